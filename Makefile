@@ -1,0 +1,43 @@
+# The one entry point. `make serve` and `make test` set everything up on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: serve test lint typecheck unit demo bench system-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+serve: $(STAMP)  ## start the service on SQLite with demo data at http://127.0.0.1:8000
+	$(BIN)/mynumber serve
+
+system-deps:  ## Debian packages the tests use (installed only where missing)
+	sh scripts/install-system-deps.sh
+	$(BIN)/python -c "import smartcard" 2>/dev/null || $(BIN)/pip install -q -e '.[jpki]'
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/lint-imports
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: $(STAMP) system-deps lint typecheck  ## every test, on SQLite and PostgreSQL
+	$(BIN)/pytest
+
+unit: $(STAMP)
+	$(BIN)/pytest tests/unit
+
+demo: $(STAMP)
+	$(BIN)/mynumber demo
+
+bench: $(STAMP)
+	$(BIN)/mynumber bench derive --count 1000000
+	$(BIN)/mynumber bench register --count 100000
+
+clean:
+	rm -rf var .pytest_cache .mypy_cache .ruff_cache

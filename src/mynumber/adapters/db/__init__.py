@@ -1,0 +1,1 @@
+"""The store of record: SQLAlchemy 2 on SQLite (default) or PostgreSQL."""

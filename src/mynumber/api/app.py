@@ -1,0 +1,26 @@
+"""The FastAPI application, built by ``create_app(system)`` (nothing at import time)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from mynumber import __version__
+from mynumber.api import problems
+from mynumber.api.routers import numbers, public, ward_office
+from mynumber.bootstrap import System
+
+DESCRIPTION = """
+Japan's My Number system: the ward office, the card centre, clinics, employers, the tax office,
+and the resident. Every call but `/health` and the public guide needs an organisation's API
+token (**Authorize** above; `make serve` prints a demo token for each role). Errors are
+RFC 9457 problem+json with `detail` (English) and `detail_ja` (Japanese).
+"""
+
+
+def create_app(system: System) -> FastAPI:
+    app = FastAPI(title="mynumber", version=__version__, description=DESCRIPTION)
+    app.state.system = system
+    problems.install(app)
+    for module in (public, numbers, ward_office):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,85 @@
+"""Errors → RFC 9457 problem+json, in one place, with English and Japanese messages."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from mynumber.domain.errors import Forbidden, MyNumberError
+from mynumber.services import audit
+
+log = logging.getLogger("mynumber.api")
+PROBLEM = "application/problem+json"
+TYPE_BASE = "https://mynumber.example/problems/"
+
+
+def problem(status: int, code: str, title: str, en: str, ja: str, **extra: Any) -> JSONResponse:
+    body = {"type": TYPE_BASE + code, "title": title, "status": status, "detail": en,
+            "detail_ja": ja, "code": code, **extra}
+    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def _safe_details(details: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in details.items() if isinstance(v, str | int | float | bool)}
+
+
+async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, MyNumberError)
+    if isinstance(exc, Forbidden):
+        _audit_refusal(request, exc)
+    return problem(exc.status, exc.code, exc.title, exc.message_en, exc.message_ja,
+                   **_safe_details(exc.details))
+
+
+def _audit_refusal(request: Request, exc: MyNumberError) -> None:
+    caller = getattr(request.state, "caller", None)
+    system = request.app.state.system
+    if caller is None:
+        return
+    with system.uow() as uow:
+        audit.record(uow.session, caller=caller, action="refused", at=system.services.clock.now(),
+                     detail=f"{request.method} {request.url.path}: {exc.code}")
+        uow.commit()
+
+
+async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
+         "message": e.get("msg", "")}
+        for e in exc.errors()
+    ]
+    fields = ", ".join(e["field"] for e in errors) or "request"
+    return problem(422, "invalid-input", "Invalid input",
+                   f"The request is not valid: check {fields}.",
+                   f"入力内容に誤りがあります（{fields}）。", errors=errors)
+
+
+async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    texts = {404: ("There is nothing at this address.", "このアドレスには何もありません。"),
+             405: ("This method is not allowed here.", "このメソッドは使用できません。"),
+             401: ("Authentication required: send an API token.", "APIトークンが必要です。")}
+    en, ja = texts.get(exc.status_code, (str(exc.detail), str(exc.detail)))
+    return problem(exc.status_code, f"http-{exc.status_code}", en, en, ja)
+
+
+async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # Never echo the exception: it could carry personal data.
+    log.error("unexpected error on %s %s: %s", request.method, request.url.path,
+              type(exc).__name__)
+    return problem(500, "internal", "Internal error",
+                   "Something went wrong on our side; nothing was changed.",
+                   "システム内部でエラーが発生しました。変更は行われていません。")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(MyNumberError, on_domain_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_unexpected)

@@ -1,0 +1,150 @@
+"""Ward office counter: registration, letters, reading a number for a lawful purpose."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from mynumber.api.deps import CallerDep, ServicesDep, UowDep
+from mynumber.domain.access import parse_purpose
+from mynumber.domain.mail import DeliveryFailure
+from mynumber.domain.registration import build_moving_in, parse_id_documents
+from mynumber.services import letters, residents, ward_office
+from mynumber.services.numbers import read_my_number
+
+router = APIRouter(prefix="/ward-office", tags=["ward office"])
+
+
+class MovingInRequest(BaseModel):
+    municipality_code: str = Field(examples=["131016"])
+    name_latin: str = Field(examples=["SMITH JOHN"])
+    name_kana: str = ""
+    name_kanji: str = ""
+    date_of_birth: dt.date = Field(examples=["1995-04-12"])
+    sex: str = Field(examples=["M"])
+    nationality: str = Field(examples=["US"])
+    address: str = Field(examples=["1-1 Chiyoda, Chiyoda-ku, Tokyo"])
+    started_living_on: dt.date
+    id_documents: list[str] = Field(examples=[["residence_card", "passport"]])
+    residence_card_number: str | None = Field(default=None, examples=["AB12345678CD"])
+    status_of_residence: str | None = Field(default=None, examples=["Engineer/Specialist"])
+    period_of_stay_ends: dt.date | None = None
+
+
+class MovingInResponse(BaseModel):
+    person_id: int
+    registration_id: int
+    my_number: str = Field(description="Masked: **** **** 1234")
+    late: bool
+    returning: bool
+    letter_id: int | None
+    application_id: str | None
+
+
+@router.post("/residents", status_code=201, response_model=MovingInResponse)
+def register_moving_in(body: MovingInRequest, caller: CallerDep, uow: UowDep,
+                       svc: ServicesDep) -> MovingInResponse:
+    """転入届 — register a person moving in."""
+    form = build_moving_in(filed_on=svc.clock.today(),
+                           **body.model_dump(exclude={"municipality_code"}))
+    result = ward_office.register_moving_in(uow.session, svc, caller=caller,
+                                            municipality_code=body.municipality_code, form=form)
+    uow.commit()
+    return MovingInResponse(person_id=result.person_id, registration_id=result.registration_id,
+                            my_number=result.masked_number, late=result.late,
+                            returning=result.returning, letter_id=result.letter_id,
+                            application_id=result.application_id)
+
+
+@router.get("/residents/{person_id}")
+def get_resident(person_id: int, caller: CallerDep, uow: UowDep,
+                 svc: ServicesDep) -> residents.ResidentView:
+    """A resident's record, with the number masked."""
+    view = residents.view_resident(uow.session, svc, caller=caller, person_id=person_id)
+    uow.commit()
+    return view
+
+
+class MovingWithinRequest(BaseModel):
+    new_address: str
+    moved_on: dt.date
+
+
+@router.post("/residents/{person_id}/moving-within")
+def register_moving_within(person_id: int, body: MovingWithinRequest, caller: CallerDep,
+                           uow: UowDep, svc: ServicesDep) -> dict[str, object]:
+    """転居届 — a new address in the same municipality."""
+    reg = ward_office.register_moving_within(uow.session, svc, caller=caller,
+                                             person_id=person_id, new_address=body.new_address,
+                                             moved_on=body.moved_on)
+    uow.commit()
+    return {"person_id": person_id, "address": reg.address, "late": reg.late}
+
+
+class MovingOutRequest(BaseModel):
+    destination: str = Field(description="Municipality code, or 'abroad'", examples=["abroad"])
+    planned_move_on: dt.date
+
+
+@router.post("/residents/{person_id}/moving-out")
+def register_moving_out(person_id: int, body: MovingOutRequest, caller: CallerDep,
+                        uow: UowDep, svc: ServicesDep) -> dict[str, object]:
+    """転出届 — moving to another municipality or abroad."""
+    reg = ward_office.register_moving_out(uow.session, svc, caller=caller, person_id=person_id,
+                                          destination=body.destination,
+                                          planned_move_on=body.planned_move_on)
+    uow.commit()
+    return {"person_id": person_id, "status": reg.status, "moved_to": reg.moved_to}
+
+
+class PurposeRequest(BaseModel):
+    purpose: str = Field(examples=["tax"])
+
+
+@router.post("/residents/{person_id}/my-number")
+def read_number(person_id: int, body: PurposeRequest, caller: CallerDep, uow: UowDep,
+                svc: ServicesDep) -> dict[str, str]:
+    """The full My Number, for a purpose the law allows (audited)."""
+    number = read_my_number(uow.session, svc, caller=caller, person_id=person_id,
+                            purpose=parse_purpose(body.purpose))
+    uow.commit()
+    return {"my_number": number.digits, "purpose": body.purpose}
+
+
+class HandOverRequest(BaseModel):
+    id_documents: list[str]
+
+
+@router.post("/residents/{person_id}/letter/hand-over")
+def hand_over_letter(person_id: int, body: HandOverRequest, caller: CallerDep, uow: UowDep,
+                     svc: ServicesDep) -> dict[str, object]:
+    """Hand a returned letter to its owner, against photo ID."""
+    letter = letters.hand_over_letter(uow.session, svc, caller=caller, person_id=person_id,
+                                      id_documents=parse_id_documents(body.id_documents))
+    uow.commit()
+    return {"letter_id": letter.id, "status": letter.status}
+
+
+@router.post("/residents/{person_id}/letter/reissue", status_code=201)
+def reissue_letter(person_id: int, caller: CallerDep, uow: UowDep,
+                   svc: ServicesDep) -> dict[str, object]:
+    """Reissue a lost letter; the old application ID stops working."""
+    letter = letters.reissue_letter(uow.session, svc, caller=caller, person_id=person_id)
+    uow.commit()
+    return {"letter_id": letter.id, "application_id": letter.application_id}
+
+
+class ReturnedRequest(BaseModel):
+    reason: DeliveryFailure
+
+
+@router.post("/mail/{mail_id}/returned")
+def record_returned(mail_id: int, body: ReturnedRequest, caller: CallerDep, uow: UowDep,
+                    svc: ServicesDep) -> dict[str, object]:
+    """The post brought an item back: it is held at the counter."""
+    item = letters.record_mail_returned(uow.session, svc, caller=caller, mail_id=mail_id,
+                                        failure=body.reason)
+    uow.commit()
+    return {"mail_id": item.id, "status": item.status, "failure": item.failure}

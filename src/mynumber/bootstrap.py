@@ -1,0 +1,43 @@
+"""Wiring: settings → engine, keys, clock, post. Called by the API, CLI and tests; never at
+import time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+
+from mynumber.adapters.db.engine import make_engine, migrate
+from mynumber.adapters.db.uow import UnitOfWork
+from mynumber.adapters.keys import KeyRing
+from mynumber.adapters.mail import PostOffice
+from mynumber.config import Settings
+from mynumber.domain.clock import Clock, SystemClock
+from mynumber.services.context import Services
+
+
+@dataclass
+class System:
+    """Everything a running mynumber needs, built once."""
+
+    settings: Settings
+    engine: Engine
+    services: Services
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)
+
+
+def build_system(
+    settings: Settings, *, clock: Clock | None = None, post: PostOffice | None = None,
+    run_migrations: bool = True,
+) -> System:
+    """Build the system for ``settings``; migrate the database unless told not to."""
+    url = settings.resolved_database_url()
+    if run_migrations:
+        migrate(url)
+    engine = make_engine(url)
+    keys = KeyRing.from_master(settings.master_key_bytes())
+    services = Services(clock=clock or SystemClock(), keys=keys, post=post or PostOffice(),
+                        base_url=settings.public_base_url)
+    return System(settings=settings, engine=engine, services=services)

@@ -1,0 +1,191 @@
+"""The `mynumber` command (Typer + Rich): serve, validate, register, audit, demo, bench."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mynumber.config import ConfigurationError, Settings
+from mynumber.domain.errors import MyNumberError
+
+app = typer.Typer(help="Japan's My Number system.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+bench_app = typer.Typer(help="Benchmarks (figures go in docs/benchmarks.md).",
+                        no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+app.add_typer(bench_app, name="bench")
+console = Console()
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def one_line_errors(func: F) -> F:
+    """Rule errors print one line on stderr and exit 1; nothing half-done is kept."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except MyNumberError as exc:
+            field = exc.details.get("field")
+            prefix = f"{field}: " if field else ""
+            err.print(f"error: {prefix}{exc.message_en} / {exc.message_ja}", highlight=False)
+            raise typer.Exit(1) from None
+        except ConfigurationError as exc:
+            err.print(f"error: {exc}", highlight=False)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _system() -> Any:
+    from mynumber.bootstrap import build_system
+    return build_system(Settings())
+
+
+@app.command()
+@one_line_errors
+def validate(number: str) -> None:
+    """Check a My Number's form and check digit (exit 0 valid, 1 with the reason)."""
+    from mynumber.domain.numbers import IndividualNumber
+    parsed = IndividualNumber.parse(number, field="number")
+    console.print(f"valid: {parsed.masked}")
+
+
+@app.command()
+@one_line_errors
+def serve(port: Annotated[int, typer.Option(help="TCP port")] = 0,
+          host: Annotated[str, typer.Option(help="Address to listen on")] = "") -> None:
+    """Migrate, load demo data, print a demo token per role, and serve HTTP."""
+    import uvicorn
+
+    from mynumber.api.app import create_app
+    from mynumber.services.demo_data import seed_all
+    settings = Settings()
+    system = _system()
+    with system.uow() as uow:
+        demo = seed_all(uow.session, system.services)
+        uow.commit()
+    port = port or settings.port
+    host = host or settings.host
+    _print_tokens(demo, f"http://{host}:{port}")
+    uvicorn.run(create_app(system), host=host, port=port, log_level="info")
+
+
+def _print_tokens(demo: list[Any], base: str) -> None:
+    table = Table(title="Demo API tokens (dev mode) — use them in the OpenAPI page's Authorize")
+    table.add_column("role")
+    table.add_column("organisation")
+    table.add_column("token")
+    for t in demo:
+        table.add_row(t.role.value, t.organisation, t.token)
+    console.print(table)
+    console.print(f"Service: {base}   API docs: {base}/docs   Guide: {base}/guide")
+
+
+@app.command()
+@one_line_errors
+def register(
+    name: Annotated[str, typer.Option(help="Name in Latin letters, as on the passport")],
+    born: Annotated[str, typer.Option(help="Date of birth, YYYY-MM-DD")],
+    sex: Annotated[str, typer.Option(help="M or F")],
+    nationality: Annotated[str, typer.Option(help="2-letter country code, JP for Japanese")],
+    address: Annotated[str, typer.Option(help="The new address")],
+    municipality: Annotated[str, typer.Option(help="6-digit local government code")],
+    since: Annotated[str, typer.Option(help="Started living there, YYYY-MM-DD")],
+    residence_card: Annotated[str, typer.Option(help="Residence card number")] = "",
+    status: Annotated[str, typer.Option(help="Status of residence")] = "",
+    stay_ends: Annotated[str, typer.Option(help="End of period of stay, YYYY-MM-DD")] = "",
+    id_document: Annotated[list[str], typer.Option(help="Identity documents shown")] = [],  # noqa: B006
+) -> None:
+    """転入届: register a person moving in (prints the masked number)."""
+    from mynumber.domain.access import Role
+    from mynumber.domain.registration import build_moving_in
+    from mynumber.services import ward_office
+    from mynumber.services.context import Caller
+    system = _system()
+    form = build_moving_in(
+        name_latin=name, date_of_birth=_date("born", born), sex=sex, nationality=nationality,
+        address=address, started_living_on=_date("since", since),
+        filed_on=system.services.clock.today(),
+        id_documents=id_document or (["residence_card", "passport"] if nationality.upper() != "JP"
+                                     else ["driving_licence"]),
+        residence_card_number=residence_card or None, status_of_residence=status or None,
+        period_of_stay_ends=_date("stay_ends", stay_ends) if stay_ends else None,
+    )
+    caller = Caller(name="cli", role=Role.WARD_OFFICE)
+    with system.uow() as uow:
+        result = ward_office.register_moving_in(uow.session, system.services, caller=caller,
+                                                municipality_code=municipality, form=form)
+        uow.commit()
+    late = " (late: more than 14 days after moving in)" if result.late else ""
+    console.print(f"registered person {result.person_id}: My Number {result.masked_number}{late}")
+    if result.application_id:
+        console.print(f"notification letter mailed; application ID {result.application_id}")
+
+
+def _date(field: str, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        from mynumber.domain.errors import invalid
+        raise invalid(field, f"'{text}' is not a date (YYYY-MM-DD).",
+                      f"「{text}」は日付ではありません（YYYY-MM-DD）。") from None
+
+
+@audit_app.command("verify")
+@one_line_errors
+def audit_verify() -> None:
+    """Check the audit log's hash chain; name the first broken entry."""
+    from mynumber.services.audit import verify_chain
+    system = _system()
+    with system.uow() as uow:
+        report = verify_chain(uow.session)
+    if report.ok:
+        console.print(f"audit log intact: {report.entries} entries")
+        return
+    err.print(f"error: audit entry {report.first_broken} is broken: {report.reason}")
+    raise typer.Exit(1)
+
+
+@bench_app.command("derive")
+@one_line_errors
+def bench_derive(count: Annotated[int, typer.Option(help="How many numbers")] = 1_000_000) -> None:
+    """Derive COUNT My Numbers in one vectorised batch and print numbers per second."""
+    from mynumber.bench import derive
+    derive.run(count, console)
+
+
+@bench_app.command("register")
+@one_line_errors
+def bench_register(count: Annotated[int, typer.Option(help="How many residents")] = 100_000,
+                   batch: Annotated[int, typer.Option(help="Residents per transaction")] = 500,
+                   ) -> None:
+    """Register COUNT Faker('ja_JP') residents through the service layer."""
+    from mynumber.bench import register
+    register.run(Settings(), count, batch, console)
+
+
+@app.command()
+@one_line_errors
+def demo() -> None:
+    """Walk a newly arrived resident through the system on a simulated clock."""
+    from mynumber.demo import run_demo
+    run_demo(console)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

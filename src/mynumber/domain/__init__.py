@@ -1,0 +1,1 @@
+"""Pure rules of the My Number system: no I/O, no framework."""

@@ -1,0 +1,103 @@
+"""The project's error vocabulary.
+
+Every error a person can meet has a stable ``code``, an HTTP ``status``, and a message in
+English and Japanese. The API maps these to RFC 9457 problem+json in one place
+(``mynumber.api.problems``); the CLI prints the English message on one line and exits 1.
+Messages never contain a My Number: pass masked values only.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class MyNumberError(Exception):
+    """Base of every rule-level error. Subclasses set ``code``, ``status`` and both messages."""
+
+    code: ClassVar[str] = "error"
+    status: ClassVar[int] = 400
+    title: ClassVar[str] = "Request refused"
+
+    def __init__(self, message_en: str, message_ja: str, **details: Any) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_ja = message_ja
+        self.details = details
+
+    def __str__(self) -> str:
+        return self.message_en
+
+
+class InvalidInput(MyNumberError):
+    """Malformed input: a bad format, checksum, date or value (field named in ``details``)."""
+
+    code = "invalid-input"
+    status = 422
+    title = "Invalid input"
+
+
+class NotFound(MyNumberError):
+    code = "not-found"
+    status = 404
+    title = "Not found"
+
+
+class Conflict(MyNumberError):
+    """The request contradicts the current state (already registered, already applied…)."""
+
+    code = "conflict"
+    status = 409
+    title = "Conflict with the current state"
+
+
+class Forbidden(MyNumberError):
+    """The caller's role or purpose does not allow this."""
+
+    code = "forbidden"
+    status = 403
+    title = "Forbidden"
+
+
+class PurposeNotAllowed(Forbidden):
+    """A My Number was asked for a purpose the law (番号法 第9条) does not allow."""
+
+    code = "purpose-not-allowed"
+    title = "Purpose not allowed by the My Number Act"
+
+
+class Unauthenticated(MyNumberError):
+    code = "unauthenticated"
+    status = 401
+    title = "Authentication required"
+
+
+class CardError(MyNumberError):
+    """A card cannot be used: locked PIN, expired, suspended, chip out of date…"""
+
+    code = "card-error"
+    status = 409
+    title = "The card cannot be used"
+
+
+class PinLocked(CardError):
+    code = "pin-locked"
+    title = "PIN locked"
+
+
+class WrongPin(CardError):
+    code = "wrong-pin"
+    status = 401
+    title = "Wrong PIN"
+
+
+class CertificateError(MyNumberError):
+    """A certificate is revoked, expired, or does not chain to the card centre."""
+
+    code = "certificate-error"
+    status = 409
+    title = "Certificate not valid"
+
+
+def invalid(field: str, message_en: str, message_ja: str) -> InvalidInput:
+    """Shorthand for an ``InvalidInput`` that names the offending field."""
+    return InvalidInput(message_en, message_ja, field=field)

@@ -1,0 +1,202 @@
+"""Resident registration (住民基本台帳法): moving in, moving within, moving out.
+
+- 転入届 (moving-in notification): within 14 days of starting to live at the address (第22条);
+  later is accepted but recorded as late (the person may be fined, 第52条).
+- 転居届 (moving within the municipality): within 14 days (第23条).
+- 転出届 (moving out): before moving, or within 14 days after; before leaving for abroad (第24条).
+- Foreign residents are registered when mid- to long-term residents, special permanent
+  residents etc. (第30条の45), with their residence card number (在留カード番号), status of
+  residence (在留資格) and the end of their period of stay (在留期間満了日).
+
+This module checks the forms; the deadlines themselves live in ``deadlines``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from mynumber.domain.errors import invalid
+from mynumber.domain.numbers import ResidenceCardNumber
+
+
+class Sex(StrEnum):
+    """As the resident register records it (住民票の性別)."""
+
+    MALE = "M"
+    FEMALE = "F"
+
+
+class IdDocument(StrEnum):
+    """Identity documents shown at the counter (本人確認書類)."""
+
+    RESIDENCE_CARD = "residence_card"  # 在留カード
+    SPECIAL_PERMANENT_RESIDENT_CERTIFICATE = "special_permanent_resident_certificate"
+    PASSPORT = "passport"  # 旅券
+    MY_NUMBER_CARD = "my_number_card"  # マイナンバーカード
+    DRIVING_LICENCE = "driving_licence"  # 運転免許証
+    NOTIFICATION_LETTER = "notification_letter"  # 個人番号通知書
+    NOTIFICATION_CARD = "notification_card"  # 通知カード (no longer issued)
+    MOVING_OUT_CERTIFICATE = "moving_out_certificate"  # 転出証明書
+
+
+PHOTO_IDS = frozenset({
+    IdDocument.RESIDENCE_CARD, IdDocument.SPECIAL_PERMANENT_RESIDENT_CERTIFICATE,
+    IdDocument.PASSPORT, IdDocument.MY_NUMBER_CARD, IdDocument.DRIVING_LICENCE,
+})
+
+_COUNTRY = re.compile(r"[A-Z]{2}")
+OLDEST_AGE_YEARS = 130
+
+
+@dataclass(frozen=True)
+class ForeignResidence:
+    """A foreign resident's residence card facts."""
+
+    residence_card_number: ResidenceCardNumber
+    status_of_residence: str
+    period_of_stay_ends: dt.date | None  # None for permanent residents
+
+
+@dataclass(frozen=True)
+class MovingIn:
+    """A checked 転入届 (moving-in notification)."""
+
+    name_latin: str
+    date_of_birth: dt.date
+    sex: Sex
+    nationality: str
+    address: str
+    started_living_on: dt.date
+    filed_on: dt.date
+    id_documents: tuple[IdDocument, ...]
+    name_kana: str = ""
+    name_kanji: str = ""
+    foreign: ForeignResidence | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def is_foreign(self) -> bool:
+        return self.nationality != "JP"
+
+
+def check_name(name: str) -> str:
+    """The Latin-script name as registered (letters, spaces, hyphens, apostrophes)."""
+    cleaned = " ".join(name.split())
+    if not cleaned or len(cleaned) > 100:
+        raise invalid("name_latin", "Give the name as on the passport (1–100 characters).",
+                      "氏名（ローマ字）を旅券のとおり入力してください（1〜100文字）。")
+    return cleaned.upper()
+
+
+def check_date_of_birth(born: dt.date, today: dt.date) -> dt.date:
+    if born > today:
+        raise invalid("date_of_birth", "The date of birth is in the future.",
+                      "生年月日が未来の日付です。")
+    if today.year - born.year > OLDEST_AGE_YEARS:
+        raise invalid("date_of_birth", "The date of birth is implausibly long ago.",
+                      "生年月日が古すぎます。")
+    return born
+
+
+def check_nationality(code: str) -> str:
+    """ISO 3166-1 alpha-2 (``JP`` for Japanese nationals)."""
+    upper = code.strip().upper()
+    if not _COUNTRY.fullmatch(upper):
+        raise invalid("nationality", "Give the nationality as a 2-letter country code (e.g. US).",
+                      "国籍は2文字の国コードで入力してください（例: US）。")
+    return upper
+
+
+def check_address(address: str) -> str:
+    cleaned = " ".join(address.split())
+    if len(cleaned) < 4 or len(cleaned) > 200:
+        raise invalid("address", "Give the full address (4–200 characters).",
+                      "住所を正しく入力してください（4〜200文字）。")
+    return cleaned
+
+
+def check_started_living(started: dt.date, filed_on: dt.date, born: dt.date) -> dt.date:
+    if started > filed_on:
+        raise invalid("started_living_on",
+                      "The date you started living there cannot be after today.",
+                      "住み始めた日が今日より後になっています。")
+    if started < born:
+        raise invalid("started_living_on", "The date you started living there is before birth.",
+                      "住み始めた日が生年月日より前です。")
+    return started
+
+
+def check_id_documents(docs: tuple[IdDocument, ...], *, foreign: bool) -> tuple[IdDocument, ...]:
+    """A moving-in needs photo ID; a foreign resident must show the residence card."""
+    if not any(d in PHOTO_IDS for d in docs):
+        raise invalid("id_documents", "Show a photo ID (residence card, passport, My Number Card).",
+                      "顔写真付きの本人確認書類（在留カード・旅券・マイナンバーカード）が必要です。")
+    if foreign and not {IdDocument.RESIDENCE_CARD,
+                        IdDocument.SPECIAL_PERMANENT_RESIDENT_CERTIFICATE} & set(docs):
+        raise invalid("id_documents", "A foreign resident must show the residence card.",
+                      "外国人住民は在留カードの提示が必要です。")
+    return docs
+
+
+def check_foreign_residence(
+    card_number: str, status: str, stay_ends: dt.date | None, filed_on: dt.date
+) -> ForeignResidence:
+    number = ResidenceCardNumber.parse(card_number)
+    if not status.strip():
+        raise invalid("status_of_residence", "Give the status of residence (e.g. Engineer).",
+                      "在留資格を入力してください。")
+    if stay_ends is not None and stay_ends < filed_on:
+        raise invalid("period_of_stay_ends", "The period of stay has already ended.",
+                      "在留期間が満了しています。")
+    return ForeignResidence(number, status.strip(), stay_ends)
+
+
+def parse_sex(text: str) -> Sex:
+    try:
+        return Sex(text.strip().upper()[:1])
+    except ValueError:
+        raise invalid("sex", "Sex is M or F, as on the residence card.",
+                      "性別は M または F です。") from None
+
+
+def parse_id_documents(names: list[str]) -> tuple[IdDocument, ...]:
+    docs = []
+    for name in names:
+        try:
+            docs.append(IdDocument(name))
+        except ValueError:
+            known = ", ".join(d.value for d in IdDocument)
+            raise invalid("id_documents", f"Unknown identity document '{name}' (one of {known}).",
+                          f"不明な本人確認書類「{name}」です。") from None
+    return tuple(docs)
+
+
+def build_moving_in(
+    *, name_latin: str, date_of_birth: dt.date, sex: str, nationality: str, address: str,
+    started_living_on: dt.date, filed_on: dt.date, id_documents: list[str],
+    name_kana: str = "", name_kanji: str = "", residence_card_number: str | None = None,
+    status_of_residence: str | None = None, period_of_stay_ends: dt.date | None = None,
+) -> MovingIn:
+    """Check every field of a 転入届 and build it; the first problem is raised by name."""
+    nationality = check_nationality(nationality)
+    born = check_date_of_birth(date_of_birth, filed_on)
+    foreign_flag = nationality != "JP"
+    foreign = None
+    if foreign_flag:
+        if not residence_card_number:
+            raise invalid("residence_card_number",
+                          "A foreign resident's residence card number is required.",
+                          "外国人住民は在留カード番号が必要です。")
+        foreign = check_foreign_residence(residence_card_number, status_of_residence or "",
+                                          period_of_stay_ends, filed_on)
+    return MovingIn(
+        name_latin=check_name(name_latin), date_of_birth=born, sex=parse_sex(sex),
+        nationality=nationality, address=check_address(address),
+        started_living_on=check_started_living(started_living_on, filed_on, born),
+        filed_on=filed_on,
+        id_documents=check_id_documents(parse_id_documents(id_documents), foreign=foreign_flag),
+        name_kana=name_kana.strip(), name_kanji=name_kanji.strip(), foreign=foreign,
+    )

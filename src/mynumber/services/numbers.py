@@ -1,0 +1,85 @@
+"""Assigning and reading the My Number (個人番号).
+
+The number is derived, not drawn: FF3-1 over the person's resident-registry code plus the
+check digit (``domain.numbering``). Every read states a purpose, is checked against the law
+(``domain.access``) and is audited.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from mynumber.adapters.db.models import Counter, Person
+from mynumber.domain.access import Purpose, check_number_purpose
+from mynumber.domain.errors import NotFound
+from mynumber.domain.numbering import derive_my_number, registry_code_for
+from mynumber.domain.numbers import IndividualNumber, ResidentRegistryCode
+from mynumber.services import audit
+from mynumber.services.context import Caller, Services
+from mynumber.services.records import get_person
+
+REGISTRY_SEQUENCE = "registry_code"
+
+
+def allocate_registry_codes(session: Session, count: int = 1) -> list[ResidentRegistryCode]:
+    """``count`` fresh registry codes; the counter row is locked until commit."""
+    row = session.execute(
+        update(Counter).where(Counter.name == REGISTRY_SEQUENCE)
+        .values(value=Counter.value + count).returning(Counter.value)
+    ).scalar_one_or_none()
+    if row is None:
+        session.add(Counter(name=REGISTRY_SEQUENCE, value=count))
+        session.flush()
+        row = count
+    return [registry_code_for(n) for n in range(row - count + 1, row + 1)]
+
+
+def number_of(svc: Services, code: ResidentRegistryCode) -> IndividualNumber:
+    return derive_my_number(code, key=svc.keys.number_key, tweak=svc.keys.number_tweak)
+
+
+def read_my_number(
+    session: Session, svc: Services, *, caller: Caller, person_id: int, purpose: Purpose,
+) -> IndividualNumber:
+    """The person's number, for a purpose the law allows the caller; audited either way."""
+    try:
+        check_number_purpose(caller.role, purpose)
+    except Exception:
+        audit.record(session, caller=caller, action="read_my_number_refused",
+                     purpose=purpose.value, person_id=person_id, at=svc.clock.now())
+        raise
+    person = get_person(session, person_id)
+    if caller.role.value == "resident" and caller.scope_id != person_id:
+        raise NotFound("No such record of yours.", "該当する記録はありません。")
+    audit.record(session, caller=caller, action="read_my_number", purpose=purpose.value,
+                 person_id=person_id, at=svc.clock.now())
+    return svc.vault.open(person.number_sealed, context=_context(person))
+
+
+def find_by_number(
+    session: Session, svc: Services, *, caller: Caller, number: IndividualNumber,
+    purpose: Purpose,
+) -> Person:
+    """The person holding ``number`` (keyed-hash look-up), for an allowed purpose."""
+    check_number_purpose(caller.role, purpose)
+    person = session.scalars(
+        select(Person).where(Person.number_lookup == svc.vault.lookup_hash(number))
+    ).first()
+    audit.record(session, caller=caller, action="find_by_my_number", purpose=purpose.value,
+                 person_id=person.id if person else None, at=svc.clock.now(),
+                 detail=f"number {number.masked}")
+    if person is None:
+        raise NotFound(f"No resident has the number {number.masked}.",
+                       f"番号 {number.masked} の住民は見つかりません。")
+    return person
+
+
+def _context(person: Person) -> str:
+    return f"persons/{person.registry_code}"
+
+
+def seal_for(svc: Services, person: Person, number: IndividualNumber) -> None:
+    """Fill the person's encrypted number and its look-up hash."""
+    person.number_sealed = svc.vault.seal(number, context=_context(person))
+    person.number_lookup = svc.vault.lookup_hash(number)
