@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
@@ -44,20 +47,35 @@ def test_the_database_refuses_to_change_or_delete_an_entry(system: System) -> No
             uow.session.flush()
 
 
-def _drop_guards(system: System) -> None:
+@contextmanager
+def _guards_dropped(system: System) -> Iterator[None]:
+    """Play the attacker with database rights: lift the triggers, put them back after."""
+    pg = system.engine.dialect.name == "postgresql"
     with system.engine.begin() as conn:
-        if system.engine.dialect.name == "postgresql":
+        if pg:
             conn.execute(text("DROP TRIGGER audit_log_no_change ON audit_log"))
         else:
             conn.execute(text("DROP TRIGGER audit_log_no_update"))
             conn.execute(text("DROP TRIGGER audit_log_no_delete"))
+    try:
+        yield
+    finally:
+        with system.engine.begin() as conn:
+            if pg:
+                conn.execute(text(
+                    "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
+                    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"))
+            else:
+                for verb in ("UPDATE", "DELETE"):
+                    conn.execute(text(
+                        f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
+                        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"))
 
 
 def test_verify_names_the_first_tampered_entry(system: System) -> None:
     for i in range(4):
         register(system, name_latin=f"Person {chr(65 + i)}")
-    _drop_guards(system)
-    with system.engine.begin() as conn:
+    with _guards_dropped(system), system.engine.begin() as conn:
         conn.execute(text("UPDATE audit_log SET actor = 'forged' WHERE id = 2"))
     with system.uow() as uow:
         report = verify_chain(uow.session)
@@ -67,8 +85,7 @@ def test_verify_names_the_first_tampered_entry(system: System) -> None:
 def test_verify_notices_a_deleted_entry(system: System) -> None:
     for i in range(3):
         register(system, name_latin=f"Person {chr(65 + i)}")
-    _drop_guards(system)
-    with system.engine.begin() as conn:
+    with _guards_dropped(system), system.engine.begin() as conn:
         last = conn.execute(select(AuditEntry.id).order_by(AuditEntry.id.desc())).scalar()
         conn.execute(text("DELETE FROM audit_log WHERE id = 1"))
     with system.uow() as uow:

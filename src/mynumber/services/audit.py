@@ -78,7 +78,8 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
         for entry in rows:
             problem = _check(entry, expected_id, expected_prev)
             if problem:
-                return ChainReport(count, entry.id, problem)
+                broken = expected_id if entry.id != expected_id else entry.id
+                return ChainReport(count, broken, problem)
             expected_prev, expected_id, count = entry.entry_hash, entry.id + 1, count + 1
             last_id = entry.id
     head = session.get(AuditHead, 1)

@@ -53,8 +53,8 @@ def register_moving_in(
     back keeps their registry code, so they get the same number (番号法 第7条).
     """
     require_role(caller.role, Role.WARD_OFFICE)
-    _check_own_municipality(caller, municipality_code)
     get_municipality(session, municipality_code)
+    _check_own_municipality(caller, municipality_code)
     key = identity_key(svc, form)
     person = session.scalars(select(Person).where(Person.identity_key == key)).first()
     returning = person is not None

@@ -36,12 +36,11 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        # close() rolls back anything uncommitted; unlike rollback() it leaves loaded
+        # objects readable after the block.
         session = self.session
-        try:
-            session.rollback()
-        finally:
-            session.close()
-            self._session = None
+        self._session = None
+        session.close()
 
     def commit(self) -> None:
         self.session.commit()

@@ -1,0 +1,149 @@
+"""The HTTP API: authentication, roles, problem+json in English and Japanese, no 500s."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from mynumber.adapters.db.models import AuditEntry, Person
+from mynumber.api.app import create_app
+from mynumber.bootstrap import System
+from mynumber.services.demo_data import seed_demo_tokens
+
+
+@pytest.fixture
+def client(system: System) -> Iterator[TestClient]:
+    with TestClient(create_app(system), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def tokens(system: System) -> dict[str, str]:
+    with system.uow() as uow:
+        demo = seed_demo_tokens(uow.session, system.services)
+        uow.commit()
+    by_role: dict[str, str] = {}
+    for t in demo:
+        by_role.setdefault(t.role.value, t.token)
+    return by_role
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+MOVING_IN = {
+    "municipality_code": "131016", "name_latin": "Smith John", "date_of_birth": "1995-04-12",
+    "sex": "M", "nationality": "US", "address": "1-1 Chiyoda, Chiyoda-ku, Tokyo",
+    "started_living_on": "2026-03-30", "id_documents": ["residence_card", "passport"],
+    "residence_card_number": "AB12345678CD", "status_of_residence": "Engineer/Specialist",
+    "period_of_stay_ends": "2029-03-31",
+}
+
+
+def _assert_problem(resp, status: int) -> dict:  # type: ignore[no-untyped-def]
+    assert resp.status_code == status, resp.text
+    assert resp.headers["content-type"].startswith("application/problem+json")
+    body = resp.json()
+    assert body["status"] == status and body["detail"] and body["detail_ja"]
+    return body  # type: ignore[no-any-return]
+
+
+def test_health_needs_no_token(client: TestClient) -> None:
+    assert client.get("/health").json()["status"] == "ok"
+
+
+def test_calls_without_a_token_get_401_problem(client: TestClient) -> None:
+    _assert_problem(client.post("/ward-office/residents", json=MOVING_IN), 401)
+
+
+def test_a_wrong_token_gets_401_problem(client: TestClient) -> None:
+    _assert_problem(client.post("/ward-office/residents", json=MOVING_IN,
+                                headers=auth("mnt_nope")), 401)
+
+
+def test_ward_office_registers_and_gets_a_masked_number(
+    client: TestClient, tokens: dict[str, str],
+) -> None:
+    resp = client.post("/ward-office/residents", json=MOVING_IN, headers=auth(tokens["ward_office"]))
+    assert resp.status_code == 201, resp.text
+    body = resp.json()
+    assert body["my_number"].startswith("**** **** ")
+    view = client.get(f"/ward-office/residents/{body['person_id']}",
+                      headers=auth(tokens["ward_office"])).json()
+    assert view["my_number"] == body["my_number"]
+
+
+def test_a_clinic_token_cannot_register_and_the_refusal_is_audited(
+    client: TestClient, tokens: dict[str, str], system: System,
+) -> None:
+    body = _assert_problem(client.post("/ward-office/residents", json=MOVING_IN,
+                                       headers=auth(tokens["clinic"])), 403)
+    assert body["code"] == "forbidden"
+    with system.uow() as uow:
+        last = uow.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert last is not None and last.action == "refused" and last.role == "clinic"
+
+
+def test_reading_the_number_for_an_unlawful_purpose_is_403(
+    client: TestClient, tokens: dict[str, str],
+) -> None:
+    pid = client.post("/ward-office/residents", json=MOVING_IN,
+                      headers=auth(tokens["ward_office"])).json()["person_id"]
+    body = _assert_problem(client.post(f"/ward-office/residents/{pid}/my-number",
+                                       json={"purpose": "marketing"},
+                                       headers=auth(tokens["ward_office"])), 403)
+    assert body["code"] == "purpose-not-allowed"
+    ok = client.post(f"/ward-office/residents/{pid}/my-number", json={"purpose": "tax"},
+                     headers=auth(tokens["ward_office"]))
+    assert ok.status_code == 200 and len(ok.json()["my_number"]) == 12
+
+
+@pytest.mark.parametrize("patch,field", [
+    ({"date_of_birth": "1995-02-30"}, "date_of_birth"),
+    ({"date_of_birth": "2999-01-01"}, "date_of_birth"),
+    ({"municipality_code": "131017"}, "municipality_code"),
+    ({"municipality_code": "999999"}, "municipality_code"),
+    ({"residence_card_number": "1234"}, "residence_card_number"),
+    ({"sex": "X"}, "sex"),
+    ({"nationality": "USA"}, "nationality"),
+    ({"id_documents": ["library_card"]}, "id_documents"),
+    ({"id_documents": ["passport"]}, "id_documents"),
+    ({"started_living_on": "2030-01-01"}, "started_living_on"),
+])
+def test_bad_input_is_422_problem_naming_the_field_and_changes_nothing(
+    client: TestClient, tokens: dict[str, str], system: System, patch: dict, field: str,
+) -> None:
+    resp = client.post("/ward-office/residents", json={**MOVING_IN, **patch},
+                       headers=auth(tokens["ward_office"]))
+    body = _assert_problem(resp, 422)
+    assert field in resp.text, body
+    with system.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Person)) == 0
+
+
+@pytest.mark.parametrize("raw", [b"{", b"[]", b"null", b'{"municipality_code": 5}', b"\xff\xfe"])
+def test_malformed_bodies_get_problem_json_never_500(
+    client: TestClient, tokens: dict[str, str], raw: bytes,
+) -> None:
+    resp = client.post("/ward-office/residents", content=raw,
+                       headers={**auth(tokens["ward_office"]), "content-type": "application/json"})
+    _assert_problem(resp, 422)
+
+
+@pytest.mark.parametrize("number,status", [("621498320257", 200), ("6214 9832 0257", 200),
+                                            ("621498320258", 422), ("12345", 422),
+                                            ("62149832025X", 422)])
+def test_validate_number(client: TestClient, tokens: dict[str, str], number: str,
+                         status: int) -> None:
+    resp = client.post("/numbers/validate", json={"number": number},
+                       headers=auth(tokens["clinic"]))
+    assert resp.status_code == status
+    assert "621498320258" not in resp.text and "62149832025X" not in resp.text
+
+
+def test_unknown_paths_are_problem_json(client: TestClient) -> None:
+    _assert_problem(client.get("/no-such-thing"), 404)
