@@ -28,9 +28,10 @@ def fake_residents(count: int, today: dt.date, seed: int = 2026) -> list[MovingI
         sex = "F" if i % 2 else "M"
         first = fake.first_romanized_name_female() if sex == "F" else \
             fake.first_romanized_name_male()
+        born = fake.date_of_birth(minimum_age=1, maximum_age=95)
         forms.append(build_moving_in(
             name_latin=f"{fake.last_romanized_name()} {first} {i}",
-            date_of_birth=fake.date_of_birth(minimum_age=0, maximum_age=95),
+            date_of_birth=born,
             sex=sex, nationality="JP", address=fake.address().replace("\n", " "),
             started_living_on=today - dt.timedelta(days=i % 20), filed_on=today,
             id_documents=["driving_licence"],
