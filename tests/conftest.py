@@ -80,6 +80,7 @@ def _reset_postgres(url: str) -> None:
         conn.execute(text(
             "INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, 0, :h)"
         ), {"h": "0" * 64})
+        conn.execute(text("INSERT INTO counters (name, value) VALUES ('registry_code', 0)"))
     engine.dispose()
 
 

@@ -14,7 +14,7 @@ from mynumber.bootstrap import build_system
 from mynumber.config import Settings
 from mynumber.domain.access import Role
 from mynumber.domain.registration import MovingIn, build_moving_in
-from mynumber.services import ward_office
+from mynumber.services.bulk_registration import register_many
 from mynumber.services.context import Caller
 from mynumber.services.demo_data import seed_municipalities
 
@@ -50,9 +50,8 @@ def run(settings: Settings, count: int, batch: int, console: Console) -> float:
     started = time.perf_counter()
     for i in range(0, count, batch):
         with system.uow() as uow:
-            for form in forms[i:i + batch]:
-                ward_office.register_moving_in(uow.session, system.services, caller=caller,
-                                               municipality_code="131016", form=form)
+            register_many(uow.session, system.services, caller=caller,
+                          municipality_code="131016", forms=forms[i:i + batch])
             uow.commit()
     elapsed = time.perf_counter() - started
     rate = count / elapsed if elapsed else float("inf")

@@ -13,7 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import AuditEntry, AuditHead
@@ -104,3 +104,29 @@ def entries_about(session: Session, person_id: int, limit: int = 200) -> list[Au
         select(AuditEntry).where(AuditEntry.person_id == person_id)
         .order_by(AuditEntry.id.desc()).limit(limit)
     ))
+
+
+def record_many(
+    session: Session, *, caller: Caller, action: str, at: dt.datetime, purpose: str,
+    person_ids: list[int], detail: str = "",
+) -> None:
+    """Append one entry per person in one statement (bulk registration), chained as usual."""
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one()
+    prev, next_id, rows = head.last_hash, head.last_id + 1, []
+    for person_id in person_ids:
+        entry = AuditEntry(id=next_id, at=at, actor=caller.name, role=caller.role.value,
+                           purpose=purpose, action=action, person_id=person_id, detail=detail,
+                           prev_hash=prev)
+        entry.entry_hash = _entry_hash(entry)
+        rows.append({c: getattr(entry, c) for c in _COLUMNS})
+        prev, next_id = entry.entry_hash, next_id + 1
+    if rows:
+        session.execute(insert(AuditEntry), rows)
+        session.execute(update(AuditHead).where(AuditHead.id == 1)
+                        .values(last_id=next_id - 1, last_hash=prev))
+
+
+_COLUMNS = ("id", "at", "actor", "role", "purpose", "action", "person_id", "detail",
+            "prev_hash", "entry_hash")

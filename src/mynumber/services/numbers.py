@@ -23,15 +23,12 @@ REGISTRY_SEQUENCE = "registry_code"
 
 
 def allocate_registry_codes(session: Session, count: int = 1) -> list[ResidentRegistryCode]:
-    """``count`` fresh registry codes; the counter row is locked until commit."""
+    """``count`` fresh registry codes; the counter row (made by the first migration) is
+    locked until commit, so concurrent registrations never share a code."""
     row = session.execute(
         update(Counter).where(Counter.name == REGISTRY_SEQUENCE)
         .values(value=Counter.value + count).returning(Counter.value)
-    ).scalar_one_or_none()
-    if row is None:
-        session.add(Counter(name=REGISTRY_SEQUENCE, value=count))
-        session.flush()
-        row = count
+    ).scalar_one()
     return [registry_code_for(n) for n in range(row - count + 1, row + 1)]
 
 
@@ -54,7 +51,7 @@ def read_my_number(
         raise NotFound("No such record of yours.", "該当する記録はありません。")
     audit.record(session, caller=caller, action="read_my_number", purpose=purpose.value,
                  person_id=person_id, at=svc.clock.now())
-    return svc.vault.open(person.number_sealed, context=_context(person))
+    return open_number(svc, person)
 
 
 def find_by_number(
@@ -75,11 +72,11 @@ def find_by_number(
     return person
 
 
-def _context(person: Person) -> str:
-    return f"persons/{person.registry_code}"
+def sealing_context(registry_code: str) -> str:
+    """Binds a sealed number to its person's row (AES-GCM associated data)."""
+    return f"persons/{registry_code}"
 
 
-def seal_for(svc: Services, person: Person, number: IndividualNumber) -> None:
-    """Fill the person's encrypted number and its look-up hash."""
-    person.number_sealed = svc.vault.seal(number, context=_context(person))
-    person.number_lookup = svc.vault.lookup_hash(number)
+def open_number(svc: Services, person: Person) -> IndividualNumber:
+    """Decrypt the person's number — callers have checked the purpose and audited."""
+    return svc.vault.open(person.number_sealed, context=sealing_context(person.registry_code))

@@ -12,6 +12,7 @@ from mynumber.domain.errors import NotFound
 from mynumber.domain.numbers import mask_digits
 from mynumber.services import audit
 from mynumber.services.context import Caller, Services
+from mynumber.services.numbers import open_number
 from mynumber.services.records import active_registration, get_person
 
 
@@ -44,7 +45,7 @@ def view_resident(
     reg = active_registration(session, person_id)
     audit.record(session, caller=caller, action="view_resident", person_id=person_id,
                  purpose="resident_registry", at=svc.clock.now())
-    number = svc.vault.open(person.number_sealed, context=f"persons/{person.registry_code}")
+    number = open_number(svc, person)
     return ResidentView(
         person_id=person.id, name_latin=person.name_latin, name_kana=person.name_kana,
         name_kanji=person.name_kanji, date_of_birth=person.date_of_birth, sex=person.sex,

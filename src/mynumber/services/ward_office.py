@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,11 +17,11 @@ from mynumber.adapters.db.models import Person, Registration
 from mynumber.domain import deadlines
 from mynumber.domain.access import Role, require_role
 from mynumber.domain.errors import Conflict, invalid
-from mynumber.domain.numbers import ResidentRegistryCode
+from mynumber.domain.numbers import IndividualNumber, ResidentRegistryCode
 from mynumber.domain.registration import MovingIn, check_address
 from mynumber.services import audit, letters
 from mynumber.services.context import Caller, Services
-from mynumber.services.numbers import allocate_registry_codes, number_of, seal_for
+from mynumber.services.numbers import allocate_registry_codes, number_of, sealing_context
 from mynumber.services.records import (
     active_registration, get_municipality, get_person, require_active_registration,
 )
@@ -54,7 +55,7 @@ def register_moving_in(
     """
     require_role(caller.role, Role.WARD_OFFICE)
     get_municipality(session, municipality_code)
-    _check_own_municipality(caller, municipality_code)
+    check_own_municipality(caller, municipality_code)
     key = identity_key(svc, form)
     person = session.scalars(select(Person).where(Person.identity_key == key)).first()
     returning = person is not None
@@ -80,7 +81,7 @@ def _code(person: Person) -> ResidentRegistryCode:
     return ResidentRegistryCode(person.registry_code)
 
 
-def _check_own_municipality(caller: Caller, code: str) -> None:
+def check_own_municipality(caller: Caller, code: str) -> None:
     if caller.municipality_code and caller.municipality_code != code:
         raise Conflict(
             f"This counter belongs to municipality {caller.municipality_code}, not {code}.",
@@ -101,26 +102,26 @@ def _refuse_if_registered(session: Session, person: Person) -> None:
         )
 
 
-def _new_person(session: Session, svc: Services, form: MovingIn, key: str) -> Person:
-    code = allocate_registry_codes(session)[0]
-    person = Person(
+def person_fields(
+    svc: Services, form: MovingIn, *, key: str, code: ResidentRegistryCode,
+    number: IndividualNumber,
+) -> dict[str, Any]:
+    """The columns of a new person (number sealed, never in clear)."""
+    context = sealing_context(code.digits)
+    return dict(
         registry_code=code.digits, identity_key=key, name_latin=form.name_latin,
         name_kana=form.name_kana, name_kanji=form.name_kanji,
         date_of_birth=form.date_of_birth, sex=form.sex.value, nationality=form.nationality,
-        created_at=svc.clock.now(),
+        created_at=svc.clock.now(), number_sealed=svc.vault.seal(number, context=context),
+        number_lookup=svc.vault.lookup_hash(number),
     )
-    seal_for(svc, person, number_of(svc, code))
-    session.add(person)
-    _flush(session)
-    return person
 
 
-def _add_registration(
-    session: Session, person: Person, municipality_code: str, form: MovingIn,
-) -> Registration:
+def registration_fields(person_id: int, municipality_code: str, form: MovingIn) -> dict[str, Any]:
+    """The columns of a new active registration; late when filed after 14 days."""
     foreign = form.foreign
-    reg = Registration(
-        person_id=person.id, municipality_code=municipality_code, address=form.address,
+    return dict(
+        person_id=person_id, municipality_code=municipality_code, address=form.address,
         started_living_on=form.started_living_on, filed_on=form.filed_on,
         late=deadlines.is_late_moving_in(form.started_living_on, form.filed_on),
         status="active", id_documents=[d.value for d in form.id_documents],
@@ -128,12 +129,26 @@ def _add_registration(
         status_of_residence=foreign.status_of_residence if foreign else None,
         period_of_stay_ends=foreign.period_of_stay_ends if foreign else None,
     )
+
+
+def _new_person(session: Session, svc: Services, form: MovingIn, key: str) -> Person:
+    code = allocate_registry_codes(session)[0]
+    person = Person(**person_fields(svc, form, key=key, code=code, number=number_of(svc, code)))
+    session.add(person)
+    flush_or_conflict(session)
+    return person
+
+
+def _add_registration(
+    session: Session, person: Person, municipality_code: str, form: MovingIn,
+) -> Registration:
+    reg = Registration(**registration_fields(person.id, municipality_code, form))
     session.add(reg)
-    _flush(session)
+    flush_or_conflict(session)
     return reg
 
 
-def _flush(session: Session) -> None:
+def flush_or_conflict(session: Session) -> None:
     """Flush, turning a lost race on a unique key into a clear conflict."""
     try:
         session.flush()
@@ -153,7 +168,7 @@ def register_moving_within(
     """転居届: a new address in the same municipality (within 14 days)."""
     require_role(caller.role, Role.WARD_OFFICE)
     reg = require_active_registration(session, person_id)
-    _check_own_municipality(caller, reg.municipality_code)
+    check_own_municipality(caller, reg.municipality_code)
     today = svc.clock.today()
     if moved_on > today:
         raise invalid("moved_on", "The moving date cannot be in the future for a 転居届.",
@@ -173,7 +188,7 @@ def register_moving_out(
     """転出届: to another municipality (its code) or ``abroad``."""
     require_role(caller.role, Role.WARD_OFFICE)
     reg = require_active_registration(session, person_id)
-    _check_own_municipality(caller, reg.municipality_code)
+    check_own_municipality(caller, reg.municipality_code)
     if destination != ABROAD:
         get_municipality(session, destination)
         if destination == reg.municipality_code:

@@ -142,6 +142,7 @@ def upgrade() -> None:
 
     # ### end Alembic commands ###
     _make_audit_append_only()
+    op.execute("INSERT INTO counters (name, value) VALUES ('registry_code', 0)")
     op.execute(f"INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, 0, '{'0' * 64}')")
 
 
