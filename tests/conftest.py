@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from mynumber.adapters.db.engine import migrate
-from mynumber.adapters.db.models import Base
+from mynumber.adapters.db.all_models import Base
 from mynumber.adapters.mail import PostOffice
 from mynumber.bootstrap import System, build_system
 from mynumber.config import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from mynumber.adapters.db.engine import make_engine
-from mynumber.adapters.db.models import Base
+from mynumber.adapters.db.all_models import Base
 
 config = context.config
 
