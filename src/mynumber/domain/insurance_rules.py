@@ -1,0 +1,132 @@
+"""一部負担金の割合・資格確認書 — health-insurance co-pay ratio and eligibility letters.
+
+Co-pay ratio (健康保険法 第74条; 国民健康保険法 第42条; 高齢者の医療の確保に関する法律 第67条):
+
+- **20 %** before school age: up to the first 31 March after the day the child reaches 6
+  (六歳に達する日以後の最初の三月三十一日以前). So school age starts on the first 1 April
+  on or after the 6th birthday — a child born on 1 April (who reaches 6 on 31 March) starts
+  on the birthday itself, one born on 2 April a year later (学校教育法 第17条 alike).
+- **30 %** from school age to 69.
+- **20 %** at 70–74 (高齢受給者), **30 %** with income like active workers (現役並み所得).
+  From the 1st of the month *after* the month in which the person reaches 70 (70歳に達する
+  日の属する月の翌月): a birthday on the 1st means reaching 70 on the last day of the
+  previous month, so the new ratio starts on the birthday itself.
+- **10 %** from 75 in the late-stage elderly system (後期高齢者医療制度); **20 %** for a
+  certain income (一定以上所得, since 2022-10-01; 10 % before), **30 %** for active-worker
+  income. It starts on the **75th birthday itself** (資格取得日 = the day one is 75), not the
+  following month: the official rule, where the guide simplifies.
+
+資格確認書 (eligibility confirmation letter): validity set by the insurer, at most 5 years
+(健康保険法 改正, 2024). *Policy:* valid from the day of issue, so "5 years" ends on the day
+before the 5th anniversary (民法 第143条; 2024-02-29 → 2029-02-28).
+
+Paper health-insurance cards: no new issue from 2024-12-02; existing ones usable until their
+own expiry, at most until 2025-12-01 (厚生労働省).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from mynumber.domain.errors import invalid
+from mynumber.domain.timelines import (
+    ONE_DAY,
+    first_of_next_month,
+    period_last_day,
+    reaches_age_on,
+)
+
+CERTAIN_INCOME_BRACKET_FROM = dt.date(2022, 10, 1)
+ELIGIBILITY_LETTER_MAX_YEARS = 5
+PAPER_CARD_LAST_USABLE_DAY = dt.date(2025, 12, 1)
+PAPER_CARD_LAST_ISSUE_DAY = dt.date(2024, 12, 1)
+
+
+class IncomeBracket(StrEnum):
+    """Income category that decides the co-pay from 70 (所得区分)."""
+
+    GENERAL = "general"  # 一般・低所得
+    CERTAIN_INCOME = "certain_income"  # 一定以上所得 (75+ only; 20 % since 2022-10-01)
+    ACTIVE_WORKER = "active_worker"  # 現役並み所得
+
+
+class AgeBand(StrEnum):
+    """The co-pay age bands."""
+
+    PRESCHOOL = "preschool"  # 未就学児
+    SCHOOL_AGE_TO_69 = "school_age_to_69"
+    ELDERLY_70_74 = "elderly_70_74"  # 高齢受給者
+    LATE_ELDERLY = "late_elderly"  # 後期高齢者 (75+)
+
+
+def school_age_starts_on(date_of_birth: dt.date) -> dt.date:
+    """The first 1 April after the day the child reaches 6 (= on or after the 6th birthday)."""
+    reached = reaches_age_on(date_of_birth, 6)
+    april = dt.date(reached.year, 4, 1)
+    return april if april > reached else dt.date(reached.year + 1, 4, 1)
+
+
+def elderly_band_starts_on(date_of_birth: dt.date) -> dt.date:
+    """The 1st of the month after the month of reaching 70 (the birthday, if born on a 1st)."""
+    return first_of_next_month(reaches_age_on(date_of_birth, 70))
+
+
+def late_elderly_starts_on(date_of_birth: dt.date) -> dt.date:
+    """The first day as a late-stage elderly insured person: the day one is 75."""
+    return reaches_age_on(date_of_birth, 75) + ONE_DAY
+
+
+def age_band(*, date_of_birth: dt.date, on: dt.date) -> AgeBand:
+    """The co-pay age band of a person born on ``date_of_birth`` on the day ``on``."""
+    if on < date_of_birth:
+        raise invalid("date_of_birth", "The date of birth is after the day of care.",
+                      "生年月日が受診日より後です。")
+    if on >= late_elderly_starts_on(date_of_birth):
+        return AgeBand.LATE_ELDERLY
+    if on >= elderly_band_starts_on(date_of_birth):
+        return AgeBand.ELDERLY_70_74
+    if on >= school_age_starts_on(date_of_birth):
+        return AgeBand.SCHOOL_AGE_TO_69
+    return AgeBand.PRESCHOOL
+
+
+def copay_percent(
+    *, date_of_birth: dt.date, on: dt.date, income: IncomeBracket = IncomeBracket.GENERAL
+) -> int:
+    """The share of the cost the patient pays, in percent (30 = 3割), on the day ``on``."""
+    band = age_band(date_of_birth=date_of_birth, on=on)
+    if band is AgeBand.PRESCHOOL:
+        return 20
+    if band is AgeBand.SCHOOL_AGE_TO_69:
+        return 30
+    if income is IncomeBracket.ACTIVE_WORKER:
+        return 30
+    if band is AgeBand.ELDERLY_70_74:
+        return 20
+    if income is IncomeBracket.CERTAIN_INCOME and on >= CERTAIN_INCOME_BRACKET_FROM:
+        return 20
+    return 10
+
+
+def latest_eligibility_letter_expiry(issued_on: dt.date) -> dt.date:
+    """The latest expiry an insurer may give a 資格確認書 issued on ``issued_on``."""
+    return period_last_day(issued_on, months=12 * ELIGIBILITY_LETTER_MAX_YEARS)
+
+
+def check_eligibility_letter_expiry(*, issued_on: dt.date, expires_on: dt.date) -> dt.date:
+    """``expires_on`` if it is a valid insurer's choice: not before issue, at most 5 years."""
+    if expires_on < issued_on:
+        raise invalid("expires_on", "The eligibility letter cannot expire before it is issued.",
+                      "資格確認書の有効期限が交付日より前です。")
+    latest = latest_eligibility_letter_expiry(issued_on)
+    if expires_on > latest:
+        raise invalid("expires_on",
+                      f"An eligibility letter is valid for at most 5 years (until {latest}).",
+                      f"資格確認書の有効期間は最長5年です（{latest} まで）。")
+    return expires_on
+
+
+def paper_card_usable(*, expires_on: dt.date, today: dt.date) -> bool:
+    """Whether an old paper insurance card still works: until its expiry, at most 2025-12-01."""
+    return today <= min(expires_on, PAPER_CARD_LAST_USABLE_DAY)
