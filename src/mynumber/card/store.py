@@ -1,0 +1,182 @@
+"""カード保管庫 — the card store: where the chips live (it stands for the residents' pockets).
+
+``ChipStore`` is the persistence port for chip state; ``MemoryChipStore`` is the in-memory
+implementation, and the database adapter implements the same protocol. Every operation is
+atomic on its own; in particular ``take_try`` is one conditional decrement (in SQL:
+``UPDATE … SET tries_left = tries_left - 1 WHERE … AND tries_left > 0 RETURNING``), so
+concurrent wrong PINs can neither be lost nor counted twice.
+
+The state is deliberately plain (bytes, str, int): the store never sees a clear private key
+(they are sealed with the chip key, ``mynumber.card.sealing``) nor a clear PIN (salted, peppered
+hashes, ``mynumber.card.pins``). The authority's own records (certificates issued, card status)
+are not here: this is the card, not the register.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Protocol
+
+from mynumber.card.files import KeySlot
+from mynumber.card.pins import PinRef
+from mynumber.domain.errors import Conflict, NotFound
+
+
+@dataclass(frozen=True)
+class PinRecord:
+    """A PIN object on the chip: its hash (empty until set at collection) and retry counter."""
+
+    pin_hash: bytes
+    salt: bytes
+    tries_left: int
+    max_tries: int
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.pin_hash)
+
+    @classmethod
+    def unset(cls, pin_ref: PinRef) -> PinRecord:
+        """The PIN as manufactured: no PIN yet, the full count of tries."""
+        return cls(b"", b"", pin_ref.max_attempts, pin_ref.max_attempts)
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """A key slot: the sealed PKCS#8 private key and the public key (SubjectPublicKeyInfo DER)."""
+
+    sealed_private_key: bytes
+    public_key: bytes
+
+
+@dataclass(frozen=True)
+class ChipState:
+    """Everything a chip holds, as the store keeps it."""
+
+    card_id: str
+    pins: dict[PinRef, PinRecord]
+    keys: dict[KeySlot, KeyRecord]
+    files: dict[str, bytes]
+
+    def copy(self) -> ChipState:
+        """A copy whose mappings can be changed without touching this one."""
+        return replace(self, pins=dict(self.pins), keys=dict(self.keys), files=dict(self.files))
+
+
+class ChipStore(Protocol):
+    """Persistence of chip state. Unknown ``card_id`` → ``NotFound``.
+
+    ``PinRef`` and ``KeySlot`` are string enums: a database stores their ``.value``.
+    """
+
+    def create(self, chip: ChipState) -> None:
+        """Store a newly manufactured chip; ``Conflict`` if the serial exists."""
+        ...
+
+    def load(self, card_id: str) -> ChipState:
+        """The chip's current state."""
+        ...
+
+    def take_try(self, card_id: str, pin_ref: PinRef) -> int:
+        """Atomically spend one try: the tries left *before* it, or 0 (locked, nothing spent)."""
+        ...
+
+    def reset_tries(self, card_id: str, pin_ref: PinRef) -> None:
+        """Give the PIN its full count of tries back (after a correct entry)."""
+        ...
+
+    def set_pin(self, card_id: str, pin_ref: PinRef, *, pin_hash: bytes, salt: bytes) -> None:
+        """Replace the PIN's hash and salt and reset its tries to the full count."""
+        ...
+
+    def set_key(self, card_id: str, slot: KeySlot, key: KeyRecord) -> None:
+        """Replace the key pair in ``slot`` (a certificate reissue makes a new pair)."""
+        ...
+
+    def update_data(self, card_id: str, files: Mapping[str, bytes | None]) -> None:
+        """Write the given files; a ``None`` value deletes that file. Other files stay."""
+        ...
+
+    def destroy(self, card_id: str) -> None:
+        """Erase the chip (the card is returned and invalidated)."""
+        ...
+
+
+class MemoryChipStore:
+    """A thread-safe ``ChipStore`` in memory (tests, demo, simulations)."""
+
+    def __init__(self) -> None:
+        self._chips: dict[str, ChipState] = {}
+        self._lock = threading.Lock()
+
+    def _get(self, card_id: str) -> ChipState:
+        chip = self._chips.get(card_id)
+        if chip is None:
+            raise NotFound("No such card in the card store.",
+                           "該当するカードがありません。", card_id=card_id)
+        return chip
+
+    def __contains__(self, card_id: object) -> bool:
+        with self._lock:
+            return card_id in self._chips
+
+    def create(self, chip: ChipState) -> None:
+        """Store a newly manufactured chip; ``Conflict`` if the serial exists."""
+        with self._lock:
+            if chip.card_id in self._chips:
+                raise Conflict("A card with this serial already exists.",
+                               "このシリアル番号のカードは既に存在します。", card_id=chip.card_id)
+            self._chips[chip.card_id] = chip.copy()
+
+    def load(self, card_id: str) -> ChipState:
+        """The chip's current state (a copy)."""
+        with self._lock:
+            return self._get(card_id).copy()
+
+    def take_try(self, card_id: str, pin_ref: PinRef) -> int:
+        """Atomically spend one try: the tries left *before* it, or 0 (locked, nothing spent)."""
+        with self._lock:
+            pins = self._pins(card_id)
+            before = pins[pin_ref].tries_left
+            if before > 0:
+                pins[pin_ref] = replace(pins[pin_ref], tries_left=before - 1)
+            return before
+
+    def reset_tries(self, card_id: str, pin_ref: PinRef) -> None:
+        """Give the PIN its full count of tries back."""
+        with self._lock:
+            pins = self._pins(card_id)
+            pins[pin_ref] = replace(pins[pin_ref], tries_left=pins[pin_ref].max_tries)
+
+    def set_pin(self, card_id: str, pin_ref: PinRef, *, pin_hash: bytes, salt: bytes) -> None:
+        """Replace the PIN's hash and salt and reset its tries to the full count."""
+        with self._lock:
+            pins = self._pins(card_id)
+            old = pins[pin_ref]
+            pins[pin_ref] = replace(old, pin_hash=pin_hash, salt=salt, tries_left=old.max_tries)
+
+    def set_key(self, card_id: str, slot: KeySlot, key: KeyRecord) -> None:
+        """Replace the key pair in ``slot``."""
+        with self._lock:
+            self._get(card_id).keys[slot] = key
+
+    def update_data(self, card_id: str, files: Mapping[str, bytes | None]) -> None:
+        """Write the given files; a ``None`` value deletes that file."""
+        with self._lock:
+            stored = self._get(card_id).files
+            for name, content in files.items():
+                if content is None:
+                    stored.pop(name, None)
+                else:
+                    stored[name] = content
+
+    def destroy(self, card_id: str) -> None:
+        """Erase the chip."""
+        with self._lock:
+            self._get(card_id)
+            del self._chips[card_id]
+
+    def _pins(self, card_id: str) -> dict[PinRef, PinRecord]:
+        return self._get(card_id).pins
