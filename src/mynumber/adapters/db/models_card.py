@@ -1,0 +1,104 @@
+"""Tables for cards: the chips (the card store) and the authority's records.
+
+Two worlds share one database but not one meaning:
+- ``chip_*`` tables are the card store — they stand for the chips in residents' pockets
+  (sealed private keys, PIN hashes and retry counters, chip files). Only ``SqlChipStore``
+  touches them, always in its own short transactions: a chip's state changes the moment the
+  chip acts, whatever happens to the caller's transaction.
+- ``cards``, ``card_applications`` and ``certificates`` are the authority's records (J-LIS and
+  the ward office): public certificates, serials, status. No private key, no PIN.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from mynumber.adapters.db.models import Base
+
+
+class ChipRecord(Base):
+    __tablename__ = "chip_states"
+    card_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class ChipPin(Base):
+    __tablename__ = "chip_pins"
+    card_id: Mapped[str] = mapped_column(
+        ForeignKey("chip_states.card_id", ondelete="CASCADE"), primary_key=True)
+    pin_ref: Mapped[str] = mapped_column(String(32), primary_key=True)
+    pin_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    salt: Mapped[bytes] = mapped_column(LargeBinary)
+    tries_left: Mapped[int] = mapped_column(Integer)
+    max_tries: Mapped[int] = mapped_column(Integer)
+
+
+class ChipKey(Base):
+    __tablename__ = "chip_keys"
+    card_id: Mapped[str] = mapped_column(
+        ForeignKey("chip_states.card_id", ondelete="CASCADE"), primary_key=True)
+    slot: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sealed_private_key: Mapped[bytes] = mapped_column(LargeBinary)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ChipFile(Base):
+    __tablename__ = "chip_files"
+    card_id: Mapped[str] = mapped_column(
+        ForeignKey("chip_states.card_id", ondelete="CASCADE"), primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CardApplication(Base):
+    """交付申請: an application for a card through one of the four channels."""
+
+    __tablename__ = "card_applications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(20))
+    application_form_id: Mapped[str | None] = mapped_column(String(23), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    express: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_at: Mapped[dt.datetime]
+    ready_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    rejection_reason: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    card_serial: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class Card(Base):
+    """The authority's record of one card: serial, holder, status, validity."""
+
+    __tablename__ = "cards"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    serial: Mapped[str] = mapped_column(String(32), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("card_applications.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    invalid_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    municipality_code: Mapped[str] = mapped_column(String(6))
+    chip_address: Mapped[str] = mapped_column(String(200))
+    manufactured_at: Mapped[dt.datetime]
+    issued_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    certificates_expire_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    insurance_use: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Certificate(Base):
+    """An issued certificate (public part only) and its revocation."""
+
+    __tablename__ = "certificates"
+    serial: Mapped[str] = mapped_column(String(50), primary_key=True)
+    card_serial: Mapped[str] = mapped_column(String(32), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    not_before: Mapped[dt.datetime]
+    not_after: Mapped[dt.datetime]
+    der: Mapped[bytes] = mapped_column(LargeBinary)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    revocation_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)

@@ -1,0 +1,88 @@
+"""The card store in the database: the chip's own tests, run on SQLite and PostgreSQL.
+
+The unit tests in ``tests/unit/card`` exercise the chip over the in-memory store; the same
+tests are collected here with a ``store`` fixture that is the ``SqlChipStore`` on a real
+database, so the counters' atomicity (ten concurrent wrong PINs) and the stored-before-compare
+rule hold on both backends.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from mynumber.adapters.db.chip_store import SqlChipStore
+from mynumber.bootstrap import System
+from mynumber.card import Chip, KeyPool
+from tests.unit.card.support import CARD_ID, chip_data, initial_pins
+from tests.unit.card.test_concurrency import (  # noqa: F401 - collected here on both databases
+    test_ten_concurrent_wrong_pins_lock_after_exactly_the_limit,
+)
+from tests.unit.card.test_pin_counter import *  # noqa: F403 - collected here too
+from tests.unit.card.test_store import (  # noqa: F401
+    test_pins_are_not_in_clear_nor_in_a_hash_testable_without_the_chip_key,
+    test_private_keys_are_not_in_clear_in_the_stored_state,
+)
+
+
+@pytest.fixture(scope="module")
+def key_pool() -> KeyPool:
+    return KeyPool.generate(4)
+
+
+@pytest.fixture(scope="module")
+def issuer_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture
+def store(system: System) -> SqlChipStore:
+    return SqlChipStore(system.engine)
+
+
+@pytest.fixture
+def chip_key() -> bytes:
+    return os.urandom(32)
+
+
+@pytest.fixture
+def new_chip(store: SqlChipStore, chip_key: bytes, key_pool: KeyPool) -> Chip:
+    chip, _ = Chip.manufacture(store, card_id=CARD_ID, data=chip_data(), key_source=key_pool,
+                               chip_key=chip_key)
+    return chip
+
+
+@pytest.fixture
+def chip(new_chip: Chip) -> Chip:
+    new_chip.set_initial_pins(**initial_pins())
+    return new_chip
+
+
+def test_a_wrong_pin_is_counted_even_when_the_callers_transaction_rolls_back(
+    system: System, chip: Chip,
+) -> None:
+    from mynumber.card import PinRef
+    from mynumber.domain.errors import WrongPin
+    with system.uow() as uow:  # the request that carried the PIN fails and rolls back
+        with pytest.raises(WrongPin):
+            chip.open_session().verify(PinRef.USER_AUTHENTICATION, "9999")
+        uow.rollback()
+    assert chip.open_session().tries_left(PinRef.USER_AUTHENTICATION) == 2
+
+
+def test_the_store_refuses_a_duplicate_serial_and_unknown_cards(
+    store: SqlChipStore, new_chip: Chip,
+) -> None:
+    from mynumber.domain.errors import Conflict, NotFound
+    with pytest.raises(Conflict):
+        store.create(store.load(CARD_ID))
+    store.update_data(CARD_ID, {"extra": b"x"})
+    assert store.load(CARD_ID).files["extra"] == b"x"
+    store.update_data(CARD_ID, {"extra": None})
+    assert "extra" not in store.load(CARD_ID).files
+    store.destroy(CARD_ID)
+    with pytest.raises(NotFound):
+        store.load(CARD_ID)
+    assert CARD_ID not in store
