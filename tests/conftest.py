@@ -20,6 +20,7 @@ from mynumber.adapters.db.engine import migrate
 from mynumber.adapters.db.all_models import Base
 from mynumber.adapters.mail import PostOffice
 from mynumber.bootstrap import System, build_system
+from mynumber.card.keys import KeyPool
 from mynumber.config import Settings
 from mynumber.domain.access import Role
 from mynumber.domain.clock import JST, SimulatedClock
@@ -111,10 +112,32 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
     return Settings(database_url=db_url, data_dir=tmp_path / "var", master_key=TEST_MASTER_KEY)
 
 
+@pytest.fixture(scope="session")
+def key_source() -> KeyPool:
+    """Card key pairs from a pool (an RSA-2048 pair costs ~40 ms; the product makes fresh ones)."""
+    return KeyPool.generate(6)
+
+
+@pytest.fixture(scope="session")
+def ca_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The card centre's CA made once per test session, copied into each test's data dir."""
+    from mynumber.adapters.keys import KeyRing
+    from mynumber.pki.ca import CertificateAuthority
+    directory = tmp_path_factory.mktemp("ca") / "ca"
+    keys = KeyRing.from_master(bytes.fromhex(TEST_MASTER_KEY))
+    CertificateAuthority.load_or_create(directory, keys.ca_passphrase,
+                                        now=START - dt.timedelta(days=365),
+                                        base_url="http://127.0.0.1:8000/jpki")
+    return directory
+
+
 @pytest.fixture
-def system(settings: Settings, clock: SimulatedClock, post: PostOffice) -> Iterator[System]:
+def system(settings: Settings, clock: SimulatedClock, post: PostOffice, key_source: KeyPool,
+           ca_template: Path) -> Iterator[System]:
     from mynumber.services.demo_data import seed_municipalities
-    built = build_system(settings, clock=clock, post=post, run_migrations=False)
+    shutil.copytree(ca_template, settings.data_dir / "ca")
+    built = build_system(settings, clock=clock, post=post, key_source=key_source,
+                         run_migrations=False)
     with built.uow() as uow:
         seed_municipalities(uow.session)
         uow.commit()

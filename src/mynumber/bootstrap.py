@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
+from mynumber.adapters.db.chip_store import SqlChipStore
 from mynumber.adapters.db.engine import make_engine, migrate
 from mynumber.adapters.db.uow import UnitOfWork
 from mynumber.adapters.keys import KeyRing
 from mynumber.adapters.mail import PostOffice
+from mynumber.card.keys import FreshKeys, KeySource
 from mynumber.config import Settings
 from mynumber.domain.clock import Clock, SystemClock
 from mynumber.services.context import Services
@@ -30,7 +32,7 @@ class System:
 
 def build_system(
     settings: Settings, *, clock: Clock | None = None, post: PostOffice | None = None,
-    run_migrations: bool = True,
+    key_source: KeySource | None = None, run_migrations: bool = True,
 ) -> System:
     """Build the system for ``settings``; migrate the database unless told not to."""
     url = settings.resolved_database_url()
@@ -39,5 +41,7 @@ def build_system(
     engine = make_engine(url)
     keys = KeyRing.from_master(settings.master_key_bytes())
     services = Services(clock=clock or SystemClock(), keys=keys, post=post or PostOffice(),
-                        base_url=settings.public_base_url)
+                        base_url=settings.public_base_url, chips=SqlChipStore(engine),
+                        key_source=key_source or FreshKeys(),
+                        ca_dir=settings.data_dir / "ca")
     return System(settings=settings, engine=engine, services=services)
