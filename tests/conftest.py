@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from mynumber.adapters.db.engine import migrate
 from mynumber.adapters.db.all_models import Base
+from mynumber.adapters.db.engine import migrate
 from mynumber.adapters.mail import PostOffice
 from mynumber.bootstrap import System, build_system
 from mynumber.card.keys import KeyPool

@@ -68,7 +68,8 @@ def test_a_wrong_token_gets_401_problem(client: TestClient) -> None:
 def test_ward_office_registers_and_gets_a_masked_number(
     client: TestClient, tokens: dict[str, str],
 ) -> None:
-    resp = client.post("/ward-office/residents", json=MOVING_IN, headers=auth(tokens["ward_office"]))
+    resp = client.post("/ward-office/residents", json=MOVING_IN,
+                       headers=auth(tokens["ward_office"]))
     assert resp.status_code == 201, resp.text
     body = resp.json()
     assert body["my_number"].startswith("**** **** ")

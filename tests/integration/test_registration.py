@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -154,7 +155,7 @@ def test_the_number_is_encrypted_at_rest(system: System) -> None:
     if system.engine.dialect.name == "sqlite":
         path = system.engine.url.database
         system.engine.dispose()
-        assert path and digits.encode() not in open(path, "rb").read()
+        assert path and digits.encode() not in Path(path).read_bytes()
 
 
 def test_every_registered_number_is_distinct(system: System) -> None:

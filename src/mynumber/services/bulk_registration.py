@@ -27,7 +27,10 @@ from mynumber.services.letters import new_application_id
 from mynumber.services.numbers import allocate_registry_codes
 from mynumber.services.records import get_municipality
 from mynumber.services.ward_office import (
-    check_own_municipality, identity_key, person_fields, registration_fields,
+    check_own_municipality,
+    identity_key,
+    person_fields,
+    registration_fields,
 )
 
 

@@ -23,7 +23,10 @@ from mynumber.services import audit, letters
 from mynumber.services.context import Caller, Services
 from mynumber.services.numbers import allocate_registry_codes, number_of, sealing_context
 from mynumber.services.records import (
-    active_registration, get_municipality, get_person, require_active_registration,
+    active_registration,
+    get_municipality,
+    get_person,
+    require_active_registration,
 )
 
 ABROAD = "abroad"
@@ -192,7 +195,8 @@ def register_moving_out(
     if destination != ABROAD:
         get_municipality(session, destination)
         if destination == reg.municipality_code:
-            raise invalid("destination", "Moving within the municipality is a 転居届, not a 転出届.",
+            raise invalid("destination",
+                          "Moving within the municipality is a 転居届, not a 転出届.",
                           "同じ市区町村内の移動は転居届です。")
     reg.status = "moved_out"
     reg.ended_on = planned_move_on

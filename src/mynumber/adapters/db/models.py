@@ -10,7 +10,16 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
-    JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, text,
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 

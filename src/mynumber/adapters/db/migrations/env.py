@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from mynumber.adapters.db.engine import make_engine
 from mynumber.adapters.db.all_models import Base
+from mynumber.adapters.db.engine import make_engine
 
 config = context.config
 

@@ -10,7 +10,6 @@ from alembic import op
 
 import mynumber.adapters.db.types
 
-
 revision: str = '0001'
 down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None

@@ -10,7 +10,6 @@ from alembic import op
 
 import mynumber.adapters.db.types
 
-
 revision: str = '0002'
 down_revision: str | None = '0001'
 branch_labels: str | Sequence[str] | None = None
