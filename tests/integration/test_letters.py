@@ -112,3 +112,29 @@ def test_letter_due_dates_follow_the_clock(system: System, clock: SimulatedClock
         item = uow.session.scalars(select(MailItem)).one()
     assert item.due_at - item.sent_at == dt.timedelta(days=21)
     assert item.sent_at == clock.now()
+
+
+def test_the_letter_pdf_shows_the_full_number_and_the_read_is_audited(system: System) -> None:
+    import shutil
+    import subprocess
+    from mynumber.adapters.db.models import AuditEntry
+    from mynumber.domain.access import Purpose
+    from mynumber.services.numbers import read_my_number
+    result = register(system)
+    with system.uow() as uow:
+        pdf = letters.letter_pdf(uow.session, system.services, caller=ward(),
+                                 person_id=result.person_id)
+        digits = read_my_number(uow.session, system.services, caller=ward(),
+                                person_id=result.person_id,
+                                purpose=Purpose.RESIDENT_REGISTRY).digits
+        uow.commit()
+    assert pdf.startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
+                              check=True).stdout.decode()
+        assert f"{digits[:4]} {digits[4:8]} {digits[8:]}" in text
+        assert result.application_id is not None
+    with system.uow() as uow:
+        reads = uow.session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "read_my_number")).all()
+    assert len(reads) == 2 and reads[0].purpose == "resident_registry"

@@ -148,3 +148,37 @@ def reissue_letter(
     audit.record(session, caller=caller, action="reissue_letter", person_id=person_id,
                  purpose="resident_registry", at=svc.clock.now())
     return letter
+
+
+def letter_pdf(session: Session, svc: Services, *, caller: Caller, person_id: int) -> bytes:
+    """The current notification letter as a PDF (shows the full number: the owner's letter).
+
+    Reading the number for it is audited under the resident-registry purpose.
+    """
+    from mynumber.adapters.db.models import Municipality
+    from mynumber.adapters.documents import NotificationLetter as LetterDoc
+    from mynumber.adapters.documents import render_notification_letter
+    from mynumber.domain.access import Purpose
+    from mynumber.services.numbers import read_my_number
+
+    require_role(caller.role, Role.WARD_OFFICE, Role.RESIDENT)
+    letter = current_letter(session, person_id)
+    person = get_person(session, person_id)
+    reg = require_active_registration(session, person_id)
+    town = session.get(Municipality, reg.municipality_code)
+    number = read_my_number(session, svc, caller=caller, person_id=person_id,
+                            purpose=Purpose.RESIDENT_REGISTRY if caller.role == Role.WARD_OFFICE
+                            else Purpose.OWN_RECORD)
+    return render_notification_letter(LetterDoc(
+        municipality=town.name_ja if town else reg.municipality_code,
+        municipality_en=town.name_en if town else "", issue_date=letter.issued_on,
+        name=person.name_latin, name_kana=person.name_kana, name_kanji=person.name_kanji,
+        date_of_birth=person.date_of_birth, sex=person.sex, address=reg.address,
+        my_number=number.digits, application_id=letter.application_id,
+        application_url=application_url(svc, letter.application_id),
+    ))
+
+
+def application_url(svc: Services, application_id: str) -> str:
+    """Where the letter's QR code leads: the online card application with this ID."""
+    return f"{svc.base_url.rstrip('/')}/apply?application_id={application_id}"

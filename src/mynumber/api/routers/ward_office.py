@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from mynumber.api.deps import CallerDep, ServicesDep, UowDep
@@ -111,6 +111,15 @@ def read_number(person_id: int, body: PurposeRequest, caller: CallerDep, uow: Uo
                             purpose=parse_purpose(body.purpose))
     uow.commit()
     return {"my_number": number.digits, "purpose": body.purpose}
+
+
+@router.get("/residents/{person_id}/letter.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
+def letter_pdf(person_id: int, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> Response:
+    """The notification letter (個人番号通知書) as a PDF, with its QR code (audited)."""
+    pdf = letters.letter_pdf(uow.session, svc, caller=caller, person_id=person_id)
+    uow.commit()
+    return Response(pdf, media_type="application/pdf")
 
 
 class HandOverRequest(BaseModel):

@@ -1,0 +1,97 @@
+"""The CLI: one line and a non-zero exit on bad input; the real commands on a real database."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_MASTER_KEY
+
+
+def run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environ = {"MYNUMBER_DATA_DIR": str(tmp_path), "MYNUMBER_MASTER_KEY": TEST_MASTER_KEY,
+               "PATH": "/usr/bin:/bin", "COLUMNS": "200", **env}
+    return subprocess.run([sys.executable, "-m", "mynumber.cli", *args], env=environ,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_validate_accepts_a_valid_number(tmp_path: Path) -> None:
+    done = run(["validate", "6214 9832 0257"], tmp_path)
+    assert done.returncode == 0 and "**** **** 0257" in done.stdout
+
+
+@pytest.mark.parametrize("number,reason", [("621498320258", "check digit"),
+                                           ("12345", "12 digits"),
+                                           ("62149832025A", "only digits")])
+def test_validate_refuses_with_one_line_and_exit_1(tmp_path: Path, number: str,
+                                                   reason: str) -> None:
+    done = run(["validate", number], tmp_path)
+    assert done.returncode == 1
+    assert reason in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert number not in done.stderr
+
+
+def _register(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run(["register", "--name", "Smith John", "--born", "1990-01-02", "--sex", "M",
+                "--nationality", "US", "--address", "1-1 Chiyoda, Chiyoda-ku",
+                "--municipality", "131016", "--since", "2020-01-01",
+                "--residence-card", "AB12345678CD", "--status", "Engineer", *extra], tmp_path)
+
+
+def _seed(tmp_path: Path) -> None:
+    from mynumber.bootstrap import build_system
+    from mynumber.config import Settings
+    from mynumber.services.demo_data import seed_municipalities
+    system = build_system(Settings(data_dir=tmp_path, master_key=TEST_MASTER_KEY))
+    with system.uow() as uow:
+        seed_municipalities(uow.session)
+        uow.commit()
+    system.engine.dispose()
+
+
+def test_register_prints_the_masked_number_and_flags_late(tmp_path: Path) -> None:
+    _seed(tmp_path)
+    done = _register(tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "**** **** " in done.stdout and "late" in done.stdout
+    again = _register(tmp_path)
+    assert again.returncode == 1 and "moving-out" in again.stderr
+
+
+@pytest.mark.parametrize("flag,value,field", [("--born", "1990-02-30", "born"),
+                                              ("--municipality", "131017", "municipality_code"),
+                                              ("--residence-card", "XX", "residence_card_number")])
+def test_register_bad_input_is_one_line_exit_1(tmp_path: Path, flag: str, value: str,
+                                               field: str) -> None:
+    _seed(tmp_path)
+    args = ["register", "--name", "A B", "--born", "1990-01-02", "--sex", "M",
+            "--nationality", "US", "--address", "1-1 Chiyoda", "--municipality", "131016",
+            "--since", "2020-01-01", "--residence-card", "AB12345678CD", "--status", "Student"]
+    args[args.index(flag) + 1] = value
+    done = run(args, tmp_path)
+    assert done.returncode == 1, done.stdout
+    assert done.stderr.startswith(f"error: {field}:") and len(done.stderr.splitlines()) == 1
+
+
+def test_audit_verify_reports_an_intact_chain(tmp_path: Path) -> None:
+    _seed(tmp_path)
+    _register(tmp_path)
+    done = run(["audit", "verify"], tmp_path)
+    assert done.returncode == 0 and "intact" in done.stdout
+
+
+def test_production_mode_without_a_master_key_refuses_to_start(tmp_path: Path) -> None:
+    done = run(["audit", "verify"], tmp_path, MYNUMBER_MODE="production",
+               MYNUMBER_MASTER_KEY="")
+    assert done.returncode == 2 and "MYNUMBER_MASTER_KEY is required" in done.stderr
+
+
+def test_dev_mode_makes_a_key_once_and_says_so(tmp_path: Path) -> None:
+    first = run(["audit", "verify"], tmp_path, MYNUMBER_MASTER_KEY="")
+    second = run(["audit", "verify"], tmp_path, MYNUMBER_MASTER_KEY="")
+    assert "made a new master key" in first.stdout
+    assert "made a new master key" not in second.stdout
+    assert (tmp_path / "dev-master.key").stat().st_mode & 0o077 == 0
