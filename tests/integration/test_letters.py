@@ -117,6 +117,7 @@ def test_letter_due_dates_follow_the_clock(system: System, clock: SimulatedClock
 def test_the_letter_pdf_shows_the_full_number_and_the_read_is_audited(system: System) -> None:
     import shutil
     import subprocess
+
     from mynumber.adapters.db.models import AuditEntry
     from mynumber.domain.access import Purpose
     from mynumber.services.numbers import read_my_number
