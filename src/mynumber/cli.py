@@ -9,7 +9,6 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from mynumber.config import ConfigurationError, Settings
 from mynumber.domain.errors import MyNumberError
@@ -81,14 +80,13 @@ def serve(port: Annotated[int, typer.Option(help="TCP port")] = 0,
 
 
 def _print_tokens(demo: list[Any], base: str) -> None:
-    table = Table(title="Demo API tokens (dev mode) — use them in the OpenAPI page's Authorize")
-    table.add_column("role")
-    table.add_column("organisation")
-    table.add_column("token")
+    console.print("[bold]Demo API tokens (dev mode)[/bold] — paste one into the API page's "
+                  "Authorize button, or send it as 'Authorization: Bearer <token>':")
     for t in demo:
-        table.add_row(t.role.value, t.organisation, t.token)
-    console.print(table)
-    console.print(f"Service: {base}   API docs: {base}/docs   Guide: {base}/guide")
+        console.print(f"  {t.role.value:<12} {t.token}  ({t.organisation})", soft_wrap=True,
+                      highlight=False)
+    console.print(f"Service: {base}   API docs: {base}/docs   Guide: {base}/guide",
+                  soft_wrap=True, highlight=False)
 
 
 @app.command()
