@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from mynumber import __version__
 from mynumber.api import problems
-from mynumber.api.routers import numbers, public, ward_office
+from mynumber.api.routers import card_auth, jpki, numbers, public, tax_office, ward_office
 from mynumber.bootstrap import System
 
 DESCRIPTION = """
@@ -21,6 +21,6 @@ def create_app(system: System) -> FastAPI:
     app = FastAPI(title="mynumber", version=__version__, description=DESCRIPTION)
     app.state.system = system
     problems.install(app)
-    for module in (public, numbers, ward_office):
+    for module in (public, numbers, ward_office, jpki, card_auth, tax_office):
         app.include_router(module.router)
     return app

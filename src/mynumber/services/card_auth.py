@@ -1,0 +1,195 @@
+"""利用者証明 — card authentication: who holds this card, without the My Number.
+
+The relying party (clinic reception terminal, the My Number Portal, a kiosk, the ward office)
+asks for a nonce (``issue_challenge``); the card signs it with its user-authentication key after
+the 4-digit PIN (``answer_challenge``, on the terminal); the server checks (``authenticate_card``):
+
+1. the nonce: issued to this relying party, not expired (``CHALLENGE_LIFETIME``), never
+   answered before — each failure has its own code;
+2. the certificate: issued by the card centre, within its validity, not revoked now, and a
+   user-authentication certificate (a signature certificate would reveal the basic four items);
+3. the signature over the nonce (proof that the card is present and the PIN was entered);
+4. the card: the authority's record of the certificate, and the card's status must be active.
+
+It answers the person's id: the exchange carries no My Number (RULES.md "clinic check";
+オンライン資格確認 identifies the person by the user-authentication certificate).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from mynumber.adapters.db.models_card import Card
+from mynumber.adapters.db.models_pki import CardAuthChallenge
+from mynumber.card import Chip, KeySlot, PinRef, digest_info
+from mynumber.domain.access import Role, require_role
+from mynumber.domain.errors import CardError, Unauthenticated, invalid
+from mynumber.pki.challenge import CHALLENGE_BYTES, make_challenge, verify_challenge_signature
+from mynumber.pki.errors import CertificateWrongPurpose, UntrustedCertificate
+from mynumber.pki.profiles import is_signature_certificate
+from mynumber.pki.verify import verify_certificate
+from mynumber.services import audit
+from mynumber.services.certificates import certificate_record, revocation_lookup
+from mynumber.services.context import Caller, Services
+
+CHALLENGE_LIFETIME = dt.timedelta(minutes=5)
+RELYING_PARTIES = (Role.CLINIC, Role.KIOSK, Role.RESIDENT, Role.WARD_OFFICE)
+
+
+class ChallengeUnknown(Unauthenticated):
+    code = "challenge-unknown"
+    title = "Unknown challenge"
+
+
+class ChallengeExpired(Unauthenticated):
+    code = "challenge-expired"
+    title = "Challenge expired"
+
+
+class ChallengeReplayed(Unauthenticated):
+    code = "challenge-replayed"
+    title = "Challenge already answered"
+
+
+class CardNotActive(CardError):
+    code = "card-not-active"
+    title = "The card is not active"
+
+
+class CertificateUnknown(UntrustedCertificate):
+    """Signed by our CA but not in the authority's records (never happens unless forged)."""
+
+    code = "certificate-unknown"
+    title = "Certificate not in the card centre's records"
+
+
+@dataclass(frozen=True)
+class Challenge:
+    """A nonce for the card to sign, and when it stops being accepted."""
+
+    nonce: bytes
+    expires_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class CardAnswer:
+    """What the terminal sends back: the card's user-authentication certificate and its
+    signature over the nonce."""
+
+    certificate_der: bytes
+    signature: bytes
+
+
+def issue_challenge(session: Session, svc: Services, *, caller: Caller) -> Challenge:
+    """A fresh nonce for ``caller``'s terminal, valid for ``CHALLENGE_LIFETIME``."""
+    require_role(caller.role, *RELYING_PARTIES)
+    now = svc.clock.now()
+    challenge = Challenge(make_challenge(), now + CHALLENGE_LIFETIME)
+    session.add(CardAuthChallenge(nonce=challenge.nonce.hex(), relying_party=caller.name,
+                                  issued_at=now, expires_at=challenge.expires_at))
+    session.flush()
+    return challenge
+
+
+def answer_challenge(chip: Chip, *, pin: str, nonce: bytes) -> CardAnswer:
+    """The terminal's side: read the authentication certificate, enter the 4-digit PIN on the
+    card, and have the card sign the nonce. ``WrongPin`` / ``PinLocked`` come from the card."""
+    with chip.open_session() as card:
+        certificate = card.read_certificate(KeySlot.USER_AUTH)
+        card.verify(PinRef.USER_AUTHENTICATION, pin)
+        signature = card.sign_with_auth_key(digest_info(nonce))
+    return CardAnswer(certificate.public_bytes(serialization.Encoding.DER), signature)
+
+
+def authenticate_card(
+    session: Session, svc: Services, *, caller: Caller, nonce: bytes, certificate_der: bytes,
+    signature: bytes,
+) -> int:
+    """Check the card's answer to ``nonce``; the id of the person who holds the card."""
+    require_role(caller.role, *RELYING_PARTIES)
+    now = svc.clock.now()
+    _check_challenge(session, caller, nonce, now)
+    certificate = _load_certificate(certificate_der)
+    verify_certificate(certificate, svc.ca, at=now, is_revoked=revocation_lookup(session))
+    if is_signature_certificate(certificate):
+        raise CertificateWrongPurpose(
+            "Use the user-authentication certificate to identify the card, not the signature "
+            "certificate.",
+            "本人確認には利用者証明用電子証明書を使ってください（署名用電子証明書は使えません）。",
+            serial=certificate.serial_number)
+    verify_challenge_signature(certificate, nonce, signature)
+    card = _card_of(session, certificate)
+    _consume(session, caller, nonce, now)
+    audit.record(session, caller=caller, action="card_authentication", person_id=card.person_id,
+                 at=now, detail=f"card {card.serial}")
+    return card.person_id
+
+
+def _check_challenge(session: Session, caller: Caller, nonce: bytes, now: dt.datetime) -> None:
+    if len(nonce) != CHALLENGE_BYTES:
+        raise invalid("nonce", f"The nonce must be {CHALLENGE_BYTES} bytes.",
+                      f"チャレンジは{CHALLENGE_BYTES}バイトです。")
+    row = session.get(CardAuthChallenge, nonce.hex())
+    if row is None or row.relying_party != caller.name:
+        raise ChallengeUnknown("This challenge was not issued to you: ask for a new one.",
+                               "このチャレンジは発行されていません。新しいチャレンジを取得してください。")
+    if row.used_at is not None:
+        raise ChallengeReplayed("This challenge was already answered: ask for a new one.",
+                                "このチャレンジは使用済みです。新しいチャレンジを取得してください。")
+    if now > row.expires_at:
+        raise ChallengeExpired("The challenge has expired: ask for a new one and try again.",
+                               "チャレンジの有効期限が切れました。もう一度お試しください。",
+                               expires_at=row.expires_at.isoformat())
+
+
+def _consume(session: Session, caller: Caller, nonce: bytes, now: dt.datetime) -> None:
+    # One conditional UPDATE: of two answers racing with the same nonce, exactly one wins.
+    done = session.execute(
+        update(CardAuthChallenge)
+        .where(CardAuthChallenge.nonce == nonce.hex(), CardAuthChallenge.used_at.is_(None),
+               CardAuthChallenge.relying_party == caller.name)
+        .values(used_at=now))
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise ChallengeReplayed("This challenge was already answered: ask for a new one.",
+                                "このチャレンジは使用済みです。新しいチャレンジを取得してください。")
+
+
+def _load_certificate(der: bytes) -> x509.Certificate:
+    try:
+        return x509.load_der_x509_certificate(der)
+    except ValueError:
+        raise invalid("certificate", "The certificate is not a DER X.509 certificate.",
+                      "証明書の形式が正しくありません（DER形式のX.509証明書ではありません）。",
+                      ) from None
+
+
+_STATUS_TEXT = {
+    "suspended": ("was reported lost and is suspended", "紛失届により一時停止されています"),
+    "lost": ("was reported lost", "紛失届が出されています"),
+    "returned": ("was returned and is no longer valid", "返納され、失効しています"),
+    "invalid": ("is no longer valid", "失効しています"),
+    "expired": ("has expired", "有効期限が切れています"),
+}
+
+
+def _card_of(session: Session, certificate: x509.Certificate) -> Card:
+    record = certificate_record(session, certificate)
+    card = None if record is None else session.scalars(
+        select(Card).where(Card.serial == record.card_serial)).first()
+    if card is None:
+        raise CertificateUnknown("The card centre has no record of this certificate.",
+                                 "この証明書は地方公共団体情報システム機構の記録にありません。",
+                                 serial=certificate.serial_number)
+    if card.status != "active":
+        en, ja = _STATUS_TEXT.get(card.status, ("is not active (not yet collected?)",
+                                                "有効ではありません（未交付の可能性があります）"))
+        raise CardNotActive(f"This card {en}: it cannot be used ({card.status}).",
+                            f"このカードは{ja}。利用できません（{card.status}）。",
+                            card_status=card.status, reason=card.invalid_reason or "")
+    return card
