@@ -91,6 +91,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
     if request.param == "sqlite":
         path = tmp_path / "mynumber.sqlite3"
         shutil.copy(sqlite_template, path)
+        shutil.copy(sqlite_template, tmp_path / "mynumber-chips.sqlite3")
         return f"sqlite:///{path}"
     url: str = request.getfixturevalue("pg_url")
     _reset_postgres(url)

@@ -36,12 +36,16 @@ def build_system(
 ) -> System:
     """Build the system for ``settings``; migrate the database unless told not to."""
     url = settings.resolved_database_url()
+    chip_url = settings.resolved_chip_database_url()
     if run_migrations:
         migrate(url)
+        if chip_url != url:
+            migrate(chip_url)
     engine = make_engine(url)
+    chip_engine = engine if chip_url == url else make_engine(chip_url)
     keys = KeyRing.from_master(settings.master_key_bytes())
     services = Services(clock=clock or SystemClock(), keys=keys, post=post or PostOffice(),
-                        base_url=settings.public_base_url, chips=SqlChipStore(engine),
+                        base_url=settings.public_base_url, chips=SqlChipStore(chip_engine),
                         key_source=key_source or FreshKeys(),
                         ca_dir=settings.data_dir / "ca")
     return System(settings=settings, engine=engine, services=services)

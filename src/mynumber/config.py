@@ -25,6 +25,7 @@ class Settings(BaseSettings):
 
     mode: Literal["dev", "production"] = "dev"
     database_url: str = ""
+    chip_database_url: str = ""
     data_dir: Path = Path("var")
     master_key: str = ""
     """64 hex characters (32 bytes). Every other key is derived from it with HKDF."""
@@ -37,6 +38,23 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'mynumber.sqlite3').as_posix()}"
+
+    def resolved_chip_database_url(self) -> str:
+        """Where the card store (the chips) lives.
+
+        On PostgreSQL, the same database: chip operations run in their own short transactions
+        beside the caller's. SQLite allows one writer at a time, so a chip acting while a unit
+        of work is open would wait for it: there the chips get a file of their own (they stand
+        for the residents' pockets, not the register).
+        """
+        if self.chip_database_url:
+            return self.chip_database_url
+        url = self.resolved_database_url()
+        if not url.startswith("sqlite"):
+            return url
+        path = url.split("///", 1)[1]
+        stem = path[:-len(".sqlite3")] if path.endswith(".sqlite3") else path
+        return f"sqlite:///{stem}-chips.sqlite3"
 
     def master_key_bytes(self) -> bytes:
         """The master key; in dev mode made (and kept) on first use."""

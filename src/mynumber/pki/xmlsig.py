@@ -93,16 +93,19 @@ def verify_signed_xml(
     ``CertificateRevoked`` or ``CertificateWrongPurpose``.
     """
     certificate = _signing_certificate(xml)
+    # The certificate first, at the signing time: an expired, revoked or foreign certificate
+    # is named as such rather than reported as a signature that does not match.
+    verify_certificate(certificate, ca, at=at, is_revoked=is_revoked)
     config = SignatureConfiguration(
         signature_methods=frozenset({SignatureMethod.RSA_SHA256}),
         digest_algorithms=frozenset({DigestAlgorithm.SHA256}),
         expect_references=1,
+        verification_time=at,  # the signing time, not the wall clock
     )
     try:
         result: Any = _Utf8Verifier().verify(xml, x509_cert=certificate, expect_config=config)
     except SignXMLException as exc:
         raise _invalid("the signature does not match the document", str(exc)) from exc
-    verify_certificate(certificate, ca, at=at, is_revoked=is_revoked)
     if not is_signature_certificate(certificate):
         raise _wrong_purpose(certificate)
     return VerifiedDocument(certificate=certificate, root_element=result.signed_xml)
