@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from mynumber.cli_jpki import app as jpki_app
 from mynumber.config import ConfigurationError, Settings
 from mynumber.domain.errors import MyNumberError
 
@@ -20,6 +21,7 @@ bench_app = typer.Typer(help="Benchmarks (figures go in docs/benchmarks.md).",
                         no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(bench_app, name="bench")
+app.add_typer(jpki_app, name="reader")
 console = Console()
 err = Console(stderr=True)
 

@@ -183,6 +183,9 @@ class Chip:
                            "カードにこのデータはまだ記録されていません。", file=file.value)
         return content
 
+    def _holds(self, file: CardFile) -> bool:
+        return file.value in self._store.load(self.card_id).files
+
     def _key_record(self, slot: KeySlot, key: rsa.RSAPrivateKey) -> KeyRecord:
         return KeyRecord(sealed_private_key=self._secrets.seal(key, slot.value),
                          public_key=_spki(key.public_key()))

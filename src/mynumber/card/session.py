@@ -67,6 +67,17 @@ class CardSession:
         self.verify(pin_ref, old)
         self.chip.reset_pin(pin_ref, new)
 
+    def set_new_pin(self, pin_ref: PinRef, new: str) -> None:
+        """CHANGE REFERENCE DATA in its JPKI form (``P1=01``): only the new PIN is sent, so
+        ``pin_ref`` must have been verified in this session (else ``Unauthenticated``)."""
+        self._require(pin_ref)
+        self.chip.reset_pin(pin_ref, new)
+
+    def holds(self, file: CardFile) -> bool:
+        """Whether the chip holds ``file`` at all (a SELECT of an absent EF fails); reveals
+        nothing of its content, so it needs no PIN."""
+        return self.chip._holds(file)
+
     def sign_with_auth_key(self, digest_info: bytes) -> bytes:
         """Sign a DigestInfo with the user-authentication key (needs ``USER_AUTH``)."""
         return self._sign(KeySlot.USER_AUTH, digest_info)
