@@ -89,8 +89,8 @@ def test_a_clinic_token_cannot_register_and_the_refusal_is_audited(
     assert last is not None and last.action == "refused" and last.role == "clinic"
 
 
-def test_reading_the_number_for_an_unlawful_purpose_is_403(
-    client: TestClient, tokens: dict[str, str],
+def test_reading_the_number_for_an_unlawful_purpose_is_403_and_audited(
+    client: TestClient, tokens: dict[str, str], system: System,
 ) -> None:
     pid = client.post("/ward-office/residents", json=MOVING_IN,
                       headers=auth(tokens["ward_office"])).json()["person_id"]
@@ -98,6 +98,9 @@ def test_reading_the_number_for_an_unlawful_purpose_is_403(
                                        json={"purpose": "marketing"},
                                        headers=auth(tokens["ward_office"])), 403)
     assert body["code"] == "purpose-not-allowed"
+    with system.uow() as uow:  # the refusal survives the request's rollback, with whom it was about
+        last = uow.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert last is not None and (last.action, last.person_id) == ("refused", pid)
     ok = client.post(f"/ward-office/residents/{pid}/my-number", json={"purpose": "tax"},
                      headers=auth(tokens["ward_office"]))
     assert ok.status_code == 200 and len(ok.json()["my_number"]) == 12

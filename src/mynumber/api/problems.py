@@ -42,7 +42,10 @@ def _audit_refusal(request: Request, exc: MyNumberError) -> None:
     if caller is None:
         return
     with system.uow() as uow:
+        person_id = exc.details.get("person_id")
         audit.record(uow.session, caller=caller, action="refused", at=system.services.clock.now(),
+                     purpose=str(exc.details.get("purpose", "")),
+                     person_id=person_id if isinstance(person_id, int) else None,
                      detail=f"{request.method} {request.url.path}: {exc.code}")
         uow.commit()
 

@@ -52,8 +52,11 @@ _NUMBER_PURPOSES: dict[Role, frozenset[Purpose]] = {
 }
 
 
-def parse_purpose(text: str) -> Purpose:
-    """A ``Purpose`` from its name; anything else is refused as the law refuses it."""
+def parse_purpose(text: str, *, person_id: int | None = None) -> Purpose:
+    """A ``Purpose`` from its name; anything else is refused as the law refuses it.
+
+    ``person_id``, when given, names whose number was asked for (kept for the audit log).
+    """
     try:
         return Purpose(text)
     except ValueError:
@@ -63,7 +66,7 @@ def parse_purpose(text: str) -> Purpose:
             "or the owner's own record).",
             f"「{text}」はマイナンバー法で認められた利用目的ではありません"
             "（税・社会保障・災害対策・住民基本台帳事務・本人確認のみ）。",
-            purpose=text,
+            purpose=text, person_id=person_id,
         ) from None
 
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import Counter, Person
 from mynumber.domain.access import Purpose, check_number_purpose
-from mynumber.domain.errors import NotFound
+from mynumber.domain.errors import NotFound, PurposeNotAllowed
 from mynumber.domain.numbering import derive_my_number, registry_code_for
 from mynumber.domain.numbers import IndividualNumber, ResidentRegistryCode
 from mynumber.services import audit
@@ -39,12 +39,15 @@ def number_of(svc: Services, code: ResidentRegistryCode) -> IndividualNumber:
 def read_my_number(
     session: Session, svc: Services, *, caller: Caller, person_id: int, purpose: Purpose,
 ) -> IndividualNumber:
-    """The person's number, for a purpose the law allows the caller; audited either way."""
+    """The person's number, for a purpose the law allows the caller; audited.
+
+    A refusal is raised with the person's id in its details: the entry point records it in a
+    transaction of its own (``api.problems``), since this one will be rolled back.
+    """
     try:
         check_number_purpose(caller.role, purpose)
-    except Exception:
-        audit.record(session, caller=caller, action="read_my_number_refused",
-                     purpose=purpose.value, person_id=person_id, at=svc.clock.now())
+    except PurposeNotAllowed as refused:
+        refused.details["person_id"] = person_id
         raise
     person = get_person(session, person_id)
     if caller.role.value == "resident" and caller.scope_id != person_id:

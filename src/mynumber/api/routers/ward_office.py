@@ -108,7 +108,7 @@ def read_number(person_id: int, body: PurposeRequest, caller: CallerDep, uow: Uo
                 svc: ServicesDep) -> dict[str, str]:
     """The full My Number, for a purpose the law allows (audited)."""
     number = read_my_number(uow.session, svc, caller=caller, person_id=person_id,
-                            purpose=parse_purpose(body.purpose))
+                            purpose=parse_purpose(body.purpose, person_id=person_id))
     uow.commit()
     return {"my_number": number.digits, "purpose": body.purpose}
 
