@@ -151,3 +151,11 @@ def test_validate_number(client: TestClient, tokens: dict[str, str], number: str
 
 def test_unknown_paths_are_problem_json(client: TestClient) -> None:
     _assert_problem(client.get("/no-such-thing"), 404)
+
+
+@pytest.mark.parametrize("pid", ["99999999999999999999", "9223372036854775808", "-1", "0"])
+def test_ids_out_of_range_are_not_500(client: TestClient, tokens: dict[str, str],
+                                      pid: str) -> None:
+    resp = client.get(f"/ward-office/residents/{pid}", headers=auth(tokens["ward_office"]))
+    assert resp.status_code in (404, 422), resp.text
+    assert resp.headers["content-type"].startswith("application/problem+json")

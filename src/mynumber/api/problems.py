@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mynumber.domain.errors import Forbidden, MyNumberError
@@ -72,6 +73,13 @@ async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, f"http-{exc.status_code}", en, en, ja)
 
 
+async def on_out_of_range(request: Request, exc: Exception) -> JSONResponse:
+    """A number too large for the database (an id beyond 32/64 bits): bad input, not a crash."""
+    return problem(422, "invalid-input", "Invalid input",
+                   "A number in the request is out of range.",
+                   "リクエスト内の数値が範囲外です。")
+
+
 async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     # Never echo the exception: it could carry personal data.
     log.error("unexpected error on %s %s: %s", request.method, request.url.path,
@@ -85,4 +93,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(MyNumberError, on_domain_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(OverflowError, on_out_of_range)
+    app.add_exception_handler(DataError, on_out_of_range)
     app.add_exception_handler(Exception, on_unexpected)
