@@ -112,23 +112,44 @@ def authenticate_card(
     signature: bytes,
 ) -> int:
     """Check the card's answer to ``nonce``; the id of the person who holds the card."""
+    return authenticate(session, svc, caller=caller, nonce=nonce,
+                        certificate_der=certificate_der, signature=signature).person_id
+
+
+def authenticate(
+    session: Session, svc: Services, *, caller: Caller, nonce: bytes, certificate_der: bytes,
+    signature: bytes,
+) -> Card:
+    """As ``authenticate_card``, returning the active card itself."""
     require_role(caller.role, *RELYING_PARTIES)
     now = svc.clock.now()
     _check_challenge(session, caller, nonce, now)
+    certificate, card = identify_card(session, svc, certificate_der=certificate_der)
+    verify_challenge_signature(certificate, nonce, signature)
+    _consume(session, caller, nonce, now)
+    audit.record(session, caller=caller, action="card_authentication", person_id=card.person_id,
+                 at=now, detail=f"card {card.serial}")
+    return card
+
+
+def identify_card(
+    session: Session, svc: Services, *, certificate_der: bytes,
+) -> tuple[x509.Certificate, Card]:
+    """The active card behind a user-authentication certificate read from the chip.
+
+    Chain, validity, revocation and kind are checked, but no signature: the caller proves
+    possession another way (the PIN via ``authenticate``, or a face or staff visual check).
+    """
     certificate = _load_certificate(certificate_der)
-    verify_certificate(certificate, svc.ca, at=now, is_revoked=revocation_lookup(session))
+    verify_certificate(certificate, svc.ca, at=svc.clock.now(),
+                       is_revoked=revocation_lookup(session))
     if is_signature_certificate(certificate):
         raise CertificateWrongPurpose(
             "Use the user-authentication certificate to identify the card, not the signature "
             "certificate.",
             "本人確認には利用者証明用電子証明書を使ってください（署名用電子証明書は使えません）。",
             serial=certificate.serial_number)
-    verify_challenge_signature(certificate, nonce, signature)
-    card = _card_of(session, certificate)
-    _consume(session, caller, nonce, now)
-    audit.record(session, caller=caller, action="card_authentication", person_id=card.person_id,
-                 at=now, detail=f"card {card.serial}")
-    return card.person_id
+    return certificate, _card_of(session, certificate)
 
 
 def _check_challenge(session: Session, caller: Caller, nonce: bytes, now: dt.datetime) -> None:
