@@ -10,6 +10,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from mynumber.cli_card import app as card_app
+from mynumber.cli_guide import guide as guide_command
 from mynumber.cli_jpki import app as jpki_app
 from mynumber.config import ConfigurationError, Settings
 from mynumber.domain.errors import MyNumberError
@@ -22,6 +24,8 @@ bench_app = typer.Typer(help="Benchmarks (figures go in docs/benchmarks.md).",
 app.add_typer(audit_app, name="audit")
 app.add_typer(bench_app, name="bench")
 app.add_typer(jpki_app, name="reader")
+app.add_typer(card_app, name="card")
+app.command("guide")(guide_command)
 console = Console()
 err = Console(stderr=True)
 
@@ -87,7 +91,8 @@ def _print_tokens(demo: list[Any], base: str) -> None:
     for t in demo:
         console.print(f"  {t.role.value:<12} {t.token}  ({t.organisation})", soft_wrap=True,
                       highlight=False)
-    console.print(f"Service: {base}   API docs: {base}/docs   Guide: {base}/guide",
+    console.print(f"Service: {base}   Guide for newcomers: {base}/guide   "
+                  f"Staff pages (paste a token): {base}/login   API docs: {base}/docs",
                   soft_wrap=True, highlight=False)
 
 
@@ -172,6 +177,21 @@ def bench_register(count: Annotated[int, typer.Option(help="How many residents")
     """Register COUNT Faker('ja_JP') residents through the service layer."""
     from mynumber.bench import register
     register.run(Settings(), count, batch, console)
+
+
+@bench_app.command("eligibility")
+@one_line_errors
+def bench_eligibility(
+    residents: Annotated[int, typer.Option(help="Residents enrolled with cards")] = 1_000_000,
+    database_url: Annotated[str, typer.Option(help="PostgreSQL server (a fresh database is "
+                                              "made there); SQLite if empty")] = "",
+    seconds: Annotated[float, typer.Option(help="Length of each measured run")] = 10.0,
+    rate: Annotated[float, typer.Option(help="Checks per second for the latencies")] = 500.0,
+) -> None:
+    """Clinic eligibility checks over HTTP against the trivial endpoint (docs/benchmarks.md)."""
+    from mynumber.bench import eligibility
+    eligibility.run(residents, console, database_url=database_url or None, seconds=seconds,
+                    rate=rate)
 
 
 @app.command()

@@ -7,7 +7,11 @@ from fastapi import FastAPI
 from mynumber import __version__
 from mynumber.api import problems
 from mynumber.api.routers import card_auth, jpki, numbers, public, tax_office, ward_office
+from mynumber.api.routers import cards as cards_router
+from mynumber.api.routers import clinic as clinic_router
+from mynumber.api.routers import insurer as insurer_router
 from mynumber.bootstrap import System
+from mynumber.web import mount_web
 
 DESCRIPTION = """
 Japan's My Number system: the ward office, the card centre, clinics, employers, the tax office,
@@ -21,6 +25,8 @@ def create_app(system: System) -> FastAPI:
     app = FastAPI(title="mynumber", version=__version__, description=DESCRIPTION)
     app.state.system = system
     problems.install(app)
-    for module in (public, numbers, ward_office, jpki, card_auth, tax_office):
+    for module in (public, numbers, ward_office, jpki, card_auth, tax_office,
+                   clinic_router, insurer_router, cards_router):
         app.include_router(module.router)
+    mount_web(app)
     return app

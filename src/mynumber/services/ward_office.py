@@ -19,7 +19,7 @@ from mynumber.domain.access import Role, require_role
 from mynumber.domain.errors import Conflict, invalid
 from mynumber.domain.numbers import IndividualNumber, ResidentRegistryCode
 from mynumber.domain.registration import MovingIn, check_address
-from mynumber.services import audit, letters
+from mynumber.services import audit, card_moving, letters
 from mynumber.services.context import Caller, Services
 from mynumber.services.numbers import allocate_registry_codes, number_of, sealing_context
 from mynumber.services.records import (
@@ -50,11 +50,14 @@ def identity_key(svc: Services, form: MovingIn) -> str:
 
 def register_moving_in(
     session: Session, svc: Services, *, caller: Caller, municipality_code: str, form: MovingIn,
+    card_serial: str | None = None,
 ) -> MovingInResult:
     """転入届: register a person at an address; a new person gets a number and a letter.
 
     A person still registered elsewhere must move out first. A person who left and comes
-    back keeps their registry code, so they get the same number (番号法 第7条).
+    back keeps their registry code, so they get the same number (番号法 第7条). A person who
+    moved with their My Number Card has its moving deadlines checked; ``card_serial`` (the
+    card brought along, 継続利用) has its chip updated at once (``card_moving``).
     """
     require_role(caller.role, Role.WARD_OFFICE)
     get_municipality(session, municipality_code)
@@ -69,6 +72,9 @@ def register_moving_in(
     reg = _add_registration(session, person, municipality_code, form)
     letter = None if returning else letters.issue_letter(session, svc, person=person,
                                                          registration=reg)
+    if returning:
+        card_moving.on_moving_in(session, svc, caller=caller, registration=reg,
+                                 card_serial=card_serial)
     audit.record(session, caller=caller, action="register_moving_in", person_id=person.id,
                  purpose="resident_registry", at=svc.clock.now(),
                  detail=f"municipality {municipality_code}" + (" (late)" if reg.late else ""))
@@ -203,6 +209,9 @@ def register_moving_out(
     reg.moved_to = destination
     reg.planned_move_on = planned_move_on
     get_person(session, person_id)
+    session.flush()
+    card_moving.on_moving_out(session, svc, person_id=person_id, destination=destination,
+                              planned_move_on=planned_move_on)
     audit.record(session, caller=caller, action="register_moving_out", person_id=person_id,
                  purpose="resident_registry", at=svc.clock.now(), detail=f"to {destination}")
     return reg

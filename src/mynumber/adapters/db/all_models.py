@@ -1,7 +1,11 @@
 """Every table module, imported so that ``Base.metadata`` knows them all (Alembic, tests)."""
 
-from mynumber.adapters.db import models, models_card  # noqa: F401
-from mynumber.adapters.db import models_pki  # noqa: F401
+from mynumber.adapters.db import (  # noqa: F401
+    models,
+    models_card,
+    models_insurance,  # noqa: F401
+    models_pki,  # noqa: F401
+)
 from mynumber.adapters.db.models import Base
 
 __all__ = ["Base"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, LargeBinary, String
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mynumber.adapters.db.models import Base
@@ -67,6 +67,18 @@ class CardApplication(Base):
     photo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     rejection_reason: Mapped[str | None] = mapped_column(String(60), nullable=True)
     card_serial: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    # The card lifecycle (migration 0003).
+    kind: Mapped[str] = mapped_column(String(20), default="new", server_default="new")
+    replaces_card_serial: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    express_reason: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    due_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    collect_by: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    __table_args__ = (
+        # One open application per person: two racing applications end with one winner.
+        Index("uq_card_applications_one_open", "person_id", unique=True,
+              sqlite_where=text("status IN ('received', 'manufactured')"),
+              postgresql_where=text("status IN ('received', 'manufactured')")),
+    )
 
 
 class Card(Base):
@@ -87,6 +99,25 @@ class Card(Base):
     expires_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     certificates_expire_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     insurance_use: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The card lifecycle (migration 0003).
+    collected_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    suspended_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    invalidated_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    moving_to: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    moving_out_planned_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    moved_in_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    moving_in_filed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    chip_updated_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    validity_extended: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                    server_default=text("false"))
+    card_notice_sent_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    certificate_notice_sent_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    __table_args__ = (
+        # At most one card in use per person: a renewal's old card is invalidated first.
+        Index("uq_cards_one_active", "person_id", unique=True,
+              sqlite_where=text("status = 'active'"),
+              postgresql_where=text("status = 'active'")),
+    )
 
 
 class Certificate(Base):

@@ -1,0 +1,266 @@
+"""The My Number Card over HTTP: applications, the card centre's jobs, the counter, the kiosk,
+and the one question every terminal asks — can this card be used now?"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+from dataclasses import asdict
+from typing import Any
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from mynumber.api.deps import CallerDep, ServicesDep, UowDep
+from mynumber.domain.cards import Channel, IdentityShown
+from mynumber.domain.deadlines import ExpressReason
+from mynumber.domain.errors import invalid
+from mynumber.domain.photo_rules import PhotoDeclaration
+from mynumber.domain.pins import PinKind
+from mynumber.domain.registration import parse_id_documents
+from mynumber.services import (
+    card_applications,
+    card_centre,
+    card_counter,
+    card_moving,
+    card_use,
+    kiosk,
+)
+
+router = APIRouter(tags=["My Number Card"])
+
+
+def _bytes(field: str, text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except (binascii.Error, ValueError):
+        raise invalid(field, "Send the image as base64.",
+                      "画像はbase64で送ってください。") from None
+
+
+class ApplicationRequest(BaseModel):
+    channel: Channel = Field(examples=["smartphone"])
+    photo_base64: str = Field(description="JPEG or PNG, base64")
+    taken_within_six_months: bool
+    no_headwear: bool
+    plain_background: bool
+    application_id: str | None = Field(default=None, description="23 digits, from the letter")
+    person_id: int | None = Field(default=None, description="At the counter")
+    express_reason: ExpressReason | None = None
+
+
+@router.post("/cards/applications", status_code=201)
+def apply_for_card(body: ApplicationRequest, caller: CallerDep, uow: UowDep,
+                   svc: ServicesDep) -> dict[str, Any]:
+    """交付申請 — apply for the card (smartphone, PC, counter or photo booth)."""
+    view = card_applications.apply_for_card(
+        uow.session, svc, caller=caller, channel=body.channel,
+        photo=_bytes("photo", body.photo_base64),
+        declaration=PhotoDeclaration(body.taken_within_six_months, body.no_headwear,
+                                     body.plain_background),
+        application_id=body.application_id, person_id=body.person_id,
+        express_reason=body.express_reason)
+    uow.commit()
+    return asdict(view)
+
+
+@router.get("/cards/applications/{application_id}")
+def ask_after_application(application_id: str, caller: CallerDep, uow: UowDep,
+                          svc: ServicesDep) -> dict[str, Any]:
+    """Where an application stands, by its 23-digit application ID."""
+    view = card_applications.ask_after_application(uow.session, svc, caller=caller,
+                                                   application_id=application_id)
+    uow.commit()
+    return asdict(view)
+
+
+@router.get("/cards/applications/{application_id}/pickup-notice.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
+def pickup_notice(application_id: str, caller: CallerDep, uow: UowDep,
+                  svc: ServicesDep) -> Response:
+    """The pickup notice (交付通知書) as a PDF postcard."""
+    pdf = card_centre.pickup_notice_pdf(uow.session, svc, caller=caller,
+                                        application_id=application_id)
+    uow.commit()
+    return Response(pdf, media_type="application/pdf")
+
+
+@router.post("/card-centre/jobs")
+def run_jobs(caller: CallerDep, uow: UowDep, svc: ServicesDep) -> dict[str, Any]:
+    """Run what is due: manufacture, the post, expiry notices, lapsed cards."""
+    from mynumber.domain.access import Role, require_role
+    require_role(caller.role, Role.CARD_CENTRE)
+    report = card_centre.run_daily_jobs(uow.session, svc)
+    uow.commit()
+    return asdict(report)
+
+
+class IdentityRequest(BaseModel):
+    name_latin: str
+    date_of_birth: dt.date
+    residence_card_number: str | None = None
+    id_documents: list[str] = Field(examples=[["residence_card", "notification_letter"]])
+
+    def shown(self) -> IdentityShown:
+        return IdentityShown(self.name_latin, self.date_of_birth, self.residence_card_number)
+
+
+class CollectRequest(IdentityRequest):
+    pickup_notice_shown: bool = True
+    user_authentication_pin: str
+    resident_registry_pin: str
+    card_info_input_pin: str
+    signature_pin: str | None = None
+
+
+@router.post("/cards/applications/{application_id}/collect")
+def collect_card(application_id: str, body: CollectRequest, caller: CallerDep, uow: UowDep,
+                 svc: ServicesDep) -> dict[str, Any]:
+    """交付 — hand the card to its owner, who sets the PINs."""
+    done = card_counter.collect_card(
+        uow.session, svc, caller=caller, application_id=application_id, identity=body.shown(),
+        id_documents=parse_id_documents(body.id_documents),
+        pickup_notice_shown=body.pickup_notice_shown,
+        pins=card_counter.InitialPins(body.user_authentication_pin, body.resident_registry_pin,
+                                      body.card_info_input_pin, body.signature_pin))
+    uow.commit()
+    return asdict(done)
+
+
+@router.get("/cards/{serial}")
+def card_status(serial: str, caller: CallerDep, uow: UowDep,
+                svc: ServicesDep) -> dict[str, Any]:
+    """The card's status, dates, tries left and the first problem a use would meet."""
+    view = card_use.card_status(uow.session, svc, caller=caller, card_serial=serial)
+    uow.commit()
+    return asdict(view)
+
+
+class UseRequest(BaseModel):
+    pin_kind: PinKind = PinKind.USER_AUTHENTICATION
+    pin: str
+    checks_address: bool = False
+
+
+@router.post("/cards/{serial}/use")
+def use_card(serial: str, body: UseRequest, caller: CallerDep, uow: UowDep,
+             svc: ServicesDep) -> dict[str, Any]:
+    """A terminal checks the card, then the PIN on the chip."""
+    card = card_use.use_card(uow.session, svc, caller=caller, card_serial=serial,
+                             pin_kind=body.pin_kind, pin=body.pin,
+                             checks_address=body.checks_address)
+    uow.commit()
+    return {"serial": card.serial, "usable": True}
+
+
+class ResetRequest(IdentityRequest):
+    new_pin: str
+
+
+@router.post("/cards/{serial}/pins/{pin_kind}/reset")
+def reset_pin(serial: str, pin_kind: PinKind, body: ResetRequest, caller: CallerDep,
+              uow: UowDep, svc: ServicesDep) -> dict[str, Any]:
+    """暗証番号の初期化 — at the ward office, in person."""
+    card_counter.reset_pin(uow.session, svc, caller=caller, card_serial=serial, pin=pin_kind,
+                           new_pin=body.new_pin, identity=body.shown(),
+                           id_documents=parse_id_documents(body.id_documents))
+    uow.commit()
+    return {"serial": serial, "pin": pin_kind.value, "reset": True}
+
+
+class KioskResetRequest(BaseModel):
+    signature_pin: str
+    live_image_base64: str
+    new_pin: str
+
+
+@router.post("/kiosk/cards/{serial}/pins/{pin_kind}/reset")
+def kiosk_reset(serial: str, pin_kind: PinKind, body: KioskResetRequest, caller: CallerDep,
+                uow: UowDep, svc: ServicesDep) -> dict[str, Any]:
+    """The kiosk resets the user-authentication PIN (signature PIN + face match)."""
+    kiosk.reset_pin_at_kiosk(uow.session, svc, caller=caller, card_serial=serial, pin=pin_kind,
+                             signature_pin=body.signature_pin,
+                             live_image=_bytes("live_image", body.live_image_base64),
+                             new_pin=body.new_pin)
+    uow.commit()
+    return {"serial": serial, "pin": pin_kind.value, "reset": True}
+
+
+class ValidityRequest(IdentityRequest):
+    status_of_residence: str
+    period_of_stay_ends: dt.date | None = None
+
+
+@router.post("/cards/{serial}/validity")
+def change_validity(serial: str, body: ValidityRequest, caller: CallerDep, uow: UowDep,
+                    svc: ServicesDep) -> dict[str, Any]:
+    """有効期間変更 — after the residence card was renewed."""
+    card = card_counter.change_validity(
+        uow.session, svc, caller=caller, card_serial=serial,
+        status_of_residence=body.status_of_residence,
+        period_of_stay_ends=body.period_of_stay_ends, identity=body.shown(),
+        id_documents=parse_id_documents(body.id_documents))
+    uow.commit()
+    return {"serial": serial, "expires_on": card.expires_on,
+            "certificates_expire_on": card.certificates_expire_on}
+
+
+@router.post("/cards/{serial}/validity/extension")
+def extend_validity(serial: str, body: IdentityRequest, caller: CallerDep, uow: UowDep,
+                    svc: ServicesDep) -> dict[str, Any]:
+    """特例期間 — the one-off 2-month extension while a stay renewal is pending."""
+    card = card_counter.extend_validity_while_renewal_pending(
+        uow.session, svc, caller=caller, card_serial=serial, identity=body.shown(),
+        id_documents=parse_id_documents(body.id_documents))
+    uow.commit()
+    return {"serial": serial, "expires_on": card.expires_on}
+
+
+@router.get("/cards/{serial}/renewal-notice.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
+def renewal_notice(serial: str, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> Response:
+    """The expiry notice (有効期限通知書) as a PDF."""
+    pdf = card_centre.renewal_notice_pdf(uow.session, svc, caller=caller, card_serial=serial)
+    uow.commit()
+    return Response(pdf, media_type="application/pdf")
+
+
+@router.post("/cards/{serial}/certificates/renew")
+def renew_certificates(serial: str, body: IdentityRequest, caller: CallerDep, uow: UowDep,
+                       svc: ServicesDep) -> dict[str, Any]:
+    """電子証明書の更新 — from 3 months before they expire."""
+    card = card_counter.renew_certificates(
+        uow.session, svc, caller=caller, card_serial=serial, identity=body.shown(),
+        id_documents=parse_id_documents(body.id_documents))
+    uow.commit()
+    return {"serial": serial, "certificates_expire_on": card.certificates_expire_on}
+
+
+@router.post("/cards/{serial}/chip-update")
+def update_chip(serial: str, body: IdentityRequest, caller: CallerDep, uow: UowDep,
+                svc: ServicesDep) -> dict[str, Any]:
+    """継続利用 / 券面事項変更 — write the registered address on the chip."""
+    card = card_moving.update_chip_after_move(
+        uow.session, svc, caller=caller, card_serial=serial, identity=body.shown(),
+        id_documents=parse_id_documents(body.id_documents))
+    uow.commit()
+    return {"serial": serial, "chip_address": card.chip_address}
+
+
+@router.post("/cards/{serial}/lost")
+def report_lost(serial: str, caller: CallerDep, uow: UowDep,
+                svc: ServicesDep) -> dict[str, Any]:
+    """紛失・盗難 — the card is suspended at once."""
+    card = card_counter.report_lost(uow.session, svc, caller=caller, card_serial=serial)
+    uow.commit()
+    return {"serial": serial, "status": card.status}
+
+
+@router.post("/cards/{serial}/return")
+def return_card(serial: str, caller: CallerDep, uow: UowDep,
+                svc: ServicesDep) -> dict[str, Any]:
+    """返納 — the card is handed back and invalidated."""
+    card = card_counter.return_card(uow.session, svc, caller=caller, card_serial=serial)
+    uow.commit()
+    return {"serial": serial, "status": card.status}

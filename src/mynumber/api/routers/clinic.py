@@ -1,0 +1,241 @@
+"""The clinic's reception terminal (マイナ受付) over HTTP: eligibility checks, consent, records.
+
+A check is one request once the terminal holds a nonce: every answer to a PIN check carries
+the nonce for the next card (``next_nonce``), so a busy terminal asks ``/clinic/challenges``
+only when it starts or when its nonce has expired. Binary values are base64. No My Number
+crosses this interface.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from mynumber.api.deps import CallerDep, ServicesDep, UowDep
+from mynumber.api.routers.card_auth import decode
+from mynumber.domain.errors import MyNumberError
+from mynumber.domain.insurance import Consent
+from mynumber.services import clinic, medical_records
+from mynumber.services.clinic import EligibilityAnswer
+from mynumber.services.medical_records import Checkup, Medicine
+
+router = APIRouter(prefix="/clinic", tags=["clinic"])
+
+
+class ConsentBody(BaseModel):
+    """What the patient chose on the terminal's screen for this visit."""
+
+    medication: bool = Field(default=False, description="Share past medication (薬剤情報)")
+    checkups: bool = Field(default=False, description="Share check-up results (特定健診情報)")
+    limit_amount: bool = Field(default=False,
+                               description="Share the limit-amount category (限度額)")
+
+    def domain(self) -> Consent:
+        return Consent(self.medication, self.checkups, self.limit_amount)
+
+
+class ChallengeOut(BaseModel):
+    nonce: str = Field(description="32 random bytes, base64: the card signs them")
+    expires_at: dt.datetime
+
+
+class PinCheck(BaseModel):
+    nonce: str
+    certificate: str = Field(description="User-authentication certificate, DER, base64")
+    signature: str = Field(description="The card's signature over the nonce, base64")
+    consent: ConsentBody = ConsentBody()
+    register_insurance_use: bool = Field(
+        default=False, description="The patient chose to register the card as insurance card now")
+
+
+class FaceCheck(BaseModel):
+    certificate: str
+    chip_photo: str = Field(description="The face photo read from the chip, base64")
+    live_image: str = Field(description="The terminal camera's image (JPEG/PNG), base64")
+    consent: ConsentBody = ConsentBody()
+    register_insurance_use: bool = False
+
+
+class VisualCheck(BaseModel):
+    certificate: str
+    staff_name: str = Field(description="The staff member who compared face and card")
+    consent: ConsentBody = ConsentBody()
+    register_insurance_use: bool = False
+
+
+class LetterCheck(BaseModel):
+    insurer_number: str = Field(examples=["131011"])
+    symbol: str = ""
+    number: str
+    branch: str = Field(examples=["01"])
+    date_of_birth: dt.date
+
+
+class AnswerOut(BaseModel):
+    visit_id: int
+    eligible: bool
+    status: str
+    message: str
+    message_ja: str
+    method: str
+    name: str
+    name_kana: str
+    date_of_birth: dt.date
+    sex: str
+    insurer_number: str
+    insurer_name: str
+    symbol: str
+    number: str
+    branch: str
+    copay_percent: int
+    limit_category: str | None
+    valid_from: dt.date
+    valid_until: dt.date | None
+    consent: ConsentBody
+    letter_valid_until: dt.date | None = None
+    next_nonce: ChallengeOut | None = None
+
+
+def _out(answer: EligibilityAnswer, next_nonce: ChallengeOut | None = None) -> AnswerOut:
+    c = answer.consent
+    return AnswerOut(
+        visit_id=answer.visit_id, eligible=answer.eligible, status=answer.status,
+        message=answer.message_en, message_ja=answer.message_ja, method=answer.method,
+        name=answer.name, name_kana=answer.name_kana, date_of_birth=answer.date_of_birth,
+        sex=answer.sex, insurer_number=answer.insurer_number, insurer_name=answer.insurer_name,
+        symbol=answer.symbol, number=answer.number, branch=answer.branch,
+        copay_percent=answer.copay_percent, limit_category=answer.limit_category,
+        valid_from=answer.valid_from, valid_until=answer.valid_until,
+        consent=ConsentBody(medication=c.medication, checkups=c.checkups,
+                            limit_amount=c.limit_amount),
+        letter_valid_until=answer.letter_valid_until, next_nonce=next_nonce)
+
+
+@router.post("/challenges", status_code=201, response_model=ChallengeOut)
+def new_challenge(caller: CallerDep, uow: UowDep, svc: ServicesDep) -> ChallengeOut:
+    """A nonce for the next card (valid 5 minutes, once)."""
+    challenge = clinic.new_challenge(uow.session, svc, caller=caller)
+    uow.commit()
+    return ChallengeOut(nonce=decode_out(challenge.nonce), expires_at=challenge.expires_at)
+
+
+def decode_out(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+@router.post("/checks/pin", response_model=AnswerOut)
+def check_with_pin(body: PinCheck, caller: CallerDep, uow: UowDep,
+                   svc: ServicesDep) -> AnswerOut:
+    """The card signed the nonce after the 4-digit PIN: the eligibility answer."""
+    answer = clinic.check_with_pin(
+        uow.session, svc, caller=caller, nonce=decode("nonce", body.nonce),
+        certificate_der=decode("certificate", body.certificate),
+        signature=decode("signature", body.signature), consent=body.consent.domain(),
+        register_insurance_use=body.register_insurance_use)
+    following = clinic.new_challenge(uow.session, svc, caller=caller)
+    uow.commit()
+    return _out(answer, ChallengeOut(nonce=decode_out(following.nonce),
+                                     expires_at=following.expires_at))
+
+
+@router.post("/checks/face", response_model=AnswerOut)
+def check_with_face(body: FaceCheck, caller: CallerDep, uow: UowDep,
+                    svc: ServicesDep) -> AnswerOut:
+    """Face recognition against the chip photo; a failure is kept (the staff visual check
+    needs one) and answered with the fallback."""
+    try:
+        answer = clinic.check_with_face(
+            uow.session, svc, caller=caller,
+            certificate_der=decode("certificate", body.certificate),
+            chip_photo=decode("chip_photo", body.chip_photo),
+            live_image=decode("live_image", body.live_image), consent=body.consent.domain(),
+            register_insurance_use=body.register_insurance_use)
+    except MyNumberError as refused:
+        if refused.details.get("reason") in clinic.FACE_FAILURES:
+            uow.commit()  # keep the failed attempt: it opens the staff visual check
+        raise
+    uow.commit()
+    return _out(answer)
+
+
+@router.post("/checks/visual", response_model=AnswerOut)
+def check_with_visual(body: VisualCheck, caller: CallerDep, uow: UowDep,
+                      svc: ServicesDep) -> AnswerOut:
+    """目視確認 by staff, after a failed face attempt with this card."""
+    answer = clinic.check_with_visual(
+        uow.session, svc, caller=caller, certificate_der=decode("certificate", body.certificate),
+        staff_name=body.staff_name, consent=body.consent.domain(),
+        register_insurance_use=body.register_insurance_use)
+    uow.commit()
+    return _out(answer)
+
+
+@router.post("/checks/letter", response_model=AnswerOut)
+def check_letter(body: LetterCheck, caller: CallerDep, uow: UowDep,
+                 svc: ServicesDep) -> AnswerOut:
+    """The numbers of a 資格確認書 and the date of birth: the eligibility answer."""
+    answer = clinic.check_letter(uow.session, svc, caller=caller,
+                                 insurer_number=body.insurer_number, symbol=body.symbol,
+                                 number=body.number, branch=body.branch,
+                                 date_of_birth=body.date_of_birth)
+    uow.commit()
+    return _out(answer)
+
+
+@router.get("/visits/{visit_id}/history")
+def view_history(visit_id: int, caller: CallerDep, uow: UowDep,
+                 svc: ServicesDep) -> clinic.HistoryView:
+    """Past medication and check-ups, as far as the patient consented at this visit."""
+    view = clinic.view_history(uow.session, svc, caller=caller, visit_id=visit_id)
+    uow.commit()
+    return view
+
+
+@router.post("/visits/{visit_id}/close", status_code=204)
+def close_visit(visit_id: int, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> None:
+    """The visit is over; its consent no longer opens anything."""
+    clinic.close_visit(uow.session, svc, caller=caller, visit_id=visit_id)
+    uow.commit()
+
+
+class MedicineIn(BaseModel):
+    name: str
+    dose: str = ""
+    days: int
+
+
+class PrescriptionIn(BaseModel):
+    medicines: list[MedicineIn]
+    prescribed_on: dt.date | None = None
+
+
+class CheckupIn(BaseModel):
+    results: dict[str, str]
+    judgement: str = ""
+    examined_on: dt.date | None = None
+
+
+@router.post("/visits/{visit_id}/prescriptions", status_code=201)
+def write_prescription(visit_id: int, body: PrescriptionIn, caller: CallerDep, uow: UowDep,
+                       svc: ServicesDep) -> medical_records.RecordView:
+    """Record what was prescribed or dispensed at this visit."""
+    view = medical_records.write_prescription(
+        uow.session, svc, caller=caller, visit_id=visit_id,
+        medicines=[Medicine(m.name, m.dose, m.days) for m in body.medicines],
+        prescribed_on=body.prescribed_on)
+    uow.commit()
+    return view
+
+
+@router.post("/visits/{visit_id}/checkups", status_code=201)
+def write_checkup(visit_id: int, body: CheckupIn, caller: CallerDep, uow: UowDep,
+                  svc: ServicesDep) -> medical_records.RecordView:
+    """Record a check-up carried out at this visit."""
+    view = medical_records.write_checkup_at_clinic(
+        uow.session, svc, caller=caller, visit_id=visit_id,
+        checkup=Checkup(body.results, body.judgement), examined_on=body.examined_on)
+    uow.commit()
+    return view

@@ -1,0 +1,186 @@
+"""Insurers over HTTP: enrolment, loss of eligibility, 資格確認書, check-ups; and the card's
+registration for insurance use and the owner's medical records (the portal builds on these)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from mynumber.adapters.db.models_insurance import EligibilityLetterRecord, InsuranceEnrolment
+from mynumber.api.deps import CallerDep, ServicesDep, UowDep
+from mynumber.domain.insurance import IncomeClass, InsuredNumbers
+from mynumber.services import insurer, medical_records
+from mynumber.services.insurer import LetterReason
+from mynumber.services.medical_records import AccessView, Checkup, RecordKind, RecordView
+
+router = APIRouter(tags=["insurer"])
+
+
+class EnrolmentIn(BaseModel):
+    person_id: int
+    symbol: str = Field("", examples=["1234"])
+    number: str = Field(examples=["567890"])
+    branch: str = Field(examples=["01"])
+    income_class: IncomeClass = IncomeClass.GENERAL
+    certain_income: bool = False
+    valid_from: dt.date
+    employer: str = ""
+
+
+class EnrolmentOut(BaseModel):
+    enrolment_id: int
+    person_id: int
+    symbol: str
+    number: str
+    branch: str
+    income_class: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+
+
+def _enrolment(row: InsuranceEnrolment) -> EnrolmentOut:
+    return EnrolmentOut(enrolment_id=row.id, person_id=row.person_id, symbol=row.symbol,
+                        number=row.number, branch=row.branch, income_class=row.income_class,
+                        valid_from=row.valid_from, valid_until=row.valid_until)
+
+
+@router.post("/insurer/enrolments", status_code=201, response_model=EnrolmentOut)
+def enrol(body: EnrolmentIn, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> EnrolmentOut:
+    """資格取得 — insure a person from ``valid_from``."""
+    row = insurer.enrol(uow.session, svc, caller=caller, person_id=body.person_id,
+                        numbers=InsuredNumbers(body.symbol, body.number, body.branch),
+                        income_class=body.income_class, certain_income=body.certain_income,
+                        valid_from=body.valid_from, employer=body.employer)
+    uow.commit()
+    return _enrolment(row)
+
+
+class EndIn(BaseModel):
+    last_day: dt.date
+    reason: str = Field(examples=["moved_away", "left_job"])
+
+
+@router.post("/insurer/enrolments/{enrolment_id}/end", response_model=EnrolmentOut)
+def end_enrolment(enrolment_id: int, body: EndIn, caller: CallerDep, uow: UowDep,
+                  svc: ServicesDep) -> EnrolmentOut:
+    """資格喪失 — the coverage ends after ``last_day``."""
+    row = insurer.end_enrolment(uow.session, svc, caller=caller, enrolment_id=enrolment_id,
+                                last_day=body.last_day, reason=body.reason)
+    uow.commit()
+    return _enrolment(row)
+
+
+class IncomeIn(BaseModel):
+    income_class: IncomeClass
+    certain_income: bool = False
+
+
+@router.post("/insurer/enrolments/{enrolment_id}/income-class", response_model=EnrolmentOut)
+def update_income_class(enrolment_id: int, body: IncomeIn, caller: CallerDep, uow: UowDep,
+                        svc: ServicesDep) -> EnrolmentOut:
+    """The yearly income class (limit-amount category and co-pay from 70)."""
+    row = insurer.update_income_class(uow.session, svc, caller=caller,
+                                      enrolment_id=enrolment_id, income_class=body.income_class,
+                                      certain_income=body.certain_income)
+    uow.commit()
+    return _enrolment(row)
+
+
+class LetterIn(BaseModel):
+    reason: LetterReason = LetterReason.ON_REQUEST
+    valid_until: dt.date | None = None
+    requested_by: str = Field("", examples=["the person at the ward office", "employer HR"])
+
+
+class LetterOut(BaseModel):
+    letter_id: int
+    enrolment_id: int
+    issued_on: dt.date
+    valid_from: dt.date
+    valid_until: dt.date
+    reason: str
+
+
+def _letter(row: EligibilityLetterRecord) -> LetterOut:
+    return LetterOut(letter_id=row.id, enrolment_id=row.enrolment_id, issued_on=row.issued_on,
+                     valid_from=row.valid_from, valid_until=row.valid_until, reason=row.reason)
+
+
+@router.post("/insurer/enrolments/{enrolment_id}/letters", status_code=201,
+             response_model=LetterOut)
+def issue_letter(enrolment_id: int, body: LetterIn, caller: CallerDep, uow: UowDep,
+                 svc: ServicesDep) -> LetterOut:
+    """Issue a 資格確認書 (refused if the card works as insurance card, unless assistance)."""
+    row = insurer.issue_eligibility_letter(uow.session, svc, caller=caller,
+                                           enrolment_id=enrolment_id, reason=body.reason,
+                                           valid_until=body.valid_until,
+                                           requested_by=body.requested_by)
+    uow.commit()
+    return _letter(row)
+
+
+@router.post("/insurer/letters/send-unasked", response_model=list[LetterOut])
+def send_unasked(caller: CallerDep, uow: UowDep, svc: ServicesDep) -> list[LetterOut]:
+    """Send a letter to each insured without a usable card-based insurance (職権交付)."""
+    rows = insurer.send_letters_to_uncovered(uow.session, svc, caller=caller)
+    uow.commit()
+    return [_letter(r) for r in rows]
+
+
+@router.get("/insurer/letters/{letter_id}.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}})
+def letter_pdf(letter_id: int, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> Response:
+    """The 資格確認書 as a PDF (its insurer or its owner; audited)."""
+    pdf = insurer.eligibility_letter_pdf(uow.session, svc, caller=caller, letter_id=letter_id)
+    uow.commit()
+    return Response(pdf, media_type="application/pdf")
+
+
+class CheckupIn(BaseModel):
+    results: dict[str, str]
+    judgement: str = ""
+    examined_on: dt.date
+
+
+@router.post("/insurer/enrolments/{enrolment_id}/checkups", status_code=201)
+def write_checkup(enrolment_id: int, body: CheckupIn, caller: CallerDep, uow: UowDep,
+                  svc: ServicesDep) -> RecordView:
+    """Record a check-up the insurer ran (特定健診) for one of its insured."""
+    view = medical_records.write_checkup_by_insurer(
+        uow.session, svc, caller=caller, enrolment_id=enrolment_id,
+        checkup=Checkup(body.results, body.judgement), examined_on=body.examined_on)
+    uow.commit()
+    return view
+
+
+class InsuranceUseIn(BaseModel):
+    channel: str = Field("portal", examples=["portal", "counter"])
+
+
+@router.post("/residents/{person_id}/insurance-use", status_code=201)
+def register_insurance_use(person_id: int, body: InsuranceUseIn, caller: CallerDep,
+                           uow: UowDep, svc: ServicesDep) -> dict[str, object]:
+    """健康保険証利用登録 — register the card for insurance use (once)."""
+    card = insurer.register_insurance_use(uow.session, svc, caller=caller, person_id=person_id,
+                                          channel=body.channel)
+    uow.commit()
+    return {"person_id": person_id, "card_serial": card.serial, "insurance_use": True}
+
+
+@router.get("/residents/{person_id}/medical-records")
+def my_records(person_id: int, caller: CallerDep, uow: UowDep, svc: ServicesDep,
+               kind: RecordKind | None = None) -> list[RecordView]:
+    """The owner's prescriptions and check-ups (audited)."""
+    rows = medical_records.records_for_owner(uow.session, svc, caller=caller,
+                                             person_id=person_id, kind=kind)
+    uow.commit()
+    return rows
+
+
+@router.get("/residents/{person_id}/access-log")
+def my_access_log(person_id: int, caller: CallerDep, uow: UowDep,
+                  svc: ServicesDep) -> list[AccessView]:
+    """Who looked at or changed the owner's data, newest first."""
+    return medical_records.access_log(uow.session, svc, caller=caller, person_id=person_id)

@@ -1,0 +1,252 @@
+"""マイナンバーカードの状態 — the My Number Card's lifecycle and whether it can be used now.
+
+Pure rules (no I/O); the services (``services.card_*``) apply them. Sources: the guide
+(``seed/my-number-guide.txt``), RULES.md "The card", J-LIS.
+
+- **Applications** (交付申請) come through four channels: smartphone (the letter's QR code /
+  application ID), PC (the same online), the ward-office counter (staff take the photo) and a
+  photo booth (証明写真機, with the letter's application ID). A person has at most one open
+  application. Only a person with an active number (registered as living in Japan) applies.
+- **Manufacture** (J-LIS): about 1–2 months; *policy:* the card centre makes the card
+  ``STANDARD_PROCESSING_MONTHS`` after the application, then the pickup notice (交付通知書)
+  is mailed, so it arrives within the guide's 1–2 months. Express issuance (特急発行) takes
+  about a week (``timelines.express_card_window``).
+- **Collection** (交付): *policy:* the notice asks the resident to come within
+  ``COLLECT_WITHIN_MONTHS``; a later visit is still served (the card is kept at the office).
+- **Status**: ``READY`` (made, at the ward office), ``ACTIVE`` (collected, PINs set),
+  ``SUSPENDED`` (reported lost: 一時停止), ``INVALID`` (廃止: returned, renewed, lapsed after a
+  move, left Japan, replaced after a loss). An invalid card never becomes usable again.
+- **Use**: ``card_problem`` is the one decision whether a card can be used now, and why not,
+  in the guide's words with the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from mynumber.domain.deadlines import CardMoveStatus, CardMoveVerdict
+from mynumber.domain.pins import PinKind
+from mynumber.domain.timelines import add_months, express_card_window
+from mynumber.domain.validity import is_expired
+
+STANDARD_PROCESSING_MONTHS = 1
+COLLECT_WITHIN_MONTHS = 3
+
+
+class Channel(StrEnum):
+    """How the application was made (申請方法)."""
+
+    SMARTPHONE = "smartphone"  # スマートフォン (QR code on the letter)
+    PC = "pc"  # パソコン (マイナンバーカード総合サイト)
+    COUNTER = "counter"  # 窓口 (staff take the photo)
+    PHOTO_BOOTH = "photo_booth"  # まちなかの証明写真機
+
+    @property
+    def needs_application_id(self) -> bool:
+        """Online and photo-booth applications identify the person by the letter's ID."""
+        return self is not Channel.COUNTER
+
+
+class ApplicationKind(StrEnum):
+    NEW = "new"  # 新規
+    RENEWAL = "renewal"  # 更新 (有効期限の到来)
+    REISSUE = "reissue"  # 再交付 (紛失・盗難)
+
+
+class ApplicationStatus(StrEnum):
+    RECEIVED = "received"  # accepted, waiting for the card centre
+    MANUFACTURED = "manufactured"  # card made and at the ward office; pickup notice mailed
+    COLLECTED = "collected"  # handed to its owner
+    CANCELLED = "cancelled"  # the person moved out or left Japan before collecting
+
+
+OPEN_APPLICATION_STATUSES = (ApplicationStatus.RECEIVED, ApplicationStatus.MANUFACTURED)
+
+
+class CardStatus(StrEnum):
+    READY = "ready"  # made, kept at the ward office until collected
+    ACTIVE = "active"  # collected, PINs set
+    SUSPENDED = "suspended"  # 一時停止: reported lost or stolen
+    INVALID = "invalid"  # 廃止: can never be used again
+
+
+class InvalidReason(StrEnum):
+    RETURNED = "returned"  # 返納
+    RENEWED = "renewed"  # replaced by a renewed card
+    LOST = "lost"  # replaced after a loss or theft (再交付)
+    MOVE_LAPSED = "move_lapsed"  # a moving deadline was missed (失効)
+    LEFT_JAPAN = "left_japan"  # 国外転出
+    NOT_COLLECTED = "not_collected"  # never collected (the holder moved away)
+
+
+class Problem(StrEnum):
+    """Why a card cannot be used now (the ``reason`` of the error)."""
+
+    INVALID = "invalid"
+    SUSPENDED = "suspended"
+    NOT_COLLECTED = "not_collected"
+    EXPIRED = "expired"
+    MOVE_LAPSED = "move_lapsed"
+    NOT_REGISTERED = "not_registered"
+    ADDRESS_OUT_OF_DATE = "address_out_of_date"
+    PIN_LOCKED = "pin_locked"
+
+
+@dataclass(frozen=True)
+class CardRefusal:
+    """A card cannot be used: the reason, and what to do, in English and Japanese."""
+
+    problem: Problem
+    message_en: str
+    message_ja: str
+
+
+@dataclass(frozen=True)
+class CardFacts:
+    """What decides whether a card can be used (from the register and the chip)."""
+
+    status: CardStatus
+    invalid_reason: str | None
+    expires_on: dt.date | None
+    chip_address: str
+    registered_address: str | None  # None: the holder has no active registration
+    move: CardMoveVerdict | None = None
+    locked_pins: frozenset[PinKind] = frozenset()
+
+
+_INVALID_TEXT: dict[str, tuple[str, str]] = {
+    InvalidReason.RETURNED: ("it was returned to the ward office", "返納されています"),
+    InvalidReason.RENEWED: ("it was replaced by a renewed card",
+                            "更新後の新しいカードに替わっています"),
+    InvalidReason.LOST: ("it was reported lost and a new card replaces it",
+                         "紛失の届出があり、再交付されたカードに替わっています"),
+    InvalidReason.MOVE_LAPSED: ("it was not updated in time after a move",
+                                "転入後の手続きが期限までになかったため失効しています"),
+    InvalidReason.LEFT_JAPAN: ("its holder left Japan", "国外転出により返納されています"),
+    InvalidReason.NOT_COLLECTED: ("it was never collected", "交付されないまま廃止されています"),
+}
+
+
+def _invalid(reason: str | None) -> CardRefusal:
+    en, ja = _INVALID_TEXT.get(reason or "", ("it was cancelled", "廃止されています"))
+    return CardRefusal(
+        Problem.INVALID, f"This card can no longer be used: {en}. Apply for a new card if "
+        "you need one.",
+        f"このカードは使用できません（{ja}）。必要な場合は新しいカードを申請してください。")
+
+
+def _status_refusal(facts: CardFacts) -> CardRefusal | None:
+    if facts.status is CardStatus.INVALID:
+        return _invalid(facts.invalid_reason)
+    if facts.status is CardStatus.SUSPENDED:
+        return CardRefusal(
+            Problem.SUSPENDED, "This card was reported lost or stolen and is suspended. "
+            "Apply for a reissue at the ward office.",
+            "このカードは紛失・盗難の届出により一時停止されています。市区町村の窓口で再交付を申請してください。")
+    if facts.status is CardStatus.READY:
+        return CardRefusal(
+            Problem.NOT_COLLECTED, "This card has not been collected yet. Bring the pickup "
+            "notice, your ID and your notification letter to the ward office.",
+            "このカードはまだ交付されていません。交付通知書・本人確認書類・個人番号通知書を持って窓口へお越しください。")
+    return None
+
+
+def _date_refusal(facts: CardFacts, today: dt.date) -> CardRefusal | None:
+    if facts.expires_on is not None and is_expired(facts.expires_on, today):
+        return CardRefusal(
+            Problem.EXPIRED, f"This card expired on {facts.expires_on}. Renew it at the "
+            "ward office (apply for a new card).",
+            f"このカードは{facts.expires_on}に有効期限が切れています。窓口で更新（新しいカードの申請）をしてください。")
+    if facts.move is not None and facts.move.status is CardMoveStatus.LAPSED:
+        return CardRefusal(Problem.MOVE_LAPSED, facts.move.reason_en, facts.move.reason_ja)
+    return None
+
+
+def _address_refusal(facts: CardFacts) -> CardRefusal | None:
+    if facts.registered_address is None:
+        hint = (facts.move.reason_en, facts.move.reason_ja) if facts.move else (
+            "Register at your new address (moving-in notification) first.",
+            "先に新しい住所で転入届をしてください。")
+        return CardRefusal(
+            Problem.NOT_REGISTERED, "You are not registered at an address in Japan now, so "
+            f"the card's address cannot be confirmed. {hint[0]}",
+            f"現在住民登録がないため、カードの住所を確認できません。{hint[1]}")
+    if facts.chip_address != facts.registered_address:
+        return CardRefusal(
+            Problem.ADDRESS_OUT_OF_DATE, "The address on the card's chip does not match your "
+            "registered address. Bring your card to the ward office to update it — until then "
+            "your card (and its health-insurance use) may not work.",
+            "カードのICチップの住所が住民票の住所と一致しません。カードを持って窓口で住所の書き換えを"
+            "してください。それまではマイナ保険証などが利用できない場合があります。")
+    return None
+
+
+def _pin_refusal(pin: PinKind) -> CardRefusal:
+    where_en, where_ja = (("at the ward office or a convenience-store kiosk",
+                           "市区町村の窓口またはコンビニのキオスク端末で")
+                          if pin.resettable_at_kiosk else
+                          ("at the ward office in person", "市区町村の窓口でご本人が"))
+    return CardRefusal(
+        Problem.PIN_LOCKED, f"The {pin.name_en} is locked after too many wrong entries. "
+        f"Have it reset {where_en} (there is no online reset).",
+        f"{pin.name_ja}は誤入力によりロックされています。{where_ja}初期化してください（オンラインでは"
+        "できません）。")
+
+
+def card_problem(facts: CardFacts, *, today: dt.date, pin: PinKind | None = None,
+                 checks_address: bool = False) -> CardRefusal | None:
+    """Why the card cannot be used today for a use needing ``pin`` (and, when
+    ``checks_address``, the current address), or ``None`` when it can.
+
+    Order: the card's status, its dates (expiry, a missed moving deadline), the address,
+    then the PIN lock — the first problem is the one the holder must fix first.
+    """
+    refusal = _status_refusal(facts) or _date_refusal(facts, today)
+    if refusal is None and checks_address:
+        refusal = _address_refusal(facts)
+    if refusal is None and pin is not None and pin in facts.locked_pins:
+        refusal = _pin_refusal(pin)
+    return refusal
+
+
+# --- Timing of manufacture and collection --------------------------------------------------
+
+
+def manufacture_due(applied_on: dt.date, *, express: bool) -> dt.date:
+    """The day the card centre makes the card: a month after applying (policy), or about a
+    week for express issuance (特急発行)."""
+    if express:
+        return express_card_window(applied_on)[0]
+    return add_months(applied_on, STANDARD_PROCESSING_MONTHS)
+
+
+def collect_by(notice_mailed_on: dt.date) -> dt.date:
+    """The date printed on the pickup notice (policy: 3 months after it is mailed)."""
+    return add_months(notice_mailed_on, COLLECT_WITHIN_MONTHS)
+
+
+# --- Identity at the counter ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IdentityShown:
+    """The holder of the identity document shown at the counter, as staff read it."""
+
+    name_latin: str
+    date_of_birth: dt.date
+    residence_card_number: str | None = None
+
+
+def same_person(shown: IdentityShown, *, name_latin: str, date_of_birth: dt.date,
+                residence_card_number: str | None) -> bool:
+    """Whether the document shown is the card holder's: name and date of birth, and the
+    residence card number when both sides have one."""
+    def norm(name: str) -> str:
+        return " ".join(name.upper().split())
+    if norm(shown.name_latin) != norm(name_latin) or shown.date_of_birth != date_of_birth:
+        return False
+    if shown.residence_card_number and residence_card_number:
+        return shown.residence_card_number.upper() == residence_card_number.upper()
+    return True

@@ -1,0 +1,91 @@
+"""The guide's vocabulary: the answers, the steps, the plan (see ``mynumber.domain.guide``)."""
+
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class GuideAnswers:
+    """What the newcomer told us. Dates they do not know yet are ``None``."""
+
+    arrived_on: dt.date
+    municipality: str
+    date_of_birth: dt.date
+    status_of_residence: str = ""  # "" for a Japanese national (no period of stay)
+    period_of_stay_ends: dt.date | None = None
+    registered_on: dt.date | None = None
+    letter_arrived: bool = False
+    applied_on: dt.date | None = None
+    notice_arrived: bool = False
+    card_collected_on: dt.date | None = None
+
+
+class StepKind(StrEnum):
+    EVENT = "event"  # the move itself
+    DEADLINE = "deadline"  # something the law requires by a date
+    WAIT = "wait"  # something that comes by post
+    ACTION = "action"  # something to do
+    EXPIRY = "expiry"  # a card or certificate stops working
+    TROUBLE = "trouble"  # what to do when something goes wrong
+
+
+class StepState(StrEnum):
+    DONE = "done"
+    NOW = "now"  # due now, or expected now
+    OVERDUE = "overdue"
+    UPCOMING = "upcoming"
+    IF_NEEDED = "if_needed"  # troubleshooting: only if it happens
+
+
+@dataclass(frozen=True)
+class GuideStep:
+    """One step of the plan: dated (``on``, or a window ``on``–``until``) or undated."""
+
+    key: str
+    kind: StepKind
+    state: StepState
+    title_en: str
+    title_ja: str
+    text_en: str
+    text_ja: str
+    on: dt.date | None = None
+    until: dt.date | None = None
+    estimated: bool = False
+    bring_en: tuple[str, ...] = ()
+    bring_ja: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class GuidePlan:
+    answers: GuideAnswers
+    today: dt.date
+    steps: tuple[GuideStep, ...] = field(default_factory=tuple)
+
+    @property
+    def journey(self) -> tuple[GuideStep, ...]:
+        """The dated steps of the journey, in date order (what the timeline draws)."""
+        dated = [s for s in self.steps if s.kind is not StepKind.TROUBLE and s.on is not None]
+        return tuple(sorted(dated, key=lambda s: s.on or self.today))
+
+    @property
+    def troubleshooting(self) -> tuple[GuideStep, ...]:
+        return tuple(s for s in self.steps if s.kind is StepKind.TROUBLE)
+
+    def step(self, key: str) -> GuideStep:
+        return next(s for s in self.steps if s.key == key)
+
+
+def en(day: dt.date) -> str:
+    """A date as English text shows it in the plan (ISO 8601)."""
+    return day.isoformat()
+
+
+def ja(day: dt.date) -> str:
+    """A date as Japanese text shows it (2026年4月15日)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+

@@ -1,0 +1,325 @@
+"""公的医療保険の資格 — health-insurance eligibility: insurers, the insured, limit categories.
+
+The rules of online eligibility checks (オンライン資格確認) that are not co-pay or letter
+validity (those are in ``insurance_rules``, the only copy):
+
+- **Insurers (保険者)**: National Health Insurance run by each municipality (国民健康保険,
+  6-digit insurer number), employer health insurance — an association (健康保険組合) or
+  協会けんぽ — (8 digits), and the late-stage elderly system (後期高齢者医療広域連合, 8 digits
+  beginning ``39``). The last digit of an insurer number is a check digit (検証番号): each
+  other digit, from the right, is multiplied by 2, 1, 2, 1…, the digits of the products are
+  summed, and the check digit is ``(10 − sum mod 10) mod 10`` (厚生労働省 保険者番号の設定).
+  ``01130012`` (協会けんぽ 東京支部) and ``131011`` (千代田区 国保) are valid.
+- **Who belongs where**: from the day one is 75 (``late_elderly_starts_on``) everyone leaves
+  National Health Insurance and employer insurance for the late-stage elderly system
+  (国民健康保険法 第6条, 健康保険法 第3条, 高齢者医療確保法 第50条); the late-stage system
+  takes nobody younger *(policy: the 65–74 disability route of 第50条 is out of scope)*.
+- **The insured's numbers**: insurer number, 記号 (symbol, may be empty) and 番号, and the
+  2-digit 枝番 (branch number) that tells apart the members of one family (since 2021).
+- **Limit-amount category (限度額適用区分)** of high-cost medical care (高額療養費, 健康保険法
+  施行令 第42条): under 70, ア–オ; from 70 (高齢受給者, and 75+), 現役並みⅢ/Ⅱ/Ⅰ, 一般,
+  低所得Ⅱ/Ⅰ. The insurer assigns each insured an income class every year from tax data;
+  for employer insurance it follows the standard monthly remuneration (標準報酬月額):
+  ≥ ¥830,000, ¥530,000–790,000, ¥280,000–500,000, ≤ ¥260,000, or exempt from residence tax
+  (住民税非課税; with no income at all, 低所得Ⅰ from 70). The same class decides the co-pay
+  from 70: the top three classes are "income like active workers" (現役並み所得).
+- **Consent (同意)**: at the terminal the patient chooses, per visit, whether the clinic may see
+  past medication (薬剤情報), check-up results (特定健診情報) and the limit-amount category
+  (限度額情報). *Policy:* a consent holds for the visit until the end of that day (JST).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from mynumber.domain.clock import JST
+from mynumber.domain.errors import CardError, Conflict, Forbidden, NotFound, invalid
+from mynumber.domain.insurance_rules import (
+    AgeBand,
+    IncomeBracket,
+    age_band,
+    copay_percent,
+    late_elderly_starts_on,
+)
+
+LATE_ELDERLY_LAW_NUMBER = "39"  # 法別番号 of the late-stage elderly system
+_SYMBOL = re.compile(r"[0-9A-Za-z\-\u30A0-\u30FF\u4E00-\u9FFF]{0,20}")
+_NUMBER = re.compile(r"[0-9A-Za-z\-]{1,20}")
+
+
+class InsurerKind(StrEnum):
+    """The kinds of insurer a clinic meets."""
+
+    NATIONAL_HEALTH_INSURANCE = "nhi"  # 国民健康保険 (市区町村)
+    EMPLOYER = "employer"  # 健康保険組合・協会けんぽ
+    LATE_ELDERLY = "late_elderly"  # 後期高齢者医療広域連合
+
+    @property
+    def number_length(self) -> int:
+        """Digits of the insurer number: 6 for National Health Insurance, else 8."""
+        return 6 if self is InsurerKind.NATIONAL_HEALTH_INSURANCE else 8
+
+
+def insurer_check_digit(body: str) -> int:
+    """The check digit (検証番号) of an insurer number without it (5 or 7 digits)."""
+    total = 0
+    for position, char in enumerate(reversed(body)):
+        product = int(char) * (2 if position % 2 == 0 else 1)
+        total += product // 10 + product % 10
+    return (10 - total % 10) % 10
+
+
+def parse_insurer_number(text: str, kind: InsurerKind) -> str:
+    """The insurer number if it has ``kind``'s length and a correct check digit."""
+    digits = text.strip()
+    if not digits.isascii() or not digits.isdigit() or len(digits) != kind.number_length:
+        raise invalid("insurer_number",
+                      f"A {kind.value} insurer number has {kind.number_length} digits.",
+                      f"保険者番号は{kind.number_length}桁の数字です。")
+    if int(digits[-1]) != insurer_check_digit(digits[:-1]):
+        raise invalid("insurer_number", "The insurer number's check digit is wrong.",
+                      "保険者番号の検証番号が正しくありません。")
+    if (kind is InsurerKind.LATE_ELDERLY) != digits.startswith(LATE_ELDERLY_LAW_NUMBER):
+        raise invalid("insurer_number",
+                      "Insurer numbers beginning with 39 belong to the late-stage elderly "
+                      "system, and only those.",
+                      "法別番号39は後期高齢者医療制度の保険者番号です。")
+    return digits
+
+
+@dataclass(frozen=True)
+class InsuredNumbers:
+    """被保険者記号・番号・枝番: the insured person's numbers at their insurer."""
+
+    symbol: str
+    number: str
+    branch: str
+
+    def __post_init__(self) -> None:
+        if not _SYMBOL.fullmatch(self.symbol):
+            raise invalid("symbol", "The symbol (記号) is at most 20 letters or digits.",
+                          "記号は20文字以内の英数字・かな・漢字です。")
+        if not _NUMBER.fullmatch(self.number):
+            raise invalid("number", "The insured number (番号) is 1–20 letters or digits.",
+                          "番号は1〜20文字の英数字です。")
+        if not (len(self.branch) == 2 and self.branch.isascii() and self.branch.isdigit()):
+            raise invalid("branch", "The branch number (枝番) is 2 digits, e.g. 01.",
+                          "枝番は2桁の数字です（例: 01）。")
+
+
+def check_insurer_for_age(kind: InsurerKind, *, date_of_birth: dt.date, on: dt.date) -> None:
+    """Refuse an enrolment that the person's age puts in another system on ``on``."""
+    late = on >= late_elderly_starts_on(date_of_birth)
+    if late and kind is not InsurerKind.LATE_ELDERLY:
+        raise Conflict(
+            "From the day one is 75, health insurance is the late-stage elderly system "
+            "(後期高齢者医療制度): enrol the person there.",
+            "75歳に達した日から後期高齢者医療制度の被保険者となります。広域連合で加入手続きをしてください。",
+            reason="late-elderly-system")
+    if not late and kind is InsurerKind.LATE_ELDERLY:
+        raise Conflict(
+            "The late-stage elderly system covers people from the day they are 75.",
+            "後期高齢者医療制度の対象は75歳に達した日からです。", reason="under-75")
+
+
+# --- income class, limit-amount category, co-pay ------------------------------------------
+
+
+class IncomeClass(StrEnum):
+    """The insurer's yearly income class (所得区分), by standard monthly remuneration."""
+
+    TOP = "top"  # 標準報酬月額 83万円以上
+    HIGH = "high"  # 53万〜79万円
+    MIDDLE = "middle"  # 28万〜50万円
+    GENERAL = "general"  # 26万円以下
+    TAX_EXEMPT = "tax_exempt"  # 住民税非課税
+    NO_INCOME = "no_income"  # 住民税非課税で所得なし (低所得Ⅰ from 70)
+
+    @property
+    def like_active_workers(self) -> bool:
+        """現役並み所得: the top three classes."""
+        return self in (IncomeClass.TOP, IncomeClass.HIGH, IncomeClass.MIDDLE)
+
+
+def income_class_from_remuneration(monthly_yen: int, *, tax_exempt: bool = False,
+                                   no_income: bool = False) -> IncomeClass:
+    """The class of an employee with standard monthly remuneration ``monthly_yen``."""
+    if monthly_yen < 0:
+        raise invalid("monthly_remuneration", "The remuneration cannot be negative.",
+                      "標準報酬月額が負の値です。")
+    if no_income:
+        return IncomeClass.NO_INCOME
+    if tax_exempt:
+        return IncomeClass.TAX_EXEMPT
+    for floor, income_class in ((830_000, IncomeClass.TOP), (530_000, IncomeClass.HIGH),
+                                (280_000, IncomeClass.MIDDLE)):
+        if monthly_yen >= floor:
+            return income_class
+    return IncomeClass.GENERAL
+
+
+class LimitCategory(StrEnum):
+    """限度額適用区分, as the eligibility answer names it (value = the Japanese label)."""
+
+    A = "ア"
+    I = "イ"  # noqa: E741 — the category's own name
+    U = "ウ"
+    E = "エ"
+    O = "オ"  # noqa: E741
+    ACTIVE_III = "現役並みⅢ"
+    ACTIVE_II = "現役並みⅡ"
+    ACTIVE_I = "現役並みⅠ"
+    GENERAL = "一般"
+    LOW_II = "低所得Ⅱ"
+    LOW_I = "低所得Ⅰ"
+
+
+_UNDER_70 = {IncomeClass.TOP: LimitCategory.A, IncomeClass.HIGH: LimitCategory.I,
+             IncomeClass.MIDDLE: LimitCategory.U, IncomeClass.GENERAL: LimitCategory.E,
+             IncomeClass.TAX_EXEMPT: LimitCategory.O, IncomeClass.NO_INCOME: LimitCategory.O}
+_FROM_70 = {IncomeClass.TOP: LimitCategory.ACTIVE_III, IncomeClass.HIGH: LimitCategory.ACTIVE_II,
+            IncomeClass.MIDDLE: LimitCategory.ACTIVE_I, IncomeClass.GENERAL: LimitCategory.GENERAL,
+            IncomeClass.TAX_EXEMPT: LimitCategory.LOW_II,
+            IncomeClass.NO_INCOME: LimitCategory.LOW_I}
+
+
+def limit_category(*, date_of_birth: dt.date, on: dt.date,
+                   income_class: IncomeClass) -> LimitCategory:
+    """The limit-amount category on ``on``: ア–オ under 70, the 70+ table from the co-pay's
+    70–74 band on (the 1st of the month after reaching 70)."""
+    band = age_band(date_of_birth=date_of_birth, on=on)
+    elderly = band in (AgeBand.ELDERLY_70_74, AgeBand.LATE_ELDERLY)
+    return (_FROM_70 if elderly else _UNDER_70)[income_class]
+
+
+def copay_bracket(income_class: IncomeClass, *, certain_income: bool) -> IncomeBracket:
+    """The co-pay income bracket of ``insurance_rules`` for this income class."""
+    if income_class.like_active_workers:
+        return IncomeBracket.ACTIVE_WORKER
+    if certain_income and income_class is IncomeClass.GENERAL:
+        return IncomeBracket.CERTAIN_INCOME
+    return IncomeBracket.GENERAL
+
+
+def copay_for(*, date_of_birth: dt.date, on: dt.date, income_class: IncomeClass,
+              certain_income: bool) -> int:
+    """The co-pay percent on ``on`` (``insurance_rules.copay_percent`` decides)."""
+    return copay_percent(date_of_birth=date_of_birth, on=on,
+                         income=copay_bracket(income_class, certain_income=certain_income))
+
+
+def check_certain_income(income_class: IncomeClass, certain_income: bool) -> None:
+    """一定以上所得 (20 % from 75) is a general-income bracket: not for the exempt."""
+    if certain_income and income_class in (IncomeClass.TAX_EXEMPT, IncomeClass.NO_INCOME):
+        raise invalid("certain_income",
+                      "A person exempt from residence tax cannot be in the certain-income "
+                      "bracket.", "住民税非課税の方は一定以上所得区分になりません。")
+
+
+# --- coverage periods and consent ----------------------------------------------------------
+
+
+def covered_on(*, valid_from: dt.date, valid_until: dt.date | None, on: dt.date) -> bool:
+    """Whether an enrolment (or a letter) covers the day ``on``; both ends count."""
+    return valid_from <= on and (valid_until is None or on <= valid_until)
+
+
+@dataclass(frozen=True)
+class Consent:
+    """What the patient agreed to share at this visit (each item separately)."""
+
+    medication: bool = False  # 薬剤情報
+    checkups: bool = False  # 特定健診情報
+    limit_amount: bool = False  # 限度額適用区分
+
+
+def consent_expires_at(given_at: dt.datetime) -> dt.datetime:
+    """A visit's consent holds until the end of that day in Japan (policy)."""
+    day = given_at.astimezone(JST).date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=JST)
+
+
+# --- refusals that name the cause and the fix (item 6 of the issue) ------------------------
+
+
+class NotRegisteredForInsurance(CardError):
+    code = "not-registered-for-insurance"
+    title = "Card not registered as a health insurance card"
+
+
+class NotInsured(NotFound):
+    code = "not-insured"
+    title = "No health insurance on record"
+
+
+class InsuranceEnded(CardError):
+    code = "insurance-ended"
+    title = "Health insurance not in force"
+
+
+class FaceNotMatched(CardError):
+    code = "face-not-matched"
+    status = 401
+    title = "Face did not match the card"
+
+
+class ConsentRequired(Forbidden):
+    code = "consent-required"
+    title = "The patient did not consent"
+
+
+def not_registered_for_insurance() -> NotRegisteredForInsurance:
+    return NotRegisteredForInsurance(
+        "This card is not registered as a health insurance card — register it at this "
+        "terminal (answer yes when asked), on the My Number Portal or at the ward office.",
+        "このカードは健康保険証として利用登録されていません。この端末（「登録する」を選択）、"
+        "マイナポータル、または市区町村の窓口で利用登録してください。",
+        reason="not-registered")
+
+
+def not_insured() -> NotInsured:
+    return NotInsured(
+        "No health insurance is on record for you — enrol in National Health Insurance at "
+        "your ward office, or ask your employer's HR about employer insurance.",
+        "加入している医療保険の記録がありません。市区町村の窓口で国民健康保険に加入するか、"
+        "勤務先の人事担当に健康保険の加入を確認してください。", reason="no-enrolment")
+
+
+def insurance_ended(valid_until: dt.date) -> InsuranceEnded:
+    return InsuranceEnded(
+        f"Your health insurance ended on {valid_until.isoformat()} — enrol with your new "
+        "insurer (ward office for National Health Insurance, employer's HR otherwise).",
+        f"医療保険の資格は{valid_until.isoformat()}に喪失しています。新しい保険者で加入手続きを"
+        "してください（国民健康保険は市区町村の窓口、会社の保険は勤務先の人事担当）。",
+        reason="ended", valid_until=valid_until.isoformat())
+
+
+def face_not_matched() -> FaceNotMatched:
+    return FaceNotMatched(
+        "Your face did not match the photo on the card — enter your 4-digit PIN instead, "
+        "or ask the staff to check your face against the card.",
+        "顔認証で本人と確認できませんでした。4桁の暗証番号を入力するか、職員による目視確認を"
+        "お申し出ください。", reason="face-not-matched")
+
+
+class NoCard(CardError):
+    code = "no-card"
+    title = "No My Number Card"
+
+
+def no_card() -> NoCard:
+    return NoCard(
+        "You have no usable My Number Card — apply for one (online with your notification "
+        "letter's QR code, or at the ward office); until then show the eligibility letter "
+        "(資格確認書) your insurer sends you.",
+        "利用できるマイナンバーカードがありません。個人番号通知書のQRコードからのオンライン申請"
+        "または市区町村の窓口で申請してください。それまでは保険者から届く資格確認書を提示してください。",
+        reason="no-card")
+
+
+# What a clinic's view shows with consent (厚生労働省: 薬剤情報 3 years, 特定健診 5 years).
+MEDICATION_HISTORY_YEARS = 3
+CHECKUP_HISTORY_YEARS = 5

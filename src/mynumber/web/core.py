@@ -1,0 +1,265 @@
+"""The page framework: language, sessions, rendering, the navigation registry, and a route
+class that turns every error into a page (never JSON, never a 500 for bad input).
+
+Every page module under ``web/`` exposes ``router`` (an ``APIRouter`` built with
+``route_class=WebRoute``) and ``NAV`` (the ``NavItem``s it adds to the header); ``mount_web``
+lists the modules. Pages render with ``render(request, "template.html", **context)``; the
+templates extend ``base.html`` and use the macros in ``macros.html``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from sqlalchemy.exc import DataError
+
+from mynumber.domain.access import Role
+from mynumber.domain.errors import InvalidInput, MyNumberError
+from mynumber.services.context import Caller
+from mynumber.web import session as sessions
+
+log = logging.getLogger("mynumber.web")
+HERE = Path(__file__).parent
+LANGS = ("en", "ja")
+LANG_COOKIE = "mynumber_lang"
+WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS_JA = "月火水木金土日"
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the header. ``roles`` empty: shown to everyone; else only to those roles."""
+
+    path: str
+    label_en: str
+    label_ja: str
+    roles: frozenset[Role] = frozenset()
+
+    def visible_to(self, caller: Caller | None) -> bool:
+        return not self.roles or (caller is not None and caller.role in self.roles)
+
+
+class NotLoggedIn(Exception):
+    """A staff page was asked for without a (valid) session: go to the login page."""
+
+
+def environment() -> jinja2.Environment:
+    """The template environment (autoescaped; templates are package data)."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
+                             autoescape=jinja2.select_autoescape(["html", "svg"]),
+                             trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    env.globals["format_date"] = format_date
+    return env
+
+
+def format_date(day: dt.date | None, lang: str) -> str:
+    """``Wed 15 Apr 2026`` / ``2026年4月15日（水）``."""
+    if day is None:
+        return ""
+    if lang == "ja":
+        return f"{day.year}年{day.month}月{day.day}日（{WEEKDAYS_JA[day.weekday()]}）"
+    return f"{WEEKDAYS_EN[day.weekday()]} {day.day} {day:%b} {day.year}"
+
+
+# --- Per-request state ----------------------------------------------------------------------
+
+
+def session_key(request: Request) -> bytes:
+    return sessions.derive_key(request.app.state.system.services.keys.token_key)
+
+
+def web_session(request: Request) -> sessions.WebSession:
+    found: sessions.WebSession = request.state.web_session
+    return found
+
+
+def pick_lang(request: Request) -> str:
+    """``?lang=`` first, then the cookie, then the browser's preference, then English."""
+    asked = request.query_params.get("lang")
+    if asked in LANGS:
+        return asked
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in LANGS:
+        return cookie
+    accept = request.headers.get("accept-language", "").lower()
+    return "ja" if accept.startswith("ja") else "en"
+
+
+def lang_of(request: Request) -> str:
+    lang: str = request.state.lang
+    return lang
+
+
+def flash(request: Request, en: str, ja: str, kind: str = "success") -> None:
+    web_session(request).flash(en, ja, kind)
+
+
+def redirect(path: str) -> RedirectResponse:
+    """After a successful POST: see the result with a GET (303)."""
+    return RedirectResponse(path, status_code=303)
+
+
+# --- Rendering ------------------------------------------------------------------------------
+
+
+def _switch_url(request: Request, lang: str, page_path: str | None) -> str:
+    other = "ja" if lang == "en" else "en"
+    if page_path is None and request.method == "GET":
+        return str(request.url.include_query_params(lang=other).replace(scheme="", netloc=""))
+    return f"{page_path or '/'}?lang={other}"
+
+
+def render(request: Request, template: str, *, status: int = 200,
+           page_path: str | None = None, **context: Any) -> HTMLResponse:
+    """A page from ``template`` in the request's language.
+
+    ``page_path`` is where the language switch leads when the page answers a POST.
+    """
+    lang = lang_of(request)
+    sess = web_session(request)
+    caller: Caller | None = getattr(request.state, "caller", None)
+    nav: Iterable[NavItem] = request.app.state.web_nav
+    env: jinja2.Environment = request.app.state.web_templates
+    html = env.get_template(template).render(
+        request=request, lang=lang, t=lambda en, ja: ja if lang == "ja" else en,
+        caller=caller, nav=[n for n in nav if n.visible_to(caller)],
+        flashes=sess.pop_flashes(), csrf=sessions.csrf_token(session_key(request), sess),
+        switch_url=_switch_url(request, lang, page_path), current_path=request.url.path,
+        **context)
+    return HTMLResponse(html, status_code=status)
+
+
+def error_page(request: Request, exc: MyNumberError) -> HTMLResponse:
+    """The plain error page: the problem in English and Japanese, and a way back."""
+    return render(request, "error.html", status=exc.status, error=exc, page_path="/")
+
+
+# --- Forms ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Form:
+    """A form's values and its errors (field → (English, Japanese)), shown beside the field."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, tuple[str, str]] = field(default_factory=dict)
+    problem: MyNumberError | None = None
+
+    def fail(self, exc: MyNumberError) -> Form:
+        """Record a refused submission: beside its field when the error names one."""
+        self.problem = exc
+        name = exc.details.get("field")
+        if isinstance(name, str):
+            self.errors[name] = (exc.message_en, exc.message_ja)
+        return self
+
+    def error(self, name: str) -> tuple[str, str] | None:
+        return self.errors.get(name)
+
+    def value(self, name: str, default: Any = "") -> Any:
+        return self.values.get(name, default)
+
+
+def parse_date(values: dict[str, Any], name: str, *, required: bool = True) -> dt.date | None:
+    """A date field (YYYY-MM-DD, as ``<input type=date>`` sends it), or ``InvalidInput``."""
+    text = str(values.get(name, "") or "").strip()
+    if not text:
+        if required:
+            raise InvalidInput("Enter a date.", "日付を入力してください。", field=name)
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"'{text[:20]}' is not a date: use YYYY-MM-DD.",
+                           f"「{text[:20]}」は日付ではありません（YYYY-MM-DD）。",
+                           field=name) from None
+
+
+def require_date(values: dict[str, Any], name: str) -> dt.date:
+    day = parse_date(values, name)
+    assert day is not None
+    return day
+
+
+async def form_values(request: Request) -> dict[str, Any]:
+    """The submitted form (lists for repeated names), after the CSRF check."""
+    data = await request.form()
+    values: dict[str, Any] = {}
+    for key in data:
+        items = [str(v) for v in data.getlist(key) if isinstance(v, str)]
+        values[key] = items if len(items) > 1 or key.endswith("[]") else (items or [""])[0]
+    if not sessions.csrf_ok(session_key(request), web_session(request),
+                            str(values.pop("csrf", ""))):
+        from mynumber.domain.errors import Forbidden
+        raise Forbidden("This form has expired. Go back, reload the page and send it again.",
+                        "フォームの有効期限が切れました。ページを再読み込みしてもう一度送信してください。")
+    return values
+
+
+# --- The route class ------------------------------------------------------------------------
+
+
+class WebRoute(APIRoute):
+    """Sets up the session and language, and answers every error with a page."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        original = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            key = session_key(request)
+            request.state.web_session = sessions.loads(key, request.cookies.get(sessions.COOKIE))
+            request.state.lang = pick_lang(request)
+            response = await _answer(original, request)
+            _write_cookies(request, response, key)
+            return response
+
+        return handler
+
+
+async def _answer(original: Callable[[Request], Awaitable[Response]],
+                  request: Request) -> Response:
+    try:
+        return await original(request)
+    except NotLoggedIn:
+        target = request.url.path if request.method == "GET" else "/"
+        return RedirectResponse(f"/login?next={target}", status_code=303)
+    except MyNumberError as exc:
+        return error_page(request, exc)
+    except (RequestValidationError, OverflowError, DataError):  # e.g. an id past the int range
+        return error_page(request, InvalidInput(
+            "This address or form is not valid: check it and try again.",
+            "アドレスまたは入力内容が正しくありません。確認してもう一度お試しください。"))
+    except Exception as exc:  # a bug, not the visitor's fault: say so, never echo it
+        log.error("unexpected error on %s %s: %s", request.method, request.url.path,
+                  type(exc).__name__)
+        return error_page(request, _Internal(
+            "Something went wrong on our side; nothing was changed. Please try again.",
+            "システム内部でエラーが発生しました。変更は行われていません。もう一度お試しください。"))
+
+
+class _Internal(MyNumberError):
+    code = "internal"
+    status = 500
+
+
+def _write_cookies(request: Request, response: Response, key: bytes) -> None:
+    secure = request.url.scheme == "https"
+    sess = web_session(request)
+    if sess.modified:
+        response.set_cookie(sessions.COOKIE, sessions.dumps(key, sess), httponly=True,
+                            samesite="lax", secure=secure, max_age=sessions.MAX_AGE)
+    asked = request.query_params.get("lang")
+    if asked in LANGS and request.cookies.get(LANG_COOKIE) != asked:
+        response.set_cookie(LANG_COOKIE, asked, samesite="lax", secure=secure,
+                            max_age=365 * 86400)

@@ -1,0 +1,110 @@
+"""Browser tests: the real server (uvicorn in a thread, SQLite in a tmp dir) driven by
+Debian's chromium through Playwright. Skipped when chromium is missing, except in CI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from mynumber.adapters.mail import PostOffice
+from mynumber.bootstrap import System, build_system
+from mynumber.config import Settings
+from mynumber.domain.clock import JST, SimulatedClock
+from mynumber.services.demo_data import seed_demo_tokens, seed_municipalities
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+TODAY = dt.datetime(2026, 4, 1, 9, 0, tzinfo=JST)
+MASTER_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+
+
+def _chromium_or_skip() -> None:
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{CHROMIUM} is missing and CI=true")
+    pytest.skip("chromium is not installed")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    base_url: str
+    system: System
+    ward_token: str
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The whole app on a free 127.0.0.1 port, on a simulated clock at 2026-04-01."""
+    import uvicorn
+
+    from mynumber.api.app import create_app
+    _chromium_or_skip()
+    data = tmp_path_factory.mktemp("e2e")
+    port = _free_port()
+    settings = Settings(database_url=f"sqlite:///{data / 'mynumber.sqlite3'}",
+                        data_dir=data / "var", master_key=MASTER_KEY,
+                        public_base_url=f"http://127.0.0.1:{port}")
+    system = build_system(settings, clock=SimulatedClock(TODAY), post=PostOffice())
+    with system.uow() as uow:
+        seed_municipalities(uow.session)
+        tokens = seed_demo_tokens(uow.session, system.services)
+        uow.commit()
+    ward = next(t.token for t in tokens if t.organisation == "Chiyoda City ward office")
+    config = uvicorn.Config(create_app(system), host="127.0.0.1", port=port, log_level="warning")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not uv.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the server did not start")
+        time.sleep(0.05)
+    yield Server(f"http://127.0.0.1:{port}", system, ward)
+    uv.should_exit = True
+    thread.join(timeout=10)
+    system.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser(server: Server) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: object, server: Server) -> Iterator[object]:
+    """A fresh browser context (no cookies) at a desktop size."""
+    context = browser.new_context(viewport={"width": 1200, "height": 900},  # type: ignore[attr-defined]
+                                  base_url=server.base_url, accept_downloads=True)
+    new_page = context.new_page()
+    yield new_page
+    context.close()
+
+
+def shoot(page: object, name: str) -> None:
+    """A full-page screenshot in docs/screenshots/ (looked at by a person, not compared)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]

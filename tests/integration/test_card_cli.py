@@ -1,0 +1,100 @@
+"""`mynumber card …` (Typer CliRunner) on both databases: the path to a card in hand, and one
+line with exit 1 for every refusal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mynumber import cli_card
+from mynumber.bootstrap import System
+from mynumber.cli import app
+from tests.integration.helpers import register
+from tests.integration.test_card_support import (  # noqa: F401 - fixture
+    PINS,
+    cards_fixture,
+    clock,
+    photo,
+)
+
+runner = CliRunner()
+WHO = ["--name", "Smith John", "--born", "1995-04-12", "--residence-card", "AB12345678CD"]
+
+
+@pytest.fixture
+def cli(cards: System, monkeypatch: pytest.MonkeyPatch) -> System:
+    monkeypatch.setattr(cli_card, "_system", lambda: cards)
+    return cards
+
+
+def _ok(*args: str) -> str:
+    result = runner.invoke(app, ["card", *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _refused(*args: str) -> str:
+    result = runner.invoke(app, ["card", *args])
+    assert result.exit_code == 1, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), result.output
+    return lines[0]
+
+
+def _picture(tmp_path: Path) -> Path:
+    path = tmp_path / "photo.jpg"
+    path.write_bytes(photo())
+    return path
+
+
+def test_apply_make_collect_and_use_from_the_command_line(cli: System, tmp_path: Path) -> None:
+    person = register(cli)
+    out = _ok("apply", "--photo", str(_picture(tmp_path)), "--person", str(person.person_id),
+              "--photo-declared")
+    application_id = out.split("ID ")[1].split(";")[0]
+    clock(cli).advance(days=33)
+    assert "cards made: 1" in _ok("jobs")
+    assert "status: manufactured" in _ok("status", application_id)
+    _ok("pickup-notice", application_id, "--out", str(tmp_path / "notice.pdf"))
+    assert (tmp_path / "notice.pdf").read_bytes().startswith(b"%PDF")
+    out = _ok("collect", application_id, *WHO, "--doc", "residence_card",
+              "--doc", "notification_letter", "--user-auth-pin", PINS.user_authentication,
+              "--resident-registry-pin", PINS.resident_registry,
+              "--card-info-pin", PINS.card_info_input, "--signature-pin", PINS.signature or "")
+    serial = out.split("card ")[1].split(" ")[0]
+    assert "usable" in _ok("use", serial, "--pin", PINS.user_authentication)
+    assert "status: active" in _ok("show", serial)
+    assert "tries left" in _refused("use", serial, "--pin", "9999")
+    assert "reset" in _ok("reset-pin", serial, "user_authentication", *WHO,
+                          "--doc", "residence_card", "--new-pin", "3819")
+    live = tmp_path / "live.jpg"
+    live.write_bytes(photo())
+    assert "kiosk" in _ok("kiosk-reset", serial, "--live-image", str(live),
+                          "--signature-pin", PINS.signature or "", "--new-pin", "5182")
+    assert "ward office" in _refused("kiosk-reset", serial, "--live-image", str(live),
+                                     "--signature-pin", PINS.signature or "",
+                                     "--new-pin", "5182", "--pin-kind", "signature")
+    assert "renewed from 2028-12-31" in _refused("renew-certificates", serial, *WHO,
+                                                 "--doc", "residence_card")
+    assert "suspended" in _ok("lost", serial)
+    assert "suspended" in _refused("use", serial, "--pin", "3819")
+    assert "invalidated" in _ok("return", serial)
+
+
+def test_refusals_print_one_line_and_exit_1(cli: System, tmp_path: Path) -> None:
+    person = register(cli)
+    assert "photo" in _refused("apply", "--photo", str(tmp_path / "none.jpg"),
+                               "--person", str(person.person_id), "--photo-declared")
+    assert "6 months" in _refused("apply", "--photo", str(_picture(tmp_path)),
+                                  "--person", str(person.person_id))
+    assert "channel" in _refused("apply", "--photo", str(_picture(tmp_path)),
+                                 "--channel", "fax", "--photo-declared")
+    assert "application_id" in _refused("status", "123")
+    assert "No card" in _refused("show", "NOPE")
+    assert "still being made" not in _refused("lost", "NOPE")
+    assert "born" in _refused("chip-update", "NOPE", "--name", "X", "--born", "yesterday",
+                              "--doc", "residence_card")
+    assert "stay_ends" in _refused("validity", "NOPE", "Engineer", *WHO,
+                                   "--doc", "residence_card", "--stay-ends", "soon")

@@ -1,0 +1,132 @@
+"""Public pages over HTTP (both databases): home, the guide, language, login and the session."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from mynumber.api.app import create_app
+from mynumber.bootstrap import System
+from mynumber.domain.access import Role
+from mynumber.services import tokens
+from mynumber.web import session as sessions
+
+GUIDE = ("/guide?arrived_on=2026-03-28&municipality=Chiyoda&date_of_birth=1995-04-12"
+         "&status_of_residence=Student&period_of_stay_ends=2027-09-30")
+
+
+def _client(system: System) -> TestClient:
+    return TestClient(create_app(system))
+
+
+def _csrf(html: str) -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', html)
+    assert found, "no CSRF field on the page"
+    return found.group(1)
+
+
+def _token(system: System, role: Role = Role.WARD_OFFICE) -> str:
+    with system.uow() as uow:
+        token = tokens.issue_token(uow.session, system.services, organisation=f"test {role}",
+                                   role=role, municipality_code="131016")
+        uow.commit()
+    return token
+
+
+def test_home_links_to_the_guide_and_the_login(system: System) -> None:
+    page = _client(system).get("/")
+    assert page.status_code == 200
+    assert 'href="/guide"' in page.text and 'href="/login"' in page.text
+    assert '<html lang="en">' in page.text
+    assert "/static/site.css" in page.text
+
+
+def test_the_guide_is_public_and_draws_the_plan_on_the_systems_clock(system: System) -> None:
+    page = _client(system).get(GUIDE)
+    assert page.status_code == 200
+    assert "<svg class=\"timeline\"" in page.text
+    assert "Mon 13 Apr 2026" in page.text  # 14 days from 28 March, past the weekend
+
+
+def test_a_bad_guide_answer_is_shown_beside_its_field_not_as_a_500(system: System) -> None:
+    page = _client(system).get(GUIDE.replace("2027-09-30", "30/09/2027"))
+    assert page.status_code == 422
+    assert 'id="period_of_stay_ends-error"' in page.text
+    assert 'aria-invalid="true"' in page.text
+
+
+def test_lang_ja_switches_the_page_and_is_remembered_in_a_cookie(system: System) -> None:
+    client = _client(system)
+    page = client.get("/guide?lang=ja")
+    assert '<html lang="ja">' in page.text and "転入者向けガイド" in page.text
+    assert client.cookies.get("mynumber_lang") == "ja"
+    assert '<html lang="ja">' in client.get("/").text
+    assert '<html lang="en">' in client.get("/?lang=en").text
+
+
+def test_staff_pages_send_a_visitor_to_the_login(system: System) -> None:
+    page = _client(system).get("/staff/ward-office", follow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["location"] == "/login?next=/staff/ward-office"
+
+
+def test_a_wrong_token_is_refused_beside_the_field(system: System) -> None:
+    client = _client(system)
+    form = {"csrf": _csrf(client.get("/login").text), "token": "mnt_wrong", "next": ""}
+    page = client.post("/login", data=form)
+    assert page.status_code == 401
+    assert 'id="token-error"' in page.text and "unknown or revoked" in page.text
+
+
+def test_a_good_token_logs_in_and_logout_forgets_it(system: System) -> None:
+    client = _client(system)
+    form = {"csrf": _csrf(client.get("/login").text), "token": _token(system), "next": ""}
+    page = client.post("/login", data=form, follow_redirects=False)
+    assert page.headers["location"] == "/staff/ward-office"
+    home = client.get("/staff/ward-office")
+    assert home.status_code == 200 and "Logged in as" in home.text
+    client.post("/logout", data={"csrf": _csrf(home.text)})
+    assert client.get("/staff/ward-office", follow_redirects=False).status_code == 303
+
+
+def test_a_form_without_its_csrf_token_is_refused(system: System) -> None:
+    client = _client(system)
+    client.get("/login")
+    page = client.post("/login", data={"csrf": "forged", "token": _token(system)})
+    assert page.status_code == 403
+    assert "This form has expired" in page.text
+
+
+def test_a_staff_member_of_another_role_is_refused_the_counter(system: System) -> None:
+    client = _client(system)
+    client.post("/login", data={"csrf": _csrf(client.get("/login").text),
+                                "token": _token(system, Role.CLINIC)})
+    page = client.get("/staff/ward-office")
+    assert page.status_code == 403
+    assert "This page is for other staff" in page.text
+
+
+def test_an_altered_session_cookie_counts_as_logged_out(system: System) -> None:
+    key = sessions.derive_key(system.services.keys.token_key)
+    forged = sessions.dumps(b"another key" * 3, sessions.WebSession({"token": _token(system)}))
+    assert sessions.loads(key, forged).token is None
+    client = _client(system)
+    client.cookies.set(sessions.COOKIE, forged)
+    assert client.get("/staff/ward-office", follow_redirects=False).status_code == 303
+
+
+def test_a_session_lapses_after_a_working_day(system: System) -> None:
+    key = sessions.derive_key(system.services.keys.token_key)
+    cookie = sessions.dumps(key, sessions.WebSession({"token": "t"}), now=1_000_000)
+    assert sessions.loads(key, cookie, now=1_000_000 + sessions.MAX_AGE - 1).token == "t"
+    assert sessions.loads(key, cookie, now=1_000_000 + sessions.MAX_AGE + 1).token is None
+
+
+def test_login_never_redirects_to_another_site(system: System) -> None:
+    client = _client(system)
+    for target in ("//evil.example", "/\\evil.example", "https://evil.example"):
+        form = {"csrf": _csrf(client.get("/login").text), "token": _token(system),
+                "next": target}
+        page = client.post("/login", data=form, follow_redirects=False)
+        assert page.headers["location"] == "/staff/ward-office"
