@@ -73,15 +73,20 @@ def serve(port: Annotated[int, typer.Option(help="TCP port")] = 0,
     import uvicorn
 
     from mynumber.api.app import create_app
-    from mynumber.services.demo_data import seed_all
+    from mynumber.services.demo_world import seed_world
     settings = Settings()
     system = _system()
-    with system.uow() as uow:
-        demo = seed_all(uow.session, system.services)
-        uow.commit()
+    world = seed_world(system)
     port = port or settings.port
     host = host or settings.host
-    _print_tokens(demo, f"http://{host}:{port}")
+    _print_tokens(world.tokens, f"http://{host}:{port}")
+    if world.card_serial:
+        pins = world.pins
+        console.print(f"Demo resident {world.person_name} holds card {world.card_serial}: "
+                      f"4-digit PINs {pins.user_authentication} (user authentication), "
+                      f"{pins.resident_registry}, {pins.card_info_input}; signature PIN "
+                      f"{pins.signature}. Try the portal and the clinic terminal with it.",
+                      soft_wrap=True, highlight=False)
     uvicorn.run(create_app(system), host=host, port=port, log_level="info")
 
 

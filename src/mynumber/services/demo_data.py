@@ -52,15 +52,21 @@ def seed_municipalities(session: Session) -> None:
     session.flush()
 
 
-def seed_demo_tokens(session: Session, svc: Services) -> list[DemoToken]:
-    """One token per demo organisation, derived from the dev key (same on every start)."""
+def seed_demo_tokens(
+    session: Session, svc: Services, *, scopes: dict[str, int] | None = None,
+) -> list[DemoToken]:
+    """One token per demo organisation, derived from the dev key (same on every start).
+
+    ``scopes`` binds an organisation's token to its clinic, insurer or employer id.
+    """
     out = []
     for organisation, role, municipality in DEMO_ORGANISATIONS:
         token = tokens.demo_token(svc, organisation)
         exists = session.scalars(select(ApiToken).where(ApiToken.organisation == organisation))
         if exists.first() is None:
             tokens.issue_token(session, svc, organisation=organisation, role=role,
-                               municipality_code=municipality, token=token)
+                               municipality_code=municipality, token=token,
+                               scope_id=(scopes or {}).get(organisation))
         out.append(DemoToken(organisation, role, token))
     return out
 
@@ -102,10 +108,3 @@ def seed_demo_residents(session: Session, svc: Services) -> int:
                                        form=form)
         added += 1
     return added
-
-
-def seed_all(session: Session, svc: Services) -> list[DemoToken]:
-    seed_municipalities(session)
-    demo = seed_demo_tokens(session, svc)
-    seed_demo_residents(session, svc)
-    return demo

@@ -1,0 +1,36 @@
+"""The demo world of `make serve`: every actor can try something at once."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from mynumber.adapters.db.models import ApiToken, Person
+from mynumber.adapters.db.models_card import Card
+from mynumber.bootstrap import System
+from mynumber.card import Chip, PinRef
+from mynumber.services.demo_world import DEMO_PINS, seed_world
+
+
+def test_the_demo_world_has_a_collected_card_and_scoped_tokens(system: System) -> None:
+    world = seed_world(system)
+    assert world.card_serial
+    with system.uow() as uow:
+        card = uow.session.scalars(select(Card).where(Card.serial == world.card_serial)).one()
+        clinic_token = uow.session.scalars(select(ApiToken).where(
+            ApiToken.role == "clinic")).one()
+    assert card.status == "active" and card.insurance_use
+    assert clinic_token.scope_id is not None
+    chip = Chip(system.services.chips, world.card_serial, chip_key=system.services.keys.chip_key)
+    session = chip.open_session()
+    session.verify(PinRef.USER_AUTHENTICATION, DEMO_PINS.user_authentication)
+
+
+def test_seeding_twice_adds_nothing(system: System) -> None:
+    first = seed_world(system)
+    with system.uow() as uow:
+        people = uow.session.scalar(select(func.count()).select_from(Person))
+    second = seed_world(system)
+    with system.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(Person)) == people
+    assert first.card_serial == second.card_serial
+    assert [t.token for t in first.tokens] == [t.token for t in second.tokens]
