@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from functools import wraps
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from mynumber.cli_card import app as card_app
 from mynumber.cli_guide import guide as guide_command
 from mynumber.cli_jpki import app as jpki_app
-from mynumber.config import ConfigurationError, Settings
-from mynumber.domain.errors import MyNumberError
+from mynumber.cli_support import console, err, one_line_errors
+from mynumber.config import Settings
 
 app = typer.Typer(help="Japan's My Number system.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -26,29 +23,7 @@ app.add_typer(bench_app, name="bench")
 app.add_typer(jpki_app, name="reader")
 app.add_typer(card_app, name="card")
 app.command("guide")(guide_command)
-console = Console()
-err = Console(stderr=True)
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def one_line_errors(func: F) -> F:
-    """Rule errors print one line on stderr and exit 1; nothing half-done is kept."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except MyNumberError as exc:
-            field = exc.details.get("field")
-            prefix = f"{field}: " if field else ""
-            err.print(f"error: {prefix}{exc.message_en} / {exc.message_ja}", highlight=False)
-            raise typer.Exit(1) from None
-        except ConfigurationError as exc:
-            err.print(f"error: {exc}", highlight=False)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _system() -> Any:

@@ -6,49 +6,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import asdict
-from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
 from sqlalchemy.orm import Session
 
-from mynumber.config import ConfigurationError, Settings
-from mynumber.domain.errors import MyNumberError, invalid
+from mynumber.cli_support import console, one_line_errors
+from mynumber.config import Settings
+from mynumber.domain.errors import invalid
 
 app = typer.Typer(help="The My Number Card: applications, collection, PINs, validity.",
                   no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
 
-F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
 Name = Annotated[str, typer.Option("--name", help="Name on the ID shown (Latin letters)")]
 Born = Annotated[str, typer.Option("--born", help="Date of birth on the ID, YYYY-MM-DD")]
 ResidenceCard = Annotated[str, typer.Option("--residence-card", help="Residence card number")]
 Docs = Annotated[list[str], typer.Option("--doc", help="Documents shown (repeat)")]
-
-
-def _one_line_errors(func: F) -> F:
-    """Rule errors print one line on stderr and exit 1 (as ``mynumber.cli`` does)."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except MyNumberError as exc:
-            field = exc.details.get("field")
-            prefix = f"{field}: " if field else ""
-            err.print(f"error: {prefix}{exc.message_en} / {exc.message_ja}", highlight=False,
-                      soft_wrap=True)
-            raise typer.Exit(1) from None
-        except ConfigurationError as exc:
-            err.print(f"error: {exc}", highlight=False)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _system() -> Any:
@@ -93,7 +69,7 @@ def _print(values: dict[str, Any]) -> None:
 
 
 @app.command()
-@_one_line_errors
+@one_line_errors
 def apply(
     photo: Annotated[Path, typer.Option(help="The photo (JPEG or PNG)")],
     channel: Annotated[str, typer.Option(
@@ -137,7 +113,7 @@ def _choice(field: str, kind: Any, text: str) -> Any:
 
 
 @app.command()
-@_one_line_errors
+@one_line_errors
 def status(application_id: str) -> None:
     """Ask after an application by its 23-digit ID (at the counter)."""
     from mynumber.services.card_applications import ask_after_application
@@ -147,7 +123,7 @@ def status(application_id: str) -> None:
 
 
 @app.command()
-@_one_line_errors
+@one_line_errors
 def jobs() -> None:
     """Run what is due: manufacture, the post, expiry notices, lapsed cards."""
     from mynumber.services.card_centre import run_daily_jobs
@@ -159,7 +135,7 @@ def jobs() -> None:
 
 
 @app.command()
-@_one_line_errors
+@one_line_errors
 def collect(
     application_id: str, name: Name, born: Born, doc: Docs,
     user_auth_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
@@ -181,7 +157,7 @@ def collect(
 
 
 @app.command()
-@_one_line_errors
+@one_line_errors
 def show(serial: str) -> None:
     """The card's status and the first problem a use would meet."""
     from mynumber.services.card_use import card_status
@@ -190,7 +166,7 @@ def show(serial: str) -> None:
 
 
 @app.command()
-@_one_line_errors
+@one_line_errors
 def use(serial: str, pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
         pin_kind: str = "user_authentication", checks_address: bool = False) -> None:
     """Use the card at a terminal: the checks, then the PIN on the chip."""
@@ -206,7 +182,7 @@ def use(serial: str, pin: Annotated[str, typer.Option(prompt=True, hide_input=Tr
 
 
 @app.command("reset-pin")
-@_one_line_errors
+@one_line_errors
 def reset_pin(serial: str, pin_kind: str, name: Name, born: Born, doc: Docs,
               new_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
               residence_card: ResidenceCard = "", municipality: str = "") -> None:
@@ -220,7 +196,7 @@ def reset_pin(serial: str, pin_kind: str, name: Name, born: Born, doc: Docs,
 
 
 @app.command("chip-update")
-@_one_line_errors
+@one_line_errors
 def chip_update(serial: str, name: Name, born: Born, doc: Docs,
                 residence_card: ResidenceCard = "", municipality: str = "") -> None:
     """Write the registered address on the chip (after a move)."""
@@ -232,7 +208,7 @@ def chip_update(serial: str, name: Name, born: Born, doc: Docs,
 
 
 @app.command()
-@_one_line_errors
+@one_line_errors
 def validity(serial: str, status_of_residence: str, name: Name, born: Born, doc: Docs,
              stay_ends: str = "", residence_card: ResidenceCard = "",
              municipality: str = "") -> None:
@@ -247,7 +223,7 @@ def validity(serial: str, status_of_residence: str, name: Name, born: Born, doc:
 
 
 @app.command("renew-certificates")
-@_one_line_errors
+@one_line_errors
 def renew_certificates(serial: str, name: Name, born: Born, doc: Docs,
                        residence_card: ResidenceCard = "", municipality: str = "") -> None:
     """電子証明書の更新, from 3 months before they expire."""
@@ -259,7 +235,7 @@ def renew_certificates(serial: str, name: Name, born: Born, doc: Docs,
 
 
 @app.command("kiosk-reset")
-@_one_line_errors
+@one_line_errors
 def kiosk_reset(serial: str, live_image: Annotated[Path, typer.Option(help="Camera image")],
                 signature_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
                 new_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
@@ -281,7 +257,7 @@ def kiosk_reset(serial: str, live_image: Annotated[Path, typer.Option(help="Came
 
 
 @app.command()
-@_one_line_errors
+@one_line_errors
 def lost(serial: str) -> None:
     """Report the card lost or stolen: it is suspended at once."""
     from mynumber.services.card_counter import report_lost
@@ -290,7 +266,7 @@ def lost(serial: str) -> None:
 
 
 @app.command("return")
-@_one_line_errors
+@one_line_errors
 def return_(serial: str) -> None:
     """返納: the card is handed back and invalidated."""
     from mynumber.services.card_counter import return_card
@@ -299,7 +275,7 @@ def return_(serial: str) -> None:
 
 
 @app.command("pickup-notice")
-@_one_line_errors
+@one_line_errors
 def pickup_notice(application_id: str, out: Annotated[Path, typer.Option()]) -> None:
     """Write the pickup notice (交付通知書) PDF."""
     from mynumber.services.card_centre import pickup_notice_pdf

@@ -11,41 +11,18 @@ the connection. The same PIN counters, keys and data as every other use of the c
 from __future__ import annotations
 
 import signal
-from collections.abc import Callable
-from functools import wraps
 from types import FrameType
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from mynumber.adapters.vpcd import VPCD_HOST, VPCD_PORT
-from mynumber.config import ConfigurationError, Settings
-from mynumber.domain.errors import MyNumberError
+from mynumber.cli_support import console, one_line_errors
+from mynumber.config import Settings
 
 app = typer.Typer(help="The virtual card reader (vpcd): cards for PC/SC software.",
                   no_args_is_help=True)
-console = Console()
-err = Console(stderr=True)
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _one_line_errors(func: F) -> F:
-    """Rule errors print one line on stderr and exit 1 (as ``mynumber.cli`` does)."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except MyNumberError as exc:
-            err.print(f"error: {exc.message_en} / {exc.message_ja}", highlight=False)
-            raise typer.Exit(1) from None
-        except ConfigurationError as exc:
-            err.print(f"error: {exc}", highlight=False)
-            raise typer.Exit(2) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -53,7 +30,7 @@ def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
 
 
 @app.command()
-@_one_line_errors
+@one_line_errors
 def insert(
     card: Annotated[str, typer.Argument(help="The card's serial number")],
     host: Annotated[str, typer.Option(help="Where vpcd listens")] = VPCD_HOST,

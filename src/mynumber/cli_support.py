@@ -1,0 +1,43 @@
+"""What every `mynumber` command shares: the consoles and the one-line error rule.
+
+A rule error prints one line on stderr — the field, then the English and Japanese
+messages — and exits 1; a configuration error exits 2. Nothing half-done is kept: the
+command's unit of work was not committed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from mynumber.config import ConfigurationError
+from mynumber.domain.errors import MyNumberError
+
+console = Console()
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def one_line_errors(func: F) -> F:
+    """Turn rule and configuration errors into one line and a non-zero exit."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except MyNumberError as exc:
+            field = exc.details.get("field")
+            prefix = f"{field}: " if field else ""
+            err.print(f"error: {prefix}{exc.message_en} / {exc.message_ja}", highlight=False,
+                      soft_wrap=True)
+            raise typer.Exit(1) from None
+        except ConfigurationError as exc:
+            err.print(f"error: {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
