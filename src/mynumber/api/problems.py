@@ -25,8 +25,14 @@ def problem(status: int, code: str, title: str, en: str, ja: str, **extra: Any) 
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
+_MEMBERS = frozenset({"type", "title", "status", "detail", "detail_ja", "code"})
+
+
 def _safe_details(details: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in details.items() if isinstance(v, str | int | float | bool)}
+    # Extension members never overwrite the standard ones (a Conflict may carry the record's
+    # own ``status``, which once made every such refusal a 500).
+    return {k: v for k, v in details.items()
+            if isinstance(v, str | int | float | bool) and k not in _MEMBERS}
 
 
 async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
