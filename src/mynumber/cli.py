@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from mynumber.cli_card import app as card_app
+from mynumber.cli_employer import app as employer_app
 from mynumber.cli_guide import guide as guide_command
 from mynumber.cli_jpki import app as jpki_app
 from mynumber.cli_support import console, err, one_line_errors
@@ -22,6 +23,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(bench_app, name="bench")
 app.add_typer(jpki_app, name="reader")
 app.add_typer(card_app, name="card")
+app.add_typer(employer_app, name="employer")
 app.command("guide")(guide_command)
 
 

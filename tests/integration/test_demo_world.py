@@ -34,3 +34,17 @@ def test_seeding_twice_adds_nothing(system: System) -> None:
         assert uow.session.scalar(select(func.count()).select_from(Person)) == people
     assert first.card_serial == second.card_serial
     assert [t.token for t in first.tokens] == [t.token for t in second.tokens]
+
+
+def test_the_demo_employer_has_payroll_and_hr_staff_tokens(system: System) -> None:
+    from mynumber.domain.employment_rules import StaffRole
+    from mynumber.services import employer, tokens
+    world = seed_world(system)
+    by_name = {t.organisation: t.token for t in world.tokens}
+    with system.uow() as uow:
+        for name, role in [("Example K.K. payroll", StaffRole.PAYROLL),
+                           ("Example K.K. HR", StaffRole.HR)]:
+            caller = tokens.authenticate(uow.session, system.services, by_name[name])
+            staff = employer.staff_for(uow.session, system.services, caller=caller,
+                                       token=by_name[name])
+            assert staff.role is role

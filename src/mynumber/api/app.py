@@ -9,6 +9,7 @@ from mynumber.api import problems
 from mynumber.api.routers import card_auth, jpki, numbers, public, tax_office, ward_office
 from mynumber.api.routers import cards as cards_router
 from mynumber.api.routers import clinic as clinic_router
+from mynumber.api.routers import employer as employer_router
 from mynumber.api.routers import insurer as insurer_router
 from mynumber.bootstrap import System
 from mynumber.web import mount_web
@@ -26,7 +27,7 @@ def create_app(system: System) -> FastAPI:
     app.state.system = system
     problems.install(app)
     for module in (public, numbers, ward_office, jpki, card_auth, tax_office,
-                   clinic_router, insurer_router, cards_router):
+                   clinic_router, insurer_router, cards_router, employer_router):
         app.include_router(module.router)
     mount_web(app)
     return app

@@ -32,7 +32,6 @@ DEMO_ORGANISATIONS: list[tuple[str, Role, str | None]] = [
     ("J-LIS card centre", Role.CARD_CENTRE, None),
     ("Kanda Clinic", Role.CLINIC, None),
     ("Chiyoda National Health Insurance", Role.INSURER, None),
-    ("Example K.K. payroll", Role.EMPLOYER, None),
     ("Kojimachi Tax Office", Role.TAX_OFFICE, None),
     ("Convenience-store kiosk #1", Role.KIOSK, None),
 ]

@@ -15,19 +15,30 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import Person
 from mynumber.adapters.db.models_card import Card
+from mynumber.adapters.db.models_employer import Employer
 from mynumber.adapters.db.models_insurance import Clinic, Insurer
 from mynumber.adapters.photo import sample_photo_jpeg
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
 from mynumber.domain.cards import Channel, IdentityShown
 from mynumber.domain.clock import SimulatedClock
+from mynumber.domain.employment_rules import StaffRole
 from mynumber.domain.insurance import IncomeClass, InsuredNumbers, InsurerKind
 from mynumber.domain.photo_rules import PhotoDeclaration
 from mynumber.domain.registration import IdDocument
-from mynumber.services import card_applications, card_centre, card_counter, clinic, insurer
+from mynumber.services import (
+    card_applications,
+    card_centre,
+    card_counter,
+    clinic,
+    employer,
+    insurer,
+    tokens,
+)
 from mynumber.services.card_counter import InitialPins
 from mynumber.services.context import Caller, Services
 from mynumber.services.demo_data import (
@@ -42,6 +53,7 @@ DEMO_PINS = InitialPins(user_authentication="4826", resident_registry="5937",
 NHI_NUMBER = "131011"  # 千代田区 国民健康保険 (check digit 1)
 ASSOCIATION_NUMBER = "06139992"
 CLINIC_CODE = "1310112345"
+CORPORATE_NUMBER = "9234567890123"
 JOURNEY_DAYS = 60
 
 
@@ -61,14 +73,38 @@ def seed_world(system: System) -> DemoWorld:
         scopes = _places(uow.session, svc)
         demo = seed_demo_tokens(uow.session, svc, scopes=scopes)
         uow.commit()
+    with system.uow() as uow:
+        demo += _employer(uow.session, svc)
+        uow.commit()
     serial = _maria_has_a_card(system)
     return DemoWorld(tokens=demo, card_serial=serial, person_name="GARCIA MARIA",
                      pins=DEMO_PINS)
 
 
-def _places(session: object, svc: Services) -> dict[str, int]:
-    from sqlalchemy.orm import Session
-    assert isinstance(session, Session)
+EMPLOYER_STAFF = [("Example K.K. manager", StaffRole.MANAGER),
+                  ("Example K.K. payroll", StaffRole.PAYROLL),
+                  ("Example K.K. HR", StaffRole.HR)]
+
+
+def _employer(session: Session, svc: Services) -> list[DemoToken]:
+    """Example K.K. with a manager, a payroll clerk and an HR clerk (dev-key tokens)."""
+    demo = [DemoToken(name, Role.EMPLOYER, tokens.demo_token(svc, name))
+            for name, _ in EMPLOYER_STAFF]
+    if session.scalars(select(Employer).where(
+            Employer.corporate_number == CORPORATE_NUMBER)).first() is None:
+        _, manager_token = employer.register_employer(
+            session, svc, corporate_number=CORPORATE_NUMBER, name="Example K.K.",
+            address="1-1 Marunouchi, Chiyoda-ku, Tokyo", insurer_number=ASSOCIATION_NUMBER,
+            manager_name="Manager", manager_token=demo[0].token)
+        caller = tokens.authenticate(session, svc, manager_token)
+        manager = employer.staff_for(session, svc, caller=caller, token=manager_token)
+        for (name, role), token in zip(EMPLOYER_STAFF[1:], demo[1:], strict=True):
+            employer.add_staff(session, svc, staff=manager, name=name, role=role,
+                               token=token.token)
+    return demo
+
+
+def _places(session: Session, svc: Services) -> dict[str, int]:
     nhi = session.scalars(select(Insurer).where(Insurer.insurer_number == NHI_NUMBER)).first()
     if nhi is None:
         nhi = insurer.create_insurer(

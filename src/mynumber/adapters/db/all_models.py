@@ -3,6 +3,7 @@
 from mynumber.adapters.db import (  # noqa: F401
     models,
     models_card,
+    models_employer,  # noqa: F401
     models_insurance,  # noqa: F401
     models_pki,  # noqa: F401
 )
