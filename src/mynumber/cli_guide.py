@@ -7,15 +7,12 @@ import datetime as dt
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from mynumber.cli_support import console, one_line_errors
 from mynumber.domain.clock import SystemClock
 from mynumber.domain.errors import MyNumberError, invalid
 from mynumber.domain.guide import GuideAnswers, GuidePlan, GuideStep, en, ja, make_plan
-
-console = Console()
-err = Console(stderr=True)
 
 STATE_TEXT = {"done": ("done", "済み"), "now": ("NOW", "今すぐ"),
               "overdue": ("OVERDUE", "期限超過"), "upcoming": ("coming", "予定"),
@@ -46,6 +43,7 @@ def _required(name: str, text: str) -> dt.date:
     return day
 
 
+@one_line_errors
 def guide(
     arrived: Annotated[str, typer.Option(help="Day you started living at your address, "
                                          "YYYY-MM-DD")],
@@ -79,10 +77,9 @@ def guide(
         plan = make_plan(answers, today=_date("--today", today) or SystemClock().today())
     except MyNumberError as exc:
         field = exc.details.get("field")
-        prefix = f"{OPTION_OF_FIELD.get(field, field)}: " if field else ""
-        err.print(f"error: {prefix}{exc.message_en} / {exc.message_ja}", highlight=False,
-                  soft_wrap=True)
-        raise typer.Exit(1) from None
+        if isinstance(field, str):
+            exc.details["field"] = OPTION_OF_FIELD.get(field, field)
+        raise
     show(plan, lang)
 
 

@@ -24,12 +24,13 @@ def _log_in(page: Any, server: Server) -> None:
     page.wait_for_url("**/staff/ward-office")
 
 
-def _register(page: Any, person: dict[str, str], sex: str = "Male") -> None:
+def _register(page: Any, person: dict[str, str], sex: str = "Male",
+              button: str = "Register") -> None:
     page.goto("/staff/ward-office/moving-in")
     for name, value in person.items():
         page.locator(f"#{name}").fill(value)
     page.get_by_label(sex, exact=True).check()
-    page.get_by_role("button", name="Register", exact=True).click()
+    page.get_by_role("button", name=button, exact=True).click()
 
 
 def _accessible_basics(page: Any) -> None:
@@ -167,3 +168,43 @@ def test_an_unknown_resident_gets_a_plain_error_page(page: Any, server: Server) 
     assert "No resident with id 99999" in page.locator("main").inner_text()
     _accessible_basics(page)
     shoot(page, "error-page")
+
+
+def test_a_returned_letter_is_held_and_handed_over_against_photo_id(
+    page: Any, server: Server,
+) -> None:
+    _log_in(page, server)
+    _register(page, {**NEWCOMER, "name_latin": "Nguyen Mai", "date_of_birth": "2001-02-14",
+                     "residence_card_number": "VN87654321CD"}, sex="Female")
+    page.wait_for_url("**/staff/ward-office/residents/*")
+    page.get_by_label("Reason").select_option("not_home")
+    page.get_by_role("button", name="Record as returned").click()
+    assert "Returned — held at this counter" in page.locator("#letter").inner_text()
+    page.get_by_role("button", name="Hand over", exact=True).click()
+    assert page.locator("#id_documents-error").is_visible()
+    _accessible_basics(page)
+    shoot(page, "ward-letter-held-error")
+    page.locator("#letter").get_by_label("Residence card", exact=True).check()
+    page.get_by_role("button", name="Hand over", exact=True).click()
+    assert "handed over" in page.locator(".flash").inner_text()
+    assert "Handed over at the counter" in page.locator("#letter").inner_text()
+    shoot(page, "ward-letter-handed-over")
+
+
+def test_moving_out_abroad_from_the_resident_page_in_japanese(
+    page: Any, server: Server,
+) -> None:
+    _log_in(page, server)
+    page.goto("/staff/ward-office/moving-in?lang=ja")
+    _accessible_basics(page)
+    shoot(page, "ward-moving-in-ja")
+    _register(page, {**NEWCOMER, "name_latin": "Smith Jo", "date_of_birth": "1988-11-30",
+                     "residence_card_number": "GB11223344EF"}, sex="女", button="登録する")
+    page.wait_for_url("**/staff/ward-office/residents/*")
+    page.get_by_label("転出先").select_option("abroad")
+    page.get_by_label("転出予定日").fill("2026-04-20")
+    page.get_by_role("button", name="転出を登録").click()
+    assert "転出を登録しました" in page.locator(".flash").inner_text()
+    assert "住民登録なし" in page.locator("main").inner_text()
+    _accessible_basics(page)
+    shoot(page, "ward-moved-out-ja")

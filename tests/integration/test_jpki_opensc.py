@@ -409,6 +409,26 @@ def test_an_e_tax_return_signed_through_pcsc_verifies(pcscd: Pcscd, card: CardUn
     assert verified.certificate == card.signature_certificate
 
 
+def test_the_services_terminals_use_answer_the_same_through_pcsc_and_in_process(
+        pcscd: Pcscd, card: CardUnderTest, ca: CertificateAuthority) -> None:
+    """The clinic terminal, kiosk and portal answer challenges with ``answer_challenge`` and
+    e-Tax signs with ``sign_tax_return``: given a PC/SC reader or the chip, the same result."""
+    from mynumber.services.card_auth import answer_challenge
+    from mynumber.services.tax_office import sign_tax_return
+    nonce = make_challenge()
+    xml = "<申告書><年分>2025</年分></申告書>".encode()
+    with PcscReader(READER, timeout=WAIT) as reader:
+        over_pcsc = answer_challenge(reader, pin=AUTH_PIN, nonce=nonce)
+        signed_pcsc = sign_tax_return(reader, signature_pin=SIGNATURE_PIN, xml=xml)
+    in_process = answer_challenge(card.chip, pin=AUTH_PIN, nonce=nonce)
+    assert over_pcsc == in_process
+    assert sign_tax_return(card.chip, signature_pin=SIGNATURE_PIN, xml=xml) == signed_pcsc
+    verify_signed_xml(signed_pcsc, ca, at=dt.datetime.now(dt.UTC), is_revoked=lambda s: None)
+    with PcscReader(READER, timeout=WAIT) as reader, pytest.raises(WrongPin) as wrong:
+        answer_challenge(reader, pin="0000", nonce=nonce)
+    assert "2 tries left" in wrong.value.message_en
+
+
 def test_a_pin_locked_through_pcsc_is_locked_in_process(pcscd: Pcscd, card: CardUnderTest) -> None:
     with PcscReader(READER, timeout=WAIT) as reader:
         terminal = JpkiTerminal(reader)

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from mynumber.adapters.db.models import Person
+from mynumber.adapters.db.models import AuditEntry, Person
 from mynumber.adapters.mail import PostOffice
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
@@ -152,12 +152,37 @@ def test_reissue_gives_a_new_application_id(counter: Counter) -> None:
     assert before and after and set(before).isdisjoint(after)
 
 
-def test_the_letter_pdf_downloads(counter: Counter) -> None:
+def _number_reads(system: System, person_id: int) -> list[tuple[str, str]]:
+    with system.uow() as uow:
+        rows = uow.session.execute(
+            select(AuditEntry.action, AuditEntry.purpose)
+            .where(AuditEntry.person_id == person_id, AuditEntry.action == "read_my_number"))
+        return [(a, p) for a, p in rows]
+
+
+def test_the_letter_pdf_downloads_and_its_number_read_is_audited(
+    counter: Counter, system: System,
+) -> None:
     person_id = counter.register()
+    assert _number_reads(system, person_id) == []
     pdf = counter.client.get(f"{BASE}/residents/{person_id}/letter.pdf")
     assert pdf.status_code == 200
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-")
+    assert _number_reads(system, person_id) == [("read_my_number", "resident_registry")]
+
+
+def test_the_letter_pdf_of_a_resident_who_moved_abroad_is_a_page_not_a_500(
+    counter: Counter, system: System,
+) -> None:
+    person_id = counter.register()
+    resident = f"{BASE}/residents/{person_id}"
+    counter.post(f"{resident}/moving-out",
+                 {"destination": "abroad", "planned_move_on": "2026-04-10"}, page=resident)
+    page = counter.client.get(f"{resident}/letter.pdf")
+    assert 400 <= page.status_code < 500
+    assert page.headers["content-type"].startswith("text/html")
+    assert _number_reads(system, person_id) == []
 
 
 def test_moving_within_in_the_future_is_refused_beside_the_date(counter: Counter) -> None:

@@ -18,6 +18,8 @@ BINARY, COMPUTE DIGITAL SIGNATURE. Status words become the project's errors: ``6
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol
@@ -26,7 +28,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from mynumber.card.apdu import SW, Command, JpkiCard
-from mynumber.card.chip import Chip
+from mynumber.card.chip import Chip, locked_pin_error, wrong_pin_error
 from mynumber.card.files import BasicFourItems, KeySlot
 from mynumber.card.jpki_ap import (
     BASIC_FOUR_FID,
@@ -346,15 +348,17 @@ def _named(refused: WrongPin | PinLocked, pin_ref: PinRef) -> WrongPin | PinLock
     """The same refusal, naming the PIN, as the in-process card words it (``63 C0``: the entry
     that locks it is still a wrong PIN; ``69 83``: it was locked already)."""
     if isinstance(refused, PinLocked):
-        return PinLocked(f"The {pin_ref.name_en} is locked.",
-                         f"{pin_ref.name_ja}はロックされています。", pin=pin_ref.value,
-                         tries_left=0)
-    tries = int(refused.details["tries_left"])
-    if tries == 0:
-        return WrongPin(f"Wrong {pin_ref.name_en}: it is now locked.",
-                        f"{pin_ref.name_ja}が違います。ロックされました。", pin=pin_ref.value,
-                        tries_left=0)
-    word = "try" if tries == 1 else "tries"
-    return WrongPin(f"Wrong {pin_ref.name_en}: {tries} {word} left before it locks.",
-                    f"{pin_ref.name_ja}が違います。あと{tries}回間違えるとロックされます。",
-                    pin=pin_ref.value, tries_left=tries)
+        return locked_pin_error(pin_ref)
+    return wrong_pin_error(pin_ref, int(refused.details["tries_left"]))
+
+
+@contextmanager
+def reader_for(card: Chip | CardReader) -> Iterator[CardReader]:
+    """A reader for ``card``: a chip in this process is put in an ``InProcessReader`` (and
+    taken out afterwards); a reader — a PC/SC one — is used as it is. Either way the terminal
+    speaks the same JPKI APDUs to the same card."""
+    if isinstance(card, Chip):
+        with InProcessReader.for_chip(card) as reader:
+            yield reader
+    else:
+        yield card

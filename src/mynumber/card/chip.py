@@ -156,12 +156,12 @@ class Chip:
             raise _pin_not_set(pin_ref)
         tries_before = self._store.take_try(self.card_id, pin_ref)  # stored before comparing
         if tries_before == 0:
-            raise _locked(pin_ref)
+            raise locked_pin_error(pin_ref)
         if self._before_compare is not None:
             self._before_compare(pin_ref)
         if not pin_matches(pin, salt=record.salt, pepper=self._secrets.pin_pepper,
                            stored=record.pin_hash):
-            raise _wrong(pin_ref, tries_before - 1)
+            raise wrong_pin_error(pin_ref, tries_before - 1)
         self._store.reset_tries(self.card_id, pin_ref)
 
     def _tries_left(self, pin_ref: PinRef) -> int:
@@ -215,14 +215,16 @@ def _unlock_hint(pin_ref: PinRef) -> tuple[str, str]:
             "市区町村の窓口でご本人が初期化の手続きをしてください。")
 
 
-def _locked(pin_ref: PinRef) -> PinLocked:
+def locked_pin_error(pin_ref: PinRef) -> PinLocked:
+    """The refusal of a PIN that is locked, with where to unlock it (the one wording)."""
     hint_en, hint_ja = _unlock_hint(pin_ref)
     return PinLocked(f"The {pin_ref.name_en} is locked. {hint_en}",
                      f"{pin_ref.name_ja}はロックされています。{hint_ja}",
                      pin=pin_ref.value, tries_left=0)
 
 
-def _wrong(pin_ref: PinRef, tries_left: int) -> WrongPin:
+def wrong_pin_error(pin_ref: PinRef, tries_left: int) -> WrongPin:
+    """The refusal of a wrong PIN, with the tries left or where to unlock it."""
     if tries_left == 0:
         hint_en, hint_ja = _unlock_hint(pin_ref)
         en = f"Wrong {pin_ref.name_en}: it is now locked. {hint_en}"

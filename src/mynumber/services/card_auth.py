@@ -21,13 +21,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models_card import Card
 from mynumber.adapters.db.models_pki import CardAuthChallenge
-from mynumber.card import Chip, KeySlot, PinRef, digest_info
+from mynumber.adapters.pcsc import CardReader, JpkiTerminal, reader_for
+from mynumber.card import Chip
 from mynumber.domain.access import Role, require_role
 from mynumber.domain.errors import CardError, Unauthenticated, invalid
 from mynumber.pki.challenge import CHALLENGE_BYTES, make_challenge, verify_challenge_signature
@@ -97,14 +97,15 @@ def issue_challenge(session: Session, svc: Services, *, caller: Caller) -> Chall
     return challenge
 
 
-def answer_challenge(chip: Chip, *, pin: str, nonce: bytes) -> CardAnswer:
+def answer_challenge(card: Chip | CardReader, *, pin: str, nonce: bytes) -> CardAnswer:
     """The terminal's side: read the authentication certificate, enter the 4-digit PIN on the
-    card, and have the card sign the nonce. ``WrongPin`` / ``PinLocked`` come from the card."""
-    with chip.open_session() as card:
-        certificate = card.read_certificate(KeySlot.USER_AUTH)
-        card.verify(PinRef.USER_AUTHENTICATION, pin)
-        signature = card.sign_with_auth_key(digest_info(nonce))
-    return CardAnswer(certificate.public_bytes(serialization.Encoding.DER), signature)
+    card, and have the card sign the nonce. ``WrongPin`` / ``PinLocked`` come from the card.
+
+    The terminal speaks JPKI APDUs whether the card is a chip in this process or sits in a
+    PC/SC reader (``adapters.pcsc``): one path, the same answers."""
+    with reader_for(card) as reader:
+        answer = JpkiTerminal(reader).authenticate(nonce, pin)
+    return CardAnswer(answer.certificate_der, answer.signature)
 
 
 def authenticate_card(

@@ -34,8 +34,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models_pki import TaxReceipt
-from mynumber.card import Chip, KeySlot, PinRef
-from mynumber.card.session import CardSession
+from mynumber.adapters.pcsc import CardReader, JpkiTerminal, reader_for
+from mynumber.card import Chip, KeySlot
 from mynumber.domain.access import Role, require_role
 from mynumber.domain.errors import Conflict, Forbidden, InvalidInput
 from mynumber.domain.tax_return import check_tax_year, read_filed_return
@@ -68,25 +68,15 @@ class Receipt:
     received_at: dt.datetime
 
 
-class _CardSigner:
-    """The card's signature key, after the signature PIN was verified in ``session``."""
-
-    def __init__(self, session: CardSession) -> None:
-        self._session = session
-
-    def sign_digest_info(self, digest_info: bytes) -> bytes:
-        return self._session.sign_with_signature_key(digest_info)
-
-
-def sign_tax_return(chip: Chip, *, signature_pin: str, xml: bytes) -> bytes:
-    """The e-Tax software's side: sign ``xml`` on the card after its signature PIN.
+def sign_tax_return(card: Chip | CardReader, *, signature_pin: str, xml: bytes) -> bytes:
+    """The e-Tax software's side: sign ``xml`` on the card after its signature PIN, over the
+    JPKI APDUs (a chip in this process or a card in a PC/SC reader).
 
     ``WrongPin`` (with the tries left) or ``PinLocked`` come from the card.
     """
-    with chip.open_session() as card:
-        card.verify(PinRef.SIGNATURE, signature_pin)
-        certificate = card.read_certificate(KeySlot.SIGNATURE)
-        return sign_xml(xml, signer=_CardSigner(card), certificate=certificate)
+    with reader_for(card) as reader:
+        certificate, signer = JpkiTerminal(reader).signer(KeySlot.SIGNATURE, signature_pin)
+        return sign_xml(xml, signer=signer, certificate=certificate)
 
 
 def submit_tax_return(

@@ -11,10 +11,22 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from mynumber.web import auth, public, ward_office
+from mynumber.web import (
+    apply,
+    auth,
+    card_centre,
+    card_counter,
+    clinic,
+    employer,
+    kiosk,
+    portal,
+    public,
+    ward_office,
+)
 from mynumber.web.core import HERE, environment
 
-PAGES = (public, auth, ward_office)
+PAGES = (public, auth, ward_office, card_counter, card_centre, clinic, kiosk, employer, portal,
+         apply)
 
 
 def mount_web(app: FastAPI) -> None:

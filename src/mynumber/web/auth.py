@@ -33,7 +33,13 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 NAV: tuple[NavItem, ...] = ()
 
 # Where each role lands after logging in; later actors add theirs here.
-HOME_OF_ROLE: dict[Role, str] = {Role.WARD_OFFICE: "/staff/ward-office"}
+HOME_OF_ROLE: dict[Role, str] = {
+    Role.WARD_OFFICE: "/staff/ward-office",
+    Role.CARD_CENTRE: "/staff/card-centre",
+    Role.CLINIC: "/staff/clinic",
+    Role.KIOSK: "/staff/kiosk",
+    Role.EMPLOYER: "/staff/employer",
+}
 
 
 def _authenticate(request: Request, token: str) -> Caller:
@@ -43,10 +49,20 @@ def _authenticate(request: Request, token: str) -> Caller:
 
 
 def optional_caller(request: Request) -> Caller | None:
-    """The logged-in caller, if any (public pages use it to show the staff links)."""
+    """The logged-in caller, if any (public pages use it to show the staff links).
+
+    A resident logged in to the My Number Portal is a ``Role.RESIDENT`` caller bound to their
+    record; the portal's own pages also re-check their card on every request.
+    """
     token = web_session(request).token
     if token is None:
-        return None
+        resident = web_session(request).resident()
+        if resident is None:
+            return None
+        portal_user = Caller(name=resident.name, role=Role.RESIDENT,
+                             scope_id=resident.person_id)
+        request.state.caller = portal_user
+        return portal_user
     try:
         caller = _authenticate(request, token)
     except Unauthenticated:
@@ -80,7 +96,9 @@ def _safe_next(target: str | None, caller: Caller) -> str:
 
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "") -> Response:
-    """The login form."""
+    """The login form (a portal page sends its visitor to the portal's card login)."""
+    if next == "/portal" or next.startswith("/portal/"):
+        return redirect(f"/portal/login?next={next}")
     optional_caller(request)
     return render(request, "login.html", form=Form(values={"next": next}))
 

@@ -136,8 +136,14 @@ def render(request: Request, template: str, *, status: int = 200,
         caller=caller, nav=[n for n in nav if n.visible_to(caller)],
         flashes=sess.pop_flashes(), csrf=sessions.csrf_token(session_key(request), sess),
         switch_url=_switch_url(request, lang, page_path), current_path=request.url.path,
-        **context)
+        active_path=active_nav(request.url.path, nav), **context)
     return HTMLResponse(html, status_code=status)
+
+
+def active_nav(path: str, nav: Iterable[NavItem]) -> str:
+    """The nav link a page belongs to: the longest one that ``path`` starts with."""
+    inside = [n.path for n in nav if path == n.path or path.startswith(n.path.rstrip("/") + "/")]
+    return max(inside, key=len, default=path)
 
 
 def error_page(request: Request, exc: MyNumberError) -> HTMLResponse:

@@ -1,8 +1,10 @@
-"""The browser session: a signed cookie holding the staff member's API token, flash messages
-and a random id that CSRF tokens are bound to.
+"""The browser session: a signed cookie holding the staff member's API token — or, for the My
+Number Portal, the resident who logged in with their card — flash messages and a random id
+that CSRF tokens are bound to.
 
 Signed (HMAC-SHA256) with a key derived from the token key, so a session cannot be forged
-or altered; not encrypted — it holds only what the staff member pasted in themselves. The
+or altered; not encrypted — it holds only what the staff member pasted in themselves, or the
+resident's own record id, card serial and name (never a My Number nor a PIN). The
 cookie is HttpOnly and SameSite=Lax, and lapses after ``MAX_AGE``; every state-changing form
 also carries a CSRF token bound to the session id.
 """
@@ -20,6 +22,16 @@ from typing import Any
 
 COOKIE = "mynumber_session"
 MAX_AGE = 8 * 3600  # one working day at the counter
+RESIDENT_MAX_AGE = 60 * 60  # a portal login lapses sooner (a shared or lost phone)
+
+
+@dataclass(frozen=True)
+class ResidentLogin:
+    """A resident logged in to the My Number Portal with their card."""
+
+    person_id: int
+    card_serial: str
+    name: str
 
 
 def derive_key(token_key: bytes) -> bytes:
@@ -42,6 +54,29 @@ class WebSession:
     def log_in(self, token: str) -> None:
         self.data = {"token": token, "sid": secrets.token_urlsafe(16)}
         self.modified = True
+
+    def log_in_resident(self, login: ResidentLogin, *, now: float | None = None) -> None:
+        """The portal login: a new session (new id) holding the resident, not a token."""
+        self.data = {"resident": {"person_id": login.person_id, "card": login.card_serial,
+                                  "name": login.name, "since": int(now or time.time())},
+                     "sid": secrets.token_urlsafe(16)}
+        self.modified = True
+
+    def resident(self, *, now: float | None = None) -> ResidentLogin | None:
+        """The resident logged in to the portal, unless the login is older than
+        ``RESIDENT_MAX_AGE``."""
+        found = self.data.get("resident")
+        if not isinstance(found, dict):
+            return None
+        try:
+            login = ResidentLogin(int(found["person_id"]), str(found["card"]),
+                                  str(found["name"]))
+            since = int(found["since"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        if (now or time.time()) - since > RESIDENT_MAX_AGE:
+            return None
+        return login
 
     def log_out(self) -> None:
         self.data = {"sid": secrets.token_urlsafe(16)}

@@ -6,6 +6,7 @@ from mynumber.adapters.db import (  # noqa: F401
     models_employer,  # noqa: F401
     models_insurance,  # noqa: F401
     models_pki,  # noqa: F401
+    models_portal,  # noqa: F401
 )
 from mynumber.adapters.db.models import Base
 

@@ -79,9 +79,14 @@ class GuidePlan:
         return next(s for s in self.steps if s.key == key)
 
 
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+             "Dec")
+
+
 def en(day: dt.date) -> str:
-    """A date as English text shows it in the plan (ISO 8601)."""
-    return day.isoformat()
+    """A date as English text shows it (13 Apr 2026: day first, month by name, so nobody
+    reads 4/5 as 5 April or 4 May)."""
+    return f"{day.day} {MONTHS_EN[day.month - 1]} {day.year}"
 
 
 def ja(day: dt.date) -> str:

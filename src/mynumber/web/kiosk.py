@@ -1,0 +1,88 @@
+"""コンビニのキオスク端末 — the convenience-store kiosk's screen: reset the 4-digit
+user-authentication PIN after the signature PIN verifies on the chip and the camera's face
+matches the chip photo (``services.kiosk.reset_pin_at_kiosk``). The signature PIN (and the
+other 4-digit PINs) can only be reset at the ward office, in person: the page says so, and
+the service refuses it with the same words.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from mynumber.domain import pins as pin_rules
+from mynumber.domain.access import Role
+from mynumber.domain.errors import MyNumberError, invalid
+from mynumber.domain.pins import PinKind
+from mynumber.services import kiosk
+from mynumber.services.context import Caller
+from mynumber.web.auth import staff
+from mynumber.web.card_counter import read_upload
+from mynumber.web.core import Form, NavItem, WebRoute, flash, form_values, redirect, render
+from mynumber.web.ward_office import run
+
+BASE = "/staff/kiosk"
+router = APIRouter(prefix=BASE, route_class=WebRoute, include_in_schema=False)
+NAV = (NavItem(BASE, "Kiosk", "キオスク端末", frozenset({Role.KIOSK})),)
+Kiosk = Annotated[Caller, Depends(staff(Role.KIOSK))]
+Values = Annotated[dict[str, Any], Depends(form_values)]
+NEW_PIN = PinKind.USER_AUTHENTICATION.field
+SIGNATURE_PIN = PinKind.SIGNATURE.field
+
+
+def _screen(request: Request, form: Form, status: int = 200) -> Response:
+    return render(request, "kiosk/reset.html", status=status, form=form, base=BASE,
+                  page_path=BASE, pin_rules=pin_rules)
+
+
+@router.get("", response_class=HTMLResponse)
+def screen(request: Request, caller: Kiosk) -> Response:
+    """Place the card, choose the PIN, signature PIN, camera, new PIN."""
+    return _screen(request, Form(values={"pin": PinKind.USER_AUTHENTICATION.value}))
+
+
+@router.post("", response_class=HTMLResponse)
+async def reset(request: Request, caller: Kiosk, values: Values) -> Response:
+    """Reset the user-authentication PIN, or say why not beside the field."""
+    serial = "".join(str(values.get("card_serial", "")).split()).upper()
+    form = Form(values={"card_serial": serial, "pin": values.get("pin", "")})
+    try:
+        if not serial:
+            raise invalid("card_serial", "Place the card on the reader (enter its serial).",
+                          "カードを読取機に置いてください（シリアル番号を入力）。")
+        kind = _kind(str(values.get("pin", "")))
+        image = await read_upload(request, "live_image", "Look at the camera (upload the "
+                                  "camera image).", "カメラを見てください（画像をアップロード）。")
+        await run_in_threadpool(run, request, lambda s, svc: kiosk.reset_pin_at_kiosk(
+            s, svc, caller=caller, card_serial=serial, pin=kind,
+            signature_pin=str(values.get(SIGNATURE_PIN, "")), live_image=image,
+            new_pin=str(values.get(NEW_PIN, ""))))
+    except MyNumberError as exc:
+        exc.details.setdefault("field", _field_of(exc))
+        return _screen(request, form.fail(exc), exc.status)
+    flash(request, "Your user-authentication PIN is reset. Take your card.",
+          "利用者証明用の暗証番号を初期化しました。カードをお取りください。")
+    return redirect(BASE)
+
+
+def _kind(text: str) -> PinKind:
+    try:
+        return PinKind(text)
+    except ValueError:
+        raise invalid("pin", "Choose the PIN to reset.", "初期化する暗証番号を選んでください。") \
+            from None
+
+
+def _field_of(exc: MyNumberError) -> str:
+    """Where a refusal naming no field belongs on this screen."""
+    reason = exc.details.get("reason")
+    if reason == "ward_office_only":
+        return "pin"
+    if reason == "face_mismatch" or exc.code == "face-not-found":
+        return "live_image"
+    if exc.details.get("pin") == PinKind.SIGNATURE.value:  # wrong or locked, from the chip
+        return SIGNATURE_PIN
+    return "card_serial"
