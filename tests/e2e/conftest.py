@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,14 +53,13 @@ class Server:
     ward_token: str
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """The whole app on a free 127.0.0.1 port, on a simulated clock at 2026-04-01."""
+@contextmanager
+def running_server(data: Path) -> Iterator[Server]:
+    """The whole app on a free 127.0.0.1 port, its own SQLite database under ``data``, on a
+    simulated clock at 2026-04-01; stopped on exit."""
     import uvicorn
 
     from mynumber.api.app import create_app
-    _chromium_or_skip()
-    data = tmp_path_factory.mktemp("e2e")
     port = _free_port()
     settings = Settings(database_url=f"sqlite:///{data / 'mynumber.sqlite3'}",
                         data_dir=data / "var", master_key=MASTER_KEY,
@@ -79,10 +79,20 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("the server did not start")
         time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{port}", system, ward)
-    uv.should_exit = True
-    thread.join(timeout=10)
-    system.engine.dispose()
+    try:
+        yield Server(f"http://127.0.0.1:{port}", system, ward)
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=10)
+        system.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The shared server of the browser tests."""
+    _chromium_or_skip()
+    with running_server(tmp_path_factory.mktemp("e2e")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

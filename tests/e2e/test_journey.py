@@ -12,18 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mynumber.adapters.mail import PostOffice
 from mynumber.adapters.photo import sample_photo_jpeg
-from mynumber.bootstrap import System, build_system
-from mynumber.config import Settings
+from mynumber.bootstrap import System
 from mynumber.domain.access import Role
 from mynumber.domain.cards import IdentityShown
 from mynumber.domain.clock import SimulatedClock
@@ -32,9 +28,8 @@ from mynumber.domain.registration import IdDocument
 from mynumber.services import card_centre, card_counter, clinic, insurer, medical_records
 from mynumber.services.card_counter import InitialPins
 from mynumber.services.context import Caller
-from mynumber.services.demo_data import seed_demo_tokens, seed_municipalities
 from mynumber.services.medical_records import Medicine
-from tests.e2e.conftest import MASTER_KEY, TODAY, Server, _free_port, shoot
+from tests.e2e.conftest import Server, running_server, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -51,33 +46,8 @@ PORTAL_PAGES = ("details", "card", "medical", "access-log", "face", "child-benef
 @pytest.fixture(scope="module")
 def journey_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """The whole app on its own port and database (its clock will run months ahead)."""
-    import uvicorn
-
-    from mynumber.api.app import create_app
-    data = tmp_path_factory.mktemp("journey")
-    port = _free_port()
-    settings = Settings(database_url=f"sqlite:///{data / 'mynumber.sqlite3'}",
-                        data_dir=data / "var", master_key=MASTER_KEY,
-                        public_base_url=f"http://127.0.0.1:{port}")
-    system = build_system(settings, clock=SimulatedClock(TODAY), post=PostOffice())
-    with system.uow() as uow:
-        seed_municipalities(uow.session)
-        tokens = seed_demo_tokens(uow.session, system.services)
-        uow.commit()
-    ward = next(t.token for t in tokens if t.organisation == "Chiyoda City ward office")
-    uv = uvicorn.Server(uvicorn.Config(create_app(system), host="127.0.0.1", port=port,
-                                       log_level="warning"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not uv.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the server did not start")
-        time.sleep(0.05)
-    yield Server(f"http://127.0.0.1:{port}", system, ward)
-    uv.should_exit = True
-    thread.join(timeout=10)
-    system.engine.dispose()
+    with running_server(tmp_path_factory.mktemp("journey")) as running:
+        yield running
 
 
 @pytest.fixture
