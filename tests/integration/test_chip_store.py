@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures imported by name and requested by parameter name
 """The card store in the database: the chip's own tests, run on SQLite and PostgreSQL.
 
 The unit tests in ``tests/unit/card`` exercise the chip over the in-memory store; the same
@@ -8,15 +9,19 @@ rule hold on both backends.
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 
 from mynumber.adapters.db.chip_store import SqlChipStore
 from mynumber.bootstrap import System
-from mynumber.card import Chip, KeyPool
-from tests.unit.card.support import CARD_ID, chip_data, initial_pins
+from mynumber.card import Chip
+from tests.unit.card.conftest import (  # noqa: F401 - the chip fixtures, shared
+    chip,
+    chip_key,
+    issuer_key,
+    key_pool,
+    new_chip,
+)
+from tests.unit.card.support import CARD_ID
 from tests.unit.card.test_concurrency import (  # noqa: F401 - collected here on both databases
     test_ten_concurrent_wrong_pins_lock_after_exactly_the_limit,
 )
@@ -27,37 +32,10 @@ from tests.unit.card.test_store import (  # noqa: F401
 )
 
 
-@pytest.fixture(scope="module")
-def key_pool() -> KeyPool:
-    return KeyPool.generate(4)
-
-
-@pytest.fixture(scope="module")
-def issuer_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
 @pytest.fixture
 def store(system: System) -> SqlChipStore:
+    """The card store on a real database; the other fixtures are the unit tests' own."""
     return SqlChipStore(system.engine)
-
-
-@pytest.fixture
-def chip_key() -> bytes:
-    return os.urandom(32)
-
-
-@pytest.fixture
-def new_chip(store: SqlChipStore, chip_key: bytes, key_pool: KeyPool) -> Chip:
-    chip, _ = Chip.manufacture(store, card_id=CARD_ID, data=chip_data(), key_source=key_pool,
-                               chip_key=chip_key)
-    return chip
-
-
-@pytest.fixture
-def chip(new_chip: Chip) -> Chip:
-    new_chip.set_initial_pins(**initial_pins())
-    return new_chip
 
 
 def test_a_wrong_pin_is_counted_even_when_the_callers_transaction_rolls_back(
