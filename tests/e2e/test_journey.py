@@ -1,16 +1,17 @@
 """The whole journey in a real browser: register at the ward office → the letter → apply online
-with a photo → the card is made and collected with PINs → a clinic check → the My Number
-Portal with the card → an e-Tax return signed on the card.
+with a photo → the card centre makes the card → the card counter hands it over while the
+resident sets the PINs → a clinic's reception terminal checks the insurance with the PIN →
+the My Number Portal with the card → an e-Tax return signed on the card.
 
-The pages drive every step they offer. The card centre's manufacture, the post, the counter's
-collection and the clinic terminal are driven through the service layer (their pages were not
-registered in ``web.PAGES`` when this test was written). Months pass on the simulated clock
-of a server of this module's own, so that the other browser tests still see 2026-04-01.
+Every step that has a page is driven through it and its visible result is asserted. Only
+what no page offers stays in Python: moving the simulated clock, a staff token for the new
+clinic, setting up the insurer and the clinic and enrolling the resident (system and insurer
+set-up), and the prescription the clinic's own system writes. Months pass on the simulated
+clock of a server of this module's own, so that the other browser tests still see 2026-04-01.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,14 +19,14 @@ from typing import Any
 
 import pytest
 
+from mynumber.adapters.mail import DEFAULT_DELAYS
 from mynumber.adapters.photo import sample_photo_jpeg
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
-from mynumber.domain.cards import IdentityShown
 from mynumber.domain.clock import SimulatedClock
 from mynumber.domain.insurance import IncomeClass, InsuredNumbers, InsurerKind
-from mynumber.domain.registration import IdDocument
-from mynumber.services import card_centre, card_counter, clinic, insurer, medical_records
+from mynumber.domain.mail import MailKind
+from mynumber.services import clinic, insurer, medical_records, tokens
 from mynumber.services.card_counter import InitialPins
 from mynumber.services.context import Caller
 from mynumber.services.medical_records import Medicine
@@ -33,13 +34,28 @@ from tests.e2e.conftest import Server, running_server, shoot
 
 pytestmark = pytest.mark.browser
 
-PERSON = {"name_latin": "Mensah Ama", "date_of_birth": "1994-02-17", "nationality": "GH",
-          "address": "4-2-1 Kudan-minami, Chiyoda-ku, Tokyo",
-          "started_living_on": "2026-03-30", "residence_card_number": "GH87654321JR",
-          "status_of_residence": "Engineer/Specialist", "period_of_stay_ends": "2031-03-31"}
-PINS = InitialPins(user_authentication="4826", resident_registry="5937",
-                   card_info_input="7148", signature="AMA2026X")
-WARD = Caller(name="Chiyoda City ward office", role=Role.WARD_OFFICE, municipality_code="131016")
+PERSON = {
+    "name_latin": "Mensah Ama",
+    "date_of_birth": "1994-02-17",
+    "nationality": "GH",
+    "address": "4-2-1 Kudan-minami, Chiyoda-ku, Tokyo",
+    "started_living_on": "2026-03-30",
+    "residence_card_number": "GH87654321JR",
+    "status_of_residence": "Engineer/Specialist",
+    "period_of_stay_ends": "2031-03-31",
+}
+IDENTITY_SHOWN = ("name_latin", "date_of_birth", "residence_card_number")
+PINS = InitialPins(
+    user_authentication="4826",
+    resident_registry="5937",
+    card_info_input="7148",
+    signature="AMA2026X",
+)
+CARD_CENTRE = "J-LIS card centre"  # a demo organisation: running_server seeds its token
+CLINIC_NAME = "Jimbocho Clinic"
+INSURER_NAME = "千代田区国民健康保険"
+MEDICINE = Medicine("Loxoprofen 60mg", "1 tablet 3 times a day", 5)
+MY_NUMBER_LIKE = re.compile(r"(?<![\w-])\d{4}[ -]?\d{4}[ -]?\d{4}(?![\w-])")
 PORTAL_PAGES = ("details", "card", "medical", "access-log", "face", "child-benefit", "tax")
 
 
@@ -53,8 +69,9 @@ def journey_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]
 @pytest.fixture
 def journey(journey_server: Server, browser: Any) -> Iterator[tuple[Any, Server]]:
     """A fresh browser page on the journey's server."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900},
-                                  base_url=journey_server.base_url)
+    context = browser.new_context(
+        viewport={"width": 1200, "height": 900}, base_url=journey_server.base_url
+    )
     yield context.new_page(), journey_server
     context.close()
 
@@ -67,16 +84,41 @@ def clock(journey_server: Server) -> SimulatedClock:
 
 
 def _services(system: System, use_case: Any) -> Any:
+    """Set-up no page offers, in one unit of work."""
     with system.uow() as uow:
         result = use_case(uow.session, system.services)
         uow.commit()
     return result
 
 
-def _register_at_the_counter(page: Any, server: Server) -> str:
+def _log_in(page: Any, token: str, landing: str) -> None:
     page.goto("/login")
-    page.get_by_label("API token").fill(server.ward_token)
+    page.get_by_label("API token").fill(token)
     page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{landing}")
+
+
+def _log_out(page: Any) -> None:
+    page.get_by_role("button", name="Log out").click()
+    _flash(page, "You have logged out.")
+
+
+def _flash(page: Any, words: str) -> str:
+    """The flash message containing ``words``; fails when none appears."""
+    text: str = page.locator(".flash", has_text=words).inner_text()
+    return text
+
+
+def _dd(page: Any, term: str) -> str:
+    """The value beside ``term`` in a page's description list."""
+    exactly = re.compile(f"^{re.escape(term)}$")
+    row = page.locator(".dl-row", has=page.locator("dt", has_text=exactly))
+    text: str = row.locator("dd").inner_text()
+    return text.strip()
+
+
+def _register_at_the_counter(page: Any, server: Server) -> str:
+    _log_in(page, server.ward_token, "/staff/ward-office")
     page.goto("/staff/ward-office/moving-in")
     for name, value in PERSON.items():
         page.locator(f"#{name}").fill(value)
@@ -85,8 +127,24 @@ def _register_at_the_counter(page: Any, server: Server) -> str:
     page.wait_for_url("**/staff/ward-office/residents/*")
     found = re.search(r"\b(\d{23})\b", page.locator("#letter").inner_text())
     assert found, "the letter's application ID is shown"
-    page.get_by_role("button", name="Log out").click()
+    _log_out(page)
     return found.group(1)
+
+
+def _run_the_card_centre_job(page: Any, server: Server) -> str:
+    """The card centre's daily job, run from its page; returns the job's report."""
+    _log_in(page, tokens.demo_token(server.system.services, CARD_CENTRE), "/staff/card-centre")
+    page.get_by_role("button", name="Run the manufacture job").click()
+    return _flash(page, "Job done")
+
+
+def _letter_arrives(page: Any, server: Server, clock: SimulatedClock) -> None:
+    """The post delivers the letter (its round is part of the card centre's daily job)."""
+    post = DEFAULT_DELAYS[MailKind.NOTIFICATION_LETTER]  # three weeks
+    clock.advance(seconds=post.total_seconds())  # no page moves the clock
+    report = _run_the_card_centre_job(page, server)
+    assert "0 card(s) made" in report and "1 mail item(s) settled" in report, report
+    _log_out(page)
 
 
 def _apply_online(page: Any, application_id: str, folder: Path) -> None:
@@ -103,52 +161,137 @@ def _apply_online(page: Any, application_id: str, folder: Path) -> None:
     shoot(page, "apply-done")
 
 
-def _make_and_collect(server: Server, clock: SimulatedClock, application_id: str) -> str:
-    clock.advance(days=33)
-    _services(server.system, card_centre.run_daily_jobs)
-    identity = IdentityShown(name_latin=PERSON["name_latin"],
-                             date_of_birth=dt.date.fromisoformat(PERSON["date_of_birth"]),
-                             residence_card_number=PERSON["residence_card_number"])
-    done = _services(server.system, lambda s, svc: card_counter.collect_card(
-        s, svc, caller=WARD, application_id=application_id, identity=identity,
-        id_documents=(IdDocument.RESIDENCE_CARD, IdDocument.NOTIFICATION_LETTER), pins=PINS))
-    return str(done.card_serial)
+def _card_centre_makes_the_card(
+    page: Any, server: Server, clock: SimulatedClock, application_id: str
+) -> str:
+    """About a month on, the job makes the card; the look-up shows its serial."""
+    clock.advance(days=33)  # no page moves the clock
+    report = _run_the_card_centre_job(page, server)
+    assert "1 card(s) made" in report, report
+    page.wait_for_url("**/staff/card-centre?status=manufactured")
+    assert application_id in page.locator("table").inner_text()
+    page.get_by_label("Application ID (23 digits)").fill(application_id)
+    page.get_by_role("button", name="Find").click()
+    assert _dd(page, "Status") == "Made — at the ward office"
+    serial = _dd(page, "Card serial")
+    assert re.fullmatch(r"[0-9A-F]{16}", serial), serial
+    _log_out(page)
+    return serial
 
 
-def _clinic_visit(server: Server, serial: str) -> None:
-    """Enrolled in Chiyoda's National Health Insurance, seen at a clinic with the card + PIN."""
-    from mynumber.adapters.db.models_card import Card
-    from mynumber.services.card_records import chip_of
-    system = server.system
+def _fill_the_collection_form(page: Any) -> None:
+    """Staff type the residence card's details and tick the papers; the resident the PINs."""
+    page.locator("input[name=pickup_notice][value=shown]").check()
+    for name in IDENTITY_SHOWN:
+        page.locator(f"#{name}").fill(PERSON[name])
+    for paper in ("residence_card", "notification_letter"):
+        page.locator(f"input[name=id_documents][value={paper}]").check()
+    page.locator("#user_authentication_pin").fill(PINS.user_authentication)
+    page.locator("#resident_registry_pin").fill(PINS.resident_registry)
+    page.locator("#card_info_input_pin").fill(PINS.card_info_input)
+    page.locator("#signature_pin").fill(PINS.signature or "")
 
-    def set_up(s: Any, svc: Any) -> tuple[Caller, int, int]:
-        nhi = insurer.create_insurer(s, svc, kind=InsurerKind.NATIONAL_HEALTH_INSURANCE,
-                                     insurer_number="131011", name_ja="千代田区国民健康保険",
-                                     municipality_code="131016")
-        place = clinic.create_clinic(s, svc, code="1310198765", name="Jimbocho Clinic")
-        card = s.query(Card).filter_by(serial=serial).one()
-        who = Caller(name="Chiyoda NHI", role=Role.INSURER, scope_id=nhi.id)
-        insurer.enrol(s, svc, caller=who, person_id=card.person_id,
-                      numbers=InsuredNumbers("1", "2345", "01"),
-                      income_class=IncomeClass.GENERAL, valid_from=svc.clock.today())
-        return who, place.id, card.person_id
 
-    _, clinic_id, _ = _services(system, set_up)
-    reception = Caller(name="Jimbocho Clinic", role=Role.CLINIC, scope_id=clinic_id)
-    challenge = _services(system, lambda s, svc: clinic.new_challenge(s, svc, caller=reception))
-    card_row = _services(system, lambda s, svc: s.query(Card).filter_by(serial=serial).one())
-    answer = clinic.answer_at_terminal(chip_of(system.services, card_row),
-                                       pin=PINS.user_authentication, nonce=challenge.nonce)
+def _collect_at_the_counter(page: Any, server: Server, application_id: str, serial: str) -> int:
+    """The card counter hands the card over; returns the resident record number it shows."""
+    _log_in(page, server.ward_token, "/staff/ward-office")
+    page.goto("/staff/card-counter")
+    page.get_by_label("Application ID (23 digits)").fill(application_id)
+    page.get_by_role("button", name="Find the application").click()
+    page.wait_for_url(f"**/staff/card-counter/applications/{application_id}")
+    assert _dd(page, "Card serial") == serial
+    _fill_the_collection_form(page)
+    page.get_by_role("button", name="Hand over and activate the card").click()
+    page.wait_for_url(f"**/staff/card-counter/cards/{serial}")
+    assert f"Card {serial} handed over" in _flash(page, "handed over")
+    assert serial in page.locator("h1").inner_text()
+    assert "In use" in page.locator(".lead").inner_text()
+    person_id = _dd(page, "Resident record")
+    _log_out(page)
+    return int(person_id)
 
-    def check(s: Any, svc: Any) -> None:
-        visit = clinic.check_with_pin(s, svc, caller=reception, nonce=challenge.nonce,
-                                      certificate_der=answer.certificate_der,
-                                      signature=answer.signature, register_insurance_use=True)
+
+def _insurer_clinic_and_enrolment(server: Server, person_id: int) -> str:
+    """No page sets up an insurer or a clinic, enrols a resident or issues a token: Chiyoda's
+    National Health Insurance enrols the resident today; returns the clinic's staff token."""
+
+    def set_up(s: Any, svc: Any) -> str:
+        nhi = insurer.create_insurer(
+            s,
+            svc,
+            kind=InsurerKind.NATIONAL_HEALTH_INSURANCE,
+            insurer_number="131011",
+            name_ja=INSURER_NAME,
+            municipality_code="131016",
+        )
+        insurer.enrol(
+            s,
+            svc,
+            caller=Caller(name="Chiyoda NHI", role=Role.INSURER, scope_id=nhi.id),
+            person_id=person_id,
+            numbers=InsuredNumbers("1", "2345", "01"),
+            income_class=IncomeClass.GENERAL,
+            valid_from=svc.clock.today(),
+        )
+        place = clinic.create_clinic(s, svc, code="1310198765", name=CLINIC_NAME)
+        return tokens.issue_token(
+            s, svc, organisation=CLINIC_NAME, role=Role.CLINIC, scope_id=place.id
+        )
+
+    token: str = _services(server.system, set_up)
+    return token
+
+
+def _check_at_the_terminal(page: Any, serial: str) -> int:
+    """Insert the card, register it for insurance use, the PIN; returns the visit's id."""
+    page.get_by_label("Card serial (as the reader reads it)").fill(serial)
+    page.get_by_role("button", name="Read the card").click()
+    page.wait_for_url(f"**/staff/clinic/cards/{serial}")
+    assert serial in page.locator("h1").inner_text()
+    page.locator("#register_insurance_use").check()
+    page.locator("#user_authentication_pin").fill(PINS.user_authentication)
+    page.get_by_role("button", name="Check with the PIN").click()
+    page.locator("h1", has_text="Eligibility answer").wait_for()
+    action = page.locator("form[action$='/close']").get_attribute("action")
+    found = re.search(r"/visits/(\d+)/close$", action or "")
+    assert found, action
+    return int(found.group(1))
+
+
+def _assert_the_eligibility_answer(page: Any) -> None:
+    """The insurer, the numbers and the co-pay — and no My Number on the clinic's screen."""
+    assert "Insured: eligible today." in page.locator(".panel[role=status]").inner_text()
+    assert _dd(page, "Name") == PERSON["name_latin"].upper()  # as registered
+    assert _dd(page, "Identified by") == "PIN"
+    assert _dd(page, "Insurer") == f"{INSURER_NAME} (131011)"
+    assert _dd(page, "Symbol · number · branch") == "1 · 2345 · 01"
+    assert _dd(page, "Co-pay") == "30%"
+    shown = page.locator("body").inner_text()
+    assert not MY_NUMBER_LIKE.search(shown), "no My Number at the clinic"
+
+
+def _prescribe(server: Server, token: str, visit_id: int) -> None:
+    """The clinic's own system records the prescription (no page of this service does)."""
+
+    def write(s: Any, svc: Any) -> None:
+        reception = tokens.authenticate(s, svc, token)
         medical_records.write_prescription(
-            s, svc, caller=reception, visit_id=visit.visit_id,
-            medicines=[Medicine("Loxoprofen 60mg", "1 tablet 3 times a day", 5)])
+            s, svc, caller=reception, visit_id=visit_id, medicines=[MEDICINE]
+        )
 
-    _services(system, check)
+    _services(server.system, write)
+
+
+def _clinic_visit(page: Any, server: Server, serial: str, person_id: int) -> None:
+    """Enrolled in Chiyoda's National Health Insurance, seen at a clinic with the card + PIN."""
+    token = _insurer_clinic_and_enrolment(server, person_id)
+    _log_in(page, token, "/staff/clinic")
+    visit_id = _check_at_the_terminal(page, serial)
+    _assert_the_eligibility_answer(page)
+    _prescribe(server, token, visit_id)
+    page.get_by_role("button", name="Close the visit (next patient)").click()
+    _flash(page, "The visit is closed. Next patient: insert the card.")
+    _log_out(page)
 
 
 def _portal(page: Any, serial: str) -> None:
@@ -166,6 +309,8 @@ def _portal(page: Any, serial: str) -> None:
     page.wait_for_url("**/portal")
     assert "Welcome" in page.locator(".flash").inner_text()
     shoot(page, "portal-home")
+    page.goto("/portal/medical")
+    assert MEDICINE.name in page.locator("main").inner_text()
     page.goto("/portal/face")
     page.get_by_label(re.compile("I agree")).check()
     page.get_by_role("button", name="Register my face").click()
@@ -205,22 +350,31 @@ def _every_portal_page_in_both_languages(page: Any) -> None:
             shoot(page, f"portal-{name}-{lang}")
     page.goto("/portal/access-log?lang=en")
     log = page.locator("main").inner_text()
-    for words in ("Registered your moving in", "Made your card", "Handed your card to you",
-                  "Checked your health insurance", "Received your tax return",
-                  "Jimbocho Clinic", "Social security", "Tax"):
+    for words in (
+        "Registered your moving in",
+        "Made your card",
+        "Handed your card to you",
+        "Checked your health insurance",
+        "Received your tax return",
+        CLINIC_NAME,
+        "Social security",
+        "Tax",
+    ):
         assert words in log, words
 
 
 def test_register_letter_apply_collect_clinic_portal_and_tax_return(
-    journey: tuple[Any, Server], clock: SimulatedClock, tmp_path: Path,
+    journey: tuple[Any, Server],
+    clock: SimulatedClock,
+    tmp_path: Path,
 ) -> None:
     page, server = journey
     application_id = _register_at_the_counter(page, server)
-    clock.advance(days=14)  # the letter arrives 2–4 weeks after registration
-    _services(server.system, card_centre.run_daily_jobs)
+    _letter_arrives(page, server, clock)
     _apply_online(page, application_id, tmp_path)
-    serial = _make_and_collect(server, clock, application_id)
-    _clinic_visit(server, serial)
+    serial = _card_centre_makes_the_card(page, server, clock, application_id)
+    person_id = _collect_at_the_counter(page, server, application_id, serial)
+    _clinic_visit(page, server, serial, person_id)
     _portal(page, serial)
     _file_tax_return(page)
     _every_portal_page_in_both_languages(page)
