@@ -3,13 +3,14 @@ import time."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
 from mynumber.adapters.db.chip_store import SqlChipStore
 from mynumber.adapters.db.engine import make_engine, migrate
-from mynumber.adapters.db.uow import UnitOfWork
+from mynumber.adapters.db.uow import UnitOfWork, session_factory
 from mynumber.adapters.keys import KeyRing
 from mynumber.adapters.mail import PostOffice
 from mynumber.card.keys import FreshKeys, KeySource
@@ -25,9 +26,13 @@ class System:
     settings: Settings
     engine: Engine
     services: Services
+    sessions: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.sessions = session_factory(self.engine)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+        return UnitOfWork(self.sessions)
 
 
 def build_system(

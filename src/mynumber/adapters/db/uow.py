@@ -13,11 +13,17 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Made once per engine: each ``sessionmaker`` is a new ``Session`` class, and a new class
+    per request would rebuild SQLAlchemy's per-class event dispatch every time."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
 class UnitOfWork:
     """``with uow: ...; uow.commit()`` — rolls back unless committed."""
 
-    def __init__(self, engine: Engine) -> None:
-        self._factory = sessionmaker(engine, expire_on_commit=False)
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self._factory = factory
         self._session: Session | None = None
 
     @property
