@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from mynumber.domain.errors import InvalidInput
+from mynumber.domain.insurance import NotInsured, enrolment_on
 from mynumber.domain.insurance_rules import (
     AgeBand,
     IncomeBracket,
@@ -171,3 +173,31 @@ def test_each_band_starts_at_the_age_the_law_names(born):
 def test_co_pay_is_always_10_20_or_30_percent(born, days, income):
     on = born + dt.timedelta(days=days)
     assert copay_percent(date_of_birth=born, on=on, income=income) in (10, 20, 30)
+
+
+# --- which enrolment answers a check ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Period:
+    valid_from: dt.date
+    valid_until: dt.date | None = None
+
+
+def test_the_enrolment_covering_the_day_answers_even_when_a_newer_one_starts_later() -> None:
+    current = _Period(dt.date(2024, 4, 1))
+    future = _Period(dt.date(2026, 10, 1))
+    assert enrolment_on([future, current], dt.date(2026, 5, 1)) is current
+    assert enrolment_on([future, current], dt.date(2026, 10, 1)) is future
+
+
+def test_without_a_covering_enrolment_the_latest_answers_that_it_ended() -> None:
+    ended = _Period(dt.date(2020, 4, 1), dt.date(2025, 3, 31))
+    older = _Period(dt.date(2015, 4, 1), dt.date(2020, 3, 31))
+    assert enrolment_on([ended, older], dt.date(2026, 5, 1)) is ended
+
+
+def test_never_insured_is_refused_with_the_fix() -> None:
+    with pytest.raises(NotInsured) as refused:
+        enrolment_on([], dt.date(2026, 5, 1))
+    assert "ward office" in refused.value.message_en and refused.value.message_ja

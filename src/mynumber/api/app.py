@@ -6,6 +6,8 @@ from fastapi import FastAPI
 
 from mynumber import __version__
 from mynumber.api import problems
+from mynumber.api.check_desk import CheckDesk
+from mynumber.api.deps import TokenCache
 from mynumber.api.routers import card_auth, jpki, numbers, public, tax_office, ward_office
 from mynumber.api.routers import cards as cards_router
 from mynumber.api.routers import clinic as clinic_router
@@ -25,6 +27,8 @@ RFC 9457 problem+json with `detail` (English) and `detail_ja` (Japanese).
 def create_app(system: System) -> FastAPI:
     app = FastAPI(title="mynumber", version=__version__, description=DESCRIPTION)
     app.state.system = system
+    app.state.token_cache = TokenCache()
+    app.state.check_desk = CheckDesk(system)
     problems.install(app)
     for module in (public, numbers, ward_office, jpki, card_auth, tax_office,
                    clinic_router, insurer_router, cards_router, employer_router):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from mynumber.adapters.db.uow import UnitOfWork
 from mynumber.bootstrap import System
@@ -16,13 +18,36 @@ from mynumber.services.context import Caller, Services
 
 _bearer = HTTPBearer(auto_error=False, description="An organisation's API token")
 
+TOKEN_CACHE_SECONDS = 10.0
+"""How long a token's caller is remembered: a revoked token stops working within this time
+(a busy clinic terminal sends hundreds of requests a minute with the same token)."""
 
-def get_system(request: Request) -> System:
+
+class TokenCache:
+    """Callers by token for ``TOKEN_CACHE_SECONDS`` (refusals are never remembered)."""
+
+    def __init__(self, seconds: float = TOKEN_CACHE_SECONDS, size: int = 10_000) -> None:
+        self.seconds, self.size = seconds, size
+        self._known: dict[str, tuple[float, Caller]] = {}
+
+    def get(self, token: str) -> Caller | None:
+        found = self._known.get(token)
+        if found is None or found[0] < time.monotonic():
+            return None
+        return found[1]
+
+    def put(self, token: str, caller: Caller) -> None:
+        if len(self._known) >= self.size:
+            self._known.clear()
+        self._known[token] = (time.monotonic() + self.seconds, caller)
+
+
+async def get_system(request: Request) -> System:
     system: System = request.app.state.system
     return system
 
 
-def get_services(system: Annotated[System, Depends(get_system)]) -> Services:
+async def get_services(system: Annotated[System, Depends(get_system)]) -> Services:
     return system.services
 
 
@@ -31,7 +56,7 @@ def get_uow(system: Annotated[System, Depends(get_system)]) -> Iterator[UnitOfWo
         yield uow
 
 
-def get_caller(
+async def get_caller(
     request: Request,
     system: Annotated[System, Depends(get_system)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -39,10 +64,18 @@ def get_caller(
     if credentials is None:
         raise Unauthenticated("Send an API token: Authorization: Bearer <token>.",
                               "APIトークンを Authorization ヘッダーで送ってください。")
-    with system.uow() as uow:
-        caller = tokens.authenticate(uow.session, system.services, credentials.credentials)
+    cache: TokenCache = request.app.state.token_cache
+    caller = cache.get(credentials.credentials)
+    if caller is None:
+        caller = await run_in_threadpool(_authenticate, system, credentials.credentials)
+        cache.put(credentials.credentials, caller)
     request.state.caller = caller
     return caller
+
+
+def _authenticate(system: System, token: str) -> Caller:
+    with system.uow() as uow:
+        return tokens.authenticate(uow.session, system.services, token)
 
 
 SystemDep = Annotated[System, Depends(get_system)]

@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 from mynumber.domain.clock import JST
 from mynumber.domain.errors import CardError, Conflict, Forbidden, NotFound, invalid
@@ -225,6 +227,30 @@ def check_certain_income(income_class: IncomeClass, certain_income: bool) -> Non
 def covered_on(*, valid_from: dt.date, valid_until: dt.date | None, on: dt.date) -> bool:
     """Whether an enrolment (or a letter) covers the day ``on``; both ends count."""
     return valid_from <= on and (valid_until is None or on <= valid_until)
+
+
+class Coverage(Protocol):
+    """An enrolment's period (資格取得日 to the day before 資格喪失日)."""
+
+    @property
+    def valid_from(self) -> dt.date: ...
+
+    @property
+    def valid_until(self) -> dt.date | None: ...
+
+
+EnrolmentT = TypeVar("EnrolmentT", bound=Coverage)
+
+
+def enrolment_on(newest_first: Sequence[EnrolmentT], on: dt.date) -> EnrolmentT:
+    """The enrolment covering ``on``, else the latest one (its answer says it ended);
+    ``NotInsured`` when the person was never insured."""
+    for row in newest_first:
+        if covered_on(valid_from=row.valid_from, valid_until=row.valid_until, on=on):
+            return row
+    if not newest_first:
+        raise not_insured()
+    return newest_first[0]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ Source: RFC 5280 §6 (path validation), 公的個人認証法 (有効性確認).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 
 from cryptography import x509
@@ -45,7 +46,7 @@ def verify_certificate(
 def _check_issued_by(cert: x509.Certificate, ca: CertificateAuthority) -> None:
     try:
         cert.verify_directly_issued_by(ca.issuing_certificate)
-        ca.issuing_certificate.verify_directly_issued_by(ca.root_certificate)
+        _check_chain_to_root(ca.issuing_certificate, ca.root_certificate)
     except (ValueError, TypeError, InvalidSignature) as exc:
         raise UntrustedCertificate(
             "the certificate was not issued by the card centre",
@@ -62,6 +63,12 @@ def _check_issued_by(cert: x509.Certificate, ca: CertificateAuthority) -> None:
             "認証局の証明書はカードの証明書として使えません",
             serial=cert.serial_number,
         )
+
+
+@functools.lru_cache(maxsize=16)
+def _check_chain_to_root(issuing: x509.Certificate, root: x509.Certificate) -> None:
+    # Checked once per pair (a certificate is immutable): every card check would repeat it.
+    issuing.verify_directly_issued_by(root)
 
 
 def _check_validity(cert: x509.Certificate, at: dt.datetime) -> None:

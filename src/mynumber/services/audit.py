@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import AuditEntry, AuditHead
@@ -22,35 +24,72 @@ from mynumber.services.context import Caller
 GENESIS = "0" * 64
 
 
-def _entry_hash(entry: AuditEntry) -> str:
+def _entry_hash(entry: AuditEntry | dict[str, Any]) -> str:
+    """The hash over an entry's content and the previous entry's hash."""
+    values = entry if isinstance(entry, dict) else {c: getattr(entry, c) for c in _COLUMNS}
     body = json.dumps(
-        [entry.id, entry.at.astimezone(dt.UTC).isoformat(), entry.actor, entry.role,
-         entry.purpose, entry.action, entry.person_id, entry.detail, entry.prev_hash],
+        [values["id"], values["at"].astimezone(dt.UTC).isoformat(), values["actor"],
+         values["role"], values["purpose"], values["action"], values["person_id"],
+         values["detail"], values["prev_hash"]],
         ensure_ascii=False, separators=(",", ":"),
     )
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class NewEntry:
+    """One entry to append: who did what about whom (``detail`` never holds a My Number)."""
+
+    caller: Caller
+    action: str
+    person_id: int | None = None
+    detail: str = ""
+    purpose: str = ""
+
+
 def record(
     session: Session, *, caller: Caller, action: str, at: dt.datetime,
     purpose: str = "", person_id: int | None = None, detail: str = "",
-) -> AuditEntry:
+) -> None:
     """Append one entry. ``detail`` must never contain a My Number (pass masked values)."""
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one()
-    entry = AuditEntry(
-        id=head.last_id + 1, at=at, actor=caller.name, role=caller.role.value,
-        purpose=purpose, action=action, person_id=person_id, detail=detail,
-        prev_hash=head.last_hash, entry_hash="",
-    )
-    entry.entry_hash = _entry_hash(entry)
-    session.add(entry)
-    session.execute(
-        update(AuditHead).where(AuditHead.id == 1)
-        .values(last_id=entry.id, last_hash=entry.entry_hash)
-    )
-    return entry
+    record_entries(session, [NewEntry(caller, action, person_id, detail, purpose)], at=at)
+
+
+def record_many(
+    session: Session, *, caller: Caller, action: str, at: dt.datetime, purpose: str,
+    person_ids: list[int], detail: str = "",
+) -> None:
+    """Append one entry per person (bulk registration)."""
+    record_entries(session, [NewEntry(caller, action, pid, detail, purpose)
+                             for pid in person_ids], at=at)
+
+
+def record_entries(session: Session, entries: Sequence[NewEntry], *, at: dt.datetime) -> None:
+    """Append ``entries`` in order, chained, under one lock of the head and in one INSERT
+    (many clinic checks answered together cost one append)."""
+    if not entries:
+        return
+    head = session.execute(_LOCK_HEAD).one()
+    prev, next_id, rows = head.last_hash, head.last_id + 1, []
+    for new in entries:
+        row: dict[str, Any] = dict(
+            id=next_id, at=at, actor=new.caller.name, role=new.caller.role.value,
+            purpose=new.purpose, action=new.action, person_id=new.person_id, detail=new.detail,
+            prev_hash=prev)
+        row["entry_hash"] = prev = _entry_hash(row)
+        rows.append(row)
+        next_id += 1
+    session.execute(insert(_ENTRIES), rows)
+    session.execute(_MOVE_HEAD, {"last_id": next_id - 1, "last_hash": prev})
+
+
+_ENTRIES = cast(Table, AuditEntry.__table__)
+_HEAD = cast(Table, AuditHead.__table__)
+_LOCK_HEAD = select(_HEAD.c.last_id, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
+_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(
+    last_id=bindparam("last_id"), last_hash=bindparam("last_hash"))
+_COLUMNS = ("id", "at", "actor", "role", "purpose", "action", "person_id", "detail",
+            "prev_hash", "entry_hash")
 
 
 @dataclass(frozen=True)
@@ -104,29 +143,3 @@ def entries_about(session: Session, person_id: int, limit: int = 200) -> list[Au
         select(AuditEntry).where(AuditEntry.person_id == person_id)
         .order_by(AuditEntry.id.desc()).limit(limit)
     ))
-
-
-def record_many(
-    session: Session, *, caller: Caller, action: str, at: dt.datetime, purpose: str,
-    person_ids: list[int], detail: str = "",
-) -> None:
-    """Append one entry per person in one statement (bulk registration), chained as usual."""
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one()
-    prev, next_id, rows = head.last_hash, head.last_id + 1, []
-    for person_id in person_ids:
-        entry = AuditEntry(id=next_id, at=at, actor=caller.name, role=caller.role.value,
-                           purpose=purpose, action=action, person_id=person_id, detail=detail,
-                           prev_hash=prev)
-        entry.entry_hash = _entry_hash(entry)
-        rows.append({c: getattr(entry, c) for c in _COLUMNS})
-        prev, next_id = entry.entry_hash, next_id + 1
-    if rows:
-        session.execute(insert(AuditEntry), rows)
-        session.execute(update(AuditHead).where(AuditHead.id == 1)
-                        .values(last_id=next_id - 1, last_hash=prev))
-
-
-_COLUMNS = ("id", "at", "actor", "role", "purpose", "action", "person_id", "detail",
-            "prev_hash", "entry_hash")

@@ -18,10 +18,12 @@ It answers the person's id: the exchange carries no My Number (RULES.md "clinic 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from cryptography import x509
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models_card import Card
@@ -33,7 +35,7 @@ from mynumber.domain.errors import CardError, Unauthenticated, invalid
 from mynumber.pki.challenge import CHALLENGE_BYTES, make_challenge, verify_challenge_signature
 from mynumber.pki.errors import CertificateWrongPurpose, UntrustedCertificate
 from mynumber.pki.profiles import is_signature_certificate
-from mynumber.pki.verify import verify_certificate
+from mynumber.pki.verify import RevocationLookup, verify_certificate
 from mynumber.services import audit
 from mynumber.services.certificates import certificate_record, revocation_lookup
 from mynumber.services.context import Caller, Services
@@ -88,13 +90,22 @@ class CardAnswer:
 
 def issue_challenge(session: Session, svc: Services, *, caller: Caller) -> Challenge:
     """A fresh nonce for ``caller``'s terminal, valid for ``CHALLENGE_LIFETIME``."""
-    require_role(caller.role, *RELYING_PARTIES)
+    return issue_challenges(session, svc, [caller])[0]
+
+
+def issue_challenges(session: Session, svc: Services,
+                     callers: Sequence[Caller]) -> list[Challenge]:
+    """A fresh nonce for each caller's terminal, in one statement."""
+    for caller in callers:
+        require_role(caller.role, *RELYING_PARTIES)
     now = svc.clock.now()
-    challenge = Challenge(make_challenge(), now + CHALLENGE_LIFETIME)
-    session.add(CardAuthChallenge(nonce=challenge.nonce.hex(), relying_party=caller.name,
-                                  issued_at=now, expires_at=challenge.expires_at))
-    session.flush()
-    return challenge
+    challenges = [Challenge(make_challenge(), now + CHALLENGE_LIFETIME) for _ in callers]
+    if challenges:
+        session.execute(insert(cast(Table, CardAuthChallenge.__table__)), [
+            dict(nonce=c.nonce.hex(), relying_party=caller.name, issued_at=now,
+                 expires_at=c.expires_at, used_at=None)
+            for caller, c in zip(callers, challenges, strict=True)])
+    return challenges
 
 
 def answer_challenge(card: Chip | CardReader, *, pin: str, nonce: bytes) -> CardAnswer:
@@ -124,10 +135,11 @@ def authenticate(
     """As ``authenticate_card``, returning the active card itself."""
     require_role(caller.role, *RELYING_PARTIES)
     now = svc.clock.now()
-    _check_challenge(session, caller, nonce, now)
+    check_nonce_format(nonce)
+    if not spend_challenges(session, [(caller, nonce)], now):
+        raise challenge_refusal(session, caller, nonce, now)
     certificate, card = identify_card(session, svc, certificate_der=certificate_der)
     verify_challenge_signature(certificate, nonce, signature)
-    _consume(session, caller, nonce, now)
     audit.record(session, caller=caller, action="card_authentication", person_id=card.person_id,
                  at=now, detail=f"card {card.serial}")
     return card
@@ -141,48 +153,69 @@ def identify_card(
     Chain, validity, revocation and kind are checked, but no signature: the caller proves
     possession another way (the PIN via ``authenticate``, or a face or staff visual check).
     """
-    certificate = _load_certificate(certificate_der)
-    verify_certificate(certificate, svc.ca, at=svc.clock.now(),
-                       is_revoked=revocation_lookup(session))
+    certificate = load_certificate(certificate_der)
+    check_certificate(certificate, svc, is_revoked=revocation_lookup(session))
+    record = certificate_record(session, certificate)
+    card = None if record is None else session.scalars(
+        select(Card).where(Card.serial == record.card_serial)).first()
+    return certificate, active_card(card, certificate)
+
+
+def check_certificate(certificate: x509.Certificate, svc: Services, *,
+                      is_revoked: RevocationLookup) -> None:
+    """Issued by the card centre, valid now, not revoked, and for user authentication."""
+    verify_certificate(certificate, svc.ca, at=svc.clock.now(), is_revoked=is_revoked)
     if is_signature_certificate(certificate):
         raise CertificateWrongPurpose(
             "Use the user-authentication certificate to identify the card, not the signature "
             "certificate.",
             "本人確認には利用者証明用電子証明書を使ってください（署名用電子証明書は使えません）。",
             serial=certificate.serial_number)
-    return certificate, _card_of(session, certificate)
 
 
-def _check_challenge(session: Session, caller: Caller, nonce: bytes, now: dt.datetime) -> None:
+def check_nonce_format(nonce: bytes) -> None:
     if len(nonce) != CHALLENGE_BYTES:
         raise invalid("nonce", f"The nonce must be {CHALLENGE_BYTES} bytes.",
                       f"チャレンジは{CHALLENGE_BYTES}バイトです。")
+
+
+def spend_challenges(session: Session, answers: Sequence[tuple[Caller, bytes]],
+                     now: dt.datetime) -> set[tuple[str, str]]:
+    """Mark answered, in one statement, each nonce issued to its caller, unexpired and not
+    answered before; the ``(nonce hex, relying party)`` pairs that were. Of two answers racing
+    with the same nonce exactly one wins. A nonce is spent by the answer that presents it,
+    whatever the verdict on the card: one answer per nonce."""
+    wanted = [(nonce.hex(), caller.name) for caller, nonce in answers]
+    if not wanted:
+        return set()
+    table = cast(Table, CardAuthChallenge.__table__)
+    rows = session.execute(
+        update(table)
+        # ``nonce IN`` lets SQLite use the primary key; the pairs keep each caller to its own.
+        .where(table.c.nonce.in_([nonce for nonce, _ in wanted]),
+               tuple_(table.c.nonce, table.c.relying_party).in_(wanted),
+               table.c.used_at.is_(None), table.c.expires_at >= now)
+        .values(used_at=now)
+        .returning(table.c.nonce, table.c.relying_party))
+    return {(row.nonce, row.relying_party) for row in rows}
+
+
+def challenge_refusal(session: Session, caller: Caller, nonce: bytes,
+                      now: dt.datetime) -> Unauthenticated:
+    """Why ``spend_challenges`` did not spend this nonce for this caller."""
     row = session.get(CardAuthChallenge, nonce.hex())
     if row is None or row.relying_party != caller.name:
-        raise ChallengeUnknown("This challenge was not issued to you: ask for a new one.",
-                               "このチャレンジは発行されていません。新しいチャレンジを取得してください。")
-    if row.used_at is not None:
-        raise ChallengeReplayed("This challenge was already answered: ask for a new one.",
-                                "このチャレンジは使用済みです。新しいチャレンジを取得してください。")
-    if now > row.expires_at:
-        raise ChallengeExpired("The challenge has expired: ask for a new one and try again.",
-                               "チャレンジの有効期限が切れました。もう一度お試しください。",
-                               expires_at=row.expires_at.isoformat())
+        return ChallengeUnknown("This challenge was not issued to you: ask for a new one.",
+                                "このチャレンジは発行されていません。新しいチャレンジを取得してください。")
+    if row.used_at is None and now > row.expires_at:
+        return ChallengeExpired("The challenge has expired: ask for a new one and try again.",
+                                "チャレンジの有効期限が切れました。もう一度お試しください。",
+                                expires_at=row.expires_at.isoformat())
+    return ChallengeReplayed("This challenge was already answered: ask for a new one.",
+                             "このチャレンジは使用済みです。新しいチャレンジを取得してください。")
 
 
-def _consume(session: Session, caller: Caller, nonce: bytes, now: dt.datetime) -> None:
-    # One conditional UPDATE: of two answers racing with the same nonce, exactly one wins.
-    done = session.execute(
-        update(CardAuthChallenge)
-        .where(CardAuthChallenge.nonce == nonce.hex(), CardAuthChallenge.used_at.is_(None),
-               CardAuthChallenge.relying_party == caller.name)
-        .values(used_at=now))
-    if done.rowcount != 1:  # type: ignore[attr-defined]
-        raise ChallengeReplayed("This challenge was already answered: ask for a new one.",
-                                "このチャレンジは使用済みです。新しいチャレンジを取得してください。")
-
-
-def _load_certificate(der: bytes) -> x509.Certificate:
+def load_certificate(der: bytes) -> x509.Certificate:
     try:
         return x509.load_der_x509_certificate(der)
     except ValueError:
@@ -200,10 +233,8 @@ _STATUS_TEXT = {
 }
 
 
-def _card_of(session: Session, certificate: x509.Certificate) -> Card:
-    record = certificate_record(session, certificate)
-    card = None if record is None else session.scalars(
-        select(Card).where(Card.serial == record.card_serial)).first()
+def active_card(card: Card | None, certificate: x509.Certificate) -> Card:
+    """The card of the authority's record of ``certificate`` if it is active, else why not."""
     if card is None:
         raise CertificateUnknown("The card centre has no record of this certificate.",
                                  "この証明書は地方公共団体情報システム機構の記録にありません。",

@@ -30,12 +30,19 @@ from mynumber.services.records import active_registration
 def facts(session: Session, svc: Services, card: Card, *, with_pins: bool = False) -> CardFacts:
     """The facts ``card_problem`` judges (the chip is read only ``with_pins``)."""
     reg = active_registration(session, card.person_id)
+    return facts_of(card, registered_address=reg.address if reg else None,
+                    today=svc.clock.today(),
+                    locked_pins=_locked_pins(svc, card) if with_pins else frozenset())
+
+
+def facts_of(card: Card, *, registered_address: str | None, today: dt.date,
+             locked_pins: frozenset[PinKind] = frozenset()) -> CardFacts:
+    """The same facts from values already loaded (``card_checks`` loads many cards at once)."""
     return CardFacts(
         status=CardStatus(card.status), invalid_reason=card.invalid_reason,
         expires_on=card.expires_on, chip_address=card.chip_address,
-        registered_address=reg.address if reg else None,
-        move=card_records.move_verdict(card, svc.clock.today()),
-        locked_pins=_locked_pins(svc, card) if with_pins else frozenset())
+        registered_address=registered_address, move=card_records.move_verdict(card, today),
+        locked_pins=locked_pins)
 
 
 def _locked_pins(svc: Services, card: Card) -> frozenset[PinKind]:

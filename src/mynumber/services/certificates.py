@@ -170,7 +170,7 @@ def revocation_lookup(session: Session) -> RevocationLookup:
         row = session.get(Certificate, serial_text(serial))
         if row is None or row.revoked_at is None:
             return None
-        return RevokedEntry(serial, row.revoked_at, _reason_flag(row.revocation_reason))
+        return RevokedEntry(serial, row.revoked_at, reason_flag(row.revocation_reason))
     return lookup
 
 
@@ -188,7 +188,7 @@ def current_crl(session: Session, svc: Services) -> bytes:
     rows = session.scalars(select(Certificate).where(
         Certificate.revoked_at.is_not(None), Certificate.not_after >= now)).all()
     entries = [RevokedEntry(int(row.serial, 16), row.revoked_at,
-                            _reason_flag(row.revocation_reason))
+                            reason_flag(row.revocation_reason))
                for row in rows if row.revoked_at is not None]
     crl = revocation.build_crl(svc.ca, entries, now=now, next_update=now + CRL_LIFETIME)
     return crl.public_bytes(serialization.Encoding.DER)
@@ -203,7 +203,7 @@ def answer_ocsp_request(session: Session, svc: Services, request_der: bytes) -> 
         if row.revoked_at is None:
             return CertStatusInfo.good()
         return CertStatusInfo(ocsp.OCSPCertStatus.REVOKED, row.revoked_at,
-                              _reason_flag(row.revocation_reason))
+                              reason_flag(row.revocation_reason))
     return revocation.answer_ocsp(svc.ca, request_der, status_of, now=svc.clock.now())
 
 
@@ -254,7 +254,7 @@ def _reissue_reason(row: Certificate, new: SignatureSubject) -> str:
     return "renewed"
 
 
-def _reason_flag(reason: str | None) -> x509.ReasonFlags:
+def reason_flag(reason: str | None) -> x509.ReasonFlags:
     return REASONS.get(reason or "", x509.ReasonFlags.unspecified)
 
 

@@ -42,28 +42,32 @@ from mynumber.domain.errors import (
     Conflict,
     Forbidden,
     InvalidInput,
+    MyNumberError,
     NotFound,
     PinLocked,
     invalid,
 )
-from mynumber.domain.insurance import Consent, IncomeClass
+from mynumber.domain.insurance import Consent
 from mynumber.domain.photo_rules import FaceNotFound
 from mynumber.services import audit, card_auth
 from mynumber.services.card_auth import CardAnswer, Challenge
+from mynumber.services.card_checks import CardCheck, check_cards
 from mynumber.services.context import Caller, Services
-from mynumber.services.insurer import (
-    card_refusal,
-    enrolments_of,
-    letter_in_force,
-    register_insurance_use,
+from mynumber.services.eligibility import (
+    PURPOSE,
+    EligibilityAnswer,
+    Insured,
+    answer,
+    visit_audit_detail,
 )
+from mynumber.services.insurer import letter_in_force
 from mynumber.services.medical_records import RecordKind, RecordView, history
 from mynumber.services.ward_office import flush_or_conflict
 
 VISUAL_CHECK_WINDOW = dt.timedelta(minutes=10)
 FACE_FAILURES = frozenset({"no-face", "face-not-matched", "unreadable-chip-photo"})
 """``reason`` of the refusals after which a failed face attempt is kept."""
-PURPOSE = "social_security"
+__all__ = ["EligibilityAnswer", "PURPOSE"]  # re-exported for the pages and the API
 
 
 def create_clinic(session: Session, svc: Services, *, code: str, name: str,
@@ -116,43 +120,22 @@ def answer_at_terminal(chip: Chip, *, pin: str, nonce: bytes) -> CardAnswer:
 # --- the server's side --------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EligibilityAnswer:
-    """The real-time answer to the clinic (no My Number)."""
-
-    visit_id: int
-    eligible: bool
-    status: str  # "eligible" or "ended"
-    message_en: str
-    message_ja: str
-    method: str
-    name: str
-    name_kana: str
-    date_of_birth: dt.date
-    sex: str
-    insurer_number: str
-    insurer_name: str
-    symbol: str
-    number: str
-    branch: str
-    copay_percent: int
-    limit_category: str | None
-    valid_from: dt.date
-    valid_until: dt.date | None
-    consent: Consent
-    letter_valid_until: dt.date | None = None
-
-
 def check_with_pin(
     session: Session, svc: Services, *, caller: Caller, nonce: bytes, certificate_der: bytes,
     signature: bytes, consent: Consent = Consent(), register_insurance_use: bool = False,
 ) -> EligibilityAnswer:
     """The card signed the nonce after the PIN: who it is, and their insurance now."""
-    clinic = clinic_of(session, caller)
-    card = card_auth.authenticate(session, svc, caller=caller, nonce=nonce,
-                                  certificate_der=certificate_der, signature=signature)
-    return _eligibility(session, svc, caller=caller, clinic=clinic, card=card, method="pin",
-                        consent=consent, register=register_insurance_use)
+    return _one(session, svc, CardCheck(
+        caller, certificate_der, "pin", nonce=nonce, signature=signature, consent=consent,
+        register_insurance_use=register_insurance_use))
+
+
+def _one(session: Session, svc: Services, check: CardCheck) -> EligibilityAnswer:
+    clinic_of(session, check.caller)
+    (outcome,) = check_cards(session, svc, [check])
+    if isinstance(outcome, MyNumberError):
+        raise outcome
+    return outcome
 
 
 def check_with_face(
@@ -180,8 +163,8 @@ def check_with_face(
     if not matched:
         _record_face_failure(session, svc, clinic, card, "not-matched")
         raise insurance.face_not_matched()
-    return _eligibility(session, svc, caller=caller, clinic=clinic, card=card, method="face",
-                        consent=consent, register=register_insurance_use)
+    return _one(session, svc, CardCheck(caller, certificate_der, "face", consent=consent,
+                                        register_insurance_use=register_insurance_use))
 
 
 def check_with_visual(
@@ -205,8 +188,8 @@ def check_with_visual(
             "at the terminal first.",
             "目視確認は最後の手段です。先に端末で顔認証（または暗証番号）をお試しください。",
             reason="face-not-tried")
-    answer = _eligibility(session, svc, caller=caller, clinic=clinic, card=card,
-                          method="visual", consent=consent, register=register_insurance_use)
+    answer = _one(session, svc, CardCheck(caller, certificate_der, "visual", consent=consent,
+                                          register_insurance_use=register_insurance_use))
     audit.record(session, caller=caller, action="visual_identity_check",
                  person_id=card.person_id, purpose=PURPOSE, at=svc.clock.now(),
                  detail=f"visit {answer.visit_id} by {staff_name.strip()[:60]}")
@@ -216,10 +199,9 @@ def check_with_visual(
 def _identify(session: Session, svc: Services, *, caller: Caller,
               certificate_der: bytes) -> Card:
     """The card of a user-authentication certificate read from the chip, checked as
-    ``card_auth`` checks it but without a signature (face or visual check: no PIN)."""
+    ``card_auth`` checks it but without a signature (face or visual check: no PIN); the
+    identification is audited with the answer (``card_checks``)."""
     _, card = card_auth.identify_card(session, svc, certificate_der=certificate_der)
-    audit.record(session, caller=caller, action="card_identification",
-                 person_id=card.person_id, at=svc.clock.now(), detail=f"card {card.serial}")
     return card
 
 
@@ -230,90 +212,34 @@ def _record_face_failure(session: Session, svc: Services, clinic: Clinic, card: 
     session.flush()
 
 
-def _eligibility(
-    session: Session, svc: Services, *, caller: Caller, clinic: Clinic, card: Card,
-    method: str, consent: Consent, register: bool,
-) -> EligibilityAnswer:
-    refusal = card_refusal(session, svc, card, pin_matters=False)
-    if refusal is not None:
-        raise refusal
-    if not card.insurance_use:
-        if not register:
-            raise insurance.not_registered_for_insurance()
-        register_insurance_use(session, svc, caller=caller, person_id=card.person_id,
-                               channel="clinic")
-    enrolment = current_enrolment(session, card.person_id, svc.clock.today())
-    visit = _open_visit(session, svc, clinic=clinic, person_id=card.person_id,
-                        enrolment=enrolment, method=method, consent=consent,
-                        card_serial=card.serial)
-    return answer_for(session, svc, visit=visit, enrolment=enrolment)
-
-
-def current_enrolment(session: Session, person_id: int, today: dt.date) -> InsuranceEnrolment:
-    """The enrolment covering ``today``, else the latest one (ended); ``NotInsured`` if none."""
-    rows = enrolments_of(session, person_id)
-    for row in rows:
-        if insurance.covered_on(valid_from=row.valid_from, valid_until=row.valid_until,
-                                on=today):
-            return row
-    if not rows:
-        raise insurance.not_insured()
-    return rows[0]
-
-
 def _open_visit(session: Session, svc: Services, *, clinic: Clinic, person_id: int,
-                enrolment: InsuranceEnrolment, method: str, consent: Consent,
-                card_serial: str | None = None, letter_id: int | None = None) -> ClinicVisit:
+                enrolment: InsuranceEnrolment, letter_id: int | None) -> ClinicVisit:
+    """A visit identified by a 資格確認書's numbers (no card, so no consent can be given)."""
     now = svc.clock.now()
-    given = consent.medication or consent.checkups or consent.limit_amount
     visit = ClinicVisit(clinic_id=clinic.id, person_id=person_id, enrolment_id=enrolment.id,
-                        card_serial=card_serial, letter_id=letter_id, method=method,
-                        started_at=now, consent_medication=consent.medication,
-                        consent_checkups=consent.checkups,
-                        consent_limit_amount=consent.limit_amount,
-                        consent_at=now if given else None)
+                        card_serial=None, letter_id=letter_id, method="letter", started_at=now)
     session.add(visit)
     session.flush()
     audit.record(session, caller=Caller(name=clinic.name, role=Role.CLINIC),
                  action="eligibility_check", person_id=person_id, purpose=PURPOSE, at=now,
-                 detail=f"visit {visit.id} at clinic {clinic.code} by {method}; consent "
-                        f"medication={consent.medication} checkups={consent.checkups} "
-                        f"limit={consent.limit_amount}")
+                 detail=visit_audit_detail(visit_id=visit.id, clinic_code=clinic.code,
+                                           method="letter", consent=Consent()))
     return visit
 
 
-def answer_for(session: Session, svc: Services, *, visit: ClinicVisit,
-               enrolment: InsuranceEnrolment,
-               letter_valid_until: dt.date | None = None) -> EligibilityAnswer:
-    """The answer for a visit: the enrolment's numbers, co-pay today, validity."""
-    today = svc.clock.today()
-    person = session.get(Person, visit.person_id)
+def insured_of(session: Session, enrolment: InsuranceEnrolment) -> Insured:
+    """The answer's values for an enrolment loaded through the ORM."""
+    person = session.get(Person, enrolment.person_id)
     insurer = session.get(Insurer, enrolment.insurer_id)
     assert person is not None and insurer is not None
-    income = IncomeClass(enrolment.income_class)
-    eligible = insurance.covered_on(valid_from=enrolment.valid_from,
-                                    valid_until=enrolment.valid_until, on=today)
-    if eligible:
-        en, ja = "Insured: eligible today.", "資格確認済み（有効）。"
-    else:
-        ended = insurance.insurance_ended(enrolment.valid_until or today)
-        en, ja = ended.message_en, ended.message_ja
-    limit = insurance.limit_category(date_of_birth=person.date_of_birth, on=today,
-                                     income_class=income)
-    return EligibilityAnswer(
-        visit_id=visit.id, eligible=eligible, status="eligible" if eligible else "ended",
-        message_en=en, message_ja=ja, method=visit.method, name=person.name_kanji
-        or person.name_latin, name_kana=person.name_kana, date_of_birth=person.date_of_birth,
-        sex=person.sex, insurer_number=insurer.insurer_number, insurer_name=insurer.name_ja,
-        symbol=enrolment.symbol, number=enrolment.number, branch=enrolment.branch,
-        copay_percent=insurance.copay_for(date_of_birth=person.date_of_birth, on=today,
-                                          income_class=income,
-                                          certain_income=enrolment.certain_income),
-        limit_category=limit.value if visit.consent_limit_amount else None,
-        valid_from=enrolment.valid_from, valid_until=enrolment.valid_until,
-        consent=Consent(visit.consent_medication, visit.consent_checkups,
-                        visit.consent_limit_amount),
-        letter_valid_until=letter_valid_until)
+    return Insured(
+        name=person.name_kanji or person.name_latin, name_kana=person.name_kana,
+        date_of_birth=person.date_of_birth, sex=person.sex,
+        insurer_number=insurer.insurer_number, insurer_name=insurer.name_ja,
+        enrolment_id=enrolment.id, symbol=enrolment.symbol, number=enrolment.number,
+        branch=enrolment.branch, income_class=enrolment.income_class,
+        certain_income=enrolment.certain_income, valid_from=enrolment.valid_from,
+        valid_until=enrolment.valid_until)
 
 
 # --- the letter's numbers, and the records view -----------------------------------------
@@ -342,10 +268,10 @@ def check_letter(
             "記載の保険者に問い合わせるよう患者さんにお伝えください。", reason="no-match")
     letter = letter_in_force(session, enrolment.id, svc.clock.today())
     visit = _open_visit(session, svc, clinic=clinic, person_id=person.id, enrolment=enrolment,
-                        method="letter", consent=Consent(),
                         letter_id=letter.id if letter else None)
-    return answer_for(session, svc, visit=visit, enrolment=enrolment,
-                      letter_valid_until=letter.valid_until if letter else None)
+    return answer(insured_of(session, enrolment), visit_id=visit.id, method="letter",
+                  consent=Consent(), today=svc.clock.today(),
+                  letter_valid_until=letter.valid_until if letter else None)
 
 
 @dataclass(frozen=True)

@@ -11,15 +11,17 @@ from __future__ import annotations
 import base64
 import datetime as dt
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
+from mynumber.api.check_desk import CheckDesk
 from mynumber.api.deps import CallerDep, ServicesDep, UowDep
 from mynumber.api.routers.card_auth import decode
 from mynumber.domain.errors import MyNumberError
 from mynumber.domain.insurance import Consent
 from mynumber.services import clinic, medical_records
-from mynumber.services.clinic import EligibilityAnswer
+from mynumber.services.card_checks import CardCheck
+from mynumber.services.eligibility import EligibilityAnswer
 from mynumber.services.medical_records import Checkup, Medicine
 
 router = APIRouter(prefix="/clinic", tags=["clinic"])
@@ -127,18 +129,18 @@ def decode_out(data: bytes) -> str:
 
 
 @router.post("/checks/pin", response_model=AnswerOut)
-def check_with_pin(body: PinCheck, caller: CallerDep, uow: UowDep,
-                   svc: ServicesDep) -> AnswerOut:
-    """The card signed the nonce after the 4-digit PIN: the eligibility answer."""
-    answer = clinic.check_with_pin(
-        uow.session, svc, caller=caller, nonce=decode("nonce", body.nonce),
-        certificate_der=decode("certificate", body.certificate),
-        signature=decode("signature", body.signature), consent=body.consent.domain(),
-        register_insurance_use=body.register_insurance_use)
-    following = clinic.new_challenge(uow.session, svc, caller=caller)
-    uow.commit()
-    return _out(answer, ChallengeOut(nonce=decode_out(following.nonce),
-                                     expires_at=following.expires_at))
+async def check_with_pin(body: PinCheck, caller: CallerDep, request: Request) -> AnswerOut:
+    """The card signed the nonce after the PIN: the eligibility answer, and the terminal's
+    nonce for the next card. Checks arriving together are answered together
+    (``api.check_desk``)."""
+    desk: CheckDesk = request.app.state.check_desk
+    done = await desk.check(CardCheck(
+        caller, decode("certificate", body.certificate), "pin",
+        nonce=decode("nonce", body.nonce), signature=decode("signature", body.signature),
+        consent=body.consent.domain(), register_insurance_use=body.register_insurance_use))
+    following = done.next_challenge
+    return _out(done.answer, ChallengeOut(nonce=decode_out(following.nonce),
+                                          expires_at=following.expires_at))
 
 
 @router.post("/checks/face", response_model=AnswerOut)

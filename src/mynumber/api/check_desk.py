@@ -1,0 +1,101 @@
+"""The check desk: PIN checks that arrive together are answered in one transaction.
+
+Every clinic terminal's ``POST /clinic/checks/pin`` hands its check to the desk and waits. The
+desk works through one group at a time in a worker thread (``card_checks.check_cards``, then
+the next nonce for each accepted terminal, then one commit); what arrives meanwhile forms the
+next group. A quiet server answers each check alone, at once; a busy one writes, locks the
+audit chain and commits once per group instead of once per check (group commit), which is
+what lets one server keep up with many terminals (docs/benchmarks.md).
+
+If a group fails as a whole (a database error, not a refusal: refusals are per check), each
+of its checks is tried again alone, so one bad check cannot fail the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from starlette.concurrency import run_in_threadpool
+
+from mynumber.bootstrap import System
+from mynumber.domain.errors import MyNumberError
+from mynumber.services import card_auth, card_checks
+from mynumber.services.card_auth import Challenge
+from mynumber.services.card_checks import CardCheck
+from mynumber.services.eligibility import EligibilityAnswer
+
+GROUP_LIMIT = 64
+"""At most this many checks per transaction (bounds a group's latency)."""
+
+
+@dataclass(frozen=True)
+class Answered:
+    """A check's eligibility answer and the terminal's nonce for the next card."""
+
+    answer: EligibilityAnswer
+    next_challenge: Challenge
+
+
+Waiting = tuple[CardCheck, "asyncio.Future[Answered]"]
+
+
+class CheckDesk:
+    """One per server process; used from the event loop only (no locks needed)."""
+
+    def __init__(self, system: System) -> None:
+        self.system = system
+        self._waiting: list[Waiting] = []
+        self._working = False
+        self.groups = 0
+        """Groups answered so far (checks per transaction = checks ÷ groups)."""
+
+    async def check(self, check: CardCheck) -> Answered:
+        """The answer to ``check``, or its refusal raised."""
+        future: asyncio.Future[Answered] = asyncio.get_running_loop().create_future()
+        self._waiting.append((check, future))
+        if not self._working:
+            self._working = True
+            asyncio.get_running_loop().create_task(self._work())
+        return await future
+
+    async def _work(self) -> None:
+        try:
+            while self._waiting:
+                group = self._waiting[:GROUP_LIMIT]
+                del self._waiting[:GROUP_LIMIT]
+                await self._answer(group)
+        finally:
+            self._working = False
+
+    async def _answer(self, group: list[Waiting]) -> None:
+        checks = [check for check, _ in group]
+        self.groups += 1
+        try:
+            results = await run_in_threadpool(self._answer_together, checks)
+        except Exception:  # noqa: BLE001 - the group failed as a whole: try each alone
+            results = [await self._answer_alone(check) for check in checks]
+        for (_, future), result in zip(group, results, strict=True):
+            if future.cancelled():
+                continue
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
+
+    async def _answer_alone(self, check: CardCheck) -> Answered | BaseException:
+        try:
+            return (await run_in_threadpool(self._answer_together, [check]))[0]
+        except Exception as failed:  # noqa: BLE001 - handed to the waiting request
+            return failed
+
+    def _answer_together(self, checks: list[CardCheck]) -> list[Answered | BaseException]:
+        system = self.system
+        with system.uow() as uow:
+            outcomes = card_checks.check_cards(uow.session, system.services, checks)
+            challenges = iter(card_auth.issue_challenges(uow.session, system.services, [
+                check.caller for check, outcome in zip(checks, outcomes, strict=True)
+                if not isinstance(outcome, MyNumberError)]))
+            uow.commit()
+        return [outcome if isinstance(outcome, MyNumberError)
+                else Answered(outcome, next(challenges)) for outcome in outcomes]

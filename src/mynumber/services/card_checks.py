@@ -1,0 +1,279 @@
+"""Card checks at reception terminals (マイナ受付), many answered in one transaction.
+
+A ``CardCheck`` is one patient at one clinic's terminal whose card was read: the
+user-authentication certificate and, for a PIN check, the card's signature over the terminal's
+nonce (face and staff visual checks prove the holder another way, in ``services.clinic``).
+``check_cards`` answers each with an ``EligibilityAnswer`` or the error that names the cause
+and the fix — the rules of ``card_auth`` (nonce, certificate, card), ``card_use`` (is the card
+usable, is its address current), the insurance registration and ``domain.insurance`` (the
+enrolment, the answer) — in a fixed number of statements for the whole group instead of about
+twenty per check. Every rule is decided before anything is written, and only accepted checks
+write: one check's refusal leaves the others' answers alone.
+
+``clinic.check_with_pin`` and the face and visual checks call this with a group of one; the API
+groups the PIN checks that arrive together (``api.check_desk``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from cryptography import x509
+from sqlalchemy import Table, and_, bindparam, insert, select
+from sqlalchemy.orm import Session
+
+from mynumber.adapters.db.models import Person, Registration
+from mynumber.adapters.db.models_card import Card, Certificate
+from mynumber.adapters.db.models_insurance import (
+    Clinic,
+    ClinicVisit,
+    InsuranceEnrolment,
+    Insurer,
+)
+from mynumber.domain import insurance
+from mynumber.domain.access import Role, require_role
+from mynumber.domain.cards import card_problem
+from mynumber.domain.errors import Forbidden, MyNumberError
+from mynumber.domain.insurance import Consent
+from mynumber.pki.challenge import verify_challenge_signature
+from mynumber.pki.revocation import RevokedEntry
+from mynumber.services import audit, card_auth, card_use
+from mynumber.services.audit import NewEntry
+from mynumber.services.certificates import reason_flag, serial_text
+from mynumber.services.context import Caller, Services
+from mynumber.services.eligibility import (
+    PURPOSE,
+    EligibilityAnswer,
+    Insured,
+    answer,
+    visit_audit_detail,
+)
+from mynumber.services.insurer import register_insurance_use
+
+
+@dataclass(frozen=True)
+class CardCheck:
+    """One card read at one terminal; ``nonce`` and ``signature`` for a PIN check only."""
+
+    caller: Caller
+    certificate_der: bytes
+    method: str = "pin"
+    nonce: bytes | None = None
+    signature: bytes | None = None
+    consent: Consent = Consent()
+    register_insurance_use: bool = False
+
+
+Outcome = EligibilityAnswer | MyNumberError
+
+
+@dataclass
+class _Accepted:
+    index: int
+    check: CardCheck
+    clinic: Clinic
+    card_serial: str
+    person_id: int
+    insured: Insured
+    visit_id: int = 0
+
+
+@dataclass
+class _Loaded:
+    """What the group's checks need from the database, read in three statements."""
+
+    clinics: dict[int, Clinic]
+    spent: set[tuple[str, str]]
+    cards: dict[str, Any]  # certificate serial → (certificate columns, Card, address)
+    insured: dict[int, list[Insured]] = field(default_factory=dict)
+
+
+def check_cards(session: Session, svc: Services,
+                checks: Sequence[CardCheck]) -> list[Outcome]:
+    """Answer each check (in order): its eligibility answer, or why it was refused."""
+    now = svc.clock.now()
+    outcomes: list[Outcome | None] = [None] * len(checks)
+    certificates = [_parse(check) for check in checks]
+    loaded = _load(session, checks, certificates, now)
+    accepted: list[_Accepted] = []
+    for index, (check, certificate) in enumerate(zip(checks, certificates, strict=True)):
+        try:
+            accepted.append(_decide(session, svc, index, check, certificate, loaded, now))
+        except MyNumberError as refused:
+            outcomes[index] = refused
+    _open_visits(session, accepted, now)
+    _audit(session, accepted, now)
+    for done in accepted:
+        outcomes[done.index] = answer(done.insured, visit_id=done.visit_id,
+                                      method=done.check.method, consent=done.check.consent,
+                                      today=svc.clock.today())
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _parse(check: CardCheck) -> x509.Certificate | MyNumberError:
+    try:
+        return card_auth.load_certificate(check.certificate_der)
+    except MyNumberError as refused:
+        return refused
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _load(session: Session, checks: Sequence[CardCheck],
+          certificates: Sequence[x509.Certificate | MyNumberError], now: dt.datetime) -> _Loaded:
+    scopes = {c.caller.scope_id for c in checks if c.caller.scope_id is not None}
+    clinics = {row.id: row for row in session.scalars(
+        select(Clinic).where(Clinic.id.in_(scopes)))} if scopes else {}
+    answers = [(c.caller, c.nonce) for c in checks
+               if c.nonce is not None and _well_formed(c.nonce)
+               and c.caller.scope_id in clinics and c.caller.role is Role.CLINIC]
+    spent = card_auth.spend_challenges(session, answers, now)
+    serials = [serial_text(c.serial_number) for c in certificates
+               if isinstance(c, x509.Certificate)]
+    cards = {row.serial: row for row in session.execute(
+        _CARDS, {"serials": serials})} if serials else {}
+    loaded = _Loaded(clinics, spent, cards)
+    person_ids = {row.Card.person_id for row in cards.values()}
+    if person_ids:
+        for row in session.execute(_INSURED, {"people": list(person_ids)}):
+            loaded.insured.setdefault(row.person_id, []).append(_insured(row))
+    return loaded
+
+
+def _well_formed(nonce: bytes) -> bool:
+    try:
+        card_auth.check_nonce_format(nonce)
+    except MyNumberError:
+        return False
+    return True
+
+
+_CARDS = (
+    select(Certificate.serial, Certificate.der, Certificate.revoked_at,
+           Certificate.revocation_reason, Card, Registration.address)
+    .join(Card, Card.serial == Certificate.card_serial)
+    .outerjoin(Registration, and_(Registration.person_id == Card.person_id,
+                                  Registration.status == "active"))
+    .where(Certificate.serial.in_(bindparam("serials", expanding=True)))
+)
+_INSURED = (
+    select(InsuranceEnrolment.person_id, InsuranceEnrolment.id, InsuranceEnrolment.symbol,
+           InsuranceEnrolment.number, InsuranceEnrolment.branch,
+           InsuranceEnrolment.income_class, InsuranceEnrolment.certain_income,
+           InsuranceEnrolment.valid_from, InsuranceEnrolment.valid_until,
+           Insurer.insurer_number, Insurer.name_ja, Person.name_kanji, Person.name_latin,
+           Person.name_kana, Person.date_of_birth, Person.sex)
+    .join(Insurer, Insurer.id == InsuranceEnrolment.insurer_id)
+    .join(Person, Person.id == InsuranceEnrolment.person_id)
+    .where(InsuranceEnrolment.person_id.in_(bindparam("people", expanding=True)))
+    .order_by(InsuranceEnrolment.valid_from.desc(), InsuranceEnrolment.id.desc())
+)
+
+
+def _insured(row: Any) -> Insured:
+    return Insured(
+        name=row.name_kanji or row.name_latin, name_kana=row.name_kana,
+        date_of_birth=row.date_of_birth, sex=row.sex, insurer_number=row.insurer_number,
+        insurer_name=row.name_ja, enrolment_id=row.id, symbol=row.symbol, number=row.number,
+        branch=row.branch, income_class=row.income_class, certain_income=row.certain_income,
+        valid_from=row.valid_from, valid_until=row.valid_until)
+
+
+# --- deciding (the same order of rules as a single check) ---------------------------------
+
+
+def _decide(session: Session, svc: Services, index: int, check: CardCheck,
+            certificate: x509.Certificate | MyNumberError, loaded: _Loaded,
+            now: dt.datetime) -> _Accepted:
+    clinic = _clinic(check.caller, loaded)
+    if check.nonce is not None:
+        card_auth.check_nonce_format(check.nonce)
+        key = (check.nonce.hex(), check.caller.name)
+        if key not in loaded.spent:
+            raise card_auth.challenge_refusal(session, check.caller, check.nonce, now)
+        loaded.spent.remove(key)  # a second check with the same nonce in this group: replayed
+    if isinstance(certificate, MyNumberError):
+        raise certificate
+    row = loaded.cards.get(serial_text(certificate.serial_number))
+    card_auth.check_certificate(certificate, svc, is_revoked=_revocation(row))
+    card = card_auth.active_card(
+        row.Card if row is not None and row.der == check.certificate_der else None, certificate)
+    if check.nonce is not None:
+        verify_challenge_signature(certificate, check.nonce, check.signature or b"")
+    _require_usable(card, row.address if row is not None else None, svc)
+    if not (card.insurance_use or check.register_insurance_use):
+        raise insurance.not_registered_for_insurance()
+    insured = insurance.enrolment_on(loaded.insured.get(card.person_id, []), svc.clock.today())
+    if not card.insurance_use:
+        register_insurance_use(session, svc, caller=check.caller, person_id=card.person_id,
+                               channel="clinic")
+    return _Accepted(index, check, clinic, card.serial, card.person_id, insured)
+
+
+def _clinic(caller: Caller, loaded: _Loaded) -> Clinic:
+    require_role(caller.role, Role.CLINIC)
+    clinic = loaded.clinics.get(caller.scope_id) if caller.scope_id is not None else None
+    if clinic is None:
+        raise Forbidden("This token is not bound to a clinic.",
+                        "このトークンは医療機関に紐付いていません。")
+    return clinic
+
+
+def _revocation(row: Any) -> card_auth.RevocationLookup:
+    def lookup(serial: int) -> RevokedEntry | None:
+        if row is None or row.revoked_at is None:
+            return None
+        return RevokedEntry(serial, row.revoked_at, reason_flag(row.revocation_reason))
+    return lookup
+
+
+def _require_usable(card: Card, registered_address: str | None, svc: Services) -> None:
+    today = svc.clock.today()
+    refusal = card_problem(card_use.facts_of(card, registered_address=registered_address,
+                                             today=today), today=today, checks_address=True)
+    if refusal is not None:
+        raise card_use.refusal_error(refusal, card.serial)
+
+
+# --- writing (accepted checks only) -------------------------------------------------------
+
+
+def _open_visits(session: Session, accepted: list[_Accepted], now: dt.datetime) -> None:
+    if not accepted:
+        return
+    rows = [dict(clinic_id=a.clinic.id, person_id=a.person_id,
+                 enrolment_id=a.insured.enrolment_id, card_serial=a.card_serial,
+                 letter_id=None, method=a.check.method, started_at=now,
+                 consent_medication=a.check.consent.medication,
+                 consent_checkups=a.check.consent.checkups,
+                 consent_limit_amount=a.check.consent.limit_amount,
+                 consent_at=now if _given(a.check.consent) else None, closed_at=None)
+            for a in accepted]
+    ids = session.scalars(insert(_VISITS).returning(_VISITS.c.id, sort_by_parameter_order=True),
+                          rows).all()
+    for done, visit_id in zip(accepted, ids, strict=True):
+        done.visit_id = visit_id
+
+
+_VISITS = cast(Table, ClinicVisit.__table__)
+
+
+def _given(consent: Consent) -> bool:
+    return consent.medication or consent.checkups or consent.limit_amount
+
+
+def _audit(session: Session, accepted: list[_Accepted], now: dt.datetime) -> None:
+    entries: list[NewEntry] = []
+    for a in accepted:
+        how = "card_authentication" if a.check.nonce is not None else "card_identification"
+        entries.append(NewEntry(a.check.caller, how, a.person_id, f"card {a.card_serial}"))
+        entries.append(NewEntry(
+            Caller(name=a.clinic.name, role=Role.CLINIC), "eligibility_check", a.person_id,
+            visit_audit_detail(visit_id=a.visit_id, clinic_code=a.clinic.code,
+                               method=a.check.method, consent=a.check.consent), PURPOSE))
+    audit.record_entries(session, entries, at=now)
+
