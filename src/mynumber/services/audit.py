@@ -69,7 +69,9 @@ def record_entries(session: Session, entries: Sequence[NewEntry], *, at: dt.date
     (many clinic checks answered together cost one append)."""
     if not entries:
         return
-    head = session.execute(_LOCK_HEAD).one()
+    session.flush()  # as autoflush would: entries follow what the caller has written
+    conn = session.connection()  # Core statements, without the ORM's per-statement work
+    head = conn.execute(_LOCK_HEAD).one()
     prev, next_id, rows = head.last_hash, head.last_id + 1, []
     for new in entries:
         row: dict[str, Any] = dict(
@@ -79,8 +81,8 @@ def record_entries(session: Session, entries: Sequence[NewEntry], *, at: dt.date
         row["entry_hash"] = prev = _entry_hash(row)
         rows.append(row)
         next_id += 1
-    session.execute(insert(_ENTRIES), rows)
-    session.execute(_MOVE_HEAD, {"last_id": next_id - 1, "last_hash": prev})
+    conn.execute(insert(_ENTRIES), rows)
+    conn.execute(_MOVE_HEAD, {"last_id": next_id - 1, "last_hash": prev})
 
 
 _ENTRIES = cast(Table, AuditEntry.__table__)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Protocol, TypeVar, cast
 
 from cryptography import x509
 from sqlalchemy import Table, insert, select, tuple_, update
@@ -101,7 +101,7 @@ def issue_challenges(session: Session, svc: Services,
     now = svc.clock.now()
     challenges = [Challenge(make_challenge(), now + CHALLENGE_LIFETIME) for _ in callers]
     if challenges:
-        session.execute(insert(cast(Table, CardAuthChallenge.__table__)), [
+        session.connection().execute(insert(cast(Table, CardAuthChallenge.__table__)), [
             dict(nonce=c.nonce.hex(), relying_party=caller.name, issued_at=now,
                  expires_at=c.expires_at, used_at=None)
             for caller, c in zip(callers, challenges, strict=True)])
@@ -189,7 +189,7 @@ def spend_challenges(session: Session, answers: Sequence[tuple[Caller, bytes]],
     if not wanted:
         return set()
     table = cast(Table, CardAuthChallenge.__table__)
-    rows = session.execute(
+    rows = session.connection().execute(
         update(table)
         # ``nonce IN`` lets SQLite use the primary key; the pairs keep each caller to its own.
         .where(table.c.nonce.in_([nonce for nonce, _ in wanted]),
@@ -233,7 +233,17 @@ _STATUS_TEXT = {
 }
 
 
-def active_card(card: Card | None, certificate: x509.Certificate) -> Card:
+class _WithStatus(Protocol):
+    @property
+    def status(self) -> str: ...
+    @property
+    def invalid_reason(self) -> str | None: ...
+
+
+CardT = TypeVar("CardT", bound=_WithStatus)
+
+
+def active_card(card: CardT | None, certificate: x509.Certificate) -> CardT:
     """The card of the authority's record of ``certificate`` if it is active, else why not."""
     if card is None:
         raise CertificateUnknown("The card centre has no record of this certificate.",

@@ -81,13 +81,34 @@ class _Accepted:
     visit_id: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A certificate's record, its card (a ``CardState``) and the holder's address."""
+
+    certificate_serial: str
+    der: bytes
+    revoked_at: dt.datetime | None
+    revocation_reason: str | None
+    serial: str
+    person_id: int
+    status: str
+    invalid_reason: str | None
+    expires_on: dt.date | None
+    chip_address: str
+    insurance_use: bool
+    moving_out_planned_on: dt.date | None
+    moved_in_on: dt.date | None
+    moving_in_filed_on: dt.date | None
+    registered_address: str | None
+
+
 @dataclass
 class _Loaded:
-    """What the group's checks need from the database, read in three statements."""
+    """What the group's checks need from the database, read in four statements."""
 
     clinics: dict[int, Clinic]
     spent: set[tuple[str, str]]
-    cards: dict[str, Any]  # certificate serial → (certificate columns, Card, address)
+    found: dict[str, _Found]
     insured: dict[int, list[Insured]] = field(default_factory=dict)
 
 
@@ -134,13 +155,17 @@ def _load(session: Session, checks: Sequence[CardCheck],
     spent = card_auth.spend_challenges(session, answers, now)
     serials = [serial_text(c.serial_number) for c in certificates
                if isinstance(c, x509.Certificate)]
-    cards = {row.serial: row for row in session.execute(
-        _CARDS, {"serials": serials})} if serials else {}
-    loaded = _Loaded(clinics, spent, cards)
-    person_ids = {row.Card.person_id for row in cards.values()}
+    # Core rows on the session's connection: no ORM objects for what is only read here.
+    conn = session.connection()
+    found = {row.certificate_serial: row for row in (
+        _Found(*cast(tuple[Any, ...], values))
+        for values in conn.execute(_CARDS, {"serials": serials}))
+    } if serials else {}
+    loaded = _Loaded(clinics, spent, found)
+    person_ids = list({row.person_id for row in found.values()})
     if person_ids:
-        for row in session.execute(_INSURED, {"people": list(person_ids)}):
-            loaded.insured.setdefault(row.person_id, []).append(_insured(row))
+        for values in conn.execute(_INSURED, {"people": person_ids}):
+            loaded.insured.setdefault(values.person_id, []).append(_insured(values))
     return loaded
 
 
@@ -154,7 +179,10 @@ def _well_formed(nonce: bytes) -> bool:
 
 _CARDS = (
     select(Certificate.serial, Certificate.der, Certificate.revoked_at,
-           Certificate.revocation_reason, Card, Registration.address)
+           Certificate.revocation_reason, Card.serial, Card.person_id, Card.status,
+           Card.invalid_reason, Card.expires_on, Card.chip_address, Card.insurance_use,
+           Card.moving_out_planned_on, Card.moved_in_on, Card.moving_in_filed_on,
+           Registration.address)
     .join(Card, Card.serial == Certificate.card_serial)
     .outerjoin(Registration, and_(Registration.person_id == Card.person_id,
                                   Registration.status == "active"))
@@ -198,13 +226,14 @@ def _decide(session: Session, svc: Services, index: int, check: CardCheck,
         loaded.spent.remove(key)  # a second check with the same nonce in this group: replayed
     if isinstance(certificate, MyNumberError):
         raise certificate
-    row = loaded.cards.get(serial_text(certificate.serial_number))
-    card_auth.check_certificate(certificate, svc, is_revoked=_revocation(row))
+    found = loaded.found.get(serial_text(certificate.serial_number))
+    card_auth.check_certificate(certificate, svc, is_revoked=_revocation(found))
     card = card_auth.active_card(
-        row.Card if row is not None and row.der == check.certificate_der else None, certificate)
+        found if found is not None and found.der == check.certificate_der else None,
+        certificate)
     if check.nonce is not None:
         verify_challenge_signature(certificate, check.nonce, check.signature or b"")
-    _require_usable(card, row.address if row is not None else None, svc)
+    _require_usable(card, svc)
     if not (card.insurance_use or check.register_insurance_use):
         raise insurance.not_registered_for_insurance()
     insured = insurance.enrolment_on(loaded.insured.get(card.person_id, []), svc.clock.today())
@@ -223,17 +252,17 @@ def _clinic(caller: Caller, loaded: _Loaded) -> Clinic:
     return clinic
 
 
-def _revocation(row: Any) -> card_auth.RevocationLookup:
+def _revocation(found: _Found | None) -> card_auth.RevocationLookup:
     def lookup(serial: int) -> RevokedEntry | None:
-        if row is None or row.revoked_at is None:
+        if found is None or found.revoked_at is None:
             return None
-        return RevokedEntry(serial, row.revoked_at, reason_flag(row.revocation_reason))
+        return RevokedEntry(serial, found.revoked_at, reason_flag(found.revocation_reason))
     return lookup
 
 
-def _require_usable(card: Card, registered_address: str | None, svc: Services) -> None:
+def _require_usable(card: _Found, svc: Services) -> None:
     today = svc.clock.today()
-    refusal = card_problem(card_use.facts_of(card, registered_address=registered_address,
+    refusal = card_problem(card_use.facts_of(card, registered_address=card.registered_address,
                                              today=today), today=today, checks_address=True)
     if refusal is not None:
         raise card_use.refusal_error(refusal, card.serial)
@@ -253,8 +282,8 @@ def _open_visits(session: Session, accepted: list[_Accepted], now: dt.datetime) 
                  consent_limit_amount=a.check.consent.limit_amount,
                  consent_at=now if _given(a.check.consent) else None, closed_at=None)
             for a in accepted]
-    ids = session.scalars(insert(_VISITS).returning(_VISITS.c.id, sort_by_parameter_order=True),
-                          rows).all()
+    ids = session.connection().scalars(
+        insert(_VISITS).returning(_VISITS.c.id, sort_by_parameter_order=True), rows).all()
     for done, visit_id in zip(accepted, ids, strict=True):
         done.visit_id = visit_id
 

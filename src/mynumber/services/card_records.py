@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import secrets
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -177,7 +178,33 @@ def today_at_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=JST)
 
 
-def move_verdict(card: Card, today: dt.date) -> CardMoveVerdict | None:
+class CardState(Protocol):
+    """What the usability rules read of a card: the ORM ``Card``, or a row that
+    ``card_checks`` loads for many cards at once."""
+
+    @property
+    def serial(self) -> str: ...
+    @property
+    def person_id(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def invalid_reason(self) -> str | None: ...
+    @property
+    def expires_on(self) -> dt.date | None: ...
+    @property
+    def chip_address(self) -> str: ...
+    @property
+    def insurance_use(self) -> bool: ...
+    @property
+    def moving_out_planned_on(self) -> dt.date | None: ...
+    @property
+    def moved_in_on(self) -> dt.date | None: ...
+    @property
+    def moving_in_filed_on(self) -> dt.date | None: ...
+
+
+def move_verdict(card: CardState, today: dt.date) -> CardMoveVerdict | None:
     """Where the card stands after a move to another municipality (``None``: no such move)."""
     planned = card.moving_out_planned_on
     if planned is None:

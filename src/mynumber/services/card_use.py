@@ -23,6 +23,7 @@ from mynumber.domain.cards import CardFacts, CardRefusal, CardStatus, Problem, c
 from mynumber.domain.errors import CardError, NotFound, PinLocked
 from mynumber.domain.pins import PinKind, check_pin_format
 from mynumber.services import audit, card_records
+from mynumber.services.card_records import CardState
 from mynumber.services.context import Caller, Services
 from mynumber.services.records import active_registration
 
@@ -35,7 +36,7 @@ def facts(session: Session, svc: Services, card: Card, *, with_pins: bool = Fals
                     locked_pins=_locked_pins(svc, card) if with_pins else frozenset())
 
 
-def facts_of(card: Card, *, registered_address: str | None, today: dt.date,
+def facts_of(card: CardState, *, registered_address: str | None, today: dt.date,
              locked_pins: frozenset[PinKind] = frozenset()) -> CardFacts:
     """The same facts from values already loaded (``card_checks`` loads many cards at once)."""
     return CardFacts(
