@@ -169,11 +169,13 @@ def bench_eligibility(
                                               "made there); SQLite if empty")] = "",
     seconds: Annotated[float, typer.Option(help="Length of each measured run")] = 10.0,
     rate: Annotated[float, typer.Option(help="Checks per second for the latencies")] = 500.0,
+    terminals: Annotated[int, typer.Option(help="Clinic terminals (connections) at full "
+                                           "speed")] = 32,
 ) -> None:
     """Clinic eligibility checks over HTTP against the trivial endpoint (docs/benchmarks.md)."""
     from mynumber.bench import eligibility
     eligibility.run(residents, console, database_url=database_url or None, seconds=seconds,
-                    rate=rate)
+                    rate=rate, connections=terminals)
 
 
 @app.command()

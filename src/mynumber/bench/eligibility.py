@@ -188,22 +188,26 @@ def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
 # --- 3. drive ------------------------------------------------------------------------------
 
 
+def http_request(method: str, path: str, token: str, body: bytes = b"") -> bytes:
+    """One HTTP/1.1 request, as bytes on the wire."""
+    head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    return head + body
+
+
 class Connection:
     """One keep-alive HTTP/1.1 connection (a terminal)."""
 
-    def __init__(self, port: int, token: str) -> None:
-        self.port, self.token = port, token
-        self.nonce = b""
+    def __init__(self, port: int) -> None:
+        self.port = port
 
     async def open(self) -> Connection:
         self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
         return self
 
-    async def request(self, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
-        head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                f"Authorization: Bearer {self.token}\r\nContent-Type: application/json\r\n"
-                f"Content-Length: {len(body)}\r\n\r\n").encode()
-        self.writer.write(head + body)
+    async def send(self, request: bytes) -> tuple[int, bytes]:
+        self.writer.write(request)
         status_line = await self.reader.readline()
         length = 0
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
@@ -212,67 +216,101 @@ class Connection:
                 length = int(value)
         return int(status_line.split()[1]), await self.reader.readexactly(length)
 
-    async def check(self, cards: Cards, index: int) -> None:
-        """One patient verified (a nonce is fetched only when the terminal has none)."""
-        if not self.nonce:
-            status, body = await self.request("POST", "/clinic/challenges")
-            self.nonce = base64.b64decode(json.loads(body)["nonce"])
-        nonce, self.nonce = self.nonce, b""
-        payload = json.dumps({
-            "nonce": base64.b64encode(nonce).decode(),
-            "certificate": base64.b64encode(cards.certificates[index]).decode(),
-            "signature": base64.b64encode(cards.sign(index, nonce)).decode()}).encode()
-        status, body = await self.request("POST", "/clinic/checks/pin", payload)
-        if status != 200:
-            raise RuntimeError(f"check refused ({status}): {body[:300]!r}")
-        self.nonce = base64.b64decode(json.loads(body)["next_nonce"]["nonce"])
+    def close(self) -> None:
+        self.writer.close()
 
 
-async def full_speed(port: int, token: str, cards: Cards | None, seconds: float,
-                     connections: int) -> float:
-    """Requests (or checks) per second with ``connections`` terminals in a closed loop."""
+async def signed_checks(port: int, token: str, cards: Cards, count: int,
+                        connections: int) -> list[bytes]:
+    """``count`` check requests, each over its own nonce issued by the server to this
+    terminal, signed by a random card's key: the card's part of the protocol, done before the
+    timed run (a card signs on its own chip, not on the server's cores)."""
+    challenge = http_request("POST", "/clinic/challenges", token)
+    conns = [await Connection(port).open() for _ in range(connections)]
+    nonces: list[bytes] = []
+
+    async def fetch(conn: Connection, n: int) -> None:
+        for _ in range(n):
+            status, body = await conn.send(challenge)
+            if status != 201:
+                raise RuntimeError(f"no challenge ({status}): {body[:300]!r}")
+            nonces.append(base64.b64decode(json.loads(body)["nonce"]))
+    share = -(-count // connections)
+    await asyncio.gather(*(fetch(c, min(share, count - k * share)) for k, c in enumerate(conns)))
+    for c in conns:
+        c.close()
+    return [check_request(token, cards, random.randrange(len(cards.certificates)), nonce)
+            for nonce in nonces]
+
+
+def check_request(token: str, cards: Cards, index: int, nonce: bytes) -> bytes:
+    payload = json.dumps({
+        "nonce": base64.b64encode(nonce).decode(),
+        "certificate": base64.b64encode(cards.certificates[index]).decode(),
+        "signature": base64.b64encode(cards.sign(index, nonce)).decode()}).encode()
+    return http_request("POST", "/clinic/checks/pin", token, payload)
+
+
+def _expect(status: int, body: bytes, wanted: int) -> None:
+    if status != wanted:
+        raise RuntimeError(f"refused ({status}): {body[:300]!r}")
+
+
+async def full_speed(port: int, requests: list[bytes], connections: int,
+                     seconds: float | None = None) -> float:
+    """Requests per second with ``connections`` terminals in a closed loop: every request of
+    the list once, or (``seconds`` given) the first request again and again for that long."""
+    queue = iter(requests)
     done = 0
-    stop = time.perf_counter() + seconds
+    stop = time.perf_counter() + (seconds or 0)
 
     async def loop(conn: Connection) -> None:
         nonlocal done
-        while time.perf_counter() < stop:
-            if cards is None:
-                await conn.request("GET", "/health")
+        while True:
+            if seconds is None:
+                request = next(queue, None)
+                if request is None:
+                    return
+            elif time.perf_counter() >= stop:
+                return
             else:
-                await conn.check(cards, random.randrange(len(cards.certificates)))
+                request = requests[0]
+            _expect(*await conn.send(request), 200)
             done += 1
-    conns = [await Connection(port, token).open() for _ in range(connections)]
+    conns = [await Connection(port).open() for _ in range(connections)]
     started = time.perf_counter()
     await asyncio.gather(*(loop(c) for c in conns))
     elapsed = time.perf_counter() - started
     for c in conns:
-        c.writer.close()
+        c.close()
     return done / elapsed
 
 
-async def fixed_rate(port: int, token: str, cards: Cards, rate: float, seconds: float,
+async def fixed_rate(port: int, requests: list[bytes], rate: float,
                      connections: int) -> list[float]:
-    """Latencies (ms) of checks sent at ``rate`` per second, from their scheduled time."""
+    """Latencies (ms) of the requests sent at ``rate`` per second, from their scheduled time
+    (no coordinated omission: a late answer delays no later send)."""
     idle: asyncio.Queue[Connection] = asyncio.Queue()
     for _ in range(connections):
-        idle.put_nowait(await Connection(port, token).open())
+        idle.put_nowait(await Connection(port).open())
     latencies: list[float] = []
     tasks = []
 
-    async def one(scheduled: float) -> None:
+    async def one(request: bytes, scheduled: float) -> None:
         conn = await idle.get()
-        await conn.check(cards, random.randrange(len(cards.certificates)))
+        _expect(*await conn.send(request), 200)
         latencies.append((time.perf_counter() - scheduled) * 1000)
         idle.put_nowait(conn)
     start = time.perf_counter()
-    for i in range(int(rate * seconds)):
+    for i, request in enumerate(requests):
         scheduled = start + i / rate
         delay = scheduled - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(scheduled)))
+        tasks.append(asyncio.create_task(one(request, scheduled)))
     await asyncio.gather(*tasks)
+    while not idle.empty():
+        idle.get_nowait().close()
     return latencies
 
 
@@ -295,7 +333,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def run(residents: int, console: Console, *, database_url: str | None = None,
-        seconds: float = 10.0, rate: float = 500.0, connections: int = 8,
+        seconds: float = 10.0, rate: float = 500.0, connections: int = 32,
         port: int = 8765) -> str:
     """The whole benchmark; returns the last line."""
     folder = Path(tempfile.mkdtemp(prefix="mynumber-bench-"))
@@ -309,12 +347,20 @@ def run(residents: int, console: Console, *, database_url: str | None = None,
         system.engine.dispose()
         proc = start_server(settings, port)
         _wait_ready(port, proc)
-        asyncio.run(full_speed(port, token, cards, 2.0, connections))  # warm-up
-        trivial = asyncio.run(full_speed(port, token, None, seconds, connections))
-        checks = asyncio.run(full_speed(port, token, cards, seconds, connections))
-        latencies = asyncio.run(fixed_rate(port, token, cards, rate, seconds, 64))
+
+        async def checks_of(count: int) -> list[bytes]:
+            return await signed_checks(port, token, cards, count, connections)
+
+        health = [http_request("GET", "/health", token)]
+        asyncio.run(full_speed(port, asyncio.run(checks_of(2000)), connections))  # warm-up
+        trivial = asyncio.run(full_speed(port, health, connections, seconds))
+        checks = asyncio.run(full_speed(port, asyncio.run(checks_of(int(trivial * seconds))),
+                                        connections))
+        latencies = asyncio.run(fixed_rate(port, asyncio.run(checks_of(int(rate * seconds))),
+                                           rate, 64))
         half = max(1.0, round(checks / 2))
-        easy = asyncio.run(fixed_rate(port, token, cards, half, seconds, 64))
+        easy = asyncio.run(fixed_rate(port, asyncio.run(checks_of(int(half * seconds))), half,
+                                      64))
     finally:
         if proc is not None:
             proc.terminate()

@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from mynumber.adapters.db.bulk_insert import insert_rows
 from mynumber.adapters.db.models import AuditEntry, AuditHead
 from mynumber.services.context import Caller
 
@@ -81,11 +82,10 @@ def record_entries(session: Session, entries: Sequence[NewEntry], *, at: dt.date
         row["entry_hash"] = prev = _entry_hash(row)
         rows.append(row)
         next_id += 1
-    conn.execute(insert(_ENTRIES), rows)
+    insert_rows(session, AuditEntry, rows)
     conn.execute(_MOVE_HEAD, {"last_id": next_id - 1, "last_hash": prev})
 
 
-_ENTRIES = cast(Table, AuditEntry.__table__)
 _HEAD = cast(Table, AuditHead.__table__)
 _LOCK_HEAD = select(_HEAD.c.last_id, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
 _MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(

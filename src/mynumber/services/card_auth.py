@@ -23,9 +23,10 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar, cast
 
 from cryptography import x509
-from sqlalchemy import Table, insert, select, tuple_, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from mynumber.adapters.db.bulk_insert import insert_rows
 from mynumber.adapters.db.models_card import Card
 from mynumber.adapters.db.models_pki import CardAuthChallenge
 from mynumber.adapters.pcsc import CardReader, JpkiTerminal, reader_for
@@ -100,11 +101,10 @@ def issue_challenges(session: Session, svc: Services,
         require_role(caller.role, *RELYING_PARTIES)
     now = svc.clock.now()
     challenges = [Challenge(make_challenge(), now + CHALLENGE_LIFETIME) for _ in callers]
-    if challenges:
-        session.connection().execute(insert(cast(Table, CardAuthChallenge.__table__)), [
-            dict(nonce=c.nonce.hex(), relying_party=caller.name, issued_at=now,
-                 expires_at=c.expires_at, used_at=None)
-            for caller, c in zip(callers, challenges, strict=True)])
+    insert_rows(session, CardAuthChallenge, [
+        dict(nonce=c.nonce.hex(), relying_party=caller.name, issued_at=now,
+             expires_at=c.expires_at, used_at=None)
+        for caller, c in zip(callers, challenges, strict=True)])
     return challenges
 
 
@@ -185,19 +185,29 @@ def spend_challenges(session: Session, answers: Sequence[tuple[Caller, bytes]],
     answered before; the ``(nonce hex, relying party)`` pairs that were. Of two answers racing
     with the same nonce exactly one wins. A nonce is spent by the answer that presents it,
     whatever the verdict on the card: one answer per nonce."""
-    wanted = [(nonce.hex(), caller.name) for caller, nonce in answers]
+    wanted = {(nonce.hex(), caller.name) for caller, nonce in answers}
     if not wanted:
         return set()
-    table = cast(Table, CardAuthChallenge.__table__)
-    rows = session.connection().execute(
-        update(table)
-        # ``nonce IN`` lets SQLite use the primary key; the pairs keep each caller to its own.
-        .where(table.c.nonce.in_([nonce for nonce, _ in wanted]),
-               tuple_(table.c.nonce, table.c.relying_party).in_(wanted),
-               table.c.used_at.is_(None), table.c.expires_at >= now)
-        .values(used_at=now)
-        .returning(table.c.nonce, table.c.relying_party))
-    return {(row.nonce, row.relying_party) for row in rows}
+    conn = session.connection()
+    table = _CHALLENGES
+    rows = conn.execute(_SPEND, {"nonces": sorted({nonce for nonce, _ in wanted}), "now": now})
+    spent = {(row.nonce, row.relying_party) for row in rows}
+    # A nonce presented by someone it was not issued to stays unanswered for its owner; a
+    # plain ``nonce IN`` keeps the statement simple enough to plan once (vs. pairs).
+    wrong = [nonce for nonce, party in spent - wanted]
+    if wrong:
+        conn.execute(update(table).where(table.c.nonce.in_(wrong)).values(used_at=None))
+    return spent & wanted
+
+
+_CHALLENGES = cast(Table, CardAuthChallenge.__table__)
+_SPEND = (
+    update(_CHALLENGES)
+    .where(_CHALLENGES.c.nonce.in_(bindparam("nonces", expanding=True)),
+           _CHALLENGES.c.used_at.is_(None), _CHALLENGES.c.expires_at >= bindparam("now"))
+    .values(used_at=bindparam("now"))
+    .returning(_CHALLENGES.c.nonce, _CHALLENGES.c.relying_party)
+)
 
 
 def challenge_refusal(session: Session, caller: Caller, nonce: bytes,

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from cryptography import x509
-from sqlalchemy import Table, and_, bindparam, insert, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import Session
 
+from mynumber.adapters.db.bulk_insert import insert_rows
 from mynumber.adapters.db.models import Person, Registration
 from mynumber.adapters.db.models_card import Card, Certificate
 from mynumber.adapters.db.models_insurance import (
@@ -282,13 +283,9 @@ def _open_visits(session: Session, accepted: list[_Accepted], now: dt.datetime) 
                  consent_limit_amount=a.check.consent.limit_amount,
                  consent_at=now if _given(a.check.consent) else None, closed_at=None)
             for a in accepted]
-    ids = session.connection().scalars(
-        insert(_VISITS).returning(_VISITS.c.id, sort_by_parameter_order=True), rows).all()
+    ids = insert_rows(session, ClinicVisit, rows, return_ids=True)
     for done, visit_id in zip(accepted, ids, strict=True):
         done.visit_id = visit_id
-
-
-_VISITS = cast(Table, ClinicVisit.__table__)
 
 
 def _given(consent: Consent) -> bool:
