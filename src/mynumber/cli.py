@@ -171,11 +171,13 @@ def bench_eligibility(
     rate: Annotated[float, typer.Option(help="Checks per second for the latencies")] = 500.0,
     terminals: Annotated[int, typer.Option(help="Clinic terminals (connections) at full "
                                            "speed")] = 32,
+    workers: Annotated[int, typer.Option(help="Server processes (0: one on SQLite, one per "
+                                         "core on PostgreSQL)")] = 0,
 ) -> None:
     """Clinic eligibility checks over HTTP against the trivial endpoint (docs/benchmarks.md)."""
     from mynumber.bench import eligibility
     eligibility.run(residents, console, database_url=database_url or None, seconds=seconds,
-                    rate=rate, connections=terminals)
+                    rate=rate, connections=terminals, workers=workers)
 
 
 @app.command()

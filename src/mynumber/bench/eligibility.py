@@ -6,15 +6,17 @@
    its own serial and its own user-authentication certificate issued by the card centre's CA,
    and a National Health Insurance enrolment. The cards' key pairs come from a ``KeyPool`` (an
    RSA-2048 pair costs ~40 ms): only the certificate, the serial and the key's owner differ.
-2. **Serve**: the service in a second process (uvicorn, uvloop + httptools, one worker).
+2. **Serve**: the service in its own process(es) (uvicorn, uvloop + httptools): one on
+   SQLite, one per core on PostgreSQL (``workers_for``).
 3. **Drive** from this process, over keep-alive HTTP/1.1 connections (one per terminal):
    the trivial endpoint (``GET /health``) at full speed, then eligibility checks at full speed,
-   then at a fixed rate (``--rate``, default 500 checks/s) for the latencies. One check = one
-   patient verified: the terminal signs its nonce with the card's key (as the card does after
-   the PIN — the PIN check itself happens on the card, not on the server) and posts
-   ``/clinic/checks/pin``; the answer carries the next nonce, so a check is one request.
-   Latencies at a fixed rate are measured from the scheduled send time (no coordinated
-   omission).
+   then at a fixed rate (``--rate``, default 500 checks/s) for the latencies, then at half the
+   full speed. One check = one patient verified = one ``POST /clinic/checks/pin`` with the
+   card's signature over a nonce the server issued to the terminal (the answer carries the
+   terminal's next nonce). Before each timed run the terminals fetch that run's nonces and the
+   cards sign them (``signed_checks``): a card signs on its own chip, not on the server's
+   cores, and signing in the timed loop would measure the load generator instead. Latencies at
+   a fixed rate are measured from the scheduled send time (no coordinated omission).
 
 The last line reads ``ratio R p50 X ms p99 Y ms``: R = full-speed checks/s ÷ full-speed
 trivial requests/s; the latencies are those at the fixed rate.
@@ -24,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import datetime as dt
 import json
 import os
 import random
@@ -34,155 +35,44 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from fastapi import FastAPI
 from rich.console import Console
-from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
 
-from mynumber.adapters.db.models_card import Card, Certificate
-from mynumber.adapters.db.models_insurance import InsuranceEnrolment
-from mynumber.bootstrap import System, build_system
-from mynumber.card.keys import KeyPool
+from mynumber.bench.enrol import Cards, drop_database, enrol, fresh_database
+from mynumber.bootstrap import build_system
 from mynumber.config import Settings
-from mynumber.domain.access import Role
-from mynumber.domain.clock import JST
-from mynumber.domain.insurance import InsurerKind
-from mynumber.services import clinic, insurer, tokens
-from mynumber.services.bulk_registration import register_many
-from mynumber.services.certificates import serial_text
-from mynumber.services.context import Caller
-from mynumber.services.demo_data import seed_municipalities
-
-MUNICIPALITY = "131016"
-BATCH = 500
-POOL_KEYS = 16
-
-
-@dataclass
-class Cards:
-    """The residents' cards as the load generator holds them: certificate and key index."""
-
-    certificates: list[bytes] = field(default_factory=list)
-    keys: list[rsa.RSAPrivateKey] = field(default_factory=list)
-
-    def sign(self, index: int, nonce: bytes) -> bytes:
-        """The card's signature over the nonce (PKCS#1 v1.5 SHA-256, as the chip makes it)."""
-        key = self.keys[index % len(self.keys)]
-        return key.sign(nonce, padding.PKCS1v15(), hashes.SHA256())
-
-
-# --- 1. enrol ------------------------------------------------------------------------------
-
-
-def fresh_database(url: str | None, folder: Path) -> tuple[str, str | None]:
-    """(URL of an empty database, name of a PostgreSQL database to drop afterwards)."""
-    if not url or url.startswith("sqlite"):
-        return f"sqlite:///{folder / 'bench.sqlite3'}", None
-    name = f"mynumber_bench_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(url).set(database=name).render_as_string(hide_password=False), name
-
-
-def drop_database(url: str, name: str) -> None:
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                          "WHERE datname = :n"), {"n": name})
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
-
-
-def enrol(system: System, count: int, console: Console) -> tuple[Cards, str]:
-    """N residents with cards, insured; the cards and a clinic token."""
-    from mynumber.bench.register import fake_residents
-    svc = system.services
-    with system.uow() as uow:
-        seed_municipalities(uow.session)
-        nhi = insurer.create_insurer(uow.session, svc,
-                                     kind=InsurerKind.NATIONAL_HEALTH_INSURANCE,
-                                     insurer_number="131011", name_ja="千代田区国民健康保険",
-                                     municipality_code=MUNICIPALITY)
-        place = clinic.create_clinic(uow.session, svc, code="1310112345", name="Bench Clinic")
-        token = tokens.issue_token(uow.session, svc, organisation="Bench Clinic",
-                                   role=Role.CLINIC, scope_id=place.id)
-        uow.commit()
-        nhi_id = nhi.id
-    pool = KeyPool.generate(POOL_KEYS)
-    cards = Cards(keys=[pool.new_key() for _ in range(POOL_KEYS)])
-    ward = Caller(name="bench", role=Role.WARD_OFFICE)
-    forms = fake_residents(count, svc.clock.today(), seed=2026)
-    started = time.perf_counter()
-    for i in range(0, count, BATCH):
-        with system.uow() as uow:
-            ids = register_many(uow.session, svc, caller=ward, municipality_code=MUNICIPALITY,
-                                forms=forms[i:i + BATCH])
-            _issue_cards(uow.session, system, cards, ids, [f.address for f in forms[i:i + BATCH]],
-                         nhi_id)
-            uow.commit()
-    console.print(f"enrolled {count:,} residents with cards in "
-                  f"{time.perf_counter() - started:.1f} s")
-    return cards, token
-
-
-def _issue_cards(session: object, system: System, cards: Cards, person_ids: list[int],
-                 addresses: list[str], insurer_id: int) -> None:
-    svc = system.services
-    now, today = svc.clock.now(), svc.clock.today()
-    start = dt.datetime.combine(today, dt.time(0, 0), tzinfo=JST)
-    end = dt.datetime.combine(today.replace(year=today.year + 5), dt.time(23, 59, 59),
-                              tzinfo=JST)
-    card_rows, cert_rows, enrolment_rows = [], [], []
-    for person_id, address in zip(person_ids, addresses, strict=True):
-        index = len(cards.certificates)
-        serial = secrets.token_hex(8).upper()
-        certificate = svc.ca.issue_authentication_certificate(
-            cards.keys[index % len(cards.keys)].public_key(),
-            serial=x509.random_serial_number(), not_before=start, not_after=end)
-        der = certificate.public_bytes(serialization.Encoding.DER)
-        cards.certificates.append(der)
-        card_rows.append(dict(serial=serial, person_id=person_id, status="active",
-                              municipality_code=MUNICIPALITY, chip_address=address,
-                              manufactured_at=now, issued_on=today, expires_on=end.date(),
-                              certificates_expire_on=end.date(), insurance_use=True))
-        cert_rows.append(dict(serial=serial_text(certificate.serial_number), card_serial=serial,
-                              person_id=person_id, kind="authentication", not_before=start,
-                              not_after=end, der=der))
-        enrolment_rows.append(dict(insurer_id=insurer_id, person_id=person_id, symbol="B",
-                                   number=str(person_id), branch="01", income_class="general",
-                                   certain_income=False, valid_from=today - dt.timedelta(30),
-                                   employer="", created_at=now))
-    session.execute(insert(Card), card_rows)  # type: ignore[attr-defined]
-    session.execute(insert(Certificate), cert_rows)  # type: ignore[attr-defined]
-    session.execute(insert(InsuranceEnrolment), enrolment_rows)  # type: ignore[attr-defined]
-
 
 # --- 2. serve ------------------------------------------------------------------------------
 
 
-def serve(port: int) -> None:
-    """The service process (settings from the environment)."""
+def serve(port: int, workers: int = 1) -> None:
+    """The service process(es), settings from the environment."""
     import uvicorn
+    uvicorn.run("mynumber.bench.eligibility:service", factory=True, workers=workers,
+                host="127.0.0.1", port=port, log_level="warning", access_log=False,
+                loop="uvloop", http="httptools")
 
+
+def service() -> FastAPI:
+    """The application one worker serves (each worker has its own engine and check desk)."""
     from mynumber.api.app import create_app
-    system = build_system(Settings(), run_migrations=False)
-    uvicorn.run(create_app(system), host="127.0.0.1", port=port, log_level="warning",
-                access_log=False, loop="uvloop", http="httptools")
+    return create_app(build_system(Settings(), run_migrations=False))
 
 
-def start_server(settings: Settings, port: int) -> subprocess.Popen[bytes]:
+def start_server(settings: Settings, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     env = dict(os.environ, MYNUMBER_DATABASE_URL=settings.resolved_database_url(),
                MYNUMBER_DATA_DIR=str(settings.data_dir), MYNUMBER_MASTER_KEY=settings.master_key)
-    code = f"from mynumber.bench.eligibility import serve; serve({port})"
+    code = f"from mynumber.bench.eligibility import serve; serve({port}, {workers})"
     return subprocess.Popen([sys.executable, "-c", code], env=env)
+
+
+def workers_for(url: str) -> int:
+    """One process on SQLite (one writer at a time: a second process would only queue at
+    the file lock), one per core on PostgreSQL (the GIL keeps one process to one core)."""
+    return 1 if url.startswith("sqlite") else max(1, os.cpu_count() or 1)
 
 
 # --- 3. drive ------------------------------------------------------------------------------
@@ -334,7 +224,7 @@ def percentile(values: list[float], q: float) -> float:
 
 def run(residents: int, console: Console, *, database_url: str | None = None,
         seconds: float = 10.0, rate: float = 500.0, connections: int = 32,
-        port: int = 8765) -> str:
+        workers: int = 0, port: int = 8765) -> str:
     """The whole benchmark; returns the last line."""
     folder = Path(tempfile.mkdtemp(prefix="mynumber-bench-"))
     url, pg_name = fresh_database(database_url, folder)
@@ -345,7 +235,8 @@ def run(residents: int, console: Console, *, database_url: str | None = None,
         system = build_system(settings)
         cards, token = enrol(system, residents, console)
         system.engine.dispose()
-        proc = start_server(settings, port)
+        workers = workers or workers_for(url)
+        proc = start_server(settings, port, workers)
         _wait_ready(port, proc)
 
         async def checks_of(count: int) -> list[bytes]:
@@ -370,7 +261,7 @@ def run(residents: int, console: Console, *, database_url: str | None = None,
     backend = make_url(url).get_backend_name()
     p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
     console.print(f"{backend}, {residents:,} residents, {connections} terminals, "
-                  f"{os.cpu_count()} cores")
+                  f"{workers} server process(es), {os.cpu_count()} cores")
     console.print(f"trivial endpoint (GET /health): {trivial:,.0f} requests/s")
     console.print(f"eligibility checks at full speed: {checks:,.0f} checks/s")
     console.print(f"at {rate:,.0f} checks/s for {seconds:.0f} s: p50 {p50:.1f} ms, "

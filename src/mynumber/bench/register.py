@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import random
 import time
+from collections.abc import Iterator
 
 from faker import Faker
 from rich.console import Console
@@ -18,25 +20,42 @@ from mynumber.services.bulk_registration import register_many
 from mynumber.services.context import Caller
 from mynumber.services.demo_data import seed_municipalities
 
+FAKER_POOL = 10_000
+"""At most this many of each of Faker's values are made (an address costs ~50 µs, the bulk
+of a form's cost); the residents draw from them."""
+
 
 def fake_residents(count: int, today: dt.date, seed: int = 2026) -> list[MovingIn]:
     """Realistic Japanese residents (romanised names as on the register)."""
+    return list(iter_fake_residents(count, today, seed))
+
+
+def iter_fake_residents(count: int, today: dt.date, seed: int = 2026) -> Iterator[MovingIn]:
+    """``fake_residents`` one at a time (a million forms need not all be held at once).
+
+    Resident ``i`` is named ``"<last> <first> <i>"`` (so no two are the same person),
+    is a woman when ``i`` is odd and started living at the address ``i % 20`` days ago.
+    """
     fake = Faker("ja_JP")
     fake.seed_instance(seed)
-    forms = []
+    pool = range(min(count, FAKER_POOL))
+    last = [fake.last_romanized_name() for _ in pool]
+    first = {"F": [fake.first_romanized_name_female() for _ in pool],
+             "M": [fake.first_romanized_name_male() for _ in pool]}
+    births = [fake.date_of_birth(minimum_age=1, maximum_age=95) for _ in pool]
+    addresses = [fake.address().replace("\n", " ") for _ in pool]
+    # Each resident has values of their own while there are enough; then random draws.
+    draw = random.Random(seed).randrange
+    slot = (lambda i: i) if count <= len(pool) else (lambda i: draw(len(pool)))
     for i in range(count):
         sex = "F" if i % 2 else "M"
-        first = fake.first_romanized_name_female() if sex == "F" else \
-            fake.first_romanized_name_male()
-        born = fake.date_of_birth(minimum_age=1, maximum_age=95)
-        forms.append(build_moving_in(
-            name_latin=f"{fake.last_romanized_name()} {first} {i}",
-            date_of_birth=born,
-            sex=sex, nationality="JP", address=fake.address().replace("\n", " "),
+        yield build_moving_in(
+            name_latin=f"{last[slot(i)]} {first[sex][slot(i)]} {i}",
+            date_of_birth=births[slot(i)], sex=sex, nationality="JP",
+            address=addresses[slot(i)],
             started_living_on=today - dt.timedelta(days=i % 20), filed_on=today,
             id_documents=["driving_licence"],
-        ))
-    return forms
+        )
 
 
 def run(settings: Settings, count: int, batch: int, console: Console) -> float:

@@ -1,0 +1,92 @@
+"""The eligibility benchmark's enrolment: real registrations, real certificates, usable cards."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from rich.console import Console
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from mynumber.adapters.db.models import Person
+from mynumber.adapters.db.models_card import Card, Certificate
+from mynumber.adapters.db.models_insurance import InsuranceEnrolment
+from mynumber.bench.enrol import Cards, enrol
+from mynumber.bootstrap import System
+from mynumber.pki.verify import verify_certificate
+from mynumber.services import clinic, tokens
+from mynumber.services.audit import verify_chain
+from mynumber.services.bulk_registration import insert_rows
+from mynumber.services.certificates import serial_text
+
+RESIDENTS = 50
+SAMPLE = 30
+
+
+@pytest.fixture
+def enrolled(system: System) -> Cards:
+    # Batches of 20 in tasks of 10: several batches, the last one short, both workers used.
+    cards, _ = enrol(system, RESIDENTS, Console(quiet=True), sample=SAMPLE, batch=20,
+                     workers=2)
+    return cards
+
+
+def test_every_card_has_its_own_certificate_from_the_ca(system: System,
+                                                         enrolled: Cards) -> None:
+    ca, now = system.services.ca, system.services.clock.now()
+    with system.uow() as uow:
+        rows = uow.session.execute(
+            select(Certificate, Card).join(Card, Card.serial == Certificate.card_serial)).all()
+        people = uow.session.scalar(select(func.count()).select_from(Person))
+        insured = uow.session.scalar(select(func.count(func.distinct(
+            InsuranceEnrolment.person_id))))
+        assert verify_chain(uow.session).ok
+    assert people == insured == len(rows) == RESIDENTS
+    assert len({cert.serial for cert, _ in rows}) == len({card.serial for _, card in rows}) \
+        == len({card.person_id for _, card in rows}) == RESIDENTS
+    for cert, card in rows:
+        issued = x509.load_der_x509_certificate(cert.der)
+        verify_certificate(issued, ca, at=now, is_revoked=lambda _serial: None)
+        assert serial_text(issued.serial_number) == cert.serial
+        assert (card.status, card.insurance_use, cert.person_id) == ("active", True,
+                                                                     card.person_id)
+
+
+def test_the_load_generator_holds_a_sample_of_working_cards(system: System,
+                                                            enrolled: Cards) -> None:
+    assert len(enrolled.certificates) == len(enrolled.key_indices) == SAMPLE
+    with system.uow() as uow:
+        stored = set(uow.session.scalars(select(Certificate.der)))
+    assert set(enrolled.certificates) <= stored
+    for index in range(SAMPLE):
+        public = x509.load_der_x509_certificate(enrolled.certificates[index]).public_key()
+        assert isinstance(public, rsa.RSAPublicKey)
+        nonce = f"nonce {index}".encode()
+        public.verify(enrolled.sign(index, nonce), nonce, padding.PKCS1v15(), hashes.SHA256())
+
+
+def test_a_clinic_checks_a_sampled_card_with_the_token(system: System) -> None:
+    svc = system.services
+    cards, token = enrol(system, 5, Console(quiet=True), workers=1)
+    with system.uow() as uow:
+        caller = tokens.authenticate(uow.session, svc, token)
+        nonce = clinic.new_challenge(uow.session, svc, caller=caller).nonce
+        answer = clinic.check_with_pin(uow.session, svc, caller=caller, nonce=nonce,
+                                       certificate_der=cards.certificates[3],
+                                       signature=cards.sign(3, nonce))
+        uow.commit()
+    assert answer.eligible
+
+
+def test_bulk_inserts_refuse_a_duplicate_as_sqlalchemy_would(system: System) -> None:
+    row = dict(registry_code="00000000001", identity_key="k", number_lookup="n",
+               number_sealed=b"\x00", name_latin="Sato Hanako", date_of_birth=dt.date(1990, 1, 1),
+               sex="F", nationality="JP", created_at=system.services.clock.now())
+    with system.uow() as uow:
+        assert len(insert_rows(uow.session, Person, [row], return_ids=True)) == 1
+        with pytest.raises(IntegrityError):
+            insert_rows(uow.session, Person, [{**row, "registry_code": "00000000002"}])
