@@ -1,9 +1,9 @@
 """The check desk: PIN checks that arrive together are answered in one transaction.
 
 Every clinic terminal's ``POST /clinic/checks/pin`` hands its check to the desk and waits. The
-desk works through one group at a time in a worker thread (``card_checks.check_cards``, then
-the next nonce for each accepted terminal, then one commit); what arrives meanwhile forms the
-next group. A quiet server answers each check alone, at once; a busy one writes, locks the
+desk works through one group at a time (``card_checks.check_cards``, then the next nonce for
+each accepted terminal, then one commit; in a worker thread on PostgreSQL); what arrives
+meanwhile forms the next group. A quiet server answers each check alone, at once; a busy one writes, locks the
 audit chain and commits once per group instead of once per check (group commit), which is
 what lets one server keep up with many terminals (docs/benchmarks.md).
 
@@ -14,6 +14,7 @@ of its checks is tried again alone, so one bad check cannot fail the others.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from starlette.concurrency import run_in_threadpool
@@ -38,6 +39,7 @@ class Answered:
 
 
 Waiting = tuple[CardCheck, "asyncio.Future[Answered]"]
+Results = list[Answered | BaseException]
 
 
 class CheckDesk:
@@ -49,6 +51,16 @@ class CheckDesk:
         self._working = False
         self.groups = 0
         """Groups answered so far (checks per transaction = checks ÷ groups)."""
+        # SQLite works in this process's CPU only: a worker thread would add nothing but
+        # handing the GIL back and forth with the event loop. PostgreSQL waits on the
+        # network, during which the event loop reads the next requests.
+        self._in_thread = system.engine.dialect.name != "sqlite"
+
+    async def _run(self, work: Callable[[list[CardCheck]], Results],
+                   checks: list[CardCheck]) -> Results:
+        if self._in_thread:
+            return await run_in_threadpool(work, checks)
+        return work(checks)
 
     async def check(self, check: CardCheck) -> Answered:
         """The answer to ``check``, or its refusal raised."""
@@ -72,7 +84,7 @@ class CheckDesk:
         checks = [check for check, _ in group]
         self.groups += 1
         try:
-            results = await run_in_threadpool(self._answer_together, checks)
+            results = await self._run(self._answer_together, checks)
         except Exception:  # noqa: BLE001 - the group failed as a whole: try each alone
             results = [await self._answer_alone(check) for check in checks]
         for (_, future), result in zip(group, results, strict=True):
@@ -85,11 +97,11 @@ class CheckDesk:
 
     async def _answer_alone(self, check: CardCheck) -> Answered | BaseException:
         try:
-            return (await run_in_threadpool(self._answer_together, [check]))[0]
+            return (await self._run(self._answer_together, [check]))[0]
         except Exception as failed:  # noqa: BLE001 - handed to the waiting request
             return failed
 
-    def _answer_together(self, checks: list[CardCheck]) -> list[Answered | BaseException]:
+    def _answer_together(self, checks: list[CardCheck]) -> Results:
         system = self.system
         with system.uow() as uow:
             outcomes = card_checks.check_cards(uow.session, system.services, checks)
