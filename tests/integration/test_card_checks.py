@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
@@ -147,8 +148,13 @@ def test_a_caller_that_is_no_clinic_is_refused_without_spending_anything(
                       EligibilityAnswer)
 
 
-async def _at_once(desk: CheckDesk, checks: list[CardCheck]) -> list[Answered | BaseException]:
-    return await asyncio.gather(*(desk.check(c) for c in checks), return_exceptions=True)
+def at_once(desk: CheckDesk, checks: list[CardCheck]) -> list[Answered | BaseException]:
+    """The checks sent together, as concurrent requests would; in a thread with its own event
+    loop (the browser tests keep one running in the main thread)."""
+    async def together() -> list[Answered | BaseException]:
+        return await asyncio.gather(*(desk.check(c) for c in checks), return_exceptions=True)
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, together()).result()
 
 
 def test_checks_arriving_together_share_transactions_and_each_gets_a_fresh_nonce(
@@ -158,7 +164,7 @@ def test_checks_arriving_together_share_transactions_and_each_gets_a_fresh_nonce
     checks = [pin_check(world.clinic, patients[i % 3], nonce) for i, nonce in enumerate(n)]
     checks[5] = pin_check(world.clinic, patients[0], n[0])  # replays the first check's nonce
     desk = CheckDesk(system)
-    results = asyncio.run(_at_once(desk, checks))
+    results = at_once(desk, checks)
     assert isinstance(results[5], ChallengeReplayed)
     answered = [r for r in results if isinstance(r, Answered)]
     assert len(answered) == 11 and desk.groups < 12
@@ -181,7 +187,7 @@ def test_a_group_that_fails_as_a_whole_is_answered_check_by_check(
               CardCheck(too_long, pin_check(world.clinic, patient, n[1]).certificate_der,
                         "face"),
               pin_check(world.clinic, patient, n[1])]
-    results = asyncio.run(_at_once(CheckDesk(system), checks))
+    results = at_once(CheckDesk(system), checks)
     assert isinstance(results[0], Answered) and isinstance(results[2], Answered)
     assert isinstance(results[1], Exception) and not isinstance(results[1], MyNumberError)
     assert visits_of(system, patient.person_id) == 2
