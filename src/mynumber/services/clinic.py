@@ -131,7 +131,7 @@ def check_with_pin(
 
 
 def _one(session: Session, svc: Services, check: CardCheck) -> EligibilityAnswer:
-    clinic_of(session, check.caller)
+    """One check through ``check_cards`` (which also refuses a caller that is no clinic)."""
     (outcome,) = check_cards(session, svc, [check])
     if isinstance(outcome, MyNumberError):
         raise outcome
