@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from mynumber.adapters.db.chip_store import SqlChipStore
-from mynumber.adapters.db.engine import make_engine, migrate
+from mynumber.adapters.db.engine import make_engine, migrate, read_only
 from mynumber.adapters.db.uow import UnitOfWork, session_factory
 from mynumber.adapters.keys import KeyRing
 from mynumber.adapters.mail import PostOffice
@@ -27,12 +27,21 @@ class System:
     engine: Engine
     services: Services
     sessions: sessionmaker[Session] = field(init=False, repr=False)
+    reader_engine: Engine = field(init=False, repr=False)
+    """``engine`` for transactions that only read (``read_only``)."""
+    reader_sessions: sessionmaker[Session] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.sessions = session_factory(self.engine)
+        self.reader_engine = read_only(self.engine)
+        self.reader_sessions = session_factory(self.reader_engine)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions)
+
+    def reading(self) -> UnitOfWork:
+        """A unit of work that only reads (it must not write: on SQLite it holds no lock)."""
+        return UnitOfWork(self.reader_sessions)
 
 
 def build_system(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from mynumber.api.deps import TokenCache
 from mynumber.domain.access import Role
+from mynumber.domain.errors import Unauthenticated
 from mynumber.services.context import Caller
 
 CLINIC = Caller(name="Kanda Clinic", role=Role.CLINIC, scope_id=1)
@@ -31,3 +33,42 @@ def test_the_cache_never_grows_past_its_size() -> None:
         cache.put(f"mnt_{i}", CLINIC)
     assert len(cache._known) <= 3
     assert cache.get("mnt_9") == CLINIC
+
+
+def test_requests_arriving_together_share_one_look_up() -> None:
+    cache = TokenCache(seconds=60)
+    asked: list[str] = []
+
+    def look_up(token: str) -> Caller:
+        asked.append(token)
+        time.sleep(0.05)  # the database's time: the other requests arrive meanwhile
+        return CLINIC
+
+    async def together() -> list[Caller]:
+        return await asyncio.gather(*(cache.caller("mnt_a", look_up) for _ in range(20)))
+
+    assert asyncio.run(together()) == [CLINIC] * 20
+    assert asked == ["mnt_a"]
+    assert cache.look_ups == 1
+    assert cache.get("mnt_a") == CLINIC
+
+
+def test_a_refusal_reaches_every_waiting_request_and_is_not_remembered() -> None:
+    cache = TokenCache(seconds=60)
+    asked: list[str] = []
+
+    def refuse(token: str) -> Caller:
+        asked.append(token)
+        time.sleep(0.05)
+        raise Unauthenticated("The API token is unknown or revoked.", "APIトークンが無効です。")
+
+    async def together() -> list[Caller | BaseException]:
+        return await asyncio.gather(*(cache.caller("mnt_x", refuse) for _ in range(5)),
+                                    return_exceptions=True)
+
+    outcomes = asyncio.run(together())
+    assert all(isinstance(o, Unauthenticated) for o in outcomes)
+    assert asked == ["mnt_x"]
+    assert cache.get("mnt_x") is None
+    asyncio.run(together())
+    assert asked == ["mnt_x", "mnt_x"]  # asked again: a refusal is never cached

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -24,11 +26,46 @@ TOKEN_CACHE_SECONDS = 10.0
 
 
 class TokenCache:
-    """Callers by token for ``TOKEN_CACHE_SECONDS`` (refusals are never remembered)."""
+    """Callers by token for ``TOKEN_CACHE_SECONDS`` (refusals are never remembered).
+
+    ``caller`` looks a token up once however many requests bring it at the same moment: when
+    the entry of a terminal sending hundreds of requests expires, they all wait for one look-up
+    instead of each making its own.
+    """
 
     def __init__(self, seconds: float = TOKEN_CACHE_SECONDS, size: int = 10_000) -> None:
         self.seconds, self.size = seconds, size
         self._known: dict[str, tuple[float, Caller]] = {}
+        self._looking_up: dict[str, asyncio.Future[Caller]] = {}
+        self.look_ups = 0
+        """Look-ups made so far (one per token and expiry, not per request)."""
+
+    async def caller(self, token: str, look_up: Callable[[str], Caller]) -> Caller:
+        """The caller behind ``token``, from the cache or from ``look_up`` run in a thread."""
+        known = self.get(token)
+        if known is not None:
+            return known
+        pending = self._looking_up.get(token)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        pending = asyncio.get_running_loop().create_future()
+        self._looking_up[token] = pending
+        try:
+            self.look_ups += 1
+            found = await run_in_threadpool(look_up, token)
+        except asyncio.CancelledError:
+            pending.cancel()
+            raise
+        except Exception as refused:
+            pending.set_exception(refused)
+            pending.exception()  # retrieved: no "never retrieved" warning when nobody waits
+            raise
+        else:
+            self.put(token, found)
+            pending.set_result(found)
+            return found
+        finally:
+            del self._looking_up[token]
 
     def get(self, token: str) -> Caller | None:
         found = self._known.get(token)
@@ -65,16 +102,13 @@ async def get_caller(
         raise Unauthenticated("Send an API token: Authorization: Bearer <token>.",
                               "APIトークンを Authorization ヘッダーで送ってください。")
     cache: TokenCache = request.app.state.token_cache
-    caller = cache.get(credentials.credentials)
-    if caller is None:
-        caller = await run_in_threadpool(_authenticate, system, credentials.credentials)
-        cache.put(credentials.credentials, caller)
+    caller = await cache.caller(credentials.credentials, partial(_authenticate, system))
     request.state.caller = caller
     return caller
 
 
 def _authenticate(system: System, token: str) -> Caller:
-    with system.uow() as uow:
+    with system.reading() as uow:
         return tokens.authenticate(uow.session, system.services, token)
 
 

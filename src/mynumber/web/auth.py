@@ -44,7 +44,7 @@ HOME_OF_ROLE: dict[Role, str] = {
 
 def _authenticate(request: Request, token: str) -> Caller:
     system = request.app.state.system
-    with system.uow() as uow:
+    with system.reading() as uow:
         return tokens.authenticate(uow.session, system.services, token)
 
 

@@ -49,9 +49,20 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+READ_ONLY = "mynumber_read_only"
+"""Execution option of ``read_only(engine)``: the transaction only reads."""
+
+
+def read_only(engine: Engine) -> Engine:
+    """``engine`` for transactions that only read. On SQLite they begin DEFERRED: in WAL mode a
+    reader takes no lock, so it neither waits for the writer nor makes the writer wait."""
+    return engine.execution_options(**{READ_ONLY: True})
+
+
 def _sqlite_begin_immediate(conn: Any) -> None:
     # Writers queue at BEGIN instead of failing on upgrade from a read lock.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    reads_only = conn.get_execution_options().get(READ_ONLY, False)
+    conn.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
 
 def alembic_config(url: str) -> Config:

@@ -48,7 +48,7 @@ class PinCheck(BaseModel):
     nonce: str
     certificate: str = Field(description="User-authentication certificate, DER, base64")
     signature: str = Field(description="The card's signature over the nonce, base64")
-    consent: ConsentBody = ConsentBody()
+    consent: ConsentBody = Field(default_factory=ConsentBody)
     register_insurance_use: bool = Field(
         default=False, description="The patient chose to register the card as insurance card now")
 
@@ -57,14 +57,14 @@ class FaceCheck(BaseModel):
     certificate: str
     chip_photo: str = Field(description="The face photo read from the chip, base64")
     live_image: str = Field(description="The terminal camera's image (JPEG/PNG), base64")
-    consent: ConsentBody = ConsentBody()
+    consent: ConsentBody = Field(default_factory=ConsentBody)
     register_insurance_use: bool = False
 
 
 class VisualCheck(BaseModel):
     certificate: str
     staff_name: str = Field(description="The staff member who compared face and card")
-    consent: ConsentBody = ConsentBody()
+    consent: ConsentBody = Field(default_factory=ConsentBody)
     register_insurance_use: bool = False
 
 

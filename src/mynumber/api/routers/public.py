@@ -13,6 +13,6 @@ router = APIRouter(tags=["public"])
 @router.get("/health")
 def health(system: SystemDep) -> dict[str, str]:
     """Liveness and database reachability."""
-    with system.engine.connect() as conn:
+    with system.reader_engine.connect() as conn:
         conn.execute(text("SELECT 1"))
     return {"status": "ok", "database": system.engine.dialect.name}
