@@ -23,6 +23,7 @@ from typing import Any, cast
 
 from cryptography import x509
 from sqlalchemy import ColumnClause, and_, bindparam, literal_column, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.bulk_insert import insert_rows
@@ -165,16 +166,24 @@ def _load(session: Session, checks: Sequence[CardCheck],
     spent = card_auth.spend_challenges(session, answers, now)
     serials = [serial_text(c.serial_number) for c in certificates
                if isinstance(c, x509.Certificate)]
-    found = {row.certificate_serial: row for row in (
-        _Found(*cast(tuple[Any, ...], values))
-        for values in conn.execute(_CARDS, {"serials": serials}))
-    } if serials else {}
-    loaded = _Loaded(clinics, spent, found)
-    person_ids = list({row.person_id for row in found.values()})
-    if person_ids:
-        for values in conn.execute(_INSURED, {"people": person_ids}):
-            loaded.insured.setdefault(values.person_id, []).append(_insured(values))
+    loaded = _Loaded(clinics, spent, {})
+    if serials:
+        _read_cards(conn, serials, loaded)
     return loaded
+
+
+def _read_cards(conn: Connection, serials: list[str], loaded: _Loaded) -> None:
+    """Each certificate's record, card and holder, with the holder's enrolments newest first:
+    one row per certificate and enrolment (one statement, one round trip to the server)."""
+    known: set[int] = set()
+    for row in conn.execute(_CARDS, {"serials": serials}):
+        values = cast(tuple[Any, ...], row)
+        found = _Found(*values[:_FOUND_COLUMNS])
+        loaded.found[found.certificate_serial] = found
+        insured = values[_FOUND_COLUMNS:]
+        if insured[0] is not None and insured[0] not in known:  # the same card twice
+            known.add(insured[0])
+            loaded.insured.setdefault(found.person_id, []).append(_insured(*insured))
 
 
 def _well_formed(nonce: bytes) -> bool:
@@ -191,38 +200,40 @@ ACTIVE: ColumnClause[str] = literal_column("'active'")
 """A literal, not a parameter: SQLite plans the join on the partial index of active
 registrations only against a literal, and re-plans a parameterised statement on every
 execution (≈60 µs each time, more than the rest of the statement)."""
+_FOUND = (Certificate.serial, Certificate.der, Certificate.revoked_at,
+          Certificate.revocation_reason, Card.serial, Card.person_id, Card.status,
+          Card.invalid_reason, Card.expires_on, Card.chip_address, Card.insurance_use,
+          Card.moving_out_planned_on, Card.moved_in_on, Card.moving_in_filed_on,
+          Registration.address)
+_FOUND_COLUMNS = len(_FOUND)
 _CARDS = (
-    select(Certificate.serial, Certificate.der, Certificate.revoked_at,
-           Certificate.revocation_reason, Card.serial, Card.person_id, Card.status,
-           Card.invalid_reason, Card.expires_on, Card.chip_address, Card.insurance_use,
-           Card.moving_out_planned_on, Card.moved_in_on, Card.moving_in_filed_on,
-           Registration.address)
-    .join(Card, Card.serial == Certificate.card_serial)
-    .outerjoin(Registration, and_(Registration.person_id == Card.person_id,
-                                  Registration.status == ACTIVE))
-    .where(Certificate.serial.in_(bindparam("serials", expanding=True)))
-)
-_INSURED = (
-    select(InsuranceEnrolment.person_id, InsuranceEnrolment.id, InsuranceEnrolment.symbol,
+    select(*_FOUND, InsuranceEnrolment.id, InsuranceEnrolment.symbol,
            InsuranceEnrolment.number, InsuranceEnrolment.branch,
            InsuranceEnrolment.income_class, InsuranceEnrolment.certain_income,
            InsuranceEnrolment.valid_from, InsuranceEnrolment.valid_until,
            Insurer.insurer_number, Insurer.name_ja, Person.name_kanji, Person.name_latin,
            Person.name_kana, Person.date_of_birth, Person.sex)
-    .join(Insurer, Insurer.id == InsuranceEnrolment.insurer_id)
-    .join(Person, Person.id == InsuranceEnrolment.person_id)
-    .where(InsuranceEnrolment.person_id.in_(bindparam("people", expanding=True)))
+    .join(Card, Card.serial == Certificate.card_serial)
+    .join(Person, Person.id == Card.person_id)
+    .outerjoin(Registration, and_(Registration.person_id == Card.person_id,
+                                  Registration.status == ACTIVE))
+    .outerjoin(InsuranceEnrolment, InsuranceEnrolment.person_id == Card.person_id)
+    .outerjoin(Insurer, Insurer.id == InsuranceEnrolment.insurer_id)
+    .where(Certificate.serial.in_(bindparam("serials", expanding=True)))
     .order_by(InsuranceEnrolment.valid_from.desc(), InsuranceEnrolment.id.desc())
 )
 
 
-def _insured(row: Any) -> Insured:
+def _insured(enrolment_id: int, symbol: str, number: str, branch: str, income_class: str,
+             certain_income: bool, valid_from: dt.date, valid_until: dt.date | None,
+             insurer_number: str, insurer_name: str, name_kanji: str | None,
+             name_latin: str, name_kana: str, date_of_birth: dt.date, sex: str) -> Insured:
     return Insured(
-        name=row.name_kanji or row.name_latin, name_kana=row.name_kana,
-        date_of_birth=row.date_of_birth, sex=row.sex, insurer_number=row.insurer_number,
-        insurer_name=row.name_ja, enrolment_id=row.id, symbol=row.symbol, number=row.number,
-        branch=row.branch, income_class=row.income_class, certain_income=row.certain_income,
-        valid_from=row.valid_from, valid_until=row.valid_until)
+        name=name_kanji or name_latin, name_kana=name_kana, date_of_birth=date_of_birth,
+        sex=sex, insurer_number=insurer_number, insurer_name=insurer_name,
+        enrolment_id=enrolment_id, symbol=symbol, number=number, branch=branch,
+        income_class=income_class, certain_income=certain_income, valid_from=valid_from,
+        valid_until=valid_until)
 
 
 # --- deciding (the same order of rules as a single check) ---------------------------------
