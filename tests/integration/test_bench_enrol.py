@@ -9,7 +9,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from rich.console import Console
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from mynumber.adapters.db.models import Person
@@ -90,3 +90,12 @@ def test_bulk_inserts_refuse_a_duplicate_as_sqlalchemy_would(system: System) -> 
         assert len(insert_rows(uow.session, Person, [row], return_ids=True)) == 1
         with pytest.raises(IntegrityError):
             insert_rows(uow.session, Person, [{**row, "registry_code": "00000000002"}])
+
+
+def test_postgresql_has_fresh_statistics_after_the_load(system: System, enrolled: Cards) -> None:
+    if system.engine.dialect.name != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's (SQLite plans these look-ups by index)")
+    with system.engine.connect() as conn:
+        analysed = conn.execute(text(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL")).scalars()
+        assert {"cards", "certificates", "insurance_enrolments"} <= set(analysed)

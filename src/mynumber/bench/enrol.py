@@ -168,10 +168,20 @@ def enrol(system: System, count: int, console: Console, *, sample: int = SAMPLE,
             _enrol_batch(system, chunk, issued, nhi_id, validity)
             _keep(cards, issued, kept)
             _report(console, first + len(chunk), len(chunk), count, started)
+    _analyze(system)
     console.print(f"enrolled {count:,} residents with cards in "
                   f"{time.perf_counter() - started:.1f} s "
                   f"(kept {len(cards.certificates):,} cards for the load)")
     return cards, token
+
+
+def _analyze(system: System) -> None:
+    """PostgreSQL: fresh planner statistics, as after any bulk load (autovacuum would get to
+    the new tables only later, and the server would start planning on empty-table figures)."""
+    if system.engine.dialect.name == "postgresql":
+        with system.engine.connect() as conn:
+            conn.execute(text("ANALYZE"))
+            conn.commit()
 
 
 def _set_up_insurer_and_clinic(system: System) -> tuple[int, str]:
