@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from mynumber import __version__
+from mynumber.adapters.db.checkpoints import WalCheckpointer
 from mynumber.api import problems
 from mynumber.api.check_desk import CheckDesk
 from mynumber.api.deps import TokenCache
@@ -24,8 +29,35 @@ RFC 9457 problem+json with `detail` (English) and `detail_ja` (Japanese).
 """
 
 
+@asynccontextmanager
+async def _serving(app: FastAPI) -> AsyncIterator[None]:
+    system: System = app.state.system
+    checkpointer = _checkpointer(system)
+    # What exists once the app has started (modules, routes, mappers, the system) lives as
+    # long as the process: moved out of the collector's reach, a full collection no longer
+    # walks it, and the pauses it caused in the middle of requests become short.
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if checkpointer is not None:
+            checkpointer.stop()
+
+
+def _checkpointer(system: System) -> WalCheckpointer | None:
+    """SQLite files: the WAL checkpointed beside the requests, not inside one's commit."""
+    try:
+        checkpointer = WalCheckpointer(system.engine)
+    except ValueError:  # PostgreSQL, or an in-memory SQLite
+        return None
+    checkpointer.start()
+    return checkpointer
+
+
 def create_app(system: System) -> FastAPI:
-    app = FastAPI(title="mynumber", version=__version__, description=DESCRIPTION)
+    app = FastAPI(title="mynumber", version=__version__, description=DESCRIPTION,
+                  lifespan=_serving)
     app.state.system = system
     app.state.token_cache = TokenCache()
     app.state.check_desk = CheckDesk(system)

@@ -30,6 +30,7 @@ import json
 import os
 import random
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -258,6 +259,7 @@ def run(residents: int, console: Console, *, database_url: str | None = None,
             proc.wait(timeout=30)
         if pg_name and database_url:
             drop_database(database_url, pg_name)
+        shutil.rmtree(folder, ignore_errors=True)  # a million residents: gigabytes
     backend = make_url(url).get_backend_name()
     p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
     console.print(f"{backend}, {residents:,} residents, {connections} terminals, "

@@ -1,5 +1,6 @@
 """Inserting many rows at once, in the session's transaction, faster than SQLAlchemy's
-``executemany``: binary ``COPY`` on PostgreSQL, the driver's ``executemany`` on SQLite.
+``executemany``: binary ``COPY`` on PostgreSQL (one multi-row INSERT for a few rows), the
+driver's ``executemany`` on SQLite.
 
 Through the driver rather than SQLAlchemy: its per-row parameter handling costs more than
 SQLite's insert itself, and on PostgreSQL its multi-VALUES statements are re-parsed by psycopg
@@ -106,8 +107,9 @@ def _copy_rows(connection: Connection, table: Table, columns: list[str], rows: l
 
 FEW_ROWS = 100
 """Up to this many rows, PostgreSQL gets one INSERT: one round trip to the server, where a
-COPY takes three (start, rows, end) and the ids a fourth. Round trips are what a small batch
-costs (a clinic check's visits, audit entries and next nonces); COPY wins on large ones."""
+COPY takes two (its start; then its rows and its end) and drawing the ids a third. Round trips
+are what a small batch costs (a clinic check's visits, audit entries and next nonces); COPY
+wins on large ones."""
 
 
 def _insert_few_pg(connection: Connection, table: Table, columns: list[str], rows: list[Row],

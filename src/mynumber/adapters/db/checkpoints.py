@@ -1,0 +1,72 @@
+"""SQLite: the write-ahead log checkpointed by a thread of its own while the service runs.
+
+By default SQLite checkpoints inside the commit that takes the WAL past 1,000 pages: that
+commit copies the logged pages into the database file and syncs it before it returns. In a
+million-resident file the pages are scattered and the sync is slow, and on the service the
+commit runs in the event loop (``api.check_desk``), so every request waits for it. While the
+service runs, its connections do not checkpoint (``wal_autocheckpoint=0``) and this thread
+does, every ``every`` seconds, in ``PASSIVE`` mode: it copies what no reader still needs
+without taking a lock the writer waits for, and ``sqlite3`` lets the other threads run
+meanwhile. The WAL stays short, as it would with SQLite's own checkpoints (a WAL left to grow
+slows every read).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from typing import Any
+
+from sqlalchemy import Engine, event
+
+
+class WalCheckpointer:
+    """``start()`` when the service starts, ``stop()`` when it stops (one per engine)."""
+
+    def __init__(self, engine: Engine, every: float = 0.25) -> None:
+        if engine.dialect.name != "sqlite" or not engine.url.database \
+                or engine.url.database == ":memory:":
+            raise ValueError("only a SQLite database file has a write-ahead log")
+        self.engine, self.every = engine, every
+        self.checkpoints = 0
+        """Checkpoints run so far."""
+        self.last: tuple[int, int, int] = (0, 0, 0)
+        """The last checkpoint's (busy, pages in the WAL, pages copied to the file)."""
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        event.listen(self.engine, "connect", _without_auto_checkpoints)
+        self.engine.dispose()  # the pooled connections were opened checkpointing themselves
+        self._thread = threading.Thread(target=self._run, name="wal-checkpointer", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+        event.remove(self.engine, "connect", _without_auto_checkpoints)
+        self.engine.dispose()
+        self.checkpoint()
+
+    def checkpoint(self) -> tuple[int, int, int]:
+        connection = sqlite3.connect(str(self.engine.url.database), timeout=30)
+        try:
+            busy, logged, copied = connection.execute(
+                "PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        finally:
+            connection.close()
+        self.checkpoints += 1
+        self.last = (busy, logged, copied)
+        return self.last
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                self.checkpoint()
+            except sqlite3.Error:  # the next round tries again; SQLite's log stays intact
+                continue
+
+
+def _without_auto_checkpoints(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")

@@ -1,0 +1,100 @@
+"""SQLite while serving: only writers take the write lock, readers never wait for it, and
+the write-ahead log is checkpointed by a thread of its own."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from mynumber.adapters.db.checkpoints import WalCheckpointer
+from mynumber.adapters.db.engine import make_engine
+from mynumber.api.app import create_app
+from mynumber.bootstrap import build_system
+from mynumber.config import Settings
+from tests.conftest import TEST_MASTER_KEY
+
+
+def _system(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return build_system(Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                                 data_dir=tmp_path / "var", master_key=TEST_MASTER_KEY))
+
+
+def test_a_reader_is_not_held_up_by_a_writer_holding_the_lock(tmp_path: Path) -> None:
+    system = _system(tmp_path)
+    read: list[int] = []
+    with system.uow() as writer:
+        writer.session.execute(text("SELECT 1"))  # BEGIN IMMEDIATE: the write lock is held
+        reader = threading.Thread(target=lambda: read.append(_count_people(system)))
+        reader.start()
+        reader.join(timeout=5)
+        assert not reader.is_alive(), "the reader waited for the writer's lock"
+    assert read == [0]
+
+
+def test_a_writer_still_queues_behind_another_writer(tmp_path: Path) -> None:
+    system = _system(tmp_path)
+    began = threading.Event()
+    with system.uow() as first:
+        first.session.execute(text("SELECT 1"))
+
+        def second() -> None:
+            with system.uow() as other:
+                other.session.execute(text("SELECT 1"))
+                began.set()
+        waiting = threading.Thread(target=second)
+        waiting.start()
+        assert not began.wait(0.3), "two writers held the write lock at once"
+    assert began.wait(5)
+    waiting.join()
+
+
+def _count_people(system) -> int:  # type: ignore[no-untyped-def]
+    with system.reading() as uow:
+        return int(uow.session.execute(text("SELECT count(*) FROM persons")).scalar_one())
+
+
+def test_while_serving_the_wal_is_checkpointed_beside_the_requests(tmp_path: Path) -> None:
+    system = _system(tmp_path)
+    checkpointer = WalCheckpointer(system.engine, every=0.05)
+    checkpointer.start()
+    try:
+        with system.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == 0
+            conn.exec_driver_sql("CREATE TABLE filler (x BLOB)")
+            for _ in range(20):
+                conn.exec_driver_sql("INSERT INTO filler VALUES (zeroblob(8000))")
+                conn.commit()
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            busy, logged, copied = checkpointer.last
+            if logged >= 20 and copied == logged:
+                break
+            time.sleep(0.05)
+        busy, logged, copied = checkpointer.last
+        assert logged >= 20 and copied == logged, checkpointer.last  # every page copied
+    finally:
+        checkpointer.stop()
+    with system.engine.connect() as conn:  # after the service: SQLite's own checkpoints again
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == 1000
+
+
+@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:",
+                                 "postgresql+psycopg://postgres@127.0.0.1:5432/test"])
+def test_only_a_sqlite_file_has_a_checkpointer(url: str) -> None:
+    with pytest.raises(ValueError, match="SQLite database file"):
+        WalCheckpointer(make_engine(url))
+
+
+def test_the_service_checkpoints_while_it_runs_and_stops_with_it(tmp_path: Path) -> None:
+    system = _system(tmp_path)
+    with TestClient(create_app(system)) as client:
+        assert client.get("/health").status_code == 200
+        with system.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == 0
+        assert any(t.name == "wal-checkpointer" for t in threading.enumerate())
+    assert not any(t.name == "wal-checkpointer" for t in threading.enumerate())
