@@ -92,9 +92,11 @@ def test_only_a_sqlite_file_has_a_checkpointer(url: str) -> None:
 
 def test_the_service_checkpoints_while_it_runs_and_stops_with_it(tmp_path: Path) -> None:
     system = _system(tmp_path)
-    with TestClient(create_app(system)) as client:
+    app = create_app(system)
+    with TestClient(app) as client:
         assert client.get("/health").status_code == 200
         with system.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == 0
-        assert any(t.name == "wal-checkpointer" for t in threading.enumerate())
-    assert not any(t.name == "wal-checkpointer" for t in threading.enumerate())
+        checkpointer = app.state.checkpointer
+        assert checkpointer.running
+    assert not checkpointer.running

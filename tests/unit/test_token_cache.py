@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from mynumber.api.deps import TokenCache
 from mynumber.domain.access import Role
 from mynumber.domain.errors import Unauthenticated
 from mynumber.services.context import Caller
 
+T = TypeVar("T")
 CLINIC = Caller(name="Kanda Clinic", role=Role.CLINIC, scope_id=1)
 
 
@@ -35,6 +39,13 @@ def test_the_cache_never_grows_past_its_size() -> None:
     assert cache.get("mnt_9") == CLINIC
 
 
+def in_own_loop(work: Coroutine[Any, Any, T]) -> T:
+    """Run ``work`` in a thread with an event loop of its own (the browser tests keep one
+    running in the main thread, where ``asyncio.run`` would refuse)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, work).result()
+
+
 def test_requests_arriving_together_share_one_look_up() -> None:
     cache = TokenCache(seconds=60)
     asked: list[str] = []
@@ -47,7 +58,7 @@ def test_requests_arriving_together_share_one_look_up() -> None:
     async def together() -> list[Caller]:
         return await asyncio.gather(*(cache.caller("mnt_a", look_up) for _ in range(20)))
 
-    assert asyncio.run(together()) == [CLINIC] * 20
+    assert in_own_loop(together()) == [CLINIC] * 20
     assert asked == ["mnt_a"]
     assert cache.look_ups == 1
     assert cache.get("mnt_a") == CLINIC
@@ -66,9 +77,9 @@ def test_a_refusal_reaches_every_waiting_request_and_is_not_remembered() -> None
         return await asyncio.gather(*(cache.caller("mnt_x", refuse) for _ in range(5)),
                                     return_exceptions=True)
 
-    outcomes = asyncio.run(together())
+    outcomes = in_own_loop(together())
     assert all(isinstance(o, Unauthenticated) for o in outcomes)
     assert asked == ["mnt_x"]
     assert cache.get("mnt_x") is None
-    asyncio.run(together())
+    in_own_loop(together())
     assert asked == ["mnt_x", "mnt_x"]  # asked again: a refusal is never cached

@@ -32,7 +32,7 @@ RFC 9457 problem+json with `detail` (English) and `detail_ja` (Japanese).
 @asynccontextmanager
 async def _serving(app: FastAPI) -> AsyncIterator[None]:
     system: System = app.state.system
-    checkpointer = _checkpointer(system)
+    checkpointer = app.state.checkpointer = _checkpointer(system)
     # What exists once the app has started (modules, routes, mappers, the system) lives as
     # long as the process: moved out of the collector's reach, a full collection no longer
     # walks it, and the pauses it caused in the middle of requests become short.

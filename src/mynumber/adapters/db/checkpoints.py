@@ -35,6 +35,10 @@ class WalCheckpointer:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
     def start(self) -> None:
         event.listen(self.engine, "connect", _without_auto_checkpoints)
         self.engine.dispose()  # the pooled connections were opened checkpointing themselves
