@@ -16,7 +16,8 @@ from mynumber.adapters.mail import PostOffice
 from mynumber.card.keys import FreshKeys, KeySource
 from mynumber.config import Settings
 from mynumber.domain.clock import Clock, SystemClock
-from mynumber.services.context import Services
+from mynumber.services import tokens
+from mynumber.services.context import Caller, Services
 
 
 @dataclass
@@ -42,6 +43,11 @@ class System:
     def reading(self) -> UnitOfWork:
         """A unit of work that only reads (it must not write: on SQLite it holds no lock)."""
         return UnitOfWork(self.reader_sessions)
+
+    def caller_of(self, token: str) -> Caller:
+        """The caller behind an API token (``tokens.authenticate``), or ``Unauthenticated``."""
+        with self.reading() as uow:
+            return tokens.authenticate(uow.session, self.services, token)
 
 
 def build_system(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Iterator
-from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -15,7 +14,6 @@ from starlette.concurrency import run_in_threadpool
 from mynumber.adapters.db.uow import UnitOfWork
 from mynumber.bootstrap import System
 from mynumber.domain.errors import Unauthenticated
-from mynumber.services import tokens
 from mynumber.services.context import Caller, Services
 
 _bearer = HTTPBearer(auto_error=False, description="An organisation's API token")
@@ -104,14 +102,9 @@ async def get_caller(
         raise Unauthenticated("Send an API token: Authorization: Bearer <token>.",
                               "APIトークンを Authorization ヘッダーで送ってください。")
     cache: TokenCache = request.app.state.token_cache
-    caller = await cache.caller(credentials.credentials, partial(_authenticate, system))
+    caller = await cache.caller(credentials.credentials, system.caller_of)
     request.state.caller = caller
     return caller
-
-
-def _authenticate(system: System, token: str) -> Caller:
-    with system.reading() as uow:
-        return tokens.authenticate(uow.session, system.services, token)
 
 
 SystemDep = Annotated[System, Depends(get_system)]

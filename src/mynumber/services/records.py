@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mynumber.adapters.db.models import Municipality, Person, Registration
+from mynumber.adapters.db.models import ACTIVE, Municipality, Person, Registration
 from mynumber.domain.errors import NotFound, invalid
 from mynumber.domain.numbers import LocalGovernmentCode
 
@@ -21,7 +21,7 @@ def get_person(session: Session, person_id: int) -> Person:
 def active_registration(session: Session, person_id: int) -> Registration | None:
     return session.scalars(
         select(Registration).where(Registration.person_id == person_id,
-                                   Registration.status == "active")
+                                   Registration.status == ACTIVE)
     ).first()
 
 

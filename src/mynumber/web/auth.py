@@ -15,7 +15,6 @@ from fastapi.responses import HTMLResponse, Response
 
 from mynumber.domain.access import Role
 from mynumber.domain.errors import Forbidden, MyNumberError, Unauthenticated
-from mynumber.services import tokens
 from mynumber.services.context import Caller
 from mynumber.web.core import (
     Form,
@@ -42,12 +41,6 @@ HOME_OF_ROLE: dict[Role, str] = {
 }
 
 
-def _authenticate(request: Request, token: str) -> Caller:
-    system = request.app.state.system
-    with system.reading() as uow:
-        return tokens.authenticate(uow.session, system.services, token)
-
-
 def optional_caller(request: Request) -> Caller | None:
     """The logged-in caller, if any (public pages use it to show the staff links).
 
@@ -64,7 +57,7 @@ def optional_caller(request: Request) -> Caller | None:
         request.state.caller = portal_user
         return portal_user
     try:
-        caller = _authenticate(request, token)
+        caller = request.app.state.system.caller_of(token)
     except Unauthenticated:
         web_session(request).log_out()
         return None
@@ -113,7 +106,7 @@ def login(request: Request,
         if not token:
             raise Unauthenticated("Paste your organisation's API token.",
                                   "組織のAPIトークンを貼り付けてください。", field="token")
-        caller = _authenticate(request, token)
+        caller = request.app.state.system.caller_of(token)
     except MyNumberError as exc:
         if "field" not in exc.details:
             exc.details["field"] = "token"

@@ -28,8 +28,6 @@ class WalCheckpointer:
                 or engine.url.database == ":memory:":
             raise ValueError("only a SQLite database file has a write-ahead log")
         self.engine, self.every = engine, every
-        self.checkpoints = 0
-        """Checkpoints run so far."""
         self.last: tuple[int, int, int] = (0, 0, 0)
         """The last checkpoint's (busy, pages in the WAL, pages copied to the file)."""
         self._stop = threading.Event()
@@ -60,7 +58,6 @@ class WalCheckpointer:
                 "PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         finally:
             connection.close()
-        self.checkpoints += 1
         self.last = (busy, logged, copied)
         return self.last
 
