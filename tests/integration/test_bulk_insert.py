@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import select
 
 from mynumber.adapters.db.bulk_insert import FEW_ROWS, insert_rows
-from mynumber.adapters.db.models import Person
+from mynumber.adapters.db.models import Person, Registration
 from mynumber.bootstrap import System
+from mynumber.services.demo_data import seed_municipalities
 
 
 def _people(count: int, at: dt.datetime, start: int = 0) -> list[dict[str, object]]:
@@ -47,3 +48,29 @@ def test_without_ids_asked_nothing_is_returned_and_the_rows_are_stored(system: S
         uow.commit()
     with system.uow() as uow:
         assert len(uow.session.scalars(select(Person)).all()) == 4
+
+
+@pytest.mark.parametrize("count", [1, 2, FEW_ROWS, FEW_ROWS + 1])
+def test_json_booleans_and_nulls_are_stored_as_the_orm_stores_them(system: System,
+                                                                  count: int) -> None:
+    """A JSON column, a boolean and a column that is NULL in every row (on PostgreSQL one
+    array each, up to ``FEW_ROWS`` rows)."""
+    at = system.services.clock.now()
+    with system.uow() as uow:
+        seed_municipalities(uow.session)
+        people = insert_rows(uow.session, Person, _people(count, at), return_ids=True)
+        rows = [dict(person_id=person_id, municipality_code="131016", address=f"{i} Chiyoda",
+                     started_living_on=dt.date(2026, 4, 1), filed_on=dt.date(2026, 4, 3),
+                     late=i % 2 == 1, status="active", ended_on=None,
+                     id_documents=["residence_card", f"passport {i}"])
+                for i, person_id in enumerate(people)]
+        ids = insert_rows(uow.session, Registration, rows, return_ids=True)
+        uow.commit()
+    with system.uow() as uow:
+        stored = {r.id: r for r in uow.session.scalars(
+            select(Registration).where(Registration.id.in_(ids)))}
+    for new_id, row in zip(ids, rows, strict=True):
+        registration = stored[new_id]
+        assert registration.id_documents == row["id_documents"]
+        assert (registration.person_id, registration.late, registration.ended_on,
+                registration.address) == (row["person_id"], row["late"], None, row["address"])

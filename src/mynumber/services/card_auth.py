@@ -27,6 +27,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.bulk_insert import insert_rows
+from mynumber.adapters.db.lists import ListStatement
 from mynumber.adapters.db.models_card import Card
 from mynumber.adapters.db.models_pki import CardAuthChallenge
 from mynumber.adapters.pcsc import CardReader, JpkiTerminal, reader_for
@@ -190,7 +191,8 @@ def spend_challenges(session: Session, answers: Sequence[tuple[Caller, bytes]],
         return set()
     conn = session.connection()
     table = _CHALLENGES
-    rows = conn.execute(_SPEND, {"nonces": sorted({nonce for nonce, _ in wanted}), "now": now})
+    nonces = sorted({nonce for nonce, _ in wanted})
+    rows = conn.execute(_SPEND.on(conn.dialect.name), {"nonces": nonces, "now": now})
     spent = {(row.nonce, row.relying_party) for row in rows}
     # A nonce presented by someone it was not issued to stays unanswered for its owner; a
     # plain ``nonce IN`` keeps the statement simple enough to plan once (vs. pairs).
@@ -201,13 +203,13 @@ def spend_challenges(session: Session, answers: Sequence[tuple[Caller, bytes]],
 
 
 _CHALLENGES = cast(Table, CardAuthChallenge.__table__)
-_SPEND = (
+_SPEND = ListStatement(lambda one_of: (
     update(_CHALLENGES)
-    .where(_CHALLENGES.c.nonce.in_(bindparam("nonces", expanding=True)),
+    .where(one_of(_CHALLENGES.c.nonce, "nonces"),
            _CHALLENGES.c.used_at.is_(None), _CHALLENGES.c.expires_at >= bindparam("now"))
     .values(used_at=bindparam("now"))
     .returning(_CHALLENGES.c.nonce, _CHALLENGES.c.relying_party)
-)
+))
 
 
 def challenge_refusal(session: Session, caller: Caller, nonce: bytes,

@@ -22,11 +22,12 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from cryptography import x509
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.bulk_insert import insert_rows
+from mynumber.adapters.db.lists import ListStatement
 from mynumber.adapters.db.models import ACTIVE, Person, Registration
 from mynumber.adapters.db.models_card import Card, Certificate
 from mynumber.adapters.db.models_insurance import (
@@ -159,7 +160,7 @@ def _load(session: Session, checks: Sequence[CardCheck],
     # Core rows on the session's connection: no ORM objects for what is only read here.
     conn = session.connection()
     clinics = {row.id: _Clinic(*row) for row in conn.execute(
-        _CLINICS, {"ids": sorted(scopes)})} if scopes else {}
+        _CLINICS.on(conn.dialect.name), {"ids": sorted(scopes)})} if scopes else {}
     answers = [(c.caller, c.nonce) for c in checks
                if c.nonce is not None and _well_formed(c.nonce)
                and c.caller.scope_id in clinics and c.caller.role is Role.CLINIC]
@@ -176,7 +177,7 @@ def _read_cards(conn: Connection, serials: list[str], loaded: _Loaded) -> None:
     """Each certificate's record, card and holder, with the holder's enrolments newest first:
     one row per certificate and enrolment (one statement, one round trip to the server)."""
     known: set[int] = set()
-    for row in conn.execute(_CARDS, {"serials": serials}):
+    for row in conn.execute(_CARDS.on(conn.dialect.name), {"serials": serials}):
         values = cast(tuple[Any, ...], row)
         found = _Found(*values[:_FOUND_COLUMNS])
         loaded.found[found.certificate_serial] = found
@@ -194,15 +195,15 @@ def _well_formed(nonce: bytes) -> bool:
     return True
 
 
-_CLINICS = select(Clinic.id, Clinic.code, Clinic.name).where(
-    Clinic.id.in_(bindparam("ids", expanding=True)))
+_CLINICS = ListStatement(lambda one_of: select(Clinic.id, Clinic.code, Clinic.name).where(
+    one_of(Clinic.id, "ids")))
 _FOUND = (Certificate.serial, Certificate.der, Certificate.revoked_at,
           Certificate.revocation_reason, Card.serial, Card.person_id, Card.status,
           Card.invalid_reason, Card.expires_on, Card.chip_address, Card.insurance_use,
           Card.moving_out_planned_on, Card.moved_in_on, Card.moving_in_filed_on,
           Registration.address)
 _FOUND_COLUMNS = len(_FOUND)
-_CARDS = (
+_CARDS = ListStatement(lambda one_of: (
     select(*_FOUND, InsuranceEnrolment.id, InsuranceEnrolment.symbol,
            InsuranceEnrolment.number, InsuranceEnrolment.branch,
            InsuranceEnrolment.income_class, InsuranceEnrolment.certain_income,
@@ -215,9 +216,9 @@ _CARDS = (
                                   Registration.status == ACTIVE))
     .outerjoin(InsuranceEnrolment, InsuranceEnrolment.person_id == Card.person_id)
     .outerjoin(Insurer, Insurer.id == InsuranceEnrolment.insurer_id)
-    .where(Certificate.serial.in_(bindparam("serials", expanding=True)))
+    .where(one_of(Certificate.serial, "serials"))
     .order_by(InsuranceEnrolment.valid_from.desc(), InsuranceEnrolment.id.desc())
-)
+))
 
 
 def _insured(enrolment_id: int, symbol: str, number: str, branch: str, income_class: str,

@@ -1,5 +1,5 @@
 """Inserting many rows at once, in the session's transaction, faster than SQLAlchemy's
-``executemany``: binary ``COPY`` on PostgreSQL (one multi-row INSERT for a few rows), the
+``executemany``: binary ``COPY`` on PostgreSQL (for a few rows one INSERT of arrays), the
 driver's ``executemany`` on SQLite.
 
 Through the driver rather than SQLAlchemy: its per-row parameter handling costs more than
@@ -16,6 +16,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any, cast
 
+from psycopg.types.json import Json
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -81,9 +82,8 @@ def _insert_with_core(session: Session, table: Table, rows: list[Row],
 def _copy_rows(connection: Connection, table: Table, columns: list[str], rows: list[Row],
                return_ids: bool) -> list[int]:
     """PostgreSQL: one binary ``COPY`` (ids drawn first from the table's own sequence), or
-    for a few rows one multi-row INSERT."""
-    if len(rows) <= FEW_ROWS and not any(isinstance(table.c[name].type, JSON)
-                                         for name in columns):
+    for a few rows one INSERT of arrays (``unnest``)."""
+    if len(rows) <= FEW_ROWS:
         return _insert_few_pg(connection, table, columns, rows, return_ids)
     ids: list[int] = []
     if return_ids:
@@ -106,28 +106,37 @@ def _copy_rows(connection: Connection, table: Table, columns: list[str], rows: l
 
 
 FEW_ROWS = 100
-"""Up to this many rows, PostgreSQL gets one INSERT: one round trip to the server, where a
-COPY takes two (its start; then its rows and its end) and drawing the ids a third. Round trips
-are what a small batch costs (a clinic check's visits, audit entries and next nonces); COPY
-wins on large ones."""
+"""Up to this many rows, PostgreSQL gets one ``INSERT … SELECT * FROM unnest(arrays)``: one
+round trip to the server, where a COPY takes two (its start; then its rows and its end) and
+drawing the ids a third. Round trips are what a small batch costs (a clinic check's visits,
+audit entries and next nonces); COPY wins on large ones."""
 
 
 def _insert_few_pg(connection: Connection, table: Table, columns: list[str], rows: list[Row],
                    return_ids: bool) -> list[int]:
-    values = _values(table, columns, rows, lambda type_: _decorator_processor(
+    values = _values(table, columns, rows, lambda type_: _array_processor(
         type_, connection.dialect))
-    # Each placeholder cast to the column's type, as the binary COPY declares them.
-    one = "(" + ", ".join(f"%s::{_pg_type(table.c[name].type)}" for name in columns) + ")"
+    # One array per column (cast to the column's type, as the binary COPY declares them), so
+    # that the text is the same for any number of rows: psycopg and the server prepare it once.
+    arrays = ", ".join(f"%s::{_pg_type(table.c[name].type)}[]" for name in columns)
     returning = " RETURNING id" if return_ids else ""
     cursor = _driver_cursor(connection)
     try:
-        cursor.execute(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
-                       f"{', '.join([one] * len(values))}{returning}",
-                       [value for row in values for value in row])
-        # The sequence numbers the rows in the order of the VALUES.
+        cursor.execute(f"INSERT INTO {table.name} ({', '.join(columns)}) "
+                       f"SELECT * FROM unnest({arrays}){returning}",
+                       [list(column) for column in zip(*values, strict=True)])
+        # The sequence numbers the rows in the order of the arrays.
         return sorted(row[0] for row in cursor.fetchall()) if return_ids else []
     finally:
         cursor.close()
+
+
+def _array_processor(type_: TypeEngine[Any],
+                     dialect: Dialect) -> Callable[[Any], Any] | None:
+    # psycopg dumps a list of ``Json`` as ``json[]``; a bare dict or list it cannot place.
+    if isinstance(type_, JSON):
+        return lambda value: None if value is None else Json(value)
+    return _decorator_processor(type_, dialect)
 
 
 def _next_ids(connection: Connection, table: Table, count: int) -> list[int]:
