@@ -83,3 +83,26 @@ def test_a_refusal_reaches_every_waiting_request_and_is_not_remembered() -> None
     assert cache.get("mnt_x") is None
     in_own_loop(together())
     assert asked == ["mnt_x", "mnt_x"]  # asked again: a refusal is never cached
+
+
+def test_a_request_that_hangs_up_leaves_the_look_up_to_the_others() -> None:
+    cache = TokenCache(seconds=60)
+    asked: list[str] = []
+
+    def look_up(token: str) -> Caller:
+        asked.append(token)
+        time.sleep(0.1)
+        return CLINIC
+
+    async def first_goes_away() -> tuple[bool, Caller]:
+        first = asyncio.ensure_future(cache.caller("mnt_c", look_up))
+        await asyncio.sleep(0.02)  # the first request started the look-up
+        second = asyncio.ensure_future(cache.caller("mnt_c", look_up))
+        await asyncio.sleep(0.02)
+        first.cancel()  # its client hung up
+        await asyncio.gather(first, return_exceptions=True)
+        return first.cancelled(), await second
+
+    assert in_own_loop(first_goes_away()) == (True, CLINIC)
+    assert asked == ["mnt_c"]  # one look-up, finished for the request still waiting
+    assert cache.get("mnt_c") == CLINIC

@@ -34,7 +34,7 @@ class TokenCache:
     def __init__(self, seconds: float = TOKEN_CACHE_SECONDS, size: int = 10_000) -> None:
         self.seconds, self.size = seconds, size
         self._known: dict[str, tuple[float, Caller]] = {}
-        self._looking_up: dict[str, asyncio.Future[Caller]] = {}
+        self._looking_up: dict[str, asyncio.Task[Caller]] = {}
         self.look_ups = 0
         """Look-ups made so far (one per token and expiry, not per request)."""
 
@@ -44,23 +44,19 @@ class TokenCache:
         if known is not None:
             return known
         pending = self._looking_up.get(token)
-        if pending is not None:
-            return await asyncio.shield(pending)
-        pending = asyncio.get_running_loop().create_future()
-        self._looking_up[token] = pending
+        if pending is None:
+            # A task of its own, not the first request's: a request cancelled meanwhile (its
+            # client hung up) leaves the look-up to the others waiting on it.
+            pending = asyncio.ensure_future(self._look_up(token, look_up))
+            pending.add_done_callback(_retrieved)
+            self._looking_up[token] = pending
+        return await asyncio.shield(pending)
+
+    async def _look_up(self, token: str, look_up: Callable[[str], Caller]) -> Caller:
         try:
             self.look_ups += 1
             found = await run_in_threadpool(look_up, token)
-        except asyncio.CancelledError:
-            pending.cancel()
-            raise
-        except Exception as refused:
-            pending.set_exception(refused)
-            pending.exception()  # retrieved: no "never retrieved" warning when nobody waits
-            raise
-        else:
             self.put(token, found)
-            pending.set_result(found)
             return found
         finally:
             del self._looking_up[token]
@@ -75,6 +71,12 @@ class TokenCache:
         if len(self._known) >= self.size:
             self._known.clear()
         self._known[token] = (time.monotonic() + self.seconds, caller)
+
+
+def _retrieved(look_up: asyncio.Task[Caller]) -> None:
+    # A refusal whose requests have all gone is still retrieved: no "never retrieved" warning.
+    if not look_up.cancelled():
+        look_up.exception()
 
 
 async def get_system(request: Request) -> System:
