@@ -73,7 +73,7 @@ def pg_url() -> Iterator[str]:
     admin.dispose()
 
 
-def _reset_postgres(url: str) -> None:
+def reset_postgres(url: str) -> None:
     engine = create_engine(url)
     tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
@@ -94,7 +94,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
         shutil.copy(sqlite_template, tmp_path / "mynumber-chips.sqlite3")
         return f"sqlite:///{path}"
     url: str = request.getfixturevalue("pg_url")
-    _reset_postgres(url)
+    reset_postgres(url)
     return url
 
 

@@ -11,7 +11,7 @@ from mynumber.domain.clock import SimulatedClock
 from mynumber.services import card_auth
 from mynumber.services.card_checks import check_cards
 from mynumber.services.eligibility import EligibilityAnswer
-from tests.conftest import _reset_postgres
+from tests.conftest import reset_postgres
 from tests.integration.test_card_checks import nonces, pin_check
 from tests.integration.test_clinic_support import World, insured_patient, setup_world
 
@@ -23,7 +23,7 @@ once, never five times."""
 @pytest.fixture
 def db_url(pg_url: str) -> str:
     """PostgreSQL only (SQLite has no server-side plans to keep)."""
-    _reset_postgres(pg_url)
+    reset_postgres(pg_url)
     return pg_url
 
 

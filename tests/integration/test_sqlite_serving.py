@@ -3,6 +3,7 @@ the write-ahead log is checkpointed by a thread of its own."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from pathlib import Path
@@ -14,12 +15,12 @@ from sqlalchemy import text
 from mynumber.adapters.db.checkpoints import WalCheckpointer
 from mynumber.adapters.db.engine import make_engine
 from mynumber.api.app import create_app
-from mynumber.bootstrap import build_system
+from mynumber.bootstrap import System, build_system
 from mynumber.config import Settings
 from tests.conftest import TEST_MASTER_KEY
 
 
-def _system(tmp_path: Path):  # type: ignore[no-untyped-def]
+def _system(tmp_path: Path) -> System:
     return build_system(Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
                                  data_dir=tmp_path / "var", master_key=TEST_MASTER_KEY))
 
@@ -53,7 +54,7 @@ def test_a_writer_still_queues_behind_another_writer(tmp_path: Path) -> None:
     waiting.join()
 
 
-def _count_people(system) -> int:  # type: ignore[no-untyped-def]
+def _count_people(system: System) -> int:
     with system.reading() as uow:
         return int(uow.session.execute(text("SELECT count(*) FROM persons")).scalar_one())
 
@@ -65,27 +66,37 @@ def test_while_serving_the_wal_is_checkpointed_beside_the_requests(tmp_path: Pat
     try:
         with system.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == 0
-            conn.exec_driver_sql("CREATE TABLE filler (x BLOB)")
-            for _ in range(20):
-                conn.exec_driver_sql("INSERT INTO filler VALUES (zeroblob(8000))")
-                conn.commit()
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            busy, logged, copied = checkpointer.last
-            if logged >= 20 and copied == logged:
-                break
-            time.sleep(0.05)
-        busy, logged, copied = checkpointer.last
-        assert logged >= 20 and copied == logged, checkpointer.last  # every page copied
+        _fill_wal(system, pages=20)
+        assert _copied_everything(checkpointer, at_least=20), checkpointer.last
     finally:
         checkpointer.stop()
     with system.engine.connect() as conn:  # after the service: SQLite's own checkpoints again
         assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar_one() == 1000
 
 
+def _fill_wal(system: System, pages: int) -> None:
+    with system.engine.connect() as conn:
+        conn.exec_driver_sql("CREATE TABLE filler (x BLOB)")
+        for _ in range(pages):
+            conn.exec_driver_sql("INSERT INTO filler VALUES (zeroblob(8000))")
+            conn.commit()
+
+
+def _copied_everything(checkpointer: WalCheckpointer, at_least: int) -> bool:
+    """Whether, within 5 s, a round finds ``at_least`` pages in the WAL and copies them all."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        _busy, logged, copied = checkpointer.last
+        if logged >= at_least and copied == logged:
+            return True
+        time.sleep(0.05)
+    return False
+
+
 @pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:",
                                  "postgresql+psycopg://postgres@127.0.0.1:5432/test"])
 def test_only_a_sqlite_file_has_a_checkpointer(url: str) -> None:
+    assert not WalCheckpointer.applies_to(make_engine(url))
     with pytest.raises(ValueError, match="SQLite database file"):
         WalCheckpointer(make_engine(url))
 
@@ -100,3 +111,29 @@ def test_the_service_checkpoints_while_it_runs_and_stops_with_it(tmp_path: Path)
         checkpointer = app.state.checkpointer
         assert checkpointer.running
     assert not checkpointer.running
+
+
+
+class _FailingFirst(WalCheckpointer):
+    """Its first two rounds fail as a locked or unreadable file makes them fail (SQLite's
+    own error); the rounds after run as usual."""
+
+    failures = 2
+
+    def checkpoint(self) -> tuple[int, int, int]:
+        if self.failures:
+            self.failures -= 1
+            raise sqlite3.OperationalError("database is locked")
+        return super().checkpoint()
+
+
+def test_a_failed_checkpoint_is_tried_again_at_the_next_round(tmp_path: Path) -> None:
+    system = _system(tmp_path)
+    checkpointer = _FailingFirst(system.engine, every=0.05)
+    checkpointer.start()
+    try:
+        _fill_wal(system, pages=10)
+        assert _copied_everything(checkpointer, at_least=10), checkpointer.last
+        assert checkpointer.failures == 0 and checkpointer.running
+    finally:
+        checkpointer.stop()

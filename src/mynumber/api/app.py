@@ -47,10 +47,9 @@ async def _serving(app: FastAPI) -> AsyncIterator[None]:
 
 def _checkpointer(system: System) -> WalCheckpointer | None:
     """SQLite files: the WAL checkpointed beside the requests, not inside one's commit."""
-    try:
-        checkpointer = WalCheckpointer(system.engine)
-    except ValueError:  # PostgreSQL, or an in-memory SQLite
+    if not WalCheckpointer.applies_to(system.engine):
         return None
+    checkpointer = WalCheckpointer(system.engine)
     checkpointer.start()
     return checkpointer
 

@@ -12,12 +12,13 @@
    every kept card checked once (its rows read into memory), then the trivial endpoint
    (``GET /health``) and the eligibility checks at full speed, taking turns (``alternate``),
    then checks at a fixed rate (``--rate``, default 500 checks/s) for the latencies, then at
-   half the full speed. One check = one patient verified = one ``POST /clinic/checks/pin`` with the
-   card's signature over a nonce the server issued to the terminal (the answer carries the
-   terminal's next nonce). Before each timed run the terminals fetch that run's nonces and the
-   cards sign them (``signed_checks``): a card signs on its own chip, not on the server's
-   cores, and signing in the timed loop would measure the load generator instead. Latencies at
-   a fixed rate are measured from the scheduled send time (no coordinated omission).
+   half the full speed. One check = one patient verified = one ``POST /clinic/checks/pin``
+   with the card's signature over a nonce the server issued to the terminal (the answer
+   carries the terminal's next nonce). Before the timed runs the terminals fetch their nonces
+   and the cards sign them (``signed_checks``): a card signs on its own chip, not on the
+   server's cores, and signing in the timed loop would measure the load generator instead.
+   Latencies at a fixed rate are measured from the scheduled send time (no coordinated
+   omission).
 
 The last line reads ``ratio R p50 X ms p99 Y ms``: R = full-speed checks/s ÷ full-speed
 trivial requests/s; the latencies are those at the fixed rate.

@@ -195,7 +195,7 @@ def spend_challenges(session: Session, answers: Sequence[tuple[Caller, bytes]],
     rows = conn.execute(_SPEND.on(conn.dialect.name), {"nonces": nonces, "now": now})
     spent = {(row.nonce, row.relying_party) for row in rows}
     # A nonce presented by someone it was not issued to stays unanswered for its owner; a
-    # plain ``nonce IN`` keeps the statement simple enough to plan once (vs. pairs).
+    # list of nonces (not of nonce-party pairs) keeps the statement simple to plan.
     wrong = [nonce for nonce, party in spent - wanted]
     if wrong:
         conn.execute(update(table).where(table.c.nonce.in_(wrong)).values(used_at=None))

@@ -24,14 +24,19 @@ class WalCheckpointer:
     """``start()`` when the service starts, ``stop()`` when it stops (one per engine)."""
 
     def __init__(self, engine: Engine, every: float = 0.25) -> None:
-        if engine.dialect.name != "sqlite" or not engine.url.database \
-                or engine.url.database == ":memory:":
+        if not self.applies_to(engine):
             raise ValueError("only a SQLite database file has a write-ahead log")
         self.engine, self.every = engine, every
         self.last: tuple[int, int, int] = (0, 0, 0)
         """The last checkpoint's (busy, pages in the WAL, pages copied to the file)."""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    @staticmethod
+    def applies_to(engine: Engine) -> bool:
+        """Whether ``engine`` is a SQLite file (PostgreSQL and in-memory SQLite need none)."""
+        database = engine.url.database
+        return engine.dialect.name == "sqlite" and bool(database) and database != ":memory:"
 
     @property
     def running(self) -> bool:
