@@ -24,7 +24,7 @@ from mynumber.card.keys import KeyPool
 from mynumber.config import Settings
 from mynumber.domain.access import Role
 from mynumber.domain.clock import JST, SimulatedClock
-from mynumber.services.context import Caller
+from mynumber.services.core.context import Caller
 
 TEST_MASTER_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 PG_ADMIN_URL = os.environ.get(
@@ -135,7 +135,7 @@ def ca_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def system(settings: Settings, clock: SimulatedClock, post: PostOffice, key_source: KeyPool,
            ca_template: Path) -> Iterator[System]:
-    from mynumber.services.demo_data import seed_municipalities
+    from mynumber.demo.data import seed_municipalities
     shutil.copytree(ca_template, settings.data_dir / "ca")
     built = build_system(settings, clock=clock, post=post, key_source=key_source,
                          run_migrations=False)

@@ -16,8 +16,8 @@ from mynumber.adapters.mail import PostOffice
 from mynumber.card.keys import FreshKeys, KeySource
 from mynumber.config import Settings
 from mynumber.domain.clock import Clock, SystemClock
-from mynumber.services import tokens
-from mynumber.services.context import Caller, Services
+from mynumber.services.core import tokens
+from mynumber.services.core.context import Caller, Services
 
 
 @dataclass

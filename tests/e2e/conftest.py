@@ -19,8 +19,8 @@ import pytest
 from mynumber.adapters.mail import PostOffice
 from mynumber.bootstrap import System, build_system
 from mynumber.config import Settings
+from mynumber.demo.data import seed_demo_tokens, seed_municipalities
 from mynumber.domain.clock import JST, SimulatedClock
-from mynumber.services.demo_data import seed_demo_tokens, seed_municipalities
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

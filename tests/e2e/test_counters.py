@@ -19,14 +19,18 @@ from sqlalchemy import select
 from mynumber.adapters.db.models import Person
 from mynumber.adapters.db.models_insurance import Clinic
 from mynumber.adapters.photo import sample_photo_jpeg
+from mynumber.demo import world as demo_world
 from mynumber.domain.access import Purpose, Role
 from mynumber.domain.cards import Channel
 from mynumber.domain.clock import SimulatedClock
 from mynumber.domain.employment_rules import StaffRole
 from mynumber.domain.photo_rules import PhotoDeclaration
-from mynumber.services import card_applications, card_centre, demo_world, employer, tokens
-from mynumber.services.context import Caller
-from mynumber.services.numbers import read_my_number
+from mynumber.services.cards import applications as card_applications
+from mynumber.services.cards import centre as card_centre
+from mynumber.services.core import tokens
+from mynumber.services.core.context import Caller
+from mynumber.services.employer import employers as employer
+from mynumber.services.registry.numbers import read_my_number
 from tests.e2e.conftest import Server, shoot
 
 pytestmark = pytest.mark.browser

@@ -26,10 +26,11 @@ from mynumber.domain.access import Role
 from mynumber.domain.clock import SimulatedClock
 from mynumber.domain.insurance import IncomeClass, InsuredNumbers, InsurerKind
 from mynumber.domain.mail import MailKind
-from mynumber.services import clinic, insurer, medical_records, tokens
-from mynumber.services.card_counter import InitialPins
-from mynumber.services.context import Caller
-from mynumber.services.medical_records import Medicine
+from mynumber.services.cards.counter import InitialPins
+from mynumber.services.core import tokens
+from mynumber.services.core.context import Caller
+from mynumber.services.insurance import clinic, insurer, medical_records
+from mynumber.services.insurance.medical_records import Medicine
 from tests.e2e.conftest import Server, running_server, shoot
 
 pytestmark = pytest.mark.browser

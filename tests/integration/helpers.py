@@ -7,8 +7,8 @@ from typing import Any
 
 from mynumber.bootstrap import System
 from mynumber.domain.registration import MovingIn, build_moving_in
-from mynumber.services import ward_office
-from mynumber.services.ward_office import MovingInResult
+from mynumber.services.flows import moving
+from mynumber.services.registry.ward_office import MovingInResult
 from tests.conftest import ward
 
 
@@ -28,7 +28,7 @@ def foreign_form(system: System, **overrides: Any) -> MovingIn:
 
 def register(system: System, municipality: str = "131016", **overrides: Any) -> MovingInResult:
     with system.uow() as uow:
-        result = ward_office.register_moving_in(
+        result = moving.register_moving_in(
             uow.session, system.services, caller=ward(municipality),
             municipality_code=municipality, form=foreign_form(system, **overrides))
         uow.commit()

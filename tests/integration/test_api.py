@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from mynumber.adapters.db.models import AuditEntry, Person
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
-from mynumber.services.demo_data import seed_demo_tokens
+from mynumber.demo.data import seed_demo_tokens
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from sqlalchemy.exc import DBAPIError
 from mynumber.adapters.db.models import AuditEntry
 from mynumber.bootstrap import System
 from mynumber.domain.access import Purpose
-from mynumber.services.audit import entries_about, verify_chain
-from mynumber.services.numbers import read_my_number
+from mynumber.services.core.audit import entries_about, verify_chain
+from mynumber.services.registry.numbers import read_my_number
 from tests.conftest import ward
 from tests.integration.helpers import register
 

@@ -18,10 +18,11 @@ from mynumber.adapters.db.models_insurance import InsuranceEnrolment
 from mynumber.bench.enrol import Cards, enrol
 from mynumber.bootstrap import System
 from mynumber.pki.verify import verify_certificate
-from mynumber.services import clinic, tokens
-from mynumber.services.audit import verify_chain
-from mynumber.services.bulk_registration import insert_rows
-from mynumber.services.certificates import serial_text
+from mynumber.services.core import tokens
+from mynumber.services.core.audit import verify_chain
+from mynumber.services.insurance import clinic
+from mynumber.services.jpki.certificates import serial_text
+from mynumber.services.registry.bulk import insert_rows
 
 RESIDENTS = 50
 SAMPLE = 30

@@ -20,10 +20,10 @@ from mynumber.bootstrap import System, build_system
 from mynumber.config import Settings
 from mynumber.domain.access import Purpose
 from mynumber.domain.errors import Conflict
-from mynumber.services import ward_office
-from mynumber.services.audit import verify_chain
-from mynumber.services.bulk_registration import register_many
-from mynumber.services.numbers import read_my_number
+from mynumber.services.core.audit import verify_chain
+from mynumber.services.flows import moving
+from mynumber.services.registry.bulk import register_many
+from mynumber.services.registry.numbers import read_my_number
 from tests.conftest import TEST_MASTER_KEY, ward
 from tests.integration.helpers import foreign_form, register
 
@@ -83,7 +83,7 @@ def test_two_registrations_racing_for_one_person_have_exactly_one_winner(
     if same == "returning person":
         first = register(system)
         with system.uow() as uow:
-            ward_office.register_moving_out(uow.session, system.services, caller=ward(),
+            moving.register_moving_out(uow.session, system.services, caller=ward(),
                                             person_id=first.person_id, destination="abroad",
                                             planned_move_on=system.services.clock.today())
             uow.commit()

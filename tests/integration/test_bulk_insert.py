@@ -11,7 +11,7 @@ from sqlalchemy import select
 from mynumber.adapters.db.bulk_insert import FEW_ROWS, insert_rows
 from mynumber.adapters.db.models import Person, Registration
 from mynumber.bootstrap import System
-from mynumber.services.demo_data import seed_municipalities
+from mynumber.demo.data import seed_municipalities
 
 
 def _people(count: int, at: dt.datetime, start: int = 0) -> list[dict[str, object]]:

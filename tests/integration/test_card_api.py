@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
+from mynumber.demo.data import seed_demo_tokens
 from mynumber.domain.access import Role
-from mynumber.services import tokens as token_service
-from mynumber.services.demo_data import seed_demo_tokens
+from mynumber.services.core import tokens as token_service
 from tests.integration.helpers import register
 from tests.integration.test_card_support import (  # noqa: F401 - fixture
     PINS,

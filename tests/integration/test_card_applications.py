@@ -18,7 +18,9 @@ from mynumber.domain.cards import Channel
 from mynumber.domain.deadlines import ExpressReason
 from mynumber.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mynumber.domain.photo_rules import PhotoDeclaration
-from mynumber.services import card_applications, letters, ward_office
+from mynumber.services.cards import applications as card_applications
+from mynumber.services.flows import moving
+from mynumber.services.registry import letters
 from tests.conftest import ward
 from tests.integration.helpers import register
 from tests.integration.test_card_support import (  # noqa: F401 - fixture
@@ -99,7 +101,7 @@ def test_the_database_itself_allows_one_open_application_per_person(cards: Syste
 def test_applying_after_moving_out_is_refused_with_the_reason(cards: System) -> None:
     person = register(cards)
     with cards.uow() as uow:
-        ward_office.register_moving_out(uow.session, cards.services, caller=ward(),
+        moving.register_moving_out(uow.session, cards.services, caller=ward(),
                                         person_id=person.person_id, destination="abroad",
                                         planned_move_on=clock(cards).today())
         uow.commit()

@@ -30,8 +30,11 @@ from mynumber.pki.errors import (
     SignatureInvalid,
     UntrustedCertificate,
 )
-from mynumber.services import card_auth, tokens
-from mynumber.services.card_auth import (
+from mynumber.services.core import tokens
+from mynumber.services.core.context import Caller
+from mynumber.services.core.records import get_person
+from mynumber.services.jpki import card_auth
+from mynumber.services.jpki.card_auth import (
     CardAnswer,
     CardNotActive,
     ChallengeExpired,
@@ -39,10 +42,8 @@ from mynumber.services.card_auth import (
     ChallengeUnknown,
     answer_challenge,
 )
-from mynumber.services.certificates import kinds_revoked_on, revoke_card_certificates
-from mynumber.services.context import Caller
-from mynumber.services.numbers import open_number
-from mynumber.services.records import get_person
+from mynumber.services.jpki.certificates import kinds_revoked_on, revoke_card_certificates
+from mynumber.services.registry.numbers import open_number
 from tests.conftest import caller
 from tests.integration.test_certificates_support import (
     AUTH_PIN,

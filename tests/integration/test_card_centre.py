@@ -13,8 +13,11 @@ from mynumber.card import BasicFourItems, CardFile, KeySlot
 from mynumber.domain.errors import CardError, Conflict
 from mynumber.domain.mail import DeliveryFailure
 from mynumber.domain.validity import card_expiry
-from mynumber.services import card_applications, card_centre, card_use, ward_office
-from mynumber.services.numbers import open_number
+from mynumber.services.cards import applications as card_applications
+from mynumber.services.cards import centre as card_centre
+from mynumber.services.cards import use as card_use
+from mynumber.services.flows import moving
+from mynumber.services.registry.numbers import open_number
 from tests.conftest import ward
 from tests.integration.helpers import register
 from tests.integration.test_card_support import (  # noqa: F401 - fixture
@@ -131,7 +134,7 @@ def test_moving_away_before_manufacture_cancels_the_application(cards: System) -
     person = register(cards)
     apply_online(cards, person.application_id, person.person_id)
     with cards.uow() as uow:
-        ward_office.register_moving_out(uow.session, cards.services, caller=ward(),
+        moving.register_moving_out(uow.session, cards.services, caller=ward(),
                                         person_id=person.person_id, destination="131130",
                                         planned_move_on=clock(cards).today())
         uow.commit()
@@ -145,7 +148,7 @@ def test_moving_away_before_collection_cancels_the_ready_card(cards: System) -> 
     apply_online(cards, person.application_id, person.person_id)
     serial = pass_days(cards, 30).cards_made[0]
     with cards.uow() as uow:
-        ward_office.register_moving_out(uow.session, cards.services, caller=ward(),
+        moving.register_moving_out(uow.session, cards.services, caller=ward(),
                                         person_id=person.person_id, destination="abroad",
                                         planned_move_on=clock(cards).today())
         uow.commit()

@@ -19,12 +19,13 @@ from mynumber.domain.access import Role
 from mynumber.domain.errors import Forbidden, MyNumberError
 from mynumber.domain.insurance import Consent, NotInsured, NotRegisteredForInsurance
 from mynumber.pki.errors import SignatureInvalid
-from mynumber.services import card_auth, clinic
-from mynumber.services.audit import verify_chain
-from mynumber.services.card_auth import CardNotActive, ChallengeReplayed, ChallengeUnknown
-from mynumber.services.card_checks import CardCheck, check_cards
-from mynumber.services.context import Caller
-from mynumber.services.eligibility import EligibilityAnswer
+from mynumber.services.core.audit import verify_chain
+from mynumber.services.core.context import Caller
+from mynumber.services.insurance import clinic
+from mynumber.services.insurance.checks import CardCheck, check_cards
+from mynumber.services.insurance.eligibility import EligibilityAnswer
+from mynumber.services.jpki import card_auth
+from mynumber.services.jpki.card_auth import CardNotActive, ChallengeReplayed, ChallengeUnknown
 from tests.integration.test_clinic_support import (
     AUTH_PIN,
     Patient,

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mynumber import cli_card
 from mynumber.bootstrap import System
-from mynumber.cli import app
+from mynumber.cli import card as cli_card
+from mynumber.cli.main import app
 from tests.integration.helpers import register
 from tests.integration.test_card_support import (  # noqa: F401 - fixture
     PINS,

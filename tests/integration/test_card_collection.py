@@ -13,7 +13,7 @@ from mynumber.bootstrap import System
 from mynumber.card import PinRef
 from mynumber.domain.errors import CardError, Conflict, Forbidden, InvalidInput
 from mynumber.domain.registration import IdDocument
-from mynumber.services import card_applications
+from mynumber.services.cards import applications as card_applications
 from tests.conftest import ward
 from tests.integration.helpers import register
 from tests.integration.test_card_support import (  # noqa: F401 - fixture

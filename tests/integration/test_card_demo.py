@@ -6,7 +6,7 @@ import io
 
 from rich.console import Console
 
-from mynumber.demo import run_demo
+from mynumber.demo.tour import run_demo
 
 
 def test_the_demo_prints_the_dated_timeline_from_arrival_to_card_in_hand() -> None:

@@ -15,7 +15,11 @@ from mynumber.domain.cards import IdentityShown
 from mynumber.domain.deadlines import ExpressReason
 from mynumber.domain.errors import CardError, Conflict, Forbidden, NotFound
 from mynumber.domain.registration import IdDocument
-from mynumber.services import card_counter, card_moving, card_use, ward_office
+from mynumber.services.cards import counter as card_counter
+from mynumber.services.cards import moving as card_moving
+from mynumber.services.cards import use as card_use
+from mynumber.services.flows import moving
+from mynumber.services.registry import ward_office
 from tests.conftest import ward
 from tests.integration.helpers import foreign_form
 from tests.integration.test_card_support import (  # noqa: F401 - fixture
@@ -47,7 +51,7 @@ def card(cards: System) -> Issued:
 
 def _move_out(system: System, person_id: int, destination: str = SHIBUYA) -> None:
     with system.uow() as uow:
-        ward_office.register_moving_out(uow.session, system.services, caller=ward(),
+        moving.register_moving_out(uow.session, system.services, caller=ward(),
                                         person_id=person_id, destination=destination,
                                         planned_move_on=clock(system).today())
         uow.commit()
@@ -59,7 +63,7 @@ def _move_in(system: System, *, card_serial: str | None = None, municipality: st
     form = foreign_form(system, address=address,
                         started_living_on=today - dt.timedelta(days=moved_days_ago))
     with system.uow() as uow:
-        result = ward_office.register_moving_in(
+        result = moving.register_moving_in(
             uow.session, system.services, caller=ward(municipality),
             municipality_code=municipality, form=form, card_serial=card_serial)
         uow.commit()
@@ -238,7 +242,7 @@ def test_leaving_japan_returns_the_card_and_coming_back_gives_the_same_number(
     assert caught.value.details["reason"] == "no_active_number"
     clock(cards).advance(days=400)
     with cards.uow() as uow:
-        from mynumber.services.residents import view_resident
+        from mynumber.services.registry.residents import view_resident
         masked_before = view_resident(uow.session, cards.services, caller=ward(),
                                       person_id=card.person_id).my_number
     back = _move_in(cards, municipality="131016", address="1-1 Chiyoda, Chiyoda-ku, Tokyo")

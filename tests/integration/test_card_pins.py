@@ -15,8 +15,10 @@ from mynumber.domain.errors import Forbidden, InvalidInput, PinLocked, WrongPin
 from mynumber.domain.photo_rules import FaceNotFound
 from mynumber.domain.pins import PinKind
 from mynumber.domain.registration import IdDocument
-from mynumber.services import card_counter, card_use, kiosk
-from mynumber.services.context import Caller
+from mynumber.services.cards import counter as card_counter
+from mynumber.services.cards import kiosk
+from mynumber.services.cards import use as card_use
+from mynumber.services.core.context import Caller
 from tests.conftest import caller, ward
 from tests.integration.test_card_support import (  # noqa: F401 - fixture
     KIOSK,

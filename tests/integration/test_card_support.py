@@ -24,10 +24,12 @@ from mynumber.domain.cards import Channel, IdentityShown
 from mynumber.domain.clock import SimulatedClock
 from mynumber.domain.photo_rules import PhotoDeclaration
 from mynumber.domain.registration import IdDocument
-from mynumber.services import card_applications, card_centre, card_counter
-from mynumber.services.card_centre import JobReport
-from mynumber.services.card_counter import InitialPins
-from mynumber.services.context import Caller
+from mynumber.services.cards import applications as card_applications
+from mynumber.services.cards import centre as card_centre
+from mynumber.services.cards import counter as card_counter
+from mynumber.services.cards.centre import JobReport
+from mynumber.services.cards.counter import InitialPins
+from mynumber.services.core.context import Caller
 from tests.conftest import caller, ward
 from tests.integration.helpers import register
 

@@ -14,7 +14,10 @@ from mynumber.domain.errors import CardError, Conflict, InvalidInput
 from mynumber.domain.pins import PinKind
 from mynumber.domain.registration import IdDocument
 from mynumber.domain.validity import card_expiry, certificate_expiry
-from mynumber.services import card_centre, card_counter, card_use, kiosk
+from mynumber.services.cards import centre as card_centre
+from mynumber.services.cards import counter as card_counter
+from mynumber.services.cards import kiosk
+from mynumber.services.cards import use as card_use
 from tests.conftest import ward
 from tests.integration.test_card_pins import CLINIC, _live_face
 from tests.integration.test_card_support import (  # noqa: F401 - fixture

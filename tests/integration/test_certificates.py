@@ -27,9 +27,9 @@ from mynumber.domain.clock import JST
 from mynumber.domain.errors import InvalidInput
 from mynumber.domain.validity import certificate_expiry
 from mynumber.pki.profiles import is_signature_certificate, signature_subject_of
-from mynumber.services import certificates
-from mynumber.services.certificates import kinds_revoked_on, revoke_card_certificates
-from mynumber.services.records import get_person
+from mynumber.services.core.records import get_person
+from mynumber.services.jpki import certificates
+from mynumber.services.jpki.certificates import kinds_revoked_on, revoke_card_certificates
 from tests.integration.test_certificates_support import (
     ADDRESS,
     TestCard,

@@ -32,9 +32,9 @@ from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.card import BasicFourItems, Chip, ChipData, KeySlot, PinRef
 from mynumber.domain.validity import StayPermit, card_expiry
-from mynumber.services.certificates import issue_card_certificates
-from mynumber.services.numbers import open_number
-from mynumber.services.records import require_active_registration
+from mynumber.services.core.records import require_active_registration
+from mynumber.services.jpki.certificates import issue_card_certificates
+from mynumber.services.registry.numbers import open_number
 from tests.integration.helpers import register
 
 AUTH_PIN = "1234"

@@ -44,7 +44,7 @@ def _register(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
 def _seed(tmp_path: Path) -> None:
     from mynumber.bootstrap import build_system
     from mynumber.config import Settings
-    from mynumber.services.demo_data import seed_municipalities
+    from mynumber.demo.data import seed_municipalities
     system = build_system(Settings(data_dir=tmp_path, master_key=TEST_MASTER_KEY))
     with system.uow() as uow:
         seed_municipalities(uow.session)

@@ -31,12 +31,12 @@ from mynumber.domain.insurance import (
     NotRegisteredForInsurance,
 )
 from mynumber.domain.photo_rules import FaceNotFound
-from mynumber.services import clinic, insurer
-from mynumber.services.card_auth import CardNotActive
-from mynumber.services.clinic import EligibilityAnswer
-from mynumber.services.medical_records import Checkup, Medicine, access_log
-from mynumber.services.numbers import open_number
-from mynumber.services.records import get_person
+from mynumber.services.core.records import get_person
+from mynumber.services.insurance import clinic, insurer
+from mynumber.services.insurance.clinic import EligibilityAnswer
+from mynumber.services.insurance.medical_records import Checkup, Medicine, access_log
+from mynumber.services.jpki.card_auth import CardNotActive
+from mynumber.services.registry.numbers import open_number
 from tests.conftest import caller
 from tests.integration.helpers import register
 from tests.integration.test_clinic_support import (
@@ -260,7 +260,7 @@ def test_the_staff_visual_check_comes_only_after_a_failed_face_attempt(
 
 def _prescribe(system: System, world: World, visit_id: int, name: str) -> None:
     with system.uow() as uow:
-        from mynumber.services.medical_records import write_prescription
+        from mynumber.services.insurance.medical_records import write_prescription
         write_prescription(uow.session, system.services, caller=world.clinic,
                            visit_id=visit_id, medicines=[Medicine(name, "1 tablet", 7)])
         uow.commit()
@@ -304,7 +304,7 @@ def test_every_view_is_audited_and_visible_to_the_patient(
     visit = pin_check(system, world, patient,
                       consent=Consent(medication=True, checkups=True)).visit_id
     with system.uow() as uow:
-        from mynumber.services.medical_records import write_checkup_at_clinic
+        from mynumber.services.insurance.medical_records import write_checkup_at_clinic
         write_checkup_at_clinic(uow.session, system.services, caller=world.clinic,
                                 visit_id=visit, checkup=Checkup({"BP": "120/80 mmHg"}))
         uow.commit()

@@ -16,9 +16,9 @@ from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
 from mynumber.domain.errors import PinLocked
-from mynumber.services import clinic
-from mynumber.services.numbers import open_number
-from mynumber.services.records import get_person
+from mynumber.services.core.records import get_person
+from mynumber.services.insurance import clinic
+from mynumber.services.registry.numbers import open_number
 from tests.conftest import caller
 from tests.integration.test_clinic_support import (
     AUTH_PIN,

@@ -28,10 +28,11 @@ from mynumber.card import BasicFourItems, CardFile, Chip, ChipData, MemoryChipSt
 from mynumber.domain.access import Role
 from mynumber.domain.insurance import IncomeClass, InsuredNumbers, InsurerKind
 from mynumber.domain.validity import card_expiry
-from mynumber.services import clinic, insurer, tokens
-from mynumber.services.certificates import issue_card_certificates
-from mynumber.services.context import Caller
-from mynumber.services.numbers import open_number
+from mynumber.services.core import tokens
+from mynumber.services.core.context import Caller
+from mynumber.services.insurance import clinic, insurer
+from mynumber.services.jpki.certificates import issue_card_certificates
+from mynumber.services.registry.numbers import open_number
 from tests.integration.helpers import register
 
 AUTH_PIN = "1234"

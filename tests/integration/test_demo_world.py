@@ -8,7 +8,7 @@ from mynumber.adapters.db.models import ApiToken, Person
 from mynumber.adapters.db.models_card import Card
 from mynumber.bootstrap import System
 from mynumber.card import Chip, PinRef
-from mynumber.services.demo_world import DEMO_PINS, seed_world
+from mynumber.demo.world import DEMO_PINS, seed_world
 
 
 def test_the_demo_world_has_a_collected_card_and_scoped_tokens(system: System) -> None:
@@ -38,7 +38,8 @@ def test_seeding_twice_adds_nothing(system: System) -> None:
 
 def test_the_demo_employer_has_payroll_and_hr_staff_tokens(system: System) -> None:
     from mynumber.domain.employment_rules import StaffRole
-    from mynumber.services import employer, tokens
+    from mynumber.services.core import tokens
+    from mynumber.services.employer import employers as employer
     world = seed_world(system)
     by_name = {t.organisation: t.token for t in world.tokens}
     with system.uow() as uow:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select, text
 from mynumber.adapters.db.models import AuditEntry
 from mynumber.adapters.db.models_employer import Employee, EmployeeNumber, Employer
 from mynumber.bootstrap import System
+from mynumber.demo.data import seed_demo_tokens
 from mynumber.domain.employment_rules import StaffRole
 from mynumber.domain.errors import (
     Conflict,
@@ -19,8 +20,9 @@ from mynumber.domain.errors import (
     PurposeNotAllowed,
     Unauthenticated,
 )
-from mynumber.services import audit, employer, employer_numbers
-from mynumber.services.demo_data import seed_demo_tokens
+from mynumber.services.core import audit
+from mynumber.services.employer import employers as employer
+from mynumber.services.employer import numbers as employer_numbers
 from tests.integration.test_employer_support import (
     CORPORATE,
     OTHER_CORPORATE,
@@ -90,7 +92,7 @@ def test_each_staff_token_carries_its_own_role(system: System) -> None:
 
 def test_a_token_that_is_not_a_staff_account_is_refused(system: System) -> None:
     from mynumber.domain.access import Role
-    from mynumber.services import tokens
+    from mynumber.services.core import tokens
     with system.uow() as uow:
         demo = seed_demo_tokens(uow.session, system.services)
         organisation_token = tokens.issue_token(uow.session, system.services,

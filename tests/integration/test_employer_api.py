@@ -12,8 +12,8 @@ from sqlalchemy import select
 from mynumber.adapters.db.models import AuditEntry
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
+from mynumber.demo.data import seed_demo_tokens
 from mynumber.domain.employment_rules import StaffRole
-from mynumber.services.demo_data import seed_demo_tokens
 from tests.integration.test_employer_support import (
     ADDRESS,
     OTHER_CORPORATE,

@@ -14,9 +14,12 @@ from mynumber.bootstrap import System
 from mynumber.domain.access import Role
 from mynumber.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mynumber.domain.insurance import InsurerKind
-from mynumber.services import audit, employer_insurance, employer_slips, insurer
-from mynumber.services.context import Caller
-from mynumber.services.employer import Staff
+from mynumber.services.core import audit
+from mynumber.services.core.context import Caller
+from mynumber.services.employer import insurance as employer_insurance
+from mynumber.services.employer import slips as employer_slips
+from mynumber.services.employer.employers import Staff
+from mynumber.services.insurance import insurer
 from tests.integration.test_clinic_support import ASSOCIATION_NUMBER, enrol
 from tests.integration.test_employer_support import (
     CORPORATE,

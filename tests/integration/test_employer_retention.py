@@ -13,15 +13,17 @@ import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-from mynumber import cli_employer
 from mynumber.adapters.db.models_employer import EmployeeNumber, EmployeeNumberDeletion
 from mynumber.bootstrap import System
-from mynumber.cli import app
+from mynumber.cli import employer as cli_employer
+from mynumber.cli.main import app
 from mynumber.domain.access import Role
 from mynumber.domain.clock import JST, SimulatedClock
 from mynumber.domain.errors import Conflict
-from mynumber.services import audit, employer, employer_numbers
-from mynumber.services.context import Caller
+from mynumber.services.core import audit
+from mynumber.services.core.context import Caller
+from mynumber.services.employer import employers as employer
+from mynumber.services.employer import numbers as employer_numbers
 from tests.integration.test_employer_support import (
     UNREGISTERED_NUMBER,
     Company,

@@ -12,9 +12,10 @@ from typing import Any
 from mynumber.bootstrap import System
 from mynumber.domain.access import Purpose
 from mynumber.domain.employment_rules import StaffRole
-from mynumber.services import employer, employer_numbers
-from mynumber.services.employer import Staff
-from mynumber.services.numbers import read_my_number
+from mynumber.services.employer import employers as employer
+from mynumber.services.employer import numbers as employer_numbers
+from mynumber.services.employer.employers import Staff
+from mynumber.services.registry.numbers import read_my_number
 from tests.conftest import ward
 from tests.integration.helpers import register
 

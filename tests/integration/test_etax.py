@@ -28,16 +28,17 @@ from mynumber.domain.access import Role
 from mynumber.domain.errors import Conflict, Forbidden, InvalidInput, MyNumberError, WrongPin
 from mynumber.domain.tax_return import TaxReturn, build_tax_return_xml
 from mynumber.pki.errors import CertificateExpired, CertificateRevoked, SignatureInvalid
-from mynumber.services import tax_office, tokens
-from mynumber.services.certificates import (
+from mynumber.services.core import tokens
+from mynumber.services.core.context import Caller
+from mynumber.services.core.records import get_person
+from mynumber.services.jpki.certificates import (
     current_crl,
     kinds_revoked_on,
     reissue_signature_certificate,
     revoke_card_certificates,
 )
-from mynumber.services.context import Caller
-from mynumber.services.records import get_person
-from mynumber.services.tax_office import SigningTimeInvalid, sign_tax_return
+from mynumber.services.tax import tax_office
+from mynumber.services.tax.tax_office import SigningTimeInvalid, sign_tax_return
 from tests.conftest import caller
 from tests.integration.test_certificates_support import (
     SIGNATURE_PIN,

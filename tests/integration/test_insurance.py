@@ -19,9 +19,13 @@ from mynumber.domain.access import Role
 from mynumber.domain.errors import Conflict, Forbidden, InvalidInput, MyNumberError, NotFound
 from mynumber.domain.insurance import IncomeClass, InsuredNumbers, NoCard
 from mynumber.domain.insurance_rules import latest_eligibility_letter_expiry
-from mynumber.services import insurer
-from mynumber.services.insurer import LetterReason
-from mynumber.services.medical_records import Checkup, records_for_owner, write_checkup_by_insurer
+from mynumber.services.insurance import insurer
+from mynumber.services.insurance.insurer import LetterReason
+from mynumber.services.insurance.medical_records import (
+    Checkup,
+    records_for_owner,
+    write_checkup_by_insurer,
+)
 from tests.conftest import caller
 from tests.integration.helpers import register
 from tests.integration.test_clinic_support import (

@@ -413,8 +413,8 @@ def test_the_services_terminals_use_answer_the_same_through_pcsc_and_in_process(
         pcscd: Pcscd, card: CardUnderTest, ca: CertificateAuthority) -> None:
     """The clinic terminal, kiosk and portal answer challenges with ``answer_challenge`` and
     e-Tax signs with ``sign_tax_return``: given a PC/SC reader or the chip, the same result."""
-    from mynumber.services.card_auth import answer_challenge
-    from mynumber.services.tax_office import sign_tax_return
+    from mynumber.services.jpki.card_auth import answer_challenge
+    from mynumber.services.tax.tax_office import sign_tax_return
     nonce = make_challenge()
     xml = "<申告書><年分>2025</年分></申告書>".encode()
     with PcscReader(READER, timeout=WAIT) as reader:

@@ -14,7 +14,7 @@ from mynumber.domain.clock import SimulatedClock
 from mynumber.domain.errors import Conflict, InvalidInput
 from mynumber.domain.mail import DeliveryFailure
 from mynumber.domain.registration import IdDocument
-from mynumber.services import letters
+from mynumber.services.registry import letters
 from tests.conftest import ward
 from tests.integration.helpers import register
 
@@ -120,7 +120,7 @@ def test_the_letter_pdf_shows_the_full_number_and_the_read_is_audited(system: Sy
 
     from mynumber.adapters.db.models import AuditEntry
     from mynumber.domain.access import Purpose
-    from mynumber.services.numbers import read_my_number
+    from mynumber.services.registry.numbers import read_my_number
     result = register(system)
     with system.uow() as uow:
         pdf = letters.letter_pdf(uow.session, system.services, caller=ward(),

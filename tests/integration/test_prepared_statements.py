@@ -8,9 +8,9 @@ from sqlalchemy import text
 
 from mynumber.bootstrap import System
 from mynumber.domain.clock import SimulatedClock
-from mynumber.services import card_auth
-from mynumber.services.card_checks import check_cards
-from mynumber.services.eligibility import EligibilityAnswer
+from mynumber.services.insurance.checks import check_cards
+from mynumber.services.insurance.eligibility import EligibilityAnswer
+from mynumber.services.jpki import card_auth
 from tests.conftest import reset_postgres
 from tests.integration.test_card_checks import nonces, pin_check
 from tests.integration.test_clinic_support import World, insured_patient, setup_world

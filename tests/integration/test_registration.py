@@ -13,8 +13,9 @@ from mynumber.adapters.db.models import MailItem, NotificationLetter, Person, Re
 from mynumber.bootstrap import System
 from mynumber.domain.access import Purpose, Role
 from mynumber.domain.errors import Conflict, InvalidInput, NotFound, PurposeNotAllowed
-from mynumber.services import ward_office
-from mynumber.services.numbers import read_my_number
+from mynumber.services.flows import moving
+from mynumber.services.registry import ward_office
+from mynumber.services.registry.numbers import read_my_number
 from tests.conftest import caller, ward
 from tests.integration.helpers import foreign_form, register
 
@@ -69,7 +70,7 @@ def test_leaving_japan_and_coming_back_gives_the_same_number(
     first = register(system)
     number = _number(system, first.person_id)
     with system.uow() as uow:
-        ward_office.register_moving_out(uow.session, system.services, caller=ward(),
+        moving.register_moving_out(uow.session, system.services, caller=ward(),
                                         person_id=first.person_id, destination="abroad",
                                         planned_move_on=system.services.clock.today())
         uow.commit()
@@ -81,7 +82,7 @@ def test_leaving_japan_and_coming_back_gives_the_same_number(
 
 def test_moving_out_someone_not_registered_is_refused(system: System) -> None:
     with system.uow() as uow, pytest.raises(NotFound):
-        ward_office.register_moving_out(uow.session, system.services, caller=ward(),
+        moving.register_moving_out(uow.session, system.services, caller=ward(),
                                         person_id=999, destination="abroad",
                                         planned_move_on=system.services.clock.today())
 
@@ -89,12 +90,12 @@ def test_moving_out_someone_not_registered_is_refused(system: System) -> None:
 def test_moving_out_twice_is_refused(system: System) -> None:
     first = register(system)
     with system.uow() as uow:
-        ward_office.register_moving_out(uow.session, system.services, caller=ward(),
+        moving.register_moving_out(uow.session, system.services, caller=ward(),
                                         person_id=first.person_id, destination="131130",
                                         planned_move_on=system.services.clock.today())
         uow.commit()
     with system.uow() as uow, pytest.raises(NotFound):
-        ward_office.register_moving_out(uow.session, system.services, caller=ward(),
+        moving.register_moving_out(uow.session, system.services, caller=ward(),
                                         person_id=first.person_id, destination="abroad",
                                         planned_move_on=system.services.clock.today())
 
@@ -103,7 +104,7 @@ def test_moving_out_twice_is_refused(system: System) -> None:
                                            ("13101", "6 digits")])
 def test_bad_or_unknown_municipality_is_refused(system: System, code: str, fragment: str) -> None:
     with system.uow() as uow, pytest.raises(InvalidInput, match=fragment):
-        ward_office.register_moving_in(uow.session, system.services, caller=ward(code[:6]),
+        moving.register_moving_in(uow.session, system.services, caller=ward(code[:6]),
                                        municipality_code=code, form=foreign_form(system))
     assert _count(system, Person) == 0
 
@@ -120,7 +121,7 @@ def test_moving_within_changes_the_address(system: System) -> None:
 
 def test_a_ward_office_cannot_register_for_another_municipality(system: System) -> None:
     with system.uow() as uow, pytest.raises(Conflict, match="belongs to"):
-        ward_office.register_moving_in(uow.session, system.services, caller=ward("131130"),
+        moving.register_moving_in(uow.session, system.services, caller=ward("131130"),
                                        municipality_code="131016", form=foreign_form(system))
 
 

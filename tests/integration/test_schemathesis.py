@@ -25,12 +25,12 @@ from mynumber.api.app import create_app
 from mynumber.bootstrap import System, build_system
 from mynumber.card.keys import KeyPool
 from mynumber.config import Settings
-from mynumber.domain.clock import SimulatedClock
-from mynumber.services.demo_data import (
+from mynumber.demo.data import (
     seed_demo_residents,
     seed_demo_tokens,
     seed_municipalities,
 )
+from mynumber.domain.clock import SimulatedClock
 from tests.conftest import START, TEST_MASTER_KEY
 from tests.integration.test_employer_support import (
     UNREGISTERED_NUMBER,

@@ -17,7 +17,7 @@ from mynumber.adapters.db.models_card import CardApplication
 from mynumber.adapters.photo import sample_photo_jpeg
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
-from mynumber.services.letters import application_url
+from mynumber.services.registry.letters import application_url
 from tests.integration.helpers import register
 
 DECLARED = ["taken_within_six_months", "no_headwear", "plain_background"]

@@ -7,7 +7,7 @@ import pytest
 
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
-from mynumber.services import ward_office
+from mynumber.services.flows import moving
 from tests.conftest import ward
 from tests.integration.helpers import register
 from tests.integration.test_card_support import apply_at_counter, clock
@@ -41,7 +41,7 @@ def test_a_cancelled_application_shows_its_reason(centre: Desk, system: System) 
     person = register(system)
     apply_at_counter(system, person.person_id)
     with system.uow() as uow:
-        ward_office.register_moving_out(uow.session, system.services, caller=ward(),
+        moving.register_moving_out(uow.session, system.services, caller=ward(),
                                         person_id=person.person_id, destination="131041",
                                         planned_move_on=system.services.clock.today())
         uow.commit()

@@ -16,7 +16,7 @@ from mynumber.bootstrap import System
 from mynumber.domain.access import Role
 from mynumber.domain.errors import MyNumberError
 from mynumber.domain.pins import PinKind
-from mynumber.services import tokens
+from mynumber.services.core import tokens
 from tests.integration.helpers import register
 from tests.integration.test_card_support import (
     apply_at_counter,

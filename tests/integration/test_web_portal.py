@@ -19,10 +19,12 @@ from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.card import PinRef
 from mynumber.domain.access import Role
-from mynumber.services import card_counter, clinic, medical_records, tokens
-from mynumber.services.medical_records import Checkup, Medicine
-from mynumber.services.numbers import open_number
-from mynumber.services.portal import child_benefit_until, resident_caller
+from mynumber.services.cards import counter as card_counter
+from mynumber.services.core import tokens
+from mynumber.services.insurance import clinic, medical_records
+from mynumber.services.insurance.medical_records import Checkup, Medicine
+from mynumber.services.portal.resident import child_benefit_until, resident_caller
+from mynumber.services.registry.numbers import open_number
 from tests.integration.test_clinic_support import (
     AUTH_PIN,
     Patient,

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
-from mynumber.services import tokens
+from mynumber.services.core import tokens
 from mynumber.web import session as sessions
 
 GUIDE = ("/guide?arrived_on=2026-03-28&municipality=Chiyoda&date_of_birth=1995-04-12"

@@ -17,8 +17,9 @@ from mynumber.bootstrap import System
 from mynumber.domain.access import Role
 from mynumber.domain.clock import SimulatedClock
 from mynumber.domain.mail import DeliveryFailure
-from mynumber.services import letters, tokens
-from mynumber.services.numbers import open_number
+from mynumber.services.core import tokens
+from mynumber.services.registry import letters
+from mynumber.services.registry.numbers import open_number
 
 BASE = "/staff/ward-office"
 FORM = {"name_latin": "Okafor Chidi", "date_of_birth": "1996-08-21", "sex": "M",

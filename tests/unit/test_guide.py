@@ -199,7 +199,7 @@ def test_a_permanent_resident_needs_no_end_of_stay() -> None:
 def _run_cli(*args: str) -> tuple[int, str, str]:
     from typer.testing import CliRunner
 
-    from mynumber.cli import app
+    from mynumber.cli.main import app
     result = CliRunner().invoke(app, ["guide", *args], env={"COLUMNS": "160"})
     return result.exit_code, result.stdout, result.stderr
 

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from mynumber.api.deps import TokenCache
 from mynumber.domain.access import Role
 from mynumber.domain.errors import Unauthenticated
-from mynumber.services.context import Caller
+from mynumber.services.core.context import Caller
 
 T = TypeVar("T")
 CLINIC = Caller(name="Kanda Clinic", role=Role.CLINIC, scope_id=1)

@@ -21,10 +21,11 @@ from starlette.concurrency import run_in_threadpool
 
 from mynumber.bootstrap import System
 from mynumber.domain.errors import MyNumberError
-from mynumber.services import card_auth, card_checks
-from mynumber.services.card_auth import Challenge
-from mynumber.services.card_checks import CardCheck
-from mynumber.services.eligibility import EligibilityAnswer
+from mynumber.services.insurance import checks as card_checks
+from mynumber.services.insurance.checks import CardCheck
+from mynumber.services.insurance.eligibility import EligibilityAnswer
+from mynumber.services.jpki import card_auth
+from mynumber.services.jpki.card_auth import Challenge
 
 GROUP_LIMIT = 64
 """At most this many checks per transaction (bounds a group's latency)."""

@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from mynumber.adapters.db.uow import UnitOfWork
 from mynumber.bootstrap import System
 from mynumber.domain.errors import Unauthenticated
-from mynumber.services.context import Caller, Services
+from mynumber.services.core.context import Caller, Services
 
 _bearer = HTTPBearer(auto_error=False, description="An organisation's API token")
 

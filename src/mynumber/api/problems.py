@@ -12,7 +12,7 @@ from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mynumber.domain.errors import Forbidden, MyNumberError
-from mynumber.services import audit
+from mynumber.services.core import audit
 
 log = logging.getLogger("mynumber.api")
 PROBLEM = "application/problem+json"

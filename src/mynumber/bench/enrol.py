@@ -43,17 +43,18 @@ from mynumber.adapters.db.models_insurance import InsuranceEnrolment
 from mynumber.bench.register import iter_fake_residents
 from mynumber.bootstrap import System
 from mynumber.card.keys import KeyPool
+from mynumber.demo.data import seed_municipalities
 from mynumber.domain.access import Role
 from mynumber.domain.clock import JST
 from mynumber.domain.insurance import InsurerKind
 from mynumber.domain.registration import MovingIn
 from mynumber.pki.ca import CertificateAuthority
-from mynumber.services import clinic, insurer, tokens
-from mynumber.services.bulk_registration import insert_rows, register_many
-from mynumber.services.card_records import new_serial
-from mynumber.services.certificates import serial_text
-from mynumber.services.context import Caller, Services
-from mynumber.services.demo_data import seed_municipalities
+from mynumber.services.cards.records import new_serial
+from mynumber.services.core import tokens
+from mynumber.services.core.context import Caller, Services
+from mynumber.services.insurance import clinic, insurer
+from mynumber.services.jpki.certificates import serial_text
+from mynumber.services.registry.bulk import insert_rows, register_many
 
 MUNICIPALITY = "131016"
 BATCH = 5000

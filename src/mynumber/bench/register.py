@@ -14,11 +14,11 @@ from rich.console import Console
 
 from mynumber.bootstrap import build_system
 from mynumber.config import Settings
+from mynumber.demo.data import seed_municipalities
 from mynumber.domain.access import Role
 from mynumber.domain.registration import MovingIn, build_moving_in
-from mynumber.services.bulk_registration import register_many
-from mynumber.services.context import Caller
-from mynumber.services.demo_data import seed_municipalities
+from mynumber.services.core.context import Caller
+from mynumber.services.registry.bulk import register_many
 
 FAKER_POOL = 10_000
 """At most this many of each of Faker's values are made (an address costs ~50 µs, the bulk

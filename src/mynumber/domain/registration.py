@@ -21,6 +21,9 @@ from enum import StrEnum
 from mynumber.domain.errors import invalid
 from mynumber.domain.numbers import ResidenceCardNumber
 
+#: The destination of a 転出届 to outside Japan (国外転出), where a municipality code would go.
+ABROAD = "abroad"
+
 
 class Sex(StrEnum):
     """As the resident register records it (住民票の性別)."""

@@ -21,8 +21,8 @@ from mynumber.domain.access import Role
 from mynumber.domain.cards import Channel
 from mynumber.domain.errors import MyNumberError, invalid
 from mynumber.domain.photo_rules import MAX_FILE_BYTES, MAX_SIDE_PX, MIN_SIDE_PX, PhotoDeclaration
-from mynumber.services import card_applications
-from mynumber.services.context import Caller, Services
+from mynumber.services.cards import applications as card_applications
+from mynumber.services.core.context import Caller, Services
 from mynumber.web.core import Form, NavItem, WebRoute, form_values, render
 from mynumber.web.ward_office import run
 

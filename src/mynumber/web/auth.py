@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from mynumber.domain.access import Role
 from mynumber.domain.errors import Forbidden, MyNumberError, Unauthenticated
-from mynumber.services.context import Caller
+from mynumber.services.core.context import Caller
 from mynumber.web.core import (
     Form,
     NavItem,

@@ -19,8 +19,11 @@ from mynumber.adapters.db.models_card import CardApplication
 from mynumber.domain.access import Role
 from mynumber.domain.cards import ApplicationStatus
 from mynumber.domain.errors import MyNumberError, invalid
-from mynumber.services import audit, card_applications, card_centre, card_records
-from mynumber.services.context import Caller, Services
+from mynumber.services.cards import applications as card_applications
+from mynumber.services.cards import centre as card_centre
+from mynumber.services.cards import records as card_records
+from mynumber.services.core import audit
+from mynumber.services.core.context import Caller, Services
 from mynumber.web.auth import staff
 from mynumber.web.core import Form, NavItem, WebRoute, flash, form_values, redirect, render
 from mynumber.web.ward_office import run

@@ -26,8 +26,12 @@ from mynumber.domain.deadlines import ExpressReason
 from mynumber.domain.errors import MyNumberError, invalid
 from mynumber.domain.photo_rules import MAX_FILE_BYTES, PhotoDeclaration
 from mynumber.domain.registration import IdDocument, parse_id_documents
-from mynumber.services import card_applications, card_centre, card_counter, card_moving, card_use
-from mynumber.services.context import Caller, Services
+from mynumber.services.cards import applications as card_applications
+from mynumber.services.cards import centre as card_centre
+from mynumber.services.cards import counter as card_counter
+from mynumber.services.cards import moving as card_moving
+from mynumber.services.cards import use as card_use
+from mynumber.services.core.context import Caller, Services
 from mynumber.web.auth import staff
 from mynumber.web.core import (
     Form,

@@ -24,9 +24,9 @@ from mynumber.domain.access import Role
 from mynumber.domain.errors import MyNumberError, invalid
 from mynumber.domain.insurance import Consent
 from mynumber.domain.pins import PinKind, check_pin_format
-from mynumber.services import clinic
-from mynumber.services.clinic import EligibilityAnswer
-from mynumber.services.context import Caller, Services
+from mynumber.services.core.context import Caller, Services
+from mynumber.services.insurance import clinic
+from mynumber.services.insurance.clinic import EligibilityAnswer
 from mynumber.web.auth import staff
 from mynumber.web.card_counter import as_list, read_upload
 from mynumber.web.core import (

@@ -25,7 +25,7 @@ from sqlalchemy.exc import DataError
 
 from mynumber.domain.access import Role
 from mynumber.domain.errors import InvalidInput, MyNumberError
-from mynumber.services.context import Caller
+from mynumber.services.core.context import Caller
 from mynumber.web import session as sessions
 
 log = logging.getLogger("mynumber.web")

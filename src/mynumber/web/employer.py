@@ -24,9 +24,12 @@ from mynumber.domain.employment_rules import (
 )
 from mynumber.domain.errors import Forbidden, MyNumberError, invalid
 from mynumber.domain.registration import PHOTO_IDS
-from mynumber.services import employer, employer_insurance, employer_numbers, employer_slips
-from mynumber.services.context import Caller, Services
-from mynumber.services.employer import Staff
+from mynumber.services.core.context import Caller, Services
+from mynumber.services.employer import employers as employer
+from mynumber.services.employer import insurance as employer_insurance
+from mynumber.services.employer import numbers as employer_numbers
+from mynumber.services.employer import slips as employer_slips
+from mynumber.services.employer.employers import Staff
 from mynumber.web.auth import staff
 from mynumber.web.card_counter import as_list
 from mynumber.web.core import (

@@ -17,8 +17,8 @@ from mynumber.domain import pins as pin_rules
 from mynumber.domain.access import Role
 from mynumber.domain.errors import MyNumberError, invalid
 from mynumber.domain.pins import PinKind
-from mynumber.services import kiosk
-from mynumber.services.context import Caller
+from mynumber.services.cards import kiosk
+from mynumber.services.core.context import Caller
 from mynumber.web.auth import staff
 from mynumber.web.card_counter import read_upload
 from mynumber.web.core import Form, NavItem, WebRoute, flash, form_values, redirect, render

@@ -20,8 +20,10 @@ from mynumber.domain.access import Role
 from mynumber.domain.clock import JST
 from mynumber.domain.errors import MyNumberError, Unauthenticated, invalid
 from mynumber.domain.tax_return import FIRST_TAX_YEAR
-from mynumber.services import medical_records, portal, residents
-from mynumber.services.context import Caller
+from mynumber.services.core.context import Caller
+from mynumber.services.insurance import medical_records
+from mynumber.services.portal import resident as portal
+from mynumber.services.registry import residents
 from mynumber.web.core import (
     Form,
     NavItem,

@@ -20,9 +20,10 @@ from mynumber.domain.errors import MyNumberError, invalid
 from mynumber.domain.mail import DeliveryFailure
 from mynumber.domain.numbers import IndividualNumber
 from mynumber.domain.registration import IdDocument, build_moving_in, parse_id_documents
-from mynumber.services import letters, residents, ward_office
-from mynumber.services.context import Caller, Services
-from mynumber.services.numbers import find_by_number
+from mynumber.services.core.context import Caller, Services
+from mynumber.services.flows import moving
+from mynumber.services.registry import letters, residents, ward_office
+from mynumber.services.registry.numbers import find_by_number
 from mynumber.web import ward_office_reads as reads
 from mynumber.web.auth import staff
 from mynumber.web.core import (
@@ -119,7 +120,7 @@ def register_moving_in(request: Request, caller: WardStaff, values: Values) -> R
     form = Form(values=values)
     try:
         code = str(values.get("municipality_code", "")).strip()
-        result = run(request, lambda s, svc: ward_office.register_moving_in(
+        result = run(request, lambda s, svc: moving.register_moving_in(
             s, svc, caller=caller, municipality_code=code, form=_moving_in(values, svc)))
     except MyNumberError as exc:
         return _moving_in_form(request, form.fail(exc), status=exc.status)
@@ -213,7 +214,7 @@ def moving_out(request: Request, caller: WardStaff, person_id: int, values: Valu
         if not destination:
             raise invalid("destination", "Choose where the person is moving to.",
                           "転出先を選んでください。")
-        return ward_office.register_moving_out(
+        return moving.register_moving_out(
             s, svc, caller=caller, person_id=person_id, destination=destination,
             planned_move_on=require_date(values, "planned_move_on"))
     return _act(request, caller, person_id, "moving_out", values, use_case,

@@ -17,7 +17,7 @@ from mynumber.adapters.db.models import MailItem, Municipality
 from mynumber.domain.errors import Conflict, NotFound
 from mynumber.domain.mail import MailKind, MailStatus
 from mynumber.domain.timelines import notification_letter_window
-from mynumber.services import letters
+from mynumber.services.registry import letters
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from mynumber.api.deps import CallerDep, ServicesDep, UowDep
 from mynumber.domain.errors import invalid
-from mynumber.services import card_auth
+from mynumber.services.jpki import card_auth
 
 router = APIRouter(prefix="/card-auth", tags=["card authentication"])
 

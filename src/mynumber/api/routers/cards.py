@@ -19,14 +19,12 @@ from mynumber.domain.errors import invalid
 from mynumber.domain.photo_rules import PhotoDeclaration
 from mynumber.domain.pins import PinKind
 from mynumber.domain.registration import parse_id_documents
-from mynumber.services import (
-    card_applications,
-    card_centre,
-    card_counter,
-    card_moving,
-    card_use,
-    kiosk,
-)
+from mynumber.services.cards import applications as card_applications
+from mynumber.services.cards import centre as card_centre
+from mynumber.services.cards import counter as card_counter
+from mynumber.services.cards import kiosk
+from mynumber.services.cards import moving as card_moving
+from mynumber.services.cards import use as card_use
 
 router = APIRouter(tags=["My Number Card"])
 

@@ -19,10 +19,10 @@ from mynumber.api.deps import CallerDep, ServicesDep, UowDep
 from mynumber.api.routers.card_auth import decode
 from mynumber.domain.errors import MyNumberError
 from mynumber.domain.insurance import Consent
-from mynumber.services import clinic, medical_records
-from mynumber.services.card_checks import CardCheck
-from mynumber.services.eligibility import EligibilityAnswer
-from mynumber.services.medical_records import Checkup, Medicine
+from mynumber.services.insurance import clinic, medical_records
+from mynumber.services.insurance.checks import CardCheck
+from mynumber.services.insurance.eligibility import EligibilityAnswer
+from mynumber.services.insurance.medical_records import Checkup, Medicine
 
 router = APIRouter(prefix="/clinic", tags=["clinic"])
 

@@ -18,8 +18,12 @@ from mynumber.api.deps import SystemDep, UowDep, _bearer
 from mynumber.bootstrap import System
 from mynumber.domain.employment_rules import StaffRole
 from mynumber.domain.errors import Unauthenticated
-from mynumber.services import employer, employer_insurance, employer_numbers, employer_slips, tokens
-from mynumber.services.employer import EmployeeView, Staff
+from mynumber.services.core import tokens
+from mynumber.services.employer import employers as employer
+from mynumber.services.employer import insurance as employer_insurance
+from mynumber.services.employer import numbers as employer_numbers
+from mynumber.services.employer import slips as employer_slips
+from mynumber.services.employer.employers import EmployeeView, Staff
 
 router = APIRouter(prefix="/employer", tags=["employer"])
 

@@ -11,9 +11,9 @@ from pydantic import BaseModel, Field
 from mynumber.adapters.db.models_insurance import EligibilityLetterRecord, InsuranceEnrolment
 from mynumber.api.deps import CallerDep, ServicesDep, UowDep
 from mynumber.domain.insurance import IncomeClass, InsuredNumbers
-from mynumber.services import insurer, medical_records
-from mynumber.services.insurer import LetterReason
-from mynumber.services.medical_records import AccessView, Checkup, RecordKind, RecordView
+from mynumber.services.insurance import insurer, medical_records
+from mynumber.services.insurance.insurer import LetterReason
+from mynumber.services.insurance.medical_records import AccessView, Checkup, RecordKind, RecordView
 
 router = APIRouter(tags=["insurer"])
 

@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from fastapi import APIRouter, Depends, Request, Response
 
 from mynumber.api.deps import ServicesDep, SystemDep
-from mynumber.services.certificates import answer_ocsp_request, current_crl
+from mynumber.services.jpki.certificates import answer_ocsp_request, current_crl
 
 router = APIRouter(prefix="/jpki", tags=["card centre (JPKI)"])
 MAX_OCSP_REQUEST = 64 * 1024

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from mynumber.api.deps import CallerDep, ServicesDep, UowDep
 from mynumber.domain.errors import invalid
-from mynumber.services import tax_office
+from mynumber.services.tax import tax_office
 
 router = APIRouter(prefix="/tax-office", tags=["tax office (e-Tax)"])
 MAX_RETURN_BYTES = 1024 * 1024

@@ -11,8 +11,9 @@ from mynumber.api.deps import CallerDep, ServicesDep, UowDep
 from mynumber.domain.access import parse_purpose
 from mynumber.domain.mail import DeliveryFailure
 from mynumber.domain.registration import build_moving_in, parse_id_documents
-from mynumber.services import letters, residents, ward_office
-from mynumber.services.numbers import read_my_number
+from mynumber.services.flows import moving
+from mynumber.services.registry import letters, residents, ward_office
+from mynumber.services.registry.numbers import read_my_number
 
 router = APIRouter(prefix="/ward-office", tags=["ward office"])
 
@@ -49,7 +50,7 @@ def register_moving_in(body: MovingInRequest, caller: CallerDep, uow: UowDep,
     """転入届 — register a person moving in."""
     form = build_moving_in(filed_on=svc.clock.today(),
                            **body.model_dump(exclude={"municipality_code"}))
-    result = ward_office.register_moving_in(uow.session, svc, caller=caller,
+    result = moving.register_moving_in(uow.session, svc, caller=caller,
                                             municipality_code=body.municipality_code, form=form)
     uow.commit()
     return MovingInResponse(person_id=result.person_id, registration_id=result.registration_id,
@@ -92,7 +93,7 @@ class MovingOutRequest(BaseModel):
 def register_moving_out(person_id: int, body: MovingOutRequest, caller: CallerDep,
                         uow: UowDep, svc: ServicesDep) -> dict[str, object]:
     """転出届 — moving to another municipality or abroad."""
-    reg = ward_office.register_moving_out(uow.session, svc, caller=caller, person_id=person_id,
+    reg = moving.register_moving_out(uow.session, svc, caller=caller, person_id=person_id,
                                           destination=body.destination,
                                           planned_move_on=body.planned_move_on)
     uow.commit()

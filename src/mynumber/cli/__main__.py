@@ -1,0 +1,5 @@
+"""``python -m mynumber.cli``."""
+
+from mynumber.cli.main import main
+
+main()

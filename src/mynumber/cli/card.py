@@ -1,0 +1,285 @@
+"""`mynumber card …` — the My Number Card from the command line: apply, make, collect, use,
+reset, renew, move, lose, return. Errors print one line and exit 1."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from sqlalchemy.orm import Session
+
+from mynumber.cli.support import console, one_line_errors
+from mynumber.config import Settings
+from mynumber.domain.errors import invalid
+
+app = typer.Typer(help="The My Number Card: applications, collection, PINs, validity.",
+                  no_args_is_help=True)
+
+T = TypeVar("T")
+
+Name = Annotated[str, typer.Option("--name", help="Name on the ID shown (Latin letters)")]
+Born = Annotated[str, typer.Option("--born", help="Date of birth on the ID, YYYY-MM-DD")]
+ResidenceCard = Annotated[str, typer.Option("--residence-card", help="Residence card number")]
+Docs = Annotated[list[str], typer.Option("--doc", help="Documents shown (repeat)")]
+
+
+def _system() -> Any:
+    from mynumber.bootstrap import build_system
+    return build_system(Settings())
+
+
+def _run(call: Callable[[Session, Any], T]) -> T:
+    system = _system()
+    with system.uow() as uow:
+        result = call(uow.session, system.services)
+        uow.commit()
+    return result
+
+
+def _date(field: str, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise invalid(field, f"'{text}' is not a date (YYYY-MM-DD).",
+                      f"「{text}」は日付ではありません（YYYY-MM-DD）。") from None
+
+
+def _ward(municipality: str) -> Any:
+    from mynumber.domain.access import Role
+    from mynumber.services.core.context import Caller
+    return Caller(name=f"cli ward office {municipality}".strip(), role=Role.WARD_OFFICE,
+                  municipality_code=municipality or None)
+
+
+def _identity(name: str, born: str, residence_card: str, docs: list[str]) -> dict[str, Any]:
+    from mynumber.domain.cards import IdentityShown
+    from mynumber.domain.registration import parse_id_documents
+    return dict(identity=IdentityShown(name, _date("born", born), residence_card or None),
+                id_documents=parse_id_documents(docs))
+
+
+def _print(values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        if value not in (None, "", {}):
+            console.print(f"{key}: {value}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+@one_line_errors
+def apply(
+    photo: Annotated[Path, typer.Option(help="The photo (JPEG or PNG)")],
+    channel: Annotated[str, typer.Option(
+        help="smartphone, pc, counter or photo_booth")] = "counter",
+    person: Annotated[int, typer.Option(help="Person id (at the counter)")] = 0,
+    application_id: Annotated[str, typer.Option(help="23 digits from the letter")] = "",
+    municipality: Annotated[str, typer.Option(help="Counter's municipality code")] = "",
+    photo_declared: Annotated[bool, typer.Option(
+        help="Photo taken within 6 months, no hat, plain background")] = False,
+    express: Annotated[str, typer.Option(
+        help="newborn, arrival_from_abroad or lost_card")] = "",
+) -> None:
+    """交付申請: apply for the card; prints the application ID."""
+    from mynumber.domain.access import Role
+    from mynumber.domain.cards import Channel
+    from mynumber.domain.deadlines import ExpressReason
+    from mynumber.domain.photo_rules import PhotoDeclaration
+    from mynumber.services.cards.applications import apply_for_card
+    from mynumber.services.core.context import Caller
+    how = _choice("channel", Channel, channel)
+    caller = _ward(municipality) if how is Channel.COUNTER else Caller(
+        name="cli applicant", role=Role.KIOSK if how is Channel.PHOTO_BOOTH else Role.RESIDENT)
+    if not photo.is_file():
+        raise invalid("photo", f"No photo file at {photo}.", f"写真ファイル {photo} がありません。")
+    view = _run(lambda s, svc: apply_for_card(
+        s, svc, caller=caller, channel=how, photo=photo.read_bytes(),
+        declaration=PhotoDeclaration(photo_declared, photo_declared, photo_declared),
+        application_id=application_id or None, person_id=person or None,
+        express_reason=_choice("express", ExpressReason, express) if express else None))
+    console.print(f"application accepted: ID {view.application_id}; pickup notice expected "
+                  f"{view.notice_expected_from} – {view.notice_expected_by}", highlight=False)
+
+
+def _choice(field: str, kind: Any, text: str) -> Any:
+    try:
+        return kind(text)
+    except ValueError:
+        names = ", ".join(k.value for k in kind)
+        raise invalid(field, f"'{text}' is not one of: {names}.",
+                      f"「{text}」は指定できません（{names}）。") from None
+
+
+@app.command()
+@one_line_errors
+def status(application_id: str) -> None:
+    """Ask after an application by its 23-digit ID (at the counter)."""
+    from mynumber.services.cards.applications import ask_after_application
+    view = _run(lambda s, svc: ask_after_application(s, svc, caller=_ward(""),
+                                                     application_id=application_id))
+    _print(asdict(view))
+
+
+@app.command()
+@one_line_errors
+def jobs() -> None:
+    """Run what is due: manufacture, the post, expiry notices, lapsed cards."""
+    from mynumber.services.cards.centre import run_daily_jobs
+    report = _run(run_daily_jobs)
+    console.print(f"cards made: {len(report.cards_made)}, applications cancelled: "
+                  f"{len(report.applications_cancelled)}, mail settled: {report.mail_settled}, "
+                  f"renewal notices: {len(report.renewal_notices)}, cards lapsed: "
+                  f"{len(report.cards_lapsed)}", highlight=False)
+
+
+@app.command()
+@one_line_errors
+def collect(
+    application_id: str, name: Name, born: Born, doc: Docs,
+    user_auth_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+    resident_registry_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+    card_info_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+    signature_pin: Annotated[str, typer.Option(hide_input=True, help="From age 15")] = "",
+    residence_card: ResidenceCard = "", municipality: str = "",
+    no_notice: Annotated[bool, typer.Option(help="The pickup notice is not shown")] = False,
+) -> None:
+    """交付: hand the card to its owner, who sets the PINs."""
+    from mynumber.services.cards.counter import InitialPins, collect_card
+    pins = InitialPins(user_auth_pin, resident_registry_pin, card_info_pin,
+                       signature_pin or None)
+    done = _run(lambda s, svc: collect_card(
+        s, svc, caller=_ward(municipality), application_id=application_id, pins=pins,
+        pickup_notice_shown=not no_notice, **_identity(name, born, residence_card, doc)))
+    console.print(f"card {done.card_serial} handed over, valid until {done.expires_on}",
+                  highlight=False)
+
+
+@app.command()
+@one_line_errors
+def show(serial: str) -> None:
+    """The card's status and the first problem a use would meet."""
+    from mynumber.services.cards.use import card_status
+    _print(asdict(_run(lambda s, svc: card_status(s, svc, caller=_ward(""),
+                                                  card_serial=serial))))
+
+
+@app.command()
+@one_line_errors
+def use(serial: str, pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+        pin_kind: str = "user_authentication", checks_address: bool = False) -> None:
+    """Use the card at a terminal: the checks, then the PIN on the chip."""
+    from mynumber.domain.access import Role
+    from mynumber.domain.pins import PinKind
+    from mynumber.services.cards.use import use_card
+    from mynumber.services.core.context import Caller
+    kind = _choice("pin_kind", PinKind, pin_kind)
+    _run(lambda s, svc: use_card(s, svc, caller=Caller(name="cli terminal", role=Role.CLINIC),
+                                 card_serial=serial, pin_kind=kind, pin=pin,
+                                 checks_address=checks_address))
+    console.print(f"card {serial}: usable, PIN accepted", highlight=False)
+
+
+@app.command("reset-pin")
+@one_line_errors
+def reset_pin(serial: str, pin_kind: str, name: Name, born: Born, doc: Docs,
+              new_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+              residence_card: ResidenceCard = "", municipality: str = "") -> None:
+    """暗証番号の初期化 at the ward office, in person."""
+    from mynumber.domain.pins import PinKind
+    from mynumber.services.cards.counter import reset_pin as reset
+    kind = _choice("pin_kind", PinKind, pin_kind)
+    _run(lambda s, svc: reset(s, svc, caller=_ward(municipality), card_serial=serial, pin=kind,
+                              new_pin=new_pin, **_identity(name, born, residence_card, doc)))
+    console.print(f"card {serial}: {kind.value} PIN reset", highlight=False)
+
+
+@app.command("chip-update")
+@one_line_errors
+def chip_update(serial: str, name: Name, born: Born, doc: Docs,
+                residence_card: ResidenceCard = "", municipality: str = "") -> None:
+    """Write the registered address on the chip (after a move)."""
+    from mynumber.services.cards.moving import update_chip_after_move
+    card = _run(lambda s, svc: update_chip_after_move(
+        s, svc, caller=_ward(municipality), card_serial=serial,
+        **_identity(name, born, residence_card, doc)))
+    console.print(f"card {serial}: chip now shows {card.chip_address}", highlight=False)
+
+
+@app.command()
+@one_line_errors
+def validity(serial: str, status_of_residence: str, name: Name, born: Born, doc: Docs,
+             stay_ends: str = "", residence_card: ResidenceCard = "",
+             municipality: str = "") -> None:
+    """有効期間変更 after a residence card renewal."""
+    from mynumber.services.cards.counter import change_validity
+    ends = _date("stay_ends", stay_ends) if stay_ends else None
+    card = _run(lambda s, svc: change_validity(
+        s, svc, caller=_ward(municipality), card_serial=serial,
+        status_of_residence=status_of_residence, period_of_stay_ends=ends,
+        **_identity(name, born, residence_card, doc)))
+    console.print(f"card {serial}: valid until {card.expires_on}", highlight=False)
+
+
+@app.command("renew-certificates")
+@one_line_errors
+def renew_certificates(serial: str, name: Name, born: Born, doc: Docs,
+                       residence_card: ResidenceCard = "", municipality: str = "") -> None:
+    """電子証明書の更新, from 3 months before they expire."""
+    from mynumber.services.cards.counter import renew_certificates as renew
+    card = _run(lambda s, svc: renew(s, svc, caller=_ward(municipality), card_serial=serial,
+                                     **_identity(name, born, residence_card, doc)))
+    console.print(f"card {serial}: certificates valid until {card.certificates_expire_on}",
+                  highlight=False)
+
+
+@app.command("kiosk-reset")
+@one_line_errors
+def kiosk_reset(serial: str, live_image: Annotated[Path, typer.Option(help="Camera image")],
+                signature_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+                new_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+                pin_kind: str = "user_authentication") -> None:
+    """Reset the user-authentication PIN at a kiosk (signature PIN and face match)."""
+    from mynumber.domain.access import Role
+    from mynumber.domain.pins import PinKind
+    from mynumber.services.cards.kiosk import reset_pin_at_kiosk
+    from mynumber.services.core.context import Caller
+    kind = _choice("pin_kind", PinKind, pin_kind)
+    if not live_image.is_file():
+        raise invalid("live_image", f"No image file at {live_image}.",
+                      f"画像ファイル {live_image} がありません。")
+    _run(lambda s, svc: reset_pin_at_kiosk(
+        s, svc, caller=Caller(name="cli kiosk", role=Role.KIOSK), card_serial=serial,
+        pin=kind, signature_pin=signature_pin, live_image=live_image.read_bytes(),
+        new_pin=new_pin))
+    console.print(f"card {serial}: {kind.value} PIN reset at the kiosk", highlight=False)
+
+
+@app.command()
+@one_line_errors
+def lost(serial: str) -> None:
+    """Report the card lost or stolen: it is suspended at once."""
+    from mynumber.services.cards.counter import report_lost
+    _run(lambda s, svc: report_lost(s, svc, caller=_ward(""), card_serial=serial))
+    console.print(f"card {serial}: suspended; apply for a reissue", highlight=False)
+
+
+@app.command("return")
+@one_line_errors
+def return_(serial: str) -> None:
+    """返納: the card is handed back and invalidated."""
+    from mynumber.services.cards.counter import return_card
+    _run(lambda s, svc: return_card(s, svc, caller=_ward(""), card_serial=serial))
+    console.print(f"card {serial}: returned and invalidated", highlight=False)
+
+
+@app.command("pickup-notice")
+@one_line_errors
+def pickup_notice(application_id: str, out: Annotated[Path, typer.Option()]) -> None:
+    """Write the pickup notice (交付通知書) PDF."""
+    from mynumber.services.cards.centre import pickup_notice_pdf
+    pdf = _run(lambda s, svc: pickup_notice_pdf(s, svc, caller=_ward(""),
+                                                application_id=application_id))
+    out.write_bytes(pdf)
+    console.print(f"pickup notice written to {out}", highlight=False)

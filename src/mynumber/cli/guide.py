@@ -1,0 +1,125 @@
+"""`mynumber guide` — the newcomer's guide in the terminal: the same plan as ``/guide``
+(``domain.guide.make_plan``), as Rich tables. Bad input prints one line and exits 1."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from mynumber.cli.support import console, one_line_errors
+from mynumber.domain.clock import SystemClock
+from mynumber.domain.errors import MyNumberError, invalid
+from mynumber.domain.guide import GuideAnswers, GuidePlan, GuideStep, en, ja, make_plan
+
+STATE_TEXT = {"done": ("done", "済み"), "now": ("NOW", "今すぐ"),
+              "overdue": ("OVERDUE", "期限超過"), "upcoming": ("coming", "予定"),
+              "if_needed": ("if needed", "必要なとき")}
+# The domain names a field as the web form does; the terminal user knows the option.
+OPTION_OF_FIELD = {"arrived_on": "--arrived", "date_of_birth": "--born",
+                   "municipality": "--municipality", "status_of_residence": "--status",
+                   "period_of_stay_ends": "--stay-ends", "registered_on": "--registered",
+                   "applied_on": "--applied", "card_collected_on": "--collected"}
+STATE_STYLE = {"done": "green", "now": "bold blue", "overdue": "bold red", "upcoming": "",
+               "if_needed": "magenta"}
+
+
+def _date(name: str, text: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise invalid(name, f"'{text}' is not a date (YYYY-MM-DD).",
+                      f"「{text}」は日付ではありません（YYYY-MM-DD）。") from None
+
+
+def _required(name: str, text: str) -> dt.date:
+    day = _date(name, text)
+    if day is None:
+        raise invalid(name, "This date is required (YYYY-MM-DD).", "日付を入力してください。")
+    return day
+
+
+@one_line_errors
+def guide(
+    arrived: Annotated[str, typer.Option(help="Day you started living at your address, "
+                                         "YYYY-MM-DD")],
+    municipality: Annotated[str, typer.Option(help="Your city, ward, town or village")],
+    born: Annotated[str, typer.Option(help="Date of birth, YYYY-MM-DD")],
+    status: Annotated[str, typer.Option(help="Status of residence (empty for a Japanese "
+                                        "national)")] = "",
+    stay_ends: Annotated[str, typer.Option(help="End of the period of stay, YYYY-MM-DD")] = "",
+    registered: Annotated[str, typer.Option(help="Registered (転入届) on, YYYY-MM-DD")] = "",
+    letter: Annotated[bool, typer.Option("--letter", help="The notification letter has "
+                                         "arrived")] = False,
+    applied: Annotated[str, typer.Option(help="Applied for the card on, YYYY-MM-DD")] = "",
+    notice: Annotated[bool, typer.Option("--notice", help="The pickup notice has "
+                                         "arrived")] = False,
+    collected: Annotated[str, typer.Option(help="Collected the card on, YYYY-MM-DD")] = "",
+    lang: Annotated[str, typer.Option(help="en or ja")] = "en",
+    today: Annotated[str, typer.Option(help="Plan as of this day (default: today)")] = "",
+) -> None:
+    """Your personal My Number plan: deadlines, what comes when, what to bring, and what to do
+    if something goes wrong."""
+    try:
+        if lang not in ("en", "ja"):
+            raise invalid("--lang", "Choose en or ja.", "en か ja を指定してください。")
+        answers = GuideAnswers(
+            arrived_on=_required("--arrived", arrived), municipality=municipality,
+            date_of_birth=_required("--born", born), status_of_residence=status,
+            period_of_stay_ends=_date("--stay-ends", stay_ends),
+            registered_on=_date("--registered", registered), letter_arrived=letter,
+            applied_on=_date("--applied", applied), notice_arrived=notice,
+            card_collected_on=_date("--collected", collected))
+        plan = make_plan(answers, today=_date("--today", today) or SystemClock().today())
+    except MyNumberError as exc:
+        field = exc.details.get("field")
+        if isinstance(field, str):
+            exc.details["field"] = OPTION_OF_FIELD.get(field, field)
+        raise
+    show(plan, lang)
+
+
+def _when(step: GuideStep, lang: str) -> str:
+    if step.on is None:
+        return ""
+    fmt = ja if lang == "ja" else en
+    text = fmt(step.on) + (f" – {fmt(step.until)}" if step.until else "")
+    return ("≈ " if step.estimated else "") + text
+
+
+def show(plan: GuidePlan, lang: str) -> None:
+    """Print the plan: the journey, then the troubleshooting."""
+    def pick(en_text: str, ja_text: str) -> str:
+        return ja_text if lang == "ja" else en_text
+
+    console.print(pick(f"Your My Number plan (as of {en(plan.today)}; ≈ = estimate)",
+                       f"マイナンバー手続きガイド（{ja(plan.today)}時点、≈ は目安）"), style="bold")
+    journey = Table(show_lines=True, expand=True)
+    journey.add_column(pick("State", "状態"), no_wrap=True)
+    journey.add_column(pick("Date", "日付"), ratio=1, overflow="fold")
+    journey.add_column(pick("Step", "手続き"), ratio=2, overflow="fold")
+    journey.add_column(pick("What to do", "すること"), ratio=4, overflow="fold")
+    for step in plan.steps:
+        if step.kind == "trouble":
+            continue
+        bring = step.bring_ja if lang == "ja" else step.bring_en
+        text = pick(step.text_en, step.text_ja)
+        if bring:
+            text += "\n" + pick("Bring: ", "持ち物：") + ", ".join(bring)
+        journey.add_row(pick(*STATE_TEXT[step.state]), _when(step, lang),
+                        pick(step.title_en, step.title_ja), text,
+                        style=STATE_STYLE[step.state])
+    console.print(journey)
+    trouble = Table(title=pick("If something goes wrong", "困ったときは"), show_lines=True,
+                    expand=True)
+    trouble.add_column(pick("Situation", "状況"), ratio=2, overflow="fold")
+    trouble.add_column(pick("From", "目安"), ratio=1, overflow="fold")
+    trouble.add_column(pick("What to do", "すること"), ratio=5, overflow="fold")
+    for step in plan.troubleshooting:
+        trouble.add_row(pick(step.title_en, step.title_ja), _when(step, lang),
+                        pick(step.text_en, step.text_ja), style=STATE_STYLE[step.state])
+    console.print(trouble)

@@ -1,0 +1,196 @@
+"""The `mynumber` command (Typer + Rich): serve, validate, register, audit, demo, bench."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import typer
+
+from mynumber.cli.card import app as card_app
+from mynumber.cli.employer import app as employer_app
+from mynumber.cli.guide import guide as guide_command
+from mynumber.cli.jpki import app as jpki_app
+from mynumber.cli.support import console, err, one_line_errors
+from mynumber.config import Settings
+
+app = typer.Typer(help="Japan's My Number system.", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+bench_app = typer.Typer(help="Benchmarks (figures go in docs/benchmarks.md).",
+                        no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+app.add_typer(bench_app, name="bench")
+app.add_typer(jpki_app, name="reader")
+app.add_typer(card_app, name="card")
+app.add_typer(employer_app, name="employer")
+app.command("guide")(guide_command)
+
+
+
+def _system() -> Any:
+    from mynumber.bootstrap import build_system
+    return build_system(Settings())
+
+
+@app.command()
+@one_line_errors
+def validate(number: str) -> None:
+    """Check a My Number's form and check digit (exit 0 valid, 1 with the reason)."""
+    from mynumber.domain.numbers import IndividualNumber
+    parsed = IndividualNumber.parse(number, field="number")
+    console.print(f"valid: {parsed.masked}")
+
+
+@app.command()
+@one_line_errors
+def serve(port: Annotated[int, typer.Option(help="TCP port")] = 0,
+          host: Annotated[str, typer.Option(help="Address to listen on")] = "") -> None:
+    """Migrate, load demo data, print a demo token per role, and serve HTTP."""
+    import uvicorn
+
+    from mynumber.api.app import create_app
+    from mynumber.demo.world import seed_world
+    settings = Settings()
+    system = _system()
+    world = seed_world(system)
+    port = port or settings.port
+    host = host or settings.host
+    _print_tokens(world.tokens, f"http://{host}:{port}")
+    if world.card_serial:
+        pins = world.pins
+        console.print(f"Demo resident {world.person_name} holds card {world.card_serial}: "
+                      f"4-digit PINs {pins.user_authentication} (user authentication), "
+                      f"{pins.resident_registry}, {pins.card_info_input}; signature PIN "
+                      f"{pins.signature}. Try the portal and the clinic terminal with it.",
+                      soft_wrap=True, highlight=False)
+    uvicorn.run(create_app(system), host=host, port=port, log_level="info")
+
+
+def _print_tokens(demo: list[Any], base: str) -> None:
+    console.print("[bold]Demo API tokens (dev mode)[/bold] — paste one into the API page's "
+                  "Authorize button, or send it as 'Authorization: Bearer <token>':")
+    for t in demo:
+        console.print(f"  {t.role.value:<12} {t.token}  ({t.organisation})", soft_wrap=True,
+                      highlight=False)
+    console.print(f"Service: {base}   Guide for newcomers: {base}/guide   "
+                  f"Staff pages (paste a token): {base}/login   API docs: {base}/docs",
+                  soft_wrap=True, highlight=False)
+
+
+@app.command()
+@one_line_errors
+def register(
+    name: Annotated[str, typer.Option(help="Name in Latin letters, as on the passport")],
+    born: Annotated[str, typer.Option(help="Date of birth, YYYY-MM-DD")],
+    sex: Annotated[str, typer.Option(help="M or F")],
+    nationality: Annotated[str, typer.Option(help="2-letter country code, JP for Japanese")],
+    address: Annotated[str, typer.Option(help="The new address")],
+    municipality: Annotated[str, typer.Option(help="6-digit local government code")],
+    since: Annotated[str, typer.Option(help="Started living there, YYYY-MM-DD")],
+    residence_card: Annotated[str, typer.Option(help="Residence card number")] = "",
+    status: Annotated[str, typer.Option(help="Status of residence")] = "",
+    stay_ends: Annotated[str, typer.Option(help="End of period of stay, YYYY-MM-DD")] = "",
+    id_document: Annotated[list[str], typer.Option(help="Identity documents shown")] = [],  # noqa: B006
+) -> None:
+    """転入届: register a person moving in (prints the masked number)."""
+    from mynumber.domain.access import Role
+    from mynumber.domain.registration import build_moving_in
+    from mynumber.services.core.context import Caller
+    from mynumber.services.flows import moving
+    system = _system()
+    form = build_moving_in(
+        name_latin=name, date_of_birth=_date("born", born), sex=sex, nationality=nationality,
+        address=address, started_living_on=_date("since", since),
+        filed_on=system.services.clock.today(),
+        id_documents=id_document or (["residence_card", "passport"] if nationality.upper() != "JP"
+                                     else ["driving_licence"]),
+        residence_card_number=residence_card or None, status_of_residence=status or None,
+        period_of_stay_ends=_date("stay_ends", stay_ends) if stay_ends else None,
+    )
+    caller = Caller(name="cli", role=Role.WARD_OFFICE)
+    with system.uow() as uow:
+        result = moving.register_moving_in(uow.session, system.services, caller=caller,
+                                                municipality_code=municipality, form=form)
+        uow.commit()
+    late = " (late: more than 14 days after moving in)" if result.late else ""
+    console.print(f"registered person {result.person_id}: My Number {result.masked_number}{late}")
+    if result.application_id:
+        console.print(f"notification letter mailed; application ID {result.application_id}")
+
+
+def _date(field: str, text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        from mynumber.domain.errors import invalid
+        raise invalid(field, f"'{text}' is not a date (YYYY-MM-DD).",
+                      f"「{text}」は日付ではありません（YYYY-MM-DD）。") from None
+
+
+@audit_app.command("verify")
+@one_line_errors
+def audit_verify() -> None:
+    """Check the audit log's hash chain; name the first broken entry."""
+    from mynumber.services.core.audit import verify_chain
+    system = _system()
+    with system.uow() as uow:
+        report = verify_chain(uow.session)
+    if report.ok:
+        console.print(f"audit log intact: {report.entries} entries")
+        return
+    err.print(f"error: audit entry {report.first_broken} is broken: {report.reason}")
+    raise typer.Exit(1)
+
+
+@bench_app.command("derive")
+@one_line_errors
+def bench_derive(count: Annotated[int, typer.Option(help="How many numbers")] = 1_000_000) -> None:
+    """Derive COUNT My Numbers in one vectorised batch and print numbers per second."""
+    from mynumber.bench import derive
+    derive.run(count, console)
+
+
+@bench_app.command("register")
+@one_line_errors
+def bench_register(count: Annotated[int, typer.Option(help="How many residents")] = 100_000,
+                   batch: Annotated[int, typer.Option(help="Residents per transaction")] = 500,
+                   ) -> None:
+    """Register COUNT Faker('ja_JP') residents through the service layer."""
+    from mynumber.bench import register
+    register.run(Settings(), count, batch, console)
+
+
+@bench_app.command("eligibility")
+@one_line_errors
+def bench_eligibility(
+    residents: Annotated[int, typer.Option(help="Residents enrolled with cards")] = 1_000_000,
+    database_url: Annotated[str, typer.Option(help="PostgreSQL server (a fresh database is "
+                                              "made there); SQLite if empty")] = "",
+    seconds: Annotated[float, typer.Option(help="Length of each measured run")] = 10.0,
+    rate: Annotated[float, typer.Option(help="Checks per second for the latencies")] = 500.0,
+    terminals: Annotated[int, typer.Option(help="Clinic terminals (connections) at full "
+                                           "speed")] = 32,
+    workers: Annotated[int, typer.Option(help="Server processes (0: one on SQLite, one per "
+                                         "core on PostgreSQL)")] = 0,
+) -> None:
+    """Clinic eligibility checks over HTTP against the trivial endpoint (docs/benchmarks.md)."""
+    from mynumber.bench import eligibility
+    eligibility.run(residents, console, database_url=database_url or None, seconds=seconds,
+                    rate=rate, connections=terminals, workers=workers)
+
+
+@app.command()
+@one_line_errors
+def demo() -> None:
+    """Walk a newly arrived resident through the system on a simulated clock."""
+    from mynumber.demo.tour import run_demo
+    run_demo(console)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

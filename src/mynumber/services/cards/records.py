@@ -1,0 +1,215 @@
+"""カードの記録 — look-ups and changes of card records shared by the card services.
+
+The authority's records (``Card``, ``CardApplication``) live in the caller's unit of work;
+the chip (``mynumber.card.Chip``) lives in the card store and changes the moment it acts. So
+every use case checks and writes its records first and touches the chip last: a refusal
+never leaves a half-changed chip.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import secrets
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mynumber.adapters.db.models import Person, Registration
+from mynumber.adapters.db.models_card import Card, CardApplication
+from mynumber.card import BasicFourItems, CardFile, Chip, ChipData
+from mynumber.domain.access import Purpose, Role
+from mynumber.domain.cards import (
+    OPEN_APPLICATION_STATUSES,
+    ApplicationStatus,
+    CardStatus,
+    IdentityShown,
+    InvalidReason,
+    same_person,
+)
+from mynumber.domain.clock import JST
+from mynumber.domain.deadlines import CardMoveVerdict, card_after_move
+from mynumber.domain.errors import Forbidden, NotFound, invalid
+from mynumber.domain.registration import PHOTO_IDS, IdDocument
+from mynumber.domain.validity import StayPermit
+from mynumber.services.core import audit
+from mynumber.services.core.context import Caller, Services
+from mynumber.services.jpki.certificates import revoke_card_certificates
+from mynumber.services.registry.numbers import read_my_number
+
+CARD_CENTRE = Caller(name="J-LIS card centre", role=Role.CARD_CENTRE)
+SERIAL_BYTES = 8
+
+# Why the certificates go when a card is invalidated (services.certificates.REASONS).
+_REVOCATION: dict[InvalidReason, str] = {
+    InvalidReason.RETURNED: "returned", InvalidReason.RENEWED: "renewed",
+    InvalidReason.LOST: "lost", InvalidReason.MOVE_LAPSED: "returned",
+    InvalidReason.LEFT_JAPAN: "left_japan", InvalidReason.NOT_COLLECTED: "returned",
+}
+BOTH_CERTIFICATES = {"signature", "authentication"}
+
+
+def new_serial() -> str:
+    """A random card serial (16 hex digits)."""
+    return secrets.token_hex(SERIAL_BYTES).upper()
+
+
+def get_card(session: Session, serial: str) -> Card:
+    """The card with ``serial``, or ``NotFound``."""
+    card = session.scalars(select(Card).where(Card.serial == serial)).first()
+    if card is None:
+        raise NotFound("No card has this serial number. Check the number on the card.",
+                       "このシリアル番号のカードはありません。カードの番号をご確認ください。",
+                       card_serial=serial)
+    return card
+
+
+def chip_of(svc: Services, card: Card) -> Chip:
+    """The card's chip in the card store."""
+    return Chip(svc.chips, card.serial, chip_key=svc.keys.chip_key)
+
+
+def cards_of(session: Session, person_id: int, *statuses: CardStatus) -> list[Card]:
+    """The person's cards with any of ``statuses``, oldest first."""
+    return list(session.scalars(select(Card).where(
+        Card.person_id == person_id, Card.status.in_([s.value for s in statuses]))
+        .order_by(Card.id)))
+
+
+def open_application(session: Session, person_id: int) -> CardApplication | None:
+    """The person's application still on its way to a card, if any."""
+    return session.scalars(select(CardApplication).where(
+        CardApplication.person_id == person_id,
+        CardApplication.status.in_([s.value for s in OPEN_APPLICATION_STATUSES]))).first()
+
+
+def application_by_id(session: Session, application_id: str) -> CardApplication:
+    """The newest application made with this 23-digit application ID, or ``NotFound``."""
+    found = session.scalars(select(CardApplication).where(
+        CardApplication.application_form_id == application_id)
+        .order_by(CardApplication.id.desc())).first()
+    if found is None:
+        raise NotFound("No card application has this application ID. Check the 23 digits on "
+                       "your application form or pickup notice.",
+                       "この申請書IDの交付申請はありません。申請書または交付通知書の23桁の番号をご確認ください。",
+                       field="application_id")
+    return found
+
+
+def stay_permit(reg: Registration) -> StayPermit | None:
+    """The residence card facts that cap the card, for a foreign resident."""
+    if reg.status_of_residence is None:
+        return None
+    return StayPermit(reg.status_of_residence, reg.period_of_stay_ends)
+
+
+def chip_data(session: Session, svc: Services, *, caller: Caller, person: Person, address: str,
+              photo: bytes) -> ChipData:
+    """What the chip holds: the number (read for the resident registry, audited), the basic
+    four items and the face photo."""
+    number = read_my_number(session, svc, caller=caller, person_id=person.id,
+                            purpose=Purpose.RESIDENT_REGISTRY)
+    items = BasicFourItems(person.name_kanji or person.name_latin, address,
+                           person.date_of_birth, person.sex)
+    return ChipData(number, items, photo=photo)
+
+
+def chip_photo_of(svc: Services, card: Card) -> bytes:
+    """The face photo on the chip (readable without a PIN)."""
+    with chip_of(svc, card).open_session() as reader:
+        return reader.read(CardFile.PHOTO)
+
+
+def check_holder(person: Person, reg: Registration | None, *, identity: IdentityShown,
+                 id_documents: tuple[IdDocument, ...]) -> None:
+    """The person at the counter shows a photo ID that is the card holder's own."""
+    if not set(id_documents) & PHOTO_IDS:
+        raise invalid("id_documents", "Show a photo ID (residence card or passport).",
+                      "顔写真付きの本人確認書類（在留カード・旅券など）を提示してください。")
+    card_number = reg.residence_card_number if reg else None
+    if not same_person(identity, name_latin=person.name_latin,
+                       date_of_birth=person.date_of_birth, residence_card_number=card_number):
+        raise Forbidden("The identity document shown is not the card holder's: a card and "
+                        "its PINs are handled only for their owner, in person.",
+                        "提示された本人確認書類はカードの名義人のものではありません。"
+                        "カードの交付・手続きはご本人にのみ行います。", reason="not_the_holder")
+
+
+def invalidate_card(session: Session, svc: Services, *, card: Card, reason: InvalidReason,
+                    destroy_chip: bool) -> None:
+    """Cancel the card for good (廃止): status, certificates revoked, and — when the card is
+    back at the office — the chip erased."""
+    was_issued = card.status != CardStatus.READY
+    card.status = CardStatus.INVALID
+    card.invalid_reason = reason.value
+    card.invalidated_at = svc.clock.now()
+    session.flush()
+    if was_issued:
+        revoke_card_certificates(session, svc, card_serial=card.serial, kinds=BOTH_CERTIFICATES,
+                                 reason=_REVOCATION[reason])
+    audit.record(session, caller=CARD_CENTRE, action="invalidate_card", person_id=card.person_id,
+                 purpose="resident_registry", at=svc.clock.now(),
+                 detail=f"card {card.serial}: {reason.value}")
+    if destroy_chip:
+        with contextlib.suppress(NotFound):  # already erased: the card came back before
+            chip_of(svc, card).invalidate()
+
+
+def cancel_open_application(session: Session, svc: Services, *, person_id: int,
+                            reason: str) -> CardApplication | None:
+    """Cancel the person's open application (and its uncollected card), e.g. on moving out."""
+    application = open_application(session, person_id)
+    if application is None:
+        return None
+    application.status = ApplicationStatus.CANCELLED
+    application.rejection_reason = reason
+    for card in cards_of(session, person_id, CardStatus.READY):
+        invalidate_card(session, svc, card=card, reason=InvalidReason.NOT_COLLECTED,
+                        destroy_chip=True)
+    audit.record(session, caller=CARD_CENTRE, action="cancel_card_application",
+                 person_id=person_id, purpose="resident_registry", at=svc.clock.now(),
+                 detail=f"application {application.id}: {reason}")
+    return application
+
+
+def today_at_midnight(day: dt.date) -> dt.datetime:
+    """The start of ``day`` in Japan (jobs due "on a day" are due from its first moment)."""
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=JST)
+
+
+class CardState(Protocol):
+    """What the usability rules read of a card: the ORM ``Card``, or a row that
+    ``card_checks`` loads for many cards at once."""
+
+    @property
+    def serial(self) -> str: ...
+    @property
+    def person_id(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def invalid_reason(self) -> str | None: ...
+    @property
+    def expires_on(self) -> dt.date | None: ...
+    @property
+    def chip_address(self) -> str: ...
+    @property
+    def insurance_use(self) -> bool: ...
+    @property
+    def moving_out_planned_on(self) -> dt.date | None: ...
+    @property
+    def moved_in_on(self) -> dt.date | None: ...
+    @property
+    def moving_in_filed_on(self) -> dt.date | None: ...
+
+
+def move_verdict(card: CardState, today: dt.date) -> CardMoveVerdict | None:
+    """Where the card stands after a move to another municipality (``None``: no such move)."""
+    planned = card.moving_out_planned_on
+    if planned is None:
+        return None
+    moved_in = card.moved_in_on or max(planned, today)  # not known before the 転入届
+    return card_after_move(moved_in_on=moved_in, planned_moving_out_on=planned,
+                           moving_in_filed_on=card.moving_in_filed_on,
+                           card_updated_on=None, today=today)

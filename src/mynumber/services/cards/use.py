@@ -1,0 +1,151 @@
+"""カードが使えるか — the one place that decides whether a My Number Card can be used now.
+
+Every terminal (clinic reception, kiosk, portal, the ward office) asks here first. The rules
+are ``domain.cards.card_problem``; this module gathers their facts — the card's record, the
+holder's registered address, the move in progress, the PINs locked on the chip — and turns a
+refusal into a ``CardError`` (``PinLocked`` for a lock) whose ``reason`` names the cause and
+whose message says the fix, in English and Japanese, in the guide's words.
+
+A PIN is never checked here: ``use_card`` asks this module, then the chip checks the PIN
+(counter stored before the comparison; ``mynumber.card.chip``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from mynumber.adapters.db.models_card import Card
+from mynumber.domain.access import Role, require_role
+from mynumber.domain.cards import CardFacts, CardRefusal, CardStatus, Problem, card_problem
+from mynumber.domain.errors import CardError, NotFound, PinLocked
+from mynumber.domain.pins import PinKind, check_pin_format
+from mynumber.services.cards import records as card_records
+from mynumber.services.cards.records import CardState
+from mynumber.services.core import audit
+from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.records import active_registration
+
+
+def facts(session: Session, svc: Services, card: Card, *, with_pins: bool = False) -> CardFacts:
+    """The facts ``card_problem`` judges (the chip is read only ``with_pins``)."""
+    reg = active_registration(session, card.person_id)
+    return facts_of(card, registered_address=reg.address if reg else None,
+                    today=svc.clock.today(),
+                    locked_pins=_locked_pins(svc, card) if with_pins else frozenset())
+
+
+def facts_of(card: CardState, *, registered_address: str | None, today: dt.date,
+             locked_pins: frozenset[PinKind] = frozenset()) -> CardFacts:
+    """The same facts from values already loaded (``card_checks`` loads many cards at once)."""
+    return CardFacts(
+        status=CardStatus(card.status), invalid_reason=card.invalid_reason,
+        expires_on=card.expires_on, chip_address=card.chip_address,
+        registered_address=registered_address, move=card_records.move_verdict(card, today),
+        locked_pins=locked_pins)
+
+
+def _locked_pins(svc: Services, card: Card) -> frozenset[PinKind]:
+    if card.status != CardStatus.ACTIVE:
+        return frozenset()
+    pins = svc.chips.load(card.serial).pins  # the counters, never the PINs
+    return frozenset(kind for kind, record in pins.items()
+                     if record.is_set and record.tries_left == 0)
+
+
+def refusal_error(refusal: CardRefusal, card_serial: str) -> CardError:
+    """The error for a refusal: ``PinLocked`` for a lock, else ``CardError``; ``reason`` says
+    which rule refused."""
+    kind = PinLocked if refusal.problem is Problem.PIN_LOCKED else CardError
+    return kind(refusal.message_en, refusal.message_ja, reason=refusal.problem.value,
+                card_serial=card_serial)
+
+
+def require_usable(session: Session, svc: Services, *, card: Card, pin: PinKind | None = None,
+                   checks_address: bool = False) -> Card:
+    """``card`` if it can be used now for a use needing ``pin`` (and the address, when
+    ``checks_address``); otherwise the ``CardError`` naming the cause and the fix."""
+    refusal = card_problem(facts(session, svc, card, with_pins=pin is not None),
+                           today=svc.clock.today(), pin=pin, checks_address=checks_address)
+    if refusal is not None:
+        raise refusal_error(refusal, card.serial)
+    return card
+
+
+def check_card(session: Session, svc: Services, *, card_serial: str,
+               pin: PinKind | None = None, checks_address: bool = False) -> Card:
+    """The card with ``card_serial`` if usable now (see ``require_usable``)."""
+    card = card_records.get_card(session, card_serial)
+    return require_usable(session, svc, card=card, pin=pin, checks_address=checks_address)
+
+
+def use_card(session: Session, svc: Services, *, caller: Caller, card_serial: str,
+             pin_kind: PinKind, pin: str, checks_address: bool = False) -> Card:
+    """A terminal uses the card: checked here, then the PIN verified **on the chip**.
+
+    ``WrongPin`` (tries left) and ``PinLocked`` come from the chip; a wrong PIN is counted
+    even if the caller's transaction is rolled back.
+    """
+    require_role(caller.role, Role.WARD_OFFICE, Role.CLINIC, Role.KIOSK, Role.RESIDENT)
+    check_pin_format(pin_kind, pin)
+    card = check_card(session, svc, card_serial=card_serial, pin=pin_kind,
+                      checks_address=checks_address)
+    if caller.role is Role.RESIDENT and caller.scope_id not in (None, card.person_id):
+        raise NotFound("No such card of yours.", "該当するカードはありません。")
+    with card_records.chip_of(svc, card).open_session() as reader:
+        reader.verify(pin_kind, pin)
+    audit.record(session, caller=caller, action="use_card", person_id=card.person_id,
+                 at=svc.clock.now(), detail=f"card {card.serial}: {pin_kind.value} PIN")
+    return card
+
+
+@dataclass(frozen=True)
+class CardStatusView:
+    """A card as its holder and the counter see it: dates, status and what works now."""
+
+    serial: str
+    person_id: int
+    status: str
+    invalid_reason: str | None
+    issued_on: dt.date | None
+    expires_on: dt.date | None
+    certificates_expire_on: dt.date | None
+    chip_address: str
+    tries_left: dict[str, int]
+    problem: str | None
+    problem_en: str | None
+    problem_ja: str | None
+    move_act_by: dt.date | None
+
+
+def card_status(session: Session, svc: Services, *, caller: Caller,
+                card_serial: str) -> CardStatusView:
+    """The card's status and the first problem a use checking the address would meet."""
+    require_role(caller.role, Role.WARD_OFFICE, Role.RESIDENT, Role.CARD_CENTRE)
+    card = card_records.get_card(session, card_serial)
+    if caller.role is Role.RESIDENT and caller.scope_id not in (None, card.person_id):
+        raise NotFound("No such card of yours.", "該当するカードはありません。")
+    known = facts(session, svc, card, with_pins=True)
+    refusal = card_problem(known, today=svc.clock.today(), checks_address=True)
+    if refusal is None and known.locked_pins:
+        refusal = card_problem(known, today=svc.clock.today(), pin=min(known.locked_pins))
+    audit.record(session, caller=caller, action="view_card", person_id=card.person_id,
+                 at=svc.clock.now(), detail=f"card {card.serial}")
+    return CardStatusView(
+        serial=card.serial, person_id=card.person_id, status=card.status,
+        invalid_reason=card.invalid_reason, issued_on=card.issued_on,
+        expires_on=card.expires_on, certificates_expire_on=card.certificates_expire_on,
+        chip_address=card.chip_address, tries_left=_tries(svc, card),
+        problem=refusal.problem.value if refusal else None,
+        problem_en=refusal.message_en if refusal else None,
+        problem_ja=refusal.message_ja if refusal else None,
+        move_act_by=known.move.act_by if known.move else None)
+
+
+def _tries(svc: Services, card: Card) -> dict[str, int]:
+    if card.status != CardStatus.ACTIVE:
+        return {}
+    return {kind.value: record.tries_left
+            for kind, record in svc.chips.load(card.serial).pins.items() if record.is_set}

@@ -1,0 +1,89 @@
+"""Moving (転入届・転出届) as one use case: the register and the card change together.
+
+The register side is ``registry.ward_office``; the card side ``cards.moving``. This module
+is the only place the two meet, so neither feature imports the other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mynumber.adapters.db.models import Person, Registration
+from mynumber.domain.access import Role, require_role
+from mynumber.domain.errors import invalid
+from mynumber.domain.registration import ABROAD, MovingIn
+from mynumber.services.cards import moving as card_moving
+from mynumber.services.core import audit
+from mynumber.services.core.access import check_own_municipality
+from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.records import get_municipality, get_person, require_active_registration
+from mynumber.services.registry import letters, ward_office
+from mynumber.services.registry.numbers import number_of
+
+
+def register_moving_in(
+    session: Session, svc: Services, *, caller: Caller, municipality_code: str, form: MovingIn,
+    card_serial: str | None = None,
+) -> ward_office.MovingInResult:
+    """転入届: register a person at an address; a new person gets a number and a letter.
+
+    A person still registered elsewhere must move out first. A person who left and comes
+    back keeps their registry code, so they get the same number (番号法 第7条). A person who
+    moved with their My Number Card has its moving deadlines checked; ``card_serial`` (the
+    card brought along, 継続利用) has its chip updated at once (``card_moving``).
+    """
+    require_role(caller.role, Role.WARD_OFFICE)
+    get_municipality(session, municipality_code)
+    check_own_municipality(caller, municipality_code)
+    key = ward_office.identity_key(svc, form)
+    person = session.scalars(select(Person).where(Person.identity_key == key)).first()
+    returning = person is not None
+    if person is not None:
+        ward_office.refuse_if_registered(session, person)
+    else:
+        person = ward_office.new_person(session, svc, form, key)
+    reg = ward_office.add_registration(session, person, municipality_code, form)
+    letter = None if returning else letters.issue_letter(session, svc, person=person,
+                                                         registration=reg)
+    if returning:
+        card_moving.on_moving_in(session, svc, caller=caller, registration=reg,
+                                 card_serial=card_serial)
+    audit.record(session, caller=caller, action="register_moving_in", person_id=person.id,
+                 purpose="resident_registry", at=svc.clock.now(),
+                 detail=f"municipality {municipality_code}" + (" (late)" if reg.late else ""))
+    return ward_office.MovingInResult(
+        person_id=person.id, registration_id=reg.id,
+        masked_number=number_of(svc, ward_office.registry_code_of(person)).masked, late=reg.late,
+        returning=returning, letter_id=letter.id if letter else None,
+        application_id=letter.application_id if letter else None,
+    )
+
+
+def register_moving_out(
+    session: Session, svc: Services, *, caller: Caller, person_id: int, destination: str,
+    planned_move_on: dt.date,
+) -> Registration:
+    """転出届: to another municipality (its code) or ``abroad``."""
+    require_role(caller.role, Role.WARD_OFFICE)
+    reg = require_active_registration(session, person_id)
+    check_own_municipality(caller, reg.municipality_code)
+    if destination != ABROAD:
+        get_municipality(session, destination)
+        if destination == reg.municipality_code:
+            raise invalid("destination",
+                          "Moving within the municipality is a 転居届, not a 転出届.",
+                          "同じ市区町村内の移動は転居届です。")
+    reg.status = "moved_out"
+    reg.ended_on = planned_move_on
+    reg.moved_to = destination
+    reg.planned_move_on = planned_move_on
+    get_person(session, person_id)
+    session.flush()
+    card_moving.on_moving_out(session, svc, person_id=person_id, destination=destination,
+                              planned_move_on=planned_move_on)
+    audit.record(session, caller=caller, action="register_moving_out", person_id=person_id,
+                 purpose="resident_registry", at=svc.clock.now(), detail=f"to {destination}")
+    return reg

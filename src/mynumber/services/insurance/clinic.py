@@ -1,0 +1,332 @@
+"""マイナ受付 — the reception terminal of a clinic or pharmacy (オンライン資格確認).
+
+The patient inserts the card; the terminal reads the user-authentication certificate (no PIN
+needed), then identifies the holder one of three ways:
+
+- **PIN**: the card signs the server's nonce after the 4-digit PIN (``services.card_auth``:
+  the terminal's side is ``answer_at_terminal``, the server's ``check_with_pin``);
+- **face**: the terminal's camera image against the photo on the chip (``adapters.face``;
+  error rates in ``docs/face-matching.md``); the certificate is checked, nothing is signed;
+- **staff visual check** (目視確認): the last fallback, only after a face attempt failed at this
+  clinic for this card within ``VISUAL_CHECK_WINDOW`` (as the real terminals' 目視確認モード).
+
+Then the card's usability (``services.card_use``), its registration for insurance use (which
+the patient may make there and then, on the first visit), and the enrolment give a real-time
+answer: insurer, numbers, co-pay ratio, validity — and the limit-amount category, past
+medication and check-ups only with the consent the patient gives on the terminal for this visit
+(``domain.insurance.Consent``). The clinic never receives the My Number. A caller with
+``Role.CLINIC`` acts for the clinic whose id is its ``scope_id``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mynumber.adapters.db.models import Person
+from mynumber.adapters.db.models_card import Card
+from mynumber.adapters.db.models_insurance import (
+    Clinic,
+    ClinicVisit,
+    FaceAttempt,
+    InsuranceEnrolment,
+    Insurer,
+)
+from mynumber.card import Chip
+from mynumber.domain import insurance
+from mynumber.domain.access import Role, require_role
+from mynumber.domain.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    MyNumberError,
+    NotFound,
+    PinLocked,
+    invalid,
+)
+from mynumber.domain.insurance import Consent
+from mynumber.domain.photo_rules import FaceNotFound
+from mynumber.services.core import audit
+from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.writes import flush_or_conflict
+from mynumber.services.insurance.checks import CardCheck, check_cards
+from mynumber.services.insurance.eligibility import (
+    PURPOSE,
+    EligibilityAnswer,
+    Insured,
+    answer,
+    visit_audit_detail,
+)
+from mynumber.services.insurance.insurer import letter_in_force
+from mynumber.services.insurance.medical_records import RecordKind, RecordView, history
+from mynumber.services.jpki import card_auth
+from mynumber.services.jpki.card_auth import CardAnswer, Challenge
+
+VISUAL_CHECK_WINDOW = dt.timedelta(minutes=10)
+FACE_FAILURES = frozenset({"no-face", "face-not-matched", "unreadable-chip-photo"})
+"""``reason`` of the refusals after which a failed face attempt is kept."""
+__all__ = ["EligibilityAnswer", "PURPOSE"]  # re-exported for the pages and the API
+
+
+def create_clinic(session: Session, svc: Services, *, code: str, name: str,
+                  kind: str = "clinic") -> Clinic:
+    """Set up a clinic or pharmacy by its 10-digit medical institution code (医療機関コード)."""
+    if not (len(code) == 10 and code.isascii() and code.isdigit()):
+        raise invalid("code", "A medical institution code has 10 digits.",
+                      "医療機関コードは10桁の数字です。")
+    if kind not in ("clinic", "hospital", "pharmacy"):
+        raise invalid("kind", "A clinic, a hospital or a pharmacy.", "医療機関の種別が不正です。")
+    clinic = Clinic(code=code, name=name, kind=kind, created_at=svc.clock.now())
+    session.add(clinic)
+    flush_or_conflict(session)
+    return clinic
+
+
+def clinic_of(session: Session, caller: Caller) -> Clinic:
+    """The clinic a ``CLINIC`` caller acts for."""
+    require_role(caller.role, Role.CLINIC)
+    clinic = session.get(Clinic, caller.scope_id) if caller.scope_id is not None else None
+    if clinic is None:
+        raise Forbidden("This token is not bound to a clinic.",
+                        "このトークンは医療機関に紐付いていません。")
+    return clinic
+
+
+# --- the terminal's side (the card is in its reader) --------------------------------------
+
+
+def new_challenge(session: Session, svc: Services, *, caller: Caller) -> Challenge:
+    """A nonce for the next card at this terminal (``card_auth.issue_challenge``)."""
+    clinic_of(session, caller)
+    return card_auth.issue_challenge(session, svc, caller=caller)
+
+
+def answer_at_terminal(chip: Chip, *, pin: str, nonce: bytes) -> CardAnswer:
+    """The card answers the nonce after the PIN (``card_auth.answer_challenge``); a locked PIN
+    is refused in the guide's words, with the face-recognition alternative."""
+    try:
+        return card_auth.answer_challenge(chip, pin=pin, nonce=nonce)
+    except PinLocked as locked:
+        raise PinLocked(
+            "PIN locked — unlock it at the ward office or a convenience-store terminal; "
+            "today you can use face recognition at this terminal instead.",
+            "暗証番号がロックされています。市区町村の窓口またはコンビニのキオスク端末で解除して"
+            "ください。本日はこの端末で顔認証をご利用いただけます。",
+            **locked.details) from None
+
+
+# --- the server's side --------------------------------------------------------------------
+
+
+def check_with_pin(
+    session: Session, svc: Services, *, caller: Caller, nonce: bytes, certificate_der: bytes,
+    signature: bytes, consent: Consent = Consent(), register_insurance_use: bool = False,
+) -> EligibilityAnswer:
+    """The card signed the nonce after the PIN: who it is, and their insurance now."""
+    return _one(session, svc, CardCheck(
+        caller, certificate_der, "pin", nonce=nonce, signature=signature, consent=consent,
+        register_insurance_use=register_insurance_use))
+
+
+def _one(session: Session, svc: Services, check: CardCheck) -> EligibilityAnswer:
+    """One check through ``check_cards`` (which also refuses a caller that is no clinic)."""
+    (outcome,) = check_cards(session, svc, [check])
+    if isinstance(outcome, MyNumberError):
+        raise outcome
+    return outcome
+
+
+def check_with_face(
+    session: Session, svc: Services, *, caller: Caller, certificate_der: bytes,
+    chip_photo: bytes, live_image: bytes, consent: Consent = Consent(),
+    register_insurance_use: bool = False,
+) -> EligibilityAnswer:
+    """Face recognition: the camera image against the chip's photo, then the answer.
+
+    A failed attempt is added to the session before the error is raised (``FaceNotMatched``,
+    ``FaceNotFound``, or ``InvalidInput`` for an unreadable chip photo): the entry point
+    commits it, so that the staff visual check becomes available.
+    """
+    from mynumber.adapters.face import FaceMatcher
+    clinic = clinic_of(session, caller)
+    card = _identify(session, svc, caller=caller, certificate_der=certificate_der)
+    try:
+        matched = FaceMatcher().match(chip_photo, live_image).matched
+    except FaceNotFound:
+        _record_face_failure(session, svc, clinic, card, "no-face")
+        raise
+    except InvalidInput:
+        _record_face_failure(session, svc, clinic, card, "chip-photo-unreadable")
+        raise
+    if not matched:
+        _record_face_failure(session, svc, clinic, card, "not-matched")
+        raise insurance.face_not_matched()
+    return _one(session, svc, CardCheck(caller, certificate_der, "face", consent=consent,
+                                        register_insurance_use=register_insurance_use))
+
+
+def check_with_visual(
+    session: Session, svc: Services, *, caller: Caller, certificate_der: bytes,
+    staff_name: str, consent: Consent = Consent(), register_insurance_use: bool = False,
+) -> EligibilityAnswer:
+    """目視確認: a staff member compared the patient's face with the card, after a failed face
+    attempt with this card here (the last fallback)."""
+    clinic = clinic_of(session, caller)
+    if not staff_name.strip():
+        raise invalid("staff_name", "Name the staff member who checked the face.",
+                      "目視確認をした職員の氏名を入力してください。")
+    card = _identify(session, svc, caller=caller, certificate_der=certificate_der)
+    since = svc.clock.now() - VISUAL_CHECK_WINDOW
+    failures = session.scalar(select(func.count()).select_from(FaceAttempt).where(
+        FaceAttempt.clinic_id == clinic.id, FaceAttempt.card_serial == card.serial,
+        FaceAttempt.at >= since)) or 0
+    if not failures:
+        raise Conflict(
+            "The staff visual check is the last fallback: try face recognition (or the PIN) "
+            "at the terminal first.",
+            "目視確認は最後の手段です。先に端末で顔認証（または暗証番号）をお試しください。",
+            reason="face-not-tried")
+    answer = _one(session, svc, CardCheck(caller, certificate_der, "visual", consent=consent,
+                                          register_insurance_use=register_insurance_use))
+    audit.record(session, caller=caller, action="visual_identity_check",
+                 person_id=card.person_id, purpose=PURPOSE, at=svc.clock.now(),
+                 detail=f"visit {answer.visit_id} by {staff_name.strip()[:60]}")
+    return answer
+
+
+def _identify(session: Session, svc: Services, *, caller: Caller,
+              certificate_der: bytes) -> Card:
+    """The card of a user-authentication certificate read from the chip, checked as
+    ``card_auth`` checks it but without a signature (face or visual check: no PIN); the
+    identification is audited with the answer (``card_checks``)."""
+    _, card = card_auth.identify_card(session, svc, certificate_der=certificate_der)
+    return card
+
+
+def _record_face_failure(session: Session, svc: Services, clinic: Clinic, card: Card,
+                         outcome: str) -> None:
+    session.add(FaceAttempt(clinic_id=clinic.id, card_serial=card.serial, at=svc.clock.now(),
+                            outcome=outcome))
+    session.flush()
+
+
+def _open_visit(session: Session, svc: Services, *, clinic: Clinic, person_id: int,
+                enrolment: InsuranceEnrolment, letter_id: int | None) -> ClinicVisit:
+    """A visit identified by a 資格確認書's numbers (no card, so no consent can be given)."""
+    now = svc.clock.now()
+    visit = ClinicVisit(clinic_id=clinic.id, person_id=person_id, enrolment_id=enrolment.id,
+                        card_serial=None, letter_id=letter_id, method="letter", started_at=now)
+    session.add(visit)
+    session.flush()
+    audit.record(session, caller=Caller(name=clinic.name, role=Role.CLINIC),
+                 action="eligibility_check", person_id=person_id, purpose=PURPOSE, at=now,
+                 detail=visit_audit_detail(visit_id=visit.id, clinic_code=clinic.code,
+                                           method="letter", consent=Consent()))
+    return visit
+
+
+def insured_of(session: Session, enrolment: InsuranceEnrolment) -> Insured:
+    """The answer's values for an enrolment loaded through the ORM."""
+    person = session.get(Person, enrolment.person_id)
+    insurer = session.get(Insurer, enrolment.insurer_id)
+    assert person is not None and insurer is not None
+    return Insured(
+        name=person.name_kanji or person.name_latin, name_kana=person.name_kana,
+        date_of_birth=person.date_of_birth, sex=person.sex,
+        insurer_number=insurer.insurer_number, insurer_name=insurer.name_ja,
+        enrolment_id=enrolment.id, symbol=enrolment.symbol, number=enrolment.number,
+        branch=enrolment.branch, income_class=enrolment.income_class,
+        certain_income=enrolment.certain_income, valid_from=enrolment.valid_from,
+        valid_until=enrolment.valid_until)
+
+
+# --- the letter's numbers, and the records view -----------------------------------------
+
+
+def check_letter(
+    session: Session, svc: Services, *, caller: Caller, insurer_number: str, symbol: str,
+    number: str, branch: str, date_of_birth: dt.date,
+) -> EligibilityAnswer:
+    """A patient shows a 資格確認書: check its numbers online (with the date of birth, so that
+    numbers alone reveal nothing). No consent can be given without the card."""
+    clinic = clinic_of(session, caller)
+    numbers = insurance.InsuredNumbers(symbol.strip(), number.strip(), branch.strip())
+    enrolment = session.scalars(
+        select(InsuranceEnrolment).join(Insurer, Insurer.id == InsuranceEnrolment.insurer_id)
+        .where(Insurer.insurer_number == insurer_number.strip(),
+               InsuranceEnrolment.symbol == numbers.symbol,
+               InsuranceEnrolment.number == numbers.number,
+               InsuranceEnrolment.branch == numbers.branch)).first()
+    person = session.get(Person, enrolment.person_id) if enrolment else None
+    if enrolment is None or person is None or person.date_of_birth != date_of_birth:
+        raise NotFound(
+            "No insured person has these numbers and this date of birth — check the letter, "
+            "or ask the patient to call the insurer printed on it.",
+            "この記号・番号と生年月日に該当する被保険者はいません。資格確認書の記載を確認するか、"
+            "記載の保険者に問い合わせるよう患者さんにお伝えください。", reason="no-match")
+    letter = letter_in_force(session, enrolment.id, svc.clock.today())
+    visit = _open_visit(session, svc, clinic=clinic, person_id=person.id, enrolment=enrolment,
+                        letter_id=letter.id if letter else None)
+    return answer(insured_of(session, enrolment), visit_id=visit.id, method="letter",
+                  consent=Consent(), today=svc.clock.today(),
+                  letter_valid_until=letter.valid_until if letter else None)
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    """What the clinic may see at this visit: each part only with its consent."""
+
+    visit_id: int
+    medication: list[RecordView] | None
+    checkups: list[RecordView] | None
+
+
+def view_history(session: Session, svc: Services, *, caller: Caller,
+                 visit_id: int) -> HistoryView:
+    """Past medication and check-ups of the visit's patient, as far as they consented at
+    this visit and while the consent holds; each part read is audited (the patient sees it)."""
+    clinic = clinic_of(session, caller)
+    visit = session.get(ClinicVisit, visit_id)
+    if visit is None or visit.clinic_id != clinic.id:
+        raise NotFound(f"No visit {visit_id} at this clinic.",
+                       f"この医療機関に受付 {visit_id} はありません。", visit_id=visit_id)
+    now = svc.clock.now()
+    if (visit.consent_at is None or visit.closed_at is not None
+            or now >= insurance.consent_expires_at(visit.consent_at)
+            or not (visit.consent_medication or visit.consent_checkups)):
+        raise insurance.ConsentRequired(
+            "The patient has not consented at this visit to share their medication or "
+            "check-up information (or the visit is over): ask them to choose at the terminal.",
+            "この受診で薬剤情報・健診情報の提供に同意がありません（または受付が終了しています）。"
+            "端末で同意を選択していただいてください。", visit_id=visit_id)
+    today = svc.clock.today()
+    medication = checkups = None
+    if visit.consent_medication:
+        medication = history(session, person_id=visit.person_id,
+                             kind=RecordKind.PRESCRIPTION, today=today,
+                             years=insurance.MEDICATION_HISTORY_YEARS)
+        _audit_view(session, caller, visit, "view_medication", len(medication), now)
+    if visit.consent_checkups:
+        checkups = history(session, person_id=visit.person_id, kind=RecordKind.CHECKUP,
+                           years=insurance.CHECKUP_HISTORY_YEARS, today=today)
+        _audit_view(session, caller, visit, "view_checkups", len(checkups), now)
+    return HistoryView(visit.id, medication, checkups)
+
+
+def _audit_view(session: Session, caller: Caller, visit: ClinicVisit, action: str,
+                count: int, at: dt.datetime) -> None:
+    audit.record(session, caller=caller, action=action, person_id=visit.person_id,
+                 purpose=PURPOSE, at=at, detail=f"visit {visit.id}: {count} records")
+
+
+def close_visit(session: Session, svc: Services, *, caller: Caller, visit_id: int) -> None:
+    """The visit is over: the consent given at it no longer lets the clinic read anything."""
+    clinic = clinic_of(session, caller)
+    visit = session.get(ClinicVisit, visit_id)
+    if visit is None or visit.clinic_id != clinic.id:
+        raise NotFound(f"No visit {visit_id} at this clinic.",
+                       f"この医療機関に受付 {visit_id} はありません。", visit_id=visit_id)
+    visit.closed_at = visit.closed_at or svc.clock.now()

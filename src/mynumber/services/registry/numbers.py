@@ -1,0 +1,85 @@
+"""Assigning and reading the My Number (個人番号).
+
+The number is derived, not drawn: FF3-1 over the person's resident-registry code plus the
+check digit (``domain.numbering``). Every read states a purpose, is checked against the law
+(``domain.access``) and is audited.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from mynumber.adapters.db.models import Counter, Person
+from mynumber.domain.access import Purpose, check_number_purpose
+from mynumber.domain.errors import NotFound, PurposeNotAllowed
+from mynumber.domain.numbering import derive_my_number, registry_code_for
+from mynumber.domain.numbers import IndividualNumber, ResidentRegistryCode
+from mynumber.services.core import audit
+from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.records import get_person
+
+REGISTRY_SEQUENCE = "registry_code"
+
+
+def allocate_registry_codes(session: Session, count: int = 1) -> list[ResidentRegistryCode]:
+    """``count`` fresh registry codes; the counter row (made by the first migration) is
+    locked until commit, so concurrent registrations never share a code."""
+    row = session.execute(
+        update(Counter).where(Counter.name == REGISTRY_SEQUENCE)
+        .values(value=Counter.value + count).returning(Counter.value)
+    ).scalar_one()
+    return [registry_code_for(n) for n in range(row - count + 1, row + 1)]
+
+
+def number_of(svc: Services, code: ResidentRegistryCode) -> IndividualNumber:
+    return derive_my_number(code, key=svc.keys.number_key, tweak=svc.keys.number_tweak)
+
+
+def read_my_number(
+    session: Session, svc: Services, *, caller: Caller, person_id: int, purpose: Purpose,
+) -> IndividualNumber:
+    """The person's number, for a purpose the law allows the caller; audited.
+
+    A refusal is raised with the person's id in its details: the entry point records it in a
+    transaction of its own (``api.problems``), since this one will be rolled back.
+    """
+    try:
+        check_number_purpose(caller.role, purpose)
+    except PurposeNotAllowed as refused:
+        refused.details["person_id"] = person_id
+        raise
+    person = get_person(session, person_id)
+    if caller.role.value == "resident" and caller.scope_id != person_id:
+        raise NotFound("No such record of yours.", "該当する記録はありません。")
+    audit.record(session, caller=caller, action="read_my_number", purpose=purpose.value,
+                 person_id=person_id, at=svc.clock.now())
+    return open_number(svc, person)
+
+
+def find_by_number(
+    session: Session, svc: Services, *, caller: Caller, number: IndividualNumber,
+    purpose: Purpose,
+) -> Person:
+    """The person holding ``number`` (keyed-hash look-up), for an allowed purpose."""
+    check_number_purpose(caller.role, purpose)
+    person = session.scalars(
+        select(Person).where(Person.number_lookup == svc.vault.lookup_hash(number))
+    ).first()
+    audit.record(session, caller=caller, action="find_by_my_number", purpose=purpose.value,
+                 person_id=person.id if person else None, at=svc.clock.now(),
+                 detail=f"number {number.masked}")
+    if person is None:
+        raise NotFound(f"No resident has the number {number.masked}.",
+                       f"番号 {number.masked} の住民は見つかりません。")
+    return person
+
+
+def sealing_context(registry_code: str) -> str:
+    """Binds a sealed number to its person's row (AES-GCM associated data)."""
+    return f"persons/{registry_code}"
+
+
+def open_number(svc: Services, person: Person) -> IndividualNumber:
+    """Decrypt the person's number — callers have checked the purpose and audited."""
+    return svc.vault.open(person.number_sealed, context=sealing_context(person.registry_code))
