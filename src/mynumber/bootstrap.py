@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from mynumber.adapters.db.chip_store import SqlChipStore
@@ -43,6 +43,12 @@ class System:
     def reading(self) -> UnitOfWork:
         """A unit of work that only reads (it must not write: on SQLite it holds no lock)."""
         return UnitOfWork(self.reader_sessions)
+
+    def database_answers(self) -> str:
+        """Ask the database a trivial question (``SELECT 1``); the backend's name."""
+        with self.reader_engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return self.engine.dialect.name
 
     def caller_of(self, token: str) -> Caller:
         """The caller behind an API token (``tokens.authenticate``), or ``Unauthenticated``."""

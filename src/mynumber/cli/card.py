@@ -10,11 +10,11 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
-from sqlalchemy.orm import Session
 
 from mynumber.cli.support import console, one_line_errors
 from mynumber.config import Settings
 from mynumber.domain.errors import invalid
+from mynumber.services.core.context import DbSession
 
 app = typer.Typer(help="The My Number Card: applications, collection, PINs, validity.",
                   no_args_is_help=True)
@@ -32,7 +32,7 @@ def _system() -> Any:
     return build_system(Settings())
 
 
-def _run(call: Callable[[Session, Any], T]) -> T:
+def _run(call: Callable[[DbSession, Any], T]) -> T:
     system = _system()
     with system.uow() as uow:
         result = call(uow.session, system.services)

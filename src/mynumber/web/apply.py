@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -22,9 +21,8 @@ from mynumber.domain.cards import Channel
 from mynumber.domain.errors import MyNumberError, invalid
 from mynumber.domain.photo_rules import MAX_FILE_BYTES, MAX_SIDE_PX, MIN_SIDE_PX, PhotoDeclaration
 from mynumber.services.cards import applications as card_applications
-from mynumber.services.core.context import Caller, Services
-from mynumber.web.core import Form, NavItem, WebRoute, form_values, render
-from mynumber.web.ward_office import run
+from mynumber.services.core.context import Caller, DbSession, Services
+from mynumber.web.core import Form, NavItem, WebRoute, form_values, render, run
 
 router = APIRouter(prefix="/apply", route_class=WebRoute, include_in_schema=False)
 NAV: tuple[NavItem, ...] = ()
@@ -79,7 +77,7 @@ async def submit_application(request: Request, values: Values) -> Response:
         declaration = PhotoDeclaration(*(name in ticked for name in DECLARATIONS))
         channel = channel_of(request)
         # The photo checks are CPU work: off the event loop.
-        def use_case(s: Session, svc: Services) -> card_applications.ApplicationView:
+        def use_case(s: DbSession, svc: Services) -> card_applications.ApplicationView:
             return card_applications.apply_for_card(
                 s, svc, caller=ONLINE, channel=channel, photo=photo, declaration=declaration,
                 application_id=application_id)

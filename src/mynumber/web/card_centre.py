@@ -2,8 +2,7 @@
 job, and looking an application up by its 23-digit ID.
 
 The job is ``services.card_centre.run_daily_jobs`` (the same as ``POST /card-centre/jobs``);
-an application is shown through ``card_applications.view``. The queue itself is a read-only
-listing (no service offers one yet): ``_queue`` below, audited as one listing.
+the queue and the look-up are ``services.cards.queue``.
 """
 
 from __future__ import annotations
@@ -12,72 +11,40 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from mynumber.adapters.db.models_card import CardApplication
 from mynumber.domain.access import Role
-from mynumber.domain.cards import ApplicationStatus
-from mynumber.domain.errors import MyNumberError, invalid
-from mynumber.services.cards import applications as card_applications
+from mynumber.domain.errors import MyNumberError
 from mynumber.services.cards import centre as card_centre
-from mynumber.services.cards import records as card_records
-from mynumber.services.core import audit
-from mynumber.services.core.context import Caller, Services
+from mynumber.services.cards import queue as centre_queue
+from mynumber.services.core.context import Caller
 from mynumber.web.auth import staff
-from mynumber.web.core import Form, NavItem, WebRoute, flash, form_values, redirect, render
-from mynumber.web.ward_office import run
+from mynumber.web.core import Form, NavItem, WebRoute, flash, form_values, redirect, render, run
 
 BASE = "/staff/card-centre"
 router = APIRouter(prefix=BASE, route_class=WebRoute, include_in_schema=False)
 NAV = (NavItem(BASE, "Card centre", "カードセンター", frozenset({Role.CARD_CENTRE})),)
 CentreStaff = Annotated[Caller, Depends(staff(Role.CARD_CENTRE))]
 Values = Annotated[dict[str, Any], Depends(form_values)]
-QUEUE_LIMIT = 50
-SHOWN = {"received": (ApplicationStatus.RECEIVED,),
-         "rejected": (ApplicationStatus.CANCELLED,),
-         "manufactured": (ApplicationStatus.MANUFACTURED, ApplicationStatus.COLLECTED)}
-
-
-def _queue(session: Session, svc: Services, caller: Caller, status: str,
-           ) -> list[tuple[card_applications.ApplicationView, CardApplication]]:
-    """The newest applications in one part of the queue (no names, no numbers)."""
-    rows = session.scalars(select(CardApplication).where(
-        CardApplication.status.in_([s.value for s in SHOWN[status]]))
-        .order_by(CardApplication.id.desc()).limit(QUEUE_LIMIT)).all()
-    audit.record(session, caller=caller, action="list_card_applications", at=svc.clock.now(),
-                 detail=f"{status}: {len(rows)}")
-    return [(card_applications.view(session, row), row) for row in rows]
 
 
 @router.get("", response_class=HTMLResponse)
 def queue(request: Request, caller: CentreStaff, status: str = "received",
           application_id: str = "") -> Response:
     """The queue (received, rejected with the reason, manufactured) and the look-up."""
-    status = status if status in SHOWN else "received"
+    status = status if status in centre_queue.SHOWN else "received"
     form = Form(values={"application_id": application_id})
     found = None
     if application_id.strip():
         try:
-            found = run(request, lambda s, svc: _look_up(s, svc, caller, application_id))
+            found = run(request, lambda s, svc: centre_queue.look_up_application(
+                s, svc, caller=caller, application_id=application_id))
         except MyNumberError as exc:
             form.fail(exc)
-    rows = run(request, lambda s, svc: _queue(s, svc, caller, status))
+    rows = run(request, lambda s, svc: centre_queue.list_applications(
+        s, svc, caller=caller, shown=status))
     return render(request, "card_centre/queue.html", status=form.problem.status
                   if form.problem else 200, rows=rows, shown=status, form=form, found=found,
-                  base=BASE, tabs=list(SHOWN))
-
-
-def _look_up(session: Session, svc: Services, caller: Caller,
-             application_id: str) -> card_applications.ApplicationView:
-    text = "".join(application_id.split())
-    if not (len(text) == 23 and text.isdigit()):
-        raise invalid("application_id", "Enter the 23-digit application ID.",
-                      "23桁の申請書IDを入力してください。")
-    row = card_records.application_by_id(session, text)
-    audit.record(session, caller=caller, action="ask_after_card_application",
-                 person_id=row.person_id, at=svc.clock.now(), detail=f"application {row.id}")
-    return card_applications.view(session, row)
+                  base=BASE, tabs=list(centre_queue.SHOWN))
 
 
 @router.post("/jobs", response_class=HTMLResponse)

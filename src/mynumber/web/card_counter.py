@@ -15,9 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 
 from mynumber.domain import pins as pin_rules
 from mynumber.domain.access import Role
@@ -31,20 +29,22 @@ from mynumber.services.cards import centre as card_centre
 from mynumber.services.cards import counter as card_counter
 from mynumber.services.cards import moving as card_moving
 from mynumber.services.cards import use as card_use
-from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.context import Caller, DbSession, Services
 from mynumber.web.auth import staff
 from mynumber.web.core import (
     Form,
     NavItem,
     WebRoute,
+    as_list,
     flash,
     form_values,
     parse_date,
+    read_upload,
     redirect,
     render,
     require_date,
+    run,
 )
-from mynumber.web.ward_office import run
 
 BASE = "/staff/card-counter"
 router = APIRouter(prefix=BASE, route_class=WebRoute, include_in_schema=False)
@@ -65,24 +65,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
 }
 
 
-# --- Shared parsing (also used by the clinic and kiosk pages) --------------------------------
-
-
-async def read_upload(request: Request, name: str, en: str, ja: str) -> bytes:
-    """An uploaded image (at most a little over the photo size limit), or ``InvalidInput``."""
-    upload = (await request.form()).get(name)
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        raise invalid(name, en, ja)
-    data = await upload.read(MAX_FILE_BYTES + 1)
-    if not data:
-        raise invalid(name, "The file is empty: choose it again.",
-                      "ファイルが空です。もう一度選んでください。")
-    return data
-
-
-def as_list(values: dict[str, Any], name: str) -> list[str]:
-    found = values.get(name, [])
-    return [str(v) for v in found] if isinstance(found, list) else [str(found)] if found else []
+# --- Parsing ----------------------------------------------------------------------------------
 
 
 def identity_of(values: dict[str, Any]) -> tuple[IdentityShown, tuple[IdDocument, ...]]:
@@ -171,7 +154,7 @@ async def apply(request: Request, caller: WardStaff, values: Values) -> Response
         declaration = PhotoDeclaration(*(name in ticked for name in DECLARATIONS))
         express = _express(str(values.get("express_reason", "")))
 
-        def use_case(s: Session, svc: Services) -> card_applications.ApplicationView:
+        def use_case(s: DbSession, svc: Services) -> card_applications.ApplicationView:
             return card_applications.apply_for_card(
                 s, svc, caller=caller, channel=Channel.COUNTER, photo=photo,
                 declaration=declaration, person_id=person_id, express_reason=express)
@@ -334,10 +317,10 @@ def act(request: Request, caller: WardStaff, serial: str, action: str,
 
 def _use_case(caller: Caller, serial: str, action: str, values: dict[str, Any],
               identity: Any, docs: tuple[IdDocument, ...],
-              ) -> Callable[[Session, Services], tuple[str, str]]:
+              ) -> Callable[[DbSession, Services], tuple[str, str]]:
     who = {"caller": caller, "card_serial": serial, "identity": identity, "id_documents": docs}
 
-    def use_case(s: Session, svc: Services) -> tuple[str, str]:
+    def use_case(s: DbSession, svc: Services) -> tuple[str, str]:
         if action == "reset-pin":
             kind = _pin_kind(str(values.get("pin", "")))
             card_counter.reset_pin(s, svc, pin=kind, new_pin=str(values.get("new_pin", "")),

@@ -28,18 +28,19 @@ from mynumber.services.core.context import Caller, Services
 from mynumber.services.insurance import clinic
 from mynumber.services.insurance.clinic import EligibilityAnswer
 from mynumber.web.auth import staff
-from mynumber.web.card_counter import as_list, read_upload
 from mynumber.web.core import (
     Form,
     NavItem,
     WebRoute,
+    as_list,
     flash,
     form_values,
+    read_upload,
     redirect,
     render,
     require_date,
+    run,
 )
-from mynumber.web.ward_office import run
 
 BASE = "/staff/clinic"
 router = APIRouter(prefix=BASE, route_class=WebRoute, include_in_schema=False)

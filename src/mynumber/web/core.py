@@ -14,21 +14,24 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
-from sqlalchemy.exc import DataError
+from starlette.datastructures import UploadFile
 
 from mynumber.domain.access import Role
-from mynumber.domain.errors import InvalidInput, MyNumberError
-from mynumber.services.core.context import Caller
+from mynumber.domain.errors import InvalidInput, MyNumberError, invalid
+from mynumber.domain.photo_rules import MAX_FILE_BYTES
+from mynumber.services.core.context import Caller, DbSession, Services
+from mynumber.services.core.writes import DatabaseRefusedInput
 from mynumber.web import session as sessions
 
 log = logging.getLogger("mynumber.web")
+T = TypeVar("T")
 HERE = Path(__file__).parent
 LANGS = ("en", "ja")
 LANG_COOKIE = "mynumber_lang"
@@ -242,7 +245,7 @@ async def _answer(original: Callable[[Request], Awaitable[Response]],
         return RedirectResponse(f"/login?next={target}", status_code=303)
     except MyNumberError as exc:
         return error_page(request, exc)
-    except (RequestValidationError, OverflowError, DataError):  # e.g. an id past the int range
+    except (RequestValidationError, OverflowError, DatabaseRefusedInput):  # an id past the range
         return error_page(request, InvalidInput(
             "This address or form is not valid: check it and try again.",
             "アドレスまたは入力内容が正しくありません。確認してもう一度お試しください。"))
@@ -269,3 +272,32 @@ def _write_cookies(request: Request, response: Response, key: bytes) -> None:
     if asked in LANGS and request.cookies.get(LANG_COOKIE) != asked:
         response.set_cookie(LANG_COOKIE, asked, samesite="lax", secure=secure,
                             max_age=365 * 86400)
+
+
+# --- Shared by the page modules ------------------------------------------------------------
+
+
+def run(request: Request, use_case: Callable[[DbSession, Services], T]) -> T:
+    """Run one use case in a unit of work and commit it (nothing is kept if it fails)."""
+    system = request.app.state.system
+    with system.uow() as uow:
+        result = use_case(uow.session, system.services)
+        uow.commit()
+    return result
+
+
+async def read_upload(request: Request, name: str, en: str, ja: str) -> bytes:
+    """An uploaded image (at most a little over the photo size limit), or ``InvalidInput``."""
+    upload = (await request.form()).get(name)
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        raise invalid(name, en, ja)
+    data = await upload.read(MAX_FILE_BYTES + 1)
+    if not data:
+        raise invalid(name, "The file is empty: choose it again.",
+                      "ファイルが空です。もう一度選んでください。")
+    return data
+
+
+def as_list(values: dict[str, Any], name: str) -> list[str]:
+    found = values.get(name, [])
+    return [str(v) for v in found] if isinstance(found, list) else [str(found)] if found else []

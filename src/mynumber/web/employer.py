@@ -14,7 +14,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
 from mynumber.domain.access import Role
 from mynumber.domain.employment_rules import (
@@ -24,26 +23,26 @@ from mynumber.domain.employment_rules import (
 )
 from mynumber.domain.errors import Forbidden, MyNumberError, invalid
 from mynumber.domain.registration import PHOTO_IDS
-from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.context import Caller, DbSession, Services
 from mynumber.services.employer import employers as employer
 from mynumber.services.employer import insurance as employer_insurance
 from mynumber.services.employer import numbers as employer_numbers
 from mynumber.services.employer import slips as employer_slips
 from mynumber.services.employer.employers import Staff
 from mynumber.web.auth import staff
-from mynumber.web.card_counter import as_list
 from mynumber.web.core import (
     Form,
     NavItem,
     WebRoute,
+    as_list,
     flash,
     form_values,
     redirect,
     render,
     require_date,
+    run,
     web_session,
 )
-from mynumber.web.ward_office import run
 
 BASE = "/staff/employer"
 router = APIRouter(prefix=BASE, route_class=WebRoute, include_in_schema=False)
@@ -135,7 +134,7 @@ def _employee(request: Request, member: Staff, employee_id: int, forms: dict[str
 
 
 def _act(request: Request, member: Staff, employee_id: int, form_name: str,
-         values: dict[str, Any], use_case: Callable[[Session, Services], Any],
+         values: dict[str, Any], use_case: Callable[[DbSession, Services], Any],
          done: Callable[[Any], tuple[str, str]]) -> Response:
     try:
         result = run(request, use_case)
@@ -189,7 +188,7 @@ def view_number(request: Request, member: Member, employee_id: int,
 @router.post("/employees/{employee_id}/pay", response_class=HTMLResponse)
 def record_pay(request: Request, member: Member, employee_id: int, values: Values) -> Response:
     """The year's pay and the income tax withheld (payroll)."""
-    def use_case(s: Session, svc: Services) -> Any:
+    def use_case(s: DbSession, svc: Services) -> Any:
         return employer_slips.record_annual_pay(
             s, svc, staff=member, employee_id=employee_id, year=_int(values, "year"),
             payment_amount=_int(values, "payment_amount"),

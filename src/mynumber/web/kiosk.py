@@ -20,9 +20,17 @@ from mynumber.domain.pins import PinKind
 from mynumber.services.cards import kiosk
 from mynumber.services.core.context import Caller
 from mynumber.web.auth import staff
-from mynumber.web.card_counter import read_upload
-from mynumber.web.core import Form, NavItem, WebRoute, flash, form_values, redirect, render
-from mynumber.web.ward_office import run
+from mynumber.web.core import (
+    Form,
+    NavItem,
+    WebRoute,
+    flash,
+    form_values,
+    read_upload,
+    redirect,
+    render,
+    run,
+)
 
 BASE = "/staff/kiosk"
 router = APIRouter(prefix=BASE, route_class=WebRoute, include_in_schema=False)

@@ -34,10 +34,10 @@ from mynumber.web.core import (
     redirect,
     render,
     require_date,
+    run,
     web_session,
 )
 from mynumber.web.session import ResidentLogin
-from mynumber.web.ward_office import run
 
 BASE = "/portal"
 router = APIRouter(prefix=BASE, route_class=WebRoute, include_in_schema=False)

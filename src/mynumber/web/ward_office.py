@@ -13,18 +13,16 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy.orm import Session
 
 from mynumber.domain.access import Purpose, Role
 from mynumber.domain.errors import MyNumberError, invalid
 from mynumber.domain.mail import DeliveryFailure
 from mynumber.domain.numbers import IndividualNumber
 from mynumber.domain.registration import IdDocument, build_moving_in, parse_id_documents
-from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.context import Caller, DbSession, Services
 from mynumber.services.flows import moving
-from mynumber.services.registry import letters, residents, ward_office
+from mynumber.services.registry import letters, reads, residents, ward_office
 from mynumber.services.registry.numbers import find_by_number
-from mynumber.web import ward_office_reads as reads
 from mynumber.web.auth import staff
 from mynumber.web.core import (
     Form,
@@ -36,6 +34,7 @@ from mynumber.web.core import (
     redirect,
     render,
     require_date,
+    run,
 )
 
 BASE = "/staff/ward-office"
@@ -51,15 +50,6 @@ MOVING_IN_FIELDS = ("name_latin", "name_kana", "name_kanji", "date_of_birth", "s
                     "nationality", "address", "started_living_on", "residence_card_number",
                     "status_of_residence", "period_of_stay_ends", "id_documents",
                     "municipality_code")
-
-
-def run(request: Request, use_case: Callable[[Session, Services], T]) -> T:
-    """Run one use case in a unit of work and commit it (nothing is kept if it fails)."""
-    system = request.app.state.system
-    with system.uow() as uow:
-        result = use_case(uow.session, system.services)
-        uow.commit()
-    return result
 
 
 def _resident_path(person_id: int) -> str:
@@ -167,7 +157,7 @@ def resident_page(request: Request, caller: WardStaff, person_id: int) -> Respon
 
 def _resident(request: Request, caller: Caller, person_id: int, forms: dict[str, Form],
               status: int = 200) -> Response:
-    def read(s: Session, svc: Services) -> dict[str, Any]:
+    def read(s: DbSession, svc: Services) -> dict[str, Any]:
         view = residents.view_resident(s, svc, caller=caller, person_id=person_id)
         return {"view": view, "letter": reads.letter_of(s, person_id),
                 "municipalities": reads.municipalities(s)}
@@ -181,7 +171,7 @@ def _resident(request: Request, caller: Caller, person_id: int, forms: dict[str,
 
 
 def _act(request: Request, caller: Caller, person_id: int, form_name: str,
-         values: dict[str, Any], use_case: Callable[[Session, Services], Any],
+         values: dict[str, Any], use_case: Callable[[DbSession, Services], Any],
          done: tuple[str, str]) -> Response:
     """Run a resident-page action; on refusal, show the page with the error in that form."""
     try:
@@ -197,7 +187,7 @@ def _act(request: Request, caller: Caller, person_id: int, form_name: str,
 def moving_within(request: Request, caller: WardStaff, person_id: int,
                   values: Values) -> Response:
     """転居届: a new address in the same municipality."""
-    def use_case(s: Session, svc: Services) -> Any:
+    def use_case(s: DbSession, svc: Services) -> Any:
         return ward_office.register_moving_within(
             s, svc, caller=caller, person_id=person_id,
             new_address=str(values.get("new_address", "")),
@@ -209,7 +199,7 @@ def moving_within(request: Request, caller: WardStaff, person_id: int,
 @router.post("/residents/{person_id}/moving-out", response_class=HTMLResponse)
 def moving_out(request: Request, caller: WardStaff, person_id: int, values: Values) -> Response:
     """転出届: to another municipality or abroad."""
-    def use_case(s: Session, svc: Services) -> Any:
+    def use_case(s: DbSession, svc: Services) -> Any:
         destination = str(values.get("destination", "")).strip()
         if not destination:
             raise invalid("destination", "Choose where the person is moving to.",
@@ -254,7 +244,7 @@ def reissue(request: Request, caller: WardStaff, person_id: int, values: Values)
 @router.post("/residents/{person_id}/letter/returned", response_class=HTMLResponse)
 def returned(request: Request, caller: WardStaff, person_id: int, values: Values) -> Response:
     """The post brought the letter back: it is held at the counter."""
-    def use_case(s: Session, svc: Services) -> Any:
+    def use_case(s: DbSession, svc: Services) -> Any:
         try:
             failure = DeliveryFailure(str(values.get("reason", "")))
         except ValueError:

@@ -8,7 +8,6 @@ import datetime as dt
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from mynumber.adapters.db.models_insurance import EligibilityLetterRecord, InsuranceEnrolment
 from mynumber.api.deps import CallerDep, ServicesDep, UowDep
 from mynumber.domain.insurance import IncomeClass, InsuredNumbers
 from mynumber.services.insurance import insurer, medical_records
@@ -40,7 +39,7 @@ class EnrolmentOut(BaseModel):
     valid_until: dt.date | None
 
 
-def _enrolment(row: InsuranceEnrolment) -> EnrolmentOut:
+def _enrolment(row: insurer.Enrolment) -> EnrolmentOut:
     return EnrolmentOut(enrolment_id=row.id, person_id=row.person_id, symbol=row.symbol,
                         number=row.number, branch=row.branch, income_class=row.income_class,
                         valid_from=row.valid_from, valid_until=row.valid_until)
@@ -103,7 +102,7 @@ class LetterOut(BaseModel):
     reason: str
 
 
-def _letter(row: EligibilityLetterRecord) -> LetterOut:
+def _letter(row: insurer.EligibilityLetter) -> LetterOut:
     return LetterOut(letter_id=row.id, enrolment_id=row.enrolment_id, issued_on=row.issued_on,
                      valid_from=row.valid_from, valid_until=row.valid_until, reason=row.reason)
 

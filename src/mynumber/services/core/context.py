@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
+
+from sqlalchemy.orm import Session
 
 from mynumber.adapters.keys import KeyRing
 from mynumber.adapters.protect import NumberVault
@@ -17,6 +19,10 @@ from mynumber.domain.clock import Clock
 if TYPE_CHECKING:
     from mynumber.adapters.mail import PostOffice
     from mynumber.pki.ca import CertificateAuthority
+
+
+DbSession: TypeAlias = Session
+"""The unit of work's session, as entry points name it (they never import SQLAlchemy)."""
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from mynumber.domain.errors import Conflict
+
+#: What the database says of a value it cannot hold (an id past the integer range, say): the
+#: entry points turn it into "not a valid input".
+DatabaseRefusedInput = DataError
 
 
 def flush_or_conflict(session: Session) -> None:

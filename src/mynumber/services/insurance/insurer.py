@@ -48,6 +48,10 @@ from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.records import active_registration, get_municipality, get_person
 from mynumber.services.core.writes import flush_or_conflict
 
+#: The rows these use cases return, named here so entry points need not import the adapters.
+Enrolment = InsuranceEnrolment
+EligibilityLetter = EligibilityLetterRecord
+
 PURPOSE = "social_security"
 
 

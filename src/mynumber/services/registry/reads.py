@@ -1,7 +1,7 @@
 """Read-only look-ups the ward office pages show beside the use cases' results: the
 municipalities (reference data) and the state of a person's notification letter in the post.
 
-The person's record itself is read through ``services.residents.view_resident`` (role check
+The person's record itself is read through ``registry.residents.view_resident`` (role check
 and audit); these run in the same unit of work, after it.
 """
 
