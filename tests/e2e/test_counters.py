@@ -84,7 +84,7 @@ def counters(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Counte
             declaration=PhotoDeclaration(True, True, True), person_id=nguyen_id)
         uow.commit()
     with system.uow() as uow:
-        row, manager = employer.register_employer(
+        _row, manager = employer.register_employer(
             uow.session, system.services, corporate_number="5835678256246",
             name="Example K.K.", address="1-1 Marunouchi, Chiyoda-ku, Tokyo")
         boss = employer.authenticate_staff(uow.session, system.services, token=manager)

@@ -97,7 +97,7 @@ def test_two_registrations_racing_for_one_person_have_exactly_one_winner(
             outcomes.append("won")
         except Conflict:
             outcomes.append("conflict")
-        except Exception as exc:  # noqa: BLE001 - the test reports what went wrong
+        except Exception as exc:  # the test reports what went wrong
             outcomes.append(f"unexpected {type(exc).__name__}: {exc}")
 
     threads = [threading.Thread(target=attempt, args=(m,)) for m in ("131016", "131130")]

@@ -477,6 +477,6 @@ def test_reader_insert_puts_a_card_from_the_database_in_the_reader(
 
 def test_reader_insert_of_an_unknown_card_is_one_line_and_exit_1(tmp_path: Path) -> None:
     command = _cli(["reader", "insert", "NO-SUCH-CARD", "--wait", "0.1"], tmp_path)
-    out, errors = command.communicate(timeout=120)
+    _out, errors = command.communicate(timeout=120)
     assert command.returncode == 1
     assert len(errors.strip().splitlines()) == 1 and "No such card" in errors

@@ -228,6 +228,6 @@ def test_the_cli_guide_speaks_japanese() -> None:
       "--lang", "fr"), "--lang"),
 ])
 def test_bad_cli_input_prints_one_line_and_exits_1(args: tuple[str, ...], option: str) -> None:
-    code, out, err = _run_cli(*args)
+    code, _out, err = _run_cli(*args)
     assert code == 1
     assert err.count("\n") == 1 and err.startswith(f"error: {option}: ")

@@ -150,9 +150,9 @@ def _inspect(data: bytes) -> _Inspection:
     problems = [p for p in (_size_problem(data),) if p]
     header = _read_header(data)
     if isinstance(header, InvalidInput):
-        return _Inspection(problems + [header])
+        return _Inspection([*problems, header])
     if rules.judge_format(header.format):
-        return _Inspection(problems + [rules.photo_error("wrong-format", format=header.format)])
+        return _Inspection([*problems, rules.photo_error("wrong-format", format=header.format)])
     dimension_problem = _dimension_problem(header)
     if dimension_problem:
         problems.append(dimension_problem)
@@ -160,7 +160,7 @@ def _inspect(data: bytes) -> _Inspection:
             return _Inspection(problems)  # never decode an oversized image
     grey = decode_grey(data)
     if grey is None:  # the header was fine but the pixels are not (truncated, corrupt)
-        return _Inspection(problems + [rules.photo_error("not-an-image")])
+        return _Inspection([*problems, rules.photo_error("not-an-image")])
     faces = detect_faces(grey)
     return _Inspection(problems + _picture_problems(grey, faces), header, grey, tuple(faces))
 

@@ -86,7 +86,7 @@ class CheckDesk:
         self.groups += 1
         try:
             results = await self._run(self._answer_together, checks)
-        except Exception:  # noqa: BLE001 - the group failed as a whole: try each alone
+        except Exception:  # the group failed as a whole: try each alone
             results = [await self._answer_alone(check) for check in checks]
         for (_, future), result in zip(group, results, strict=True):
             if future.cancelled():
@@ -99,7 +99,7 @@ class CheckDesk:
     async def _answer_alone(self, check: CardCheck) -> Answered | BaseException:
         try:
             return (await self._run(self._answer_together, [check]))[0]
-        except Exception as failed:  # noqa: BLE001 - handed to the waiting request
+        except Exception as failed:  # handed to the waiting request
             return failed
 
     def _answer_together(self, checks: list[CardCheck]) -> Results:

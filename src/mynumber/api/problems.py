@@ -11,8 +11,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from mynumber.adapters.unexpected import log_unexpected
 from mynumber.domain.errors import Forbidden, MyNumberError
-from mynumber.services.core import audit
+from mynumber.services.core import audit, policy
+from mynumber.services.core.policy import AccessRefused
 
 log = logging.getLogger("mynumber.api")
 PROBLEM = "application/problem+json"
@@ -49,6 +51,10 @@ def _audit_refusal(request: Request, exc: MyNumberError) -> None:
     if caller is None:
         return
     with system.uow() as uow:
+        if isinstance(exc, AccessRefused):  # the policy's own entry: action and reason
+            policy.record_refusal(uow.session, exc, at=system.services.clock.now())
+            uow.commit()
+            return
         person_id = exc.details.get("person_id")
         audit.record(uow.session, caller=caller, action="refused", at=system.services.clock.now(),
                      purpose=str(exc.details.get("purpose", "")),
@@ -88,8 +94,7 @@ async def on_out_of_range(request: Request, exc: Exception) -> JSONResponse:
 
 async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     # Never echo the exception: it could carry personal data.
-    log.error("unexpected error on %s %s: %s", request.method, request.url.path,
-              type(exc).__name__)
+    log_unexpected(log, exc, where=f"{request.method} {request.url.path}")
     return problem(500, "internal", "Internal error",
                    "Something went wrong on our side; nothing was changed.",
                    "システム内部でエラーが発生しました。変更は行われていません。")

@@ -38,6 +38,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from mynumber.adapters.db.bulk_insert import insert_rows
 from mynumber.adapters.db.models_card import Card, Certificate
 from mynumber.adapters.db.models_insurance import InsuranceEnrolment
 from mynumber.bench.register import iter_fake_residents
@@ -54,7 +55,7 @@ from mynumber.services.core import tokens
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.insurance import clinic, insurer
 from mynumber.services.jpki.certificates import serial_text
-from mynumber.services.registry.bulk import insert_rows, register_many
+from mynumber.services.registry.bulk import register_many
 
 MUNICIPALITY = "131016"
 BATCH = 5000

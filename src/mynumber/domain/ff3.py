@@ -209,7 +209,8 @@ def _feistel_batch(key: bytes, tweak: bytes, values: npt.ArrayLike, length: int,
         else:
             a, b = b, (a + rounds.value(w, b, modulus)) % modulus
     result = _reverse_digits(a, u) * RADIX**v + _reverse_digits(b, v)
-    return result.reshape(shape)
+    reshaped: npt.NDArray[np.int64] = result.reshape(shape)
+    return reshaped
 
 
 def encrypt_batch(key: bytes, tweak: bytes, values: npt.ArrayLike, length: int = 11) -> IntArray:

@@ -99,7 +99,8 @@ def build_tax_return_xml(tax_return: TaxReturn, *, signed_at: dt.datetime) -> by
     ET.SubElement(root, f"{_NS}源泉徴収税額").text = str(tax_return.tax_withheld)
     ET.SubElement(root, f"{_NS}署名日時").text = signed_at.isoformat(timespec="seconds")
     ET.register_namespace("", NAMESPACE)
-    return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+    document: bytes = ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+    return document
 
 
 def read_filed_return(root: Any) -> FiledReturn:

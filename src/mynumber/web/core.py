@@ -21,12 +21,15 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from mynumber.adapters.unexpected import log_unexpected
 from mynumber.domain.access import Role
 from mynumber.domain.errors import InvalidInput, MyNumberError, invalid
 from mynumber.domain.photo_rules import MAX_FILE_BYTES
 from mynumber.services.core.context import Caller, DbSession, Services
+from mynumber.services.core.policy import AccessRefused, record_refusal
 from mynumber.services.core.writes import DatabaseRefusedInput
 from mynumber.web import session as sessions
 
@@ -227,9 +230,12 @@ class WebRoute(APIRoute):
 
         async def handler(request: Request) -> Response:
             key = session_key(request)
-            request.state.web_session = sessions.loads(key, request.cookies.get(sessions.COOKIE))
+            system = request.app.state.system
+            request.state.web_session = await run_in_threadpool(
+                sessions.load, system, request.cookies.get(sessions.COOKIE))
             request.state.lang = pick_lang(request)
             response = await _answer(original, request)
+            await run_in_threadpool(sessions.save, system, web_session(request))
             _write_cookies(request, response, key)
             return response
 
@@ -250,8 +256,7 @@ async def _answer(original: Callable[[Request], Awaitable[Response]],
             "This address or form is not valid: check it and try again.",
             "アドレスまたは入力内容が正しくありません。確認してもう一度お試しください。"))
     except Exception as exc:  # a bug, not the visitor's fault: say so, never echo it
-        log.error("unexpected error on %s %s: %s", request.method, request.url.path,
-                  type(exc).__name__)
+        log_unexpected(log, exc, where=f"{request.method} {request.url.path}")
         return error_page(request, _Internal(
             "Something went wrong on our side; nothing was changed. Please try again.",
             "システム内部でエラーが発生しました。変更は行われていません。もう一度お試しください。"))
@@ -265,9 +270,9 @@ class _Internal(MyNumberError):
 def _write_cookies(request: Request, response: Response, key: bytes) -> None:
     secure = request.url.scheme == "https"
     sess = web_session(request)
-    if sess.modified:
-        response.set_cookie(sessions.COOKIE, sessions.dumps(key, sess), httponly=True,
-                            samesite="lax", secure=secure, max_age=sessions.MAX_AGE)
+    if sess.cookie_changed:  # only the random id: the session itself is on the server
+        response.set_cookie(sessions.COOKIE, sess.sid, httponly=True, samesite="strict",
+                            secure=secure)
     asked = request.query_params.get("lang")
     if asked in LANGS and request.cookies.get(LANG_COOKIE) != asked:
         response.set_cookie(LANG_COOKIE, asked, samesite="lax", secure=secure,
@@ -280,9 +285,15 @@ def _write_cookies(request: Request, response: Response, key: bytes) -> None:
 def run(request: Request, use_case: Callable[[DbSession, Services], T]) -> T:
     """Run one use case in a unit of work and commit it (nothing is kept if it fails)."""
     system = request.app.state.system
-    with system.uow() as uow:
-        result = use_case(uow.session, system.services)
-        uow.commit()
+    try:
+        with system.uow() as uow:
+            result = use_case(uow.session, system.services)
+            uow.commit()
+    except AccessRefused as refused:  # audited in a transaction of its own: the use case's
+        with system.uow() as uow:     # was rolled back
+            record_refusal(uow.session, refused, at=system.services.clock.now())
+            uow.commit()
+        raise
     return result
 
 

@@ -43,7 +43,7 @@ def test_ca_refuses_an_incomplete_directory(
 ) -> None:
     for name in ("root-key.pem", "root-cert.pem", "issuing-cert.pem"):
         shutil.copy(ca_dir / name, tmp_path / name)
-    with pytest.raises(CaKeyUnavailable, match="issuing-key.pem"):
+    with pytest.raises(CaKeyUnavailable, match=r"issuing-key\.pem"):
         CertificateAuthority.load_or_create(tmp_path, PASSPHRASE, now=NOW)
 
 

@@ -3,10 +3,10 @@
 from mynumber.adapters.db import (  # noqa: F401
     models,
     models_card,
-    models_employer,  # noqa: F401
-    models_insurance,  # noqa: F401
-    models_pki,  # noqa: F401
-    models_portal,  # noqa: F401
+    models_employer,
+    models_insurance,
+    models_pki,
+    models_portal,
 )
 from mynumber.adapters.db.models import Base
 

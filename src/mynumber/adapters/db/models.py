@@ -29,7 +29,9 @@ from mynumber.adapters.db.types import UtcDateTime
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dt.datetime: UtcDateTime, dict[str, Any]: JSON, list[str]: JSON}
+    # SQLAlchemy reads this mapping from the class; it is never mutated.
+    type_annotation_map = {  # noqa: RUF012
+        dt.datetime: UtcDateTime, dict[str, Any]: JSON, list[str]: JSON}
 
 
 class Municipality(Base):
@@ -136,6 +138,8 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+    clerk: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    """The clerk's login when a person (not a machine's token) acted; hashed when set."""
 
 
 class AuditHead(Base):
@@ -159,6 +163,10 @@ class ApiToken(Base):
     scope_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime]
+    organisation_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    """The ``organisations`` row (tokens issued before migration 0009 have none)."""
+    expires_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
 
 
 class Counter(Base):
