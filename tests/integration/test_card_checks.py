@@ -80,7 +80,7 @@ def test_a_group_judges_each_check_on_its_own_and_only_accepted_checks_write(
     good, other = insured_patient(system, world), insured_patient(system, world)
     unregistered = insured_patient(system, world, insurance_use=False)
     lost = insured_patient(system, world)
-    set_card(system, lost.serial, status="lost")
+    set_card(system, lost.serial, status="suspended")  # reported lost
     uninsured = make_card(system)
     n = nonces(system, world.clinic, 6)
     forged = pin_check(world.clinic, other, n[5])

@@ -12,10 +12,12 @@ from hypothesis import strategies as st
 
 from mynumber.domain.cards import (
     CardFacts,
+    CardSnapshot,
     CardStatus,
     IdentityShown,
     InvalidReason,
     Problem,
+    card_facts,
     card_problem,
     collect_by,
     manufacture_due,
@@ -108,6 +110,32 @@ def test_the_first_problem_to_fix_comes_first() -> None:
                        registered_address=None, locked_pins=frozenset(PinKind))
     assert problem(everything, pin=PinKind.SIGNATURE, checks_address=True) is \
         Problem.SUSPENDED
+
+
+def _snapshot(**kw: object) -> CardSnapshot:
+    base: dict[str, object] = dict(serial="0A", person_id=1, status=CardStatus.ACTIVE,
+                                   invalid_reason=None, expires_on=dt.date(2030, 1, 1),
+                                   chip_address=HOME)
+    base.update(kw)
+    return CardSnapshot(**base)  # type: ignore[arg-type]
+
+
+def test_a_card_snapshot_is_judged_as_its_facts_say() -> None:
+    usable = card_facts(_snapshot(), registered_address=HOME, today=TODAY)
+    assert card_problem(usable, today=TODAY, checks_address=True) is None
+    lost = card_facts(_snapshot(status=CardStatus.INVALID, invalid_reason=InvalidReason.LOST),
+                      registered_address=HOME, today=TODAY)
+    assert lost.invalid_reason is InvalidReason.LOST
+    assert problem(lost) is Problem.INVALID
+
+
+def test_a_snapshot_mid_move_lapses_when_the_moving_in_deadline_passes() -> None:
+    moving = _snapshot(moving_out_planned_on=dt.date(2026, 4, 1))
+    on_time = card_facts(moving, registered_address=None, today=dt.date(2026, 4, 10))
+    assert on_time.move is not None and problem(on_time) is None
+    late = card_facts(moving, registered_address=None, today=TODAY)
+    assert problem(late) is Problem.MOVE_LAPSED
+    assert card_facts(_snapshot(), registered_address=HOME, today=TODAY).move is None
 
 
 def test_manufacture_takes_a_month_or_about_a_week_for_express() -> None:

@@ -26,7 +26,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from mynumber.domain.deadlines import CardMoveStatus, CardMoveVerdict
+from mynumber.domain.deadlines import CardMoveStatus, CardMoveVerdict, card_after_move
 from mynumber.domain.pins import PinKind
 from mynumber.domain.timelines import add_months, express_card_window
 from mynumber.domain.validity import is_expired
@@ -103,12 +103,40 @@ class CardRefusal:
     message_ja: str
 
 
+@dataclass(frozen=True, slots=True)
+class CardSnapshot:
+    """A card's record in the register, as the rules read it (a plain value: the services
+    build it from the database row, so no rule here ever sees a row)."""
+
+    serial: str
+    person_id: int
+    status: CardStatus
+    invalid_reason: InvalidReason | None
+    expires_on: dt.date | None
+    chip_address: str
+    insurance_use: bool = False
+    moving_out_planned_on: dt.date | None = None  # a card-based 転出届 is in progress
+    moved_in_on: dt.date | None = None
+    moving_in_filed_on: dt.date | None = None
+
+
+def move_verdict(card: CardSnapshot, today: dt.date) -> CardMoveVerdict | None:
+    """Where the card stands after a move to another municipality (``None``: no such move)."""
+    planned = card.moving_out_planned_on
+    if planned is None:
+        return None
+    moved_in = card.moved_in_on or max(planned, today)  # not known before the 転入届
+    return card_after_move(moved_in_on=moved_in, planned_moving_out_on=planned,
+                           moving_in_filed_on=card.moving_in_filed_on,
+                           card_updated_on=None, today=today)
+
+
 @dataclass(frozen=True)
 class CardFacts:
     """What decides whether a card can be used (from the register and the chip)."""
 
     status: CardStatus
-    invalid_reason: str | None
+    invalid_reason: InvalidReason | None
     expires_on: dt.date | None
     chip_address: str
     registered_address: str | None  # None: the holder has no active registration
@@ -116,7 +144,7 @@ class CardFacts:
     locked_pins: frozenset[PinKind] = frozenset()
 
 
-_INVALID_TEXT: dict[str, tuple[str, str]] = {
+_INVALID_TEXT: dict[InvalidReason, tuple[str, str]] = {
     InvalidReason.RETURNED: ("it was returned to the ward office", "返納されています"),
     InvalidReason.RENEWED: ("it was replaced by a renewed card",
                             "更新後の新しいカードに替わっています"),
@@ -129,8 +157,9 @@ _INVALID_TEXT: dict[str, tuple[str, str]] = {
 }
 
 
-def _invalid(reason: str | None) -> CardRefusal:
-    en, ja = _INVALID_TEXT.get(reason or "", ("it was cancelled", "廃止されています"))
+def _invalid(reason: InvalidReason | None) -> CardRefusal:
+    en, ja = (_INVALID_TEXT[reason] if reason is not None
+              else ("it was cancelled", "廃止されています"))
     return CardRefusal(
         Problem.INVALID, f"This card can no longer be used: {en}. Apply for a new card if "
         "you need one.",
@@ -181,6 +210,16 @@ def _address_refusal(facts: CardFacts) -> CardRefusal | None:
             "カードのICチップの住所が住民票の住所と一致しません。カードを持って窓口で住所の書き換えを"
             "してください。それまではマイナ保険証などが利用できない場合があります。")
     return None
+
+
+def card_facts(card: CardSnapshot, *, registered_address: str | None, today: dt.date,
+               locked_pins: frozenset[PinKind] = frozenset()) -> CardFacts:
+    """The facts ``card_problem`` judges, from the card's record, the holder's registered
+    address (``None``: no active registration) and the PINs locked on the chip."""
+    return CardFacts(
+        status=card.status, invalid_reason=card.invalid_reason, expires_on=card.expires_on,
+        chip_address=card.chip_address, registered_address=registered_address,
+        move=move_verdict(card, today), locked_pins=locked_pins)
 
 
 def _pin_refusal(pin: PinKind) -> CardRefusal:

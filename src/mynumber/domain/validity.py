@@ -30,7 +30,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
 
 from mynumber.domain.errors import CardError, Conflict, invalid
 from mynumber.domain.timelines import add_months, age_on, nth_birthday_after
@@ -79,16 +78,6 @@ def no_stay_limit_status(status_of_residence: str) -> NoStayLimitStatus | None:
     return _STATUS_ALIASES.get(key)
 
 
-class Residence(Protocol):
-    """What the rules need from a foreign resident's residence card (e.g. ``ForeignResidence``)."""
-
-    @property
-    def status_of_residence(self) -> str: ...
-
-    @property
-    def period_of_stay_ends(self) -> dt.date | None: ...
-
-
 @dataclass(frozen=True)
 class StayPermit:
     """A status of residence and the end of its period of stay (``None`` when unlimited)."""
@@ -97,7 +86,7 @@ class StayPermit:
     period_of_stay_ends: dt.date | None
 
 
-def stay_cap(residence: Residence | None) -> dt.date | None:
+def stay_cap(residence: StayPermit | None) -> dt.date | None:
     """The end of stay that caps the card, or ``None`` (Japanese national, no period of stay)."""
     if residence is None or no_stay_limit_status(residence.status_of_residence):
         return None
@@ -125,7 +114,7 @@ def card_birthday_limit(
     return nth_birthday_after(date_of_birth, issued_on, count)
 
 
-def _capped(limit: dt.date, issued_on: dt.date, residence: Residence | None) -> dt.date:
+def _capped(limit: dt.date, issued_on: dt.date, residence: StayPermit | None) -> dt.date:
     cap = stay_cap(residence)
     if cap is None:
         return limit
@@ -139,7 +128,7 @@ def card_expiry(
     *,
     date_of_birth: dt.date,
     issued_on: dt.date,
-    residence: Residence | None = None,
+    residence: StayPermit | None = None,
     applied_on: dt.date | None = None,
 ) -> dt.date:
     """The card's last valid day (有効期限): the birthday rule, capped by the end of stay."""
@@ -153,7 +142,7 @@ def certificate_expiry(
     date_of_birth: dt.date,
     issued_on: dt.date,
     card_expires_on: dt.date | None = None,
-    residence: Residence | None = None,
+    residence: StayPermit | None = None,
 ) -> dt.date:
     """A certificate's last valid day: 5th birthday after issue, never past the card or stay.
 
@@ -182,7 +171,7 @@ def validity_after_residence_renewal(
     date_of_birth: dt.date,
     card_issued_on: dt.date,
     current_expiry: dt.date,
-    renewed: Residence,
+    renewed: StayPermit,
     filed_on: dt.date,
 ) -> dt.date:
     """The card's new expiry after 有効期間変更 (validity change) for a renewed stay.

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from mynumber.adapters.db.models import Registration
 from mynumber.adapters.db.models_card import Card
 from mynumber.domain.access import Role, require_role
-from mynumber.domain.cards import CardStatus, IdentityShown, InvalidReason
+from mynumber.domain.cards import CardStatus, IdentityShown, InvalidReason, move_verdict
 from mynumber.domain.deadlines import CardMoveStatus
 from mynumber.domain.errors import Conflict
 from mynumber.domain.registration import ABROAD, IdDocument
@@ -71,7 +71,7 @@ def on_moving_in(session: Session, svc: Services, *, caller: Caller, registratio
             continue
         card.moved_in_on = registration.started_living_on
         card.moving_in_filed_on = registration.filed_on
-        verdict = card_records.move_verdict(card, svc.clock.today())
+        verdict = move_verdict(card_records.snapshot(card), svc.clock.today())
         if verdict is not None and verdict.status is CardMoveStatus.LAPSED:
             card_records.invalidate_card(session, svc, card=card,
                                          reason=InvalidReason.MOVE_LAPSED, destroy_chip=False)
@@ -143,7 +143,7 @@ def lapse_moved_cards(session: Session, svc: Services) -> list[Card]:
     today = svc.clock.today()
     for card in session.scalars(select(Card).where(
             Card.status == CardStatus.ACTIVE, Card.moving_out_planned_on.is_not(None))):
-        verdict = card_records.move_verdict(card, today)
+        verdict = move_verdict(card_records.snapshot(card), today)
         if verdict is not None and verdict.status is CardMoveStatus.LAPSED:
             card_records.invalidate_card(session, svc, card=card,
                                          reason=InvalidReason.MOVE_LAPSED, destroy_chip=False)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import secrets
-from typing import Protocol
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,13 +24,13 @@ from mynumber.domain.access import Purpose, Role
 from mynumber.domain.cards import (
     OPEN_APPLICATION_STATUSES,
     ApplicationStatus,
+    CardSnapshot,
     CardStatus,
     IdentityShown,
     InvalidReason,
     same_person,
 )
 from mynumber.domain.clock import JST
-from mynumber.domain.deadlines import CardMoveVerdict, card_after_move
 from mynumber.domain.errors import Forbidden, NotFound, invalid
 from mynumber.domain.registration import PHOTO_IDS, IdDocument
 from mynumber.domain.validity import StayPermit
@@ -178,38 +179,21 @@ def today_at_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=JST)
 
 
-class CardState(Protocol):
-    """What the usability rules read of a card: the ORM ``Card``, or a row that
-    ``card_checks`` loads for many cards at once."""
-
-    @property
-    def serial(self) -> str: ...
-    @property
-    def person_id(self) -> int: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def invalid_reason(self) -> str | None: ...
-    @property
-    def expires_on(self) -> dt.date | None: ...
-    @property
-    def chip_address(self) -> str: ...
-    @property
-    def insurance_use(self) -> bool: ...
-    @property
-    def moving_out_planned_on(self) -> dt.date | None: ...
-    @property
-    def moved_in_on(self) -> dt.date | None: ...
-    @property
-    def moving_in_filed_on(self) -> dt.date | None: ...
+# The card's columns that make its snapshot, in the order ``snapshot`` reads a row of them.
+SNAPSHOT_COLUMNS = (Card.serial, Card.person_id, Card.status, Card.invalid_reason,
+                    Card.expires_on, Card.chip_address, Card.insurance_use,
+                    Card.moving_out_planned_on, Card.moved_in_on, Card.moving_in_filed_on)
 
 
-def move_verdict(card: CardState, today: dt.date) -> CardMoveVerdict | None:
-    """Where the card stands after a move to another municipality (``None``: no such move)."""
-    planned = card.moving_out_planned_on
-    if planned is None:
-        return None
-    moved_in = card.moved_in_on or max(planned, today)  # not known before the 転入届
-    return card_after_move(moved_in_on=moved_in, planned_moving_out_on=planned,
-                           moving_in_filed_on=card.moving_in_filed_on,
-                           card_updated_on=None, today=today)
+def snapshot(card: Card | Sequence[Any]) -> CardSnapshot:
+    """The card as the rules read it, from the ORM ``Card`` or from a row of
+    ``SNAPSHOT_COLUMNS`` (``card_checks`` reads many cards at once as Core rows)."""
+    values = ([getattr(card, column.key) for column in SNAPSHOT_COLUMNS]
+              if isinstance(card, Card) else card)
+    (serial, person_id, status, reason, expires_on, chip_address, insurance_use,
+     planned, moved_in, filed) = values
+    return CardSnapshot(
+        serial=serial, person_id=person_id, status=CardStatus(status),
+        invalid_reason=InvalidReason(reason) if reason else None, expires_on=expires_on,
+        chip_address=chip_address, insurance_use=bool(insurance_use),
+        moving_out_planned_on=planned, moved_in_on=moved_in, moving_in_filed_on=filed)

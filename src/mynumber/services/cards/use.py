@@ -19,11 +19,17 @@ from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models_card import Card
 from mynumber.domain.access import Role, require_role
-from mynumber.domain.cards import CardFacts, CardRefusal, CardStatus, Problem, card_problem
+from mynumber.domain.cards import (
+    CardFacts,
+    CardRefusal,
+    CardStatus,
+    Problem,
+    card_facts,
+    card_problem,
+)
 from mynumber.domain.errors import CardError, NotFound, PinLocked
 from mynumber.domain.pins import PinKind, check_pin_format
 from mynumber.services.cards import records as card_records
-from mynumber.services.cards.records import CardState
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.records import active_registration
@@ -32,19 +38,10 @@ from mynumber.services.core.records import active_registration
 def facts(session: Session, svc: Services, card: Card, *, with_pins: bool = False) -> CardFacts:
     """The facts ``card_problem`` judges (the chip is read only ``with_pins``)."""
     reg = active_registration(session, card.person_id)
-    return facts_of(card, registered_address=reg.address if reg else None,
-                    today=svc.clock.today(),
-                    locked_pins=_locked_pins(svc, card) if with_pins else frozenset())
-
-
-def facts_of(card: CardState, *, registered_address: str | None, today: dt.date,
-             locked_pins: frozenset[PinKind] = frozenset()) -> CardFacts:
-    """The same facts from values already loaded (``card_checks`` loads many cards at once)."""
-    return CardFacts(
-        status=CardStatus(card.status), invalid_reason=card.invalid_reason,
-        expires_on=card.expires_on, chip_address=card.chip_address,
-        registered_address=registered_address, move=card_records.move_verdict(card, today),
-        locked_pins=locked_pins)
+    return card_facts(card_records.snapshot(card),
+                      registered_address=reg.address if reg else None,
+                      today=svc.clock.today(),
+                      locked_pins=_locked_pins(svc, card) if with_pins else frozenset())
 
 
 def _locked_pins(svc: Services, card: Card) -> frozenset[PinKind]:

@@ -38,11 +38,12 @@ from mynumber.adapters.db.models_insurance import (
 )
 from mynumber.domain import insurance
 from mynumber.domain.access import Role, require_role
-from mynumber.domain.cards import card_problem
+from mynumber.domain.cards import CardSnapshot, card_facts, card_problem
 from mynumber.domain.errors import Forbidden, MyNumberError
 from mynumber.domain.insurance import Consent
 from mynumber.pki.challenge import verify_challenge_signature
 from mynumber.pki.revocation import RevokedEntry
+from mynumber.services.cards import records as card_records
 from mynumber.services.cards import use as card_use
 from mynumber.services.core import audit
 from mynumber.services.core.audit import NewEntry
@@ -95,22 +96,13 @@ class _Clinic:
 
 @dataclass(frozen=True, slots=True)
 class _Found:
-    """A certificate's record, its card (a ``CardState``) and the holder's address."""
+    """A certificate's record, its card and the holder's registered address."""
 
     certificate_serial: str
     der: bytes
     revoked_at: dt.datetime | None
     revocation_reason: str | None
-    serial: str
-    person_id: int
-    status: str
-    invalid_reason: str | None
-    expires_on: dt.date | None
-    chip_address: str
-    insurance_use: bool
-    moving_out_planned_on: dt.date | None
-    moved_in_on: dt.date | None
-    moving_in_filed_on: dt.date | None
+    card: CardSnapshot
     registered_address: str | None
 
 
@@ -181,12 +173,15 @@ def _read_cards(conn: Connection, serials: list[str], loaded: _Loaded) -> None:
     known: set[int] = set()
     for row in conn.execute(_CARDS.on(conn.dialect.name), {"serials": serials}):
         values = cast(tuple[Any, ...], row)
-        found = _Found(*values[:_FOUND_COLUMNS])
+        serial, der, revoked_at, revocation_reason = values[:4]
+        found = _Found(serial, der, revoked_at, revocation_reason,
+                       card_records.snapshot(values[4:_FOUND_COLUMNS - 1]),
+                       values[_FOUND_COLUMNS - 1])
         loaded.found[found.certificate_serial] = found
         insured = values[_FOUND_COLUMNS:]
         if insured[0] is not None and insured[0] not in known:  # the same card twice
             known.add(insured[0])
-            loaded.insured.setdefault(found.person_id, []).append(_insured(*insured))
+            loaded.insured.setdefault(found.card.person_id, []).append(_insured(*insured))
 
 
 def _well_formed(nonce: bytes) -> bool:
@@ -200,10 +195,7 @@ def _well_formed(nonce: bytes) -> bool:
 _CLINICS = ListStatement(lambda one_of: select(Clinic.id, Clinic.code, Clinic.name).where(
     one_of(Clinic.id, "ids")))
 _FOUND = (Certificate.serial, Certificate.der, Certificate.revoked_at,
-          Certificate.revocation_reason, Card.serial, Card.person_id, Card.status,
-          Card.invalid_reason, Card.expires_on, Card.chip_address, Card.insurance_use,
-          Card.moving_out_planned_on, Card.moved_in_on, Card.moving_in_filed_on,
-          Registration.address)
+          Certificate.revocation_reason, *card_records.SNAPSHOT_COLUMNS, Registration.address)
 _FOUND_COLUMNS = len(_FOUND)
 _CARDS = ListStatement(lambda one_of: (
     select(*_FOUND, InsuranceEnrolment.id, InsuranceEnrolment.symbol,
@@ -252,12 +244,12 @@ def _decide(session: Session, svc: Services, index: int, check: CardCheck,
         raise certificate
     found = loaded.found.get(serial_text(certificate.serial_number))
     card_auth.check_certificate(certificate, svc, is_revoked=_revocation(found))
-    card = card_auth.active_card(
-        found if found is not None and found.der == check.certificate_der else None,
-        certificate)
+    if found is not None and found.der != check.certificate_der:
+        found = None  # the serial is known, the certificate is not the one on record
+    card = card_auth.active_card(found.card if found else None, certificate)
     if check.nonce is not None:
         verify_challenge_signature(certificate, check.nonce, check.signature or b"")
-    _require_usable(card, svc)
+    _require_usable(card, found.registered_address if found else None, svc)
     if not (card.insurance_use or check.register_insurance_use):
         raise insurance.not_registered_for_insurance()
     insured = insurance.enrolment_on(loaded.insured.get(card.person_id, []), svc.clock.today())
@@ -284,10 +276,11 @@ def _revocation(found: _Found | None) -> card_auth.RevocationLookup:
     return lookup
 
 
-def _require_usable(card: _Found, svc: Services) -> None:
+def _require_usable(card: CardSnapshot, registered_address: str | None,
+                    svc: Services) -> None:
     today = svc.clock.today()
-    refusal = card_problem(card_use.facts_of(card, registered_address=card.registered_address,
-                                             today=today), today=today, checks_address=True)
+    refusal = card_problem(card_facts(card, registered_address=registered_address, today=today),
+                           today=today, checks_address=True)
     if refusal is not None:
         raise card_use.refusal_error(refusal, card.serial)
 
