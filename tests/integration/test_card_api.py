@@ -15,13 +15,12 @@ from mynumber.bootstrap import System
 from mynumber.demo.data import seed_demo_tokens
 from mynumber.domain.access import Role
 from mynumber.services.core import tokens as token_service
-from tests.integration.helpers import register
-from tests.integration.test_card_support import (  # noqa: F401 - fixture
+from tests.integration.card_support import (
     PINS,
-    cards_fixture,
     clock,
     photo,
 )
+from tests.integration.helpers import register
 
 IDENTITY = {"name_latin": "Smith John", "date_of_birth": "1995-04-12",
             "residence_card_number": "AB12345678CD"}

@@ -22,16 +22,15 @@ from mynumber.services.cards import applications as card_applications
 from mynumber.services.flows import moving
 from mynumber.services.registry import letters
 from tests.conftest import ward
-from tests.integration.helpers import register
-from tests.integration.test_card_support import (  # noqa: F401 - fixture
+from tests.integration.card_support import (
     KIOSK,
     apply_at_counter,
     apply_online,
-    cards_fixture,
     clock,
     pass_days,
     photo,
 )
+from tests.integration.helpers import register
 
 
 def _count(system: System) -> int:

@@ -45,7 +45,7 @@ from mynumber.services.jpki.card_auth import (
 from mynumber.services.jpki.certificates import kinds_revoked_on, revoke_card_certificates
 from mynumber.services.registry.numbers import open_number
 from tests.conftest import caller
-from tests.integration.test_certificates_support import (
+from tests.integration.certificates_support import (
     AUTH_PIN,
     TestCard,
     make_card,

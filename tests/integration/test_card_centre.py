@@ -19,17 +19,16 @@ from mynumber.services.cards import use as card_use
 from mynumber.services.flows import moving
 from mynumber.services.registry.numbers import open_number
 from tests.conftest import ward
-from tests.integration.helpers import register
-from tests.integration.test_card_support import (  # noqa: F401 - fixture
+from tests.integration.card_support import (
     BORN,
     apply_online,
     card_row,
-    cards_fixture,
     chip,
     clock,
     collect,
     pass_days,
 )
+from tests.integration.helpers import register
 
 
 def _ask(system: System, application_id: str) -> card_applications.ApplicationView:

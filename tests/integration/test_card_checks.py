@@ -26,7 +26,7 @@ from mynumber.services.insurance.checks import CardCheck, check_cards
 from mynumber.services.insurance.eligibility import EligibilityAnswer
 from mynumber.services.jpki import card_auth
 from mynumber.services.jpki.card_auth import CardNotActive, ChallengeReplayed, ChallengeUnknown
-from tests.integration.test_clinic_support import (
+from tests.integration.clinic_support import (
     AUTH_PIN,
     Patient,
     World,

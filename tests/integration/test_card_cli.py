@@ -11,13 +11,12 @@ from typer.testing import CliRunner
 from mynumber.bootstrap import System
 from mynumber.cli import card as cli_card
 from mynumber.cli.main import app
-from tests.integration.helpers import register
-from tests.integration.test_card_support import (  # noqa: F401 - fixture
+from tests.integration.card_support import (
     PINS,
-    cards_fixture,
     clock,
     photo,
 )
+from tests.integration.helpers import register
 
 runner = CliRunner()
 WHO = ["--name", "Smith John", "--born", "1995-04-12", "--residence-card", "AB12345678CD"]

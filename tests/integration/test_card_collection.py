@@ -15,19 +15,18 @@ from mynumber.domain.errors import CardError, Conflict, Forbidden, InvalidInput
 from mynumber.domain.registration import IdDocument
 from mynumber.services.cards import applications as card_applications
 from tests.conftest import ward
-from tests.integration.helpers import register
-from tests.integration.test_card_support import (  # noqa: F401 - fixture
+from tests.integration.card_support import (
     PINS,
     apply_at_counter,
     apply_online,
     card_row,
-    cards_fixture,
     chip,
     clock,
     collect,
     identity,
     pass_days,
 )
+from tests.integration.helpers import register
 
 
 @pytest.fixture

@@ -21,14 +21,11 @@ from mynumber.services.cards import use as card_use
 from mynumber.services.flows import moving
 from mynumber.services.registry import ward_office
 from tests.conftest import ward
-from tests.integration.helpers import foreign_form
-from tests.integration.test_card_support import (  # noqa: F401 - fixture
+from tests.integration.card_support import (
     PINS,
     Issued,
     apply_at_counter,
-    apply_online,
     card_row,
-    cards_fixture,
     chip,
     clock,
     collect,
@@ -38,6 +35,7 @@ from tests.integration.test_card_support import (  # noqa: F401 - fixture
     resident,
     run_jobs,
 )
+from tests.integration.helpers import foreign_form
 
 SHIBUYA = "131130"
 NEW_ADDRESS = "2-2 Jingumae, Shibuya-ku, Tokyo"

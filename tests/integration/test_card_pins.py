@@ -20,11 +20,10 @@ from mynumber.services.cards import kiosk
 from mynumber.services.cards import use as card_use
 from mynumber.services.core.context import Caller
 from tests.conftest import caller, ward
-from tests.integration.test_card_support import (  # noqa: F401 - fixture
+from tests.integration.card_support import (
     KIOSK,
     PINS,
     Issued,
-    cards_fixture,
     chip,
     identity,
     issued_card,

@@ -19,15 +19,12 @@ from mynumber.services.cards import counter as card_counter
 from mynumber.services.cards import kiosk
 from mynumber.services.cards import use as card_use
 from tests.conftest import ward
-from tests.integration.test_card_pins import CLINIC, _live_face
-from tests.integration.test_card_support import (  # noqa: F401 - fixture
+from tests.integration.card_support import (
     BORN,
     KIOSK,
     PINS,
-    Issued,
     apply_at_counter,
     card_row,
-    cards_fixture,
     chip,
     clock,
     collect,
@@ -36,6 +33,7 @@ from tests.integration.test_card_support import (  # noqa: F401 - fixture
     pass_days,
     run_jobs,
 )
+from tests.integration.test_card_pins import CLINIC, _live_face
 
 JAPANESE = dict(nationality="JP", residence_card_number=None, status_of_residence=None,
                 period_of_stay_ends=None, id_documents=["driving_licence"])

@@ -30,7 +30,7 @@ from mynumber.pki.profiles import is_signature_certificate, signature_subject_of
 from mynumber.services.core.records import get_person
 from mynumber.services.jpki import certificates
 from mynumber.services.jpki.certificates import kinds_revoked_on, revoke_card_certificates
-from tests.integration.test_certificates_support import (
+from tests.integration.certificates_support import (
     ADDRESS,
     TestCard,
     certificate_rows,

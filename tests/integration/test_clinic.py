@@ -38,8 +38,7 @@ from mynumber.services.insurance.medical_records import Checkup, Medicine, acces
 from mynumber.services.jpki.card_auth import CardNotActive
 from mynumber.services.registry.numbers import open_number
 from tests.conftest import caller
-from tests.integration.helpers import register
-from tests.integration.test_clinic_support import (
+from tests.integration.clinic_support import (
     AUTH_PIN,
     NHI_NUMBER,
     Patient,
@@ -55,6 +54,7 @@ from tests.integration.test_clinic_support import (
     setup_world,
     stranger_camera,
 )
+from tests.integration.helpers import register
 
 
 @pytest.fixture

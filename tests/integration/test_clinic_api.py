@@ -20,7 +20,7 @@ from mynumber.services.core.records import get_person
 from mynumber.services.insurance import clinic
 from mynumber.services.registry.numbers import open_number
 from tests.conftest import caller
-from tests.integration.test_clinic_support import (
+from tests.integration.clinic_support import (
     AUTH_PIN,
     NHI_NUMBER,
     Patient,
@@ -172,7 +172,7 @@ def test_a_locked_pin_sends_the_patient_to_face_recognition(
         system: System, world: World, client: TestClient, terminal: dict[str, str]) -> None:
     patient = insured_patient(system, world)
     for _ in range(3):
-        with pytest.raises(Exception):  # noqa: B017 — WrongPin, then locked
+        with pytest.raises(Exception):
             clinic.answer_at_terminal(patient.chip, pin="0000", nonce=nonce(client, terminal))
     with pytest.raises(PinLocked) as caught:  # the card refuses at the terminal
         pin_check(client, terminal, patient)

@@ -23,7 +23,7 @@ from mynumber.domain.errors import (
 from mynumber.services.core import audit
 from mynumber.services.employer import employers as employer
 from mynumber.services.employer import numbers as employer_numbers
-from tests.integration.test_employer_support import (
+from tests.integration.employer_support import (
     CORPORATE,
     OTHER_CORPORATE,
     UNREGISTERED_NUMBER,

@@ -14,7 +14,7 @@ from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.demo.data import seed_demo_tokens
 from mynumber.domain.employment_rules import StaffRole
-from tests.integration.test_employer_support import (
+from tests.integration.employer_support import (
     ADDRESS,
     OTHER_CORPORATE,
     UNREGISTERED_NUMBER,

@@ -20,8 +20,8 @@ from mynumber.services.employer import insurance as employer_insurance
 from mynumber.services.employer import slips as employer_slips
 from mynumber.services.employer.employers import Staff
 from mynumber.services.insurance import insurer
-from tests.integration.test_clinic_support import ASSOCIATION_NUMBER, enrol
-from tests.integration.test_employer_support import (
+from tests.integration.clinic_support import ASSOCIATION_NUMBER, enrol
+from tests.integration.employer_support import (
     CORPORATE,
     UNREGISTERED_NUMBER,
     Company,

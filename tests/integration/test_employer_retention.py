@@ -24,7 +24,7 @@ from mynumber.services.core import audit
 from mynumber.services.core.context import Caller
 from mynumber.services.employer import employers as employer
 from mynumber.services.employer import numbers as employer_numbers
-from tests.integration.test_employer_support import (
+from tests.integration.employer_support import (
     UNREGISTERED_NUMBER,
     Company,
     collect,

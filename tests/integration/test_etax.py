@@ -40,7 +40,7 @@ from mynumber.services.jpki.certificates import (
 from mynumber.services.tax import tax_office
 from mynumber.services.tax.tax_office import SigningTimeInvalid, sign_tax_return
 from tests.conftest import caller
-from tests.integration.test_certificates_support import (
+from tests.integration.certificates_support import (
     SIGNATURE_PIN,
     TestCard,
     make_card,

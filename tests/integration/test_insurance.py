@@ -27,8 +27,7 @@ from mynumber.services.insurance.medical_records import (
     write_checkup_by_insurer,
 )
 from tests.conftest import caller
-from tests.integration.helpers import register
-from tests.integration.test_clinic_support import (
+from tests.integration.clinic_support import (
     NHI_NUMBER,
     World,
     enrol,
@@ -36,6 +35,7 @@ from tests.integration.test_clinic_support import (
     set_card,
     setup_world,
 )
+from tests.integration.helpers import register
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
 from tests.conftest import caller
+from tests.integration.clinic_support import World, make_card, setup_world, token_for
 from tests.integration.helpers import register
-from tests.integration.test_clinic_support import World, make_card, setup_world, token_for
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.domain.employment_rules import StaffRole
-from tests.integration.test_employer_support import (
+from tests.integration.employer_support import (
     ADDRESS,
     OTHER_CORPORATE,
     make_company,

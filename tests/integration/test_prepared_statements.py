@@ -12,8 +12,8 @@ from mynumber.services.insurance.checks import check_cards
 from mynumber.services.insurance.eligibility import EligibilityAnswer
 from mynumber.services.jpki import card_auth
 from tests.conftest import reset_postgres
+from tests.integration.clinic_support import World, insured_patient, setup_world
 from tests.integration.test_card_checks import nonces, pin_check
-from tests.integration.test_clinic_support import World, insured_patient, setup_world
 
 GROUP_SIZES = range(1, 8)
 """Seven groups of different sizes: a text that changed with the size would be run at most

@@ -32,7 +32,7 @@ from mynumber.demo.data import (
 )
 from mynumber.domain.clock import SimulatedClock
 from tests.conftest import START, TEST_MASTER_KEY
-from tests.integration.test_employer_support import (
+from tests.integration.employer_support import (
     UNREGISTERED_NUMBER,
     collect,
     hire,

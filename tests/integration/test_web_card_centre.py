@@ -9,8 +9,8 @@ from mynumber.bootstrap import System
 from mynumber.domain.access import Role
 from mynumber.services.flows import moving
 from tests.conftest import ward
+from tests.integration.card_support import apply_at_counter, clock
 from tests.integration.helpers import register
-from tests.integration.test_card_support import apply_at_counter, clock
 from tests.integration.test_web_card_counter import Desk
 
 BASE = "/staff/card-centre"

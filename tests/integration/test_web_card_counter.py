@@ -17,8 +17,7 @@ from mynumber.domain.access import Role
 from mynumber.domain.errors import MyNumberError
 from mynumber.domain.pins import PinKind
 from mynumber.services.core import tokens
-from tests.integration.helpers import register
-from tests.integration.test_card_support import (
+from tests.integration.card_support import (
     apply_at_counter,
     card_row,
     chip,
@@ -26,6 +25,7 @@ from tests.integration.test_card_support import (
     pass_days,
     photo,
 )
+from tests.integration.helpers import register
 
 BASE = "/staff/card-counter"
 WHO = {"name_latin": "Smith John", "date_of_birth": "1995-04-12",

@@ -11,7 +11,7 @@ import pytest
 from mynumber.adapters.db.models_insurance import InsuranceEnrolment
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
-from tests.integration.test_clinic_support import (
+from tests.integration.clinic_support import (
     AUTH_PIN,
     World,
     astronaut_camera,

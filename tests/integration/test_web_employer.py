@@ -9,8 +9,8 @@ import pytest
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
 from mynumber.domain.employment_rules import StaffRole
-from tests.integration.test_clinic_support import ASSOCIATION_NUMBER, enrol, setup_world
-from tests.integration.test_employer_support import (
+from tests.integration.clinic_support import ASSOCIATION_NUMBER, enrol, setup_world
+from tests.integration.employer_support import (
     Company,
     collect,
     hire,

@@ -12,8 +12,8 @@ from mynumber.bootstrap import System
 from mynumber.domain.access import Role
 from mynumber.domain.errors import MyNumberError
 from mynumber.domain.pins import PinKind
-from tests.integration.test_card_support import chip, issued_card
-from tests.integration.test_clinic_support import astronaut_camera, stranger_camera
+from tests.integration.card_support import chip, issued_card
+from tests.integration.clinic_support import astronaut_camera, stranger_camera
 from tests.integration.test_web_card_counter import Desk
 
 BASE = "/staff/kiosk"

@@ -25,7 +25,7 @@ from mynumber.services.insurance import clinic, medical_records
 from mynumber.services.insurance.medical_records import Checkup, Medicine
 from mynumber.services.portal.resident import child_benefit_until, resident_caller
 from mynumber.services.registry.numbers import open_number
-from tests.integration.test_clinic_support import (
+from tests.integration.clinic_support import (
     AUTH_PIN,
     Patient,
     World,
@@ -219,7 +219,7 @@ def test_the_renewal_notice_appears_from_three_months_before_expiry(
     system: System, holder: Patient, portal: Browser,
 ) -> None:
     assert "Nothing needs doing" in portal.client.get("/portal").text
-    from tests.integration.test_clinic_support import set_card
+    from tests.integration.clinic_support import set_card
     soon = system.services.clock.today() + dt.timedelta(days=60)
     set_card(system, holder.serial, expires_on=soon, certificates_expire_on=soon)
     home = portal.client.get("/portal").text
@@ -294,7 +294,7 @@ def test_face_registration_needs_agreement_then_is_recorded_once_and_can_be_with
 def test_a_card_whose_chip_photo_holds_no_readable_face_cannot_be_registered(
     system: System, world: World,
 ) -> None:
-    from tests.integration.test_certificates_support import make_card
+    from tests.integration.certificates_support import make_card
     card = make_card(system, pins=True)  # its chip photo is a few bytes, not a face
     browser = Browser(system)
     browser.log_in(card.serial, "1234")

@@ -1,4 +1,5 @@
-"""Builders shared by the card-lifecycle tests (no tests here).
+"""Builders shared by the card-lifecycle tests (no tests here; the ``cards`` fixture is in
+``conftest.py``).
 
 ``cards`` is the ``system`` fixture (SQLite and PostgreSQL) with, on SQLite, the card store
 in a database file of its own: SQLite has one writer at a time and every transaction begins
@@ -12,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from mynumber.adapters.db.models_card import Card
@@ -41,12 +41,6 @@ BORN = dt.date(1995, 4, 12)
 RESIDENCE_CARD = "AB12345678CD"
 DOCS = (IdDocument.RESIDENCE_CARD, IdDocument.NOTIFICATION_LETTER)
 KIOSK = Caller(name="kiosk #1", role=Role.KIOSK)
-
-
-@pytest.fixture(name="cards")
-def cards_fixture(system: System) -> System:
-    """The system (on SQLite its card store is a file of its own, as the bootstrap makes it)."""
-    return system
 
 
 def photo() -> bytes:
