@@ -57,7 +57,7 @@ def _audit_refusal(request: Request, exc: MyNumberError) -> None:
             return
         person_id = exc.details.get("person_id")
         audit.record(uow.session, caller=caller, action="refused", at=system.services.clock.now(),
-                     purpose=str(exc.details.get("purpose", "")),
+                     purpose=audit.purpose_named(exc.details.get("purpose")),
                      person_id=person_id if isinstance(person_id, int) else None,
                      detail=f"{request.method} {request.url.path}: {exc.code}")
         uow.commit()

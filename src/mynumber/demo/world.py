@@ -33,7 +33,7 @@ from mynumber.domain.access import Role
 from mynumber.domain.cards import Channel, IdentityShown
 from mynumber.domain.clock import SimulatedClock
 from mynumber.domain.employment_rules import StaffRole
-from mynumber.domain.insurance import IncomeClass, InsuredNumbers, InsurerKind
+from mynumber.domain.insurance import IncomeClass, InsuranceUseChannel, InsuredNumbers, InsurerKind
 from mynumber.domain.photo_rules import PhotoDeclaration
 from mynumber.domain.registration import IdDocument
 from mynumber.services.cards import applications as card_applications
@@ -171,5 +171,5 @@ def _enrol(system: System, svc: Services, person_id: int) -> None:
                       valid_from=svc.clock.today() - dt.timedelta(days=40))
         insurer.register_insurance_use(uow.session, svc, caller=Caller(
             name="Chiyoda City ward office", role=Role.WARD_OFFICE, municipality_code="131016"),
-            person_id=person_id, channel="counter")
+            person_id=person_id, channel=InsuranceUseChannel.COUNTER)
         uow.commit()

@@ -92,6 +92,14 @@ def parse_insurer_number(text: str, kind: InsurerKind) -> str:
     return digits
 
 
+class InsuranceUseChannel(StrEnum):
+    """Where a card is registered for insurance use (健康保険証利用登録)."""
+
+    PORTAL = "portal"  # マイナポータル, by the holder
+    COUNTER = "counter"  # 市区町村の窓口
+    CLINIC = "clinic"  # the clinic's card reader, on the first visit
+
+
 @dataclass(frozen=True)
 class InsuredNumbers:
     """被保険者記号・番号・枝番: the insured person's numbers at their insurer."""

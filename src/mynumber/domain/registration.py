@@ -25,6 +25,13 @@ from mynumber.domain.numbers import ResidenceCardNumber
 ABROAD = "abroad"
 
 
+class RegistrationStatus(StrEnum):
+    """Where a registration (住民票) stands."""
+
+    ACTIVE = "active"  # 住民登録あり: the person lives at this address
+    MOVED_OUT = "moved_out"  # 転出: moved to another municipality or abroad
+
+
 class Sex(StrEnum):
     """As the resident register records it (住民票の性別)."""
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from mynumber.adapters.db.types import UtcDateTime
+from mynumber.domain.registration import RegistrationStatus
 
 
 class Base(DeclarativeBase):
@@ -72,7 +73,7 @@ class Registration(Base):
     started_living_on: Mapped[dt.date] = mapped_column(Date)
     filed_on: Mapped[dt.date] = mapped_column(Date)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(20), default="active")
+    status: Mapped[str] = mapped_column(String(20), default=RegistrationStatus.ACTIVE.value)
     ended_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     moved_to: Mapped[str | None] = mapped_column(String(20), nullable=True)
     planned_move_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
@@ -84,12 +85,12 @@ class Registration(Base):
         # At most one active registration per person: the database, not the code, makes
         # two racing moving-in notifications for one person end with exactly one winner.
         Index("uq_registrations_one_active", "person_id", unique=True,
-              sqlite_where=text("status = 'active'"),
-              postgresql_where=text("status = 'active'")),
+              sqlite_where=text(f"status = '{RegistrationStatus.ACTIVE.value}'"),
+              postgresql_where=text(f"status = '{RegistrationStatus.ACTIVE.value}'")),
     )
 
 
-ACTIVE: ColumnClause[str] = literal_column("'active'")
+ACTIVE: ColumnClause[str] = literal_column(f"'{RegistrationStatus.ACTIVE.value}'")
 """Compare ``Registration.status`` with this literal, not with a parameter: SQLite uses the
 partial index of active registrations only against a literal, and re-plans a parameterised
 statement on every execution (≈60 µs each time, more than the rest of a card look-up)."""

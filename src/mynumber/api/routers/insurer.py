@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from mynumber.api.deps import CallerDep, ServicesDep, UowDep
-from mynumber.domain.insurance import IncomeClass, InsuredNumbers
+from mynumber.domain.insurance import IncomeClass, InsuranceUseChannel, InsuredNumbers
 from mynumber.services.insurance import insurer, medical_records
 from mynumber.services.insurance.insurer import LetterReason
 from mynumber.services.insurance.medical_records import AccessView, Checkup, RecordKind, RecordView
@@ -155,7 +155,8 @@ def write_checkup(enrolment_id: int, body: CheckupIn, caller: CallerDep, uow: Uo
 
 
 class InsuranceUseIn(BaseModel):
-    channel: str = Field("portal", examples=["portal", "counter"])
+    channel: InsuranceUseChannel = Field(InsuranceUseChannel.PORTAL,
+                                         examples=["portal", "counter"])
 
 
 @router.post("/residents/{person_id}/insurance-use", status_code=201)

@@ -29,7 +29,7 @@ from mynumber.adapters.db.models import MailItem, NotificationLetter, Person, Re
 from mynumber.adapters.db.models_card import Card, CardApplication
 from mynumber.adapters.photo import chip_photo
 from mynumber.domain import cards as rules
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.cards import ApplicationKind, ApplicationStatus, CardStatus, Channel
 from mynumber.domain.deadlines import ExpressReason, express_issuance_allowed
 from mynumber.domain.errors import Conflict, Forbidden, NotFound, invalid
@@ -90,7 +90,7 @@ def apply_for_card(
     application = _add(session, svc, person, channel, form_id, kind, replaces, express_reason,
                        face)
     audit.record(session, caller=caller, action="apply_for_card", person_id=person.id,
-                 purpose="resident_registry", at=svc.clock.now(),
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
                  detail=f"{channel.value}, {kind.value}" + (" (express)" if express_reason
                                                             else ""))
     return view(session, application)
@@ -234,7 +234,7 @@ def ask_after_application(session: Session, svc: Services, *, caller: Caller,
     if caller.role is Role.RESIDENT and caller.scope_id not in (None, application.person_id):
         raise NotFound("No such application of yours.", "該当する申請はありません。")
     audit.record(session, caller=caller, action="ask_after_card_application",
-                 person_id=application.person_id, purpose="resident_registry",
+                 person_id=application.person_id, purpose=Purpose.RESIDENT_REGISTRY,
                  at=svc.clock.now(), detail=f"application {application.id}")
     return view(session, application)
 

@@ -32,7 +32,7 @@ from mynumber.adapters.documents import (
 )
 from mynumber.card import Chip
 from mynumber.domain import cards as rules
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.cards import ApplicationStatus, CardStatus
 from mynumber.domain.errors import Conflict, MyNumberError, NotFound
 from mynumber.domain.mail import MailKind
@@ -115,7 +115,7 @@ def _manufacture(session: Session, svc: Services, application: CardApplication,
     letters.post(session, svc, kind=MailKind.PICKUP_NOTICE, person_id=person.id,
                  ref_id=application.id, registration=reg)
     audit.record(session, caller=CARD_CENTRE, action="manufacture_card", person_id=person.id,
-                 purpose="resident_registry", at=svc.clock.now(),
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
                  detail=f"card {card.serial}, valid until {expires_on}")
     Chip.manufacture(svc.chips, card_id=card.serial, data=data, key_source=svc.key_source,
                      chip_key=svc.keys.chip_key)  # the chip last: the records are in place
@@ -193,7 +193,7 @@ def pickup_notice_pdf(session: Session, svc: Services, *, caller: Caller,
     ja, en = _town(session, card.municipality_code)
     counter_ja, counter_en = _counter(ja, en)
     audit.record(session, caller=caller, action="pickup_notice_pdf", person_id=person.id,
-                 purpose="resident_registry", at=svc.clock.now())
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now())
     return render_pickup_notice(PickupNotice(
         municipality=ja, municipality_en=en, issue_date=application.ready_at.date(),
         name=person.name_latin, address=card.chip_address, counter=counter_ja,
@@ -215,7 +215,7 @@ def renewal_notice_pdf(session: Session, svc: Services, *, caller: Caller,
     counter_ja, counter_en = _counter(ja, en)
     expiries = [d for d in (card.expires_on, card.certificates_expire_on) if d]
     audit.record(session, caller=caller, action="renewal_notice_pdf", person_id=person.id,
-                 purpose="resident_registry", at=svc.clock.now())
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now())
     return render_renewal_notice(RenewalNotice(
         municipality=ja, municipality_en=en, issue_date=svc.clock.today(),
         name=person.name_latin, address=reg.address if reg else card.chip_address,

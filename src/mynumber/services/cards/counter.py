@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from mynumber.adapters.db.models import MailItem, Person, Registration
 from mynumber.adapters.db.models_card import Card, CardApplication
 from mynumber.card import Chip, KeySlot
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.cards import (
     ApplicationKind,
     ApplicationStatus,
@@ -108,7 +108,7 @@ def collect_card(
                             address=reg.address, on=today)
     returned_card = IdDocument.NOTIFICATION_CARD in id_documents
     audit.record(session, caller=caller, action="collect_card", person_id=person.id,
-                 purpose="resident_registry", at=svc.clock.now(),
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
                  detail=f"card {card.serial}" + ("; notification card collected"
                                                  if returned_card else ""))
     chip.set_initial_pins(user_authentication=pins.user_authentication,
@@ -214,7 +214,7 @@ def reset_pin(
     card, person = _holder_at_counter(session, svc, caller, card_serial, identity, id_documents)
     check_pin(pin, new_pin, date_of_birth=person.date_of_birth)
     audit.record(session, caller=caller, action="reset_pin", person_id=person.id,
-                 purpose="resident_registry", at=svc.clock.now(),
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
                  detail=f"card {card.serial}: {pin.value}")
     card_records.chip_of(svc, card).reset_pin(pin, new_pin)
 
@@ -252,7 +252,7 @@ def change_validity(
     card.card_notice_sent_on = None
     _reissue_certificates(session, svc, card, person, reg, renew_keys=False)
     audit.record(session, caller=caller, action="change_card_validity", person_id=person.id,
-                 purpose="resident_registry", at=svc.clock.now(),
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
                  detail=f"card {card.serial}: until {card.expires_on}")
     return card
 
@@ -272,7 +272,7 @@ def extend_validity_while_renewal_pending(
         already_extended=card.validity_extended)
     card.validity_extended = True
     audit.record(session, caller=caller, action="extend_card_validity", person_id=person.id,
-                 purpose="resident_registry", at=svc.clock.now(),
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
                  detail=f"card {card.serial}: until {card.expires_on}")
     return card
 
@@ -296,7 +296,8 @@ def renew_certificates(
     _reissue_certificates(session, svc, card, person, reg, renew_keys=True)
     card.certificate_notice_sent_on = None
     audit.record(session, caller=caller, action="renew_certificates", person_id=person.id,
-                 purpose="resident_registry", at=svc.clock.now(), detail=f"card {card.serial}")
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
+                 detail=f"card {card.serial}")
     return card
 
 
@@ -332,7 +333,8 @@ def report_lost(session: Session, svc: Services, *, caller: Caller, card_serial:
     revoke_card_certificates(session, svc, card_serial=card.serial,
                              kinds={"signature", "authentication"}, reason="lost")
     audit.record(session, caller=caller, action="report_card_lost", person_id=card.person_id,
-                 purpose="resident_registry", at=svc.clock.now(), detail=f"card {card.serial}")
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
+                 detail=f"card {card.serial}")
     return card
 
 
@@ -346,5 +348,6 @@ def return_card(session: Session, svc: Services, *, caller: Caller, card_serial:
     card_records.invalidate_card(session, svc, card=card, reason=InvalidReason.RETURNED,
                                  destroy_chip=True)
     audit.record(session, caller=caller, action="return_card", person_id=card.person_id,
-                 purpose="resident_registry", at=svc.clock.now(), detail=f"card {card.serial}")
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
+                 detail=f"card {card.serial}")
     return card

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import Registration
 from mynumber.adapters.db.models_card import Card
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.cards import CardStatus, IdentityShown, InvalidReason, move_verdict
 from mynumber.domain.deadlines import CardMoveStatus
 from mynumber.domain.errors import Conflict
@@ -124,7 +124,8 @@ def _update_chip(session: Session, svc: Services, *, caller: Caller, card: Card)
     card.moving_in_filed_on = None
     session.flush()
     audit.record(session, caller=caller, action="update_card_chip", person_id=card.person_id,
-                 purpose="resident_registry", at=svc.clock.now(), detail=f"card {card.serial}")
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
+                 detail=f"card {card.serial}")
     chip = card_records.chip_of(svc, card)
     chip.update_chip_data(data)
     if signature_certificate_allowed(date_of_birth=person.date_of_birth, on=today):

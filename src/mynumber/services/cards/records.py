@@ -150,7 +150,7 @@ def invalidate_card(session: Session, svc: Services, *, card: Card, reason: Inva
         revoke_card_certificates(session, svc, card_serial=card.serial, kinds=BOTH_CERTIFICATES,
                                  reason=_REVOCATION[reason])
     audit.record(session, caller=CARD_CENTRE, action="invalidate_card", person_id=card.person_id,
-                 purpose="resident_registry", at=svc.clock.now(),
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
                  detail=f"card {card.serial}: {reason.value}")
     if destroy_chip:
         with contextlib.suppress(NotFound):  # already erased: the card came back before
@@ -169,7 +169,7 @@ def cancel_open_application(session: Session, svc: Services, *, person_id: int,
         invalidate_card(session, svc, card=card, reason=InvalidReason.NOT_COLLECTED,
                         destroy_chip=True)
     audit.record(session, caller=CARD_CENTRE, action="cancel_card_application",
-                 person_id=person_id, purpose="resident_registry", at=svc.clock.now(),
+                 person_id=person_id, purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
                  detail=f"application {application.id}: {reason}")
     return application
 

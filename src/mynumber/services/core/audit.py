@@ -13,13 +13,14 @@ import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.bulk_insert import insert_rows
 from mynumber.adapters.db.models import AuditEntry, AuditHead
+from mynumber.domain.access import Purpose
 from mynumber.services.core.context import Caller
 
 GENESIS = "0" * 64
@@ -37,6 +38,45 @@ def _entry_hash(entry: AuditEntry | dict[str, Any]) -> str:
     return hashlib.sha256(body.encode()).hexdigest()
 
 
+INVALID_PURPOSE: Literal["invalid"] = "invalid"
+"""What the log keeps for a purpose that is none of ``Purpose`` (never the text as typed)."""
+
+AuditPurpose = Purpose | frozenset[Purpose] | Literal["invalid"] | None
+"""The purpose an entry names: one ``Purpose``, several (a number collected for tax and
+social security), ``INVALID_PURPOSE`` for a refused request that named none, or none."""
+
+MAX_DETAIL = 200
+"""``detail`` is written by the services (ids, codes, masked numbers), never typed by a user;
+the bound keeps even a mistake from filling the append-only log."""
+
+
+def purpose_text(purpose: AuditPurpose | str) -> str:
+    """The closed vocabulary the ``purpose`` column holds: a ``Purpose`` value (several
+    joined by commas, sorted), ``invalid``, or empty. Anything else — a string that is not a
+    purpose's value — is kept as ``invalid``, so free text never reaches the log."""
+    if purpose is None or purpose == "":
+        return ""
+    if isinstance(purpose, frozenset):
+        return ",".join(sorted(Purpose(p).value for p in purpose))
+    try:
+        return Purpose(purpose).value
+    except ValueError:
+        return INVALID_PURPOSE
+
+
+def purpose_named(value: object) -> AuditPurpose:
+    """The purpose a request named, as the log may keep it: a ``Purpose``, ``invalid`` for
+    anything else that was named (the text itself is never kept), or ``None``."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            return Purpose(value)
+        except ValueError:
+            pass
+    return INVALID_PURPOSE
+
+
 @dataclass(frozen=True)
 class NewEntry:
     """One entry to append: who did what about whom (``detail`` never holds a My Number)."""
@@ -45,19 +85,19 @@ class NewEntry:
     action: str
     person_id: int | None = None
     detail: str = ""
-    purpose: str = ""
+    purpose: AuditPurpose = None
 
 
 def record(
     session: Session, *, caller: Caller, action: str, at: dt.datetime,
-    purpose: str = "", person_id: int | None = None, detail: str = "",
+    purpose: AuditPurpose = None, person_id: int | None = None, detail: str = "",
 ) -> None:
     """Append one entry. ``detail`` must never contain a My Number (pass masked values)."""
     record_entries(session, [NewEntry(caller, action, person_id, detail, purpose)], at=at)
 
 
 def record_many(
-    session: Session, *, caller: Caller, action: str, at: dt.datetime, purpose: str,
+    session: Session, *, caller: Caller, action: str, at: dt.datetime, purpose: AuditPurpose,
     person_ids: list[int], detail: str = "",
 ) -> None:
     """Append one entry per person (bulk registration)."""
@@ -77,7 +117,8 @@ def record_entries(session: Session, entries: Sequence[NewEntry], *, at: dt.date
     for new in entries:
         row: dict[str, Any] = dict(
             id=next_id, at=at, actor=new.caller.name, role=new.caller.role.value,
-            purpose=new.purpose, action=new.action, person_id=new.person_id, detail=new.detail,
+            purpose=purpose_text(new.purpose), action=new.action, person_id=new.person_id,
+            detail=new.detail[:MAX_DETAIL],
             prev_hash=prev)
         row["entry_hash"] = prev = _entry_hash(row)
         rows.append(row)

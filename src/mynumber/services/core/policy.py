@@ -24,6 +24,7 @@ from mynumber.domain import insurance
 from mynumber.domain.access import Purpose
 from mynumber.domain.errors import Forbidden
 from mynumber.domain.policy import Action, Actor, Decision, Relationship, Visit, decide
+from mynumber.domain.registration import RegistrationStatus
 from mynumber.services.core import audit
 from mynumber.services.core.audit import NewEntry
 from mynumber.services.core.context import Caller, Services
@@ -71,10 +72,10 @@ def authorise(session: Session, svc: Services, caller: Caller, action: Action,
     if not decision.allowed:
         raise AccessRefused(decision, NewEntry(
             caller, f"refused:{action.value}", subject.person_id, detail,
-            purpose.value if purpose is not None else ""))
+            purpose))
     audit.record(session, caller=caller, action=f"allowed:{action.value}",
                  person_id=subject.person_id, detail=detail, at=svc.clock.now(),
-                 purpose=purpose.value if purpose is not None else "")
+                 purpose=purpose)
     return decision
 
 
@@ -109,7 +110,7 @@ def _municipalities(session: Session, person_id: int) -> frozenset[str]:
     rows = session.execute(
         select(Registration.municipality_code, Registration.status, Registration.moved_to)
         .where(Registration.person_id == person_id).order_by(Registration.id.desc())).all()
-    active = {row.municipality_code for row in rows if row.status == "active"}
+    active = {row.municipality_code for row in rows if row.status == RegistrationStatus.ACTIVE}
     if active or not rows:
         return frozenset(active)
     latest = rows[0]

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from mynumber.adapters.db.models_employer import EligibilityLetterRequest, Employee, Employer
 from mynumber.adapters.db.models_insurance import InsuranceEnrolment, Insurer
 from mynumber.domain import insurance
-from mynumber.domain.access import Role
+from mynumber.domain.access import Purpose, Role
 from mynumber.domain.employment_rules import StaffAction, require_staff_role
 from mynumber.domain.errors import Conflict
 from mynumber.services.core import audit
@@ -55,7 +55,7 @@ def request_eligibility_letter(session: Session, svc: Services, *, staff: Staff,
     session.add(row)
     session.flush()
     audit.record(session, caller=staff.caller, action="employer_request_eligibility_letter",
-                 purpose="social_security", person_id=employee.person_id, at=svc.clock.now(),
+                 purpose=Purpose.SOCIAL_SECURITY, person_id=employee.person_id, at=svc.clock.now(),
                  detail=f"employee {employee.id}: letter {letter.id}")
     return LetterRequestResult(row.id, row.status, letter.id, letter.valid_until.isoformat())
 

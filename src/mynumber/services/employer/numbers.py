@@ -88,7 +88,7 @@ def collect_number(
         collected_by=staff.caller.name, collected_at=svc.clock.now()))
     session.flush()
     audit.record(session, caller=staff.caller, action="employer_collect_number",
-                 purpose=",".join(names), person_id=employee.person_id, at=svc.clock.now(),
+                 purpose=frozenset(stated), person_id=employee.person_id, at=svc.clock.now(),
                  detail=f"employee {employee.id}: {number.masked}; number confirmed by "
                         f"{proof.value}, identity by {identity.value}")
     return CollectedNumber(employee.id, number.masked, names, proof.value, identity.value,
@@ -114,7 +114,7 @@ def read_number(session: Session, svc: Services, *, staff: Staff, employee_id: i
     check_number_purpose(Role.EMPLOYER, wanted)
     number = open_number(session, svc, employee=employee, purpose=wanted)
     audit.record(session, caller=staff.caller, action="employer_read_number",
-                 purpose=wanted.value, person_id=employee.person_id, at=svc.clock.now(),
+                 purpose=wanted, person_id=employee.person_id, at=svc.clock.now(),
                  detail=f"employee {employee.id}: {number.masked}")
     return number
 

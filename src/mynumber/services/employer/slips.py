@@ -41,7 +41,7 @@ def record_annual_pay(
     row.payment_amount, row.withholding_tax = payment_amount, withholding_tax
     row.recorded_at = svc.clock.now()
     session.flush()
-    audit.record(session, caller=staff.caller, action="employer_record_pay", purpose="tax",
+    audit.record(session, caller=staff.caller, action="employer_record_pay", purpose=Purpose.TAX,
                  person_id=employee.person_id, at=svc.clock.now(),
                  detail=f"employee {employee.id}, year {year}")
     return row
@@ -90,7 +90,7 @@ def withholding_slip_pdf(session: Session, svc: Services, *, staff: Staff, emplo
         employee_my_number=digits, payment_amount=pay.payment_amount,
         withholding_tax=pay.withholding_tax, issue_date=svc.clock.today())
     audit.record(session, caller=staff.caller, action="employer_withholding_slip",
-                 purpose="tax", person_id=employee.person_id, at=svc.clock.now(),
+                 purpose=Purpose.TAX, person_id=employee.person_id, at=svc.clock.now(),
                  detail=f"employee {employee.id}, year {year}, {copy} copy"
                         + (" (with My Number)" if tax_copy else " (no My Number)"))
     return render_withholding_slip(slip, copy="tax_office" if tax_copy else "employee")

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import Person, Registration
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.errors import invalid
-from mynumber.domain.registration import ABROAD, MovingIn
+from mynumber.domain.registration import ABROAD, MovingIn, RegistrationStatus
 from mynumber.services.cards import moving as card_moving
 from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
@@ -52,7 +52,7 @@ def register_moving_in(
         card_moving.on_moving_in(session, svc, caller=caller, registration=reg,
                                  card_serial=card_serial)
     audit.record(session, caller=caller, action="register_moving_in", person_id=person.id,
-                 purpose="resident_registry", at=svc.clock.now(),
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
                  detail=f"municipality {municipality_code}" + (" (late)" if reg.late else ""))
     return ward_office.MovingInResult(
         person_id=person.id, registration_id=reg.id,
@@ -76,7 +76,7 @@ def register_moving_out(
             raise invalid("destination",
                           "Moving within the municipality is a 転居届, not a 転出届.",
                           "同じ市区町村内の移動は転居届です。")
-    reg.status = "moved_out"
+    reg.status = RegistrationStatus.MOVED_OUT
     reg.ended_on = planned_move_on
     reg.moved_to = destination
     reg.planned_move_on = planned_move_on
@@ -85,5 +85,5 @@ def register_moving_out(
     card_moving.on_moving_out(session, svc, person_id=person_id, destination=destination,
                               planned_move_on=planned_move_on)
     audit.record(session, caller=caller, action="register_moving_out", person_id=person_id,
-                 purpose="resident_registry", at=svc.clock.now(), detail=f"to {destination}")
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(), detail=f"to {destination}")
     return reg

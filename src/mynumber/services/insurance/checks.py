@@ -255,7 +255,7 @@ def _decide(session: Session, svc: Services, index: int, check: CardCheck,
     insured = insurance.enrolment_on(loaded.insured.get(card.person_id, []), svc.clock.today())
     if not card.insurance_use:
         register_insurance_use(session, svc, caller=check.caller, person_id=card.person_id,
-                               channel="clinic")
+                               channel=insurance.InsuranceUseChannel.CLINIC)
     return _Accepted(index, check, clinic, card.serial, card.person_id, insured)
 
 
@@ -318,4 +318,3 @@ def _audit(session: Session, accepted: list[_Accepted], now: dt.datetime) -> Non
             visit_audit_detail(visit_id=a.visit_id, clinic_code=a.clinic.code,
                                method=a.check.method, consent=a.check.consent), PURPOSE))
     audit.record_entries(session, entries, at=now)
-

@@ -13,9 +13,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from mynumber.domain import insurance
+from mynumber.domain.access import Purpose
 from mynumber.domain.insurance import Consent, IncomeClass
 
-PURPOSE = "social_security"
+PURPOSE = Purpose.SOCIAL_SECURITY
 """The purpose under which a clinic reads a patient's insurance (番号法 別表: 医療保険)."""
 
 

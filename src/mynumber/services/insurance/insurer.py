@@ -27,7 +27,7 @@ from mynumber.adapters.db.models_insurance import (
     Insurer,
 )
 from mynumber.domain import insurance
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.errors import (
     CardError,
     Conflict,
@@ -52,7 +52,7 @@ from mynumber.services.core.writes import flush_or_conflict
 Enrolment = InsuranceEnrolment
 EligibilityLetter = EligibilityLetterRecord
 
-PURPOSE = "social_security"
+PURPOSE = Purpose.SOCIAL_SECURITY
 
 
 class LetterReason(StrEnum):
@@ -222,7 +222,8 @@ def card_problem(session: Session, svc: Services, *, person_id: int) -> MyNumber
 
 
 def register_insurance_use(
-    session: Session, svc: Services, *, caller: Caller, person_id: int, channel: str,
+    session: Session, svc: Services, *, caller: Caller, person_id: int,
+    channel: insurance.InsuranceUseChannel,
 ) -> Card:
     """健康保険証利用登録: once per card — by the holder on the portal, at the ward office, or
     at a clinic's terminal on the first visit (``channel``: portal, counter, clinic)."""

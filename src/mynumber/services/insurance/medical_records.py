@@ -20,14 +20,14 @@ from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import AuditEntry
 from mynumber.adapters.db.models_insurance import ClinicVisit, MedicalRecord
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.errors import Forbidden, NotFound, invalid
 from mynumber.domain.timelines import add_years
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.insurance.insurer import own_enrolment
 
-PURPOSE = "social_security"
+PURPOSE = Purpose.SOCIAL_SECURITY
 MAX_DAYS = 365
 
 
@@ -178,7 +178,7 @@ def records_for_owner(
     rows = session.scalars(query.order_by(MedicalRecord.recorded_on.desc(),
                                           MedicalRecord.id.desc()))
     audit.record(session, caller=caller, action="view_own_records", person_id=person_id,
-                 purpose="own_record", at=svc.clock.now())
+                 purpose=Purpose.OWN_RECORD, at=svc.clock.now())
     return [_view(r) for r in rows]
 
 

@@ -33,6 +33,7 @@ from mynumber.adapters.db.models_pki import CardAuthChallenge
 from mynumber.adapters.pcsc import CardReader, JpkiTerminal, reader_for
 from mynumber.card import Chip
 from mynumber.domain.access import Role, require_role
+from mynumber.domain.cards import CardStatus
 from mynumber.domain.errors import CardError, Unauthenticated, invalid
 from mynumber.pki.challenge import CHALLENGE_BYTES, make_challenge, verify_challenge_signature
 from mynumber.pki.errors import CertificateWrongPurpose, UntrustedCertificate
@@ -261,7 +262,7 @@ def active_card(card: CardT | None, certificate: x509.Certificate) -> CardT:
         raise CertificateUnknown("The card centre has no record of this certificate.",
                                  "この証明書は地方公共団体情報システム機構の記録にありません。",
                                  serial=certificate.serial_number)
-    if card.status != "active":
+    if card.status != CardStatus.ACTIVE:
         en, ja = _STATUS_TEXT.get(card.status, ("is not active (not yet collected?)",
                                                 "有効ではありません（未交付の可能性があります）"))
         raise CardNotActive(f"This card {en}: it cannot be used ({card.status}).",

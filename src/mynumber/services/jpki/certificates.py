@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from mynumber.adapters.db.models import Person
 from mynumber.adapters.db.models_card import Card, Certificate
 from mynumber.card import Chip, KeySlot
-from mynumber.domain.access import Role
+from mynumber.domain.access import Purpose, Role
 from mynumber.domain.clock import JST
 from mynumber.domain.errors import invalid
 from mynumber.domain.validity import certificate_expiry, signature_certificate_allowed
@@ -109,7 +109,7 @@ def issue_card_certificates(
                             signature=signature)
     card.certificates_expire_on = not_after.astimezone(JST).date()
     audit.record(session, caller=_CARD_CENTRE, action="issue_certificates",
-                 person_id=person.id, purpose="resident_registry", at=svc.clock.now(),
+                 person_id=person.id, purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
                  detail=f"card {card.serial}: " + ("authentication, signature" if signature
                                                    else "authentication (under 15)"))
 
@@ -132,7 +132,7 @@ def revoke_card_certificates(
         row.revoked_at, row.revocation_reason = now, reason
     if rows:
         audit.record(session, caller=_CARD_CENTRE, action="revoke_certificates",
-                     person_id=rows[0].person_id, purpose="resident_registry", at=now,
+                     person_id=rows[0].person_id, purpose=Purpose.RESIDENT_REGISTRY, at=now,
                      detail=f"card {card_serial}: {', '.join(sorted(r.kind for r in rows))} "
                             f"({reason})")
 
@@ -160,7 +160,7 @@ def reissue_signature_certificate(
     session.flush()
     chip.write_certificates(ca_certificate=svc.ca.issuing_certificate, signature=certificate)
     audit.record(session, caller=_CARD_CENTRE, action="reissue_signature_certificate",
-                 person_id=person.id, purpose="resident_registry", at=svc.clock.now(),
+                 person_id=person.id, purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
                  detail=f"card {card.serial}")
 
 

@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models_card import Card
 from mynumber.adapters.db.models_portal import ChildBenefitApplication, FaceRegistration
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Purpose, Role, require_role
+from mynumber.domain.cards import CardStatus
 from mynumber.domain.errors import (
     Conflict,
     Forbidden,
@@ -135,7 +136,7 @@ def check_portal_session(session: Session, *, caller: Caller, card_serial: str) 
     (a card reported lost or returned ends its portal sessions at once)."""
     person_id = _own(caller)
     card = session.scalars(select(Card).where(Card.serial == card_serial)).first()
-    if card is None or card.person_id != person_id or card.status != "active":
+    if card is None or card.person_id != person_id or card.status != CardStatus.ACTIVE:
         raise Unauthenticated("Your card can no longer be used to log in: log in again.",
                               "このカードではログインできなくなりました。もう一度ログインしてください。")
     return card
@@ -229,7 +230,7 @@ def who_looked(session: Session, svc: Services, *, caller: Caller,
                         e.role == Role.RESIDENT.value and e.actor in (caller.name, PORTAL))
              for e in audit.entries_about(session, person_id, limit=limit)]
     audit.record(session, caller=caller, action="view_access_log", person_id=person_id,
-                 purpose="own_record", at=svc.clock.now())
+                 purpose=Purpose.OWN_RECORD, at=svc.clock.now())
     return lines
 
 
@@ -270,7 +271,7 @@ def register_face(session: Session, svc: Services, *, caller: Caller,
         raise Conflict("Your face is already registered for terminals.",
                        "顔認証は既に登録されています。", reason="face_already_registered") from None
     audit.record(session, caller=caller, action="register_face", person_id=person_id,
-                 purpose="own_record", at=svc.clock.now(), detail=f"card {card.serial}")
+                 purpose=Purpose.OWN_RECORD, at=svc.clock.now(), detail=f"card {card.serial}")
     return row
 
 
@@ -284,7 +285,7 @@ def withdraw_face(session: Session, svc: Services, *, caller: Caller) -> None:
     row.withdrawn_at = svc.clock.now()
     session.flush()
     audit.record(session, caller=caller, action="withdraw_face", person_id=person_id,
-                 purpose="own_record", at=svc.clock.now(), detail=f"card {row.card_serial}")
+                 purpose=Purpose.OWN_RECORD, at=svc.clock.now(), detail=f"card {row.card_serial}")
 
 
 # --- Child benefit (児童手当) --------------------------------------------------------------
@@ -341,7 +342,8 @@ def apply_for_child_benefit(
         session.rollback()
         raise _duplicate() from None
     audit.record(session, caller=caller, action="apply_child_benefit", person_id=person_id,
-                 purpose="social_security", at=svc.clock.now(), detail=f"application {row.id}")
+                 purpose=Purpose.SOCIAL_SECURITY, at=svc.clock.now(),
+                 detail=f"application {row.id}")
     return row
 
 
@@ -368,7 +370,7 @@ def child_benefit_applications(session: Session, svc: Services, *,
         ChildBenefitApplication.person_id == person_id)
         .order_by(ChildBenefitApplication.id.desc())))
     audit.record(session, caller=caller, action="view_child_benefit", person_id=person_id,
-                 purpose="social_security", at=svc.clock.now())
+                 purpose=Purpose.SOCIAL_SECURITY, at=svc.clock.now())
     return rows
 
 

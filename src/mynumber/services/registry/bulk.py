@@ -25,7 +25,7 @@ from sqlalchemy.sql import ColumnElement
 
 from mynumber.adapters.db.bulk_insert import insert_rows
 from mynumber.adapters.db.models import MailItem, NotificationLetter, Person, Registration
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.errors import Conflict
 from mynumber.domain.mail import MailKind, MailStatus
 from mynumber.domain.numbering import derive_my_numbers
@@ -60,7 +60,7 @@ def register_many(
             person_ids, forms, strict=True)])
     _mail_letters(session, svc, person_ids, forms, municipality_code)
     audit.record_many(session, caller=caller, action="register_moving_in", at=svc.clock.now(),
-                      purpose="resident_registry", person_ids=person_ids,
+                      purpose=Purpose.RESIDENT_REGISTRY, person_ids=person_ids,
                       detail=f"municipality {municipality_code} (batch)")
     return person_ids
 

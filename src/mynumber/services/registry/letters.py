@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import MailItem, NotificationLetter, Person, Registration
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.errors import Conflict, NotFound, invalid
 from mynumber.domain.mail import DeliveryFailure, MailKind, MailStatus
 from mynumber.domain.registration import PHOTO_IDS, IdDocument
@@ -129,7 +129,7 @@ def hand_over_letter(
                       "顔写真付きの本人確認書類（在留カード・旅券）を提示してください。")
     letter.status = MailStatus.HANDED_OVER
     audit.record(session, caller=caller, action="hand_over_letter", person_id=person_id,
-                 purpose="resident_registry", at=svc.clock.now(),
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
                  detail="id: " + ",".join(d.value for d in id_documents))
     return letter
 
@@ -146,7 +146,7 @@ def reissue_letter(
         old.superseded = True
     letter = issue_letter(session, svc, person=person, registration=reg)
     audit.record(session, caller=caller, action="reissue_letter", person_id=person_id,
-                 purpose="resident_registry", at=svc.clock.now())
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now())
     return letter
 
 

@@ -52,7 +52,7 @@ def read_my_number(
     person = get_person(session, person_id)
     if caller.role.value == "resident" and caller.scope_id != person_id:
         raise NotFound("No such record of yours.", "該当する記録はありません。")
-    audit.record(session, caller=caller, action="read_my_number", purpose=purpose.value,
+    audit.record(session, caller=caller, action="read_my_number", purpose=purpose,
                  person_id=person_id, at=svc.clock.now())
     return open_number(svc, person)
 
@@ -66,7 +66,7 @@ def find_by_number(
     person = session.scalars(
         select(Person).where(Person.number_lookup == svc.vault.lookup_hash(number))
     ).first()
-    audit.record(session, caller=caller, action="find_by_my_number", purpose=purpose.value,
+    audit.record(session, caller=caller, action="find_by_my_number", purpose=purpose,
                  person_id=person.id if person else None, at=svc.clock.now(),
                  detail=f"number {number.masked}")
     if person is None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.errors import NotFound
 from mynumber.domain.numbers import mask_digits
 from mynumber.services.core import audit
@@ -44,7 +44,7 @@ def view_resident(
     person = get_person(session, person_id)
     reg = active_registration(session, person_id)
     audit.record(session, caller=caller, action="view_resident", person_id=person_id,
-                 purpose="resident_registry", at=svc.clock.now())
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now())
     number = open_number(svc, person)
     return ResidentView(
         person_id=person.id, name_latin=person.name_latin, name_kana=person.name_kana,

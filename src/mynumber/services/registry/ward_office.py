@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import Person, Registration
 from mynumber.domain import deadlines
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.errors import Conflict, invalid
 from mynumber.domain.numbers import IndividualNumber, ResidentRegistryCode
-from mynumber.domain.registration import MovingIn, check_address
+from mynumber.domain.registration import MovingIn, RegistrationStatus, check_address
 from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
@@ -82,7 +82,7 @@ def registration_fields(person_id: int, municipality_code: str, form: MovingIn) 
         person_id=person_id, municipality_code=municipality_code, address=form.address,
         started_living_on=form.started_living_on, filed_on=form.filed_on,
         late=deadlines.is_late_moving_in(form.started_living_on, form.filed_on),
-        status="active", id_documents=[d.value for d in form.id_documents],
+        status=RegistrationStatus.ACTIVE, id_documents=[d.value for d in form.id_documents],
         residence_card_number=foreign.residence_card_number.value if foreign else None,
         status_of_residence=foreign.status_of_residence if foreign else None,
         period_of_stay_ends=foreign.period_of_stay_ends if foreign else None,
@@ -122,5 +122,5 @@ def register_moving_within(
     reg.started_living_on = moved_on
     reg.late = deadlines.is_late_moving_in(moved_on, today)
     audit.record(session, caller=caller, action="register_moving_within", person_id=person_id,
-                 purpose="resident_registry", at=svc.clock.now())
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now())
     return reg

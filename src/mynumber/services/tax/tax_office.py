@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from mynumber.adapters.db.models_pki import TaxReceipt
 from mynumber.adapters.pcsc import CardReader, JpkiTerminal, reader_for
 from mynumber.card import Chip, KeySlot
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.errors import Conflict, Forbidden, InvalidInput
 from mynumber.domain.tax_return import check_tax_year, read_filed_return
 from mynumber.pki.errors import SignatureInvalid
@@ -104,7 +104,7 @@ def submit_tax_return(
     receipt = _record_receipt(session, signed_xml, record.person_id, filed.tax_year,
                               filed.signed_at, now, verified.certificate.serial_number)
     audit.record(session, caller=caller, action="etax_return_received",
-                 person_id=record.person_id, purpose="tax", at=now,
+                 person_id=record.person_id, purpose=Purpose.TAX, at=now,
                  detail=f"{filed.tax_year} return, receipt {receipt.receipt_number}")
     return receipt
 
