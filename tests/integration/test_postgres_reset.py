@@ -1,0 +1,76 @@
+"""The test fixtures' PostgreSQL reset (``reset_postgres``) leaves the database as migrated:
+the migrations' own rows and nothing else, sequences from the start, the audit log's
+trigger still on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from mynumber.bootstrap import System
+from mynumber.demo.data import seed_municipalities
+from tests.conftest import reset_postgres, worker_database_name
+from tests.integration.helpers import register
+
+# Only PostgreSQL is reset this way (SQLite tests copy a migrated file).
+on_postgres = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+
+
+@pytest.fixture
+def engine(pg_url: str) -> Iterator[Engine]:
+    found = create_engine(pg_url)
+    yield found
+    found.dispose()
+
+
+def _seed(system: System) -> None:
+    """The municipalities again (the ``system`` fixture seeds them; a reset removes them)."""
+    with system.uow() as uow:
+        seed_municipalities(uow.session)
+        uow.commit()
+
+
+def _contents(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows, sorted (to compare one moment with another)."""
+    with engine.connect() as conn:
+        tables = conn.scalars(text(
+            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).all()
+        return {t: sorted((tuple(r) for r in conn.execute(text(f'SELECT * FROM "{t}"'))), key=repr)
+                for t in tables}
+
+
+@pytest.mark.postgres
+@on_postgres
+def test_a_reset_brings_back_the_database_as_migrated(
+    pg_url: str, engine: Engine, system: System,
+) -> None:
+    reset_postgres(pg_url)
+    migrated = _contents(engine)
+    _seed(system)
+    first = register(system).person_id
+    assert _contents(engine) != migrated  # people, registrations, audit…
+    reset_postgres(pg_url)
+    reset_postgres(pg_url)  # twice in a row is as good as once
+    assert _contents(engine) == migrated
+    _seed(system)
+    assert register(system).person_id == first  # the sequences start again
+
+
+@pytest.mark.postgres
+@on_postgres
+def test_after_a_reset_the_audit_log_still_refuses_deletes(
+    pg_url: str, engine: Engine, system: System,
+) -> None:
+    register(system)
+    reset_postgres(pg_url)
+    _seed(system)
+    register(system)
+    with engine.begin() as conn, pytest.raises(Exception, match="append-only"):
+        conn.execute(text("DELETE FROM audit_log"))
+
+
+def test_each_worker_has_a_database_of_its_own() -> None:
+    names = {worker_database_name("test", w) for w in ("gw0", "gw1", "gw0")}
+    assert len(names) == 3 and all(n.startswith(("test_gw0_", "test_gw1_")) for n in names)
