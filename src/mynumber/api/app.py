@@ -10,9 +10,10 @@ from fastapi import FastAPI
 
 from mynumber import __version__
 from mynumber.adapters.db.checkpoints import WalCheckpointer
-from mynumber.api import problems
+from mynumber.api import docs, problems
 from mynumber.api.check_desk import CheckDesk
 from mynumber.api.deps import TokenCache
+from mynumber.api.edges import Edges
 from mynumber.api.routers import card_auth, jpki, numbers, public, tax_office, ward_office
 from mynumber.api.routers import cards as cards_router
 from mynumber.api.routers import clinic as clinic_router
@@ -55,8 +56,9 @@ def _checkpointer(system: System) -> WalCheckpointer | None:
 
 
 def create_app(system: System) -> FastAPI:
+    # The docs pages are our own (docs.install): served from local files, under a CSP.
     app = FastAPI(title="mynumber", version=__version__, description=DESCRIPTION,
-                  lifespan=_serving)
+                  lifespan=_serving, docs_url=None, redoc_url=None)
     app.state.system = system
     app.state.token_cache = TokenCache()
     app.state.check_desk = CheckDesk(system)
@@ -67,4 +69,7 @@ def create_app(system: System) -> FastAPI:
                    insurer_router, cards_router, employer_router):
         app.include_router(module.router)
     mount_web(app)
+    docs.install(app)
+    # Body limits, text that cannot be stored, security headers: before any route.
+    app.add_middleware(Edges)
     return app
