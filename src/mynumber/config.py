@@ -2,7 +2,10 @@
 
 Nothing is built at import time: call ``get_settings()`` (cached) or construct ``Settings``
 directly in tests. In ``dev`` mode a missing master key is made once and kept in
-``var/dev-master.key`` (and the service says so); in ``production`` mode it is a start-up error.
+``var/dev-master.key`` (and the service says so). In ``production`` mode the key must be given
+(``MYNUMBER_MASTER_KEY`` or ``MYNUMBER_MASTER_KEY_FILE``), must not be the dev key or a
+published or patterned one, and a key file must be readable by its owner only: anything else
+is a start-up error.
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     master_key: str = ""
     """64 hex characters (32 bytes). Every other key is derived from it with HKDF."""
+    master_key_file: Path | None = None
+    """A file holding the master key (64 hex characters), mode 0600: production's usual way,
+    so the key is not in the process environment."""
     host: str = "127.0.0.1"
     port: int = 8000
     public_base_url: str = "http://127.0.0.1:8000"
@@ -57,14 +63,22 @@ class Settings(BaseSettings):
         return f"sqlite:///{stem}-chips.sqlite3"
 
     def master_key_bytes(self) -> bytes:
-        """The master key; in dev mode made (and kept) on first use."""
-        if self.master_key:
-            return _parse_key(self.master_key)
-        if self.mode == "production":
+        """The master key; in dev mode made (and kept) on first use. In production mode a
+        key known to be unsafe is refused (``adapters.keys.unsafe_master_key``)."""
+        if self.master_key_file is not None:
+            key = _key_from_file(self.master_key_file)
+        elif self.master_key:
+            key = _parse_key(self.master_key)
+        elif self.mode == "production":
             raise ConfigurationError(
-                "MYNUMBER_MASTER_KEY is required in production mode (64 hex characters)."
+                "MYNUMBER_MASTER_KEY is required in production mode (64 hex characters), "
+                "or MYNUMBER_MASTER_KEY_FILE naming a file that holds it."
             )
-        return _dev_master_key(self.data_dir)
+        else:
+            return _dev_master_key(self.data_dir)
+        if self.mode == "production":
+            _refuse_unsafe(key, self.data_dir)
+        return key
 
 
 def _parse_key(text: str) -> bytes:
@@ -75,6 +89,36 @@ def _parse_key(text: str) -> bytes:
     if len(key) != 32:
         raise ConfigurationError("MYNUMBER_MASTER_KEY must be 32 bytes (64 hex characters).")
     return key
+
+
+def _key_from_file(path: Path) -> bytes:
+    """The key in ``path``, which must be readable by its owner only."""
+    from mynumber.adapters.keys import readable_by_others
+    try:
+        mode = path.stat().st_mode
+        text = path.read_text()
+    except OSError as exc:
+        raise ConfigurationError(
+            f"MYNUMBER_MASTER_KEY_FILE {path} cannot be read ({exc.strerror}).") from None
+    if readable_by_others(mode):
+        raise ConfigurationError(
+            f"MYNUMBER_MASTER_KEY_FILE {path} is open to group or others (mode "
+            f"{mode & 0o777:04o}): make it readable by its owner only (chmod 600).")
+    return _parse_key(text)
+
+
+def _refuse_unsafe(key: bytes, data_dir: Path) -> None:
+    from mynumber.adapters.keys import unsafe_master_key
+    dev_path = data_dir / "dev-master.key"
+    try:
+        dev_key: bytes | None = bytes.fromhex(dev_path.read_text().strip())
+    except (OSError, ValueError):
+        dev_key = None
+    reason = unsafe_master_key(key, dev_key=dev_key)
+    if reason is not None:
+        raise ConfigurationError(
+            f"The master key cannot be used in production mode: {reason}. "
+            "Make a new one (python -c 'import secrets; print(secrets.token_hex(32))').")
 
 
 def _dev_master_key(data_dir: Path) -> bytes:

@@ -41,3 +41,32 @@ class KeyRing:
             token_key=derive_key(master, "mynumber/api/demo-tokens"),
             ca_passphrase=derive_key(master, "mynumber/pki/ca-passphrase").hex().encode(),
         )
+
+
+# --- Keys that must never serve in production ------------------------------------------------
+
+PUBLISHED_KEYS = frozenset({
+    bytes(32),
+    bytes.fromhex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"),
+})
+"""Keys written in this repository (tests, examples) or trivially guessed: known to all."""
+MIN_DISTINCT_BYTES = 16
+"""32 random bytes have about 30 distinct values; fewer than 16 happens by chance with odds
+below 1e-10, so such a key was typed or patterned by hand."""
+
+
+def unsafe_master_key(master: bytes, *, dev_key: bytes | None = None) -> str | None:
+    """Why ``master`` must not be a production key, or ``None`` when nothing is known
+    against it. ``dev_key`` is the key dev mode made on this machine, if any."""
+    if dev_key is not None and master == dev_key:
+        return "it is the dev-mode key made by an earlier dev start (dev-master.key)"
+    if master in PUBLISHED_KEYS:
+        return "it is a published example key"
+    if len(set(master)) < MIN_DISTINCT_BYTES:
+        return "it is not random (too few distinct bytes)"
+    return None
+
+
+def readable_by_others(mode: int) -> bool:
+    """Whether a file's mode lets its group or anyone else read or write it."""
+    return bool(mode & 0o077)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,6 +13,9 @@ from mynumber.cli.guide import guide as guide_command
 from mynumber.cli.jpki import app as jpki_app
 from mynumber.cli.support import console, err, one_line_errors
 from mynumber.config import Settings
+
+if TYPE_CHECKING:
+    from mynumber.bootstrap import System
 
 app = typer.Typer(help="Japan's My Number system.", no_args_is_help=True,
                   pretty_exceptions_enable=False)
@@ -46,17 +49,31 @@ def validate(number: str) -> None:
 @one_line_errors
 def serve(port: Annotated[int, typer.Option(help="TCP port")] = 0,
           host: Annotated[str, typer.Option(help="Address to listen on")] = "") -> None:
-    """Migrate, load demo data, print a demo token per role, and serve HTTP."""
+    """Migrate and serve HTTP; in dev mode, load demo data and print a demo token per role
+    (production mode starts with what the database holds, and prints no secret)."""
     import uvicorn
 
     from mynumber.api.app import create_app
-    from mynumber.demo.world import seed_world
     settings = Settings()
-    system = _system()
-    world = seed_world(system)
     port = port or settings.port
     host = host or settings.host
-    _print_tokens(world.tokens, f"http://{host}:{port}")
+    system = start_up(settings, f"http://{host}:{port}")
+    uvicorn.run(create_app(system), host=host, port=port, log_level="info")
+
+
+def start_up(settings: Settings, base: str) -> System:
+    """The system ``serve`` runs. Production mode: the key checked (``Settings``), nothing
+    made or printed but the address. Dev mode: the demo world, its tokens and PINs."""
+    from mynumber.bootstrap import build_system
+    settings.master_key_bytes()  # a refused key stops the start before anything is made
+    system = build_system(settings)
+    if settings.mode == "production":
+        console.print(f"Production mode: serving {base} (API docs: {base}/docs)",
+                      soft_wrap=True, highlight=False)
+        return system
+    from mynumber.demo.world import seed_world
+    world = seed_world(system)
+    _print_tokens(world.tokens, base)
     if world.card_serial:
         pins = world.pins
         console.print(f"Demo resident {world.person_name} holds card {world.card_serial}: "
@@ -64,7 +81,7 @@ def serve(port: Annotated[int, typer.Option(help="TCP port")] = 0,
                       f"{pins.resident_registry}, {pins.card_info_input}; signature PIN "
                       f"{pins.signature}. Try the portal and the clinic terminal with it.",
                       soft_wrap=True, highlight=False)
-    uvicorn.run(create_app(system), host=host, port=port, log_level="info")
+    return system
 
 
 def _print_tokens(demo: list[Any], base: str) -> None:
