@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mynumber.bootstrap import System
+from tests.staff_login import cheap_passwords  # noqa: F401  (autouse: cheap Argon2 in tests)
 
 
 @pytest.fixture

@@ -9,9 +9,7 @@ import re
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
-from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
 from mynumber.domain.errors import MyNumberError
@@ -26,6 +24,7 @@ from tests.integration.card_support import (
     photo,
 )
 from tests.integration.helpers import register
+from tests.staff_login import StaffClient, clerk_for
 
 BASE = "/staff/card-counter"
 WHO = {"name_latin": "Smith John", "date_of_birth": "1995-04-12",
@@ -35,20 +34,19 @@ PINS = {"user_authentication_pin": "4826", "resident_registry_pin": "5937",
 
 
 class Desk:
-    """A browser logged in with a token of ``role`` (TestClient)."""
+    """A browser logged in as a clerk of an organisation of ``role`` (TestClient)."""
 
     def __init__(self, system: System, role: Role, token: str | None = None,
                  **scope: Any) -> None:
         self.system = system
-        self.client = TestClient(create_app(system))
         if token is None:
             with system.uow() as uow:
                 token = tokens.issue_token(uow.session, system.services,
                                            organisation=f"test {role.value}", role=role,
                                            **scope)
                 uow.commit()
-        self.landing = self.post("/login", {"token": token, "next": ""},
-                                 page="/login").headers.get("location")
+        self.client = StaffClient(system, clerk_for(system, token))
+        self.landing = self.client.log_in().headers.get("location")
 
     def csrf(self, page: str) -> str:
         found = re.search(r'name="csrf" value="([^"]+)"', self.client.get(page).text)

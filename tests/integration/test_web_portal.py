@@ -32,6 +32,7 @@ from tests.integration.clinic_support import (
     insured_patient,
     setup_world,
 )
+from tests.staff_login import clerk_for
 
 SIGNATURE_PIN = "TARO2026"
 CHILD = {"child_name": "Okafor Ada", "child_date_of_birth": "2019-05-04",
@@ -189,7 +190,7 @@ def test_a_resident_cannot_open_staff_pages_and_staff_login_still_works(
         token = tokens.issue_token(uow.session, system.services, organisation="Chiyoda",
                                    role=Role.WARD_OFFICE, municipality_code="131016")
         uow.commit()
-    answer = portal.post("/login", {"token": token, "next": ""}, page="/login")
+    answer = portal.post("/login", {**clerk_for(system, token), "next": ""}, page="/login")
     assert answer.headers["location"] == "/staff/ward-office"
     assert portal.client.get("/staff/ward-office").status_code == 200
     assert portal.client.get("/portal", follow_redirects=False).status_code == 303

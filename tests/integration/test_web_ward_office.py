@@ -7,12 +7,10 @@ import re
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from mynumber.adapters.db.models import AuditEntry, Person
 from mynumber.adapters.mail import PostOffice
-from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
 from mynumber.domain.clock import SimulatedClock
@@ -20,6 +18,7 @@ from mynumber.domain.mail import DeliveryFailure
 from mynumber.services.core import tokens
 from mynumber.services.registry import letters
 from mynumber.services.registry.numbers import open_number
+from tests.staff_login import StaffClient, clerk_for
 
 BASE = "/staff/ward-office"
 FORM = {"name_latin": "Okafor Chidi", "date_of_birth": "1996-08-21", "sex": "M",
@@ -34,12 +33,12 @@ class Counter:
 
     def __init__(self, system: System) -> None:
         self.system = system
-        self.client = TestClient(create_app(system))
         with system.uow() as uow:
             token = tokens.issue_token(uow.session, system.services, organisation="Chiyoda",
                                        role=Role.WARD_OFFICE, municipality_code="131016")
             uow.commit()
-        self.post("/login", {"token": token, "next": ""}, page="/login")
+        self.client = StaffClient(system, clerk_for(system, token))
+        self.client.log_in()
 
     def csrf(self, page: str) -> str:
         found = re.search(r'name="csrf" value="([^"]+)"', self.client.get(page).text)

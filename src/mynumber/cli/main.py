@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from mynumber.cli.admin import app as admin_app
 from mynumber.cli.card import app as card_app
 from mynumber.cli.employer import app as employer_app
 from mynumber.cli.guide import guide as guide_command
 from mynumber.cli.jpki import app as jpki_app
 from mynumber.cli.support import console, err, one_line_errors
+from mynumber.cli.tokens import app as tokens_app
 from mynumber.config import Settings
 
 if TYPE_CHECKING:
@@ -27,6 +29,8 @@ app.add_typer(bench_app, name="bench")
 app.add_typer(jpki_app, name="reader")
 app.add_typer(card_app, name="card")
 app.add_typer(employer_app, name="employer")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(admin_app, name="admin")
 app.command("guide")(guide_command)
 
 
@@ -74,6 +78,7 @@ def start_up(settings: Settings, base: str) -> System:
     from mynumber.demo.world import seed_world
     world = seed_world(system)
     _print_tokens(world.tokens, base)
+    _print_clerks(world.clerks, base)
     if world.card_serial:
         pins = world.pins
         console.print(f"Demo resident {world.person_name} holds card {world.card_serial}: "
@@ -91,8 +96,15 @@ def _print_tokens(demo: list[Any], base: str) -> None:
         console.print(f"  {t.role.value:<12} {t.token}  ({t.organisation})", soft_wrap=True,
                       highlight=False)
     console.print(f"Service: {base}   Guide for newcomers: {base}/guide   "
-                  f"Staff pages (paste a token): {base}/login   API docs: {base}/docs",
-                  soft_wrap=True, highlight=False)
+                  f"API docs: {base}/docs", soft_wrap=True, highlight=False)
+
+
+def _print_clerks(clerks: list[Any], base: str) -> None:
+    console.print(f"[bold]Demo clerks (dev mode)[/bold] — log in to the staff pages at "
+                  f"{base}/login with a login and its password:")
+    for c in clerks:
+        console.print(f"  {c.role.value:<12} {c.login:<34} {c.password}  ({c.organisation})",
+                      soft_wrap=True, highlight=False)
 
 
 @app.command()

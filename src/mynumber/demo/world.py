@@ -1,7 +1,8 @@
 """The demo world `make serve` starts with: every actor has something to try at once.
 
 Chiyoda's National Health Insurance, an employer health insurance association and a clinic
-(each with its own demo token), the demo residents, and one resident — Maria Garcia — who
+(each with its own demo token and, in dev mode, a clerk with a demo password), the demo
+residents, and one resident — Maria Garcia — who
 has already walked the whole journey: applied at the counter, had her card made and
 collected it, set her PINs, and enrolled in National Health Insurance. Her journey runs on a
 simulated clock that starts in the past and ends today, through the same services the
@@ -12,6 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
+import hmac
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -21,6 +25,7 @@ from mynumber.adapters.db.models import Person
 from mynumber.adapters.db.models_card import Card
 from mynumber.adapters.db.models_employer import Employer
 from mynumber.adapters.db.models_insurance import Clinic, Insurer
+from mynumber.adapters.db.models_staff import Clerk
 from mynumber.adapters.photo import sample_photo_jpeg
 from mynumber.bootstrap import System
 from mynumber.demo.data import (
@@ -40,7 +45,7 @@ from mynumber.services.cards import applications as card_applications
 from mynumber.services.cards import centre as card_centre
 from mynumber.services.cards import counter as card_counter
 from mynumber.services.cards.counter import InitialPins
-from mynumber.services.core import tokens
+from mynumber.services.core import staff, tokens
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.employer import employers as employer
 from mynumber.services.insurance import clinic, insurer
@@ -55,11 +60,22 @@ JOURNEY_DAYS = 60
 
 
 @dataclass(frozen=True)
+class DemoClerk:
+    """A demo organisation's clerk (dev mode): the login and password `make serve` prints."""
+
+    organisation: str
+    role: Role
+    login: str
+    password: str
+
+
+@dataclass(frozen=True)
 class DemoWorld:
     tokens: list[DemoToken]
     card_serial: str | None
     person_name: str
     pins: InitialPins
+    clerks: list[DemoClerk] = dataclasses.field(default_factory=list)
 
 
 def seed_world(system: System) -> DemoWorld:
@@ -73,9 +89,46 @@ def seed_world(system: System) -> DemoWorld:
     with system.uow() as uow:
         demo += _employer(uow.session, svc)
         uow.commit()
+    clerks: list[DemoClerk] = []
+    if system.settings.mode == "dev":  # demo passwords never in production
+        with system.uow() as uow:
+            clerks = _clerks(uow.session, svc, demo)
+            uow.commit()
     serial = _maria_has_a_card(system)
     return DemoWorld(tokens=demo, card_serial=serial, person_name="GARCIA MARIA",
-                     pins=DEMO_PINS)
+                     pins=DEMO_PINS, clerks=clerks)
+
+
+def demo_login(organisation: str) -> str:
+    """``Chiyoda City ward office`` → ``chiyoda-city-ward-office``."""
+    return re.sub(r"[^a-z0-9]+", "-", organisation.lower()).strip("-")[:64]
+
+
+def demo_password(svc: Services, login: str) -> str:
+    """A dev-mode password derived from the dev key, so `make serve` can show it every start."""
+    digest = hmac.new(svc.keys.token_key, b"demo-password:" + login.encode(), hashlib.sha256)
+    return "demo-" + digest.hexdigest()[:16]
+
+
+def _clerks(session: Session, svc: Services, demo: list[DemoToken]) -> list[DemoClerk]:
+    """One clerk per demo organisation (per staff account at Example K.K.), made once."""
+    out = []
+    for token in demo:
+        login = demo_login(token.organisation)
+        password = demo_password(svc, login)
+        out.append(DemoClerk(token.organisation, token.role, login, password))
+        if session.scalars(select(Clerk.id).where(Clerk.login == login)).first() is not None:
+            continue
+        caller = tokens.authenticate(session, svc, token.token)
+        org = tokens.organisation_for(session, svc, name=caller.name, role=caller.role,
+                                      municipality_code=caller.municipality_code,
+                                      scope_id=caller.scope_id)
+        staff_id = (employer.staff_for(session, svc, caller=caller, token=token.token).staff_id
+                    if caller.role is Role.EMPLOYER else None)
+        staff.add_clerk(session, svc, organisation=org, login=login,
+                        name=f"{token.organisation} clerk", password=password,
+                        employer_staff_id=staff_id)
+    return out
 
 
 EMPLOYER_STAFF = [("Example K.K. manager", StaffRole.MANAGER),

@@ -1,8 +1,10 @@
-"""Staff log-in: paste the organisation's API token; it is kept in the signed session cookie.
+"""Staff log-in: each clerk with their own login and password (``services.core.staff``);
+the session is kept on the server and the cookie carries only its random id
+(``web.session``). API tokens are for machines and never accepted here.
 
-``staff(Role.X)`` is the dependency a staff page declares: it authenticates the session's
-token on every request (``services.tokens.authenticate``: a keyed-hash look-up, so a revoked
-token stops working at once) and refuses other roles.
+``staff(Role.X)`` is the dependency a staff page declares: the session is read on every
+request (a deactivated clerk or a lapsed or ended session is logged out at once) and other
+roles are refused.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from mynumber.domain.access import Role
 from mynumber.domain.errors import Forbidden, MyNumberError, Unauthenticated
+from mynumber.services.core import staff as staff_accounts
 from mynumber.services.core.context import Caller
 from mynumber.web.core import (
     Form,
@@ -23,6 +26,7 @@ from mynumber.web.core import (
     WebRoute,
     flash,
     form_values,
+    http_status,
     redirect,
     render,
     web_session,
@@ -47,8 +51,8 @@ def optional_caller(request: Request) -> Caller | None:
     A resident logged in to the My Number Portal is a ``Role.RESIDENT`` caller bound to their
     record; the portal's own pages also re-check their card on every request.
     """
-    token = web_session(request).token
-    if token is None:
+    caller = web_session(request).caller
+    if caller is None:
         resident = web_session(request).resident()
         if resident is None:
             return None
@@ -56,11 +60,6 @@ def optional_caller(request: Request) -> Caller | None:
                              scope_id=resident.person_id)
         request.state.caller = portal_user
         return portal_user
-    try:
-        caller = request.app.state.system.caller_of(token)
-    except Unauthenticated:
-        web_session(request).log_out()
-        return None
     request.state.caller = caller
     return caller
 
@@ -99,28 +98,40 @@ def login_page(request: Request, next: str = "") -> Response:
 @router.post("/login", response_class=HTMLResponse)
 def login(request: Request,
           values: Annotated[dict[str, Any], Depends(form_values)]) -> Response:
-    """Check the pasted token; on success keep it in the session."""
-    token = str(values.get("token", "")).strip()
-    form = Form(values={"next": values.get("next", "")})
+    """Check the clerk's login and password; on success a new session holds the clerk (a
+    wrong password is refused and recorded in the audit log under the clerk's name)."""
+    login = str(values.get("login", "")).strip()[:64]
+    password = str(values.get("password", ""))
+    form = Form(values={"next": values.get("next", ""), "login": login})
     try:
-        if not token:
-            raise Unauthenticated("Paste your organisation's API token.",
-                                  "組織のAPIトークンを貼り付けてください。", field="token")
-        caller = request.app.state.system.caller_of(token)
+        if not login:
+            raise Unauthenticated("Enter your login.", "ログインIDを入力してください。",
+                                  field="login")
+        if not password:
+            raise Unauthenticated("Enter your password.", "パスワードを入力してください。",
+                                  field="password")
+        system = request.app.state.system
+        with system.uow() as uow:  # committed either way: a refusal is audited
+            attempt = staff_accounts.log_in(uow.session, system.services, login=login,
+                                            password=password)
+            uow.commit()
+        if attempt.refusal is not None:
+            raise attempt.refusal
+        assert attempt.login is not None
     except MyNumberError as exc:
-        if "field" not in exc.details:
-            exc.details["field"] = "token"
-        return render(request, "login.html", status=exc.status, form=form.fail(exc),
+        return render(request, "login.html", status=http_status(exc), form=form.fail(exc),
                       page_path="/login")
-    web_session(request).log_in(token)
-    flash(request, f"Logged in as {caller.name}.", f"{caller.name} としてログインしました。")
+    web_session(request).log_in_staff(attempt.login)
+    caller = attempt.login.caller
+    flash(request, f"Logged in as {caller.clerk} ({caller.name}).",
+          f"{caller.name} の {caller.clerk} としてログインしました。")
     return redirect(_safe_next(str(values.get("next", "")), caller))
 
 
 @router.post("/logout")
 def logout(request: Request,
            values: Annotated[dict[str, Any], Depends(form_values)]) -> Response:
-    """Forget the token."""
+    """End the session: its row is deleted, so the old cookie no longer works."""
     web_session(request).log_out()
     flash(request, "You have logged out.", "ログアウトしました。")
     return redirect("/")

@@ -53,9 +53,11 @@ FORMS = ("collect", "view", "pay", "letter")
 
 
 def staff_member(request: Request, caller: EmployerCaller) -> Staff:
-    """A dependency: the employer's staff member behind the session's token."""
-    token = web_session(request).token or ""
-    return run(request, lambda s, svc: employer.staff_for(s, svc, caller=caller, token=token))
+    """A dependency: the staff account of the employer's clerk logged in."""
+    login = web_session(request).staff_login
+    staff_id = login.employer_staff_id if login is not None else None
+    return run(request, lambda s, svc: employer.staff_of_clerk(s, caller=caller,
+                                                               staff_id=staff_id))
 
 
 Member = Annotated[Staff, Depends(staff_member)]

@@ -1,12 +1,16 @@
-"""The browser session: a signed cookie holding the staff member's API token — or, for the My
-Number Portal, the resident who logged in with their card — flash messages and a random id
-that CSRF tokens are bound to.
+"""The browser session, kept on the server: the cookie carries only a random id.
 
-Signed (HMAC-SHA256) with a key derived from the token key, so a session cannot be forged
-or altered; not encrypted — it holds only what the staff member pasted in themselves, or the
-resident's own record id, card serial and name (never a My Number nor a PIN). The
-cookie is HttpOnly and SameSite=Lax, and lapses after ``MAX_AGE``; every state-changing form
-also carries a CSRF token bound to the session id.
+The row (``browser_sessions``, see ``services.core.staff``) holds who is logged in — a clerk,
+or a resident who logged in to the My Number Portal with their card — and the messages for
+the next page. The cookie never holds an API token, a name or a My Number: only
+``secrets.token_urlsafe(32)``, HttpOnly, SameSite=Strict, Secure over https. The id changes
+at every login (an id planted in a browser before the login is worth nothing after it) and
+at logout, which deletes the row, so an old cookie no longer works. Sessions lapse after
+idle and absolute times (``staff.LIFETIMES``), read on the system's clock.
+
+A visitor who is not logged in has an id (CSRF tokens are bound to it) but no row until a
+message must wait for the next page. Every state-changing form carries a CSRF token: an HMAC
+of the session id under a key derived from the token key.
 """
 
 from __future__ import annotations
@@ -14,15 +18,18 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import secrets
-import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from mynumber.services.core import staff
+from mynumber.services.core.context import Caller
+from mynumber.services.core.staff import StaffLogin
+
+if TYPE_CHECKING:
+    from mynumber.bootstrap import System
 
 COOKIE = "mynumber_session"
-MAX_AGE = 8 * 3600  # one working day at the counter
-RESIDENT_MAX_AGE = 60 * 60  # a portal login lapses sooner (a shared or lost phone)
 
 
 @dataclass(frozen=True)
@@ -35,104 +42,137 @@ class ResidentLogin:
 
 
 def derive_key(token_key: bytes) -> bytes:
-    """The session-signing key: derived from (never equal to) the API token key."""
+    """The CSRF key: derived from (never equal to) the API token key."""
     return hmac.new(token_key, b"mynumber web session v1", hashlib.sha256).digest()
+
+
+def new_id() -> str:
+    return secrets.token_urlsafe(32)
 
 
 @dataclass
 class WebSession:
-    """What the cookie carries; ``modified`` says whether it must be written back."""
+    """One request's view of the session; ``load`` and ``save`` move it to and from the
+    database."""
 
+    session_id: str | None = None
+    """The id the cookie carries (made on first use for a new visitor)."""
     data: dict[str, Any] = field(default_factory=dict)
-    modified: bool = False
+    staff_login: StaffLogin | None = None
+    resident_login: ResidentLogin | None = None
+    stored: bool = False
+    """Whether the database has a row for ``session_id``."""
+    last_seen_at: Any = None
+    cookie_changed: bool = False
+    data_changed: bool = False
+    ended: list[str] = field(default_factory=list)
+    """Ids whose rows are deleted when the request ends (logout, rotation, lapse)."""
 
     @property
-    def token(self) -> str | None:
-        token = self.data.get("token")
-        return token if isinstance(token, str) else None
-
-    def log_in(self, token: str) -> None:
-        self.data = {"token": token, "sid": secrets.token_urlsafe(16)}
-        self.modified = True
-
-    def log_in_resident(self, login: ResidentLogin, *, now: float | None = None) -> None:
-        """The portal login: a new session (new id) holding the resident, not a token."""
-        self.data = {"resident": {"person_id": login.person_id, "card": login.card_serial,
-                                  "name": login.name, "since": int(now or time.time())},
-                     "sid": secrets.token_urlsafe(16)}
-        self.modified = True
-
-    def resident(self, *, now: float | None = None) -> ResidentLogin | None:
-        """The resident logged in to the portal, unless the login is older than
-        ``RESIDENT_MAX_AGE``."""
-        found = self.data.get("resident")
-        if not isinstance(found, dict):
-            return None
-        try:
-            login = ResidentLogin(int(found["person_id"]), str(found["card"]),
-                                  str(found["name"]))
-            since = int(found["since"])
-        except (KeyError, TypeError, ValueError):
-            return None
-        if (now or time.time()) - since > RESIDENT_MAX_AGE:
-            return None
-        return login
-
-    def log_out(self) -> None:
-        self.data = {"sid": secrets.token_urlsafe(16)}
-        self.modified = True
+    def caller(self) -> Caller | None:
+        """The logged-in clerk's caller."""
+        return None if self.staff_login is None else self.staff_login.caller
 
     @property
     def sid(self) -> str:
         """The session's random id, made on first use (CSRF tokens are bound to it)."""
-        if not isinstance(self.data.get("sid"), str):
-            self.data["sid"] = secrets.token_urlsafe(16)
-            self.modified = True
-        return str(self.data["sid"])
+        if self.session_id is None:
+            self.session_id, self.cookie_changed = new_id(), True
+        return self.session_id
+
+    def _rotate(self) -> None:
+        if self.session_id is not None and self.stored:
+            self.ended.append(self.session_id)
+        self.session_id, self.cookie_changed, self.stored = new_id(), True, False
+        self.staff_login = self.resident_login = None
+        self.data, self.data_changed = {}, True
+
+    def log_in_staff(self, login: StaffLogin) -> None:
+        """A clerk logged in: a new session (new id), the old one ended."""
+        self._rotate()
+        self.staff_login = login
+
+    def log_in_resident(self, login: ResidentLogin) -> None:
+        """The portal login: a new session (new id) holding the resident, not a token."""
+        self._rotate()
+        self.resident_login = login
+
+    def resident(self) -> ResidentLogin | None:
+        """The resident logged in to the portal (the lifetimes are checked on loading)."""
+        return self.resident_login
+
+    def log_out(self) -> None:
+        """End the session: its row is deleted, so its cookie no longer works."""
+        self._rotate()
+
+    @property
+    def kind(self) -> str:
+        if self.staff_login is not None:
+            return "staff"
+        return "resident" if self.resident_login is not None else "visitor"
 
     def flash(self, en: str, ja: str, kind: str = "success") -> None:
         """A message shown once, on the next page."""
         self.data.setdefault("flash", []).append([kind, en, ja])
-        self.modified = True
+        self.data_changed = True
 
     def pop_flashes(self) -> list[tuple[str, str, str]]:
         items = self.data.pop("flash", [])
         if items:
-            self.modified = True
+            self.data_changed = True
         return [(str(k), str(e), str(j)) for k, e, j in items]
+
+
+def load(system: System, cookie: str | None) -> WebSession:
+    """The session the cookie names. A lapsed one is ended and replaced by a new visitor's;
+    an unknown id is a visitor's (no row yet)."""
+    if not cookie or len(cookie) > 100:
+        return WebSession()
+    with system.reading() as uow:
+        found = staff.find_session(uow.session, system.services, cookie)
+    if found is None:
+        return WebSession(session_id=cookie)
+    if found.expired:
+        return WebSession(session_id=new_id(), cookie_changed=True, ended=[cookie])
+    resident = (ResidentLogin(found.person_id, found.card_serial, found.name)
+                if found.kind == "resident" and found.person_id is not None
+                and found.card_serial is not None else None)
+    return WebSession(session_id=cookie, data=found.data, staff_login=found.staff,
+                      resident_login=resident, stored=True, last_seen_at=found.last_seen_at)
+
+
+def save(system: System, sess: WebSession) -> None:
+    """Write back what changed: ended rows deleted, the current one inserted or updated
+    (its last use at most every ``staff.TOUCH_EVERY``), a visitor's emptied row deleted."""
+    svc = system.services
+    keep = sess.kind != "visitor" or bool(sess.data)
+    due = (sess.stored and sess.last_seen_at is not None
+           and svc.clock.now() - sess.last_seen_at >= staff.TOUCH_EVERY)
+    write = keep and (not sess.stored or sess.data_changed or due)
+    drop = sess.stored and not keep
+    if not (sess.ended or write or drop):
+        return
+    with system.uow() as uow:
+        for ended in sess.ended:
+            staff.end_session(uow.session, ended)
+        if drop:
+            staff.end_session(uow.session, sess.sid)
+        elif write:
+            resident = sess.resident_login
+            staff.save_session(
+                uow.session, svc, sess.sid, new=not sess.stored, kind=sess.kind, data=sess.data,
+                clerk_id=sess.caller.clerk_id if sess.caller is not None else None,
+                person_id=resident.person_id if resident else None,
+                card_serial=resident.card_serial if resident else None,
+                name=resident.name if resident else "")
+        if sess.ended:
+            staff.purge_lapsed(uow.session, svc)
+        uow.commit()
+    sess.ended, sess.stored, sess.data_changed = [], keep, False
 
 
 def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def dumps(key: bytes, session: WebSession, *, now: float | None = None) -> str:
-    """The cookie value: payload and issue time, then their signature."""
-    body = _b64(json.dumps({"d": session.data, "t": int(now or time.time())},
-                           separators=(",", ":")).encode())
-    return body + "." + _b64(hmac.new(key, body.encode(), hashlib.sha256).digest())
-
-
-def loads(key: bytes, cookie: str | None, *, now: float | None = None) -> WebSession:
-    """The session in ``cookie``; an empty one if it is missing, forged, altered or stale."""
-    if not cookie or "." not in cookie:
-        return WebSession()
-    body, signature = cookie.rsplit(".", 1)
-    expected = _b64(hmac.new(key, body.encode(), hashlib.sha256).digest())
-    if not hmac.compare_digest(signature, expected):
-        return WebSession()
-    try:
-        payload = json.loads(_unb64(body))
-        data, issued = payload["d"], int(payload["t"])
-    except (ValueError, KeyError, TypeError):
-        return WebSession()
-    if not isinstance(data, dict) or (now or time.time()) - issued > MAX_AGE:
-        return WebSession()
-    return WebSession(data=data)
 
 
 def csrf_token(key: bytes, session: WebSession) -> str:
@@ -141,7 +181,6 @@ def csrf_token(key: bytes, session: WebSession) -> str:
 
 
 def csrf_ok(key: bytes, session: WebSession, token: str) -> bool:
-    sid = session.data.get("sid")
-    if not isinstance(sid, str) or not token:
+    if session.session_id is None or session.cookie_changed or not token:
         return False
     return hmac.compare_digest(token, csrf_token(key, session))

@@ -34,6 +34,10 @@ class Caller:
     municipality_code: str | None = None
     scope_id: int | None = None
     """The employer, insurer or person the caller is bound to, when the role has one."""
+    clerk_id: int | None = None
+    """The clerk (事務取扱担当者) logged in for the organisation; None for a machine's token."""
+    clerk: str | None = None
+    """That clerk's login, which the audit log names beside the organisation."""
 
 
 @dataclass

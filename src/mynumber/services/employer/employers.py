@@ -12,6 +12,7 @@ withholding slip in ``employer_slips``; HR's 資格確認書 requests in ``emplo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -142,6 +143,19 @@ def staff_member(employer: Employer, row: EmployerStaff) -> Staff:
     caller = Caller(name=name, role=Role.EMPLOYER, scope_id=employer.id)
     return Staff(caller=caller, employer_id=employer.id, staff_id=row.id,
                  role=StaffRole(row.staff_role))
+
+
+def staff_of_clerk(session: Session, *, caller: Caller, staff_id: int | None) -> Staff:
+    """The staff account of a logged-in employer's clerk (``services.core.staff``), or
+    ``Forbidden``; its caller names the clerk, as the audit log should."""
+    row = None if staff_id is None else session.get(EmployerStaff, staff_id)
+    if (caller.role is not Role.EMPLOYER or row is None or not row.active
+            or row.employer_id != caller.scope_id):
+        raise Forbidden("This login is not a staff account of an employer.",
+                        "このログインは事業者の担当者アカウントではありません。")
+    found = staff_member(get_employer(session, row.employer_id), row)
+    return dataclasses.replace(found, caller=dataclasses.replace(
+        found.caller, clerk_id=caller.clerk_id, clerk=caller.clerk))
 
 
 def authenticate_staff(session: Session, svc: Services, *, token: str) -> Staff:
