@@ -283,18 +283,20 @@ def _create(directory: Path, passphrase: bytes, now: dt.datetime) -> None:
     issuing = _ca_certificate(
         issuing_name, issuing_key, root_name, root_key, now, ISSUING_VALIDITY, 0
     )
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     encryption = serialization.BestAvailableEncryption(passphrase)
     for label, key, cert in (("root", root_key, root), ("issuing", issuing_key, issuing)):
         key_pem = key.private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
         )
-        _write(directory / f"{label}-key.pem", key_pem, mode=0o600)
+        _write(directory / f"{label}-key.pem", key_pem)
         _write(directory / f"{label}-cert.pem", cert.public_bytes(serialization.Encoding.PEM))
 
 
-def _write(path: Path, data: bytes, mode: int = 0o644) -> None:
+def _write(path: Path, data: bytes, mode: int = 0o600) -> None:
     # Write beside the target, then rename: a crash never leaves half a key file behind.
+    # Owner-only, the certificates too: the CA's directory is nobody else's to read (the
+    # certificates are published through the API, not through the file system).
     temporary = path.with_name(path.name + ".tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     with os.fdopen(fd, "wb") as handle:

@@ -1,13 +1,21 @@
-"""Engines for SQLite (embedded default) and PostgreSQL (psycopg 3), and migrations."""
+"""Engines for SQLite (embedded default) and PostgreSQL (psycopg 3), and migrations.
+
+Every engine hides bound parameters from its logs and errors (``hide_parameters``): with
+SQLAlchemy's echo on, a parameter could be a My Number. A SQLite database file is the owner's
+alone (0600), and so are its ``-wal`` and ``-shm`` (SQLite gives them the database file's mode).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -20,10 +28,11 @@ def normalise_url(url: str) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with the pragmas each backend needs."""
+    """An engine with the pragmas each backend needs; bound parameters never logged."""
     url = normalise_url(url)
+    kwargs["hide_parameters"] = True
     if url.startswith("sqlite"):
-        _ensure_parent(url)
+        _owner_only_file(url)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
                                **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -32,10 +41,25 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def _ensure_parent(url: str) -> None:
-    path = url.split("///", 1)[-1]
-    if path and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+OWNER_ONLY = 0o600
+"""The mode of database and key files: read and write for the owner, nothing for others."""
+_SQLITE_COMPANIONS = ("", "-wal", "-shm", "-journal")
+
+
+def _owner_only_file(url: str) -> None:
+    """Make the SQLite file (empty: SQLite takes it as a new database) 0600 before SQLite
+    opens it, and bring any file of it from before to 0600."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY))
+    for suffix in _SQLITE_COMPANIONS:
+        companion = path.with_name(path.name + suffix)
+        if companion.exists() and companion.stat().st_uid == os.getuid():
+            companion.chmod(OWNER_ONLY)  # another owner's file is theirs to set
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
