@@ -62,15 +62,17 @@ def test_the_new_card_is_ready_at_the_office_with_its_validity_and_chip(
     assert row.expires_on == card_expiry(date_of_birth=BORN, issued_on=today) or \
         row.expires_on == stay_end
     assert row.expires_on == stay_end  # a foreign resident: capped at the end of stay
-    files = cards.services.chips.load(serial).files
-    items = BasicFourItems.decode(files[CardFile.BASIC_FOUR.value])
+    files = cards.services.chips.load(serial).files  # sealed: opened only by the chip
+    made = chip(cards, serial)
+    items = BasicFourItems.decode(made._read(CardFile.BASIC_FOUR))
     assert (items.name, items.date_of_birth, items.sex) == ("SMITH JOHN", BORN, "M")
     with cards.uow() as uow:
         from mynumber.adapters.db.models import Person
         number = open_number(cards.services, uow.session.get(Person, person.person_id))
-    assert files[CardFile.MY_NUMBER.value] == number.digits.encode()
-    assert files[CardFile.PHOTO.value].startswith(b"\x89PNG")
-    keys = chip(cards, serial).public_keys()
+    assert made._read(CardFile.MY_NUMBER) == number.digits.encode()
+    assert made._read(CardFile.PHOTO).startswith(b"\x89PNG")
+    assert number.digits.encode() not in files[CardFile.MY_NUMBER.value]
+    keys = made.public_keys()
     assert keys.user_auth.key_size == 2048 and keys.signature.key_size == 2048
     assert CardFile.AUTH_CERT.value not in files  # certificates come at collection
     assert KeySlot.USER_AUTH in cards.services.chips.load(serial).keys

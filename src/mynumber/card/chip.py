@@ -1,9 +1,10 @@
 """ICチップ — the My Number Card's chip as a secure element.
 
 The chip keeps its own private keys, PIN retry counters and data files (in a ``ChipStore``, the
-residents' pockets); nothing outside it ever holds a clear key or PIN. A card-reader connection
-is a ``CardSession`` (``mynumber.card.session``): PINs are verified there, and signing or reading
-a protected file needs the right PIN verified in that session.
+residents' pockets); nothing outside it ever holds a clear key or PIN, and the store holds the
+data files only sealed under the card's file key (``mynumber.card.sealing``). A card-reader
+connection is a ``CardSession`` (``mynumber.card.session``): PINs are verified there, and
+signing or reading a protected file needs the right PIN verified in that session.
 
 Every PIN entry is checked on the chip in this order (RULES.md "lockout"; J-LIS):
 
@@ -23,7 +24,7 @@ staff member; the card does not ask for a PIN.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from cryptography import x509
@@ -72,7 +73,8 @@ class Chip:
         chip = cls(store, card_id, chip_key=chip_key)
         keys = {slot: chip._key_record(slot, key_source.new_key()) for slot in KeySlot}
         pins = {ref: PinRecord.unset(ref) for ref in PinRef}
-        store.create(ChipState(card_id, pins=pins, keys=keys, files=data.to_files()))
+        files = chip._seal_files(data.to_files())
+        store.create(ChipState(card_id, pins=pins, keys=keys, files=files))
         return chip, chip.public_keys()
 
     def public_keys(self) -> ChipPublicKeys:
@@ -117,7 +119,7 @@ class Chip:
         its slot, or ``Conflict``."""
         keys = self._store.load(self.card_id).keys
         ca_der = ca_certificate.public_bytes(serialization.Encoding.DER)
-        files: dict[str, bytes | None] = {}
+        files: dict[str, bytes] = {}
         for slot, certificate in ((KeySlot.USER_AUTH, authentication),
                                   (KeySlot.SIGNATURE, signature)):
             if certificate is None:
@@ -130,7 +132,7 @@ class Chip:
         if not files:
             raise invalid("certificates", "No certificate to write.",
                           "書き込む電子証明書がありません。")
-        self._store.update_data(self.card_id, files)
+        self._store.update_data(self.card_id, self._seal_files(files))
 
     def renew_key(self, slot: KeySlot, *, key_source: KeySource) -> rsa.RSAPublicKey:
         """A new key pair in ``slot`` (for a certificate reissue); its old certificate is erased."""
@@ -141,7 +143,7 @@ class Chip:
 
     def update_chip_data(self, data: ChipData) -> None:
         """Rewrite the data files (券面事項の書き換え, e.g. the address after a move)."""
-        self._store.update_data(self.card_id, data.to_files())
+        self._store.update_data(self.card_id, self._seal_files(data.to_files()))
 
     def invalidate(self) -> None:
         """Erase the chip: the card was returned (廃止・返納). Later use → ``NotFound``."""
@@ -177,11 +179,15 @@ class Chip:
         return sign_digest_info(self._secrets.unseal(sealed, slot.value), digest_info)
 
     def _read(self, file: CardFile) -> bytes:
-        content = self._store.load(self.card_id).files.get(file.value)
-        if content is None:
+        sealed = self._store.load(self.card_id).files.get(file.value)
+        if sealed is None:
             raise NotFound("The card holds no such data yet.",
                            "カードにこのデータはまだ記録されていません。", file=file.value)
-        return content
+        return self._secrets.open_file(file.value, sealed)
+
+    def _seal_files(self, files: Mapping[str, bytes]) -> dict[str, bytes]:
+        # Every file goes to the store sealed (``sealing``): it holds no personal data in clear.
+        return {name: self._secrets.seal_file(name, content) for name, content in files.items()}
 
     def _holds(self, file: CardFile) -> bool:
         return file.value in self._store.load(self.card_id).files

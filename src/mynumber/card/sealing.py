@@ -2,14 +2,19 @@
 
 A real card's private keys never leave its chip. Our chips live in a store (memory or the
 database), so the card layer is given one secret ``chip_key`` (32 bytes, from the settings) and
-derives two keys per card with HKDF-SHA256 (info = purpose + card serial):
+derives three keys per card with HKDF-SHA256 (info = purpose + card serial):
 
 - a sealing key: each private key is kept as PKCS#8 DER encrypted with AES-256-GCM, the key slot
   as associated data, so a sealed key copied to another card or slot does not open;
+- a file key: every data file (the My Number, the basic four items, the photo, the
+  certificates) is kept encrypted with AES-256-GCM, the card serial and the file's name as
+  associated data, so a sealed file copied to another card or file does not open. A real chip
+  keeps these behind its PINs; our store is a database file, so they are sealed at rest and
+  opened only inside the chip, which still asks for the PIN before it answers a read;
 - a PIN pepper: the secret that keys every stored PIN hash (``mynumber.card.pins``).
 
-The store therefore holds neither a clear private key nor anything a stolen dump could test
-4-digit PINs against.
+The store therefore holds neither a clear private key, nor a clear personal file, nor anything
+a stolen dump could test 4-digit PINs against.
 """
 
 from __future__ import annotations
@@ -38,7 +43,9 @@ def _derive(chip_key: bytes, purpose: str, card_id: str) -> bytes:
 class ChipSecrets:
     """The per-card keys derived from the chip key. Never printed, never stored."""
 
+    card_id: str
     sealing_key: bytes
+    file_key: bytes
     pin_pepper: bytes
 
     @classmethod
@@ -46,7 +53,8 @@ class ChipSecrets:
         """The secrets of card ``card_id`` under ``chip_key`` (32 random bytes)."""
         if len(chip_key) != CHIP_KEY_BYTES:
             raise ValueError(f"the chip key must be {CHIP_KEY_BYTES} bytes")
-        return cls(_derive(chip_key, "seal", card_id), _derive(chip_key, "pin", card_id))
+        return cls(card_id, _derive(chip_key, "seal", card_id), _derive(chip_key, "file", card_id),
+                   _derive(chip_key, "pin", card_id))
 
     def seal(self, key: rsa.RSAPrivateKey, slot: str) -> bytes:
         """``key`` as nonce ‖ AES-GCM(PKCS#8 DER), bound to ``slot``."""
@@ -74,3 +82,24 @@ class ChipSecrets:
         key = serialization.load_der_private_key(der, None, unsafe_skip_rsa_key_validation=True)
         assert isinstance(key, rsa.RSAPrivateKey)
         return key
+
+    def seal_file(self, name: str, content: bytes) -> bytes:
+        """The file ``name`` as nonce ‖ AES-GCM(content), bound to this card and that name."""
+        nonce = os.urandom(_NONCE_BYTES)
+        return nonce + AESGCM(self.file_key).encrypt(nonce, content, self._file_aad(name))
+
+    def open_file(self, name: str, sealed: bytes) -> bytes:
+        """The content sealed by ``seal_file`` for ``name``; ``CardError`` if it does not open."""
+        nonce, body = sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:]
+        try:
+            return AESGCM(self.file_key).decrypt(nonce, body, self._file_aad(name))
+        except InvalidTag:
+            raise CardError(
+                "The card's data cannot be read (damaged chip or wrong chip key).",
+                "カードのデータを読み取れません（ICチップの破損またはチップ鍵の誤り）。",
+                file=name,
+            ) from None
+
+    def _file_aad(self, name: str) -> bytes:
+        # The NUL cannot occur in a serial: "AB" + "Cx" never reads as "ABC" + "x".
+        return f"{self.card_id}\0{name}".encode()

@@ -7,9 +7,10 @@ atomic on its own; in particular ``take_try`` is one conditional decrement (in S
 concurrent wrong PINs can neither be lost nor counted twice.
 
 The state is deliberately plain (bytes, str, int): the store never sees a clear private key
-(they are sealed with the chip key, ``mynumber.card.sealing``) nor a clear PIN (salted, peppered
-hashes, ``mynumber.card.pins``). The authority's own records (certificates issued, card status)
-are not here: this is the card, not the register.
+nor a clear data file — the My Number, the basic four items, the photo and the certificates are
+all sealed with the card's own keys, derived from the chip key (``mynumber.card.sealing``) —
+nor a clear PIN (salted, peppered hashes, ``mynumber.card.pins``). The authority's own records
+(certificates issued, card status) are not here: this is the card, not the register.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class KeyRecord:
 
 @dataclass(frozen=True)
 class ChipState:
-    """Everything a chip holds, as the store keeps it."""
+    """Everything a chip holds, as the store keeps it (``files``: name → sealed content)."""
 
     card_id: str
     pins: dict[PinRef, PinRecord]

@@ -82,8 +82,8 @@ def card(certified: Chip) -> JpkiCard:
 
 
 def der(chip: Chip, file: CardFile) -> bytes:
-    """The file as the chip stores it (what READ BINARY must return)."""
-    return chip._store.load(chip.card_id).files[file.value]
+    """The file as the chip stores it, opened (what READ BINARY must return)."""
+    return chip._secrets.open_file(file.value, chip._store.load(chip.card_id).files[file.value])
 
 
 # --- the card as OpenSC finds it ---------------------------------------------------------------

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from mynumber.card import (
+    CardFile,
     Chip,
     ChipState,
     KeyPool,
@@ -20,7 +21,14 @@ from mynumber.card import (
 )
 from mynumber.card.pins import PBKDF2_ITERATIONS
 from mynumber.domain.errors import CardError, Conflict, NotFound
-from tests.unit.card.support import CARD_ID, RIGHT, chip_data, initial_pins
+from tests.unit.card.support import (
+    CARD_ID,
+    PHOTO,
+    RIGHT,
+    certificate_for,
+    chip_data,
+    initial_pins,
+)
 
 
 class RecordingKeys:
@@ -95,6 +103,53 @@ def test_a_sealed_key_moved_to_another_card_does_not_open(
     session.verify(PinRef.USER_AUTHENTICATION, RIGHT[PinRef.USER_AUTHENTICATION])
     with pytest.raises(CardError):
         session.sign_with_auth_key(digest_info(b"challenge"))
+
+
+def test_the_data_files_are_not_in_clear_in_the_stored_state(
+        chip: Chip, store: MemoryChipStore, issuer_key: rsa.RSAPrivateKey) -> None:
+    keys = chip.public_keys()
+    ca = certificate_for(issuer_key.public_key(), issuer_key, "issuing CA")
+    signature = certificate_for(keys.signature, issuer_key, "YAMADA TARO")
+    chip.write_certificates(ca_certificate=ca, signature=signature)
+    chip.update_chip_data(chip_data(address="大阪府大阪市北区1番1号"))
+    stored = everything_stored(store.load(CARD_ID))
+    data = chip_data(address="大阪府大阪市北区1番1号")
+    clear = [data.my_number.digits.encode(), "山田 太郎".encode(), "大阪府".encode(), PHOTO,
+             b"YAMADA TARO", signature.public_bytes(serialization.Encoding.DER)]
+    assert [part for part in clear if part in stored] == []
+    session = chip.open_session()
+    session.verify(PinRef.CARD_INFO_INPUT, RIGHT[PinRef.CARD_INFO_INPUT])
+    assert session.read_my_number() == data.my_number
+    assert session.read_basic_four() == data.basic_four
+
+
+@pytest.mark.parametrize("where", ["another card", "another file"])
+def test_a_sealed_file_moved_to_another_card_or_file_does_not_open(
+        chip: Chip, store: MemoryChipStore, chip_key: bytes, key_pool: KeyPool,
+        where: str) -> None:
+    other, _ = Chip.manufacture(store, card_id="CARD-0002", data=chip_data(),
+                                key_source=key_pool, chip_key=chip_key)
+    other.set_initial_pins(**initial_pins())
+    stolen = store.load(CARD_ID).files[CardFile.MY_NUMBER.value]
+    target, name = ((other, CardFile.MY_NUMBER) if where == "another card"
+                    else (chip, CardFile.BASIC_FOUR))
+    store.update_data(target.card_id, {name.value: stolen})
+    session = target.open_session()
+    session.verify(PinRef.CARD_INFO_INPUT, RIGHT[PinRef.CARD_INFO_INPUT])
+    with pytest.raises(CardError):
+        session.read(name)
+
+
+def test_a_file_in_clear_in_the_store_is_refused_not_read(chip: Chip,
+                                                         store: MemoryChipStore) -> None:
+    store.update_data(CARD_ID, {CardFile.PHOTO.value: PHOTO})  # as a chip from before sealing
+    with pytest.raises(CardError):
+        chip.open_session().read(CardFile.PHOTO)
+
+
+def test_a_wrong_chip_key_opens_no_file(chip: Chip, store: MemoryChipStore) -> None:
+    with pytest.raises(CardError):
+        Chip(store, CARD_ID, chip_key=bytes(32)).open_session().read(CardFile.PHOTO)
 
 
 def test_a_wrong_chip_key_opens_no_key(chip: Chip, store: MemoryChipStore) -> None:
