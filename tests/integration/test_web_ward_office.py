@@ -98,12 +98,23 @@ def test_look_up_by_my_number_or_record_number(counter: Counter, system: System)
     person_id = counter.register()
     with system.uow() as uow:
         number = open_number(system.services, uow.session.get(Person, person_id))
-    found = counter.client.get(f"{BASE}?q={number.digits}", follow_redirects=False)
-    assert found.headers["location"] == f"{BASE}/residents/{person_id}"
-    found = counter.client.get(f"{BASE}?q={person_id}", follow_redirects=False)
-    assert found.headers["location"] == f"{BASE}/residents/{person_id}"
-    wrong = counter.client.get(f"{BASE}?q=621498320258")
+    home = counter.client.get(BASE).text
+    assert 'method="post" action="/staff/ward-office/look-up"' in home
+    assert 'method="get"' not in home  # a number typed in must never end up in a URL
+    for query in (number.digits, f"{number.digits[:4]} {number.digits[4:8]} {number.digits[8:]}",
+                  str(person_id)):
+        found = counter.post(f"{BASE}/look-up", {"q": query})
+        assert found.status_code == 303
+        assert found.headers["location"] == f"{BASE}/residents/{person_id}"
+    wrong = counter.post(f"{BASE}/look-up", {"q": "621498320258"})
     assert wrong.status_code == 422 and 'id="q-error"' in wrong.text
+    empty = counter.post(f"{BASE}/look-up", {"q": " "})
+    assert empty.status_code == 422 and 'id="q-error"' in empty.text
+    no_csrf = counter.client.post(f"{BASE}/look-up", data={"q": number.digits},
+                                  follow_redirects=False)
+    assert no_csrf.status_code == 403 and "location" not in no_csrf.headers
+    ignored = counter.client.get(f"{BASE}?q={number.digits}", follow_redirects=False)
+    assert ignored.status_code == 200 and "location" not in ignored.headers
 
 
 def test_a_returned_letter_is_handed_over_only_against_photo_id(

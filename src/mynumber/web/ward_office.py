@@ -30,6 +30,7 @@ from mynumber.web.core import (
     WebRoute,
     flash,
     form_values,
+    http_status,
     parse_date,
     redirect,
     render,
@@ -60,15 +61,25 @@ def _resident_path(person_id: int) -> str:
 
 
 @router.get("", response_class=HTMLResponse)
-def counter_home(request: Request, caller: WardStaff, q: str = "") -> Response:
-    """Look a resident up by record number or My Number; start a moving-in."""
-    form = Form(values={"q": q})
-    if not q.strip():
-        return render(request, "ward/home.html", form=form)
+def counter_home(request: Request, caller: WardStaff) -> Response:
+    """The look-up form (record number or My Number) and the way to a moving-in."""
+    return render(request, "ward/home.html", form=Form(values={"q": ""}))
+
+
+@router.post("/look-up", response_class=HTMLResponse)
+def look_up(request: Request, caller: WardStaff, values: Values) -> Response:
+    """Find the resident and show their record (POST, then a redirect: a My Number typed
+    here travels in the request body, never in a URL, a browser history or an access log)."""
+    query = str(values.get("q", ""))
+    form = Form(values={"q": query})
     try:
-        return redirect(_resident_path(_find(request, caller, q)))
+        if not query.strip():
+            raise invalid("q", "Enter a record number or a 12-digit My Number.",
+                          "住民の記録番号か12桁のマイナンバーを入力してください。")
+        return redirect(_resident_path(_find(request, caller, query)))
     except MyNumberError as exc:
-        return render(request, "ward/home.html", status=exc.status, form=form.fail(exc))
+        return render(request, "ward/home.html", status=http_status(exc), form=form.fail(exc),
+                      page_path=BASE)
 
 
 def _find(request: Request, caller: Caller, query: str) -> int:
@@ -113,7 +124,7 @@ def register_moving_in(request: Request, caller: WardStaff, values: Values) -> R
         result = run(request, lambda s, svc: moving.register_moving_in(
             s, svc, caller=caller, municipality_code=code, form=_moving_in(values, svc)))
     except MyNumberError as exc:
-        return _moving_in_form(request, form.fail(exc), status=exc.status)
+        return _moving_in_form(request, form.fail(exc), status=http_status(exc))
     _flash_registered(request, result)
     return redirect(_resident_path(result.person_id))
 
@@ -178,7 +189,7 @@ def _act(request: Request, caller: Caller, person_id: int, form_name: str,
         run(request, use_case)
     except MyNumberError as exc:
         return _resident(request, caller, person_id, {form_name: Form(values=values).fail(exc)},
-                         status=exc.status)
+                         status=http_status(exc))
     flash(request, *done)
     return redirect(_resident_path(person_id))
 
