@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mynumber.adapters.unexpected import log_unexpected
 from mynumber.domain.errors import Forbidden, MyNumberError
+from mynumber.http_status import http_status
 from mynumber.services.core import audit, policy
 from mynumber.services.core.policy import AccessRefused
 
@@ -41,7 +42,7 @@ async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, MyNumberError)
     if isinstance(exc, Forbidden):
         _audit_refusal(request, exc)
-    return problem(exc.status, exc.code, exc.title, exc.message_en, exc.message_ja,
+    return problem(http_status(exc), exc.code, exc.title, exc.message_en, exc.message_ja,
                    **_safe_details(exc.details))
 
 

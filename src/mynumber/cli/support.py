@@ -22,6 +22,10 @@ err = Console(stderr=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+EXIT_CODES: dict[type[Exception], int] = {MyNumberError: 1, ConfigurationError: 2}
+"""The CLI's table from error kinds to exit codes (the API's is ``mynumber.http_status``):
+every rule refusal exits 1, whatever HTTP status the API gives it; a configuration error 2."""
+
 
 def one_line_errors(func: F) -> F:
     """Turn rule and configuration errors into one line and a non-zero exit."""
@@ -35,9 +39,9 @@ def one_line_errors(func: F) -> F:
             prefix = f"{field}: " if field else ""
             err.print(f"error: {prefix}{exc.message_en} / {exc.message_ja}", highlight=False,
                       soft_wrap=True)
-            raise typer.Exit(1) from None
+            raise typer.Exit(EXIT_CODES[MyNumberError]) from None
         except ConfigurationError as exc:
             err.print(f"error: {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(2) from None
+            raise typer.Exit(EXIT_CODES[ConfigurationError]) from None
 
     return wrapper  # type: ignore[return-value]

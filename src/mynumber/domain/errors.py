@@ -1,9 +1,10 @@
 """The project's error vocabulary.
 
-Every error a person can meet has a stable ``code``, an HTTP ``status``, and a message in
-English and Japanese. The API maps these to RFC 9457 problem+json in one place
-(``mynumber.api.problems``); the CLI prints the English message on one line and exits 1.
-Messages never contain a My Number: pass masked values only.
+Every error a person can meet has a stable ``code`` and a message in English and Japanese:
+it says what went wrong, not how an edge reports it. Each edge keeps one table from error
+kinds to its own answer — ``mynumber.http_status`` for the API's problem+json and the
+pages, ``mynumber.cli.support`` for the CLI's exit codes. Messages never contain a My
+Number: pass masked values only.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from typing import Any, ClassVar
 
 
 class MyNumberError(Exception):
-    """Base of every rule-level error. Subclasses set ``code``, ``status`` and both messages."""
+    """Base of every rule-level error. Subclasses set ``code``, ``title`` and both messages."""
 
     code: ClassVar[str] = "error"
-    status: ClassVar[int] = 400
     title: ClassVar[str] = "Request refused"
 
     def __init__(self, message_en: str, message_ja: str, **details: Any) -> None:
@@ -32,13 +32,11 @@ class InvalidInput(MyNumberError):
     """Malformed input: a bad format, checksum, date or value (field named in ``details``)."""
 
     code = "invalid-input"
-    status = 422
     title = "Invalid input"
 
 
 class NotFound(MyNumberError):
     code = "not-found"
-    status = 404
     title = "Not found"
 
 
@@ -46,7 +44,6 @@ class Conflict(MyNumberError):
     """The request contradicts the current state (already registered, already applied…)."""
 
     code = "conflict"
-    status = 409
     title = "Conflict with the current state"
 
 
@@ -54,7 +51,6 @@ class Forbidden(MyNumberError):
     """The caller's role or purpose does not allow this."""
 
     code = "forbidden"
-    status = 403
     title = "Forbidden"
 
 
@@ -67,7 +63,6 @@ class PurposeNotAllowed(Forbidden):
 
 class Unauthenticated(MyNumberError):
     code = "unauthenticated"
-    status = 401
     title = "Authentication required"
 
 
@@ -75,7 +70,6 @@ class CardError(MyNumberError):
     """A card cannot be used: locked PIN, expired, suspended, chip out of date…"""
 
     code = "card-error"
-    status = 409
     title = "The card cannot be used"
 
 
@@ -86,7 +80,6 @@ class PinLocked(CardError):
 
 class WrongPin(CardError):
     code = "wrong-pin"
-    status = 401
     title = "Wrong PIN"
 
 
@@ -94,7 +87,6 @@ class CertificateError(MyNumberError):
     """A certificate is revoked, expired, or does not chain to the card centre."""
 
     code = "certificate-error"
-    status = 409
     title = "Certificate not valid"
 
 

@@ -296,7 +296,6 @@ class InsuranceEnded(CardError):
 
 class FaceNotMatched(CardError):
     code = "face-not-matched"
-    status = 401
     title = "Face did not match the card"
 
 

@@ -44,7 +44,6 @@ class SignatureInvalid(MyNumberError):
     """A signature does not verify: the data was altered, or another key signed it."""
 
     code = "signature-invalid"
-    status = 422
     title = "Signature does not verify"
 
 
@@ -52,5 +51,4 @@ class CaKeyUnavailable(MyNumberError):
     """The CA's key files cannot be opened: wrong passphrase, or a damaged/incomplete directory."""
 
     code = "ca-key-unavailable"
-    status = 500
     title = "Certificate authority keys unavailable"

@@ -22,7 +22,7 @@ from mynumber.domain.errors import MyNumberError, invalid
 from mynumber.domain.photo_rules import MAX_FILE_BYTES, MAX_SIDE_PX, MIN_SIDE_PX, PhotoDeclaration
 from mynumber.services.cards import applications as card_applications
 from mynumber.services.core.context import Caller, DbSession, Services
-from mynumber.web.core import Form, NavItem, WebRoute, form_values, render, run
+from mynumber.web.core import Form, NavItem, WebRoute, form_values, http_status, render, run
 
 router = APIRouter(prefix="/apply", route_class=WebRoute, include_in_schema=False)
 NAV: tuple[NavItem, ...] = ()
@@ -83,5 +83,5 @@ async def submit_application(request: Request, values: Values) -> Response:
                 application_id=application_id)
         view = await run_in_threadpool(run, request, use_case)
     except MyNumberError as exc:
-        return _form_page(request, form.fail(exc), exc.status)
+        return _form_page(request, form.fail(exc), http_status(exc))
     return render(request, "apply/done.html", view=view, page_path="/")

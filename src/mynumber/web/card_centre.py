@@ -18,7 +18,17 @@ from mynumber.services.cards import centre as card_centre
 from mynumber.services.cards import queue as centre_queue
 from mynumber.services.core.context import Caller
 from mynumber.web.auth import staff
-from mynumber.web.core import Form, NavItem, WebRoute, flash, form_values, redirect, render, run
+from mynumber.web.core import (
+    Form,
+    NavItem,
+    WebRoute,
+    flash,
+    form_values,
+    http_status,
+    redirect,
+    render,
+    run,
+)
 
 BASE = "/staff/card-centre"
 router = APIRouter(prefix=BASE, route_class=WebRoute, include_in_schema=False)
@@ -42,7 +52,7 @@ def queue(request: Request, caller: CentreStaff, status: str = "received",
             form.fail(exc)
     rows = run(request, lambda s, svc: centre_queue.list_applications(
         s, svc, caller=caller, shown=status))
-    return render(request, "card_centre/queue.html", status=form.problem.status
+    return render(request, "card_centre/queue.html", status=http_status(form.problem)
                   if form.problem else 200, rows=rows, shown=status, form=form, found=found,
                   base=BASE, tabs=list(centre_queue.SHOWN))
 

@@ -38,6 +38,7 @@ from mynumber.web.core import (
     as_list,
     flash,
     form_values,
+    http_status,
     parse_date,
     read_upload,
     redirect,
@@ -113,7 +114,7 @@ def home(request: Request, caller: WardStaff, application_id: str = "",
                 "card_serial"))
             return redirect(f"{BASE}/cards/{serial}")
     except MyNumberError as exc:
-        return _page(request, "home.html", status=exc.status, form=form.fail(exc))
+        return _page(request, "home.html", status=http_status(exc), form=form.fail(exc))
     return _page(request, "home.html", form=form)
 
 
@@ -162,7 +163,7 @@ async def apply(request: Request, caller: WardStaff, values: Values) -> Response
     except MyNumberError as exc:
         if exc.details.get("field") == "photo_declaration":
             exc.details["field"] = "declaration"
-        return _apply_form(request, form.fail(exc), exc.status)
+        return _apply_form(request, form.fail(exc), http_status(exc))
     flash(request, f"Application accepted (application ID {view.application_id}).",
           f"申請を受け付けました（申請書ID {view.application_id}）。")
     return redirect(f"{BASE}/applications/{view.application_id}")
@@ -231,7 +232,7 @@ def collect(request: Request, caller: WardStaff, application_id: str,
             id_documents=docs, pins=pins,
             pickup_notice_shown=values.get("pickup_notice") == "shown"))
     except MyNumberError as exc:
-        return _application(request, caller, application_id, form.fail(exc), exc.status)
+        return _application(request, caller, application_id, form.fail(exc), http_status(exc))
     flash(request, f"Card {done.card_serial} handed over; its PINs are set and the "
           f"certificates issued. The card is valid until {done.expires_on}.",
           f"カード {done.card_serial} を交付しました。暗証番号を設定し、電子証明書を発行しました。"
@@ -263,7 +264,7 @@ def report_lost(request: Request, caller: WardStaff, serial: str, values: Values
         card = run(request, lambda s, svc: card_counter.report_lost(
             s, svc, caller=caller, card_serial=serial))
     except MyNumberError as exc:
-        return _card(request, caller, serial, Form().fail(exc), exc.status)
+        return _card(request, caller, serial, Form().fail(exc), http_status(exc))
     flash(request, "The card is suspended and its certificates revoked. Apply for a reissue "
           "now (express issuance is possible within 30 days).",
           "カードを一時停止し、電子証明書を失効させました。続けて再交付を申請してください"
@@ -278,7 +279,7 @@ def return_card(request: Request, caller: WardStaff, serial: str, values: Values
         run(request, lambda s, svc: card_counter.return_card(s, svc, caller=caller,
                                                              card_serial=serial))
     except MyNumberError as exc:
-        return _card(request, caller, serial, Form().fail(exc), exc.status)
+        return _card(request, caller, serial, Form().fail(exc), http_status(exc))
     flash(request, "The card was returned: it is invalid and its chip erased.",
           "カードを返納しました。カードは廃止され、ICチップの情報は消去されました。")
     return redirect(f"{BASE}/cards/{serial}")
@@ -310,7 +311,7 @@ def act(request: Request, caller: WardStaff, serial: str, action: str,
     except MyNumberError as exc:
         if exc.details.get("field") in PIN_FIELDS:  # the reset form has one new-PIN field
             exc.details["field"] = "new_pin"
-        return _action_form(request, serial, action, form.fail(exc), exc.status)
+        return _action_form(request, serial, action, form.fail(exc), http_status(exc))
     flash(request, *done)
     return redirect(f"{BASE}/cards/{serial}")
 

@@ -35,6 +35,7 @@ from mynumber.web.core import (
     as_list,
     flash,
     form_values,
+    http_status,
     read_upload,
     redirect,
     render,
@@ -82,7 +83,7 @@ def terminal_home(request: Request, caller: ClinicStaff, card_serial: str = "") 
             return redirect(f"{BASE}/cards/{serial}")
         except MyNumberError as exc:
             exc.details["field"] = "card_serial"
-            return render(request, "clinic/home.html", status=exc.status, form=form.fail(exc),
+            return render(request, "clinic/home.html", status=http_status(exc), form=form.fail(exc),
                           base=BASE)
     return render(request, "clinic/home.html", form=form, base=BASE)
 
@@ -130,7 +131,7 @@ async def check(request: Request, caller: ClinicStaff, serial: str, values: Valu
                           "本人確認の方法を選んでください。")
     except MyNumberError as exc:
         exc.details.setdefault("field", METHOD_FIELD.get(method, "method"))
-        return _terminal(request, serial, form.fail(exc), exc.status)
+        return _terminal(request, serial, form.fail(exc), http_status(exc))
     return _answer_page(request, answer)
 
 
@@ -184,9 +185,9 @@ def history(request: Request, caller: ClinicStaff, visit_id: int) -> Response:
         view = run(request, lambda s, svc: clinic.view_history(s, svc, caller=caller,
                                                                visit_id=visit_id))
     except MyNumberError as exc:
-        if exc.status == 404:
+        if http_status(exc) == 404:
             raise
-        return render(request, "clinic/history.html", status=exc.status, view=None,
+        return render(request, "clinic/history.html", status=http_status(exc), view=None,
                       refusal=exc, visit_id=visit_id, base=BASE)
     return render(request, "clinic/history.html", view=view, refusal=None, visit_id=visit_id,
                   base=BASE)
@@ -224,6 +225,6 @@ def letter_check(request: Request, caller: ClinicStaff, values: Values) -> Respo
         answer = run(request, lambda s, svc: clinic.check_letter(
             s, svc, caller=caller, date_of_birth=born, **text))
     except MyNumberError as exc:
-        return render(request, "clinic/letter.html", status=exc.status, form=form.fail(exc),
+        return render(request, "clinic/letter.html", status=http_status(exc), form=form.fail(exc),
                       base=BASE, page_path=f"{BASE}/letter")
     return _answer_page(request, answer)

@@ -28,6 +28,7 @@ from mynumber.adapters.unexpected import log_unexpected
 from mynumber.domain.access import Role
 from mynumber.domain.errors import InvalidInput, MyNumberError, invalid
 from mynumber.domain.photo_rules import MAX_FILE_BYTES
+from mynumber.http_status import http_status
 from mynumber.services.core.context import Caller, DbSession, Services
 from mynumber.services.core.policy import AccessRefused, record_refusal
 from mynumber.services.core.writes import DatabaseRefusedInput
@@ -152,9 +153,11 @@ def active_nav(path: str, nav: Iterable[NavItem]) -> str:
     return max(inside, key=len, default=path)
 
 
-def error_page(request: Request, exc: MyNumberError) -> HTMLResponse:
-    """The plain error page: the problem in English and Japanese, and a way back."""
-    return render(request, "error.html", status=exc.status, error=exc, page_path="/")
+def error_page(request: Request, exc: MyNumberError, *, status: int | None = None) -> HTMLResponse:
+    """The plain error page: the problem in English and Japanese, and a way back (the
+    status from the edges' table unless ``status`` says otherwise)."""
+    return render(request, "error.html", status=status or http_status(exc), error=exc,
+                  page_path="/")
 
 
 # --- Forms ----------------------------------------------------------------------------------
@@ -259,12 +262,12 @@ async def _answer(original: Callable[[Request], Awaitable[Response]],
         log_unexpected(log, exc, where=f"{request.method} {request.url.path}")
         return error_page(request, _Internal(
             "Something went wrong on our side; nothing was changed. Please try again.",
-            "システム内部でエラーが発生しました。変更は行われていません。もう一度お試しください。"))
+            "システム内部でエラーが発生しました。変更は行われていません。もう一度お試しください。"),
+            status=500)
 
 
 class _Internal(MyNumberError):
     code = "internal"
-    status = 500
 
 
 def _write_cookies(request: Request, response: Response, key: bytes) -> None:

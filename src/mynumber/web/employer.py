@@ -37,6 +37,7 @@ from mynumber.web.core import (
     as_list,
     flash,
     form_values,
+    http_status,
     redirect,
     render,
     require_date,
@@ -107,7 +108,7 @@ def hire(request: Request, member: Member, values: Values) -> Response:
             name_kana=str(values.get("name_kana", "")).strip(),
             address=str(values.get("address", "")).strip(), hired_on=hired_on))
     except MyNumberError as exc:
-        return _list(request, member, form.fail(exc), exc.status)
+        return _list(request, member, form.fail(exc), http_status(exc))
     flash(request, f"{view.name} is recorded. Payroll collects the My Number next.",
           f"{view.name} さんを登録しました。個人番号は給与担当者が取得します。")
     return redirect(f"{BASE}/employees/{view.id}")
@@ -142,7 +143,7 @@ def _act(request: Request, member: Staff, employee_id: int, form_name: str,
         result = run(request, use_case)
     except MyNumberError as exc:
         return _employee(request, member, employee_id,
-                         {form_name: Form(values=values).fail(exc)}, exc.status)
+                         {form_name: Form(values=values).fail(exc)}, http_status(exc))
     flash(request, *done(result))
     return redirect(f"{BASE}/employees/{employee_id}")
 
@@ -180,7 +181,7 @@ def view_number(request: Request, member: Member, employee_id: int,
             s, svc, staff=member, employee_id=employee_id, purpose=purpose))
     except MyNumberError as exc:
         return _employee(request, member, employee_id,
-                         {"view": Form(values=values).fail(exc)}, exc.status)
+                         {"view": Form(values=values).fail(exc)}, http_status(exc))
     response = _employee(request, member, employee_id, {}, shown_number=number.digits,
                          shown_purpose=purpose)
     response.headers["Cache-Control"] = "no-store"
@@ -227,4 +228,3 @@ def request_letter(request: Request, member: Member, employee_id: int,
                 lambda r: (f"The association issued the 資格確認書 (valid until "
                            f"{r.valid_until}).",
                            f"健康保険組合が資格確認書を発行しました（有効期限 {r.valid_until}）。"))
-

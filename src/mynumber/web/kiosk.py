@@ -26,6 +26,7 @@ from mynumber.web.core import (
     WebRoute,
     flash,
     form_values,
+    http_status,
     read_upload,
     redirect,
     render,
@@ -70,7 +71,7 @@ async def reset(request: Request, caller: Kiosk, values: Values) -> Response:
             new_pin=str(values.get(NEW_PIN, ""))))
     except MyNumberError as exc:
         exc.details.setdefault("field", _field_of(exc))
-        return _screen(request, form.fail(exc), exc.status)
+        return _screen(request, form.fail(exc), http_status(exc))
     flash(request, "Your user-authentication PIN is reset. Take your card.",
           "利用者証明用の暗証番号を初期化しました。カードをお取りください。")
     return redirect(BASE)

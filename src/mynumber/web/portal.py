@@ -31,6 +31,7 @@ from mynumber.web.core import (
     WebRoute,
     flash,
     form_values,
+    http_status,
     redirect,
     render,
     require_date,
@@ -114,7 +115,7 @@ def log_in(request: Request, values: Values) -> Response:
             s, svc, card_serial=str(values.get("card_serial", "")),
             pin=str(values.get("user_authentication_pin", ""))))
     except MyNumberError as exc:
-        return page(request, "login.html", status=exc.status, path="/login",
+        return page(request, "login.html", status=http_status(exc), path="/login",
                     form=form.fail(exc))
     web_session(request).log_in_resident(ResidentLogin(done.person_id, done.card_serial,
                                                        done.name))
@@ -201,7 +202,7 @@ def register_face(request: Request, user: Resident, values: Values) -> Response:
                   "against your card's photo.",
                   "顔認証を登録しました。医療機関やキオスク端末でカードの顔写真と照合できます。")
     except MyNumberError as exc:
-        return _face_page(request, user, form.fail(exc), exc.status)
+        return _face_page(request, user, form.fail(exc), http_status(exc))
     return redirect(f"{BASE}/face")
 
 
@@ -231,7 +232,7 @@ def apply_child_benefit(request: Request, user: Resident, values: Values) -> Res
             child_date_of_birth=require_date(values, "child_date_of_birth"),
             lives_with_applicant=values.get("lives_with_applicant") == "yes"))
     except MyNumberError as exc:
-        return _child_page(request, user, form.fail(exc), exc.status)
+        return _child_page(request, user, form.fail(exc), http_status(exc))
     flash(request, f"Application received (number {row.id}). The ward office will write to "
           "you with its decision.",
           f"申請を受け付けました（受付番号 {row.id}）。審査結果は市区町村からお知らせします。")
@@ -285,7 +286,7 @@ def file_tax_return(request: Request, user: Resident, values: Values) -> Respons
             s, svc, caller=user.caller, card_serial=user.card_serial, form=tax_form,
             signature_pin=str(values.get("signature_pin", ""))))
     except MyNumberError as exc:
-        return _tax_page(request, form.fail(exc), exc.status)
+        return _tax_page(request, form.fail(exc), http_status(exc))
     flash(request, f"Your {receipt.tax_year} return was signed with your card and received "
           f"by the tax office: receipt number {receipt.receipt_number}.",
           f"{receipt.tax_year}年分の申告書をカードで署名し、税務署が受け付けました。"

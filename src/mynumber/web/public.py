@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from mynumber.domain.errors import MyNumberError
 from mynumber.domain.guide import GuideAnswers, make_plan
 from mynumber.web.auth import HOME_OF_ROLE, optional_caller
-from mynumber.web.core import Form, NavItem, WebRoute, parse_date, render, require_date
+from mynumber.web.core import Form, NavItem, WebRoute, http_status, parse_date, render, require_date
 from mynumber.web.timeline import layout
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -61,7 +61,7 @@ def guide(request: Request) -> Response:
     try:
         plan = make_plan(answers_from(values), today=today)
     except MyNumberError as exc:
-        return render(request, "guide.html", status=exc.status, form=form.fail(exc), plan=None,
-                      timeline=None)
+        return render(request, "guide.html", status=http_status(exc), form=form.fail(exc),
+                      plan=None, timeline=None)
     return render(request, "guide.html", form=form, plan=plan,
                   timeline=layout(plan, request.state.lang))

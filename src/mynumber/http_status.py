@@ -1,0 +1,47 @@
+"""Which HTTP status each kind of error gets — the one table for the API and the pages.
+
+The domain's errors say what went wrong (``code``, English and Japanese messages); how an
+edge reports them is the edge's business. The API (``api.problems``) and the pages
+(``web.core``) both read this table, which sits beside them rather than in either (the pages
+may not import the API); the CLI has its own (exit codes, ``cli.support``). The most
+specific class listed wins: a ``WrongPin`` is a ``CardError`` but answers 401.
+"""
+
+from __future__ import annotations
+
+from mynumber.domain.errors import (
+    CardError,
+    CertificateError,
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    MyNumberError,
+    NotFound,
+    Unauthenticated,
+    WrongPin,
+)
+from mynumber.domain.insurance import FaceNotMatched
+from mynumber.pki.errors import CaKeyUnavailable, SignatureInvalid
+
+HTTP_STATUS: dict[type[MyNumberError], int] = {
+    MyNumberError: 400,
+    InvalidInput: 422,
+    NotFound: 404,
+    Conflict: 409,
+    Forbidden: 403,
+    Unauthenticated: 401,
+    CardError: 409,
+    WrongPin: 401,
+    FaceNotMatched: 401,
+    CertificateError: 409,
+    SignatureInvalid: 422,
+    CaKeyUnavailable: 500,
+}
+
+
+def http_status(error: MyNumberError) -> int:
+    """The status of the most specific kind of ``error`` in the table."""
+    for kind in type(error).__mro__:
+        if kind in HTTP_STATUS:
+            return HTTP_STATUS[kind]
+    return HTTP_STATUS[MyNumberError]
