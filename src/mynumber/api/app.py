@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from mynumber import __version__
 from mynumber.adapters.db.checkpoints import WalCheckpointer
-from mynumber.api import docs, problems
+from mynumber.api import docs, openapi, problems
 from mynumber.api.check_desk import CheckDesk
 from mynumber.api.deps import TokenCache
 from mynumber.api.edges import Edges
@@ -58,11 +58,14 @@ def _checkpointer(system: System) -> WalCheckpointer | None:
 def create_app(system: System) -> FastAPI:
     # The docs pages are our own (docs.install): served from local files, under a CSP.
     app = FastAPI(title="mynumber", version=__version__, description=DESCRIPTION,
-                  lifespan=_serving, docs_url=None, redoc_url=None)
+                  lifespan=_serving, docs_url=None, redoc_url=None,
+                  generate_unique_id_function=openapi.operation_id,
+                  responses=openapi.PROBLEM_RESPONSES)
     app.state.system = system
     app.state.token_cache = TokenCache()
     app.state.check_desk = CheckDesk(system)
     problems.install(app)
+    openapi.install(app)
     # Requests are matched against the routers in this order: the clinic terminals' checks,
     # by far the busiest route, come right after the health check.
     for module in (public, clinic_router, numbers, ward_office, jpki, card_auth, tax_office,

@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
@@ -274,6 +274,82 @@ def consent_expires_at(given_at: dt.datetime) -> dt.datetime:
     """A visit's consent holds until the end of that day in Japan (policy)."""
     day = given_at.astimezone(JST).date() + dt.timedelta(days=1)
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=JST)
+
+
+# --- the eligibility answer (資格確認結果) -------------------------------------------------
+# Declared once: the pages show these attributes and the API's schema is built from these
+# fields (``api.routers.clinic``), so a field added here reaches both.
+
+
+@dataclass(frozen=True, kw_only=True)
+class Insured:
+    """被保険者 — the insured person and their enrolment, as the clinic's answer shows them
+    (no My Number: clinics never see it)."""
+
+    name: str
+    name_kana: str
+    date_of_birth: dt.date
+    sex: str
+    insurer_number: str
+    insurer_name: str
+    symbol: str
+    number: str
+    branch: str
+    valid_from: dt.date
+    valid_until: dt.date | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class InsuredRecord(Insured):
+    """An enrolment on record: what the answer shows, and what it is worked out from but
+    never shows (the income class would reveal the limit-amount category without consent)."""
+
+    enrolment_id: int
+    income_class: str
+    certain_income: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class EligibilityAnswer(Insured):
+    """The real-time answer to the clinic's terminal: the insured, and this visit's verdict."""
+
+    visit_id: int
+    eligible: bool
+    status: str  # "eligible" or "ended"
+    message_en: str
+    message_ja: str
+    method: str  # how the patient was identified: pin, face, visual or letter
+    copay_percent: int
+    limit_category: str | None  # only with the patient's consent at this visit
+    consent: Consent
+    letter_valid_until: dt.date | None = None  # the 資格確認書 shown, if any
+
+
+_SHOWN = tuple(f.name for f in fields(Insured))
+
+
+def eligibility_answer(insured: InsuredRecord, *, visit_id: int, method: str,
+                       consent: Consent, today: dt.date,
+                       letter_valid_until: dt.date | None = None) -> EligibilityAnswer:
+    """The answer for a visit: the enrolment's numbers, co-pay today, validity; the
+    limit-amount category only with the patient's consent at this visit."""
+    income = IncomeClass(insured.income_class)
+    eligible = covered_on(valid_from=insured.valid_from, valid_until=insured.valid_until,
+                          on=today)
+    if eligible:
+        en, ja = "Insured: eligible today.", "資格確認済み（有効）。"
+    else:
+        ended = insurance_ended(insured.valid_until or today)
+        en, ja = ended.message_en, ended.message_ja
+    limit = limit_category(date_of_birth=insured.date_of_birth, on=today, income_class=income)
+    return EligibilityAnswer(
+        **{name: getattr(insured, name) for name in _SHOWN},
+        visit_id=visit_id, eligible=eligible, status="eligible" if eligible else "ended",
+        message_en=en, message_ja=ja, method=method,
+        copay_percent=copay_for(date_of_birth=insured.date_of_birth, on=today,
+                                income_class=income, certain_income=insured.certain_income),
+        limit_category=limit.value if consent.limit_amount else None, consent=consent,
+        letter_valid_until=letter_valid_until)
 
 
 # --- refusals that name the cause and the fix (item 6 of the issue) ------------------------

@@ -6,13 +6,12 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from dataclasses import asdict
-from typing import Any
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from mynumber.api.deps import CallerDep, ServicesDep, UowDep
+from mynumber.api.openapi import file_response
 from mynumber.domain.cards import Channel, IdentityShown
 from mynumber.domain.deadlines import ExpressReason
 from mynumber.domain.errors import invalid
@@ -50,7 +49,7 @@ class ApplicationRequest(BaseModel):
 
 @router.post("/cards/applications", status_code=201)
 def apply_for_card(body: ApplicationRequest, caller: CallerDep, uow: UowDep,
-                   svc: ServicesDep) -> dict[str, Any]:
+                   svc: ServicesDep) -> card_applications.ApplicationView:
     """交付申請 — apply for the card (smartphone, PC, counter or photo booth)."""
     view = card_applications.apply_for_card(
         uow.session, svc, caller=caller, channel=body.channel,
@@ -60,21 +59,21 @@ def apply_for_card(body: ApplicationRequest, caller: CallerDep, uow: UowDep,
         application_id=body.application_id, person_id=body.person_id,
         express_reason=body.express_reason)
     uow.commit()
-    return asdict(view)
+    return view
 
 
 @router.get("/cards/applications/{application_id}")
 def ask_after_application(application_id: str, caller: CallerDep, uow: UowDep,
-                          svc: ServicesDep) -> dict[str, Any]:
+                          svc: ServicesDep) -> card_applications.ApplicationView:
     """Where an application stands, by its 23-digit application ID."""
     view = card_applications.ask_after_application(uow.session, svc, caller=caller,
                                                    application_id=application_id)
     uow.commit()
-    return asdict(view)
+    return view
 
 
 @router.get("/cards/applications/{application_id}/pickup-notice.pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}}}})
+            responses=file_response("application/pdf", "The pickup notice, PDF"))
 def pickup_notice(application_id: str, caller: CallerDep, uow: UowDep,
                   svc: ServicesDep) -> Response:
     """The pickup notice (交付通知書) as a PDF postcard."""
@@ -85,13 +84,13 @@ def pickup_notice(application_id: str, caller: CallerDep, uow: UowDep,
 
 
 @router.post("/card-centre/jobs")
-def run_jobs(caller: CallerDep, uow: UowDep, svc: ServicesDep) -> dict[str, Any]:
+def run_jobs(caller: CallerDep, uow: UowDep, svc: ServicesDep) -> card_centre.JobReport:
     """Run what is due: manufacture, the post, expiry notices, lapsed cards."""
     from mynumber.domain.access import Role, require_role
     require_role(caller.role, Role.CARD_CENTRE)
     report = card_centre.run_daily_jobs(uow.session, svc)
     uow.commit()
-    return asdict(report)
+    return report
 
 
 class IdentityRequest(BaseModel):
@@ -114,7 +113,7 @@ class CollectRequest(IdentityRequest):
 
 @router.post("/cards/applications/{application_id}/collect")
 def collect_card(application_id: str, body: CollectRequest, caller: CallerDep, uow: UowDep,
-                 svc: ServicesDep) -> dict[str, Any]:
+                 svc: ServicesDep) -> card_counter.Collection:
     """交付 — hand the card to its owner, who sets the PINs."""
     done = card_counter.collect_card(
         uow.session, svc, caller=caller, application_id=application_id, identity=body.shown(),
@@ -123,16 +122,16 @@ def collect_card(application_id: str, body: CollectRequest, caller: CallerDep, u
         pins=card_counter.InitialPins(body.user_authentication_pin, body.resident_registry_pin,
                                       body.card_info_input_pin, body.signature_pin))
     uow.commit()
-    return asdict(done)
+    return done
 
 
 @router.get("/cards/{serial}")
 def card_status(serial: str, caller: CallerDep, uow: UowDep,
-                svc: ServicesDep) -> dict[str, Any]:
+                svc: ServicesDep) -> card_use.CardStatusView:
     """The card's status, dates, tries left and the first problem a use would meet."""
     view = card_use.card_status(uow.session, svc, caller=caller, card_serial=serial)
     uow.commit()
-    return asdict(view)
+    return view
 
 
 class UseRequest(BaseModel):
@@ -141,30 +140,41 @@ class UseRequest(BaseModel):
     checks_address: bool = False
 
 
-@router.post("/cards/{serial}/use")
+class CardUsable(BaseModel):
+    serial: str
+    usable: bool = Field(description="Always true: a card that cannot be used is refused")
+
+
+@router.post("/cards/{serial}/use", response_model=CardUsable)
 def use_card(serial: str, body: UseRequest, caller: CallerDep, uow: UowDep,
-             svc: ServicesDep) -> dict[str, Any]:
+             svc: ServicesDep) -> CardUsable:
     """A terminal checks the card, then the PIN on the chip."""
     card = card_use.use_card(uow.session, svc, caller=caller, card_serial=serial,
                              pin_kind=body.pin_kind, pin=body.pin,
                              checks_address=body.checks_address)
     uow.commit()
-    return {"serial": card.serial, "usable": True}
+    return CardUsable(serial=card.serial, usable=True)
 
 
 class ResetRequest(IdentityRequest):
     new_pin: str
 
 
-@router.post("/cards/{serial}/pins/{pin_kind}/reset")
+class PinReset(BaseModel):
+    serial: str
+    pin: str = Field(description="Which PIN was reset")
+    reset: bool = Field(description="Always true: a reset that fails is refused")
+
+
+@router.post("/cards/{serial}/pins/{pin_kind}/reset", response_model=PinReset)
 def reset_pin(serial: str, pin_kind: PinKind, body: ResetRequest, caller: CallerDep,
-              uow: UowDep, svc: ServicesDep) -> dict[str, Any]:
+              uow: UowDep, svc: ServicesDep) -> PinReset:
     """暗証番号の初期化 — at the ward office, in person."""
     card_counter.reset_pin(uow.session, svc, caller=caller, card_serial=serial, pin=pin_kind,
                            new_pin=body.new_pin, identity=body.shown(),
                            id_documents=parse_id_documents(body.id_documents))
     uow.commit()
-    return {"serial": serial, "pin": pin_kind.value, "reset": True}
+    return PinReset(serial=serial, pin=pin_kind.value, reset=True)
 
 
 class KioskResetRequest(BaseModel):
@@ -173,16 +183,16 @@ class KioskResetRequest(BaseModel):
     new_pin: str
 
 
-@router.post("/kiosk/cards/{serial}/pins/{pin_kind}/reset")
+@router.post("/kiosk/cards/{serial}/pins/{pin_kind}/reset", response_model=PinReset)
 def kiosk_reset(serial: str, pin_kind: PinKind, body: KioskResetRequest, caller: CallerDep,
-                uow: UowDep, svc: ServicesDep) -> dict[str, Any]:
+                uow: UowDep, svc: ServicesDep) -> PinReset:
     """The kiosk resets the user-authentication PIN (signature PIN + face match)."""
     kiosk.reset_pin_at_kiosk(uow.session, svc, caller=caller, card_serial=serial, pin=pin_kind,
                              signature_pin=body.signature_pin,
                              live_image=_bytes("live_image", body.live_image_base64),
                              new_pin=body.new_pin)
     uow.commit()
-    return {"serial": serial, "pin": pin_kind.value, "reset": True}
+    return PinReset(serial=serial, pin=pin_kind.value, reset=True)
 
 
 class ValidityRequest(IdentityRequest):
@@ -190,9 +200,15 @@ class ValidityRequest(IdentityRequest):
     period_of_stay_ends: dt.date | None = None
 
 
-@router.post("/cards/{serial}/validity")
+class ValidityChanged(BaseModel):
+    serial: str
+    expires_on: dt.date | None
+    certificates_expire_on: dt.date | None
+
+
+@router.post("/cards/{serial}/validity", response_model=ValidityChanged)
 def change_validity(serial: str, body: ValidityRequest, caller: CallerDep, uow: UowDep,
-                    svc: ServicesDep) -> dict[str, Any]:
+                    svc: ServicesDep) -> ValidityChanged:
     """有効期間変更 — after the residence card was renewed."""
     card = card_counter.change_validity(
         uow.session, svc, caller=caller, card_serial=serial,
@@ -200,23 +216,28 @@ def change_validity(serial: str, body: ValidityRequest, caller: CallerDep, uow: 
         period_of_stay_ends=body.period_of_stay_ends, identity=body.shown(),
         id_documents=parse_id_documents(body.id_documents))
     uow.commit()
-    return {"serial": serial, "expires_on": card.expires_on,
-            "certificates_expire_on": card.certificates_expire_on}
+    return ValidityChanged(serial=serial, expires_on=card.expires_on,
+                           certificates_expire_on=card.certificates_expire_on)
 
 
-@router.post("/cards/{serial}/validity/extension")
+class ValidityExtended(BaseModel):
+    serial: str
+    expires_on: dt.date | None
+
+
+@router.post("/cards/{serial}/validity/extension", response_model=ValidityExtended)
 def extend_validity(serial: str, body: IdentityRequest, caller: CallerDep, uow: UowDep,
-                    svc: ServicesDep) -> dict[str, Any]:
+                    svc: ServicesDep) -> ValidityExtended:
     """特例期間 — the one-off 2-month extension while a stay renewal is pending."""
     card = card_counter.extend_validity_while_renewal_pending(
         uow.session, svc, caller=caller, card_serial=serial, identity=body.shown(),
         id_documents=parse_id_documents(body.id_documents))
     uow.commit()
-    return {"serial": serial, "expires_on": card.expires_on}
+    return ValidityExtended(serial=serial, expires_on=card.expires_on)
 
 
 @router.get("/cards/{serial}/renewal-notice.pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}}}})
+            responses=file_response("application/pdf", "The expiry notice, PDF"))
 def renewal_notice(serial: str, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> Response:
     """The expiry notice (有効期限通知書) as a PDF."""
     pdf = card_centre.renewal_notice_pdf(uow.session, svc, caller=caller, card_serial=serial)
@@ -224,41 +245,57 @@ def renewal_notice(serial: str, caller: CallerDep, uow: UowDep, svc: ServicesDep
     return Response(pdf, media_type="application/pdf")
 
 
-@router.post("/cards/{serial}/certificates/renew")
+class CertificatesRenewed(BaseModel):
+    serial: str
+    certificates_expire_on: dt.date | None
+
+
+@router.post("/cards/{serial}/certificates/renew", response_model=CertificatesRenewed)
 def renew_certificates(serial: str, body: IdentityRequest, caller: CallerDep, uow: UowDep,
-                       svc: ServicesDep) -> dict[str, Any]:
+                       svc: ServicesDep) -> CertificatesRenewed:
     """電子証明書の更新 — from 3 months before they expire."""
     card = card_counter.renew_certificates(
         uow.session, svc, caller=caller, card_serial=serial, identity=body.shown(),
         id_documents=parse_id_documents(body.id_documents))
     uow.commit()
-    return {"serial": serial, "certificates_expire_on": card.certificates_expire_on}
+    return CertificatesRenewed(serial=serial,
+                               certificates_expire_on=card.certificates_expire_on)
 
 
-@router.post("/cards/{serial}/chip-update")
+class ChipUpdated(BaseModel):
+    serial: str
+    chip_address: str = Field(description="The address now written on the chip")
+
+
+@router.post("/cards/{serial}/chip-update", response_model=ChipUpdated)
 def update_chip(serial: str, body: IdentityRequest, caller: CallerDep, uow: UowDep,
-                svc: ServicesDep) -> dict[str, Any]:
+                svc: ServicesDep) -> ChipUpdated:
     """継続利用 / 券面事項変更 — write the registered address on the chip."""
     card = card_moving.update_chip_after_move(
         uow.session, svc, caller=caller, card_serial=serial, identity=body.shown(),
         id_documents=parse_id_documents(body.id_documents))
     uow.commit()
-    return {"serial": serial, "chip_address": card.chip_address}
+    return ChipUpdated(serial=serial, chip_address=card.chip_address)
 
 
-@router.post("/cards/{serial}/lost")
+class CardStatusChanged(BaseModel):
+    serial: str
+    status: str = Field(description="The card's status now")
+
+
+@router.post("/cards/{serial}/lost", response_model=CardStatusChanged)
 def report_lost(serial: str, caller: CallerDep, uow: UowDep,
-                svc: ServicesDep) -> dict[str, Any]:
+                svc: ServicesDep) -> CardStatusChanged:
     """紛失・盗難 — the card is suspended at once."""
     card = card_counter.report_lost(uow.session, svc, caller=caller, card_serial=serial)
     uow.commit()
-    return {"serial": serial, "status": card.status}
+    return CardStatusChanged(serial=serial, status=card.status)
 
 
-@router.post("/cards/{serial}/return")
+@router.post("/cards/{serial}/return", response_model=CardStatusChanged)
 def return_card(serial: str, caller: CallerDep, uow: UowDep,
-                svc: ServicesDep) -> dict[str, Any]:
+                svc: ServicesDep) -> CardStatusChanged:
     """返納 — the card is handed back and invalidated."""
     card = card_counter.return_card(uow.session, svc, caller=caller, card_serial=serial)
     uow.commit()
-    return {"serial": serial, "status": card.status}
+    return CardStatusChanged(serial=serial, status=card.status)

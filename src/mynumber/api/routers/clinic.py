@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from dataclasses import MISSING, fields
+from typing import Any, get_type_hints
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
 from mynumber.api.check_desk import CheckDesk
 from mynumber.api.deps import CallerDep, ServicesDep, UowDep
 from mynumber.api.routers.card_auth import decode
 from mynumber.domain.errors import MyNumberError
-from mynumber.domain.insurance import Consent
+from mynumber.domain.insurance import Consent, EligibilityAnswer
 from mynumber.services.insurance import clinic, medical_records
 from mynumber.services.insurance.checks import CardCheck
-from mynumber.services.insurance.eligibility import EligibilityAnswer
 from mynumber.services.insurance.medical_records import Checkup, Medicine
 
 router = APIRouter(prefix="/clinic", tags=["clinic"])
@@ -76,44 +77,29 @@ class LetterCheck(BaseModel):
     date_of_birth: dt.date
 
 
-class AnswerOut(BaseModel):
-    visit_id: int
-    eligible: bool
-    status: str
-    message: str
-    message_ja: str
-    method: str
-    name: str
-    name_kana: str
-    date_of_birth: dt.date
-    sex: str
-    insurer_number: str
-    insurer_name: str
-    symbol: str
-    number: str
-    branch: str
-    copay_percent: int
-    limit_category: str | None
-    valid_from: dt.date
-    valid_until: dt.date | None
-    consent: ConsentBody
-    letter_valid_until: dt.date | None = None
-    next_nonce: ChallengeOut | None = None
+def _api_name(field: str) -> str:
+    # The API has said ``message`` (English, the default language) since its first version.
+    return "message" if field == "message_en" else field
 
 
-def _out(answer: EligibilityAnswer, next_nonce: ChallengeOut | None = None) -> AnswerOut:
-    c = answer.consent
-    return AnswerOut(
-        visit_id=answer.visit_id, eligible=answer.eligible, status=answer.status,
-        message=answer.message_en, message_ja=answer.message_ja, method=answer.method,
-        name=answer.name, name_kana=answer.name_kana, date_of_birth=answer.date_of_birth,
-        sex=answer.sex, insurer_number=answer.insurer_number, insurer_name=answer.insurer_name,
-        symbol=answer.symbol, number=answer.number, branch=answer.branch,
-        copay_percent=answer.copay_percent, limit_category=answer.limit_category,
-        valid_from=answer.valid_from, valid_until=answer.valid_until,
-        consent=ConsentBody(medication=c.medication, checkups=c.checkups,
-                            limit_amount=c.limit_amount),
-        letter_valid_until=answer.letter_valid_until, next_nonce=next_nonce)
+_ANSWER_FIELDS = tuple(fields(EligibilityAnswer))
+_ANSWER_TYPES = get_type_hints(EligibilityAnswer)
+_ANSWER_MODEL: dict[str, Any] = {
+    _api_name(f.name): (_ANSWER_TYPES[f.name], ... if f.default is MISSING else f.default)
+    for f in _ANSWER_FIELDS}
+
+AnswerOut = create_model(
+    "AnswerOut", __doc__=EligibilityAnswer.__doc__, **_ANSWER_MODEL,
+    next_nonce=(ChallengeOut | None, Field(
+        default=None, description="PIN checks: the terminal's nonce for the next card")),
+)
+"""The eligibility answer over HTTP: ``domain.insurance.EligibilityAnswer``'s fields (the one
+declaration), ``message_en`` as ``message``, and the next nonce."""
+
+
+def _out(answer: EligibilityAnswer, next_nonce: ChallengeOut | None = None) -> BaseModel:
+    return AnswerOut(**{_api_name(f.name): getattr(answer, f.name) for f in _ANSWER_FIELDS},
+                     next_nonce=next_nonce)
 
 
 @router.post("/challenges", status_code=201, response_model=ChallengeOut)
@@ -147,7 +133,7 @@ async def check_with_pin(body: PinCheck, caller: CallerDep, request: Request) ->
 
 @router.post("/checks/face", response_model=AnswerOut)
 def check_with_face(body: FaceCheck, caller: CallerDep, uow: UowDep,
-                    svc: ServicesDep) -> AnswerOut:
+                    svc: ServicesDep) -> BaseModel:
     """Face recognition against the chip photo; a failure is kept (the staff visual check
     needs one) and answered with the fallback."""
     try:
@@ -167,7 +153,7 @@ def check_with_face(body: FaceCheck, caller: CallerDep, uow: UowDep,
 
 @router.post("/checks/visual", response_model=AnswerOut)
 def check_with_visual(body: VisualCheck, caller: CallerDep, uow: UowDep,
-                      svc: ServicesDep) -> AnswerOut:
+                      svc: ServicesDep) -> BaseModel:
     """目視確認 by staff, after a failed face attempt with this card."""
     answer = clinic.check_with_visual(
         uow.session, svc, caller=caller, certificate_der=decode("certificate", body.certificate),
@@ -179,7 +165,7 @@ def check_with_visual(body: VisualCheck, caller: CallerDep, uow: UowDep,
 
 @router.post("/checks/letter", response_model=AnswerOut)
 def check_letter(body: LetterCheck, caller: CallerDep, uow: UowDep,
-                 svc: ServicesDep) -> AnswerOut:
+                 svc: ServicesDep) -> BaseModel:
     """The numbers of a 資格確認書 and the date of birth: the eligibility answer."""
     answer = clinic.check_letter(uow.session, svc, caller=caller,
                                  insurer_number=body.insurer_number, symbol=body.symbol,
@@ -216,7 +202,7 @@ class PrescriptionIn(BaseModel):
     prescribed_on: dt.date | None = None
 
 
-class CheckupIn(BaseModel):
+class VisitCheckupIn(BaseModel):
     results: dict[str, str]
     judgement: str = ""
     examined_on: dt.date | None = None
@@ -235,7 +221,7 @@ def write_prescription(visit_id: int, body: PrescriptionIn, caller: CallerDep, u
 
 
 @router.post("/visits/{visit_id}/checkups", status_code=201)
-def write_checkup(visit_id: int, body: CheckupIn, caller: CallerDep, uow: UowDep,
+def write_checkup(visit_id: int, body: VisitCheckupIn, caller: CallerDep, uow: UowDep,
                   svc: ServicesDep) -> medical_records.RecordView:
     """Record a check-up carried out at this visit."""
     view = medical_records.write_checkup_at_clinic(

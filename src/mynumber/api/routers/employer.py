@@ -15,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field, StringConstraints
 
 from mynumber.api.deps import SystemDep, UowDep, _bearer
+from mynumber.api.openapi import file_response
 from mynumber.bootstrap import System
 from mynumber.domain.employment_rules import StaffRole
 from mynumber.domain.errors import Unauthenticated
@@ -210,7 +211,7 @@ def record_pay(employee_id: EmployeeId, year: Year, body: PayIn, staff: StaffDep
 
 
 @router.get("/employees/{employee_id}/withholding-slip/{year}.pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}}}})
+            responses=file_response("application/pdf", "The slip, PDF"))
 def withholding_slip(
     employee_id: EmployeeId, year: Year, staff: StaffDep, uow: UowDep, system: SystemDep,
     copy: Annotated[Literal["tax_office", "employee"], Query()] = "employee",

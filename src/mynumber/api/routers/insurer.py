@@ -9,6 +9,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from mynumber.api.deps import CallerDep, ServicesDep, UowDep
+from mynumber.api.openapi import file_response
 from mynumber.domain.insurance import IncomeClass, InsuranceUseChannel, InsuredNumbers
 from mynumber.services.insurance import insurer, medical_records
 from mynumber.services.insurance.insurer import LetterReason
@@ -129,7 +130,7 @@ def send_unasked(caller: CallerDep, uow: UowDep, svc: ServicesDep) -> list[Lette
 
 
 @router.get("/insurer/letters/{letter_id}.pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}}}})
+            responses=file_response("application/pdf", "The 資格確認書, PDF"))
 def letter_pdf(letter_id: int, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> Response:
     """The 資格確認書 as a PDF (its insurer or its owner; audited)."""
     pdf = insurer.eligibility_letter_pdf(uow.session, svc, caller=caller, letter_id=letter_id)
@@ -137,14 +138,14 @@ def letter_pdf(letter_id: int, caller: CallerDep, uow: UowDep, svc: ServicesDep)
     return Response(pdf, media_type="application/pdf")
 
 
-class CheckupIn(BaseModel):
+class InsurerCheckupIn(BaseModel):
     results: dict[str, str]
     judgement: str = ""
     examined_on: dt.date
 
 
 @router.post("/insurer/enrolments/{enrolment_id}/checkups", status_code=201)
-def write_checkup(enrolment_id: int, body: CheckupIn, caller: CallerDep, uow: UowDep,
+def write_checkup(enrolment_id: int, body: InsurerCheckupIn, caller: CallerDep, uow: UowDep,
                   svc: ServicesDep) -> RecordView:
     """Record a check-up the insurer ran (特定健診) for one of its insured."""
     view = medical_records.write_checkup_by_insurer(
@@ -159,14 +160,21 @@ class InsuranceUseIn(BaseModel):
                                          examples=["portal", "counter"])
 
 
-@router.post("/residents/{person_id}/insurance-use", status_code=201)
+class InsuranceUseOut(BaseModel):
+    person_id: int
+    card_serial: str
+    insurance_use: bool = Field(description="Always true: the card now works as insurance card")
+
+
+@router.post("/residents/{person_id}/insurance-use", status_code=201,
+             response_model=InsuranceUseOut)
 def register_insurance_use(person_id: int, body: InsuranceUseIn, caller: CallerDep,
-                           uow: UowDep, svc: ServicesDep) -> dict[str, object]:
+                           uow: UowDep, svc: ServicesDep) -> InsuranceUseOut:
     """健康保険証利用登録 — register the card for insurance use (once)."""
     card = insurer.register_insurance_use(uow.session, svc, caller=caller, person_id=person_id,
                                           channel=body.channel)
     uow.commit()
-    return {"person_id": person_id, "card_serial": card.serial, "insurance_use": True}
+    return InsuranceUseOut(person_id=person_id, card_serial=card.serial, insurance_use=True)
 
 
 @router.get("/residents/{person_id}/medical-records")

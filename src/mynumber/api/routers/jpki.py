@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives import serialization
 from fastapi import APIRouter, Depends, Request, Response
 
 from mynumber.api.deps import ServicesDep, SystemDep
+from mynumber.api.openapi import file_response
 from mynumber.services.jpki.certificates import answer_ocsp_request, current_crl
 
 router = APIRouter(prefix="/jpki", tags=["card centre (JPKI)"])
@@ -30,7 +31,7 @@ def _der(data: bytes, media_type: str) -> Response:
 
 
 @router.get("/crl", response_class=Response,
-            responses={200: {"content": {"application/pkix-crl": {}}}})
+            responses=file_response("application/pkix-crl", "The CRL, DER"))
 def crl(system: SystemDep, svc: ServicesDep) -> Response:
     """The issuing CA's current CRL, DER."""
     with system.uow() as uow:
@@ -39,7 +40,7 @@ def crl(system: SystemDep, svc: ServicesDep) -> Response:
 
 
 @router.post("/ocsp", response_class=Response,
-             responses={200: {"content": {"application/ocsp-response": {}}}})
+             responses=file_response("application/ocsp-response", "The OCSP response, DER"))
 def ocsp(body: Annotated[bytes, Depends(_raw_body)], system: SystemDep,
          svc: ServicesDep) -> Response:
     """OCSP (RFC 6960): the status of one certificate; a malformed request gets
@@ -52,7 +53,7 @@ def ocsp(body: Annotated[bytes, Depends(_raw_body)], system: SystemDep,
 
 
 @router.get("/issuing-ca.der", response_class=Response,
-            responses={200: {"content": {"application/pkix-cert": {}}}})
+            responses=file_response("application/pkix-cert", "The certificate, DER"))
 def issuing_ca(svc: ServicesDep) -> Response:
     """The issuing CA's certificate, DER."""
     return _der(svc.ca.issuing_certificate.public_bytes(serialization.Encoding.DER),
@@ -60,7 +61,7 @@ def issuing_ca(svc: ServicesDep) -> Response:
 
 
 @router.get("/root-ca.der", response_class=Response,
-            responses={200: {"content": {"application/pkix-cert": {}}}})
+            responses=file_response("application/pkix-cert", "The certificate, DER"))
 def root_ca(svc: ServicesDep) -> Response:
     """The root CA's certificate, DER: the trust anchor relying parties install."""
     return _der(svc.ca.root_certificate.public_bytes(serialization.Encoding.DER),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from mynumber.api.deps import CallerDep
 from mynumber.domain.numbers import IndividualNumber
@@ -15,8 +15,13 @@ class ValidateRequest(BaseModel):
     number: str
 
 
-@router.post("/validate")
-def validate_number(body: ValidateRequest, caller: CallerDep) -> dict[str, object]:
+class ValidateResponse(BaseModel):
+    valid: bool = Field(description="Always true: an invalid number is a 422")
+    masked: str = Field(description="**** **** 1234")
+
+
+@router.post("/validate", response_model=ValidateResponse)
+def validate_number(body: ValidateRequest, caller: CallerDep) -> ValidateResponse:
     """Valid → 200 with the masked number; invalid → 422 naming the problem."""
     number = IndividualNumber.parse(body.number, field="number")
-    return {"valid": True, "masked": number.masked}
+    return ValidateResponse(valid=True, masked=number.masked)

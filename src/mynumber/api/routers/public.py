@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
+from pydantic import BaseModel, Field
 
 from mynumber.api.deps import SystemDep
 
 router = APIRouter(tags=["public"])
 
 
-@router.get("/health")
-def health(system: SystemDep) -> dict[str, str]:
+class HealthResponse(BaseModel):
+    status: str = Field(examples=["ok"])
+    database: str = Field(description="The database's dialect", examples=["sqlite", "postgresql"])
+
+
+@router.get("/health", response_model=HealthResponse)
+def health(system: SystemDep) -> HealthResponse:
     """Liveness and database reachability."""
-    return {"status": "ok", "database": system.database_answers()}
+    return HealthResponse(status="ok", database=system.database_answers())

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from mynumber.api.deps import CallerDep, ServicesDep, UowDep
+from mynumber.api.openapi import file_response
 from mynumber.domain.access import parse_purpose
 from mynumber.domain.mail import DeliveryFailure
 from mynumber.domain.registration import build_moving_in, parse_id_documents
@@ -73,15 +74,21 @@ class MovingWithinRequest(BaseModel):
     moved_on: dt.date
 
 
-@router.post("/residents/{person_id}/moving-within")
+class MovedWithinResponse(BaseModel):
+    person_id: int
+    address: str
+    late: bool = Field(description="Filed more than 14 days after the move (accepted)")
+
+
+@router.post("/residents/{person_id}/moving-within", response_model=MovedWithinResponse)
 def register_moving_within(person_id: int, body: MovingWithinRequest, caller: CallerDep,
-                           uow: UowDep, svc: ServicesDep) -> dict[str, object]:
+                           uow: UowDep, svc: ServicesDep) -> MovedWithinResponse:
     """転居届 — a new address in the same municipality."""
     reg = ward_office.register_moving_within(uow.session, svc, caller=caller,
                                              person_id=person_id, new_address=body.new_address,
                                              moved_on=body.moved_on)
     uow.commit()
-    return {"person_id": person_id, "address": reg.address, "late": reg.late}
+    return MovedWithinResponse(person_id=person_id, address=reg.address, late=reg.late)
 
 
 class MovingOutRequest(BaseModel):
@@ -89,33 +96,44 @@ class MovingOutRequest(BaseModel):
     planned_move_on: dt.date
 
 
-@router.post("/residents/{person_id}/moving-out")
+class MovedOutResponse(BaseModel):
+    person_id: int
+    status: str = Field(description="The registration's status after the 転出届")
+    moved_to: str | None = Field(description="Municipality code, or 'abroad'")
+
+
+@router.post("/residents/{person_id}/moving-out", response_model=MovedOutResponse)
 def register_moving_out(person_id: int, body: MovingOutRequest, caller: CallerDep,
-                        uow: UowDep, svc: ServicesDep) -> dict[str, object]:
+                        uow: UowDep, svc: ServicesDep) -> MovedOutResponse:
     """転出届 — moving to another municipality or abroad."""
     reg = moving.register_moving_out(uow.session, svc, caller=caller, person_id=person_id,
                                           destination=body.destination,
                                           planned_move_on=body.planned_move_on)
     uow.commit()
-    return {"person_id": person_id, "status": reg.status, "moved_to": reg.moved_to}
+    return MovedOutResponse(person_id=person_id, status=reg.status, moved_to=reg.moved_to)
 
 
 class PurposeRequest(BaseModel):
     purpose: str = Field(examples=["tax"])
 
 
-@router.post("/residents/{person_id}/my-number")
+class NumberResponse(BaseModel):
+    my_number: str = Field(description="The full 12 digits")
+    purpose: str
+
+
+@router.post("/residents/{person_id}/my-number", response_model=NumberResponse)
 def read_number(person_id: int, body: PurposeRequest, caller: CallerDep, uow: UowDep,
-                svc: ServicesDep) -> dict[str, str]:
+                svc: ServicesDep) -> NumberResponse:
     """The full My Number, for a purpose the law allows (audited)."""
     number = read_my_number(uow.session, svc, caller=caller, person_id=person_id,
                             purpose=parse_purpose(body.purpose, person_id=person_id))
     uow.commit()
-    return {"my_number": number.digits, "purpose": body.purpose}
+    return NumberResponse(my_number=number.digits, purpose=body.purpose)
 
 
 @router.get("/residents/{person_id}/letter.pdf", response_class=Response,
-            responses={200: {"content": {"application/pdf": {}}}})
+            responses=file_response("application/pdf", "The letter, PDF"))
 def letter_pdf(person_id: int, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> Response:
     """The notification letter (個人番号通知書) as a PDF, with its QR code (audited)."""
     pdf = letters.letter_pdf(uow.session, svc, caller=caller, person_id=person_id)
@@ -127,34 +145,51 @@ class HandOverRequest(BaseModel):
     id_documents: list[str]
 
 
-@router.post("/residents/{person_id}/letter/hand-over")
+class LetterHandedOverResponse(BaseModel):
+    letter_id: int
+    status: str
+
+
+@router.post("/residents/{person_id}/letter/hand-over", response_model=LetterHandedOverResponse)
 def hand_over_letter(person_id: int, body: HandOverRequest, caller: CallerDep, uow: UowDep,
-                     svc: ServicesDep) -> dict[str, object]:
+                     svc: ServicesDep) -> LetterHandedOverResponse:
     """Hand a returned letter to its owner, against photo ID."""
     letter = letters.hand_over_letter(uow.session, svc, caller=caller, person_id=person_id,
                                       id_documents=parse_id_documents(body.id_documents))
     uow.commit()
-    return {"letter_id": letter.id, "status": letter.status}
+    return LetterHandedOverResponse(letter_id=letter.id, status=letter.status)
 
 
-@router.post("/residents/{person_id}/letter/reissue", status_code=201)
+class LetterReissuedResponse(BaseModel):
+    letter_id: int
+    application_id: str = Field(description="The new 23-digit application ID")
+
+
+@router.post("/residents/{person_id}/letter/reissue", status_code=201,
+             response_model=LetterReissuedResponse)
 def reissue_letter(person_id: int, caller: CallerDep, uow: UowDep,
-                   svc: ServicesDep) -> dict[str, object]:
+                   svc: ServicesDep) -> LetterReissuedResponse:
     """Reissue a lost letter; the old application ID stops working."""
     letter = letters.reissue_letter(uow.session, svc, caller=caller, person_id=person_id)
     uow.commit()
-    return {"letter_id": letter.id, "application_id": letter.application_id}
+    return LetterReissuedResponse(letter_id=letter.id, application_id=letter.application_id)
 
 
 class ReturnedRequest(BaseModel):
     reason: DeliveryFailure
 
 
-@router.post("/mail/{mail_id}/returned")
+class MailReturnedResponse(BaseModel):
+    mail_id: int
+    status: str
+    failure: str | None
+
+
+@router.post("/mail/{mail_id}/returned", response_model=MailReturnedResponse)
 def record_returned(mail_id: int, body: ReturnedRequest, caller: CallerDep, uow: UowDep,
-                    svc: ServicesDep) -> dict[str, object]:
+                    svc: ServicesDep) -> MailReturnedResponse:
     """The post brought an item back: it is held at the counter."""
     item = letters.record_mail_returned(uow.session, svc, caller=caller, mail_id=mail_id,
                                         failure=body.reason)
     uow.commit()
-    return {"mail_id": item.id, "status": item.status, "failure": item.failure}
+    return MailReturnedResponse(mail_id=item.id, status=item.status, failure=item.failure)

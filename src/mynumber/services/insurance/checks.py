@@ -43,6 +43,7 @@ from mynumber.domain.errors import Forbidden, MyNumberError
 from mynumber.domain.insurance import Consent
 from mynumber.pki.challenge import verify_challenge_signature
 from mynumber.pki.revocation import RevokedEntry
+from mynumber.pki.verify import RevocationLookup
 from mynumber.services.cards import records as card_records
 from mynumber.services.cards import use as card_use
 from mynumber.services.core import audit
@@ -51,8 +52,8 @@ from mynumber.services.core.context import Caller, Services
 from mynumber.services.insurance.eligibility import (
     PURPOSE,
     EligibilityAnswer,
-    Insured,
-    answer,
+    InsuredRecord,
+    eligibility_answer,
     visit_audit_detail,
 )
 from mynumber.services.insurance.insurer import register_insurance_use
@@ -69,7 +70,7 @@ class CardCheck:
     method: str = "pin"
     nonce: bytes | None = None
     signature: bytes | None = None
-    consent: Consent = Consent()
+    consent: Consent = field(default_factory=Consent)
     register_insurance_use: bool = False
 
 
@@ -83,7 +84,7 @@ class _Accepted:
     clinic: _Clinic
     card_serial: str
     person_id: int
-    insured: Insured
+    insured: InsuredRecord
     visit_id: int = 0
 
 
@@ -113,7 +114,7 @@ class _Loaded:
     clinics: dict[int, _Clinic]
     spent: set[tuple[str, str]]
     found: dict[str, _Found]
-    insured: dict[int, list[Insured]] = field(default_factory=dict)
+    insured: dict[int, list[InsuredRecord]] = field(default_factory=dict)
 
 
 def check_cards(session: Session, svc: Services,
@@ -132,9 +133,9 @@ def check_cards(session: Session, svc: Services,
     _open_visits(session, accepted, now)
     _audit(session, accepted, now)
     for done in accepted:
-        outcomes[done.index] = answer(done.insured, visit_id=done.visit_id,
-                                      method=done.check.method, consent=done.check.consent,
-                                      today=svc.clock.today())
+        outcomes[done.index] = eligibility_answer(
+            done.insured, visit_id=done.visit_id, method=done.check.method,
+            consent=done.check.consent, today=svc.clock.today())
     return [outcome for outcome in outcomes if outcome is not None]
 
 
@@ -218,8 +219,8 @@ _CARDS = ListStatement(lambda one_of: (
 def _insured(enrolment_id: int, symbol: str, number: str, branch: str, income_class: str,
              certain_income: bool, valid_from: dt.date, valid_until: dt.date | None,
              insurer_number: str, insurer_name: str, name_kanji: str | None,
-             name_latin: str, name_kana: str, date_of_birth: dt.date, sex: str) -> Insured:
-    return Insured(
+             name_latin: str, name_kana: str, date_of_birth: dt.date, sex: str) -> InsuredRecord:
+    return InsuredRecord(
         name=name_kanji or name_latin, name_kana=name_kana, date_of_birth=date_of_birth,
         sex=sex, insurer_number=insurer_number, insurer_name=insurer_name,
         enrolment_id=enrolment_id, symbol=symbol, number=number, branch=branch,
@@ -268,7 +269,7 @@ def _clinic(caller: Caller, loaded: _Loaded) -> _Clinic:
     return clinic
 
 
-def _revocation(found: _Found | None) -> card_auth.RevocationLookup:
+def _revocation(found: _Found | None) -> RevocationLookup:
     def lookup(serial: int) -> RevokedEntry | None:
         if found is None or found.revoked_at is None:
             return None

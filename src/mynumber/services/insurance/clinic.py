@@ -56,8 +56,8 @@ from mynumber.services.insurance.checks import CardCheck, check_cards
 from mynumber.services.insurance.eligibility import (
     PURPOSE,
     EligibilityAnswer,
-    Insured,
-    answer,
+    InsuredRecord,
+    eligibility_answer,
     visit_audit_detail,
 )
 from mynumber.services.insurance.insurer import letter_in_force
@@ -68,7 +68,7 @@ from mynumber.services.jpki.card_auth import CardAnswer, Challenge
 VISUAL_CHECK_WINDOW = dt.timedelta(minutes=10)
 FACE_FAILURES = frozenset({"no-face", "face-not-matched", "unreadable-chip-photo"})
 """``reason`` of the refusals after which a failed face attempt is kept."""
-__all__ = ["EligibilityAnswer", "PURPOSE"]  # re-exported for the pages and the API
+__all__ = ["PURPOSE", "EligibilityAnswer"]  # re-exported for the pages and the API
 
 
 def create_clinic(session: Session, svc: Services, *, code: str, name: str,
@@ -228,12 +228,12 @@ def _open_visit(session: Session, svc: Services, *, clinic: Clinic, person_id: i
     return visit
 
 
-def insured_of(session: Session, enrolment: InsuranceEnrolment) -> Insured:
+def insured_of(session: Session, enrolment: InsuranceEnrolment) -> InsuredRecord:
     """The answer's values for an enrolment loaded through the ORM."""
     person = session.get(Person, enrolment.person_id)
     insurer = session.get(Insurer, enrolment.insurer_id)
     assert person is not None and insurer is not None
-    return Insured(
+    return InsuredRecord(
         name=person.name_kanji or person.name_latin, name_kana=person.name_kana,
         date_of_birth=person.date_of_birth, sex=person.sex,
         insurer_number=insurer.insurer_number, insurer_name=insurer.name_ja,
@@ -270,9 +270,9 @@ def check_letter(
     letter = letter_in_force(session, enrolment.id, svc.clock.today())
     visit = _open_visit(session, svc, clinic=clinic, person_id=person.id, enrolment=enrolment,
                         letter_id=letter.id if letter else None)
-    return answer(insured_of(session, enrolment), visit_id=visit.id, method="letter",
-                  consent=Consent(), today=svc.clock.today(),
-                  letter_valid_until=letter.valid_until if letter else None)
+    return eligibility_answer(insured_of(session, enrolment), visit_id=visit.id,
+                              method="letter", consent=Consent(), today=svc.clock.today(),
+                              letter_valid_until=letter.valid_until if letter else None)
 
 
 @dataclass(frozen=True)
