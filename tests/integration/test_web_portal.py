@@ -19,12 +19,14 @@ from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.card import PinRef
 from mynumber.domain.access import Role
+from mynumber.domain.clock import SimulatedClock
 from mynumber.services.cards import counter as card_counter
 from mynumber.services.core import tokens
 from mynumber.services.insurance import clinic, medical_records
 from mynumber.services.insurance.medical_records import Checkup, Medicine
 from mynumber.services.portal.resident import child_benefit_until, resident_caller
 from mynumber.services.registry.numbers import open_number
+from mynumber.web import session as sessions
 from tests.integration.clinic_support import (
     AUTH_PIN,
     Patient,
@@ -113,6 +115,34 @@ def test_logging_in_with_card_and_pin_opens_the_holders_portal(
         entry = uow.session.scalars(select(AuditEntry).where(
             AuditEntry.action == "card_authentication")).one()
     assert entry.person_id == holder.person_id and entry.actor == "My Number Portal"
+
+
+def test_logging_out_ends_the_portal_session_and_its_old_cookie(
+    system: System, portal: Browser,
+) -> None:
+    old = portal.client.cookies.get(sessions.COOKIE)
+    assert old and re.fullmatch(r"[A-Za-z0-9_-]{43}", old)  # only a random id
+    assert portal.post("/logout", {}, page="/portal").status_code == 303
+    assert portal.client.cookies.get(sessions.COOKIE) != old
+    replay = TestClient(create_app(system))
+    replay.cookies.set(sessions.COOKIE, old)
+    assert replay.get("/portal", follow_redirects=False).status_code == 303
+
+
+def test_a_portal_session_lapses_after_15_idle_minutes_and_1_hour(
+    system: System, holder: Patient, portal: Browser,
+) -> None:
+    clock = system.services.clock
+    assert isinstance(clock, SimulatedClock)
+    for _ in range(4):  # 56 minutes of use
+        clock.advance(minutes=14)
+        assert portal.client.get("/portal", follow_redirects=False).status_code == 200
+    clock.advance(minutes=5)  # past the hour
+    assert portal.client.get("/portal", follow_redirects=False).status_code == 303
+    again = Browser(system)
+    assert again.log_in(holder.serial).status_code == 303
+    clock.advance(minutes=16)
+    assert again.client.get("/portal", follow_redirects=False).status_code == 303
 
 
 def test_login_goes_back_to_the_page_asked_for(system: System, holder: Patient) -> None:
