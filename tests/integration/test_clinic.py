@@ -79,17 +79,11 @@ def pin_check(system: System, world: World, patient: Patient, *, pin: str = AUTH
 
 def face_check(system: System, world: World, patient: Patient, live: bytes,
                **kw: Any) -> EligibilityAnswer:
-    with system.uow() as uow:
-        try:
-            result = clinic.check_with_face(
-                uow.session, system.services, caller=world.clinic,
-                certificate_der=certificate_of(patient), chip_photo=chip_photo_of(patient),
-                live_image=live, **kw)
-        except MyNumberError:
-            uow.commit()  # as the router does: the failed attempt is kept
-            raise
-        uow.commit()
-    return result
+    with system.uow() as uow:  # as the API and the pages call it
+        return clinic.check_with_face_kept(
+            uow, system.services, caller=world.clinic,
+            certificate_der=certificate_of(patient), chip_photo=chip_photo_of(patient),
+            live_image=live, **kw)
 
 
 def visual_check(system: System, world: World, patient: Patient) -> EligibilityAnswer:
@@ -253,6 +247,15 @@ def test_the_staff_visual_check_comes_only_after_a_failed_face_attempt(
     assert answer.method == "visual" and answer.eligible
     system.services.clock.advance(minutes=11)  # type: ignore[attr-defined]
     refused(Conflict, visual_check, system, world, patient)
+
+
+def test_a_face_check_refused_before_the_faces_are_compared_keeps_no_attempt(
+        system: System, world: World) -> None:
+    patient = insured_patient(system, world)
+    set_card(system, patient.serial, status="suspended")
+    refused(CardNotActive, face_check, system, world, patient, stranger_camera())
+    set_card(system, patient.serial, status="active")
+    refused(Conflict, visual_check, system, world, patient)  # nothing opened it
 
 
 # --- consent and the records view ------------------------------------------------------------

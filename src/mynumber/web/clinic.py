@@ -150,17 +150,10 @@ def _by_face(system: Any, caller: Caller, serial: str, image: bytes, consent: Co
              register: bool) -> EligibilityAnswer:
     certificate, photo = read_card(system.services, serial)
     with system.uow() as uow:
-        try:
-            answer = clinic.check_with_face(
-                uow.session, system.services, caller=caller, certificate_der=certificate,
-                chip_photo=photo, live_image=image, consent=consent,
-                register_insurance_use=register)
-        except MyNumberError as refused:
-            if refused.details.get("reason") in clinic.FACE_FAILURES:
-                uow.commit()  # keep the failed attempt: it opens the staff visual check
-            raise
-        uow.commit()
-    return answer
+        return clinic.check_with_face_kept(
+            uow, system.services, caller=caller, certificate_der=certificate,
+            chip_photo=photo, live_image=image, consent=consent,
+            register_insurance_use=register)
 
 
 def _by_visual(request: Request, caller: Caller, serial: str, staff_name: str,

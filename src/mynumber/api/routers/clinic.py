@@ -19,7 +19,6 @@ from pydantic import BaseModel, Field, create_model
 from mynumber.api.check_desk import CheckDesk
 from mynumber.api.deps import CallerDep, ServicesDep, UowDep
 from mynumber.api.routers.card_auth import decode
-from mynumber.domain.errors import MyNumberError
 from mynumber.domain.insurance import Consent, EligibilityAnswer
 from mynumber.services.insurance import clinic, medical_records
 from mynumber.services.insurance.checks import CardCheck
@@ -136,19 +135,11 @@ def check_with_face(body: FaceCheck, caller: CallerDep, uow: UowDep,
                     svc: ServicesDep) -> BaseModel:
     """Face recognition against the chip photo; a failure is kept (the staff visual check
     needs one) and answered with the fallback."""
-    try:
-        answer = clinic.check_with_face(
-            uow.session, svc, caller=caller,
-            certificate_der=decode("certificate", body.certificate),
-            chip_photo=decode("chip_photo", body.chip_photo),
-            live_image=decode("live_image", body.live_image), consent=body.consent.domain(),
-            register_insurance_use=body.register_insurance_use)
-    except MyNumberError as refused:
-        if refused.details.get("reason") in clinic.FACE_FAILURES:
-            uow.commit()  # keep the failed attempt: it opens the staff visual check
-        raise
-    uow.commit()
-    return _out(answer)
+    return _out(clinic.check_with_face_kept(
+        uow, svc, caller=caller, certificate_der=decode("certificate", body.certificate),
+        chip_photo=decode("chip_photo", body.chip_photo),
+        live_image=decode("live_image", body.live_image), consent=body.consent.domain(),
+        register_insurance_use=body.register_insurance_use))
 
 
 @router.post("/checks/visual", response_model=AnswerOut)

@@ -35,6 +35,7 @@ from mynumber.adapters.db.models_insurance import (
     InsuranceEnrolment,
     Insurer,
 )
+from mynumber.adapters.db.uow import UnitOfWork
 from mynumber.card import Chip
 from mynumber.domain import insurance
 from mynumber.domain.access import Role, require_role
@@ -66,8 +67,6 @@ from mynumber.services.jpki import card_auth
 from mynumber.services.jpki.card_auth import CardAnswer, Challenge
 
 VISUAL_CHECK_WINDOW = dt.timedelta(minutes=10)
-FACE_FAILURES = frozenset({"no-face", "face-not-matched", "unreadable-chip-photo"})
-"""``reason`` of the refusals after which a failed face attempt is kept."""
 __all__ = ["PURPOSE", "EligibilityAnswer"]  # re-exported for the pages and the API
 
 
@@ -147,25 +146,56 @@ def check_with_face(
     """Face recognition: the camera image against the chip's photo, then the answer.
 
     A failed attempt is added to the session before the error is raised (``FaceNotMatched``,
-    ``FaceNotFound``, or ``InvalidInput`` for an unreadable chip photo): the entry point
-    commits it, so that the staff visual check becomes available.
+    ``FaceNotFound``, or ``InvalidInput`` for an unreadable chip photo); the entry points
+    call ``check_with_face_kept``, which commits it.
     """
+    refused = _match_face(session, svc, caller=caller, certificate_der=certificate_der,
+                          chip_photo=chip_photo, live_image=live_image)
+    if refused is not None:
+        raise refused
+    return _one(session, svc, CardCheck(caller, certificate_der, "face", consent=consent,
+                                        register_insurance_use=register_insurance_use))
+
+
+def check_with_face_kept(
+    uow: UnitOfWork, svc: Services, *, caller: Caller, certificate_der: bytes,
+    chip_photo: bytes, live_image: bytes, consent: Consent = Consent(),
+    register_insurance_use: bool = False,
+) -> EligibilityAnswer:
+    """``check_with_face`` in the entry point's unit of work, committed — a failed attempt
+    too, since it is what opens the staff visual check (目視確認). The one place that
+    decides which refusals keep their attempt: those after the faces were compared (or the
+    chip photo could not be), not a refusal of the card or the caller before that."""
+    refused = _match_face(uow.session, svc, caller=caller, certificate_der=certificate_der,
+                          chip_photo=chip_photo, live_image=live_image)
+    if refused is not None:
+        uow.commit()
+        raise refused
+    answer = _one(uow.session, svc, CardCheck(caller, certificate_der, "face", consent=consent,
+                                              register_insurance_use=register_insurance_use))
+    uow.commit()
+    return answer
+
+
+def _match_face(session: Session, svc: Services, *, caller: Caller, certificate_der: bytes,
+                chip_photo: bytes, live_image: bytes) -> MyNumberError | None:
+    """``None`` when the live face matches the chip's photo; otherwise the refusal, with the
+    failed attempt recorded (a refusal of the clinic or the card raises at once)."""
     from mynumber.adapters.face import FaceMatcher
     clinic = clinic_of(session, caller)
     card = _identify(session, svc, caller=caller, certificate_der=certificate_der)
     try:
         matched = FaceMatcher().match(chip_photo, live_image).matched
-    except FaceNotFound:
+    except FaceNotFound as no_face:
         _record_face_failure(session, svc, clinic, card, "no-face")
-        raise
-    except InvalidInput:
+        return no_face
+    except InvalidInput as unreadable:
         _record_face_failure(session, svc, clinic, card, "chip-photo-unreadable")
-        raise
+        return unreadable
     if not matched:
         _record_face_failure(session, svc, clinic, card, "not-matched")
-        raise insurance.face_not_matched()
-    return _one(session, svc, CardCheck(caller, certificate_der, "face", consent=consent,
-                                        register_insurance_use=register_insurance_use))
+        return insurance.face_not_matched()
+    return None
 
 
 def check_with_visual(
