@@ -17,6 +17,8 @@ from mynumber.card.keys import FreshKeys, KeySource
 from mynumber.config import Settings
 from mynumber.domain.clock import Clock, SystemClock
 from mynumber.services.core import tokens
+from mynumber.services.core.audit_chain import AUDIT_KEY
+from mynumber.services.core.audit_checkpoints import AuditCheckpointer, CheckpointFile
 from mynumber.services.core.context import Caller, Services
 
 
@@ -33,9 +35,11 @@ class System:
     reader_sessions: sessionmaker[Session] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.sessions = session_factory(self.engine)
+        # The audit key travels with the sessions, never into the database.
+        info = {AUDIT_KEY: self.services.keys.audit_key}
+        self.sessions = session_factory(self.engine, info)
         self.reader_engine = read_only(self.engine)
-        self.reader_sessions = session_factory(self.reader_engine)
+        self.reader_sessions = session_factory(self.reader_engine, info)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions)
@@ -49,6 +53,17 @@ class System:
         with self.reader_engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         return self.engine.dialect.name
+
+    def audit_checkpoints(self) -> CheckpointFile:
+        """The audit log's signed checkpoints, outside the database."""
+        return CheckpointFile(self.settings.resolved_audit_checkpoint_file(),
+                              self.services.keys.audit_signing_seed)
+
+    def audit_checkpointer(self) -> AuditCheckpointer:
+        """Checkpoints while serving: at start, every N entries, at stop."""
+        return AuditCheckpointer(self.reader_sessions, self.audit_checkpoints(),
+                                 self.services.clock.now,
+                                 every=self.settings.audit_checkpoint_every)
 
     def caller_of(self, token: str) -> Caller:
         """The caller behind an API token (``tokens.authenticate``), or ``Unauthenticated``."""

@@ -38,6 +38,15 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     public_base_url: str = "http://127.0.0.1:8000"
+    audit_checkpoint_file: Path | None = None
+    """Where the audit log's signed checkpoints are appended; outside the database on
+    purpose (default ``<data_dir>/audit-checkpoints.jsonl``)."""
+    audit_checkpoint_every: int = 1000
+    """While serving, a checkpoint once this many entries have been added since the last."""
+
+    def resolved_audit_checkpoint_file(self) -> Path:
+        """The checkpoint file: the configured path, or one beside the embedded database."""
+        return self.audit_checkpoint_file or self.data_dir / "audit-checkpoints.jsonl"
 
     def resolved_database_url(self) -> str:
         """The configured URL, or the embedded SQLite file under ``data_dir``."""

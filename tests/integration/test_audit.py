@@ -90,4 +90,5 @@ def test_verify_notices_a_deleted_entry(system: System) -> None:
         conn.execute(text("DELETE FROM audit_log WHERE id = 1"))
     with system.uow() as uow:
         report = verify_chain(uow.session)
-    assert report.first_broken == 1 and last
+    assert last and [f.kind for f in report.findings] == ["deleted"]
+    assert report.reason.startswith("entry 1 of chain 'ward_office/ward office 131016'")

@@ -33,6 +33,11 @@ class KeyRing:
     chip_key: bytes
     token_key: bytes
     ca_passphrase: bytes
+    audit_key: bytes
+    """HMAC key of the audit chain; never stored in the database (an attacker who can write
+    the database cannot recompute an entry's keyed hash)."""
+    audit_signing_seed: bytes
+    """Ed25519 seed of the key that signs the audit log's checkpoints."""
 
     @classmethod
     def from_master(cls, master: bytes) -> KeyRing:
@@ -44,6 +49,8 @@ class KeyRing:
             chip_key=derive_key(master, "mynumber/card/chip"),
             token_key=derive_key(master, "mynumber/api/demo-tokens"),
             ca_passphrase=derive_key(master, "mynumber/pki/ca-passphrase").hex().encode(),
+            audit_key=derive_key(master, "mynumber/audit/chain-hmac"),
+            audit_signing_seed=derive_key(master, "mynumber/audit/checkpoint-ed25519"),
         )
 
 

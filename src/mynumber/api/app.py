@@ -34,6 +34,9 @@ RFC 9457 problem+json with `detail` (English) and `detail_ja` (Japanese).
 async def _serving(app: FastAPI) -> AsyncIterator[None]:
     system: System = app.state.system
     checkpointer = app.state.checkpointer = _checkpointer(system)
+    # The audit log's signed checkpoints: at start, every N entries, and at stop.
+    audit_checkpointer = app.state.audit_checkpointer = system.audit_checkpointer()
+    audit_checkpointer.start()
     # What exists once the app has started (modules, routes, mappers, the system) lives as
     # long as the process: moved out of the collector's reach, a full collection no longer
     # walks it, and the pauses it caused in the middle of requests become short.
@@ -42,6 +45,7 @@ async def _serving(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         gc.unfreeze()
+        audit_checkpointer.stop()
         if checkpointer is not None:
             checkpointer.stop()
 

@@ -160,16 +160,39 @@ def _date(field: str, text: str) -> dt.date:
 @audit_app.command("verify")
 @one_line_errors
 def audit_verify() -> None:
-    """Check the audit log's hash chain; name the first broken entry."""
-    from mynumber.services.core.audit import verify_chain
+    """Check every chain of the audit log, entry by entry and against the latest signed
+    checkpoint; name each edited, inserted or deleted entry, cut tail, emptied table or
+    recomputed chain, and exit 1 if anything was found."""
+    from mynumber.services.core.audit_checkpoints import verify_log
     system = _system()
-    with system.uow() as uow:
-        report = verify_chain(uow.session)
+    with system.reading() as uow:
+        report = verify_log(uow.session, system.audit_checkpoints(),
+                            system.services.keys.audit_key)
     if report.ok:
-        console.print(f"audit log intact: {report.entries} entries")
+        against = (f"checked against the checkpoint of {report.checkpoint_at}"
+                   if report.checkpoint_at else "no checkpoint yet to check it against")
+        console.print(f"audit log intact: {report.entries} entries in {report.chains} chains; "
+                      f"{against}")
         return
-    err.print(f"error: audit entry {report.first_broken} is broken: {report.reason}")
+    shown = 20
+    for finding in report.findings[:shown]:
+        err.print(f"error: {finding.kind}: {finding.message}", highlight=False, soft_wrap=True)
+    if len(report.findings) > shown:
+        err.print(f"error: … and {len(report.findings) - shown} more findings")
     raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+@one_line_errors
+def audit_checkpoint() -> None:
+    """Sign every chain's head now and append it to the checkpoint file."""
+    from mynumber.services.core.audit_checkpoints import write_checkpoint
+    system = _system()
+    file = system.audit_checkpoints()
+    with system.reading() as uow:
+        checkpoint = write_checkpoint(uow.session, file, system.services.clock.now())
+    console.print(f"checkpoint {checkpoint.number}: {checkpoint.entries} entries in "
+                  f"{len(checkpoint.heads)} chains, signed at {checkpoint.at} ({file.path})")
 
 
 @bench_app.command("derive")

@@ -126,10 +126,16 @@ class MailItem(Base):
 
 
 class AuditEntry(Base):
-    """Append-only, hash-chained record of every read or change of personal data."""
+    """Append-only record of every read or change of personal data, in one keyed hash chain
+    per organisation (``services.core.audit``)."""
 
     __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_chain_seq", "chain_id", "seq", unique=True),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chain_id: Mapped[int] = mapped_column(Integer)
+    """The ``audit_head`` row of the chain the entry belongs to."""
+    seq: Mapped[int] = mapped_column(Integer)
+    """The entry's number in its chain: 1, 2, 3 … without gaps."""
     at: Mapped[dt.datetime]
     actor: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20))
@@ -144,11 +150,13 @@ class AuditEntry(Base):
 
 
 class AuditHead(Base):
-    """The chain's head: one row, locked while appending so the chain stays a line."""
+    """One chain's head (one per organisation): locked while appending to that chain only."""
 
     __tablename__ = "audit_head"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    last_id: Mapped[int] = mapped_column(Integer, default=0)
+    chain: Mapped[str] = mapped_column(String(130), unique=True, index=True)
+    """The chain's name: ``<role>/<organisation>`` (``services.core.audit.chain_of``)."""
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64))
 
 

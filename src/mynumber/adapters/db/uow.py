@@ -8,15 +8,17 @@ everything back, so a failure half-way leaves no half-done change.
 from __future__ import annotations
 
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
+def session_factory(engine: Engine, info: dict[str, Any] | None = None) -> sessionmaker[Session]:
     """Made once per engine: each ``sessionmaker`` is a new ``Session`` class, and a new class
-    per request would rebuild SQLAlchemy's per-class event dispatch every time."""
-    return sessionmaker(engine, expire_on_commit=False)
+    per request would rebuild SQLAlchemy's per-class event dispatch every time. ``info`` is
+    copied into each session's ``Session.info`` (the audit key)."""
+    return sessionmaker(engine, expire_on_commit=False, info=info)
 
 
 class UnitOfWork:

@@ -1,42 +1,30 @@
-"""The audit log (アクセス記録): append-only and hash-chained.
+"""The audit log (アクセス記録): append-only, in keyed hash chains, one per organisation.
 
-Each entry's hash covers its content and the previous entry's hash, so changing or removing
-any entry breaks every hash after it; ``verify_chain`` names the first broken entry. The
-database also refuses UPDATE and DELETE on the table (triggers in the first migration).
-Appending locks the one ``audit_head`` row, so concurrent writers form one line.
+Each entry's hash is an HMAC (under a key that is not in the database) over its content, its
+place in its organisation's chain and the previous entry's hash, so changing, inserting or
+removing an entry shows; signed checkpoints of the chains' heads, kept outside the database,
+show a cut tail or an emptied table (``audit_chain``, ``audit_checkpoints``). The database
+also refuses UPDATE, DELETE and TRUNCATE on the table (triggers, migrations 0001 and 0010).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import Literal
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mynumber.adapters.db.bulk_insert import insert_rows
-from mynumber.adapters.db.models import AuditEntry, AuditHead
+from mynumber.adapters.db.models import AuditEntry
 from mynumber.domain.access import Purpose
+from mynumber.services.core import audit_chain
+from mynumber.services.core.audit_chain import GENESIS as GENESIS
+from mynumber.services.core.audit_chain import ChainReport as ChainReport
+from mynumber.services.core.audit_chain import Finding as Finding
+from mynumber.services.core.audit_chain import verify_chain as verify_chain
 from mynumber.services.core.context import Caller
-
-GENESIS = "0" * 64
-
-
-def _entry_hash(entry: AuditEntry | dict[str, Any]) -> str:
-    """The hash over an entry's content and the previous entry's hash."""
-    values = entry if isinstance(entry, dict) else {c: getattr(entry, c) for c in _COLUMNS}
-    body = json.dumps(
-        [values["id"], values["at"].astimezone(dt.UTC).isoformat(), values["actor"],
-         values["role"], values["purpose"], values["action"], values["person_id"],
-         values["detail"], values["prev_hash"]],
-        ensure_ascii=False, separators=(",", ":"),
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
-
 
 INVALID_PURPOSE: Literal["invalid"] = "invalid"
 """What the log keeps for a purpose that is none of ``Purpose`` (never the text as typed)."""
@@ -106,78 +94,16 @@ def record_many(
 
 
 def record_entries(session: Session, entries: Sequence[NewEntry], *, at: dt.datetime) -> None:
-    """Append ``entries`` in order, chained, under one lock of the head and in one INSERT
-    (many clinic checks answered together cost one append)."""
+    """Append ``entries`` in order, each to its organisation's chain. They are written —
+    keyed, chained, in one INSERT — when the transaction commits, and dropped with it on a
+    rollback (many clinic checks answered together cost one append)."""
     if not entries:
         return
-    session.flush()  # as autoflush would: entries follow what the caller has written
-    conn = session.connection()  # Core statements, without the ORM's per-statement work
-    head = conn.execute(_LOCK_HEAD).one()
-    prev, next_id, rows = head.last_hash, head.last_id + 1, []
-    for new in entries:
-        row: dict[str, Any] = dict(
-            id=next_id, at=at, actor=new.caller.name, role=new.caller.role.value,
-            purpose=purpose_text(new.purpose), action=new.action, person_id=new.person_id,
-            detail=new.detail[:MAX_DETAIL],
-            prev_hash=prev)
-        row["entry_hash"] = prev = _entry_hash(row)
-        rows.append(row)
-        next_id += 1
-    insert_rows(session, AuditEntry, rows)
-    conn.execute(_MOVE_HEAD, {"last_id": next_id - 1, "last_hash": prev})
-
-
-_HEAD = cast(Table, AuditHead.__table__)
-_LOCK_HEAD = select(_HEAD.c.last_id, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
-_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == 1).values(
-    last_id=bindparam("last_id"), last_hash=bindparam("last_hash"))
-_COLUMNS = ("id", "at", "actor", "role", "purpose", "action", "person_id", "detail",
-            "prev_hash", "entry_hash")
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    entries: int
-    first_broken: int | None
-    reason: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return self.first_broken is None
-
-
-def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
-    """Walk the chain from the start; report the first entry whose link or hash is wrong."""
-    expected_prev, expected_id, count = GENESIS, 1, 0
-    last_id = 0
-    while True:
-        rows = session.scalars(
-            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id)
-            .limit(batch)
-        ).all()
-        if not rows:
-            break
-        for entry in rows:
-            problem = _check(entry, expected_id, expected_prev)
-            if problem:
-                broken = expected_id if entry.id != expected_id else entry.id
-                return ChainReport(count, broken, problem)
-            expected_prev, expected_id, count = entry.entry_hash, entry.id + 1, count + 1
-            last_id = entry.id
-    head = session.get(AuditHead, 1)
-    if head is not None and (head.last_id, head.last_hash) != (last_id, expected_prev):
-        return ChainReport(count, last_id + 1, "entries after this point are missing")
-    return ChainReport(count, None)
-
-
-def _check(entry: AuditEntry, expected_id: int, expected_prev: str) -> str:
-    if entry.id != expected_id:
-        return f"entry {expected_id} is missing"
-    if entry.prev_hash != expected_prev:
-        return "its link to the previous entry is broken"
-    if entry.entry_hash != _entry_hash(entry):
-        return "its content does not match its hash"
-    return ""
+    audit_chain.append(session, [dict(
+        chain=audit_chain.chain_of(new.caller.role, new.caller.name, new.caller.scope_id),
+        at=at, actor=new.caller.name, role=new.caller.role.value,
+        purpose=purpose_text(new.purpose), action=new.action, person_id=new.person_id,
+        detail=new.detail[:MAX_DETAIL], clerk=new.caller.clerk) for new in entries])
 
 
 def entries_about(session: Session, person_id: int, limit: int = 200) -> list[AuditEntry]:

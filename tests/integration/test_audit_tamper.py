@@ -1,0 +1,319 @@
+"""The audit log proves itself: keyed chains, one per organisation, and signed checkpoints
+outside the database. Each test plays an attacker who can write the database (triggers
+lifted) but holds neither the audit key nor the checkpoint file."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import stat
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import insert, select, text
+from sqlalchemy.exc import DBAPIError
+
+from mynumber.adapters.db.models import AuditEntry, AuditHead
+from mynumber.bootstrap import System
+from mynumber.domain.access import Role
+from mynumber.services.core import audit
+from mynumber.services.core.audit_chain import ChainReport, legacy_hash, write_pending
+from mynumber.services.core.audit_checkpoints import verify_log, write_checkpoint
+from mynumber.services.core.context import Caller
+from tests.conftest import START
+from tests.integration.test_audit import _guards_dropped
+
+WARD = Caller(name="ward office 131016", role=Role.WARD_OFFICE, municipality_code="131016")
+CLINIC = Caller(name="Kanda Clinic", role=Role.CLINIC)
+
+
+def _act(system: System, caller: Caller, count: int, action: str = "read") -> None:
+    """``count`` audited actions by ``caller``, one transaction each."""
+    for i in range(count):
+        with system.uow() as uow:
+            audit.record(uow.session, caller=caller, action=f"{action}_{i}", at=START,
+                         person_id=i + 1)
+            uow.commit()
+
+
+def _checkpoint(system: System) -> None:
+    with system.reading() as uow:
+        write_checkpoint(uow.session, system.audit_checkpoints(), START)
+
+
+def _verify(system: System) -> ChainReport:
+    with system.reading() as uow:
+        return verify_log(uow.session, system.audit_checkpoints(),
+                          system.services.keys.audit_key)
+
+
+def _kinds(report: ChainReport) -> set[str]:
+    return {f.kind for f in report.findings}
+
+
+def _chain_ids(system: System) -> dict[str, int]:
+    with system.reading() as uow:
+        return {h.chain: h.id for h in uow.session.scalars(select(AuditHead))}
+
+
+def _ids(system: System, chain_id: int) -> list[int]:
+    with system.reading() as uow:
+        return list(uow.session.scalars(select(AuditEntry.id).where(
+            AuditEntry.chain_id == chain_id).order_by(AuditEntry.seq)))
+
+
+@pytest.fixture
+def logged(system: System) -> System:
+    """Five entries by a ward office and three by a clinic, then a checkpoint."""
+    _act(system, WARD, 5)
+    _act(system, CLINIC, 3)
+    _checkpoint(system)
+    return system
+
+
+def test_an_untouched_log_verifies_against_its_checkpoint(logged: System) -> None:
+    report = _verify(logged)
+    assert report.ok, report.findings
+    assert (report.entries, report.chains) == (8, 2) and report.checkpoint_at is not None
+
+
+def test_two_organisations_do_not_share_a_head_row(system: System) -> None:
+    _act(system, WARD, 2)
+    _act(system, CLINIC, 2)
+    chains = _chain_ids(system)
+    assert set(chains) == {"ward_office/ward office 131016", "clinic/Kanda Clinic"}
+    with system.reading() as uow:
+        by_chain = {(e.chain_id, e.seq) for e in uow.session.scalars(select(AuditEntry))}
+    assert by_chain == {(chains["ward_office/ward office 131016"], 1),
+                        (chains["ward_office/ward office 131016"], 2),
+                        (chains["clinic/Kanda Clinic"], 1), (chains["clinic/Kanda Clinic"], 2)}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_one_organisation_appending_does_not_hold_up_another(system: System) -> None:
+    _act(system, WARD, 1)
+    _act(system, CLINIC, 1)  # both heads exist
+    with system.uow() as holding:
+        audit.record(holding.session, caller=WARD, action="slow", at=START)
+        write_pending(holding.session)  # the ward office's head is locked
+        outcome: list[object] = []
+
+        def clinic_appends() -> None:
+            try:
+                with system.uow() as uow:
+                    uow.session.execute(text("SET LOCAL lock_timeout = '3s'"))
+                    audit.record(uow.session, caller=CLINIC, action="quick", at=START)
+                    uow.commit()
+                outcome.append("committed")
+            except DBAPIError as exc:
+                outcome.append(exc)
+
+        other = threading.Thread(target=clinic_appends)
+        other.start()
+        other.join(timeout=30)
+        assert outcome == ["committed"]
+        holding.commit()
+    assert _verify(system).ok
+
+
+def test_an_edited_entry_is_named(logged: System) -> None:
+    ward_ids = _ids(logged, _chain_ids(logged)["ward_office/ward office 131016"])
+    with _guards_dropped(logged), logged.engine.begin() as conn:
+        conn.execute(text("UPDATE audit_log SET actor = 'someone else' WHERE id = :id"),
+                     {"id": ward_ids[2]})
+    report = _verify(logged)
+    assert [(f.kind, f.entry_id) for f in report.findings] == [("edited", ward_ids[2])]
+    assert "entry 3 of chain 'ward_office/ward office 131016'" in report.reason
+
+
+def test_an_inserted_entry_is_named(logged: System) -> None:
+    """Appended at the tail with a plausible link and the head moved: without the key its
+    hash cannot be the service's."""
+    chain = _chain_ids(logged)["clinic/Kanda Clinic"]
+    with logged.engine.begin() as conn:
+        head = conn.execute(select(AuditHead).where(AuditHead.id == chain)).one()
+        forged = {"chain_id": chain, "seq": head.last_seq + 1, "at": START, "actor": "x",
+                  "role": "clinic", "purpose": "", "action": "read", "person_id": 9,
+                  "detail": "", "clerk": None, "prev_hash": head.last_hash}
+        forged["entry_hash"] = legacy_hash(forged)
+        conn.execute(insert(AuditEntry), forged)
+        conn.execute(text("UPDATE audit_head SET last_seq = :s, last_hash = :h WHERE id = :id"),
+                     {"s": forged["seq"], "h": forged["entry_hash"], "id": chain})
+    forged_id = _ids(logged, chain)[-1]
+    report = _verify(logged)
+    assert [(f.kind, f.entry_id) for f in report.findings] == [("inserted", forged_id)]
+
+
+def test_a_deleted_entry_in_the_middle_is_named(logged: System) -> None:
+    ward_ids = _ids(logged, _chain_ids(logged)["ward_office/ward office 131016"])
+    with _guards_dropped(logged), logged.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": ward_ids[1]})
+    report = _verify(logged)
+    assert _kinds(report) == {"deleted"}
+    assert "entry 2 of chain 'ward_office/ward office 131016' was deleted" in report.reason
+
+
+def test_a_cut_tail_with_its_head_reset_is_found(logged: System) -> None:
+    chain = _chain_ids(logged)["ward_office/ward office 131016"]
+    ward_ids = _ids(logged, chain)
+    with _guards_dropped(logged), logged.engine.begin() as conn:
+        kept = conn.execute(select(AuditEntry).where(AuditEntry.id == ward_ids[2])).one()
+        conn.execute(text("DELETE FROM audit_log WHERE chain_id = :c AND seq > 3"), {"c": chain})
+        conn.execute(text("UPDATE audit_head SET last_seq = 3, last_hash = :h WHERE id = :c"),
+                     {"h": kept.entry_hash, "c": chain})
+    report = _verify(logged)
+    assert _kinds(report) == {"cut"}
+    assert "signed 5 entries, the database ends at 3" in report.reason
+
+
+def test_an_emptied_log_with_its_heads_reset_is_found(logged: System) -> None:
+    """``TRUNCATE`` (its trigger lifted) on PostgreSQL, ``DELETE`` on SQLite, then the heads
+    put back to the start: the database alone now says "0 entries, intact"."""
+    pg = logged.engine.dialect.name == "postgresql"
+    with _guards_dropped(logged), logged.engine.begin() as conn:
+        if pg:
+            conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_truncate"))
+            conn.execute(text("TRUNCATE audit_log"))
+            conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_truncate"))
+        else:
+            conn.execute(text("DELETE FROM audit_log"))
+        conn.execute(text(f"UPDATE audit_head SET last_seq = 0, last_hash = '{'0' * 64}'"))
+    report = _verify(logged)
+    assert _kinds(report) == {"truncated"}
+    assert "signed 8 entries in 2 chains, the database holds none" in report.reason
+
+
+def test_a_recomputed_chain_is_found(logged: System) -> None:
+    """Every hash recomputed without the key (an entry removed, the rest renumbered): no
+    entry carries the keyed hash, and the checkpoint's head is not there any more."""
+    chain = _chain_ids(logged)["ward_office/ward office 131016"]
+    with _guards_dropped(logged), logged.engine.begin() as conn:
+        conn.execute(text("DELETE FROM audit_log WHERE chain_id = :c AND seq = 2"), {"c": chain})
+        prev, seq = "0" * 64, 0
+        for row in conn.execute(select(AuditEntry.__table__).where(
+                AuditEntry.chain_id == chain).order_by(AuditEntry.seq)).mappings().all():
+            seq += 1
+            values = {**row, "seq": seq, "prev_hash": prev}
+            prev = legacy_hash(values)
+            conn.execute(text("UPDATE audit_log SET seq = :s, prev_hash = :p, entry_hash = :h "
+                              "WHERE id = :id"), {"s": seq, "p": values["prev_hash"],
+                                                  "h": prev, "id": row["id"]})
+        conn.execute(text("UPDATE audit_head SET last_seq = :s, last_hash = :h WHERE id = :c"),
+                     {"s": seq, "h": prev, "c": chain})
+    report = _verify(logged)
+    assert "recomputed" in _kinds(report) and "cut" in _kinds(report)
+    assert "chain 'ward_office/ward office 131016' was recomputed" in report.reason
+
+
+def test_without_the_key_the_same_log_does_not_verify(logged: System) -> None:
+    with logged.reading() as uow:
+        report = verify_log(uow.session, logged.audit_checkpoints(), b"\x01" * 32)
+    assert "recomputed" in _kinds(report)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_postgres_refuses_to_truncate_the_log(logged: System) -> None:
+    with logged.engine.begin() as conn, pytest.raises(DBAPIError, match="append-only"):
+        conn.execute(text("TRUNCATE audit_log"))
+    assert _verify(logged).ok
+
+
+# --- The checkpoint file ---------------------------------------------------------------------
+
+def test_the_checkpoint_file_only_grows_and_is_for_its_owner(logged: System) -> None:
+    path = logged.audit_checkpoints().path
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    first = path.read_bytes()
+    _act(logged, CLINIC, 1, "again")
+    _checkpoint(logged)
+    grown = path.read_bytes()
+    assert grown.startswith(first) and grown.count(b"\n") == 2
+    lines = [json.loads(line) for line in grown.splitlines()]
+    assert [line["entries"] for line in lines] == [8, 9]
+    assert lines[1]["prev"] == hashlib.sha256(first.rstrip(b"\n")).hexdigest()
+    checkpoints, problems = logged.audit_checkpoints().read()
+    assert problems == [] and [c.number for c in checkpoints] == [1, 2]
+
+
+def _rewrite(path: Path, change: dict[str, object]) -> None:
+    lines = path.read_bytes().splitlines()
+    body = json.loads(lines[-1])
+    body.update(change)
+    lines[-1] = json.dumps(body, separators=(",", ":")).encode()
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+
+def test_a_checkpoint_edited_in_the_file_fails_its_signature(logged: System) -> None:
+    path = logged.audit_checkpoints().path
+    _rewrite(path, {"entries": 0, "heads": []})
+    report = _verify(logged)
+    assert _kinds(report) == {"checkpoint"} and "signature does not verify" in report.reason
+
+
+def test_a_checkpoint_taken_out_of_the_file_is_found(logged: System) -> None:
+    _act(logged, WARD, 1, "more")
+    _checkpoint(logged)
+    path = logged.audit_checkpoints().path
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(lines[1])
+    report = _verify(logged)
+    assert "checkpoint" in _kinds(report) and "does not follow" in report.reason
+
+
+def test_the_service_writes_checkpoints_at_start_every_n_entries_and_at_stop(
+    system: System,
+) -> None:
+    _act(system, WARD, 2)
+    checkpointer = system.audit_checkpointer()
+    checkpointer.every, checkpointer.poll = 3, 3600.0  # rounds run by hand below
+    checkpointer.start()  # the log moved since the (absent) last checkpoint: one now
+    _act(system, CLINIC, 2)
+    assert checkpointer.round() is False  # 2 new entries < 3
+    _act(system, CLINIC, 1)
+    assert checkpointer.round() is True
+    _act(system, WARD, 1)
+    checkpointer.stop()
+    checkpoints, problems = system.audit_checkpoints().read()
+    assert problems == [] and [c.entries for c in checkpoints] == [2, 5, 6]
+
+
+@contextmanager
+def _no_checkpoint_file(system: System) -> Iterator[None]:
+    yield
+    assert not system.audit_checkpoints().path.exists()
+
+
+def test_without_a_checkpoint_the_chains_are_still_checked(system: System) -> None:
+    _act(system, WARD, 3)
+    with _no_checkpoint_file(system):
+        assert _verify(system).ok
+        ward_ids = _ids(system, _chain_ids(system)["ward_office/ward office 131016"])
+        with _guards_dropped(system), system.engine.begin() as conn:
+            conn.execute(text("UPDATE audit_log SET detail = 'x' WHERE id = :id"),
+                         {"id": ward_ids[0]})
+        assert _kinds(_verify(system)) == {"edited"}
+
+
+def test_the_cli_checkpoints_and_names_what_it_finds(tmp_path: Path) -> None:
+    import sqlite3
+
+    from tests.integration.test_cli import _register, _seed, run
+    _seed(tmp_path)
+    assert _register(tmp_path).returncode == 0
+    done = run(["audit", "checkpoint"], tmp_path)
+    assert done.returncode == 0 and "checkpoint 1:" in done.stdout, done.stderr
+    assert run(["audit", "verify"], tmp_path).returncode == 0
+    database = sqlite3.connect(tmp_path / "mynumber.sqlite3")
+    with database:
+        database.execute("DROP TRIGGER audit_log_no_delete")
+        database.execute("DELETE FROM audit_log")
+        database.execute(f"UPDATE audit_head SET last_seq = 0, last_hash = '{'0' * 64}'")
+    database.close()
+    done = run(["audit", "verify"], tmp_path)
+    assert done.returncode == 1 and done.stderr.startswith("error: truncated: the log was "
+                                                           "emptied")
