@@ -21,6 +21,10 @@ from mynumber.bootstrap import System, build_system
 from mynumber.config import Settings
 from mynumber.demo.data import seed_demo_tokens, seed_municipalities
 from mynumber.domain.clock import JST, SimulatedClock
+from tests.staff_login import (
+    cheap_passwords,  # noqa: F401  (autouse: cheap Argon2 in tests)
+    clerk_for,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -112,6 +116,17 @@ def page(browser: object, server: Server) -> Iterator[object]:
     new_page = context.new_page()
     yield new_page
     context.close()
+
+
+def log_in(page: object, system: System, token: str, landing: str) -> None:
+    """Log in at /login as a new clerk of the organisation behind ``token`` (the one place
+    the browser tests log staff in)."""
+    form = clerk_for(system, token)
+    page.goto("/login")  # type: ignore[attr-defined]
+    page.get_by_label("Login", exact=True).fill(form["login"])  # type: ignore[attr-defined]
+    page.get_by_label("Password", exact=True).fill(form["password"])  # type: ignore[attr-defined]
+    page.get_by_role("button", name="Log in").click()  # type: ignore[attr-defined]
+    page.wait_for_url(f"**{landing}")  # type: ignore[attr-defined]
 
 
 def shoot(page: object, name: str) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from mynumber.adapters.db.models import Person
 from mynumber.adapters.db.models_insurance import Clinic
 from mynumber.adapters.photo import sample_photo_jpeg
+from mynumber.bootstrap import System
 from mynumber.demo import world as demo_world
 from mynumber.domain.access import Purpose, Role
 from mynumber.domain.cards import Channel
@@ -31,7 +32,7 @@ from mynumber.services.core import tokens
 from mynumber.services.core.context import Caller
 from mynumber.services.employer import employers as employer
 from mynumber.services.registry.numbers import read_my_number
-from tests.e2e.conftest import Server, shoot
+from tests.e2e.conftest import Server, log_in, shoot
 
 pytestmark = pytest.mark.browser
 WARD = Caller(name="Chiyoda City ward office", role=Role.WARD_OFFICE, municipality_code="131016")
@@ -48,6 +49,7 @@ class Counters:
     employee_id: int
     maria_number: str
     files: Path
+    system: System
 
 
 def _token(server: Server, name: str, role: Role, **scope: Any) -> str:
@@ -106,14 +108,11 @@ def counters(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Counte
              "clinic": _token(server, "Kanda Clinic (e2e)", Role.CLINIC, scope_id=clinic_id),
              "kiosk": _token(server, "Kiosk (e2e)", Role.KIOSK), "payroll": payroll}
     return Counters(names, world.card_serial, due.application_id, nguyen_id, hired.id, number,
-                    files)
+                    files, system)
 
 
-def _log_in(page: Any, token: str, landing: str) -> None:
-    page.goto("/login")
-    page.get_by_label("API token").fill(token)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{landing}")
+def _log_in(page: Any, counters: Counters, who: str, landing: str) -> None:
+    log_in(page, counters.system, counters.tokens[who], landing)
 
 
 def _accessible_basics(page: Any) -> None:
@@ -139,7 +138,7 @@ def _both(page: Any, name: str) -> None:
 
 
 def test_card_centre_runs_the_manufacture_job(page: Any, counters: Counters) -> None:
-    _log_in(page, counters.tokens["centre"], "/staff/card-centre")
+    _log_in(page, counters, "centre", "/staff/card-centre")
     assert counters.due_application in page.content()
     _both(page, "card-centre-queue")
     page.get_by_role("button", name="Run the manufacture job").click()
@@ -158,7 +157,7 @@ def test_card_counter_collects_a_card_while_the_resident_sets_the_pins(
     with server.system.uow() as uow:  # made already if the card centre test ran first
         card_centre.run_daily_jobs(uow.session, server.system.services)
         uow.commit()
-    _log_in(page, counters.tokens["ward"], "/staff/ward-office")
+    _log_in(page, counters, "ward", "/staff/ward-office")
     page.goto("/staff/card-counter")
     _both(page, "card-counter-home")
     page.get_by_label("Application ID (23 digits)").fill(counters.due_application)
@@ -186,7 +185,7 @@ def test_card_counter_collects_a_card_while_the_resident_sets_the_pins(
 
 
 def test_card_counter_application_form_and_its_errors(page: Any, counters: Counters) -> None:
-    _log_in(page, counters.tokens["ward"], "/staff/ward-office")
+    _log_in(page, counters, "ward", "/staff/ward-office")
     page.goto("/staff/card-counter/apply")
     _both(page, "card-counter-apply")
     page.get_by_label("Resident record number").fill(str(counters.nguyen_id))
@@ -198,7 +197,7 @@ def test_card_counter_application_form_and_its_errors(page: Any, counters: Count
 def test_clinic_terminal_checks_by_pin_and_shows_history_with_consent(
     page: Any, counters: Counters,
 ) -> None:
-    _log_in(page, counters.tokens["clinic"], "/staff/clinic")
+    _log_in(page, counters, "clinic", "/staff/clinic")
     _both(page, "clinic-home")
     page.get_by_label("Card serial (as the reader reads it)").fill(counters.maria_serial)
     page.get_by_role("button", name="Read the card").click()
@@ -222,7 +221,7 @@ def test_clinic_terminal_checks_by_pin_and_shows_history_with_consent(
 def test_kiosk_explains_the_signature_pin_is_for_the_ward_office(
     page: Any, counters: Counters,
 ) -> None:
-    _log_in(page, counters.tokens["kiosk"], "/staff/kiosk")
+    _log_in(page, counters, "kiosk", "/staff/kiosk")
     _both(page, "kiosk-reset")
     page.get_by_label("1. Place your card").fill(counters.maria_serial)
     page.get_by_label("Signature PIN (ward office only)").check()
@@ -242,7 +241,7 @@ def test_kiosk_explains_the_signature_pin_is_for_the_ward_office(
 
 
 def test_employer_payroll_collects_and_sees_the_number(page: Any, counters: Counters) -> None:
-    _log_in(page, counters.tokens["payroll"], "/staff/employer")
+    _log_in(page, counters, "payroll", "/staff/employer")
     _both(page, "employer-employees")
     page.get_by_role("link", name="GARCIA MARIA").click()
     _both(page, "employer-employee-collect")

@@ -31,7 +31,7 @@ from mynumber.services.core import tokens
 from mynumber.services.core.context import Caller
 from mynumber.services.insurance import clinic, insurer, medical_records
 from mynumber.services.insurance.medical_records import Medicine
-from tests.e2e.conftest import Server, running_server, shoot
+from tests.e2e.conftest import Server, log_in, running_server, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -92,11 +92,8 @@ def _services(system: System, use_case: Any) -> Any:
     return result
 
 
-def _log_in(page: Any, token: str, landing: str) -> None:
-    page.goto("/login")
-    page.get_by_label("API token").fill(token)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"**{landing}")
+def _log_in(page: Any, server: Server, token: str, landing: str) -> None:
+    log_in(page, server.system, token, landing)
 
 
 def _log_out(page: Any) -> None:
@@ -119,7 +116,7 @@ def _dd(page: Any, term: str) -> str:
 
 
 def _register_at_the_counter(page: Any, server: Server) -> str:
-    _log_in(page, server.ward_token, "/staff/ward-office")
+    _log_in(page, server, server.ward_token, "/staff/ward-office")
     page.goto("/staff/ward-office/moving-in")
     for name, value in PERSON.items():
         page.locator(f"#{name}").fill(value)
@@ -134,7 +131,8 @@ def _register_at_the_counter(page: Any, server: Server) -> str:
 
 def _run_the_card_centre_job(page: Any, server: Server) -> str:
     """The card centre's daily job, run from its page; returns the job's report."""
-    _log_in(page, tokens.demo_token(server.system.services, CARD_CENTRE), "/staff/card-centre")
+    _log_in(page, server, tokens.demo_token(server.system.services, CARD_CENTRE),
+            "/staff/card-centre")
     page.get_by_role("button", name="Run the manufacture job").click()
     return _flash(page, "Job done")
 
@@ -195,7 +193,7 @@ def _fill_the_collection_form(page: Any) -> None:
 
 def _collect_at_the_counter(page: Any, server: Server, application_id: str, serial: str) -> int:
     """The card counter hands the card over; returns the resident record number it shows."""
-    _log_in(page, server.ward_token, "/staff/ward-office")
+    _log_in(page, server, server.ward_token, "/staff/ward-office")
     page.goto("/staff/card-counter")
     page.get_by_label("Application ID (23 digits)").fill(application_id)
     page.get_by_role("button", name="Find the application").click()
@@ -286,7 +284,7 @@ def _prescribe(server: Server, token: str, visit_id: int) -> None:
 def _clinic_visit(page: Any, server: Server, serial: str, person_id: int) -> None:
     """Enrolled in Chiyoda's National Health Insurance, seen at a clinic with the card + PIN."""
     token = _insurer_clinic_and_enrolment(server, person_id)
-    _log_in(page, token, "/staff/clinic")
+    _log_in(page, server, token, "/staff/clinic")
     visit_id = _check_at_the_terminal(page, serial)
     _assert_the_eligibility_answer(page)
     _prescribe(server, token, visit_id)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Server, shoot
+from tests.e2e.conftest import Server, log_in, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -18,10 +18,7 @@ NEWCOMER = {"name_latin": "Okafor Chidi", "date_of_birth": "1996-08-21", "nation
 
 
 def _log_in(page: Any, server: Server) -> None:
-    page.goto("/login")
-    page.get_by_label("API token").fill(server.ward_token)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/staff/ward-office")
+    log_in(page, server.system, server.ward_token, "/staff/ward-office")
 
 
 def _register(page: Any, person: dict[str, str], sex: str = "Male",
@@ -97,12 +94,13 @@ def test_the_guide_shows_a_bad_answer_beside_its_field(page: Any) -> None:
     shoot(page, "guide-error")
 
 
-def test_a_wrong_token_is_refused_beside_the_field(page: Any) -> None:
+def test_a_wrong_password_is_refused_beside_the_field(page: Any) -> None:
     page.goto("/staff/ward-office")
     page.wait_for_url("**/login?next=/staff/ward-office")
-    page.get_by_label("API token").fill("mnt_not_a_real_token")
+    page.get_by_label("Login", exact=True).fill("chiyoda-city-ward-office")
+    page.get_by_label("Password", exact=True).fill("not-the-password-1")
     page.get_by_role("button", name="Log in").click()
-    assert "unknown or revoked" in page.locator("#token-error").inner_text()
+    assert "login or the password is wrong" in page.locator("#password-error").inner_text()
     _accessible_basics(page)
     shoot(page, "login-error")
 
