@@ -49,3 +49,27 @@ def test_the_demo_employer_has_payroll_and_hr_staff_tokens(system: System) -> No
             staff = employer.staff_for(uow.session, system.services, caller=caller,
                                        token=by_name[name])
             assert staff.role is role
+
+
+def test_the_demo_world_has_a_clerk_per_organisation_who_can_log_in(system: System) -> None:
+    import dataclasses
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from mynumber.api.app import create_app
+    world = seed_world(system)
+    assert {c.organisation for c in world.clerks} == {t.organisation for t in world.tokens}
+    payroll = next(c for c in world.clerks if c.organisation == "Example K.K. payroll")
+    client = TestClient(create_app(system))
+    csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
+    assert csrf
+    answer = client.post("/login", data={"csrf": csrf.group(1), "login": payroll.login,
+                                         "password": payroll.password, "next": ""},
+                         follow_redirects=False)
+    assert answer.headers["location"] == "/staff/employer"
+    assert client.get("/staff/employer").status_code == 200  # tied to the payroll account
+    assert seed_world(system).clerks == world.clerks  # the same on every start
+    production = dataclasses.replace(system, settings=system.settings.model_copy(
+        update={"mode": "production"}))
+    assert seed_world(production).clerks == []  # no demo passwords in production
