@@ -1,5 +1,11 @@
 """Browser tests: the real server (uvicorn in a thread, SQLite in a tmp dir) driven by
-Debian's chromium through Playwright. Skipped when chromium is missing, except in CI."""
+Debian's chromium through Playwright. Skipped when chromium is missing, except in CI.
+
+Screenshots go to a temporary folder, so that a test run never rewrites tracked files;
+``make screenshots`` sets ``MYNUMBER_SCREENSHOTS`` to ``docs/screenshots`` to refresh the
+docs' pictures with the same tests. Under pytest-xdist (``--dist loadscope``) a module's
+tests stay together on one worker, in order; each worker that runs browser tests starts its
+own server (a free port, its own temporary folder) and its own chromium."""
 
 from __future__ import annotations
 
@@ -30,7 +36,8 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+SCREENSHOTS_ENV = "MYNUMBER_SCREENSHOTS"
+"""Where ``shoot`` writes, when set (``make screenshots``: docs/screenshots)."""
 TODAY = dt.datetime(2026, 4, 1, 9, 0, tzinfo=JST)
 MASTER_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 
@@ -118,6 +125,19 @@ def page(browser: object, server: Server) -> Iterator[object]:
     context.close()
 
 
+_screenshots: list[Path] = []
+"""The folder of this session's screenshots (set by ``screenshot_folder``)."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def screenshot_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``$MYNUMBER_SCREENSHOTS`` if set, else a temporary folder of this session."""
+    chosen = os.environ.get(SCREENSHOTS_ENV)
+    folder = Path(chosen).resolve() if chosen else tmp_path_factory.mktemp("screenshots")
+    _screenshots[:] = [folder]
+    return folder
+
+
 def log_in(page: object, system: System, token: str, landing: str) -> None:
     """Log in at /login as a new clerk of the organisation behind ``token`` (the one place
     the browser tests log staff in)."""
@@ -130,6 +150,8 @@ def log_in(page: object, system: System, token: str, landing: str) -> None:
 
 
 def shoot(page: object, name: str) -> None:
-    """A full-page screenshot in docs/screenshots/ (looked at by a person, not compared)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    """A full-page screenshot (looked at by a person, not compared) in the session's folder:
+    a temporary one, or docs/screenshots/ under ``make screenshots``."""
+    folder = _screenshots[0]
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
