@@ -157,6 +157,16 @@ def reset_postgres(url: str) -> None:
     _BASELINES[url].restore()
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest applies db_url's own two params
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``@pytest.mark.sqlite_only``: the test runs on SQLite only (the database plays no part
+    in what it checks: a page's text, a check digit, a body that fails to parse)."""
+    if "db_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+            "sqlite_only"):
+        metafunc.definition.add_marker(
+            pytest.mark.parametrize("db_url", ["sqlite"], indirect=True))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> str:
     """A fresh, migrated database on each backend."""
@@ -216,6 +226,24 @@ def system(settings: Settings, clock: SimulatedClock, post: PostOffice, key_sour
         uow.commit()
     yield built
     built.engine.dispose()
+
+
+def ref(kind: str, id_: int) -> str:
+    """The opaque reference the app gives record ``id_`` of ``kind`` ("per", "vis", "emp",
+    "enr", "let", "mail" …; ``services.core.refs``) under the tests' master key: for building
+    URLs and bodies from ids."""
+    from mynumber.adapters.keys import KeyRing
+    from mynumber.services.core.refs import Kind, References
+    keys = KeyRing.from_master(bytes.fromhex(TEST_MASTER_KEY))
+    return References.from_keys(keys).reference(Kind(kind), id_)
+
+
+def unref(kind: str, reference: str) -> int:
+    """The id behind a reference the app returned (the inverse of ``ref``)."""
+    from mynumber.adapters.keys import KeyRing
+    from mynumber.services.core.refs import Kind, References
+    keys = KeyRing.from_master(bytes.fromhex(TEST_MASTER_KEY))
+    return References.from_keys(keys).resolve(Kind(kind), reference)
 
 
 def ward(municipality: str = "131016") -> Caller:

@@ -38,6 +38,9 @@ class KeyRing:
     the database cannot recompute an entry's keyed hash)."""
     audit_signing_seed: bytes
     """Ed25519 seed of the key that signs the audit log's checkpoints."""
+    reference_key: bytes
+    """AES-256-SIV key of the opaque references that stand for ids outside the service
+    (``services.core.refs``)."""
 
     @classmethod
     def from_master(cls, master: bytes) -> KeyRing:
@@ -51,6 +54,7 @@ class KeyRing:
             ca_passphrase=derive_key(master, "mynumber/pki/ca-passphrase").hex().encode(),
             audit_key=derive_key(master, "mynumber/audit/chain-hmac"),
             audit_signing_seed=derive_key(master, "mynumber/audit/checkpoint-ed25519"),
+            reference_key=derive_key(master, "mynumber/refs/aes-siv", 64),
         )
 
 
