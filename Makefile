@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck unit demo bench system-deps clean
+.PHONY: serve test screenshots lint typecheck unit demo bench system-deps clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,14 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Workers of pytest-xdist (one PostgreSQL database each; a module stays on one worker).
+TEST_WORKERS ?= 3
+
 test: $(STAMP) system-deps lint typecheck  ## every test, on SQLite and PostgreSQL
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope
+
+screenshots: $(STAMP) system-deps  ## refresh docs/screenshots with the browser tests
+	MYNUMBER_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/e2e
 
 unit: $(STAMP)
 	$(BIN)/pytest tests/unit

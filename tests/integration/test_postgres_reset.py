@@ -74,3 +74,10 @@ def test_after_a_reset_the_audit_log_still_refuses_deletes(
 def test_each_worker_has_a_database_of_its_own() -> None:
     names = {worker_database_name("test", w) for w in ("gw0", "gw1", "gw0")}
     assert len(names) == 3 and all(n.startswith(("test_gw0_", "test_gw1_")) for n in names)
+
+
+@pytest.mark.sqlite_only  # what the marker does, tested on itself
+def test_a_test_marked_sqlite_only_runs_on_sqlite_alone(db_url: str,
+                                                       request: pytest.FixtureRequest) -> None:
+    assert db_url.startswith("sqlite:///")
+    assert request.node.name.endswith("[sqlite]")  # a [postgresql] twin would fail here

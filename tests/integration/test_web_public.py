@@ -1,9 +1,11 @@
-"""Public pages over HTTP (both databases): home, the guide, language, login and the session."""
+"""Public pages over HTTP (both databases, but SQLite only where the database plays no
+part): home, the guide, language, login and the session."""
 
 from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from mynumber.api.app import create_app
@@ -35,6 +37,7 @@ def _token(system: System, role: Role = Role.WARD_OFFICE) -> str:
     return token
 
 
+@pytest.mark.sqlite_only  # a static page
 def test_home_links_to_the_guide_and_the_login(system: System) -> None:
     page = _client(system).get("/")
     assert page.status_code == 200
@@ -43,6 +46,7 @@ def test_home_links_to_the_guide_and_the_login(system: System) -> None:
     assert "/static/site.css" in page.text
 
 
+@pytest.mark.sqlite_only  # the plan is domain rules
 def test_the_guide_is_public_and_draws_the_plan_on_the_systems_clock(system: System) -> None:
     page = _client(system).get(GUIDE)
     assert page.status_code == 200
@@ -50,6 +54,7 @@ def test_the_guide_is_public_and_draws_the_plan_on_the_systems_clock(system: Sys
     assert "Mon 13 Apr 2026" in page.text  # 14 days from 28 March, past the weekend
 
 
+@pytest.mark.sqlite_only  # form validation
 def test_a_bad_guide_answer_is_shown_beside_its_field_not_as_a_500(system: System) -> None:
     page = _client(system).get(GUIDE.replace("2027-09-30", "30/09/2027"))
     assert page.status_code == 422
@@ -57,6 +62,7 @@ def test_a_bad_guide_answer_is_shown_beside_its_field_not_as_a_500(system: Syste
     assert 'aria-invalid="true"' in page.text
 
 
+@pytest.mark.sqlite_only  # a cookie
 def test_lang_ja_switches_the_page_and_is_remembered_in_a_cookie(system: System) -> None:
     client = _client(system)
     page = client.get("/guide?lang=ja")
