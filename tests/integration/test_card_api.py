@@ -98,8 +98,9 @@ def _through_collection(client: TestClient, cards: System,
 
 def test_from_application_to_use_over_http(client: TestClient, cards: System,
                                            auth: dict[str, dict[str, str]]) -> None:
-    serial, _ = _through_collection(client, cards, auth)
-    used = client.post(f"/cards/{serial}/use", headers=auth["clinic"],
+    serial, person_id = _through_collection(client, cards, auth)
+    # The holder uses their own card (a clinic's terminal may use only a card in its reader)
+    used = client.post(f"/cards/{serial}/use", headers=_resident(cards, person_id),
                        json={"pin": PINS.user_authentication, "checks_address": True})
     assert used.json() == {"serial": serial, "usable": True}
     status = client.get(f"/cards/{serial}", headers=auth["ward_office"]).json()
@@ -122,11 +123,12 @@ def test_from_application_to_use_over_http(client: TestClient, cards: System,
 def test_pin_errors_lock_and_reset_over_http(client: TestClient, cards: System,
                                              auth: dict[str, dict[str, str]]) -> None:
     serial, person_id = _through_collection(client, cards, auth)
+    holder = _resident(cards, person_id)
     for left in (2, 1, 0):
-        body = _problem(client.post(f"/cards/{serial}/use", headers=auth["clinic"],
+        body = _problem(client.post(f"/cards/{serial}/use", headers=holder,
                                     json={"pin": "9999"}), 401)
         assert body["code"] == "wrong-pin" and body["tries_left"] == left
-    locked = _problem(client.post(f"/cards/{serial}/use", headers=auth["clinic"],
+    locked = _problem(client.post(f"/cards/{serial}/use", headers=holder,
                                   json={"pin": PINS.user_authentication}), 409)
     assert locked["code"] == "pin-locked" and locked["reason"] == "pin_locked"
     online = _problem(client.post(f"/cards/{serial}/pins/user_authentication/reset",
@@ -177,7 +179,7 @@ def test_losing_and_returning_over_http(client: TestClient, cards: System,
     serial, person_id = _through_collection(client, cards, auth)
     lost = client.post(f"/cards/{serial}/lost", headers=_resident(cards, person_id))
     assert lost.json()["status"] == "suspended"
-    body = _problem(client.post(f"/cards/{serial}/use", headers=auth["clinic"],
+    body = _problem(client.post(f"/cards/{serial}/use", headers=_resident(cards, person_id),
                                 json={"pin": PINS.user_authentication}), 409)
     assert body["reason"] == "suspended"
     assert client.post(f"/cards/{serial}/return",

@@ -78,7 +78,7 @@ def test_the_new_card_is_ready_at_the_office_with_its_validity_and_chip(
     assert KeySlot.USER_AUTH in cards.services.chips.load(serial).keys
 
 
-def test_reading_the_number_for_the_chip_is_audited_without_the_number(cards: System) -> None:
+def test_writing_the_number_to_the_chip_is_audited_without_the_number(cards: System) -> None:
     person = register(cards)
     apply_online(cards, person.application_id, person.person_id)
     pass_days(cards, 30)
@@ -87,8 +87,11 @@ def test_reading_the_number_for_the_chip_is_audited_without_the_number(cards: Sy
             AuditEntry.person_id == person.person_id)).all()
         from mynumber.adapters.db.models import Person
         number = open_number(cards.services, uow.session.get(Person, person.person_id))
-    reads = [e for e in entries if e.action == "read_my_number"]
-    assert reads and reads[0].purpose == "resident_registry" and reads[0].role == "card_centre"
+    # The card centre never reads the number: it goes sealed from the register to the chip.
+    assert not [e for e in entries if e.action == "read_my_number"]
+    writes = [e for e in entries if e.action == "write_number_to_chip"]
+    assert writes and writes[0].purpose == "resident_registry"
+    assert writes[0].role == "card_centre"
     assert all(number.digits not in e.detail for e in entries)
 
 

@@ -19,6 +19,7 @@ from tests.integration.card_support import (
 from tests.integration.helpers import register
 
 runner = CliRunner()
+AT = ["--municipality", "131016"]  # the ward office the commands act for
 WHO = ["--name", "Smith John", "--born", "1995-04-12", "--residence-card", "AB12345678CD"]
 
 
@@ -55,18 +56,18 @@ def test_apply_make_collect_and_use_from_the_command_line(cli: System, tmp_path:
     application_id = out.split("ID ")[1].split(";")[0]
     clock(cli).advance(days=33)
     assert "cards made: 1" in _ok("jobs")
-    assert "status: manufactured" in _ok("status", application_id)
-    _ok("pickup-notice", application_id, "--out", str(tmp_path / "notice.pdf"))
+    assert "status: manufactured" in _ok("status", application_id, *AT)
+    _ok("pickup-notice", application_id, "--out", str(tmp_path / "notice.pdf"), *AT)
     assert (tmp_path / "notice.pdf").read_bytes().startswith(b"%PDF")
-    out = _ok("collect", application_id, *WHO, "--doc", "residence_card",
+    out = _ok("collect", application_id, *WHO, *AT, "--doc", "residence_card",
               "--doc", "notification_letter", "--user-auth-pin", PINS.user_authentication,
               "--resident-registry-pin", PINS.resident_registry,
               "--card-info-pin", PINS.card_info_input, "--signature-pin", PINS.signature or "")
     serial = out.split("card ")[1].split(" ")[0]
     assert "usable" in _ok("use", serial, "--pin", PINS.user_authentication)
-    assert "status: active" in _ok("show", serial)
+    assert "status: active" in _ok("show", serial, *AT)
     assert "tries left" in _refused("use", serial, "--pin", "9999")
-    assert "reset" in _ok("reset-pin", serial, "user_authentication", *WHO,
+    assert "reset" in _ok("reset-pin", serial, "user_authentication", *WHO, *AT,
                           "--doc", "residence_card", "--new-pin", "3819")
     live = tmp_path / "live.jpg"
     live.write_bytes(photo())
@@ -75,11 +76,11 @@ def test_apply_make_collect_and_use_from_the_command_line(cli: System, tmp_path:
     assert "ward office" in _refused("kiosk-reset", serial, "--live-image", str(live),
                                      "--signature-pin", PINS.signature or "",
                                      "--new-pin", "5182", "--pin-kind", "signature")
-    assert "renewed from 2028-12-31" in _refused("renew-certificates", serial, *WHO,
+    assert "renewed from 2028-12-31" in _refused("renew-certificates", serial, *WHO, *AT,
                                                  "--doc", "residence_card")
-    assert "suspended" in _ok("lost", serial)
+    assert "suspended" in _ok("lost", serial, *AT)
     assert "suspended" in _refused("use", serial, "--pin", "3819")
-    assert "invalidated" in _ok("return", serial)
+    assert "invalidated" in _ok("return", serial, *AT)
 
 
 def test_refusals_print_one_line_and_exit_1(cli: System, tmp_path: Path) -> None:

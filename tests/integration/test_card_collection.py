@@ -14,6 +14,7 @@ from mynumber.card import PinRef
 from mynumber.domain.errors import CardError, Conflict, Forbidden, InvalidInput
 from mynumber.domain.registration import IdDocument
 from mynumber.services.cards import applications as card_applications
+from mynumber.services.core.policy import AccessRefused
 from tests.conftest import ward
 from tests.integration.card_support import (
     PINS,
@@ -156,7 +157,7 @@ def test_a_card_cannot_be_collected_before_it_is_made_nor_twice(cards: System) -
 
 
 def test_collection_at_another_municipality_is_refused(cards: System, ready: str) -> None:
-    with pytest.raises(Conflict):
+    with pytest.raises(AccessRefused):
         collect(cards, ready, municipality="131130")
 
 

@@ -18,6 +18,7 @@ from mynumber.domain.registration import IdDocument
 from mynumber.services.cards import counter as card_counter
 from mynumber.services.cards import moving as card_moving
 from mynumber.services.cards import use as card_use
+from mynumber.services.core.policy import AccessRefused
 from mynumber.services.flows import moving
 from mynumber.services.registry import ward_office
 from tests.conftest import ward
@@ -222,7 +223,7 @@ def test_a_lost_card_is_suspended_at_once_reissued_and_never_usable_again(
 
 
 def test_only_the_holder_reports_their_own_card_lost(cards: System, card: Issued) -> None:
-    with cards.uow() as uow, pytest.raises(NotFound):
+    with cards.uow() as uow, pytest.raises(AccessRefused):
         card_counter.report_lost(uow.session, cards.services,
                                  caller=resident(card.person_id + 1), card_serial=card.serial)
 

@@ -9,7 +9,7 @@ import pytest
 from skimage import data as samples
 
 from mynumber.bootstrap import System
-from mynumber.card import PinRef
+from mynumber.card import Chip, PinRef
 from mynumber.domain.access import Role
 from mynumber.domain.errors import Forbidden, InvalidInput, PinLocked, WrongPin
 from mynumber.domain.photo_rules import FaceNotFound
@@ -39,9 +39,14 @@ def card(cards: System) -> Issued:
 
 
 def _use(system: System, serial: str, pin: str, kind: PinKind = UA) -> None:
-    with system.uow() as uow:
-        card_use.use_card(uow.session, system.services, caller=CLINIC, card_serial=serial,
-                          pin_kind=kind, pin=pin)
+    """The card in a terminal's reader: a clinic's for the user-authentication PIN (all a
+    clinic may verify), the ward office counter's for the others."""
+    svc = system.services
+    terminal = CLINIC if kind is UA else ward()
+    with system.uow() as uow, Chip(svc.chips, serial, chip_key=svc.keys.chip_key
+                                   ).open_session() as reader:
+        card_use.use_card(uow.session, svc, caller=terminal, card_serial=serial,
+                          pin_kind=kind, pin=pin, reader=reader)
         uow.commit()
 
 

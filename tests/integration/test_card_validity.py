@@ -138,7 +138,8 @@ def test_an_expired_card_fails_every_use_with_the_reason(cards: System) -> None:
         for use in (
             lambda: card_use.use_card(uow.session, cards.services, caller=CLINIC,
                                       card_serial=card.serial, pin=PINS.user_authentication,
-                                      pin_kind=PinKind.USER_AUTHENTICATION),
+                                      pin_kind=PinKind.USER_AUTHENTICATION,
+                                      reader=chip(cards, card.serial).open_session()),
             lambda: card_use.check_card(uow.session, cards.services, card_serial=card.serial),
             lambda: kiosk.reset_pin_at_kiosk(
                 uow.session, cards.services, caller=KIOSK, card_serial=card.serial,

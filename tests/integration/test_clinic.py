@@ -24,13 +24,13 @@ from mynumber.domain.errors import (
 )
 from mynumber.domain.insurance import (
     Consent,
-    ConsentRequired,
     FaceNotMatched,
     IncomeClass,
     NotInsured,
     NotRegisteredForInsurance,
 )
 from mynumber.domain.photo_rules import FaceNotFound
+from mynumber.services.core.policy import AccessRefused, ConsentNotGiven
 from mynumber.services.core.records import get_person
 from mynumber.services.insurance import clinic, insurer
 from mynumber.services.insurance.clinic import EligibilityAnswer
@@ -45,7 +45,6 @@ from tests.integration.clinic_support import (
     World,
     astronaut_camera,
     certificate_of,
-    chip_photo_of,
     empty_camera,
     enrol,
     insured_patient,
@@ -82,8 +81,7 @@ def face_check(system: System, world: World, patient: Patient, live: bytes,
     with system.uow() as uow:  # as the API and the pages call it
         return clinic.check_with_face_kept(
             uow, system.services, caller=world.clinic,
-            certificate_der=certificate_of(patient), chip_photo=chip_photo_of(patient),
-            live_image=live, **kw)
+            certificate_der=certificate_of(patient), live_image=live, **kw)
 
 
 def visual_check(system: System, world: World, patient: Patient) -> EligibilityAnswer:
@@ -282,7 +280,7 @@ def test_past_medication_is_shown_only_with_consent_at_this_visit(
     patient = insured_patient(system, world)
     first = pin_check(system, world, patient)
     _prescribe(system, world, first.visit_id, "Loxoprofen")
-    refused(ConsentRequired, _history, system, world, first.visit_id)
+    refused(ConsentNotGiven, _history, system, world, first.visit_id)
     second = pin_check(system, world, patient, consent=Consent(medication=True))
     view = _history(system, world, second.visit_id)
     assert [r.content["medicines"][0]["name"] for r in view.medication or []] == ["Loxoprofen"]
@@ -293,12 +291,12 @@ def test_consent_ends_with_the_day_and_with_the_visit(system: System, world: Wor
     patient = insured_patient(system, world)
     visit = pin_check(system, world, patient, consent=Consent(medication=True)).visit_id
     system.services.clock.advance(hours=15)  # type: ignore[attr-defined]  # next day 00:00
-    refused(ConsentRequired, _history, system, world, visit)
+    refused(ConsentNotGiven, _history, system, world, visit)
     other = pin_check(system, world, patient, consent=Consent(checkups=True)).visit_id
     with system.uow() as uow:
         clinic.close_visit(uow.session, system.services, caller=world.clinic, visit_id=other)
         uow.commit()
-    refused(ConsentRequired, _history, system, world, other)
+    refused(ConsentNotGiven, _history, system, world, other)
 
 
 def test_every_view_is_audited_and_visible_to_the_patient(
@@ -330,8 +328,9 @@ def test_another_clinic_cannot_open_this_visit(system: System, world: World) -> 
         uow.commit()
         other_id = other.id
     stranger = caller(Role.CLINIC, scope_id=other_id)
-    with system.uow() as uow, pytest.raises(NotFound):
+    with system.uow() as uow, pytest.raises(AccessRefused) as refused_here:
         clinic.view_history(uow.session, system.services, caller=stranger, visit_id=visit)
+    assert refused_here.value.decision.reason == "no-visit-here"
 
 
 # --- the 資格確認書's numbers ------------------------------------------------------------------

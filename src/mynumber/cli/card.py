@@ -11,7 +11,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from mynumber.cli.support import console, one_line_errors
+from mynumber.cli.support import console, one_line_errors, run_use_case
 from mynumber.config import Settings
 from mynumber.domain.errors import invalid
 from mynumber.services.core.context import DbSession
@@ -25,6 +25,8 @@ Name = Annotated[str, typer.Option("--name", help="Name on the ID shown (Latin l
 Born = Annotated[str, typer.Option("--born", help="Date of birth on the ID, YYYY-MM-DD")]
 ResidenceCard = Annotated[str, typer.Option("--residence-card", help="Residence card number")]
 Docs = Annotated[list[str], typer.Option("--doc", help="Documents shown (repeat)")]
+Municipality = Annotated[str, typer.Option(
+    "--municipality", help="The ward office this command acts for (its municipality code)")]
 
 
 def _system() -> Any:
@@ -33,11 +35,7 @@ def _system() -> Any:
 
 
 def _run(call: Callable[[DbSession, Any], T]) -> T:
-    system = _system()
-    with system.uow() as uow:
-        result = call(uow.session, system.services)
-        uow.commit()
-    return result
+    return run_use_case(_system(), call)
 
 
 def _date(field: str, text: str) -> dt.date:
@@ -114,10 +112,10 @@ def _choice(field: str, kind: Any, text: str) -> Any:
 
 @app.command()
 @one_line_errors
-def status(application_id: str) -> None:
+def status(application_id: str, municipality: Municipality = "") -> None:
     """Ask after an application by its 23-digit ID (at the counter)."""
     from mynumber.services.cards.applications import ask_after_application
-    view = _run(lambda s, svc: ask_after_application(s, svc, caller=_ward(""),
+    view = _run(lambda s, svc: ask_after_application(s, svc, caller=_ward(municipality),
                                                      application_id=application_id))
     _print(asdict(view))
 
@@ -158,10 +156,10 @@ def collect(
 
 @app.command()
 @one_line_errors
-def show(serial: str) -> None:
+def show(serial: str, municipality: Municipality = "") -> None:
     """The card's status and the first problem a use would meet."""
     from mynumber.services.cards.use import card_status
-    _print(asdict(_run(lambda s, svc: card_status(s, svc, caller=_ward(""),
+    _print(asdict(_run(lambda s, svc: card_status(s, svc, caller=_ward(municipality),
                                                   card_serial=serial))))
 
 
@@ -170,14 +168,19 @@ def show(serial: str) -> None:
 def use(serial: str, pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
         pin_kind: str = "user_authentication", checks_address: bool = False) -> None:
     """Use the card at a terminal: the checks, then the PIN on the chip."""
+    from mynumber.card import Chip
     from mynumber.domain.access import Role
     from mynumber.domain.pins import PinKind
     from mynumber.services.cards.use import use_card
     from mynumber.services.core.context import Caller
     kind = _choice("pin_kind", PinKind, pin_kind)
-    _run(lambda s, svc: use_card(s, svc, caller=Caller(name="cli terminal", role=Role.CLINIC),
-                                 card_serial=serial, pin_kind=kind, pin=pin,
-                                 checks_address=checks_address))
+    def in_reader(s: DbSession, svc: Any) -> None:
+        # This terminal's reader holds the card: the PIN is entered on that session only.
+        with Chip(svc.chips, serial, chip_key=svc.keys.chip_key).open_session() as reader:
+            use_card(s, svc, caller=Caller(name="cli terminal", role=Role.CLINIC),
+                     card_serial=serial, pin_kind=kind, pin=pin,
+                     checks_address=checks_address, reader=reader)
+    _run(in_reader)
     console.print(f"card {serial}: usable, PIN accepted", highlight=False)
 
 
@@ -258,28 +261,29 @@ def kiosk_reset(serial: str, live_image: Annotated[Path, typer.Option(help="Came
 
 @app.command()
 @one_line_errors
-def lost(serial: str) -> None:
+def lost(serial: str, municipality: Municipality = "") -> None:
     """Report the card lost or stolen: it is suspended at once."""
     from mynumber.services.cards.counter import report_lost
-    _run(lambda s, svc: report_lost(s, svc, caller=_ward(""), card_serial=serial))
+    _run(lambda s, svc: report_lost(s, svc, caller=_ward(municipality), card_serial=serial))
     console.print(f"card {serial}: suspended; apply for a reissue", highlight=False)
 
 
 @app.command("return")
 @one_line_errors
-def return_(serial: str) -> None:
+def return_(serial: str, municipality: Municipality = "") -> None:
     """返納: the card is handed back and invalidated."""
     from mynumber.services.cards.counter import return_card
-    _run(lambda s, svc: return_card(s, svc, caller=_ward(""), card_serial=serial))
+    _run(lambda s, svc: return_card(s, svc, caller=_ward(municipality), card_serial=serial))
     console.print(f"card {serial}: returned and invalidated", highlight=False)
 
 
 @app.command("pickup-notice")
 @one_line_errors
-def pickup_notice(application_id: str, out: Annotated[Path, typer.Option()]) -> None:
+def pickup_notice(application_id: str, out: Annotated[Path, typer.Option()],
+                  municipality: Municipality = "") -> None:
     """Write the pickup notice (交付通知書) PDF."""
     from mynumber.services.cards.centre import pickup_notice_pdf
-    pdf = _run(lambda s, svc: pickup_notice_pdf(s, svc, caller=_ward(""),
+    pdf = _run(lambda s, svc: pickup_notice_pdf(s, svc, caller=_ward(municipality),
                                                 application_id=application_id))
     out.write_bytes(pdf)
     console.print(f"pickup notice written to {out}", highlight=False)

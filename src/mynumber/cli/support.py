@@ -16,6 +16,7 @@ from rich.console import Console
 
 from mynumber.config import ConfigurationError
 from mynumber.domain.errors import MyNumberError
+from mynumber.services.core.policy import AccessRefused, record_refusal
 
 console = Console()
 err = Console(stderr=True)
@@ -25,6 +26,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_CODES: dict[type[Exception], int] = {MyNumberError: 1, ConfigurationError: 2}
 """The CLI's table from error kinds to exit codes (the API's is ``mynumber.http_status``):
 every rule refusal exits 1, whatever HTTP status the API gives it; a configuration error 2."""
+T = TypeVar("T")
 
 
 def one_line_errors(func: F) -> F:
@@ -45,3 +47,19 @@ def one_line_errors(func: F) -> F:
             raise typer.Exit(EXIT_CODES[ConfigurationError]) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def run_use_case(system: Any, call: Callable[[Any, Any], T]) -> T:
+    """Run one use case in a unit of work and commit it; a refusal by the access policy is
+    audited in a transaction of its own (the command's is rolled back), as the API and the
+    pages do."""
+    try:
+        with system.uow() as uow:
+            result = call(uow.session, system.services)
+            uow.commit()
+    except AccessRefused as refused:
+        with system.uow() as uow:
+            record_refusal(uow.session, refused, at=system.services.clock.now())
+            uow.commit()
+        raise
+    return result

@@ -194,17 +194,21 @@ def _collect_with(application_id: str, pins: Any) -> Callable[[Any, Any], Any]:
 
 
 def _use(story: Story, serial: str) -> None:
+    from mynumber.card import Chip
     from mynumber.domain.access import Role
     from mynumber.domain.pins import PinKind
     from mynumber.services.cards.use import use_card
     from mynumber.services.core.context import Caller
     clinic = Caller(name="Kanda Clinic", role=Role.CLINIC)
     story.go_to(story.clock.today() + dt.timedelta(days=7))
-    story.refused(lambda s, svc: use_card(s, svc, caller=clinic, card_serial=serial,
-                                          pin_kind=PinKind.USER_AUTHENTICATION, pin="4827",
-                                          checks_address=True),
-                  "At a clinic's card reader she mistypes her PIN")
-    story.run(lambda s, svc: use_card(s, svc, caller=clinic, card_serial=serial,
-                                      pin_kind=PinKind.USER_AUTHENTICATION, pin="4826",
-                                      checks_address=True))
+    def at_the_reader(pin: str) -> Callable[[Any, Any], Any]:
+        # The card is in the clinic's reader: the PIN is entered on that session only.
+        def use(s: Any, svc: Any) -> Any:
+            with Chip(svc.chips, serial, chip_key=svc.keys.chip_key).open_session() as reader:
+                return use_card(s, svc, caller=clinic, card_serial=serial, reader=reader,
+                                pin_kind=PinKind.USER_AUTHENTICATION, pin=pin,
+                                checks_address=True)
+        return use
+    story.refused(at_the_reader("4827"), "At a clinic's card reader she mistypes her PIN")
+    story.run(at_the_reader("4826"))
     story.note("She enters it again correctly: the card is accepted — card in hand and in use")

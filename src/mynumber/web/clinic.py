@@ -148,12 +148,11 @@ def _by_pin(request: Request, caller: Caller, serial: str, pin: str, consent: Co
 
 def _by_face(system: Any, caller: Caller, serial: str, image: bytes, consent: Consent,
              register: bool) -> EligibilityAnswer:
-    certificate, photo = read_card(system.services, serial)
+    certificate, _ = read_card(system.services, serial)
     with system.uow() as uow:
         return clinic.check_with_face_kept(
             uow, system.services, caller=caller, certificate_der=certificate,
-            chip_photo=photo, live_image=image, consent=consent,
-            register_insurance_use=register)
+            live_image=image, consent=consent, register_insurance_use=register)
 
 
 def _by_visual(request: Request, caller: Caller, serial: str, staff_name: str,

@@ -55,7 +55,9 @@ class PinCheck(BaseModel):
 
 class FaceCheck(BaseModel):
     certificate: str
-    chip_photo: str = Field(description="The face photo read from the chip, base64")
+    chip_photo: str | None = Field(
+        default=None, description="Ignored: the live image is compared with the photo the "
+        "server reads from the card's chip, never with an image the terminal sends")
     live_image: str = Field(description="The terminal camera's image (JPEG/PNG), base64")
     consent: ConsentBody = Field(default_factory=ConsentBody)
     register_insurance_use: bool = False
@@ -137,7 +139,6 @@ def check_with_face(body: FaceCheck, caller: CallerDep, uow: UowDep,
     needs one) and answered with the fallback."""
     return _out(clinic.check_with_face_kept(
         uow, svc, caller=caller, certificate_der=decode("certificate", body.certificate),
-        chip_photo=decode("chip_photo", body.chip_photo),
         live_image=decode("live_image", body.live_image), consent=body.consent.domain(),
         register_insurance_use=body.register_insurance_use))
 

@@ -35,6 +35,7 @@ from mynumber.domain.deadlines import ExpressReason, express_issuance_allowed
 from mynumber.domain.errors import Conflict, Forbidden, NotFound, invalid
 from mynumber.domain.mail import MailKind
 from mynumber.domain.photo_rules import PhotoDeclaration, require_declaration
+from mynumber.domain.policy import Action
 from mynumber.domain.registration import ABROAD
 from mynumber.domain.timelines import express_card_window, pickup_notice_window
 from mynumber.domain.validity import can_renew, renewal_window_opens
@@ -42,6 +43,7 @@ from mynumber.services.cards import records as card_records
 from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import Subject, authorise
 from mynumber.services.core.records import active_registration, get_person
 from mynumber.services.registry.letters import new_application_id
 
@@ -231,8 +233,7 @@ def ask_after_application(session: Session, svc: Services, *, caller: Caller,
     """Where an application stands (asked at the counter, or by the resident)."""
     require_role(caller.role, Role.WARD_OFFICE, Role.RESIDENT)
     application = card_records.application_by_id(session, application_id)
-    if caller.role is Role.RESIDENT and caller.scope_id not in (None, application.person_id):
-        raise NotFound("No such application of yours.", "該当する申請はありません。")
+    authorise(session, svc, caller, Action.VIEW_APPLICATION, Subject(application.person_id))
     audit.record(session, caller=caller, action="ask_after_card_application",
                  person_id=application.person_id, purpose=Purpose.RESIDENT_REGISTRY,
                  at=svc.clock.now(), detail=f"application {application.id}")

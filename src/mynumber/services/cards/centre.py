@@ -34,14 +34,16 @@ from mynumber.card import Chip
 from mynumber.domain import cards as rules
 from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.cards import ApplicationStatus, CardStatus
-from mynumber.domain.errors import Conflict, MyNumberError, NotFound
+from mynumber.domain.errors import Conflict, MyNumberError
 from mynumber.domain.mail import MailKind
+from mynumber.domain.policy import Action
 from mynumber.domain.validity import card_expiry, renewal_notice_due, renewal_window_opens
 from mynumber.services.cards import moving as card_moving
 from mynumber.services.cards import records as card_records
 from mynumber.services.cards.records import CARD_CENTRE
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import Subject, authorise
 from mynumber.services.core.records import active_registration, get_person
 from mynumber.services.registry import letters
 
@@ -183,8 +185,7 @@ def pickup_notice_pdf(session: Session, svc: Services, *, caller: Caller,
     """The pickup notice (交付通知書) of a made card, as a PDF postcard."""
     require_role(caller.role, Role.WARD_OFFICE, Role.RESIDENT)
     application = card_records.application_by_id(session, application_id)
-    if caller.role is Role.RESIDENT and caller.scope_id not in (None, application.person_id):
-        raise NotFound("No such application of yours.", "該当する申請はありません。")
+    authorise(session, svc, caller, Action.VIEW_APPLICATION, Subject(application.person_id))
     if application.ready_at is None or application.collect_by is None:
         raise Conflict("The card is not made yet, so there is no pickup notice.",
                        "カードがまだできていないため、交付通知書はありません。", reason="not_ready")
@@ -207,8 +208,7 @@ def renewal_notice_pdf(session: Session, svc: Services, *, caller: Caller,
     """The expiry notice (有効期限通知書) of a card, as a PDF."""
     require_role(caller.role, Role.WARD_OFFICE, Role.RESIDENT)
     card = card_records.get_card(session, card_serial)
-    if caller.role is Role.RESIDENT and caller.scope_id not in (None, card.person_id):
-        raise NotFound("No such card of yours.", "該当するカードはありません。")
+    authorise(session, svc, caller, Action.VIEW_CARD, Subject(card.person_id))
     person = get_person(session, card.person_id)
     reg = active_registration(session, card.person_id)
     ja, en = _town(session, reg.municipality_code if reg else card.municipality_code)

@@ -37,9 +37,10 @@ from mynumber.domain.cards import (
     IdentityShown,
     InvalidReason,
 )
-from mynumber.domain.errors import CardError, Conflict, Forbidden, NotFound, invalid
+from mynumber.domain.errors import CardError, Conflict, Forbidden, invalid
 from mynumber.domain.mail import MailKind, MailStatus
 from mynumber.domain.pins import FOUR_DIGIT_KINDS, PinKind, check_pin
+from mynumber.domain.policy import Action
 from mynumber.domain.registration import IdDocument
 from mynumber.domain.validity import (
     StayPermit,
@@ -55,6 +56,7 @@ from mynumber.services.cards import use as card_use
 from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import Subject, authorise
 from mynumber.services.core.records import get_person, require_active_registration
 from mynumber.services.jpki.certificates import issue_card_certificates, revoke_card_certificates
 
@@ -91,6 +93,7 @@ def collect_card(
     require_role(caller.role, Role.WARD_OFFICE)
     application = card_records.application_by_id(session, application_id)
     card = _ready_card(session, application)
+    authorise(session, svc, caller, Action.HANDLE_CARD, Subject(card.person_id))
     check_own_municipality(caller, card.municipality_code)
     person = get_person(session, card.person_id)
     reg = require_active_registration(session, person.id)
@@ -223,6 +226,7 @@ def _holder_at_counter(session: Session, svc: Services, caller: Caller, card_ser
                        identity: IdentityShown,
                        id_documents: tuple[IdDocument, ...]) -> tuple[Card, Person]:
     card = card_use.check_card(session, svc, card_serial=card_serial)
+    authorise(session, svc, caller, Action.HANDLE_CARD, Subject(card.person_id))
     person = get_person(session, card.person_id)
     reg = require_active_registration(session, person.id)
     check_own_municipality(caller, reg.municipality_code)
@@ -321,8 +325,7 @@ def report_lost(session: Session, svc: Services, *, caller: Caller, card_serial:
     """紛失・盗難の届出: the card is suspended at once and its certificates revoked."""
     require_role(caller.role, Role.WARD_OFFICE, Role.RESIDENT)
     card = card_records.get_card(session, card_serial)
-    if caller.role is Role.RESIDENT and caller.scope_id not in (None, card.person_id):
-        raise NotFound("No such card of yours.", "該当するカードはありません。")
+    authorise(session, svc, caller, Action.HANDLE_CARD, Subject(card.person_id))
     if card.status != CardStatus.ACTIVE:
         raise Conflict(f"Only a card in use can be reported lost (this one is {card.status}).",
                        "利用中のカードのみ紛失の届出ができます"
@@ -342,6 +345,7 @@ def return_card(session: Session, svc: Services, *, caller: Caller, card_serial:
     """返納: the card is handed back; it is invalidated and its chip erased."""
     require_role(caller.role, Role.WARD_OFFICE)
     card = card_records.get_card(session, card_serial)
+    authorise(session, svc, caller, Action.HANDLE_CARD, Subject(card.person_id))
     if card.status == CardStatus.INVALID:
         raise Conflict("This card is already invalid.", "このカードは既に廃止されています。",
                        reason="already_invalid")

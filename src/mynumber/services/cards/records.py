@@ -37,7 +37,7 @@ from mynumber.domain.validity import StayPermit
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.jpki.certificates import revoke_card_certificates
-from mynumber.services.registry.numbers import read_my_number
+from mynumber.services.registry.numbers import open_number
 
 CARD_CENTRE = Caller(name="J-LIS card centre", role=Role.CARD_CENTRE)
 SERIAL_BYTES = 8
@@ -107,10 +107,15 @@ def stay_permit(reg: Registration) -> StayPermit | None:
 
 def chip_data(session: Session, svc: Services, *, caller: Caller, person: Person, address: str,
               photo: bytes) -> ChipData:
-    """What the chip holds: the number (read for the resident registry, audited), the basic
-    four items and the face photo."""
-    number = read_my_number(session, svc, caller=caller, person_id=person.id,
-                            purpose=Purpose.RESIDENT_REGISTRY)
+    """What the chip holds: the number, the basic four items and the face photo.
+
+    The number goes from the register's seal into the chip's without being shown to anyone
+    (the card centre never sees it: ``domain.policy``), so it is not a read by the caller;
+    the writing is audited under the resident-registry purpose."""
+    number = open_number(svc, person)
+    audit.record(session, caller=caller, action="write_number_to_chip",
+                 purpose=Purpose.RESIDENT_REGISTRY, person_id=person.id,
+                 at=svc.clock.now())
     items = BasicFourItems(person.name_kanji or person.name_latin, address,
                            person.date_of_birth, person.sex)
     return ChipData(number, items, photo=photo)

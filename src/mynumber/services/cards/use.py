@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models_card import Card
+from mynumber.card.session import CardSession
 from mynumber.domain.access import Role, require_role
 from mynumber.domain.cards import (
     CardFacts,
@@ -27,11 +28,13 @@ from mynumber.domain.cards import (
     card_facts,
     card_problem,
 )
-from mynumber.domain.errors import CardError, NotFound, PinLocked
+from mynumber.domain.errors import CardError, Forbidden, PinLocked
 from mynumber.domain.pins import PinKind, check_pin_format
+from mynumber.domain.policy import Action, terminal_may_verify
 from mynumber.services.cards import records as card_records
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import Subject, authorise
 from mynumber.services.core.records import active_registration
 
 
@@ -79,20 +82,33 @@ def check_card(session: Session, svc: Services, *, card_serial: str,
 
 
 def use_card(session: Session, svc: Services, *, caller: Caller, card_serial: str,
-             pin_kind: PinKind, pin: str, checks_address: bool = False) -> Card:
+             pin_kind: PinKind, pin: str, checks_address: bool = False,
+             reader: CardSession | None = None) -> Card:
     """A terminal uses the card: checked here, then the PIN verified **on the chip**.
 
-    ``WrongPin`` (tries left) and ``PinLocked`` come from the chip; a wrong PIN is counted
-    even if the caller's transaction is rolled back.
+    ``reader`` is the terminal's session with the card in its reader (``Chip.open_session``
+    on the card the holder inserted): a clinic or a kiosk enters a PIN only on a card in its
+    own reader, never on a card named by serial, and only the PIN its job needs
+    (``domain.policy.terminal_may_verify``). The ward office (its own residents) and the holder
+    may name the card. ``WrongPin`` (tries left) and ``PinLocked`` come from the chip; a wrong
+    PIN is counted even if the caller's transaction is rolled back.
     """
     require_role(caller.role, Role.WARD_OFFICE, Role.CLINIC, Role.KIOSK, Role.RESIDENT)
     check_pin_format(pin_kind, pin)
-    card = check_card(session, svc, card_serial=card_serial, pin=pin_kind,
-                      checks_address=checks_address)
-    if caller.role is Role.RESIDENT and caller.scope_id not in (None, card.person_id):
-        raise NotFound("No such card of yours.", "該当するカードはありません。")
-    with card_records.chip_of(svc, card).open_session() as reader:
+    card = card_records.get_card(session, card_serial)
+    in_reader = reader is not None and reader.chip.card_id == card.serial
+    authorise(session, svc, caller, Action.USE_CARD,
+              Subject(card.person_id, card_in_terminal=in_reader))
+    job = terminal_may_verify(caller.role, pin_kind)
+    if not job.allowed:
+        raise Forbidden(job.message_en, job.message_ja, reason=job.reason,
+                        person_id=card.person_id)
+    require_usable(session, svc, card=card, pin=pin_kind, checks_address=checks_address)
+    if reader is not None and in_reader:
         reader.verify(pin_kind, pin)
+    else:
+        with card_records.chip_of(svc, card).open_session() as opened:
+            opened.verify(pin_kind, pin)
     audit.record(session, caller=caller, action="use_card", person_id=card.person_id,
                  at=svc.clock.now(), detail=f"card {card.serial}: {pin_kind.value} PIN")
     return card
@@ -122,8 +138,7 @@ def card_status(session: Session, svc: Services, *, caller: Caller,
     """The card's status and the first problem a use checking the address would meet."""
     require_role(caller.role, Role.WARD_OFFICE, Role.RESIDENT, Role.CARD_CENTRE)
     card = card_records.get_card(session, card_serial)
-    if caller.role is Role.RESIDENT and caller.scope_id not in (None, card.person_id):
-        raise NotFound("No such card of yours.", "該当するカードはありません。")
+    authorise(session, svc, caller, Action.VIEW_CARD, Subject(card.person_id))
     known = facts(session, svc, card, with_pins=True)
     refusal = card_problem(known, today=svc.clock.today(), checks_address=True)
     if refusal is None and known.locked_pins:

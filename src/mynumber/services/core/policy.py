@@ -22,7 +22,7 @@ from mynumber.adapters.db.models_insurance import ClinicVisit, InsuranceEnrolmen
 from mynumber.adapters.db.models_pki import TaxReceipt
 from mynumber.domain import insurance
 from mynumber.domain.access import Purpose
-from mynumber.domain.errors import Forbidden
+from mynumber.domain.errors import Forbidden, PurposeNotAllowed
 from mynumber.domain.policy import Action, Actor, Decision, Relationship, Visit, decide
 from mynumber.domain.registration import RegistrationStatus
 from mynumber.services.core import audit
@@ -50,10 +50,35 @@ class AccessRefused(Forbidden):
     title = "No relationship allows this"
 
     def __init__(self, decision: Decision, entry: NewEntry) -> None:
-        super().__init__(decision.message_en, decision.message_ja, reason=decision.reason,
-                         action=entry.action.removeprefix("refused:"))
+        details: dict[str, object] = {"reason": decision.reason,
+                                      "action": entry.action.removeprefix("refused:")}
+        if entry.person_id is not None:
+            details["person_id"] = entry.person_id
+        if entry.purpose:
+            details["purpose"] = entry.purpose
+        super().__init__(decision.message_en, decision.message_ja, **details)
         self.decision = decision
         self.entry = entry
+
+
+class ConsentNotGiven(AccessRefused):
+    """A clinic asked for history the patient did not consent to at this visit (or the
+    visit, and its consent, is over)."""
+
+    code = "consent-required"
+    title = "The patient's consent is required"
+
+
+class PurposeRefused(AccessRefused, PurposeNotAllowed):
+    """The law does not allow this caller the number for this purpose (番号法 第9条)."""
+
+    code = "purpose-not-allowed"
+    title = "Purpose not allowed by the My Number Act"
+
+
+_REFUSALS: dict[str, type[AccessRefused]] = {
+    "no-consent": ConsentNotGiven, "visit-closed": ConsentNotGiven,
+    "purpose-not-allowed": PurposeRefused}
 
 
 def actor_of(caller: Caller) -> Actor:
@@ -70,7 +95,7 @@ def authorise(session: Session, svc: Services, caller: Caller, action: Action,
     if subject.visit_id is not None:
         detail += f" (visit {subject.visit_id})"
     if not decision.allowed:
-        raise AccessRefused(decision, NewEntry(
+        raise _REFUSALS.get(decision.reason, AccessRefused)(decision, NewEntry(
             caller, f"refused:{action.value}", subject.person_id, detail,
             purpose))
     audit.record(session, caller=caller, action=f"allowed:{action.value}",

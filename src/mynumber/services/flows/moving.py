@@ -14,11 +14,13 @@ from sqlalchemy.orm import Session
 from mynumber.adapters.db.models import Person, Registration
 from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.errors import invalid
+from mynumber.domain.policy import Action
 from mynumber.domain.registration import ABROAD, MovingIn, RegistrationStatus
 from mynumber.services.cards import moving as card_moving
 from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import Subject, authorise
 from mynumber.services.core.records import get_municipality, get_person, require_active_registration
 from mynumber.services.registry import letters, ward_office
 from mynumber.services.registry.numbers import number_of
@@ -68,6 +70,7 @@ def register_moving_out(
 ) -> Registration:
     """転出届: to another municipality (its code) or ``abroad``."""
     require_role(caller.role, Role.WARD_OFFICE)
+    authorise(session, svc, caller, Action.CHANGE_REGISTRATION, Subject(person_id))
     reg = require_active_registration(session, person_id)
     check_own_municipality(caller, reg.municipality_code)
     if destination != ABROAD:

@@ -50,8 +50,11 @@ from mynumber.domain.errors import (
 )
 from mynumber.domain.insurance import Consent
 from mynumber.domain.photo_rules import FaceNotFound
+from mynumber.domain.policy import Action
+from mynumber.services.cards import records as card_records
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import Subject, authorise
 from mynumber.services.core.writes import flush_or_conflict
 from mynumber.services.insurance.checks import CardCheck, check_cards
 from mynumber.services.insurance.eligibility import (
@@ -140,17 +143,18 @@ def _one(session: Session, svc: Services, check: CardCheck) -> EligibilityAnswer
 
 def check_with_face(
     session: Session, svc: Services, *, caller: Caller, certificate_der: bytes,
-    chip_photo: bytes, live_image: bytes, consent: Consent = Consent(),
-    register_insurance_use: bool = False,
+    live_image: bytes, consent: Consent = Consent(), register_insurance_use: bool = False,
 ) -> EligibilityAnswer:
-    """Face recognition: the camera image against the chip's photo, then the answer.
+    """Face recognition: the camera image against the photo **read from the card's chip**
+    (never an image the terminal sends as the reference: a cat photo sent twice would
+    match itself), then the answer.
 
     A failed attempt is added to the session before the error is raised (``FaceNotMatched``,
     ``FaceNotFound``, or ``InvalidInput`` for an unreadable chip photo); the entry points
     call ``check_with_face_kept``, which commits it.
     """
     refused = _match_face(session, svc, caller=caller, certificate_der=certificate_der,
-                          chip_photo=chip_photo, live_image=live_image)
+                          live_image=live_image)
     if refused is not None:
         raise refused
     return _one(session, svc, CardCheck(caller, certificate_der, "face", consent=consent,
@@ -159,15 +163,14 @@ def check_with_face(
 
 def check_with_face_kept(
     uow: UnitOfWork, svc: Services, *, caller: Caller, certificate_der: bytes,
-    chip_photo: bytes, live_image: bytes, consent: Consent = Consent(),
-    register_insurance_use: bool = False,
+    live_image: bytes, consent: Consent = Consent(), register_insurance_use: bool = False,
 ) -> EligibilityAnswer:
     """``check_with_face`` in the entry point's unit of work, committed — a failed attempt
     too, since it is what opens the staff visual check (目視確認). The one place that
     decides which refusals keep their attempt: those after the faces were compared (or the
     chip photo could not be), not a refusal of the card or the caller before that."""
     refused = _match_face(uow.session, svc, caller=caller, certificate_der=certificate_der,
-                          chip_photo=chip_photo, live_image=live_image)
+                          live_image=live_image)
     if refused is not None:
         uow.commit()
         raise refused
@@ -178,13 +181,14 @@ def check_with_face_kept(
 
 
 def _match_face(session: Session, svc: Services, *, caller: Caller, certificate_der: bytes,
-                chip_photo: bytes, live_image: bytes) -> MyNumberError | None:
+                live_image: bytes) -> MyNumberError | None:
     """``None`` when the live face matches the chip's photo; otherwise the refusal, with the
     failed attempt recorded (a refusal of the clinic or the card raises at once)."""
     from mynumber.adapters.face import FaceMatcher
     clinic = clinic_of(session, caller)
     card = _identify(session, svc, caller=caller, certificate_der=certificate_der)
     try:
+        chip_photo = card_records.chip_photo_of(svc, card)
         matched = FaceMatcher().match(chip_photo, live_image).matched
     except FaceNotFound as no_face:
         _record_face_failure(session, svc, clinic, card, "no-face")
@@ -318,20 +322,14 @@ def view_history(session: Session, svc: Services, *, caller: Caller,
                  visit_id: int) -> HistoryView:
     """Past medication and check-ups of the visit's patient, as far as they consented at
     this visit and while the consent holds; each part read is audited (the patient sees it)."""
-    clinic = clinic_of(session, caller)
+    clinic_of(session, caller)
     visit = session.get(ClinicVisit, visit_id)
-    if visit is None or visit.clinic_id != clinic.id:
-        raise NotFound(f"No visit {visit_id} at this clinic.",
-                       f"この医療機関に受付 {visit_id} はありません。", visit_id=visit_id)
+    # The policy decides (and the decision is audited either way): this clinic's own open
+    # visit, opened by the patient's card at its terminal, with the consent given in it.
+    authorise(session, svc, caller, Action.VIEW_HISTORY,
+              Subject(visit.person_id if visit else None, visit_id=visit_id))
+    assert visit is not None  # the policy refuses a visit that does not exist
     now = svc.clock.now()
-    if (visit.consent_at is None or visit.closed_at is not None
-            or now >= insurance.consent_expires_at(visit.consent_at)
-            or not (visit.consent_medication or visit.consent_checkups)):
-        raise insurance.ConsentRequired(
-            "The patient has not consented at this visit to share their medication or "
-            "check-up information (or the visit is over): ask them to choose at the terminal.",
-            "この受診で薬剤情報・健診情報の提供に同意がありません（または受付が終了しています）。"
-            "端末で同意を選択していただいてください。", visit_id=visit_id)
     today = svc.clock.today()
     medication = checkups = None
     if visit.consent_medication:

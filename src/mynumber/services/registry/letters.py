@@ -17,9 +17,11 @@ from mynumber.adapters.db.models import MailItem, NotificationLetter, Person, Re
 from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.errors import Conflict, NotFound, invalid
 from mynumber.domain.mail import DeliveryFailure, MailKind, MailStatus
+from mynumber.domain.policy import Action
 from mynumber.domain.registration import PHOTO_IDS, IdDocument
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import Subject, authorise
 from mynumber.services.core.records import get_person, require_active_registration
 
 APPLICATION_ID_DIGITS = 23
@@ -90,6 +92,8 @@ def record_mail_returned(
     """Staff record an item the post brought back (it is then held at the counter)."""
     require_role(caller.role, Role.WARD_OFFICE)
     item = session.get(MailItem, mail_id)
+    authorise(session, svc, caller, Action.HANDLE_LETTER,
+              Subject(item.person_id if item is not None else None))
     if item is None:
         raise NotFound(f"No mail item {mail_id}.", f"郵便物 {mail_id} は見つかりません。")
     if item.status not in (MailStatus.IN_TRANSIT, MailStatus.DELIVERED):
@@ -118,6 +122,7 @@ def hand_over_letter(
 ) -> NotificationLetter:
     """Hand a held letter to its owner at the counter, after a photo-ID check."""
     require_role(caller.role, Role.WARD_OFFICE)
+    authorise(session, svc, caller, Action.HANDLE_LETTER, Subject(person_id))
     letter = current_letter(session, person_id)
     if letter.status != MailStatus.HELD_AT_OFFICE:
         raise Conflict(
@@ -139,6 +144,7 @@ def reissue_letter(
 ) -> NotificationLetter:
     """A lost letter: the old one (and its application ID) is void, a new one is mailed."""
     require_role(caller.role, Role.WARD_OFFICE)
+    authorise(session, svc, caller, Action.HANDLE_LETTER, Subject(person_id))
     person = get_person(session, person_id)
     reg = require_active_registration(session, person_id)
     for old in session.scalars(select(NotificationLetter).where(
@@ -162,6 +168,7 @@ def letter_pdf(session: Session, svc: Services, *, caller: Caller, person_id: in
     from mynumber.services.registry.numbers import read_my_number
 
     require_role(caller.role, Role.WARD_OFFICE, Role.RESIDENT)
+    authorise(session, svc, caller, Action.HANDLE_LETTER, Subject(person_id))
     letter = current_letter(session, person_id)
     person = get_person(session, person_id)
     reg = require_active_registration(session, person_id)

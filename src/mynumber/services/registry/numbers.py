@@ -11,12 +11,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import Counter, Person
-from mynumber.domain.access import Purpose, check_number_purpose
-from mynumber.domain.errors import NotFound, PurposeNotAllowed
+from mynumber.domain.access import Purpose
+from mynumber.domain.errors import NotFound
 from mynumber.domain.numbering import derive_my_number, registry_code_for
 from mynumber.domain.numbers import IndividualNumber, ResidentRegistryCode
+from mynumber.domain.policy import Action
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import Subject, authorise
 from mynumber.services.core.records import get_person
 
 REGISTRY_SEQUENCE = "registry_code"
@@ -39,19 +41,12 @@ def number_of(svc: Services, code: ResidentRegistryCode) -> IndividualNumber:
 def read_my_number(
     session: Session, svc: Services, *, caller: Caller, person_id: int, purpose: Purpose,
 ) -> IndividualNumber:
-    """The person's number, for a purpose the law allows the caller; audited.
-
-    A refusal is raised with the person's id in its details: the entry point records it in a
-    transaction of its own (``api.problems``), since this one will be rolled back.
-    """
-    try:
-        check_number_purpose(caller.role, purpose)
-    except PurposeNotAllowed as refused:
-        refused.details["person_id"] = person_id
-        raise
+    """The person's number, for a purpose the law allows and a caller related to the person
+    (``domain.policy``: the ward office of their municipality, their insurer, a tax office
+    holding their return, themselves — never an employer, a clinic or the card centre);
+    audited either way."""
+    authorise(session, svc, caller, Action.READ_NUMBER, Subject(person_id), purpose)
     person = get_person(session, person_id)
-    if caller.role.value == "resident" and caller.scope_id != person_id:
-        raise NotFound("No such record of yours.", "該当する記録はありません。")
     audit.record(session, caller=caller, action="read_my_number", purpose=purpose,
                  person_id=person_id, at=svc.clock.now())
     return open_number(svc, person)
@@ -61,11 +56,14 @@ def find_by_number(
     session: Session, svc: Services, *, caller: Caller, number: IndividualNumber,
     purpose: Purpose,
 ) -> Person:
-    """The person holding ``number`` (keyed-hash look-up), for an allowed purpose."""
-    check_number_purpose(caller.role, purpose)
+    """The person holding ``number`` (keyed-hash look-up), for an allowed purpose and a
+    related caller; a person outside the caller's relationships is refused exactly as an
+    unknown number is, so the look-up reveals nothing."""
     person = session.scalars(
         select(Person).where(Person.number_lookup == svc.vault.lookup_hash(number))
     ).first()
+    authorise(session, svc, caller, Action.FIND_BY_NUMBER,
+              Subject(person.id if person else None), purpose)
     audit.record(session, caller=caller, action="find_by_my_number", purpose=purpose,
                  person_id=person.id if person else None, at=svc.clock.now(),
                  detail=f"number {number.masked}")

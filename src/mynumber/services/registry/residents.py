@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from mynumber.domain.access import Purpose, Role, require_role
-from mynumber.domain.errors import NotFound
 from mynumber.domain.numbers import mask_digits
+from mynumber.domain.policy import Action
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import Subject, authorise
 from mynumber.services.core.records import active_registration, get_person
 from mynumber.services.registry.numbers import open_number
 
@@ -39,8 +40,7 @@ def view_resident(
 ) -> ResidentView:
     """The record as staff or the owner see it; the My Number is masked."""
     require_role(caller.role, Role.WARD_OFFICE, Role.CARD_CENTRE, Role.RESIDENT)
-    if caller.role == Role.RESIDENT and caller.scope_id != person_id:
-        raise NotFound("No such record of yours.", "該当する記録はありません。")
+    authorise(session, svc, caller, Action.VIEW_PERSON, Subject(person_id))
     person = get_person(session, person_id)
     reg = active_registration(session, person_id)
     audit.record(session, caller=caller, action="view_resident", person_id=person_id,

@@ -16,10 +16,12 @@ from mynumber.domain import deadlines
 from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.errors import Conflict, invalid
 from mynumber.domain.numbers import IndividualNumber, ResidentRegistryCode
+from mynumber.domain.policy import Action
 from mynumber.domain.registration import MovingIn, RegistrationStatus, check_address
 from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import Subject, authorise
 from mynumber.services.core.records import (
     active_registration,
     require_active_registration,
@@ -112,6 +114,7 @@ def register_moving_within(
 ) -> Registration:
     """転居届: a new address in the same municipality (within 14 days)."""
     require_role(caller.role, Role.WARD_OFFICE)
+    authorise(session, svc, caller, Action.CHANGE_REGISTRATION, Subject(person_id))
     reg = require_active_registration(session, person_id)
     check_own_municipality(caller, reg.municipality_code)
     today = svc.clock.today()

@@ -1,0 +1,274 @@
+"""Access decided by relationship (issue 15): each leak found by a hostile organisation is
+refused — and audited — while the related caller is still served (and audited). Both
+databases, through the API, the CLI and the use cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from mynumber.adapters.db.models import AuditEntry, MailItem
+from mynumber.adapters.db.models_pki import TaxReceipt
+from mynumber.api.app import create_app
+from mynumber.bootstrap import System
+from mynumber.cli import card as cli_card
+from mynumber.cli.main import app as cli_app
+from mynumber.domain.access import Purpose, Role
+from mynumber.domain.errors import Forbidden
+from mynumber.domain.pins import PinKind
+from mynumber.services.cards import use as card_use
+from mynumber.services.core import tokens
+from mynumber.services.core.context import Caller
+from mynumber.services.core.policy import AccessRefused
+from mynumber.services.insurance import clinic
+from mynumber.services.registry.numbers import read_my_number
+from tests.conftest import ward
+from tests.integration.card_support import PINS, Issued, chip, issued_card
+from tests.integration.clinic_support import (
+    AUTH_PIN,
+    World,
+    b64,
+    certificate_of,
+    enrol,
+    insured_patient,
+    setup_world,
+    stranger_camera,
+    token_for,
+)
+
+CHIYODA, SHIBUYA = "131016", "131130"
+
+
+@pytest.fixture
+def client(cards: System) -> Iterator[TestClient]:
+    with TestClient(create_app(cards), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def holder(cards: System) -> Issued:
+    """A Chiyoda resident with a collected card."""
+    return issued_card(cards)
+
+
+def token(system: System, role: Role, *, municipality: str | None = None,
+          scope_id: int | None = None, name: str | None = None) -> dict[str, str]:
+    with system.uow() as uow:
+        made = tokens.issue_token(
+            uow.session, system.services, role=role, municipality_code=municipality,
+            scope_id=scope_id, organisation=name or f"{role.value} {municipality or scope_id}")
+        uow.commit()
+    return {"Authorization": f"Bearer {made}"}
+
+
+def audit_actions(system: System, person_id: int) -> list[str]:
+    with system.uow() as uow:
+        return list(uow.session.scalars(
+            select(AuditEntry.action).where(AuditEntry.person_id == person_id)
+            .order_by(AuditEntry.id)))
+
+
+def refused(resp: Any, system: System, person_id: int, action: str) -> None:
+    """403 problem+json in both languages, and the refusal is in the audit log."""
+    assert resp.status_code == 403, resp.text
+    body = resp.json()
+    assert body["code"] in ("access-refused", "consent-required"), body
+    assert body["detail"] and body["detail_ja"]
+    assert f"refused:{action}" in audit_actions(system, person_id)
+
+
+# --- the register's My Number ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("role", "purpose"), [
+    (Role.EMPLOYER, "tax"), (Role.EMPLOYER, "social_security"),
+    (Role.INSURER, "social_security"), (Role.TAX_OFFICE, "tax"),
+    (Role.CARD_CENTRE, "resident_registry"), (Role.WARD_OFFICE, "tax"),
+])
+def test_no_unrelated_organisation_gets_a_number_from_the_register(
+        cards: System, client: TestClient, holder: Issued, role: Role, purpose: str) -> None:
+    headers = token(cards, role, municipality=SHIBUYA if role is Role.WARD_OFFICE else None,
+                    scope_id=4242 if role in (Role.EMPLOYER, Role.INSURER) else None)
+    resp = client.post(f"/ward-office/residents/{holder.person_id}/my-number",
+                       headers=headers, json={"purpose": purpose})
+    refused(resp, cards, holder.person_id, "read_number")
+    assert "my_number" not in resp.text
+
+
+def test_the_residents_own_ward_office_reads_the_number_audited(
+        cards: System, client: TestClient, holder: Issued) -> None:
+    resp = client.post(f"/ward-office/residents/{holder.person_id}/my-number",
+                       headers=token(cards, Role.WARD_OFFICE, municipality=CHIYODA),
+                       json={"purpose": "tax"})
+    assert resp.status_code == 200, resp.text
+    assert len(resp.json()["my_number"]) == 12
+    assert "allowed:read_number" in audit_actions(cards, holder.person_id)
+
+
+def test_the_persons_insurer_and_a_tax_office_with_their_return_are_related(
+        cards: System, holder: Issued) -> None:
+    world = setup_world(cards)
+    enrol(cards, world.nhi, holder.person_id)
+    tax = Caller(name="Kojimachi tax office", role=Role.TAX_OFFICE)
+    with cards.uow() as uow, pytest.raises(AccessRefused):
+        read_my_number(uow.session, cards.services, caller=tax,
+                       person_id=holder.person_id, purpose=Purpose.TAX)
+    with cards.uow() as uow:
+        now = cards.services.clock.now()
+        uow.session.add(TaxReceipt(receipt_number="R" * 20, person_id=holder.person_id,
+                                   tax_year=2025, certificate_serial="1", signed_at=now,
+                                   received_at=now, document_sha256="0" * 64,
+                                   signed_xml=b"<return/>"))
+        for who, purpose in ((world.nhi, Purpose.SOCIAL_SECURITY), (tax, Purpose.TAX)):
+            assert read_my_number(uow.session, cards.services, caller=who,
+                                  person_id=holder.person_id, purpose=purpose).digits
+        with pytest.raises(AccessRefused):  # another insurer
+            read_my_number(uow.session, cards.services, caller=world.association,
+                           person_id=holder.person_id, purpose=Purpose.SOCIAL_SECURITY)
+
+
+# --- another municipality's cards and letters ---------------------------------------------
+
+
+def test_another_ward_office_cannot_touch_a_residents_card_or_letter(
+        cards: System, client: TestClient, holder: Issued) -> None:
+    shibuya = token(cards, Role.WARD_OFFICE, municipality=SHIBUYA)
+    pid, serial, application = holder.person_id, holder.serial, holder.application_id
+    with cards.uow() as uow:
+        mail_id = uow.session.scalars(select(MailItem.id).where(
+            MailItem.person_id == pid)).first()
+    attempts = [
+        ("get", f"/ward-office/residents/{pid}", None, "view_person"),
+        ("get", f"/ward-office/residents/{pid}/letter.pdf", None, "handle_letter"),
+        ("post", f"/ward-office/residents/{pid}/letter/reissue", None, "handle_letter"),
+        ("post", f"/ward-office/mail/{mail_id}/returned", {"reason": "not_home"},
+         "handle_letter"),
+        ("get", f"/cards/{serial}", None, "view_card"),
+        ("get", f"/cards/applications/{application}", None, "view_application"),
+        ("get", f"/cards/applications/{application}/pickup-notice.pdf", None,
+         "view_application"),
+        ("post", f"/cards/{serial}/use", {"pin": PINS.user_authentication}, "use_card"),
+        ("post", f"/cards/{serial}/lost", None, "handle_card"),
+        ("post", f"/cards/{serial}/return", None, "handle_card"),
+    ]
+    for method, path, body, action in attempts:
+        resp = client.request(method, path, headers=shibuya, json=body)
+        refused(resp, cards, pid, action)
+    with cards.uow() as uow:  # nothing happened to the card: still active, chip intact
+        assert card_use.card_status(uow.session, cards.services, caller=ward(CHIYODA),
+                                    card_serial=serial).status == "active"
+    assert chip(cards, serial).open_session().tries_left(PinKind.USER_AUTHENTICATION) == 3
+    chiyoda = token(cards, Role.WARD_OFFICE, municipality=CHIYODA)
+    assert client.get(f"/ward-office/residents/{pid}", headers=chiyoda).status_code == 200
+    assert client.post(f"/cards/{serial}/lost", headers=chiyoda).status_code == 200
+    assert "allowed:handle_card" in audit_actions(cards, pid)
+
+
+def test_the_cli_acts_only_for_the_municipality_it_names(
+        cards: System, holder: Issued, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cli_card, "_system", lambda: cards)
+    runner = CliRunner()
+    done = runner.invoke(cli_app, ["card", "return", holder.serial, "--municipality", SHIBUYA])
+    assert done.exit_code == 1 and "municipality" in done.output
+    assert "refused:handle_card" in audit_actions(cards, holder.person_id)
+    done = runner.invoke(cli_app, ["card", "show", holder.serial, "--municipality", CHIYODA])
+    assert done.exit_code == 0 and "status: active" in done.output
+
+
+# --- terminals do only their job -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.CLINIC, Role.KIOSK])
+def test_a_terminal_cannot_enter_a_pin_on_a_card_named_by_serial(
+        cards: System, client: TestClient, holder: Issued, role: Role) -> None:
+    headers = token(cards, role, scope_id=1)
+    resp = client.post(f"/cards/{holder.serial}/use", headers=headers,
+                       json={"pin_kind": "signature", "pin": "WRONG123"})
+    refused(resp, cards, holder.person_id, "use_card")
+    assert chip(cards, holder.serial).open_session().tries_left(PinKind.SIGNATURE) == 5
+
+
+def test_a_clinic_terminal_verifies_only_the_user_authentication_pin_of_the_card_in_it(
+        cards: System, holder: Issued) -> None:
+    terminal = Caller(name="Kanda Clinic", role=Role.CLINIC, scope_id=1)
+    with chip(cards, holder.serial).open_session() as reader:
+        with cards.uow() as uow:
+            with pytest.raises(Forbidden) as caught:
+                card_use.use_card(uow.session, cards.services, caller=terminal,
+                                  card_serial=holder.serial, pin_kind=PinKind.SIGNATURE,
+                                  pin="WRONG123", reader=reader)
+            assert caught.value.details["reason"] == "pin-not-for-this-terminal"
+        assert reader.tries_left(PinKind.SIGNATURE) == 5
+        with cards.uow() as uow:
+            card_use.use_card(uow.session, cards.services, caller=terminal,
+                              card_serial=holder.serial, pin_kind=PinKind.USER_AUTHENTICATION,
+                              pin=PINS.user_authentication, reader=reader)
+            uow.commit()
+    assert "allowed:use_card" in audit_actions(cards, holder.person_id)
+    other = issued_card(cards, name="Doe Jane", born=dt.date(1990, 1, 2),
+                        residence_card_number="CD87654321EF")
+    # The card in the reader is not the card named: refused before any PIN is entered.
+    with (chip(cards, other.serial).open_session() as reader, cards.uow() as uow,
+          pytest.raises(AccessRefused)):
+        card_use.use_card(uow.session, cards.services, caller=terminal,
+                          card_serial=holder.serial, pin_kind=PinKind.USER_AUTHENTICATION,
+                          pin="0000", reader=reader)
+    assert chip(cards, holder.serial).open_session().tries_left(
+        PinKind.USER_AUTHENTICATION) == 3
+
+
+# --- the clinic ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(system: System) -> World:
+    return setup_world(system)
+
+
+def test_a_cat_photo_sent_as_both_images_does_not_open_a_visit(
+        system: System, world: World) -> None:
+    patient = insured_patient(system, world)
+    terminal = token_for(system, world.clinic)
+    with TestClient(create_app(system), raise_server_exceptions=False) as client:
+        cat = stranger_camera()
+        resp = client.post("/clinic/checks/face", headers=terminal, json={
+            "certificate": b64(certificate_of(patient)), "chip_photo": b64(cat),
+            "live_image": b64(cat), "consent": {"medication": True, "checkups": True}})
+        assert resp.status_code in (401, 403, 409, 422), resp.text
+        assert "visit_id" not in resp.json()
+
+
+def test_history_only_within_the_clinics_own_card_proved_consented_visit(
+        system: System, world: World) -> None:
+    patient = insured_patient(system, world)
+    svc = system.services
+    with system.uow() as uow:
+        challenge = clinic.new_challenge(uow.session, svc, caller=world.clinic)
+        uow.commit()
+    signed = clinic.answer_at_terminal(patient.chip, pin=AUTH_PIN, nonce=challenge.nonce)
+    from mynumber.domain.insurance import Consent
+    with system.uow() as uow:
+        visit = clinic.check_with_pin(
+            uow.session, svc, caller=world.clinic, nonce=challenge.nonce,
+            certificate_der=signed.certificate_der, signature=signed.signature,
+            consent=Consent(medication=True)).visit_id
+        uow.commit()
+    with system.uow() as uow:
+        other_place = clinic.create_clinic(uow.session, svc, code="1310199999",
+                                           name="Other Clinic")
+        uow.commit()
+        other = Caller(name="Other Clinic", role=Role.CLINIC, scope_id=other_place.id)
+    with system.uow() as uow, pytest.raises(AccessRefused) as caught:
+        clinic.view_history(uow.session, svc, caller=other, visit_id=visit)
+    assert caught.value.decision.reason == "no-visit-here"
+    with system.uow() as uow:
+        assert clinic.view_history(uow.session, svc, caller=world.clinic,
+                                   visit_id=visit).medication is not None
+        uow.commit()
+    assert "allowed:view_history" in audit_actions(system, patient.person_id)
