@@ -52,21 +52,36 @@ _NUMBER_PURPOSES: dict[Role, frozenset[Purpose]] = {
 }
 
 
+MAX_PURPOSE_TEXT = 40
+"""The longest purpose text read at all: every ``Purpose`` is far shorter, and a longer
+text is malformed input (422), not a request the law must weigh."""
+
+INVALID_PURPOSE = "invalid"
+"""What a refusal says (and the audit log keeps) of a purpose that is none of ``Purpose``:
+never the text as typed — it reaches the append-only log and the resident's access log."""
+
+
 def parse_purpose(text: str, *, person_id: int | None = None) -> Purpose:
-    """A ``Purpose`` from its name; anything else is refused as the law refuses it.
+    """A ``Purpose`` from its name; anything else is refused as the law refuses it, without
+    repeating what was typed (a typed number would otherwise reach the audit log).
 
     ``person_id``, when given, names whose number was asked for (kept for the audit log).
     """
+    if len(text) > MAX_PURPOSE_TEXT:
+        raise invalid("purpose", "The purpose is too long: give one of tax, social_security, "
+                      "disaster_response, resident_registry or own_record.",
+                      "利用目的が長すぎます。tax・social_security・disaster_response・"
+                      "resident_registry・own_record のいずれかを指定してください。")
     try:
         return Purpose(text)
     except ValueError:
         raise PurposeNotAllowed(
-            f"'{text}' is not a purpose for which the My Number Act allows the number to be "
-            "used (only tax, social security, disaster response, the resident registry, "
+            "The purpose given is not one for which the My Number Act allows the number to "
+            "be used (only tax, social security, disaster response, the resident registry, "
             "or the owner's own record).",
-            f"「{text}」はマイナンバー法で認められた利用目的ではありません"
+            "指定された目的はマイナンバー法で認められた利用目的ではありません"
             "（税・社会保障・災害対策・住民基本台帳事務・本人確認のみ）。",
-            purpose=text, person_id=person_id,
+            purpose=INVALID_PURPOSE, person_id=person_id,
         ) from None
 
 
@@ -102,4 +117,4 @@ def parse_role(text: str) -> Role:
     try:
         return Role(text)
     except ValueError:
-        raise invalid("role", f"Unknown role '{text}'.", f"不明な役割「{text}」です。") from None
+        raise invalid("role", "Unknown role.", "不明な役割です。") from None

@@ -77,8 +77,8 @@ def parse_staff_role(text: str) -> StaffRole:
     try:
         return StaffRole(text)
     except ValueError:
-        raise invalid("role", f"Unknown staff role '{text}' (payroll, hr or manager).",
-                      f"不明な担当者区分「{text}」です（payroll・hr・manager）。") from None
+        raise invalid("role", "Unknown staff role (payroll, hr or manager).",
+                      "不明な担当者区分です（payroll・hr・manager）。") from None
 
 
 def require_staff_role(role: StaffRole, action: StaffAction) -> None:
@@ -112,14 +112,18 @@ def check_collection_purposes(texts: Iterable[str]) -> frozenset[Purpose]:
 
 
 def _unlawful_purpose(text: str) -> PurposeNotAllowed:
+    # A purpose of the law is named back; any other text is not repeated (issue 15.5).
+    named = text if text in set(Purpose) else "invalid"
+    shown_en, shown_ja = (f"'{named}'", f"「{named}」") if named != "invalid" else (
+        "the purpose given", "指定された目的")
     return PurposeNotAllowed(
         f"An employer may collect a My Number only for tax withholding ('tax') and social "
-        f"insurance ('social_security'); '{text}' is not allowed — for example, the number "
+        f"insurance ('social_security'); {shown_en} is not allowed — for example, the number "
         "must never be used as an employee ID (My Number Act arts. 9, 15 and 20).",
         f"事業者が個人番号を取得できるのは源泉徴収（tax）と社会保険（social_security）の目的に"
-        f"限られます。「{text}」は認められません（社員番号などへの利用は番号法第9条・第15条・"
+        f"限られます。{shown_ja}は認められません（社員番号などへの利用は番号法第9条・第15条・"
         "第20条により禁止）。",
-        purpose=text)
+        purpose=named)
 
 
 class NumberProof(StrEnum):
@@ -137,8 +141,8 @@ def parse_number_proof(text: str) -> NumberProof:
         return NumberProof(text)
     except ValueError:
         names = ", ".join(p.value for p in NumberProof)
-        raise invalid("number_proof", f"Unknown number-confirmation document '{text}' "
-                      f"({names}).", f"不明な番号確認書類「{text}」です。") from None
+        raise invalid("number_proof", f"Unknown number-confirmation document ({names}).",
+                      f"不明な番号確認書類です（{names}）。") from None
 
 
 def check_confirmation(

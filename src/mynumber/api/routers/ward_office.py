@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from mynumber.api.deps import CallerDep, ServicesDep, UowDep
 from mynumber.api.openapi import file_response
-from mynumber.domain.access import parse_purpose
+from mynumber.domain.access import MAX_PURPOSE_TEXT, parse_purpose
 from mynumber.domain.mail import DeliveryFailure
 from mynumber.domain.registration import build_moving_in, parse_id_documents
 from mynumber.services.flows import moving
@@ -114,7 +114,9 @@ def register_moving_out(person_id: int, body: MovingOutRequest, caller: CallerDe
 
 
 class PurposeRequest(BaseModel):
-    purpose: str = Field(examples=["tax"])
+    # Bounded here as everywhere (domain.access.MAX_PURPOSE_TEXT): an unknown purpose is
+    # refused by the law's rule and audited as "invalid"; a longer text is malformed (422).
+    purpose: str = Field(max_length=MAX_PURPOSE_TEXT, examples=["tax"])
 
 
 class NumberResponse(BaseModel):
