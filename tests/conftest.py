@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import Engine, create_engine, text
 
 from mynumber.adapters.db.engine import migrate
 from mynumber.adapters.mail import PostOffice
 from mynumber.bootstrap import System, build_system
+from mynumber.card import Chip, ChipStore, MemoryChipStore
 from mynumber.card.keys import KeyPool
 from mynumber.config import Settings
 from mynumber.domain.access import Role
@@ -226,6 +228,46 @@ def system(settings: Settings, clock: SimulatedClock, post: PostOffice, key_sour
         uow.commit()
     yield built
     built.engine.dispose()
+
+
+# The chip's fixtures: tests/unit/card (over the in-memory store) and, on a real database,
+# tests/integration/test_chip_store.py (which overrides ``store``).
+
+@pytest.fixture(scope="session")
+def key_pool() -> KeyPool:
+    return KeyPool.generate(4)
+
+
+@pytest.fixture(scope="session")
+def issuer_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@pytest.fixture
+def store() -> ChipStore:
+    return MemoryChipStore()
+
+
+@pytest.fixture
+def chip_key() -> bytes:
+    return os.urandom(32)
+
+
+@pytest.fixture
+def new_chip(store: ChipStore, chip_key: bytes, key_pool: KeyPool) -> Chip:
+    """A manufactured card whose PINs are not yet set."""
+    from tests.unit.card.support import CARD_ID, chip_data
+    chip, _ = Chip.manufacture(store, card_id=CARD_ID, data=chip_data(), key_source=key_pool,
+                               chip_key=chip_key)
+    return chip
+
+
+@pytest.fixture
+def chip(new_chip: Chip) -> Chip:
+    """A collected card: PINs set (see ``tests.unit.card.support.RIGHT``)."""
+    from tests.unit.card.support import initial_pins
+    new_chip.set_initial_pins(**initial_pins())
+    return new_chip
 
 
 def ref(kind: str, id_: int) -> str:

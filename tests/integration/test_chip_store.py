@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures imported by name and requested by parameter name
 """The card store in the database: the chip's own tests, run on SQLite and PostgreSQL.
 
 The unit tests in ``tests/unit/card`` exercise the chip over the in-memory store; the same
@@ -14,13 +13,6 @@ import pytest
 from mynumber.adapters.db.chip_store import SqlChipStore
 from mynumber.bootstrap import System
 from mynumber.card import Chip
-from tests.unit.card.conftest import (  # noqa: F401 - the chip fixtures, shared
-    chip,
-    chip_key,
-    issuer_key,
-    key_pool,
-    new_chip,
-)
 from tests.unit.card.support import CARD_ID
 from tests.unit.card.test_concurrency import (  # noqa: F401 - collected here on both databases
     test_ten_concurrent_wrong_pins_lock_after_exactly_the_limit,
@@ -34,7 +26,7 @@ from tests.unit.card.test_store import (  # noqa: F401
 
 @pytest.fixture
 def store(system: System) -> SqlChipStore:
-    """The card store on a real database; the other fixtures are the unit tests' own."""
+    """The card store on a real database; the other chip fixtures are tests/conftest.py's."""
     return SqlChipStore(system.engine)
 
 

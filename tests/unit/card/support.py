@@ -1,4 +1,4 @@
-"""Constants and helpers shared by the card tests (fixtures live in conftest.py)."""
+"""Constants and helpers shared by the card tests (the chip fixtures live in tests/conftest.py)."""
 
 from __future__ import annotations
 
