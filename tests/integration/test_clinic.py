@@ -17,6 +17,7 @@ from mynumber.domain.access import Role
 from mynumber.domain.errors import (
     CardError,
     Conflict,
+    InvalidInput,
     MyNumberError,
     NotFound,
     PinLocked,
@@ -254,6 +255,19 @@ def test_a_face_check_refused_before_the_faces_are_compared_keeps_no_attempt(
     refused(CardNotActive, face_check, system, world, patient, stranger_camera())
     set_card(system, patient.serial, status="active")
     refused(Conflict, visual_check, system, world, patient)  # nothing opened it
+
+
+def test_a_chip_photo_that_cannot_be_read_keeps_the_attempt(
+        system: System, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    patient = insured_patient(system, world)
+
+    def unreadable(*args: object) -> bytes:
+        raise InvalidInput("The chip photo cannot be read.", "顔写真を読み取れません。")
+
+    monkeypatch.setattr(clinic.card_records, "chip_photo_of", unreadable)
+    refused(InvalidInput, face_check, system, world, patient, astronaut_camera())
+    monkeypatch.undo()
+    assert visual_check(system, world, patient).method == "visual"
 
 
 # --- consent and the records view ------------------------------------------------------------
