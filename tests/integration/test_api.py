@@ -56,6 +56,7 @@ def test_health_needs_no_token(client: TestClient) -> None:
     assert client.get("/health").json()["status"] == "ok"
 
 
+@pytest.mark.sqlite_only  # refused before any look-up
 def test_calls_without_a_token_get_401_problem(client: TestClient) -> None:
     _assert_problem(client.post("/ward-office/residents", json=MOVING_IN), 401)
 
@@ -129,6 +130,7 @@ def test_bad_input_is_422_problem_naming_the_field_and_changes_nothing(
         assert uow.session.scalar(select(func.count()).select_from(Person)) == 0
 
 
+@pytest.mark.sqlite_only  # refused as it is parsed
 @pytest.mark.parametrize("raw", [b"{", b"[]", b"null", b'{"municipality_code": 5}', b"\xff\xfe"])
 def test_malformed_bodies_get_problem_json_never_500(
     client: TestClient, tokens: dict[str, str], raw: bytes,
@@ -138,6 +140,7 @@ def test_malformed_bodies_get_problem_json_never_500(
     _assert_problem(resp, 422)
 
 
+@pytest.mark.sqlite_only  # a check digit
 @pytest.mark.parametrize("number,status", [("621498320257", 200), ("6214 9832 0257", 200),
                                             ("621498320258", 422), ("12345", 422),
                                             ("62149832025X", 422)])
@@ -149,6 +152,7 @@ def test_validate_number(client: TestClient, tokens: dict[str, str], number: str
     assert "621498320258" not in resp.text and "62149832025X" not in resp.text
 
 
+@pytest.mark.sqlite_only  # no route, no query
 def test_unknown_paths_are_problem_json(client: TestClient) -> None:
     _assert_problem(client.get("/no-such-thing"), 404)
 
