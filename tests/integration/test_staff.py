@@ -258,8 +258,8 @@ def test_clerk_rules(system: System) -> None:
 
 def _status(system: System, token: str) -> int:
     """A fresh app (an empty token cache) asked with ``token``: 401 or what the route says."""
-    answer = TestClient(create_app(system)).get(
-        "/ward-office/residents/1", headers={"Authorization": f"Bearer {token}"})
+    answer = TestClient(create_app(system)).post(  # an empty body: 422 once authenticated
+        "/ward-office/residents", json={}, headers={"Authorization": f"Bearer {token}"})
     if answer.status_code == 401:
         assert answer.headers["content-type"].startswith("application/problem+json")
         body = answer.json()
