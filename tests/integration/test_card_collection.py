@@ -162,7 +162,9 @@ def test_collection_at_another_municipality_is_refused(cards: System, ready: str
 
 
 def test_a_card_whose_stay_ended_before_collection_is_not_handed_over(cards: System) -> None:
-    person = register(cards, period_of_stay_ends=clock(cards).today() + dt.timedelta(days=40))
+    # Living here long enough (a stay of 3 months or less is not registered), 40 days left.
+    person = register(cards, started_living_on=clock(cards).today() - dt.timedelta(days=400),
+                      period_of_stay_ends=clock(cards).today() + dt.timedelta(days=40))
     apply_online(cards, person.application_id, person.person_id)
     pass_days(cards, 33)
     clock(cards).advance(days=10)

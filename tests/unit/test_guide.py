@@ -114,7 +114,11 @@ def test_a_child_gets_the_five_year_card_and_no_signature_certificate_under_fift
 
 
 def test_a_stay_ending_before_the_card_is_ready_says_renew_the_residence_card_first() -> None:
-    answers = replace(NEWCOMER, period_of_stay_ends=dt.date(2026, 5, 1))
+    # Arrived in January with a stay of more than 3 months (a shorter one is not
+    # registered at all), and the card will not be ready before the stay ends.
+    answers = replace(NEWCOMER, arrived_on=dt.date(2026, 1, 5),
+                      registered_on=dt.date(2026, 1, 6), letter_arrived=True,
+                      period_of_stay_ends=dt.date(2026, 4, 30))
     plan = make_plan(answers, today=TODAY)
     assert plan.step("stay_ends_first").state is StepState.NOW
     assert all(s.key != "card_expiry" for s in plan.steps)

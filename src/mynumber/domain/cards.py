@@ -250,6 +250,24 @@ def card_problem(facts: CardFacts, *, today: dt.date, pin: PinKind | None = None
     return refusal
 
 
+# --- Leaving Japan -------------------------------------------------------------------------
+
+#: Since this day a Japanese national keeps the card abroad (国外転出者向けカード, 番号法
+#: 改正; Tomigusuku, Kobe guidance).
+CARD_CONTINUES_ABROAD_FROM = dt.date(2024, 5, 27)
+
+
+def card_continues_abroad(*, nationality: str, left_on: dt.date) -> bool:
+    """Whether the card stays valid after a 転出届 to abroad (issue 17.8).
+
+    A Japanese national's card continues from 2024-05-27 (国外転出者向けカード): only the
+    signature certificate lapses on departure, the user-authentication certificate does not.
+    A foreign resident returns the card on the 転出届 and it is invalidated; the number
+    becomes inactive and is the same on return (番号法; RULES.md "leaving Japan").
+    """
+    return nationality == "JP" and left_on >= CARD_CONTINUES_ABROAD_FROM
+
+
 # --- Timing of manufacture and collection --------------------------------------------------
 
 

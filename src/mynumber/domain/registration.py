@@ -6,7 +6,18 @@
 - 転出届 (moving out): before moving, or within 14 days after; before leaving for abroad (第24条).
 - Foreign residents are registered when mid- to long-term residents, special permanent
   residents etc. (第30条の45), with their residence card number (在留カード番号), status of
-  residence (在留資格) and the end of their period of stay (在留期間満了日).
+  residence (在留資格) and the end of their period of stay (在留期間満了日). A temporary
+  visitor is **not** registered and gets no number (issue 17.1; 住基法 第30条の45, 入管法
+  第19条の3): the statuses 短期滞在 (Temporary Visitor), 外交 (Diplomat) and 公用
+  (Official) are refused whatever the dates (``check_registrable_status``), and so is any
+  stay of 3 months or less (``check_stay_length``). *Policy:* the length is judged for a
+  person arriving from abroad, from the day they started living here to the end of their
+  period of stay (a stay of 3 months counts that day: ``timelines.period_last_day``); a
+  resident moving from another municipality was judged when first registered, and what is
+  left of their stay says nothing about the period granted.
+- A status with a period of stay must give its end (issue 17.2): only 永住者, 特別永住者 and
+  高度専門職2号 have none (``validity.no_stay_limit_status``); without the end the card
+  would not be capped by the stay.
 
 This module checks the forms; the deadlines themselves live in ``deadlines``.
 """
@@ -18,8 +29,10 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from mynumber.domain.errors import invalid
+from mynumber.domain.errors import InvalidInput, invalid
 from mynumber.domain.numbers import ResidenceCardNumber
+from mynumber.domain.timelines import period_last_day
+from mynumber.domain.validity import period_of_stay_end_required
 
 #: The destination of a 転出届 to outside Japan (国外転出), where a municipality code would go.
 ABROAD = "abroad"
@@ -59,6 +72,59 @@ PHOTO_IDS = frozenset({
 
 _COUNTRY = re.compile(r"[A-Z]{2}")
 OLDEST_AGE_YEARS = 130
+#: A mid- to long-term resident (中長期在留者) has a stay of **more than** this (入管法 第19条の3).
+MID_TO_LONG_TERM_MONTHS = 3
+
+# Statuses of residence whose holders are never registered (入管法 第19条の3 第2号・第3号),
+# by their normalised names (letters and digits, case-folded).
+_NOT_REGISTERED_STATUSES: dict[str, tuple[str, str]] = {
+    "temporaryvisitor": ("Temporary Visitor", "短期滞在"),
+    "shorttermstay": ("Temporary Visitor", "短期滞在"),
+    "shorttermvisitor": ("Temporary Visitor", "短期滞在"),
+    "短期滞在": ("Temporary Visitor", "短期滞在"),
+    "diplomat": ("Diplomat", "外交"),
+    "外交": ("Diplomat", "外交"),
+    "official": ("Official", "公用"),
+    "公用": ("Official", "公用"),
+}
+
+
+def _status_key(status: str) -> str:
+    return "".join(ch for ch in status.casefold() if ch.isalnum())
+
+
+def _not_registrable(message_en: str, message_ja: str, field: str) -> InvalidInput:
+    return InvalidInput(message_en, message_ja, field=field, reason="not_registrable")
+
+
+def check_registrable_status(status_of_residence: str) -> None:
+    """Refuse a status whose holders are not registered: 短期滞在, 外交, 公用 (住基法
+    第30条の45; 入管法 第19条の3). They get no residence record and no My Number."""
+    found = _NOT_REGISTERED_STATUSES.get(_status_key(status_of_residence))
+    if found is not None:
+        raise _not_registrable(
+            f"A {found[0]} stay is not registered in the resident register and gets no My "
+            "Number: only mid- to long-term residents (a stay of more than 3 months), special "
+            "permanent residents and a few others are registered.",
+            f"在留資格「{found[1]}」の方は住民登録の対象ではなく、マイナンバーも付番されません"
+            "（対象は3か月を超える在留期間の中長期在留者・特別永住者等です）。",
+            "status_of_residence")
+
+
+def check_stay_length(period_of_stay_ends: dt.date | None, *, arrived_on: dt.date) -> None:
+    """Refuse a stay of 3 months or less for a person arriving from abroad (not a mid- to
+    long-term resident: 入管法 第19条の3 第1号; 住基法 第30条の45). A stay without an end
+    (permanent residents) is long by definition."""
+    if period_of_stay_ends is None:
+        return
+    if period_of_stay_ends <= period_last_day(arrived_on, months=MID_TO_LONG_TERM_MONTHS):
+        raise _not_registrable(
+            f"A stay of {MID_TO_LONG_TERM_MONTHS} months or less (until "
+            f"{period_of_stay_ends}) is not registered in the resident register and gets no "
+            "My Number: only mid- to long-term residents (a stay of more than 3 months) are.",
+            f"在留期間が{MID_TO_LONG_TERM_MONTHS}か月以下（{period_of_stay_ends}まで）の方は"
+            "住民登録の対象ではなく、マイナンバーも付番されません（対象は3か月を超える在留期間の"
+            "中長期在留者等です）。", "period_of_stay_ends")
 
 
 @dataclass(frozen=True)
@@ -158,6 +224,14 @@ def check_foreign_residence(
     if not status.strip():
         raise invalid("status_of_residence", "Give the status of residence (e.g. Engineer).",
                       "在留資格を入力してください。")
+    check_registrable_status(status)
+    if stay_ends is None and period_of_stay_end_required(status):
+        raise invalid("period_of_stay_ends",
+                      "Give the end of the period of stay (on the residence card): only "
+                      "permanent residents, special permanent residents and Highly Skilled "
+                      "Professional (ii) have none.",
+                      "在留期間の満了日（在留カードに記載）を入力してください。満了日がないのは"
+                      "永住者・特別永住者・高度専門職2号だけです。")
     if stay_ends is not None and stay_ends < filed_on:
         raise invalid("period_of_stay_ends", "The period of stay has already ended.",
                       "在留期間が満了しています。")

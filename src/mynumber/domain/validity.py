@@ -78,6 +78,13 @@ def no_stay_limit_status(status_of_residence: str) -> NoStayLimitStatus | None:
     return _STATUS_ALIASES.get(key)
 
 
+def period_of_stay_end_required(status_of_residence: str) -> bool:
+    """Whether a status of residence must come with the end of its period of stay: every
+    status but 永住者, 特別永住者 and 高度専門職2号 (入管法 第2条の2; RULES.md "foreign
+    residents"). ``""`` (a Japanese national) needs none."""
+    return bool(status_of_residence.strip()) and no_stay_limit_status(status_of_residence) is None
+
+
 @dataclass(frozen=True)
 class StayPermit:
     """A status of residence and the end of its period of stay (``None`` when unlimited)."""

@@ -77,6 +77,9 @@ class Registration(Base):
     ended_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     moved_to: Mapped[str | None] = mapped_column(String(20), nullable=True)
     planned_move_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # The 転出届: when it was filed and whether that was late (住民基本台帳法 第24条).
+    moving_out_filed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    moving_out_late: Mapped[bool] = mapped_column(Boolean, default=False)
     residence_card_number: Mapped[str | None] = mapped_column(String(12), nullable=True)
     status_of_residence: Mapped[str | None] = mapped_column(String(60), nullable=True)
     period_of_stay_ends: Mapped[dt.date | None] = mapped_column(Date, nullable=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from mynumber.domain import cards, deadlines, photo_rules, pins, timelines, validity
+from mynumber.domain import cards, deadlines, photo_rules, pins, registration, timelines, validity
 from mynumber.domain.errors import invalid
 from mynumber.domain.guide.later import trouble_steps, validity_steps
 from mynumber.domain.guide.model import (
@@ -38,8 +38,10 @@ def check_answers(a: GuideAnswers, *, today: dt.date) -> GuideAnswers:
 
 
 def _check_stay(a: GuideAnswers, today: dt.date) -> None:
-    limited = a.status_of_residence.strip() and not validity.no_stay_limit_status(
-        a.status_of_residence)
+    if a.status_of_residence.strip():
+        registration.check_registrable_status(a.status_of_residence)
+        registration.check_stay_length(a.period_of_stay_ends, arrived_on=a.arrived_on)
+    limited = validity.period_of_stay_end_required(a.status_of_residence)
     if limited and a.period_of_stay_ends is None:
         raise invalid("period_of_stay_ends",
                       "Give the end of your period of stay (on the residence card).",

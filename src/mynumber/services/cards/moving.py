@@ -6,17 +6,22 @@ Rules (RULES.md "The card"; 番号法施行令; Kuwana city guidance; ``domain.d
   moving-out with an active card is treated as card-based, 転出届の特例). The 転入届 must be
   filed with the card within 14 days of moving in **and** within 30 days of the planned
   moving-out date, or the card is cancelled; a 転入届 filed without the card leaves 90 days
-  to bring it (継続利用). The new ward office then updates the chip (``update_chip_after_move``);
-  the signature certificate, which carries the address, is revoked and reissued; the
-  user-authentication certificate stays. Until the chip is updated a use that checks the
-  address fails with the reason (``card_use``).
-- Moving within the municipality (転居届): the same chip update, without the deadlines.
+  to bring it (継続利用). The signature certificate, which carries the address, is revoked
+  when the 転出届 is filed (the register changed; 公的個人認証法, issue 17.3); the new ward
+  office then updates the chip (``update_chip_after_move``) and a new signature certificate
+  is issued. The user-authentication certificate stays, so the card keeps working at
+  clinics until it lapses; a use that checks the address (the card as proof of address)
+  fails with the reason until the chip is updated (``card_use``).
+- Moving within the municipality (転居届): the signature certificate is revoked when the
+  転居届 is filed; the same chip update, without the deadlines.
 - An application not yet collected is cancelled on moving out (*policy:* the card is made
   for the old municipality; apply again at the new one).
-- Leaving Japan (国外転出): the card is returned and invalidated (chip erased, certificates
-  revoked); the number becomes inactive with the registration. Coming back gives the same
-  number, and a new card can be applied for. Leaving with the registration kept changes
-  nothing.
+- Leaving Japan (国外転出): a foreign resident's card is returned and invalidated (chip
+  erased, certificates revoked). A Japanese national's card continues abroad since
+  2024-05-27 (国外転出者向けカード, ``cards.card_continues_abroad``): the signature
+  certificate lapses on departure, the user-authentication certificate does not (issue
+  17.8). The number becomes inactive with the registration; coming back gives the same
+  number. Leaving with the registration kept changes nothing.
 """
 
 from __future__ import annotations
@@ -29,7 +34,13 @@ from sqlalchemy.orm import Session
 from mynumber.adapters.db.models import Registration
 from mynumber.adapters.db.models_card import Card
 from mynumber.domain.access import Purpose, Role, require_role
-from mynumber.domain.cards import CardStatus, IdentityShown, InvalidReason, move_verdict
+from mynumber.domain.cards import (
+    CardStatus,
+    IdentityShown,
+    InvalidReason,
+    card_continues_abroad,
+    move_verdict,
+)
 from mynumber.domain.deadlines import CardMoveStatus
 from mynumber.domain.errors import Conflict
 from mynumber.domain.registration import ABROAD, IdDocument
@@ -40,15 +51,26 @@ from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.records import get_person, require_active_registration
-from mynumber.services.jpki.certificates import reissue_signature_certificate
+from mynumber.services.jpki.certificates import (
+    reissue_signature_certificate,
+    revoke_signature_certificates_of,
+)
 
 
 def on_moving_out(session: Session, svc: Services, *, person_id: int, destination: str,
-                  planned_move_on: dt.date) -> None:
-    """The card side of a 転出届 (called by ``flows.moving.register_moving_out``)."""
+                  planned_move_on: dt.date, nationality: str = "") -> None:
+    """The card side of a 転出届 (called by ``flows.moving.register_moving_out``).
+
+    The register changed, so the signature certificate is revoked now (issue 17.3). Abroad:
+    a Japanese national's card continues (``cards.card_continues_abroad``), a foreign
+    resident's card is returned and invalidated."""
     card_records.cancel_open_application(session, svc, person_id=person_id,
                                          reason="moved_out")
     if destination == ABROAD:
+        if card_continues_abroad(nationality=nationality, left_on=planned_move_on):
+            revoke_signature_certificates_of(session, svc, person_id=person_id,
+                                             reason="left_japan")
+            return
         for card in card_records.cards_of(session, person_id, CardStatus.ACTIVE,
                                           CardStatus.SUSPENDED):
             # A card in hand is handed back and erased; a lost one cannot be.
@@ -56,6 +78,8 @@ def on_moving_out(session: Session, svc: Services, *, person_id: int, destinatio
                                          reason=InvalidReason.LEFT_JAPAN,
                                          destroy_chip=card.status == CardStatus.ACTIVE)
         return
+    revoke_signature_certificates_of(session, svc, person_id=person_id,
+                                     reason="address_changed")
     for card in card_records.cards_of(session, person_id, CardStatus.ACTIVE):
         card.moving_to = destination
         card.moving_out_planned_on = planned_move_on
@@ -92,7 +116,7 @@ def update_chip_after_move(
     """継続利用 / 券面事項変更: the ward office writes the registered address on the chip (after
     a 転入届 or a 転居届); the signature certificate is reissued for the new address."""
     require_role(caller.role, Role.WARD_OFFICE)
-    card = card_records.get_card(session, card_serial)
+    card = card_records.get_card(session, card_serial, lock=True)
     person = get_person(session, card.person_id)
     reg = require_active_registration(session, card.person_id)
     card_records.check_holder(person, reg, identity=identity, id_documents=id_documents)
@@ -100,7 +124,7 @@ def update_chip_after_move(
 
 
 def _holders_card(session: Session, card_serial: str, person_id: int) -> Card:
-    card = card_records.get_card(session, card_serial)
+    card = card_records.get_card(session, card_serial, lock=True)
     if card.person_id != person_id:
         raise Conflict("This card belongs to someone else.", "このカードは別の方のものです。",
                        reason="not_the_holder")

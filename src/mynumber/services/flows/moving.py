@@ -12,10 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import Person, Registration
+from mynumber.domain import deadlines
 from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.errors import invalid
 from mynumber.domain.policy import Action
-from mynumber.domain.registration import ABROAD, MovingIn, RegistrationStatus
+from mynumber.domain.registration import (
+    ABROAD,
+    MovingIn,
+    RegistrationStatus,
+    check_stay_length,
+)
 from mynumber.services.cards import moving as card_moving
 from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
@@ -32,7 +38,10 @@ def register_moving_in(
 ) -> ward_office.MovingInResult:
     """転入届: register a person at an address; a new person gets a number and a letter.
 
-    A person still registered elsewhere must move out first. A person who left and comes
+    A temporary visitor is refused before anything is written: the status in
+    ``build_moving_in``, a stay of 3 months or less here for a person arriving from abroad
+    (``registration.check_stay_length``). A person still registered elsewhere must move out
+    first. A person who left and comes
     back keeps their registry code, so they get the same number (番号法 第7条). A person who
     moved with their My Number Card has its moving deadlines checked; ``card_serial`` (the
     card brought along, 継続利用) has its chip updated at once (``card_moving``).
@@ -45,7 +54,9 @@ def register_moving_in(
     returning = person is not None
     if person is not None:
         ward_office.refuse_if_registered(session, person)
-    else:
+    if form.foreign is not None and ward_office.arrives_from_abroad(session, person):
+        check_stay_length(form.foreign.period_of_stay_ends, arrived_on=form.started_living_on)
+    if person is None:
         person = ward_office.new_person(session, svc, form, key)
     reg = ward_office.add_registration(session, person, municipality_code, form)
     letter = None if returning else letters.issue_letter(session, svc, person=person,
@@ -68,7 +79,13 @@ def register_moving_out(
     session: Session, svc: Services, *, caller: Caller, person_id: int, destination: str,
     planned_move_on: dt.date,
 ) -> Registration:
-    """転出届: to another municipality (its code) or ``abroad``."""
+    """転出届: to another municipality (its code) or ``abroad``.
+
+    Filed today; late (recorded, accepted) when after the 14 days of ``planned_move_on`` or,
+    abroad, after the day of leaving (``deadlines.is_late_moving_out``, 住民基本台帳法
+    第24条). The card side (``cards.moving.on_moving_out``) revokes the signature
+    certificate at once.
+    """
     require_role(caller.role, Role.WARD_OFFICE)
     authorise(session, svc, caller, Action.CHANGE_REGISTRATION, Subject(person_id))
     reg = require_active_registration(session, person_id)
@@ -79,14 +96,23 @@ def register_moving_out(
             raise invalid("destination",
                           "Moving within the municipality is a 転居届, not a 転出届.",
                           "同じ市区町村内の移動は転居届です。")
+    today = svc.clock.today()
+    person = get_person(session, person_id)
+    if planned_move_on < person.date_of_birth:
+        raise invalid("planned_move_on", "The moving date is before the date of birth.",
+                      "転出日が生年月日より前です。")
     reg.status = RegistrationStatus.MOVED_OUT
     reg.ended_on = planned_move_on
     reg.moved_to = destination
     reg.planned_move_on = planned_move_on
-    get_person(session, person_id)
+    reg.moving_out_filed_on = today
+    reg.moving_out_late = deadlines.is_late_moving_out(planned_move_on, today,
+                                                       abroad=destination == ABROAD)
     session.flush()
     card_moving.on_moving_out(session, svc, person_id=person_id, destination=destination,
-                              planned_move_on=planned_move_on)
+                              planned_move_on=planned_move_on,
+                              nationality=person.nationality)
     audit.record(session, caller=caller, action="register_moving_out", person_id=person_id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(), detail=f"to {destination}")
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
+                 detail=f"to {destination}" + (" (late)" if reg.moving_out_late else ""))
     return reg

@@ -11,8 +11,10 @@ Rules (RULES.md "The card"; 公的個人認証法 and its 施行規則):
   The last valid day is inclusive: the certificate ends at 23:59:59 JST that day.
 - The signature certificate is revoked on any change of name or address, on loss, return,
   leaving Japan and renewal; the user-authentication certificate on loss, return and renewal.
-  A change of address leaves the user-authentication certificate valid; the signature
-  certificate is reissued on a new key (``reissue_signature_certificate``).
+  A change of address revokes the signature certificate when the register changes (the
+  転居届 or 転出届 is filed: ``revoke_signature_certificates_of``), not when the card is
+  brought in; the user-authentication certificate stays valid. The chip update then issues
+  a new signature certificate on a new key (``reissue_signature_certificate``).
 
 The authority keeps only the public certificates (``Certificate`` rows); the CRL and the OCSP
 answers are built from those rows (``current_crl``, ``answer_ocsp_request``).
@@ -135,6 +137,30 @@ def revoke_card_certificates(
                      person_id=rows[0].person_id, purpose=Purpose.RESIDENT_REGISTRY, at=now,
                      detail=f"card {card_serial}: {', '.join(sorted(r.kind for r in rows))} "
                             f"({reason})")
+
+
+def revoke_signature_certificates_of(
+    session: Session, svc: Services, *, person_id: int, reason: str,
+) -> int:
+    """Revoke every signature certificate of the person still in force, at once, because
+    the register changed (issue 17.3): a 転居届 or 転出届 (``address_changed``) or a Japanese
+    national leaving Japan (``left_japan``). 公的個人認証法: the signature certificate
+    carries the basic four items, so it lapses when the register's record of them changes —
+    not when the card is brought in (Ichikikushikino, Fuchu town guidance). The
+    user-authentication certificate is not touched. Returns how many were revoked."""
+    _check_reason(reason)
+    now = svc.clock.now()
+    rows = session.scalars(select(Certificate).where(
+        Certificate.person_id == person_id, Certificate.kind == SIGNATURE,
+        Certificate.revoked_at.is_(None))).all()
+    for row in rows:
+        row.revoked_at, row.revocation_reason = now, reason
+    if rows:
+        audit.record(session, caller=_CARD_CENTRE, action="revoke_certificates",
+                     person_id=person_id, purpose=Purpose.RESIDENT_REGISTRY, at=now,
+                     detail=f"cards {', '.join(sorted({r.card_serial for r in rows}))}: "
+                            f"signature ({reason})")
+    return len(rows)
 
 
 def reissue_signature_certificate(

@@ -9,6 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import Person, Registration
@@ -17,7 +18,7 @@ from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.errors import Conflict, invalid
 from mynumber.domain.numbers import IndividualNumber, ResidentRegistryCode
 from mynumber.domain.policy import Action
-from mynumber.domain.registration import MovingIn, RegistrationStatus, check_address
+from mynumber.domain.registration import ABROAD, MovingIn, RegistrationStatus, check_address
 from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
@@ -27,6 +28,7 @@ from mynumber.services.core.records import (
     require_active_registration,
 )
 from mynumber.services.core.writes import flush_or_conflict
+from mynumber.services.jpki.certificates import revoke_signature_certificates_of
 from mynumber.services.registry.numbers import allocate_registry_codes, number_of, sealing_context
 
 
@@ -48,6 +50,17 @@ def identity_key(svc: Services, form: MovingIn) -> str:
 
 def registry_code_of(person: Person) -> ResidentRegistryCode:
     return ResidentRegistryCode(person.registry_code)
+
+
+def arrives_from_abroad(session: Session, person: Person | None) -> bool:
+    """Whether a 転入届 is a first registration in Japan or a return from abroad (a new
+    person, or one whose last registration ended with moving abroad), as opposed to a move
+    from another municipality."""
+    if person is None:
+        return True
+    last = session.scalars(select(Registration).where(Registration.person_id == person.id)
+                           .order_by(Registration.id.desc())).first()
+    return last is None or last.moved_to == ABROAD
 
 
 def refuse_if_registered(session: Session, person: Person) -> None:
@@ -112,7 +125,9 @@ def register_moving_within(
     session: Session, svc: Services, *, caller: Caller, person_id: int, new_address: str,
     moved_on: dt.date,
 ) -> Registration:
-    """転居届: a new address in the same municipality (within 14 days)."""
+    """転居届: a new address in the same municipality (within 14 days, ``deadlines``; late is
+    recorded). The signature certificate is revoked at once; the chip is updated when the
+    holder brings the card (``cards.moving.update_chip_after_move``)."""
     require_role(caller.role, Role.WARD_OFFICE)
     authorise(session, svc, caller, Action.CHANGE_REGISTRATION, Subject(person_id))
     reg = require_active_registration(session, person_id)
@@ -123,7 +138,12 @@ def register_moving_within(
                       "転居日が未来の日付です。")
     reg.address = check_address(new_address)
     reg.started_living_on = moved_on
-    reg.late = deadlines.is_late_moving_in(moved_on, today)
+    reg.late = deadlines.is_late_moving_within(moved_on, today)
     audit.record(session, caller=caller, action="register_moving_within", person_id=person_id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now())
+                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
+                 detail="late" if reg.late else "")
+    # The register changed: the signature certificate, which carries the old address, lapses
+    # now, not when the card is brought in (公的個人認証法; issue 17.3).
+    revoke_signature_certificates_of(session, svc, person_id=person_id,
+                                     reason="address_changed")
     return reg
