@@ -218,10 +218,35 @@ def test_express_issuance_is_refused_online_and_after_30_days(cards: System) -> 
     with pytest.raises(InvalidInput, match="counter"):
         apply_online(cards, person.application_id, person.person_id,
                      express_reason=ExpressReason.ARRIVAL_FROM_ABROAD)
-    clock(cards).advance(days=30)
+    clock(cards).advance(days=31)  # 30 days from the 転入届 (filed today), not the move
     with pytest.raises(Conflict) as caught:
         apply_at_counter(cards, person.person_id,
                          express_reason=ExpressReason.ARRIVAL_FROM_ABROAD)
     assert caught.value.details["reason"] == "express_not_allowed"
     with pytest.raises(Conflict):
         apply_at_counter(cards, person.person_id, express_reason=ExpressReason.NEWBORN)
+
+
+def test_express_issuance_for_an_arrival_counts_from_the_moving_in_notification(
+        cards: System) -> None:
+    # Started living here 20 days before filing: day 25 after the move is day 5 after the
+    # 転入届, still in time (issue 17.6; the old rule counted from the move).
+    person = register(cards, started_living_on=clock(cards).today() - dt.timedelta(days=20))
+    clock(cards).advance(days=25)
+    view = apply_at_counter(cards, person.person_id,
+                            express_reason=ExpressReason.ARRIVAL_FROM_ABROAD)
+    assert view.express
+
+
+def test_express_issuance_for_an_infant_lasts_until_the_day_before_the_first_birthday(
+        cards: System) -> None:
+    today = clock(cards).today()
+    born = today - dt.timedelta(days=200)  # past the old 30 days
+    person = register(cards, date_of_birth=born, started_living_on=born)
+    assert apply_at_counter(cards, person.person_id,
+                            express_reason=ExpressReason.NEWBORN).express
+    older = register(cards, name_latin="Smith Anna", date_of_birth=today.replace(
+        year=today.year - 1), started_living_on=today - dt.timedelta(days=300))
+    with pytest.raises(Conflict) as caught:  # the 1st birthday is today
+        apply_at_counter(cards, older.person_id, express_reason=ExpressReason.NEWBORN)
+    assert caught.value.details["reason"] == "express_not_allowed"

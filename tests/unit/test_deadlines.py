@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from mynumber.domain.deadlines import (
     CardMoveStatus,
+    ExpressReason,
     card_after_move,
     card_continuation_deadline,
     card_moving_in_deadline,
@@ -23,7 +24,7 @@ from mynumber.domain.deadlines import (
     moving_within_deadline,
 )
 from mynumber.domain.errors import InvalidInput
-from mynumber.domain.timelines import is_business_day
+from mynumber.domain.timelines import age_on, is_business_day
 
 D = dt.date
 
@@ -91,7 +92,27 @@ def test_card_must_come_with_the_moving_in_within_14_days_of_moving_in():
 
 def test_card_must_come_with_the_moving_in_within_30_days_of_the_planned_move_out():
     assert card_moving_in_deadline(moved_in_on=D(2026, 4, 10),
-                                   planned_moving_out_on=D(2026, 3, 20)) == D(2026, 4, 19)
+                                   planned_moving_out_on=D(2026, 3, 18)) == D(2026, 4, 17)
+
+
+def test_a_card_limit_on_a_closed_day_moves_to_the_next_open_day():
+    # The 30th day after 2026-03-20 is Sunday 19 April: the 転入届 can be filed on Monday.
+    assert card_moving_in_deadline(moved_in_on=D(2026, 4, 10),
+                                   planned_moving_out_on=D(2026, 3, 20)) == D(2026, 4, 20)
+    # 90 days after 2026-02-04 is Tuesday 5 May 2026 (こどもの日, in Golden Week): the 7th.
+    assert card_continuation_deadline(D(2026, 2, 4)) == D(2026, 5, 7)
+
+
+def test_a_moving_in_on_time_never_leaves_a_lapsed_card():
+    # Issue 17.9: 2025-04-20 + 14 days = Sunday 4 May (みどりの日); 5 May (こどもの日) and
+    # 6 May (振替休日) are closed too: filed on Wednesday the 7th is on time, and the card
+    # brought along with it stays valid.
+    moved_in = D(2025, 4, 20)
+    filed = D(2025, 5, 7)
+    assert not is_late_moving_in(moved_in, filed)
+    verdict = card_after_move(moved_in_on=moved_in, planned_moving_out_on=moved_in,
+                              moving_in_filed_on=filed, card_updated_on=filed, today=filed)
+    assert verdict.card_valid
 
 
 def test_card_update_is_due_90_days_after_the_moving_in():
@@ -176,7 +197,42 @@ def test_a_card_is_valid_only_if_every_limit_was_met(moved_in, gap, filed_after,
     assert verdict.card_valid == (in_time and (updated_in_time or still_waiting))
 
 
+@given(moved_in=st.dates(min_value=D(2016, 1, 1), max_value=D(2090, 1, 1)),
+       filed_after=st.integers(0, 30), out_before=st.integers(0, 40))
+def test_the_card_lapses_for_a_late_moving_in_and_only_then(moved_in, filed_after, out_before):
+    """One deadline for the 転入届 and the card (issue 17.9), over every holiday (jpholiday):
+    with the move-out planned at most 16 days before, only a late 転入届 lapses the card."""
+    planned = moved_in - dt.timedelta(days=min(out_before, 16))
+    filed = moved_in + dt.timedelta(days=filed_after)
+    verdict = card_after_move(moved_in_on=moved_in, planned_moving_out_on=planned,
+                              moving_in_filed_on=filed, card_updated_on=filed, today=filed)
+    assert verdict.card_valid == (not is_late_moving_in(moved_in, filed))
+    assert is_business_day(card_moving_in_deadline(moved_in_on=moved_in,
+                                                   planned_moving_out_on=planned))
+
+
 # --- express issuance ----------------------------------------------------------------------
+
+def test_express_issuance_for_an_infant_lasts_until_the_day_before_the_first_birthday():
+    born = D(2026, 4, 1)
+    newborn = ExpressReason.NEWBORN
+    assert express_request_deadline(born, newborn) == D(2027, 3, 31)
+    assert express_issuance_allowed(event_on=born, requested_on=D(2026, 12, 1), reason=newborn)
+    assert not express_issuance_allowed(event_on=born, requested_on=D(2027, 4, 1),
+                                        reason=newborn)
+    # Born on 29 February: 1 year old from 1 March of the common year, so the 28th is the
+    # last day (年齢計算ニ関スル法律, 民法 第143条).
+    assert express_request_deadline(D(2024, 2, 29), newborn) == D(2025, 2, 28)
+
+
+@given(st.dates(min_value=D(1990, 1, 1), max_value=D(2090, 12, 31)) | st.sampled_from(
+    [D(2024, 2, 29), D(2028, 2, 29), D(2000, 2, 29)]), st.integers(0, 400))
+def test_express_for_an_infant_is_exactly_while_under_one(born, days):
+    requested = born + dt.timedelta(days=days)
+    allowed = express_issuance_allowed(event_on=born, requested_on=requested,
+                                       reason=ExpressReason.NEWBORN)
+    assert allowed == (age_on(born, requested) < 1)
+
 
 def test_express_issuance_is_requested_within_30_days_of_the_event():
     event = D(2026, 4, 1)

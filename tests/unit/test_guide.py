@@ -124,10 +124,16 @@ def test_a_stay_ending_before_the_card_is_ready_says_renew_the_residence_card_fi
     assert all(s.key != "card_expiry" for s in plan.steps)
 
 
-def test_express_issuance_is_offered_only_within_thirty_days_of_arrival() -> None:
-    offered = make_plan(NEWCOMER, today=TODAY).step("express")
-    assert offered.on == deadlines.express_request_deadline(NEWCOMER.arrived_on)
-    late = make_plan(NEWCOMER, today=dt.date(2026, 4, 28))
+def test_express_issuance_is_offered_within_thirty_days_of_the_moving_in_notification() -> None:
+    arrival = deadlines.ExpressReason.ARRIVAL_FROM_ABROAD
+    offered = make_plan(NEWCOMER, today=TODAY).step("express")  # registers today
+    assert offered.on == deadlines.express_request_deadline(TODAY, arrival) == dt.date(2026, 5, 1)
+    assert "moving-in notification" in offered.text_en and "転入届から30日" in offered.text_ja
+    registered = replace(NEWCOMER, registered_on=dt.date(2026, 3, 30))
+    # 31 days after arriving, 29 after registering: still offered (issue 17.6).
+    assert make_plan(registered, today=dt.date(2026, 4, 28)).step("express").on == \
+        dt.date(2026, 4, 29)
+    late = make_plan(registered, today=dt.date(2026, 4, 30))
     assert all(s.key != "express" for s in late.steps)
     applied = replace(NEWCOMER, registered_on=dt.date(2026, 3, 30),
                       applied_on=dt.date(2026, 3, 31))

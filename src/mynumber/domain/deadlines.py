@@ -13,11 +13,19 @@ Rules:
 - Card on a move between municipalities (転入届の特例, 番号法施行令; Kuwana city guidance):
   the 転入届 must be filed with the card within 14 days of moving in **and** within 30 days
   of the planned moving-out date, or the card lapses; a 転入届 filed without the card update
-  (継続利用) leaves the card invalid 90 days after that 転入届. *Policy:* these card limits
-  are lapses fixed by the calendar, not notification deadlines, so they do not move to the
-  next open day.
-- Express issuance (特急発行): requested within 30 days of the event (birth, arrival from
-  abroad, loss of the card).
+  (継続利用) leaves the card invalid 90 days after that 転入届. The 14 days are the 転入届's
+  own deadline (``moving_in_deadline``): one rule decides both whether the 転入届 is late and
+  whether the card survives, so a 転入届 recorded as on time never leaves a lapsed card
+  (issue 17.9). *Policy:* every limit that is met by doing something at the ward office
+  (the 30 days, the 90 days) moves to the next open day like the notification deadlines
+  (地方自治法 第4条の2 第4項): nobody can meet it on a day the office is closed.
+- Express issuance (特急発行, since 2024-12-02; デジタル庁, Meiwa, Joso, Kounosu, Kokubunji
+  municipal guidance): infants any day until the day before the 1st birthday (1歳未満;
+  for a 29 February birth, 28 February); people arriving from abroad within 30 days of
+  their 転入届 (the filing, not the day they started living here); a reissue after a loss
+  *(policy)* within 30 days of the loss report. (In reality J-LIS mails an express card by
+  registered post; here it is still collected at the ward office, about a week after the
+  request: ``timelines.express_card_window``.)
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from mynumber.domain.errors import invalid
-from mynumber.domain.timelines import business_day_on_or_after
+from mynumber.domain.timelines import business_day_on_or_after, reaches_age_on
 
 NOTIFICATION_DAYS = 14
 CARD_MOVE_IN_DAYS = 14
@@ -36,8 +44,16 @@ CARD_CONTINUATION_DAYS = 90
 EXPRESS_REQUEST_DAYS = 30
 
 
+def office_deadline(event_on: dt.date, days: int) -> dt.date:
+    """The last day of ``days`` counted from ``event_on`` (the day itself not counted, 民法
+    第140条), moved to the next open day of the ward office (地方自治法 第4条の2 第4項).
+
+    The one rule for every limit met by filing or doing something at the ward office."""
+    return business_day_on_or_after(event_on + dt.timedelta(days=days))
+
+
 def _notification_deadline(event_on: dt.date) -> dt.date:
-    return business_day_on_or_after(event_on + dt.timedelta(days=NOTIFICATION_DAYS))
+    return office_deadline(event_on, NOTIFICATION_DAYS)
 
 
 def _check_order(event_on: dt.date, filed_on: dt.date, field: str) -> None:
@@ -74,7 +90,9 @@ def moving_out_deadline(moved_out_on: dt.date, *, abroad: bool = False) -> dt.da
 
 
 def is_late_moving_out(moved_out_on: dt.date, filed_on: dt.date, *, abroad: bool = False) -> bool:
-    """Whether a 転出届 filed on ``filed_on`` is late (filing before moving is the norm)."""
+    """Whether a 転出届 filed on ``filed_on`` is late (filing before moving is the norm):
+    after the 14 days (next open day) for a move in Japan, after the day of leaving for a
+    move abroad (住民基本台帳法 第24条). A late one is accepted and recorded as late."""
     return filed_on > moving_out_deadline(moved_out_on, abroad=abroad)
 
 
@@ -82,15 +100,17 @@ def is_late_moving_out(moved_out_on: dt.date, filed_on: dt.date, *, abroad: bool
 
 
 def card_moving_in_deadline(*, moved_in_on: dt.date, planned_moving_out_on: dt.date) -> dt.date:
-    """Last day to file the 転入届 with the card: the earlier of 14 days after moving in and
-    30 days after the planned moving-out date; after it the card lapses."""
-    return min(moved_in_on + dt.timedelta(days=CARD_MOVE_IN_DAYS),
-               planned_moving_out_on + dt.timedelta(days=CARD_AFTER_PLANNED_MOVE_OUT_DAYS))
+    """Last day to file the 転入届 with the card: the earlier of the 転入届's own deadline
+    (``moving_in_deadline``: 14 days, next open day) and 30 days after the planned
+    moving-out date (next open day); after it the card lapses (番号法施行令)."""
+    return min(moving_in_deadline(moved_in_on),
+               office_deadline(planned_moving_out_on, CARD_AFTER_PLANNED_MOVE_OUT_DAYS))
 
 
 def card_continuation_deadline(moving_in_filed_on: dt.date) -> dt.date:
-    """Last day to update the card (継続利用) after a 転入届 filed without it: 90 days."""
-    return moving_in_filed_on + dt.timedelta(days=CARD_CONTINUATION_DAYS)
+    """Last day to update the card (継続利用) after a 転入届 filed without it: 90 days
+    (next open day)."""
+    return office_deadline(moving_in_filed_on, CARD_CONTINUATION_DAYS)
 
 
 class CardMoveStatus(StrEnum):
@@ -186,11 +206,20 @@ class ExpressReason(StrEnum):
     LOST_CARD = "lost_card"  # 紛失等による再交付
 
 
-def express_request_deadline(event_on: dt.date) -> dt.date:
-    """Last day to request express issuance: 30 days after the event."""
+def express_request_deadline(event_on: dt.date, reason: ExpressReason | None = None) -> dt.date:
+    """Last day to request express issuance.
+
+    ``event_on`` is the date of birth for ``NEWBORN`` (until the day before the 1st
+    birthday: the last day of 1歳未満, ``timelines.reaches_age_on``), the day the 転入届 was
+    filed for ``ARRIVAL_FROM_ABROAD`` and the loss report for ``LOST_CARD`` (30 days).
+    """
+    if reason is ExpressReason.NEWBORN:
+        return reaches_age_on(event_on, 1)
     return event_on + dt.timedelta(days=EXPRESS_REQUEST_DAYS)
 
 
-def express_issuance_allowed(*, event_on: dt.date, requested_on: dt.date) -> bool:
-    """Whether a request on ``requested_on`` is in time (on or after the event, within 30 days)."""
-    return event_on <= requested_on <= express_request_deadline(event_on)
+def express_issuance_allowed(*, event_on: dt.date, requested_on: dt.date,
+                             reason: ExpressReason | None = None) -> bool:
+    """Whether a request on ``requested_on`` is in time (on or after the event, by
+    ``express_request_deadline``)."""
+    return event_on <= requested_on <= express_request_deadline(event_on, reason)

@@ -193,7 +193,8 @@ def _apply(a: GuideAnswers, d: _Dates, today: dt.date) -> list[GuideStep]:
         f"{photo_rules.MIN_SIDE_PX}〜{photo_rules.MAX_SIDE_PX}ピクセル、"
         f"{photo_rules.MAX_FILE_BYTES // 1_000_000}MB以下です。",
         on=d.applied_on, estimated=a.applied_on is None)]
-    express_by = deadlines.express_request_deadline(a.arrived_on)
+    express_by = deadlines.express_request_deadline(
+        d.registered_on, deadlines.ExpressReason.ARRIVAL_FROM_ABROAD)
     if a.applied_on is None and today <= express_by:
         lo, hi = timelines.EXPRESS_EARLIEST.days, timelines.EXPRESS_LATEST.days
         steps.append(GuideStep(
@@ -201,9 +202,12 @@ def _apply(a: GuideAnswers, d: _Dates, today: dt.date) -> list[GuideStep]:
             "Need the card fast? Ask for express issuance (特急発行)",
             "急ぐ場合は特急発行を申し込む",
             f"Having just arrived from abroad, you may ask the ward office for express "
-            f"issuance until {en(express_by)}: the card is mailed in about {lo}–{hi} days.",
-            f"国外から転入した方は{ja(express_by)}まで窓口で特急発行を申し込めます。"
-            f"カードは約{lo}〜{hi}日で郵送されます。",
+            f"issuance within {deadlines.EXPRESS_REQUEST_DAYS} days of your moving-in "
+            f"notification (until {en(express_by)}): the card is made in about {lo}–{hi} "
+            "days.",
+            f"国外から転入した方は、転入届から{deadlines.EXPRESS_REQUEST_DAYS}日以内"
+            f"（{ja(express_by)}まで）、窓口で特急発行を申し込めます。カードは約{lo}〜{hi}日で"
+            "作られます。",
             on=express_by))
     return steps
 

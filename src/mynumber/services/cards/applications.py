@@ -11,8 +11,9 @@ kiosk, with the letter's ID). Rules (``domain.cards``; RULES.md "The card"):
   holder of a card reported lost applies for a reissue;
 - the photo is checked on arrival (``adapters.photo.check_photo``) and each failure named;
   what no machine can check is declared (``PhotoDeclaration``);
-- express issuance (特急発行) is asked for at the counter within 30 days of arriving from
-  abroad, of a birth or of losing the card (``deadlines.express_issuance_allowed``).
+- express issuance (特急発行) is asked for at the counter: for an infant until the day
+  before the 1st birthday, within 30 days of the 転入届 of a person arriving from abroad,
+  within 30 days of reporting the card lost (``deadlines.express_issuance_allowed``).
 """
 
 from __future__ import annotations
@@ -182,13 +183,15 @@ def _check_express(session: Session, svc: Services, channel: Channel, reason: Ex
         raise invalid("express", "Express issuance is requested at the ward office counter.",
                       "特急発行は市区町村の窓口で申請してください。")
     event_on = _express_event(session, reason, person, reg, kind)
-    if event_on is None or not express_issuance_allowed(event_on=event_on,
-                                                        requested_on=svc.clock.today()):
+    if event_on is None or not express_issuance_allowed(
+            event_on=event_on, requested_on=svc.clock.today(), reason=reason):
         raise Conflict(
-            "Express issuance is for infants, people arriving from abroad and lost cards, "
-            "asked for within 30 days of the event; apply for a card the usual way.",
-            "特急発行は、出生・国外からの転入・紛失による再交付から30日以内の申請が対象です。"
-            "通常の申請をしてください。", reason="express_not_allowed")
+            "Express issuance is for infants until the day before their first birthday, "
+            "people arriving from abroad within 30 days of their moving-in notification and "
+            "lost cards within 30 days of the report; apply for a card the usual way.",
+            "特急発行の対象は、1歳の誕生日の前日までの乳児、国外から転入し転入届から30日以内の方、"
+            "紛失の届出から30日以内の再交付です。通常の申請をしてください。",
+            reason="express_not_allowed")
 
 
 def _express_event(session: Session, reason: ExpressReason, person: Person,
@@ -203,7 +206,8 @@ def _express_event(session: Session, reason: ExpressReason, person: Person,
         Registration.person_id == person.id, Registration.id != reg.id)
         .order_by(Registration.id.desc())).first()
     from_abroad = earlier is None or earlier.moved_to == ABROAD
-    return reg.started_living_on if from_abroad else None
+    # Counted from the 転入届 itself, not the day the person started living here.
+    return reg.filed_on if from_abroad else None
 
 
 def _add(session: Session, svc: Services, person: Person, channel: Channel, form_id: str,
