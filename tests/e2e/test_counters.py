@@ -32,6 +32,7 @@ from mynumber.services.core import tokens
 from mynumber.services.core.context import Caller
 from mynumber.services.employer import employers as employer
 from mynumber.services.registry.numbers import read_my_number
+from tests.conftest import ref
 from tests.e2e.conftest import Server, log_in, shoot
 
 pytestmark = pytest.mark.browser
@@ -188,7 +189,7 @@ def test_card_counter_application_form_and_its_errors(page: Any, counters: Count
     _log_in(page, counters, "ward", "/staff/ward-office")
     page.goto("/staff/card-counter/apply")
     _both(page, "card-counter-apply")
-    page.get_by_label("Resident record number").fill(str(counters.nguyen_id))
+    page.get_by_label("Resident record reference").fill(ref("per", counters.nguyen_id))
     page.get_by_role("button", name="Accept the application").click()
     assert page.locator("#photo-error").is_visible()
     shoot(page, "card-counter-apply-error")

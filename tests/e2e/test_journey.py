@@ -31,6 +31,7 @@ from mynumber.services.core import tokens
 from mynumber.services.core.context import Caller
 from mynumber.services.insurance import clinic, insurer, medical_records
 from mynumber.services.insurance.medical_records import Medicine
+from tests.conftest import unref
 from tests.e2e.conftest import Server, log_in, running_server, shoot
 
 pytestmark = pytest.mark.browser
@@ -207,7 +208,7 @@ def _collect_at_the_counter(page: Any, server: Server, application_id: str, seri
     assert "In use" in page.locator(".lead").inner_text()
     person_id = _dd(page, "Resident record")
     _log_out(page)
-    return int(person_id)
+    return unref("per", person_id)
 
 
 def _insurer_clinic_and_enrolment(server: Server, person_id: int) -> str:
@@ -252,9 +253,9 @@ def _check_at_the_terminal(page: Any, serial: str) -> int:
     page.get_by_role("button", name="Check with the PIN").click()
     page.locator("h1", has_text="Eligibility answer").wait_for()
     action = page.locator("form[action$='/close']").get_attribute("action")
-    found = re.search(r"/visits/(\d+)/close$", action or "")
+    found = re.search(r"/visits/(vis_[a-z2-7]+)/close$", action or "")
     assert found, action
-    return int(found.group(1))
+    return unref("vis", found.group(1))
 
 
 def _assert_the_eligibility_answer(page: Any) -> None:

@@ -163,7 +163,7 @@ def test_an_unknown_resident_gets_a_plain_error_page(page: Any, server: Server) 
     _log_in(page, server)
     response = page.goto("/staff/ward-office/residents/99999")
     assert response.status == 404
-    assert "No resident with id 99999" in page.locator("main").inner_text()
+    assert "No such person." in page.locator("main").inner_text()  # an id is no address
     _accessible_basics(page)
     shoot(page, "error-page")
 

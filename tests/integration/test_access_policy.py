@@ -28,7 +28,7 @@ from mynumber.services.core.context import Caller
 from mynumber.services.core.policy import AccessRefused
 from mynumber.services.insurance import clinic
 from mynumber.services.registry.numbers import read_my_number
-from tests.conftest import ward
+from tests.conftest import ref, ward
 from tests.integration.card_support import PINS, Issued, chip, issued_card
 from tests.integration.clinic_support import (
     AUTH_PIN,
@@ -95,7 +95,7 @@ def test_no_unrelated_organisation_gets_a_number_from_the_register(
         cards: System, client: TestClient, holder: Issued, role: Role, purpose: str) -> None:
     headers = token(cards, role, municipality=SHIBUYA if role is Role.WARD_OFFICE else None,
                     scope_id=4242 if role in (Role.EMPLOYER, Role.INSURER) else None)
-    resp = client.post(f"/ward-office/residents/{holder.person_id}/my-number",
+    resp = client.post(f"/ward-office/residents/{ref('per', holder.person_id)}/my-number",
                        headers=headers, json={"purpose": purpose})
     refused(resp, cards, holder.person_id, "read_number")
     assert "my_number" not in resp.text
@@ -103,7 +103,7 @@ def test_no_unrelated_organisation_gets_a_number_from_the_register(
 
 def test_the_residents_own_ward_office_reads_the_number_audited(
         cards: System, client: TestClient, holder: Issued) -> None:
-    resp = client.post(f"/ward-office/residents/{holder.person_id}/my-number",
+    resp = client.post(f"/ward-office/residents/{ref('per', holder.person_id)}/my-number",
                        headers=token(cards, Role.WARD_OFFICE, municipality=CHIYODA),
                        json={"purpose": "tax"})
     assert resp.status_code == 200, resp.text
@@ -144,10 +144,10 @@ def test_another_ward_office_cannot_touch_a_residents_card_or_letter(
         mail_id = uow.session.scalars(select(MailItem.id).where(
             MailItem.person_id == pid)).first()
     attempts = [
-        ("get", f"/ward-office/residents/{pid}", None, "view_person"),
-        ("get", f"/ward-office/residents/{pid}/letter.pdf", None, "handle_letter"),
-        ("post", f"/ward-office/residents/{pid}/letter/reissue", None, "handle_letter"),
-        ("post", f"/ward-office/mail/{mail_id}/returned", {"reason": "not_home"},
+        ("get", f"/ward-office/residents/{ref('per', pid)}", None, "view_person"),
+        ("get", f"/ward-office/residents/{ref('per', pid)}/letter.pdf", None, "handle_letter"),
+        ("post", f"/ward-office/residents/{ref('per', pid)}/letter/reissue", None, "handle_letter"),
+        ("post", f"/ward-office/mail/{ref('mail', mail_id or 0)}/returned", {"reason": "not_home"},
          "handle_letter"),
         ("get", f"/cards/{serial}", None, "view_card"),
         ("get", f"/cards/applications/{application}", None, "view_application"),
@@ -165,7 +165,8 @@ def test_another_ward_office_cannot_touch_a_residents_card_or_letter(
                                     card_serial=serial).status == "active"
     assert chip(cards, serial).open_session().tries_left(PinKind.USER_AUTHENTICATION) == 3
     chiyoda = token(cards, Role.WARD_OFFICE, municipality=CHIYODA)
-    assert client.get(f"/ward-office/residents/{pid}", headers=chiyoda).status_code == 200
+    resident = f"/ward-office/residents/{ref('per', pid)}"
+    assert client.get(resident, headers=chiyoda).status_code == 200
     assert client.post(f"/cards/{serial}/lost", headers=chiyoda).status_code == 200
     assert "allowed:handle_card" in audit_actions(cards, pid)
 

@@ -12,6 +12,7 @@ from mynumber.adapters.db.models import AuditEntry, Person
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.demo.data import seed_demo_tokens
+from tests.conftest import unref
 
 
 @pytest.fixture
@@ -101,7 +102,7 @@ def test_reading_the_number_for_an_unlawful_purpose_is_403_and_audited(
     assert body["code"] == "purpose-not-allowed"
     with system.uow() as uow:  # the refusal survives the request's rollback, with whom it was about
         last = uow.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
-    assert last is not None and (last.action, last.person_id) == ("refused", pid)
+    assert last is not None and (last.action, last.person_id) == ("refused", unref("per", pid))
     ok = client.post(f"/ward-office/residents/{pid}/my-number", json={"purpose": "tax"},
                      headers=auth(tokens["ward_office"]))
     assert ok.status_code == 200 and len(ok.json()["my_number"]) == 12

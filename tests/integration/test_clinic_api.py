@@ -19,7 +19,7 @@ from mynumber.domain.errors import PinLocked
 from mynumber.services.core.records import get_person
 from mynumber.services.insurance import clinic
 from mynumber.services.registry.numbers import open_number
-from tests.conftest import caller
+from tests.conftest import caller, ref
 from tests.integration.clinic_support import (
     AUTH_PIN,
     NHI_NUMBER,
@@ -160,7 +160,7 @@ def test_suspended_card_over_http(
 def test_ended_insurance_over_http_is_an_answer_saying_not_valid(
         system: System, world: World, client: TestClient, terminal: dict[str, str]) -> None:
     patient = insured_patient(system, world)
-    resp = client.post(f"/insurer/enrolments/{patient.enrolment_id}/end",
+    resp = client.post(f"/insurer/enrolments/{ref('enr', patient.enrolment_id)}/end",
                        headers=token_for(system, world.nhi),
                        json={"last_day": "2026-03-31", "reason": "moved away"})
     assert resp.status_code == 200, resp.text
@@ -222,9 +222,10 @@ def test_history_needs_consent_and_views_are_in_the_patients_access_log(
     assert history["medication"][0]["content"]["medicines"][0]["name"] == "Amlodipine"
     assert history["checkups"] is None
     owner = token_for(system, caller(Role.RESIDENT, scope_id=patient.person_id))
-    log = client.get(f"/residents/{patient.person_id}/access-log", headers=owner).json()
+    resident = f"/residents/{ref('per', patient.person_id)}"
+    log = client.get(f"{resident}/access-log", headers=owner).json()
     assert any(e["action"] == "view_medication" and e["actor"] == "Kanda Clinic" for e in log)
-    records = client.get(f"/residents/{patient.person_id}/medical-records", headers=owner)
+    records = client.get(f"{resident}/medical-records", headers=owner)
     assert [r["kind"] for r in records.json()] == ["prescription"]
 
 
@@ -234,8 +235,8 @@ def test_a_clinic_checks_a_letters_numbers_over_http(
     person = register(system).person_id
     enrolment_id = enrol(system, world.nhi, person, number="31337")
     insurer_token = token_for(system, world.nhi)
-    letter = client.post(f"/insurer/enrolments/{enrolment_id}/letters", headers=insurer_token,
-                         json={"requested_by": "ward office counter"})
+    letter = client.post(f"/insurer/enrolments/{ref('enr', enrolment_id)}/letters",
+                         headers=insurer_token, json={"requested_by": "ward office counter"})
     assert letter.status_code == 201, letter.text
     numbers = {"insurer_number": NHI_NUMBER, "symbol": "1234", "number": "31337",
                "branch": "01", "date_of_birth": "1995-04-12"}

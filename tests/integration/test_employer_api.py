@@ -47,13 +47,13 @@ def _problem(resp, status: int, code: str) -> dict:  # type: ignore[no-untyped-d
     return body  # type: ignore[no-any-return]
 
 
-def _hired(client: TestClient, company: Company) -> int:
+def _hired(client: TestClient, company: Company) -> str:
     resp = client.post("/employer/employees", json=EMPLOYEE, headers=auth(company, StaffRole.HR))
     assert resp.status_code == 201, resp.text
-    return int(resp.json()["id"])
+    return str(resp.json()["id"])  # the employee's opaque reference
 
 
-def _collected(client: TestClient, company: Company) -> int:
+def _collected(client: TestClient, company: Company) -> str:
     employee_id = _hired(client, company)
     resp = client.post(f"/employer/employees/{employee_id}/my-number", json=COLLECT,
                        headers=auth(company, StaffRole.PAYROLL))

@@ -12,7 +12,7 @@ from httpx import Response
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
-from tests.conftest import caller
+from tests.conftest import caller, ref
 from tests.integration.clinic_support import World, make_card, setup_world, token_for
 from tests.integration.helpers import register
 
@@ -37,7 +37,7 @@ def problem(resp: Response, status: int, code: str) -> dict[str, Any]:
 
 
 def enrolment(person_id: int, number: str = "1001") -> dict[str, Any]:
-    return {"person_id": person_id, "symbol": "12", "number": number, "branch": "01",
+    return {"person_id": ref("per", person_id), "symbol": "12", "number": number, "branch": "01",
             "income_class": "middle", "valid_from": "2026-04-01"}
 
 
@@ -70,7 +70,7 @@ def test_enrolment_refusals_are_problems(system: System, world: World,
                         json=enrolment(person, "2002")), 409, "conflict")
     problem(client.post("/insurer/enrolments", headers=nhi,
                         json={**enrolment(person), "branch": "1"}), 422, "invalid-input")
-    problem(client.post("/insurer/enrolments/1/end", headers=association,
+    problem(client.post(f"/insurer/enrolments/{ref('enr', 1)}/end", headers=association,
                         json={"last_day": "2026-05-01", "reason": "x"}), 404, "not-found")
     clinic = token_for(system, world.clinic)
     problem(client.post("/insurer/enrolments", headers=clinic,
@@ -96,13 +96,13 @@ def test_the_holder_registers_the_card_for_insurance_use_over_http(
         system: System, world: World, client: TestClient) -> None:
     patient = make_card(system, insurance_use=False)
     owner = token_for(system, caller(Role.RESIDENT, scope_id=patient.person_id))
-    url = f"/residents/{patient.person_id}/insurance-use"
+    url = f"/residents/{ref('per', patient.person_id)}/insurance-use"
     assert client.post(url, headers=owner, json={"channel": "portal"}).status_code == 201
     problem(client.post(url, headers=owner, json={"channel": "portal"}), 409, "conflict")
     stranger = token_for(system, caller(Role.RESIDENT, scope_id=patient.person_id + 99))
     problem(client.post(url, headers=stranger, json={}), 403, "forbidden")
     nobody = register(system, name_latin="No Card").person_id
-    problem(client.post(f"/residents/{nobody}/insurance-use",
+    problem(client.post(f"/residents/{ref('per', nobody)}/insurance-use",
                         headers=token_for(system, caller(Role.WARD_OFFICE)), json={}),
             409, "no-card")
 
@@ -117,6 +117,7 @@ def test_an_insurer_writes_a_checkup_the_owner_then_reads(
                        json={"results": {"BMI": "22.1"}, "examined_on": "2026-03-10"})
     assert resp.status_code == 201, resp.text
     owner = token_for(system, caller(Role.RESIDENT, scope_id=person))
-    mine = client.get(f"/residents/{person}/medical-records?kind=checkup", headers=owner)
+    records = f"/residents/{ref('per', person)}/medical-records"
+    mine = client.get(f"{records}?kind=checkup", headers=owner)
     assert [r["content"]["results"] for r in mine.json()] == [{"BMI": "22.1"}]
-    problem(client.get(f"/residents/{person}/medical-records", headers=nhi), 403, "forbidden")
+    problem(client.get(records, headers=nhi), 403, "forbidden")

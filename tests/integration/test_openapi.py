@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
 
+from mynumber.adapters.keys import KeyRing
 from mynumber.adapters.mail import PostOffice
 from mynumber.api.app import create_app
 from mynumber.api.routers import clinic as clinic_router
@@ -27,7 +28,8 @@ from mynumber.card.keys import KeyPool
 from mynumber.config import Settings
 from mynumber.domain.clock import SimulatedClock
 from mynumber.domain.insurance import Consent, EligibilityAnswer
-from tests.conftest import START, TEST_MASTER_KEY
+from mynumber.services.core import refs
+from tests.conftest import START, TEST_MASTER_KEY, ref
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 FILES = {  # path → the media type of the file it returns
@@ -162,7 +164,7 @@ def test_the_problem_schema_describes_the_errors_actually_sent(
     validator = _problem_validator(document)
     client = TestClient(app)
     answers = [
-        client.get("/ward-office/residents/1"),  # no token
+        client.get(f"/ward-office/residents/{ref('per', 1)}"),  # no token
         client.post("/numbers/validate", json={"number": "1"},
                     headers={"Authorization": "Bearer unknown"}),
         client.post("/jpki/ocsp", content=b"x" * 10),  # not an error: a DER answer
@@ -216,10 +218,12 @@ def test_the_api_answer_is_the_domain_answer_field_for_field(document: dict[str,
 
 def test_the_answer_json_keeps_its_members_and_values() -> None:
     """The members and values the API sent before the answer was declared once."""
-    body = json.loads(clinic_router._out(_answer(letter_valid_until=dt.date(2027, 3, 31)))
-                      .model_dump_json())
+    keys = KeyRing.from_master(bytes.fromhex(TEST_MASTER_KEY))
+    with refs.using(refs.References.from_keys(keys)):  # as the app sets it for each request
+        body = json.loads(clinic_router._out(_answer(letter_valid_until=dt.date(2027, 3, 31)))
+                          .model_dump_json())
     assert body == {
-        "visit_id": 7, "eligible": True, "status": "eligible",
+        "visit_id": ref("vis", 7), "eligible": True, "status": "eligible",
         "message": "Insured: eligible today.", "message_ja": "資格確認済み（有効）。",
         "method": "pin", "name": "山田 太郎", "name_kana": "ヤマダ タロウ",
         "date_of_birth": "1990-05-01", "sex": "M", "insurer_number": "131011",

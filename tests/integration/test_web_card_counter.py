@@ -15,6 +15,7 @@ from mynumber.domain.access import Role
 from mynumber.domain.errors import MyNumberError
 from mynumber.domain.pins import PinKind
 from mynumber.services.core import tokens
+from tests.conftest import ref
 from tests.integration.card_support import (
     apply_at_counter,
     card_row,
@@ -76,7 +77,7 @@ DECLARED = {"declaration": ["taken_within_six_months", "no_headwear", "plain_bac
 
 def test_the_counter_application_takes_the_uploaded_photo(desk: Desk, system: System) -> None:
     person = register(system)
-    answer = desk.post(f"{BASE}/apply", {"person_id": str(person.person_id), **DECLARED},
+    answer = desk.post(f"{BASE}/apply", {"person_id": ref("per", person.person_id), **DECLARED},
                        page=f"{BASE}/apply", files=_photo())
     assert answer.status_code == 303, answer.text
     page = desk.get(answer.headers["location"])
@@ -87,15 +88,19 @@ def test_an_application_without_the_photo_or_the_declaration_is_refused_beside_i
     desk: Desk, system: System,
 ) -> None:
     person = register(system)
-    no_photo = desk.post(f"{BASE}/apply", {"person_id": str(person.person_id), **DECLARED},
+    no_photo = desk.post(f"{BASE}/apply", {"person_id": ref("per", person.person_id), **DECLARED},
                          page=f"{BASE}/apply")
     assert no_photo.status_code == 422 and 'id="photo-error"' in no_photo.text
-    undeclared = desk.post(f"{BASE}/apply", {"person_id": str(person.person_id)},
+    undeclared = desk.post(f"{BASE}/apply", {"person_id": ref("per", person.person_id)},
                            page=f"{BASE}/apply", files=_photo())
     assert undeclared.status_code == 422 and 'id="declaration-error"' in undeclared.text
     unknown = desk.post(f"{BASE}/apply", {"person_id": "x", **DECLARED}, page=f"{BASE}/apply",
                         files=_photo())
     assert 'id="person_id-error"' in unknown.text
+    # the record's id in clear is not a way in either
+    in_clear = desk.post(f"{BASE}/apply", {"person_id": str(person.person_id), **DECLARED},
+                         page=f"{BASE}/apply", files=_photo())
+    assert in_clear.status_code == 422 and 'id="person_id-error"' in in_clear.text
 
 
 def _made(system: System) -> str:

@@ -9,6 +9,7 @@ import pytest
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
 from mynumber.domain.employment_rules import StaffRole
+from tests.conftest import ref
 from tests.integration.clinic_support import ASSOCIATION_NUMBER, enrol, setup_world
 from tests.integration.employer_support import (
     Company,
@@ -54,7 +55,7 @@ def test_payroll_collects_the_number_only_with_a_lawful_purpose_and_proof(
     employee = hire(system, company)
     _, number = registered_number(system)
     payroll = desk(system, company, StaffRole.PAYROLL)
-    page = f"{BASE}/employees/{employee}"
+    page = f"{BASE}/employees/{ref('emp', employee)}"
     fields = {"my_number": number, "purposes": ["tax"], "number_proof": "my_number_card"}
     letter = payroll.post(f"{page}/number", {**fields, "number_proof": "notification_letter"},
                           page=page)
@@ -75,7 +76,7 @@ def test_only_payroll_sees_the_number_and_only_for_a_stated_purpose(
     employee = hire(system, company)
     _, number = registered_number(system)
     collect(system, company, employee, number, purposes=("tax",))
-    page = f"{BASE}/employees/{employee}"
+    page = f"{BASE}/employees/{ref('emp', employee)}"
     payroll = desk(system, company, StaffRole.PAYROLL)
     shown = payroll.post(f"{page}/number/view", {"purpose": "tax"}, page=page)
     assert shown.status_code == 200 and number[:4] + " " + number[4:8] in shown.text
@@ -96,7 +97,7 @@ def test_withholding_slips_the_number_only_on_the_tax_office_copy(
     employee = hire(system, company)
     _, number = registered_number(system)
     collect(system, company, employee, number)
-    page = f"{BASE}/employees/{employee}"
+    page = f"{BASE}/employees/{ref('emp', employee)}"
     payroll = desk(system, company, StaffRole.PAYROLL)
     bad = payroll.post(f"{page}/pay", {"year": "2026", "payment_amount": "100",
                                        "withholding_tax": "200"}, page=page)
@@ -118,7 +119,7 @@ def test_hr_requests_a_letter_from_the_association(system: System) -> None:
     person_id, number = registered_number(system)
     enrol(system, world.association, person_id)
     hr = desk(system, company, StaffRole.HR)
-    page = f"{BASE}/employees/{employee}"
+    page = f"{BASE}/employees/{ref('emp', employee)}"
     before = hr.post(f"{page}/eligibility-letter", {}, page=page)
     assert before.status_code == 409 and "number, which identifies them" in before.text
     collect(system, company, employee, number)
@@ -133,7 +134,7 @@ def test_another_employers_employee_is_not_found(system: System, company: Compan
     employee = hire(system, company)
     other = make_company(system, corporate_number="2021001052596", name="Other K.K.")
     assert desk(system, other, StaffRole.MANAGER).get(
-        f"{BASE}/employees/{employee}").status_code == 404
+        f"{BASE}/employees/{ref('emp', employee)}").status_code == 404
 
 
 def test_an_employer_token_that_is_no_staff_account_is_refused(system: System) -> None:

@@ -18,6 +18,7 @@ from mynumber.domain.mail import DeliveryFailure
 from mynumber.services.core import tokens
 from mynumber.services.registry import letters
 from mynumber.services.registry.numbers import open_number
+from tests.conftest import ref, unref
 from tests.staff_login import StaffClient, clerk_for
 
 BASE = "/staff/ward-office"
@@ -52,7 +53,7 @@ class Counter:
     def register(self, **changes: Any) -> int:
         answer = self.post(f"{BASE}/moving-in", {**FORM, **changes})
         assert answer.status_code == 303, answer.text
-        return int(answer.headers["location"].rsplit("/", 1)[1])
+        return unref("per", answer.headers["location"].rsplit("/", 1)[1])
 
 
 @pytest.fixture
@@ -69,7 +70,7 @@ def test_moving_in_registers_and_the_record_shows_only_the_masked_number(
     counter: Counter, system: System,
 ) -> None:
     person_id = counter.register()
-    page = counter.client.get(f"{BASE}/residents/{person_id}")
+    page = counter.client.get(f"{BASE}/residents/{ref('per', person_id)}")
     assert page.status_code == 200
     assert "the notification letter is in the post" in page.text
     assert "In the post" in page.text and "**** **** " in page.text
@@ -102,11 +103,14 @@ def test_look_up_by_my_number_or_record_number(counter: Counter, system: System)
     assert 'method="post" action="/staff/ward-office/look-up"' in home
     assert 'method="get"' not in home  # a number typed in must never end up in a URL
     for query in (number.digits, f"{number.digits[:4]} {number.digits[4:8]} {number.digits[8:]}",
-                  str(person_id)):
+                  ref("per", person_id)):
         found = counter.post(f"{BASE}/look-up", {"q": query})
         assert found.status_code == 303
-        assert found.headers["location"] == f"{BASE}/residents/{person_id}"
+        assert found.headers["location"] == f"{BASE}/residents/{ref('per', person_id)}"
     wrong = counter.post(f"{BASE}/look-up", {"q": "621498320258"})
+    assert wrong.status_code == 422 and 'id="q-error"' in wrong.text
+    # a record number in clear is no longer a way in: the look-up walks nothing
+    wrong = counter.post(f"{BASE}/look-up", {"q": str(person_id)})
     assert wrong.status_code == 422 and 'id="q-error"' in wrong.text
     empty = counter.post(f"{BASE}/look-up", {"q": " "})
     assert empty.status_code == 422 and 'id="q-error"' in empty.text
@@ -121,7 +125,7 @@ def test_a_returned_letter_is_handed_over_only_against_photo_id(
     counter: Counter, system: System,
 ) -> None:
     person_id = counter.register()
-    resident = f"{BASE}/residents/{person_id}"
+    resident = f"{BASE}/residents/{ref('per', person_id)}"
     counter.post(f"{resident}/letter/returned", {"reason": "not_home"}, page=resident)
     assert "Returned — held at this counter" in counter.client.get(resident).text
     refused = counter.post(f"{resident}/letter/hand-over",
@@ -135,7 +139,7 @@ def test_a_returned_letter_is_handed_over_only_against_photo_id(
 
 def test_a_letter_still_in_the_post_cannot_be_handed_over(counter: Counter) -> None:
     person_id = counter.register()
-    resident = f"{BASE}/residents/{person_id}"
+    resident = f"{BASE}/residents/{ref('per', person_id)}"
     page = counter.post(f"{resident}/letter/hand-over", {"id_documents": ["passport"]},
                         page=resident)
     assert page.status_code == 409 and "not held at the office" in page.text
@@ -150,13 +154,13 @@ def test_the_post_holds_an_undeliverable_letter_and_the_page_says_why(
     with system.uow() as uow:
         letters.deliver_due_mail(uow.session, system.services)
         uow.commit()
-    page = counter.client.get(f"{BASE}/residents/{person_id}")
+    page = counter.client.get(f"{BASE}/residents/{ref('per', person_id)}")
     assert "mailbox full" in page.text and "Hand the letter over" in page.text
 
 
 def test_reissue_gives_a_new_application_id(counter: Counter) -> None:
     person_id = counter.register()
-    resident = f"{BASE}/residents/{person_id}"
+    resident = f"{BASE}/residents/{ref('per', person_id)}"
     before = re.findall(r"\d{23}", counter.client.get(resident).text)
     counter.post(f"{resident}/letter/reissue", {}, page=resident)
     after = re.findall(r"\d{23}", counter.client.get(resident).text)
@@ -176,7 +180,7 @@ def test_the_letter_pdf_downloads_and_its_number_read_is_audited(
 ) -> None:
     person_id = counter.register()
     assert _number_reads(system, person_id) == []
-    pdf = counter.client.get(f"{BASE}/residents/{person_id}/letter.pdf")
+    pdf = counter.client.get(f"{BASE}/residents/{ref('per', person_id)}/letter.pdf")
     assert pdf.status_code == 200
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF-")
@@ -187,7 +191,7 @@ def test_the_letter_pdf_of_a_resident_who_moved_abroad_is_a_page_not_a_500(
     counter: Counter, system: System,
 ) -> None:
     person_id = counter.register()
-    resident = f"{BASE}/residents/{person_id}"
+    resident = f"{BASE}/residents/{ref('per', person_id)}"
     counter.post(f"{resident}/moving-out",
                  {"destination": "abroad", "planned_move_on": "2026-04-10"}, page=resident)
     page = counter.client.get(f"{resident}/letter.pdf")
@@ -198,7 +202,7 @@ def test_the_letter_pdf_of_a_resident_who_moved_abroad_is_a_page_not_a_500(
 
 def test_moving_within_in_the_future_is_refused_beside_the_date(counter: Counter) -> None:
     person_id = counter.register()
-    resident = f"{BASE}/residents/{person_id}"
+    resident = f"{BASE}/residents/{ref('per', person_id)}"
     page = counter.post(f"{resident}/moving-within",
                         {"new_address": "3-3 Kudan-kita, Chiyoda-ku", "moved_on": "2026-05-01"},
                         page=resident)
@@ -212,7 +216,7 @@ def test_moving_within_in_the_future_is_refused_beside_the_date(counter: Counter
 
 def test_moving_out_abroad_ends_the_registration(counter: Counter) -> None:
     person_id = counter.register()
-    resident = f"{BASE}/residents/{person_id}"
+    resident = f"{BASE}/residents/{ref('per', person_id)}"
     missing = counter.post(f"{resident}/moving-out", {"planned_move_on": "2026-04-10"},
                            page=resident)
     assert missing.status_code == 422 and 'id="destination-error"' in missing.text
@@ -222,8 +226,9 @@ def test_moving_out_abroad_ends_the_registration(counter: Counter) -> None:
 
 
 def test_bad_addresses_get_a_plain_error_page_not_json(counter: Counter) -> None:
-    for path, status in ((f"{BASE}/residents/abc", 422), (f"{BASE}/residents/999", 403),
-                         (f"{BASE}/residents/{10**30}", 422)):
+    for path, status in ((f"{BASE}/residents/abc", 404), (f"{BASE}/residents/999", 404),
+                         (f"{BASE}/residents/{10**30}", 404),
+                         (f"{BASE}/residents/{ref('per', 999)}", 403)):
         page = counter.client.get(path)
         assert page.status_code == status
         assert page.headers["content-type"].startswith("text/html")

@@ -79,6 +79,17 @@ def test_a_tampered_reference_is_not_found() -> None:
             REFS.resolve(Kind.PERSON, f"per_{body[:i]}{flipped}{body[i + 1:]}")
 
 
+def test_only_the_spelling_the_service_gave_is_a_reference() -> None:
+    # base32 of 24 bytes leaves 3 unused bits in the last character: the other spellings
+    # decode to the same bytes and are refused all the same
+    ref = REFS.reference(Kind.PERSON, 42)
+    alphabet = "abcdefghijklmnopqrstuvwxyz234567"
+    for last in alphabet:
+        if last != ref[-1]:
+            with pytest.raises(NotFound):
+                REFS.resolve(Kind.PERSON, ref[:-1] + last)
+
+
 def test_another_master_key_makes_other_references_and_refuses_these() -> None:
     other = References.from_keys(KeyRing.from_master(bytes(range(1, 33))))
     ref = REFS.reference(Kind.PERSON, 42)

@@ -12,7 +12,7 @@ from mynumber import __version__
 from mynumber.adapters.db.checkpoints import WalCheckpointer
 from mynumber.api import docs, openapi, problems
 from mynumber.api.check_desk import CheckDesk
-from mynumber.api.deps import TokenCache
+from mynumber.api.deps import ReferenceScope, TokenCache
 from mynumber.api.edges import Edges
 from mynumber.api.routers import card_auth, jpki, numbers, public, tax_office, ward_office
 from mynumber.api.routers import cards as cards_router
@@ -20,6 +20,7 @@ from mynumber.api.routers import clinic as clinic_router
 from mynumber.api.routers import employer as employer_router
 from mynumber.api.routers import insurer as insurer_router
 from mynumber.bootstrap import System
+from mynumber.services.core.refs import References
 from mynumber.web import mount_web
 
 DESCRIPTION = """
@@ -77,6 +78,8 @@ def create_app(system: System) -> FastAPI:
         app.include_router(module.router)
     mount_web(app)
     docs.install(app)
+    # Ids leave and enter as opaque references, under this system's key (services.core.refs).
+    app.add_middleware(ReferenceScope, references=References.from_keys(system.services.keys))
     # Body limits, text that cannot be stored, security headers: before any route.
     app.add_middleware(Edges)
     return app

@@ -10,11 +10,17 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mynumber.adapters.db.uow import UnitOfWork
 from mynumber.bootstrap import System
 from mynumber.domain.errors import Unauthenticated
+from mynumber.services.core import refs
 from mynumber.services.core.context import Caller, Services
+from mynumber.web.core import EmployeePath as EmployeePath
+from mynumber.web.core import PersonPath as PersonPath
+from mynumber.web.core import VisitPath as VisitPath
+from mynumber.web.core import path_reference
 
 _bearer = HTTPBearer(auto_error=False, description="An organisation's API token")
 
@@ -113,3 +119,21 @@ SystemDep = Annotated[System, Depends(get_system)]
 ServicesDep = Annotated[Services, Depends(get_services)]
 UowDep = Annotated[UnitOfWork, Depends(get_uow)]
 CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+class ReferenceScope:
+    """ASGI middleware: every request (API and pages) turns ids into opaque references and
+    back under this system's key (``services.core.refs``)."""
+
+    def __init__(self, app: ASGIApp, references: refs.References) -> None:
+        self.app, self.references = app, references
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        with refs.using(self.references):
+            await self.app(scope, receive, send)
+
+
+# Path parameters that name a record: an opaque reference in the URL, the id in the route.
+EnrolmentPath = Annotated[int, Depends(path_reference(refs.Kind.ENROLMENT, "enrolment_id"))]
+LetterPath = Annotated[int, Depends(path_reference(refs.Kind.LETTER, "letter_id"))]
+MailPath = Annotated[int, Depends(path_reference(refs.Kind.MAIL, "mail_id"))]

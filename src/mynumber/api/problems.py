@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from mynumber.adapters.unexpected import log_unexpected
 from mynumber.domain.errors import Forbidden, MyNumberError
 from mynumber.http_status import http_status
-from mynumber.services.core import audit, policy
+from mynumber.services.core import audit, policy, refs
 from mynumber.services.core.policy import AccessRefused
 
 log = logging.getLogger("mynumber.api")
@@ -34,8 +34,21 @@ _MEMBERS = frozenset({"type", "title", "status", "detail", "detail_ja", "code"})
 def _safe_details(details: dict[str, Any]) -> dict[str, Any]:
     # Extension members never overwrite the standard ones (a Conflict may carry the record's
     # own ``status``, which once made every such refusal a 500).
-    return {k: v for k, v in details.items()
+    return {k: _opaque(k, v) for k, v in details.items()
             if isinstance(v, str | int | float | bool) and k not in _MEMBERS}
+
+
+_REFERENCED = {"person_id": refs.Kind.PERSON, "visit_id": refs.Kind.VISIT,
+               "employee_id": refs.Kind.EMPLOYEE, "enrolment_id": refs.Kind.ENROLMENT,
+               "letter_id": refs.Kind.LETTER, "mail_id": refs.Kind.MAIL}
+
+
+def _opaque(name: str, value: object) -> object:
+    # A record a refusal names leaves as its opaque reference, as in every other answer.
+    kind = _REFERENCED.get(name)
+    if kind is None or not isinstance(value, int) or isinstance(value, bool):
+        return value
+    return refs.reference(kind, value)
 
 
 async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:

@@ -29,6 +29,7 @@ from mynumber.services.cards import centre as card_centre
 from mynumber.services.cards import counter as card_counter
 from mynumber.services.cards import moving as card_moving
 from mynumber.services.cards import use as card_use
+from mynumber.services.core import refs
 from mynumber.services.core.context import Caller, DbSession, Services
 from mynumber.web.auth import staff
 from mynumber.web.core import (
@@ -171,10 +172,12 @@ async def apply(request: Request, caller: WardStaff, values: Values) -> Response
 
 def _record_number(values: dict[str, Any]) -> int:
     text = str(values.get("person_id", "")).strip()
-    if not (text.isdigit() and len(text) < 12):
-        raise invalid("person_id", "Enter the resident's record number (from the ward office "
-                      "record).", "住民の記録番号を入力してください。")
-    return int(text)
+    try:
+        return refs.resolve(refs.Kind.PERSON, text)
+    except MyNumberError:
+        raise invalid("person_id", "Enter the resident's record reference (per_…, from the "
+                      "ward office record).",
+                      "住民の記録参照番号（per_…）を入力してください。") from None
 
 
 def _express(text: str) -> ExpressReason | None:
@@ -269,7 +272,8 @@ def report_lost(request: Request, caller: WardStaff, serial: str, values: Values
           "now (express issuance is possible within 30 days).",
           "カードを一時停止し、電子証明書を失効させました。続けて再交付を申請してください"
           "（30日以内なら特急発行が可能です）。")
-    return redirect(f"{BASE}/apply?person_id={card.person_id}&express_reason=lost_card")
+    holder = refs.reference(refs.Kind.PERSON, card.person_id)
+    return redirect(f"{BASE}/apply?person_id={holder}&express_reason=lost_card")
 
 
 @router.post("/cards/{serial}/return", response_class=HTMLResponse)

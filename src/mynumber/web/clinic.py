@@ -31,6 +31,7 @@ from mynumber.web.auth import staff
 from mynumber.web.core import (
     Form,
     NavItem,
+    VisitPath,
     WebRoute,
     as_list,
     flash,
@@ -171,7 +172,7 @@ def _answer_page(request: Request, answer: EligibilityAnswer) -> Response:
 
 
 @router.get("/visits/{visit_id}/history", response_class=HTMLResponse)
-def history(request: Request, caller: ClinicStaff, visit_id: int) -> Response:
+def history(request: Request, caller: ClinicStaff, visit_id: VisitPath) -> Response:
     """Past medication and check-ups, only as far as the patient consented at this visit."""
     try:
         view = run(request, lambda s, svc: clinic.view_history(s, svc, caller=caller,
@@ -186,7 +187,8 @@ def history(request: Request, caller: ClinicStaff, visit_id: int) -> Response:
 
 
 @router.post("/visits/{visit_id}/close", response_class=HTMLResponse)
-def close(request: Request, caller: ClinicStaff, visit_id: int, values: Values) -> Response:
+def close(request: Request, caller: ClinicStaff, visit_id: VisitPath,
+          values: Values) -> Response:
     """The visit is over: its consent no longer opens anything."""
     run(request, lambda s, svc: clinic.close_visit(s, svc, caller=caller, visit_id=visit_id))
     flash(request, "The visit is closed. Next patient: insert the card.",

@@ -10,14 +10,16 @@ templates extend ``base.html`` and use the macros in ``macros.html``.
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import jinja2
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
+from fastapi import Path as PathParameter
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
@@ -29,6 +31,7 @@ from mynumber.domain.access import Role
 from mynumber.domain.errors import InvalidInput, MyNumberError, invalid
 from mynumber.domain.photo_rules import MAX_FILE_BYTES
 from mynumber.http_status import http_status
+from mynumber.services.core import refs
 from mynumber.services.core.context import Caller, DbSession, Services
 from mynumber.services.core.policy import AccessRefused, record_refusal
 from mynumber.services.core.writes import DatabaseRefusedInput
@@ -67,6 +70,8 @@ def environment() -> jinja2.Environment:
                              trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
     env.globals["format_date"] = format_date
+    # Links to a record carry its opaque reference, never its id: {{ ref("per", view.person_id) }}
+    env.globals["ref"] = lambda kind, id_: refs.reference(refs.Kind(kind), id_)
     return env
 
 
@@ -283,6 +288,28 @@ def _write_cookies(request: Request, response: Response, key: bytes) -> None:
 
 
 # --- Shared by the page modules ------------------------------------------------------------
+
+
+def path_reference(kind: refs.Kind, name: str) -> Callable[..., Awaitable[int]]:
+    """A dependency that gives the id behind the path parameter ``name``, which holds an
+    opaque reference of ``kind`` (``services.core.refs``); anything else is ``NotFound``, as
+    an unknown id. The API and the pages both use it (``api.deps``)."""
+
+    async def resolve_reference(**path: str) -> int:  # no thread: a few microseconds of AES
+        return refs.resolve(kind, path[name])
+
+    what = f"An opaque reference ({kind.value}_…)"
+    resolve_reference.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
+                           annotation=Annotated[str, PathParameter(description=what)])],
+        return_annotation=int)
+    resolve_reference.reference_kind = kind  # type: ignore[attr-defined]
+    return resolve_reference
+
+
+PersonPath = Annotated[int, Depends(path_reference(refs.Kind.PERSON, "person_id"))]
+VisitPath = Annotated[int, Depends(path_reference(refs.Kind.VISIT, "visit_id"))]
+EmployeePath = Annotated[int, Depends(path_reference(refs.Kind.EMPLOYEE, "employee_id"))]
 
 
 def run(request: Request, use_case: Callable[[DbSession, Services], T]) -> T:

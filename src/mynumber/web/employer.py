@@ -23,6 +23,7 @@ from mynumber.domain.employment_rules import (
 )
 from mynumber.domain.errors import Forbidden, MyNumberError, invalid
 from mynumber.domain.registration import PHOTO_IDS
+from mynumber.services.core import refs
 from mynumber.services.core.context import Caller, DbSession, Services
 from mynumber.services.employer import employers as employer
 from mynumber.services.employer import insurance as employer_insurance
@@ -31,6 +32,7 @@ from mynumber.services.employer import slips as employer_slips
 from mynumber.services.employer.employers import Staff
 from mynumber.web.auth import staff
 from mynumber.web.core import (
+    EmployeePath,
     Form,
     NavItem,
     WebRoute,
@@ -111,16 +113,20 @@ def hire(request: Request, member: Member, values: Values) -> Response:
         return _list(request, member, form.fail(exc), http_status(exc))
     flash(request, f"{view.name} is recorded. Payroll collects the My Number next.",
           f"{view.name} さんを登録しました。個人番号は給与担当者が取得します。")
-    return redirect(f"{BASE}/employees/{view.id}")
+    return redirect(f"{BASE}/employees/{_ref(view.id)}")
 
 
 # --- One employee ------------------------------------------------------------------------
 
 
 @router.get("/employees/{employee_id}", response_class=HTMLResponse)
-def employee_page(request: Request, member: Member, employee_id: int) -> Response:
+def employee_page(request: Request, member: Member, employee_id: EmployeePath) -> Response:
     """The employee's record and what this member's role can do with it."""
     return _employee(request, member, employee_id, {})
+
+
+def _ref(employee_id: int) -> str:
+    return refs.reference(refs.Kind.EMPLOYEE, employee_id)
 
 
 def _employee(request: Request, member: Staff, employee_id: int, forms: dict[str, Form],
@@ -130,7 +136,7 @@ def _employee(request: Request, member: Staff, employee_id: int, forms: dict[str
     for name in FORMS:
         forms.setdefault(name, Form())
     return _page(request, member, "employee.html", status=status,
-                 path=f"/employees/{employee_id}", view=view, forms=forms,
+                 path=f"/employees/{_ref(employee_id)}", view=view, forms=forms,
                  number_proofs=list(NumberProof),
                  photo_ids=sorted(d.value for d in PHOTO_IDS),
                  slip_year=request.app.state.system.services.clock.today().year - 1, **extra)
@@ -145,11 +151,11 @@ def _act(request: Request, member: Staff, employee_id: int, form_name: str,
         return _employee(request, member, employee_id,
                          {form_name: Form(values=values).fail(exc)}, http_status(exc))
     flash(request, *done(result))
-    return redirect(f"{BASE}/employees/{employee_id}")
+    return redirect(f"{BASE}/employees/{_ref(employee_id)}")
 
 
 @router.post("/employees/{employee_id}/number", response_class=HTMLResponse)
-def collect_number(request: Request, member: Member, employee_id: int,
+def collect_number(request: Request, member: Member, employee_id: EmployeePath,
                    values: Values) -> Response:
     """取得: payroll records the number for the stated purposes, after both confirmations."""
     kept = {k: v for k, v in values.items() if k != "my_number"}
@@ -169,7 +175,7 @@ def collect_number(request: Request, member: Member, employee_id: int,
 
 
 @router.post("/employees/{employee_id}/number/view", response_class=HTMLResponse)
-def view_number(request: Request, member: Member, employee_id: int,
+def view_number(request: Request, member: Member, employee_id: EmployeePath,
                 values: Values) -> Response:
     """Payroll sees the number, once, for a purpose stated at collection (audited)."""
     purpose = str(values.get("purpose", ""))
@@ -189,7 +195,8 @@ def view_number(request: Request, member: Member, employee_id: int,
 
 
 @router.post("/employees/{employee_id}/pay", response_class=HTMLResponse)
-def record_pay(request: Request, member: Member, employee_id: int, values: Values) -> Response:
+def record_pay(request: Request, member: Member, employee_id: EmployeePath,
+               values: Values) -> Response:
     """The year's pay and the income tax withheld (payroll)."""
     def use_case(s: DbSession, svc: Services) -> Any:
         return employer_slips.record_annual_pay(
@@ -208,18 +215,18 @@ def _int(values: dict[str, Any], name: str) -> int:
 
 
 @router.get("/employees/{employee_id}/slip.pdf")
-def slip(request: Request, member: Member, employee_id: int, year: int,
+def slip(request: Request, member: Member, employee_id: EmployeePath, year: int,
          copy: str = "employee") -> Response:
     """One copy of the 源泉徴収票: the tax office's (with the number) or the employee's."""
     pdf = run(request, lambda s, svc: employer_slips.withholding_slip_pdf(
         s, svc, staff=member, employee_id=employee_id, year=year, copy=copy))
     return Response(pdf, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="withholding-slip-{employee_id}-{year}-'
+        "Content-Disposition": f'attachment; filename="withholding-slip-{_ref(employee_id)}-{year}-'
                                f'{copy}.pdf"', "Cache-Control": "no-store"})
 
 
 @router.post("/employees/{employee_id}/eligibility-letter", response_class=HTMLResponse)
-def request_letter(request: Request, member: Member, employee_id: int,
+def request_letter(request: Request, member: Member, employee_id: EmployeePath,
                    values: Values) -> Response:
     """HR asks the health insurance association for a 資格確認書."""
     return _act(request, member, employee_id, "letter", values,

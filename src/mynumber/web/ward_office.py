@@ -19,6 +19,7 @@ from mynumber.domain.errors import MyNumberError, invalid
 from mynumber.domain.mail import DeliveryFailure
 from mynumber.domain.numbers import IndividualNumber
 from mynumber.domain.registration import IdDocument, build_moving_in, parse_id_documents
+from mynumber.services.core import refs
 from mynumber.services.core.context import Caller, DbSession, Services
 from mynumber.services.flows import moving
 from mynumber.services.registry import letters, reads, residents, ward_office
@@ -27,6 +28,7 @@ from mynumber.web.auth import staff
 from mynumber.web.core import (
     Form,
     NavItem,
+    PersonPath,
     WebRoute,
     flash,
     form_values,
@@ -53,8 +55,12 @@ MOVING_IN_FIELDS = ("name_latin", "name_kana", "name_kanji", "date_of_birth", "s
                     "municipality_code")
 
 
+def _ref(person_id: int) -> str:
+    return refs.reference(refs.Kind.PERSON, person_id)
+
+
 def _resident_path(person_id: int) -> str:
-    return f"{BASE}/residents/{person_id}"
+    return f"{BASE}/residents/{_ref(person_id)}"
 
 
 # --- Counter home and look-up --------------------------------------------------------------
@@ -83,12 +89,12 @@ def look_up(request: Request, caller: WardStaff, values: Values) -> Response:
 
 
 def _find(request: Request, caller: Caller, query: str) -> int:
+    if query.strip().startswith(f"{refs.Kind.PERSON.value}_"):  # a record's reference
+        return refs.resolve(refs.Kind.PERSON, query.strip())
     compact = "".join(ch for ch in query if ch not in " -")
-    if compact.isdigit() and len(compact) < 12:
-        return int(compact)
     if not compact.isdigit():
-        raise invalid("q", "Enter a record number or a 12-digit My Number.",
-                      "住民の記録番号か12桁のマイナンバーを入力してください。")
+        raise invalid("q", "Enter a record reference (per_…) or a 12-digit My Number.",
+                      "住民の記録参照番号（per_…）か12桁のマイナンバーを入力してください。")
     number = IndividualNumber.parse(compact, field="q")
     person = run(request, lambda s, svc: find_by_number(
         s, svc, caller=caller, number=number, purpose=Purpose.RESIDENT_REGISTRY))
@@ -161,7 +167,7 @@ def _flash_registered(request: Request, result: ward_office.MovingInResult) -> N
 
 
 @router.get("/residents/{person_id}", response_class=HTMLResponse)
-def resident_page(request: Request, caller: WardStaff, person_id: int) -> Response:
+def resident_page(request: Request, caller: WardStaff, person_id: PersonPath) -> Response:
     """The masked record, the letter, and the moving forms."""
     return _resident(request, caller, person_id, {})
 
@@ -195,7 +201,7 @@ def _act(request: Request, caller: Caller, person_id: int, form_name: str,
 
 
 @router.post("/residents/{person_id}/moving-within", response_class=HTMLResponse)
-def moving_within(request: Request, caller: WardStaff, person_id: int,
+def moving_within(request: Request, caller: WardStaff, person_id: PersonPath,
                   values: Values) -> Response:
     """転居届: a new address in the same municipality."""
     def use_case(s: DbSession, svc: Services) -> Any:
@@ -208,7 +214,8 @@ def moving_within(request: Request, caller: WardStaff, person_id: int,
 
 
 @router.post("/residents/{person_id}/moving-out", response_class=HTMLResponse)
-def moving_out(request: Request, caller: WardStaff, person_id: int, values: Values) -> Response:
+def moving_out(request: Request, caller: WardStaff, person_id: PersonPath,
+               values: Values) -> Response:
     """転出届: to another municipality or abroad."""
     def use_case(s: DbSession, svc: Services) -> Any:
         destination = str(values.get("destination", "")).strip()
@@ -223,7 +230,8 @@ def moving_out(request: Request, caller: WardStaff, person_id: int, values: Valu
 
 
 @router.post("/residents/{person_id}/letter/hand-over", response_class=HTMLResponse)
-def hand_over(request: Request, caller: WardStaff, person_id: int, values: Values) -> Response:
+def hand_over(request: Request, caller: WardStaff, person_id: PersonPath,
+              values: Values) -> Response:
     """Hand a held letter to its owner, against photo ID."""
     docs = values.get("id_documents", [])
     docs = docs if isinstance(docs, list) else [docs]
@@ -243,7 +251,7 @@ def _photo_ids(docs: list[str]) -> tuple[IdDocument, ...]:
 
 
 @router.post("/residents/{person_id}/letter/reissue", response_class=HTMLResponse)
-def reissue(request: Request, caller: WardStaff, person_id: int, values: Values) -> Response:
+def reissue(request: Request, caller: WardStaff, person_id: PersonPath, values: Values) -> Response:
     """A lost letter: a new one is mailed, the old application ID stops working."""
     return _act(request, caller, person_id, "reissue", values,
                 lambda s, svc: letters.reissue_letter(s, svc, caller=caller,
@@ -253,7 +261,8 @@ def reissue(request: Request, caller: WardStaff, person_id: int, values: Values)
 
 
 @router.post("/residents/{person_id}/letter/returned", response_class=HTMLResponse)
-def returned(request: Request, caller: WardStaff, person_id: int, values: Values) -> Response:
+def returned(request: Request, caller: WardStaff, person_id: PersonPath,
+             values: Values) -> Response:
     """The post brought the letter back: it is held at the counter."""
     def use_case(s: DbSession, svc: Services) -> Any:
         try:
@@ -270,9 +279,9 @@ def returned(request: Request, caller: WardStaff, person_id: int, values: Values
 
 
 @router.get("/residents/{person_id}/letter.pdf")
-def letter_pdf(request: Request, caller: WardStaff, person_id: int) -> Response:
+def letter_pdf(request: Request, caller: WardStaff, person_id: PersonPath) -> Response:
     """The notification letter as a PDF (reading the number is audited)."""
     pdf = run(request, lambda s, svc: letters.letter_pdf(s, svc, caller=caller,
                                                          person_id=person_id))
     return Response(pdf, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="notification-letter-{person_id}.pdf"'})
+        "Content-Disposition": f'attachment; filename="notification-letter-{_ref(person_id)}.pdf"'})

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 
 from mynumber.api.deps import CallerDep, ServicesDep, UowDep
 from mynumber.domain.errors import invalid
+from mynumber.services.core.refs import PersonId
 from mynumber.services.jpki import card_auth
 
 router = APIRouter(prefix="/card-auth", tags=["card authentication"])
@@ -32,7 +33,7 @@ class CardAnswerRequest(BaseModel):
 
 
 class AuthenticatedResponse(BaseModel):
-    person_id: int
+    person_id: PersonId
 
 
 def decode(field: str, text: str) -> bytes:

@@ -24,6 +24,7 @@ from mynumber.services.cards import counter as card_counter
 from mynumber.services.cards import kiosk
 from mynumber.services.cards import moving as card_moving
 from mynumber.services.cards import use as card_use
+from mynumber.services.core.refs import PersonRef
 
 router = APIRouter(tags=["My Number Card"])
 
@@ -43,7 +44,7 @@ class ApplicationRequest(BaseModel):
     no_headwear: bool
     plain_background: bool
     application_id: str | None = Field(default=None, description="23 digits, from the letter")
-    person_id: int | None = Field(default=None, description="At the counter")
+    person_id: PersonRef | None = Field(default=None, description="At the counter")
     express_reason: ExpressReason | None = None
 
 

@@ -17,9 +17,10 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field, create_model
 
 from mynumber.api.check_desk import CheckDesk
-from mynumber.api.deps import CallerDep, ServicesDep, UowDep
+from mynumber.api.deps import CallerDep, ServicesDep, UowDep, VisitPath
 from mynumber.api.routers.card_auth import decode
 from mynumber.domain.insurance import Consent, EligibilityAnswer
+from mynumber.services.core.refs import VisitId
 from mynumber.services.insurance import clinic, medical_records
 from mynumber.services.insurance.checks import CardCheck
 from mynumber.services.insurance.medical_records import Checkup, Medicine
@@ -84,7 +85,8 @@ def _api_name(field: str) -> str:
 
 
 _ANSWER_FIELDS = tuple(fields(EligibilityAnswer))
-_ANSWER_TYPES = get_type_hints(EligibilityAnswer)
+# The visit leaves as its opaque reference (services.core.refs), never its id.
+_ANSWER_TYPES = get_type_hints(EligibilityAnswer) | {"visit_id": VisitId}
 _ANSWER_MODEL: dict[str, Any] = {
     _api_name(f.name): (_ANSWER_TYPES[f.name], ... if f.default is MISSING else f.default)
     for f in _ANSWER_FIELDS}
@@ -168,7 +170,7 @@ def check_letter(body: LetterCheck, caller: CallerDep, uow: UowDep,
 
 
 @router.get("/visits/{visit_id}/history")
-def view_history(visit_id: int, caller: CallerDep, uow: UowDep,
+def view_history(visit_id: VisitPath, caller: CallerDep, uow: UowDep,
                  svc: ServicesDep) -> clinic.HistoryView:
     """Past medication and check-ups, as far as the patient consented at this visit."""
     view = clinic.view_history(uow.session, svc, caller=caller, visit_id=visit_id)
@@ -177,7 +179,7 @@ def view_history(visit_id: int, caller: CallerDep, uow: UowDep,
 
 
 @router.post("/visits/{visit_id}/close", status_code=204)
-def close_visit(visit_id: int, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> None:
+def close_visit(visit_id: VisitPath, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> None:
     """The visit is over; its consent no longer opens anything."""
     clinic.close_visit(uow.session, svc, caller=caller, visit_id=visit_id)
     uow.commit()
@@ -201,7 +203,7 @@ class VisitCheckupIn(BaseModel):
 
 
 @router.post("/visits/{visit_id}/prescriptions", status_code=201)
-def write_prescription(visit_id: int, body: PrescriptionIn, caller: CallerDep, uow: UowDep,
+def write_prescription(visit_id: VisitPath, body: PrescriptionIn, caller: CallerDep, uow: UowDep,
                        svc: ServicesDep) -> medical_records.RecordView:
     """Record what was prescribed or dispensed at this visit."""
     view = medical_records.write_prescription(
@@ -213,7 +215,7 @@ def write_prescription(visit_id: int, body: PrescriptionIn, caller: CallerDep, u
 
 
 @router.post("/visits/{visit_id}/checkups", status_code=201)
-def write_checkup(visit_id: int, body: VisitCheckupIn, caller: CallerDep, uow: UowDep,
+def write_checkup(visit_id: VisitPath, body: VisitCheckupIn, caller: CallerDep, uow: UowDep,
                   svc: ServicesDep) -> medical_records.RecordView:
     """Record a check-up carried out at this visit."""
     view = medical_records.write_checkup_at_clinic(

@@ -14,12 +14,13 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field, StringConstraints
 
-from mynumber.api.deps import SystemDep, UowDep, _bearer
+from mynumber.api.deps import EmployeePath, SystemDep, UowDep, _bearer
 from mynumber.api.openapi import file_response
 from mynumber.bootstrap import System
 from mynumber.domain.employment_rules import StaffRole
 from mynumber.domain.errors import Unauthenticated
 from mynumber.services.core import tokens
+from mynumber.services.core.refs import EmployeeId, EmployerStaffId, LetterId, LetterRequestId
 from mynumber.services.employer import employers as employer
 from mynumber.services.employer import insurance as employer_insurance
 from mynumber.services.employer import numbers as employer_numbers
@@ -35,7 +36,6 @@ Address = Annotated[str, StringConstraints(min_length=1, max_length=200,
 Code = Annotated[str, StringConstraints(min_length=1, max_length=40,
                                         pattern=r"^[^\x00-\x1f\x7f]+$")]
 Short = Annotated[str, StringConstraints(max_length=40, pattern=r"^[^\x00-\x1f\x7f]*$")]
-EmployeeId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 Year = Annotated[int, Path(ge=1989, le=2100)]
 Yen = Annotated[int, Field(ge=0, le=2_000_000_000)]
 
@@ -69,7 +69,7 @@ class StaffIn(BaseModel):
 
 
 class StaffOut(BaseModel):
-    staff_id: int
+    staff_id: EmployerStaffId
     role: StaffRole
     token: str = Field(description="Shown once")
 
@@ -109,7 +109,7 @@ def list_employees(staff: StaffDep, uow: UowDep, system: SystemDep) -> list[Empl
 
 
 @router.get("/employees/{employee_id}", response_model=EmployeeView)
-def view_employee(employee_id: EmployeeId, staff: StaffDep, uow: UowDep,
+def view_employee(employee_id: EmployeePath, staff: StaffDep, uow: UowDep,
                   system: SystemDep) -> EmployeeView:
     """One employee's record, without the number."""
     view = employer.view_employee(uow.session, system.services, staff=staff,
@@ -123,7 +123,7 @@ class LeavingIn(BaseModel):
 
 
 @router.post("/employees/{employee_id}/leaving", response_model=EmployeeView)
-def record_leaving(employee_id: EmployeeId, body: LeavingIn, staff: StaffDep, uow: UowDep,
+def record_leaving(employee_id: EmployeePath, body: LeavingIn, staff: StaffDep, uow: UowDep,
                    system: SystemDep) -> EmployeeView:
     """退職 — the employee's last day; the retention period runs from here."""
     view = employer.record_leaving(uow.session, system.services, staff=staff,
@@ -144,7 +144,7 @@ class CollectIn(BaseModel):
 
 
 class CollectOut(BaseModel):
-    employee_id: int
+    employee_id: EmployeeId
     my_number: str = Field(description="Masked: **** **** 1234")
     purposes: list[str]
     number_proof: str
@@ -153,7 +153,7 @@ class CollectOut(BaseModel):
 
 
 @router.post("/employees/{employee_id}/my-number", status_code=201, response_model=CollectOut)
-def collect_number(employee_id: EmployeeId, body: CollectIn, staff: StaffDep, uow: UowDep,
+def collect_number(employee_id: EmployeePath, body: CollectIn, staff: StaffDep, uow: UowDep,
                    system: SystemDep) -> CollectOut:
     """取得 — payroll records the number for the stated purposes, with both confirmations."""
     got = employer_numbers.collect_number(
@@ -177,7 +177,7 @@ class ReadOut(BaseModel):
 
 
 @router.post("/employees/{employee_id}/my-number/read", response_model=ReadOut)
-def read_number(employee_id: EmployeeId, body: ReadIn, staff: StaffDep, uow: UowDep,
+def read_number(employee_id: EmployeePath, body: ReadIn, staff: StaffDep, uow: UowDep,
                 system: SystemDep) -> ReadOut:
     """The full number, for payroll and a purpose stated at collection (audited)."""
     number = employer_numbers.read_number(uow.session, system.services, staff=staff,
@@ -192,14 +192,14 @@ class PayIn(BaseModel):
 
 
 class PayOut(BaseModel):
-    employee_id: int
+    employee_id: EmployeeId
     year: int
     payment_amount: int
     withholding_tax: int
 
 
 @router.put("/employees/{employee_id}/pay/{year}", response_model=PayOut)
-def record_pay(employee_id: EmployeeId, year: Year, body: PayIn, staff: StaffDep,
+def record_pay(employee_id: EmployeePath, year: Year, body: PayIn, staff: StaffDep,
                uow: UowDep, system: SystemDep) -> PayOut:
     """The year's pay and income tax withheld (payroll)."""
     row = employer_slips.record_annual_pay(
@@ -213,7 +213,7 @@ def record_pay(employee_id: EmployeeId, year: Year, body: PayIn, staff: StaffDep
 @router.get("/employees/{employee_id}/withholding-slip/{year}.pdf", response_class=Response,
             responses=file_response("application/pdf", "The slip, PDF"))
 def withholding_slip(
-    employee_id: EmployeeId, year: Year, staff: StaffDep, uow: UowDep, system: SystemDep,
+    employee_id: EmployeePath, year: Year, staff: StaffDep, uow: UowDep, system: SystemDep,
     copy: Annotated[Literal["tax_office", "employee"], Query()] = "employee",
 ) -> Response:
     """源泉徴収票 — the tax office copy carries the My Number; the employee's copy does not."""
@@ -224,15 +224,15 @@ def withholding_slip(
 
 
 class LetterRequestOut(BaseModel):
-    request_id: int
+    request_id: LetterRequestId
     status: str
-    letter_id: int | None
+    letter_id: LetterId | None
     valid_until: str | None
 
 
 @router.post("/employees/{employee_id}/eligibility-letter-requests", status_code=201,
              response_model=LetterRequestOut)
-def request_letter(employee_id: EmployeeId, staff: StaffDep, uow: UowDep,
+def request_letter(employee_id: EmployeePath, staff: StaffDep, uow: UowDep,
                    system: SystemDep) -> LetterRequestOut:
     """HR requests a 資格確認書 from the health insurance association."""
     got = employer_insurance.request_eligibility_letter(uow.session, system.services,

@@ -8,9 +8,10 @@ import datetime as dt
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from mynumber.api.deps import CallerDep, ServicesDep, UowDep
+from mynumber.api.deps import CallerDep, EnrolmentPath, LetterPath, PersonPath, ServicesDep, UowDep
 from mynumber.api.openapi import file_response
 from mynumber.domain.insurance import IncomeClass, InsuranceUseChannel, InsuredNumbers
+from mynumber.services.core.refs import EnrolmentId, LetterId, PersonId, PersonRef
 from mynumber.services.insurance import insurer, medical_records
 from mynumber.services.insurance.insurer import LetterReason
 from mynumber.services.insurance.medical_records import AccessView, Checkup, RecordKind, RecordView
@@ -19,7 +20,7 @@ router = APIRouter(tags=["insurer"])
 
 
 class EnrolmentIn(BaseModel):
-    person_id: int
+    person_id: PersonRef
     symbol: str = Field("", examples=["1234"])
     number: str = Field(examples=["567890"])
     branch: str = Field(examples=["01"])
@@ -30,8 +31,8 @@ class EnrolmentIn(BaseModel):
 
 
 class EnrolmentOut(BaseModel):
-    enrolment_id: int
-    person_id: int
+    enrolment_id: EnrolmentId
+    person_id: PersonId
     symbol: str
     number: str
     branch: str
@@ -63,7 +64,7 @@ class EndIn(BaseModel):
 
 
 @router.post("/insurer/enrolments/{enrolment_id}/end", response_model=EnrolmentOut)
-def end_enrolment(enrolment_id: int, body: EndIn, caller: CallerDep, uow: UowDep,
+def end_enrolment(enrolment_id: EnrolmentPath, body: EndIn, caller: CallerDep, uow: UowDep,
                   svc: ServicesDep) -> EnrolmentOut:
     """資格喪失 — the coverage ends after ``last_day``."""
     row = insurer.end_enrolment(uow.session, svc, caller=caller, enrolment_id=enrolment_id,
@@ -78,7 +79,7 @@ class IncomeIn(BaseModel):
 
 
 @router.post("/insurer/enrolments/{enrolment_id}/income-class", response_model=EnrolmentOut)
-def update_income_class(enrolment_id: int, body: IncomeIn, caller: CallerDep, uow: UowDep,
+def update_income_class(enrolment_id: EnrolmentPath, body: IncomeIn, caller: CallerDep, uow: UowDep,
                         svc: ServicesDep) -> EnrolmentOut:
     """The yearly income class (limit-amount category and co-pay from 70)."""
     row = insurer.update_income_class(uow.session, svc, caller=caller,
@@ -95,8 +96,8 @@ class LetterIn(BaseModel):
 
 
 class LetterOut(BaseModel):
-    letter_id: int
-    enrolment_id: int
+    letter_id: LetterId
+    enrolment_id: EnrolmentId
     issued_on: dt.date
     valid_from: dt.date
     valid_until: dt.date
@@ -110,7 +111,7 @@ def _letter(row: insurer.EligibilityLetter) -> LetterOut:
 
 @router.post("/insurer/enrolments/{enrolment_id}/letters", status_code=201,
              response_model=LetterOut)
-def issue_letter(enrolment_id: int, body: LetterIn, caller: CallerDep, uow: UowDep,
+def issue_letter(enrolment_id: EnrolmentPath, body: LetterIn, caller: CallerDep, uow: UowDep,
                  svc: ServicesDep) -> LetterOut:
     """Issue a 資格確認書 (refused if the card works as insurance card, unless assistance)."""
     row = insurer.issue_eligibility_letter(uow.session, svc, caller=caller,
@@ -131,7 +132,8 @@ def send_unasked(caller: CallerDep, uow: UowDep, svc: ServicesDep) -> list[Lette
 
 @router.get("/insurer/letters/{letter_id}.pdf", response_class=Response,
             responses=file_response("application/pdf", "The 資格確認書, PDF"))
-def letter_pdf(letter_id: int, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> Response:
+def letter_pdf(letter_id: LetterPath, caller: CallerDep, uow: UowDep,
+               svc: ServicesDep) -> Response:
     """The 資格確認書 as a PDF (its insurer or its owner; audited)."""
     pdf = insurer.eligibility_letter_pdf(uow.session, svc, caller=caller, letter_id=letter_id)
     uow.commit()
@@ -145,8 +147,8 @@ class InsurerCheckupIn(BaseModel):
 
 
 @router.post("/insurer/enrolments/{enrolment_id}/checkups", status_code=201)
-def write_checkup(enrolment_id: int, body: InsurerCheckupIn, caller: CallerDep, uow: UowDep,
-                  svc: ServicesDep) -> RecordView:
+def write_checkup(enrolment_id: EnrolmentPath, body: InsurerCheckupIn, caller: CallerDep,
+                  uow: UowDep, svc: ServicesDep) -> RecordView:
     """Record a check-up the insurer ran (特定健診) for one of its insured."""
     view = medical_records.write_checkup_by_insurer(
         uow.session, svc, caller=caller, enrolment_id=enrolment_id,
@@ -161,14 +163,14 @@ class InsuranceUseIn(BaseModel):
 
 
 class InsuranceUseOut(BaseModel):
-    person_id: int
+    person_id: PersonId
     card_serial: str
     insurance_use: bool = Field(description="Always true: the card now works as insurance card")
 
 
 @router.post("/residents/{person_id}/insurance-use", status_code=201,
              response_model=InsuranceUseOut)
-def register_insurance_use(person_id: int, body: InsuranceUseIn, caller: CallerDep,
+def register_insurance_use(person_id: PersonPath, body: InsuranceUseIn, caller: CallerDep,
                            uow: UowDep, svc: ServicesDep) -> InsuranceUseOut:
     """健康保険証利用登録 — register the card for insurance use (once)."""
     card = insurer.register_insurance_use(uow.session, svc, caller=caller, person_id=person_id,
@@ -178,7 +180,7 @@ def register_insurance_use(person_id: int, body: InsuranceUseIn, caller: CallerD
 
 
 @router.get("/residents/{person_id}/medical-records")
-def my_records(person_id: int, caller: CallerDep, uow: UowDep, svc: ServicesDep,
+def my_records(person_id: PersonPath, caller: CallerDep, uow: UowDep, svc: ServicesDep,
                kind: RecordKind | None = None) -> list[RecordView]:
     """The owner's prescriptions and check-ups (audited)."""
     rows = medical_records.records_for_owner(uow.session, svc, caller=caller,
@@ -188,7 +190,7 @@ def my_records(person_id: int, caller: CallerDep, uow: UowDep, svc: ServicesDep,
 
 
 @router.get("/residents/{person_id}/access-log")
-def my_access_log(person_id: int, caller: CallerDep, uow: UowDep,
+def my_access_log(person_id: PersonPath, caller: CallerDep, uow: UowDep,
                   svc: ServicesDep) -> list[AccessView]:
     """Who looked at or changed the owner's data, newest first."""
     return medical_records.access_log(uow.session, svc, caller=caller, person_id=person_id)

@@ -7,11 +7,12 @@ import datetime as dt
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from mynumber.api.deps import CallerDep, ServicesDep, UowDep
+from mynumber.api.deps import CallerDep, MailPath, PersonPath, ServicesDep, UowDep
 from mynumber.api.openapi import file_response
 from mynumber.domain.access import MAX_PURPOSE_TEXT, parse_purpose
 from mynumber.domain.mail import DeliveryFailure
 from mynumber.domain.registration import build_moving_in, parse_id_documents
+from mynumber.services.core.refs import MailId, NotificationLetterId, PersonId, RegistrationId
 from mynumber.services.flows import moving
 from mynumber.services.registry import letters, residents, ward_office
 from mynumber.services.registry.numbers import read_my_number
@@ -36,12 +37,12 @@ class MovingInRequest(BaseModel):
 
 
 class MovingInResponse(BaseModel):
-    person_id: int
-    registration_id: int
+    person_id: PersonId
+    registration_id: RegistrationId
     my_number: str = Field(description="Masked: **** **** 1234")
     late: bool
     returning: bool
-    letter_id: int | None
+    letter_id: NotificationLetterId | None
     application_id: str | None
 
 
@@ -61,7 +62,7 @@ def register_moving_in(body: MovingInRequest, caller: CallerDep, uow: UowDep,
 
 
 @router.get("/residents/{person_id}")
-def get_resident(person_id: int, caller: CallerDep, uow: UowDep,
+def get_resident(person_id: PersonPath, caller: CallerDep, uow: UowDep,
                  svc: ServicesDep) -> residents.ResidentView:
     """A resident's record, with the number masked."""
     view = residents.view_resident(uow.session, svc, caller=caller, person_id=person_id)
@@ -75,14 +76,14 @@ class MovingWithinRequest(BaseModel):
 
 
 class MovedWithinResponse(BaseModel):
-    person_id: int
+    person_id: PersonId
     address: str
     late: bool = Field(description="Filed more than 14 days after the move (accepted)")
 
 
 @router.post("/residents/{person_id}/moving-within", response_model=MovedWithinResponse)
-def register_moving_within(person_id: int, body: MovingWithinRequest, caller: CallerDep,
-                           uow: UowDep, svc: ServicesDep) -> MovedWithinResponse:
+def register_moving_within(person_id: PersonPath, body: MovingWithinRequest,
+                           caller: CallerDep, uow: UowDep, svc: ServicesDep) -> MovedWithinResponse:
     """転居届 — a new address in the same municipality."""
     reg = ward_office.register_moving_within(uow.session, svc, caller=caller,
                                              person_id=person_id, new_address=body.new_address,
@@ -97,13 +98,13 @@ class MovingOutRequest(BaseModel):
 
 
 class MovedOutResponse(BaseModel):
-    person_id: int
+    person_id: PersonId
     status: str = Field(description="The registration's status after the 転出届")
     moved_to: str | None = Field(description="Municipality code, or 'abroad'")
 
 
 @router.post("/residents/{person_id}/moving-out", response_model=MovedOutResponse)
-def register_moving_out(person_id: int, body: MovingOutRequest, caller: CallerDep,
+def register_moving_out(person_id: PersonPath, body: MovingOutRequest, caller: CallerDep,
                         uow: UowDep, svc: ServicesDep) -> MovedOutResponse:
     """転出届 — moving to another municipality or abroad."""
     reg = moving.register_moving_out(uow.session, svc, caller=caller, person_id=person_id,
@@ -125,7 +126,7 @@ class NumberResponse(BaseModel):
 
 
 @router.post("/residents/{person_id}/my-number", response_model=NumberResponse)
-def read_number(person_id: int, body: PurposeRequest, caller: CallerDep, uow: UowDep,
+def read_number(person_id: PersonPath, body: PurposeRequest, caller: CallerDep, uow: UowDep,
                 svc: ServicesDep) -> NumberResponse:
     """The full My Number, for a purpose the law allows (audited)."""
     number = read_my_number(uow.session, svc, caller=caller, person_id=person_id,
@@ -136,7 +137,8 @@ def read_number(person_id: int, body: PurposeRequest, caller: CallerDep, uow: Uo
 
 @router.get("/residents/{person_id}/letter.pdf", response_class=Response,
             responses=file_response("application/pdf", "The letter, PDF"))
-def letter_pdf(person_id: int, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> Response:
+def letter_pdf(person_id: PersonPath, caller: CallerDep, uow: UowDep,
+               svc: ServicesDep) -> Response:
     """The notification letter (個人番号通知書) as a PDF, with its QR code (audited)."""
     pdf = letters.letter_pdf(uow.session, svc, caller=caller, person_id=person_id)
     uow.commit()
@@ -148,13 +150,13 @@ class HandOverRequest(BaseModel):
 
 
 class LetterHandedOverResponse(BaseModel):
-    letter_id: int
+    letter_id: NotificationLetterId
     status: str
 
 
 @router.post("/residents/{person_id}/letter/hand-over", response_model=LetterHandedOverResponse)
-def hand_over_letter(person_id: int, body: HandOverRequest, caller: CallerDep, uow: UowDep,
-                     svc: ServicesDep) -> LetterHandedOverResponse:
+def hand_over_letter(person_id: PersonPath, body: HandOverRequest, caller: CallerDep,
+                     uow: UowDep, svc: ServicesDep) -> LetterHandedOverResponse:
     """Hand a returned letter to its owner, against photo ID."""
     letter = letters.hand_over_letter(uow.session, svc, caller=caller, person_id=person_id,
                                       id_documents=parse_id_documents(body.id_documents))
@@ -163,13 +165,13 @@ def hand_over_letter(person_id: int, body: HandOverRequest, caller: CallerDep, u
 
 
 class LetterReissuedResponse(BaseModel):
-    letter_id: int
+    letter_id: NotificationLetterId
     application_id: str = Field(description="The new 23-digit application ID")
 
 
 @router.post("/residents/{person_id}/letter/reissue", status_code=201,
              response_model=LetterReissuedResponse)
-def reissue_letter(person_id: int, caller: CallerDep, uow: UowDep,
+def reissue_letter(person_id: PersonPath, caller: CallerDep, uow: UowDep,
                    svc: ServicesDep) -> LetterReissuedResponse:
     """Reissue a lost letter; the old application ID stops working."""
     letter = letters.reissue_letter(uow.session, svc, caller=caller, person_id=person_id)
@@ -182,13 +184,13 @@ class ReturnedRequest(BaseModel):
 
 
 class MailReturnedResponse(BaseModel):
-    mail_id: int
+    mail_id: MailId
     status: str
     failure: str | None
 
 
 @router.post("/mail/{mail_id}/returned", response_model=MailReturnedResponse)
-def record_returned(mail_id: int, body: ReturnedRequest, caller: CallerDep, uow: UowDep,
+def record_returned(mail_id: MailPath, body: ReturnedRequest, caller: CallerDep, uow: UowDep,
                     svc: ServicesDep) -> MailReturnedResponse:
     """The post brought an item back: it is held at the counter."""
     item = letters.record_mail_returned(uow.session, svc, caller=caller, mail_id=mail_id,

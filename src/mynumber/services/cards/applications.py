@@ -42,6 +42,7 @@ from mynumber.domain.timelines import express_card_window, pickup_notice_window
 from mynumber.domain.validity import can_renew, renewal_window_opens
 from mynumber.services.cards import records as card_records
 from mynumber.services.core import audit
+from mynumber.services.core.refs import PersonId
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import Subject, authorise
@@ -58,7 +59,7 @@ class ApplicationView:
     """Where an application stands, and what the resident does next."""
 
     application_id: str
-    person_id: int
+    person_id: PersonId
     channel: str
     kind: str
     status: str

@@ -36,6 +36,7 @@ from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import Subject, authorise
 from mynumber.services.core.records import active_registration
+from mynumber.services.core.refs import PersonId
 
 
 def facts(session: Session, svc: Services, card: Card, *, with_pins: bool = False) -> CardFacts:
@@ -119,7 +120,7 @@ class CardStatusView:
     """A card as its holder and the counter see it: dates, status and what works now."""
 
     serial: str
-    person_id: int
+    person_id: PersonId
     status: str
     invalid_reason: str | None
     issued_on: dt.date | None

@@ -115,6 +115,10 @@ class References:
             raise not_found(kind)
         try:
             sealed = base64.b32decode(body.upper() + "=", casefold=False)
+            # One spelling per reference: the last character carries 3 unused bits, and a
+            # variant spelling of the same bytes is not the reference the service gave.
+            if base64.b32encode(sealed).decode().rstrip("=").lower() != body:
+                raise ValueError("not the canonical spelling")
             plain = self._siv.decrypt(sealed, [(_AD + kind).encode()])
         except (binascii.Error, ValueError, InvalidTag):
             raise not_found(kind) from None

@@ -32,6 +32,7 @@ from mynumber.domain.errors import Conflict, Forbidden, NotFound, invalid
 from mynumber.domain.numbers import CorporateNumber
 from mynumber.services.core import audit, tokens
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.refs import EmployeeId
 from mynumber.services.core.writes import flush_or_conflict
 
 STAFF_TOKEN_CONTEXT = "employer-staff:"
@@ -51,7 +52,7 @@ class Staff:
 class EmployeeView:
     """An employee as staff see them: never the number, only whether it is on file."""
 
-    id: int
+    id: EmployeeId
     employee_code: str
     name: str
     name_kana: str

@@ -53,6 +53,7 @@ from mynumber.domain.photo_rules import FaceNotFound
 from mynumber.domain.policy import Action
 from mynumber.services.cards import records as card_records
 from mynumber.services.core import audit
+from mynumber.services.core.refs import VisitId
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import Subject, authorise
 from mynumber.services.core.writes import flush_or_conflict
@@ -313,7 +314,7 @@ def check_letter(
 class HistoryView:
     """What the clinic may see at this visit: each part only with its consent."""
 
-    visit_id: int
+    visit_id: VisitId
     medication: list[RecordView] | None
     checkups: list[RecordView] | None
 

@@ -24,6 +24,7 @@ from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.errors import Forbidden, NotFound, invalid
 from mynumber.domain.timelines import add_years
 from mynumber.services.core import audit
+from mynumber.services.core.refs import RecordId
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.insurance.insurer import own_enrolment
 
@@ -70,7 +71,7 @@ class Checkup:
 class RecordView:
     """A record as its owner or a consenting clinic sees it."""
 
-    id: int
+    id: RecordId
     kind: str
     recorded_on: dt.date
     author: str

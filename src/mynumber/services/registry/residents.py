@@ -12,6 +12,7 @@ from mynumber.domain.numbers import mask_digits
 from mynumber.domain.policy import Action
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.refs import PersonId
 from mynumber.services.core.policy import Subject, authorise
 from mynumber.services.core.records import active_registration, get_person
 from mynumber.services.registry.numbers import open_number
@@ -19,7 +20,7 @@ from mynumber.services.registry.numbers import open_number
 
 @dataclass(frozen=True)
 class ResidentView:
-    person_id: int
+    person_id: PersonId
     name_latin: str
     name_kana: str
     name_kanji: str
