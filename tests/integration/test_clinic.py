@@ -200,13 +200,14 @@ def test_an_expired_card_is_refused_with_the_renewal(system: System, world: Worl
     assert error.details["reason"] == "expired" and "Renew" in error.message_en
 
 
-def test_an_out_of_date_chip_address_is_refused_with_the_ward_office_fix(
+def test_an_out_of_date_chip_address_does_not_stop_the_clinic_check(
         system: System, world: World) -> None:
+    # Issue 17.4: the check identifies the card by its user-authentication certificate,
+    # which a move does not revoke (RULES.md "address or name change").
     patient = insured_patient(system, world)
     set_card(system, patient.serial, chip_address="9-9 Old Street, Shibuya")
-    error = refused(CardError, pin_check, system, world, patient)
-    assert error.details["reason"] == "address_out_of_date"
-    assert "ward office" in error.message_en
+    answer = pin_check(system, world, patient)
+    assert answer.eligible and answer.status == "eligible"
 
 
 def test_a_suspended_card_is_refused(system: System, world: World) -> None:

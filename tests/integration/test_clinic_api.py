@@ -142,12 +142,14 @@ def test_expired_card_over_http(
     assert body["reason"] == "expired"
 
 
-def test_out_of_date_chip_address_over_http(
+def test_out_of_date_chip_address_still_checks_eligibility_over_http(
         system: System, world: World, client: TestClient, terminal: dict[str, str]) -> None:
+    # Issue 17.4: the user-authentication certificate survives a move; the old address on
+    # the chip is no reason to refuse.
     patient = insured_patient(system, world)
     set_card(system, patient.serial, chip_address="9-9 Old Street, Shibuya")
-    body = problem(pin_check(client, terminal, patient), 409, "card-error")
-    assert body["reason"] == "address_out_of_date" and "ward office" in body["detail"]
+    resp = pin_check(client, terminal, patient)
+    assert resp.status_code == 200 and resp.json()["eligible"]
 
 
 def test_suspended_card_over_http(

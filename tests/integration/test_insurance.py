@@ -26,7 +26,8 @@ from mynumber.services.insurance.medical_records import (
     records_for_owner,
     write_checkup_by_insurer,
 )
-from tests.conftest import caller
+from mynumber.services.registry import ward_office
+from tests.conftest import caller, ward
 from tests.integration.clinic_support import (
     NHI_NUMBER,
     World,
@@ -218,14 +219,12 @@ def test_no_letter_for_someone_whose_card_works_as_insurance_card(
     assert _issue(system, world.nhi, enrolment_id, reason=LetterReason.NEEDS_ASSISTANCE)
 
 
-@pytest.mark.parametrize("trouble", ["not_registered", "expired", "address", "pin_locked"])
+@pytest.mark.parametrize("trouble", ["not_registered", "expired", "pin_locked"])
 def test_a_card_that_cannot_serve_as_insurance_card_gets_a_letter(
         system: System, world: World, trouble: str) -> None:
     patient = make_card(system, insurance_use=trouble != "not_registered")
     if trouble == "expired":
         set_card(system, patient.serial, expires_on=dt.date(2026, 3, 31))
-    if trouble == "address":
-        set_card(system, patient.serial, chip_address="9-9 Old Street, Shibuya")
     if trouble == "pin_locked":
         from mynumber.card import PinRef
         for _ in range(3):
@@ -251,6 +250,26 @@ def test_the_insurer_sends_letters_unasked_to_those_without_a_usable_card(
     with system.uow() as uow:  # a letter in force is not sent again
         assert insurer.send_letters_to_uncovered(uow.session, system.services,
                                                  caller=world.nhi) == []
+
+
+def test_a_move_is_no_reason_for_an_unasked_letter(system: System, world: World) -> None:
+    """Issue 17.4: after a 転居届 the chip shows the old address, but the card still works
+    at clinics (its user-authentication certificate is not revoked): no 資格確認書 is
+    mailed unasked, and a letter on request is refused as unnecessary."""
+    patient = make_card(system)
+    enrolment_id = enrol(system, world.nhi, patient.person_id)
+    with system.uow() as uow:
+        ward_office.register_moving_within(uow.session, system.services, caller=ward(),
+                                           person_id=patient.person_id,
+                                           new_address="3-3 Kanda, Chiyoda-ku, Tokyo",
+                                           moved_on=system.services.clock.today())
+        uow.commit()
+    with system.uow() as uow:
+        assert insurer.send_letters_to_uncovered(uow.session, system.services,
+                                                 caller=world.nhi) == []
+    with pytest.raises(Conflict) as caught:
+        _issue(system, world.nhi, enrolment_id)
+    assert caught.value.details["reason"] == "card-usable"
 
 
 def test_no_letter_after_the_coverage_ended(system: System, world: World) -> None:

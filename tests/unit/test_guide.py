@@ -241,3 +241,20 @@ def test_bad_cli_input_prints_one_line_and_exits_1(args: tuple[str, ...], option
     code, _out, err = _run_cli(*args)
     assert code == 1
     assert err.count("\n") == 1 and err.startswith(f"error: {option}: ")
+
+
+def test_leaving_japan_says_what_happens_to_the_card_by_nationality() -> None:
+    """Issue 17.8: a Japanese national's card continues abroad (since 2024-05-27)."""
+    japanese = replace(NEWCOMER, status_of_residence="", period_of_stay_ends=None)
+    step = make_plan(japanese, today=TODAY).step("leaving_japan")
+    assert "continues abroad" in step.text_en and "国外でも引き続き" in step.text_ja
+    assert "signature certificate lapses" in step.text_en
+    foreign = make_plan(NEWCOMER, today=TODAY).step("leaving_japan")
+    assert "Return the card" in foreign.text_en
+
+
+def test_moving_within_says_the_card_keeps_working_at_clinics() -> None:
+    """Issue 17.3/17.4: the signature certificate lapses on filing; clinics still work."""
+    step = make_plan(NEWCOMER, today=TODAY).step("moving_within")
+    assert "keeps working at clinics" in step.text_en and "fails at clinics" not in step.text_en
+    assert "revoked when the notification is filed" in step.text_en

@@ -205,10 +205,12 @@ def _address_refusal(facts: CardFacts) -> CardRefusal | None:
     if facts.chip_address != facts.registered_address:
         return CardRefusal(
             Problem.ADDRESS_OUT_OF_DATE, "The address on the card's chip does not match your "
-            "registered address. Bring your card to the ward office to update it — until then "
-            "your card (and its health-insurance use) may not work.",
-            "カードのICチップの住所が住民票の住所と一致しません。カードを持って窓口で住所の書き換えを"
-            "してください。それまではマイナ保険証などが利用できない場合があります。")
+            "registered address. Bring your card to the ward office to update it and to get "
+            "a new signature certificate (the old one was revoked with the move). Health "
+            "insurance at clinics keeps working meanwhile.",
+            "カードのICチップの住所が住民票の住所と一致しません。カードを持って窓口で住所の書き換えと"
+            "署名用電子証明書の再発行をしてください（転居・転出の届出で失効しています）。"
+            "その間もマイナ保険証は医療機関で利用できます。")
     return None
 
 

@@ -48,6 +48,15 @@ from mynumber.domain.insurance_rules import (
 )
 
 LATE_ELDERLY_LAW_NUMBER = "39"  # 法別番号 of the late-stage elderly system
+
+#: Whether the clinic check (オンライン資格確認) needs the chip's address to match the
+#: register: it does **not** (issue 17.4). The terminal identifies the holder by the card's
+#: user-authentication certificate, which carries no address and which a move does not
+#: revoke; the card keeps working at clinics after a move until the card itself lapses under
+#: the 14/30/90-day rules (``deadlines.card_after_move``). Sources: RULES.md "address or
+#: name change"; 公的個人認証法; 厚生労働省 オンライン資格確認. An out-of-date chip address is
+#: therefore no reason to refuse a check, nor to send an unasked 資格確認書.
+CLINIC_CHECK_NEEDS_CURRENT_ADDRESS = False
 _SYMBOL = re.compile(r"[0-9A-Za-z\-\u30A0-\u30FF\u4E00-\u9FFF]{0,20}")
 _NUMBER = re.compile(r"[0-9A-Za-z\-]{1,20}")
 

@@ -119,7 +119,7 @@ def trouble_steps(a: GuideAnswers, *, registered_on: dt.date, applied_on: dt.dat
     """What to do when things go wrong; dated where a rule gives the day."""
     return [_letter_missing(registered_on, letter_overdue),
             _notice_missing(applied_on, notice_overdue), _pin_locked(), _lost_card(),
-            _moving_within(a), _moving_away(a), _leaving_japan()]
+            _moving_within(a), _moving_away(a), _leaving_japan(a)]
 
 
 def _trouble(key: str, title: tuple[str, str], text: tuple[str, str], *,
@@ -187,12 +187,14 @@ def _moving_within(a: GuideAnswers) -> GuideStep:
     return _trouble("moving_within", (
         f"You move within {a.municipality}", f"{a.municipality}内で引っ越す"), (
         f"File a moving-within notification (転居届) within {days} days of moving, with your "
-        "card: its chip is updated with the new address (mandatory — a card with an old "
-        "address fails at clinics). The signature certificate carries the address, so it is "
-        "revoked and reissued; the log-in certificate stays valid.",
+        "card: its chip is updated with the new address (mandatory). The signature "
+        "certificate carries the address, so it is revoked when the notification is filed "
+        "and reissued when the chip is updated (until then, no e-Tax signing); the log-in "
+        "certificate stays valid, so the card keeps working at clinics.",
         f"引っ越してから{days}日以内にカードを持って転居届を出してください。ICチップの住所が更新"
-        "されます（必須です。古い住所のままだと医療機関で使えません）。署名用電子証明書は住所を"
-        "含むため失効し、再発行します。利用者証明用電子証明書はそのまま使えます。"))
+        "されます（必須です）。署名用電子証明書は住所を含むため届出の時点で失効し、住所の書き換え"
+        "の際に再発行します（それまでe-Taxの署名はできません）。利用者証明用電子証明書はそのまま"
+        "使えるため、医療機関ではカードを引き続き利用できます。"))
 
 
 def _moving_away(a: GuideAnswers) -> GuideStep:
@@ -211,7 +213,16 @@ def _moving_away(a: GuideAnswers) -> GuideStep:
         f"出した場合は{d.CARD_CONTINUATION_DAYS}日以内に継続利用の手続きをしてください。"))
 
 
-def _leaving_japan() -> GuideStep:
+def _leaving_japan(a: GuideAnswers) -> GuideStep:
+    if not a.status_of_residence.strip():  # a Japanese national: cards.card_continues_abroad
+        return _trouble("leaving_japan", ("You leave Japan", "日本を出国する"), (
+            "File a moving-out notification (転出届) before you leave, at the latest on the "
+            "day you leave. Your card continues abroad (since 27 May 2024): the signature "
+            "certificate lapses on departure, the log-in certificate does not. If you come "
+            "back and register again, you keep the same number.",
+            "出国する前（遅くとも出国の日）に転出届を出してください。カードは国外でも引き続き"
+            "使えます（2024年5月27日から）。署名用電子証明書は出国で失効し、利用者証明用電子証明書"
+            "は失効しません。再び日本に住んで登録すると、同じ番号が使われます。"))
     return _trouble("leaving_japan", ("You leave Japan", "日本を出国する"), (
         "File a moving-out notification (転出届) before you leave, at the latest on the day "
         "you leave. Return the card at the counter: it is invalidated and your number "

@@ -281,7 +281,8 @@ def _require_usable(card: CardSnapshot, registered_address: str | None,
                     svc: Services) -> None:
     today = svc.clock.today()
     refusal = card_problem(card_facts(card, registered_address=registered_address, today=today),
-                           today=today, checks_address=True)
+                           today=today,
+                           checks_address=insurance.CLINIC_CHECK_NEEDS_CURRENT_ADDRESS)
     if refusal is not None:
         raise card_use.refusal_error(refusal, card.serial)
 

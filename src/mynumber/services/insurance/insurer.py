@@ -199,10 +199,11 @@ def person_card(session: Session, person_id: int) -> Card | None:
 def card_refusal(session: Session, svc: Services, card: Card, *,
                  pin_matters: bool = True) -> CardError | None:
     """Why this card cannot be used at a clinic now, or ``None`` (``card_use`` decides: status,
-    expiry, the chip's address against the register, and — when ``pin_matters`` — a locked
-    user-authentication PIN)."""
+    expiry, a lapse after a move, and — when ``pin_matters`` — a locked user-authentication
+    PIN; never the chip's address: ``insurance.CLINIC_CHECK_NEEDS_CURRENT_ADDRESS``)."""
     try:
-        card_use.require_usable(session, svc, card=card, checks_address=True,
+        card_use.require_usable(session, svc, card=card,
+                                checks_address=insurance.CLINIC_CHECK_NEEDS_CURRENT_ADDRESS,
                                 pin=PinKind.USER_AUTHENTICATION if pin_matters else None)
     except CardError as refusal:
         return refusal
