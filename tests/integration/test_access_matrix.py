@@ -1,0 +1,282 @@
+"""The access matrix (issue 15): every route the app serves × every caller × {related,
+unrelated} subject, held to the one table in ``access_expectations.py``.
+
+Generated from ``app.routes`` — API routes, page routes, mounted files — so it cannot go
+stale: a route missing from the table fails ``test_every_route_declares_who_may_call_it``,
+and a row whose route is gone fails it too. For each route, every caller:
+
+- granted, on the related subject (A, or a fresh Chiyoda resident when the call changes its
+  subject for good): the route's success status (so the sample is a valid request);
+- anyone else, and everyone on B (related to no caller): a refusal — 401, 403 or 404 over
+  the API; a redirect to a login page, the 403 page or the 404 page on a page. Never 2xx,
+  never 5xx.
+
+The run counts the requests tried, the grants and refusals, and prints them (figures for
+``docs/security.md``); it writes nothing tracked. The world is built once per database.
+"""
+
+from __future__ import annotations
+
+import shutil
+import string
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
+from starlette.routing import Mount
+
+from mynumber.adapters.mail import PostOffice
+from mynumber.api.app import create_app
+from mynumber.bootstrap import System, build_system
+from mynumber.card.keys import KeyPool
+from mynumber.config import Settings
+from mynumber.domain.clock import SimulatedClock
+from mynumber.services.core.refs import Kind
+from tests.conftest import START, TEST_MASTER_KEY, reset_postgres
+from tests.integration.access_expectations import API, CALLERS, PAGES, PUBLIC, TABLE, Row
+from tests.integration.access_world import Person, World, build_world, csrf_of
+
+REFUSED_API = {401, 403, 404}
+SPARE_USERS = ("spare", "insured_spare", "employed_spare", "held_letter", "moved",
+               "association_member")
+REFUSED_PAGE = {401, 403, 404}
+LOGIN_PAGES = ("/login", "/portal/login")
+PATH_KINDS = {"person_id": Kind.PERSON, "visit_id": Kind.VISIT, "employee_id": Kind.EMPLOYEE,
+              "enrolment_id": Kind.ENROLMENT, "letter_id": Kind.LETTER, "mail_id": Kind.MAIL}
+
+
+def served_routes(app: FastAPI) -> set[tuple[str, str]]:
+    """(method, path) of everything the app answers; a mount as ``<prefix>/{path}``."""
+    found: set[tuple[str, str]] = set()
+    for route in iter_route_contexts(app.routes):
+        if isinstance(route.original_route, Mount):
+            found.add(("GET", f"{route.path}/{{path}}"))
+            continue
+        for method in route.methods or ():
+            if method != "HEAD":
+                found.add((method, str(route.path)))
+    return found
+
+
+# --- the world, once per database -----------------------------------------------------------
+
+
+def _fresh_rows(rows: list[Row]) -> Counter[str]:
+    """How many spare residents and waiting applications the granted calls will use."""
+    need: Counter[str] = Counter()
+    for r in rows:
+        if r.fresh is not None:
+            need[r.fresh.__name__] += len(r.granted)
+    return need
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+          sqlite_template: Path, ca_template: Path, key_source: KeyPool) -> Iterator[World]:
+    from mynumber.demo.data import seed_municipalities
+    folder = tmp_path_factory.mktemp(f"matrix-{request.param}")
+    if request.param == "sqlite":
+        url = f"sqlite:///{folder / 'mynumber.sqlite3'}"
+        shutil.copy(sqlite_template, folder / "mynumber.sqlite3")
+        shutil.copy(sqlite_template, folder / "mynumber-chips.sqlite3")
+    else:
+        url = request.getfixturevalue("pg_url")
+        reset_postgres(url)
+    settings = Settings(database_url=url, data_dir=folder / "var", master_key=TEST_MASTER_KEY)
+    shutil.copytree(ca_template, settings.data_dir / "ca")
+    system = build_system(settings, clock=SimulatedClock(START), post=PostOffice(),
+                          key_source=key_source, run_migrations=False)
+    with system.uow() as uow:
+        seed_municipalities(uow.session)
+        uow.commit()
+    need = _fresh_rows(TABLE)
+    spares = sum(need[name] for name in SPARE_USERS)
+    built = build_world(system, create_app, spares=spares, waiting=need["waiting"])
+    yield built
+    system.engine.dispose()
+
+
+# --- one request ----------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    tried: int = 0
+    granted: int = 0
+    refused: int = 0
+    server_errors: int = 0
+    refused_before_policy: int = 0
+    """Refusals answered by a state check (409) before the policy (``Row.refused_as``)."""
+    wrong: list[str] = field(default_factory=list)
+
+
+def _path(r: Row, w: World, s: Person, params: dict[str, str]) -> str:
+    values: dict[str, Any] = {}
+    for _, name, _, _ in string.Formatter().parse(r.path):
+        if name is None:
+            continue
+        if name in params:
+            values[name] = params[name]
+        elif name in PATH_KINDS:
+            kind = PATH_KINDS[name]
+            values[name] = w.references.reference(kind, getattr(s, {
+                Kind.PERSON: "person_id", Kind.VISIT: "visit_id", Kind.EMPLOYEE: "employee_id",
+                Kind.ENROLMENT: "enrolment_id", Kind.LETTER: "letter_id",
+                Kind.MAIL: "mail_id"}[kind]))
+        elif name == "serial":
+            values[name] = s.serial
+        elif name == "application_id":
+            values[name] = s.application_id
+        elif name == "year":
+            values[name] = "2026"
+        elif name == "pin_kind":
+            values[name] = "user_authentication"
+        else:
+            raise AssertionError(f"{r.path}: no value for {{{name}}}")
+    return r.path.format(**values)
+
+
+def _send(r: Row, w: World, s: Person, caller: str, *, page: bool, self_person: Person) -> Any:
+    parts = r.sample(w, s, caller)
+    url = _path(r, w, s, parts.pop("params", {}))
+    kwargs: dict[str, Any] = {k: v for k, v in parts.items() if k in ("json", "files", "content")}
+    headers = dict(parts.get("headers", {}))
+    if "query" in parts:
+        kwargs["params"] = parts["query"]
+    if page:
+        browser, csrf = _browser(w, caller, self_person)
+        if r.scope == PUBLIC and r.method != "GET":  # the form's own page gives its token
+            csrf = csrf_of(browser, "/portal/login" if url.startswith("/portal") else "/login")
+        if r.method != "GET":
+            kwargs["data"] = {**parts.get("data", {}), "csrf": csrf}
+        return browser.request(r.method, url, headers=headers, follow_redirects=False, **kwargs)
+    token = w.token(caller, self_person)
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    if "data" in parts:
+        kwargs["data"] = parts["data"]
+    return w.api.request(r.method, url, headers=headers, follow_redirects=False, **kwargs)
+
+
+def _browser(w: World, caller: str, self_person: Person) -> tuple[Any, str]:
+    if caller == "none":
+        return w.anonymous, w.anonymous_csrf
+    if caller in ("self", "resident_other"):
+        person = self_person if caller == "self" else w.c
+        assert person.portal is not None
+        return person.portal, person.csrf
+    org = w.orgs[caller]
+    return org.browser, org.csrf
+
+
+def _is_refusal(resp: Any, page: bool, r: Row | None = None) -> bool:
+    if r is not None and r.refused_as is not None and resp.status_code == r.refused_as:
+        return True
+    if not page:
+        return resp.status_code in REFUSED_API
+    if resp.status_code in (302, 303, 307):
+        return resp.headers.get("location", "").startswith(LOGIN_PAGES)
+    return resp.status_code in REFUSED_PAGE
+
+
+def _is_success(resp: Any, r: Row, page: bool) -> bool:
+    if resp.status_code != r.ok:
+        return False
+    return not (page and r.ok in (302, 303)
+                and resp.headers.get("location", "").startswith(LOGIN_PAGES))
+
+
+def _try(tally: Tally, r: Row, w: World, s: Person, caller: str, *, grant: bool, page: bool,
+         self_person: Person, label: str) -> None:
+    resp = _send(r, w, s, caller, page=page, self_person=self_person)
+    tally.tried += 1
+    if resp.status_code >= 500:
+        tally.server_errors += 1
+    elif 200 <= resp.status_code < 300 or (page and resp.status_code in (302, 303)
+                                           and not _is_refusal(resp, page)):
+        tally.granted += 1
+    else:
+        tally.refused += 1
+        if resp.status_code == r.refused_as and not grant:
+            tally.refused_before_policy += 1
+    ok = _is_success(resp, r, page) if grant else _is_refusal(resp, page, r)
+    if not ok:
+        where = resp.headers.get("location", "")
+        tally.wrong.append(
+            f"{r.method} {r.path} as {caller} on {label}: expected "
+            f"{'grant ' + str(r.ok) if grant else 'refusal'}, got {resp.status_code} "
+            f"{where} {resp.text[:160]!r}")
+
+
+def _run(rows: list[Row], w: World, *, page: bool) -> Tally:
+    tally = Tally()
+    for r in rows:
+        if r.scope == PUBLIC:
+            _try(tally, r, w, w.a, "none", grant=True, page=page, self_person=w.a, label="-")
+            continue
+        # Refusals first: a refused call must change nothing the granted calls rely on.
+        for caller in CALLERS:
+            if caller not in r.anywhere:
+                _try(tally, r, w, w.b, caller, grant=False, page=page, self_person=w.a,
+                     label="B (unrelated)")
+            if caller not in r.granted:
+                _try(tally, r, w, w.a, caller, grant=False, page=page, self_person=w.a,
+                     label="A (related)")
+        for caller in CALLERS:
+            if caller not in r.granted:
+                continue
+            if caller in r.anywhere:
+                _try(tally, r, w, w.b, caller, grant=True, page=page, self_person=w.a,
+                     label="B (every subject)")
+            subject = r.fresh(w, w.a) if r.fresh is not None else w.a
+            _try(tally, r, w, subject, caller, grant=True, page=page, self_person=subject,
+                 label="A (related)" if r.fresh is None else "a fresh related subject")
+    return tally
+
+
+def _report(name: str, tally: Tally, w: World) -> None:
+    backend = w.system.engine.dialect.name
+    print(f"\naccess matrix ({name}, {backend}): {tally.tried} requests tried, "
+          f"{tally.granted} granted, {tally.refused} refused "
+          f"({tally.refused_before_policy} of them 409 before the policy), "
+          f"{tally.server_errors} 5xx")
+    assert not tally.wrong, f"{len(tally.wrong)} of {tally.tried} off the table:\n" + \
+        "\n".join(tally.wrong)
+    assert tally.server_errors == 0
+
+
+# --- the tests ------------------------------------------------------------------------------
+
+
+@pytest.mark.sqlite_only
+def test_every_route_declares_who_may_call_it(system: System) -> None:
+    served = served_routes(create_app(system))
+    declared = {(r.method, r.path) for r in TABLE}
+    assert len(declared) == len(TABLE), "a route is declared twice"
+    assert not served - declared, f"routes that declare no callers: {sorted(served - declared)}"
+    assert not declared - served, f"rows for routes the app no longer serves: " \
+        f"{sorted(declared - served)}"
+    for r in TABLE:
+        assert r.granted <= set(CALLERS), f"{r.path}: unknown callers {r.granted - set(CALLERS)}"
+        assert r.scope != PUBLIC or not r.granted
+
+
+def test_every_api_route_grants_exactly_what_the_table_says(world: World) -> None:
+    _report("API", _run(API, world, page=False), world)
+
+
+def test_every_page_grants_exactly_what_the_table_says(world: World) -> None:
+    _report("pages", _run(PAGES, world, page=True), world)
+
+
+@pytest.mark.sqlite_only
+def test_a_new_route_without_a_row_is_caught(system: System) -> None:
+    app = create_app(system)
+    app.add_api_route("/brand-new", lambda: {}, methods=["GET"])
+    declared = {(r.method, r.path) for r in TABLE}
+    assert served_routes(app) - declared == {("GET", "/brand-new")}
