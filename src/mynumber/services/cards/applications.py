@@ -42,11 +42,11 @@ from mynumber.domain.timelines import express_card_window, pickup_notice_window
 from mynumber.domain.validity import can_renew, renewal_window_opens
 from mynumber.services.cards import records as card_records
 from mynumber.services.core import audit
-from mynumber.services.core.refs import PersonId
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import Subject, authorise
 from mynumber.services.core.records import active_registration, get_person
+from mynumber.services.core.refs import PersonId
 from mynumber.services.registry.letters import new_application_id
 
 _CHANNEL_ROLE = {Channel.SMARTPHONE: Role.RESIDENT, Channel.PC: Role.RESIDENT,

@@ -53,9 +53,9 @@ from mynumber.domain.photo_rules import FaceNotFound
 from mynumber.domain.policy import Action
 from mynumber.services.cards import records as card_records
 from mynumber.services.core import audit
-from mynumber.services.core.refs import VisitId
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import Subject, authorise
+from mynumber.services.core.refs import VisitId
 from mynumber.services.core.writes import flush_or_conflict
 from mynumber.services.insurance.checks import CardCheck, check_cards
 from mynumber.services.insurance.eligibility import (

@@ -24,8 +24,8 @@ from mynumber.domain.access import Purpose, Role, require_role
 from mynumber.domain.errors import Forbidden, NotFound, invalid
 from mynumber.domain.timelines import add_years
 from mynumber.services.core import audit
-from mynumber.services.core.refs import RecordId
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.refs import RecordId
 from mynumber.services.insurance.insurer import own_enrolment
 
 PURPOSE = Purpose.SOCIAL_SECURITY

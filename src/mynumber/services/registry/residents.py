@@ -12,9 +12,9 @@ from mynumber.domain.numbers import mask_digits
 from mynumber.domain.policy import Action
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.refs import PersonId
 from mynumber.services.core.policy import Subject, authorise
 from mynumber.services.core.records import active_registration, get_person
+from mynumber.services.core.refs import PersonId
 from mynumber.services.registry.numbers import open_number
 
 
