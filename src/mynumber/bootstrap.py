@@ -84,7 +84,7 @@ def build_system(
             migrate(chip_url)
     engine = make_engine(url)
     chip_engine = engine if chip_url == url else make_engine(chip_url)
-    keys = KeyRing.from_master(settings.master_key_bytes())
+    keys = KeyRing.from_key_file(settings.key_file())
     services = Services(clock=clock or SystemClock(), keys=keys, post=post or PostOffice(),
                         base_url=settings.public_base_url, chips=SqlChipStore(chip_engine),
                         key_source=key_source or FreshKeys(),

@@ -14,9 +14,12 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from mynumber.adapters.keys import KeyFile
 
 
 class ConfigurationError(RuntimeError):
@@ -89,6 +92,29 @@ class Settings(BaseSettings):
             _refuse_unsafe(key, self.data_dir)
         return key
 
+    def master_key_path(self) -> Path | None:
+        """The file the master key and its versions live in (``mynumber keys rotate`` writes
+        there); ``None`` when it is given in ``MYNUMBER_MASTER_KEY``."""
+        if self.master_key_file is not None:
+            return self.master_key_file
+        if self.master_key or self.mode == "production":
+            return None
+        return self.data_dir / "dev-master.key"
+
+    def key_file(self) -> KeyFile:
+        """The master keys with every version (``adapters.keys.KeyFile``), checked as
+        ``master_key_bytes`` checks them."""
+        from mynumber.adapters.keys import KeyFile, KeyFileError, MasterKeys
+        root = self.master_key_bytes()
+        path = self.master_key_path()
+        if path is None:
+            return KeyFile(MasterKeys.single(root))
+        try:
+            return KeyFile.load(path)
+        except (OSError, KeyFileError) as exc:
+            raise ConfigurationError(f"The master key file {path} cannot be read: {exc}.") \
+                from None
+
 
 def _parse_key(text: str) -> bytes:
     try:
@@ -98,6 +124,18 @@ def _parse_key(text: str) -> bytes:
     if len(key) != 32:
         raise ConfigurationError("MYNUMBER_MASTER_KEY must be 32 bytes (64 hex characters).")
     return key
+
+
+def _root_in_file(text: str) -> bytes:
+    """The root key of a key file: its one key, or its ``root`` line once it has versions
+    (``adapters.keys.parse_key_file``)."""
+    from mynumber.adapters.keys import KeyFileError, parse_key_file
+    if len(text.split()) == 1:
+        return _parse_key(text)  # from before versions: the messages it always gave
+    try:
+        return parse_key_file(text).root
+    except KeyFileError as exc:
+        raise ConfigurationError(f"The master key file cannot be read: {exc}.") from None
 
 
 def _key_from_file(path: Path) -> bytes:
@@ -113,15 +151,15 @@ def _key_from_file(path: Path) -> bytes:
         raise ConfigurationError(
             f"MYNUMBER_MASTER_KEY_FILE {path} is open to group or others (mode "
             f"{mode & 0o777:04o}): make it readable by its owner only (chmod 600).")
-    return _parse_key(text)
+    return _root_in_file(text)
 
 
 def _refuse_unsafe(key: bytes, data_dir: Path) -> None:
     from mynumber.adapters.keys import unsafe_master_key
     dev_path = data_dir / "dev-master.key"
     try:
-        dev_key: bytes | None = bytes.fromhex(dev_path.read_text().strip())
-    except (OSError, ValueError):
+        dev_key: bytes | None = _root_in_file(dev_path.read_text())
+    except (OSError, ConfigurationError):
         dev_key = None
     reason = unsafe_master_key(key, dev_key=dev_key)
     if reason is not None:
@@ -138,7 +176,7 @@ def _dev_master_key(data_dir: Path) -> bytes:
         with os.fdopen(fd, "w") as fh:
             fh.write(secrets.token_hex(32))
         print(f"dev mode: made a new master key in {path} (never use dev mode in production)")
-    return _parse_key(path.read_text())
+    return _root_in_file(path.read_text())
 
 
 @lru_cache(maxsize=1)

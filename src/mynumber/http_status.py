@@ -21,6 +21,7 @@ from mynumber.domain.errors import (
     WrongPin,
 )
 from mynumber.domain.insurance import FaceNotMatched
+from mynumber.domain.key_versions import KeyVersionUnavailable
 from mynumber.pki.errors import CaKeyUnavailable, SignatureInvalid
 
 HTTP_STATUS: dict[type[MyNumberError], int] = {
@@ -36,6 +37,7 @@ HTTP_STATUS: dict[type[MyNumberError], int] = {
     CertificateError: 409,
     SignatureInvalid: 422,
     CaKeyUnavailable: 500,
+    KeyVersionUnavailable: 500,
 }
 
 

@@ -35,7 +35,7 @@ from cryptography.hazmat.primitives.asymmetric.types import CertificatePublicKey
 from mynumber.card.files import CardFile, ChipData, KeySlot
 from mynumber.card.keys import KeySource
 from mynumber.card.pins import PinRef, hash_pin, new_salt, pin_matches
-from mynumber.card.sealing import ChipSecrets
+from mynumber.card.sealing import ChipKey, ChipSecrets
 from mynumber.card.session import CardSession
 from mynumber.card.signing import sign_digest_info
 from mynumber.card.store import ChipState, ChipStore, KeyRecord, PinRecord
@@ -56,7 +56,7 @@ class ChipPublicKeys:
 class Chip:
     """One card's chip, over the store that holds its state."""
 
-    def __init__(self, store: ChipStore, card_id: str, *, chip_key: bytes,
+    def __init__(self, store: ChipStore, card_id: str, *, chip_key: ChipKey,
                  before_compare: BeforeCompare | None = None) -> None:
         self.card_id = card_id
         self._store = store
@@ -68,7 +68,7 @@ class Chip:
 
     @classmethod
     def manufacture(cls, store: ChipStore, *, card_id: str, data: ChipData,
-                    key_source: KeySource, chip_key: bytes) -> tuple[Chip, ChipPublicKeys]:
+                    key_source: KeySource, chip_key: ChipKey) -> tuple[Chip, ChipPublicKeys]:
         """Make a new chip: two fresh key pairs, the data files, PINs not yet set."""
         chip = cls(store, card_id, chip_key=chip_key)
         keys = {slot: chip._key_record(slot, key_source.new_key()) for slot in KeySlot}

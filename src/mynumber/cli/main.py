@@ -9,9 +9,11 @@ import typer
 
 from mynumber.cli.admin import app as admin_app
 from mynumber.cli.card import app as card_app
+from mynumber.cli.chaos import chaos as chaos_command
 from mynumber.cli.employer import app as employer_app
 from mynumber.cli.guide import guide as guide_command
 from mynumber.cli.jpki import app as jpki_app
+from mynumber.cli.keys import app as keys_app
 from mynumber.cli.support import console, err, one_line_errors
 from mynumber.cli.tokens import app as tokens_app
 from mynumber.config import Settings
@@ -31,7 +33,9 @@ app.add_typer(card_app, name="card")
 app.add_typer(employer_app, name="employer")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(admin_app, name="admin")
+app.add_typer(keys_app, name="keys")
 app.command("guide")(guide_command)
+app.command("chaos")(chaos_command)
 
 
 

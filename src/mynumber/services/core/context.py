@@ -57,7 +57,7 @@ class Services:
     _ca: CertificateAuthority | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        self.vault = NumberVault(data_key=self.keys.data_key, lookup_key=self.keys.lookup_key)
+        self.vault = NumberVault(data_key=self.keys.data_keys, lookup_key=self.keys.lookup_key)
 
     @property
     def ca(self) -> CertificateAuthority:
