@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from mynumber.adapters.db.chip_store import SqlChipStore
+from mynumber.adapters.db.chip_store import SqlChipStore, adopt_chips, join_sessions
 from mynumber.adapters.db.engine import make_engine, migrate, read_only
 from mynumber.adapters.db.uow import UnitOfWork, session_factory
 from mynumber.adapters.keys import KeyRing
@@ -20,6 +20,11 @@ from mynumber.services.core import tokens
 from mynumber.services.core.audit_chain import AUDIT_KEY
 from mynumber.services.core.audit_checkpoints import AuditCheckpointer, CheckpointFile
 from mynumber.services.core.context import Caller, Services
+
+TRIES_POOL_SIZE = 10
+"""Connections for the PIN tries. Each is held for one short statement pair and never while
+waiting for another connection, so a small pool serves any number of requests (they queue
+for milliseconds); docs/reliability.md."""
 
 
 @dataclass
@@ -40,6 +45,10 @@ class System:
         self.sessions = session_factory(self.engine, info)
         self.reader_engine = read_only(self.engine)
         self.reader_sessions = session_factory(self.reader_engine, info)
+        # The chip writes in the unit of work's transaction (docs/architecture.md, "Card and
+        # register: all or nothing").
+        join_sessions(self.sessions)
+        join_sessions(self.reader_sessions)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions)
@@ -83,10 +92,14 @@ def build_system(
         if chip_url != url:
             migrate(chip_url)
     engine = make_engine(url)
-    chip_engine = engine if chip_url == url else make_engine(chip_url)
+    # The PIN tries, and only they, are written apart from the register's transaction: on an
+    # engine of their own (its own pool), so a request never holds two connections of one pool.
+    tries_engine = make_engine(chip_url, pool_size=TRIES_POOL_SIZE, max_overflow=0)
+    if chip_url != url and chip_url.startswith("sqlite"):
+        adopt_chips(tries_engine, engine)  # chips kept apart before (SQLite): now the register's
     keys = KeyRing.from_key_file(settings.key_file())
     services = Services(clock=clock or SystemClock(), keys=keys, post=post or PostOffice(),
-                        base_url=settings.public_base_url, chips=SqlChipStore(chip_engine),
+                        base_url=settings.public_base_url, chips=SqlChipStore(engine, tries_engine),
                         key_source=key_source or FreshKeys(),
                         ca_dir=settings.data_dir / "ca")
     return System(settings=settings, engine=engine, services=services)

@@ -58,12 +58,14 @@ class Settings(BaseSettings):
         return f"sqlite:///{(self.data_dir / 'mynumber.sqlite3').as_posix()}"
 
     def resolved_chip_database_url(self) -> str:
-        """Where the card store (the chips) lives.
+        """Where the chips' PIN try counters live (the chips' state is in the register's
+        database and transaction: docs/architecture.md, "Card and register: all or nothing").
 
-        On PostgreSQL, the same database: chip operations run in their own short transactions
-        beside the caller's. SQLite allows one writer at a time, so a chip acting while a unit
-        of work is open would wait for it: there the chips get a file of their own (they stand
-        for the residents' pockets, not the register).
+        A wrong PIN counts even when its request fails, so the counters are written in short
+        transactions of their own, beside the request's. On PostgreSQL, the same database
+        (through a pool of their own). SQLite allows one writer at a time, so a try written
+        while a unit of work is open would wait for it: there the counters get a file of their
+        own (which also held the whole chips before; they are moved over at start).
         """
         if self.chip_database_url:
             return self.chip_database_url

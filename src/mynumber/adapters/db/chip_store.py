@@ -1,24 +1,58 @@
 """``SqlChipStore``: the card store (``mynumber.card.store.ChipStore``) in the database.
 
-Each operation runs in its own short transaction on the engine, never in the caller's unit
-of work: the chip changes when it acts. So a wrong PIN is counted even when the request that
-carried it fails, and a crash between the decrement and the comparison still costs the try.
-``take_try`` is a single conditional ``UPDATE … RETURNING``: concurrent attempts on one card
-are serialised by the database, none lost, none counted twice.
+**All or nothing** (docs/architecture.md, "Card and register: all or nothing"). The chip's
+state — keys, PIN hashes, data files — is written in the caller's transaction when there is
+one: the unit of work's session joins the store the moment it begins (``join_sessions``), and
+every chip read or write in that context runs on the session's own connection. So a card
+operation changes the chip and the register together or not at all: a crash, a failure after
+the flush, or a rollback leaves both as they were, and a retry starts from a clean card. It
+also means one request holds one pooled connection, never two.
+
+**The PIN tries are the one exception.** A wrong PIN must count even when the request that
+carried it fails, so the retry counters live in ``chip_tries``, written on an engine of their
+own (``tries_engine``: its own small pool on PostgreSQL, its own file on SQLite, where the
+register's file has a single writer) in one short transaction per try. A counter is keyed by
+the PIN's salt: a PIN set anew (a new salt, in the register's transaction) starts with its full
+count; one whose change rolled back keeps its counter. ``take_try`` is a conditional ``UPDATE
+… RETURNING``: concurrent attempts on one card are serialised by the database, none lost, none
+counted twice.
+
+Outside any unit of work (the chip's own tests, a card reader on the command line) each
+operation runs in a short transaction of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Connection, Engine, delete, event, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
 
-from mynumber.adapters.db.models_card import ChipFile, ChipKey, ChipPin, ChipRecord
+from mynumber.adapters.db.models_card import ChipFile, ChipKey, ChipPin, ChipRecord, ChipTry
 from mynumber.card.files import KeySlot
 from mynumber.card.pins import PinRef
 from mynumber.card.store import ChipState, KeyRecord, PinRecord
 from mynumber.domain.errors import Conflict, NotFound
+
+_TRANSACTION: ContextVar[Session | None] = ContextVar("mynumber_chip_transaction", default=None)
+"""The unit of work whose transaction chip operations in this context join."""
+
+
+def join_sessions(factory: sessionmaker[Session]) -> None:
+    """Chip operations run inside the transaction of any session of ``factory`` that has
+    begun one in the same context (thread or task) — the request's unit of work."""
+    event.listen(factory, "after_begin", _began)
+
+
+def _began(session: Session, _transaction: Any, _connection: Any) -> None:
+    # after_begin fires where the session first touches the database: the thread (or task)
+    # that runs the use case, which is where the chip is then used.
+    _TRANSACTION.set(session)
 
 
 def _missing(card_id: str) -> NotFound:
@@ -27,18 +61,52 @@ def _missing(card_id: str) -> NotFound:
 
 
 class SqlChipStore:
-    """Chip state in ``chip_states`` / ``chip_pins`` / ``chip_keys`` / ``chip_files``."""
+    """Chip state in ``chip_states`` / ``chip_pins`` / ``chip_keys`` / ``chip_files`` (in the
+    register's database and transaction) and the tries in ``chip_tries`` (on ``tries_engine``,
+    in transactions of their own; the same engine as the state when not given)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, tries_engine: Engine | None = None) -> None:
         self._engine = engine
+        self._tries = tries_engine if tries_engine is not None else engine
+
+    # --- where each statement runs ------------------------------------------------------
+
+    def _joined(self) -> Connection | None:
+        session = _TRANSACTION.get()
+        if session is None or not session.in_transaction():
+            return None
+        bind = session.get_bind()
+        if not isinstance(bind, Engine) or bind.url != self._engine.url:
+            return None  # another database's session: never write a chip there
+        return session.connection()
+
+    @contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        joined = self._joined()
+        if joined is not None:
+            yield joined
+            return
+        with self._engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        joined = self._joined()
+        if joined is not None:
+            yield joined
+            return
+        with self._engine.connect() as conn:
+            yield conn
+
+    # --- the chip's state -------------------------------------------------------------------
 
     def create(self, chip: ChipState) -> None:
         try:
-            with self._engine.begin() as conn:
+            with self._writing() as conn, conn.begin_nested():  # a duplicate spoils nothing
                 conn.execute(insert(ChipRecord).values(card_id=chip.card_id))
                 conn.execute(insert(ChipPin), [
                     dict(card_id=chip.card_id, pin_ref=ref.value, pin_hash=p.pin_hash,
-                         salt=p.salt, tries_left=p.tries_left, max_tries=p.max_tries)
+                         salt=p.salt, tries_left=p.max_tries, max_tries=p.max_tries)
                     for ref, p in chip.pins.items()])
                 if chip.keys:
                     conn.execute(insert(ChipKey), [
@@ -53,53 +121,77 @@ class SqlChipStore:
             raise Conflict("A card with this serial already exists.",
                            "このシリアル番号のカードは既に存在します。",
                            card_id=chip.card_id) from None
+        spent = {ref: p for ref, p in chip.pins.items() if p.tries_left < p.max_tries}
+        if spent:  # a chip made with tries already spent (tests): its counters too
+            with self._tries.begin() as conn:
+                for ref, p in spent.items():
+                    conn.execute(insert(ChipTry).values(card_id=chip.card_id,
+                                                        pin_ref=ref.value, salt=p.salt,
+                                                        tries_left=p.tries_left))
 
     def load(self, card_id: str) -> ChipState:
-        with self._engine.connect() as conn:
+        with self._reading() as conn:
             if conn.execute(select(ChipRecord.card_id).where(
                     ChipRecord.card_id == card_id)).first() is None:
                 raise _missing(card_id)
-            pins = {PinRef(r.pin_ref): PinRecord(r.pin_hash, r.salt, r.tries_left, r.max_tries)
-                    for r in conn.execute(select(ChipPin).where(ChipPin.card_id == card_id))}
+            pins = list(conn.execute(select(ChipPin).where(ChipPin.card_id == card_id)))
             keys = {KeySlot(r.slot): KeyRecord(r.sealed_private_key, r.public_key)
                     for r in conn.execute(select(ChipKey).where(ChipKey.card_id == card_id))}
             files = {r.name: r.data
                      for r in conn.execute(select(ChipFile).where(ChipFile.card_id == card_id))}
-        return ChipState(card_id=card_id, pins=pins, keys=keys, files=files)
+        with self._tries.connect() as conn:  # after the first: never two connections at once
+            tries = {(r.pin_ref, r.salt): r.tries_left for r in conn.execute(
+                select(ChipTry.pin_ref, ChipTry.salt, ChipTry.tries_left)
+                .where(ChipTry.card_id == card_id))}
+        return ChipState(card_id=card_id, pins={
+            PinRef(r.pin_ref): PinRecord(r.pin_hash, r.salt,
+                                         tries.get((r.pin_ref, bytes(r.salt)), r.max_tries),
+                                         r.max_tries)
+            for r in pins}, keys=keys, files=files)
+
+    def _pin(self, card_id: str, pin_ref: PinRef) -> tuple[bytes, int]:
+        """The PIN's salt (its version) and full count of tries."""
+        with self._reading() as conn:
+            row = conn.execute(select(ChipPin.salt, ChipPin.max_tries).where(
+                ChipPin.card_id == card_id, ChipPin.pin_ref == pin_ref.value)).first()
+        if row is None:
+            raise _missing(card_id)
+        return bytes(row.salt), int(row.max_tries)
+
+    # --- the tries: their own transactions ---------------------------------------------------
 
     def take_try(self, card_id: str, pin_ref: PinRef) -> int:
-        with self._engine.begin() as conn:
-            left = conn.execute(
-                update(ChipPin)
-                .where(ChipPin.card_id == card_id, ChipPin.pin_ref == pin_ref.value,
-                       ChipPin.tries_left > 0)
-                .values(tries_left=ChipPin.tries_left - 1)
-                .returning(ChipPin.tries_left)
-            ).scalar_one_or_none()
-            if left is not None:
-                return int(left) + 1
-            exists = conn.execute(select(ChipPin.tries_left).where(
-                ChipPin.card_id == card_id, ChipPin.pin_ref == pin_ref.value)).first()
-        if exists is None:
-            raise _missing(card_id)
-        return 0
+        salt, max_tries = self._pin(card_id, pin_ref)
+        key = (ChipTry.card_id == card_id, ChipTry.pin_ref == pin_ref.value, ChipTry.salt == salt)
+        with self._tries.begin() as conn:
+            conn.execute(_insert_new(conn).values(card_id=card_id, pin_ref=pin_ref.value,
+                                                  salt=salt, tries_left=max_tries)
+                         .on_conflict_do_nothing())
+            left = conn.execute(update(ChipTry).where(*key, ChipTry.tries_left > 0)
+                                .values(tries_left=ChipTry.tries_left - 1)
+                                .returning(ChipTry.tries_left)).scalar_one_or_none()
+        return 0 if left is None else int(left) + 1
 
     def reset_tries(self, card_id: str, pin_ref: PinRef) -> None:
-        self._update_pin(card_id, pin_ref, tries_left=ChipPin.max_tries)
+        salt, max_tries = self._pin(card_id, pin_ref)
+        with self._tries.begin() as conn:
+            conn.execute(update(ChipTry).where(
+                ChipTry.card_id == card_id, ChipTry.pin_ref == pin_ref.value,
+                ChipTry.salt == salt).values(tries_left=max_tries))
+
+    # --- the rest of the chip: in the caller's transaction --------------------------------
 
     def set_pin(self, card_id: str, pin_ref: PinRef, *, pin_hash: bytes, salt: bytes) -> None:
-        self._update_pin(card_id, pin_ref, pin_hash=pin_hash, salt=salt,
-                         tries_left=ChipPin.max_tries)
-
-    def _update_pin(self, card_id: str, pin_ref: PinRef, **values: object) -> None:
-        with self._engine.begin() as conn:
+        # The new salt is the new PIN's counter: it starts full, with nothing to reset apart.
+        with self._writing() as conn:
             done = conn.execute(update(ChipPin).where(
-                ChipPin.card_id == card_id, ChipPin.pin_ref == pin_ref.value).values(**values))
+                ChipPin.card_id == card_id, ChipPin.pin_ref == pin_ref.value).values(
+                pin_hash=pin_hash, salt=salt, tries_left=ChipPin.max_tries))
         if done.rowcount == 0:
             raise _missing(card_id)
 
     def set_key(self, card_id: str, slot: KeySlot, key: KeyRecord) -> None:
-        with self._engine.begin() as conn:
+        with self._writing() as conn:
             self._require(conn, card_id)
             conn.execute(delete(ChipKey).where(ChipKey.card_id == card_id,
                                                ChipKey.slot == slot.value))
@@ -108,7 +200,7 @@ class SqlChipStore:
                                                 public_key=key.public_key))
 
     def update_data(self, card_id: str, files: Mapping[str, bytes | None]) -> None:
-        with self._engine.begin() as conn:
+        with self._writing() as conn:
             self._require(conn, card_id)
             for name, data in files.items():
                 conn.execute(delete(ChipFile).where(ChipFile.card_id == card_id,
@@ -117,21 +209,53 @@ class SqlChipStore:
                     conn.execute(insert(ChipFile).values(card_id=card_id, name=name, data=data))
 
     def destroy(self, card_id: str) -> None:
-        with self._engine.begin() as conn:
+        # The counters stay (another database on SQLite): keyed by a salt no chip holds any
+        # more, they can never count for anything again.
+        with self._writing() as conn:
             self._require(conn, card_id)
             for table in (ChipPin, ChipKey, ChipFile):
                 conn.execute(delete(table).where(table.card_id == card_id))
             conn.execute(delete(ChipRecord).where(ChipRecord.card_id == card_id))
 
     @staticmethod
-    def _require(conn: object, card_id: str) -> None:
-        from sqlalchemy.engine import Connection
-        assert isinstance(conn, Connection)
+    def _require(conn: Connection, card_id: str) -> None:
         if conn.execute(select(ChipRecord.card_id).where(
                 ChipRecord.card_id == card_id)).first() is None:
             raise _missing(card_id)
 
     def __contains__(self, card_id: object) -> bool:
-        with self._engine.connect() as conn:
+        with self._reading() as conn:
             return conn.execute(select(ChipRecord.card_id).where(
                 ChipRecord.card_id == card_id)).first() is not None
+
+
+def _insert_new(conn: Connection) -> Any:
+    """An ``INSERT`` that can say ``ON CONFLICT DO NOTHING`` on this backend."""
+    return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(ChipTry)
+
+
+CHIP_TABLES = (ChipRecord, ChipPin, ChipKey, ChipFile)
+
+
+def adopt_chips(old: Engine, engine: Engine) -> int:
+    """Move the chips a SQLite card-store file held before (when the chips lived apart from
+    the register) into the register's database; the number moved. Idempotent: a chip already
+    there is left as it is, and each moved chip is erased from the old file only after the
+    copy is committed."""
+    with old.connect() as conn:
+        serials = list(conn.execute(select(ChipRecord.card_id)).scalars())
+    if not serials:
+        return 0
+    with engine.connect() as conn:
+        present = set(conn.execute(select(ChipRecord.card_id)).scalars())
+    moving = [s for s in serials if s not in present]
+    with old.connect() as src, engine.begin() as dst:
+        for table in CHIP_TABLES:
+            rows = [dict(r._mapping) for r in src.execute(
+                select(table).where(table.card_id.in_(moving)))] if moving else []
+            if rows:
+                dst.execute(insert(table), rows)
+    with old.begin() as conn:
+        for table in (ChipPin, ChipKey, ChipFile, ChipRecord):
+            conn.execute(delete(table).where(table.card_id.in_(serials)))
+    return len(moving)

@@ -2,9 +2,11 @@
 
 Two worlds share one database but not one meaning:
 - ``chip_*`` tables are the card store — they stand for the chips in residents' pockets
-  (sealed private keys, PIN hashes and retry counters, chip files). Only ``SqlChipStore``
-  touches them, always in its own short transactions: a chip's state changes the moment the
-  chip acts, whatever happens to the caller's transaction.
+  (sealed private keys, PIN hashes, chip files). Only ``SqlChipStore`` touches them, in the
+  caller's transaction: a card operation changes the chip and the register together or not at
+  all. The one exception is ``chip_tries``, the PIN retry counters: written in transactions of
+  their own (on SQLite in a file of their own), so a wrong PIN counts even when the request
+  that carried it fails (docs/architecture.md, "Card and register: all or nothing").
 - ``cards``, ``card_applications`` and ``certificates`` are the authority's records (J-LIS and
   the ward office): public certificates, serials, status. No private key, no PIN.
 """
@@ -33,6 +35,18 @@ class ChipPin(Base):
     salt: Mapped[bytes] = mapped_column(LargeBinary)
     tries_left: Mapped[int] = mapped_column(Integer)
     max_tries: Mapped[int] = mapped_column(Integer)
+
+
+class ChipTry(Base):
+    """A PIN's retry counter, apart from the PIN (``SqlChipStore.take_try``). Keyed by the
+    PIN's salt as well: a PIN set anew (new salt) starts with its full count of tries, and a
+    PIN change that rolls back leaves the old PIN's counter as it was."""
+
+    __tablename__ = "chip_tries"
+    card_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    pin_ref: Mapped[str] = mapped_column(String(32), primary_key=True)
+    salt: Mapped[bytes] = mapped_column(LargeBinary(64), primary_key=True)
+    tries_left: Mapped[int] = mapped_column(Integer)
 
 
 class ChipKey(Base):

@@ -1,9 +1,11 @@
 """カードの記録 — look-ups and changes of card records shared by the card services.
 
-The authority's records (``Card``, ``CardApplication``) live in the caller's unit of work;
-the chip (``mynumber.card.Chip``) lives in the card store and changes the moment it acts. So
-every use case checks and writes its records first and touches the chip last: a refusal
-never leaves a half-changed chip.
+The authority's records (``Card``, ``CardApplication``) and the chip (``mynumber.card.Chip``,
+in the card store) change in the caller's unit of work, together or not at all; only a PIN
+try is stored apart (docs/architecture.md, "Card and register: all or nothing"). A use case
+that changes a card locks its row first (``get_card(..., lock=True)``), so concurrent requests
+on one card take turns. Use cases still check and write their records first and touch the
+chip last.
 """
 
 from __future__ import annotations
@@ -56,9 +58,15 @@ def new_serial() -> str:
     return secrets.token_hex(SERIAL_BYTES).upper()
 
 
-def get_card(session: Session, serial: str) -> Card:
-    """The card with ``serial``, or ``NotFound``."""
-    card = session.scalars(select(Card).where(Card.serial == serial)).first()
+def get_card(session: Session, serial: str, *, lock: bool = False) -> Card:
+    """The card with ``serial``, or ``NotFound``. ``lock``: for a use case that changes the
+    card or its chip — the row is locked until the transaction ends (``FOR UPDATE``; SQLite's
+    single writer already is one) and read afresh, so two requests on one card take turns and
+    the second decides on what the first left."""
+    query = select(Card).where(Card.serial == serial)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    card = session.scalars(query).first()
     if card is None:
         raise NotFound("No card has this serial number. Check the number on the card.",
                        "このシリアル番号のカードはありません。カードの番号をご確認ください。",
@@ -85,11 +93,16 @@ def open_application(session: Session, person_id: int) -> CardApplication | None
         CardApplication.status.in_([s.value for s in OPEN_APPLICATION_STATUSES]))).first()
 
 
-def application_by_id(session: Session, application_id: str) -> CardApplication:
-    """The newest application made with this 23-digit application ID, or ``NotFound``."""
-    found = session.scalars(select(CardApplication).where(
-        CardApplication.application_form_id == application_id)
-        .order_by(CardApplication.id.desc())).first()
+def application_by_id(session: Session, application_id: str, *,
+                      lock: bool = False) -> CardApplication:
+    """The newest application made with this 23-digit application ID, or ``NotFound``.
+    ``lock``: as ``get_card`` (collection: two collections of one card take turns)."""
+    query = select(CardApplication).where(
+        CardApplication.application_form_id == application_id).order_by(
+        CardApplication.id.desc())
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    found = session.scalars(query).first()
     if found is None:
         raise NotFound("No card application has this application ID. Check the 23 digits on "
                        "your application form or pickup notice.",
