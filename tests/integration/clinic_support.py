@@ -26,7 +26,14 @@ from mynumber.adapters.photo import chip_photo, sample_photo_jpeg
 from mynumber.bootstrap import System
 from mynumber.card import BasicFourItems, CardFile, Chip, ChipData, MemoryChipStore
 from mynumber.domain.access import Role
-from mynumber.domain.insurance import IncomeClass, InsuredNumbers, InsurerKind
+from mynumber.domain.insurance import (
+    Consent,
+    EligibilityAnswer,
+    IncomeClass,
+    InsuredNumbers,
+    InsurerKind,
+)
+from mynumber.domain.terminal import consent_message
 from mynumber.domain.validity import card_expiry
 from mynumber.services.core import tokens
 from mynumber.services.core.context import Caller
@@ -202,3 +209,32 @@ def token_for(system: System, who: Caller) -> dict[str, str]:
 
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
+
+
+def visit_reference(system: System, visit_id: int) -> str:
+    """The visit's opaque reference, as the terminal knows the visit."""
+    from mynumber.services.core.refs import Kind, References
+    return References.from_keys(system.services.keys).reference(Kind.VISIT, visit_id)
+
+
+def sign_consent(system: System, patient: Patient, nonce: bytes, visit_id: int,
+                 consent: Consent, *, pin: str = AUTH_PIN) -> clinic.SignedConsent:
+    """The patient's choice at the terminal: the card signs ``consent_message`` (nonce, visit,
+    choice) with its authentication key after its PIN, as it signs a nonce."""
+    message = consent_message(nonce, visit_reference(system, visit_id), consent)
+    answer = clinic.answer_at_terminal(patient.chip, pin=pin, nonce=message)
+    return clinic.SignedConsent(nonce, answer.certificate_der, answer.signature)
+
+
+def consent_at_terminal(system: System, who: Caller, patient: Patient, visit_id: int,
+                        consent: Consent) -> EligibilityAnswer:
+    """The whole consent step: a fresh nonce, the card signs the choice, the server records it."""
+    with system.uow() as uow:
+        nonce = clinic.new_challenge(uow.session, system.services, caller=who).nonce
+        uow.commit()
+    signed = sign_consent(system, patient, nonce, visit_id, consent)
+    with system.uow() as uow:
+        answer = clinic.give_consent(uow.session, system.services, caller=who,
+                                     visit_id=visit_id, consent=consent, signed=signed)
+        uow.commit()
+    return answer

@@ -155,7 +155,10 @@ def test_another_ward_office_cannot_touch_a_residents_card_or_letter(
          "view_application"),
         ("post", f"/cards/{serial}/use", {"pin": PINS.user_authentication}, "use_card"),
         ("post", f"/cards/{serial}/lost", None, "handle_card"),
-        ("post", f"/cards/{serial}/return", None, "handle_card"),
+        ("post", f"/cards/{serial}/return", {"name_latin": "Smith John",
+                                              "date_of_birth": "1995-04-12",
+                                              "id_documents": ["my_number_card"]},
+         "handle_card"),
     ]
     for method, path, body, action in attempts:
         resp = client.request(method, path, headers=shibuya, json=body)
@@ -175,7 +178,9 @@ def test_the_cli_acts_only_for_the_municipality_it_names(
         cards: System, holder: Issued, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli_card, "_system", lambda: cards)
     runner = CliRunner()
-    done = runner.invoke(cli_app, ["card", "return", holder.serial, "--municipality", SHIBUYA])
+    done = runner.invoke(cli_app, ["card", "return", holder.serial, "--name", "Smith John",
+                                   "--born", "1995-04-12", "--doc", "my_number_card",
+                                   "--municipality", SHIBUYA])
     assert done.exit_code == 1 and "municipality" in done.output
     assert "refused:handle_card" in audit_actions(cards, holder.person_id)
     done = runner.invoke(cli_app, ["card", "show", holder.serial, "--municipality", CHIYODA])
@@ -254,12 +259,13 @@ def test_history_only_within_the_clinics_own_card_proved_consented_visit(
         uow.commit()
     signed = clinic.answer_at_terminal(patient.chip, pin=AUTH_PIN, nonce=challenge.nonce)
     from mynumber.domain.insurance import Consent
+    from tests.integration.clinic_support import consent_at_terminal
     with system.uow() as uow:
         visit = clinic.check_with_pin(
             uow.session, svc, caller=world.clinic, nonce=challenge.nonce,
-            certificate_der=signed.certificate_der, signature=signed.signature,
-            consent=Consent(medication=True)).visit_id
+            certificate_der=signed.certificate_der, signature=signed.signature).visit_id
         uow.commit()
+    consent_at_terminal(system, world.clinic, patient, visit, Consent(medication=True))
     with system.uow() as uow:
         other_place = clinic.create_clinic(uow.session, svc, code="1310199999",
                                            name="Other Clinic")

@@ -182,9 +182,11 @@ def test_losing_and_returning_over_http(client: TestClient, cards: System,
     body = _problem(client.post(f"/cards/{serial}/use", headers=_resident(cards, person_id),
                                 json={"pin": PINS.user_authentication}), 409)
     assert body["reason"] == "suspended"
-    assert client.post(f"/cards/{serial}/return",
-                       headers=auth["ward_office"]).json()["status"] == "invalid"
-    _problem(client.post(f"/cards/{serial}/return", headers=auth["ward_office"]), 409)
+    handed_back = {**IDENTITY, "id_documents": ["my_number_card"]}  # the card itself
+    assert client.post(f"/cards/{serial}/return", headers=auth["ward_office"],
+                       json=handed_back).json()["status"] == "invalid"
+    _problem(client.post(f"/cards/{serial}/return", headers=auth["ward_office"],
+                         json=handed_back), 409)
     _problem(client.post(f"/cards/{serial}/chip-update", headers=auth["ward_office"],
                          json={**IDENTITY, "id_documents": ["residence_card"]}), 409)
     _problem(client.post(f"/cards/{serial}/validity", headers=auth["ward_office"],

@@ -86,7 +86,7 @@ def test_a_group_judges_each_check_on_its_own_and_only_accepted_checks_write(
     forged = pin_check(world.clinic, other, n[5])
     forged = CardCheck(world.clinic, pin_check(world.clinic, good, n[5]).certificate_der, "pin",
                        nonce=n[5], signature=forged.signature)  # good's certificate, other's key
-    checks = [pin_check(world.clinic, good, n[0], consent=Consent(limit_amount=True)),
+    checks = [pin_check(world.clinic, good, n[0]),
               pin_check(world.clinic, unregistered, n[1]),
               pin_check(world.clinic, lost, n[2]),
               pin_check(world.clinic, uninsured, n[3]),
@@ -94,7 +94,8 @@ def test_a_group_judges_each_check_on_its_own_and_only_accepted_checks_write(
               forged]
     outcomes = run(system, checks)
     assert isinstance(outcomes[0], EligibilityAnswer) and outcomes[0].eligible
-    assert outcomes[0].limit_category is not None  # consented at this visit
+    # a check carries no consent: the patient gives it at the terminal afterwards
+    assert outcomes[0].limit_category is None and outcomes[0].consent == Consent()
     assert isinstance(outcomes[1], NotRegisteredForInsurance)
     assert isinstance(outcomes[2], CardNotActive)
     assert isinstance(outcomes[3], NotInsured)

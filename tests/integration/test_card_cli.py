@@ -80,7 +80,7 @@ def test_apply_make_collect_and_use_from_the_command_line(cli: System, tmp_path:
                                                  "--doc", "residence_card")
     assert "suspended" in _ok("lost", serial, *AT)
     assert "suspended" in _refused("use", serial, "--pin", "3819")
-    assert "invalidated" in _ok("return", serial, *AT)
+    assert "invalidated" in _ok("return", serial, *WHO, *AT, "--doc", "my_number_card")
 
 
 def test_refusals_print_one_line_and_exit_1(cli: System, tmp_path: Path) -> None:

@@ -260,7 +260,8 @@ def test_a_returned_card_is_invalid_and_its_chip_erased(cards: System, card: Iss
     def give_back() -> None:
         with cards.uow() as uow:
             card_counter.return_card(uow.session, cards.services, caller=ward(),
-                                     card_serial=card.serial)
+                                     card_serial=card.serial, identity=identity(),
+                                     id_documents=SHOWN)
             uow.commit()
     give_back()
     assert _refusal(cards, card.serial, False).details["reason"] == "invalid"

@@ -68,10 +68,12 @@ def _stranger() -> bytes:
 
 def _kiosk(system: System, serial: str, *, signature_pin: str = PINS.signature or "",
            live: bytes | None = None, new_pin: str = "3819", pin: PinKind = UA) -> None:
-    with system.uow() as uow:
+    # The card is in the kiosk's reader: every step is on that session.
+    with chip(system, serial).open_session() as reader, system.uow() as uow:
         kiosk.reset_pin_at_kiosk(uow.session, system.services, caller=KIOSK, card_serial=serial,
                                  pin=pin, signature_pin=signature_pin,
-                                 live_image=live or _live_face(), new_pin=new_pin)
+                                 live_image=live or _live_face(), new_pin=new_pin,
+                                 reader=reader)
         uow.commit()
 
 

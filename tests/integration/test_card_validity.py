@@ -144,7 +144,8 @@ def test_an_expired_card_fails_every_use_with_the_reason(cards: System) -> None:
             lambda: kiosk.reset_pin_at_kiosk(
                 uow.session, cards.services, caller=KIOSK, card_serial=card.serial,
                 pin=PinKind.USER_AUTHENTICATION, signature_pin=PINS.signature or "",
-                live_image=_live_face(), new_pin="3819"),
+                live_image=_live_face(), new_pin="3819",
+                reader=chip(cards, card.serial).open_session()),
             lambda: card_counter.reset_pin(
                 uow.session, cards.services, caller=ward(), card_serial=card.serial,
                 pin=PinKind.USER_AUTHENTICATION, new_pin="3819", identity=identity(),

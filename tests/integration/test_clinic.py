@@ -5,6 +5,7 @@ each naming the cause and the fix in English and Japanese."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -31,6 +32,7 @@ from mynumber.domain.insurance import (
     NotRegisteredForInsurance,
 )
 from mynumber.domain.photo_rules import FaceNotFound
+from mynumber.services.core.context import Caller
 from mynumber.services.core.policy import AccessRefused, ConsentNotGiven
 from mynumber.services.core.records import get_person
 from mynumber.services.insurance import clinic, insurer
@@ -46,6 +48,7 @@ from tests.integration.clinic_support import (
     World,
     astronaut_camera,
     certificate_of,
+    consent_at_terminal,
     empty_camera,
     enrol,
     insured_patient,
@@ -85,13 +88,23 @@ def face_check(system: System, world: World, patient: Patient, live: bytes,
             certificate_der=certificate_of(patient), live_image=live, **kw)
 
 
+def at_the_desk(world: World) -> Caller:
+    """The clinic's terminal with its clerk logged in (a visual check names them)."""
+    return replace(world.clinic, clerk_id=1, clerk="sato")
+
+
 def visual_check(system: System, world: World, patient: Patient) -> EligibilityAnswer:
-    with system.uow() as uow:
-        result = clinic.check_with_visual(uow.session, system.services, caller=world.clinic,
-                                          certificate_der=certificate_of(patient),
-                                          staff_name="Sato (reception)")
+    """目視確認 by the clerk, with the patient's card in the terminal's reader."""
+    with patient.chip.open_session() as reader, system.uow() as uow:
+        result = clinic.check_with_visual(uow.session, system.services,
+                                          caller=at_the_desk(world), reader=reader)
         uow.commit()
     return result
+
+
+def consent(system: System, world: World, patient: Patient, visit_id: int,
+            **chosen: bool) -> EligibilityAnswer:
+    return consent_at_terminal(system, world.clinic, patient, visit_id, Consent(**chosen))
 
 
 def refused(error: type[MyNumberError], call: Any, *args: Any, **kw: Any) -> MyNumberError:
@@ -124,8 +137,10 @@ def test_the_limit_amount_category_is_shown_only_with_consent(
         system: System, world: World) -> None:
     patient = make_card(system)
     enrol(system, world.nhi, patient.person_id, income_class=IncomeClass.HIGH)
-    answer = pin_check(system, world, patient, consent=Consent(limit_amount=True))
-    assert answer.limit_category == "イ"
+    answer = pin_check(system, world, patient)
+    assert answer.limit_category is None  # the check opens the visit without consent
+    answer = consent(system, world, patient, answer.visit_id, limit_amount=True)
+    assert answer.limit_category == "イ" and answer.consent == Consent(limit_amount=True)
 
 
 def test_a_preschool_child_pays_twenty_percent(system: System, world: World) -> None:
@@ -296,7 +311,8 @@ def test_past_medication_is_shown_only_with_consent_at_this_visit(
     first = pin_check(system, world, patient)
     _prescribe(system, world, first.visit_id, "Loxoprofen")
     refused(ConsentNotGiven, _history, system, world, first.visit_id)
-    second = pin_check(system, world, patient, consent=Consent(medication=True))
+    second = pin_check(system, world, patient)
+    consent(system, world, patient, second.visit_id, medication=True)
     view = _history(system, world, second.visit_id)
     assert [r.content["medicines"][0]["name"] for r in view.medication or []] == ["Loxoprofen"]
     assert view.checkups is None  # not consented
@@ -304,10 +320,12 @@ def test_past_medication_is_shown_only_with_consent_at_this_visit(
 
 def test_consent_ends_with_the_day_and_with_the_visit(system: System, world: World) -> None:
     patient = insured_patient(system, world)
-    visit = pin_check(system, world, patient, consent=Consent(medication=True)).visit_id
+    visit = pin_check(system, world, patient).visit_id
+    consent(system, world, patient, visit, medication=True)
     system.services.clock.advance(hours=15)  # type: ignore[attr-defined]  # next day 00:00
     refused(ConsentNotGiven, _history, system, world, visit)
-    other = pin_check(system, world, patient, consent=Consent(checkups=True)).visit_id
+    other = pin_check(system, world, patient).visit_id
+    consent(system, world, patient, other, checkups=True)
     with system.uow() as uow:
         clinic.close_visit(uow.session, system.services, caller=world.clinic, visit_id=other)
         uow.commit()
@@ -317,8 +335,8 @@ def test_consent_ends_with_the_day_and_with_the_visit(system: System, world: Wor
 def test_every_view_is_audited_and_visible_to_the_patient(
         system: System, world: World) -> None:
     patient = insured_patient(system, world)
-    visit = pin_check(system, world, patient,
-                      consent=Consent(medication=True, checkups=True)).visit_id
+    visit = pin_check(system, world, patient).visit_id
+    consent(system, world, patient, visit, medication=True, checkups=True)
     with system.uow() as uow:
         from mynumber.services.insurance.medical_records import write_checkup_at_clinic
         write_checkup_at_clinic(uow.session, system.services, caller=world.clinic,
@@ -336,7 +354,8 @@ def test_every_view_is_audited_and_visible_to_the_patient(
 
 def test_another_clinic_cannot_open_this_visit(system: System, world: World) -> None:
     patient = insured_patient(system, world)
-    visit = pin_check(system, world, patient, consent=Consent(medication=True)).visit_id
+    visit = pin_check(system, world, patient).visit_id
+    consent(system, world, patient, visit, medication=True)
     with system.uow() as uow:
         other = clinic.create_clinic(uow.session, system.services, code="1310199999",
                                      name="Other Clinic")

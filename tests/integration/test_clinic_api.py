@@ -16,6 +16,8 @@ from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
 from mynumber.domain.errors import PinLocked
+from mynumber.domain.insurance import Consent
+from mynumber.domain.terminal import consent_message
 from mynumber.services.core.records import get_person
 from mynumber.services.insurance import clinic
 from mynumber.services.registry.numbers import open_number
@@ -81,6 +83,19 @@ def pin_check(client: TestClient, terminal: dict[str, str], patient: Patient,
         "signature": b64(answer.signature), **extra})
 
 
+def give_consent(client: TestClient, terminal: dict[str, str], patient: Patient,
+                 visit: str, **chosen: bool) -> Response:
+    """The patient's choice at the terminal: a fresh nonce, the card signs the choice for this
+    visit after its PIN, the terminal sends the card's answer."""
+    challenge = nonce(client, terminal)
+    choice = Consent(**chosen)
+    signed = clinic.answer_at_terminal(patient.chip, pin=AUTH_PIN,
+                                       nonce=consent_message(challenge, visit, choice))
+    return client.post(f"/clinic/visits/{visit}/consent", headers=terminal, json={
+        **chosen, "nonce": b64(challenge), "certificate": b64(signed.certificate_der),
+        "signature": b64(signed.signature)})
+
+
 def face_check(client: TestClient, terminal: dict[str, str], patient: Patient,
                live: bytes) -> Response:
     return client.post("/clinic/checks/face", headers=terminal, json={
@@ -91,11 +106,14 @@ def face_check(client: TestClient, terminal: dict[str, str], patient: Patient,
 def test_a_clinic_checks_a_patient_end_to_end_without_the_my_number(
         system: System, world: World, client: TestClient, terminal: dict[str, str]) -> None:
     patient = insured_patient(system, world)
-    resp = pin_check(client, terminal, patient, consent={"limit_amount": True})
+    resp = pin_check(client, terminal, patient)
     assert resp.status_code == 200, resp.text
     body = resp.json()
     assert body["eligible"] and body["insurer_number"] == NHI_NUMBER
-    assert (body["branch"], body["copay_percent"], body["limit_category"]) == ("01", 30, "エ")
+    assert (body["branch"], body["copay_percent"], body["limit_category"]) == ("01", 30, None)
+    consented = give_consent(client, terminal, patient, body["visit_id"], limit_amount=True)
+    assert consented.status_code == 200, consented.text
+    assert consented.json()["limit_category"] == "エ"
     with system.uow() as uow:
         number = open_number(system.services, get_person(uow.session, patient.person_id))
     assert number.digits not in resp.text and "my_number" not in resp.text
@@ -187,14 +205,15 @@ def test_face_refusals_and_the_staff_visual_check_over_http(
         system: System, world: World, client: TestClient, terminal: dict[str, str]) -> None:
     patient = insured_patient(system, world)
     visual = {"certificate": b64(certificate_of(patient)), "staff_name": "Sato"}
-    problem(client.post("/clinic/checks/visual", headers=terminal, json=visual), 409,
-            "conflict")
     problem(face_check(client, terminal, patient, empty_camera()), 422, "face-not-found")
     body = problem(face_check(client, terminal, patient, stranger_camera()), 401,
                    "face-not-matched")
     assert "PIN" in body["detail"]
-    resp = client.post("/clinic/checks/visual", headers=terminal, json=visual)
-    assert resp.status_code == 200 and resp.json()["method"] == "visual"
+    # A certificate over HTTP proves no card is in the terminal: the visual check is made on
+    # the terminal's page, whose reader holds the card (test_terminal_sessions).
+    refusal = problem(client.post("/clinic/checks/visual", headers=terminal, json=visual), 403,
+                      "access-refused")
+    assert refusal["reason"] == "card-not-in-terminal"
 
 
 def test_bad_input_is_a_clear_422_never_a_500(
@@ -218,8 +237,9 @@ def test_history_needs_consent_and_views_are_in_the_patients_access_log(
     assert resp.status_code == 201, resp.text
     problem(client.get(f"/clinic/visits/{visit}/history", headers=terminal), 403,
             "consent-required")
-    consented = pin_check(client, terminal, patient,
-                          consent={"medication": True}).json()["visit_id"]
+    consented = pin_check(client, terminal, patient).json()["visit_id"]
+    assert give_consent(client, terminal, patient, consented,
+                        medication=True).status_code == 200
     history = client.get(f"/clinic/visits/{consented}/history", headers=terminal).json()
     assert history["medication"][0]["content"]["medicines"][0]["name"] == "Amlodipine"
     assert history["checkups"] is None

@@ -196,3 +196,33 @@ def test_every_refusal_explains_itself_in_both_languages() -> None:
                               Relationship(person_id=PERSON), Purpose.TAX)
             if not decision.allowed:
                 assert decision.message_en and decision.message_ja and decision.reason
+
+
+def test_clinic_writes_records_only_at_a_visit_its_card_proved() -> None:
+    clinic = Actor(Role.CLINIC, scope_id=1)
+    refused = decide(clinic, Action.RECORD_AT_VISIT, visit(proven=False))
+    assert not refused.allowed and refused.reason == "visit-not-proven-by-card"
+
+
+def test_consent_counts_only_with_the_visits_card_in_the_terminal() -> None:
+    clinic = Actor(Role.CLINIC, scope_id=1)
+    in_terminal = Relationship(person_id=PERSON, card_in_terminal=True, visit=Visit(
+        clinic_id=1, proven_by_chip=True, open=True, consent_history=False))
+    assert decide(clinic, Action.GIVE_CONSENT, in_terminal).allowed
+    assert decide(clinic, Action.GIVE_CONSENT, visit(consent=False)).reason == \
+        "consent-not-from-card"  # a choice the clinic's software states, no card
+    for facts, reason in ((visit(proven=False), "visit-not-proven-by-card"),
+                          (visit(clinic=2), "no-visit-here"), (visit(open_=False), "visit-closed")):
+        assert decide(clinic, Action.GIVE_CONSENT, facts).reason == reason
+    for role in Role:
+        if role is not Role.CLINIC:
+            assert not decide(Actor(role, scope_id=1), Action.GIVE_CONSENT, in_terminal).allowed
+
+
+def test_a_visual_check_needs_the_card_in_the_terminal_and_a_clerk() -> None:
+    desk = Actor(Role.CLINIC, scope_id=1, clerk="sato")
+    assert decide(desk, Action.VISUAL_CHECK, person(card_in_terminal=True)).allowed
+    assert decide(desk, Action.VISUAL_CHECK, person()).reason == "card-not-in-terminal"
+    machine = Actor(Role.CLINIC, scope_id=1)
+    assert decide(machine, Action.VISUAL_CHECK, person(card_in_terminal=True)).reason == \
+        "no-clerk"

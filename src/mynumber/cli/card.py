@@ -252,10 +252,15 @@ def kiosk_reset(serial: str, live_image: Annotated[Path, typer.Option(help="Came
     if not live_image.is_file():
         raise invalid("live_image", f"No image file at {live_image}.",
                       f"画像ファイル {live_image} がありません。")
-    _run(lambda s, svc: reset_pin_at_kiosk(
-        s, svc, caller=Caller(name="cli kiosk", role=Role.KIOSK), card_serial=serial,
-        pin=kind, signature_pin=signature_pin, live_image=live_image.read_bytes(),
-        new_pin=new_pin))
+    from mynumber.card import Chip
+    def in_reader(s: DbSession, svc: Any) -> None:
+        # The kiosk's reader holds the card: every PIN and face step is on that session.
+        with Chip(svc.chips, serial, chip_key=svc.keys.chip_key).open_session() as reader:
+            reset_pin_at_kiosk(
+                s, svc, caller=Caller(name="cli kiosk", role=Role.KIOSK), card_serial=serial,
+                pin=kind, signature_pin=signature_pin, live_image=live_image.read_bytes(),
+                new_pin=new_pin, reader=reader)
+    _run(in_reader)
     console.print(f"card {serial}: {kind.value} PIN reset at the kiosk", highlight=False)
 
 
@@ -270,10 +275,13 @@ def lost(serial: str, municipality: Municipality = "") -> None:
 
 @app.command("return")
 @one_line_errors
-def return_(serial: str, municipality: Municipality = "") -> None:
-    """返納: the card is handed back and invalidated."""
+def return_(serial: str, name: Name, born: Born, doc: Docs,
+            residence_card: ResidenceCard = "", municipality: Municipality = "") -> None:
+    """返納: the holder hands the card back in person, identity checked (a photo ID; the card
+    itself counts: --doc my_number_card); it is invalidated and its chip erased."""
     from mynumber.services.cards.counter import return_card
-    _run(lambda s, svc: return_card(s, svc, caller=_ward(municipality), card_serial=serial))
+    _run(lambda s, svc: return_card(s, svc, caller=_ward(municipality), card_serial=serial,
+                                    **_identity(name, born, residence_card, doc)))
     console.print(f"card {serial}: returned and invalidated", highlight=False)
 
 

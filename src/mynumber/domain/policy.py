@@ -48,6 +48,8 @@ class Action(StrEnum):
     VIEW_TAX_RECORD = "view_tax_record"  # a return or a slip the tax office holds
     VIEW_HISTORY = "view_history"  # medication and check-up history at a visit
     RECORD_AT_VISIT = "record_at_visit"  # a prescription or check-up written at a visit
+    GIVE_CONSENT = "give_consent"  # the patient's choice at the terminal, in the visit (同意)
+    VISUAL_CHECK = "visual_check"  # 目視確認: a clerk compares the face with the card in the reader
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,8 @@ _ACTIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_TAX_RECORD: frozenset({Role.TAX_OFFICE, Role.RESIDENT}),
     Action.VIEW_HISTORY: frozenset({Role.CLINIC}),
     Action.RECORD_AT_VISIT: frozenset({Role.CLINIC}),
+    Action.GIVE_CONSENT: frozenset({Role.CLINIC}),
+    Action.VISUAL_CHECK: frozenset({Role.CLINIC}),
 }
 
 
@@ -216,19 +220,56 @@ def _card_centre(actor: Actor, action: Action, facts: Relationship) -> Decision:
                    "この方にはカードも交付申請もありません。")
 
 
+def _card_not_in_terminal() -> Decision:
+    return _refuse("card-not-in-terminal",
+                   "The card is not in your terminal: the patient inserts it first.",
+                   "カードが端末にありません。患者さんにカードを置いていただいてください。")
+
+
 def _clinic(actor: Actor, action: Action, facts: Relationship) -> Decision:
     if action is Action.USE_CARD:
         if facts.card_in_terminal:
             return _allow("card-in-terminal")
-        return _refuse("card-not-in-terminal",
-                       "The card is not in your terminal: the patient inserts it first.",
-                       "カードが端末にありません。患者さんにカードを置いていただいてください。")
+        return _card_not_in_terminal()
+    if action is Action.VISUAL_CHECK:
+        # 目視確認 proves nothing by the chip: the card must be in this terminal's reader and a
+        # named clerk (not a machine's token) answers for the comparison.
+        if not facts.card_in_terminal:
+            return _card_not_in_terminal()
+        if not actor.clerk:
+            return _refuse("no-clerk",
+                           "A staff visual check is made by a clerk logged in at the terminal.",
+                           "目視確認は端末にログインした職員が行います。")
+        return _allow("card-in-terminal-clerk")
     visit = facts.visit
     if visit is None or actor.scope_id is None or visit.clinic_id != actor.scope_id:
         return _refuse("no-visit-here", "There is no such visit at this clinic.",
                        "この医療機関にこの受付はありません。")
     if not visit.open:
         return _refuse("visit-closed", "The visit is over.", "この受付は終了しています。")
+    if action is Action.RECORD_AT_VISIT and not visit.proven_by_chip:
+        return _refuse(
+            "visit-not-proven-by-card",
+            "Records are written only at a visit opened with the patient's card at your "
+            "terminal.",
+            "記録は、患者さんのカードで受付した受診でのみ書き込めます。")
+    if action is Action.GIVE_CONSENT:
+        # The patient's own choice: the visit's card, proved by the chip, is in this terminal
+        # now (its signature over a fresh nonce bound to the visit and the choice, or the
+        # terminal's reader session holding it) — never a flag the clinic's software sends.
+        if not visit.proven_by_chip:
+            return _refuse(
+                "visit-not-proven-by-card",
+                "Consent is given only at a visit opened with the patient's card.",
+                "同意は、患者さんのカードで受付した受診でのみできます。")
+        if not facts.card_in_terminal:
+            return _refuse(
+                "consent-not-from-card",
+                "The patient gives consent at the terminal with the card of this visit in "
+                "the reader (the card signs the choice).",
+                "同意は、この受付のカードを端末に置いたまま患者さんご本人が選択します"
+                "（カードが選択内容に署名します）。")
+        return _allow("consent-at-terminal")
     if action is Action.VIEW_HISTORY:
         if not visit.proven_by_chip:
             return _refuse(
@@ -307,6 +348,8 @@ _ACTION_EN = {
     Action.VIEW_TAX_RECORD: "see a tax record",
     Action.VIEW_HISTORY: "see medication and check-up history",
     Action.RECORD_AT_VISIT: "write a record at a visit",
+    Action.GIVE_CONSENT: "record a patient's consent",
+    Action.VISUAL_CHECK: "make a staff visual check",
 }
 _ACTION_JA = {
     Action.READ_NUMBER: "個人番号を利用する",
@@ -322,6 +365,8 @@ _ACTION_JA = {
     Action.VIEW_TAX_RECORD: "税の記録を閲覧する",
     Action.VIEW_HISTORY: "薬剤情報・健診情報を閲覧する",
     Action.RECORD_AT_VISIT: "受診の記録を書く",
+    Action.GIVE_CONSENT: "患者の同意を記録する",
+    Action.VISUAL_CHECK: "目視確認を行う",
 }
 
 

@@ -64,6 +64,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
                   "在留期間更新申請中の延長（特例期間）"),
     "certificates": ("Renew the certificates", "電子証明書の更新"),
     "chip-update": ("Update the chip after a move", "転入・転居後の券面事項変更"),
+    "return": ("Take the card back (返納)", "カードの返納"),
 }
 
 
@@ -278,12 +279,15 @@ def report_lost(request: Request, caller: WardStaff, serial: str, values: Values
 
 @router.post("/cards/{serial}/return", response_class=HTMLResponse)
 def return_card(request: Request, caller: WardStaff, serial: str, values: Values) -> Response:
-    """返納: the card is handed back, invalidated and its chip erased."""
+    """返納: the holder hands the card back in person, identity checked (as every counter
+    action; ``card_counter.return_card``); it is invalidated and its chip erased."""
+    form = Form(values=_kept(values))
     try:
-        run(request, lambda s, svc: card_counter.return_card(s, svc, caller=caller,
-                                                             card_serial=serial))
+        identity, docs = identity_of(values)
+        run(request, lambda s, svc: card_counter.return_card(
+            s, svc, caller=caller, card_serial=serial, identity=identity, id_documents=docs))
     except MyNumberError as exc:
-        return _card(request, caller, serial, Form().fail(exc), http_status(exc))
+        return _action_form(request, serial, "return", form.fail(exc), http_status(exc))
     flash(request, "The card was returned: it is invalid and its chip erased.",
           "カードを返納しました。カードは廃止され、ICチップの情報は消去されました。")
     return redirect(f"{BASE}/cards/{serial}")

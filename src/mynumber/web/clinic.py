@@ -1,8 +1,9 @@
 """マイナ受付 — the clinic's reception terminal as a page: "insert the card" (its serial, as
 the reader reads it), identify the patient by PIN, face, or — after a failed face match —
-a staff visual check, and show the real-time answer (insurer, numbers, co-pay, validity); the
-patient's consent opens the medication and check-up history. Also the numbers of a
-資格確認書.
+a staff visual check by the clerk logged in, with the card in the reader, and show the
+real-time answer (insurer, numbers, co-pay, validity); the patient's consent, given at the
+terminal with the visit's card in the reader (``clinic.give_consent``), opens the medication
+and check-up history. Also the numbers of a 資格確認書.
 
 There is no card reader in a browser: the server plays the reader in-process — it reads the
 user-authentication certificate and the chip photo (no PIN needed) and, for the PIN, has the
@@ -50,7 +51,7 @@ NAV = (NavItem(BASE, "Reception terminal", "マイナ受付", frozenset({Role.CL
 ClinicStaff = Annotated[Caller, Depends(staff(Role.CLINIC))]
 Values = Annotated[dict[str, Any], Depends(form_values)]
 PIN_FIELD = PinKind.USER_AUTHENTICATION.field
-METHOD_FIELD = {"pin": PIN_FIELD, "face": "live_image", "visual": "staff_name"}
+METHOD_FIELD = {"pin": PIN_FIELD, "face": "live_image", "visual": "visual_check"}
 LETTER_FIELDS = ("insurer_number", "symbol", "number", "branch", "date_of_birth")
 
 
@@ -107,8 +108,7 @@ async def check(request: Request, caller: ClinicStaff, serial: str, values: Valu
     method = str(values.get("method", ""))
     consent_items = as_list(values, "consent")
     form = Form(values={"consent": consent_items, "method": method,
-                        "register_insurance_use": values.get("register_insurance_use", ""),
-                        "staff_name": values.get("staff_name", "")})
+                        "register_insurance_use": values.get("register_insurance_use", "")})
     consent = Consent(medication="medication" in consent_items,
                       checkups="checkups" in consent_items,
                       limit_amount="limit_amount" in consent_items)
@@ -117,26 +117,34 @@ async def check(request: Request, caller: ClinicStaff, serial: str, values: Valu
     try:
         if method == "pin":
             answer = await run_in_threadpool(_by_pin, request, caller, serial,
-                                             str(values.get(PIN_FIELD, "")), consent, register)
+                                             str(values.get(PIN_FIELD, "")), register)
         elif method == "face":
             image = await read_upload(request, "live_image", "Take the patient's picture with "
                                       "the terminal's camera (upload an image).",
                                       "端末のカメラで顔を撮影してください（画像をアップロード）。")
-            answer = await run_in_threadpool(_by_face, system, caller, serial, image, consent,
-                                             register)
+            answer = await run_in_threadpool(_by_face, system, caller, serial, image, register)
         elif method == "visual":
-            answer = await run_in_threadpool(_by_visual, request, caller, serial,
-                                             str(values.get("staff_name", "")), consent, register)
+            answer = await run_in_threadpool(_by_visual, request, caller, serial, register)
         else:
             raise invalid("method", "Choose how the patient is identified.",
                           "本人確認の方法を選んでください。")
     except MyNumberError as exc:
         exc.details.setdefault("field", METHOD_FIELD.get(method, "method"))
         return _terminal(request, serial, form.fail(exc), http_status(exc))
+    if consent != Consent():
+        # The patient's choice on this screen, with the visit's card still in the reader.
+        answer = await run_in_threadpool(_consent, request, caller, serial, answer, consent)
     return _answer_page(request, answer)
 
 
-def _by_pin(request: Request, caller: Caller, serial: str, pin: str, consent: Consent,
+def _consent(request: Request, caller: Caller, serial: str, answer: EligibilityAnswer,
+             consent: Consent) -> EligibilityAnswer:
+    with _chip(request.app.state.system.services, serial).open_session() as reader:
+        return run(request, lambda s, svc: clinic.give_consent(
+            s, svc, caller=caller, visit_id=answer.visit_id, consent=consent, reader=reader))
+
+
+def _by_pin(request: Request, caller: Caller, serial: str, pin: str,
             register: bool) -> EligibilityAnswer:
     check_pin_format(PinKind.USER_AUTHENTICATION, pin)
     svc = request.app.state.system.services
@@ -144,24 +152,25 @@ def _by_pin(request: Request, caller: Caller, serial: str, pin: str, consent: Co
     signed = clinic.answer_at_terminal(_chip(svc, serial), pin=pin, nonce=challenge.nonce)
     return run(request, lambda s, svc: clinic.check_with_pin(
         s, svc, caller=caller, nonce=challenge.nonce, certificate_der=signed.certificate_der,
-        signature=signed.signature, consent=consent, register_insurance_use=register))
+        signature=signed.signature, register_insurance_use=register))
 
 
-def _by_face(system: Any, caller: Caller, serial: str, image: bytes, consent: Consent,
+def _by_face(system: Any, caller: Caller, serial: str, image: bytes,
              register: bool) -> EligibilityAnswer:
     certificate, _ = read_card(system.services, serial)
     with system.uow() as uow:
         return clinic.check_with_face_kept(
             uow, system.services, caller=caller, certificate_der=certificate,
-            live_image=image, consent=consent, register_insurance_use=register)
+            live_image=image, register_insurance_use=register)
 
 
-def _by_visual(request: Request, caller: Caller, serial: str, staff_name: str,
-               consent: Consent, register: bool) -> EligibilityAnswer:
-    certificate, _ = read_card(request.app.state.system.services, serial)
-    return run(request, lambda s, svc: clinic.check_with_visual(
-        s, svc, caller=caller, certificate_der=certificate, staff_name=staff_name,
-        consent=consent, register_insurance_use=register))
+def _by_visual(request: Request, caller: Caller, serial: str,
+               register: bool) -> EligibilityAnswer:
+    """The clerk logged in compared the face with the card in the reader (the audit names
+    them); the service reads the certificate from the reader."""
+    with _chip(request.app.state.system.services, serial).open_session() as reader:
+        return run(request, lambda s, svc: clinic.check_with_visual(
+            s, svc, caller=caller, reader=reader, register_insurance_use=register))
 
 
 def _answer_page(request: Request, answer: EligibilityAnswer) -> Response:

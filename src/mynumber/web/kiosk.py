@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from mynumber.card import Chip
 from mynumber.domain import pins as pin_rules
 from mynumber.domain.access import Role
 from mynumber.domain.errors import MyNumberError, invalid
@@ -65,16 +66,26 @@ async def reset(request: Request, caller: Kiosk, values: Values) -> Response:
         kind = _kind(str(values.get("pin", "")))
         image = await read_upload(request, "live_image", "Look at the camera (upload the "
                                   "camera image).", "カメラを見てください（画像をアップロード）。")
-        await run_in_threadpool(run, request, lambda s, svc: kiosk.reset_pin_at_kiosk(
-            s, svc, caller=caller, card_serial=serial, pin=kind,
-            signature_pin=str(values.get(SIGNATURE_PIN, "")), live_image=image,
-            new_pin=str(values.get(NEW_PIN, ""))))
+        await run_in_threadpool(_reset_in_reader, request, caller, serial, kind,
+                                str(values.get(SIGNATURE_PIN, "")), image,
+                                str(values.get(NEW_PIN, "")))
     except MyNumberError as exc:
         exc.details.setdefault("field", _field_of(exc))
         return _screen(request, form.fail(exc), http_status(exc))
     flash(request, "Your user-authentication PIN is reset. Take your card.",
           "利用者証明用の暗証番号を初期化しました。カードをお取りください。")
     return redirect(BASE)
+
+
+def _reset_in_reader(request: Request, caller: Caller, serial: str, kind: PinKind,
+                     signature_pin: str, image: bytes, new_pin: str) -> None:
+    """The server plays the kiosk's reader (a browser has none): the card placed is opened
+    in a reader session, and every PIN and face step happens on that session only."""
+    svc = request.app.state.system.services
+    with Chip(svc.chips, serial, chip_key=svc.keys.chip_key).open_session() as reader:
+        run(request, lambda s, svc: kiosk.reset_pin_at_kiosk(
+            s, svc, caller=caller, card_serial=serial, pin=kind, signature_pin=signature_pin,
+            live_image=image, new_pin=new_pin, reader=reader))
 
 
 def _kind(text: str) -> PinKind:

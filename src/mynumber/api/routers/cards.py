@@ -187,7 +187,12 @@ class KioskResetRequest(BaseModel):
 @router.post("/kiosk/cards/{serial}/pins/{pin_kind}/reset", response_model=PinReset)
 def kiosk_reset(serial: str, pin_kind: PinKind, body: KioskResetRequest, caller: CallerDep,
                 uow: UowDep, svc: ServicesDep) -> PinReset:
-    """The kiosk resets the user-authentication PIN (signature PIN + face match)."""
+    """The kiosk resets the user-authentication PIN (signature PIN + face match) — only on
+    the card in the kiosk's own reader (``kiosk.reset_pin_at_kiosk``). A request over HTTP
+    names the card by serial and holds no reader session, so it is refused before any PIN or
+    face step (403 ``card-not-in-terminal``, audited): no signature-PIN try is spent on a
+    card the kiosk does not hold. The reset is made on the kiosk's screen, whose reader holds
+    the card."""
     kiosk.reset_pin_at_kiosk(uow.session, svc, caller=caller, card_serial=serial, pin=pin_kind,
                              signature_pin=body.signature_pin,
                              live_image=_bytes("live_image", body.live_image_base64),
@@ -294,9 +299,12 @@ def report_lost(serial: str, caller: CallerDep, uow: UowDep,
 
 
 @router.post("/cards/{serial}/return", response_model=CardStatusChanged)
-def return_card(serial: str, caller: CallerDep, uow: UowDep,
+def return_card(serial: str, body: IdentityRequest, caller: CallerDep, uow: UowDep,
                 svc: ServicesDep) -> CardStatusChanged:
-    """返納 — the card is handed back and invalidated."""
-    card = card_counter.return_card(uow.session, svc, caller=caller, card_serial=serial)
+    """返納 — the holder hands the card back in person, identity checked (a photo ID that is
+    theirs; the card itself counts): it is invalidated and its chip erased."""
+    card = card_counter.return_card(uow.session, svc, caller=caller, card_serial=serial,
+                                    identity=body.shown(),
+                                    id_documents=parse_id_documents(body.id_documents))
     uow.commit()
     return CardStatusChanged(serial=serial, status=card.status)

@@ -4,6 +4,14 @@ A check is one request once the terminal holds a nonce: every answer to a PIN ch
 the nonce for the next card (``next_nonce``), so a busy terminal asks ``/clinic/challenges``
 only when it starts or when its nonce has expired. Binary values are base64. No My Number
 crosses this interface.
+
+Consent is the patient's, given at the terminal with the card: a check opens the visit
+without consent, and ``POST /clinic/visits/{visit}/consent`` records the patient's choice only
+with the card's signature over ``domain.terminal.consent_message`` (a fresh nonce from
+``/clinic/challenges``, the visit's reference, the choice). A check request that still sets a
+consent choice is **refused** (422, field ``consent``): a flag the clinic's software sends never
+grants anything, and refusing tells an old terminal so instead of letting it believe it has
+consent (an absent or all-false ``consent`` grants nothing and is accepted).
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from pydantic import BaseModel, Field, create_model
 from mynumber.api.check_desk import CheckDesk
 from mynumber.api.deps import CallerDep, ServicesDep, UowDep, VisitPath
 from mynumber.api.routers.card_auth import decode
+from mynumber.domain.errors import invalid
 from mynumber.domain.insurance import Consent, EligibilityAnswer
 from mynumber.services.core.refs import VisitId
 from mynumber.services.insurance import clinic, medical_records
@@ -29,7 +38,9 @@ router = APIRouter(prefix="/clinic", tags=["clinic"])
 
 
 class ConsentBody(BaseModel):
-    """What the patient chose on the terminal's screen for this visit."""
+    """What the patient chose on the terminal's screen for this visit (in a check request:
+    refused if any is set — consent is ``/clinic/visits/{visit}/consent``, signed by the
+    card)."""
 
     medication: bool = Field(default=False, description="Share past medication (薬剤情報)")
     checkups: bool = Field(default=False, description="Share check-up results (特定健診情報)")
@@ -66,7 +77,8 @@ class FaceCheck(BaseModel):
 
 class VisualCheck(BaseModel):
     certificate: str
-    staff_name: str = Field(description="The staff member who compared face and card")
+    staff_name: str = Field(default="", description="Ignored: the audit names the clerk "
+                            "logged in, never a name the terminal sends")
     consent: ConsentBody = Field(default_factory=ConsentBody)
     register_insurance_use: bool = False
 
@@ -77,6 +89,25 @@ class LetterCheck(BaseModel):
     number: str
     branch: str = Field(examples=["01"])
     date_of_birth: dt.date
+
+
+class ConsentIn(ConsentBody):
+    """The patient's choice, signed by the visit's card at the terminal after its PIN."""
+
+    nonce: str = Field(description="A fresh nonce from /clinic/challenges, base64")
+    certificate: str = Field(description="User-authentication certificate, DER, base64")
+    signature: str = Field(description="The card's signature over consent_message(nonce, "
+                           "visit reference, choice) (domain.terminal), base64")
+
+
+def refuse_consent_flag(consent: ConsentBody) -> None:
+    """A check request may not grant consent (see the module's docstring): 422 if it tries."""
+    if consent.domain() != Consent():
+        raise invalid("consent", "Consent is the patient's choice at the terminal, signed by "
+                      "their card: POST /clinic/visits/{visit}/consent after the check. A "
+                      "check request cannot grant it.",
+                      "同意は患者さんご本人が端末でカードを用いて選択します（受付後に同意の操作を"
+                      "してください）。資格確認の要求で同意を指定することはできません。")
 
 
 def _api_name(field: str) -> str:
@@ -122,11 +153,12 @@ async def check_with_pin(body: PinCheck, caller: CallerDep, request: Request) ->
     """The card signed the nonce after the PIN: the eligibility answer, and the terminal's
     nonce for the next card. Checks arriving together are answered together
     (``api.check_desk``)."""
+    refuse_consent_flag(body.consent)
     desk: CheckDesk = request.app.state.check_desk
     done = await desk.check(CardCheck(
         caller, decode("certificate", body.certificate), "pin",
         nonce=decode("nonce", body.nonce), signature=decode("signature", body.signature),
-        consent=body.consent.domain(), register_insurance_use=body.register_insurance_use))
+        register_insurance_use=body.register_insurance_use))
     following = done.next_challenge
     out = _out(done.answer, ChallengeOut(nonce=decode_out(following.nonce),
                                          expires_at=following.expires_at))
@@ -139,19 +171,25 @@ def check_with_face(body: FaceCheck, caller: CallerDep, uow: UowDep,
                     svc: ServicesDep) -> BaseModel:
     """Face recognition against the chip photo; a failure is kept (the staff visual check
     needs one) and answered with the fallback."""
+    refuse_consent_flag(body.consent)
     return _out(clinic.check_with_face_kept(
         uow, svc, caller=caller, certificate_der=decode("certificate", body.certificate),
-        live_image=decode("live_image", body.live_image), consent=body.consent.domain(),
+        live_image=decode("live_image", body.live_image),
         register_insurance_use=body.register_insurance_use))
 
 
 @router.post("/checks/visual", response_model=AnswerOut)
 def check_with_visual(body: VisualCheck, caller: CallerDep, uow: UowDep,
                       svc: ServicesDep) -> BaseModel:
-    """目視確認 by staff, after a failed face attempt with this card."""
+    """目視確認 by staff, after a failed face attempt with this card — only with the card in
+    the terminal's reader and by a logged-in clerk (``clinic.check_with_visual``). A request
+    over HTTP brings only a certificate, which proves no card is present: it is refused (403
+    ``card-not-in-terminal``, audited); the visual check is made on the terminal's page,
+    whose reader holds the card."""
+    refuse_consent_flag(body.consent)
     answer = clinic.check_with_visual(
-        uow.session, svc, caller=caller, certificate_der=decode("certificate", body.certificate),
-        staff_name=body.staff_name, consent=body.consent.domain(),
+        uow.session, svc, caller=caller, reader=None,
+        certificate_der=decode("certificate", body.certificate),
         register_insurance_use=body.register_insurance_use)
     uow.commit()
     return _out(answer)
@@ -176,6 +214,21 @@ def view_history(visit_id: VisitPath, caller: CallerDep, uow: UowDep,
     view = clinic.view_history(uow.session, svc, caller=caller, visit_id=visit_id)
     uow.commit()
     return view
+
+
+@router.post("/visits/{visit_id}/consent", response_model=AnswerOut)
+def give_consent(visit_id: VisitPath, body: ConsentIn, caller: CallerDep, uow: UowDep,
+                 svc: ServicesDep) -> BaseModel:
+    """同意: the patient's choice at the terminal, signed by the visit's card after its PIN;
+    the answer again (with the limit-amount category if consented). A choice the card did not
+    sign, or another card's, is refused (403, audited)."""
+    answer = clinic.give_consent(
+        uow.session, svc, caller=caller, visit_id=visit_id, consent=body.domain(),
+        signed=clinic.SignedConsent(nonce=decode("nonce", body.nonce),
+                                    certificate_der=decode("certificate", body.certificate),
+                                    signature=decode("signature", body.signature)))
+    uow.commit()
+    return _out(answer)
 
 
 @router.post("/visits/{visit_id}/close", status_code=204)

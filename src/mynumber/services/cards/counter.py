@@ -15,7 +15,9 @@ Rules (the guide; RULES.md "The card"; ``domain.cards``, ``domain.pins``, ``doma
 - **Certificate renewal**: from 3 months before they expire; new keys, new certificates.
 - **Loss or theft**: suspended at once, certificates revoked; a reissue is applied for
   (``card_applications``) and the lost card is never usable again.
-- **Return** (返納): invalidated, chip erased, certificates revoked.
+- **Return** (返納): in person, the holder's identity checked as at every counter action
+  (a photo ID that is the holder's own — the card itself counts, being one); invalidated,
+  chip erased, certificates revoked.
 """
 
 from __future__ import annotations
@@ -57,7 +59,11 @@ from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import Subject, authorise
-from mynumber.services.core.records import get_person, require_active_registration
+from mynumber.services.core.records import (
+    active_registration,
+    get_person,
+    require_active_registration,
+)
 from mynumber.services.jpki.certificates import issue_card_certificates, revoke_card_certificates
 
 
@@ -341,11 +347,25 @@ def report_lost(session: Session, svc: Services, *, caller: Caller, card_serial:
     return card
 
 
-def return_card(session: Session, svc: Services, *, caller: Caller, card_serial: str) -> Card:
-    """返納: the card is handed back; it is invalidated and its chip erased."""
+def return_card(session: Session, svc: Services, *, caller: Caller, card_serial: str,
+                identity: IdentityShown, id_documents: tuple[IdDocument, ...]) -> Card:
+    """返納: the card is handed back; it is invalidated and its chip erased.
+
+    As every card action at the counter (collection, PIN reset, validity, certificates), only
+    for the holder in person, identity checked (身元確認: RULES.md "Using the number" — identity
+    check, 番号法 第16条; "The card" — the counter acts for the owner, a found card's
+    suspension is lifted "against ID"): a photo ID that is the holder's own
+    (``card_records.check_holder``). The My Number Card is itself a photo ID, so the card
+    handed back counts, read by staff as any ID (``IdDocument.MY_NUMBER_CARD`` with the
+    holder's name and date of birth). It may be done after the holder moved out (their last
+    office), so no active registration is needed and the card need not be usable.
+    """
     require_role(caller.role, Role.WARD_OFFICE)
     card = card_records.get_card(session, card_serial)
     authorise(session, svc, caller, Action.HANDLE_CARD, Subject(card.person_id))
+    card_records.check_holder(get_person(session, card.person_id),
+                              active_registration(session, card.person_id),
+                              identity=identity, id_documents=id_documents)
     if card.status == CardStatus.INVALID:
         raise Conflict("This card is already invalid.", "このカードは既に廃止されています。",
                        reason="already_invalid")

@@ -60,17 +60,22 @@ from mynumber.services.insurance.insurer import register_insurance_use
 from mynumber.services.jpki import card_auth
 from mynumber.services.jpki.certificates import reason_flag, serial_text
 
+NO_CONSENT = Consent()
+"""What a visit opens with: the patient consents at the terminal afterwards."""
+
 
 @dataclass(frozen=True)
 class CardCheck:
-    """One card read at one terminal; ``nonce`` and ``signature`` for a PIN check only."""
+    """One card read at one terminal; ``nonce`` and ``signature`` for a PIN check only.
+
+    It carries no consent: a check opens the visit without any, and the patient consents
+    afterwards at the terminal with the card (``clinic.give_consent``)."""
 
     caller: Caller
     certificate_der: bytes
     method: str = "pin"
     nonce: bytes | None = None
     signature: bytes | None = None
-    consent: Consent = field(default_factory=Consent)
     register_insurance_use: bool = False
 
 
@@ -135,7 +140,7 @@ def check_cards(session: Session, svc: Services,
     for done in accepted:
         outcomes[done.index] = eligibility_answer(
             done.insured, visit_id=done.visit_id, method=done.check.method,
-            consent=done.check.consent, today=svc.clock.today())
+            consent=NO_CONSENT, today=svc.clock.today())
     return [outcome for outcome in outcomes if outcome is not None]
 
 
@@ -296,18 +301,12 @@ def _open_visits(session: Session, accepted: list[_Accepted], now: dt.datetime) 
     rows = [dict(clinic_id=a.clinic.id, person_id=a.person_id,
                  enrolment_id=a.insured.enrolment_id, card_serial=a.card_serial,
                  letter_id=None, method=a.check.method, started_at=now,
-                 consent_medication=a.check.consent.medication,
-                 consent_checkups=a.check.consent.checkups,
-                 consent_limit_amount=a.check.consent.limit_amount,
-                 consent_at=now if _given(a.check.consent) else None, closed_at=None)
+                 consent_medication=False, consent_checkups=False,
+                 consent_limit_amount=False, consent_at=None, closed_at=None)
             for a in accepted]
     ids = insert_rows(session, ClinicVisit, rows, return_ids=True)
     for done, visit_id in zip(accepted, ids, strict=True):
         done.visit_id = visit_id
-
-
-def _given(consent: Consent) -> bool:
-    return consent.medication or consent.checkups or consent.limit_amount
 
 
 def _audit(session: Session, accepted: list[_Accepted], now: dt.datetime) -> None:
@@ -318,5 +317,6 @@ def _audit(session: Session, accepted: list[_Accepted], now: dt.datetime) -> Non
         entries.append(NewEntry(
             Caller(name=a.clinic.name, role=Role.CLINIC), "eligibility_check", a.person_id,
             visit_audit_detail(visit_id=a.visit_id, clinic_code=a.clinic.code,
-                               method=a.check.method, consent=a.check.consent), PURPOSE))
+                               method=a.check.method, consent=NO_CONSENT), PURPOSE))
     audit.record_entries(session, entries, at=now)
+

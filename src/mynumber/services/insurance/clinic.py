@@ -8,14 +8,22 @@ needed), then identifies the holder one of three ways:
 - **face**: the terminal's camera image against the photo on the chip (``adapters.face``;
   error rates in ``docs/face-matching.md``); the certificate is checked, nothing is signed;
 - **staff visual check** (目視確認): the last fallback, only after a face attempt failed at this
-  clinic for this card within ``VISUAL_CHECK_WINDOW`` (as the real terminals' 目視確認モード).
+  clinic for this card within ``VISUAL_CHECK_WINDOW`` (as the real terminals' 目視確認モード),
+  with the card in the terminal's reader (``reader``, the terminal's ``CardSession``: the
+  certificate is read from it) and made by the clerk logged in (the audit names them).
 
 Then the card's usability (``services.card_use``), its registration for insurance use (which
 the patient may make there and then, on the first visit), and the enrolment give a real-time
-answer: insurer, numbers, co-pay ratio, validity — and the limit-amount category, past
-medication and check-ups only with the consent the patient gives on the terminal for this visit
-(``domain.insurance.Consent``). The clinic never receives the My Number. A caller with
-``Role.CLINIC`` acts for the clinic whose id is its ``scope_id``.
+answer: insurer, numbers, co-pay ratio, validity. A check opens the visit with no consent.
+
+**Consent** (同意) is then a step of the visit at the terminal (``give_consent``): the patient
+chooses, and the choice counts only when the visit's card proves it — the card signs
+``domain.terminal.consent_message`` (a fresh nonce, the visit, the choice) with its
+authentication key after its PIN (``SignedConsent``: the API), or the terminal's reader
+session holds the visit's card (``reader``: the pages, where the server plays the reader).
+The limit-amount category, past medication and check-ups are shared only with that consent,
+stored on the visit; a flag in a check request never grants it. The clinic never receives the
+My Number. A caller with ``Role.CLINIC`` acts for the clinic whose id is its ``scope_id``.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from cryptography.hazmat.primitives import serialization
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -36,7 +45,8 @@ from mynumber.adapters.db.models_insurance import (
     Insurer,
 )
 from mynumber.adapters.db.uow import UnitOfWork
-from mynumber.card import Chip
+from mynumber.card import Chip, KeySlot
+from mynumber.card.session import CardSession
 from mynumber.domain import insurance
 from mynumber.domain.access import Role, require_role
 from mynumber.domain.errors import (
@@ -51,8 +61,11 @@ from mynumber.domain.errors import (
 from mynumber.domain.insurance import Consent
 from mynumber.domain.photo_rules import FaceNotFound
 from mynumber.domain.policy import Action
+from mynumber.domain.terminal import consent_message
+from mynumber.pki.challenge import verify_challenge_signature
+from mynumber.pki.errors import SignatureInvalid
 from mynumber.services.cards import records as card_records
-from mynumber.services.core import audit
+from mynumber.services.core import audit, refs
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import Subject, authorise
 from mynumber.services.core.refs import VisitId
@@ -126,11 +139,12 @@ def answer_at_terminal(chip: Chip, *, pin: str, nonce: bytes) -> CardAnswer:
 
 def check_with_pin(
     session: Session, svc: Services, *, caller: Caller, nonce: bytes, certificate_der: bytes,
-    signature: bytes, consent: Consent = Consent(), register_insurance_use: bool = False,
+    signature: bytes, register_insurance_use: bool = False,
 ) -> EligibilityAnswer:
-    """The card signed the nonce after the PIN: who it is, and their insurance now."""
+    """The card signed the nonce after the PIN: who it is, and their insurance now (the visit
+    opens without consent: ``give_consent`` is the patient's step at the terminal)."""
     return _one(session, svc, CardCheck(
-        caller, certificate_der, "pin", nonce=nonce, signature=signature, consent=consent,
+        caller, certificate_der, "pin", nonce=nonce, signature=signature,
         register_insurance_use=register_insurance_use))
 
 
@@ -144,7 +158,7 @@ def _one(session: Session, svc: Services, check: CardCheck) -> EligibilityAnswer
 
 def check_with_face(
     session: Session, svc: Services, *, caller: Caller, certificate_der: bytes,
-    live_image: bytes, consent: Consent = Consent(), register_insurance_use: bool = False,
+    live_image: bytes, register_insurance_use: bool = False,
 ) -> EligibilityAnswer:
     """Face recognition: the camera image against the photo **read from the card's chip**
     (never an image the terminal sends as the reference: a cat photo sent twice would
@@ -158,13 +172,13 @@ def check_with_face(
                           live_image=live_image)
     if refused is not None:
         raise refused
-    return _one(session, svc, CardCheck(caller, certificate_der, "face", consent=consent,
+    return _one(session, svc, CardCheck(caller, certificate_der, "face",
                                         register_insurance_use=register_insurance_use))
 
 
 def check_with_face_kept(
     uow: UnitOfWork, svc: Services, *, caller: Caller, certificate_der: bytes,
-    live_image: bytes, consent: Consent = Consent(), register_insurance_use: bool = False,
+    live_image: bytes, register_insurance_use: bool = False,
 ) -> EligibilityAnswer:
     """``check_with_face`` in the entry point's unit of work, committed — a failed attempt
     too, since it is what opens the staff visual check (目視確認). The one place that
@@ -175,7 +189,7 @@ def check_with_face_kept(
     if refused is not None:
         uow.commit()
         raise refused
-    answer = _one(uow.session, svc, CardCheck(caller, certificate_der, "face", consent=consent,
+    answer = _one(uow.session, svc, CardCheck(caller, certificate_der, "face",
                                               register_insurance_use=register_insurance_use))
     uow.commit()
     return answer
@@ -204,16 +218,31 @@ def _match_face(session: Session, svc: Services, *, caller: Caller, certificate_
 
 
 def check_with_visual(
-    session: Session, svc: Services, *, caller: Caller, certificate_der: bytes,
-    staff_name: str, consent: Consent = Consent(), register_insurance_use: bool = False,
+    session: Session, svc: Services, *, caller: Caller, reader: CardSession | None,
+    certificate_der: bytes | None = None, register_insurance_use: bool = False,
 ) -> EligibilityAnswer:
-    """目視確認: a staff member compared the patient's face with the card, after a failed face
-    attempt with this card here (the last fallback)."""
+    """目視確認: the clerk logged in at the terminal compared the patient's face with the card
+    in the terminal's reader, after a failed face attempt with this card here (the last
+    fallback).
+
+    The card must be in the reader: ``reader`` is the terminal's session with it, and the
+    certificate is read from it. A certificate alone (``certificate_der``, all an HTTP
+    terminal can send) proves nothing — every clinic that ever checked the card has seen it —
+    so without the reader the check is refused (``card-not-in-terminal``, audited), as it is
+    for a caller with no clerk (a machine's token): the audit names the clerk
+    (``Caller.clerk``) who answers for the comparison.
+    """
     clinic = clinic_of(session, caller)
-    if not staff_name.strip():
-        raise invalid("staff_name", "Name the staff member who checked the face.",
-                      "目視確認をした職員の氏名を入力してください。")
+    if reader is not None:
+        certificate_der = reader.read_certificate(KeySlot.USER_AUTH).public_bytes(
+            serialization.Encoding.DER)
+    if certificate_der is None:
+        raise invalid("certificate", "Insert the card in the terminal's reader.",
+                      "カードを端末の読取機に置いてください。")
     card = _identify(session, svc, caller=caller, certificate_der=certificate_der)
+    in_reader = reader is not None and reader.chip.card_id == card.serial
+    authorise(session, svc, caller, Action.VISUAL_CHECK,
+              Subject(card.person_id, card_in_terminal=in_reader))
     since = svc.clock.now() - VISUAL_CHECK_WINDOW
     failures = session.scalar(select(func.count()).select_from(FaceAttempt).where(
         FaceAttempt.clinic_id == clinic.id, FaceAttempt.card_serial == card.serial,
@@ -224,12 +253,90 @@ def check_with_visual(
             "at the terminal first.",
             "目視確認は最後の手段です。先に端末で顔認証（または暗証番号）をお試しください。",
             reason="face-not-tried")
-    answer = _one(session, svc, CardCheck(caller, certificate_der, "visual", consent=consent,
+    answer = _one(session, svc, CardCheck(caller, certificate_der, "visual",
                                           register_insurance_use=register_insurance_use))
     audit.record(session, caller=caller, action="visual_identity_check",
                  person_id=card.person_id, purpose=PURPOSE, at=svc.clock.now(),
-                 detail=f"visit {answer.visit_id} by {staff_name.strip()[:60]}")
+                 detail=f"visit {answer.visit_id}: card {card.serial} in the reader")
     return answer
+
+
+# --- consent: the patient's step at the terminal, proved by the visit's card -------------
+
+
+@dataclass(frozen=True)
+class SignedConsent:
+    """The card's proof of the choice, made at the terminal: its user-authentication
+    certificate and its signature over ``domain.terminal.consent_message(nonce, visit
+    reference, choice)``, ``nonce`` fresh from ``new_challenge``."""
+
+    nonce: bytes
+    certificate_der: bytes
+    signature: bytes
+
+
+def give_consent(
+    session: Session, svc: Services, *, caller: Caller, visit_id: int, consent: Consent,
+    signed: SignedConsent | None = None, reader: CardSession | None = None,
+) -> EligibilityAnswer:
+    """同意: the patient's choice for this visit, recorded on the visit, and the answer again
+    (with the limit-amount category if consented).
+
+    Counted only when the visit's card proves it at this clinic's terminal now: ``signed``
+    (the card signed the choice, bound to a fresh nonce issued to this clinic and to this
+    visit) or ``reader`` (the terminal's reader session holds the visit's card). Otherwise —
+    a choice the clinic's software merely states, another card, a letter's visit, another
+    clinic's or a closed visit — it is refused (``AccessRefused``, audited) and the visit
+    keeps what it had. A new choice replaces the one before; it holds until the visit closes
+    or the day ends (``domain.insurance.consent_expires_at``).
+    """
+    clinic_of(session, caller)
+    visit = session.get(ClinicVisit, visit_id)
+    in_terminal = False
+    if visit is not None and visit.card_serial is not None:
+        if reader is not None:
+            in_terminal = reader.chip.card_id == visit.card_serial
+        elif signed is not None:
+            in_terminal = _card_signed(session, svc, caller, visit, consent, signed)
+    authorise(session, svc, caller, Action.GIVE_CONSENT,
+              Subject(visit.person_id if visit else None, visit_id=visit_id,
+                      card_in_terminal=in_terminal))
+    assert visit is not None and visit.enrolment_id is not None  # the policy refused otherwise
+    now = svc.clock.now()
+    visit.consent_medication = consent.medication
+    visit.consent_checkups = consent.checkups
+    visit.consent_limit_amount = consent.limit_amount
+    visit.consent_at = now if consent != Consent() else None
+    session.flush()
+    audit.record(session, caller=caller, action="give_consent", person_id=visit.person_id,
+                 purpose=PURPOSE, at=now,
+                 detail=f"visit {visit.id}: medication={consent.medication} "
+                        f"checkups={consent.checkups} limit={consent.limit_amount}")
+    enrolment = session.get(InsuranceEnrolment, visit.enrolment_id)
+    assert enrolment is not None
+    return eligibility_answer(insured_of(session, enrolment), visit_id=visit.id,
+                              method=visit.method, consent=consent, today=svc.clock.today())
+
+
+def _card_signed(session: Session, svc: Services, caller: Caller, visit: ClinicVisit,
+                 consent: Consent, signed: SignedConsent) -> bool:
+    """Whether the visit's own card signed this choice for this visit over a fresh nonce
+    issued to this clinic (the nonce is spent whatever the verdict: one answer per nonce)."""
+    now = svc.clock.now()
+    card_auth.check_nonce_format(signed.nonce)
+    if not card_auth.spend_challenges(session, [(caller, signed.nonce)], now):
+        raise card_auth.challenge_refusal(session, caller, signed.nonce, now)
+    certificate, card = card_auth.identify_card(session, svc,
+                                                certificate_der=signed.certificate_der)
+    if card.serial != visit.card_serial:
+        return False
+    reference = refs.References.from_keys(svc.keys).reference(refs.Kind.VISIT, visit.id)
+    try:
+        verify_challenge_signature(certificate, consent_message(signed.nonce, reference, consent),
+                                   signed.signature)
+    except SignatureInvalid:
+        return False
+    return True
 
 
 def _identify(session: Session, svc: Services, *, caller: Caller,

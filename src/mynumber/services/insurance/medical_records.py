@@ -21,10 +21,12 @@ from sqlalchemy.orm import Session
 from mynumber.adapters.db.models import AuditEntry
 from mynumber.adapters.db.models_insurance import ClinicVisit, MedicalRecord
 from mynumber.domain.access import Purpose, Role, require_role
-from mynumber.domain.errors import Forbidden, NotFound, invalid
+from mynumber.domain.errors import Forbidden, invalid
+from mynumber.domain.policy import Action
 from mynumber.domain.timelines import add_years
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import Subject, authorise
 from mynumber.services.core.refs import RecordId
 from mynumber.services.insurance.insurer import own_enrolment
 
@@ -82,12 +84,16 @@ def _view(row: MedicalRecord) -> RecordView:
     return RecordView(row.id, row.kind, row.recorded_on, row.author, dict(row.content))
 
 
-def _clinic_visit(session: Session, caller: Caller, visit_id: int) -> ClinicVisit:
+def _clinic_visit(session: Session, svc: Services, caller: Caller,
+                  visit_id: int) -> ClinicVisit:
+    """The visit a record is written at, if the policy allows it (audited either way): the
+    clinic's own open visit, opened by the patient's card at its terminal
+    (``Action.RECORD_AT_VISIT``)."""
     require_role(caller.role, Role.CLINIC)
     visit = session.get(ClinicVisit, visit_id)
-    if visit is None or visit.clinic_id != caller.scope_id:
-        raise NotFound(f"No visit {visit_id} at this clinic.",
-                       f"この医療機関に受付 {visit_id} はありません。", visit_id=visit_id)
+    authorise(session, svc, caller, Action.RECORD_AT_VISIT,
+              Subject(visit.person_id if visit else None, visit_id=visit_id))
+    assert visit is not None  # the policy refuses a visit that does not exist
     return visit
 
 
@@ -103,7 +109,7 @@ def write_prescription(
     medicines: list[Medicine], prescribed_on: dt.date | None = None,
 ) -> RecordView:
     """A clinic or pharmacy records what it prescribed or dispensed at a visit."""
-    visit = _clinic_visit(session, caller, visit_id)
+    visit = _clinic_visit(session, svc, caller, visit_id)
     if not medicines:
         raise invalid("medicines", "List at least one medicine.", "薬剤を1つ以上入力してください。")
     day = _check_date(prescribed_on or svc.clock.today(), svc.clock.today())
@@ -118,7 +124,7 @@ def write_checkup_at_clinic(
     examined_on: dt.date | None = None,
 ) -> RecordView:
     """A clinic records the results of a check-up it carried out at a visit."""
-    visit = _clinic_visit(session, caller, visit_id)
+    visit = _clinic_visit(session, svc, caller, visit_id)
     day = _check_date(examined_on or svc.clock.today(), svc.clock.today())
     row = _add(session, svc, caller, person_id=visit.person_id, kind=RecordKind.CHECKUP,
                day=day, content=asdict(checkup), clinic_id=visit.clinic_id)
