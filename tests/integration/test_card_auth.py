@@ -171,7 +171,9 @@ def test_a_move_leaves_card_authentication_working(pki: System) -> None:
 
 
 def test_an_expired_certificate_is_refused(pki: System) -> None:
-    card = make_card(pki, period_of_stay_ends=pki.services.clock.today() + dt.timedelta(days=30))
+    today = pki.services.clock.today()  # living here for a year, 30 days of stay left
+    card = make_card(pki, started_living_on=today - dt.timedelta(days=365),
+                     period_of_stay_ends=today + dt.timedelta(days=30))
     pki.services.clock.advance(days=32)  # type: ignore[attr-defined]
     nonce = _challenge(pki)
     _refused(pki, nonce, answer_challenge(card.chip, pin=AUTH_PIN, nonce=nonce),

@@ -38,7 +38,8 @@ def _register(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     return run(["register", "--name", "Smith John", "--born", "1990-01-02", "--sex", "M",
                 "--nationality", "US", "--address", "1-1 Chiyoda, Chiyoda-ku",
                 "--municipality", "131016", "--since", "2020-01-01",
-                "--residence-card", "AB12345678CD", "--status", "Engineer", *extra], tmp_path)
+                "--residence-card", "AB12345678CD", "--status", "Engineer",
+                "--stay-ends", "2029-03-31", *extra], tmp_path)
 
 
 def _seed(tmp_path: Path) -> None:
@@ -69,7 +70,8 @@ def test_register_bad_input_is_one_line_exit_1(tmp_path: Path, flag: str, value:
     _seed(tmp_path)
     args = ["register", "--name", "A B", "--born", "1990-01-02", "--sex", "M",
             "--nationality", "US", "--address", "1-1 Chiyoda", "--municipality", "131016",
-            "--since", "2020-01-01", "--residence-card", "AB12345678CD", "--status", "Student"]
+            "--since", "2020-01-01", "--residence-card", "AB12345678CD", "--status", "Student",
+            "--stay-ends", "2029-03-31"]
     args[args.index(flag) + 1] = value
     done = run(args, tmp_path)
     assert done.returncode == 1, done.stdout

@@ -160,7 +160,9 @@ def test_revocation_is_judged_at_the_signing_time(pki: System) -> None:
 def test_a_return_signed_after_the_certificate_expired_is_refused_by_both(
     pki: System, tmp_path: Path,
 ) -> None:
-    card = make_card(pki, period_of_stay_ends=pki.services.clock.today() + dt.timedelta(days=30))
+    today = pki.services.clock.today()  # living here for a year, 30 days of stay left
+    card = make_card(pki, started_living_on=today - dt.timedelta(days=365),
+                     period_of_stay_ends=today + dt.timedelta(days=30))
     pki.services.clock.advance(days=32)  # type: ignore[attr-defined]
     signed = _signed(pki, card)
     _refused(pki, signed, CertificateExpired)
