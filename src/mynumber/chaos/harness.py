@@ -6,7 +6,7 @@
    cards are made to wait at the counter (``world.cards_waiting``).
 2. ``mynumber serve`` (dev mode) runs as a subprocess on a free loopback port, its output in
    ``service.log`` in the folder.
-3. Each round: traffic on a few threads; after a random 0.5–3 s, one fault — ``SIGKILL``,
+3. Each round: traffic on a few threads; after a random 1–5 s, one fault — ``SIGKILL``,
    ``SIGTERM`` (uvicorn's graceful stop), or on PostgreSQL every connection the service holds
    terminated (``pg_terminate_backend``) while the traffic goes on; the traffic stops, the
    service is started again (after a kill) and, once it answers, every invariant is checked
@@ -200,7 +200,7 @@ def run(console: Console, *, seconds: float, database_url: str | None = None,
         world.waiting += cards_waiting(system, names, cards_per_round)
         faults = [SIGKILL, SIGTERM] + ([DROP] if database.name else [])
         console.print(f"chaos on {database.backend}: {folder} (service at {service.base}); "
-                      f"started in {service.start():.1f} s", highlight=False)
+                      f"started in {service.start():.1f} s", highlight=False, soft_wrap=True)
         began = time.monotonic()
         seen: set[Violation] = set()
         while totals.rounds < max_rounds:
@@ -223,14 +223,15 @@ def run(console: Console, *, seconds: float, database_url: str | None = None,
             system.engine.dispose()
         database.drop()
         if keep or totals.violations:
-            console.print(f"kept {folder} (service.log, the database)", highlight=False)
+            console.print(f"kept {folder} (service.log, the database)", highlight=False,
+                          soft_wrap=True)
         else:
             shutil.rmtree(folder, ignore_errors=True)
     answers = totals.answers
     console.print(f"faults: {', '.join(f'{k} {v}' for k, v in sorted(totals.faults.items()))}; "
                   f"answers: {answers[Outcome.OK]} ok, {answers[Outcome.REFUSED]} refused "
                   f"({totals.server_errors} of them 5xx), {answers[Outcome.CUT]} cut off",
-                  highlight=False)
+                  highlight=False, soft_wrap=True)
     return totals
 
 
@@ -241,7 +242,7 @@ def _round(service: Service, database: Database, system: System, tokens: Tokens,
     ledger = Ledger()
     traffic = Traffic(service.base, tokens, world, ledger, names, system, threads=threads)
     traffic.start()
-    moment = rng.uniform(0.5, 3.0)
+    moment = rng.uniform(1.0, 5.0)
     time.sleep(moment)
     restart = ""
     if fault == DROP:
@@ -256,7 +257,7 @@ def _round(service: Service, database: Database, system: System, tokens: Tokens,
     counts = ledger.counts()
     console.print(f"{fault} after {moment:.1f} s: {len(ledger)} requests "
                   f"({counts[Outcome.OK]} ok, {counts[Outcome.REFUSED]} refused, "
-                  f"{counts[Outcome.CUT]} cut off){restart}", highlight=False)
+                  f"{counts[Outcome.CUT]} cut off){restart}", highlight=False, soft_wrap=True)
     return ledger
 
 

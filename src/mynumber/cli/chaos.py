@@ -31,6 +31,6 @@ def chaos(
     totals = run(console, seconds=seconds, database_url=database_url or None,
                  max_rounds=rounds, threads=threads, cards_per_round=cards, seed=seed,
                  keep=keep)
-    console.print(totals.line, highlight=False)
+    console.print(totals.line, highlight=False, soft_wrap=True)
     if totals.violations:
         raise typer.Exit(1)
