@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import subprocess
@@ -19,7 +20,7 @@ from mynumber.bench.register import fake_residents
 from mynumber.bootstrap import System, build_system
 from mynumber.config import Settings
 from mynumber.domain.access import Purpose
-from mynumber.domain.errors import Conflict
+from mynumber.domain.errors import Conflict, InvalidInput
 from mynumber.services.core.audit import verify_chain
 from mynumber.services.flows import moving
 from mynumber.services.registry.bulk import register_many
@@ -58,6 +59,18 @@ def test_a_batch_with_a_known_person_registers_nobody(system: System) -> None:
         register_many(uow.session, system.services, caller=ward(),
                       municipality_code="131016", forms=forms)
     assert _count(system, Person) == 1
+
+
+def test_a_bulk_batch_with_a_temporary_stay_registers_nobody(system: System) -> None:
+    """Issue 17.1: the batch follows the single path: a stay of 3 months or less is refused."""
+    today = system.services.clock.today()
+    short = foreign_form(system, name_latin="Short Stay", started_living_on=today,
+                         period_of_stay_ends=today + dt.timedelta(days=80))
+    with system.uow() as uow, pytest.raises(InvalidInput) as caught:
+        register_many(uow.session, system.services, caller=ward(), municipality_code="131016",
+                      forms=[*fake_residents(5, today), short])
+    assert caught.value.details["reason"] == "not_registrable"
+    assert _count(system, Person) == 0
 
 
 def test_numbers_from_single_and_bulk_paths_never_collide(system: System) -> None:

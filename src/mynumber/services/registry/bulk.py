@@ -30,7 +30,7 @@ from mynumber.domain.errors import Conflict
 from mynumber.domain.mail import MailKind, MailStatus
 from mynumber.domain.numbering import derive_my_numbers
 from mynumber.domain.numbers import IndividualNumber
-from mynumber.domain.registration import MovingIn
+from mynumber.domain.registration import MovingIn, check_stay_length
 from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
@@ -52,6 +52,9 @@ def register_many(
     require_role(caller.role, Role.WARD_OFFICE)
     get_municipality(session, municipality_code)
     check_own_municipality(caller, municipality_code)
+    for form in forms:  # everyone is new to the register: a temporary stay is refused
+        if form.foreign is not None:
+            check_stay_length(form.foreign.period_of_stay_ends, arrived_on=form.started_living_on)
     keys = [identity_key(svc, form) for form in forms]
     _refuse_known(session, keys)
     person_ids = _insert_people(session, svc, forms, keys)
