@@ -1,25 +1,68 @@
-"""The CLI: one line and a non-zero exit on bad input; the real commands on a real database."""
+"""The CLI: one line and a non-zero exit on bad input; the real commands on a real database.
+
+The commands run in this process through Typer's ``CliRunner`` (a ``python -m mynumber.cli``
+costs 2–5 s of imports each time), under the environment a shell would give them: ``Settings``
+reads ``MYNUMBER_*`` at each command, and none of the caller's leaks in. Two tests start the
+real interpreter: the entry point and its exit codes (0, and 2 for a configuration error) as a
+shell sees them.
+"""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from mynumber.cli.main import app
 from tests.conftest import TEST_MASTER_KEY
 
 
-def run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    environ = {"MYNUMBER_DATA_DIR": str(tmp_path), "MYNUMBER_MASTER_KEY": TEST_MASTER_KEY,
-               "PATH": "/usr/bin:/bin", "COLUMNS": "200", **env}
+def _environment(tmp_path: Path, env: dict[str, str]) -> dict[str, str]:
+    return {"MYNUMBER_DATA_DIR": str(tmp_path), "MYNUMBER_MASTER_KEY": TEST_MASTER_KEY,
+            "COLUMNS": "200", **env}
+
+
+@dataclass
+class Done:
+    """What a finished command left: its exit code and what it printed on each stream."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No ``MYNUMBER_*`` setting of the caller's (a developer's ``MYNUMBER_DATABASE_URL``,
+    say) reaches a command's ``Settings``: a command sees only what ``run`` gives it."""
+    for name in list(os.environ):
+        if name.startswith("MYNUMBER_"):
+            monkeypatch.delenv(name)
+
+
+def run(args: list[str], tmp_path: Path, **env: str) -> Done:
+    """The command in this process, with ``env`` (over the defaults) in ``os.environ`` while
+    it runs (``CliRunner`` puts the previous values back)."""
+    result = CliRunner().invoke(app, args, env=_environment(tmp_path, env))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception  # a crash shows its traceback, as the process would
+    return Done(result.exit_code, result.stdout, result.stderr)
+
+
+def run_process(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """The command as a shell starts it: a new interpreter through ``python -m mynumber.cli``."""
+    environ = {"PATH": "/usr/bin:/bin", **_environment(tmp_path, env)}
     return subprocess.run([sys.executable, "-m", "mynumber.cli", *args], env=environ,
                           capture_output=True, text=True, timeout=120)
 
 
 def test_validate_accepts_a_valid_number(tmp_path: Path) -> None:
-    done = run(["validate", "6214 9832 0257"], tmp_path)
+    done = run_process(["validate", "6214 9832 0257"], tmp_path)
     assert done.returncode == 0 and "**** **** 0257" in done.stdout
 
 
@@ -34,7 +77,7 @@ def test_validate_refuses_with_one_line_and_exit_1(tmp_path: Path, number: str,
     assert number not in done.stderr
 
 
-def _register(tmp_path: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def _register(tmp_path: Path, *extra: str) -> Done:
     return run(["register", "--name", "Smith John", "--born", "1990-01-02", "--sex", "M",
                 "--nationality", "US", "--address", "1-1 Chiyoda, Chiyoda-ku",
                 "--municipality", "131016", "--since", "2020-01-01",
@@ -86,7 +129,7 @@ def test_audit_verify_reports_an_intact_chain(tmp_path: Path) -> None:
 
 
 def test_production_mode_without_a_master_key_refuses_to_start(tmp_path: Path) -> None:
-    done = run(["audit", "verify"], tmp_path, MYNUMBER_MODE="production",
+    done = run_process(["audit", "verify"], tmp_path, MYNUMBER_MODE="production",
                MYNUMBER_MASTER_KEY="")
     assert done.returncode == 2 and "MYNUMBER_MASTER_KEY is required" in done.stderr
 

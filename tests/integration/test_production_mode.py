@@ -9,16 +9,18 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import create_engine, func, select
+from typer.testing import CliRunner
 
 from mynumber.adapters.db.models import ApiToken, Person
 from mynumber.adapters.db.models_card import Card
 from mynumber.adapters.keys import unsafe_master_key
-from mynumber.cli.main import start_up
+from mynumber.cli.main import app, start_up
 from mynumber.config import ConfigurationError, Settings
 from tests.conftest import TEST_MASTER_KEY
 
@@ -34,11 +36,32 @@ def _key_file(folder: Path, key: str, mode: int = 0o600) -> Path:
     return path
 
 
-def _mynumber(args: list[str], env: dict[str, str], timeout: float = 60,
-              ) -> subprocess.CompletedProcess[str]:
-    environ = {**_BASE_ENV, "MYNUMBER_MODE": "production", **env}
-    return subprocess.run([sys.executable, "-m", "mynumber.cli", *args], env=environ,
-                          capture_output=True, text=True, timeout=timeout)
+@dataclass
+class _Done:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def _mynumber(args: list[str], env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> _Done:
+    """The command in this process (Typer's ``CliRunner``) under the production environment
+    ``env``; ``serve`` cannot start a server here (it would answer on the port until the
+    test's timeout): a refusal must come before it. The real ``serve`` process is
+    ``test_production_serve_answers_and_printed_nothing_demo``."""
+    import uvicorn
+
+    def no_server(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("serve got as far as starting the server")
+
+    for name in list(os.environ):
+        if name.startswith("MYNUMBER_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setattr(uvicorn, "run", no_server)
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "200",
+                                                "MYNUMBER_MODE": "production", **env})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return _Done(result.exit_code, result.stdout, result.stderr)
 
 
 @pytest.mark.parametrize("mode", [0o644, 0o640, 0o604, 0o660])
@@ -49,10 +72,12 @@ def test_a_key_file_open_to_group_or_others_is_refused(tmp_path: Path, mode: int
         settings.master_key_bytes()
 
 
-def test_serve_refuses_a_world_readable_key_file_with_one_line(tmp_path: Path) -> None:
+def test_serve_refuses_a_world_readable_key_file_with_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _key_file(tmp_path / "secrets", secrets.token_hex(32), 0o644)
     done = _mynumber(["serve", "--port", "1"], {"MYNUMBER_DATA_DIR": str(tmp_path / "var"),
-                                               "MYNUMBER_MASTER_KEY_FILE": str(path)})
+                                               "MYNUMBER_MASTER_KEY_FILE": str(path)},
+                     monkeypatch)
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "owner only" in lines[0] and "0644" in lines[0]
@@ -66,14 +91,16 @@ def test_a_private_key_file_is_read(tmp_path: Path) -> None:
     assert settings.master_key_bytes() == bytes.fromhex(key)
 
 
-def test_serve_refuses_the_dev_key_made_by_an_earlier_dev_start(tmp_path: Path) -> None:
+def test_serve_refuses_the_dev_key_made_by_an_earlier_dev_start(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path / "var"
     Settings(mode="dev", data_dir=data).master_key_bytes()  # what a dev start does first
     assert (data / "dev-master.key").exists()
     dev_key = (data / "dev-master.key").read_text().strip()
     for env in ({"MYNUMBER_MASTER_KEY": dev_key},
                 {"MYNUMBER_MASTER_KEY_FILE": str(data / "dev-master.key")}):
-        done = _mynumber(["serve", "--port", "1"], {"MYNUMBER_DATA_DIR": str(data), **env})
+        done = _mynumber(["serve", "--port", "1"], {"MYNUMBER_DATA_DIR": str(data), **env},
+                         monkeypatch)
         assert done.returncode == 2, done.stdout
         assert "dev-mode key" in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
