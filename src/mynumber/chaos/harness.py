@@ -171,6 +171,8 @@ class Totals:
     answers: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
     server_errors: int = 0
     faults: dict[str, int] = field(default_factory=dict)
+    refusals: dict[str, int] = field(default_factory=dict)
+    """Refused answers by request kind and status (``collection 409``: the twin that lost)."""
 
     @property
     def line(self) -> str:
@@ -232,6 +234,10 @@ def run(console: Console, *, seconds: float, database_url: str | None = None,
                   f"answers: {answers[Outcome.OK]} ok, {answers[Outcome.REFUSED]} refused "
                   f"({totals.server_errors} of them 5xx), {answers[Outcome.CUT]} cut off",
                   highlight=False, soft_wrap=True)
+    if totals.refusals:
+        console.print("refused: " + ", ".join(f"{k} x{v}" for k, v in
+                                              sorted(totals.refusals.items())),
+                      highlight=False, soft_wrap=True)
     return totals
 
 
@@ -266,6 +272,10 @@ def _count(totals: Totals, ledger: Ledger) -> None:
     for outcome, n in ledger.counts().items():
         totals.answers[outcome] += n
     totals.server_errors += ledger.server_errors()
+    for sent in ledger.sent:
+        if sent.outcome is Outcome.REFUSED:
+            key = f"{sent.kind} {sent.status}"
+            totals.refusals[key] = totals.refusals.get(key, 0) + 1
 
 
 def _report(found: list[Violation], seen: set[Violation], totals: Totals,
