@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mynumber.adapters.unexpected import log_unexpected
@@ -106,6 +106,20 @@ async def on_out_of_range(request: Request, exc: Exception) -> JSONResponse:
                    "リクエスト内の数値が範囲外です。")
 
 
+async def on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # A lost or refused database connection: the transaction was rolled back, so the caller
+    # may simply try again (the chaos harness drops connections to prove nothing is kept).
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path,
+                type(exc).__name__)
+    response = problem(503, "database-unavailable", "Service unavailable",
+                       "The service cannot reach its database just now; nothing was changed. "
+                       "Please try again in a moment.",
+                       "データベースに接続できません。変更は行われていません。"
+                       "しばらくしてからもう一度お試しください。")
+    response.headers["Retry-After"] = "1"
+    return response
+
+
 async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     # Never echo the exception: it could carry personal data.
     log_unexpected(log, exc, where=f"{request.method} {request.url.path}")
@@ -120,4 +134,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(OverflowError, on_out_of_range)
     app.add_exception_handler(DataError, on_out_of_range)
+    app.add_exception_handler(OperationalError, on_database_unavailable)
     app.add_exception_handler(Exception, on_unexpected)
