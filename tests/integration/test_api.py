@@ -88,7 +88,7 @@ def test_a_clinic_token_cannot_register_and_the_refusal_is_audited(
     assert body["code"] == "forbidden"
     with system.uow() as uow:
         last = uow.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
-    assert last is not None and last.action == "refused" and last.role == "clinic"
+    assert last is not None and last.action == "refused:role" and last.role == "clinic"
 
 
 def test_reading_the_number_for_an_unlawful_purpose_is_403_and_audited(
@@ -102,7 +102,8 @@ def test_reading_the_number_for_an_unlawful_purpose_is_403_and_audited(
     assert body["code"] == "purpose-not-allowed"
     with system.uow() as uow:  # the refusal survives the request's rollback, with whom it was about
         last = uow.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
-    assert last is not None and (last.action, last.person_id) == ("refused", unref("per", pid))
+    assert last is not None and (last.action, last.person_id) == (
+        "refused:purpose-not-allowed", unref("per", pid))
     ok = client.post(f"/ward-office/residents/{pid}/my-number", json={"purpose": "tax"},
                      headers=auth(tokens["ward_office"]))
     assert ok.status_code == 200 and len(ok.json()["my_number"]) == 12

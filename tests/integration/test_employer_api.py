@@ -86,8 +86,8 @@ def test_hr_reading_a_number_gets_403_and_the_refusal_is_audited(
         _problem(resp, 403, "forbidden")
     with system.uow() as uow:
         refused = list(uow.session.scalars(select(AuditEntry).where(
-            AuditEntry.action == "refused")))
-    assert len(refused) == 2 and all("my-number/read" in e.detail for e in refused)
+            AuditEntry.action == "refused:forbidden")))
+    assert len(refused) == 2 and all(e.role == "employer" for e in refused)
 
 
 def test_collecting_as_an_employee_id_is_refused_with_a_clear_problem(

@@ -5,21 +5,33 @@ transaction of its own (the request's own is rolled back). Both databases."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+import typer
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from mynumber.adapters.db.models import AuditEntry
+from mynumber.adapters.db.models import AuditEntry, Person
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.cli import card as cli_card
 from mynumber.cli.main import app as cli_app
+from mynumber.cli.support import one_line_errors, run_use_case
+from mynumber.demo.data import seed_demo_tokens
 from mynumber.domain.access import Role
-from mynumber.services.core import tokens
+from mynumber.domain.employment_rules import StaffAction, StaffRole, require_staff_role
+from mynumber.domain.errors import Conflict, Forbidden
+from mynumber.domain.registration import build_moving_in
+from mynumber.services.core import audit, tokens
+from mynumber.services.core.audit import NewEntry
+from mynumber.services.core.context import Caller
+from mynumber.services.core.policy import refusals_audited, refused, require_role
+from mynumber.services.flows import moving
 from tests.integration.card_support import issued_card
+from tests.integration.test_api import MOVING_IN
 from tests.staff_login import StaffClient, clerk_for
 
 SHIBUYA = "131130"  # not where the card holder lives (Chiyoda, 131016)
@@ -71,3 +83,103 @@ def test_the_same_refusal_is_audited_once_through_the_api_the_pages_and_the_cli(
     refusals = _refusals(cards, card.person_id)
     assert len(refusals) == 3
     assert len({(e.action, e.role, e.purpose) for e in refusals}) == 1  # the same refusal
+
+
+# --- A role refusal, and the one mechanism behind every refusal (issue 14.2) ---------------
+
+
+def _role_refusals(system: System) -> list[AuditEntry]:
+    with system.uow() as uow:
+        return list(uow.session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "refused:role").order_by(AuditEntry.id)))
+
+
+def test_a_role_refusal_is_audited_once_through_the_api_the_pages_and_the_cli(
+        cards: System, api: TestClient) -> None:
+    """A clinic asking for the ward office's registration: refused for its role through
+    each entry point, each leaving exactly one entry of the same kind (the API's problem
+    handler, the pages' route class and the CLI's runner all hand the refusal to
+    ``audit.record_refusal``; none keeps a fallback of its own)."""
+    with cards.uow() as uow:
+        clinic = next(t.token for t in seed_demo_tokens(uow.session, cards.services)
+                      if t.role is Role.CLINIC)
+        uow.commit()
+    assert _role_refusals(cards) == []
+
+    by_api = api.post("/ward-office/residents", json=MOVING_IN,
+                      headers={"Authorization": f"Bearer {clinic}"})
+    assert by_api.status_code == 403 and by_api.json()["code"] == "forbidden", by_api.text
+    assert len(_role_refusals(cards)) == 1
+
+    pages = StaffClient(cards, clerk_for(cards, clinic))
+    pages.log_in()
+    by_page = pages.get("/staff/ward-office")
+    assert by_page.status_code == 403
+    assert len(_role_refusals(cards)) == 2
+
+    @one_line_errors
+    def register_as_the_terminal() -> None:  # the CLI's runner, with the clinic's caller
+        form = build_moving_in(
+            name_latin="Smith John", date_of_birth=dt.date(1995, 4, 12), sex="M",
+            nationality="JP", address="1-1 Chiyoda", started_living_on=dt.date(2026, 3, 30),
+            filed_on=cards.services.clock.today(), id_documents=["driving_licence"])
+        run_use_case(cards, lambda s, svc: moving.register_moving_in(
+            s, svc, caller=Caller(name="cli terminal", role=Role.CLINIC),
+            municipality_code="131016", form=form))
+
+    with pytest.raises(typer.Exit) as exited:
+        register_as_the_terminal()
+    assert exited.value.exit_code == 1
+    refusals = _role_refusals(cards)
+    assert len(refusals) == 3
+    assert {(e.role, e.purpose, e.person_id, e.detail) for e in refusals} == {
+        ("clinic", "", None, "role clinic, for ward_office")}
+    with cards.uow() as uow:  # and nothing else of the three requests was kept
+        assert uow.session.scalar(select(func.count()).select_from(Person)) == 0
+
+
+def test_a_refusal_is_appended_once_however_many_handlers_see_it(cards: System) -> None:
+    caller = Caller(name="Kanda clinic", role=Role.CLINIC)
+    refusal = refused(caller, Forbidden("No.", "いいえ。", reason="not-yours"), person_id=None)
+    assert audit.record_refusal(cards, refusal) is True
+    assert audit.record_refusal(cards, refusal) is False  # the route class after web.core.run
+    with cards.uow() as uow:
+        rows = list(uow.session.scalars(select(AuditEntry)))
+    assert [(e.action, e.role, e.detail) for e in rows] == [
+        ("refused:not-yours", "clinic", "forbidden; reason not-yours")]
+
+
+def test_an_error_that_carries_no_entry_leaves_none(cards: System) -> None:
+    """Only the use case knows the caller: an error without an entry (not a refusal, or a
+    stale form) is not guessed at by an edge."""
+    assert audit.record_refusal(cards, Forbidden("Form expired.", "期限切れ。")) is False
+    assert audit.record_refusal(cards, Conflict("Taken.", "使用中。")) is False
+    with cards.uow() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
+
+
+def test_a_rule_refusal_inside_a_use_case_carries_its_callers_entry(cards: System) -> None:
+    """``refusals_audited``: a refusal by a domain rule (which knows no caller) leaves the
+    entry of the use case's caller, by keyword or by position, and keeps a deeper one."""
+    caller = Caller(name="Example K.K. (hr: Sato)", role=Role.EMPLOYER, scope_id=1)
+
+    @refusals_audited
+    def use_case(session: object, caller: Caller) -> None:
+        require_staff_role(StaffRole.HR, StaffAction.READ_NUMBER)
+
+    for call in (lambda: use_case(None, caller=caller), lambda: use_case(None, caller)):
+        with pytest.raises(Forbidden) as caught:
+            call()
+        entry = caught.value.audit_entry
+        assert isinstance(entry, NewEntry) and entry.caller == caller
+        assert entry.action == "refused:forbidden" and "read_number" in entry.detail
+
+    @refusals_audited
+    def outer(*, caller: Caller) -> None:
+        require_role(Caller(name="inner", role=Role.CLINIC), Role.WARD_OFFICE)
+
+    with pytest.raises(Forbidden) as caught:
+        outer(caller=caller)
+    entry = caught.value.audit_entry
+    assert isinstance(entry, NewEntry) and entry.caller.name == "inner"
+    assert entry.action == "refused:role"

@@ -9,13 +9,13 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, OperationalError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mynumber.adapters.unexpected import log_unexpected
-from mynumber.domain.errors import Forbidden, MyNumberError
+from mynumber.domain.errors import MyNumberError
 from mynumber.http_status import http_status
-from mynumber.services.core import audit, policy, refs
-from mynumber.services.core.policy import AccessRefused
+from mynumber.services.core import audit, refs
 
 log = logging.getLogger("mynumber.api")
 PROBLEM = "application/problem+json"
@@ -53,28 +53,10 @@ def _opaque(name: str, value: object) -> object:
 
 async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, MyNumberError)
-    if isinstance(exc, Forbidden):
-        _audit_refusal(request, exc)
+    # A refusal leaves the entry its use case gave it, as through the pages and the CLI.
+    await run_in_threadpool(audit.record_refusal, request.app.state.system, exc)
     return problem(http_status(exc), exc.code, exc.title, exc.message_en, exc.message_ja,
                    **_safe_details(exc.details))
-
-
-def _audit_refusal(request: Request, exc: MyNumberError) -> None:
-    caller = getattr(request.state, "caller", None)
-    system = request.app.state.system
-    if caller is None:
-        return
-    with system.uow() as uow:
-        if isinstance(exc, AccessRefused):  # the policy's own entry: action and reason
-            policy.record_refusal(uow.session, exc, at=system.services.clock.now())
-            uow.commit()
-            return
-        person_id = exc.details.get("person_id")
-        audit.record(uow.session, caller=caller, action="refused", at=system.services.clock.now(),
-                     purpose=audit.purpose_named(exc.details.get("purpose")),
-                     person_id=person_id if isinstance(person_id, int) else None,
-                     detail=f"{request.method} {request.url.path}: {exc.code}")
-        uow.commit()
 
 
 async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:

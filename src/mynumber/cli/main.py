@@ -14,7 +14,7 @@ from mynumber.cli.employer import app as employer_app
 from mynumber.cli.guide import guide as guide_command
 from mynumber.cli.jpki import app as jpki_app
 from mynumber.cli.keys import app as keys_app
-from mynumber.cli.support import console, err, one_line_errors
+from mynumber.cli.support import console, err, one_line_errors, run_use_case
 from mynumber.cli.tokens import app as tokens_app
 from mynumber.config import Settings
 
@@ -142,10 +142,8 @@ def register(
         period_of_stay_ends=_date("stay_ends", stay_ends) if stay_ends else None,
     )
     caller = Caller(name="cli", role=Role.WARD_OFFICE)
-    with system.uow() as uow:
-        result = moving.register_moving_in(uow.session, system.services, caller=caller,
-                                                municipality_code=municipality, form=form)
-        uow.commit()
+    result = run_use_case(system, lambda session, svc: moving.register_moving_in(
+        session, svc, caller=caller, municipality_code=municipality, form=form))
     late = " (late: more than 14 days after moving in)" if result.late else ""
     console.print(f"registered person {result.person_id}: My Number {result.masked_number}{late}")
     if result.application_id:

@@ -15,8 +15,8 @@ import typer
 from rich.console import Console
 
 from mynumber.config import ConfigurationError
-from mynumber.domain.errors import MyNumberError
-from mynumber.services.core.policy import AccessRefused, record_refusal
+from mynumber.domain.errors import Forbidden, MyNumberError
+from mynumber.services.core import audit
 
 console = Console()
 err = Console(stderr=True)
@@ -50,16 +50,14 @@ def one_line_errors(func: F) -> F:
 
 
 def run_use_case(system: Any, call: Callable[[Any, Any], T]) -> T:
-    """Run one use case in a unit of work and commit it; a refusal by the access policy is
-    audited in a transaction of its own (the command's is rolled back), as the API and the
-    pages do."""
+    """Run one use case in a unit of work and commit it; a refusal is audited in a
+    transaction of its own (the command's is rolled back), as the API and the pages do
+    (``audit.record_refusal``)."""
     try:
         with system.uow() as uow:
             result = call(uow.session, system.services)
             uow.commit()
-    except AccessRefused as refused:
-        with system.uow() as uow:
-            record_refusal(uow.session, refused, at=system.services.clock.now())
-            uow.commit()
+    except Forbidden as refused:
+        audit.record_refusal(system, refused)
         raise
     return result

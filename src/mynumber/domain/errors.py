@@ -48,10 +48,19 @@ class Conflict(MyNumberError):
 
 
 class Forbidden(MyNumberError):
-    """The caller's role or purpose does not allow this."""
+    """The caller's role, purpose or relationship does not allow this.
+
+    A refusal is audited. The rules that refuse know the rule, not the caller, so the use
+    case that meets a refusal gives it the audit entry it leaves (``audit_entry``, set by
+    ``services.core.policy.refused``); every entry point hands the error to
+    ``services.core.audit.record_refusal``, which appends that entry once, in a transaction
+    of its own.
+    """
 
     code = "forbidden"
     title = "Forbidden"
+    audit_entry: object | None = None
+    """The entry this refusal leaves in the audit log (a ``services.core.audit.NewEntry``)."""
 
 
 class PurposeNotAllowed(Forbidden):

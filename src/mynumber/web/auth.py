@@ -19,6 +19,7 @@ from mynumber.domain.access import Role
 from mynumber.domain.errors import Forbidden, MyNumberError, Unauthenticated
 from mynumber.services.core import staff as staff_accounts
 from mynumber.services.core.context import Caller
+from mynumber.services.core.policy import role_refused
 from mynumber.web.core import (
     Form,
     NavItem,
@@ -71,10 +72,10 @@ def staff(*roles: Role) -> Callable[[Request], Caller]:
         caller = optional_caller(request)
         if caller is None:
             raise NotLoggedIn
-        if caller.role not in roles:
-            raise Forbidden(
+        if caller.role not in roles:  # audited as a use case's role check is
+            raise role_refused(caller, Forbidden(
                 f"This page is for other staff; you are logged in as {caller.name}.",
-                f"このページは別の職員向けです（{caller.name} としてログイン中）。")
+                f"このページは別の職員向けです（{caller.name} としてログイン中）。"), roles)
         return caller
 
     return dependency

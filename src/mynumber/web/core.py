@@ -28,12 +28,11 @@ from starlette.datastructures import UploadFile
 
 from mynumber.adapters.unexpected import log_unexpected
 from mynumber.domain.access import Role
-from mynumber.domain.errors import InvalidInput, MyNumberError, invalid
+from mynumber.domain.errors import Forbidden, InvalidInput, MyNumberError, invalid
 from mynumber.domain.photo_rules import MAX_FILE_BYTES
 from mynumber.http_status import http_status
-from mynumber.services.core import refs
+from mynumber.services.core import audit, refs
 from mynumber.services.core.context import Caller, DbSession, Services
-from mynumber.services.core.policy import AccessRefused, record_refusal
 from mynumber.services.core.writes import DatabaseRefusedInput
 from mynumber.web import session as sessions
 
@@ -221,7 +220,6 @@ async def form_values(request: Request) -> dict[str, Any]:
         values[key] = items if len(items) > 1 or key.endswith("[]") else (items or [""])[0]
     if not sessions.csrf_ok(session_key(request), web_session(request),
                             str(values.pop("csrf", ""))):
-        from mynumber.domain.errors import Forbidden
         raise Forbidden("This form has expired. Go back, reload the page and send it again.",
                         "フォームの有効期限が切れました。ページを再読み込みしてもう一度送信してください。")
     return values
@@ -257,7 +255,8 @@ async def _answer(original: Callable[[Request], Awaitable[Response]],
     except NotLoggedIn:
         target = request.url.path if request.method == "GET" else "/"
         return RedirectResponse(f"/login?next={target}", status_code=303)
-    except MyNumberError as exc:
+    except MyNumberError as exc:  # a refusal before any use case (the page's own role check)
+        await run_in_threadpool(audit.record_refusal, request.app.state.system, exc)
         return error_page(request, exc)
     except (RequestValidationError, OverflowError, DatabaseRefusedInput):  # an id past the range
         return error_page(request, InvalidInput(
@@ -319,10 +318,10 @@ def run(request: Request, use_case: Callable[[DbSession, Services], T]) -> T:
         with system.uow() as uow:
             result = use_case(uow.session, system.services)
             uow.commit()
-    except AccessRefused as refused:  # audited in a transaction of its own: the use case's
-        with system.uow() as uow:     # was rolled back
-            record_refusal(uow.session, refused, at=system.services.clock.now())
-            uow.commit()
+    except Forbidden as refused:
+        # Audited here, in a transaction of its own (the use case's was rolled back): the
+        # page may show the refusal in its form, and then the route class never sees it.
+        audit.record_refusal(system, refused)
         raise
     return result
 

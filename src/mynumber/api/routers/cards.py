@@ -87,8 +87,9 @@ def pickup_notice(application_id: str, caller: CallerDep, uow: UowDep,
 @router.post("/card-centre/jobs")
 def run_jobs(caller: CallerDep, uow: UowDep, svc: ServicesDep) -> card_centre.JobReport:
     """Run what is due: manufacture, the post, expiry notices, lapsed cards."""
-    from mynumber.domain.access import Role, require_role
-    require_role(caller.role, Role.CARD_CENTRE)
+    from mynumber.domain.access import Role
+    from mynumber.services.core.policy import require_role
+    require_role(caller, Role.CARD_CENTRE)
     report = card_centre.run_daily_jobs(uow.session, svc)
     uow.commit()
     return report

@@ -54,7 +54,7 @@ def get_staff(
 def _staff(request: Request, system: System, token: str) -> Staff:
     with system.uow() as uow:
         caller = tokens.authenticate(uow.session, system.services, token)
-        request.state.caller = caller  # so that a refusal is audited
+        request.state.caller = caller  # who called, should staff_for refuse
         staff = employer.staff_for(uow.session, system.services, caller=caller, token=token)
     request.state.caller = staff.caller
     return staff

@@ -10,8 +10,10 @@ from pydantic import BaseModel, Field
 from mynumber.api.deps import CallerDep, MailPath, PersonPath, ServicesDep, UowDep
 from mynumber.api.openapi import file_response
 from mynumber.domain.access import MAX_PURPOSE_TEXT, parse_purpose
+from mynumber.domain.errors import PurposeNotAllowed
 from mynumber.domain.mail import DeliveryFailure
 from mynumber.domain.registration import build_moving_in, parse_id_documents
+from mynumber.services.core.policy import refused
 from mynumber.services.core.refs import MailId, NotificationLetterId, PersonId, RegistrationId
 from mynumber.services.flows import moving
 from mynumber.services.registry import letters, residents, ward_office
@@ -129,8 +131,12 @@ class NumberResponse(BaseModel):
 def read_number(person_id: PersonPath, body: PurposeRequest, caller: CallerDep, uow: UowDep,
                 svc: ServicesDep) -> NumberResponse:
     """The full My Number, for a purpose the law allows (audited)."""
+    try:
+        purpose = parse_purpose(body.purpose, person_id=person_id)
+    except PurposeNotAllowed as refusal:  # audited as the use case's refusals are
+        raise refused(caller, refusal) from None
     number = read_my_number(uow.session, svc, caller=caller, person_id=person_id,
-                            purpose=parse_purpose(body.purpose, person_id=person_id))
+                            purpose=purpose)
     uow.commit()
     return NumberResponse(my_number=number.digits, purpose=body.purpose)
 

@@ -30,7 +30,7 @@ from mynumber.adapters.db.models import MailItem, NotificationLetter, Person, Re
 from mynumber.adapters.db.models_card import Card, CardApplication
 from mynumber.adapters.photo import chip_photo
 from mynumber.domain import cards as rules
-from mynumber.domain.access import Purpose, Role, require_role
+from mynumber.domain.access import Purpose, Role
 from mynumber.domain.cards import ApplicationKind, ApplicationStatus, CardStatus, Channel
 from mynumber.domain.deadlines import ExpressReason, express_issuance_allowed
 from mynumber.domain.errors import Conflict, Forbidden, NotFound, invalid
@@ -44,7 +44,7 @@ from mynumber.services.cards import records as card_records
 from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.policy import Subject, authorise
+from mynumber.services.core.policy import Subject, authorise, refusals_audited, require_role
 from mynumber.services.core.records import active_registration, get_person
 from mynumber.services.core.refs import PersonId
 from mynumber.services.registry.letters import new_application_id
@@ -80,7 +80,7 @@ def apply_for_card(
     person_id: int | None = None, express_reason: ExpressReason | None = None,
 ) -> ApplicationView:
     """交付申請: accept an application with its photo, or refuse it naming the cause."""
-    require_role(caller.role, _CHANNEL_ROLE[channel])
+    require_role(caller, _CHANNEL_ROLE[channel])
     person, form_id = _applicant(session, caller, channel, application_id, person_id)
     reg = _require_active_number(session, person)
     if channel is Channel.COUNTER:
@@ -100,6 +100,7 @@ def apply_for_card(
     return view(session, application)
 
 
+@refusals_audited
 def _applicant(session: Session, caller: Caller, channel: Channel, application_id: str | None,
                person_id: int | None) -> tuple[Person, str]:
     if not channel.needs_application_id:
@@ -236,7 +237,7 @@ def _add(session: Session, svc: Services, person: Person, channel: Channel, form
 def ask_after_application(session: Session, svc: Services, *, caller: Caller,
                           application_id: str) -> ApplicationView:
     """Where an application stands (asked at the counter, or by the resident)."""
-    require_role(caller.role, Role.WARD_OFFICE, Role.RESIDENT)
+    require_role(caller, Role.WARD_OFFICE, Role.RESIDENT)
     application = card_records.application_by_id(session, application_id)
     authorise(session, svc, caller, Action.VIEW_APPLICATION, Subject(application.person_id))
     audit.record(session, caller=caller, action="ask_after_card_application",

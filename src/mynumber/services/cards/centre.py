@@ -32,7 +32,7 @@ from mynumber.adapters.documents import (
 )
 from mynumber.card import Chip
 from mynumber.domain import cards as rules
-from mynumber.domain.access import Purpose, Role, require_role
+from mynumber.domain.access import Purpose, Role
 from mynumber.domain.cards import ApplicationStatus, CardStatus
 from mynumber.domain.errors import Conflict, MyNumberError
 from mynumber.domain.mail import MailKind
@@ -43,7 +43,7 @@ from mynumber.services.cards import records as card_records
 from mynumber.services.cards.records import CARD_CENTRE
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.policy import Subject, authorise
+from mynumber.services.core.policy import Subject, authorise, require_role
 from mynumber.services.core.records import active_registration, get_person
 from mynumber.services.registry import letters
 
@@ -183,7 +183,7 @@ def _counter(ja: str, en: str) -> tuple[str, str]:
 def pickup_notice_pdf(session: Session, svc: Services, *, caller: Caller,
                       application_id: str) -> bytes:
     """The pickup notice (交付通知書) of a made card, as a PDF postcard."""
-    require_role(caller.role, Role.WARD_OFFICE, Role.RESIDENT)
+    require_role(caller, Role.WARD_OFFICE, Role.RESIDENT)
     application = card_records.application_by_id(session, application_id)
     authorise(session, svc, caller, Action.VIEW_APPLICATION, Subject(application.person_id))
     if application.ready_at is None or application.collect_by is None:
@@ -206,7 +206,7 @@ def pickup_notice_pdf(session: Session, svc: Services, *, caller: Caller,
 def renewal_notice_pdf(session: Session, svc: Services, *, caller: Caller,
                        card_serial: str) -> bytes:
     """The expiry notice (有効期限通知書) of a card, as a PDF."""
-    require_role(caller.role, Role.WARD_OFFICE, Role.RESIDENT)
+    require_role(caller, Role.WARD_OFFICE, Role.RESIDENT)
     card = card_records.get_card(session, card_serial)
     authorise(session, svc, caller, Action.VIEW_CARD, Subject(card.person_id))
     person = get_person(session, card.person_id)

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from mynumber.adapters.db.models import MailItem, Person, Registration
 from mynumber.adapters.db.models_card import Card, CardApplication
 from mynumber.card import Chip, KeySlot
-from mynumber.domain.access import Purpose, Role, require_role
+from mynumber.domain.access import Purpose, Role
 from mynumber.domain.cards import (
     ApplicationKind,
     ApplicationStatus,
@@ -58,7 +58,13 @@ from mynumber.services.cards import use as card_use
 from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.policy import Subject, authorise
+from mynumber.services.core.policy import (
+    Subject,
+    authorise,
+    refusals_audited,
+    require_role,
+    role_refused,
+)
 from mynumber.services.core.records import (
     active_registration,
     get_person,
@@ -90,13 +96,14 @@ class Collection:
     old_card_collected: str | None
 
 
+@refusals_audited
 def collect_card(
     session: Session, svc: Services, *, caller: Caller, application_id: str,
     identity: IdentityShown, id_documents: tuple[IdDocument, ...], pins: InitialPins,
     pickup_notice_shown: bool = True,
 ) -> Collection:
     """交付: hand the card to its owner, who sets the PINs; the card becomes active."""
-    require_role(caller.role, Role.WARD_OFFICE)
+    require_role(caller, Role.WARD_OFFICE)
     application = card_records.application_by_id(session, application_id)
     card = _ready_card(session, application)
     authorise(session, svc, caller, Action.HANDLE_CARD, Subject(card.person_id))
@@ -214,12 +221,13 @@ def reset_pin(
 ) -> None:
     """暗証番号の初期化: any PIN, at the ward office, in person, after the identity check."""
     if caller.role is not Role.WARD_OFFICE:
-        raise Forbidden("PINs cannot be reset online. Go to the ward office in person (the "
+        raise role_refused(caller, Forbidden(
+                        "PINs cannot be reset online. Go to the ward office in person (the "
                         "4-digit user-authentication PIN can also be reset at a "
                         "convenience-store kiosk).",
                         "暗証番号はオンラインでは初期化できません。市区町村の窓口へご本人がお越しください"
                         "（利用者証明用の4桁の暗証番号はコンビニのキオスク端末でも初期化できます）。",
-                        reason="in_person_only")
+                        reason="in_person_only"), [Role.WARD_OFFICE])
     card, person = _holder_at_counter(session, svc, caller, card_serial, identity, id_documents)
     check_pin(pin, new_pin, date_of_birth=person.date_of_birth)
     audit.record(session, caller=caller, action="reset_pin", person_id=person.id,
@@ -228,6 +236,7 @@ def reset_pin(
     card_records.chip_of(svc, card).reset_pin(pin, new_pin)
 
 
+@refusals_audited
 def _holder_at_counter(session: Session, svc: Services, caller: Caller, card_serial: str,
                        identity: IdentityShown,
                        id_documents: tuple[IdDocument, ...]) -> tuple[Card, Person]:
@@ -250,7 +259,7 @@ def change_validity(
 ) -> Card:
     """有効期間変更: after a residence card renewal, the card follows the new period of stay
     (never past its birthday limit); the certificates are reissued to match."""
-    require_role(caller.role, Role.WARD_OFFICE)
+    require_role(caller, Role.WARD_OFFICE)
     card, person = _holder_at_counter(session, svc, caller, card_serial, identity, id_documents)
     reg = require_active_registration(session, person.id)
     assert card.issued_on is not None and card.expires_on is not None
@@ -273,7 +282,7 @@ def extend_validity_while_renewal_pending(
 ) -> Card:
     """The one-off 2-month extension while a stay renewal is pending (特例期間). *Policy:* the
     certificates keep their dates; they follow at the validity change after the renewal."""
-    require_role(caller.role, Role.WARD_OFFICE)
+    require_role(caller, Role.WARD_OFFICE)
     card, person = _holder_at_counter(session, svc, caller, card_serial, identity, id_documents)
     assert card.issued_on is not None and card.expires_on is not None
     card.expires_on = validity_while_renewal_pending(
@@ -292,7 +301,7 @@ def renew_certificates(
     identity: IdentityShown, id_documents: tuple[IdDocument, ...],
 ) -> Card:
     """電子証明書の更新: from 3 months before they expire, new key pairs and certificates."""
-    require_role(caller.role, Role.WARD_OFFICE)
+    require_role(caller, Role.WARD_OFFICE)
     card, person = _holder_at_counter(session, svc, caller, card_serial, identity, id_documents)
     expires = card.certificates_expire_on
     today = svc.clock.today()
@@ -329,7 +338,7 @@ def _reissue_certificates(session: Session, svc: Services, card: Card, person: P
 
 def report_lost(session: Session, svc: Services, *, caller: Caller, card_serial: str) -> Card:
     """紛失・盗難の届出: the card is suspended at once and its certificates revoked."""
-    require_role(caller.role, Role.WARD_OFFICE, Role.RESIDENT)
+    require_role(caller, Role.WARD_OFFICE, Role.RESIDENT)
     card = card_records.get_card(session, card_serial)
     authorise(session, svc, caller, Action.HANDLE_CARD, Subject(card.person_id))
     if card.status != CardStatus.ACTIVE:
@@ -347,6 +356,7 @@ def report_lost(session: Session, svc: Services, *, caller: Caller, card_serial:
     return card
 
 
+@refusals_audited
 def return_card(session: Session, svc: Services, *, caller: Caller, card_serial: str,
                 identity: IdentityShown, id_documents: tuple[IdDocument, ...]) -> Card:
     """返納: the card is handed back; it is invalidated and its chip erased.
@@ -360,7 +370,7 @@ def return_card(session: Session, svc: Services, *, caller: Caller, card_serial:
     holder's name and date of birth). It may be done after the holder moved out (their last
     office), so no active registration is needed and the card need not be usable.
     """
-    require_role(caller.role, Role.WARD_OFFICE)
+    require_role(caller, Role.WARD_OFFICE)
     card = card_records.get_card(session, card_serial)
     authorise(session, svc, caller, Action.HANDLE_CARD, Subject(card.person_id))
     card_records.check_holder(get_person(session, card.person_id),

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from mynumber.adapters.face import FaceMatcher
 from mynumber.card import CardFile
 from mynumber.card.session import CardSession
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Role
 from mynumber.domain.errors import Forbidden
 from mynumber.domain.pins import PinKind, check_pin, check_pin_format
 from mynumber.domain.policy import Action, terminal_may_verify
@@ -32,10 +32,11 @@ from mynumber.services.cards import records as card_records
 from mynumber.services.cards import use as card_use
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.policy import Subject, authorise
+from mynumber.services.core.policy import Subject, authorise, refusals_audited, require_role
 from mynumber.services.core.records import get_person
 
 
+@refusals_audited
 def reset_pin_at_kiosk(
     session: Session, svc: Services, *, caller: Caller, card_serial: str, pin: PinKind,
     signature_pin: str, live_image: bytes, new_pin: str,
@@ -46,7 +47,7 @@ def reset_pin_at_kiosk(
 
     Without ``reader`` holding the card of ``card_serial`` (an HTTP request naming a serial)
     the reset is refused before any PIN is entered (``card-not-in-terminal``, audited)."""
-    require_role(caller.role, Role.KIOSK)
+    require_role(caller, Role.KIOSK)
     if pin is not PinKind.USER_AUTHENTICATION:
         raise Forbidden(f"A kiosk can reset only the 4-digit user-authentication PIN. The "
                         f"{pin.name_en} is reset at the ward office in person.",

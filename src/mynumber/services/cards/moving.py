@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import Registration
 from mynumber.adapters.db.models_card import Card
-from mynumber.domain.access import Purpose, Role, require_role
+from mynumber.domain.access import Purpose, Role
 from mynumber.domain.cards import (
     CardStatus,
     IdentityShown,
@@ -50,6 +50,7 @@ from mynumber.services.cards import use as card_use
 from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import refusals_audited, require_role
 from mynumber.services.core.records import get_person, require_active_registration
 from mynumber.services.jpki.certificates import (
     reissue_signature_certificate,
@@ -109,13 +110,14 @@ def _still_active(session: Session, card_serial: str) -> bool:
     return card_records.get_card(session, card_serial).status == CardStatus.ACTIVE
 
 
+@refusals_audited
 def update_chip_after_move(
     session: Session, svc: Services, *, caller: Caller, card_serial: str,
     identity: IdentityShown, id_documents: tuple[IdDocument, ...],
 ) -> Card:
     """継続利用 / 券面事項変更: the ward office writes the registered address on the chip (after
     a 転入届 or a 転居届); the signature certificate is reissued for the new address."""
-    require_role(caller.role, Role.WARD_OFFICE)
+    require_role(caller, Role.WARD_OFFICE)
     card = card_records.get_card(session, card_serial, lock=True)
     person = get_person(session, card.person_id)
     reg = require_active_registration(session, card.person_id)

@@ -10,13 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models_card import CardApplication
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Role
 from mynumber.domain.cards import ApplicationStatus
 from mynumber.domain.errors import invalid
 from mynumber.services.cards import applications as card_applications
 from mynumber.services.cards import records as card_records
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import require_role
 
 QUEUE_LIMIT = 50
 SHOWN: dict[str, tuple[ApplicationStatus, ...]] = {
@@ -37,7 +38,7 @@ class QueueEntry:
 def list_applications(session: Session, svc: Services, *, caller: Caller, shown: str,
                       ) -> list[tuple[card_applications.ApplicationView, QueueEntry]]:
     """The newest applications in one part of the queue, audited as one listing."""
-    require_role(caller.role, Role.CARD_CENTRE)
+    require_role(caller, Role.CARD_CENTRE)
     rows = session.scalars(select(CardApplication).where(
         CardApplication.status.in_([s.value for s in SHOWN[shown]]))
         .order_by(CardApplication.id.desc()).limit(QUEUE_LIMIT)).all()
@@ -50,7 +51,7 @@ def list_applications(session: Session, svc: Services, *, caller: Caller, shown:
 def look_up_application(session: Session, svc: Services, *, caller: Caller,
                         application_id: str) -> card_applications.ApplicationView:
     """One application by its 23-digit ID (spaces allowed), audited against its person."""
-    require_role(caller.role, Role.CARD_CENTRE)
+    require_role(caller, Role.CARD_CENTRE)
     text = "".join(application_id.split())
     if not (len(text) == 23 and text.isdigit()):
         raise invalid("application_id", "Enter the 23-digit application ID.",

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models_card import Card
 from mynumber.card.session import CardSession
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Role
 from mynumber.domain.cards import (
     CardFacts,
     CardRefusal,
@@ -34,7 +34,7 @@ from mynumber.domain.policy import Action, terminal_may_verify
 from mynumber.services.cards import records as card_records
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.policy import Subject, authorise
+from mynumber.services.core.policy import Subject, authorise, refusals_audited, require_role
 from mynumber.services.core.records import active_registration
 from mynumber.services.core.refs import PersonId
 
@@ -82,6 +82,7 @@ def check_card(session: Session, svc: Services, *, card_serial: str,
     return require_usable(session, svc, card=card, pin=pin, checks_address=checks_address)
 
 
+@refusals_audited
 def use_card(session: Session, svc: Services, *, caller: Caller, card_serial: str,
              pin_kind: PinKind, pin: str, checks_address: bool = False,
              reader: CardSession | None = None) -> Card:
@@ -94,7 +95,7 @@ def use_card(session: Session, svc: Services, *, caller: Caller, card_serial: st
     may name the card. ``WrongPin`` (tries left) and ``PinLocked`` come from the chip; a wrong
     PIN is counted even if the caller's transaction is rolled back.
     """
-    require_role(caller.role, Role.WARD_OFFICE, Role.CLINIC, Role.KIOSK, Role.RESIDENT)
+    require_role(caller, Role.WARD_OFFICE, Role.CLINIC, Role.KIOSK, Role.RESIDENT)
     check_pin_format(pin_kind, pin)
     card = card_records.get_card(session, card_serial)
     in_reader = reader is not None and reader.chip.card_id == card.serial
@@ -137,7 +138,7 @@ class CardStatusView:
 def card_status(session: Session, svc: Services, *, caller: Caller,
                 card_serial: str) -> CardStatusView:
     """The card's status and the first problem a use checking the address would meet."""
-    require_role(caller.role, Role.WARD_OFFICE, Role.RESIDENT, Role.CARD_CENTRE)
+    require_role(caller, Role.WARD_OFFICE, Role.RESIDENT, Role.CARD_CENTRE)
     card = card_records.get_card(session, card_serial)
     authorise(session, svc, caller, Action.VIEW_CARD, Subject(card.person_id))
     known = facts(session, svc, card, with_pins=True)

@@ -11,20 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import AuditEntry
 from mynumber.domain.access import Purpose
+from mynumber.domain.errors import Forbidden
 from mynumber.services.core import audit_chain
 from mynumber.services.core.audit_chain import GENESIS as GENESIS
 from mynumber.services.core.audit_chain import ChainReport as ChainReport
 from mynumber.services.core.audit_chain import Finding as Finding
 from mynumber.services.core.audit_chain import verify_chain as verify_chain
-from mynumber.services.core.context import Caller
+from mynumber.services.core.context import Caller, Services
 
 INVALID_PURPOSE: Literal["invalid"] = "invalid"
 """What the log keeps for a purpose that is none of ``Purpose`` (never the text as typed)."""
@@ -104,6 +106,32 @@ def record_entries(session: Session, entries: Sequence[NewEntry], *, at: dt.date
         at=at, actor=new.caller.name, role=new.caller.role.value,
         purpose=purpose_text(new.purpose), action=new.action, person_id=new.person_id,
         detail=new.detail[:MAX_DETAIL], clerk=new.caller.clerk) for new in entries])
+
+
+class Units(Protocol):
+    """What ``record_refusal`` needs of the system an entry point holds: a fresh unit of
+    work and the clock (``bootstrap.System``, which this layer may not import)."""
+
+    @property
+    def services(self) -> Services: ...
+
+    def uow(self) -> AbstractContextManager[Any]: ...
+
+
+def record_refusal(system: Units, error: BaseException) -> bool:
+    """Append the audit entry a refusal carries (``Forbidden.audit_entry``), in a
+    transaction of its own — the request's own was rolled back — and only once however
+    many handlers see the error. The one way a refusal reaches the log, from the API, the
+    pages and the CLI alike; an error that carries no entry (not a refusal, or a stale
+    form) leaves none. True if an entry was appended."""
+    entry = getattr(error, "audit_entry", None)
+    if not isinstance(error, Forbidden) or not isinstance(entry, NewEntry):
+        return False
+    with system.uow() as uow:
+        record_entries(uow.session, [entry], at=system.services.clock.now())
+        uow.commit()
+    error.audit_entry = None  # handed over: a second handler appends nothing
+    return True
 
 
 def entries_about(session: Session, person_id: int, limit: int = 200) -> list[AuditEntry]:

@@ -3,15 +3,22 @@
 Every use case that reads or acts on a person, a card or a record calls ``authorise`` before
 it touches anything. An allowed decision is audited in the use case's transaction (it commits
 with the use case); a refused one raises ``AccessRefused``, whose ``entry`` the entry point
-appends in a transaction of its own after rolling the use case back (``record_refusal``: the
-API's problem handler, the pages' route class and the CLI call it), so a refusal is audited
-even though nothing else of the request is kept.
+appends in a transaction of its own after rolling the use case back, so a refusal is audited
+even though nothing else of the request is kept. A use case's other refusals (the caller's
+role: ``require_role``; a token not bound to an organisation; someone else's card…) carry
+an entry the same way (``refused``), and every entry point — the API's problem handler, the
+pages' route class and ``web.core.run``, the CLI's ``run_use_case`` — hands any error to the
+one function that appends it, ``services.core.audit.record_refusal``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -20,13 +27,13 @@ from mynumber.adapters.db.models import Registration
 from mynumber.adapters.db.models_card import Card, CardApplication
 from mynumber.adapters.db.models_insurance import ClinicVisit, InsuranceEnrolment
 from mynumber.adapters.db.models_pki import TaxReceipt
-from mynumber.domain import insurance
-from mynumber.domain.access import Purpose
+from mynumber.domain import access, insurance
+from mynumber.domain.access import Purpose, Role
 from mynumber.domain.errors import Forbidden, PurposeNotAllowed
 from mynumber.domain.policy import Action, Actor, Decision, Relationship, Visit, decide
 from mynumber.domain.registration import RegistrationStatus
 from mynumber.services.core import audit
-from mynumber.services.core.audit import NewEntry
+from mynumber.services.core.audit import AuditPurpose, NewEntry
 from mynumber.services.core.context import Caller, Services
 
 PROVEN_BY_CHIP = frozenset({"pin", "face", "visual"})
@@ -59,6 +66,7 @@ class AccessRefused(Forbidden):
         super().__init__(decision.message_en, decision.message_ja, **details)
         self.decision = decision
         self.entry = entry
+        self.audit_entry = entry
 
 
 class ConsentNotGiven(AccessRefused):
@@ -79,6 +87,78 @@ class PurposeRefused(AccessRefused, PurposeNotAllowed):
 _REFUSALS: dict[str, type[AccessRefused]] = {
     "no-consent": ConsentNotGiven, "visit-closed": ConsentNotGiven,
     "purpose-not-allowed": PurposeRefused}
+
+
+RefusalT = TypeVar("RefusalT", bound=Forbidden)
+
+
+def refused(caller: Caller, refusal: RefusalT, *, what: str | None = None,
+            person_id: int | None = None, purpose: AuditPurpose = None,
+            detail: str = "") -> RefusalT:
+    """``refusal`` with the audit entry it leaves: ``refused:<what>`` (by default the
+    refusal's reason or code), by ``caller``, about ``person_id`` (or the ``person_id`` the
+    refusal names), for ``purpose`` (or the purpose it names, never as typed). A use case
+    raises every refusal through this (or ``authorise``, ``require_role``) so that the
+    API, the pages and the CLI audit it alike (``audit.record_refusal``)."""
+    if refusal.audit_entry is not None:  # a refusal from deeper down keeps its own entry
+        return refusal
+    named = refusal.details.get("person_id")
+    if person_id is None and isinstance(named, int) and not isinstance(named, bool):
+        person_id = named
+    reason = refusal.details.get("reason")
+    what = what or (reason if isinstance(reason, str) and reason else refusal.code)
+    refusal.audit_entry = NewEntry(
+        caller, f"refused:{what}", person_id, detail or _detail(refusal),
+        purpose if purpose is not None else audit.purpose_named(refusal.details.get("purpose")))
+    return refusal
+
+
+_DETAILS = ("reason", "action", "role", "staff_role")
+"""What of a refusal's details the log keeps: codes the rules write, never typed text."""
+
+
+def _detail(refusal: Forbidden) -> str:
+    named = [f"{k} {refusal.details[k]}" for k in _DETAILS
+             if isinstance(refusal.details.get(k), str)]
+    return "; ".join([refusal.code, *named])
+
+
+UseCase = TypeVar("UseCase", bound=Callable[..., Any])
+
+
+def refusals_audited(use_case: UseCase) -> UseCase:
+    """A use case whose refusals by the rules it calls (``domain`` knows the rule, not the
+    caller) carry the entry of its caller: the keyword argument ``caller``, or ``staff``'s
+    caller (``refused``), however it is passed."""
+
+    @wraps(use_case)
+    def audited(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return use_case(*args, **kwargs)
+        except Forbidden as refusal:
+            named = inspect.signature(use_case).bind_partial(*args, **kwargs).arguments
+            caller = named.get("caller", getattr(named.get("staff"), "caller", None))
+            if isinstance(caller, Caller):
+                refused(caller, refusal)
+            raise
+
+    return audited  # type: ignore[return-value]
+
+
+def require_role(caller: Caller, *allowed: Role) -> None:
+    """Refuse (audited, ``refused:role``) a caller whose role is none of ``allowed``
+    (``domain.access.require_role``)."""
+    try:
+        access.require_role(caller.role, *allowed)
+    except Forbidden as refusal:
+        raise role_refused(caller, refusal, allowed) from None
+
+
+def role_refused(caller: Caller, refusal: RefusalT, allowed: Iterable[Role]) -> RefusalT:
+    """``refusal`` of a caller outside ``allowed`` roles, with its entry (``refused:role``):
+    a use case's check and a page's (``web.auth.staff``) leave the same kind of entry."""
+    names = ", ".join(sorted(r.value for r in allowed))
+    return refused(caller, refusal, what="role", detail=f"role {caller.role.value}, for {names}")
 
 
 def actor_of(caller: Caller) -> Actor:

@@ -32,6 +32,7 @@ from mynumber.domain.errors import Conflict, Forbidden, NotFound, invalid
 from mynumber.domain.numbers import CorporateNumber
 from mynumber.services.core import audit, tokens
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import refusals_audited
 from mynumber.services.core.refs import EmployeeId
 from mynumber.services.core.writes import flush_or_conflict
 
@@ -94,6 +95,7 @@ def _insurer_id(session: Session, insurer_number: str | None) -> int | None:
     return row.id
 
 
+@refusals_audited
 def add_staff(session: Session, svc: Services, *, staff: Staff, name: str,
               role: StaffRole, token: str | None = None) -> tuple[int, str]:
     """A manager adds a staff account; returns its id and its token (shown once).
@@ -126,6 +128,7 @@ def _staff_hash(svc: Services, token: str) -> str:
     return svc.vault.keyed_hash(STAFF_TOKEN_CONTEXT + token)
 
 
+@refusals_audited
 def staff_for(session: Session, svc: Services, *, caller: Caller, token: str) -> Staff:
     """The staff member behind an already authenticated employer token, or ``Forbidden``."""
     row = session.scalars(select(EmployerStaff).where(
@@ -146,6 +149,7 @@ def staff_member(employer: Employer, row: EmployerStaff) -> Staff:
                  role=StaffRole(row.staff_role))
 
 
+@refusals_audited
 def staff_of_clerk(session: Session, *, caller: Caller, staff_id: int | None) -> Staff:
     """The staff account of a logged-in employer's clerk (``services.core.staff``), or
     ``Forbidden``; its caller names the clerk, as the audit log should."""
@@ -181,6 +185,7 @@ def employee_of(session: Session, staff: Staff, employee_id: int) -> Employee:
     return row
 
 
+@refusals_audited
 def hire_employee(
     session: Session, svc: Services, *, staff: Staff, employee_code: str, name: str,
     address: str, hired_on: dt.date, name_kana: str = "",
@@ -201,6 +206,7 @@ def hire_employee(
     return _view(session, row)
 
 
+@refusals_audited
 def record_leaving(session: Session, svc: Services, *, staff: Staff, employee_id: int,
                    left_on: dt.date) -> EmployeeView:
     """The employee's last day (退職日); the retention period runs from here."""
@@ -220,6 +226,7 @@ def record_leaving(session: Session, svc: Services, *, staff: Staff, employee_id
     return _view(session, row)
 
 
+@refusals_audited
 def view_employee(session: Session, svc: Services, *, staff: Staff,
                   employee_id: int) -> EmployeeView:
     """One employee's record, without the number (audited)."""
@@ -230,6 +237,7 @@ def view_employee(session: Session, svc: Services, *, staff: Staff,
     return _view(session, row)
 
 
+@refusals_audited
 def list_employees(session: Session, svc: Services, *, staff: Staff) -> list[EmployeeView]:
     """The employer's employees, without numbers (audited as one listing)."""
     require_staff_role(staff.role, StaffAction.VIEW_EMPLOYEES)

@@ -24,6 +24,7 @@ from mynumber.domain.employment_rules import StaffAction, require_staff_role
 from mynumber.domain.errors import Conflict
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import refusals_audited
 from mynumber.services.employer.employers import Staff, employee_of, get_employer
 from mynumber.services.insurance import insurer
 
@@ -36,6 +37,7 @@ class LetterRequestResult:
     valid_until: str | None
 
 
+@refusals_audited
 def request_eligibility_letter(session: Session, svc: Services, *, staff: Staff,
                                employee_id: int) -> LetterRequestResult:
     """HR requests a 資格確認書 for an employee; the association issues it at once."""

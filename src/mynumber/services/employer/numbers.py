@@ -39,6 +39,7 @@ from mynumber.domain.errors import Conflict, PurposeNotAllowed
 from mynumber.domain.numbers import IndividualNumber
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import refusals_audited
 from mynumber.services.employer.employers import Staff, employee_of
 
 
@@ -57,6 +58,7 @@ def sealing_context(employee_id: int) -> str:
     return f"employee_numbers:{employee_id}"
 
 
+@refusals_audited
 def collect_number(
     session: Session, svc: Services, *, staff: Staff, employee_id: int, my_number: str,
     purposes: list[str], number_proof: str, identity_proof: str | None = None,
@@ -105,6 +107,7 @@ def _held(session: Session, employee_id: int) -> EmployeeNumber | None:
         EmployeeNumber.employee_id == employee_id)).first()
 
 
+@refusals_audited
 def read_number(session: Session, svc: Services, *, staff: Staff, employee_id: int,
                 purpose: str) -> IndividualNumber:
     """利用: payroll reads the number for a purpose stated when it was collected (audited)."""

@@ -18,6 +18,7 @@ from mynumber.domain.employment_rules import StaffAction, require_staff_role
 from mynumber.domain.errors import NotFound, invalid
 from mynumber.services.core import audit
 from mynumber.services.core.context import Services
+from mynumber.services.core.policy import refusals_audited
 from mynumber.services.employer.employers import Staff, employee_of, get_employer
 from mynumber.services.employer.numbers import open_number
 
@@ -25,6 +26,7 @@ COPIES = ("tax_office", "employee")
 MAX_YEN = 2_000_000_000
 
 
+@refusals_audited
 def record_annual_pay(
     session: Session, svc: Services, *, staff: Staff, employee_id: int, year: int,
     payment_amount: int, withholding_tax: int,
@@ -66,6 +68,7 @@ def _pay(session: Session, employee_id: int, year: int) -> AnnualPay | None:
         AnnualPay.employee_id == employee_id, AnnualPay.year == year)).first()
 
 
+@refusals_audited
 def withholding_slip_pdf(session: Session, svc: Services, *, staff: Staff, employee_id: int,
                          year: int, copy: str) -> bytes:
     """One copy of the year's 源泉徴収票 as PDF; the number only on the tax office copy."""

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import Person, Registration
 from mynumber.domain import deadlines
-from mynumber.domain.access import Purpose, Role, require_role
+from mynumber.domain.access import Purpose, Role
 from mynumber.domain.errors import invalid
 from mynumber.domain.policy import Action
 from mynumber.domain.registration import (
@@ -26,7 +26,7 @@ from mynumber.services.cards import moving as card_moving
 from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.policy import Subject, authorise
+from mynumber.services.core.policy import Subject, authorise, require_role
 from mynumber.services.core.records import get_municipality, get_person, require_active_registration
 from mynumber.services.registry import letters, ward_office
 from mynumber.services.registry.numbers import number_of
@@ -46,7 +46,7 @@ def register_moving_in(
     moved with their My Number Card has its moving deadlines checked; ``card_serial`` (the
     card brought along, 継続利用) has its chip updated at once (``card_moving``).
     """
-    require_role(caller.role, Role.WARD_OFFICE)
+    require_role(caller, Role.WARD_OFFICE)
     get_municipality(session, municipality_code)
     check_own_municipality(caller, municipality_code)
     key = ward_office.identity_key(svc, form)
@@ -86,7 +86,7 @@ def register_moving_out(
     第24条). The card side (``cards.moving.on_moving_out``) revokes the signature
     certificate at once.
     """
-    require_role(caller.role, Role.WARD_OFFICE)
+    require_role(caller, Role.WARD_OFFICE)
     authorise(session, svc, caller, Action.CHANGE_REGISTRATION, Subject(person_id))
     reg = require_active_registration(session, person_id)
     check_own_municipality(caller, reg.municipality_code)

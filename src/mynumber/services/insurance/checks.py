@@ -37,7 +37,7 @@ from mynumber.adapters.db.models_insurance import (
     Insurer,
 )
 from mynumber.domain import insurance
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Role
 from mynumber.domain.cards import CardSnapshot, card_facts, card_problem
 from mynumber.domain.errors import Forbidden, MyNumberError
 from mynumber.domain.insurance import Consent
@@ -49,6 +49,7 @@ from mynumber.services.cards import use as card_use
 from mynumber.services.core import audit
 from mynumber.services.core.audit import NewEntry
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import refusals_audited, require_role
 from mynumber.services.insurance.eligibility import (
     PURPOSE,
     EligibilityAnswer,
@@ -265,8 +266,9 @@ def _decide(session: Session, svc: Services, index: int, check: CardCheck,
     return _Accepted(index, check, clinic, card.serial, card.person_id, insured)
 
 
+@refusals_audited
 def _clinic(caller: Caller, loaded: _Loaded) -> _Clinic:
-    require_role(caller.role, Role.CLINIC)
+    require_role(caller, Role.CLINIC)
     clinic = loaded.clinics.get(caller.scope_id) if caller.scope_id is not None else None
     if clinic is None:
         raise Forbidden("This token is not bound to a clinic.",

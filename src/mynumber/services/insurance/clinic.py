@@ -48,7 +48,7 @@ from mynumber.adapters.db.uow import UnitOfWork
 from mynumber.card import Chip, KeySlot
 from mynumber.card.session import CardSession
 from mynumber.domain import insurance
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Role
 from mynumber.domain.errors import (
     Conflict,
     Forbidden,
@@ -67,7 +67,7 @@ from mynumber.pki.errors import SignatureInvalid
 from mynumber.services.cards import records as card_records
 from mynumber.services.core import audit, refs
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.policy import Subject, authorise
+from mynumber.services.core.policy import Subject, authorise, refusals_audited, require_role
 from mynumber.services.core.refs import VisitId
 from mynumber.services.core.writes import flush_or_conflict
 from mynumber.services.insurance.checks import CardCheck, check_cards
@@ -101,9 +101,10 @@ def create_clinic(session: Session, svc: Services, *, code: str, name: str,
     return clinic
 
 
+@refusals_audited
 def clinic_of(session: Session, caller: Caller) -> Clinic:
     """The clinic a ``CLINIC`` caller acts for."""
-    require_role(caller.role, Role.CLINIC)
+    require_role(caller, Role.CLINIC)
     clinic = session.get(Clinic, caller.scope_id) if caller.scope_id is not None else None
     if clinic is None:
         raise Forbidden("This token is not bound to a clinic.",

@@ -27,7 +27,7 @@ from mynumber.adapters.db.models_insurance import (
     Insurer,
 )
 from mynumber.domain import insurance
-from mynumber.domain.access import Purpose, Role, require_role
+from mynumber.domain.access import Purpose, Role
 from mynumber.domain.errors import (
     CardError,
     Conflict,
@@ -45,6 +45,7 @@ from mynumber.domain.pins import PinKind
 from mynumber.services.cards import use as card_use
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import refusals_audited, require_role
 from mynumber.services.core.records import active_registration, get_municipality, get_person
 from mynumber.services.core.writes import flush_or_conflict
 
@@ -82,9 +83,10 @@ def create_insurer(
     return insurer
 
 
+@refusals_audited
 def insurer_of(session: Session, caller: Caller) -> Insurer:
     """The insurer an ``INSURER`` caller acts for."""
-    require_role(caller.role, Role.INSURER)
+    require_role(caller, Role.INSURER)
     insurer = session.get(Insurer, caller.scope_id) if caller.scope_id is not None else None
     if insurer is None:
         raise Forbidden("This token is not bound to an insurer.",
@@ -222,13 +224,14 @@ def card_problem(session: Session, svc: Services, *, person_id: int) -> MyNumber
     return None if card.insurance_use else insurance.not_registered_for_insurance()
 
 
+@refusals_audited
 def register_insurance_use(
     session: Session, svc: Services, *, caller: Caller, person_id: int,
     channel: insurance.InsuranceUseChannel,
 ) -> Card:
     """健康保険証利用登録: once per card — by the holder on the portal, at the ward office, or
     at a clinic's terminal on the first visit (``channel``: portal, counter, clinic)."""
-    require_role(caller.role, Role.RESIDENT, Role.WARD_OFFICE, Role.CLINIC)
+    require_role(caller, Role.RESIDENT, Role.WARD_OFFICE, Role.CLINIC)
     if caller.role is Role.RESIDENT and caller.scope_id != person_id:
         raise Forbidden("You can register only your own card.",
                         "ご本人のカードのみ登録できます。")
@@ -327,6 +330,7 @@ def letter_in_force(session: Session, enrolment_id: int,
         EligibilityLetterRecord.valid_until >= today)).first()
 
 
+@refusals_audited
 def eligibility_letter_pdf(session: Session, svc: Services, *, caller: Caller,
                            letter_id: int) -> bytes:
     """The letter as a PDF, for its insurer or its owner (audited)."""

@@ -20,13 +20,13 @@ from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import AuditEntry
 from mynumber.adapters.db.models_insurance import ClinicVisit, MedicalRecord
-from mynumber.domain.access import Purpose, Role, require_role
+from mynumber.domain.access import Purpose, Role
 from mynumber.domain.errors import Forbidden, invalid
 from mynumber.domain.policy import Action
 from mynumber.domain.timelines import add_years
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.policy import Subject, authorise
+from mynumber.services.core.policy import Subject, authorise, refusals_audited, require_role
 from mynumber.services.core.refs import RecordId
 from mynumber.services.insurance.insurer import own_enrolment
 
@@ -89,7 +89,7 @@ def _clinic_visit(session: Session, svc: Services, caller: Caller,
     """The visit a record is written at, if the policy allows it (audited either way): the
     clinic's own open visit, opened by the patient's card at its terminal
     (``Action.RECORD_AT_VISIT``)."""
-    require_role(caller.role, Role.CLINIC)
+    require_role(caller, Role.CLINIC)
     visit = session.get(ClinicVisit, visit_id)
     authorise(session, svc, caller, Action.RECORD_AT_VISIT,
               Subject(visit.person_id if visit else None, visit_id=visit_id))
@@ -167,8 +167,9 @@ def history(session: Session, *, person_id: int, kind: RecordKind, years: int,
     return [_view(r) for r in rows]
 
 
+@refusals_audited
 def _require_owner(caller: Caller, person_id: int) -> None:
-    require_role(caller.role, Role.RESIDENT)
+    require_role(caller, Role.RESIDENT)
     if caller.scope_id != person_id:
         raise Forbidden("You can see only your own records.", "ご本人の記録のみ閲覧できます。")
 

@@ -32,7 +32,7 @@ from mynumber.adapters.db.models_card import Card
 from mynumber.adapters.db.models_pki import CardAuthChallenge
 from mynumber.adapters.pcsc import CardReader, JpkiTerminal, reader_for
 from mynumber.card import Chip
-from mynumber.domain.access import Role, require_role
+from mynumber.domain.access import Role
 from mynumber.domain.cards import CardStatus
 from mynumber.domain.errors import CardError, Unauthenticated, invalid
 from mynumber.pki.challenge import CHALLENGE_BYTES, make_challenge, verify_challenge_signature
@@ -41,6 +41,7 @@ from mynumber.pki.profiles import is_signature_certificate
 from mynumber.pki.verify import RevocationLookup, verify_certificate
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import require_role
 from mynumber.services.jpki.certificates import certificate_record, revocation_lookup
 
 CHALLENGE_LIFETIME = dt.timedelta(minutes=5)
@@ -100,7 +101,7 @@ def issue_challenges(session: Session, svc: Services,
                      callers: Sequence[Caller]) -> list[Challenge]:
     """A fresh nonce for each caller's terminal, in one statement."""
     for caller in callers:
-        require_role(caller.role, *RELYING_PARTIES)
+        require_role(caller, *RELYING_PARTIES)
     now = svc.clock.now()
     challenges = [Challenge(make_challenge(), now + CHALLENGE_LIFETIME) for _ in callers]
     insert_rows(session, CardAuthChallenge, [
@@ -135,7 +136,7 @@ def authenticate(
     signature: bytes,
 ) -> Card:
     """As ``authenticate_card``, returning the active card itself."""
-    require_role(caller.role, *RELYING_PARTIES)
+    require_role(caller, *RELYING_PARTIES)
     now = svc.clock.now()
     check_nonce_format(nonce)
     if not spend_challenges(session, [(caller, nonce)], now):

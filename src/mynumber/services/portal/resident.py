@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models_card import Card
 from mynumber.adapters.db.models_portal import ChildBenefitApplication, FaceRegistration
-from mynumber.domain.access import Purpose, Role, require_role
+from mynumber.domain.access import Purpose, Role
 from mynumber.domain.cards import CardStatus
 from mynumber.domain.errors import (
     Conflict,
@@ -48,6 +48,7 @@ from mynumber.services.cards import use as card_use
 from mynumber.services.cards.use import CardStatusView
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import refusals_audited, require_role
 from mynumber.services.core.records import get_person, require_active_registration
 from mynumber.services.jpki import card_auth
 from mynumber.services.tax import tax_office
@@ -74,7 +75,7 @@ def _on_field(exc: MyNumberError, name: str) -> MyNumberError:
 
 
 def _own(caller: Caller) -> int:
-    require_role(caller.role, Role.RESIDENT)
+    require_role(caller, Role.RESIDENT)
     if caller.scope_id is None:
         raise Unauthenticated("Log in to the portal with your card first.",
                               "先にマイナンバーカードでマイナポータルにログインしてください。")
@@ -249,6 +250,7 @@ def face_registered_on(session: Session, *, caller: Caller) -> dt.date | None:
     return row.registered_at.date() if row else None
 
 
+@refusals_audited
 def register_face(session: Session, svc: Services, *, caller: Caller,
                   card_serial: str) -> FaceRegistration:
     """顔認証の登録: check the chip photo holds a readable face, and record the agreement."""
@@ -387,6 +389,7 @@ class TaxForm:
     deductions: int = 0
 
 
+@refusals_audited
 def file_tax_return(session: Session, svc: Services, *, caller: Caller, card_serial: str,
                     form: TaxForm, signature_pin: str) -> tax_office.Receipt:
     """Build the return from the register, sign it on the card, submit it to the tax office.

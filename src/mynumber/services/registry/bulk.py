@@ -25,7 +25,7 @@ from sqlalchemy.sql import ColumnElement
 
 from mynumber.adapters.db.bulk_insert import insert_rows
 from mynumber.adapters.db.models import MailItem, NotificationLetter, Person, Registration
-from mynumber.domain.access import Purpose, Role, require_role
+from mynumber.domain.access import Purpose, Role
 from mynumber.domain.errors import Conflict
 from mynumber.domain.mail import MailKind, MailStatus
 from mynumber.domain.numbering import derive_my_numbers
@@ -34,6 +34,7 @@ from mynumber.domain.registration import MovingIn, check_stay_length
 from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import require_role
 from mynumber.services.core.records import get_municipality
 from mynumber.services.registry.letters import new_application_id
 from mynumber.services.registry.numbers import allocate_registry_codes
@@ -49,7 +50,7 @@ def register_many(
     forms: Sequence[MovingIn],
 ) -> list[int]:
     """転入届 for many people new to the register; returns their person ids in order."""
-    require_role(caller.role, Role.WARD_OFFICE)
+    require_role(caller, Role.WARD_OFFICE)
     get_municipality(session, municipality_code)
     check_own_municipality(caller, municipality_code)
     for form in forms:  # everyone is new to the register: a temporary stay is refused

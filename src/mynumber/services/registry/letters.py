@@ -14,14 +14,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import MailItem, NotificationLetter, Person, Registration
-from mynumber.domain.access import Purpose, Role, require_role
+from mynumber.domain.access import Purpose, Role
 from mynumber.domain.errors import Conflict, NotFound, invalid
 from mynumber.domain.mail import DeliveryFailure, MailKind, MailStatus
 from mynumber.domain.policy import Action
 from mynumber.domain.registration import PHOTO_IDS, IdDocument
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.policy import Subject, authorise
+from mynumber.services.core.policy import Subject, authorise, require_role
 from mynumber.services.core.records import get_person, require_active_registration
 
 APPLICATION_ID_DIGITS = 23
@@ -90,7 +90,7 @@ def record_mail_returned(
     session: Session, svc: Services, *, caller: Caller, mail_id: int, failure: DeliveryFailure,
 ) -> MailItem:
     """Staff record an item the post brought back (it is then held at the counter)."""
-    require_role(caller.role, Role.WARD_OFFICE)
+    require_role(caller, Role.WARD_OFFICE)
     item = session.get(MailItem, mail_id)
     authorise(session, svc, caller, Action.HANDLE_LETTER,
               Subject(item.person_id if item is not None else None))
@@ -121,7 +121,7 @@ def hand_over_letter(
     id_documents: tuple[IdDocument, ...],
 ) -> NotificationLetter:
     """Hand a held letter to its owner at the counter, after a photo-ID check."""
-    require_role(caller.role, Role.WARD_OFFICE)
+    require_role(caller, Role.WARD_OFFICE)
     authorise(session, svc, caller, Action.HANDLE_LETTER, Subject(person_id))
     letter = current_letter(session, person_id)
     if letter.status != MailStatus.HELD_AT_OFFICE:
@@ -143,7 +143,7 @@ def reissue_letter(
     session: Session, svc: Services, *, caller: Caller, person_id: int,
 ) -> NotificationLetter:
     """A lost letter: the old one (and its application ID) is void, a new one is mailed."""
-    require_role(caller.role, Role.WARD_OFFICE)
+    require_role(caller, Role.WARD_OFFICE)
     authorise(session, svc, caller, Action.HANDLE_LETTER, Subject(person_id))
     person = get_person(session, person_id)
     reg = require_active_registration(session, person_id)
@@ -167,7 +167,7 @@ def letter_pdf(session: Session, svc: Services, *, caller: Caller, person_id: in
     from mynumber.domain.access import Purpose
     from mynumber.services.registry.numbers import read_my_number
 
-    require_role(caller.role, Role.WARD_OFFICE, Role.RESIDENT)
+    require_role(caller, Role.WARD_OFFICE, Role.RESIDENT)
     authorise(session, svc, caller, Action.HANDLE_LETTER, Subject(person_id))
     letter = current_letter(session, person_id)
     person = get_person(session, person_id)

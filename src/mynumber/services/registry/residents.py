@@ -7,12 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from mynumber.domain.access import Purpose, Role, require_role
+from mynumber.domain.access import Purpose, Role
 from mynumber.domain.numbers import mask_digits
 from mynumber.domain.policy import Action
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.policy import Subject, authorise
+from mynumber.services.core.policy import Subject, authorise, require_role
 from mynumber.services.core.records import active_registration, get_person
 from mynumber.services.core.refs import PersonId
 from mynumber.services.registry.numbers import open_number
@@ -40,7 +40,7 @@ def view_resident(
     session: Session, svc: Services, *, caller: Caller, person_id: int,
 ) -> ResidentView:
     """The record as staff or the owner see it; the My Number is masked."""
-    require_role(caller.role, Role.WARD_OFFICE, Role.CARD_CENTRE, Role.RESIDENT)
+    require_role(caller, Role.WARD_OFFICE, Role.CARD_CENTRE, Role.RESIDENT)
     authorise(session, svc, caller, Action.VIEW_PERSON, Subject(person_id))
     person = get_person(session, person_id)
     reg = active_registration(session, person_id)

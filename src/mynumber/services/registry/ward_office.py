@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import Person, Registration
 from mynumber.domain import deadlines
-from mynumber.domain.access import Purpose, Role, require_role
+from mynumber.domain.access import Purpose, Role
 from mynumber.domain.errors import Conflict, invalid
 from mynumber.domain.numbers import IndividualNumber, ResidentRegistryCode
 from mynumber.domain.policy import Action
@@ -22,7 +22,7 @@ from mynumber.domain.registration import ABROAD, MovingIn, RegistrationStatus, c
 from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.policy import Subject, authorise
+from mynumber.services.core.policy import Subject, authorise, require_role
 from mynumber.services.core.records import (
     active_registration,
     require_active_registration,
@@ -128,7 +128,7 @@ def register_moving_within(
     """転居届: a new address in the same municipality (within 14 days, ``deadlines``; late is
     recorded). The signature certificate is revoked at once; the chip is updated when the
     holder brings the card (``cards.moving.update_chip_after_move``)."""
-    require_role(caller.role, Role.WARD_OFFICE)
+    require_role(caller, Role.WARD_OFFICE)
     authorise(session, svc, caller, Action.CHANGE_REGISTRATION, Subject(person_id))
     reg = require_active_registration(session, person_id)
     check_own_municipality(caller, reg.municipality_code)

@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from mynumber.adapters.db.models_pki import TaxReceipt
 from mynumber.adapters.pcsc import CardReader, JpkiTerminal, reader_for
 from mynumber.card import Chip, KeySlot
-from mynumber.domain.access import Purpose, Role, require_role
+from mynumber.domain.access import Purpose, Role
 from mynumber.domain.errors import Conflict, Forbidden, InvalidInput
 from mynumber.domain.tax_return import check_tax_year, read_filed_return
 from mynumber.pki.errors import SignatureInvalid
@@ -44,6 +44,7 @@ from mynumber.pki.verify import RevocationLookup, verify_certificate
 from mynumber.pki.xmlsig import sign_xml, verify_signed_xml
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import refusals_audited, require_role
 from mynumber.services.jpki.card_auth import CertificateUnknown
 from mynumber.services.jpki.certificates import certificate_record, revocation_lookup, serial_text
 
@@ -79,11 +80,12 @@ def sign_tax_return(card: Chip | CardReader, *, signature_pin: str, xml: bytes) 
         return sign_xml(xml, signer=signer, certificate=certificate)
 
 
+@refusals_audited
 def submit_tax_return(
     session: Session, svc: Services, *, caller: Caller, signed_xml: bytes,
 ) -> Receipt:
     """e-Tax reception: verify a signed return as of its signing time and record the receipt."""
-    require_role(caller.role, Role.RESIDENT, Role.TAX_OFFICE)
+    require_role(caller, Role.RESIDENT, Role.TAX_OFFICE)
     now = svc.clock.now()
     root = _root(signed_xml)
     claimed = read_filed_return(root)
