@@ -213,7 +213,50 @@ def ca_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     CertificateAuthority.load_or_create(directory, keys.ca_passphrase,
                                         now=START - dt.timedelta(days=365),
                                         base_url="http://127.0.0.1:8000/jpki")
+    _CA_TEMPLATE.update({name: (directory / name).read_bytes() for name in _CA_FILES})
     return directory
+
+
+_CA_FILES = ("root-key.pem", "root-cert.pem", "issuing-key.pem", "issuing-cert.pem")
+_CA_TEMPLATE: dict[str, bytes] = {}
+"""The files of ``ca_template`` once it is made (this worker's suite-wide CA)."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def ca_decrypted_once() -> Iterator[None]:
+    """The suite's CA (``ca_template``, copied into each test's data dir) is decrypted once
+    per worker, not once per test: opening its two encrypted keys costs ~130 ms of CPU, and
+    several hundred tests reach ``Services.ca``. Only a directory whose four files are
+    byte for byte the template's, under the same passphrase and base URL, gets the CA loaded
+    before; the result is an immutable value (a frozen dataclass), so nothing is shared that
+    a test could change. Any other directory — the PKI unit tests' own, a forger's, a damaged
+    or missing file, another passphrase — goes through the real load."""
+    from mynumber.pki.ca import DEFAULT_BASE_URL, CertificateAuthority
+    real = CertificateAuthority.load_or_create
+    loaded: dict[tuple[bytes, str], CertificateAuthority] = {}
+
+    def _is_template(directory: Path) -> bool:
+        if not _CA_TEMPLATE:
+            return False
+        try:
+            return all((directory / name).read_bytes() == data
+                       for name, data in _CA_TEMPLATE.items())
+        except OSError:
+            return False
+
+    def load_or_create(cls: type[CertificateAuthority], directory: Path, passphrase: bytes, *,
+                       now: dt.datetime, base_url: str = DEFAULT_BASE_URL,
+                       ) -> CertificateAuthority:
+        if not _is_template(Path(directory)):
+            return real(directory, passphrase, now=now, base_url=base_url)
+        key = (passphrase, base_url)
+        if key not in loaded:
+            loaded[key] = real(directory, passphrase, now=now, base_url=base_url)
+        return loaded[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(CertificateAuthority, "load_or_create", classmethod(load_or_create))
+        yield
 
 
 @pytest.fixture
