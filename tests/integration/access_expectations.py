@@ -245,15 +245,51 @@ def collect_form(w: World, s: Person, c: str) -> Body:
                      "signature_pin": PINS.signature, "pickup_notice": "shown"}}
 
 
+def _to_sign(w: World, s: Person, c: str, route: str, pin_kind: str,
+             pre_application: bool) -> tuple[bytes, bytes]:
+    """A nonce for the step (from the route, with the caller's token; made for the kiosk when
+    the caller may get none: its refusal is about the caller) and what the card signs."""
+    from mynumber.domain.kiosk import KioskStep
+    from mynumber.domain.terminal import kiosk_message
+    token = w.token(c, w.a)
+    got = w.api.post(route, headers={"Authorization": f"Bearer {token}"} if token else {})
+    if got.status_code == 201:
+        return base64.b64decode(got.json()["nonce"]), base64.b64decode(got.json()["to_sign"])
+    nonce = w.made_challenge("kiosk", card_auth=True)
+    step = KioskStep.PRE_APPLICATION if pre_application else KioskStep(f"reset_{pin_kind}")
+    return nonce, kiosk_message(nonce, w.orgs["kiosk"].caller.name, s.serial, step)
+
+
 def kiosk_reset(w: World, s: Person, c: str) -> Body:
-    return {"json": {"signature_pin": PINS.signature, "live_image_base64": b64(astronaut_camera()),
+    """The card in the kiosk's reader signs the reset step after its signature PIN (the
+    other credential of the 4-digit PIN), and the camera sees its holder."""
+    from mynumber.adapters.pcsc import JpkiTerminal, reader_for
+    nonce, to_sign = _to_sign(w, s, c, f"/kiosk/cards/{s.serial}/pins/user_authentication/"
+                              "challenge", "user_authentication", False)
+    with reader_for(chip(w.system, s.serial)) as reader:
+        signed = JpkiTerminal(reader).sign(to_sign, PINS.signature or "")
+    return {"json": {"nonce": b64(nonce), "certificate": b64(signed.certificate_der),
+                     "signature": b64(signed.signature),
+                     "live_image_base64": b64(astronaut_camera()),
                      "new_pin": PINS.user_authentication}}
+
+
+def pre_application(w: World, s: Person, c: str) -> Body:
+    """The holder's smartphone reads the card: it signs the pre-application step after its
+    4-digit PIN, with a face photo (the signature PIN's reset)."""
+    nonce, to_sign = _to_sign(w, s, c, f"/cards/{s.serial}/pins/signature/pre-application/"
+                              "challenge", "signature", True)
+    answer = clinic.answer_at_terminal(chip(w.system, s.serial), pin=PINS.user_authentication,
+                                       nonce=to_sign)
+    return {"json": {"nonce": b64(nonce), "certificate": b64(answer.certificate_der),
+                     "signature": b64(answer.signature),
+                     "live_image_base64": b64(astronaut_camera())},
+            "params": {"pin_kind": "signature"}}
 
 
 def kiosk_form(w: World, s: Person, c: str) -> Body:
     return {"data": {"card_serial": s.serial, "pin": "user_authentication",
-                     "signature_pin": PINS.signature,
-                     "user_authentication_pin": PINS.user_authentication},
+                     "signature_pin": PINS.signature, "new_pin": PINS.user_authentication},
             "files": {"live_image": ("me.jpg", astronaut_camera(), "image/jpeg")}}
 
 
@@ -470,9 +506,15 @@ API: list[Row] = [
     row("POST", "/cards/{serial}/use", 200, "ward self", j(pin=PINS.user_authentication)),
     row("POST", "/cards/{serial}/pins/{pin_kind}/reset", 200, "ward",
         lambda w, s, c: {"json": {**identity(s), "new_pin": "1357"}}, fresh=spare),
-    # the card must be in the kiosk's own reader: never over the API (the kiosk's page is)
-    row("POST", "/kiosk/cards/{serial}/pins/{pin_kind}/reset", 200, "", kiosk_reset,
+    # the kiosk, on the card in its own reader: the card proves it by signing the step
+    row("POST", "/kiosk/cards/{serial}/pins/{pin_kind}/challenge", 201, "kiosk", scope=ANY),
+    row("POST", "/kiosk/cards/{serial}/pins/{pin_kind}/reset", 200, "kiosk", kiosk_reset,
         scope=ANY),
+    # the smartphone's pre-application (the signature PIN's reset): the holder's own card
+    row("POST", "/cards/{serial}/pins/{pin_kind}/pre-application/challenge", 201,
+        "self resident_other", scope=ANY),
+    row("POST", "/cards/{serial}/pins/{pin_kind}/pre-application", 201, "self",
+        pre_application),
     row("POST", "/cards/{serial}/validity", 200, "ward",
         lambda w, s, c: {"json": {**identity(s), "status_of_residence": "Engineer/Specialist",
                                   "period_of_stay_ends": "2040-01-31"}}, fresh=spare),

@@ -140,7 +140,7 @@ def test_pin_errors_lock_and_reset_over_http(client: TestClient, cards: System,
                         headers=auth["ward_office"],
                         json={**IDENTITY, "id_documents": ["residence_card"], "new_pin": "3819"})
     assert reset.status_code == 200, reset.text
-    kiosk = _problem(client.post(f"/kiosk/cards/{serial}/pins/signature/reset",
+    kiosk = _problem(client.post(f"/kiosk/cards/{serial}/pins/resident_registry/reset",
                                  headers=auth["kiosk"],
                                  json={"signature_pin": PINS.signature, "new_pin": "3819",
                                        "live_image_base64": base64.b64encode(photo()).decode()}),

@@ -75,7 +75,13 @@ def test_apply_make_collect_and_use_from_the_command_line(cli: System, tmp_path:
                           "--signature-pin", PINS.signature or "", "--new-pin", "5182")
     assert "ward office" in _refused("kiosk-reset", serial, "--live-image", str(live),
                                      "--signature-pin", PINS.signature or "",
-                                     "--new-pin", "5182", "--pin-kind", "signature")
+                                     "--new-pin", "5182", "--pin-kind", "resident_registry")
+    assert "smartphone" in _refused("kiosk-reset", serial, "--user-pin", "5182",
+                                    "--new-pin", "NEWPASS2027", "--pin-kind", "signature")
+    assert "pre-applied" in _ok("pin-reset-pre-apply", serial, "--live-image", str(live),
+                                "--user-pin", "5182")
+    assert "signature PIN reset at the kiosk" in _ok("kiosk-reset", serial, "--user-pin", "5182",
+                                        "--new-pin", "NEWPASS2027", "--pin-kind", "signature")
     assert "renewed from 2028-12-31" in _refused("renew-certificates", serial, *WHO, *AT,
                                                  "--doc", "residence_card")
     assert "suspended" in _ok("lost", serial, *AT)

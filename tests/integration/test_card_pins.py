@@ -1,5 +1,6 @@
 """PINs in use, locks and unlocks: the ward office in person, the kiosk for the 4-digit
-user-authentication PIN only, nothing online — both databases."""
+user-authentication PIN and (after a smartphone pre-application: test_kiosk_pin_reset) the
+signature PIN, nothing online — both databases."""
 
 from __future__ import annotations
 
@@ -167,10 +168,17 @@ def test_the_kiosk_resets_the_user_authentication_pin_after_the_signature_pin_an
 
 
 def test_the_kiosk_resets_no_other_pin(cards: System, card: Issued) -> None:
-    for pin in (PinKind.SIGNATURE, PinKind.RESIDENT_REGISTRY, PinKind.CARD_INFO_INPUT):
+    for pin in (PinKind.RESIDENT_REGISTRY, PinKind.CARD_INFO_INPUT):
         with pytest.raises(Forbidden) as caught:
             _kiosk(cards, card.serial, pin=pin)
         assert caught.value.details["reason"] == "ward_office_only"
+    with pytest.raises(Forbidden) as signature, chip(cards, card.serial).open_session() as \
+            reader, cards.uow() as uow:  # only after a smartphone pre-application
+        kiosk.reset_pin_at_kiosk(uow.session, cards.services, caller=KIOSK,
+                                 card_serial=card.serial, pin=PinKind.SIGNATURE,
+                                 user_authentication_pin=PINS.user_authentication,
+                                 new_pin="NEWPASS2027", reader=reader)
+    assert signature.value.details["reason"] == "no_pre_application"
 
 
 def test_a_wrong_signature_pin_at_the_kiosk_costs_a_try_and_resets_nothing(

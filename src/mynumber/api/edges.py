@@ -71,6 +71,7 @@ ROUTE_LIMITS: tuple[tuple[str, re.Pattern[str], Limits], ...] = tuple(
         ("POST", r"/cards/applications", _photos_in_json(1)),
         ("POST", r"/clinic/checks/face", _photos_in_json(2)),
         ("POST", r"/kiosk/cards/[^/]+/pins/[^/]+/reset", _photos_in_json(1)),
+        ("POST", r"/cards/[^/]+/pins/[^/]+/pre-application", _photos_in_json(1)),
         # Pages: one uploaded photo or camera image (multipart).
         ("POST", r"/apply", PHOTO_FORM),
         ("POST", r"/staff/card-counter/apply", PHOTO_FORM),

@@ -239,29 +239,76 @@ def renew_certificates(serial: str, name: Name, born: Born, doc: Docs,
 
 @app.command("kiosk-reset")
 @one_line_errors
-def kiosk_reset(serial: str, live_image: Annotated[Path, typer.Option(help="Camera image")],
-                signature_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+def kiosk_reset(serial: str,
                 new_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+                live_image: Annotated[Path | None, typer.Option(
+                    help="Camera image (to reset the 4-digit PIN)")] = None,
+                signature_pin: Annotated[str, typer.Option(
+                    hide_input=True, help="To reset the 4-digit PIN")] = "",
+                user_pin: Annotated[str, typer.Option(
+                    "--user-pin", hide_input=True,
+                    help="The 4-digit PIN, to reset the signature PIN")] = "",
                 pin_kind: str = "user_authentication") -> None:
-    """Reset the user-authentication PIN at a kiosk (signature PIN and face match)."""
+    """Reset a PIN at a kiosk: the 4-digit PIN (signature PIN and face match), or the
+    signature PIN (the 4-digit PIN, after 'pin-reset-pre-apply')."""
     from mynumber.domain.access import Role
     from mynumber.domain.pins import PinKind
     from mynumber.services.cards.kiosk import reset_pin_at_kiosk
     from mynumber.services.core.context import Caller
     kind = _choice("pin_kind", PinKind, pin_kind)
-    if not live_image.is_file():
-        raise invalid("live_image", f"No image file at {live_image}.",
-                      f"画像ファイル {live_image} がありません。")
+    image = _image(live_image) if live_image is not None else None
     from mynumber.card import Chip
     def in_reader(s: DbSession, svc: Any) -> None:
         # The kiosk's reader holds the card: every PIN and face step is on that session.
         with Chip(svc.chips, serial, chip_key=svc.keys.chip_key).open_session() as reader:
             reset_pin_at_kiosk(
                 s, svc, caller=Caller(name="cli kiosk", role=Role.KIOSK), card_serial=serial,
-                pin=kind, signature_pin=signature_pin, live_image=live_image.read_bytes(),
-                new_pin=new_pin, reader=reader)
+                pin=kind, signature_pin=signature_pin, user_authentication_pin=user_pin,
+                live_image=image, new_pin=new_pin, reader=reader)
     _run(in_reader)
     console.print(f"card {serial}: {kind.value} PIN reset at the kiosk", highlight=False)
+
+
+@app.command("pin-reset-pre-apply")
+@one_line_errors
+def pin_reset_pre_apply(serial: str,
+                        live_image: Annotated[Path, typer.Option(help="Face photo")],
+                        user_pin: Annotated[str, typer.Option(
+                            "--user-pin", prompt=True, hide_input=True,
+                            help="The 4-digit user-authentication PIN")],
+                        pin_kind: str = "signature") -> None:
+    """事前申請 with the smartphone and the card: the card signs after the 4-digit PIN and the
+    face photo is matched with the chip's; then 'kiosk-reset' within 24 hours."""
+    from mynumber.domain.access import Role
+    from mynumber.domain.pins import PinKind
+    from mynumber.services.cards import kiosk
+    from mynumber.services.cards.records import chip_of, get_card
+    from mynumber.services.core.context import Caller
+    from mynumber.services.jpki.card_auth import answer_challenge
+    kind = _choice("pin_kind", PinKind, pin_kind)
+    image = _image(live_image)
+
+    def apply(s: DbSession, svc: Any) -> Any:
+        # The smartphone reads the card over NFC: the card signs the step after its PIN.
+        card = get_card(s, serial)
+        me = Caller(name=f"cli smartphone {serial}", role=Role.RESIDENT, scope_id=card.person_id)
+        made = kiosk.challenge(s, svc, caller=me, card_serial=serial, pin=kind,
+                               pre_application=True)
+        answer = answer_challenge(chip_of(svc, card), pin=user_pin, nonce=made.to_sign)
+        return kiosk.pre_apply(s, svc, caller=me, card_serial=serial, pin=kind,
+                               proof=kiosk.CardProof(made.nonce, answer.certificate_der,
+                                                     answer.signature),
+                               live_image=image)
+    until = _run(apply)
+    console.print(f"card {serial}: {kind.value} PIN reset pre-applied; at a kiosk before "
+                  f"{until:%Y-%m-%d %H:%M} UTC", highlight=False)
+
+
+def _image(path: Path) -> bytes:
+    if not path.is_file():
+        raise invalid("live_image", f"No image file at {path}.",
+                      f"画像ファイル {path} がありません。")
+    return path.read_bytes()
 
 
 @app.command()

@@ -375,8 +375,9 @@ _ACTION_JA = {
 _TERMINAL_PINS: dict[Role, frozenset[PinKind]] = {
     # マイナ受付: identity by the user-authentication certificate, nothing else.
     Role.CLINIC: frozenset({PinKind.USER_AUTHENTICATION}),
-    # コンビニ交付機: its reset flow proves the signature PIN (the *other* credential).
-    Role.KIOSK: frozenset({PinKind.SIGNATURE}),
+    # コンビニ交付機: each reset proves the *other* credential (``domain.kiosk``): the
+    # signature PIN to reset the 4-digit one, the 4-digit PIN to reset the signature PIN.
+    Role.KIOSK: frozenset({PinKind.SIGNATURE, PinKind.USER_AUTHENTICATION}),
     Role.WARD_OFFICE: frozenset(PinKind),
     Role.RESIDENT: frozenset(PinKind),
 }

@@ -11,7 +11,13 @@ for another visit or another choice can be replayed, and the clinic's software c
 declare a consent by itself. (What the card cannot show is what the terminal displayed: the
 terminal itself is trusted to show the patient the choice it has signed.)
 
-No I/O here: the service checks the nonce and the signature (``services.insurance.clinic``).
+The kiosk (コンビニ交付機) proves the same way that the card is in its reader: the card signs
+``kiosk_message(nonce, kiosk, card serial, step)`` after the PIN of that step
+(``domain.kiosk``); so does the smartphone of a PIN-reset pre-application. Both messages are
+made by ``bound_message``: one construction, each use with its own context.
+
+No I/O here: the services check the nonce and the signature (``services.insurance.clinic``,
+``services.cards.kiosk``).
 """
 
 from __future__ import annotations
@@ -25,13 +31,30 @@ CONSENT_CONTEXT = b"mynumber/visit-consent/v1"
 card-authentication nonce is never a consent, and the other way round)."""
 
 
-def consent_message(nonce: bytes, visit: str, consent: Consent) -> bytes:
-    """The 32 bytes the card signs to consent: SHA-256 over the context, the nonce, the
-    visit's reference and the three choices (each field length-prefixed)."""
-    choice = bytes([consent.medication, consent.checkups, consent.limit_amount])
-    parts = (CONSENT_CONTEXT, nonce, visit.encode("ascii"), choice)
+KIOSK_CONTEXT = b"mynumber/kiosk-step/v1"
+"""Separates a kiosk step's signature from a consent and from a bare card-authentication."""
+
+
+def bound_message(context: bytes, nonce: bytes, *parts: bytes) -> bytes:
+    """The 32 bytes a card signs to prove one step at a terminal: SHA-256 over the context,
+    the nonce and each part, every field length-prefixed (so no two field lists collide)."""
     digest = hashlib.sha256()
-    for part in parts:
+    for part in (context, nonce, *parts):
         digest.update(len(part).to_bytes(4, "big"))
         digest.update(part)
     return digest.digest()
+
+
+def consent_message(nonce: bytes, visit: str, consent: Consent) -> bytes:
+    """The 32 bytes the card signs to consent: the nonce, the visit's reference and the three
+    choices."""
+    choice = bytes([consent.medication, consent.checkups, consent.limit_amount])
+    return bound_message(CONSENT_CONTEXT, nonce, visit.encode("ascii"), choice)
+
+
+def kiosk_message(nonce: bytes, terminal: str, card_serial: str, step: str) -> bytes:
+    """The 32 bytes the card signs at a kiosk step (``domain.kiosk.KioskStep``): the nonce,
+    the terminal it was issued to, the card's serial and the step — so a signature made for
+    one kiosk, card or step proves nothing for another."""
+    return bound_message(KIOSK_CONTEXT, nonce, terminal.encode("utf-8"),
+                         card_serial.encode("ascii"), step.encode("ascii"))

@@ -41,3 +41,16 @@ class TaxReceipt(Base):
     received_at: Mapped[dt.datetime]
     document_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     signed_xml: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class PinResetPreApplication(Base):
+    """事前申請: a smartphone pre-application to reset a PIN at a kiosk (JPKI暗証番号リセット),
+    made with the card (its PIN and a face match proved), used once within 24 hours
+    (``domain.kiosk``)."""
+
+    __tablename__ = "pin_reset_pre_applications"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    card_serial: Mapped[str] = mapped_column(String(32), index=True)
+    pin_kind: Mapped[str] = mapped_column(String(32))
+    made_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)

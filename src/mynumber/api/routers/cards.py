@@ -12,9 +12,11 @@ from pydantic import BaseModel, Field
 
 from mynumber.api.deps import CallerDep, ServicesDep, UowDep
 from mynumber.api.openapi import file_response
+from mynumber.api.routers.card_auth import decode
 from mynumber.domain.cards import Channel, IdentityShown
 from mynumber.domain.deadlines import ExpressReason
 from mynumber.domain.errors import invalid
+from mynumber.domain.kiosk import KioskStep
 from mynumber.domain.photo_rules import PhotoDeclaration
 from mynumber.domain.pins import PinKind
 from mynumber.domain.registration import parse_id_documents
@@ -179,27 +181,114 @@ def reset_pin(serial: str, pin_kind: PinKind, body: ResetRequest, caller: Caller
     return PinReset(serial=serial, pin=pin_kind.value, reset=True)
 
 
+class KioskChallengeResponse(BaseModel):
+    nonce: str = Field(description="32 random bytes, base64, issued to this terminal")
+    expires_at: dt.datetime
+    step: KioskStep = Field(description="The step the card's signature will prove")
+    to_sign: str = Field(description="What the card signs after the step's PIN, base64: "
+                                     "domain.terminal.kiosk_message(nonce, terminal, serial, "
+                                     "step)")
+
+
+class CardProofRequest(BaseModel):
+    nonce: str = Field(description="The nonce, base64, as received from the challenge")
+    certificate: str = Field(description="The card's certificate of the step's PIN (signature "
+                                         "PIN: the signature certificate; 4-digit PIN: the "
+                                         "user-authentication certificate), DER, base64")
+    signature: str = Field(description="The card's signature over to_sign, base64")
+
+    def proof(self) -> kiosk.CardProof:
+        return kiosk.CardProof(nonce=decode("nonce", self.nonce),
+                               certificate_der=decode("certificate", self.certificate),
+                               signature=decode("signature", self.signature))
+
+
 class KioskResetRequest(BaseModel):
-    signature_pin: str
-    live_image_base64: str
+    nonce: str | None = Field(default=None, description="The nonce, base64, from the challenge")
+    certificate: str | None = Field(default=None, description="The card's certificate of the "
+                                    "step's PIN, DER, base64 (as in the challenge)")
+    signature: str | None = Field(default=None, description="The card's signature over "
+                                  "to_sign, base64. Without the three: refused, no try spent")
+    live_image_base64: str | None = Field(default=None, description="The kiosk camera's "
+                                          "image (user-authentication PIN reset), base64")
     new_pin: str
+
+    def proof(self) -> kiosk.CardProof | None:
+        if self.nonce is None or self.certificate is None or self.signature is None:
+            return None
+        return CardProofRequest(nonce=self.nonce, certificate=self.certificate,
+                                signature=self.signature).proof()
+
+
+def _challenge(made: kiosk.KioskChallenge) -> KioskChallengeResponse:
+    return KioskChallengeResponse(nonce=base64.b64encode(made.nonce).decode(),
+                                  expires_at=made.expires_at, step=made.step,
+                                  to_sign=base64.b64encode(made.to_sign).decode())
+
+
+@router.post("/kiosk/cards/{serial}/pins/{pin_kind}/challenge", status_code=201,
+             response_model=KioskChallengeResponse)
+def kiosk_challenge(serial: str, pin_kind: PinKind, caller: CallerDep, uow: UowDep,
+                    svc: ServicesDep) -> KioskChallengeResponse:
+    """A fresh nonce for resetting ``pin_kind`` on the card in this kiosk's reader (5
+    minutes, once): the card signs ``to_sign`` after the other credential's PIN."""
+    made = kiosk.challenge(uow.session, svc, caller=caller, card_serial=serial, pin=pin_kind)
+    uow.commit()
+    return _challenge(made)
 
 
 @router.post("/kiosk/cards/{serial}/pins/{pin_kind}/reset", response_model=PinReset)
 def kiosk_reset(serial: str, pin_kind: PinKind, body: KioskResetRequest, caller: CallerDep,
                 uow: UowDep, svc: ServicesDep) -> PinReset:
-    """The kiosk resets the user-authentication PIN (signature PIN + face match) — only on
-    the card in the kiosk's own reader (``kiosk.reset_pin_at_kiosk``). A request over HTTP
-    names the card by serial and holds no reader session, so it is refused before any PIN or
-    face step (403 ``card-not-in-terminal``, audited): no signature-PIN try is spent on a
-    card the kiosk does not hold. The reset is made on the kiosk's screen, whose reader holds
-    the card."""
+    """コンビニでの初期化 — the kiosk resets a PIN on the card in its own reader
+    (``kiosk.reset_pin_at_kiosk``): the card proves it is there, and that the other
+    credential's PIN was entered on it, by signing the challenge's ``to_sign`` with that PIN's
+    key (the signature key to reset the user-authentication PIN, with a face match against
+    the chip's photo; the user-authentication key to reset the signature PIN, after a
+    smartphone pre-application). Without that proof — another card's, another kiosk's,
+    another step's, a spent nonce — it is refused before any PIN (403
+    ``card-not-in-terminal``, audited): no try is spent."""
+    image = (_bytes("live_image", body.live_image_base64)
+             if body.live_image_base64 is not None else None)
     kiosk.reset_pin_at_kiosk(uow.session, svc, caller=caller, card_serial=serial, pin=pin_kind,
-                             signature_pin=body.signature_pin,
-                             live_image=_bytes("live_image", body.live_image_base64),
-                             new_pin=body.new_pin)
+                             new_pin=body.new_pin, live_image=image, proof=body.proof())
     uow.commit()
     return PinReset(serial=serial, pin=pin_kind.value, reset=True)
+
+
+class PreApplicationRequest(CardProofRequest):
+    live_image_base64: str = Field(description="The smartphone camera's face photo, base64")
+
+
+class PreApplied(BaseModel):
+    serial: str
+    pin: PinKind
+    usable_until: dt.datetime = Field(description="Reset at a kiosk before this moment")
+
+
+@router.post("/cards/{serial}/pins/{pin_kind}/pre-application/challenge", status_code=201,
+             response_model=KioskChallengeResponse)
+def pre_application_challenge(serial: str, pin_kind: PinKind, caller: CallerDep, uow: UowDep,
+                              svc: ServicesDep) -> KioskChallengeResponse:
+    """The smartphone's nonce for a pre-application (the holder's own token)."""
+    made = kiosk.challenge(uow.session, svc, caller=caller, card_serial=serial, pin=pin_kind,
+                           pre_application=True)
+    uow.commit()
+    return _challenge(made)
+
+
+@router.post("/cards/{serial}/pins/{pin_kind}/pre-application", status_code=201,
+             response_model=PreApplied)
+def pre_apply(serial: str, pin_kind: PinKind, body: PreApplicationRequest, caller: CallerDep,
+              uow: UowDep, svc: ServicesDep) -> PreApplied:
+    """事前申請 — with the smartphone and the card: the card signs ``to_sign`` after the
+    4-digit PIN and the face photo matches the chip's; then the signature PIN can be reset at
+    a kiosk within 24 hours."""
+    until = kiosk.pre_apply(uow.session, svc, caller=caller, card_serial=serial, pin=pin_kind,
+                            proof=body.proof(),
+                            live_image=_bytes("live_image", body.live_image_base64))
+    uow.commit()
+    return PreApplied(serial=serial, pin=pin_kind, usable_until=until)
 
 
 class ValidityRequest(IdentityRequest):
