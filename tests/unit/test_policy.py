@@ -185,7 +185,9 @@ def test_clinic_terminal_verifies_only_the_user_authentication_pin() -> None:
 def test_kiosk_verifies_only_what_its_reset_flow_needs() -> None:
     # each reset proves the other credential (domain.kiosk): nothing else
     assert terminal_may_verify(Role.KIOSK, PinKind.SIGNATURE).allowed
-    assert not terminal_may_verify(Role.KIOSK, PinKind.USER_AUTHENTICATION).allowed
+    assert terminal_may_verify(Role.KIOSK, PinKind.USER_AUTHENTICATION).allowed
+    for pin in (PinKind.RESIDENT_REGISTRY, PinKind.CARD_INFO_INPUT):
+        assert not terminal_may_verify(Role.KIOSK, pin).allowed
     for role in (Role.EMPLOYER, Role.INSURER, Role.TAX_OFFICE, Role.CARD_CENTRE):
         assert not terminal_may_verify(role, PinKind.USER_AUTHENTICATION).allowed
 
