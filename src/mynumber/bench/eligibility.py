@@ -273,8 +273,15 @@ class Figures:
     """At half the full speed, in ms."""
 
 
+WARM_UP = 2000
+"""Checks sent before anything is measured, so every code path has run (``--warm-up``)."""
+PROBE_SECONDS = 2.0
+"""The trivial endpoint's full-speed probe that sizes the alternating run (at most the
+run's own length)."""
+
+
 def drive(port: int, token: str, cards: Cards, *, seconds: float, rate: float,
-          connections: int) -> Figures:
+          connections: int, warm_up: int = WARM_UP) -> Figures:
     """Step 3 against the server on ``port``."""
     def checks_of(count: float | None = None) -> list[bytes]:
         """Signed checks of ``count`` random cards, or (no count) of every kept card once, in
@@ -285,8 +292,9 @@ def drive(port: int, token: str, cards: Cards, *, seconds: float, rate: float,
         return asyncio.run(signed_checks(port, token, cards, chosen, connections))
 
     health = http_request("GET", "/health", token)
-    asyncio.run(full_speed(port, iter(checks_of(2000)), connections))  # the code paths
-    probe = asyncio.run(full_speed(port, itertools.repeat(health), connections, 2.0))
+    asyncio.run(full_speed(port, iter(checks_of(warm_up)), connections))  # the code paths
+    probe = asyncio.run(full_speed(port, itertools.repeat(health), connections,
+                                   min(PROBE_SECONDS, seconds)))
     every_card, alternating, at_rate = (
         checks_of(), checks_of(2 * probe.rate * seconds), checks_of(rate * seconds))
     # Each kept card's rows read once, just before the timed checks: what they measure is the
@@ -302,7 +310,7 @@ def drive(port: int, token: str, cards: Cards, *, seconds: float, rate: float,
 
 def run(residents: int, console: Console, *, database_url: str | None = None,
         seconds: float = 10.0, rate: float = 500.0, connections: int = 32,
-        workers: int = 0, port: int = 8765) -> str:
+        workers: int = 0, port: int = 8765, warm_up: int = WARM_UP) -> str:
     """The whole benchmark; returns the last line."""
     folder = Path(tempfile.mkdtemp(prefix="mynumber-bench-"))
     url, pg_name = fresh_database(database_url, folder)
@@ -317,7 +325,7 @@ def run(residents: int, console: Console, *, database_url: str | None = None,
         proc = start_server(settings, port, workers)
         _wait_ready(port, proc)
         figures = drive(port, token, cards, seconds=seconds, rate=rate,
-                        connections=connections)
+                        connections=connections, warm_up=warm_up)
     finally:
         if proc is not None:
             proc.terminate()

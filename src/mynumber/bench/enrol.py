@@ -275,10 +275,14 @@ class Issuer:
                  count: int, batch: int, workers: int) -> None:
         ca = svc.ca  # made here if it does not exist yet, before workers race to load it
         public = [_spki(key.public_key()) for key in keys]
-        # spawn, not fork: the parent holds database connections a child must not share.
+        # forkserver, not fork: the parent holds database connections a child must not share.
+        # The workers are forked from a clean server process that imported this module once
+        # (a spawned worker pays ~1 s of imports, again at every ``enrol``).
         # (So a script calling ``enrol`` needs an ``if __name__ == "__main__":`` guard.)
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
         self._pool = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
+            workers, mp_context=context, initializer=_start_worker,
             initargs=(svc.ca_dir, svc.keys.ca_passphrase, ca.base_url, svc.clock.now(), public,
                       validity))
         self._tasks = _tasks(count, batch, workers)

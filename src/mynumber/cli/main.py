@@ -227,11 +227,12 @@ def bench_eligibility(
                                            "speed")] = 32,
     workers: Annotated[int, typer.Option(help="Server processes (0: one on SQLite, one per "
                                          "core on PostgreSQL)")] = 0,
+    warm_up: Annotated[int, typer.Option(help="Checks sent before anything is measured")] = 2000,
 ) -> None:
     """Clinic eligibility checks over HTTP against the trivial endpoint (docs/benchmarks.md)."""
     from mynumber.bench import eligibility
     eligibility.run(residents, console, database_url=database_url or None, seconds=seconds,
-                    rate=rate, connections=terminals, workers=workers)
+                    rate=rate, connections=terminals, workers=workers, warm_up=warm_up)
 
 
 @app.command()
