@@ -45,6 +45,7 @@ from mynumber.domain.insurance_rules import (
     age_band,
     copay_percent,
     late_elderly_starts_on,
+    renew_certificate_note,
 )
 
 LATE_ELDERLY_LAW_NUMBER = "39"  # 法別番号 of the late-stage elderly system
@@ -332,6 +333,10 @@ class EligibilityAnswer(Insured):
     limit_category: str | None  # only with the patient's consent at this visit
     consent: Consent
     letter_valid_until: dt.date | None = None  # the 資格確認書 shown, if any
+    certificate_grace_until: dt.date | None = None
+    """Set when the card's user-authentication certificate has expired and the check is
+    within the grace (``insurance_rules.expired_certificate_grace_ends``): the holder is
+    told to renew, and the visit confirms eligibility only."""
 
 
 _SHOWN = tuple(f.name for f in fields(Insured))
@@ -339,9 +344,11 @@ _SHOWN = tuple(f.name for f in fields(Insured))
 
 def eligibility_answer(insured: InsuredRecord, *, visit_id: int, method: str,
                        consent: Consent, today: dt.date,
-                       letter_valid_until: dt.date | None = None) -> EligibilityAnswer:
+                       letter_valid_until: dt.date | None = None,
+                       certificate_grace_until: dt.date | None = None) -> EligibilityAnswer:
     """The answer for a visit: the enrolment's numbers, co-pay today, validity; the
-    limit-amount category only with the patient's consent at this visit."""
+    limit-amount category only with the patient's consent at this visit; with
+    ``certificate_grace_until``, the note to renew the expired certificate."""
     income = IncomeClass(insured.income_class)
     eligible = covered_on(valid_from=insured.valid_from, valid_until=insured.valid_until,
                           on=today)
@@ -350,6 +357,9 @@ def eligibility_answer(insured: InsuredRecord, *, visit_id: int, method: str,
     else:
         ended = insurance_ended(insured.valid_until or today)
         en, ja = ended.message_en, ended.message_ja
+    if certificate_grace_until is not None:
+        note_en, note_ja = renew_certificate_note(certificate_grace_until)
+        en, ja = f"{en} {note_en}", f"{ja}{note_ja}"
     limit = limit_category(date_of_birth=insured.date_of_birth, on=today, income_class=income)
     return EligibilityAnswer(
         **{name: getattr(insured, name) for name in _SHOWN},
@@ -358,7 +368,7 @@ def eligibility_answer(insured: InsuredRecord, *, visit_id: int, method: str,
         copay_percent=copay_for(date_of_birth=insured.date_of_birth, on=today,
                                 income_class=income, certain_income=insured.certain_income),
         limit_category=limit.value if consent.limit_amount else None, consent=consent,
-        letter_valid_until=letter_valid_until)
+        letter_valid_until=letter_valid_until, certificate_grace_until=certificate_grace_until)
 
 
 # --- refusals that name the cause and the fix (item 6 of the issue) ------------------------

@@ -130,3 +130,36 @@ def check_eligibility_letter_expiry(*, issued_on: dt.date, expires_on: dt.date) 
 def paper_card_usable(*, expires_on: dt.date, today: dt.date) -> bool:
     """Whether an old paper insurance card still works: until its expiry, at most 2025-12-01."""
     return today <= min(expires_on, PAPER_CARD_LAST_USABLE_DAY)
+
+
+# --- the expired user-authentication certificate (RULES.md "expired certificate") ----------
+
+EXPIRED_CERTIFICATE_GRACE_MONTHS = 3
+"""厚生労働省's measure (insurers' guidance): after the user-authentication certificate expires,
+eligibility can still be confirmed with the card until 3 months after the end of the month of
+expiry — eligibility only, no medication or check-up sharing — and the answer tells the
+holder to renew."""
+
+
+def expired_certificate_grace_ends(expires_on: dt.date) -> dt.date:
+    """The last day a card whose user-authentication certificate's last valid day is
+    ``expires_on`` still confirms eligibility: the last day of the 3rd month after the month
+    of expiry (expired 2026-01-15 or 2026-01-31 → 2026-04-30; 2028-02-29 → 2028-05-31;
+    2026-11-30 → 2027-02-28)."""
+    month = expires_on.month - 1 + EXPIRED_CERTIFICATE_GRACE_MONTHS + 1  # the month after
+    first_after = dt.date(expires_on.year + month // 12, month % 12 + 1, 1)
+    return first_after - ONE_DAY
+
+
+def in_expired_certificate_grace(expires_on: dt.date, today: dt.date) -> bool:
+    """Expired (``today`` is after its last valid day) but still within the grace."""
+    return expires_on < today <= expired_certificate_grace_ends(expires_on)
+
+
+def renew_certificate_note(grace_ends: dt.date) -> tuple[str, str]:
+    """What the eligibility answer tells the holder in the grace (English, Japanese)."""
+    return (f"The card's user-authentication certificate has expired: renew it at the ward "
+            f"office. Until {grace_ends} the card confirms eligibility only (no medication or "
+            "check-up sharing).",
+            f"利用者証明用電子証明書の有効期限が切れています。市区町村の窓口で更新してください。"
+            f"{grace_ends}までは資格確認のみ可能です（薬剤情報・健診情報の提供はできません）。")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mynumber.domain import deadlines, pins, timelines, validity
+from mynumber.domain import deadlines, insurance_rules, pins, timelines, validity
 from mynumber.domain.guide.model import GuideAnswers, GuideStep, StepKind, StepState, en, ja
 
 ONE_DAY = dt.timedelta(days=1)
@@ -25,7 +25,8 @@ def validity_steps(a: GuideAnswers, issued_on: dt.date, residence: validity.Stay
     steps = [_card_expiry(a, issued_on, card, capped=cap is not None and card == cap,
                           estimated=estimated),
              _renewal(card, estimated=estimated),
-             _certificate_expiry(a, issued_on, cert, estimated=estimated)]
+             _certificate_expiry(a, issued_on, cert, card_expires_on=card,
+                                 estimated=estimated)]
     if cap is not None:
         steps.append(_validity_change(cap, estimated=estimated))
     return steps
@@ -73,8 +74,17 @@ def _renewal(expiry: dt.date, *, estimated: bool) -> GuideStep:
 
 
 def _certificate_expiry(a: GuideAnswers, issued_on: dt.date, expiry: dt.date, *,
-                        estimated: bool) -> GuideStep:
+                        card_expires_on: dt.date, estimated: bool) -> GuideStep:
     opens = validity.renewal_window_opens(expiry)
+    grace_en = grace_ja = ""
+    if expiry < card_expires_on:  # the card outlives them: the clinic check's grace applies
+        grace = insurance_rules.expired_certificate_grace_ends(expiry)
+        grace_en = (f" If you miss it, clinics can still confirm your insurance with the card "
+                    f"until {en(grace)} (eligibility only, no medication or check-up sharing), "
+                    "and tell you to renew; the portal and e-Tax stop at once.")
+        grace_ja = (f"更新しなかった場合も、{ja(grace)}までは医療機関でカードによる資格確認のみ"
+                    "できます（薬剤情報・健診情報の提供はできません）。マイナポータルやe-Taxは"
+                    "有効期限の翌日から使えません。")
     minor_en = minor_ja = ""
     if not validity.signature_certificate_allowed(date_of_birth=a.date_of_birth, on=issued_on):
         age = validity.SIGNATURE_CERTIFICATE_MIN_AGE
@@ -85,9 +95,9 @@ def _certificate_expiry(a: GuideAnswers, issued_on: dt.date, expiry: dt.date, *,
         "Your electronic certificates expire", "電子証明書の有効期限",
         f"The card's two certificates (for e-Tax signing and for logging in, health "
         f"insurance at clinics) work until {en(expiry)}, never past the card. Renew them at "
-        f"the ward office from {en(opens)}.{minor_en}",
+        f"the ward office from {en(opens)}.{grace_en}{minor_en}",
         f"署名用・利用者証明用の電子証明書は{ja(expiry)}まで有効です（カードの有効期限を超えません）。"
-        f"{ja(opens)}から窓口で更新できます。{minor_ja}",
+        f"{ja(opens)}から窓口で更新できます。{grace_ja}{minor_ja}",
         on=expiry, estimated=estimated)
 
 

@@ -92,6 +92,7 @@ class _Accepted:
     person_id: int
     insured: InsuredRecord
     visit_id: int = 0
+    certificate_grace_until: dt.date | None = None  # expired, within the grace
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +142,8 @@ def check_cards(session: Session, svc: Services,
     for done in accepted:
         outcomes[done.index] = eligibility_answer(
             done.insured, visit_id=done.visit_id, method=done.check.method,
-            consent=NO_CONSENT, today=svc.clock.today())
+            consent=NO_CONSENT, today=svc.clock.today(),
+            certificate_grace_until=done.certificate_grace_until)
     return [outcome for outcome in outcomes if outcome is not None]
 
 
@@ -250,7 +252,10 @@ def _decide(session: Session, svc: Services, index: int, check: CardCheck,
     if isinstance(certificate, MyNumberError):
         raise certificate
     found = loaded.found.get(serial_text(certificate.serial_number))
-    card_auth.check_certificate(certificate, svc, is_revoked=_revocation(found))
+    # An expired certificate still confirms eligibility within the grace (RULES.md "expired
+    # certificate"): the answer then tells the holder to renew.
+    grace = card_auth.check_certificate(certificate, svc, is_revoked=_revocation(found),
+                                        expired_grace=True)
     if found is not None and found.der != check.certificate_der:
         found = None  # the serial is known, the certificate is not the one on record
     card = card_auth.active_card(found.card if found else None, certificate)
@@ -263,7 +268,8 @@ def _decide(session: Session, svc: Services, index: int, check: CardCheck,
     if not card.insurance_use:
         register_insurance_use(session, svc, caller=check.caller, person_id=card.person_id,
                                channel=insurance.InsuranceUseChannel.CLINIC)
-    return _Accepted(index, check, clinic, card.serial, card.person_id, insured)
+    return _Accepted(index, check, clinic, card.serial, card.person_id, insured,
+                     certificate_grace_until=grace)
 
 
 @refusals_audited

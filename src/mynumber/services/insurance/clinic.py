@@ -67,7 +67,13 @@ from mynumber.pki.errors import SignatureInvalid
 from mynumber.services.cards import records as card_records
 from mynumber.services.core import audit, refs
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.policy import Subject, authorise, refusals_audited, require_role
+from mynumber.services.core.policy import (
+    Subject,
+    authorise,
+    refusals_audited,
+    refused,
+    require_role,
+)
 from mynumber.services.core.refs import VisitId
 from mynumber.services.core.writes import flush_or_conflict
 from mynumber.services.insurance.checks import CardCheck, check_cards
@@ -303,6 +309,14 @@ def give_consent(
               Subject(visit.person_id if visit else None, visit_id=visit_id,
                       card_in_terminal=in_terminal))
     assert visit is not None and visit.enrolment_id is not None  # the policy refused otherwise
+    if (consent.medication or consent.checkups) and _certificate_expired(session, svc, visit):
+        raise refused(caller, Forbidden(
+            "The card's user-authentication certificate has expired: it confirms eligibility "
+            "only, and medication and check-up information cannot be shared. Renew the "
+            "certificate at the ward office.",
+            "利用者証明用電子証明書の有効期限が切れているため、資格確認のみ可能です。薬剤情報・"
+            "健診情報は提供できません。市区町村の窓口で電子証明書を更新してください。",
+            reason="certificate_expired_eligibility_only"), person_id=visit.person_id)
     now = svc.clock.now()
     visit.consent_medication = consent.medication
     visit.consent_checkups = consent.checkups
@@ -319,6 +333,16 @@ def give_consent(
                               method=visit.method, consent=consent, today=svc.clock.today())
 
 
+def _certificate_expired(session: Session, svc: Services, visit: ClinicVisit) -> bool:
+    """Whether the visit's card was checked in the expired certificate's grace (RULES.md
+    "expired certificate": eligibility only, no medication or check-up sharing)."""
+    if visit.card_serial is None:
+        return False
+    card = card_records.get_card(session, visit.card_serial)
+    return card.certificates_expire_on is not None and \
+        card.certificates_expire_on < svc.clock.today()
+
+
 def _card_signed(session: Session, svc: Services, caller: Caller, visit: ClinicVisit,
                  consent: Consent, signed: SignedConsent) -> bool:
     """Whether the visit's own card signed this choice for this visit over a fresh nonce
@@ -327,8 +351,11 @@ def _card_signed(session: Session, svc: Services, caller: Caller, visit: ClinicV
     card_auth.check_nonce_format(signed.nonce)
     if not card_auth.spend_challenges(session, [(caller, signed.nonce)], now):
         raise card_auth.challenge_refusal(session, caller, signed.nonce, now)
+    # an expired certificate in its grace proves the card too: the visit is then eligibility
+    # only (give_consent refuses medication and check-ups)
     certificate, card = card_auth.identify_card(session, svc,
-                                                certificate_der=signed.certificate_der)
+                                                certificate_der=signed.certificate_der,
+                                                expired_grace=True)
     if card.serial != visit.card_serial:
         return False
     reference = refs.References.from_keys(svc.keys).reference(refs.Kind.VISIT, visit.id)
@@ -345,7 +372,8 @@ def _identify(session: Session, svc: Services, *, caller: Caller,
     """The card of a user-authentication certificate read from the chip, checked as
     ``card_auth`` checks it but without a signature (face or visual check: no PIN); the
     identification is audited with the answer (``card_checks``)."""
-    _, card = card_auth.identify_card(session, svc, certificate_der=certificate_der)
+    _, card = card_auth.identify_card(session, svc, certificate_der=certificate_der,
+                                      expired_grace=True)  # eligibility only, then renew
     return card
 
 

@@ -34,7 +34,12 @@ from mynumber.adapters.pcsc import CardReader, JpkiTerminal, reader_for
 from mynumber.card import Chip
 from mynumber.domain.access import Role
 from mynumber.domain.cards import CardStatus
+from mynumber.domain.clock import JST
 from mynumber.domain.errors import CardError, Unauthenticated, invalid
+from mynumber.domain.insurance_rules import (
+    expired_certificate_grace_ends,
+    in_expired_certificate_grace,
+)
 from mynumber.pki.challenge import CHALLENGE_BYTES, make_challenge, verify_challenge_signature
 from mynumber.pki.errors import CertificateWrongPurpose, UntrustedCertificate
 from mynumber.pki.profiles import is_signature_certificate
@@ -150,14 +155,18 @@ def authenticate(
 
 def identify_card(
     session: Session, svc: Services, *, certificate_der: bytes,
+    expired_grace: bool = False,
 ) -> tuple[x509.Certificate, Card]:
     """The active card behind a user-authentication certificate read from the chip.
 
     Chain, validity, revocation and kind are checked, but no signature: the caller proves
     possession another way (the PIN via ``authenticate``, or a face or staff visual check).
+    ``expired_grace``: an expired certificate is accepted within the clinic check's grace
+    (``check_certificate``).
     """
     certificate = load_certificate(certificate_der)
-    check_certificate(certificate, svc, is_revoked=revocation_lookup(session))
+    check_certificate(certificate, svc, is_revoked=revocation_lookup(session),
+                      expired_grace=expired_grace)
     record = certificate_record(session, certificate)
     card = None if record is None else session.scalars(
         select(Card).where(Card.serial == record.card_serial)).first()
@@ -165,15 +174,36 @@ def identify_card(
 
 
 def check_certificate(certificate: x509.Certificate, svc: Services, *,
-                      is_revoked: RevocationLookup) -> None:
-    """Issued by the card centre, valid now, not revoked, and for user authentication."""
-    verify_certificate(certificate, svc.ca, at=svc.clock.now(), is_revoked=is_revoked)
+                      is_revoked: RevocationLookup, expired_grace: bool = False) -> dt.date | None:
+    """Issued by the card centre, valid now, not revoked, and for user authentication.
+
+    With ``expired_grace`` (the clinic's eligibility check only: RULES.md "expired
+    certificate") a certificate that has expired is accepted until
+    ``domain.insurance_rules.expired_certificate_grace_ends``, checked as it stood on its
+    last valid moment (chain, not revoked by then); the answer is the last day of the grace,
+    ``None`` for a certificate valid now. Everyone else (the portal's login, e-Tax, a kiosk)
+    calls without it and an expired certificate is refused."""
+    grace_ends = _grace_ends(certificate, svc) if expired_grace else None
+    at = certificate.not_valid_after_utc if grace_ends is not None else svc.clock.now()
+    verify_certificate(certificate, svc.ca, at=at, is_revoked=is_revoked)
     if is_signature_certificate(certificate):
         raise CertificateWrongPurpose(
             "Use the user-authentication certificate to identify the card, not the signature "
             "certificate.",
             "本人確認には利用者証明用電子証明書を使ってください（署名用電子証明書は使えません）。",
             serial=certificate.serial_number)
+    return grace_ends
+
+
+def _grace_ends(certificate: x509.Certificate, svc: Services) -> dt.date | None:
+    """The grace's last day if the certificate has expired and is within it (dates in Japan,
+    where the certificate's last valid day is set)."""
+    if svc.clock.now() <= certificate.not_valid_after_utc:
+        return None
+    expires_on = certificate.not_valid_after_utc.astimezone(JST).date()
+    if not in_expired_certificate_grace(expires_on, svc.clock.today()):
+        return None
+    return expired_certificate_grace_ends(expires_on)
 
 
 def check_nonce_format(nonce: bytes) -> None:
