@@ -202,7 +202,8 @@ def token_for(system: System, who: Caller) -> dict[str, str]:
     """An API token bound to ``who``'s role and scope, as an Authorization header."""
     with system.uow() as uow:
         token = tokens.issue_token(uow.session, system.services, organisation=who.name,
-                                   role=who.role, scope_id=who.scope_id)
+                                   role=who.role, scope_id=who.scope_id,
+                                   municipality_code=who.municipality_code)
         uow.commit()
     return {"Authorization": f"Bearer {token}"}
 

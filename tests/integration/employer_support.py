@@ -85,6 +85,19 @@ def collect(system: System, company: Company, employee_id: int, number: str,
         uow.commit()
 
 
+def employ(system: System, person_id: int, *, insurer_number: str,
+           corporate_number: str = CORPORATE) -> Company:
+    """``person_id`` works for an employer that belongs to the insurer ``insurer_number``
+    (its employees are the insurer's to enrol) and gave it their number."""
+    company = make_company(system, corporate_number, insurer_number=insurer_number)
+    with system.uow() as uow:
+        number = read_my_number(uow.session, system.services, caller=ward(),
+                                person_id=person_id, purpose=Purpose.RESIDENT_REGISTRY)
+        uow.commit()
+    collect(system, company, hire(system, company), number.digits)
+    return company
+
+
 def pdf_text(pdf: bytes) -> str:
     """The PDF's text with all whitespace removed (digit boxes print one digit per box)."""
     assert shutil.which("pdftotext"), "needs poppler-utils"

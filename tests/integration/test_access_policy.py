@@ -14,6 +14,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from mynumber.adapters.db.models import AuditEntry, MailItem
+from mynumber.adapters.db.models_card import Card
 from mynumber.adapters.db.models_pki import TaxReceipt
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
@@ -29,7 +30,7 @@ from mynumber.services.core.policy import AccessRefused
 from mynumber.services.insurance import clinic
 from mynumber.services.registry.numbers import read_my_number
 from tests.conftest import ref, ward
-from tests.integration.card_support import PINS, Issued, chip, issued_card
+from tests.integration.card_support import PINS, Issued, chip, issued_card, photo
 from tests.integration.clinic_support import (
     AUTH_PIN,
     World,
@@ -279,3 +280,132 @@ def test_history_only_within_the_clinics_own_card_proved_consented_visit(
                                    visit_id=visit).medication is not None
         uow.commit()
     assert "allowed:view_history" in audit_actions(system, patient.person_id)
+
+
+# --- the policy answers before any state check ---------------------------------------------
+# An unrelated caller gets the policy's 403 (audited) and learns nothing of the person: no
+# "already collected", "still insured elsewhere", "registered in municipality …". Each of
+# these answered 409 with the person's state before the policy was asked first.
+
+
+def says_nothing_of_the_person(resp: Any, *words: str) -> None:
+    text = resp.text.lower()
+    for word in words:
+        assert word.lower() not in text, (word, resp.text)
+
+
+def refusals_of(system: System, action: str) -> int:
+    with system.uow() as uow:
+        return len(list(uow.session.scalars(
+            select(AuditEntry.id).where(AuditEntry.action == f"refused:{action}"))))
+
+
+def test_another_office_cannot_register_a_person_moving_in_to_chiyoda(
+        cards: System, client: TestClient, holder: Issued) -> None:
+    shibuya = token(cards, Role.WARD_OFFICE, municipality=SHIBUYA)
+    before = refusals_of(cards, "change_registration")
+    today = cards.services.clock.today()
+    resp = client.post("/ward-office/residents", headers=shibuya, json={
+        "municipality_code": CHIYODA, "name_latin": "Smith John", "date_of_birth": "1995-04-12",
+        "sex": "M", "nationality": "US", "address": "1-1 Chiyoda",
+        "started_living_on": today.isoformat(), "id_documents": ["residence_card", "passport"],
+        "residence_card_number": "AB12345678CD", "status_of_residence": "Engineer/Specialist",
+        "period_of_stay_ends": (today + dt.timedelta(days=800)).isoformat()})
+    assert resp.status_code == 403, resp.text
+    assert resp.json()["reason"] == "other-municipality"
+    says_nothing_of_the_person(resp, "still registered", "転出届", "counter belongs",
+                               "returning", "masked_number")
+    assert refusals_of(cards, "change_registration") == before + 1
+
+
+def test_another_office_cannot_apply_for_a_residents_card(
+        cards: System, client: TestClient, holder: Issued) -> None:
+    shibuya = token(cards, Role.WARD_OFFICE, municipality=SHIBUYA)
+    resp = client.post("/cards/applications", headers=shibuya, json={
+        "channel": "counter", "person_id": ref("per", holder.person_id),
+        "photo_base64": b64(photo()), "taken_within_six_months": True, "no_headwear": True,
+        "plain_background": True})
+    refused(resp, cards, holder.person_id, "apply_for_card")
+    says_nothing_of_the_person(resp, "valid card", "expires", "open card application",
+                               "counter belongs", "no active")
+
+
+def test_another_office_cannot_update_a_residents_chip(
+        cards: System, client: TestClient, holder: Issued) -> None:
+    shibuya = token(cards, Role.WARD_OFFICE, municipality=SHIBUYA)
+    resp = client.post(f"/cards/{holder.serial}/chip-update", headers=shibuya, json={
+        "name_latin": "Smith John", "date_of_birth": "1995-04-12",
+        "residence_card_number": "AB12345678CD", "id_documents": ["residence_card"]})
+    refused(resp, cards, holder.person_id, "handle_card")
+    says_nothing_of_the_person(resp, "already shows", "registered address", "counter belongs",
+                               "131016")
+
+
+def test_another_office_cannot_learn_that_a_card_was_collected(
+        cards: System, client: TestClient, holder: Issued) -> None:
+    shibuya = token(cards, Role.WARD_OFFICE, municipality=SHIBUYA)
+    resp = client.post(f"/cards/applications/{holder.application_id}/collect", headers=shibuya,
+                       json={"name_latin": "Smith John", "date_of_birth": "1995-04-12",
+                             "residence_card_number": "AB12345678CD",
+                             "id_documents": ["residence_card", "notification_letter"],
+                             "user_authentication_pin": "4826", "resident_registry_pin": "5937",
+                             "card_info_input_pin": "7148", "signature_pin": "TARO2026"})
+    refused(resp, cards, holder.person_id, "handle_card")
+    says_nothing_of_the_person(resp, "collected", "交付済", "still being made")
+
+
+def test_only_the_holder_their_office_or_the_card_at_a_terminal_register_insurance_use(
+        cards: System, client: TestClient, holder: Issued) -> None:
+    url = f"/residents/{ref('per', holder.person_id)}/insurance-use"
+    shibuya = token(cards, Role.WARD_OFFICE, municipality=SHIBUYA)
+    clinic_terminal = token(cards, Role.CLINIC, scope_id=1)
+    for headers in (shibuya, clinic_terminal):  # before: Shibuya's office registered it
+        refused(client.post(url, headers=headers, json={"channel": "counter"}), cards,
+                holder.person_id, "register_insurance_use")
+    with cards.uow() as uow:
+        assert uow.session.scalars(select(Card.insurance_use).where(
+            Card.serial == holder.serial)).one() is False
+    own = token(cards, Role.WARD_OFFICE, municipality=CHIYODA)
+    assert client.post(url, headers=own, json={"channel": "counter"}).status_code == 201
+    for headers in (shibuya, clinic_terminal):  # nor that it is registered now
+        resp = client.post(url, headers=headers, json={"channel": "counter"})
+        refused(resp, cards, holder.person_id, "register_insurance_use")
+        says_nothing_of_the_person(resp, "already registered", "既に", "card_serial")
+
+
+@pytest.mark.parametrize("unrelated", ["shibuya_nhi", "association"])
+def test_an_insurer_not_entitled_to_insure_learns_nothing_of_the_person(
+        cards: System, client: TestClient, holder: Issued, unrelated: str) -> None:
+    from mynumber.domain.insurance import InsurerKind, insurer_check_digit
+    from mynumber.services.insurance import insurer
+
+    def number(body: str) -> str:
+        return f"{body}{insurer_check_digit(body)}"
+
+    with cards.uow() as uow:
+        made = {
+            "chiyoda_nhi": insurer.create_insurer(
+                uow.session, cards.services, kind=InsurerKind.NATIONAL_HEALTH_INSURANCE,
+                insurer_number=number("13101"), name_ja="千代田区国民健康保険",
+                municipality_code=CHIYODA),
+            "shibuya_nhi": insurer.create_insurer(
+                uow.session, cards.services, kind=InsurerKind.NATIONAL_HEALTH_INSURANCE,
+                insurer_number=number("13113"), name_ja="渋谷区国民健康保険",
+                municipality_code=SHIBUYA),
+            "association": insurer.create_insurer(
+                uow.session, cards.services, kind=InsurerKind.EMPLOYER,
+                insurer_number=number("0613999"), name_ja="例示健康保険組合"),
+        }
+        uow.commit()
+        ids = {name: row.id for name, row in made.items()}
+    body = {"person_id": ref("per", holder.person_id), "symbol": "1234", "branch": "01",
+            "valid_from": cards.services.clock.today().isoformat()}
+    chiyoda = token(cards, Role.INSURER, scope_id=ids["chiyoda_nhi"])
+    assert client.post("/insurer/enrolments", headers=chiyoda,
+                       json={**body, "number": "1001"}).status_code == 201
+    resp = client.post("/insurer/enrolments", json={**body, "number": "2002"},
+                       headers=token(cards, Role.INSURER, scope_id=ids[unrelated]))
+    refused(resp, cards, holder.person_id, "enrol_insured")
+    assert resp.json()["reason"] == "not-entitled-to-insure"
+    says_nothing_of_the_person(resp, "insured elsewhere", "資格喪失", "enrolment_id",
+                               "registered as living", "late-elderly-system", "75歳")

@@ -19,6 +19,7 @@ from mynumber.domain.deadlines import ExpressReason
 from mynumber.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mynumber.domain.photo_rules import PhotoDeclaration
 from mynumber.services.cards import applications as card_applications
+from mynumber.services.core.policy import AccessRefused
 from mynumber.services.flows import moving
 from mynumber.services.registry import letters
 from tests.conftest import ward
@@ -155,8 +156,9 @@ def test_a_resident_cannot_use_someone_elses_letter(cards: System) -> None:
 def test_the_counter_of_another_municipality_cannot_take_the_application(
         cards: System) -> None:
     person = register(cards)
-    with pytest.raises(Conflict, match="131130"):
+    with pytest.raises(AccessRefused) as caught:  # the policy, before any state of the person
         apply_at_counter(cards, person.person_id, municipality="131130")
+    assert caught.value.decision.reason == "other-municipality"
 
 
 def _scaled(rgb: np.ndarray) -> bytes:

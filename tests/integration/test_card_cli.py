@@ -52,7 +52,7 @@ def _picture(tmp_path: Path) -> Path:
 def test_apply_make_collect_and_use_from_the_command_line(cli: System, tmp_path: Path) -> None:
     person = register(cli)
     out = _ok("apply", "--photo", str(_picture(tmp_path)), "--person", str(person.person_id),
-              "--photo-declared")
+              "--photo-declared", *AT)
     application_id = out.split("ID ")[1].split(";")[0]
     clock(cli).advance(days=33)
     assert "cards made: 1" in _ok("jobs")
@@ -94,7 +94,7 @@ def test_refusals_print_one_line_and_exit_1(cli: System, tmp_path: Path) -> None
     assert "photo" in _refused("apply", "--photo", str(tmp_path / "none.jpg"),
                                "--person", str(person.person_id), "--photo-declared")
     assert "6 months" in _refused("apply", "--photo", str(_picture(tmp_path)),
-                                  "--person", str(person.person_id))
+                                  "--person", str(person.person_id), *AT)
     assert "channel" in _refused("apply", "--photo", str(_picture(tmp_path)),
                                  "--channel", "fax", "--photo-declared")
     assert "application_id" in _refused("status", "123")

@@ -194,8 +194,10 @@ def test_the_chip_is_updated_only_for_its_holder_at_their_ward_office(cards: Sys
     _move_in(cards)
     with pytest.raises(Forbidden):
         _update_chip(cards, card.serial, who=identity(name="Someone Else"))
-    with pytest.raises(Conflict):
+    # the office moved out of: the policy refuses (403), telling nothing of the card
+    with pytest.raises(AccessRefused) as caught:
         _update_chip(cards, card.serial, municipality="131016")
+    assert caught.value.decision.reason == "other-municipality"
 
 
 def _report_lost(system: System, card: Issued) -> None:

@@ -153,9 +153,9 @@ def test_hr_requests_an_eligibility_letter_from_the_association(system: System) 
     association = _association(system)
     company = make_company(system, insurer_number=ASSOCIATION_NUMBER)
     person_id, number = registered_number(system)
-    enrol(system, association, person_id)
     employee_id = hire(system, company)
     collect(system, company, employee_id, number)
+    enrol(system, association, person_id)  # an employee of a member employer
     got = _request(system, company.hr, employee_id)
     assert got.status == "issued" and got.letter_id is not None
     with system.uow() as uow:

@@ -19,6 +19,7 @@ from mynumber.domain.access import Role
 from mynumber.domain.errors import Conflict, Forbidden, InvalidInput, MyNumberError, NotFound
 from mynumber.domain.insurance import IncomeClass, InsuredNumbers, NoCard
 from mynumber.domain.insurance_rules import latest_eligibility_letter_expiry
+from mynumber.services.core.policy import AccessRefused
 from mynumber.services.insurance import insurer
 from mynumber.services.insurance.insurer import LetterReason
 from mynumber.services.insurance.medical_records import (
@@ -29,6 +30,7 @@ from mynumber.services.insurance.medical_records import (
 from mynumber.services.registry import ward_office
 from tests.conftest import caller, ward
 from tests.integration.clinic_support import (
+    ASSOCIATION_NUMBER,
     NHI_NUMBER,
     World,
     enrol,
@@ -36,6 +38,7 @@ from tests.integration.clinic_support import (
     set_card,
     setup_world,
 )
+from tests.integration.employer_support import employ
 from tests.integration.helpers import register
 
 
@@ -83,8 +86,9 @@ def test_a_resident_is_enrolled_in_national_health_insurance(
 def test_national_health_insurance_refuses_a_person_registered_elsewhere(
         system: System, world: World) -> None:
     person = register(system, municipality="131130").person_id  # Shibuya
-    with pytest.raises(Conflict) as caught:
+    with pytest.raises(AccessRefused) as caught:  # the policy: not Chiyoda's to insure
         enrol(system, world.nhi, person)
+    assert caught.value.decision.reason == "not-entitled-to-insure"
     assert "転入届" in caught.value.message_ja
     _bilingual(caught.value)
 
@@ -93,6 +97,7 @@ def test_a_person_insured_elsewhere_must_lose_that_eligibility_first(
         system: System, world: World) -> None:
     person = register(system).person_id
     first = enrol(system, world.nhi, person)
+    employ(system, person, insurer_number=ASSOCIATION_NUMBER)  # the association's to insure
     with pytest.raises(Conflict, match="loss of eligibility"):
         enrol(system, world.association, person)
     today = system.services.clock.today()
@@ -173,7 +178,7 @@ def test_registering_without_a_card_says_how_to_get_one(system: System, world: W
     person = register(system).person_id
     with system.uow() as uow, pytest.raises(NoCard) as caught:
         insurer.register_insurance_use(uow.session, system.services,
-                                       caller=caller(Role.WARD_OFFICE), person_id=person,
+                                       caller=ward(), person_id=person,
                                        channel="counter")
     assert "apply" in caught.value.message_en
     _bilingual(caught.value)

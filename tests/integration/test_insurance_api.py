@@ -12,8 +12,15 @@ from httpx import Response
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
-from tests.conftest import caller, ref
-from tests.integration.clinic_support import World, make_card, setup_world, token_for
+from tests.conftest import caller, ref, ward
+from tests.integration.clinic_support import (
+    ASSOCIATION_NUMBER,
+    World,
+    make_card,
+    setup_world,
+    token_for,
+)
+from tests.integration.employer_support import employ
 from tests.integration.helpers import register
 
 
@@ -66,6 +73,11 @@ def test_enrolment_refusals_are_problems(system: System, world: World,
     person = register(system).person_id
     assert client.post("/insurer/enrolments", headers=nhi,
                        json=enrolment(person)).status_code == 201
+    # Not the association's to insure (no member employer employs them): the policy refuses
+    # before saying they are insured elsewhere; once employed there, the overlap is the answer.
+    problem(client.post("/insurer/enrolments", headers=association,
+                        json=enrolment(person, "2002")), 403, "access-refused")
+    employ(system, person, insurer_number=ASSOCIATION_NUMBER)
     problem(client.post("/insurer/enrolments", headers=association,
                         json=enrolment(person, "2002")), 409, "conflict")
     problem(client.post("/insurer/enrolments", headers=nhi,
@@ -100,11 +112,10 @@ def test_the_holder_registers_the_card_for_insurance_use_over_http(
     assert client.post(url, headers=owner, json={"channel": "portal"}).status_code == 201
     problem(client.post(url, headers=owner, json={"channel": "portal"}), 409, "conflict")
     stranger = token_for(system, caller(Role.RESIDENT, scope_id=patient.person_id + 99))
-    problem(client.post(url, headers=stranger, json={}), 403, "forbidden")
+    problem(client.post(url, headers=stranger, json={}), 403, "access-refused")
     nobody = register(system, name_latin="No Card").person_id
     problem(client.post(f"/residents/{ref('per', nobody)}/insurance-use",
-                        headers=token_for(system, caller(Role.WARD_OFFICE)), json={}),
-            409, "no-card")
+                        headers=token_for(system, ward()), json={}), 409, "no-card")
 
 
 def test_an_insurer_writes_a_checkup_the_owner_then_reads(

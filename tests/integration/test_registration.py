@@ -124,9 +124,10 @@ def test_moving_within_changes_the_address(system: System) -> None:
 
 
 def test_a_ward_office_cannot_register_for_another_municipality(system: System) -> None:
-    with system.uow() as uow, pytest.raises(Conflict, match="belongs to"):
+    with system.uow() as uow, pytest.raises(AccessRefused) as caught:
         moving.register_moving_in(uow.session, system.services, caller=ward("131130"),
                                        municipality_code="131016", form=foreign_form(system))
+    assert caught.value.decision.reason == "other-municipality"
 
 
 @pytest.mark.parametrize("role,purpose", [

@@ -229,3 +229,56 @@ def test_a_visual_check_needs_the_card_in_the_terminal_and_a_clerk() -> None:
     machine = Actor(Role.CLINIC, scope_id=1)
     assert decide(machine, Action.VISUAL_CHECK, person(card_in_terminal=True)).reason == \
         "no-clerk"
+
+
+# --- asked before any state: moving in, applying, insurance use, enrolment -----------------
+
+
+def test_a_moving_in_belongs_to_the_office_of_the_municipality_moved_in_to() -> None:
+    newcomer = Relationship(municipalities=frozenset({CHIYODA}))  # not yet a person
+    assert decide(Actor(Role.WARD_OFFICE, municipality_code=CHIYODA),
+                  Action.CHANGE_REGISTRATION, newcomer).allowed
+    refused = decide(Actor(Role.WARD_OFFICE, municipality_code=SHIBUYA),
+                     Action.CHANGE_REGISTRATION, newcomer)
+    assert not refused.allowed and refused.reason == "other-municipality"
+
+
+def test_a_card_is_applied_for_by_the_persons_office_or_the_person() -> None:
+    facts = person(municipalities=frozenset({CHIYODA}))
+    assert decide(Actor(Role.WARD_OFFICE, municipality_code=CHIYODA),
+                  Action.APPLY_FOR_CARD, facts).allowed
+    assert decide(Actor(Role.RESIDENT, scope_id=PERSON), Action.APPLY_FOR_CARD, facts).allowed
+    assert decide(Actor(Role.WARD_OFFICE, municipality_code=SHIBUYA), Action.APPLY_FOR_CARD,
+                  facts).reason == "other-municipality"
+    assert decide(Actor(Role.RESIDENT, scope_id=PERSON + 1), Action.APPLY_FOR_CARD,
+                  facts).reason == "not-self"
+    for role in (Role.CARD_CENTRE, Role.CLINIC, Role.INSURER, Role.KIOSK):
+        assert decide(Actor(role, scope_id=1), Action.APPLY_FOR_CARD,
+                      person(card_record=True, card_in_terminal=True)).reason == \
+            "role-not-allowed"
+
+
+def test_insurance_use_is_registered_by_the_person_their_office_or_a_terminal_holding_the_card(
+) -> None:
+    facts = person(municipalities=frozenset({CHIYODA}))
+    action = Action.REGISTER_INSURANCE_USE
+    assert decide(Actor(Role.RESIDENT, scope_id=PERSON), action, facts).allowed
+    assert decide(Actor(Role.WARD_OFFICE, municipality_code=CHIYODA), action, facts).allowed
+    assert not decide(Actor(Role.WARD_OFFICE, municipality_code=SHIBUYA), action, facts).allowed
+    clinic = Actor(Role.CLINIC, scope_id=1)
+    assert decide(clinic, action, person(card_in_terminal=True)).allowed
+    assert decide(clinic, action, facts).reason == "card-not-in-terminal"
+    assert not decide(Actor(Role.INSURER, scope_id=1), action,
+                      person(insured_by=frozenset({1}))).allowed
+
+
+def test_an_insurer_enrols_only_a_person_it_is_entitled_to_insure() -> None:
+    facts = person(insurable_by=frozenset({5}), insured_by=frozenset({6}))
+    assert decide(Actor(Role.INSURER, scope_id=5), Action.ENROL_INSURED, facts).allowed
+    # insuring someone now is no entitlement to enrol them again (the policy asks insurable_by)
+    refused = decide(Actor(Role.INSURER, scope_id=6), Action.ENROL_INSURED, facts)
+    assert not refused.allowed and refused.reason == "not-entitled-to-insure"
+    assert "転入届" in refused.message_ja
+    assert not decide(Actor(Role.INSURER), Action.ENROL_INSURED, facts).allowed
+    assert decide(Actor(Role.WARD_OFFICE, municipality_code=CHIYODA), Action.ENROL_INSURED,
+                  person(municipalities=frozenset({CHIYODA}))).reason == "role-not-allowed"

@@ -14,6 +14,17 @@ validity (those are in ``insurance_rules``, the only copy):
   National Health Insurance and employer insurance for the late-stage elderly system
   (国民健康保険法 第6条, 健康保険法 第3条, 高齢者医療確保法 第50条); the late-stage system
   takes nobody younger *(policy: the 65–74 disability route of 第50条 is out of scope)*.
+- **Who may enrol whom (資格取得)** — the insurer's relationship to the person, asked before
+  any state of theirs (``may_enrol``; ``domain.policy``, ``Action.ENROL_INSURED``):
+  National Health Insurance the people registered as living in its municipality
+  (国民健康保険法 第5条: 市町村の区域内に住所を有する者; a newcomer once the 転入届 is
+  registered); an employer's insurer (健康保険組合・協会けんぽ) the employees of the
+  employers that belong to it (健康保険法 第3条: 適用事業所に使用される者) — *policy:* an
+  employee still employed whose number the employer recorded, as the 資格取得届 carries it;
+  the late-stage elderly system (後期高齢者医療広域連合) the people registered in its
+  prefecture (高齢者医療確保法 第50条) — *policy:* its municipality code names a
+  municipality of the prefecture, whose first 2 digits are the prefecture's. Whether the
+  person's age belongs there, or they are still insured elsewhere, is checked after.
 - **The insured's numbers**: insurer number, 記号 (symbol, may be empty) and 番号, and the
   2-digit 枝番 (branch number) that tells apart the members of one family (since 2021).
 - **Limit-amount category (限度額適用区分)** of high-cost medical care (高額療養費, 健康保険法
@@ -143,6 +154,20 @@ def check_insurer_for_age(kind: InsurerKind, *, date_of_birth: dt.date, on: dt.d
         raise Conflict(
             "The late-stage elderly system covers people from the day they are 75.",
             "後期高齢者医療制度の対象は75歳に達した日からです。", reason="under-75")
+
+
+def may_enrol(kind: InsurerKind, *, insurer_id: int, insurer_municipality: str | None,
+              registered_in: frozenset[str], employer_insurers: frozenset[int]) -> bool:
+    """Whether an insurer of ``kind`` may enrol a person registered in ``registered_in``
+    (municipality codes of their active registrations), employed by employers belonging to
+    ``employer_insurers`` (insurer ids)."""
+    if kind is InsurerKind.NATIONAL_HEALTH_INSURANCE:
+        return insurer_municipality is not None and insurer_municipality in registered_in
+    if kind is InsurerKind.EMPLOYER:
+        return insurer_id in employer_insurers
+    if insurer_municipality is None:
+        return False
+    return any(code[:2] == insurer_municipality[:2] for code in registered_in)
 
 
 # --- income class, limit-amount category, co-pay ------------------------------------------

@@ -8,13 +8,17 @@ Japanese, and the service audits it either way (``services.core.policy.authorise
 The relationships, from the law and RULES.md:
 
 - a ward office (市区町村) acts on people registered, or moving in or out, in its own
-  municipality (住民基本台帳法; 番号法 第9条第2項 — the municipality's own affairs);
+  municipality (住民基本台帳法; 番号法 第9条第2項 — the municipality's own affairs): a
+  moving-in (転入届) belongs to the office of the municipality the person moves in to;
 - an employer never obtains a number from the register: it holds only the numbers its
   employees gave it (番号法 第14–16条: 提供の求め, 番号確認 + 身元確認), read by its payroll
   staff (事務取扱担当者) in ``services.employer.numbers``; the register refuses it outright;
-- an insurer (保険者) sees its own insured; the tax office (税務署) a taxpayer it holds a filing
-  or a withholding slip for; the card centre (J-LIS) cards and certificates, never the number
-  (番号法 第19条: provision only in the listed cases);
+- an insurer (保険者) sees its own insured, and enrols only a person it is entitled to
+  insure (``domain.insurance.may_enrol``: National Health Insurance the people registered in
+  its municipality, an employer's insurer the employees of its member employers, the
+  late-stage elderly system the people living in its prefecture); the tax office (税務署)
+  a taxpayer it holds a filing or a withholding slip for; the card centre (J-LIS) cards and
+  certificates, never the number (番号法 第19条: provision only in the listed cases);
 - a clinic (医療機関・薬局) sees a patient only within a visit opened by that patient's card at
   that clinic's terminal and proved by the chip at that visit; medication and check-up history
   only with the consent the patient chose at the terminal in that visit;
@@ -38,13 +42,16 @@ class Action(StrEnum):
     READ_NUMBER = "read_number"  # the full My Number (利用)
     FIND_BY_NUMBER = "find_by_number"  # who holds a number
     VIEW_PERSON = "view_person"  # the register's record, number masked
-    CHANGE_REGISTRATION = "change_registration"  # 転居届・転出届
+    CHANGE_REGISTRATION = "change_registration"  # 転入届・転居届・転出届
     HANDLE_LETTER = "handle_letter"  # 個人番号通知書: PDF, reissue, hand-over, returned mail
     HANDLE_CARD = "handle_card"  # the counter's card work: collect, return, lost, PINs, validity
     VIEW_CARD = "view_card"  # a card's status and dates
     VIEW_APPLICATION = "view_application"  # a card application, its pickup notice
+    APPLY_FOR_CARD = "apply_for_card"  # 交付申請: at the counter, or the person themself
     USE_CARD = "use_card"  # a PIN entered on the card at a terminal
     VIEW_INSURANCE = "view_insurance"  # an insurer's view of an enrolment
+    ENROL_INSURED = "enrol_insured"  # 資格取得: an insurer enrols a person
+    REGISTER_INSURANCE_USE = "register_insurance_use"  # 健康保険証利用登録 of the person's card
     VIEW_TAX_RECORD = "view_tax_record"  # a return or a slip the tax office holds
     VIEW_HISTORY = "view_history"  # medication and check-up history at a visit
     RECORD_AT_VISIT = "record_at_visit"  # a prescription or check-up written at a visit
@@ -89,6 +96,9 @@ class Relationship:
     """Employers the subject gave their number to (番号確認 + 身元確認 done)."""
     insured_by: frozenset[int] = frozenset()
     """Insurers the subject is enrolled with."""
+    insurable_by: frozenset[int] = frozenset()
+    """Insurers entitled to enrol the subject (``domain.insurance.may_enrol``); loaded only
+    when an insurer asks to enrol them."""
     tax_records: bool = False
     """The tax office holds a return or a withholding slip of the subject."""
     card_record: bool = False
@@ -126,8 +136,11 @@ _ACTIONS: dict[Action, frozenset[Role]] = {
     Action.HANDLE_CARD: frozenset({Role.WARD_OFFICE, Role.RESIDENT}),
     Action.VIEW_CARD: frozenset({Role.WARD_OFFICE, Role.CARD_CENTRE, Role.RESIDENT}),
     Action.VIEW_APPLICATION: frozenset({Role.WARD_OFFICE, Role.CARD_CENTRE, Role.RESIDENT}),
+    Action.APPLY_FOR_CARD: frozenset({Role.WARD_OFFICE, Role.RESIDENT}),
     Action.USE_CARD: frozenset({Role.WARD_OFFICE, Role.CLINIC, Role.KIOSK, Role.RESIDENT}),
     Action.VIEW_INSURANCE: frozenset({Role.INSURER, Role.RESIDENT}),
+    Action.ENROL_INSURED: frozenset({Role.INSURER}),
+    Action.REGISTER_INSURANCE_USE: frozenset({Role.WARD_OFFICE, Role.CLINIC, Role.RESIDENT}),
     Action.VIEW_TAX_RECORD: frozenset({Role.TAX_OFFICE, Role.RESIDENT}),
     Action.VIEW_HISTORY: frozenset({Role.CLINIC}),
     Action.RECORD_AT_VISIT: frozenset({Role.CLINIC}),
@@ -199,6 +212,17 @@ def _resident(actor: Actor, action: Action, facts: Relationship) -> Decision:
 
 
 def _insurer(actor: Actor, action: Action, facts: Relationship) -> Decision:
+    if action is Action.ENROL_INSURED:
+        if actor.scope_id is not None and actor.scope_id in facts.insurable_by:
+            return _allow("may-insure")
+        return _refuse(
+            "not-entitled-to-insure",
+            "You may not enrol this person: National Health Insurance enrols people "
+            "registered in its municipality (a newcomer after the moving-in, 転入届), an "
+            "employer's insurer the employees of its member employers, the late-stage elderly "
+            "system people living in its prefecture.",
+            "この方の資格取得はできません。国民健康保険はその市区町村に住民登録している方（転入届の後）、"
+            "健康保険組合等は加入事業所の従業員、後期高齢者医療広域連合は区域内に住所のある方が対象です。")
     if actor.scope_id is not None and actor.scope_id in facts.insured_by:
         return _allow("own-insured")
     return _refuse("not-insured-here", "This person is not insured with you.",
@@ -227,7 +251,9 @@ def _card_not_in_terminal() -> Decision:
 
 
 def _clinic(actor: Actor, action: Action, facts: Relationship) -> Decision:
-    if action is Action.USE_CARD:
+    if action in (Action.USE_CARD, Action.REGISTER_INSURANCE_USE):
+        # 利用登録 at a clinic: on the first visit, with the card that just proved itself in
+        # this terminal's reader — never a person the clinic names.
         if facts.card_in_terminal:
             return _allow("card-in-terminal")
         return _card_not_in_terminal()
@@ -343,8 +369,11 @@ _ACTION_EN = {
     Action.HANDLE_CARD: "handle a card at the counter",
     Action.VIEW_CARD: "see a card's status",
     Action.VIEW_APPLICATION: "see a card application",
+    Action.APPLY_FOR_CARD: "apply for a card",
     Action.USE_CARD: "have a PIN entered on a card",
     Action.VIEW_INSURANCE: "see an insurance enrolment",
+    Action.ENROL_INSURED: "enrol a person in health insurance",
+    Action.REGISTER_INSURANCE_USE: "register a card for health insurance use",
     Action.VIEW_TAX_RECORD: "see a tax record",
     Action.VIEW_HISTORY: "see medication and check-up history",
     Action.RECORD_AT_VISIT: "write a record at a visit",
@@ -360,8 +389,11 @@ _ACTION_JA = {
     Action.HANDLE_CARD: "窓口でカードを扱う",
     Action.VIEW_CARD: "カードの状態を閲覧する",
     Action.VIEW_APPLICATION: "カードの交付申請を閲覧する",
+    Action.APPLY_FOR_CARD: "カードの交付を申請する",
     Action.USE_CARD: "カードに暗証番号を入力させる",
     Action.VIEW_INSURANCE: "保険の資格を閲覧する",
+    Action.ENROL_INSURED: "健康保険の資格を取得させる",
+    Action.REGISTER_INSURANCE_USE: "カードを健康保険証として利用登録する",
     Action.VIEW_TAX_RECORD: "税の記録を閲覧する",
     Action.VIEW_HISTORY: "薬剤情報・健診情報を閲覧する",
     Action.RECORD_AT_VISIT: "受診の記録を書く",

@@ -42,7 +42,6 @@ from mynumber.domain.timelines import express_card_window, pickup_notice_window
 from mynumber.domain.validity import can_renew, renewal_window_opens
 from mynumber.services.cards import records as card_records
 from mynumber.services.core import audit
-from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import Subject, authorise, refusals_audited, require_role
 from mynumber.services.core.records import active_registration, get_person
@@ -82,9 +81,12 @@ def apply_for_card(
     """交付申請: accept an application with its photo, or refuse it naming the cause."""
     require_role(caller, _CHANNEL_ROLE[channel])
     person, form_id = _applicant(session, caller, channel, application_id, person_id)
+    if channel is Channel.COUNTER or caller.scope_id is not None:
+        # The policy before any state: the ward office of the person's municipality, or the
+        # person themself. The letter's application ID is what relates the online form and
+        # the photo booth (no one signed in) to the person: whoever holds the letter.
+        authorise(session, svc, caller, Action.APPLY_FOR_CARD, Subject(person.id))
     reg = _require_active_number(session, person)
-    if channel is Channel.COUNTER:
-        check_own_municipality(caller, reg.municipality_code)
     _refuse_if_open(session, person.id)
     kind, replaces = _kind(session, svc, person.id)
     if express_reason is not None:

@@ -105,8 +105,9 @@ def collect_card(
     """交付: hand the card to its owner, who sets the PINs; the card becomes active."""
     require_role(caller, Role.WARD_OFFICE)
     application = card_records.application_by_id(session, application_id)
+    # The policy before the application's state: another office learns nothing of it.
+    authorise(session, svc, caller, Action.HANDLE_CARD, Subject(application.person_id))
     card = _ready_card(session, application)
-    authorise(session, svc, caller, Action.HANDLE_CARD, Subject(card.person_id))
     check_own_municipality(caller, card.municipality_code)
     person = get_person(session, card.person_id)
     reg = require_active_registration(session, person.id)

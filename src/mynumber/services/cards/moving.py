@@ -43,6 +43,7 @@ from mynumber.domain.cards import (
 )
 from mynumber.domain.deadlines import CardMoveStatus
 from mynumber.domain.errors import Conflict
+from mynumber.domain.policy import Action
 from mynumber.domain.registration import ABROAD, IdDocument
 from mynumber.domain.validity import signature_certificate_allowed
 from mynumber.services.cards import records as card_records
@@ -50,7 +51,7 @@ from mynumber.services.cards import use as card_use
 from mynumber.services.core import audit
 from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.policy import refusals_audited, require_role
+from mynumber.services.core.policy import Subject, authorise, refusals_audited, require_role
 from mynumber.services.core.records import get_person, require_active_registration
 from mynumber.services.jpki.certificates import (
     reissue_signature_certificate,
@@ -119,6 +120,8 @@ def update_chip_after_move(
     a 転入届 or a 転居届); the signature certificate is reissued for the new address."""
     require_role(caller, Role.WARD_OFFICE)
     card = card_records.get_card(session, card_serial, lock=True)
+    # The policy before any state: the ward office where the holder is registered now.
+    authorise(session, svc, caller, Action.HANDLE_CARD, Subject(card.person_id))
     person = get_person(session, card.person_id)
     reg = require_active_registration(session, card.person_id)
     card_records.check_holder(person, reg, identity=identity, id_documents=id_documents)

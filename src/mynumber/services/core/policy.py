@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import Registration
 from mynumber.adapters.db.models_card import Card, CardApplication
-from mynumber.adapters.db.models_insurance import ClinicVisit, InsuranceEnrolment
+from mynumber.adapters.db.models_employer import Employee, Employer
+from mynumber.adapters.db.models_insurance import ClinicVisit, InsuranceEnrolment, Insurer
 from mynumber.adapters.db.models_pki import TaxReceipt
 from mynumber.domain import access, insurance
 from mynumber.domain.access import Purpose, Role
@@ -48,6 +49,9 @@ class Subject:
     visit_id: int | None = None
     card_in_terminal: bool = False
     """Set by the use case only when it holds a terminal session with this person's card."""
+    moving_in_to: str | None = None
+    """The municipality a person is moving in to (転入届): the one relationship a moving-in
+    has, asked before the person is looked up."""
 
 
 class AccessRefused(Forbidden):
@@ -170,6 +174,8 @@ def authorise(session: Session, svc: Services, caller: Caller, action: Action,
               subject: Subject, purpose: Purpose | None = None) -> Decision:
     """Allow (audited here) or raise ``AccessRefused`` (audited by the entry point)."""
     facts = load_relationship(session, svc, subject)
+    if action is Action.ENROL_INSURED and subject.person_id is not None:
+        facts = replace(facts, insurable_by=_insurable_by(session, svc, subject.person_id))
     decision = decide(actor_of(caller), action, facts, purpose)
     detail = f"{action.value}: {decision.reason}"
     if subject.visit_id is not None:
@@ -194,7 +200,10 @@ def load_relationship(session: Session, svc: Services, subject: Subject) -> Rela
     person_id = subject.person_id
     visit = _visit(session, svc, subject.visit_id)
     if person_id is None:
-        return Relationship(visit=visit, card_in_terminal=subject.card_in_terminal)
+        return Relationship(
+            municipalities=frozenset({subject.moving_in_to}) if subject.moving_in_to
+            else frozenset(),
+            visit=visit, card_in_terminal=subject.card_in_terminal)
     return Relationship(
         person_id=person_id,
         municipalities=_municipalities(session, person_id),
@@ -236,3 +245,28 @@ def _visit(session: Session, svc: Services, visit_id: int | None) -> Visit | Non
         proven_by_chip=row.method in PROVEN_BY_CHIP and row.card_serial is not None,
         open=row.closed_at is None,
         consent_history=consent_live and (row.consent_medication or row.consent_checkups))
+
+
+def _insurable_by(session: Session, svc: Services, person_id: int) -> frozenset[int]:
+    """The insurers entitled to enrol the person (``domain.insurance.may_enrol``): from
+    where they are registered now and the employers that employ them today."""
+    registered_in = frozenset(session.scalars(
+        select(Registration.municipality_code).where(
+            Registration.person_id == person_id,
+            Registration.status == RegistrationStatus.ACTIVE)))
+    today = svc.clock.today()
+    employer_insurers = frozenset(
+        insurer_id for insurer_id in session.scalars(
+            select(Employer.insurer_id).join(Employee, Employee.employer_id == Employer.id)
+            .where(Employee.person_id == person_id,
+                   (Employee.left_on.is_(None)) | (Employee.left_on >= today)))
+        if insurer_id is not None)
+    candidates = session.scalars(select(Insurer).where(
+        Insurer.municipality_code.in_(registered_in) | Insurer.id.in_(employer_insurers)
+        | (Insurer.kind == insurance.InsurerKind.LATE_ELDERLY.value)))
+    return frozenset(
+        row.id for row in candidates
+        if insurance.may_enrol(insurance.InsurerKind(row.kind), insurer_id=row.id,
+                                insurer_municipality=row.municipality_code,
+                                registered_in=registered_in,
+                                employer_insurers=employer_insurers))

@@ -48,7 +48,10 @@ def register_moving_in(
     """
     require_role(caller, Role.WARD_OFFICE)
     get_municipality(session, municipality_code)
-    check_own_municipality(caller, municipality_code)
+    # The policy first: a moving-in belongs to the office of the municipality moved in to,
+    # so another office learns nothing of the person (registered elsewhere, returning…).
+    authorise(session, svc, caller, Action.CHANGE_REGISTRATION,
+              Subject(None, moving_in_to=municipality_code))
     key = ward_office.identity_key(svc, form)
     person = session.scalars(select(Person).where(Person.identity_key == key)).first()
     returning = person is not None

@@ -266,8 +266,10 @@ def _decide(session: Session, svc: Services, index: int, check: CardCheck,
         raise insurance.not_registered_for_insurance()
     insured = insurance.enrolment_on(loaded.insured.get(card.person_id, []), svc.clock.today())
     if not card.insurance_use:
+        # The card just proved itself at this clinic's terminal: it is in the reader.
         register_insurance_use(session, svc, caller=check.caller, person_id=card.person_id,
-                               channel=insurance.InsuranceUseChannel.CLINIC)
+                               channel=insurance.InsuranceUseChannel.CLINIC,
+                               card_in_terminal=True)
     return _Accepted(index, check, clinic, card.serial, card.person_id, insured,
                      certificate_grace_until=grace)
 

@@ -42,10 +42,11 @@ from mynumber.domain.insurance_rules import (
     latest_eligibility_letter_expiry,
 )
 from mynumber.domain.pins import PinKind
+from mynumber.domain.policy import Action
 from mynumber.services.cards import use as card_use
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.policy import refusals_audited, require_role
+from mynumber.services.core.policy import Subject, authorise, refusals_audited, require_role
 from mynumber.services.core.records import active_registration, get_municipality, get_person
 from mynumber.services.core.writes import flush_or_conflict
 
@@ -99,14 +100,18 @@ def enrol(
     income_class: IncomeClass, valid_from: dt.date, certain_income: bool = False,
     employer: str = "",
 ) -> InsuranceEnrolment:
-    """資格取得: insure a person from ``valid_from`` with the given numbers and income class."""
+    """資格取得: insure a person from ``valid_from`` with the given numbers and income class.
+
+    The policy first (``Action.ENROL_INSURED``, ``domain.insurance.may_enrol``): only an
+    insurer entitled to insure the person goes on to learn their state — an age for another
+    system, an enrolment elsewhere."""
     insurer = insurer_of(session, caller)
+    insurance.check_certain_income(income_class, certain_income)
     person = get_person(session, person_id)
+    authorise(session, svc, caller, Action.ENROL_INSURED, Subject(person_id),
+              PURPOSE)
     kind = InsurerKind(insurer.kind)
     insurance.check_insurer_for_age(kind, date_of_birth=person.date_of_birth, on=valid_from)
-    insurance.check_certain_income(income_class, certain_income)
-    if kind is InsurerKind.NATIONAL_HEALTH_INSURANCE:
-        _require_resident_of(session, person_id, insurer)
     _refuse_overlap(session, person_id, valid_from)
     row = InsuranceEnrolment(
         insurer_id=insurer.id, person_id=person_id, symbol=numbers.symbol,
@@ -119,16 +124,6 @@ def enrol(
                  purpose=PURPOSE, at=svc.clock.now(),
                  detail=f"insurer {insurer.insurer_number} from {valid_from.isoformat()}")
     return row
-
-
-def _require_resident_of(session: Session, person_id: int, insurer: Insurer) -> None:
-    reg = active_registration(session, person_id)
-    if reg is None or reg.municipality_code != insurer.municipality_code:
-        raise Conflict(
-            "National Health Insurance is for people registered as living in this "
-            "municipality: register the move-in (転入届) first.",
-            "国民健康保険に加入できるのは、この市区町村に住民登録している方です。先に転入届を"
-            "提出してください。", reason="not-a-resident")
 
 
 def _refuse_overlap(session: Session, person_id: int, valid_from: dt.date) -> None:
@@ -227,14 +222,18 @@ def card_problem(session: Session, svc: Services, *, person_id: int) -> MyNumber
 @refusals_audited
 def register_insurance_use(
     session: Session, svc: Services, *, caller: Caller, person_id: int,
-    channel: insurance.InsuranceUseChannel,
+    channel: insurance.InsuranceUseChannel, card_in_terminal: bool = False,
 ) -> Card:
     """健康保険証利用登録: once per card — by the holder on the portal, at the ward office, or
-    at a clinic's terminal on the first visit (``channel``: portal, counter, clinic)."""
+    at a clinic's terminal on the first visit (``channel``: portal, counter, clinic).
+
+    The policy first (``Action.REGISTER_INSURANCE_USE``): the person themself, the ward office
+    of their municipality, or a clinic whose terminal holds the card that just proved itself
+    (``card_in_terminal``, set only by the clinic's check); anyone else learns nothing of the
+    card (none, unusable, already registered)."""
     require_role(caller, Role.RESIDENT, Role.WARD_OFFICE, Role.CLINIC)
-    if caller.role is Role.RESIDENT and caller.scope_id != person_id:
-        raise Forbidden("You can register only your own card.",
-                        "ご本人のカードのみ登録できます。")
+    authorise(session, svc, caller, Action.REGISTER_INSURANCE_USE,
+              Subject(person_id, card_in_terminal=card_in_terminal), PURPOSE)
     card = person_card(session, person_id)
     if card is None:
         raise insurance.no_card()
