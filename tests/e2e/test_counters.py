@@ -219,23 +219,22 @@ def test_clinic_terminal_checks_by_pin_and_shows_history_with_consent(
     _both(page, "clinic-letter")
 
 
-def test_kiosk_explains_the_signature_pin_is_for_the_ward_office(
+def test_kiosk_asks_for_the_pre_application_then_resets_the_four_digit_pin(
     page: Any, counters: Counters,
 ) -> None:
     _log_in(page, counters, "kiosk", "/staff/kiosk")
     _both(page, "kiosk-reset")
     page.get_by_label("1. Place your card").fill(counters.maria_serial)
-    page.get_by_label("Signature PIN (ward office only)").check()
-    page.locator("#signature_pin").fill(demo_world.DEMO_PINS.signature or "")
-    page.locator("#live_image").set_input_files(str(counters.files / "face.jpg"))
-    page.locator("#user_authentication_pin").fill("3917")
+    page.get_by_label("Signature PIN (after the smartphone pre-application)").check()
+    page.locator("#user_authentication_pin").fill(demo_world.DEMO_PINS.user_authentication)
+    page.locator("#new_pin").fill("NEWPASS2027")
     page.get_by_role("button", name="Reset the PIN").click()
-    assert page.locator("#pin-error").is_visible()
+    assert page.locator("#pin-error").is_visible()  # no pre-application on the phone yet
     shoot(page, "kiosk-reset-error-en")
     page.get_by_label("User-authentication PIN (4 digits)").check()
     page.locator("#signature_pin").fill(demo_world.DEMO_PINS.signature or "")
     page.locator("#live_image").set_input_files(str(counters.files / "face.jpg"))
-    page.locator("#user_authentication_pin").fill("3917")
+    page.locator("#new_pin").fill("3917")
     page.get_by_role("button", name="Reset the PIN").click()
     assert "is reset" in page.content()
     shoot(page, "kiosk-reset-done-en")
