@@ -480,7 +480,7 @@ API: list[Row] = [
     row("POST", "/insurer/enrolments", 201, "insurer", enrol_body, fresh=spare,
         refused_as=409),
     row("POST", "/insurer/enrolments/{enrolment_id}/end", 200, "insurer",
-        lambda w, s, c: {"json": {"last_day": today(w), "reason": "moved"}},
+        lambda w, s, c: {"json": {"last_day": today(w), "reason": "moved_away"}},
         fresh=insured_spare),
     row("POST", "/insurer/enrolments/{enrolment_id}/income-class", 200, "insurer",
         j(income_class="general")),

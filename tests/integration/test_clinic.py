@@ -28,6 +28,7 @@ from mynumber.domain.insurance import (
     Consent,
     FaceNotMatched,
     IncomeClass,
+    LossReason,
     NotInsured,
     NotRegisteredForInsurance,
 )
@@ -156,7 +157,7 @@ def test_ended_insurance_is_answered_as_not_valid_with_the_fix(
     with system.uow() as uow:
         insurer.end_enrolment(uow.session, system.services, caller=world.nhi,
                               enrolment_id=patient.enrolment_id,
-                              last_day=dt.date(2026, 3, 31), reason="moved away")
+                              last_day=dt.date(2026, 3, 31), reason=LossReason.MOVED_AWAY)
         uow.commit()
     answer = pin_check(system, world, patient)
     assert not answer.eligible and answer.status == "ended"

@@ -182,7 +182,7 @@ def test_ended_insurance_over_http_is_an_answer_saying_not_valid(
     patient = insured_patient(system, world)
     resp = client.post(f"/insurer/enrolments/{ref('enr', patient.enrolment_id)}/end",
                        headers=token_for(system, world.nhi),
-                       json={"last_day": "2026-03-31", "reason": "moved away"})
+                       json={"last_day": "2026-03-31", "reason": "moved_away"})
     assert resp.status_code == 200, resp.text
     body = pin_check(client, terminal, patient).json()
     assert body["eligible"] is False and body["status"] == "ended" and body["message_ja"]

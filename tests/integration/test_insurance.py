@@ -17,7 +17,7 @@ from mynumber.adapters.db.models_card import Card
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
 from mynumber.domain.errors import Conflict, Forbidden, InvalidInput, MyNumberError, NotFound
-from mynumber.domain.insurance import IncomeClass, InsuredNumbers, NoCard
+from mynumber.domain.insurance import IncomeClass, InsuredNumbers, LossReason, NoCard
 from mynumber.domain.insurance_rules import latest_eligibility_letter_expiry
 from mynumber.services.core.policy import AccessRefused
 from mynumber.services.insurance import insurer
@@ -103,7 +103,7 @@ def test_a_person_insured_elsewhere_must_lose_that_eligibility_first(
     today = system.services.clock.today()
     with system.uow() as uow:
         insurer.end_enrolment(uow.session, system.services, caller=world.nhi,
-                              enrolment_id=first, last_day=today, reason="new job")
+                              enrolment_id=first, last_day=today, reason=LossReason.NEW_JOB)
         uow.commit()
     second = enrol(system, world.association, person, valid_from=today + dt.timedelta(days=1))
     assert second != first
@@ -132,7 +132,7 @@ def test_an_insurer_cannot_touch_another_insurers_enrolment(
     with system.uow() as uow, pytest.raises(NotFound):
         insurer.end_enrolment(uow.session, system.services, caller=world.association,
                               enrolment_id=enrolment_id, last_day=dt.date(2026, 5, 1),
-                              reason="x")
+                              reason=LossReason.OTHER)
 
 
 def test_a_clinic_cannot_enrol_anyone(system: System, world: World) -> None:
@@ -201,7 +201,8 @@ def test_a_letter_never_outlives_the_coverage(system: System, world: World) -> N
     end = system.services.clock.today() + dt.timedelta(days=100)
     with system.uow() as uow:
         insurer.end_enrolment(uow.session, system.services, caller=world.nhi,
-                              enrolment_id=enrolment_id, last_day=end, reason="moved away")
+                              enrolment_id=enrolment_id, last_day=end,
+                              reason=LossReason.MOVED_AWAY)
         uow.commit()
     assert _issue(system, world.nhi, enrolment_id).valid_until == end  # type: ignore[attr-defined]
 
@@ -282,7 +283,7 @@ def test_no_letter_after_the_coverage_ended(system: System, world: World) -> Non
     with system.uow() as uow:
         insurer.end_enrolment(uow.session, system.services, caller=world.nhi,
                               enrolment_id=enrolment_id, last_day=dt.date(2026, 3, 31),
-                              reason="moved away")
+                              reason=LossReason.MOVED_AWAY)
         uow.commit()
     with pytest.raises(Conflict, match="ended"):
         _issue(system, world.nhi, enrolment_id)

@@ -63,7 +63,7 @@ def test_an_insurer_enrols_ends_and_issues_a_letter_over_http(
     assert client.get(f"/insurer/letters/{letter.json()['letter_id']}.pdf",
                       headers=owner).status_code == 200
     ended = client.post(f"/insurer/enrolments/{enrolment_id}/end", headers=nhi,
-                        json={"last_day": "2026-04-30", "reason": "moved away"})
+                        json={"last_day": "2026-04-30", "reason": "moved_away"})
     assert ended.json()["valid_until"] == "2026-04-30"
 
 
@@ -83,7 +83,7 @@ def test_enrolment_refusals_are_problems(system: System, world: World,
     problem(client.post("/insurer/enrolments", headers=nhi,
                         json={**enrolment(person), "branch": "1"}), 422, "invalid-input")
     problem(client.post(f"/insurer/enrolments/{ref('enr', 1)}/end", headers=association,
-                        json={"last_day": "2026-05-01", "reason": "x"}), 404, "not-found")
+                        json={"last_day": "2026-05-01", "reason": "moved_away"}), 404, "not-found")
     clinic = token_for(system, world.clinic)
     problem(client.post("/insurer/enrolments", headers=clinic,
                         json=enrolment(person, "3003")), 403, "forbidden")

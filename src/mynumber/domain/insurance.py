@@ -121,6 +121,21 @@ class InsuranceUseChannel(StrEnum):
     CLINIC = "clinic"  # the clinic's card reader, on the first visit
 
 
+class LossReason(StrEnum):
+    """Why an enrolment ends (資格喪失の事由): a closed list, because the reason is kept with
+    the enrolment and written to the audit log, which free text must never reach."""
+
+    MOVED_AWAY = "moved_away"  # 転出 (National Health Insurance is municipal)
+    LEFT_JOB = "left_job"  # 退職
+    NEW_JOB = "new_job"  # 就職: insured by the new employer's insurer instead
+    BECAME_DEPENDENT = "became_dependent"  # 被扶養者になった
+    TURNED_75 = "turned_75"  # 後期高齢者医療制度へ
+    ON_WELFARE = "on_welfare"  # 生活保護の開始
+    LEFT_JAPAN = "left_japan"  # 国外転出
+    DIED = "died"  # 死亡
+    OTHER = "other"  # その他
+
+
 @dataclass(frozen=True)
 class InsuredNumbers:
     """被保険者記号・番号・枝番: the insured person's numbers at their insurer."""
@@ -141,6 +156,20 @@ class InsuredNumbers:
                           "枝番は2桁の数字です（例: 01）。")
 
 
+def may_enrol(kind: InsurerKind, *, insurer_id: int, insurer_municipality: str | None,
+              registered_in: frozenset[str], employer_insurers: frozenset[int]) -> bool:
+    """Whether an insurer of ``kind`` may enrol a person registered in ``registered_in``
+    (municipality codes of their active registrations), employed by employers belonging to
+    ``employer_insurers`` (insurer ids)."""
+    if kind is InsurerKind.NATIONAL_HEALTH_INSURANCE:
+        return insurer_municipality is not None and insurer_municipality in registered_in
+    if kind is InsurerKind.EMPLOYER:
+        return insurer_id in employer_insurers
+    if insurer_municipality is None:
+        return False
+    return any(code[:2] == insurer_municipality[:2] for code in registered_in)
+
+
 def check_insurer_for_age(kind: InsurerKind, *, date_of_birth: dt.date, on: dt.date) -> None:
     """Refuse an enrolment that the person's age puts in another system on ``on``."""
     late = on >= late_elderly_starts_on(date_of_birth)
@@ -154,20 +183,6 @@ def check_insurer_for_age(kind: InsurerKind, *, date_of_birth: dt.date, on: dt.d
         raise Conflict(
             "The late-stage elderly system covers people from the day they are 75.",
             "後期高齢者医療制度の対象は75歳に達した日からです。", reason="under-75")
-
-
-def may_enrol(kind: InsurerKind, *, insurer_id: int, insurer_municipality: str | None,
-              registered_in: frozenset[str], employer_insurers: frozenset[int]) -> bool:
-    """Whether an insurer of ``kind`` may enrol a person registered in ``registered_in``
-    (municipality codes of their active registrations), employed by employers belonging to
-    ``employer_insurers`` (insurer ids)."""
-    if kind is InsurerKind.NATIONAL_HEALTH_INSURANCE:
-        return insurer_municipality is not None and insurer_municipality in registered_in
-    if kind is InsurerKind.EMPLOYER:
-        return insurer_id in employer_insurers
-    if insurer_municipality is None:
-        return False
-    return any(code[:2] == insurer_municipality[:2] for code in registered_in)
 
 
 # --- income class, limit-amount category, co-pay ------------------------------------------

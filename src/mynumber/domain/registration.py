@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -158,10 +159,16 @@ class MovingIn:
         return self.nationality != "JP"
 
 
+NAME_LENGTH = 100
+"""The longest name (Latin, kana or kanji) the register keeps."""
+ADDRESS_LENGTH = 200
+"""The longest address the register keeps."""
+
+
 def check_name(name: str) -> str:
     """The Latin-script name as registered (letters, spaces, hyphens, apostrophes)."""
     cleaned = " ".join(name.split())
-    if not cleaned or len(cleaned) > 100:
+    if not cleaned or len(cleaned) > NAME_LENGTH:
         raise invalid("name_latin", "Give the name as on the passport (1–100 characters).",
                       "氏名（ローマ字）を旅券のとおり入力してください（1〜100文字）。")
     return cleaned.upper()
@@ -188,7 +195,7 @@ def check_nationality(code: str) -> str:
 
 def check_address(address: str) -> str:
     cleaned = " ".join(address.split())
-    if len(cleaned) < 4 or len(cleaned) > 200:
+    if len(cleaned) < 4 or len(cleaned) > ADDRESS_LENGTH:
         raise invalid("address", "Give the full address (4–200 characters).",
                       "住所を正しく入力してください（4〜200文字）。")
     return cleaned
@@ -246,15 +253,16 @@ def parse_sex(text: str) -> Sex:
                       "性別は M または F です。") from None
 
 
-def parse_id_documents(names: list[str]) -> tuple[IdDocument, ...]:
+def parse_id_documents(names: Iterable[str]) -> tuple[IdDocument, ...]:
     docs = []
     for name in names:
         try:
             docs.append(IdDocument(name))
         except ValueError:
+            # What was typed is not repeated: it may be anything, even a number.
             known = ", ".join(d.value for d in IdDocument)
-            raise invalid("id_documents", f"Unknown identity document '{name}' (one of {known}).",
-                          f"不明な本人確認書類「{name}」です。") from None
+            raise invalid("id_documents", f"Unknown identity document (one of {known}).",
+                          f"不明な本人確認書類です（{known}）。") from None
     return tuple(docs)
 
 

@@ -200,9 +200,9 @@ def parse_date(values: dict[str, Any], name: str, *, required: bool = True) -> d
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"'{text[:20]}' is not a date: use YYYY-MM-DD.",
-                           f"「{text[:20]}」は日付ではありません（YYYY-MM-DD）。",
-                           field=name) from None
+        # What was typed is not repeated (it may be anything, even a number).
+        raise InvalidInput("This is not a date: use YYYY-MM-DD.",
+                           "日付ではありません（YYYY-MM-DD）。", field=name) from None
 
 
 def require_date(values: dict[str, Any], name: str) -> dt.date:

@@ -19,7 +19,7 @@ from mynumber.domain.errors import invalid
 from mynumber.domain.kiosk import KioskStep
 from mynumber.domain.photo_rules import PhotoDeclaration
 from mynumber.domain.pins import PinKind
-from mynumber.domain.registration import parse_id_documents
+from mynumber.domain.registration import NAME_LENGTH, IdDocument, parse_id_documents
 from mynumber.services.cards import applications as card_applications
 from mynumber.services.cards import centre as card_centre
 from mynumber.services.cards import counter as card_counter
@@ -98,10 +98,11 @@ def run_jobs(caller: CallerDep, uow: UowDep, svc: ServicesDep) -> card_centre.Jo
 
 
 class IdentityRequest(BaseModel):
-    name_latin: str
+    name_latin: str = Field(max_length=NAME_LENGTH)
     date_of_birth: dt.date
-    residence_card_number: str | None = None
-    id_documents: list[str] = Field(examples=[["residence_card", "notification_letter"]])
+    residence_card_number: str | None = Field(default=None, max_length=12)
+    id_documents: list[IdDocument] = Field(max_length=len(IdDocument),
+                                           examples=[["residence_card", "notification_letter"]])
 
     def shown(self) -> IdentityShown:
         return IdentityShown(self.name_latin, self.date_of_birth, self.residence_card_number)

@@ -17,8 +17,9 @@ from pydantic import BaseModel, Field, StringConstraints
 from mynumber.api.deps import EmployeePath, SystemDep, UowDep, _bearer
 from mynumber.api.openapi import file_response
 from mynumber.bootstrap import System
-from mynumber.domain.employment_rules import StaffRole
+from mynumber.domain.employment_rules import NumberProof, StaffRole
 from mynumber.domain.errors import Unauthenticated
+from mynumber.domain.registration import IdDocument
 from mynumber.services.core import tokens
 from mynumber.services.core.refs import EmployeeId, EmployerStaffId, LetterId, LetterRequestId
 from mynumber.services.employer import employers as employer
@@ -135,11 +136,13 @@ def record_leaving(employee_id: EmployeePath, body: LeavingIn, staff: StaffDep, 
 class CollectIn(BaseModel):
     my_number: Short = Field(examples=["621498320257"])
     purposes: list[Short] = Field(max_length=5, examples=[["tax", "social_security"]])
-    number_proof: Short = Field(examples=["my_number_card"],
-                                description="my_number_card, notification_card (only while "
-                                            "its details match) or resident_record_with_number")
-    identity_proof: Short | None = Field(default=None, examples=["residence_card"],
-                                         description="A photo ID (not needed with the card)")
+    number_proof: NumberProof = Field(
+        examples=["my_number_card"], description="my_number_card, notification_card (only "
+        "while its details match) or resident_record_with_number (notification_letter is "
+        "refused: it proves nothing)")
+    identity_proof: IdDocument | None = Field(default=None, examples=["residence_card"],
+                                              description="A photo ID (not needed with the "
+                                                          "card)")
     details_match: bool = False
 
 

@@ -10,7 +10,12 @@ from pydantic import BaseModel, Field
 
 from mynumber.api.deps import CallerDep, EnrolmentPath, LetterPath, PersonPath, ServicesDep, UowDep
 from mynumber.api.openapi import file_response
-from mynumber.domain.insurance import IncomeClass, InsuranceUseChannel, InsuredNumbers
+from mynumber.domain.insurance import (
+    IncomeClass,
+    InsuranceUseChannel,
+    InsuredNumbers,
+    LossReason,
+)
 from mynumber.services.core.refs import EnrolmentId, LetterId, PersonId, PersonRef
 from mynumber.services.insurance import insurer, medical_records
 from mynumber.services.insurance.insurer import LetterReason
@@ -27,7 +32,8 @@ class EnrolmentIn(BaseModel):
     income_class: IncomeClass = IncomeClass.GENERAL
     certain_income: bool = False
     valid_from: dt.date
-    employer: str = ""
+    employer: str = Field("", max_length=100, description="The employer, for an employer's "
+                          "insurer (shown to staff; at most 100 characters)")
 
 
 class EnrolmentOut(BaseModel):
@@ -60,7 +66,7 @@ def enrol(body: EnrolmentIn, caller: CallerDep, uow: UowDep, svc: ServicesDep) -
 
 class EndIn(BaseModel):
     last_day: dt.date
-    reason: str = Field(examples=["moved_away", "left_job"])
+    reason: LossReason = Field(examples=["moved_away", "left_job"])
 
 
 @router.post("/insurer/enrolments/{enrolment_id}/end", response_model=EnrolmentOut)
@@ -92,7 +98,8 @@ def update_income_class(enrolment_id: EnrolmentPath, body: IncomeIn, caller: Cal
 class LetterIn(BaseModel):
     reason: LetterReason = LetterReason.ON_REQUEST
     valid_until: dt.date | None = None
-    requested_by: str = Field("", examples=["the person at the ward office", "employer HR"])
+    requested_by: str = Field("", max_length=100,
+                              examples=["the person at the ward office", "employer HR"])
 
 
 class LetterOut(BaseModel):

@@ -12,7 +12,14 @@ from mynumber.api.openapi import file_response
 from mynumber.domain.access import MAX_PURPOSE_TEXT, parse_purpose
 from mynumber.domain.errors import PurposeNotAllowed
 from mynumber.domain.mail import DeliveryFailure
-from mynumber.domain.registration import build_moving_in, parse_id_documents
+from mynumber.domain.registration import (
+    ADDRESS_LENGTH,
+    NAME_LENGTH,
+    IdDocument,
+    Sex,
+    build_moving_in,
+    parse_id_documents,
+)
 from mynumber.services.core.policy import refused
 from mynumber.services.core.refs import MailId, NotificationLetterId, PersonId, RegistrationId
 from mynumber.services.flows import moving
@@ -24,17 +31,20 @@ router = APIRouter(prefix="/ward-office", tags=["ward office"])
 
 class MovingInRequest(BaseModel):
     municipality_code: str = Field(examples=["131016"])
-    name_latin: str = Field(examples=["SMITH JOHN"])
-    name_kana: str = ""
-    name_kanji: str = ""
+    name_latin: str = Field(max_length=NAME_LENGTH, examples=["SMITH JOHN"])
+    name_kana: str = Field("", max_length=NAME_LENGTH)
+    name_kanji: str = Field("", max_length=NAME_LENGTH)
     date_of_birth: dt.date = Field(examples=["1995-04-12"])
-    sex: str = Field(examples=["M"])
-    nationality: str = Field(examples=["US"])
-    address: str = Field(examples=["1-1 Chiyoda, Chiyoda-ku, Tokyo"])
+    sex: Sex = Field(examples=["M"])
+    nationality: str = Field(max_length=2, examples=["US"])
+    address: str = Field(max_length=ADDRESS_LENGTH, examples=["1-1 Chiyoda, Chiyoda-ku, Tokyo"])
     started_living_on: dt.date
-    id_documents: list[str] = Field(examples=[["residence_card", "passport"]])
-    residence_card_number: str | None = Field(default=None, examples=["AB12345678CD"])
-    status_of_residence: str | None = Field(default=None, examples=["Engineer/Specialist"])
+    id_documents: list[IdDocument] = Field(max_length=len(IdDocument),
+                                           examples=[["residence_card", "passport"]])
+    residence_card_number: str | None = Field(default=None, max_length=12,
+                                              examples=["AB12345678CD"])
+    status_of_residence: str | None = Field(default=None, max_length=60,
+                                            examples=["Engineer/Specialist"])
     period_of_stay_ends: dt.date | None = None
 
 
@@ -73,7 +83,7 @@ def get_resident(person_id: PersonPath, caller: CallerDep, uow: UowDep,
 
 
 class MovingWithinRequest(BaseModel):
-    new_address: str
+    new_address: str = Field(max_length=ADDRESS_LENGTH)
     moved_on: dt.date
 
 
@@ -95,7 +105,8 @@ def register_moving_within(person_id: PersonPath, body: MovingWithinRequest,
 
 
 class MovingOutRequest(BaseModel):
-    destination: str = Field(description="Municipality code, or 'abroad'", examples=["abroad"])
+    destination: str = Field(description="Municipality code, or 'abroad'", examples=["abroad"],
+                             pattern=r"^([0-9]{6}|abroad)$")
     planned_move_on: dt.date
 
 
@@ -152,7 +163,7 @@ def letter_pdf(person_id: PersonPath, caller: CallerDep, uow: UowDep,
 
 
 class HandOverRequest(BaseModel):
-    id_documents: list[str]
+    id_documents: list[IdDocument] = Field(max_length=len(IdDocument))
 
 
 class LetterHandedOverResponse(BaseModel):

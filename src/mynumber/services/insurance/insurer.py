@@ -155,7 +155,7 @@ def own_enrolment(session: Session, caller: Caller, enrolment_id: int) -> Insura
 
 def end_enrolment(
     session: Session, svc: Services, *, caller: Caller, enrolment_id: int, last_day: dt.date,
-    reason: str,
+    reason: insurance.LossReason,
 ) -> InsuranceEnrolment:
     """資格喪失: the coverage ends after ``last_day`` (moved away, left the job, turned 75…)."""
     row = own_enrolment(session, caller, enrolment_id)
@@ -164,7 +164,7 @@ def end_enrolment(
     if last_day < row.valid_from - dt.timedelta(days=1):
         raise invalid("last_day", "The coverage cannot end before it starts.",
                       "資格喪失日が資格取得日より前です。")
-    row.valid_until, row.loss_reason = last_day, reason[:40] or "ended"
+    row.valid_until, row.loss_reason = last_day, insurance.LossReason(reason).value
     audit.record(session, caller=caller, action="insurance_end", person_id=row.person_id,
                  purpose=PURPOSE, at=svc.clock.now(),
                  detail=f"last day {last_day.isoformat()}: {row.loss_reason}")
