@@ -259,6 +259,34 @@ def ca_decrypted_once() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def faces_detected_once() -> Iterator[None]:
+    """OpenCV's face detection (~0.1 s of CPU an image) runs once per worker for each distinct
+    image: the suite shows the same few photos hundreds of times (every card application
+    checks its photo, every clinic visit the camera's). Keyed by the exact pixels, shape and
+    size limit — the detector is a pure function of those — and the boxes are immutable, so
+    an answer given again is the answer the detector would give again. A new image, however
+    slightly different, is detected afresh (the photo and face tests' own images are)."""
+    import hashlib
+
+    from mynumber.adapters import face, photo
+    from mynumber.domain.photo_rules import FaceBox
+    real = photo.detect_faces
+    found: dict[tuple[bytes, str, tuple[int, ...], float], tuple[FaceBox, ...]] = {}
+
+    def detect_faces(grey: photo.Grey,
+                     min_ratio: float = photo.rules.IGNORED_FACE_RATIO) -> list[FaceBox]:
+        key = (hashlib.blake2b(grey.tobytes()).digest(), grey.dtype.str, grey.shape, min_ratio)
+        if key not in found:
+            found[key] = tuple(real(grey, min_ratio))
+        return list(found[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(photo, "detect_faces", detect_faces)
+        patch.setattr(face, "detect_faces", detect_faces)
+        yield
+
+
 @pytest.fixture
 def system(settings: Settings, clock: SimulatedClock, post: PostOffice, key_source: KeyPool,
            ca_template: Path) -> Iterator[System]:
