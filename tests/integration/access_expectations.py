@@ -12,7 +12,8 @@ the request. The callers (``CALLERS``):
 ``clinic``                Kanda Clinic, where A's card opened a visit (PIN, consent)
 ``clinic_other``          a clinic A never visited
 ``insurer``               Chiyoda's National Health Insurance, A's insurer
-``insurer_other``         an employer health insurance association (not A's)
+``insurer_other``         an employer health insurance association: not A's insurer, but
+                          Example K.K. belongs to it, so it may enrol A's colleagues
 ``emp_manager`` …         Example K.K., A's employer: its manager, payroll clerk, HR clerk
 ``emp_other``             another employer's manager
 ``tax``                   the tax office, which holds A's return and nothing of B
@@ -85,19 +86,15 @@ class Row:
     sample: Sample
     scope: str = SUBJECT
     fresh: Prepare | None = None
-    refused_as: int | None = None
-    """A refusal answered with this status instead of 401/403/404 (a state check that runs
-    before the policy: see docs/security.md, findings)."""
 
 
 def row(method: str, path: str, ok: int, granted: str, sample: Sample | None = None, *,
-        scope: str = SUBJECT, fresh: Prepare | None = None,
-        refused_as: int | None = None) -> Row:
+        scope: str = SUBJECT, fresh: Prepare | None = None) -> Row:
     """``granted``: caller names; ``name*`` is granted on every subject (B too)."""
     names = granted.split()
     plain = frozenset(n.rstrip("*") for n in names)
     anywhere = plain if scope == ANY else frozenset(n[:-1] for n in names if n.endswith("*"))
-    return Row(method, path, ok, plain, anywhere, sample or nothing, scope, fresh, refused_as)
+    return Row(method, path, ok, plain, anywhere, sample or nothing, scope, fresh)
 
 
 # --- samples --------------------------------------------------------------------------------
@@ -402,8 +399,10 @@ def moved(w: World, s: Person) -> Person:
 
 
 def association_member(w: World, s: Person) -> Person:
-    """A spare employed by Example K.K. and insured by its health insurance association."""
+    """A spare employed by Example K.K. and insured by its health insurance association (hired
+    first: the association enrols the employees of its member employers)."""
     fresh = w.spare()
+    fresh.employee_id = hire(w, fresh)
     with w.system.uow() as uow:
         insurer.enrol(uow.session, w.system.services, caller=w.orgs["insurer_other"].caller,
                       person_id=fresh.person_id,
@@ -411,7 +410,6 @@ def association_member(w: World, s: Person) -> Person:
                       income_class=IncomeClass.GENERAL,
                       valid_from=w.system.services.clock.today())
         uow.commit()
-    fresh.employee_id = hire(w, fresh)
     return fresh
 
 
@@ -457,7 +455,7 @@ API: list[Row] = [
     row("POST", "/numbers/validate", 200, EVERYONE_WITH_A_TOKEN, j(number="621498320257"),
         scope=ANY),
     # the register
-    row("POST", "/ward-office/residents", 201, "ward", moving_in, refused_as=409),
+    row("POST", "/ward-office/residents", 201, "ward", moving_in),
     row("GET", "/ward-office/residents/{person_id}", 200, "ward centre* self"),
     row("POST", "/ward-office/residents/{person_id}/moving-within", 200, "ward",
         lambda w, s, c: {"json": {"new_address": "2-2 Kudan", "moved_on": today(w)}},
@@ -477,8 +475,10 @@ API: list[Row] = [
     row("POST", "/card-auth/challenges", 201, RELYING_PARTIES, scope=ANY),
     row("POST", "/card-auth/responses", 200, RELYING_PARTIES, auth_response, scope=ANY),
     # insurers
-    row("POST", "/insurer/enrolments", 201, "insurer", enrol_body, fresh=spare,
-        refused_as=409),
+    # an insurer enrols whom it is entitled to insure (domain.insurance.may_enrol): Chiyoda's
+    # NHI a Chiyoda resident, the association an employee of Example K.K. (a member employer)
+    row("POST", "/insurer/enrolments", 201, "insurer insurer_other", enrol_body,
+        fresh=employed_spare),
     row("POST", "/insurer/enrolments/{enrolment_id}/end", 200, "insurer",
         lambda w, s, c: {"json": {"last_day": today(w), "reason": "moved_away"}},
         fresh=insured_spare),
@@ -491,17 +491,16 @@ API: list[Row] = [
     row("POST", "/insurer/enrolments/{enrolment_id}/checkups", 201, "insurer",
         lambda w, s, c: {"json": {"results": {"bmi": "21.5"}, "examined_on": today(w)}}),
     row("POST", "/residents/{person_id}/insurance-use", 201, "self ward", j(channel="portal"),
-        fresh=spare, refused_as=409),
+        fresh=spare),
     row("GET", "/residents/{person_id}/medical-records", 200, "self"),
     row("GET", "/residents/{person_id}/access-log", 200, "self"),
     # cards
-    row("POST", "/cards/applications", 201, "ward self", apply_api, fresh=registered,
-        refused_as=409),
+    row("POST", "/cards/applications", 201, "ward self", apply_api, fresh=registered),
     row("GET", "/cards/applications/{application_id}", 200, "ward self"),
     row("GET", "/cards/applications/{application_id}/pickup-notice.pdf", 200, "ward self"),
     row("POST", "/card-centre/jobs", 200, "centre", scope=ANY),
     row("POST", "/cards/applications/{application_id}/collect", 200, "ward", collect_body,
-        fresh=waiting, refused_as=409),
+        fresh=waiting),
     row("GET", "/cards/{serial}", 200, "ward centre* self"),
     row("POST", "/cards/{serial}/use", 200, "ward self", j(pin=PINS.user_authentication)),
     row("POST", "/cards/{serial}/pins/{pin_kind}/reset", 200, "ward",
@@ -525,7 +524,7 @@ API: list[Row] = [
     row("POST", "/cards/{serial}/certificates/renew", 409, "ward",
         lambda w, s, c: {"json": identity(s)}, fresh=spare),
     row("POST", "/cards/{serial}/chip-update", 200, "ward",
-        lambda w, s, c: {"json": identity(s)}, fresh=moved, refused_as=409),
+        lambda w, s, c: {"json": identity(s)}, fresh=moved),
     row("POST", "/cards/{serial}/lost", 200, "ward self", fresh=spare),
     row("POST", "/cards/{serial}/return", 200, "ward", lambda w, s, c: {"json": identity(s)},
         fresh=spare),
@@ -574,7 +573,7 @@ PAGES: list[Row] = [
     row("POST", "/staff/ward-office/look-up", 303, "ward",
         lambda w, s, c: {"data": {"q": w.number_of(s)}}),
     row("GET", "/staff/ward-office/moving-in", 200, WARDS, scope=ANY),
-    row("POST", "/staff/ward-office/moving-in", 303, "ward", moving_in_form, refused_as=409),
+    row("POST", "/staff/ward-office/moving-in", 303, "ward", moving_in_form),
     row("GET", "/staff/ward-office/residents/{person_id}", 200, "ward"),
     row("POST", "/staff/ward-office/residents/{person_id}/moving-within", 303, "ward",
         lambda w, s, c: {"data": {"new_address": "2-2 Kudan", "moved_on": today(w)}},
@@ -597,12 +596,12 @@ PAGES: list[Row] = [
                                   "declaration": ["taken_within_six_months", "no_headwear",
                                                   "plain_background"]},
                          "files": {"photo": ("me.jpg", photo(), "image/jpeg")}},
-        fresh=registered, refused_as=409),
+        fresh=registered),
     row("GET", "/staff/card-counter/applications/{application_id}", 200, "ward"),
     row("GET", "/staff/card-counter/applications/{application_id}/pickup-notice.pdf", 200,
         "ward"),
     row("POST", "/staff/card-counter/applications/{application_id}/collect", 303, "ward",
-        collect_form, fresh=waiting, refused_as=409),
+        collect_form, fresh=waiting),
     row("GET", "/staff/card-counter/cards/{serial}", 200, "ward"),
     row("POST", "/staff/card-counter/cards/{serial}/lost", 303, "ward", fresh=spare),
     row("POST", "/staff/card-counter/cards/{serial}/return", 303, "ward",
@@ -612,7 +611,7 @@ PAGES: list[Row] = [
         lambda w, s, c: {"params": {"action": "chip-update"}}, scope=ANY),
     row("POST", "/staff/card-counter/cards/{serial}/{action}", 303, "ward",
         lambda w, s, c: {"params": {"action": "chip-update"}, "data": identity_form(s)},
-        fresh=moved, refused_as=409),
+        fresh=moved),
     # the card centre
     row("GET", "/staff/card-centre", 200, "centre", scope=ANY),
     row("POST", "/staff/card-centre/jobs", 303, "centre", scope=ANY),

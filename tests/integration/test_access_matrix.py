@@ -110,8 +110,6 @@ class Tally:
     granted: int = 0
     refused: int = 0
     server_errors: int = 0
-    refused_before_policy: int = 0
-    """Refusals answered by a state check (409) before the policy (``Row.refused_as``)."""
     wrong: list[str] = field(default_factory=list)
 
 
@@ -174,9 +172,7 @@ def _browser(w: World, caller: str, self_person: Person) -> tuple[Any, str]:
     return org.browser, org.csrf
 
 
-def _is_refusal(resp: Any, page: bool, r: Row | None = None) -> bool:
-    if r is not None and r.refused_as is not None and resp.status_code == r.refused_as:
-        return True
+def _is_refusal(resp: Any, page: bool) -> bool:
     if not page:
         return resp.status_code in REFUSED_API
     if resp.status_code in (302, 303, 307):
@@ -202,9 +198,7 @@ def _try(tally: Tally, r: Row, w: World, s: Person, caller: str, *, grant: bool,
         tally.granted += 1
     else:
         tally.refused += 1
-        if resp.status_code == r.refused_as and not grant:
-            tally.refused_before_policy += 1
-    ok = _is_success(resp, r, page) if grant else _is_refusal(resp, page, r)
+    ok = _is_success(resp, r, page) if grant else _is_refusal(resp, page)
     if not ok:
         where = resp.headers.get("location", "")
         tally.wrong.append(
@@ -242,9 +236,7 @@ def _run(rows: list[Row], w: World, *, page: bool) -> Tally:
 def _report(name: str, tally: Tally, w: World) -> None:
     backend = w.system.engine.dialect.name
     print(f"\naccess matrix ({name}, {backend}): {tally.tried} requests tried, "
-          f"{tally.granted} granted, {tally.refused} refused "
-          f"({tally.refused_before_policy} of them 409 before the policy), "
-          f"{tally.server_errors} 5xx")
+          f"{tally.granted} granted, {tally.refused} refused, {tally.server_errors} 5xx")
     assert not tally.wrong, f"{len(tally.wrong)} of {tally.tried} off the table:\n" + \
         "\n".join(tally.wrong)
     assert tally.server_errors == 0
