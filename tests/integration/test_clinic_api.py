@@ -192,7 +192,7 @@ def test_a_locked_pin_sends_the_patient_to_face_recognition(
         system: System, world: World, client: TestClient, terminal: dict[str, str]) -> None:
     patient = insured_patient(system, world)
     for _ in range(3):
-        with pytest.raises(Exception):
+        with pytest.raises(Exception):  # noqa: B017 — WrongPin, then locked
             clinic.answer_at_terminal(patient.chip, pin="0000", nonce=nonce(client, terminal))
     with pytest.raises(PinLocked) as caught:  # the card refuses at the terminal
         pin_check(client, terminal, patient)

@@ -141,7 +141,9 @@ def register(
         residence_card_number=residence_card or None, status_of_residence=status or None,
         period_of_stay_ends=_date("stay_ends", stay_ends) if stay_ends else None,
     )
-    caller = Caller(name="cli", role=Role.WARD_OFFICE)
+    # The office of the municipality moved in to files it (the policy asks exactly that).
+    caller = Caller(name=f"cli ward office {municipality}", role=Role.WARD_OFFICE,
+                    municipality_code=municipality)
     result = run_use_case(system, lambda session, svc: moving.register_moving_in(
         session, svc, caller=caller, municipality_code=municipality, form=form))
     late = " (late: more than 14 days after moving in)" if result.late else ""

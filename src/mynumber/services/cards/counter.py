@@ -104,10 +104,11 @@ def collect_card(
 ) -> Collection:
     """交付: hand the card to its owner, who sets the PINs; the card becomes active."""
     require_role(caller, Role.WARD_OFFICE)
-    application = card_records.application_by_id(session, application_id)
+    # Locked: a second collection of this card waits, then finds it collected (409).
+    application = card_records.application_by_id(session, application_id, lock=True)
     # The policy before the application's state: another office learns nothing of it.
     authorise(session, svc, caller, Action.HANDLE_CARD, Subject(application.person_id))
-    card = _ready_card(session, application)
+    card = card_records.get_card(session, _ready_card(session, application).serial, lock=True)
     check_own_municipality(caller, card.municipality_code)
     person = get_person(session, card.person_id)
     reg = require_active_registration(session, person.id)
@@ -241,6 +242,7 @@ def reset_pin(
 def _holder_at_counter(session: Session, svc: Services, caller: Caller, card_serial: str,
                        identity: IdentityShown,
                        id_documents: tuple[IdDocument, ...]) -> tuple[Card, Person]:
+    card_records.get_card(session, card_serial, lock=True)  # requests on one card take turns
     card = card_use.check_card(session, svc, card_serial=card_serial)
     authorise(session, svc, caller, Action.HANDLE_CARD, Subject(card.person_id))
     person = get_person(session, card.person_id)
@@ -340,7 +342,7 @@ def _reissue_certificates(session: Session, svc: Services, card: Card, person: P
 def report_lost(session: Session, svc: Services, *, caller: Caller, card_serial: str) -> Card:
     """紛失・盗難の届出: the card is suspended at once and its certificates revoked."""
     require_role(caller, Role.WARD_OFFICE, Role.RESIDENT)
-    card = card_records.get_card(session, card_serial)
+    card = card_records.get_card(session, card_serial, lock=True)
     authorise(session, svc, caller, Action.HANDLE_CARD, Subject(card.person_id))
     if card.status != CardStatus.ACTIVE:
         raise Conflict(f"Only a card in use can be reported lost (this one is {card.status}).",
@@ -372,7 +374,7 @@ def return_card(session: Session, svc: Services, *, caller: Caller, card_serial:
     office), so no active registration is needed and the card need not be usable.
     """
     require_role(caller, Role.WARD_OFFICE)
-    card = card_records.get_card(session, card_serial)
+    card = card_records.get_card(session, card_serial, lock=True)
     authorise(session, svc, caller, Action.HANDLE_CARD, Subject(card.person_id))
     card_records.check_holder(get_person(session, card.person_id),
                               active_registration(session, card.person_id),
