@@ -85,7 +85,7 @@ def _fail_every_write(w: World, rows: list[Row], *, page: bool) -> tuple[int, li
             continue
         subject = r.fresh(w, w.a) if r.fresh is not None else w.a
         parts = r.sample(w, subject, _caller(r))  # its own set-up writes come before
-        ready = replace(r, sample=lambda *_: dict(parts))
+        ready = replace(r, sample=lambda *_, parts=parts: dict(parts))
         before = _everything(w.system)
         with failing_after_the_flush(w.system) as fired:
             resp = _send(ready, w, subject, _caller(r), page=page, self_person=subject)
