@@ -117,12 +117,12 @@ def test_hr_requests_a_letter_from_the_association(system: System) -> None:
     company = make_company(system, insurer_number=ASSOCIATION_NUMBER)
     employee = hire(system, company)
     person_id, number = registered_number(system)
-    enrol(system, world.association, person_id)
     hr = desk(system, company, StaffRole.HR)
     page = f"{BASE}/employees/{ref('emp', employee)}"
     before = hr.post(f"{page}/eligibility-letter", {}, page=page)
     assert before.status_code == 409 and "number, which identifies them" in before.text
     collect(system, company, employee, number)
+    enrol(system, world.association, person_id)  # an employee of a member employer now
     done = hr.post(f"{page}/eligibility-letter", {}, page=page)
     assert done.status_code == 303, done.text
     assert "issued the 資格確認書" in hr.get(page).text
