@@ -44,4 +44,6 @@ def test_the_benchmark_runs_checks_over_http_and_ends_with_the_ratio_line(
     assert found, lines[-1]
     ratio, p50, p99 = map(float, found.groups())
     assert ratio > 0 and 0 < p50 <= p99
-    assert list(tmp_path.iterdir()) == []  # its database and keys went with it
+    # Its database and keys went with it (multiprocessing's own pymp-* folder goes when the
+    # test process exits).
+    assert [p for p in tmp_path.iterdir() if not p.name.startswith("pymp-")] == []

@@ -44,7 +44,7 @@ from mynumber.services.jpki.card_auth import (
 )
 from mynumber.services.jpki.certificates import kinds_revoked_on, revoke_card_certificates
 from mynumber.services.registry.numbers import open_number
-from tests.conftest import caller
+from tests.conftest import caller, ref
 from tests.integration.certificates_support import (
     AUTH_PIN,
     TestCard,
@@ -253,7 +253,7 @@ def test_http_challenge_and_response_name_the_person_only(
     _, body = _http_answer(client, card)
     response = client[0].post("/card-auth/responses", json=body, headers=client[1])
     assert response.status_code == 200, response.text
-    assert response.json() == {"person_id": card.person_id}
+    assert response.json() == {"person_id": ref("per", card.person_id)}
 
 
 def test_http_failures_are_problems_with_their_own_codes(

@@ -231,4 +231,5 @@ def test_the_answer_json_keeps_its_members_and_values() -> None:
         "branch": "01", "copay_percent": 30, "limit_category": None,
         "valid_from": "2026-04-01", "valid_until": None,
         "consent": {"medication": True, "checkups": False, "limit_amount": False},
-        "letter_valid_until": "2027-03-31", "next_nonce": None}
+        "letter_valid_until": "2027-03-31", "next_nonce": None,
+        "certificate_grace_until": None}

@@ -49,7 +49,7 @@ def consent_message(nonce: bytes, visit: str, consent: Consent) -> bytes:
     """The 32 bytes the card signs to consent: the nonce, the visit's reference and the three
     choices."""
     choice = bytes([consent.medication, consent.checkups, consent.limit_amount])
-    return bound_message(CONSENT_CONTEXT, nonce, visit.encode("ascii"), choice)
+    return bound_message(CONSENT_CONTEXT, nonce, visit.encode("utf-8"), choice)
 
 
 def kiosk_message(nonce: bytes, terminal: str, card_serial: str, step: str) -> bytes:
@@ -57,4 +57,4 @@ def kiosk_message(nonce: bytes, terminal: str, card_serial: str, step: str) -> b
     the terminal it was issued to, the card's serial and the step — so a signature made for
     one kiosk, card or step proves nothing for another."""
     return bound_message(KIOSK_CONTEXT, nonce, terminal.encode("utf-8"),
-                         card_serial.encode("ascii"), step.encode("ascii"))
+                         card_serial.encode("utf-8"), step.encode("utf-8"))
