@@ -21,6 +21,7 @@ system-deps:  ## Debian packages the tests use (installed only where missing)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)

@@ -80,9 +80,10 @@ def pg_url() -> Iterator[str]:
     yield url
     _BASELINES.pop(url).engine.dispose()
     with admin.connect() as conn:
-        conn.execute(text(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"
-        ), {"n": name})
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     admin.dispose()
 
@@ -108,43 +109,63 @@ class _Baseline:
     def take(cls, url: str) -> _Baseline:
         engine = create_engine(url, pool_size=1)
         with engine.connect() as conn:
-            tables = list(conn.scalars(text(
-                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
-                "AND tablename <> 'alembic_version' ORDER BY tablename")))
+            tables = list(
+                conn.scalars(
+                    text(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                        "AND tablename <> 'alembic_version' ORDER BY tablename"
+                    )
+                )
+            )
             seeds: dict[str, list[dict[str, Any]]] = {}
             for table in tables:
-                rows = [dict(row) for row in conn.execute(
-                    text(f'SELECT * FROM "{table}"')).mappings()]
+                rows = [
+                    dict(row) for row in conn.execute(text(f'SELECT * FROM "{table}"')).mappings()
+                ]
                 if rows:
                     seeds[table] = rows
-            sequences = {f'"{schema}"."{name}"': (value, True) for schema, name, value in
-                         conn.execute(text(
-                             "SELECT schemaname, sequencename, last_value FROM pg_sequences "
-                             "WHERE schemaname = current_schema() AND last_value IS NOT NULL"))}
-            superuser = bool(conn.scalar(text(
-                "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")))
+            sequences = {
+                f'"{schema}"."{name}"': (value, True)
+                for schema, name, value in conn.execute(
+                    text(
+                        "SELECT schemaname, sequencename, last_value FROM pg_sequences "
+                        "WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+                    )
+                )
+            }
+            superuser = bool(
+                conn.scalar(text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"))
+            )
         return cls(engine, tables, seeds, sequences, superuser)
 
     def restore(self) -> None:
         quoted = [f'"{t}"' for t in self.tables]
         with self.engine.begin() as conn:
             if self.superuser:
-                conn.exec_driver_sql("SET LOCAL session_replication_role = replica; "
-                                     + " ".join(f"DELETE FROM {t};" for t in quoted))
+                conn.exec_driver_sql(
+                    "SET LOCAL session_replication_role = replica; "
+                    + " ".join(f"DELETE FROM {t};" for t in quoted)
+                )
                 # Every sequence that handed out a value back to its start, in one statement.
-                conn.execute(text(
-                    "SELECT setval(quote_ident(schemaname) || '.' || quote_ident(sequencename),"
-                    " start_value, false) FROM pg_sequences "
-                    "WHERE schemaname = current_schema() AND last_value IS NOT NULL"))
+                conn.execute(
+                    text(
+                        "SELECT setval(quote_ident(schemaname) || '.' || quote_ident(sequencename),"
+                        " start_value, false) FROM pg_sequences "
+                        "WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+                    )
+                )
             else:
                 # The audit log refuses TRUNCATE (migration 0010); its owner may lift that.
                 conn.exec_driver_sql(
                     "ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_truncate; "
                     f"TRUNCATE {', '.join(quoted)} RESTART IDENTITY CASCADE; "
-                    "ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_truncate")
+                    "ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_truncate"
+                )
             for sequence, (value, called) in self.sequences.items():  # used by the migrations
-                conn.execute(text("SELECT setval(CAST(:s AS regclass), :v, :c)"),
-                             {"s": sequence, "v": value, "c": called})
+                conn.execute(
+                    text("SELECT setval(CAST(:s AS regclass), :v, :c)"),
+                    {"s": sequence, "v": value, "c": called},
+                )
             for table, rows in self.seeds.items():
                 names = ", ".join(f'"{column}"' for column in rows[0])
                 values = ", ".join(f":{column}" for column in rows[0])
@@ -163,10 +184,8 @@ def reset_postgres(url: str) -> None:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """``@pytest.mark.sqlite_only``: the test runs on SQLite only (the database plays no part
     in what it checks: a page's text, a check digit, a body that fails to parse)."""
-    if "db_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
-            "sqlite_only"):
-        metafunc.definition.add_marker(
-            pytest.mark.parametrize("db_url", ["sqlite"], indirect=True))
+    if "db_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker("sqlite_only"):
+        metafunc.definition.add_marker(pytest.mark.parametrize("db_url", ["sqlite"], indirect=True))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -208,11 +227,15 @@ def ca_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The card centre's CA made once per test session, copied into each test's data dir."""
     from mynumber.adapters.keys import KeyRing
     from mynumber.pki.ca import CertificateAuthority
+
     directory = tmp_path_factory.mktemp("ca") / "ca"
     keys = KeyRing.from_master(bytes.fromhex(TEST_MASTER_KEY))
-    CertificateAuthority.load_or_create(directory, keys.ca_passphrase,
-                                        now=START - dt.timedelta(days=365),
-                                        base_url="http://127.0.0.1:8000/jpki")
+    CertificateAuthority.load_or_create(
+        directory,
+        keys.ca_passphrase,
+        now=START - dt.timedelta(days=365),
+        base_url="http://127.0.0.1:8000/jpki",
+    )
     _CA_TEMPLATE.update({name: (directory / name).read_bytes() for name in _CA_FILES})
     return directory
 
@@ -232,6 +255,7 @@ def ca_decrypted_once() -> Iterator[None]:
     a test could change. Any other directory — the PKI unit tests' own, a forger's, a damaged
     or missing file, another passphrase — goes through the real load."""
     from mynumber.pki.ca import DEFAULT_BASE_URL, CertificateAuthority
+
     real = CertificateAuthority.load_or_create
     loaded: dict[tuple[bytes, str], CertificateAuthority] = {}
 
@@ -239,14 +263,20 @@ def ca_decrypted_once() -> Iterator[None]:
         if not _CA_TEMPLATE:
             return False
         try:
-            return all((directory / name).read_bytes() == data
-                       for name, data in _CA_TEMPLATE.items())
+            return all(
+                (directory / name).read_bytes() == data for name, data in _CA_TEMPLATE.items()
+            )
         except OSError:
             return False
 
-    def load_or_create(cls: type[CertificateAuthority], directory: Path, passphrase: bytes, *,
-                       now: dt.datetime, base_url: str = DEFAULT_BASE_URL,
-                       ) -> CertificateAuthority:
+    def load_or_create(
+        cls: type[CertificateAuthority],
+        directory: Path,
+        passphrase: bytes,
+        *,
+        now: dt.datetime,
+        base_url: str = DEFAULT_BASE_URL,
+    ) -> CertificateAuthority:
         if not _is_template(Path(directory)):
             return real(directory, passphrase, now=now, base_url=base_url)
         key = (passphrase, base_url)
@@ -271,11 +301,13 @@ def faces_detected_once() -> Iterator[None]:
 
     from mynumber.adapters import face, photo
     from mynumber.domain.photo_rules import FaceBox
+
     real = photo.detect_faces
     found: dict[tuple[bytes, str, tuple[int, ...], float], tuple[FaceBox, ...]] = {}
 
-    def detect_faces(grey: photo.Grey,
-                     min_ratio: float = photo.rules.IGNORED_FACE_RATIO) -> list[FaceBox]:
+    def detect_faces(
+        grey: photo.Grey, min_ratio: float = photo.rules.IGNORED_FACE_RATIO
+    ) -> list[FaceBox]:
         key = (hashlib.blake2b(grey.tobytes()).digest(), grey.dtype.str, grey.shape, min_ratio)
         if key not in found:
             found[key] = tuple(real(grey, min_ratio))
@@ -288,12 +320,19 @@ def faces_detected_once() -> Iterator[None]:
 
 
 @pytest.fixture
-def system(settings: Settings, clock: SimulatedClock, post: PostOffice, key_source: KeyPool,
-           ca_template: Path) -> Iterator[System]:
+def system(
+    settings: Settings,
+    clock: SimulatedClock,
+    post: PostOffice,
+    key_source: KeyPool,
+    ca_template: Path,
+) -> Iterator[System]:
     from mynumber.demo.data import seed_municipalities
+
     shutil.copytree(ca_template, settings.data_dir / "ca")
-    built = build_system(settings, clock=clock, post=post, key_source=key_source,
-                         run_migrations=False)
+    built = build_system(
+        settings, clock=clock, post=post, key_source=key_source, run_migrations=False
+    )
     with built.uow() as uow:
         seed_municipalities(uow.session)
         uow.commit()
@@ -303,6 +342,7 @@ def system(settings: Settings, clock: SimulatedClock, post: PostOffice, key_sour
 
 # The chip's fixtures: tests/unit/card (over the in-memory store) and, on a real database,
 # tests/integration/test_chip_store.py (which overrides ``store``).
+
 
 @pytest.fixture(scope="session")
 def key_pool() -> KeyPool:
@@ -328,8 +368,10 @@ def chip_key() -> bytes:
 def new_chip(store: ChipStore, chip_key: bytes, key_pool: KeyPool) -> Chip:
     """A manufactured card whose PINs are not yet set."""
     from tests.unit.card.support import CARD_ID, chip_data
-    chip, _ = Chip.manufacture(store, card_id=CARD_ID, data=chip_data(), key_source=key_pool,
-                               chip_key=chip_key)
+
+    chip, _ = Chip.manufacture(
+        store, card_id=CARD_ID, data=chip_data(), key_source=key_pool, chip_key=chip_key
+    )
     return chip
 
 
@@ -337,6 +379,7 @@ def new_chip(store: ChipStore, chip_key: bytes, key_pool: KeyPool) -> Chip:
 def chip(new_chip: Chip) -> Chip:
     """A collected card: PINs set (see ``tests.unit.card.support.RIGHT``)."""
     from tests.unit.card.support import initial_pins
+
     new_chip.set_initial_pins(**initial_pins())
     return new_chip
 
@@ -347,6 +390,7 @@ def ref(kind: str, id_: int) -> str:
     URLs and bodies from ids."""
     from mynumber.adapters.keys import KeyRing
     from mynumber.services.core.refs import Kind, References
+
     keys = KeyRing.from_master(bytes.fromhex(TEST_MASTER_KEY))
     return References.from_keys(keys).reference(Kind(kind), id_)
 
@@ -355,13 +399,15 @@ def unref(kind: str, reference: str) -> int:
     """The id behind a reference the app returned (the inverse of ``ref``)."""
     from mynumber.adapters.keys import KeyRing
     from mynumber.services.core.refs import Kind, References
+
     keys = KeyRing.from_master(bytes.fromhex(TEST_MASTER_KEY))
     return References.from_keys(keys).resolve(Kind(kind), reference)
 
 
 def ward(municipality: str = "131016") -> Caller:
-    return Caller(name=f"ward office {municipality}", role=Role.WARD_OFFICE,
-                  municipality_code=municipality)
+    return Caller(
+        name=f"ward office {municipality}", role=Role.WARD_OFFICE, municipality_code=municipality
+    )
 
 
 def caller(role: Role, **kw: object) -> Caller:

@@ -33,25 +33,38 @@ def cheap_passwords() -> Iterator[None]:
     staff.HASHER = kept
 
 
-def clerk_for(system: System, token: str, *, login: str | None = None,
-              password: str = PASSWORD) -> dict[str, str]:
+def clerk_for(
+    system: System, token: str, *, login: str | None = None, password: str = PASSWORD
+) -> dict[str, str]:
     """A new clerk of the organisation behind ``token`` (for an employer's staff token: tied
     to that staff account); the login form's fields for them."""
     login = login or f"clerk-{uuid.uuid4().hex[:10]}"
     with system.uow() as uow:
         s, svc = uow.session, system.services
         caller = tokens.authenticate(s, svc, token)
-        org = tokens.organisation_for(s, svc, name=caller.name, role=caller.role,
-                                      municipality_code=caller.municipality_code,
-                                      scope_id=caller.scope_id)
+        org = tokens.organisation_for(
+            s,
+            svc,
+            name=caller.name,
+            role=caller.role,
+            municipality_code=caller.municipality_code,
+            scope_id=caller.scope_id,
+        )
         staff_id = None
         if caller.role is Role.EMPLOYER:
             try:
                 staff_id = employers.staff_for(s, svc, caller=caller, token=token).staff_id
             except Forbidden:  # a token that is no staff account: a clerk tied to none
                 staff_id = 0
-        staff.add_clerk(s, svc, organisation=org, login=login, name=f"Clerk {login}",
-                        password=password, employer_staff_id=staff_id)
+        staff.add_clerk(
+            s,
+            svc,
+            organisation=org,
+            login=login,
+            name=f"Clerk {login}",
+            password=password,
+            employer_staff_id=staff_id,
+        )
         uow.commit()
     return {"login": login, "password": password}
 
@@ -63,6 +76,7 @@ class StaffClient(TestClient):
 
     def __init__(self, system: System, form: dict[str, str]) -> None:
         from mynumber.api.app import create_app
+
         super().__init__(create_app(system))
         self.system, self.form = system, form
         self.logged_in_at: dt.datetime | None = None
@@ -73,9 +87,12 @@ class StaffClient(TestClient):
         page = super().request("GET", "/login")
         found = re.search(r'name="csrf" value="([^"]+)"', page.text)
         assert found, "no CSRF field on the login page"
-        answer = super().request("POST", "/login", data={**self.form, "next": "",
-                                                         "csrf": found.group(1)},
-                                 follow_redirects=False)
+        answer = super().request(
+            "POST",
+            "/login",
+            data={**self.form, "next": "", "csrf": found.group(1)},
+            follow_redirects=False,
+        )
         assert answer.status_code == 303, answer.text
         self.logged_in_at = self.last_seen_at = self.system.services.clock.now()
         return answer
@@ -83,9 +100,11 @@ class StaffClient(TestClient):
     def request(self, method: str, url: Any, *args: Any, **kwargs: Any) -> Any:
         now = self.system.services.clock.now()
         life = staff.LIFETIMES["staff"]
-        if (self.logged_in_at is not None and self.last_seen_at is not None
-                and (now - self.last_seen_at >= life.idle
-                     or now - self.logged_in_at >= life.absolute)):
+        if (
+            self.logged_in_at is not None
+            and self.last_seen_at is not None
+            and (now - self.last_seen_at >= life.idle or now - self.logged_in_at >= life.absolute)
+        ):
             self.log_in()
         self.last_seen_at = now
         return super().request(method, url, *args, **kwargs)

@@ -65,14 +65,18 @@ class System:
 
     def audit_checkpoints(self) -> CheckpointFile:
         """The audit log's signed checkpoints, outside the database."""
-        return CheckpointFile(self.settings.resolved_audit_checkpoint_file(),
-                              self.services.keys.audit_signing_seed)
+        return CheckpointFile(
+            self.settings.resolved_audit_checkpoint_file(), self.services.keys.audit_signing_seed
+        )
 
     def audit_checkpointer(self) -> AuditCheckpointer:
         """Checkpoints while serving: at start, every N entries, at stop."""
-        return AuditCheckpointer(self.reader_sessions, self.audit_checkpoints(),
-                                 self.services.clock.now,
-                                 every=self.settings.audit_checkpoint_every)
+        return AuditCheckpointer(
+            self.reader_sessions,
+            self.audit_checkpoints(),
+            self.services.clock.now,
+            every=self.settings.audit_checkpoint_every,
+        )
 
     def caller_of(self, token: str) -> Caller:
         """The caller behind an API token (``tokens.authenticate``), or ``Unauthenticated``."""
@@ -81,8 +85,12 @@ class System:
 
 
 def build_system(
-    settings: Settings, *, clock: Clock | None = None, post: PostOffice | None = None,
-    key_source: KeySource | None = None, run_migrations: bool = True,
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    post: PostOffice | None = None,
+    key_source: KeySource | None = None,
+    run_migrations: bool = True,
 ) -> System:
     """Build the system for ``settings``; migrate the database unless told not to."""
     url = settings.resolved_database_url()
@@ -98,8 +106,13 @@ def build_system(
     if chip_url != url and chip_url.startswith("sqlite"):
         adopt_chips(tries_engine, engine)  # chips kept apart before (SQLite): now the register's
     keys = KeyRing.from_key_file(settings.key_file())
-    services = Services(clock=clock or SystemClock(), keys=keys, post=post or PostOffice(),
-                        base_url=settings.public_base_url, chips=SqlChipStore(engine, tries_engine),
-                        key_source=key_source or FreshKeys(),
-                        ca_dir=settings.data_dir / "ca")
+    services = Services(
+        clock=clock or SystemClock(),
+        keys=keys,
+        post=post or PostOffice(),
+        base_url=settings.public_base_url,
+        chips=SqlChipStore(engine, tries_engine),
+        key_source=key_source or FreshKeys(),
+        ca_dir=settings.data_dir / "ca",
+    )
     return System(settings=settings, engine=engine, services=services)

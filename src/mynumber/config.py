@@ -73,7 +73,7 @@ class Settings(BaseSettings):
         if not url.startswith("sqlite"):
             return url
         path = url.split("///", 1)[1]
-        stem = path[:-len(".sqlite3")] if path.endswith(".sqlite3") else path
+        stem = path[: -len(".sqlite3")] if path.endswith(".sqlite3") else path
         return f"sqlite:///{stem}-chips.sqlite3"
 
     def master_key_bytes(self) -> bytes:
@@ -107,6 +107,7 @@ class Settings(BaseSettings):
         """The master keys with every version (``adapters.keys.KeyFile``), checked as
         ``master_key_bytes`` checks them."""
         from mynumber.adapters.keys import KeyFile, KeyFileError, MasterKeys
+
         root = self.master_key_bytes()
         path = self.master_key_path()
         if path is None:
@@ -114,8 +115,7 @@ class Settings(BaseSettings):
         try:
             return KeyFile.load(path)
         except (OSError, KeyFileError) as exc:
-            raise ConfigurationError(f"The master key file {path} cannot be read: {exc}.") \
-                from None
+            raise ConfigurationError(f"The master key file {path} cannot be read: {exc}.") from None
 
 
 def _parse_key(text: str) -> bytes:
@@ -132,6 +132,7 @@ def _root_in_file(text: str) -> bytes:
     """The root key of a key file: its one key, or its ``root`` line once it has versions
     (``adapters.keys.parse_key_file``)."""
     from mynumber.adapters.keys import KeyFileError, parse_key_file
+
     if len(text.split()) == 1:
         return _parse_key(text)  # from before versions: the messages it always gave
     try:
@@ -143,21 +144,25 @@ def _root_in_file(text: str) -> bytes:
 def _key_from_file(path: Path) -> bytes:
     """The key in ``path``, which must be readable by its owner only."""
     from mynumber.adapters.keys import readable_by_others
+
     try:
         mode = path.stat().st_mode
         text = path.read_text()
     except OSError as exc:
         raise ConfigurationError(
-            f"MYNUMBER_MASTER_KEY_FILE {path} cannot be read ({exc.strerror}).") from None
+            f"MYNUMBER_MASTER_KEY_FILE {path} cannot be read ({exc.strerror})."
+        ) from None
     if readable_by_others(mode):
         raise ConfigurationError(
             f"MYNUMBER_MASTER_KEY_FILE {path} is open to group or others (mode "
-            f"{mode & 0o777:04o}): make it readable by its owner only (chmod 600).")
+            f"{mode & 0o777:04o}): make it readable by its owner only (chmod 600)."
+        )
     return _root_in_file(text)
 
 
 def _refuse_unsafe(key: bytes, data_dir: Path) -> None:
     from mynumber.adapters.keys import unsafe_master_key
+
     dev_path = data_dir / "dev-master.key"
     try:
         dev_key: bytes | None = _root_in_file(dev_path.read_text())
@@ -167,7 +172,8 @@ def _refuse_unsafe(key: bytes, data_dir: Path) -> None:
     if reason is not None:
         raise ConfigurationError(
             f"The master key cannot be used in production mode: {reason}. "
-            "Make a new one (python -c 'import secrets; print(secrets.token_hex(32))').")
+            "Make a new one (python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
 
 
 def _dev_master_key(data_dir: Path) -> bytes:

@@ -33,9 +33,16 @@ from tests.staff_login import (
 )
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS_ENV = "MYNUMBER_SCREENSHOTS"
 """Where ``shoot`` writes, when set (``make screenshots``: docs/screenshots)."""
 TODAY = dt.datetime(2026, 4, 1, 9, 0, tzinfo=JST)
@@ -71,10 +78,14 @@ def running_server(data: Path) -> Iterator[Server]:
     import uvicorn
 
     from mynumber.api.app import create_app
+
     port = _free_port()
-    settings = Settings(database_url=f"sqlite:///{data / 'mynumber.sqlite3'}",
-                        data_dir=data / "var", master_key=MASTER_KEY,
-                        public_base_url=f"http://127.0.0.1:{port}")
+    settings = Settings(
+        database_url=f"sqlite:///{data / 'mynumber.sqlite3'}",
+        data_dir=data / "var",
+        master_key=MASTER_KEY,
+        public_base_url=f"http://127.0.0.1:{port}",
+    )
     system = build_system(settings, clock=SimulatedClock(TODAY), post=PostOffice())
     with system.uow() as uow:
         seed_municipalities(uow.session)
@@ -109,6 +120,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def browser(server: Server) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as pw:
         launched = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
@@ -118,8 +130,11 @@ def browser(server: Server) -> Iterator[object]:
 @pytest.fixture
 def page(browser: object, server: Server) -> Iterator[object]:
     """A fresh browser context (no cookies) at a desktop size."""
-    context = browser.new_context(viewport={"width": 1200, "height": 900},  # type: ignore[attr-defined]
-                                  base_url=server.base_url, accept_downloads=True)
+    context = browser.new_context(
+        viewport={"width": 1200, "height": 900},  # type: ignore[attr-defined]
+        base_url=server.base_url,
+        accept_downloads=True,
+    )
     new_page = context.new_page()
     yield new_page
     context.close()

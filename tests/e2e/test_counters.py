@@ -37,8 +37,11 @@ from tests.e2e.conftest import Server, log_in, shoot
 
 pytestmark = pytest.mark.browser
 WARD = Caller(name="Chiyoda City ward office", role=Role.WARD_OFFICE, municipality_code="131016")
-NGUYEN = {"name_latin": "NGUYEN VAN AN", "date_of_birth": "2001-02-28",
-          "residence_card_number": "EF23456789GH"}
+NGUYEN = {
+    "name_latin": "NGUYEN VAN AN",
+    "date_of_birth": "2001-02-28",
+    "residence_card_number": "EF23456789GH",
+}
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,9 @@ class Counters:
 
 def _token(server: Server, name: str, role: Role, **scope: Any) -> str:
     with server.system.uow() as uow:
-        token = tokens.issue_token(uow.session, server.system.services, organisation=name,
-                                   role=role, **scope)
+        token = tokens.issue_token(
+            uow.session, server.system.services, organisation=name, role=role, **scope
+        )
         uow.commit()
     return token
 
@@ -69,47 +73,76 @@ def counters(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Counte
     assert world.card_serial is not None
     with system.uow() as uow:
         clinic_id = uow.session.scalars(select(Clinic.id)).first()
-        nguyen = uow.session.scalars(select(Person).where(
-            Person.name_latin == "NGUYEN VAN AN")).one()
-        maria = uow.session.scalars(select(Person).where(
-            Person.name_latin == "GARCIA MARIA")).one()
-        number = read_my_number(uow.session, system.services, caller=WARD,
-                                person_id=maria.id, purpose=Purpose.RESIDENT_REGISTRY).digits
+        nguyen = uow.session.scalars(
+            select(Person).where(Person.name_latin == "NGUYEN VAN AN")
+        ).one()
+        maria = uow.session.scalars(select(Person).where(Person.name_latin == "GARCIA MARIA")).one()
+        number = read_my_number(
+            uow.session,
+            system.services,
+            caller=WARD,
+            person_id=maria.id,
+            purpose=Purpose.RESIDENT_REGISTRY,
+        ).digits
         uow.commit()
         nguyen_id = nguyen.id
-    past = dataclasses.replace(system.services,
-                               clock=SimulatedClock(system.services.clock.now()
-                                                    - dt.timedelta(days=35)))
+    past = dataclasses.replace(
+        system.services, clock=SimulatedClock(system.services.clock.now() - dt.timedelta(days=35))
+    )
     past.__post_init__()
     with system.uow() as uow:
         due = card_applications.apply_for_card(
-            uow.session, past, caller=WARD, channel=Channel.COUNTER, photo=sample_photo_jpeg(),
-            declaration=PhotoDeclaration(True, True, True), person_id=nguyen_id)
+            uow.session,
+            past,
+            caller=WARD,
+            channel=Channel.COUNTER,
+            photo=sample_photo_jpeg(),
+            declaration=PhotoDeclaration(True, True, True),
+            person_id=nguyen_id,
+        )
         uow.commit()
     with system.uow() as uow:
         _row, manager = employer.register_employer(
-            uow.session, system.services, corporate_number="5835678256246",
-            name="Example K.K.", address="1-1 Marunouchi, Chiyoda-ku, Tokyo")
+            uow.session,
+            system.services,
+            corporate_number="5835678256246",
+            name="Example K.K.",
+            address="1-1 Marunouchi, Chiyoda-ku, Tokyo",
+        )
         boss = employer.authenticate_staff(uow.session, system.services, token=manager)
-        _, payroll = employer.add_staff(uow.session, system.services, staff=boss, name="Sato",
-                                        role=StaffRole.PAYROLL)
-        hired = employer.hire_employee(uow.session, system.services, staff=boss,
-                                       employee_code="E-0001", name="GARCIA MARIA",
-                                       name_kana="ガルシア マリア",
-                                       address="2-3-1 Kudan-minami, Chiyoda-ku, Tokyo",
-                                       hired_on=dt.date(2026, 4, 1))
+        _, payroll = employer.add_staff(
+            uow.session, system.services, staff=boss, name="Sato", role=StaffRole.PAYROLL
+        )
+        hired = employer.hire_employee(
+            uow.session,
+            system.services,
+            staff=boss,
+            employee_code="E-0001",
+            name="GARCIA MARIA",
+            name_kana="ガルシア マリア",
+            address="2-3-1 Kudan-minami, Chiyoda-ku, Tokyo",
+            hired_on=dt.date(2026, 4, 1),
+        )
         uow.commit()
     files = tmp_path_factory.mktemp("camera")
-    (files / "face.jpg").write_bytes(bytes(cv2.imencode(
-        ".jpg", cv2.cvtColor(samples.astronaut(), cv2.COLOR_RGB2BGR))[1].tobytes()))
+    (files / "face.jpg").write_bytes(
+        bytes(
+            cv2.imencode(".jpg", cv2.cvtColor(samples.astronaut(), cv2.COLOR_RGB2BGR))[1].tobytes()
+        )
+    )
     (files / "photo.jpg").write_bytes(sample_photo_jpeg())
-    names = {"centre": _token(server, "Card centre (e2e)", Role.CARD_CENTRE),
-             "ward": _token(server, "Chiyoda card counter (e2e)", Role.WARD_OFFICE,
-                            municipality_code="131016"),
-             "clinic": _token(server, "Kanda Clinic (e2e)", Role.CLINIC, scope_id=clinic_id),
-             "kiosk": _token(server, "Kiosk (e2e)", Role.KIOSK), "payroll": payroll}
-    return Counters(names, world.card_serial, due.application_id, nguyen_id, hired.id, number,
-                    files, system)
+    names = {
+        "centre": _token(server, "Card centre (e2e)", Role.CARD_CENTRE),
+        "ward": _token(
+            server, "Chiyoda card counter (e2e)", Role.WARD_OFFICE, municipality_code="131016"
+        ),
+        "clinic": _token(server, "Kanda Clinic (e2e)", Role.CLINIC, scope_id=clinic_id),
+        "kiosk": _token(server, "Kiosk (e2e)", Role.KIOSK),
+        "payroll": payroll,
+    }
+    return Counters(
+        names, world.card_serial, due.application_id, nguyen_id, hired.id, number, files, system
+    )
 
 
 def _log_in(page: Any, counters: Counters, who: str, landing: str) -> None:
@@ -153,7 +186,9 @@ def test_card_centre_runs_the_manufacture_job(page: Any, counters: Counters) -> 
 
 
 def test_card_counter_collects_a_card_while_the_resident_sets_the_pins(
-    page: Any, counters: Counters, server: Server,
+    page: Any,
+    counters: Counters,
+    server: Server,
 ) -> None:
     with server.system.uow() as uow:  # made already if the card centre test ran first
         card_centre.run_daily_jobs(uow.session, server.system.services)
@@ -196,7 +231,8 @@ def test_card_counter_application_form_and_its_errors(page: Any, counters: Count
 
 
 def test_clinic_terminal_checks_by_pin_and_shows_history_with_consent(
-    page: Any, counters: Counters,
+    page: Any,
+    counters: Counters,
 ) -> None:
     _log_in(page, counters, "clinic", "/staff/clinic")
     _both(page, "clinic-home")
@@ -220,7 +256,8 @@ def test_clinic_terminal_checks_by_pin_and_shows_history_with_consent(
 
 
 def test_kiosk_asks_for_the_pre_application_then_resets_the_four_digit_pin(
-    page: Any, counters: Counters,
+    page: Any,
+    counters: Counters,
 ) -> None:
     _log_in(page, counters, "kiosk", "/staff/kiosk")
     _both(page, "kiosk-reset")

@@ -26,8 +26,10 @@ def _offline(page: Any, server: Server) -> tuple[list[str], list[str]]:
             r.abort()
 
     page.route("**/*", route)
-    page.on("console", lambda m: violations.append(m.text)
-            if "Content Security Policy" in m.text else None)
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     return blocked, violations
 
 

@@ -132,8 +132,9 @@ def _register_at_the_counter(page: Any, server: Server) -> str:
 
 def _run_the_card_centre_job(page: Any, server: Server) -> str:
     """The card centre's daily job, run from its page; returns the job's report."""
-    _log_in(page, server, tokens.demo_token(server.system.services, CARD_CENTRE),
-            "/staff/card-centre")
+    _log_in(
+        page, server, tokens.demo_token(server.system.services, CARD_CENTRE), "/staff/card-centre"
+    )
     page.get_by_role("button", name="Run the manufacture job").click()
     return _flash(page, "Job done")
 

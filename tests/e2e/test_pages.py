@@ -11,18 +11,25 @@ from tests.e2e.conftest import Server, log_in, shoot
 
 pytestmark = pytest.mark.browser
 
-NEWCOMER = {"name_latin": "Okafor Chidi", "date_of_birth": "1996-08-21", "nationality": "NG",
-            "address": "2-1-1 Kanda-Jimbocho, Chiyoda-ku, Tokyo",
-            "started_living_on": "2026-03-27", "residence_card_number": "NG12345678AB",
-            "status_of_residence": "Engineer/Specialist", "period_of_stay_ends": "2029-03-31"}
+NEWCOMER = {
+    "name_latin": "Okafor Chidi",
+    "date_of_birth": "1996-08-21",
+    "nationality": "NG",
+    "address": "2-1-1 Kanda-Jimbocho, Chiyoda-ku, Tokyo",
+    "started_living_on": "2026-03-27",
+    "residence_card_number": "NG12345678AB",
+    "status_of_residence": "Engineer/Specialist",
+    "period_of_stay_ends": "2029-03-31",
+}
 
 
 def _log_in(page: Any, server: Server) -> None:
     log_in(page, server.system, server.ward_token, "/staff/ward-office")
 
 
-def _register(page: Any, person: dict[str, str], sex: str = "Male",
-              button: str = "Register") -> None:
+def _register(
+    page: Any, person: dict[str, str], sex: str = "Male", button: str = "Register"
+) -> None:
     page.goto("/staff/ward-office/moving-in")
     for name, value in person.items():
         page.locator(f"#{name}").fill(value)
@@ -86,8 +93,10 @@ def test_keyboard_focus_is_visible(page: Any) -> None:
 
 
 def test_the_guide_shows_a_bad_answer_beside_its_field(page: Any) -> None:
-    page.goto("/guide?arrived_on=2026-03-28&municipality=Chiyoda&date_of_birth=1995-04-12"
-              "&status_of_residence=Student")
+    page.goto(
+        "/guide?arrived_on=2026-03-28&municipality=Chiyoda&date_of_birth=1995-04-12"
+        "&status_of_residence=Student"
+    )
     error = page.locator("#period_of_stay_ends-error")
     assert "end of your period of stay" in error.inner_text()
     assert page.locator("#period_of_stay_ends").get_attribute("aria-invalid") == "true"
@@ -106,7 +115,8 @@ def test_a_wrong_password_is_refused_beside_the_field(page: Any) -> None:
 
 
 def test_journey_log_in_register_see_the_letter_in_the_post_download_it(
-    page: Any, server: Server,
+    page: Any,
+    server: Server,
 ) -> None:
     _log_in(page, server)
     _accessible_basics(page)
@@ -133,11 +143,13 @@ def test_journey_log_in_register_see_the_letter_in_the_post_download_it(
 
 
 def test_a_refused_moving_in_keeps_the_answers_and_names_the_field(
-    page: Any, server: Server,
+    page: Any,
+    server: Server,
 ) -> None:
     _log_in(page, server)
-    _register(page, {**NEWCOMER, "name_latin": "Silva Ana", "residence_card_number": "12AB"},
-              sex="Female")
+    _register(
+        page, {**NEWCOMER, "name_latin": "Silva Ana", "residence_card_number": "12AB"}, sex="Female"
+    )
     assert page.locator("#residence_card_number-error").is_visible()
     assert page.locator("#name_latin").input_value() == "Silva Ana"
     assert page.locator(".error-summary").is_visible()
@@ -146,8 +158,15 @@ def test_a_refused_moving_in_keeps_the_answers_and_names_the_field(
 
 def test_moving_within_from_the_resident_page(page: Any, server: Server) -> None:
     _log_in(page, server)
-    _register(page, {**NEWCOMER, "name_latin": "Tanaka Lin", "date_of_birth": "1999-01-05",
-                     "residence_card_number": "TL12345678AB"})
+    _register(
+        page,
+        {
+            **NEWCOMER,
+            "name_latin": "Tanaka Lin",
+            "date_of_birth": "1999-01-05",
+            "residence_card_number": "TL12345678AB",
+        },
+    )
     page.wait_for_url("**/staff/ward-office/residents/*")
     page.locator("#new_address").fill("3-3 Kudan-kita, Chiyoda-ku, Tokyo")
     page.locator("#moved_on").fill("2026-04-02")
@@ -169,11 +188,20 @@ def test_an_unknown_resident_gets_a_plain_error_page(page: Any, server: Server) 
 
 
 def test_a_returned_letter_is_held_and_handed_over_against_photo_id(
-    page: Any, server: Server,
+    page: Any,
+    server: Server,
 ) -> None:
     _log_in(page, server)
-    _register(page, {**NEWCOMER, "name_latin": "Nguyen Mai", "date_of_birth": "2001-02-14",
-                     "residence_card_number": "VN87654321CD"}, sex="Female")
+    _register(
+        page,
+        {
+            **NEWCOMER,
+            "name_latin": "Nguyen Mai",
+            "date_of_birth": "2001-02-14",
+            "residence_card_number": "VN87654321CD",
+        },
+        sex="Female",
+    )
     page.wait_for_url("**/staff/ward-office/residents/*")
     page.get_by_label("Reason").select_option("not_home")
     page.get_by_role("button", name="Record as returned").click()
@@ -190,14 +218,24 @@ def test_a_returned_letter_is_held_and_handed_over_against_photo_id(
 
 
 def test_moving_out_abroad_from_the_resident_page_in_japanese(
-    page: Any, server: Server,
+    page: Any,
+    server: Server,
 ) -> None:
     _log_in(page, server)
     page.goto("/staff/ward-office/moving-in?lang=ja")
     _accessible_basics(page)
     shoot(page, "ward-moving-in-ja")
-    _register(page, {**NEWCOMER, "name_latin": "Smith Jo", "date_of_birth": "1988-11-30",
-                     "residence_card_number": "GB11223344EF"}, sex="女", button="登録する")
+    _register(
+        page,
+        {
+            **NEWCOMER,
+            "name_latin": "Smith Jo",
+            "date_of_birth": "1988-11-30",
+            "residence_card_number": "GB11223344EF",
+        },
+        sex="女",
+        button="登録する",
+    )
     page.wait_for_url("**/staff/ward-office/residents/*")
     page.get_by_label("転出先").select_option("abroad")
     page.get_by_label("転出予定日").fill("2026-04-20")

@@ -36,11 +36,15 @@ def test_an_unknown_card_is_refused_beside_the_serial_field(page: Any) -> None:
 
 
 def test_a_bad_photo_is_refused_beside_the_photo_field(
-    page: Any, server: Server, tmp_path: Path,
+    page: Any,
+    server: Server,
+    tmp_path: Path,
 ) -> None:
     from tests.integration.helpers import register
-    application_id = register(server.system, name_latin="Photo Tester",
-                              residence_card_number="PT12345678AB").application_id
+
+    application_id = register(
+        server.system, name_latin="Photo Tester", residence_card_number="PT12345678AB"
+    ).application_id
     bad = tmp_path / "cat.jpg"
     bad.write_bytes(b"not a photo at all")
     page.goto(f"/apply?application_id={application_id}")

@@ -61,9 +61,24 @@ from tests.integration.access_world import (
 from tests.integration.card_support import PINS, chip, photo
 from tests.integration.clinic_support import astronaut_camera
 
-CALLERS = ("none", "ward", "ward_other", "centre", "clinic", "clinic_other", "insurer",
-           "insurer_other", "emp_manager", "emp_payroll", "emp_hr", "emp_other", "tax",
-           "kiosk", "self", "resident_other")
+CALLERS = (
+    "none",
+    "ward",
+    "ward_other",
+    "centre",
+    "clinic",
+    "clinic_other",
+    "insurer",
+    "insurer_other",
+    "emp_manager",
+    "emp_payroll",
+    "emp_hr",
+    "emp_other",
+    "tax",
+    "kiosk",
+    "self",
+    "resident_other",
+)
 SUBJECT, ANY, PUBLIC = "subject", "any", "public"
 
 Body = dict[str, Any]
@@ -88,8 +103,16 @@ class Row:
     fresh: Prepare | None = None
 
 
-def row(method: str, path: str, ok: int, granted: str, sample: Sample | None = None, *,
-        scope: str = SUBJECT, fresh: Prepare | None = None) -> Row:
+def row(
+    method: str,
+    path: str,
+    ok: int,
+    granted: str,
+    sample: Sample | None = None,
+    *,
+    scope: str = SUBJECT,
+    fresh: Prepare | None = None,
+) -> Row:
     """``granted``: caller names; ``name*`` is granted on every subject (B too)."""
     names = granted.split()
     plain = frozenset(n.rstrip("*") for n in names)
@@ -109,13 +132,21 @@ def b64(data: bytes) -> str:
 
 
 def identity(s: Person) -> Body:
-    return {"name_latin": s.name, "date_of_birth": BORN.isoformat(),
-            "residence_card_number": s.card_no, "id_documents": ["residence_card"]}
+    return {
+        "name_latin": s.name,
+        "date_of_birth": BORN.isoformat(),
+        "residence_card_number": s.card_no,
+        "id_documents": ["residence_card"],
+    }
 
 
 def identity_form(s: Person) -> Body:
-    return {"name_latin": s.name, "date_of_birth": BORN.isoformat(),
-            "residence_card_number": s.card_no, "id_documents": "residence_card"}
+    return {
+        "name_latin": s.name,
+        "date_of_birth": BORN.isoformat(),
+        "residence_card_number": s.card_no,
+        "id_documents": "residence_card",
+    }
 
 
 def today(w: World) -> str:
@@ -132,9 +163,17 @@ def form(**fields: Any) -> Sample:
     return lambda w, s, c: {"data": dict(fields)}
 
 
-PURPOSE = {"ward": "resident_registry", "insurer": "social_security", "tax": "tax",
-           "self": "own_record", "emp_payroll": "tax", "emp_manager": "tax", "emp_hr": "tax",
-           "emp_other": "tax", "centre": "resident_registry"}
+PURPOSE = {
+    "ward": "resident_registry",
+    "insurer": "social_security",
+    "tax": "tax",
+    "self": "own_record",
+    "emp_payroll": "tax",
+    "emp_manager": "tax",
+    "emp_hr": "tax",
+    "emp_other": "tax",
+    "centre": "resident_registry",
+}
 
 
 def purpose(w: World, s: Person, c: str) -> Body:
@@ -149,24 +188,40 @@ def pin_check(w: World, s: Person, c: str) -> Body:
     """A's (or B's) card answers a nonce issued to the calling clinic (or to Kanda Clinic
     when the caller is no clinic: its refusal is about the caller)."""
     nonce = w.made_challenge(clinic_of(w, c))
-    answer = clinic.answer_at_terminal(chip(w.system, s.serial), pin=PINS.user_authentication,
-                                       nonce=nonce)
-    return {"json": {"nonce": b64(nonce), "certificate": b64(answer.certificate_der),
-                     "signature": b64(answer.signature)}}
+    answer = clinic.answer_at_terminal(
+        chip(w.system, s.serial), pin=PINS.user_authentication, nonce=nonce
+    )
+    return {
+        "json": {
+            "nonce": b64(nonce),
+            "certificate": b64(answer.certificate_der),
+            "signature": b64(answer.signature),
+        }
+    }
 
 
 def auth_response(w: World, s: Person, c: str) -> Body:
     """The card answers a nonce issued to the caller (to a kiosk when the caller may get
     none: its refusal is about the caller)."""
     token = w.token(c, w.a)
-    got = w.api.post("/card-auth/challenges",
-                     headers={"Authorization": f"Bearer {token}"} if token else {})
-    nonce = (base64.b64decode(got.json()["nonce"]) if got.status_code == 201
-             else w.made_challenge("kiosk", card_auth=True))
-    answer = clinic.answer_at_terminal(chip(w.system, s.serial), pin=PINS.user_authentication,
-                                       nonce=nonce)
-    return {"json": {"nonce": b64(nonce), "certificate": b64(answer.certificate_der),
-                     "signature": b64(answer.signature)}}
+    got = w.api.post(
+        "/card-auth/challenges", headers={"Authorization": f"Bearer {token}"} if token else {}
+    )
+    nonce = (
+        base64.b64decode(got.json()["nonce"])
+        if got.status_code == 201
+        else w.made_challenge("kiosk", card_auth=True)
+    )
+    answer = clinic.answer_at_terminal(
+        chip(w.system, s.serial), pin=PINS.user_authentication, nonce=nonce
+    )
+    return {
+        "json": {
+            "nonce": b64(nonce),
+            "certificate": b64(answer.certificate_der),
+            "signature": b64(answer.signature),
+        }
+    }
 
 
 def face_check(w: World, s: Person, c: str) -> Body:
@@ -179,33 +234,57 @@ def visual_check(w: World, s: Person, c: str) -> Body:
 
 def letter_check(w: World, s: Person, c: str) -> Body:
     symbol, number, branch, insurer_number = w.insured[s.person_id]
-    return {"json": {"insurer_number": insurer_number, "symbol": symbol, "number": number,
-                     "branch": branch, "date_of_birth": BORN.isoformat()}}
+    return {
+        "json": {
+            "insurer_number": insurer_number,
+            "symbol": symbol,
+            "number": number,
+            "branch": branch,
+            "date_of_birth": BORN.isoformat(),
+        }
+    }
 
 
 def consent(w: World, s: Person, c: str) -> Body:
     from mynumber.domain.terminal import consent_message  # the terminal's message to sign
+
     nonce = w.made_challenge(clinic_of(w, c))
     choice = Consent(medication=True, checkups=True, limit_amount=True)
     message = consent_message(nonce, w.references.reference(Kind.VISIT, s.visit_id), choice)
-    answer = clinic.answer_at_terminal(chip(w.system, s.serial), pin=PINS.user_authentication,
-                                       nonce=message)
-    return {"json": {"medication": True, "checkups": True, "limit_amount": True,
-                     "nonce": b64(nonce), "certificate": b64(answer.certificate_der),
-                     "signature": b64(answer.signature)}}
+    answer = clinic.answer_at_terminal(
+        chip(w.system, s.serial), pin=PINS.user_authentication, nonce=message
+    )
+    return {
+        "json": {
+            "medication": True,
+            "checkups": True,
+            "limit_amount": True,
+            "nonce": b64(nonce),
+            "certificate": b64(answer.certificate_der),
+            "signature": b64(answer.signature),
+        }
+    }
 
 
 def moving_in(w: World, s: Person, c: str) -> Body:
     """A newcomer to the subject's municipality (A: Chiyoda; B: Sapporo)."""
-    return {"json": {
-        "municipality_code": s.municipality, "name_latin": f"NEW {uuid.uuid4().hex[:8]}",
-        "date_of_birth": "1992-03-04", "sex": "F", "nationality": "FR",
-        "address": "1-1 Somewhere", "started_living_on": today(w),
-        "id_documents": ["residence_card", "passport"],
-        "residence_card_number": f"XY{uuid.uuid4().int % 10**8:08d}ZZ",
-        "status_of_residence": "Engineer/Specialist",
-        "period_of_stay_ends": (w.system.services.clock.today()
-                                + dt.timedelta(days=800)).isoformat()}}
+    return {
+        "json": {
+            "municipality_code": s.municipality,
+            "name_latin": f"NEW {uuid.uuid4().hex[:8]}",
+            "date_of_birth": "1992-03-04",
+            "sex": "F",
+            "nationality": "FR",
+            "address": "1-1 Somewhere",
+            "started_living_on": today(w),
+            "id_documents": ["residence_card", "passport"],
+            "residence_card_number": f"XY{uuid.uuid4().int % 10**8:08d}ZZ",
+            "status_of_residence": "Engineer/Specialist",
+            "period_of_stay_ends": (
+                w.system.services.clock.today() + dt.timedelta(days=800)
+            ).isoformat(),
+        }
+    }
 
 
 def moving_in_form(w: World, s: Person, c: str) -> Body:
@@ -215,9 +294,13 @@ def moving_in_form(w: World, s: Person, c: str) -> Body:
 
 
 def apply_api(w: World, s: Person, c: str) -> Body:
-    body: Body = {"channel": "counter" if c.startswith("ward") else "smartphone",
-                  "photo_base64": b64(photo()), "taken_within_six_months": True,
-                  "no_headwear": True, "plain_background": True}
+    body: Body = {
+        "channel": "counter" if c.startswith("ward") else "smartphone",
+        "photo_base64": b64(photo()),
+        "taken_within_six_months": True,
+        "no_headwear": True,
+        "plain_background": True,
+    }
     if c.startswith("ward"):
         body["person_id"] = w.references.reference(Kind.PERSON, s.person_id)
     else:
@@ -226,28 +309,40 @@ def apply_api(w: World, s: Person, c: str) -> Body:
 
 
 def collect_body(w: World, s: Person, c: str) -> Body:
-    return {"json": {**identity(s), "id_documents": ["residence_card", "notification_letter"],
-                     "user_authentication_pin": PINS.user_authentication,
-                     "resident_registry_pin": PINS.resident_registry,
-                     "card_info_input_pin": PINS.card_info_input,
-                     "signature_pin": PINS.signature}}
+    return {
+        "json": {
+            **identity(s),
+            "id_documents": ["residence_card", "notification_letter"],
+            "user_authentication_pin": PINS.user_authentication,
+            "resident_registry_pin": PINS.resident_registry,
+            "card_info_input_pin": PINS.card_info_input,
+            "signature_pin": PINS.signature,
+        }
+    }
 
 
 def collect_form(w: World, s: Person, c: str) -> Body:
-    return {"data": {**identity_form(s),
-                     "id_documents": ["residence_card", "notification_letter"],
-                     "user_authentication_pin": PINS.user_authentication,
-                     "resident_registry_pin": PINS.resident_registry,
-                     "card_info_input_pin": PINS.card_info_input,
-                     "signature_pin": PINS.signature, "pickup_notice": "shown"}}
+    return {
+        "data": {
+            **identity_form(s),
+            "id_documents": ["residence_card", "notification_letter"],
+            "user_authentication_pin": PINS.user_authentication,
+            "resident_registry_pin": PINS.resident_registry,
+            "card_info_input_pin": PINS.card_info_input,
+            "signature_pin": PINS.signature,
+            "pickup_notice": "shown",
+        }
+    }
 
 
-def _to_sign(w: World, s: Person, c: str, route: str, pin_kind: str,
-             pre_application: bool) -> tuple[bytes, bytes]:
+def _to_sign(
+    w: World, s: Person, c: str, route: str, pin_kind: str, pre_application: bool
+) -> tuple[bytes, bytes]:
     """A nonce for the step (from the route, with the caller's token; made for the kiosk when
     the caller may get none: its refusal is about the caller) and what the card signs."""
     from mynumber.domain.kiosk import KioskStep
     from mynumber.domain.terminal import kiosk_message
+
     token = w.token(c, w.a)
     got = w.api.post(route, headers={"Authorization": f"Bearer {token}"} if token else {})
     if got.status_code == 201:
@@ -261,33 +356,58 @@ def kiosk_reset(w: World, s: Person, c: str) -> Body:
     """The card in the kiosk's reader signs the reset step after its signature PIN (the
     other credential of the 4-digit PIN), and the camera sees its holder."""
     from mynumber.adapters.pcsc import JpkiTerminal, reader_for
-    nonce, to_sign = _to_sign(w, s, c, f"/kiosk/cards/{s.serial}/pins/user_authentication/"
-                              "challenge", "user_authentication", False)
+
+    nonce, to_sign = _to_sign(
+        w,
+        s,
+        c,
+        f"/kiosk/cards/{s.serial}/pins/user_authentication/challenge",
+        "user_authentication",
+        False,
+    )
     with reader_for(chip(w.system, s.serial)) as reader:
         signed = JpkiTerminal(reader).sign(to_sign, PINS.signature or "")
-    return {"json": {"nonce": b64(nonce), "certificate": b64(signed.certificate_der),
-                     "signature": b64(signed.signature),
-                     "live_image_base64": b64(astronaut_camera()),
-                     "new_pin": PINS.user_authentication}}
+    return {
+        "json": {
+            "nonce": b64(nonce),
+            "certificate": b64(signed.certificate_der),
+            "signature": b64(signed.signature),
+            "live_image_base64": b64(astronaut_camera()),
+            "new_pin": PINS.user_authentication,
+        }
+    }
 
 
 def pre_application(w: World, s: Person, c: str) -> Body:
     """The holder's smartphone reads the card: it signs the pre-application step after its
     4-digit PIN, with a face photo (the signature PIN's reset)."""
-    nonce, to_sign = _to_sign(w, s, c, f"/cards/{s.serial}/pins/signature/pre-application/"
-                              "challenge", "signature", True)
-    answer = clinic.answer_at_terminal(chip(w.system, s.serial), pin=PINS.user_authentication,
-                                       nonce=to_sign)
-    return {"json": {"nonce": b64(nonce), "certificate": b64(answer.certificate_der),
-                     "signature": b64(answer.signature),
-                     "live_image_base64": b64(astronaut_camera())},
-            "params": {"pin_kind": "signature"}}
+    nonce, to_sign = _to_sign(
+        w, s, c, f"/cards/{s.serial}/pins/signature/pre-application/challenge", "signature", True
+    )
+    answer = clinic.answer_at_terminal(
+        chip(w.system, s.serial), pin=PINS.user_authentication, nonce=to_sign
+    )
+    return {
+        "json": {
+            "nonce": b64(nonce),
+            "certificate": b64(answer.certificate_der),
+            "signature": b64(answer.signature),
+            "live_image_base64": b64(astronaut_camera()),
+        },
+        "params": {"pin_kind": "signature"},
+    }
 
 
 def kiosk_form(w: World, s: Person, c: str) -> Body:
-    return {"data": {"card_serial": s.serial, "pin": "user_authentication",
-                     "signature_pin": PINS.signature, "new_pin": PINS.user_authentication},
-            "files": {"live_image": ("me.jpg", astronaut_camera(), "image/jpeg")}}
+    return {
+        "data": {
+            "card_serial": s.serial,
+            "pin": "user_authentication",
+            "signature_pin": PINS.signature,
+            "new_pin": PINS.user_authentication,
+        },
+        "files": {"live_image": ("me.jpg", astronaut_camera(), "image/jpeg")},
+    }
 
 
 def tax_return(w: World, s: Person, c: str) -> Body:
@@ -298,26 +418,50 @@ def tax_return(w: World, s: Person, c: str) -> Body:
 
 
 def enrol_body(w: World, s: Person, c: str) -> Body:
-    return {"json": {"person_id": w.references.reference(Kind.PERSON, s.person_id),
-                     "number": uuid.uuid4().hex[:8], "branch": "01", "symbol": "1234",
-                     "valid_from": today(w)}}
+    return {
+        "json": {
+            "person_id": w.references.reference(Kind.PERSON, s.person_id),
+            "number": uuid.uuid4().hex[:8],
+            "branch": "01",
+            "symbol": "1234",
+            "valid_from": today(w),
+        }
+    }
 
 
 def employee_number(w: World, s: Person, c: str) -> Body:
-    return {"json": {"my_number": w.number_of(s), "purposes": ["tax"],
-                     "number_proof": "my_number_card", "identity_proof": "passport",
-                     "details_match": True}}
+    return {
+        "json": {
+            "my_number": w.number_of(s),
+            "purposes": ["tax"],
+            "number_proof": "my_number_card",
+            "identity_proof": "passport",
+            "details_match": True,
+        }
+    }
 
 
 def employee_number_form(w: World, s: Person, c: str) -> Body:
-    return {"data": {"my_number": w.number_of(s), "purposes": "tax",
-                     "number_proof": "my_number_card", "identity_proof": "passport",
-                     "details_match": "yes"}}
+    return {
+        "data": {
+            "my_number": w.number_of(s),
+            "purposes": "tax",
+            "number_proof": "my_number_card",
+            "identity_proof": "passport",
+            "details_match": "yes",
+        }
+    }
 
 
 def hire_body(w: World, s: Person, c: str) -> Body:
-    return {"json": {"employee_code": f"E-{uuid.uuid4().hex[:6]}", "name": "NEW HIRE",
-                     "address": "1-1 Chiyoda", "hired_on": today(w)}}
+    return {
+        "json": {
+            "employee_code": f"E-{uuid.uuid4().hex[:6]}",
+            "name": "NEW HIRE",
+            "address": "1-1 Chiyoda",
+            "hired_on": today(w),
+        }
+    }
 
 
 def hire_form(w: World, s: Person, c: str) -> Body:
@@ -326,8 +470,13 @@ def hire_form(w: World, s: Person, c: str) -> Body:
 
 def visit_form(w: World, s: Person, c: str) -> Body:
     """The patient enters their PIN on the reader (the server plays the reader)."""
-    return {"data": {"method": "pin", "user_authentication_pin": PINS.user_authentication,
-                     "register_insurance_use": "no"}}
+    return {
+        "data": {
+            "method": "pin",
+            "user_authentication_pin": PINS.user_authentication,
+            "register_insurance_use": "no",
+        }
+    }
 
 
 def portal_login(w: World, s: Person, c: str) -> Body:
@@ -339,8 +488,10 @@ def staff_login(w: World, s: Person, c: str) -> Body:
 
 
 def online_application(w: World, s: Person, c: str) -> Body:
-    return {"data": {"application_id": "0" * 23, "photo_declaration": "taken_within_six_months"},
-            "files": {"photo": ("me.jpg", photo(), "image/jpeg")}}
+    return {
+        "data": {"application_id": "0" * 23, "photo_declaration": "taken_within_six_months"},
+        "files": {"photo": ("me.jpg", photo(), "image/jpeg")},
+    }
 
 
 # --- fresh subjects -------------------------------------------------------------------------
@@ -381,8 +532,13 @@ def held_letter(w: World, s: Person) -> Person:
     """A spare whose notification letter the post brought back: held at the counter."""
     fresh = w.spare()
     with w.system.uow() as uow:
-        letters.record_mail_returned(uow.session, w.system.services, caller=ward(),
-                                     mail_id=fresh.mail_id, failure=DeliveryFailure.NOT_HOME)
+        letters.record_mail_returned(
+            uow.session,
+            w.system.services,
+            caller=ward(),
+            mail_id=fresh.mail_id,
+            failure=DeliveryFailure.NOT_HOME,
+        )
         uow.commit()
     return fresh
 
@@ -391,9 +547,14 @@ def moved(w: World, s: Person) -> Person:
     """A spare who moved within Chiyoda: the chip still shows the old address."""
     fresh = w.spare()
     with w.system.uow() as uow:
-        ward_office.register_moving_within(uow.session, w.system.services, caller=ward(),
-                                           person_id=fresh.person_id, new_address="3-3 Kudan",
-                                           moved_on=w.system.services.clock.today())
+        ward_office.register_moving_within(
+            uow.session,
+            w.system.services,
+            caller=ward(),
+            person_id=fresh.person_id,
+            new_address="3-3 Kudan",
+            moved_on=w.system.services.clock.today(),
+        )
         uow.commit()
     return fresh
 
@@ -404,11 +565,15 @@ def association_member(w: World, s: Person) -> Person:
     fresh = w.spare()
     fresh.employee_id = hire(w, fresh)
     with w.system.uow() as uow:
-        insurer.enrol(uow.session, w.system.services, caller=w.orgs["insurer_other"].caller,
-                      person_id=fresh.person_id,
-                      numbers=InsuredNumbers("77", uuid.uuid4().hex[:8], "01"),
-                      income_class=IncomeClass.GENERAL,
-                      valid_from=w.system.services.clock.today())
+        insurer.enrol(
+            uow.session,
+            w.system.services,
+            caller=w.orgs["insurer_other"].caller,
+            person_id=fresh.person_id,
+            numbers=InsuredNumbers("77", uuid.uuid4().hex[:8], "01"),
+            income_class=IncomeClass.GENERAL,
+            valid_from=w.system.services.clock.today(),
+        )
         uow.commit()
     return fresh
 
@@ -419,8 +584,10 @@ def new_visit(w: World, s: Person) -> Person:
 
 # --- the table ------------------------------------------------------------------------------
 
-STAFF = "ward ward_other centre clinic clinic_other insurer insurer_other emp_manager " \
-        "emp_payroll emp_hr emp_other tax kiosk"
+STAFF = (
+    "ward ward_other centre clinic clinic_other insurer insurer_other emp_manager "
+    "emp_payroll emp_hr emp_other tax kiosk"
+)
 EVERYONE_WITH_A_TOKEN = STAFF + " self resident_other"
 EMPLOYER_STAFF = "emp_manager emp_payroll emp_hr emp_other"
 CLINICS = "clinic clinic_other"
@@ -434,8 +601,9 @@ API: list[Row] = [
     row("GET", "/docs", 200, "", scope=PUBLIC),
     row("GET", "/redoc", 200, "", scope=PUBLIC),
     row("GET", "/jpki/crl", 200, "", scope=PUBLIC),
-    row("POST", "/jpki/ocsp", 200, "", lambda w, s, c: {"content": w.ocsp_request(s)},
-        scope=PUBLIC),
+    row(
+        "POST", "/jpki/ocsp", 200, "", lambda w, s, c: {"content": w.ocsp_request(s)}, scope=PUBLIC
+    ),
     row("GET", "/jpki/issuing-ca.der", 200, "", scope=PUBLIC),
     row("GET", "/jpki/root-ca.der", 200, "", scope=PUBLIC),
     # the clinic's terminal: a card presented at the caller's own terminal
@@ -448,50 +616,120 @@ API: list[Row] = [
     row("GET", "/clinic/visits/{visit_id}/history", 200, "clinic"),
     row("POST", "/clinic/visits/{visit_id}/consent", 200, "clinic", consent),
     row("POST", "/clinic/visits/{visit_id}/close", 204, "clinic", fresh=new_visit),
-    row("POST", "/clinic/visits/{visit_id}/prescriptions", 201, "clinic",
-        j(medicines=[{"name": "Loxonin 60mg", "days": 3}])),
-    row("POST", "/clinic/visits/{visit_id}/checkups", 201, "clinic",
-        j(results={"bmi": "22.0"}, judgement="A")),
-    row("POST", "/numbers/validate", 200, EVERYONE_WITH_A_TOKEN, j(number="621498320257"),
-        scope=ANY),
+    row(
+        "POST",
+        "/clinic/visits/{visit_id}/prescriptions",
+        201,
+        "clinic",
+        j(medicines=[{"name": "Loxonin 60mg", "days": 3}]),
+    ),
+    row(
+        "POST",
+        "/clinic/visits/{visit_id}/checkups",
+        201,
+        "clinic",
+        j(results={"bmi": "22.0"}, judgement="A"),
+    ),
+    row(
+        "POST", "/numbers/validate", 200, EVERYONE_WITH_A_TOKEN, j(number="621498320257"), scope=ANY
+    ),
     # the register
     row("POST", "/ward-office/residents", 201, "ward", moving_in),
     row("GET", "/ward-office/residents/{person_id}", 200, "ward centre* self"),
-    row("POST", "/ward-office/residents/{person_id}/moving-within", 200, "ward",
+    row(
+        "POST",
+        "/ward-office/residents/{person_id}/moving-within",
+        200,
+        "ward",
         lambda w, s, c: {"json": {"new_address": "2-2 Kudan", "moved_on": today(w)}},
-        fresh=spare),
-    row("POST", "/ward-office/residents/{person_id}/moving-out", 200, "ward",
+        fresh=spare,
+    ),
+    row(
+        "POST",
+        "/ward-office/residents/{person_id}/moving-out",
+        200,
+        "ward",
         lambda w, s, c: {"json": {"destination": "271004", "planned_move_on": today(w)}},
-        fresh=spare),
-    row("POST", "/ward-office/residents/{person_id}/my-number", 200, "ward insurer tax self",
-        purpose),
+        fresh=spare,
+    ),
+    row(
+        "POST",
+        "/ward-office/residents/{person_id}/my-number",
+        200,
+        "ward insurer tax self",
+        purpose,
+    ),
     row("GET", "/ward-office/residents/{person_id}/letter.pdf", 200, "ward self"),
-    row("POST", "/ward-office/residents/{person_id}/letter/hand-over", 200, "ward",
-        j(id_documents=["residence_card"]), fresh=held_letter),
+    row(
+        "POST",
+        "/ward-office/residents/{person_id}/letter/hand-over",
+        200,
+        "ward",
+        j(id_documents=["residence_card"]),
+        fresh=held_letter,
+    ),
     row("POST", "/ward-office/residents/{person_id}/letter/reissue", 201, "ward", fresh=spare),
-    row("POST", "/ward-office/mail/{mail_id}/returned", 200, "ward", j(reason="not_home"),
-        fresh=spare),
+    row(
+        "POST",
+        "/ward-office/mail/{mail_id}/returned",
+        200,
+        "ward",
+        j(reason="not_home"),
+        fresh=spare,
+    ),
     # card authentication (any service that authenticates a card holder)
     row("POST", "/card-auth/challenges", 201, RELYING_PARTIES, scope=ANY),
     row("POST", "/card-auth/responses", 200, RELYING_PARTIES, auth_response, scope=ANY),
     # insurers
     # an insurer enrols whom it is entitled to insure (domain.insurance.may_enrol): Chiyoda's
     # NHI a Chiyoda resident, the association an employee of Example K.K. (a member employer)
-    row("POST", "/insurer/enrolments", 201, "insurer insurer_other", enrol_body,
-        fresh=employed_spare),
-    row("POST", "/insurer/enrolments/{enrolment_id}/end", 200, "insurer",
+    row(
+        "POST",
+        "/insurer/enrolments",
+        201,
+        "insurer insurer_other",
+        enrol_body,
+        fresh=employed_spare,
+    ),
+    row(
+        "POST",
+        "/insurer/enrolments/{enrolment_id}/end",
+        200,
+        "insurer",
         lambda w, s, c: {"json": {"last_day": today(w), "reason": "moved_away"}},
-        fresh=insured_spare),
-    row("POST", "/insurer/enrolments/{enrolment_id}/income-class", 200, "insurer",
-        j(income_class="general")),
-    row("POST", "/insurer/enrolments/{enrolment_id}/letters", 201, "insurer",
-        j(reason="needs_assistance")),
+        fresh=insured_spare,
+    ),
+    row(
+        "POST",
+        "/insurer/enrolments/{enrolment_id}/income-class",
+        200,
+        "insurer",
+        j(income_class="general"),
+    ),
+    row(
+        "POST",
+        "/insurer/enrolments/{enrolment_id}/letters",
+        201,
+        "insurer",
+        j(reason="needs_assistance"),
+    ),
     row("POST", "/insurer/letters/send-unasked", 200, INSURERS, scope=ANY),
     row("GET", "/insurer/letters/{letter_id}.pdf", 200, "insurer self"),
-    row("POST", "/insurer/enrolments/{enrolment_id}/checkups", 201, "insurer",
-        lambda w, s, c: {"json": {"results": {"bmi": "21.5"}, "examined_on": today(w)}}),
-    row("POST", "/residents/{person_id}/insurance-use", 201, "self ward", j(channel="portal"),
-        fresh=spare),
+    row(
+        "POST",
+        "/insurer/enrolments/{enrolment_id}/checkups",
+        201,
+        "insurer",
+        lambda w, s, c: {"json": {"results": {"bmi": "21.5"}, "examined_on": today(w)}},
+    ),
+    row(
+        "POST",
+        "/residents/{person_id}/insurance-use",
+        201,
+        "self ward",
+        j(channel="portal"),
+        fresh=spare,
+    ),
     row("GET", "/residents/{person_id}/medical-records", 200, "self"),
     row("GET", "/residents/{person_id}/access-log", 200, "self"),
     # cards
@@ -499,56 +737,138 @@ API: list[Row] = [
     row("GET", "/cards/applications/{application_id}", 200, "ward self"),
     row("GET", "/cards/applications/{application_id}/pickup-notice.pdf", 200, "ward self"),
     row("POST", "/card-centre/jobs", 200, "centre", scope=ANY),
-    row("POST", "/cards/applications/{application_id}/collect", 200, "ward", collect_body,
-        fresh=waiting),
+    row(
+        "POST",
+        "/cards/applications/{application_id}/collect",
+        200,
+        "ward",
+        collect_body,
+        fresh=waiting,
+    ),
     row("GET", "/cards/{serial}", 200, "ward centre* self"),
     row("POST", "/cards/{serial}/use", 200, "ward self", j(pin=PINS.user_authentication)),
-    row("POST", "/cards/{serial}/pins/{pin_kind}/reset", 200, "ward",
-        lambda w, s, c: {"json": {**identity(s), "new_pin": "1357"}}, fresh=spare),
+    row(
+        "POST",
+        "/cards/{serial}/pins/{pin_kind}/reset",
+        200,
+        "ward",
+        lambda w, s, c: {"json": {**identity(s), "new_pin": "1357"}},
+        fresh=spare,
+    ),
     # the kiosk, on the card in its own reader: the card proves it by signing the step
     row("POST", "/kiosk/cards/{serial}/pins/{pin_kind}/challenge", 201, "kiosk", scope=ANY),
-    row("POST", "/kiosk/cards/{serial}/pins/{pin_kind}/reset", 200, "kiosk", kiosk_reset,
-        scope=ANY),
+    row(
+        "POST", "/kiosk/cards/{serial}/pins/{pin_kind}/reset", 200, "kiosk", kiosk_reset, scope=ANY
+    ),
     # the smartphone's pre-application (the signature PIN's reset): the holder's own card
-    row("POST", "/cards/{serial}/pins/{pin_kind}/pre-application/challenge", 201,
-        "self resident_other", scope=ANY),
-    row("POST", "/cards/{serial}/pins/{pin_kind}/pre-application", 201, "self",
-        pre_application),
-    row("POST", "/cards/{serial}/validity", 200, "ward",
-        lambda w, s, c: {"json": {**identity(s), "status_of_residence": "Engineer/Specialist",
-                                  "period_of_stay_ends": "2040-01-31"}}, fresh=spare),
-    row("POST", "/cards/{serial}/validity/extension", 200, "ward",
-        lambda w, s, c: {"json": identity(s)}, fresh=spare),
+    row(
+        "POST",
+        "/cards/{serial}/pins/{pin_kind}/pre-application/challenge",
+        201,
+        "self resident_other",
+        scope=ANY,
+    ),
+    row("POST", "/cards/{serial}/pins/{pin_kind}/pre-application", 201, "self", pre_application),
+    row(
+        "POST",
+        "/cards/{serial}/validity",
+        200,
+        "ward",
+        lambda w, s, c: {
+            "json": {
+                **identity(s),
+                "status_of_residence": "Engineer/Specialist",
+                "period_of_stay_ends": "2040-01-31",
+            }
+        },
+        fresh=spare,
+    ),
+    row(
+        "POST",
+        "/cards/{serial}/validity/extension",
+        200,
+        "ward",
+        lambda w, s, c: {"json": identity(s)},
+        fresh=spare,
+    ),
     row("GET", "/cards/{serial}/renewal-notice.pdf", 200, "ward self"),
     # granted, then refused by the certificates' dates (renewal opens 3 months before expiry)
-    row("POST", "/cards/{serial}/certificates/renew", 409, "ward",
-        lambda w, s, c: {"json": identity(s)}, fresh=spare),
-    row("POST", "/cards/{serial}/chip-update", 200, "ward",
-        lambda w, s, c: {"json": identity(s)}, fresh=moved),
+    row(
+        "POST",
+        "/cards/{serial}/certificates/renew",
+        409,
+        "ward",
+        lambda w, s, c: {"json": identity(s)},
+        fresh=spare,
+    ),
+    row(
+        "POST",
+        "/cards/{serial}/chip-update",
+        200,
+        "ward",
+        lambda w, s, c: {"json": identity(s)},
+        fresh=moved,
+    ),
     row("POST", "/cards/{serial}/lost", 200, "ward self", fresh=spare),
-    row("POST", "/cards/{serial}/return", 200, "ward", lambda w, s, c: {"json": identity(s)},
-        fresh=spare),
+    row(
+        "POST",
+        "/cards/{serial}/return",
+        200,
+        "ward",
+        lambda w, s, c: {"json": identity(s)},
+        fresh=spare,
+    ),
     # employers: their own staff and the employees who gave them their number
-    row("POST", "/employer/staff", 201, "emp_manager emp_other",
+    row(
+        "POST",
+        "/employer/staff",
+        201,
+        "emp_manager emp_other",
         lambda w, s, c: {"json": {"name": f"Clerk {uuid.uuid4().hex[:4]}", "role": "hr"}},
-        scope=ANY),
-    row("POST", "/employer/employees", 201, "emp_manager emp_hr emp_other", hire_body,
-        scope=ANY),
+        scope=ANY,
+    ),
+    row("POST", "/employer/employees", 201, "emp_manager emp_hr emp_other", hire_body, scope=ANY),
     row("GET", "/employer/employees", 200, EMPLOYER_STAFF, scope=ANY),
     row("GET", "/employer/employees/{employee_id}", 200, "emp_manager emp_payroll emp_hr"),
-    row("POST", "/employer/employees/{employee_id}/leaving", 200, "emp_manager emp_hr",
-        lambda w, s, c: {"json": {"left_on": today(w)}}, fresh=employed_spare),
-    row("POST", "/employer/employees/{employee_id}/my-number", 201, "emp_payroll",
-        employee_number, fresh=new_hire),
-    row("POST", "/employer/employees/{employee_id}/my-number/read", 200, "emp_payroll",
-        purpose),
-    row("PUT", "/employer/employees/{employee_id}/pay/{year}", 200, "emp_payroll",
-        j(payment_amount=4_000_000, withholding_tax=100_000)),
+    row(
+        "POST",
+        "/employer/employees/{employee_id}/leaving",
+        200,
+        "emp_manager emp_hr",
+        lambda w, s, c: {"json": {"left_on": today(w)}},
+        fresh=employed_spare,
+    ),
+    row(
+        "POST",
+        "/employer/employees/{employee_id}/my-number",
+        201,
+        "emp_payroll",
+        employee_number,
+        fresh=new_hire,
+    ),
+    row("POST", "/employer/employees/{employee_id}/my-number/read", 200, "emp_payroll", purpose),
+    row(
+        "PUT",
+        "/employer/employees/{employee_id}/pay/{year}",
+        200,
+        "emp_payroll",
+        j(payment_amount=4_000_000, withholding_tax=100_000),
+    ),
     # the tax office copy, which carries the number: payroll only (HR gets the employee's)
-    row("GET", "/employer/employees/{employee_id}/withholding-slip/{year}.pdf", 200,
-        "emp_payroll", lambda w, s, c: {"query": {"copy": "tax_office"}}),
-    row("POST", "/employer/employees/{employee_id}/eligibility-letter-requests", 201,
-        "emp_hr", fresh=association_member),
+    row(
+        "GET",
+        "/employer/employees/{employee_id}/withholding-slip/{year}.pdf",
+        200,
+        "emp_payroll",
+        lambda w, s, c: {"query": {"copy": "tax_office"}},
+    ),
+    row(
+        "POST",
+        "/employer/employees/{employee_id}/eligibility-letter-requests",
+        201,
+        "emp_hr",
+        fresh=association_member,
+    ),
     # the tax office receives any return signed on a card (the filing makes the relationship:
     # last, as B's filing makes the tax office related to B); a resident files their own
     row("POST", "/tax-office/returns", 201, "tax* self", tax_return),
@@ -564,54 +884,124 @@ PAGES: list[Row] = [
     row("POST", "/portal/login", 422, "", portal_login, scope=PUBLIC),
     row("GET", "/apply", 200, "", scope=PUBLIC),
     row("POST", "/apply", 404, "", online_application, scope=PUBLIC),
-    row("GET", "/static/{path}", 200, "", lambda w, s, c: {"params": {"path": "site.css"}},
-        scope=PUBLIC),
-    row("GET", "/docs-assets/{path}", 200, "",
-        lambda w, s, c: {"params": {"path": "swagger-ui.css"}}, scope=PUBLIC),
+    row(
+        "GET",
+        "/static/{path}",
+        200,
+        "",
+        lambda w, s, c: {"params": {"path": "site.css"}},
+        scope=PUBLIC,
+    ),
+    row(
+        "GET",
+        "/docs-assets/{path}",
+        200,
+        "",
+        lambda w, s, c: {"params": {"path": "swagger-ui.css"}},
+        scope=PUBLIC,
+    ),
     # the ward office's counter
     row("GET", "/staff/ward-office", 200, WARDS, scope=ANY),
-    row("POST", "/staff/ward-office/look-up", 303, "ward",
-        lambda w, s, c: {"data": {"q": w.number_of(s)}}),
+    row(
+        "POST",
+        "/staff/ward-office/look-up",
+        303,
+        "ward",
+        lambda w, s, c: {"data": {"q": w.number_of(s)}},
+    ),
     row("GET", "/staff/ward-office/moving-in", 200, WARDS, scope=ANY),
     row("POST", "/staff/ward-office/moving-in", 303, "ward", moving_in_form),
     row("GET", "/staff/ward-office/residents/{person_id}", 200, "ward"),
-    row("POST", "/staff/ward-office/residents/{person_id}/moving-within", 303, "ward",
+    row(
+        "POST",
+        "/staff/ward-office/residents/{person_id}/moving-within",
+        303,
+        "ward",
         lambda w, s, c: {"data": {"new_address": "2-2 Kudan", "moved_on": today(w)}},
-        fresh=spare),
-    row("POST", "/staff/ward-office/residents/{person_id}/moving-out", 303, "ward",
+        fresh=spare,
+    ),
+    row(
+        "POST",
+        "/staff/ward-office/residents/{person_id}/moving-out",
+        303,
+        "ward",
         lambda w, s, c: {"data": {"destination": "271004", "planned_move_on": today(w)}},
-        fresh=spare),
-    row("POST", "/staff/ward-office/residents/{person_id}/letter/hand-over", 303, "ward",
-        form(id_documents="residence_card"), fresh=held_letter),
-    row("POST", "/staff/ward-office/residents/{person_id}/letter/reissue", 303, "ward",
-        fresh=spare),
-    row("POST", "/staff/ward-office/residents/{person_id}/letter/returned", 303, "ward",
-        form(reason="not_home"), fresh=spare),
+        fresh=spare,
+    ),
+    row(
+        "POST",
+        "/staff/ward-office/residents/{person_id}/letter/hand-over",
+        303,
+        "ward",
+        form(id_documents="residence_card"),
+        fresh=held_letter,
+    ),
+    row(
+        "POST", "/staff/ward-office/residents/{person_id}/letter/reissue", 303, "ward", fresh=spare
+    ),
+    row(
+        "POST",
+        "/staff/ward-office/residents/{person_id}/letter/returned",
+        303,
+        "ward",
+        form(reason="not_home"),
+        fresh=spare,
+    ),
     row("GET", "/staff/ward-office/residents/{person_id}/letter.pdf", 200, "ward"),
     # the card counter (ward office)
     row("GET", "/staff/card-counter", 200, WARDS, scope=ANY),
     row("GET", "/staff/card-counter/apply", 200, WARDS, scope=ANY),
-    row("POST", "/staff/card-counter/apply", 303, "ward",
-        lambda w, s, c: {"data": {"person_id": w.references.reference(Kind.PERSON, s.person_id),
-                                  "declaration": ["taken_within_six_months", "no_headwear",
-                                                  "plain_background"]},
-                         "files": {"photo": ("me.jpg", photo(), "image/jpeg")}},
-        fresh=registered),
+    row(
+        "POST",
+        "/staff/card-counter/apply",
+        303,
+        "ward",
+        lambda w, s, c: {
+            "data": {
+                "person_id": w.references.reference(Kind.PERSON, s.person_id),
+                "declaration": ["taken_within_six_months", "no_headwear", "plain_background"],
+            },
+            "files": {"photo": ("me.jpg", photo(), "image/jpeg")},
+        },
+        fresh=registered,
+    ),
     row("GET", "/staff/card-counter/applications/{application_id}", 200, "ward"),
-    row("GET", "/staff/card-counter/applications/{application_id}/pickup-notice.pdf", 200,
-        "ward"),
-    row("POST", "/staff/card-counter/applications/{application_id}/collect", 303, "ward",
-        collect_form, fresh=waiting),
+    row("GET", "/staff/card-counter/applications/{application_id}/pickup-notice.pdf", 200, "ward"),
+    row(
+        "POST",
+        "/staff/card-counter/applications/{application_id}/collect",
+        303,
+        "ward",
+        collect_form,
+        fresh=waiting,
+    ),
     row("GET", "/staff/card-counter/cards/{serial}", 200, "ward"),
     row("POST", "/staff/card-counter/cards/{serial}/lost", 303, "ward", fresh=spare),
-    row("POST", "/staff/card-counter/cards/{serial}/return", 303, "ward",
-        lambda w, s, c: {"data": identity_form(s)}, fresh=spare),
+    row(
+        "POST",
+        "/staff/card-counter/cards/{serial}/return",
+        303,
+        "ward",
+        lambda w, s, c: {"data": identity_form(s)},
+        fresh=spare,
+    ),
     # the form of an action needs no record (it shows the serial the clerk typed)
-    row("GET", "/staff/card-counter/cards/{serial}/{action}", 200, WARDS,
-        lambda w, s, c: {"params": {"action": "chip-update"}}, scope=ANY),
-    row("POST", "/staff/card-counter/cards/{serial}/{action}", 303, "ward",
+    row(
+        "GET",
+        "/staff/card-counter/cards/{serial}/{action}",
+        200,
+        WARDS,
+        lambda w, s, c: {"params": {"action": "chip-update"}},
+        scope=ANY,
+    ),
+    row(
+        "POST",
+        "/staff/card-counter/cards/{serial}/{action}",
+        303,
+        "ward",
         lambda w, s, c: {"params": {"action": "chip-update"}, "data": identity_form(s)},
-        fresh=moved),
+        fresh=moved,
+    ),
     # the card centre
     row("GET", "/staff/card-centre", 200, "centre", scope=ANY),
     row("POST", "/staff/card-centre/jobs", 303, "centre", scope=ANY),
@@ -622,26 +1012,64 @@ PAGES: list[Row] = [
     row("GET", "/staff/clinic/visits/{visit_id}/history", 200, "clinic"),
     row("POST", "/staff/clinic/visits/{visit_id}/close", 303, "clinic", fresh=new_visit),
     row("GET", "/staff/clinic/letter", 200, CLINICS, scope=ANY),
-    row("POST", "/staff/clinic/letter", 200, CLINICS,
-        lambda w, s, c: {"data": letter_check(w, s, c)["json"]}, scope=ANY),
+    row(
+        "POST",
+        "/staff/clinic/letter",
+        200,
+        CLINICS,
+        lambda w, s, c: {"data": letter_check(w, s, c)["json"]},
+        scope=ANY,
+    ),
     # the kiosk
     row("GET", "/staff/kiosk", 200, "kiosk", scope=ANY),
     row("POST", "/staff/kiosk", 303, "kiosk", kiosk_form, scope=ANY),
     # the employer
     row("GET", "/staff/employer", 200, EMPLOYER_STAFF, scope=ANY),
-    row("POST", "/staff/employer/employees", 303, "emp_manager emp_hr emp_other", hire_form,
-        scope=ANY),
+    row(
+        "POST",
+        "/staff/employer/employees",
+        303,
+        "emp_manager emp_hr emp_other",
+        hire_form,
+        scope=ANY,
+    ),
     row("GET", "/staff/employer/employees/{employee_id}", 200, "emp_manager emp_payroll emp_hr"),
-    row("POST", "/staff/employer/employees/{employee_id}/number", 303, "emp_payroll",
-        employee_number_form, fresh=new_hire),
-    row("POST", "/staff/employer/employees/{employee_id}/number/view", 200, "emp_payroll",
-        form(purpose="tax")),
-    row("POST", "/staff/employer/employees/{employee_id}/pay", 303, "emp_payroll",
-        form(year="2026", payment_amount="4000000", withholding_tax="100000")),
-    row("GET", "/staff/employer/employees/{employee_id}/slip.pdf", 200, "emp_payroll",
-        lambda w, s, c: {"query": {"year": "2026", "copy": "tax_office"}}),
-    row("POST", "/staff/employer/employees/{employee_id}/eligibility-letter", 303, "emp_hr",
-        fresh=association_member),
+    row(
+        "POST",
+        "/staff/employer/employees/{employee_id}/number",
+        303,
+        "emp_payroll",
+        employee_number_form,
+        fresh=new_hire,
+    ),
+    row(
+        "POST",
+        "/staff/employer/employees/{employee_id}/number/view",
+        200,
+        "emp_payroll",
+        form(purpose="tax"),
+    ),
+    row(
+        "POST",
+        "/staff/employer/employees/{employee_id}/pay",
+        303,
+        "emp_payroll",
+        form(year="2026", payment_amount="4000000", withholding_tax="100000"),
+    ),
+    row(
+        "GET",
+        "/staff/employer/employees/{employee_id}/slip.pdf",
+        200,
+        "emp_payroll",
+        lambda w, s, c: {"query": {"year": "2026", "copy": "tax_office"}},
+    ),
+    row(
+        "POST",
+        "/staff/employer/employees/{employee_id}/eligibility-letter",
+        303,
+        "emp_hr",
+        fresh=association_member,
+    ),
     # the portal: the resident's own records only (the session names them)
     row("GET", "/portal", 200, "self resident_other", scope=ANY),
     row("GET", "/portal/details", 200, "self resident_other", scope=ANY),
@@ -650,20 +1078,45 @@ PAGES: list[Row] = [
     row("GET", "/portal/access-log", 200, "self resident_other", scope=ANY),
     row("GET", "/portal/face", 200, "self resident_other", scope=ANY),
     # registered on the first call (B's turn), withdrawn on the second
-    row("POST", "/portal/face", 303, "self resident_other",
+    row(
+        "POST",
+        "/portal/face",
+        303,
+        "self resident_other",
         lambda w, s, c: {"data": {"agree": "yes"} if s is w.b else {"action": "withdraw"}},
-        scope=ANY),
+        scope=ANY,
+    ),
     row("GET", "/portal/child-benefit", 200, "self resident_other", scope=ANY),
-    row("POST", "/portal/child-benefit", 303, "self resident_other",
-        lambda w, s, c: {"data": {"child_name": f"CHILD {uuid.uuid4().hex[:4].upper()}",
-                                  "child_date_of_birth": "2020-01-01",
-                                  "lives_with_applicant": "yes"}}, scope=ANY),
+    row(
+        "POST",
+        "/portal/child-benefit",
+        303,
+        "self resident_other",
+        lambda w, s, c: {
+            "data": {
+                "child_name": f"CHILD {uuid.uuid4().hex[:4].upper()}",
+                "child_date_of_birth": "2020-01-01",
+                "lives_with_applicant": "yes",
+            }
+        },
+        scope=ANY,
+    ),
     row("GET", "/portal/tax", 200, "self resident_other", scope=ANY),
-    row("POST", "/portal/tax", 303, "self resident_other",
-        lambda w, s, c: {"data": {"tax_year": "2021" if s is w.b else "2020",
-                                  "salary": "3000000",
-                                  "tax_withheld": "10000", "signature_pin": PINS.signature}},
-        scope=ANY),
+    row(
+        "POST",
+        "/portal/tax",
+        303,
+        "self resident_other",
+        lambda w, s, c: {
+            "data": {
+                "tax_year": "2021" if s is w.b else "2020",
+                "salary": "3000000",
+                "tax_withheld": "10000",
+                "signature_pin": PINS.signature,
+            }
+        },
+        scope=ANY,
+    ),
 ]
 
 TABLE: list[Row] = API + PAGES

@@ -139,26 +139,33 @@ class World:
         """A nonce issued to ``org``'s terminal (by the clinic's or the card-auth route's
         use case)."""
         from mynumber.services.jpki import card_auth as auth
+
         caller = self.orgs[org].caller
         with self.system.uow() as uow:
-            made = (auth.issue_challenge(uow.session, self.system.services, caller=caller)
-                    if card_auth else
-                    clinic.new_challenge(uow.session, self.system.services, caller=caller))
+            made = (
+                auth.issue_challenge(uow.session, self.system.services, caller=caller)
+                if card_auth
+                else clinic.new_challenge(uow.session, self.system.services, caller=caller)
+            )
             uow.commit()
         return made.nonce
 
     def certificate(self, person: Person) -> bytes:
         """The user-authentication certificate, as a terminal reads it (no PIN)."""
         from mynumber.card import CardFile
+
         with chip(self.system, person.serial).open_session() as session:
             return session.read(CardFile.AUTH_CERT)
 
     def number_of(self, person: Person) -> str:
         with self.system.uow() as uow:
-            digits = read_my_number(uow.session, self.system.services,
-                                    caller=ward(person.municipality),
-                                    person_id=person.person_id,
-                                    purpose=Purpose.RESIDENT_REGISTRY).digits
+            digits = read_my_number(
+                uow.session,
+                self.system.services,
+                caller=ward(person.municipality),
+                person_id=person.person_id,
+                purpose=Purpose.RESIDENT_REGISTRY,
+            ).digits
             uow.commit()
         return digits
 
@@ -167,6 +174,7 @@ class World:
         from cryptography import x509
         from cryptography.hazmat.primitives import hashes, serialization
         from cryptography.x509 import ocsp
+
         cert = x509.load_der_x509_certificate(self.certificate(person))
         issuer = x509.load_pem_x509_certificate(self.system.services.ca.issuing_pem())
         built = ocsp.OCSPRequestBuilder().add_certificate(cert, issuer, hashes.SHA256()).build()
@@ -181,10 +189,17 @@ class World:
 
     def registered(self) -> Person:
         """A newcomer registered in Chiyoda today: no card, no application yet."""
-        person = Person(name=f"NEWCOMER {uuid.uuid4().hex[:6].upper()}",
-                        card_no=f"AB{uuid.uuid4().int % 10**8:08d}CD")
-        done = register(self.system, CHIYODA, name_latin=person.name, date_of_birth=BORN,
-                        residence_card_number=person.card_no)
+        person = Person(
+            name=f"NEWCOMER {uuid.uuid4().hex[:6].upper()}",
+            card_no=f"AB{uuid.uuid4().int % 10**8:08d}CD",
+        )
+        done = register(
+            self.system,
+            CHIYODA,
+            name_latin=person.name,
+            date_of_birth=BORN,
+            residence_card_number=person.card_no,
+        )
         person.person_id, person.application_id = done.person_id, done.application_id or ""
         resident_token(self.system, person)
         return person
@@ -201,24 +216,32 @@ class World:
 def new_person(system: System, name: str, municipality: str = CHIYODA) -> Person:
     card_no = "AB" + uuid.uuid4().int.__str__()[:8] + "CD"
     person = Person(name=name, card_no=card_no, municipality=municipality)
-    person.person_id = register(system, municipality, name_latin=name, date_of_birth=BORN,
-                                residence_card_number=card_no).person_id
-    person.application_id = apply_at_counter(system, person.person_id,
-                                             municipality).application_id
+    person.person_id = register(
+        system, municipality, name_latin=name, date_of_birth=BORN, residence_card_number=card_no
+    ).person_id
+    person.application_id = apply_at_counter(system, person.person_id, municipality).application_id
     return person
 
 
 def collect_card(system: System, person: Person) -> None:
-    done = collect(system, person.application_id, who=identity(person.name, BORN, person.card_no),
-                   municipality=person.municipality)
+    done = collect(
+        system,
+        person.application_id,
+        who=identity(person.name, BORN, person.card_no),
+        municipality=person.municipality,
+    )
     person.serial = done.card_serial
 
 
 def resident_token(system: System, person: Person) -> None:
     with system.uow() as uow:
         person.token = tokens.issue_token(
-            uow.session, system.services, organisation=f"resident {person.name}",
-            role=Role.RESIDENT, scope_id=person.person_id)
+            uow.session,
+            system.services,
+            organisation=f"resident {person.name}",
+            role=Role.RESIDENT,
+            scope_id=person.person_id,
+        )
         uow.commit()
 
 
@@ -239,21 +262,41 @@ def log_in_portal(world: World, person: Person) -> None:
     resident_token(world.system, person)
     browser = TestClient(world.app, raise_server_exceptions=False)
     csrf = csrf_of(browser, "/portal/login")
-    answer = browser.post("/portal/login", data={
-        "card_serial": person.serial, "user_authentication_pin": PINS.user_authentication,
-        "csrf": csrf, "next": ""}, follow_redirects=False)
+    answer = browser.post(
+        "/portal/login",
+        data={
+            "card_serial": person.serial,
+            "user_authentication_pin": PINS.user_authentication,
+            "csrf": csrf,
+            "next": "",
+        },
+        follow_redirects=False,
+    )
     assert answer.status_code == 303, answer.text
     person.portal, person.csrf = browser, csrf_of(browser, "/portal")
 
 
-def _org(world_system: System, app: FastAPI, name: str, role: Role, *,
-         municipality: str | None = None, scope_id: int | None = None,
-         token: str | None = None) -> Org:
+def _org(
+    world_system: System,
+    app: FastAPI,
+    name: str,
+    role: Role,
+    *,
+    municipality: str | None = None,
+    scope_id: int | None = None,
+    token: str | None = None,
+) -> Org:
     svc = world_system.services
     if token is None:
         with world_system.uow() as uow:
-            token = tokens.issue_token(uow.session, svc, organisation=name, role=role,
-                                       municipality_code=municipality, scope_id=scope_id)
+            token = tokens.issue_token(
+                uow.session,
+                svc,
+                organisation=name,
+                role=role,
+                municipality_code=municipality,
+                scope_id=scope_id,
+            )
             uow.commit()
     with world_system.uow() as uow:
         caller = tokens.authenticate(uow.session, svc, token)
@@ -261,8 +304,7 @@ def _org(world_system: System, app: FastAPI, name: str, role: Role, *,
     browser = TestClient(app, raise_server_exceptions=False)
     form = clerk_for(world_system, token)
     csrf = csrf_of(browser, "/login")
-    answer = browser.post("/login", data={**form, "next": "", "csrf": csrf},
-                          follow_redirects=False)
+    answer = browser.post("/login", data={**form, "next": "", "csrf": csrf}, follow_redirects=False)
     assert answer.status_code == 303, answer.text
     org.browser, org.csrf = browser, csrf_of(browser, "/", "/login")
     return org
@@ -273,18 +315,29 @@ def _visit(system: System, clinic_caller: Caller, person: Person) -> int:
     with system.uow() as uow:
         challenge = clinic.new_challenge(uow.session, svc, caller=clinic_caller)
         uow.commit()
-    answer = clinic.answer_at_terminal(chip(system, person.serial), pin=PINS.user_authentication,
-                                       nonce=challenge.nonce)
+    answer = clinic.answer_at_terminal(
+        chip(system, person.serial), pin=PINS.user_authentication, nonce=challenge.nonce
+    )
     with system.uow() as uow:
         found = clinic.check_with_pin(
-            uow.session, svc, caller=clinic_caller, nonce=challenge.nonce,
-            certificate_der=answer.certificate_der, signature=answer.signature)
+            uow.session,
+            svc,
+            caller=clinic_caller,
+            nonce=challenge.nonce,
+            certificate_der=answer.certificate_der,
+            signature=answer.signature,
+        )
         uow.commit()
     card = chip(system, person.serial)
     with system.uow() as uow, card.open_session() as reader:
-        clinic.give_consent(uow.session, svc, caller=clinic_caller, visit_id=found.visit_id,
-                            consent=Consent(medication=True, checkups=True, limit_amount=True),
-                            reader=reader)
+        clinic.give_consent(
+            uow.session,
+            svc,
+            caller=clinic_caller,
+            visit_id=found.visit_id,
+            consent=Consent(medication=True, checkups=True, limit_amount=True),
+            reader=reader,
+        )
         uow.commit()
     return int(found.visit_id)
 
@@ -294,45 +347,80 @@ def open_visit(world: World, person: Person, org: str = "clinic") -> int:
     return _visit(world.system, world.orgs[org].caller, person)
 
 
-def _insure(system: System, who: Caller, person: Person, municipality: str,
-            insured: dict[int, tuple[str, str, str, str]]) -> int:
+def _insure(
+    system: System,
+    who: Caller,
+    person: Person,
+    municipality: str,
+    insured: dict[int, tuple[str, str, str, str]],
+) -> int:
     svc = system.services
     number = uuid.uuid4().hex[:8]
     with system.uow() as uow:
-        row = insurer.enrol(uow.session, svc, caller=who, person_id=person.person_id,
-                            numbers=InsuredNumbers("1234", number, "01"),
-                            income_class=IncomeClass.GENERAL,
-                            valid_from=svc.clock.today() - dt.timedelta(days=30))
-        insurer.register_insurance_use(uow.session, svc, caller=ward(municipality),
-                                       person_id=person.person_id,
-                                       channel=InsuranceUseChannel.COUNTER)
-        insured[person.person_id] = ("1234", number, "01", insurer.insurer_of(
-            uow.session, who).insurer_number)
+        row = insurer.enrol(
+            uow.session,
+            svc,
+            caller=who,
+            person_id=person.person_id,
+            numbers=InsuredNumbers("1234", number, "01"),
+            income_class=IncomeClass.GENERAL,
+            valid_from=svc.clock.today() - dt.timedelta(days=30),
+        )
+        insurer.register_insurance_use(
+            uow.session,
+            svc,
+            caller=ward(municipality),
+            person_id=person.person_id,
+            channel=InsuranceUseChannel.COUNTER,
+        )
+        insured[person.person_id] = (
+            "1234",
+            number,
+            "01",
+            insurer.insurer_of(uow.session, who).insurer_number,
+        )
         uow.commit()
         return row.id
 
 
 def insure(world: World, person: Person) -> int:
     """Enrol ``person`` with Chiyoda's National Health Insurance (the own insurer)."""
-    return _insure(world.system, world.orgs["insurer"].caller, person, person.municipality,
-                   world.insured)
+    return _insure(
+        world.system, world.orgs["insurer"].caller, person, person.municipality, world.insured
+    )
 
 
 def _employ(system: System, company: Company, person: Person, *, give_number: bool) -> int:
     svc = system.services
     with system.uow() as uow:
         view = employers.hire_employee(
-            uow.session, svc, staff=company.hr, employee_code=f"E-{uuid.uuid4().hex[:6]}",
-            name=person.name, address="1-1 Chiyoda", hired_on=svc.clock.today())
+            uow.session,
+            svc,
+            staff=company.hr,
+            employee_code=f"E-{uuid.uuid4().hex[:6]}",
+            name=person.name,
+            address="1-1 Chiyoda",
+            hired_on=svc.clock.today(),
+        )
         uow.commit()
     if give_number:
         with system.uow() as uow:
-            digits = read_my_number(uow.session, svc, caller=ward(person.municipality),
-                                    person_id=person.person_id,
-                                    purpose=Purpose.RESIDENT_REGISTRY).digits
+            digits = read_my_number(
+                uow.session,
+                svc,
+                caller=ward(person.municipality),
+                person_id=person.person_id,
+                purpose=Purpose.RESIDENT_REGISTRY,
+            ).digits
             employer_numbers.collect_number(
-                uow.session, svc, staff=company.payroll, employee_id=view.id, my_number=digits,
-                purposes=["tax", "social_security"], number_proof="my_number_card")
+                uow.session,
+                svc,
+                staff=company.payroll,
+                employee_id=view.id,
+                my_number=digits,
+                purposes=["tax", "social_security"],
+                number_proof="my_number_card",
+            )
             uow.commit()
     return int(view.id)
 
@@ -344,55 +432,87 @@ def hire(world: World, person: Person, *, give_number: bool = True) -> int:
 
 def file_return(system: System, person: Person, tax: Caller) -> None:
     now = system.services.clock.now()
-    xml = build_tax_return_xml(TaxReturn(
-        tax_year=now.year - 1, name=person.name, address="1-1 Chiyoda", income={"salary": 1},
-        deductions=0, tax_withheld=0), signed_at=now)
-    signed = tax_office.sign_tax_return(chip(system, person.serial),
-                                        signature_pin=PINS.signature, xml=xml)
+    xml = build_tax_return_xml(
+        TaxReturn(
+            tax_year=now.year - 1,
+            name=person.name,
+            address="1-1 Chiyoda",
+            income={"salary": 1},
+            deductions=0,
+            tax_withheld=0,
+        ),
+        signed_at=now,
+    )
+    signed = tax_office.sign_tax_return(
+        chip(system, person.serial), signature_pin=PINS.signature, xml=xml
+    )
     with system.uow() as uow:
-        tax_office.submit_tax_return(uow.session, system.services, caller=tax,
-                                     signed_xml=signed)
+        tax_office.submit_tax_return(uow.session, system.services, caller=tax, signed_xml=signed)
         uow.commit()
 
 
 def signed_return(world: World, person: Person, year: int) -> bytes:
     now = world.system.services.clock.now()
-    xml = build_tax_return_xml(TaxReturn(
-        tax_year=year, name=person.name, address="1-1 Chiyoda", income={"salary": 2},
-        deductions=0, tax_withheld=0), signed_at=now)
-    return tax_office.sign_tax_return(chip(world.system, person.serial),
-                                      signature_pin=PINS.signature, xml=xml)
+    xml = build_tax_return_xml(
+        TaxReturn(
+            tax_year=year,
+            name=person.name,
+            address="1-1 Chiyoda",
+            income={"salary": 2},
+            deductions=0,
+            tax_withheld=0,
+        ),
+        signed_at=now,
+    )
+    return tax_office.sign_tax_return(
+        chip(world.system, person.serial), signature_pin=PINS.signature, xml=xml
+    )
 
 
 def _letter_mail(system: System, person: Person) -> int:
     with system.uow() as uow:
-        found = uow.session.scalars(select(MailItem.id).where(
-            MailItem.person_id == person.person_id).order_by(MailItem.id)).first()
+        found = uow.session.scalars(
+            select(MailItem.id).where(MailItem.person_id == person.person_id).order_by(MailItem.id)
+        ).first()
     return int(found or 0)
 
 
-def build_world(system: System, make_app: Callable[[System], FastAPI], *,
-                spares: int, waiting: int) -> World:
+def build_world(
+    system: System, make_app: Callable[[System], FastAPI], *, spares: int, waiting: int
+) -> World:
     svc = system.services
     with system.uow() as uow:
         nhi = insurer.create_insurer(
-            uow.session, svc, kind=InsurerKind.NATIONAL_HEALTH_INSURANCE,
-            insurer_number=_insurer_number("13101"), name_ja="千代田区国民健康保険",
-            municipality_code=CHIYODA)
+            uow.session,
+            svc,
+            kind=InsurerKind.NATIONAL_HEALTH_INSURANCE,
+            insurer_number=_insurer_number("13101"),
+            name_ja="千代田区国民健康保険",
+            municipality_code=CHIYODA,
+        )
         association = insurer.create_insurer(
-            uow.session, svc, kind=InsurerKind.EMPLOYER, insurer_number=_insurer_number("0613999"),
-            name_ja="例示健康保険組合")
+            uow.session,
+            svc,
+            kind=InsurerKind.EMPLOYER,
+            insurer_number=_insurer_number("0613999"),
+            name_ja="例示健康保険組合",
+        )
         sapporo_nhi = insurer.create_insurer(
-            uow.session, svc, kind=InsurerKind.NATIONAL_HEALTH_INSURANCE,
-            insurer_number=_insurer_number("01100"), name_ja="札幌市国民健康保険",
-            municipality_code=SAPPORO)
+            uow.session,
+            svc,
+            kind=InsurerKind.NATIONAL_HEALTH_INSURANCE,
+            insurer_number=_insurer_number("01100"),
+            name_ja="札幌市国民健康保険",
+            municipality_code=SAPPORO,
+        )
         kanda = clinic.create_clinic(uow.session, svc, code="1310112345", name="Kanda Clinic")
         other_clinic = clinic.create_clinic(uow.session, svc, code="1310154321", name="Other")
         b_clinic = clinic.create_clinic(uow.session, svc, code="0110112345", name="Sapporo")
         uow.commit()
         ids = (nhi.id, association.id, sapporo_nhi.id, kanda.id, other_clinic.id, b_clinic.id)
-    company = make_company(system, CORPORATE, "Example K.K.",
-                           insurer_number=_insurer_number("0613999"))
+    company = make_company(
+        system, CORPORATE, "Example K.K.", insurer_number=_insurer_number("0613999")
+    )
     other_company = make_company(system, OTHER_CORPORATE, "Other Co.")
     b_company = make_company(system, _corporate("100000000001"), "Sapporo Co.")
 
@@ -409,26 +529,44 @@ def build_world(system: System, make_app: Callable[[System], FastAPI], *,
     api = TestClient(app, raise_server_exceptions=False)
     app_orgs = {
         "ward": _org(system, app, "Chiyoda ward office", Role.WARD_OFFICE, municipality=CHIYODA),
-        "ward_other": _org(system, app, "Shibuya ward office", Role.WARD_OFFICE,
-                           municipality=SHIBUYA),
+        "ward_other": _org(
+            system, app, "Shibuya ward office", Role.WARD_OFFICE, municipality=SHIBUYA
+        ),
         "centre": _org(system, app, "J-LIS", Role.CARD_CENTRE),
         "clinic": _org(system, app, "Kanda Clinic", Role.CLINIC, scope_id=ids[3]),
         "clinic_other": _org(system, app, "Other Clinic", Role.CLINIC, scope_id=ids[4]),
         "insurer": _org(system, app, "Chiyoda NHI", Role.INSURER, scope_id=ids[0]),
         "insurer_other": _org(system, app, "Association", Role.INSURER, scope_id=ids[1]),
-        "emp_manager": _org(system, app, "Example manager", Role.EMPLOYER,
-                            token=company.tokens[_role("MANAGER")]),
-        "emp_payroll": _org(system, app, "Example payroll", Role.EMPLOYER,
-                            token=company.tokens[_role("PAYROLL")]),
-        "emp_hr": _org(system, app, "Example HR", Role.EMPLOYER,
-                       token=company.tokens[_role("HR")]),
-        "emp_other": _org(system, app, "Other Co. manager", Role.EMPLOYER,
-                          token=other_company.tokens[_role("MANAGER")]),
+        "emp_manager": _org(
+            system, app, "Example manager", Role.EMPLOYER, token=company.tokens[_role("MANAGER")]
+        ),
+        "emp_payroll": _org(
+            system, app, "Example payroll", Role.EMPLOYER, token=company.tokens[_role("PAYROLL")]
+        ),
+        "emp_hr": _org(system, app, "Example HR", Role.EMPLOYER, token=company.tokens[_role("HR")]),
+        "emp_other": _org(
+            system,
+            app,
+            "Other Co. manager",
+            Role.EMPLOYER,
+            token=other_company.tokens[_role("MANAGER")],
+        ),
         "tax": _org(system, app, "Kojimachi tax office", Role.TAX_OFFICE),
         "kiosk": _org(system, app, "Kiosk #1", Role.KIOSK),
     }
-    world = World(system, app, api, a, b, c, app_orgs, spare_people, waiting_people, company,
-                  refs.References.from_keys(svc.keys))
+    world = World(
+        system,
+        app,
+        api,
+        a,
+        b,
+        c,
+        app_orgs,
+        spare_people,
+        waiting_people,
+        company,
+        refs.References.from_keys(svc.keys),
+    )
     b_insurer = Caller(name="Sapporo NHI", role=Role.INSURER, scope_id=ids[2])
     b_clinic_caller = Caller(name="Sapporo clinic", role=Role.CLINIC, scope_id=ids[5])
 
@@ -444,11 +582,15 @@ def build_world(system: System, make_app: Callable[[System], FastAPI], *,
     with system.uow() as uow:
         assisted = insurer.LetterReason.NEEDS_ASSISTANCE
         a.letter_id = insurer.issue_eligibility_letter(
-            uow.session, svc, caller=app_orgs["insurer"].caller, enrolment_id=a.enrolment_id,
-            reason=assisted).id
+            uow.session,
+            svc,
+            caller=app_orgs["insurer"].caller,
+            enrolment_id=a.enrolment_id,
+            reason=assisted,
+        ).id
         b.letter_id = insurer.issue_eligibility_letter(
-            uow.session, svc, caller=b_insurer, enrolment_id=b.enrolment_id,
-            reason=assisted).id
+            uow.session, svc, caller=b_insurer, enrolment_id=b.enrolment_id, reason=assisted
+        ).id
         uow.commit()
     for person in (a, c):
         log_in_portal(world, person)
@@ -460,4 +602,5 @@ def build_world(system: System, make_app: Callable[[System], FastAPI], *,
 
 def _role(name: str) -> Any:
     from mynumber.domain.employment_rules import StaffRole
+
     return StaffRole[name]

@@ -29,8 +29,10 @@ from mynumber.services.cards import counter as card_counter
 from tests.conftest import ward
 
 CHIP_WRITES = ("create", "set_pin", "set_key", "update_data", "destroy")
-_CERT_FILES = {CardFile.AUTH_CERT.value: "authentication",
-               CardFile.SIGNATURE_CERT.value: "signature"}
+_CERT_FILES = {
+    CardFile.AUTH_CERT.value: "authentication",
+    CardFile.SIGNATURE_CERT.value: "signature",
+}
 
 
 class Crash(Exception):
@@ -55,6 +57,7 @@ def crash_after(system: System, n: int) -> Iterator[list[str]]:
             result = original(*args, **kwargs)
             boundary(f"chip.{name}")
             return result
+
         return written
 
     def flushed(_session: Session, _context: Any) -> None:
@@ -89,8 +92,11 @@ def disagreements(system: System) -> list[str]:
     for card in cards:
         serial = card.serial
         known = {bytes(c.der) for c in certificates if c.card_serial == serial}
-        valid = {c.kind: bytes(c.der) for c in certificates
-                 if c.card_serial == serial and c.revoked_at is None}
+        valid = {
+            c.kind: bytes(c.der)
+            for c in certificates
+            if c.card_serial == serial and c.revoked_at is None
+        }
         try:
             state = store.load(serial)
         except NotFound:
@@ -100,13 +106,18 @@ def disagreements(system: System) -> list[str]:
                 found.append(f"{serial}: no chip, yet valid certificates {sorted(valid)}")
             continue
         secrets = ChipSecrets.derive(chip_key, serial)
-        on_chip = {kind: secrets.open_file(name, state.files[name])
-                   for name, kind in _CERT_FILES.items() if name in state.files}
+        on_chip = {
+            kind: secrets.open_file(name, state.files[name])
+            for name, kind in _CERT_FILES.items()
+            if name in state.files
+        }
         pins_set = {ref.value for ref, pin in state.pins.items() if pin.is_set}
         if card.status == "ready":
             if pins_set or on_chip:
-                found.append(f"{serial}: ready, yet PINs {sorted(pins_set)} and "
-                             f"certificates {sorted(on_chip)} on the chip")
+                found.append(
+                    f"{serial}: ready, yet PINs {sorted(pins_set)} and "
+                    f"certificates {sorted(on_chip)} on the chip"
+                )
         elif card.status in ("active", "suspended"):
             if len(pins_set) < 3:
                 found.append(f"{serial}: {card.status} with PINs {sorted(pins_set)} only")
@@ -127,6 +138,7 @@ def return_card(system: System, serial: str, shown: IdentityShown) -> None:
     if "identity" in inspect.signature(card_counter.return_card).parameters:
         extra = dict(identity=shown, id_documents=(IdDocument.RESIDENCE_CARD,))
     with system.uow() as uow:
-        card_counter.return_card(uow.session, system.services, caller=ward(),
-                                 card_serial=serial, **extra)
+        card_counter.return_card(
+            uow.session, system.services, caller=ward(), card_serial=serial, **extra
+        )
         uow.commit()

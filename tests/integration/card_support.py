@@ -33,10 +33,13 @@ from mynumber.services.core.context import Caller
 from tests.conftest import caller, ward
 from tests.integration.helpers import register
 
-DECLARED = PhotoDeclaration(taken_within_six_months=True, no_headwear=True,
-                            plain_background=True)
-PINS = InitialPins(user_authentication="4826", resident_registry="5937",
-                   card_info_input="7148", signature="TARO2026")
+DECLARED = PhotoDeclaration(taken_within_six_months=True, no_headwear=True, plain_background=True)
+PINS = InitialPins(
+    user_authentication="4826",
+    resident_registry="5937",
+    card_info_input="7148",
+    signature="TARO2026",
+)
 BORN = dt.date(1995, 4, 12)
 RESIDENCE_CARD = "AB12345678CD"
 DOCS = (IdDocument.RESIDENCE_CARD, IdDocument.NOTIFICATION_LETTER)
@@ -58,30 +61,48 @@ def resident(person_id: int) -> Caller:
     return caller(Role.RESIDENT, scope_id=person_id)
 
 
-def identity(name: str = "Smith John", born: dt.date = BORN,
-             card: str | None = RESIDENCE_CARD) -> IdentityShown:
+def identity(
+    name: str = "Smith John", born: dt.date = BORN, card: str | None = RESIDENCE_CARD
+) -> IdentityShown:
     return IdentityShown(name_latin=name, date_of_birth=born, residence_card_number=card)
 
 
-def apply_online(system: System, application_id: str | None, person_id: int,
-                 channel: Channel = Channel.SMARTPHONE,
-                 **kw: Any) -> card_applications.ApplicationView:
+def apply_online(
+    system: System,
+    application_id: str | None,
+    person_id: int,
+    channel: Channel = Channel.SMARTPHONE,
+    **kw: Any,
+) -> card_applications.ApplicationView:
     with system.uow() as uow:
         view = card_applications.apply_for_card(
-            uow.session, system.services, caller=resident(person_id), channel=channel,
-            photo=kw.pop("photo", photo()), declaration=kw.pop("declaration", DECLARED),
-            application_id=application_id, **kw)
+            uow.session,
+            system.services,
+            caller=resident(person_id),
+            channel=channel,
+            photo=kw.pop("photo", photo()),
+            declaration=kw.pop("declaration", DECLARED),
+            application_id=application_id,
+            **kw,
+        )
         uow.commit()
     return view
 
 
-def apply_at_counter(system: System, person_id: int, municipality: str = "131016",
-                     **kw: Any) -> card_applications.ApplicationView:
+def apply_at_counter(
+    system: System, person_id: int, municipality: str = "131016", **kw: Any
+) -> card_applications.ApplicationView:
     with system.uow() as uow:
         view = card_applications.apply_for_card(
-            uow.session, system.services, caller=ward(municipality), channel=Channel.COUNTER,
-            photo=kw.pop("photo", photo()), declaration=kw.pop("declaration", DECLARED),
-            person_id=person_id, **kw)
+            uow.session,
+            system.services,
+            caller=ward(municipality),
+            channel=Channel.COUNTER,
+            photo=kw.pop("photo", photo()),
+            declaration=kw.pop("declaration", DECLARED),
+            person_id=person_id,
+            **kw,
+        )
         uow.commit()
     return view
 
@@ -99,14 +120,27 @@ def pass_days(system: System, days: int) -> JobReport:
     return run_jobs(system)
 
 
-def collect(system: System, application_id: str, *, pins: InitialPins = PINS,
-            who: IdentityShown | None = None, docs: tuple[IdDocument, ...] = DOCS,
-            municipality: str = "131016", **kw: Any) -> card_counter.Collection:
+def collect(
+    system: System,
+    application_id: str,
+    *,
+    pins: InitialPins = PINS,
+    who: IdentityShown | None = None,
+    docs: tuple[IdDocument, ...] = DOCS,
+    municipality: str = "131016",
+    **kw: Any,
+) -> card_counter.Collection:
     with system.uow() as uow:
         done = card_counter.collect_card(
-            uow.session, system.services, caller=ward(municipality),
-            application_id=application_id, identity=who or identity(), id_documents=docs,
-            pins=pins, **kw)
+            uow.session,
+            system.services,
+            caller=ward(municipality),
+            application_id=application_id,
+            identity=who or identity(),
+            id_documents=docs,
+            pins=pins,
+            **kw,
+        )
         uow.commit()
     return done
 
@@ -120,18 +154,31 @@ class Issued:
     application_id: str
 
 
-def issued_card(system: System, *, name: str = "Smith John", born: dt.date = BORN,
-                pins: InitialPins = PINS, **person: Any) -> Issued:
+def issued_card(
+    system: System,
+    *,
+    name: str = "Smith John",
+    born: dt.date = BORN,
+    pins: InitialPins = PINS,
+    **person: Any,
+) -> Issued:
     """Register a person, apply at the counter, let the card be made, collect it."""
     registered = register(system, name_latin=name, date_of_birth=born, **person)
     view = apply_at_counter(system, registered.person_id)
     pass_days(system, 32)
     card = person.get("residence_card_number", RESIDENCE_CARD)
-    docs = DOCS if person.get("nationality", "US") != "JP" else (
-        IdDocument.DRIVING_LICENCE, IdDocument.NOTIFICATION_LETTER)
-    done = collect(system, view.application_id, pins=pins,
-                   who=identity(name, born, card if person.get("nationality", "US") != "JP"
-                                else None), docs=docs)
+    docs = (
+        DOCS
+        if person.get("nationality", "US") != "JP"
+        else (IdDocument.DRIVING_LICENCE, IdDocument.NOTIFICATION_LETTER)
+    )
+    done = collect(
+        system,
+        view.application_id,
+        pins=pins,
+        who=identity(name, born, card if person.get("nationality", "US") != "JP" else None),
+        docs=docs,
+    )
     return Issued(registered.person_id, done.card_serial, view.application_id)
 
 

@@ -60,8 +60,7 @@ def with_card_store(system: System, sqlite_template: Path, tmp_path: Path) -> It
         engine.dispose()
 
 
-def use_separate_card_store(system: System, sqlite_template: Path,
-                            folder: Path) -> Engine | None:
+def use_separate_card_store(system: System, sqlite_template: Path, folder: Path) -> Engine | None:
     """On SQLite, keep the card store in a database file of its own.
 
     SQLite has one writer at a time and our engine begins every transaction IMMEDIATE, so a
@@ -79,8 +78,9 @@ def use_separate_card_store(system: System, sqlite_template: Path,
     return engine
 
 
-def make_card(system: System, *, status: str = "active", pins: bool = True,
-              **person: Any) -> TestCard:
+def make_card(
+    system: System, *, status: str = "active", pins: bool = True, **person: Any
+) -> TestCard:
     """Register a person, manufacture a card for them and issue its certificates."""
     name = person.pop("name_latin", f"Tester {uuid.uuid4().hex[:6]}")
     person_id = register(system, name_latin=name, address=ADDRESS, **person).person_id
@@ -92,33 +92,56 @@ def make_card(system: System, *, status: str = "active", pins: bool = True,
         assert row is not None
         stay = require_active_registration(uow.session, person_id)
         permit = StayPermit(stay.status_of_residence or "", stay.period_of_stay_ends)
-        data = ChipData(open_number(svc, row),
-                        BasicFourItems(row.name_latin, ADDRESS, row.date_of_birth, row.sex),
-                        photo=b"\xff\xd8 photo")
-        chip, _ = Chip.manufacture(svc.chips, card_id=serial, data=data,
-                                   key_source=svc.key_source, chip_key=svc.keys.chip_key)
-        card = Card(serial=serial, person_id=person_id, status=status,
-                    municipality_code="131016", chip_address=ADDRESS,
-                    manufactured_at=svc.clock.now(), issued_on=today,
-                    expires_on=card_expiry(date_of_birth=row.date_of_birth, issued_on=today,
-                                           residence=permit))
+        data = ChipData(
+            open_number(svc, row),
+            BasicFourItems(row.name_latin, ADDRESS, row.date_of_birth, row.sex),
+            photo=b"\xff\xd8 photo",
+        )
+        chip, _ = Chip.manufacture(
+            svc.chips,
+            card_id=serial,
+            data=data,
+            key_source=svc.key_source,
+            chip_key=svc.keys.chip_key,
+        )
+        card = Card(
+            serial=serial,
+            person_id=person_id,
+            status=status,
+            municipality_code="131016",
+            chip_address=ADDRESS,
+            manufactured_at=svc.clock.now(),
+            issued_on=today,
+            expires_on=card_expiry(
+                date_of_birth=row.date_of_birth, issued_on=today, residence=permit
+            ),
+        )
         uow.session.add(card)
         uow.session.flush()
-        issue_card_certificates(uow.session, svc, card=card, chip=chip, person=row,
-                                address=ADDRESS, on=today)
+        issue_card_certificates(
+            uow.session, svc, card=card, chip=chip, person=row, address=ADDRESS, on=today
+        )
         uow.commit()
     if pins:
-        chip.set_initial_pins(user_authentication=AUTH_PIN, resident_registry="5678",
-                              card_info_input="9012", signature=SIGNATURE_PIN)
+        chip.set_initial_pins(
+            user_authentication=AUTH_PIN,
+            resident_registry="5678",
+            card_info_input="9012",
+            signature=SIGNATURE_PIN,
+        )
     return TestCard(serial, person_id, chip)
 
 
 def certificate_rows(system: System, card_serial: str) -> list[Certificate]:
     """The authority's certificate records of one card, oldest first."""
     with system.uow() as uow:
-        return list(uow.session.scalars(
-            select(Certificate).where(Certificate.card_serial == card_serial)
-            .order_by(Certificate.not_before, Certificate.kind)))
+        return list(
+            uow.session.scalars(
+                select(Certificate)
+                .where(Certificate.card_serial == card_serial)
+                .order_by(Certificate.not_before, Certificate.kind)
+            )
+        )
 
 
 def read_certificate(card: TestCard, slot: KeySlot) -> x509.Certificate:
@@ -150,8 +173,9 @@ def pem(item: x509.Certificate | x509.CertificateRevocationList) -> bytes:
 
 def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
     """Run a real tool (openssl, xmlsec1) and capture its output."""
-    return subprocess.run([str(a) for a in args], capture_output=True, text=True, timeout=60,
-                          check=False)
+    return subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, timeout=60, check=False
+    )
 
 
 def epoch(moment: dt.datetime) -> str:
@@ -165,8 +189,11 @@ def serving(system: System) -> Iterator[str]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(system), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="off"))
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(system), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+        )
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(500):

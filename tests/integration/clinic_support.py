@@ -79,12 +79,22 @@ def setup_world(system: System) -> World:
     svc = system.services
     with system.uow() as uow:
         nhi = insurer.create_insurer(
-            uow.session, svc, kind=InsurerKind.NATIONAL_HEALTH_INSURANCE,
-            insurer_number=NHI_NUMBER, name_ja="千代田区国民健康保険",
-            name_en="Chiyoda City National Health Insurance", municipality_code="131016")
+            uow.session,
+            svc,
+            kind=InsurerKind.NATIONAL_HEALTH_INSURANCE,
+            insurer_number=NHI_NUMBER,
+            name_ja="千代田区国民健康保険",
+            name_en="Chiyoda City National Health Insurance",
+            municipality_code="131016",
+        )
         association = insurer.create_insurer(
-            uow.session, svc, kind=InsurerKind.EMPLOYER, insurer_number=ASSOCIATION_NUMBER,
-            name_ja="例示健康保険組合", name_en="Example Health Insurance Association")
+            uow.session,
+            svc,
+            kind=InsurerKind.EMPLOYER,
+            insurer_number=ASSOCIATION_NUMBER,
+            name_ja="例示健康保険組合",
+            name_en="Example Health Insurance Association",
+        )
         place = clinic.create_clinic(uow.session, svc, code=CLINIC_CODE, name="Kanda Clinic")
         uow.commit()
         ids = nhi.id, association.id, place.id
@@ -92,7 +102,10 @@ def setup_world(system: System) -> World:
         nhi=Caller(name="Chiyoda NHI", role=Role.INSURER, scope_id=ids[0]),
         association=Caller(name="Example association", role=Role.INSURER, scope_id=ids[1]),
         clinic=Caller(name="Kanda Clinic", role=Role.CLINIC, scope_id=ids[2]),
-        nhi_id=ids[0], association_id=ids[1], clinic_id=ids[2])
+        nhi_id=ids[0],
+        association_id=ids[1],
+        clinic_id=ids[2],
+    )
 
 
 @cache
@@ -124,8 +137,14 @@ def empty_camera() -> bytes:
     return jpeg(cv2.cvtColor(samples.coffee(), cv2.COLOR_RGB2BGR))
 
 
-def make_card(system: System, *, status: str = "active", insurance_use: bool = True,
-              pins: bool = True, **person: Any) -> Patient:
+def make_card(
+    system: System,
+    *,
+    status: str = "active",
+    insurance_use: bool = True,
+    pins: bool = True,
+    **person: Any,
+) -> Patient:
     """Register a person and give them a collected card with a real chip photo."""
     name = person.pop("name_latin", f"Patient {uuid.uuid4().hex[:6]}")
     person_id = register(system, name_latin=name, address=ADDRESS, **person).person_id
@@ -135,37 +154,68 @@ def make_card(system: System, *, status: str = "active", insurance_use: bool = T
     with system.uow() as uow:
         row = uow.session.get(Person, person_id)
         assert row is not None
-        data = ChipData(open_number(svc, row),
-                        BasicFourItems(row.name_latin, ADDRESS, row.date_of_birth, row.sex),
-                        photo=astronaut_chip_photo())
-        chip, _ = Chip.manufacture(svc.chips, card_id=serial, data=data,
-                                   key_source=svc.key_source, chip_key=svc.keys.chip_key)
-        card = Card(serial=serial, person_id=person_id, status=status,
-                    municipality_code="131016", chip_address=ADDRESS,
-                    manufactured_at=svc.clock.now(), issued_on=today,
-                    expires_on=card_expiry(date_of_birth=row.date_of_birth, issued_on=today),
-                    insurance_use=insurance_use)
+        data = ChipData(
+            open_number(svc, row),
+            BasicFourItems(row.name_latin, ADDRESS, row.date_of_birth, row.sex),
+            photo=astronaut_chip_photo(),
+        )
+        chip, _ = Chip.manufacture(
+            svc.chips,
+            card_id=serial,
+            data=data,
+            key_source=svc.key_source,
+            chip_key=svc.keys.chip_key,
+        )
+        card = Card(
+            serial=serial,
+            person_id=person_id,
+            status=status,
+            municipality_code="131016",
+            chip_address=ADDRESS,
+            manufactured_at=svc.clock.now(),
+            issued_on=today,
+            expires_on=card_expiry(date_of_birth=row.date_of_birth, issued_on=today),
+            insurance_use=insurance_use,
+        )
         uow.session.add(card)
         uow.session.flush()
-        issue_card_certificates(uow.session, svc, card=card, chip=chip, person=row,
-                                address=ADDRESS, on=today)
+        issue_card_certificates(
+            uow.session, svc, card=card, chip=chip, person=row, address=ADDRESS, on=today
+        )
         uow.commit()
     if pins:
-        chip.set_initial_pins(user_authentication=AUTH_PIN, resident_registry="5678",
-                              card_info_input="9012", signature="TARO2026")
+        chip.set_initial_pins(
+            user_authentication=AUTH_PIN,
+            resident_registry="5678",
+            card_info_input="9012",
+            signature="TARO2026",
+        )
     return Patient(person_id, serial, chip, None)
 
 
-def enrol(system: System, who: Caller, person_id: int, *, number: str | None = None,
-          income_class: IncomeClass = IncomeClass.GENERAL, branch: str = "01",
-          valid_from: dt.date | None = None, certain_income: bool = False) -> int:
+def enrol(
+    system: System,
+    who: Caller,
+    person_id: int,
+    *,
+    number: str | None = None,
+    income_class: IncomeClass = IncomeClass.GENERAL,
+    branch: str = "01",
+    valid_from: dt.date | None = None,
+    certain_income: bool = False,
+) -> int:
     """Enrol a person with ``who``'s insurer; the enrolment's id."""
     with system.uow() as uow:
         row = insurer.enrol(
-            uow.session, system.services, caller=who, person_id=person_id,
+            uow.session,
+            system.services,
+            caller=who,
+            person_id=person_id,
             numbers=InsuredNumbers("1234", number or uuid.uuid4().hex[:8], branch),
-            income_class=income_class, certain_income=certain_income,
-            valid_from=valid_from or system.services.clock.today() - dt.timedelta(days=30))
+            income_class=income_class,
+            certain_income=certain_income,
+            valid_from=valid_from or system.services.clock.today() - dt.timedelta(days=30),
+        )
         uow.commit()
         return row.id
 
@@ -201,9 +251,14 @@ def chip_photo_of(patient: Patient) -> bytes:
 def token_for(system: System, who: Caller) -> dict[str, str]:
     """An API token bound to ``who``'s role and scope, as an Authorization header."""
     with system.uow() as uow:
-        token = tokens.issue_token(uow.session, system.services, organisation=who.name,
-                                   role=who.role, scope_id=who.scope_id,
-                                   municipality_code=who.municipality_code)
+        token = tokens.issue_token(
+            uow.session,
+            system.services,
+            organisation=who.name,
+            role=who.role,
+            scope_id=who.scope_id,
+            municipality_code=who.municipality_code,
+        )
         uow.commit()
     return {"Authorization": f"Bearer {token}"}
 
@@ -215,11 +270,19 @@ def b64(data: bytes) -> str:
 def visit_reference(system: System, visit_id: int) -> str:
     """The visit's opaque reference, as the terminal knows the visit."""
     from mynumber.services.core.refs import Kind, References
+
     return References.from_keys(system.services.keys).reference(Kind.VISIT, visit_id)
 
 
-def sign_consent(system: System, patient: Patient, nonce: bytes, visit_id: int,
-                 consent: Consent, *, pin: str = AUTH_PIN) -> clinic.SignedConsent:
+def sign_consent(
+    system: System,
+    patient: Patient,
+    nonce: bytes,
+    visit_id: int,
+    consent: Consent,
+    *,
+    pin: str = AUTH_PIN,
+) -> clinic.SignedConsent:
     """The patient's choice at the terminal: the card signs ``consent_message`` (nonce, visit,
     choice) with its authentication key after its PIN, as it signs a nonce."""
     message = consent_message(nonce, visit_reference(system, visit_id), consent)
@@ -227,15 +290,22 @@ def sign_consent(system: System, patient: Patient, nonce: bytes, visit_id: int,
     return clinic.SignedConsent(nonce, answer.certificate_der, answer.signature)
 
 
-def consent_at_terminal(system: System, who: Caller, patient: Patient, visit_id: int,
-                        consent: Consent) -> EligibilityAnswer:
+def consent_at_terminal(
+    system: System, who: Caller, patient: Patient, visit_id: int, consent: Consent
+) -> EligibilityAnswer:
     """The whole consent step: a fresh nonce, the card signs the choice, the server records it."""
     with system.uow() as uow:
         nonce = clinic.new_challenge(uow.session, system.services, caller=who).nonce
         uow.commit()
     signed = sign_consent(system, patient, nonce, visit_id, consent)
     with system.uow() as uow:
-        answer = clinic.give_consent(uow.session, system.services, caller=who,
-                                     visit_id=visit_id, consent=consent, signed=signed)
+        answer = clinic.give_consent(
+            uow.session,
+            system.services,
+            caller=who,
+            visit_id=visit_id,
+            consent=consent,
+            signed=signed,
+        )
         uow.commit()
     return answer

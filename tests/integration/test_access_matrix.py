@@ -42,12 +42,24 @@ from tests.integration.access_expectations import API, CALLERS, PAGES, PUBLIC, T
 from tests.integration.access_world import Person, World, build_world, csrf_of
 
 REFUSED_API = {401, 403, 404}
-SPARE_USERS = ("spare", "insured_spare", "employed_spare", "held_letter", "moved",
-               "association_member")
+SPARE_USERS = (
+    "spare",
+    "insured_spare",
+    "employed_spare",
+    "held_letter",
+    "moved",
+    "association_member",
+)
 REFUSED_PAGE = {401, 403, 404}
 LOGIN_PAGES = ("/login", "/portal/login")
-PATH_KINDS = {"person_id": Kind.PERSON, "visit_id": Kind.VISIT, "employee_id": Kind.EMPLOYEE,
-              "enrolment_id": Kind.ENROLMENT, "letter_id": Kind.LETTER, "mail_id": Kind.MAIL}
+PATH_KINDS = {
+    "person_id": Kind.PERSON,
+    "visit_id": Kind.VISIT,
+    "employee_id": Kind.EMPLOYEE,
+    "enrolment_id": Kind.ENROLMENT,
+    "letter_id": Kind.LETTER,
+    "mail_id": Kind.MAIL,
+}
 
 
 def served_routes(app: FastAPI) -> set[tuple[str, str]]:
@@ -76,9 +88,15 @@ def _fresh_rows(rows: list[Row]) -> Counter[str]:
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-          sqlite_template: Path, ca_template: Path, key_source: KeyPool) -> Iterator[World]:
+def world(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    sqlite_template: Path,
+    ca_template: Path,
+    key_source: KeyPool,
+) -> Iterator[World]:
     from mynumber.demo.data import seed_municipalities
+
     folder = tmp_path_factory.mktemp(f"matrix-{request.param}")
     if request.param == "sqlite":
         url = f"sqlite:///{folder / 'mynumber.sqlite3'}"
@@ -89,8 +107,13 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         reset_postgres(url)
     settings = Settings(database_url=url, data_dir=folder / "var", master_key=TEST_MASTER_KEY)
     shutil.copytree(ca_template, settings.data_dir / "ca")
-    system = build_system(settings, clock=SimulatedClock(START), post=PostOffice(),
-                          key_source=key_source, run_migrations=False)
+    system = build_system(
+        settings,
+        clock=SimulatedClock(START),
+        post=PostOffice(),
+        key_source=key_source,
+        run_migrations=False,
+    )
     with system.uow() as uow:
         seed_municipalities(uow.session)
         uow.commit()
@@ -122,10 +145,20 @@ def _path(r: Row, w: World, s: Person, params: dict[str, str]) -> str:
             values[name] = params[name]
         elif name in PATH_KINDS:
             kind = PATH_KINDS[name]
-            values[name] = w.references.reference(kind, getattr(s, {
-                Kind.PERSON: "person_id", Kind.VISIT: "visit_id", Kind.EMPLOYEE: "employee_id",
-                Kind.ENROLMENT: "enrolment_id", Kind.LETTER: "letter_id",
-                Kind.MAIL: "mail_id"}[kind]))
+            values[name] = w.references.reference(
+                kind,
+                getattr(
+                    s,
+                    {
+                        Kind.PERSON: "person_id",
+                        Kind.VISIT: "visit_id",
+                        Kind.EMPLOYEE: "employee_id",
+                        Kind.ENROLMENT: "enrolment_id",
+                        Kind.LETTER: "letter_id",
+                        Kind.MAIL: "mail_id",
+                    }[kind],
+                ),
+            )
         elif name == "serial":
             values[name] = s.serial
         elif name == "application_id":
@@ -183,18 +216,30 @@ def _is_refusal(resp: Any, page: bool) -> bool:
 def _is_success(resp: Any, r: Row, page: bool) -> bool:
     if resp.status_code != r.ok:
         return False
-    return not (page and r.ok in (302, 303)
-                and resp.headers.get("location", "").startswith(LOGIN_PAGES))
+    return not (
+        page and r.ok in (302, 303) and resp.headers.get("location", "").startswith(LOGIN_PAGES)
+    )
 
 
-def _try(tally: Tally, r: Row, w: World, s: Person, caller: str, *, grant: bool, page: bool,
-         self_person: Person, label: str) -> None:
+def _try(
+    tally: Tally,
+    r: Row,
+    w: World,
+    s: Person,
+    caller: str,
+    *,
+    grant: bool,
+    page: bool,
+    self_person: Person,
+    label: str,
+) -> None:
     resp = _send(r, w, s, caller, page=page, self_person=self_person)
     tally.tried += 1
     if resp.status_code >= 500:
         tally.server_errors += 1
-    elif 200 <= resp.status_code < 300 or (page and resp.status_code in (302, 303)
-                                           and not _is_refusal(resp, page)):
+    elif 200 <= resp.status_code < 300 or (
+        page and resp.status_code in (302, 303) and not _is_refusal(resp, page)
+    ):
         tally.granted += 1
     else:
         tally.refused += 1
@@ -204,7 +249,8 @@ def _try(tally: Tally, r: Row, w: World, s: Person, caller: str, *, grant: bool,
         tally.wrong.append(
             f"{r.method} {r.path} as {caller} on {label}: expected "
             f"{'grant ' + str(r.ok) if grant else 'refusal'}, got {resp.status_code} "
-            f"{where} {resp.text[:160]!r}")
+            f"{where} {resp.text[:160]!r}"
+        )
 
 
 def _run(rows: list[Row], w: World, *, page: bool) -> Tally:
@@ -216,29 +262,68 @@ def _run(rows: list[Row], w: World, *, page: bool) -> Tally:
         # Refusals first: a refused call must change nothing the granted calls rely on.
         for caller in CALLERS:
             if caller not in r.anywhere:
-                _try(tally, r, w, w.b, caller, grant=False, page=page, self_person=w.a,
-                     label="B (unrelated)")
+                _try(
+                    tally,
+                    r,
+                    w,
+                    w.b,
+                    caller,
+                    grant=False,
+                    page=page,
+                    self_person=w.a,
+                    label="B (unrelated)",
+                )
             if caller not in r.granted:
-                _try(tally, r, w, w.a, caller, grant=False, page=page, self_person=w.a,
-                     label="A (related)")
+                _try(
+                    tally,
+                    r,
+                    w,
+                    w.a,
+                    caller,
+                    grant=False,
+                    page=page,
+                    self_person=w.a,
+                    label="A (related)",
+                )
         for caller in CALLERS:
             if caller not in r.granted:
                 continue
             if caller in r.anywhere:
-                _try(tally, r, w, w.b, caller, grant=True, page=page, self_person=w.a,
-                     label="B (every subject)")
+                _try(
+                    tally,
+                    r,
+                    w,
+                    w.b,
+                    caller,
+                    grant=True,
+                    page=page,
+                    self_person=w.a,
+                    label="B (every subject)",
+                )
             subject = r.fresh(w, w.a) if r.fresh is not None else w.a
-            _try(tally, r, w, subject, caller, grant=True, page=page, self_person=subject,
-                 label="A (related)" if r.fresh is None else "a fresh related subject")
+            _try(
+                tally,
+                r,
+                w,
+                subject,
+                caller,
+                grant=True,
+                page=page,
+                self_person=subject,
+                label="A (related)" if r.fresh is None else "a fresh related subject",
+            )
     return tally
 
 
 def _report(name: str, tally: Tally, w: World) -> None:
     backend = w.system.engine.dialect.name
-    print(f"\naccess matrix ({name}, {backend}): {tally.tried} requests tried, "
-          f"{tally.granted} granted, {tally.refused} refused, {tally.server_errors} 5xx")
-    assert not tally.wrong, f"{len(tally.wrong)} of {tally.tried} off the table:\n" + \
-        "\n".join(tally.wrong)
+    print(
+        f"\naccess matrix ({name}, {backend}): {tally.tried} requests tried, "
+        f"{tally.granted} granted, {tally.refused} refused, {tally.server_errors} 5xx"
+    )
+    assert not tally.wrong, f"{len(tally.wrong)} of {tally.tried} off the table:\n" + "\n".join(
+        tally.wrong
+    )
     assert tally.server_errors == 0
 
 
@@ -251,8 +336,9 @@ def test_every_route_declares_who_may_call_it(system: System) -> None:
     declared = {(r.method, r.path) for r in TABLE}
     assert len(declared) == len(TABLE), "a route is declared twice"
     assert not served - declared, f"routes that declare no callers: {sorted(served - declared)}"
-    assert not declared - served, f"rows for routes the app no longer serves: " \
-        f"{sorted(declared - served)}"
+    assert not declared - served, (
+        f"rows for routes the app no longer serves: {sorted(declared - served)}"
+    )
     for r in TABLE:
         assert r.granted <= set(CALLERS), f"{r.path}: unknown callers {r.granted - set(CALLERS)}"
         assert r.scope != PUBLIC or not r.granted

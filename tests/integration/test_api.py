@@ -37,10 +37,16 @@ def auth(token: str) -> dict[str, str]:
 
 
 MOVING_IN = {
-    "municipality_code": "131016", "name_latin": "Smith John", "date_of_birth": "1995-04-12",
-    "sex": "M", "nationality": "US", "address": "1-1 Chiyoda, Chiyoda-ku, Tokyo",
-    "started_living_on": "2026-03-30", "id_documents": ["residence_card", "passport"],
-    "residence_card_number": "AB12345678CD", "status_of_residence": "Engineer/Specialist",
+    "municipality_code": "131016",
+    "name_latin": "Smith John",
+    "date_of_birth": "1995-04-12",
+    "sex": "M",
+    "nationality": "US",
+    "address": "1-1 Chiyoda, Chiyoda-ku, Tokyo",
+    "started_living_on": "2026-03-30",
+    "id_documents": ["residence_card", "passport"],
+    "residence_card_number": "AB12345678CD",
+    "status_of_residence": "Engineer/Specialist",
     "period_of_stay_ends": "2029-03-31",
 }
 
@@ -63,28 +69,35 @@ def test_calls_without_a_token_get_401_problem(client: TestClient) -> None:
 
 
 def test_a_wrong_token_gets_401_problem(client: TestClient) -> None:
-    _assert_problem(client.post("/ward-office/residents", json=MOVING_IN,
-                                headers=auth("mnt_nope")), 401)
+    _assert_problem(
+        client.post("/ward-office/residents", json=MOVING_IN, headers=auth("mnt_nope")), 401
+    )
 
 
 def test_ward_office_registers_and_gets_a_masked_number(
-    client: TestClient, tokens: dict[str, str],
+    client: TestClient,
+    tokens: dict[str, str],
 ) -> None:
-    resp = client.post("/ward-office/residents", json=MOVING_IN,
-                       headers=auth(tokens["ward_office"]))
+    resp = client.post(
+        "/ward-office/residents", json=MOVING_IN, headers=auth(tokens["ward_office"])
+    )
     assert resp.status_code == 201, resp.text
     body = resp.json()
     assert body["my_number"].startswith("**** **** ")
-    view = client.get(f"/ward-office/residents/{body['person_id']}",
-                      headers=auth(tokens["ward_office"])).json()
+    view = client.get(
+        f"/ward-office/residents/{body['person_id']}", headers=auth(tokens["ward_office"])
+    ).json()
     assert view["my_number"] == body["my_number"]
 
 
 def test_a_clinic_token_cannot_register_and_the_refusal_is_audited(
-    client: TestClient, tokens: dict[str, str], system: System,
+    client: TestClient,
+    tokens: dict[str, str],
+    system: System,
 ) -> None:
-    body = _assert_problem(client.post("/ward-office/residents", json=MOVING_IN,
-                                       headers=auth(tokens["clinic"])), 403)
+    body = _assert_problem(
+        client.post("/ward-office/residents", json=MOVING_IN, headers=auth(tokens["clinic"])), 403
+    )
     assert body["code"] == "forbidden"
     with system.uow() as uow:
         last = uow.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
@@ -92,40 +105,61 @@ def test_a_clinic_token_cannot_register_and_the_refusal_is_audited(
 
 
 def test_reading_the_number_for_an_unlawful_purpose_is_403_and_audited(
-    client: TestClient, tokens: dict[str, str], system: System,
+    client: TestClient,
+    tokens: dict[str, str],
+    system: System,
 ) -> None:
-    pid = client.post("/ward-office/residents", json=MOVING_IN,
-                      headers=auth(tokens["ward_office"])).json()["person_id"]
-    body = _assert_problem(client.post(f"/ward-office/residents/{pid}/my-number",
-                                       json={"purpose": "marketing"},
-                                       headers=auth(tokens["ward_office"])), 403)
+    pid = client.post(
+        "/ward-office/residents", json=MOVING_IN, headers=auth(tokens["ward_office"])
+    ).json()["person_id"]
+    body = _assert_problem(
+        client.post(
+            f"/ward-office/residents/{pid}/my-number",
+            json={"purpose": "marketing"},
+            headers=auth(tokens["ward_office"]),
+        ),
+        403,
+    )
     assert body["code"] == "purpose-not-allowed"
     with system.uow() as uow:  # the refusal survives the request's rollback, with whom it was about
         last = uow.session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     assert last is not None and (last.action, last.person_id) == (
-        "refused:purpose-not-allowed", unref("per", pid))
-    ok = client.post(f"/ward-office/residents/{pid}/my-number", json={"purpose": "tax"},
-                     headers=auth(tokens["ward_office"]))
+        "refused:purpose-not-allowed",
+        unref("per", pid),
+    )
+    ok = client.post(
+        f"/ward-office/residents/{pid}/my-number",
+        json={"purpose": "tax"},
+        headers=auth(tokens["ward_office"]),
+    )
     assert ok.status_code == 200 and len(ok.json()["my_number"]) == 12
 
 
-@pytest.mark.parametrize("patch,field", [
-    ({"date_of_birth": "1995-02-30"}, "date_of_birth"),
-    ({"date_of_birth": "2999-01-01"}, "date_of_birth"),
-    ({"municipality_code": "131017"}, "municipality_code"),
-    ({"municipality_code": "999999"}, "municipality_code"),
-    ({"residence_card_number": "1234"}, "residence_card_number"),
-    ({"sex": "X"}, "sex"),
-    ({"nationality": "USA"}, "nationality"),
-    ({"id_documents": ["library_card"]}, "id_documents"),
-    ({"id_documents": ["passport"]}, "id_documents"),
-    ({"started_living_on": "2030-01-01"}, "started_living_on"),
-])
+@pytest.mark.parametrize(
+    "patch,field",
+    [
+        ({"date_of_birth": "1995-02-30"}, "date_of_birth"),
+        ({"date_of_birth": "2999-01-01"}, "date_of_birth"),
+        ({"municipality_code": "131017"}, "municipality_code"),
+        ({"municipality_code": "999999"}, "municipality_code"),
+        ({"residence_card_number": "1234"}, "residence_card_number"),
+        ({"sex": "X"}, "sex"),
+        ({"nationality": "USA"}, "nationality"),
+        ({"id_documents": ["library_card"]}, "id_documents"),
+        ({"id_documents": ["passport"]}, "id_documents"),
+        ({"started_living_on": "2030-01-01"}, "started_living_on"),
+    ],
+)
 def test_bad_input_is_422_problem_naming_the_field_and_changes_nothing(
-    client: TestClient, tokens: dict[str, str], system: System, patch: dict, field: str,
+    client: TestClient,
+    tokens: dict[str, str],
+    system: System,
+    patch: dict,
+    field: str,
 ) -> None:
-    resp = client.post("/ward-office/residents", json={**MOVING_IN, **patch},
-                       headers=auth(tokens["ward_office"]))
+    resp = client.post(
+        "/ward-office/residents", json={**MOVING_IN, **patch}, headers=auth(tokens["ward_office"])
+    )
     body = _assert_problem(resp, 422)
     assert field in resp.text, body
     with system.uow() as uow:
@@ -135,21 +169,33 @@ def test_bad_input_is_422_problem_naming_the_field_and_changes_nothing(
 @pytest.mark.sqlite_only  # refused as it is parsed
 @pytest.mark.parametrize("raw", [b"{", b"[]", b"null", b'{"municipality_code": 5}', b"\xff\xfe"])
 def test_malformed_bodies_get_problem_json_never_500(
-    client: TestClient, tokens: dict[str, str], raw: bytes,
+    client: TestClient,
+    tokens: dict[str, str],
+    raw: bytes,
 ) -> None:
-    resp = client.post("/ward-office/residents", content=raw,
-                       headers={**auth(tokens["ward_office"]), "content-type": "application/json"})
+    resp = client.post(
+        "/ward-office/residents",
+        content=raw,
+        headers={**auth(tokens["ward_office"]), "content-type": "application/json"},
+    )
     _assert_problem(resp, 422)
 
 
 @pytest.mark.sqlite_only  # a check digit
-@pytest.mark.parametrize("number,status", [("621498320257", 200), ("6214 9832 0257", 200),
-                                            ("621498320258", 422), ("12345", 422),
-                                            ("62149832025X", 422)])
-def test_validate_number(client: TestClient, tokens: dict[str, str], number: str,
-                         status: int) -> None:
-    resp = client.post("/numbers/validate", json={"number": number},
-                       headers=auth(tokens["clinic"]))
+@pytest.mark.parametrize(
+    "number,status",
+    [
+        ("621498320257", 200),
+        ("6214 9832 0257", 200),
+        ("621498320258", 422),
+        ("12345", 422),
+        ("62149832025X", 422),
+    ],
+)
+def test_validate_number(
+    client: TestClient, tokens: dict[str, str], number: str, status: int
+) -> None:
+    resp = client.post("/numbers/validate", json={"number": number}, headers=auth(tokens["clinic"]))
     assert resp.status_code == status
     assert "621498320258" not in resp.text and "62149832025X" not in resp.text
 
@@ -160,8 +206,7 @@ def test_unknown_paths_are_problem_json(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("pid", ["99999999999999999999", "9223372036854775808", "-1", "0"])
-def test_ids_out_of_range_are_not_500(client: TestClient, tokens: dict[str, str],
-                                      pid: str) -> None:
+def test_ids_out_of_range_are_not_500(client: TestClient, tokens: dict[str, str], pid: str) -> None:
     resp = client.get(f"/ward-office/residents/{pid}", headers=auth(tokens["ward_office"]))
     # 403: the policy refuses a person the caller has no relationship with, known or not
     assert resp.status_code in (403, 404, 422), resp.text

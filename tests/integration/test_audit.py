@@ -21,14 +21,22 @@ from tests.integration.helpers import register
 def test_reading_a_number_is_recorded_with_who_and_why(system: System) -> None:
     result = register(system)
     with system.uow() as uow:
-        read_my_number(uow.session, system.services, caller=ward(), person_id=result.person_id,
-                       purpose=Purpose.TAX)
+        read_my_number(
+            uow.session,
+            system.services,
+            caller=ward(),
+            person_id=result.person_id,
+            purpose=Purpose.TAX,
+        )
         uow.commit()
     with system.uow() as uow:
         entries = entries_about(uow.session, result.person_id)
     newest = entries[0]
     assert (newest.action, newest.purpose, newest.actor) == (
-        "read_my_number", "tax", "ward office 131016")
+        "read_my_number",
+        "tax",
+        "ward office 131016",
+    )
 
 
 def test_the_chain_verifies_when_untouched(system: System) -> None:
@@ -62,14 +70,21 @@ def _guards_dropped(system: System) -> Iterator[None]:
     finally:
         with system.engine.begin() as conn:
             if pg:
-                conn.execute(text(
-                    "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
-                    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"))
+                conn.execute(
+                    text(
+                        "CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log "
+                        "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()"
+                    )
+                )
             else:
                 for verb in ("UPDATE", "DELETE"):
-                    conn.execute(text(
-                        f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
-                        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"))
+                    conn.execute(
+                        text(
+                            f"CREATE TRIGGER audit_log_no_{verb.lower()} "
+                            f"BEFORE {verb} ON audit_log "
+                            "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+                        )
+                    )
 
 
 def test_verify_names_the_first_tampered_entry(system: System) -> None:

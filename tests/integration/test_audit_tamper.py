@@ -34,8 +34,9 @@ def _act(system: System, caller: Caller, count: int, action: str = "read") -> No
     """``count`` audited actions by ``caller``, one transaction each."""
     for i in range(count):
         with system.uow() as uow:
-            audit.record(uow.session, caller=caller, action=f"{action}_{i}", at=START,
-                         person_id=i + 1)
+            audit.record(
+                uow.session, caller=caller, action=f"{action}_{i}", at=START, person_id=i + 1
+            )
             uow.commit()
 
 
@@ -46,8 +47,7 @@ def _checkpoint(system: System) -> None:
 
 def _verify(system: System) -> ChainReport:
     with system.reading() as uow:
-        return verify_log(uow.session, system.audit_checkpoints(),
-                          system.services.keys.audit_key)
+        return verify_log(uow.session, system.audit_checkpoints(), system.services.keys.audit_key)
 
 
 def _kinds(report: ChainReport) -> set[str]:
@@ -61,8 +61,13 @@ def _chain_ids(system: System) -> dict[str, int]:
 
 def _ids(system: System, chain_id: int) -> list[int]:
     with system.reading() as uow:
-        return list(uow.session.scalars(select(AuditEntry.id).where(
-            AuditEntry.chain_id == chain_id).order_by(AuditEntry.seq)))
+        return list(
+            uow.session.scalars(
+                select(AuditEntry.id)
+                .where(AuditEntry.chain_id == chain_id)
+                .order_by(AuditEntry.seq)
+            )
+        )
 
 
 @pytest.fixture
@@ -87,9 +92,12 @@ def test_two_organisations_do_not_share_a_head_row(system: System) -> None:
     assert set(chains) == {"ward_office/ward office 131016", "clinic/Kanda Clinic"}
     with system.reading() as uow:
         by_chain = {(e.chain_id, e.seq) for e in uow.session.scalars(select(AuditEntry))}
-    assert by_chain == {(chains["ward_office/ward office 131016"], 1),
-                        (chains["ward_office/ward office 131016"], 2),
-                        (chains["clinic/Kanda Clinic"], 1), (chains["clinic/Kanda Clinic"], 2)}
+    assert by_chain == {
+        (chains["ward_office/ward office 131016"], 1),
+        (chains["ward_office/ward office 131016"], 2),
+        (chains["clinic/Kanda Clinic"], 1),
+        (chains["clinic/Kanda Clinic"], 2),
+    }
 
 
 @pytest.mark.postgres
@@ -123,8 +131,9 @@ def test_one_organisation_appending_does_not_hold_up_another(system: System) -> 
 def test_an_edited_entry_is_named(logged: System) -> None:
     ward_ids = _ids(logged, _chain_ids(logged)["ward_office/ward office 131016"])
     with _guards_dropped(logged), logged.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_log SET actor = 'someone else' WHERE id = :id"),
-                     {"id": ward_ids[2]})
+        conn.execute(
+            text("UPDATE audit_log SET actor = 'someone else' WHERE id = :id"), {"id": ward_ids[2]}
+        )
     report = _verify(logged)
     assert [(f.kind, f.entry_id) for f in report.findings] == [("edited", ward_ids[2])]
     assert "entry 3 of chain 'ward_office/ward office 131016'" in report.reason
@@ -136,13 +145,25 @@ def test_an_inserted_entry_is_named(logged: System) -> None:
     chain = _chain_ids(logged)["clinic/Kanda Clinic"]
     with logged.engine.begin() as conn:
         head = conn.execute(select(AuditHead).where(AuditHead.id == chain)).one()
-        forged = {"chain_id": chain, "seq": head.last_seq + 1, "at": START, "actor": "x",
-                  "role": "clinic", "purpose": "", "action": "read", "person_id": 9,
-                  "detail": "", "clerk": None, "prev_hash": head.last_hash}
+        forged = {
+            "chain_id": chain,
+            "seq": head.last_seq + 1,
+            "at": START,
+            "actor": "x",
+            "role": "clinic",
+            "purpose": "",
+            "action": "read",
+            "person_id": 9,
+            "detail": "",
+            "clerk": None,
+            "prev_hash": head.last_hash,
+        }
         forged["entry_hash"] = legacy_hash(forged)
         conn.execute(insert(AuditEntry), forged)
-        conn.execute(text("UPDATE audit_head SET last_seq = :s, last_hash = :h WHERE id = :id"),
-                     {"s": forged["seq"], "h": forged["entry_hash"], "id": chain})
+        conn.execute(
+            text("UPDATE audit_head SET last_seq = :s, last_hash = :h WHERE id = :id"),
+            {"s": forged["seq"], "h": forged["entry_hash"], "id": chain},
+        )
     forged_id = _ids(logged, chain)[-1]
     report = _verify(logged)
     assert [(f.kind, f.entry_id) for f in report.findings] == [("inserted", forged_id)]
@@ -163,8 +184,10 @@ def test_a_cut_tail_with_its_head_reset_is_found(logged: System) -> None:
     with _guards_dropped(logged), logged.engine.begin() as conn:
         kept = conn.execute(select(AuditEntry).where(AuditEntry.id == ward_ids[2])).one()
         conn.execute(text("DELETE FROM audit_log WHERE chain_id = :c AND seq > 3"), {"c": chain})
-        conn.execute(text("UPDATE audit_head SET last_seq = 3, last_hash = :h WHERE id = :c"),
-                     {"h": kept.entry_hash, "c": chain})
+        conn.execute(
+            text("UPDATE audit_head SET last_seq = 3, last_hash = :h WHERE id = :c"),
+            {"h": kept.entry_hash, "c": chain},
+        )
     report = _verify(logged)
     assert _kinds(report) == {"cut"}
     assert "signed 5 entries, the database ends at 3" in report.reason
@@ -194,16 +217,28 @@ def test_a_recomputed_chain_is_found(logged: System) -> None:
     with _guards_dropped(logged), logged.engine.begin() as conn:
         conn.execute(text("DELETE FROM audit_log WHERE chain_id = :c AND seq = 2"), {"c": chain})
         prev, seq = "0" * 64, 0
-        for row in conn.execute(select(AuditEntry.__table__).where(
-                AuditEntry.chain_id == chain).order_by(AuditEntry.seq)).mappings().all():
+        for row in (
+            conn.execute(
+                select(AuditEntry.__table__)
+                .where(AuditEntry.chain_id == chain)
+                .order_by(AuditEntry.seq)
+            )
+            .mappings()
+            .all()
+        ):
             seq += 1
             values = {**row, "seq": seq, "prev_hash": prev}
             prev = legacy_hash(values)
-            conn.execute(text("UPDATE audit_log SET seq = :s, prev_hash = :p, entry_hash = :h "
-                              "WHERE id = :id"), {"s": seq, "p": values["prev_hash"],
-                                                  "h": prev, "id": row["id"]})
-        conn.execute(text("UPDATE audit_head SET last_seq = :s, last_hash = :h WHERE id = :c"),
-                     {"s": seq, "h": prev, "c": chain})
+            conn.execute(
+                text(
+                    "UPDATE audit_log SET seq = :s, prev_hash = :p, entry_hash = :h WHERE id = :id"
+                ),
+                {"s": seq, "p": values["prev_hash"], "h": prev, "id": row["id"]},
+            )
+        conn.execute(
+            text("UPDATE audit_head SET last_seq = :s, last_hash = :h WHERE id = :c"),
+            {"s": seq, "h": prev, "c": chain},
+        )
     report = _verify(logged)
     assert "recomputed" in _kinds(report) and "cut" in _kinds(report)
     assert "chain 'ward_office/ward office 131016' was recomputed" in report.reason
@@ -224,6 +259,7 @@ def test_postgres_refuses_to_truncate_the_log(logged: System) -> None:
 
 
 # --- The checkpoint file ---------------------------------------------------------------------
+
 
 def test_the_checkpoint_file_only_grows_and_is_for_its_owner(logged: System) -> None:
     path = logged.audit_checkpoints().path
@@ -294,8 +330,9 @@ def test_without_a_checkpoint_the_chains_are_still_checked(system: System) -> No
         assert _verify(system).ok
         ward_ids = _ids(system, _chain_ids(system)["ward_office/ward office 131016"])
         with _guards_dropped(system), system.engine.begin() as conn:
-            conn.execute(text("UPDATE audit_log SET detail = 'x' WHERE id = :id"),
-                         {"id": ward_ids[0]})
+            conn.execute(
+                text("UPDATE audit_log SET detail = 'x' WHERE id = :id"), {"id": ward_ids[0]}
+            )
         assert _kinds(_verify(system)) == {"edited"}
 
 
@@ -303,6 +340,7 @@ def test_the_cli_checkpoints_and_names_what_it_finds(tmp_path: Path) -> None:
     import sqlite3
 
     from tests.integration.test_cli import _register, _seed, run
+
     _seed(tmp_path)
     assert _register(tmp_path).returncode == 0
     done = run(["audit", "checkpoint"], tmp_path)
@@ -315,5 +353,4 @@ def test_the_cli_checkpoints_and_names_what_it_finds(tmp_path: Path) -> None:
         database.execute(f"UPDATE audit_head SET last_seq = 0, last_hash = '{'0' * 64}'")
     database.close()
     done = run(["audit", "verify"], tmp_path)
-    assert done.returncode == 1 and done.stderr.startswith("error: truncated: the log was "
-                                                           "emptied")
+    assert done.returncode == 1 and done.stderr.startswith("error: truncated: the log was emptied")

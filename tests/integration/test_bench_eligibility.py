@@ -22,9 +22,25 @@ def bench(tmp: Path, monkeypatch: pytest.MonkeyPatch, *extra: str) -> list[str]:
     do not matter here, only that every step runs."""
     monkeypatch.setenv("TMPDIR", str(tmp))  # the server process's
     monkeypatch.setattr(tempfile, "tempdir", str(tmp))  # this one's (cached at first use)
-    done = CliRunner().invoke(app, ["bench", "eligibility", "--residents", "60", "--seconds",
-                                    "0.5", "--rate", "40", "--terminals", "4", "--warm-up",
-                                    "40", *extra], env={"COLUMNS": "200"})
+    done = CliRunner().invoke(
+        app,
+        [
+            "bench",
+            "eligibility",
+            "--residents",
+            "60",
+            "--seconds",
+            "0.5",
+            "--rate",
+            "40",
+            "--terminals",
+            "4",
+            "--warm-up",
+            "40",
+            *extra,
+        ],
+        env={"COLUMNS": "200"},
+    )
     if done.exception is not None and not isinstance(done.exception, SystemExit):
         raise done.exception
     assert done.exit_code == 0, done.stderr[-2000:]
@@ -33,8 +49,8 @@ def bench(tmp: Path, monkeypatch: pytest.MonkeyPatch, *extra: str) -> list[str]:
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_the_benchmark_runs_checks_over_http_and_ends_with_the_ratio_line(
-        backend: str, request: pytest.FixtureRequest, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     extra: tuple[str, ...] = ()
     if backend == "postgresql":  # the benchmark makes (and drops) its own database there
         extra = ("--database-url", request.getfixturevalue("pg_url"))

@@ -31,34 +31,38 @@ SAMPLE = 30
 @pytest.fixture
 def enrolled(system: System) -> Cards:
     # Batches of 20 in tasks of 10: several batches, the last one short, both workers used.
-    cards, _ = enrol(system, RESIDENTS, Console(quiet=True), sample=SAMPLE, batch=20,
-                     workers=2)
+    cards, _ = enrol(system, RESIDENTS, Console(quiet=True), sample=SAMPLE, batch=20, workers=2)
     return cards
 
 
-def test_every_card_has_its_own_certificate_from_the_ca(system: System,
-                                                         enrolled: Cards) -> None:
+def test_every_card_has_its_own_certificate_from_the_ca(system: System, enrolled: Cards) -> None:
     ca, now = system.services.ca, system.services.clock.now()
     with system.uow() as uow:
         rows = uow.session.execute(
-            select(Certificate, Card).join(Card, Card.serial == Certificate.card_serial)).all()
+            select(Certificate, Card).join(Card, Card.serial == Certificate.card_serial)
+        ).all()
         people = uow.session.scalar(select(func.count()).select_from(Person))
-        insured = uow.session.scalar(select(func.count(func.distinct(
-            InsuranceEnrolment.person_id))))
+        insured = uow.session.scalar(
+            select(func.count(func.distinct(InsuranceEnrolment.person_id)))
+        )
         assert verify_chain(uow.session).ok
     assert people == insured == len(rows) == RESIDENTS
-    assert len({cert.serial for cert, _ in rows}) == len({card.serial for _, card in rows}) \
-        == len({card.person_id for _, card in rows}) == RESIDENTS
+    assert (
+        len({cert.serial for cert, _ in rows})
+        == len({card.serial for _, card in rows})
+        == len({card.person_id for _, card in rows})
+        == RESIDENTS
+    )
     for cert, card in rows:
         issued = x509.load_der_x509_certificate(cert.der)
         verify_certificate(issued, ca, at=now, is_revoked=lambda _serial: None)
         assert serial_text(issued.serial_number) == cert.serial
-        assert (card.status, card.insurance_use, cert.person_id) == ("active", True,
-                                                                     card.person_id)
+        assert (card.status, card.insurance_use, cert.person_id) == ("active", True, card.person_id)
 
 
-def test_the_load_generator_holds_a_sample_of_working_cards(system: System,
-                                                            enrolled: Cards) -> None:
+def test_the_load_generator_holds_a_sample_of_working_cards(
+    system: System, enrolled: Cards
+) -> None:
     assert len(enrolled.certificates) == len(enrolled.key_indices) == SAMPLE
     with system.uow() as uow:
         stored = set(uow.session.scalars(select(Certificate.der)))
@@ -76,29 +80,46 @@ def test_a_clinic_checks_a_sampled_card_with_the_token(system: System) -> None:
     with system.uow() as uow:
         caller = tokens.authenticate(uow.session, svc, token)
         nonce = clinic.new_challenge(uow.session, svc, caller=caller).nonce
-        answer = clinic.check_with_pin(uow.session, svc, caller=caller, nonce=nonce,
-                                       certificate_der=cards.certificates[3],
-                                       signature=cards.sign(3, nonce))
+        answer = clinic.check_with_pin(
+            uow.session,
+            svc,
+            caller=caller,
+            nonce=nonce,
+            certificate_der=cards.certificates[3],
+            signature=cards.sign(3, nonce),
+        )
         uow.commit()
     assert answer.eligible
 
 
 def test_bulk_inserts_refuse_a_duplicate_as_sqlalchemy_would(system: System) -> None:
-    row = dict(registry_code="00000000001", identity_key="k", number_lookup="n",
-               number_sealed=b"\x00", name_latin="Sato Hanako", date_of_birth=dt.date(1990, 1, 1),
-               sex="F", nationality="JP", created_at=system.services.clock.now())
+    row = dict(
+        registry_code="00000000001",
+        identity_key="k",
+        number_lookup="n",
+        number_sealed=b"\x00",
+        name_latin="Sato Hanako",
+        date_of_birth=dt.date(1990, 1, 1),
+        sex="F",
+        nationality="JP",
+        created_at=system.services.clock.now(),
+    )
     with system.uow() as uow:
         assert len(insert_rows(uow.session, Person, [row], return_ids=True)) == 1
         with pytest.raises(IntegrityError):
             insert_rows(uow.session, Person, [{**row, "registry_code": "00000000002"}])
 
 
-def test_postgresql_is_vacuumed_and_analysed_after_the_load(system: System,
-                                                            enrolled: Cards) -> None:
+def test_postgresql_is_vacuumed_and_analysed_after_the_load(
+    system: System, enrolled: Cards
+) -> None:
     if system.engine.dialect.name != "postgresql":
         pytest.skip("planner statistics are PostgreSQL's (SQLite plans these look-ups by index)")
     with system.engine.connect() as conn:
-        done = conn.execute(text(
-            "SELECT relname FROM pg_stat_user_tables "
-            "WHERE last_analyze IS NOT NULL AND last_vacuum IS NOT NULL")).scalars()
+        done = conn.execute(
+            text(
+                "SELECT relname FROM pg_stat_user_tables "
+                "WHERE last_analyze IS NOT NULL AND last_vacuum IS NOT NULL"
+            )
+        ).scalars()
         assert {"cards", "certificates", "insurance_enrolments"} <= set(done)

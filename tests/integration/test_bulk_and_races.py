@@ -37,12 +37,21 @@ def _count(system: System, model: type) -> int:
 def test_bulk_registration_follows_the_same_rules(system: System) -> None:
     forms = fake_residents(60, system.services.clock.today())
     with system.uow() as uow:
-        ids = register_many(uow.session, system.services, caller=ward(),
-                            municipality_code="131016", forms=forms)
+        ids = register_many(
+            uow.session, system.services, caller=ward(), municipality_code="131016", forms=forms
+        )
         uow.commit()
     with system.uow() as uow:
-        numbers = [read_my_number(uow.session, system.services, caller=ward(), person_id=i,
-                                  purpose=Purpose.RESIDENT_REGISTRY).digits for i in ids]
+        numbers = [
+            read_my_number(
+                uow.session,
+                system.services,
+                caller=ward(),
+                person_id=i,
+                purpose=Purpose.RESIDENT_REGISTRY,
+            ).digits
+            for i in ids
+        ]
         lates = uow.session.scalars(select(Registration.late).order_by(Registration.id)).all()
         uow.commit()
         assert verify_chain(uow.session).ok
@@ -56,19 +65,29 @@ def test_a_batch_with_a_known_person_registers_nobody(system: System) -> None:
     register(system)
     forms = [*fake_residents(5, system.services.clock.today()), foreign_form(system)]
     with system.uow() as uow, pytest.raises(Conflict, match="already known"):
-        register_many(uow.session, system.services, caller=ward(),
-                      municipality_code="131016", forms=forms)
+        register_many(
+            uow.session, system.services, caller=ward(), municipality_code="131016", forms=forms
+        )
     assert _count(system, Person) == 1
 
 
 def test_a_bulk_batch_with_a_temporary_stay_registers_nobody(system: System) -> None:
     """Issue 17.1: the batch follows the single path: a stay of 3 months or less is refused."""
     today = system.services.clock.today()
-    short = foreign_form(system, name_latin="Short Stay", started_living_on=today,
-                         period_of_stay_ends=today + dt.timedelta(days=80))
+    short = foreign_form(
+        system,
+        name_latin="Short Stay",
+        started_living_on=today,
+        period_of_stay_ends=today + dt.timedelta(days=80),
+    )
     with system.uow() as uow, pytest.raises(InvalidInput) as caught:
-        register_many(uow.session, system.services, caller=ward(), municipality_code="131016",
-                      forms=[*fake_residents(5, today), short])
+        register_many(
+            uow.session,
+            system.services,
+            caller=ward(),
+            municipality_code="131016",
+            forms=[*fake_residents(5, today), short],
+        )
     assert caught.value.details["reason"] == "not_registrable"
     assert _count(system, Person) == 0
 
@@ -77,28 +96,42 @@ def test_numbers_from_single_and_bulk_paths_never_collide(system: System) -> Non
     single = register(system)
     forms = fake_residents(30, system.services.clock.today())
     with system.uow() as uow:
-        ids = register_many(uow.session, system.services, caller=ward(),
-                            municipality_code="131016", forms=forms)
+        ids = register_many(
+            uow.session, system.services, caller=ward(), municipality_code="131016", forms=forms
+        )
         uow.commit()
     with system.uow() as uow:
-        numbers = {read_my_number(uow.session, system.services, caller=ward(), person_id=i,
-                                  purpose=Purpose.RESIDENT_REGISTRY).digits
-                   for i in [single.person_id, *ids]}
+        numbers = {
+            read_my_number(
+                uow.session,
+                system.services,
+                caller=ward(),
+                person_id=i,
+                purpose=Purpose.RESIDENT_REGISTRY,
+            ).digits
+            for i in [single.person_id, *ids]
+        }
     assert len(numbers) == 31
 
 
 @pytest.mark.parametrize("same", ["person", "returning person"])
 def test_two_registrations_racing_for_one_person_have_exactly_one_winner(
-    system: System, same: str,
+    system: System,
+    same: str,
 ) -> None:
     if system.engine.dialect.name != "postgresql":
         pytest.skip("the race needs real concurrent writers (PostgreSQL)")
     if same == "returning person":
         first = register(system)
         with system.uow() as uow:
-            moving.register_moving_out(uow.session, system.services, caller=ward(),
-                                            person_id=first.person_id, destination="abroad",
-                                            planned_move_on=system.services.clock.today())
+            moving.register_moving_out(
+                uow.session,
+                system.services,
+                caller=ward(),
+                person_id=first.person_id,
+                destination="abroad",
+                planned_move_on=system.services.clock.today(),
+            )
             uow.commit()
     barrier = threading.Barrier(2)
     outcomes: list[str] = []
@@ -120,18 +153,32 @@ def test_two_registrations_racing_for_one_person_have_exactly_one_winner(
         t.join()
     assert sorted(outcomes) == ["conflict", "won"]
     with system.uow() as uow:
-        active = uow.session.scalar(select(func.count()).select_from(Registration).where(
-            Registration.status == "active"))
+        active = uow.session.scalar(
+            select(func.count()).select_from(Registration).where(Registration.status == "active")
+        )
     assert active == 1
 
 
 def test_a_bulk_registration_killed_half_way_leaves_no_half_registered_person(
     tmp_path: Path,
 ) -> None:
-    env = {**os.environ, "MYNUMBER_DATA_DIR": str(tmp_path), "MYNUMBER_MASTER_KEY": TEST_MASTER_KEY,
-           "MYNUMBER_DATABASE_URL": ""}
-    cmd = [sys.executable, "-m", "mynumber.cli", "bench", "register", "--count", "40000",
-           "--batch", "200"]
+    env = {
+        **os.environ,
+        "MYNUMBER_DATA_DIR": str(tmp_path),
+        "MYNUMBER_MASTER_KEY": TEST_MASTER_KEY,
+        "MYNUMBER_DATABASE_URL": "",
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "mynumber.cli",
+        "bench",
+        "register",
+        "--count",
+        "40000",
+        "--batch",
+        "200",
+    ]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     db = tmp_path / "mynumber.sqlite3"
     deadline = time.monotonic() + 120
@@ -144,13 +191,18 @@ def test_a_bulk_registration_killed_half_way_leaves_no_half_registered_person(
     checked = build_system(Settings(data_dir=tmp_path, master_key=TEST_MASTER_KEY))
     people_before = _assert_whole(checked)
     assert 0 < people_before < 40000
-    subprocess.run([*cmd[:-4], "--count", "400", "--batch", "200"], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [*cmd[:-4], "--count", "400", "--batch", "200"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     assert _assert_whole(checked) == people_before + 400
 
 
 def _people_in(db: Path) -> int:
     import sqlite3
+
     try:
         with sqlite3.connect(db, timeout=1) as conn:
             return int(conn.execute("SELECT count(*) FROM persons").fetchone()[0])

@@ -46,8 +46,9 @@ SHOWN = (IdDocument.RESIDENCE_CARD,)
 T = TypeVar("T")
 
 
-def _crash_at_every_step(system: System, subject: Callable[[int], T],
-                         operation: Callable[[T], None]) -> list[str]:
+def _crash_at_every_step(
+    system: System, subject: Callable[[int], T], operation: Callable[[T], None]
+) -> list[str]:
     """Crash ``operation`` after its 1st, 2nd, … write boundary, each time on ``subject(n)``:
     after the crash the chip and the register agree, and the operation retried completes
     (and they agree again). Ends when a run meets no crash; the boundaries of that run."""
@@ -76,8 +77,9 @@ def _ready_applications(system: System, count: int) -> list[tuple[str, IdentityS
     for n in range(count):
         name, card = f"Smith John{'I' * n}", f"AB{12345678 + n}CD"
         person = register(system, name_latin=name, residence_card_number=card)
-        ready.append((apply_at_counter(system, person.person_id).application_id,
-                      identity(name, card=card)))
+        ready.append(
+            (apply_at_counter(system, person.person_id).application_id, identity(name, card=card))
+        )
     pass_days(system, 32)
     return ready
 
@@ -102,9 +104,16 @@ def test_a_pin_reset_crashed_at_any_step_can_be_retried(cards: System) -> None:
     def reset(serial: str) -> None:
         new_pin = next(chosen)
         with cards.uow() as uow:
-            card_counter.reset_pin(uow.session, cards.services, caller=ward(),
-                                   card_serial=serial, pin=PinKind.USER_AUTHENTICATION,
-                                   new_pin=new_pin, identity=identity(), id_documents=SHOWN)
+            card_counter.reset_pin(
+                uow.session,
+                cards.services,
+                caller=ward(),
+                card_serial=serial,
+                pin=PinKind.USER_AUTHENTICATION,
+                new_pin=new_pin,
+                identity=identity(),
+                id_documents=SHOWN,
+            )
             uow.commit()
         with chip(cards, serial).open_session() as reader:
             reader.verify(PinRef.USER_AUTHENTICATION, new_pin)
@@ -120,9 +129,14 @@ def test_a_certificate_renewal_crashed_at_any_step_can_be_retried(cards: System)
 
     def renew(serial: str) -> None:
         with cards.uow() as uow:
-            card_counter.renew_certificates(uow.session, cards.services, caller=ward(),
-                                            card_serial=serial, identity=identity(),
-                                            id_documents=SHOWN)
+            card_counter.renew_certificates(
+                uow.session,
+                cards.services,
+                caller=ward(),
+                card_serial=serial,
+                identity=identity(),
+                id_documents=SHOWN,
+            )
             uow.commit()
 
     steps = _crash_at_every_step(cards, lambda _n: card.serial, renew)
@@ -135,18 +149,27 @@ def test_a_chip_update_after_a_move_crashed_at_any_step_can_be_retried(cards: Sy
 
     def moved(_n: int) -> str:
         with cards.uow() as uow:
-            ward_office.register_moving_within(uow.session, cards.services, caller=ward(),
-                                               person_id=card.person_id,
-                                               new_address=next(streets),
-                                               moved_on=clock(cards).today())
+            ward_office.register_moving_within(
+                uow.session,
+                cards.services,
+                caller=ward(),
+                person_id=card.person_id,
+                new_address=next(streets),
+                moved_on=clock(cards).today(),
+            )
             uow.commit()
         return card.serial
 
     def update(serial: str) -> None:
         with cards.uow() as uow:
-            card_moving.update_chip_after_move(uow.session, cards.services, caller=ward(),
-                                               card_serial=serial, identity=identity(),
-                                               id_documents=SHOWN)
+            card_moving.update_chip_after_move(
+                uow.session,
+                cards.services,
+                caller=ward(),
+                card_serial=serial,
+                identity=identity(),
+                id_documents=SHOWN,
+            )
             uow.commit()
 
     assert "chip.update_data" in _crash_at_every_step(cards, moved, update)
@@ -154,15 +177,24 @@ def test_a_chip_update_after_a_move_crashed_at_any_step_can_be_retried(cards: Sy
 
 def test_a_card_return_crashed_at_any_step_can_be_retried(cards: System) -> None:
     people = [(f"Smith John{'I' * n}", f"AB{12345678 + n}CD") for n in range(6)]
-    returned = iter([(issued_card(cards, name=name, residence_card_number=card).serial,
-                      identity(name, card=card)) for name, card in people])
-    steps = _crash_at_every_step(cards, lambda _n: next(returned),
-                                 lambda card: return_card(cards, *card))
+    returned = iter(
+        [
+            (
+                issued_card(cards, name=name, residence_card_number=card).serial,
+                identity(name, card=card),
+            )
+            for name, card in people
+        ]
+    )
+    steps = _crash_at_every_step(
+        cards, lambda _n: next(returned), lambda card: return_card(cards, *card)
+    )
     assert "chip.destroy" in steps
 
 
 def test_two_collections_of_one_card_at_once_leave_chip_and_register_agreeing(
-        cards: System) -> None:
+    cards: System,
+) -> None:
     ((application_id, shown),) = _ready_applications(cards, 1)
     together = threading.Barrier(2)
     store = cards.services.chips

@@ -69,12 +69,16 @@ def _challenge(system: System, who: Caller = CLINIC) -> bytes:
     return challenge.nonce
 
 
-def _authenticate(system: System, nonce: bytes, answer: CardAnswer,
-                  who: Caller = CLINIC) -> int:
+def _authenticate(system: System, nonce: bytes, answer: CardAnswer, who: Caller = CLINIC) -> int:
     with system.uow() as uow:
         person_id = card_auth.authenticate_card(
-            uow.session, system.services, caller=who, nonce=nonce,
-            certificate_der=answer.certificate_der, signature=answer.signature)
+            uow.session,
+            system.services,
+            caller=who,
+            nonce=nonce,
+            certificate_der=answer.certificate_der,
+            signature=answer.signature,
+        )
         uow.commit()
     return person_id
 
@@ -84,8 +88,13 @@ def _round_trip(system: System, card: TestCard) -> int:
     return _authenticate(system, nonce, answer_challenge(card.chip, pin=AUTH_PIN, nonce=nonce))
 
 
-def _refused(system: System, nonce: bytes, answer: CardAnswer, error: type[MyNumberError],
-             who: Caller = CLINIC) -> MyNumberError:
+def _refused(
+    system: System,
+    nonce: bytes,
+    answer: CardAnswer,
+    error: type[MyNumberError],
+    who: Caller = CLINIC,
+) -> MyNumberError:
     with pytest.raises(error) as caught:
         _authenticate(system, nonce, answer, who)
     assert caught.value.message_en and caught.value.message_ja
@@ -99,8 +108,9 @@ def test_a_card_and_its_pin_identify_the_holder_without_the_my_number(pki: Syste
     assert _authenticate(pki, nonce, answer) == card.person_id
     with pki.uow() as uow:
         number = open_number(pki.services, get_person(uow.session, card.person_id)).digits
-        entry = uow.session.scalars(select(AuditEntry).where(
-            AuditEntry.action == "card_authentication")).one()
+        entry = uow.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "card_authentication")
+        ).one()
     assert number.encode() not in answer.certificate_der + answer.signature + nonce
     assert (entry.person_id, entry.actor) == (card.person_id, CLINIC.name)
 
@@ -134,8 +144,9 @@ def test_a_nonce_expires_after_five_minutes(pki: System) -> None:
 def test_a_nonce_never_issued_or_issued_to_another_party_is_unknown(pki: System) -> None:
     card = make_card(pki)
     stranger = bytes(32)
-    _refused(pki, stranger, answer_challenge(card.chip, pin=AUTH_PIN, nonce=stranger),
-             ChallengeUnknown)
+    _refused(
+        pki, stranger, answer_challenge(card.chip, pin=AUTH_PIN, nonce=stranger), ChallengeUnknown
+    )
     kiosk_nonce = _challenge(pki, caller(Role.KIOSK))
     answer = answer_challenge(card.chip, pin=AUTH_PIN, nonce=kiosk_nonce)
     _refused(pki, kiosk_nonce, answer, ChallengeUnknown)
@@ -151,33 +162,45 @@ def test_a_signature_over_another_nonce_is_refused(pki: System) -> None:
 def test_a_lost_cards_revoked_certificate_is_refused(pki: System) -> None:
     card = make_card(pki)
     with pki.uow() as uow:
-        revoke_card_certificates(uow.session, pki.services, card_serial=card.serial,
-                                 kinds=kinds_revoked_on("lost"), reason="lost")
+        revoke_card_certificates(
+            uow.session,
+            pki.services,
+            card_serial=card.serial,
+            kinds=kinds_revoked_on("lost"),
+            reason="lost",
+        )
         uow.commit()
     nonce = _challenge(pki)
-    error = _refused(pki, nonce, answer_challenge(card.chip, pin=AUTH_PIN, nonce=nonce),
-                     CertificateRevoked)
+    error = _refused(
+        pki, nonce, answer_challenge(card.chip, pin=AUTH_PIN, nonce=nonce), CertificateRevoked
+    )
     assert error.details["reason"] == "keyCompromise"
 
 
 def test_a_move_leaves_card_authentication_working(pki: System) -> None:
     card = make_card(pki)
     with pki.uow() as uow:
-        revoke_card_certificates(uow.session, pki.services, card_serial=card.serial,
-                                 kinds=kinds_revoked_on("address_changed"),
-                                 reason="address_changed")
+        revoke_card_certificates(
+            uow.session,
+            pki.services,
+            card_serial=card.serial,
+            kinds=kinds_revoked_on("address_changed"),
+            reason="address_changed",
+        )
         uow.commit()
     assert _round_trip(pki, card) == card.person_id
 
 
 def test_an_expired_certificate_is_refused(pki: System) -> None:
     today = pki.services.clock.today()  # living here for a year, 30 days of stay left
-    card = make_card(pki, started_living_on=today - dt.timedelta(days=365),
-                     period_of_stay_ends=today + dt.timedelta(days=30))
+    card = make_card(
+        pki,
+        started_living_on=today - dt.timedelta(days=365),
+        period_of_stay_ends=today + dt.timedelta(days=30),
+    )
     pki.services.clock.advance(days=32)  # type: ignore[attr-defined]
     nonce = _challenge(pki)
-    _refused(pki, nonce, answer_challenge(card.chip, pin=AUTH_PIN, nonce=nonce),
-             CertificateExpired)
+    _refused(pki, nonce, answer_challenge(card.chip, pin=AUTH_PIN, nonce=nonce), CertificateExpired)
 
 
 @pytest.mark.parametrize("status", ["suspended", "returned", "issued"])
@@ -185,8 +208,9 @@ def test_a_card_that_is_not_active_is_refused_with_its_status(pki: System, statu
     card = make_card(pki)
     set_card_status(pki, card.serial, status)
     nonce = _challenge(pki)
-    error = _refused(pki, nonce, answer_challenge(card.chip, pin=AUTH_PIN, nonce=nonce),
-                     CardNotActive)
+    error = _refused(
+        pki, nonce, answer_challenge(card.chip, pin=AUTH_PIN, nonce=nonce), CardNotActive
+    )
     assert error.details["card_status"] == status and status in error.message_en
 
 
@@ -195,22 +219,29 @@ def test_the_signature_certificate_cannot_be_used_to_identify(pki: System) -> No
     nonce = _challenge(pki)
     answer = answer_challenge(card.chip, pin=AUTH_PIN, nonce=nonce)
     signature_der = read_certificate(card, KeySlot.SIGNATURE).public_bytes(
-        serialization.Encoding.DER)
+        serialization.Encoding.DER
+    )
     _refused(pki, nonce, CardAnswer(signature_der, answer.signature), CertificateWrongPurpose)
 
 
 def test_a_certificate_from_another_ca_is_untrusted(pki: System, tmp_path: Path) -> None:
     card = make_card(pki)
-    forger = CertificateAuthority.load_or_create(tmp_path / "forger", b"forger",
-                                                 now=pki.services.clock.now())
+    forger = CertificateAuthority.load_or_create(
+        tmp_path / "forger", b"forger", now=pki.services.clock.now()
+    )
     keys = card.chip.public_keys()
     now = pki.services.clock.now()
     forged = forger.issue_authentication_certificate(
-        keys.user_auth, serial=12345, not_before=now, not_after=now + dt.timedelta(days=9))
+        keys.user_auth, serial=12345, not_before=now, not_after=now + dt.timedelta(days=9)
+    )
     nonce = _challenge(pki)
     answer = answer_challenge(card.chip, pin=AUTH_PIN, nonce=nonce)
-    _refused(pki, nonce, CardAnswer(forged.public_bytes(serialization.Encoding.DER),
-                                    answer.signature), UntrustedCertificate)
+    _refused(
+        pki,
+        nonce,
+        CardAnswer(forged.public_bytes(serialization.Encoding.DER), answer.signature),
+        UntrustedCertificate,
+    )
 
 
 def test_only_relying_parties_may_ask_for_a_challenge(pki: System) -> None:
@@ -220,11 +251,13 @@ def test_only_relying_parties_may_ask_for_a_challenge(pki: System) -> None:
 
 # --- over HTTP ----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def client(pki: System) -> Iterator[tuple[TestClient, dict[str, str]]]:
     with pki.uow() as uow:
-        token = tokens.issue_token(uow.session, pki.services, organisation="Chiyoda Clinic",
-                                   role=Role.CLINIC)
+        token = tokens.issue_token(
+            uow.session, pki.services, organisation="Chiyoda Clinic", role=Role.CLINIC
+        )
         uow.commit()
     with TestClient(create_app(pki), raise_server_exceptions=False) as test_client:
         yield test_client, {"Authorization": f"Bearer {token}"}
@@ -234,20 +267,25 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-def _http_answer(client: tuple[TestClient, dict[str, str]], card: TestCard,
-                 nonce: bytes | None = None) -> tuple[bytes, dict[str, str]]:
+def _http_answer(
+    client: tuple[TestClient, dict[str, str]], card: TestCard, nonce: bytes | None = None
+) -> tuple[bytes, dict[str, str]]:
     http, headers = client
     if nonce is None:
         issued = http.post("/card-auth/challenges", headers=headers)
         assert issued.status_code == 201, issued.text
         nonce = base64.b64decode(issued.json()["nonce"])
     answer = answer_challenge(card.chip, pin=AUTH_PIN, nonce=nonce)
-    return nonce, {"nonce": _b64(nonce), "certificate": _b64(answer.certificate_der),
-                   "signature": _b64(answer.signature)}
+    return nonce, {
+        "nonce": _b64(nonce),
+        "certificate": _b64(answer.certificate_der),
+        "signature": _b64(answer.signature),
+    }
 
 
 def test_http_challenge_and_response_name_the_person_only(
-    pki: System, client: tuple[TestClient, dict[str, str]],
+    pki: System,
+    client: tuple[TestClient, dict[str, str]],
 ) -> None:
     card = make_card(pki)
     _, body = _http_answer(client, card)
@@ -257,29 +295,35 @@ def test_http_challenge_and_response_name_the_person_only(
 
 
 def test_http_failures_are_problems_with_their_own_codes(
-    pki: System, client: tuple[TestClient, dict[str, str]],
+    pki: System,
+    client: tuple[TestClient, dict[str, str]],
 ) -> None:
     http, headers = client
     card = make_card(pki)
     _, body = _http_answer(client, card)
     seen = {}
-    seen["signature-invalid"] = http.post("/card-auth/responses", headers=headers,
-                                          json={**body, "signature": _b64(bytes(256))})
+    seen["signature-invalid"] = http.post(
+        "/card-auth/responses", headers=headers, json={**body, "signature": _b64(bytes(256))}
+    )
     assert http.post("/card-auth/responses", json=body, headers=headers).status_code == 200
     seen["challenge-replayed"] = http.post("/card-auth/responses", json=body, headers=headers)
-    seen["challenge-unknown"] = http.post("/card-auth/responses", headers=headers,
-                                          json=_http_answer(client, card, bytes(32))[1])
-    seen["invalid-input"] = http.post("/card-auth/responses", headers=headers,
-                                      json={**body, "certificate": "not base64!"})
+    seen["challenge-unknown"] = http.post(
+        "/card-auth/responses", headers=headers, json=_http_answer(client, card, bytes(32))[1]
+    )
+    seen["invalid-input"] = http.post(
+        "/card-auth/responses", headers=headers, json={**body, "certificate": "not base64!"}
+    )
     set_card_status(pki, card.serial, "suspended")
-    seen["card-not-active"] = http.post("/card-auth/responses", headers=headers,
-                                        json=_http_answer(client, card)[1])
+    seen["card-not-active"] = http.post(
+        "/card-auth/responses", headers=headers, json=_http_answer(client, card)[1]
+    )
     for code, response in seen.items():
         problem = response.json()
         assert problem["code"] == code, (code, problem)
         assert response.headers["content-type"].startswith("application/problem+json")
-        assert problem["detail"] and problem["detail_ja"] and problem["detail"] != problem[
-            "detail_ja"]
+        assert (
+            problem["detail"] and problem["detail_ja"] and problem["detail"] != problem["detail_ja"]
+        )
 
 
 def test_http_needs_a_token(pki: System) -> None:

@@ -33,9 +33,9 @@ from tests.integration.helpers import register
 
 def _ask(system: System, application_id: str) -> card_applications.ApplicationView:
     with system.uow() as uow:
-        return card_applications.ask_after_application(uow.session, system.services,
-                                                       caller=ward(),
-                                                       application_id=application_id)
+        return card_applications.ask_after_application(
+            uow.session, system.services, caller=ward(), application_id=application_id
+        )
 
 
 def test_the_card_is_made_a_month_after_the_application_not_before(cards: System) -> None:
@@ -49,8 +49,7 @@ def test_the_card_is_made_a_month_after_the_application_not_before(cards: System
     assert view.collect_by == dt.date(2026, 8, 1)
 
 
-def test_the_new_card_is_ready_at_the_office_with_its_validity_and_chip(
-        cards: System) -> None:
+def test_the_new_card_is_ready_at_the_office_with_its_validity_and_chip(cards: System) -> None:
     person = register(cards)
     apply_online(cards, person.application_id, person.person_id)
     serial = pass_days(cards, 30).cards_made[0]
@@ -58,9 +57,14 @@ def test_the_new_card_is_ready_at_the_office_with_its_validity_and_chip(
     today = clock(cards).today()
     stay_end = dt.date(2026, 4, 1) + dt.timedelta(days=3 * 365)
     assert (row.status, row.issued_on, row.chip_address) == (
-        "ready", today, "1-1 Chiyoda, Chiyoda-ku, Tokyo")
-    assert row.expires_on == card_expiry(date_of_birth=BORN, issued_on=today) or \
-        row.expires_on == stay_end
+        "ready",
+        today,
+        "1-1 Chiyoda, Chiyoda-ku, Tokyo",
+    )
+    assert (
+        row.expires_on == card_expiry(date_of_birth=BORN, issued_on=today)
+        or row.expires_on == stay_end
+    )
     assert row.expires_on == stay_end  # a foreign resident: capped at the end of stay
     files = cards.services.chips.load(serial).files  # sealed: opened only by the chip
     made = chip(cards, serial)
@@ -68,6 +72,7 @@ def test_the_new_card_is_ready_at_the_office_with_its_validity_and_chip(
     assert (items.name, items.date_of_birth, items.sex) == ("SMITH JOHN", BORN, "M")
     with cards.uow() as uow:
         from mynumber.adapters.db.models import Person
+
         number = open_number(cards.services, uow.session.get(Person, person.person_id))
     assert made._read(CardFile.MY_NUMBER) == number.digits.encode()
     assert made._read(CardFile.PHOTO).startswith(b"\x89PNG")
@@ -83,9 +88,11 @@ def test_writing_the_number_to_the_chip_is_audited_without_the_number(cards: Sys
     apply_online(cards, person.application_id, person.person_id)
     pass_days(cards, 30)
     with cards.uow() as uow:
-        entries = uow.session.scalars(select(AuditEntry).where(
-            AuditEntry.person_id == person.person_id)).all()
+        entries = uow.session.scalars(
+            select(AuditEntry).where(AuditEntry.person_id == person.person_id)
+        ).all()
         from mynumber.adapters.db.models import Person
+
         number = open_number(cards.services, uow.session.get(Person, person.person_id))
     # The card centre never reads the number: it goes sealed from the register to the chip.
     assert not [e for e in entries if e.action == "read_my_number"]
@@ -103,24 +110,22 @@ def test_the_pickup_notice_is_mailed_and_arrives(cards: System) -> None:
     pass_days(cards, 3)
     assert _ask(cards, person.application_id).pickup_notice == "delivered"
     with cards.uow() as uow:
-        pdf = card_centre.pickup_notice_pdf(uow.session, cards.services, caller=ward(),
-                                            application_id=person.application_id)
+        pdf = card_centre.pickup_notice_pdf(
+            uow.session, cards.services, caller=ward(), application_id=person.application_id
+        )
     assert pdf.startswith(b"%PDF")
 
 
-def test_an_undelivered_pickup_notice_is_held_and_the_card_still_collected(
-        cards: System) -> None:
+def test_an_undelivered_pickup_notice_is_held_and_the_card_still_collected(cards: System) -> None:
     person = register(cards)
     apply_online(cards, person.application_id, person.person_id)
     pass_days(cards, 30)
     cards.services.post.fail_deliveries_to("1-1 Chiyoda", DeliveryFailure.NOT_HOME)
     pass_days(cards, 3)
     view = _ask(cards, person.application_id)
-    assert view.pickup_notice == "held_at_office" and "held at the ward office" in \
-        view.next_step_en
+    assert view.pickup_notice == "held_at_office" and "held at the ward office" in view.next_step_en
     with cards.uow() as uow:
-        item = uow.session.scalars(select(MailItem).where(
-            MailItem.kind == "pickup_notice")).one()
+        item = uow.session.scalars(select(MailItem).where(MailItem.kind == "pickup_notice")).one()
     assert item.failure == "not_home"
     done = collect(cards, person.application_id, pickup_notice_shown=False)
     assert card_row(cards, done.card_serial).status == "active"
@@ -130,17 +135,23 @@ def test_no_pickup_notice_before_the_card_is_made(cards: System) -> None:
     person = register(cards)
     apply_online(cards, person.application_id, person.person_id)
     with cards.uow() as uow, pytest.raises(Conflict):
-        card_centre.pickup_notice_pdf(uow.session, cards.services, caller=ward(),
-                                      application_id=person.application_id)
+        card_centre.pickup_notice_pdf(
+            uow.session, cards.services, caller=ward(), application_id=person.application_id
+        )
 
 
 def test_moving_away_before_manufacture_cancels_the_application(cards: System) -> None:
     person = register(cards)
     apply_online(cards, person.application_id, person.person_id)
     with cards.uow() as uow:
-        moving.register_moving_out(uow.session, cards.services, caller=ward(),
-                                        person_id=person.person_id, destination="131130",
-                                        planned_move_on=clock(cards).today())
+        moving.register_moving_out(
+            uow.session,
+            cards.services,
+            caller=ward(),
+            person_id=person.person_id,
+            destination="131130",
+            planned_move_on=clock(cards).today(),
+        )
         uow.commit()
     assert pass_days(cards, 30).cards_made == []
     view = _ask(cards, person.application_id)
@@ -152,9 +163,14 @@ def test_moving_away_before_collection_cancels_the_ready_card(cards: System) -> 
     apply_online(cards, person.application_id, person.person_id)
     serial = pass_days(cards, 30).cards_made[0]
     with cards.uow() as uow:
-        moving.register_moving_out(uow.session, cards.services, caller=ward(),
-                                        person_id=person.person_id, destination="abroad",
-                                        planned_move_on=clock(cards).today())
+        moving.register_moving_out(
+            uow.session,
+            cards.services,
+            caller=ward(),
+            person_id=person.person_id,
+            destination="abroad",
+            planned_move_on=clock(cards).today(),
+        )
         uow.commit()
     row = card_row(cards, serial)
     assert (row.status, row.invalid_reason) == ("invalid", "not_collected")

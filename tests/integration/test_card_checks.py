@@ -52,8 +52,9 @@ def nonces(system: System, who: Caller, count: int) -> list[bytes]:
 def pin_check(who: Caller, patient: Patient, nonce: bytes, **kw: object) -> CardCheck:
     """The card answers ``nonce`` after the PIN at the terminal."""
     answer = clinic.answer_at_terminal(patient.chip, pin=AUTH_PIN, nonce=nonce)
-    return CardCheck(who, answer.certificate_der, "pin", nonce=nonce,
-                     signature=answer.signature, **kw)  # type: ignore[arg-type]
+    return CardCheck(
+        who, answer.certificate_der, "pin", nonce=nonce, signature=answer.signature, **kw
+    )  # type: ignore[arg-type]
 
 
 def run(system: System, checks: list[CardCheck]) -> list[EligibilityAnswer | MyNumberError]:
@@ -65,18 +66,26 @@ def run(system: System, checks: list[CardCheck]) -> list[EligibilityAnswer | MyN
 
 def visits_of(system: System, person_id: int) -> int:
     with system.uow() as uow:
-        return uow.session.scalar(select(func.count()).select_from(ClinicVisit).where(
-            ClinicVisit.person_id == person_id)) or 0
+        return (
+            uow.session.scalar(
+                select(func.count())
+                .select_from(ClinicVisit)
+                .where(ClinicVisit.person_id == person_id)
+            )
+            or 0
+        )
 
 
 def actions_about(system: System, person_id: int) -> Counter[str]:
     with system.uow() as uow:
-        return Counter(uow.session.scalars(select(AuditEntry.action).where(
-            AuditEntry.person_id == person_id)))
+        return Counter(
+            uow.session.scalars(select(AuditEntry.action).where(AuditEntry.person_id == person_id))
+        )
 
 
 def test_a_group_judges_each_check_on_its_own_and_only_accepted_checks_write(
-        system: System, world: World) -> None:
+    system: System, world: World
+) -> None:
     good, other = insured_patient(system, world), insured_patient(system, world)
     unregistered = insured_patient(system, world, insurance_use=False)
     lost = insured_patient(system, world)
@@ -84,14 +93,21 @@ def test_a_group_judges_each_check_on_its_own_and_only_accepted_checks_write(
     uninsured = make_card(system)
     n = nonces(system, world.clinic, 6)
     forged = pin_check(world.clinic, other, n[5])
-    forged = CardCheck(world.clinic, pin_check(world.clinic, good, n[5]).certificate_der, "pin",
-                       nonce=n[5], signature=forged.signature)  # good's certificate, other's key
-    checks = [pin_check(world.clinic, good, n[0]),
-              pin_check(world.clinic, unregistered, n[1]),
-              pin_check(world.clinic, lost, n[2]),
-              pin_check(world.clinic, uninsured, n[3]),
-              pin_check(world.clinic, other, n[4]),
-              forged]
+    forged = CardCheck(
+        world.clinic,
+        pin_check(world.clinic, good, n[5]).certificate_der,
+        "pin",
+        nonce=n[5],
+        signature=forged.signature,
+    )  # good's certificate, other's key
+    checks = [
+        pin_check(world.clinic, good, n[0]),
+        pin_check(world.clinic, unregistered, n[1]),
+        pin_check(world.clinic, lost, n[2]),
+        pin_check(world.clinic, uninsured, n[3]),
+        pin_check(world.clinic, other, n[4]),
+        forged,
+    ]
     outcomes = run(system, checks)
     assert isinstance(outcomes[0], EligibilityAnswer) and outcomes[0].eligible
     # a check carries no consent: the patient gives it at the terminal afterwards
@@ -103,12 +119,17 @@ def test_a_group_judges_each_check_on_its_own_and_only_accepted_checks_write(
     assert isinstance(outcomes[5], SignatureInvalid)
     assert outcomes[0].visit_id != outcomes[4].visit_id
     assert [visits_of(system, p.person_id) for p in (good, unregistered, lost, uninsured)] == [
-        1, 0, 0, 0]
+        1,
+        0,
+        0,
+        0,
+    ]
     assert actions_about(system, good.person_id)["eligibility_check"] == 1
     assert actions_about(system, good.person_id)["card_authentication"] == 1
     for refused in (unregistered, lost, uninsured):
         assert not {"eligibility_check", "card_authentication"} & set(
-            actions_about(system, refused.person_id))
+            actions_about(system, refused.person_id)
+        )
     with system.uow() as uow:
         assert verify_chain(uow.session).ok
 
@@ -116,51 +137,57 @@ def test_a_group_judges_each_check_on_its_own_and_only_accepted_checks_write(
 def test_a_refused_check_spends_its_nonce(system: System, world: World) -> None:
     unregistered = insured_patient(system, world, insurance_use=False)
     (nonce,) = nonces(system, world.clinic, 1)
-    assert isinstance(run(system, [pin_check(world.clinic, unregistered, nonce)])[0],
-                      NotRegisteredForInsurance)
-    again = run(system, [pin_check(world.clinic, unregistered, nonce,
-                                   register_insurance_use=True)])
+    assert isinstance(
+        run(system, [pin_check(world.clinic, unregistered, nonce)])[0], NotRegisteredForInsurance
+    )
+    again = run(system, [pin_check(world.clinic, unregistered, nonce, register_insurance_use=True)])
     assert isinstance(again[0], ChallengeReplayed)
 
 
 def test_another_clinics_nonce_is_unknown_and_stays_usable_by_its_owner(
-        system: System, world: World) -> None:
+    system: System, world: World
+) -> None:
     patient = insured_patient(system, world)
     with system.uow() as uow:
-        second = clinic.create_clinic(uow.session, system.services, code="1310154321",
-                                      name="Ochanomizu Clinic")
+        second = clinic.create_clinic(
+            uow.session, system.services, code="1310154321", name="Ochanomizu Clinic"
+        )
         uow.commit()
     neighbour = Caller(name="Ochanomizu Clinic", role=Role.CLINIC, scope_id=second.id)
     (theirs,) = nonces(system, neighbour, 1)
     (mine,) = nonces(system, world.clinic, 1)
-    outcomes = run(system, [pin_check(world.clinic, patient, theirs),
-                            pin_check(world.clinic, patient, mine)])
+    outcomes = run(
+        system, [pin_check(world.clinic, patient, theirs), pin_check(world.clinic, patient, mine)]
+    )
     assert isinstance(outcomes[0], ChallengeUnknown)
     assert isinstance(outcomes[1], EligibilityAnswer)
     assert isinstance(run(system, [pin_check(neighbour, patient, theirs)])[0], EligibilityAnswer)
 
 
 def test_a_caller_that_is_no_clinic_is_refused_without_spending_anything(
-        system: System, world: World) -> None:
+    system: System, world: World
+) -> None:
     patient = insured_patient(system, world)
     (nonce,) = nonces(system, world.clinic, 1)
     unbound = Caller(name=world.clinic.name, role=Role.CLINIC, scope_id=None)
     assert isinstance(run(system, [pin_check(unbound, patient, nonce)])[0], Forbidden)
-    assert isinstance(run(system, [pin_check(world.clinic, patient, nonce)])[0],
-                      EligibilityAnswer)
+    assert isinstance(run(system, [pin_check(world.clinic, patient, nonce)])[0], EligibilityAnswer)
 
 
 def at_once(desk: CheckDesk, checks: list[CardCheck]) -> list[Answered | BaseException]:
     """The checks sent together, as concurrent requests would; in a thread with its own event
     loop (the browser tests keep one running in the main thread)."""
+
     async def together() -> list[Answered | BaseException]:
         return await asyncio.gather(*(desk.check(c) for c in checks), return_exceptions=True)
+
     with ThreadPoolExecutor(1) as thread:
         return thread.submit(asyncio.run, together()).result()
 
 
 def test_checks_arriving_together_share_transactions_and_each_gets_a_fresh_nonce(
-        system: System, world: World) -> None:
+    system: System, world: World
+) -> None:
     patients = [insured_patient(system, world) for _ in range(3)]
     n = nonces(system, world.clinic, 12)
     checks = [pin_check(world.clinic, patients[i % 3], nonce) for i, nonce in enumerate(n)]
@@ -177,7 +204,8 @@ def test_checks_arriving_together_share_transactions_and_each_gets_a_fresh_nonce
 
 
 def test_a_group_that_fails_as_a_whole_is_answered_check_by_check(
-        system: System, world: World) -> None:
+    system: System, world: World
+) -> None:
     """PostgreSQL refuses a relying-party name longer than its column when the next nonce is
     stored: that one check's transaction fails, and the others in its group still pass."""
     if system.engine.dialect.name != "postgresql":
@@ -185,10 +213,11 @@ def test_a_group_that_fails_as_a_whole_is_answered_check_by_check(
     patient = insured_patient(system, world)
     n = nonces(system, world.clinic, 2)
     too_long = Caller(name="K" * 150, role=Role.CLINIC, scope_id=world.clinic_id)
-    checks = [pin_check(world.clinic, patient, n[0]),
-              CardCheck(too_long, pin_check(world.clinic, patient, n[1]).certificate_der,
-                        "face"),
-              pin_check(world.clinic, patient, n[1])]
+    checks = [
+        pin_check(world.clinic, patient, n[0]),
+        CardCheck(too_long, pin_check(world.clinic, patient, n[1]).certificate_der, "face"),
+        pin_check(world.clinic, patient, n[1]),
+    ]
     results = at_once(CheckDesk(system), checks)
     assert isinstance(results[0], Answered) and isinstance(results[2], Answered)
     assert isinstance(results[1], Exception) and not isinstance(results[1], MyNumberError)

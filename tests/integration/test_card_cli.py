@@ -51,39 +51,104 @@ def _picture(tmp_path: Path) -> Path:
 
 def test_apply_make_collect_and_use_from_the_command_line(cli: System, tmp_path: Path) -> None:
     person = register(cli)
-    out = _ok("apply", "--photo", str(_picture(tmp_path)), "--person", str(person.person_id),
-              "--photo-declared", *AT)
+    out = _ok(
+        "apply",
+        "--photo",
+        str(_picture(tmp_path)),
+        "--person",
+        str(person.person_id),
+        "--photo-declared",
+        *AT,
+    )
     application_id = out.split("ID ")[1].split(";")[0]
     clock(cli).advance(days=33)
     assert "cards made: 1" in _ok("jobs")
     assert "status: manufactured" in _ok("status", application_id, *AT)
     _ok("pickup-notice", application_id, "--out", str(tmp_path / "notice.pdf"), *AT)
     assert (tmp_path / "notice.pdf").read_bytes().startswith(b"%PDF")
-    out = _ok("collect", application_id, *WHO, *AT, "--doc", "residence_card",
-              "--doc", "notification_letter", "--user-auth-pin", PINS.user_authentication,
-              "--resident-registry-pin", PINS.resident_registry,
-              "--card-info-pin", PINS.card_info_input, "--signature-pin", PINS.signature or "")
+    out = _ok(
+        "collect",
+        application_id,
+        *WHO,
+        *AT,
+        "--doc",
+        "residence_card",
+        "--doc",
+        "notification_letter",
+        "--user-auth-pin",
+        PINS.user_authentication,
+        "--resident-registry-pin",
+        PINS.resident_registry,
+        "--card-info-pin",
+        PINS.card_info_input,
+        "--signature-pin",
+        PINS.signature or "",
+    )
     serial = out.split("card ")[1].split(" ")[0]
     assert "usable" in _ok("use", serial, "--pin", PINS.user_authentication)
     assert "status: active" in _ok("show", serial, *AT)
     assert "tries left" in _refused("use", serial, "--pin", "9999")
-    assert "reset" in _ok("reset-pin", serial, "user_authentication", *WHO, *AT,
-                          "--doc", "residence_card", "--new-pin", "3819")
+    assert "reset" in _ok(
+        "reset-pin",
+        serial,
+        "user_authentication",
+        *WHO,
+        *AT,
+        "--doc",
+        "residence_card",
+        "--new-pin",
+        "3819",
+    )
     live = tmp_path / "live.jpg"
     live.write_bytes(photo())
-    assert "kiosk" in _ok("kiosk-reset", serial, "--live-image", str(live),
-                          "--signature-pin", PINS.signature or "", "--new-pin", "5182")
-    assert "ward office" in _refused("kiosk-reset", serial, "--live-image", str(live),
-                                     "--signature-pin", PINS.signature or "",
-                                     "--new-pin", "5182", "--pin-kind", "resident_registry")
-    assert "smartphone" in _refused("kiosk-reset", serial, "--user-pin", "5182",
-                                    "--new-pin", "NEWPASS2027", "--pin-kind", "signature")
-    assert "pre-applied" in _ok("pin-reset-pre-apply", serial, "--live-image", str(live),
-                                "--user-pin", "5182")
-    assert "signature PIN reset at the kiosk" in _ok("kiosk-reset", serial, "--user-pin", "5182",
-                                        "--new-pin", "NEWPASS2027", "--pin-kind", "signature")
-    assert "renewed from 2028-12-31" in _refused("renew-certificates", serial, *WHO, *AT,
-                                                 "--doc", "residence_card")
+    assert "kiosk" in _ok(
+        "kiosk-reset",
+        serial,
+        "--live-image",
+        str(live),
+        "--signature-pin",
+        PINS.signature or "",
+        "--new-pin",
+        "5182",
+    )
+    assert "ward office" in _refused(
+        "kiosk-reset",
+        serial,
+        "--live-image",
+        str(live),
+        "--signature-pin",
+        PINS.signature or "",
+        "--new-pin",
+        "5182",
+        "--pin-kind",
+        "resident_registry",
+    )
+    assert "smartphone" in _refused(
+        "kiosk-reset",
+        serial,
+        "--user-pin",
+        "5182",
+        "--new-pin",
+        "NEWPASS2027",
+        "--pin-kind",
+        "signature",
+    )
+    assert "pre-applied" in _ok(
+        "pin-reset-pre-apply", serial, "--live-image", str(live), "--user-pin", "5182"
+    )
+    assert "signature PIN reset at the kiosk" in _ok(
+        "kiosk-reset",
+        serial,
+        "--user-pin",
+        "5182",
+        "--new-pin",
+        "NEWPASS2027",
+        "--pin-kind",
+        "signature",
+    )
+    assert "renewed from 2028-12-31" in _refused(
+        "renew-certificates", serial, *WHO, *AT, "--doc", "residence_card"
+    )
     assert "suspended" in _ok("lost", serial, *AT)
     assert "suspended" in _refused("use", serial, "--pin", "3819")
     assert "invalidated" in _ok("return", serial, *WHO, *AT, "--doc", "my_number_card")
@@ -91,16 +156,26 @@ def test_apply_make_collect_and_use_from_the_command_line(cli: System, tmp_path:
 
 def test_refusals_print_one_line_and_exit_1(cli: System, tmp_path: Path) -> None:
     person = register(cli)
-    assert "photo" in _refused("apply", "--photo", str(tmp_path / "none.jpg"),
-                               "--person", str(person.person_id), "--photo-declared")
-    assert "6 months" in _refused("apply", "--photo", str(_picture(tmp_path)),
-                                  "--person", str(person.person_id), *AT)
-    assert "channel" in _refused("apply", "--photo", str(_picture(tmp_path)),
-                                 "--channel", "fax", "--photo-declared")
+    assert "photo" in _refused(
+        "apply",
+        "--photo",
+        str(tmp_path / "none.jpg"),
+        "--person",
+        str(person.person_id),
+        "--photo-declared",
+    )
+    assert "6 months" in _refused(
+        "apply", "--photo", str(_picture(tmp_path)), "--person", str(person.person_id), *AT
+    )
+    assert "channel" in _refused(
+        "apply", "--photo", str(_picture(tmp_path)), "--channel", "fax", "--photo-declared"
+    )
     assert "application_id" in _refused("status", "123")
     assert "No card" in _refused("show", "NOPE")
     assert "still being made" not in _refused("lost", "NOPE")
-    assert "born" in _refused("chip-update", "NOPE", "--name", "X", "--born", "yesterday",
-                              "--doc", "residence_card")
-    assert "stay_ends" in _refused("validity", "NOPE", "Engineer", *WHO,
-                                   "--doc", "residence_card", "--stay-ends", "soon")
+    assert "born" in _refused(
+        "chip-update", "NOPE", "--name", "X", "--born", "yesterday", "--doc", "residence_card"
+    )
+    assert "stay_ends" in _refused(
+        "validity", "NOPE", "Engineer", *WHO, "--doc", "residence_card", "--stay-ends", "soon"
+    )

@@ -75,27 +75,37 @@ def test_a_hundred_card_requests_at_once_each_hold_one_connection(cards: System)
             if n < len(issued):  # one PIN check per card at a time: the chip's own pace
                 for pin_request in range(3):
                     with cards.uow() as uow:
-                        card_use.use_card(uow.session, cards.services, caller=ward(),
-                                          card_serial=card.serial,
-                                          pin_kind=PinKind.USER_AUTHENTICATION,
-                                          pin=PINS.user_authentication)
+                        card_use.use_card(
+                            uow.session,
+                            cards.services,
+                            caller=ward(),
+                            card_serial=card.serial,
+                            pin_kind=PinKind.USER_AUTHENTICATION,
+                            pin=PINS.user_authentication,
+                        )
                         uow.commit()
                     if pin_request == 1:
                         with cards.uow() as uow:
-                            portal.log_in_with_card(uow.session, cards.services,
-                                                    card_serial=card.serial,
-                                                    pin=PINS.user_authentication)
+                            portal.log_in_with_card(
+                                uow.session,
+                                cards.services,
+                                card_serial=card.serial,
+                                pin=PINS.user_authentication,
+                            )
                             uow.commit()
             else:
                 with cards.uow() as uow:
-                    card_use.card_status(uow.session, cards.services, caller=ward(),
-                                         card_serial=card.serial)
+                    card_use.card_status(
+                        uow.session, cards.services, caller=ward(), card_serial=card.serial
+                    )
                     uow.commit()
         except BaseException as exc:
             errors.append(exc)
 
-    with most_held_by_one_thread(cards.engine) as register_pool, \
-            most_held_by_one_thread(_tries_engine(cards)) as tries_pool:
+    with (
+        most_held_by_one_thread(cards.engine) as register_pool,
+        most_held_by_one_thread(_tries_engine(cards)) as tries_pool,
+    ):
         threads = [threading.Thread(target=card_request, args=(n,)) for n in range(REQUESTS)]
         for thread in threads:
             thread.start()
@@ -115,8 +125,10 @@ def test_a_hundred_card_requests_at_once_each_hold_one_connection(cards: System)
             slowest = max(slowest, time.perf_counter() - began)
             done.wait(0.01)
         watcher.join()
-    print(f"\n{cards.engine.dialect.name}: {REQUESTS} card requests, slowest unrelated "
-          f"request {slowest * 1000:.0f} ms")
+    print(
+        f"\n{cards.engine.dialect.name}: {REQUESTS} card requests, slowest unrelated "
+        f"request {slowest * 1000:.0f} ms"
+    )
     assert errors == []
     assert register_pool["held"] == 1
     assert tries_pool["held"] == 1

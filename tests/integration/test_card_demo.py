@@ -13,9 +13,19 @@ def test_the_demo_prints_the_dated_timeline_from_arrival_to_card_in_hand() -> No
     out = io.StringIO()
     run_demo(Console(file=out, width=200))
     text = out.getvalue()
-    for expected in ("2026-04-01", "転入届 filed", "nobody is home", "face is too small",
-                     "application accepted", "2026-05-30", "pickup notice", "chooses 1234",
-                     "consecutive digits",
-                     "receives card", "2 tries left", "card in hand"):
+    for expected in (
+        "2026-04-01",
+        "転入届 filed",
+        "nobody is home",
+        "face is too small",
+        "application accepted",
+        "2026-05-30",
+        "pickup notice",
+        "chooses 1234",
+        "consecutive digits",
+        "receives card",
+        "2 tries left",
+        "card in hand",
+    ):
         assert expected in text, expected
     assert text.index("arrives") < text.index("receives card") < text.index("in hand and in use")

@@ -50,29 +50,47 @@ def card(cards: System) -> Issued:
 
 def _move_out(system: System, person_id: int, destination: str = SHIBUYA) -> None:
     with system.uow() as uow:
-        moving.register_moving_out(uow.session, system.services, caller=ward(),
-                                        person_id=person_id, destination=destination,
-                                        planned_move_on=clock(system).today())
+        moving.register_moving_out(
+            uow.session,
+            system.services,
+            caller=ward(),
+            person_id=person_id,
+            destination=destination,
+            planned_move_on=clock(system).today(),
+        )
         uow.commit()
 
 
-def _move_in(system: System, *, card_serial: str | None = None, municipality: str = SHIBUYA,
-             address: str = NEW_ADDRESS, moved_days_ago: int = 0) -> Any:
+def _move_in(
+    system: System,
+    *,
+    card_serial: str | None = None,
+    municipality: str = SHIBUYA,
+    address: str = NEW_ADDRESS,
+    moved_days_ago: int = 0,
+) -> Any:
     today = clock(system).today()
-    form = foreign_form(system, address=address,
-                        started_living_on=today - dt.timedelta(days=moved_days_ago))
+    form = foreign_form(
+        system, address=address, started_living_on=today - dt.timedelta(days=moved_days_ago)
+    )
     with system.uow() as uow:
         result = moving.register_moving_in(
-            uow.session, system.services, caller=ward(municipality),
-            municipality_code=municipality, form=form, card_serial=card_serial)
+            uow.session,
+            system.services,
+            caller=ward(municipality),
+            municipality_code=municipality,
+            form=form,
+            card_serial=card_serial,
+        )
         uow.commit()
     return result
 
 
 def _check(system: System, serial: str, checks_address: bool = True) -> None:
     with system.uow() as uow:
-        card_use.check_card(uow.session, system.services, card_serial=serial,
-                            checks_address=checks_address)
+        card_use.check_card(
+            uow.session, system.services, card_serial=serial, checks_address=checks_address
+        )
 
 
 def _refusal(system: System, serial: str, checks_address: bool = True) -> CardError:
@@ -81,12 +99,18 @@ def _refusal(system: System, serial: str, checks_address: bool = True) -> CardEr
     return caught.value
 
 
-def _update_chip(system: System, serial: str, municipality: str = SHIBUYA,
-                 who: IdentityShown | None = None) -> None:
+def _update_chip(
+    system: System, serial: str, municipality: str = SHIBUYA, who: IdentityShown | None = None
+) -> None:
     with system.uow() as uow:
-        card_moving.update_chip_after_move(uow.session, system.services,
-                                           caller=ward(municipality), card_serial=serial,
-                                           identity=who or identity(), id_documents=SHOWN)
+        card_moving.update_chip_after_move(
+            uow.session,
+            system.services,
+            caller=ward(municipality),
+            card_serial=serial,
+            identity=who or identity(),
+            id_documents=SHOWN,
+        )
         uow.commit()
 
 
@@ -98,12 +122,14 @@ def _chip_address(system: System, serial: str) -> str:
 
 def _certs(system: System, serial: str) -> list[Certificate]:
     with system.uow() as uow:
-        return list(uow.session.scalars(select(Certificate).where(
-            Certificate.card_serial == serial)))
+        return list(
+            uow.session.scalars(select(Certificate).where(Certificate.card_serial == serial))
+        )
 
 
 def test_moving_in_with_the_card_updates_the_chip_and_the_signature_certificate(
-        cards: System, card: Issued) -> None:
+    cards: System, card: Issued
+) -> None:
     before = {c.kind: c for c in _certs(cards, card.serial)}
     _move_out(cards, card.person_id)
     clock(cards).advance(days=3)
@@ -119,7 +145,8 @@ def test_moving_in_with_the_card_updates_the_chip_and_the_signature_certificate(
 
 
 def test_between_moving_out_and_in_an_address_check_fails_with_the_fix(
-        cards: System, card: Issued) -> None:
+    cards: System, card: Issued
+) -> None:
     _move_out(cards, card.person_id)
     error = _refusal(cards, card.serial)
     assert error.details["reason"] == "not_registered"
@@ -127,8 +154,9 @@ def test_between_moving_out_and_in_an_address_check_fails_with_the_fix(
     _check(cards, card.serial, checks_address=False)  # still a photo ID
 
 
-def test_moving_in_without_the_card_leaves_90_days_to_update_it(cards: System,
-                                                                card: Issued) -> None:
+def test_moving_in_without_the_card_leaves_90_days_to_update_it(
+    cards: System, card: Issued
+) -> None:
     _move_out(cards, card.person_id)
     clock(cards).advance(days=2)
     _move_in(cards)
@@ -145,8 +173,7 @@ def test_a_card_not_updated_within_90_days_lapses(cards: System, card: Issued) -
     clock(cards).advance(days=2)
     _move_in(cards)
     clock(cards).advance(days=91)
-    assert _refusal(cards, card.serial, checks_address=False).details["reason"] == \
-        "move_lapsed"
+    assert _refusal(cards, card.serial, checks_address=False).details["reason"] == "move_lapsed"
     assert run_jobs(cards).cards_lapsed == [card.serial]
     error = _refusal(cards, card.serial, checks_address=False)
     assert error.details["reason"] == "invalid" and "not updated in time" in error.message_en
@@ -155,7 +182,8 @@ def test_a_card_not_updated_within_90_days_lapses(cards: System, card: Issued) -
 
 
 def test_moving_in_more_than_30_days_after_the_planned_move_out_cancels_the_card(
-        cards: System, card: Issued) -> None:
+    cards: System, card: Issued
+) -> None:
     _move_out(cards, card.person_id)
     clock(cards).advance(days=31)
     result = _move_in(cards, card_serial=card.serial, moved_days_ago=2)
@@ -165,20 +193,24 @@ def test_moving_in_more_than_30_days_after_the_planned_move_out_cancels_the_card
     assert row.chip_address != NEW_ADDRESS
 
 
-def test_never_moving_in_lets_the_card_lapse_after_30_days(cards: System,
-                                                           card: Issued) -> None:
+def test_never_moving_in_lets_the_card_lapse_after_30_days(cards: System, card: Issued) -> None:
     _move_out(cards, card.person_id)
     assert pass_days(cards, 30).cards_lapsed == []
     assert pass_days(cards, 1).cards_lapsed == [card.serial]
 
 
-def test_moving_within_the_municipality_needs_the_chip_updated_too(cards: System,
-                                                                   card: Issued) -> None:
+def test_moving_within_the_municipality_needs_the_chip_updated_too(
+    cards: System, card: Issued
+) -> None:
     with cards.uow() as uow:
-        ward_office.register_moving_within(uow.session, cards.services, caller=ward(),
-                                           person_id=card.person_id,
-                                           new_address="3-3 Kanda, Chiyoda-ku, Tokyo",
-                                           moved_on=clock(cards).today())
+        ward_office.register_moving_within(
+            uow.session,
+            cards.services,
+            caller=ward(),
+            person_id=card.person_id,
+            new_address="3-3 Kanda, Chiyoda-ku, Tokyo",
+            moved_on=clock(cards).today(),
+        )
         uow.commit()
     assert _refusal(cards, card.serial).details["reason"] == "address_out_of_date"
     _update_chip(cards, card.serial, municipality="131016")
@@ -188,8 +220,9 @@ def test_moving_within_the_municipality_needs_the_chip_updated_too(cards: System
     assert caught.value.details["reason"] == "up_to_date"
 
 
-def test_the_chip_is_updated_only_for_its_holder_at_their_ward_office(cards: System,
-                                                                      card: Issued) -> None:
+def test_the_chip_is_updated_only_for_its_holder_at_their_ward_office(
+    cards: System, card: Issued
+) -> None:
     _move_out(cards, card.person_id)
     _move_in(cards)
     with pytest.raises(Forbidden):
@@ -202,13 +235,15 @@ def test_the_chip_is_updated_only_for_its_holder_at_their_ward_office(cards: Sys
 
 def _report_lost(system: System, card: Issued) -> None:
     with system.uow() as uow:
-        card_counter.report_lost(uow.session, system.services,
-                                 caller=resident(card.person_id), card_serial=card.serial)
+        card_counter.report_lost(
+            uow.session, system.services, caller=resident(card.person_id), card_serial=card.serial
+        )
         uow.commit()
 
 
 def test_a_lost_card_is_suspended_at_once_reissued_and_never_usable_again(
-        cards: System, card: Issued) -> None:
+    cards: System, card: Issued
+) -> None:
     _report_lost(cards, card)
     assert _refusal(cards, card.serial).details["reason"] == "suspended"
     assert all(c.revocation_reason == "lost" for c in _certs(cards, card.serial))
@@ -226,12 +261,17 @@ def test_a_lost_card_is_suspended_at_once_reissued_and_never_usable_again(
 
 def test_only_the_holder_reports_their_own_card_lost(cards: System, card: Issued) -> None:
     with cards.uow() as uow, pytest.raises(AccessRefused):
-        card_counter.report_lost(uow.session, cards.services,
-                                 caller=resident(card.person_id + 1), card_serial=card.serial)
+        card_counter.report_lost(
+            uow.session,
+            cards.services,
+            caller=resident(card.person_id + 1),
+            card_serial=card.serial,
+        )
 
 
 def test_leaving_japan_returns_the_card_and_coming_back_gives_the_same_number(
-        cards: System, card: Issued) -> None:
+    cards: System, card: Issued
+) -> None:
     _move_out(cards, card.person_id, destination="abroad")
     row = card_row(cards, card.serial)
     assert (row.status, row.invalid_reason) == ("invalid", "left_japan")
@@ -244,15 +284,18 @@ def test_leaving_japan_returns_the_card_and_coming_back_gives_the_same_number(
     clock(cards).advance(days=400)
     with cards.uow() as uow:
         from mynumber.services.registry.residents import view_resident
-        masked_before = view_resident(uow.session, cards.services, caller=ward(),
-                                      person_id=card.person_id).my_number
+
+        masked_before = view_resident(
+            uow.session, cards.services, caller=ward(), person_id=card.person_id
+        ).my_number
     back = _move_in(cards, municipality="131016", address="1-1 Chiyoda, Chiyoda-ku, Tokyo")
     assert back.returning and back.masked_number == masked_before
     assert apply_at_counter(cards, card.person_id).kind == "new"
 
 
 def test_leaving_temporarily_with_the_registration_kept_changes_nothing(
-        cards: System, card: Issued) -> None:
+    cards: System, card: Issued
+) -> None:
     clock(cards).advance(days=180)
     _check(cards, card.serial)
     assert card_row(cards, card.serial).status == "active"
@@ -261,10 +304,16 @@ def test_leaving_temporarily_with_the_registration_kept_changes_nothing(
 def test_a_returned_card_is_invalid_and_its_chip_erased(cards: System, card: Issued) -> None:
     def give_back() -> None:
         with cards.uow() as uow:
-            card_counter.return_card(uow.session, cards.services, caller=ward(),
-                                     card_serial=card.serial, identity=identity(),
-                                     id_documents=SHOWN)
+            card_counter.return_card(
+                uow.session,
+                cards.services,
+                caller=ward(),
+                card_serial=card.serial,
+                identity=identity(),
+                id_documents=SHOWN,
+            )
             uow.commit()
+
     give_back()
     assert _refusal(cards, card.serial, False).details["reason"] == "invalid"
     with pytest.raises(NotFound):

@@ -35,29 +35,42 @@ from tests.integration.card_support import (
 )
 from tests.integration.test_card_pins import CLINIC, _live_face
 
-JAPANESE = dict(nationality="JP", residence_card_number=None, status_of_residence=None,
-                period_of_stay_ends=None, id_documents=["driving_licence"])
+JAPANESE = dict(
+    nationality="JP",
+    residence_card_number=None,
+    status_of_residence=None,
+    period_of_stay_ends=None,
+    id_documents=["driving_licence"],
+)
 SHOWN = (IdDocument.RESIDENCE_CARD,)
 
 
 def _certs(system: System, serial: str) -> list[Certificate]:
     with system.uow() as uow:
-        return list(uow.session.scalars(select(Certificate).where(
-            Certificate.card_serial == serial).order_by(Certificate.not_before)))
+        return list(
+            uow.session.scalars(
+                select(Certificate)
+                .where(Certificate.card_serial == serial)
+                .order_by(Certificate.not_before)
+            )
+        )
 
 
 def test_an_adult_japanese_card_runs_to_the_10th_birthday_and_certificates_to_the_5th(
-        cards: System) -> None:
+    cards: System,
+) -> None:
     card = issued_card(cards, **JAPANESE)
     row = card_row(cards, card.serial)
     assert row.issued_on is not None
-    assert row.expires_on == card_expiry(date_of_birth=BORN, issued_on=row.issued_on) == \
-        dt.date(2036, 4, 12)
+    assert (
+        row.expires_on
+        == card_expiry(date_of_birth=BORN, issued_on=row.issued_on)
+        == dt.date(2036, 4, 12)
+    )
     assert row.certificates_expire_on == dt.date(2031, 4, 12)
 
 
-def test_a_minor_gets_the_5th_birthday_and_a_stay_caps_a_foreign_resident(
-        cards: System) -> None:
+def test_a_minor_gets_the_5th_birthday_and_a_stay_caps_a_foreign_resident(cards: System) -> None:
     foreign = issued_card(cards)
     row = card_row(cards, foreign.serial)
     assert row.expires_on == dt.date(2029, 3, 31) == row.certificates_expire_on
@@ -67,23 +80,30 @@ def test_a_minor_gets_the_5th_birthday_and_a_stay_caps_a_foreign_resident(
 
 
 def test_a_permanent_resident_follows_the_birthday_rule(cards: System) -> None:
-    card = issued_card(cards, status_of_residence="Permanent Resident",
-                       period_of_stay_ends=None)
+    card = issued_card(cards, status_of_residence="Permanent Resident", period_of_stay_ends=None)
     assert card_row(cards, card.serial).expires_on == dt.date(2036, 4, 12)
 
 
-def _change(system: System, serial: str, ends: dt.date | None,
-            status: str = "Engineer/Specialist") -> None:
+def _change(
+    system: System, serial: str, ends: dt.date | None, status: str = "Engineer/Specialist"
+) -> None:
     with system.uow() as uow:
-        card_counter.change_validity(uow.session, system.services, caller=ward(),
-                                     card_serial=serial, status_of_residence=status,
-                                     period_of_stay_ends=ends, identity=identity(),
-                                     id_documents=SHOWN)
+        card_counter.change_validity(
+            uow.session,
+            system.services,
+            caller=ward(),
+            card_serial=serial,
+            status_of_residence=status,
+            period_of_stay_ends=ends,
+            identity=identity(),
+            id_documents=SHOWN,
+        )
         uow.commit()
 
 
 def test_a_validity_change_follows_the_renewed_stay_and_reissues_the_certificates(
-        cards: System) -> None:
+    cards: System,
+) -> None:
     card = issued_card(cards)
     before = _certs(cards, card.serial)
     _change(cards, card.serial, dt.date(2034, 3, 31))
@@ -91,10 +111,12 @@ def test_a_validity_change_follows_the_renewed_stay_and_reissues_the_certificate
     assert row.expires_on == dt.date(2034, 3, 31)
     assert row.issued_on is not None
     assert row.certificates_expire_on == certificate_expiry(
-        date_of_birth=BORN, issued_on=clock(cards).today(), card_expires_on=row.expires_on)
+        date_of_birth=BORN, issued_on=clock(cards).today(), card_expires_on=row.expires_on
+    )
     after = _certs(cards, card.serial)
-    assert all(c.revocation_reason == "renewed" for c in after if c.serial in
-               {b.serial for b in before})
+    assert all(
+        c.revocation_reason == "renewed" for c in after if c.serial in {b.serial for b in before}
+    )
     assert len([c for c in after if c.revoked_at is None]) == 2
 
 
@@ -104,8 +126,7 @@ def test_a_validity_change_never_passes_the_birthday_limit(cards: System) -> Non
     assert card_row(cards, card.serial).expires_on == dt.date(2036, 4, 12)
 
 
-def test_a_validity_change_needs_a_later_stay_and_a_card_not_yet_expired(
-        cards: System) -> None:
+def test_a_validity_change_needs_a_later_stay_and_a_card_not_yet_expired(cards: System) -> None:
     card = issued_card(cards)
     with pytest.raises(InvalidInput):
         _change(cards, card.serial, dt.date(2029, 3, 1))
@@ -121,9 +142,15 @@ def test_a_pending_stay_renewal_extends_the_card_once_by_two_months(cards: Syste
     def extend() -> None:
         with cards.uow() as uow:
             card_counter.extend_validity_while_renewal_pending(
-                uow.session, cards.services, caller=ward(), card_serial=card.serial,
-                identity=identity(), id_documents=SHOWN)
+                uow.session,
+                cards.services,
+                caller=ward(),
+                card_serial=card.serial,
+                identity=identity(),
+                id_documents=SHOWN,
+            )
             uow.commit()
+
     clock(cards).set(dt.date(2029, 3, 20))
     extend()
     assert card_row(cards, card.serial).expires_on == dt.date(2029, 5, 31)
@@ -136,20 +163,37 @@ def test_an_expired_card_fails_every_use_with_the_reason(cards: System) -> None:
     clock(cards).set(dt.date(2029, 4, 1))
     with cards.uow() as uow:
         for use in (
-            lambda: card_use.use_card(uow.session, cards.services, caller=CLINIC,
-                                      card_serial=card.serial, pin=PINS.user_authentication,
-                                      pin_kind=PinKind.USER_AUTHENTICATION,
-                                      reader=chip(cards, card.serial).open_session()),
+            lambda: card_use.use_card(
+                uow.session,
+                cards.services,
+                caller=CLINIC,
+                card_serial=card.serial,
+                pin=PINS.user_authentication,
+                pin_kind=PinKind.USER_AUTHENTICATION,
+                reader=chip(cards, card.serial).open_session(),
+            ),
             lambda: card_use.check_card(uow.session, cards.services, card_serial=card.serial),
             lambda: kiosk.reset_pin_at_kiosk(
-                uow.session, cards.services, caller=KIOSK, card_serial=card.serial,
-                pin=PinKind.USER_AUTHENTICATION, signature_pin=PINS.signature or "",
-                live_image=_live_face(), new_pin="3819",
-                reader=chip(cards, card.serial).open_session()),
+                uow.session,
+                cards.services,
+                caller=KIOSK,
+                card_serial=card.serial,
+                pin=PinKind.USER_AUTHENTICATION,
+                signature_pin=PINS.signature or "",
+                live_image=_live_face(),
+                new_pin="3819",
+                reader=chip(cards, card.serial).open_session(),
+            ),
             lambda: card_counter.reset_pin(
-                uow.session, cards.services, caller=ward(), card_serial=card.serial,
-                pin=PinKind.USER_AUTHENTICATION, new_pin="3819", identity=identity(),
-                id_documents=SHOWN),
+                uow.session,
+                cards.services,
+                caller=ward(),
+                card_serial=card.serial,
+                pin=PinKind.USER_AUTHENTICATION,
+                new_pin="3819",
+                identity=identity(),
+                id_documents=SHOWN,
+            ),
         ):
             with pytest.raises(CardError) as caught:
                 use()
@@ -161,12 +205,10 @@ def test_an_expired_card_fails_every_use_with_the_reason(cards: System) -> None:
 
 def _notices(system: System) -> list[MailItem]:
     with system.uow() as uow:
-        return list(uow.session.scalars(select(MailItem).where(
-            MailItem.kind == "renewal_notice")))
+        return list(uow.session.scalars(select(MailItem).where(MailItem.kind == "renewal_notice")))
 
 
-def test_expiry_notices_go_three_months_ahead_for_card_and_certificates(
-        cards: System) -> None:
+def test_expiry_notices_go_three_months_ahead_for_card_and_certificates(cards: System) -> None:
     card = issued_card(cards, **JAPANESE)  # certificates 2031-04-12, card 2036-04-12
     clock(cards).set(dt.date(2031, 1, 11))
     assert run_jobs(cards).renewal_notices == []
@@ -180,21 +222,26 @@ def test_expiry_notices_go_three_months_ahead_for_card_and_certificates(
     assert run_jobs(cards).renewal_notices == [card.serial]
     assert len(_notices(cards)) == 2
     with cards.uow() as uow:
-        pdf = card_centre.renewal_notice_pdf(uow.session, cards.services, caller=ward(),
-                                             card_serial=card.serial)
+        pdf = card_centre.renewal_notice_pdf(
+            uow.session, cards.services, caller=ward(), card_serial=card.serial
+        )
     assert pdf.startswith(b"%PDF")
 
 
 def _renew_certificates(system: System, serial: str) -> None:
     with system.uow() as uow:
-        card_counter.renew_certificates(uow.session, system.services, caller=ward(),
-                                        card_serial=serial, identity=identity(),
-                                        id_documents=SHOWN)
+        card_counter.renew_certificates(
+            uow.session,
+            system.services,
+            caller=ward(),
+            card_serial=serial,
+            identity=identity(),
+            id_documents=SHOWN,
+        )
         uow.commit()
 
 
-def test_certificates_are_renewed_from_three_months_before_with_new_keys(
-        cards: System) -> None:
+def test_certificates_are_renewed_from_three_months_before_with_new_keys(cards: System) -> None:
     card = issued_card(cards, **JAPANESE)
     with pytest.raises(Conflict) as caught:
         _renew_certificates(cards, card.serial)
@@ -217,8 +264,9 @@ def test_renewal_issues_a_new_card_and_the_old_one_is_invalidated(cards: System)
     pass_days(cards, 33)
     with pytest.raises(InvalidInput):  # the old card must be brought back
         collect(cards, view.application_id)
-    done = collect(cards, view.application_id,
-                   docs=(IdDocument.RESIDENCE_CARD, IdDocument.MY_NUMBER_CARD))
+    done = collect(
+        cards, view.application_id, docs=(IdDocument.RESIDENCE_CARD, IdDocument.MY_NUMBER_CARD)
+    )
     assert done.old_card_collected == card.serial
     old = card_row(cards, card.serial)
     assert (old.status, old.invalid_reason) == ("invalid", "renewed")

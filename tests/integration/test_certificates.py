@@ -54,8 +54,13 @@ def pki(system: System, sqlite_template: Path, tmp_path: Path) -> Iterator[Syste
 
 def _revoke(system: System, card: TestCard, reason: str) -> None:
     with system.uow() as uow:
-        revoke_card_certificates(uow.session, system.services, card_serial=card.serial,
-                                 kinds=kinds_revoked_on(reason), reason=reason)
+        revoke_card_certificates(
+            uow.session,
+            system.services,
+            card_serial=card.serial,
+            kinds=kinds_revoked_on(reason),
+            reason=reason,
+        )
         uow.commit()
 
 
@@ -63,18 +68,27 @@ def _reissue(system: System, card: TestCard, address: str) -> None:
     with system.uow() as uow:
         row = uow.session.scalars(select(Card).where(Card.serial == card.serial)).one()
         certificates.reissue_signature_certificate(
-            uow.session, system.services, card=row, chip=card.chip,
-            person=get_person(uow.session, card.person_id), address=address,
-            on=system.services.clock.today())
+            uow.session,
+            system.services,
+            card=row,
+            chip=card.chip,
+            person=get_person(uow.session, card.person_id),
+            address=address,
+            on=system.services.clock.today(),
+        )
         uow.commit()
 
 
 def _revoked_kinds(system: System, card: TestCard) -> dict[str, str | None]:
-    return {row.kind: row.revocation_reason for row in certificate_rows(system, card.serial)
-            if row.revoked_at is not None}
+    return {
+        row.kind: row.revocation_reason
+        for row in certificate_rows(system, card.serial)
+        if row.revoked_at is not None
+    }
 
 
 # --- issuance ------------------------------------------------------------------------------
+
 
 def test_new_card_carries_both_certificates_matching_the_records(pki: System) -> None:
     card = make_card(pki)
@@ -105,8 +119,9 @@ def test_signature_certificate_carries_the_basic_four_items_and_authentication_n
 
 
 def test_certificates_last_until_the_fifth_birthday_capped_by_the_card(pki: System) -> None:
-    card = make_card(pki, date_of_birth=dt.date(1990, 6, 15),
-                     period_of_stay_ends=dt.date(2036, 1, 31))
+    card = make_card(
+        pki, date_of_birth=dt.date(1990, 6, 15), period_of_stay_ends=dt.date(2036, 1, 31)
+    )
     today = pki.services.clock.today()
     last_day = certificate_expiry(date_of_birth=dt.date(1990, 6, 15), issued_on=today)
     assert last_day == dt.date(2030, 6, 15)
@@ -137,23 +152,31 @@ def test_the_ca_keys_are_stored_encrypted_in_the_data_directory(pki: System) -> 
 
 # --- revocation ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("reason", "revoked", "flag"), [
-    ("address_changed", {"signature"}, "affiliationChanged"),
-    ("name_changed", {"signature"}, "affiliationChanged"),
-    ("left_japan", {"signature"}, "cessationOfOperation"),
-    ("lost", {"signature", "authentication"}, "keyCompromise"),
-    ("returned", {"signature", "authentication"}, "cessationOfOperation"),
-    ("renewed", {"signature", "authentication"}, "superseded"),
-])
+
+@pytest.mark.parametrize(
+    ("reason", "revoked", "flag"),
+    [
+        ("address_changed", {"signature"}, "affiliationChanged"),
+        ("name_changed", {"signature"}, "affiliationChanged"),
+        ("left_japan", {"signature"}, "cessationOfOperation"),
+        ("lost", {"signature", "authentication"}, "keyCompromise"),
+        ("returned", {"signature", "authentication"}, "cessationOfOperation"),
+        ("renewed", {"signature", "authentication"}, "superseded"),
+    ],
+)
 def test_each_event_revokes_the_certificates_the_law_names(
-    pki: System, reason: str, revoked: set[str], flag: str,
+    pki: System,
+    reason: str,
+    revoked: set[str],
+    flag: str,
 ) -> None:
     card = make_card(pki)
     _revoke(pki, card, reason)
     assert _revoked_kinds(pki, card) == {kind: reason for kind in revoked}
     crl = x509.load_der_x509_crl(certificates_crl(pki))
-    reasons = {entry.extensions.get_extension_for_class(x509.CRLReason).value.reason.name
-               for entry in crl}
+    reasons = {
+        entry.extensions.get_extension_for_class(x509.CRLReason).value.reason.name for entry in crl
+    }
     assert {r.replace("_", "") for r in reasons} == {flag.lower()}
 
 
@@ -174,18 +197,26 @@ def test_revoking_twice_keeps_the_first_revocation(pki: System) -> None:
     rows = certificate_rows(pki, card.serial)
     signature = next(r for r in rows if r.kind == "signature")
     assert (signature.revoked_at, signature.revocation_reason) == (
-        first[signature.serial], "address_changed")
+        first[signature.serial],
+        "address_changed",
+    )
     assert next(r for r in rows if r.kind == "authentication").revocation_reason == "lost"
 
 
-@pytest.mark.parametrize(("kinds", "reason"), [
-    ({"signature"}, "stolen by pirates"), (set(), "lost"), ({"encryption"}, "lost"),
-])
+@pytest.mark.parametrize(
+    ("kinds", "reason"),
+    [
+        ({"signature"}, "stolen by pirates"),
+        (set(), "lost"),
+        ({"encryption"}, "lost"),
+    ],
+)
 def test_an_unknown_reason_or_kind_is_refused(pki: System, kinds: set[str], reason: str) -> None:
     card = make_card(pki)
     with pki.uow() as uow, pytest.raises(InvalidInput) as caught:
-        revoke_card_certificates(uow.session, pki.services, card_serial=card.serial,
-                                 kinds=kinds, reason=reason)
+        revoke_card_certificates(
+            uow.session, pki.services, card_serial=card.serial, kinds=kinds, reason=reason
+        )
     assert caught.value.message_ja
     assert _revoked_kinds(pki, card) == {}
 
@@ -203,14 +234,26 @@ def _chain_files(system: System, card: TestCard, folder: Path) -> dict[str, Path
 def _openssl_verify(system: System, files: dict[str, Path], leaf: str, folder: Path) -> str:
     crl = write(folder / "crl.der", certificates_crl(system))
     crl_pem = write(folder / "crl.pem", pem(x509.load_der_x509_crl(crl.read_bytes())))
-    result = run("openssl", "verify", "-attime", epoch(system.services.clock.now()),
-                 "-CAfile", files["root"], "-untrusted", files["issuing"], "-crl_check",
-                 "-CRLfile", crl_pem, files[leaf])
+    result = run(
+        "openssl",
+        "verify",
+        "-attime",
+        epoch(system.services.clock.now()),
+        "-CAfile",
+        files["root"],
+        "-untrusted",
+        files["issuing"],
+        "-crl_check",
+        "-CRLfile",
+        crl_pem,
+        files[leaf],
+    )
     return f"{result.returncode}: {result.stdout}{result.stderr}"
 
 
 def test_openssl_accepts_a_good_chain_and_rejects_it_once_revoked(
-    pki: System, tmp_path: Path,
+    pki: System,
+    tmp_path: Path,
 ) -> None:
     card = make_card(pki)
     files = _chain_files(pki, card, tmp_path)
@@ -226,9 +269,22 @@ def test_openssl_accepts_a_good_chain_and_rejects_it_once_revoked(
 
 def _openssl_ocsp(files: dict[str, Path], leaf: str, base_url: str) -> str:
     # Our responder answers in simulated time; tolerate its distance from openssl's clock.
-    result = run("openssl", "ocsp", "-issuer", files["issuing"], "-CAfile", files["root"],
-                 "-cert", files[leaf], "-url", f"{base_url}/jpki/ocsp", "-timeout", "20",
-                 "-validity_period", str(10 * 365 * 86400))
+    result = run(
+        "openssl",
+        "ocsp",
+        "-issuer",
+        files["issuing"],
+        "-CAfile",
+        files["root"],
+        "-cert",
+        files[leaf],
+        "-url",
+        f"{base_url}/jpki/ocsp",
+        "-timeout",
+        "20",
+        "-validity_period",
+        str(10 * 365 * 86400),
+    )
     assert result.returncode == 0, result.stderr
     assert "Response verify OK" in result.stdout + result.stderr
     return result.stdout
@@ -248,9 +304,11 @@ def test_openssl_ocsp_reports_good_then_revoked_over_http(pki: System, tmp_path:
 
 def test_ocsp_answers_a_malformed_request_with_malformed_request(pki: System) -> None:
     from cryptography.x509 import ocsp
+
     with TestClient(create_app(pki)) as client:
-        garbage = client.post("/jpki/ocsp", content=b"nonsense",
-                              headers={"Content-Type": "application/ocsp-request"})
+        garbage = client.post(
+            "/jpki/ocsp", content=b"nonsense", headers={"Content-Type": "application/ocsp-request"}
+        )
     assert garbage.headers["content-type"] == "application/ocsp-response"
     answer = ocsp.load_der_ocsp_response(garbage.content)
     assert answer.response_status is ocsp.OCSPResponseStatus.MALFORMED_REQUEST
@@ -268,6 +326,7 @@ def test_the_ca_certificates_are_published_in_der(pki: System) -> None:
 
 # --- reissue after a change of address ------------------------------------------------------
 
+
 def test_reissue_after_a_move_revokes_the_old_signature_certificate_and_keeps_auth(
     pki: System,
 ) -> None:
@@ -280,8 +339,11 @@ def test_reissue_after_a_move_revokes_the_old_signature_certificate_and_keeps_au
     assert signature_subject_of(new_signature).address == NEW_ADDRESS
     assert new_signature.public_key() != old_signature.public_key()  # a new key on the chip
     assert read_certificate(card, KeySlot.USER_AUTH) == auth
-    revoked = {r.serial: r.revocation_reason for r in certificate_rows(pki, card.serial)
-               if r.revoked_at is not None}
+    revoked = {
+        r.serial: r.revocation_reason
+        for r in certificate_rows(pki, card.serial)
+        if r.revoked_at is not None
+    }
     assert revoked == {certificates.serial_text(old_signature.serial_number): "address_changed"}
 
 

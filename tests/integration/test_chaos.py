@@ -15,15 +15,19 @@ TOTALS = re.compile(r"^rounds (\d+), requests (\d+), kills (\d+), violations: (\
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_a_short_chaos_run_finds_no_violation(backend: str,
-                                              request: pytest.FixtureRequest) -> None:
+def test_a_short_chaos_run_finds_no_violation(backend: str, request: pytest.FixtureRequest) -> None:
     args = ["--seconds", "20", "--rounds", "4", "--seed", "16"]
     if backend == "postgresql":
         # The harness makes (and drops) a database of its own on this test's server.
         args += ["--database-url", request.getfixturevalue("pg_url")]
     env = {k: v for k, v in os.environ.items() if not k.startswith("MYNUMBER_")}
-    done = subprocess.run([sys.executable, "-m", "mynumber.cli", "chaos", *args],
-                          capture_output=True, text=True, env=env, timeout=540)
+    done = subprocess.run(
+        [sys.executable, "-m", "mynumber.cli", "chaos", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=540,
+    )
     lines = done.stdout.strip().splitlines()
     assert lines, done.stderr[-2000:]
     totals = TOTALS.match(lines[-1])

@@ -33,11 +33,14 @@ def _collect(system: System, card: WaitingCard) -> None:
     holder = card.holder
     with system.uow() as uow:
         card_counter.collect_card(
-            uow.session, system.services, caller=WARD, application_id=card.application_id,
-            identity=IdentityShown(holder.name, holder.date_of_birth,
-                                   holder.residence_card_number),
+            uow.session,
+            system.services,
+            caller=WARD,
+            application_id=card.application_id,
+            identity=IdentityShown(holder.name, holder.date_of_birth, holder.residence_card_number),
             id_documents=(IdDocument.RESIDENCE_CARD, IdDocument.NOTIFICATION_LETTER),
-            pins=card_counter.InitialPins("4826", "5937", "7148", "CHAOS4826"))
+            pins=card_counter.InitialPins("4826", "5937", "7148", "CHAOS4826"),
+        )
         uow.commit()
 
 
@@ -67,16 +70,22 @@ def test_two_people_sharing_a_number_are_named(system: System) -> None:
         # The second person's row made to hold the first one's number, sealed for its own row
         # (so it opens): what a bug in the number's derivation or storage would leave.
         number = number_of(svc, ResidentRegistryCode(first.registry_code))
-        uow.session.execute(update(Person).where(Person.id == second.id).values(
-            number_sealed=svc.vault.seal(number, context=sealing_context(second.registry_code)),
-            number_lookup="0" * 64))
+        uow.session.execute(
+            update(Person)
+            .where(Person.id == second.id)
+            .values(
+                number_sealed=svc.vault.seal(number, context=sealing_context(second.registry_code)),
+                number_lookup="0" * 64,
+            )
+        )
         uow.commit()
         ids = first.id, second.id
     found = check_all(system)
-    assert Violation("two people share one number",
-                     f"person {ids[0]} and person {ids[1]}") in found
-    assert Violation("number is not the one derived from the registry code",
-                     f"person {ids[1]}") in found
+    assert Violation("two people share one number", f"person {ids[0]} and person {ids[1]}") in found
+    assert (
+        Violation("number is not the one derived from the registry code", f"person {ids[1]}")
+        in found
+    )
     assert Violation("number does not match its look-up hash", f"person {ids[1]}") in found
     assert not any(number.digits in v.line for v in found)  # never the number itself
 
@@ -86,8 +95,9 @@ def test_a_number_that_does_not_open_is_named(system: System) -> None:
     with system.uow() as uow:
         person = uow.session.scalars(select(Person).order_by(Person.id)).first()
         assert person is not None
-        uow.session.execute(update(Person).where(Person.id == person.id).values(
-            number_sealed=b"\x00" * 40))
+        uow.session.execute(
+            update(Person).where(Person.id == person.id).values(number_sealed=b"\x00" * 40)
+        )
         uow.commit()
         which = f"person {person.id}"
     assert Violation("number does not open", which) in check_all(system)
@@ -99,10 +109,11 @@ def test_a_ready_card_with_pins_on_its_chip_is_half_collected(system: System) ->
     svc = system.services
     # The chip written and the register not: the crash issue 16 found.
     Chip(svc.chips, ready.serial, chip_key=svc.keys.chip_key).set_initial_pins(
-        user_authentication="1111", resident_registry="1111", card_info_input="1111",
-        signature=None)
+        user_authentication="1111", resident_registry="1111", card_info_input="1111", signature=None
+    )
     assert _whats(check_all(system)) == {
-        "half-collected card: ready in the register, PINs set on the chip"}
+        "half-collected card: ready in the register, PINs set on the chip"
+    }
     assert f"card {ready.serial}" in {v.which for v in check_all(system)}
 
 
@@ -110,38 +121,55 @@ def test_an_active_card_without_pins_on_its_chip_is_half_collected(system: Syste
     _, waiting = _world(system)
     ready = waiting[1]
     with system.uow() as uow:  # the register says collected, the chip was never written
-        uow.session.execute(update(Card).where(Card.serial == ready.serial).values(
-            status="active", collected_at=system.services.clock.now()))
-        uow.session.execute(update(CardApplication).where(
-            CardApplication.application_form_id == ready.application_id).values(
-            status="collected"))
+        uow.session.execute(
+            update(Card)
+            .where(Card.serial == ready.serial)
+            .values(status="active", collected_at=system.services.clock.now())
+        )
+        uow.session.execute(
+            update(CardApplication)
+            .where(CardApplication.application_form_id == ready.application_id)
+            .values(status="collected")
+        )
         uow.commit()
     found = check_all(system)
-    assert Violation("half-collected card: active in the register, PINs not set on the chip "
-                     "(user_authentication, resident_registry, card_info_input)",
-                     f"card {ready.serial}") in found
-    assert Violation("chip holds no user-authentication certificate",
-                     f"card {ready.serial}") in found
+    assert (
+        Violation(
+            "half-collected card: active in the register, PINs not set on the chip "
+            "(user_authentication, resident_registry, card_info_input)",
+            f"card {ready.serial}",
+        )
+        in found
+    )
+    assert (
+        Violation("chip holds no user-authentication certificate", f"card {ready.serial}") in found
+    )
 
 
 def test_a_card_and_its_application_that_disagree_are_named(system: System) -> None:
     _, waiting = _world(system)
     active = waiting[0]
     with system.uow() as uow:
-        uow.session.execute(update(CardApplication).where(
-            CardApplication.application_form_id == active.application_id).values(
-            status="manufactured"))
+        uow.session.execute(
+            update(CardApplication)
+            .where(CardApplication.application_form_id == active.application_id)
+            .values(status="manufactured")
+        )
         uow.commit()
-    assert check_all(system) == [Violation("active card's application is manufactured",
-                                           f"card {active.serial}")]
+    assert check_all(system) == [
+        Violation("active card's application is manufactured", f"card {active.serial}")
+    ]
 
 
 def test_a_chip_certificate_the_register_does_not_know_is_named(system: System) -> None:
     _, waiting = _world(system)
     active = waiting[0]
     with system.uow() as uow:  # the register lost the certificates the chip holds
-        uow.session.execute(update(Certificate).where(
-            Certificate.card_serial == active.serial).values(card_serial="ELSEWHERE"))
+        uow.session.execute(
+            update(Certificate)
+            .where(Certificate.card_serial == active.serial)
+            .values(card_serial="ELSEWHERE")
+        )
         uow.commit()
     found = _whats(check_all(system))
     assert "chip's user-authentication certificate is unknown to the register" in found
@@ -153,8 +181,11 @@ def test_a_register_certificate_for_a_key_the_chip_lacks_is_named(system: System
     active, other = waiting[0], waiting[1]
     _collect(system, other)
     with system.uow() as uow:  # another card's certificate filed under this one
-        uow.session.execute(update(Certificate).where(
-            Certificate.card_serial == other.serial).values(card_serial=active.serial))
+        uow.session.execute(
+            update(Certificate)
+            .where(Certificate.card_serial == other.serial)
+            .values(card_serial=active.serial)
+        )
         uow.commit()
     found = [v for v in check_all(system) if v.which == f"card {active.serial}"]
     assert found and all("certifies a key the chip does not hold" in v.what for v in found)
@@ -163,12 +194,21 @@ def test_a_register_certificate_for_a_key_the_chip_lacks_is_named(system: System
 def test_a_chip_without_a_card_is_named(system: System) -> None:
     _world(system)
     svc = system.services
-    data = ChipData(my_number=IndividualNumber("621498320257"),
-                    basic_four=BasicFourItems("X", "Y", dt.date(1990, 1, 1), "F"), photo=b"")
-    Chip.manufacture(svc.chips, card_id="ORPHAN0000000001", data=data, key_source=FreshKeys(),
-                     chip_key=svc.keys.chip_key)
-    assert check_all(system) == [Violation("chip without a card in the register",
-                                           "chip ORPHAN0000000001")]
+    data = ChipData(
+        my_number=IndividualNumber("621498320257"),
+        basic_four=BasicFourItems("X", "Y", dt.date(1990, 1, 1), "F"),
+        photo=b"",
+    )
+    Chip.manufacture(
+        svc.chips,
+        card_id="ORPHAN0000000001",
+        data=data,
+        key_source=FreshKeys(),
+        chip_key=svc.keys.chip_key,
+    )
+    assert check_all(system) == [
+        Violation("chip without a card in the register", "chip ORPHAN0000000001")
+    ]
 
 
 def test_a_forged_audit_checkpoint_is_named(system: System) -> None:
@@ -194,10 +234,10 @@ def test_rows_that_contradict_how_their_request_ended_are_named(system: System) 
     assert set(check_all(system, ledger)) == {
         Violation("registration refused left 1 rows", f"name {waiting[1].holder.name}"),
         Violation("registration answered 2xx left 0 rows", "name CHAOS LOST"),
-        Violation("card application refused left 1 rows",
-                  f"applicant {waiting[2].holder.name}"),
+        Violation("card application refused left 1 rows", f"applicant {waiting[2].holder.name}"),
         Violation("collection refused, card is active", f"card {waiting[0].serial}"),
         Violation("collection answered 2xx, card is ready", f"card {waiting[1].serial}"),
-        Violation("card collected twice (two collections answered 2xx)",
-                  f"card {waiting[2].serial}"),
+        Violation(
+            "card collected twice (two collections answered 2xx)", f"card {waiting[2].serial}"
+        ),
     }

@@ -31,10 +31,12 @@ def store(system: System) -> SqlChipStore:
 
 
 def test_a_wrong_pin_is_counted_even_when_the_callers_transaction_rolls_back(
-    system: System, chip: Chip,
+    system: System,
+    chip: Chip,
 ) -> None:
     from mynumber.card import PinRef
     from mynumber.domain.errors import WrongPin
+
     with system.uow() as uow:  # the request that carried the PIN fails and rolls back
         with pytest.raises(WrongPin):
             chip.open_session().verify(PinRef.USER_AUTHENTICATION, "9999")
@@ -43,9 +45,11 @@ def test_a_wrong_pin_is_counted_even_when_the_callers_transaction_rolls_back(
 
 
 def test_the_store_refuses_a_duplicate_serial_and_unknown_cards(
-    store: SqlChipStore, new_chip: Chip,
+    store: SqlChipStore,
+    new_chip: Chip,
 ) -> None:
     from mynumber.domain.errors import Conflict, NotFound
+
     with pytest.raises(Conflict):
         store.create(store.load(CARD_ID))
     store.update_data(CARD_ID, {"extra": b"x"})

@@ -23,8 +23,12 @@ from tests.conftest import TEST_MASTER_KEY
 
 
 def _environment(tmp_path: Path, env: dict[str, str]) -> dict[str, str]:
-    return {"MYNUMBER_DATA_DIR": str(tmp_path), "MYNUMBER_MASTER_KEY": TEST_MASTER_KEY,
-            "COLUMNS": "200", **env}
+    return {
+        "MYNUMBER_DATA_DIR": str(tmp_path),
+        "MYNUMBER_MASTER_KEY": TEST_MASTER_KEY,
+        "COLUMNS": "200",
+        **env,
+    }
 
 
 @dataclass
@@ -57,8 +61,13 @@ def run(args: list[str], tmp_path: Path, **env: str) -> Done:
 def run_process(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
     """The command as a shell starts it: a new interpreter through ``python -m mynumber.cli``."""
     environ = {"PATH": "/usr/bin:/bin", **_environment(tmp_path, env)}
-    return subprocess.run([sys.executable, "-m", "mynumber.cli", *args], env=environ,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "mynumber.cli", *args],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_validate_accepts_a_valid_number(tmp_path: Path) -> None:
@@ -66,11 +75,13 @@ def test_validate_accepts_a_valid_number(tmp_path: Path) -> None:
     assert done.returncode == 0 and "**** **** 0257" in done.stdout
 
 
-@pytest.mark.parametrize("number,reason", [("621498320258", "check digit"),
-                                           ("12345", "12 digits"),
-                                           ("62149832025A", "only digits")])
-def test_validate_refuses_with_one_line_and_exit_1(tmp_path: Path, number: str,
-                                                   reason: str) -> None:
+@pytest.mark.parametrize(
+    "number,reason",
+    [("621498320258", "check digit"), ("12345", "12 digits"), ("62149832025A", "only digits")],
+)
+def test_validate_refuses_with_one_line_and_exit_1(
+    tmp_path: Path, number: str, reason: str
+) -> None:
     done = run(["validate", number], tmp_path)
     assert done.returncode == 1
     assert reason in done.stderr and len(done.stderr.strip().splitlines()) == 1
@@ -78,17 +89,40 @@ def test_validate_refuses_with_one_line_and_exit_1(tmp_path: Path, number: str,
 
 
 def _register(tmp_path: Path, *extra: str) -> Done:
-    return run(["register", "--name", "Smith John", "--born", "1990-01-02", "--sex", "M",
-                "--nationality", "US", "--address", "1-1 Chiyoda, Chiyoda-ku",
-                "--municipality", "131016", "--since", "2020-01-01",
-                "--residence-card", "AB12345678CD", "--status", "Engineer",
-                "--stay-ends", "2029-03-31", *extra], tmp_path)
+    return run(
+        [
+            "register",
+            "--name",
+            "Smith John",
+            "--born",
+            "1990-01-02",
+            "--sex",
+            "M",
+            "--nationality",
+            "US",
+            "--address",
+            "1-1 Chiyoda, Chiyoda-ku",
+            "--municipality",
+            "131016",
+            "--since",
+            "2020-01-01",
+            "--residence-card",
+            "AB12345678CD",
+            "--status",
+            "Engineer",
+            "--stay-ends",
+            "2029-03-31",
+            *extra,
+        ],
+        tmp_path,
+    )
 
 
 def _seed(tmp_path: Path) -> None:
     from mynumber.bootstrap import build_system
     from mynumber.config import Settings
     from mynumber.demo.data import seed_municipalities
+
     system = build_system(Settings(data_dir=tmp_path, master_key=TEST_MASTER_KEY))
     with system.uow() as uow:
         seed_municipalities(uow.session)
@@ -105,16 +139,41 @@ def test_register_prints_the_masked_number_and_flags_late(tmp_path: Path) -> Non
     assert again.returncode == 1 and "moving-out" in again.stderr
 
 
-@pytest.mark.parametrize("flag,value,field", [("--born", "1990-02-30", "born"),
-                                              ("--municipality", "131017", "municipality_code"),
-                                              ("--residence-card", "XX", "residence_card_number")])
-def test_register_bad_input_is_one_line_exit_1(tmp_path: Path, flag: str, value: str,
-                                               field: str) -> None:
+@pytest.mark.parametrize(
+    "flag,value,field",
+    [
+        ("--born", "1990-02-30", "born"),
+        ("--municipality", "131017", "municipality_code"),
+        ("--residence-card", "XX", "residence_card_number"),
+    ],
+)
+def test_register_bad_input_is_one_line_exit_1(
+    tmp_path: Path, flag: str, value: str, field: str
+) -> None:
     _seed(tmp_path)
-    args = ["register", "--name", "A B", "--born", "1990-01-02", "--sex", "M",
-            "--nationality", "US", "--address", "1-1 Chiyoda", "--municipality", "131016",
-            "--since", "2020-01-01", "--residence-card", "AB12345678CD", "--status", "Student",
-            "--stay-ends", "2029-03-31"]
+    args = [
+        "register",
+        "--name",
+        "A B",
+        "--born",
+        "1990-01-02",
+        "--sex",
+        "M",
+        "--nationality",
+        "US",
+        "--address",
+        "1-1 Chiyoda",
+        "--municipality",
+        "131016",
+        "--since",
+        "2020-01-01",
+        "--residence-card",
+        "AB12345678CD",
+        "--status",
+        "Student",
+        "--stay-ends",
+        "2029-03-31",
+    ]
     args[args.index(flag) + 1] = value
     done = run(args, tmp_path)
     assert done.returncode == 1, done.stdout
@@ -129,8 +188,9 @@ def test_audit_verify_reports_an_intact_chain(tmp_path: Path) -> None:
 
 
 def test_production_mode_without_a_master_key_refuses_to_start(tmp_path: Path) -> None:
-    done = run_process(["audit", "verify"], tmp_path, MYNUMBER_MODE="production",
-               MYNUMBER_MASTER_KEY="")
+    done = run_process(
+        ["audit", "verify"], tmp_path, MYNUMBER_MODE="production", MYNUMBER_MASTER_KEY=""
+    )
     assert done.returncode == 2 and "MYNUMBER_MASTER_KEY is required" in done.stderr
 
 

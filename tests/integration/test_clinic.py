@@ -66,27 +66,40 @@ def world(system: System) -> World:
     return setup_world(system)
 
 
-def pin_check(system: System, world: World, patient: Patient, *, pin: str = AUTH_PIN,
-              **kw: Any) -> EligibilityAnswer:
+def pin_check(
+    system: System, world: World, patient: Patient, *, pin: str = AUTH_PIN, **kw: Any
+) -> EligibilityAnswer:
     """The whole PIN flow: nonce, the card answers at the terminal, the server checks."""
     with system.uow() as uow:
         nonce = clinic.new_challenge(uow.session, system.services, caller=world.clinic).nonce
         uow.commit()
     answer = clinic.answer_at_terminal(patient.chip, pin=pin, nonce=nonce)
     with system.uow() as uow:
-        result = clinic.check_with_pin(uow.session, system.services, caller=world.clinic,
-                                       nonce=nonce, certificate_der=answer.certificate_der,
-                                       signature=answer.signature, **kw)
+        result = clinic.check_with_pin(
+            uow.session,
+            system.services,
+            caller=world.clinic,
+            nonce=nonce,
+            certificate_der=answer.certificate_der,
+            signature=answer.signature,
+            **kw,
+        )
         uow.commit()
     return result
 
 
-def face_check(system: System, world: World, patient: Patient, live: bytes,
-               **kw: Any) -> EligibilityAnswer:
+def face_check(
+    system: System, world: World, patient: Patient, live: bytes, **kw: Any
+) -> EligibilityAnswer:
     with system.uow() as uow:  # as the API and the pages call it
         return clinic.check_with_face_kept(
-            uow, system.services, caller=world.clinic,
-            certificate_der=certificate_of(patient), live_image=live, **kw)
+            uow,
+            system.services,
+            caller=world.clinic,
+            certificate_der=certificate_of(patient),
+            live_image=live,
+            **kw,
+        )
 
 
 def at_the_desk(world: World) -> Caller:
@@ -97,14 +110,16 @@ def at_the_desk(world: World) -> Caller:
 def visual_check(system: System, world: World, patient: Patient) -> EligibilityAnswer:
     """目視確認 by the clerk, with the patient's card in the terminal's reader."""
     with patient.chip.open_session() as reader, system.uow() as uow:
-        result = clinic.check_with_visual(uow.session, system.services,
-                                          caller=at_the_desk(world), reader=reader)
+        result = clinic.check_with_visual(
+            uow.session, system.services, caller=at_the_desk(world), reader=reader
+        )
         uow.commit()
     return result
 
 
-def consent(system: System, world: World, patient: Patient, visit_id: int,
-            **chosen: bool) -> EligibilityAnswer:
+def consent(
+    system: System, world: World, patient: Patient, visit_id: int, **chosen: bool
+) -> EligibilityAnswer:
     return consent_at_terminal(system, world.clinic, patient, visit_id, Consent(**chosen))
 
 
@@ -120,7 +135,8 @@ def refused(error: type[MyNumberError], call: Any, *args: Any, **kw: Any) -> MyN
 
 
 def test_a_pin_check_answers_insurer_numbers_and_copay_without_the_my_number(
-        system: System, world: World) -> None:
+    system: System, world: World
+) -> None:
     patient = insured_patient(system, world)
     answer = pin_check(system, world, patient)
     assert answer.eligible and answer.status == "eligible" and answer.method == "pin"
@@ -128,14 +144,16 @@ def test_a_pin_check_answers_insurer_numbers_and_copay_without_the_my_number(
     assert answer.limit_category is None  # not consented
     with system.uow() as uow:
         number = open_number(system.services, get_person(uow.session, patient.person_id))
-        actions = set(uow.session.scalars(select(AuditEntry.action).where(
-            AuditEntry.person_id == patient.person_id)))
+        actions = set(
+            uow.session.scalars(
+                select(AuditEntry.action).where(AuditEntry.person_id == patient.person_id)
+            )
+        )
     assert number.digits not in repr(answer)
     assert {"card_authentication", "eligibility_check"} <= actions
 
 
-def test_the_limit_amount_category_is_shown_only_with_consent(
-        system: System, world: World) -> None:
+def test_the_limit_amount_category_is_shown_only_with_consent(system: System, world: World) -> None:
     patient = make_card(system)
     enrol(system, world.nhi, patient.person_id, income_class=IncomeClass.HIGH)
     answer = pin_check(system, world, patient)
@@ -145,19 +163,26 @@ def test_the_limit_amount_category_is_shown_only_with_consent(
 
 
 def test_a_preschool_child_pays_twenty_percent(system: System, world: World) -> None:
-    patient = insured_patient(system, world, date_of_birth=dt.date(2023, 5, 5),
-                              status_of_residence="Dependent")
+    patient = insured_patient(
+        system, world, date_of_birth=dt.date(2023, 5, 5), status_of_residence="Dependent"
+    )
     assert pin_check(system, world, patient).copay_percent == 20
 
 
 def test_ended_insurance_is_answered_as_not_valid_with_the_fix(
-        system: System, world: World) -> None:
+    system: System, world: World
+) -> None:
     patient = insured_patient(system, world)
     assert patient.enrolment_id is not None
     with system.uow() as uow:
-        insurer.end_enrolment(uow.session, system.services, caller=world.nhi,
-                              enrolment_id=patient.enrolment_id,
-                              last_day=dt.date(2026, 3, 31), reason=LossReason.MOVED_AWAY)
+        insurer.end_enrolment(
+            uow.session,
+            system.services,
+            caller=world.nhi,
+            enrolment_id=patient.enrolment_id,
+            last_day=dt.date(2026, 3, 31),
+            reason=LossReason.MOVED_AWAY,
+        )
         uow.commit()
     answer = pin_check(system, world, patient)
     assert not answer.eligible and answer.status == "ended"
@@ -168,14 +193,16 @@ def test_ended_insurance_is_answered_as_not_valid_with_the_fix(
 
 
 def test_a_wrong_pin_is_refused_by_the_card_with_the_tries_left(
-        system: System, world: World) -> None:
+    system: System, world: World
+) -> None:
     patient = insured_patient(system, world)
     error = refused(WrongPin, pin_check, system, world, patient, pin="0000")
     assert error.details["tries_left"] == 2
 
 
 def test_a_locked_pin_is_refused_with_where_to_unlock_it_and_the_face_alternative(
-        system: System, world: World) -> None:
+    system: System, world: World
+) -> None:
     patient = insured_patient(system, world)
     for _ in range(3):
         with pytest.raises(MyNumberError):
@@ -187,14 +214,14 @@ def test_a_locked_pin_is_refused_with_where_to_unlock_it_and_the_face_alternativ
 
 
 def test_a_card_not_registered_for_insurance_is_refused_with_the_fix(
-        system: System, world: World) -> None:
+    system: System, world: World
+) -> None:
     patient = insured_patient(system, world, insurance_use=False)
     error = refused(NotRegisteredForInsurance, pin_check, system, world, patient)
     assert "register it at this terminal" in error.message_en
 
 
-def test_the_patient_may_register_the_card_at_the_first_visit(
-        system: System, world: World) -> None:
+def test_the_patient_may_register_the_card_at_the_first_visit(system: System, world: World) -> None:
     patient = insured_patient(system, world, insurance_use=False)
     assert pin_check(system, world, patient, register_insurance_use=True).eligible
     with system.uow() as uow:
@@ -202,8 +229,7 @@ def test_the_patient_may_register_the_card_at_the_first_visit(
         assert card.insurance_use
 
 
-def test_a_patient_with_no_insurance_is_told_where_to_enrol(
-        system: System, world: World) -> None:
+def test_a_patient_with_no_insurance_is_told_where_to_enrol(system: System, world: World) -> None:
     patient = make_card(system)
     error = refused(NotInsured, pin_check, system, world, patient)
     assert "ward office" in error.message_en and "HR" in error.message_en
@@ -217,7 +243,8 @@ def test_an_expired_card_is_refused_with_the_renewal(system: System, world: Worl
 
 
 def test_an_out_of_date_chip_address_does_not_stop_the_clinic_check(
-        system: System, world: World) -> None:
+    system: System, world: World
+) -> None:
     # Issue 17.4: the check identifies the card by its user-authentication certificate,
     # which a move does not revoke (RULES.md "address or name change").
     patient = insured_patient(system, world)
@@ -241,8 +268,7 @@ def test_face_recognition_identifies_the_holder(system: System, world: World) ->
     assert answer.eligible and answer.method == "face"
 
 
-def test_a_stranger_is_not_accepted_and_is_told_the_fallbacks(
-        system: System, world: World) -> None:
+def test_a_stranger_is_not_accepted_and_is_told_the_fallbacks(system: System, world: World) -> None:
     patient = insured_patient(system, world)
     error = refused(FaceNotMatched, face_check, system, world, patient, stranger_camera())
     assert "PIN" in error.message_en and "目視確認" in error.message_ja
@@ -254,7 +280,8 @@ def test_no_face_in_the_camera_is_its_own_refusal(system: System, world: World) 
 
 
 def test_the_staff_visual_check_comes_only_after_a_failed_face_attempt(
-        system: System, world: World) -> None:
+    system: System, world: World
+) -> None:
     patient = insured_patient(system, world)
     refused(Conflict, visual_check, system, world, patient)
     with pytest.raises(FaceNotMatched):
@@ -266,7 +293,8 @@ def test_the_staff_visual_check_comes_only_after_a_failed_face_attempt(
 
 
 def test_a_face_check_refused_before_the_faces_are_compared_keeps_no_attempt(
-        system: System, world: World) -> None:
+    system: System, world: World
+) -> None:
     patient = insured_patient(system, world)
     set_card(system, patient.serial, status="suspended")
     refused(CardNotActive, face_check, system, world, patient, stranger_camera())
@@ -275,7 +303,8 @@ def test_a_face_check_refused_before_the_faces_are_compared_keeps_no_attempt(
 
 
 def test_a_chip_photo_that_cannot_be_read_keeps_the_attempt(
-        system: System, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    system: System, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     patient = insured_patient(system, world)
 
     def unreadable(*args: object) -> bytes:
@@ -293,21 +322,29 @@ def test_a_chip_photo_that_cannot_be_read_keeps_the_attempt(
 def _prescribe(system: System, world: World, visit_id: int, name: str) -> None:
     with system.uow() as uow:
         from mynumber.services.insurance.medical_records import write_prescription
-        write_prescription(uow.session, system.services, caller=world.clinic,
-                           visit_id=visit_id, medicines=[Medicine(name, "1 tablet", 7)])
+
+        write_prescription(
+            uow.session,
+            system.services,
+            caller=world.clinic,
+            visit_id=visit_id,
+            medicines=[Medicine(name, "1 tablet", 7)],
+        )
         uow.commit()
 
 
 def _history(system: System, world: World, visit_id: int) -> clinic.HistoryView:
     with system.uow() as uow:
-        view = clinic.view_history(uow.session, system.services, caller=world.clinic,
-                                   visit_id=visit_id)
+        view = clinic.view_history(
+            uow.session, system.services, caller=world.clinic, visit_id=visit_id
+        )
         uow.commit()
     return view
 
 
 def test_past_medication_is_shown_only_with_consent_at_this_visit(
-        system: System, world: World) -> None:
+    system: System, world: World
+) -> None:
     patient = insured_patient(system, world)
     first = pin_check(system, world, patient)
     _prescribe(system, world, first.visit_id, "Loxoprofen")
@@ -333,21 +370,29 @@ def test_consent_ends_with_the_day_and_with_the_visit(system: System, world: Wor
     refused(ConsentNotGiven, _history, system, world, other)
 
 
-def test_every_view_is_audited_and_visible_to_the_patient(
-        system: System, world: World) -> None:
+def test_every_view_is_audited_and_visible_to_the_patient(system: System, world: World) -> None:
     patient = insured_patient(system, world)
     visit = pin_check(system, world, patient).visit_id
     consent(system, world, patient, visit, medication=True, checkups=True)
     with system.uow() as uow:
         from mynumber.services.insurance.medical_records import write_checkup_at_clinic
-        write_checkup_at_clinic(uow.session, system.services, caller=world.clinic,
-                                visit_id=visit, checkup=Checkup({"BP": "120/80 mmHg"}))
+
+        write_checkup_at_clinic(
+            uow.session,
+            system.services,
+            caller=world.clinic,
+            visit_id=visit,
+            checkup=Checkup({"BP": "120/80 mmHg"}),
+        )
         uow.commit()
     _history(system, world, visit)
     with system.uow() as uow:
-        log = access_log(uow.session, system.services,
-                         caller=caller(Role.RESIDENT, scope_id=patient.person_id),
-                         person_id=patient.person_id)
+        log = access_log(
+            uow.session,
+            system.services,
+            caller=caller(Role.RESIDENT, scope_id=patient.person_id),
+            person_id=patient.person_id,
+        )
     seen = [(e.actor, e.action) for e in log]
     assert ("Kanda Clinic", "view_medication") in seen
     assert ("Kanda Clinic", "view_checkups") in seen
@@ -358,8 +403,9 @@ def test_another_clinic_cannot_open_this_visit(system: System, world: World) -> 
     visit = pin_check(system, world, patient).visit_id
     consent(system, world, patient, visit, medication=True)
     with system.uow() as uow:
-        other = clinic.create_clinic(uow.session, system.services, code="1310199999",
-                                     name="Other Clinic")
+        other = clinic.create_clinic(
+            uow.session, system.services, code="1310199999", name="Other Clinic"
+        )
         uow.commit()
         other_id = other.id
     stranger = caller(Role.CLINIC, scope_id=other_id)
@@ -379,18 +425,36 @@ def _letter_check(system: System, world: World, **kw: Any) -> EligibilityAnswer:
 
 
 def test_a_clinic_checks_a_letters_numbers_with_the_date_of_birth(
-        system: System, world: World) -> None:
+    system: System, world: World
+) -> None:
     person = register(system).person_id
     enrolment_id = enrol(system, world.nhi, person, number="55501")
     with system.uow() as uow:
-        letter = insurer.issue_eligibility_letter(uow.session, system.services,
-                                                  caller=world.nhi, enrolment_id=enrolment_id)
+        letter = insurer.issue_eligibility_letter(
+            uow.session, system.services, caller=world.nhi, enrolment_id=enrolment_id
+        )
         uow.commit()
         until = letter.valid_until
-    answer = _letter_check(system, world, insurer_number=NHI_NUMBER, symbol="1234",
-                           number="55501", branch="01", date_of_birth=dt.date(1995, 4, 12))
+    answer = _letter_check(
+        system,
+        world,
+        insurer_number=NHI_NUMBER,
+        symbol="1234",
+        number="55501",
+        branch="01",
+        date_of_birth=dt.date(1995, 4, 12),
+    )
     assert answer.eligible and answer.method == "letter"
     assert answer.letter_valid_until == until
     assert answer.consent == Consent()  # nothing can be shared without the card
-    refused(NotFound, _letter_check, system, world, insurer_number=NHI_NUMBER, symbol="1234",
-            number="55501", branch="01", date_of_birth=dt.date(1995, 4, 13))
+    refused(
+        NotFound,
+        _letter_check,
+        system,
+        world,
+        insurer_number=NHI_NUMBER,
+        symbol="1234",
+        number="55501",
+        branch="01",
+        date_of_birth=dt.date(1995, 4, 13),
+    )

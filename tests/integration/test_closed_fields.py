@@ -28,8 +28,12 @@ from tests.integration.test_api import MOVING_IN
 from tests.integration.test_employer_api import EMPLOYEE
 
 TYPED = "621498320257"  # a valid My Number, typed where a closed value goes
-IDENTITY = {"name_latin": "Smith John", "date_of_birth": "1990-01-01",
-            "residence_card_number": "AB12345678CD", "id_documents": ["residence_card"]}
+IDENTITY = {
+    "name_latin": "Smith John",
+    "date_of_birth": "1990-01-01",
+    "residence_card_number": "AB12345678CD",
+    "id_documents": ["residence_card"],
+}
 
 
 @dataclass
@@ -58,65 +62,138 @@ def subjects(system: System, client: TestClient) -> Subjects:
     hired = client.post("/employer/employees", json=EMPLOYEE, headers=hr)
     assert hired.status_code == 201, hired.text
     return Subjects(
-        headers={"ward": token_for(system, ward()), "insurer": token_for(system, world.nhi),
-                 "payroll": {"Authorization":
-                             f"Bearer {company.tokens[StaffRole.PAYROLL]}"}},
-        person=ref("per", person), enrolment=ref("enr", enrolment),
-        employee=str(hired.json()["id"]))
+        headers={
+            "ward": token_for(system, ward()),
+            "insurer": token_for(system, world.nhi),
+            "payroll": {"Authorization": f"Bearer {company.tokens[StaffRole.PAYROLL]}"},
+        },
+        person=ref("per", person),
+        enrolment=ref("enr", enrolment),
+        employee=str(hired.json()["id"]),
+    )
 
 
 Case = tuple[str, str, Callable[[Subjects], str], dict[str, Any], str, str | None]
 """Who calls, method, path, body, the field refused, a value the message must list."""
 
 CASES: dict[str, Case] = {
-    "moving-in sex": ("ward", "POST", lambda s: "/ward-office/residents",
-                      {**MOVING_IN, "sex": TYPED}, "sex", "'M'"),
+    "moving-in sex": (
+        "ward",
+        "POST",
+        lambda s: "/ward-office/residents",
+        {**MOVING_IN, "sex": TYPED},
+        "sex",
+        "'M'",
+    ),
     "moving-in identity document": (
-        "ward", "POST", lambda s: "/ward-office/residents",
-        {**MOVING_IN, "id_documents": ["passport", TYPED]}, "id_documents.1", "residence_card"),
-    "moving-in name (bounded)": ("ward", "POST", lambda s: "/ward-office/residents",
-                                 {**MOVING_IN, "name_latin": "A" * 101}, "name_latin", None),
-    "moving-in address (bounded)": ("ward", "POST", lambda s: "/ward-office/residents",
-                                    {**MOVING_IN, "address": "1" * 201}, "address", None),
+        "ward",
+        "POST",
+        lambda s: "/ward-office/residents",
+        {**MOVING_IN, "id_documents": ["passport", TYPED]},
+        "id_documents.1",
+        "residence_card",
+    ),
+    "moving-in name (bounded)": (
+        "ward",
+        "POST",
+        lambda s: "/ward-office/residents",
+        {**MOVING_IN, "name_latin": "A" * 101},
+        "name_latin",
+        None,
+    ),
+    "moving-in address (bounded)": (
+        "ward",
+        "POST",
+        lambda s: "/ward-office/residents",
+        {**MOVING_IN, "address": "1" * 201},
+        "address",
+        None,
+    ),
     "moving-within address (bounded)": (
-        "ward", "POST", lambda s: f"/ward-office/residents/{s.person}/moving-within",
-        {"new_address": "2" * 201, "moved_on": "2026-04-01"}, "new_address", None),
+        "ward",
+        "POST",
+        lambda s: f"/ward-office/residents/{s.person}/moving-within",
+        {"new_address": "2" * 201, "moved_on": "2026-04-01"},
+        "new_address",
+        None,
+    ),
     "moving-out destination": (
-        "ward", "POST", lambda s: f"/ward-office/residents/{s.person}/moving-out",
-        {"destination": TYPED, "planned_move_on": "2026-05-01"}, "destination", None),
+        "ward",
+        "POST",
+        lambda s: f"/ward-office/residents/{s.person}/moving-out",
+        {"destination": TYPED, "planned_move_on": "2026-05-01"},
+        "destination",
+        None,
+    ),
     "hand-over identity document": (
-        "ward", "POST", lambda s: f"/ward-office/residents/{s.person}/letter/hand-over",
-        {"id_documents": [TYPED]}, "id_documents.0", "passport"),
+        "ward",
+        "POST",
+        lambda s: f"/ward-office/residents/{s.person}/letter/hand-over",
+        {"id_documents": [TYPED]},
+        "id_documents.0",
+        "passport",
+    ),
     "end of enrolment reason": (
-        "insurer", "POST", lambda s: f"/insurer/enrolments/{s.enrolment}/end",
-        {"last_day": "2026-04-30", "reason": TYPED}, "reason", "moved_away"),
+        "insurer",
+        "POST",
+        lambda s: f"/insurer/enrolments/{s.enrolment}/end",
+        {"last_day": "2026-04-30", "reason": TYPED},
+        "reason",
+        "moved_away",
+    ),
     "letter requested by (bounded)": (
-        "insurer", "POST", lambda s: f"/insurer/enrolments/{s.enrolment}/letters",
-        {"requested_by": "x" * 101}, "requested_by", None),
+        "insurer",
+        "POST",
+        lambda s: f"/insurer/enrolments/{s.enrolment}/letters",
+        {"requested_by": "x" * 101},
+        "requested_by",
+        None,
+    ),
     "number confirmation document": (
-        "payroll", "POST", lambda s: f"/employer/employees/{s.employee}/my-number",
+        "payroll",
+        "POST",
+        lambda s: f"/employer/employees/{s.employee}/my-number",
         {"my_number": "6214 9832 0257", "purposes": ["tax"], "number_proof": TYPED},
-        "number_proof", "my_number_card"),
+        "number_proof",
+        "my_number_card",
+    ),
     "identity confirmation document": (
-        "payroll", "POST", lambda s: f"/employer/employees/{s.employee}/my-number",
-        {"my_number": "6214 9832 0257", "purposes": ["tax"],
-         "number_proof": "notification_card", "details_match": True, "identity_proof": TYPED},
-        "identity_proof", "residence_card"),
+        "payroll",
+        "POST",
+        lambda s: f"/employer/employees/{s.employee}/my-number",
+        {
+            "my_number": "6214 9832 0257",
+            "purposes": ["tax"],
+            "number_proof": "notification_card",
+            "details_match": True,
+            "identity_proof": TYPED,
+        },
+        "identity_proof",
+        "residence_card",
+    ),
     "card counter identity document": (
-        "ward", "POST", lambda s: "/cards/000000000001/return",
-        {**IDENTITY, "id_documents": [TYPED]}, "id_documents.0", "residence_card"),
+        "ward",
+        "POST",
+        lambda s: "/cards/000000000001/return",
+        {**IDENTITY, "id_documents": [TYPED]},
+        "id_documents.0",
+        "residence_card",
+    ),
 }
 
 
 def _rows(system: System) -> dict[str, int]:
     with system.uow() as uow:
-        return {table.name: uow.session.scalar(select(func.count()).select_from(table)) or 0
-                for table in Base.metadata.sorted_tables}
+        return {
+            table.name: uow.session.scalar(select(func.count()).select_from(table)) or 0
+            for table in Base.metadata.sorted_tables
+        }
 
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_an_unknown_or_oversized_value_is_422_naming_the_field_and_nothing_is_written(
-        system: System, client: TestClient, subjects: Subjects, case: str) -> None:
+    system: System, client: TestClient, subjects: Subjects, case: str
+) -> None:
     who, method, path, body, field, allowed = CASES[case]
     before = _rows(system)
     resp = client.request(method, path(subjects), json=body, headers=subjects.headers[who])

@@ -38,8 +38,10 @@ def ward_token(system: System) -> str:
 
 def _audit_rows(system: System) -> list[tuple[object, ...]]:
     with system.uow() as uow:
-        return [(e.id, e.action, e.purpose, e.detail)
-                for e in uow.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+        return [
+            (e.id, e.action, e.purpose, e.detail)
+            for e in uow.session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+        ]
 
 
 def _registered(client: TestClient, token: str) -> str:
@@ -50,10 +52,14 @@ def _registered(client: TestClient, token: str) -> str:
 
 
 def test_a_number_typed_as_the_purpose_leaves_no_trace_in_the_audit_log(
-        client: TestClient, ward_token: str, system: System) -> None:
+    client: TestClient, ward_token: str, system: System
+) -> None:
     pid = _registered(client, ward_token)
-    refused = client.post(f"/ward-office/residents/{pid}/my-number",
-                          json={"purpose": TYPED_NUMBER}, headers=auth(ward_token))
+    refused = client.post(
+        f"/ward-office/residents/{pid}/my-number",
+        json={"purpose": TYPED_NUMBER},
+        headers=auth(ward_token),
+    )
     assert refused.status_code == 403
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert TYPED_NUMBER not in refused.text  # not echoed to the caller either
@@ -67,16 +73,23 @@ def test_a_number_typed_as_the_purpose_leaves_no_trace_in_the_audit_log(
         assert not any(TYPED_NUMBER in str(value) for value in values)
 
 
-@pytest.mark.parametrize("size,status", [
-    (1_000, 422),  # past the purpose's bound: malformed input
-    (1_000_000, 413),  # past the API's body limit (api.edges): refused before it is read
-])
+@pytest.mark.parametrize(
+    "size,status",
+    [
+        (1_000, 422),  # past the purpose's bound: malformed input
+        (1_000_000, 413),  # past the API's body limit (api.edges): refused before it is read
+    ],
+)
 def test_an_oversized_purpose_is_refused_and_nothing_is_stored(
-        client: TestClient, ward_token: str, system: System, size: int, status: int) -> None:
+    client: TestClient, ward_token: str, system: System, size: int, status: int
+) -> None:
     pid = _registered(client, ward_token)
     before = _audit_rows(system)
-    refused = client.post(f"/ward-office/residents/{pid}/my-number",
-                          json={"purpose": "x" * size}, headers=auth(ward_token))
+    refused = client.post(
+        f"/ward-office/residents/{pid}/my-number",
+        json={"purpose": "x" * size},
+        headers=auth(ward_token),
+    )
     assert refused.status_code == status
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert "x" * 100 not in refused.text  # the input is not echoed back

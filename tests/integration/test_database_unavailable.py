@@ -11,7 +11,8 @@ from mynumber.bootstrap import System
 
 
 def test_a_dropped_connection_answers_503_with_retry_after(
-        system: System, monkeypatch: pytest.MonkeyPatch) -> None:
+    system: System, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def dropped(self: System) -> str:
         raise OperationalError("SELECT 1", {}, ConnectionError("server closed the connection"))
 

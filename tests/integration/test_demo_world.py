@@ -16,8 +16,7 @@ def test_the_demo_world_has_a_collected_card_and_scoped_tokens(system: System) -
     assert world.card_serial
     with system.uow() as uow:
         card = uow.session.scalars(select(Card).where(Card.serial == world.card_serial)).one()
-        clinic_token = uow.session.scalars(select(ApiToken).where(
-            ApiToken.role == "clinic")).one()
+        clinic_token = uow.session.scalars(select(ApiToken).where(ApiToken.role == "clinic")).one()
     assert card.status == "active" and card.insurance_use
     assert clinic_token.scope_id is not None
     chip = Chip(system.services.chips, world.card_serial, chip_key=system.services.keys.chip_key)
@@ -40,14 +39,18 @@ def test_the_demo_employer_has_payroll_and_hr_staff_tokens(system: System) -> No
     from mynumber.domain.employment_rules import StaffRole
     from mynumber.services.core import tokens
     from mynumber.services.employer import employers as employer
+
     world = seed_world(system)
     by_name = {t.organisation: t.token for t in world.tokens}
     with system.uow() as uow:
-        for name, role in [("Example K.K. payroll", StaffRole.PAYROLL),
-                           ("Example K.K. HR", StaffRole.HR)]:
+        for name, role in [
+            ("Example K.K. payroll", StaffRole.PAYROLL),
+            ("Example K.K. HR", StaffRole.HR),
+        ]:
             caller = tokens.authenticate(uow.session, system.services, by_name[name])
-            staff = employer.staff_for(uow.session, system.services, caller=caller,
-                                       token=by_name[name])
+            staff = employer.staff_for(
+                uow.session, system.services, caller=caller, token=by_name[name]
+            )
             assert staff.role is role
 
 
@@ -58,18 +61,27 @@ def test_the_demo_world_has_a_clerk_per_organisation_who_can_log_in(system: Syst
     from fastapi.testclient import TestClient
 
     from mynumber.api.app import create_app
+
     world = seed_world(system)
     assert {c.organisation for c in world.clerks} == {t.organisation for t in world.tokens}
     payroll = next(c for c in world.clerks if c.organisation == "Example K.K. payroll")
     client = TestClient(create_app(system))
     csrf = re.search(r'name="csrf" value="([^"]+)"', client.get("/login").text)
     assert csrf
-    answer = client.post("/login", data={"csrf": csrf.group(1), "login": payroll.login,
-                                         "password": payroll.password, "next": ""},
-                         follow_redirects=False)
+    answer = client.post(
+        "/login",
+        data={
+            "csrf": csrf.group(1),
+            "login": payroll.login,
+            "password": payroll.password,
+            "next": "",
+        },
+        follow_redirects=False,
+    )
     assert answer.headers["location"] == "/staff/employer"
     assert client.get("/staff/employer").status_code == 200  # tied to the payroll account
     assert seed_world(system).clerks == world.clerks  # the same on every start
-    production = dataclasses.replace(system, settings=system.settings.model_copy(
-        update={"mode": "production"}))
+    production = dataclasses.replace(
+        system, settings=system.settings.model_copy(update={"mode": "production"})
+    )
     assert seed_world(production).clerks == []  # no demo passwords in production

@@ -44,8 +44,9 @@ class Recorder:
         await send({"type": "http.response.body", "body": b"ok"})
 
 
-def _call(app: Any, method: str, path: str, headers: list[tuple[bytes, bytes]],
-          chunks: Iterator[bytes]) -> tuple[int, dict[str, str], bytes, int]:
+def _call(
+    app: Any, method: str, path: str, headers: list[tuple[bytes, bytes]], chunks: Iterator[bytes]
+) -> tuple[int, dict[str, str], bytes, int]:
     """Run one request through ``app``: status, headers, body, and how many chunks of the
     request body were pulled from the client."""
     pulled = 0
@@ -62,9 +63,19 @@ def _call(app: Any, method: str, path: str, headers: list[tuple[bytes, bytes]],
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {"type": "http", "method": method, "path": path, "raw_path": path.encode(),
-             "query_string": b"", "headers": headers, "http_version": "1.1",
-             "scheme": "http", "server": ("test", 80), "client": ("test", 1), "root_path": ""}
+    scope = {
+        "type": "http",
+        "method": method,
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": headers,
+        "http_version": "1.1",
+        "scheme": "http",
+        "server": ("test", 80),
+        "client": ("test", 1),
+        "root_path": "",
+    }
     asyncio.run(app(scope, receive, send))
     start = sent[0]
     answer_headers = {k.decode(): v.decode() for k, v in start["headers"]}
@@ -80,9 +91,12 @@ def _endless(size: int = 1024) -> Iterator[bytes]:
 def test_a_declared_length_over_the_limit_is_refused_without_reading_a_byte() -> None:
     route = Recorder()
     status, headers, body, pulled = _call(
-        Edges(route), "POST", "/jpki/ocsp",
+        Edges(route),
+        "POST",
+        "/jpki/ocsp",
         [(b"content-type", b"application/ocsp-request"), (b"content-length", b"300000000")],
-        _endless())
+        _endless(),
+    )
     assert status == 413 and pulled == 0 and route.bodies == []
     assert headers["content-type"] == "application/problem+json"
     problem = json.loads(body)
@@ -94,8 +108,9 @@ def test_a_chunked_body_is_counted_and_refused_once_past_the_limit(content_type:
     """No Content-Length: the edge stops reading right after the limit, the route gets
     nothing (streamed bodies) or never runs (JSON and forms, read whole before the route)."""
     route = Recorder()
-    status, _, body, pulled = _call(Edges(route), "POST", "/jpki/ocsp",
-                                    [(b"content-type", content_type)], _endless())
+    status, _, body, pulled = _call(
+        Edges(route), "POST", "/jpki/ocsp", [(b"content-type", content_type)], _endless()
+    )
     assert status == 413 and json.loads(body)["code"] == "body-too-large"
     assert pulled == DEFAULT.body_bytes // 1024 + 1
     assert route.bodies == []
@@ -104,8 +119,9 @@ def test_a_chunked_body_is_counted_and_refused_once_past_the_limit(content_type:
 def test_a_body_within_the_limit_reaches_the_route_unchanged() -> None:
     route = Recorder()
     chunks = iter([b"a" * 1000, b"b" * 1000])
-    status, _, body, _ = _call(Edges(route), "POST", "/jpki/ocsp",
-                               [(b"content-type", b"application/ocsp-request")], chunks)
+    status, _, body, _ = _call(
+        Edges(route), "POST", "/jpki/ocsp", [(b"content-type", b"application/ocsp-request")], chunks
+    )
     assert status == 200 and body == b"ok"
     assert route.bodies == [b"a" * 1000 + b"b" * 1000]
 
@@ -118,8 +134,13 @@ def test_photo_routes_take_a_photo_and_the_rest_take_64_kib() -> None:
     assert one_photo.text_chars >= MAX_FILE_BYTES * 4 // 3  # the photo in base64
     assert limits_for("POST", "/clinic/checks/face").body_bytes > 2 * one_photo.text_chars
     assert limits_for("POST", "/staff/kiosk") == PHOTO_FORM
-    for path in ("/jpki/ocsp", "/ward-office/residents", "/login", "/clinic/checks/pin",
-                 "/staff/card-counter/apply/extra"):
+    for path in (
+        "/jpki/ocsp",
+        "/ward-office/residents",
+        "/login",
+        "/clinic/checks/pin",
+        "/staff/card-counter/apply/extra",
+    ):
         assert limits_for("POST", path) == DEFAULT
     assert DEFAULT.body_bytes == 64 * 1024
 
@@ -155,11 +176,17 @@ def _problem(answer: Any, status: int) -> dict[str, Any]:
 
 
 def test_an_oversized_unauthenticated_ocsp_post_is_refused(client: TestClient) -> None:
-    declared = client.post("/jpki/ocsp", content=b"0" * (65 * 1024),
-                           headers={"content-type": "application/ocsp-request"})
+    declared = client.post(
+        "/jpki/ocsp",
+        content=b"0" * (65 * 1024),
+        headers={"content-type": "application/ocsp-request"},
+    )
     _problem(declared, 413)
-    chunked = client.post("/jpki/ocsp", content=_endless_bytes(70),
-                          headers={"content-type": "application/ocsp-request"})
+    chunked = client.post(
+        "/jpki/ocsp",
+        content=_endless_bytes(70),
+        headers={"content-type": "application/ocsp-request"},
+    )
     _problem(chunked, 413)
     assert "content-length" not in {k.lower() for k in chunked.request.headers}
 
@@ -169,29 +196,35 @@ def _endless_bytes(kib: int) -> Iterator[bytes]:
         yield b"0" * 1024
 
 
-def test_an_oversized_json_body_stores_nothing(client: TestClient, system: System,
-                                               ward_token: str) -> None:
+def test_an_oversized_json_body_stores_nothing(
+    client: TestClient, system: System, ward_token: str
+) -> None:
     padded = {**MOVING_IN, "address": "x" * 100, "padding": ["y" * 1000] * 70}
     text = json.dumps(padded).encode()
     headers = {"Authorization": f"Bearer {ward_token}", "content-type": "application/json"}
     _problem(client.post("/ward-office/residents", content=text, headers=headers), 413)
-    chunks = iter([text[i:i + 4096] for i in range(0, len(text), 4096)])
+    chunks = iter([text[i : i + 4096] for i in range(0, len(text), 4096)])
     _problem(client.post("/ward-office/residents", content=chunks, headers=headers), 413)
     assert _people(system) == 0
-    registered = client.post("/ward-office/residents", json=MOVING_IN,
-                             headers={"Authorization": f"Bearer {ward_token}"})
+    registered = client.post(
+        "/ward-office/residents", json=MOVING_IN, headers={"Authorization": f"Bearer {ward_token}"}
+    )
     assert registered.status_code == 201 and _people(system) == 1
 
 
-def test_an_oversized_photo_upload_is_refused_before_the_form_is_read(
-        client: TestClient) -> None:
+def test_an_oversized_photo_upload_is_refused_before_the_form_is_read(client: TestClient) -> None:
     photo = b"\xff\xd8" + b"0" * (PHOTO_FORM.body_bytes + 1)
-    answer = client.post("/apply", data={"application_id": "x"},
-                         files={"photo": ("me.jpg", photo, "image/jpeg")})
+    answer = client.post(
+        "/apply", data={"application_id": "x"}, files={"photo": ("me.jpg", photo, "image/jpeg")}
+    )
     _problem(answer, 413)
     # A page without a photo takes 64 KiB: a file there is refused far below 7 MB.
-    _problem(client.post("/login", data={"token": "t"},
-                         files={"f": ("a.bin", b"0" * (DEFAULT.body_bytes + 1))}), 413)
+    _problem(
+        client.post(
+            "/login", data={"token": "t"}, files={"f": ("a.bin", b"0" * (DEFAULT.body_bytes + 1))}
+        ),
+        413,
+    )
 
 
 def test_a_photo_route_takes_more_than_the_default(client: TestClient) -> None:
@@ -203,58 +236,80 @@ def test_a_photo_route_takes_more_than_the_default(client: TestClient) -> None:
 
 @pytest.mark.parametrize("bad", ["\ud800", "\udfff", "a\x00b"])
 def test_json_with_a_nul_or_a_lone_surrogate_is_refused_and_nothing_stored(
-        client: TestClient, system: System, ward_token: str, bad: str) -> None:
+    client: TestClient, system: System, ward_token: str, bad: str
+) -> None:
     text = json.dumps({**MOVING_IN, "address": f"1-1 Chiyoda {bad}"}).encode()  # \uXXXX escapes
-    answer = client.post("/ward-office/residents", content=text, headers={
-        "Authorization": f"Bearer {ward_token}", "content-type": "application/json"})
+    answer = client.post(
+        "/ward-office/residents",
+        content=text,
+        headers={"Authorization": f"Bearer {ward_token}", "content-type": "application/json"},
+    )
     problem = _problem(answer, 422)
-    assert problem["errors"] == [{"field": "address",
-                                  "message": "contains a NUL or an unpaired surrogate"}]
+    assert problem["errors"] == [
+        {"field": "address", "message": "contains a NUL or an unpaired surrogate"}
+    ]
     assert bad not in answer.text
     assert _people(system) == 0
 
 
 def test_a_paired_surrogate_is_a_character_like_any_other(
-        client: TestClient, system: System, ward_token: str) -> None:
+    client: TestClient, system: System, ward_token: str
+) -> None:
     """An emoji arrives in JSON as a surrogate pair: decoded, it is one code point."""
     text = json.dumps({**MOVING_IN, "address": "1-1 Chiyoda \U0001f3e0"}).encode()
     assert b"\\ud83c\\udfe0" in text
-    answer = client.post("/ward-office/residents", content=text, headers={
-        "Authorization": f"Bearer {ward_token}", "content-type": "application/json"})
+    answer = client.post(
+        "/ward-office/residents",
+        content=text,
+        headers={"Authorization": f"Bearer {ward_token}", "content-type": "application/json"},
+    )
     assert answer.status_code == 201, answer.text
     assert _people(system) == 1
 
 
-def test_a_prescription_with_a_lone_surrogate_never_reaches_the_route(
-        client: TestClient) -> None:
+def test_a_prescription_with_a_lone_surrogate_never_reaches_the_route(client: TestClient) -> None:
     """The reported case: refused at the edge, before the token or the visit is looked at."""
     text = b'{"drug_name": "Loxonin\\ud800", "quantity": 1}'
-    answer = client.post("/clinic/visits/1/prescriptions", content=text,
-                         headers={"content-type": "application/json"})
+    answer = client.post(
+        "/clinic/visits/1/prescriptions", content=text, headers={"content-type": "application/json"}
+    )
     assert _problem(answer, 422)["errors"][0]["field"] == "drug_name"
 
 
 def test_strings_longer_than_the_default_are_refused_and_keys_are_checked(
-        client: TestClient, system: System, ward_token: str) -> None:
+    client: TestClient, system: System, ward_token: str
+) -> None:
     headers = {"Authorization": f"Bearer {ward_token}"}
-    long = client.post("/ward-office/residents", headers=headers,
-                       json={**MOVING_IN, "address": "x" * (TEXT_CHARS + 1)})
+    long = client.post(
+        "/ward-office/residents",
+        headers=headers,
+        json={**MOVING_IN, "address": "x" * (TEXT_CHARS + 1)},
+    )
     problem = _problem(long, 422)
     assert problem["errors"][0]["field"] == "address" and str(TEXT_CHARS) in problem["detail"]
-    key = client.post("/ward-office/residents", headers={**headers,
-                      "content-type": "application/json"},
-                      content=json.dumps({**MOVING_IN, "bad\x00key": 1}).encode())
+    key = client.post(
+        "/ward-office/residents",
+        headers={**headers, "content-type": "application/json"},
+        content=json.dumps({**MOVING_IN, "bad\x00key": 1}).encode(),
+    )
     _problem(key, 422)
-    nested = client.post("/ward-office/residents", headers=headers,
-                         json={**MOVING_IN, "id_documents": ["passport", "a\x00"]})
+    nested = client.post(
+        "/ward-office/residents",
+        headers=headers,
+        json={**MOVING_IN, "id_documents": ["passport", "a\x00"]},
+    )
     assert _problem(nested, 422)["errors"][0]["field"] == "id_documents.1"
     assert _people(system) == 0
 
 
 def test_a_deeply_nested_body_is_refused_not_a_crash(client: TestClient) -> None:
     text = b"[" * 30_000 + b"]" * 30_000
-    _problem(client.post("/numbers/validate", content=text,
-                         headers={"content-type": "application/json"}), 422)
+    _problem(
+        client.post(
+            "/numbers/validate", content=text, headers={"content-type": "application/json"}
+        ),
+        422,
+    )
 
 
 def test_a_page_form_with_a_nul_is_refused_and_nothing_stored(system: System) -> None:
@@ -271,14 +326,20 @@ def test_a_page_form_with_a_nul_is_refused_and_nothing_stored(system: System) ->
 
 
 def test_a_multipart_form_with_a_nul_is_refused(client: TestClient) -> None:
-    answer = client.post("/apply", data={"application_id": "AB\x00CD"},
-                         files={"photo": ("me.jpg", b"\xff\xd8\xff", "image/jpeg")})
+    answer = client.post(
+        "/apply",
+        data={"application_id": "AB\x00CD"},
+        files={"photo": ("me.jpg", b"\xff\xd8\xff", "image/jpeg")},
+    )
     assert _problem(answer, 422)["errors"][0]["field"] == "application_id"
     # A file's name too (written raw: clients escape it).
-    raw = (b'--XX\r\nContent-Disposition: form-data; name="photo"; filename="me\x00.jpg"\r\n'
-           b"Content-Type: image/jpeg\r\n\r\n\xff\xd8\xff\r\n--XX--\r\n")
-    named = client.post("/apply", content=raw,
-                        headers={"content-type": "multipart/form-data; boundary=XX"})
+    raw = (
+        b'--XX\r\nContent-Disposition: form-data; name="photo"; filename="me\x00.jpg"\r\n'
+        b"Content-Type: image/jpeg\r\n\r\n\xff\xd8\xff\r\n--XX--\r\n"
+    )
+    named = client.post(
+        "/apply", content=raw, headers={"content-type": "multipart/form-data; boundary=XX"}
+    )
     assert _problem(named, 422)["errors"][0]["field"] == "photo"
 
 
@@ -308,7 +369,8 @@ def _secured(answer: Any, *, stored: bool = False) -> str:
 
 
 def test_pages_api_answers_and_errors_carry_the_security_headers(
-        client: TestClient, system: System) -> None:
+    client: TestClient, system: System
+) -> None:
     for path in ("/", "/guide", "/login", "/health", "/openapi.json", "/nowhere"):
         answer = client.get(path)
         policy = _secured(answer)
@@ -338,10 +400,17 @@ def test_an_unexpected_error_is_answered_with_the_headers_too(system: System) ->
 
 def test_no_template_has_inline_script_or_style() -> None:
     from mynumber.web.core import HERE
-    pattern = re.compile(r"<script(?![^>]*\bsrc=)|\son[a-z]+\s*=|<style|\sstyle\s*=|"
-                         r"javascript:", re.IGNORECASE)
-    offending = [str(path.relative_to(HERE)) for path in (HERE / "templates").rglob("*")
-                 if path.is_file() and pattern.search(path.read_text())]
+
+    pattern = re.compile(
+        r"<script(?![^>]*\bsrc=)|\son[a-z]+\s*=|<style|\sstyle\s*=|"
+        r"javascript:",
+        re.IGNORECASE,
+    )
+    offending = [
+        str(path.relative_to(HERE))
+        for path in (HERE / "templates").rglob("*")
+        if path.is_file() and pattern.search(path.read_text())
+    ]
     assert offending == []
 
 
@@ -350,9 +419,11 @@ def test_no_template_has_inline_script_or_style() -> None:
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])
 def test_the_docs_load_only_local_assets_under_a_hashed_script_policy(
-        client: TestClient, page: str) -> None:
+    client: TestClient, page: str
+) -> None:
     import base64
     import hashlib
+
     answer = client.get(page)
     assert answer.status_code == 200
     policy = _secured(answer)
@@ -372,5 +443,6 @@ def test_the_docs_load_only_local_assets_under_a_hashed_script_policy(
 
 def test_the_swagger_page_knows_the_spec_and_the_bundle() -> None:
     from mynumber.api.docs import SWAGGER_CSS, SWAGGER_JS, assets_dir
+
     assert (assets_dir() / SWAGGER_JS.rsplit("/", 1)[1]).stat().st_size > 100_000
     assert (assets_dir() / SWAGGER_CSS.rsplit("/", 1)[1]).is_file()

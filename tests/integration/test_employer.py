@@ -35,23 +35,33 @@ from tests.integration.employer_support import (
 )
 
 
-def _collect(system: System, company: Company, employee_id: int, number: str,
-             **kw: object) -> employer_numbers.CollectedNumber:
+def _collect(
+    system: System, company: Company, employee_id: int, number: str, **kw: object
+) -> employer_numbers.CollectedNumber:
     args: dict[str, object] = dict(purposes=["tax"], number_proof="my_number_card")
     args.update(kw)
     with system.uow() as uow:
         got = employer_numbers.collect_number(
-            uow.session, system.services, staff=company.payroll, employee_id=employee_id,
-            my_number=number, **args)  # type: ignore[arg-type]
+            uow.session,
+            system.services,
+            staff=company.payroll,
+            employee_id=employee_id,
+            my_number=number,
+            **args,
+        )  # type: ignore[arg-type]
         uow.commit()
     return got
 
 
 def _read(system: System, staff: object, employee_id: int, purpose: str = "tax") -> str:
     with system.uow() as uow:
-        number = employer_numbers.read_number(uow.session, system.services,
-                                              staff=staff,  # type: ignore[arg-type]
-                                              employee_id=employee_id, purpose=purpose)
+        number = employer_numbers.read_number(
+            uow.session,
+            system.services,
+            staff=staff,  # type: ignore[arg-type]
+            employee_id=employee_id,
+            purpose=purpose,
+        )
         uow.commit()
     return number.digits
 
@@ -71,8 +81,9 @@ def test_employer_is_identified_by_a_valid_corporate_number(system: System) -> N
         assert row is not None and row.corporate_number == CORPORATE
     wrong = str((int(CORPORATE[0]) + 1) % 10) + CORPORATE[1:]
     with system.uow() as uow, pytest.raises(InvalidInput) as exc:
-        employer.register_employer(uow.session, system.services, corporate_number=wrong,
-                                   name="Wrong K.K.")
+        employer.register_employer(
+            uow.session, system.services, corporate_number=wrong, name="Wrong K.K."
+        )
     assert exc.value.details["field"] == "corporate_number"
 
 
@@ -93,10 +104,12 @@ def test_each_staff_token_carries_its_own_role(system: System) -> None:
 def test_a_token_that_is_not_a_staff_account_is_refused(system: System) -> None:
     from mynumber.domain.access import Role
     from mynumber.services.core import tokens
+
     with system.uow() as uow:
         demo = seed_demo_tokens(uow.session, system.services)
-        organisation_token = tokens.issue_token(uow.session, system.services,
-                                                organisation="Some K.K.", role=Role.EMPLOYER)
+        organisation_token = tokens.issue_token(
+            uow.session, system.services, organisation="Some K.K.", role=Role.EMPLOYER
+        )
         uow.commit()
     ward_token = next(t.token for t in demo if t.role.value == "ward_office")
     with system.uow() as uow:
@@ -111,8 +124,9 @@ def test_only_a_manager_adds_staff(system: System) -> None:
     company = make_company(system)
     for staff in (company.payroll, company.hr):
         with system.uow() as uow, pytest.raises(Forbidden):
-            employer.add_staff(uow.session, system.services, staff=staff, name="X",
-                               role=StaffRole.PAYROLL)
+            employer.add_staff(
+                uow.session, system.services, staff=staff, name="X", role=StaffRole.PAYROLL
+            )
 
 
 # --- collecting the number (取得) ---------------------------------------------------------------
@@ -124,8 +138,14 @@ def test_payroll_collects_a_registered_employees_number_and_the_employee_sees_it
     company = make_company(system)
     person_id, number = registered_number(system)
     employee_id = hire(system, company)
-    got = _collect(system, company, employee_id, number, purposes=["tax", "social_security"],
-                   number_proof="my_number_card")
+    got = _collect(
+        system,
+        company,
+        employee_id,
+        number,
+        purposes=["tax", "social_security"],
+        number_proof="my_number_card",
+    )
     assert got.masked_number == "**** **** " + number[-4:]
     assert got.purposes == ["social_security", "tax"]
     assert (got.number_proof, got.identity_proof) == ("my_number_card", "my_number_card")
@@ -143,8 +163,12 @@ def test_collecting_for_use_as_an_employee_id_is_refused_and_nothing_is_kept(
 ) -> None:
     company = make_company(system)
     employee_id = hire(system, company)
-    for purposes in (["employee_id"], ["tax", "employee_id"], ["resident_registry"],
-                     ["disaster_response"]):
+    for purposes in (
+        ["employee_id"],
+        ["tax", "employee_id"],
+        ["resident_registry"],
+        ["disaster_response"],
+    ):
         with pytest.raises(PurposeNotAllowed) as exc:
             _collect(system, company, employee_id, UNREGISTERED_NUMBER, purposes=purposes)
         assert "tax" in exc.value.message_en and "social" in exc.value.message_en
@@ -171,32 +195,50 @@ def test_an_employee_code_that_is_a_my_number_is_refused(system: System) -> None
 def test_number_and_identity_confirmation_are_both_recorded(system: System) -> None:
     company = make_company(system)
     employee_id = hire(system, company)
-    got = _collect(system, company, employee_id, UNREGISTERED_NUMBER,
-                   number_proof="resident_record_with_number", identity_proof="passport")
-    assert (got.number_proof, got.identity_proof) == ("resident_record_with_number",
-                                                      "passport")
+    got = _collect(
+        system,
+        company,
+        employee_id,
+        UNREGISTERED_NUMBER,
+        number_proof="resident_record_with_number",
+        identity_proof="passport",
+    )
+    assert (got.number_proof, got.identity_proof) == ("resident_record_with_number", "passport")
     with system.uow() as uow:
         row = uow.session.scalars(select(EmployeeNumber)).one()
-        assert (row.number_proof, row.identity_proof) == ("resident_record_with_number",
-                                                          "passport")
+        assert (row.number_proof, row.identity_proof) == ("resident_record_with_number", "passport")
 
 
-@pytest.mark.parametrize(("proof", "identity", "match", "field"), [
-    ("notification_letter", "passport", False, "number_proof"),  # 個人番号通知書 proves nothing
-    ("notification_card", "passport", False, "details_match"),  # 通知カード out of date
-    ("resident_record_with_number", None, False, "identity_proof"),  # no identity check
-    ("resident_record_with_number", "notification_letter", False, "identity_proof"),
-    ("notification_card", "moving_out_certificate", True, "identity_proof"),  # no photo
-    ("a_utility_bill", "passport", False, "number_proof"),
-])
+@pytest.mark.parametrize(
+    ("proof", "identity", "match", "field"),
+    [
+        ("notification_letter", "passport", False, "number_proof"),  # 個人番号通知書 proves nothing
+        ("notification_card", "passport", False, "details_match"),  # 通知カード out of date
+        ("resident_record_with_number", None, False, "identity_proof"),  # no identity check
+        ("resident_record_with_number", "notification_letter", False, "identity_proof"),
+        ("notification_card", "moving_out_certificate", True, "identity_proof"),  # no photo
+        ("a_utility_bill", "passport", False, "number_proof"),
+    ],
+)
 def test_collection_without_both_confirmations_is_refused(
-    system: System, proof: str, identity: str | None, match: bool, field: str,
+    system: System,
+    proof: str,
+    identity: str | None,
+    match: bool,
+    field: str,
 ) -> None:
     company = make_company(system)
     employee_id = hire(system, company)
     with pytest.raises(InvalidInput) as exc:
-        _collect(system, company, employee_id, UNREGISTERED_NUMBER, number_proof=proof,
-                 identity_proof=identity, details_match=match)
+        _collect(
+            system,
+            company,
+            employee_id,
+            UNREGISTERED_NUMBER,
+            number_proof=proof,
+            identity_proof=identity,
+            details_match=match,
+        )
     assert exc.value.details["field"] == field
     assert _numbers_held(system) == 0
 
@@ -204,9 +246,15 @@ def test_collection_without_both_confirmations_is_refused(
 def test_a_current_notification_card_with_a_photo_id_is_accepted(system: System) -> None:
     company = make_company(system)
     employee_id = hire(system, company)
-    got = _collect(system, company, employee_id, UNREGISTERED_NUMBER,
-                   number_proof="notification_card", identity_proof="residence_card",
-                   details_match=True)
+    got = _collect(
+        system,
+        company,
+        employee_id,
+        UNREGISTERED_NUMBER,
+        number_proof="notification_card",
+        identity_proof="residence_card",
+        details_match=True,
+    )
     assert got.identity_proof == "residence_card" and not got.registered_person
 
 
@@ -217,8 +265,14 @@ def test_only_payroll_collects_numbers(system: System, role: str) -> None:
     staff = company.hr if role == "hr" else company.manager
     with system.uow() as uow, pytest.raises(Forbidden):
         employer_numbers.collect_number(
-            uow.session, system.services, staff=staff, employee_id=employee_id,
-            my_number=UNREGISTERED_NUMBER, purposes=["tax"], number_proof="my_number_card")
+            uow.session,
+            system.services,
+            staff=staff,
+            employee_id=employee_id,
+            my_number=UNREGISTERED_NUMBER,
+            purposes=["tax"],
+            number_proof="my_number_card",
+        )
 
 
 def test_a_number_is_collected_once(system: System) -> None:
@@ -245,13 +299,15 @@ def test_the_number_is_kept_encrypted_and_bound_to_its_row(system: System) -> No
     first, second = hire(system, company), hire(system, company, code="E-0002")
     collect(system, company, first, UNREGISTERED_NUMBER)
     with system.uow() as uow:
-        raw = uow.session.execute(text(
-            "SELECT number_sealed, number_lookup FROM employee_numbers")).one()
+        raw = uow.session.execute(
+            text("SELECT number_sealed, number_lookup FROM employee_numbers")
+        ).one()
         assert UNREGISTERED_NUMBER.encode() not in bytes(raw[0])
         assert UNREGISTERED_NUMBER not in raw[1]
         with pytest.raises(InvalidTag):
-            system.services.vault.open(bytes(raw[0]),
-                                       context=employer_numbers.sealing_context(second))
+            system.services.vault.open(
+                bytes(raw[0]), context=employer_numbers.sealing_context(second)
+            )
 
 
 def test_payroll_reads_the_number_for_a_stated_purpose_and_the_read_is_audited(
@@ -264,8 +320,11 @@ def test_payroll_reads_the_number_for_a_stated_purpose_and_the_read_is_audited(
     assert _read(system, company.payroll, employee_id, "tax") == number
     assert _read(system, company.payroll, employee_id, "social_security") == number
     with system.uow() as uow:
-        reads = [e for e in audit.entries_about(uow.session, person_id)
-                 if e.action == "employer_read_number"]
+        reads = [
+            e
+            for e in audit.entries_about(uow.session, person_id)
+            if e.action == "employer_read_number"
+        ]
     assert [e.purpose for e in reads] == ["social_security", "tax"]
     assert all(e.role == "employer" and number not in e.detail for e in reads)
 
@@ -300,8 +359,9 @@ def test_one_employer_never_sees_another_employers_employees(system: System) -> 
         collect(system, theirs, employee_id, UNREGISTERED_NUMBER)
     with system.uow() as uow:
         with pytest.raises(NotFound):
-            employer.view_employee(uow.session, system.services, staff=theirs.hr,
-                                   employee_id=employee_id)
+            employer.view_employee(
+                uow.session, system.services, staff=theirs.hr, employee_id=employee_id
+            )
         assert employer.list_employees(uow.session, system.services, staff=theirs.hr) == []
 
 
@@ -309,8 +369,9 @@ def test_staff_see_whether_a_number_is_on_file_but_never_the_number(system: Syst
     company = make_company(system)
     employee_id = hire(system, company)
     with system.uow() as uow:
-        view = employer.view_employee(uow.session, system.services, staff=company.hr,
-                                      employee_id=employee_id)
+        view = employer.view_employee(
+            uow.session, system.services, staff=company.hr, employee_id=employee_id
+        )
     assert view.number_status == "not_collected"
     collect(system, company, employee_id, UNREGISTERED_NUMBER)
     with system.uow() as uow:
@@ -334,20 +395,41 @@ def test_every_access_is_in_the_audit_log_and_the_chain_holds(system: System) ->
 
 def test_leaving_is_recorded_once_and_not_before_hiring(system: System) -> None:
     import datetime as dt
+
     company = make_company(system)
     employee_id = hire(system, company)
     with system.uow() as uow, pytest.raises(InvalidInput):
-        employer.record_leaving(uow.session, system.services, staff=company.hr,
-                                employee_id=employee_id, left_on=dt.date(2026, 3, 31))
+        employer.record_leaving(
+            uow.session,
+            system.services,
+            staff=company.hr,
+            employee_id=employee_id,
+            left_on=dt.date(2026, 3, 31),
+        )
     with system.uow() as uow:
-        employer.record_leaving(uow.session, system.services, staff=company.hr,
-                                employee_id=employee_id, left_on=dt.date(2026, 9, 30))
+        employer.record_leaving(
+            uow.session,
+            system.services,
+            staff=company.hr,
+            employee_id=employee_id,
+            left_on=dt.date(2026, 9, 30),
+        )
         uow.commit()
     with system.uow() as uow:
         assert uow.session.get(Employee, employee_id).left_on == dt.date(2026, 9, 30)  # type: ignore[union-attr]
         with pytest.raises(Conflict):
-            employer.record_leaving(uow.session, system.services, staff=company.hr,
-                                    employee_id=employee_id, left_on=dt.date(2026, 10, 30))
+            employer.record_leaving(
+                uow.session,
+                system.services,
+                staff=company.hr,
+                employee_id=employee_id,
+                left_on=dt.date(2026, 10, 30),
+            )
         with pytest.raises(Forbidden):
-            employer.record_leaving(uow.session, system.services, staff=company.payroll,
-                                    employee_id=employee_id, left_on=dt.date(2026, 10, 30))
+            employer.record_leaving(
+                uow.session,
+                system.services,
+                staff=company.payroll,
+                employee_id=employee_id,
+                left_on=dt.date(2026, 10, 30),
+            )

@@ -35,16 +35,23 @@ from tests.integration.employer_support import (
 
 def _pay(system: System, company: Company, employee_id: int, year: int = 2026) -> None:
     with system.uow() as uow:
-        employer_slips.record_annual_pay(uow.session, system.services, staff=company.payroll,
-                                         employee_id=employee_id, year=year,
-                                         payment_amount=4_800_000, withholding_tax=123_400)
+        employer_slips.record_annual_pay(
+            uow.session,
+            system.services,
+            staff=company.payroll,
+            employee_id=employee_id,
+            year=year,
+            payment_amount=4_800_000,
+            withholding_tax=123_400,
+        )
         uow.commit()
 
 
 def _slip(system: System, staff: Staff, employee_id: int, copy: str) -> bytes:
     with system.uow() as uow:
-        pdf = employer_slips.withholding_slip_pdf(uow.session, system.services, staff=staff,
-                                                  employee_id=employee_id, year=2026, copy=copy)
+        pdf = employer_slips.withholding_slip_pdf(
+            uow.session, system.services, staff=staff, employee_id=employee_id, year=2026, copy=copy
+        )
         uow.commit()
     return pdf
 
@@ -68,8 +75,9 @@ def test_the_tax_office_copy_carries_the_my_number(system: System) -> None:
 @pytest.mark.parametrize("role", ["payroll", "hr"])
 def test_the_employees_copy_never_carries_the_my_number(system: System, role: str) -> None:
     company, employee_id = _slipped(system)
-    pdf = _slip(system, company.payroll if role == "payroll" else company.hr, employee_id,
-                "employee")
+    pdf = _slip(
+        system, company.payroll if role == "payroll" else company.hr, employee_id, "employee"
+    )
     words = pdf_text(pdf)
     assert "受給者交付用" in words and "4,800,000" in words
     assert UNREGISTERED_NUMBER not in words and CORPORATE not in words
@@ -79,8 +87,7 @@ def test_the_employees_copy_never_carries_the_my_number(system: System, role: st
 def test_only_payroll_makes_the_tax_office_copy(system: System, role: str) -> None:
     company, employee_id = _slipped(system)
     with pytest.raises(Forbidden):
-        _slip(system, company.hr if role == "hr" else company.manager, employee_id,
-              "tax_office")
+        _slip(system, company.hr if role == "hr" else company.manager, employee_id, "tax_office")
 
 
 def test_the_tax_office_copy_needs_the_number_collected_for_tax(system: System) -> None:
@@ -101,8 +108,11 @@ def test_a_slip_is_audited_for_the_employee_to_see(system: System) -> None:
     company, employee_id = _slipped(system, number)
     _slip(system, company.payroll, employee_id, "tax_office")
     with system.uow() as uow:
-        details = [e.detail for e in audit.entries_about(uow.session, person_id)
-                   if e.action == "employer_withholding_slip"]
+        details = [
+            e.detail
+            for e in audit.entries_about(uow.session, person_id)
+            if e.action == "employer_withholding_slip"
+        ]
     assert details == ["employee 1, year 2026, tax_office copy (with My Number)"]
 
 
@@ -110,21 +120,43 @@ def test_slip_inputs_are_checked(system: System) -> None:
     company, employee_id = _slipped(system)
     with system.uow() as uow:
         with pytest.raises(InvalidInput):
-            employer_slips.record_annual_pay(uow.session, system.services,
-                                             staff=company.payroll, employee_id=employee_id,
-                                             year=2026, payment_amount=100, withholding_tax=101)
+            employer_slips.record_annual_pay(
+                uow.session,
+                system.services,
+                staff=company.payroll,
+                employee_id=employee_id,
+                year=2026,
+                payment_amount=100,
+                withholding_tax=101,
+            )
         with pytest.raises(InvalidInput):
-            employer_slips.record_annual_pay(uow.session, system.services,
-                                             staff=company.payroll, employee_id=employee_id,
-                                             year=2019, payment_amount=100, withholding_tax=1)
+            employer_slips.record_annual_pay(
+                uow.session,
+                system.services,
+                staff=company.payroll,
+                employee_id=employee_id,
+                year=2019,
+                payment_amount=100,
+                withholding_tax=1,
+            )
         with pytest.raises(NotFound):
-            employer_slips.withholding_slip_pdf(uow.session, system.services,
-                                                staff=company.payroll, employee_id=employee_id,
-                                                year=2025, copy="employee")
+            employer_slips.withholding_slip_pdf(
+                uow.session,
+                system.services,
+                staff=company.payroll,
+                employee_id=employee_id,
+                year=2025,
+                copy="employee",
+            )
         with pytest.raises(InvalidInput):
-            employer_slips.withholding_slip_pdf(uow.session, system.services,
-                                                staff=company.payroll, employee_id=employee_id,
-                                                year=2026, copy="both")
+            employer_slips.withholding_slip_pdf(
+                uow.session,
+                system.services,
+                staff=company.payroll,
+                employee_id=employee_id,
+                year=2026,
+                copy="both",
+            )
 
 
 # --- 資格確認書 through HR ------------------------------------------------------------------------
@@ -133,18 +165,24 @@ def test_slip_inputs_are_checked(system: System) -> None:
 def _association(system: System) -> Caller:
     with system.uow() as uow:
         row = insurer.create_insurer(
-            uow.session, system.services, kind=InsurerKind.EMPLOYER,
-            insurer_number=ASSOCIATION_NUMBER, name_ja="例示健康保険組合",
-            name_en="Example Health Insurance Association")
+            uow.session,
+            system.services,
+            kind=InsurerKind.EMPLOYER,
+            insurer_number=ASSOCIATION_NUMBER,
+            name_ja="例示健康保険組合",
+            name_en="Example Health Insurance Association",
+        )
         uow.commit()
         return Caller(name="Example association", role=Role.INSURER, scope_id=row.id)
 
 
-def _request(system: System, staff: Staff,
-             employee_id: int) -> employer_insurance.LetterRequestResult:
+def _request(
+    system: System, staff: Staff, employee_id: int
+) -> employer_insurance.LetterRequestResult:
     with system.uow() as uow:
         got = employer_insurance.request_eligibility_letter(
-            uow.session, system.services, staff=staff, employee_id=employee_id)
+            uow.session, system.services, staff=staff, employee_id=employee_id
+        )
         uow.commit()
     return got
 

@@ -40,8 +40,9 @@ JOB = Caller(name="retention sweep", role=Role.EMPLOYER)
 
 def _leave(system: System, company: Company, employee_id: int, on: dt.date = LEFT_ON) -> None:
     with system.uow() as uow:
-        employer.record_leaving(uow.session, system.services, staff=company.hr,
-                                employee_id=employee_id, left_on=on)
+        employer.record_leaving(
+            uow.session, system.services, staff=company.hr, employee_id=employee_id, left_on=on
+        )
         uow.commit()
 
 
@@ -68,31 +69,43 @@ def test_the_number_is_kept_until_the_retention_period_has_passed(system: System
     company, employee_id, _ = _former_employee(system)
     assert _sweep(system, LAST_KEPT_DAY) == []
     with system.uow() as uow:
-        assert employer_numbers.read_number(uow.session, system.services,
-                                            staff=company.payroll, employee_id=employee_id,
-                                            purpose="tax")
+        assert employer_numbers.read_number(
+            uow.session,
+            system.services,
+            staff=company.payroll,
+            employee_id=employee_id,
+            purpose="tax",
+        )
 
 
 def test_the_sweep_erases_the_number_and_records_the_deletion(system: System) -> None:
     company, employee_id, person_id = _former_employee(system)
     done = _sweep(system, LAST_KEPT_DAY + dt.timedelta(days=1))
-    assert [(d.employee_id, d.retention_ended_on) for d in done] == [(employee_id,
-                                                                      LAST_KEPT_DAY)]
+    assert [(d.employee_id, d.retention_ended_on) for d in done] == [(employee_id, LAST_KEPT_DAY)]
     with system.uow() as uow:
         held = uow.session.scalars(select(EmployeeNumber)).one()
         assert (held.number_sealed, held.number_lookup) == (None, None)
         assert held.deleted_at is not None
         record = uow.session.scalars(select(EmployeeNumberDeletion)).one()
         assert (record.employee_id, record.left_on, record.deleted_by) == (
-            employee_id, LEFT_ON, JOB.name)
+            employee_id,
+            LEFT_ON,
+            JOB.name,
+        )
         portal = [e.action for e in audit.entries_about(uow.session, person_id)]
         assert portal[0] == "employer_delete_number"
         with pytest.raises(Conflict) as exc:
-            employer_numbers.read_number(uow.session, system.services, staff=company.payroll,
-                                         employee_id=employee_id, purpose="tax")
+            employer_numbers.read_number(
+                uow.session,
+                system.services,
+                staff=company.payroll,
+                employee_id=employee_id,
+                purpose="tax",
+            )
         assert exc.value.details["reason"] == "deleted"
-        view = employer.view_employee(uow.session, system.services, staff=company.hr,
-                                      employee_id=employee_id)
+        view = employer.view_employee(
+            uow.session, system.services, staff=company.hr, employee_id=employee_id
+        )
         assert view.number_status == "deleted"
     assert _sweep(system, LAST_KEPT_DAY + dt.timedelta(days=400)) == []
 
@@ -116,13 +129,17 @@ def test_the_erased_number_is_gone_from_the_sqlite_file(system: System) -> None:
     system.engine.dispose()
     with closing(sqlite3.connect(path)) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    stored = path.read_bytes() + Path(str(path) + "-wal").read_bytes() \
-        if Path(str(path) + "-wal").exists() else path.read_bytes()
+    stored = (
+        path.read_bytes() + Path(str(path) + "-wal").read_bytes()
+        if Path(str(path) + "-wal").exists()
+        else path.read_bytes()
+    )
     assert sealed[12:] not in stored
 
 
 def test_mynumber_employer_sweep_deletes_and_says_what_it_did(
-    system: System, monkeypatch: pytest.MonkeyPatch,
+    system: System,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _, employee_id, _ = _former_employee(system)
     clock = system.services.clock

@@ -58,23 +58,34 @@ def pki(system: System, sqlite_template: Path, tmp_path: Path) -> Iterator[Syste
     yield from with_card_store(system, sqlite_template, tmp_path)
 
 
-def _return_xml(system: System, *, address: str = "1-1 Chiyoda, Chiyoda-ku, Tokyo",
-                signed_at: dt.datetime | None = None, tax_year: int | None = None) -> bytes:
+def _return_xml(
+    system: System,
+    *,
+    address: str = "1-1 Chiyoda, Chiyoda-ku, Tokyo",
+    signed_at: dt.datetime | None = None,
+    tax_year: int | None = None,
+) -> bytes:
     now = system.services.clock.now()
-    form = TaxReturn(tax_year=tax_year or now.year - 1, name="SMITH JOHN", address=address,
-                     income={"salary": 5_400_000}, deductions=1_230_000, tax_withheld=123_400)
+    form = TaxReturn(
+        tax_year=tax_year or now.year - 1,
+        name="SMITH JOHN",
+        address=address,
+        income={"salary": 5_400_000},
+        deductions=1_230_000,
+        tax_withheld=123_400,
+    )
     return build_tax_return_xml(form, signed_at=signed_at or now)
 
 
 def _signed(system: System, card: TestCard, **kw: object) -> bytes:
-    return sign_tax_return(card.chip, signature_pin=SIGNATURE_PIN,
-                           xml=_return_xml(system, **kw))  # type: ignore[arg-type]
+    return sign_tax_return(card.chip, signature_pin=SIGNATURE_PIN, xml=_return_xml(system, **kw))  # type: ignore[arg-type]
 
 
 def _submit(system: System, signed: bytes, who: Caller = TAX_OFFICE) -> tax_office.Receipt:
     with system.uow() as uow:
-        receipt = tax_office.submit_tax_return(uow.session, system.services, caller=who,
-                                               signed_xml=signed)
+        receipt = tax_office.submit_tax_return(
+            uow.session, system.services, caller=who, signed_xml=signed
+        )
         uow.commit()
     return receipt
 
@@ -88,8 +99,13 @@ def _refused(system: System, signed: bytes, error: type[MyNumberError]) -> MyNum
 
 def _revoke(system: System, card: TestCard, reason: str) -> None:
     with system.uow() as uow:
-        revoke_card_certificates(uow.session, system.services, card_serial=card.serial,
-                                 kinds=kinds_revoked_on(reason), reason=reason)
+        revoke_card_certificates(
+            uow.session,
+            system.services,
+            card_serial=card.serial,
+            kinds=kinds_revoked_on(reason),
+            reason=reason,
+        )
         uow.commit()
 
 
@@ -102,9 +118,17 @@ def _xmlsec1(system: System, signed: bytes, folder: Path, *, with_crl: bool = Fa
     # xmlsec1 looks for a CRL's issuer among the trusted certificates only: with a CRL the
     # issuing CA is given as trusted too (the root still anchors the chain).
     issuing = "--trusted-pem" if with_crl else "--untrusted-pem"
-    return run("xmlsec1", "--verify", "--trusted-pem", write(folder / "root.pem", ca.root_pem()),
-               issuing, write(folder / "issuing.pem", ca.issuing_pem()),
-               "--verification-gmt-time", at, write(folder / "return.xml", signed)).returncode
+    return run(
+        "xmlsec1",
+        "--verify",
+        "--trusted-pem",
+        write(folder / "root.pem", ca.root_pem()),
+        issuing,
+        write(folder / "issuing.pem", ca.issuing_pem()),
+        "--verification-gmt-time",
+        at,
+        write(folder / "return.xml", signed),
+    ).returncode
 
 
 def _with_crl(system: System, signed: bytes) -> bytes:
@@ -137,7 +161,8 @@ def test_a_tampered_return_is_refused_by_us_and_by_xmlsec1(pki: System, tmp_path
 
 
 def test_a_return_signed_with_a_revoked_certificate_is_refused_by_both(
-    pki: System, tmp_path: Path,
+    pki: System,
+    tmp_path: Path,
 ) -> None:
     card = make_card(pki)
     _revoke(pki, card, "address_changed")  # moved, signature certificate not yet reissued
@@ -158,11 +183,15 @@ def test_revocation_is_judged_at_the_signing_time(pki: System) -> None:
 
 
 def test_a_return_signed_after_the_certificate_expired_is_refused_by_both(
-    pki: System, tmp_path: Path,
+    pki: System,
+    tmp_path: Path,
 ) -> None:
     today = pki.services.clock.today()  # living here for a year, 30 days of stay left
-    card = make_card(pki, started_living_on=today - dt.timedelta(days=365),
-                     period_of_stay_ends=today + dt.timedelta(days=30))
+    card = make_card(
+        pki,
+        started_living_on=today - dt.timedelta(days=365),
+        period_of_stay_ends=today + dt.timedelta(days=30),
+    )
     pki.services.clock.advance(days=32)  # type: ignore[attr-defined]
     signed = _signed(pki, card)
     _refused(pki, signed, CertificateExpired)
@@ -179,7 +208,8 @@ def test_a_wrong_signature_pin_is_refused_by_the_card(pki: System) -> None:
 
 @pytest.mark.parametrize("age", [dt.timedelta(hours=25), dt.timedelta(minutes=-10)])
 def test_a_signing_time_too_old_or_in_the_future_is_refused(
-    pki: System, age: dt.timedelta,
+    pki: System,
+    age: dt.timedelta,
 ) -> None:
     card = make_card(pki)
     if age > dt.timedelta(0):
@@ -212,16 +242,23 @@ def test_a_return_for_an_unfinished_year_is_refused(pki: System) -> None:
 
 
 def test_after_a_move_the_reissued_certificate_signs_with_the_new_address(
-    pki: System, tmp_path: Path,
+    pki: System,
+    tmp_path: Path,
 ) -> None:
     card = make_card(pki)
     old = _signed(pki, card)
     pki.services.clock.advance(days=2)  # type: ignore[attr-defined]
     with pki.uow() as uow:
         row = uow.session.scalars(select(Card).where(Card.serial == card.serial)).one()
-        reissue_signature_certificate(uow.session, pki.services, card=row, chip=card.chip,
-                                      person=get_person(uow.session, card.person_id),
-                                      address=NEW_ADDRESS, on=pki.services.clock.today())
+        reissue_signature_certificate(
+            uow.session,
+            pki.services,
+            card=row,
+            chip=card.chip,
+            person=get_person(uow.session, card.person_id),
+            address=NEW_ADDRESS,
+            on=pki.services.clock.today(),
+        )
         uow.commit()
     signed = _signed(pki, card, address=NEW_ADDRESS)
     assert _xmlsec1(pki, signed, tmp_path, with_crl=True) == 0
@@ -233,19 +270,21 @@ def test_after_a_move_the_reissued_certificate_signs_with_the_new_address(
 
 # --- over HTTP ----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def client(pki: System) -> Iterator[tuple[TestClient, dict[str, str]]]:
     with pki.uow() as uow:
-        token = tokens.issue_token(uow.session, pki.services, organisation="Kojimachi tax office",
-                                   role=Role.TAX_OFFICE)
+        token = tokens.issue_token(
+            uow.session, pki.services, organisation="Kojimachi tax office", role=Role.TAX_OFFICE
+        )
         uow.commit()
     with TestClient(create_app(pki), raise_server_exceptions=False) as test_client:
-        yield test_client, {"Authorization": f"Bearer {token}",
-                            "Content-Type": "application/xml"}
+        yield test_client, {"Authorization": f"Bearer {token}", "Content-Type": "application/xml"}
 
 
 def test_http_submission_gives_a_receipt_or_a_problem_with_its_own_code(
-    pki: System, client: tuple[TestClient, dict[str, str]],
+    pki: System,
+    client: tuple[TestClient, dict[str, str]],
 ) -> None:
     http, headers = client
     card = make_card(pki)

@@ -59,22 +59,32 @@ def _pin_check(system: System, world: World, patient: Patient) -> Any:
         uow.commit()
     answer = clinic.answer_at_terminal(patient.chip, pin=AUTH_PIN, nonce=nonce)
     with system.uow() as uow:
-        result = clinic.check_with_pin(uow.session, system.services, caller=world.clinic,
-                                       nonce=nonce, certificate_der=answer.certificate_der,
-                                       signature=answer.signature)
+        result = clinic.check_with_pin(
+            uow.session,
+            system.services,
+            caller=world.clinic,
+            nonce=nonce,
+            certificate_der=answer.certificate_der,
+            signature=answer.signature,
+        )
         uow.commit()
     return result
 
 
 def _face_check(system: System, world: World, patient: Patient) -> Any:
     with system.uow() as uow:
-        return clinic.check_with_face_kept(uow, system.services, caller=world.clinic,
-                                           certificate_der=certificate_of(patient),
-                                           live_image=astronaut_camera())
+        return clinic.check_with_face_kept(
+            uow,
+            system.services,
+            caller=world.clinic,
+            certificate_der=certificate_of(patient),
+            live_image=astronaut_camera(),
+        )
 
 
 def test_a_check_20_days_after_expiry_confirms_eligibility_and_says_renew(
-        system: System, world: World) -> None:
+    system: System, world: World
+) -> None:
     patient = insured_patient(system, world)
     expires_on = _expiry(system, patient)
     _at(system, expires_on + dt.timedelta(days=20))
@@ -95,8 +105,14 @@ def test_in_the_grace_the_visit_is_eligibility_only(system: System, world: World
     choice = Consent(medication=True, checkups=True)
     signed = sign_consent(system, patient, nonce, visit_id, choice)
     with pytest.raises(Forbidden) as caught, system.uow() as uow:
-        clinic.give_consent(uow.session, system.services, caller=world.clinic,
-                            visit_id=visit_id, consent=choice, signed=signed)
+        clinic.give_consent(
+            uow.session,
+            system.services,
+            caller=world.clinic,
+            visit_id=visit_id,
+            consent=choice,
+            signed=signed,
+        )
     assert caught.value.details["reason"] == "certificate_expired_eligibility_only"
 
 
@@ -113,12 +129,12 @@ def test_the_day_after_the_grace_the_check_is_refused(system: System, world: Wor
 
 
 def test_the_portal_login_refuses_an_expired_certificate_at_once(
-        system: System, world: World) -> None:
+    system: System, world: World
+) -> None:
     patient = insured_patient(system, world)
     _at(system, _expiry(system, patient) + dt.timedelta(days=20))
     with pytest.raises(CertificateExpired), system.uow() as uow:
-        log_in_with_card(uow.session, system.services, card_serial=patient.serial,
-                         pin=AUTH_PIN)
+        log_in_with_card(uow.session, system.services, card_serial=patient.serial, pin=AUTH_PIN)
 
 
 def test_the_check_desk_over_http_answers_in_the_grace(system: System, world: World) -> None:
@@ -131,11 +147,19 @@ def test_the_check_desk_over_http_answers_in_the_grace(system: System, world: Wo
         assert got.status_code == 201, got.text
         nonce = base64.b64decode(got.json()["nonce"])
         answer = clinic.answer_at_terminal(patient.chip, pin=AUTH_PIN, nonce=nonce)
-        checked = client.post("/clinic/checks/pin", headers=headers, json={
-            "nonce": b64(nonce), "certificate": b64(answer.certificate_der),
-            "signature": b64(answer.signature)})
+        checked = client.post(
+            "/clinic/checks/pin",
+            headers=headers,
+            json={
+                "nonce": b64(nonce),
+                "certificate": b64(answer.certificate_der),
+                "signature": b64(answer.signature),
+            },
+        )
         assert checked.status_code == 200, checked.text
         body = checked.json()
-        assert body["certificate_grace_until"] == \
-            expired_certificate_grace_ends(expires_on).isoformat()
+        assert (
+            body["certificate_grace_until"]
+            == expired_certificate_grace_ends(expires_on).isoformat()
+        )
         assert "renew" in body["message"]

@@ -24,74 +24,108 @@ from mynumber.domain.insurance import (
 )
 from mynumber.domain.insurance_rules import IncomeBracket
 
-NHI, EMPLOYER, LATE = (InsurerKind.NATIONAL_HEALTH_INSURANCE, InsurerKind.EMPLOYER,
-                       InsurerKind.LATE_ELDERLY)
+NHI, EMPLOYER, LATE = (
+    InsurerKind.NATIONAL_HEALTH_INSURANCE,
+    InsurerKind.EMPLOYER,
+    InsurerKind.LATE_ELDERLY,
+)
 
 
-@pytest.mark.parametrize(("number", "kind"), [("131011", NHI), ("01130012", EMPLOYER),
-                                              ("39131008", LATE)])
-def test_published_insurer_numbers_have_a_valid_check_digit(
-        number: str, kind: InsurerKind) -> None:
+@pytest.mark.parametrize(
+    ("number", "kind"), [("131011", NHI), ("01130012", EMPLOYER), ("39131008", LATE)]
+)
+def test_published_insurer_numbers_have_a_valid_check_digit(number: str, kind: InsurerKind) -> None:
     assert insurer_check_digit(number[:-1]) == int(number[-1])
     assert parse_insurer_number(number, kind) == number
 
 
-@pytest.mark.parametrize(("number", "kind"), [("131012", NHI), ("1310110", NHI),
-                                              ("01130012", NHI), ("0113001２", EMPLOYER),
-                                              ("39131008", EMPLOYER), ("01130012", LATE)])
+@pytest.mark.parametrize(
+    ("number", "kind"),
+    [
+        ("131012", NHI),
+        ("1310110", NHI),
+        ("01130012", NHI),
+        ("0113001２", EMPLOYER),
+        ("39131008", EMPLOYER),
+        ("01130012", LATE),
+    ],
+)
 def test_malformed_insurer_numbers_are_refused(number: str, kind: InsurerKind) -> None:
     with pytest.raises(InvalidInput):
         parse_insurer_number(number, kind)
 
 
-@pytest.mark.parametrize(("monthly", "expected"), [
-    (830_000, IncomeClass.TOP), (790_000, IncomeClass.HIGH), (530_000, IncomeClass.HIGH),
-    (500_000, IncomeClass.MIDDLE), (280_000, IncomeClass.MIDDLE),
-    (260_000, IncomeClass.GENERAL), (58_000, IncomeClass.GENERAL)])
+@pytest.mark.parametrize(
+    ("monthly", "expected"),
+    [
+        (830_000, IncomeClass.TOP),
+        (790_000, IncomeClass.HIGH),
+        (530_000, IncomeClass.HIGH),
+        (500_000, IncomeClass.MIDDLE),
+        (280_000, IncomeClass.MIDDLE),
+        (260_000, IncomeClass.GENERAL),
+        (58_000, IncomeClass.GENERAL),
+    ],
+)
 def test_income_class_follows_the_standard_monthly_remuneration(
-        monthly: int, expected: IncomeClass) -> None:
+    monthly: int, expected: IncomeClass
+) -> None:
     assert income_class_from_remuneration(monthly) is expected
 
 
 def test_exemption_from_residence_tax_overrides_the_remuneration() -> None:
     assert income_class_from_remuneration(300_000, tax_exempt=True) is IncomeClass.TAX_EXEMPT
-    assert income_class_from_remuneration(0, tax_exempt=True,
-                                          no_income=True) is IncomeClass.NO_INCOME
+    assert (
+        income_class_from_remuneration(0, tax_exempt=True, no_income=True) is IncomeClass.NO_INCOME
+    )
 
 
 BORN = dt.date(1956, 6, 15)  # reaches 70 on 2026-06-14: the 70+ table from 2026-07-01
 
 
-@pytest.mark.parametrize(("income", "before", "after"), [
-    (IncomeClass.TOP, LimitCategory.A, LimitCategory.ACTIVE_III),
-    (IncomeClass.HIGH, LimitCategory.I, LimitCategory.ACTIVE_II),
-    (IncomeClass.MIDDLE, LimitCategory.U, LimitCategory.ACTIVE_I),
-    (IncomeClass.GENERAL, LimitCategory.E, LimitCategory.GENERAL),
-    (IncomeClass.TAX_EXEMPT, LimitCategory.O, LimitCategory.LOW_II),
-    (IncomeClass.NO_INCOME, LimitCategory.O, LimitCategory.LOW_I)])
+@pytest.mark.parametrize(
+    ("income", "before", "after"),
+    [
+        (IncomeClass.TOP, LimitCategory.A, LimitCategory.ACTIVE_III),
+        (IncomeClass.HIGH, LimitCategory.I, LimitCategory.ACTIVE_II),
+        (IncomeClass.MIDDLE, LimitCategory.U, LimitCategory.ACTIVE_I),
+        (IncomeClass.GENERAL, LimitCategory.E, LimitCategory.GENERAL),
+        (IncomeClass.TAX_EXEMPT, LimitCategory.O, LimitCategory.LOW_II),
+        (IncomeClass.NO_INCOME, LimitCategory.O, LimitCategory.LOW_I),
+    ],
+)
 def test_the_limit_category_table_changes_the_month_after_reaching_70(
-        income: IncomeClass, before: LimitCategory, after: LimitCategory) -> None:
-    assert limit_category(date_of_birth=BORN, on=dt.date(2026, 6, 30),
-                          income_class=income) is before
-    assert limit_category(date_of_birth=BORN, on=dt.date(2026, 7, 1),
-                          income_class=income) is after
+    income: IncomeClass, before: LimitCategory, after: LimitCategory
+) -> None:
+    assert (
+        limit_category(date_of_birth=BORN, on=dt.date(2026, 6, 30), income_class=income) is before
+    )
+    assert limit_category(date_of_birth=BORN, on=dt.date(2026, 7, 1), income_class=income) is after
 
 
 def test_active_worker_income_pays_thirty_percent_from_70() -> None:
     on = dt.date(2026, 8, 1)
-    assert copay_for(date_of_birth=BORN, on=on, income_class=IncomeClass.MIDDLE,
-                     certain_income=False) == 30
-    assert copay_for(date_of_birth=BORN, on=on, income_class=IncomeClass.GENERAL,
-                     certain_income=False) == 20
+    assert (
+        copay_for(date_of_birth=BORN, on=on, income_class=IncomeClass.MIDDLE, certain_income=False)
+        == 30
+    )
+    assert (
+        copay_for(date_of_birth=BORN, on=on, income_class=IncomeClass.GENERAL, certain_income=False)
+        == 20
+    )
 
 
 def test_certain_income_pays_twenty_percent_from_75() -> None:
     born = dt.date(1950, 1, 10)
     on = dt.date(2026, 4, 1)
-    assert copay_for(date_of_birth=born, on=on, income_class=IncomeClass.GENERAL,
-                     certain_income=True) == 20
-    assert copay_for(date_of_birth=born, on=on, income_class=IncomeClass.GENERAL,
-                     certain_income=False) == 10
+    assert (
+        copay_for(date_of_birth=born, on=on, income_class=IncomeClass.GENERAL, certain_income=True)
+        == 20
+    )
+    assert (
+        copay_for(date_of_birth=born, on=on, income_class=IncomeClass.GENERAL, certain_income=False)
+        == 10
+    )
     assert IncomeBracket.CERTAIN_INCOME  # the bracket insurance_rules decides with
 
 

@@ -42,8 +42,10 @@ from tests.conftest import TEST_MASTER_KEY
 
 pytestmark = pytest.mark.jpki
 
-PKCS11_MODULE = next(iter(sorted(Path("/usr/lib").glob("*/opensc-pkcs11.so"))),
-                     Path("/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so")).as_posix()
+PKCS11_MODULE = next(
+    iter(sorted(Path("/usr/lib").glob("*/opensc-pkcs11.so"))),
+    Path("/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"),
+).as_posix()
 VPCD_DRIVER = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so"
 READER = "Virtual PCD 00 00"
 AUTH_PIN, SIGNATURE_PIN = "4826", "MYNA2026"
@@ -55,8 +57,11 @@ def _pcscd_binary() -> str | None:
 
 
 def _missing() -> list[str]:
-    missing = [tool for tool in ("opensc-tool", "pkcs15-tool", "pkcs11-tool", "openssl")
-               if shutil.which(tool) is None]
+    missing = [
+        tool
+        for tool in ("opensc-tool", "pkcs15-tool", "pkcs11-tool", "openssl")
+        if shutil.which(tool) is None
+    ]
     missing += [] if _pcscd_binary() else ["pcscd"]
     missing += [path for path in (PKCS11_MODULE, VPCD_DRIVER) if not Path(path).exists()]
     try:
@@ -67,6 +72,7 @@ def _missing() -> list[str]:
 
 
 # --- a private pcscd ---------------------------------------------------------------------------
+
 
 def _free_port_pair() -> int:
     """A port p with p and p+1 free (vpcd listens on one port per slot, two slots)."""
@@ -95,8 +101,7 @@ class Pcscd:
 
     def run(self, *args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
         """Run an OpenSC/openssl tool against this pcscd (bounded in time)."""
-        done = subprocess.run(list(args), env=self.env, capture_output=True, text=True,
-                              timeout=60)
+        done = subprocess.run(list(args), env=self.env, capture_output=True, text=True, timeout=60)
         if check and done.returncode != 0:
             raise AssertionError(f"{args[0]} failed: {done.stdout}{done.stderr}")
         return done
@@ -104,14 +109,17 @@ class Pcscd:
     def card_present(self) -> bool:
         """Whether pcscd sees a card in our reader (PC/SC status, no APDU sent)."""
         from smartcard import scard
+
         result, context = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
         if result != scard.SCARD_S_SUCCESS:
             return False
         try:
             result, states = scard.SCardGetStatusChange(
-                context, 0, [(READER, scard.SCARD_STATE_UNAWARE)])
+                context, 0, [(READER, scard.SCARD_STATE_UNAWARE)]
+            )
             return result == scard.SCARD_S_SUCCESS and bool(
-                states[0][1] & scard.SCARD_STATE_PRESENT)
+                states[0][1] & scard.SCARD_STATE_PRESENT
+            )
         finally:
             scard.SCardReleaseContext(context)
 
@@ -119,8 +127,9 @@ class Pcscd:
         deadline = time.monotonic() + WAIT
         while self.card_present() is not present:
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"{what} within {WAIT}s; pcscd log:\n"
-                                     + self.log.read_text()[-2000:])
+                raise AssertionError(
+                    f"{what} within {WAIT}s; pcscd log:\n" + self.log.read_text()[-2000:]
+                )
             time.sleep(0.05)
 
 
@@ -137,10 +146,13 @@ def _start_pcscd(directory: Path) -> Pcscd:
     port = _free_port_pair()
     conf = directory / "reader.conf.d"
     conf.mkdir()
-    (conf / "vpcd").write_text(f'FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x{port:X}\n'
-                               f"LIBPATH {VPCD_DRIVER}\nCHANNELID 0x{port:X}\n")
+    (conf / "vpcd").write_text(
+        f'FRIENDLYNAME "Virtual PCD"\nDEVICENAME /dev/null:0x{port:X}\n'
+        f"LIBPATH {VPCD_DRIVER}\nCHANNELID 0x{port:X}\n"
+    )
     (directory / "opensc.conf").write_text(
-        "app default {\n  framework pkcs15 {\n    use_file_caching = no;\n  }\n}\n")
+        "app default {\n  framework pkcs15 {\n    use_file_caching = no;\n  }\n}\n"
+    )
     socket_path = directory / "pcscd.comm"
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(socket_path))
@@ -150,13 +162,30 @@ def _start_pcscd(directory: Path) -> Pcscd:
     log = directory / "pcscd.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-c", _ACTIVATE, str(listener.fileno()), _pcscd_binary() or "pcscd",
-             "--foreground", "--auto-exit", "--debug", "--apdu", "--config", str(conf)],
-            pass_fds=(listener.fileno(),), stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            [
+                sys.executable,
+                "-c",
+                _ACTIVATE,
+                str(listener.fileno()),
+                _pcscd_binary() or "pcscd",
+                "--foreground",
+                "--auto-exit",
+                "--debug",
+                "--apdu",
+                "--config",
+                str(conf),
+            ],
+            pass_fds=(listener.fileno(),),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     listener.close()
-    env = {**os.environ, "PCSCLITE_CSOCK_NAME": str(socket_path),
-           "OPENSC_CONF": str(directory / "opensc.conf")}
+    env = {
+        **os.environ,
+        "PCSCLITE_CSOCK_NAME": str(socket_path),
+        "OPENSC_CONF": str(directory / "opensc.conf"),
+    }
     return Pcscd(process, socket_path, port, env, log)
 
 
@@ -186,8 +215,9 @@ def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pcscd]:
         deadline = time.monotonic() + WAIT
         while READER not in daemon.run("opensc-tool", "--list-readers").stdout:
             if daemon.process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("pcscd did not show the vpcd reader:\n"
-                                     + daemon.log.read_text()[-2000:])
+                raise AssertionError(
+                    "pcscd did not show the vpcd reader:\n" + daemon.log.read_text()[-2000:]
+                )
             time.sleep(0.05)
         yield daemon
     finally:
@@ -202,10 +232,12 @@ def pcscd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pcscd]:
 
 # --- cards -------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def ca(tmp_path_factory: pytest.TempPathFactory) -> CertificateAuthority:
-    return CertificateAuthority.load_or_create(tmp_path_factory.mktemp("ca"), b"test-ca",
-                                               now=dt.datetime.now(dt.UTC))
+    return CertificateAuthority.load_or_create(
+        tmp_path_factory.mktemp("ca"), b"test-ca", now=dt.datetime.now(dt.UTC)
+    )
 
 
 @dataclass
@@ -226,22 +258,35 @@ def make_card(ca: CertificateAuthority) -> MakeCard:
     def make(store: ChipStore, chip_key: bytes) -> CardUnderTest:
         serial = next(serials)
         born = dt.date(1990, 4, 1)
-        data = ChipData(IndividualNumber.parse("6214 9832 0257"),
-                        BasicFourItems("山田 太郎", "東京都千代田区千代田1番1号", born, "1"),
-                        photo=b"\xff\xd8 face \xff\xd9")
-        chip, public = Chip.manufacture(store, card_id=f"JPKI-{serial}", data=data,
-                                        key_source=keys, chip_key=chip_key)
-        chip.set_initial_pins(user_authentication=AUTH_PIN, resident_registry=AUTH_PIN,
-                              card_info_input=AUTH_PIN, signature=SIGNATURE_PIN)
+        data = ChipData(
+            IndividualNumber.parse("6214 9832 0257"),
+            BasicFourItems("山田 太郎", "東京都千代田区千代田1番1号", born, "1"),
+            photo=b"\xff\xd8 face \xff\xd9",
+        )
+        chip, public = Chip.manufacture(
+            store, card_id=f"JPKI-{serial}", data=data, key_source=keys, chip_key=chip_key
+        )
+        chip.set_initial_pins(
+            user_authentication=AUTH_PIN,
+            resident_registry=AUTH_PIN,
+            card_info_input=AUTH_PIN,
+            signature=SIGNATURE_PIN,
+        )
         now = dt.datetime.now(dt.UTC)
         until = now + dt.timedelta(days=30)
-        auth = ca.issue_authentication_certificate(public.user_auth, serial=serial,
-                                                   not_before=now, not_after=until)
+        auth = ca.issue_authentication_certificate(
+            public.user_auth, serial=serial, not_before=now, not_after=until
+        )
         signature = ca.issue_signature_certificate(
-            public.signature, serial=serial + 100_000, not_before=now, not_after=until,
-            subject=SignatureSubject("山田 太郎", "東京都千代田区千代田1番1号", born, "1"))
-        chip.write_certificates(ca_certificate=ca.issuing_certificate, authentication=auth,
-                                signature=signature)
+            public.signature,
+            serial=serial + 100_000,
+            not_before=now,
+            not_after=until,
+            subject=SignatureSubject("山田 太郎", "東京都千代田区千代田1番1号", born, "1"),
+        )
+        chip.write_certificates(
+            ca_certificate=ca.issuing_certificate, authentication=auth, signature=signature
+        )
         return CardUnderTest(chip, auth, signature)
 
     return make
@@ -276,17 +321,24 @@ def tries_left(listing: str) -> list[int]:
 
 # --- OpenSC reads, authenticates and signs -----------------------------------------------------
 
+
 def test_opensc_names_our_card_jpki(pcscd: Pcscd, card: CardUnderTest) -> None:
     assert pcscd.run("opensc-tool", "--name", check=True).stdout.strip() == "jpki"
-    assert pcscd.run("opensc-tool", "--atr", check=True).stdout.strip() == \
-        "3b:e0:00:ff:81:31:fe:45:14"
+    assert (
+        pcscd.run("opensc-tool", "--atr", check=True).stdout.strip() == "3b:e0:00:ff:81:31:fe:45:14"
+    )
 
 
 def test_pkcs15_tool_lists_and_reads_the_authentication_certificate(
-        pcscd: Pcscd, card: CardUnderTest) -> None:
+    pcscd: Pcscd, card: CardUnderTest
+) -> None:
     listing = pcscd.run("pkcs15-tool", "--list-certificates", check=True).stdout
-    for label in ("User Authentication Certificate", "Digital Signature Certificate",
-                  "User Authentication Certificate CA", "Digital Signature Certificate CA"):
+    for label in (
+        "User Authentication Certificate",
+        "Digital Signature Certificate",
+        "User Authentication Certificate CA",
+        "Digital Signature Certificate CA",
+    ):
         assert f"[{label}]" in listing
     read = pcscd.run("pkcs15-tool", "--read-certificate", "01", check=True).stdout
     assert pem_to_der(read) == der(card.auth_certificate)
@@ -295,16 +347,27 @@ def test_pkcs15_tool_lists_and_reads_the_authentication_certificate(
 
 
 def test_the_signature_certificate_is_read_only_after_the_signature_pin(
-        pcscd: Pcscd, card: CardUnderTest) -> None:
+    pcscd: Pcscd, card: CardUnderTest
+) -> None:
     refused = pcscd.run("pkcs15-tool", "--read-certificate", "02")
     assert refused.returncode != 0 and "BEGIN CERTIFICATE" not in refused.stdout
-    read = pcscd.run("pkcs15-tool", "--verify-pin", "--auth-id", "02", "--pin", SIGNATURE_PIN,
-                     "--read-certificate", "02", check=True).stdout
+    read = pcscd.run(
+        "pkcs15-tool",
+        "--verify-pin",
+        "--auth-id",
+        "02",
+        "--pin",
+        SIGNATURE_PIN,
+        "--read-certificate",
+        "02",
+        check=True,
+    ).stdout
     assert pem_to_der(read) == der(card.signature_certificate)
 
 
 def test_list_pins_shows_the_tries_left_falling_after_a_wrong_pin(
-        pcscd: Pcscd, card: CardUnderTest) -> None:
+    pcscd: Pcscd, card: CardUnderTest
+) -> None:
     assert tries_left(pcscd.run("pkcs15-tool", "--list-pins", check=True).stdout) == [3, 5]
     wrong = pcscd.run("pkcs15-tool", "--verify-pin", "--auth-id", "01", "--pin", "9999")
     assert wrong.returncode != 0 and "incorrect" in wrong.stderr
@@ -315,67 +378,136 @@ def test_list_pins_shows_the_tries_left_falling_after_a_wrong_pin(
         assert session.tries_left(PinRef.USER_AUTHENTICATION) == 2
 
 
-@pytest.mark.parametrize("key_id,pin,token", [
-    ("01", AUTH_PIN, "JPKI (User Authentication PIN)"),
-    ("02", SIGNATURE_PIN, "JPKI (Digital Signature PIN)"),
-])
+@pytest.mark.parametrize(
+    "key_id,pin,token",
+    [
+        ("01", AUTH_PIN, "JPKI (User Authentication PIN)"),
+        ("02", SIGNATURE_PIN, "JPKI (Digital Signature PIN)"),
+    ],
+)
 def test_pkcs11_tool_signs_and_openssl_verifies_with_the_certificate(
-        pcscd: Pcscd, card: CardUnderTest, tmp_path: Path, key_id: str, pin: str,
-        token: str) -> None:
+    pcscd: Pcscd, card: CardUnderTest, tmp_path: Path, key_id: str, pin: str, token: str
+) -> None:
     data, signature, cert = tmp_path / "data", tmp_path / "sig", tmp_path / "cert.pem"
     data.write_bytes("確定申告書 e-Tax 2026".encode())
-    pcscd.run("pkcs11-tool", "--module", PKCS11_MODULE, "--token-label", token, "--login",
-              "--pin", pin, "--sign", "--mechanism", "SHA256-RSA-PKCS", "--id", key_id,
-              "--input-file", str(data), "--output-file", str(signature), check=True)
+    pcscd.run(
+        "pkcs11-tool",
+        "--module",
+        PKCS11_MODULE,
+        "--token-label",
+        token,
+        "--login",
+        "--pin",
+        pin,
+        "--sign",
+        "--mechanism",
+        "SHA256-RSA-PKCS",
+        "--id",
+        key_id,
+        "--input-file",
+        str(data),
+        "--output-file",
+        str(signature),
+        check=True,
+    )
     certificate = card.auth_certificate if key_id == "01" else card.signature_certificate
     cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     public = tmp_path / "public.pem"
-    pcscd.run("openssl", "x509", "-in", str(cert), "-pubkey", "-noout", "-out", str(public),
-              check=True)
-    verified = pcscd.run("openssl", "dgst", "-sha256", "-verify", str(public), "-signature",
-                         str(signature), str(data))
+    pcscd.run(
+        "openssl", "x509", "-in", str(cert), "-pubkey", "-noout", "-out", str(public), check=True
+    )
+    verified = pcscd.run(
+        "openssl",
+        "dgst",
+        "-sha256",
+        "-verify",
+        str(public),
+        "-signature",
+        str(signature),
+        str(data),
+    )
     assert verified.returncode == 0 and "Verified OK" in verified.stdout
     data.write_bytes(b"tampered")
-    assert pcscd.run("openssl", "dgst", "-sha256", "-verify", str(public), "-signature",
-                     str(signature), str(data)).returncode != 0
+    assert (
+        pcscd.run(
+            "openssl",
+            "dgst",
+            "-sha256",
+            "-verify",
+            str(public),
+            "-signature",
+            str(signature),
+            str(data),
+        ).returncode
+        != 0
+    )
 
 
-def test_pkcs11_tool_cannot_sign_without_the_right_pin(pcscd: Pcscd, card: CardUnderTest,
-                                                       tmp_path: Path) -> None:
+def test_pkcs11_tool_cannot_sign_without_the_right_pin(
+    pcscd: Pcscd, card: CardUnderTest, tmp_path: Path
+) -> None:
     (tmp_path / "data").write_bytes(b"data")
-    refused = pcscd.run("pkcs11-tool", "--module", PKCS11_MODULE, "--login", "--pin", "0000",
-                        "--sign", "--mechanism", "SHA256-RSA-PKCS", "--id", "01",
-                        "--input-file", str(tmp_path / "data"),
-                        "--output-file", str(tmp_path / "sig"))
+    refused = pcscd.run(
+        "pkcs11-tool",
+        "--module",
+        PKCS11_MODULE,
+        "--login",
+        "--pin",
+        "0000",
+        "--sign",
+        "--mechanism",
+        "SHA256-RSA-PKCS",
+        "--id",
+        "01",
+        "--input-file",
+        str(tmp_path / "data"),
+        "--output-file",
+        str(tmp_path / "sig"),
+    )
     assert refused.returncode != 0 and "CKR_PIN_INCORRECT" in refused.stderr
 
 
-@pytest.mark.parametrize("auth_id,wrong,label,attempts", [
-    ("01", "9999", "JPKI (User Authentication PIN)", 3),
-    ("02", "WRONG1", "JPKI (Digital Signature PIN)", 5),
-])
+@pytest.mark.parametrize(
+    "auth_id,wrong,label,attempts",
+    [
+        ("01", "9999", "JPKI (User Authentication PIN)", 3),
+        ("02", "WRONG1", "JPKI (Digital Signature PIN)", 5),
+    ],
+)
 def test_opensc_reports_the_pin_blocked_after_the_last_wrong_entry(
-        pcscd: Pcscd, card: CardUnderTest, auth_id: str, wrong: str, label: str,
-        attempts: int) -> None:
+    pcscd: Pcscd, card: CardUnderTest, auth_id: str, wrong: str, label: str, attempts: int
+) -> None:
     for _ in range(attempts):
         refused = pcscd.run("pkcs15-tool", "--verify-pin", "--auth-id", auth_id, "--pin", wrong)
         assert refused.returncode != 0 and "incorrect" in refused.stderr
     right = AUTH_PIN if auth_id == "01" else SIGNATURE_PIN
     blocked = pcscd.run("pkcs15-tool", "--verify-pin", "--auth-id", auth_id, "--pin", right)
     assert blocked.returncode != 0 and "blocked" in blocked.stderr
-    login = pcscd.run("pkcs11-tool", "--module", PKCS11_MODULE, "--token-label", label,
-                      "--login", "--pin", right, "--list-objects")
+    login = pcscd.run(
+        "pkcs11-tool",
+        "--module",
+        PKCS11_MODULE,
+        "--token-label",
+        label,
+        "--login",
+        "--pin",
+        right,
+        "--list-objects",
+    )
     assert "CKR_PIN_LOCKED" in login.stderr
-    tokens = pcscd.run("pkcs11-tool", "--module", PKCS11_MODULE, "--list-token-slots",
-                       check=True).stdout
-    slot = tokens[tokens.index(label):]
+    tokens = pcscd.run(
+        "pkcs11-tool", "--module", PKCS11_MODULE, "--list-token-slots", check=True
+    ).stdout
+    slot = tokens[tokens.index(label) :]
     assert "user PIN locked" in slot.split("pin min/max")[0]
 
 
 # --- our terminals take the same path --------------------------------------------------------
 
+
 def test_a_terminal_gets_the_same_answers_through_pcsc_as_in_process(
-        pcscd: Pcscd, card: CardUnderTest) -> None:
+    pcscd: Pcscd, card: CardUnderTest
+) -> None:
     nonce = make_challenge()
     with PcscReader(READER, timeout=WAIT) as reader:
         over_pcsc = JpkiTerminal(reader)
@@ -394,27 +526,34 @@ def test_a_terminal_gets_the_same_answers_through_pcsc_as_in_process(
     with pytest.raises(WrongPin) as wrong_in_process:
         in_process.verify(PinRef.CARD_INFO_INPUT, "0000")
     assert (wrong_pcsc.value.details, wrong_in_process.value.details) == (
-        {"pin": "card_info_input", "tries_left": 2}, {"pin": "card_info_input", "tries_left": 2})
+        {"pin": "card_info_input", "tries_left": 2},
+        {"pin": "card_info_input", "tries_left": 2},
+    )
     assert in_process.read_certificate(KeySlot.USER_AUTH) == card.auth_certificate
 
 
-def test_an_e_tax_return_signed_through_pcsc_verifies(pcscd: Pcscd, card: CardUnderTest,
-                                                      ca: CertificateAuthority) -> None:
+def test_an_e_tax_return_signed_through_pcsc_verifies(
+    pcscd: Pcscd, card: CardUnderTest, ca: CertificateAuthority
+) -> None:
     with PcscReader(READER, timeout=WAIT) as reader:
         certificate, signer = JpkiTerminal(reader).signer(KeySlot.SIGNATURE, SIGNATURE_PIN)
-        signed = sign_xml("<申告書><年分>2025</年分></申告書>".encode(), signer=signer,
-                          certificate=certificate)
-    verified = verify_signed_xml(signed, ca, at=dt.datetime.now(dt.UTC),
-                                 is_revoked=lambda serial: None)
+        signed = sign_xml(
+            "<申告書><年分>2025</年分></申告書>".encode(), signer=signer, certificate=certificate
+        )
+    verified = verify_signed_xml(
+        signed, ca, at=dt.datetime.now(dt.UTC), is_revoked=lambda serial: None
+    )
     assert verified.certificate == card.signature_certificate
 
 
 def test_the_services_terminals_use_answer_the_same_through_pcsc_and_in_process(
-        pcscd: Pcscd, card: CardUnderTest, ca: CertificateAuthority) -> None:
+    pcscd: Pcscd, card: CardUnderTest, ca: CertificateAuthority
+) -> None:
     """The clinic terminal, kiosk and portal answer challenges with ``answer_challenge`` and
     e-Tax signs with ``sign_tax_return``: given a PC/SC reader or the chip, the same result."""
     from mynumber.services.jpki.card_auth import answer_challenge
     from mynumber.services.tax.tax_office import sign_tax_return
+
     nonce = make_challenge()
     xml = "<申告書><年分>2025</年分></申告書>".encode()
     with PcscReader(READER, timeout=WAIT) as reader:
@@ -443,22 +582,36 @@ def test_a_pin_locked_through_pcsc_is_locked_in_process(pcscd: Pcscd, card: Card
 
 # --- `mynumber reader insert` ------------------------------------------------------------------
 
+
 def _cli(args: list[str], data_dir: Path, **popen: object) -> subprocess.Popen[str]:
-    env = {**os.environ, "MYNUMBER_DATA_DIR": str(data_dir),
-           "MYNUMBER_MASTER_KEY": TEST_MASTER_KEY, "COLUMNS": "200"}
-    return subprocess.Popen([sys.executable, "-m", "mynumber.cli", *args], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, **popen)  # type: ignore[call-overload]
+    env = {
+        **os.environ,
+        "MYNUMBER_DATA_DIR": str(data_dir),
+        "MYNUMBER_MASTER_KEY": TEST_MASTER_KEY,
+        "COLUMNS": "200",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "mynumber.cli", *args],
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **popen,
+    )  # type: ignore[call-overload]
 
 
 def test_reader_insert_puts_a_card_from_the_database_in_the_reader(
-        pcscd: Pcscd, make_card: MakeCard, tmp_path: Path) -> None:
+    pcscd: Pcscd, make_card: MakeCard, tmp_path: Path
+) -> None:
     from mynumber.bootstrap import build_system
     from mynumber.config import Settings
+
     services = build_system(Settings(data_dir=tmp_path, master_key=TEST_MASTER_KEY)).services
     stored = make_card(services.chips, services.keys.chip_key)
     serial = stored.chip.card_id
-    command = _cli(["reader", "insert", serial, "--port", str(pcscd.port), "--wait",
-                    str(WAIT)], tmp_path)
+    command = _cli(
+        ["reader", "insert", serial, "--port", str(pcscd.port), "--wait", str(WAIT)], tmp_path
+    )
     try:
         pcscd.wait_until(True, "the card from the database did not appear")
         assert pcscd.run("opensc-tool", "--name", check=True).stdout.strip() == "jpki"

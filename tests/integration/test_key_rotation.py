@@ -46,16 +46,24 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 
 def read_number(system: System, person_id: int) -> IndividualNumber:
     with system.uow() as uow:  # the read is audited, as a clerk's would be
-        number = numbers.read_my_number(uow.session, system.services, caller=ward("131016"),
-                                        person_id=person_id, purpose=Purpose.TAX)
+        number = numbers.read_my_number(
+            uow.session,
+            system.services,
+            caller=ward("131016"),
+            person_id=person_id,
+            purpose=Purpose.TAX,
+        )
         uow.commit()
     return number
 
 
 def someone(system: System, i: int) -> Any:
     """Register the ``i``-th of a few different people."""
-    return register(system, name_latin=f"Smith {'ABCDEFGHIJ'[i % 10]}{'x' * (i // 10)}",
-                    residence_card_number=f"AB{i:08d}CD")
+    return register(
+        system,
+        name_latin=f"Smith {'ABCDEFGHIJ'[i % 10]}{'x' * (i // 10)}",
+        residence_card_number=f"AB{i:08d}CD",
+    )
 
 
 def check_card(system: System, serial: str) -> IndividualNumber:
@@ -81,9 +89,11 @@ def status(system: System) -> dict[int, key_rotation.VersionStatus]:
 def sealed_versions(system: System) -> set[int]:
     """The version every sealed value in the database names."""
     with system.reading() as uow:
-        values = [*uow.session.scalars(select(Person.number_sealed)),
-                  *uow.session.scalars(select(ChipKey.sealed_private_key)),
-                  *uow.session.scalars(select(ChipFile.data))]
+        values = [
+            *uow.session.scalars(select(Person.number_sealed)),
+            *uow.session.scalars(select(ChipKey.sealed_private_key)),
+            *uow.session.scalars(select(ChipFile.data)),
+        ]
     return {key_versions.version_of(bytes(v)) for v in values}
 
 
@@ -98,14 +108,16 @@ def test_new_values_name_their_key_version(system: System) -> None:
     issued = issued_card(system, name="Tanaka Hanako")
     assert sealed_versions(system) == {1}
     with system.reading() as uow:
-        sealed = uow.session.scalars(select(Person.number_sealed)
-                                     .where(Person.id == person.person_id)).one()
+        sealed = uow.session.scalars(
+            select(Person.number_sealed).where(Person.id == person.person_id)
+        ).one()
     assert bytes(sealed).startswith(key_versions.tag(1))
     assert check_card(system, issued.serial) == read_number(system, issued.person_id)
 
 
 def test_values_sealed_before_a_rotation_read_after_it_and_none_names_the_old_version(
-        system: System) -> None:
+    system: System,
+) -> None:
     people = [someone(system, i) for i in range(3)]
     issued = issued_card(system, name="Tanaka Hanako")
     before = {p.person_id: read_number(system, p.person_id) for p in people}
@@ -137,6 +149,7 @@ def test_values_from_before_versions_open_and_are_resealed(system: System) -> No
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     from mynumber.adapters.keys import DATA_LABEL, derive_key
+
     person = register(system)
     number = read_number(system, person.person_id)
     with system.uow() as uow:
@@ -144,7 +157,8 @@ def test_values_from_before_versions_open_and_are_resealed(system: System) -> No
         assert row is not None
         nonce = os.urandom(12)
         old = nonce + AESGCM(derive_key(bytes.fromhex(TEST_MASTER_KEY), DATA_LABEL)).encrypt(
-            nonce, number.digits.encode(), numbers.sealing_context(row.registry_code).encode())
+            nonce, number.digits.encode(), numbers.sealing_context(row.registry_code).encode()
+        )
         row.number_sealed = old
         uow.commit()
     assert read_number(system, person.person_id) == number
@@ -154,23 +168,29 @@ def test_values_from_before_versions_open_and_are_resealed(system: System) -> No
     assert sealed_versions(system) == {2}
 
 
-def test_a_value_under_a_retired_version_is_refused_with_a_clear_error(
-        system: System) -> None:
+def test_a_value_under_a_retired_version_is_refused_with_a_clear_error(system: System) -> None:
     person = register(system)
     issued = issued_card(system, name="Tanaka Hanako")
     with system.reading() as uow:
-        old_number = uow.session.scalars(select(Person.number_sealed)
-                                         .where(Person.id == person.person_id)).one()
-        old_file = uow.session.scalars(select(ChipFile.data).where(
-            ChipFile.card_id == issued.serial, ChipFile.name == CardFile.MY_NUMBER.value)).one()
+        old_number = uow.session.scalars(
+            select(Person.number_sealed).where(Person.id == person.person_id)
+        ).one()
+        old_file = uow.session.scalars(
+            select(ChipFile.data).where(
+                ChipFile.card_id == issued.serial, ChipFile.name == CardFile.MY_NUMBER.value
+            )
+        ).one()
     rotate(system)
     # A backup from before the rotation, restored: its values name version 1.
     with system.uow() as uow:
-        uow.session.execute(update(Person).where(Person.id == person.person_id)
-                            .values(number_sealed=old_number))
-        uow.session.execute(update(ChipFile).where(
-            ChipFile.card_id == issued.serial, ChipFile.name == CardFile.MY_NUMBER.value)
-            .values(data=old_file))
+        uow.session.execute(
+            update(Person).where(Person.id == person.person_id).values(number_sealed=old_number)
+        )
+        uow.session.execute(
+            update(ChipFile)
+            .where(ChipFile.card_id == issued.serial, ChipFile.name == CardFile.MY_NUMBER.value)
+            .values(data=old_file)
+        )
         uow.commit()
     with pytest.raises(KeyVersionUnavailable) as refused:
         read_number(system, person.person_id)
@@ -182,7 +202,8 @@ def test_a_value_under_a_retired_version_is_refused_with_a_clear_error(
 
 
 def test_retire_is_refused_while_a_version_still_seals_values_or_is_the_newest(
-        system: System) -> None:
+    system: System,
+) -> None:
     register(system)
     keys = system.services.keys.key_file
     with pytest.raises(Conflict, match="newest"):
@@ -270,8 +291,7 @@ def test_a_rotation_during_traffic(system: System) -> None:
     worker = threading.Thread(target=traffic)
     worker.start()
     try:
-        report = rotate(system, batch_size=2, grace_seconds=0.2,
-                        after_batch=let_traffic_through)
+        report = rotate(system, batch_size=2, grace_seconds=0.2, after_batch=let_traffic_through)
     finally:
         done.set()
         worker.join(timeout=60)
@@ -285,10 +305,14 @@ def test_a_rotation_during_traffic(system: System) -> None:
 
 
 def test_the_key_file_refuses_rotation_when_the_key_is_in_the_environment(
-        tmp_path: Path, db_url: str) -> None:
+    tmp_path: Path, db_url: str
+) -> None:
     from mynumber.bootstrap import build_system
-    system = build_system(Settings(database_url=db_url, data_dir=tmp_path / "env",
-                                   master_key=TEST_MASTER_KEY), run_migrations=False)
+
+    system = build_system(
+        Settings(database_url=db_url, data_dir=tmp_path / "env", master_key=TEST_MASTER_KEY),
+        run_migrations=False,
+    )
     try:
         with pytest.raises(Conflict, match="needs a key file"):
             key_rotation.rotate(system.uow, system.services)
@@ -297,8 +321,10 @@ def test_the_key_file_refuses_rotation_when_the_key_is_in_the_environment(
 
 
 def test_keys_rotate_status_and_retire_through_the_cli(
-        system: System, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    system: System, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from mynumber.cli.main import app
+
     first = register(system)
     assert settings.master_key_file is not None
     monkeypatch.setenv("MYNUMBER_DATABASE_URL", settings.resolved_database_url())
@@ -311,8 +337,9 @@ def test_keys_rotate_status_and_retire_through_the_cli(
     assert shown.exit_code == 0, shown.output
     assert "v1 newest: 1 values (persons.number_sealed 1)" in shown.output
 
-    kept = runner.invoke(app, ["keys", "rotate", "--batch-size", "1", "--keep-old",
-                                       "--grace-seconds", "0"])
+    kept = runner.invoke(
+        app, ["keys", "rotate", "--batch-size", "1", "--keep-old", "--grace-seconds", "0"]
+    )
     assert kept.exit_code == 0, kept.output
     assert "rotated to key version 2: 1 values re-sealed" in kept.output
     shown = runner.invoke(app, ["keys", "status"])

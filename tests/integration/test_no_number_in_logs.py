@@ -33,15 +33,18 @@ def client(system: System) -> Iterator[TestClient]:
 
 
 def _forms(digits: str) -> list[str]:
-    return [digits, f"{digits[:4]} {digits[4:8]} {digits[8:]}",
-            f"{digits[:4]}-{digits[4:8]}-{digits[8:]}"]
+    return [
+        digits,
+        f"{digits[:4]} {digits[4:8]} {digits[8:]}",
+        f"{digits[:4]}-{digits[4:8]}-{digits[8:]}",
+    ]
 
 
-def test_no_my_number_in_logs_at_any_level(system: System, client: TestClient,
-                                           caplog: pytest.LogCaptureFixture) -> None:
+def test_no_my_number_in_logs_at_any_level(
+    system: System, client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
-    for name in ("sqlalchemy.engine", "sqlalchemy.pool", "mynumber", "httpx", "fastapi",
-                 "uvicorn"):
+    for name in ("sqlalchemy.engine", "sqlalchemy.pool", "mynumber", "httpx", "fastapi", "uvicorn"):
         caplog.set_level(logging.DEBUG, logger=name)
     company = make_company(system)
     _, number = registered_number(system)
@@ -55,40 +58,82 @@ def test_no_my_number_in_logs_at_any_level(system: System, client: TestClient,
             assert form not in text
 
 
-def _drive(client: TestClient, ours: dict[StaffRole, str], theirs: dict[StaffRole, str],
-           number: str) -> None:
+def _drive(
+    client: TestClient, ours: dict[StaffRole, str], theirs: dict[StaffRole, str], number: str
+) -> None:
     def h(tokens: dict[StaffRole, str], role: StaffRole) -> dict[str, str]:
         return {"Authorization": f"Bearer {tokens[role]}"}
 
     payroll, hr = h(ours, StaffRole.PAYROLL), h(ours, StaffRole.HR)
-    employee = client.post("/employer/employees", headers=hr, json={
-        "employee_code": "E-1", "name": "SMITH JOHN", "address": ADDRESS,
-        "hired_on": "2026-04-01"}).json()["id"]
+    employee = client.post(
+        "/employer/employees",
+        headers=hr,
+        json={
+            "employee_code": "E-1",
+            "name": "SMITH JOHN",
+            "address": ADDRESS,
+            "hired_on": "2026-04-01",
+        },
+    ).json()["id"]
     base = f"/employer/employees/{employee}"
     collect = {"purposes": ["tax"], "number_proof": "my_number_card"}
     expected = [
-        (client.post(base + "/my-number", headers=payroll,
-                     json={**collect, "my_number": WRONG_CHECK_DIGIT}), 422),
-        (client.post(base + "/my-number", headers=payroll,
-                     json={**collect, "my_number": number, "purposes": ["employee_id"]}), 403),
-        (client.post(base + "/my-number", headers=hr, json={**collect, "my_number": number}),
-         403),
-        (client.post(base + "/my-number", headers=payroll, json={**collect, "my_number": number}),
-         201),
-        (client.post(base + "/my-number", headers=payroll, json={**collect, "my_number": number}),
-         409),
+        (
+            client.post(
+                base + "/my-number",
+                headers=payroll,
+                json={**collect, "my_number": WRONG_CHECK_DIGIT},
+            ),
+            422,
+        ),
+        (
+            client.post(
+                base + "/my-number",
+                headers=payroll,
+                json={**collect, "my_number": number, "purposes": ["employee_id"]},
+            ),
+            403,
+        ),
+        (client.post(base + "/my-number", headers=hr, json={**collect, "my_number": number}), 403),
+        (
+            client.post(
+                base + "/my-number", headers=payroll, json={**collect, "my_number": number}
+            ),
+            201,
+        ),
+        (
+            client.post(
+                base + "/my-number", headers=payroll, json={**collect, "my_number": number}
+            ),
+            409,
+        ),
         (client.post(base + "/my-number/read", headers=payroll, json={"purpose": "tax"}), 200),
-        (client.post(base + "/my-number/read", headers=payroll,
-                     json={"purpose": "social_security"}), 403),
+        (
+            client.post(
+                base + "/my-number/read", headers=payroll, json={"purpose": "social_security"}
+            ),
+            403,
+        ),
         (client.post(base + "/my-number/read", headers=hr, json={"purpose": "tax"}), 403),
-        (client.post(base + "/my-number/read", headers=h(theirs, StaffRole.PAYROLL),
-                     json={"purpose": "tax"}), 404),
-        (client.put(base + "/pay/2026", headers=payroll,
-                    json={"payment_amount": 100, "withholding_tax": 1}), 200),
+        (
+            client.post(
+                base + "/my-number/read",
+                headers=h(theirs, StaffRole.PAYROLL),
+                json={"purpose": "tax"},
+            ),
+            404,
+        ),
+        (
+            client.put(
+                base + "/pay/2026",
+                headers=payroll,
+                json={"payment_amount": 100, "withholding_tax": 1},
+            ),
+            200,
+        ),
         (client.get(base + "/withholding-slip/2026.pdf?copy=tax_office", headers=payroll), 200),
         (client.get(base + "/withholding-slip/2026.pdf?copy=employee", headers=hr), 200),
-        (client.post(base + "/my-number", headers=payroll, json={"my_number": 621498320257}),
-         422),
+        (client.post(base + "/my-number", headers=payroll, json={"my_number": 621498320257}), 422),
     ]
     for resp, status in expected:
         assert resp.status_code == status, resp.text

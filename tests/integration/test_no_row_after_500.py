@@ -44,6 +44,7 @@ def failing_after_the_flush(system: System) -> Iterator[list[str]]:
             if not fired and threading.get_ident() != test_thread:
                 fired.append(where)
                 raise Fault(where)
+
         return listener
 
     # At the commit: after the last flush, when every write of the request (the chip's too)
@@ -97,8 +98,9 @@ def _fail_every_write(w: World, rows: list[Row], *, page: bool) -> tuple[int, li
         if resp.status_code != 500:
             wrong.append(f"{r.method} {r.path}: {resp.status_code} after {fired[0]}")
         after = _everything(w.system)
-        changed = [f"{db}.{t}" for db in before for t in before[db]
-                   if before[db][t] != after[db][t]]
+        changed = [
+            f"{db}.{t}" for db in before for t in before[db] if before[db][t] != after[db][t]
+        ]
         if changed:
             wrong.append(f"{r.method} {r.path} ({resp.status_code}): rows left in {changed}")
     return reached, wrong

@@ -30,10 +30,16 @@ from tests.staff_login import StaffClient, clerk_for
 # action, the card serial (16 random hex digits) and the application ID (23 random digits).
 NOT_RECORDS = {"year", "pin_kind", "action", "serial", "application_id"}
 MOVING_IN = {
-    "municipality_code": "131016", "name_latin": "SMITH JOHN", "date_of_birth": "1995-04-12",
-    "sex": "M", "nationality": "US", "address": "1-1 Chiyoda, Chiyoda-ku, Tokyo",
-    "started_living_on": "2026-03-30", "id_documents": ["residence_card", "passport"],
-    "residence_card_number": "AB12345678CD", "status_of_residence": "Engineer/Specialist",
+    "municipality_code": "131016",
+    "name_latin": "SMITH JOHN",
+    "date_of_birth": "1995-04-12",
+    "sex": "M",
+    "nationality": "US",
+    "address": "1-1 Chiyoda, Chiyoda-ku, Tokyo",
+    "started_living_on": "2026-03-30",
+    "id_documents": ["residence_card", "passport"],
+    "residence_card_number": "AB12345678CD",
+    "status_of_residence": "Engineer/Specialist",
     "period_of_stay_ends": "2029-03-31",
 }
 
@@ -86,24 +92,32 @@ def test_every_record_in_a_path_is_an_opaque_reference(app: FastAPI) -> None:
                 offenders.append(f"{sorted(route.methods)} {route.path}: {name}")
     assert offenders == []
     kinds = {kind for _, _, kind in _record_parameters(app)}
-    assert kinds == {Kind.PERSON, Kind.VISIT, Kind.EMPLOYEE, Kind.ENROLMENT, Kind.LETTER,
-                     Kind.MAIL}
-    pages = {route.path for route, _, _ in _record_parameters(app)
-             if route.path.startswith("/staff/")}
+    assert kinds == {Kind.PERSON, Kind.VISIT, Kind.EMPLOYEE, Kind.ENROLMENT, Kind.LETTER, Kind.MAIL}
+    pages = {
+        route.path for route, _, _ in _record_parameters(app) if route.path.startswith("/staff/")
+    }
     assert any("/residents/" in p for p in pages) and any("/visits/" in p for p in pages)
 
 
 @pytest.mark.sqlite_only
 def test_no_path_takes_an_integer_but_a_year(app: FastAPI) -> None:
-    integers = {(route.path, name) for route in _all_routes_with_paths(app)
-                for name, annotation, _ in _path_parameters(route.dependant)
-                if annotation is int}
+    integers = {
+        (route.path, name)
+        for route in _all_routes_with_paths(app)
+        for name, annotation, _ in _path_parameters(route.dependant)
+        if annotation is int
+    }
     assert {name for _, name in integers} <= {"year"}, integers
 
 
 def _filled(route: Any, name: str, value: str) -> str:
-    others = {"year": "2026", "pin_kind": "signature", "action": "reset-pin",
-              "serial": "0123456789ABCDEF", "application_id": "1" * 23}
+    others = {
+        "year": "2026",
+        "pin_kind": "signature",
+        "action": "reset-pin",
+        "serial": "0123456789ABCDEF",
+        "application_id": "1" * 23,
+    }
     path = route.path.replace("{" + name + "}", value)
     return re.sub(r"\{(\w+)\}", lambda m: others.get(m.group(1), "1"), path)
 
@@ -113,15 +127,23 @@ def _bad_values(kind: Kind) -> list[str]:
     other = next(k for k in Kind if k is not kind)
     body = good.split("_", 1)[1]
     tampered = good[:-1] + ("a" if good[-1] != "a" else "b")
-    return ["1", "2", "0", "-1", str(10**30),                  # ids, sequential or not
-            ref(other.value, 1),                              # another kind's reference
-            f"{kind.value}_{ref(other.value, 1).split('_', 1)[1]}",  # … with the prefix changed
-            tampered, good[:-2], good + "a", body]  # [7] is the tampered one
+    return [
+        "1",
+        "2",
+        "0",
+        "-1",
+        str(10**30),  # ids, sequential or not
+        ref(other.value, 1),  # another kind's reference
+        f"{kind.value}_{ref(other.value, 1).split('_', 1)[1]}",  # … with the prefix changed
+        tampered,
+        good[:-2],
+        good + "a",
+        body,
+    ]  # [7] is the tampered one
 
 
 @pytest.mark.sqlite_only
-def test_the_api_refuses_ids_other_kinds_and_tampered_references_as_not_found(
-        app: FastAPI) -> None:
+def test_the_api_refuses_ids_other_kinds_and_tampered_references_as_not_found(app: FastAPI) -> None:
     client = TestClient(app, raise_server_exceptions=False)
     checked = 0
     for route, name, kind in _record_parameters(app):
@@ -158,8 +180,9 @@ def test_the_pages_refuse_ids_and_other_kinds_as_not_found(app: FastAPI, system:
                 continue
             method = sorted(route.methods)[0]
             for value in ("1", "2", ref(Kind.RECORD.value, 1), _bad_values(kind)[7]):
-                page = browser.request(method, _filled(route, name, value), data={},
-                                       follow_redirects=False)
+                page = browser.request(
+                    method, _filled(route, name, value), data={}, follow_redirects=False
+                )
                 assert page.status_code == 404, (method, route.path, value)
                 assert page.headers["content-type"].startswith("text/html")
                 checked += 1
@@ -167,20 +190,23 @@ def test_the_pages_refuse_ids_and_other_kinds_as_not_found(app: FastAPI, system:
 
 
 def test_references_are_stable_and_answers_carry_no_id_in_clear(
-        app: FastAPI, system: System) -> None:
+    app: FastAPI, system: System
+) -> None:
     client = TestClient(app, raise_server_exceptions=False)
     with system.uow() as uow:
         demo = {t.role: t.token for t in seed_demo_tokens(uow.session, system.services)}
         uow.commit()
     ward = {"Authorization": f"Bearer {demo[Role.WARD_OFFICE]}"}
     municipality = system.caller_of(demo[Role.WARD_OFFICE]).municipality_code
-    moved_in = client.post("/ward-office/residents", headers=ward,
-                           json={**MOVING_IN, "municipality_code": municipality})
+    moved_in = client.post(
+        "/ward-office/residents",
+        headers=ward,
+        json={**MOVING_IN, "municipality_code": municipality},
+    )
     assert moved_in.status_code == 201, moved_in.text
     body = moved_in.json()
     person = body["person_id"]
-    for name, kind in (("person_id", "per"), ("registration_id", "reg"),
-                       ("letter_id", "ntf")):
+    for name, kind in (("person_id", "per"), ("registration_id", "reg"), ("letter_id", "ntf")):
         assert re.fullmatch(rf"{kind}_[a-z2-7]{{39}}", body[name]), (name, body[name])
     assert person == ref("per", unref("per", person))
     # a bookmark keeps working: the same record, the same reference, on every answer
@@ -195,18 +221,21 @@ def test_references_are_stable_and_answers_carry_no_id_in_clear(
 def test_a_body_names_a_person_by_reference_only(app: FastAPI, system: System) -> None:
     from tests.integration.clinic_support import setup_world, token_for
     from tests.integration.helpers import register
+
     world = setup_world(system)
     client = TestClient(app, raise_server_exceptions=False)
     nhi = token_for(system, world.nhi)
     person = register(system).person_id
     enrolment = {"symbol": "12", "number": "1001", "branch": "01", "valid_from": "2026-04-01"}
     for bad in (person, str(person), ref("vis", person)):
-        refused = client.post("/insurer/enrolments", headers=nhi,
-                              json={**enrolment, "person_id": bad})
+        refused = client.post(
+            "/insurer/enrolments", headers=nhi, json={**enrolment, "person_id": bad}
+        )
         assert refused.status_code == 404, refused.text
         assert refused.headers["content-type"].startswith("application/problem+json")
-    enrolled = client.post("/insurer/enrolments", headers=nhi,
-                           json={**enrolment, "person_id": ref("per", person)})
+    enrolled = client.post(
+        "/insurer/enrolments", headers=nhi, json={**enrolment, "person_id": ref("per", person)}
+    )
     assert enrolled.status_code == 201, enrolled.text
     assert enrolled.json()["person_id"] == ref("per", person)
     assert enrolled.json()["enrolment_id"].startswith("enr_")

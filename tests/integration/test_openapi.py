@@ -46,18 +46,31 @@ FILES = {  # path → the media type of the file it returns
 
 
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path, key_source: KeyPool,
-        ca_template: Path) -> Iterator[FastAPI]:
+def app(
+    tmp_path_factory: pytest.TempPathFactory,
+    sqlite_template: Path,
+    key_source: KeyPool,
+    ca_template: Path,
+) -> Iterator[FastAPI]:
     """The app on a migrated SQLite copy (the document does not depend on the backend)."""
     import shutil
+
     directory = tmp_path_factory.mktemp("openapi")
     shutil.copy(sqlite_template, directory / "mynumber.sqlite3")
     shutil.copy(sqlite_template, directory / "mynumber-chips.sqlite3")
-    settings = Settings(database_url=f"sqlite:///{directory / 'mynumber.sqlite3'}",
-                        data_dir=directory / "var", master_key=TEST_MASTER_KEY)
+    settings = Settings(
+        database_url=f"sqlite:///{directory / 'mynumber.sqlite3'}",
+        data_dir=directory / "var",
+        master_key=TEST_MASTER_KEY,
+    )
     shutil.copytree(ca_template, settings.data_dir / "ca")
-    system = build_system(settings, clock=SimulatedClock(START), post=PostOffice(),
-                          key_source=key_source, run_migrations=False)
+    system = build_system(
+        settings,
+        clock=SimulatedClock(START),
+        post=PostOffice(),
+        key_source=key_source,
+        run_migrations=False,
+    )
     yield create_app(system)
     system.engine.dispose()
 
@@ -109,7 +122,8 @@ def test_every_operation_answers_a_described_success(document: dict[str, Any]) -
         content = response.get("content", {})
         expected = FILES.get(path, "application/json")
         if set(content) != {expected} or not describes_something(
-                document, content[expected].get("schema", {})):
+            document, content[expected].get("schema", {})
+        ):
             vague.append(f"{method.upper()} {path}: {json.dumps(content)[:120]}")
     assert not vague, "\n".join(vague)
 
@@ -128,8 +142,7 @@ def test_operation_ids_are_unique_and_read_like_names(document: dict[str, Any]) 
     named = {(p, m): o["operationId"] for p, m, o in operations(document)}
     assert named["/ward-office/residents", "post"] == "ward_office_register_moving_in"
     assert named["/clinic/checks/pin", "post"] == "clinic_check_with_pin"
-    assert named["/ward-office/residents/{person_id}/letter.pdf", "get"] == \
-        "ward_office_letter_pdf"
+    assert named["/ward-office/residents/{person_id}/letter.pdf", "get"] == "ward_office_letter_pdf"
     assert named["/insurer/letters/{letter_id}.pdf", "get"] == "insurer_letter_pdf"
 
 
@@ -144,29 +157,30 @@ def test_every_operation_declares_its_errors_as_problem_json(document: dict[str,
             assert not {"401", "403"} & set(responses), (path, method)
         for status in statuses:
             assert responses[status]["content"] == {
-                "application/problem+json": {"schema": PROBLEM_REF}}, (path, method, status)
+                "application/problem+json": {"schema": PROBLEM_REF}
+            }, (path, method, status)
     # FastAPI's own 422 body (``HTTPValidationError``) is not what this API sends.
     assert "HTTPValidationError" not in document["components"]["schemas"]
     problem = document["components"]["schemas"]["Problem"]
-    assert set(problem["required"]) == {"type", "title", "status", "detail", "detail_ja",
-                                        "code"}
+    assert set(problem["required"]) == {"type", "title", "status", "detail", "detail_ja", "code"}
 
 
 def _problem_validator(document: dict[str, Any]) -> jsonschema.Draft202012Validator:
-    schema = {**document["components"]["schemas"]["Problem"],
-              "components": document["components"]}
+    schema = {**document["components"]["schemas"]["Problem"], "components": document["components"]}
     return jsonschema.Draft202012Validator(schema)
 
 
 def test_the_problem_schema_describes_the_errors_actually_sent(
-    app: FastAPI, document: dict[str, Any],
+    app: FastAPI,
+    document: dict[str, Any],
 ) -> None:
     validator = _problem_validator(document)
     client = TestClient(app)
     answers = [
         client.get(f"/ward-office/residents/{ref('per', 1)}"),  # no token
-        client.post("/numbers/validate", json={"number": "1"},
-                    headers={"Authorization": "Bearer unknown"}),
+        client.post(
+            "/numbers/validate", json={"number": "1"}, headers={"Authorization": "Bearer unknown"}
+        ),
         client.post("/jpki/ocsp", content=b"x" * 10),  # not an error: a DER answer
     ]
     unauthorised, unknown_token, ocsp = answers
@@ -177,9 +191,17 @@ def test_the_problem_schema_describes_the_errors_actually_sent(
     assert ocsp.headers["content-type"] == "application/ocsp-response"
     # A validation error carries its fields, as the schema says; a body missing a required
     # member is refused by the schema (it is not vacuous).
-    validator.validate({"type": "t", "title": "Invalid input", "status": 422, "detail": "d",
-                        "detail_ja": "d", "code": "invalid-input",
-                        "errors": [{"field": "number", "message": "m"}]})
+    validator.validate(
+        {
+            "type": "t",
+            "title": "Invalid input",
+            "status": 422,
+            "detail": "d",
+            "detail_ja": "d",
+            "code": "invalid-input",
+            "errors": [{"field": "number", "message": "m"}],
+        }
+    )
     with pytest.raises(jsonschema.ValidationError):
         validator.validate({"type": "t", "title": "x", "status": 422, "detail": "d"})
 
@@ -194,12 +216,27 @@ def test_the_document_is_valid_openapi(document: dict[str, Any]) -> None:
 
 def _answer(**changes: Any) -> EligibilityAnswer:
     values: dict[str, Any] = dict(
-        name="山田 太郎", name_kana="ヤマダ タロウ", date_of_birth=dt.date(1990, 5, 1), sex="M",
-        insurer_number="131011", insurer_name="千代田区国民健康保険", symbol="1234",
-        number="567890", branch="01", valid_from=dt.date(2026, 4, 1), valid_until=None,
-        visit_id=7, eligible=True, status="eligible", message_en="Insured: eligible today.",
-        message_ja="資格確認済み（有効）。", method="pin", copay_percent=30,
-        limit_category=None, consent=Consent(medication=True))
+        name="山田 太郎",
+        name_kana="ヤマダ タロウ",
+        date_of_birth=dt.date(1990, 5, 1),
+        sex="M",
+        insurer_number="131011",
+        insurer_name="千代田区国民健康保険",
+        symbol="1234",
+        number="567890",
+        branch="01",
+        valid_from=dt.date(2026, 4, 1),
+        valid_until=None,
+        visit_id=7,
+        eligible=True,
+        status="eligible",
+        message_en="Insured: eligible today.",
+        message_ja="資格確認済み（有効）。",
+        method="pin",
+        copay_percent=30,
+        limit_category=None,
+        consent=Consent(medication=True),
+    )
     values.update(changes)
     return EligibilityAnswer(**values)
 
@@ -209,8 +246,9 @@ def test_the_api_answer_is_the_domain_answer_field_for_field(document: dict[str,
     domain = [f.name for f in dataclasses.fields(EligibilityAnswer)]
     api = ["message" if name == "message_en" else name for name in domain]
     assert list(schema["properties"]) == [*api, "next_nonce"]
-    required = [f.name for f in dataclasses.fields(EligibilityAnswer)
-                if f.default is dataclasses.MISSING]
+    required = [
+        f.name for f in dataclasses.fields(EligibilityAnswer) if f.default is dataclasses.MISSING
+    ]
     assert set(schema["required"]) == {"message" if n == "message_en" else n for n in required}
     # The income class the answer is worked out from is never part of it.
     assert not {"income_class", "certain_income", "enrolment_id"} & set(schema["properties"])
@@ -220,16 +258,31 @@ def test_the_answer_json_keeps_its_members_and_values() -> None:
     """The members and values the API sent before the answer was declared once."""
     keys = KeyRing.from_master(bytes.fromhex(TEST_MASTER_KEY))
     with refs.using(refs.References.from_keys(keys)):  # as the app sets it for each request
-        body = json.loads(clinic_router._out(_answer(letter_valid_until=dt.date(2027, 3, 31)))
-                          .model_dump_json())
+        body = json.loads(
+            clinic_router._out(_answer(letter_valid_until=dt.date(2027, 3, 31))).model_dump_json()
+        )
     assert body == {
-        "visit_id": ref("vis", 7), "eligible": True, "status": "eligible",
-        "message": "Insured: eligible today.", "message_ja": "資格確認済み（有効）。",
-        "method": "pin", "name": "山田 太郎", "name_kana": "ヤマダ タロウ",
-        "date_of_birth": "1990-05-01", "sex": "M", "insurer_number": "131011",
-        "insurer_name": "千代田区国民健康保険", "symbol": "1234", "number": "567890",
-        "branch": "01", "copay_percent": 30, "limit_category": None,
-        "valid_from": "2026-04-01", "valid_until": None,
+        "visit_id": ref("vis", 7),
+        "eligible": True,
+        "status": "eligible",
+        "message": "Insured: eligible today.",
+        "message_ja": "資格確認済み（有効）。",
+        "method": "pin",
+        "name": "山田 太郎",
+        "name_kana": "ヤマダ タロウ",
+        "date_of_birth": "1990-05-01",
+        "sex": "M",
+        "insurer_number": "131011",
+        "insurer_name": "千代田区国民健康保険",
+        "symbol": "1234",
+        "number": "567890",
+        "branch": "01",
+        "copay_percent": 30,
+        "limit_category": None,
+        "valid_from": "2026-04-01",
+        "valid_until": None,
         "consent": {"medication": True, "checkups": False, "limit_amount": False},
-        "letter_valid_until": "2027-03-31", "next_nonce": None,
-        "certificate_grace_until": None}
+        "letter_valid_until": "2027-03-31",
+        "next_nonce": None,
+        "certificate_grace_until": None,
+    }

@@ -35,16 +35,21 @@ def _seed(system: System) -> None:
 def _contents(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
     """Every table's rows, sorted (to compare one moment with another)."""
     with engine.connect() as conn:
-        tables = conn.scalars(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).all()
-        return {t: sorted((tuple(r) for r in conn.execute(text(f'SELECT * FROM "{t}"'))), key=repr)
-                for t in tables}
+        tables = conn.scalars(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        ).all()
+        return {
+            t: sorted((tuple(r) for r in conn.execute(text(f'SELECT * FROM "{t}"'))), key=repr)
+            for t in tables
+        }
 
 
 @pytest.mark.postgres
 @on_postgres
 def test_a_reset_brings_back_the_database_as_migrated(
-    pg_url: str, engine: Engine, system: System,
+    pg_url: str,
+    engine: Engine,
+    system: System,
 ) -> None:
     reset_postgres(pg_url)
     migrated = _contents(engine)
@@ -61,7 +66,9 @@ def test_a_reset_brings_back_the_database_as_migrated(
 @pytest.mark.postgres
 @on_postgres
 def test_after_a_reset_the_audit_log_still_refuses_deletes(
-    pg_url: str, engine: Engine, system: System,
+    pg_url: str,
+    engine: Engine,
+    system: System,
 ) -> None:
     register(system)
     reset_postgres(pg_url)
@@ -77,7 +84,8 @@ def test_each_worker_has_a_database_of_its_own() -> None:
 
 
 @pytest.mark.sqlite_only  # what the marker does, tested on itself
-def test_a_test_marked_sqlite_only_runs_on_sqlite_alone(db_url: str,
-                                                       request: pytest.FixtureRequest) -> None:
+def test_a_test_marked_sqlite_only_runs_on_sqlite_alone(
+    db_url: str, request: pytest.FixtureRequest
+) -> None:
     assert db_url.startswith("sqlite:///")
     assert request.node.name.endswith("[sqlite]")  # a [postgresql] twin would fail here

@@ -37,17 +37,19 @@ def test_groups_of_any_size_run_prepared_statements(system: System, world: World
     issued = iter(nonces(system, world.clinic, sum(GROUP_SIZES)))
     with system.uow() as uow:  # one connection: its prepared statements are its own
         for size in GROUP_SIZES:
-            checks = [pin_check(world.clinic, patients[i % len(patients)], next(issued))
-                      for i in range(size)]
+            checks = [
+                pin_check(world.clinic, patients[i % len(patients)], next(issued))
+                for i in range(size)
+            ]
             outcomes = check_cards(uow.session, system.services, checks)
             assert all(isinstance(o, EligibilityAnswer) for o in outcomes), outcomes
             card_auth.issue_challenges(uow.session, system.services, [world.clinic] * size)
-        prepared = uow.session.scalars(text(
-            "SELECT statement FROM pg_prepared_statements")).all()
+        prepared = uow.session.scalars(text("SELECT statement FROM pg_prepared_statements")).all()
         uow.commit()
 
     def count(start: str) -> int:
         return sum(" ".join(s.split()).upper().startswith(start) for s in prepared)
+
     assert count("SELECT CERTIFICATES.SERIAL") == 1  # the joined card read
     assert count("UPDATE CARD_AUTH_CHALLENGES SET USED_AT") == 1  # the nonces spent
     assert count("INSERT INTO CLINIC_VISITS") == 1
@@ -55,8 +57,9 @@ def test_groups_of_any_size_run_prepared_statements(system: System, world: World
     assert count("INSERT INTO CARD_AUTH_CHALLENGES") == 1  # the next nonces
 
 
-def test_spending_nonces_looks_each_up_by_its_key(system: System, world: World,
-                                                  clock: SimulatedClock) -> None:
+def test_spending_nonces_looks_each_up_by_its_key(
+    system: System, world: World, clock: SimulatedClock
+) -> None:
     """However many nonces are unexpired (a busy day's terminals hold thousands), a group's
     spend finds its own by the primary key rather than walking the unexpired ones."""
     nonces(system, world.clinic, 500)
@@ -71,9 +74,11 @@ def test_spending_nonces_looks_each_up_by_its_key(system: System, world: World,
     with system.engine.connect() as conn:
         conn.execute(text("SET plan_cache_mode = force_generic_plan"))  # as once prepared
         conn.exec_driver_sql(f"PREPARE spend AS {_numbered(str(statement))}")
-        plan = "\n".join(conn.exec_driver_sql(
-            f"EXPLAIN EXECUTE spend('{clock.now().isoformat()}', '{{{hex_nonces}}}')"
-        ).scalars())
+        plan = "\n".join(
+            conn.exec_driver_sql(
+                f"EXPLAIN EXECUTE spend('{clock.now().isoformat()}', '{{{hex_nonces}}}')"
+            ).scalars()
+        )
         conn.rollback()
     assert "card_auth_challenges_pkey" in plan, plan
 

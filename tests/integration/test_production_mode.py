@@ -24,8 +24,12 @@ from mynumber.cli.main import app, start_up
 from mynumber.config import ConfigurationError, Settings
 from tests.conftest import TEST_MASTER_KEY
 
-_BASE_ENV = {"PATH": "/usr/bin:/bin", "COLUMNS": "200", "HOME": os.environ.get("HOME", "/tmp"),
-             "PYTHONPATH": os.environ.get("PYTHONPATH", "")}
+_BASE_ENV = {
+    "PATH": "/usr/bin:/bin",
+    "COLUMNS": "200",
+    "HOME": os.environ.get("HOME", "/tmp"),
+    "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
+}
 
 
 def _key_file(folder: Path, key: str, mode: int = 0o600) -> Path:
@@ -57,8 +61,9 @@ def _mynumber(args: list[str], env: dict[str, str], monkeypatch: pytest.MonkeyPa
         if name.startswith("MYNUMBER_"):
             monkeypatch.delenv(name)
     monkeypatch.setattr(uvicorn, "run", no_server)
-    result = CliRunner().invoke(app, args, env={"COLUMNS": "200",
-                                                "MYNUMBER_MODE": "production", **env})
+    result = CliRunner().invoke(
+        app, args, env={"COLUMNS": "200", "MYNUMBER_MODE": "production", **env}
+    )
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return _Done(result.exit_code, result.stdout, result.stderr)
@@ -73,11 +78,14 @@ def test_a_key_file_open_to_group_or_others_is_refused(tmp_path: Path, mode: int
 
 
 def test_serve_refuses_a_world_readable_key_file_with_one_line(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = _key_file(tmp_path / "secrets", secrets.token_hex(32), 0o644)
-    done = _mynumber(["serve", "--port", "1"], {"MYNUMBER_DATA_DIR": str(tmp_path / "var"),
-                                               "MYNUMBER_MASTER_KEY_FILE": str(path)},
-                     monkeypatch)
+    done = _mynumber(
+        ["serve", "--port", "1"],
+        {"MYNUMBER_DATA_DIR": str(tmp_path / "var"), "MYNUMBER_MASTER_KEY_FILE": str(path)},
+        monkeypatch,
+    )
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "owner only" in lines[0] and "0644" in lines[0]
@@ -92,22 +100,27 @@ def test_a_private_key_file_is_read(tmp_path: Path) -> None:
 
 
 def test_serve_refuses_the_dev_key_made_by_an_earlier_dev_start(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     data = tmp_path / "var"
     Settings(mode="dev", data_dir=data).master_key_bytes()  # what a dev start does first
     assert (data / "dev-master.key").exists()
     dev_key = (data / "dev-master.key").read_text().strip()
-    for env in ({"MYNUMBER_MASTER_KEY": dev_key},
-                {"MYNUMBER_MASTER_KEY_FILE": str(data / "dev-master.key")}):
-        done = _mynumber(["serve", "--port", "1"], {"MYNUMBER_DATA_DIR": str(data), **env},
-                         monkeypatch)
+    for env in (
+        {"MYNUMBER_MASTER_KEY": dev_key},
+        {"MYNUMBER_MASTER_KEY_FILE": str(data / "dev-master.key")},
+    ):
+        done = _mynumber(
+            ["serve", "--port", "1"], {"MYNUMBER_DATA_DIR": str(data), **env}, monkeypatch
+        )
         assert done.returncode == 2, done.stdout
         assert "dev-mode key" in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
 @pytest.mark.parametrize("key", [TEST_MASTER_KEY, "00" * 32, "ab" * 32, "0123456789abcdef" * 4])
-def test_published_and_patterned_keys_are_refused_in_production_only(tmp_path: Path,
-                                                                      key: str) -> None:
+def test_published_and_patterned_keys_are_refused_in_production_only(
+    tmp_path: Path, key: str
+) -> None:
     with pytest.raises(ConfigurationError, match="cannot be used in production"):
         Settings(mode="production", data_dir=tmp_path, master_key=key).master_key_bytes()
     assert Settings(mode="dev", data_dir=tmp_path, master_key=key).master_key_bytes()
@@ -128,10 +141,12 @@ def _count(url: str, model: type) -> int:
 
 
 def test_production_start_up_makes_no_demo_data_and_prints_no_secret(
-        db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = _key_file(tmp_path / "secrets", secrets.token_hex(32))
-    settings = Settings(mode="production", database_url=db_url, data_dir=tmp_path / "var",
-                        master_key_file=path)
+    settings = Settings(
+        mode="production", database_url=db_url, data_dir=tmp_path / "var", master_key_file=path
+    )
     system = start_up(settings, "http://127.0.0.1:8000")
     system.engine.dispose()
     printed = capsys.readouterr()
@@ -143,10 +158,12 @@ def test_production_start_up_makes_no_demo_data_and_prints_no_secret(
 
 
 def test_dev_start_up_still_makes_the_demo_world(
-        db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The contrast that shows the production test measures something."""
-    settings = Settings(mode="dev", database_url=db_url, data_dir=tmp_path / "var",
-                        master_key=secrets.token_hex(32))
+    settings = Settings(
+        mode="dev", database_url=db_url, data_dir=tmp_path / "var", master_key=secrets.token_hex(32)
+    )
     start_up(settings, "http://127.0.0.1:8000").engine.dispose()
     assert "Demo API tokens" in capsys.readouterr().out
     assert _count(db_url, ApiToken) > 0
@@ -162,11 +179,19 @@ def test_production_serve_answers_and_printed_nothing_demo(tmp_path: Path) -> No
     data = tmp_path / "var"
     path = _key_file(tmp_path / "secrets", secrets.token_hex(32))
     port = _free_port()
-    environ = {**_BASE_ENV, "MYNUMBER_MODE": "production", "MYNUMBER_DATA_DIR": str(data),
-               "MYNUMBER_MASTER_KEY_FILE": str(path)}
-    server = subprocess.Popen([sys.executable, "-m", "mynumber.cli", "serve", "--port",
-                               str(port)], env=environ, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    environ = {
+        **_BASE_ENV,
+        "MYNUMBER_MODE": "production",
+        "MYNUMBER_DATA_DIR": str(data),
+        "MYNUMBER_MASTER_KEY_FILE": str(path),
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mynumber.cli", "serve", "--port", str(port)],
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         health = None

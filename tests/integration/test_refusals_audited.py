@@ -39,16 +39,25 @@ SHIBUYA = "131130"  # not where the card holder lives (Chiyoda, 131016)
 
 def _refusals(system: System, person_id: int) -> list[AuditEntry]:
     with system.uow() as uow:
-        return [e for e in uow.session.scalars(
-            select(AuditEntry).where(AuditEntry.person_id == person_id)
-            .order_by(AuditEntry.id)) if e.action.startswith("refused")]
+        return [
+            e
+            for e in uow.session.scalars(
+                select(AuditEntry).where(AuditEntry.person_id == person_id).order_by(AuditEntry.id)
+            )
+            if e.action.startswith("refused")
+        ]
 
 
 @pytest.fixture
 def shibuya_token(cards: System) -> str:
     with cards.uow() as uow:
-        token = tokens.issue_token(uow.session, cards.services, organisation="Shibuya office",
-                                   role=Role.WARD_OFFICE, municipality_code=SHIBUYA)
+        token = tokens.issue_token(
+            uow.session,
+            cards.services,
+            organisation="Shibuya office",
+            role=Role.WARD_OFFICE,
+            municipality_code=SHIBUYA,
+        )
         uow.commit()
     return token
 
@@ -60,13 +69,12 @@ def api(cards: System) -> Iterator[TestClient]:
 
 
 def test_the_same_refusal_is_audited_once_through_the_api_the_pages_and_the_cli(
-        cards: System, shibuya_token: str, api: TestClient,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    cards: System, shibuya_token: str, api: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
     card = issued_card(cards)
     assert _refusals(cards, card.person_id) == []
 
-    by_api = api.get(f"/cards/{card.serial}",
-                     headers={"Authorization": f"Bearer {shibuya_token}"})
+    by_api = api.get(f"/cards/{card.serial}", headers={"Authorization": f"Bearer {shibuya_token}"})
     assert by_api.status_code in (403, 404), by_api.text
     assert len(_refusals(cards, card.person_id)) == 1
 
@@ -77,8 +85,7 @@ def test_the_same_refusal_is_audited_once_through_the_api_the_pages_and_the_cli(
     assert len(_refusals(cards, card.person_id)) == 2
 
     monkeypatch.setattr(cli_card, "_system", lambda: cards)
-    by_cli = CliRunner().invoke(cli_app, ["card", "show", card.serial,
-                                          "--municipality", SHIBUYA])
+    by_cli = CliRunner().invoke(cli_app, ["card", "show", card.serial, "--municipality", SHIBUYA])
     assert by_cli.exit_code == 1, by_cli.output
     refusals = _refusals(cards, card.person_id)
     assert len(refusals) == 3
@@ -90,24 +97,32 @@ def test_the_same_refusal_is_audited_once_through_the_api_the_pages_and_the_cli(
 
 def _role_refusals(system: System) -> list[AuditEntry]:
     with system.uow() as uow:
-        return list(uow.session.scalars(select(AuditEntry).where(
-            AuditEntry.action == "refused:role").order_by(AuditEntry.id)))
+        return list(
+            uow.session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.action == "refused:role")
+                .order_by(AuditEntry.id)
+            )
+        )
 
 
 def test_a_role_refusal_is_audited_once_through_the_api_the_pages_and_the_cli(
-        cards: System, api: TestClient) -> None:
+    cards: System, api: TestClient
+) -> None:
     """A clinic asking for the ward office's registration: refused for its role through
     each entry point, each leaving exactly one entry of the same kind (the API's problem
     handler, the pages' route class and the CLI's runner all hand the refusal to
     ``audit.record_refusal``; none keeps a fallback of its own)."""
     with cards.uow() as uow:
-        clinic = next(t.token for t in seed_demo_tokens(uow.session, cards.services)
-                      if t.role is Role.CLINIC)
+        clinic = next(
+            t.token for t in seed_demo_tokens(uow.session, cards.services) if t.role is Role.CLINIC
+        )
         uow.commit()
     assert _role_refusals(cards) == []
 
-    by_api = api.post("/ward-office/residents", json=MOVING_IN,
-                      headers={"Authorization": f"Bearer {clinic}"})
+    by_api = api.post(
+        "/ward-office/residents", json=MOVING_IN, headers={"Authorization": f"Bearer {clinic}"}
+    )
     assert by_api.status_code == 403 and by_api.json()["code"] == "forbidden", by_api.text
     assert len(_role_refusals(cards)) == 1
 
@@ -120,12 +135,25 @@ def test_a_role_refusal_is_audited_once_through_the_api_the_pages_and_the_cli(
     @one_line_errors
     def register_as_the_terminal() -> None:  # the CLI's runner, with the clinic's caller
         form = build_moving_in(
-            name_latin="Smith John", date_of_birth=dt.date(1995, 4, 12), sex="M",
-            nationality="JP", address="1-1 Chiyoda", started_living_on=dt.date(2026, 3, 30),
-            filed_on=cards.services.clock.today(), id_documents=["driving_licence"])
-        run_use_case(cards, lambda s, svc: moving.register_moving_in(
-            s, svc, caller=Caller(name="cli terminal", role=Role.CLINIC),
-            municipality_code="131016", form=form))
+            name_latin="Smith John",
+            date_of_birth=dt.date(1995, 4, 12),
+            sex="M",
+            nationality="JP",
+            address="1-1 Chiyoda",
+            started_living_on=dt.date(2026, 3, 30),
+            filed_on=cards.services.clock.today(),
+            id_documents=["driving_licence"],
+        )
+        run_use_case(
+            cards,
+            lambda s, svc: moving.register_moving_in(
+                s,
+                svc,
+                caller=Caller(name="cli terminal", role=Role.CLINIC),
+                municipality_code="131016",
+                form=form,
+            ),
+        )
 
     with pytest.raises(typer.Exit) as exited:
         register_as_the_terminal()
@@ -133,7 +161,8 @@ def test_a_role_refusal_is_audited_once_through_the_api_the_pages_and_the_cli(
     refusals = _role_refusals(cards)
     assert len(refusals) == 3
     assert {(e.role, e.purpose, e.person_id, e.detail) for e in refusals} == {
-        ("clinic", "", None, "role clinic, for ward_office")}
+        ("clinic", "", None, "role clinic, for ward_office")
+    }
     with cards.uow() as uow:  # and nothing else of the three requests was kept
         assert uow.session.scalar(select(func.count()).select_from(Person)) == 0
 
@@ -146,7 +175,8 @@ def test_a_refusal_is_appended_once_however_many_handlers_see_it(cards: System) 
     with cards.uow() as uow:
         rows = list(uow.session.scalars(select(AuditEntry)))
     assert [(e.action, e.role, e.detail) for e in rows] == [
-        ("refused:not-yours", "clinic", "forbidden; reason not-yours")]
+        ("refused:not-yours", "clinic", "forbidden; reason not-yours")
+    ]
 
 
 def test_an_error_that_carries_no_entry_leaves_none(cards: System) -> None:

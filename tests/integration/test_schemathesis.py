@@ -44,16 +44,25 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 
 
 @pytest.fixture
-def fuzzed(tmp_path: Path, sqlite_template: Path, key_source: KeyPool,
-           ca_template: Path) -> Iterator[tuple[System, dict[str, str]]]:
+def fuzzed(
+    tmp_path: Path, sqlite_template: Path, key_source: KeyPool, ca_template: Path
+) -> Iterator[tuple[System, dict[str, str]]]:
     """A seeded SQLite system, and a token per kind of route."""
     shutil.copy(sqlite_template, tmp_path / "mynumber.sqlite3")
     shutil.copy(sqlite_template, tmp_path / "mynumber-chips.sqlite3")
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'mynumber.sqlite3'}",
-                        data_dir=tmp_path / "var", master_key=TEST_MASTER_KEY)
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'mynumber.sqlite3'}",
+        data_dir=tmp_path / "var",
+        master_key=TEST_MASTER_KEY,
+    )
     shutil.copytree(ca_template, settings.data_dir / "ca")
-    system = build_system(settings, clock=SimulatedClock(START), post=PostOffice(),
-                          key_source=key_source, run_migrations=False)
+    system = build_system(
+        settings,
+        clock=SimulatedClock(START),
+        post=PostOffice(),
+        key_source=key_source,
+        run_migrations=False,
+    )
     with system.uow() as uow:
         seed_municipalities(uow.session)
         demo = seed_demo_tokens(uow.session, system.services)
@@ -69,9 +78,14 @@ def fuzzed(tmp_path: Path, sqlite_template: Path, key_source: KeyPool,
 
 
 def _token_for(path: str, tokens: dict[str, str]) -> str:
-    for prefix, role in (("/employer", "employer"), ("/insurer", "insurer"),
-                         ("/clinic", "clinic"), ("/tax-office", "tax_office"),
-                         ("/kiosk", "kiosk"), ("/card-centre", "card_centre")):
+    for prefix, role in (
+        ("/employer", "employer"),
+        ("/insurer", "insurer"),
+        ("/clinic", "clinic"),
+        ("/tax-office", "tax_office"),
+        ("/kiosk", "kiosk"),
+        ("/card-centre", "card_centre"),
+    ):
         if path.startswith(prefix):
             return tokens[role]
     return tokens["ward_office"]
@@ -93,22 +107,31 @@ def test_no_operation_answers_500_or_breaks_its_schema(
 def _fuzz(operation: object, headers: dict[str, str]) -> list[str]:
     found: list[str] = []
 
-    @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy())  # type: ignore[attr-defined]
     def run(case: schemathesis.Case) -> None:
         label = f"{case.method} {case.path}"
         try:
             response = case.call(headers=headers)
         except Exception as exc:  # the app raised through the transport: a 500
-            found.append(f"{label}: {type(exc).__name__} on {case.path_parameters} "
-                         f"{case.query} {str(case.body)[:200]}")
+            found.append(
+                f"{label}: {type(exc).__name__} on {case.path_parameters} "
+                f"{case.query} {str(case.body)[:200]}"
+            )
             return
         try:
             case.validate_response(response, checks=CHECKS)
         except Exception as exc:
-            found.append(f"{label}: {response.status_code} {str(exc).splitlines()[0][:200]} "
-                         f"on {case.path_parameters} {case.query} {str(case.body)[:200]}")
+            found.append(
+                f"{label}: {response.status_code} {str(exc).splitlines()[0][:200]} "
+                f"on {case.path_parameters} {case.query} {str(case.body)[:200]}"
+            )
 
     with contextlib.suppress(Unsatisfiable):
         run()

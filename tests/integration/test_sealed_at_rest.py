@@ -37,9 +37,11 @@ from tests.integration.card_support import (
 )
 from tests.integration.helpers import register
 
-RESIDENTS = [("Smith John", dt.date(1995, 4, 12), "AB12345678CD"),
-             ("Nguyen Van An", dt.date(1988, 11, 3), "CD23456789EF"),
-             ("Okafor Chidi", dt.date(2001, 2, 28), "EF34567890GH")]
+RESIDENTS = [
+    ("Smith John", dt.date(1995, 4, 12), "AB12345678CD"),
+    ("Nguyen Van An", dt.date(1988, 11, 3), "CD23456789EF"),
+    ("Okafor Chidi", dt.date(2001, 2, 28), "EF34567890GH"),
+]
 CHIP_TABLES = ("chip_states", "chip_pins", "chip_keys", "chip_files")
 
 
@@ -52,13 +54,14 @@ def spellings(digits: str) -> list[bytes]:
 def _collect_cards(system: System) -> list[str]:
     applications = []
     for name, born, card in RESIDENTS:
-        person = register(system, name_latin=name, date_of_birth=born,
-                          residence_card_number=card)
+        person = register(system, name_latin=name, date_of_birth=born, residence_card_number=card)
         apply_online(system, person.application_id, person.person_id)
         applications.append((person.application_id or "", name, born, card))
     pass_days(system, 33)
-    return [collect(system, application_id, who=identity(name, born, card)).card_serial
-            for application_id, name, born, card in applications]
+    return [
+        collect(system, application_id, who=identity(name, born, card)).card_serial
+        for application_id, name, born, card in applications
+    ]
 
 
 def _chip_engine(system: System) -> Engine:
@@ -72,14 +75,21 @@ def _table_bytes(engine: Engine, tables: tuple[str, ...] | None = None) -> dict[
     written) and binary (``bytea`` as its raw bytes, not hex)."""
     found: dict[str, bytes] = {}
     with engine.connect() as conn:
-        names = tables or tuple(conn.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars())
+        names = tables or tuple(
+            conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            ).scalars()
+        )
         raw = conn.connection.driver_connection
         for name in names:
             parts = []
             for fmt in ("text", "binary"):
-                with raw.cursor() as cur, cur.copy(  # type: ignore[union-attr]
-                        f'COPY "{name}" TO STDOUT (FORMAT {fmt})') as copy:
+                with (
+                    raw.cursor() as cur,
+                    cur.copy(  # type: ignore[union-attr]
+                        f'COPY "{name}" TO STDOUT (FORMAT {fmt})'
+                    ) as copy,
+                ):
                     parts += [bytes(block) for block in copy]
             found[name] = b"".join(parts)
     return found
@@ -104,7 +114,8 @@ def _stored(system: System) -> tuple[dict[str, bytes], dict[str, bytes]]:
 
 
 def test_no_number_in_clear_in_the_database_or_the_logs_and_no_chip_data_in_the_card_store(
-        system: System, caplog: pytest.LogCaptureFixture) -> None:
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="sqlalchemy.engine")
     serials = _collect_cards(system)
@@ -115,14 +126,19 @@ def test_no_number_in_clear_in_the_database_or_the_logs_and_no_chip_data_in_the_
     with system.uow() as uow:
         people = list(uow.session.scalars(select(Person)))
         numbers = [open_number(system.services, p).digits for p in people]
-        holders = list(uow.session.scalars(select(Person).join(
-            Card, Card.person_id == Person.id).where(Card.serial.in_(serials))))
+        holders = list(
+            uow.session.scalars(
+                select(Person)
+                .join(Card, Card.person_id == Person.id)
+                .where(Card.serial.in_(serials))
+            )
+        )
         names = {p.name_kanji or p.name_latin for p in holders}
     assert len(numbers) > len(RESIDENTS) and len(names) == len(serials)
 
     # The chip still answers as before: PIN-protected reads give the clear values back.
     photos = []
-    for serial in serials[:len(RESIDENTS)]:
+    for serial in serials[: len(RESIDENTS)]:
         with chip(system, serial).open_session() as reader:
             photos.append(reader.read(CardFile.PHOTO)[:32])
             reader.verify(PinRef.CARD_INFO_INPUT, PINS.card_info_input)
@@ -133,12 +149,22 @@ def test_no_number_in_clear_in_the_database_or_the_logs_and_no_chip_data_in_the_
     records = [r for r in caplog.records if r.name.startswith("sqlalchemy.engine")]
     assert any("chip_files" in r.getMessage() for r in records), "the SQL echo was not captured"
     logged = (caplog.text + "\n".join(str(r.args) for r in caplog.records)).encode()
-    leaks = [f"{n}: a My Number as {w!r}" for digits in numbers for w in spellings(digits)
-             for n, data in [*everything.items(), ("the logs", logged)] if w in data]
-    leaks += [f"{n}: the name {name!r}" for name in names
-              for n, data in card_store.items() if name.encode() in data]
-    leaks += [f"{n}: a chip photo" for head in photos for n, data in card_store.items()
-              if head in data]
+    leaks = [
+        f"{n}: a My Number as {w!r}"
+        for digits in numbers
+        for w in spellings(digits)
+        for n, data in [*everything.items(), ("the logs", logged)]
+        if w in data
+    ]
+    leaks += [
+        f"{n}: the name {name!r}"
+        for name in names
+        for n, data in card_store.items()
+        if name.encode() in data
+    ]
+    leaks += [
+        f"{n}: a chip photo" for head in photos for n, data in card_store.items() if head in data
+    ]
     assert not leaks, "\n".join(leaks)
     assert b"[SQL parameters hidden due to hide_parameters=True]" in logged
     _assert_owner_only(system)
@@ -167,8 +193,8 @@ def test_a_sqlite_database_and_its_wal_and_shm_are_the_owners_alone(tmp_path: Pa
             conn.execute(text("CREATE TABLE t (x INTEGER)"))
         with engine.connect() as conn:  # the -wal and -shm exist while a connection is open
             conn.execute(text("SELECT x FROM t")).all()
-            files = [path, path.with_name(path.name + "-wal"),
-                     path.with_name(path.name + "-shm")]
+            files = [path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
             assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in files} == {
-                p.name: 0o600 for p in files}
+                p.name: 0o600 for p in files
+            }
         engine.dispose()

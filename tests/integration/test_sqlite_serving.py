@@ -21,8 +21,13 @@ from tests.conftest import TEST_MASTER_KEY
 
 
 def _system(tmp_path: Path) -> System:
-    return build_system(Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-                                 data_dir=tmp_path / "var", master_key=TEST_MASTER_KEY))
+    return build_system(
+        Settings(
+            database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            data_dir=tmp_path / "var",
+            master_key=TEST_MASTER_KEY,
+        )
+    )
 
 
 def test_a_reader_is_not_held_up_by_a_writer_holding_the_lock(tmp_path: Path) -> None:
@@ -47,6 +52,7 @@ def test_a_writer_still_queues_behind_another_writer(tmp_path: Path) -> None:
             with system.uow() as other:
                 other.session.execute(text("SELECT 1"))
                 began.set()
+
         waiting = threading.Thread(target=second)
         waiting.start()
         assert not began.wait(0.3), "two writers held the write lock at once"
@@ -93,8 +99,9 @@ def _copied_everything(checkpointer: WalCheckpointer, at_least: int) -> bool:
     return False
 
 
-@pytest.mark.parametrize("url", ["sqlite://", "sqlite:///:memory:",
-                                 "postgresql+psycopg://postgres@127.0.0.1:5432/test"])
+@pytest.mark.parametrize(
+    "url", ["sqlite://", "sqlite:///:memory:", "postgresql+psycopg://postgres@127.0.0.1:5432/test"]
+)
 def test_only_a_sqlite_file_has_a_checkpointer(url: str) -> None:
     assert not WalCheckpointer.applies_to(make_engine(url))
     with pytest.raises(ValueError, match="SQLite database file"):
@@ -111,7 +118,6 @@ def test_the_service_checkpoints_while_it_runs_and_stops_with_it(tmp_path: Path)
         checkpointer = app.state.checkpointer
         assert checkpointer.running
     assert not checkpointer.running
-
 
 
 class _FailingFirst(WalCheckpointer):

@@ -34,8 +34,13 @@ COOKIE_ID = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
 
 def _ward_token(system: System, name: str = "Chiyoda") -> str:
     with system.uow() as uow:
-        token = tokens.issue_token(uow.session, system.services, organisation=name,
-                                   role=Role.WARD_OFFICE, municipality_code="131016")
+        token = tokens.issue_token(
+            uow.session,
+            system.services,
+            organisation=name,
+            role=Role.WARD_OFFICE,
+            municipality_code="131016",
+        )
         uow.commit()
     return token
 
@@ -74,8 +79,11 @@ class Browser:
 
 def _entries(system: System, action: str) -> list[AuditEntry]:
     with system.reading() as uow:
-        return list(uow.session.scalars(select(AuditEntry).where(AuditEntry.action == action)
-                                        .order_by(AuditEntry.id)))
+        return list(
+            uow.session.scalars(
+                select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)
+            )
+        )
 
 
 # --- Logging in -----------------------------------------------------------------------------
@@ -90,8 +98,9 @@ def test_a_clerk_logs_in_with_their_password_and_the_audit_names_them(system: Sy
     done = browser.post(f"{WARD}/moving-in", FORM, page=WARD)
     assert done.status_code == 303, done.text
     with system.reading() as uow:
-        registered = uow.session.scalars(select(AuditEntry).where(
-            AuditEntry.person_id.is_not(None))).all()
+        registered = uow.session.scalars(
+            select(AuditEntry).where(AuditEntry.person_id.is_not(None))
+        ).all()
         assert registered and {e.clerk for e in registered} == {clerk["login"]}
         assert {e.actor for e in registered} == {"Chiyoda"}
         assert audit_chain.verify_chain(uow.session).ok  # the clerk is in the hash
@@ -106,13 +115,15 @@ def test_a_wrong_password_is_refused_and_audited_under_the_clerk(system: System)
     assert browser.get(WARD).status_code == 303
     refused = _entries(system, "staff_login_refused")
     assert [(e.clerk, e.actor, e.detail) for e in refused] == [
-        (clerk["login"], "Chiyoda", "wrong password")]
+        (clerk["login"], "Chiyoda", "wrong password")
+    ]
     assert "wrong-password-99" not in str([(e.detail, e.actor) for e in refused])
 
 
 def test_an_unknown_login_gets_the_same_answer(system: System) -> None:
-    known = Browser(system).log_in({**clerk_for(system, _ward_token(system)),
-                                    "password": "wrong-password-99"})
+    known = Browser(system).log_in(
+        {**clerk_for(system, _ward_token(system)), "password": "wrong-password-99"}
+    )
     unknown = Browser(system).log_in({"login": "nobody-here", "password": "wrong-password-99"})
     assert unknown.status_code == known.status_code == 401
     assert "login or the password is wrong" in unknown.text
@@ -189,7 +200,8 @@ def test_over_https_the_cookie_is_secure(system: System) -> None:
     browser = Browser(system, base_url="https://testserver")
     browser.log_in(clerk_for(system, _ward_token(system)))
     assert browser.set_cookies and all(
-        "secure" in c.lower() for c in browser.set_cookies if c.startswith(sessions.COOKIE))
+        "secure" in c.lower() for c in browser.set_cookies if c.startswith(sessions.COOKIE)
+    )
 
 
 def test_a_session_lapses_after_30_idle_minutes(system: System, clock: SimulatedClock) -> None:
@@ -203,8 +215,7 @@ def test_a_session_lapses_after_30_idle_minutes(system: System, clock: Simulated
     assert browser.get(WARD).status_code == 303
 
 
-def test_a_session_lapses_after_8_hours_however_busy(system: System,
-                                                     clock: SimulatedClock) -> None:
+def test_a_session_lapses_after_8_hours_however_busy(system: System, clock: SimulatedClock) -> None:
     browser = Browser(system)
     browser.log_in(clerk_for(system, _ward_token(system)))
     for _ in range(16):  # 16 × 29 min = 7 h 44 min
@@ -228,29 +239,41 @@ def test_a_visitor_gets_no_row_until_a_message_waits(system: System) -> None:
 def test_clerk_rules(system: System) -> None:
     with system.uow() as uow:
         s, svc = uow.session, system.services
-        org = staff.add_organisation(s, svc, name="Shinjuku ward office",
-                                     role=Role.WARD_OFFICE, municipality_code="131041")
+        org = staff.add_organisation(
+            s, svc, name="Shinjuku ward office", role=Role.WARD_OFFICE, municipality_code="131041"
+        )
         with pytest.raises(Conflict):
-            staff.add_organisation(s, svc, name="Shinjuku ward office",
-                                   role=Role.WARD_OFFICE, municipality_code="131041")
+            staff.add_organisation(
+                s,
+                svc,
+                name="Shinjuku ward office",
+                role=Role.WARD_OFFICE,
+                municipality_code="131041",
+            )
         with pytest.raises(InvalidInput):
             staff.add_organisation(s, svc, name="No code", role=Role.WARD_OFFICE)
-        for login, password in (("ab", PASSWORD), ("Has Space", PASSWORD),
-                                ("ok-login", "short1"), ("ok-login", "onlylettersherexx")):
+        for login, password in (
+            ("ab", PASSWORD),
+            ("Has Space", PASSWORD),
+            ("ok-login", "short1"),
+            ("ok-login", "onlylettersherexx"),
+        ):
             with pytest.raises(InvalidInput):
-                staff.add_clerk(s, svc, organisation=org, login=login, name="A",
-                                password=password)
-        clerk = staff.add_clerk(s, svc, organisation=org, login="Tanaka.K", name="Tanaka",
-                                password=PASSWORD)
+                staff.add_clerk(s, svc, organisation=org, login=login, name="A", password=password)
+        clerk = staff.add_clerk(
+            s, svc, organisation=org, login="Tanaka.K", name="Tanaka", password=PASSWORD
+        )
         assert clerk.login == "tanaka.k" and clerk.password_hash.startswith("$argon2id$")
         assert PASSWORD not in clerk.password_hash
         with pytest.raises(Conflict):
-            staff.add_clerk(s, svc, organisation=org, login="tanaka.k", name="Other",
-                            password=PASSWORD)
+            staff.add_clerk(
+                s, svc, organisation=org, login="tanaka.k", name="Other", password=PASSWORD
+            )
         employer = staff.add_organisation(s, svc, name="Some K.K.", role=Role.EMPLOYER)
         with pytest.raises(InvalidInput):  # an employer's clerk needs their staff account
-            staff.add_clerk(s, svc, organisation=employer, login="payroll-1", name="P",
-                            password=PASSWORD)
+            staff.add_clerk(
+                s, svc, organisation=employer, login="payroll-1", name="P", password=PASSWORD
+            )
 
 
 # --- API tokens -----------------------------------------------------------------------------
@@ -259,7 +282,8 @@ def test_clerk_rules(system: System) -> None:
 def _status(system: System, token: str) -> int:
     """A fresh app (an empty token cache) asked with ``token``: 401 or what the route says."""
     answer = TestClient(create_app(system)).post(  # an empty body: 422 once authenticated
-        "/ward-office/residents", json={}, headers={"Authorization": f"Bearer {token}"})
+        "/ward-office/residents", json={}, headers={"Authorization": f"Bearer {token}"}
+    )
     if answer.status_code == 401:
         assert answer.headers["content-type"].startswith("application/problem+json")
         body = answer.json()
@@ -269,8 +293,13 @@ def _status(system: System, token: str) -> int:
 
 def _org(system: System) -> Any:
     with system.uow() as uow:
-        org = staff.add_organisation(uow.session, system.services, name="Chiyoda batch",
-                                     role=Role.WARD_OFFICE, municipality_code="131016")
+        org = staff.add_organisation(
+            uow.session,
+            system.services,
+            name="Chiyoda batch",
+            role=Role.WARD_OFFICE,
+            municipality_code="131016",
+        )
         uow.commit()
         return org
 
@@ -278,8 +307,9 @@ def _org(system: System) -> Any:
 def test_an_expired_token_is_refused(system: System, clock: SimulatedClock) -> None:
     org = _org(system)
     with system.uow() as uow:
-        issued = tokens.issue_for(uow.session, system.services, organisation=org,
-                                  lifetime=dt.timedelta(days=90))
+        issued = tokens.issue_for(
+            uow.session, system.services, organisation=org, lifetime=dt.timedelta(days=90)
+        )
         uow.commit()
     assert _status(system, issued.token) != 401
     clock.advance(days=90)
@@ -300,12 +330,14 @@ def test_a_revoked_token_is_refused(system: System) -> None:
         tokens.revoke_token(uow.session, system.services, token_id=issued.id)
 
 
-def test_a_rotated_token_is_refused_and_its_successor_works(system: System,
-                                                            clock: SimulatedClock) -> None:
+def test_a_rotated_token_is_refused_and_its_successor_works(
+    system: System, clock: SimulatedClock
+) -> None:
     org = _org(system)
     with system.uow() as uow:
-        old = tokens.issue_for(uow.session, system.services, organisation=org,
-                               lifetime=dt.timedelta(days=30))
+        old = tokens.issue_for(
+            uow.session, system.services, organisation=org, lifetime=dt.timedelta(days=30)
+        )
         uow.commit()
     clock.advance(days=10)
     with system.uow() as uow:
@@ -324,8 +356,9 @@ def test_lifetimes_are_bounded(system: System) -> None:
             tokens.parse_lifetime(bad)
     org = _org(system)
     with system.uow() as uow, pytest.raises(InvalidInput):
-        tokens.issue_for(uow.session, system.services, organisation=org,
-                         lifetime=dt.timedelta(days=4 * 366))
+        tokens.issue_for(
+            uow.session, system.services, organisation=org, lifetime=dt.timedelta(days=4 * 366)
+        )
 
 
 def test_an_api_token_does_not_open_the_staff_pages(system: System) -> None:
@@ -334,7 +367,8 @@ def test_an_api_token_does_not_open_the_staff_pages(system: System) -> None:
     page = browser.log_in({"login": "chiyoda", "password": token})
     assert page.status_code == 401
     answer = TestClient(create_app(system)).get(
-        WARD, headers={"Authorization": f"Bearer {token}"}, follow_redirects=False)
+        WARD, headers={"Authorization": f"Bearer {token}"}, follow_redirects=False
+    )
     assert answer.status_code == 303  # the pages know no bearer tokens
 
 
@@ -364,21 +398,66 @@ def _refused(*args: str, stdin: str | None = None) -> str:
 
 
 def test_an_admin_sets_up_an_office_and_a_clerk_who_can_log_in(commands: System) -> None:
-    out = _ok("admin", "add-organisation", "--name", "Shibuya ward office", "--role",
-              "ward_office", "--municipality", "131130")
+    out = _ok(
+        "admin",
+        "add-organisation",
+        "--name",
+        "Shibuya ward office",
+        "--role",
+        "ward_office",
+        "--municipality",
+        "131130",
+    )
     assert "organisation" in out and "Shibuya ward office" in out
-    out = _ok("admin", "add-clerk", "--org", "Shibuya ward office", "--login", "sato",
-              "--name", "Sato", stdin=f"{PASSWORD}\n{PASSWORD}\n")
+    out = _ok(
+        "admin",
+        "add-clerk",
+        "--org",
+        "Shibuya ward office",
+        "--login",
+        "sato",
+        "--name",
+        "Sato",
+        stdin=f"{PASSWORD}\n{PASSWORD}\n",
+    )
     assert "clerk" in out and PASSWORD not in out.split("\n", 2)[-1]
     browser = Browser(commands)
     assert browser.log_in({"login": "sato", "password": PASSWORD}).headers["location"] == WARD
-    _refused("admin", "add-clerk", "--org", "Shibuya ward office", "--login", "sato2",
-             stdin="short\nshort\n")
-    _refused("admin", "add-clerk", "--org", "Nowhere", "--login", "sato3",
-             stdin=f"{PASSWORD}\n{PASSWORD}\n")
+    _refused(
+        "admin",
+        "add-clerk",
+        "--org",
+        "Shibuya ward office",
+        "--login",
+        "sato2",
+        stdin="short\nshort\n",
+    )
+    _refused(
+        "admin",
+        "add-clerk",
+        "--org",
+        "Nowhere",
+        "--login",
+        "sato3",
+        stdin=f"{PASSWORD}\n{PASSWORD}\n",
+    )
     _refused("admin", "add-organisation", "--name", "X", "--role", "wizard")
-    assert runner.invoke(cli, ["admin", "add-clerk", "--org", "Shibuya ward office",
-                               "--login", "sato4", "--password", PASSWORD]).exit_code == 2
+    assert (
+        runner.invoke(
+            cli,
+            [
+                "admin",
+                "add-clerk",
+                "--org",
+                "Shibuya ward office",
+                "--login",
+                "sato4",
+                "--password",
+                PASSWORD,
+            ],
+        ).exit_code
+        == 2
+    )
     _ok("admin", "deactivate-clerk", "--login", "sato")
     assert Browser(commands).log_in({"login": "sato", "password": PASSWORD}).status_code == 401
     with commands.reading() as uow:

@@ -21,8 +21,10 @@ from mynumber.services.registry.letters import application_url
 from tests.integration.helpers import register
 
 DECLARED = ["taken_within_six_months", "no_headwear", "plain_background"]
-IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
-          "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1")
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+)
 
 
 class Applicant:
@@ -36,13 +38,22 @@ class Applicant:
     def form(self) -> Any:
         return self.client.get(f"/apply?application_id={self.application_id}")
 
-    def send(self, photo: bytes | None, *, declared: list[str] = DECLARED,
-             application_id: str | None = None, headers: dict[str, str] | None = None) -> Any:
+    def send(
+        self,
+        photo: bytes | None,
+        *,
+        declared: list[str] = DECLARED,
+        application_id: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
         found = re.search(r'name="csrf" value="([^"]+)"', self.form().text)
         assert found
         files = {"photo": ("me.jpg", photo, "image/jpeg")} if photo is not None else None
-        data = {"csrf": found.group(1), "photo_declaration": declared,
-                "application_id": application_id or self.application_id}
+        data = {
+            "csrf": found.group(1),
+            "photo_declaration": declared,
+            "application_id": application_id or self.application_id,
+        }
         return self.client.post("/apply", data=data, files=files, headers=headers or {})
 
 
@@ -71,7 +82,8 @@ def _photo_error(page: str) -> str:
 
 
 def test_the_letters_qr_code_url_opens_the_form_with_the_id_filled_in(
-    system: System, applicant: Applicant,
+    system: System,
+    applicant: Applicant,
 ) -> None:
     url = application_url(system.services, applicant.application_id)
     page = applicant.client.get(url.split("8000", 1)[1])
@@ -81,7 +93,8 @@ def test_the_letters_qr_code_url_opens_the_form_with_the_id_filled_in(
 
 
 def test_a_good_photo_and_the_declaration_make_an_application_from_a_pc(
-    system: System, applicant: Applicant,
+    system: System,
+    applicant: Applicant,
 ) -> None:
     answer = applicant.send(sample_photo_jpeg())
     assert answer.status_code == 200, answer.text
@@ -92,21 +105,37 @@ def test_a_good_photo_and_the_declaration_make_an_application_from_a_pc(
 
 
 def test_a_phone_following_the_qr_code_applies_by_smartphone(
-    system: System, applicant: Applicant,
+    system: System,
+    applicant: Applicant,
 ) -> None:
     answer = applicant.send(sample_photo_jpeg(), headers={"user-agent": IPHONE})
     assert "Smartphone" in answer.text
     assert _applications(system)[0].channel == "smartphone"
 
 
-@pytest.mark.parametrize(("photo", "reason", "english", "japanese"), [
-    (lambda: _smaller(320), "too-small", "each side must be at least 480 pixels",
-     "480ピクセル以上"),
-    (lambda: b"this is not a picture at all", "not-an-image", "could not be read as a photo",
-     "写真として読み込めませんでした"),
-])
+@pytest.mark.parametrize(
+    ("photo", "reason", "english", "japanese"),
+    [
+        (
+            lambda: _smaller(320),
+            "too-small",
+            "each side must be at least 480 pixels",
+            "480ピクセル以上",
+        ),
+        (
+            lambda: b"this is not a picture at all",
+            "not-an-image",
+            "could not be read as a photo",
+            "写真として読み込めませんでした",
+        ),
+    ],
+)
 def test_a_bad_photo_is_refused_beside_the_photo_field_with_its_reason(
-    system: System, photo: Any, reason: str, english: str, japanese: str,
+    system: System,
+    photo: Any,
+    reason: str,
+    english: str,
+    japanese: str,
 ) -> None:
     application_id = register(system).application_id or ""
     answer = Applicant(system, application_id).send(photo())
@@ -133,12 +162,18 @@ def test_the_declaration_must_be_complete(system: System, applicant: Applicant) 
     assert _applications(system) == []
 
 
-@pytest.mark.parametrize(("application_id", "status", "words"), [
-    ("12345", 422, "23-digit application ID"),
-    ("1" * 23, 404, "No notification letter has this application ID"),
-])
+@pytest.mark.parametrize(
+    ("application_id", "status", "words"),
+    [
+        ("12345", 422, "23-digit application ID"),
+        ("1" * 23, 404, "No notification letter has this application ID"),
+    ],
+)
 def test_a_wrong_application_id_is_refused_beside_its_field(
-    system: System, application_id: str, status: int, words: str,
+    system: System,
+    application_id: str,
+    status: int,
+    words: str,
 ) -> None:
     answer = Applicant(system, application_id).send(sample_photo_jpeg())
     assert answer.status_code == status
@@ -148,7 +183,8 @@ def test_a_wrong_application_id_is_refused_beside_its_field(
 
 
 def test_a_second_application_with_the_same_letter_is_refused(
-    system: System, applicant: Applicant,
+    system: System,
+    applicant: Applicant,
 ) -> None:
     applicant.send(sample_photo_jpeg())
     again = applicant.send(sample_photo_jpeg())

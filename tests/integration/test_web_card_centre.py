@@ -22,7 +22,8 @@ def centre(system: System) -> Desk:
 
 
 def test_the_job_makes_due_cards_and_they_move_to_manufactured(
-    centre: Desk, system: System,
+    centre: Desk,
+    system: System,
 ) -> None:
     view = apply_at_counter(system, register(system).person_id)
     received = centre.get(BASE).text
@@ -41,9 +42,14 @@ def test_a_cancelled_application_shows_its_reason(centre: Desk, system: System) 
     person = register(system)
     apply_at_counter(system, person.person_id)
     with system.uow() as uow:
-        moving.register_moving_out(uow.session, system.services, caller=ward(),
-                                        person_id=person.person_id, destination="131041",
-                                        planned_move_on=system.services.clock.today())
+        moving.register_moving_out(
+            uow.session,
+            system.services,
+            caller=ward(),
+            person_id=person.person_id,
+            destination="131041",
+            planned_move_on=system.services.clock.today(),
+        )
         uow.commit()
     page = centre.get(f"{BASE}?status=rejected").text
     assert "The applicant moved out of the municipality" in page

@@ -35,8 +35,14 @@ def terminal(system: System, world: World) -> Desk:
     return Desk(system, Role.CLINIC, scope_id=world.clinic_id)
 
 
-def _check(terminal: Desk, serial: str, method: str, *, files: dict[str, object] | None = None,
-           **fields: object) -> Any:
+def _check(
+    terminal: Desk,
+    serial: str,
+    method: str,
+    *,
+    files: dict[str, object] | None = None,
+    **fields: object,
+) -> Any:
     page = f"{BASE}/cards/{serial}"
     return terminal.post(page, {"method": method, **fields}, page=page, files=files)
 
@@ -47,13 +53,18 @@ def test_inserting_an_unknown_card_is_refused_beside_the_serial(terminal: Desk) 
 
 
 def test_the_pin_check_answers_insurer_numbers_copay_and_validity(
-    terminal: Desk, system: System, world: World,
+    terminal: Desk,
+    system: System,
+    world: World,
 ) -> None:
     patient = insured_patient(system, world)
-    assert terminal.get(f"{BASE}?card_serial={patient.serial}").headers["location"] \
+    assert (
+        terminal.get(f"{BASE}?card_serial={patient.serial}").headers["location"]
         == f"{BASE}/cards/{patient.serial}"
-    answer = _check(terminal, patient.serial, "pin", user_authentication_pin=AUTH_PIN,
-                    consent=["medication"])
+    )
+    answer = _check(
+        terminal, patient.serial, "pin", user_authentication_pin=AUTH_PIN, consent=["medication"]
+    )
     assert answer.status_code == 200, answer.text
     assert "Insured: eligible today." in answer.text and "千代田区国民健康保険" in answer.text
     assert "131011" in answer.text and "30%" in answer.text
@@ -64,7 +75,9 @@ def test_the_pin_check_answers_insurer_numbers_copay_and_validity(
 
 
 def test_without_consent_the_history_stays_closed(
-    terminal: Desk, system: System, world: World,
+    terminal: Desk,
+    system: System,
+    world: World,
 ) -> None:
     patient = insured_patient(system, world)
     answer = _check(terminal, patient.serial, "pin", user_authentication_pin=AUTH_PIN)
@@ -75,11 +88,18 @@ def test_without_consent_the_history_stays_closed(
 
 
 def test_a_closed_visit_no_longer_opens_the_history(
-    terminal: Desk, system: System, world: World,
+    terminal: Desk,
+    system: System,
+    world: World,
 ) -> None:
     patient = insured_patient(system, world)
-    answer = _check(terminal, patient.serial, "pin", user_authentication_pin=AUTH_PIN,
-                    consent=["medication", "checkups"])
+    answer = _check(
+        terminal,
+        patient.serial,
+        "pin",
+        user_authentication_pin=AUTH_PIN,
+        consent=["medication", "checkups"],
+    )
     visit = answer.text.split("/visits/")[1].split("/")[0]
     closed = terminal.post(f"{BASE}/visits/{visit}/close", {}, page=BASE)
     assert closed.status_code == 303
@@ -87,7 +107,9 @@ def test_a_closed_visit_no_longer_opens_the_history(
 
 
 def test_a_wrong_pin_is_refused_beside_the_pin_with_the_tries_left(
-    terminal: Desk, system: System, world: World,
+    terminal: Desk,
+    system: System,
+    world: World,
 ) -> None:
     patient = insured_patient(system, world)
     wrong = _check(terminal, patient.serial, "pin", user_authentication_pin="9999")
@@ -101,36 +123,55 @@ def test_a_wrong_pin_is_refused_beside_the_pin_with_the_tries_left(
 
 
 def test_face_recognition_answers_for_the_holder(
-    terminal: Desk, system: System, world: World,
+    terminal: Desk,
+    system: System,
+    world: World,
 ) -> None:
     patient = insured_patient(system, world)
-    answer = _check(terminal, patient.serial, "face",
-                    files={"live_image": ("camera.jpg", astronaut_camera(), "image/jpeg")})
+    answer = _check(
+        terminal,
+        patient.serial,
+        "face",
+        files={"live_image": ("camera.jpg", astronaut_camera(), "image/jpeg")},
+    )
     assert answer.status_code == 200, answer.text
     assert "Face recognition" in answer.text and "Insured: eligible today." in answer.text
 
 
 def test_the_visual_check_opens_only_after_a_failed_face_match(
-    terminal: Desk, system: System, world: World,
+    terminal: Desk,
+    system: System,
+    world: World,
 ) -> None:
     patient = insured_patient(system, world)
     too_soon = _check(terminal, patient.serial, "visual")
     assert too_soon.status_code == 409 and 'id="visual_check-error"' in too_soon.text
-    failed = _check(terminal, patient.serial, "face",
-                    files={"live_image": ("camera.jpg", stranger_camera(), "image/jpeg")})
+    failed = _check(
+        terminal,
+        patient.serial,
+        "face",
+        files={"live_image": ("camera.jpg", stranger_camera(), "image/jpeg")},
+    )
     assert 'id="live_image-error"' in failed.text and "did not match" in failed.text
     answer = _check(terminal, patient.serial, "visual")
     assert answer.status_code == 200 and "Staff visual check" in answer.text
 
 
 def test_a_card_not_registered_for_insurance_names_the_fix_and_can_register_here(
-    terminal: Desk, system: System, world: World,
+    terminal: Desk,
+    system: System,
+    world: World,
 ) -> None:
     patient = insured_patient(system, world, insurance_use=False)
     refused = _check(terminal, patient.serial, "pin", user_authentication_pin=AUTH_PIN)
     assert "not registered as a health insurance card" in refused.text
-    answer = _check(terminal, patient.serial, "pin", user_authentication_pin=AUTH_PIN,
-                    register_insurance_use="yes")
+    answer = _check(
+        terminal,
+        patient.serial,
+        "pin",
+        user_authentication_pin=AUTH_PIN,
+        register_insurance_use="yes",
+    )
     assert answer.status_code == 200 and "Insured: eligible today." in answer.text
 
 
@@ -141,14 +182,20 @@ def test_an_uninsured_patient_is_told_so(terminal: Desk, system: System) -> None
 
 
 def test_a_letters_numbers_are_checked_with_the_date_of_birth(
-    terminal: Desk, system: System, world: World,
+    terminal: Desk,
+    system: System,
+    world: World,
 ) -> None:
     patient = insured_patient(system, world)
     with system.uow() as uow:
         row = uow.session.get(InsuranceEnrolment, patient.enrolment_id)
         assert row is not None
-        numbers = {"insurer_number": "131011", "symbol": row.symbol, "number": row.number,
-                   "branch": row.branch}
+        numbers = {
+            "insurer_number": "131011",
+            "symbol": row.symbol,
+            "number": row.number,
+            "branch": row.branch,
+        }
     page = f"{BASE}/letter"
     wrong = terminal.post(page, {**numbers, "date_of_birth": "1990-01-01"}, page=page)
     assert wrong.status_code == 404 and "call the insurer" in wrong.text

@@ -34,35 +34,47 @@ def desk(system: System, company: Company, role: StaffRole) -> Desk:
 
 
 def test_hr_records_an_employee_and_the_list_never_shows_numbers(
-    system: System, company: Company,
+    system: System,
+    company: Company,
 ) -> None:
     hr = desk(system, company, StaffRole.HR)
     assert hr.landing == BASE
-    added = hr.post(f"{BASE}/employees", {"employee_code": "E-0002", "name": "OKAFOR CHIDI",
-                                          "address": "2-1-1 Kanda, Chiyoda-ku",
-                                          "hired_on": "2026-04-01"}, page=BASE)
+    added = hr.post(
+        f"{BASE}/employees",
+        {
+            "employee_code": "E-0002",
+            "name": "OKAFOR CHIDI",
+            "address": "2-1-1 Kanda, Chiyoda-ku",
+            "hired_on": "2026-04-01",
+        },
+        page=BASE,
+    )
     assert added.status_code == 303, added.text
     listing = hr.get(BASE).text
     assert "OKAFOR CHIDI" in listing and "Not collected" in listing
-    refused = hr.post(f"{BASE}/employees", {"employee_code": "E-0003", "name": "",
-                                            "address": "x", "hired_on": "2026-04-01"}, page=BASE)
+    refused = hr.post(
+        f"{BASE}/employees",
+        {"employee_code": "E-0003", "name": "", "address": "x", "hired_on": "2026-04-01"},
+        page=BASE,
+    )
     assert refused.status_code == 422 and 'id="name-error"' in refused.text
 
 
 def test_payroll_collects_the_number_only_with_a_lawful_purpose_and_proof(
-    system: System, company: Company,
+    system: System,
+    company: Company,
 ) -> None:
     employee = hire(system, company)
     _, number = registered_number(system)
     payroll = desk(system, company, StaffRole.PAYROLL)
     page = f"{BASE}/employees/{ref('emp', employee)}"
     fields = {"my_number": number, "purposes": ["tax"], "number_proof": "my_number_card"}
-    letter = payroll.post(f"{page}/number", {**fields, "number_proof": "notification_letter"},
-                          page=page)
+    letter = payroll.post(
+        f"{page}/number", {**fields, "number_proof": "notification_letter"}, page=page
+    )
     assert letter.status_code == 422 and 'id="number_proof-error"' in letter.text
     assert number not in letter.text  # never echoed back
-    unlawful = payroll.post(f"{page}/number", {**fields, "purposes": ["employee_id"]},
-                            page=page)
+    unlawful = payroll.post(f"{page}/number", {**fields, "purposes": ["employee_id"]}, page=page)
     assert unlawful.status_code == 403 and "employee ID" in unlawful.text
     done = payroll.post(f"{page}/number", fields, page=page)
     assert done.status_code == 303, done.text
@@ -71,7 +83,8 @@ def test_payroll_collects_the_number_only_with_a_lawful_purpose_and_proof(
 
 
 def test_only_payroll_sees_the_number_and_only_for_a_stated_purpose(
-    system: System, company: Company,
+    system: System,
+    company: Company,
 ) -> None:
     employee = hire(system, company)
     _, number = registered_number(system)
@@ -92,18 +105,28 @@ def test_only_payroll_sees_the_number_and_only_for_a_stated_purpose(
 
 
 def test_withholding_slips_the_number_only_on_the_tax_office_copy(
-    system: System, company: Company,
+    system: System,
+    company: Company,
 ) -> None:
     employee = hire(system, company)
     _, number = registered_number(system)
     collect(system, company, employee, number)
     page = f"{BASE}/employees/{ref('emp', employee)}"
     payroll = desk(system, company, StaffRole.PAYROLL)
-    bad = payroll.post(f"{page}/pay", {"year": "2026", "payment_amount": "100",
-                                       "withholding_tax": "200"}, page=page)
+    bad = payroll.post(
+        f"{page}/pay",
+        {"year": "2026", "payment_amount": "100", "withholding_tax": "200"},
+        page=page,
+    )
     assert bad.status_code == 422 and 'id="withholding_tax-error"' in bad.text
-    assert payroll.post(f"{page}/pay", {"year": "2026", "payment_amount": "5000000",
-                                        "withholding_tax": "250000"}, page=page).status_code == 303
+    assert (
+        payroll.post(
+            f"{page}/pay",
+            {"year": "2026", "payment_amount": "5000000", "withholding_tax": "250000"},
+            page=page,
+        ).status_code
+        == 303
+    )
     tax = payroll.get(f"{page}/slip.pdf?year=2026&copy=tax_office")
     assert tax.headers["content-type"] == "application/pdf" and number in pdf_text(tax.content)
     hr = desk(system, company, StaffRole.HR)
@@ -133,8 +156,12 @@ def test_hr_requests_a_letter_from_the_association(system: System) -> None:
 def test_another_employers_employee_is_not_found(system: System, company: Company) -> None:
     employee = hire(system, company)
     other = make_company(system, corporate_number="2021001052596", name="Other K.K.")
-    assert desk(system, other, StaffRole.MANAGER).get(
-        f"{BASE}/employees/{ref('emp', employee)}").status_code == 404
+    assert (
+        desk(system, other, StaffRole.MANAGER)
+        .get(f"{BASE}/employees/{ref('emp', employee)}")
+        .status_code
+        == 404
+    )
 
 
 def test_an_employer_token_that_is_no_staff_account_is_refused(system: System) -> None:

@@ -26,11 +26,19 @@ def kiosk(system: System) -> Desk:
 
 
 def _reset(kiosk: Desk, serial: str, camera: bytes | None = None, **fields: Any) -> Any:
-    data = {"card_serial": serial, "pin": "user_authentication", "signature_pin": "TARO2026",
-            "new_pin": "3917", **fields}
-    return kiosk.post(BASE, data, page=BASE,
-                      files={"live_image": ("camera.jpg", camera or astronaut_camera(),
-                                            "image/jpeg")})
+    data = {
+        "card_serial": serial,
+        "pin": "user_authentication",
+        "signature_pin": "TARO2026",
+        "new_pin": "3917",
+        **fields,
+    }
+    return kiosk.post(
+        BASE,
+        data,
+        page=BASE,
+        files={"live_image": ("camera.jpg", camera or astronaut_camera(), "image/jpeg")},
+    )
 
 
 def test_the_kiosk_resets_a_locked_user_authentication_pin(kiosk: Desk, system: System) -> None:
@@ -55,11 +63,14 @@ def test_the_other_pins_are_sent_to_the_ward_office(kiosk: Desk, system: System)
     assert "ward office in person" in refused.text
 
 
-def test_the_signature_pin_needs_a_pre_application_then_resets(
-        kiosk: Desk, system: System) -> None:
+def test_the_signature_pin_needs_a_pre_application_then_resets(kiosk: Desk, system: System) -> None:
     issued = issued_card(system)
-    fields = {"pin": "signature", "signature_pin": "", "user_authentication_pin": "4826",
-              "new_pin": "NEWPASS2027"}
+    fields = {
+        "pin": "signature",
+        "signature_pin": "",
+        "user_authentication_pin": "4826",
+        "new_pin": "NEWPASS2027",
+    }
     refused = _reset(kiosk, issued.serial, **fields)
     assert refused.status_code == 403 and 'id="pin-error"' in refused.text
     assert "smartphone" in refused.text
@@ -81,22 +92,33 @@ def _pre_apply(system: System, issued: Any) -> None:
     from mynumber.services.cards import kiosk as kiosk_service
     from mynumber.services.jpki.card_auth import answer_challenge
     from tests.integration.card_support import resident
+
     me = resident(issued.person_id)
     with system.uow() as uow:
-        made = kiosk_service.challenge(uow.session, system.services, caller=me,
-                                       card_serial=issued.serial, pin=PinKind.SIGNATURE,
-                                       pre_application=True)
+        made = kiosk_service.challenge(
+            uow.session,
+            system.services,
+            caller=me,
+            card_serial=issued.serial,
+            pin=PinKind.SIGNATURE,
+            pre_application=True,
+        )
         answer = answer_challenge(chip(system, issued.serial), pin="4826", nonce=made.to_sign)
-        kiosk_service.pre_apply(uow.session, system.services, caller=me,
-                                card_serial=issued.serial, pin=PinKind.SIGNATURE,
-                                proof=kiosk_service.CardProof(made.nonce, answer.certificate_der,
-                                                              answer.signature),
-                                live_image=astronaut_camera())
+        kiosk_service.pre_apply(
+            uow.session,
+            system.services,
+            caller=me,
+            card_serial=issued.serial,
+            pin=PinKind.SIGNATURE,
+            proof=kiosk_service.CardProof(made.nonce, answer.certificate_der, answer.signature),
+            live_image=astronaut_camera(),
+        )
         uow.commit()
 
 
 def test_a_wrong_signature_pin_is_refused_beside_it_and_counts(
-    kiosk: Desk, system: System,
+    kiosk: Desk,
+    system: System,
 ) -> None:
     issued = issued_card(system)
     refused = _reset(kiosk, issued.serial, signature_pin="WRONG2026")

@@ -37,10 +37,12 @@ from tests.integration.clinic_support import (
 from tests.staff_login import clerk_for
 
 SIGNATURE_PIN = "TARO2026"
-CHILD = {"child_name": "Okafor Ada", "child_date_of_birth": "2019-05-04",
-         "lives_with_applicant": "yes"}
-TAX = {"tax_year": "2025", "salary": "4,800,000", "deductions": "480000",
-       "tax_withheld": "120000"}
+CHILD = {
+    "child_name": "Okafor Ada",
+    "child_date_of_birth": "2019-05-04",
+    "lives_with_applicant": "yes",
+}
+TAX = {"tax_year": "2025", "salary": "4,800,000", "deductions": "480000", "tax_withheld": "120000"}
 
 
 class Browser:
@@ -55,12 +57,14 @@ class Browser:
         return found.group(1)
 
     def post(self, path: str, data: dict[str, Any], page: str | None = None) -> Any:
-        return self.client.post(path, data={**data, "csrf": self.csrf(page or path)},
-                                follow_redirects=False)
+        return self.client.post(
+            path, data={**data, "csrf": self.csrf(page or path)}, follow_redirects=False
+        )
 
     def log_in(self, serial: str, pin: str = AUTH_PIN) -> Any:
-        return self.post("/portal/login", {"card_serial": serial,
-                                           "user_authentication_pin": pin, "next": ""})
+        return self.post(
+            "/portal/login", {"card_serial": serial, "user_authentication_pin": pin, "next": ""}
+        )
 
 
 @pytest.fixture
@@ -106,19 +110,23 @@ def test_a_portal_page_without_login_leads_to_the_card_login(system: System) -> 
 
 
 def test_logging_in_with_card_and_pin_opens_the_holders_portal(
-    system: System, holder: Patient, portal: Browser,
+    system: System,
+    holder: Patient,
+    portal: Browser,
 ) -> None:
     home = portal.client.get("/portal")
     assert home.status_code == 200
     assert "Welcome, OKAFOR CHIDI." in home.text and "Notices" in home.text
     with system.uow() as uow:
-        entry = uow.session.scalars(select(AuditEntry).where(
-            AuditEntry.action == "card_authentication")).one()
+        entry = uow.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "card_authentication")
+        ).one()
     assert entry.person_id == holder.person_id and entry.actor == "My Number Portal"
 
 
 def test_logging_out_ends_the_portal_session_and_its_old_cookie(
-    system: System, portal: Browser,
+    system: System,
+    portal: Browser,
 ) -> None:
     old = portal.client.cookies.get(sessions.COOKIE)
     assert old and re.fullmatch(r"[A-Za-z0-9_-]{43}", old)  # only a random id
@@ -130,7 +138,9 @@ def test_logging_out_ends_the_portal_session_and_its_old_cookie(
 
 
 def test_a_portal_session_lapses_after_15_idle_minutes_and_1_hour(
-    system: System, holder: Patient, portal: Browser,
+    system: System,
+    holder: Patient,
+    portal: Browser,
 ) -> None:
     clock = system.services.clock
     assert isinstance(clock, SimulatedClock)
@@ -147,18 +157,29 @@ def test_a_portal_session_lapses_after_15_idle_minutes_and_1_hour(
 
 def test_login_goes_back_to_the_page_asked_for(system: System, holder: Patient) -> None:
     browser = Browser(system)
-    answer = browser.post("/portal/login", {"card_serial": holder.serial.lower(),
-                                            "user_authentication_pin": AUTH_PIN,
-                                            "next": "/portal/tax"})
+    answer = browser.post(
+        "/portal/login",
+        {
+            "card_serial": holder.serial.lower(),
+            "user_authentication_pin": AUTH_PIN,
+            "next": "/portal/tax",
+        },
+    )
     assert answer.headers["location"] == "/portal/tax"
-    evil = browser.post("/portal/login", {"card_serial": holder.serial,
-                                          "user_authentication_pin": AUTH_PIN,
-                                          "next": "//evil.example/"})
+    evil = browser.post(
+        "/portal/login",
+        {
+            "card_serial": holder.serial,
+            "user_authentication_pin": AUTH_PIN,
+            "next": "//evil.example/",
+        },
+    )
     assert evil.headers["location"] == "/portal"
 
 
 def test_a_wrong_pin_shows_the_tries_left_and_the_third_locks_saying_where_to_unlock(
-    system: System, holder: Patient,
+    system: System,
+    holder: Patient,
 ) -> None:
     browser = Browser(system)
     first = browser.log_in(holder.serial, "0000")
@@ -175,7 +196,8 @@ def test_a_wrong_pin_shows_the_tries_left_and_the_third_locks_saying_where_to_un
 
 
 def test_a_malformed_pin_is_refused_without_costing_a_try(
-    system: System, holder: Patient,
+    system: System,
+    holder: Patient,
 ) -> None:
     answer = Browser(system).log_in(holder.serial, "12a")
     assert answer.status_code == 422
@@ -194,18 +216,24 @@ def test_an_unknown_serial_is_refused_beside_the_serial_field(system: System) ->
 
 
 def test_the_login_form_needs_its_csrf_token(system: System, holder: Patient) -> None:
-    answer = Browser(system).client.post("/portal/login", data={
-        "card_serial": holder.serial, "user_authentication_pin": AUTH_PIN})
+    answer = Browser(system).client.post(
+        "/portal/login", data={"card_serial": holder.serial, "user_authentication_pin": AUTH_PIN}
+    )
     assert answer.status_code == 403
 
 
 def test_a_card_reported_lost_ends_its_portal_session(
-    system: System, holder: Patient, portal: Browser,
+    system: System,
+    holder: Patient,
+    portal: Browser,
 ) -> None:
     with system.uow() as uow:
-        card_counter.report_lost(uow.session, system.services,
-                                 caller=resident_caller(holder.person_id, "Okafor Chidi"),
-                                 card_serial=holder.serial)
+        card_counter.report_lost(
+            uow.session,
+            system.services,
+            caller=resident_caller(holder.person_id, "Okafor Chidi"),
+            card_serial=holder.serial,
+        )
         uow.commit()
     answer = portal.client.get("/portal/card", follow_redirects=True)
     assert "can no longer be used to log in" in answer.text
@@ -213,12 +241,18 @@ def test_a_card_reported_lost_ends_its_portal_session(
 
 
 def test_a_resident_cannot_open_staff_pages_and_staff_login_still_works(
-    system: System, portal: Browser,
+    system: System,
+    portal: Browser,
 ) -> None:
     assert portal.client.get("/staff/ward-office").status_code == 403
     with system.uow() as uow:
-        token = tokens.issue_token(uow.session, system.services, organisation="Chiyoda",
-                                   role=Role.WARD_OFFICE, municipality_code="131016")
+        token = tokens.issue_token(
+            uow.session,
+            system.services,
+            organisation="Chiyoda",
+            role=Role.WARD_OFFICE,
+            municipality_code="131016",
+        )
         uow.commit()
     answer = portal.post("/login", {**clerk_for(system, token), "next": ""}, page="/login")
     assert answer.headers["location"] == "/staff/ward-office"
@@ -230,7 +264,9 @@ def test_a_resident_cannot_open_staff_pages_and_staff_login_still_works(
 
 
 def test_my_details_and_card_pages_show_the_masked_number_and_the_dates(
-    system: System, holder: Patient, portal: Browser,
+    system: System,
+    holder: Patient,
+    portal: Browser,
 ) -> None:
     details = portal.client.get("/portal/details")
     card = portal.client.get("/portal/card")
@@ -247,10 +283,13 @@ def test_my_details_and_card_pages_show_the_masked_number_and_the_dates(
 
 
 def test_the_renewal_notice_appears_from_three_months_before_expiry(
-    system: System, holder: Patient, portal: Browser,
+    system: System,
+    holder: Patient,
+    portal: Browser,
 ) -> None:
     assert "Nothing needs doing" in portal.client.get("/portal").text
     from tests.integration.clinic_support import set_card
+
     soon = system.services.clock.today() + dt.timedelta(days=60)
     set_card(system, holder.serial, expires_on=soon, certificates_expire_on=soon)
     home = portal.client.get("/portal").text
@@ -258,7 +297,10 @@ def test_the_renewal_notice_appears_from_three_months_before_expiry(
 
 
 def test_medical_records_show_prescriptions_and_checkups(
-    system: System, world: World, holder: Patient, portal: Browser,
+    system: System,
+    world: World,
+    holder: Patient,
+    portal: Browser,
 ) -> None:
     svc = system.services
     with system.uow() as uow:
@@ -266,17 +308,29 @@ def test_medical_records_show_prescriptions_and_checkups(
         uow.commit()
     answer = clinic.answer_at_terminal(holder.chip, pin=AUTH_PIN, nonce=challenge.nonce)
     with system.uow() as uow:
-        visit = clinic.check_with_pin(uow.session, svc, caller=world.clinic,
-                                      nonce=challenge.nonce,
-                                      certificate_der=answer.certificate_der,
-                                      signature=answer.signature)
+        visit = clinic.check_with_pin(
+            uow.session,
+            svc,
+            caller=world.clinic,
+            nonce=challenge.nonce,
+            certificate_der=answer.certificate_der,
+            signature=answer.signature,
+        )
         medical_records.write_prescription(
-            uow.session, svc, caller=world.clinic, visit_id=visit.visit_id,
-            medicines=[Medicine("Amlodipine 5mg", "1 tablet after breakfast", 28)])
+            uow.session,
+            svc,
+            caller=world.clinic,
+            visit_id=visit.visit_id,
+            medicines=[Medicine("Amlodipine 5mg", "1 tablet after breakfast", 28)],
+        )
         medical_records.write_checkup_by_insurer(
-            uow.session, svc, caller=world.nhi, enrolment_id=holder.enrolment_id or 0,
+            uow.session,
+            svc,
+            caller=world.nhi,
+            enrolment_id=holder.enrolment_id or 0,
             checkup=Checkup({"HbA1c": "5.4 %"}, "No findings"),
-            examined_on=svc.clock.today() - dt.timedelta(days=10))
+            examined_on=svc.clock.today() - dt.timedelta(days=10),
+        )
         uow.commit()
     page = portal.client.get("/portal/medical").text
     assert "Amlodipine 5mg" in page and "1 tablet after breakfast" in page
@@ -284,7 +338,9 @@ def test_medical_records_show_prescriptions_and_checkups(
 
 
 def test_who_looked_shows_who_when_why_and_what_in_plain_words(
-    system: System, holder: Patient, portal: Browser,
+    system: System,
+    holder: Patient,
+    portal: Browser,
 ) -> None:
     portal.client.get("/portal/details")
     page = portal.client.get("/portal/access-log").text
@@ -295,8 +351,11 @@ def test_who_looked_shows_who_when_why_and_what_in_plain_words(
     japanese = portal.client.get("/portal/access-log?lang=ja").text
     assert "転入を登録" in japanese and "住民基本台帳・カードの事務" in japanese
     with system.uow() as uow:
-        seen = uow.session.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "view_access_log", AuditEntry.person_id == holder.person_id))
+        seen = uow.session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "view_access_log", AuditEntry.person_id == holder.person_id)
+        )
     assert seen == 2
 
 
@@ -304,7 +363,8 @@ def test_who_looked_shows_who_when_why_and_what_in_plain_words(
 
 
 def test_face_registration_needs_agreement_then_is_recorded_once_and_can_be_withdrawn(
-    system: System, portal: Browser,
+    system: System,
+    portal: Browser,
 ) -> None:
     refused = portal.post("/portal/face", {"action": "register"})
     assert refused.status_code == 422 and "Tick the box" in _error(refused.text, "agree")
@@ -323,9 +383,11 @@ def test_face_registration_needs_agreement_then_is_recorded_once_and_can_be_with
 
 
 def test_a_card_whose_chip_photo_holds_no_readable_face_cannot_be_registered(
-    system: System, world: World,
+    system: System,
+    world: World,
 ) -> None:
     from tests.integration.certificates_support import make_card
+
     card = make_card(system, pins=True)  # its chip photo is a few bytes, not a face
     browser = Browser(system)
     browser.log_in(card.serial, "1234")
@@ -345,7 +407,9 @@ def test_child_benefit_counts_a_child_until_the_first_31_march_after_reaching_18
 
 
 def test_child_benefit_is_applied_for_without_a_my_number_and_audited(
-    system: System, holder: Patient, portal: Browser,
+    system: System,
+    holder: Patient,
+    portal: Browser,
 ) -> None:
     form = portal.client.get("/portal/child-benefit").text
     assert "do not need to enter anyone" in form
@@ -356,22 +420,30 @@ def test_child_benefit_is_applied_for_without_a_my_number_and_audited(
     assert "Okafor Ada" in page and "Received — under review" in page
     with system.uow() as uow:
         row = uow.session.scalars(select(ChildBenefitApplication)).one()
-        entry = uow.session.scalars(select(AuditEntry).where(
-            AuditEntry.action == "apply_child_benefit")).one()
+        entry = uow.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "apply_child_benefit")
+        ).one()
     assert row.person_id == holder.person_id and row.municipality_code == "131016"
     assert row.eligible_until == dt.date(2038, 3, 31)
     assert entry.purpose == "social_security" and entry.person_id == holder.person_id
 
 
-@pytest.mark.parametrize(("change", "field", "words"), [
-    ({"child_name": " "}, "child_name", "Enter the child"),
-    ({"child_date_of_birth": "2026-05-01"}, "child_date_of_birth", "future"),
-    ({"child_date_of_birth": "2007-03-31"}, "child_date_of_birth", "first 31 March"),
-    ({"child_date_of_birth": "not a date"}, "child_date_of_birth", "is not a date"),
-    ({"lives_with_applicant": ""}, "lives_with_applicant", "lives with you"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"child_name": " "}, "child_name", "Enter the child"),
+        ({"child_date_of_birth": "2026-05-01"}, "child_date_of_birth", "future"),
+        ({"child_date_of_birth": "2007-03-31"}, "child_date_of_birth", "first 31 March"),
+        ({"child_date_of_birth": "not a date"}, "child_date_of_birth", "is not a date"),
+        ({"lives_with_applicant": ""}, "lives_with_applicant", "lives with you"),
+    ],
+)
 def test_a_refused_child_benefit_application_names_the_field_and_records_nothing(
-    system: System, portal: Browser, change: dict[str, str], field: str, words: str,
+    system: System,
+    portal: Browser,
+    change: dict[str, str],
+    field: str,
+    words: str,
 ) -> None:
     answer = portal.post("/portal/child-benefit", {**CHILD, **change}, page="/portal")
     assert answer.status_code == 422
@@ -395,7 +467,9 @@ def _signature_tries(system: System, serial: str) -> int:
 
 
 def test_a_tax_return_is_signed_on_the_card_and_received(
-    system: System, holder: Patient, portal: Browser,
+    system: System,
+    holder: Patient,
+    portal: Browser,
 ) -> None:
     page = portal.client.get("/portal/tax").text
     assert '<option value="2025" selected>' in page
@@ -410,7 +484,9 @@ def test_a_tax_return_is_signed_on_the_card_and_received(
 
 
 def test_a_wrong_signature_pin_shows_the_tries_left_out_of_five(
-    system: System, holder: Patient, portal: Browser,
+    system: System,
+    holder: Patient,
+    portal: Browser,
 ) -> None:
     answer = portal.post("/portal/tax", {**TAX, "signature_pin": "WRONG123"})
     assert answer.status_code >= 400
@@ -423,15 +499,22 @@ def test_a_wrong_signature_pin_shows_the_tries_left_out_of_five(
     assert _count(system, TaxReceipt) == 0
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"tax_year": "2026"}, "tax_year"),
-    ({"tax_year": "twenty"}, "tax_year"),
-    ({"salary": "-5"}, "salary"),
-    ({"tax_withheld": ""}, "tax_withheld"),
-    ({"signature_pin": "short"}, "signature_pin"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"tax_year": "2026"}, "tax_year"),
+        ({"tax_year": "twenty"}, "tax_year"),
+        ({"salary": "-5"}, "salary"),
+        ({"tax_withheld": ""}, "tax_withheld"),
+        ({"signature_pin": "short"}, "signature_pin"),
+    ],
+)
 def test_a_typing_error_in_the_return_costs_no_signature_pin_try(
-    system: System, holder: Patient, portal: Browser, change: dict[str, str], field: str,
+    system: System,
+    holder: Patient,
+    portal: Browser,
+    change: dict[str, str],
+    field: str,
 ) -> None:
     answer = portal.post("/portal/tax", {**TAX, "signature_pin": SIGNATURE_PIN, **change})
     assert answer.status_code == 422

@@ -15,8 +15,10 @@ from mynumber.services.core import tokens
 from mynumber.web import session as sessions
 from tests.staff_login import clerk_for
 
-GUIDE = ("/guide?arrived_on=2026-03-28&municipality=Chiyoda&date_of_birth=1995-04-12"
-         "&status_of_residence=Student&period_of_stay_ends=2027-09-30")
+GUIDE = (
+    "/guide?arrived_on=2026-03-28&municipality=Chiyoda&date_of_birth=1995-04-12"
+    "&status_of_residence=Student&period_of_stay_ends=2027-09-30"
+)
 
 
 def _client(system: System) -> TestClient:
@@ -31,8 +33,13 @@ def _csrf(html: str) -> str:
 
 def _token(system: System, role: Role = Role.WARD_OFFICE) -> str:
     with system.uow() as uow:
-        token = tokens.issue_token(uow.session, system.services, organisation=f"test {role}",
-                                   role=role, municipality_code="131016")
+        token = tokens.issue_token(
+            uow.session,
+            system.services,
+            organisation=f"test {role}",
+            role=role,
+            municipality_code="131016",
+        )
         uow.commit()
     return token
 
@@ -50,7 +57,7 @@ def test_home_links_to_the_guide_and_the_login(system: System) -> None:
 def test_the_guide_is_public_and_draws_the_plan_on_the_systems_clock(system: System) -> None:
     page = _client(system).get(GUIDE)
     assert page.status_code == 200
-    assert "<svg class=\"timeline\"" in page.text
+    assert '<svg class="timeline"' in page.text
     assert "Mon 13 Apr 2026" in page.text  # 14 days from 28 March, past the weekend
 
 
@@ -84,8 +91,12 @@ def _clerk(system: System, role: Role = Role.WARD_OFFICE) -> dict[str, str]:
 
 def test_a_wrong_password_is_refused_beside_the_field(system: System) -> None:
     client = _client(system)
-    form = {"csrf": _csrf(client.get("/login").text), **_clerk(system),
-            "password": "not-the-password-1", "next": ""}
+    form = {
+        "csrf": _csrf(client.get("/login").text),
+        **_clerk(system),
+        "password": "not-the-password-1",
+        "next": "",
+    }
     page = client.post("/login", data=form)
     assert page.status_code == 401
     assert 'id="password-error"' in page.text and "login or the password is wrong" in page.text
@@ -95,8 +106,12 @@ def test_a_wrong_password_is_refused_beside_the_field(system: System) -> None:
 def test_an_api_token_is_no_password(system: System) -> None:
     client = _client(system)
     clerk = _clerk(system)
-    form = {"csrf": _csrf(client.get("/login").text), "login": clerk["login"],
-            "password": _token(system), "next": ""}
+    form = {
+        "csrf": _csrf(client.get("/login").text),
+        "login": clerk["login"],
+        "password": _token(system),
+        "next": "",
+    }
     assert client.post("/login", data=form).status_code == 401
 
 
@@ -121,8 +136,9 @@ def test_a_form_without_its_csrf_token_is_refused(system: System) -> None:
 
 def test_a_staff_member_of_another_role_is_refused_the_counter(system: System) -> None:
     client = _client(system)
-    client.post("/login", data={"csrf": _csrf(client.get("/login").text),
-                                **_clerk(system, Role.CLINIC)})
+    client.post(
+        "/login", data={"csrf": _csrf(client.get("/login").text), **_clerk(system, Role.CLINIC)}
+    )
     page = client.get("/staff/ward-office")
     assert page.status_code == 403
     assert "This page is for other staff" in page.text

@@ -22,20 +22,32 @@ from tests.integration.test_web_card_counter import Desk
 
 COUNTER = "/staff/card-counter"
 TERMINAL = "/staff/clinic"
-HOLDER = {"name_latin": "Smith John", "date_of_birth": "1995-04-12",
-          "id_documents": "my_number_card"}
+HOLDER = {
+    "name_latin": "Smith John",
+    "date_of_birth": "1995-04-12",
+    "id_documents": "my_number_card",
+}
 
 
 def refusals(system: System, person_id: int, clerk: str) -> list[str]:
     """The refused actions the audit log holds about ``person_id``, by ``clerk``."""
     with system.uow() as uow:
-        return list(uow.session.scalars(select(AuditEntry.action).where(
-            AuditEntry.person_id == person_id, AuditEntry.clerk == clerk,
-            AuditEntry.action.like("refused:%")).order_by(AuditEntry.id)))
+        return list(
+            uow.session.scalars(
+                select(AuditEntry.action)
+                .where(
+                    AuditEntry.person_id == person_id,
+                    AuditEntry.clerk == clerk,
+                    AuditEntry.action.like("refused:%"),
+                )
+                .order_by(AuditEntry.id)
+            )
+        )
 
 
 def test_another_ward_offices_clerk_is_refused_the_card_pages_and_each_is_audited(
-        cards: System) -> None:
+    cards: System,
+) -> None:
     holder = issued_card(cards)
     shibuya = Desk(cards, Role.WARD_OFFICE, municipality_code="131130")
     clerk = shibuya.client.form["login"]
@@ -50,8 +62,12 @@ def test_another_ward_offices_clerk_is_refused_the_card_pages_and_each_is_audite
     # each refused form re-renders the card page, itself refused (and audited) again
     assert refused.count("refused:handle_card") == 2 and "refused:view_card" in refused
     with cards.uow() as uow:
-        assert card_use.card_status(uow.session, cards.services, caller=ward(),
-                                    card_serial=holder.serial).status == "active"
+        assert (
+            card_use.card_status(
+                uow.session, cards.services, caller=ward(), card_serial=holder.serial
+            ).status
+            == "active"
+        )
     assert chip(cards, holder.serial).open_session().tries_left(PinKind.SIGNATURE) == 5
     # The holder's own office takes the card back, with the card itself as the photo ID.
     chiyoda = Desk(cards, Role.WARD_OFFICE, municipality_code="131016")
@@ -59,7 +75,8 @@ def test_another_ward_offices_clerk_is_refused_the_card_pages_and_each_is_audite
 
 
 def test_a_visits_history_page_is_refused_to_another_clinic_and_without_consent(
-        system: System) -> None:
+    system: System,
+) -> None:
     world = setup_world(system)
     patient = insured_patient(system, world)
     kanda = Desk(system, Role.CLINIC, scope_id=world.clinic_id)
@@ -71,15 +88,18 @@ def test_a_visits_history_page_is_refused_to_another_clinic_and_without_consent(
     history = f"{TERMINAL}/visits/{found.group(1)}/history"
     unconsented = kanda.get(history)
     assert unconsented.status_code == 403 and "has not consented" in unconsented.text
-    assert refusals(system, patient.person_id,
-                    kanda.client.form["login"]) == ["refused:view_history"]
+    assert refusals(system, patient.person_id, kanda.client.form["login"]) == [
+        "refused:view_history"
+    ]
     with system.uow() as uow:
-        other = clinic.create_clinic(uow.session, system.services, code="1310199999",
-                                     name="Other Clinic")
+        other = clinic.create_clinic(
+            uow.session, system.services, code="1310199999", name="Other Clinic"
+        )
         uow.commit()
         other_id = other.id
     stranger = Desk(system, Role.CLINIC, scope_id=other_id)
     elsewhere = stranger.get(history)
     assert elsewhere.status_code == 403 and "Past medication" not in elsewhere.text
-    assert refusals(system, patient.person_id,
-                    stranger.client.form["login"]) == ["refused:view_history"]
+    assert refusals(system, patient.person_id, stranger.client.form["login"]) == [
+        "refused:view_history"
+    ]

@@ -21,8 +21,7 @@ def test_several_purposes_are_kept_sorted_and_joined() -> None:
     assert purpose_text(both) == "social_security,tax"
 
 
-@pytest.mark.parametrize("typed", ["621498320257", "marketing", "x" * 1_000_000, "tax ",
-                                   "TAX"])
+@pytest.mark.parametrize("typed", ["621498320257", "marketing", "x" * 1_000_000, "tax ", "TAX"])
 def test_text_that_is_not_a_purpose_is_kept_as_invalid_never_as_typed(typed: str) -> None:
     assert purpose_named(typed) == INVALID_PURPOSE
     assert purpose_text(typed) == INVALID_PURPOSE  # even if a caller bypasses the types

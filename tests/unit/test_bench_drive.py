@@ -51,6 +51,7 @@ def test_every_request_of_the_list_is_sent_once() -> None:
         tally = await full_speed(port, iter(checks(40)), connections=4)
         assert tally.done == 40 and tally.seconds > 0
         assert sorted(seen) == sorted(f"/check/{i}" for i in range(40))
+
     in_own_loop(with_server(work))
 
 
@@ -60,18 +61,21 @@ def test_a_repeated_request_stops_when_the_time_is_up() -> None:
         tally = await full_speed(port, itertools.repeat(health), connections=2, seconds=0.2)
         assert tally.done == len(seen) > 0
         assert 0.2 <= tally.seconds < 5
+
     in_own_loop(with_server(work))
 
 
 def test_the_trivial_endpoint_and_the_checks_take_turns() -> None:
     async def work(port: int, seen: list[str]) -> None:
         health = http_request("GET", "/health", "t")
-        trivial, done = await alternate(port, health, checks(100_000), connections=2,
-                                        seconds=0.5, rounds=5)
+        trivial, done = await alternate(
+            port, health, checks(100_000), connections=2, seconds=0.5, rounds=5
+        )
         sent = [path for path in seen if path.startswith("/check/")]
         assert done.done == len(sent) > 0 and trivial.done == seen.count("/health") > 0
         assert len(set(sent)) == len(sent)  # the list goes on from turn to turn
         turns = [key for key, _ in itertools.groupby(seen, lambda p: p == "/health")]
         assert turns == [True, False] * 5
         assert 0.5 <= trivial.seconds < 5 and 0.5 <= done.seconds < 5
+
     in_own_loop(with_server(work))

@@ -31,15 +31,19 @@ D = dt.date
 
 # --- resident-register notifications -------------------------------------------------------
 
+
 def test_moving_in_is_due_14_days_after_starting_to_live_there():
     assert moving_in_deadline(D(2026, 4, 1)) == D(2026, 4, 15)
 
 
-@pytest.mark.parametrize(("started", "deadline"), [
-    (D(2026, 4, 4), D(2026, 4, 20)),     # 14th day is a Saturday
-    (D(2025, 12, 20), D(2026, 1, 5)),    # 14th day is 3 January
-    (D(2026, 4, 22), D(2026, 5, 7)),     # 14th day is the 振替休日 of Golden Week
-])
+@pytest.mark.parametrize(
+    ("started", "deadline"),
+    [
+        (D(2026, 4, 4), D(2026, 4, 20)),  # 14th day is a Saturday
+        (D(2025, 12, 20), D(2026, 1, 5)),  # 14th day is 3 January
+        (D(2026, 4, 22), D(2026, 5, 7)),  # 14th day is the 振替休日 of Golden Week
+    ],
+)
 def test_a_deadline_on_a_closed_day_moves_to_the_next_open_day(started, deadline):
     assert moving_in_deadline(started) == deadline
 
@@ -86,20 +90,24 @@ def test_notification_deadlines_are_open_days_at_least_14_days_later(day):
 
 # --- the card on a move between municipalities ---------------------------------------------
 
+
 def test_card_must_come_with_the_moving_in_within_14_days_of_moving_in():
-    assert card_moving_in_deadline(moved_in_on=D(2026, 4, 1),
-                                   planned_moving_out_on=D(2026, 4, 1)) == D(2026, 4, 15)
+    assert card_moving_in_deadline(
+        moved_in_on=D(2026, 4, 1), planned_moving_out_on=D(2026, 4, 1)
+    ) == D(2026, 4, 15)
 
 
 def test_card_must_come_with_the_moving_in_within_30_days_of_the_planned_move_out():
-    assert card_moving_in_deadline(moved_in_on=D(2026, 4, 10),
-                                   planned_moving_out_on=D(2026, 3, 18)) == D(2026, 4, 17)
+    assert card_moving_in_deadline(
+        moved_in_on=D(2026, 4, 10), planned_moving_out_on=D(2026, 3, 18)
+    ) == D(2026, 4, 17)
 
 
 def test_a_card_limit_on_a_closed_day_moves_to_the_next_open_day():
     # The 30th day after 2026-03-20 is Sunday 19 April: the 転入届 can be filed on Monday.
-    assert card_moving_in_deadline(moved_in_on=D(2026, 4, 10),
-                                   planned_moving_out_on=D(2026, 3, 20)) == D(2026, 4, 20)
+    assert card_moving_in_deadline(
+        moved_in_on=D(2026, 4, 10), planned_moving_out_on=D(2026, 3, 20)
+    ) == D(2026, 4, 20)
     # 90 days after 2026-02-04 is Tuesday 5 May 2026 (こどもの日, in Golden Week): the 7th.
     assert card_continuation_deadline(D(2026, 2, 4)) == D(2026, 5, 7)
 
@@ -111,8 +119,13 @@ def test_a_moving_in_on_time_never_leaves_a_lapsed_card():
     moved_in = D(2025, 4, 20)
     filed = D(2025, 5, 7)
     assert not is_late_moving_in(moved_in, filed)
-    verdict = card_after_move(moved_in_on=moved_in, planned_moving_out_on=moved_in,
-                              moving_in_filed_on=filed, card_updated_on=filed, today=filed)
+    verdict = card_after_move(
+        moved_in_on=moved_in,
+        planned_moving_out_on=moved_in,
+        moving_in_filed_on=filed,
+        card_updated_on=filed,
+        today=filed,
+    )
     assert verdict.card_valid
 
 
@@ -124,8 +137,9 @@ MOVE = {"moved_in_on": D(2026, 4, 1), "planned_moving_out_on": D(2026, 3, 31)}
 
 
 def test_card_awaits_the_moving_in_while_it_is_still_in_time():
-    verdict = card_after_move(**MOVE, moving_in_filed_on=None, card_updated_on=None,
-                              today=D(2026, 4, 15))
+    verdict = card_after_move(
+        **MOVE, moving_in_filed_on=None, card_updated_on=None, today=D(2026, 4, 15)
+    )
     assert verdict.status is CardMoveStatus.AWAITING_MOVING_IN
     assert verdict.act_by == D(2026, 4, 15)
     assert verdict.card_valid
@@ -133,21 +147,30 @@ def test_card_awaits_the_moving_in_while_it_is_still_in_time():
 
 
 def test_card_lapses_when_no_moving_in_comes_in_time():
-    verdict = card_after_move(**MOVE, moving_in_filed_on=None, card_updated_on=None,
-                              today=D(2026, 4, 16))
+    verdict = card_after_move(
+        **MOVE, moving_in_filed_on=None, card_updated_on=None, today=D(2026, 4, 16)
+    )
     assert verdict.status is CardMoveStatus.LAPSED
     assert not verdict.card_valid
 
 
 def test_card_lapses_when_the_moving_in_is_filed_late():
-    verdict = card_after_move(**MOVE, moving_in_filed_on=D(2026, 4, 16),
-                              card_updated_on=D(2026, 4, 16), today=D(2026, 4, 16))
+    verdict = card_after_move(
+        **MOVE,
+        moving_in_filed_on=D(2026, 4, 16),
+        card_updated_on=D(2026, 4, 16),
+        today=D(2026, 4, 16),
+    )
     assert verdict.status is CardMoveStatus.LAPSED
 
 
 def test_card_updated_with_the_moving_in_continues():
-    verdict = card_after_move(**MOVE, moving_in_filed_on=D(2026, 4, 10),
-                              card_updated_on=D(2026, 4, 10), today=D(2027, 1, 1))
+    verdict = card_after_move(
+        **MOVE,
+        moving_in_filed_on=D(2026, 4, 10),
+        card_updated_on=D(2026, 4, 10),
+        today=D(2027, 1, 1),
+    )
     assert verdict.status is CardMoveStatus.UPDATED
     assert verdict.act_by is None
 
@@ -162,76 +185,98 @@ def test_card_not_updated_awaits_the_update_for_90_days_then_lapses():
 
 def test_card_updated_on_the_90th_day_continues_and_later_lapses():
     common = {**MOVE, "moving_in_filed_on": D(2026, 4, 10), "today": D(2026, 12, 1)}
-    assert card_after_move(**common, card_updated_on=D(2026, 7, 9)).status \
-        is CardMoveStatus.UPDATED
-    assert card_after_move(**common, card_updated_on=D(2026, 7, 10)).status \
-        is CardMoveStatus.LAPSED
+    assert card_after_move(**common, card_updated_on=D(2026, 7, 9)).status is CardMoveStatus.UPDATED
+    assert card_after_move(**common, card_updated_on=D(2026, 7, 10)).status is CardMoveStatus.LAPSED
 
 
 def test_impossible_move_dates_are_refused():
     with pytest.raises(InvalidInput) as exc:
-        card_after_move(**MOVE, moving_in_filed_on=D(2026, 3, 31), card_updated_on=None,
-                        today=D(2026, 4, 2))
+        card_after_move(
+            **MOVE, moving_in_filed_on=D(2026, 3, 31), card_updated_on=None, today=D(2026, 4, 2)
+        )
     assert exc.value.details["field"] == "moving_in_filed_on"
     with pytest.raises(InvalidInput) as exc:
-        card_after_move(**MOVE, moving_in_filed_on=None, card_updated_on=D(2026, 4, 2),
-                        today=D(2026, 4, 2))
+        card_after_move(
+            **MOVE, moving_in_filed_on=None, card_updated_on=D(2026, 4, 2), today=D(2026, 4, 2)
+        )
     assert exc.value.details["field"] == "card_updated_on"
 
 
-@given(moved_in=st.dates(min_value=D(2016, 1, 1), max_value=D(2090, 1, 1)),
-       gap=st.integers(min_value=0, max_value=60), filed_after=st.integers(0, 60),
-       updated_after=st.none() | st.integers(0, 150), today_after=st.integers(0, 400))
-def test_a_card_is_valid_only_if_every_limit_was_met(moved_in, gap, filed_after,
-                                                     updated_after, today_after):
+@given(
+    moved_in=st.dates(min_value=D(2016, 1, 1), max_value=D(2090, 1, 1)),
+    gap=st.integers(min_value=0, max_value=60),
+    filed_after=st.integers(0, 60),
+    updated_after=st.none() | st.integers(0, 150),
+    today_after=st.integers(0, 400),
+)
+def test_a_card_is_valid_only_if_every_limit_was_met(
+    moved_in, gap, filed_after, updated_after, today_after
+):
     planned = moved_in - dt.timedelta(days=gap)
     filed = moved_in + dt.timedelta(days=filed_after)
     updated = None if updated_after is None else filed + dt.timedelta(days=updated_after)
     today = max(filed, updated or filed) + dt.timedelta(days=today_after)
-    verdict = card_after_move(moved_in_on=moved_in, planned_moving_out_on=planned,
-                              moving_in_filed_on=filed, card_updated_on=updated, today=today)
-    in_time = filed <= card_moving_in_deadline(moved_in_on=moved_in,
-                                               planned_moving_out_on=planned)
+    verdict = card_after_move(
+        moved_in_on=moved_in,
+        planned_moving_out_on=planned,
+        moving_in_filed_on=filed,
+        card_updated_on=updated,
+        today=today,
+    )
+    in_time = filed <= card_moving_in_deadline(moved_in_on=moved_in, planned_moving_out_on=planned)
     update_by = card_continuation_deadline(filed)
     updated_in_time = updated is not None and updated <= update_by
     still_waiting = updated is None and today <= update_by
     assert verdict.card_valid == (in_time and (updated_in_time or still_waiting))
 
 
-@given(moved_in=st.dates(min_value=D(2016, 1, 1), max_value=D(2090, 1, 1)),
-       filed_after=st.integers(0, 30), out_before=st.integers(0, 40))
+@given(
+    moved_in=st.dates(min_value=D(2016, 1, 1), max_value=D(2090, 1, 1)),
+    filed_after=st.integers(0, 30),
+    out_before=st.integers(0, 40),
+)
 def test_the_card_lapses_for_a_late_moving_in_and_only_then(moved_in, filed_after, out_before):
     """One deadline for the 転入届 and the card (issue 17.9), over every holiday (jpholiday):
     with the move-out planned at most 16 days before, only a late 転入届 lapses the card."""
     planned = moved_in - dt.timedelta(days=min(out_before, 16))
     filed = moved_in + dt.timedelta(days=filed_after)
-    verdict = card_after_move(moved_in_on=moved_in, planned_moving_out_on=planned,
-                              moving_in_filed_on=filed, card_updated_on=filed, today=filed)
+    verdict = card_after_move(
+        moved_in_on=moved_in,
+        planned_moving_out_on=planned,
+        moving_in_filed_on=filed,
+        card_updated_on=filed,
+        today=filed,
+    )
     assert verdict.card_valid == (not is_late_moving_in(moved_in, filed))
-    assert is_business_day(card_moving_in_deadline(moved_in_on=moved_in,
-                                                   planned_moving_out_on=planned))
+    assert is_business_day(
+        card_moving_in_deadline(moved_in_on=moved_in, planned_moving_out_on=planned)
+    )
 
 
 # --- express issuance ----------------------------------------------------------------------
+
 
 def test_express_issuance_for_an_infant_lasts_until_the_day_before_the_first_birthday():
     born = D(2026, 4, 1)
     newborn = ExpressReason.NEWBORN
     assert express_request_deadline(born, newborn) == D(2027, 3, 31)
     assert express_issuance_allowed(event_on=born, requested_on=D(2026, 12, 1), reason=newborn)
-    assert not express_issuance_allowed(event_on=born, requested_on=D(2027, 4, 1),
-                                        reason=newborn)
+    assert not express_issuance_allowed(event_on=born, requested_on=D(2027, 4, 1), reason=newborn)
     # Born on 29 February: 1 year old from 1 March of the common year, so the 28th is the
     # last day (年齢計算ニ関スル法律, 民法 第143条).
     assert express_request_deadline(D(2024, 2, 29), newborn) == D(2025, 2, 28)
 
 
-@given(st.dates(min_value=D(1990, 1, 1), max_value=D(2090, 12, 31)) | st.sampled_from(
-    [D(2024, 2, 29), D(2028, 2, 29), D(2000, 2, 29)]), st.integers(0, 400))
+@given(
+    st.dates(min_value=D(1990, 1, 1), max_value=D(2090, 12, 31))
+    | st.sampled_from([D(2024, 2, 29), D(2028, 2, 29), D(2000, 2, 29)]),
+    st.integers(0, 400),
+)
 def test_express_for_an_infant_is_exactly_while_under_one(born, days):
     requested = born + dt.timedelta(days=days)
-    allowed = express_issuance_allowed(event_on=born, requested_on=requested,
-                                       reason=ExpressReason.NEWBORN)
+    allowed = express_issuance_allowed(
+        event_on=born, requested_on=requested, reason=ExpressReason.NEWBORN
+    )
     assert allowed == (age_on(born, requested) < 1)
 
 

@@ -37,8 +37,10 @@ def test_the_number_must_be_deleted_only_after_leaving_and_retention() -> None:
     assert must_delete(left, dt.date(2034, 1, 11))
 
 
-@pytest.mark.parametrize("today", [dt.date(2034, 1, 10), dt.date(2034, 1, 11),
-                                   dt.date(2035, 6, 1), dt.date(2035, 12, 31)])
+@pytest.mark.parametrize(
+    "today",
+    [dt.date(2034, 1, 10), dt.date(2034, 1, 11), dt.date(2035, 6, 1), dt.date(2035, 12, 31)],
+)
 def test_the_sweep_query_bound_agrees_with_the_rule(today: dt.date) -> None:
     bound = latest_deletable_leaving(today)
     assert must_delete(bound, today)
@@ -47,7 +49,9 @@ def test_the_sweep_query_bound_agrees_with_the_rule(today: dt.date) -> None:
 
 def test_employers_may_state_only_tax_and_social_security() -> None:
     assert check_collection_purposes(["tax", "social_security", "tax"]) == {
-        Purpose.TAX, Purpose.SOCIAL_SECURITY}
+        Purpose.TAX,
+        Purpose.SOCIAL_SECURITY,
+    }
     for bad in ("employee_id", "resident_registry", "disaster_response", "own_record", ""):
         with pytest.raises(PurposeNotAllowed):
             check_collection_purposes(["tax", bad])
@@ -60,8 +64,10 @@ def test_the_card_proves_both_number_and_identity() -> None:
 
 
 def test_other_number_proofs_need_a_photo_id() -> None:
-    assert check_confirmation(NumberProof.RESIDENT_RECORD_WITH_NUMBER, "passport") \
+    assert (
+        check_confirmation(NumberProof.RESIDENT_RECORD_WITH_NUMBER, "passport")
         is IdDocument.PASSPORT
+    )
     for identity in (None, "notification_letter", "moving_out_certificate", "nonsense"):
         with pytest.raises(InvalidInput):
             check_confirmation(NumberProof.RESIDENT_RECORD_WITH_NUMBER, identity)
@@ -75,20 +81,25 @@ def test_the_notification_letter_never_proves_the_number() -> None:
 def test_the_notification_card_proves_it_only_while_its_details_match() -> None:
     with pytest.raises(InvalidInput):
         check_confirmation(NumberProof.NOTIFICATION_CARD, "passport")
-    assert check_confirmation(NumberProof.NOTIFICATION_CARD, "passport", details_match=True) \
+    assert (
+        check_confirmation(NumberProof.NOTIFICATION_CARD, "passport", details_match=True)
         is IdDocument.PASSPORT
+    )
 
 
-@pytest.mark.parametrize(("role", "action", "allowed"), [
-    (StaffRole.PAYROLL, StaffAction.READ_NUMBER, True),
-    (StaffRole.HR, StaffAction.READ_NUMBER, False),
-    (StaffRole.MANAGER, StaffAction.READ_NUMBER, False),
-    (StaffRole.HR, StaffAction.COLLECT_NUMBER, False),
-    (StaffRole.HR, StaffAction.SLIP_TAX_OFFICE, False),
-    (StaffRole.HR, StaffAction.SLIP_EMPLOYEE, True),
-    (StaffRole.HR, StaffAction.REQUEST_ELIGIBILITY_LETTER, True),
-    (StaffRole.PAYROLL, StaffAction.MANAGE_STAFF, False),
-])
+@pytest.mark.parametrize(
+    ("role", "action", "allowed"),
+    [
+        (StaffRole.PAYROLL, StaffAction.READ_NUMBER, True),
+        (StaffRole.HR, StaffAction.READ_NUMBER, False),
+        (StaffRole.MANAGER, StaffAction.READ_NUMBER, False),
+        (StaffRole.HR, StaffAction.COLLECT_NUMBER, False),
+        (StaffRole.HR, StaffAction.SLIP_TAX_OFFICE, False),
+        (StaffRole.HR, StaffAction.SLIP_EMPLOYEE, True),
+        (StaffRole.HR, StaffAction.REQUEST_ELIGIBILITY_LETTER, True),
+        (StaffRole.PAYROLL, StaffAction.MANAGE_STAFF, False),
+    ],
+)
 def test_staff_roles(role: StaffRole, action: StaffAction, allowed: bool) -> None:
     if allowed:
         require_staff_role(role, action)
@@ -98,8 +109,11 @@ def test_staff_roles(role: StaffRole, action: StaffAction, allowed: bool) -> Non
 
 
 def test_only_payroll_may_touch_the_number() -> None:
-    number_actions = (StaffAction.COLLECT_NUMBER, StaffAction.READ_NUMBER,
-                      StaffAction.SLIP_TAX_OFFICE)
+    number_actions = (
+        StaffAction.COLLECT_NUMBER,
+        StaffAction.READ_NUMBER,
+        StaffAction.SLIP_TAX_OFFICE,
+    )
     for role in StaffRole:
         for action in number_actions:
             if role is StaffRole.PAYROLL:

@@ -63,9 +63,11 @@ LIVE_VARIANTS = {
 
 # --- the matcher -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("variant", LIVE_VARIANTS)
 def test_same_person_matches_the_chip_photo(
-        chip: bytes, astronaut: np.ndarray, variant: str) -> None:
+    chip: bytes, astronaut: np.ndarray, variant: str
+) -> None:
     result = FaceMatcher().match(chip, jpeg(LIVE_VARIANTS[variant](astronaut)))
     assert result.matched and result.distance <= MATCH_THRESHOLD
 
@@ -95,8 +97,7 @@ def test_no_face_in_the_camera_image_is_its_own_error(chip: bytes, live: bytes |
 
 
 @pytest.mark.parametrize("bad_chip", [b"", b"garbage", "full photo"])
-def test_unreadable_chip_photo_is_refused(
-        astronaut: np.ndarray, bad_chip: bytes | str) -> None:
+def test_unreadable_chip_photo_is_refused(astronaut: np.ndarray, bad_chip: bytes | str) -> None:
     if bad_chip == "full photo":  # the application photo, not the chip's face crop
         bad_chip = sample_photo_jpeg()
     assert isinstance(bad_chip, bytes)
@@ -108,6 +109,7 @@ def test_unreadable_chip_photo_is_refused(
 
 # --- the measured error rates -------------------------------------------------------------
 
+
 def augment(face: np.ndarray, kind: str, rng: np.random.Generator) -> np.ndarray:
     """A genuine probe: the same face, a little moved, lit, blurred, turned, scaled or noisy."""
     centre = (face.shape[1] / 2, face.shape[0] / 2)
@@ -115,8 +117,7 @@ def augment(face: np.ndarray, kind: str, rng: np.random.Generator) -> np.ndarray
         dx, dy = rng.choice([-2, -1, 1, 2], 2)
         return warp(face, np.float32([[1, 0, dx], [0, 1, dy]]))
     if kind == "brightness":
-        return np.clip(face * rng.uniform(0.6, 1.4) + rng.uniform(-20, 20), 0, 255).astype(
-            np.uint8)
+        return np.clip(face * rng.uniform(0.6, 1.4) + rng.uniform(-20, 20), 0, 255).astype(np.uint8)
     if kind == "blur":
         return cv2.GaussianBlur(face, (0, 0), 0.8)
     if kind == "rotation":
@@ -145,12 +146,15 @@ def distances(people: Iterable[int], seed: int) -> tuple[dict[str, list[float]],
     return genuine, impostor
 
 
-def rates(genuine: dict[str, list[float]], impostor: list[float],
-          threshold: float) -> tuple[float, float]:
+def rates(
+    genuine: dict[str, list[float]], impostor: list[float], threshold: float
+) -> tuple[float, float]:
     """(false-accept rate, false-reject rate) at ``threshold``."""
     all_genuine = np.concatenate([np.array(v) for v in genuine.values()])
-    return (float(np.mean(np.array(impostor) <= threshold)),
-            float(np.mean(all_genuine > threshold)))
+    return (
+        float(np.mean(np.array(impostor) <= threshold)),
+        float(np.mean(all_genuine > threshold)),
+    )
 
 
 @pytest.mark.slow
@@ -169,8 +173,10 @@ def report() -> None:
         far, frr = rates(genuine, impostor, threshold)
         tfar, tfrr = rates(tune_genuine, tune_impostor, threshold)
         per_kind = {k: sum(d > threshold for d in v) for k, v in genuine.items()}
-        print(f"{threshold:5.1f}  tuning FAR {tfar:.2%} FRR {tfrr:.2%}  |  held-out "
-              f"FAR {far:.2%} FRR {frr:.2%}  rejects by kind {per_kind}")
+        print(
+            f"{threshold:5.1f}  tuning FAR {tfar:.2%} FRR {tfrr:.2%}  |  held-out "
+            f"FAR {far:.2%} FRR {frr:.2%}  rejects by kind {per_kind}"
+        )
     chip = chip_photo(sample_photo_jpeg())
     astronaut = cv2.cvtColor(samples.astronaut(), cv2.COLOR_RGB2BGR)
     for name, variant in LIVE_VARIANTS.items():
@@ -182,8 +188,10 @@ def report() -> None:
             found.append(FaceMatcher().match(chip, framed(face)).distance)
         except FaceNotFound:
             continue
-    print(f"LFW faces vs astronaut chip: {len(found)} found, lowest distance {min(found):.1f},"
-          f" accepted {sum(d <= MATCH_THRESHOLD for d in found)}")
+    print(
+        f"LFW faces vs astronaut chip: {len(found)} found, lowest distance {min(found):.1f},"
+        f" accepted {sum(d <= MATCH_THRESHOLD for d in found)}"
+    )
 
 
 if __name__ == "__main__":

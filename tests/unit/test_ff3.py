@@ -45,21 +45,48 @@ NIST_FF3_SAMPLES = [
 
 # (test case, key, 56-bit tweak, plaintext, ciphertext)
 ACVP_FF3_1 = [
-    ("tg1 tc1 AES-128", "2DE79D232DF5585D68CE47882AE256D6", "CBD09280979564",
-     "3992520240", "8901801106"),
-    ("tg1 AES-128 56 digits", "01C63017111438F7FC8E24EB16C71AB5", "C4E822DCD09F27",
-     "60761757463116869318437658042297305934914824457484538562",
-     "35637144092473838892796702739628394376915177448290847293"),
-    ("tg4 tc76 AES-192", "F62EDB777A671075D47563F3A1E9AC797AA706A2D8E02FC8", "493B8451BF6716",
-     "4406616808", "1807744762"),
-    ("tg4 tc77 AES-192", "0951B475D1A327C52756F2624AF224C80E9BE85F09B2D44F", "D679E2EA3054E1",
-     "99980459818278359406199791971849884432821321826358606310",
-     "84359031857952748660483617398396641079558152339419110919"),
-    ("tg7 tc151 AES-256", "1FAA03EFF55A06F8FAB3F1DC57127D493E2F8F5C365540467A3A055BDBE6481D",
-     "4D67130C030445", "3679409436", "1735794859"),
-    ("tg7 tc152 AES-256", "9CE16E125BD422A011408EB083355E7089E70A4CD2F59E141D0B94A74BCC5967",
-     "4684635BD2C821", "85783290820098255530464619643265070052870796363685134012",
-     "75104723514036464144839960480545848044718729603261409917"),
+    (
+        "tg1 tc1 AES-128",
+        "2DE79D232DF5585D68CE47882AE256D6",
+        "CBD09280979564",
+        "3992520240",
+        "8901801106",
+    ),
+    (
+        "tg1 AES-128 56 digits",
+        "01C63017111438F7FC8E24EB16C71AB5",
+        "C4E822DCD09F27",
+        "60761757463116869318437658042297305934914824457484538562",
+        "35637144092473838892796702739628394376915177448290847293",
+    ),
+    (
+        "tg4 tc76 AES-192",
+        "F62EDB777A671075D47563F3A1E9AC797AA706A2D8E02FC8",
+        "493B8451BF6716",
+        "4406616808",
+        "1807744762",
+    ),
+    (
+        "tg4 tc77 AES-192",
+        "0951B475D1A327C52756F2624AF224C80E9BE85F09B2D44F",
+        "D679E2EA3054E1",
+        "99980459818278359406199791971849884432821321826358606310",
+        "84359031857952748660483617398396641079558152339419110919",
+    ),
+    (
+        "tg7 tc151 AES-256",
+        "1FAA03EFF55A06F8FAB3F1DC57127D493E2F8F5C365540467A3A055BDBE6481D",
+        "4D67130C030445",
+        "3679409436",
+        "1735794859",
+    ),
+    (
+        "tg7 tc152 AES-256",
+        "9CE16E125BD422A011408EB083355E7089E70A4CD2F59E141D0B94A74BCC5967",
+        "4684635BD2C821",
+        "85783290820098255530464619643265070052870796363685134012",
+        "75104723514036464144839960480545848044718729603261409917",
+    ),
 ]
 
 KEY = bytes.fromhex("000102030405060708090A0B0C0D0E0F")
@@ -73,29 +100,36 @@ def _ids(vectors: list[tuple[object, ...]]) -> list[str]:
 # --- published vectors -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("sample", "key", "tweak", "plain", "cipher"), NIST_FF3_SAMPLES,
-                         ids=_ids(NIST_FF3_SAMPLES))
-def test_original_ff3_matches_nist_sample(sample: int, key: str, tweak: str, plain: str,
-                                          cipher: str) -> None:
+@pytest.mark.parametrize(
+    ("sample", "key", "tweak", "plain", "cipher"), NIST_FF3_SAMPLES, ids=_ids(NIST_FF3_SAMPLES)
+)
+def test_original_ff3_matches_nist_sample(
+    sample: int, key: str, tweak: str, plain: str, cipher: str
+) -> None:
     k, t = bytes.fromhex(key), bytes.fromhex(tweak)
     assert ff3.encrypt_ff3(k, t, plain) == cipher
     assert ff3.decrypt_ff3(k, t, cipher) == plain
 
 
-@pytest.mark.parametrize(("case", "key", "tweak", "plain", "cipher"), ACVP_FF3_1,
-                         ids=_ids(ACVP_FF3_1))
-def test_ff3_1_matches_acvp_vector(case: str, key: str, tweak: str, plain: str,
-                                   cipher: str) -> None:
+@pytest.mark.parametrize(
+    ("case", "key", "tweak", "plain", "cipher"), ACVP_FF3_1, ids=_ids(ACVP_FF3_1)
+)
+def test_ff3_1_matches_acvp_vector(
+    case: str, key: str, tweak: str, plain: str, cipher: str
+) -> None:
     k, t = bytes.fromhex(key), bytes.fromhex(tweak)
     assert ff3.encrypt(k, t, plain) == cipher
     assert ff3.decrypt(k, t, cipher) == plain
 
 
-@pytest.mark.parametrize(("case", "key", "tweak", "plain", "cipher"),
-                         [v for v in ACVP_FF3_1 if len(v[3]) <= ff3.MAX_BATCH_LENGTH],
-                         ids=_ids([v for v in ACVP_FF3_1 if len(v[3]) <= ff3.MAX_BATCH_LENGTH]))
-def test_batch_ff3_1_matches_acvp_vector(case: str, key: str, tweak: str, plain: str,
-                                         cipher: str) -> None:
+@pytest.mark.parametrize(
+    ("case", "key", "tweak", "plain", "cipher"),
+    [v for v in ACVP_FF3_1 if len(v[3]) <= ff3.MAX_BATCH_LENGTH],
+    ids=_ids([v for v in ACVP_FF3_1 if len(v[3]) <= ff3.MAX_BATCH_LENGTH]),
+)
+def test_batch_ff3_1_matches_acvp_vector(
+    case: str, key: str, tweak: str, plain: str, cipher: str
+) -> None:
     k, t = bytes.fromhex(key), bytes.fromhex(tweak)
     n = len(plain)
     assert ff3.encrypt_batch(k, t, np.array([int(plain)]), length=n).tolist() == [int(cipher)]
@@ -151,8 +185,9 @@ def test_every_bit_of_the_tweak_changes_the_result() -> None:
 def test_batch_equals_scalar_on_random_and_edge_values(key_length: int) -> None:
     rng = np.random.default_rng(key_length)
     key, tweak = rng.bytes(key_length), rng.bytes(7)
-    values = np.concatenate([[0, 1, 99_999, 100_000, 10**11 - 1],
-                             rng.integers(0, 10**11, 2000)]).astype(np.int64)
+    values = np.concatenate(
+        [[0, 1, 99_999, 100_000, 10**11 - 1], rng.integers(0, 10**11, 2000)]
+    ).astype(np.int64)
     batch = ff3.encrypt_batch(key, tweak, values)
     scalar = [int(ff3.encrypt(key, tweak, str(v).zfill(11))) for v in values.tolist()]
     assert batch.tolist() == scalar
@@ -202,8 +237,9 @@ def test_original_ff3_refuses_a_seven_byte_tweak() -> None:
         ff3.encrypt_ff3(KEY, TWEAK, "12345678901")
 
 
-@pytest.mark.parametrize("digits", ["12345", "1" * 57, "", "12345a78901", "１２３４５６７",
-                                    "-1234567", " 1234567"])
+@pytest.mark.parametrize(
+    "digits", ["12345", "1" * 57, "", "12345a78901", "１２３４５６７", "-1234567", " 1234567"]
+)
 def test_input_outside_the_radix_10_domain_is_refused(digits: str) -> None:
     with pytest.raises(InvalidInput):
         ff3.encrypt(KEY, TWEAK, digits)
@@ -217,8 +253,9 @@ def test_batch_refuses_lengths_that_do_not_fit_int64(length: int) -> None:
         ff3.encrypt_batch(KEY, TWEAK, np.array([1]), length=length)
 
 
-@pytest.mark.parametrize("values", [np.array([-1]), np.array([10**11]),
-                                    np.array([1.0]), np.array(["1"])])
+@pytest.mark.parametrize(
+    "values", [np.array([-1]), np.array([10**11]), np.array([1.0]), np.array(["1"])]
+)
 def test_batch_refuses_values_outside_the_domain(values: np.ndarray) -> None:
     with pytest.raises(InvalidInput):
         ff3.encrypt_batch(KEY, TWEAK, values)

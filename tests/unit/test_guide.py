@@ -12,10 +12,13 @@ from mynumber.domain.errors import InvalidInput
 from mynumber.domain.guide import GuideAnswers, StepKind, StepState, en, make_plan
 
 TODAY = dt.date(2026, 4, 1)
-NEWCOMER = GuideAnswers(arrived_on=dt.date(2026, 3, 28), municipality="Chiyoda City",
-                        date_of_birth=dt.date(1995, 4, 12),
-                        status_of_residence="Engineer/Specialist",
-                        period_of_stay_ends=dt.date(2031, 3, 31))
+NEWCOMER = GuideAnswers(
+    arrived_on=dt.date(2026, 3, 28),
+    municipality="Chiyoda City",
+    date_of_birth=dt.date(1995, 4, 12),
+    status_of_residence="Engineer/Specialist",
+    period_of_stay_ends=dt.date(2031, 3, 31),
+)
 
 
 def test_registration_deadline_is_the_moving_in_rule_moved_past_the_weekend() -> None:
@@ -57,8 +60,12 @@ def test_a_letter_missing_after_four_weeks_is_overdue_and_the_trouble_step_is_no
 
 
 def test_the_pickup_notice_comes_one_to_two_months_after_applying() -> None:
-    answers = replace(NEWCOMER, registered_on=dt.date(2026, 3, 30), letter_arrived=True,
-                      applied_on=dt.date(2026, 4, 20))
+    answers = replace(
+        NEWCOMER,
+        registered_on=dt.date(2026, 3, 30),
+        letter_arrived=True,
+        applied_on=dt.date(2026, 4, 20),
+    )
     plan = make_plan(answers, today=dt.date(2026, 5, 1))
     notice = plan.step("notice")
     assert (notice.on, notice.until) == timelines.pickup_notice_window(dt.date(2026, 4, 20))
@@ -67,24 +74,38 @@ def test_the_pickup_notice_comes_one_to_two_months_after_applying() -> None:
 
 
 def test_a_notice_missing_after_two_months_makes_the_trouble_step_now() -> None:
-    answers = replace(NEWCOMER, registered_on=dt.date(2026, 3, 30), letter_arrived=True,
-                      applied_on=dt.date(2026, 4, 20))
+    answers = replace(
+        NEWCOMER,
+        registered_on=dt.date(2026, 3, 30),
+        letter_arrived=True,
+        applied_on=dt.date(2026, 4, 20),
+    )
     plan = make_plan(answers, today=dt.date(2026, 6, 25))
     assert plan.step("notice").state is StepState.OVERDUE
     assert plan.step("notice_missing").state is StepState.NOW
 
 
-def test_a_permanent_resident_card_runs_to_the_tenth_birthday_and_certificates_to_the_fifth(
-) -> None:
+def test_a_permanent_resident_card_runs_to_the_tenth_birthday_and_certificates_to_the_fifth() -> (
+    None
+):
     collected = dt.date(2026, 6, 1)
-    answers = replace(NEWCOMER, status_of_residence="Permanent Resident",
-                      period_of_stay_ends=None, registered_on=dt.date(2026, 3, 30),
-                      letter_arrived=True, applied_on=dt.date(2026, 4, 10),
-                      notice_arrived=True, card_collected_on=collected)
+    answers = replace(
+        NEWCOMER,
+        status_of_residence="Permanent Resident",
+        period_of_stay_ends=None,
+        registered_on=dt.date(2026, 3, 30),
+        letter_arrived=True,
+        applied_on=dt.date(2026, 4, 10),
+        notice_arrived=True,
+        card_collected_on=collected,
+    )
     plan = make_plan(answers, today=dt.date(2026, 6, 2))
     card = plan.step("card_expiry")
-    assert card.on == validity.card_expiry(date_of_birth=answers.date_of_birth,
-                                           issued_on=collected) == dt.date(2036, 4, 12)
+    assert (
+        card.on
+        == validity.card_expiry(date_of_birth=answers.date_of_birth, issued_on=collected)
+        == dt.date(2036, 4, 12)
+    )
     assert plan.step("certificates_expiry").on == dt.date(2031, 4, 12)
     assert plan.step("renewal").on == validity.renewal_window_opens(card.on)
     assert not card.estimated
@@ -102,23 +123,32 @@ def test_a_period_of_stay_caps_the_card_and_adds_the_validity_change_step() -> N
 
 
 def test_a_child_gets_the_five_year_card_and_no_signature_certificate_under_fifteen() -> None:
-    answers = replace(NEWCOMER, date_of_birth=dt.date(2016, 7, 1),
-                      status_of_residence="Dependent", period_of_stay_ends=dt.date(2036, 1, 1))
+    answers = replace(
+        NEWCOMER,
+        date_of_birth=dt.date(2016, 7, 1),
+        status_of_residence="Dependent",
+        period_of_stay_ends=dt.date(2036, 1, 1),
+    )
     plan = make_plan(answers, today=TODAY)
     issued = plan.step("collect").on
     assert issued is not None
     assert plan.step("card_expiry").on == validity.card_expiry(
-        date_of_birth=answers.date_of_birth, issued_on=max(TODAY, plan.step("notice").until
-                                                           or TODAY))
+        date_of_birth=answers.date_of_birth,
+        issued_on=max(TODAY, plan.step("notice").until or TODAY),
+    )
     assert "not issued under 15" in plan.step("certificates_expiry").text_en
 
 
 def test_a_stay_ending_before_the_card_is_ready_says_renew_the_residence_card_first() -> None:
     # Arrived in January with a stay of more than 3 months (a shorter one is not
     # registered at all), and the card will not be ready before the stay ends.
-    answers = replace(NEWCOMER, arrived_on=dt.date(2026, 1, 5),
-                      registered_on=dt.date(2026, 1, 6), letter_arrived=True,
-                      period_of_stay_ends=dt.date(2026, 4, 30))
+    answers = replace(
+        NEWCOMER,
+        arrived_on=dt.date(2026, 1, 5),
+        registered_on=dt.date(2026, 1, 6),
+        letter_arrived=True,
+        period_of_stay_ends=dt.date(2026, 4, 30),
+    )
     plan = make_plan(answers, today=TODAY)
     assert plan.step("stay_ends_first").state is StepState.NOW
     assert all(s.key != "card_expiry" for s in plan.steps)
@@ -131,12 +161,12 @@ def test_express_issuance_is_offered_within_thirty_days_of_the_moving_in_notific
     assert "moving-in notification" in offered.text_en and "転入届から30日" in offered.text_ja
     registered = replace(NEWCOMER, registered_on=dt.date(2026, 3, 30))
     # 31 days after arriving, 29 after registering: still offered (issue 17.6).
-    assert make_plan(registered, today=dt.date(2026, 4, 28)).step("express").on == \
-        dt.date(2026, 4, 29)
+    assert make_plan(registered, today=dt.date(2026, 4, 28)).step("express").on == dt.date(
+        2026, 4, 29
+    )
     late = make_plan(registered, today=dt.date(2026, 4, 30))
     assert all(s.key != "express" for s in late.steps)
-    applied = replace(NEWCOMER, registered_on=dt.date(2026, 3, 30),
-                      applied_on=dt.date(2026, 3, 31))
+    applied = replace(NEWCOMER, registered_on=dt.date(2026, 3, 30), applied_on=dt.date(2026, 3, 31))
     assert all(s.key != "express" for s in make_plan(applied, today=TODAY).steps)
 
 
@@ -149,8 +179,14 @@ def test_the_pin_trouble_step_states_the_card_lockout_counts() -> None:
 def test_troubleshooting_covers_letter_notice_pin_loss_moves_and_leaving() -> None:
     plan = make_plan(NEWCOMER, today=TODAY)
     assert [s.key for s in plan.troubleshooting] == [
-        "letter_missing", "notice_missing", "pin_locked", "lost_card", "moving_within",
-        "moving_away", "leaving_japan"]
+        "letter_missing",
+        "notice_missing",
+        "pin_locked",
+        "lost_card",
+        "moving_within",
+        "moving_away",
+        "leaving_japan",
+    ]
     assert f"{deadlines.CARD_CONTINUATION_DAYS} days" in plan.step("moving_away").text_en
 
 
@@ -175,22 +211,32 @@ def test_a_japanese_national_brings_photo_id_and_has_no_stay_limit() -> None:
     assert all(s.key != "validity_change" for s in plan.steps)
 
 
-@pytest.mark.parametrize(("changes", "field"), [
-    ({"period_of_stay_ends": None}, "period_of_stay_ends"),
-    ({"period_of_stay_ends": dt.date(2026, 3, 1)}, "period_of_stay_ends"),
-    ({"date_of_birth": dt.date(2027, 1, 1)}, "date_of_birth"),
-    ({"arrived_on": dt.date(1990, 1, 1)}, "arrived_on"),
-    ({"municipality": " "}, "municipality"),
-    ({"registered_on": dt.date(2026, 4, 2)}, "registered_on"),
-    ({"registered_on": dt.date(2026, 3, 27)}, "registered_on"),
-    ({"letter_arrived": True}, "registered_on"),
-    ({"notice_arrived": True, "registered_on": dt.date(2026, 3, 30)}, "applied_on"),
-    ({"registered_on": dt.date(2026, 3, 30), "applied_on": dt.date(2026, 3, 29)}, "applied_on"),
-    ({"registered_on": dt.date(2026, 3, 28), "applied_on": dt.date(2026, 3, 30),
-      "card_collected_on": dt.date(2026, 3, 29)}, "card_collected_on"),
-])
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"period_of_stay_ends": None}, "period_of_stay_ends"),
+        ({"period_of_stay_ends": dt.date(2026, 3, 1)}, "period_of_stay_ends"),
+        ({"date_of_birth": dt.date(2027, 1, 1)}, "date_of_birth"),
+        ({"arrived_on": dt.date(1990, 1, 1)}, "arrived_on"),
+        ({"municipality": " "}, "municipality"),
+        ({"registered_on": dt.date(2026, 4, 2)}, "registered_on"),
+        ({"registered_on": dt.date(2026, 3, 27)}, "registered_on"),
+        ({"letter_arrived": True}, "registered_on"),
+        ({"notice_arrived": True, "registered_on": dt.date(2026, 3, 30)}, "applied_on"),
+        ({"registered_on": dt.date(2026, 3, 30), "applied_on": dt.date(2026, 3, 29)}, "applied_on"),
+        (
+            {
+                "registered_on": dt.date(2026, 3, 28),
+                "applied_on": dt.date(2026, 3, 30),
+                "card_collected_on": dt.date(2026, 3, 29),
+            },
+            "card_collected_on",
+        ),
+    ],
+)
 def test_answers_that_do_not_fit_together_are_refused_by_field(
-    changes: dict[str, object], field: str,
+    changes: dict[str, object],
+    field: str,
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
         make_plan(replace(NEWCOMER, **changes), today=TODAY)  # type: ignore[arg-type]
@@ -210,14 +256,24 @@ def _run_cli(*args: str) -> tuple[int, str, str]:
     from typer.testing import CliRunner
 
     from mynumber.cli.main import app
+
     result = CliRunner().invoke(app, ["guide", *args], env={"COLUMNS": "160"})
     return result.exit_code, result.stdout, result.stderr
 
 
 def test_the_cli_guide_prints_the_same_deadline_as_the_rules() -> None:
-    code, out, _ = _run_cli("--arrived", "2026-03-28", "--municipality", "Chiyoda",
-                            "--born", "1995-04-12", "--status", "Permanent Resident",
-                            "--today", "2026-04-01")
+    code, out, _ = _run_cli(
+        "--arrived",
+        "2026-03-28",
+        "--municipality",
+        "Chiyoda",
+        "--born",
+        "1995-04-12",
+        "--status",
+        "Permanent Resident",
+        "--today",
+        "2026-04-01",
+    )
     assert code == 0
     assert en(deadlines.moving_in_deadline(dt.date(2026, 3, 28))) == "13 Apr 2026"
     assert "13 Apr 2026" in out
@@ -225,18 +281,55 @@ def test_the_cli_guide_prints_the_same_deadline_as_the_rules() -> None:
 
 
 def test_the_cli_guide_speaks_japanese() -> None:
-    code, out, _ = _run_cli("--arrived", "2026-03-28", "--municipality", "千代田区",
-                            "--born", "1995-04-12", "--today", "2026-04-01", "--lang", "ja")
+    code, out, _ = _run_cli(
+        "--arrived",
+        "2026-03-28",
+        "--municipality",
+        "千代田区",
+        "--born",
+        "1995-04-12",
+        "--today",
+        "2026-04-01",
+        "--lang",
+        "ja",
+    )
     assert code == 0 and "2026年4月13日" in out and "困ったときは" in out
 
 
-@pytest.mark.parametrize(("args", "option"), [
-    (("--arrived", "28/03/2026", "--municipality", "X", "--born", "1995-04-12"), "--arrived"),
-    (("--arrived", "2026-03-28", "--municipality", "X", "--born", "1995-04-12",
-      "--status", "Student", "--today", "2026-04-01"), "--stay-ends"),
-    (("--arrived", "2026-03-28", "--municipality", "X", "--born", "1995-04-12",
-      "--lang", "fr"), "--lang"),
-])
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("--arrived", "28/03/2026", "--municipality", "X", "--born", "1995-04-12"), "--arrived"),
+        (
+            (
+                "--arrived",
+                "2026-03-28",
+                "--municipality",
+                "X",
+                "--born",
+                "1995-04-12",
+                "--status",
+                "Student",
+                "--today",
+                "2026-04-01",
+            ),
+            "--stay-ends",
+        ),
+        (
+            (
+                "--arrived",
+                "2026-03-28",
+                "--municipality",
+                "X",
+                "--born",
+                "1995-04-12",
+                "--lang",
+                "fr",
+            ),
+            "--lang",
+        ),
+    ],
+)
 def test_bad_cli_input_prints_one_line_and_exits_1(args: tuple[str, ...], option: str) -> None:
     code, _out, err = _run_cli(*args)
     assert code == 1

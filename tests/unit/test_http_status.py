@@ -12,11 +12,21 @@ from mynumber.http_status import http_status
 from mynumber.pki.errors import CaKeyUnavailable, SignatureInvalid
 
 STATUS_BEFORE = [
-    (errors.MyNumberError, 400), (errors.InvalidInput, 422), (errors.NotFound, 404),
-    (errors.Conflict, 409), (errors.Forbidden, 403), (errors.PurposeNotAllowed, 403),
-    (errors.Unauthenticated, 401), (errors.CardError, 409), (errors.PinLocked, 409),
-    (errors.WrongPin, 401), (errors.CertificateError, 409), (FaceNotMatched, 401),
-    (NotInsured, 404), (ConsentRequired, 403), (SignatureInvalid, 422),
+    (errors.MyNumberError, 400),
+    (errors.InvalidInput, 422),
+    (errors.NotFound, 404),
+    (errors.Conflict, 409),
+    (errors.Forbidden, 403),
+    (errors.PurposeNotAllowed, 403),
+    (errors.Unauthenticated, 401),
+    (errors.CardError, 409),
+    (errors.PinLocked, 409),
+    (errors.WrongPin, 401),
+    (errors.CertificateError, 409),
+    (FaceNotMatched, 401),
+    (NotInsured, 404),
+    (ConsentRequired, 403),
+    (SignatureInvalid, 422),
     (CaKeyUnavailable, 500),
 ]
 

@@ -32,13 +32,17 @@ CERTAIN = IncomeBracket.CERTAIN_INCOME
 
 # --- school age ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("born", "starts"), [
-    (D(2018, 4, 1), D(2024, 4, 1)),   # reaches 6 on 31 March: school age on the birthday
-    (D(2018, 4, 2), D(2025, 4, 1)),   # reaches 6 on 1 April: a year later
-    (D(2018, 3, 31), D(2024, 4, 1)),
-    (D(2018, 12, 25), D(2025, 4, 1)),
-    (D(2016, 2, 29), D(2022, 4, 1)),
-])
+
+@pytest.mark.parametrize(
+    ("born", "starts"),
+    [
+        (D(2018, 4, 1), D(2024, 4, 1)),  # reaches 6 on 31 March: school age on the birthday
+        (D(2018, 4, 2), D(2025, 4, 1)),  # reaches 6 on 1 April: a year later
+        (D(2018, 3, 31), D(2024, 4, 1)),
+        (D(2018, 12, 25), D(2025, 4, 1)),
+        (D(2016, 2, 29), D(2022, 4, 1)),
+    ],
+)
 def test_school_age_starts_on_the_first_1_april_after_reaching_6(born, starts):
     assert school_age_starts_on(born) == starts
 
@@ -55,6 +59,7 @@ def test_income_does_not_matter_before_70():
 
 
 # --- 70 to 74 ------------------------------------------------------------------------------
+
 
 def test_the_70_to_74_ratio_starts_the_month_after_the_70th_birthday():
     born = D(1956, 8, 15)
@@ -83,6 +88,7 @@ def test_active_worker_income_keeps_30_percent_at_70_to_74():
 
 
 # --- 75 and over ---------------------------------------------------------------------------
+
 
 def test_late_elderly_system_starts_on_the_75th_birthday_itself():
     born = D(1951, 6, 10)
@@ -116,11 +122,13 @@ def test_care_before_birth_is_refused():
 
 # --- eligibility letter and paper card -----------------------------------------------------
 
+
 def test_eligibility_letter_is_valid_at_most_5_years():
     issued = D(2025, 1, 1)
     assert latest_eligibility_letter_expiry(issued) == D(2029, 12, 31)
-    assert check_eligibility_letter_expiry(issued_on=issued, expires_on=D(2026, 7, 31)) == \
-        D(2026, 7, 31)
+    assert check_eligibility_letter_expiry(issued_on=issued, expires_on=D(2026, 7, 31)) == D(
+        2026, 7, 31
+    )
     assert check_eligibility_letter_expiry(issued_on=issued, expires_on=D(2029, 12, 31))
     with pytest.raises(InvalidInput) as exc:
         check_eligibility_letter_expiry(issued_on=issued, expires_on=D(2030, 1, 1))

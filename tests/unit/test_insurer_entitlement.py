@@ -5,15 +5,28 @@ from __future__ import annotations
 from mynumber.domain.insurance import InsurerKind, may_enrol
 
 CHIYODA, SHIBUYA, SAPPORO = "131016", "131130", "011002"
-NHI, EMPLOYER, LATE = (InsurerKind.NATIONAL_HEALTH_INSURANCE, InsurerKind.EMPLOYER,
-                       InsurerKind.LATE_ELDERLY)
+NHI, EMPLOYER, LATE = (
+    InsurerKind.NATIONAL_HEALTH_INSURANCE,
+    InsurerKind.EMPLOYER,
+    InsurerKind.LATE_ELDERLY,
+)
 
 
-def entitled(kind: InsurerKind, *, municipality: str | None = None, insurer_id: int = 5,
-             registered_in: tuple[str, ...] = (CHIYODA,),
-             employers: tuple[int, ...] = ()) -> bool:
-    return may_enrol(kind, insurer_id=insurer_id, insurer_municipality=municipality,
-                     registered_in=frozenset(registered_in), employer_insurers=frozenset(employers))
+def entitled(
+    kind: InsurerKind,
+    *,
+    municipality: str | None = None,
+    insurer_id: int = 5,
+    registered_in: tuple[str, ...] = (CHIYODA,),
+    employers: tuple[int, ...] = (),
+) -> bool:
+    return may_enrol(
+        kind,
+        insurer_id=insurer_id,
+        insurer_municipality=municipality,
+        registered_in=frozenset(registered_in),
+        employer_insurers=frozenset(employers),
+    )
 
 
 def test_national_health_insurance_enrols_the_people_registered_in_its_municipality() -> None:

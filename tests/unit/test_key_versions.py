@@ -31,7 +31,7 @@ NUMBER = IndividualNumber("621498320257")
 def test_a_sealed_value_names_the_newest_version_and_opens_under_it() -> None:
     keys = StaticKeys({1: K1, 2: K2})
     sealed = key_versions.seal(keys, b"hello", b"aad")
-    assert sealed[:key_versions.TAG_BYTES] == key_versions.tag(2)
+    assert sealed[: key_versions.TAG_BYTES] == key_versions.tag(2)
     assert key_versions.version_of(sealed) == 2
     assert key_versions.open_sealed(keys, sealed, b"aad") == (2, b"hello")
     with pytest.raises(InvalidTag):
@@ -54,15 +54,18 @@ def test_a_retired_or_unknown_version_is_refused_by_name() -> None:
         key_versions.open_sealed(StaticKeys({2: K2}), old, b"a")
 
 
-def test_an_untagged_value_from_before_versions_is_version_1_even_if_its_nonce_looks_tagged(
-) -> None:
+def test_an_untagged_value_from_before_versions_is_version_1_even_if_its_nonce_looks_tagged() -> (
+    None
+):
     keys = StaticKeys({1: K1, 2: K2})
     for nonce in (os.urandom(12), key_versions.tag(2) + os.urandom(6)):
         legacy = nonce + AESGCM(K1).encrypt(nonce, b"old", b"a")
         assert key_versions.open_sealed(keys, legacy, b"a") == (1, b"old")
         resealed = key_versions.reseal(keys, legacy, b"a")
         assert resealed is not None and key_versions.open_sealed(keys, resealed, b"a") == (
-            2, b"old")
+            2,
+            b"old",
+        )
 
 
 def test_the_vault_reads_every_live_version_and_keeps_its_lookup_hash() -> None:
@@ -88,17 +91,24 @@ def test_a_key_file_round_trips_with_retired_versions() -> None:
     text = format_key_file(keys)
     assert K1.hex() in text and "v1 retired" in text
     back = parse_key_file(text)
-    assert (back.root, dict(back.versions), back.newest, back.retired) == (K1, {1: None, 2: K2},
-                                                                          2, [1])
+    assert (back.root, dict(back.versions), back.newest, back.retired) == (
+        K1,
+        {1: None, 2: K2},
+        2,
+        [1],
+    )
 
 
-@pytest.mark.parametrize("text,reason", [
-    ("v1 " + K1.hex(), "no root"),
-    ("root " + K1.hex() + "\nv1 retired", "no live key version"),
-    ("root " + K1.hex() + "\nv1 abcd", "32 bytes"),
-    ("root " + K1.hex() + "\nv1 xyz", "hexadecimal"),
-    ("root " + K1.hex() + "\nkey " + K2.hex(), "unknown entry"),
-])
+@pytest.mark.parametrize(
+    "text,reason",
+    [
+        ("v1 " + K1.hex(), "no root"),
+        ("root " + K1.hex() + "\nv1 retired", "no live key version"),
+        ("root " + K1.hex() + "\nv1 abcd", "32 bytes"),
+        ("root " + K1.hex() + "\nv1 xyz", "hexadecimal"),
+        ("root " + K1.hex() + "\nkey " + K2.hex(), "unknown entry"),
+    ],
+)
 def test_a_damaged_key_file_is_refused_without_repeating_it(text: str, reason: str) -> None:
     with pytest.raises(KeyFileError, match=reason) as refused:
         parse_key_file(text)

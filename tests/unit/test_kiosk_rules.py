@@ -26,11 +26,17 @@ MADE = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 
 def test_each_kiosk_reset_proves_the_other_credential() -> None:
     four = kiosk_reset(PinKind.USER_AUTHENTICATION)
-    assert (four.proved_by, four.face_at_kiosk, four.needs_pre_application) == \
-        (PinKind.SIGNATURE, True, False)
+    assert (four.proved_by, four.face_at_kiosk, four.needs_pre_application) == (
+        PinKind.SIGNATURE,
+        True,
+        False,
+    )
     signature = kiosk_reset(PinKind.SIGNATURE)
-    assert (signature.proved_by, signature.face_at_kiosk, signature.needs_pre_application) == \
-        (PinKind.USER_AUTHENTICATION, False, True)
+    assert (signature.proved_by, signature.face_at_kiosk, signature.needs_pre_application) == (
+        PinKind.USER_AUTHENTICATION,
+        False,
+        True,
+    )
     assert four.step is not signature.step
 
 
@@ -51,17 +57,22 @@ def test_a_pre_application_is_usable_for_24_hours_once() -> None:
     assert not pre_application_usable(MADE, None, MADE - dt.timedelta(seconds=1))
 
 
-@given(st.binary(min_size=32, max_size=32), st.text(min_size=1, max_size=20),
-       st.text(alphabet="ABCDEF0123456789", min_size=1, max_size=16),
-       st.sampled_from(list(KioskStep)))
-def test_a_kiosk_signature_is_bound_to_each_field(nonce: bytes, terminal: str, serial: str,
-                                                  step: KioskStep) -> None:
+@given(
+    st.binary(min_size=32, max_size=32),
+    st.text(min_size=1, max_size=20),
+    st.text(alphabet="ABCDEF0123456789", min_size=1, max_size=16),
+    st.sampled_from(list(KioskStep)),
+)
+def test_a_kiosk_signature_is_bound_to_each_field(
+    nonce: bytes, terminal: str, serial: str, step: KioskStep
+) -> None:
     message = kiosk_message(nonce, terminal, serial, step)
     assert len(message) == 32
-    others = [kiosk_message(nonce, terminal + "x", serial, step),
-              kiosk_message(nonce, terminal, serial + "0", step),
-              kiosk_message(bytes(32) if nonce != bytes(32) else b"\1" * 32, terminal, serial,
-                            step)]
+    others = [
+        kiosk_message(nonce, terminal + "x", serial, step),
+        kiosk_message(nonce, terminal, serial + "0", step),
+        kiosk_message(bytes(32) if nonce != bytes(32) else b"\1" * 32, terminal, serial, step),
+    ]
     others += [kiosk_message(nonce, terminal, serial, s) for s in KioskStep if s is not step]
     assert message not in others
     assert message != nonce  # never a bare card-authentication answer

@@ -25,12 +25,18 @@ TWEAK = bytes.fromhex("4A4C4953313331")  # "JLIS131"
 # --- registry codes ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("sequence", "digits"), [
-    (0, "00000000000"), (12345, "00000012345"), (99_999_999_999, "99999999999"),
-    (np.int64(42), "00000000042"),
-])
-def test_registry_code_is_the_sequence_zero_padded_to_eleven_digits(sequence: int,
-                                                                   digits: str) -> None:
+@pytest.mark.parametrize(
+    ("sequence", "digits"),
+    [
+        (0, "00000000000"),
+        (12345, "00000012345"),
+        (99_999_999_999, "99999999999"),
+        (np.int64(42), "00000000042"),
+    ],
+)
+def test_registry_code_is_the_sequence_zero_padded_to_eleven_digits(
+    sequence: int, digits: str
+) -> None:
     assert registry_code_for(sequence) == ResidentRegistryCode(digits)
 
 
@@ -77,8 +83,10 @@ def test_a_different_key_or_tweak_gives_a_different_number() -> None:
     assert derive_my_number(code, key=OTHER_KEY, tweak=TWEAK) != number
     assert derive_my_number(code, key=KEY, tweak=bytes(7)) != number
     codes = np.arange(1000, dtype=np.int64)
-    assert not np.any(derive_my_numbers(codes, key=KEY, tweak=TWEAK)
-                      == derive_my_numbers(codes, key=OTHER_KEY, tweak=TWEAK))
+    assert not np.any(
+        derive_my_numbers(codes, key=KEY, tweak=TWEAK)
+        == derive_my_numbers(codes, key=OTHER_KEY, tweak=TWEAK)
+    )
 
 
 def test_a_derived_number_never_shows_in_full_when_printed() -> None:
@@ -86,17 +94,25 @@ def test_a_derived_number_never_shows_in_full_when_printed() -> None:
     assert number.digits not in repr(number) and number.digits not in str(number)
 
 
-@pytest.mark.parametrize(("key", "tweak", "field"), [
-    (bytes(15), TWEAK, "key"), (bytes(20), TWEAK, "key"), (bytes(64), TWEAK, "key"),
-    (KEY, bytes(6), "tweak"), (KEY, bytes(8), "tweak"), (KEY, b"", "tweak"),
-])
-def test_key_material_of_the_wrong_length_is_refused(key: bytes, tweak: bytes,
-                                                     field: str) -> None:
+@pytest.mark.parametrize(
+    ("key", "tweak", "field"),
+    [
+        (bytes(15), TWEAK, "key"),
+        (bytes(20), TWEAK, "key"),
+        (bytes(64), TWEAK, "key"),
+        (KEY, bytes(6), "tweak"),
+        (KEY, bytes(8), "tweak"),
+        (KEY, b"", "tweak"),
+    ],
+)
+def test_key_material_of_the_wrong_length_is_refused(key: bytes, tweak: bytes, field: str) -> None:
     code = registry_code_for(1)
     number = IndividualNumber.parse("621498320257")
-    for call in (lambda: derive_my_number(code, key=key, tweak=tweak),
-                 lambda: derive_my_numbers(np.array([1]), key=key, tweak=tweak),
-                 lambda: registry_code_of(number, key=key, tweak=tweak)):
+    for call in (
+        lambda: derive_my_number(code, key=key, tweak=tweak),
+        lambda: derive_my_numbers(np.array([1]), key=key, tweak=tweak),
+        lambda: registry_code_of(number, key=key, tweak=tweak),
+    ):
         with pytest.raises(InvalidInput) as error:
             call()
         assert error.value.details["field"] == field
@@ -136,9 +152,10 @@ def test_batch_derivation_equals_one_by_one() -> None:
     rng = np.random.default_rng(8)
     codes = np.concatenate([[0, 10**11 - 1], rng.integers(0, 10**11, 300)]).astype(np.int64)
     batch = derive_my_numbers(codes, key=KEY, tweak=TWEAK)
-    one_by_one = [int(derive_my_number(ResidentRegistryCode(str(c).zfill(11)),
-                                       key=KEY, tweak=TWEAK).digits)
-                  for c in codes.tolist()]
+    one_by_one = [
+        int(derive_my_number(ResidentRegistryCode(str(c).zfill(11)), key=KEY, tweak=TWEAK).digits)
+        for c in codes.tolist()
+    ]
     assert batch.tolist() == one_by_one
     assert batch.dtype == np.int64
 

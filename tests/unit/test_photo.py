@@ -43,9 +43,15 @@ def encode(extension: str, image: np.ndarray) -> bytes:
 
 def png_header_only(width: int, height: int) -> bytes:
     """A PNG that claims a size and holds no pixels: what a decompression bomb looks like."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
-        return (struct.pack(">I", len(body)) + kind + body
-                + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF))
+        return (
+            struct.pack(">I", len(body))
+            + kind
+            + body
+            + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
+        )
+
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
 
@@ -57,6 +63,7 @@ def refusal(data: bytes) -> InvalidInput:
 
 
 # --- accepted photos -------------------------------------------------------------------
+
 
 def test_sample_photo_is_accepted_with_its_facts() -> None:
     photo = sample_photo_jpeg()
@@ -90,6 +97,7 @@ def test_dim_but_usable_photo_is_accepted(sample: np.ndarray) -> None:
 
 # --- each reason -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("data", [b"", b"not a photo at all", b"\xff\xd8\xff" + b"\0" * 50])
 def test_bytes_that_are_no_image_are_refused(data: bytes) -> None:
     error = refusal(data)
@@ -103,7 +111,8 @@ def test_truncated_jpeg_is_refused_as_not_an_image() -> None:
 
 @pytest.mark.parametrize(("extension", "name"), [(".bmp", "BMP"), (".tiff", "TIFF")])
 def test_format_is_told_by_content_and_only_jpeg_or_png_pass(
-        sample: np.ndarray, extension: str, name: str) -> None:
+    sample: np.ndarray, extension: str, name: str
+) -> None:
     error = refusal(encode(extension, sample))
     assert (error.details["reason"], error.details["format"]) == ("wrong-format", name)
     assert name in error.message_en and name in error.message_ja
@@ -170,14 +179,14 @@ def test_check_photo_raises_the_first_problem_in_check_all_order(sample: np.ndar
 
 @pytest.mark.parametrize("reason", get_args(Reason))
 def test_every_reason_has_an_english_and_japanese_message(reason: Reason) -> None:
-    error = rules.photo_error(reason, format="GIF", width=1, height=1, limit=480,
-                              size=1, count=2)
+    error = rules.photo_error(reason, format="GIF", width=1, height=1, limit=480, size=1, count=2)
     assert error.details["field"] == "photo" and error.details["reason"] == reason
     assert error.message_en and error.message_ja and error.message_en != error.message_ja
     assert "{" not in error.message_en + error.message_ja
 
 
 # --- the pure limits, at their edges ----------------------------------------------------
+
 
 def test_dimension_limits_include_480_and_6000() -> None:
     assert rules.judge_dimensions(480, 6000) is None
@@ -196,6 +205,7 @@ def test_brightness_and_sharpness_limits() -> None:
 
 
 # --- the chip crop and the declaration ----------------------------------------------------
+
 
 def test_chip_photo_is_a_small_grey_face_crop() -> None:
     chip = chip_photo(sample_photo_jpeg())

@@ -32,10 +32,14 @@ def refusal(kind: PinKind, pin: str, **kwargs: object) -> InvalidInput:
 
 # --- kinds and limits ----------------------------------------------------------------------
 
+
 def test_each_pin_kind_has_its_field_name():
     assert [k.field for k in PinKind] == [
-        "user_authentication_pin", "resident_registry_pin", "card_info_input_pin",
-        "signature_pin"]
+        "user_authentication_pin",
+        "resident_registry_pin",
+        "card_info_input_pin",
+        "signature_pin",
+    ]
 
 
 def test_four_digit_pins_lock_after_three_wrong_entries():
@@ -63,14 +67,16 @@ def test_every_kind_has_english_and_japanese_names():
 
 # --- 4-digit PINs --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("kind", FOUR_DIGIT_KINDS)
 def test_four_digit_pins_accept_four_digits(kind):
     assert check_pin(kind, "4821") == "4821"
     assert check_pin(kind, "0592", date_of_birth=BORN) == "0592"
 
 
-@pytest.mark.parametrize("pin", ["", "482", "48213", "48a1", " 4821", "4821\n", "４８２１",
-                                 "٤٨٢١", "+482"])
+@pytest.mark.parametrize(
+    "pin", ["", "482", "48213", "48a1", " 4821", "4821\n", "４８２１", "٤٨٢١", "+482"]
+)
 def test_four_digit_pins_refuse_anything_but_exactly_four_ascii_digits(pin):
     error = refusal(PinKind.USER_AUTHENTICATION, pin)
     assert error.details["reason"] == "format"
@@ -78,11 +84,18 @@ def test_four_digit_pins_refuse_anything_but_exactly_four_ascii_digits(pin):
     assert "数字4桁" in error.message_ja
 
 
-@pytest.mark.parametrize(("pin", "reason"), [
-    ("0000", "same_digits"), ("7777", "same_digits"),
-    ("1234", "sequence"), ("0123", "sequence"), ("6789", "sequence"),
-    ("9876", "sequence"), ("3210", "sequence"),
-])
+@pytest.mark.parametrize(
+    ("pin", "reason"),
+    [
+        ("0000", "same_digits"),
+        ("7777", "same_digits"),
+        ("1234", "sequence"),
+        ("0123", "sequence"),
+        ("6789", "sequence"),
+        ("9876", "sequence"),
+        ("3210", "sequence"),
+    ],
+)
 def test_trivial_four_digit_pins_are_refused(pin, reason):
     error = refusal(PinKind.RESIDENT_REGISTRY, pin)
     assert error.details["reason"] == reason
@@ -111,16 +124,26 @@ def test_format_check_alone_accepts_a_trivial_pin_for_entering_it():
 
 # --- signature PIN -------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("pin", ["ABC123", "A1B2C3D4E5F6G7H8", "1A2345", "ZZZZZ9"])
 def test_signature_pin_accepts_6_to_16_uppercase_letters_and_digits(pin):
     assert check_pin(PinKind.SIGNATURE, pin, date_of_birth=BORN) == pin
 
 
-@pytest.mark.parametrize(("pin", "reason"), [
-    ("AB123", "length"), ("A1B2C3D4E5F6G7H8I", "length"), ("", "length"),
-    ("abc123", "characters"), ("ABC-123", "characters"), ("ＡＢＣ１２３", "characters"),
-    ("ABC 123", "characters"), ("123456", "no_letter"), ("ABCDEF", "no_digit"),
-])
+@pytest.mark.parametrize(
+    ("pin", "reason"),
+    [
+        ("AB123", "length"),
+        ("A1B2C3D4E5F6G7H8I", "length"),
+        ("", "length"),
+        ("abc123", "characters"),
+        ("ABC-123", "characters"),
+        ("ＡＢＣ１２３", "characters"),
+        ("ABC 123", "characters"),
+        ("123456", "no_letter"),
+        ("ABCDEF", "no_digit"),
+    ],
+)
 def test_signature_pin_refusals_say_the_rule_and_what_is_wrong(pin, reason):
     error = refusal(PinKind.SIGNATURE, pin)
     assert error.details["reason"] == reason
@@ -133,8 +156,10 @@ def test_signature_pin_refusal_points_out_lowercase_letters():
     assert "lowercase" in error.message_en and "小文字" in error.message_ja
 
 
-@given(kind=st.sampled_from(list(PinKind)),
-       pin=st.text(alphabet="0123456789ABCXYZabc-", min_size=5, max_size=20))
+@given(
+    kind=st.sampled_from(list(PinKind)),
+    pin=st.text(alphabet="0123456789ABCXYZabc-", min_size=5, max_size=20),
+)
 def test_a_refused_pin_never_appears_in_the_message(kind, pin):
     try:
         check_pin(kind, pin, date_of_birth=BORN)

@@ -56,14 +56,24 @@ def test_a_reference_of_one_kind_is_not_found_as_another() -> None:
         REFS.resolve(Kind.NOTIFICATION_LETTER, "ntf_" + REFS.reference(Kind.LETTER, 5)[4:])
 
 
-@pytest.mark.parametrize("bad", [
-    "1", "42", 42, None, "", "per_", "per", "per_1",
-    "per_" + "a" * refs.BODY_LENGTH,            # well-formed, never made
-    "per_" + "1" * refs.BODY_LENGTH,            # not base32
-    "PER_" + "a" * refs.BODY_LENGTH,
-    "per_" + "a" * (refs.BODY_LENGTH + 1),
-    "per_" + "é" * refs.BODY_LENGTH,
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "1",
+        "42",
+        42,
+        None,
+        "",
+        "per_",
+        "per",
+        "per_1",
+        "per_" + "a" * refs.BODY_LENGTH,  # well-formed, never made
+        "per_" + "1" * refs.BODY_LENGTH,  # not base32
+        "PER_" + "a" * refs.BODY_LENGTH,
+        "per_" + "a" * (refs.BODY_LENGTH + 1),
+        "per_" + "é" * refs.BODY_LENGTH,
+    ],
+)
 def test_anything_that_is_not_a_reference_is_not_found(bad: object) -> None:
     with pytest.raises(NotFound) as raised:
         REFS.resolve(Kind.PERSON, bad)
@@ -76,7 +86,7 @@ def test_a_tampered_reference_is_not_found() -> None:
     for i in range(len(body)):
         flipped = "b" if body[i] != "b" else "c"
         with pytest.raises(NotFound):
-            REFS.resolve(Kind.PERSON, f"per_{body[:i]}{flipped}{body[i + 1:]}")
+            REFS.resolve(Kind.PERSON, f"per_{body[:i]}{flipped}{body[i + 1 :]}")
 
 
 def test_only_the_spelling_the_service_gave_is_a_reference() -> None:

@@ -40,8 +40,7 @@ def _bare_refusals(tree: ast.Module) -> list[tuple[str, int]]:
         if _audited(func):
             continue
         for node in ast.walk(func):
-            if (isinstance(node, ast.Raise) and node.exc is not None
-                    and _name(node.exc) in REFUSALS):
+            if isinstance(node, ast.Raise) and node.exc is not None and _name(node.exc) in REFUSALS:
                 found.append((func.name, node.lineno))
     return found
 
@@ -66,11 +65,20 @@ def _unaudited_callers(module: str, helper: str, trees: dict[str, ast.Module]) -
     calls = []
     for name, tree in trees.items():
         bare, aliases = _names_for(module, helper, tree, own=name == module)
-        calls += [func for func in _functions(tree) for node in ast.walk(func)
-                  if isinstance(node, ast.Call) and (
-                      (isinstance(node.func, ast.Name) and node.func.id in bare)
-                      or (isinstance(node.func, ast.Attribute) and node.func.attr == helper
-                          and _name(node.func.value) in aliases))]
+        calls += [
+            func
+            for func in _functions(tree)
+            for node in ast.walk(func)
+            if isinstance(node, ast.Call)
+            and (
+                (isinstance(node.func, ast.Name) and node.func.id in bare)
+                or (
+                    isinstance(node.func, ast.Attribute)
+                    and node.func.attr == helper
+                    and _name(node.func.value) in aliases
+                )
+            )
+        ]
     if not calls:
         return [f"{helper}: never called"]
     return [f"{func.name} calls {helper}" for func in calls if not _audited(func)]
@@ -84,9 +92,12 @@ def test_no_use_case_raises_a_refusal_without_its_entry() -> None:
     """A refusal raised bare is allowed only in a helper whose every caller is marked (the
     helper knows no caller: ``check_holder``, ``open_number``, a face match)."""
     trees = {_module(path): ast.parse(path.read_text()) for path in SERVICES.rglob("*.py")}
-    unaudited = [f"{module}:{line} {where}"
-                 for module, tree in trees.items() for helper, line in _bare_refusals(tree)
-                 for where in _unaudited_callers(module, helper, trees)]
+    unaudited = [
+        f"{module}:{line} {where}"
+        for module, tree in trees.items()
+        for helper, line in _bare_refusals(tree)
+        for where in _unaudited_callers(module, helper, trees)
+    ]
     assert unaudited == []
 
 
@@ -94,8 +105,11 @@ def test_roles_are_checked_through_the_policy() -> None:
     bare = []
     for path in SERVICES.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if (isinstance(node, ast.ImportFrom) and node.module == "mynumber.domain.access"
-                    and any(a.name == "require_role" for a in node.names)):
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module == "mynumber.domain.access"
+                and any(a.name == "require_role" for a in node.names)
+            ):
                 bare.append(str(path.relative_to(SERVICES)))
     assert bare == []
 
@@ -107,12 +121,12 @@ def test_the_check_finds_a_bare_refusal() -> None:  # the check itself can fail
     called = ast.parse("from m import f\ndef use_case(caller):\n    f()\n")
     assert _unaudited_callers("m", "f", {"m": tree, "n": called}) == ["use_case calls f"]
     by_alias = ast.parse("from p import m as mm\ndef use_case(caller):\n    mm.f()\n")
-    assert _unaudited_callers("p.m", "f", {"p.m": tree, "n": by_alias}) == [
-        "use_case calls f"]
+    assert _unaudited_callers("p.m", "f", {"p.m": tree, "n": by_alias}) == ["use_case calls f"]
     other_f = ast.parse("def use_case(caller):\n    f()\n")  # another module's own f
     assert _unaudited_callers("m", "f", {"m": tree, "n": other_f}) == ["f: never called"]
-    marked_caller = ast.parse("from m import f\n@refusals_audited\ndef use_case(caller):\n"
-                              "    f()\n")
+    marked_caller = ast.parse(
+        "from m import f\n@refusals_audited\ndef use_case(caller):\n    f()\n"
+    )
     assert _unaudited_callers("m", "f", {"m": tree, "n": marked_caller}) == []
     wrapped = ast.parse("def f(caller):\n    raise refused(caller, Forbidden('no', 'x'))\n")
     assert _bare_refusals(wrapped) == []

@@ -32,6 +32,7 @@ def test_a_consent_is_never_the_bare_nonce_a_card_authentication_signs() -> None
 def test_any_text_a_terminal_sends_as_a_serial_gives_a_message_not_a_crash() -> None:
     # Schemathesis sent a non-ASCII serial to the kiosk's challenge (a 500 before).
     from mynumber.domain.terminal import kiosk_message
+
     odd = kiosk_message(bytes(32), "kiosk", "ÄÖ\u3042", "reset")
     assert len(odd) == 32
     assert odd != kiosk_message(bytes(32), "kiosk", "0123456789ABCDEF", "reset")

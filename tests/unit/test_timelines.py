@@ -37,14 +37,18 @@ days_2000s = st.dates(min_value=D(2000, 1, 1), max_value=D(2098, 12, 31))
 
 # --- calendar arithmetic -------------------------------------------------------------------
 
-@pytest.mark.parametrize(("day", "months", "expected"), [
-    (D(2025, 1, 31), 1, D(2025, 2, 28)),
-    (D(2024, 1, 31), 1, D(2024, 2, 29)),
-    (D(2025, 5, 31), -3, D(2025, 2, 28)),
-    (D(2025, 11, 30), 3, D(2026, 2, 28)),
-    (D(2026, 1, 15), -1, D(2025, 12, 15)),
-    (D(2026, 1, 15), 0, D(2026, 1, 15)),
-])
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (D(2025, 1, 31), 1, D(2025, 2, 28)),
+        (D(2024, 1, 31), 1, D(2024, 2, 29)),
+        (D(2025, 5, 31), -3, D(2025, 2, 28)),
+        (D(2025, 11, 30), 3, D(2026, 2, 28)),
+        (D(2026, 1, 15), -1, D(2025, 12, 15)),
+        (D(2026, 1, 15), 0, D(2026, 1, 15)),
+    ],
+)
 def test_add_months_clamps_to_the_end_of_a_shorter_month(day, months, expected):
     assert add_months(day, months) == expected
 
@@ -71,19 +75,23 @@ def test_first_of_next_month_rolls_over_the_year():
 
 # --- birthdays and age ---------------------------------------------------------------------
 
+
 def test_birthday_of_29_february_is_28_february_in_a_common_year():
     assert birthday_in(D(2000, 2, 29), 2026) == D(2026, 2, 28)
     assert birthday_in(D(2000, 2, 29), 2028) == D(2028, 2, 29)
     assert birthday_in(D(1990, 5, 10), 2026) == D(2026, 5, 10)
 
 
-@pytest.mark.parametrize(("born", "age", "reached"), [
-    (D(1990, 5, 10), 18, D(2008, 5, 9)),
-    (D(1956, 8, 1), 70, D(2026, 7, 31)),      # born on a 1st: previous month
-    (D(2000, 1, 1), 6, D(2005, 12, 31)),      # born on 1 January: previous year
-    (D(2008, 2, 29), 18, D(2026, 2, 28)),     # common year
-    (D(2008, 2, 29), 20, D(2028, 2, 28)),     # leap year: still the day before 29 Feb
-])
+@pytest.mark.parametrize(
+    ("born", "age", "reached"),
+    [
+        (D(1990, 5, 10), 18, D(2008, 5, 9)),
+        (D(1956, 8, 1), 70, D(2026, 7, 31)),  # born on a 1st: previous month
+        (D(2000, 1, 1), 6, D(2005, 12, 31)),  # born on 1 January: previous year
+        (D(2008, 2, 29), 18, D(2026, 2, 28)),  # common year
+        (D(2008, 2, 29), 20, D(2028, 2, 28)),  # leap year: still the day before 29 Feb
+    ],
+)
 def test_a_person_reaches_an_age_on_the_day_before_the_birthday(born, age, reached):
     assert reaches_age_on(born, age) == reached
 
@@ -136,16 +144,20 @@ def test_on_every_birthday_the_age_is_the_number_of_years(born, years):
 
 # --- ward-office days ----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("day", "open_"), [
-    (D(2026, 4, 15), True),    # Wednesday
-    (D(2026, 4, 18), False),   # Saturday
-    (D(2026, 4, 19), False),   # Sunday
-    (D(2026, 1, 12), False),   # 成人の日 (Monday)
-    (D(2026, 5, 6), False),    # 振替休日
-    (D(2025, 12, 29), False),  # Monday, New Year closure
-    (D(2025, 12, 26), True),   # Friday before the closure
-    (D(2026, 1, 5), True),     # first open day of 2026
-])
+
+@pytest.mark.parametrize(
+    ("day", "open_"),
+    [
+        (D(2026, 4, 15), True),  # Wednesday
+        (D(2026, 4, 18), False),  # Saturday
+        (D(2026, 4, 19), False),  # Sunday
+        (D(2026, 1, 12), False),  # 成人の日 (Monday)
+        (D(2026, 5, 6), False),  # 振替休日
+        (D(2025, 12, 29), False),  # Monday, New Year closure
+        (D(2025, 12, 26), True),  # Friday before the closure
+        (D(2026, 1, 5), True),  # first open day of 2026
+    ],
+)
 def test_ward_offices_close_on_weekends_holidays_and_29_december_to_3_january(day, open_):
     assert is_business_day(day) is open_
 
@@ -184,6 +196,7 @@ def test_business_days_between_is_zero_for_an_empty_span():
 
 
 # --- expected waits ------------------------------------------------------------------------
+
 
 def test_notification_letter_is_expected_two_to_four_weeks_after_registration():
     assert notification_letter_window(D(2026, 4, 1)) == (D(2026, 4, 15), D(2026, 4, 29))

@@ -74,8 +74,9 @@ def test_a_refusal_reaches_every_waiting_request_and_is_not_remembered() -> None
         raise Unauthenticated("The API token is unknown or revoked.", "APIトークンが無効です。")
 
     async def together() -> list[Caller | BaseException]:
-        return await asyncio.gather(*(cache.caller("mnt_x", refuse) for _ in range(5)),
-                                    return_exceptions=True)
+        return await asyncio.gather(
+            *(cache.caller("mnt_x", refuse) for _ in range(5)), return_exceptions=True
+        )
 
     outcomes = in_own_loop(together())
     assert all(isinstance(o, Unauthenticated) for o in outcomes)

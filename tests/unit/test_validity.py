@@ -38,6 +38,7 @@ def engineer(stay_ends: dt.date) -> StayPermit:
 
 # --- the birthday rule ---------------------------------------------------------------------
 
+
 def test_adult_card_runs_to_the_10th_birthday_after_issue():
     # 政府広報オンライン's example: born 10 October, issued 2020-05-15 → 2029-10-10.
     assert card_expiry(date_of_birth=D(1985, 10, 10), issued_on=D(2020, 5, 15)) == D(2029, 10, 10)
@@ -63,18 +64,22 @@ def test_age_on_the_day_of_issue_decides_between_10_and_5_birthdays():
 
 def test_applications_before_april_2022_used_20_as_the_age_line():
     born, issued = D(2002, 8, 1), D(2022, 4, 10)  # 19 on the day of issue
-    assert card_expiry(date_of_birth=born, issued_on=issued,
-                       applied_on=D(2022, 3, 1)) == D(2026, 8, 1)
+    assert card_expiry(date_of_birth=born, issued_on=issued, applied_on=D(2022, 3, 1)) == D(
+        2026, 8, 1
+    )
     assert card_expiry(date_of_birth=born, issued_on=issued) == D(2031, 8, 1)
 
 
-@pytest.mark.parametrize(("issued", "expiry"), [
-    (D(2024, 3, 1), D(2034, 2, 28)),
-    (D(2024, 2, 29), D(2034, 2, 28)),  # issued on the birthday
-    (D(2023, 2, 28), D(2033, 2, 28)),  # issued on the (deemed) birthday of a common year
-    (D(2022, 3, 1), D(2032, 2, 29)),   # 10th birthday falls in a leap year
-    (D(2028, 2, 28), D(2037, 2, 28)),  # the day before a leap-year birthday
-])
+@pytest.mark.parametrize(
+    ("issued", "expiry"),
+    [
+        (D(2024, 3, 1), D(2034, 2, 28)),
+        (D(2024, 2, 29), D(2034, 2, 28)),  # issued on the birthday
+        (D(2023, 2, 28), D(2033, 2, 28)),  # issued on the (deemed) birthday of a common year
+        (D(2022, 3, 1), D(2032, 2, 29)),  # 10th birthday falls in a leap year
+        (D(2028, 2, 28), D(2037, 2, 28)),  # the day before a leap-year birthday
+    ],
+)
 def test_29_february_birthdays_are_28_february_in_common_years(issued, expiry):
     assert card_expiry(date_of_birth=D(2000, 2, 29), issued_on=issued) == expiry
 
@@ -93,28 +98,44 @@ def test_card_cannot_be_issued_before_birth():
 
 # --- foreign residents ---------------------------------------------------------------------
 
+
 def test_foreign_resident_card_ends_with_the_period_of_stay():
-    expiry = card_expiry(date_of_birth=D(1995, 4, 20), issued_on=D(2025, 6, 1),
-                         residence=engineer(D(2027, 3, 31)))
+    expiry = card_expiry(
+        date_of_birth=D(1995, 4, 20), issued_on=D(2025, 6, 1), residence=engineer(D(2027, 3, 31))
+    )
     assert expiry == D(2027, 3, 31)
 
 
 def test_a_long_period_of_stay_never_extends_the_card_past_the_birthday_limit():
-    expiry = card_expiry(date_of_birth=D(2012, 4, 20), issued_on=D(2025, 6, 1),
-                         residence=engineer(D(2035, 3, 31)))
+    expiry = card_expiry(
+        date_of_birth=D(2012, 4, 20), issued_on=D(2025, 6, 1), residence=engineer(D(2035, 3, 31))
+    )
     assert expiry == D(2030, 4, 20)
 
 
-@pytest.mark.parametrize("status", [
-    "permanent_resident", "Permanent Resident", "永住者", "特別永住者",
-    "Special Permanent Resident", "高度専門職2号", "高度専門職２号", "高度専門職第2号",
-    "Highly Skilled Professional (ii)", "highly_skilled_professional_2",
-])
+@pytest.mark.parametrize(
+    "status",
+    [
+        "permanent_resident",
+        "Permanent Resident",
+        "永住者",
+        "特別永住者",
+        "Special Permanent Resident",
+        "高度専門職2号",
+        "高度専門職２号",
+        "高度専門職第2号",
+        "Highly Skilled Professional (ii)",
+        "highly_skilled_professional_2",
+    ],
+)
 def test_statuses_without_a_period_of_stay_follow_the_birthday_rule(status):
     assert no_stay_limit_status(status) is not None
     # A date given anyway (e.g. the residence card's own expiry) does not cap the card.
-    expiry = card_expiry(date_of_birth=D(1980, 1, 1), issued_on=D(2025, 6, 1),
-                         residence=StayPermit(status, D(2026, 1, 1)))
+    expiry = card_expiry(
+        date_of_birth=D(1980, 1, 1),
+        issued_on=D(2025, 6, 1),
+        residence=StayPermit(status, D(2026, 1, 1)),
+    )
     assert expiry == D(2035, 1, 1)
 
 
@@ -136,35 +157,43 @@ def test_a_japanese_national_and_a_missing_end_of_stay_are_not_capped():
 
 def test_a_period_of_stay_that_ended_before_issue_is_refused():
     with pytest.raises(InvalidInput) as exc:
-        card_expiry(date_of_birth=D(1995, 4, 20), issued_on=D(2025, 6, 1),
-                    residence=engineer(D(2025, 5, 31)))
+        card_expiry(
+            date_of_birth=D(1995, 4, 20),
+            issued_on=D(2025, 6, 1),
+            residence=engineer(D(2025, 5, 31)),
+        )
     assert exc.value.details["field"] == "period_of_stay_ends"
 
 
 # --- certificates --------------------------------------------------------------------------
 
+
 def test_certificates_run_to_the_5th_birthday_after_issue():
-    assert certificate_expiry(date_of_birth=D(1990, 5, 10), issued_on=D(2024, 5, 9)) == \
-        D(2028, 5, 10)
+    assert certificate_expiry(date_of_birth=D(1990, 5, 10), issued_on=D(2024, 5, 9)) == D(
+        2028, 5, 10
+    )
 
 
 def test_a_certificate_reissued_late_never_outlives_the_card():
     card = card_expiry(date_of_birth=D(1990, 5, 10), issued_on=D(2024, 5, 9))  # 2033-05-10
-    cert = certificate_expiry(date_of_birth=D(1990, 5, 10), issued_on=D(2030, 1, 10),
-                              card_expires_on=card)
+    cert = certificate_expiry(
+        date_of_birth=D(1990, 5, 10), issued_on=D(2030, 1, 10), card_expires_on=card
+    )
     assert cert == card
 
 
 def test_certificates_of_a_foreign_resident_end_with_the_period_of_stay():
-    cert = certificate_expiry(date_of_birth=D(1995, 4, 20), issued_on=D(2025, 6, 1),
-                              residence=engineer(D(2026, 9, 30)))
+    cert = certificate_expiry(
+        date_of_birth=D(1995, 4, 20), issued_on=D(2025, 6, 1), residence=engineer(D(2026, 9, 30))
+    )
     assert cert == D(2026, 9, 30)
 
 
 def test_no_certificate_is_issued_on_an_expired_card():
     with pytest.raises(CardError):
-        certificate_expiry(date_of_birth=D(1990, 5, 10), issued_on=D(2034, 1, 1),
-                           card_expires_on=D(2033, 5, 10))
+        certificate_expiry(
+            date_of_birth=D(1990, 5, 10), issued_on=D(2034, 1, 1), card_expires_on=D(2033, 5, 10)
+        )
 
 
 def test_signature_certificate_is_not_issued_under_15():
@@ -185,58 +214,93 @@ def test_birthday_limit_of_the_example_card():
 
 def test_validity_change_moves_the_expiry_to_the_new_end_of_stay():
     new = validity_after_residence_renewal(
-        date_of_birth=BORN, card_issued_on=ISSUED, current_expiry=OLD_END,
-        renewed=engineer(D(2030, 3, 31)), filed_on=D(2027, 3, 1))
+        date_of_birth=BORN,
+        card_issued_on=ISSUED,
+        current_expiry=OLD_END,
+        renewed=engineer(D(2030, 3, 31)),
+        filed_on=D(2027, 3, 1),
+    )
     assert new == D(2030, 3, 31)
 
 
 def test_validity_change_never_goes_past_the_birthday_limit():
     new = validity_after_residence_renewal(
-        date_of_birth=BORN, card_issued_on=ISSUED, current_expiry=OLD_END,
-        renewed=engineer(D(2040, 3, 31)), filed_on=D(2027, 3, 1))
+        date_of_birth=BORN,
+        card_issued_on=ISSUED,
+        current_expiry=OLD_END,
+        renewed=engineer(D(2040, 3, 31)),
+        filed_on=D(2027, 3, 1),
+    )
     assert new == LIMIT
 
 
 def test_becoming_a_permanent_resident_extends_the_card_to_the_birthday_limit():
     new = validity_after_residence_renewal(
-        date_of_birth=BORN, card_issued_on=ISSUED, current_expiry=OLD_END,
-        renewed=StayPermit("永住者", None), filed_on=D(2027, 3, 31))
+        date_of_birth=BORN,
+        card_issued_on=ISSUED,
+        current_expiry=OLD_END,
+        renewed=StayPermit("永住者", None),
+        filed_on=D(2027, 3, 31),
+    )
     assert new == LIMIT
 
 
 def test_validity_change_after_the_card_expired_is_refused():
     with pytest.raises(CardError):
         validity_after_residence_renewal(
-            date_of_birth=BORN, card_issued_on=ISSUED, current_expiry=OLD_END,
-            renewed=engineer(D(2030, 3, 31)), filed_on=D(2027, 4, 1))
+            date_of_birth=BORN,
+            card_issued_on=ISSUED,
+            current_expiry=OLD_END,
+            renewed=engineer(D(2030, 3, 31)),
+            filed_on=D(2027, 4, 1),
+        )
 
 
 def test_validity_change_needs_a_later_end_of_stay():
     with pytest.raises(InvalidInput) as exc:
         validity_after_residence_renewal(
-            date_of_birth=BORN, card_issued_on=ISSUED, current_expiry=OLD_END,
-            renewed=engineer(OLD_END), filed_on=D(2027, 3, 1))
+            date_of_birth=BORN,
+            card_issued_on=ISSUED,
+            current_expiry=OLD_END,
+            renewed=engineer(OLD_END),
+            filed_on=D(2027, 3, 1),
+        )
     assert exc.value.details["field"] == "period_of_stay_ends"
 
 
 def test_pending_stay_renewal_extends_the_card_once_by_two_months():
-    kwargs = {"date_of_birth": BORN, "card_issued_on": ISSUED, "current_expiry": OLD_END,
-              "filed_on": D(2027, 3, 20)}
+    kwargs = {
+        "date_of_birth": BORN,
+        "card_issued_on": ISSUED,
+        "current_expiry": OLD_END,
+        "filed_on": D(2027, 3, 20),
+    }
     assert validity_while_renewal_pending(**kwargs) == D(2027, 5, 31)
     with pytest.raises(Conflict):
         validity_while_renewal_pending(**kwargs, already_extended=True)
 
 
 def test_pending_extension_is_capped_by_the_birthday_limit_and_refused_after_expiry():
-    assert validity_while_renewal_pending(
-        date_of_birth=BORN, card_issued_on=ISSUED, current_expiry=D(2035, 3, 31),
-        filed_on=D(2035, 3, 1)) == LIMIT
+    assert (
+        validity_while_renewal_pending(
+            date_of_birth=BORN,
+            card_issued_on=ISSUED,
+            current_expiry=D(2035, 3, 31),
+            filed_on=D(2035, 3, 1),
+        )
+        == LIMIT
+    )
     with pytest.raises(CardError):
-        validity_while_renewal_pending(date_of_birth=BORN, card_issued_on=ISSUED,
-                                       current_expiry=OLD_END, filed_on=D(2027, 4, 1))
+        validity_while_renewal_pending(
+            date_of_birth=BORN,
+            card_issued_on=ISSUED,
+            current_expiry=OLD_END,
+            filed_on=D(2027, 4, 1),
+        )
 
 
 # --- renewal and expiry --------------------------------------------------------------------
+
 
 def test_renewal_opens_three_months_before_expiry():
     assert renewal_window_opens(D(2034, 5, 10)) == D(2034, 2, 10)
@@ -257,8 +321,11 @@ def test_the_card_works_through_its_expiry_day():
 # --- properties ----------------------------------------------------------------------------
 
 births = st.dates(min_value=D(1930, 1, 1), max_value=D(2025, 12, 31))
-leap_day_births = st.integers(min_value=1932, max_value=2024).filter(
-    lambda y: y % 4 == 0 and y != 1900).map(lambda y: D(y, 2, 29))
+leap_day_births = (
+    st.integers(min_value=1932, max_value=2024)
+    .filter(lambda y: y % 4 == 0 and y != 1900)
+    .map(lambda y: D(y, 2, 29))
+)
 any_birth = st.one_of(births, leap_day_births)
 
 
@@ -328,8 +395,12 @@ def test_validity_change_stays_within_the_birthday_limit(pair, extra_days):
     limit = card_birthday_limit(date_of_birth=born, issued_on=issued)
     assume(old_end < limit)
     new = validity_after_residence_renewal(
-        date_of_birth=born, card_issued_on=issued, current_expiry=old_end,
-        renewed=engineer(old_end + dt.timedelta(days=extra_days)), filed_on=old_end)
+        date_of_birth=born,
+        card_issued_on=issued,
+        current_expiry=old_end,
+        renewed=engineer(old_end + dt.timedelta(days=extra_days)),
+        filed_on=old_end,
+    )
     assert old_end < new <= limit
 
 

@@ -57,7 +57,8 @@ def chip_face(chip_photo: bytes) -> Grey:
         raise InvalidInput(
             "The card's face photo could not be read. Ask the staff for a visual check.",
             "カードの顔写真を読み取れませんでした。職員による目視確認をお申し出ください。",
-            field="chip_photo", reason="unreadable-chip-photo",
+            field="chip_photo",
+            reason="unreadable-chip-photo",
         )
     return face
 
@@ -74,7 +75,8 @@ def live_face(live: bytes) -> Grey:
 def face_distance(enrolled: Grey, probe: Grey) -> float:
     """LBPH chi-square distance between two face crops (0 for identical)."""
     recogniser = cv2.face.LBPHFaceRecognizer_create(  # type: ignore[attr-defined]
-        radius=LBPH_RADIUS, neighbors=LBPH_NEIGHBOURS, grid_x=LBPH_GRID, grid_y=LBPH_GRID)
+        radius=LBPH_RADIUS, neighbors=LBPH_NEIGHBOURS, grid_x=LBPH_GRID, grid_y=LBPH_GRID
+    )
     recogniser.train([normalise_face(enrolled)], np.array([0], dtype=np.int32))
     _label, distance = recogniser.predict(normalise_face(probe))
     return float(distance)

@@ -80,8 +80,11 @@ class MasterKeys:
 
 def parse_key_file(text: str) -> MasterKeys:
     """The keys in a key file: one bare key (from before versions), or ``root``/``vN`` lines."""
-    lines = [line.split() for line in text.splitlines()
-             if line.strip() and not line.lstrip().startswith("#")]
+    lines = [
+        line.split()
+        for line in text.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
     if len(lines) == 1 and len(lines[0]) == 1:
         return MasterKeys.single(_hex_key(lines[0][0]))
     root: bytes | None = None
@@ -104,10 +107,12 @@ def parse_key_file(text: str) -> MasterKeys:
 
 
 def format_key_file(keys: MasterKeys) -> str:
-    lines = ["# mynumber master keys: readable by their owner only (chmod 600).",
-             "# root: stable by design (docs/architecture.md, 'Keys and their rotation').",
-             f"{ROOT} {keys.root.hex()}",
-             "# sealing versions: new values use the newest; a retired one is refused."]
+    lines = [
+        "# mynumber master keys: readable by their owner only (chmod 600).",
+        "# root: stable by design (docs/architecture.md, 'Keys and their rotation').",
+        f"{ROOT} {keys.root.hex()}",
+        "# sealing versions: new values use the newest; a retired one is refused.",
+    ]
     for version in sorted(keys.versions):
         key = keys.versions[version]
         lines.append(f"v{version} {'retired' if key is None else key.hex()}")
@@ -191,7 +196,8 @@ class KeyFile:
         if self.path is None:
             raise KeyFileError(
                 "The master key is given in MYNUMBER_MASTER_KEY: rotating it needs a key "
-                "file (MYNUMBER_MASTER_KEY_FILE), where its versions are kept.")
+                "file (MYNUMBER_MASTER_KEY_FILE), where its versions are kept."
+            )
         lock_path = self.path.with_name(f".{self.path.name}.lock")
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
@@ -210,8 +216,9 @@ class KeyFile:
         """A new sealing version (32 random bytes), now the newest; its number."""
         with self._changing() as keys:
             version = max(keys.versions) + 1
-            self._write(MasterKeys(keys.root, {**keys.versions,
-                                               version: secrets.token_bytes(KEY_BYTES)}))
+            self._write(
+                MasterKeys(keys.root, {**keys.versions, version: secrets.token_bytes(KEY_BYTES)})
+            )
         return version
 
     def retire(self, version: int) -> None:
@@ -306,10 +313,12 @@ class KeyRing:
 
 # --- Keys that must never serve in production ------------------------------------------------
 
-PUBLISHED_KEYS = frozenset({
-    bytes(32),
-    bytes.fromhex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"),
-})
+PUBLISHED_KEYS = frozenset(
+    {
+        bytes(32),
+        bytes.fromhex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"),
+    }
+)
 """Keys written in this repository (tests, examples) or trivially guessed: known to all."""
 MIN_DISTINCT_BYTES = 16
 """32 random bytes have about 30 distinct values; fewer than 16 happens by chance with odds

@@ -84,8 +84,12 @@ class InProcessReader:
     def __enter__(self) -> InProcessReader:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self.close()
 
 
@@ -97,8 +101,10 @@ class PcscReader:
         try:
             from smartcard.System import readers
         except ImportError:  # pragma: no cover - the optional extra is missing
-            raise CardError("PC/SC support needs pyscard: pip install 'mynumber[jpki]'.",
-                            "PC/SC を使うには pyscard が必要です（mynumber[jpki]）。") from None
+            raise CardError(
+                "PC/SC support needs pyscard: pip install 'mynumber[jpki]'.",
+                "PC/SC を使うには pyscard が必要です（mynumber[jpki]）。",
+            ) from None
         deadline = time.monotonic() + timeout
         while True:
             connection = _connect_first(readers(), reader)
@@ -106,8 +112,11 @@ class PcscReader:
                 self._connection: Any = connection
                 return
             if time.monotonic() >= deadline:
-                raise CardError("No card in a PC/SC reader.",
-                                "カードリーダーにカードがありません。", reader=reader)
+                raise CardError(
+                    "No card in a PC/SC reader.",
+                    "カードリーダーにカードがありません。",
+                    reader=reader,
+                )
             time.sleep(0.1)
 
     def transmit(self, apdu: bytes) -> tuple[bytes, int]:
@@ -121,13 +130,18 @@ class PcscReader:
     def __enter__(self) -> PcscReader:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self.close()
 
 
 def _connect_first(found: list[Any], prefix: str | None) -> Any | None:
     from smartcard.Exceptions import CardConnectionException, NoCardException
+
     for reader in found:
         if prefix is not None and not str(reader).startswith(prefix):
             continue
@@ -199,8 +213,8 @@ class JpkiTerminal:
         content = head
         while len(content) < _MAX_OFFSET:
             data, sw = self.reader.transmit(
-                Command(0x00, 0xB0, len(content) >> 8, len(content) & 0xFF,
-                        le=_CHUNK).to_bytes())
+                Command(0x00, 0xB0, len(content) >> 8, len(content) & 0xFF, le=_CHUNK).to_bytes()
+            )
             if sw == SW.WRONG_OFFSET:
                 break
             if sw != SW.OK:
@@ -214,8 +228,9 @@ class JpkiTerminal:
         while len(content) < total:
             chunk = self.read_binary(len(content), min(_CHUNK, total - len(content)))
             if not chunk:
-                raise CardError("The card's file ended early.",
-                                "カードのファイルが途中で終わりました。")
+                raise CardError(
+                    "The card's file ended early.", "カードのファイルが途中で終わりました。"
+                )
             content += chunk
         return content
 
@@ -255,7 +270,7 @@ class JpkiTerminal:
     def is_my_number_card(self) -> bool:
         """Whether the JPKI token file says ``JPKIAPICCTOKEN2``."""
         try:
-            return self.read_file(JPKI_AID, TOKEN_FID)[:len(TOKEN)] == TOKEN
+            return self.read_file(JPKI_AID, TOKEN_FID)[: len(TOKEN)] == TOKEN
         except (NotFound, CardError):
             return False
 
@@ -327,21 +342,31 @@ def sign(reader: CardReader, data: bytes, pin: str) -> CardSignature:
 def _error_for(sw: int) -> CardError | Unauthenticated | NotFound:
     if sw & 0xFFF0 == 0x63C0:
         tries = sw & 0x0F
-        return WrongPin(f"Wrong PIN: {tries} {'try' if tries == 1 else 'tries'} left.",
-                        f"暗証番号が違います。あと{tries}回間違えるとロックされます。",
-                        tries_left=tries, sw=f"{sw:04X}")
+        return WrongPin(
+            f"Wrong PIN: {tries} {'try' if tries == 1 else 'tries'} left.",
+            f"暗証番号が違います。あと{tries}回間違えるとロックされます。",
+            tries_left=tries,
+            sw=f"{sw:04X}",
+        )
     if sw == SW.AUTHENTICATION_BLOCKED:
-        return PinLocked("The PIN is locked.", "暗証番号はロックされています。", tries_left=0,
-                         sw=f"{sw:04X}")
+        return PinLocked(
+            "The PIN is locked.", "暗証番号はロックされています。", tries_left=0, sw=f"{sw:04X}"
+        )
     if sw == SW.SECURITY_STATUS_NOT_SATISFIED:
-        return Unauthenticated("Enter the PIN first.", "先に暗証番号を入力してください。",
-                               sw=f"{sw:04X}")
+        return Unauthenticated(
+            "Enter the PIN first.", "先に暗証番号を入力してください。", sw=f"{sw:04X}"
+        )
     if sw == SW.FILE_NOT_FOUND:
-        return NotFound("The card has no such application or file.",
-                        "カードに該当するアプリケーションまたはファイルがありません。",
-                        sw=f"{sw:04X}")
-    return CardError(f"The card refused the command (status {sw:04X}).",
-                     f"カードがコマンドを拒否しました（ステータス {sw:04X}）。", sw=f"{sw:04X}")
+        return NotFound(
+            "The card has no such application or file.",
+            "カードに該当するアプリケーションまたはファイルがありません。",
+            sw=f"{sw:04X}",
+        )
+    return CardError(
+        f"The card refused the command (status {sw:04X}).",
+        f"カードがコマンドを拒否しました（ステータス {sw:04X}）。",
+        sw=f"{sw:04X}",
+    )
 
 
 def _named(refused: WrongPin | PinLocked, pin_ref: PinRef) -> WrongPin | PinLocked:

@@ -50,24 +50,29 @@ def detect_faces(grey: Grey, min_ratio: float = rules.IGNORED_FACE_RATIO) -> lis
     """Frontal faces in a grey image, largest first; faces under ``min_ratio`` of the
     shorter side are ignored. Large images are searched on a reduced copy."""
     scale = min(1.0, WORKING_SIDE_PX / min(grey.shape[:2]))
-    small = grey if scale == 1.0 else cv2.resize(grey, None, fx=scale, fy=scale,
-                                                  interpolation=cv2.INTER_AREA)
+    small = (
+        grey
+        if scale == 1.0
+        else cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    )
     min_side = max(24, int(min_ratio * min(small.shape[:2])))
     # 10 overlapping hits to count as a face: real faces here gather 35-48, the cascade's
     # stray hits on clothing and backgrounds 6-9 (measured on the astronaut sample).
     with _cascade_lock:
-        found = _cascade().detectMultiScale(small, scaleFactor=1.1, minNeighbors=10,
-                                            minSize=(min_side, min_side))
+        found = _cascade().detectMultiScale(
+            small, scaleFactor=1.1, minNeighbors=10, minSize=(min_side, min_side)
+        )
     boxes = [FaceBox(*(round(int(v) / scale) for v in box)) for box in found]
     return sorted(boxes, key=lambda b: b.width * b.height, reverse=True)
 
 
 def face_crop(grey: Grey, box: FaceBox, size: int) -> Grey:
     """The face box cut out of ``grey`` and resized to ``size`` × ``size``."""
-    face = grey[box.y:box.y + box.height, box.x:box.x + box.width]
+    face = grey[box.y : box.y + box.height, box.x : box.x + box.width]
     shrinking = face.shape[0] > size
-    resized = cv2.resize(face, (size, size),
-                         interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC)
+    resized = cv2.resize(
+        face, (size, size), interpolation=cv2.INTER_AREA if shrinking else cv2.INTER_CUBIC
+    )
     return np.asarray(resized, dtype=np.uint8)
 
 
@@ -95,8 +100,7 @@ def _read_header(data: bytes) -> _Header | InvalidInput:
                 return _Header(image.format or "unknown", image.width, image.height)
     except Image.DecompressionBombError:
         # Pillow refuses to open anything beyond ~179 Mpx: far past our 6000-px limit.
-        return rules.photo_error("too-large-pixels", width="?", height="?",
-                                 limit=rules.MAX_SIDE_PX)
+        return rules.photo_error("too-large-pixels", width="?", height="?", limit=rules.MAX_SIDE_PX)
     except (UnidentifiedImageError, OSError, ValueError):
         return rules.photo_error("not-an-image")
 
@@ -209,8 +213,9 @@ def sample_photo_jpeg() -> bytes:
     try:
         from skimage import data as samples
     except ImportError as exc:  # pragma: no cover - only without the dev dependencies
-        raise RuntimeError("the sample photo needs scikit-image (pip install scikit-image)") \
-            from exc
+        raise RuntimeError(
+            "the sample photo needs scikit-image (pip install scikit-image)"
+        ) from exc
     rgb = np.asarray(samples.astronaut(), dtype=np.uint8)
     face = detect_faces(np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8))[0]
     crop = _head_and_shoulders(rgb, face)
@@ -229,4 +234,4 @@ def _head_and_shoulders(rgb: NDArray[np.uint8], face: FaceBox) -> NDArray[np.uin
     top = face.y + face.height // 2 - round(height * 0.45)
     left = min(max(0, left), rgb.shape[1] - width)
     top = min(max(0, top), rgb.shape[0] - height)
-    return rgb[top:top + height, left:left + width]
+    return rgb[top : top + height, left : left + width]

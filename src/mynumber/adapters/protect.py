@@ -23,8 +23,11 @@ class NumberVault:
     """Encrypts, decrypts and indexes My Numbers with keys from the key ring."""
 
     def __init__(self, *, data_key: bytes | VersionedKeys, lookup_key: bytes) -> None:
-        self._keys: VersionedKeys = (StaticKeys({key_versions.LEGACY_VERSION: data_key})
-                                     if isinstance(data_key, bytes) else data_key)
+        self._keys: VersionedKeys = (
+            StaticKeys({key_versions.LEGACY_VERSION: data_key})
+            if isinstance(data_key, bytes)
+            else data_key
+        )
         self._lookup_key = lookup_key
 
     def seal(self, number: IndividualNumber, *, context: str) -> bytes:
@@ -40,6 +43,7 @@ class NumberVault:
     def reseal(self, sealed: bytes, *, context: str) -> bytes | None:
         """``sealed`` under the newest key version, or ``None`` if it already is."""
         return key_versions.reseal(self._keys, sealed, context.encode())
+
     def lookup_hash(self, number: IndividualNumber) -> str:
         """A keyed hash (HMAC-SHA256) for finding a row by number without decrypting."""
         return hmac.new(self._lookup_key, number.digits.encode(), hashlib.sha256).hexdigest()

@@ -27,5 +27,6 @@ def traceback_without_messages(exc: BaseException) -> str:
 
 def log_unexpected(log: logging.Logger, exc: BaseException, *, where: str) -> None:
     """Log a bug at ERROR with its traceback (see the module's docstring)."""
-    log.error("unexpected error on %s: %s\n%s", where, type(exc).__name__,
-              traceback_without_messages(exc))
+    log.error(
+        "unexpected error on %s: %s\n%s", where, type(exc).__name__, traceback_without_messages(exc)
+    )

@@ -54,8 +54,7 @@ class VpcdBridge:
     """One card in one vpcd slot. ``insert()`` / ``remove()`` run it on a background thread;
     ``connect()`` then ``serve()`` run it in the caller's thread (the CLI)."""
 
-    def __init__(self, card: VirtualCard, *, host: str = VPCD_HOST,
-                 port: int = VPCD_PORT) -> None:
+    def __init__(self, card: VirtualCard, *, host: str = VPCD_HOST, port: int = VPCD_PORT) -> None:
         self.card = card
         self.host = host
         self.port = port
@@ -66,8 +65,12 @@ class VpcdBridge:
     def __enter__(self) -> VpcdBridge:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self.remove()
 
     def connect(self, *, timeout: float = 10.0) -> None:
@@ -87,7 +90,9 @@ class VpcdBridge:
                         "is pcscd running with vsmartcard-vpcd?",
                         f"仮想カードリーダー（vpcd）が {self.host}:{self.port} にありません。"
                         "pcscd と vsmartcard-vpcd が動いているか確認してください。",
-                        host=self.host, port=self.port) from None
+                        host=self.host,
+                        port=self.port,
+                    ) from None
                 time.sleep(_RETRY_EVERY)
 
     def serve(self) -> None:
@@ -112,8 +117,7 @@ class VpcdBridge:
     def insert(self, *, timeout: float = 10.0) -> VpcdBridge:
         """Connect and serve on a daemon thread: the card is in the reader."""
         self.connect(timeout=timeout)
-        self._thread = threading.Thread(target=self.serve, name=f"vpcd:{self.port}",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self.serve, name=f"vpcd:{self.port}", daemon=True)
         self._thread.start()
         return self
 

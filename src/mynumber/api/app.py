@@ -62,10 +62,16 @@ def _checkpointer(system: System) -> WalCheckpointer | None:
 
 def create_app(system: System) -> FastAPI:
     # The docs pages are our own (docs.install): served from local files, under a CSP.
-    app = FastAPI(title="mynumber", version=__version__, description=DESCRIPTION,
-                  lifespan=_serving, docs_url=None, redoc_url=None,
-                  generate_unique_id_function=openapi.operation_id,
-                  responses=openapi.PROBLEM_RESPONSES)
+    app = FastAPI(
+        title="mynumber",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=_serving,
+        docs_url=None,
+        redoc_url=None,
+        generate_unique_id_function=openapi.operation_id,
+        responses=openapi.PROBLEM_RESPONSES,
+    )
     app.state.system = system
     app.state.token_cache = TokenCache()
     app.state.check_desk = CheckDesk(system)
@@ -73,8 +79,18 @@ def create_app(system: System) -> FastAPI:
     openapi.install(app)
     # Requests are matched against the routers in this order: the clinic terminals' checks,
     # by far the busiest route, come right after the health check.
-    for module in (public, clinic_router, numbers, ward_office, jpki, card_auth, tax_office,
-                   insurer_router, cards_router, employer_router):
+    for module in (
+        public,
+        clinic_router,
+        numbers,
+        ward_office,
+        jpki,
+        card_auth,
+        tax_office,
+        insurer_router,
+        cards_router,
+        employer_router,
+    ):
         app.include_router(module.router)
     mount_web(app)
     docs.install(app)

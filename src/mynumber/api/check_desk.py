@@ -57,8 +57,9 @@ class CheckDesk:
         # network, during which the event loop reads the next requests.
         self._in_thread = system.engine.dialect.name != "sqlite"
 
-    async def _run(self, work: Callable[[list[CardCheck]], Results],
-                   checks: list[CardCheck]) -> Results:
+    async def _run(
+        self, work: Callable[[list[CardCheck]], Results], checks: list[CardCheck]
+    ) -> Results:
         if self._in_thread:
             return await run_in_threadpool(work, checks)
         return work(checks)
@@ -106,9 +107,19 @@ class CheckDesk:
         system = self.system
         with system.uow() as uow:
             outcomes = card_checks.check_cards(uow.session, system.services, checks)
-            challenges = iter(card_auth.issue_challenges(uow.session, system.services, [
-                check.caller for check, outcome in zip(checks, outcomes, strict=True)
-                if not isinstance(outcome, MyNumberError)]))
+            challenges = iter(
+                card_auth.issue_challenges(
+                    uow.session,
+                    system.services,
+                    [
+                        check.caller
+                        for check, outcome in zip(checks, outcomes, strict=True)
+                        if not isinstance(outcome, MyNumberError)
+                    ],
+                )
+            )
             uow.commit()
-        return [outcome if isinstance(outcome, MyNumberError)
-                else Answered(outcome, next(challenges)) for outcome in outcomes]
+        return [
+            outcome if isinstance(outcome, MyNumberError) else Answered(outcome, next(challenges))
+            for outcome in outcomes
+        ]

@@ -107,8 +107,10 @@ async def get_caller(
     # and each dependency FastAPI resolves costs tens of microseconds.
     system: System = request.app.state.system
     if credentials is None:
-        raise Unauthenticated("Send an API token: Authorization: Bearer <token>.",
-                              "APIトークンを Authorization ヘッダーで送ってください。")
+        raise Unauthenticated(
+            "Send an API token: Authorization: Bearer <token>.",
+            "APIトークンを Authorization ヘッダーで送ってください。",
+        )
     cache: TokenCache = request.app.state.token_cache
     caller = await cache.caller(credentials.credentials, system.caller_of)
     request.state.caller = caller

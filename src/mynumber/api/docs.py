@@ -39,12 +39,15 @@ def docs_policy(html: str) -> str:
     """The Content Security Policy of a docs page: its own inline scripts by hash only."""
     hashes = " ".join(
         "'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'"
-        for s in _INLINE_SCRIPT.findall(html))
-    return ("default-src 'self'; "
-            f"script-src 'self'{' ' + hashes if hashes else ''}; "
-            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
-            "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
-            "form-action 'self'; frame-ancestors 'none'")
+        for s in _INLINE_SCRIPT.findall(html)
+    )
+    return (
+        "default-src 'self'; "
+        f"script-src 'self'{' ' + hashes if hashes else ''}; "
+        "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
+        "connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
 
 
 class _Page:
@@ -62,13 +65,25 @@ def install(app: FastAPI) -> None:
     """Add ``/docs``, ``/redoc`` and their assets to an app built with ``docs_url=None`` and
     ``redoc_url=None``. The pages are built once: they depend on nothing but the app."""
     openapi_url = app.openapi_url or "/openapi.json"
-    swagger = _Page(get_swagger_ui_html(
-        openapi_url=openapi_url, title=f"{app.title} — API", swagger_js_url=SWAGGER_JS,
-        swagger_css_url=SWAGGER_CSS, swagger_favicon_url=FAVICON,
-        swagger_ui_parameters={"persistAuthorization": False}))
-    redoc = _Page(get_redoc_html(openapi_url=openapi_url, title=f"{app.title} — API",
-                                 redoc_js_url=REDOC_JS, redoc_favicon_url=FAVICON,
-                                 with_google_fonts=False))
+    swagger = _Page(
+        get_swagger_ui_html(
+            openapi_url=openapi_url,
+            title=f"{app.title} — API",
+            swagger_js_url=SWAGGER_JS,
+            swagger_css_url=SWAGGER_CSS,
+            swagger_favicon_url=FAVICON,
+            swagger_ui_parameters={"persistAuthorization": False},
+        )
+    )
+    redoc = _Page(
+        get_redoc_html(
+            openapi_url=openapi_url,
+            title=f"{app.title} — API",
+            redoc_js_url=REDOC_JS,
+            redoc_favicon_url=FAVICON,
+            with_google_fonts=False,
+        )
+    )
 
     @app.get("/docs", include_in_schema=False)
     def swagger_ui() -> HTMLResponse:

@@ -66,7 +66,8 @@ def _photos_in_json(count: int) -> Limits:
 PHOTO_FORM = Limits(body_bytes=MAX_FILE_BYTES + _ROOM, text_chars=TEXT_CHARS)
 
 ROUTE_LIMITS: tuple[tuple[str, re.Pattern[str], Limits], ...] = tuple(
-    (method, re.compile(pattern), limits) for method, pattern, limits in (
+    (method, re.compile(pattern), limits)
+    for method, pattern, limits in (
         # API: photos in base64. A face check carries the chip's photo and the camera's.
         ("POST", r"/cards/applications", _photos_in_json(1)),
         ("POST", r"/clinic/checks/face", _photos_in_json(2)),
@@ -128,26 +129,42 @@ class BadText:
 
 def too_large(limit: int) -> Any:
     size = f"{limit / 1_000_000:.1f} MB" if limit >= 1_000_000 else f"{limit // KIB} KB"
-    return problem(413, "body-too-large", "Request too large",
-                   f"The request is too large: this address accepts at most {size}.",
-                   f"リクエストが大きすぎます。このアドレスで受け付けるのは{size}までです。",
-                   limit_bytes=limit)
+    return problem(
+        413,
+        "body-too-large",
+        "Request too large",
+        f"The request is too large: this address accepts at most {size}.",
+        f"リクエストが大きすぎます。このアドレスで受け付けるのは{size}までです。",
+        limit_bytes=limit,
+    )
 
 
 def bad_text(bad: BadText, limits: Limits) -> Any:
     if bad.too_long:
-        en = (f"The request is not valid: {bad.field} is too long "
-              f"(at most {limits.text_chars} characters).")
+        en = (
+            f"The request is not valid: {bad.field} is too long "
+            f"(at most {limits.text_chars} characters)."
+        )
         ja = f"入力内容に誤りがあります（{bad.field}）：{limits.text_chars}文字以内にしてください。"
         message = f"at most {limits.text_chars} characters"
     else:
-        en = (f"The request is not valid: {bad.field} contains a character that cannot be "
-              "stored (a NUL or an unpaired surrogate).")
-        ja = (f"入力内容に誤りがあります（{bad.field}）：保存できない文字（NUL文字または"
-              "対になっていないサロゲート）が含まれています。")
+        en = (
+            f"The request is not valid: {bad.field} contains a character that cannot be "
+            "stored (a NUL or an unpaired surrogate)."
+        )
+        ja = (
+            f"入力内容に誤りがあります（{bad.field}）：保存できない文字（NUL文字または"
+            "対になっていないサロゲート）が含まれています。"
+        )
         message = "contains a NUL or an unpaired surrogate"
-    return problem(422, "invalid-input", "Invalid input", en, ja,
-                   errors=[{"field": bad.field, "message": message}])
+    return problem(
+        422,
+        "invalid-input",
+        "Invalid input",
+        en,
+        ja,
+        errors=[{"field": bad.field, "message": message}],
+    )
 
 
 def check_text(field: str, text: str, limits: Limits) -> BadText | None:
@@ -173,8 +190,9 @@ def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
                 yield (where or "body"), key
                 stack.append((inner, inner_path))
         elif isinstance(item, list):
-            stack.extend((inner, f"{where}.{i}" if where else str(i))
-                         for i, inner in enumerate(item))
+            stack.extend(
+                (inner, f"{where}.{i}" if where else str(i)) for i, inner in enumerate(item)
+            )
 
 
 def check_json(body: bytes, limits: Limits) -> BadText | None:
@@ -229,8 +247,9 @@ def check_url(scope: Scope, limits: Limits) -> BadText | None:
     if not raw:
         return None
     for name, value in parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
-        bad = check_text(_printable(name), name, limits) or check_text(_printable(name), value,
-                                                                       limits)
+        bad = check_text(_printable(name), name, limits) or check_text(
+            _printable(name), value, limits
+        )
         if bad is not None:
             return bad
     return None
@@ -301,8 +320,7 @@ async def _read_all(receive: Receive, limit: int) -> bytes | None:
 
 def _with_security_headers(scope: Scope, send: Send) -> Send:
     path: str = scope.get("path", "")
-    extra = SECURITY_HEADERS if path.startswith(STATIC_PREFIXES) else (*SECURITY_HEADERS,
-                                                                       NO_STORE)
+    extra = SECURITY_HEADERS if path.startswith(STATIC_PREFIXES) else (*SECURITY_HEADERS, NO_STORE)
 
     async def sending(message: Message) -> None:
         if message["type"] == "http.response.start":
@@ -365,8 +383,7 @@ class Edges:
         else:
             await self._counted(scope, receive, send, limits)
 
-    async def _checked(self, scope: Scope, receive: Receive, send: Send,
-                       limits: Limits) -> None:
+    async def _checked(self, scope: Scope, receive: Receive, send: Send, limits: Limits) -> None:
         """JSON and forms: read whole (within the limit), check every string, then hand on."""
         body = await _read_all(receive, limits.body_bytes)
         if body is None:
@@ -375,15 +392,13 @@ class Edges:
         if body:
             kind = (_header(scope, b"content-type") or b"").decode("latin-1").lower()
             form = kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
-            bad = (await check_form(scope, body, limits) if form
-                   else check_json(body, limits))
+            bad = await check_form(scope, body, limits) if form else check_json(body, limits)
             if bad is not None:
                 await bad_text(bad, limits)(scope, receive, send)
                 return
         await self.app(scope, _replay(body, receive), send)
 
-    async def _counted(self, scope: Scope, receive: Receive, send: Send,
-                       limits: Limits) -> None:
+    async def _counted(self, scope: Scope, receive: Receive, send: Send, limits: Limits) -> None:
         """Other bodies (XML, DER, …): streamed to the route, counted on the way. Past the
         limit, ``receive`` raises and whatever the route answers is replaced by the 413."""
         received = 0

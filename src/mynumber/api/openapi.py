@@ -29,8 +29,9 @@ def operation_id(route: APIRoute) -> str:
 class FieldProblem(BaseModel):
     """One field of the request that is not valid."""
 
-    field: str = Field(description="Dotted path of the field in the request, e.g. "
-                                   "`consent.medication`")
+    field: str = Field(
+        description="Dotted path of the field in the request, e.g. `consent.medication`"
+    )
     message: str
 
 
@@ -49,7 +50,8 @@ class Problem(BaseModel):
     detail_ja: str = Field(description="The same in Japanese")
     code: str = Field(description="Stable machine-readable cause, e.g. `pin-locked`")
     errors: list[FieldProblem] | None = Field(
-        default=None, description="For `invalid-input`: each field that is not valid")
+        default=None, description="For `invalid-input`: each field that is not valid"
+    )
 
 
 _ERRORS = {
@@ -63,8 +65,10 @@ _ERRORS = {
 }
 
 PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
-    status: {"description": description,
-             "content": {PROBLEM: {"schema": {"$ref": REF + "Problem"}}}}
+    status: {
+        "description": description,
+        "content": {PROBLEM: {"schema": {"$ref": REF + "Problem"}}},
+    }
     for status, description in _ERRORS.items()
 }
 """Declared once for every operation (``FastAPI(responses=…)``); it also replaces FastAPI's
@@ -73,9 +77,12 @@ own 422, which describes a body this API never sends."""
 
 def file_response(media_type: str, description: str) -> dict[int | str, dict[str, Any]]:
     """``responses=`` of a route that returns a file (PDF, DER…) rather than JSON."""
-    return {200: {"description": description,
-                  "content": {media_type: {"schema": {"type": "string",
-                                                      "format": "binary"}}}}}
+    return {
+        200: {
+            "description": description,
+            "content": {media_type: {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
 
 
 def install(app: FastAPI) -> None:

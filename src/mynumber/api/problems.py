@@ -23,8 +23,15 @@ TYPE_BASE = "https://mynumber.example/problems/"
 
 
 def problem(status: int, code: str, title: str, en: str, ja: str, **extra: Any) -> JSONResponse:
-    body = {"type": TYPE_BASE + code, "title": title, "status": status, "detail": en,
-            "detail_ja": ja, "code": code, **extra}
+    body = {
+        "type": TYPE_BASE + code,
+        "title": title,
+        "status": status,
+        "detail": en,
+        "detail_ja": ja,
+        "code": code,
+        **extra,
+    }
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 
@@ -34,13 +41,21 @@ _MEMBERS = frozenset({"type", "title", "status", "detail", "detail_ja", "code"})
 def _safe_details(details: dict[str, Any]) -> dict[str, Any]:
     # Extension members never overwrite the standard ones (a Conflict may carry the record's
     # own ``status``, which once made every such refusal a 500).
-    return {k: _opaque(k, v) for k, v in details.items()
-            if isinstance(v, str | int | float | bool) and k not in _MEMBERS}
+    return {
+        k: _opaque(k, v)
+        for k, v in details.items()
+        if isinstance(v, str | int | float | bool) and k not in _MEMBERS
+    }
 
 
-_REFERENCED = {"person_id": refs.Kind.PERSON, "visit_id": refs.Kind.VISIT,
-               "employee_id": refs.Kind.EMPLOYEE, "enrolment_id": refs.Kind.ENROLMENT,
-               "letter_id": refs.Kind.LETTER, "mail_id": refs.Kind.MAIL}
+_REFERENCED = {
+    "person_id": refs.Kind.PERSON,
+    "visit_id": refs.Kind.VISIT,
+    "employee_id": refs.Kind.EMPLOYEE,
+    "enrolment_id": refs.Kind.ENROLMENT,
+    "letter_id": refs.Kind.LETTER,
+    "mail_id": refs.Kind.MAIL,
+}
 
 
 def _opaque(name: str, value: object) -> object:
@@ -55,49 +70,73 @@ async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, MyNumberError)
     # A refusal leaves the entry its use case gave it, as through the pages and the CLI.
     await run_in_threadpool(audit.record_refusal, request.app.state.system, exc)
-    return problem(http_status(exc), exc.code, exc.title, exc.message_en, exc.message_ja,
-                   **_safe_details(exc.details))
+    return problem(
+        http_status(exc),
+        exc.code,
+        exc.title,
+        exc.message_en,
+        exc.message_ja,
+        **_safe_details(exc.details),
+    )
 
 
 async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
-         "message": e.get("msg", "")}
+        {
+            "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
+            "message": e.get("msg", ""),
+        }
         for e in exc.errors()
     ]
     fields = ", ".join(e["field"] for e in errors) or "request"
-    return problem(422, "invalid-input", "Invalid input",
-                   f"The request is not valid: check {fields}.",
-                   f"入力内容に誤りがあります（{fields}）。", errors=errors)
+    return problem(
+        422,
+        "invalid-input",
+        "Invalid input",
+        f"The request is not valid: check {fields}.",
+        f"入力内容に誤りがあります（{fields}）。",
+        errors=errors,
+    )
 
 
 async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    texts = {404: ("There is nothing at this address.", "このアドレスには何もありません。"),
-             405: ("This method is not allowed here.", "このメソッドは使用できません。"),
-             401: ("Authentication required: send an API token.", "APIトークンが必要です。")}
+    texts = {
+        404: ("There is nothing at this address.", "このアドレスには何もありません。"),
+        405: ("This method is not allowed here.", "このメソッドは使用できません。"),
+        401: ("Authentication required: send an API token.", "APIトークンが必要です。"),
+    }
     en, ja = texts.get(exc.status_code, (str(exc.detail), str(exc.detail)))
     return problem(exc.status_code, f"http-{exc.status_code}", en, en, ja)
 
 
 async def on_out_of_range(request: Request, exc: Exception) -> JSONResponse:
     """A number too large for the database (an id beyond 32/64 bits): bad input, not a crash."""
-    return problem(422, "invalid-input", "Invalid input",
-                   "A number in the request is out of range.",
-                   "リクエスト内の数値が範囲外です。")
+    return problem(
+        422,
+        "invalid-input",
+        "Invalid input",
+        "A number in the request is out of range.",
+        "リクエスト内の数値が範囲外です。",
+    )
 
 
 async def on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:
     # A lost or refused database connection: the transaction was rolled back, so the caller
     # may simply try again (the chaos harness drops connections to prove nothing is kept).
-    log.warning("database unavailable on %s %s: %s", request.method, request.url.path,
-                type(exc).__name__)
-    response = problem(503, "database-unavailable", "Service unavailable",
-                       "The service cannot reach its database just now; nothing was changed. "
-                       "Please try again in a moment.",
-                       "データベースに接続できません。変更は行われていません。"
-                       "しばらくしてからもう一度お試しください。")
+    log.warning(
+        "database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__
+    )
+    response = problem(
+        503,
+        "database-unavailable",
+        "Service unavailable",
+        "The service cannot reach its database just now; nothing was changed. "
+        "Please try again in a moment.",
+        "データベースに接続できません。変更は行われていません。"
+        "しばらくしてからもう一度お試しください。",
+    )
     response.headers["Retry-After"] = "1"
     return response
 
@@ -105,9 +144,13 @@ async def on_database_unavailable(request: Request, exc: Exception) -> JSONRespo
 async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     # Never echo the exception: it could carry personal data.
     log_unexpected(log, exc, where=f"{request.method} {request.url.path}")
-    return problem(500, "internal", "Internal error",
-                   "Something went wrong on our side; nothing was changed.",
-                   "システム内部でエラーが発生しました。変更は行われていません。")
+    return problem(
+        500,
+        "internal",
+        "Internal error",
+        "Something went wrong on our side; nothing was changed.",
+        "システム内部でエラーが発生しました。変更は行われていません。",
+    )
 
 
 def install(app: FastAPI) -> None:

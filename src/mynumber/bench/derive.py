@@ -22,13 +22,16 @@ def run(count: int, console: Console) -> float:
     elapsed = time.perf_counter() - started
     sample = np.linspace(0, count - 1, num=min(count, 200), dtype=np.int64)
     for i in sample:
-        scalar = derive_my_number(registry_code_for(int(codes[i])), key=keys.number_key,
-                                  tweak=keys.number_tweak)
+        scalar = derive_my_number(
+            registry_code_for(int(codes[i])), key=keys.number_key, tweak=keys.number_tweak
+        )
         if f"{int(numbers[i]):012d}" != scalar.digits:
             raise SystemExit("vectorised result differs from the per-number result")
     distinct = len(np.unique(numbers)) == count
     rate = count / elapsed if elapsed else float("inf")
-    console.print(f"derived {count:,} numbers in {elapsed:.3f} s: {rate:,.0f} numbers/s "
-                  f"(all distinct: {distinct}; 200 checked against the scalar path) "
-                  f"on {platform.machine()} with {os.cpu_count()} cores")
+    console.print(
+        f"derived {count:,} numbers in {elapsed:.3f} s: {rate:,.0f} numbers/s "
+        f"(all distinct: {distinct}; 200 checked against the scalar path) "
+        f"on {platform.machine()} with {os.cpu_count()} cores"
+    )
     return rate

@@ -57,20 +57,34 @@ from mynumber.config import Settings
 def serve(port: int, workers: int = 1) -> None:
     """The service process(es), settings from the environment."""
     import uvicorn
-    uvicorn.run("mynumber.bench.eligibility:service", factory=True, workers=workers,
-                host="127.0.0.1", port=port, log_level="warning", access_log=False,
-                loop="uvloop", http="httptools")
+
+    uvicorn.run(
+        "mynumber.bench.eligibility:service",
+        factory=True,
+        workers=workers,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        loop="uvloop",
+        http="httptools",
+    )
 
 
 def service() -> FastAPI:
     """The application one worker serves (each worker has its own engine and check desk)."""
     from mynumber.api.app import create_app
+
     return create_app(build_system(Settings(), run_migrations=False))
 
 
 def start_server(settings: Settings, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, MYNUMBER_DATABASE_URL=settings.resolved_database_url(),
-               MYNUMBER_DATA_DIR=str(settings.data_dir), MYNUMBER_MASTER_KEY=settings.master_key)
+    env = dict(
+        os.environ,
+        MYNUMBER_DATABASE_URL=settings.resolved_database_url(),
+        MYNUMBER_DATA_DIR=str(settings.data_dir),
+        MYNUMBER_MASTER_KEY=settings.master_key,
+    )
     code = f"from mynumber.bench.eligibility import serve; serve({port}, {workers})"
     return subprocess.Popen([sys.executable, "-c", code], env=env)
 
@@ -86,9 +100,11 @@ def workers_for(url: str) -> int:
 
 def http_request(method: str, path: str, token: str, body: bytes = b"") -> bytes:
     """One HTTP/1.1 request, as bytes on the wire."""
-    head = (f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n").encode()
+    head = (
+        f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode()
     return head + body
 
 
@@ -116,8 +132,9 @@ class Connection:
         self.writer.close()
 
 
-async def signed_checks(port: int, token: str, cards: Cards, chosen: Sequence[int],
-                        connections: int) -> list[bytes]:
+async def signed_checks(
+    port: int, token: str, cards: Cards, chosen: Sequence[int], connections: int
+) -> list[bytes]:
     """A check request for each card of ``chosen`` (indices into ``cards``), each over its
     own nonce issued by the server to this terminal and signed by the card's key: the card's
     part of the protocol, done before the timed run (a card signs on its own chip, not on the
@@ -133,19 +150,25 @@ async def signed_checks(port: int, token: str, cards: Cards, chosen: Sequence[in
             if status != 201:
                 raise RuntimeError(f"no challenge ({status}): {body[:300]!r}")
             nonces.append(base64.b64decode(json.loads(body)["nonce"]))
+
     share = -(-count // connections)
     await asyncio.gather(*(fetch(c, min(share, count - k * share)) for k, c in enumerate(conns)))
     for c in conns:
         c.close()
-    return [check_request(token, cards, index, nonce)
-            for index, nonce in zip(chosen, nonces, strict=True)]
+    return [
+        check_request(token, cards, index, nonce)
+        for index, nonce in zip(chosen, nonces, strict=True)
+    ]
 
 
 def check_request(token: str, cards: Cards, index: int, nonce: bytes) -> bytes:
-    payload = json.dumps({
-        "nonce": base64.b64encode(nonce).decode(),
-        "certificate": base64.b64encode(cards.certificates[index]).decode(),
-        "signature": base64.b64encode(cards.sign(index, nonce)).decode()}).encode()
+    payload = json.dumps(
+        {
+            "nonce": base64.b64encode(nonce).decode(),
+            "certificate": base64.b64encode(cards.certificates[index]).decode(),
+            "signature": base64.b64encode(cards.sign(index, nonce)).decode(),
+        }
+    ).encode()
     return http_request("POST", "/clinic/checks/pin", token, payload)
 
 
@@ -174,8 +197,9 @@ class Tally:
         self.seconds += other.seconds
 
 
-async def full_speed(port: int, requests: Iterator[bytes], connections: int,
-                     seconds: float | None = None) -> Tally:
+async def full_speed(
+    port: int, requests: Iterator[bytes], connections: int, seconds: float | None = None
+) -> Tally:
     """``connections`` terminals in a closed loop, sending the requests in turn until there
     are none left or (``seconds`` given) that long has passed."""
     done = 0
@@ -189,6 +213,7 @@ async def full_speed(port: int, requests: Iterator[bytes], connections: int,
                 return
             _expect(*await conn.send(request), 200)
             done += 1
+
     conns = [await Connection(port).open() for _ in range(connections)]
     started = time.perf_counter()
     if seconds is not None:
@@ -200,8 +225,14 @@ async def full_speed(port: int, requests: Iterator[bytes], connections: int,
     return Tally(done, elapsed)
 
 
-async def alternate(port: int, trivial: bytes, checks: list[bytes], connections: int,
-                    seconds: float, rounds: int = ROUNDS) -> tuple[Tally, Tally]:
+async def alternate(
+    port: int,
+    trivial: bytes,
+    checks: list[bytes],
+    connections: int,
+    seconds: float,
+    rounds: int = ROUNDS,
+) -> tuple[Tally, Tally]:
     """The trivial request and the checks at full speed, taking turns for ``seconds`` each in
     all: (trivial, checks). Taking turns, both see the machine at the same speed (this one's
     varies by up to 2x within minutes; docs/benchmarks.md)."""
@@ -214,8 +245,9 @@ async def alternate(port: int, trivial: bytes, checks: list[bytes], connections:
     return tallies
 
 
-async def fixed_rate(port: int, requests: list[bytes], rate: float,
-                     connections: int) -> list[float]:
+async def fixed_rate(
+    port: int, requests: list[bytes], rate: float, connections: int
+) -> list[float]:
     """Latencies (ms) of the requests sent at ``rate`` per second, from their scheduled time
     (no coordinated omission: a late answer delays no later send)."""
     idle: asyncio.Queue[Connection] = asyncio.Queue()
@@ -229,6 +261,7 @@ async def fixed_rate(port: int, requests: list[bytes], rate: float,
         _expect(*await conn.send(request), 200)
         latencies.append((time.perf_counter() - scheduled) * 1000)
         idle.put_nowait(conn)
+
     start = time.perf_counter()
     for i, request in enumerate(requests):
         scheduled = start + i / rate
@@ -244,6 +277,7 @@ async def fixed_rate(port: int, requests: list[bytes], rate: float,
 
 def _wait_ready(port: int, proc: subprocess.Popen[bytes]) -> None:
     import urllib.request
+
     for _ in range(300):
         if proc.poll() is not None:
             raise RuntimeError("the server process ended")
@@ -280,23 +314,39 @@ PROBE_SECONDS = 2.0
 run's own length)."""
 
 
-def drive(port: int, token: str, cards: Cards, *, seconds: float, rate: float,
-          connections: int, warm_up: int = WARM_UP) -> Figures:
+def drive(
+    port: int,
+    token: str,
+    cards: Cards,
+    *,
+    seconds: float,
+    rate: float,
+    connections: int,
+    warm_up: int = WARM_UP,
+) -> Figures:
     """Step 3 against the server on ``port``."""
+
     def checks_of(count: float | None = None) -> list[bytes]:
         """Signed checks of ``count`` random cards, or (no count) of every kept card once, in
         random order."""
         kept = len(cards.certificates)
-        chosen = (random.sample(range(kept), kept) if count is None
-                  else [random.randrange(kept) for _ in range(int(count))])
+        chosen = (
+            random.sample(range(kept), kept)
+            if count is None
+            else [random.randrange(kept) for _ in range(int(count))]
+        )
         return asyncio.run(signed_checks(port, token, cards, chosen, connections))
 
     health = http_request("GET", "/health", token)
     asyncio.run(full_speed(port, iter(checks_of(warm_up)), connections))  # the code paths
-    probe = asyncio.run(full_speed(port, itertools.repeat(health), connections,
-                                   min(PROBE_SECONDS, seconds)))
+    probe = asyncio.run(
+        full_speed(port, itertools.repeat(health), connections, min(PROBE_SECONDS, seconds))
+    )
     every_card, alternating, at_rate = (
-        checks_of(), checks_of(2 * probe.rate * seconds), checks_of(rate * seconds))
+        checks_of(),
+        checks_of(2 * probe.rate * seconds),
+        checks_of(rate * seconds),
+    )
     # Each kept card's rows read once, just before the timed checks: what they measure is the
     # server with its working set in memory, not this machine's disk (DAMON pages out what
     # has not been touched for a minute; docs/benchmarks.md).
@@ -308,14 +358,22 @@ def drive(port: int, token: str, cards: Cards, *, seconds: float, rate: float,
     return Figures(trivial, checks, latencies, half, easy)
 
 
-def run(residents: int, console: Console, *, database_url: str | None = None,
-        seconds: float = 10.0, rate: float = 500.0, connections: int = 32,
-        workers: int = 0, port: int = 8765, warm_up: int = WARM_UP) -> str:
+def run(
+    residents: int,
+    console: Console,
+    *,
+    database_url: str | None = None,
+    seconds: float = 10.0,
+    rate: float = 500.0,
+    connections: int = 32,
+    workers: int = 0,
+    port: int = 8765,
+    warm_up: int = WARM_UP,
+) -> str:
     """The whole benchmark; returns the last line."""
     folder = Path(tempfile.mkdtemp(prefix="mynumber-bench-"))
     url, pg_name = fresh_database(database_url, folder)
-    settings = Settings(database_url=url, data_dir=folder / "var",
-                        master_key=secrets.token_hex(32))
+    settings = Settings(database_url=url, data_dir=folder / "var", master_key=secrets.token_hex(32))
     proc = None
     try:
         system = build_system(settings)
@@ -324,8 +382,9 @@ def run(residents: int, console: Console, *, database_url: str | None = None,
         workers = workers or workers_for(url)
         proc = start_server(settings, port, workers)
         _wait_ready(port, proc)
-        figures = drive(port, token, cards, seconds=seconds, rate=rate,
-                        connections=connections, warm_up=warm_up)
+        figures = drive(
+            port, token, cards, seconds=seconds, rate=rate, connections=connections, warm_up=warm_up
+        )
     finally:
         if proc is not None:
             proc.terminate()
@@ -333,25 +392,37 @@ def run(residents: int, console: Console, *, database_url: str | None = None,
         if pg_name and database_url:
             drop_database(database_url, pg_name)
         shutil.rmtree(folder, ignore_errors=True)  # a million residents: gigabytes
-    console.print(f"{make_url(url).get_backend_name()}, {residents:,} residents, "
-                  f"{connections} terminals, {workers} server process(es), "
-                  f"{os.cpu_count()} cores")
+    console.print(
+        f"{make_url(url).get_backend_name()}, {residents:,} residents, "
+        f"{connections} terminals, {workers} server process(es), "
+        f"{os.cpu_count()} cores"
+    )
     return report(figures, console, seconds=seconds, rate=rate)
 
 
 def report(figures: Figures, console: Console, *, seconds: float, rate: float) -> str:
     """Print the figures; the last line."""
-    trivial, checks, latencies, easy = (figures.trivial, figures.checks, figures.latencies,
-                                        figures.easy)
+    trivial, checks, latencies, easy = (
+        figures.trivial,
+        figures.checks,
+        figures.latencies,
+        figures.easy,
+    )
     p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
     console.print(f"trivial endpoint (GET /health): {trivial.rate:,.0f} requests/s")
-    console.print(f"eligibility checks at full speed: {checks.rate:,.0f} checks/s "
-                  f"(the two taking {ROUNDS} turns each)")
-    console.print(f"at {rate:,.0f} checks/s for {seconds:.0f} s: p50 {p50:.1f} ms, "
-                  f"p99 {p99:.1f} ms, mean {statistics.fmean(latencies):.1f} ms "
-                  f"({len(latencies):,} checks)")
-    console.print(f"at {figures.half:,.0f} checks/s (half the full speed): p50 "
-                  f"{percentile(easy, 0.5):.1f} ms, p99 {percentile(easy, 0.99):.1f} ms")
+    console.print(
+        f"eligibility checks at full speed: {checks.rate:,.0f} checks/s "
+        f"(the two taking {ROUNDS} turns each)"
+    )
+    console.print(
+        f"at {rate:,.0f} checks/s for {seconds:.0f} s: p50 {p50:.1f} ms, "
+        f"p99 {p99:.1f} ms, mean {statistics.fmean(latencies):.1f} ms "
+        f"({len(latencies):,} checks)"
+    )
+    console.print(
+        f"at {figures.half:,.0f} checks/s (half the full speed): p50 "
+        f"{percentile(easy, 0.5):.1f} ms, p99 {percentile(easy, 0.99):.1f} ms"
+    )
     line = f"ratio {checks.rate / trivial.rate:.2f} p50 {p50:.1f} ms p99 {p99:.1f} ms"
     console.print(line, highlight=False)
     return line

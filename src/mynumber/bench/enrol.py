@@ -104,8 +104,10 @@ class Validity:
             last = today.replace(year=today.year + 5)
         except ValueError:  # 29 February, in a year five years before a common year
             last = today.replace(year=today.year + 5, day=28)
-        return cls(dt.datetime.combine(today, dt.time(0, 0), tzinfo=JST),
-                   dt.datetime.combine(last, dt.time(23, 59, 59), tzinfo=JST))
+        return cls(
+            dt.datetime.combine(today, dt.time(0, 0), tzinfo=JST),
+            dt.datetime.combine(last, dt.time(23, 59, 59), tzinfo=JST),
+        )
 
 
 @dataclass(frozen=True)
@@ -137,8 +139,10 @@ def drop_database(url: str, name: str) -> None:
     """Drop the PostgreSQL database ``name`` made by ``fresh_database`` on ``url``'s server."""
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                          "WHERE datname = :n"), {"n": name})
+        conn.execute(
+            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+            {"n": name},
+        )
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     admin.dispose()
 
@@ -146,8 +150,15 @@ def drop_database(url: str, name: str) -> None:
 # --- enrolment ---------------------------------------------------------------------------
 
 
-def enrol(system: System, count: int, console: Console, *, sample: int = SAMPLE,
-          batch: int = BATCH, workers: int | None = None) -> tuple[Cards, str]:
+def enrol(
+    system: System,
+    count: int,
+    console: Console,
+    *,
+    sample: int = SAMPLE,
+    batch: int = BATCH,
+    workers: int | None = None,
+) -> tuple[Cards, str]:
     """N residents with cards, insured; a sample of the cards and a clinic token.
 
     ``sample`` cards (all of them when ``count`` is smaller) are kept, in enrolment order;
@@ -171,9 +182,11 @@ def enrol(system: System, count: int, console: Console, *, sample: int = SAMPLE,
             _keep(cards, issued, kept)
             _report(console, first + len(chunk), len(chunk), count, started)
     _analyze(system)
-    console.print(f"enrolled {count:,} residents with cards in "
-                  f"{time.perf_counter() - started:.1f} s "
-                  f"(kept {len(cards.certificates):,} cards for the load)")
+    console.print(
+        f"enrolled {count:,} residents with cards in "
+        f"{time.perf_counter() - started:.1f} s "
+        f"(kept {len(cards.certificates):,} cards for the load)"
+    )
     return cards, token
 
 
@@ -192,13 +205,18 @@ def _set_up_insurer_and_clinic(system: System) -> tuple[int, str]:
     svc = system.services
     with system.uow() as uow:
         seed_municipalities(uow.session)
-        nhi = insurer.create_insurer(uow.session, svc,
-                                     kind=InsurerKind.NATIONAL_HEALTH_INSURANCE,
-                                     insurer_number="131011", name_ja="千代田区国民健康保険",
-                                     municipality_code=MUNICIPALITY)
+        nhi = insurer.create_insurer(
+            uow.session,
+            svc,
+            kind=InsurerKind.NATIONAL_HEALTH_INSURANCE,
+            insurer_number="131011",
+            name_ja="千代田区国民健康保険",
+            municipality_code=MUNICIPALITY,
+        )
         place = clinic.create_clinic(uow.session, svc, code="1310112345", name="Bench Clinic")
-        token = tokens.issue_token(uow.session, svc, organisation="Bench Clinic",
-                                   role=Role.CLINIC, scope_id=place.id)
+        token = tokens.issue_token(
+            uow.session, svc, organisation="Bench Clinic", role=Role.CLINIC, scope_id=place.id
+        )
         uow.commit()
         return nhi.id, token
 
@@ -210,12 +228,14 @@ def _sampled(count: int, sample: int) -> set[int] | None:
     return set(random.Random(SEED).sample(range(count), sample))
 
 
-def _enrol_batch(system: System, forms: list[MovingIn], issued: list[Issued], nhi_id: int,
-                 validity: Validity) -> None:
+def _enrol_batch(
+    system: System, forms: list[MovingIn], issued: list[Issued], nhi_id: int, validity: Validity
+) -> None:
     """One transaction: the residents registered, their cards, certificates, enrolments."""
     with system.uow() as uow:
-        ids = register_many(uow.session, system.services, caller=_WARD,
-                            municipality_code=MUNICIPALITY, forms=forms)
+        ids = register_many(
+            uow.session, system.services, caller=_WARD, municipality_code=MUNICIPALITY, forms=forms
+        )
         _insert_cards(uow.session, system.services, ids, forms, issued, nhi_id, validity)
         uow.commit()
 
@@ -223,9 +243,15 @@ def _enrol_batch(system: System, forms: list[MovingIn], issued: list[Issued], nh
 _WARD = Caller(name="bench", role=Role.WARD_OFFICE)
 
 
-def _insert_cards(session: Session, svc: Services, person_ids: list[int],
-                  forms: Sequence[MovingIn], issued: Sequence[Issued], insurer_id: int,
-                  validity: Validity) -> None:
+def _insert_cards(
+    session: Session,
+    svc: Services,
+    person_ids: list[int],
+    forms: Sequence[MovingIn],
+    issued: Sequence[Issued],
+    insurer_id: int,
+    validity: Validity,
+) -> None:
     # The values every row shares are made once: the inserts bind each distinct object once.
     now, today = svc.clock.now(), svc.clock.today()
     start, end = validity.not_before, validity.not_after
@@ -233,17 +259,45 @@ def _insert_cards(session: Session, svc: Services, person_ids: list[int],
     card_rows, cert_rows, enrolment_rows = [], [], []
     for person_id, form, certificate in zip(person_ids, forms, issued, strict=True):
         serial = new_serial()
-        card_rows.append(dict(serial=serial, person_id=person_id, status="active",
-                              municipality_code=MUNICIPALITY, chip_address=form.address,
-                              manufactured_at=now, issued_on=today, expires_on=expires,
-                              certificates_expire_on=expires, insurance_use=True))
-        cert_rows.append(dict(serial=serial_text(certificate.serial), card_serial=serial,
-                              person_id=person_id, kind="authentication", not_before=start,
-                              not_after=end, der=certificate.der))
-        enrolment_rows.append(dict(insurer_id=insurer_id, person_id=person_id, symbol="B",
-                                   number=str(person_id), branch="01", income_class="general",
-                                   certain_income=False, valid_from=insured_from,
-                                   employer="", created_at=now))
+        card_rows.append(
+            dict(
+                serial=serial,
+                person_id=person_id,
+                status="active",
+                municipality_code=MUNICIPALITY,
+                chip_address=form.address,
+                manufactured_at=now,
+                issued_on=today,
+                expires_on=expires,
+                certificates_expire_on=expires,
+                insurance_use=True,
+            )
+        )
+        cert_rows.append(
+            dict(
+                serial=serial_text(certificate.serial),
+                card_serial=serial,
+                person_id=person_id,
+                kind="authentication",
+                not_before=start,
+                not_after=end,
+                der=certificate.der,
+            )
+        )
+        enrolment_rows.append(
+            dict(
+                insurer_id=insurer_id,
+                person_id=person_id,
+                symbol="B",
+                number=str(person_id),
+                branch="01",
+                income_class="general",
+                certain_income=False,
+                valid_from=insured_from,
+                employer="",
+                created_at=now,
+            )
+        )
     insert_rows(session, Card, card_rows)
     insert_rows(session, Certificate, cert_rows)
     insert_rows(session, InsuranceEnrolment, enrolment_rows)
@@ -271,8 +325,15 @@ class Issuer:
     ahead of the caller; each batch is split among the workers, so none waits for the first.
     """
 
-    def __init__(self, svc: Services, keys: Sequence[rsa.RSAPrivateKey], validity: Validity,
-                 count: int, batch: int, workers: int) -> None:
+    def __init__(
+        self,
+        svc: Services,
+        keys: Sequence[rsa.RSAPrivateKey],
+        validity: Validity,
+        count: int,
+        batch: int,
+        workers: int,
+    ) -> None:
         ca = svc.ca  # made here if it does not exist yet, before workers race to load it
         public = [_spki(key.public_key()) for key in keys]
         # forkserver, not fork: the parent holds database connections a child must not share.
@@ -282,9 +343,18 @@ class Issuer:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
         self._pool = ProcessPoolExecutor(
-            workers, mp_context=context, initializer=_start_worker,
-            initargs=(svc.ca_dir, svc.keys.ca_passphrase, ca.base_url, svc.clock.now(), public,
-                      validity))
+            workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(
+                svc.ca_dir,
+                svc.keys.ca_passphrase,
+                ca.base_url,
+                svc.clock.now(),
+                public,
+                validity,
+            ),
+        )
         self._tasks = _tasks(count, batch, workers)
         self._in_flight = workers * (AHEAD + 1)
         self._pending: deque[Future[list[Issued]]] = deque()
@@ -292,8 +362,12 @@ class Issuer:
     def __enter__(self) -> Issuer:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
     def keep_busy(self) -> None:
@@ -328,12 +402,17 @@ _worker_keys: list[rsa.RSAPublicKey] = []
 _worker_validity: Validity | None = None
 
 
-def _start_worker(ca_dir: Path, passphrase: bytes, base_url: str, now: dt.datetime,
-                  public_keys: list[bytes], validity: Validity) -> None:
+def _start_worker(
+    ca_dir: Path,
+    passphrase: bytes,
+    base_url: str,
+    now: dt.datetime,
+    public_keys: list[bytes],
+    validity: Validity,
+) -> None:
     """Load the CA (the issuing key decrypted once per worker, not once per certificate)."""
     global _worker_ca, _worker_keys, _worker_validity
-    _worker_ca = CertificateAuthority.load_or_create(ca_dir, passphrase, now=now,
-                                                     base_url=base_url)
+    _worker_ca = CertificateAuthority.load_or_create(ca_dir, passphrase, now=now, base_url=base_url)
     _worker_keys = [_load_rsa_public(der) for der in public_keys]
     _worker_validity = validity
 
@@ -345,16 +424,26 @@ def _issue_certificates(first: int, size: int) -> list[Issued]:
     for index in range(first, first + size):
         key_index = index % len(_worker_keys)
         certificate = _worker_ca.issue_authentication_certificate(
-            _worker_keys[key_index], serial=x509.random_serial_number(),
-            not_before=_worker_validity.not_before, not_after=_worker_validity.not_after)
-        issued.append(Issued(index, key_index, certificate.serial_number,
-                             certificate.public_bytes(serialization.Encoding.DER)))
+            _worker_keys[key_index],
+            serial=x509.random_serial_number(),
+            not_before=_worker_validity.not_before,
+            not_after=_worker_validity.not_after,
+        )
+        issued.append(
+            Issued(
+                index,
+                key_index,
+                certificate.serial_number,
+                certificate.public_bytes(serialization.Encoding.DER),
+            )
+        )
     return issued
 
 
 def _spki(key: rsa.RSAPublicKey) -> bytes:
-    return key.public_bytes(serialization.Encoding.DER,
-                            serialization.PublicFormat.SubjectPublicKeyInfo)
+    return key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 def _load_rsa_public(der: bytes) -> rsa.RSAPublicKey:

@@ -40,8 +40,10 @@ def iter_fake_residents(count: int, today: dt.date, seed: int = 2026) -> Iterato
     fake.seed_instance(seed)
     pool = range(min(count, FAKER_POOL))
     last = [fake.last_romanized_name() for _ in pool]
-    first = {"F": [fake.first_romanized_name_female() for _ in pool],
-             "M": [fake.first_romanized_name_male() for _ in pool]}
+    first = {
+        "F": [fake.first_romanized_name_female() for _ in pool],
+        "M": [fake.first_romanized_name_male() for _ in pool],
+    }
     births = [fake.date_of_birth(minimum_age=1, maximum_age=95) for _ in pool]
     addresses = [fake.address().replace("\n", " ") for _ in pool]
     # Each resident has values of their own while there are enough; then random draws.
@@ -51,9 +53,12 @@ def iter_fake_residents(count: int, today: dt.date, seed: int = 2026) -> Iterato
         sex = "F" if i % 2 else "M"
         yield build_moving_in(
             name_latin=f"{last[slot(i)]} {first[sex][slot(i)]} {i}",
-            date_of_birth=births[slot(i)], sex=sex, nationality="JP",
+            date_of_birth=births[slot(i)],
+            sex=sex,
+            nationality="JP",
             address=addresses[slot(i)],
-            started_living_on=today - dt.timedelta(days=i % 20), filed_on=today,
+            started_living_on=today - dt.timedelta(days=i % 20),
+            filed_on=today,
             id_documents=["driving_licence"],
         )
 
@@ -69,12 +74,19 @@ def run(settings: Settings, count: int, batch: int, console: Console) -> float:
     started = time.perf_counter()
     for i in range(0, count, batch):
         with system.uow() as uow:
-            register_many(uow.session, system.services, caller=caller,
-                          municipality_code="131016", forms=forms[i:i + batch])
+            register_many(
+                uow.session,
+                system.services,
+                caller=caller,
+                municipality_code="131016",
+                forms=forms[i : i + batch],
+            )
             uow.commit()
     elapsed = time.perf_counter() - started
     rate = count / elapsed if elapsed else float("inf")
-    console.print(f"registered {count:,} residents in {elapsed:.1f} s: {rate:,.0f}/s "
-                  f"({system.engine.dialect.name}, {batch} per transaction) "
-                  f"on {platform.machine()} with {os.cpu_count()} cores")
+    console.print(
+        f"registered {count:,} residents in {elapsed:.1f} s: {rate:,.0f}/s "
+        f"({system.engine.dialect.name}, {batch} per transaction) "
+        f"on {platform.machine()} with {os.cpu_count()} cores"
+    )
     return rate

@@ -232,12 +232,12 @@ class JpkiCard:
             response = Response(b"", status.sw)
         except Exception:
             # A bug must not take the reader down; the card answers "no precise diagnosis".
-            logger.exception("card %s failed on INS %02X", self.chip.card_id,
-                             apdu[1] if len(apdu) > 1 else -1)
+            logger.exception(
+                "card %s failed on INS %02X", self.chip.card_id, apdu[1] if len(apdu) > 1 else -1
+            )
             response = Response(b"", SW.NO_PRECISE_DIAGNOSIS)
         if len(apdu) >= 4:  # never the data: it may hold a PIN
-            logger.debug("card %s: %s -> %04X", self.chip.card_id, apdu[:4].hex(" "),
-                         response.sw)
+            logger.debug("card %s: %s -> %04X", self.chip.card_id, apdu[:4].hex(" "), response.sw)
         return response
 
     def _dispatch(self, command: Command) -> bytes:
@@ -337,7 +337,7 @@ class JpkiCard:
         offset = command.p1 << 8 | command.p2
         if offset >= len(content):
             raise StatusError(SW.WRONG_OFFSET)
-        return content[offset:offset + min(command.le, MAX_RESPONSE_DATA)]
+        return content[offset : offset + min(command.le, MAX_RESPONSE_DATA)]
 
     def _content(self, file: DataFile) -> bytes:
         if file.card_file is None:

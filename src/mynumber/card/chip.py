@@ -56,8 +56,14 @@ class ChipPublicKeys:
 class Chip:
     """One card's chip, over the store that holds its state."""
 
-    def __init__(self, store: ChipStore, card_id: str, *, chip_key: ChipKey,
-                 before_compare: BeforeCompare | None = None) -> None:
+    def __init__(
+        self,
+        store: ChipStore,
+        card_id: str,
+        *,
+        chip_key: ChipKey,
+        before_compare: BeforeCompare | None = None,
+    ) -> None:
         self.card_id = card_id
         self._store = store
         self._secrets = ChipSecrets.derive(chip_key, card_id)
@@ -67,8 +73,15 @@ class Chip:
         return f"Chip({self.card_id!r})"
 
     @classmethod
-    def manufacture(cls, store: ChipStore, *, card_id: str, data: ChipData,
-                    key_source: KeySource, chip_key: ChipKey) -> tuple[Chip, ChipPublicKeys]:
+    def manufacture(
+        cls,
+        store: ChipStore,
+        *,
+        card_id: str,
+        data: ChipData,
+        key_source: KeySource,
+        chip_key: ChipKey,
+    ) -> tuple[Chip, ChipPublicKeys]:
         """Make a new chip: two fresh key pairs, the data files, PINs not yet set."""
         chip = cls(store, card_id, chip_key=chip_key)
         keys = {slot: chip._key_record(slot, key_source.new_key()) for slot in KeySlot}
@@ -80,20 +93,33 @@ class Chip:
     def public_keys(self) -> ChipPublicKeys:
         """The public keys of both key pairs."""
         keys = self._store.load(self.card_id).keys
-        return ChipPublicKeys(user_auth=_public_key(keys[KeySlot.USER_AUTH]),
-                              signature=_public_key(keys[KeySlot.SIGNATURE]))
+        return ChipPublicKeys(
+            user_auth=_public_key(keys[KeySlot.USER_AUTH]),
+            signature=_public_key(keys[KeySlot.SIGNATURE]),
+        )
 
-    def set_initial_pins(self, *, user_authentication: str, resident_registry: str,
-                         card_info_input: str,
-                         signature: str | None) -> None:
+    def set_initial_pins(
+        self,
+        *,
+        user_authentication: str,
+        resident_registry: str,
+        card_info_input: str,
+        signature: str | None,
+    ) -> None:
         """Set the PINs at collection (交付時): once, before any use. ``signature`` may be None
         for a card without a signature certificate (a child under 15)."""
         if any(record.is_set for record in self._store.load(self.card_id).pins.values()):
-            raise Conflict("The card's PINs were already set at collection.",
-                           "このカードの暗証番号は交付時に設定済みです。", card_id=self.card_id)
-        chosen = {PinRef.USER_AUTHENTICATION: user_authentication,
-                  PinRef.RESIDENT_REGISTRY: resident_registry,
-                  PinRef.CARD_INFO_INPUT: card_info_input, PinRef.SIGNATURE: signature}
+            raise Conflict(
+                "The card's PINs were already set at collection.",
+                "このカードの暗証番号は交付時に設定済みです。",
+                card_id=self.card_id,
+            )
+        chosen = {
+            PinRef.USER_AUTHENTICATION: user_authentication,
+            PinRef.RESIDENT_REGISTRY: resident_registry,
+            PinRef.CARD_INFO_INPUT: card_info_input,
+            PinRef.SIGNATURE: signature,
+        }
         for pin in chosen.values():
             if pin is not None:
                 _require_pin_text(pin)
@@ -112,26 +138,36 @@ class Chip:
         _require_pin_text(new_pin)
         self._write_pin(pin_ref, new_pin)
 
-    def write_certificates(self, *, ca_certificate: x509.Certificate,
-                           authentication: x509.Certificate | None = None,
-                           signature: x509.Certificate | None = None) -> None:
+    def write_certificates(
+        self,
+        *,
+        ca_certificate: x509.Certificate,
+        authentication: x509.Certificate | None = None,
+        signature: x509.Certificate | None = None,
+    ) -> None:
         """Write issued certificates (and their CA's) on the chip; each must certify the key in
         its slot, or ``Conflict``."""
         keys = self._store.load(self.card_id).keys
         ca_der = ca_certificate.public_bytes(serialization.Encoding.DER)
         files: dict[str, bytes] = {}
-        for slot, certificate in ((KeySlot.USER_AUTH, authentication),
-                                  (KeySlot.SIGNATURE, signature)):
+        for slot, certificate in (
+            (KeySlot.USER_AUTH, authentication),
+            (KeySlot.SIGNATURE, signature),
+        ):
             if certificate is None:
                 continue
             if _spki(certificate.public_key()) != keys[slot].public_key:
-                raise Conflict("The certificate is not for this card's key.",
-                               "この電子証明書はカードの鍵に対応していません。", slot=slot.value)
+                raise Conflict(
+                    "The certificate is not for this card's key.",
+                    "この電子証明書はカードの鍵に対応していません。",
+                    slot=slot.value,
+                )
             files[slot.certificate.value] = certificate.public_bytes(serialization.Encoding.DER)
             files[slot.ca_certificate.value] = ca_der
         if not files:
-            raise invalid("certificates", "No certificate to write.",
-                          "書き込む電子証明書がありません。")
+            raise invalid(
+                "certificates", "No certificate to write.", "書き込む電子証明書がありません。"
+            )
         self._store.update_data(self.card_id, self._seal_files(files))
 
     def renew_key(self, slot: KeySlot, *, key_source: KeySource) -> rsa.RSAPublicKey:
@@ -161,8 +197,9 @@ class Chip:
             raise locked_pin_error(pin_ref)
         if self._before_compare is not None:
             self._before_compare(pin_ref)
-        if not pin_matches(pin, salt=record.salt, pepper=self._secrets.pin_pepper,
-                           stored=record.pin_hash):
+        if not pin_matches(
+            pin, salt=record.salt, pepper=self._secrets.pin_pepper, stored=record.pin_hash
+        ):
             raise wrong_pin_error(pin_ref, tries_before - 1)
         self._store.reset_tries(self.card_id, pin_ref)
 
@@ -181,8 +218,11 @@ class Chip:
     def _read(self, file: CardFile) -> bytes:
         sealed = self._store.load(self.card_id).files.get(file.value)
         if sealed is None:
-            raise NotFound("The card holds no such data yet.",
-                           "カードにこのデータはまだ記録されていません。", file=file.value)
+            raise NotFound(
+                "The card holds no such data yet.",
+                "カードにこのデータはまだ記録されていません。",
+                file=file.value,
+            )
         return self._secrets.open_file(file.value, sealed)
 
     def _seal_files(self, files: Mapping[str, bytes]) -> dict[str, bytes]:
@@ -193,13 +233,16 @@ class Chip:
         return file.value in self._store.load(self.card_id).files
 
     def _key_record(self, slot: KeySlot, key: rsa.RSAPrivateKey) -> KeyRecord:
-        return KeyRecord(sealed_private_key=self._secrets.seal(key, slot.value),
-                         public_key=_spki(key.public_key()))
+        return KeyRecord(
+            sealed_private_key=self._secrets.seal(key, slot.value),
+            public_key=_spki(key.public_key()),
+        )
 
 
 def _spki(key: CertificatePublicKeyTypes) -> bytes:
-    return key.public_bytes(serialization.Encoding.DER,
-                            serialization.PublicFormat.SubjectPublicKeyInfo)
+    return key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 def _public_key(record: KeyRecord) -> rsa.RSAPublicKey:
@@ -215,18 +258,25 @@ def _require_pin_text(pin: str) -> None:
 
 def _unlock_hint(pin_ref: PinRef) -> tuple[str, str]:
     if pin_ref.resettable_at_kiosk:
-        return ("Unlock it at the ward office or a convenience-store kiosk.",
-                "市区町村の窓口またはコンビニのキオスク端末で解除できます。")
-    return ("Have it reset at the ward office in person.",
-            "市区町村の窓口でご本人が初期化の手続きをしてください。")
+        return (
+            "Unlock it at the ward office or a convenience-store kiosk.",
+            "市区町村の窓口またはコンビニのキオスク端末で解除できます。",
+        )
+    return (
+        "Have it reset at the ward office in person.",
+        "市区町村の窓口でご本人が初期化の手続きをしてください。",
+    )
 
 
 def locked_pin_error(pin_ref: PinRef) -> PinLocked:
     """The refusal of a PIN that is locked, with where to unlock it (the one wording)."""
     hint_en, hint_ja = _unlock_hint(pin_ref)
-    return PinLocked(f"The {pin_ref.name_en} is locked. {hint_en}",
-                     f"{pin_ref.name_ja}はロックされています。{hint_ja}",
-                     pin=pin_ref.value, tries_left=0)
+    return PinLocked(
+        f"The {pin_ref.name_en} is locked. {hint_en}",
+        f"{pin_ref.name_ja}はロックされています。{hint_ja}",
+        pin=pin_ref.value,
+        tries_left=0,
+    )
 
 
 def wrong_pin_error(pin_ref: PinRef, tries_left: int) -> WrongPin:
@@ -243,6 +293,8 @@ def wrong_pin_error(pin_ref: PinRef, tries_left: int) -> WrongPin:
 
 
 def _pin_not_set(pin_ref: PinRef) -> CardError:
-    return CardError(f"The {pin_ref.name_en} has not been set: the card is not yet activated.",
-                     f"{pin_ref.name_ja}が設定されていません（カードは交付前です）。",
-                     pin=pin_ref.value)
+    return CardError(
+        f"The {pin_ref.name_en} has not been set: the card is not yet activated.",
+        f"{pin_ref.name_ja}が設定されていません（カードは交付前です）。",
+        pin=pin_ref.value,
+    )

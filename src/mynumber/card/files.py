@@ -87,19 +87,26 @@ class BasicFourItems:
 
     def encode(self) -> bytes:
         """The file's bytes (UTF-8 JSON; a real chip uses TLV, nobody outside the card sees it)."""
-        return json.dumps({
-            "name": self.name,
-            "address": self.address,
-            "date_of_birth": self.date_of_birth.isoformat(),
-            "sex": self.sex,
-        }, ensure_ascii=False).encode("utf-8")
+        return json.dumps(
+            {
+                "name": self.name,
+                "address": self.address,
+                "date_of_birth": self.date_of_birth.isoformat(),
+                "sex": self.sex,
+            },
+            ensure_ascii=False,
+        ).encode("utf-8")
 
     @classmethod
     def decode(cls, raw: bytes) -> BasicFourItems:
         """The items from the file's bytes."""
         items = json.loads(raw.decode("utf-8"))
-        return cls(items["name"], items["address"],
-                   dt.date.fromisoformat(items["date_of_birth"]), items["sex"])
+        return cls(
+            items["name"],
+            items["address"],
+            dt.date.fromisoformat(items["date_of_birth"]),
+            items["sex"],
+        )
 
 
 @dataclass(frozen=True)

@@ -96,10 +96,16 @@ def encode_my_number(digits: bytes) -> bytes:
 def encode_basic_four(raw: bytes) -> bytes:
     """The basic-four EF from the chip's stored items (see the module note for the layout)."""
     items = BasicFourItems.decode(raw)
-    values = (b"", items.name.encode(), items.address.encode(),
-              items.date_of_birth.strftime("%Y%m%d").encode(), items.sex.encode())
-    body = b"".join(_tlv(tag, value) for tag, value in zip(_BASIC_FOUR_ITEM_TAGS, values,
-                                                          strict=True))
+    values = (
+        b"",
+        items.name.encode(),
+        items.address.encode(),
+        items.date_of_birth.strftime("%Y%m%d").encode(),
+        items.sex.encode(),
+    )
+    body = b"".join(
+        _tlv(tag, value) for tag, value in zip(_BASIC_FOUR_ITEM_TAGS, values, strict=True)
+    )
     # jpki/myna reads the outer length as one byte, or as 82 hi lo when the high bit is set.
     length = bytes([len(body)]) if len(body) < 0x80 else b"\x82" + len(body).to_bytes(2, "big")
     return BASIC_FOUR_TAG + length + body
@@ -118,7 +124,7 @@ def decode_basic_four(ef: bytes) -> BasicFourItems:
     if ef[:2] != BASIC_FOUR_TAG or len(ef) < 3:
         raise ValueError("not a basic-four EF")
     start, length = (3, ef[2]) if ef[2] < 0x80 else (5, int.from_bytes(ef[3:5], "big"))
-    body, values = ef[start:start + length], []
+    body, values = ef[start : start + length], []
     for tag in _BASIC_FOUR_ITEM_TAGS:
         found, value, body = _read_tlv(body)
         if found != tag:
@@ -150,31 +156,43 @@ def _read_tlv(data: bytes) -> tuple[bytes, bytes, bytes]:
         length, at = first, at + 1
     else:
         size = first & 0x7F
-        length, at = int.from_bytes(data[at + 1:at + 1 + size], "big"), at + 1 + size
+        length, at = int.from_bytes(data[at + 1 : at + 1 + size], "big"), at + 1 + size
     if at + length > len(data):
         raise ValueError("truncated TLV")
-    return tag, data[at:at + length], data[at + length:]
+    return tag, data[at : at + length], data[at + length :]
 
 
-JPKI = Application("JPKI", JPKI_AID, {
-    b"\x00\x01": DataFile(CardFile.SIGNATURE_CERT),
-    b"\x00\x02": DataFile(CardFile.SIGNATURE_CA_CERT),
-    b"\x00\x06": DataFile(None, fixed=TOKEN),
-    b"\x00\x0a": DataFile(CardFile.AUTH_CERT),
-    b"\x00\x0b": DataFile(CardFile.AUTH_CA_CERT),
-    b"\x00\x17": KeyFile(KeySlot.USER_AUTH),
-    b"\x00\x18": PinFile(PinRef.USER_AUTHENTICATION),
-    b"\x00\x1a": KeyFile(KeySlot.SIGNATURE),
-    b"\x00\x1b": PinFile(PinRef.SIGNATURE),
-})
-CARD_INFO_INPUT = Application("card-face input support", CARD_INFO_INPUT_AID, {
-    b"\x00\x01": DataFile(CardFile.MY_NUMBER, encode_my_number),
-    b"\x00\x02": DataFile(CardFile.BASIC_FOUR, encode_basic_four),
-    b"\x00\x11": PinFile(PinRef.CARD_INFO_INPUT),
-})
-CARD_FACE = Application("card face", CARD_FACE_AID, {
-    b"\x00\x02": DataFile(CardFile.PHOTO),
-})
+JPKI = Application(
+    "JPKI",
+    JPKI_AID,
+    {
+        b"\x00\x01": DataFile(CardFile.SIGNATURE_CERT),
+        b"\x00\x02": DataFile(CardFile.SIGNATURE_CA_CERT),
+        b"\x00\x06": DataFile(None, fixed=TOKEN),
+        b"\x00\x0a": DataFile(CardFile.AUTH_CERT),
+        b"\x00\x0b": DataFile(CardFile.AUTH_CA_CERT),
+        b"\x00\x17": KeyFile(KeySlot.USER_AUTH),
+        b"\x00\x18": PinFile(PinRef.USER_AUTHENTICATION),
+        b"\x00\x1a": KeyFile(KeySlot.SIGNATURE),
+        b"\x00\x1b": PinFile(PinRef.SIGNATURE),
+    },
+)
+CARD_INFO_INPUT = Application(
+    "card-face input support",
+    CARD_INFO_INPUT_AID,
+    {
+        b"\x00\x01": DataFile(CardFile.MY_NUMBER, encode_my_number),
+        b"\x00\x02": DataFile(CardFile.BASIC_FOUR, encode_basic_four),
+        b"\x00\x11": PinFile(PinRef.CARD_INFO_INPUT),
+    },
+)
+CARD_FACE = Application(
+    "card face",
+    CARD_FACE_AID,
+    {
+        b"\x00\x02": DataFile(CardFile.PHOTO),
+    },
+)
 APPLICATIONS = (JPKI, CARD_INFO_INPUT, CARD_FACE)
 
 # File IDs a terminal uses (``mynumber.adapters.pcsc``).
@@ -185,10 +203,11 @@ PIN_FIDS: Mapping[PinRef, tuple[bytes, bytes]] = {
     PinRef.SIGNATURE: (JPKI_AID, b"\x00\x1b"),
     PinRef.CARD_INFO_INPUT: (CARD_INFO_INPUT_AID, b"\x00\x11"),
 }
-KEY_FIDS: Mapping[KeySlot, bytes] = {KeySlot.USER_AUTH: b"\x00\x17",
-                                     KeySlot.SIGNATURE: b"\x00\x1a"}
-CERTIFICATE_FIDS: Mapping[KeySlot, bytes] = {KeySlot.USER_AUTH: AUTH_CERT_FID,
-                                             KeySlot.SIGNATURE: SIGNATURE_CERT_FID}
+KEY_FIDS: Mapping[KeySlot, bytes] = {KeySlot.USER_AUTH: b"\x00\x17", KeySlot.SIGNATURE: b"\x00\x1a"}
+CERTIFICATE_FIDS: Mapping[KeySlot, bytes] = {
+    KeySlot.USER_AUTH: AUTH_CERT_FID,
+    KeySlot.SIGNATURE: SIGNATURE_CERT_FID,
+}
 
 
 def application_by_aid(aid: bytes) -> Application | None:

@@ -66,10 +66,12 @@ class ChipSecrets:
     def derive(cls, chip_key: ChipKey, card_id: str) -> ChipSecrets:
         """The secrets of card ``card_id`` under ``chip_key``."""
         family = KeyFamily.single(chip_key) if isinstance(chip_key, bytes) else chip_key
-        return cls(card_id,
-                   DerivedKeys(family.versions, partial(_derive, "seal", card_id)),
-                   DerivedKeys(family.versions, partial(_derive, "file", card_id)),
-                   _derive("pin", card_id, family.stable))
+        return cls(
+            card_id,
+            DerivedKeys(family.versions, partial(_derive, "seal", card_id)),
+            DerivedKeys(family.versions, partial(_derive, "file", card_id)),
+            _derive("pin", card_id, family.stable),
+        )
 
     def seal(self, key: rsa.RSAPrivateKey, slot: str) -> bytes:
         """``key`` as tag ‖ nonce ‖ AES-GCM(PKCS#8 DER), bound to ``slot``."""

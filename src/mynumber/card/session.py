@@ -39,8 +39,12 @@ class CardSession:
     def __enter__(self) -> CardSession:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                 trace: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
         self.close()
 
     def close(self) -> None:
@@ -109,6 +113,8 @@ class CardSession:
 
     def _require(self, pin_ref: PinRef | None) -> None:
         if pin_ref is not None and pin_ref not in self._verified:
-            raise Unauthenticated(f"Enter the {pin_ref.name_en} first.",
-                                  f"先に{pin_ref.name_ja}を入力してください。",
-                                  pin=pin_ref.value)
+            raise Unauthenticated(
+                f"Enter the {pin_ref.name_en} first.",
+                f"先に{pin_ref.name_ja}を入力してください。",
+                pin=pin_ref.value,
+            )

@@ -45,12 +45,18 @@ def digest_info(message: bytes, algorithm: hashes.HashAlgorithm | None = None) -
 def pad_pkcs1_type1(block: bytes, size: int) -> bytes:
     """EMSA-PKCS1-v1_5 encoding ``00 01 FF…FF 00 ‖ block`` of ``size`` bytes."""
     if not block:
-        raise invalid("digest_info", "Nothing to sign: the DigestInfo is empty.",
-                      "署名対象（DigestInfo）が空です。")
+        raise invalid(
+            "digest_info",
+            "Nothing to sign: the DigestInfo is empty.",
+            "署名対象（DigestInfo）が空です。",
+        )
     fill = size - len(block) - 3
     if fill < _MIN_PADDING:
-        raise invalid("digest_info", "The DigestInfo is too long for the card's key.",
-                      "署名対象（DigestInfo）がカードの鍵に対して長すぎます。")
+        raise invalid(
+            "digest_info",
+            "The DigestInfo is too long for the card's key.",
+            "署名対象（DigestInfo）がカードの鍵に対して長すぎます。",
+        )
     return b"\x00\x01" + b"\xff" * fill + b"\x00" + block
 
 
@@ -63,15 +69,16 @@ def raw_rsa_sign(key: rsa.RSAPrivateKey, encoded: bytes) -> bytes:
     s_q = pow(m, numbers.dmq1, numbers.q)
     s = s_q + numbers.q * ((numbers.iqmp * (s_p - s_q)) % numbers.p)
     if pow(s, public.e, public.n) != m:
-        raise CardError("The card failed to compute the signature.",
-                        "カードが署名を計算できませんでした。")
+        raise CardError(
+            "The card failed to compute the signature.", "カードが署名を計算できませんでした。"
+        )
     return s.to_bytes(len(encoded), "big")
 
 
 def _as_prehashed(block: bytes) -> tuple[hashes.HashAlgorithm, bytes] | None:
     for prefix, algorithm in _DIGEST_INFO_PREFIXES.items():
         if block.startswith(prefix) and len(block) == len(prefix) + algorithm.digest_size:
-            return algorithm, block[len(prefix):]
+            return algorithm, block[len(prefix) :]
     return None
 
 

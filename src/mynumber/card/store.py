@@ -115,8 +115,9 @@ class MemoryChipStore:
     def _get(self, card_id: str) -> ChipState:
         chip = self._chips.get(card_id)
         if chip is None:
-            raise NotFound("No such card in the card store.",
-                           "該当するカードがありません。", card_id=card_id)
+            raise NotFound(
+                "No such card in the card store.", "該当するカードがありません。", card_id=card_id
+            )
         return chip
 
     def __contains__(self, card_id: object) -> bool:
@@ -127,8 +128,11 @@ class MemoryChipStore:
         """Store a newly manufactured chip; ``Conflict`` if the serial exists."""
         with self._lock:
             if chip.card_id in self._chips:
-                raise Conflict("A card with this serial already exists.",
-                               "このシリアル番号のカードは既に存在します。", card_id=chip.card_id)
+                raise Conflict(
+                    "A card with this serial already exists.",
+                    "このシリアル番号のカードは既に存在します。",
+                    card_id=chip.card_id,
+                )
             self._chips[chip.card_id] = chip.copy()
 
     def load(self, card_id: str) -> ChipState:

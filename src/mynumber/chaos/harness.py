@@ -71,10 +71,13 @@ class Service:
         self.log_path = folder / "service.log"
         # Only this run's settings: none of the caller's MYNUMBER_* leaks in.
         env = {k: v for k, v in os.environ.items() if not k.startswith("MYNUMBER_")}
-        env.update(MYNUMBER_MODE="dev", MYNUMBER_DATA_DIR=str(settings.data_dir),
-                   MYNUMBER_MASTER_KEY=settings.master_key,
-                   MYNUMBER_DATABASE_URL=settings.database_url,
-                   MYNUMBER_PUBLIC_BASE_URL=self.base)
+        env.update(
+            MYNUMBER_MODE="dev",
+            MYNUMBER_DATA_DIR=str(settings.data_dir),
+            MYNUMBER_MASTER_KEY=settings.master_key,
+            MYNUMBER_DATABASE_URL=settings.database_url,
+            MYNUMBER_PUBLIC_BASE_URL=self.base,
+        )
         self.env = env
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
@@ -84,19 +87,34 @@ class Service:
         began = time.monotonic()
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mynumber.cli", "serve", "--host", "127.0.0.1",
-             "--port", str(self.port)], env=self.env, cwd=self.folder, stdout=self._log,
-            stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "mynumber.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+            ],
+            env=self.env,
+            cwd=self.folder,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         while time.monotonic() - began < READY_WITHIN:
             if self.process.poll() is not None:
-                raise RuntimeError(f"the service ended at start (exit {self.process.returncode}"
-                                   f"); see {self.log_path}")
+                raise RuntimeError(
+                    f"the service ended at start (exit {self.process.returncode}"
+                    f"); see {self.log_path}"
+                )
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(f"{self.base}/health", timeout=2).is_success:
                     return time.monotonic() - began
             time.sleep(0.2)
-        raise RuntimeError(f"the service did not answer within {READY_WITHIN:.0f} s; see "
-                           f"{self.log_path}")
+        raise RuntimeError(
+            f"the service did not answer within {READY_WITHIN:.0f} s; see {self.log_path}"
+        )
 
     def signal(self, how: signal.Signals) -> None:
         """Send ``how`` and wait for the process to end (SIGKILL after ``STOP_WITHIN``)."""
@@ -145,9 +163,13 @@ class Database:
         assert self.server_url is not None
         admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            count = conn.execute(text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = :n AND pid <> pg_backend_pid()"), {"n": self.name}).scalar()
+            count = conn.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = :n AND pid <> pg_backend_pid()"
+                ),
+                {"n": self.name},
+            ).scalar()
         admin.dispose()
         return int(count or 0)
 
@@ -156,8 +178,10 @@ class Database:
             return
         admin = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname = :n"), {"n": self.name})
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": self.name},
+            )
             conn.execute(text(f'DROP DATABASE IF EXISTS "{self.name}"'))
         admin.dispose()
 
@@ -176,39 +200,57 @@ class Totals:
 
     @property
     def line(self) -> str:
-        return (f"rounds {self.rounds}, requests {self.requests}, kills {self.kills}, "
-                f"violations: {len(self.violations)}")
+        return (
+            f"rounds {self.rounds}, requests {self.requests}, kills {self.kills}, "
+            f"violations: {len(self.violations)}"
+        )
 
 
-def run(console: Console, *, seconds: float, database_url: str | None = None,
-        max_rounds: int = 1000, threads: int = 4, cards_per_round: int = 4,
-        seed: int | None = None, keep: bool = False) -> Totals:
+def run(
+    console: Console,
+    *,
+    seconds: float,
+    database_url: str | None = None,
+    max_rounds: int = 1000,
+    threads: int = 4,
+    cards_per_round: int = 4,
+    seed: int | None = None,
+    keep: bool = False,
+) -> Totals:
     """The whole run; its totals (the caller prints ``Totals.line`` and sets the exit code)."""
     rng = random.Random(seed)
     random.seed(rng.random())  # the traffic's choices follow the seed too
     folder = Path(tempfile.mkdtemp(prefix="mynumber-chaos-"))
     database = Database.fresh(database_url)
-    settings = Settings(mode="dev", database_url=database.url, data_dir=folder / "var",
-                        master_key=secrets.token_hex(32))
+    settings = Settings(
+        mode="dev",
+        database_url=database.url,
+        data_dir=folder / "var",
+        master_key=secrets.token_hex(32),
+    )
     totals = Totals()
     system: System | None = None
     service = Service(folder, settings)
     try:
         system = build_system(settings)
         demo = {t.organisation: t.token for t in seed_world(system).tokens}
-        tokens = Tokens(ward_office=demo["Chiyoda City ward office"],
-                        clinic=demo["Kanda Clinic"])
+        tokens = Tokens(ward_office=demo["Chiyoda City ward office"], clinic=demo["Kanda Clinic"])
         names, world = Names(rng.randrange(26**3)), World()
         world.waiting += cards_waiting(system, names, cards_per_round)
         faults = [SIGKILL, SIGTERM] + ([DROP] if database.name else [])
-        console.print(f"chaos on {database.backend}: {folder} (service at {service.base}); "
-                      f"started in {service.start():.1f} s", highlight=False, soft_wrap=True)
+        console.print(
+            f"chaos on {database.backend}: {folder} (service at {service.base}); "
+            f"started in {service.start():.1f} s",
+            highlight=False,
+            soft_wrap=True,
+        )
         began = time.monotonic()
         seen: set[Violation] = set()
         while totals.rounds < max_rounds:
             fault = rng.choice(faults)
-            ledger = _round(service, database, system, tokens, world, names, fault, rng,
-                            threads, console)
+            ledger = _round(
+                service, database, system, tokens, world, names, fault, rng, threads, console
+            )
             totals.rounds += 1
             totals.kills += 1
             totals.faults[fault] = totals.faults.get(fault, 0) + 1
@@ -225,25 +267,40 @@ def run(console: Console, *, seconds: float, database_url: str | None = None,
             system.engine.dispose()
         database.drop()
         if keep or totals.violations:
-            console.print(f"kept {folder} (service.log, the database)", highlight=False,
-                          soft_wrap=True)
+            console.print(
+                f"kept {folder} (service.log, the database)", highlight=False, soft_wrap=True
+            )
         else:
             shutil.rmtree(folder, ignore_errors=True)
     answers = totals.answers
-    console.print(f"faults: {', '.join(f'{k} {v}' for k, v in sorted(totals.faults.items()))}; "
-                  f"answers: {answers[Outcome.OK]} ok, {answers[Outcome.REFUSED]} refused "
-                  f"({totals.server_errors} of them 5xx), {answers[Outcome.CUT]} cut off",
-                  highlight=False, soft_wrap=True)
+    console.print(
+        f"faults: {', '.join(f'{k} {v}' for k, v in sorted(totals.faults.items()))}; "
+        f"answers: {answers[Outcome.OK]} ok, {answers[Outcome.REFUSED]} refused "
+        f"({totals.server_errors} of them 5xx), {answers[Outcome.CUT]} cut off",
+        highlight=False,
+        soft_wrap=True,
+    )
     if totals.refusals:
-        console.print("refused: " + ", ".join(f"{k} x{v}" for k, v in
-                                              sorted(totals.refusals.items())),
-                      highlight=False, soft_wrap=True)
+        console.print(
+            "refused: " + ", ".join(f"{k} x{v}" for k, v in sorted(totals.refusals.items())),
+            highlight=False,
+            soft_wrap=True,
+        )
     return totals
 
 
-def _round(service: Service, database: Database, system: System, tokens: Tokens,
-           world: World, names: Names, fault: str, rng: random.Random, threads: int,
-           console: Console) -> Ledger:
+def _round(
+    service: Service,
+    database: Database,
+    system: System,
+    tokens: Tokens,
+    world: World,
+    names: Names,
+    fault: str,
+    rng: random.Random,
+    threads: int,
+    console: Console,
+) -> Ledger:
     """One round: traffic, the fault at a random moment, the service back up; its ledger."""
     ledger = Ledger()
     traffic = Traffic(service.base, tokens, world, ledger, names, system, threads=threads)
@@ -261,9 +318,13 @@ def _round(service: Service, database: Database, system: System, tokens: Tokens,
         traffic.join()
         restart = f"; back in {service.start():.1f} s"
     counts = ledger.counts()
-    console.print(f"{fault} after {moment:.1f} s: {len(ledger)} requests "
-                  f"({counts[Outcome.OK]} ok, {counts[Outcome.REFUSED]} refused, "
-                  f"{counts[Outcome.CUT]} cut off){restart}", highlight=False, soft_wrap=True)
+    console.print(
+        f"{fault} after {moment:.1f} s: {len(ledger)} requests "
+        f"({counts[Outcome.OK]} ok, {counts[Outcome.REFUSED]} refused, "
+        f"{counts[Outcome.CUT]} cut off){restart}",
+        highlight=False,
+        soft_wrap=True,
+    )
     return ledger
 
 
@@ -278,8 +339,7 @@ def _count(totals: Totals, ledger: Ledger) -> None:
             totals.refusals[key] = totals.refusals.get(key, 0) + 1
 
 
-def _report(found: list[Violation], seen: set[Violation], totals: Totals,
-            console: Console) -> None:
+def _report(found: list[Violation], seen: set[Violation], totals: Totals, console: Console) -> None:
     for violation in found:
         if violation not in seen:
             seen.add(violation)

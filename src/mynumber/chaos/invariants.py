@@ -60,8 +60,11 @@ def check_all(system: System, ledger: Ledger | None = None) -> list[Violation]:
     """Every invariant, in one reading transaction (the service idle or stopped)."""
     svc = system.services
     with system.reading() as uow:
-        found = [*check_numbers(uow.session, svc), *check_cards(uow.session, svc),
-                 *check_audit(uow.session, system)]
+        found = [
+            *check_numbers(uow.session, svc),
+            *check_cards(uow.session, svc),
+            *check_audit(uow.session, system),
+        ]
         if ledger is not None:
             found += check_ledger(uow.session, ledger)
     return found
@@ -91,12 +94,14 @@ def check_numbers(session: Session, svc: Services) -> list[Violation]:
             found.append(Violation("resident-registry code is malformed", which))
         else:
             if derived.digits != digits:
-                found.append(Violation("number is not the one derived from the registry code",
-                                       which))
+                found.append(
+                    Violation("number is not the one derived from the registry code", which)
+                )
         other = holder.setdefault(digits, person.id)
         if other != person.id:
-            found.append(Violation("two people share one number",
-                                   f"person {other} and person {person.id}"))
+            found.append(
+                Violation("two people share one number", f"person {other} and person {person.id}")
+            )
     return found
 
 
@@ -105,7 +110,8 @@ def check_numbers(session: Session, svc: Services) -> list[Violation]:
 
 def _spki(certificate: x509.Certificate) -> bytes:
     return certificate.public_key().public_bytes(
-        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 def check_cards(session: Session, svc: Services) -> list[Violation]:
@@ -123,8 +129,11 @@ def check_cards(session: Session, svc: Services) -> list[Violation]:
 def _check_card(session: Session, svc: Services, card: Card) -> list[Violation]:
     which = f"card {card.serial}"
     found: list[Violation] = []
-    application = (session.get(CardApplication, card.application_id)
-                   if card.application_id is not None else None)
+    application = (
+        session.get(CardApplication, card.application_id)
+        if card.application_id is not None
+        else None
+    )
     if card.status == CardStatus.READY:
         if card.collected_at is not None:
             found.append(Violation("ready card has a collection time", which))
@@ -144,25 +153,36 @@ def _check_card(session: Session, svc: Services, card: Card) -> list[Violation]:
     set_pins = {ref for ref, pin in state.pins.items() if pin.is_set}
     if card.status == CardStatus.READY:
         if set_pins:
-            found.append(Violation("half-collected card: ready in the register, PINs set on "
-                                   "the chip", which))
+            found.append(
+                Violation("half-collected card: ready in the register, PINs set on the chip", which)
+            )
         if CardFile.AUTH_CERT.value in state.files or CardFile.SIGNATURE_CERT.value in state.files:
-            found.append(Violation("half-collected card: ready in the register, certificates "
-                                   "on the chip", which))
+            found.append(
+                Violation(
+                    "half-collected card: ready in the register, certificates on the chip", which
+                )
+            )
         return found
     missing = [ref.value for ref in FOUR_DIGIT_PINS if ref not in set_pins]
     if missing:
-        found.append(Violation(f"half-collected card: {card.status} in the register, PINs not "
-                               f"set on the chip ({', '.join(missing)})", which))
+        found.append(
+            Violation(
+                f"half-collected card: {card.status} in the register, PINs not "
+                f"set on the chip ({', '.join(missing)})",
+                which,
+            )
+        )
     return found + _check_certificates(session, svc, card, state)
 
 
-def _check_certificates(session: Session, svc: Services, card: Card,
-                        state: ChipState) -> list[Violation]:
+def _check_certificates(
+    session: Session, svc: Services, card: Card, state: ChipState
+) -> list[Violation]:
     which = f"card {card.serial}"
     found: list[Violation] = []
-    issued = list(session.scalars(select(Certificate).where(
-        Certificate.card_serial == card.serial)))
+    issued = list(
+        session.scalars(select(Certificate).where(Certificate.card_serial == card.serial))
+    )
     known = {row.der for row in issued}
     chip_keys = {slot: record.public_key for slot, record in state.keys.items()}
     reader = chip_of(svc, card).open_session()
@@ -171,21 +191,30 @@ def _check_certificates(session: Session, svc: Services, card: Card,
     else:
         der = reader.read(CardFile.AUTH_CERT)
         if der not in known:
-            found.append(Violation("chip's user-authentication certificate is unknown to the "
-                                   "register", which))
+            found.append(
+                Violation(
+                    "chip's user-authentication certificate is unknown to the register", which
+                )
+            )
     if reader.holds(CardFile.SIGNATURE_CERT):
         # Read only with the signature PIN: the chip's key stands for it (the certificate on
         # the chip was checked against that key when it was written).
         key = chip_keys.get(KeySlot.SIGNATURE)
-        if key is None or not any(_spki(x509.load_der_x509_certificate(d)) == key
-                                  for d in known):
-            found.append(Violation("chip's signature key has no certificate in the register",
-                                   which))
+        if key is None or not any(_spki(x509.load_der_x509_certificate(d)) == key for d in known):
+            found.append(
+                Violation("chip's signature key has no certificate in the register", which)
+            )
     for row in issued:
-        if row.revoked_at is None and _spki(x509.load_der_x509_certificate(row.der)) not in \
-                chip_keys.values():
-            found.append(Violation(f"register certificate {row.serial} certifies a key the "
-                                   "chip does not hold", which))
+        if (
+            row.revoked_at is None
+            and _spki(x509.load_der_x509_certificate(row.der)) not in chip_keys.values()
+        ):
+            found.append(
+                Violation(
+                    f"register certificate {row.serial} certifies a key the chip does not hold",
+                    which,
+                )
+            )
     return found
 
 
@@ -194,16 +223,18 @@ def _check_certificates(session: Session, svc: Services, card: Card,
 
 def check_audit(session: Session, system: System) -> list[Violation]:
     report = verify_log(session, system.audit_checkpoints(), system.services.keys.audit_key)
-    return [Violation(f"audit log {finding.kind}", finding.message)
-            for finding in report.findings]
+    return [Violation(f"audit log {finding.kind}", finding.message) for finding in report.findings]
 
 
 # --- requests and their rows ---------------------------------------------------------------
 
 
 def check_ledger(session: Session, ledger: Ledger) -> list[Violation]:
-    return [*_registrations(session, ledger), *_applications(session, ledger),
-            *_collections(session, ledger)]
+    return [
+        *_registrations(session, ledger),
+        *_applications(session, ledger),
+        *_collections(session, ledger),
+    ]
 
 
 def _expect(count: int, outcomes: Iterable[Outcome], what: str, which: str) -> list[Violation]:
@@ -220,25 +251,40 @@ def _expect(count: int, outcomes: Iterable[Outcome], what: str, which: str) -> l
 
 def _registrations(session: Session, ledger: Ledger) -> list[Violation]:
     names = ledger.outcomes_by_key(Kind.REGISTRATION)
-    counts = _count_by_name(session, select(Person.name_latin, func.count(Person.id)).where(
-        Person.name_latin.in_(list(names))).group_by(Person.name_latin), names)
-    return [v for name, outcomes in names.items()
-            for v in _expect(counts.get(name, 0), outcomes, "registration", f"name {name}")]
+    counts = _count_by_name(
+        session,
+        select(Person.name_latin, func.count(Person.id))
+        .where(Person.name_latin.in_(list(names)))
+        .group_by(Person.name_latin),
+        names,
+    )
+    return [
+        v
+        for name, outcomes in names.items()
+        for v in _expect(counts.get(name, 0), outcomes, "registration", f"name {name}")
+    ]
 
 
 def _applications(session: Session, ledger: Ledger) -> list[Violation]:
     names = ledger.outcomes_by_key(Kind.APPLICATION)
-    counts = _count_by_name(session, select(Person.name_latin, func.count(CardApplication.id))
-                            .join(CardApplication, CardApplication.person_id == Person.id)
-                            .where(Person.name_latin.in_(list(names)))
-                            .group_by(Person.name_latin), names)
-    return [v for name, outcomes in names.items()
-            for v in _expect(counts.get(name, 0), outcomes, "card application",
-                             f"applicant {name}")]
+    counts = _count_by_name(
+        session,
+        select(Person.name_latin, func.count(CardApplication.id))
+        .join(CardApplication, CardApplication.person_id == Person.id)
+        .where(Person.name_latin.in_(list(names)))
+        .group_by(Person.name_latin),
+        names,
+    )
+    return [
+        v
+        for name, outcomes in names.items()
+        for v in _expect(counts.get(name, 0), outcomes, "card application", f"applicant {name}")
+    ]
 
 
-def _count_by_name(session: Session, query: Select[str, int],
-                   names: dict[str, list[Outcome]]) -> dict[str, int]:
+def _count_by_name(
+    session: Session, query: Select[str, int], names: dict[str, list[Outcome]]
+) -> dict[str, int]:
     if not names:
         return {}
     return {name: count for name, count in session.execute(query)}
@@ -249,19 +295,26 @@ def _collections(session: Session, ledger: Ledger) -> list[Violation]:
     attempt refused → still ready."""
     found: list[Violation] = []
     for application_id, outcomes in ledger.outcomes_by_key(Kind.COLLECTION).items():
-        card = session.scalars(select(Card).join(
-            CardApplication, Card.application_id == CardApplication.id).where(
-            CardApplication.application_form_id == application_id)).first()
+        card = session.scalars(
+            select(Card)
+            .join(CardApplication, Card.application_id == CardApplication.id)
+            .where(CardApplication.application_form_id == application_id)
+        ).first()
         which = f"application {application_id}"
         if card is None:
             found.append(Violation("collected card is not in the register", which))
         elif outcomes.count(Outcome.OK) > 1:
-            found.append(Violation("card collected twice (two collections answered 2xx)",
-                                   f"card {card.serial}"))
+            found.append(
+                Violation(
+                    "card collected twice (two collections answered 2xx)", f"card {card.serial}"
+                )
+            )
         elif Outcome.OK in outcomes and card.status != CardStatus.ACTIVE:
-            found.append(Violation(f"collection answered 2xx, card is {card.status}",
-                                   f"card {card.serial}"))
+            found.append(
+                Violation(f"collection answered 2xx, card is {card.status}", f"card {card.serial}")
+            )
         elif set(outcomes) == {Outcome.REFUSED} and card.status != CardStatus.READY:
-            found.append(Violation(f"collection refused, card is {card.status}",
-                                   f"card {card.serial}"))
+            found.append(
+                Violation(f"collection refused, card is {card.status}", f"card {card.serial}")
+            )
     return found

@@ -48,8 +48,13 @@ class Ledger:
 
     def add(self, kind: Kind, key: str, status: int | None) -> Outcome:
         """Record a request that ended with ``status`` (None: cut off); its outcome."""
-        outcome = (Outcome.CUT if status is None
-                   else Outcome.OK if 200 <= status < 300 else Outcome.REFUSED)
+        outcome = (
+            Outcome.CUT
+            if status is None
+            else Outcome.OK
+            if 200 <= status < 300
+            else Outcome.REFUSED
+        )
         with self._lock:
             self.sent.append(Sent(kind, key, outcome, status))
         return outcome

@@ -74,23 +74,38 @@ class World:
 class Traffic:
     """One round's stream against the service at ``base``, until ``stop`` is set."""
 
-    def __init__(self, base: str, tokens: Tokens, world: World, ledger: Ledger, names: Names,
-                 system: System, *, threads: int = 4) -> None:
+    def __init__(
+        self,
+        base: str,
+        tokens: Tokens,
+        world: World,
+        ledger: Ledger,
+        names: Names,
+        system: System,
+        *,
+        threads: int = 4,
+    ) -> None:
         self.base, self.tokens, self.world, self.ledger = base, tokens, world, ledger
         self.names, self.system, self.threads = names, system, threads
         self.stop = threading.Event()
         self._workers: list[threading.Thread] = []
         self._photo = base64.b64encode(sample_photo_jpeg()).decode()
         self.steps: list[tuple[int, Callable[[httpx.Client], None]]] = [
-            (3, self.register), (2, self.apply), (3, self.collect), (2, self.enter_pin),
-            (3, self.clinic_check)]
+            (3, self.register),
+            (2, self.apply),
+            (3, self.collect),
+            (2, self.enter_pin),
+            (3, self.clinic_check),
+        ]
 
     # --- running ------------------------------------------------------------------------
 
     def start(self) -> None:
         self.stop.clear()
-        self._workers = [threading.Thread(target=self._run, daemon=True, name=f"chaos-{i}")
-                         for i in range(self.threads)]
+        self._workers = [
+            threading.Thread(target=self._run, daemon=True, name=f"chaos-{i}")
+            for i in range(self.threads)
+        ]
         for worker in self._workers:
             worker.start()
 
@@ -110,13 +125,21 @@ class Traffic:
                 if self.stop.wait(0.01):
                     return
 
-    def _send(self, client: httpx.Client, kind: Kind | None, key: str, method: str,
-              path: str, token: str, body: dict[str, Any] | None = None
-              ) -> tuple[Outcome, httpx.Response | None]:
+    def _send(
+        self,
+        client: httpx.Client,
+        kind: Kind | None,
+        key: str,
+        method: str,
+        path: str,
+        token: str,
+        body: dict[str, Any] | None = None,
+    ) -> tuple[Outcome, httpx.Response | None]:
         """One request; its outcome written in the ledger under ``kind`` and ``key``."""
         try:
-            response = client.request(method, path, json=body,
-                                      headers={"Authorization": f"Bearer {token}"})
+            response = client.request(
+                method, path, json=body, headers={"Authorization": f"Bearer {token}"}
+            )
         except httpx.ConnectError:
             # Never reached the service (it is down): nothing to hold the database to.
             self.stop.wait(0.1)
@@ -125,8 +148,13 @@ class Traffic:
             if kind is not None:
                 self.ledger.add(kind, key, None)
             return Outcome.CUT, None
-        outcome = (self.ledger.add(kind, key, response.status_code) if kind is not None
-                   else Outcome.OK if response.is_success else Outcome.REFUSED)
+        outcome = (
+            self.ledger.add(kind, key, response.status_code)
+            if kind is not None
+            else Outcome.OK
+            if response.is_success
+            else Outcome.REFUSED
+        )
         return outcome, response
 
     # --- the steps ------------------------------------------------------------------------
@@ -135,8 +163,14 @@ class Traffic:
         """転入届 of a new resident."""
         who = self.names.next("WALK")
         outcome, response = self._send(
-            client, Kind.REGISTRATION, who.name, "POST", "/ward-office/residents",
-            self.tokens.ward_office, moving_in_form(who, self.system.services.clock.today()))
+            client,
+            Kind.REGISTRATION,
+            who.name,
+            "POST",
+            "/ward-office/residents",
+            self.tokens.ward_office,
+            moving_in_form(who, self.system.services.clock.today()),
+        )
         if outcome is Outcome.OK and response is not None:
             self.world.give(self.world.registered, (who, response.json()["person_id"]))
 
@@ -146,10 +180,22 @@ class Traffic:
         if taken is None:
             return self.register(client)
         who, person = taken
-        self._send(client, Kind.APPLICATION, who.name, "POST", "/cards/applications",
-                   self.tokens.ward_office,
-                   dict(channel="counter", photo_base64=self._photo, person_id=person,
-                        taken_within_six_months=True, no_headwear=True, plain_background=True))
+        self._send(
+            client,
+            Kind.APPLICATION,
+            who.name,
+            "POST",
+            "/cards/applications",
+            self.tokens.ward_office,
+            dict(
+                channel="counter",
+                photo_base64=self._photo,
+                person_id=person,
+                taken_within_six_months=True,
+                no_headwear=True,
+                plain_background=True,
+            ),
+        )
         return None
 
     def collect(self, client: httpx.Client) -> None:
@@ -158,20 +204,34 @@ class Traffic:
         if card is None:
             return self.enter_pin(client)
         pin = _hard_pin(card.holder.date_of_birth)
-        body = dict(name_latin=card.holder.name,
-                    date_of_birth=card.holder.date_of_birth.isoformat(),
-                    residence_card_number=card.holder.residence_card_number,
-                    id_documents=["residence_card", "notification_letter"],
-                    pickup_notice_shown=True, user_authentication_pin=pin,
-                    resident_registry_pin=pin, card_info_input_pin=pin,
-                    signature_pin=f"CHAOS{pin}")
+        body = dict(
+            name_latin=card.holder.name,
+            date_of_birth=card.holder.date_of_birth.isoformat(),
+            residence_card_number=card.holder.residence_card_number,
+            id_documents=["residence_card", "notification_letter"],
+            pickup_notice_shown=True,
+            user_authentication_pin=pin,
+            resident_registry_pin=pin,
+            card_info_input_pin=pin,
+            signature_pin=f"CHAOS{pin}",
+        )
         path = f"/cards/applications/{card.application_id}/collect"
         outcomes: list[Outcome] = []
 
         def once() -> None:
             with httpx.Client(base_url=self.base, timeout=TIMEOUT) as own:
-                outcomes.append(self._send(own, Kind.COLLECTION, card.application_id, "POST",
-                                           path, self.tokens.ward_office, body)[0])
+                outcomes.append(
+                    self._send(
+                        own,
+                        Kind.COLLECTION,
+                        card.application_id,
+                        "POST",
+                        path,
+                        self.tokens.ward_office,
+                        body,
+                    )[0]
+                )
+
         if random.random() < 0.2:
             twins = [threading.Thread(target=once) for _ in range(2)]
             for twin in twins:
@@ -179,8 +239,17 @@ class Traffic:
             for twin in twins:
                 twin.join()
         else:
-            outcomes.append(self._send(client, Kind.COLLECTION, card.application_id, "POST",
-                                       path, self.tokens.ward_office, body)[0])
+            outcomes.append(
+                self._send(
+                    client,
+                    Kind.COLLECTION,
+                    card.application_id,
+                    "POST",
+                    path,
+                    self.tokens.ward_office,
+                    body,
+                )[0]
+            )
         if Outcome.OK in outcomes and outcomes.count(Outcome.OK) == 1:
             self.world.give(self.world.collected, Collected(card, pin))
         return None
@@ -191,9 +260,15 @@ class Traffic:
         if held is None:
             return None
         pin = held.pin if random.random() >= 0.1 else f"{(int(held.pin) + 1) % 10_000:04d}"
-        self._send(client, Kind.PIN_ENTRY, held.card.serial, "POST",
-                   f"/cards/{held.card.serial}/use", self.tokens.ward_office,
-                   dict(pin_kind="user_authentication", pin=pin))
+        self._send(
+            client,
+            Kind.PIN_ENTRY,
+            held.card.serial,
+            "POST",
+            f"/cards/{held.card.serial}/use",
+            self.tokens.ward_office,
+            dict(pin_kind="user_authentication", pin=pin),
+        )
         return None
 
     def clinic_check(self, client: httpx.Client) -> None:
@@ -201,8 +276,9 @@ class Traffic:
         held = self.world.pick(self.world.collected)
         if held is None:
             return self.collect(client)
-        outcome, response = self._send(client, None, "", "POST", "/clinic/challenges",
-                                       self.tokens.clinic)
+        outcome, response = self._send(
+            client, None, "", "POST", "/clinic/challenges", self.tokens.clinic
+        )
         if outcome is not Outcome.OK or response is None:
             return None
         nonce = base64.b64decode(response.json()["nonce"])
@@ -210,12 +286,20 @@ class Traffic:
         if signed is None:
             return None
         certificate, signature = signed
-        self._send(client, Kind.CLINIC_CHECK, held.card.serial, "POST", "/clinic/checks/pin",
-                   self.tokens.clinic,
-                   dict(nonce=base64.b64encode(nonce).decode(),
-                        certificate=base64.b64encode(certificate).decode(),
-                        signature=base64.b64encode(signature).decode(),
-                        register_insurance_use=True))
+        self._send(
+            client,
+            Kind.CLINIC_CHECK,
+            held.card.serial,
+            "POST",
+            "/clinic/checks/pin",
+            self.tokens.clinic,
+            dict(
+                nonce=base64.b64encode(nonce).decode(),
+                certificate=base64.b64encode(certificate).decode(),
+                signature=base64.b64encode(signature).decode(),
+                register_insurance_use=True,
+            ),
+        )
         return None
 
     def card_signs(self, held: Collected, nonce: bytes) -> tuple[bytes, bytes] | None:
@@ -223,11 +307,14 @@ class Traffic:
         None when the card cannot (locked, or its store unreachable for a moment)."""
         svc = self.system.services
         try:
-            with Chip(svc.chips, held.card.serial, chip_key=svc.keys.chip_key
-                      ).open_session() as reader:
+            with Chip(
+                svc.chips, held.card.serial, chip_key=svc.keys.chip_key
+            ).open_session() as reader:
                 reader.verify(PinRef.USER_AUTHENTICATION, held.pin)
-                return (reader.read(CardFile.AUTH_CERT),
-                        reader.sign_with_auth_key(digest_info(nonce)))
+                return (
+                    reader.read(CardFile.AUTH_CERT),
+                    reader.sign_with_auth_key(digest_info(nonce)),
+                )
         except (MyNumberError, SQLAlchemyError):  # locked, or its store out of reach a moment
             return None
 

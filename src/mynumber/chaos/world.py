@@ -36,8 +36,9 @@ from mynumber.services.flows import moving
 from mynumber.services.insurance import insurer
 
 MUNICIPALITY = "131016"  # Chiyoda: the demo tokens' ward office
-WARD = Caller(name="Chiyoda City ward office", role=Role.WARD_OFFICE,
-              municipality_code=MUNICIPALITY)
+WARD = Caller(
+    name="Chiyoda City ward office", role=Role.WARD_OFFICE, municipality_code=MUNICIPALITY
+)
 BORN = dt.date(1990, 5, 17)
 DAYS_BACK = 60
 
@@ -78,37 +79,50 @@ class Names:
 
     def next(self, kind: str) -> Applicant:
         n = next(self._count)
-        return Applicant(name=f"CHAOS {kind} {self._tag} {letters(n)}",
-                         residence_card_number=f"CH{n:08d}{self._tag[:2]}")
+        return Applicant(
+            name=f"CHAOS {kind} {self._tag} {letters(n)}",
+            residence_card_number=f"CH{n:08d}{self._tag[:2]}",
+        )
 
 
 def moving_in(applicant: Applicant, today: dt.date) -> MovingIn:
     """A foreign resident's 転入届, filed ``today``."""
     return build_moving_in(
-        name_latin=applicant.name, date_of_birth=applicant.date_of_birth, sex="F",
-        nationality="FR", address="1-1 Chiyoda, Chiyoda-ku, Tokyo",
-        started_living_on=today - dt.timedelta(days=3), filed_on=today,
+        name_latin=applicant.name,
+        date_of_birth=applicant.date_of_birth,
+        sex="F",
+        nationality="FR",
+        address="1-1 Chiyoda, Chiyoda-ku, Tokyo",
+        started_living_on=today - dt.timedelta(days=3),
+        filed_on=today,
         id_documents=["residence_card", "passport"],
         residence_card_number=applicant.residence_card_number,
         status_of_residence="Engineer/Specialist",
-        period_of_stay_ends=today + dt.timedelta(days=3 * 365))
+        period_of_stay_ends=today + dt.timedelta(days=3 * 365),
+    )
 
 
 def moving_in_form(applicant: Applicant, today: dt.date) -> dict[str, object]:
     """The same 転入届 as the ward office's API takes it (JSON)."""
     form = moving_in(applicant, today)
     return dict(
-        municipality_code=MUNICIPALITY, name_latin=applicant.name,
-        date_of_birth=applicant.date_of_birth.isoformat(), sex="F", nationality="FR",
-        address=form.address, started_living_on=form.started_living_on.isoformat(),
+        municipality_code=MUNICIPALITY,
+        name_latin=applicant.name,
+        date_of_birth=applicant.date_of_birth.isoformat(),
+        sex="F",
+        nationality="FR",
+        address=form.address,
+        started_living_on=form.started_living_on.isoformat(),
         id_documents=["residence_card", "passport"],
         residence_card_number=applicant.residence_card_number,
         status_of_residence="Engineer/Specialist",
-        period_of_stay_ends=(today + dt.timedelta(days=3 * 365)).isoformat())
+        period_of_stay_ends=(today + dt.timedelta(days=3 * 365)).isoformat(),
+    )
 
 
-def cards_waiting(system: System, names: Names, count: int, *,
-                  insured: bool = True) -> list[WaitingCard]:
+def cards_waiting(
+    system: System, names: Names, count: int, *, insured: bool = True
+) -> list[WaitingCard]:
     """``count`` residents registered and applied two months ago, their cards made and their
     pickup notices delivered; each enrolled in National Health Insurance (``insured``: the
     demo world's insurer must exist)."""
@@ -120,13 +134,22 @@ def cards_waiting(system: System, names: Names, count: int, *,
     with system.uow() as uow:
         for _ in range(count):
             who = names.next("SEED")
-            registered = moving.register_moving_in(uow.session, svc, caller=WARD,
-                                                   municipality_code=MUNICIPALITY,
-                                                   form=moving_in(who, clock.today()))
+            registered = moving.register_moving_in(
+                uow.session,
+                svc,
+                caller=WARD,
+                municipality_code=MUNICIPALITY,
+                form=moving_in(who, clock.today()),
+            )
             view = card_applications.apply_for_card(
-                uow.session, svc, caller=WARD, channel=Channel.COUNTER,
-                photo=sample_photo_jpeg(), declaration=PhotoDeclaration(True, True, True),
-                person_id=registered.person_id)
+                uow.session,
+                svc,
+                caller=WARD,
+                channel=Channel.COUNTER,
+                photo=sample_photo_jpeg(),
+                declaration=PhotoDeclaration(True, True, True),
+                person_id=registered.person_id,
+            )
             applied.append((who, view.application_id, registered.person_id))
         uow.commit()
     clock.advance(days=DAYS_BACK - 10)
@@ -140,27 +163,40 @@ def cards_waiting(system: System, names: Names, count: int, *,
     if insured:
         _enrol(system, svc, [person_id for _, _, person_id in applied])
     serials = dict(zip([a for _, a, _ in applied], _serials(system, applied), strict=True))
-    return [WaitingCard(who, application_id, serials[application_id])
-            for who, application_id, _ in applied if serials[application_id]]
+    return [
+        WaitingCard(who, application_id, serials[application_id])
+        for who, application_id, _ in applied
+        if serials[application_id]
+    ]
 
 
 def _enrol(system: System, svc: Services, people: list[int]) -> None:
     with system.uow() as uow:
-        nhi = uow.session.scalars(select(Insurer).where(
-            Insurer.insurer_number == NHI_NUMBER)).one()
-        nhi_caller = Caller(name="Chiyoda National Health Insurance", role=Role.INSURER,
-                            scope_id=nhi.id)
+        nhi = uow.session.scalars(select(Insurer).where(Insurer.insurer_number == NHI_NUMBER)).one()
+        nhi_caller = Caller(
+            name="Chiyoda National Health Insurance", role=Role.INSURER, scope_id=nhi.id
+        )
         for person_id in people:
-            insurer.enrol(uow.session, svc, caller=nhi_caller, person_id=person_id,
-                          numbers=InsuredNumbers(symbol="千代田", number=f"{person_id:07d}",
-                                                 branch="00"),
-                          income_class=IncomeClass.GENERAL,
-                          valid_from=svc.clock.today() - dt.timedelta(days=40))
+            insurer.enrol(
+                uow.session,
+                svc,
+                caller=nhi_caller,
+                person_id=person_id,
+                numbers=InsuredNumbers(symbol="千代田", number=f"{person_id:07d}", branch="00"),
+                income_class=IncomeClass.GENERAL,
+                valid_from=svc.clock.today() - dt.timedelta(days=40),
+            )
         uow.commit()
 
 
 def _serials(system: System, applied: list[tuple[Applicant, str, int]]) -> list[str]:
     with system.reading() as uow:
-        return [uow.session.scalars(select(CardApplication.card_serial).where(
-            CardApplication.application_form_id == application_id)).first() or ""
-            for _, application_id, _ in applied]
+        return [
+            uow.session.scalars(
+                select(CardApplication.card_serial).where(
+                    CardApplication.application_form_id == application_id
+                )
+            ).first()
+            or ""
+            for _, application_id, _ in applied
+        ]

@@ -18,6 +18,7 @@ app = typer.Typer(help="Set up organisations and their clerks.", no_args_is_help
 
 def _system() -> Any:
     from mynumber.bootstrap import build_system
+
     return build_system(Settings())
 
 
@@ -25,29 +26,44 @@ def _system() -> Any:
 @one_line_errors
 def add_organisation(
     name: Annotated[str, typer.Option(help="The organisation's name")],
-    role: Annotated[str, typer.Option(help="ward_office, card_centre, clinic, insurer, "
-                                      "employer, tax_office or kiosk")],
-    municipality: Annotated[str, typer.Option(help="6-digit local government code (a ward "
-                                              "office)")] = "",
-    scope_id: Annotated[int | None, typer.Option(help="The clinic, insurer or employer id it "
-                                                 "stands for")] = None,
+    role: Annotated[
+        str,
+        typer.Option(
+            help="ward_office, card_centre, clinic, insurer, employer, tax_office or kiosk"
+        ),
+    ],
+    municipality: Annotated[
+        str, typer.Option(help="6-digit local government code (a ward office)")
+    ] = "",
+    scope_id: Annotated[
+        int | None, typer.Option(help="The clinic, insurer or employer id it stands for")
+    ] = None,
 ) -> None:
     """Add an organisation; prints its id."""
     from mynumber.domain.access import Role
     from mynumber.domain.errors import invalid
     from mynumber.services.core import staff
+
     try:
         parsed = Role(role.strip().lower())
     except ValueError:
-        raise invalid("role", f"'{role[:20]}' is not a role.",
-                      f"「{role[:20]}」は役割ではありません。") from None
+        raise invalid(
+            "role", f"'{role[:20]}' is not a role.", f"「{role[:20]}」は役割ではありません。"
+        ) from None
     system = _system()
     with system.uow() as uow:
-        org = staff.add_organisation(uow.session, system.services, name=name, role=parsed,
-                                     municipality_code=municipality or None, scope_id=scope_id)
+        org = staff.add_organisation(
+            uow.session,
+            system.services,
+            name=name,
+            role=parsed,
+            municipality_code=municipality or None,
+            scope_id=scope_id,
+        )
         uow.commit()
-        console.print(f"organisation {org.id}: {org.name} ({org.role})", highlight=False,
-                      soft_wrap=True)
+        console.print(
+            f"organisation {org.id}: {org.name} ({org.role})", highlight=False, soft_wrap=True
+        )
 
 
 @app.command("add-clerk")
@@ -56,23 +72,34 @@ def add_clerk(
     org: Annotated[str, typer.Option(help="The organisation's id or exact name")],
     login: Annotated[str, typer.Option(help="The clerk's login (a-z, 0-9, . _ -)")],
     name: Annotated[str, typer.Option(help="The clerk's name")] = "",
-    employer_staff: Annotated[int | None, typer.Option(
-        help="An employer's clerk: their staff account id (payroll, HR or manager)")] = None,
+    employer_staff: Annotated[
+        int | None,
+        typer.Option(help="An employer's clerk: their staff account id (payroll, HR or manager)"),
+    ] = None,
 ) -> None:
     """Add a clerk; the password is asked for twice (or read from standard input)."""
     from mynumber.services.core import staff
-    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True,
-                            err=True)
+
+    password = typer.prompt("Password", hide_input=True, confirmation_prompt=True, err=True)
     staff.check_password_rule(password)  # before the database is touched
     system = _system()
     with system.uow() as uow:
         organisation = staff.find_organisation(uow.session, org)
-        clerk = staff.add_clerk(uow.session, system.services, organisation=organisation,
-                                login=login, name=name or login, password=password,
-                                employer_staff_id=employer_staff)
+        clerk = staff.add_clerk(
+            uow.session,
+            system.services,
+            organisation=organisation,
+            login=login,
+            name=name or login,
+            password=password,
+            employer_staff_id=employer_staff,
+        )
         uow.commit()
-        console.print(f"clerk {clerk.id}: {clerk.login} of {organisation.name}",
-                      highlight=False, soft_wrap=True)
+        console.print(
+            f"clerk {clerk.id}: {clerk.login} of {organisation.name}",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command("deactivate-clerk")
@@ -80,6 +107,7 @@ def add_clerk(
 def deactivate_clerk(login: Annotated[str, typer.Option(help="The clerk's login")]) -> None:
     """A clerk who left: no more logins, and their open sessions end now."""
     from mynumber.services.core import staff
+
     system = _system()
     with system.uow() as uow:
         clerk = staff.deactivate_clerk(uow.session, system.services, login=login)

@@ -16,8 +16,9 @@ from mynumber.config import Settings
 from mynumber.domain.errors import invalid
 from mynumber.services.core.context import DbSession
 
-app = typer.Typer(help="The My Number Card: applications, collection, PINs, validity.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="The My Number Card: applications, collection, PINs, validity.", no_args_is_help=True
+)
 
 T = TypeVar("T")
 
@@ -25,12 +26,17 @@ Name = Annotated[str, typer.Option("--name", help="Name on the ID shown (Latin l
 Born = Annotated[str, typer.Option("--born", help="Date of birth on the ID, YYYY-MM-DD")]
 ResidenceCard = Annotated[str, typer.Option("--residence-card", help="Residence card number")]
 Docs = Annotated[list[str], typer.Option("--doc", help="Documents shown (repeat)")]
-Municipality = Annotated[str, typer.Option(
-    "--municipality", help="The ward office this command acts for (its municipality code)")]
+Municipality = Annotated[
+    str,
+    typer.Option(
+        "--municipality", help="The ward office this command acts for (its municipality code)"
+    ),
+]
 
 
 def _system() -> Any:
     from mynumber.bootstrap import build_system
+
     return build_system(Settings())
 
 
@@ -42,22 +48,32 @@ def _date(field: str, text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise invalid(field, f"'{text}' is not a date (YYYY-MM-DD).",
-                      f"「{text}」は日付ではありません（YYYY-MM-DD）。") from None
+        raise invalid(
+            field,
+            f"'{text}' is not a date (YYYY-MM-DD).",
+            f"「{text}」は日付ではありません（YYYY-MM-DD）。",
+        ) from None
 
 
 def _ward(municipality: str) -> Any:
     from mynumber.domain.access import Role
     from mynumber.services.core.context import Caller
-    return Caller(name=f"cli ward office {municipality}".strip(), role=Role.WARD_OFFICE,
-                  municipality_code=municipality or None)
+
+    return Caller(
+        name=f"cli ward office {municipality}".strip(),
+        role=Role.WARD_OFFICE,
+        municipality_code=municipality or None,
+    )
 
 
 def _identity(name: str, born: str, residence_card: str, docs: list[str]) -> dict[str, Any]:
     from mynumber.domain.cards import IdentityShown
     from mynumber.domain.registration import parse_id_documents
-    return dict(identity=IdentityShown(name, _date("born", born), residence_card or None),
-                id_documents=parse_id_documents(docs))
+
+    return dict(
+        identity=IdentityShown(name, _date("born", born), residence_card or None),
+        id_documents=parse_id_documents(docs),
+    )
 
 
 def _print(values: dict[str, Any]) -> None:
@@ -70,15 +86,16 @@ def _print(values: dict[str, Any]) -> None:
 @one_line_errors
 def apply(
     photo: Annotated[Path, typer.Option(help="The photo (JPEG or PNG)")],
-    channel: Annotated[str, typer.Option(
-        help="smartphone, pc, counter or photo_booth")] = "counter",
+    channel: Annotated[
+        str, typer.Option(help="smartphone, pc, counter or photo_booth")
+    ] = "counter",
     person: Annotated[int, typer.Option(help="Person id (at the counter)")] = 0,
     application_id: Annotated[str, typer.Option(help="23 digits from the letter")] = "",
     municipality: Annotated[str, typer.Option(help="Counter's municipality code")] = "",
-    photo_declared: Annotated[bool, typer.Option(
-        help="Photo taken within 6 months, no hat, plain background")] = False,
-    express: Annotated[str, typer.Option(
-        help="newborn, arrival_from_abroad or lost_card")] = "",
+    photo_declared: Annotated[
+        bool, typer.Option(help="Photo taken within 6 months, no hat, plain background")
+    ] = False,
+    express: Annotated[str, typer.Option(help="newborn, arrival_from_abroad or lost_card")] = "",
 ) -> None:
     """交付申請: apply for the card; prints the application ID."""
     from mynumber.domain.access import Role
@@ -87,18 +104,35 @@ def apply(
     from mynumber.domain.photo_rules import PhotoDeclaration
     from mynumber.services.cards.applications import apply_for_card
     from mynumber.services.core.context import Caller
+
     how = _choice("channel", Channel, channel)
-    caller = _ward(municipality) if how is Channel.COUNTER else Caller(
-        name="cli applicant", role=Role.KIOSK if how is Channel.PHOTO_BOOTH else Role.RESIDENT)
+    caller = (
+        _ward(municipality)
+        if how is Channel.COUNTER
+        else Caller(
+            name="cli applicant", role=Role.KIOSK if how is Channel.PHOTO_BOOTH else Role.RESIDENT
+        )
+    )
     if not photo.is_file():
         raise invalid("photo", f"No photo file at {photo}.", f"写真ファイル {photo} がありません。")
-    view = _run(lambda s, svc: apply_for_card(
-        s, svc, caller=caller, channel=how, photo=photo.read_bytes(),
-        declaration=PhotoDeclaration(photo_declared, photo_declared, photo_declared),
-        application_id=application_id or None, person_id=person or None,
-        express_reason=_choice("express", ExpressReason, express) if express else None))
-    console.print(f"application accepted: ID {view.application_id}; pickup notice expected "
-                  f"{view.notice_expected_from} – {view.notice_expected_by}", highlight=False)
+    view = _run(
+        lambda s, svc: apply_for_card(
+            s,
+            svc,
+            caller=caller,
+            channel=how,
+            photo=photo.read_bytes(),
+            declaration=PhotoDeclaration(photo_declared, photo_declared, photo_declared),
+            application_id=application_id or None,
+            person_id=person or None,
+            express_reason=_choice("express", ExpressReason, express) if express else None,
+        )
+    )
+    console.print(
+        f"application accepted: ID {view.application_id}; pickup notice expected "
+        f"{view.notice_expected_from} – {view.notice_expected_by}",
+        highlight=False,
+    )
 
 
 def _choice(field: str, kind: Any, text: str) -> Any:
@@ -106,8 +140,9 @@ def _choice(field: str, kind: Any, text: str) -> Any:
         return kind(text)
     except ValueError:
         names = ", ".join(k.value for k in kind)
-        raise invalid(field, f"'{text}' is not one of: {names}.",
-                      f"「{text}」は指定できません（{names}）。") from None
+        raise invalid(
+            field, f"'{text}' is not one of: {names}.", f"「{text}」は指定できません（{names}）。"
+        ) from None
 
 
 @app.command()
@@ -115,8 +150,12 @@ def _choice(field: str, kind: Any, text: str) -> Any:
 def status(application_id: str, municipality: Municipality = "") -> None:
     """Ask after an application by its 23-digit ID (at the counter)."""
     from mynumber.services.cards.applications import ask_after_application
-    view = _run(lambda s, svc: ask_after_application(s, svc, caller=_ward(municipality),
-                                                     application_id=application_id))
+
+    view = _run(
+        lambda s, svc: ask_after_application(
+            s, svc, caller=_ward(municipality), application_id=application_id
+        )
+    )
     _print(asdict(view))
 
 
@@ -125,33 +164,50 @@ def status(application_id: str, municipality: Municipality = "") -> None:
 def jobs() -> None:
     """Run what is due: manufacture, the post, expiry notices, lapsed cards."""
     from mynumber.services.cards.centre import run_daily_jobs
+
     report = _run(run_daily_jobs)
-    console.print(f"cards made: {len(report.cards_made)}, applications cancelled: "
-                  f"{len(report.applications_cancelled)}, mail settled: {report.mail_settled}, "
-                  f"renewal notices: {len(report.renewal_notices)}, cards lapsed: "
-                  f"{len(report.cards_lapsed)}", highlight=False)
+    console.print(
+        f"cards made: {len(report.cards_made)}, applications cancelled: "
+        f"{len(report.applications_cancelled)}, mail settled: {report.mail_settled}, "
+        f"renewal notices: {len(report.renewal_notices)}, cards lapsed: "
+        f"{len(report.cards_lapsed)}",
+        highlight=False,
+    )
 
 
 @app.command()
 @one_line_errors
 def collect(
-    application_id: str, name: Name, born: Born, doc: Docs,
+    application_id: str,
+    name: Name,
+    born: Born,
+    doc: Docs,
     user_auth_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
     resident_registry_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
     card_info_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
     signature_pin: Annotated[str, typer.Option(hide_input=True, help="From age 15")] = "",
-    residence_card: ResidenceCard = "", municipality: str = "",
+    residence_card: ResidenceCard = "",
+    municipality: str = "",
     no_notice: Annotated[bool, typer.Option(help="The pickup notice is not shown")] = False,
 ) -> None:
     """交付: hand the card to its owner, who sets the PINs."""
     from mynumber.services.cards.counter import InitialPins, collect_card
-    pins = InitialPins(user_auth_pin, resident_registry_pin, card_info_pin,
-                       signature_pin or None)
-    done = _run(lambda s, svc: collect_card(
-        s, svc, caller=_ward(municipality), application_id=application_id, pins=pins,
-        pickup_notice_shown=not no_notice, **_identity(name, born, residence_card, doc)))
-    console.print(f"card {done.card_serial} handed over, valid until {done.expires_on}",
-                  highlight=False)
+
+    pins = InitialPins(user_auth_pin, resident_registry_pin, card_info_pin, signature_pin or None)
+    done = _run(
+        lambda s, svc: collect_card(
+            s,
+            svc,
+            caller=_ward(municipality),
+            application_id=application_id,
+            pins=pins,
+            pickup_notice_shown=not no_notice,
+            **_identity(name, born, residence_card, doc),
+        )
+    )
+    console.print(
+        f"card {done.card_serial} handed over, valid until {done.expires_on}", highlight=False
+    )
 
 
 @app.command()
@@ -159,124 +215,225 @@ def collect(
 def show(serial: str, municipality: Municipality = "") -> None:
     """The card's status and the first problem a use would meet."""
     from mynumber.services.cards.use import card_status
-    _print(asdict(_run(lambda s, svc: card_status(s, svc, caller=_ward(municipality),
-                                                  card_serial=serial))))
+
+    _print(
+        asdict(
+            _run(lambda s, svc: card_status(s, svc, caller=_ward(municipality), card_serial=serial))
+        )
+    )
 
 
 @app.command()
 @one_line_errors
-def use(serial: str, pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
-        pin_kind: str = "user_authentication", checks_address: bool = False) -> None:
+def use(
+    serial: str,
+    pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+    pin_kind: str = "user_authentication",
+    checks_address: bool = False,
+) -> None:
     """Use the card at a terminal: the checks, then the PIN on the chip."""
     from mynumber.card import Chip
     from mynumber.domain.access import Role
     from mynumber.domain.pins import PinKind
     from mynumber.services.cards.use import use_card
     from mynumber.services.core.context import Caller
+
     kind = _choice("pin_kind", PinKind, pin_kind)
+
     def in_reader(s: DbSession, svc: Any) -> None:
         # This terminal's reader holds the card: the PIN is entered on that session only.
         with Chip(svc.chips, serial, chip_key=svc.keys.chip_key).open_session() as reader:
-            use_card(s, svc, caller=Caller(name="cli terminal", role=Role.CLINIC),
-                     card_serial=serial, pin_kind=kind, pin=pin,
-                     checks_address=checks_address, reader=reader)
+            use_card(
+                s,
+                svc,
+                caller=Caller(name="cli terminal", role=Role.CLINIC),
+                card_serial=serial,
+                pin_kind=kind,
+                pin=pin,
+                checks_address=checks_address,
+                reader=reader,
+            )
+
     _run(in_reader)
     console.print(f"card {serial}: usable, PIN accepted", highlight=False)
 
 
 @app.command("reset-pin")
 @one_line_errors
-def reset_pin(serial: str, pin_kind: str, name: Name, born: Born, doc: Docs,
-              new_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
-              residence_card: ResidenceCard = "", municipality: str = "") -> None:
+def reset_pin(
+    serial: str,
+    pin_kind: str,
+    name: Name,
+    born: Born,
+    doc: Docs,
+    new_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+    residence_card: ResidenceCard = "",
+    municipality: str = "",
+) -> None:
     """暗証番号の初期化 at the ward office, in person."""
     from mynumber.domain.pins import PinKind
     from mynumber.services.cards.counter import reset_pin as reset
+
     kind = _choice("pin_kind", PinKind, pin_kind)
-    _run(lambda s, svc: reset(s, svc, caller=_ward(municipality), card_serial=serial, pin=kind,
-                              new_pin=new_pin, **_identity(name, born, residence_card, doc)))
+    _run(
+        lambda s, svc: reset(
+            s,
+            svc,
+            caller=_ward(municipality),
+            card_serial=serial,
+            pin=kind,
+            new_pin=new_pin,
+            **_identity(name, born, residence_card, doc),
+        )
+    )
     console.print(f"card {serial}: {kind.value} PIN reset", highlight=False)
 
 
 @app.command("chip-update")
 @one_line_errors
-def chip_update(serial: str, name: Name, born: Born, doc: Docs,
-                residence_card: ResidenceCard = "", municipality: str = "") -> None:
+def chip_update(
+    serial: str,
+    name: Name,
+    born: Born,
+    doc: Docs,
+    residence_card: ResidenceCard = "",
+    municipality: str = "",
+) -> None:
     """Write the registered address on the chip (after a move)."""
     from mynumber.services.cards.moving import update_chip_after_move
-    card = _run(lambda s, svc: update_chip_after_move(
-        s, svc, caller=_ward(municipality), card_serial=serial,
-        **_identity(name, born, residence_card, doc)))
+
+    card = _run(
+        lambda s, svc: update_chip_after_move(
+            s,
+            svc,
+            caller=_ward(municipality),
+            card_serial=serial,
+            **_identity(name, born, residence_card, doc),
+        )
+    )
     console.print(f"card {serial}: chip now shows {card.chip_address}", highlight=False)
 
 
 @app.command()
 @one_line_errors
-def validity(serial: str, status_of_residence: str, name: Name, born: Born, doc: Docs,
-             stay_ends: str = "", residence_card: ResidenceCard = "",
-             municipality: str = "") -> None:
+def validity(
+    serial: str,
+    status_of_residence: str,
+    name: Name,
+    born: Born,
+    doc: Docs,
+    stay_ends: str = "",
+    residence_card: ResidenceCard = "",
+    municipality: str = "",
+) -> None:
     """有効期間変更 after a residence card renewal."""
     from mynumber.services.cards.counter import change_validity
+
     ends = _date("stay_ends", stay_ends) if stay_ends else None
-    card = _run(lambda s, svc: change_validity(
-        s, svc, caller=_ward(municipality), card_serial=serial,
-        status_of_residence=status_of_residence, period_of_stay_ends=ends,
-        **_identity(name, born, residence_card, doc)))
+    card = _run(
+        lambda s, svc: change_validity(
+            s,
+            svc,
+            caller=_ward(municipality),
+            card_serial=serial,
+            status_of_residence=status_of_residence,
+            period_of_stay_ends=ends,
+            **_identity(name, born, residence_card, doc),
+        )
+    )
     console.print(f"card {serial}: valid until {card.expires_on}", highlight=False)
 
 
 @app.command("renew-certificates")
 @one_line_errors
-def renew_certificates(serial: str, name: Name, born: Born, doc: Docs,
-                       residence_card: ResidenceCard = "", municipality: str = "") -> None:
+def renew_certificates(
+    serial: str,
+    name: Name,
+    born: Born,
+    doc: Docs,
+    residence_card: ResidenceCard = "",
+    municipality: str = "",
+) -> None:
     """電子証明書の更新, from 3 months before they expire."""
     from mynumber.services.cards.counter import renew_certificates as renew
-    card = _run(lambda s, svc: renew(s, svc, caller=_ward(municipality), card_serial=serial,
-                                     **_identity(name, born, residence_card, doc)))
-    console.print(f"card {serial}: certificates valid until {card.certificates_expire_on}",
-                  highlight=False)
+
+    card = _run(
+        lambda s, svc: renew(
+            s,
+            svc,
+            caller=_ward(municipality),
+            card_serial=serial,
+            **_identity(name, born, residence_card, doc),
+        )
+    )
+    console.print(
+        f"card {serial}: certificates valid until {card.certificates_expire_on}", highlight=False
+    )
 
 
 @app.command("kiosk-reset")
 @one_line_errors
-def kiosk_reset(serial: str,
-                new_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
-                live_image: Annotated[Path | None, typer.Option(
-                    help="Camera image (to reset the 4-digit PIN)")] = None,
-                signature_pin: Annotated[str, typer.Option(
-                    hide_input=True, help="To reset the 4-digit PIN")] = "",
-                user_pin: Annotated[str, typer.Option(
-                    "--user-pin", hide_input=True,
-                    help="The 4-digit PIN, to reset the signature PIN")] = "",
-                pin_kind: str = "user_authentication") -> None:
+def kiosk_reset(
+    serial: str,
+    new_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+    live_image: Annotated[
+        Path | None, typer.Option(help="Camera image (to reset the 4-digit PIN)")
+    ] = None,
+    signature_pin: Annotated[
+        str, typer.Option(hide_input=True, help="To reset the 4-digit PIN")
+    ] = "",
+    user_pin: Annotated[
+        str,
+        typer.Option(
+            "--user-pin", hide_input=True, help="The 4-digit PIN, to reset the signature PIN"
+        ),
+    ] = "",
+    pin_kind: str = "user_authentication",
+) -> None:
     """Reset a PIN at a kiosk: the 4-digit PIN (signature PIN and face match), or the
     signature PIN (the 4-digit PIN, after 'pin-reset-pre-apply')."""
     from mynumber.domain.access import Role
     from mynumber.domain.pins import PinKind
     from mynumber.services.cards.kiosk import reset_pin_at_kiosk
     from mynumber.services.core.context import Caller
+
     kind = _choice("pin_kind", PinKind, pin_kind)
     image = _image(live_image) if live_image is not None else None
     from mynumber.card import Chip
+
     def in_reader(s: DbSession, svc: Any) -> None:
         # The kiosk's reader holds the card: every PIN and face step is on that session.
         with Chip(svc.chips, serial, chip_key=svc.keys.chip_key).open_session() as reader:
             reset_pin_at_kiosk(
-                s, svc, caller=Caller(name="cli kiosk", role=Role.KIOSK), card_serial=serial,
-                pin=kind, signature_pin=signature_pin, user_authentication_pin=user_pin,
-                live_image=image, new_pin=new_pin, reader=reader)
+                s,
+                svc,
+                caller=Caller(name="cli kiosk", role=Role.KIOSK),
+                card_serial=serial,
+                pin=kind,
+                signature_pin=signature_pin,
+                user_authentication_pin=user_pin,
+                live_image=image,
+                new_pin=new_pin,
+                reader=reader,
+            )
+
     _run(in_reader)
     console.print(f"card {serial}: {kind.value} PIN reset at the kiosk", highlight=False)
 
 
 @app.command("pin-reset-pre-apply")
 @one_line_errors
-def pin_reset_pre_apply(serial: str,
-                        live_image: Annotated[Path, typer.Option(help="Face photo")],
-                        user_pin: Annotated[str, typer.Option(
-                            "--user-pin", prompt=True, hide_input=True,
-                            help="The 4-digit user-authentication PIN")],
-                        pin_kind: str = "signature") -> None:
+def pin_reset_pre_apply(
+    serial: str,
+    live_image: Annotated[Path, typer.Option(help="Face photo")],
+    user_pin: Annotated[
+        str,
+        typer.Option(
+            "--user-pin", prompt=True, hide_input=True, help="The 4-digit user-authentication PIN"
+        ),
+    ],
+    pin_kind: str = "signature",
+) -> None:
     """事前申請 with the smartphone and the card: the card signs after the 4-digit PIN and the
     face photo is matched with the chip's; then 'kiosk-reset' within 24 hours."""
     from mynumber.domain.access import Role
@@ -285,6 +442,7 @@ def pin_reset_pre_apply(serial: str,
     from mynumber.services.cards.records import chip_of, get_card
     from mynumber.services.core.context import Caller
     from mynumber.services.jpki.card_auth import answer_challenge
+
     kind = _choice("pin_kind", PinKind, pin_kind)
     image = _image(live_image)
 
@@ -292,22 +450,33 @@ def pin_reset_pre_apply(serial: str,
         # The smartphone reads the card over NFC: the card signs the step after its PIN.
         card = get_card(s, serial)
         me = Caller(name=f"cli smartphone {serial}", role=Role.RESIDENT, scope_id=card.person_id)
-        made = kiosk.challenge(s, svc, caller=me, card_serial=serial, pin=kind,
-                               pre_application=True)
+        made = kiosk.challenge(
+            s, svc, caller=me, card_serial=serial, pin=kind, pre_application=True
+        )
         answer = answer_challenge(chip_of(svc, card), pin=user_pin, nonce=made.to_sign)
-        return kiosk.pre_apply(s, svc, caller=me, card_serial=serial, pin=kind,
-                               proof=kiosk.CardProof(made.nonce, answer.certificate_der,
-                                                     answer.signature),
-                               live_image=image)
+        return kiosk.pre_apply(
+            s,
+            svc,
+            caller=me,
+            card_serial=serial,
+            pin=kind,
+            proof=kiosk.CardProof(made.nonce, answer.certificate_der, answer.signature),
+            live_image=image,
+        )
+
     until = _run(apply)
-    console.print(f"card {serial}: {kind.value} PIN reset pre-applied; at a kiosk before "
-                  f"{until:%Y-%m-%d %H:%M} UTC", highlight=False)
+    console.print(
+        f"card {serial}: {kind.value} PIN reset pre-applied; at a kiosk before "
+        f"{until:%Y-%m-%d %H:%M} UTC",
+        highlight=False,
+    )
 
 
 def _image(path: Path) -> bytes:
     if not path.is_file():
-        raise invalid("live_image", f"No image file at {path}.",
-                      f"画像ファイル {path} がありません。")
+        raise invalid(
+            "live_image", f"No image file at {path}.", f"画像ファイル {path} がありません。"
+        )
     return path.read_bytes()
 
 
@@ -316,29 +485,49 @@ def _image(path: Path) -> bytes:
 def lost(serial: str, municipality: Municipality = "") -> None:
     """Report the card lost or stolen: it is suspended at once."""
     from mynumber.services.cards.counter import report_lost
+
     _run(lambda s, svc: report_lost(s, svc, caller=_ward(municipality), card_serial=serial))
     console.print(f"card {serial}: suspended; apply for a reissue", highlight=False)
 
 
 @app.command("return")
 @one_line_errors
-def return_(serial: str, name: Name, born: Born, doc: Docs,
-            residence_card: ResidenceCard = "", municipality: Municipality = "") -> None:
+def return_(
+    serial: str,
+    name: Name,
+    born: Born,
+    doc: Docs,
+    residence_card: ResidenceCard = "",
+    municipality: Municipality = "",
+) -> None:
     """返納: the holder hands the card back in person, identity checked (a photo ID; the card
     itself counts: --doc my_number_card); it is invalidated and its chip erased."""
     from mynumber.services.cards.counter import return_card
-    _run(lambda s, svc: return_card(s, svc, caller=_ward(municipality), card_serial=serial,
-                                    **_identity(name, born, residence_card, doc)))
+
+    _run(
+        lambda s, svc: return_card(
+            s,
+            svc,
+            caller=_ward(municipality),
+            card_serial=serial,
+            **_identity(name, born, residence_card, doc),
+        )
+    )
     console.print(f"card {serial}: returned and invalidated", highlight=False)
 
 
 @app.command("pickup-notice")
 @one_line_errors
-def pickup_notice(application_id: str, out: Annotated[Path, typer.Option()],
-                  municipality: Municipality = "") -> None:
+def pickup_notice(
+    application_id: str, out: Annotated[Path, typer.Option()], municipality: Municipality = ""
+) -> None:
     """Write the pickup notice (交付通知書) PDF."""
     from mynumber.services.cards.centre import pickup_notice_pdf
-    pdf = _run(lambda s, svc: pickup_notice_pdf(s, svc, caller=_ward(municipality),
-                                                application_id=application_id))
+
+    pdf = _run(
+        lambda s, svc: pickup_notice_pdf(
+            s, svc, caller=_ward(municipality), application_id=application_id
+        )
+    )
     out.write_bytes(pdf)
     console.print(f"pickup notice written to {out}", highlight=False)

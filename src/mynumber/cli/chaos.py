@@ -13,24 +13,35 @@ from mynumber.cli.support import console, one_line_errors
 
 @one_line_errors
 def chaos(
-    seconds: Annotated[float, typer.Option(help="Start no new round after this long "
-                                           "(at least one round is run)")] = 60.0,
-    database_url: Annotated[str, typer.Option(help="PostgreSQL server (a fresh database is "
-                                              "made there and dropped); SQLite if empty")] = "",
+    seconds: Annotated[
+        float, typer.Option(help="Start no new round after this long (at least one round is run)")
+    ] = 60.0,
+    database_url: Annotated[
+        str,
+        typer.Option(
+            help="PostgreSQL server (a fresh database is made there and dropped); SQLite if empty"
+        ),
+    ] = "",
     rounds: Annotated[int, typer.Option(help="At most this many rounds")] = 1000,
     threads: Annotated[int, typer.Option(help="Clients sending at once")] = 4,
     cards: Annotated[int, typer.Option(help="Cards made to wait at the counter per round")] = 4,
-    seed: Annotated[int | None, typer.Option(help="Random seed (faults, moments, traffic)")
-                    ] = None,
-    keep: Annotated[bool, typer.Option(help="Keep the temporary folder (log, database)")
-                    ] = False,
+    seed: Annotated[int | None, typer.Option(help="Random seed (faults, moments, traffic)")] = None,
+    keep: Annotated[bool, typer.Option(help="Keep the temporary folder (log, database)")] = False,
 ) -> None:
     """Serve, send registrations, applications, collections, PIN entries and clinic checks,
     kill the service (SIGKILL, SIGTERM, dropped database connections), restart, check."""
     from mynumber.chaos.harness import run
-    totals = run(console, seconds=seconds, database_url=database_url or None,
-                 max_rounds=rounds, threads=threads, cards_per_round=cards, seed=seed,
-                 keep=keep)
+
+    totals = run(
+        console,
+        seconds=seconds,
+        database_url=database_url or None,
+        max_rounds=rounds,
+        threads=threads,
+        cards_per_round=cards,
+        seed=seed,
+        keep=keep,
+    )
     console.print(totals.line, highlight=False, soft_wrap=True)
     if totals.violations:
         raise typer.Exit(1)

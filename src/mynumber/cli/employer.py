@@ -11,13 +11,12 @@ import typer
 from mynumber.cli.support import console, one_line_errors
 from mynumber.config import Settings
 
-app = typer.Typer(help="Employers: set-up and the My Number retention sweep.",
-                  no_args_is_help=True)
-
+app = typer.Typer(help="Employers: set-up and the My Number retention sweep.", no_args_is_help=True)
 
 
 def _system() -> Any:
     from mynumber.bootstrap import build_system
+
     return build_system(Settings())
 
 
@@ -27,20 +26,29 @@ def add(
     corporate_number: Annotated[str, typer.Option(help="法人番号, 13 digits")],
     name: Annotated[str, typer.Option(help="The employer's name")],
     address: Annotated[str, typer.Option(help="The employer's address")] = "",
-    insurer_number: Annotated[str, typer.Option(
-        help="The health insurance association's insurer number")] = "",
+    insurer_number: Annotated[
+        str, typer.Option(help="The health insurance association's insurer number")
+    ] = "",
     manager: Annotated[str, typer.Option(help="The first manager's name")] = "manager",
 ) -> None:
     """Set up an employer; prints its id and the first manager's token (shown once)."""
     from mynumber.services.employer.employers import register_employer
+
     system = _system()
     with system.uow() as uow:
         employer, token = register_employer(
-            uow.session, system.services, corporate_number=corporate_number, name=name,
-            address=address, insurer_number=insurer_number or None, manager_name=manager)
+            uow.session,
+            system.services,
+            corporate_number=corporate_number,
+            name=name,
+            address=address,
+            insurer_number=insurer_number or None,
+            manager_name=manager,
+        )
         uow.commit()
-    console.print(f"employer {employer.id}: {employer.name} ({employer.corporate_number})",
-                  highlight=False)
+    console.print(
+        f"employer {employer.id}: {employer.name} ({employer.corporate_number})", highlight=False
+    )
     console.print(f"manager token: {token}", highlight=False, soft_wrap=True)
 
 
@@ -51,13 +59,16 @@ def sweep() -> None:
     from mynumber.domain.access import Role
     from mynumber.services.core.context import Caller
     from mynumber.services.employer.numbers import sweep_expired_numbers
+
     system = _system()
     job = Caller(name="retention sweep (mynumber employer sweep)", role=Role.EMPLOYER)
     with system.uow() as uow:
         done = sweep_expired_numbers(uow.session, system.services, caller=job)
         uow.commit()
     for item in done:
-        console.print(f"deleted: employer {item.employer_id}, employee {item.employee_id} "
-                      f"(retention ended {item.retention_ended_on.isoformat()})",
-                      highlight=False)
+        console.print(
+            f"deleted: employer {item.employer_id}, employee {item.employee_id} "
+            f"(retention ended {item.retention_ended_on.isoformat()})",
+            highlight=False,
+        )
     console.print(f"{len(done)} numbers deleted", highlight=False)

@@ -14,16 +14,31 @@ from mynumber.domain.clock import SystemClock
 from mynumber.domain.errors import MyNumberError, invalid
 from mynumber.domain.guide import GuideAnswers, GuidePlan, GuideStep, en, ja, make_plan
 
-STATE_TEXT = {"done": ("done", "済み"), "now": ("NOW", "今すぐ"),
-              "overdue": ("OVERDUE", "期限超過"), "upcoming": ("coming", "予定"),
-              "if_needed": ("if needed", "必要なとき")}
+STATE_TEXT = {
+    "done": ("done", "済み"),
+    "now": ("NOW", "今すぐ"),
+    "overdue": ("OVERDUE", "期限超過"),
+    "upcoming": ("coming", "予定"),
+    "if_needed": ("if needed", "必要なとき"),
+}
 # The domain names a field as the web form does; the terminal user knows the option.
-OPTION_OF_FIELD = {"arrived_on": "--arrived", "date_of_birth": "--born",
-                   "municipality": "--municipality", "status_of_residence": "--status",
-                   "period_of_stay_ends": "--stay-ends", "registered_on": "--registered",
-                   "applied_on": "--applied", "card_collected_on": "--collected"}
-STATE_STYLE = {"done": "green", "now": "bold blue", "overdue": "bold red", "upcoming": "",
-               "if_needed": "magenta"}
+OPTION_OF_FIELD = {
+    "arrived_on": "--arrived",
+    "date_of_birth": "--born",
+    "municipality": "--municipality",
+    "status_of_residence": "--status",
+    "period_of_stay_ends": "--stay-ends",
+    "registered_on": "--registered",
+    "applied_on": "--applied",
+    "card_collected_on": "--collected",
+}
+STATE_STYLE = {
+    "done": "green",
+    "now": "bold blue",
+    "overdue": "bold red",
+    "upcoming": "",
+    "if_needed": "magenta",
+}
 
 
 def _date(name: str, text: str) -> dt.date | None:
@@ -32,8 +47,11 @@ def _date(name: str, text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise invalid(name, f"'{text}' is not a date (YYYY-MM-DD).",
-                      f"「{text}」は日付ではありません（YYYY-MM-DD）。") from None
+        raise invalid(
+            name,
+            f"'{text}' is not a date (YYYY-MM-DD).",
+            f"「{text}」は日付ではありません（YYYY-MM-DD）。",
+        ) from None
 
 
 def _required(name: str, text: str) -> dt.date:
@@ -45,19 +63,21 @@ def _required(name: str, text: str) -> dt.date:
 
 @one_line_errors
 def guide(
-    arrived: Annotated[str, typer.Option(help="Day you started living at your address, "
-                                         "YYYY-MM-DD")],
+    arrived: Annotated[
+        str, typer.Option(help="Day you started living at your address, YYYY-MM-DD")
+    ],
     municipality: Annotated[str, typer.Option(help="Your city, ward, town or village")],
     born: Annotated[str, typer.Option(help="Date of birth, YYYY-MM-DD")],
-    status: Annotated[str, typer.Option(help="Status of residence (empty for a Japanese "
-                                        "national)")] = "",
+    status: Annotated[
+        str, typer.Option(help="Status of residence (empty for a Japanese national)")
+    ] = "",
     stay_ends: Annotated[str, typer.Option(help="End of the period of stay, YYYY-MM-DD")] = "",
     registered: Annotated[str, typer.Option(help="Registered (転入届) on, YYYY-MM-DD")] = "",
-    letter: Annotated[bool, typer.Option("--letter", help="The notification letter has "
-                                         "arrived")] = False,
+    letter: Annotated[
+        bool, typer.Option("--letter", help="The notification letter has arrived")
+    ] = False,
     applied: Annotated[str, typer.Option(help="Applied for the card on, YYYY-MM-DD")] = "",
-    notice: Annotated[bool, typer.Option("--notice", help="The pickup notice has "
-                                         "arrived")] = False,
+    notice: Annotated[bool, typer.Option("--notice", help="The pickup notice has arrived")] = False,
     collected: Annotated[str, typer.Option(help="Collected the card on, YYYY-MM-DD")] = "",
     lang: Annotated[str, typer.Option(help="en or ja")] = "en",
     today: Annotated[str, typer.Option(help="Plan as of this day (default: today)")] = "",
@@ -68,12 +88,17 @@ def guide(
         if lang not in ("en", "ja"):
             raise invalid("--lang", "Choose en or ja.", "en か ja を指定してください。")
         answers = GuideAnswers(
-            arrived_on=_required("--arrived", arrived), municipality=municipality,
-            date_of_birth=_required("--born", born), status_of_residence=status,
+            arrived_on=_required("--arrived", arrived),
+            municipality=municipality,
+            date_of_birth=_required("--born", born),
+            status_of_residence=status,
             period_of_stay_ends=_date("--stay-ends", stay_ends),
-            registered_on=_date("--registered", registered), letter_arrived=letter,
-            applied_on=_date("--applied", applied), notice_arrived=notice,
-            card_collected_on=_date("--collected", collected))
+            registered_on=_date("--registered", registered),
+            letter_arrived=letter,
+            applied_on=_date("--applied", applied),
+            notice_arrived=notice,
+            card_collected_on=_date("--collected", collected),
+        )
         plan = make_plan(answers, today=_date("--today", today) or SystemClock().today())
     except MyNumberError as exc:
         field = exc.details.get("field")
@@ -93,11 +118,17 @@ def _when(step: GuideStep, lang: str) -> str:
 
 def show(plan: GuidePlan, lang: str) -> None:
     """Print the plan: the journey, then the troubleshooting."""
+
     def pick(en_text: str, ja_text: str) -> str:
         return ja_text if lang == "ja" else en_text
 
-    console.print(pick(f"Your My Number plan (as of {en(plan.today)}; ≈ = estimate)",
-                       f"マイナンバー手続きガイド（{ja(plan.today)}時点、≈ は目安）"), style="bold")
+    console.print(
+        pick(
+            f"Your My Number plan (as of {en(plan.today)}; ≈ = estimate)",
+            f"マイナンバー手続きガイド（{ja(plan.today)}時点、≈ は目安）",
+        ),
+        style="bold",
+    )
     journey = Table(show_lines=True, expand=True)
     journey.add_column(pick("State", "状態"), no_wrap=True)
     journey.add_column(pick("Date", "日付"), ratio=1, overflow="fold")
@@ -110,16 +141,25 @@ def show(plan: GuidePlan, lang: str) -> None:
         text = pick(step.text_en, step.text_ja)
         if bring:
             text += "\n" + pick("Bring: ", "持ち物：") + ", ".join(bring)
-        journey.add_row(pick(*STATE_TEXT[step.state]), _when(step, lang),
-                        pick(step.title_en, step.title_ja), text,
-                        style=STATE_STYLE[step.state])
+        journey.add_row(
+            pick(*STATE_TEXT[step.state]),
+            _when(step, lang),
+            pick(step.title_en, step.title_ja),
+            text,
+            style=STATE_STYLE[step.state],
+        )
     console.print(journey)
-    trouble = Table(title=pick("If something goes wrong", "困ったときは"), show_lines=True,
-                    expand=True)
+    trouble = Table(
+        title=pick("If something goes wrong", "困ったときは"), show_lines=True, expand=True
+    )
     trouble.add_column(pick("Situation", "状況"), ratio=2, overflow="fold")
     trouble.add_column(pick("From", "目安"), ratio=1, overflow="fold")
     trouble.add_column(pick("What to do", "すること"), ratio=5, overflow="fold")
     for step in plan.troubleshooting:
-        trouble.add_row(pick(step.title_en, step.title_ja), _when(step, lang),
-                        pick(step.text_en, step.text_ja), style=STATE_STYLE[step.state])
+        trouble.add_row(
+            pick(step.title_en, step.title_ja),
+            _when(step, lang),
+            pick(step.text_en, step.text_ja),
+            style=STATE_STYLE[step.state],
+        )
     console.print(trouble)

@@ -20,9 +20,9 @@ from mynumber.adapters.vpcd import VPCD_HOST, VPCD_PORT
 from mynumber.cli.support import console, one_line_errors
 from mynumber.config import Settings
 
-app = typer.Typer(help="The virtual card reader (vpcd): cards for PC/SC software.",
-                  no_args_is_help=True)
-
+app = typer.Typer(
+    help="The virtual card reader (vpcd): cards for PC/SC software.", no_args_is_help=True
+)
 
 
 def _stop_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -45,12 +45,15 @@ def insert(
 
     services = build_system(Settings()).services
     services.chips.load(card)  # NotFound, before touching the reader
-    bridge = VpcdBridge(JpkiCard(Chip(services.chips, card, chip_key=services.keys.chip_key)),
-                        host=host, port=port)
+    bridge = VpcdBridge(
+        JpkiCard(Chip(services.chips, card, chip_key=services.keys.chip_key)), host=host, port=port
+    )
     bridge.connect(timeout=wait)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    console.print(f"card {card} is in the virtual reader (vpcd {host}:{port}); "
-                  "Ctrl-C takes it out", highlight=False)
+    console.print(
+        f"card {card} is in the virtual reader (vpcd {host}:{port}); Ctrl-C takes it out",
+        highlight=False,
+    )
     try:
         bridge.serve()
     except KeyboardInterrupt:

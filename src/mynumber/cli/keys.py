@@ -15,12 +15,12 @@ import typer
 from mynumber.cli.support import console, err, one_line_errors
 from mynumber.config import Settings
 
-app = typer.Typer(help="The master key's versions: status, rotate, retire.",
-                  no_args_is_help=True)
+app = typer.Typer(help="The master key's versions: status, rotate, retire.", no_args_is_help=True)
 
 
 def _system() -> Any:
     from mynumber.bootstrap import build_system
+
     return build_system(Settings())
 
 
@@ -30,54 +30,78 @@ def status() -> None:
     """Each key version (newest first): newest, live or retired, and how many values it
     still protects, by kind."""
     from mynumber.services.flows import key_rotation
+
     system = _system()
     with system.reading() as uow:
         versions = key_rotation.status(uow.session, system.services)
     for version in versions:
         kinds = ", ".join(f"{name} {n}" for name, n in sorted(version.values.items()))
-        console.print(f"v{version.version} {version.state}: {version.total} values"
-                      + (f" ({kinds})" if kinds else ""), highlight=False, soft_wrap=True)
+        console.print(
+            f"v{version.version} {version.state}: {version.total} values"
+            + (f" ({kinds})" if kinds else ""),
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @app.command("rotate")
 @one_line_errors
 def rotate(
-    batch_size: Annotated[int, typer.Option(min=1, help="Values re-sealed per transaction")]
-    = 500,
-    keep_old: Annotated[bool, typer.Option(
-        help="Keep the older versions live at the end (retire them later)")] = False,
-    grace_seconds: Annotated[float, typer.Option(
-        min=0, help="Wait before the last pass, for transactions begun under the old "
-        "version to commit")] = 2.0,
+    batch_size: Annotated[int, typer.Option(min=1, help="Values re-sealed per transaction")] = 500,
+    keep_old: Annotated[
+        bool, typer.Option(help="Keep the older versions live at the end (retire them later)")
+    ] = False,
+    grace_seconds: Annotated[
+        float,
+        typer.Option(
+            min=0,
+            help="Wait before the last pass, for transactions begun under the old "
+            "version to commit",
+        ),
+    ] = 2.0,
 ) -> None:
     """Make a new key version and re-seal every value under it, online, in batches; then
     retire the older versions. Run it again to finish a rotation that was stopped."""
     from mynumber.services.flows import key_rotation
+
     system = _system()
 
     def progress(kind: str, resealed: int) -> None:
         if resealed:
             console.print(f"  {kind}: {resealed} re-sealed", highlight=False)
 
-    report = key_rotation.rotate(system.uow, system.services, batch_size=batch_size,
-                                 retire_old=not keep_old, grace_seconds=grace_seconds,
-                                 after_batch=progress)
+    report = key_rotation.rotate(
+        system.uow,
+        system.services,
+        batch_size=batch_size,
+        retire_old=not keep_old,
+        grace_seconds=grace_seconds,
+        after_batch=progress,
+    )
     verb = "finished the rotation to" if report.resumed else "rotated to"
-    console.print(f"{verb} key version {report.version}: {report.resealed} values re-sealed"
-                  f" ({report.changed_meanwhile} rewritten by the service meanwhile)",
-                  highlight=False, soft_wrap=True)
+    console.print(
+        f"{verb} key version {report.version}: {report.resealed} values re-sealed"
+        f" ({report.changed_meanwhile} rewritten by the service meanwhile)",
+        highlight=False,
+        soft_wrap=True,
+    )
     if report.retired:
-        console.print("retired: " + ", ".join(f"v{v}" for v in report.retired),
-                      highlight=False)
+        console.print("retired: " + ", ".join(f"v{v}" for v in report.retired), highlight=False)
     if report.unreadable:
-        err.print(f"error: {len(report.unreadable)} values open under no live key version "
-                  f"(first: {report.unreadable[0]}); the older versions stay live.",
-                  highlight=False, soft_wrap=True)
+        err.print(
+            f"error: {len(report.unreadable)} values open under no live key version "
+            f"(first: {report.unreadable[0]}); the older versions stay live.",
+            highlight=False,
+            soft_wrap=True,
+        )
         raise typer.Exit(1)
     if report.left and not keep_old:
         left = ", ".join(f"v{v} {n}" for v, n in sorted(report.left.items()))
-        err.print(f"error: values still under older versions ({left}): run it again.",
-                  highlight=False, soft_wrap=True)
+        err.print(
+            f"error: values still under older versions ({left}): run it again.",
+            highlight=False,
+            soft_wrap=True,
+        )
         raise typer.Exit(1)
 
 
@@ -87,6 +111,7 @@ def retire(version: Annotated[int, typer.Argument(help="The key version, e.g. 1"
     """Retire a key version that no value names any more: its key is erased from the key
     file, and a value under it is refused from now on."""
     from mynumber.services.flows import key_rotation
+
     system = _system()
     key_rotation.retire(system.uow, system.services, version)
     console.print(f"retired key version {version}", highlight=False)

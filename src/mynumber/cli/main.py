@@ -21,11 +21,11 @@ from mynumber.config import Settings
 if TYPE_CHECKING:
     from mynumber.bootstrap import System
 
-app = typer.Typer(help="Japan's My Number system.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
+app = typer.Typer(
+    help="Japan's My Number system.", no_args_is_help=True, pretty_exceptions_enable=False
+)
 audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
-bench_app = typer.Typer(help="Benchmarks (figures go in docs/benchmarks.md).",
-                        no_args_is_help=True)
+bench_app = typer.Typer(help="Benchmarks (figures go in docs/benchmarks.md).", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
 app.add_typer(bench_app, name="bench")
 app.add_typer(jpki_app, name="reader")
@@ -38,9 +38,9 @@ app.command("guide")(guide_command)
 app.command("chaos")(chaos_command)
 
 
-
 def _system() -> Any:
     from mynumber.bootstrap import build_system
+
     return build_system(Settings())
 
 
@@ -49,19 +49,23 @@ def _system() -> Any:
 def validate(number: str) -> None:
     """Check a My Number's form and check digit (exit 0 valid, 1 with the reason)."""
     from mynumber.domain.numbers import IndividualNumber
+
     parsed = IndividualNumber.parse(number, field="number")
     console.print(f"valid: {parsed.masked}")
 
 
 @app.command()
 @one_line_errors
-def serve(port: Annotated[int, typer.Option(help="TCP port")] = 0,
-          host: Annotated[str, typer.Option(help="Address to listen on")] = "") -> None:
+def serve(
+    port: Annotated[int, typer.Option(help="TCP port")] = 0,
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "",
+) -> None:
     """Migrate and serve HTTP; in dev mode, load demo data and print a demo token per role
     (production mode starts with what the database holds, and prints no secret)."""
     import uvicorn
 
     from mynumber.api.app import create_app
+
     settings = Settings()
     port = port or settings.port
     host = host or settings.host
@@ -73,42 +77,61 @@ def start_up(settings: Settings, base: str) -> System:
     """The system ``serve`` runs. Production mode: the key checked (``Settings``), nothing
     made or printed but the address. Dev mode: the demo world, its tokens and PINs."""
     from mynumber.bootstrap import build_system
+
     settings.master_key_bytes()  # a refused key stops the start before anything is made
     system = build_system(settings)
     if settings.mode == "production":
-        console.print(f"Production mode: serving {base} (API docs: {base}/docs)",
-                      soft_wrap=True, highlight=False)
+        console.print(
+            f"Production mode: serving {base} (API docs: {base}/docs)",
+            soft_wrap=True,
+            highlight=False,
+        )
         return system
     from mynumber.demo.world import seed_world
+
     world = seed_world(system)
     _print_tokens(world.tokens, base)
     _print_clerks(world.clerks, base)
     if world.card_serial:
         pins = world.pins
-        console.print(f"Demo resident {world.person_name} holds card {world.card_serial}: "
-                      f"4-digit PINs {pins.user_authentication} (user authentication), "
-                      f"{pins.resident_registry}, {pins.card_info_input}; signature PIN "
-                      f"{pins.signature}. Try the portal and the clinic terminal with it.",
-                      soft_wrap=True, highlight=False)
+        console.print(
+            f"Demo resident {world.person_name} holds card {world.card_serial}: "
+            f"4-digit PINs {pins.user_authentication} (user authentication), "
+            f"{pins.resident_registry}, {pins.card_info_input}; signature PIN "
+            f"{pins.signature}. Try the portal and the clinic terminal with it.",
+            soft_wrap=True,
+            highlight=False,
+        )
     return system
 
 
 def _print_tokens(demo: list[Any], base: str) -> None:
-    console.print("[bold]Demo API tokens (dev mode)[/bold] — paste one into the API page's "
-                  "Authorize button, or send it as 'Authorization: Bearer <token>':")
+    console.print(
+        "[bold]Demo API tokens (dev mode)[/bold] — paste one into the API page's "
+        "Authorize button, or send it as 'Authorization: Bearer <token>':"
+    )
     for t in demo:
-        console.print(f"  {t.role.value:<12} {t.token}  ({t.organisation})", soft_wrap=True,
-                      highlight=False)
-    console.print(f"Service: {base}   Guide for newcomers: {base}/guide   "
-                  f"API docs: {base}/docs", soft_wrap=True, highlight=False)
+        console.print(
+            f"  {t.role.value:<12} {t.token}  ({t.organisation})", soft_wrap=True, highlight=False
+        )
+    console.print(
+        f"Service: {base}   Guide for newcomers: {base}/guide   API docs: {base}/docs",
+        soft_wrap=True,
+        highlight=False,
+    )
 
 
 def _print_clerks(clerks: list[Any], base: str) -> None:
-    console.print(f"[bold]Demo clerks (dev mode)[/bold] — log in to the staff pages at "
-                  f"{base}/login with a login and its password:")
+    console.print(
+        f"[bold]Demo clerks (dev mode)[/bold] — log in to the staff pages at "
+        f"{base}/login with a login and its password:"
+    )
     for c in clerks:
-        console.print(f"  {c.role.value:<12} {c.login:<34} {c.password}  ({c.organisation})",
-                      soft_wrap=True, highlight=False)
+        console.print(
+            f"  {c.role.value:<12} {c.login:<34} {c.password}  ({c.organisation})",
+            soft_wrap=True,
+            highlight=False,
+        )
 
 
 @app.command()
@@ -131,21 +154,34 @@ def register(
     from mynumber.domain.registration import build_moving_in
     from mynumber.services.core.context import Caller
     from mynumber.services.flows import moving
+
     system = _system()
     form = build_moving_in(
-        name_latin=name, date_of_birth=_date("born", born), sex=sex, nationality=nationality,
-        address=address, started_living_on=_date("since", since),
+        name_latin=name,
+        date_of_birth=_date("born", born),
+        sex=sex,
+        nationality=nationality,
+        address=address,
+        started_living_on=_date("since", since),
         filed_on=system.services.clock.today(),
-        id_documents=id_document or (["residence_card", "passport"] if nationality.upper() != "JP"
-                                     else ["driving_licence"]),
-        residence_card_number=residence_card or None, status_of_residence=status or None,
+        id_documents=id_document
+        or (["residence_card", "passport"] if nationality.upper() != "JP" else ["driving_licence"]),
+        residence_card_number=residence_card or None,
+        status_of_residence=status or None,
         period_of_stay_ends=_date("stay_ends", stay_ends) if stay_ends else None,
     )
     # The office of the municipality moved in to files it (the policy asks exactly that).
-    caller = Caller(name=f"cli ward office {municipality}", role=Role.WARD_OFFICE,
-                    municipality_code=municipality)
-    result = run_use_case(system, lambda session, svc: moving.register_moving_in(
-        session, svc, caller=caller, municipality_code=municipality, form=form))
+    caller = Caller(
+        name=f"cli ward office {municipality}",
+        role=Role.WARD_OFFICE,
+        municipality_code=municipality,
+    )
+    result = run_use_case(
+        system,
+        lambda session, svc: moving.register_moving_in(
+            session, svc, caller=caller, municipality_code=municipality, form=form
+        ),
+    )
     late = " (late: more than 14 days after moving in)" if result.late else ""
     console.print(f"registered person {result.person_id}: My Number {result.masked_number}{late}")
     if result.application_id:
@@ -157,8 +193,12 @@ def _date(field: str, text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         from mynumber.domain.errors import invalid
-        raise invalid(field, f"'{text}' is not a date (YYYY-MM-DD).",
-                      f"「{text}」は日付ではありません（YYYY-MM-DD）。") from None
+
+        raise invalid(
+            field,
+            f"'{text}' is not a date (YYYY-MM-DD).",
+            f"「{text}」は日付ではありません（YYYY-MM-DD）。",
+        ) from None
 
 
 @audit_app.command("verify")
@@ -168,15 +208,19 @@ def audit_verify() -> None:
     checkpoint; name each edited, inserted or deleted entry, cut tail, emptied table or
     recomputed chain, and exit 1 if anything was found."""
     from mynumber.services.core.audit_checkpoints import verify_log
+
     system = _system()
     with system.reading() as uow:
-        report = verify_log(uow.session, system.audit_checkpoints(),
-                            system.services.keys.audit_key)
+        report = verify_log(uow.session, system.audit_checkpoints(), system.services.keys.audit_key)
     if report.ok:
-        against = (f"checked against the checkpoint of {report.checkpoint_at}"
-                   if report.checkpoint_at else "no checkpoint yet to check it against")
-        console.print(f"audit log intact: {report.entries} entries in {report.chains} chains; "
-                      f"{against}")
+        against = (
+            f"checked against the checkpoint of {report.checkpoint_at}"
+            if report.checkpoint_at
+            else "no checkpoint yet to check it against"
+        )
+        console.print(
+            f"audit log intact: {report.entries} entries in {report.chains} chains; {against}"
+        )
         return
     shown = 20
     for finding in report.findings[:shown]:
@@ -191,12 +235,15 @@ def audit_verify() -> None:
 def audit_checkpoint() -> None:
     """Sign every chain's head now and append it to the checkpoint file."""
     from mynumber.services.core.audit_checkpoints import write_checkpoint
+
     system = _system()
     file = system.audit_checkpoints()
     with system.reading() as uow:
         checkpoint = write_checkpoint(uow.session, file, system.services.clock.now())
-    console.print(f"checkpoint {checkpoint.number}: {checkpoint.entries} entries in "
-                  f"{len(checkpoint.heads)} chains, signed at {checkpoint.at} ({file.path})")
+    console.print(
+        f"checkpoint {checkpoint.number}: {checkpoint.entries} entries in "
+        f"{len(checkpoint.heads)} chains, signed at {checkpoint.at} ({file.path})"
+    )
 
 
 @bench_app.command("derive")
@@ -204,16 +251,19 @@ def audit_checkpoint() -> None:
 def bench_derive(count: Annotated[int, typer.Option(help="How many numbers")] = 1_000_000) -> None:
     """Derive COUNT My Numbers in one vectorised batch and print numbers per second."""
     from mynumber.bench import derive
+
     derive.run(count, console)
 
 
 @bench_app.command("register")
 @one_line_errors
-def bench_register(count: Annotated[int, typer.Option(help="How many residents")] = 100_000,
-                   batch: Annotated[int, typer.Option(help="Residents per transaction")] = 500,
-                   ) -> None:
+def bench_register(
+    count: Annotated[int, typer.Option(help="How many residents")] = 100_000,
+    batch: Annotated[int, typer.Option(help="Residents per transaction")] = 500,
+) -> None:
     """Register COUNT Faker('ja_JP') residents through the service layer."""
     from mynumber.bench import register
+
     register.run(Settings(), count, batch, console)
 
 
@@ -221,20 +271,33 @@ def bench_register(count: Annotated[int, typer.Option(help="How many residents")
 @one_line_errors
 def bench_eligibility(
     residents: Annotated[int, typer.Option(help="Residents enrolled with cards")] = 1_000_000,
-    database_url: Annotated[str, typer.Option(help="PostgreSQL server (a fresh database is "
-                                              "made there); SQLite if empty")] = "",
+    database_url: Annotated[
+        str,
+        typer.Option(help="PostgreSQL server (a fresh database is made there); SQLite if empty"),
+    ] = "",
     seconds: Annotated[float, typer.Option(help="Length of each measured run")] = 10.0,
     rate: Annotated[float, typer.Option(help="Checks per second for the latencies")] = 500.0,
-    terminals: Annotated[int, typer.Option(help="Clinic terminals (connections) at full "
-                                           "speed")] = 32,
-    workers: Annotated[int, typer.Option(help="Server processes (0: one on SQLite, one per "
-                                         "core on PostgreSQL)")] = 0,
+    terminals: Annotated[
+        int, typer.Option(help="Clinic terminals (connections) at full speed")
+    ] = 32,
+    workers: Annotated[
+        int, typer.Option(help="Server processes (0: one on SQLite, one per core on PostgreSQL)")
+    ] = 0,
     warm_up: Annotated[int, typer.Option(help="Checks sent before anything is measured")] = 2000,
 ) -> None:
     """Clinic eligibility checks over HTTP against the trivial endpoint (docs/benchmarks.md)."""
     from mynumber.bench import eligibility
-    eligibility.run(residents, console, database_url=database_url or None, seconds=seconds,
-                    rate=rate, connections=terminals, workers=workers, warm_up=warm_up)
+
+    eligibility.run(
+        residents,
+        console,
+        database_url=database_url or None,
+        seconds=seconds,
+        rate=rate,
+        connections=terminals,
+        workers=workers,
+        warm_up=warm_up,
+    )
 
 
 @app.command()
@@ -242,6 +305,7 @@ def bench_eligibility(
 def demo() -> None:
     """Walk a newly arrived resident through the system on a simulated clock."""
     from mynumber.demo.tour import run_demo
+
     run_demo(console)
 
 

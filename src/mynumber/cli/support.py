@@ -39,8 +39,11 @@ def one_line_errors(func: F) -> F:
         except MyNumberError as exc:
             field = exc.details.get("field")
             prefix = f"{field}: " if field else ""
-            err.print(f"error: {prefix}{exc.message_en} / {exc.message_ja}", highlight=False,
-                      soft_wrap=True)
+            err.print(
+                f"error: {prefix}{exc.message_en} / {exc.message_ja}",
+                highlight=False,
+                soft_wrap=True,
+            )
             raise typer.Exit(EXIT_CODES[MyNumberError]) from None
         except ConfigurationError as exc:
             err.print(f"error: {exc}", highlight=False, soft_wrap=True)

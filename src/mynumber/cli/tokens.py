@@ -15,12 +15,14 @@ import typer
 from mynumber.cli.support import console, one_line_errors
 from mynumber.config import Settings
 
-app = typer.Typer(help="API tokens for machines: issue, list, rotate, revoke.",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="API tokens for machines: issue, list, rotate, revoke.", no_args_is_help=True
+)
 
 
 def _system() -> Any:
     from mynumber.bootstrap import build_system
+
     return build_system(Settings())
 
 
@@ -32,12 +34,14 @@ def issue(
 ) -> None:
     """Issue a token for an organisation; prints it once."""
     from mynumber.services.core import staff, tokens
+
     system = _system()
     lifetime = tokens.parse_lifetime(expires_in)
     with system.uow() as uow:
         organisation = staff.find_organisation(uow.session, org)
-        issued = tokens.issue_for(uow.session, system.services, organisation=organisation,
-                                  lifetime=lifetime)
+        issued = tokens.issue_for(
+            uow.session, system.services, organisation=organisation, lifetime=lifetime
+        )
         name = organisation.name
         uow.commit()
     _print_issued(issued, name)
@@ -45,8 +49,9 @@ def issue(
 
 def _print_issued(issued: Any, name: str) -> None:
     until = issued.expires_at.isoformat(timespec="minutes") if issued.expires_at else "never"
-    console.print(f"token {issued.id} for {name}, expires {until}:", highlight=False,
-                  soft_wrap=True)
+    console.print(
+        f"token {issued.id} for {name}, expires {until}:", highlight=False, soft_wrap=True
+    )
     console.print(issued.token, highlight=False, soft_wrap=True)
 
 
@@ -55,15 +60,19 @@ def _print_issued(issued: Any, name: str) -> None:
 def list_() -> None:
     """Every token: id, organisation, role, status, issued, expires (never the token)."""
     from mynumber.services.core import tokens
+
     system = _system()
     with system.reading() as uow:
         rows = tokens.list_tokens(uow.session)
     now = system.services.clock.now()
     for t in rows:
         until = t.expires_at.isoformat(timespec="minutes") if t.expires_at else "never"
-        console.print(f"{t.id:>5}  {t.status(now):<8} {t.role:<12} {t.organisation}  "
-                      f"issued {t.created_at.isoformat(timespec='minutes')}  expires {until}",
-                      highlight=False, soft_wrap=True)
+        console.print(
+            f"{t.id:>5}  {t.status(now):<8} {t.role:<12} {t.organisation}  "
+            f"issued {t.created_at.isoformat(timespec='minutes')}  expires {until}",
+            highlight=False,
+            soft_wrap=True,
+        )
     if not rows:
         console.print("no API tokens")
 
@@ -73,6 +82,7 @@ def list_() -> None:
 def rotate(token_id: Annotated[int, typer.Argument(help="The token's id (tokens list)")]) -> None:
     """Issue the token's successor (same organisation and lifetime) and revoke it now."""
     from mynumber.services.core import tokens
+
     system = _system()
     with system.uow() as uow:
         issued = tokens.rotate_token(uow.session, system.services, token_id=token_id)
@@ -86,9 +96,11 @@ def rotate(token_id: Annotated[int, typer.Argument(help="The token's id (tokens 
 def revoke(token_id: Annotated[int, typer.Argument(help="The token's id (tokens list)")]) -> None:
     """Revoke a token now."""
     from mynumber.services.core import tokens
+
     system = _system()
     with system.uow() as uow:
         tokens.revoke_token(uow.session, system.services, token_id=token_id)
         uow.commit()
-    console.print(f"token {token_id} revoked (a running server refuses it within 10 s)",
-                  highlight=False)
+    console.print(
+        f"token {token_id} revoked (a running server refuses it within 10 s)", highlight=False
+    )

@@ -54,7 +54,10 @@ def seed_municipalities(session: Session) -> None:
 
 
 def seed_demo_tokens(
-    session: Session, svc: Services, *, scopes: dict[str, int] | None = None,
+    session: Session,
+    svc: Services,
+    *,
+    scopes: dict[str, int] | None = None,
 ) -> list[DemoToken]:
     """One token per demo organisation, derived from the dev key (same on every start).
 
@@ -65,25 +68,49 @@ def seed_demo_tokens(
         token = tokens.demo_token(svc, organisation)
         exists = session.scalars(select(ApiToken).where(ApiToken.organisation == organisation))
         if exists.first() is None:
-            tokens.issue_token(session, svc, organisation=organisation, role=role,
-                               municipality_code=municipality, token=token,
-                               scope_id=(scopes or {}).get(organisation))
+            tokens.issue_token(
+                session,
+                svc,
+                organisation=organisation,
+                role=role,
+                municipality_code=municipality,
+                token=token,
+                scope_id=(scopes or {}).get(organisation),
+            )
         out.append(DemoToken(organisation, role, token))
     return out
 
 
 DEMO_RESIDENTS = [
-    dict(name_latin="GARCIA MARIA", date_of_birth=dt.date(1994, 7, 3), sex="F",
-         nationality="ES", address="2-3-1 Kudan-minami, Chiyoda-ku, Tokyo",
-         residence_card_number="AB12345678CD", status_of_residence="Engineer/Specialist",
-         period_of_stay_ends_years=3),
-    dict(name_latin="NGUYEN VAN AN", date_of_birth=dt.date(2001, 2, 28), sex="M",
-         nationality="VN", address="1-5-2 Iidabashi, Chiyoda-ku, Tokyo",
-         residence_card_number="EF23456789GH", status_of_residence="Student",
-         period_of_stay_ends_years=1),
-    dict(name_latin="YAMADA HANAKO", name_kanji="山田花子", name_kana="ヤマダハナコ",
-         date_of_birth=dt.date(1988, 11, 20), sex="F", nationality="JP",
-         address="4-1 Kioicho, Chiyoda-ku, Tokyo"),
+    dict(
+        name_latin="GARCIA MARIA",
+        date_of_birth=dt.date(1994, 7, 3),
+        sex="F",
+        nationality="ES",
+        address="2-3-1 Kudan-minami, Chiyoda-ku, Tokyo",
+        residence_card_number="AB12345678CD",
+        status_of_residence="Engineer/Specialist",
+        period_of_stay_ends_years=3,
+    ),
+    dict(
+        name_latin="NGUYEN VAN AN",
+        date_of_birth=dt.date(2001, 2, 28),
+        sex="M",
+        nationality="VN",
+        address="1-5-2 Iidabashi, Chiyoda-ku, Tokyo",
+        residence_card_number="EF23456789GH",
+        status_of_residence="Student",
+        period_of_stay_ends_years=1,
+    ),
+    dict(
+        name_latin="YAMADA HANAKO",
+        name_kanji="山田花子",
+        name_kana="ヤマダハナコ",
+        date_of_birth=dt.date(1988, 11, 20),
+        sex="F",
+        nationality="JP",
+        address="4-1 Kioicho, Chiyoda-ku, Tokyo",
+    ),
 ]
 
 
@@ -98,14 +125,17 @@ def seed_demo_residents(session: Session, svc: Services) -> int:
         stay_end = today.replace(year=today.year + years) if isinstance(years, int) else None
         foreign = data["nationality"] != "JP"
         form = build_moving_in(
-            started_living_on=today - dt.timedelta(days=5), filed_on=today,
+            started_living_on=today - dt.timedelta(days=5),
+            filed_on=today,
             id_documents=["residence_card", "passport"] if foreign else ["driving_licence"],
-            period_of_stay_ends=stay_end, **data,  # type: ignore[arg-type]
+            period_of_stay_ends=stay_end,
+            **data,  # type: ignore[arg-type]
         )
         key = ward_office.identity_key(svc, form)
         if session.scalars(select(Person).where(Person.identity_key == key)).first():
             continue
-        moving.register_moving_in(session, svc, caller=caller, municipality_code="131016",
-                                       form=form)
+        moving.register_moving_in(
+            session, svc, caller=caller, municipality_code="131016", form=form
+        )
         added += 1
     return added

@@ -50,8 +50,12 @@ from mynumber.services.core.context import Caller, Services
 from mynumber.services.employer import employers as employer
 from mynumber.services.insurance import clinic, insurer
 
-DEMO_PINS = InitialPins(user_authentication="4826", resident_registry="5937",
-                        card_info_input="7148", signature="MARIA2026")
+DEMO_PINS = InitialPins(
+    user_authentication="4826",
+    resident_registry="5937",
+    card_info_input="7148",
+    signature="MARIA2026",
+)
 NHI_NUMBER = "131011"  # 千代田区 国民健康保険 (check digit 1)
 ASSOCIATION_NUMBER = "06139992"
 CLINIC_CODE = "1310112345"
@@ -95,8 +99,9 @@ def seed_world(system: System) -> DemoWorld:
             clerks = _clerks(uow.session, svc, demo)
             uow.commit()
     serial = _maria_has_a_card(system)
-    return DemoWorld(tokens=demo, card_serial=serial, person_name="GARCIA MARIA",
-                     pins=DEMO_PINS, clerks=clerks)
+    return DemoWorld(
+        tokens=demo, card_serial=serial, person_name="GARCIA MARIA", pins=DEMO_PINS, clerks=clerks
+    )
 
 
 def demo_login(organisation: str) -> str:
@@ -120,37 +125,63 @@ def _clerks(session: Session, svc: Services, demo: list[DemoToken]) -> list[Demo
         if session.scalars(select(Clerk.id).where(Clerk.login == login)).first() is not None:
             continue
         caller = tokens.authenticate(session, svc, token.token)
-        org = tokens.organisation_for(session, svc, name=caller.name, role=caller.role,
-                                      municipality_code=caller.municipality_code,
-                                      scope_id=caller.scope_id)
-        staff_id = (employer.staff_for(session, svc, caller=caller, token=token.token).staff_id
-                    if caller.role is Role.EMPLOYER else None)
-        staff.add_clerk(session, svc, organisation=org, login=login,
-                        name=f"{token.organisation} clerk", password=password,
-                        employer_staff_id=staff_id)
+        org = tokens.organisation_for(
+            session,
+            svc,
+            name=caller.name,
+            role=caller.role,
+            municipality_code=caller.municipality_code,
+            scope_id=caller.scope_id,
+        )
+        staff_id = (
+            employer.staff_for(session, svc, caller=caller, token=token.token).staff_id
+            if caller.role is Role.EMPLOYER
+            else None
+        )
+        staff.add_clerk(
+            session,
+            svc,
+            organisation=org,
+            login=login,
+            name=f"{token.organisation} clerk",
+            password=password,
+            employer_staff_id=staff_id,
+        )
     return out
 
 
-EMPLOYER_STAFF = [("Example K.K. manager", StaffRole.MANAGER),
-                  ("Example K.K. payroll", StaffRole.PAYROLL),
-                  ("Example K.K. HR", StaffRole.HR)]
+EMPLOYER_STAFF = [
+    ("Example K.K. manager", StaffRole.MANAGER),
+    ("Example K.K. payroll", StaffRole.PAYROLL),
+    ("Example K.K. HR", StaffRole.HR),
+]
 
 
 def _employer(session: Session, svc: Services) -> list[DemoToken]:
     """Example K.K. with a manager, a payroll clerk and an HR clerk (dev-key tokens)."""
-    demo = [DemoToken(name, Role.EMPLOYER, tokens.demo_token(svc, name))
-            for name, _ in EMPLOYER_STAFF]
-    if session.scalars(select(Employer).where(
-            Employer.corporate_number == CORPORATE_NUMBER)).first() is None:
+    demo = [
+        DemoToken(name, Role.EMPLOYER, tokens.demo_token(svc, name)) for name, _ in EMPLOYER_STAFF
+    ]
+    if (
+        session.scalars(
+            select(Employer).where(Employer.corporate_number == CORPORATE_NUMBER)
+        ).first()
+        is None
+    ):
         _, manager_token = employer.register_employer(
-            session, svc, corporate_number=CORPORATE_NUMBER, name="Example K.K.",
-            address="1-1 Marunouchi, Chiyoda-ku, Tokyo", insurer_number=ASSOCIATION_NUMBER,
-            manager_name="Manager", manager_token=demo[0].token)
+            session,
+            svc,
+            corporate_number=CORPORATE_NUMBER,
+            name="Example K.K.",
+            address="1-1 Marunouchi, Chiyoda-ku, Tokyo",
+            insurer_number=ASSOCIATION_NUMBER,
+            manager_name="Manager",
+            manager_token=demo[0].token,
+        )
         caller = tokens.authenticate(session, svc, manager_token)
         manager = employer.staff_for(session, svc, caller=caller, token=manager_token)
         for (name, role), token in zip(EMPLOYER_STAFF[1:], demo[1:], strict=True):
-            employer.add_staff(session, svc, staff=manager, name=name, role=role,
-                               token=token.token)
+            employer.add_staff(session, svc, staff=manager, name=name, role=role, token=token.token)
     return demo
 
 
@@ -158,12 +189,22 @@ def _places(session: Session, svc: Services) -> dict[str, int]:
     nhi = session.scalars(select(Insurer).where(Insurer.insurer_number == NHI_NUMBER)).first()
     if nhi is None:
         nhi = insurer.create_insurer(
-            session, svc, kind=InsurerKind.NATIONAL_HEALTH_INSURANCE, insurer_number=NHI_NUMBER,
-            name_ja="千代田区国民健康保険", name_en="Chiyoda City National Health Insurance",
-            municipality_code="131016")
+            session,
+            svc,
+            kind=InsurerKind.NATIONAL_HEALTH_INSURANCE,
+            insurer_number=NHI_NUMBER,
+            name_ja="千代田区国民健康保険",
+            name_en="Chiyoda City National Health Insurance",
+            municipality_code="131016",
+        )
         insurer.create_insurer(
-            session, svc, kind=InsurerKind.EMPLOYER, insurer_number=ASSOCIATION_NUMBER,
-            name_ja="例示健康保険組合", name_en="Example Health Insurance Association")
+            session,
+            svc,
+            kind=InsurerKind.EMPLOYER,
+            insurer_number=ASSOCIATION_NUMBER,
+            name_ja="例示健康保険組合",
+            name_en="Example Health Insurance Association",
+        )
     place = session.scalars(select(Clinic).where(Clinic.code == CLINIC_CODE)).first()
     if place is None:
         place = clinic.create_clinic(session, svc, code=CLINIC_CODE, name="Kanda Clinic")
@@ -179,20 +220,28 @@ def _maria_has_a_card(system: System) -> str | None:
     with system.uow() as uow:
         seed_demo_residents(uow.session, svc)
         uow.commit()
-        maria = uow.session.scalars(select(Person).where(
-            Person.name_latin == "GARCIA MARIA")).first()
+        maria = uow.session.scalars(
+            select(Person).where(Person.name_latin == "GARCIA MARIA")
+        ).first()
         if maria is None:
             return None
         card = uow.session.scalars(select(Card).where(Card.person_id == maria.id)).first()
         if card is not None:
             return card.serial
         person_id = maria.id
-    ward = Caller(name="Chiyoda City ward office", role=Role.WARD_OFFICE,
-                  municipality_code="131016")
+    ward = Caller(
+        name="Chiyoda City ward office", role=Role.WARD_OFFICE, municipality_code="131016"
+    )
     with system.uow() as uow:
         view = card_applications.apply_for_card(
-            uow.session, svc, caller=ward, channel=Channel.COUNTER, photo=sample_photo_jpeg(),
-            declaration=PhotoDeclaration(True, True, True), person_id=person_id)
+            uow.session,
+            svc,
+            caller=ward,
+            channel=Channel.COUNTER,
+            photo=sample_photo_jpeg(),
+            declaration=PhotoDeclaration(True, True, True),
+            person_id=person_id,
+        )
         uow.commit()
     clock.advance(days=JOURNEY_DAYS - 10)
     with system.uow() as uow:
@@ -201,10 +250,14 @@ def _maria_has_a_card(system: System) -> str | None:
     clock.advance(days=5)
     with system.uow() as uow:
         card_counter.collect_card(
-            uow.session, svc, caller=ward, application_id=view.application_id,
+            uow.session,
+            svc,
+            caller=ward,
+            application_id=view.application_id,
             identity=IdentityShown("GARCIA MARIA", dt.date(1994, 7, 3), "AB12345678CD"),
             id_documents=(IdDocument.RESIDENCE_CARD, IdDocument.NOTIFICATION_LETTER),
-            pins=DEMO_PINS)
+            pins=DEMO_PINS,
+        )
         uow.commit()
     _enrol(system, svc, person_id)
     with system.uow() as uow:
@@ -214,15 +267,26 @@ def _maria_has_a_card(system: System) -> str | None:
 
 def _enrol(system: System, svc: Services, person_id: int) -> None:
     with system.uow() as uow:
-        nhi = uow.session.scalars(select(Insurer).where(
-            Insurer.insurer_number == NHI_NUMBER)).one()
-        caller = Caller(name="Chiyoda National Health Insurance", role=Role.INSURER,
-                        scope_id=nhi.id)
-        insurer.enrol(uow.session, svc, caller=caller, person_id=person_id,
-                      numbers=InsuredNumbers(symbol="千代田", number="1234567", branch="00"),
-                      income_class=IncomeClass.GENERAL,
-                      valid_from=svc.clock.today() - dt.timedelta(days=40))
-        insurer.register_insurance_use(uow.session, svc, caller=Caller(
-            name="Chiyoda City ward office", role=Role.WARD_OFFICE, municipality_code="131016"),
-            person_id=person_id, channel=InsuranceUseChannel.COUNTER)
+        nhi = uow.session.scalars(select(Insurer).where(Insurer.insurer_number == NHI_NUMBER)).one()
+        caller = Caller(
+            name="Chiyoda National Health Insurance", role=Role.INSURER, scope_id=nhi.id
+        )
+        insurer.enrol(
+            uow.session,
+            svc,
+            caller=caller,
+            person_id=person_id,
+            numbers=InsuredNumbers(symbol="千代田", number="1234567", branch="00"),
+            income_class=IncomeClass.GENERAL,
+            valid_from=svc.clock.today() - dt.timedelta(days=40),
+        )
+        insurer.register_insurance_use(
+            uow.session,
+            svc,
+            caller=Caller(
+                name="Chiyoda City ward office", role=Role.WARD_OFFICE, municipality_code="131016"
+            ),
+            person_id=person_id,
+            channel=InsuranceUseChannel.COUNTER,
+        )
         uow.commit()

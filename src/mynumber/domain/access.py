@@ -39,8 +39,7 @@ class Purpose(StrEnum):
 
 _NUMBER_PURPOSES: dict[Role, frozenset[Purpose]] = {
     Role.WARD_OFFICE: frozenset(
-        {Purpose.RESIDENT_REGISTRY, Purpose.TAX, Purpose.SOCIAL_SECURITY,
-         Purpose.DISASTER_RESPONSE}
+        {Purpose.RESIDENT_REGISTRY, Purpose.TAX, Purpose.SOCIAL_SECURITY, Purpose.DISASTER_RESPONSE}
     ),
     Role.CARD_CENTRE: frozenset({Purpose.RESIDENT_REGISTRY}),
     Role.INSURER: frozenset({Purpose.SOCIAL_SECURITY}),
@@ -68,10 +67,13 @@ def parse_purpose(text: str, *, person_id: int | None = None) -> Purpose:
     ``person_id``, when given, names whose number was asked for (kept for the audit log).
     """
     if len(text) > MAX_PURPOSE_TEXT:
-        raise invalid("purpose", "The purpose is too long: give one of tax, social_security, "
-                      "disaster_response, resident_registry or own_record.",
-                      "利用目的が長すぎます。tax・social_security・disaster_response・"
-                      "resident_registry・own_record のいずれかを指定してください。")
+        raise invalid(
+            "purpose",
+            "The purpose is too long: give one of tax, social_security, "
+            "disaster_response, resident_registry or own_record.",
+            "利用目的が長すぎます。tax・social_security・disaster_response・"
+            "resident_registry・own_record のいずれかを指定してください。",
+        )
     try:
         return Purpose(text)
     except ValueError:
@@ -81,7 +83,8 @@ def parse_purpose(text: str, *, person_id: int | None = None) -> Purpose:
             "or the owner's own record).",
             "指定された目的はマイナンバー法で認められた利用目的ではありません"
             "（税・社会保障・災害対策・住民基本台帳事務・本人確認のみ）。",
-            purpose=INVALID_PURPOSE, person_id=person_id,
+            purpose=INVALID_PURPOSE,
+            person_id=person_id,
         ) from None
 
 
@@ -89,11 +92,11 @@ def check_number_purpose(role: Role, purpose: Purpose) -> None:
     """Refuse a read of a My Number by ``role`` for ``purpose`` unless the law allows it."""
     if purpose not in _NUMBER_PURPOSES[role]:
         raise PurposeNotAllowed(
-            f"A {role.value.replace('_', ' ')} may not read a My Number for "
-            f"'{purpose.value}'.",
+            f"A {role.value.replace('_', ' ')} may not read a My Number for '{purpose.value}'.",
             f"この利用者（{role.value}）は「{purpose.value}」の目的でマイナンバーを"
             "利用できません。",
-            role=role.value, purpose=purpose.value,
+            role=role.value,
+            purpose=purpose.value,
         )
 
 

@@ -126,9 +126,13 @@ def move_verdict(card: CardSnapshot, today: dt.date) -> CardMoveVerdict | None:
     if planned is None:
         return None
     moved_in = card.moved_in_on or max(planned, today)  # not known before the 転入届
-    return card_after_move(moved_in_on=moved_in, planned_moving_out_on=planned,
-                           moving_in_filed_on=card.moving_in_filed_on,
-                           card_updated_on=None, today=today)
+    return card_after_move(
+        moved_in_on=moved_in,
+        planned_moving_out_on=planned,
+        moving_in_filed_on=card.moving_in_filed_on,
+        card_updated_on=None,
+        today=today,
+    )
 
 
 @dataclass(frozen=True)
@@ -146,24 +150,32 @@ class CardFacts:
 
 _INVALID_TEXT: dict[InvalidReason, tuple[str, str]] = {
     InvalidReason.RETURNED: ("it was returned to the ward office", "返納されています"),
-    InvalidReason.RENEWED: ("it was replaced by a renewed card",
-                            "更新後の新しいカードに替わっています"),
-    InvalidReason.LOST: ("it was reported lost and a new card replaces it",
-                         "紛失の届出があり、再交付されたカードに替わっています"),
-    InvalidReason.MOVE_LAPSED: ("it was not updated in time after a move",
-                                "転入後の手続きが期限までになかったため失効しています"),
+    InvalidReason.RENEWED: (
+        "it was replaced by a renewed card",
+        "更新後の新しいカードに替わっています",
+    ),
+    InvalidReason.LOST: (
+        "it was reported lost and a new card replaces it",
+        "紛失の届出があり、再交付されたカードに替わっています",
+    ),
+    InvalidReason.MOVE_LAPSED: (
+        "it was not updated in time after a move",
+        "転入後の手続きが期限までになかったため失効しています",
+    ),
     InvalidReason.LEFT_JAPAN: ("its holder left Japan", "国外転出により返納されています"),
     InvalidReason.NOT_COLLECTED: ("it was never collected", "交付されないまま廃止されています"),
 }
 
 
 def _invalid(reason: InvalidReason | None) -> CardRefusal:
-    en, ja = (_INVALID_TEXT[reason] if reason is not None
-              else ("it was cancelled", "廃止されています"))
+    en, ja = (
+        _INVALID_TEXT[reason] if reason is not None else ("it was cancelled", "廃止されています")
+    )
     return CardRefusal(
-        Problem.INVALID, f"This card can no longer be used: {en}. Apply for a new card if "
-        "you need one.",
-        f"このカードは使用できません（{ja}）。必要な場合は新しいカードを申請してください。")
+        Problem.INVALID,
+        f"This card can no longer be used: {en}. Apply for a new card if you need one.",
+        f"このカードは使用できません（{ja}）。必要な場合は新しいカードを申請してください。",
+    )
 
 
 def _status_refusal(facts: CardFacts) -> CardRefusal | None:
@@ -171,23 +183,29 @@ def _status_refusal(facts: CardFacts) -> CardRefusal | None:
         return _invalid(facts.invalid_reason)
     if facts.status is CardStatus.SUSPENDED:
         return CardRefusal(
-            Problem.SUSPENDED, "This card was reported lost or stolen and is suspended. "
+            Problem.SUSPENDED,
+            "This card was reported lost or stolen and is suspended. "
             "Apply for a reissue at the ward office.",
-            "このカードは紛失・盗難の届出により一時停止されています。市区町村の窓口で再交付を申請してください。")
+            "このカードは紛失・盗難の届出により一時停止されています。市区町村の窓口で再交付を申請してください。",
+        )
     if facts.status is CardStatus.READY:
         return CardRefusal(
-            Problem.NOT_COLLECTED, "This card has not been collected yet. Bring the pickup "
+            Problem.NOT_COLLECTED,
+            "This card has not been collected yet. Bring the pickup "
             "notice, your ID and your notification letter to the ward office.",
-            "このカードはまだ交付されていません。交付通知書・本人確認書類・個人番号通知書を持って窓口へお越しください。")
+            "このカードはまだ交付されていません。交付通知書・本人確認書類・個人番号通知書を持って窓口へお越しください。",
+        )
     return None
 
 
 def _date_refusal(facts: CardFacts, today: dt.date) -> CardRefusal | None:
     if facts.expires_on is not None and is_expired(facts.expires_on, today):
         return CardRefusal(
-            Problem.EXPIRED, f"This card expired on {facts.expires_on}. Renew it at the "
+            Problem.EXPIRED,
+            f"This card expired on {facts.expires_on}. Renew it at the "
             "ward office (apply for a new card).",
-            f"このカードは{facts.expires_on}に有効期限が切れています。窓口で更新（新しいカードの申請）をしてください。")
+            f"このカードは{facts.expires_on}に有効期限が切れています。窓口で更新（新しいカードの申請）をしてください。",
+        )
     if facts.move is not None and facts.move.status is CardMoveStatus.LAPSED:
         return CardRefusal(Problem.MOVE_LAPSED, facts.move.reason_en, facts.move.reason_ja)
     return None
@@ -195,49 +213,75 @@ def _date_refusal(facts: CardFacts, today: dt.date) -> CardRefusal | None:
 
 def _address_refusal(facts: CardFacts) -> CardRefusal | None:
     if facts.registered_address is None:
-        hint = (facts.move.reason_en, facts.move.reason_ja) if facts.move else (
-            "Register at your new address (moving-in notification) first.",
-            "先に新しい住所で転入届をしてください。")
+        hint = (
+            (facts.move.reason_en, facts.move.reason_ja)
+            if facts.move
+            else (
+                "Register at your new address (moving-in notification) first.",
+                "先に新しい住所で転入届をしてください。",
+            )
+        )
         return CardRefusal(
-            Problem.NOT_REGISTERED, "You are not registered at an address in Japan now, so "
+            Problem.NOT_REGISTERED,
+            "You are not registered at an address in Japan now, so "
             f"the card's address cannot be confirmed. {hint[0]}",
-            f"現在住民登録がないため、カードの住所を確認できません。{hint[1]}")
+            f"現在住民登録がないため、カードの住所を確認できません。{hint[1]}",
+        )
     if facts.chip_address != facts.registered_address:
         return CardRefusal(
-            Problem.ADDRESS_OUT_OF_DATE, "The address on the card's chip does not match your "
+            Problem.ADDRESS_OUT_OF_DATE,
+            "The address on the card's chip does not match your "
             "registered address. Bring your card to the ward office to update it and to get "
             "a new signature certificate (the old one was revoked with the move). Health "
             "insurance at clinics keeps working meanwhile.",
             "カードのICチップの住所が住民票の住所と一致しません。カードを持って窓口で住所の書き換えと"
             "署名用電子証明書の再発行をしてください（転居・転出の届出で失効しています）。"
-            "その間もマイナ保険証は医療機関で利用できます。")
+            "その間もマイナ保険証は医療機関で利用できます。",
+        )
     return None
 
 
-def card_facts(card: CardSnapshot, *, registered_address: str | None, today: dt.date,
-               locked_pins: frozenset[PinKind] = frozenset()) -> CardFacts:
+def card_facts(
+    card: CardSnapshot,
+    *,
+    registered_address: str | None,
+    today: dt.date,
+    locked_pins: frozenset[PinKind] = frozenset(),
+) -> CardFacts:
     """The facts ``card_problem`` judges, from the card's record, the holder's registered
     address (``None``: no active registration) and the PINs locked on the chip."""
     return CardFacts(
-        status=card.status, invalid_reason=card.invalid_reason, expires_on=card.expires_on,
-        chip_address=card.chip_address, registered_address=registered_address,
-        move=move_verdict(card, today), locked_pins=locked_pins)
+        status=card.status,
+        invalid_reason=card.invalid_reason,
+        expires_on=card.expires_on,
+        chip_address=card.chip_address,
+        registered_address=registered_address,
+        move=move_verdict(card, today),
+        locked_pins=locked_pins,
+    )
 
 
 def _pin_refusal(pin: PinKind) -> CardRefusal:
-    where_en, where_ja = (("at the ward office or a convenience-store kiosk",
-                           "市区町村の窓口またはコンビニのキオスク端末で")
-                          if pin.resettable_at_kiosk else
-                          ("at the ward office in person", "市区町村の窓口でご本人が"))
+    where_en, where_ja = (
+        (
+            "at the ward office or a convenience-store kiosk",
+            "市区町村の窓口またはコンビニのキオスク端末で",
+        )
+        if pin.resettable_at_kiosk
+        else ("at the ward office in person", "市区町村の窓口でご本人が")
+    )
     return CardRefusal(
-        Problem.PIN_LOCKED, f"The {pin.name_en} is locked after too many wrong entries. "
+        Problem.PIN_LOCKED,
+        f"The {pin.name_en} is locked after too many wrong entries. "
         f"Have it reset {where_en} (there is no online reset).",
         f"{pin.name_ja}は誤入力によりロックされています。{where_ja}初期化してください（オンラインでは"
-        "できません）。")
+        "できません）。",
+    )
 
 
-def card_problem(facts: CardFacts, *, today: dt.date, pin: PinKind | None = None,
-                 checks_address: bool = False) -> CardRefusal | None:
+def card_problem(
+    facts: CardFacts, *, today: dt.date, pin: PinKind | None = None, checks_address: bool = False
+) -> CardRefusal | None:
     """Why the card cannot be used today for a use needing ``pin`` (and, when
     ``checks_address``, the current address), or ``None`` when it can.
 
@@ -298,12 +342,19 @@ class IdentityShown:
     residence_card_number: str | None = None
 
 
-def same_person(shown: IdentityShown, *, name_latin: str, date_of_birth: dt.date,
-                residence_card_number: str | None) -> bool:
+def same_person(
+    shown: IdentityShown,
+    *,
+    name_latin: str,
+    date_of_birth: dt.date,
+    residence_card_number: str | None,
+) -> bool:
     """Whether the document shown is the card holder's: name and date of birth, and the
     residence card number when both sides have one."""
+
     def norm(name: str) -> str:
         return " ".join(name.upper().split())
+
     if norm(shown.name_latin) != norm(name_latin) or shown.date_of_birth != date_of_birth:
         return False
     if shown.residence_card_number and residence_card_number:

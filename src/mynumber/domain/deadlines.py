@@ -58,8 +58,11 @@ def _notification_deadline(event_on: dt.date) -> dt.date:
 
 def _check_order(event_on: dt.date, filed_on: dt.date, field: str) -> None:
     if filed_on < event_on:
-        raise invalid(field, "This notification is filed on or after the move, not before.",
-                      "この届出は異動日以後に行うものです。")
+        raise invalid(
+            field,
+            "This notification is filed on or after the move, not before.",
+            "この届出は異動日以後に行うものです。",
+        )
 
 
 def moving_in_deadline(started_living_on: dt.date) -> dt.date:
@@ -103,8 +106,10 @@ def card_moving_in_deadline(*, moved_in_on: dt.date, planned_moving_out_on: dt.d
     """Last day to file the 転入届 with the card: the earlier of the 転入届's own deadline
     (``moving_in_deadline``: 14 days, next open day) and 30 days after the planned
     moving-out date (next open day); after it the card lapses (番号法施行令)."""
-    return min(moving_in_deadline(moved_in_on),
-               office_deadline(planned_moving_out_on, CARD_AFTER_PLANNED_MOVE_OUT_DAYS))
+    return min(
+        moving_in_deadline(moved_in_on),
+        office_deadline(planned_moving_out_on, CARD_AFTER_PLANNED_MOVE_OUT_DAYS),
+    )
 
 
 def card_continuation_deadline(moving_in_filed_on: dt.date) -> dt.date:
@@ -146,21 +151,31 @@ def card_after_move(
 ) -> CardMoveVerdict:
     """The verdict on a card after a card-based 転出届 and a move to another municipality."""
     if moving_in_filed_on is not None and moving_in_filed_on < moved_in_on:
-        raise invalid("moving_in_filed_on", "A moving-in notification is filed after moving in.",
-                      "転入届は転入した日以後に行うものです。")
-    if card_updated_on is not None and (moving_in_filed_on is None
-                                        or card_updated_on < moving_in_filed_on):
-        raise invalid("card_updated_on", "The card is updated at or after the moving-in "
-                      "notification.", "カードの継続利用の手続きは転入届と同時かその後です。")
-    file_by = card_moving_in_deadline(moved_in_on=moved_in_on,
-                                      planned_moving_out_on=planned_moving_out_on)
+        raise invalid(
+            "moving_in_filed_on",
+            "A moving-in notification is filed after moving in.",
+            "転入届は転入した日以後に行うものです。",
+        )
+    if card_updated_on is not None and (
+        moving_in_filed_on is None or card_updated_on < moving_in_filed_on
+    ):
+        raise invalid(
+            "card_updated_on",
+            "The card is updated at or after the moving-in notification.",
+            "カードの継続利用の手続きは転入届と同時かその後です。",
+        )
+    file_by = card_moving_in_deadline(
+        moved_in_on=moved_in_on, planned_moving_out_on=planned_moving_out_on
+    )
     if moving_in_filed_on is None:
         if today > file_by:
             return _lapsed_no_moving_in(file_by)
         return CardMoveVerdict(
-            CardMoveStatus.AWAITING_MOVING_IN, file_by,
+            CardMoveStatus.AWAITING_MOVING_IN,
+            file_by,
             f"File the moving-in notification with your card by {file_by}.",
-            f"{file_by} までにカードを持って転入届をしてください。")
+            f"{file_by} までにカードを持って転入届をしてください。",
+        )
     if moving_in_filed_on > file_by:
         return _lapsed_no_moving_in(file_by)
     return _after_moving_in(moving_in_filed_on, card_updated_on, today)
@@ -168,31 +183,41 @@ def card_after_move(
 
 def _lapsed_no_moving_in(file_by: dt.date) -> CardMoveVerdict:
     return CardMoveVerdict(
-        CardMoveStatus.LAPSED, None,
+        CardMoveStatus.LAPSED,
+        None,
         f"The moving-in notification was not filed with the card by {file_by}: the card "
         "has lapsed. Apply for a new card.",
         f"{file_by} までにカードを添えた転入届がなかったため、カードは失効しました。"
-        "新しいカードを申請してください。")
+        "新しいカードを申請してください。",
+    )
 
 
-def _after_moving_in(filed_on: dt.date, updated_on: dt.date | None,
-                     today: dt.date) -> CardMoveVerdict:
+def _after_moving_in(
+    filed_on: dt.date, updated_on: dt.date | None, today: dt.date
+) -> CardMoveVerdict:
     update_by = card_continuation_deadline(filed_on)
     if updated_on is not None and updated_on <= update_by:
-        return CardMoveVerdict(CardMoveStatus.UPDATED, None,
-                               "The card was updated for the new address and stays valid.",
-                               "カードは新しい住所に更新され、引き続き有効です。")
+        return CardMoveVerdict(
+            CardMoveStatus.UPDATED,
+            None,
+            "The card was updated for the new address and stays valid.",
+            "カードは新しい住所に更新され、引き続き有効です。",
+        )
     if updated_on is None and today <= update_by:
         return CardMoveVerdict(
-            CardMoveStatus.AWAITING_UPDATE, update_by,
+            CardMoveStatus.AWAITING_UPDATE,
+            update_by,
             f"Have the card updated at the ward office by {update_by} or it becomes invalid.",
             f"{update_by} までに窓口でカードの継続利用の手続きをしてください。"
-            "過ぎるとカードは失効します。")
+            "過ぎるとカードは失効します。",
+        )
     return CardMoveVerdict(
-        CardMoveStatus.LAPSED, None,
+        CardMoveStatus.LAPSED,
+        None,
         f"The card was not updated by {update_by}: it has lapsed. Apply for a new card.",
         f"{update_by} までに継続利用の手続きがなかったため、カードは失効しました。"
-        "新しいカードを申請してください。")
+        "新しいカードを申請してください。",
+    )
 
 
 # --- Express issuance ----------------------------------------------------------------------
@@ -218,8 +243,9 @@ def express_request_deadline(event_on: dt.date, reason: ExpressReason | None = N
     return event_on + dt.timedelta(days=EXPRESS_REQUEST_DAYS)
 
 
-def express_issuance_allowed(*, event_on: dt.date, requested_on: dt.date,
-                             reason: ExpressReason | None = None) -> bool:
+def express_issuance_allowed(
+    *, event_on: dt.date, requested_on: dt.date, reason: ExpressReason | None = None
+) -> bool:
     """Whether a request on ``requested_on`` is in time (on or after the event, by
     ``express_request_deadline``)."""
     return event_on <= requested_on <= express_request_deadline(event_on, reason)

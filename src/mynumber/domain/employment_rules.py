@@ -77,8 +77,11 @@ def parse_staff_role(text: str) -> StaffRole:
     try:
         return StaffRole(text)
     except ValueError:
-        raise invalid("role", "Unknown staff role (payroll, hr or manager).",
-                      "不明な担当者区分です（payroll・hr・manager）。") from None
+        raise invalid(
+            "role",
+            "Unknown staff role (payroll, hr or manager).",
+            "不明な担当者区分です（payroll・hr・manager）。",
+        ) from None
 
 
 def require_staff_role(role: StaffRole, action: StaffAction) -> None:
@@ -90,7 +93,9 @@ def require_staff_role(role: StaffRole, action: StaffAction) -> None:
             f"Only {names} staff may do this ({action.value}); your role is {role.value}.",
             f"この操作（{action.value}）は {names} の担当者のみ可能です"
             f"（あなたの区分: {role.value}）。",
-            staff_role=role.value, action=action.value)
+            staff_role=role.value,
+            action=action.value,
+        )
 
 
 def check_collection_purposes(texts: Iterable[str]) -> frozenset[Purpose]:
@@ -106,16 +111,22 @@ def check_collection_purposes(texts: Iterable[str]) -> frozenset[Purpose]:
             raise _unlawful_purpose(text)
         purposes.add(purpose)
     if not purposes:
-        raise invalid("purposes", "State why the number is collected: tax, social_security.",
-                      "利用目的（tax・social_security）を明示してください。")
+        raise invalid(
+            "purposes",
+            "State why the number is collected: tax, social_security.",
+            "利用目的（tax・social_security）を明示してください。",
+        )
     return frozenset(p for p in purposes if p is not None)
 
 
 def _unlawful_purpose(text: str) -> PurposeNotAllowed:
     # A purpose of the law is named back; any other text is not repeated (issue 15.5).
     named = text if text in set(Purpose) else "invalid"
-    shown_en, shown_ja = (f"'{named}'", f"「{named}」") if named != "invalid" else (
-        "the purpose given", "指定された目的")
+    shown_en, shown_ja = (
+        (f"'{named}'", f"「{named}」")
+        if named != "invalid"
+        else ("the purpose given", "指定された目的")
+    )
     return PurposeNotAllowed(
         f"An employer may collect a My Number only for tax withholding ('tax') and social "
         f"insurance ('social_security'); {shown_en} is not allowed — for example, the number "
@@ -123,7 +134,8 @@ def _unlawful_purpose(text: str) -> PurposeNotAllowed:
         f"事業者が個人番号を取得できるのは源泉徴収（tax）と社会保険（social_security）の目的に"
         f"限られます。{shown_ja}は認められません（社員番号などへの利用は番号法第9条・第15条・"
         "第20条により禁止）。",
-        purpose=named)
+        purpose=named,
+    )
 
 
 class NumberProof(StrEnum):
@@ -141,12 +153,18 @@ def parse_number_proof(text: str) -> NumberProof:
         return NumberProof(text)
     except ValueError:
         names = ", ".join(p.value for p in NumberProof)
-        raise invalid("number_proof", f"Unknown number-confirmation document ({names}).",
-                      f"不明な番号確認書類です（{names}）。") from None
+        raise invalid(
+            "number_proof",
+            f"Unknown number-confirmation document ({names}).",
+            f"不明な番号確認書類です（{names}）。",
+        ) from None
 
 
 def check_confirmation(
-    number_proof: NumberProof, identity_proof: str | None, *, details_match: bool = False,
+    number_proof: NumberProof,
+    identity_proof: str | None,
+    *,
+    details_match: bool = False,
 ) -> IdDocument:
     """番号確認 and 身元確認 (番号法 第16条); returns the photo ID that proved identity.
 
@@ -159,13 +177,15 @@ def check_confirmation(
             "resident record copy showing the number.",
             "個人番号通知書は番号確認書類として使えません。マイナンバーカード、記載事項に変更の"
             "ない通知カード、または個人番号付き住民票の写しを確認してください。",
-            field="number_proof")
+            field="number_proof",
+        )
     if number_proof is NumberProof.NOTIFICATION_CARD and not details_match:
         raise InvalidInput(
             "A notification card (通知カード) proves the number only while its name and "
             "address still match the resident register.",
             "通知カードは、氏名・住所が住民票と一致している場合に限り番号確認に使えます。",
-            field="details_match")
+            field="details_match",
+        )
     if identity_proof is None and number_proof is NumberProof.MY_NUMBER_CARD:
         return IdDocument.MY_NUMBER_CARD
     return _photo_id(identity_proof)
@@ -178,9 +198,11 @@ def _photo_id(text: str | None) -> IdDocument:
         document = None
     if document not in PHOTO_IDS:
         names = ", ".join(sorted(d.value for d in PHOTO_IDS))
-        raise invalid("identity_proof",
-                      f"Identity must be confirmed with a photo ID ({names}).",
-                      f"身元確認には顔写真付きの本人確認書類が必要です（{names}）。")
+        raise invalid(
+            "identity_proof",
+            f"Identity must be confirmed with a photo ID ({names}).",
+            f"身元確認には顔写真付きの本人確認書類が必要です（{names}）。",
+        )
     assert document is not None
     return document
 

@@ -49,8 +49,11 @@ IntArray = npt.NDArray[np.int64]
 def _ciph(key: bytes) -> CipherContext:
     """``CIPH_REVB(K)``: AES-ECB under the byte-reversed key (SP 800-38G Rev. 1, Alg. 9)."""
     if not isinstance(key, bytes | bytearray) or len(key) not in KEY_LENGTHS:
-        raise invalid("key", "The FF3-1 key must be 16, 24 or 32 bytes (AES-128/192/256).",
-                      "FF3-1の鍵は16・24・32バイト（AES-128/192/256）のいずれかです。")
+        raise invalid(
+            "key",
+            "The FF3-1 key must be 16, 24 or 32 bytes (AES-128/192/256).",
+            "FF3-1の鍵は16・24・32バイト（AES-128/192/256）のいずれかです。",
+        )
     # ECB here is the bare block cipher CIPH applied to independent blocks, not a mode of use.
     return Cipher(algorithms.AES(bytes(key[::-1])), modes.ECB()).encryptor()
 
@@ -58,8 +61,11 @@ def _ciph(key: bytes) -> CipherContext:
 def _ff3_1_tweak_halves(tweak: bytes) -> tuple[bytes, bytes]:
     """Split a 56-bit tweak into 32-bit ``(T_L, T_R)`` (SP 800-38G Rev. 1, Alg. 9 step 3)."""
     if not isinstance(tweak, bytes | bytearray) or len(tweak) != TWEAK_LENGTH:
-        raise invalid("tweak", "The FF3-1 tweak must be exactly 7 bytes (56 bits).",
-                      "FF3-1のトウィークは7バイト（56ビット）です。")
+        raise invalid(
+            "tweak",
+            "The FF3-1 tweak must be exactly 7 bytes (56 bits).",
+            "FF3-1のトウィークは7バイト（56ビット）です。",
+        )
     left = bytes(tweak[:3]) + bytes([tweak[3] & 0xF0])
     right = bytes(tweak[4:]) + bytes([(tweak[3] & 0x0F) << 4])
     return left, right
@@ -68,8 +74,11 @@ def _ff3_1_tweak_halves(tweak: bytes) -> tuple[bytes, bytes]:
 def _ff3_tweak_halves(tweak: bytes) -> tuple[bytes, bytes]:
     """Split the withdrawn FF3's 64-bit tweak into two 32-bit halves."""
     if not isinstance(tweak, bytes | bytearray) or len(tweak) != FF3_TWEAK_LENGTH:
-        raise invalid("tweak", "The original FF3 tweak must be exactly 8 bytes (64 bits).",
-                      "FF3（旧版）のトウィークは8バイト（64ビット）です。")
+        raise invalid(
+            "tweak",
+            "The original FF3 tweak must be exactly 8 bytes (64 bits).",
+            "FF3（旧版）のトウィークは8バイト（64ビット）です。",
+        )
     return bytes(tweak[:4]), bytes(tweak[4:])
 
 
@@ -88,12 +97,17 @@ def _round_tweak(left: bytes, right: bytes, i: int) -> tuple[bytes, int]:
 
 def _check_digits(digits: str) -> str:
     if not isinstance(digits, str) or not (digits.isascii() and digits.isdigit()):
-        raise invalid("digits", "FF3-1 input must be a string of the digits 0-9.",
-                      "FF3-1の入力は0〜9の数字の列です。")
+        raise invalid(
+            "digits",
+            "FF3-1 input must be a string of the digits 0-9.",
+            "FF3-1の入力は0〜9の数字の列です。",
+        )
     if not MIN_LENGTH <= len(digits) <= MAX_LENGTH:
-        raise invalid("digits",
-                      f"FF3-1 input must have {MIN_LENGTH} to {MAX_LENGTH} digits.",
-                      f"FF3-1の入力は{MIN_LENGTH}〜{MAX_LENGTH}桁です。")
+        raise invalid(
+            "digits",
+            f"FF3-1 input must have {MIN_LENGTH} to {MAX_LENGTH} digits.",
+            f"FF3-1の入力は{MIN_LENGTH}〜{MAX_LENGTH}桁です。",
+        )
     return digits
 
 
@@ -103,14 +117,15 @@ def _round_value(ciph: CipherContext, w_reversed: bytes, half: int, modulus: int
     return int.from_bytes(out, "little") % modulus
 
 
-def _feistel(ciph: CipherContext, halves: tuple[bytes, bytes], digits: str,
-             *, inverse: bool) -> str:
+def _feistel(
+    ciph: CipherContext, halves: tuple[bytes, bytes], digits: str, *, inverse: bool
+) -> str:
     """Alg. 9 (``inverse=False``) or Alg. 10, on the reversed-digit values of the halves."""
     n = len(_check_digits(digits))
     u = (n + 1) // 2
     lengths = (u, n - u)
     a, b = int(digits[:u][::-1]), int(digits[u:][::-1])
-    for i in (reversed(range(ROUNDS)) if inverse else range(ROUNDS)):
+    for i in reversed(range(ROUNDS)) if inverse else range(ROUNDS):
         w, parity = _round_tweak(*halves, i)
         modulus = RADIX ** lengths[parity]
         if inverse:
@@ -144,17 +159,29 @@ def decrypt_ff3(key: bytes, tweak: bytes, digits: str) -> str:
 
 
 def _check_batch(values: npt.ArrayLike, length: int) -> IntArray:
-    if isinstance(length, bool) or not isinstance(length, int) \
-            or not MIN_LENGTH <= length <= MAX_BATCH_LENGTH:
-        raise invalid("length", f"Batch FF3-1 handles {MIN_LENGTH} to {MAX_BATCH_LENGTH} digits.",
-                      f"一括FF3-1は{MIN_LENGTH}〜{MAX_BATCH_LENGTH}桁に対応します。")
+    if (
+        isinstance(length, bool)
+        or not isinstance(length, int)
+        or not MIN_LENGTH <= length <= MAX_BATCH_LENGTH
+    ):
+        raise invalid(
+            "length",
+            f"Batch FF3-1 handles {MIN_LENGTH} to {MAX_BATCH_LENGTH} digits.",
+            f"一括FF3-1は{MIN_LENGTH}〜{MAX_BATCH_LENGTH}桁に対応します。",
+        )
     array = np.asarray(values)
     if not np.issubdtype(array.dtype, np.integer):
-        raise invalid("values", "Batch FF3-1 input must be an integer array.",
-                      "一括FF3-1の入力は整数の配列です。")
-    if array.size and (array.min() < 0 or array.max() >= RADIX ** length):
-        raise invalid("values", f"Every value must lie in 0 .. 10^{length} - 1.",
-                      f"各値は0以上10^{length}未満です。")
+        raise invalid(
+            "values",
+            "Batch FF3-1 input must be an integer array.",
+            "一括FF3-1の入力は整数の配列です。",
+        )
+    if array.size and (array.min() < 0 or array.max() >= RADIX**length):
+        raise invalid(
+            "values",
+            f"Every value must lie in 0 .. 10^{length} - 1.",
+            f"各値は0以上10^{length}未満です。",
+        )
     return array.astype(np.int64)
 
 
@@ -190,8 +217,9 @@ class _BatchRounds:
         return (words.astype(np.uint64) @ weights % np.uint64(modulus)).astype(np.int64)
 
 
-def _feistel_batch(key: bytes, tweak: bytes, values: npt.ArrayLike, length: int,
-                   *, inverse: bool) -> IntArray:
+def _feistel_batch(
+    key: bytes, tweak: bytes, values: npt.ArrayLike, length: int, *, inverse: bool
+) -> IntArray:
     ciph, halves = _ciph(key), _ff3_1_tweak_halves(tweak)
     x = _check_batch(values, length)
     shape, x = x.shape, x.reshape(-1)
@@ -201,7 +229,7 @@ def _feistel_batch(key: bytes, tweak: bytes, values: npt.ArrayLike, length: int,
     lengths = (u, v)
     a, b = _reverse_digits(x // RADIX**v, u), _reverse_digits(x % RADIX**v, v)
     rounds = _BatchRounds(ciph, len(x))
-    for i in (reversed(range(ROUNDS)) if inverse else range(ROUNDS)):
+    for i in reversed(range(ROUNDS)) if inverse else range(ROUNDS):
         w, parity = _round_tweak(*halves, i)
         modulus = RADIX ** lengths[parity]
         if inverse:

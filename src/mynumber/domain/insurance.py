@@ -99,17 +99,24 @@ def parse_insurer_number(text: str, kind: InsurerKind) -> str:
     """The insurer number if it has ``kind``'s length and a correct check digit."""
     digits = text.strip()
     if not digits.isascii() or not digits.isdigit() or len(digits) != kind.number_length:
-        raise invalid("insurer_number",
-                      f"A {kind.value} insurer number has {kind.number_length} digits.",
-                      f"保険者番号は{kind.number_length}桁の数字です。")
+        raise invalid(
+            "insurer_number",
+            f"A {kind.value} insurer number has {kind.number_length} digits.",
+            f"保険者番号は{kind.number_length}桁の数字です。",
+        )
     if int(digits[-1]) != insurer_check_digit(digits[:-1]):
-        raise invalid("insurer_number", "The insurer number's check digit is wrong.",
-                      "保険者番号の検証番号が正しくありません。")
+        raise invalid(
+            "insurer_number",
+            "The insurer number's check digit is wrong.",
+            "保険者番号の検証番号が正しくありません。",
+        )
     if (kind is InsurerKind.LATE_ELDERLY) != digits.startswith(LATE_ELDERLY_LAW_NUMBER):
-        raise invalid("insurer_number",
-                      "Insurer numbers beginning with 39 belong to the late-stage elderly "
-                      "system, and only those.",
-                      "法別番号39は後期高齢者医療制度の保険者番号です。")
+        raise invalid(
+            "insurer_number",
+            "Insurer numbers beginning with 39 belong to the late-stage elderly "
+            "system, and only those.",
+            "法別番号39は後期高齢者医療制度の保険者番号です。",
+        )
     return digits
 
 
@@ -146,18 +153,33 @@ class InsuredNumbers:
 
     def __post_init__(self) -> None:
         if not _SYMBOL.fullmatch(self.symbol):
-            raise invalid("symbol", "The symbol (記号) is at most 20 letters or digits.",
-                          "記号は20文字以内の英数字・かな・漢字です。")
+            raise invalid(
+                "symbol",
+                "The symbol (記号) is at most 20 letters or digits.",
+                "記号は20文字以内の英数字・かな・漢字です。",
+            )
         if not _NUMBER.fullmatch(self.number):
-            raise invalid("number", "The insured number (番号) is 1–20 letters or digits.",
-                          "番号は1〜20文字の英数字です。")
+            raise invalid(
+                "number",
+                "The insured number (番号) is 1–20 letters or digits.",
+                "番号は1〜20文字の英数字です。",
+            )
         if not (len(self.branch) == 2 and self.branch.isascii() and self.branch.isdigit()):
-            raise invalid("branch", "The branch number (枝番) is 2 digits, e.g. 01.",
-                          "枝番は2桁の数字です（例: 01）。")
+            raise invalid(
+                "branch",
+                "The branch number (枝番) is 2 digits, e.g. 01.",
+                "枝番は2桁の数字です（例: 01）。",
+            )
 
 
-def may_enrol(kind: InsurerKind, *, insurer_id: int, insurer_municipality: str | None,
-              registered_in: frozenset[str], employer_insurers: frozenset[int]) -> bool:
+def may_enrol(
+    kind: InsurerKind,
+    *,
+    insurer_id: int,
+    insurer_municipality: str | None,
+    registered_in: frozenset[str],
+    employer_insurers: frozenset[int],
+) -> bool:
     """Whether an insurer of ``kind`` may enrol a person registered in ``registered_in``
     (municipality codes of their active registrations), employed by employers belonging to
     ``employer_insurers`` (insurer ids)."""
@@ -178,11 +200,14 @@ def check_insurer_for_age(kind: InsurerKind, *, date_of_birth: dt.date, on: dt.d
             "From the day one is 75, health insurance is the late-stage elderly system "
             "(後期高齢者医療制度): enrol the person there.",
             "75歳に達した日から後期高齢者医療制度の被保険者となります。広域連合で加入手続きをしてください。",
-            reason="late-elderly-system")
+            reason="late-elderly-system",
+        )
     if not late and kind is InsurerKind.LATE_ELDERLY:
         raise Conflict(
             "The late-stage elderly system covers people from the day they are 75.",
-            "後期高齢者医療制度の対象は75歳に達した日からです。", reason="under-75")
+            "後期高齢者医療制度の対象は75歳に達した日からです。",
+            reason="under-75",
+        )
 
 
 # --- income class, limit-amount category, co-pay ------------------------------------------
@@ -204,18 +229,25 @@ class IncomeClass(StrEnum):
         return self in (IncomeClass.TOP, IncomeClass.HIGH, IncomeClass.MIDDLE)
 
 
-def income_class_from_remuneration(monthly_yen: int, *, tax_exempt: bool = False,
-                                   no_income: bool = False) -> IncomeClass:
+def income_class_from_remuneration(
+    monthly_yen: int, *, tax_exempt: bool = False, no_income: bool = False
+) -> IncomeClass:
     """The class of an employee with standard monthly remuneration ``monthly_yen``."""
     if monthly_yen < 0:
-        raise invalid("monthly_remuneration", "The remuneration cannot be negative.",
-                      "標準報酬月額が負の値です。")
+        raise invalid(
+            "monthly_remuneration",
+            "The remuneration cannot be negative.",
+            "標準報酬月額が負の値です。",
+        )
     if no_income:
         return IncomeClass.NO_INCOME
     if tax_exempt:
         return IncomeClass.TAX_EXEMPT
-    for floor, income_class in ((830_000, IncomeClass.TOP), (530_000, IncomeClass.HIGH),
-                                (280_000, IncomeClass.MIDDLE)):
+    for floor, income_class in (
+        (830_000, IncomeClass.TOP),
+        (530_000, IncomeClass.HIGH),
+        (280_000, IncomeClass.MIDDLE),
+    ):
         if monthly_yen >= floor:
             return income_class
     return IncomeClass.GENERAL
@@ -237,17 +269,27 @@ class LimitCategory(StrEnum):
     LOW_I = "低所得Ⅰ"
 
 
-_UNDER_70 = {IncomeClass.TOP: LimitCategory.A, IncomeClass.HIGH: LimitCategory.I,
-             IncomeClass.MIDDLE: LimitCategory.U, IncomeClass.GENERAL: LimitCategory.E,
-             IncomeClass.TAX_EXEMPT: LimitCategory.O, IncomeClass.NO_INCOME: LimitCategory.O}
-_FROM_70 = {IncomeClass.TOP: LimitCategory.ACTIVE_III, IncomeClass.HIGH: LimitCategory.ACTIVE_II,
-            IncomeClass.MIDDLE: LimitCategory.ACTIVE_I, IncomeClass.GENERAL: LimitCategory.GENERAL,
-            IncomeClass.TAX_EXEMPT: LimitCategory.LOW_II,
-            IncomeClass.NO_INCOME: LimitCategory.LOW_I}
+_UNDER_70 = {
+    IncomeClass.TOP: LimitCategory.A,
+    IncomeClass.HIGH: LimitCategory.I,
+    IncomeClass.MIDDLE: LimitCategory.U,
+    IncomeClass.GENERAL: LimitCategory.E,
+    IncomeClass.TAX_EXEMPT: LimitCategory.O,
+    IncomeClass.NO_INCOME: LimitCategory.O,
+}
+_FROM_70 = {
+    IncomeClass.TOP: LimitCategory.ACTIVE_III,
+    IncomeClass.HIGH: LimitCategory.ACTIVE_II,
+    IncomeClass.MIDDLE: LimitCategory.ACTIVE_I,
+    IncomeClass.GENERAL: LimitCategory.GENERAL,
+    IncomeClass.TAX_EXEMPT: LimitCategory.LOW_II,
+    IncomeClass.NO_INCOME: LimitCategory.LOW_I,
+}
 
 
-def limit_category(*, date_of_birth: dt.date, on: dt.date,
-                   income_class: IncomeClass) -> LimitCategory:
+def limit_category(
+    *, date_of_birth: dt.date, on: dt.date, income_class: IncomeClass
+) -> LimitCategory:
     """The limit-amount category on ``on``: ア–オ under 70, the 70+ table from the co-pay's
     70–74 band on (the 1st of the month after reaching 70)."""
     band = age_band(date_of_birth=date_of_birth, on=on)
@@ -264,19 +306,25 @@ def copay_bracket(income_class: IncomeClass, *, certain_income: bool) -> IncomeB
     return IncomeBracket.GENERAL
 
 
-def copay_for(*, date_of_birth: dt.date, on: dt.date, income_class: IncomeClass,
-              certain_income: bool) -> int:
+def copay_for(
+    *, date_of_birth: dt.date, on: dt.date, income_class: IncomeClass, certain_income: bool
+) -> int:
     """The co-pay percent on ``on`` (``insurance_rules.copay_percent`` decides)."""
-    return copay_percent(date_of_birth=date_of_birth, on=on,
-                         income=copay_bracket(income_class, certain_income=certain_income))
+    return copay_percent(
+        date_of_birth=date_of_birth,
+        on=on,
+        income=copay_bracket(income_class, certain_income=certain_income),
+    )
 
 
 def check_certain_income(income_class: IncomeClass, certain_income: bool) -> None:
     """一定以上所得 (20 % from 75) is a general-income bracket: not for the exempt."""
     if certain_income and income_class in (IncomeClass.TAX_EXEMPT, IncomeClass.NO_INCOME):
-        raise invalid("certain_income",
-                      "A person exempt from residence tax cannot be in the certain-income "
-                      "bracket.", "住民税非課税の方は一定以上所得区分になりません。")
+        raise invalid(
+            "certain_income",
+            "A person exempt from residence tax cannot be in the certain-income bracket.",
+            "住民税非課税の方は一定以上所得区分になりません。",
+        )
 
 
 # --- coverage periods and consent ----------------------------------------------------------
@@ -382,16 +430,21 @@ class EligibilityAnswer(Insured):
 _SHOWN = tuple(f.name for f in fields(Insured))
 
 
-def eligibility_answer(insured: InsuredRecord, *, visit_id: int, method: str,
-                       consent: Consent, today: dt.date,
-                       letter_valid_until: dt.date | None = None,
-                       certificate_grace_until: dt.date | None = None) -> EligibilityAnswer:
+def eligibility_answer(
+    insured: InsuredRecord,
+    *,
+    visit_id: int,
+    method: str,
+    consent: Consent,
+    today: dt.date,
+    letter_valid_until: dt.date | None = None,
+    certificate_grace_until: dt.date | None = None,
+) -> EligibilityAnswer:
     """The answer for a visit: the enrolment's numbers, co-pay today, validity; the
     limit-amount category only with the patient's consent at this visit; with
     ``certificate_grace_until``, the note to renew the expired certificate."""
     income = IncomeClass(insured.income_class)
-    eligible = covered_on(valid_from=insured.valid_from, valid_until=insured.valid_until,
-                          on=today)
+    eligible = covered_on(valid_from=insured.valid_from, valid_until=insured.valid_until, on=today)
     if eligible:
         en, ja = "Insured: eligible today.", "資格確認済み（有効）。"
     else:
@@ -403,12 +456,23 @@ def eligibility_answer(insured: InsuredRecord, *, visit_id: int, method: str,
     limit = limit_category(date_of_birth=insured.date_of_birth, on=today, income_class=income)
     return EligibilityAnswer(
         **{name: getattr(insured, name) for name in _SHOWN},
-        visit_id=visit_id, eligible=eligible, status="eligible" if eligible else "ended",
-        message_en=en, message_ja=ja, method=method,
-        copay_percent=copay_for(date_of_birth=insured.date_of_birth, on=today,
-                                income_class=income, certain_income=insured.certain_income),
-        limit_category=limit.value if consent.limit_amount else None, consent=consent,
-        letter_valid_until=letter_valid_until, certificate_grace_until=certificate_grace_until)
+        visit_id=visit_id,
+        eligible=eligible,
+        status="eligible" if eligible else "ended",
+        message_en=en,
+        message_ja=ja,
+        method=method,
+        copay_percent=copay_for(
+            date_of_birth=insured.date_of_birth,
+            on=today,
+            income_class=income,
+            certain_income=insured.certain_income,
+        ),
+        limit_category=limit.value if consent.limit_amount else None,
+        consent=consent,
+        letter_valid_until=letter_valid_until,
+        certificate_grace_until=certificate_grace_until,
+    )
 
 
 # --- refusals that name the cause and the fix (item 6 of the issue) ------------------------
@@ -445,7 +509,8 @@ def not_registered_for_insurance() -> NotRegisteredForInsurance:
         "terminal (answer yes when asked), on the My Number Portal or at the ward office.",
         "このカードは健康保険証として利用登録されていません。この端末（「登録する」を選択）、"
         "マイナポータル、または市区町村の窓口で利用登録してください。",
-        reason="not-registered")
+        reason="not-registered",
+    )
 
 
 def not_insured() -> NotInsured:
@@ -453,7 +518,9 @@ def not_insured() -> NotInsured:
         "No health insurance is on record for you — enrol in National Health Insurance at "
         "your ward office, or ask your employer's HR about employer insurance.",
         "加入している医療保険の記録がありません。市区町村の窓口で国民健康保険に加入するか、"
-        "勤務先の人事担当に健康保険の加入を確認してください。", reason="no-enrolment")
+        "勤務先の人事担当に健康保険の加入を確認してください。",
+        reason="no-enrolment",
+    )
 
 
 def insurance_ended(valid_until: dt.date) -> InsuranceEnded:
@@ -462,7 +529,9 @@ def insurance_ended(valid_until: dt.date) -> InsuranceEnded:
         "insurer (ward office for National Health Insurance, employer's HR otherwise).",
         f"医療保険の資格は{valid_until.isoformat()}に喪失しています。新しい保険者で加入手続きを"
         "してください（国民健康保険は市区町村の窓口、会社の保険は勤務先の人事担当）。",
-        reason="ended", valid_until=valid_until.isoformat())
+        reason="ended",
+        valid_until=valid_until.isoformat(),
+    )
 
 
 def face_not_matched() -> FaceNotMatched:
@@ -470,7 +539,9 @@ def face_not_matched() -> FaceNotMatched:
         "Your face did not match the photo on the card — enter your 4-digit PIN instead, "
         "or ask the staff to check your face against the card.",
         "顔認証で本人と確認できませんでした。4桁の暗証番号を入力するか、職員による目視確認を"
-        "お申し出ください。", reason="face-not-matched")
+        "お申し出ください。",
+        reason="face-not-matched",
+    )
 
 
 class NoCard(CardError):
@@ -485,7 +556,8 @@ def no_card() -> NoCard:
         "(資格確認書) your insurer sends you.",
         "利用できるマイナンバーカードがありません。個人番号通知書のQRコードからのオンライン申請"
         "または市区町村の窓口で申請してください。それまでは保険者から届く資格確認書を提示してください。",
-        reason="no-card")
+        reason="no-card",
+    )
 
 
 # What a clinic's view shows with consent (厚生労働省: 薬剤情報 3 years, 特定健診 5 years).

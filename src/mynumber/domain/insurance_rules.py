@@ -80,8 +80,11 @@ def late_elderly_starts_on(date_of_birth: dt.date) -> dt.date:
 def age_band(*, date_of_birth: dt.date, on: dt.date) -> AgeBand:
     """The co-pay age band of a person born on ``date_of_birth`` on the day ``on``."""
     if on < date_of_birth:
-        raise invalid("date_of_birth", "The date of birth is after the day of care.",
-                      "生年月日が受診日より後です。")
+        raise invalid(
+            "date_of_birth",
+            "The date of birth is after the day of care.",
+            "生年月日が受診日より後です。",
+        )
     if on >= late_elderly_starts_on(date_of_birth):
         return AgeBand.LATE_ELDERLY
     if on >= elderly_band_starts_on(date_of_birth):
@@ -117,13 +120,18 @@ def latest_eligibility_letter_expiry(issued_on: dt.date) -> dt.date:
 def check_eligibility_letter_expiry(*, issued_on: dt.date, expires_on: dt.date) -> dt.date:
     """``expires_on`` if it is a valid insurer's choice: not before issue, at most 5 years."""
     if expires_on < issued_on:
-        raise invalid("expires_on", "The eligibility letter cannot expire before it is issued.",
-                      "資格確認書の有効期限が交付日より前です。")
+        raise invalid(
+            "expires_on",
+            "The eligibility letter cannot expire before it is issued.",
+            "資格確認書の有効期限が交付日より前です。",
+        )
     latest = latest_eligibility_letter_expiry(issued_on)
     if expires_on > latest:
-        raise invalid("expires_on",
-                      f"An eligibility letter is valid for at most 5 years (until {latest}).",
-                      f"資格確認書の有効期間は最長5年です（{latest} まで）。")
+        raise invalid(
+            "expires_on",
+            f"An eligibility letter is valid for at most 5 years (until {latest}).",
+            f"資格確認書の有効期間は最長5年です（{latest} まで）。",
+        )
     return expires_on
 
 
@@ -158,8 +166,10 @@ def in_expired_certificate_grace(expires_on: dt.date, today: dt.date) -> bool:
 
 def renew_certificate_note(grace_ends: dt.date) -> tuple[str, str]:
     """What the eligibility answer tells the holder in the grace (English, Japanese)."""
-    return (f"The card's user-authentication certificate has expired: renew it at the ward "
-            f"office. Until {grace_ends} the card confirms eligibility only (no medication or "
-            "check-up sharing).",
-            f"利用者証明用電子証明書の有効期限が切れています。市区町村の窓口で更新してください。"
-            f"{grace_ends}までは資格確認のみ可能です（薬剤情報・健診情報の提供はできません）。")
+    return (
+        f"The card's user-authentication certificate has expired: renew it at the ward "
+        f"office. Until {grace_ends} the card confirms eligibility only (no medication or "
+        "check-up sharing).",
+        f"利用者証明用電子証明書の有効期限が切れています。市区町村の窓口で更新してください。"
+        f"{grace_ends}までは資格確認のみ可能です（薬剤情報・健診情報の提供はできません）。",
+    )

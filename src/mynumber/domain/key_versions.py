@@ -49,7 +49,8 @@ def retired_error(version: int) -> KeyVersionUnavailable:
         "can no longer be opened (restore the value from a backup made after the rotation).",
         f"この値はマスター鍵の第{version}世代で暗号化されていますが、その世代は廃止済みのため"
         "復号できません（鍵の更新後のバックアップから復元してください）。",
-        key_version=version)
+        key_version=version,
+    )
 
 
 def unknown_error(version: int) -> KeyVersionUnavailable:
@@ -58,7 +59,8 @@ def unknown_error(version: int) -> KeyVersionUnavailable:
         "service's key file (is the key file out of date?).",
         f"この値はマスター鍵の第{version}世代で暗号化されていますが、その世代が鍵ファイルに"
         "ありません（鍵ファイルが古くありませんか）。",
-        key_version=version)
+        key_version=version,
+    )
 
 
 class VersionedKeys(Protocol):
@@ -140,8 +142,8 @@ def tag(version: int) -> bytes:
 
 def version_of(sealed: bytes) -> int:
     """The version a sealed value names (untagged: ``LEGACY_VERSION``)."""
-    if len(sealed) >= TAG_BYTES and sealed[:len(MAGIC)] == MAGIC:
-        return int.from_bytes(sealed[len(MAGIC):TAG_BYTES], "big")
+    if len(sealed) >= TAG_BYTES and sealed[: len(MAGIC)] == MAGIC:
+        return int.from_bytes(sealed[len(MAGIC) : TAG_BYTES], "big")
     return LEGACY_VERSION
 
 
@@ -157,12 +159,13 @@ def open_sealed(keys: VersionedKeys, sealed: bytes, aad: bytes) -> tuple[int, by
     it does not open (tampered, moved, wrong key) and ``KeyVersionUnavailable`` when its
     version retired or is unknown."""
     b = bytes(sealed)
-    if len(b) >= TAG_BYTES and b[:len(MAGIC)] == MAGIC:
-        version = int.from_bytes(b[len(MAGIC):TAG_BYTES], "big")
+    if len(b) >= TAG_BYTES and b[: len(MAGIC)] == MAGIC:
+        version = int.from_bytes(b[len(MAGIC) : TAG_BYTES], "big")
         body = b[TAG_BYTES:]
         try:
             return version, AESGCM(keys.key(version)).decrypt(
-                body[:NONCE_BYTES], body[NONCE_BYTES:], aad)
+                body[:NONCE_BYTES], body[NONCE_BYTES:], aad
+            )
         except (InvalidTag, KeyVersionUnavailable) as refused:
             # Perhaps an untagged value whose random nonce begins like a tag (2^-48).
             try:

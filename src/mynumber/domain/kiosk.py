@@ -61,11 +61,19 @@ class KioskReset:
 
 KIOSK_RESETS: dict[PinKind, KioskReset] = {
     PinKind.USER_AUTHENTICATION: KioskReset(
-        PinKind.USER_AUTHENTICATION, proved_by=PinKind.SIGNATURE, face_at_kiosk=True,
-        needs_pre_application=False, step=KioskStep.RESET_USER_AUTHENTICATION),
+        PinKind.USER_AUTHENTICATION,
+        proved_by=PinKind.SIGNATURE,
+        face_at_kiosk=True,
+        needs_pre_application=False,
+        step=KioskStep.RESET_USER_AUTHENTICATION,
+    ),
     PinKind.SIGNATURE: KioskReset(
-        PinKind.SIGNATURE, proved_by=PinKind.USER_AUTHENTICATION, face_at_kiosk=False,
-        needs_pre_application=True, step=KioskStep.RESET_SIGNATURE),
+        PinKind.SIGNATURE,
+        proved_by=PinKind.USER_AUTHENTICATION,
+        face_at_kiosk=False,
+        needs_pre_application=True,
+        step=KioskStep.RESET_SIGNATURE,
+    ),
 }
 
 
@@ -78,12 +86,14 @@ def kiosk_reset(pin: PinKind) -> KioskReset:
             f"{pin.name_en} is reset at the ward office in person.",
             f"キオスク端末で初期化できるのは利用者証明用と署名用の暗証番号だけです。"
             f"{pin.name_ja}は市区町村の窓口でご本人が初期化してください。",
-            reason="ward_office_only")
+            reason="ward_office_only",
+        )
     return rule
 
 
-def pre_application_usable(made_at: dt.datetime, used_at: dt.datetime | None,
-                           now: dt.datetime) -> bool:
+def pre_application_usable(
+    made_at: dt.datetime, used_at: dt.datetime | None, now: dt.datetime
+) -> bool:
     """A pre-application is used once, within ``PRE_APPLICATION_VALIDITY`` of being made."""
     return used_at is None and made_at <= now <= made_at + PRE_APPLICATION_VALIDITY
 
@@ -95,4 +105,5 @@ def no_pre_application() -> Forbidden:
         "photo), then come to the kiosk within 24 hours.",
         "先にスマートフォンのアプリとカードで事前申請（利用者証明用暗証番号と顔写真）を行い、"
         "24時間以内にキオスク端末で手続きしてください。",
-        reason="no_pre_application")
+        reason="no_pre_application",
+    )

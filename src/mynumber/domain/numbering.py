@@ -38,34 +38,41 @@ def registry_code_for(sequence: int) -> ResidentRegistryCode:
     integer) is refused.
     """
     if isinstance(sequence, bool) or not isinstance(sequence, int | np.integer):
-        raise invalid("sequence", "A registry sequence number must be an integer.",
-                      "住民票コードの連番は整数です。")
+        raise invalid(
+            "sequence",
+            "A registry sequence number must be an integer.",
+            "住民票コードの連番は整数です。",
+        )
     if not 0 <= sequence <= MAX_SEQUENCE:
-        raise invalid("sequence",
-                      f"A registry sequence number must lie in 0 .. {MAX_SEQUENCE:,}.",
-                      f"住民票コードの連番は0〜{MAX_SEQUENCE:,}の範囲です。")
+        raise invalid(
+            "sequence",
+            f"A registry sequence number must lie in 0 .. {MAX_SEQUENCE:,}.",
+            f"住民票コードの連番は0〜{MAX_SEQUENCE:,}の範囲です。",
+        )
     return ResidentRegistryCode(str(int(sequence)).zfill(REGISTRY_CODE_LENGTH))
 
 
 def _check_key_material(key: bytes, tweak: bytes) -> None:
     # ff3 checks these too; repeated here so the numbering rule stands on its own.
     if not isinstance(key, bytes | bytearray) or len(key) not in ff3.KEY_LENGTHS:
-        raise invalid("key", "The numbering key must be 16, 24 or 32 bytes.",
-                      "採番鍵は16・24・32バイトのいずれかです。")
+        raise invalid(
+            "key",
+            "The numbering key must be 16, 24 or 32 bytes.",
+            "採番鍵は16・24・32バイトのいずれかです。",
+        )
     if not isinstance(tweak, bytes | bytearray) or len(tweak) != ff3.TWEAK_LENGTH:
-        raise invalid("tweak", "The numbering tweak must be exactly 7 bytes.",
-                      "採番トウィークは7バイトです。")
+        raise invalid(
+            "tweak", "The numbering tweak must be exactly 7 bytes.", "採番トウィークは7バイトです。"
+        )
 
 
-def derive_my_number(code: ResidentRegistryCode, *, key: bytes,
-                     tweak: bytes) -> IndividualNumber:
+def derive_my_number(code: ResidentRegistryCode, *, key: bytes, tweak: bytes) -> IndividualNumber:
     """The My Number of the person with registry code ``code`` (番号法 第8条)."""
     _check_key_material(key, tweak)
     return IndividualNumber.from_registry_digits(ff3.encrypt(key, tweak, code.digits))
 
 
-def registry_code_of(number: IndividualNumber, *, key: bytes,
-                     tweak: bytes) -> ResidentRegistryCode:
+def registry_code_of(number: IndividualNumber, *, key: bytes, tweak: bytes) -> ResidentRegistryCode:
     """The registry code a My Number was derived from (only the key holder can do this)."""
     _check_key_material(key, tweak)
     return ResidentRegistryCode(ff3.decrypt(key, tweak, number.digits[:REGISTRY_CODE_LENGTH]))

@@ -28,13 +28,20 @@ def mask_digits(digits: str) -> str:
 
 def _in_error(field: str, exc: ValidationError) -> InvalidInput:
     if isinstance(exc, InvalidLength):
-        return invalid(field, "A My Number has exactly 12 digits.",
-                       "マイナンバーは12桁の数字です。")
+        return invalid(
+            field, "A My Number has exactly 12 digits.", "マイナンバーは12桁の数字です。"
+        )
     if isinstance(exc, InvalidChecksum):
-        return invalid(field, "The My Number's check digit is wrong (mistyped?).",
-                       "マイナンバーの検査用数字が一致しません（入力誤りの可能性）。")
-    return invalid(field, "A My Number has only digits (spaces and hyphens are allowed).",
-                   "マイナンバーは数字のみです（空白・ハイフンは可）。")
+        return invalid(
+            field,
+            "The My Number's check digit is wrong (mistyped?).",
+            "マイナンバーの検査用数字が一致しません（入力誤りの可能性）。",
+        )
+    return invalid(
+        field,
+        "A My Number has only digits (spaces and hyphens are allowed).",
+        "マイナンバーは数字のみです（空白・ハイフンは可）。",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +56,11 @@ class IndividualNumber:
         except ValidationError as exc:
             raise _in_error("my_number", exc) from None
         if stdnum_in.compact(self.digits) != self.digits:
-            raise invalid("my_number", "Pass the compact form of the number.",
-                          "番号は区切りなしで指定してください。")
+            raise invalid(
+                "my_number",
+                "Pass the compact form of the number.",
+                "番号は区切りなしで指定してください。",
+            )
 
     @classmethod
     def parse(cls, text: str, field: str = "my_number") -> IndividualNumber:
@@ -100,11 +110,17 @@ class CorporateNumber:
         try:
             return cls(stdnum_cn.validate(text))
         except InvalidChecksum:
-            raise invalid("corporate_number", "The Corporate Number's check digit is wrong.",
-                          "法人番号の検査用数字が一致しません。") from None
+            raise invalid(
+                "corporate_number",
+                "The Corporate Number's check digit is wrong.",
+                "法人番号の検査用数字が一致しません。",
+            ) from None
         except (InvalidFormat, InvalidLength, ValidationError):
-            raise invalid("corporate_number", "A Corporate Number has exactly 13 digits.",
-                          "法人番号は13桁の数字です。") from None
+            raise invalid(
+                "corporate_number",
+                "A Corporate Number has exactly 13 digits.",
+                "法人番号は13桁の数字です。",
+            ) from None
 
     def __str__(self) -> str:
         return self.digits
@@ -124,11 +140,17 @@ class LocalGovernmentCode:
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"\d{6}", self.code):
-            raise invalid("municipality_code", "A local government code has 6 digits.",
-                          "地方公共団体コードは6桁の数字です。")
+            raise invalid(
+                "municipality_code",
+                "A local government code has 6 digits.",
+                "地方公共団体コードは6桁の数字です。",
+            )
         if local_government_check_digit(self.code[:5]) != self.code[5]:
-            raise invalid("municipality_code", "The local government code's check digit is wrong.",
-                          "地方公共団体コードの検査数字が一致しません。")
+            raise invalid(
+                "municipality_code",
+                "The local government code's check digit is wrong.",
+                "地方公共団体コードの検査数字が一致しません。",
+            )
 
     @property
     def prefecture(self) -> str:
@@ -151,10 +173,11 @@ class ResidenceCardNumber:
     def parse(cls, text: str) -> ResidenceCardNumber:
         compact = text.replace(" ", "").replace("-", "").upper()
         if not _RESIDENCE_CARD.fullmatch(compact):
-            raise invalid("residence_card_number",
-                          "A residence card number is 2 letters, 8 digits, 2 letters "
-                          "(e.g. AB12345678CD).",
-                          "在留カード番号は英字2桁・数字8桁・英字2桁です（例: AB12345678CD）。")
+            raise invalid(
+                "residence_card_number",
+                "A residence card number is 2 letters, 8 digits, 2 letters (e.g. AB12345678CD).",
+                "在留カード番号は英字2桁・数字8桁・英字2桁です（例: AB12345678CD）。",
+            )
         return cls(compact)
 
     def __str__(self) -> str:
@@ -169,8 +192,11 @@ class ResidentRegistryCode:
 
     def __post_init__(self) -> None:
         if not re.fullmatch(r"\d{11}", self.digits):
-            raise invalid("registry_code", "A resident-registry code has 11 digits.",
-                          "住民票コードは11桁の数字です。")
+            raise invalid(
+                "registry_code",
+                "A resident-registry code has 11 digits.",
+                "住民票コードは11桁の数字です。",
+            )
 
     def __repr__(self) -> str:
         return f"ResidentRegistryCode('*******{self.digits[-4:]}')"

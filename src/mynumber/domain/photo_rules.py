@@ -52,8 +52,16 @@ MIN_FACE_SHARPNESS = 0.015
 SHARPNESS_FACE_SIZE_PX = 128
 
 Reason = Literal[
-    "not-an-image", "wrong-format", "too-small", "too-large-pixels", "too-large-file",
-    "no-face", "several-faces", "face-too-small", "too-dark", "blurred",
+    "not-an-image",
+    "wrong-format",
+    "too-small",
+    "too-large-pixels",
+    "too-large-file",
+    "no-face",
+    "several-faces",
+    "face-too-small",
+    "too-dark",
+    "blurred",
 ]
 
 # One line per reason: (English, Japanese), each naming the problem and the fix.
@@ -111,8 +119,9 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 def photo_error(reason: Reason, **facts: Any) -> InvalidInput:
     """The ``InvalidInput`` for one refused photo: ``field="photo"``, a stable ``reason``."""
     en, ja = _MESSAGES[reason]
-    return InvalidInput(en.format(**facts), ja.format(**facts),
-                        field="photo", reason=reason, **facts)
+    return InvalidInput(
+        en.format(**facts), ja.format(**facts), field="photo", reason=reason, **facts
+    )
 
 
 class FaceNotFound(InvalidInput):
@@ -133,7 +142,8 @@ def face_not_found() -> FaceNotFound:
         "or use your PIN, or ask the staff to check your face against the card.",
         "カメラの画像から顔を検出できませんでした。カメラを正面から見てもう一度お試しいただくか、"
         "暗証番号を入力するか、職員による目視確認をお申し出ください。",
-        field="live_image", reason="no-face",
+        field="live_image",
+        reason="no-face",
     )
 
 
@@ -167,8 +177,11 @@ class PhotoDeclaration:
 
     def missing(self) -> list[str]:
         """The declarations not given, by field name."""
-        return [name for name in ("taken_within_six_months", "no_headwear", "plain_background")
-                if not getattr(self, name)]
+        return [
+            name
+            for name in ("taken_within_six_months", "no_headwear", "plain_background")
+            if not getattr(self, name)
+        ]
 
 
 def require_declaration(declaration: PhotoDeclaration) -> None:
@@ -179,7 +192,9 @@ def require_declaration(declaration: PhotoDeclaration) -> None:
             "Please confirm that the photo was taken within the last 6 months, without a hat, "
             "against a plain background.",
             "写真が6か月以内に撮影され、無帽・無背景であることを確認してください。",
-            field="photo_declaration", reason="declaration-incomplete", missing=missing,
+            field="photo_declaration",
+            reason="declaration-incomplete",
+            missing=missing,
         )
 
 

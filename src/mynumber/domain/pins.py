@@ -76,15 +76,20 @@ class PinKind(StrEnum):
 
 
 _NAMES: dict[PinKind, tuple[str, str]] = {
-    PinKind.USER_AUTHENTICATION: ("user-authentication certificate PIN",
-                                  "利用者証明用電子証明書の暗証番号"),
+    PinKind.USER_AUTHENTICATION: (
+        "user-authentication certificate PIN",
+        "利用者証明用電子証明書の暗証番号",
+    ),
     PinKind.RESIDENT_REGISTRY: ("resident-registry PIN", "住民基本台帳用の暗証番号"),
     PinKind.CARD_INFO_INPUT: ("card-face input-support PIN", "券面事項入力補助用の暗証番号"),
     PinKind.SIGNATURE: ("signature certificate PIN", "署名用電子証明書の暗証番号"),
 }
 
 FOUR_DIGIT_KINDS: tuple[PinKind, ...] = (
-    PinKind.USER_AUTHENTICATION, PinKind.RESIDENT_REGISTRY, PinKind.CARD_INFO_INPUT)
+    PinKind.USER_AUTHENTICATION,
+    PinKind.RESIDENT_REGISTRY,
+    PinKind.CARD_INFO_INPUT,
+)
 
 
 def attempts_left(kind: PinKind, consecutive_failures: int) -> int:
@@ -98,8 +103,9 @@ def is_locked(kind: PinKind, consecutive_failures: int) -> bool:
 
 
 def _refuse(kind: PinKind, reason: str, en: str, ja: str) -> InvalidInput:
-    return InvalidInput(f"The {kind.name_en} {en}", f"{kind.name_ja}{ja}",
-                        field=kind.field, reason=reason)
+    return InvalidInput(
+        f"The {kind.name_en} {en}", f"{kind.name_ja}{ja}", field=kind.field, reason=reason
+    )
 
 
 def _four_digit_error(kind: PinKind) -> InvalidInput:
@@ -108,24 +114,34 @@ def _four_digit_error(kind: PinKind) -> InvalidInput:
 
 def _signature_error(pin: str) -> InvalidInput | None:
     kind = PinKind.SIGNATURE
-    rule_en = ("is 6 to 16 characters of uppercase letters A–Z and digits 0–9, with at "
-               "least one of each")
-    rule_ja = ("は英大文字（A〜Z）と数字（0〜9）を組み合わせた6〜16文字です"
-               "（英字・数字を各1文字以上）")
+    rule_en = (
+        "is 6 to 16 characters of uppercase letters A–Z and digits 0–9, with at least one of each"
+    )
+    rule_ja = (
+        "は英大文字（A〜Z）と数字（0〜9）を組み合わせた6〜16文字です（英字・数字を各1文字以上）"
+    )
     if not SIGNATURE_PIN_MIN <= len(pin) <= SIGNATURE_PIN_MAX:
-        return _refuse(kind, "length", f"{rule_en}: this one has {len(pin)} characters.",
-                       f"{rule_ja}。入力は{len(pin)}文字でした。")
+        return _refuse(
+            kind,
+            "length",
+            f"{rule_en}: this one has {len(pin)} characters.",
+            f"{rule_ja}。入力は{len(pin)}文字でした。",
+        )
     if not _SIGNATURE_CHARS.fullmatch(pin):
-        hint_en, hint_ja = ("lowercase letters are not allowed", "小文字は使えません") \
-            if any("a" <= ch <= "z" for ch in pin) else ("it has other characters",
-                                                       "使えない文字が含まれています")
+        hint_en, hint_ja = (
+            ("lowercase letters are not allowed", "小文字は使えません")
+            if any("a" <= ch <= "z" for ch in pin)
+            else ("it has other characters", "使えない文字が含まれています")
+        )
         return _refuse(kind, "characters", f"{rule_en}: {hint_en}.", f"{rule_ja}。{hint_ja}。")
     if pin.isdigit():
-        return _refuse(kind, "no_letter", f"{rule_en}: add a letter.",
-                       f"{rule_ja}。英字を含めてください。")
+        return _refuse(
+            kind, "no_letter", f"{rule_en}: add a letter.", f"{rule_ja}。英字を含めてください。"
+        )
     if pin.isalpha():
-        return _refuse(kind, "no_digit", f"{rule_en}: add a digit.",
-                       f"{rule_ja}。数字を含めてください。")
+        return _refuse(
+            kind, "no_digit", f"{rule_en}: add a digit.", f"{rule_ja}。数字を含めてください。"
+        )
     return None
 
 
@@ -164,8 +180,10 @@ def trivial_pin_reason(pin: str, *, date_of_birth: dt.date | None = None) -> str
 _TRIVIAL_TEXT = {
     "same_digits": ("repeats one digit", "同じ数字の繰り返しです"),
     "sequence": ("is a run of consecutive digits", "連続した数字です"),
-    "birth_date": ("comes from your date of birth, which is printed on the card",
-                   "カードに記載されている生年月日から作られています"),
+    "birth_date": (
+        "comes from your date of birth, which is printed on the card",
+        "カードに記載されている生年月日から作られています",
+    ),
 }
 
 
@@ -180,7 +198,10 @@ def check_pin(kind: PinKind, pin: str, *, date_of_birth: dt.date | None = None) 
         reason = trivial_pin_reason(pin, date_of_birth=date_of_birth)
         if reason is not None:
             en, ja = _TRIVIAL_TEXT[reason]
-            raise _refuse(kind, reason,
-                          f"{en}: choose 4 digits that are hard to guess.",
-                          f"が{ja}。推測されにくい数字4桁を選んでください。")
+            raise _refuse(
+                kind,
+                reason,
+                f"{en}: choose 4 digits that are hard to guess.",
+                f"が{ja}。推測されにくい数字4桁を選んでください。",
+            )
     return pin

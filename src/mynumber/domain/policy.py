@@ -127,8 +127,7 @@ def _refuse(reason: str, en: str, ja: str) -> Decision:
 
 # Which role may attempt which action at all; the relationship decides the rest.
 _ACTIONS: dict[Action, frozenset[Role]] = {
-    Action.READ_NUMBER: frozenset({Role.WARD_OFFICE, Role.INSURER, Role.TAX_OFFICE,
-                                   Role.RESIDENT}),
+    Action.READ_NUMBER: frozenset({Role.WARD_OFFICE, Role.INSURER, Role.TAX_OFFICE, Role.RESIDENT}),
     Action.FIND_BY_NUMBER: frozenset({Role.WARD_OFFICE, Role.INSURER, Role.TAX_OFFICE}),
     Action.VIEW_PERSON: frozenset({Role.WARD_OFFICE, Role.CARD_CENTRE, Role.RESIDENT}),
     Action.CHANGE_REGISTRATION: frozenset({Role.WARD_OFFICE}),
@@ -149,8 +148,9 @@ _ACTIONS: dict[Action, frozenset[Role]] = {
 }
 
 
-def decide(actor: Actor, action: Action, facts: Relationship,
-           purpose: Purpose | None = None) -> Decision:
+def decide(
+    actor: Actor, action: Action, facts: Relationship, purpose: Purpose | None = None
+) -> Decision:
     """May ``actor`` do ``action`` to the subject described by ``facts`` (for ``purpose``)?"""
     if action in (Action.READ_NUMBER, Action.FIND_BY_NUMBER):
         early = _number_rules(actor, purpose)
@@ -160,7 +160,8 @@ def decide(actor: Actor, action: Action, facts: Relationship,
         return _refuse(
             "role-not-allowed",
             f"A {_name_en(actor.role)} may not {_ACTION_EN[action]}.",
-            f"{_name_ja(actor.role)}は{_ACTION_JA[action]}ことはできません。")
+            f"{_name_ja(actor.role)}は{_ACTION_JA[action]}ことはできません。",
+        )
     return _RELATIONSHIP[actor.role](actor, action, facts)
 
 
@@ -172,19 +173,21 @@ def _number_rules(actor: Actor, purpose: Purpose | None) -> Decision | None:
             "An employer never obtains a My Number from the register: it records the number "
             "its employee gives it (number and identity checked), read by payroll staff only.",
             "事業者は住民基本台帳から個人番号を取得できません。従業員本人から番号確認・身元確認の"
-            "うえ提供を受けた番号を、事務取扱担当者のみが利用します。")
+            "うえ提供を受けた番号を、事務取扱担当者のみが利用します。",
+        )
     if actor.role is Role.CARD_CENTRE:
         return _refuse(
             "card-centre-never-number",
             "The card centre handles cards and certificates, never the My Number.",
-            "地方公共団体情報システム機構はカードと電子証明書を扱い、個人番号は扱いません。")
+            "地方公共団体情報システム機構はカードと電子証明書を扱い、個人番号は扱いません。",
+        )
     if purpose is None or purpose not in allowed_purposes(actor.role):
         shown = purpose.value if purpose is not None else "none"
         return _refuse(
             "purpose-not-allowed",
-            f"A {_name_en(actor.role)} may not read a My Number for '{shown}' "
-            "(番号法 第9条).",
-            f"{_name_ja(actor.role)}は「{shown}」の目的で個人番号を利用できません（番号法第9条）。")
+            f"A {_name_en(actor.role)} may not read a My Number for '{shown}' (番号法 第9条).",
+            f"{_name_ja(actor.role)}は「{shown}」の目的で個人番号を利用できません（番号法第9条）。",
+        )
     return None
 
 
@@ -193,7 +196,8 @@ def _ward_office(actor: Actor, action: Action, facts: Relationship) -> Decision:
         return _refuse(
             "no-municipality",
             "This ward-office caller is not bound to a municipality.",
-            "この窓口の利用者は市区町村に紐付いていません。")
+            "この窓口の利用者は市区町村に紐付いていません。",
+        )
     if actor.municipality_code in facts.municipalities:
         return _allow("own-municipality")
     return _refuse(
@@ -201,14 +205,18 @@ def _ward_office(actor: Actor, action: Action, facts: Relationship) -> Decision:
         "This person is not registered in (nor moving in to or out of) your municipality: "
         "their own municipality's office handles this.",
         "この方はあなたの市区町村に住民登録されていません（転入・転出の手続中でもありません）。"
-        "住所地の市区町村で手続きしてください。")
+        "住所地の市区町村で手続きしてください。",
+    )
 
 
 def _resident(actor: Actor, action: Action, facts: Relationship) -> Decision:
     if actor.scope_id is not None and actor.scope_id == facts.person_id:
         return _allow("self")
-    return _refuse("not-self", "You can see and act only on your own records.",
-                   "ご本人の記録のみ確認・操作できます。")
+    return _refuse(
+        "not-self",
+        "You can see and act only on your own records.",
+        "ご本人の記録のみ確認・操作できます。",
+    )
 
 
 def _insurer(actor: Actor, action: Action, facts: Relationship) -> Decision:
@@ -222,32 +230,43 @@ def _insurer(actor: Actor, action: Action, facts: Relationship) -> Decision:
             "employer's insurer the employees of its member employers, the late-stage elderly "
             "system people living in its prefecture.",
             "この方の資格取得はできません。国民健康保険はその市区町村に住民登録している方（転入届の後）、"
-            "健康保険組合等は加入事業所の従業員、後期高齢者医療広域連合は区域内に住所のある方が対象です。")
+            "健康保険組合等は加入事業所の従業員、後期高齢者医療広域連合は区域内に住所のある方が対象です。",
+        )
     if actor.scope_id is not None and actor.scope_id in facts.insured_by:
         return _allow("own-insured")
-    return _refuse("not-insured-here", "This person is not insured with you.",
-                   "この方は貴保険者の被保険者ではありません。")
+    return _refuse(
+        "not-insured-here",
+        "This person is not insured with you.",
+        "この方は貴保険者の被保険者ではありません。",
+    )
 
 
 def _tax_office(actor: Actor, action: Action, facts: Relationship) -> Decision:
     if facts.tax_records:
         return _allow("taxpayer-on-file")
-    return _refuse("no-tax-record",
-                   "The tax office holds no return or withholding slip of this person.",
-                   "税務署にこの方の申告書・源泉徴収票がありません。")
+    return _refuse(
+        "no-tax-record",
+        "The tax office holds no return or withholding slip of this person.",
+        "税務署にこの方の申告書・源泉徴収票がありません。",
+    )
 
 
 def _card_centre(actor: Actor, action: Action, facts: Relationship) -> Decision:
     if facts.card_record:
         return _allow("card-holder")
-    return _refuse("no-card-record", "This person has no card or card application.",
-                   "この方にはカードも交付申請もありません。")
+    return _refuse(
+        "no-card-record",
+        "This person has no card or card application.",
+        "この方にはカードも交付申請もありません。",
+    )
 
 
 def _card_not_in_terminal() -> Decision:
-    return _refuse("card-not-in-terminal",
-                   "The card is not in your terminal: the patient inserts it first.",
-                   "カードが端末にありません。患者さんにカードを置いていただいてください。")
+    return _refuse(
+        "card-not-in-terminal",
+        "The card is not in your terminal: the patient inserts it first.",
+        "カードが端末にありません。患者さんにカードを置いていただいてください。",
+    )
 
 
 def _clinic(actor: Actor, action: Action, facts: Relationship) -> Decision:
@@ -263,22 +282,27 @@ def _clinic(actor: Actor, action: Action, facts: Relationship) -> Decision:
         if not facts.card_in_terminal:
             return _card_not_in_terminal()
         if not actor.clerk:
-            return _refuse("no-clerk",
-                           "A staff visual check is made by a clerk logged in at the terminal.",
-                           "目視確認は端末にログインした職員が行います。")
+            return _refuse(
+                "no-clerk",
+                "A staff visual check is made by a clerk logged in at the terminal.",
+                "目視確認は端末にログインした職員が行います。",
+            )
         return _allow("card-in-terminal-clerk")
     visit = facts.visit
     if visit is None or actor.scope_id is None or visit.clinic_id != actor.scope_id:
-        return _refuse("no-visit-here", "There is no such visit at this clinic.",
-                       "この医療機関にこの受付はありません。")
+        return _refuse(
+            "no-visit-here",
+            "There is no such visit at this clinic.",
+            "この医療機関にこの受付はありません。",
+        )
     if not visit.open:
         return _refuse("visit-closed", "The visit is over.", "この受付は終了しています。")
     if action is Action.RECORD_AT_VISIT and not visit.proven_by_chip:
         return _refuse(
             "visit-not-proven-by-card",
-            "Records are written only at a visit opened with the patient's card at your "
-            "terminal.",
-            "記録は、患者さんのカードで受付した受診でのみ書き込めます。")
+            "Records are written only at a visit opened with the patient's card at your terminal.",
+            "記録は、患者さんのカードで受付した受診でのみ書き込めます。",
+        )
     if action is Action.GIVE_CONSENT:
         # The patient's own choice: the visit's card, proved by the chip, is in this terminal
         # now (its signature over a fresh nonce bound to the visit and the choice, or the
@@ -287,14 +311,16 @@ def _clinic(actor: Actor, action: Action, facts: Relationship) -> Decision:
             return _refuse(
                 "visit-not-proven-by-card",
                 "Consent is given only at a visit opened with the patient's card.",
-                "同意は、患者さんのカードで受付した受診でのみできます。")
+                "同意は、患者さんのカードで受付した受診でのみできます。",
+            )
         if not facts.card_in_terminal:
             return _refuse(
                 "consent-not-from-card",
                 "The patient gives consent at the terminal with the card of this visit in "
                 "the reader (the card signs the choice).",
                 "同意は、この受付のカードを端末に置いたまま患者さんご本人が選択します"
-                "（カードが選択内容に署名します）。")
+                "（カードが選択内容に署名します）。",
+            )
         return _allow("consent-at-terminal")
     if action is Action.VIEW_HISTORY:
         if not visit.proven_by_chip:
@@ -304,14 +330,16 @@ def _clinic(actor: Actor, action: Action, facts: Relationship) -> Decision:
                 "against the chip's photo, or a staff visual check with the card) opens the "
                 "history.",
                 "患者さんのカードで受付した場合（暗証番号・カードの顔写真との顔認証・カードを用いた"
-                "目視確認）にのみ、薬剤情報・健診情報を閲覧できます。")
+                "目視確認）にのみ、薬剤情報・健診情報を閲覧できます。",
+            )
         if not visit.consent_history:
             return _refuse(
                 "no-consent",
                 "The patient has not consented at this visit to share their medication or "
                 "check-up information: ask them to choose at the terminal.",
                 "この受診で薬剤情報・健診情報の提供に同意がありません。端末で選択していただいて"
-                "ください。")
+                "ください。",
+            )
         return _allow("visit-with-consent")
     return _allow("open-visit")
 
@@ -319,14 +347,17 @@ def _clinic(actor: Actor, action: Action, facts: Relationship) -> Decision:
 def _kiosk(actor: Actor, action: Action, facts: Relationship) -> Decision:
     if facts.card_in_terminal:
         return _allow("card-in-terminal")
-    return _refuse("card-not-in-terminal", "The card is not in this kiosk.",
-                   "カードがこの端末にありません。")
+    return _refuse(
+        "card-not-in-terminal", "The card is not in this kiosk.", "カードがこの端末にありません。"
+    )
 
 
 def _employer(actor: Actor, action: Action, facts: Relationship) -> Decision:
-    return _refuse("employer-own-records",
-                   "An employer works only with the records its employees gave it.",
-                   "事業者は従業員から提供を受けた記録のみを扱います。")
+    return _refuse(
+        "employer-own-records",
+        "An employer works only with the records its employees gave it.",
+        "事業者は従業員から提供を受けた記録のみを扱います。",
+    )
 
 
 _RELATIONSHIP = {
@@ -422,4 +453,5 @@ def terminal_may_verify(role: Role, pin: PinKind) -> Decision:
     return _refuse(
         "pin-not-for-this-terminal",
         f"A {_name_en(role)} terminal may not verify the {pin.name_en}.",
-        f"{_name_ja(role)}の端末では{pin.name_ja}を照合できません。")
+        f"{_name_ja(role)}の端末では{pin.name_ja}を照合できません。",
+    )

@@ -66,10 +66,15 @@ class IdDocument(StrEnum):
     MOVING_OUT_CERTIFICATE = "moving_out_certificate"  # 転出証明書
 
 
-PHOTO_IDS = frozenset({
-    IdDocument.RESIDENCE_CARD, IdDocument.SPECIAL_PERMANENT_RESIDENT_CERTIFICATE,
-    IdDocument.PASSPORT, IdDocument.MY_NUMBER_CARD, IdDocument.DRIVING_LICENCE,
-})
+PHOTO_IDS = frozenset(
+    {
+        IdDocument.RESIDENCE_CARD,
+        IdDocument.SPECIAL_PERMANENT_RESIDENT_CERTIFICATE,
+        IdDocument.PASSPORT,
+        IdDocument.MY_NUMBER_CARD,
+        IdDocument.DRIVING_LICENCE,
+    }
+)
 
 _COUNTRY = re.compile(r"[A-Z]{2}")
 OLDEST_AGE_YEARS = 130
@@ -109,7 +114,8 @@ def check_registrable_status(status_of_residence: str) -> None:
             "permanent residents and a few others are registered.",
             f"在留資格「{found[1]}」の方は住民登録の対象ではなく、マイナンバーも付番されません"
             "（対象は3か月を超える在留期間の中長期在留者・特別永住者等です）。",
-            "status_of_residence")
+            "status_of_residence",
+        )
 
 
 def check_stay_length(period_of_stay_ends: dt.date | None, *, arrived_on: dt.date) -> None:
@@ -125,7 +131,9 @@ def check_stay_length(period_of_stay_ends: dt.date | None, *, arrived_on: dt.dat
             "My Number: only mid- to long-term residents (a stay of more than 3 months) are.",
             f"在留期間が{MID_TO_LONG_TERM_MONTHS}か月以下（{period_of_stay_ends}まで）の方は"
             "住民登録の対象ではなく、マイナンバーも付番されません（対象は3か月を超える在留期間の"
-            "中長期在留者等です）。", "period_of_stay_ends")
+            "中長期在留者等です）。",
+            "period_of_stay_ends",
+        )
 
 
 @dataclass(frozen=True)
@@ -169,18 +177,23 @@ def check_name(name: str) -> str:
     """The Latin-script name as registered (letters, spaces, hyphens, apostrophes)."""
     cleaned = " ".join(name.split())
     if not cleaned or len(cleaned) > NAME_LENGTH:
-        raise invalid("name_latin", "Give the name as on the passport (1–100 characters).",
-                      "氏名（ローマ字）を旅券のとおり入力してください（1〜100文字）。")
+        raise invalid(
+            "name_latin",
+            "Give the name as on the passport (1–100 characters).",
+            "氏名（ローマ字）を旅券のとおり入力してください（1〜100文字）。",
+        )
     return cleaned.upper()
 
 
 def check_date_of_birth(born: dt.date, today: dt.date) -> dt.date:
     if born > today:
-        raise invalid("date_of_birth", "The date of birth is in the future.",
-                      "生年月日が未来の日付です。")
+        raise invalid(
+            "date_of_birth", "The date of birth is in the future.", "生年月日が未来の日付です。"
+        )
     if today.year - born.year > OLDEST_AGE_YEARS:
-        raise invalid("date_of_birth", "The date of birth is implausibly long ago.",
-                      "生年月日が古すぎます。")
+        raise invalid(
+            "date_of_birth", "The date of birth is implausibly long ago.", "生年月日が古すぎます。"
+        )
     return born
 
 
@@ -188,39 +201,58 @@ def check_nationality(code: str) -> str:
     """ISO 3166-1 alpha-2 (``JP`` for Japanese nationals)."""
     upper = code.strip().upper()
     if not _COUNTRY.fullmatch(upper):
-        raise invalid("nationality", "Give the nationality as a 2-letter country code (e.g. US).",
-                      "国籍は2文字の国コードで入力してください（例: US）。")
+        raise invalid(
+            "nationality",
+            "Give the nationality as a 2-letter country code (e.g. US).",
+            "国籍は2文字の国コードで入力してください（例: US）。",
+        )
     return upper
 
 
 def check_address(address: str) -> str:
     cleaned = " ".join(address.split())
     if len(cleaned) < 4 or len(cleaned) > ADDRESS_LENGTH:
-        raise invalid("address", "Give the full address (4–200 characters).",
-                      "住所を正しく入力してください（4〜200文字）。")
+        raise invalid(
+            "address",
+            "Give the full address (4–200 characters).",
+            "住所を正しく入力してください（4〜200文字）。",
+        )
     return cleaned
 
 
 def check_started_living(started: dt.date, filed_on: dt.date, born: dt.date) -> dt.date:
     if started > filed_on:
-        raise invalid("started_living_on",
-                      "The date you started living there cannot be after today.",
-                      "住み始めた日が今日より後になっています。")
+        raise invalid(
+            "started_living_on",
+            "The date you started living there cannot be after today.",
+            "住み始めた日が今日より後になっています。",
+        )
     if started < born:
-        raise invalid("started_living_on", "The date you started living there is before birth.",
-                      "住み始めた日が生年月日より前です。")
+        raise invalid(
+            "started_living_on",
+            "The date you started living there is before birth.",
+            "住み始めた日が生年月日より前です。",
+        )
     return started
 
 
 def check_id_documents(docs: tuple[IdDocument, ...], *, foreign: bool) -> tuple[IdDocument, ...]:
     """A moving-in needs photo ID; a foreign resident must show the residence card."""
     if not any(d in PHOTO_IDS for d in docs):
-        raise invalid("id_documents", "Show a photo ID (residence card, passport, My Number Card).",
-                      "顔写真付きの本人確認書類（在留カード・旅券・マイナンバーカード）が必要です。")
-    if foreign and not {IdDocument.RESIDENCE_CARD,
-                        IdDocument.SPECIAL_PERMANENT_RESIDENT_CERTIFICATE} & set(docs):
-        raise invalid("id_documents", "A foreign resident must show the residence card.",
-                      "外国人住民は在留カードの提示が必要です。")
+        raise invalid(
+            "id_documents",
+            "Show a photo ID (residence card, passport, My Number Card).",
+            "顔写真付きの本人確認書類（在留カード・旅券・マイナンバーカード）が必要です。",
+        )
+    if foreign and not {
+        IdDocument.RESIDENCE_CARD,
+        IdDocument.SPECIAL_PERMANENT_RESIDENT_CERTIFICATE,
+    } & set(docs):
+        raise invalid(
+            "id_documents",
+            "A foreign resident must show the residence card.",
+            "外国人住民は在留カードの提示が必要です。",
+        )
     return docs
 
 
@@ -229,19 +261,27 @@ def check_foreign_residence(
 ) -> ForeignResidence:
     number = ResidenceCardNumber.parse(card_number)
     if not status.strip():
-        raise invalid("status_of_residence", "Give the status of residence (e.g. Engineer).",
-                      "在留資格を入力してください。")
+        raise invalid(
+            "status_of_residence",
+            "Give the status of residence (e.g. Engineer).",
+            "在留資格を入力してください。",
+        )
     check_registrable_status(status)
     if stay_ends is None and period_of_stay_end_required(status):
-        raise invalid("period_of_stay_ends",
-                      "Give the end of the period of stay (on the residence card): only "
-                      "permanent residents, special permanent residents and Highly Skilled "
-                      "Professional (ii) have none.",
-                      "在留期間の満了日（在留カードに記載）を入力してください。満了日がないのは"
-                      "永住者・特別永住者・高度専門職2号だけです。")
+        raise invalid(
+            "period_of_stay_ends",
+            "Give the end of the period of stay (on the residence card): only "
+            "permanent residents, special permanent residents and Highly Skilled "
+            "Professional (ii) have none.",
+            "在留期間の満了日（在留カードに記載）を入力してください。満了日がないのは"
+            "永住者・特別永住者・高度専門職2号だけです。",
+        )
     if stay_ends is not None and stay_ends < filed_on:
-        raise invalid("period_of_stay_ends", "The period of stay has already ended.",
-                      "在留期間が満了しています。")
+        raise invalid(
+            "period_of_stay_ends",
+            "The period of stay has already ended.",
+            "在留期間が満了しています。",
+        )
     return ForeignResidence(number, status.strip(), stay_ends)
 
 
@@ -249,8 +289,9 @@ def parse_sex(text: str) -> Sex:
     try:
         return Sex(text.strip().upper()[:1])
     except ValueError:
-        raise invalid("sex", "Sex is M or F, as on the residence card.",
-                      "性別は M または F です。") from None
+        raise invalid(
+            "sex", "Sex is M or F, as on the residence card.", "性別は M または F です。"
+        ) from None
 
 
 def parse_id_documents(names: Iterable[str]) -> tuple[IdDocument, ...]:
@@ -261,16 +302,29 @@ def parse_id_documents(names: Iterable[str]) -> tuple[IdDocument, ...]:
         except ValueError:
             # What was typed is not repeated: it may be anything, even a number.
             known = ", ".join(d.value for d in IdDocument)
-            raise invalid("id_documents", f"Unknown identity document (one of {known}).",
-                          f"不明な本人確認書類です（{known}）。") from None
+            raise invalid(
+                "id_documents",
+                f"Unknown identity document (one of {known}).",
+                f"不明な本人確認書類です（{known}）。",
+            ) from None
     return tuple(docs)
 
 
 def build_moving_in(
-    *, name_latin: str, date_of_birth: dt.date, sex: str, nationality: str, address: str,
-    started_living_on: dt.date, filed_on: dt.date, id_documents: list[str],
-    name_kana: str = "", name_kanji: str = "", residence_card_number: str | None = None,
-    status_of_residence: str | None = None, period_of_stay_ends: dt.date | None = None,
+    *,
+    name_latin: str,
+    date_of_birth: dt.date,
+    sex: str,
+    nationality: str,
+    address: str,
+    started_living_on: dt.date,
+    filed_on: dt.date,
+    id_documents: list[str],
+    name_kana: str = "",
+    name_kanji: str = "",
+    residence_card_number: str | None = None,
+    status_of_residence: str | None = None,
+    period_of_stay_ends: dt.date | None = None,
 ) -> MovingIn:
     """Check every field of a 転入届 and build it; the first problem is raised by name."""
     nationality = check_nationality(nationality)
@@ -279,16 +333,24 @@ def build_moving_in(
     foreign = None
     if foreign_flag:
         if not residence_card_number:
-            raise invalid("residence_card_number",
-                          "A foreign resident's residence card number is required.",
-                          "外国人住民は在留カード番号が必要です。")
-        foreign = check_foreign_residence(residence_card_number, status_of_residence or "",
-                                          period_of_stay_ends, filed_on)
+            raise invalid(
+                "residence_card_number",
+                "A foreign resident's residence card number is required.",
+                "外国人住民は在留カード番号が必要です。",
+            )
+        foreign = check_foreign_residence(
+            residence_card_number, status_of_residence or "", period_of_stay_ends, filed_on
+        )
     return MovingIn(
-        name_latin=check_name(name_latin), date_of_birth=born, sex=parse_sex(sex),
-        nationality=nationality, address=check_address(address),
+        name_latin=check_name(name_latin),
+        date_of_birth=born,
+        sex=parse_sex(sex),
+        nationality=nationality,
+        address=check_address(address),
         started_living_on=check_started_living(started_living_on, filed_on, born),
         filed_on=filed_on,
         id_documents=check_id_documents(parse_id_documents(id_documents), foreign=foreign_flag),
-        name_kana=name_kana.strip(), name_kanji=name_kanji.strip(), foreign=foreign,
+        name_kana=name_kana.strip(),
+        name_kanji=name_kanji.strip(),
+        foreign=foreign,
     )

@@ -49,12 +49,18 @@ class TaxReturn:
     def __post_init__(self) -> None:
         for text_field in ("name", "address"):
             if not getattr(self, text_field).strip():
-                raise invalid(text_field, f"The {text_field} is missing.",
-                              f"{'氏名' if text_field == 'name' else '住所'}がありません。")
+                raise invalid(
+                    text_field,
+                    f"The {text_field} is missing.",
+                    f"{'氏名' if text_field == 'name' else '住所'}がありません。",
+                )
         for kind, amount in self.income.items():
             if kind not in INCOME_KINDS:
-                raise invalid("income", f"Unknown kind of income '{kind}'.",
-                              f"所得の種類「{kind}」は使用できません。")
+                raise invalid(
+                    "income",
+                    f"Unknown kind of income '{kind}'.",
+                    f"所得の種類「{kind}」は使用できません。",
+                )
             _check_amount(f"income.{kind}", amount)
         _check_amount("deductions", self.deductions)
         _check_amount("tax_withheld", self.tax_withheld)
@@ -70,24 +76,31 @@ class FiledReturn:
 
 def _check_amount(name: str, amount: int) -> None:
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-        raise invalid(name, "Amounts are whole yen, zero or more.",
-                      "金額は0以上の整数（円）で入力してください。")
+        raise invalid(
+            name,
+            "Amounts are whole yen, zero or more.",
+            "金額は0以上の整数（円）で入力してください。",
+        )
 
 
 def check_tax_year(tax_year: int, *, today: dt.date) -> None:
     """A return is for a finished year (the year before the filing, or earlier)."""
     if not FIRST_TAX_YEAR <= tax_year < today.year:
-        raise invalid("tax_year",
-                      f"A return is filed for a finished year from {FIRST_TAX_YEAR} to "
-                      f"{today.year - 1}.",
-                      f"申告できる年分は{FIRST_TAX_YEAR}年から{today.year - 1}年までです。")
+        raise invalid(
+            "tax_year",
+            f"A return is filed for a finished year from {FIRST_TAX_YEAR} to {today.year - 1}.",
+            f"申告できる年分は{FIRST_TAX_YEAR}年から{today.year - 1}年までです。",
+        )
 
 
 def build_tax_return_xml(tax_return: TaxReturn, *, signed_at: dt.datetime) -> bytes:
     """The unsigned XML document of ``tax_return``, to be signed at ``signed_at``."""
     if signed_at.tzinfo is None:
-        raise invalid("signed_at", "The signing time needs a time zone.",
-                      "署名日時にタイムゾーンがありません。")
+        raise invalid(
+            "signed_at",
+            "The signing time needs a time zone.",
+            "署名日時にタイムゾーンがありません。",
+        )
     root = ET.Element(f"{_NS}申告書", {"様式": FORM_NAME, "年分": str(tax_return.tax_year)})
     filer = ET.SubElement(root, f"{_NS}納税者")
     ET.SubElement(filer, f"{_NS}氏名").text = tax_return.name
@@ -106,15 +119,20 @@ def build_tax_return_xml(tax_return: TaxReturn, *, signed_at: dt.datetime) -> by
 def read_filed_return(root: Any) -> FiledReturn:
     """The tax year and signing time of a return (``root``: an ElementTree/lxml element)."""
     if root.tag != f"{_NS}申告書":
-        raise invalid("document", "This is not a final tax return (確定申告書).",
-                      "確定申告書ではありません。")
+        raise invalid(
+            "document", "This is not a final tax return (確定申告書).", "確定申告書ではありません。"
+        )
     try:
         tax_year = int(root.get("年分", ""))
         signed_at = dt.datetime.fromisoformat(root.findtext(f"{_NS}署名日時") or "")
     except ValueError:
-        raise invalid("document", "The return has no valid tax year or signing time.",
-                      "申告書の年分または署名日時が正しくありません。") from None
+        raise invalid(
+            "document",
+            "The return has no valid tax year or signing time.",
+            "申告書の年分または署名日時が正しくありません。",
+        ) from None
     if signed_at.tzinfo is None:
-        raise invalid("document", "The signing time has no time zone.",
-                      "署名日時にタイムゾーンがありません。")
+        raise invalid(
+            "document", "The signing time has no time zone.", "署名日時にタイムゾーンがありません。"
+        )
     return FiledReturn(tax_year=tax_year, signed_at=signed_at)

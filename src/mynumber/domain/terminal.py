@@ -56,5 +56,10 @@ def kiosk_message(nonce: bytes, terminal: str, card_serial: str, step: str) -> b
     """The 32 bytes the card signs at a kiosk step (``domain.kiosk.KioskStep``): the nonce,
     the terminal it was issued to, the card's serial and the step — so a signature made for
     one kiosk, card or step proves nothing for another."""
-    return bound_message(KIOSK_CONTEXT, nonce, terminal.encode("utf-8"),
-                         card_serial.encode("utf-8"), step.encode("utf-8"))
+    return bound_message(
+        KIOSK_CONTEXT,
+        nonce,
+        terminal.encode("utf-8"),
+        card_serial.encode("utf-8"),
+        step.encode("utf-8"),
+    )

@@ -178,8 +178,10 @@ def contact_ward_office_about_letter_from(registered_on: dt.date) -> dt.date:
 
 def pickup_notice_window(applied_on: dt.date) -> tuple[dt.date, dt.date]:
     """When the 交付通知書 should arrive: 1 to 2 months after the card application."""
-    return (add_months(applied_on, MANUFACTURE_EARLIEST_MONTHS),
-            add_months(applied_on, MANUFACTURE_LATEST_MONTHS))
+    return (
+        add_months(applied_on, MANUFACTURE_EARLIEST_MONTHS),
+        add_months(applied_on, MANUFACTURE_LATEST_MONTHS),
+    )
 
 
 def pickup_notice_is_overdue(applied_on: dt.date, today: dt.date) -> bool:

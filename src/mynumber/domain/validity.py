@@ -102,8 +102,7 @@ def stay_cap(residence: StayPermit | None) -> dt.date | None:
 
 def _check_born_before(date_of_birth: dt.date, day: dt.date, field: str) -> None:
     if day < date_of_birth:
-        raise invalid(field, "The date is before the date of birth.",
-                      "日付が生年月日より前です。")
+        raise invalid(field, "The date is before the date of birth.", "日付が生年月日より前です。")
 
 
 def adult_age_for_card(applied_on: dt.date) -> int:
@@ -126,8 +125,11 @@ def _capped(limit: dt.date, issued_on: dt.date, residence: StayPermit | None) ->
     if cap is None:
         return limit
     if cap < issued_on:
-        raise invalid("period_of_stay_ends", "The period of stay ended before the day of issue.",
-                      "在留期間が発行日より前に満了しています。")
+        raise invalid(
+            "period_of_stay_ends",
+            "The period of stay ended before the day of issue.",
+            "在留期間が発行日より前に満了しています。",
+        )
     return min(limit, cap)
 
 
@@ -139,8 +141,9 @@ def card_expiry(
     applied_on: dt.date | None = None,
 ) -> dt.date:
     """The card's last valid day (有効期限): the birthday rule, capped by the end of stay."""
-    limit = card_birthday_limit(date_of_birth=date_of_birth, issued_on=issued_on,
-                                applied_on=applied_on)
+    limit = card_birthday_limit(
+        date_of_birth=date_of_birth, issued_on=issued_on, applied_on=applied_on
+    )
     return _capped(limit, issued_on, residence)
 
 
@@ -158,12 +161,15 @@ def certificate_expiry(
     """
     _check_born_before(date_of_birth, issued_on, "issued_on")
     if card_expires_on is None:
-        card_expires_on = card_expiry(date_of_birth=date_of_birth, issued_on=issued_on,
-                                      residence=residence)
+        card_expires_on = card_expiry(
+            date_of_birth=date_of_birth, issued_on=issued_on, residence=residence
+        )
     if card_expires_on < issued_on:
-        raise CardError("The card has expired: no certificate can be issued on it.",
-                        "カードの有効期限が過ぎているため、電子証明書を発行できません。",
-                        card_expires_on=card_expires_on.isoformat())
+        raise CardError(
+            "The card has expired: no certificate can be issued on it.",
+            "カードの有効期限が過ぎているため、電子証明書を発行できません。",
+            card_expires_on=card_expires_on.isoformat(),
+        )
     limit = nth_birthday_after(date_of_birth, issued_on, CERTIFICATE_BIRTHDAYS)
     return _capped(min(limit, card_expires_on), issued_on, residence)
 
@@ -189,17 +195,20 @@ def validity_after_residence_renewal(
     are reissued (``certificate_expiry`` with the new card date).
     """
     if filed_on > current_expiry:
-        raise CardError("The card has expired: apply for a new card instead of a validity "
-                        "change.",
-                        "カードの有効期限が過ぎています。有効期間の変更ではなく、"
-                        "新しいカードを申請してください。",
-                        card_expires_on=current_expiry.isoformat())
+        raise CardError(
+            "The card has expired: apply for a new card instead of a validity change.",
+            "カードの有効期限が過ぎています。有効期間の変更ではなく、"
+            "新しいカードを申請してください。",
+            card_expires_on=current_expiry.isoformat(),
+        )
     limit = card_birthday_limit(date_of_birth=date_of_birth, issued_on=card_issued_on)
     cap = stay_cap(renewed)
     if cap is not None and cap <= current_expiry:
-        raise invalid("period_of_stay_ends",
-                      "The new period of stay must end after the card's current expiry.",
-                      "新しい在留期間の満了日は、カードの現在の有効期限より後である必要があります。")
+        raise invalid(
+            "period_of_stay_ends",
+            "The new period of stay must end after the card's current expiry.",
+            "新しい在留期間の満了日は、カードの現在の有効期限より後である必要があります。",
+        )
     return limit if cap is None else min(limit, cap)
 
 
@@ -217,12 +226,16 @@ def validity_while_renewal_pending(
     past the birthday limit; granted once.
     """
     if already_extended:
-        raise Conflict("The card's validity was already extended once for a pending renewal.",
-                       "在留期間更新申請中の有効期間延長は一度だけです。")
+        raise Conflict(
+            "The card's validity was already extended once for a pending renewal.",
+            "在留期間更新申請中の有効期間延長は一度だけです。",
+        )
     if filed_on > current_expiry:
-        raise CardError("The card has expired: it can no longer be extended.",
-                        "カードの有効期限が過ぎているため、延長できません。",
-                        card_expires_on=current_expiry.isoformat())
+        raise CardError(
+            "The card has expired: it can no longer be extended.",
+            "カードの有効期限が過ぎているため、延長できません。",
+            card_expires_on=current_expiry.isoformat(),
+        )
     limit = card_birthday_limit(date_of_birth=date_of_birth, issued_on=card_issued_on)
     return min(limit, add_months(current_expiry, PENDING_RENEWAL_EXTENSION_MONTHS))
 

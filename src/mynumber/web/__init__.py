@@ -25,8 +25,18 @@ from mynumber.web import (
 )
 from mynumber.web.core import HERE, environment
 
-PAGES = (public, auth, ward_office, card_counter, card_centre, clinic, kiosk, employer, portal,
-         apply)
+PAGES = (
+    public,
+    auth,
+    ward_office,
+    card_counter,
+    card_centre,
+    clinic,
+    kiosk,
+    employer,
+    portal,
+    apply,
+)
 
 
 def mount_web(app: FastAPI) -> None:

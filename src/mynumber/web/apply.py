@@ -41,10 +41,14 @@ def channel_of(request: Request) -> Channel:
 
 
 def _form_page(request: Request, form: Form, status: int = 200) -> Response:
-    return render(request, "apply/form.html", status=status, form=form,
-                  page_path=f"/apply?application_id={form.value('application_id')}",
-                  limits={"min": MIN_SIDE_PX, "max": MAX_SIDE_PX,
-                          "mb": MAX_FILE_BYTES // 1_000_000})
+    return render(
+        request,
+        "apply/form.html",
+        status=status,
+        form=form,
+        page_path=f"/apply?application_id={form.value('application_id')}",
+        limits={"min": MIN_SIDE_PX, "max": MAX_SIDE_PX, "mb": MAX_FILE_BYTES // 1_000_000},
+    )
 
 
 @router.get("", response_class=HTMLResponse)
@@ -56,12 +60,18 @@ def application_form(request: Request, application_id: str = "") -> Response:
 async def _photo(request: Request) -> bytes:
     upload = (await request.form()).get("photo")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        raise invalid("photo", "Choose your photo to upload (JPEG).",
-                      "アップロードする写真（JPEG）を選んでください。")
+        raise invalid(
+            "photo",
+            "Choose your photo to upload (JPEG).",
+            "アップロードする写真（JPEG）を選んでください。",
+        )
     data = await upload.read(_READ_LIMIT)
     if not data:
-        raise invalid("photo", "The photo file is empty. Choose the photo again.",
-                      "写真のファイルが空です。もう一度選んでください。")
+        raise invalid(
+            "photo",
+            "The photo file is empty. Choose the photo again.",
+            "写真のファイルが空です。もう一度選んでください。",
+        )
     return data
 
 
@@ -76,11 +86,19 @@ async def submit_application(request: Request, values: Values) -> Response:
         photo = await _photo(request)
         declaration = PhotoDeclaration(*(name in ticked for name in DECLARATIONS))
         channel = channel_of(request)
+
         # The photo checks are CPU work: off the event loop.
         def use_case(s: DbSession, svc: Services) -> card_applications.ApplicationView:
             return card_applications.apply_for_card(
-                s, svc, caller=ONLINE, channel=channel, photo=photo, declaration=declaration,
-                application_id=application_id)
+                s,
+                svc,
+                caller=ONLINE,
+                channel=channel,
+                photo=photo,
+                declaration=declaration,
+                application_id=application_id,
+            )
+
         view = await run_in_threadpool(run, request, use_case)
     except MyNumberError as exc:
         return _form_page(request, form.fail(exc), http_status(exc))

@@ -57,8 +57,7 @@ def optional_caller(request: Request) -> Caller | None:
         resident = web_session(request).resident()
         if resident is None:
             return None
-        portal_user = Caller(name=resident.name, role=Role.RESIDENT,
-                             scope_id=resident.person_id)
+        portal_user = Caller(name=resident.name, role=Role.RESIDENT, scope_id=resident.person_id)
         request.state.caller = portal_user
         return portal_user
     request.state.caller = caller
@@ -73,9 +72,14 @@ def staff(*roles: Role) -> Callable[[Request], Caller]:
         if caller is None:
             raise NotLoggedIn
         if caller.role not in roles:  # audited as a use case's role check is
-            raise role_refused(caller, Forbidden(
-                f"This page is for other staff; you are logged in as {caller.name}.",
-                f"このページは別の職員向けです（{caller.name} としてログイン中）。"), roles)
+            raise role_refused(
+                caller,
+                Forbidden(
+                    f"This page is for other staff; you are logged in as {caller.name}.",
+                    f"このページは別の職員向けです（{caller.name} としてログイン中）。",
+                ),
+                roles,
+            )
         return caller
 
     return dependency
@@ -97,8 +101,7 @@ def login_page(request: Request, next: str = "") -> Response:
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(request: Request,
-          values: Annotated[dict[str, Any], Depends(form_values)]) -> Response:
+def login(request: Request, values: Annotated[dict[str, Any], Depends(form_values)]) -> Response:
     """Check the clerk's login and password; on success a new session holds the clerk (a
     wrong password is refused and recorded in the audit log under the clerk's name)."""
     login = str(values.get("login", "")).strip()[:64]
@@ -106,32 +109,38 @@ def login(request: Request,
     form = Form(values={"next": values.get("next", ""), "login": login})
     try:
         if not login:
-            raise Unauthenticated("Enter your login.", "ログインIDを入力してください。",
-                                  field="login")
+            raise Unauthenticated(
+                "Enter your login.", "ログインIDを入力してください。", field="login"
+            )
         if not password:
-            raise Unauthenticated("Enter your password.", "パスワードを入力してください。",
-                                  field="password")
+            raise Unauthenticated(
+                "Enter your password.", "パスワードを入力してください。", field="password"
+            )
         system = request.app.state.system
         with system.uow() as uow:  # committed either way: a refusal is audited
-            attempt = staff_accounts.log_in(uow.session, system.services, login=login,
-                                            password=password)
+            attempt = staff_accounts.log_in(
+                uow.session, system.services, login=login, password=password
+            )
             uow.commit()
         if attempt.refusal is not None:
             raise attempt.refusal
         assert attempt.login is not None
     except MyNumberError as exc:
-        return render(request, "login.html", status=http_status(exc), form=form.fail(exc),
-                      page_path="/login")
+        return render(
+            request, "login.html", status=http_status(exc), form=form.fail(exc), page_path="/login"
+        )
     web_session(request).log_in_staff(attempt.login)
     caller = attempt.login.caller
-    flash(request, f"Logged in as {caller.clerk} ({caller.name}).",
-          f"{caller.name} の {caller.clerk} としてログインしました。")
+    flash(
+        request,
+        f"Logged in as {caller.clerk} ({caller.name}).",
+        f"{caller.name} の {caller.clerk} としてログインしました。",
+    )
     return redirect(_safe_next(str(values.get("next", "")), caller))
 
 
 @router.post("/logout")
-def logout(request: Request,
-           values: Annotated[dict[str, Any], Depends(form_values)]) -> Response:
+def logout(request: Request, values: Annotated[dict[str, Any], Depends(form_values)]) -> Response:
     """End the session: its row is deleted, so the old cookie no longer works."""
     web_session(request).log_out()
     flash(request, "You have logged out.", "ログアウトしました。")

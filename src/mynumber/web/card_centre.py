@@ -38,23 +38,37 @@ Values = Annotated[dict[str, Any], Depends(form_values)]
 
 
 @router.get("", response_class=HTMLResponse)
-def queue(request: Request, caller: CentreStaff, status: str = "received",
-          application_id: str = "") -> Response:
+def queue(
+    request: Request, caller: CentreStaff, status: str = "received", application_id: str = ""
+) -> Response:
     """The queue (received, rejected with the reason, manufactured) and the look-up."""
     status = status if status in centre_queue.SHOWN else "received"
     form = Form(values={"application_id": application_id})
     found = None
     if application_id.strip():
         try:
-            found = run(request, lambda s, svc: centre_queue.look_up_application(
-                s, svc, caller=caller, application_id=application_id))
+            found = run(
+                request,
+                lambda s, svc: centre_queue.look_up_application(
+                    s, svc, caller=caller, application_id=application_id
+                ),
+            )
         except MyNumberError as exc:
             form.fail(exc)
-    rows = run(request, lambda s, svc: centre_queue.list_applications(
-        s, svc, caller=caller, shown=status))
-    return render(request, "card_centre/queue.html", status=http_status(form.problem)
-                  if form.problem else 200, rows=rows, shown=status, form=form, found=found,
-                  base=BASE, tabs=list(centre_queue.SHOWN))
+    rows = run(
+        request, lambda s, svc: centre_queue.list_applications(s, svc, caller=caller, shown=status)
+    )
+    return render(
+        request,
+        "card_centre/queue.html",
+        status=http_status(form.problem) if form.problem else 200,
+        rows=rows,
+        shown=status,
+        form=form,
+        found=found,
+        base=BASE,
+        tabs=list(centre_queue.SHOWN),
+    )
 
 
 @router.post("/jobs", response_class=HTMLResponse)
@@ -62,10 +76,13 @@ def run_jobs(request: Request, caller: CentreStaff, values: Values) -> Response:
     """Run the manufacture job (and the rest of what is due today)."""
     report = run(request, lambda s, svc: card_centre.run_daily_jobs(s, svc))
     made, cancelled = len(report.cards_made), len(report.applications_cancelled)
-    flash(request, f"Job done: {made} card(s) made and their pickup notices posted; "
-          f"{cancelled} application(s) cancelled; {report.mail_settled} mail item(s) settled; "
-          f"{len(report.renewal_notices)} expiry notice(s) sent.",
-          f"処理しました：カード作成 {made} 件（交付通知書を郵送）、申請取消 {cancelled} 件、"
-          f"郵便の配達処理 {report.mail_settled} 件、"
-          f"有効期限通知書 {len(report.renewal_notices)} 件。")
+    flash(
+        request,
+        f"Job done: {made} card(s) made and their pickup notices posted; "
+        f"{cancelled} application(s) cancelled; {report.mail_settled} mail item(s) settled; "
+        f"{len(report.renewal_notices)} expiry notice(s) sent.",
+        f"処理しました：カード作成 {made} 件（交付通知書を郵送）、申請取消 {cancelled} 件、"
+        f"郵便の配達処理 {report.mail_settled} 件、"
+        f"有効期限通知書 {len(report.renewal_notices)} 件。",
+    )
     return redirect(f"{BASE}?status=manufactured" if made else BASE)

@@ -58,10 +58,14 @@ IDENTITY_FIELDS = ("name_latin", "date_of_birth", "residence_card_number", "id_d
 PIN_FIELDS = tuple(kind.field for kind in pin_rules.PinKind)
 ACTIONS: dict[str, tuple[str, str]] = {
     "reset-pin": ("Reset a PIN", "暗証番号の初期化"),
-    "validity": ("Validity change after a residence card renewal",
-                 "有効期間の変更（在留期間更新後）"),
-    "extension": ("Extension while a stay renewal is pending",
-                  "在留期間更新申請中の延長（特例期間）"),
+    "validity": (
+        "Validity change after a residence card renewal",
+        "有効期間の変更（在留期間更新後）",
+    ),
+    "extension": (
+        "Extension while a stay renewal is pending",
+        "在留期間更新申請中の延長（特例期間）",
+    ),
     "certificates": ("Renew the certificates", "電子証明書の更新"),
     "chip-update": ("Update the chip after a move", "転入・転居後の券面事項変更"),
     "return": ("Take the card back (返納)", "カードの返納"),
@@ -75,8 +79,11 @@ def identity_of(values: dict[str, Any]) -> tuple[IdentityShown, tuple[IdDocument
     """The identity document shown at the counter, as staff read it, and the papers ticked."""
     name = str(values.get("name_latin", "")).strip()
     if not name:
-        raise invalid("name_latin", "Enter the name as printed on the identity document.",
-                      "本人確認書類に記載の氏名を入力してください。")
+        raise invalid(
+            "name_latin",
+            "Enter the name as printed on the identity document.",
+            "本人確認書類に記載の氏名を入力してください。",
+        )
     born = require_date(values, "date_of_birth")
     card = str(values.get("residence_card_number", "")).strip() or None
     return IdentityShown(name, born, card), parse_id_documents(as_list(values, "id_documents"))
@@ -89,31 +96,49 @@ def _kept(values: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def _page(request: Request, template: str, *, status: int = 200, path: str = "",
-          **context: Any) -> Response:
-    return render(request, f"card_counter/{template}", status=status, page_path=BASE + path,
-                  base=BASE, id_documents=list(IdDocument), pin_kinds=list(pin_rules.PinKind),
-                  pin_rules=pin_rules, **context)
+def _page(
+    request: Request, template: str, *, status: int = 200, path: str = "", **context: Any
+) -> Response:
+    return render(
+        request,
+        f"card_counter/{template}",
+        status=status,
+        page_path=BASE + path,
+        base=BASE,
+        id_documents=list(IdDocument),
+        pin_kinds=list(pin_rules.PinKind),
+        pin_rules=pin_rules,
+        **context,
+    )
 
 
 # --- Home: look an application or a card up ----------------------------------------------
 
 
 @router.get("", response_class=HTMLResponse)
-def home(request: Request, caller: WardStaff, application_id: str = "",
-         card_serial: str = "") -> Response:
+def home(
+    request: Request, caller: WardStaff, application_id: str = "", card_serial: str = ""
+) -> Response:
     """Find an application (collection) or a card (PINs, loss, validity, moves)."""
     form = Form(values={"application_id": application_id, "card_serial": card_serial})
     try:
         if application_id.strip():
-            view = run(request, lambda s, svc: card_applications.ask_after_application(
-                s, svc, caller=caller, application_id="".join(application_id.split())))
+            view = run(
+                request,
+                lambda s, svc: card_applications.ask_after_application(
+                    s, svc, caller=caller, application_id="".join(application_id.split())
+                ),
+            )
             return redirect(f"{BASE}/applications/{view.application_id}")
         if card_serial.strip():
             serial = card_serial.strip().upper()
-            run(request, lambda s, svc: _require_field(
-                lambda: card_use.card_status(s, svc, caller=caller, card_serial=serial),
-                "card_serial"))
+            run(
+                request,
+                lambda s, svc: _require_field(
+                    lambda: card_use.card_status(s, svc, caller=caller, card_serial=serial),
+                    "card_serial",
+                ),
+            )
             return redirect(f"{BASE}/cards/{serial}")
     except MyNumberError as exc:
         return _page(request, "home.html", status=http_status(exc), form=form.fail(exc))
@@ -133,16 +158,24 @@ def _require_field(action: Callable[[], Any], name: str) -> Any:
 
 
 @router.get("/apply", response_class=HTMLResponse)
-def apply_page(request: Request, caller: WardStaff, person_id: str = "",
-               express_reason: str = "") -> Response:
+def apply_page(
+    request: Request, caller: WardStaff, person_id: str = "", express_reason: str = ""
+) -> Response:
     """The counter application: whose, the photo staff took, the declaration, express."""
     form = Form(values={"person_id": person_id, "express_reason": express_reason})
     return _apply_form(request, form)
 
 
 def _apply_form(request: Request, form: Form, status: int = 200) -> Response:
-    return _page(request, "apply.html", status=status, path="/apply", form=form,
-                 express_reasons=list(ExpressReason), max_mb=MAX_FILE_BYTES // 1_000_000)
+    return _page(
+        request,
+        "apply.html",
+        status=status,
+        path="/apply",
+        form=form,
+        express_reasons=list(ExpressReason),
+        max_mb=MAX_FILE_BYTES // 1_000_000,
+    )
 
 
 @router.post("/apply", response_class=HTMLResponse)
@@ -151,23 +184,38 @@ async def apply(request: Request, caller: WardStaff, values: Values) -> Response
     form = Form(values=_kept(values) | {"declaration": as_list(values, "declaration")})
     try:
         person_id = _record_number(values)
-        photo = await read_upload(request, "photo", "Upload the photo taken at the counter.",
-                                  "窓口で撮影した写真をアップロードしてください。")
+        photo = await read_upload(
+            request,
+            "photo",
+            "Upload the photo taken at the counter.",
+            "窓口で撮影した写真をアップロードしてください。",
+        )
         ticked = as_list(values, "declaration")
         declaration = PhotoDeclaration(*(name in ticked for name in DECLARATIONS))
         express = _express(str(values.get("express_reason", "")))
 
         def use_case(s: DbSession, svc: Services) -> card_applications.ApplicationView:
             return card_applications.apply_for_card(
-                s, svc, caller=caller, channel=Channel.COUNTER, photo=photo,
-                declaration=declaration, person_id=person_id, express_reason=express)
+                s,
+                svc,
+                caller=caller,
+                channel=Channel.COUNTER,
+                photo=photo,
+                declaration=declaration,
+                person_id=person_id,
+                express_reason=express,
+            )
+
         view = await run_in_threadpool(run, request, use_case)
     except MyNumberError as exc:
         if exc.details.get("field") == "photo_declaration":
             exc.details["field"] = "declaration"
         return _apply_form(request, form.fail(exc), http_status(exc))
-    flash(request, f"Application accepted (application ID {view.application_id}).",
-          f"申請を受け付けました（申請書ID {view.application_id}）。")
+    flash(
+        request,
+        f"Application accepted (application ID {view.application_id}).",
+        f"申請を受け付けました（申請書ID {view.application_id}）。",
+    )
     return redirect(f"{BASE}/applications/{view.application_id}")
 
 
@@ -176,9 +224,11 @@ def _record_number(values: dict[str, Any]) -> int:
     try:
         return refs.resolve(refs.Kind.PERSON, text)
     except MyNumberError:
-        raise invalid("person_id", "Enter the resident's record reference (per_…, from the "
-                      "ward office record).",
-                      "住民の記録参照番号（per_…）を入力してください。") from None
+        raise invalid(
+            "person_id",
+            "Enter the resident's record reference (per_…, from the ward office record).",
+            "住民の記録参照番号（per_…）を入力してください。",
+        ) from None
 
 
 def _express(text: str) -> ExpressReason | None:
@@ -187,8 +237,11 @@ def _express(text: str) -> ExpressReason | None:
     try:
         return ExpressReason(text)
     except ValueError:
-        raise invalid("express_reason", "Choose a reason for express issuance, or none.",
-                      "特急発行の理由を選んでください。") from None
+        raise invalid(
+            "express_reason",
+            "Choose a reason for express issuance, or none.",
+            "特急発行の理由を選んでください。",
+        ) from None
 
 
 # --- An application: its state, the pickup notice, collection (交付) ---------------------
@@ -197,30 +250,58 @@ def _express(text: str) -> ExpressReason | None:
 @router.get("/applications/{application_id}", response_class=HTMLResponse)
 def application_page(request: Request, caller: WardStaff, application_id: str) -> Response:
     """Where the application stands; the collection form once the card is made."""
-    return _application(request, caller, application_id, Form(values={
-        "pickup_notice": "shown", "id_documents": ["residence_card", "notification_letter"]}))
+    return _application(
+        request,
+        caller,
+        application_id,
+        Form(
+            values={
+                "pickup_notice": "shown",
+                "id_documents": ["residence_card", "notification_letter"],
+            }
+        ),
+    )
 
 
-def _application(request: Request, caller: Caller, application_id: str, form: Form,
-                 status: int = 200) -> Response:
-    view = run(request, lambda s, svc: card_applications.ask_after_application(
-        s, svc, caller=caller, application_id=application_id))
-    return _page(request, "application.html", status=status,
-                 path=f"/applications/{application_id}", view=view, form=form)
+def _application(
+    request: Request, caller: Caller, application_id: str, form: Form, status: int = 200
+) -> Response:
+    view = run(
+        request,
+        lambda s, svc: card_applications.ask_after_application(
+            s, svc, caller=caller, application_id=application_id
+        ),
+    )
+    return _page(
+        request,
+        "application.html",
+        status=status,
+        path=f"/applications/{application_id}",
+        view=view,
+        form=form,
+    )
 
 
 @router.get("/applications/{application_id}/pickup-notice.pdf")
 def pickup_notice(request: Request, caller: WardStaff, application_id: str) -> Response:
     """The pickup notice (交付通知書), e.g. to reprint one that came back."""
-    pdf = run(request, lambda s, svc: card_centre.pickup_notice_pdf(
-        s, svc, caller=caller, application_id=application_id))
-    return Response(pdf, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="pickup-notice-{application_id}.pdf"'})
+    pdf = run(
+        request,
+        lambda s, svc: card_centre.pickup_notice_pdf(
+            s, svc, caller=caller, application_id=application_id
+        ),
+    )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="pickup-notice-{application_id}.pdf"'
+        },
+    )
 
 
 @router.post("/applications/{application_id}/collect", response_class=HTMLResponse)
-def collect(request: Request, caller: WardStaff, application_id: str,
-            values: Values) -> Response:
+def collect(request: Request, caller: WardStaff, application_id: str, values: Values) -> Response:
     """交付: papers and identity checked, the resident sets the PINs, the card is active."""
     form = Form(values=_kept(values))
     try:
@@ -230,17 +311,30 @@ def collect(request: Request, caller: WardStaff, application_id: str,
             user_authentication=str(values.get("user_authentication_pin", "")),
             resident_registry=str(values.get("resident_registry_pin", "")),
             card_info_input=str(values.get("card_info_input_pin", "")),
-            signature=signature or None)
-        done = run(request, lambda s, svc: card_counter.collect_card(
-            s, svc, caller=caller, application_id=application_id, identity=identity,
-            id_documents=docs, pins=pins,
-            pickup_notice_shown=values.get("pickup_notice") == "shown"))
+            signature=signature or None,
+        )
+        done = run(
+            request,
+            lambda s, svc: card_counter.collect_card(
+                s,
+                svc,
+                caller=caller,
+                application_id=application_id,
+                identity=identity,
+                id_documents=docs,
+                pins=pins,
+                pickup_notice_shown=values.get("pickup_notice") == "shown",
+            ),
+        )
     except MyNumberError as exc:
         return _application(request, caller, application_id, form.fail(exc), http_status(exc))
-    flash(request, f"Card {done.card_serial} handed over; its PINs are set and the "
-          f"certificates issued. The card is valid until {done.expires_on}.",
-          f"カード {done.card_serial} を交付しました。暗証番号を設定し、電子証明書を発行しました。"
-          f"有効期限は {done.expires_on} です。")
+    flash(
+        request,
+        f"Card {done.card_serial} handed over; its PINs are set and the "
+        f"certificates issued. The card is valid until {done.expires_on}.",
+        f"カード {done.card_serial} を交付しました。暗証番号を設定し、電子証明書を発行しました。"
+        f"有効期限は {done.expires_on} です。",
+    )
     return redirect(f"{BASE}/cards/{done.card_serial}")
 
 
@@ -253,26 +347,38 @@ def card_page(request: Request, caller: WardStaff, serial: str) -> Response:
     return _card(request, caller, serial, Form())
 
 
-def _card(request: Request, caller: Caller, serial: str, form: Form,
-          status: int = 200) -> Response:
-    view = run(request, lambda s, svc: card_use.card_status(s, svc, caller=caller,
-                                                            card_serial=serial))
-    return _page(request, "card.html", status=status, path=f"/cards/{serial}", card=view,
-                 form=form, actions=ACTIONS)
+def _card(request: Request, caller: Caller, serial: str, form: Form, status: int = 200) -> Response:
+    view = run(
+        request, lambda s, svc: card_use.card_status(s, svc, caller=caller, card_serial=serial)
+    )
+    return _page(
+        request,
+        "card.html",
+        status=status,
+        path=f"/cards/{serial}",
+        card=view,
+        form=form,
+        actions=ACTIONS,
+    )
 
 
 @router.post("/cards/{serial}/lost", response_class=HTMLResponse)
 def report_lost(request: Request, caller: WardStaff, serial: str, values: Values) -> Response:
     """紛失・盗難: suspended at once, certificates revoked; then apply for a reissue."""
     try:
-        card = run(request, lambda s, svc: card_counter.report_lost(
-            s, svc, caller=caller, card_serial=serial))
+        card = run(
+            request,
+            lambda s, svc: card_counter.report_lost(s, svc, caller=caller, card_serial=serial),
+        )
     except MyNumberError as exc:
         return _card(request, caller, serial, Form().fail(exc), http_status(exc))
-    flash(request, "The card is suspended and its certificates revoked. Apply for a reissue "
-          "now (express issuance is possible within 30 days).",
-          "カードを一時停止し、電子証明書を失効させました。続けて再交付を申請してください"
-          "（30日以内なら特急発行が可能です）。")
+    flash(
+        request,
+        "The card is suspended and its certificates revoked. Apply for a reissue "
+        "now (express issuance is possible within 30 days).",
+        "カードを一時停止し、電子証明書を失効させました。続けて再交付を申請してください"
+        "（30日以内なら特急発行が可能です）。",
+    )
     holder = refs.reference(refs.Kind.PERSON, card.person_id)
     return redirect(f"{BASE}/apply?person_id={holder}&express_reason=lost_card")
 
@@ -284,12 +390,19 @@ def return_card(request: Request, caller: WardStaff, serial: str, values: Values
     form = Form(values=_kept(values))
     try:
         identity, docs = identity_of(values)
-        run(request, lambda s, svc: card_counter.return_card(
-            s, svc, caller=caller, card_serial=serial, identity=identity, id_documents=docs))
+        run(
+            request,
+            lambda s, svc: card_counter.return_card(
+                s, svc, caller=caller, card_serial=serial, identity=identity, id_documents=docs
+            ),
+        )
     except MyNumberError as exc:
         return _action_form(request, serial, "return", form.fail(exc), http_status(exc))
-    flash(request, "The card was returned: it is invalid and its chip erased.",
-          "カードを返納しました。カードは廃止され、ICチップの情報は消去されました。")
+    flash(
+        request,
+        "The card was returned: it is invalid and its chip erased.",
+        "カードを返納しました。カードは廃止され、ICチップの情報は消去されました。",
+    )
     return redirect(f"{BASE}/cards/{serial}")
 
 
@@ -299,18 +412,27 @@ def action_page(request: Request, caller: WardStaff, serial: str, action: str) -
     return _action_form(request, serial, action, Form(values={"id_documents": ["residence_card"]}))
 
 
-def _action_form(request: Request, serial: str, action: str, form: Form,
-                 status: int = 200) -> Response:
+def _action_form(
+    request: Request, serial: str, action: str, form: Form, status: int = 200
+) -> Response:
     if action not in ACTIONS:
         from mynumber.domain.errors import NotFound
+
         raise NotFound("No such card counter action.", "該当する手続きはありません。")
-    return _page(request, "action.html", status=status, path=f"/cards/{serial}/{action}",
-                 serial=serial, action=action, title=ACTIONS[action], form=form)
+    return _page(
+        request,
+        "action.html",
+        status=status,
+        path=f"/cards/{serial}/{action}",
+        serial=serial,
+        action=action,
+        title=ACTIONS[action],
+        form=form,
+    )
 
 
 @router.post("/cards/{serial}/{action}", response_class=HTMLResponse)
-def act(request: Request, caller: WardStaff, serial: str, action: str,
-        values: Values) -> Response:
+def act(request: Request, caller: WardStaff, serial: str, action: str, values: Values) -> Response:
     """Check the identity and run the action."""
     form = Form(values=_kept(values))
     try:
@@ -324,37 +446,56 @@ def act(request: Request, caller: WardStaff, serial: str, action: str,
     return redirect(f"{BASE}/cards/{serial}")
 
 
-def _use_case(caller: Caller, serial: str, action: str, values: dict[str, Any],
-              identity: Any, docs: tuple[IdDocument, ...],
-              ) -> Callable[[DbSession, Services], tuple[str, str]]:
+def _use_case(
+    caller: Caller,
+    serial: str,
+    action: str,
+    values: dict[str, Any],
+    identity: Any,
+    docs: tuple[IdDocument, ...],
+) -> Callable[[DbSession, Services], tuple[str, str]]:
     who = {"caller": caller, "card_serial": serial, "identity": identity, "id_documents": docs}
 
     def use_case(s: DbSession, svc: Services) -> tuple[str, str]:
         if action == "reset-pin":
             kind = _pin_kind(str(values.get("pin", "")))
-            card_counter.reset_pin(s, svc, pin=kind, new_pin=str(values.get("new_pin", "")),
-                                   **who)
-            return (f"The {kind.name_en} is reset; all its tries are back.",
-                    f"{kind.name_ja}を初期化しました（試行回数も元に戻りました）。")
+            card_counter.reset_pin(s, svc, pin=kind, new_pin=str(values.get("new_pin", "")), **who)
+            return (
+                f"The {kind.name_en} is reset; all its tries are back.",
+                f"{kind.name_ja}を初期化しました（試行回数も元に戻りました）。",
+            )
         if action == "validity":
             ends = parse_date(values, "period_of_stay_ends", required=False)
             card = card_counter.change_validity(
-                s, svc, status_of_residence=str(values.get("status_of_residence", "")).strip(),
-                period_of_stay_ends=ends, **who)
-            return (f"The card is now valid until {card.expires_on}; the certificates were "
-                    "reissued to match.", f"カードの有効期限を {card.expires_on} に変更し、"
-                    "電子証明書を再発行しました。")
+                s,
+                svc,
+                status_of_residence=str(values.get("status_of_residence", "")).strip(),
+                period_of_stay_ends=ends,
+                **who,
+            )
+            return (
+                f"The card is now valid until {card.expires_on}; the certificates were "
+                "reissued to match.",
+                f"カードの有効期限を {card.expires_on} に変更し、電子証明書を再発行しました。",
+            )
         if action == "extension":
             card = card_counter.extend_validity_while_renewal_pending(s, svc, **who)
-            return (f"Extended once, until {card.expires_on}.",
-                    f"有効期限を {card.expires_on} まで延長しました（1回限り）。")
+            return (
+                f"Extended once, until {card.expires_on}.",
+                f"有効期限を {card.expires_on} まで延長しました（1回限り）。",
+            )
         if action == "certificates":
             card = card_counter.renew_certificates(s, svc, **who)
-            return (f"New certificates, valid until {card.certificates_expire_on}.",
-                    f"電子証明書を更新しました（有効期限 {card.certificates_expire_on}）。")
+            return (
+                f"New certificates, valid until {card.certificates_expire_on}.",
+                f"電子証明書を更新しました（有効期限 {card.certificates_expire_on}）。",
+            )
         card_moving.update_chip_after_move(s, svc, **who)
-        return ("The chip now shows the registered address; the signature certificate was "
-                "reissued.", "ICチップの住所を更新し、署名用電子証明書を再発行しました。")
+        return (
+            "The chip now shows the registered address; the signature certificate was reissued.",
+            "ICチップの住所を更新し、署名用電子証明書を再発行しました。",
+        )
+
     return use_case
 
 
@@ -362,5 +503,6 @@ def _pin_kind(text: str) -> pin_rules.PinKind:
     try:
         return pin_rules.PinKind(text)
     except ValueError:
-        raise invalid("pin", "Choose the PIN to reset.", "初期化する暗証番号を選んでください。") \
-            from None
+        raise invalid(
+            "pin", "Choose the PIN to reset.", "初期化する暗証番号を選んでください。"
+        ) from None

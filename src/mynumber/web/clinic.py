@@ -76,7 +76,7 @@ def read_card(svc: Services, serial: str) -> tuple[bytes, bytes]:
 
 @router.get("", response_class=HTMLResponse)
 def terminal_home(request: Request, caller: ClinicStaff, card_serial: str = "") -> Response:
-    """"Insert the card": its serial, as the reader would read it."""
+    """ "Insert the card": its serial, as the reader would read it."""
     form = Form(values={"card_serial": card_serial})
     serial = "".join(card_serial.split()).upper()
     if serial:
@@ -85,8 +85,9 @@ def terminal_home(request: Request, caller: ClinicStaff, card_serial: str = "") 
             return redirect(f"{BASE}/cards/{serial}")
         except MyNumberError as exc:
             exc.details["field"] = "card_serial"
-            return render(request, "clinic/home.html", status=http_status(exc), form=form.fail(exc),
-                          base=BASE)
+            return render(
+                request, "clinic/home.html", status=http_status(exc), form=form.fail(exc), base=BASE
+            )
     return render(request, "clinic/home.html", form=form, base=BASE)
 
 
@@ -97,9 +98,16 @@ def terminal(request: Request, caller: ClinicStaff, serial: str) -> Response:
 
 
 def _terminal(request: Request, serial: str, form: Form, status: int = 200) -> Response:
-    return render(request, "clinic/terminal.html", status=status, form=form, serial=serial,
-                  base=BASE, page_path=f"{BASE}/cards/{serial}",
-                  visual_minutes=int(clinic.VISUAL_CHECK_WINDOW.total_seconds() // 60))
+    return render(
+        request,
+        "clinic/terminal.html",
+        status=status,
+        form=form,
+        serial=serial,
+        base=BASE,
+        page_path=f"{BASE}/cards/{serial}",
+        visual_minutes=int(clinic.VISUAL_CHECK_WINDOW.total_seconds() // 60),
+    )
 
 
 @router.post("/cards/{serial}", response_class=HTMLResponse)
@@ -107,27 +115,41 @@ async def check(request: Request, caller: ClinicStaff, serial: str, values: Valu
     """Identify the patient the chosen way and answer: insurer, numbers, co-pay, validity."""
     method = str(values.get("method", ""))
     consent_items = as_list(values, "consent")
-    form = Form(values={"consent": consent_items, "method": method,
-                        "register_insurance_use": values.get("register_insurance_use", "")})
-    consent = Consent(medication="medication" in consent_items,
-                      checkups="checkups" in consent_items,
-                      limit_amount="limit_amount" in consent_items)
+    form = Form(
+        values={
+            "consent": consent_items,
+            "method": method,
+            "register_insurance_use": values.get("register_insurance_use", ""),
+        }
+    )
+    consent = Consent(
+        medication="medication" in consent_items,
+        checkups="checkups" in consent_items,
+        limit_amount="limit_amount" in consent_items,
+    )
     register = values.get("register_insurance_use") == "yes"
     system = request.app.state.system
     try:
         if method == "pin":
-            answer = await run_in_threadpool(_by_pin, request, caller, serial,
-                                             str(values.get(PIN_FIELD, "")), register)
+            answer = await run_in_threadpool(
+                _by_pin, request, caller, serial, str(values.get(PIN_FIELD, "")), register
+            )
         elif method == "face":
-            image = await read_upload(request, "live_image", "Take the patient's picture with "
-                                      "the terminal's camera (upload an image).",
-                                      "端末のカメラで顔を撮影してください（画像をアップロード）。")
+            image = await read_upload(
+                request,
+                "live_image",
+                "Take the patient's picture with the terminal's camera (upload an image).",
+                "端末のカメラで顔を撮影してください（画像をアップロード）。",
+            )
             answer = await run_in_threadpool(_by_face, system, caller, serial, image, register)
         elif method == "visual":
             answer = await run_in_threadpool(_by_visual, request, caller, serial, register)
         else:
-            raise invalid("method", "Choose how the patient is identified.",
-                          "本人確認の方法を選んでください。")
+            raise invalid(
+                "method",
+                "Choose how the patient is identified.",
+                "本人確認の方法を選んでください。",
+            )
     except MyNumberError as exc:
         exc.details.setdefault("field", METHOD_FIELD.get(method, "method"))
         return _terminal(request, serial, form.fail(exc), http_status(exc))
@@ -137,40 +159,64 @@ async def check(request: Request, caller: ClinicStaff, serial: str, values: Valu
     return _answer_page(request, answer)
 
 
-def _consent(request: Request, caller: Caller, serial: str, answer: EligibilityAnswer,
-             consent: Consent) -> EligibilityAnswer:
+def _consent(
+    request: Request, caller: Caller, serial: str, answer: EligibilityAnswer, consent: Consent
+) -> EligibilityAnswer:
     with _chip(request.app.state.system.services, serial).open_session() as reader:
-        return run(request, lambda s, svc: clinic.give_consent(
-            s, svc, caller=caller, visit_id=answer.visit_id, consent=consent, reader=reader))
+        return run(
+            request,
+            lambda s, svc: clinic.give_consent(
+                s, svc, caller=caller, visit_id=answer.visit_id, consent=consent, reader=reader
+            ),
+        )
 
 
-def _by_pin(request: Request, caller: Caller, serial: str, pin: str,
-            register: bool) -> EligibilityAnswer:
+def _by_pin(
+    request: Request, caller: Caller, serial: str, pin: str, register: bool
+) -> EligibilityAnswer:
     check_pin_format(PinKind.USER_AUTHENTICATION, pin)
     svc = request.app.state.system.services
     challenge = run(request, lambda s, svc: clinic.new_challenge(s, svc, caller=caller))
     signed = clinic.answer_at_terminal(_chip(svc, serial), pin=pin, nonce=challenge.nonce)
-    return run(request, lambda s, svc: clinic.check_with_pin(
-        s, svc, caller=caller, nonce=challenge.nonce, certificate_der=signed.certificate_der,
-        signature=signed.signature, register_insurance_use=register))
+    return run(
+        request,
+        lambda s, svc: clinic.check_with_pin(
+            s,
+            svc,
+            caller=caller,
+            nonce=challenge.nonce,
+            certificate_der=signed.certificate_der,
+            signature=signed.signature,
+            register_insurance_use=register,
+        ),
+    )
 
 
-def _by_face(system: Any, caller: Caller, serial: str, image: bytes,
-             register: bool) -> EligibilityAnswer:
+def _by_face(
+    system: Any, caller: Caller, serial: str, image: bytes, register: bool
+) -> EligibilityAnswer:
     certificate, _ = read_card(system.services, serial)
     with system.uow() as uow:
         return clinic.check_with_face_kept(
-            uow, system.services, caller=caller, certificate_der=certificate,
-            live_image=image, register_insurance_use=register)
+            uow,
+            system.services,
+            caller=caller,
+            certificate_der=certificate,
+            live_image=image,
+            register_insurance_use=register,
+        )
 
 
-def _by_visual(request: Request, caller: Caller, serial: str,
-               register: bool) -> EligibilityAnswer:
+def _by_visual(request: Request, caller: Caller, serial: str, register: bool) -> EligibilityAnswer:
     """The clerk logged in compared the face with the card in the reader (the audit names
     them); the service reads the certificate from the reader."""
     with _chip(request.app.state.system.services, serial).open_session() as reader:
-        return run(request, lambda s, svc: clinic.check_with_visual(
-            s, svc, caller=caller, reader=reader, register_insurance_use=register))
+        return run(
+            request,
+            lambda s, svc: clinic.check_with_visual(
+                s, svc, caller=caller, reader=reader, register_insurance_use=register
+            ),
+        )
 
 
 def _answer_page(request: Request, answer: EligibilityAnswer) -> Response:
@@ -184,24 +230,35 @@ def _answer_page(request: Request, answer: EligibilityAnswer) -> Response:
 def history(request: Request, caller: ClinicStaff, visit_id: VisitPath) -> Response:
     """Past medication and check-ups, only as far as the patient consented at this visit."""
     try:
-        view = run(request, lambda s, svc: clinic.view_history(s, svc, caller=caller,
-                                                               visit_id=visit_id))
+        view = run(
+            request, lambda s, svc: clinic.view_history(s, svc, caller=caller, visit_id=visit_id)
+        )
     except MyNumberError as exc:
         if http_status(exc) == 404:
             raise
-        return render(request, "clinic/history.html", status=http_status(exc), view=None,
-                      refusal=exc, visit_id=visit_id, base=BASE)
-    return render(request, "clinic/history.html", view=view, refusal=None, visit_id=visit_id,
-                  base=BASE)
+        return render(
+            request,
+            "clinic/history.html",
+            status=http_status(exc),
+            view=None,
+            refusal=exc,
+            visit_id=visit_id,
+            base=BASE,
+        )
+    return render(
+        request, "clinic/history.html", view=view, refusal=None, visit_id=visit_id, base=BASE
+    )
 
 
 @router.post("/visits/{visit_id}/close", response_class=HTMLResponse)
-def close(request: Request, caller: ClinicStaff, visit_id: VisitPath,
-          values: Values) -> Response:
+def close(request: Request, caller: ClinicStaff, visit_id: VisitPath, values: Values) -> Response:
     """The visit is over: its consent no longer opens anything."""
     run(request, lambda s, svc: clinic.close_visit(s, svc, caller=caller, visit_id=visit_id))
-    flash(request, "The visit is closed. Next patient: insert the card.",
-          "受付を終了しました。次の方はカードを置いてください。")
+    flash(
+        request,
+        "The visit is closed. Next patient: insert the card.",
+        "受付を終了しました。次の方はカードを置いてください。",
+    )
     return redirect(BASE)
 
 
@@ -223,11 +280,20 @@ def letter_check(request: Request, caller: ClinicStaff, values: Values) -> Respo
         text = {k: str(values.get(k, "")).strip() for k in LETTER_FIELDS[:4]}
         for name, value in text.items():
             if not value and name != "branch":
-                raise invalid(name, "Copy this from the 資格確認書.",
-                              "資格確認書の記載を入力してください。")
-        answer = run(request, lambda s, svc: clinic.check_letter(
-            s, svc, caller=caller, date_of_birth=born, **text))
+                raise invalid(
+                    name, "Copy this from the 資格確認書.", "資格確認書の記載を入力してください。"
+                )
+        answer = run(
+            request,
+            lambda s, svc: clinic.check_letter(s, svc, caller=caller, date_of_birth=born, **text),
+        )
     except MyNumberError as exc:
-        return render(request, "clinic/letter.html", status=http_status(exc), form=form.fail(exc),
-                      base=BASE, page_path=f"{BASE}/letter")
+        return render(
+            request,
+            "clinic/letter.html",
+            status=http_status(exc),
+            form=form.fail(exc),
+            base=BASE,
+            page_path=f"{BASE}/letter",
+        )
     return _answer_page(request, answer)

@@ -64,10 +64,13 @@ class NotLoggedIn(Exception):
 
 def environment() -> jinja2.Environment:
     """The template environment (autoescaped; templates are package data)."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
-                             autoescape=jinja2.select_autoescape(["html", "svg"]),
-                             trim_blocks=True, lstrip_blocks=True,
-                             undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=jinja2.select_autoescape(["html", "svg"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
     env.globals["format_date"] = format_date
     # Links to a record carry its opaque reference, never its id: {{ ref("per", view.person_id) }}
     env.globals["ref"] = lambda kind, id_: refs.reference(refs.Kind(kind), id_)
@@ -131,8 +134,14 @@ def _switch_url(request: Request, lang: str, page_path: str | None) -> str:
     return f"{page_path or '/'}?lang={other}"
 
 
-def render(request: Request, template: str, *, status: int = 200,
-           page_path: str | None = None, **context: Any) -> HTMLResponse:
+def render(
+    request: Request,
+    template: str,
+    *,
+    status: int = 200,
+    page_path: str | None = None,
+    **context: Any,
+) -> HTMLResponse:
     """A page from ``template`` in the request's language.
 
     ``page_path`` is where the language switch leads when the page answers a POST.
@@ -143,11 +152,18 @@ def render(request: Request, template: str, *, status: int = 200,
     nav: Iterable[NavItem] = request.app.state.web_nav
     env: jinja2.Environment = request.app.state.web_templates
     html = env.get_template(template).render(
-        request=request, lang=lang, t=lambda en, ja: ja if lang == "ja" else en,
-        caller=caller, nav=[n for n in nav if n.visible_to(caller)],
-        flashes=sess.pop_flashes(), csrf=sessions.csrf_token(session_key(request), sess),
-        switch_url=_switch_url(request, lang, page_path), current_path=request.url.path,
-        active_path=active_nav(request.url.path, nav), **context)
+        request=request,
+        lang=lang,
+        t=lambda en, ja: ja if lang == "ja" else en,
+        caller=caller,
+        nav=[n for n in nav if n.visible_to(caller)],
+        flashes=sess.pop_flashes(),
+        csrf=sessions.csrf_token(session_key(request), sess),
+        switch_url=_switch_url(request, lang, page_path),
+        current_path=request.url.path,
+        active_path=active_nav(request.url.path, nav),
+        **context,
+    )
     return HTMLResponse(html, status_code=status)
 
 
@@ -160,8 +176,9 @@ def active_nav(path: str, nav: Iterable[NavItem]) -> str:
 def error_page(request: Request, exc: MyNumberError, *, status: int | None = None) -> HTMLResponse:
     """The plain error page: the problem in English and Japanese, and a way back (the
     status from the edges' table unless ``status`` says otherwise)."""
-    return render(request, "error.html", status=status or http_status(exc), error=exc,
-                  page_path="/")
+    return render(
+        request, "error.html", status=status or http_status(exc), error=exc, page_path="/"
+    )
 
 
 # --- Forms ----------------------------------------------------------------------------------
@@ -201,8 +218,9 @@ def parse_date(values: dict[str, Any], name: str, *, required: bool = True) -> d
         return dt.date.fromisoformat(text)
     except ValueError:
         # What was typed is not repeated (it may be anything, even a number).
-        raise InvalidInput("This is not a date: use YYYY-MM-DD.",
-                           "日付ではありません（YYYY-MM-DD）。", field=name) from None
+        raise InvalidInput(
+            "This is not a date: use YYYY-MM-DD.", "日付ではありません（YYYY-MM-DD）。", field=name
+        ) from None
 
 
 def require_date(values: dict[str, Any], name: str) -> dt.date:
@@ -218,10 +236,13 @@ async def form_values(request: Request) -> dict[str, Any]:
     for key in data:
         items = [str(v) for v in data.getlist(key) if isinstance(v, str)]
         values[key] = items if len(items) > 1 or key.endswith("[]") else (items or [""])[0]
-    if not sessions.csrf_ok(session_key(request), web_session(request),
-                            str(values.pop("csrf", ""))):
-        raise Forbidden("This form has expired. Go back, reload the page and send it again.",
-                        "フォームの有効期限が切れました。ページを再読み込みしてもう一度送信してください。")
+    if not sessions.csrf_ok(
+        session_key(request), web_session(request), str(values.pop("csrf", ""))
+    ):
+        raise Forbidden(
+            "This form has expired. Go back, reload the page and send it again.",
+            "フォームの有効期限が切れました。ページを再読み込みしてもう一度送信してください。",
+        )
     return values
 
 
@@ -238,7 +259,8 @@ class WebRoute(APIRoute):
             key = session_key(request)
             system = request.app.state.system
             request.state.web_session = await run_in_threadpool(
-                sessions.load, system, request.cookies.get(sessions.COOKIE))
+                sessions.load, system, request.cookies.get(sessions.COOKIE)
+            )
             request.state.lang = pick_lang(request)
             response = await _answer(original, request)
             await run_in_threadpool(sessions.save, system, web_session(request))
@@ -248,8 +270,7 @@ class WebRoute(APIRoute):
         return handler
 
 
-async def _answer(original: Callable[[Request], Awaitable[Response]],
-                  request: Request) -> Response:
+async def _answer(original: Callable[[Request], Awaitable[Response]], request: Request) -> Response:
     try:
         return await original(request)
     except NotLoggedIn:
@@ -259,15 +280,23 @@ async def _answer(original: Callable[[Request], Awaitable[Response]],
         await run_in_threadpool(audit.record_refusal, request.app.state.system, exc)
         return error_page(request, exc)
     except (RequestValidationError, OverflowError, DatabaseRefusedInput):  # an id past the range
-        return error_page(request, InvalidInput(
-            "This address or form is not valid: check it and try again.",
-            "アドレスまたは入力内容が正しくありません。確認してもう一度お試しください。"))
+        return error_page(
+            request,
+            InvalidInput(
+                "This address or form is not valid: check it and try again.",
+                "アドレスまたは入力内容が正しくありません。確認してもう一度お試しください。",
+            ),
+        )
     except Exception as exc:  # a bug, not the visitor's fault: say so, never echo it
         log_unexpected(log, exc, where=f"{request.method} {request.url.path}")
-        return error_page(request, _Internal(
-            "Something went wrong on our side; nothing was changed. Please try again.",
-            "システム内部でエラーが発生しました。変更は行われていません。もう一度お試しください。"),
-            status=500)
+        return error_page(
+            request,
+            _Internal(
+                "Something went wrong on our side; nothing was changed. Please try again.",
+                "システム内部でエラーが発生しました。変更は行われていません。もう一度お試しください。",
+            ),
+            status=500,
+        )
 
 
 class _Internal(MyNumberError):
@@ -278,12 +307,12 @@ def _write_cookies(request: Request, response: Response, key: bytes) -> None:
     secure = request.url.scheme == "https"
     sess = web_session(request)
     if sess.cookie_changed:  # only the random id: the session itself is on the server
-        response.set_cookie(sessions.COOKIE, sess.sid, httponly=True, samesite="strict",
-                            secure=secure)
+        response.set_cookie(
+            sessions.COOKIE, sess.sid, httponly=True, samesite="strict", secure=secure
+        )
     asked = request.query_params.get("lang")
     if asked in LANGS and request.cookies.get(LANG_COOKIE) != asked:
-        response.set_cookie(LANG_COOKIE, asked, samesite="lax", secure=secure,
-                            max_age=365 * 86400)
+        response.set_cookie(LANG_COOKIE, asked, samesite="lax", secure=secure, max_age=365 * 86400)
 
 
 # --- Shared by the page modules ------------------------------------------------------------
@@ -299,9 +328,15 @@ def path_reference(kind: refs.Kind, name: str) -> Callable[..., Awaitable[int]]:
 
     what = f"An opaque reference ({kind.value}_…)"
     resolve_reference.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-        [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY,
-                           annotation=Annotated[str, PathParameter(description=what)])],
-        return_annotation=int)
+        [
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[str, PathParameter(description=what)],
+            )
+        ],
+        return_annotation=int,
+    )
     resolve_reference.reference_kind = kind  # type: ignore[attr-defined]
     return resolve_reference
 
@@ -333,8 +368,11 @@ async def read_upload(request: Request, name: str, en: str, ja: str) -> bytes:
         raise invalid(name, en, ja)
     data = await upload.read(MAX_FILE_BYTES + 1)
     if not data:
-        raise invalid(name, "The file is empty: choose it again.",
-                      "ファイルが空です。もう一度選んでください。")
+        raise invalid(
+            name,
+            "The file is empty: choose it again.",
+            "ファイルが空です。もう一度選んでください。",
+        )
     return data
 
 

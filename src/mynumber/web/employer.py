@@ -59,8 +59,7 @@ def staff_member(request: Request, caller: EmployerCaller) -> Staff:
     """A dependency: the staff account of the employer's clerk logged in."""
     login = web_session(request).staff_login
     staff_id = login.employer_staff_id if login is not None else None
-    return run(request, lambda s, svc: employer.staff_of_clerk(s, caller=caller,
-                                                               staff_id=staff_id))
+    return run(request, lambda s, svc: employer.staff_of_clerk(s, caller=caller, staff_id=staff_id))
 
 
 Member = Annotated[Staff, Depends(staff_member)]
@@ -78,10 +77,25 @@ def allowed(member: Staff) -> dict[str, bool]:
     return can
 
 
-def _page(request: Request, member: Staff, template: str, *, status: int = 200,
-          path: str = "", **context: Any) -> Response:
-    return render(request, f"employer/{template}", status=status, page_path=BASE + path,
-                  base=BASE, member=member, can=allowed(member), **context)
+def _page(
+    request: Request,
+    member: Staff,
+    template: str,
+    *,
+    status: int = 200,
+    path: str = "",
+    **context: Any,
+) -> Response:
+    return render(
+        request,
+        f"employer/{template}",
+        status=status,
+        page_path=BASE + path,
+        base=BASE,
+        member=member,
+        can=allowed(member),
+        **context,
+    )
 
 
 # --- The employees -----------------------------------------------------------------------
@@ -104,15 +118,26 @@ def hire(request: Request, member: Member, values: Values) -> Response:
     form = Form(values=values)
     try:
         hired_on = require_date(values, "hired_on")
-        view = run(request, lambda s, svc: employer.hire_employee(
-            s, svc, staff=member, employee_code=str(values.get("employee_code", "")).strip(),
-            name=str(values.get("name", "")).strip(),
-            name_kana=str(values.get("name_kana", "")).strip(),
-            address=str(values.get("address", "")).strip(), hired_on=hired_on))
+        view = run(
+            request,
+            lambda s, svc: employer.hire_employee(
+                s,
+                svc,
+                staff=member,
+                employee_code=str(values.get("employee_code", "")).strip(),
+                name=str(values.get("name", "")).strip(),
+                name_kana=str(values.get("name_kana", "")).strip(),
+                address=str(values.get("address", "")).strip(),
+                hired_on=hired_on,
+            ),
+        )
     except MyNumberError as exc:
         return _list(request, member, form.fail(exc), http_status(exc))
-    flash(request, f"{view.name} is recorded. Payroll collects the My Number next.",
-          f"{view.name} さんを登録しました。個人番号は給与担当者が取得します。")
+    flash(
+        request,
+        f"{view.name} is recorded. Payroll collects the My Number next.",
+        f"{view.name} さんを登録しました。個人番号は給与担当者が取得します。",
+    )
     return redirect(f"{BASE}/employees/{_ref(view.id)}")
 
 
@@ -129,82 +154,143 @@ def _ref(employee_id: int) -> str:
     return refs.reference(refs.Kind.EMPLOYEE, employee_id)
 
 
-def _employee(request: Request, member: Staff, employee_id: int, forms: dict[str, Form],
-              status: int = 200, **extra: Any) -> Response:
-    view = run(request, lambda s, svc: employer.view_employee(s, svc, staff=member,
-                                                              employee_id=employee_id))
+def _employee(
+    request: Request,
+    member: Staff,
+    employee_id: int,
+    forms: dict[str, Form],
+    status: int = 200,
+    **extra: Any,
+) -> Response:
+    view = run(
+        request,
+        lambda s, svc: employer.view_employee(s, svc, staff=member, employee_id=employee_id),
+    )
     for name in FORMS:
         forms.setdefault(name, Form())
-    return _page(request, member, "employee.html", status=status,
-                 path=f"/employees/{_ref(employee_id)}", view=view, forms=forms,
-                 number_proofs=list(NumberProof),
-                 photo_ids=sorted(d.value for d in PHOTO_IDS),
-                 slip_year=request.app.state.system.services.clock.today().year - 1, **extra)
+    return _page(
+        request,
+        member,
+        "employee.html",
+        status=status,
+        path=f"/employees/{_ref(employee_id)}",
+        view=view,
+        forms=forms,
+        number_proofs=list(NumberProof),
+        photo_ids=sorted(d.value for d in PHOTO_IDS),
+        slip_year=request.app.state.system.services.clock.today().year - 1,
+        **extra,
+    )
 
 
-def _act(request: Request, member: Staff, employee_id: int, form_name: str,
-         values: dict[str, Any], use_case: Callable[[DbSession, Services], Any],
-         done: Callable[[Any], tuple[str, str]]) -> Response:
+def _act(
+    request: Request,
+    member: Staff,
+    employee_id: int,
+    form_name: str,
+    values: dict[str, Any],
+    use_case: Callable[[DbSession, Services], Any],
+    done: Callable[[Any], tuple[str, str]],
+) -> Response:
     try:
         result = run(request, use_case)
     except MyNumberError as exc:
-        return _employee(request, member, employee_id,
-                         {form_name: Form(values=values).fail(exc)}, http_status(exc))
+        return _employee(
+            request,
+            member,
+            employee_id,
+            {form_name: Form(values=values).fail(exc)},
+            http_status(exc),
+        )
     flash(request, *done(result))
     return redirect(f"{BASE}/employees/{_ref(employee_id)}")
 
 
 @router.post("/employees/{employee_id}/number", response_class=HTMLResponse)
-def collect_number(request: Request, member: Member, employee_id: EmployeePath,
-                   values: Values) -> Response:
+def collect_number(
+    request: Request, member: Member, employee_id: EmployeePath, values: Values
+) -> Response:
     """取得: payroll records the number for the stated purposes, after both confirmations."""
     kept = {k: v for k, v in values.items() if k != "my_number"}
     kept["purposes"] = as_list(values, "purposes")
-    return _act(request, member, employee_id, "collect", kept,
-                lambda s, svc: employer_numbers.collect_number(
-                    s, svc, staff=member, employee_id=employee_id,
-                    my_number=str(values.get("my_number", "")),
-                    purposes=as_list(values, "purposes"),
-                    number_proof=str(values.get("number_proof", "")),
-                    identity_proof=str(values.get("identity_proof", "")) or None,
-                    details_match=values.get("details_match") == "yes"),
-                lambda r: (f"The number {r.masked_number} is on file for "
-                           f"{', '.join(r.purposes)}.",
-                           f"個人番号 {r.masked_number} を登録しました（利用目的: "
-                           f"{', '.join(r.purposes)}）。"))
+    return _act(
+        request,
+        member,
+        employee_id,
+        "collect",
+        kept,
+        lambda s, svc: employer_numbers.collect_number(
+            s,
+            svc,
+            staff=member,
+            employee_id=employee_id,
+            my_number=str(values.get("my_number", "")),
+            purposes=as_list(values, "purposes"),
+            number_proof=str(values.get("number_proof", "")),
+            identity_proof=str(values.get("identity_proof", "")) or None,
+            details_match=values.get("details_match") == "yes",
+        ),
+        lambda r: (
+            f"The number {r.masked_number} is on file for {', '.join(r.purposes)}.",
+            f"個人番号 {r.masked_number} を登録しました（利用目的: {', '.join(r.purposes)}）。",
+        ),
+    )
 
 
 @router.post("/employees/{employee_id}/number/view", response_class=HTMLResponse)
-def view_number(request: Request, member: Member, employee_id: EmployeePath,
-                values: Values) -> Response:
+def view_number(
+    request: Request, member: Member, employee_id: EmployeePath, values: Values
+) -> Response:
     """Payroll sees the number, once, for a purpose stated at collection (audited)."""
     purpose = str(values.get("purpose", ""))
     try:
         if not purpose:
-            raise invalid("purpose", "Choose why you need the number.",
-                          "利用目的を選んでください。")
-        number = run(request, lambda s, svc: employer_numbers.read_number(
-            s, svc, staff=member, employee_id=employee_id, purpose=purpose))
+            raise invalid(
+                "purpose", "Choose why you need the number.", "利用目的を選んでください。"
+            )
+        number = run(
+            request,
+            lambda s, svc: employer_numbers.read_number(
+                s, svc, staff=member, employee_id=employee_id, purpose=purpose
+            ),
+        )
     except MyNumberError as exc:
-        return _employee(request, member, employee_id,
-                         {"view": Form(values=values).fail(exc)}, http_status(exc))
-    response = _employee(request, member, employee_id, {}, shown_number=number.digits,
-                         shown_purpose=purpose)
+        return _employee(
+            request, member, employee_id, {"view": Form(values=values).fail(exc)}, http_status(exc)
+        )
+    response = _employee(
+        request, member, employee_id, {}, shown_number=number.digits, shown_purpose=purpose
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @router.post("/employees/{employee_id}/pay", response_class=HTMLResponse)
-def record_pay(request: Request, member: Member, employee_id: EmployeePath,
-               values: Values) -> Response:
+def record_pay(
+    request: Request, member: Member, employee_id: EmployeePath, values: Values
+) -> Response:
     """The year's pay and the income tax withheld (payroll)."""
+
     def use_case(s: DbSession, svc: Services) -> Any:
         return employer_slips.record_annual_pay(
-            s, svc, staff=member, employee_id=employee_id, year=_int(values, "year"),
+            s,
+            svc,
+            staff=member,
+            employee_id=employee_id,
+            year=_int(values, "year"),
             payment_amount=_int(values, "payment_amount"),
-            withholding_tax=_int(values, "withholding_tax"))
-    return _act(request, member, employee_id, "pay", values, use_case,
-                lambda r: (f"Pay for {r.year} is recorded.", f"{r.year}年の給与を記録しました。"))
+            withholding_tax=_int(values, "withholding_tax"),
+        )
+
+    return _act(
+        request,
+        member,
+        employee_id,
+        "pay",
+        values,
+        use_case,
+        lambda r: (f"Pay for {r.year} is recorded.", f"{r.year}年の給与を記録しました。"),
+    )
 
 
 def _int(values: dict[str, Any], name: str) -> int:
@@ -215,23 +301,43 @@ def _int(values: dict[str, Any], name: str) -> int:
 
 
 @router.get("/employees/{employee_id}/slip.pdf")
-def slip(request: Request, member: Member, employee_id: EmployeePath, year: int,
-         copy: str = "employee") -> Response:
+def slip(
+    request: Request, member: Member, employee_id: EmployeePath, year: int, copy: str = "employee"
+) -> Response:
     """One copy of the 源泉徴収票: the tax office's (with the number) or the employee's."""
-    pdf = run(request, lambda s, svc: employer_slips.withholding_slip_pdf(
-        s, svc, staff=member, employee_id=employee_id, year=year, copy=copy))
-    return Response(pdf, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="withholding-slip-{_ref(employee_id)}-{year}-'
-                               f'{copy}.pdf"', "Cache-Control": "no-store"})
+    pdf = run(
+        request,
+        lambda s, svc: employer_slips.withholding_slip_pdf(
+            s, svc, staff=member, employee_id=employee_id, year=year, copy=copy
+        ),
+    )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": "attachment; filename="
+            f'"withholding-slip-{_ref(employee_id)}-{year}-{copy}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @router.post("/employees/{employee_id}/eligibility-letter", response_class=HTMLResponse)
-def request_letter(request: Request, member: Member, employee_id: EmployeePath,
-                   values: Values) -> Response:
+def request_letter(
+    request: Request, member: Member, employee_id: EmployeePath, values: Values
+) -> Response:
     """HR asks the health insurance association for a 資格確認書."""
-    return _act(request, member, employee_id, "letter", values,
-                lambda s, svc: employer_insurance.request_eligibility_letter(
-                    s, svc, staff=member, employee_id=employee_id),
-                lambda r: (f"The association issued the 資格確認書 (valid until "
-                           f"{r.valid_until}).",
-                           f"健康保険組合が資格確認書を発行しました（有効期限 {r.valid_until}）。"))
+    return _act(
+        request,
+        member,
+        employee_id,
+        "letter",
+        values,
+        lambda s, svc: employer_insurance.request_eligibility_letter(
+            s, svc, staff=member, employee_id=employee_id
+        ),
+        lambda r: (
+            f"The association issued the 資格確認書 (valid until {r.valid_until}).",
+            f"健康保険組合が資格確認書を発行しました（有効期限 {r.valid_until}）。",
+        ),
+    )

@@ -47,8 +47,15 @@ USER_AUTHENTICATION_PIN = PinKind.USER_AUTHENTICATION.field
 
 
 def _screen(request: Request, form: Form, status: int = 200) -> Response:
-    return render(request, "kiosk/reset.html", status=status, form=form, base=BASE,
-                  page_path=BASE, pin_rules=pin_rules)
+    return render(
+        request,
+        "kiosk/reset.html",
+        status=status,
+        form=form,
+        base=BASE,
+        page_path=BASE,
+        pin_rules=pin_rules,
+    )
 
 
 @router.get("", response_class=HTMLResponse)
@@ -64,25 +71,41 @@ async def reset(request: Request, caller: Kiosk, values: Values) -> Response:
     form = Form(values={"card_serial": serial, "pin": values.get("pin", "")})
     try:
         if not serial:
-            raise invalid("card_serial", "Place the card on the reader (enter its serial).",
-                          "カードを読取機に置いてください（シリアル番号を入力）。")
+            raise invalid(
+                "card_serial",
+                "Place the card on the reader (enter its serial).",
+                "カードを読取機に置いてください（シリアル番号を入力）。",
+            )
         kind = _kind(str(values.get("pin", "")))
         image = None
         if kiosk_rules.kiosk_reset(kind).face_at_kiosk:
-            image = await read_upload(request, "live_image",
-                                      "Look at the camera (upload the camera image).",
-                                      "カメラを見てください（画像をアップロード）。")
-        await run_in_threadpool(_reset_in_reader, request, caller, serial, kind,
-                                str(values.get(SIGNATURE_PIN, "")),
-                                str(values.get(USER_AUTHENTICATION_PIN, "")), image,
-                                str(values.get(NEW_PIN, "")))
+            image = await read_upload(
+                request,
+                "live_image",
+                "Look at the camera (upload the camera image).",
+                "カメラを見てください（画像をアップロード）。",
+            )
+        await run_in_threadpool(
+            _reset_in_reader,
+            request,
+            caller,
+            serial,
+            kind,
+            str(values.get(SIGNATURE_PIN, "")),
+            str(values.get(USER_AUTHENTICATION_PIN, "")),
+            image,
+            str(values.get(NEW_PIN, "")),
+        )
     except MyNumberError as exc:
         if exc.details.get("field") == _new_pin_field(form):
             exc.details["field"] = NEW_PIN  # the new PIN's rules name the PIN's own field
         exc.details.setdefault("field", _field_of(exc))
         return _screen(request, form.fail(exc), http_status(exc))
-    flash(request, f"Your {kind.name_en} is reset. Take your card.",
-          f"{kind.name_ja}を初期化しました。カードをお取りください。")
+    flash(
+        request,
+        f"Your {kind.name_en} is reset. Take your card.",
+        f"{kind.name_ja}を初期化しました。カードをお取りください。",
+    )
     return redirect(BASE)
 
 
@@ -94,25 +117,44 @@ def _new_pin_field(form: Form) -> str:
         return NEW_PIN
 
 
-def _reset_in_reader(request: Request, caller: Caller, serial: str, kind: PinKind,
-                     signature_pin: str, user_authentication_pin: str, image: bytes | None,
-                     new_pin: str) -> None:
+def _reset_in_reader(
+    request: Request,
+    caller: Caller,
+    serial: str,
+    kind: PinKind,
+    signature_pin: str,
+    user_authentication_pin: str,
+    image: bytes | None,
+    new_pin: str,
+) -> None:
     """The server plays the kiosk's reader (a browser has none): the card placed is opened
     in a reader session, and every PIN and face step happens on that session only."""
     svc = request.app.state.system.services
     with Chip(svc.chips, serial, chip_key=svc.keys.chip_key).open_session() as reader:
-        run(request, lambda s, svc: kiosk.reset_pin_at_kiosk(
-            s, svc, caller=caller, card_serial=serial, pin=kind, signature_pin=signature_pin,
-            user_authentication_pin=user_authentication_pin, live_image=image,
-            new_pin=new_pin, reader=reader))
+        run(
+            request,
+            lambda s, svc: kiosk.reset_pin_at_kiosk(
+                s,
+                svc,
+                caller=caller,
+                card_serial=serial,
+                pin=kind,
+                signature_pin=signature_pin,
+                user_authentication_pin=user_authentication_pin,
+                live_image=image,
+                new_pin=new_pin,
+                reader=reader,
+            ),
+        )
 
 
 def _kind(text: str) -> PinKind:
     try:
         return PinKind(text)
     except ValueError:
-        raise invalid("pin", "Choose the PIN to reset.", "初期化する暗証番号を選んでください。") \
-            from None
+        raise invalid(
+            "pin", "Choose the PIN to reset.", "初期化する暗証番号を選んでください。"
+        ) from None
 
 
 def _field_of(exc: MyNumberError) -> str:

@@ -52,13 +52,16 @@ class PortalNavItem(NavItem):
 
 
 NAV = (PortalNavItem(BASE, "My Number Portal", "マイナポータル"),)
-MENU = (("", "Home", "ホーム"), ("/details", "My details", "わたしの情報"),
-        ("/card", "Card and certificates", "カードと電子証明書"),
-        ("/medical", "Medical records", "医療・健診の情報"),
-        ("/access-log", "Who looked at my data", "わたしの情報を見た人"),
-        ("/face", "Face registration", "顔認証の登録"),
-        ("/child-benefit", "Child benefit", "児童手当"),
-        ("/tax", "e-Tax return", "確定申告（e-Tax）"))
+MENU = (
+    ("", "Home", "ホーム"),
+    ("/details", "My details", "わたしの情報"),
+    ("/card", "Card and certificates", "カードと電子証明書"),
+    ("/medical", "Medical records", "医療・健診の情報"),
+    ("/access-log", "Who looked at my data", "わたしの情報を見た人"),
+    ("/face", "Face registration", "顔認証の登録"),
+    ("/child-benefit", "Child benefit", "児童手当"),
+    ("/tax", "e-Tax return", "確定申告（e-Tax）"),
+)
 Values = Annotated[dict[str, Any], Depends(form_values)]
 
 
@@ -77,8 +80,12 @@ def resident(request: Request) -> PortalUser:
         raise NotLoggedIn
     caller = portal.resident_caller(login.person_id, login.name)
     try:
-        run(request, lambda s, svc: portal.check_portal_session(
-            s, caller=caller, card_serial=login.card_serial))
+        run(
+            request,
+            lambda s, svc: portal.check_portal_session(
+                s, caller=caller, card_serial=login.card_serial
+            ),
+        )
     except Unauthenticated as exc:
         web_session(request).log_out()
         flash(request, exc.message_en, exc.message_ja, "error")
@@ -90,11 +97,19 @@ def resident(request: Request) -> PortalUser:
 Resident = Annotated[PortalUser, Depends(resident)]
 
 
-def page(request: Request, template: str, *, status: int = 200, path: str = "",
-         **context: Any) -> Response:
+def page(
+    request: Request, template: str, *, status: int = 200, path: str = "", **context: Any
+) -> Response:
     """A portal page with its menu."""
-    return render(request, f"portal/{template}", status=status, page_path=BASE + path,
-                  menu=MENU, base=BASE, **context)
+    return render(
+        request,
+        f"portal/{template}",
+        status=status,
+        page_path=BASE + path,
+        menu=MENU,
+        base=BASE,
+        **context,
+    )
 
 
 # --- Logging in with the card -------------------------------------------------------------
@@ -111,14 +126,20 @@ def log_in(request: Request, values: Values) -> Response:
     """Authenticate the card; on success the session holds the resident."""
     form = Form(values={k: values.get(k, "") for k in ("card_serial", "next")})
     try:
-        done = run(request, lambda s, svc: portal.log_in_with_card(
-            s, svc, card_serial=str(values.get("card_serial", "")),
-            pin=str(values.get("user_authentication_pin", ""))))
+        done = run(
+            request,
+            lambda s, svc: portal.log_in_with_card(
+                s,
+                svc,
+                card_serial=str(values.get("card_serial", "")),
+                pin=str(values.get("user_authentication_pin", "")),
+            ),
+        )
     except MyNumberError as exc:
-        return page(request, "login.html", status=http_status(exc), path="/login",
-                    form=form.fail(exc))
-    web_session(request).log_in_resident(ResidentLogin(done.person_id, done.card_serial,
-                                                       done.name))
+        return page(
+            request, "login.html", status=http_status(exc), path="/login", form=form.fail(exc)
+        )
+    web_session(request).log_in_resident(ResidentLogin(done.person_id, done.card_serial, done.name))
     flash(request, f"Welcome, {done.name}.", f"{done.name} さん、ようこそ。")
     target = str(values.get("next", ""))
     return redirect(target if target.startswith(BASE + "/") or target == BASE else BASE)
@@ -130,35 +151,51 @@ def log_in(request: Request, values: Values) -> Response:
 @router.get("", response_class=HTMLResponse)
 def home(request: Request, user: Resident) -> Response:
     """Notices (お知らせ) and the menu."""
-    card = run(request, lambda s, svc: portal.my_card(s, svc, caller=user.caller,
-                                                      card_serial=user.card_serial))
+    card = run(
+        request,
+        lambda s, svc: portal.my_card(s, svc, caller=user.caller, card_serial=user.card_serial),
+    )
     return page(request, "home.html", card=card)
 
 
 @router.get("/details", response_class=HTMLResponse)
 def details(request: Request, user: Resident) -> Response:
     """Your record in the resident register (number masked)."""
-    view = run(request, lambda s, svc: residents.view_resident(
-        s, svc, caller=user.caller, person_id=user.caller.scope_id or 0))
+    view = run(
+        request,
+        lambda s, svc: residents.view_resident(
+            s, svc, caller=user.caller, person_id=user.caller.scope_id or 0
+        ),
+    )
     return page(request, "details.html", path="/details", view=view)
 
 
 @router.get("/card", response_class=HTMLResponse)
 def card(request: Request, user: Resident) -> Response:
     """The card's and the certificates' validity, renewal dates, PIN tries left."""
-    found = run(request, lambda s, svc: portal.my_card(s, svc, caller=user.caller,
-                                                       card_serial=user.card_serial))
+    found = run(
+        request,
+        lambda s, svc: portal.my_card(s, svc, caller=user.caller, card_serial=user.card_serial),
+    )
     return page(request, "card.html", path="/card", card=found)
 
 
 @router.get("/medical", response_class=HTMLResponse)
 def medical(request: Request, user: Resident) -> Response:
     """Prescriptions (薬剤情報) and check-up results (健診情報)."""
-    records = run(request, lambda s, svc: medical_records.records_for_owner(
-        s, svc, caller=user.caller, person_id=user.caller.scope_id or 0))
-    return page(request, "medical.html", path="/medical",
-                prescriptions=[r for r in records if r.kind == "prescription"],
-                checkups=[r for r in records if r.kind == "checkup"])
+    records = run(
+        request,
+        lambda s, svc: medical_records.records_for_owner(
+            s, svc, caller=user.caller, person_id=user.caller.scope_id or 0
+        ),
+    )
+    return page(
+        request,
+        "medical.html",
+        path="/medical",
+        prescriptions=[r for r in records if r.kind == "prescription"],
+        checkups=[r for r in records if r.kind == "checkup"],
+    )
 
 
 @router.get("/access-log", response_class=HTMLResponse)
@@ -173,8 +210,9 @@ def access_log(request: Request, user: Resident) -> Response:
 
 def _face_page(request: Request, user: PortalUser, form: Form, status: int = 200) -> Response:
     registered = run(request, lambda s, svc: portal.face_registered_on(s, caller=user.caller))
-    return page(request, "face.html", status=status, path="/face", form=form,
-                registered_on=registered)
+    return page(
+        request, "face.html", status=status, path="/face", form=form, registered_on=registered
+    )
 
 
 @router.get("/face", response_class=HTMLResponse)
@@ -190,17 +228,30 @@ def register_face(request: Request, user: Resident, values: Values) -> Response:
     try:
         if values.get("action") == "withdraw":
             run(request, lambda s, svc: portal.withdraw_face(s, svc, caller=user.caller))
-            flash(request, "Face registration withdrawn: terminals will ask for your PIN.",
-                  "顔認証の登録を取り消しました。端末では暗証番号を入力してください。")
+            flash(
+                request,
+                "Face registration withdrawn: terminals will ask for your PIN.",
+                "顔認証の登録を取り消しました。端末では暗証番号を入力してください。",
+            )
         else:
             if values.get("agree") != "yes":
-                raise invalid("agree", "Tick the box to agree to face matching at terminals.",
-                              "端末での顔認証に同意する場合はチェックを入れてください。")
-            run(request, lambda s, svc: portal.register_face(
-                s, svc, caller=user.caller, card_serial=user.card_serial))
-            flash(request, "Your face is registered: clinic and kiosk terminals can match it "
-                  "against your card's photo.",
-                  "顔認証を登録しました。医療機関やキオスク端末でカードの顔写真と照合できます。")
+                raise invalid(
+                    "agree",
+                    "Tick the box to agree to face matching at terminals.",
+                    "端末での顔認証に同意する場合はチェックを入れてください。",
+                )
+            run(
+                request,
+                lambda s, svc: portal.register_face(
+                    s, svc, caller=user.caller, card_serial=user.card_serial
+                ),
+            )
+            flash(
+                request,
+                "Your face is registered: clinic and kiosk terminals can match it "
+                "against your card's photo.",
+                "顔認証を登録しました。医療機関やキオスク端末でカードの顔写真と照合できます。",
+            )
     except MyNumberError as exc:
         return _face_page(request, user, form.fail(exc), http_status(exc))
     return redirect(f"{BASE}/face")
@@ -210,10 +261,17 @@ def register_face(request: Request, user: Resident, values: Values) -> Response:
 
 
 def _child_page(request: Request, user: PortalUser, form: Form, status: int = 200) -> Response:
-    rows = run(request, lambda s, svc: portal.child_benefit_applications(
-        s, svc, caller=user.caller))
-    return page(request, "child_benefit.html", status=status, path="/child-benefit",
-                form=form, applications=rows)
+    rows = run(
+        request, lambda s, svc: portal.child_benefit_applications(s, svc, caller=user.caller)
+    )
+    return page(
+        request,
+        "child_benefit.html",
+        status=status,
+        path="/child-benefit",
+        form=form,
+        applications=rows,
+    )
 
 
 @router.get("/child-benefit", response_class=HTMLResponse)
@@ -227,15 +285,25 @@ def apply_child_benefit(request: Request, user: Resident, values: Values) -> Res
     """Apply for child benefit for a child in your household (no My Number needed)."""
     form = Form(values=values)
     try:
-        row = run(request, lambda s, svc: portal.apply_for_child_benefit(
-            s, svc, caller=user.caller, child_name=str(values.get("child_name", "")),
-            child_date_of_birth=require_date(values, "child_date_of_birth"),
-            lives_with_applicant=values.get("lives_with_applicant") == "yes"))
+        row = run(
+            request,
+            lambda s, svc: portal.apply_for_child_benefit(
+                s,
+                svc,
+                caller=user.caller,
+                child_name=str(values.get("child_name", "")),
+                child_date_of_birth=require_date(values, "child_date_of_birth"),
+                lives_with_applicant=values.get("lives_with_applicant") == "yes",
+            ),
+        )
     except MyNumberError as exc:
         return _child_page(request, user, form.fail(exc), http_status(exc))
-    flash(request, f"Application received (number {row.id}). The ward office will write to "
-          "you with its decision.",
-          f"申請を受け付けました（受付番号 {row.id}）。審査結果は市区町村からお知らせします。")
+    flash(
+        request,
+        f"Application received (number {row.id}). The ward office will write to "
+        "you with its decision.",
+        f"申請を受け付けました（受付番号 {row.id}）。審査結果は市区町村からお知らせします。",
+    )
     return redirect(f"{BASE}/child-benefit")
 
 
@@ -247,23 +315,35 @@ def _whole_number(values: dict[str, Any], name: str, *, required: bool = True) -
     if not text and not required:
         return 0
     if not text.isdigit() or len(text) > 13:
-        raise invalid(name, "Enter a whole number of yen (digits only), zero or more.",
-                      "金額は0以上の整数（円、数字のみ）で入力してください。")
+        raise invalid(
+            name,
+            "Enter a whole number of yen (digits only), zero or more.",
+            "金額は0以上の整数（円、数字のみ）で入力してください。",
+        )
     return int(text)
 
 
 def _tax_year(values: dict[str, Any]) -> int:
     text = str(values.get("tax_year", "")).strip()
     if not (text.isdigit() and len(text) == 4):
-        raise invalid("tax_year", "Enter the tax year as four digits, e.g. 2025.",
-                      "年分を西暦4桁で入力してください（例：2025）。")
+        raise invalid(
+            "tax_year",
+            "Enter the tax year as four digits, e.g. 2025.",
+            "年分を西暦4桁で入力してください（例：2025）。",
+        )
     return int(text)
 
 
 def _tax_page(request: Request, form: Form, status: int = 200) -> Response:
     today = request.app.state.system.services.clock.today()
-    return page(request, "tax.html", status=status, path="/tax", form=form,
-                years=list(range(today.year - 1, FIRST_TAX_YEAR - 1, -1))[:5])
+    return page(
+        request,
+        "tax.html",
+        status=status,
+        path="/tax",
+        form=form,
+        years=list(range(today.year - 1, FIRST_TAX_YEAR - 1, -1))[:5],
+    )
 
 
 @router.get("/tax", response_class=HTMLResponse)
@@ -279,16 +359,29 @@ def file_tax_return(request: Request, user: Resident, values: Values) -> Respons
     form = Form(values={k: v for k, v in values.items() if k != "signature_pin"})
     try:
         tax_form = portal.TaxForm(
-            tax_year=_tax_year(values), salary=_whole_number(values, "salary"),
+            tax_year=_tax_year(values),
+            salary=_whole_number(values, "salary"),
             tax_withheld=_whole_number(values, "tax_withheld"),
-            deductions=_whole_number(values, "deductions", required=False))
-        receipt = run(request, lambda s, svc: portal.file_tax_return(
-            s, svc, caller=user.caller, card_serial=user.card_serial, form=tax_form,
-            signature_pin=str(values.get("signature_pin", ""))))
+            deductions=_whole_number(values, "deductions", required=False),
+        )
+        receipt = run(
+            request,
+            lambda s, svc: portal.file_tax_return(
+                s,
+                svc,
+                caller=user.caller,
+                card_serial=user.card_serial,
+                form=tax_form,
+                signature_pin=str(values.get("signature_pin", "")),
+            ),
+        )
     except MyNumberError as exc:
         return _tax_page(request, form.fail(exc), http_status(exc))
-    flash(request, f"Your {receipt.tax_year} return was signed with your card and received "
-          f"by the tax office: receipt number {receipt.receipt_number}.",
-          f"{receipt.tax_year}年分の申告書をカードで署名し、税務署が受け付けました。"
-          f"受付番号 {receipt.receipt_number}。")
+    flash(
+        request,
+        f"Your {receipt.tax_year} return was signed with your card and received "
+        f"by the tax office: receipt number {receipt.receipt_number}.",
+        f"{receipt.tax_year}年分の申告書をカードで署名し、税務署が受け付けました。"
+        f"受付番号 {receipt.receipt_number}。",
+    )
     return redirect(f"{BASE}/tax")

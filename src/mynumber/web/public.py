@@ -20,9 +20,18 @@ from mynumber.web.timeline import layout
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 NAV = (NavItem("/guide", "Newcomer's guide", "転入者向けガイド"),)
 
-GUIDE_FIELDS = ("arrived_on", "municipality", "date_of_birth", "status_of_residence",
-                "period_of_stay_ends", "registered_on", "letter_arrived", "applied_on",
-                "notice_arrived", "card_collected_on")
+GUIDE_FIELDS = (
+    "arrived_on",
+    "municipality",
+    "date_of_birth",
+    "status_of_residence",
+    "period_of_stay_ends",
+    "registered_on",
+    "letter_arrived",
+    "applied_on",
+    "notice_arrived",
+    "card_collected_on",
+)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -61,7 +70,14 @@ def guide(request: Request) -> Response:
     try:
         plan = make_plan(answers_from(values), today=today)
     except MyNumberError as exc:
-        return render(request, "guide.html", status=http_status(exc), form=form.fail(exc),
-                      plan=None, timeline=None)
-    return render(request, "guide.html", form=form, plan=plan,
-                  timeline=layout(plan, request.state.lang))
+        return render(
+            request,
+            "guide.html",
+            status=http_status(exc),
+            form=form.fail(exc),
+            plan=None,
+            timeline=None,
+        )
+    return render(
+        request, "guide.html", form=form, plan=plan, timeline=layout(plan, request.state.lang)
+    )

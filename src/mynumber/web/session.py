@@ -134,11 +134,21 @@ def load(system: System, cookie: str | None) -> WebSession:
         return WebSession(session_id=cookie)
     if found.expired:
         return WebSession(session_id=new_id(), cookie_changed=True, ended=[cookie])
-    resident = (ResidentLogin(found.person_id, found.card_serial, found.name)
-                if found.kind == "resident" and found.person_id is not None
-                and found.card_serial is not None else None)
-    return WebSession(session_id=cookie, data=found.data, staff_login=found.staff,
-                      resident_login=resident, stored=True, last_seen_at=found.last_seen_at)
+    resident = (
+        ResidentLogin(found.person_id, found.card_serial, found.name)
+        if found.kind == "resident"
+        and found.person_id is not None
+        and found.card_serial is not None
+        else None
+    )
+    return WebSession(
+        session_id=cookie,
+        data=found.data,
+        staff_login=found.staff,
+        resident_login=resident,
+        stored=True,
+        last_seen_at=found.last_seen_at,
+    )
 
 
 def save(system: System, sess: WebSession) -> None:
@@ -146,8 +156,11 @@ def save(system: System, sess: WebSession) -> None:
     (its last use at most every ``staff.TOUCH_EVERY``), a visitor's emptied row deleted."""
     svc = system.services
     keep = sess.kind != "visitor" or bool(sess.data)
-    due = (sess.stored and sess.last_seen_at is not None
-           and svc.clock.now() - sess.last_seen_at >= staff.TOUCH_EVERY)
+    due = (
+        sess.stored
+        and sess.last_seen_at is not None
+        and svc.clock.now() - sess.last_seen_at >= staff.TOUCH_EVERY
+    )
     write = keep and (not sess.stored or sess.data_changed or due)
     drop = sess.stored and not keep
     if not (sess.ended or write or drop):
@@ -160,11 +173,17 @@ def save(system: System, sess: WebSession) -> None:
         elif write:
             resident = sess.resident_login
             staff.save_session(
-                uow.session, svc, sess.sid, new=not sess.stored, kind=sess.kind, data=sess.data,
+                uow.session,
+                svc,
+                sess.sid,
+                new=not sess.stored,
+                kind=sess.kind,
+                data=sess.data,
                 clerk_id=sess.caller.clerk_id if sess.caller is not None else None,
                 person_id=resident.person_id if resident else None,
                 card_serial=resident.card_serial if resident else None,
-                name=resident.name if resident else "")
+                name=resident.name if resident else "",
+            )
         if sess.ended:
             staff.purge_lapsed(uow.session, svc)
         uow.commit()

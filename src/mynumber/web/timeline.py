@@ -97,19 +97,29 @@ def layout(plan: GuidePlan, lang: str) -> Timeline:
     today_x = scale.x(plan.today)
     # A month label under the "today" line would be crossed out by it: leave it off.
     ticks = tuple(t for t in _ticks(scale, lang) if abs(t.x - today_x) > 18)
-    return Timeline(width=WIDTH, height=TOP + ROW_H * len(rows) + 20, rows=rows,
-                    ticks=ticks, today_x=today_x,
-                    break_x=scale.mid + 6 if scale.split else None)
+    return Timeline(
+        width=WIDTH,
+        height=TOP + ROW_H * len(rows) + 20,
+        rows=rows,
+        ticks=ticks,
+        today_x=today_x,
+        break_x=scale.mid + 6 if scale.split else None,
+    )
 
 
 def _row(i: int, step: GuideStep, scale: _Scale, lang: str) -> Row:
     en, ja = SHORT.get(step.key, (step.title_en, step.title_ja))
     assert step.on is not None
     date_text = _short(step.on, lang) + (f"–{_short(step.until, lang)}" if step.until else "")
-    return Row(y=TOP + ROW_H * i + ROW_H // 2, label=ja if lang == "ja" else en,
-               date_text=date_text, x=scale.x(step.on),
-               x2=scale.x(step.until) if step.until else None, state=step.state.value,
-               estimated=step.estimated)
+    return Row(
+        y=TOP + ROW_H * i + ROW_H // 2,
+        label=ja if lang == "ja" else en,
+        date_text=date_text,
+        x=scale.x(step.on),
+        x2=scale.x(step.until) if step.until else None,
+        state=step.state.value,
+        estimated=step.estimated,
+    )
 
 
 def _short(day: dt.date, lang: str) -> str:

@@ -42,17 +42,31 @@ from mynumber.web.core import (
 
 BASE = "/staff/ward-office"
 router = APIRouter(prefix=BASE, route_class=WebRoute, include_in_schema=False)
-NAV = (NavItem(BASE, "Ward office", "区役所窓口", frozenset({Role.WARD_OFFICE})),
-       NavItem(f"{BASE}/moving-in", "Register moving-in", "転入届の受付",
-               frozenset({Role.WARD_OFFICE})))
+NAV = (
+    NavItem(BASE, "Ward office", "区役所窓口", frozenset({Role.WARD_OFFICE})),
+    NavItem(
+        f"{BASE}/moving-in", "Register moving-in", "転入届の受付", frozenset({Role.WARD_OFFICE})
+    ),
+)
 WardStaff = Annotated[Caller, Depends(staff(Role.WARD_OFFICE))]
 Values = Annotated[dict[str, Any], Depends(form_values)]
 T = TypeVar("T")
 
-MOVING_IN_FIELDS = ("name_latin", "name_kana", "name_kanji", "date_of_birth", "sex",
-                    "nationality", "address", "started_living_on", "residence_card_number",
-                    "status_of_residence", "period_of_stay_ends", "id_documents",
-                    "municipality_code")
+MOVING_IN_FIELDS = (
+    "name_latin",
+    "name_kana",
+    "name_kanji",
+    "date_of_birth",
+    "sex",
+    "nationality",
+    "address",
+    "started_living_on",
+    "residence_card_number",
+    "status_of_residence",
+    "period_of_stay_ends",
+    "id_documents",
+    "municipality_code",
+)
 
 
 def _ref(person_id: int) -> str:
@@ -80,12 +94,16 @@ def look_up(request: Request, caller: WardStaff, values: Values) -> Response:
     form = Form(values={"q": query})
     try:
         if not query.strip():
-            raise invalid("q", "Enter a record number or a 12-digit My Number.",
-                          "住民の記録番号か12桁のマイナンバーを入力してください。")
+            raise invalid(
+                "q",
+                "Enter a record number or a 12-digit My Number.",
+                "住民の記録番号か12桁のマイナンバーを入力してください。",
+            )
         return redirect(_resident_path(_find(request, caller, query)))
     except MyNumberError as exc:
-        return render(request, "ward/home.html", status=http_status(exc), form=form.fail(exc),
-                      page_path=BASE)
+        return render(
+            request, "ward/home.html", status=http_status(exc), form=form.fail(exc), page_path=BASE
+        )
 
 
 def _find(request: Request, caller: Caller, query: str) -> int:
@@ -93,11 +111,18 @@ def _find(request: Request, caller: Caller, query: str) -> int:
         return refs.resolve(refs.Kind.PERSON, query.strip())
     compact = "".join(ch for ch in query if ch not in " -")
     if not compact.isdigit():
-        raise invalid("q", "Enter a record reference (per_…) or a 12-digit My Number.",
-                      "住民の記録参照番号（per_…）か12桁のマイナンバーを入力してください。")
+        raise invalid(
+            "q",
+            "Enter a record reference (per_…) or a 12-digit My Number.",
+            "住民の記録参照番号（per_…）か12桁のマイナンバーを入力してください。",
+        )
     number = IndividualNumber.parse(compact, field="q")
-    person = run(request, lambda s, svc: find_by_number(
-        s, svc, caller=caller, number=number, purpose=Purpose.RESIDENT_REGISTRY))
+    person = run(
+        request,
+        lambda s, svc: find_by_number(
+            s, svc, caller=caller, number=number, purpose=Purpose.RESIDENT_REGISTRY
+        ),
+    )
     return person.id
 
 
@@ -107,16 +132,26 @@ def _find(request: Request, caller: Caller, query: str) -> int:
 @router.get("/moving-in", response_class=HTMLResponse)
 def moving_in_page(request: Request, caller: WardStaff) -> Response:
     """The full 転入届 form."""
-    form = Form(values={"municipality_code": caller.municipality_code or "",
-                        "id_documents": ["residence_card", "passport"]})
+    form = Form(
+        values={
+            "municipality_code": caller.municipality_code or "",
+            "id_documents": ["residence_card", "passport"],
+        }
+    )
     return _moving_in_form(request, form)
 
 
 def _moving_in_form(request: Request, form: Form, status: int = 200) -> Response:
     towns = run(request, lambda s, svc: reads.municipalities(s))
-    return render(request, "ward/moving_in.html", status=status, form=form,
-                  id_documents=list(IdDocument), municipalities=towns,
-                  page_path=f"{BASE}/moving-in")
+    return render(
+        request,
+        "ward/moving_in.html",
+        status=status,
+        form=form,
+        id_documents=list(IdDocument),
+        municipalities=towns,
+        page_path=f"{BASE}/moving-in",
+    )
 
 
 @router.post("/moving-in", response_class=HTMLResponse)
@@ -127,8 +162,12 @@ def register_moving_in(request: Request, caller: WardStaff, values: Values) -> R
     form = Form(values=values)
     try:
         code = str(values.get("municipality_code", "")).strip()
-        result = run(request, lambda s, svc: moving.register_moving_in(
-            s, svc, caller=caller, municipality_code=code, form=_moving_in(values, svc)))
+        result = run(
+            request,
+            lambda s, svc: moving.register_moving_in(
+                s, svc, caller=caller, municipality_code=code, form=_moving_in(values, svc)
+            ),
+        )
     except MyNumberError as exc:
         return _moving_in_form(request, form.fail(exc), status=http_status(exc))
     _flash_registered(request, result)
@@ -136,14 +175,20 @@ def register_moving_in(request: Request, caller: WardStaff, values: Values) -> R
 
 
 def _moving_in(values: dict[str, Any], svc: Services) -> Any:
-    text = {k: str(values.get(k, "") or "").strip() for k in MOVING_IN_FIELDS
-            if k != "id_documents"}
+    text = {
+        k: str(values.get(k, "") or "").strip() for k in MOVING_IN_FIELDS if k != "id_documents"
+    }
     return build_moving_in(
-        name_latin=text["name_latin"], name_kana=text["name_kana"],
-        name_kanji=text["name_kanji"], date_of_birth=require_date(values, "date_of_birth"),
-        sex=text["sex"], nationality=text["nationality"], address=text["address"],
+        name_latin=text["name_latin"],
+        name_kana=text["name_kana"],
+        name_kanji=text["name_kanji"],
+        date_of_birth=require_date(values, "date_of_birth"),
+        sex=text["sex"],
+        nationality=text["nationality"],
+        address=text["address"],
         started_living_on=require_date(values, "started_living_on"),
-        filed_on=svc.clock.today(), id_documents=list(values["id_documents"]),
+        filed_on=svc.clock.today(),
+        id_documents=list(values["id_documents"]),
         residence_card_number=text["residence_card_number"] or None,
         status_of_residence=text["status_of_residence"] or None,
         period_of_stay_ends=parse_date(values, "period_of_stay_ends", required=False),
@@ -154,13 +199,19 @@ def _flash_registered(request: Request, result: ward_office.MovingInResult) -> N
     late_en = " Filed late (more than 14 days after moving in)." if result.late else ""
     late_ja = "（転入から14日を過ぎた届出）" if result.late else ""
     if result.returning:
-        flash(request, f"Registered again: the same My Number {result.masked_number}.{late_en}",
-              f"再登録しました。マイナンバーは以前と同じ {result.masked_number} です。{late_ja}")
+        flash(
+            request,
+            f"Registered again: the same My Number {result.masked_number}.{late_en}",
+            f"再登録しました。マイナンバーは以前と同じ {result.masked_number} です。{late_ja}",
+        )
         return
-    flash(request, f"Registered. My Number {result.masked_number}; the notification letter "
-          f"is in the post (application ID {result.application_id}).{late_en}",
-          f"登録しました。マイナンバー {result.masked_number}。個人番号通知書を郵送しました"
-          f"（申請書ID {result.application_id}）。{late_ja}")
+    flash(
+        request,
+        f"Registered. My Number {result.masked_number}; the notification letter "
+        f"is in the post (application ID {result.application_id}).{late_en}",
+        f"登録しました。マイナンバー {result.masked_number}。個人番号通知書を郵送しました"
+        f"（申請書ID {result.application_id}）。{late_ja}",
+    )
 
 
 # --- The resident's record -----------------------------------------------------------------
@@ -172,116 +223,205 @@ def resident_page(request: Request, caller: WardStaff, person_id: PersonPath) ->
     return _resident(request, caller, person_id, {})
 
 
-def _resident(request: Request, caller: Caller, person_id: int, forms: dict[str, Form],
-              status: int = 200) -> Response:
+def _resident(
+    request: Request, caller: Caller, person_id: int, forms: dict[str, Form], status: int = 200
+) -> Response:
     def read(s: DbSession, svc: Services) -> dict[str, Any]:
         view = residents.view_resident(s, svc, caller=caller, person_id=person_id)
-        return {"view": view, "letter": reads.letter_of(s, person_id),
-                "municipalities": reads.municipalities(s)}
+        return {
+            "view": view,
+            "letter": reads.letter_of(s, person_id),
+            "municipalities": reads.municipalities(s),
+        }
 
     context = run(request, read)
     for name in ("moving_within", "moving_out", "hand_over", "returned", "reissue"):
         forms.setdefault(name, Form())
-    return render(request, "ward/resident.html", status=status, forms=forms,
-                  id_documents=list(IdDocument), failures=list(DeliveryFailure),
-                  page_path=_resident_path(person_id), base=BASE, **context)
+    return render(
+        request,
+        "ward/resident.html",
+        status=status,
+        forms=forms,
+        id_documents=list(IdDocument),
+        failures=list(DeliveryFailure),
+        page_path=_resident_path(person_id),
+        base=BASE,
+        **context,
+    )
 
 
-def _act(request: Request, caller: Caller, person_id: int, form_name: str,
-         values: dict[str, Any], use_case: Callable[[DbSession, Services], Any],
-         done: tuple[str, str]) -> Response:
+def _act(
+    request: Request,
+    caller: Caller,
+    person_id: int,
+    form_name: str,
+    values: dict[str, Any],
+    use_case: Callable[[DbSession, Services], Any],
+    done: tuple[str, str],
+) -> Response:
     """Run a resident-page action; on refusal, show the page with the error in that form."""
     try:
         run(request, use_case)
     except MyNumberError as exc:
-        return _resident(request, caller, person_id, {form_name: Form(values=values).fail(exc)},
-                         status=http_status(exc))
+        return _resident(
+            request,
+            caller,
+            person_id,
+            {form_name: Form(values=values).fail(exc)},
+            status=http_status(exc),
+        )
     flash(request, *done)
     return redirect(_resident_path(person_id))
 
 
 @router.post("/residents/{person_id}/moving-within", response_class=HTMLResponse)
-def moving_within(request: Request, caller: WardStaff, person_id: PersonPath,
-                  values: Values) -> Response:
+def moving_within(
+    request: Request, caller: WardStaff, person_id: PersonPath, values: Values
+) -> Response:
     """転居届: a new address in the same municipality."""
+
     def use_case(s: DbSession, svc: Services) -> Any:
         return ward_office.register_moving_within(
-            s, svc, caller=caller, person_id=person_id,
+            s,
+            svc,
+            caller=caller,
+            person_id=person_id,
             new_address=str(values.get("new_address", "")),
-            moved_on=require_date(values, "moved_on"))
-    return _act(request, caller, person_id, "moving_within", values, use_case,
-                ("The new address is registered.", "転居を登録しました。"))
+            moved_on=require_date(values, "moved_on"),
+        )
+
+    return _act(
+        request,
+        caller,
+        person_id,
+        "moving_within",
+        values,
+        use_case,
+        ("The new address is registered.", "転居を登録しました。"),
+    )
 
 
 @router.post("/residents/{person_id}/moving-out", response_class=HTMLResponse)
-def moving_out(request: Request, caller: WardStaff, person_id: PersonPath,
-               values: Values) -> Response:
+def moving_out(
+    request: Request, caller: WardStaff, person_id: PersonPath, values: Values
+) -> Response:
     """転出届: to another municipality or abroad."""
+
     def use_case(s: DbSession, svc: Services) -> Any:
         destination = str(values.get("destination", "")).strip()
         if not destination:
-            raise invalid("destination", "Choose where the person is moving to.",
-                          "転出先を選んでください。")
+            raise invalid(
+                "destination", "Choose where the person is moving to.", "転出先を選んでください。"
+            )
         return moving.register_moving_out(
-            s, svc, caller=caller, person_id=person_id, destination=destination,
-            planned_move_on=require_date(values, "planned_move_on"))
-    return _act(request, caller, person_id, "moving_out", values, use_case,
-                ("The moving-out is registered.", "転出を登録しました。"))
+            s,
+            svc,
+            caller=caller,
+            person_id=person_id,
+            destination=destination,
+            planned_move_on=require_date(values, "planned_move_on"),
+        )
+
+    return _act(
+        request,
+        caller,
+        person_id,
+        "moving_out",
+        values,
+        use_case,
+        ("The moving-out is registered.", "転出を登録しました。"),
+    )
 
 
 @router.post("/residents/{person_id}/letter/hand-over", response_class=HTMLResponse)
-def hand_over(request: Request, caller: WardStaff, person_id: PersonPath,
-              values: Values) -> Response:
+def hand_over(
+    request: Request, caller: WardStaff, person_id: PersonPath, values: Values
+) -> Response:
     """Hand a held letter to its owner, against photo ID."""
     docs = values.get("id_documents", [])
     docs = docs if isinstance(docs, list) else [docs]
     values["id_documents"] = docs
-    return _act(request, caller, person_id, "hand_over", values,
-                lambda s, svc: letters.hand_over_letter(
-                    s, svc, caller=caller, person_id=person_id,
-                    id_documents=_photo_ids(docs)),
-                ("The letter was handed over.", "通知書を交付しました。"))
+    return _act(
+        request,
+        caller,
+        person_id,
+        "hand_over",
+        values,
+        lambda s, svc: letters.hand_over_letter(
+            s, svc, caller=caller, person_id=person_id, id_documents=_photo_ids(docs)
+        ),
+        ("The letter was handed over.", "通知書を交付しました。"),
+    )
 
 
 def _photo_ids(docs: list[str]) -> tuple[IdDocument, ...]:
     if not docs:
-        raise invalid("id_documents", "Tick the identity documents the person showed.",
-                      "提示された本人確認書類を選んでください。")
+        raise invalid(
+            "id_documents",
+            "Tick the identity documents the person showed.",
+            "提示された本人確認書類を選んでください。",
+        )
     return parse_id_documents(docs)
 
 
 @router.post("/residents/{person_id}/letter/reissue", response_class=HTMLResponse)
 def reissue(request: Request, caller: WardStaff, person_id: PersonPath, values: Values) -> Response:
     """A lost letter: a new one is mailed, the old application ID stops working."""
-    return _act(request, caller, person_id, "reissue", values,
-                lambda s, svc: letters.reissue_letter(s, svc, caller=caller,
-                                                      person_id=person_id),
-                ("A new letter is in the post; the old application ID no longer works.",
-                 "通知書を再発行して郵送しました。以前の申請書IDは使えません。"))
+    return _act(
+        request,
+        caller,
+        person_id,
+        "reissue",
+        values,
+        lambda s, svc: letters.reissue_letter(s, svc, caller=caller, person_id=person_id),
+        (
+            "A new letter is in the post; the old application ID no longer works.",
+            "通知書を再発行して郵送しました。以前の申請書IDは使えません。",
+        ),
+    )
 
 
 @router.post("/residents/{person_id}/letter/returned", response_class=HTMLResponse)
-def returned(request: Request, caller: WardStaff, person_id: PersonPath,
-             values: Values) -> Response:
+def returned(
+    request: Request, caller: WardStaff, person_id: PersonPath, values: Values
+) -> Response:
     """The post brought the letter back: it is held at the counter."""
+
     def use_case(s: DbSession, svc: Services) -> Any:
         try:
             failure = DeliveryFailure(str(values.get("reason", "")))
         except ValueError:
-            raise invalid("reason", "Choose why the post brought it back.",
-                          "返戻の理由を選んでください。") from None
+            raise invalid(
+                "reason", "Choose why the post brought it back.", "返戻の理由を選んでください。"
+            ) from None
         item = reads.letter_mail_item(s, person_id)
-        return letters.record_mail_returned(s, svc, caller=caller, mail_id=item,
-                                            failure=failure)
-    return _act(request, caller, person_id, "returned", values, use_case,
-                ("The letter is recorded as returned and held at the counter.",
-                 "通知書を返戻として記録し、窓口で保管しています。"))
+        return letters.record_mail_returned(s, svc, caller=caller, mail_id=item, failure=failure)
+
+    return _act(
+        request,
+        caller,
+        person_id,
+        "returned",
+        values,
+        use_case,
+        (
+            "The letter is recorded as returned and held at the counter.",
+            "通知書を返戻として記録し、窓口で保管しています。",
+        ),
+    )
 
 
 @router.get("/residents/{person_id}/letter.pdf")
 def letter_pdf(request: Request, caller: WardStaff, person_id: PersonPath) -> Response:
     """The notification letter as a PDF (reading the number is audited)."""
-    pdf = run(request, lambda s, svc: letters.letter_pdf(s, svc, caller=caller,
-                                                         person_id=person_id))
-    return Response(pdf, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="notification-letter-{_ref(person_id)}.pdf"'})
+    pdf = run(
+        request, lambda s, svc: letters.letter_pdf(s, svc, caller=caller, person_id=person_id)
+    )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": "attachment; filename="
+            f'"notification-letter-{_ref(person_id)}.pdf"'
+        },
+    )

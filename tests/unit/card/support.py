@@ -42,8 +42,9 @@ def initial_pins() -> dict[str, str]:
     return {ref.value: pin for ref, pin in RIGHT.items()}
 
 
-def certificate_for(public_key: CertificatePublicKeyTypes, issuer_key: rsa.RSAPrivateKey,
-                    name: str = "card") -> x509.Certificate:
+def certificate_for(
+    public_key: CertificatePublicKeyTypes, issuer_key: rsa.RSAPrivateKey, name: str = "card"
+) -> x509.Certificate:
     """A minimal certificate for ``public_key`` (the real ones come from mynumber.pki)."""
     now = dt.datetime.now(dt.UTC)
     return (

@@ -68,9 +68,11 @@ def read_all(card: JpkiCard) -> bytes:
 def certified(chip: Chip, issuer_key: rsa.RSAPrivateKey) -> Chip:
     keys = chip.public_keys()
     ca = certificate_for(issuer_key.public_key(), issuer_key, "issuing CA")
-    chip.write_certificates(ca_certificate=ca,
-                            authentication=certificate_for(keys.user_auth, issuer_key, "auth"),
-                            signature=certificate_for(keys.signature, issuer_key, "sign"))
+    chip.write_certificates(
+        ca_certificate=ca,
+        authentication=certificate_for(keys.user_auth, issuer_key, "auth"),
+        signature=certificate_for(keys.signature, issuer_key, "sign"),
+    )
     return chip
 
 
@@ -87,6 +89,7 @@ def der(chip: Chip, file: CardFile) -> bytes:
 
 
 # --- the card as OpenSC finds it ---------------------------------------------------------------
+
 
 def test_the_answer_to_reset_is_the_one_opensc_jpki_driver_matches(card: JpkiCard) -> None:
     assert card.atr.hex(":") == "3b:e0:00:ff:81:31:fe:45:14" and card.atr == ATR
@@ -107,7 +110,8 @@ def test_the_token_file_says_jpkiapicctoken2(card: JpkiCard) -> None:
 
 
 def test_the_authentication_certificate_reads_in_chunks_without_a_pin(
-        card: JpkiCard, certified: Chip) -> None:
+    card: JpkiCard, certified: Chip
+) -> None:
     run(card, SELECT_JPKI, select_ef("000A"))
     content = read_all(card)
     assert content == der(certified, CardFile.AUTH_CERT) and len(content) > 256
@@ -115,11 +119,12 @@ def test_the_authentication_certificate_reads_in_chunks_without_a_pin(
     assert read_all(card) == der(certified, CardFile.AUTH_CA_CERT)
 
 
-def test_read_binary_honours_the_offset_and_le_00_means_256(card: JpkiCard,
-                                                             certified: Chip) -> None:
+def test_read_binary_honours_the_offset_and_le_00_means_256(
+    card: JpkiCard, certified: Chip
+) -> None:
     whole = der(certified, CardFile.AUTH_CERT)
     data, sw = run(card, SELECT_JPKI, select_ef("000A"), read(5, 0))
-    assert sw == 0x9000 and data == whole[5:5 + 256]
+    assert sw == 0x9000 and data == whole[5 : 5 + 256]
 
 
 def test_reading_past_the_end_returns_what_is_left(card: JpkiCard, certified: Chip) -> None:
@@ -136,8 +141,10 @@ def test_an_offset_at_or_beyond_the_end_answers_6b00(card: JpkiCard, certified: 
 
 # --- the signature certificate and PINs --------------------------------------------------------
 
+
 def test_the_signature_certificate_is_unreadable_until_the_signature_pin(
-        card: JpkiCard, certified: Chip) -> None:
+    card: JpkiCard, certified: Chip
+) -> None:
     assert run(card, SELECT_JPKI, select_ef("0001"))[1] == 0x9000
     assert run(card, read(0, 4))[1] == 0x6982
     assert run(card, select_ef("001B"), verify(RIGHT[PinRef.SIGNATURE]))[1] == 0x9000
@@ -157,7 +164,8 @@ def test_an_empty_verify_answers_the_tries_left_and_spends_none(card: JpkiCard) 
 
 
 def test_the_authentication_pin_counts_down_63cx_and_locks_after_three(
-        card: JpkiCard, certified: Chip) -> None:
+    card: JpkiCard, certified: Chip
+) -> None:
     wrong = verify(WRONG[PinRef.USER_AUTHENTICATION])
     run(card, SELECT_JPKI, select_ef("0018"))
     assert [run(card, wrong)[1] for _ in range(3)] == [0x63C2, 0x63C1, 0x63C0]
@@ -199,17 +207,25 @@ def test_verify_needs_a_pin_file_selected(card: JpkiCard) -> None:
 
 
 def test_verify_with_other_p1_p2_answers_6a86(card: JpkiCard) -> None:
-    assert run(card, SELECT_JPKI, select_ef("0018"), bytes.fromhex("0020008104") + b"1234")[1] \
+    assert (
+        run(card, SELECT_JPKI, select_ef("0018"), bytes.fromhex("0020008104") + b"1234")[1]
         == 0x6A86
+    )
 
 
 # --- CHANGE REFERENCE DATA ---------------------------------------------------------------------
 
-def test_change_reference_data_after_verify_sets_the_new_pin(card: JpkiCard,
-                                                               certified: Chip) -> None:
+
+def test_change_reference_data_after_verify_sets_the_new_pin(
+    card: JpkiCard, certified: Chip
+) -> None:
     change = bytes.fromhex("0024018004") + b"4826"
-    assert run(card, SELECT_JPKI, select_ef("0018"),
-               verify(RIGHT[PinRef.USER_AUTHENTICATION]), change)[1] == 0x9000
+    assert (
+        run(
+            card, SELECT_JPKI, select_ef("0018"), verify(RIGHT[PinRef.USER_AUTHENTICATION]), change
+        )[1]
+        == 0x9000
+    )
     session = certified.open_session()
     session.verify(PinRef.USER_AUTHENTICATION, "4826")
     assert run(card, verify(RIGHT[PinRef.USER_AUTHENTICATION]))[1] == 0x63C2
@@ -235,23 +251,37 @@ def test_change_reference_data_checks_p1_and_length(card: JpkiCard) -> None:
 
 # --- COMPUTE DIGITAL SIGNATURE -----------------------------------------------------------------
 
-def test_the_authentication_key_signs_a_digest_info_after_its_pin(card: JpkiCard,
-                                                                  certified: Chip) -> None:
-    signature, sw = run(card, SELECT_JPKI, select_ef("0018"),
-                        verify(RIGHT[PinRef.USER_AUTHENTICATION]), select_ef("0017"),
-                        sign(digest_info(MESSAGE)))
+
+def test_the_authentication_key_signs_a_digest_info_after_its_pin(
+    card: JpkiCard, certified: Chip
+) -> None:
+    signature, sw = run(
+        card,
+        SELECT_JPKI,
+        select_ef("0018"),
+        verify(RIGHT[PinRef.USER_AUTHENTICATION]),
+        select_ef("0017"),
+        sign(digest_info(MESSAGE)),
+    )
     assert sw == 0x9000 and len(signature) == 256
-    certified.public_keys().user_auth.verify(signature, MESSAGE, padding.PKCS1v15(),
-                                             hashes.SHA256())
+    certified.public_keys().user_auth.verify(
+        signature, MESSAGE, padding.PKCS1v15(), hashes.SHA256()
+    )
 
 
-def test_the_signature_key_signs_after_the_signature_pin(card: JpkiCard,
-                                                         certified: Chip) -> None:
-    signature, sw = run(card, SELECT_JPKI, select_ef("001B"), verify(RIGHT[PinRef.SIGNATURE]),
-                        select_ef("001A"), sign(digest_info(MESSAGE, hashes.SHA512())))
+def test_the_signature_key_signs_after_the_signature_pin(card: JpkiCard, certified: Chip) -> None:
+    signature, sw = run(
+        card,
+        SELECT_JPKI,
+        select_ef("001B"),
+        verify(RIGHT[PinRef.SIGNATURE]),
+        select_ef("001A"),
+        sign(digest_info(MESSAGE, hashes.SHA512())),
+    )
     assert sw == 0x9000
-    certified.public_keys().signature.verify(signature, MESSAGE, padding.PKCS1v15(),
-                                             hashes.SHA512())
+    certified.public_keys().signature.verify(
+        signature, MESSAGE, padding.PKCS1v15(), hashes.SHA512()
+    )
 
 
 def test_signing_without_the_pin_answers_6982(card: JpkiCard) -> None:
@@ -269,8 +299,13 @@ def test_signing_needs_a_key_file_selected(card: JpkiCard) -> None:
 
 
 def test_signing_checks_its_parameters(card: JpkiCard) -> None:
-    run(card, SELECT_JPKI, select_ef("0018"), verify(RIGHT[PinRef.USER_AUTHENTICATION]),
-        select_ef("0017"))
+    run(
+        card,
+        SELECT_JPKI,
+        select_ef("0018"),
+        verify(RIGHT[PinRef.USER_AUTHENTICATION]),
+        select_ef("0017"),
+    )
     assert run(card, bytes.fromhex("802A9E9A23") + digest_info(MESSAGE)[:35])[1] == 0x6A86
     assert run(card, bytes.fromhex("802A008000"))[1] == 0x6700  # Le only, nothing to sign
     assert run(card, sign(bytes(250)))[1] == 0x6A80  # too long for PKCS#1 v1.5 with 2048 bits
@@ -280,17 +315,29 @@ def test_signing_checks_its_parameters(card: JpkiCard) -> None:
 
 # --- the card-face applications ----------------------------------------------------------------
 
+
 def test_the_my_number_needs_the_card_face_input_support_pin(card: JpkiCard) -> None:
     assert run(card, SELECT_CARD_INFO, select_ef("0001"), read(0, 0))[1] == 0x6982
-    data, sw = run(card, select_ef("0011"), verify(RIGHT[PinRef.CARD_INFO_INPUT]),
-                   select_ef("0001"), read(0, 0))
+    data, sw = run(
+        card,
+        select_ef("0011"),
+        verify(RIGHT[PinRef.CARD_INFO_INPUT]),
+        select_ef("0001"),
+        read(0, 0),
+    )
     assert sw == 0x9000 and data[:3] == b"\xff\x40\x0c"
     assert decode_my_number(data) == "621498320257"
 
 
 def test_the_basic_four_items_read_as_tlv_after_the_pin(card: JpkiCard) -> None:
-    data, sw = run(card, SELECT_CARD_INFO, select_ef("0011"),
-                   verify(RIGHT[PinRef.CARD_INFO_INPUT]), select_ef("0002"), read(0, 0))
+    data, sw = run(
+        card,
+        SELECT_CARD_INFO,
+        select_ef("0011"),
+        verify(RIGHT[PinRef.CARD_INFO_INPUT]),
+        select_ef("0002"),
+        read(0, 0),
+    )
     assert sw == 0x9000 and data[:2] == b"\xff\x20"
     assert decode_basic_four(data) == chip_data().basic_four
 
@@ -301,10 +348,10 @@ def test_the_face_photo_reads_without_a_pin(card: JpkiCard) -> None:
 
 # --- selection and security state --------------------------------------------------------------
 
+
 def test_selecting_a_file_before_an_application_answers_6a82(card: JpkiCard) -> None:
     assert run(card, select_ef("000A"))[1] == 0x6A82
-    assert run(card, SELECT_JPKI, bytes.fromhex("00A4000C023F00"), select_ef("000A"))[1] \
-        == 0x6A82
+    assert run(card, SELECT_JPKI, bytes.fromhex("00A4000C023F00"), select_ef("000A"))[1] == 0x6A82
 
 
 def test_an_unknown_file_answers_6a82(card: JpkiCard) -> None:
@@ -348,9 +395,11 @@ def test_read_binary_refuses_what_it_cannot_do(card: JpkiCard) -> None:
     assert run(card, bytes.fromhex("00B0000001FF04"))[1] == 0x6700  # data on a read
 
 
-def test_the_certificate_header_gives_opensc_the_file_length(card: JpkiCard,
-                                                            certified: Chip) -> None:
+def test_the_certificate_header_gives_opensc_the_file_length(
+    card: JpkiCard, certified: Chip
+) -> None:
     head, _ = run(card, SELECT_JPKI, select_ef("000A"), read(0, 4))
     certificate = certified.open_session().read_certificate(KeySlot.USER_AUTH)
     assert int.from_bytes(head[2:4], "big") + 4 == len(
-        certificate.public_bytes(serialization.Encoding.DER))
+        certificate.public_bytes(serialization.Encoding.DER)
+    )

@@ -11,23 +11,37 @@ from mynumber.card.apdu import Command, JpkiCard, Response, StatusError, tries_l
 from mynumber.card.jpki_ap import JPKI_AID
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("00200080", Command(0x00, 0x20, 0x00, 0x80)),                               # case 1
-    ("00B0000004", Command(0x00, 0xB0, 0x00, 0x00, le=4)),                       # case 2S
-    ("00B0000000", Command(0x00, 0xB0, 0x00, 0x00, le=256)),                     # Le 00 = 256
-    ("00A4020C02000A", Command(0x00, 0xA4, 0x02, 0x0C, b"\x00\x0a")),            # case 3S
-    ("802A008002AABB00", Command(0x80, 0x2A, 0x00, 0x80, b"\xaa\xbb", 256)),     # case 4S
-    ("00B00000000400", Command(0x00, 0xB0, 0x00, 0x00, le=1024)),                # case 2E
-    ("00B00000000000", Command(0x00, 0xB0, 0x00, 0x00, le=65536)),               # Le 0000
-    ("002000800000021234", Command(0x00, 0x20, 0x00, 0x80, b"\x12\x34")),        # case 3E
-    ("802A0080000002AABB0000", Command(0x80, 0x2A, 0x00, 0x80, b"\xaa\xbb", 65536)),  # 4E
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("00200080", Command(0x00, 0x20, 0x00, 0x80)),  # case 1
+        ("00B0000004", Command(0x00, 0xB0, 0x00, 0x00, le=4)),  # case 2S
+        ("00B0000000", Command(0x00, 0xB0, 0x00, 0x00, le=256)),  # Le 00 = 256
+        ("00A4020C02000A", Command(0x00, 0xA4, 0x02, 0x0C, b"\x00\x0a")),  # case 3S
+        ("802A008002AABB00", Command(0x80, 0x2A, 0x00, 0x80, b"\xaa\xbb", 256)),  # case 4S
+        ("00B00000000400", Command(0x00, 0xB0, 0x00, 0x00, le=1024)),  # case 2E
+        ("00B00000000000", Command(0x00, 0xB0, 0x00, 0x00, le=65536)),  # Le 0000
+        ("002000800000021234", Command(0x00, 0x20, 0x00, 0x80, b"\x12\x34")),  # case 3E
+        ("802A0080000002AABB0000", Command(0x80, 0x2A, 0x00, 0x80, b"\xaa\xbb", 65536)),  # 4E
+    ],
+)
 def test_every_iso_case_parses(raw: str, expected: Command) -> None:
     assert Command.parse(bytes.fromhex(raw)) == expected
 
 
-@pytest.mark.parametrize("raw", ["", "00", "00A404", "00A4040C05D392F0", "00A4020C02000A0000",
-                                 "00B000000000", "002000800000031234", "00200080000002123456"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "00",
+        "00A404",
+        "00A4040C05D392F0",
+        "00A4020C02000A0000",
+        "00B000000000",
+        "002000800000031234",
+        "00200080000002123456",
+    ],
+)
 def test_a_malformed_apdu_is_a_wrong_length(raw: str) -> None:
     with pytest.raises(StatusError) as refused:
         Command.parse(bytes.fromhex(raw))
@@ -39,11 +53,17 @@ def test_the_card_answers_a_malformed_apdu_with_6700(chip: Chip, raw: str) -> No
     assert JpkiCard(chip).process(bytes.fromhex(raw)) == b"\x67\x00"
 
 
-@given(cla=st.integers(0, 255), ins=st.integers(0, 255), p1=st.integers(0, 255),
-       p2=st.integers(0, 255), data=st.binary(max_size=300),
-       le=st.none() | st.integers(1, 65536))
-def test_encoding_then_parsing_gives_the_same_command(cla: int, ins: int, p1: int, p2: int,
-                                                      data: bytes, le: int | None) -> None:
+@given(
+    cla=st.integers(0, 255),
+    ins=st.integers(0, 255),
+    p1=st.integers(0, 255),
+    p2=st.integers(0, 255),
+    data=st.binary(max_size=300),
+    le=st.none() | st.integers(1, 65536),
+)
+def test_encoding_then_parsing_gives_the_same_command(
+    cla: int, ins: int, p1: int, p2: int, data: bytes, le: int | None
+) -> None:
     command = Command(cla, ins, p1, p2, data, le)
     assert Command.parse(command.to_bytes()) == command
 
@@ -69,13 +89,24 @@ def test_an_unforeseen_failure_answers_6f00_instead_of_raising(chip: Chip) -> No
     assert card.process(bytes.fromhex("00200080")) == b"\x6f\x00"
 
 
-@settings(max_examples=300, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(raw=st.binary(max_size=40))
 def test_no_bytes_whatsoever_make_the_card_raise(chip: Chip, raw: bytes) -> None:
     answer = JpkiCard(chip).process(raw)
-    assert len(answer) >= 2 and answer[-2] in (0x90, 0x63, 0x67, 0x69, 0x6A, 0x6B, 0x6C, 0x6D,
-                                               0x6E, 0x6F)
+    assert len(answer) >= 2 and answer[-2] in (
+        0x90,
+        0x63,
+        0x67,
+        0x69,
+        0x6A,
+        0x6B,
+        0x6C,
+        0x6D,
+        0x6E,
+        0x6F,
+    )
 
 
 def test_tries_left_status_words() -> None:

@@ -17,9 +17,11 @@ from tests.unit.card.support import PHOTO, RIGHT, WRONG, certificate_for, chip_d
 @pytest.fixture
 def certified(chip: Chip, issuer_key: rsa.RSAPrivateKey) -> Chip:
     keys = chip.public_keys()
-    chip.write_certificates(ca_certificate=certificate_for(issuer_key.public_key(), issuer_key),
-                            authentication=certificate_for(keys.user_auth, issuer_key, "auth"),
-                            signature=certificate_for(keys.signature, issuer_key, "sign"))
+    chip.write_certificates(
+        ca_certificate=certificate_for(issuer_key.public_key(), issuer_key),
+        authentication=certificate_for(keys.user_auth, issuer_key, "auth"),
+        signature=certificate_for(keys.signature, issuer_key, "sign"),
+    )
     return chip
 
 
@@ -31,17 +33,20 @@ def reader(certified: Chip) -> InProcessReader:
 def test_authenticate_signs_the_nonce_as_the_clinic_checks_it(reader: InProcessReader) -> None:
     nonce = make_challenge()
     answer = authenticate(reader, nonce, RIGHT[PinRef.USER_AUTHENTICATION])
-    verify_challenge_signature(x509.load_der_x509_certificate(answer.certificate_der), nonce,
-                               answer.signature)
+    verify_challenge_signature(
+        x509.load_der_x509_certificate(answer.certificate_der), nonce, answer.signature
+    )
 
 
 def test_sign_uses_the_signature_key_and_returns_its_certificate(
-        reader: InProcessReader, certified: Chip) -> None:
+    reader: InProcessReader, certified: Chip
+) -> None:
     signed = sign(reader, b"e-Tax return", RIGHT[PinRef.SIGNATURE])
     certificate = x509.load_der_x509_certificate(signed.certificate_der)
     assert certificate.public_key() == certified.public_keys().signature
-    certified.public_keys().signature.verify(signed.signature, b"e-Tax return",
-                                             padding.PKCS1v15(), hashes.SHA256())
+    certified.public_keys().signature.verify(
+        signed.signature, b"e-Tax return", padding.PKCS1v15(), hashes.SHA256()
+    )
 
 
 def test_a_wrong_pin_says_the_tries_left_and_the_lock(reader: InProcessReader) -> None:
@@ -57,7 +62,8 @@ def test_a_wrong_pin_says_the_tries_left_and_the_lock(reader: InProcessReader) -
 
 
 def test_the_terminal_sees_the_same_refusals_as_the_in_process_card(
-        reader: InProcessReader, certified: Chip) -> None:
+    reader: InProcessReader, certified: Chip
+) -> None:
     terminal = JpkiTerminal(reader)
     with pytest.raises(WrongPin) as over_apdu:
         terminal.verify(PinRef.SIGNATURE, WRONG[PinRef.SIGNATURE])
@@ -65,8 +71,10 @@ def test_the_terminal_sees_the_same_refusals_as_the_in_process_card(
         certified.open_session().verify(PinRef.SIGNATURE, WRONG[PinRef.SIGNATURE])
     assert over_apdu.value.details == {"pin": "signature", "tries_left": 4}
     assert in_process.value.details == {"pin": "signature", "tries_left": 3}
-    assert over_apdu.value.message_en == "Wrong signature certificate PIN: 4 tries left before " \
+    assert (
+        over_apdu.value.message_en == "Wrong signature certificate PIN: 4 tries left before "
         "it locks."
+    )
 
 
 def test_the_signature_certificate_needs_the_pin(reader: InProcessReader) -> None:
@@ -86,8 +94,9 @@ def test_card_face_data_through_the_terminal(reader: InProcessReader) -> None:
 
 
 def test_change_pin_through_the_terminal(reader: InProcessReader, certified: Chip) -> None:
-    JpkiTerminal(reader).change_pin(PinRef.USER_AUTHENTICATION,
-                                    RIGHT[PinRef.USER_AUTHENTICATION], "4826")
+    JpkiTerminal(reader).change_pin(
+        PinRef.USER_AUTHENTICATION, RIGHT[PinRef.USER_AUTHENTICATION], "4826"
+    )
     certified.open_session().verify(PinRef.USER_AUTHENTICATION, "4826")
 
 

@@ -13,8 +13,7 @@ from tests.unit.card.support import CARD_ID, WRONG
 THREADS = 10
 
 
-def wrong_pins_at_once(store: MemoryChipStore, chip_key: bytes,
-                       pin_ref: PinRef) -> list[Exception]:
+def wrong_pins_at_once(store: MemoryChipStore, chip_key: bytes, pin_ref: PinRef) -> list[Exception]:
     """Ten threads, each with its own chip object and session, enter a wrong PIN together."""
     start = threading.Barrier(THREADS)
     outcomes: list[Exception] = []
@@ -39,7 +38,8 @@ def wrong_pins_at_once(store: MemoryChipStore, chip_key: bytes,
 
 @pytest.mark.parametrize("pin_ref", [PinRef.USER_AUTHENTICATION, PinRef.SIGNATURE])
 def test_ten_concurrent_wrong_pins_lock_after_exactly_the_limit(
-        chip: Chip, store: MemoryChipStore, chip_key: bytes, pin_ref: PinRef) -> None:
+    chip: Chip, store: MemoryChipStore, chip_key: bytes, pin_ref: PinRef
+) -> None:
     outcomes = wrong_pins_at_once(store, chip_key, pin_ref)
     assert len(outcomes) == THREADS
     wrong = sorted(e.details["tries_left"] for e in outcomes if isinstance(e, WrongPin))

@@ -22,8 +22,7 @@ def certified(chip: Chip, issuer_key: rsa.RSAPrivateKey) -> Chip:
     return chip
 
 
-def test_authentication_certificate_and_photo_are_readable_without_a_pin(
-        certified: Chip) -> None:
+def test_authentication_certificate_and_photo_are_readable_without_a_pin(certified: Chip) -> None:
     session = certified.open_session()
     certificate = session.read_certificate(KeySlot.USER_AUTH)
     assert certificate.public_key() == certified.public_keys().user_auth
@@ -41,12 +40,14 @@ def test_signature_certificate_is_refused_before_the_signature_pin(certified: Ch
         session.read_certificate(KeySlot.SIGNATURE)
     session.verify(PinRef.SIGNATURE, RIGHT[PinRef.SIGNATURE])
     assert session.read_certificate(KeySlot.SIGNATURE).public_key() == (
-        certified.public_keys().signature)
+        certified.public_keys().signature
+    )
 
 
 @pytest.mark.parametrize("file", [CardFile.MY_NUMBER, CardFile.BASIC_FOUR])
-def test_my_number_and_basic_four_items_need_the_card_face_input_pin(chip: Chip,
-                                                                     file: CardFile) -> None:
+def test_my_number_and_basic_four_items_need_the_card_face_input_pin(
+    chip: Chip, file: CardFile
+) -> None:
     session = chip.open_session()
     session.verify(PinRef.USER_AUTHENTICATION, RIGHT[PinRef.USER_AUTHENTICATION])
     with pytest.raises(Unauthenticated) as refused:
@@ -66,8 +67,9 @@ def test_reading_a_certificate_not_yet_written_is_not_found(chip: Chip) -> None:
         chip.open_session().read(CardFile.AUTH_CERT)
 
 
-def test_a_certificate_for_another_key_is_not_written(chip: Chip,
-                                                      issuer_key: rsa.RSAPrivateKey) -> None:
+def test_a_certificate_for_another_key_is_not_written(
+    chip: Chip, issuer_key: rsa.RSAPrivateKey
+) -> None:
     foreign = certificate_for(issuer_key.public_key(), issuer_key)
     with pytest.raises(Conflict):
         chip.write_certificates(ca_certificate=foreign, authentication=foreign)
@@ -77,12 +79,15 @@ def test_a_certificate_for_another_key_is_not_written(chip: Chip,
         chip.open_session().read(CardFile.AUTH_CERT)
 
 
-def test_a_certificate_for_a_non_rsa_key_is_not_written(chip: Chip,
-                                                       issuer_key: rsa.RSAPrivateKey) -> None:
+def test_a_certificate_for_a_non_rsa_key_is_not_written(
+    chip: Chip, issuer_key: rsa.RSAPrivateKey
+) -> None:
     ec_key = ec.generate_private_key(ec.SECP256R1()).public_key()
     with pytest.raises(Conflict):
-        chip.write_certificates(ca_certificate=certificate_for(ec_key, issuer_key),
-                                signature=certificate_for(ec_key, issuer_key))
+        chip.write_certificates(
+            ca_certificate=certificate_for(ec_key, issuer_key),
+            signature=certificate_for(ec_key, issuer_key),
+        )
 
 
 def test_chip_data_is_updated_after_a_move(chip: Chip) -> None:
@@ -94,7 +99,8 @@ def test_chip_data_is_updated_after_a_move(chip: Chip) -> None:
 
 
 def test_renewing_the_signature_key_erases_its_old_certificate(
-        certified: Chip, key_pool: KeyPool) -> None:
+    certified: Chip, key_pool: KeyPool
+) -> None:
     old = certified.public_keys().signature
     new = certified.renew_key(KeySlot.SIGNATURE, key_source=key_pool)
     assert new != old and certified.public_keys().signature == new
@@ -104,8 +110,12 @@ def test_renewing_the_signature_key_erases_its_old_certificate(
         session.read(CardFile.SIGNATURE_CERT)
     assert session.read(CardFile.AUTH_CERT)  # the other slot is untouched
     message = b"after the move"
-    new.verify(session.sign_with_signature_key(digest_info(message)), message,
-               padding.PKCS1v15(), hashes.SHA256())
+    new.verify(
+        session.sign_with_signature_key(digest_info(message)),
+        message,
+        padding.PKCS1v15(),
+        hashes.SHA256(),
+    )
 
 
 def test_an_invalidated_card_can_no_longer_be_used(certified: Chip) -> None:

@@ -20,8 +20,9 @@ def test_fresh_keys_are_new_rsa_2048_keys() -> None:
     assert public_numbers(first) != public_numbers(second)
 
 
-def test_the_pool_makes_no_key_when_drawn_from(key_pool: KeyPool,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_pool_makes_no_key_when_drawn_from(
+    key_pool: KeyPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     def no_generation(*args: object, **kwargs: object) -> rsa.RSAPrivateKey:
         raise AssertionError("the pool generated a key")
 
@@ -32,12 +33,18 @@ def test_the_pool_makes_no_key_when_drawn_from(key_pool: KeyPool,
 
 
 def test_manufacturing_from_the_pool_gives_each_card_two_different_keys(
-        key_pool: KeyPool, chip_key: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    key_pool: KeyPool, chip_key: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(rsa, "generate_private_key", None)
     store = MemoryChipStore()
     for number in range(20):
-        _, keys = Chip.manufacture(store, card_id=f"CARD-{number}", data=chip_data(),
-                                   key_source=key_pool, chip_key=chip_key)
+        _, keys = Chip.manufacture(
+            store,
+            card_id=f"CARD-{number}",
+            data=chip_data(),
+            key_source=key_pool,
+            chip_key=chip_key,
+        )
         assert keys.user_auth != keys.signature
 
 

@@ -20,8 +20,9 @@ def enter_wrong(chip: Chip, pin_ref: PinRef, times: int) -> list[int]:
 
 
 @pytest.mark.parametrize("pin_ref", FOUR_DIGIT_PINS)
-def test_four_digit_pin_locks_after_exactly_three_wrong_entries(chip: Chip,
-                                                                pin_ref: PinRef) -> None:
+def test_four_digit_pin_locks_after_exactly_three_wrong_entries(
+    chip: Chip, pin_ref: PinRef
+) -> None:
     assert enter_wrong(chip, pin_ref, 3) == [2, 1, 0]
     with pytest.raises(PinLocked):
         chip.open_session().verify(pin_ref, WRONG[pin_ref])
@@ -54,12 +55,14 @@ def test_correct_pin_resets_the_count(chip: Chip) -> None:
 
 
 def test_failures_carry_over_between_sessions_and_chip_objects(
-        chip: Chip, store: MemoryChipStore, chip_key: bytes) -> None:
+    chip: Chip, store: MemoryChipStore, chip_key: bytes
+) -> None:
     enter_wrong(chip, PinRef.USER_AUTHENTICATION, 2)
     same_card_later = Chip(store, CARD_ID, chip_key=chip_key)
     with pytest.raises(WrongPin) as refused:
-        same_card_later.open_session().verify(PinRef.USER_AUTHENTICATION,
-                                              WRONG[PinRef.USER_AUTHENTICATION])
+        same_card_later.open_session().verify(
+            PinRef.USER_AUTHENTICATION, WRONG[PinRef.USER_AUTHENTICATION]
+        )
     assert refused.value.details["tries_left"] == 0
 
 
@@ -97,28 +100,32 @@ def test_locked_pin_says_where_to_unlock_it(chip: Chip) -> None:
 
 
 def test_a_crash_between_the_stored_try_and_the_comparison_still_costs_the_try(
-        chip: Chip, store: MemoryChipStore, chip_key: bytes) -> None:
+    chip: Chip, store: MemoryChipStore, chip_key: bytes
+) -> None:
     def power_cut(pin_ref: PinRef) -> None:
         raise RuntimeError("card pulled from the reader")
 
     crashing = Chip(store, CARD_ID, chip_key=chip_key, before_compare=power_cut)
     for _ in range(3):
         with pytest.raises(RuntimeError):
-            crashing.open_session().verify(PinRef.USER_AUTHENTICATION,
-                                           RIGHT[PinRef.USER_AUTHENTICATION])
+            crashing.open_session().verify(
+                PinRef.USER_AUTHENTICATION, RIGHT[PinRef.USER_AUTHENTICATION]
+            )
     # Three interrupted entries of the *right* PIN: the card is locked all the same.
     with pytest.raises(PinLocked):
         chip.open_session().verify(PinRef.USER_AUTHENTICATION, RIGHT[PinRef.USER_AUTHENTICATION])
 
 
 def test_one_crash_costs_one_try_and_a_later_correct_pin_gives_it_back(
-        chip: Chip, store: MemoryChipStore, chip_key: bytes) -> None:
+    chip: Chip, store: MemoryChipStore, chip_key: bytes
+) -> None:
     def power_cut(pin_ref: PinRef) -> None:
         raise RuntimeError("card pulled from the reader")
 
     with pytest.raises(RuntimeError):
         Chip(store, CARD_ID, chip_key=chip_key, before_compare=power_cut).open_session().verify(
-            PinRef.SIGNATURE, RIGHT[PinRef.SIGNATURE])
+            PinRef.SIGNATURE, RIGHT[PinRef.SIGNATURE]
+        )
     assert chip.open_session().tries_left(PinRef.SIGNATURE) == 4
     chip.open_session().verify(PinRef.SIGNATURE, RIGHT[PinRef.SIGNATURE])
     assert chip.open_session().tries_left(PinRef.SIGNATURE) == 5
@@ -185,14 +192,19 @@ def test_a_card_is_unusable_until_its_pins_are_set(new_chip: Chip) -> None:
 
 def test_an_empty_initial_pin_sets_none_of_them(new_chip: Chip) -> None:
     with pytest.raises(InvalidInput):
-        new_chip.set_initial_pins(user_authentication="1234", resident_registry="1234",
-                                  card_info_input="", signature="ABC123")
+        new_chip.set_initial_pins(
+            user_authentication="1234",
+            resident_registry="1234",
+            card_info_input="",
+            signature="ABC123",
+        )
     new_chip.set_initial_pins(**initial_pins())  # nothing was set: collection can proceed
 
 
 def test_a_card_without_signature_pin_has_its_other_pins(new_chip: Chip) -> None:
-    new_chip.set_initial_pins(user_authentication="1111", resident_registry="1111",
-                              card_info_input="1111", signature=None)
+    new_chip.set_initial_pins(
+        user_authentication="1111", resident_registry="1111", card_info_input="1111", signature=None
+    )
     session = new_chip.open_session()
     session.verify(PinRef.USER_AUTHENTICATION, "1111")
     with pytest.raises(CardError):

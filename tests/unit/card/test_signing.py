@@ -56,7 +56,8 @@ def test_a_pin_verified_in_another_session_does_not_count(chip: Chip) -> None:
 
 @pytest.mark.parametrize("algorithm", [hashes.SHA1(), hashes.SHA256(), hashes.SHA512()])
 def test_own_padding_and_rsa_give_the_same_signature_as_openssl(
-        key_pool: KeyPool, algorithm: hashes.HashAlgorithm) -> None:
+    key_pool: KeyPool, algorithm: hashes.HashAlgorithm
+) -> None:
     key = key_pool.new_key()
     block = digest_info(MESSAGE, algorithm)
     by_hand = raw_rsa_sign(key, pad_pkcs1_type1(block, 256))

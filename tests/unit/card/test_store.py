@@ -54,18 +54,22 @@ def everything_stored(state: ChipState) -> bytes:
 
 def secret_forms(key: rsa.RSAPrivateKey) -> list[bytes]:
     numbers = key.private_numbers()
-    ders = [key.private_bytes(serialization.Encoding.DER, fmt, serialization.NoEncryption())
-            for fmt in (serialization.PrivateFormat.PKCS8,
-                        serialization.PrivateFormat.TraditionalOpenSSL)]
+    ders = [
+        key.private_bytes(serialization.Encoding.DER, fmt, serialization.NoEncryption())
+        for fmt in (
+            serialization.PrivateFormat.PKCS8,
+            serialization.PrivateFormat.TraditionalOpenSSL,
+        )
+    ]
     integers = [numbers.d, numbers.p, numbers.q, numbers.dmp1, numbers.dmq1]
     return ders + [n.to_bytes((n.bit_length() + 7) // 8, "big") for n in integers]
 
 
 def test_private_keys_are_not_in_clear_in_the_stored_state(
-        store: MemoryChipStore, chip_key: bytes, key_pool: KeyPool) -> None:
+    store: MemoryChipStore, chip_key: bytes, key_pool: KeyPool
+) -> None:
     keys = RecordingKeys(key_pool)
-    Chip.manufacture(store, card_id=CARD_ID, data=chip_data(), key_source=keys,
-                     chip_key=chip_key)
+    Chip.manufacture(store, card_id=CARD_ID, data=chip_data(), key_source=keys, chip_key=chip_key)
     stored = everything_stored(store.load(CARD_ID))
     assert len(keys.given) == 2
     for key in keys.given:
@@ -74,7 +78,8 @@ def test_private_keys_are_not_in_clear_in_the_stored_state(
 
 
 def test_pins_are_not_in_clear_nor_in_a_hash_testable_without_the_chip_key(
-        chip: Chip, store: MemoryChipStore) -> None:
+    chip: Chip, store: MemoryChipStore
+) -> None:
     state = store.load(CARD_ID)
     stored = everything_stored(state)
     for pin_ref, pin in RIGHT.items():
@@ -84,18 +89,22 @@ def test_pins_are_not_in_clear_nor_in_a_hash_testable_without_the_chip_key(
         assert record.pin_hash != unpeppered
 
 
-def test_same_pin_on_two_pin_objects_gives_different_hashes(new_chip: Chip,
-                                                            store: MemoryChipStore) -> None:
-    new_chip.set_initial_pins(user_authentication="1111", resident_registry="1111",
-                              card_info_input="1111", signature=None)
+def test_same_pin_on_two_pin_objects_gives_different_hashes(
+    new_chip: Chip, store: MemoryChipStore
+) -> None:
+    new_chip.set_initial_pins(
+        user_authentication="1111", resident_registry="1111", card_info_input="1111", signature=None
+    )
     hashes = {record.pin_hash for record in store.load(CARD_ID).pins.values() if record.is_set}
     assert len(hashes) == 3
 
 
 def test_a_sealed_key_moved_to_another_card_does_not_open(
-        chip: Chip, store: MemoryChipStore, chip_key: bytes, key_pool: KeyPool) -> None:
-    other, _ = Chip.manufacture(store, card_id="CARD-0002", data=chip_data(),
-                                key_source=key_pool, chip_key=chip_key)
+    chip: Chip, store: MemoryChipStore, chip_key: bytes, key_pool: KeyPool
+) -> None:
+    other, _ = Chip.manufacture(
+        store, card_id="CARD-0002", data=chip_data(), key_source=key_pool, chip_key=chip_key
+    )
     other.set_initial_pins(**initial_pins())
     stolen = store.load(CARD_ID).keys[KeySlot.USER_AUTH]
     store.set_key("CARD-0002", KeySlot.USER_AUTH, stolen)
@@ -106,7 +115,8 @@ def test_a_sealed_key_moved_to_another_card_does_not_open(
 
 
 def test_the_data_files_are_not_in_clear_in_the_stored_state(
-        chip: Chip, store: MemoryChipStore, issuer_key: rsa.RSAPrivateKey) -> None:
+    chip: Chip, store: MemoryChipStore, issuer_key: rsa.RSAPrivateKey
+) -> None:
     keys = chip.public_keys()
     ca = certificate_for(issuer_key.public_key(), issuer_key, "issuing CA")
     signature = certificate_for(keys.signature, issuer_key, "YAMADA TARO")
@@ -114,8 +124,14 @@ def test_the_data_files_are_not_in_clear_in_the_stored_state(
     chip.update_chip_data(chip_data(address="大阪府大阪市北区1番1号"))
     stored = everything_stored(store.load(CARD_ID))
     data = chip_data(address="大阪府大阪市北区1番1号")
-    clear = [data.my_number.digits.encode(), "山田 太郎".encode(), "大阪府".encode(), PHOTO,
-             b"YAMADA TARO", signature.public_bytes(serialization.Encoding.DER)]
+    clear = [
+        data.my_number.digits.encode(),
+        "山田 太郎".encode(),
+        "大阪府".encode(),
+        PHOTO,
+        b"YAMADA TARO",
+        signature.public_bytes(serialization.Encoding.DER),
+    ]
     assert [part for part in clear if part in stored] == []
     session = chip.open_session()
     session.verify(PinRef.CARD_INFO_INPUT, RIGHT[PinRef.CARD_INFO_INPUT])
@@ -125,14 +141,16 @@ def test_the_data_files_are_not_in_clear_in_the_stored_state(
 
 @pytest.mark.parametrize("where", ["another card", "another file"])
 def test_a_sealed_file_moved_to_another_card_or_file_does_not_open(
-        chip: Chip, store: MemoryChipStore, chip_key: bytes, key_pool: KeyPool,
-        where: str) -> None:
-    other, _ = Chip.manufacture(store, card_id="CARD-0002", data=chip_data(),
-                                key_source=key_pool, chip_key=chip_key)
+    chip: Chip, store: MemoryChipStore, chip_key: bytes, key_pool: KeyPool, where: str
+) -> None:
+    other, _ = Chip.manufacture(
+        store, card_id="CARD-0002", data=chip_data(), key_source=key_pool, chip_key=chip_key
+    )
     other.set_initial_pins(**initial_pins())
     stolen = store.load(CARD_ID).files[CardFile.MY_NUMBER.value]
-    target, name = ((other, CardFile.MY_NUMBER) if where == "another card"
-                    else (chip, CardFile.BASIC_FOUR))
+    target, name = (
+        (other, CardFile.MY_NUMBER) if where == "another card" else (chip, CardFile.BASIC_FOUR)
+    )
     store.update_data(target.card_id, {name.value: stolen})
     session = target.open_session()
     session.verify(PinRef.CARD_INFO_INPUT, RIGHT[PinRef.CARD_INFO_INPUT])
@@ -140,8 +158,9 @@ def test_a_sealed_file_moved_to_another_card_or_file_does_not_open(
         session.read(name)
 
 
-def test_a_file_in_clear_in_the_store_is_refused_not_read(chip: Chip,
-                                                         store: MemoryChipStore) -> None:
+def test_a_file_in_clear_in_the_store_is_refused_not_read(
+    chip: Chip, store: MemoryChipStore
+) -> None:
     store.update_data(CARD_ID, {CardFile.PHOTO.value: PHOTO})  # as a chip from before sealing
     with pytest.raises(CardError):
         chip.open_session().read(CardFile.PHOTO)
@@ -158,8 +177,9 @@ def test_a_wrong_chip_key_opens_no_key(chip: Chip, store: MemoryChipStore) -> No
         session.verify(PinRef.SIGNATURE, RIGHT[PinRef.SIGNATURE])  # the pepper differs too
 
 
-def test_take_try_answers_the_tries_before_and_stops_at_zero(chip: Chip,
-                                                             store: MemoryChipStore) -> None:
+def test_take_try_answers_the_tries_before_and_stops_at_zero(
+    chip: Chip, store: MemoryChipStore
+) -> None:
     answers = [store.take_try(CARD_ID, PinRef.USER_AUTHENTICATION) for _ in range(5)]
     assert answers == [3, 2, 1, 0, 0]
     assert store.load(CARD_ID).pins[PinRef.USER_AUTHENTICATION].tries_left == 0
@@ -172,13 +192,16 @@ def test_a_serial_is_manufactured_once(chip: Chip, store: MemoryChipStore) -> No
         store.create(store.load(CARD_ID))
 
 
-@pytest.mark.parametrize("operation", [
-    lambda s: s.load("NOPE"),
-    lambda s: s.take_try("NOPE", PinRef.USER_AUTHENTICATION),
-    lambda s: s.reset_tries("NOPE", PinRef.USER_AUTHENTICATION),
-    lambda s: s.update_data("NOPE", {}),
-    lambda s: s.destroy("NOPE"),
-])
+@pytest.mark.parametrize(
+    "operation",
+    [
+        lambda s: s.load("NOPE"),
+        lambda s: s.take_try("NOPE", PinRef.USER_AUTHENTICATION),
+        lambda s: s.reset_tries("NOPE", PinRef.USER_AUTHENTICATION),
+        lambda s: s.update_data("NOPE", {}),
+        lambda s: s.destroy("NOPE"),
+    ],
+)
 def test_an_unknown_card_is_not_found(store: MemoryChipStore, operation: object) -> None:
     with pytest.raises(NotFound):
         operation(store)  # type: ignore[operator]
@@ -193,8 +216,9 @@ def test_a_loaded_state_is_a_copy(chip: Chip, store: MemoryChipStore) -> None:
     assert fresh.files and fresh.pins[PinRef.USER_AUTHENTICATION].tries_left == 3
 
 
-def test_update_data_writes_some_files_and_deletes_with_none(chip: Chip,
-                                                             store: MemoryChipStore) -> None:
+def test_update_data_writes_some_files_and_deletes_with_none(
+    chip: Chip, store: MemoryChipStore
+) -> None:
     store.update_data(CARD_ID, {"photo": b"new", "basic_four": None})
     files = store.load(CARD_ID).files
     assert files["photo"] == b"new" and "basic_four" not in files and "my_number" in files

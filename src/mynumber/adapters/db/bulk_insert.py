@@ -42,7 +42,11 @@ Row = dict[str, Any]
 
 
 def insert_rows(
-    session: Session, model: type[Base], rows: list[Row], *, return_ids: bool = False,
+    session: Session,
+    model: type[Base],
+    rows: list[Row],
+    *,
+    return_ids: bool = False,
 ) -> list[int]:
     """Insert ``rows`` (dicts with the same keys) into ``model``'s table, in the session's
     transaction.
@@ -65,22 +69,26 @@ def insert_rows(
             return _copy_rows(connection, table, columns, rows, return_ids)
         return _insert_sqlite(connection, table, columns, rows, return_ids)
     except connection.dialect.loaded_dbapi.Error as exc:  # as SQLAlchemy raises it
-        raise DBAPIError.instance(f"INSERT INTO {table.name}", None, exc,
-                                  connection.dialect.loaded_dbapi.Error) from exc
+        raise DBAPIError.instance(
+            f"INSERT INTO {table.name}", None, exc, connection.dialect.loaded_dbapi.Error
+        ) from exc
 
 
-def _insert_with_core(session: Session, table: Table, rows: list[Row],
-                      return_ids: bool) -> list[int]:
+def _insert_with_core(
+    session: Session, table: Table, rows: list[Row], return_ids: bool
+) -> list[int]:
     if not return_ids:
         session.execute(insert(table), rows)
         return []
     result = session.execute(
-        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows)
+        insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+    )
     return [row[0] for row in result]
 
 
-def _copy_rows(connection: Connection, table: Table, columns: list[str], rows: list[Row],
-               return_ids: bool) -> list[int]:
+def _copy_rows(
+    connection: Connection, table: Table, columns: list[str], rows: list[Row], return_ids: bool
+) -> list[int]:
     """PostgreSQL: one binary ``COPY`` (ids drawn first from the table's own sequence), or
     for a few rows one INSERT of arrays (``unnest``)."""
     if len(rows) <= FEW_ROWS:
@@ -91,12 +99,14 @@ def _copy_rows(connection: Connection, table: Table, columns: list[str], rows: l
         columns = ["id", *columns]
         rows = [{**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True)]
     # psycopg dumps plain Python values itself: only TypeDecorators' processing applies.
-    values = _values(table, columns, rows, lambda type_: _decorator_processor(
-        type_, connection.dialect))
+    values = _values(
+        table, columns, rows, lambda type_: _decorator_processor(type_, connection.dialect)
+    )
     cursor = _driver_cursor(connection)
     try:
-        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN "
-                         "(FORMAT BINARY)") as copy:
+        with cursor.copy(
+            f"COPY {table.name} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)"
+        ) as copy:
             copy.set_types([_pg_type(table.c[name].type) for name in columns])
             for row in values:
                 copy.write_row(row)
@@ -112,27 +122,30 @@ drawing the ids a third. Round trips are what a small batch costs (a clinic chec
 audit entries and next nonces); COPY wins on large ones."""
 
 
-def _insert_few_pg(connection: Connection, table: Table, columns: list[str], rows: list[Row],
-                   return_ids: bool) -> list[int]:
-    values = _values(table, columns, rows, lambda type_: _array_processor(
-        type_, connection.dialect))
+def _insert_few_pg(
+    connection: Connection, table: Table, columns: list[str], rows: list[Row], return_ids: bool
+) -> list[int]:
+    values = _values(
+        table, columns, rows, lambda type_: _array_processor(type_, connection.dialect)
+    )
     # One array per column (cast to the column's type, as the binary COPY declares them), so
     # that the text is the same for any number of rows: psycopg and the server prepare it once.
     arrays = ", ".join(f"%s::{_pg_type(table.c[name].type)}[]" for name in columns)
     returning = " RETURNING id" if return_ids else ""
     cursor = _driver_cursor(connection)
     try:
-        cursor.execute(f"INSERT INTO {table.name} ({', '.join(columns)}) "
-                       f"SELECT * FROM unnest({arrays}){returning}",
-                       [list(column) for column in zip(*values, strict=True)])
+        cursor.execute(
+            f"INSERT INTO {table.name} ({', '.join(columns)}) "
+            f"SELECT * FROM unnest({arrays}){returning}",
+            [list(column) for column in zip(*values, strict=True)],
+        )
         # The sequence numbers the rows in the order of the arrays.
         return sorted(row[0] for row in cursor.fetchall()) if return_ids else []
     finally:
         cursor.close()
 
 
-def _array_processor(type_: TypeEngine[Any],
-                     dialect: Dialect) -> Callable[[Any], Any] | None:
+def _array_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
     # psycopg dumps a list of ``Json`` as ``json[]``; a bare dict or list it cannot place.
     if isinstance(type_, JSON):
         return lambda value: None if value is None else Json(value)
@@ -141,18 +154,21 @@ def _array_processor(type_: TypeEngine[Any],
 
 def _next_ids(connection: Connection, table: Table, count: int) -> list[int]:
     # The values the column's default (its SERIAL sequence) would have given, one per row.
-    values = connection.scalars(text(
-        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
-        {"table": table.name, "n": count}).all()
+    values = connection.scalars(
+        text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+        {"table": table.name, "n": count},
+    ).all()
     return sorted(values)
 
 
-def _insert_sqlite(connection: Connection, table: Table, columns: list[str], rows: list[Row],
-                   return_ids: bool) -> list[int]:
+def _insert_sqlite(
+    connection: Connection, table: Table, columns: list[str], rows: list[Row], return_ids: bool
+) -> list[int]:
     """SQLite: ``executemany`` (a loop in C), or multi-row INSERTs ``RETURNING id``."""
     dialect = connection.dialect
-    values = _values(table, columns, rows,
-                     lambda type_: type_.dialect_impl(dialect).bind_processor(dialect))
+    values = _values(
+        table, columns, rows, lambda type_: type_.dialect_impl(dialect).bind_processor(dialect)
+    )
     head = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
     one = f"({', '.join('?' * len(columns))})"
     cursor = _driver_cursor(connection)
@@ -163,9 +179,11 @@ def _insert_sqlite(connection: Connection, table: Table, columns: list[str], row
         ids: list[int] = []
         step = max(1, _SQLITE_MAX_PARAMETERS // len(columns))
         for i in range(0, len(values), step):
-            part = values[i:i + step]
-            cursor.execute(f"{head}{', '.join([one] * len(part))} RETURNING id",
-                           [value for row in part for value in row])
+            part = values[i : i + step]
+            cursor.execute(
+                f"{head}{', '.join([one] * len(part))} RETURNING id",
+                [value for row in part for value in row],
+            )
             ids.extend(row[0] for row in cursor.fetchall())
     finally:
         cursor.close()
@@ -176,15 +194,23 @@ def _insert_sqlite(connection: Connection, table: Table, columns: list[str], row
 _SQLITE_MAX_PARAMETERS = 32766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 
 
-def _values(table: Table, columns: list[str], rows: list[Row],
-            processor: Callable[[TypeEngine[Any]], Callable[[Any], Any] | None],
-            ) -> list[tuple[Any, ...]]:
+def _values(
+    table: Table,
+    columns: list[str],
+    rows: list[Row],
+    processor: Callable[[TypeEngine[Any]], Callable[[Any], Any] | None],
+) -> list[tuple[Any, ...]]:
     """The rows as tuples in ``columns`` order, each value bound as its column binds it
     (columns the rows leave out take their Python-side default)."""
     defaults = _scalar_defaults(table, rows[0])
     binders = [_Binder(processor(table.c[name].type)) for name in columns]
-    return [tuple(bind(row[name] if name in row else defaults[name])
-                  for name, bind in zip(columns, binders, strict=True)) for row in rows]
+    return [
+        tuple(
+            bind(row[name] if name in row else defaults[name])
+            for name, bind in zip(columns, binders, strict=True)
+        )
+        for row in rows
+    ]
 
 
 class _Binder:
@@ -207,13 +233,14 @@ class _Binder:
 def _scalar_defaults(table: Table, sample: Row) -> dict[str, Any]:
     """Python-side defaults of the columns the rows leave out (a raw INSERT or COPY applies
     only the server's)."""
-    return {c.name: c.default.arg for c in table.columns  # type: ignore[attr-defined]
-            if c.name not in sample and c.name != "id" and c.default is not None
-            and c.default.is_scalar}
+    return {
+        c.name: c.default.arg  # type: ignore[attr-defined]
+        for c in table.columns
+        if c.name not in sample and c.name != "id" and c.default is not None and c.default.is_scalar
+    }
 
 
-def _decorator_processor(type_: TypeEngine[Any],
-                         dialect: Dialect) -> Callable[[Any], Any] | None:
+def _decorator_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
     if isinstance(type_, TypeDecorator):
         decorator = type_
         return lambda value: decorator.process_bind_param(value, dialect)
@@ -227,8 +254,14 @@ def _driver_cursor(connection: Connection) -> Any:
 
 # Binary COPY needs each column's PostgreSQL type by name; subclasses before their bases.
 _PG_TYPES: tuple[tuple[type[TypeEngine[Any]], str], ...] = (
-    (Boolean, "bool"), (BigInteger, "int8"), (SmallInteger, "int2"), (Integer, "int4"),
-    (String, "text"), (Date, "date"), (LargeBinary, "bytea"), (JSON, "json"),
+    (Boolean, "bool"),
+    (BigInteger, "int8"),
+    (SmallInteger, "int2"),
+    (Integer, "int4"),
+    (String, "text"),
+    (Date, "date"),
+    (LargeBinary, "bytea"),
+    (JSON, "json"),
 )
 
 

@@ -59,8 +59,7 @@ class WalCheckpointer:
     def checkpoint(self) -> tuple[int, int, int]:
         connection = sqlite3.connect(str(self.engine.url.database), timeout=30)
         try:
-            busy, logged, copied = connection.execute(
-                "PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            busy, logged, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         finally:
             connection.close()
         self.last = (busy, logged, copied)

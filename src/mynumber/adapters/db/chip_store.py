@@ -56,8 +56,9 @@ def _began(session: Session, _transaction: Any, _connection: Any) -> None:
 
 
 def _missing(card_id: str) -> NotFound:
-    return NotFound("No such card in the card store.", "該当するカードがありません。",
-                    card_id=card_id)
+    return NotFound(
+        "No such card in the card store.", "該当するカードがありません。", card_id=card_id
+    )
 
 
 class SqlChipStore:
@@ -104,56 +105,110 @@ class SqlChipStore:
         try:
             with self._writing() as conn, conn.begin_nested():  # a duplicate spoils nothing
                 conn.execute(insert(ChipRecord).values(card_id=chip.card_id))
-                conn.execute(insert(ChipPin), [
-                    dict(card_id=chip.card_id, pin_ref=ref.value, pin_hash=p.pin_hash,
-                         salt=p.salt, tries_left=p.max_tries, max_tries=p.max_tries)
-                    for ref, p in chip.pins.items()])
+                conn.execute(
+                    insert(ChipPin),
+                    [
+                        dict(
+                            card_id=chip.card_id,
+                            pin_ref=ref.value,
+                            pin_hash=p.pin_hash,
+                            salt=p.salt,
+                            tries_left=p.max_tries,
+                            max_tries=p.max_tries,
+                        )
+                        for ref, p in chip.pins.items()
+                    ],
+                )
                 if chip.keys:
-                    conn.execute(insert(ChipKey), [
-                        dict(card_id=chip.card_id, slot=slot.value,
-                             sealed_private_key=k.sealed_private_key, public_key=k.public_key)
-                        for slot, k in chip.keys.items()])
+                    conn.execute(
+                        insert(ChipKey),
+                        [
+                            dict(
+                                card_id=chip.card_id,
+                                slot=slot.value,
+                                sealed_private_key=k.sealed_private_key,
+                                public_key=k.public_key,
+                            )
+                            for slot, k in chip.keys.items()
+                        ],
+                    )
                 if chip.files:
-                    conn.execute(insert(ChipFile), [
-                        dict(card_id=chip.card_id, name=name, data=data)
-                        for name, data in chip.files.items()])
+                    conn.execute(
+                        insert(ChipFile),
+                        [
+                            dict(card_id=chip.card_id, name=name, data=data)
+                            for name, data in chip.files.items()
+                        ],
+                    )
         except IntegrityError:
-            raise Conflict("A card with this serial already exists.",
-                           "このシリアル番号のカードは既に存在します。",
-                           card_id=chip.card_id) from None
+            raise Conflict(
+                "A card with this serial already exists.",
+                "このシリアル番号のカードは既に存在します。",
+                card_id=chip.card_id,
+            ) from None
         spent = {ref: p for ref, p in chip.pins.items() if p.tries_left < p.max_tries}
         if spent:  # a chip made with tries already spent (tests): its counters too
             with self._tries.begin() as conn:
                 for ref, p in spent.items():
-                    conn.execute(insert(ChipTry).values(card_id=chip.card_id,
-                                                        pin_ref=ref.value, salt=p.salt,
-                                                        tries_left=p.tries_left))
+                    conn.execute(
+                        insert(ChipTry).values(
+                            card_id=chip.card_id,
+                            pin_ref=ref.value,
+                            salt=p.salt,
+                            tries_left=p.tries_left,
+                        )
+                    )
 
     def load(self, card_id: str) -> ChipState:
         with self._reading() as conn:
-            if conn.execute(select(ChipRecord.card_id).where(
-                    ChipRecord.card_id == card_id)).first() is None:
+            if (
+                conn.execute(
+                    select(ChipRecord.card_id).where(ChipRecord.card_id == card_id)
+                ).first()
+                is None
+            ):
                 raise _missing(card_id)
             pins = list(conn.execute(select(ChipPin).where(ChipPin.card_id == card_id)))
-            keys = {KeySlot(r.slot): KeyRecord(r.sealed_private_key, r.public_key)
-                    for r in conn.execute(select(ChipKey).where(ChipKey.card_id == card_id))}
-            files = {r.name: r.data
-                     for r in conn.execute(select(ChipFile).where(ChipFile.card_id == card_id))}
+            keys = {
+                KeySlot(r.slot): KeyRecord(r.sealed_private_key, r.public_key)
+                for r in conn.execute(select(ChipKey).where(ChipKey.card_id == card_id))
+            }
+            files = {
+                r.name: r.data
+                for r in conn.execute(select(ChipFile).where(ChipFile.card_id == card_id))
+            }
         with self._tries.connect() as conn:  # after the first: never two connections at once
-            tries = {(r.pin_ref, r.salt): r.tries_left for r in conn.execute(
-                select(ChipTry.pin_ref, ChipTry.salt, ChipTry.tries_left)
-                .where(ChipTry.card_id == card_id))}
-        return ChipState(card_id=card_id, pins={
-            PinRef(r.pin_ref): PinRecord(r.pin_hash, r.salt,
-                                         tries.get((r.pin_ref, bytes(r.salt)), r.max_tries),
-                                         r.max_tries)
-            for r in pins}, keys=keys, files=files)
+            tries = {
+                (r.pin_ref, r.salt): r.tries_left
+                for r in conn.execute(
+                    select(ChipTry.pin_ref, ChipTry.salt, ChipTry.tries_left).where(
+                        ChipTry.card_id == card_id
+                    )
+                )
+            }
+        return ChipState(
+            card_id=card_id,
+            pins={
+                PinRef(r.pin_ref): PinRecord(
+                    r.pin_hash,
+                    r.salt,
+                    tries.get((r.pin_ref, bytes(r.salt)), r.max_tries),
+                    r.max_tries,
+                )
+                for r in pins
+            },
+            keys=keys,
+            files=files,
+        )
 
     def _pin(self, card_id: str, pin_ref: PinRef) -> tuple[bytes, int]:
         """The PIN's salt (its version) and full count of tries."""
         with self._reading() as conn:
-            row = conn.execute(select(ChipPin.salt, ChipPin.max_tries).where(
-                ChipPin.card_id == card_id, ChipPin.pin_ref == pin_ref.value)).first()
+            row = conn.execute(
+                select(ChipPin.salt, ChipPin.max_tries).where(
+                    ChipPin.card_id == card_id, ChipPin.pin_ref == pin_ref.value
+                )
+            ).first()
         if row is None:
             raise _missing(card_id)
         return bytes(row.salt), int(row.max_tries)
@@ -164,47 +219,67 @@ class SqlChipStore:
         salt, max_tries = self._pin(card_id, pin_ref)
         key = (ChipTry.card_id == card_id, ChipTry.pin_ref == pin_ref.value, ChipTry.salt == salt)
         with self._tries.begin() as conn:
-            conn.execute(_insert_new(conn).values(card_id=card_id, pin_ref=pin_ref.value,
-                                                  salt=salt, tries_left=max_tries)
-                         .on_conflict_do_nothing())
-            left = conn.execute(update(ChipTry).where(*key, ChipTry.tries_left > 0)
-                                .values(tries_left=ChipTry.tries_left - 1)
-                                .returning(ChipTry.tries_left)).scalar_one_or_none()
+            conn.execute(
+                _insert_new(conn)
+                .values(card_id=card_id, pin_ref=pin_ref.value, salt=salt, tries_left=max_tries)
+                .on_conflict_do_nothing()
+            )
+            left = conn.execute(
+                update(ChipTry)
+                .where(*key, ChipTry.tries_left > 0)
+                .values(tries_left=ChipTry.tries_left - 1)
+                .returning(ChipTry.tries_left)
+            ).scalar_one_or_none()
         return 0 if left is None else int(left) + 1
 
     def reset_tries(self, card_id: str, pin_ref: PinRef) -> None:
         salt, max_tries = self._pin(card_id, pin_ref)
         with self._tries.begin() as conn:
-            conn.execute(update(ChipTry).where(
-                ChipTry.card_id == card_id, ChipTry.pin_ref == pin_ref.value,
-                ChipTry.salt == salt).values(tries_left=max_tries))
+            conn.execute(
+                update(ChipTry)
+                .where(
+                    ChipTry.card_id == card_id,
+                    ChipTry.pin_ref == pin_ref.value,
+                    ChipTry.salt == salt,
+                )
+                .values(tries_left=max_tries)
+            )
 
     # --- the rest of the chip: in the caller's transaction --------------------------------
 
     def set_pin(self, card_id: str, pin_ref: PinRef, *, pin_hash: bytes, salt: bytes) -> None:
         # The new salt is the new PIN's counter: it starts full, with nothing to reset apart.
         with self._writing() as conn:
-            done = conn.execute(update(ChipPin).where(
-                ChipPin.card_id == card_id, ChipPin.pin_ref == pin_ref.value).values(
-                pin_hash=pin_hash, salt=salt, tries_left=ChipPin.max_tries))
+            done = conn.execute(
+                update(ChipPin)
+                .where(ChipPin.card_id == card_id, ChipPin.pin_ref == pin_ref.value)
+                .values(pin_hash=pin_hash, salt=salt, tries_left=ChipPin.max_tries)
+            )
         if done.rowcount == 0:
             raise _missing(card_id)
 
     def set_key(self, card_id: str, slot: KeySlot, key: KeyRecord) -> None:
         with self._writing() as conn:
             self._require(conn, card_id)
-            conn.execute(delete(ChipKey).where(ChipKey.card_id == card_id,
-                                               ChipKey.slot == slot.value))
-            conn.execute(insert(ChipKey).values(card_id=card_id, slot=slot.value,
-                                                sealed_private_key=key.sealed_private_key,
-                                                public_key=key.public_key))
+            conn.execute(
+                delete(ChipKey).where(ChipKey.card_id == card_id, ChipKey.slot == slot.value)
+            )
+            conn.execute(
+                insert(ChipKey).values(
+                    card_id=card_id,
+                    slot=slot.value,
+                    sealed_private_key=key.sealed_private_key,
+                    public_key=key.public_key,
+                )
+            )
 
     def update_data(self, card_id: str, files: Mapping[str, bytes | None]) -> None:
         with self._writing() as conn:
             self._require(conn, card_id)
             for name, data in files.items():
-                conn.execute(delete(ChipFile).where(ChipFile.card_id == card_id,
-                                                    ChipFile.name == name))
+                conn.execute(
+                    delete(ChipFile).where(ChipFile.card_id == card_id, ChipFile.name == name)
+                )
                 if data is not None:
                     conn.execute(insert(ChipFile).values(card_id=card_id, name=name, data=data))
 
@@ -219,14 +294,20 @@ class SqlChipStore:
 
     @staticmethod
     def _require(conn: Connection, card_id: str) -> None:
-        if conn.execute(select(ChipRecord.card_id).where(
-                ChipRecord.card_id == card_id)).first() is None:
+        if (
+            conn.execute(select(ChipRecord.card_id).where(ChipRecord.card_id == card_id)).first()
+            is None
+        ):
             raise _missing(card_id)
 
     def __contains__(self, card_id: object) -> bool:
         with self._reading() as conn:
-            return conn.execute(select(ChipRecord.card_id).where(
-                ChipRecord.card_id == card_id)).first() is not None
+            return (
+                conn.execute(
+                    select(ChipRecord.card_id).where(ChipRecord.card_id == card_id)
+                ).first()
+                is not None
+            )
 
 
 def _insert_new(conn: Connection) -> Any:
@@ -251,8 +332,14 @@ def adopt_chips(old: Engine, engine: Engine) -> int:
     moving = [s for s in serials if s not in present]
     with old.connect() as src, engine.begin() as dst:
         for table in CHIP_TABLES:
-            rows = [dict(r._mapping) for r in src.execute(
-                select(table).where(table.card_id.in_(moving)))] if moving else []
+            rows = (
+                [
+                    dict(r._mapping)
+                    for r in src.execute(select(table).where(table.card_id.in_(moving)))
+                ]
+                if moving
+                else []
+            )
             if rows:
                 dst.execute(insert(table), rows)
     with old.begin() as conn:

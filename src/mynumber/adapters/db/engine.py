@@ -33,8 +33,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs["hide_parameters"] = True
     if url.startswith("sqlite"):
         _owner_only_file(url)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
-                               **kwargs)
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine

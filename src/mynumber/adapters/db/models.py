@@ -32,7 +32,10 @@ from mynumber.domain.registration import RegistrationStatus
 class Base(DeclarativeBase):
     # SQLAlchemy reads this mapping from the class; it is never mutated.
     type_annotation_map = {  # noqa: RUF012
-        dt.datetime: UtcDateTime, dict[str, Any]: JSON, list[str]: JSON}
+        dt.datetime: UtcDateTime,
+        dict[str, Any]: JSON,
+        list[str]: JSON,
+    }
 
 
 class Municipality(Base):
@@ -87,9 +90,13 @@ class Registration(Base):
     __table_args__ = (
         # At most one active registration per person: the database, not the code, makes
         # two racing moving-in notifications for one person end with exactly one winner.
-        Index("uq_registrations_one_active", "person_id", unique=True,
-              sqlite_where=text(f"status = '{RegistrationStatus.ACTIVE.value}'"),
-              postgresql_where=text(f"status = '{RegistrationStatus.ACTIVE.value}'")),
+        Index(
+            "uq_registrations_one_active",
+            "person_id",
+            unique=True,
+            sqlite_where=text(f"status = '{RegistrationStatus.ACTIVE.value}'"),
+            postgresql_where=text(f"status = '{RegistrationStatus.ACTIVE.value}'"),
+        ),
     )
 
 

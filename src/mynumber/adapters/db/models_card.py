@@ -29,7 +29,8 @@ class ChipRecord(Base):
 class ChipPin(Base):
     __tablename__ = "chip_pins"
     card_id: Mapped[str] = mapped_column(
-        ForeignKey("chip_states.card_id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("chip_states.card_id", ondelete="CASCADE"), primary_key=True
+    )
     pin_ref: Mapped[str] = mapped_column(String(32), primary_key=True)
     pin_hash: Mapped[bytes] = mapped_column(LargeBinary)
     salt: Mapped[bytes] = mapped_column(LargeBinary)
@@ -52,7 +53,8 @@ class ChipTry(Base):
 class ChipKey(Base):
     __tablename__ = "chip_keys"
     card_id: Mapped[str] = mapped_column(
-        ForeignKey("chip_states.card_id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("chip_states.card_id", ondelete="CASCADE"), primary_key=True
+    )
     slot: Mapped[str] = mapped_column(String(32), primary_key=True)
     sealed_private_key: Mapped[bytes] = mapped_column(LargeBinary)
     public_key: Mapped[bytes] = mapped_column(LargeBinary)
@@ -61,7 +63,8 @@ class ChipKey(Base):
 class ChipFile(Base):
     __tablename__ = "chip_files"
     card_id: Mapped[str] = mapped_column(
-        ForeignKey("chip_states.card_id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("chip_states.card_id", ondelete="CASCADE"), primary_key=True
+    )
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
@@ -89,9 +92,13 @@ class CardApplication(Base):
     collect_by: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     __table_args__ = (
         # One open application per person: two racing applications end with one winner.
-        Index("uq_card_applications_one_open", "person_id", unique=True,
-              sqlite_where=text("status IN ('received', 'manufactured')"),
-              postgresql_where=text("status IN ('received', 'manufactured')")),
+        Index(
+            "uq_card_applications_one_open",
+            "person_id",
+            unique=True,
+            sqlite_where=text("status IN ('received', 'manufactured')"),
+            postgresql_where=text("status IN ('received', 'manufactured')"),
+        ),
     )
 
 
@@ -103,7 +110,8 @@ class Card(Base):
     serial: Mapped[str] = mapped_column(String(32), unique=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     application_id: Mapped[int | None] = mapped_column(
-        ForeignKey("card_applications.id"), nullable=True)
+        ForeignKey("card_applications.id"), nullable=True
+    )
     status: Mapped[str] = mapped_column(String(20), index=True)
     invalid_reason: Mapped[str | None] = mapped_column(String(40), nullable=True)
     municipality_code: Mapped[str] = mapped_column(String(6))
@@ -122,15 +130,20 @@ class Card(Base):
     moved_in_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     moving_in_filed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     chip_updated_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    validity_extended: Mapped[bool] = mapped_column(Boolean, default=False,
-                                                    server_default=text("false"))
+    validity_extended: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
     card_notice_sent_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     certificate_notice_sent_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     __table_args__ = (
         # At most one card in use per person: a renewal's old card is invalidated first.
-        Index("uq_cards_one_active", "person_id", unique=True,
-              sqlite_where=text("status = 'active'"),
-              postgresql_where=text("status = 'active'")),
+        Index(
+            "uq_cards_one_active",
+            "person_id",
+            unique=True,
+            sqlite_where=text("status = 'active'"),
+            postgresql_where=text("status = 'active'"),
+        ),
     )
 
 

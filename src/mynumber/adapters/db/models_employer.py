@@ -64,11 +64,11 @@ class Employee(Base):
     address: Mapped[str] = mapped_column(String(200))
     hired_on: Mapped[dt.date] = mapped_column(Date)
     left_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
-    person_id: Mapped[int | None] = mapped_column(ForeignKey("persons.id"), nullable=True,
-                                                  index=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id"), nullable=True, index=True
+    )
     created_at: Mapped[dt.datetime]
-    __table_args__ = (UniqueConstraint("employer_id", "employee_code",
-                                       name="uq_employees_code"),)
+    __table_args__ = (UniqueConstraint("employer_id", "employee_code", name="uq_employees_code"),)
 
 
 class EmployeeNumber(Base):

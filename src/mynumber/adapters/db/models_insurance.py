@@ -33,7 +33,8 @@ class Insurer(Base):
     name_ja: Mapped[str] = mapped_column(String(100))
     name_en: Mapped[str] = mapped_column(String(100), default="")
     municipality_code: Mapped[str | None] = mapped_column(
-        ForeignKey("municipalities.code"), nullable=True)
+        ForeignKey("municipalities.code"), nullable=True
+    )
     created_at: Mapped[dt.datetime]
 
 
@@ -56,8 +57,9 @@ class InsuranceEnrolment(Base):
     employer: Mapped[str] = mapped_column(String(100), default="")
     created_at: Mapped[dt.datetime]
     __table_args__ = (
-        UniqueConstraint("insurer_id", "symbol", "number", "branch",
-                         name="uq_insurance_enrolments_numbers"),
+        UniqueConstraint(
+            "insurer_id", "symbol", "number", "branch", name="uq_insurance_enrolments_numbers"
+        ),
     )
 
 
@@ -96,10 +98,12 @@ class ClinicVisit(Base):
     clinic_id: Mapped[int] = mapped_column(ForeignKey("clinics.id"), index=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
     enrolment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("insurance_enrolments.id"), nullable=True)
+        ForeignKey("insurance_enrolments.id"), nullable=True
+    )
     card_serial: Mapped[str | None] = mapped_column(String(32), nullable=True)
     letter_id: Mapped[int | None] = mapped_column(
-        ForeignKey("eligibility_letters.id"), nullable=True)
+        ForeignKey("eligibility_letters.id"), nullable=True
+    )
     method: Mapped[str] = mapped_column(String(20))
     started_at: Mapped[dt.datetime]
     consent_medication: Mapped[bool] = mapped_column(Boolean, default=False)

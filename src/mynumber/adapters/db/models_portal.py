@@ -26,9 +26,13 @@ class FaceRegistration(Base):
     withdrawn_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     __table_args__ = (
         # One registration in force per person: two racing registrations, one wins.
-        Index("uq_portal_face_one_active", "person_id", unique=True,
-              sqlite_where=text("withdrawn_at IS NULL"),
-              postgresql_where=text("withdrawn_at IS NULL")),
+        Index(
+            "uq_portal_face_one_active",
+            "person_id",
+            unique=True,
+            sqlite_where=text("withdrawn_at IS NULL"),
+            postgresql_where=text("withdrawn_at IS NULL"),
+        ),
     )
 
 
@@ -47,6 +51,7 @@ class ChildBenefitApplication(Base):
     received_at: Mapped[dt.datetime]
     __table_args__ = (
         # The same child is claimed once by the same parent (names stored normalised).
-        UniqueConstraint("person_id", "child_name", "child_date_of_birth",
-                         name="uq_child_benefit_child"),
+        UniqueConstraint(
+            "person_id", "child_name", "child_date_of_birth", name="uq_child_benefit_child"
+        ),
     )

@@ -52,8 +52,7 @@ class BrowserSession(Base):
     __tablename__ = "browser_sessions"
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kind: Mapped[str] = mapped_column(String(10))  # staff | resident | visitor
-    clerk_id: Mapped[int | None] = mapped_column(ForeignKey("clerks.id"), nullable=True,
-                                                 index=True)
+    clerk_id: Mapped[int | None] = mapped_column(ForeignKey("clerks.id"), nullable=True, index=True)
     person_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     card_serial: Mapped[str | None] = mapped_column(String(32), nullable=True)
     name: Mapped[str] = mapped_column(String(100), default="")

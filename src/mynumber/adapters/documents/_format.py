@@ -10,13 +10,30 @@ from datetime import date
 
 from mynumber.domain.errors import invalid
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 # 性別: the labels printed for the values a service may pass (住基 codes 1 and 2 included).
 _SEX_LABELS = {
-    "male": ("男", "Male"), "m": ("男", "Male"), "1": ("男", "Male"), "男": ("男", "Male"),
-    "female": ("女", "Female"), "f": ("女", "Female"), "2": ("女", "Female"),
+    "male": ("男", "Male"),
+    "m": ("男", "Male"),
+    "1": ("男", "Male"),
+    "男": ("男", "Male"),
+    "female": ("女", "Female"),
+    "f": ("女", "Female"),
+    "2": ("女", "Female"),
     "女": ("女", "Female"),
 }
 
@@ -29,7 +46,7 @@ def compact(text: str) -> str:
 def group_digits(digits: str, size: int = 4) -> str:
     """``12345678901`` → ``1234 5678 901``: groups of ``size`` from the left."""
     digits = compact(digits)
-    return " ".join(digits[i:i + size] for i in range(0, len(digits), size))
+    return " ".join(digits[i : i + size] for i in range(0, len(digits), size))
 
 
 def date_ja(day: date) -> str:
@@ -62,19 +79,26 @@ def sex_labels(sex: str) -> tuple[str, str]:
     """(Japanese, English) label for a sex given as male/female, m/f, 1/2 or 男/女."""
     labels = _SEX_LABELS.get(sex.strip().lower())
     if labels is None:
-        raise invalid("sex", "Sex must be male or female (or 1 / 2 as in the register).",
-                      "性別は male / female（住民票の 1 / 2）で指定してください。")
+        raise invalid(
+            "sex",
+            "Sex must be male or female (or 1 / 2 as in the register).",
+            "性別は male / female（住民票の 1 / 2）で指定してください。",
+        )
     return labels
 
 
-def require_digits(field: str, value: str, lengths: tuple[int, ...], name_en: str,
-                   name_ja: str) -> str:
+def require_digits(
+    field: str, value: str, lengths: tuple[int, ...], name_en: str, name_ja: str
+) -> str:
     """The compact digits of ``value``, or InvalidInput when they are not of an allowed length."""
     digits = compact(value)
     allowed = " or ".join(str(n) for n in lengths)
     if not digits.isascii() or not digits.isdigit() or len(digits) not in lengths:
-        raise invalid(field, f"{name_en} must have {allowed} digits.",
-                      f"{name_ja}は{'または'.join(str(n) for n in lengths)}桁の数字です。")
+        raise invalid(
+            field,
+            f"{name_en} must have {allowed} digits.",
+            f"{name_ja}は{'または'.join(str(n) for n in lengths)}桁の数字です。",
+        )
     return digits
 
 

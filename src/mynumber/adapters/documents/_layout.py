@@ -52,12 +52,22 @@ def register_fonts() -> None:
         pdfmetrics.registerFont(UnicodeCIDFont(name))
 
 
-def style(font: str = MINCHO, size: float = 9.5, *, color: colors.Color = colors.black,
-          align: int = TA_LEFT, leading: float | None = None) -> ParagraphStyle:
+def style(
+    font: str = MINCHO,
+    size: float = 9.5,
+    *,
+    color: colors.Color = colors.black,
+    align: int = TA_LEFT,
+    leading: float | None = None,
+) -> ParagraphStyle:
     """A paragraph style; Japanese fonts wrap per character with kinsoku rules (CJK)."""
     return ParagraphStyle(
-        f"{font}-{size}", fontName=font, fontSize=size, leading=leading or size * 1.4,
-        textColor=color, alignment=align,
+        f"{font}-{size}",
+        fontName=font,
+        fontSize=size,
+        leading=leading or size * 1.4,
+        textColor=color,
+        alignment=align,
         wordWrap="CJK" if font in (GOTHIC, MINCHO) else None,
     )
 
@@ -76,8 +86,10 @@ def english(text: str, size: float = 8, **kwargs: Any) -> Paragraph:
 
 def heading(ja: str, en: str, size: float = 11) -> Paragraph:
     """A section heading: the Japanese in navy, its English after it on the same line."""
-    markup = (f"{escape(ja)}　<font name=\"{LATIN}\" size=\"{size * 0.7:g}\" "
-              f"color=\"#555555\">{escape(en)}</font>")
+    markup = (
+        f'{escape(ja)}　<font name="{LATIN}" size="{size * 0.7:g}" '
+        f'color="#555555">{escape(en)}</font>'
+    )
     return Paragraph(markup, style(GOTHIC, size, color=INK))
 
 
@@ -98,8 +110,10 @@ def _with_english(ja: str, en: str, size: float, below: bool = False) -> str:
     markup = escape(ja).replace("\n", "<br/>")
     if en:
         separator = "<br/>" if below else " "
-        markup += (f'{separator}<font name="{LATIN}" size="{size - 1.5:g}" color="#555555">'
-                   f"{escape(en)}</font>")
+        markup += (
+            f'{separator}<font name="{LATIN}" size="{size - 1.5:g}" color="#555555">'
+            f"{escape(en)}</font>"
+        )
     return markup
 
 
@@ -118,21 +132,26 @@ def _value_cell(row: Row, size: float) -> Flowable:
     return Paragraph(markup, style(GOTHIC, size + 0.5))
 
 
-def details_table(rows: Sequence[Row], width: float, label_width: float = 46 * mm,
-                  size: float = 9.5) -> Table:
+def details_table(
+    rows: Sequence[Row], width: float, label_width: float = 46 * mm, size: float = 9.5
+) -> Table:
     """A boxed two-column table: shaded bilingual labels on the left, values on the right."""
     data = [[_label_cell(r, size), _value_cell(r, size)] for r in rows]
     table = Table(data, colWidths=[label_width, width - label_width])
-    table.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 1, INK),
-        ("INNERGRID", (0, 0), (-1, -1), 0.4, RULE),
-        ("BACKGROUND", (0, 0), (0, -1), SHADE),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("LEFTPADDING", (0, 0), (-1, -1), 6),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1, INK),
+                ("INNERGRID", (0, 0), (-1, -1), 0.4, RULE),
+                ("BACKGROUND", (0, 0), (0, -1), SHADE),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
     return table
 
 
@@ -140,12 +159,16 @@ def digit_boxes(digits: str, count: int, box: float = 6.5 * mm) -> Table:
     """``count`` boxed cells, one digit in each; empty boxes when ``digits`` is empty."""
     cells = list(digits) if digits else [""] * count
     table = Table([cells], colWidths=[box] * count, rowHeights=[box])
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.6, INK),
-        ("FONT", (0, 0), (-1, -1), LATIN_BOLD, 12),
-        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.6, INK),
+                ("FONT", (0, 0), (-1, -1), LATIN_BOLD, 12),
+                ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
     return table
 
 
@@ -186,8 +209,15 @@ def draw_qr(canvas: Canvas, data: str, x: float, y: float, size: float) -> None:
 class Sheet:
     """One page laid out from the top down; ``y`` is the top of the next free space."""
 
-    def __init__(self, pagesize: tuple[float, float], *, title: str, author: str,
-                 margin: float = 13 * mm, footer_height: float = FOOTER_HEIGHT) -> None:
+    def __init__(
+        self,
+        pagesize: tuple[float, float],
+        *,
+        title: str,
+        author: str,
+        margin: float = 13 * mm,
+        footer_height: float = FOOTER_HEIGHT,
+    ) -> None:
         register_fonts()
         self._buffer = BytesIO()
         # invariant: no timestamps or random IDs, so the same input gives the same bytes.
@@ -212,8 +242,14 @@ class Sheet:
     def content_width(self) -> float:
         return self.width - 2 * self.margin
 
-    def place(self, flowable: Flowable, *, x: float | None = None, width: float | None = None,
-              gap: float = 0) -> float:
+    def place(
+        self,
+        flowable: Flowable,
+        *,
+        x: float | None = None,
+        width: float | None = None,
+        gap: float = 0,
+    ) -> float:
         """Draw ``flowable`` at the cursor, move the cursor below it; return its height."""
         _, height = flowable.wrapOn(self.canvas, width or self.content_width, self.height)
         flowable.drawOn(self.canvas, self.left if x is None else x, self.y - height)
@@ -243,10 +279,14 @@ class Sheet:
             self.place(english(issuer_en, 8.5), width=half)
         left_bottom = self.y
         self.y = top
-        self.place(para(f"発行日　{date_ja(issued)}", GOTHIC, 9, align=TA_RIGHT),
-                   x=self.left + half, width=half)
-        self.place(english(f"Issued {date_en(issued)}", 8, align=TA_RIGHT),
-                   x=self.left + half, width=half)
+        self.place(
+            para(f"発行日　{date_ja(issued)}", GOTHIC, 9, align=TA_RIGHT),
+            x=self.left + half,
+            width=half,
+        )
+        self.place(
+            english(f"Issued {date_en(issued)}", 8, align=TA_RIGHT), x=self.left + half, width=half
+        )
         self.y = min(self.y, left_bottom) - 2 * mm
         self.rule(gap=4 * mm)
 
@@ -262,8 +302,16 @@ class Sheet:
         self.place(para(ja, GOTHIC, 19, color=INK, align=TA_CENTER, leading=24), gap=1 * mm)
         self.place(para(en, LATIN_BOLD, 11.5, color=GREY, align=TA_CENTER), gap=3 * mm)
 
-    def bilingual(self, ja: str, en: str, *, size: float = 9.5, gap: float = 4 * mm,
-                  x: float | None = None, width: float | None = None) -> None:
+    def bilingual(
+        self,
+        ja: str,
+        en: str,
+        *,
+        size: float = 9.5,
+        gap: float = 4 * mm,
+        x: float | None = None,
+        width: float | None = None,
+    ) -> None:
         """A Japanese paragraph followed by its English version."""
         self.place(para(ja, MINCHO, size), x=x, width=width, gap=1 * mm)
         self.place(english(en, size - 1), x=x, width=width, gap=gap)
@@ -288,8 +336,11 @@ class Sheet:
     def ensure_room(self, bottom: float) -> None:
         """Refuse to print content that ran into the footer or off the page."""
         if self.y < bottom:
-            raise DoesNotFit("The document's content does not fit on its page.",
-                             "内容が用紙に収まりません。", field="document")
+            raise DoesNotFit(
+                "The document's content does not fit on its page.",
+                "内容が用紙に収まりません。",
+                field="document",
+            )
 
     def finish(self) -> bytes:
         """Close the page and return the PDF bytes."""

@@ -54,22 +54,33 @@ class EligibilityLetter:
 
     def __post_init__(self) -> None:
         require_text("insurer_name", self.insurer_name, "The insurer name", "保険者名称")
-        require_digits("insurer_number", self.insurer_number, (6, 8), "The insurer number",
-                       "保険者番号")
+        require_digits(
+            "insurer_number", self.insurer_number, (6, 8), "The insurer number", "保険者番号"
+        )
         require_text("number", self.number, "The insured person's number", "被保険者番号")
         require_digits("branch", self.branch, (2,), "The branch number (枝番)", "枝番")
         require_text("name", self.name, "The name", "氏名")
         if self.sex:
             sex_labels(self.sex)
         if self.copay_percent not in COPAY_PERCENTS:
-            raise invalid("copay_percent", "The co-pay ratio must be 10, 20 or 30 percent.",
-                          "一部負担金の割合は1割・2割・3割のいずれかです。")
-        require_order("valid_until", self.valid_from, self.valid_until,
-                      "The letter's validity ends before it starts.",
-                      "有効期限が有効開始日より前になっています。")
+            raise invalid(
+                "copay_percent",
+                "The co-pay ratio must be 10, 20 or 30 percent.",
+                "一部負担金の割合は1割・2割・3割のいずれかです。",
+            )
+        require_order(
+            "valid_until",
+            self.valid_from,
+            self.valid_until,
+            "The letter's validity ends before it starts.",
+            "有効期限が有効開始日より前になっています。",
+        )
         if self.valid_until > _add_years(self.valid_from, MAX_VALIDITY_YEARS):
-            raise invalid("valid_until", "An eligibility letter is valid for at most 5 years.",
-                          "資格確認書の有効期間は最長5年です。")
+            raise invalid(
+                "valid_until",
+                "An eligibility letter is valid for at most 5 years.",
+                "資格確認書の有効期間は最長5年です。",
+            )
 
 
 def _add_years(day: date, years: int) -> date:
@@ -82,8 +93,9 @@ def _add_years(day: date, years: int) -> date:
 
 def render_eligibility_letter(letter: EligibilityLetter) -> bytes:
     """The A4 資格確認書, as PDF bytes."""
-    sheet = L.Sheet(A4, title="資格確認書 / Eligibility Confirmation Letter",
-                    author=letter.insurer_name)
+    sheet = L.Sheet(
+        A4, title="資格確認書 / Eligibility Confirmation Letter", author=letter.insurer_name
+    )
     sheet.letterhead(letter.insurer_name, letter.insurer_name_en, letter.issue_date)
     if letter.address:
         sheet.addressee(letter.address, letter.name)
@@ -91,20 +103,28 @@ def render_eligibility_letter(letter: EligibilityLetter) -> bytes:
     sheet.bilingual(
         "あなたが下記の医療保険の資格を有していることを確認します。医療機関・薬局の窓口で提示してください。",
         "This letter confirms that you are covered by the health insurance below. Show it at "
-        "the reception of a clinic, hospital or pharmacy.")
-    sheet.place(L.details_table(_rows(letter), sheet.content_width, label_width=56 * mm),
-                gap=5 * mm)
+        "the reception of a clinic, hospital or pharmacy.",
+    )
+    sheet.place(
+        L.details_table(_rows(letter), sheet.content_width, label_width=56 * mm), gap=5 * mm
+    )
     sheet.bilingual(
         "マイナンバーカードを健康保険証として利用登録すると、この確認書がなくても受診できます。",
         "Once your My Number Card is registered as your health insurance card, you can see a "
-        "doctor without this letter.", size=9)
+        "doctor without this letter.",
+        size=9,
+    )
     sheet.bilingual(
         "保険医療機関等以外の者が、被保険者等記号・番号の告知を求めることは法律で禁止されています。",
         "The law forbids anyone other than medical providers and insurers to ask for your "
-        "insurance symbol and number.", size=9)
-    sheet.footer("有効期限を過ぎた確認書は使えません。保険者に返却してください。",
-                 "Do not use this letter after it expires; return it to the insurer.",
-                 letter.insurer_name)
+        "insurance symbol and number.",
+        size=9,
+    )
+    sheet.footer(
+        "有効期限を過ぎた確認書は使えません。保険者に返却してください。",
+        "Do not use this letter after it expires; return it to the insurer.",
+        letter.insurer_name,
+    )
     return sheet.finish()
 
 
@@ -112,8 +132,14 @@ def _rows(letter: EligibilityLetter) -> list[L.Row]:
     rows = [L.Row("氏名", "Name", letter.name)]
     if letter.name_kana:
         rows.append(L.Row("フリガナ", "Name (kana)", letter.name_kana))
-    rows.append(L.Row("生年月日", "Date of birth", date_ja(letter.date_of_birth),
-                      date_en(letter.date_of_birth)))
+    rows.append(
+        L.Row(
+            "生年月日",
+            "Date of birth",
+            date_ja(letter.date_of_birth),
+            date_en(letter.date_of_birth),
+        )
+    )
     if letter.sex:
         rows.append(L.Row("性別", "Sex", *sex_labels(letter.sex)))
     ratio = letter.copay_percent // 10
@@ -123,11 +149,19 @@ def _rows(letter: EligibilityLetter) -> list[L.Row]:
         L.Row("保険者名称", "Insurer", letter.insurer_name, letter.insurer_name_en),
         L.Row("記号・番号", "Symbol / number", symbol_number, strong=True),
         L.Row("枝番", "Branch number", letter.branch.strip(), strong=True),
-        L.Row("一部負担金の割合", "Co-pay ratio", f"{ratio}割",
-              f"{letter.copay_percent}% of medical costs"),
-        L.Row("有効期間", "Valid", f"{date_ja(letter.valid_from)} ～ {date_ja(letter.valid_until)}",
-              f"{date_en(letter.valid_from)} to {date_en(letter.valid_until)}",
-              english_below=True),
+        L.Row(
+            "一部負担金の割合",
+            "Co-pay ratio",
+            f"{ratio}割",
+            f"{letter.copay_percent}% of medical costs",
+        ),
+        L.Row(
+            "有効期間",
+            "Valid",
+            f"{date_ja(letter.valid_from)} ～ {date_ja(letter.valid_until)}",
+            f"{date_en(letter.valid_from)} to {date_en(letter.valid_until)}",
+            english_below=True,
+        ),
         L.Row("交付年月日", "Issued on", date_ja(letter.issue_date), date_en(letter.issue_date)),
     ]
     return rows

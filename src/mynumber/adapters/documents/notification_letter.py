@@ -34,14 +34,22 @@ APPLICATION_ID_DIGITS = 23
 QR_SIZE = 38 * mm
 
 NEXT_STEPS = (
-    ("スマートフォン：右のQRコードを読み取り、顔写真を撮影して申請します。",
-     "Smartphone: scan the QR code on the right, take a photo of your face and apply."),
-    ("パソコン：マイナンバーカード総合サイトで申請書IDを入力して申請します。",
-     "Computer: enter the application ID on the My Number Card website and apply."),
-    ("窓口：区役所・市役所の窓口で申請できます。写真は職員が撮影します。",
-     "Counter: apply at the ward office; the staff take your photo there."),
-    ("証明写真機：対応する証明写真機でQRコードを読み取り申請します。",
-     "Photo booth: at a photo booth that takes applications, scan the QR code and apply."),
+    (
+        "スマートフォン：右のQRコードを読み取り、顔写真を撮影して申請します。",
+        "Smartphone: scan the QR code on the right, take a photo of your face and apply.",
+    ),
+    (
+        "パソコン：マイナンバーカード総合サイトで申請書IDを入力して申請します。",
+        "Computer: enter the application ID on the My Number Card website and apply.",
+    ),
+    (
+        "窓口：区役所・市役所の窓口で申請できます。写真は職員が撮影します。",
+        "Counter: apply at the ward office; the staff take your photo there.",
+    ),
+    (
+        "証明写真機：対応する証明写真機でQRコードを読み取り申請します。",
+        "Photo booth: at a photo booth that takes applications, scan the QR code and apply.",
+    ),
 )
 
 
@@ -69,38 +77,58 @@ class NotificationLetter:
         require_text("address", self.address, "The address", "住所")
         sex_labels(self.sex)
         IndividualNumber.parse(self.my_number)
-        application_id = require_digits("application_id", self.application_id,
-                                        (APPLICATION_ID_DIGITS,), "The application ID", "申請書ID")
+        application_id = require_digits(
+            "application_id",
+            self.application_id,
+            (APPLICATION_ID_DIGITS,),
+            "The application ID",
+            "申請書ID",
+        )
         if not self.application_url.startswith(("https://", "http://")):
-            raise invalid("application_url", "The application URL must be an http(s) address.",
-                          "申請URLは http(s) のアドレスです。")
+            raise invalid(
+                "application_url",
+                "The application URL must be an http(s) address.",
+                "申請URLは http(s) のアドレスです。",
+            )
         if application_id not in self.application_url:
-            raise invalid("application_url", "The application URL must contain the application ID.",
-                          "申請URLには申請書IDが含まれていなければなりません。")
+            raise invalid(
+                "application_url",
+                "The application URL must contain the application ID.",
+                "申請URLには申請書IDが含まれていなければなりません。",
+            )
 
 
 def render_notification_letter(letter: NotificationLetter) -> bytes:
     """The A4 個人番号通知書 with its application form part, as PDF bytes."""
-    sheet = L.Sheet(A4, title="個人番号通知書 / My Number Notification Letter",
-                    author=letter.municipality)
+    sheet = L.Sheet(
+        A4, title="個人番号通知書 / My Number Notification Letter", author=letter.municipality
+    )
     sheet.letterhead(f"{letter.municipality}長", letter.municipality_en, letter.issue_date)
     sheet.addressee(letter.address, letter.name)
     sheet.title("個人番号通知書", "My Number Notification Letter")
     sheet.bilingual(
         "あなたの個人番号（マイナンバー）をお知らせします。税・社会保障の手続で使う大切な番号です。",
         "This letter tells you your My Number (Individual Number). You will need it for tax "
-        "and social-security procedures.", gap=3 * mm)
-    sheet.place(L.details_table(_person_rows(letter), sheet.content_width, label_width=42 * mm),
-                gap=2 * mm)
+        "and social-security procedures.",
+        gap=3 * mm,
+    )
+    sheet.place(
+        L.details_table(_person_rows(letter), sheet.content_width, label_width=42 * mm), gap=2 * mm
+    )
     sheet.bilingual(
         "この通知書は、個人番号を証明する書類や本人確認書類としては使えません。大切に保管してください。",
         "This letter is not proof of your My Number and is not an identity document. "
-        "Keep it in a safe place.", size=8.5, gap=4 * mm)
+        "Keep it in a safe place.",
+        size=8.5,
+        gap=4 * mm,
+    )
     _cut_line(sheet)
     _application_form(sheet, letter)
-    sheet.footer("個人番号は法律で定められた手続以外で他人に教えないでください。",
-                 "Do not give your My Number to anyone except for procedures the law names.",
-                 letter.municipality)
+    sheet.footer(
+        "個人番号は法律で定められた手続以外で他人に教えないでください。",
+        "Do not give your My Number to anyone except for procedures the law names.",
+        letter.municipality,
+    )
     return sheet.finish()
 
 
@@ -112,12 +140,20 @@ def _person_rows(letter: NotificationLetter) -> list[L.Row]:
     if letter.name_kanji:
         rows.append(L.Row("漢字・通称", "Kanji / alias", letter.name_kanji))
     rows += [
-        L.Row("生年月日", "Date of birth", date_ja(letter.date_of_birth),
-              date_en(letter.date_of_birth)),
+        L.Row(
+            "生年月日",
+            "Date of birth",
+            date_ja(letter.date_of_birth),
+            date_en(letter.date_of_birth),
+        ),
         L.Row("性別", "Sex", sex_ja, sex_en),
         L.Row("住所", "Address", letter.address),
-        L.Row("個人番号", "My Number", IndividualNumber.parse(letter.my_number).formatted(),
-              strong=True),
+        L.Row(
+            "個人番号",
+            "My Number",
+            IndividualNumber.parse(letter.my_number).formatted(),
+            strong=True,
+        ),
     ]
     return rows
 
@@ -155,8 +191,9 @@ def _application_form(sheet: L.Sheet, letter: NotificationLetter) -> None:
     left_width = sheet.content_width - QR_SIZE - 6 * mm
     application_id = group_digits(compact(letter.application_id))
     rows = [L.Row("申請書ID", "Application ID", application_id, strong=True)]
-    sheet.place(L.details_table(rows, left_width, label_width=36 * mm), width=left_width,
-                gap=3 * mm)
+    sheet.place(
+        L.details_table(rows, left_width, label_width=36 * mm), width=left_width, gap=3 * mm
+    )
     _next_steps(sheet, left_width)
     sheet.y = min(sheet.y, qr_bottom) - 2 * mm
     sheet.bilingual(
@@ -164,12 +201,15 @@ def _application_form(sheet: L.Sheet, letter: NotificationLetter) -> None:
         "この通知書を持って窓口でカードを受け取ってください。",
         "About 1–2 months after you apply, a pickup notice postcard arrives. Bring it, "
         "your residence card or passport, and this letter to the ward office to collect your card.",
-        size=9, gap=0)
+        size=9,
+        gap=0,
+    )
 
 
 def _next_steps(sheet: L.Sheet, width: float) -> None:
     heading = L.heading("次にすること", "What to do next: apply for your card in one of four ways")
     sheet.place(heading, width=width, gap=1.5 * mm)
     for number, (ja, en) in enumerate(NEXT_STEPS, start=1):
-        sheet.bilingual(f"{number}. {ja}", en, size=9, gap=1 * mm, x=sheet.left + 3 * mm,
-                        width=width - 3 * mm)
+        sheet.bilingual(
+            f"{number}. {ja}", en, size=9, gap=1 * mm, x=sheet.left + 3 * mm, width=width - 3 * mm
+        )

@@ -56,15 +56,24 @@ class PickupNotice:
         require_text("name", self.name, "The name", "氏名")
         require_text("address", self.address, "The address", "住所")
         require_text("counter", self.counter, "The counter", "交付場所")
-        require_digits("application_id", self.application_id, (23,), "The application ID",
-                       "申請書ID")
-        require_order("collect_by", self.issue_date, self.collect_by,
-                      "The collection deadline cannot be before the notice is issued.",
-                      "受取期限が発行日より前になっています。")
+        require_digits(
+            "application_id", self.application_id, (23,), "The application ID", "申請書ID"
+        )
+        require_order(
+            "collect_by",
+            self.issue_date,
+            self.collect_by,
+            "The collection deadline cannot be before the notice is issued.",
+            "受取期限が発行日より前になっています。",
+        )
         if self.collect_from is not None:
-            require_order("collect_from", self.collect_from, self.collect_by,
-                          "The collection period starts after it ends.",
-                          "受取期間の開始日が終了日より後になっています。")
+            require_order(
+                "collect_from",
+                self.collect_from,
+                self.collect_by,
+                "The collection period starts after it ends.",
+                "受取期間の開始日が終了日より後になっています。",
+            )
 
 
 def render_pickup_notice(notice: PickupNotice) -> bytes:
@@ -82,25 +91,41 @@ def render_pickup_notice(notice: PickupNotice) -> bytes:
 
 
 def _render(notice: PickupNotice, size: float) -> bytes:
-    sheet = L.Sheet(POSTCARD, title="交付通知書 / My Number Card Pickup Notice",
-                    author=notice.municipality, margin=6 * mm, footer_height=10 * mm)
+    sheet = L.Sheet(
+        POSTCARD,
+        title="交付通知書 / My Number Card Pickup Notice",
+        author=notice.municipality,
+        margin=6 * mm,
+        footer_height=10 * mm,
+    )
     _band(sheet, notice)
     sheet.place(L.para(f"{notice.name}　様", L.GOTHIC, 10), gap=1 * mm)
-    sheet.place(L.para("マイナンバーカードができました。期限までに窓口で受け取ってください。",
-                       L.MINCHO, 7.5), gap=0.3 * mm)
-    sheet.place(L.english("Your My Number Card is ready. Please collect it at the counter "
-                          "by the date below.", 6.5), gap=2 * mm)
+    sheet.place(
+        L.para(
+            "マイナンバーカードができました。期限までに窓口で受け取ってください。", L.MINCHO, 7.5
+        ),
+        gap=0.3 * mm,
+    )
+    sheet.place(
+        L.english(
+            "Your My Number Card is ready. Please collect it at the counter by the date below.", 6.5
+        ),
+        gap=2 * mm,
+    )
     top = sheet.y
     left_width = sheet.content_width - BRING_WIDTH - 3 * mm
-    sheet.place(L.details_table(_rows(notice), left_width, label_width=25 * mm, size=size),
-                width=left_width)
+    sheet.place(
+        L.details_table(_rows(notice), left_width, label_width=25 * mm, size=size), width=left_width
+    )
     table_bottom = sheet.y
     sheet.y = top
     sheet.place(_what_to_bring(), x=sheet.right - BRING_WIDTH, width=BRING_WIDTH)
     sheet.y = min(sheet.y, table_bottom)
-    sheet.footer("受取時に暗証番号を設定します。来られない場合はご連絡ください。",
-                 "You will set your PINs at pickup. Contact the office if you cannot come in time.",
-                 f"{notice.municipality}　{date_ja(notice.issue_date)}発行")
+    sheet.footer(
+        "受取時に暗証番号を設定します。来られない場合はご連絡ください。",
+        "You will set your PINs at pickup. Contact the office if you cannot come in time.",
+        f"{notice.municipality}　{date_ja(notice.issue_date)}発行",
+    )
     return sheet.finish()
 
 
@@ -134,26 +159,39 @@ def _rows(notice: PickupNotice) -> list[L.Row]:
     return [
         L.Row("住所", "Address", notice.address),
         L.Row("交付場所", "Where", notice.counter, notice.counter_en),
-        L.Row("受取期限", "Collect by", period_ja, period_en,
-              english_below=notice.collect_from is not None),
+        L.Row(
+            "受取期限",
+            "Collect by",
+            period_ja,
+            period_en,
+            english_below=notice.collect_from is not None,
+        ),
         L.Row("申請書ID", "Application ID", group_digits(notice.application_id)),
     ]
 
 
 def _what_to_bring() -> Table:
     """A one-column box: a navy heading, then each item in Japanese with English under it."""
-    cells = [[L.para("持ち物", L.GOTHIC, 8.5, color=colors.white),
-              L.english("What to bring", 6.5, color=colors.white)]]
+    cells = [
+        [
+            L.para("持ち物", L.GOTHIC, 8.5, color=colors.white),
+            L.english("What to bring", 6.5, color=colors.white),
+        ]
+    ]
     for number, (ja, en) in enumerate(WHAT_TO_BRING, start=1):
         cells.append([L.para(f"{number}. {ja}", L.GOTHIC, 7), L.english(en, 6)])
     table = Table([[cell] for cell in cells], colWidths=[BRING_WIDTH])
-    table.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 1, L.INK),
-        ("BACKGROUND", (0, 0), (-1, 0), L.INK),
-        ("LINEBELOW", (0, 1), (-1, -2), 0.4, L.RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-    ]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1, L.INK),
+                ("BACKGROUND", (0, 0), (-1, 0), L.INK),
+                ("LINEBELOW", (0, 1), (-1, -2), 0.4, L.RULE),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     return table

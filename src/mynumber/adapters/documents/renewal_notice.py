@@ -43,12 +43,18 @@ class RenewalNotice:
         require_text("counter", self.counter, "The counter", "手続場所")
         expiries = [d for d in (self.card_expires_on, self.certificates_expire_on) if d]
         if not expiries:
-            raise invalid("card_expires_on",
-                          "Say what expires: the card, the certificates or both.",
-                          "有効期限を迎えるもの（カード・電子証明書）を指定してください。")
-        require_order("renew_from", self.renew_from, min(expiries),
-                      "Renewal must open before the expiry date.",
-                      "更新手続の開始日が有効期限より後になっています。")
+            raise invalid(
+                "card_expires_on",
+                "Say what expires: the card, the certificates or both.",
+                "有効期限を迎えるもの（カード・電子証明書）を指定してください。",
+            )
+        require_order(
+            "renew_from",
+            self.renew_from,
+            min(expiries),
+            "Renewal must open before the expiry date.",
+            "更新手続の開始日が有効期限より後になっています。",
+        )
 
 
 def render_renewal_notice(notice: RenewalNotice) -> bytes:
@@ -59,13 +65,17 @@ def render_renewal_notice(notice: RenewalNotice) -> bytes:
     sheet.title("有効期限通知書", "Notice of Expiry: My Number Card and Electronic Certificates")
     sheet.bilingual(
         f"お持ちの{_what_ja(notice)}の有効期限が近づいています。下記の日から更新の手続ができます。",
-        f"Your {_what_en(notice)} will expire soon. You can renew from the date below.")
-    sheet.place(L.details_table(_rows(notice), sheet.content_width, label_width=62 * mm),
-                gap=5 * mm)
+        f"Your {_what_en(notice)} will expire soon. You can renew from the date below.",
+    )
+    sheet.place(
+        L.details_table(_rows(notice), sheet.content_width, label_width=62 * mm), gap=5 * mm
+    )
     _instructions(sheet, notice)
-    sheet.footer("有効期限を過ぎると、カードや電子証明書は使えなくなります。",
-                 "After the expiry date the card or the certificates can no longer be used.",
-                 notice.municipality)
+    sheet.footer(
+        "有効期限を過ぎると、カードや電子証明書は使えなくなります。",
+        "After the expiry date the card or the certificates can no longer be used.",
+        notice.municipality,
+    )
     return sheet.finish()
 
 
@@ -90,15 +100,30 @@ def _what_en(notice: RenewalNotice) -> str:
 def _rows(notice: RenewalNotice) -> list[L.Row]:
     rows = [L.Row("氏名", "Name", notice.name)]
     if notice.card_expires_on:
-        rows.append(L.Row("カードの有効期限", "Card expires on", date_ja(notice.card_expires_on),
-                          date_en(notice.card_expires_on)))
+        rows.append(
+            L.Row(
+                "カードの有効期限",
+                "Card expires on",
+                date_ja(notice.card_expires_on),
+                date_en(notice.card_expires_on),
+            )
+        )
     if notice.certificates_expire_on:
-        rows.append(L.Row("電子証明書の有効期限", "Certificates expire",
-                          date_ja(notice.certificates_expire_on),
-                          date_en(notice.certificates_expire_on)))
+        rows.append(
+            L.Row(
+                "電子証明書の有効期限",
+                "Certificates expire",
+                date_ja(notice.certificates_expire_on),
+                date_en(notice.certificates_expire_on),
+            )
+        )
     rows += [
-        L.Row("更新手続の開始日", "Renew from", f"{date_ja(notice.renew_from)}から",
-              f"from {date_en(notice.renew_from)}"),
+        L.Row(
+            "更新手続の開始日",
+            "Renew from",
+            f"{date_ja(notice.renew_from)}から",
+            f"from {date_en(notice.renew_from)}",
+        ),
         L.Row("手続場所", "Where", notice.counter, notice.counter_en, english_below=True),
     ]
     return rows
@@ -110,11 +135,20 @@ def _instructions(sheet: L.Sheet, notice: RenewalNotice) -> None:
         sheet.bilingual(
             "カード：新しいカードの申請（顔写真が必要です）を行い、交付通知書が届いたら窓口で受け取ります。",
             "Card: apply for a new card (a photo is needed); collect it at the counter when the "
-            "pickup notice arrives.", size=9, gap=2 * mm)
+            "pickup notice arrives.",
+            size=9,
+            gap=2 * mm,
+        )
     if notice.certificates_expire_on:
         sheet.bilingual(
             "電子証明書：マイナンバーカードを持って窓口へ。暗証番号（4桁と6～16桁）の入力が必要です。",
             "Electronic certificates: come to the counter with your My Number Card; you will "
-            "enter your PINs (the 4-digit one and the 6–16 character one).", size=9, gap=2 * mm)
-    sheet.bilingual("持ち物：この通知書、マイナンバーカード",
-                    "Bring: this notice and your My Number Card.", size=9)
+            "enter your PINs (the 4-digit one and the 6–16 character one).",
+            size=9,
+            gap=2 * mm,
+        )
+    sheet.bilingual(
+        "持ち物：この通知書、マイナンバーカード",
+        "Bring: this notice and your My Number Card.",
+        size=9,
+    )

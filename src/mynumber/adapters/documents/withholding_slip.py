@@ -55,61 +55,97 @@ class WithholdingSlip:
         require_text("employer_name", self.employer_name, "The employer name", "支払者の名称")
         CorporateNumber.parse(self.corporate_number)
         require_text("employee_name", self.employee_name, "The employee name", "受給者の氏名")
-        require_text("employee_address", self.employee_address, "The employee address",
-                     "受給者の住所")
+        require_text(
+            "employee_address", self.employee_address, "The employee address", "受給者の住所"
+        )
         if self.employee_my_number:
             IndividualNumber.parse(self.employee_my_number, field="employee_my_number")
         if self.payment_amount < 0 or self.withholding_tax < 0:
-            raise invalid("payment_amount", "Amounts cannot be negative.",
-                          "金額に負の値は指定できません。")
+            raise invalid(
+                "payment_amount", "Amounts cannot be negative.", "金額に負の値は指定できません。"
+            )
         if self.withholding_tax > self.payment_amount:
-            raise invalid("withholding_tax", "The tax withheld cannot exceed the amount paid.",
-                          "源泉徴収税額が支払金額を超えています。")
+            raise invalid(
+                "withholding_tax",
+                "The tax withheld cannot exceed the amount paid.",
+                "源泉徴収税額が支払金額を超えています。",
+            )
 
 
 def render_withholding_slip(slip: WithholdingSlip, *, copy: Copy) -> bytes:
     """One copy of the 源泉徴収票 (A4), as PDF bytes; the employee's copy has no My Number."""
     if copy not in COPY_LABELS:
-        raise invalid("copy", "The copy is either tax_office or employee.",
-                      "控えの種類は tax_office か employee です。")
+        raise invalid(
+            "copy",
+            "The copy is either tax_office or employee.",
+            "控えの種類は tax_office か employee です。",
+        )
     carries_numbers = copy == "tax_office"
-    sheet = L.Sheet(A4, title="給与所得の源泉徴収票 / Withholding Tax Statement",
-                    author=slip.employer_name)
+    sheet = L.Sheet(
+        A4, title="給与所得の源泉徴収票 / Withholding Tax Statement", author=slip.employer_name
+    )
     sheet.letterhead(slip.employer_name, "", slip.issue_date)
-    sheet.title(f"{era_year_ja(slip.year)}分　給与所得の源泉徴収票",
-                f"Withholding Tax Statement on Employment Income, {slip.year}")
-    sheet.place(_copy_badge(*COPY_LABELS[copy]), x=sheet.right - 55 * mm, width=55 * mm,
-                gap=4 * mm)
+    sheet.title(
+        f"{era_year_ja(slip.year)}分　給与所得の源泉徴収票",
+        f"Withholding Tax Statement on Employment Income, {slip.year}",
+    )
+    sheet.place(_copy_badge(*COPY_LABELS[copy]), x=sheet.right - 55 * mm, width=55 * mm, gap=4 * mm)
     _section(sheet, "支払を受ける者", "Employee (recipient)")
-    sheet.place(L.details_table(_employee_rows(slip, carries_numbers), sheet.content_width,
-                                  label_width=LABEL_WIDTH),
-                gap=5 * mm)
+    sheet.place(
+        L.details_table(
+            _employee_rows(slip, carries_numbers), sheet.content_width, label_width=LABEL_WIDTH
+        ),
+        gap=5 * mm,
+    )
     _section(sheet, "支払金額・源泉徴収税額", "Amounts for the year")
-    sheet.place(L.details_table(_amount_rows(slip), sheet.content_width,
-                                  label_width=LABEL_WIDTH), gap=5 * mm)
+    sheet.place(
+        L.details_table(_amount_rows(slip), sheet.content_width, label_width=LABEL_WIDTH),
+        gap=5 * mm,
+    )
     _section(sheet, "支払者", "Employer (payer)")
-    sheet.place(L.details_table(_employer_rows(slip, carries_numbers), sheet.content_width,
-                                  label_width=LABEL_WIDTH),
-                gap=4 * mm)
+    sheet.place(
+        L.details_table(
+            _employer_rows(slip, carries_numbers), sheet.content_width, label_width=LABEL_WIDTH
+        ),
+        gap=4 * mm,
+    )
     if not carries_numbers:
         sheet.bilingual(
             "受給者交付用には、個人番号および法人番号を記載しません（所得税法施行規則）。",
             "The employee's copy does not show the My Number or the Corporate Number "
-            "(Income Tax Act enforcement rules, since 2016).", size=8.5)
-    sheet.footer("この源泉徴収票は確定申告などで使います。大切に保管してください。",
-                 "Keep this statement: you need it for a tax return.", slip.employer_name)
+            "(Income Tax Act enforcement rules, since 2016).",
+            size=8.5,
+        )
+    sheet.footer(
+        "この源泉徴収票は確定申告などで使います。大切に保管してください。",
+        "Keep this statement: you need it for a tax return.",
+        slip.employer_name,
+    )
     return sheet.finish()
 
 
 def _copy_badge(ja: str, en: str) -> Table:
-    table = Table([[[L.para(ja, L.GOTHIC, 11, color=L.INK, align=TA_CENTER),
-                     L.english(en, 7.5, align=TA_CENTER)]]], colWidths=[55 * mm])
-    table.setStyle(TableStyle([
-        ("BOX", (0, 0), (-1, -1), 1.2, L.INK),
-        ("BACKGROUND", (0, 0), (-1, -1), colors.white),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-    ]))
+    table = Table(
+        [
+            [
+                [
+                    L.para(ja, L.GOTHIC, 11, color=L.INK, align=TA_CENTER),
+                    L.english(en, 7.5, align=TA_CENTER),
+                ]
+            ]
+        ],
+        colWidths=[55 * mm],
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.2, L.INK),
+                ("BACKGROUND", (0, 0), (-1, -1), colors.white),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
+        )
+    )
     return table
 
 
@@ -122,8 +158,10 @@ def _employee_rows(slip: WithholdingSlip, carries_numbers: bool) -> list[L.Row]:
     digits = ""
     if carries_numbers and slip.employee_my_number:
         digits = IndividualNumber.parse(slip.employee_my_number).digits
-    rows = [L.Row("住所", "Address", slip.employee_address),
-            L.Row("氏名", "Name", slip.employee_name)]
+    rows = [
+        L.Row("住所", "Address", slip.employee_address),
+        L.Row("氏名", "Name", slip.employee_name),
+    ]
     if slip.employee_name_kana:
         rows.append(L.Row("フリガナ", "Name (kana)", slip.employee_name_kana))
     rows.append(L.Row("個人番号", "My Number", L.digit_boxes(digits, 12)))
@@ -132,10 +170,18 @@ def _employee_rows(slip: WithholdingSlip, carries_numbers: bool) -> list[L.Row]:
 
 def _amount_rows(slip: WithholdingSlip) -> list[L.Row]:
     return [
-        L.Row("支払金額", "Payment amount", f"{yen(slip.payment_amount)} 円",
-              f"JPY {yen(slip.payment_amount)}"),
-        L.Row("源泉徴収税額", "Income tax withheld", f"{yen(slip.withholding_tax)} 円",
-              f"JPY {yen(slip.withholding_tax)}"),
+        L.Row(
+            "支払金額",
+            "Payment amount",
+            f"{yen(slip.payment_amount)} 円",
+            f"JPY {yen(slip.payment_amount)}",
+        ),
+        L.Row(
+            "源泉徴収税額",
+            "Income tax withheld",
+            f"{yen(slip.withholding_tax)} 円",
+            f"JPY {yen(slip.withholding_tax)}",
+        ),
     ]
 
 

@@ -41,8 +41,9 @@ def decode(field: str, text: str) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise invalid(field, f"{field} is not valid base64.",
-                      f"{field} がbase64形式ではありません。") from None
+        raise invalid(
+            field, f"{field} is not valid base64.", f"{field} がbase64形式ではありません。"
+        ) from None
 
 
 @router.post("/challenges", status_code=201, response_model=ChallengeResponse)
@@ -50,17 +51,23 @@ def new_challenge(caller: CallerDep, uow: UowDep, svc: ServicesDep) -> Challenge
     """A fresh nonce for the card to sign (valid for 5 minutes, once)."""
     challenge = card_auth.issue_challenge(uow.session, svc, caller=caller)
     uow.commit()
-    return ChallengeResponse(nonce=base64.b64encode(challenge.nonce).decode(),
-                             expires_at=challenge.expires_at)
+    return ChallengeResponse(
+        nonce=base64.b64encode(challenge.nonce).decode(), expires_at=challenge.expires_at
+    )
 
 
 @router.post("/responses", response_model=AuthenticatedResponse)
-def answer(body: CardAnswerRequest, caller: CallerDep, uow: UowDep,
-           svc: ServicesDep) -> AuthenticatedResponse:
+def answer(
+    body: CardAnswerRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> AuthenticatedResponse:
     """Check the card's answer: the person who holds the card, or why not."""
     person_id = card_auth.authenticate_card(
-        uow.session, svc, caller=caller, nonce=decode("nonce", body.nonce),
+        uow.session,
+        svc,
+        caller=caller,
+        nonce=decode("nonce", body.nonce),
         certificate_der=decode("certificate", body.certificate),
-        signature=decode("signature", body.signature))
+        signature=decode("signature", body.signature),
+    )
     uow.commit()
     return AuthenticatedResponse(person_id=person_id)

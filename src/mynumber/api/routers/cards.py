@@ -35,8 +35,9 @@ def _bytes(field: str, text: str) -> bytes:
     try:
         return base64.b64decode(text, validate=True)
     except (binascii.Error, ValueError):
-        raise invalid(field, "Send the image as base64.",
-                      "画像はbase64で送ってください。") from None
+        raise invalid(
+            field, "Send the image as base64.", "画像はbase64で送ってください。"
+        ) from None
 
 
 class ApplicationRequest(BaseModel):
@@ -51,37 +52,51 @@ class ApplicationRequest(BaseModel):
 
 
 @router.post("/cards/applications", status_code=201)
-def apply_for_card(body: ApplicationRequest, caller: CallerDep, uow: UowDep,
-                   svc: ServicesDep) -> card_applications.ApplicationView:
+def apply_for_card(
+    body: ApplicationRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> card_applications.ApplicationView:
     """交付申請 — apply for the card (smartphone, PC, counter or photo booth)."""
     view = card_applications.apply_for_card(
-        uow.session, svc, caller=caller, channel=body.channel,
+        uow.session,
+        svc,
+        caller=caller,
+        channel=body.channel,
         photo=_bytes("photo", body.photo_base64),
-        declaration=PhotoDeclaration(body.taken_within_six_months, body.no_headwear,
-                                     body.plain_background),
-        application_id=body.application_id, person_id=body.person_id,
-        express_reason=body.express_reason)
+        declaration=PhotoDeclaration(
+            body.taken_within_six_months, body.no_headwear, body.plain_background
+        ),
+        application_id=body.application_id,
+        person_id=body.person_id,
+        express_reason=body.express_reason,
+    )
     uow.commit()
     return view
 
 
 @router.get("/cards/applications/{application_id}")
-def ask_after_application(application_id: str, caller: CallerDep, uow: UowDep,
-                          svc: ServicesDep) -> card_applications.ApplicationView:
+def ask_after_application(
+    application_id: str, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> card_applications.ApplicationView:
     """Where an application stands, by its 23-digit application ID."""
-    view = card_applications.ask_after_application(uow.session, svc, caller=caller,
-                                                   application_id=application_id)
+    view = card_applications.ask_after_application(
+        uow.session, svc, caller=caller, application_id=application_id
+    )
     uow.commit()
     return view
 
 
-@router.get("/cards/applications/{application_id}/pickup-notice.pdf", response_class=Response,
-            responses=file_response("application/pdf", "The pickup notice, PDF"))
-def pickup_notice(application_id: str, caller: CallerDep, uow: UowDep,
-                  svc: ServicesDep) -> Response:
+@router.get(
+    "/cards/applications/{application_id}/pickup-notice.pdf",
+    response_class=Response,
+    responses=file_response("application/pdf", "The pickup notice, PDF"),
+)
+def pickup_notice(
+    application_id: str, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> Response:
     """The pickup notice (交付通知書) as a PDF postcard."""
-    pdf = card_centre.pickup_notice_pdf(uow.session, svc, caller=caller,
-                                        application_id=application_id)
+    pdf = card_centre.pickup_notice_pdf(
+        uow.session, svc, caller=caller, application_id=application_id
+    )
     uow.commit()
     return Response(pdf, media_type="application/pdf")
 
@@ -91,6 +106,7 @@ def run_jobs(caller: CallerDep, uow: UowDep, svc: ServicesDep) -> card_centre.Jo
     """Run what is due: manufacture, the post, expiry notices, lapsed cards."""
     from mynumber.domain.access import Role
     from mynumber.services.core.policy import require_role
+
     require_role(caller, Role.CARD_CENTRE)
     report = card_centre.run_daily_jobs(uow.session, svc)
     uow.commit()
@@ -101,8 +117,9 @@ class IdentityRequest(BaseModel):
     name_latin: str = Field(max_length=NAME_LENGTH)
     date_of_birth: dt.date
     residence_card_number: str | None = Field(default=None, max_length=12)
-    id_documents: list[IdDocument] = Field(max_length=len(IdDocument),
-                                           examples=[["residence_card", "notification_letter"]])
+    id_documents: list[IdDocument] = Field(
+        max_length=len(IdDocument), examples=[["residence_card", "notification_letter"]]
+    )
 
     def shown(self) -> IdentityShown:
         return IdentityShown(self.name_latin, self.date_of_birth, self.residence_card_number)
@@ -117,22 +134,33 @@ class CollectRequest(IdentityRequest):
 
 
 @router.post("/cards/applications/{application_id}/collect")
-def collect_card(application_id: str, body: CollectRequest, caller: CallerDep, uow: UowDep,
-                 svc: ServicesDep) -> card_counter.Collection:
+def collect_card(
+    application_id: str, body: CollectRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> card_counter.Collection:
     """交付 — hand the card to its owner, who sets the PINs."""
     done = card_counter.collect_card(
-        uow.session, svc, caller=caller, application_id=application_id, identity=body.shown(),
+        uow.session,
+        svc,
+        caller=caller,
+        application_id=application_id,
+        identity=body.shown(),
         id_documents=parse_id_documents(body.id_documents),
         pickup_notice_shown=body.pickup_notice_shown,
-        pins=card_counter.InitialPins(body.user_authentication_pin, body.resident_registry_pin,
-                                      body.card_info_input_pin, body.signature_pin))
+        pins=card_counter.InitialPins(
+            body.user_authentication_pin,
+            body.resident_registry_pin,
+            body.card_info_input_pin,
+            body.signature_pin,
+        ),
+    )
     uow.commit()
     return done
 
 
 @router.get("/cards/{serial}")
-def card_status(serial: str, caller: CallerDep, uow: UowDep,
-                svc: ServicesDep) -> card_use.CardStatusView:
+def card_status(
+    serial: str, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> card_use.CardStatusView:
     """The card's status, dates, tries left and the first problem a use would meet."""
     view = card_use.card_status(uow.session, svc, caller=caller, card_serial=serial)
     uow.commit()
@@ -151,12 +179,19 @@ class CardUsable(BaseModel):
 
 
 @router.post("/cards/{serial}/use", response_model=CardUsable)
-def use_card(serial: str, body: UseRequest, caller: CallerDep, uow: UowDep,
-             svc: ServicesDep) -> CardUsable:
+def use_card(
+    serial: str, body: UseRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> CardUsable:
     """A terminal checks the card, then the PIN on the chip."""
-    card = card_use.use_card(uow.session, svc, caller=caller, card_serial=serial,
-                             pin_kind=body.pin_kind, pin=body.pin,
-                             checks_address=body.checks_address)
+    card = card_use.use_card(
+        uow.session,
+        svc,
+        caller=caller,
+        card_serial=serial,
+        pin_kind=body.pin_kind,
+        pin=body.pin,
+        checks_address=body.checks_address,
+    )
     uow.commit()
     return CardUsable(serial=card.serial, usable=True)
 
@@ -172,12 +207,25 @@ class PinReset(BaseModel):
 
 
 @router.post("/cards/{serial}/pins/{pin_kind}/reset", response_model=PinReset)
-def reset_pin(serial: str, pin_kind: PinKind, body: ResetRequest, caller: CallerDep,
-              uow: UowDep, svc: ServicesDep) -> PinReset:
+def reset_pin(
+    serial: str,
+    pin_kind: PinKind,
+    body: ResetRequest,
+    caller: CallerDep,
+    uow: UowDep,
+    svc: ServicesDep,
+) -> PinReset:
     """暗証番号の初期化 — at the ward office, in person."""
-    card_counter.reset_pin(uow.session, svc, caller=caller, card_serial=serial, pin=pin_kind,
-                           new_pin=body.new_pin, identity=body.shown(),
-                           id_documents=parse_id_documents(body.id_documents))
+    card_counter.reset_pin(
+        uow.session,
+        svc,
+        caller=caller,
+        card_serial=serial,
+        pin=pin_kind,
+        new_pin=body.new_pin,
+        identity=body.shown(),
+        id_documents=parse_id_documents(body.id_documents),
+    )
     uow.commit()
     return PinReset(serial=serial, pin=pin_kind.value, reset=True)
 
@@ -186,51 +234,71 @@ class KioskChallengeResponse(BaseModel):
     nonce: str = Field(description="32 random bytes, base64, issued to this terminal")
     expires_at: dt.datetime
     step: KioskStep = Field(description="The step the card's signature will prove")
-    to_sign: str = Field(description="What the card signs after the step's PIN, base64: "
-                                     "domain.terminal.kiosk_message(nonce, terminal, serial, "
-                                     "step)")
+    to_sign: str = Field(
+        description="What the card signs after the step's PIN, base64: "
+        "domain.terminal.kiosk_message(nonce, terminal, serial, "
+        "step)"
+    )
 
 
 class CardProofRequest(BaseModel):
     nonce: str = Field(description="The nonce, base64, as received from the challenge")
-    certificate: str = Field(description="The card's certificate of the step's PIN (signature "
-                                         "PIN: the signature certificate; 4-digit PIN: the "
-                                         "user-authentication certificate), DER, base64")
+    certificate: str = Field(
+        description="The card's certificate of the step's PIN (signature "
+        "PIN: the signature certificate; 4-digit PIN: the "
+        "user-authentication certificate), DER, base64"
+    )
     signature: str = Field(description="The card's signature over to_sign, base64")
 
     def proof(self) -> kiosk.CardProof:
-        return kiosk.CardProof(nonce=decode("nonce", self.nonce),
-                               certificate_der=decode("certificate", self.certificate),
-                               signature=decode("signature", self.signature))
+        return kiosk.CardProof(
+            nonce=decode("nonce", self.nonce),
+            certificate_der=decode("certificate", self.certificate),
+            signature=decode("signature", self.signature),
+        )
 
 
 class KioskResetRequest(BaseModel):
     nonce: str | None = Field(default=None, description="The nonce, base64, from the challenge")
-    certificate: str | None = Field(default=None, description="The card's certificate of the "
-                                    "step's PIN, DER, base64 (as in the challenge)")
-    signature: str | None = Field(default=None, description="The card's signature over "
-                                  "to_sign, base64. Without the three: refused, no try spent")
-    live_image_base64: str | None = Field(default=None, description="The kiosk camera's "
-                                          "image (user-authentication PIN reset), base64")
+    certificate: str | None = Field(
+        default=None,
+        description="The card's certificate of the step's PIN, DER, base64 (as in the challenge)",
+    )
+    signature: str | None = Field(
+        default=None,
+        description="The card's signature over "
+        "to_sign, base64. Without the three: refused, no try spent",
+    )
+    live_image_base64: str | None = Field(
+        default=None, description="The kiosk camera's image (user-authentication PIN reset), base64"
+    )
     new_pin: str
 
     def proof(self) -> kiosk.CardProof | None:
         if self.nonce is None or self.certificate is None or self.signature is None:
             return None
-        return CardProofRequest(nonce=self.nonce, certificate=self.certificate,
-                                signature=self.signature).proof()
+        return CardProofRequest(
+            nonce=self.nonce, certificate=self.certificate, signature=self.signature
+        ).proof()
 
 
 def _challenge(made: kiosk.KioskChallenge) -> KioskChallengeResponse:
-    return KioskChallengeResponse(nonce=base64.b64encode(made.nonce).decode(),
-                                  expires_at=made.expires_at, step=made.step,
-                                  to_sign=base64.b64encode(made.to_sign).decode())
+    return KioskChallengeResponse(
+        nonce=base64.b64encode(made.nonce).decode(),
+        expires_at=made.expires_at,
+        step=made.step,
+        to_sign=base64.b64encode(made.to_sign).decode(),
+    )
 
 
-@router.post("/kiosk/cards/{serial}/pins/{pin_kind}/challenge", status_code=201,
-             response_model=KioskChallengeResponse)
-def kiosk_challenge(serial: str, pin_kind: PinKind, caller: CallerDep, uow: UowDep,
-                    svc: ServicesDep) -> KioskChallengeResponse:
+@router.post(
+    "/kiosk/cards/{serial}/pins/{pin_kind}/challenge",
+    status_code=201,
+    response_model=KioskChallengeResponse,
+)
+def kiosk_challenge(
+    serial: str, pin_kind: PinKind, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> KioskChallengeResponse:
     """A fresh nonce for resetting ``pin_kind`` on the card in this kiosk's reader (5
     minutes, once): the card signs ``to_sign`` after the other credential's PIN."""
     made = kiosk.challenge(uow.session, svc, caller=caller, card_serial=serial, pin=pin_kind)
@@ -239,8 +307,14 @@ def kiosk_challenge(serial: str, pin_kind: PinKind, caller: CallerDep, uow: UowD
 
 
 @router.post("/kiosk/cards/{serial}/pins/{pin_kind}/reset", response_model=PinReset)
-def kiosk_reset(serial: str, pin_kind: PinKind, body: KioskResetRequest, caller: CallerDep,
-                uow: UowDep, svc: ServicesDep) -> PinReset:
+def kiosk_reset(
+    serial: str,
+    pin_kind: PinKind,
+    body: KioskResetRequest,
+    caller: CallerDep,
+    uow: UowDep,
+    svc: ServicesDep,
+) -> PinReset:
     """コンビニでの初期化 — the kiosk resets a PIN on the card in its own reader
     (``kiosk.reset_pin_at_kiosk``): the card proves it is there, and that the other
     credential's PIN was entered on it, by signing the challenge's ``to_sign`` with that PIN's
@@ -249,10 +323,19 @@ def kiosk_reset(serial: str, pin_kind: PinKind, body: KioskResetRequest, caller:
     smartphone pre-application). Without that proof — another card's, another kiosk's,
     another step's, a spent nonce — it is refused before any PIN (403
     ``card-not-in-terminal``, audited): no try is spent."""
-    image = (_bytes("live_image", body.live_image_base64)
-             if body.live_image_base64 is not None else None)
-    kiosk.reset_pin_at_kiosk(uow.session, svc, caller=caller, card_serial=serial, pin=pin_kind,
-                             new_pin=body.new_pin, live_image=image, proof=body.proof())
+    image = (
+        _bytes("live_image", body.live_image_base64) if body.live_image_base64 is not None else None
+    )
+    kiosk.reset_pin_at_kiosk(
+        uow.session,
+        svc,
+        caller=caller,
+        card_serial=serial,
+        pin=pin_kind,
+        new_pin=body.new_pin,
+        live_image=image,
+        proof=body.proof(),
+    )
     uow.commit()
     return PinReset(serial=serial, pin=pin_kind.value, reset=True)
 
@@ -267,27 +350,45 @@ class PreApplied(BaseModel):
     usable_until: dt.datetime = Field(description="Reset at a kiosk before this moment")
 
 
-@router.post("/cards/{serial}/pins/{pin_kind}/pre-application/challenge", status_code=201,
-             response_model=KioskChallengeResponse)
-def pre_application_challenge(serial: str, pin_kind: PinKind, caller: CallerDep, uow: UowDep,
-                              svc: ServicesDep) -> KioskChallengeResponse:
+@router.post(
+    "/cards/{serial}/pins/{pin_kind}/pre-application/challenge",
+    status_code=201,
+    response_model=KioskChallengeResponse,
+)
+def pre_application_challenge(
+    serial: str, pin_kind: PinKind, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> KioskChallengeResponse:
     """The smartphone's nonce for a pre-application (the holder's own token)."""
-    made = kiosk.challenge(uow.session, svc, caller=caller, card_serial=serial, pin=pin_kind,
-                           pre_application=True)
+    made = kiosk.challenge(
+        uow.session, svc, caller=caller, card_serial=serial, pin=pin_kind, pre_application=True
+    )
     uow.commit()
     return _challenge(made)
 
 
-@router.post("/cards/{serial}/pins/{pin_kind}/pre-application", status_code=201,
-             response_model=PreApplied)
-def pre_apply(serial: str, pin_kind: PinKind, body: PreApplicationRequest, caller: CallerDep,
-              uow: UowDep, svc: ServicesDep) -> PreApplied:
+@router.post(
+    "/cards/{serial}/pins/{pin_kind}/pre-application", status_code=201, response_model=PreApplied
+)
+def pre_apply(
+    serial: str,
+    pin_kind: PinKind,
+    body: PreApplicationRequest,
+    caller: CallerDep,
+    uow: UowDep,
+    svc: ServicesDep,
+) -> PreApplied:
     """事前申請 — with the smartphone and the card: the card signs ``to_sign`` after the
     4-digit PIN and the face photo matches the chip's; then the signature PIN can be reset at
     a kiosk within 24 hours."""
-    until = kiosk.pre_apply(uow.session, svc, caller=caller, card_serial=serial, pin=pin_kind,
-                            proof=body.proof(),
-                            live_image=_bytes("live_image", body.live_image_base64))
+    until = kiosk.pre_apply(
+        uow.session,
+        svc,
+        caller=caller,
+        card_serial=serial,
+        pin=pin_kind,
+        proof=body.proof(),
+        live_image=_bytes("live_image", body.live_image_base64),
+    )
     uow.commit()
     return PreApplied(serial=serial, pin=pin_kind, usable_until=until)
 
@@ -304,17 +405,26 @@ class ValidityChanged(BaseModel):
 
 
 @router.post("/cards/{serial}/validity", response_model=ValidityChanged)
-def change_validity(serial: str, body: ValidityRequest, caller: CallerDep, uow: UowDep,
-                    svc: ServicesDep) -> ValidityChanged:
+def change_validity(
+    serial: str, body: ValidityRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> ValidityChanged:
     """有効期間変更 — after the residence card was renewed."""
     card = card_counter.change_validity(
-        uow.session, svc, caller=caller, card_serial=serial,
+        uow.session,
+        svc,
+        caller=caller,
+        card_serial=serial,
         status_of_residence=body.status_of_residence,
-        period_of_stay_ends=body.period_of_stay_ends, identity=body.shown(),
-        id_documents=parse_id_documents(body.id_documents))
+        period_of_stay_ends=body.period_of_stay_ends,
+        identity=body.shown(),
+        id_documents=parse_id_documents(body.id_documents),
+    )
     uow.commit()
-    return ValidityChanged(serial=serial, expires_on=card.expires_on,
-                           certificates_expire_on=card.certificates_expire_on)
+    return ValidityChanged(
+        serial=serial,
+        expires_on=card.expires_on,
+        certificates_expire_on=card.certificates_expire_on,
+    )
 
 
 class ValidityExtended(BaseModel):
@@ -323,18 +433,27 @@ class ValidityExtended(BaseModel):
 
 
 @router.post("/cards/{serial}/validity/extension", response_model=ValidityExtended)
-def extend_validity(serial: str, body: IdentityRequest, caller: CallerDep, uow: UowDep,
-                    svc: ServicesDep) -> ValidityExtended:
+def extend_validity(
+    serial: str, body: IdentityRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> ValidityExtended:
     """特例期間 — the one-off 2-month extension while a stay renewal is pending."""
     card = card_counter.extend_validity_while_renewal_pending(
-        uow.session, svc, caller=caller, card_serial=serial, identity=body.shown(),
-        id_documents=parse_id_documents(body.id_documents))
+        uow.session,
+        svc,
+        caller=caller,
+        card_serial=serial,
+        identity=body.shown(),
+        id_documents=parse_id_documents(body.id_documents),
+    )
     uow.commit()
     return ValidityExtended(serial=serial, expires_on=card.expires_on)
 
 
-@router.get("/cards/{serial}/renewal-notice.pdf", response_class=Response,
-            responses=file_response("application/pdf", "The expiry notice, PDF"))
+@router.get(
+    "/cards/{serial}/renewal-notice.pdf",
+    response_class=Response,
+    responses=file_response("application/pdf", "The expiry notice, PDF"),
+)
 def renewal_notice(serial: str, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> Response:
     """The expiry notice (有効期限通知書) as a PDF."""
     pdf = card_centre.renewal_notice_pdf(uow.session, svc, caller=caller, card_serial=serial)
@@ -348,15 +467,20 @@ class CertificatesRenewed(BaseModel):
 
 
 @router.post("/cards/{serial}/certificates/renew", response_model=CertificatesRenewed)
-def renew_certificates(serial: str, body: IdentityRequest, caller: CallerDep, uow: UowDep,
-                       svc: ServicesDep) -> CertificatesRenewed:
+def renew_certificates(
+    serial: str, body: IdentityRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> CertificatesRenewed:
     """電子証明書の更新 — from 3 months before they expire."""
     card = card_counter.renew_certificates(
-        uow.session, svc, caller=caller, card_serial=serial, identity=body.shown(),
-        id_documents=parse_id_documents(body.id_documents))
+        uow.session,
+        svc,
+        caller=caller,
+        card_serial=serial,
+        identity=body.shown(),
+        id_documents=parse_id_documents(body.id_documents),
+    )
     uow.commit()
-    return CertificatesRenewed(serial=serial,
-                               certificates_expire_on=card.certificates_expire_on)
+    return CertificatesRenewed(serial=serial, certificates_expire_on=card.certificates_expire_on)
 
 
 class ChipUpdated(BaseModel):
@@ -365,12 +489,18 @@ class ChipUpdated(BaseModel):
 
 
 @router.post("/cards/{serial}/chip-update", response_model=ChipUpdated)
-def update_chip(serial: str, body: IdentityRequest, caller: CallerDep, uow: UowDep,
-                svc: ServicesDep) -> ChipUpdated:
+def update_chip(
+    serial: str, body: IdentityRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> ChipUpdated:
     """継続利用 / 券面事項変更 — write the registered address on the chip."""
     card = card_moving.update_chip_after_move(
-        uow.session, svc, caller=caller, card_serial=serial, identity=body.shown(),
-        id_documents=parse_id_documents(body.id_documents))
+        uow.session,
+        svc,
+        caller=caller,
+        card_serial=serial,
+        identity=body.shown(),
+        id_documents=parse_id_documents(body.id_documents),
+    )
     uow.commit()
     return ChipUpdated(serial=serial, chip_address=card.chip_address)
 
@@ -381,8 +511,7 @@ class CardStatusChanged(BaseModel):
 
 
 @router.post("/cards/{serial}/lost", response_model=CardStatusChanged)
-def report_lost(serial: str, caller: CallerDep, uow: UowDep,
-                svc: ServicesDep) -> CardStatusChanged:
+def report_lost(serial: str, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> CardStatusChanged:
     """紛失・盗難 — the card is suspended at once."""
     card = card_counter.report_lost(uow.session, svc, caller=caller, card_serial=serial)
     uow.commit()
@@ -390,12 +519,18 @@ def report_lost(serial: str, caller: CallerDep, uow: UowDep,
 
 
 @router.post("/cards/{serial}/return", response_model=CardStatusChanged)
-def return_card(serial: str, body: IdentityRequest, caller: CallerDep, uow: UowDep,
-                svc: ServicesDep) -> CardStatusChanged:
+def return_card(
+    serial: str, body: IdentityRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> CardStatusChanged:
     """返納 — the holder hands the card back in person, identity checked (a photo ID that is
     theirs; the card itself counts): it is invalidated and its chip erased."""
-    card = card_counter.return_card(uow.session, svc, caller=caller, card_serial=serial,
-                                    identity=body.shown(),
-                                    id_documents=parse_id_documents(body.id_documents))
+    card = card_counter.return_card(
+        uow.session,
+        svc,
+        caller=caller,
+        card_serial=serial,
+        identity=body.shown(),
+        id_documents=parse_id_documents(body.id_documents),
+    )
     uow.commit()
     return CardStatusChanged(serial=serial, status=card.status)

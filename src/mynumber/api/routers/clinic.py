@@ -44,8 +44,9 @@ class ConsentBody(BaseModel):
 
     medication: bool = Field(default=False, description="Share past medication (薬剤情報)")
     checkups: bool = Field(default=False, description="Share check-up results (特定健診情報)")
-    limit_amount: bool = Field(default=False,
-                               description="Share the limit-amount category (限度額)")
+    limit_amount: bool = Field(
+        default=False, description="Share the limit-amount category (限度額)"
+    )
 
     def domain(self) -> Consent:
         return Consent(self.medication, self.checkups, self.limit_amount)
@@ -62,14 +63,17 @@ class PinCheck(BaseModel):
     signature: str = Field(description="The card's signature over the nonce, base64")
     consent: ConsentBody = Field(default_factory=ConsentBody)
     register_insurance_use: bool = Field(
-        default=False, description="The patient chose to register the card as insurance card now")
+        default=False, description="The patient chose to register the card as insurance card now"
+    )
 
 
 class FaceCheck(BaseModel):
     certificate: str
     chip_photo: str | None = Field(
-        default=None, description="Ignored: the live image is compared with the photo the "
-        "server reads from the card's chip, never with an image the terminal sends")
+        default=None,
+        description="Ignored: the live image is compared with the photo the "
+        "server reads from the card's chip, never with an image the terminal sends",
+    )
     live_image: str = Field(description="The terminal camera's image (JPEG/PNG), base64")
     consent: ConsentBody = Field(default_factory=ConsentBody)
     register_insurance_use: bool = False
@@ -77,8 +81,10 @@ class FaceCheck(BaseModel):
 
 class VisualCheck(BaseModel):
     certificate: str
-    staff_name: str = Field(default="", description="Ignored: the audit names the clerk "
-                            "logged in, never a name the terminal sends")
+    staff_name: str = Field(
+        default="",
+        description="Ignored: the audit names the clerk logged in, never a name the terminal sends",
+    )
     consent: ConsentBody = Field(default_factory=ConsentBody)
     register_insurance_use: bool = False
 
@@ -96,18 +102,23 @@ class ConsentIn(ConsentBody):
 
     nonce: str = Field(description="A fresh nonce from /clinic/challenges, base64")
     certificate: str = Field(description="User-authentication certificate, DER, base64")
-    signature: str = Field(description="The card's signature over consent_message(nonce, "
-                           "visit reference, choice) (domain.terminal), base64")
+    signature: str = Field(
+        description="The card's signature over consent_message(nonce, "
+        "visit reference, choice) (domain.terminal), base64"
+    )
 
 
 def refuse_consent_flag(consent: ConsentBody) -> None:
     """A check request may not grant consent (see the module's docstring): 422 if it tries."""
     if consent.domain() != Consent():
-        raise invalid("consent", "Consent is the patient's choice at the terminal, signed by "
-                      "their card: POST /clinic/visits/{visit}/consent after the check. A "
-                      "check request cannot grant it.",
-                      "同意は患者さんご本人が端末でカードを用いて選択します（受付後に同意の操作を"
-                      "してください）。資格確認の要求で同意を指定することはできません。")
+        raise invalid(
+            "consent",
+            "Consent is the patient's choice at the terminal, signed by "
+            "their card: POST /clinic/visits/{visit}/consent after the check. A "
+            "check request cannot grant it.",
+            "同意は患者さんご本人が端末でカードを用いて選択します（受付後に同意の操作を"
+            "してください）。資格確認の要求で同意を指定することはできません。",
+        )
 
 
 def _api_name(field: str) -> str:
@@ -120,20 +131,27 @@ _ANSWER_FIELDS = tuple(fields(EligibilityAnswer))
 _ANSWER_TYPES = get_type_hints(EligibilityAnswer) | {"visit_id": VisitId}
 _ANSWER_MODEL: dict[str, Any] = {
     _api_name(f.name): (_ANSWER_TYPES[f.name], ... if f.default is MISSING else f.default)
-    for f in _ANSWER_FIELDS}
+    for f in _ANSWER_FIELDS
+}
 
 AnswerOut = create_model(
-    "AnswerOut", __doc__=EligibilityAnswer.__doc__, **_ANSWER_MODEL,
-    next_nonce=(ChallengeOut | None, Field(
-        default=None, description="PIN checks: the terminal's nonce for the next card")),
+    "AnswerOut",
+    __doc__=EligibilityAnswer.__doc__,
+    **_ANSWER_MODEL,
+    next_nonce=(
+        ChallengeOut | None,
+        Field(default=None, description="PIN checks: the terminal's nonce for the next card"),
+    ),
 )
 """The eligibility answer over HTTP: ``domain.insurance.EligibilityAnswer``'s fields (the one
 declaration), ``message_en`` as ``message``, and the next nonce."""
 
 
 def _out(answer: EligibilityAnswer, next_nonce: ChallengeOut | None = None) -> BaseModel:
-    return AnswerOut(**{_api_name(f.name): getattr(answer, f.name) for f in _ANSWER_FIELDS},
-                     next_nonce=next_nonce)
+    return AnswerOut(
+        **{_api_name(f.name): getattr(answer, f.name) for f in _ANSWER_FIELDS},
+        next_nonce=next_nonce,
+    )
 
 
 @router.post("/challenges", status_code=201, response_model=ChallengeOut)
@@ -155,32 +173,46 @@ async def check_with_pin(body: PinCheck, caller: CallerDep, request: Request) ->
     (``api.check_desk``)."""
     refuse_consent_flag(body.consent)
     desk: CheckDesk = request.app.state.check_desk
-    done = await desk.check(CardCheck(
-        caller, decode("certificate", body.certificate), "pin",
-        nonce=decode("nonce", body.nonce), signature=decode("signature", body.signature),
-        register_insurance_use=body.register_insurance_use))
+    done = await desk.check(
+        CardCheck(
+            caller,
+            decode("certificate", body.certificate),
+            "pin",
+            nonce=decode("nonce", body.nonce),
+            signature=decode("signature", body.signature),
+            register_insurance_use=body.register_insurance_use,
+        )
+    )
     following = done.next_challenge
-    out = _out(done.answer, ChallengeOut(nonce=decode_out(following.nonce),
-                                         expires_at=following.expires_at))
+    out = _out(
+        done.answer,
+        ChallengeOut(nonce=decode_out(following.nonce), expires_at=following.expires_at),
+    )
     # Serialised once here: the busiest route skips FastAPI's second validation of the model.
     return Response(out.model_dump_json(), media_type="application/json")
 
 
 @router.post("/checks/face", response_model=AnswerOut)
-def check_with_face(body: FaceCheck, caller: CallerDep, uow: UowDep,
-                    svc: ServicesDep) -> BaseModel:
+def check_with_face(body: FaceCheck, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> BaseModel:
     """Face recognition against the chip photo; a failure is kept (the staff visual check
     needs one) and answered with the fallback."""
     refuse_consent_flag(body.consent)
-    return _out(clinic.check_with_face_kept(
-        uow, svc, caller=caller, certificate_der=decode("certificate", body.certificate),
-        live_image=decode("live_image", body.live_image),
-        register_insurance_use=body.register_insurance_use))
+    return _out(
+        clinic.check_with_face_kept(
+            uow,
+            svc,
+            caller=caller,
+            certificate_der=decode("certificate", body.certificate),
+            live_image=decode("live_image", body.live_image),
+            register_insurance_use=body.register_insurance_use,
+        )
+    )
 
 
 @router.post("/checks/visual", response_model=AnswerOut)
-def check_with_visual(body: VisualCheck, caller: CallerDep, uow: UowDep,
-                      svc: ServicesDep) -> BaseModel:
+def check_with_visual(
+    body: VisualCheck, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> BaseModel:
     """目視確認 by staff, after a failed face attempt with this card — only with the card in
     the terminal's reader and by a logged-in clerk (``clinic.check_with_visual``). A request
     over HTTP brings only a certificate, which proves no card is present: it is refused (403
@@ -188,28 +220,38 @@ def check_with_visual(body: VisualCheck, caller: CallerDep, uow: UowDep,
     whose reader holds the card."""
     refuse_consent_flag(body.consent)
     answer = clinic.check_with_visual(
-        uow.session, svc, caller=caller, reader=None,
+        uow.session,
+        svc,
+        caller=caller,
+        reader=None,
         certificate_der=decode("certificate", body.certificate),
-        register_insurance_use=body.register_insurance_use)
+        register_insurance_use=body.register_insurance_use,
+    )
     uow.commit()
     return _out(answer)
 
 
 @router.post("/checks/letter", response_model=AnswerOut)
-def check_letter(body: LetterCheck, caller: CallerDep, uow: UowDep,
-                 svc: ServicesDep) -> BaseModel:
+def check_letter(body: LetterCheck, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> BaseModel:
     """The numbers of a 資格確認書 and the date of birth: the eligibility answer."""
-    answer = clinic.check_letter(uow.session, svc, caller=caller,
-                                 insurer_number=body.insurer_number, symbol=body.symbol,
-                                 number=body.number, branch=body.branch,
-                                 date_of_birth=body.date_of_birth)
+    answer = clinic.check_letter(
+        uow.session,
+        svc,
+        caller=caller,
+        insurer_number=body.insurer_number,
+        symbol=body.symbol,
+        number=body.number,
+        branch=body.branch,
+        date_of_birth=body.date_of_birth,
+    )
     uow.commit()
     return _out(answer)
 
 
 @router.get("/visits/{visit_id}/history")
-def view_history(visit_id: VisitPath, caller: CallerDep, uow: UowDep,
-                 svc: ServicesDep) -> clinic.HistoryView:
+def view_history(
+    visit_id: VisitPath, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> clinic.HistoryView:
     """Past medication and check-ups, as far as the patient consented at this visit."""
     view = clinic.view_history(uow.session, svc, caller=caller, visit_id=visit_id)
     uow.commit()
@@ -217,16 +259,24 @@ def view_history(visit_id: VisitPath, caller: CallerDep, uow: UowDep,
 
 
 @router.post("/visits/{visit_id}/consent", response_model=AnswerOut)
-def give_consent(visit_id: VisitPath, body: ConsentIn, caller: CallerDep, uow: UowDep,
-                 svc: ServicesDep) -> BaseModel:
+def give_consent(
+    visit_id: VisitPath, body: ConsentIn, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> BaseModel:
     """同意: the patient's choice at the terminal, signed by the visit's card after its PIN;
     the answer again (with the limit-amount category if consented). A choice the card did not
     sign, or another card's, is refused (403, audited)."""
     answer = clinic.give_consent(
-        uow.session, svc, caller=caller, visit_id=visit_id, consent=body.domain(),
-        signed=clinic.SignedConsent(nonce=decode("nonce", body.nonce),
-                                    certificate_der=decode("certificate", body.certificate),
-                                    signature=decode("signature", body.signature)))
+        uow.session,
+        svc,
+        caller=caller,
+        visit_id=visit_id,
+        consent=body.domain(),
+        signed=clinic.SignedConsent(
+            nonce=decode("nonce", body.nonce),
+            certificate_der=decode("certificate", body.certificate),
+            signature=decode("signature", body.signature),
+        ),
+    )
     uow.commit()
     return _out(answer)
 
@@ -256,23 +306,34 @@ class VisitCheckupIn(BaseModel):
 
 
 @router.post("/visits/{visit_id}/prescriptions", status_code=201)
-def write_prescription(visit_id: VisitPath, body: PrescriptionIn, caller: CallerDep, uow: UowDep,
-                       svc: ServicesDep) -> medical_records.RecordView:
+def write_prescription(
+    visit_id: VisitPath, body: PrescriptionIn, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> medical_records.RecordView:
     """Record what was prescribed or dispensed at this visit."""
     view = medical_records.write_prescription(
-        uow.session, svc, caller=caller, visit_id=visit_id,
+        uow.session,
+        svc,
+        caller=caller,
+        visit_id=visit_id,
         medicines=[Medicine(m.name, m.dose, m.days) for m in body.medicines],
-        prescribed_on=body.prescribed_on)
+        prescribed_on=body.prescribed_on,
+    )
     uow.commit()
     return view
 
 
 @router.post("/visits/{visit_id}/checkups", status_code=201)
-def write_checkup(visit_id: VisitPath, body: VisitCheckupIn, caller: CallerDep, uow: UowDep,
-                  svc: ServicesDep) -> medical_records.RecordView:
+def write_checkup(
+    visit_id: VisitPath, body: VisitCheckupIn, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> medical_records.RecordView:
     """Record a check-up carried out at this visit."""
     view = medical_records.write_checkup_at_clinic(
-        uow.session, svc, caller=caller, visit_id=visit_id,
-        checkup=Checkup(body.results, body.judgement), examined_on=body.examined_on)
+        uow.session,
+        svc,
+        caller=caller,
+        visit_id=visit_id,
+        checkup=Checkup(body.results, body.judgement),
+        examined_on=body.examined_on,
+    )
     uow.commit()
     return view

@@ -32,8 +32,12 @@ class EnrolmentIn(BaseModel):
     income_class: IncomeClass = IncomeClass.GENERAL
     certain_income: bool = False
     valid_from: dt.date
-    employer: str = Field("", max_length=100, description="The employer, for an employer's "
-                          "insurer (shown to staff; at most 100 characters)")
+    employer: str = Field(
+        "",
+        max_length=100,
+        description="The employer, for an employer's "
+        "insurer (shown to staff; at most 100 characters)",
+    )
 
 
 class EnrolmentOut(BaseModel):
@@ -48,18 +52,32 @@ class EnrolmentOut(BaseModel):
 
 
 def _enrolment(row: insurer.Enrolment) -> EnrolmentOut:
-    return EnrolmentOut(enrolment_id=row.id, person_id=row.person_id, symbol=row.symbol,
-                        number=row.number, branch=row.branch, income_class=row.income_class,
-                        valid_from=row.valid_from, valid_until=row.valid_until)
+    return EnrolmentOut(
+        enrolment_id=row.id,
+        person_id=row.person_id,
+        symbol=row.symbol,
+        number=row.number,
+        branch=row.branch,
+        income_class=row.income_class,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+    )
 
 
 @router.post("/insurer/enrolments", status_code=201, response_model=EnrolmentOut)
 def enrol(body: EnrolmentIn, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> EnrolmentOut:
     """資格取得 — insure a person from ``valid_from``."""
-    row = insurer.enrol(uow.session, svc, caller=caller, person_id=body.person_id,
-                        numbers=InsuredNumbers(body.symbol, body.number, body.branch),
-                        income_class=body.income_class, certain_income=body.certain_income,
-                        valid_from=body.valid_from, employer=body.employer)
+    row = insurer.enrol(
+        uow.session,
+        svc,
+        caller=caller,
+        person_id=body.person_id,
+        numbers=InsuredNumbers(body.symbol, body.number, body.branch),
+        income_class=body.income_class,
+        certain_income=body.certain_income,
+        valid_from=body.valid_from,
+        employer=body.employer,
+    )
     uow.commit()
     return _enrolment(row)
 
@@ -70,11 +88,18 @@ class EndIn(BaseModel):
 
 
 @router.post("/insurer/enrolments/{enrolment_id}/end", response_model=EnrolmentOut)
-def end_enrolment(enrolment_id: EnrolmentPath, body: EndIn, caller: CallerDep, uow: UowDep,
-                  svc: ServicesDep) -> EnrolmentOut:
+def end_enrolment(
+    enrolment_id: EnrolmentPath, body: EndIn, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> EnrolmentOut:
     """資格喪失 — the coverage ends after ``last_day``."""
-    row = insurer.end_enrolment(uow.session, svc, caller=caller, enrolment_id=enrolment_id,
-                                last_day=body.last_day, reason=body.reason)
+    row = insurer.end_enrolment(
+        uow.session,
+        svc,
+        caller=caller,
+        enrolment_id=enrolment_id,
+        last_day=body.last_day,
+        reason=body.reason,
+    )
     uow.commit()
     return _enrolment(row)
 
@@ -85,12 +110,18 @@ class IncomeIn(BaseModel):
 
 
 @router.post("/insurer/enrolments/{enrolment_id}/income-class", response_model=EnrolmentOut)
-def update_income_class(enrolment_id: EnrolmentPath, body: IncomeIn, caller: CallerDep, uow: UowDep,
-                        svc: ServicesDep) -> EnrolmentOut:
+def update_income_class(
+    enrolment_id: EnrolmentPath, body: IncomeIn, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> EnrolmentOut:
     """The yearly income class (limit-amount category and co-pay from 70)."""
-    row = insurer.update_income_class(uow.session, svc, caller=caller,
-                                      enrolment_id=enrolment_id, income_class=body.income_class,
-                                      certain_income=body.certain_income)
+    row = insurer.update_income_class(
+        uow.session,
+        svc,
+        caller=caller,
+        enrolment_id=enrolment_id,
+        income_class=body.income_class,
+        certain_income=body.certain_income,
+    )
     uow.commit()
     return _enrolment(row)
 
@@ -98,8 +129,9 @@ def update_income_class(enrolment_id: EnrolmentPath, body: IncomeIn, caller: Cal
 class LetterIn(BaseModel):
     reason: LetterReason = LetterReason.ON_REQUEST
     valid_until: dt.date | None = None
-    requested_by: str = Field("", max_length=100,
-                              examples=["the person at the ward office", "employer HR"])
+    requested_by: str = Field(
+        "", max_length=100, examples=["the person at the ward office", "employer HR"]
+    )
 
 
 class LetterOut(BaseModel):
@@ -112,19 +144,32 @@ class LetterOut(BaseModel):
 
 
 def _letter(row: insurer.EligibilityLetter) -> LetterOut:
-    return LetterOut(letter_id=row.id, enrolment_id=row.enrolment_id, issued_on=row.issued_on,
-                     valid_from=row.valid_from, valid_until=row.valid_until, reason=row.reason)
+    return LetterOut(
+        letter_id=row.id,
+        enrolment_id=row.enrolment_id,
+        issued_on=row.issued_on,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until,
+        reason=row.reason,
+    )
 
 
-@router.post("/insurer/enrolments/{enrolment_id}/letters", status_code=201,
-             response_model=LetterOut)
-def issue_letter(enrolment_id: EnrolmentPath, body: LetterIn, caller: CallerDep, uow: UowDep,
-                 svc: ServicesDep) -> LetterOut:
+@router.post(
+    "/insurer/enrolments/{enrolment_id}/letters", status_code=201, response_model=LetterOut
+)
+def issue_letter(
+    enrolment_id: EnrolmentPath, body: LetterIn, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> LetterOut:
     """Issue a 資格確認書 (refused if the card works as insurance card, unless assistance)."""
-    row = insurer.issue_eligibility_letter(uow.session, svc, caller=caller,
-                                           enrolment_id=enrolment_id, reason=body.reason,
-                                           valid_until=body.valid_until,
-                                           requested_by=body.requested_by)
+    row = insurer.issue_eligibility_letter(
+        uow.session,
+        svc,
+        caller=caller,
+        enrolment_id=enrolment_id,
+        reason=body.reason,
+        valid_until=body.valid_until,
+        requested_by=body.requested_by,
+    )
     uow.commit()
     return _letter(row)
 
@@ -137,10 +182,12 @@ def send_unasked(caller: CallerDep, uow: UowDep, svc: ServicesDep) -> list[Lette
     return [_letter(r) for r in rows]
 
 
-@router.get("/insurer/letters/{letter_id}.pdf", response_class=Response,
-            responses=file_response("application/pdf", "The 資格確認書, PDF"))
-def letter_pdf(letter_id: LetterPath, caller: CallerDep, uow: UowDep,
-               svc: ServicesDep) -> Response:
+@router.get(
+    "/insurer/letters/{letter_id}.pdf",
+    response_class=Response,
+    responses=file_response("application/pdf", "The 資格確認書, PDF"),
+)
+def letter_pdf(letter_id: LetterPath, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> Response:
     """The 資格確認書 as a PDF (its insurer or its owner; audited)."""
     pdf = insurer.eligibility_letter_pdf(uow.session, svc, caller=caller, letter_id=letter_id)
     uow.commit()
@@ -154,19 +201,28 @@ class InsurerCheckupIn(BaseModel):
 
 
 @router.post("/insurer/enrolments/{enrolment_id}/checkups", status_code=201)
-def write_checkup(enrolment_id: EnrolmentPath, body: InsurerCheckupIn, caller: CallerDep,
-                  uow: UowDep, svc: ServicesDep) -> RecordView:
+def write_checkup(
+    enrolment_id: EnrolmentPath,
+    body: InsurerCheckupIn,
+    caller: CallerDep,
+    uow: UowDep,
+    svc: ServicesDep,
+) -> RecordView:
     """Record a check-up the insurer ran (特定健診) for one of its insured."""
     view = medical_records.write_checkup_by_insurer(
-        uow.session, svc, caller=caller, enrolment_id=enrolment_id,
-        checkup=Checkup(body.results, body.judgement), examined_on=body.examined_on)
+        uow.session,
+        svc,
+        caller=caller,
+        enrolment_id=enrolment_id,
+        checkup=Checkup(body.results, body.judgement),
+        examined_on=body.examined_on,
+    )
     uow.commit()
     return view
 
 
 class InsuranceUseIn(BaseModel):
-    channel: InsuranceUseChannel = Field(InsuranceUseChannel.PORTAL,
-                                         examples=["portal", "counter"])
+    channel: InsuranceUseChannel = Field(InsuranceUseChannel.PORTAL, examples=["portal", "counter"])
 
 
 class InsuranceUseOut(BaseModel):
@@ -175,29 +231,39 @@ class InsuranceUseOut(BaseModel):
     insurance_use: bool = Field(description="Always true: the card now works as insurance card")
 
 
-@router.post("/residents/{person_id}/insurance-use", status_code=201,
-             response_model=InsuranceUseOut)
-def register_insurance_use(person_id: PersonPath, body: InsuranceUseIn, caller: CallerDep,
-                           uow: UowDep, svc: ServicesDep) -> InsuranceUseOut:
+@router.post(
+    "/residents/{person_id}/insurance-use", status_code=201, response_model=InsuranceUseOut
+)
+def register_insurance_use(
+    person_id: PersonPath, body: InsuranceUseIn, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> InsuranceUseOut:
     """健康保険証利用登録 — register the card for insurance use (once)."""
-    card = insurer.register_insurance_use(uow.session, svc, caller=caller, person_id=person_id,
-                                          channel=body.channel)
+    card = insurer.register_insurance_use(
+        uow.session, svc, caller=caller, person_id=person_id, channel=body.channel
+    )
     uow.commit()
     return InsuranceUseOut(person_id=person_id, card_serial=card.serial, insurance_use=True)
 
 
 @router.get("/residents/{person_id}/medical-records")
-def my_records(person_id: PersonPath, caller: CallerDep, uow: UowDep, svc: ServicesDep,
-               kind: RecordKind | None = None) -> list[RecordView]:
+def my_records(
+    person_id: PersonPath,
+    caller: CallerDep,
+    uow: UowDep,
+    svc: ServicesDep,
+    kind: RecordKind | None = None,
+) -> list[RecordView]:
     """The owner's prescriptions and check-ups (audited)."""
-    rows = medical_records.records_for_owner(uow.session, svc, caller=caller,
-                                             person_id=person_id, kind=kind)
+    rows = medical_records.records_for_owner(
+        uow.session, svc, caller=caller, person_id=person_id, kind=kind
+    )
     uow.commit()
     return rows
 
 
 @router.get("/residents/{person_id}/access-log")
-def my_access_log(person_id: PersonPath, caller: CallerDep, uow: UowDep,
-                  svc: ServicesDep) -> list[AccessView]:
+def my_access_log(
+    person_id: PersonPath, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> list[AccessView]:
     """Who looked at or changed the owner's data, newest first."""
     return medical_records.access_log(uow.session, svc, caller=caller, person_id=person_id)

@@ -30,8 +30,9 @@ def _der(data: bytes, media_type: str) -> Response:
     return Response(data, media_type=media_type, headers={"Cache-Control": "no-cache"})
 
 
-@router.get("/crl", response_class=Response,
-            responses=file_response("application/pkix-crl", "The CRL, DER"))
+@router.get(
+    "/crl", response_class=Response, responses=file_response("application/pkix-crl", "The CRL, DER")
+)
 def crl(system: SystemDep, svc: ServicesDep) -> Response:
     """The issuing CA's current CRL, DER."""
     with system.uow() as uow:
@@ -39,10 +40,14 @@ def crl(system: SystemDep, svc: ServicesDep) -> Response:
     return _der(data, "application/pkix-crl")
 
 
-@router.post("/ocsp", response_class=Response,
-             responses=file_response("application/ocsp-response", "The OCSP response, DER"))
-def ocsp(body: Annotated[bytes, Depends(_raw_body)], system: SystemDep,
-         svc: ServicesDep) -> Response:
+@router.post(
+    "/ocsp",
+    response_class=Response,
+    responses=file_response("application/ocsp-response", "The OCSP response, DER"),
+)
+def ocsp(
+    body: Annotated[bytes, Depends(_raw_body)], system: SystemDep, svc: ServicesDep
+) -> Response:
     """OCSP (RFC 6960): the status of one certificate; a malformed request gets
     ``malformedRequest``, never an error page."""
     if len(body) > MAX_OCSP_REQUEST:
@@ -52,17 +57,25 @@ def ocsp(body: Annotated[bytes, Depends(_raw_body)], system: SystemDep,
     return _der(data, "application/ocsp-response")
 
 
-@router.get("/issuing-ca.der", response_class=Response,
-            responses=file_response("application/pkix-cert", "The certificate, DER"))
+@router.get(
+    "/issuing-ca.der",
+    response_class=Response,
+    responses=file_response("application/pkix-cert", "The certificate, DER"),
+)
 def issuing_ca(svc: ServicesDep) -> Response:
     """The issuing CA's certificate, DER."""
-    return _der(svc.ca.issuing_certificate.public_bytes(serialization.Encoding.DER),
-                "application/pkix-cert")
+    return _der(
+        svc.ca.issuing_certificate.public_bytes(serialization.Encoding.DER), "application/pkix-cert"
+    )
 
 
-@router.get("/root-ca.der", response_class=Response,
-            responses=file_response("application/pkix-cert", "The certificate, DER"))
+@router.get(
+    "/root-ca.der",
+    response_class=Response,
+    responses=file_response("application/pkix-cert", "The certificate, DER"),
+)
 def root_ca(svc: ServicesDep) -> Response:
     """The root CA's certificate, DER: the trust anchor relying parties install."""
-    return _der(svc.ca.root_certificate.public_bytes(serialization.Encoding.DER),
-                "application/pkix-cert")
+    return _der(
+        svc.ca.root_certificate.public_bytes(serialization.Encoding.DER), "application/pkix-cert"
+    )

@@ -28,15 +28,27 @@ async def raw_body(request: Request) -> bytes:
     return await request.body()
 
 
-@router.post("/returns", status_code=201, response_model=ReceiptResponse,
-             openapi_extra={"requestBody": {"content": {"application/xml": {}}}})
-def submit_return(body: Annotated[bytes, Depends(raw_body)], caller: CallerDep, uow: UowDep,
-                  svc: ServicesDep) -> ReceiptResponse:
+@router.post(
+    "/returns",
+    status_code=201,
+    response_model=ReceiptResponse,
+    openapi_extra={"requestBody": {"content": {"application/xml": {}}}},
+)
+def submit_return(
+    body: Annotated[bytes, Depends(raw_body)], caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> ReceiptResponse:
     """Submit a return signed with the card's signature certificate (body: the signed XML)."""
     if not body or len(body) > MAX_RETURN_BYTES:
-        raise invalid("body", "Send the signed return as XML (at most 1 MB).",
-                      "署名済みの申告書をXMLで送信してください（1MB以内）。")
+        raise invalid(
+            "body",
+            "Send the signed return as XML (at most 1 MB).",
+            "署名済みの申告書をXMLで送信してください（1MB以内）。",
+        )
     receipt = tax_office.submit_tax_return(uow.session, svc, caller=caller, signed_xml=body)
     uow.commit()
-    return ReceiptResponse(receipt_number=receipt.receipt_number, tax_year=receipt.tax_year,
-                           signed_at=receipt.signed_at, received_at=receipt.received_at)
+    return ReceiptResponse(
+        receipt_number=receipt.receipt_number,
+        tax_year=receipt.tax_year,
+        signed_at=receipt.signed_at,
+        received_at=receipt.received_at,
+    )

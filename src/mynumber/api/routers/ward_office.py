@@ -39,12 +39,15 @@ class MovingInRequest(BaseModel):
     nationality: str = Field(max_length=2, examples=["US"])
     address: str = Field(max_length=ADDRESS_LENGTH, examples=["1-1 Chiyoda, Chiyoda-ku, Tokyo"])
     started_living_on: dt.date
-    id_documents: list[IdDocument] = Field(max_length=len(IdDocument),
-                                           examples=[["residence_card", "passport"]])
-    residence_card_number: str | None = Field(default=None, max_length=12,
-                                              examples=["AB12345678CD"])
-    status_of_residence: str | None = Field(default=None, max_length=60,
-                                            examples=["Engineer/Specialist"])
+    id_documents: list[IdDocument] = Field(
+        max_length=len(IdDocument), examples=[["residence_card", "passport"]]
+    )
+    residence_card_number: str | None = Field(
+        default=None, max_length=12, examples=["AB12345678CD"]
+    )
+    status_of_residence: str | None = Field(
+        default=None, max_length=60, examples=["Engineer/Specialist"]
+    )
     period_of_stay_ends: dt.date | None = None
 
 
@@ -59,23 +62,32 @@ class MovingInResponse(BaseModel):
 
 
 @router.post("/residents", status_code=201, response_model=MovingInResponse)
-def register_moving_in(body: MovingInRequest, caller: CallerDep, uow: UowDep,
-                       svc: ServicesDep) -> MovingInResponse:
+def register_moving_in(
+    body: MovingInRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> MovingInResponse:
     """転入届 — register a person moving in."""
-    form = build_moving_in(filed_on=svc.clock.today(),
-                           **body.model_dump(exclude={"municipality_code"}))
-    result = moving.register_moving_in(uow.session, svc, caller=caller,
-                                            municipality_code=body.municipality_code, form=form)
+    form = build_moving_in(
+        filed_on=svc.clock.today(), **body.model_dump(exclude={"municipality_code"})
+    )
+    result = moving.register_moving_in(
+        uow.session, svc, caller=caller, municipality_code=body.municipality_code, form=form
+    )
     uow.commit()
-    return MovingInResponse(person_id=result.person_id, registration_id=result.registration_id,
-                            my_number=result.masked_number, late=result.late,
-                            returning=result.returning, letter_id=result.letter_id,
-                            application_id=result.application_id)
+    return MovingInResponse(
+        person_id=result.person_id,
+        registration_id=result.registration_id,
+        my_number=result.masked_number,
+        late=result.late,
+        returning=result.returning,
+        letter_id=result.letter_id,
+        application_id=result.application_id,
+    )
 
 
 @router.get("/residents/{person_id}")
-def get_resident(person_id: PersonPath, caller: CallerDep, uow: UowDep,
-                 svc: ServicesDep) -> residents.ResidentView:
+def get_resident(
+    person_id: PersonPath, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> residents.ResidentView:
     """A resident's record, with the number masked."""
     view = residents.view_resident(uow.session, svc, caller=caller, person_id=person_id)
     uow.commit()
@@ -94,19 +106,32 @@ class MovedWithinResponse(BaseModel):
 
 
 @router.post("/residents/{person_id}/moving-within", response_model=MovedWithinResponse)
-def register_moving_within(person_id: PersonPath, body: MovingWithinRequest,
-                           caller: CallerDep, uow: UowDep, svc: ServicesDep) -> MovedWithinResponse:
+def register_moving_within(
+    person_id: PersonPath,
+    body: MovingWithinRequest,
+    caller: CallerDep,
+    uow: UowDep,
+    svc: ServicesDep,
+) -> MovedWithinResponse:
     """転居届 — a new address in the same municipality."""
-    reg = ward_office.register_moving_within(uow.session, svc, caller=caller,
-                                             person_id=person_id, new_address=body.new_address,
-                                             moved_on=body.moved_on)
+    reg = ward_office.register_moving_within(
+        uow.session,
+        svc,
+        caller=caller,
+        person_id=person_id,
+        new_address=body.new_address,
+        moved_on=body.moved_on,
+    )
     uow.commit()
     return MovedWithinResponse(person_id=person_id, address=reg.address, late=reg.late)
 
 
 class MovingOutRequest(BaseModel):
-    destination: str = Field(description="Municipality code, or 'abroad'", examples=["abroad"],
-                             pattern=r"^([0-9]{6}|abroad)$")
+    destination: str = Field(
+        description="Municipality code, or 'abroad'",
+        examples=["abroad"],
+        pattern=r"^([0-9]{6}|abroad)$",
+    )
     planned_move_on: dt.date
 
 
@@ -117,12 +142,18 @@ class MovedOutResponse(BaseModel):
 
 
 @router.post("/residents/{person_id}/moving-out", response_model=MovedOutResponse)
-def register_moving_out(person_id: PersonPath, body: MovingOutRequest, caller: CallerDep,
-                        uow: UowDep, svc: ServicesDep) -> MovedOutResponse:
+def register_moving_out(
+    person_id: PersonPath, body: MovingOutRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> MovedOutResponse:
     """転出届 — moving to another municipality or abroad."""
-    reg = moving.register_moving_out(uow.session, svc, caller=caller, person_id=person_id,
-                                          destination=body.destination,
-                                          planned_move_on=body.planned_move_on)
+    reg = moving.register_moving_out(
+        uow.session,
+        svc,
+        caller=caller,
+        person_id=person_id,
+        destination=body.destination,
+        planned_move_on=body.planned_move_on,
+    )
     uow.commit()
     return MovedOutResponse(person_id=person_id, status=reg.status, moved_to=reg.moved_to)
 
@@ -139,23 +170,25 @@ class NumberResponse(BaseModel):
 
 
 @router.post("/residents/{person_id}/my-number", response_model=NumberResponse)
-def read_number(person_id: PersonPath, body: PurposeRequest, caller: CallerDep, uow: UowDep,
-                svc: ServicesDep) -> NumberResponse:
+def read_number(
+    person_id: PersonPath, body: PurposeRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> NumberResponse:
     """The full My Number, for a purpose the law allows (audited)."""
     try:
         purpose = parse_purpose(body.purpose, person_id=person_id)
     except PurposeNotAllowed as refusal:  # audited as the use case's refusals are
         raise refused(caller, refusal) from None
-    number = read_my_number(uow.session, svc, caller=caller, person_id=person_id,
-                            purpose=purpose)
+    number = read_my_number(uow.session, svc, caller=caller, person_id=person_id, purpose=purpose)
     uow.commit()
     return NumberResponse(my_number=number.digits, purpose=body.purpose)
 
 
-@router.get("/residents/{person_id}/letter.pdf", response_class=Response,
-            responses=file_response("application/pdf", "The letter, PDF"))
-def letter_pdf(person_id: PersonPath, caller: CallerDep, uow: UowDep,
-               svc: ServicesDep) -> Response:
+@router.get(
+    "/residents/{person_id}/letter.pdf",
+    response_class=Response,
+    responses=file_response("application/pdf", "The letter, PDF"),
+)
+def letter_pdf(person_id: PersonPath, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> Response:
     """The notification letter (個人番号通知書) as a PDF, with its QR code (audited)."""
     pdf = letters.letter_pdf(uow.session, svc, caller=caller, person_id=person_id)
     uow.commit()
@@ -172,11 +205,17 @@ class LetterHandedOverResponse(BaseModel):
 
 
 @router.post("/residents/{person_id}/letter/hand-over", response_model=LetterHandedOverResponse)
-def hand_over_letter(person_id: PersonPath, body: HandOverRequest, caller: CallerDep,
-                     uow: UowDep, svc: ServicesDep) -> LetterHandedOverResponse:
+def hand_over_letter(
+    person_id: PersonPath, body: HandOverRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> LetterHandedOverResponse:
     """Hand a returned letter to its owner, against photo ID."""
-    letter = letters.hand_over_letter(uow.session, svc, caller=caller, person_id=person_id,
-                                      id_documents=parse_id_documents(body.id_documents))
+    letter = letters.hand_over_letter(
+        uow.session,
+        svc,
+        caller=caller,
+        person_id=person_id,
+        id_documents=parse_id_documents(body.id_documents),
+    )
     uow.commit()
     return LetterHandedOverResponse(letter_id=letter.id, status=letter.status)
 
@@ -186,10 +225,12 @@ class LetterReissuedResponse(BaseModel):
     application_id: str = Field(description="The new 23-digit application ID")
 
 
-@router.post("/residents/{person_id}/letter/reissue", status_code=201,
-             response_model=LetterReissuedResponse)
-def reissue_letter(person_id: PersonPath, caller: CallerDep, uow: UowDep,
-                   svc: ServicesDep) -> LetterReissuedResponse:
+@router.post(
+    "/residents/{person_id}/letter/reissue", status_code=201, response_model=LetterReissuedResponse
+)
+def reissue_letter(
+    person_id: PersonPath, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> LetterReissuedResponse:
     """Reissue a lost letter; the old application ID stops working."""
     letter = letters.reissue_letter(uow.session, svc, caller=caller, person_id=person_id)
     uow.commit()
@@ -207,10 +248,12 @@ class MailReturnedResponse(BaseModel):
 
 
 @router.post("/mail/{mail_id}/returned", response_model=MailReturnedResponse)
-def record_returned(mail_id: MailPath, body: ReturnedRequest, caller: CallerDep, uow: UowDep,
-                    svc: ServicesDep) -> MailReturnedResponse:
+def record_returned(
+    mail_id: MailPath, body: ReturnedRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> MailReturnedResponse:
     """The post brought an item back: it is held at the counter."""
-    item = letters.record_mail_returned(uow.session, svc, caller=caller, mail_id=mail_id,
-                                        failure=body.reason)
+    item = letters.record_mail_returned(
+        uow.session, svc, caller=caller, mail_id=mail_id, failure=body.reason
+    )
     uow.commit()
     return MailReturnedResponse(mail_id=item.id, status=item.status, failure=item.failure)

@@ -16,6 +16,7 @@ here restates a rule:
 (register today, apply the day the letter comes) and marks the dates that follow as
 estimates. The web page (``/guide``) and ``mynumber guide`` both render ``make_plan``.
 """
+
 from mynumber.domain.guide.model import (
     GuideAnswers,
     GuidePlan,
@@ -27,5 +28,14 @@ from mynumber.domain.guide.model import (
 )
 from mynumber.domain.guide.plan import check_answers, make_plan
 
-__all__ = ["GuideAnswers", "GuidePlan", "GuideStep", "StepKind", "StepState", "check_answers",
-           "en", "ja", "make_plan"]
+__all__ = [
+    "GuideAnswers",
+    "GuidePlan",
+    "GuideStep",
+    "StepKind",
+    "StepState",
+    "check_answers",
+    "en",
+    "ja",
+    "make_plan",
+]

@@ -1,6 +1,5 @@
 """The guide's vocabulary: the answers, the steps, the plan (see ``mynumber.domain.guide``)."""
 
-
 from __future__ import annotations
 
 import datetime as dt
@@ -79,8 +78,7 @@ class GuidePlan:
         return next(s for s in self.steps if s.key == key)
 
 
-MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-             "Dec")
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def en(day: dt.date) -> str:
@@ -92,5 +90,3 @@ def en(day: dt.date) -> str:
 def ja(day: dt.date) -> str:
     """A date as Japanese text shows it (2026年4月15日)."""
     return f"{day.year}年{day.month}月{day.day}日"
-
-

@@ -48,8 +48,12 @@ from mynumber.services.core.records import active_registration, get_person
 from mynumber.services.core.refs import PersonId
 from mynumber.services.registry.letters import new_application_id
 
-_CHANNEL_ROLE = {Channel.SMARTPHONE: Role.RESIDENT, Channel.PC: Role.RESIDENT,
-                 Channel.COUNTER: Role.WARD_OFFICE, Channel.PHOTO_BOOTH: Role.KIOSK}
+_CHANNEL_ROLE = {
+    Channel.SMARTPHONE: Role.RESIDENT,
+    Channel.PC: Role.RESIDENT,
+    Channel.COUNTER: Role.WARD_OFFICE,
+    Channel.PHOTO_BOOTH: Role.KIOSK,
+}
 _APPLICATION_ID = re.compile(r"[0-9]{23}")
 
 
@@ -74,9 +78,16 @@ class ApplicationView:
 
 
 def apply_for_card(
-    session: Session, svc: Services, *, caller: Caller, channel: Channel, photo: bytes,
-    declaration: PhotoDeclaration, application_id: str | None = None,
-    person_id: int | None = None, express_reason: ExpressReason | None = None,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    channel: Channel,
+    photo: bytes,
+    declaration: PhotoDeclaration,
+    application_id: str | None = None,
+    person_id: int | None = None,
+    express_reason: ExpressReason | None = None,
 ) -> ApplicationView:
     """交付申請: accept an application with its photo, or refuse it naming the cause."""
     require_role(caller, _CHANNEL_ROLE[channel])
@@ -93,47 +104,69 @@ def apply_for_card(
         _check_express(session, svc, channel, express_reason, person, reg, kind)
     require_declaration(declaration)
     face = chip_photo(photo)  # refuses a bad photo with its reason
-    application = _add(session, svc, person, channel, form_id, kind, replaces, express_reason,
-                       face)
-    audit.record(session, caller=caller, action="apply_for_card", person_id=person.id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail=f"{channel.value}, {kind.value}" + (" (express)" if express_reason
-                                                            else ""))
+    application = _add(session, svc, person, channel, form_id, kind, replaces, express_reason, face)
+    audit.record(
+        session,
+        caller=caller,
+        action="apply_for_card",
+        person_id=person.id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"{channel.value}, {kind.value}" + (" (express)" if express_reason else ""),
+    )
     return view(session, application)
 
 
 @refusals_audited
-def _applicant(session: Session, caller: Caller, channel: Channel, application_id: str | None,
-               person_id: int | None) -> tuple[Person, str]:
+def _applicant(
+    session: Session,
+    caller: Caller,
+    channel: Channel,
+    application_id: str | None,
+    person_id: int | None,
+) -> tuple[Person, str]:
     if not channel.needs_application_id:
         if person_id is None:
-            raise invalid("person_id", "Staff must say whose application this is.",
-                          "申請者を指定してください。")
+            raise invalid(
+                "person_id",
+                "Staff must say whose application this is.",
+                "申請者を指定してください。",
+            )
         return get_person(session, person_id), new_application_id()
     letter = _letter(session, application_id)
     if caller.role is Role.RESIDENT and caller.scope_id not in (None, letter.person_id):
-        raise Forbidden("This application ID is on someone else's letter.",
-                        "この申請書IDは他の方の通知書のものです。")
+        raise Forbidden(
+            "This application ID is on someone else's letter.",
+            "この申請書IDは他の方の通知書のものです。",
+        )
     return get_person(session, letter.person_id), letter.application_id
 
 
 def _letter(session: Session, application_id: str | None) -> NotificationLetter:
     text = "".join((application_id or "").split())
     if not _APPLICATION_ID.fullmatch(text):
-        raise invalid("application_id", "Enter the 23-digit application ID from your "
-                      "notification letter (or scan its QR code).",
-                      "個人番号通知書の23桁の申請書IDを入力（またはQRコードを読み取り）してください。")
-    letter = session.scalars(select(NotificationLetter).where(
-        NotificationLetter.application_id == text)).first()
+        raise invalid(
+            "application_id",
+            "Enter the 23-digit application ID from your "
+            "notification letter (or scan its QR code).",
+            "個人番号通知書の23桁の申請書IDを入力（またはQRコードを読み取り）してください。",
+        )
+    letter = session.scalars(
+        select(NotificationLetter).where(NotificationLetter.application_id == text)
+    ).first()
     if letter is None:
-        raise NotFound("No notification letter has this application ID. Check the 23 digits.",
-                       "この申請書IDの個人番号通知書はありません。23桁の番号をご確認ください。",
-                       field="application_id")
+        raise NotFound(
+            "No notification letter has this application ID. Check the 23 digits.",
+            "この申請書IDの個人番号通知書はありません。23桁の番号をご確認ください。",
+            field="application_id",
+        )
     if letter.superseded:
-        raise Conflict("This application ID is from a letter that was replaced by a reissued "
-                       "one. Use the ID on your new letter.",
-                       "この申請書IDの通知書は再発行により無効です。新しい通知書の申請書IDを使ってください。",
-                       field="application_id")
+        raise Conflict(
+            "This application ID is from a letter that was replaced by a reissued "
+            "one. Use the ID on your new letter.",
+            "この申請書IDの通知書は再発行により無効です。新しい通知書の申請書IDを使ってください。",
+            field="application_id",
+        )
     return letter
 
 
@@ -141,8 +174,11 @@ def _require_active_number(session: Session, person: Person) -> Registration:
     reg = active_registration(session, person.id)
     if reg is not None:
         return reg
-    last = session.scalars(select(Registration).where(Registration.person_id == person.id)
-                           .order_by(Registration.id.desc())).first()
+    last = session.scalars(
+        select(Registration)
+        .where(Registration.person_id == person.id)
+        .order_by(Registration.id.desc())
+    ).first()
     where = "abroad" if last and last.moved_to == ABROAD else "out of the municipality"
     raise Conflict(
         f"This person has no active My Number: they moved {where} and are not registered as "
@@ -150,7 +186,8 @@ def _require_active_number(session: Session, person: Person) -> Registration:
         "becomes active again and the card can then be applied for.",
         "この方のマイナンバーは現在有効ではありません（転出済みで住民登録がありません）。"
         "先に転入届をしてください。同じ番号が再び有効になり、カードを申請できます。",
-        reason="no_active_number")
+        reason="no_active_number",
+    )
 
 
 def _refuse_if_open(session: Session, person_id: int) -> None:
@@ -162,7 +199,8 @@ def _refuse_if_open(session: Session, person_id: int) -> None:
             "it at the ward office with that ID.",
             f"既にカードの交付申請があります（状態: {application.status}、申請書ID "
             f"{application.application_form_id}）。交付通知書をお待ちいただくか、この番号で窓口にお問い合わせください。",
-            reason="open_application")
+            reason="open_application",
+        )
 
 
 def _kind(session: Session, svc: Services, person_id: int) -> tuple[ApplicationKind, str | None]:
@@ -177,129 +215,192 @@ def _kind(session: Session, svc: Services, person_id: int) -> tuple[ApplicationK
             f"You already have a valid card (it expires on {expires}). Renewal opens on "
             f"{opens}; if the card is lost or stolen, report it first.",
             f"既に有効なカードをお持ちです（有効期限 {expires}）。更新の申請は{opens}から"
-            "できます。紛失・盗難の場合は先に届け出てください。", reason="card_still_valid")
+            "できます。紛失・盗難の場合は先に届け出てください。",
+            reason="card_still_valid",
+        )
     return ApplicationKind.NEW, None
 
 
-def _check_express(session: Session, svc: Services, channel: Channel, reason: ExpressReason,
-                   person: Person, reg: Registration, kind: ApplicationKind) -> None:
+def _check_express(
+    session: Session,
+    svc: Services,
+    channel: Channel,
+    reason: ExpressReason,
+    person: Person,
+    reg: Registration,
+    kind: ApplicationKind,
+) -> None:
     if channel is not Channel.COUNTER:
-        raise invalid("express", "Express issuance is requested at the ward office counter.",
-                      "特急発行は市区町村の窓口で申請してください。")
+        raise invalid(
+            "express",
+            "Express issuance is requested at the ward office counter.",
+            "特急発行は市区町村の窓口で申請してください。",
+        )
     event_on = _express_event(session, reason, person, reg, kind)
     if event_on is None or not express_issuance_allowed(
-            event_on=event_on, requested_on=svc.clock.today(), reason=reason):
+        event_on=event_on, requested_on=svc.clock.today(), reason=reason
+    ):
         raise Conflict(
             "Express issuance is for infants until the day before their first birthday, "
             "people arriving from abroad within 30 days of their moving-in notification and "
             "lost cards within 30 days of the report; apply for a card the usual way.",
             "特急発行の対象は、1歳の誕生日の前日までの乳児、国外から転入し転入届から30日以内の方、"
             "紛失の届出から30日以内の再交付です。通常の申請をしてください。",
-            reason="express_not_allowed")
+            reason="express_not_allowed",
+        )
 
 
-def _express_event(session: Session, reason: ExpressReason, person: Person,
-                   reg: Registration, kind: ApplicationKind) -> dt.date | None:
+def _express_event(
+    session: Session,
+    reason: ExpressReason,
+    person: Person,
+    reg: Registration,
+    kind: ApplicationKind,
+) -> dt.date | None:
     if reason is ExpressReason.NEWBORN:
         return person.date_of_birth
     if reason is ExpressReason.LOST_CARD:
         lost = card_records.cards_of(session, person.id, CardStatus.SUSPENDED)
         at = lost[0].suspended_at if lost and kind is ApplicationKind.REISSUE else None
         return at.date() if at else None
-    earlier = session.scalars(select(Registration).where(
-        Registration.person_id == person.id, Registration.id != reg.id)
-        .order_by(Registration.id.desc())).first()
+    earlier = session.scalars(
+        select(Registration)
+        .where(Registration.person_id == person.id, Registration.id != reg.id)
+        .order_by(Registration.id.desc())
+    ).first()
     from_abroad = earlier is None or earlier.moved_to == ABROAD
     # Counted from the 転入届 itself, not the day the person started living here.
     return reg.filed_on if from_abroad else None
 
 
-def _add(session: Session, svc: Services, person: Person, channel: Channel, form_id: str,
-         kind: ApplicationKind, replaces: str | None, express: ExpressReason | None,
-         face: bytes) -> CardApplication:
+def _add(
+    session: Session,
+    svc: Services,
+    person: Person,
+    channel: Channel,
+    form_id: str,
+    kind: ApplicationKind,
+    replaces: str | None,
+    express: ExpressReason | None,
+    face: bytes,
+) -> CardApplication:
     due = rules.manufacture_due(svc.clock.today(), express=express is not None)
     application = CardApplication(
-        person_id=person.id, channel=channel.value, application_form_id=form_id,
-        status=ApplicationStatus.RECEIVED, express=express is not None,
-        express_reason=express.value if express else None, received_at=svc.clock.now(),
-        photo=face, kind=kind.value, replaces_card_serial=replaces,
-        due_at=card_records.today_at_midnight(due))
+        person_id=person.id,
+        channel=channel.value,
+        application_form_id=form_id,
+        status=ApplicationStatus.RECEIVED,
+        express=express is not None,
+        express_reason=express.value if express else None,
+        received_at=svc.clock.now(),
+        photo=face,
+        kind=kind.value,
+        replaces_card_serial=replaces,
+        due_at=card_records.today_at_midnight(due),
+    )
     session.add(application)
     try:
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise Conflict("Another application for this person arrived at the same moment; "
-                       "this one was not taken. Ask after the other at the ward office.",
-                       "同時に同じ方の別の申請がありました。この申請は受け付けていません。",
-                       reason="open_application") from None
+        raise Conflict(
+            "Another application for this person arrived at the same moment; "
+            "this one was not taken. Ask after the other at the ward office.",
+            "同時に同じ方の別の申請がありました。この申請は受け付けていません。",
+            reason="open_application",
+        ) from None
     return application
 
 
-def ask_after_application(session: Session, svc: Services, *, caller: Caller,
-                          application_id: str) -> ApplicationView:
+def ask_after_application(
+    session: Session, svc: Services, *, caller: Caller, application_id: str
+) -> ApplicationView:
     """Where an application stands (asked at the counter, or by the resident)."""
     require_role(caller, Role.WARD_OFFICE, Role.RESIDENT)
     application = card_records.application_by_id(session, application_id)
     authorise(session, svc, caller, Action.VIEW_APPLICATION, Subject(application.person_id))
-    audit.record(session, caller=caller, action="ask_after_card_application",
-                 person_id=application.person_id, purpose=Purpose.RESIDENT_REGISTRY,
-                 at=svc.clock.now(), detail=f"application {application.id}")
+    audit.record(
+        session,
+        caller=caller,
+        action="ask_after_card_application",
+        person_id=application.person_id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"application {application.id}",
+    )
     return view(session, application)
 
 
 def view(session: Session, application: CardApplication) -> ApplicationView:
     """The application as the resident and the counter see it."""
     received = application.received_at.date()
-    window = (express_card_window(received) if application.express
-              else pickup_notice_window(received))
+    window = (
+        express_card_window(received) if application.express else pickup_notice_window(received)
+    )
     notice = _notice_status(session, application)
     en, ja = _next_step(application, notice)
     return ApplicationView(
-        application_id=application.application_form_id or "", person_id=application.person_id,
-        channel=application.channel, kind=application.kind, status=application.status,
-        express=application.express, received_on=received, notice_expected_from=window[0],
-        notice_expected_by=window[1], card_serial=application.card_serial,
-        pickup_notice=notice, collect_by=application.collect_by, next_step_en=en,
-        next_step_ja=ja)
+        application_id=application.application_form_id or "",
+        person_id=application.person_id,
+        channel=application.channel,
+        kind=application.kind,
+        status=application.status,
+        express=application.express,
+        received_on=received,
+        notice_expected_from=window[0],
+        notice_expected_by=window[1],
+        card_serial=application.card_serial,
+        pickup_notice=notice,
+        collect_by=application.collect_by,
+        next_step_en=en,
+        next_step_ja=ja,
+    )
 
 
 def _notice_status(session: Session, application: CardApplication) -> str | None:
-    item = session.scalars(select(MailItem).where(
-        MailItem.kind == MailKind.PICKUP_NOTICE.value, MailItem.ref_id == application.id)
-        .order_by(MailItem.id.desc())).first()
+    item = session.scalars(
+        select(MailItem)
+        .where(MailItem.kind == MailKind.PICKUP_NOTICE.value, MailItem.ref_id == application.id)
+        .order_by(MailItem.id.desc())
+    ).first()
     return item.status if item else None
 
 
 _STEPS: dict[str, tuple[str, str]] = {
     ApplicationStatus.RECEIVED: (
         "The card is being made. The pickup notice (交付通知書) will be mailed to you.",
-        "カードを作成中です。交付通知書を郵送します。"),
+        "カードを作成中です。交付通知書を郵送します。",
+    ),
     ApplicationStatus.MANUFACTURED: (
         "Your card is ready at the ward office. Bring the pickup notice, your residence card "
         "or passport and your notification letter to collect it.",
-        "カードができています。交付通知書・在留カードまたは旅券・個人番号通知書を持って窓口へお越しください。"),
+        "カードができています。交付通知書・在留カードまたは旅券・個人番号通知書を持って窓口へお越しください。",
+    ),
     ApplicationStatus.COLLECTED: ("The card has been collected.", "カードは交付済みです。"),
     ApplicationStatus.CANCELLED: (
         "This application was cancelled (the applicant moved away). Apply again where you "
         "live now.",
-        "この申請は取り消されました（転出など）。現在お住まいの市区町村で再度申請してください。"),
+        "この申請は取り消されました（転出など）。現在お住まいの市区町村で再度申請してください。",
+    ),
 }
 
 
 def _next_step(application: CardApplication, notice: str | None) -> tuple[str, str]:
     if application.status == ApplicationStatus.MANUFACTURED and notice == "held_at_office":
-        return ("The pickup notice could not be delivered and is held at the ward office. "
-                "Come with your residence card or passport and your notification letter.",
-                "交付通知書が届かず窓口で保管しています。在留カードまたは旅券と個人番号通知書を持ってお越しください。")
+        return (
+            "The pickup notice could not be delivered and is held at the ward office. "
+            "Come with your residence card or passport and your notification letter.",
+            "交付通知書が届かず窓口で保管しています。在留カードまたは旅券と個人番号通知書を持ってお越しください。",
+        )
     return _STEPS.get(application.status, ("", ""))
 
 
 def card_of_application(session: Session, application: CardApplication) -> Card:
     """The card made for ``application`` (``Conflict`` while it is still being made)."""
     if application.card_serial is None:
-        raise Conflict("The card for this application is not made yet: wait for the pickup "
-                       "notice.",
-                       "この申請のカードはまだできていません。交付通知書をお待ちください。",
-                       reason="not_ready")
+        raise Conflict(
+            "The card for this application is not made yet: wait for the pickup notice.",
+            "この申請のカードはまだできていません。交付通知書をお待ちください。",
+            reason="not_ready",
+        )
     return card_records.get_card(session, application.card_serial)

@@ -61,9 +61,14 @@ class JobReport:
 
 def manufacture_due_cards(session: Session, svc: Services) -> tuple[list[Card], list[int]]:
     """Make every card whose application is due; cancel those whose applicant left."""
-    due = session.scalars(select(CardApplication).where(
-        CardApplication.status == ApplicationStatus.RECEIVED,
-        CardApplication.due_at <= svc.clock.now()).order_by(CardApplication.id)).all()
+    due = session.scalars(
+        select(CardApplication)
+        .where(
+            CardApplication.status == ApplicationStatus.RECEIVED,
+            CardApplication.due_at <= svc.clock.now(),
+        )
+        .order_by(CardApplication.id)
+    ).all()
     made, cancelled = [], []
     for application in due:
         card = _manufacture_or_cancel(session, svc, application)
@@ -74,53 +79,99 @@ def manufacture_due_cards(session: Session, svc: Services) -> tuple[list[Card], 
     return made, cancelled
 
 
-def _manufacture_or_cancel(session: Session, svc: Services,
-                           application: CardApplication) -> Card | None:
+def _manufacture_or_cancel(
+    session: Session, svc: Services, application: CardApplication
+) -> Card | None:
     reg = active_registration(session, application.person_id)
     if reg is None:
-        card_records.cancel_open_application(session, svc, person_id=application.person_id,
-                                             reason="no_active_registration")
+        card_records.cancel_open_application(
+            session, svc, person_id=application.person_id, reason="no_active_registration"
+        )
         return None
     try:
-        expires_on = _expiry(get_person(session, application.person_id), reg, application,
-                             svc.clock.today())
+        expires_on = _expiry(
+            get_person(session, application.person_id), reg, application, svc.clock.today()
+        )
     except MyNumberError as error:  # e.g. the period of stay ended while it was being made
-        card_records.cancel_open_application(session, svc, person_id=application.person_id,
-                                             reason=str(error.details.get("field", error.code)))
+        card_records.cancel_open_application(
+            session,
+            svc,
+            person_id=application.person_id,
+            reason=str(error.details.get("field", error.code)),
+        )
         return None
     return _manufacture(session, svc, application, reg, expires_on)
 
 
-def _expiry(person: Person, reg: Registration, application: CardApplication,
-            today: dt.date) -> dt.date:
-    return card_expiry(date_of_birth=person.date_of_birth, issued_on=today,
-                       residence=card_records.stay_permit(reg),
-                       applied_on=application.received_at.date())
+def _expiry(
+    person: Person, reg: Registration, application: CardApplication, today: dt.date
+) -> dt.date:
+    return card_expiry(
+        date_of_birth=person.date_of_birth,
+        issued_on=today,
+        residence=card_records.stay_permit(reg),
+        applied_on=application.received_at.date(),
+    )
 
 
-def _manufacture(session: Session, svc: Services, application: CardApplication,
-                 reg: Registration, expires_on: dt.date) -> Card:
+def _manufacture(
+    session: Session,
+    svc: Services,
+    application: CardApplication,
+    reg: Registration,
+    expires_on: dt.date,
+) -> Card:
     person = get_person(session, application.person_id)
     today = svc.clock.today()
-    card = Card(serial=card_records.new_serial(), person_id=person.id,
-                application_id=application.id, status=CardStatus.READY,
-                municipality_code=reg.municipality_code, chip_address=reg.address,
-                manufactured_at=svc.clock.now(), issued_on=today, expires_on=expires_on)
+    card = Card(
+        serial=card_records.new_serial(),
+        person_id=person.id,
+        application_id=application.id,
+        status=CardStatus.READY,
+        municipality_code=reg.municipality_code,
+        chip_address=reg.address,
+        manufactured_at=svc.clock.now(),
+        issued_on=today,
+        expires_on=expires_on,
+    )
     session.add(card)
     application.status = ApplicationStatus.MANUFACTURED
     application.ready_at = svc.clock.now()
     application.card_serial = card.serial
     application.collect_by = rules.collect_by(today)
     session.flush()
-    data = card_records.chip_data(session, svc, caller=CARD_CENTRE, person=person,
-                                  address=reg.address, photo=application.photo or b"")
-    letters.post(session, svc, kind=MailKind.PICKUP_NOTICE, person_id=person.id,
-                 ref_id=application.id, registration=reg)
-    audit.record(session, caller=CARD_CENTRE, action="manufacture_card", person_id=person.id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail=f"card {card.serial}, valid until {expires_on}")
-    Chip.manufacture(svc.chips, card_id=card.serial, data=data, key_source=svc.key_source,
-                     chip_key=svc.keys.chip_key)  # the chip last: the records are in place
+    data = card_records.chip_data(
+        session,
+        svc,
+        caller=CARD_CENTRE,
+        person=person,
+        address=reg.address,
+        photo=application.photo or b"",
+    )
+    letters.post(
+        session,
+        svc,
+        kind=MailKind.PICKUP_NOTICE,
+        person_id=person.id,
+        ref_id=application.id,
+        registration=reg,
+    )
+    audit.record(
+        session,
+        caller=CARD_CENTRE,
+        action="manufacture_card",
+        person_id=person.id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}, valid until {expires_on}",
+    )
+    Chip.manufacture(
+        svc.chips,
+        card_id=card.serial,
+        data=data,
+        key_source=svc.key_source,
+        chip_key=svc.keys.chip_key,
+    )  # the chip last: the records are in place
     return card
 
 
@@ -131,8 +182,9 @@ def send_renewal_notices(session: Session, svc: Services) -> list[str]:
     """Mail the expiry notice (有効期限通知書) for every card or certificate set now due."""
     today = svc.clock.today()
     sent = []
-    for card in session.scalars(select(Card).where(Card.status == CardStatus.ACTIVE)
-                                .order_by(Card.id)):
+    for card in session.scalars(
+        select(Card).where(Card.status == CardStatus.ACTIVE).order_by(Card.id)
+    ):
         card_due = _due(card.expires_on, card.card_notice_sent_on, today)
         certs_due = _due(card.certificates_expire_on, card.certificate_notice_sent_on, today)
         reg = active_registration(session, card.person_id)
@@ -142,19 +194,29 @@ def send_renewal_notices(session: Session, svc: Services) -> list[str]:
             card.card_notice_sent_on = today
         if certs_due:
             card.certificate_notice_sent_on = today
-        letters.post(session, svc, kind=MailKind.RENEWAL_NOTICE, person_id=card.person_id,
-                     ref_id=card.id, registration=reg)
-        audit.record(session, caller=CARD_CENTRE, action="send_renewal_notice",
-                     person_id=card.person_id, at=svc.clock.now(),
-                     detail=f"card {card.serial}: " + ", ".join(
-                         w for w, d in (("card", card_due), ("certificates", certs_due)) if d))
+        letters.post(
+            session,
+            svc,
+            kind=MailKind.RENEWAL_NOTICE,
+            person_id=card.person_id,
+            ref_id=card.id,
+            registration=reg,
+        )
+        audit.record(
+            session,
+            caller=CARD_CENTRE,
+            action="send_renewal_notice",
+            person_id=card.person_id,
+            at=svc.clock.now(),
+            detail=f"card {card.serial}: "
+            + ", ".join(w for w, d in (("card", card_due), ("certificates", certs_due)) if d),
+        )
         sent.append(card.serial)
     return sent
 
 
 def _due(expiry: dt.date | None, sent_on: dt.date | None, today: dt.date) -> bool:
-    return (expiry is not None and sent_on is None and renewal_notice_due(expiry) <= today
-            <= expiry)
+    return expiry is not None and sent_on is None and renewal_notice_due(expiry) <= today <= expiry
 
 
 def run_daily_jobs(session: Session, svc: Services) -> JobReport:
@@ -163,9 +225,13 @@ def run_daily_jobs(session: Session, svc: Services) -> JobReport:
     settled = letters.deliver_due_mail(session, svc)
     notices = send_renewal_notices(session, svc)
     lapsed = card_moving.lapse_moved_cards(session, svc)
-    return JobReport(cards_made=[c.serial for c in made], applications_cancelled=cancelled,
-                     mail_settled=len(settled), renewal_notices=notices,
-                     cards_lapsed=[c.serial for c in lapsed])
+    return JobReport(
+        cards_made=[c.serial for c in made],
+        applications_cancelled=cancelled,
+        mail_settled=len(settled),
+        renewal_notices=notices,
+        cards_lapsed=[c.serial for c in lapsed],
+    )
 
 
 # --- The paper -----------------------------------------------------------------------------
@@ -180,31 +246,50 @@ def _counter(ja: str, en: str) -> tuple[str, str]:
     return f"{ja} マイナンバーカード交付窓口", f"{en} ward office, My Number Card counter"
 
 
-def pickup_notice_pdf(session: Session, svc: Services, *, caller: Caller,
-                      application_id: str) -> bytes:
+def pickup_notice_pdf(
+    session: Session, svc: Services, *, caller: Caller, application_id: str
+) -> bytes:
     """The pickup notice (交付通知書) of a made card, as a PDF postcard."""
     require_role(caller, Role.WARD_OFFICE, Role.RESIDENT)
     application = card_records.application_by_id(session, application_id)
     authorise(session, svc, caller, Action.VIEW_APPLICATION, Subject(application.person_id))
     if application.ready_at is None or application.collect_by is None:
-        raise Conflict("The card is not made yet, so there is no pickup notice.",
-                       "カードがまだできていないため、交付通知書はありません。", reason="not_ready")
+        raise Conflict(
+            "The card is not made yet, so there is no pickup notice.",
+            "カードがまだできていないため、交付通知書はありません。",
+            reason="not_ready",
+        )
     card = card_records.get_card(session, application.card_serial or "")
     person = get_person(session, application.person_id)
     ja, en = _town(session, card.municipality_code)
     counter_ja, counter_en = _counter(ja, en)
-    audit.record(session, caller=caller, action="pickup_notice_pdf", person_id=person.id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now())
-    return render_pickup_notice(PickupNotice(
-        municipality=ja, municipality_en=en, issue_date=application.ready_at.date(),
-        name=person.name_latin, address=card.chip_address, counter=counter_ja,
-        counter_en=counter_en, collect_from=application.ready_at.date(),
-        collect_by=application.collect_by,
-        application_id=application.application_form_id or ""))
+    audit.record(
+        session,
+        caller=caller,
+        action="pickup_notice_pdf",
+        person_id=person.id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+    )
+    return render_pickup_notice(
+        PickupNotice(
+            municipality=ja,
+            municipality_en=en,
+            issue_date=application.ready_at.date(),
+            name=person.name_latin,
+            address=card.chip_address,
+            counter=counter_ja,
+            counter_en=counter_en,
+            collect_from=application.ready_at.date(),
+            collect_by=application.collect_by,
+            application_id=application.application_form_id or "",
+        )
+    )
 
 
-def renewal_notice_pdf(session: Session, svc: Services, *, caller: Caller,
-                       card_serial: str) -> bytes:
+def renewal_notice_pdf(
+    session: Session, svc: Services, *, caller: Caller, card_serial: str
+) -> bytes:
     """The expiry notice (有効期限通知書) of a card, as a PDF."""
     require_role(caller, Role.WARD_OFFICE, Role.RESIDENT)
     card = card_records.get_card(session, card_serial)
@@ -214,11 +299,25 @@ def renewal_notice_pdf(session: Session, svc: Services, *, caller: Caller,
     ja, en = _town(session, reg.municipality_code if reg else card.municipality_code)
     counter_ja, counter_en = _counter(ja, en)
     expiries = [d for d in (card.expires_on, card.certificates_expire_on) if d]
-    audit.record(session, caller=caller, action="renewal_notice_pdf", person_id=person.id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now())
-    return render_renewal_notice(RenewalNotice(
-        municipality=ja, municipality_en=en, issue_date=svc.clock.today(),
-        name=person.name_latin, address=reg.address if reg else card.chip_address,
-        card_expires_on=card.expires_on, certificates_expire_on=card.certificates_expire_on,
-        renew_from=renewal_window_opens(min(expiries)), counter=counter_ja,
-        counter_en=counter_en))
+    audit.record(
+        session,
+        caller=caller,
+        action="renewal_notice_pdf",
+        person_id=person.id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+    )
+    return render_renewal_notice(
+        RenewalNotice(
+            municipality=ja,
+            municipality_en=en,
+            issue_date=svc.clock.today(),
+            name=person.name_latin,
+            address=reg.address if reg else card.chip_address,
+            card_expires_on=card.expires_on,
+            certificates_expire_on=card.certificates_expire_on,
+            renew_from=renewal_window_opens(min(expiries)),
+            counter=counter_ja,
+            counter_en=counter_en,
+        )
+    )

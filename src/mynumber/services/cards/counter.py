@@ -98,8 +98,14 @@ class Collection:
 
 @refusals_audited
 def collect_card(
-    session: Session, svc: Services, *, caller: Caller, application_id: str,
-    identity: IdentityShown, id_documents: tuple[IdDocument, ...], pins: InitialPins,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    application_id: str,
+    identity: IdentityShown,
+    id_documents: tuple[IdDocument, ...],
+    pins: InitialPins,
     pickup_notice_shown: bool = True,
 ) -> Collection:
     """交付: hand the card to its owner, who sets the PINs; the card becomes active."""
@@ -122,85 +128,129 @@ def collect_card(
     application.status = ApplicationStatus.COLLECTED
     session.flush()
     chip = card_records.chip_of(svc, card)
-    issue_card_certificates(session, svc, card=card, chip=chip, person=person,
-                            address=reg.address, on=today)
+    issue_card_certificates(
+        session, svc, card=card, chip=chip, person=person, address=reg.address, on=today
+    )
     returned_card = IdDocument.NOTIFICATION_CARD in id_documents
-    audit.record(session, caller=caller, action="collect_card", person_id=person.id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail=f"card {card.serial}" + ("; notification card collected"
-                                                 if returned_card else ""))
-    chip.set_initial_pins(user_authentication=pins.user_authentication,
-                          resident_registry=pins.resident_registry,
-                          card_info_input=pins.card_info_input, signature=signature)
-    return Collection(card.serial, card.expires_on, card.certificates_expire_on,
-                      signature is not None, returned_card, old)
+    audit.record(
+        session,
+        caller=caller,
+        action="collect_card",
+        person_id=person.id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}" + ("; notification card collected" if returned_card else ""),
+    )
+    chip.set_initial_pins(
+        user_authentication=pins.user_authentication,
+        resident_registry=pins.resident_registry,
+        card_info_input=pins.card_info_input,
+        signature=signature,
+    )
+    return Collection(
+        card.serial,
+        card.expires_on,
+        card.certificates_expire_on,
+        signature is not None,
+        returned_card,
+        old,
+    )
 
 
 def _ready_card(session: Session, application: CardApplication) -> Card:
     messages = {
-        ApplicationStatus.RECEIVED: ("The card is still being made: wait for the pickup notice.",
-                                     "カードはまだ作成中です。交付通知書をお待ちください。"),
-        ApplicationStatus.COLLECTED: ("This card has already been collected.",
-                                      "このカードは既に交付済みです。"),
-        ApplicationStatus.CANCELLED: ("This application was cancelled; apply again.",
-                                      "この申請は取り消されています。再度申請してください。"),
+        ApplicationStatus.RECEIVED: (
+            "The card is still being made: wait for the pickup notice.",
+            "カードはまだ作成中です。交付通知書をお待ちください。",
+        ),
+        ApplicationStatus.COLLECTED: (
+            "This card has already been collected.",
+            "このカードは既に交付済みです。",
+        ),
+        ApplicationStatus.CANCELLED: (
+            "This application was cancelled; apply again.",
+            "この申請は取り消されています。再度申請してください。",
+        ),
     }
     if application.status in messages:
         en, ja = messages[ApplicationStatus(application.status)]
         raise Conflict(en, ja, reason=f"application_{application.status}")
     from mynumber.services.cards.applications import card_of_application
+
     return card_of_application(session, application)
 
 
 def _check_not_expired(card: Card, today: dt.date) -> None:
     if card.expires_on is not None and is_expired(card.expires_on, today):
-        raise CardError(f"This card expired on {card.expires_on} before it was collected (the "
-                        "period of stay ended). Apply for a new card.",
-                        f"このカードは交付前の{card.expires_on}に有効期限が切れました（在留期間の満了）。"
-                        "新しいカードを申請してください。", reason="expired")
+        raise CardError(
+            f"This card expired on {card.expires_on} before it was collected (the "
+            "period of stay ended). Apply for a new card.",
+            f"このカードは交付前の{card.expires_on}に有効期限が切れました（在留期間の満了）。"
+            "新しいカードを申請してください。",
+            reason="expired",
+        )
 
 
-def _check_papers(session: Session, application: CardApplication,
-                  docs: tuple[IdDocument, ...], notice_shown: bool) -> None:
+def _check_papers(
+    session: Session, application: CardApplication, docs: tuple[IdDocument, ...], notice_shown: bool
+) -> None:
     if not notice_shown and _notice_status(session, application) != MailStatus.HELD_AT_OFFICE:
-        raise invalid("pickup_notice", "Bring the pickup notice (交付通知書) that was mailed to "
-                      "you.", "郵送された交付通知書をお持ちください。")
+        raise invalid(
+            "pickup_notice",
+            "Bring the pickup notice (交付通知書) that was mailed to you.",
+            "郵送された交付通知書をお持ちください。",
+        )
     kind = ApplicationKind(application.kind)
-    if kind is ApplicationKind.NEW and not {IdDocument.NOTIFICATION_LETTER,
-                                            IdDocument.NOTIFICATION_CARD} & set(docs):
-        raise invalid("id_documents", "Bring your My Number notification letter (個人番号通知書) "
-                      "or the old notification card.",
-                      "個人番号通知書（または通知カード）をお持ちください。")
+    if kind is ApplicationKind.NEW and not {
+        IdDocument.NOTIFICATION_LETTER,
+        IdDocument.NOTIFICATION_CARD,
+    } & set(docs):
+        raise invalid(
+            "id_documents",
+            "Bring your My Number notification letter (個人番号通知書) "
+            "or the old notification card.",
+            "個人番号通知書（または通知カード）をお持ちください。",
+        )
     if kind is ApplicationKind.RENEWAL and IdDocument.MY_NUMBER_CARD not in docs:
-        raise invalid("id_documents", "Bring your current My Number Card: it is collected when "
-                      "the new one is handed over.",
-                      "現在お持ちのマイナンバーカードをお持ちください"
-                      "（新しいカードと引き換えに回収します）。")
+        raise invalid(
+            "id_documents",
+            "Bring your current My Number Card: it is collected when the new one is handed over.",
+            "現在お持ちのマイナンバーカードをお持ちください"
+            "（新しいカードと引き換えに回収します）。",
+        )
 
 
 def _notice_status(session: Session, application: CardApplication) -> str | None:
-    item = session.scalars(select(MailItem).where(
-        MailItem.kind == MailKind.PICKUP_NOTICE.value, MailItem.ref_id == application.id)
-        .order_by(MailItem.id.desc())).first()
+    item = session.scalars(
+        select(MailItem)
+        .where(MailItem.kind == MailKind.PICKUP_NOTICE.value, MailItem.ref_id == application.id)
+        .order_by(MailItem.id.desc())
+    ).first()
     return item.status if item else None
 
 
 def _check_initial_pins(pins: InitialPins, person: Person, today: dt.date) -> str | None:
     born = person.date_of_birth
-    for kind, pin in zip(FOUR_DIGIT_KINDS, (pins.user_authentication, pins.resident_registry,
-                                            pins.card_info_input), strict=True):
+    for kind, pin in zip(
+        FOUR_DIGIT_KINDS,
+        (pins.user_authentication, pins.resident_registry, pins.card_info_input),
+        strict=True,
+    ):
         check_pin(kind, pin, date_of_birth=born)
     if not signature_certificate_allowed(date_of_birth=born, on=today):
         return None  # no signature certificate under 15: no signature PIN either
     if pins.signature is None:
-        raise invalid(PinKind.SIGNATURE.field, "Choose the signature certificate PIN (6–16 "
-                      "uppercase letters and digits).",
-                      "署名用電子証明書の暗証番号（英大文字と数字の6〜16文字）を設定してください。")
+        raise invalid(
+            PinKind.SIGNATURE.field,
+            "Choose the signature certificate PIN (6–16 uppercase letters and digits).",
+            "署名用電子証明書の暗証番号（英大文字と数字の6〜16文字）を設定してください。",
+        )
     return check_pin(PinKind.SIGNATURE, pins.signature, date_of_birth=born)
 
 
-def _retire_replaced_card(session: Session, svc: Services,
-                          application: CardApplication) -> str | None:
+def _retire_replaced_card(
+    session: Session, svc: Services, application: CardApplication
+) -> str | None:
     serial = application.replaces_card_serial
     if serial is None:
         return None
@@ -208,9 +258,12 @@ def _retire_replaced_card(session: Session, svc: Services,
     if old.status != CardStatus.INVALID:
         renewed = application.kind == ApplicationKind.RENEWAL
         card_records.invalidate_card(
-            session, svc, card=old,
+            session,
+            svc,
+            card=old,
             reason=InvalidReason.RENEWED if renewed else InvalidReason.LOST,
-            destroy_chip=renewed)  # a renewed card is handed back; a lost one is not
+            destroy_chip=renewed,
+        )  # a renewed card is handed back; a lost one is not
     return serial
 
 
@@ -218,30 +271,53 @@ def _retire_replaced_card(session: Session, svc: Services,
 
 
 def reset_pin(
-    session: Session, svc: Services, *, caller: Caller, card_serial: str, pin: PinKind,
-    new_pin: str, identity: IdentityShown, id_documents: tuple[IdDocument, ...],
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    card_serial: str,
+    pin: PinKind,
+    new_pin: str,
+    identity: IdentityShown,
+    id_documents: tuple[IdDocument, ...],
 ) -> None:
     """暗証番号の初期化: any PIN, at the ward office, in person, after the identity check."""
     if caller.role is not Role.WARD_OFFICE:
-        raise role_refused(caller, Forbidden(
-                        "PINs cannot be reset online. Go to the ward office in person (the "
-                        "4-digit user-authentication PIN can also be reset at a "
-                        "convenience-store kiosk).",
-                        "暗証番号はオンラインでは初期化できません。市区町村の窓口へご本人がお越しください"
-                        "（利用者証明用の4桁の暗証番号はコンビニのキオスク端末でも初期化できます）。",
-                        reason="in_person_only"), [Role.WARD_OFFICE])
+        raise role_refused(
+            caller,
+            Forbidden(
+                "PINs cannot be reset online. Go to the ward office in person (the "
+                "4-digit user-authentication PIN can also be reset at a "
+                "convenience-store kiosk).",
+                "暗証番号はオンラインでは初期化できません。市区町村の窓口へご本人がお越しください"
+                "（利用者証明用の4桁の暗証番号はコンビニのキオスク端末でも初期化できます）。",
+                reason="in_person_only",
+            ),
+            [Role.WARD_OFFICE],
+        )
     card, person = _holder_at_counter(session, svc, caller, card_serial, identity, id_documents)
     check_pin(pin, new_pin, date_of_birth=person.date_of_birth)
-    audit.record(session, caller=caller, action="reset_pin", person_id=person.id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail=f"card {card.serial}: {pin.value}")
+    audit.record(
+        session,
+        caller=caller,
+        action="reset_pin",
+        person_id=person.id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}: {pin.value}",
+    )
     card_records.chip_of(svc, card).reset_pin(pin, new_pin)
 
 
 @refusals_audited
-def _holder_at_counter(session: Session, svc: Services, caller: Caller, card_serial: str,
-                       identity: IdentityShown,
-                       id_documents: tuple[IdDocument, ...]) -> tuple[Card, Person]:
+def _holder_at_counter(
+    session: Session,
+    svc: Services,
+    caller: Caller,
+    card_serial: str,
+    identity: IdentityShown,
+    id_documents: tuple[IdDocument, ...],
+) -> tuple[Card, Person]:
     card_records.get_card(session, card_serial, lock=True)  # requests on one card take turns
     card = card_use.check_card(session, svc, card_serial=card_serial)
     authorise(session, svc, caller, Action.HANDLE_CARD, Subject(card.person_id))
@@ -256,9 +332,15 @@ def _holder_at_counter(session: Session, svc: Services, caller: Caller, card_ser
 
 
 def change_validity(
-    session: Session, svc: Services, *, caller: Caller, card_serial: str,
-    status_of_residence: str, period_of_stay_ends: dt.date | None,
-    identity: IdentityShown, id_documents: tuple[IdDocument, ...],
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    card_serial: str,
+    status_of_residence: str,
+    period_of_stay_ends: dt.date | None,
+    identity: IdentityShown,
+    id_documents: tuple[IdDocument, ...],
 ) -> Card:
     """有効期間変更: after a residence card renewal, the card follows the new period of stay
     (never past its birthday limit); the certificates are reissued to match."""
@@ -268,20 +350,35 @@ def change_validity(
     assert card.issued_on is not None and card.expires_on is not None
     renewed = StayPermit(status_of_residence, period_of_stay_ends)
     card.expires_on = validity_after_residence_renewal(
-        date_of_birth=person.date_of_birth, card_issued_on=card.issued_on,
-        current_expiry=card.expires_on, renewed=renewed, filed_on=svc.clock.today())
+        date_of_birth=person.date_of_birth,
+        card_issued_on=card.issued_on,
+        current_expiry=card.expires_on,
+        renewed=renewed,
+        filed_on=svc.clock.today(),
+    )
     reg.status_of_residence, reg.period_of_stay_ends = status_of_residence, period_of_stay_ends
     card.card_notice_sent_on = None
     _reissue_certificates(session, svc, card, person, reg, renew_keys=False)
-    audit.record(session, caller=caller, action="change_card_validity", person_id=person.id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail=f"card {card.serial}: until {card.expires_on}")
+    audit.record(
+        session,
+        caller=caller,
+        action="change_card_validity",
+        person_id=person.id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}: until {card.expires_on}",
+    )
     return card
 
 
 def extend_validity_while_renewal_pending(
-    session: Session, svc: Services, *, caller: Caller, card_serial: str,
-    identity: IdentityShown, id_documents: tuple[IdDocument, ...],
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    card_serial: str,
+    identity: IdentityShown,
+    id_documents: tuple[IdDocument, ...],
 ) -> Card:
     """The one-off 2-month extension while a stay renewal is pending (特例期間). *Policy:* the
     certificates keep their dates; they follow at the validity change after the renewal."""
@@ -289,19 +386,33 @@ def extend_validity_while_renewal_pending(
     card, person = _holder_at_counter(session, svc, caller, card_serial, identity, id_documents)
     assert card.issued_on is not None and card.expires_on is not None
     card.expires_on = validity_while_renewal_pending(
-        date_of_birth=person.date_of_birth, card_issued_on=card.issued_on,
-        current_expiry=card.expires_on, filed_on=svc.clock.today(),
-        already_extended=card.validity_extended)
+        date_of_birth=person.date_of_birth,
+        card_issued_on=card.issued_on,
+        current_expiry=card.expires_on,
+        filed_on=svc.clock.today(),
+        already_extended=card.validity_extended,
+    )
     card.validity_extended = True
-    audit.record(session, caller=caller, action="extend_card_validity", person_id=person.id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail=f"card {card.serial}: until {card.expires_on}")
+    audit.record(
+        session,
+        caller=caller,
+        action="extend_card_validity",
+        person_id=person.id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}: until {card.expires_on}",
+    )
     return card
 
 
 def renew_certificates(
-    session: Session, svc: Services, *, caller: Caller, card_serial: str,
-    identity: IdentityShown, id_documents: tuple[IdDocument, ...],
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    card_serial: str,
+    identity: IdentityShown,
+    id_documents: tuple[IdDocument, ...],
 ) -> Card:
     """電子証明書の更新: from 3 months before they expire, new key pairs and certificates."""
     require_role(caller, Role.WARD_OFFICE)
@@ -310,30 +421,50 @@ def renew_certificates(
     today = svc.clock.today()
     if expires is not None and not can_renew(expires, today):
         opens = renewal_window_opens(expires)
-        raise Conflict(f"The certificates are valid until {expires}; they can be renewed from "
-                       f"{opens}.",
-                       f"電子証明書は{expires}まで有効です。更新は{opens}からできます。",
-                       reason="too_early")
+        raise Conflict(
+            f"The certificates are valid until {expires}; they can be renewed from {opens}.",
+            f"電子証明書は{expires}まで有効です。更新は{opens}からできます。",
+            reason="too_early",
+        )
     reg = require_active_registration(session, person.id)
     _reissue_certificates(session, svc, card, person, reg, renew_keys=True)
     card.certificate_notice_sent_on = None
-    audit.record(session, caller=caller, action="renew_certificates", person_id=person.id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail=f"card {card.serial}")
+    audit.record(
+        session,
+        caller=caller,
+        action="renew_certificates",
+        person_id=person.id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}",
+    )
     return card
 
 
-def _reissue_certificates(session: Session, svc: Services, card: Card, person: Person,
-                          reg: Registration, *, renew_keys: bool) -> None:
-    revoke_card_certificates(session, svc, card_serial=card.serial,
-                             kinds={"signature", "authentication"}, reason="renewed")
+def _reissue_certificates(
+    session: Session,
+    svc: Services,
+    card: Card,
+    person: Person,
+    reg: Registration,
+    *,
+    renew_keys: bool,
+) -> None:
+    revoke_card_certificates(
+        session,
+        svc,
+        card_serial=card.serial,
+        kinds={"signature", "authentication"},
+        reason="renewed",
+    )
     session.flush()
     chip: Chip = card_records.chip_of(svc, card)
     if renew_keys:
         for slot in KeySlot:
             chip.renew_key(slot, key_source=svc.key_source)
-    issue_card_certificates(session, svc, card=card, chip=chip, person=person,
-                            address=reg.address, on=svc.clock.today())
+    issue_card_certificates(
+        session, svc, card=card, chip=chip, person=person, address=reg.address, on=svc.clock.today()
+    )
 
 
 # --- Loss and return -----------------------------------------------------------------------
@@ -345,23 +476,38 @@ def report_lost(session: Session, svc: Services, *, caller: Caller, card_serial:
     card = card_records.get_card(session, card_serial, lock=True)
     authorise(session, svc, caller, Action.HANDLE_CARD, Subject(card.person_id))
     if card.status != CardStatus.ACTIVE:
-        raise Conflict(f"Only a card in use can be reported lost (this one is {card.status}).",
-                       "利用中のカードのみ紛失の届出ができます"
-                       f"（このカードの状態: {card.status}）。",
-                       reason="not_active")
+        raise Conflict(
+            f"Only a card in use can be reported lost (this one is {card.status}).",
+            f"利用中のカードのみ紛失の届出ができます（このカードの状態: {card.status}）。",
+            reason="not_active",
+        )
     card.status, card.suspended_at = CardStatus.SUSPENDED, svc.clock.now()
     session.flush()
-    revoke_card_certificates(session, svc, card_serial=card.serial,
-                             kinds={"signature", "authentication"}, reason="lost")
-    audit.record(session, caller=caller, action="report_card_lost", person_id=card.person_id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail=f"card {card.serial}")
+    revoke_card_certificates(
+        session, svc, card_serial=card.serial, kinds={"signature", "authentication"}, reason="lost"
+    )
+    audit.record(
+        session,
+        caller=caller,
+        action="report_card_lost",
+        person_id=card.person_id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}",
+    )
     return card
 
 
 @refusals_audited
-def return_card(session: Session, svc: Services, *, caller: Caller, card_serial: str,
-                identity: IdentityShown, id_documents: tuple[IdDocument, ...]) -> Card:
+def return_card(
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    card_serial: str,
+    identity: IdentityShown,
+    id_documents: tuple[IdDocument, ...],
+) -> Card:
     """返納: the card is handed back; it is invalidated and its chip erased.
 
     As every card action at the counter (collection, PIN reset, validity, certificates), only
@@ -376,15 +522,28 @@ def return_card(session: Session, svc: Services, *, caller: Caller, card_serial:
     require_role(caller, Role.WARD_OFFICE)
     card = card_records.get_card(session, card_serial, lock=True)
     authorise(session, svc, caller, Action.HANDLE_CARD, Subject(card.person_id))
-    card_records.check_holder(get_person(session, card.person_id),
-                              active_registration(session, card.person_id),
-                              identity=identity, id_documents=id_documents)
+    card_records.check_holder(
+        get_person(session, card.person_id),
+        active_registration(session, card.person_id),
+        identity=identity,
+        id_documents=id_documents,
+    )
     if card.status == CardStatus.INVALID:
-        raise Conflict("This card is already invalid.", "このカードは既に廃止されています。",
-                       reason="already_invalid")
-    card_records.invalidate_card(session, svc, card=card, reason=InvalidReason.RETURNED,
-                                 destroy_chip=True)
-    audit.record(session, caller=caller, action="return_card", person_id=card.person_id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail=f"card {card.serial}")
+        raise Conflict(
+            "This card is already invalid.",
+            "このカードは既に廃止されています。",
+            reason="already_invalid",
+        )
+    card_records.invalidate_card(
+        session, svc, card=card, reason=InvalidReason.RETURNED, destroy_chip=True
+    )
+    audit.record(
+        session,
+        caller=caller,
+        action="return_card",
+        person_id=card.person_id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}",
+    )
     return card

@@ -59,37 +59,52 @@ from mynumber.services.jpki.certificates import (
 )
 
 
-def on_moving_out(session: Session, svc: Services, *, person_id: int, destination: str,
-                  planned_move_on: dt.date, nationality: str = "") -> None:
+def on_moving_out(
+    session: Session,
+    svc: Services,
+    *,
+    person_id: int,
+    destination: str,
+    planned_move_on: dt.date,
+    nationality: str = "",
+) -> None:
     """The card side of a 転出届 (called by ``flows.moving.register_moving_out``).
 
     The register changed, so the signature certificate is revoked now (issue 17.3). Abroad:
     a Japanese national's card continues (``cards.card_continues_abroad``), a foreign
     resident's card is returned and invalidated."""
-    card_records.cancel_open_application(session, svc, person_id=person_id,
-                                         reason="moved_out")
+    card_records.cancel_open_application(session, svc, person_id=person_id, reason="moved_out")
     if destination == ABROAD:
         if card_continues_abroad(nationality=nationality, left_on=planned_move_on):
-            revoke_signature_certificates_of(session, svc, person_id=person_id,
-                                             reason="left_japan")
+            revoke_signature_certificates_of(session, svc, person_id=person_id, reason="left_japan")
             return
-        for card in card_records.cards_of(session, person_id, CardStatus.ACTIVE,
-                                          CardStatus.SUSPENDED):
+        for card in card_records.cards_of(
+            session, person_id, CardStatus.ACTIVE, CardStatus.SUSPENDED
+        ):
             # A card in hand is handed back and erased; a lost one cannot be.
-            card_records.invalidate_card(session, svc, card=card,
-                                         reason=InvalidReason.LEFT_JAPAN,
-                                         destroy_chip=card.status == CardStatus.ACTIVE)
+            card_records.invalidate_card(
+                session,
+                svc,
+                card=card,
+                reason=InvalidReason.LEFT_JAPAN,
+                destroy_chip=card.status == CardStatus.ACTIVE,
+            )
         return
-    revoke_signature_certificates_of(session, svc, person_id=person_id,
-                                     reason="address_changed")
+    revoke_signature_certificates_of(session, svc, person_id=person_id, reason="address_changed")
     for card in card_records.cards_of(session, person_id, CardStatus.ACTIVE):
         card.moving_to = destination
         card.moving_out_planned_on = planned_move_on
         card.moved_in_on = card.moving_in_filed_on = None
 
 
-def on_moving_in(session: Session, svc: Services, *, caller: Caller, registration: Registration,
-                 card_serial: str | None = None) -> None:
+def on_moving_in(
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    registration: Registration,
+    card_serial: str | None = None,
+) -> None:
     """The card side of a 転入届 (called by ``flows.moving.register_moving_in``): record the
     filing; a card past its limits is cancelled; a card brought along is updated at once."""
     for card in card_records.cards_of(session, registration.person_id, CardStatus.ACTIVE):
@@ -99,11 +114,16 @@ def on_moving_in(session: Session, svc: Services, *, caller: Caller, registratio
         card.moving_in_filed_on = registration.filed_on
         verdict = move_verdict(card_records.snapshot(card), svc.clock.today())
         if verdict is not None and verdict.status is CardMoveStatus.LAPSED:
-            card_records.invalidate_card(session, svc, card=card,
-                                         reason=InvalidReason.MOVE_LAPSED, destroy_chip=False)
+            card_records.invalidate_card(
+                session, svc, card=card, reason=InvalidReason.MOVE_LAPSED, destroy_chip=False
+            )
     if card_serial is not None and _still_active(session, card_serial):
-        _update_chip(session, svc, caller=caller,
-                     card=_holders_card(session, card_serial, registration.person_id))
+        _update_chip(
+            session,
+            svc,
+            caller=caller,
+            card=_holders_card(session, card_serial, registration.person_id),
+        )
 
 
 def _still_active(session: Session, card_serial: str) -> bool:
@@ -113,8 +133,13 @@ def _still_active(session: Session, card_serial: str) -> bool:
 
 @refusals_audited
 def update_chip_after_move(
-    session: Session, svc: Services, *, caller: Caller, card_serial: str,
-    identity: IdentityShown, id_documents: tuple[IdDocument, ...],
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    card_serial: str,
+    identity: IdentityShown,
+    id_documents: tuple[IdDocument, ...],
 ) -> Card:
     """継続利用 / 券面事項変更: the ward office writes the registered address on the chip (after
     a 転入届 or a 転居届); the signature certificate is reissued for the new address."""
@@ -131,8 +156,11 @@ def update_chip_after_move(
 def _holders_card(session: Session, card_serial: str, person_id: int) -> Card:
     card = card_records.get_card(session, card_serial, lock=True)
     if card.person_id != person_id:
-        raise Conflict("This card belongs to someone else.", "このカードは別の方のものです。",
-                       reason="not_the_holder")
+        raise Conflict(
+            "This card belongs to someone else.",
+            "このカードは別の方のものです。",
+            reason="not_the_holder",
+        )
     return card
 
 
@@ -142,24 +170,40 @@ def _update_chip(session: Session, svc: Services, *, caller: Caller, card: Card)
     today = svc.clock.today()
     _check_updatable(session, svc, card)
     if card.chip_address == reg.address and card.moving_out_planned_on is None:
-        raise Conflict("The card already shows the registered address.",
-                       "カードの住所は既に住民票と一致しています。", reason="up_to_date")
+        raise Conflict(
+            "The card already shows the registered address.",
+            "カードの住所は既に住民票と一致しています。",
+            reason="up_to_date",
+        )
     person = get_person(session, card.person_id)
-    data = card_records.chip_data(session, svc, caller=caller, person=person,
-                                  address=reg.address, photo=card_records.chip_photo_of(svc, card))
+    data = card_records.chip_data(
+        session,
+        svc,
+        caller=caller,
+        person=person,
+        address=reg.address,
+        photo=card_records.chip_photo_of(svc, card),
+    )
     card.chip_address, card.municipality_code = reg.address, reg.municipality_code
     card.chip_updated_on = today
     card.moving_to = card.moving_out_planned_on = card.moved_in_on = None
     card.moving_in_filed_on = None
     session.flush()
-    audit.record(session, caller=caller, action="update_card_chip", person_id=card.person_id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail=f"card {card.serial}")
+    audit.record(
+        session,
+        caller=caller,
+        action="update_card_chip",
+        person_id=card.person_id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}",
+    )
     chip = card_records.chip_of(svc, card)
     chip.update_chip_data(data)
     if signature_certificate_allowed(date_of_birth=person.date_of_birth, on=today):
-        reissue_signature_certificate(session, svc, card=card, chip=chip, person=person,
-                                      address=reg.address, on=today)
+        reissue_signature_certificate(
+            session, svc, card=card, chip=chip, person=person, address=reg.address, on=today
+        )
     return card
 
 
@@ -171,11 +215,15 @@ def lapse_moved_cards(session: Session, svc: Services) -> list[Card]:
     """Cancel every card whose holder missed a moving deadline (the daily job)."""
     lapsed = []
     today = svc.clock.today()
-    for card in session.scalars(select(Card).where(
-            Card.status == CardStatus.ACTIVE, Card.moving_out_planned_on.is_not(None))):
+    for card in session.scalars(
+        select(Card).where(
+            Card.status == CardStatus.ACTIVE, Card.moving_out_planned_on.is_not(None)
+        )
+    ):
         verdict = move_verdict(card_records.snapshot(card), today)
         if verdict is not None and verdict.status is CardMoveStatus.LAPSED:
-            card_records.invalidate_card(session, svc, card=card,
-                                         reason=InvalidReason.MOVE_LAPSED, destroy_chip=False)
+            card_records.invalidate_card(
+                session, svc, card=card, reason=InvalidReason.MOVE_LAPSED, destroy_chip=False
+            )
             lapsed.append(card)
     return lapsed

@@ -46,9 +46,12 @@ SERIAL_BYTES = 8
 
 # Why the certificates go when a card is invalidated (services.certificates.REASONS).
 _REVOCATION: dict[InvalidReason, str] = {
-    InvalidReason.RETURNED: "returned", InvalidReason.RENEWED: "renewed",
-    InvalidReason.LOST: "lost", InvalidReason.MOVE_LAPSED: "returned",
-    InvalidReason.LEFT_JAPAN: "left_japan", InvalidReason.NOT_COLLECTED: "returned",
+    InvalidReason.RETURNED: "returned",
+    InvalidReason.RENEWED: "renewed",
+    InvalidReason.LOST: "lost",
+    InvalidReason.MOVE_LAPSED: "returned",
+    InvalidReason.LEFT_JAPAN: "left_japan",
+    InvalidReason.NOT_COLLECTED: "returned",
 }
 BOTH_CERTIFICATES = {"signature", "authentication"}
 
@@ -68,9 +71,11 @@ def get_card(session: Session, serial: str, *, lock: bool = False) -> Card:
         query = query.with_for_update().execution_options(populate_existing=True)
     card = session.scalars(query).first()
     if card is None:
-        raise NotFound("No card has this serial number. Check the number on the card.",
-                       "このシリアル番号のカードはありません。カードの番号をご確認ください。",
-                       card_serial=serial)
+        raise NotFound(
+            "No card has this serial number. Check the number on the card.",
+            "このシリアル番号のカードはありません。カードの番号をご確認ください。",
+            card_serial=serial,
+        )
     return card
 
 
@@ -81,33 +86,45 @@ def chip_of(svc: Services, card: Card) -> Chip:
 
 def cards_of(session: Session, person_id: int, *statuses: CardStatus) -> list[Card]:
     """The person's cards with any of ``statuses``, oldest first."""
-    return list(session.scalars(select(Card).where(
-        Card.person_id == person_id, Card.status.in_([s.value for s in statuses]))
-        .order_by(Card.id)))
+    return list(
+        session.scalars(
+            select(Card)
+            .where(Card.person_id == person_id, Card.status.in_([s.value for s in statuses]))
+            .order_by(Card.id)
+        )
+    )
 
 
 def open_application(session: Session, person_id: int) -> CardApplication | None:
     """The person's application still on its way to a card, if any."""
-    return session.scalars(select(CardApplication).where(
-        CardApplication.person_id == person_id,
-        CardApplication.status.in_([s.value for s in OPEN_APPLICATION_STATUSES]))).first()
+    return session.scalars(
+        select(CardApplication).where(
+            CardApplication.person_id == person_id,
+            CardApplication.status.in_([s.value for s in OPEN_APPLICATION_STATUSES]),
+        )
+    ).first()
 
 
-def application_by_id(session: Session, application_id: str, *,
-                      lock: bool = False) -> CardApplication:
+def application_by_id(
+    session: Session, application_id: str, *, lock: bool = False
+) -> CardApplication:
     """The newest application made with this 23-digit application ID, or ``NotFound``.
     ``lock``: as ``get_card`` (collection: two collections of one card take turns)."""
-    query = select(CardApplication).where(
-        CardApplication.application_form_id == application_id).order_by(
-        CardApplication.id.desc())
+    query = (
+        select(CardApplication)
+        .where(CardApplication.application_form_id == application_id)
+        .order_by(CardApplication.id.desc())
+    )
     if lock:
         query = query.with_for_update().execution_options(populate_existing=True)
     found = session.scalars(query).first()
     if found is None:
-        raise NotFound("No card application has this application ID. Check the 23 digits on "
-                       "your application form or pickup notice.",
-                       "この申請書IDの交付申請はありません。申請書または交付通知書の23桁の番号をご確認ください。",
-                       field="application_id")
+        raise NotFound(
+            "No card application has this application ID. Check the 23 digits on "
+            "your application form or pickup notice.",
+            "この申請書IDの交付申請はありません。申請書または交付通知書の23桁の番号をご確認ください。",
+            field="application_id",
+        )
     return found
 
 
@@ -118,19 +135,26 @@ def stay_permit(reg: Registration) -> StayPermit | None:
     return StayPermit(reg.status_of_residence, reg.period_of_stay_ends)
 
 
-def chip_data(session: Session, svc: Services, *, caller: Caller, person: Person, address: str,
-              photo: bytes) -> ChipData:
+def chip_data(
+    session: Session, svc: Services, *, caller: Caller, person: Person, address: str, photo: bytes
+) -> ChipData:
     """What the chip holds: the number, the basic four items and the face photo.
 
     The number goes from the register's seal into the chip's without being shown to anyone
     (the card centre never sees it: ``domain.policy``), so it is not a read by the caller;
     the writing is audited under the resident-registry purpose."""
     number = open_number(svc, person)
-    audit.record(session, caller=caller, action="write_number_to_chip",
-                 purpose=Purpose.RESIDENT_REGISTRY, person_id=person.id,
-                 at=svc.clock.now())
-    items = BasicFourItems(person.name_kanji or person.name_latin, address,
-                           person.date_of_birth, person.sex)
+    audit.record(
+        session,
+        caller=caller,
+        action="write_number_to_chip",
+        purpose=Purpose.RESIDENT_REGISTRY,
+        person_id=person.id,
+        at=svc.clock.now(),
+    )
+    items = BasicFourItems(
+        person.name_kanji or person.name_latin, address, person.date_of_birth, person.sex
+    )
     return ChipData(number, items, photo=photo)
 
 
@@ -140,23 +164,39 @@ def chip_photo_of(svc: Services, card: Card) -> bytes:
         return reader.read(CardFile.PHOTO)
 
 
-def check_holder(person: Person, reg: Registration | None, *, identity: IdentityShown,
-                 id_documents: tuple[IdDocument, ...]) -> None:
+def check_holder(
+    person: Person,
+    reg: Registration | None,
+    *,
+    identity: IdentityShown,
+    id_documents: tuple[IdDocument, ...],
+) -> None:
     """The person at the counter shows a photo ID that is the card holder's own."""
     if not set(id_documents) & PHOTO_IDS:
-        raise invalid("id_documents", "Show a photo ID (residence card or passport).",
-                      "顔写真付きの本人確認書類（在留カード・旅券など）を提示してください。")
+        raise invalid(
+            "id_documents",
+            "Show a photo ID (residence card or passport).",
+            "顔写真付きの本人確認書類（在留カード・旅券など）を提示してください。",
+        )
     card_number = reg.residence_card_number if reg else None
-    if not same_person(identity, name_latin=person.name_latin,
-                       date_of_birth=person.date_of_birth, residence_card_number=card_number):
-        raise Forbidden("The identity document shown is not the card holder's: a card and "
-                        "its PINs are handled only for their owner, in person.",
-                        "提示された本人確認書類はカードの名義人のものではありません。"
-                        "カードの交付・手続きはご本人にのみ行います。", reason="not_the_holder")
+    if not same_person(
+        identity,
+        name_latin=person.name_latin,
+        date_of_birth=person.date_of_birth,
+        residence_card_number=card_number,
+    ):
+        raise Forbidden(
+            "The identity document shown is not the card holder's: a card and "
+            "its PINs are handled only for their owner, in person.",
+            "提示された本人確認書類はカードの名義人のものではありません。"
+            "カードの交付・手続きはご本人にのみ行います。",
+            reason="not_the_holder",
+        )
 
 
-def invalidate_card(session: Session, svc: Services, *, card: Card, reason: InvalidReason,
-                    destroy_chip: bool) -> None:
+def invalidate_card(
+    session: Session, svc: Services, *, card: Card, reason: InvalidReason, destroy_chip: bool
+) -> None:
     """Cancel the card for good (廃止): status, certificates revoked, and — when the card is
     back at the office — the chip erased."""
     was_issued = card.status != CardStatus.READY
@@ -165,18 +205,30 @@ def invalidate_card(session: Session, svc: Services, *, card: Card, reason: Inva
     card.invalidated_at = svc.clock.now()
     session.flush()
     if was_issued:
-        revoke_card_certificates(session, svc, card_serial=card.serial, kinds=BOTH_CERTIFICATES,
-                                 reason=_REVOCATION[reason])
-    audit.record(session, caller=CARD_CENTRE, action="invalidate_card", person_id=card.person_id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail=f"card {card.serial}: {reason.value}")
+        revoke_card_certificates(
+            session,
+            svc,
+            card_serial=card.serial,
+            kinds=BOTH_CERTIFICATES,
+            reason=_REVOCATION[reason],
+        )
+    audit.record(
+        session,
+        caller=CARD_CENTRE,
+        action="invalidate_card",
+        person_id=card.person_id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}: {reason.value}",
+    )
     if destroy_chip:
         with contextlib.suppress(NotFound):  # already erased: the card came back before
             chip_of(svc, card).invalidate()
 
 
-def cancel_open_application(session: Session, svc: Services, *, person_id: int,
-                            reason: str) -> CardApplication | None:
+def cancel_open_application(
+    session: Session, svc: Services, *, person_id: int, reason: str
+) -> CardApplication | None:
     """Cancel the person's open application (and its uncollected card), e.g. on moving out."""
     application = open_application(session, person_id)
     if application is None:
@@ -184,11 +236,18 @@ def cancel_open_application(session: Session, svc: Services, *, person_id: int,
     application.status = ApplicationStatus.CANCELLED
     application.rejection_reason = reason
     for card in cards_of(session, person_id, CardStatus.READY):
-        invalidate_card(session, svc, card=card, reason=InvalidReason.NOT_COLLECTED,
-                        destroy_chip=True)
-    audit.record(session, caller=CARD_CENTRE, action="cancel_card_application",
-                 person_id=person_id, purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail=f"application {application.id}: {reason}")
+        invalidate_card(
+            session, svc, card=card, reason=InvalidReason.NOT_COLLECTED, destroy_chip=True
+        )
+    audit.record(
+        session,
+        caller=CARD_CENTRE,
+        action="cancel_card_application",
+        person_id=person_id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"application {application.id}: {reason}",
+    )
     return application
 
 
@@ -198,20 +257,49 @@ def today_at_midnight(day: dt.date) -> dt.datetime:
 
 
 # The card's columns that make its snapshot, in the order ``snapshot`` reads a row of them.
-SNAPSHOT_COLUMNS = (Card.serial, Card.person_id, Card.status, Card.invalid_reason,
-                    Card.expires_on, Card.chip_address, Card.insurance_use,
-                    Card.moving_out_planned_on, Card.moved_in_on, Card.moving_in_filed_on)
+SNAPSHOT_COLUMNS = (
+    Card.serial,
+    Card.person_id,
+    Card.status,
+    Card.invalid_reason,
+    Card.expires_on,
+    Card.chip_address,
+    Card.insurance_use,
+    Card.moving_out_planned_on,
+    Card.moved_in_on,
+    Card.moving_in_filed_on,
+)
 
 
 def snapshot(card: Card | Sequence[Any]) -> CardSnapshot:
     """The card as the rules read it, from the ORM ``Card`` or from a row of
     ``SNAPSHOT_COLUMNS`` (``card_checks`` reads many cards at once as Core rows)."""
-    values = ([getattr(card, column.key) for column in SNAPSHOT_COLUMNS]
-              if isinstance(card, Card) else card)
-    (serial, person_id, status, reason, expires_on, chip_address, insurance_use,
-     planned, moved_in, filed) = values
+    values = (
+        [getattr(card, column.key) for column in SNAPSHOT_COLUMNS]
+        if isinstance(card, Card)
+        else card
+    )
+    (
+        serial,
+        person_id,
+        status,
+        reason,
+        expires_on,
+        chip_address,
+        insurance_use,
+        planned,
+        moved_in,
+        filed,
+    ) = values
     return CardSnapshot(
-        serial=serial, person_id=person_id, status=CardStatus(status),
-        invalid_reason=InvalidReason(reason) if reason else None, expires_on=expires_on,
-        chip_address=chip_address, insurance_use=bool(insurance_use),
-        moving_out_planned_on=planned, moved_in_on=moved_in, moving_in_filed_on=filed)
+        serial=serial,
+        person_id=person_id,
+        status=CardStatus(status),
+        invalid_reason=InvalidReason(reason) if reason else None,
+        expires_on=expires_on,
+        chip_address=chip_address,
+        insurance_use=bool(insurance_use),
+        moving_out_planned_on=planned,
+        moved_in_on=moved_in,
+        moving_in_filed_on=filed,
+    )

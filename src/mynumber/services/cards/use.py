@@ -42,50 +42,81 @@ from mynumber.services.core.refs import PersonId
 def facts(session: Session, svc: Services, card: Card, *, with_pins: bool = False) -> CardFacts:
     """The facts ``card_problem`` judges (the chip is read only ``with_pins``)."""
     reg = active_registration(session, card.person_id)
-    return card_facts(card_records.snapshot(card),
-                      registered_address=reg.address if reg else None,
-                      today=svc.clock.today(),
-                      locked_pins=_locked_pins(svc, card) if with_pins else frozenset())
+    return card_facts(
+        card_records.snapshot(card),
+        registered_address=reg.address if reg else None,
+        today=svc.clock.today(),
+        locked_pins=_locked_pins(svc, card) if with_pins else frozenset(),
+    )
 
 
 def _locked_pins(svc: Services, card: Card) -> frozenset[PinKind]:
     if card.status != CardStatus.ACTIVE:
         return frozenset()
     pins = svc.chips.load(card.serial).pins  # the counters, never the PINs
-    return frozenset(kind for kind, record in pins.items()
-                     if record.is_set and record.tries_left == 0)
+    return frozenset(
+        kind for kind, record in pins.items() if record.is_set and record.tries_left == 0
+    )
 
 
 def refusal_error(refusal: CardRefusal, card_serial: str) -> CardError:
     """The error for a refusal: ``PinLocked`` for a lock, else ``CardError``; ``reason`` says
     which rule refused."""
     kind = PinLocked if refusal.problem is Problem.PIN_LOCKED else CardError
-    return kind(refusal.message_en, refusal.message_ja, reason=refusal.problem.value,
-                card_serial=card_serial)
+    return kind(
+        refusal.message_en,
+        refusal.message_ja,
+        reason=refusal.problem.value,
+        card_serial=card_serial,
+    )
 
 
-def require_usable(session: Session, svc: Services, *, card: Card, pin: PinKind | None = None,
-                   checks_address: bool = False) -> Card:
+def require_usable(
+    session: Session,
+    svc: Services,
+    *,
+    card: Card,
+    pin: PinKind | None = None,
+    checks_address: bool = False,
+) -> Card:
     """``card`` if it can be used now for a use needing ``pin`` (and the address, when
     ``checks_address``); otherwise the ``CardError`` naming the cause and the fix."""
-    refusal = card_problem(facts(session, svc, card, with_pins=pin is not None),
-                           today=svc.clock.today(), pin=pin, checks_address=checks_address)
+    refusal = card_problem(
+        facts(session, svc, card, with_pins=pin is not None),
+        today=svc.clock.today(),
+        pin=pin,
+        checks_address=checks_address,
+    )
     if refusal is not None:
         raise refusal_error(refusal, card.serial)
     return card
 
 
-def check_card(session: Session, svc: Services, *, card_serial: str,
-               pin: PinKind | None = None, checks_address: bool = False) -> Card:
+def check_card(
+    session: Session,
+    svc: Services,
+    *,
+    card_serial: str,
+    pin: PinKind | None = None,
+    checks_address: bool = False,
+) -> Card:
     """The card with ``card_serial`` if usable now (see ``require_usable``)."""
     card = card_records.get_card(session, card_serial)
     return require_usable(session, svc, card=card, pin=pin, checks_address=checks_address)
 
 
 @refusals_audited
-def use_card(session: Session, svc: Services, *, caller: Caller, card_serial: str,
-             pin_kind: PinKind, pin: str, checks_address: bool = False,
-             reader: CardSession | None = None) -> Card:
+def use_card(
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    card_serial: str,
+    pin_kind: PinKind,
+    pin: str,
+    checks_address: bool = False,
+    reader: CardSession | None = None,
+) -> Card:
     """A terminal uses the card: checked here, then the PIN verified **on the chip**.
 
     ``reader`` is the terminal's session with the card in its reader (``Chip.open_session``
@@ -99,20 +130,26 @@ def use_card(session: Session, svc: Services, *, caller: Caller, card_serial: st
     check_pin_format(pin_kind, pin)
     card = card_records.get_card(session, card_serial)
     in_reader = reader is not None and reader.chip.card_id == card.serial
-    authorise(session, svc, caller, Action.USE_CARD,
-              Subject(card.person_id, card_in_terminal=in_reader))
+    authorise(
+        session, svc, caller, Action.USE_CARD, Subject(card.person_id, card_in_terminal=in_reader)
+    )
     job = terminal_may_verify(caller.role, pin_kind)
     if not job.allowed:
-        raise Forbidden(job.message_en, job.message_ja, reason=job.reason,
-                        person_id=card.person_id)
+        raise Forbidden(job.message_en, job.message_ja, reason=job.reason, person_id=card.person_id)
     require_usable(session, svc, card=card, pin=pin_kind, checks_address=checks_address)
     if reader is not None and in_reader:
         reader.verify(pin_kind, pin)
     else:
         with card_records.chip_of(svc, card).open_session() as opened:
             opened.verify(pin_kind, pin)
-    audit.record(session, caller=caller, action="use_card", person_id=card.person_id,
-                 at=svc.clock.now(), detail=f"card {card.serial}: {pin_kind.value} PIN")
+    audit.record(
+        session,
+        caller=caller,
+        action="use_card",
+        person_id=card.person_id,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}: {pin_kind.value} PIN",
+    )
     return card
 
 
@@ -135,8 +172,9 @@ class CardStatusView:
     move_act_by: dt.date | None
 
 
-def card_status(session: Session, svc: Services, *, caller: Caller,
-                card_serial: str) -> CardStatusView:
+def card_status(
+    session: Session, svc: Services, *, caller: Caller, card_serial: str
+) -> CardStatusView:
     """The card's status and the first problem a use checking the address would meet."""
     require_role(caller, Role.WARD_OFFICE, Role.RESIDENT, Role.CARD_CENTRE)
     card = card_records.get_card(session, card_serial)
@@ -145,21 +183,36 @@ def card_status(session: Session, svc: Services, *, caller: Caller,
     refusal = card_problem(known, today=svc.clock.today(), checks_address=True)
     if refusal is None and known.locked_pins:
         refusal = card_problem(known, today=svc.clock.today(), pin=min(known.locked_pins))
-    audit.record(session, caller=caller, action="view_card", person_id=card.person_id,
-                 at=svc.clock.now(), detail=f"card {card.serial}")
+    audit.record(
+        session,
+        caller=caller,
+        action="view_card",
+        person_id=card.person_id,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}",
+    )
     return CardStatusView(
-        serial=card.serial, person_id=card.person_id, status=card.status,
-        invalid_reason=card.invalid_reason, issued_on=card.issued_on,
-        expires_on=card.expires_on, certificates_expire_on=card.certificates_expire_on,
-        chip_address=card.chip_address, tries_left=_tries(svc, card),
+        serial=card.serial,
+        person_id=card.person_id,
+        status=card.status,
+        invalid_reason=card.invalid_reason,
+        issued_on=card.issued_on,
+        expires_on=card.expires_on,
+        certificates_expire_on=card.certificates_expire_on,
+        chip_address=card.chip_address,
+        tries_left=_tries(svc, card),
         problem=refusal.problem.value if refusal else None,
         problem_en=refusal.message_en if refusal else None,
         problem_ja=refusal.message_ja if refusal else None,
-        move_act_by=known.move.act_by if known.move else None)
+        move_act_by=known.move.act_by if known.move else None,
+    )
 
 
 def _tries(svc: Services, card: Card) -> dict[str, int]:
     if card.status != CardStatus.ACTIVE:
         return {}
-    return {kind.value: record.tries_left
-            for kind, record in svc.chips.load(card.serial).pins.items() if record.is_set}
+    return {
+        kind.value: record.tries_left
+        for kind, record in svc.chips.load(card.serial).pins.items()
+        if record.is_set
+    }

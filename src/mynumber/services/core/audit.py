@@ -79,20 +79,33 @@ class NewEntry:
 
 
 def record(
-    session: Session, *, caller: Caller, action: str, at: dt.datetime,
-    purpose: AuditPurpose = None, person_id: int | None = None, detail: str = "",
+    session: Session,
+    *,
+    caller: Caller,
+    action: str,
+    at: dt.datetime,
+    purpose: AuditPurpose = None,
+    person_id: int | None = None,
+    detail: str = "",
 ) -> None:
     """Append one entry. ``detail`` must never contain a My Number (pass masked values)."""
     record_entries(session, [NewEntry(caller, action, person_id, detail, purpose)], at=at)
 
 
 def record_many(
-    session: Session, *, caller: Caller, action: str, at: dt.datetime, purpose: AuditPurpose,
-    person_ids: list[int], detail: str = "",
+    session: Session,
+    *,
+    caller: Caller,
+    action: str,
+    at: dt.datetime,
+    purpose: AuditPurpose,
+    person_ids: list[int],
+    detail: str = "",
 ) -> None:
     """Append one entry per person (bulk registration)."""
-    record_entries(session, [NewEntry(caller, action, pid, detail, purpose)
-                             for pid in person_ids], at=at)
+    record_entries(
+        session, [NewEntry(caller, action, pid, detail, purpose) for pid in person_ids], at=at
+    )
 
 
 def record_entries(session: Session, entries: Sequence[NewEntry], *, at: dt.datetime) -> None:
@@ -101,11 +114,23 @@ def record_entries(session: Session, entries: Sequence[NewEntry], *, at: dt.date
     rollback (many clinic checks answered together cost one append)."""
     if not entries:
         return
-    audit_chain.append(session, [dict(
-        chain=audit_chain.chain_of(new.caller.role, new.caller.name, new.caller.scope_id),
-        at=at, actor=new.caller.name, role=new.caller.role.value,
-        purpose=purpose_text(new.purpose), action=new.action, person_id=new.person_id,
-        detail=new.detail[:MAX_DETAIL], clerk=new.caller.clerk) for new in entries])
+    audit_chain.append(
+        session,
+        [
+            dict(
+                chain=audit_chain.chain_of(new.caller.role, new.caller.name, new.caller.scope_id),
+                at=at,
+                actor=new.caller.name,
+                role=new.caller.role.value,
+                purpose=purpose_text(new.purpose),
+                action=new.action,
+                person_id=new.person_id,
+                detail=new.detail[:MAX_DETAIL],
+                clerk=new.caller.clerk,
+            )
+            for new in entries
+        ],
+    )
 
 
 class Units(Protocol):
@@ -136,7 +161,11 @@ def record_refusal(system: Units, error: BaseException) -> bool:
 
 def entries_about(session: Session, person_id: int, limit: int = 200) -> list[AuditEntry]:
     """Who looked at or changed this person's data, newest first (for the portal)."""
-    return list(session.scalars(
-        select(AuditEntry).where(AuditEntry.person_id == person_id)
-        .order_by(AuditEntry.id.desc()).limit(limit)
-    ))
+    return list(
+        session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.person_id == person_id)
+            .order_by(AuditEntry.id.desc())
+            .limit(limit)
+        )
+    )

@@ -57,19 +57,39 @@ def chain_of(role: Role, name: str, scope_id: int | None) -> str:
 def keyed_hash(key: bytes, values: Mapping[str, Any]) -> str:
     """HMAC-SHA256 over an entry's place, content (the clerk too) and previous hash."""
     body = json.dumps(
-        [values["chain_id"], values["seq"], values["at"].astimezone(dt.UTC).isoformat(),
-         values["actor"], values["role"], values["purpose"], values["action"],
-         values["person_id"], values["detail"], values.get("clerk"), values["prev_hash"]],
-        ensure_ascii=False, separators=(",", ":"))
+        [
+            values["chain_id"],
+            values["seq"],
+            values["at"].astimezone(dt.UTC).isoformat(),
+            values["actor"],
+            values["role"],
+            values["purpose"],
+            values["action"],
+            values["person_id"],
+            values["detail"],
+            values.get("clerk"),
+            values["prev_hash"],
+        ],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hmac.new(key, body.encode(), hashlib.sha256).hexdigest()
 
 
 def legacy_hash(values: Mapping[str, Any]) -> str:
     """The unkeyed SHA-256 of entries written before the chains were keyed (``seq`` = the
     ``id`` they had); the clerk as a tenth item when set."""
-    content = [values["seq"], values["at"].astimezone(dt.UTC).isoformat(), values["actor"],
-               values["role"], values["purpose"], values["action"], values["person_id"],
-               values["detail"], values["prev_hash"]]
+    content = [
+        values["seq"],
+        values["at"].astimezone(dt.UTC).isoformat(),
+        values["actor"],
+        values["role"],
+        values["purpose"],
+        values["action"],
+        values["person_id"],
+        values["detail"],
+        values["prev_hash"],
+    ]
     if values.get("clerk") is not None:
         content.append(values["clerk"])
     body = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
@@ -77,6 +97,7 @@ def legacy_hash(values: Mapping[str, Any]) -> str:
 
 
 # --- Appending ------------------------------------------------------------------------------
+
 
 def append(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Queue ``rows`` (entry columns plus ``chain``, the chain's name) to be written, keyed and
@@ -104,8 +125,10 @@ def write_pending(session: Session) -> None:
         row["entry_hash"] = head.hash = keyed_hash(key, row)
         entries.append(row)
     insert_rows(session, AuditEntry, entries)
-    conn.execute(_MOVE_HEAD, [{"head_id": h.id, "last_seq": h.seq, "last_hash": h.hash}
-                              for h in heads.values()])
+    conn.execute(
+        _MOVE_HEAD,
+        [{"head_id": h.id, "last_seq": h.seq, "last_hash": h.hash} for h in heads.values()],
+    )
 
 
 @event.listens_for(Session, "before_commit")
@@ -129,25 +152,41 @@ class _Head:
 def _lock_heads(conn: Connection, names: list[str]) -> dict[str, _Head]:
     """Lock the heads of ``names`` (in name order), making the ones that do not exist yet."""
     dialect = conn.dialect.name
-    heads = {row.chain: _Head(row.id, row.last_seq, row.last_hash)
-             for row in conn.execute(_LOCK_HEADS.on(dialect), {"chains": names})}
+    heads = {
+        row.chain: _Head(row.id, row.last_seq, row.last_hash)
+        for row in conn.execute(_LOCK_HEADS.on(dialect), {"chains": names})
+    }
     missing = [name for name in names if name not in heads]
     if missing:
         # Another transaction making the same chain meanwhile: ours waits, then does nothing.
-        conn.execute(_new_heads(dialect), [{"chain": name, "last_seq": 0, "last_hash": GENESIS}
-                                           for name in missing])
-        heads.update({row.chain: _Head(row.id, row.last_seq, row.last_hash)
-                      for row in conn.execute(_LOCK_HEADS.on(dialect), {"chains": missing})})
+        conn.execute(
+            _new_heads(dialect),
+            [{"chain": name, "last_seq": 0, "last_hash": GENESIS} for name in missing],
+        )
+        heads.update(
+            {
+                row.chain: _Head(row.id, row.last_seq, row.last_hash)
+                for row in conn.execute(_LOCK_HEADS.on(dialect), {"chains": missing})
+            }
+        )
     return heads
 
 
 _HEAD = cast(Table, AuditHead.__table__)
 _LOG = cast(Table, AuditEntry.__table__)
-_LOCK_HEADS = ListStatement(lambda one_of: (
-    select(_HEAD.c.chain, _HEAD.c.id, _HEAD.c.last_seq, _HEAD.c.last_hash)
-    .where(one_of(_HEAD.c.chain, "chains")).order_by(_HEAD.c.chain).with_for_update()))
-_MOVE_HEAD = update(_HEAD).where(_HEAD.c.id == bindparam("head_id")).values(
-    last_seq=bindparam("last_seq"), last_hash=bindparam("last_hash"))
+_LOCK_HEADS = ListStatement(
+    lambda one_of: (
+        select(_HEAD.c.chain, _HEAD.c.id, _HEAD.c.last_seq, _HEAD.c.last_hash)
+        .where(one_of(_HEAD.c.chain, "chains"))
+        .order_by(_HEAD.c.chain)
+        .with_for_update()
+    )
+)
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == bindparam("head_id"))
+    .values(last_seq=bindparam("last_seq"), last_hash=bindparam("last_hash"))
+)
 
 
 def _new_heads(dialect: str) -> Insert:
@@ -157,6 +196,7 @@ def _new_heads(dialect: str) -> Insert:
 
 
 # --- Heads ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Head:
@@ -170,9 +210,14 @@ class Head:
 
 def heads(session: Session) -> list[Head]:
     """Every chain's head, by id."""
-    return [Head(row.id, row.chain, row.last_seq, row.last_hash) for row in session.execute(
-        select(_HEAD.c.id, _HEAD.c.chain, _HEAD.c.last_seq, _HEAD.c.last_hash)
-        .order_by(_HEAD.c.id))]
+    return [
+        Head(row.id, row.chain, row.last_seq, row.last_hash)
+        for row in session.execute(
+            select(_HEAD.c.id, _HEAD.c.chain, _HEAD.c.last_seq, _HEAD.c.last_hash).order_by(
+                _HEAD.c.id
+            )
+        )
+    ]
 
 
 def entries_written(session: Session) -> int:
@@ -181,6 +226,7 @@ def entries_written(session: Session) -> int:
 
 
 # --- Verifying --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -249,8 +295,12 @@ class _Walk:
 
 
 def verify_chain(
-    session: Session, *, key: bytes | None = None, signed: Mapping[int, SignedHead] | None = None,
-    signed_at: str | None = None, batch: int = 5000,
+    session: Session,
+    *,
+    key: bytes | None = None,
+    signed: Mapping[int, SignedHead] | None = None,
+    signed_at: str | None = None,
+    batch: int = 5000,
 ) -> ChainReport:
     """Walk every chain; name each entry that was edited, inserted or deleted, each chain
     that was recomputed, and — against ``signed``, the heads of the latest checkpoint — each
@@ -265,8 +315,13 @@ def verify_chain(
         if walk is None:
             name = head_rows[entry.chain_id].chain if entry.chain_id in head_rows else None
             if name is None:
-                findings.append(Finding("inserted", f"entry id {entry.id} names chain "
-                                        f"{entry.chain_id}, which has no head", entry.id))
+                findings.append(
+                    Finding(
+                        "inserted",
+                        f"entry id {entry.id} names chain {entry.chain_id}, which has no head",
+                        entry.id,
+                    )
+                )
                 continue
             walk = walks[entry.chain_id] = _Walk(name, legacy=name == LEGACY_CHAIN)
         _step(walk, entry, key)
@@ -289,7 +344,9 @@ def _entries(session: Session, batch: int) -> Iterator[AuditEntry]:
         rows = session.scalars(
             select(AuditEntry)
             .where(tuple_(AuditEntry.chain_id, AuditEntry.seq, AuditEntry.id) > tuple_(*after))
-            .order_by(AuditEntry.chain_id, AuditEntry.seq, AuditEntry.id).limit(batch)).all()
+            .order_by(AuditEntry.chain_id, AuditEntry.seq, AuditEntry.id)
+            .limit(batch)
+        ).all()
         if not rows:
             return
         yield from rows
@@ -306,9 +363,13 @@ def _hash_ok(walk: _Walk, entry: AuditEntry, key: bytes) -> bool:
 
 def _step(walk: _Walk, entry: AuditEntry, key: bytes) -> None:
     if entry.seq < walk.expected_seq:  # a second entry with a number already taken
-        walk.findings.append(Finding(
-            "inserted", f"{walk.label(entry)} was inserted: its number is already taken",
-            entry.id))
+        walk.findings.append(
+            Finding(
+                "inserted",
+                f"{walk.label(entry)} was inserted: its number is already taken",
+                entry.id,
+            )
+        )
         walk.count += 1
         walk.bad += 1
         return
@@ -316,23 +377,40 @@ def _step(walk: _Walk, entry: AuditEntry, key: bytes) -> None:
     suspect, walk.suspect = walk.suspect, None
     if suspect is not None:
         if entry.prev_hash == suspect.prev_hash and entry.prev_hash != suspect.entry_hash:
-            walk.findings.append(Finding(
-                "inserted", f"{walk.label(suspect)} was inserted: the next entry links past it",
-                suspect.id))
+            walk.findings.append(
+                Finding(
+                    "inserted",
+                    f"{walk.label(suspect)} was inserted: the next entry links past it",
+                    suspect.id,
+                )
+            )
             walk.expected_prev = suspect.prev_hash
         else:
             walk.findings.append(_edited(walk, suspect))
             walk.expected_prev = entry.prev_hash  # named once, not again as a broken link
     if entry.seq > walk.expected_seq:
-        gone = (f"entry {walk.expected_seq}" if entry.seq == walk.expected_seq + 1 else
-                f"entries {walk.expected_seq}–{entry.seq - 1}")
-        walk.findings.append(Finding(
-            "deleted", f"{gone} of chain '{walk.name}' {'was' if 'entry ' in gone else 'were'} "
-            f"deleted (before id {entry.id})", entry.id))
+        gone = (
+            f"entry {walk.expected_seq}"
+            if entry.seq == walk.expected_seq + 1
+            else f"entries {walk.expected_seq}–{entry.seq - 1}"
+        )
+        walk.findings.append(
+            Finding(
+                "deleted",
+                f"{gone} of chain '{walk.name}' {'was' if 'entry ' in gone else 'were'} "
+                f"deleted (before id {entry.id})",
+                entry.id,
+            )
+        )
     elif valid and entry.prev_hash != walk.expected_prev:
-        walk.findings.append(Finding(
-            "deleted", f"an entry before {walk.label(entry)} was deleted or replaced: its link "
-            "to the previous entry is broken", entry.id))
+        walk.findings.append(
+            Finding(
+                "deleted",
+                f"an entry before {walk.label(entry)} was deleted or replaced: its link "
+                "to the previous entry is broken",
+                entry.id,
+            )
+        )
     if not valid:
         walk.bad += 1
         if entry.prev_hash == walk.expected_prev and entry.seq == walk.expected_seq:
@@ -347,65 +425,117 @@ def _step(walk: _Walk, entry: AuditEntry, key: bytes) -> None:
 
 def _edited(walk: _Walk, entry: AuditEntry) -> Finding:
     how = "hash" if walk.legacy else "keyed hash"
-    return Finding("edited", f"{walk.label(entry)} was edited: its content does not match "
-                   f"its {how}", entry.id)
+    return Finding(
+        "edited", f"{walk.label(entry)} was edited: its content does not match its {how}", entry.id
+    )
 
 
 def _finish(walk: _Walk) -> None:
     if walk.suspect is not None:  # the last entry: written without the key
-        walk.findings.append(Finding(
-            "inserted", f"{walk.label(walk.suspect)} was inserted or edited: its keyed hash "
-            "is not the service's", walk.suspect.id))
+        walk.findings.append(
+            Finding(
+                "inserted",
+                f"{walk.label(walk.suspect)} was inserted or edited: its keyed hash "
+                "is not the service's",
+                walk.suspect.id,
+            )
+        )
         walk.suspect = None
     if not walk.legacy and walk.count >= 2 and walk.bad == walk.count:
-        walk.findings[:] = [Finding(
-            "recomputed", f"chain '{walk.name}' was recomputed: none of its {walk.count} "
-            "entries carries the service's keyed hash")]
+        walk.findings[:] = [
+            Finding(
+                "recomputed",
+                f"chain '{walk.name}' was recomputed: none of its {walk.count} "
+                "entries carries the service's keyed hash",
+            )
+        ]
 
 
 def _against_head(head: Head, walk: _Walk | None) -> list[Finding]:
     last_seq, last_hash = (walk.last_seq, walk.last_hash) if walk else (0, GENESIS)
     if head.seq > last_seq:
-        return [Finding("cut", f"chain '{head.chain}': entries {last_seq + 1}–{head.seq} are "
-                        "missing (its head counts them): the tail was cut")]
+        return [
+            Finding(
+                "cut",
+                f"chain '{head.chain}': entries {last_seq + 1}–{head.seq} are "
+                "missing (its head counts them): the tail was cut",
+            )
+        ]
     if head.seq < last_seq:
-        return [Finding("inserted", f"chain '{head.chain}': entries {head.seq + 1}–{last_seq} "
-                        "lie beyond its head")]
+        return [
+            Finding(
+                "inserted",
+                f"chain '{head.chain}': entries {head.seq + 1}–{last_seq} lie beyond its head",
+            )
+        ]
     if head.hash != last_hash:
-        return [Finding("head", f"chain '{head.chain}': its head's hash is not its last "
-                        "entry's")]
+        return [Finding("head", f"chain '{head.chain}': its head's hash is not its last entry's")]
     return []
 
 
 def _against_checkpoint(
-    signed: Mapping[int, SignedHead], signed_at: str | None, head_rows: Mapping[int, Head],
-    walks: Mapping[int, _Walk], total: int,
+    signed: Mapping[int, SignedHead],
+    signed_at: str | None,
+    head_rows: Mapping[int, Head],
+    walks: Mapping[int, _Walk],
+    total: int,
 ) -> list[Finding]:
     if not signed:
         return []
     signed_total = sum(h.seq for h in signed.values())
     if total == 0 and signed_total > 0:
-        return [Finding("truncated", f"the log was emptied (TRUNCATE or DELETE): the "
-                        f"checkpoint of {signed_at} signed {signed_total} entries in "
-                        f"{len(signed)} chains, the database holds none")]
+        return [
+            Finding(
+                "truncated",
+                f"the log was emptied (TRUNCATE or DELETE): the "
+                f"checkpoint of {signed_at} signed {signed_total} entries in "
+                f"{len(signed)} chains, the database holds none",
+            )
+        ]
     findings = []
     for chain_id, mark in signed.items():
         walk = walks.get(chain_id)
         head = head_rows.get(chain_id)
         if head is not None and head.chain != mark.chain:
-            findings.append(Finding("head", f"chain {chain_id} is named '{head.chain}', the "
-                                    f"checkpoint of {signed_at} signed '{mark.chain}'"))
+            findings.append(
+                Finding(
+                    "head",
+                    f"chain {chain_id} is named '{head.chain}', the "
+                    f"checkpoint of {signed_at} signed '{mark.chain}'",
+                )
+            )
         have = walk.last_seq if walk else 0
         if have < mark.seq:
-            findings.append(Finding(
-                "cut", f"chain '{mark.chain}': the checkpoint of {signed_at} signed "
-                f"{mark.seq} entries, the database ends at {have}: the tail was cut"))
+            findings.append(
+                Finding(
+                    "cut",
+                    f"chain '{mark.chain}': the checkpoint of {signed_at} signed "
+                    f"{mark.seq} entries, the database ends at {have}: the tail was cut",
+                )
+            )
         elif walk is not None and walk.hashes_at.get(mark.seq) != mark.hash:
-            findings.append(Finding(
-                "recomputed", f"chain '{mark.chain}': entry {mark.seq} is not the one the "
-                f"checkpoint of {signed_at} signed: the chain was rewritten"))
+            findings.append(
+                Finding(
+                    "recomputed",
+                    f"chain '{mark.chain}': entry {mark.seq} is not the one the "
+                    f"checkpoint of {signed_at} signed: the chain was rewritten",
+                )
+            )
     return findings
 
 
-_COLUMNS = ("id", "chain_id", "seq", "at", "actor", "role", "purpose", "action", "person_id",
-            "detail", "prev_hash", "entry_hash", "clerk")
+_COLUMNS = (
+    "id",
+    "chain_id",
+    "seq",
+    "at",
+    "actor",
+    "role",
+    "purpose",
+    "action",
+    "person_id",
+    "detail",
+    "prev_hash",
+    "entry_hash",
+    "clerk",
+)

@@ -79,7 +79,8 @@ class CheckpointFile:
             last = _last_line(fh)
             previous = json.loads(last) if last else None
             body: dict[str, Any] = {
-                "v": 1, "n": previous["n"] + 1 if previous else 1,
+                "v": 1,
+                "n": previous["n"] + 1 if previous else 1,
                 "at": at.astimezone(dt.UTC).isoformat(),
                 "entries": sum(h.seq for h in heads),
                 "heads": [[h.id, h.chain, h.seq, h.hash] for h in heads],
@@ -87,8 +88,7 @@ class CheckpointFile:
                 "key": self.public_key_hex,
             }
             body["sig"] = self._key.sign(_signed_bytes(body)).hex()
-            fh.write(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-                     + b"\n")
+            fh.write(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
             fh.flush()
             os.fsync(fh.fileno())
         return _checkpoint(body)
@@ -117,8 +117,9 @@ class CheckpointFile:
                 raw = line.rstrip(b"\n")
                 problem = self._problem(raw, previous, len(checkpoints) + 1)
                 if problem:
-                    findings.append(Finding("checkpoint", f"checkpoint file line {number}: "
-                                            f"{problem}"))
+                    findings.append(
+                        Finding("checkpoint", f"checkpoint file line {number}: {problem}")
+                    )
                 else:
                     checkpoints.append(_checkpoint(json.loads(raw)))
                 previous = raw
@@ -143,14 +144,16 @@ class CheckpointFile:
 
 def _signed_bytes(body: dict[str, Any]) -> bytes:
     unsigned = {k: v for k, v in body.items() if k != "sig"}
-    return json.dumps(unsigned, ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":")).encode()
+    return json.dumps(unsigned, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
 def _checkpoint(body: dict[str, Any]) -> Checkpoint:
-    return Checkpoint(body["n"], body["at"], body["entries"],
-                      {int(i): SignedHead(chain, seq, hash_)
-                       for i, chain, seq, hash_ in body["heads"]})
+    return Checkpoint(
+        body["n"],
+        body["at"],
+        body["entries"],
+        {int(i): SignedHead(chain, seq, hash_) for i, chain, seq, hash_ in body["heads"]},
+    )
 
 
 def _last_line(fh: Any) -> bytes:
@@ -166,7 +169,7 @@ def _last_line(fh: Any) -> bytes:
         tail = fh.read(step) + tail
         newline = tail.rstrip(b"\n").rfind(b"\n")
         if newline >= 0:
-            return bytes(tail[newline + 1:].rstrip(b"\n"))
+            return bytes(tail[newline + 1 :].rstrip(b"\n"))
     return bytes(tail.rstrip(b"\n"))
 
 
@@ -180,21 +183,32 @@ def verify_log(session: Session, file: CheckpointFile, key: bytes) -> ChainRepor
     with what was found wrong in the checkpoint file itself."""
     checkpoints, file_findings = file.read()
     latest = checkpoints[-1] if checkpoints else None
-    report = verify_chain(session, key=key, signed=latest.heads if latest else None,
-                          signed_at=latest.at if latest else None)
+    report = verify_chain(
+        session,
+        key=key,
+        signed=latest.heads if latest else None,
+        signed_at=latest.at if latest else None,
+    )
     if not file_findings:
         return report
-    return ChainReport(report.entries, report.chains, (*file_findings, *report.findings),
-                       report.checkpoint_at)
+    return ChainReport(
+        report.entries, report.chains, (*file_findings, *report.findings), report.checkpoint_at
+    )
 
 
 class AuditCheckpointer:
     """While the service runs: a checkpoint at start (if the log moved since the last one),
     every ``every`` entries (looked at each ``poll`` seconds) and at stop."""
 
-    def __init__(self, reading: Callable[[], AbstractContextManager[Session]],
-                 file: CheckpointFile, clock: Callable[[], dt.datetime], *,
-                 every: int = 1000, poll: float = 1.0) -> None:
+    def __init__(
+        self,
+        reading: Callable[[], AbstractContextManager[Session]],
+        file: CheckpointFile,
+        clock: Callable[[], dt.datetime],
+        *,
+        every: int = 1000,
+        poll: float = 1.0,
+    ) -> None:
         self.reading, self.file, self.clock = reading, file, clock
         self.every, self.poll = every, poll
         self.written = -1
@@ -205,8 +219,7 @@ class AuditCheckpointer:
     def start(self) -> None:
         self.written = self.file.latest_entries()
         self.round(force=True)
-        self._thread = threading.Thread(target=self._run, name="audit-checkpointer",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._run, name="audit-checkpointer", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:

@@ -64,7 +64,11 @@ class Services:
         """The card centre's CA, loaded (or made, the first time) on first use."""
         if self._ca is None:
             from mynumber.pki.ca import CertificateAuthority
+
             self._ca = CertificateAuthority.load_or_create(
-                self.ca_dir, self.keys.ca_passphrase, now=self.clock.now(),
-                base_url=self.base_url.rstrip("/") + "/jpki")
+                self.ca_dir,
+                self.keys.ca_passphrase,
+                now=self.clock.now(),
+                base_url=self.base_url.rstrip("/") + "/jpki",
+            )
         return self._ca

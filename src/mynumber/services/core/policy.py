@@ -61,8 +61,10 @@ class AccessRefused(Forbidden):
     title = "No relationship allows this"
 
     def __init__(self, decision: Decision, entry: NewEntry) -> None:
-        details: dict[str, object] = {"reason": decision.reason,
-                                      "action": entry.action.removeprefix("refused:")}
+        details: dict[str, object] = {
+            "reason": decision.reason,
+            "action": entry.action.removeprefix("refused:"),
+        }
         if entry.person_id is not None:
             details["person_id"] = entry.person_id
         if entry.purpose:
@@ -89,16 +91,24 @@ class PurposeRefused(AccessRefused, PurposeNotAllowed):
 
 
 _REFUSALS: dict[str, type[AccessRefused]] = {
-    "no-consent": ConsentNotGiven, "visit-closed": ConsentNotGiven,
-    "purpose-not-allowed": PurposeRefused}
+    "no-consent": ConsentNotGiven,
+    "visit-closed": ConsentNotGiven,
+    "purpose-not-allowed": PurposeRefused,
+}
 
 
 RefusalT = TypeVar("RefusalT", bound=Forbidden)
 
 
-def refused(caller: Caller, refusal: RefusalT, *, what: str | None = None,
-            person_id: int | None = None, purpose: AuditPurpose = None,
-            detail: str = "") -> RefusalT:
+def refused(
+    caller: Caller,
+    refusal: RefusalT,
+    *,
+    what: str | None = None,
+    person_id: int | None = None,
+    purpose: AuditPurpose = None,
+    detail: str = "",
+) -> RefusalT:
     """``refusal`` with the audit entry it leaves: ``refused:<what>`` (by default the
     refusal's reason or code), by ``caller``, about ``person_id`` (or the ``person_id`` the
     refusal names), for ``purpose`` (or the purpose it names, never as typed). A use case
@@ -112,8 +122,12 @@ def refused(caller: Caller, refusal: RefusalT, *, what: str | None = None,
     reason = refusal.details.get("reason")
     what = what or (reason if isinstance(reason, str) and reason else refusal.code)
     refusal.audit_entry = NewEntry(
-        caller, f"refused:{what}", person_id, detail or _detail(refusal),
-        purpose if purpose is not None else audit.purpose_named(refusal.details.get("purpose")))
+        caller,
+        f"refused:{what}",
+        person_id,
+        detail or _detail(refusal),
+        purpose if purpose is not None else audit.purpose_named(refusal.details.get("purpose")),
+    )
     return refusal
 
 
@@ -122,8 +136,9 @@ _DETAILS = ("reason", "action", "role", "staff_role")
 
 
 def _detail(refusal: Forbidden) -> str:
-    named = [f"{k} {refusal.details[k]}" for k in _DETAILS
-             if isinstance(refusal.details.get(k), str)]
+    named = [
+        f"{k} {refusal.details[k]}" for k in _DETAILS if isinstance(refusal.details.get(k), str)
+    ]
     return "; ".join([refusal.code, *named])
 
 
@@ -166,12 +181,22 @@ def role_refused(caller: Caller, refusal: RefusalT, allowed: Iterable[Role]) -> 
 
 
 def actor_of(caller: Caller) -> Actor:
-    return Actor(role=caller.role, municipality_code=caller.municipality_code,
-                 scope_id=caller.scope_id, clerk=getattr(caller, "clerk", None))
+    return Actor(
+        role=caller.role,
+        municipality_code=caller.municipality_code,
+        scope_id=caller.scope_id,
+        clerk=getattr(caller, "clerk", None),
+    )
 
 
-def authorise(session: Session, svc: Services, caller: Caller, action: Action,
-              subject: Subject, purpose: Purpose | None = None) -> Decision:
+def authorise(
+    session: Session,
+    svc: Services,
+    caller: Caller,
+    action: Action,
+    subject: Subject,
+    purpose: Purpose | None = None,
+) -> Decision:
     """Allow (audited here) or raise ``AccessRefused`` (audited by the entry point)."""
     facts = load_relationship(session, svc, subject)
     if action is Action.ENROL_INSURED and subject.person_id is not None:
@@ -181,12 +206,19 @@ def authorise(session: Session, svc: Services, caller: Caller, action: Action,
     if subject.visit_id is not None:
         detail += f" (visit {subject.visit_id})"
     if not decision.allowed:
-        raise _REFUSALS.get(decision.reason, AccessRefused)(decision, NewEntry(
-            caller, f"refused:{action.value}", subject.person_id, detail,
-            purpose))
-    audit.record(session, caller=caller, action=f"allowed:{action.value}",
-                 person_id=subject.person_id, detail=detail, at=svc.clock.now(),
-                 purpose=purpose)
+        raise _REFUSALS.get(decision.reason, AccessRefused)(
+            decision,
+            NewEntry(caller, f"refused:{action.value}", subject.person_id, detail, purpose),
+        )
+    audit.record(
+        session,
+        caller=caller,
+        action=f"allowed:{action.value}",
+        person_id=subject.person_id,
+        detail=detail,
+        at=svc.clock.now(),
+        purpose=purpose,
+    )
     return decision
 
 
@@ -201,21 +233,28 @@ def load_relationship(session: Session, svc: Services, subject: Subject) -> Rela
     visit = _visit(session, svc, subject.visit_id)
     if person_id is None:
         return Relationship(
-            municipalities=frozenset({subject.moving_in_to}) if subject.moving_in_to
+            municipalities=frozenset({subject.moving_in_to})
+            if subject.moving_in_to
             else frozenset(),
-            visit=visit, card_in_terminal=subject.card_in_terminal)
+            visit=visit,
+            card_in_terminal=subject.card_in_terminal,
+        )
     return Relationship(
         person_id=person_id,
         municipalities=_municipalities(session, person_id),
-        insured_by=frozenset(session.scalars(
-            select(InsuranceEnrolment.insurer_id)
-            .where(InsuranceEnrolment.person_id == person_id))),
-        tax_records=bool(session.scalar(select(
-            exists().where(TaxReceipt.person_id == person_id)))),
-        card_record=bool(session.scalar(select(
-            exists().where(Card.person_id == person_id)))) or bool(session.scalar(select(
-                exists().where(CardApplication.person_id == person_id)))),
-        visit=visit, card_in_terminal=subject.card_in_terminal)
+        insured_by=frozenset(
+            session.scalars(
+                select(InsuranceEnrolment.insurer_id).where(
+                    InsuranceEnrolment.person_id == person_id
+                )
+            )
+        ),
+        tax_records=bool(session.scalar(select(exists().where(TaxReceipt.person_id == person_id)))),
+        card_record=bool(session.scalar(select(exists().where(Card.person_id == person_id))))
+        or bool(session.scalar(select(exists().where(CardApplication.person_id == person_id)))),
+        visit=visit,
+        card_in_terminal=subject.card_in_terminal,
+    )
 
 
 def _municipalities(session: Session, person_id: int) -> frozenset[str]:
@@ -223,7 +262,9 @@ def _municipalities(session: Session, person_id: int) -> frozenset[str]:
     last moved out of and the one they are moving to (both still have business with them)."""
     rows = session.execute(
         select(Registration.municipality_code, Registration.status, Registration.moved_to)
-        .where(Registration.person_id == person_id).order_by(Registration.id.desc())).all()
+        .where(Registration.person_id == person_id)
+        .order_by(Registration.id.desc())
+    ).all()
     active = {row.municipality_code for row in rows if row.status == RegistrationStatus.ACTIVE}
     if active or not rows:
         return frozenset(active)
@@ -238,35 +279,54 @@ def _visit(session: Session, svc: Services, visit_id: int | None) -> Visit | Non
     if row is None:
         return None
     now = svc.clock.now()
-    consent_live = (row.consent_at is not None
-                    and now < insurance.consent_expires_at(row.consent_at))
+    consent_live = row.consent_at is not None and now < insurance.consent_expires_at(row.consent_at)
     return Visit(
         clinic_id=row.clinic_id,
         proven_by_chip=row.method in PROVEN_BY_CHIP and row.card_serial is not None,
         open=row.closed_at is None,
-        consent_history=consent_live and (row.consent_medication or row.consent_checkups))
+        consent_history=consent_live and (row.consent_medication or row.consent_checkups),
+    )
 
 
 def _insurable_by(session: Session, svc: Services, person_id: int) -> frozenset[int]:
     """The insurers entitled to enrol the person (``domain.insurance.may_enrol``): from
     where they are registered now and the employers that employ them today."""
-    registered_in = frozenset(session.scalars(
-        select(Registration.municipality_code).where(
-            Registration.person_id == person_id,
-            Registration.status == RegistrationStatus.ACTIVE)))
+    registered_in = frozenset(
+        session.scalars(
+            select(Registration.municipality_code).where(
+                Registration.person_id == person_id,
+                Registration.status == RegistrationStatus.ACTIVE,
+            )
+        )
+    )
     today = svc.clock.today()
     employer_insurers = frozenset(
-        insurer_id for insurer_id in session.scalars(
-            select(Employer.insurer_id).join(Employee, Employee.employer_id == Employer.id)
-            .where(Employee.person_id == person_id,
-                   (Employee.left_on.is_(None)) | (Employee.left_on >= today)))
-        if insurer_id is not None)
-    candidates = session.scalars(select(Insurer).where(
-        Insurer.municipality_code.in_(registered_in) | Insurer.id.in_(employer_insurers)
-        | (Insurer.kind == insurance.InsurerKind.LATE_ELDERLY.value)))
+        insurer_id
+        for insurer_id in session.scalars(
+            select(Employer.insurer_id)
+            .join(Employee, Employee.employer_id == Employer.id)
+            .where(
+                Employee.person_id == person_id,
+                (Employee.left_on.is_(None)) | (Employee.left_on >= today),
+            )
+        )
+        if insurer_id is not None
+    )
+    candidates = session.scalars(
+        select(Insurer).where(
+            Insurer.municipality_code.in_(registered_in)
+            | Insurer.id.in_(employer_insurers)
+            | (Insurer.kind == insurance.InsurerKind.LATE_ELDERLY.value)
+        )
+    )
     return frozenset(
-        row.id for row in candidates
-        if insurance.may_enrol(insurance.InsurerKind(row.kind), insurer_id=row.id,
-                                insurer_municipality=row.municipality_code,
-                                registered_in=registered_in,
-                                employer_insurers=employer_insurers))
+        row.id
+        for row in candidates
+        if insurance.may_enrol(
+            insurance.InsurerKind(row.kind),
+            insurer_id=row.id,
+            insurer_municipality=row.municipality_code,
+            registered_in=registered_in,
+            employer_insurers=employer_insurers,
+        )
+    )

@@ -13,15 +13,19 @@ from mynumber.domain.numbers import LocalGovernmentCode
 def get_person(session: Session, person_id: int) -> Person:
     person = session.get(Person, person_id)
     if person is None:
-        raise NotFound(f"No resident with id {person_id}.",
-                       f"ID {person_id} の住民は見つかりません。", person_id=person_id)
+        raise NotFound(
+            f"No resident with id {person_id}.",
+            f"ID {person_id} の住民は見つかりません。",
+            person_id=person_id,
+        )
     return person
 
 
 def active_registration(session: Session, person_id: int) -> Registration | None:
     return session.scalars(
-        select(Registration).where(Registration.person_id == person_id,
-                                   Registration.status == ACTIVE)
+        select(Registration).where(
+            Registration.person_id == person_id, Registration.status == ACTIVE
+        )
     ).first()
 
 
@@ -29,9 +33,10 @@ def require_active_registration(session: Session, person_id: int) -> Registratio
     reg = active_registration(session, person_id)
     if reg is None:
         raise NotFound(
-            "This person is not registered as living in Japan now (moved out or never "
-            "registered).",
-            "この方は現在住民登録されていません（転出済みまたは未登録）。", person_id=person_id)
+            "This person is not registered as living in Japan now (moved out or never registered).",
+            "この方は現在住民登録されていません（転出済みまたは未登録）。",
+            person_id=person_id,
+        )
     return reg
 
 
@@ -39,6 +44,9 @@ def get_municipality(session: Session, code: str) -> Municipality:
     LocalGovernmentCode(code)  # format and check digit first: a clearer error
     found = session.get(Municipality, code)
     if found is None:
-        raise invalid("municipality_code", f"Unknown municipality {code}.",
-                      f"地方公共団体コード {code} の市区町村は登録されていません。")
+        raise invalid(
+            "municipality_code",
+            f"Unknown municipality {code}.",
+            f"地方公共団体コード {code} の市区町村は登録されていません。",
+        )
     return found

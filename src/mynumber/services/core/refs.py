@@ -74,12 +74,17 @@ _AD = "mynumber/ref/"
 
 def _what(kind: Kind) -> tuple[str, str]:
     return {
-        Kind.PERSON: ("person", "住民"), Kind.VISIT: ("visit", "受付"),
-        Kind.EMPLOYEE: ("employee", "従業員"), Kind.ENROLMENT: ("enrolment", "資格"),
-        Kind.LETTER: ("letter", "資格確認書"), Kind.MAIL: ("mail item", "郵便物"),
-        Kind.NOTIFICATION_LETTER: ("letter", "通知書"), Kind.REGISTRATION: ("registration", "登録"),
+        Kind.PERSON: ("person", "住民"),
+        Kind.VISIT: ("visit", "受付"),
+        Kind.EMPLOYEE: ("employee", "従業員"),
+        Kind.ENROLMENT: ("enrolment", "資格"),
+        Kind.LETTER: ("letter", "資格確認書"),
+        Kind.MAIL: ("mail item", "郵便物"),
+        Kind.NOTIFICATION_LETTER: ("letter", "通知書"),
+        Kind.REGISTRATION: ("registration", "登録"),
         Kind.EMPLOYER_STAFF: ("staff member", "担当者"),
-        Kind.LETTER_REQUEST: ("request", "申請"), Kind.RECORD: ("record", "記録"),
+        Kind.LETTER_REQUEST: ("request", "申請"),
+        Kind.RECORD: ("record", "記録"),
     }[kind]
 
 
@@ -177,23 +182,31 @@ class Ref:
     kind: Kind
     inbound: bool = False
 
-    def __get_pydantic_core_schema__(self, source: Any,
-                                     handler: GetCoreSchemaHandler) -> CoreSchema:
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> CoreSchema:
         from pydantic_core import core_schema
 
         kind = self.kind
         as_reference = core_schema.plain_serializer_function_ser_schema(
-            lambda id_: reference(kind, id_), return_schema=core_schema.str_schema(),
-            when_used="json")
+            lambda id_: reference(kind, id_),
+            return_schema=core_schema.str_schema(),
+            when_used="json",
+        )
         if self.inbound:
             return core_schema.no_info_plain_validator_function(
-                lambda value: resolve(kind, value), serialization=as_reference)
+                lambda value: resolve(kind, value), serialization=as_reference
+            )
         return core_schema.int_schema(strict=True, serialization=as_reference)
 
-    def __get_pydantic_json_schema__(self, schema: CoreSchema,
-                                     handler: GetJsonSchemaHandler) -> JsonSchemaValue:
-        return {"type": "string", "pattern": f"^{self.kind.value}_[a-z2-7]{{{BODY_LENGTH}}}$",
-                "description": f"An opaque reference to a {_what(self.kind)[0]}"}
+    def __get_pydantic_json_schema__(
+        self, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        return {
+            "type": "string",
+            "pattern": f"^{self.kind.value}_[a-z2-7]{{{BODY_LENGTH}}}$",
+            "description": f"An opaque reference to a {_what(self.kind)[0]}",
+        }
 
 
 PersonId = Annotated[int, Ref(Kind.PERSON)]

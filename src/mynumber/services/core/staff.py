@@ -68,29 +68,55 @@ TOUCH_EVERY = dt.timedelta(minutes=1)
 # --- Organisations and clerks ---------------------------------------------------------------
 
 
-def add_organisation(session: Session, svc: Services, *, name: str, role: Role,
-                     municipality_code: str | None = None,
-                     scope_id: int | None = None) -> Organisation:
+def add_organisation(
+    session: Session,
+    svc: Services,
+    *,
+    name: str,
+    role: Role,
+    municipality_code: str | None = None,
+    scope_id: int | None = None,
+) -> Organisation:
     """A new organisation (``Conflict`` if one with this name and role exists)."""
     name = name.strip()
     if not name or len(name) > 100:
-        raise invalid("name", "Give the organisation's name (at most 100 characters).",
-                      "組織名を入力してください（100文字以内）。")
+        raise invalid(
+            "name",
+            "Give the organisation's name (at most 100 characters).",
+            "組織名を入力してください（100文字以内）。",
+        )
     if role is Role.RESIDENT:
         raise invalid("role", "Residents are not an organisation.", "住民は組織ではありません。")
     if role is Role.WARD_OFFICE and not municipality_code:
-        raise invalid("municipality_code", "A ward office needs its 6-digit municipality code.",
-                      "市区町村には6桁の地方公共団体コードが必要です。")
+        raise invalid(
+            "municipality_code",
+            "A ward office needs its 6-digit municipality code.",
+            "市区町村には6桁の地方公共団体コードが必要です。",
+        )
     if municipality_code is not None and session.get(Municipality, municipality_code) is None:
-        raise NotFound(f"No municipality {municipality_code[:10]}.",
-                       f"地方公共団体 {municipality_code[:10]} はありません。",
-                       field="municipality_code")
-    if session.scalars(select(Organisation).where(
-            Organisation.name == name, Organisation.role == role.value)).first() is not None:
-        raise Conflict(f"There is already a {role.value} called {name}.",
-                       f"{name}（{role.value}）は登録済みです。", field="name")
-    org = Organisation(name=name, role=role.value, municipality_code=municipality_code,
-                       scope_id=scope_id, created_at=svc.clock.now())
+        raise NotFound(
+            f"No municipality {municipality_code[:10]}.",
+            f"地方公共団体 {municipality_code[:10]} はありません。",
+            field="municipality_code",
+        )
+    if (
+        session.scalars(
+            select(Organisation).where(Organisation.name == name, Organisation.role == role.value)
+        ).first()
+        is not None
+    ):
+        raise Conflict(
+            f"There is already a {role.value} called {name}.",
+            f"{name}（{role.value}）は登録済みです。",
+            field="name",
+        )
+    org = Organisation(
+        name=name,
+        role=role.value,
+        municipality_code=municipality_code,
+        scope_id=scope_id,
+        created_at=svc.clock.now(),
+    )
     session.add(org)
     flush_or_conflict(session)
     return org
@@ -105,54 +131,91 @@ def find_organisation(session: Session, ref: str) -> Organisation:
             return found
     rows = session.scalars(select(Organisation).where(Organisation.name == ref)).all()
     if not rows:
-        raise NotFound(f"No organisation {ref[:100]!r}.", f"組織「{ref[:100]}」はありません。",
-                       field="org")
+        raise NotFound(
+            f"No organisation {ref[:100]!r}.", f"組織「{ref[:100]}」はありません。", field="org"
+        )
     if len(rows) > 1:
-        raise Conflict(f"Several organisations are called {ref[:100]!r}: give the id "
-                       f"({', '.join(str(r.id) for r in rows)}).",
-                       f"「{ref[:100]}」という組織が複数あります。IDで指定してください。",
-                       field="org")
+        raise Conflict(
+            f"Several organisations are called {ref[:100]!r}: give the id "
+            f"({', '.join(str(r.id) for r in rows)}).",
+            f"「{ref[:100]}」という組織が複数あります。IDで指定してください。",
+            field="org",
+        )
     return rows[0]
 
 
 def check_password_rule(password: str) -> None:
     """A clerk's password *(policy)*: 12 to 256 characters, not only letters or digits."""
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise invalid("password", f"A password has {MIN_PASSWORD} to {MAX_PASSWORD} "
-                      "characters.", f"パスワードは{MIN_PASSWORD}〜{MAX_PASSWORD}文字です。")
+        raise invalid(
+            "password",
+            f"A password has {MIN_PASSWORD} to {MAX_PASSWORD} characters.",
+            f"パスワードは{MIN_PASSWORD}〜{MAX_PASSWORD}文字です。",
+        )
     if password.isalpha() or password.isdigit():
-        raise invalid("password", "A password mixes letters with digits or signs.",
-                      "パスワードには文字と数字または記号を混ぜてください。")
+        raise invalid(
+            "password",
+            "A password mixes letters with digits or signs.",
+            "パスワードには文字と数字または記号を混ぜてください。",
+        )
 
 
-def add_clerk(session: Session, svc: Services, *, organisation: Organisation, login: str,
-              name: str, password: str, employer_staff_id: int | None = None) -> Clerk:
+def add_clerk(
+    session: Session,
+    svc: Services,
+    *,
+    organisation: Organisation,
+    login: str,
+    name: str,
+    password: str,
+    employer_staff_id: int | None = None,
+) -> Clerk:
     """A clerk of ``organisation`` with their own login (``Conflict`` if it is taken).
 
     An employer's clerk is tied to their staff account (``employer_staff_id``: payroll, HR
     or manager), which says what they may do."""
     login = login.strip().lower()
     if not LOGIN.match(login):
-        raise invalid("login", "A login has 3 to 64 characters: a-z, 0-9, '.', '_' or '-'.",
-                      "ログインIDは3〜64文字（a-z, 0-9, . _ -）です。")
+        raise invalid(
+            "login",
+            "A login has 3 to 64 characters: a-z, 0-9, '.', '_' or '-'.",
+            "ログインIDは3〜64文字（a-z, 0-9, . _ -）です。",
+        )
     if not name.strip() or len(name.strip()) > 100:
-        raise invalid("name", "Give the clerk's name (at most 100 characters).",
-                      "担当者名を入力してください（100文字以内）。")
+        raise invalid(
+            "name",
+            "Give the clerk's name (at most 100 characters).",
+            "担当者名を入力してください（100文字以内）。",
+        )
     check_password_rule(password)
     if organisation.role == Role.EMPLOYER.value and employer_staff_id is None:
-        raise invalid("employer_staff", "An employer's clerk needs their staff account id "
-                      "(payroll, HR or manager).",
-                      "事業者の担当者には担当者アカウントIDが必要です。")
+        raise invalid(
+            "employer_staff",
+            "An employer's clerk needs their staff account id (payroll, HR or manager).",
+            "事業者の担当者には担当者アカウントIDが必要です。",
+        )
     if session.scalars(select(Clerk.id).where(Clerk.login == login)).first() is not None:
-        raise Conflict(f"The login {login} is taken.", f"ログインID {login} は使用済みです。",
-                       field="login")
-    clerk = Clerk(organisation_id=organisation.id, login=login, name=name.strip(),
-                  password_hash=HASHER.hash(password), employer_staff_id=employer_staff_id,
-                  active=True, created_at=svc.clock.now())
+        raise Conflict(
+            f"The login {login} is taken.", f"ログインID {login} は使用済みです。", field="login"
+        )
+    clerk = Clerk(
+        organisation_id=organisation.id,
+        login=login,
+        name=name.strip(),
+        password_hash=HASHER.hash(password),
+        employer_staff_id=employer_staff_id,
+        active=True,
+        created_at=svc.clock.now(),
+    )
     session.add(clerk)
     flush_or_conflict(session)
-    audit.record(session, caller=_admin(organisation), action="staff_add_clerk",
-                 at=svc.clock.now(), detail=f"clerk {clerk.id} ({login})")
+    audit.record(
+        session,
+        caller=_admin(organisation),
+        action="staff_add_clerk",
+        at=svc.clock.now(),
+        detail=f"clerk {clerk.id} ({login})",
+    )
     return clerk
 
 
@@ -160,14 +223,19 @@ def deactivate_clerk(session: Session, svc: Services, *, login: str) -> Clerk:
     """A clerk who left: they can no longer log in, and their sessions end now."""
     clerk = session.scalars(select(Clerk).where(Clerk.login == login.strip().lower())).first()
     if clerk is None:
-        raise NotFound(f"No clerk {login[:64]!r}.", f"担当者「{login[:64]}」はいません。",
-                       field="login")
+        raise NotFound(
+            f"No clerk {login[:64]!r}.", f"担当者「{login[:64]}」はいません。", field="login"
+        )
     clerk.active = False
     session.execute(delete(BrowserSession).where(BrowserSession.clerk_id == clerk.id))
     session.flush()
-    audit.record(session, caller=_admin(session.get(Organisation, clerk.organisation_id)),
-                 action="staff_deactivate_clerk", at=svc.clock.now(),
-                 detail=f"clerk {clerk.id} ({clerk.login})")
+    audit.record(
+        session,
+        caller=_admin(session.get(Organisation, clerk.organisation_id)),
+        action="staff_deactivate_clerk",
+        at=svc.clock.now(),
+        detail=f"clerk {clerk.id} ({clerk.login})",
+    )
     return clerk
 
 
@@ -175,14 +243,24 @@ def _admin(org: Organisation | None) -> Caller:
     """The administrator's command, recorded as the organisation it changed."""
     if org is None:
         return Caller(name="administrator", role=Role.WARD_OFFICE)
-    return Caller(name=f"administrator for {org.name}"[:100], role=Role(org.role),
-                  municipality_code=org.municipality_code, scope_id=org.scope_id)
+    return Caller(
+        name=f"administrator for {org.name}"[:100],
+        role=Role(org.role),
+        municipality_code=org.municipality_code,
+        scope_id=org.scope_id,
+    )
 
 
 def caller_of(clerk: Clerk, org: Organisation) -> Caller:
     """The caller a clerk acts as: their organisation, and themselves."""
-    return Caller(name=org.name, role=Role(org.role), municipality_code=org.municipality_code,
-                  scope_id=org.scope_id, clerk_id=clerk.id, clerk=clerk.login)
+    return Caller(
+        name=org.name,
+        role=Role(org.role),
+        municipality_code=org.municipality_code,
+        scope_id=org.scope_id,
+        clerk_id=clerk.id,
+        clerk=clerk.login,
+    )
 
 
 @dataclass(frozen=True)
@@ -209,12 +287,21 @@ def log_in(session: Session, svc: Services, *, login: str, password: str) -> Log
     """Check a clerk's login and password. A wrong password is recorded in the audit log
     under the clerk's name; an unknown login costs the same time (a dummy check) and is
     only logged, so a refusal says nothing about which logins exist."""
-    refusal = Unauthenticated("The login or the password is wrong.",
-                              "ログインIDまたはパスワードが違います。", field="password")
+    refusal = Unauthenticated(
+        "The login or the password is wrong.",
+        "ログインIDまたはパスワードが違います。",
+        field="password",
+    )
     login = login.strip().lower()
-    found = session.execute(
-        select(Clerk, Organisation).join(Organisation, Organisation.id == Clerk.organisation_id)
-        .where(Clerk.login == login)).first() if LOGIN.match(login) else None
+    found = (
+        session.execute(
+            select(Clerk, Organisation)
+            .join(Organisation, Organisation.id == Clerk.organisation_id)
+            .where(Clerk.login == login)
+        ).first()
+        if LOGIN.match(login)
+        else None
+    )
     if found is None or len(password) > MAX_PASSWORD:
         _verify(_dummy(), password[:MAX_PASSWORD])
         log.warning("staff login refused: unknown login or oversized password")
@@ -222,9 +309,13 @@ def log_in(session: Session, svc: Services, *, login: str, password: str) -> Log
     clerk, org = found
     ok = _verify(clerk.password_hash, password)
     if not ok or not clerk.active:
-        audit.record(session, caller=caller_of(clerk, org), action="staff_login_refused",
-                     at=svc.clock.now(),
-                     detail="wrong password" if not ok else "clerk deactivated")
+        audit.record(
+            session,
+            caller=caller_of(clerk, org),
+            action="staff_login_refused",
+            at=svc.clock.now(),
+            detail="wrong password" if not ok else "clerk deactivated",
+        )
         return LoginAttempt(refusal=refusal)
     if HASHER.check_needs_rehash(clerk.password_hash):
         clerk.password_hash = HASHER.hash(password)
@@ -278,17 +369,27 @@ def find_session(session: Session, svc: Services, session_id: str) -> FoundSessi
         select(BrowserSession, Clerk, Organisation)
         .outerjoin(Clerk, Clerk.id == BrowserSession.clerk_id)
         .outerjoin(Organisation, Organisation.id == Clerk.organisation_id)
-        .where(BrowserSession.id == session_key(session_id))).first()
+        .where(BrowserSession.id == session_key(session_id))
+    ).first()
     if found is None:
         return None
     row, clerk, org = found
-    result = FoundSession(kind=row.kind, created_at=row.created_at,
-                          last_seen_at=row.last_seen_at, data=dict(row.data or {}),
-                          person_id=row.person_id, card_serial=row.card_serial, name=row.name)
+    result = FoundSession(
+        kind=row.kind,
+        created_at=row.created_at,
+        last_seen_at=row.last_seen_at,
+        data=dict(row.data or {}),
+        person_id=row.person_id,
+        card_serial=row.card_serial,
+        name=row.name,
+    )
     lifetime = LIFETIMES.get(row.kind, LIFETIMES["staff"])
     now = svc.clock.now()
-    if (now - row.created_at >= lifetime.absolute or now - row.last_seen_at >= lifetime.idle
-            or row.kind not in LIFETIMES):
+    if (
+        now - row.created_at >= lifetime.absolute
+        or now - row.last_seen_at >= lifetime.idle
+        or row.kind not in LIFETIMES
+    ):
         result.expired = True
     if row.kind == "staff":
         if clerk is None or org is None or not clerk.active:
@@ -298,10 +399,19 @@ def find_session(session: Session, svc: Services, session_id: str) -> FoundSessi
     return result
 
 
-def save_session(session: Session, svc: Services, session_id: str, *, new: bool, kind: str,
-                 data: dict[str, Any], clerk_id: int | None = None,
-                 person_id: int | None = None, card_serial: str | None = None,
-                 name: str = "") -> None:
+def save_session(
+    session: Session,
+    svc: Services,
+    session_id: str,
+    *,
+    new: bool,
+    kind: str,
+    data: dict[str, Any],
+    clerk_id: int | None = None,
+    person_id: int | None = None,
+    card_serial: str | None = None,
+    name: str = "",
+) -> None:
     """Insert a new session's row, or update an existing one's (its last use is now). A
     row deleted meanwhile (logged out in another tab) stays deleted."""
     now = svc.clock.now()
@@ -309,10 +419,19 @@ def save_session(session: Session, svc: Services, session_id: str, *, new: bool,
     if row is None:
         if not new:
             return
-        session.add(BrowserSession(id=session_key(session_id), kind=kind, clerk_id=clerk_id,
-                                   person_id=person_id, card_serial=card_serial,
-                                   name=name[:100], data=data, created_at=now,
-                                   last_seen_at=now))
+        session.add(
+            BrowserSession(
+                id=session_key(session_id),
+                kind=kind,
+                clerk_id=clerk_id,
+                person_id=person_id,
+                card_serial=card_serial,
+                name=name[:100],
+                data=data,
+                created_at=now,
+                last_seen_at=now,
+            )
+        )
     else:
         row.data, row.last_seen_at = data, now
     session.flush()
@@ -320,8 +439,7 @@ def save_session(session: Session, svc: Services, session_id: str, *, new: bool,
 
 def end_session(session: Session, session_id: str) -> None:
     """Delete a session (logout, rotation at login, or lapse): its cookie no longer works."""
-    session.execute(delete(BrowserSession).where(
-        BrowserSession.id == session_key(session_id)))
+    session.execute(delete(BrowserSession).where(BrowserSession.id == session_key(session_id)))
 
 
 def purge_lapsed(session: Session, svc: Services) -> int:

@@ -60,8 +60,15 @@ def sealing_context(employee_id: int) -> str:
 
 @refusals_audited
 def collect_number(
-    session: Session, svc: Services, *, staff: Staff, employee_id: int, my_number: str,
-    purposes: list[str], number_proof: str, identity_proof: str | None = None,
+    session: Session,
+    svc: Services,
+    *,
+    staff: Staff,
+    employee_id: int,
+    my_number: str,
+    purposes: list[str],
+    number_proof: str,
+    identity_proof: str | None = None,
     details_match: bool = False,
 ) -> CollectedNumber:
     """取得: payroll records an employee's number for the stated purposes, after number
@@ -73,28 +80,50 @@ def collect_number(
     identity = check_confirmation(proof, identity_proof, details_match=details_match)
     number = IndividualNumber.parse(my_number)
     if employee.employee_code.replace(" ", "").replace("-", "") == number.digits:
-        raise PurposeNotAllowed("The employee code is the My Number: it may not be used as "
-                                "an employee ID (My Number Act art. 9).",
-                                "社員番号にマイナンバーは使えません（番号法第9条）。",
-                                purpose="employee_id")
+        raise PurposeNotAllowed(
+            "The employee code is the My Number: it may not be used as "
+            "an employee ID (My Number Act art. 9).",
+            "社員番号にマイナンバーは使えません（番号法第9条）。",
+            purpose="employee_id",
+        )
     if _held(session, employee.id) is not None:
-        raise Conflict("This employee's number is already on file.",
-                       "この従業員の個人番号はすでに登録されています。")
+        raise Conflict(
+            "This employee's number is already on file.",
+            "この従業員の個人番号はすでに登録されています。",
+        )
     employee.person_id = _registered_person(session, svc, number)
     names = sorted(p.value for p in stated)
-    session.add(EmployeeNumber(
-        employee_id=employee.id, number_sealed=svc.vault.seal(
-            number, context=sealing_context(employee.id)),
-        number_lookup=svc.vault.lookup_hash(number), purposes=names,
-        number_proof=proof.value, identity_proof=identity.value,
-        collected_by=staff.caller.name, collected_at=svc.clock.now()))
+    session.add(
+        EmployeeNumber(
+            employee_id=employee.id,
+            number_sealed=svc.vault.seal(number, context=sealing_context(employee.id)),
+            number_lookup=svc.vault.lookup_hash(number),
+            purposes=names,
+            number_proof=proof.value,
+            identity_proof=identity.value,
+            collected_by=staff.caller.name,
+            collected_at=svc.clock.now(),
+        )
+    )
     session.flush()
-    audit.record(session, caller=staff.caller, action="employer_collect_number",
-                 purpose=frozenset(stated), person_id=employee.person_id, at=svc.clock.now(),
-                 detail=f"employee {employee.id}: {number.masked}; number confirmed by "
-                        f"{proof.value}, identity by {identity.value}")
-    return CollectedNumber(employee.id, number.masked, names, proof.value, identity.value,
-                           employee.person_id is not None)
+    audit.record(
+        session,
+        caller=staff.caller,
+        action="employer_collect_number",
+        purpose=frozenset(stated),
+        person_id=employee.person_id,
+        at=svc.clock.now(),
+        detail=f"employee {employee.id}: {number.masked}; number confirmed by "
+        f"{proof.value}, identity by {identity.value}",
+    )
+    return CollectedNumber(
+        employee.id,
+        number.masked,
+        names,
+        proof.value,
+        identity.value,
+        employee.person_id is not None,
+    )
 
 
 def _registered_person(session: Session, svc: Services, number: IndividualNumber) -> int | None:
@@ -103,41 +132,54 @@ def _registered_person(session: Session, svc: Services, number: IndividualNumber
 
 
 def _held(session: Session, employee_id: int) -> EmployeeNumber | None:
-    return session.scalars(select(EmployeeNumber).where(
-        EmployeeNumber.employee_id == employee_id)).first()
+    return session.scalars(
+        select(EmployeeNumber).where(EmployeeNumber.employee_id == employee_id)
+    ).first()
 
 
 @refusals_audited
-def read_number(session: Session, svc: Services, *, staff: Staff, employee_id: int,
-                purpose: str) -> IndividualNumber:
+def read_number(
+    session: Session, svc: Services, *, staff: Staff, employee_id: int, purpose: str
+) -> IndividualNumber:
     """利用: payroll reads the number for a purpose stated when it was collected (audited)."""
     require_staff_role(staff.role, StaffAction.READ_NUMBER)
     employee = employee_of(session, staff, employee_id)
     wanted = parse_purpose(purpose)
     check_number_purpose(Role.EMPLOYER, wanted)
     number = open_number(session, svc, employee=employee, purpose=wanted)
-    audit.record(session, caller=staff.caller, action="employer_read_number",
-                 purpose=wanted, person_id=employee.person_id, at=svc.clock.now(),
-                 detail=f"employee {employee.id}: {number.masked}")
+    audit.record(
+        session,
+        caller=staff.caller,
+        action="employer_read_number",
+        purpose=wanted,
+        person_id=employee.person_id,
+        at=svc.clock.now(),
+        detail=f"employee {employee.id}: {number.masked}",
+    )
     return number
 
 
-def open_number(session: Session, svc: Services, *, employee: Employee,
-                purpose: Purpose) -> IndividualNumber:
+def open_number(
+    session: Session, svc: Services, *, employee: Employee, purpose: Purpose
+) -> IndividualNumber:
     """The number on file, if it was collected for ``purpose`` and not deleted (not audited:
     the calling use case records the access)."""
     held = _held(session, employee.id)
     if held is None or held.number_sealed is None:
         state = "was deleted after the retention period" if held else "has not been collected"
-        raise Conflict(f"This employee's number {state}.",
-                       "この従業員の個人番号は" + ("廃棄済みです。" if held else "未取得です。"),
-                       reason="deleted" if held else "not-collected")
+        raise Conflict(
+            f"This employee's number {state}.",
+            "この従業員の個人番号は" + ("廃棄済みです。" if held else "未取得です。"),
+            reason="deleted" if held else "not-collected",
+        )
     if purpose.value not in held.purposes:
         raise PurposeNotAllowed(
             f"This number was collected for {', '.join(held.purposes)} only, not "
             f"'{purpose.value}' (My Number Act art. 9: use within the stated purpose).",
             f"この個人番号の利用目的は {', '.join(held.purposes)} のみです"
-            f"（「{purpose.value}」は目的外利用）。", purpose=purpose.value)
+            f"（「{purpose.value}」は目的外利用）。",
+            purpose=purpose.value,
+        )
     return svc.vault.open(held.number_sealed, context=sealing_context(employee.id))
 
 
@@ -148,16 +190,20 @@ class Deletion:
     retention_ended_on: dt.date
 
 
-def sweep_expired_numbers(session: Session, svc: Services, *, caller: Caller,
-                          employer_id: int | None = None) -> list[Deletion]:
+def sweep_expired_numbers(
+    session: Session, svc: Services, *, caller: Caller, employer_id: int | None = None
+) -> list[Deletion]:
     """廃棄: erase every number whose employee has left and whose retention period has
     passed; the sealed value and its hash are overwritten, and each deletion is recorded."""
     today = svc.clock.today()
-    query = (select(Employee, EmployeeNumber)
-             .join(EmployeeNumber, EmployeeNumber.employee_id == Employee.id)
-             .where(EmployeeNumber.deleted_at.is_(None),
-                    Employee.left_on <= latest_deletable_leaving(today))
-             .order_by(Employee.id))
+    query = (
+        select(Employee, EmployeeNumber)
+        .join(EmployeeNumber, EmployeeNumber.employee_id == Employee.id)
+        .where(
+            EmployeeNumber.deleted_at.is_(None), Employee.left_on <= latest_deletable_leaving(today)
+        )
+        .order_by(Employee.id)
+    )
     if employer_id is not None:
         query = query.where(Employee.employer_id == employer_id)
     _secure_delete_on(session)
@@ -176,18 +222,31 @@ def _secure_delete_on(session: Session) -> None:
         session.connection().exec_driver_sql("PRAGMA secure_delete = ON")
 
 
-def _erase(session: Session, svc: Services, caller: Caller, employee: Employee,
-           held: EmployeeNumber) -> Deletion:
+def _erase(
+    session: Session, svc: Services, caller: Caller, employee: Employee, held: EmployeeNumber
+) -> Deletion:
     assert employee.left_on is not None
     ended = retention_ends_on(employee.left_on)
     held.number_sealed = None
     held.number_lookup = None
     held.deleted_at = svc.clock.now()
-    session.add(EmployeeNumberDeletion(
-        employer_id=employee.employer_id, employee_id=employee.id, left_on=employee.left_on,
-        retention_ended_on=ended, deleted_at=svc.clock.now(), deleted_by=caller.name))
+    session.add(
+        EmployeeNumberDeletion(
+            employer_id=employee.employer_id,
+            employee_id=employee.id,
+            left_on=employee.left_on,
+            retention_ended_on=ended,
+            deleted_at=svc.clock.now(),
+            deleted_by=caller.name,
+        )
+    )
     session.flush()
-    audit.record(session, caller=caller, action="employer_delete_number",
-                 person_id=employee.person_id, at=svc.clock.now(),
-                 detail=f"employee {employee.id}: retention ended {ended.isoformat()}")
+    audit.record(
+        session,
+        caller=caller,
+        action="employer_delete_number",
+        person_id=employee.person_id,
+        at=svc.clock.now(),
+        detail=f"employee {employee.id}: retention ended {ended.isoformat()}",
+    )
     return Deletion(employee.employer_id, employee.id, ended)

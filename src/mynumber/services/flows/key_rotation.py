@@ -92,14 +92,28 @@ def _chip_file(svc: Services, row: Any) -> bytes | None:
 
 
 KINDS = (
-    SealedKind("persons.number_sealed", (Person.id,), Person.number_sealed,
-               (Person.registry_code,), _person),
-    SealedKind("employee_numbers.number_sealed", (EmployeeNumber.id,),
-               EmployeeNumber.number_sealed, (EmployeeNumber.employee_id,), _employee),
-    SealedKind("chip_keys.sealed_private_key", (ChipKey.card_id, ChipKey.slot),
-               ChipKey.sealed_private_key, (), _chip_key),
-    SealedKind("chip_files.data", (ChipFile.card_id, ChipFile.name), ChipFile.data, (),
-               _chip_file),
+    SealedKind(
+        "persons.number_sealed",
+        (Person.id,),
+        Person.number_sealed,
+        (Person.registry_code,),
+        _person,
+    ),
+    SealedKind(
+        "employee_numbers.number_sealed",
+        (EmployeeNumber.id,),
+        EmployeeNumber.number_sealed,
+        (EmployeeNumber.employee_id,),
+        _employee,
+    ),
+    SealedKind(
+        "chip_keys.sealed_private_key",
+        (ChipKey.card_id, ChipKey.slot),
+        ChipKey.sealed_private_key,
+        (),
+        _chip_key,
+    ),
+    SealedKind("chip_files.data", (ChipFile.card_id, ChipFile.name), ChipFile.data, (), _chip_file),
 )
 
 
@@ -138,17 +152,28 @@ def _needs_work(kind: SealedKind, newest: int) -> ColumnElement[bool]:
     return kind.value.is_not(None) & (prefix != key_versions.tag(newest))
 
 
-def reseal_batch(session: Session, svc: Services, kind: SealedKind, *,
-                 after: tuple[Any, ...] | None, limit: int,
-                 report: RotationReport) -> tuple[Any, ...] | None:
+def reseal_batch(
+    session: Session,
+    svc: Services,
+    kind: SealedKind,
+    *,
+    after: tuple[Any, ...] | None,
+    limit: int,
+    report: RotationReport,
+) -> tuple[Any, ...] | None:
     """Re-seal the next ``limit`` rows of ``kind`` after ``after`` (in key order) that do not
     name the newest version; the key of the last row seen, or ``None`` at the end."""
     newest = svc.keys.data_keys.newest()
-    query = (select(*kind.key, *kind.context, kind.value).where(_needs_work(kind, newest))
-             .order_by(*kind.key).limit(limit))
+    query = (
+        select(*kind.key, *kind.context, kind.value)
+        .where(_needs_work(kind, newest))
+        .order_by(*kind.key)
+        .limit(limit)
+    )
     if after is not None:
-        query = query.where(tuple_(*kind.key) > tuple_(*after) if len(after) > 1
-                            else kind.key[0] > after[0])
+        query = query.where(
+            tuple_(*kind.key) > tuple_(*after) if len(after) > 1 else kind.key[0] > after[0]
+        )
     rows = session.execute(query).all()
     for row in rows:
         old = getattr(row, kind.value.key)
@@ -164,7 +189,8 @@ def reseal_batch(session: Session, svc: Services, kind: SealedKind, *,
             update(kind.value.class_)
             .where(*(c == getattr(row, c.key) for c in kind.key), kind.value == old)
             .values({kind.value.key: new})
-            .execution_options(synchronize_session=False))
+            .execution_options(synchronize_session=False)
+        )
         if done.rowcount == 1:  # type: ignore[attr-defined]
             report.resealed += 1
         else:
@@ -174,15 +200,22 @@ def reseal_batch(session: Session, svc: Services, kind: SealedKind, *,
     return tuple(getattr(rows[-1], c.key) for c in kind.key)
 
 
-def _reseal_everything(uow: Callable[[], UnitOfWork], svc: Services, report: RotationReport, *,
-                       batch_size: int, after_batch: AfterBatch | None) -> None:
+def _reseal_everything(
+    uow: Callable[[], UnitOfWork],
+    svc: Services,
+    report: RotationReport,
+    *,
+    batch_size: int,
+    after_batch: AfterBatch | None,
+) -> None:
     for kind in KINDS:
         position: tuple[Any, ...] | None = None
         while True:
             before = report.resealed
             with uow() as work:
-                position = reseal_batch(work.session, svc, kind, after=position,
-                                        limit=batch_size, report=report)
+                position = reseal_batch(
+                    work.session, svc, kind, after=position, limit=batch_size, report=report
+                )
                 work.commit()
             if position is None:
                 break
@@ -196,11 +229,15 @@ def count_by_version(session: Session) -> dict[int, dict[str, int]]:
     for kind in KINDS:
         magic = func.substr(kind.value, 1, len(key_versions.MAGIC)) == key_versions.MAGIC
         group = case((magic, func.substr(kind.value, 1, key_versions.TAG_BYTES)), else_=None)
-        rows = session.execute(select(group, func.count()).where(kind.value.is_not(None))
-                               .group_by(group)).all()
+        rows = session.execute(
+            select(group, func.count()).where(kind.value.is_not(None)).group_by(group)
+        ).all()
         for prefix, n in rows:
-            version = (key_versions.LEGACY_VERSION if prefix is None
-                       else key_versions.version_of(bytes(prefix)))
+            version = (
+                key_versions.LEGACY_VERSION
+                if prefix is None
+                else key_versions.version_of(bytes(prefix))
+            )
             per_kind = counts.setdefault(version, {})
             per_kind[kind.name] = per_kind.get(kind.name, 0) + int(n)
     return counts
@@ -210,8 +247,10 @@ def status(session: Session, svc: Services) -> list[VersionStatus]:
     """Every version the key file names, newest first, with what it still protects."""
     keys = svc.keys.key_file.current()
     counts = count_by_version(session)
-    states = {v: ("retired" if k is None else "newest" if v == keys.newest else "live")
-              for v, k in keys.versions.items()}
+    states = {
+        v: ("retired" if k is None else "newest" if v == keys.newest else "live")
+        for v, k in keys.versions.items()
+    }
     for version in counts:  # values naming a version the file does not know
         states.setdefault(version, "unknown")
     return [VersionStatus(v, states[v], counts.get(v, {})) for v in sorted(states, reverse=True)]
@@ -223,21 +262,29 @@ def _require_key_file(svc: Services) -> None:
             "The master key is given in MYNUMBER_MASTER_KEY: rotating it needs a key file "
             "(MYNUMBER_MASTER_KEY_FILE), where its versions are kept.",
             "マスター鍵が MYNUMBER_MASTER_KEY で与えられています。鍵の更新には世代を保存する"
-            "鍵ファイル（MYNUMBER_MASTER_KEY_FILE）が必要です。")
+            "鍵ファイル（MYNUMBER_MASTER_KEY_FILE）が必要です。",
+        )
 
 
 def _older_in_use(uow: Callable[[], UnitOfWork], svc: Services) -> dict[int, int]:
     keys = svc.keys.key_file.current()
     with uow() as work:
         counts = count_by_version(work.session)
-    return {v: sum(c.values()) for v, c in counts.items()
-            if v != keys.newest and sum(c.values()) > 0}
+    return {
+        v: sum(c.values()) for v, c in counts.items() if v != keys.newest and sum(c.values()) > 0
+    }
 
 
-def rotate(uow: Callable[[], UnitOfWork], svc: Services, *, batch_size: int = BATCH_SIZE,
-           grace_seconds: float = GRACE_SECONDS, retire_old: bool = True,
-           after_batch: AfterBatch | None = None,
-           sleep: Callable[[float], None] = time.sleep) -> RotationReport:
+def rotate(
+    uow: Callable[[], UnitOfWork],
+    svc: Services,
+    *,
+    batch_size: int = BATCH_SIZE,
+    grace_seconds: float = GRACE_SECONDS,
+    retire_old: bool = True,
+    after_batch: AfterBatch | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> RotationReport:
     """Make a new sealing version and re-seal every value under it, online; then retire the
     older versions (unless ``retire_old`` is false). If an earlier rotation was stopped
     before it finished (an older version still seals values), finish that one instead."""
@@ -276,12 +323,17 @@ def retire(uow: Callable[[], UnitOfWork], svc: Services, version: int) -> None:
         known = version in keys.versions
         state = "already retired" if known else "not in the key file"
         state_ja = "廃止済みです" if known else "鍵ファイルにありません"
-        raise Conflict(f"Key version {version} is {state}.",
-                       f"鍵の第{version}世代は{state_ja}。", key_version=version)
+        raise Conflict(
+            f"Key version {version} is {state}.",
+            f"鍵の第{version}世代は{state_ja}。",
+            key_version=version,
+        )
     if version == keys.newest:
-        raise Conflict(f"Key version {version} is the newest: rotate to a new one first.",
-                       f"鍵の第{version}世代は最新です。先に鍵を更新してください。",
-                       key_version=version)
+        raise Conflict(
+            f"Key version {version} is the newest: rotate to a new one first.",
+            f"鍵の第{version}世代は最新です。先に鍵を更新してください。",
+            key_version=version,
+        )
     with uow() as work:
         left = sum(count_by_version(work.session).get(version, {}).values())
     if left:
@@ -289,7 +341,10 @@ def retire(uow: Callable[[], UnitOfWork], svc: Services, version: int) -> None:
             f"Key version {version} still protects {left} values: run 'mynumber keys rotate' "
             "to re-seal them first.",
             f"鍵の第{version}世代はまだ{left}件の値を保護しています。先に「mynumber keys rotate」"
-            "で再暗号化してください。", key_version=version, values=left)
+            "で再暗号化してください。",
+            key_version=version,
+            values=left,
+        )
     svc.keys.key_file.retire(version)
 
 

@@ -33,7 +33,12 @@ from mynumber.services.registry.numbers import number_of
 
 
 def register_moving_in(
-    session: Session, svc: Services, *, caller: Caller, municipality_code: str, form: MovingIn,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    municipality_code: str,
+    form: MovingIn,
     card_serial: str | None = None,
 ) -> ward_office.MovingInResult:
     """転入届: register a person at an address; a new person gets a number and a letter.
@@ -50,8 +55,13 @@ def register_moving_in(
     get_municipality(session, municipality_code)
     # The policy first: a moving-in belongs to the office of the municipality moved in to,
     # so another office learns nothing of the person (registered elsewhere, returning…).
-    authorise(session, svc, caller, Action.CHANGE_REGISTRATION,
-              Subject(None, moving_in_to=municipality_code))
+    authorise(
+        session,
+        svc,
+        caller,
+        Action.CHANGE_REGISTRATION,
+        Subject(None, moving_in_to=municipality_code),
+    )
     key = ward_office.identity_key(svc, form)
     person = session.scalars(select(Person).where(Person.identity_key == key)).first()
     returning = person is not None
@@ -62,24 +72,40 @@ def register_moving_in(
     if person is None:
         person = ward_office.new_person(session, svc, form, key)
     reg = ward_office.add_registration(session, person, municipality_code, form)
-    letter = None if returning else letters.issue_letter(session, svc, person=person,
-                                                         registration=reg)
+    letter = (
+        None if returning else letters.issue_letter(session, svc, person=person, registration=reg)
+    )
     if returning:
-        card_moving.on_moving_in(session, svc, caller=caller, registration=reg,
-                                 card_serial=card_serial)
-    audit.record(session, caller=caller, action="register_moving_in", person_id=person.id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail=f"municipality {municipality_code}" + (" (late)" if reg.late else ""))
+        card_moving.on_moving_in(
+            session, svc, caller=caller, registration=reg, card_serial=card_serial
+        )
+    audit.record(
+        session,
+        caller=caller,
+        action="register_moving_in",
+        person_id=person.id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"municipality {municipality_code}" + (" (late)" if reg.late else ""),
+    )
     return ward_office.MovingInResult(
-        person_id=person.id, registration_id=reg.id,
-        masked_number=number_of(svc, ward_office.registry_code_of(person)).masked, late=reg.late,
-        returning=returning, letter_id=letter.id if letter else None,
+        person_id=person.id,
+        registration_id=reg.id,
+        masked_number=number_of(svc, ward_office.registry_code_of(person)).masked,
+        late=reg.late,
+        returning=returning,
+        letter_id=letter.id if letter else None,
         application_id=letter.application_id if letter else None,
     )
 
 
 def register_moving_out(
-    session: Session, svc: Services, *, caller: Caller, person_id: int, destination: str,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    person_id: int,
+    destination: str,
     planned_move_on: dt.date,
 ) -> Registration:
     """転出届: to another municipality (its code) or ``abroad``.
@@ -96,26 +122,43 @@ def register_moving_out(
     if destination != ABROAD:
         get_municipality(session, destination)
         if destination == reg.municipality_code:
-            raise invalid("destination",
-                          "Moving within the municipality is a 転居届, not a 転出届.",
-                          "同じ市区町村内の移動は転居届です。")
+            raise invalid(
+                "destination",
+                "Moving within the municipality is a 転居届, not a 転出届.",
+                "同じ市区町村内の移動は転居届です。",
+            )
     today = svc.clock.today()
     person = get_person(session, person_id)
     if planned_move_on < person.date_of_birth:
-        raise invalid("planned_move_on", "The moving date is before the date of birth.",
-                      "転出日が生年月日より前です。")
+        raise invalid(
+            "planned_move_on",
+            "The moving date is before the date of birth.",
+            "転出日が生年月日より前です。",
+        )
     reg.status = RegistrationStatus.MOVED_OUT
     reg.ended_on = planned_move_on
     reg.moved_to = destination
     reg.planned_move_on = planned_move_on
     reg.moving_out_filed_on = today
-    reg.moving_out_late = deadlines.is_late_moving_out(planned_move_on, today,
-                                                       abroad=destination == ABROAD)
+    reg.moving_out_late = deadlines.is_late_moving_out(
+        planned_move_on, today, abroad=destination == ABROAD
+    )
     session.flush()
-    card_moving.on_moving_out(session, svc, person_id=person_id, destination=destination,
-                              planned_move_on=planned_move_on,
-                              nationality=person.nationality)
-    audit.record(session, caller=caller, action="register_moving_out", person_id=person_id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail=f"to {destination}" + (" (late)" if reg.moving_out_late else ""))
+    card_moving.on_moving_out(
+        session,
+        svc,
+        person_id=person_id,
+        destination=destination,
+        planned_move_on=planned_move_on,
+        nationality=person.nationality,
+    )
+    audit.record(
+        session,
+        caller=caller,
+        action="register_moving_out",
+        person_id=person_id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"to {destination}" + (" (late)" if reg.moving_out_late else ""),
+    )
     return reg

@@ -124,8 +124,7 @@ class _Loaded:
     insured: dict[int, list[InsuredRecord]] = field(default_factory=dict)
 
 
-def check_cards(session: Session, svc: Services,
-                checks: Sequence[CardCheck]) -> list[Outcome]:
+def check_cards(session: Session, svc: Services, checks: Sequence[CardCheck]) -> list[Outcome]:
     """Answer each check (in order): its eligibility answer, or why it was refused."""
     now = svc.clock.now()
     outcomes: list[Outcome | None] = [None] * len(checks)
@@ -141,9 +140,13 @@ def check_cards(session: Session, svc: Services,
     _audit(session, accepted, now)
     for done in accepted:
         outcomes[done.index] = eligibility_answer(
-            done.insured, visit_id=done.visit_id, method=done.check.method,
-            consent=NO_CONSENT, today=svc.clock.today(),
-            certificate_grace_until=done.certificate_grace_until)
+            done.insured,
+            visit_id=done.visit_id,
+            method=done.check.method,
+            consent=NO_CONSENT,
+            today=svc.clock.today(),
+            certificate_grace_until=done.certificate_grace_until,
+        )
     return [outcome for outcome in outcomes if outcome is not None]
 
 
@@ -157,19 +160,35 @@ def _parse(check: CardCheck) -> x509.Certificate | MyNumberError:
 # --- reading ------------------------------------------------------------------------------
 
 
-def _load(session: Session, checks: Sequence[CardCheck],
-          certificates: Sequence[x509.Certificate | MyNumberError], now: dt.datetime) -> _Loaded:
+def _load(
+    session: Session,
+    checks: Sequence[CardCheck],
+    certificates: Sequence[x509.Certificate | MyNumberError],
+    now: dt.datetime,
+) -> _Loaded:
     scopes = {c.caller.scope_id for c in checks if c.caller.scope_id is not None}
     # Core rows on the session's connection: no ORM objects for what is only read here.
     conn = session.connection()
-    clinics = {row.id: _Clinic(*row) for row in conn.execute(
-        _CLINICS.on(conn.dialect.name), {"ids": sorted(scopes)})} if scopes else {}
-    answers = [(c.caller, c.nonce) for c in checks
-               if c.nonce is not None and _well_formed(c.nonce)
-               and c.caller.scope_id in clinics and c.caller.role is Role.CLINIC]
+    clinics = (
+        {
+            row.id: _Clinic(*row)
+            for row in conn.execute(_CLINICS.on(conn.dialect.name), {"ids": sorted(scopes)})
+        }
+        if scopes
+        else {}
+    )
+    answers = [
+        (c.caller, c.nonce)
+        for c in checks
+        if c.nonce is not None
+        and _well_formed(c.nonce)
+        and c.caller.scope_id in clinics
+        and c.caller.role is Role.CLINIC
+    ]
     spent = card_auth.spend_challenges(session, answers, now)
-    serials = [serial_text(c.serial_number) for c in certificates
-               if isinstance(c, x509.Certificate)]
+    serials = [
+        serial_text(c.serial_number) for c in certificates if isinstance(c, x509.Certificate)
+    ]
     loaded = _Loaded(clinics, spent, {})
     if serials:
         _read_cards(conn, serials, loaded)
@@ -183,9 +202,14 @@ def _read_cards(conn: Connection, serials: list[str], loaded: _Loaded) -> None:
     for row in conn.execute(_CARDS.on(conn.dialect.name), {"serials": serials}):
         values = cast(tuple[Any, ...], row)
         serial, der, revoked_at, revocation_reason = values[:4]
-        found = _Found(serial, der, revoked_at, revocation_reason,
-                       card_records.snapshot(values[4:_FOUND_COLUMNS - 1]),
-                       values[_FOUND_COLUMNS - 1])
+        found = _Found(
+            serial,
+            der,
+            revoked_at,
+            revocation_reason,
+            card_records.snapshot(values[4 : _FOUND_COLUMNS - 1]),
+            values[_FOUND_COLUMNS - 1],
+        )
         loaded.found[found.certificate_serial] = found
         insured = values[_FOUND_COLUMNS:]
         if insured[0] is not None and insured[0] not in known:  # the same card twice
@@ -201,47 +225,99 @@ def _well_formed(nonce: bytes) -> bool:
     return True
 
 
-_CLINICS = ListStatement(lambda one_of: select(Clinic.id, Clinic.code, Clinic.name).where(
-    one_of(Clinic.id, "ids")))
-_FOUND = (Certificate.serial, Certificate.der, Certificate.revoked_at,
-          Certificate.revocation_reason, *card_records.SNAPSHOT_COLUMNS, Registration.address)
+_CLINICS = ListStatement(
+    lambda one_of: select(Clinic.id, Clinic.code, Clinic.name).where(one_of(Clinic.id, "ids"))
+)
+_FOUND = (
+    Certificate.serial,
+    Certificate.der,
+    Certificate.revoked_at,
+    Certificate.revocation_reason,
+    *card_records.SNAPSHOT_COLUMNS,
+    Registration.address,
+)
 _FOUND_COLUMNS = len(_FOUND)
-_CARDS = ListStatement(lambda one_of: (
-    select(*_FOUND, InsuranceEnrolment.id, InsuranceEnrolment.symbol,
-           InsuranceEnrolment.number, InsuranceEnrolment.branch,
-           InsuranceEnrolment.income_class, InsuranceEnrolment.certain_income,
-           InsuranceEnrolment.valid_from, InsuranceEnrolment.valid_until,
-           Insurer.insurer_number, Insurer.name_ja, Person.name_kanji, Person.name_latin,
-           Person.name_kana, Person.date_of_birth, Person.sex)
-    .join(Card, Card.serial == Certificate.card_serial)
-    .join(Person, Person.id == Card.person_id)
-    .outerjoin(Registration, and_(Registration.person_id == Card.person_id,
-                                  Registration.status == ACTIVE))
-    .outerjoin(InsuranceEnrolment, InsuranceEnrolment.person_id == Card.person_id)
-    .outerjoin(Insurer, Insurer.id == InsuranceEnrolment.insurer_id)
-    .where(one_of(Certificate.serial, "serials"))
-    .order_by(InsuranceEnrolment.valid_from.desc(), InsuranceEnrolment.id.desc())
-))
+_CARDS = ListStatement(
+    lambda one_of: (
+        select(
+            *_FOUND,
+            InsuranceEnrolment.id,
+            InsuranceEnrolment.symbol,
+            InsuranceEnrolment.number,
+            InsuranceEnrolment.branch,
+            InsuranceEnrolment.income_class,
+            InsuranceEnrolment.certain_income,
+            InsuranceEnrolment.valid_from,
+            InsuranceEnrolment.valid_until,
+            Insurer.insurer_number,
+            Insurer.name_ja,
+            Person.name_kanji,
+            Person.name_latin,
+            Person.name_kana,
+            Person.date_of_birth,
+            Person.sex,
+        )
+        .join(Card, Card.serial == Certificate.card_serial)
+        .join(Person, Person.id == Card.person_id)
+        .outerjoin(
+            Registration,
+            and_(Registration.person_id == Card.person_id, Registration.status == ACTIVE),
+        )
+        .outerjoin(InsuranceEnrolment, InsuranceEnrolment.person_id == Card.person_id)
+        .outerjoin(Insurer, Insurer.id == InsuranceEnrolment.insurer_id)
+        .where(one_of(Certificate.serial, "serials"))
+        .order_by(InsuranceEnrolment.valid_from.desc(), InsuranceEnrolment.id.desc())
+    )
+)
 
 
-def _insured(enrolment_id: int, symbol: str, number: str, branch: str, income_class: str,
-             certain_income: bool, valid_from: dt.date, valid_until: dt.date | None,
-             insurer_number: str, insurer_name: str, name_kanji: str | None,
-             name_latin: str, name_kana: str, date_of_birth: dt.date, sex: str) -> InsuredRecord:
+def _insured(
+    enrolment_id: int,
+    symbol: str,
+    number: str,
+    branch: str,
+    income_class: str,
+    certain_income: bool,
+    valid_from: dt.date,
+    valid_until: dt.date | None,
+    insurer_number: str,
+    insurer_name: str,
+    name_kanji: str | None,
+    name_latin: str,
+    name_kana: str,
+    date_of_birth: dt.date,
+    sex: str,
+) -> InsuredRecord:
     return InsuredRecord(
-        name=name_kanji or name_latin, name_kana=name_kana, date_of_birth=date_of_birth,
-        sex=sex, insurer_number=insurer_number, insurer_name=insurer_name,
-        enrolment_id=enrolment_id, symbol=symbol, number=number, branch=branch,
-        income_class=income_class, certain_income=certain_income, valid_from=valid_from,
-        valid_until=valid_until)
+        name=name_kanji or name_latin,
+        name_kana=name_kana,
+        date_of_birth=date_of_birth,
+        sex=sex,
+        insurer_number=insurer_number,
+        insurer_name=insurer_name,
+        enrolment_id=enrolment_id,
+        symbol=symbol,
+        number=number,
+        branch=branch,
+        income_class=income_class,
+        certain_income=certain_income,
+        valid_from=valid_from,
+        valid_until=valid_until,
+    )
 
 
 # --- deciding (the same order of rules as a single check) ---------------------------------
 
 
-def _decide(session: Session, svc: Services, index: int, check: CardCheck,
-            certificate: x509.Certificate | MyNumberError, loaded: _Loaded,
-            now: dt.datetime) -> _Accepted:
+def _decide(
+    session: Session,
+    svc: Services,
+    index: int,
+    check: CardCheck,
+    certificate: x509.Certificate | MyNumberError,
+    loaded: _Loaded,
+    now: dt.datetime,
+) -> _Accepted:
     clinic = _clinic(check.caller, loaded)
     if check.nonce is not None:
         card_auth.check_nonce_format(check.nonce)
@@ -254,8 +330,9 @@ def _decide(session: Session, svc: Services, index: int, check: CardCheck,
     found = loaded.found.get(serial_text(certificate.serial_number))
     # An expired certificate still confirms eligibility within the grace (RULES.md "expired
     # certificate"): the answer then tells the holder to renew.
-    grace = card_auth.check_certificate(certificate, svc, is_revoked=_revocation(found),
-                                        expired_grace=True)
+    grace = card_auth.check_certificate(
+        certificate, svc, is_revoked=_revocation(found), expired_grace=True
+    )
     if found is not None and found.der != check.certificate_der:
         found = None  # the serial is known, the certificate is not the one on record
     card = card_auth.active_card(found.card if found else None, certificate)
@@ -267,11 +344,17 @@ def _decide(session: Session, svc: Services, index: int, check: CardCheck,
     insured = insurance.enrolment_on(loaded.insured.get(card.person_id, []), svc.clock.today())
     if not card.insurance_use:
         # The card just proved itself at this clinic's terminal: it is in the reader.
-        register_insurance_use(session, svc, caller=check.caller, person_id=card.person_id,
-                               channel=insurance.InsuranceUseChannel.CLINIC,
-                               card_in_terminal=True)
-    return _Accepted(index, check, clinic, card.serial, card.person_id, insured,
-                     certificate_grace_until=grace)
+        register_insurance_use(
+            session,
+            svc,
+            caller=check.caller,
+            person_id=card.person_id,
+            channel=insurance.InsuranceUseChannel.CLINIC,
+            card_in_terminal=True,
+        )
+    return _Accepted(
+        index, check, clinic, card.serial, card.person_id, insured, certificate_grace_until=grace
+    )
 
 
 @refusals_audited
@@ -279,8 +362,9 @@ def _clinic(caller: Caller, loaded: _Loaded) -> _Clinic:
     require_role(caller, Role.CLINIC)
     clinic = loaded.clinics.get(caller.scope_id) if caller.scope_id is not None else None
     if clinic is None:
-        raise Forbidden("This token is not bound to a clinic.",
-                        "このトークンは医療機関に紐付いていません。")
+        raise Forbidden(
+            "This token is not bound to a clinic.", "このトークンは医療機関に紐付いていません。"
+        )
     return clinic
 
 
@@ -289,15 +373,17 @@ def _revocation(found: _Found | None) -> RevocationLookup:
         if found is None or found.revoked_at is None:
             return None
         return RevokedEntry(serial, found.revoked_at, reason_flag(found.revocation_reason))
+
     return lookup
 
 
-def _require_usable(card: CardSnapshot, registered_address: str | None,
-                    svc: Services) -> None:
+def _require_usable(card: CardSnapshot, registered_address: str | None, svc: Services) -> None:
     today = svc.clock.today()
-    refusal = card_problem(card_facts(card, registered_address=registered_address, today=today),
-                           today=today,
-                           checks_address=insurance.CLINIC_CHECK_NEEDS_CURRENT_ADDRESS)
+    refusal = card_problem(
+        card_facts(card, registered_address=registered_address, today=today),
+        today=today,
+        checks_address=insurance.CLINIC_CHECK_NEEDS_CURRENT_ADDRESS,
+    )
     if refusal is not None:
         raise card_use.refusal_error(refusal, card.serial)
 
@@ -308,12 +394,23 @@ def _require_usable(card: CardSnapshot, registered_address: str | None,
 def _open_visits(session: Session, accepted: list[_Accepted], now: dt.datetime) -> None:
     if not accepted:
         return
-    rows = [dict(clinic_id=a.clinic.id, person_id=a.person_id,
-                 enrolment_id=a.insured.enrolment_id, card_serial=a.card_serial,
-                 letter_id=None, method=a.check.method, started_at=now,
-                 consent_medication=False, consent_checkups=False,
-                 consent_limit_amount=False, consent_at=None, closed_at=None)
-            for a in accepted]
+    rows = [
+        dict(
+            clinic_id=a.clinic.id,
+            person_id=a.person_id,
+            enrolment_id=a.insured.enrolment_id,
+            card_serial=a.card_serial,
+            letter_id=None,
+            method=a.check.method,
+            started_at=now,
+            consent_medication=False,
+            consent_checkups=False,
+            consent_limit_amount=False,
+            consent_at=None,
+            closed_at=None,
+        )
+        for a in accepted
+    ]
     ids = insert_rows(session, ClinicVisit, rows, return_ids=True)
     for done, visit_id in zip(accepted, ids, strict=True):
         done.visit_id = visit_id
@@ -324,9 +421,18 @@ def _audit(session: Session, accepted: list[_Accepted], now: dt.datetime) -> Non
     for a in accepted:
         how = "card_authentication" if a.check.nonce is not None else "card_identification"
         entries.append(NewEntry(a.check.caller, how, a.person_id, f"card {a.card_serial}"))
-        entries.append(NewEntry(
-            Caller(name=a.clinic.name, role=Role.CLINIC), "eligibility_check", a.person_id,
-            visit_audit_detail(visit_id=a.visit_id, clinic_code=a.clinic.code,
-                               method=a.check.method, consent=NO_CONSENT), PURPOSE))
+        entries.append(
+            NewEntry(
+                Caller(name=a.clinic.name, role=Role.CLINIC),
+                "eligibility_check",
+                a.person_id,
+                visit_audit_detail(
+                    visit_id=a.visit_id,
+                    clinic_code=a.clinic.code,
+                    method=a.check.method,
+                    consent=NO_CONSENT,
+                ),
+                PURPOSE,
+            )
+        )
     audit.record_entries(session, entries, at=now)
-

@@ -93,12 +93,14 @@ VISUAL_CHECK_WINDOW = dt.timedelta(minutes=10)
 __all__ = ["PURPOSE", "EligibilityAnswer"]  # re-exported for the pages and the API
 
 
-def create_clinic(session: Session, svc: Services, *, code: str, name: str,
-                  kind: str = "clinic") -> Clinic:
+def create_clinic(
+    session: Session, svc: Services, *, code: str, name: str, kind: str = "clinic"
+) -> Clinic:
     """Set up a clinic or pharmacy by its 10-digit medical institution code (医療機関コード)."""
     if not (len(code) == 10 and code.isascii() and code.isdigit()):
-        raise invalid("code", "A medical institution code has 10 digits.",
-                      "医療機関コードは10桁の数字です。")
+        raise invalid(
+            "code", "A medical institution code has 10 digits.", "医療機関コードは10桁の数字です。"
+        )
     if kind not in ("clinic", "hospital", "pharmacy"):
         raise invalid("kind", "A clinic, a hospital or a pharmacy.", "医療機関の種別が不正です。")
     clinic = Clinic(code=code, name=name, kind=kind, created_at=svc.clock.now())
@@ -113,8 +115,9 @@ def clinic_of(session: Session, caller: Caller) -> Clinic:
     require_role(caller, Role.CLINIC)
     clinic = session.get(Clinic, caller.scope_id) if caller.scope_id is not None else None
     if clinic is None:
-        raise Forbidden("This token is not bound to a clinic.",
-                        "このトークンは医療機関に紐付いていません。")
+        raise Forbidden(
+            "This token is not bound to a clinic.", "このトークンは医療機関に紐付いていません。"
+        )
     return clinic
 
 
@@ -138,21 +141,37 @@ def answer_at_terminal(chip: Chip, *, pin: str, nonce: bytes) -> CardAnswer:
             "today you can use face recognition at this terminal instead.",
             "暗証番号がロックされています。市区町村の窓口またはコンビニのキオスク端末で解除して"
             "ください。本日はこの端末で顔認証をご利用いただけます。",
-            **locked.details) from None
+            **locked.details,
+        ) from None
 
 
 # --- the server's side --------------------------------------------------------------------
 
 
 def check_with_pin(
-    session: Session, svc: Services, *, caller: Caller, nonce: bytes, certificate_der: bytes,
-    signature: bytes, register_insurance_use: bool = False,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    nonce: bytes,
+    certificate_der: bytes,
+    signature: bytes,
+    register_insurance_use: bool = False,
 ) -> EligibilityAnswer:
     """The card signed the nonce after the PIN: who it is, and their insurance now (the visit
     opens without consent: ``give_consent`` is the patient's step at the terminal)."""
-    return _one(session, svc, CardCheck(
-        caller, certificate_der, "pin", nonce=nonce, signature=signature,
-        register_insurance_use=register_insurance_use))
+    return _one(
+        session,
+        svc,
+        CardCheck(
+            caller,
+            certificate_der,
+            "pin",
+            nonce=nonce,
+            signature=signature,
+            register_insurance_use=register_insurance_use,
+        ),
+    )
 
 
 def _one(session: Session, svc: Services, check: CardCheck) -> EligibilityAnswer:
@@ -164,8 +183,13 @@ def _one(session: Session, svc: Services, check: CardCheck) -> EligibilityAnswer
 
 
 def check_with_face(
-    session: Session, svc: Services, *, caller: Caller, certificate_der: bytes,
-    live_image: bytes, register_insurance_use: bool = False,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    certificate_der: bytes,
+    live_image: bytes,
+    register_insurance_use: bool = False,
 ) -> EligibilityAnswer:
     """Face recognition: the camera image against the photo **read from the card's chip**
     (never an image the terminal sends as the reference: a cat photo sent twice would
@@ -175,38 +199,53 @@ def check_with_face(
     ``FaceNotFound``, or ``InvalidInput`` for an unreadable chip photo); the entry points
     call ``check_with_face_kept``, which commits it.
     """
-    refused = _match_face(session, svc, caller=caller, certificate_der=certificate_der,
-                          live_image=live_image)
+    refused = _match_face(
+        session, svc, caller=caller, certificate_der=certificate_der, live_image=live_image
+    )
     if refused is not None:
         raise refused
-    return _one(session, svc, CardCheck(caller, certificate_der, "face",
-                                        register_insurance_use=register_insurance_use))
+    return _one(
+        session,
+        svc,
+        CardCheck(caller, certificate_der, "face", register_insurance_use=register_insurance_use),
+    )
 
 
 def check_with_face_kept(
-    uow: UnitOfWork, svc: Services, *, caller: Caller, certificate_der: bytes,
-    live_image: bytes, register_insurance_use: bool = False,
+    uow: UnitOfWork,
+    svc: Services,
+    *,
+    caller: Caller,
+    certificate_der: bytes,
+    live_image: bytes,
+    register_insurance_use: bool = False,
 ) -> EligibilityAnswer:
     """``check_with_face`` in the entry point's unit of work, committed — a failed attempt
     too, since it is what opens the staff visual check (目視確認). The one place that
     decides which refusals keep their attempt: those after the faces were compared (or the
     chip photo could not be), not a refusal of the card or the caller before that."""
-    refused = _match_face(uow.session, svc, caller=caller, certificate_der=certificate_der,
-                          live_image=live_image)
+    refused = _match_face(
+        uow.session, svc, caller=caller, certificate_der=certificate_der, live_image=live_image
+    )
     if refused is not None:
         uow.commit()
         raise refused
-    answer = _one(uow.session, svc, CardCheck(caller, certificate_der, "face",
-                                              register_insurance_use=register_insurance_use))
+    answer = _one(
+        uow.session,
+        svc,
+        CardCheck(caller, certificate_der, "face", register_insurance_use=register_insurance_use),
+    )
     uow.commit()
     return answer
 
 
-def _match_face(session: Session, svc: Services, *, caller: Caller, certificate_der: bytes,
-                live_image: bytes) -> MyNumberError | None:
+def _match_face(
+    session: Session, svc: Services, *, caller: Caller, certificate_der: bytes, live_image: bytes
+) -> MyNumberError | None:
     """``None`` when the live face matches the chip's photo; otherwise the refusal, with the
     failed attempt recorded (a refusal of the clinic or the card raises at once)."""
     from mynumber.adapters.face import FaceMatcher
+
     clinic = clinic_of(session, caller)
     card = _identify(session, svc, caller=caller, certificate_der=certificate_der)
     try:
@@ -225,8 +264,13 @@ def _match_face(session: Session, svc: Services, *, caller: Caller, certificate_
 
 
 def check_with_visual(
-    session: Session, svc: Services, *, caller: Caller, reader: CardSession | None,
-    certificate_der: bytes | None = None, register_insurance_use: bool = False,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    reader: CardSession | None,
+    certificate_der: bytes | None = None,
+    register_insurance_use: bool = False,
 ) -> EligibilityAnswer:
     """目視確認: the clerk logged in at the terminal compared the patient's face with the card
     in the terminal's reader, after a failed face attempt with this card here (the last
@@ -242,29 +286,57 @@ def check_with_visual(
     clinic = clinic_of(session, caller)
     if reader is not None:
         certificate_der = reader.read_certificate(KeySlot.USER_AUTH).public_bytes(
-            serialization.Encoding.DER)
+            serialization.Encoding.DER
+        )
     if certificate_der is None:
-        raise invalid("certificate", "Insert the card in the terminal's reader.",
-                      "カードを端末の読取機に置いてください。")
+        raise invalid(
+            "certificate",
+            "Insert the card in the terminal's reader.",
+            "カードを端末の読取機に置いてください。",
+        )
     card = _identify(session, svc, caller=caller, certificate_der=certificate_der)
     in_reader = reader is not None and reader.chip.card_id == card.serial
-    authorise(session, svc, caller, Action.VISUAL_CHECK,
-              Subject(card.person_id, card_in_terminal=in_reader))
+    authorise(
+        session,
+        svc,
+        caller,
+        Action.VISUAL_CHECK,
+        Subject(card.person_id, card_in_terminal=in_reader),
+    )
     since = svc.clock.now() - VISUAL_CHECK_WINDOW
-    failures = session.scalar(select(func.count()).select_from(FaceAttempt).where(
-        FaceAttempt.clinic_id == clinic.id, FaceAttempt.card_serial == card.serial,
-        FaceAttempt.at >= since)) or 0
+    failures = (
+        session.scalar(
+            select(func.count())
+            .select_from(FaceAttempt)
+            .where(
+                FaceAttempt.clinic_id == clinic.id,
+                FaceAttempt.card_serial == card.serial,
+                FaceAttempt.at >= since,
+            )
+        )
+        or 0
+    )
     if not failures:
         raise Conflict(
             "The staff visual check is the last fallback: try face recognition (or the PIN) "
             "at the terminal first.",
             "目視確認は最後の手段です。先に端末で顔認証（または暗証番号）をお試しください。",
-            reason="face-not-tried")
-    answer = _one(session, svc, CardCheck(caller, certificate_der, "visual",
-                                          register_insurance_use=register_insurance_use))
-    audit.record(session, caller=caller, action="visual_identity_check",
-                 person_id=card.person_id, purpose=PURPOSE, at=svc.clock.now(),
-                 detail=f"visit {answer.visit_id}: card {card.serial} in the reader")
+            reason="face-not-tried",
+        )
+    answer = _one(
+        session,
+        svc,
+        CardCheck(caller, certificate_der, "visual", register_insurance_use=register_insurance_use),
+    )
+    audit.record(
+        session,
+        caller=caller,
+        action="visual_identity_check",
+        person_id=card.person_id,
+        purpose=PURPOSE,
+        at=svc.clock.now(),
+        detail=f"visit {answer.visit_id}: card {card.serial} in the reader",
+    )
     return answer
 
 
@@ -283,8 +355,14 @@ class SignedConsent:
 
 
 def give_consent(
-    session: Session, svc: Services, *, caller: Caller, visit_id: int, consent: Consent,
-    signed: SignedConsent | None = None, reader: CardSession | None = None,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    visit_id: int,
+    consent: Consent,
+    signed: SignedConsent | None = None,
+    reader: CardSession | None = None,
 ) -> EligibilityAnswer:
     """同意: the patient's choice for this visit, recorded on the visit, and the answer again
     (with the limit-amount category if consented).
@@ -305,32 +383,54 @@ def give_consent(
             in_terminal = reader.chip.card_id == visit.card_serial
         elif signed is not None:
             in_terminal = _card_signed(session, svc, caller, visit, consent, signed)
-    authorise(session, svc, caller, Action.GIVE_CONSENT,
-              Subject(visit.person_id if visit else None, visit_id=visit_id,
-                      card_in_terminal=in_terminal))
+    authorise(
+        session,
+        svc,
+        caller,
+        Action.GIVE_CONSENT,
+        Subject(
+            visit.person_id if visit else None, visit_id=visit_id, card_in_terminal=in_terminal
+        ),
+    )
     assert visit is not None and visit.enrolment_id is not None  # the policy refused otherwise
     if (consent.medication or consent.checkups) and _certificate_expired(session, svc, visit):
-        raise refused(caller, Forbidden(
-            "The card's user-authentication certificate has expired: it confirms eligibility "
-            "only, and medication and check-up information cannot be shared. Renew the "
-            "certificate at the ward office.",
-            "利用者証明用電子証明書の有効期限が切れているため、資格確認のみ可能です。薬剤情報・"
-            "健診情報は提供できません。市区町村の窓口で電子証明書を更新してください。",
-            reason="certificate_expired_eligibility_only"), person_id=visit.person_id)
+        raise refused(
+            caller,
+            Forbidden(
+                "The card's user-authentication certificate has expired: it confirms eligibility "
+                "only, and medication and check-up information cannot be shared. Renew the "
+                "certificate at the ward office.",
+                "利用者証明用電子証明書の有効期限が切れているため、資格確認のみ可能です。薬剤情報・"
+                "健診情報は提供できません。市区町村の窓口で電子証明書を更新してください。",
+                reason="certificate_expired_eligibility_only",
+            ),
+            person_id=visit.person_id,
+        )
     now = svc.clock.now()
     visit.consent_medication = consent.medication
     visit.consent_checkups = consent.checkups
     visit.consent_limit_amount = consent.limit_amount
     visit.consent_at = now if consent != Consent() else None
     session.flush()
-    audit.record(session, caller=caller, action="give_consent", person_id=visit.person_id,
-                 purpose=PURPOSE, at=now,
-                 detail=f"visit {visit.id}: medication={consent.medication} "
-                        f"checkups={consent.checkups} limit={consent.limit_amount}")
+    audit.record(
+        session,
+        caller=caller,
+        action="give_consent",
+        person_id=visit.person_id,
+        purpose=PURPOSE,
+        at=now,
+        detail=f"visit {visit.id}: medication={consent.medication} "
+        f"checkups={consent.checkups} limit={consent.limit_amount}",
+    )
     enrolment = session.get(InsuranceEnrolment, visit.enrolment_id)
     assert enrolment is not None
-    return eligibility_answer(insured_of(session, enrolment), visit_id=visit.id,
-                              method=visit.method, consent=consent, today=svc.clock.today())
+    return eligibility_answer(
+        insured_of(session, enrolment),
+        visit_id=visit.id,
+        method=visit.method,
+        consent=consent,
+        today=svc.clock.today(),
+    )
 
 
 def _certificate_expired(session: Session, svc: Services, visit: ClinicVisit) -> bool:
@@ -339,12 +439,19 @@ def _certificate_expired(session: Session, svc: Services, visit: ClinicVisit) ->
     if visit.card_serial is None:
         return False
     card = card_records.get_card(session, visit.card_serial)
-    return card.certificates_expire_on is not None and \
-        card.certificates_expire_on < svc.clock.today()
+    return (
+        card.certificates_expire_on is not None and card.certificates_expire_on < svc.clock.today()
+    )
 
 
-def _card_signed(session: Session, svc: Services, caller: Caller, visit: ClinicVisit,
-                 consent: Consent, signed: SignedConsent) -> bool:
+def _card_signed(
+    session: Session,
+    svc: Services,
+    caller: Caller,
+    visit: ClinicVisit,
+    consent: Consent,
+    signed: SignedConsent,
+) -> bool:
     """Whether the visit's own card signed this choice for this visit over a fresh nonce
     issued to this clinic (the nonce is spent whatever the verdict: one answer per nonce)."""
     now = svc.clock.now()
@@ -353,49 +460,75 @@ def _card_signed(session: Session, svc: Services, caller: Caller, visit: ClinicV
         raise card_auth.challenge_refusal(session, caller, signed.nonce, now)
     # an expired certificate in its grace proves the card too: the visit is then eligibility
     # only (give_consent refuses medication and check-ups)
-    certificate, card = card_auth.identify_card(session, svc,
-                                                certificate_der=signed.certificate_der,
-                                                expired_grace=True)
+    certificate, card = card_auth.identify_card(
+        session, svc, certificate_der=signed.certificate_der, expired_grace=True
+    )
     if card.serial != visit.card_serial:
         return False
     reference = refs.References.from_keys(svc.keys).reference(refs.Kind.VISIT, visit.id)
     try:
-        verify_challenge_signature(certificate, consent_message(signed.nonce, reference, consent),
-                                   signed.signature)
+        verify_challenge_signature(
+            certificate, consent_message(signed.nonce, reference, consent), signed.signature
+        )
     except SignatureInvalid:
         return False
     return True
 
 
-def _identify(session: Session, svc: Services, *, caller: Caller,
-              certificate_der: bytes) -> Card:
+def _identify(session: Session, svc: Services, *, caller: Caller, certificate_der: bytes) -> Card:
     """The card of a user-authentication certificate read from the chip, checked as
     ``card_auth`` checks it but without a signature (face or visual check: no PIN); the
     identification is audited with the answer (``card_checks``)."""
-    _, card = card_auth.identify_card(session, svc, certificate_der=certificate_der,
-                                      expired_grace=True)  # eligibility only, then renew
+    _, card = card_auth.identify_card(
+        session, svc, certificate_der=certificate_der, expired_grace=True
+    )  # eligibility only, then renew
     return card
 
 
-def _record_face_failure(session: Session, svc: Services, clinic: Clinic, card: Card,
-                         outcome: str) -> None:
-    session.add(FaceAttempt(clinic_id=clinic.id, card_serial=card.serial, at=svc.clock.now(),
-                            outcome=outcome))
+def _record_face_failure(
+    session: Session, svc: Services, clinic: Clinic, card: Card, outcome: str
+) -> None:
+    session.add(
+        FaceAttempt(
+            clinic_id=clinic.id, card_serial=card.serial, at=svc.clock.now(), outcome=outcome
+        )
+    )
     session.flush()
 
 
-def _open_visit(session: Session, svc: Services, *, clinic: Clinic, person_id: int,
-                enrolment: InsuranceEnrolment, letter_id: int | None) -> ClinicVisit:
+def _open_visit(
+    session: Session,
+    svc: Services,
+    *,
+    clinic: Clinic,
+    person_id: int,
+    enrolment: InsuranceEnrolment,
+    letter_id: int | None,
+) -> ClinicVisit:
     """A visit identified by a 資格確認書's numbers (no card, so no consent can be given)."""
     now = svc.clock.now()
-    visit = ClinicVisit(clinic_id=clinic.id, person_id=person_id, enrolment_id=enrolment.id,
-                        card_serial=None, letter_id=letter_id, method="letter", started_at=now)
+    visit = ClinicVisit(
+        clinic_id=clinic.id,
+        person_id=person_id,
+        enrolment_id=enrolment.id,
+        card_serial=None,
+        letter_id=letter_id,
+        method="letter",
+        started_at=now,
+    )
     session.add(visit)
     session.flush()
-    audit.record(session, caller=Caller(name=clinic.name, role=Role.CLINIC),
-                 action="eligibility_check", person_id=person_id, purpose=PURPOSE, at=now,
-                 detail=visit_audit_detail(visit_id=visit.id, clinic_code=clinic.code,
-                                           method="letter", consent=Consent()))
+    audit.record(
+        session,
+        caller=Caller(name=clinic.name, role=Role.CLINIC),
+        action="eligibility_check",
+        person_id=person_id,
+        purpose=PURPOSE,
+        at=now,
+        detail=visit_audit_detail(
+            visit_id=visit.id, clinic_code=clinic.code, method="letter", consent=Consent()
+        ),
+    )
     return visit
 
 
@@ -405,45 +538,77 @@ def insured_of(session: Session, enrolment: InsuranceEnrolment) -> InsuredRecord
     insurer = session.get(Insurer, enrolment.insurer_id)
     assert person is not None and insurer is not None
     return InsuredRecord(
-        name=person.name_kanji or person.name_latin, name_kana=person.name_kana,
-        date_of_birth=person.date_of_birth, sex=person.sex,
-        insurer_number=insurer.insurer_number, insurer_name=insurer.name_ja,
-        enrolment_id=enrolment.id, symbol=enrolment.symbol, number=enrolment.number,
-        branch=enrolment.branch, income_class=enrolment.income_class,
-        certain_income=enrolment.certain_income, valid_from=enrolment.valid_from,
-        valid_until=enrolment.valid_until)
+        name=person.name_kanji or person.name_latin,
+        name_kana=person.name_kana,
+        date_of_birth=person.date_of_birth,
+        sex=person.sex,
+        insurer_number=insurer.insurer_number,
+        insurer_name=insurer.name_ja,
+        enrolment_id=enrolment.id,
+        symbol=enrolment.symbol,
+        number=enrolment.number,
+        branch=enrolment.branch,
+        income_class=enrolment.income_class,
+        certain_income=enrolment.certain_income,
+        valid_from=enrolment.valid_from,
+        valid_until=enrolment.valid_until,
+    )
 
 
 # --- the letter's numbers, and the records view -----------------------------------------
 
 
 def check_letter(
-    session: Session, svc: Services, *, caller: Caller, insurer_number: str, symbol: str,
-    number: str, branch: str, date_of_birth: dt.date,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    insurer_number: str,
+    symbol: str,
+    number: str,
+    branch: str,
+    date_of_birth: dt.date,
 ) -> EligibilityAnswer:
     """A patient shows a 資格確認書: check its numbers online (with the date of birth, so that
     numbers alone reveal nothing). No consent can be given without the card."""
     clinic = clinic_of(session, caller)
     numbers = insurance.InsuredNumbers(symbol.strip(), number.strip(), branch.strip())
     enrolment = session.scalars(
-        select(InsuranceEnrolment).join(Insurer, Insurer.id == InsuranceEnrolment.insurer_id)
-        .where(Insurer.insurer_number == insurer_number.strip(),
-               InsuranceEnrolment.symbol == numbers.symbol,
-               InsuranceEnrolment.number == numbers.number,
-               InsuranceEnrolment.branch == numbers.branch)).first()
+        select(InsuranceEnrolment)
+        .join(Insurer, Insurer.id == InsuranceEnrolment.insurer_id)
+        .where(
+            Insurer.insurer_number == insurer_number.strip(),
+            InsuranceEnrolment.symbol == numbers.symbol,
+            InsuranceEnrolment.number == numbers.number,
+            InsuranceEnrolment.branch == numbers.branch,
+        )
+    ).first()
     person = session.get(Person, enrolment.person_id) if enrolment else None
     if enrolment is None or person is None or person.date_of_birth != date_of_birth:
         raise NotFound(
             "No insured person has these numbers and this date of birth — check the letter, "
             "or ask the patient to call the insurer printed on it.",
             "この記号・番号と生年月日に該当する被保険者はいません。資格確認書の記載を確認するか、"
-            "記載の保険者に問い合わせるよう患者さんにお伝えください。", reason="no-match")
+            "記載の保険者に問い合わせるよう患者さんにお伝えください。",
+            reason="no-match",
+        )
     letter = letter_in_force(session, enrolment.id, svc.clock.today())
-    visit = _open_visit(session, svc, clinic=clinic, person_id=person.id, enrolment=enrolment,
-                        letter_id=letter.id if letter else None)
-    return eligibility_answer(insured_of(session, enrolment), visit_id=visit.id,
-                              method="letter", consent=Consent(), today=svc.clock.today(),
-                              letter_valid_until=letter.valid_until if letter else None)
+    visit = _open_visit(
+        session,
+        svc,
+        clinic=clinic,
+        person_id=person.id,
+        enrolment=enrolment,
+        letter_id=letter.id if letter else None,
+    )
+    return eligibility_answer(
+        insured_of(session, enrolment),
+        visit_id=visit.id,
+        method="letter",
+        consent=Consent(),
+        today=svc.clock.today(),
+        letter_valid_until=letter.valid_until if letter else None,
+    )
 
 
 @dataclass(frozen=True)
@@ -455,36 +620,57 @@ class HistoryView:
     checkups: list[RecordView] | None
 
 
-def view_history(session: Session, svc: Services, *, caller: Caller,
-                 visit_id: int) -> HistoryView:
+def view_history(session: Session, svc: Services, *, caller: Caller, visit_id: int) -> HistoryView:
     """Past medication and check-ups of the visit's patient, as far as they consented at
     this visit and while the consent holds; each part read is audited (the patient sees it)."""
     clinic_of(session, caller)
     visit = session.get(ClinicVisit, visit_id)
     # The policy decides (and the decision is audited either way): this clinic's own open
     # visit, opened by the patient's card at its terminal, with the consent given in it.
-    authorise(session, svc, caller, Action.VIEW_HISTORY,
-              Subject(visit.person_id if visit else None, visit_id=visit_id))
+    authorise(
+        session,
+        svc,
+        caller,
+        Action.VIEW_HISTORY,
+        Subject(visit.person_id if visit else None, visit_id=visit_id),
+    )
     assert visit is not None  # the policy refuses a visit that does not exist
     now = svc.clock.now()
     today = svc.clock.today()
     medication = checkups = None
     if visit.consent_medication:
-        medication = history(session, person_id=visit.person_id,
-                             kind=RecordKind.PRESCRIPTION, today=today,
-                             years=insurance.MEDICATION_HISTORY_YEARS)
+        medication = history(
+            session,
+            person_id=visit.person_id,
+            kind=RecordKind.PRESCRIPTION,
+            today=today,
+            years=insurance.MEDICATION_HISTORY_YEARS,
+        )
         _audit_view(session, caller, visit, "view_medication", len(medication), now)
     if visit.consent_checkups:
-        checkups = history(session, person_id=visit.person_id, kind=RecordKind.CHECKUP,
-                           years=insurance.CHECKUP_HISTORY_YEARS, today=today)
+        checkups = history(
+            session,
+            person_id=visit.person_id,
+            kind=RecordKind.CHECKUP,
+            years=insurance.CHECKUP_HISTORY_YEARS,
+            today=today,
+        )
         _audit_view(session, caller, visit, "view_checkups", len(checkups), now)
     return HistoryView(visit.id, medication, checkups)
 
 
-def _audit_view(session: Session, caller: Caller, visit: ClinicVisit, action: str,
-                count: int, at: dt.datetime) -> None:
-    audit.record(session, caller=caller, action=action, person_id=visit.person_id,
-                 purpose=PURPOSE, at=at, detail=f"visit {visit.id}: {count} records")
+def _audit_view(
+    session: Session, caller: Caller, visit: ClinicVisit, action: str, count: int, at: dt.datetime
+) -> None:
+    audit.record(
+        session,
+        caller=caller,
+        action=action,
+        person_id=visit.person_id,
+        purpose=PURPOSE,
+        at=at,
+        detail=f"visit {visit.id}: {count} records",
+    )
 
 
 def close_visit(session: Session, svc: Services, *, caller: Caller, visit_id: int) -> None:
@@ -492,6 +678,9 @@ def close_visit(session: Session, svc: Services, *, caller: Caller, visit_id: in
     clinic = clinic_of(session, caller)
     visit = session.get(ClinicVisit, visit_id)
     if visit is None or visit.clinic_id != clinic.id:
-        raise NotFound(f"No visit {visit_id} at this clinic.",
-                       f"この医療機関に受付 {visit_id} はありません。", visit_id=visit_id)
+        raise NotFound(
+            f"No visit {visit_id} at this clinic.",
+            f"この医療機関に受付 {visit_id} はありません。",
+            visit_id=visit_id,
+        )
     visit.closed_at = visit.closed_at or svc.clock.now()

@@ -18,16 +18,22 @@ from mynumber.domain.insurance import (
     eligibility_answer,
 )
 
-__all__ = ["PURPOSE", "EligibilityAnswer", "InsuredRecord", "eligibility_answer",
-           "visit_audit_detail"]
+__all__ = [
+    "PURPOSE",
+    "EligibilityAnswer",
+    "InsuredRecord",
+    "eligibility_answer",
+    "visit_audit_detail",
+]
 
 PURPOSE = Purpose.SOCIAL_SECURITY
 """The purpose under which a clinic reads a patient's insurance (番号法 別表: 医療保険)."""
 
 
-def visit_audit_detail(*, visit_id: int, clinic_code: str, method: str,
-                       consent: Consent) -> str:
+def visit_audit_detail(*, visit_id: int, clinic_code: str, method: str, consent: Consent) -> str:
     """The audit entry's detail for an eligibility check (the patient reads it on the portal)."""
-    return (f"visit {visit_id} at clinic {clinic_code} by {method}; consent "
-            f"medication={consent.medication} checkups={consent.checkups} "
-            f"limit={consent.limit_amount}")
+    return (
+        f"visit {visit_id} at clinic {clinic_code} by {method}; consent "
+        f"medication={consent.medication} checkups={consent.checkups} "
+        f"limit={consent.limit_amount}"
+    )

@@ -66,19 +66,33 @@ class LetterReason(StrEnum):
 
 
 def create_insurer(
-    session: Session, svc: Services, *, kind: InsurerKind, insurer_number: str, name_ja: str,
-    name_en: str = "", municipality_code: str | None = None,
+    session: Session,
+    svc: Services,
+    *,
+    kind: InsurerKind,
+    insurer_number: str,
+    name_ja: str,
+    name_en: str = "",
+    municipality_code: str | None = None,
 ) -> Insurer:
     """Set up an insurer (system set-up, as municipalities are seeded)."""
     number = insurance.parse_insurer_number(insurer_number, kind)
     if (kind is InsurerKind.NATIONAL_HEALTH_INSURANCE) != (municipality_code is not None):
-        raise invalid("municipality_code",
-                      "National Health Insurance, and only it, is run by a municipality.",
-                      "市区町村が保険者となるのは国民健康保険のみです。")
+        raise invalid(
+            "municipality_code",
+            "National Health Insurance, and only it, is run by a municipality.",
+            "市区町村が保険者となるのは国民健康保険のみです。",
+        )
     if municipality_code is not None:
         get_municipality(session, municipality_code)
-    insurer = Insurer(insurer_number=number, kind=kind.value, name_ja=name_ja, name_en=name_en,
-                      municipality_code=municipality_code, created_at=svc.clock.now())
+    insurer = Insurer(
+        insurer_number=number,
+        kind=kind.value,
+        name_ja=name_ja,
+        name_en=name_en,
+        municipality_code=municipality_code,
+        created_at=svc.clock.now(),
+    )
     session.add(insurer)
     flush_or_conflict(session)
     return insurer
@@ -90,14 +104,22 @@ def insurer_of(session: Session, caller: Caller) -> Insurer:
     require_role(caller, Role.INSURER)
     insurer = session.get(Insurer, caller.scope_id) if caller.scope_id is not None else None
     if insurer is None:
-        raise Forbidden("This token is not bound to an insurer.",
-                        "このトークンは保険者に紐付いていません。")
+        raise Forbidden(
+            "This token is not bound to an insurer.", "このトークンは保険者に紐付いていません。"
+        )
     return insurer
 
 
 def enrol(
-    session: Session, svc: Services, *, caller: Caller, person_id: int, numbers: InsuredNumbers,
-    income_class: IncomeClass, valid_from: dt.date, certain_income: bool = False,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    person_id: int,
+    numbers: InsuredNumbers,
+    income_class: IncomeClass,
+    valid_from: dt.date,
+    certain_income: bool = False,
     employer: str = "",
 ) -> InsuranceEnrolment:
     """資格取得: insure a person from ``valid_from`` with the given numbers and income class.
@@ -108,21 +130,33 @@ def enrol(
     insurer = insurer_of(session, caller)
     insurance.check_certain_income(income_class, certain_income)
     person = get_person(session, person_id)
-    authorise(session, svc, caller, Action.ENROL_INSURED, Subject(person_id),
-              PURPOSE)
+    authorise(session, svc, caller, Action.ENROL_INSURED, Subject(person_id), PURPOSE)
     kind = InsurerKind(insurer.kind)
     insurance.check_insurer_for_age(kind, date_of_birth=person.date_of_birth, on=valid_from)
     _refuse_overlap(session, person_id, valid_from)
     row = InsuranceEnrolment(
-        insurer_id=insurer.id, person_id=person_id, symbol=numbers.symbol,
-        number=numbers.number, branch=numbers.branch, income_class=income_class.value,
-        certain_income=certain_income, valid_from=valid_from, employer=employer,
-        created_at=svc.clock.now())
+        insurer_id=insurer.id,
+        person_id=person_id,
+        symbol=numbers.symbol,
+        number=numbers.number,
+        branch=numbers.branch,
+        income_class=income_class.value,
+        certain_income=certain_income,
+        valid_from=valid_from,
+        employer=employer,
+        created_at=svc.clock.now(),
+    )
     session.add(row)
     flush_or_conflict(session)
-    audit.record(session, caller=caller, action="insurance_enrol", person_id=person_id,
-                 purpose=PURPOSE, at=svc.clock.now(),
-                 detail=f"insurer {insurer.insurer_number} from {valid_from.isoformat()}")
+    audit.record(
+        session,
+        caller=caller,
+        action="insurance_enrol",
+        person_id=person_id,
+        purpose=PURPOSE,
+        at=svc.clock.now(),
+        detail=f"insurer {insurer.insurer_number} from {valid_from.isoformat()}",
+    )
     return row
 
 
@@ -133,14 +167,19 @@ def _refuse_overlap(session: Session, person_id: int, valid_from: dt.date) -> No
                 "This person is still insured elsewhere on that day: the other insurer must "
                 "record the loss of eligibility (資格喪失) first.",
                 "この方は同じ日に他の医療保険の資格があります。先に資格喪失の手続きが必要です。",
-                enrolment_id=other.id)
+                enrolment_id=other.id,
+            )
 
 
 def enrolments_of(session: Session, person_id: int) -> list[InsuranceEnrolment]:
     """Every enrolment of a person, newest first."""
-    return list(session.scalars(
-        select(InsuranceEnrolment).where(InsuranceEnrolment.person_id == person_id)
-        .order_by(InsuranceEnrolment.valid_from.desc(), InsuranceEnrolment.id.desc())))
+    return list(
+        session.scalars(
+            select(InsuranceEnrolment)
+            .where(InsuranceEnrolment.person_id == person_id)
+            .order_by(InsuranceEnrolment.valid_from.desc(), InsuranceEnrolment.id.desc())
+        )
+    )
 
 
 def own_enrolment(session: Session, caller: Caller, enrolment_id: int) -> InsuranceEnrolment:
@@ -148,13 +187,21 @@ def own_enrolment(session: Session, caller: Caller, enrolment_id: int) -> Insura
     insurer = insurer_of(session, caller)
     row = session.get(InsuranceEnrolment, enrolment_id)
     if row is None or row.insurer_id != insurer.id:
-        raise NotFound(f"No enrolment {enrolment_id} at this insurer.",
-                       f"この保険者に資格 {enrolment_id} はありません。", enrolment_id=enrolment_id)
+        raise NotFound(
+            f"No enrolment {enrolment_id} at this insurer.",
+            f"この保険者に資格 {enrolment_id} はありません。",
+            enrolment_id=enrolment_id,
+        )
     return row
 
 
 def end_enrolment(
-    session: Session, svc: Services, *, caller: Caller, enrolment_id: int, last_day: dt.date,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    enrolment_id: int,
+    last_day: dt.date,
     reason: insurance.LossReason,
 ) -> InsuranceEnrolment:
     """資格喪失: the coverage ends after ``last_day`` (moved away, left the job, turned 75…)."""
@@ -162,25 +209,46 @@ def end_enrolment(
     if row.valid_until is not None:
         raise Conflict("This enrolment has already ended.", "この資格は既に喪失しています。")
     if last_day < row.valid_from - dt.timedelta(days=1):
-        raise invalid("last_day", "The coverage cannot end before it starts.",
-                      "資格喪失日が資格取得日より前です。")
+        raise invalid(
+            "last_day",
+            "The coverage cannot end before it starts.",
+            "資格喪失日が資格取得日より前です。",
+        )
     row.valid_until, row.loss_reason = last_day, insurance.LossReason(reason).value
-    audit.record(session, caller=caller, action="insurance_end", person_id=row.person_id,
-                 purpose=PURPOSE, at=svc.clock.now(),
-                 detail=f"last day {last_day.isoformat()}: {row.loss_reason}")
+    audit.record(
+        session,
+        caller=caller,
+        action="insurance_end",
+        person_id=row.person_id,
+        purpose=PURPOSE,
+        at=svc.clock.now(),
+        detail=f"last day {last_day.isoformat()}: {row.loss_reason}",
+    )
     return row
 
 
 def update_income_class(
-    session: Session, svc: Services, *, caller: Caller, enrolment_id: int,
-    income_class: IncomeClass, certain_income: bool = False,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    enrolment_id: int,
+    income_class: IncomeClass,
+    certain_income: bool = False,
 ) -> InsuranceEnrolment:
     """The yearly income class (each August, from the new tax data)."""
     row = own_enrolment(session, caller, enrolment_id)
     insurance.check_certain_income(income_class, certain_income)
     row.income_class, row.certain_income = income_class.value, certain_income
-    audit.record(session, caller=caller, action="insurance_income_class", purpose=PURPOSE,
-                 person_id=row.person_id, at=svc.clock.now(), detail=income_class.value)
+    audit.record(
+        session,
+        caller=caller,
+        action="insurance_income_class",
+        purpose=PURPOSE,
+        person_id=row.person_id,
+        at=svc.clock.now(),
+        detail=income_class.value,
+    )
     return row
 
 
@@ -189,19 +257,25 @@ def update_income_class(
 
 def person_card(session: Session, person_id: int) -> Card | None:
     """The person's newest card (whatever its status), or ``None``."""
-    return session.scalars(select(Card).where(Card.person_id == person_id)
-                           .order_by(Card.id.desc())).first()
+    return session.scalars(
+        select(Card).where(Card.person_id == person_id).order_by(Card.id.desc())
+    ).first()
 
 
-def card_refusal(session: Session, svc: Services, card: Card, *,
-                 pin_matters: bool = True) -> CardError | None:
+def card_refusal(
+    session: Session, svc: Services, card: Card, *, pin_matters: bool = True
+) -> CardError | None:
     """Why this card cannot be used at a clinic now, or ``None`` (``card_use`` decides: status,
     expiry, a lapse after a move, and — when ``pin_matters`` — a locked user-authentication
     PIN; never the chip's address: ``insurance.CLINIC_CHECK_NEEDS_CURRENT_ADDRESS``)."""
     try:
-        card_use.require_usable(session, svc, card=card,
-                                checks_address=insurance.CLINIC_CHECK_NEEDS_CURRENT_ADDRESS,
-                                pin=PinKind.USER_AUTHENTICATION if pin_matters else None)
+        card_use.require_usable(
+            session,
+            svc,
+            card=card,
+            checks_address=insurance.CLINIC_CHECK_NEEDS_CURRENT_ADDRESS,
+            pin=PinKind.USER_AUTHENTICATION if pin_matters else None,
+        )
     except CardError as refusal:
         return refusal
     return None
@@ -221,8 +295,13 @@ def card_problem(session: Session, svc: Services, *, person_id: int) -> MyNumber
 
 @refusals_audited
 def register_insurance_use(
-    session: Session, svc: Services, *, caller: Caller, person_id: int,
-    channel: insurance.InsuranceUseChannel, card_in_terminal: bool = False,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    person_id: int,
+    channel: insurance.InsuranceUseChannel,
+    card_in_terminal: bool = False,
 ) -> Card:
     """健康保険証利用登録: once per card — by the holder on the portal, at the ward office, or
     at a clinic's terminal on the first visit (``channel``: portal, counter, clinic).
@@ -232,8 +311,14 @@ def register_insurance_use(
     (``card_in_terminal``, set only by the clinic's check); anyone else learns nothing of the
     card (none, unusable, already registered)."""
     require_role(caller, Role.RESIDENT, Role.WARD_OFFICE, Role.CLINIC)
-    authorise(session, svc, caller, Action.REGISTER_INSURANCE_USE,
-              Subject(person_id, card_in_terminal=card_in_terminal), PURPOSE)
+    authorise(
+        session,
+        svc,
+        caller,
+        Action.REGISTER_INSURANCE_USE,
+        Subject(person_id, card_in_terminal=card_in_terminal),
+        PURPOSE,
+    )
     card = person_card(session, person_id)
     if card is None:
         raise insurance.no_card()
@@ -241,12 +326,21 @@ def register_insurance_use(
     if refusal is not None:
         raise refusal
     if card.insurance_use:
-        raise Conflict("This card is already registered as a health insurance card.",
-                       "このカードは既に健康保険証として利用登録されています。",
-                       reason="already-registered")
+        raise Conflict(
+            "This card is already registered as a health insurance card.",
+            "このカードは既に健康保険証として利用登録されています。",
+            reason="already-registered",
+        )
     card.insurance_use = True
-    audit.record(session, caller=caller, action="register_insurance_use", person_id=person_id,
-                 purpose=PURPOSE, at=svc.clock.now(), detail=f"card {card.serial} via {channel}")
+    audit.record(
+        session,
+        caller=caller,
+        action="register_insurance_use",
+        person_id=person_id,
+        purpose=PURPOSE,
+        at=svc.clock.now(),
+        detail=f"card {card.serial} via {channel}",
+    )
     return card
 
 
@@ -254,8 +348,13 @@ def register_insurance_use(
 
 
 def issue_eligibility_letter(
-    session: Session, svc: Services, *, caller: Caller, enrolment_id: int,
-    reason: LetterReason = LetterReason.ON_REQUEST, valid_until: dt.date | None = None,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    enrolment_id: int,
+    reason: LetterReason = LetterReason.ON_REQUEST,
+    valid_until: dt.date | None = None,
     requested_by: str = "",
 ) -> EligibilityLetterRecord:
     """Issue a 資格確認書 for one enrolment, valid until ``valid_until`` (default: as long as
@@ -274,69 +373,101 @@ def issue_eligibility_letter(
                 "This person's My Number Card works as their health insurance card: no letter "
                 "is needed (unless they need assistance to use it).",
                 "この方はマイナ保険証を利用できるため、資格確認書は不要です（配慮が必要な場合を除く）。",
-                reason="card-usable")
+                reason="card-usable",
+            )
     until = valid_until or latest_eligibility_letter_expiry(today)
     check_eligibility_letter_expiry(issued_on=today, expires_on=until)
     if row.valid_until is not None:
         until = min(until, row.valid_until)
     letter = EligibilityLetterRecord(
-        enrolment_id=row.id, person_id=row.person_id, issued_on=today, valid_from=today,
-        valid_until=until, reason=reason.value, requested_by=requested_by[:100],
-        created_at=svc.clock.now())
+        enrolment_id=row.id,
+        person_id=row.person_id,
+        issued_on=today,
+        valid_from=today,
+        valid_until=until,
+        reason=reason.value,
+        requested_by=requested_by[:100],
+        created_at=svc.clock.now(),
+    )
     session.add(letter)
     session.flush()
-    audit.record(session, caller=caller, action="issue_eligibility_letter", purpose=PURPOSE,
-                 person_id=row.person_id, at=svc.clock.now(),
-                 detail=f"letter {letter.id} until {until.isoformat()} ({reason.value})")
+    audit.record(
+        session,
+        caller=caller,
+        action="issue_eligibility_letter",
+        purpose=PURPOSE,
+        person_id=row.person_id,
+        at=svc.clock.now(),
+        detail=f"letter {letter.id} until {until.isoformat()} ({reason.value})",
+    )
     return letter
 
 
 def _require_in_force(row: InsuranceEnrolment, today: dt.date) -> None:
     if row.valid_until is not None and row.valid_until < today:
-        raise Conflict("This person's coverage has ended: no letter can be issued.",
-                       "資格を喪失しているため資格確認書は発行できません。", reason="ended")
+        raise Conflict(
+            "This person's coverage has ended: no letter can be issued.",
+            "資格を喪失しているため資格確認書は発行できません。",
+            reason="ended",
+        )
 
 
 def send_letters_to_uncovered(
-    session: Session, svc: Services, *, caller: Caller,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
 ) -> list[EligibilityLetterRecord]:
     """Send a letter, unasked, to each insured without a usable card-based insurance who has
     no letter in force (健康保険法 改正 2024: 職権交付)."""
     insurer = insurer_of(session, caller)
     today = svc.clock.today()
     sent = []
-    for row in session.scalars(select(InsuranceEnrolment).where(
-            InsuranceEnrolment.insurer_id == insurer.id).order_by(InsuranceEnrolment.id)):
-        if not insurance.covered_on(valid_from=row.valid_from, valid_until=row.valid_until,
-                                    on=max(today, row.valid_from)):
+    for row in session.scalars(
+        select(InsuranceEnrolment)
+        .where(InsuranceEnrolment.insurer_id == insurer.id)
+        .order_by(InsuranceEnrolment.id)
+    ):
+        if not insurance.covered_on(
+            valid_from=row.valid_from, valid_until=row.valid_until, on=max(today, row.valid_from)
+        ):
             continue
         if letter_in_force(session, row.id, today) is not None:
             continue
         if card_problem(session, svc, person_id=row.person_id) is None:
             continue
-        sent.append(issue_eligibility_letter(session, svc, caller=caller, enrolment_id=row.id,
-                                             reason=LetterReason.NO_USABLE_CARD))
+        sent.append(
+            issue_eligibility_letter(
+                session, svc, caller=caller, enrolment_id=row.id, reason=LetterReason.NO_USABLE_CARD
+            )
+        )
     return sent
 
 
-def letter_in_force(session: Session, enrolment_id: int,
-                    today: dt.date) -> EligibilityLetterRecord | None:
+def letter_in_force(
+    session: Session, enrolment_id: int, today: dt.date
+) -> EligibilityLetterRecord | None:
     """A letter of this enrolment valid on ``today``, if any."""
-    return session.scalars(select(EligibilityLetterRecord).where(
-        EligibilityLetterRecord.enrolment_id == enrolment_id,
-        EligibilityLetterRecord.withdrawn.is_(False),
-        EligibilityLetterRecord.valid_from <= today,
-        EligibilityLetterRecord.valid_until >= today)).first()
+    return session.scalars(
+        select(EligibilityLetterRecord).where(
+            EligibilityLetterRecord.enrolment_id == enrolment_id,
+            EligibilityLetterRecord.withdrawn.is_(False),
+            EligibilityLetterRecord.valid_from <= today,
+            EligibilityLetterRecord.valid_until >= today,
+        )
+    ).first()
 
 
 @refusals_audited
-def eligibility_letter_pdf(session: Session, svc: Services, *, caller: Caller,
-                           letter_id: int) -> bytes:
+def eligibility_letter_pdf(
+    session: Session, svc: Services, *, caller: Caller, letter_id: int
+) -> bytes:
     """The letter as a PDF, for its insurer or its owner (audited)."""
     letter = session.get(EligibilityLetterRecord, letter_id)
     if letter is None:
-        raise NotFound(f"No eligibility letter {letter_id}.",
-                       f"資格確認書 {letter_id} はありません。")
+        raise NotFound(
+            f"No eligibility letter {letter_id}.", f"資格確認書 {letter_id} はありません。"
+        )
     enrolment = session.get(InsuranceEnrolment, letter.enrolment_id)
     assert enrolment is not None
     if caller.role is Role.RESIDENT:
@@ -344,27 +475,48 @@ def eligibility_letter_pdf(session: Session, svc: Services, *, caller: Caller,
             raise Forbidden("This letter is someone else's.", "他の方の資格確認書です。")
     else:
         own_enrolment(session, caller, enrolment.id)
-    audit.record(session, caller=caller, action="eligibility_letter_pdf", purpose=PURPOSE,
-                 person_id=letter.person_id, at=svc.clock.now(), detail=f"letter {letter.id}")
+    audit.record(
+        session,
+        caller=caller,
+        action="eligibility_letter_pdf",
+        purpose=PURPOSE,
+        person_id=letter.person_id,
+        at=svc.clock.now(),
+        detail=f"letter {letter.id}",
+    )
     return _render(session, letter, enrolment)
 
 
-def _render(session: Session, letter: EligibilityLetterRecord,
-            enrolment: InsuranceEnrolment) -> bytes:
+def _render(
+    session: Session, letter: EligibilityLetterRecord, enrolment: InsuranceEnrolment
+) -> bytes:
     from mynumber.adapters.documents import EligibilityLetter, render_eligibility_letter
+
     insurer = session.get(Insurer, enrolment.insurer_id)
     person = get_person(session, letter.person_id)
     reg = active_registration(session, person.id)
     assert insurer is not None
-    return render_eligibility_letter(EligibilityLetter(
-        insurer_name=insurer.name_ja, insurer_name_en=insurer.name_en,
-        insurer_number=insurer.insurer_number, symbol=enrolment.symbol,
-        number=enrolment.number, branch=enrolment.branch, name=person.name_latin,
-        name_kana=person.name_kana, date_of_birth=person.date_of_birth, sex=person.sex,
-        address=reg.address if reg else "",
-        copay_percent=insurance.copay_for(
-            date_of_birth=person.date_of_birth, on=letter.issued_on,
-            income_class=IncomeClass(enrolment.income_class),
-            certain_income=enrolment.certain_income),
-        valid_from=letter.valid_from, valid_until=letter.valid_until,
-        issue_date=letter.issued_on))
+    return render_eligibility_letter(
+        EligibilityLetter(
+            insurer_name=insurer.name_ja,
+            insurer_name_en=insurer.name_en,
+            insurer_number=insurer.insurer_number,
+            symbol=enrolment.symbol,
+            number=enrolment.number,
+            branch=enrolment.branch,
+            name=person.name_latin,
+            name_kana=person.name_kana,
+            date_of_birth=person.date_of_birth,
+            sex=person.sex,
+            address=reg.address if reg else "",
+            copay_percent=insurance.copay_for(
+                date_of_birth=person.date_of_birth,
+                on=letter.issued_on,
+                income_class=IncomeClass(enrolment.income_class),
+                certain_income=enrolment.certain_income,
+            ),
+            valid_from=letter.valid_from,
+            valid_until=letter.valid_until,
+            issue_date=letter.issued_on,
+        )
+    )

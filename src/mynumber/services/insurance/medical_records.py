@@ -49,11 +49,17 @@ class Medicine:
 
     def __post_init__(self) -> None:
         if not self.name.strip() or len(self.name) > 100:
-            raise invalid("medicines", "Each medicine needs a name (at most 100 characters).",
-                          "薬剤名を入力してください（100文字以内）。")
+            raise invalid(
+                "medicines",
+                "Each medicine needs a name (at most 100 characters).",
+                "薬剤名を入力してください（100文字以内）。",
+            )
         if not 1 <= self.days <= MAX_DAYS:
-            raise invalid("medicines", f"Days of supply must be 1–{MAX_DAYS}.",
-                          f"処方日数は1〜{MAX_DAYS}日です。")
+            raise invalid(
+                "medicines",
+                f"Days of supply must be 1–{MAX_DAYS}.",
+                f"処方日数は1〜{MAX_DAYS}日です。",
+            )
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,11 @@ class Checkup:
 
     def __post_init__(self) -> None:
         if not self.results:
-            raise invalid("results", "A check-up needs at least one result.",
-                          "健診結果を1項目以上入力してください。")
+            raise invalid(
+                "results",
+                "A check-up needs at least one result.",
+                "健診結果を1項目以上入力してください。",
+            )
 
 
 @dataclass(frozen=True)
@@ -84,29 +93,39 @@ def _view(row: MedicalRecord) -> RecordView:
     return RecordView(row.id, row.kind, row.recorded_on, row.author, dict(row.content))
 
 
-def _clinic_visit(session: Session, svc: Services, caller: Caller,
-                  visit_id: int) -> ClinicVisit:
+def _clinic_visit(session: Session, svc: Services, caller: Caller, visit_id: int) -> ClinicVisit:
     """The visit a record is written at, if the policy allows it (audited either way): the
     clinic's own open visit, opened by the patient's card at its terminal
     (``Action.RECORD_AT_VISIT``)."""
     require_role(caller, Role.CLINIC)
     visit = session.get(ClinicVisit, visit_id)
-    authorise(session, svc, caller, Action.RECORD_AT_VISIT,
-              Subject(visit.person_id if visit else None, visit_id=visit_id))
+    authorise(
+        session,
+        svc,
+        caller,
+        Action.RECORD_AT_VISIT,
+        Subject(visit.person_id if visit else None, visit_id=visit_id),
+    )
     assert visit is not None  # the policy refuses a visit that does not exist
     return visit
 
 
 def _check_date(day: dt.date, today: dt.date) -> dt.date:
     if day > today:
-        raise invalid("recorded_on", "A record cannot be dated in the future.",
-                      "記録日が未来の日付です。")
+        raise invalid(
+            "recorded_on", "A record cannot be dated in the future.", "記録日が未来の日付です。"
+        )
     return day
 
 
 def write_prescription(
-    session: Session, svc: Services, *, caller: Caller, visit_id: int,
-    medicines: list[Medicine], prescribed_on: dt.date | None = None,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    visit_id: int,
+    medicines: list[Medicine],
+    prescribed_on: dt.date | None = None,
 ) -> RecordView:
     """A clinic or pharmacy records what it prescribed or dispensed at a visit."""
     visit = _clinic_visit(session, svc, caller, visit_id)
@@ -114,56 +133,120 @@ def write_prescription(
         raise invalid("medicines", "List at least one medicine.", "薬剤を1つ以上入力してください。")
     day = _check_date(prescribed_on or svc.clock.today(), svc.clock.today())
     content = {"medicines": [asdict(m) for m in medicines]}
-    row = _add(session, svc, caller, person_id=visit.person_id, kind=RecordKind.PRESCRIPTION,
-               day=day, content=content, clinic_id=visit.clinic_id)
+    row = _add(
+        session,
+        svc,
+        caller,
+        person_id=visit.person_id,
+        kind=RecordKind.PRESCRIPTION,
+        day=day,
+        content=content,
+        clinic_id=visit.clinic_id,
+    )
     return _view(row)
 
 
 def write_checkup_at_clinic(
-    session: Session, svc: Services, *, caller: Caller, visit_id: int, checkup: Checkup,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    visit_id: int,
+    checkup: Checkup,
     examined_on: dt.date | None = None,
 ) -> RecordView:
     """A clinic records the results of a check-up it carried out at a visit."""
     visit = _clinic_visit(session, svc, caller, visit_id)
     day = _check_date(examined_on or svc.clock.today(), svc.clock.today())
-    row = _add(session, svc, caller, person_id=visit.person_id, kind=RecordKind.CHECKUP,
-               day=day, content=asdict(checkup), clinic_id=visit.clinic_id)
+    row = _add(
+        session,
+        svc,
+        caller,
+        person_id=visit.person_id,
+        kind=RecordKind.CHECKUP,
+        day=day,
+        content=asdict(checkup),
+        clinic_id=visit.clinic_id,
+    )
     return _view(row)
 
 
 def write_checkup_by_insurer(
-    session: Session, svc: Services, *, caller: Caller, enrolment_id: int, checkup: Checkup,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    enrolment_id: int,
+    checkup: Checkup,
     examined_on: dt.date,
 ) -> RecordView:
     """An insurer records the results of the check-up it runs for one of its insured."""
     enrolment = own_enrolment(session, caller, enrolment_id)
     day = _check_date(examined_on, svc.clock.today())
-    row = _add(session, svc, caller, person_id=enrolment.person_id, kind=RecordKind.CHECKUP,
-               day=day, content=asdict(checkup), insurer_id=enrolment.insurer_id)
+    row = _add(
+        session,
+        svc,
+        caller,
+        person_id=enrolment.person_id,
+        kind=RecordKind.CHECKUP,
+        day=day,
+        content=asdict(checkup),
+        insurer_id=enrolment.insurer_id,
+    )
     return _view(row)
 
 
-def _add(session: Session, svc: Services, caller: Caller, *, person_id: int, kind: RecordKind,
-         day: dt.date, content: dict[str, Any], clinic_id: int | None = None,
-         insurer_id: int | None = None) -> MedicalRecord:
-    row = MedicalRecord(person_id=person_id, kind=kind.value, recorded_on=day,
-                        author=caller.name, author_role=caller.role.value, clinic_id=clinic_id,
-                        insurer_id=insurer_id, content=content, created_at=svc.clock.now())
+def _add(
+    session: Session,
+    svc: Services,
+    caller: Caller,
+    *,
+    person_id: int,
+    kind: RecordKind,
+    day: dt.date,
+    content: dict[str, Any],
+    clinic_id: int | None = None,
+    insurer_id: int | None = None,
+) -> MedicalRecord:
+    row = MedicalRecord(
+        person_id=person_id,
+        kind=kind.value,
+        recorded_on=day,
+        author=caller.name,
+        author_role=caller.role.value,
+        clinic_id=clinic_id,
+        insurer_id=insurer_id,
+        content=content,
+        created_at=svc.clock.now(),
+    )
     session.add(row)
     session.flush()
-    audit.record(session, caller=caller, action=f"write_{kind.value}", person_id=person_id,
-                 purpose=PURPOSE, at=svc.clock.now(), detail=f"record {row.id}")
+    audit.record(
+        session,
+        caller=caller,
+        action=f"write_{kind.value}",
+        person_id=person_id,
+        purpose=PURPOSE,
+        at=svc.clock.now(),
+        detail=f"record {row.id}",
+    )
     return row
 
 
-def history(session: Session, *, person_id: int, kind: RecordKind, years: int,
-            today: dt.date) -> list[RecordView]:
+def history(
+    session: Session, *, person_id: int, kind: RecordKind, years: int, today: dt.date
+) -> list[RecordView]:
     """The person's records of ``kind`` from the last ``years`` years, newest first."""
     since = add_years(today, -years)
-    rows = session.scalars(select(MedicalRecord).where(
-        MedicalRecord.person_id == person_id, MedicalRecord.kind == kind.value,
-        MedicalRecord.recorded_on >= since)
-        .order_by(MedicalRecord.recorded_on.desc(), MedicalRecord.id.desc()))
+    rows = session.scalars(
+        select(MedicalRecord)
+        .where(
+            MedicalRecord.person_id == person_id,
+            MedicalRecord.kind == kind.value,
+            MedicalRecord.recorded_on >= since,
+        )
+        .order_by(MedicalRecord.recorded_on.desc(), MedicalRecord.id.desc())
+    )
     return [_view(r) for r in rows]
 
 
@@ -175,7 +258,11 @@ def _require_owner(caller: Caller, person_id: int) -> None:
 
 
 def records_for_owner(
-    session: Session, svc: Services, *, caller: Caller, person_id: int,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    person_id: int,
     kind: RecordKind | None = None,
 ) -> list[RecordView]:
     """All of the owner's records (or those of ``kind``), newest first."""
@@ -183,10 +270,17 @@ def records_for_owner(
     query = select(MedicalRecord).where(MedicalRecord.person_id == person_id)
     if kind is not None:
         query = query.where(MedicalRecord.kind == kind.value)
-    rows = session.scalars(query.order_by(MedicalRecord.recorded_on.desc(),
-                                          MedicalRecord.id.desc()))
-    audit.record(session, caller=caller, action="view_own_records", person_id=person_id,
-                 purpose=Purpose.OWN_RECORD, at=svc.clock.now())
+    rows = session.scalars(
+        query.order_by(MedicalRecord.recorded_on.desc(), MedicalRecord.id.desc())
+    )
+    audit.record(
+        session,
+        caller=caller,
+        action="view_own_records",
+        person_id=person_id,
+        purpose=Purpose.OWN_RECORD,
+        at=svc.clock.now(),
+    )
     return [_view(r) for r in rows]
 
 
@@ -201,8 +295,9 @@ class AccessView:
     detail: str
 
 
-def access_log(session: Session, svc: Services, *, caller: Caller,
-               person_id: int) -> list[AccessView]:
+def access_log(
+    session: Session, svc: Services, *, caller: Caller, person_id: int
+) -> list[AccessView]:
     """Who read or changed the owner's data, newest first (from the audit log)."""
     _require_owner(caller, person_id)
     entries: list[AuditEntry] = audit.entries_about(session, person_id)

@@ -102,17 +102,26 @@ def issue_challenge(session: Session, svc: Services, *, caller: Caller) -> Chall
     return issue_challenges(session, svc, [caller])[0]
 
 
-def issue_challenges(session: Session, svc: Services,
-                     callers: Sequence[Caller]) -> list[Challenge]:
+def issue_challenges(session: Session, svc: Services, callers: Sequence[Caller]) -> list[Challenge]:
     """A fresh nonce for each caller's terminal, in one statement."""
     for caller in callers:
         require_role(caller, *RELYING_PARTIES)
     now = svc.clock.now()
     challenges = [Challenge(make_challenge(), now + CHALLENGE_LIFETIME) for _ in callers]
-    insert_rows(session, CardAuthChallenge, [
-        dict(nonce=c.nonce.hex(), relying_party=caller.name, issued_at=now,
-             expires_at=c.expires_at, used_at=None)
-        for caller, c in zip(callers, challenges, strict=True)])
+    insert_rows(
+        session,
+        CardAuthChallenge,
+        [
+            dict(
+                nonce=c.nonce.hex(),
+                relying_party=caller.name,
+                issued_at=now,
+                expires_at=c.expires_at,
+                used_at=None,
+            )
+            for caller, c in zip(callers, challenges, strict=True)
+        ],
+    )
     return challenges
 
 
@@ -128,16 +137,32 @@ def answer_challenge(card: Chip | CardReader, *, pin: str, nonce: bytes) -> Card
 
 
 def authenticate_card(
-    session: Session, svc: Services, *, caller: Caller, nonce: bytes, certificate_der: bytes,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    nonce: bytes,
+    certificate_der: bytes,
     signature: bytes,
 ) -> int:
     """Check the card's answer to ``nonce``; the id of the person who holds the card."""
-    return authenticate(session, svc, caller=caller, nonce=nonce,
-                        certificate_der=certificate_der, signature=signature).person_id
+    return authenticate(
+        session,
+        svc,
+        caller=caller,
+        nonce=nonce,
+        certificate_der=certificate_der,
+        signature=signature,
+    ).person_id
 
 
 def authenticate(
-    session: Session, svc: Services, *, caller: Caller, nonce: bytes, certificate_der: bytes,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    nonce: bytes,
+    certificate_der: bytes,
     signature: bytes,
 ) -> Card:
     """As ``authenticate_card``, returning the active card itself."""
@@ -148,13 +173,22 @@ def authenticate(
         raise challenge_refusal(session, caller, nonce, now)
     certificate, card = identify_card(session, svc, certificate_der=certificate_der)
     verify_challenge_signature(certificate, nonce, signature)
-    audit.record(session, caller=caller, action="card_authentication", person_id=card.person_id,
-                 at=now, detail=f"card {card.serial}")
+    audit.record(
+        session,
+        caller=caller,
+        action="card_authentication",
+        person_id=card.person_id,
+        at=now,
+        detail=f"card {card.serial}",
+    )
     return card
 
 
 def identify_card(
-    session: Session, svc: Services, *, certificate_der: bytes,
+    session: Session,
+    svc: Services,
+    *,
+    certificate_der: bytes,
     expired_grace: bool = False,
 ) -> tuple[x509.Certificate, Card]:
     """The active card behind a user-authentication certificate read from the chip.
@@ -165,16 +199,25 @@ def identify_card(
     (``check_certificate``).
     """
     certificate = load_certificate(certificate_der)
-    check_certificate(certificate, svc, is_revoked=revocation_lookup(session),
-                      expired_grace=expired_grace)
+    check_certificate(
+        certificate, svc, is_revoked=revocation_lookup(session), expired_grace=expired_grace
+    )
     record = certificate_record(session, certificate)
-    card = None if record is None else session.scalars(
-        select(Card).where(Card.serial == record.card_serial)).first()
+    card = (
+        None
+        if record is None
+        else session.scalars(select(Card).where(Card.serial == record.card_serial)).first()
+    )
     return certificate, active_card(card, certificate)
 
 
-def check_certificate(certificate: x509.Certificate, svc: Services, *,
-                      is_revoked: RevocationLookup, expired_grace: bool = False) -> dt.date | None:
+def check_certificate(
+    certificate: x509.Certificate,
+    svc: Services,
+    *,
+    is_revoked: RevocationLookup,
+    expired_grace: bool = False,
+) -> dt.date | None:
     """Issued by the card centre, valid now, not revoked, and for user authentication.
 
     With ``expired_grace`` (the clinic's eligibility check only: RULES.md "expired
@@ -191,7 +234,8 @@ def check_certificate(certificate: x509.Certificate, svc: Services, *,
             "Use the user-authentication certificate to identify the card, not the signature "
             "certificate.",
             "本人確認には利用者証明用電子証明書を使ってください（署名用電子証明書は使えません）。",
-            serial=certificate.serial_number)
+            serial=certificate.serial_number,
+        )
     return grace_ends
 
 
@@ -208,12 +252,16 @@ def _grace_ends(certificate: x509.Certificate, svc: Services) -> dt.date | None:
 
 def check_nonce_format(nonce: bytes) -> None:
     if len(nonce) != CHALLENGE_BYTES:
-        raise invalid("nonce", f"The nonce must be {CHALLENGE_BYTES} bytes.",
-                      f"チャレンジは{CHALLENGE_BYTES}バイトです。")
+        raise invalid(
+            "nonce",
+            f"The nonce must be {CHALLENGE_BYTES} bytes.",
+            f"チャレンジは{CHALLENGE_BYTES}バイトです。",
+        )
 
 
-def spend_challenges(session: Session, answers: Sequence[tuple[Caller, bytes]],
-                     now: dt.datetime) -> set[tuple[str, str]]:
+def spend_challenges(
+    session: Session, answers: Sequence[tuple[Caller, bytes]], now: dt.datetime
+) -> set[tuple[str, str]]:
     """Mark answered, in one statement, each nonce issued to its caller, unexpired and not
     answered before; the ``(nonce hex, relying party)`` pairs that were. Of two answers racing
     with the same nonce exactly one wins. A nonce is spent by the answer that presents it,
@@ -235,37 +283,51 @@ def spend_challenges(session: Session, answers: Sequence[tuple[Caller, bytes]],
 
 
 _CHALLENGES = cast(Table, CardAuthChallenge.__table__)
-_SPEND = ListStatement(lambda one_of: (
-    update(_CHALLENGES)
-    .where(one_of(_CHALLENGES.c.nonce, "nonces"),
-           _CHALLENGES.c.used_at.is_(None), _CHALLENGES.c.expires_at >= bindparam("now"))
-    .values(used_at=bindparam("now"))
-    .returning(_CHALLENGES.c.nonce, _CHALLENGES.c.relying_party)
-))
+_SPEND = ListStatement(
+    lambda one_of: (
+        update(_CHALLENGES)
+        .where(
+            one_of(_CHALLENGES.c.nonce, "nonces"),
+            _CHALLENGES.c.used_at.is_(None),
+            _CHALLENGES.c.expires_at >= bindparam("now"),
+        )
+        .values(used_at=bindparam("now"))
+        .returning(_CHALLENGES.c.nonce, _CHALLENGES.c.relying_party)
+    )
+)
 
 
-def challenge_refusal(session: Session, caller: Caller, nonce: bytes,
-                      now: dt.datetime) -> Unauthenticated:
+def challenge_refusal(
+    session: Session, caller: Caller, nonce: bytes, now: dt.datetime
+) -> Unauthenticated:
     """Why ``spend_challenges`` did not spend this nonce for this caller."""
     row = session.get(CardAuthChallenge, nonce.hex())
     if row is None or row.relying_party != caller.name:
-        return ChallengeUnknown("This challenge was not issued to you: ask for a new one.",
-                                "このチャレンジは発行されていません。新しいチャレンジを取得してください。")
+        return ChallengeUnknown(
+            "This challenge was not issued to you: ask for a new one.",
+            "このチャレンジは発行されていません。新しいチャレンジを取得してください。",
+        )
     if row.used_at is None and now > row.expires_at:
-        return ChallengeExpired("The challenge has expired: ask for a new one and try again.",
-                                "チャレンジの有効期限が切れました。もう一度お試しください。",
-                                expires_at=row.expires_at.isoformat())
-    return ChallengeReplayed("This challenge was already answered: ask for a new one.",
-                             "このチャレンジは使用済みです。新しいチャレンジを取得してください。")
+        return ChallengeExpired(
+            "The challenge has expired: ask for a new one and try again.",
+            "チャレンジの有効期限が切れました。もう一度お試しください。",
+            expires_at=row.expires_at.isoformat(),
+        )
+    return ChallengeReplayed(
+        "This challenge was already answered: ask for a new one.",
+        "このチャレンジは使用済みです。新しいチャレンジを取得してください。",
+    )
 
 
 def load_certificate(der: bytes) -> x509.Certificate:
     try:
         return x509.load_der_x509_certificate(der)
     except ValueError:
-        raise invalid("certificate", "The certificate is not a DER X.509 certificate.",
-                      "証明書の形式が正しくありません（DER形式のX.509証明書ではありません）。",
-                      ) from None
+        raise invalid(
+            "certificate",
+            "The certificate is not a DER X.509 certificate.",
+            "証明書の形式が正しくありません（DER形式のX.509証明書ではありません）。",
+        ) from None
 
 
 _STATUS_TEXT = {
@@ -290,13 +352,23 @@ CardT = TypeVar("CardT", bound=_WithStatus)
 def active_card(card: CardT | None, certificate: x509.Certificate) -> CardT:
     """The card of the authority's record of ``certificate`` if it is active, else why not."""
     if card is None:
-        raise CertificateUnknown("The card centre has no record of this certificate.",
-                                 "この証明書は地方公共団体情報システム機構の記録にありません。",
-                                 serial=certificate.serial_number)
+        raise CertificateUnknown(
+            "The card centre has no record of this certificate.",
+            "この証明書は地方公共団体情報システム機構の記録にありません。",
+            serial=certificate.serial_number,
+        )
     if card.status != CardStatus.ACTIVE:
-        en, ja = _STATUS_TEXT.get(card.status, ("is not active (not yet collected?)",
-                                                "有効ではありません（未交付の可能性があります）"))
-        raise CardNotActive(f"This card {en}: it cannot be used ({card.status}).",
-                            f"このカードは{ja}。利用できません（{card.status}）。",
-                            card_status=card.status, reason=card.invalid_reason or "")
+        en, ja = _STATUS_TEXT.get(
+            card.status,
+            (
+                "is not active (not yet collected?)",
+                "有効ではありません（未交付の可能性があります）",
+            ),
+        )
+        raise CardNotActive(
+            f"This card {en}: it cannot be used ({card.status}).",
+            f"このカードは{ja}。利用できません（{card.status}）。",
+            card_status=card.status,
+            reason=card.invalid_reason or "",
+        )
     return card

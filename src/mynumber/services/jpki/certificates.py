@@ -91,7 +91,13 @@ def serial_text(serial: int) -> str:
 
 
 def issue_card_certificates(
-    session: Session, svc: Services, *, card: Card, chip: Chip, person: Person, address: str,
+    session: Session,
+    svc: Services,
+    *,
+    card: Card,
+    chip: Chip,
+    person: Person,
+    address: str,
     on: dt.date,
 ) -> None:
     """Certify a new card's keys: the user-authentication certificate, and the signature
@@ -99,25 +105,40 @@ def issue_card_certificates(
     keys = chip.public_keys()
     not_before, not_after = _validity(card, person, on)
     auth = svc.ca.issue_authentication_certificate(
-        keys.user_auth, serial=x509.random_serial_number(), not_before=not_before,
-        not_after=not_after)
+        keys.user_auth,
+        serial=x509.random_serial_number(),
+        not_before=not_before,
+        not_after=not_after,
+    )
     _store(session, card, person, AUTHENTICATION, auth)
     signature = None
     if signature_certificate_allowed(date_of_birth=person.date_of_birth, on=on):
         signature = _issue_signature(svc, keys.signature, person, address, not_before, not_after)
         _store(session, card, person, SIGNATURE, signature)
     session.flush()  # the authority's records first: a failed write leaves the chip untouched
-    chip.write_certificates(ca_certificate=svc.ca.issuing_certificate, authentication=auth,
-                            signature=signature)
+    chip.write_certificates(
+        ca_certificate=svc.ca.issuing_certificate, authentication=auth, signature=signature
+    )
     card.certificates_expire_on = not_after.astimezone(JST).date()
-    audit.record(session, caller=_CARD_CENTRE, action="issue_certificates",
-                 person_id=person.id, purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail=f"card {card.serial}: " + ("authentication, signature" if signature
-                                                   else "authentication (under 15)"))
+    audit.record(
+        session,
+        caller=_CARD_CENTRE,
+        action="issue_certificates",
+        person_id=person.id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}: "
+        + ("authentication, signature" if signature else "authentication (under 15)"),
+    )
 
 
 def revoke_card_certificates(
-    session: Session, svc: Services, *, card_serial: str, kinds: set[str], reason: str,
+    session: Session,
+    svc: Services,
+    *,
+    card_serial: str,
+    kinds: set[str],
+    reason: str,
 ) -> None:
     """Revoke the card's certificates of ``kinds`` still in force (失効), for ``reason``.
 
@@ -127,20 +148,33 @@ def revoke_card_certificates(
     _check_kinds(kinds)
     _check_reason(reason)
     now = svc.clock.now()
-    rows = session.scalars(select(Certificate).where(
-        Certificate.card_serial == card_serial, Certificate.kind.in_(sorted(kinds)),
-        Certificate.revoked_at.is_(None))).all()
+    rows = session.scalars(
+        select(Certificate).where(
+            Certificate.card_serial == card_serial,
+            Certificate.kind.in_(sorted(kinds)),
+            Certificate.revoked_at.is_(None),
+        )
+    ).all()
     for row in rows:
         row.revoked_at, row.revocation_reason = now, reason
     if rows:
-        audit.record(session, caller=_CARD_CENTRE, action="revoke_certificates",
-                     person_id=rows[0].person_id, purpose=Purpose.RESIDENT_REGISTRY, at=now,
-                     detail=f"card {card_serial}: {', '.join(sorted(r.kind for r in rows))} "
-                            f"({reason})")
+        audit.record(
+            session,
+            caller=_CARD_CENTRE,
+            action="revoke_certificates",
+            person_id=rows[0].person_id,
+            purpose=Purpose.RESIDENT_REGISTRY,
+            at=now,
+            detail=f"card {card_serial}: {', '.join(sorted(r.kind for r in rows))} ({reason})",
+        )
 
 
 def revoke_signature_certificates_of(
-    session: Session, svc: Services, *, person_id: int, reason: str,
+    session: Session,
+    svc: Services,
+    *,
+    person_id: int,
+    reason: str,
 ) -> int:
     """Revoke every signature certificate of the person still in force, at once, because
     the register changed (issue 17.3): a 転居届 or 転出届 (``address_changed``) or a Japanese
@@ -150,21 +184,37 @@ def revoke_signature_certificates_of(
     user-authentication certificate is not touched. Returns how many were revoked."""
     _check_reason(reason)
     now = svc.clock.now()
-    rows = session.scalars(select(Certificate).where(
-        Certificate.person_id == person_id, Certificate.kind == SIGNATURE,
-        Certificate.revoked_at.is_(None))).all()
+    rows = session.scalars(
+        select(Certificate).where(
+            Certificate.person_id == person_id,
+            Certificate.kind == SIGNATURE,
+            Certificate.revoked_at.is_(None),
+        )
+    ).all()
     for row in rows:
         row.revoked_at, row.revocation_reason = now, reason
     if rows:
-        audit.record(session, caller=_CARD_CENTRE, action="revoke_certificates",
-                     person_id=person_id, purpose=Purpose.RESIDENT_REGISTRY, at=now,
-                     detail=f"cards {', '.join(sorted({r.card_serial for r in rows}))}: "
-                            f"signature ({reason})")
+        audit.record(
+            session,
+            caller=_CARD_CENTRE,
+            action="revoke_certificates",
+            person_id=person_id,
+            purpose=Purpose.RESIDENT_REGISTRY,
+            at=now,
+            detail=f"cards {', '.join(sorted({r.card_serial for r in rows}))}: "
+            f"signature ({reason})",
+        )
     return len(rows)
 
 
 def reissue_signature_certificate(
-    session: Session, svc: Services, *, card: Card, chip: Chip, person: Person, address: str,
+    session: Session,
+    svc: Services,
+    *,
+    card: Card,
+    chip: Chip,
+    person: Person,
+    address: str,
     on: dt.date,
 ) -> None:
     """Reissue the signature certificate on a new key (after a change of address or name).
@@ -173,8 +223,11 @@ def reissue_signature_certificate(
     shows (address or name changed, else renewed). The user-authentication certificate stays.
     """
     if not signature_certificate_allowed(date_of_birth=person.date_of_birth, on=on):
-        raise invalid("person", "No signature certificate is issued under 15.",
-                      "15歳未満の方には署名用電子証明書を発行しません。")
+        raise invalid(
+            "person",
+            "No signature certificate is issued under 15.",
+            "15歳未満の方には署名用電子証明書を発行しません。",
+        )
     not_before, not_after = _validity(card, person, on)
     subject = _subject(person, address)
     for row in _active(session, card.serial, SIGNATURE):
@@ -185,18 +238,26 @@ def reissue_signature_certificate(
     _store(session, card, person, SIGNATURE, certificate)
     session.flush()
     chip.write_certificates(ca_certificate=svc.ca.issuing_certificate, signature=certificate)
-    audit.record(session, caller=_CARD_CENTRE, action="reissue_signature_certificate",
-                 person_id=person.id, purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail=f"card {card.serial}")
+    audit.record(
+        session,
+        caller=_CARD_CENTRE,
+        action="reissue_signature_certificate",
+        person_id=person.id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}",
+    )
 
 
 def revocation_lookup(session: Session) -> RevocationLookup:
     """A ``RevocationLookup`` over the authority's records (for ``verify_certificate``)."""
+
     def lookup(serial: int) -> RevokedEntry | None:
         row = session.get(Certificate, serial_text(serial))
         if row is None or row.revoked_at is None:
             return None
         return RevokedEntry(serial, row.revoked_at, reason_flag(row.revocation_reason))
+
     return lookup
 
 
@@ -211,64 +272,98 @@ def certificate_record(session: Session, certificate: x509.Certificate) -> Certi
 def current_crl(session: Session, svc: Services) -> bytes:
     """The CRL (失効リスト) as published now, DER: every revoked certificate not yet expired."""
     now = svc.clock.now()
-    rows = session.scalars(select(Certificate).where(
-        Certificate.revoked_at.is_not(None), Certificate.not_after >= now)).all()
-    entries = [RevokedEntry(int(row.serial, 16), row.revoked_at,
-                            reason_flag(row.revocation_reason))
-               for row in rows if row.revoked_at is not None]
+    rows = session.scalars(
+        select(Certificate).where(Certificate.revoked_at.is_not(None), Certificate.not_after >= now)
+    ).all()
+    entries = [
+        RevokedEntry(int(row.serial, 16), row.revoked_at, reason_flag(row.revocation_reason))
+        for row in rows
+        if row.revoked_at is not None
+    ]
     crl = revocation.build_crl(svc.ca, entries, now=now, next_update=now + CRL_LIFETIME)
     return crl.public_bytes(serialization.Encoding.DER)
 
 
 def answer_ocsp_request(session: Session, svc: Services, request_der: bytes) -> bytes:
     """The OCSP response (RFC 6960, DER) to ``request_der``, from the authority's records."""
+
     def status_of(serial: int) -> CertStatusInfo:
         row = session.get(Certificate, serial_text(serial))
         if row is None:
             return CertStatusInfo.unknown()
         if row.revoked_at is None:
             return CertStatusInfo.good()
-        return CertStatusInfo(ocsp.OCSPCertStatus.REVOKED, row.revoked_at,
-                              reason_flag(row.revocation_reason))
+        return CertStatusInfo(
+            ocsp.OCSPCertStatus.REVOKED, row.revoked_at, reason_flag(row.revocation_reason)
+        )
+
     return revocation.answer_ocsp(svc.ca, request_der, status_of, now=svc.clock.now())
 
 
 # --- inside -------------------------------------------------------------------------------
 
+
 def _validity(card: Card, person: Person, on: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    last_day = certificate_expiry(date_of_birth=person.date_of_birth, issued_on=on,
-                                  card_expires_on=card.expires_on)
+    last_day = certificate_expiry(
+        date_of_birth=person.date_of_birth, issued_on=on, card_expires_on=card.expires_on
+    )
     start = dt.datetime.combine(on, dt.time(0, 0), tzinfo=JST)
     end = dt.datetime.combine(last_day, dt.time(23, 59, 59), tzinfo=JST)
     return start, end
 
 
 def _subject(person: Person, address: str) -> SignatureSubject:
-    return SignatureSubject(name=person.name_kanji or person.name_latin, address=address,
-                            date_of_birth=person.date_of_birth,
-                            sex=_SEX_CODES.get(person.sex, person.sex))
+    return SignatureSubject(
+        name=person.name_kanji or person.name_latin,
+        address=address,
+        date_of_birth=person.date_of_birth,
+        sex=_SEX_CODES.get(person.sex, person.sex),
+    )
 
 
-def _issue_signature(svc: Services, public_key: rsa.RSAPublicKey, person: Person, address: str,
-                     not_before: dt.datetime, not_after: dt.datetime) -> x509.Certificate:
+def _issue_signature(
+    svc: Services,
+    public_key: rsa.RSAPublicKey,
+    person: Person,
+    address: str,
+    not_before: dt.datetime,
+    not_after: dt.datetime,
+) -> x509.Certificate:
     return svc.ca.issue_signature_certificate(
-        public_key, subject=_subject(person, address), serial=x509.random_serial_number(),
-        not_before=not_before, not_after=not_after)
+        public_key,
+        subject=_subject(person, address),
+        serial=x509.random_serial_number(),
+        not_before=not_before,
+        not_after=not_after,
+    )
 
 
-def _store(session: Session, card: Card, person: Person, kind: str,
-           certificate: x509.Certificate) -> None:
-    session.add(Certificate(
-        serial=serial_text(certificate.serial_number), card_serial=card.serial,
-        person_id=person.id, kind=kind, not_before=certificate.not_valid_before_utc,
-        not_after=certificate.not_valid_after_utc,
-        der=certificate.public_bytes(serialization.Encoding.DER)))
+def _store(
+    session: Session, card: Card, person: Person, kind: str, certificate: x509.Certificate
+) -> None:
+    session.add(
+        Certificate(
+            serial=serial_text(certificate.serial_number),
+            card_serial=card.serial,
+            person_id=person.id,
+            kind=kind,
+            not_before=certificate.not_valid_before_utc,
+            not_after=certificate.not_valid_after_utc,
+            der=certificate.public_bytes(serialization.Encoding.DER),
+        )
+    )
 
 
 def _active(session: Session, card_serial: str, kind: str) -> list[Certificate]:
-    return list(session.scalars(select(Certificate).where(
-        Certificate.card_serial == card_serial, Certificate.kind == kind,
-        Certificate.revoked_at.is_(None))))
+    return list(
+        session.scalars(
+            select(Certificate).where(
+                Certificate.card_serial == card_serial,
+                Certificate.kind == kind,
+                Certificate.revoked_at.is_(None),
+            )
+        )
+    )
 
 
 def _reissue_reason(row: Certificate, new: SignatureSubject) -> str:
@@ -287,11 +382,17 @@ def reason_flag(reason: str | None) -> x509.ReasonFlags:
 def _check_kinds(kinds: set[str]) -> None:
     unknown = set(kinds) - KINDS
     if unknown or not kinds:
-        raise invalid("kinds", "Name the certificates to revoke: signature, authentication.",
-                      "失効させる証明書の種類（signature, authentication）を指定してください。")
+        raise invalid(
+            "kinds",
+            "Name the certificates to revoke: signature, authentication.",
+            "失効させる証明書の種類（signature, authentication）を指定してください。",
+        )
 
 
 def _check_reason(reason: str) -> None:
     if reason not in REASONS:
-        raise invalid("reason", f"Unknown revocation reason '{reason}'.",
-                      f"失効理由「{reason}」は使用できません。")
+        raise invalid(
+            "reason",
+            f"Unknown revocation reason '{reason}'.",
+            f"失効理由「{reason}」は使用できません。",
+        )

@@ -77,8 +77,10 @@ def _on_field(exc: MyNumberError, name: str) -> MyNumberError:
 def _own(caller: Caller) -> int:
     require_role(caller, Role.RESIDENT)
     if caller.scope_id is None:
-        raise Unauthenticated("Log in to the portal with your card first.",
-                              "先にマイナンバーカードでマイナポータルにログインしてください。")
+        raise Unauthenticated(
+            "Log in to the portal with your card first.",
+            "先にマイナンバーカードでマイナポータルにログインしてください。",
+        )
     return caller.scope_id
 
 
@@ -99,8 +101,7 @@ def normalise_serial(text: str) -> str:
     return "".join(ch for ch in text if ch not in " -\t").upper()
 
 
-def log_in_with_card(session: Session, svc: Services, *, card_serial: str,
-                     pin: str) -> PortalLogin:
+def log_in_with_card(session: Session, svc: Services, *, card_serial: str, pin: str) -> PortalLogin:
     """Card authentication with the 4-digit PIN; the portal plays the reader.
 
     ``WrongPin`` (tries left) and ``PinLocked`` come from the chip, on ``user_authentication_pin``;
@@ -109,8 +110,11 @@ def log_in_with_card(session: Session, svc: Services, *, card_serial: str,
     serial = normalise_serial(card_serial)
     kind = PinKind.USER_AUTHENTICATION
     if not serial:
-        raise invalid("card_serial", "Enter the serial number of your card.",
-                      "カードのシリアル番号を入力してください。")
+        raise invalid(
+            "card_serial",
+            "Enter the serial number of your card.",
+            "カードのシリアル番号を入力してください。",
+        )
     check_pin_format(kind, pin)  # a malformed PIN never reaches the chip (no try lost)
     try:
         card = card_use.check_card(session, svc, card_serial=serial, pin=kind)
@@ -121,13 +125,19 @@ def log_in_with_card(session: Session, svc: Services, *, card_serial: str,
     terminal = portal_terminal()
     challenge = card_auth.issue_challenge(session, svc, caller=terminal)
     try:
-        answer = card_auth.answer_challenge(card_records.chip_of(svc, card), pin=pin,
-                                            nonce=challenge.nonce)
+        answer = card_auth.answer_challenge(
+            card_records.chip_of(svc, card), pin=pin, nonce=challenge.nonce
+        )
     except MyNumberError as exc:
         raise _on_field(exc, kind.field) from None
-    card = card_auth.authenticate(session, svc, caller=terminal, nonce=challenge.nonce,
-                                  certificate_der=answer.certificate_der,
-                                  signature=answer.signature)
+    card = card_auth.authenticate(
+        session,
+        svc,
+        caller=terminal,
+        nonce=challenge.nonce,
+        certificate_der=answer.certificate_der,
+        signature=answer.signature,
+    )
     person = get_person(session, card.person_id)
     return PortalLogin(person.id, card.serial, person.name_latin)
 
@@ -138,8 +148,10 @@ def check_portal_session(session: Session, *, caller: Caller, card_serial: str) 
     person_id = _own(caller)
     card = session.scalars(select(Card).where(Card.serial == card_serial)).first()
     if card is None or card.person_id != person_id or card.status != CardStatus.ACTIVE:
-        raise Unauthenticated("Your card can no longer be used to log in: log in again.",
-                              "このカードではログインできなくなりました。もう一度ログインしてください。")
+        raise Unauthenticated(
+            "Your card can no longer be used to log in: log in again.",
+            "このカードではログインできなくなりました。もう一度ログインしてください。",
+        )
     return card
 
 
@@ -172,38 +184,52 @@ def my_card(session: Session, svc: Services, *, caller: Caller, card_serial: str
     _own(caller)
     view = card_use.card_status(session, svc, caller=caller, card_serial=card_serial)
     card_opens = renewal_window_opens(view.expires_on) if view.expires_on else None
-    cert_opens = (renewal_window_opens(view.certificates_expire_on)
-                  if view.certificates_expire_on else None)
+    cert_opens = (
+        renewal_window_opens(view.certificates_expire_on) if view.certificates_expire_on else None
+    )
     face = _face_row(session, view.person_id)
-    return CardPage(view, card_opens, cert_opens,
-                    _notices(view, card_opens, cert_opens, svc.clock.today()),
-                    face.registered_at.date() if face else None)
+    return CardPage(
+        view,
+        card_opens,
+        cert_opens,
+        _notices(view, card_opens, cert_opens, svc.clock.today()),
+        face.registered_at.date() if face else None,
+    )
 
 
-def _notices(view: CardStatusView, card_opens: dt.date | None, cert_opens: dt.date | None,
-             today: dt.date) -> list[Notice]:
+def _notices(
+    view: CardStatusView, card_opens: dt.date | None, cert_opens: dt.date | None, today: dt.date
+) -> list[Notice]:
     found: list[Notice] = []
     if view.problem_en and view.problem_ja:
         found.append(Notice(view.problem or "card", None, view.problem_en, view.problem_ja))
     if card_opens and view.expires_on and today >= card_opens:
-        found.append(Notice(
-            "card_renewal", view.expires_on,
-            f"Your card expires on {view.expires_on:%Y-%m-%d}. Apply for a new card now "
-            "(renewal is open from 3 months before expiry): at the ward office, or online with "
-            "the application form sent with the expiry notice.",
-            f"カードの有効期限は{view.expires_on:%Y年%m月%d日}です。更新の申請ができます（有効期限の"
-            "3か月前から）。市区町村の窓口、または有効期限通知書の申請書でオンライン申請してください。"))
+        found.append(
+            Notice(
+                "card_renewal",
+                view.expires_on,
+                f"Your card expires on {view.expires_on:%Y-%m-%d}. Apply for a new card now "
+                "(renewal is open from 3 months before expiry): at the ward office, or online with "
+                "the application form sent with the expiry notice.",
+                f"カードの有効期限は{view.expires_on:%Y年%m月%d日}です。更新の申請ができます（有効期限の"
+                "3か月前から）。市区町村の窓口、または有効期限通知書の申請書でオンライン申請してください。",
+            )
+        )
     cert_end = view.certificates_expire_on
     if cert_opens and cert_end and today >= cert_opens and cert_end != view.expires_on:
         expired = today > cert_end
-        found.append(Notice(
-            "certificate_renewal", cert_end,
-            f"Your electronic certificates {'expired' if expired else 'expire'} on "
-            f"{cert_end:%Y-%m-%d}. Renew them at the ward office (bring the card; you will "
-            "need your PINs).",
-            f"電子証明書の有効期限{'が切れました' if expired else 'は'}"
-            f"（{cert_end:%Y年%m月%d日}{'' if expired else 'まで'}）。"
-            "市区町村の窓口で更新してください（カードと暗証番号が必要です）。"))
+        found.append(
+            Notice(
+                "certificate_renewal",
+                cert_end,
+                f"Your electronic certificates {'expired' if expired else 'expire'} on "
+                f"{cert_end:%Y-%m-%d}. Renew them at the ward office (bring the card; you will "
+                "need your PINs).",
+                f"電子証明書の有効期限{'が切れました' if expired else 'は'}"
+                f"（{cert_end:%Y年%m月%d日}{'' if expired else 'まで'}）。"
+                "市区町村の窓口で更新してください（カードと暗証番号が必要です）。",
+            )
+        )
     return found
 
 
@@ -223,15 +249,31 @@ class AccessLine:
     by_you: bool
 
 
-def who_looked(session: Session, svc: Services, *, caller: Caller,
-               limit: int = 200) -> list[AccessLine]:
+def who_looked(
+    session: Session, svc: Services, *, caller: Caller, limit: int = 200
+) -> list[AccessLine]:
     """Every read or change of the caller's data, newest first (from the audit log)."""
     person_id = _own(caller)
-    lines = [AccessLine(e.at, e.actor, e.role, e.purpose, e.action, e.detail,
-                        e.role == Role.RESIDENT.value and e.actor in (caller.name, PORTAL))
-             for e in audit.entries_about(session, person_id, limit=limit)]
-    audit.record(session, caller=caller, action="view_access_log", person_id=person_id,
-                 purpose=Purpose.OWN_RECORD, at=svc.clock.now())
+    lines = [
+        AccessLine(
+            e.at,
+            e.actor,
+            e.role,
+            e.purpose,
+            e.action,
+            e.detail,
+            e.role == Role.RESIDENT.value and e.actor in (caller.name, PORTAL),
+        )
+        for e in audit.entries_about(session, person_id, limit=limit)
+    ]
+    audit.record(
+        session,
+        caller=caller,
+        action="view_access_log",
+        person_id=person_id,
+        purpose=Purpose.OWN_RECORD,
+        at=svc.clock.now(),
+    )
     return lines
 
 
@@ -239,9 +281,11 @@ def who_looked(session: Session, svc: Services, *, caller: Caller,
 
 
 def _face_row(session: Session, person_id: int) -> FaceRegistration | None:
-    return session.scalars(select(FaceRegistration).where(
-        FaceRegistration.person_id == person_id,
-        FaceRegistration.withdrawn_at.is_(None))).first()
+    return session.scalars(
+        select(FaceRegistration).where(
+            FaceRegistration.person_id == person_id, FaceRegistration.withdrawn_at.is_(None)
+        )
+    ).first()
 
 
 def face_registered_on(session: Session, *, caller: Caller) -> dt.date | None:
@@ -251,29 +295,45 @@ def face_registered_on(session: Session, *, caller: Caller) -> dt.date | None:
 
 
 @refusals_audited
-def register_face(session: Session, svc: Services, *, caller: Caller,
-                  card_serial: str) -> FaceRegistration:
+def register_face(
+    session: Session, svc: Services, *, caller: Caller, card_serial: str
+) -> FaceRegistration:
     """顔認証の登録: check the chip photo holds a readable face, and record the agreement."""
     from mynumber.adapters.face import chip_face  # OpenCV: loaded only when needed
+
     person_id = _own(caller)
     card = card_use.check_card(session, svc, card_serial=card_serial)
     if card.person_id != person_id:
         raise Forbidden("This is not your card.", "ご本人のカードではありません。")
     if _face_row(session, person_id) is not None:
-        raise Conflict("Your face is already registered for terminals.",
-                       "顔認証は既に登録されています。", reason="face_already_registered")
+        raise Conflict(
+            "Your face is already registered for terminals.",
+            "顔認証は既に登録されています。",
+            reason="face_already_registered",
+        )
     chip_face(card_records.chip_photo_of(svc, card))  # unreadable photo: InvalidInput
-    row = FaceRegistration(person_id=person_id, card_serial=card.serial,
-                           registered_at=svc.clock.now())
+    row = FaceRegistration(
+        person_id=person_id, card_serial=card.serial, registered_at=svc.clock.now()
+    )
     session.add(row)
     try:
         session.flush()
     except IntegrityError:
         session.rollback()
-        raise Conflict("Your face is already registered for terminals.",
-                       "顔認証は既に登録されています。", reason="face_already_registered") from None
-    audit.record(session, caller=caller, action="register_face", person_id=person_id,
-                 purpose=Purpose.OWN_RECORD, at=svc.clock.now(), detail=f"card {card.serial}")
+        raise Conflict(
+            "Your face is already registered for terminals.",
+            "顔認証は既に登録されています。",
+            reason="face_already_registered",
+        ) from None
+    audit.record(
+        session,
+        caller=caller,
+        action="register_face",
+        person_id=person_id,
+        purpose=Purpose.OWN_RECORD,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}",
+    )
     return row
 
 
@@ -282,12 +342,22 @@ def withdraw_face(session: Session, svc: Services, *, caller: Caller) -> None:
     person_id = _own(caller)
     row = _face_row(session, person_id)
     if row is None:
-        raise Conflict("Your face is not registered.", "顔認証は登録されていません。",
-                       reason="face_not_registered")
+        raise Conflict(
+            "Your face is not registered.",
+            "顔認証は登録されていません。",
+            reason="face_not_registered",
+        )
     row.withdrawn_at = svc.clock.now()
     session.flush()
-    audit.record(session, caller=caller, action="withdraw_face", person_id=person_id,
-                 purpose=Purpose.OWN_RECORD, at=svc.clock.now(), detail=f"card {row.card_serial}")
+    audit.record(
+        session,
+        caller=caller,
+        action="withdraw_face",
+        person_id=person_id,
+        purpose=Purpose.OWN_RECORD,
+        at=svc.clock.now(),
+        detail=f"card {row.card_serial}",
+    )
 
 
 # --- Child benefit (児童手当) --------------------------------------------------------------
@@ -306,8 +376,13 @@ def child_benefit_until(date_of_birth: dt.date) -> dt.date:
 
 
 def apply_for_child_benefit(
-    session: Session, svc: Services, *, caller: Caller, child_name: str,
-    child_date_of_birth: dt.date, lives_with_applicant: bool,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    child_name: str,
+    child_date_of_birth: dt.date,
+    lives_with_applicant: bool,
 ) -> ChildBenefitApplication:
     """児童手当の認定請求 for a child the resident looks after (no My Number asked)."""
     person_id = _own(caller)
@@ -315,64 +390,104 @@ def apply_for_child_benefit(
     name = " ".join(child_name.split())
     today = svc.clock.today()
     if not name or len(name) > CHILD_NAME_MAX:
-        raise invalid("child_name",
-                      f"Enter the child's name (at most {CHILD_NAME_MAX} characters).",
-                      f"お子さんの氏名を入力してください（{CHILD_NAME_MAX}文字以内）。")
+        raise invalid(
+            "child_name",
+            f"Enter the child's name (at most {CHILD_NAME_MAX} characters).",
+            f"お子さんの氏名を入力してください（{CHILD_NAME_MAX}文字以内）。",
+        )
     if child_date_of_birth > today:
-        raise invalid("child_date_of_birth", "The date of birth is in the future.",
-                      "生年月日が未来の日付です。")
+        raise invalid(
+            "child_date_of_birth",
+            "The date of birth is in the future.",
+            "生年月日が未来の日付です。",
+        )
     until = child_benefit_until(child_date_of_birth)
     if today > until:
-        raise invalid("child_date_of_birth",
-                      f"Child benefit is paid until the first 31 March after the child turns "
-                      f"18; for this child that was {until:%Y-%m-%d}.",
-                      f"児童手当は18歳到達後最初の3月31日までです（このお子さんは{until:%Y年%m月%d日}まで）。")
+        raise invalid(
+            "child_date_of_birth",
+            f"Child benefit is paid until the first 31 March after the child turns "
+            f"18; for this child that was {until:%Y-%m-%d}.",
+            f"児童手当は18歳到達後最初の3月31日までです（このお子さんは{until:%Y年%m月%d日}まで）。",
+        )
     if not lives_with_applicant:
-        raise invalid("lives_with_applicant",
-                      "Child benefit is paid to the person who looks after the child and "
-                      "supports them: confirm that the child lives with you.",
-                      "児童手当はお子さんを監護し生計を同じくする方に支給されます。同居していることを確認してください。")
+        raise invalid(
+            "lives_with_applicant",
+            "Child benefit is paid to the person who looks after the child and "
+            "supports them: confirm that the child lives with you.",
+            "児童手当はお子さんを監護し生計を同じくする方に支給されます。同居していることを確認してください。",
+        )
     _refuse_duplicate(session, person_id, name, child_date_of_birth)
     row = ChildBenefitApplication(
-        person_id=person_id, municipality_code=reg.municipality_code, child_name=name,
-        child_date_of_birth=child_date_of_birth, lives_with_applicant=True,
-        eligible_until=until, status="received", received_at=svc.clock.now())
+        person_id=person_id,
+        municipality_code=reg.municipality_code,
+        child_name=name,
+        child_date_of_birth=child_date_of_birth,
+        lives_with_applicant=True,
+        eligible_until=until,
+        status="received",
+        received_at=svc.clock.now(),
+    )
     session.add(row)
     try:
         session.flush()
     except IntegrityError:
         session.rollback()
         raise _duplicate() from None
-    audit.record(session, caller=caller, action="apply_child_benefit", person_id=person_id,
-                 purpose=Purpose.SOCIAL_SECURITY, at=svc.clock.now(),
-                 detail=f"application {row.id}")
+    audit.record(
+        session,
+        caller=caller,
+        action="apply_child_benefit",
+        person_id=person_id,
+        purpose=Purpose.SOCIAL_SECURITY,
+        at=svc.clock.now(),
+        detail=f"application {row.id}",
+    )
     return row
 
 
 def _duplicate() -> Conflict:
-    return Conflict("You have already applied for child benefit for this child.",
-                    "このお子さんの児童手当は既に申請済みです。", field="child_name",
-                    reason="child_benefit_already_applied")
+    return Conflict(
+        "You have already applied for child benefit for this child.",
+        "このお子さんの児童手当は既に申請済みです。",
+        field="child_name",
+        reason="child_benefit_already_applied",
+    )
 
 
 def _refuse_duplicate(session: Session, person_id: int, name: str, born: dt.date) -> None:
-    earlier = session.scalar(select(func.count()).select_from(ChildBenefitApplication).where(
-        ChildBenefitApplication.person_id == person_id,
-        func.upper(ChildBenefitApplication.child_name) == name.upper(),
-        ChildBenefitApplication.child_date_of_birth == born))
+    earlier = session.scalar(
+        select(func.count())
+        .select_from(ChildBenefitApplication)
+        .where(
+            ChildBenefitApplication.person_id == person_id,
+            func.upper(ChildBenefitApplication.child_name) == name.upper(),
+            ChildBenefitApplication.child_date_of_birth == born,
+        )
+    )
     if earlier:
         raise _duplicate()
 
 
-def child_benefit_applications(session: Session, svc: Services, *,
-                               caller: Caller) -> list[ChildBenefitApplication]:
+def child_benefit_applications(
+    session: Session, svc: Services, *, caller: Caller
+) -> list[ChildBenefitApplication]:
     """The resident's child benefit applications, newest first (audited)."""
     person_id = _own(caller)
-    rows = list(session.scalars(select(ChildBenefitApplication).where(
-        ChildBenefitApplication.person_id == person_id)
-        .order_by(ChildBenefitApplication.id.desc())))
-    audit.record(session, caller=caller, action="view_child_benefit", person_id=person_id,
-                 purpose=Purpose.SOCIAL_SECURITY, at=svc.clock.now())
+    rows = list(
+        session.scalars(
+            select(ChildBenefitApplication)
+            .where(ChildBenefitApplication.person_id == person_id)
+            .order_by(ChildBenefitApplication.id.desc())
+        )
+    )
+    audit.record(
+        session,
+        caller=caller,
+        action="view_child_benefit",
+        person_id=person_id,
+        purpose=Purpose.SOCIAL_SECURITY,
+        at=svc.clock.now(),
+    )
     return rows
 
 
@@ -390,8 +505,15 @@ class TaxForm:
 
 
 @refusals_audited
-def file_tax_return(session: Session, svc: Services, *, caller: Caller, card_serial: str,
-                    form: TaxForm, signature_pin: str) -> tax_office.Receipt:
+def file_tax_return(
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    card_serial: str,
+    form: TaxForm,
+    signature_pin: str,
+) -> tax_office.Receipt:
     """Build the return from the register, sign it on the card, submit it to the tax office.
 
     The year and amounts are checked before the card is touched (no PIN try is lost on a
@@ -402,9 +524,14 @@ def file_tax_return(session: Session, svc: Services, *, caller: Caller, card_ser
     check_tax_year(form.tax_year, today=svc.clock.today())
     person = get_person(session, person_id)
     reg = require_active_registration(session, person_id)
-    tax_return = TaxReturn(tax_year=form.tax_year, name=person.name_kanji or person.name_latin,
-                           address=reg.address, income={"salary": form.salary},
-                           deductions=form.deductions, tax_withheld=form.tax_withheld)
+    tax_return = TaxReturn(
+        tax_year=form.tax_year,
+        name=person.name_kanji or person.name_latin,
+        address=reg.address,
+        income={"salary": form.salary},
+        deductions=form.deductions,
+        tax_withheld=form.tax_withheld,
+    )
     check_pin_format(kind, signature_pin)
     try:
         card = card_use.check_card(session, svc, card_serial=card_serial, pin=kind)
@@ -414,8 +541,9 @@ def file_tax_return(session: Session, svc: Services, *, caller: Caller, card_ser
         raise Forbidden("This is not your card.", "ご本人のカードではありません。")
     xml = build_tax_return_xml(tax_return, signed_at=svc.clock.now())
     try:
-        signed = tax_office.sign_tax_return(card_records.chip_of(svc, card),
-                                            signature_pin=signature_pin, xml=xml)
+        signed = tax_office.sign_tax_return(
+            card_records.chip_of(svc, card), signature_pin=signature_pin, xml=xml
+        )
     except MyNumberError as exc:
         raise _on_field(exc, kind.field) from None
     return tax_office.submit_tax_return(session, svc, caller=caller, signed_xml=signed)

@@ -46,7 +46,11 @@ from mynumber.services.registry.ward_office import (
 
 
 def register_many(
-    session: Session, svc: Services, *, caller: Caller, municipality_code: str,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    municipality_code: str,
     forms: Sequence[MovingIn],
 ) -> list[int]:
     """転入届 for many people new to the register; returns their person ids in order."""
@@ -59,27 +63,41 @@ def register_many(
     keys = [identity_key(svc, form) for form in forms]
     _refuse_known(session, keys)
     person_ids = _insert_people(session, svc, forms, keys)
-    insert_rows(session, Registration, [
-        registration_fields(pid, municipality_code, form) for pid, form in zip(
-            person_ids, forms, strict=True)])
+    insert_rows(
+        session,
+        Registration,
+        [
+            registration_fields(pid, municipality_code, form)
+            for pid, form in zip(person_ids, forms, strict=True)
+        ],
+    )
     _mail_letters(session, svc, person_ids, forms, municipality_code)
-    audit.record_many(session, caller=caller, action="register_moving_in", at=svc.clock.now(),
-                      purpose=Purpose.RESIDENT_REGISTRY, person_ids=person_ids,
-                      detail=f"municipality {municipality_code} (batch)")
+    audit.record_many(
+        session,
+        caller=caller,
+        action="register_moving_in",
+        at=svc.clock.now(),
+        purpose=Purpose.RESIDENT_REGISTRY,
+        person_ids=person_ids,
+        detail=f"municipality {municipality_code} (batch)",
+    )
     return person_ids
 
 
 def _refuse_known(session: Session, keys: list[str]) -> None:
     if len(set(keys)) != len(keys):
-        raise Conflict("The batch names the same person twice; nothing was registered.",
-                       "同じ方が二重に含まれています。登録は行われませんでした。")
+        raise Conflict(
+            "The batch names the same person twice; nothing was registered.",
+            "同じ方が二重に含まれています。登録は行われませんでした。",
+        )
     for among in _identity_key_among(session, keys):
         known = session.scalars(select(Person.id).where(among)).first()
         if known is not None:
             raise Conflict(
                 f"Person {known} is already known to the register: register them on their "
                 "own (they may need to move out first); nothing was registered.",
-                f"登録済みの方（ID {known}）が含まれています。登録は行われませんでした。")
+                f"登録済みの方（ID {known}）が含まれています。登録は行われませんでした。",
+            )
 
 
 def _identity_key_among(session: Session, keys: list[str]) -> Iterator[ColumnElement[bool]]:
@@ -94,33 +112,66 @@ def _identity_key_among(session: Session, keys: list[str]) -> Iterator[ColumnEle
         yield Person.identity_key == any_(bindparam("keys", keys, type_=ARRAY(String)))
         return
     for i in range(0, len(keys), 500):
-        yield Person.identity_key.in_(keys[i:i + 500])
+        yield Person.identity_key.in_(keys[i : i + 500])
 
 
 def _insert_people(
-    session: Session, svc: Services, forms: Sequence[MovingIn], keys: list[str],
+    session: Session,
+    svc: Services,
+    forms: Sequence[MovingIn],
+    keys: list[str],
 ) -> list[int]:
     codes = allocate_registry_codes(session, len(forms))
-    numbers = derive_my_numbers(np.array([int(c.digits) for c in codes], dtype=np.int64),
-                                key=svc.keys.number_key, tweak=svc.keys.number_tweak)
-    rows = [person_fields(svc, form, key=key, code=code,
-                          number=IndividualNumber(f"{int(number):012d}"))
-            for form, key, code, number in zip(forms, keys, codes, numbers, strict=True)]
+    numbers = derive_my_numbers(
+        np.array([int(c.digits) for c in codes], dtype=np.int64),
+        key=svc.keys.number_key,
+        tweak=svc.keys.number_tweak,
+    )
+    rows = [
+        person_fields(svc, form, key=key, code=code, number=IndividualNumber(f"{int(number):012d}"))
+        for form, key, code, number in zip(forms, keys, codes, numbers, strict=True)
+    ]
     return insert_rows(session, Person, rows, return_ids=True)
 
 
 def _mail_letters(
-    session: Session, svc: Services, person_ids: list[int], forms: Sequence[MovingIn],
+    session: Session,
+    svc: Services,
+    person_ids: list[int],
+    forms: Sequence[MovingIn],
     municipality_code: str,
 ) -> None:
     today, now = svc.clock.today(), svc.clock.now()
-    letter_ids = insert_rows(session, NotificationLetter, [
-        dict(person_id=pid, application_id=new_application_id(), issued_on=today,
-             status=MailStatus.IN_TRANSIT.value, superseded=False) for pid in person_ids],
-        return_ids=True)
+    letter_ids = insert_rows(
+        session,
+        NotificationLetter,
+        [
+            dict(
+                person_id=pid,
+                application_id=new_application_id(),
+                issued_on=today,
+                status=MailStatus.IN_TRANSIT.value,
+                superseded=False,
+            )
+            for pid in person_ids
+        ],
+        return_ids=True,
+    )
     due = now + svc.post.delivery_time(MailKind.NOTIFICATION_LETTER)
-    insert_rows(session, MailItem, [
-        dict(kind=MailKind.NOTIFICATION_LETTER.value, person_id=pid, ref_id=lid,
-             address=form.address, municipality_code=municipality_code, sent_at=now,
-             due_at=due, status=MailStatus.IN_TRANSIT.value)
-        for pid, lid, form in zip(person_ids, letter_ids, forms, strict=True)])
+    insert_rows(
+        session,
+        MailItem,
+        [
+            dict(
+                kind=MailKind.NOTIFICATION_LETTER.value,
+                person_id=pid,
+                ref_id=lid,
+                address=form.address,
+                municipality_code=municipality_code,
+                sent_at=now,
+                due_at=due,
+                status=MailStatus.IN_TRANSIT.value,
+            )
+            for pid, lid, form in zip(person_ids, letter_ids, forms, strict=True)
+        ],
+    )

@@ -33,28 +33,53 @@ def new_application_id() -> str:
 
 
 def issue_letter(
-    session: Session, svc: Services, *, person: Person, registration: Registration,
+    session: Session,
+    svc: Services,
+    *,
+    person: Person,
+    registration: Registration,
 ) -> NotificationLetter:
     """Make the letter and put it in the post to the registered address."""
-    letter = NotificationLetter(person_id=person.id, application_id=new_application_id(),
-                                issued_on=svc.clock.today(), status=MailStatus.IN_TRANSIT)
+    letter = NotificationLetter(
+        person_id=person.id,
+        application_id=new_application_id(),
+        issued_on=svc.clock.today(),
+        status=MailStatus.IN_TRANSIT,
+    )
     session.add(letter)
     session.flush()
-    post(session, svc, kind=MailKind.NOTIFICATION_LETTER, person_id=person.id,
-         ref_id=letter.id, registration=registration)
+    post(
+        session,
+        svc,
+        kind=MailKind.NOTIFICATION_LETTER,
+        person_id=person.id,
+        ref_id=letter.id,
+        registration=registration,
+    )
     return letter
 
 
 def post(
-    session: Session, svc: Services, *, kind: MailKind, person_id: int, ref_id: int,
+    session: Session,
+    svc: Services,
+    *,
+    kind: MailKind,
+    person_id: int,
+    ref_id: int,
     registration: Registration,
 ) -> MailItem:
     """Put one item in the post; it arrives (or fails) after the post's delivery time."""
     now = svc.clock.now()
-    item = MailItem(kind=kind.value, person_id=person_id, ref_id=ref_id,
-                    address=registration.address,
-                    municipality_code=registration.municipality_code, sent_at=now,
-                    due_at=now + svc.post.delivery_time(kind), status=MailStatus.IN_TRANSIT)
+    item = MailItem(
+        kind=kind.value,
+        person_id=person_id,
+        ref_id=ref_id,
+        address=registration.address,
+        municipality_code=registration.municipality_code,
+        sent_at=now,
+        due_at=now + svc.post.delivery_time(kind),
+        status=MailStatus.IN_TRANSIT,
+    )
     session.add(item)
     session.flush()
     return item
@@ -64,7 +89,8 @@ def deliver_due_mail(session: Session, svc: Services) -> list[MailItem]:
     """The post's round: settle every item due by now (delivered, or back to the office)."""
     now = svc.clock.now()
     due = session.scalars(
-        select(MailItem).where(MailItem.status == MailStatus.IN_TRANSIT, MailItem.due_at <= now)
+        select(MailItem)
+        .where(MailItem.status == MailStatus.IN_TRANSIT, MailItem.due_at <= now)
         .order_by(MailItem.id)
     ).all()
     for item in due:
@@ -74,7 +100,11 @@ def deliver_due_mail(session: Session, svc: Services) -> list[MailItem]:
 
 
 def settle(
-    session: Session, item: MailItem, failure: DeliveryFailure | None, *, at: dt.datetime,
+    session: Session,
+    item: MailItem,
+    failure: DeliveryFailure | None,
+    *,
+    at: dt.datetime,
 ) -> None:
     """Record a delivery or a return; a returned item is held at the ward office."""
     item.status = MailStatus.DELIVERED if failure is None else MailStatus.HELD_AT_OFFICE
@@ -87,37 +117,60 @@ def settle(
 
 
 def record_mail_returned(
-    session: Session, svc: Services, *, caller: Caller, mail_id: int, failure: DeliveryFailure,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    mail_id: int,
+    failure: DeliveryFailure,
 ) -> MailItem:
     """Staff record an item the post brought back (it is then held at the counter)."""
     require_role(caller, Role.WARD_OFFICE)
     item = session.get(MailItem, mail_id)
-    authorise(session, svc, caller, Action.HANDLE_LETTER,
-              Subject(item.person_id if item is not None else None))
+    authorise(
+        session,
+        svc,
+        caller,
+        Action.HANDLE_LETTER,
+        Subject(item.person_id if item is not None else None),
+    )
     if item is None:
         raise NotFound(f"No mail item {mail_id}.", f"郵便物 {mail_id} は見つかりません。")
     if item.status not in (MailStatus.IN_TRANSIT, MailStatus.DELIVERED):
         raise Conflict("This item is already back at the office.", "この郵便物は既に返戻済みです。")
     settle(session, item, failure, at=svc.clock.now())
-    audit.record(session, caller=caller, action="mail_returned", person_id=item.person_id,
-                 at=svc.clock.now(), detail=f"{item.kind}: {failure.value}")
+    audit.record(
+        session,
+        caller=caller,
+        action="mail_returned",
+        person_id=item.person_id,
+        at=svc.clock.now(),
+        detail=f"{item.kind}: {failure.value}",
+    )
     return item
 
 
 def current_letter(session: Session, person_id: int) -> NotificationLetter:
     letter = session.scalars(
-        select(NotificationLetter).where(NotificationLetter.person_id == person_id,
-                                         NotificationLetter.superseded.is_(False))
+        select(NotificationLetter)
+        .where(NotificationLetter.person_id == person_id, NotificationLetter.superseded.is_(False))
         .order_by(NotificationLetter.id.desc())
     ).first()
     if letter is None:
-        raise NotFound("This person has no notification letter.",
-                       "この方の個人番号通知書はありません。", person_id=person_id)
+        raise NotFound(
+            "This person has no notification letter.",
+            "この方の個人番号通知書はありません。",
+            person_id=person_id,
+        )
     return letter
 
 
 def hand_over_letter(
-    session: Session, svc: Services, *, caller: Caller, person_id: int,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    person_id: int,
     id_documents: tuple[IdDocument, ...],
 ) -> NotificationLetter:
     """Hand a held letter to its owner at the counter, after a photo-ID check."""
@@ -128,31 +181,54 @@ def hand_over_letter(
         raise Conflict(
             f"The letter is not held at the office (status: {letter.status}).",
             f"通知書は窓口で保管されていません（状態: {letter.status}）。",
-            status=letter.status)
+            status=letter.status,
+        )
     if not set(id_documents) & PHOTO_IDS:
-        raise invalid("id_documents", "Show a photo ID (residence card or passport).",
-                      "顔写真付きの本人確認書類（在留カード・旅券）を提示してください。")
+        raise invalid(
+            "id_documents",
+            "Show a photo ID (residence card or passport).",
+            "顔写真付きの本人確認書類（在留カード・旅券）を提示してください。",
+        )
     letter.status = MailStatus.HANDED_OVER
-    audit.record(session, caller=caller, action="hand_over_letter", person_id=person_id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail="id: " + ",".join(d.value for d in id_documents))
+    audit.record(
+        session,
+        caller=caller,
+        action="hand_over_letter",
+        person_id=person_id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail="id: " + ",".join(d.value for d in id_documents),
+    )
     return letter
 
 
 def reissue_letter(
-    session: Session, svc: Services, *, caller: Caller, person_id: int,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    person_id: int,
 ) -> NotificationLetter:
     """A lost letter: the old one (and its application ID) is void, a new one is mailed."""
     require_role(caller, Role.WARD_OFFICE)
     authorise(session, svc, caller, Action.HANDLE_LETTER, Subject(person_id))
     person = get_person(session, person_id)
     reg = require_active_registration(session, person_id)
-    for old in session.scalars(select(NotificationLetter).where(
-            NotificationLetter.person_id == person_id, NotificationLetter.superseded.is_(False))):
+    for old in session.scalars(
+        select(NotificationLetter).where(
+            NotificationLetter.person_id == person_id, NotificationLetter.superseded.is_(False)
+        )
+    ):
         old.superseded = True
     letter = issue_letter(session, svc, person=person, registration=reg)
-    audit.record(session, caller=caller, action="reissue_letter", person_id=person_id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now())
+    audit.record(
+        session,
+        caller=caller,
+        action="reissue_letter",
+        person_id=person_id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+    )
     return letter
 
 
@@ -173,17 +249,31 @@ def letter_pdf(session: Session, svc: Services, *, caller: Caller, person_id: in
     person = get_person(session, person_id)
     reg = require_active_registration(session, person_id)
     town = session.get(Municipality, reg.municipality_code)
-    number = read_my_number(session, svc, caller=caller, person_id=person_id,
-                            purpose=Purpose.RESIDENT_REGISTRY if caller.role == Role.WARD_OFFICE
-                            else Purpose.OWN_RECORD)
-    return render_notification_letter(LetterDoc(
-        municipality=town.name_ja if town else reg.municipality_code,
-        municipality_en=town.name_en if town else "", issue_date=letter.issued_on,
-        name=person.name_latin, name_kana=person.name_kana, name_kanji=person.name_kanji,
-        date_of_birth=person.date_of_birth, sex=person.sex, address=reg.address,
-        my_number=number.digits, application_id=letter.application_id,
-        application_url=application_url(svc, letter.application_id),
-    ))
+    number = read_my_number(
+        session,
+        svc,
+        caller=caller,
+        person_id=person_id,
+        purpose=Purpose.RESIDENT_REGISTRY
+        if caller.role == Role.WARD_OFFICE
+        else Purpose.OWN_RECORD,
+    )
+    return render_notification_letter(
+        LetterDoc(
+            municipality=town.name_ja if town else reg.municipality_code,
+            municipality_en=town.name_en if town else "",
+            issue_date=letter.issued_on,
+            name=person.name_latin,
+            name_kana=person.name_kana,
+            name_kanji=person.name_kanji,
+            date_of_birth=person.date_of_birth,
+            sex=person.sex,
+            address=reg.address,
+            my_number=number.digits,
+            application_id=letter.application_id,
+            application_url=application_url(svc, letter.application_id),
+        )
+    )
 
 
 def application_url(svc: Services, application_id: str) -> str:

@@ -28,8 +28,10 @@ def allocate_registry_codes(session: Session, count: int = 1) -> list[ResidentRe
     """``count`` fresh registry codes; the counter row (made by the first migration) is
     locked until commit, so concurrent registrations never share a code."""
     row = session.execute(
-        update(Counter).where(Counter.name == REGISTRY_SEQUENCE)
-        .values(value=Counter.value + count).returning(Counter.value)
+        update(Counter)
+        .where(Counter.name == REGISTRY_SEQUENCE)
+        .values(value=Counter.value + count)
+        .returning(Counter.value)
     ).scalar_one()
     return [registry_code_for(n) for n in range(row - count + 1, row + 1)]
 
@@ -39,7 +41,12 @@ def number_of(svc: Services, code: ResidentRegistryCode) -> IndividualNumber:
 
 
 def read_my_number(
-    session: Session, svc: Services, *, caller: Caller, person_id: int, purpose: Purpose,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    person_id: int,
+    purpose: Purpose,
 ) -> IndividualNumber:
     """The person's number, for a purpose the law allows and a caller related to the person
     (``domain.policy``: the ward office of their municipality, their insurer, a tax office
@@ -47,13 +54,23 @@ def read_my_number(
     audited either way."""
     authorise(session, svc, caller, Action.READ_NUMBER, Subject(person_id), purpose)
     person = get_person(session, person_id)
-    audit.record(session, caller=caller, action="read_my_number", purpose=purpose,
-                 person_id=person_id, at=svc.clock.now())
+    audit.record(
+        session,
+        caller=caller,
+        action="read_my_number",
+        purpose=purpose,
+        person_id=person_id,
+        at=svc.clock.now(),
+    )
     return open_number(svc, person)
 
 
 def find_by_number(
-    session: Session, svc: Services, *, caller: Caller, number: IndividualNumber,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    number: IndividualNumber,
     purpose: Purpose,
 ) -> Person:
     """The person holding ``number`` (keyed-hash look-up), for an allowed purpose and a
@@ -62,14 +79,23 @@ def find_by_number(
     person = session.scalars(
         select(Person).where(Person.number_lookup == svc.vault.lookup_hash(number))
     ).first()
-    authorise(session, svc, caller, Action.FIND_BY_NUMBER,
-              Subject(person.id if person else None), purpose)
-    audit.record(session, caller=caller, action="find_by_my_number", purpose=purpose,
-                 person_id=person.id if person else None, at=svc.clock.now(),
-                 detail=f"number {number.masked}")
+    authorise(
+        session, svc, caller, Action.FIND_BY_NUMBER, Subject(person.id if person else None), purpose
+    )
+    audit.record(
+        session,
+        caller=caller,
+        action="find_by_my_number",
+        purpose=purpose,
+        person_id=person.id if person else None,
+        at=svc.clock.now(),
+        detail=f"number {number.masked}",
+    )
     if person is None:
-        raise NotFound(f"No resident has the number {number.masked}.",
-                       f"番号 {number.masked} の住民は見つかりません。")
+        raise NotFound(
+            f"No resident has the number {number.masked}.",
+            f"番号 {number.masked} の住民は見つかりません。",
+        )
     return person
 
 

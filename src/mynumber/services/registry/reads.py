@@ -55,8 +55,9 @@ def municipalities(session: Session) -> list[Town]:
 
 def _mail_item(session: Session, letter_id: int) -> MailItem | None:
     return session.scalars(
-        select(MailItem).where(MailItem.kind == MailKind.NOTIFICATION_LETTER.value,
-                               MailItem.ref_id == letter_id).order_by(MailItem.id.desc())
+        select(MailItem)
+        .where(MailItem.kind == MailKind.NOTIFICATION_LETTER.value, MailItem.ref_id == letter_id)
+        .order_by(MailItem.id.desc())
     ).first()
 
 
@@ -68,9 +69,14 @@ def letter_of(session: Session, person_id: int) -> LetterView | None:
         return None
     item = _mail_item(session, letter.id)
     start, end = notification_letter_window(letter.issued_on)
-    return LetterView(application_id=letter.application_id, issued_on=letter.issued_on,
-                      status=letter.status, expected_from=start, expected_until=end,
-                      failure=item.failure if item else None)
+    return LetterView(
+        application_id=letter.application_id,
+        issued_on=letter.issued_on,
+        status=letter.status,
+        expected_from=start,
+        expected_until=end,
+        failure=item.failure if item else None,
+    )
 
 
 def letter_mail_item(session: Session, person_id: int) -> int:
@@ -78,6 +84,5 @@ def letter_mail_item(session: Session, person_id: int) -> int:
     letter = letters.current_letter(session, person_id)
     item = _mail_item(session, letter.id)
     if item is None:
-        raise Conflict("This letter was never put in the post.",
-                       "この通知書は郵送されていません。")
+        raise Conflict("This letter was never put in the post.", "この通知書は郵送されていません。")
     return item.id

@@ -37,22 +37,39 @@ class ResidentView:
 
 
 def view_resident(
-    session: Session, svc: Services, *, caller: Caller, person_id: int,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    person_id: int,
 ) -> ResidentView:
     """The record as staff or the owner see it; the My Number is masked."""
     require_role(caller, Role.WARD_OFFICE, Role.CARD_CENTRE, Role.RESIDENT)
     authorise(session, svc, caller, Action.VIEW_PERSON, Subject(person_id))
     person = get_person(session, person_id)
     reg = active_registration(session, person_id)
-    audit.record(session, caller=caller, action="view_resident", person_id=person_id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now())
+    audit.record(
+        session,
+        caller=caller,
+        action="view_resident",
+        person_id=person_id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+    )
     number = open_number(svc, person)
     return ResidentView(
-        person_id=person.id, name_latin=person.name_latin, name_kana=person.name_kana,
-        name_kanji=person.name_kanji, date_of_birth=person.date_of_birth, sex=person.sex,
-        nationality=person.nationality, my_number=mask_digits(number.digits),
-        registered=reg is not None, municipality_code=reg.municipality_code if reg else None,
-        address=reg.address if reg else None, late=reg.late if reg else False,
+        person_id=person.id,
+        name_latin=person.name_latin,
+        name_kana=person.name_kana,
+        name_kanji=person.name_kanji,
+        date_of_birth=person.date_of_birth,
+        sex=person.sex,
+        nationality=person.nationality,
+        my_number=mask_digits(number.digits),
+        registered=reg is not None,
+        municipality_code=reg.municipality_code if reg else None,
+        address=reg.address if reg else None,
+        late=reg.late if reg else False,
         status_of_residence=reg.status_of_residence if reg else None,
         period_of_stay_ends=reg.period_of_stay_ends if reg else None,
     )

@@ -58,8 +58,11 @@ def arrives_from_abroad(session: Session, person: Person | None) -> bool:
     from another municipality."""
     if person is None:
         return True
-    last = session.scalars(select(Registration).where(Registration.person_id == person.id)
-                           .order_by(Registration.id.desc())).first()
+    last = session.scalars(
+        select(Registration)
+        .where(Registration.person_id == person.id)
+        .order_by(Registration.id.desc())
+    ).first()
     return last is None or last.moved_to == ABROAD
 
 
@@ -76,16 +79,26 @@ def refuse_if_registered(session: Session, person: Person) -> None:
 
 
 def person_fields(
-    svc: Services, form: MovingIn, *, key: str, code: ResidentRegistryCode,
+    svc: Services,
+    form: MovingIn,
+    *,
+    key: str,
+    code: ResidentRegistryCode,
     number: IndividualNumber,
 ) -> dict[str, Any]:
     """The columns of a new person (number sealed, never in clear)."""
     context = sealing_context(code.digits)
     return dict(
-        registry_code=code.digits, identity_key=key, name_latin=form.name_latin,
-        name_kana=form.name_kana, name_kanji=form.name_kanji,
-        date_of_birth=form.date_of_birth, sex=form.sex.value, nationality=form.nationality,
-        created_at=svc.clock.now(), number_sealed=svc.vault.seal(number, context=context),
+        registry_code=code.digits,
+        identity_key=key,
+        name_latin=form.name_latin,
+        name_kana=form.name_kana,
+        name_kanji=form.name_kanji,
+        date_of_birth=form.date_of_birth,
+        sex=form.sex.value,
+        nationality=form.nationality,
+        created_at=svc.clock.now(),
+        number_sealed=svc.vault.seal(number, context=context),
         number_lookup=svc.vault.lookup_hash(number),
     )
 
@@ -94,10 +107,14 @@ def registration_fields(person_id: int, municipality_code: str, form: MovingIn) 
     """The columns of a new active registration; late when filed after 14 days."""
     foreign = form.foreign
     return dict(
-        person_id=person_id, municipality_code=municipality_code, address=form.address,
-        started_living_on=form.started_living_on, filed_on=form.filed_on,
+        person_id=person_id,
+        municipality_code=municipality_code,
+        address=form.address,
+        started_living_on=form.started_living_on,
+        filed_on=form.filed_on,
         late=deadlines.is_late_moving_in(form.started_living_on, form.filed_on),
-        status=RegistrationStatus.ACTIVE, id_documents=[d.value for d in form.id_documents],
+        status=RegistrationStatus.ACTIVE,
+        id_documents=[d.value for d in form.id_documents],
         residence_card_number=foreign.residence_card_number.value if foreign else None,
         status_of_residence=foreign.status_of_residence if foreign else None,
         period_of_stay_ends=foreign.period_of_stay_ends if foreign else None,
@@ -113,7 +130,10 @@ def new_person(session: Session, svc: Services, form: MovingIn, key: str) -> Per
 
 
 def add_registration(
-    session: Session, person: Person, municipality_code: str, form: MovingIn,
+    session: Session,
+    person: Person,
+    municipality_code: str,
+    form: MovingIn,
 ) -> Registration:
     reg = Registration(**registration_fields(person.id, municipality_code, form))
     session.add(reg)
@@ -122,7 +142,12 @@ def add_registration(
 
 
 def register_moving_within(
-    session: Session, svc: Services, *, caller: Caller, person_id: int, new_address: str,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    person_id: int,
+    new_address: str,
     moved_on: dt.date,
 ) -> Registration:
     """転居届: a new address in the same municipality (within 14 days, ``deadlines``; late is
@@ -134,16 +159,24 @@ def register_moving_within(
     check_own_municipality(caller, reg.municipality_code)
     today = svc.clock.today()
     if moved_on > today:
-        raise invalid("moved_on", "The moving date cannot be in the future for a 転居届.",
-                      "転居日が未来の日付です。")
+        raise invalid(
+            "moved_on",
+            "The moving date cannot be in the future for a 転居届.",
+            "転居日が未来の日付です。",
+        )
     reg.address = check_address(new_address)
     reg.started_living_on = moved_on
     reg.late = deadlines.is_late_moving_within(moved_on, today)
-    audit.record(session, caller=caller, action="register_moving_within", person_id=person_id,
-                 purpose=Purpose.RESIDENT_REGISTRY, at=svc.clock.now(),
-                 detail="late" if reg.late else "")
+    audit.record(
+        session,
+        caller=caller,
+        action="register_moving_within",
+        person_id=person_id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail="late" if reg.late else "",
+    )
     # The register changed: the signature certificate, which carries the old address, lapses
     # now, not when the card is brought in (公的個人認証法; issue 17.3).
-    revoke_signature_certificates_of(session, svc, person_id=person_id,
-                                     reason="address_changed")
+    revoke_signature_certificates_of(session, svc, person_id=person_id, reason="address_changed")
     return reg

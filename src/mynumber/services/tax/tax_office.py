@@ -82,7 +82,11 @@ def sign_tax_return(card: Chip | CardReader, *, signature_pin: str, xml: bytes) 
 
 @refusals_audited
 def submit_tax_return(
-    session: Session, svc: Services, *, caller: Caller, signed_xml: bytes,
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    signed_xml: bytes,
 ) -> Receipt:
     """e-Tax reception: verify a signed return as of its signing time and record the receipt."""
     require_role(caller, Role.RESIDENT, Role.TAX_OFFICE)
@@ -97,31 +101,50 @@ def submit_tax_return(
     check_tax_year(filed.tax_year, today=svc.clock.today())
     record = certificate_record(session, verified.certificate)
     if record is None:
-        raise CertificateUnknown("The card centre has no record of this certificate.",
-                                 "この証明書は地方公共団体情報システム機構の記録にありません。",
-                                 serial=verified.certificate.serial_number)
+        raise CertificateUnknown(
+            "The card centre has no record of this certificate.",
+            "この証明書は地方公共団体情報システム機構の記録にありません。",
+            serial=verified.certificate.serial_number,
+        )
     if caller.role is Role.RESIDENT and caller.scope_id not in (None, record.person_id):
-        raise Forbidden("You can only file your own return.",
-                        "ご本人の申告書のみ提出できます。")
-    receipt = _record_receipt(session, signed_xml, record.person_id, filed.tax_year,
-                              filed.signed_at, now, verified.certificate.serial_number)
-    audit.record(session, caller=caller, action="etax_return_received",
-                 person_id=record.person_id, purpose=Purpose.TAX, at=now,
-                 detail=f"{filed.tax_year} return, receipt {receipt.receipt_number}")
+        raise Forbidden("You can only file your own return.", "ご本人の申告書のみ提出できます。")
+    receipt = _record_receipt(
+        session,
+        signed_xml,
+        record.person_id,
+        filed.tax_year,
+        filed.signed_at,
+        now,
+        verified.certificate.serial_number,
+    )
+    audit.record(
+        session,
+        caller=caller,
+        action="etax_return_received",
+        person_id=record.person_id,
+        purpose=Purpose.TAX,
+        at=now,
+        detail=f"{filed.tax_year} return, receipt {receipt.receipt_number}",
+    )
     return receipt
 
 
 def _root(xml: bytes) -> etree._Element:
     try:
-        return etree.fromstring(xml, parser=etree.XMLParser(
-            resolve_entities=False, no_network=True, load_dtd=False))
+        return etree.fromstring(
+            xml, parser=etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        )
     except etree.XMLSyntaxError as exc:
-        raise SignatureInvalid("The document is not well-formed XML.",
-                               "XML文書の形式が正しくありません。", reason=str(exc)) from None
+        raise SignatureInvalid(
+            "The document is not well-formed XML.",
+            "XML文書の形式が正しくありません。",
+            reason=str(exc),
+        ) from None
 
 
-def _check_certificate_first(root: etree._Element, svc: Services, *, at: dt.datetime,
-                             lookup: RevocationLookup) -> None:
+def _check_certificate_first(
+    root: etree._Element, svc: Services, *, at: dt.datetime, lookup: RevocationLookup
+) -> None:
     """Judge the signer's certificate at the signing time before the signature.
 
     signxml checks a certificate's dates against the wall clock and reports an expired one as
@@ -130,8 +153,9 @@ def _check_certificate_first(root: etree._Element, svc: Services, *, at: dt.date
     """
     text = root.findtext(f".//{{{_DS}}}X509Certificate")
     try:
-        certificate = x509.load_der_x509_certificate(base64.b64decode("".join(
-            (text or "").split()), validate=True))
+        certificate = x509.load_der_x509_certificate(
+            base64.b64decode("".join((text or "").split()), validate=True)
+        )
     except (ValueError, binascii.Error):
         return
     verify_certificate(certificate, svc.ca, at=at, is_revoked=lookup)
@@ -139,27 +163,50 @@ def _check_certificate_first(root: etree._Element, svc: Services, *, at: dt.date
 
 def _check_signing_time(signed_at: dt.datetime, now: dt.datetime) -> None:
     if signed_at > now + CLOCK_SKEW:
-        raise SigningTimeInvalid("The signing time is in the future.",
-                                 "署名日時が未来になっています。", field="signed_at")
+        raise SigningTimeInvalid(
+            "The signing time is in the future.",
+            "署名日時が未来になっています。",
+            field="signed_at",
+        )
     if signed_at < now - SIGNING_TIME_MAX_AGE:
-        raise SigningTimeInvalid("The return was signed more than 24 hours ago: sign it again "
-                                 "and submit it at once.",
-                                 "署名から24時間以上経過しています。署名し直してすぐに提出してください。",
-                                 field="signed_at")
+        raise SigningTimeInvalid(
+            "The return was signed more than 24 hours ago: sign it again and submit it at once.",
+            "署名から24時間以上経過しています。署名し直してすぐに提出してください。",
+            field="signed_at",
+        )
 
 
-def _record_receipt(session: Session, signed_xml: bytes, person_id: int, tax_year: int,
-                    signed_at: dt.datetime, now: dt.datetime, serial: int) -> Receipt:
+def _record_receipt(
+    session: Session,
+    signed_xml: bytes,
+    person_id: int,
+    tax_year: int,
+    signed_at: dt.datetime,
+    now: dt.datetime,
+    serial: int,
+) -> Receipt:
     digest = hashlib.sha256(signed_xml).hexdigest()
-    earlier = session.scalars(select(TaxReceipt).where(
-        TaxReceipt.document_sha256 == digest)).first()
+    earlier = session.scalars(
+        select(TaxReceipt).where(TaxReceipt.document_sha256 == digest)
+    ).first()
     if earlier is not None:
-        raise Conflict(f"This return was already received (receipt {earlier.receipt_number}).",
-                       f"この申告書は受付済みです（受付番号 {earlier.receipt_number}）。",
-                       receipt_number=earlier.receipt_number)
+        raise Conflict(
+            f"This return was already received (receipt {earlier.receipt_number}).",
+            f"この申告書は受付済みです（受付番号 {earlier.receipt_number}）。",
+            receipt_number=earlier.receipt_number,
+        )
     number = f"{now:%Y%m%d}-{secrets.token_hex(5).upper()}"
-    session.add(TaxReceipt(receipt_number=number, person_id=person_id, tax_year=tax_year,
-                           certificate_serial=serial_text(serial), signed_at=signed_at,
-                           received_at=now, document_sha256=digest, signed_xml=signed_xml))
+    session.add(
+        TaxReceipt(
+            receipt_number=number,
+            person_id=person_id,
+            tax_year=tax_year,
+            certificate_serial=serial_text(serial),
+            signed_at=signed_at,
+            received_at=now,
+            document_sha256=digest,
+            signed_xml=signed_xml,
+        )
+    )
     session.flush()
     return Receipt(number, person_id, tax_year, signed_at, now)

@@ -3,6 +3,7 @@
 Revision ID: 0007
 Revises: 0002
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -27,9 +28,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("portal_face_registrations") as batch:
         batch.create_index("ix_portal_face_registrations_person_id", ["person_id"])
-        batch.create_index("uq_portal_face_one_active", ["person_id"], unique=True,
-                           sqlite_where=sa.text("withdrawn_at IS NULL"),
-                           postgresql_where=sa.text("withdrawn_at IS NULL"))
+        batch.create_index(
+            "uq_portal_face_one_active",
+            ["person_id"],
+            unique=True,
+            sqlite_where=sa.text("withdrawn_at IS NULL"),
+            postgresql_where=sa.text("withdrawn_at IS NULL"),
+        )
     op.create_table(
         "child_benefit_applications",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -41,8 +46,9 @@ def upgrade() -> None:
         sa.Column("eligible_until", sa.Date(), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
         sa.Column("received_at", UtcDateTime(timezone=True), nullable=False),
-        sa.UniqueConstraint("person_id", "child_name", "child_date_of_birth",
-                            name="uq_child_benefit_child"),
+        sa.UniqueConstraint(
+            "person_id", "child_name", "child_date_of_birth", name="uq_child_benefit_child"
+        ),
     )
     with op.batch_alter_table("child_benefit_applications") as batch:
         batch.create_index("ix_child_benefit_applications_person_id", ["person_id"])

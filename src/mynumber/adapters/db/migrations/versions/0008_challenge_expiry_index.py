@@ -8,6 +8,7 @@ index.
 Revision ID: 0008
 Revises: 0004
 """
+
 from collections.abc import Sequence
 
 from alembic import op
@@ -25,5 +26,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("card_auth_challenges", schema=None) as batch_op:
-        batch_op.create_index("ix_card_auth_challenges_expires_at", ["expires_at"],
-                              unique=False)
+        batch_op.create_index("ix_card_auth_challenges_expires_at", ["expires_at"], unique=False)

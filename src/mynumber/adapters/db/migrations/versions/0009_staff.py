@@ -4,6 +4,7 @@ tokens that expire and are revoked at a time; the clerk named in the audit log
 Revision ID: 0009_staff
 Revises: 0008
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -32,8 +33,9 @@ def upgrade() -> None:
     op.create_table(
         "clerks",
         sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("organisation_id", sa.Integer(), sa.ForeignKey("organisations.id"),
-                  nullable=False),
+        sa.Column(
+            "organisation_id", sa.Integer(), sa.ForeignKey("organisations.id"), nullable=False
+        ),
         sa.Column("login", sa.String(64), nullable=False),
         sa.Column("name", sa.String(100), nullable=False),
         sa.Column("password_hash", sa.String(200), nullable=False),

@@ -8,6 +8,7 @@ keyed hashes begin with the first entry written after it.
 Revision ID: 0010
 Revises: 0009_staff
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -19,8 +20,10 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _SQLITE_GUARDS = {
-    verb: (f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
-           "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END")
+    verb: (
+        f"CREATE TRIGGER audit_log_no_{verb.lower()} BEFORE {verb} ON audit_log "
+        "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END"
+    )
     for verb in ("UPDATE", "DELETE")
 }
 
@@ -50,8 +53,12 @@ def upgrade() -> None:
     _guards_off()
     with op.batch_alter_table("audit_head") as batch:
         batch.add_column(sa.Column("chain", sa.String(130), nullable=True))
-        batch.alter_column("last_id", new_column_name="last_seq", existing_type=sa.Integer(),
-                           existing_nullable=False)
+        batch.alter_column(
+            "last_id",
+            new_column_name="last_seq",
+            existing_type=sa.Integer(),
+            existing_nullable=False,
+        )
     op.execute("DELETE FROM audit_head WHERE last_seq = 0")  # a fresh database: no legacy
     op.execute("UPDATE audit_head SET chain = 'legacy'")
     with op.batch_alter_table("audit_head") as batch:
@@ -68,10 +75,14 @@ def upgrade() -> None:
     if _postgres():
         # Ids were given by the one head; from now on by the tables' own sequences.
         for table in ("audit_log", "audit_head"):
-            op.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                       f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
-        op.execute("CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
-                   "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()")
+            op.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+            )
+        op.execute(
+            "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log "
+            "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
+        )
 
 
 def downgrade() -> None:
@@ -88,8 +99,14 @@ def downgrade() -> None:
     with op.batch_alter_table("audit_head") as batch:
         batch.drop_index("ix_audit_head_chain")
         batch.drop_column("chain")
-        batch.alter_column("last_seq", new_column_name="last_id", existing_type=sa.Integer(),
-                           existing_nullable=False)
-    op.execute("INSERT INTO audit_head (id, last_id, last_hash) SELECT 1, "
-               "COALESCE(MAX(id), 0), COALESCE((SELECT entry_hash FROM audit_log "
-               "ORDER BY id DESC LIMIT 1), '" + "0" * 64 + "') FROM audit_log")
+        batch.alter_column(
+            "last_seq",
+            new_column_name="last_id",
+            existing_type=sa.Integer(),
+            existing_nullable=False,
+        )
+    op.execute(
+        "INSERT INTO audit_head (id, last_id, last_hash) SELECT 1, "
+        "COALESCE(MAX(id), 0), COALESCE((SELECT entry_hash FROM audit_log "
+        "ORDER BY id DESC LIMIT 1), '" + "0" * 64 + "') FROM audit_log"
+    )

@@ -6,6 +6,7 @@ abroad, before leaving); a late one is accepted and recorded as late (issue 17.1
 Revision ID: 0011_moving_out
 Revises: 0001
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -20,8 +21,9 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("registrations", schema=None) as batch_op:
         batch_op.add_column(sa.Column("moving_out_filed_on", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("moving_out_late", sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
+        batch_op.add_column(
+            sa.Column("moving_out_late", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
 
 
 def downgrade() -> None:

@@ -7,6 +7,7 @@ kept so far in ``chip_pins.tries_left`` are carried over, keyed by each PIN's sa
 Revision ID: 0012_chip_tries
 Revises: 0010
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -27,9 +28,11 @@ def upgrade() -> None:
         sa.Column("tries_left", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("card_id", "pin_ref", "salt"),
     )
-    op.execute("INSERT INTO chip_tries (card_id, pin_ref, salt, tries_left) "
-               "SELECT card_id, pin_ref, salt, tries_left FROM chip_pins "
-               "WHERE tries_left < max_tries")
+    op.execute(
+        "INSERT INTO chip_tries (card_id, pin_ref, salt, tries_left) "
+        "SELECT card_id, pin_ref, salt, tries_left FROM chip_pins "
+        "WHERE tries_left < max_tries"
+    )
 
 
 def downgrade() -> None:

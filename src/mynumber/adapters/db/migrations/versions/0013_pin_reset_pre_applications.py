@@ -6,6 +6,7 @@ smartphone pre-application that proved the 4-digit PIN and the face (issue 17.7)
 Revision ID: 0013_pin_reset_pre_applications
 Revises: 0012_chip_tries
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -31,11 +32,13 @@ def upgrade() -> None:
         sa.Column("used_at", _TIME, nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_pin_reset_pre_applications_card_serial",
-                    "pin_reset_pre_applications", ["card_serial"])
+    op.create_index(
+        "ix_pin_reset_pre_applications_card_serial", "pin_reset_pre_applications", ["card_serial"]
+    )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_pin_reset_pre_applications_card_serial",
-                  table_name="pin_reset_pre_applications")
+    op.drop_index(
+        "ix_pin_reset_pre_applications_card_serial", table_name="pin_reset_pre_applications"
+    )
     op.drop_table("pin_reset_pre_applications")
