@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -22,7 +24,11 @@ def bench(tmp: Path, monkeypatch: pytest.MonkeyPatch, *extra: str) -> list[str]:
     do not matter here, only that every step runs."""
     monkeypatch.setenv("TMPDIR", str(tmp))  # the server process's
     monkeypatch.setattr(tempfile, "tempdir", str(tmp))  # this one's (cached at first use)
-    done = CliRunner().invoke(
+    # In a thread of its own: the command drives the service with asyncio.run, which refuses
+    # to start where an event loop is running, as in a worker's main thread after the browser
+    # tests (Playwright's sync API keeps its loop there for the session).
+    invoke = partial(
+        CliRunner().invoke,
         app,
         [
             "bench",
@@ -41,6 +47,8 @@ def bench(tmp: Path, monkeypatch: pytest.MonkeyPatch, *extra: str) -> list[str]:
         ],
         env={"COLUMNS": "200"},
     )
+    with ThreadPoolExecutor(1) as thread:
+        done = thread.submit(invoke).result()
     if done.exception is not None and not isinstance(done.exception, SystemExit):
         raise done.exception
     assert done.exit_code == 0, done.stderr[-2000:]
