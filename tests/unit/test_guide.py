@@ -256,8 +256,15 @@ def _run_cli(*args: str) -> tuple[int, str, str]:
     from typer.testing import CliRunner
 
     from mynumber.cli.main import app
+    from mynumber.cli.support import console
 
-    result = CliRunner().invoke(app, ["guide", *args], env={"COLUMNS": "160"})
+    # The console was made when the CLI was first imported, maybe by another test in this
+    # worker and with no terminal (80 columns): give the plan's table the width it needs.
+    width, console.width = console.width, 160
+    try:
+        result = CliRunner().invoke(app, ["guide", *args], env={"COLUMNS": "160"})
+    finally:
+        console.width = width
     return result.exit_code, result.stdout, result.stderr
 
 
