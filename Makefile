@@ -28,10 +28,14 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # Workers of pytest-xdist (one PostgreSQL database each; a module stays on one worker).
-TEST_WORKERS ?= 3
+# Two on this 2-core machine: a third only adds its own start-up, database and browser
+# (docs/benchmarks.md, "The test suite").
+TEST_WORKERS ?= 2
 
+# PYTHONDONTWRITEBYTECODE emptied: where the environment sets it, every worker would rewrite
+# the assertions of every test module and plugin (~350 modules) again at every run.
 test: $(STAMP) system-deps lint typecheck  ## every test, on SQLite and PostgreSQL
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope
 
 screenshots: $(STAMP) system-deps  ## refresh docs/screenshots with the browser tests
 	MYNUMBER_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/e2e
