@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from mynumber.config import ConfigurationError
-from mynumber.domain.errors import Forbidden, MyNumberError
+from mynumber.domain.errors import MyNumberError
 from mynumber.services.core import audit
 
 console = Console()
@@ -53,14 +53,6 @@ def one_line_errors(func: F) -> F:
 
 
 def run_use_case(system: Any, call: Callable[[Any, Any], T]) -> T:
-    """Run one use case in a unit of work and commit it; a refusal is audited in a
-    transaction of its own (the command's is rolled back), as the API and the pages do
-    (``audit.record_refusal``)."""
-    try:
-        with system.uow() as uow:
-            result = call(uow.session, system.services)
-            uow.commit()
-    except Forbidden as refused:
-        audit.record_refusal(system, refused)
-        raise
-    return result
+    """Run one use case as the pages do (``audit.run_use_case``: committed, or nothing kept
+    and a refusal audited)."""
+    return audit.run_use_case(system, call)

@@ -348,17 +348,9 @@ EmployeePath = Annotated[int, Depends(path_reference(refs.Kind.EMPLOYEE, "employ
 
 def run(request: Request, use_case: Callable[[DbSession, Services], T]) -> T:
     """Run one use case in a unit of work and commit it (nothing is kept if it fails)."""
-    system = request.app.state.system
-    try:
-        with system.uow() as uow:
-            result = use_case(uow.session, system.services)
-            uow.commit()
-    except Forbidden as refused:
-        # Audited here, in a transaction of its own (the use case's was rolled back): the
-        # page may show the refusal in its form, and then the route class never sees it.
-        audit.record_refusal(system, refused)
-        raise
-    return result
+    # A refusal is audited here (``audit.run_use_case``): the page may show it in its form,
+    # and then the route class never sees it.
+    return audit.run_use_case(request.app.state.system, use_case)
 
 
 async def read_upload(request: Request, name: str, en: str, ja: str) -> bytes:

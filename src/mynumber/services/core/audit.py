@@ -10,10 +10,10 @@ also refuses UPDATE, DELETE and TRUNCATE on the table (triggers, migrations 0001
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -157,6 +157,23 @@ def record_refusal(system: Units, error: BaseException) -> bool:
         uow.commit()
     error.audit_entry = None  # handed over: a second handler appends nothing
     return True
+
+
+T = TypeVar("T")
+
+
+def run_use_case(system: Units, use_case: Callable[[Session, Services], T]) -> T:
+    """Run one use case in a unit of work and commit it; nothing is kept if it fails, and a
+    refusal leaves its audit entry in a transaction of its own (``record_refusal``). The
+    pages and the CLI both run their use cases through here."""
+    try:
+        with system.uow() as uow:
+            result = use_case(uow.session, system.services)
+            uow.commit()
+    except Forbidden as refused:
+        record_refusal(system, refused)
+        raise
+    return result
 
 
 def entries_about(session: Session, person_id: int, limit: int = 200) -> list[AuditEntry]:
