@@ -221,3 +221,24 @@ def _assert_whole(system: System) -> int:
         assert people == regs == letters == lookups
         assert verify_chain(s).ok
     return int(people)
+
+
+def test_a_bulk_batch_from_another_office_is_the_policys_refusal(system: System) -> None:
+    """Another city's ward office may not register a batch into Chiyoda: the access policy
+    refuses it (audited, as one moving-in would be) and nobody is registered."""
+    from mynumber.adapters.db.models import AuditEntry
+    from mynumber.services.core.audit import run_use_case
+    from mynumber.services.core.policy import AccessRefused
+
+    forms = fake_residents(3, system.services.clock.today())
+    with pytest.raises(AccessRefused):
+        run_use_case(
+            system,
+            lambda session, svc: register_many(
+                session, svc, caller=ward("131130"), municipality_code="131016", forms=forms
+            ),
+        )
+    assert _count(system, Person) == 0
+    with system.uow() as uow:
+        actions = uow.session.scalars(select(AuditEntry.action)).all()
+    assert any(a.startswith("refused:") for a in actions)

@@ -30,11 +30,11 @@ from mynumber.domain.errors import Conflict
 from mynumber.domain.mail import MailKind, MailStatus
 from mynumber.domain.numbering import derive_my_numbers
 from mynumber.domain.numbers import IndividualNumber
+from mynumber.domain.policy import Action
 from mynumber.domain.registration import MovingIn, check_stay_length
 from mynumber.services.core import audit
-from mynumber.services.core.access import check_own_municipality
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.policy import require_role
+from mynumber.services.core.policy import Subject, authorise, require_role
 from mynumber.services.core.records import get_municipality
 from mynumber.services.registry.letters import new_application_id
 from mynumber.services.registry.numbers import allocate_registry_codes
@@ -56,7 +56,15 @@ def register_many(
     """転入届 for many people new to the register; returns their person ids in order."""
     require_role(caller, Role.WARD_OFFICE)
     get_municipality(session, municipality_code)
-    check_own_municipality(caller, municipality_code)
+    # The same rule as one moving-in: the office of the municipality moved in to, and a
+    # refusal is the policy's (403, audited), not a conflict.
+    authorise(
+        session,
+        svc,
+        caller,
+        Action.CHANGE_REGISTRATION,
+        Subject(None, moving_in_to=municipality_code),
+    )
     for form in forms:  # everyone is new to the register: a temporary stay is refused
         if form.foreign is not None:
             check_stay_length(form.foreign.period_of_stay_ends, arrived_on=form.started_living_on)
