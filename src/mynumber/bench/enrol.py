@@ -240,7 +240,7 @@ def _enrol_batch(
         uow.commit()
 
 
-_WARD = Caller(name="bench", role=Role.WARD_OFFICE)
+_WARD = Caller(name="bench", role=Role.WARD_OFFICE, municipality_code=MUNICIPALITY)
 
 
 def _insert_cards(

@@ -69,7 +69,7 @@ def run(settings: Settings, count: int, batch: int, console: Console) -> float:
     with system.uow() as uow:
         seed_municipalities(uow.session)
         uow.commit()
-    caller = Caller(name="bench", role=Role.WARD_OFFICE)
+    caller = Caller(name="bench", role=Role.WARD_OFFICE, municipality_code="131016")
     forms = fake_residents(count, system.services.clock.today(), seed=int(time.time()))
     started = time.perf_counter()
     for i in range(0, count, batch):
