@@ -149,6 +149,11 @@ def identity_form(s: Person) -> Body:
     }
 
 
+def renewed_card(s: Person) -> str:
+    """The number of the subject's renewed residence card (a new card, a new number)."""
+    return "RN" + s.card_no[2:10] + "EW"
+
+
 def today(w: World) -> str:
     return w.system.services.clock.today().isoformat()
 
@@ -646,6 +651,20 @@ API: list[Row] = [
     ),
     row(
         "POST",
+        "/ward-office/residents/{person_id}/residence-card",
+        200,
+        "ward",
+        lambda w, s, c: {
+            "json": {
+                "residence_card_number": renewed_card(s),
+                "status_of_residence": "Engineer/Specialist",
+                "period_of_stay_ends": "2040-01-31",
+            }
+        },
+        fresh=spare,
+    ),
+    row(
+        "POST",
         "/ward-office/residents/{person_id}/moving-out",
         200,
         "ward",
@@ -918,6 +937,20 @@ PAGES: list[Row] = [
         303,
         "ward",
         lambda w, s, c: {"data": {"new_address": "2-2 Kudan", "moved_on": today(w)}},
+        fresh=spare,
+    ),
+    row(
+        "POST",
+        "/staff/ward-office/residents/{person_id}/residence-card",
+        303,
+        "ward",
+        lambda w, s, c: {
+            "data": {
+                "residence_card_number": renewed_card(s),
+                "status_of_residence": "Engineer/Specialist",
+                "period_of_stay_ends": "2040-01-31",
+            }
+        },
         fresh=spare,
     ),
     row(

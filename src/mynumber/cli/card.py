@@ -324,9 +324,17 @@ def validity(
     doc: Docs,
     stay_ends: str = "",
     residence_card: ResidenceCard = "",
+    renewed_card: Annotated[
+        str,
+        typer.Option(
+            "--renewed-card",
+            help="The renewed residence card's new number (recorded in the register)",
+        ),
+    ] = "",
     municipality: str = "",
 ) -> None:
-    """有効期間変更 after a residence card renewal."""
+    """有効期間変更 after a residence card renewal (a renewed card has a new number: give it
+    with --renewed-card and show that card)."""
     from mynumber.services.cards.counter import change_validity
 
     ends = _date("stay_ends", stay_ends) if stay_ends else None
@@ -338,6 +346,7 @@ def validity(
             card_serial=serial,
             status_of_residence=status_of_residence,
             period_of_stay_ends=ends,
+            renewed_residence_card_number=renewed_card or None,
             **_identity(name, born, residence_card, doc),
         )
     )

@@ -285,6 +285,41 @@ def check_foreign_residence(
     return ForeignResidence(number, status.strip(), stay_ends)
 
 
+def check_residence_card_renewal(
+    *,
+    recorded_number: str | None,
+    new_number: str,
+    status: str,
+    stay_ends: dt.date | None,
+    filed_on: dt.date,
+) -> ForeignResidence:
+    """A renewed residence card (在留カードの更新): the card immigration issued at a stay
+    renewal or status change always has a **new** number (出入国在留管理庁: the number is the
+    card's, not the person's), so the register records it with the new status and end of stay
+    (住基法 第30条の45 items: 在留カード等の番号, 在留資格, 在留期間の満了の日).
+
+    Only for a foreign resident (the register already holds a card number); the new number is
+    checked as any residence card number, must differ from the recorded one, and the status and
+    its end as at moving in (a status with a period of stay needs its end, not already past).
+    """
+    if recorded_number is None:
+        raise invalid(
+            "residence_card_number",
+            "This resident has no residence card on the register (a Japanese national).",
+            "この方の住民票には在留カードの記載がありません（日本国籍の方）。",
+        )
+    renewed = check_foreign_residence(new_number, status, stay_ends, filed_on)
+    if renewed.residence_card_number.value == recorded_number.upper():
+        raise invalid(
+            "residence_card_number",
+            "A renewed residence card has a new number: this is the card already on the "
+            "register. Enter the number printed on the new card.",
+            "更新された在留カードは番号が変わります。入力された番号は登録済みのカードの"
+            "番号です。新しいカードの番号を入力してください。",
+        )
+    return renewed
+
+
 def parse_sex(text: str) -> Sex:
     try:
         return Sex(text.strip().upper()[:1])

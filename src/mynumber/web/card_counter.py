@@ -471,6 +471,10 @@ def _use_case(
                 svc,
                 status_of_residence=str(values.get("status_of_residence", "")).strip(),
                 period_of_stay_ends=ends,
+                renewed_residence_card_number=str(
+                    values.get("renewed_residence_card_number", "")
+                ).strip()
+                or None,
                 **who,
             )
             return (

@@ -22,7 +22,7 @@ from mynumber.domain.registration import IdDocument, build_moving_in, parse_id_d
 from mynumber.services.core import refs
 from mynumber.services.core.context import Caller, DbSession, Services
 from mynumber.services.flows import moving
-from mynumber.services.registry import letters, reads, residents, ward_office
+from mynumber.services.registry import letters, reads, residence_cards, residents, ward_office
 from mynumber.services.registry.numbers import find_by_number
 from mynumber.web.auth import staff
 from mynumber.web.core import (
@@ -235,7 +235,14 @@ def _resident(
         }
 
     context = run(request, read)
-    for name in ("moving_within", "moving_out", "hand_over", "returned", "reissue"):
+    for name in (
+        "moving_within",
+        "moving_out",
+        "hand_over",
+        "returned",
+        "reissue",
+        "residence_card",
+    ):
         forms.setdefault(name, Form())
     return render(
         request,
@@ -298,6 +305,39 @@ def moving_within(
         values,
         use_case,
         ("The new address is registered.", "転居を登録しました。"),
+    )
+
+
+@router.post("/residents/{person_id}/residence-card", response_class=HTMLResponse)
+def residence_card(
+    request: Request, caller: WardStaff, person_id: PersonPath, values: Values
+) -> Response:
+    """在留カードの更新: record the renewed residence card's new number and the new stay."""
+
+    def use_case(s: DbSession, svc: Services) -> Any:
+        return residence_cards.record_residence_card_renewal(
+            s,
+            svc,
+            caller=caller,
+            person_id=person_id,
+            residence_card_number=str(values.get("residence_card_number", "")),
+            status_of_residence=str(values.get("status_of_residence", "")),
+            period_of_stay_ends=parse_date(values, "period_of_stay_ends", required=False),
+        )
+
+    return _act(
+        request,
+        caller,
+        person_id,
+        "residence_card",
+        values,
+        use_case,
+        (
+            "The renewed residence card is recorded. The My Number Card's validity follows "
+            "only at its validity change (card counter).",
+            "更新後の在留カードを記録しました。マイナンバーカードの有効期限は、カード窓口での"
+            "有効期間変更で変わります。",
+        ),
     )
 
 

@@ -394,8 +394,15 @@ def pre_apply(
 
 
 class ValidityRequest(IdentityRequest):
-    status_of_residence: str
+    status_of_residence: str = Field(max_length=60)
     period_of_stay_ends: dt.date | None = None
+    renewed_residence_card_number: str | None = Field(
+        default=None,
+        max_length=14,
+        examples=["CD87654321EF"],
+        description="The renewed residence card's new number (the card shown); recorded in "
+        "the register with the new stay",
+    )
 
 
 class ValidityChanged(BaseModel):
@@ -418,6 +425,7 @@ def change_validity(
         period_of_stay_ends=body.period_of_stay_ends,
         identity=body.shown(),
         id_documents=parse_id_documents(body.id_documents),
+        renewed_residence_card_number=body.renewed_residence_card_number,
     )
     uow.commit()
     return ValidityChanged(

@@ -23,7 +23,7 @@ from mynumber.domain.registration import (
 from mynumber.services.core.policy import refused
 from mynumber.services.core.refs import MailId, NotificationLetterId, PersonId, RegistrationId
 from mynumber.services.flows import moving
-from mynumber.services.registry import letters, residents, ward_office
+from mynumber.services.registry import letters, residence_cards, residents, ward_office
 from mynumber.services.registry.numbers import read_my_number
 
 router = APIRouter(prefix="/ward-office", tags=["ward office"])
@@ -124,6 +124,47 @@ def register_moving_within(
     )
     uow.commit()
     return MovedWithinResponse(person_id=person_id, address=reg.address, late=reg.late)
+
+
+class ResidenceCardRequest(BaseModel):
+    residence_card_number: str = Field(max_length=14, examples=["CD87654321EF"])
+    status_of_residence: str = Field(max_length=60, examples=["Engineer/Specialist"])
+    period_of_stay_ends: dt.date | None = None
+
+
+class ResidenceCardRecorded(BaseModel):
+    person_id: PersonId
+    residence_card_number: str
+    status_of_residence: str
+    period_of_stay_ends: dt.date | None
+
+
+@router.post("/residents/{person_id}/residence-card", response_model=ResidenceCardRecorded)
+def record_residence_card_renewal(
+    person_id: PersonPath,
+    body: ResidenceCardRequest,
+    caller: CallerDep,
+    uow: UowDep,
+    svc: ServicesDep,
+) -> ResidenceCardRecorded:
+    """在留カードの更新 — record a renewed residence card (its new number and the new stay).
+    The My Number Card's validity follows only at its validity change."""
+    reg = residence_cards.record_residence_card_renewal(
+        uow.session,
+        svc,
+        caller=caller,
+        person_id=person_id,
+        residence_card_number=body.residence_card_number,
+        status_of_residence=body.status_of_residence,
+        period_of_stay_ends=body.period_of_stay_ends,
+    )
+    uow.commit()
+    return ResidenceCardRecorded(
+        person_id=person_id,
+        residence_card_number=reg.residence_card_number or "",
+        status_of_residence=reg.status_of_residence or "",
+        period_of_stay_ends=reg.period_of_stay_ends,
+    )
 
 
 class MovingOutRequest(BaseModel):

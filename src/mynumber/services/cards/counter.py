@@ -71,6 +71,7 @@ from mynumber.services.core.records import (
     require_active_registration,
 )
 from mynumber.services.jpki.certificates import issue_card_certificates, revoke_card_certificates
+from mynumber.services.registry import residence_cards
 
 
 @dataclass(frozen=True)
@@ -317,6 +318,8 @@ def _holder_at_counter(
     card_serial: str,
     identity: IdentityShown,
     id_documents: tuple[IdDocument, ...],
+    *,
+    holder_card_number: str | None = None,
 ) -> tuple[Card, Person]:
     card_records.get_card(session, card_serial, lock=True)  # requests on one card take turns
     card = card_use.check_card(session, svc, card_serial=card_serial)
@@ -324,7 +327,13 @@ def _holder_at_counter(
     person = get_person(session, card.person_id)
     reg = require_active_registration(session, person.id)
     check_own_municipality(caller, reg.municipality_code)
-    card_records.check_holder(person, reg, identity=identity, id_documents=id_documents)
+    card_records.check_holder(
+        person,
+        reg,
+        identity=identity,
+        id_documents=id_documents,
+        holder_card_number=holder_card_number,
+    )
     return card, person
 
 
@@ -341,12 +350,37 @@ def change_validity(
     period_of_stay_ends: dt.date | None,
     identity: IdentityShown,
     id_documents: tuple[IdDocument, ...],
+    renewed_residence_card_number: str | None = None,
 ) -> Card:
     """有効期間変更: after a residence card renewal, the card follows the new period of stay
-    (never past its birthday limit); the certificates are reissued to match."""
+    (never past its birthday limit); the certificates are reissued to match.
+
+    ``renewed_residence_card_number``: the number of the renewed residence card the holder
+    shows (a renewed card has a new number; immigration keeps the old card). The holder is
+    checked against it, and the register records it with the new stay in the same
+    transaction (``registry.residence_cards``)."""
     require_role(caller, Role.WARD_OFFICE)
-    card, person = _holder_at_counter(session, svc, caller, card_serial, identity, id_documents)
-    reg = require_active_registration(session, person.id)
+    card, person = _holder_at_counter(
+        session,
+        svc,
+        caller,
+        card_serial,
+        identity,
+        id_documents,
+        holder_card_number=renewed_residence_card_number,
+    )
+    if renewed_residence_card_number is not None:
+        reg = residence_cards.record_residence_card_renewal(
+            session,
+            svc,
+            caller=caller,
+            person_id=person.id,
+            residence_card_number=renewed_residence_card_number,
+            status_of_residence=status_of_residence,
+            period_of_stay_ends=period_of_stay_ends,
+        )
+    else:
+        reg = require_active_registration(session, person.id)
     assert card.issued_on is not None and card.expires_on is not None
     renewed = StayPermit(status_of_residence, period_of_stay_ends)
     card.expires_on = validity_after_residence_renewal(

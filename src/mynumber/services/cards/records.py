@@ -170,15 +170,19 @@ def check_holder(
     *,
     identity: IdentityShown,
     id_documents: tuple[IdDocument, ...],
+    holder_card_number: str | None = None,
 ) -> None:
-    """The person at the counter shows a photo ID that is the card holder's own."""
+    """The person at the counter shows a photo ID that is the card holder's own.
+
+    ``holder_card_number``: the residence card the holder now holds when it is not yet on the
+    register (a renewed card being recorded in the same act); else the register's."""
     if not set(id_documents) & PHOTO_IDS:
         raise invalid(
             "id_documents",
             "Show a photo ID (residence card or passport).",
             "顔写真付きの本人確認書類（在留カード・旅券など）を提示してください。",
         )
-    card_number = reg.residence_card_number if reg else None
+    card_number = holder_card_number or (reg.residence_card_number if reg else None)
     if not same_person(
         identity,
         name_latin=person.name_latin,

@@ -32,6 +32,7 @@ class ResidentView:
     municipality_code: str | None
     address: str | None
     late: bool
+    residence_card_number: str | None
     status_of_residence: str | None
     period_of_stay_ends: dt.date | None
 
@@ -70,6 +71,7 @@ def view_resident(
         municipality_code=reg.municipality_code if reg else None,
         address=reg.address if reg else None,
         late=reg.late if reg else False,
+        residence_card_number=reg.residence_card_number if reg else None,
         status_of_residence=reg.status_of_residence if reg else None,
         period_of_stay_ends=reg.period_of_stay_ends if reg else None,
     )
