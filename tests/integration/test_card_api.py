@@ -157,12 +157,12 @@ def test_pin_errors_lock_and_reset_over_http(
     holder = _resident(cards, person_id)
     for left in (2, 1, 0):
         body = _problem(
-            client.post(f"/cards/{serial}/use", headers=holder, json={"pin": "9999"}), 401
+            client.post(f"/cards/{serial}/use", headers=holder, json={"pin": "9999"}), 422
         )
         assert body["code"] == "wrong-pin" and body["tries_left"] == left
     locked = _problem(
         client.post(f"/cards/{serial}/use", headers=holder, json={"pin": PINS.user_authentication}),
-        409,
+        423,
     )
     assert locked["code"] == "pin-locked" and locked["reason"] == "pin_locked"
     online = _problem(

@@ -188,7 +188,7 @@ def test_expired_card_over_http(
 ) -> None:
     patient = insured_patient(system, world)
     set_card(system, patient.serial, expires_on=dt.date(2026, 3, 1))
-    body = problem(pin_check(client, terminal, patient), 409, "card-error")
+    body = problem(pin_check(client, terminal, patient), 409, "card-expired")
     assert body["reason"] == "expired"
 
 
@@ -246,7 +246,7 @@ def test_face_refusals_and_the_staff_visual_check_over_http(
     visual = {"certificate": b64(certificate_of(patient)), "staff_name": "Sato"}
     problem(face_check(client, terminal, patient, empty_camera()), 422, "face-not-found")
     body = problem(
-        face_check(client, terminal, patient, stranger_camera()), 401, "face-not-matched"
+        face_check(client, terminal, patient, stranger_camera()), 422, "face-not-matched"
     )
     assert "PIN" in body["detail"]
     # A certificate over HTTP proves no card is in the terminal: the visual check is made on

@@ -113,7 +113,7 @@ def test_a_wrong_pin_is_refused_beside_the_pin_with_the_tries_left(
 ) -> None:
     patient = insured_patient(system, world)
     wrong = _check(terminal, patient.serial, "pin", user_authentication_pin="9999")
-    assert wrong.status_code == 401 and 'id="user_authentication_pin-error"' in wrong.text
+    assert wrong.status_code == 422 and 'id="user_authentication_pin-error"' in wrong.text
     short = _check(terminal, patient.serial, "pin", user_authentication_pin="12")
     assert short.status_code == 422 and "exactly 4 digits" in short.text
     for _ in range(3):  # the 3rd wrong entry locks it; the next try is told so

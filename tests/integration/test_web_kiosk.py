@@ -78,7 +78,7 @@ def test_the_signature_pin_needs_a_pre_application_then_resets(kiosk: Desk, syst
         assert reader.tries_left(PinKind.USER_AUTHENTICATION) == 3  # nothing tried
     _pre_apply(system, issued)
     wrong = _reset(kiosk, issued.serial, **{**fields, "user_authentication_pin": "0000"})
-    assert wrong.status_code == 401 and 'id="user_authentication_pin-error"' in wrong.text
+    assert wrong.status_code == 422 and 'id="user_authentication_pin-error"' in wrong.text
     weak = _reset(kiosk, issued.serial, **{**fields, "new_pin": "abc"})
     assert weak.status_code == 422 and 'id="new_pin-error"' in weak.text
     done = _reset(kiosk, issued.serial, **fields)
@@ -122,7 +122,7 @@ def test_a_wrong_signature_pin_is_refused_beside_it_and_counts(
 ) -> None:
     issued = issued_card(system)
     refused = _reset(kiosk, issued.serial, signature_pin="WRONG2026")
-    assert refused.status_code == 401 and 'id="signature_pin-error"' in refused.text
+    assert refused.status_code == 422 and 'id="signature_pin-error"' in refused.text
     assert "TARO2026" not in refused.text and "WRONG2026" not in refused.text
     with chip(system, issued.serial).open_session() as reader:
         reader.verify(PinKind.SIGNATURE, "TARO2026")  # still usable: 4 tries were left

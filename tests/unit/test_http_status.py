@@ -1,5 +1,6 @@
 """Errors say what went wrong; each edge's table says how it is reported (issue 14.3). The
-table keeps every status the API gave when the errors carried their own."""
+table keeps every status the API gave when the errors carried their own, but for the card's
+refusals, which are no longer 401 (issue 19.5: 401 asks the client for credentials)."""
 
 from __future__ import annotations
 
@@ -20,10 +21,10 @@ STATUS_BEFORE = [
     (errors.PurposeNotAllowed, 403),
     (errors.Unauthenticated, 401),
     (errors.CardError, 409),
-    (errors.PinLocked, 409),
-    (errors.WrongPin, 401),
+    (errors.PinLocked, 423),
+    (errors.WrongPin, 422),
     (errors.CertificateError, 409),
-    (FaceNotMatched, 401),
+    (FaceNotMatched, 422),
     (NotInsured, 404),
     (ConsentRequired, 403),
     (SignatureInvalid, 422),
@@ -40,7 +41,16 @@ def test_a_kind_not_in_the_table_takes_its_nearest_listed_ancestors_status() -> 
     class Stale(errors.WrongPin):
         code = "stale"
 
-    assert http_status(Stale("en", "ja")) == 401
+    assert http_status(Stale("en", "ja")) == 422
+
+
+@pytest.mark.parametrize(
+    "kind", [errors.WrongPin, errors.PinLocked, FaceNotMatched, errors.CardError]
+)
+def test_a_card_refusal_is_never_401_which_asks_for_credentials(
+    kind: type[MyNumberError],
+) -> None:
+    assert http_status(kind("en", "ja")) != 401
 
 
 @pytest.mark.parametrize("kind", [k for k, _ in STATUS_BEFORE])

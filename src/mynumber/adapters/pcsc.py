@@ -10,9 +10,10 @@ Clinic terminals, the kiosk and the portal talk to a card through a ``CardReader
 
 ``JpkiTerminal`` speaks the JPKI protocol over either (the command flow of OpenSC's
 ``card-jpki.c`` and ``jpki/myna``): select the application, select the EF, VERIFY, READ
-BINARY, COMPUTE DIGITAL SIGNATURE. Status words become the project's errors: ``63 Cx`` →
-``WrongPin`` (``tries_left``), ``69 83`` → ``PinLocked``, ``69 82`` → ``Unauthenticated``,
-``6A 82`` → ``NotFound``, anything else → ``CardError``.
+BINARY, COMPUTE DIGITAL SIGNATURE. Status words become the project's errors, worded for the
+person at the terminal (``mynumber.card.status_words``: ``63 Cx`` → ``WrongPin`` with the tries
+left, ``69 83`` → ``PinLocked``, ``62 85`` → the card was cancelled, ``6A 82`` on selecting
+the JPKI application → not a My Number Card…).
 """
 
 from __future__ import annotations
@@ -46,7 +47,8 @@ from mynumber.card.jpki_ap import (
 )
 from mynumber.card.pins import PinRef
 from mynumber.card.signing import digest_info
-from mynumber.domain.errors import CardError, NotFound, PinLocked, Unauthenticated, WrongPin
+from mynumber.card.status_words import Step, refusal_for
+from mynumber.domain.errors import CardError, PinLocked, WrongPin
 from mynumber.domain.numbers import IndividualNumber
 
 _CHUNK = 256  # short READ BINARY (Le = 00)
@@ -183,26 +185,26 @@ class JpkiTerminal:
 
     # --- the building blocks -----------------------------------------------------------------
 
-    def command(self, command: Command) -> bytes:
-        """Send ``command``; its data, or the error its status word means."""
+    def command(self, command: Command, step: Step = Step.OTHER) -> bytes:
+        """Send ``command``; its data, or the error its status word means at ``step``."""
         data, sw = self.reader.transmit(command.to_bytes())
         if sw != SW.OK:
-            raise _error_for(sw)
+            raise refusal_for(sw, step)
         return data
 
     def select_application(self, aid: bytes) -> None:
         """SELECT an application by AID."""
-        self.command(Command(0x00, 0xA4, 0x04, 0x0C, aid))
+        self.command(Command(0x00, 0xA4, 0x04, 0x0C, aid), Step.SELECT_APPLICATION)
 
     def select_file(self, fid: bytes) -> None:
         """SELECT an EF of the current application by file ID."""
-        self.command(Command(0x00, 0xA4, 0x02, 0x0C, fid))
+        self.command(Command(0x00, 0xA4, 0x02, 0x0C, fid), Step.SELECT_FILE)
 
     def read_binary(self, offset: int, length: int) -> bytes:
         """READ BINARY of up to ``length`` bytes (at most 256) from ``offset``."""
         if not 0 <= offset <= _MAX_OFFSET:
             raise ValueError("READ BINARY offsets have 15 bits")
-        return self.command(Command(0x00, 0xB0, offset >> 8, offset & 0xFF, le=length))
+        return self.command(Command(0x00, 0xB0, offset >> 8, offset & 0xFF, le=length), Step.READ)
 
     def read_selected(self) -> bytes:
         """The whole selected EF: a DER certificate by its header's length (as OpenSC does),
@@ -218,7 +220,7 @@ class JpkiTerminal:
             if sw == SW.WRONG_OFFSET:
                 break
             if sw != SW.OK:
-                raise _error_for(sw)
+                raise refusal_for(sw, Step.READ)
             content += data
             if len(data) < _CHUNK:
                 break
@@ -247,7 +249,7 @@ class JpkiTerminal:
         self.select_file(fid)
         _, sw = self.reader.transmit(Command(0x00, 0x20, 0x00, 0x80).to_bytes())
         if sw & 0xFFF0 != 0x63C0:
-            raise _error_for(sw)
+            raise refusal_for(sw, Step.VERIFY)
         return sw & 0x0F
 
     def verify(self, pin_ref: PinRef, pin: str) -> None:
@@ -256,7 +258,7 @@ class JpkiTerminal:
         self.select_application(aid)
         self.select_file(fid)
         try:
-            self.command(Command(0x00, 0x20, 0x00, 0x80, pin.encode("utf-8")))
+            self.command(Command(0x00, 0x20, 0x00, 0x80, pin.encode("utf-8")), Step.VERIFY)
         except (WrongPin, PinLocked) as refused:
             raise _named(refused, pin_ref) from None
 
@@ -271,7 +273,7 @@ class JpkiTerminal:
         """Whether the JPKI token file says ``JPKIAPICCTOKEN2``."""
         try:
             return self.read_file(JPKI_AID, TOKEN_FID)[: len(TOKEN)] == TOKEN
-        except (NotFound, CardError):
+        except CardError:
             return False
 
     def read_certificate(self, slot: KeySlot, *, pin: str | None = None) -> x509.Certificate:
@@ -288,7 +290,7 @@ class JpkiTerminal:
         the JPKI application again keeps it verified)."""
         self.select_application(JPKI_AID)
         self.select_file(KEY_FIDS[slot])
-        return self.command(Command(0x80, 0x2A, 0x00, 0x80, digest_info_der, le=256))
+        return self.command(Command(0x80, 0x2A, 0x00, 0x80, digest_info_der, le=256), Step.SIGN)
 
     def authenticate(self, nonce: bytes, pin: str) -> CardSignature:
         """利用者証明: the authentication certificate and the card's signature over ``nonce``
@@ -337,36 +339,6 @@ def authenticate(reader: CardReader, nonce: bytes, pin: str) -> CardSignature:
 def sign(reader: CardReader, data: bytes, pin: str) -> CardSignature:
     """``JpkiTerminal(reader).sign(data, pin)``."""
     return JpkiTerminal(reader).sign(data, pin)
-
-
-def _error_for(sw: int) -> CardError | Unauthenticated | NotFound:
-    if sw & 0xFFF0 == 0x63C0:
-        tries = sw & 0x0F
-        return WrongPin(
-            f"Wrong PIN: {tries} {'try' if tries == 1 else 'tries'} left.",
-            f"暗証番号が違います。あと{tries}回間違えるとロックされます。",
-            tries_left=tries,
-            sw=f"{sw:04X}",
-        )
-    if sw == SW.AUTHENTICATION_BLOCKED:
-        return PinLocked(
-            "The PIN is locked.", "暗証番号はロックされています。", tries_left=0, sw=f"{sw:04X}"
-        )
-    if sw == SW.SECURITY_STATUS_NOT_SATISFIED:
-        return Unauthenticated(
-            "Enter the PIN first.", "先に暗証番号を入力してください。", sw=f"{sw:04X}"
-        )
-    if sw == SW.FILE_NOT_FOUND:
-        return NotFound(
-            "The card has no such application or file.",
-            "カードに該当するアプリケーションまたはファイルがありません。",
-            sw=f"{sw:04X}",
-        )
-    return CardError(
-        f"The card refused the command (status {sw:04X}).",
-        f"カードがコマンドを拒否しました（ステータス {sw:04X}）。",
-        sw=f"{sw:04X}",
-    )
 
 
 def _named(refused: WrongPin | PinLocked, pin_ref: PinRef) -> WrongPin | PinLocked:

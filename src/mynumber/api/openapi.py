@@ -56,11 +56,14 @@ class Problem(BaseModel):
 
 _ERRORS = {
     400: "The request cannot be carried out as it stands",
-    401: "No valid API token, or a PIN or face that did not match",
+    401: "No valid API token (never a card's refusal)",
     403: "This caller may not do this, or not for this person",
     404: "Nothing with this id, or nothing this caller may see",
-    409: "The record's state does not allow this now (the detail says why and what to do)",
-    422: "Input that is not valid (the detail names the fields)",
+    409: "The record's or the card's state does not allow this now (the detail says why and "
+    "what to do)",
+    422: "Input that is not valid (the detail names the fields), or a PIN or face that did "
+    "not match (`wrong-pin` with `tries_left`, `face-not-matched`)",
+    423: "The card's PIN is locked (`pin-locked`): reset at the ward office or a kiosk",
     500: "An error on our side; nothing was changed",
 }
 

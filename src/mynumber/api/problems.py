@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -80,8 +81,49 @@ async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _body_problem(errors: Sequence[Any]) -> JSONResponse | None:
+    """A body that is not a JSON object at all: said so, not "check 0" (the position of the
+    decoder's complaint, which is what the validation error's location holds)."""
+    if not errors:
+        return None
+    first = errors[0]
+    location = tuple(first.get("loc", ()))
+    if first.get("type") == "json_invalid" or (
+        location == ("body",) and isinstance(first.get("input"), bytes | str)
+    ):
+        return problem(
+            400,
+            "body-not-json",
+            "The body is not JSON",
+            "The request body is not valid JSON: send a JSON object, with the header "
+            "Content-Type: application/json.",
+            "リクエスト本文が正しいJSONではありません。JSONオブジェクトを Content-Type: "
+            "application/json で送ってください。",
+        )
+    if location == ("body",) and first.get("type") == "missing":
+        return problem(
+            400,
+            "body-missing",
+            "The body is missing",
+            "This address needs a JSON object in the request body (none, or null, was sent).",
+            "このアドレスにはJSONオブジェクトの本文が必要です（本文がないか null です）。",
+        )
+    if location == ("body",) and first.get("type") in ("model_attributes_type", "dict_type"):
+        return problem(
+            400,
+            "body-not-object",
+            "The body is not a JSON object",
+            "The request body is JSON but not an object: send a JSON object ({…}).",
+            "リクエスト本文がJSONオブジェクトではありません。{…} の形で送ってください。",
+        )
+    return None
+
+
 async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    body = _body_problem(exc.errors())
+    if body is not None:
+        return body
     errors = [
         {
             "field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"),
@@ -102,13 +144,30 @@ async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    texts = {
-        404: ("There is nothing at this address.", "このアドレスには何もありません。"),
-        405: ("This method is not allowed here.", "このメソッドは使用できません。"),
-        401: ("Authentication required: send an API token.", "APIトークンが必要です。"),
-    }
-    en, ja = texts.get(exc.status_code, (str(exc.detail), str(exc.detail)))
-    return problem(exc.status_code, f"http-{exc.status_code}", en, en, ja)
+    code, en, ja = HTTP_ERRORS.get(
+        exc.status_code, (f"http-{exc.status_code}", str(exc.detail), str(exc.detail))
+    )
+    return problem(exc.status_code, code, en, en, ja)
+
+
+HTTP_ERRORS: dict[int, tuple[str, str, str]] = {
+    404: (
+        "no-such-address",
+        "There is nothing at this address.",
+        "このアドレスには何もありません。",
+    ),
+    405: (
+        "method-not-allowed",
+        "This method is not allowed at this address.",
+        "このアドレスではこのメソッドは使用できません。",
+    ),
+    401: (
+        "token-required",
+        "Authentication required: send an API token.",
+        "APIトークンが必要です。",
+    ),
+}
+"""The framework's own refusals (no route, wrong method): each with a code of its own."""
 
 
 async def on_out_of_range(request: Request, exc: Exception) -> JSONResponse:

@@ -10,7 +10,8 @@ Commands (``mynumber.card.jpki_ap`` has the AIDs and file IDs), and what they an
 - SELECT application ``00 A4 04 0C Lc AID``: ``90 00``; an unknown AID ``6A 82``.
 - SELECT file ``00 A4 02 0C 02 FID``: ``90 00``; an unknown or absent EF ``6A 82``.
 - VERIFY ``00 20 00 80 Lc PIN``: ``90 00``; wrong ``63 Cx`` (x tries left); locked ``69 83``;
-  the PIN never set (card not collected) ``69 84``. Empty, ``00 20 00 80``: ``63 Cx`` always,
+  the PIN never set (card not collected) ``69 84``; no signature PIN on a card handed over
+  without a signature certificate ``6A 88``. Empty, ``00 20 00 80``: ``63 Cx`` always,
   spending no try.
 - CHANGE REFERENCE DATA ``00 24 01 80 Lc <new PIN>``, after a VERIFY in this session:
   ``90 00``; not verified ``69 82``; a new PIN that breaks the rules ``6A 80``.
@@ -22,7 +23,9 @@ Commands (``mynumber.card.jpki_ap`` has the AIDs and file IDs), and what they an
 
 Everything else: malformed APDU or wrong Lc/Le ``67 00``; wrong P1-P2 ``6A 86``; a command on
 the wrong kind of EF ``69 81``, with no EF selected ``69 86``; unknown instruction ``6D 00``;
-unknown class ``6E 00``; anything unforeseen ``6F 00`` — never an exception to the caller.
+unknown class ``6E 00``; an erased chip (the card returned) ``62 85`` to every command;
+anything unforeseen ``6F 00`` — never an exception to the caller. What each word means for the
+person: ``mynumber.card.status_words``.
 
 *Our choices:* the security state (verified PINs) is kept while the same application stays
 selected and is forgotten when another application is selected or the card is reset or powered
@@ -54,6 +57,7 @@ from mynumber.card.session import CardSession
 from mynumber.domain.errors import (
     CardError,
     InvalidInput,
+    NoSignatureCertificate,
     NotFound,
     PinLocked,
     Unauthenticated,
@@ -73,6 +77,7 @@ class SW(IntEnum):
     """Status words (ISO/IEC 7816-4 §5.6)."""
 
     OK = 0x9000
+    TERMINATED = 0x6285
     WRONG_LENGTH = 0x6700
     INCOMPATIBLE_FILE = 0x6981
     SECURITY_STATUS_NOT_SATISFIED = 0x6982
@@ -83,6 +88,7 @@ class SW(IntEnum):
     FUNCTION_NOT_SUPPORTED = 0x6A81
     FILE_NOT_FOUND = 0x6A82
     WRONG_P1_P2 = 0x6A86
+    REFERENCED_DATA_NOT_FOUND = 0x6A88
     WRONG_OFFSET = 0x6B00
     WRONG_LE = 0x6C00
     INS_NOT_SUPPORTED = 0x6D00
@@ -231,14 +237,21 @@ class JpkiCard:
         except StatusError as status:
             response = Response(b"", status.sw)
         except Exception:
-            # A bug must not take the reader down; the card answers "no precise diagnosis".
-            logger.exception(
-                "card %s failed on INS %02X", self.chip.card_id, apdu[1] if len(apdu) > 1 else -1
-            )
-            response = Response(b"", SW.NO_PRECISE_DIAGNOSIS)
+            response = self._failed(apdu)
         if len(apdu) >= 4:  # never the data: it may hold a PIN
             logger.debug("card %s: %s -> %04X", self.chip.card_id, apdu[:4].hex(" "), response.sw)
         return response
+
+    def _failed(self, apdu: bytes) -> Response:
+        if not self.chip.exists():
+            # The chip was erased (the card returned, 廃止): its life cycle has ended, which
+            # ISO 7816-4 says as 62 85, so a terminal can name the cause.
+            return Response(b"", SW.TERMINATED)
+        # A bug must not take the reader down; the card answers "no precise diagnosis".
+        logger.exception(
+            "card %s failed on INS %02X", self.chip.card_id, apdu[1] if len(apdu) > 1 else -1
+        )
+        return Response(b"", SW.NO_PRECISE_DIAGNOSIS)
 
     def _dispatch(self, command: Command) -> bytes:
         if command.cla not in _CLASSES:
@@ -307,6 +320,8 @@ class JpkiCard:
             raise StatusError(tries_left_sw(int(wrong.details["tries_left"]))) from None
         except PinLocked:
             raise StatusError(SW.AUTHENTICATION_BLOCKED) from None
+        except NoSignatureCertificate:
+            raise StatusError(SW.REFERENCED_DATA_NOT_FOUND) from None
         except CardError:  # the PIN was never set: the card is not yet collected
             raise StatusError(SW.REFERENCE_DATA_NOT_USABLE) from None
         return b""

@@ -38,8 +38,17 @@ from mynumber.card.pins import PinRef, hash_pin, new_salt, pin_matches
 from mynumber.card.sealing import ChipKey, ChipSecrets
 from mynumber.card.session import CardSession
 from mynumber.card.signing import sign_digest_info
+from mynumber.card.status_words import no_signature_certificate
 from mynumber.card.store import ChipState, ChipStore, KeyRecord, PinRecord
-from mynumber.domain.errors import CardError, Conflict, NotFound, PinLocked, WrongPin, invalid
+from mynumber.domain.errors import (
+    CardError,
+    Conflict,
+    NotFound,
+    PinLocked,
+    PinNotSet,
+    WrongPin,
+    invalid,
+)
 
 BeforeCompare = Callable[[PinRef], None]
 """Test hook run after the try is stored and before the comparison (to simulate a crash)."""
@@ -181,6 +190,11 @@ class Chip:
         """Rewrite the data files (券面事項の書き換え, e.g. the address after a move)."""
         self._store.update_data(self.card_id, self._seal_files(data.to_files()))
 
+    def exists(self) -> bool:
+        """Whether the chip still holds its state (``False`` once erased: the card was
+        returned, 廃止)."""
+        return self.card_id in self._store
+
     def invalidate(self) -> None:
         """Erase the chip: the card was returned (廃止・返納). Later use → ``NotFound``."""
         self._store.destroy(self.card_id)
@@ -191,7 +205,7 @@ class Chip:
         _require_pin_text(pin)
         record = self._store.load(self.card_id).pins[pin_ref]
         if not record.is_set:
-            raise _pin_not_set(pin_ref)
+            raise self._pin_not_set(pin_ref)
         tries_before = self._store.take_try(self.card_id, pin_ref)  # stored before comparing
         if tries_before == 0:
             raise locked_pin_error(pin_ref)
@@ -202,6 +216,20 @@ class Chip:
         ):
             raise wrong_pin_error(pin_ref, tries_before - 1)
         self._store.reset_tries(self.card_id, pin_ref)
+
+    def _pin_not_set(self, pin_ref: PinRef) -> CardError:
+        # A signature PIN missing on a card whose other PINs are set: the card was handed over
+        # without a signature certificate (a child under 15), not "not yet activated".
+        pins = self._store.load(self.card_id).pins
+        if pin_ref is PinRef.SIGNATURE and pins[PinRef.USER_AUTHENTICATION].is_set:
+            return no_signature_certificate(pin=pin_ref.value)
+        return PinNotSet(
+            f"The {pin_ref.name_en} has not been set: the card has not been handed over yet "
+            "(the PINs are set when it is collected at the ward office).",
+            f"{pin_ref.name_ja}が設定されていません（交付前のカードです。暗証番号は窓口での"
+            "交付時に設定します）。",
+            pin=pin_ref.value,
+        )
 
     def _tries_left(self, pin_ref: PinRef) -> int:
         return self._store.load(self.card_id).pins[pin_ref].tries_left
@@ -290,11 +318,3 @@ def wrong_pin_error(pin_ref: PinRef, tries_left: int) -> WrongPin:
         en = f"Wrong {pin_ref.name_en}: {tries_left} {tries} left before it locks."
         ja = f"{pin_ref.name_ja}が違います。あと{tries_left}回間違えるとロックされます。"
     return WrongPin(en, ja, pin=pin_ref.value, tries_left=tries_left)
-
-
-def _pin_not_set(pin_ref: PinRef) -> CardError:
-    return CardError(
-        f"The {pin_ref.name_en} has not been set: the card is not yet activated.",
-        f"{pin_ref.name_ja}が設定されていません（カードは交付前です）。",
-        pin=pin_ref.value,
-    )

@@ -76,6 +76,10 @@ class ChipStore(Protocol):
         """Store a newly manufactured chip; ``Conflict`` if the serial exists."""
         ...
 
+    def __contains__(self, card_id: object) -> bool:
+        """Whether a chip with this serial exists (not erased)."""
+        ...
+
     def load(self, card_id: str) -> ChipState:
         """The chip's current state."""
         ...

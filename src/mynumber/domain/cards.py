@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from mynumber.domain.deadlines import CardMoveStatus, CardMoveVerdict, card_after_move
+from mynumber.domain.errors import CardError, PinLocked
 from mynumber.domain.pins import PinKind
 from mynumber.domain.timelines import add_months, express_card_window
 from mynumber.domain.validity import is_expired
@@ -92,6 +93,54 @@ class Problem(StrEnum):
     NOT_REGISTERED = "not_registered"
     ADDRESS_OUT_OF_DATE = "address_out_of_date"
     PIN_LOCKED = "pin_locked"
+
+
+class CardInvalid(CardError):
+    code = "card-invalid"
+    title = "The card has been cancelled"
+
+
+class CardSuspended(CardError):
+    code = "card-suspended"
+    title = "The card is suspended"
+
+
+class CardNotCollected(CardError):
+    code = "card-not-collected"
+    title = "The card has not been collected"
+
+
+class CardExpired(CardError):
+    code = "card-expired"
+    title = "The card has expired"
+
+
+class CardMoveLapsed(CardError):
+    code = "card-move-lapsed"
+    title = "The card lapsed after a move"
+
+
+class CardHolderNotRegistered(CardError):
+    code = "card-holder-not-registered"
+    title = "The card's holder is not registered at an address"
+
+
+class CardAddressOutOfDate(CardError):
+    code = "card-address-out-of-date"
+    title = "The card's address is out of date"
+
+
+REFUSAL_KINDS: dict[Problem, type[CardError]] = {
+    Problem.INVALID: CardInvalid,
+    Problem.SUSPENDED: CardSuspended,
+    Problem.NOT_COLLECTED: CardNotCollected,
+    Problem.EXPIRED: CardExpired,
+    Problem.MOVE_LAPSED: CardMoveLapsed,
+    Problem.NOT_REGISTERED: CardHolderNotRegistered,
+    Problem.ADDRESS_OUT_OF_DATE: CardAddressOutOfDate,
+    Problem.PIN_LOCKED: PinLocked,
+}
+"""The error, with its own ``code``, of each reason a card cannot be used."""
 
 
 @dataclass(frozen=True)

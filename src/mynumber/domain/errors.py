@@ -92,6 +92,59 @@ class WrongPin(CardError):
     title = "Wrong PIN"
 
 
+class PinNotSet(CardError):
+    """The PIN was never set: the card has not been handed over yet (PINs are set at the
+    collection, 交付)."""
+
+    code = "pin-not-set"
+    title = "The card has not been handed over yet"
+
+
+class NoSignatureCertificate(CardError):
+    """The card has no signature certificate (署名用電子証明書), so no signature PIN: a card
+    of a child under 15 is issued without one (公的個人認証法 第3条), and an adult may decline
+    it."""
+
+    code = "no-signature-certificate"
+    title = "The card has no signature certificate"
+
+
+class PinNotVerified(CardError):
+    """The card was asked for something its PIN guards before the PIN was entered."""
+
+    code = "pin-not-verified"
+    title = "PIN not entered"
+
+
+class NotAMyNumberCard(CardError):
+    """The card in the reader has no JPKI application: not a My Number Card."""
+
+    code = "not-a-my-number-card"
+    title = "Not a My Number Card"
+
+
+class CardTerminated(CardError):
+    """The chip is erased (廃止): the card was returned, replaced or cancelled."""
+
+    code = "card-terminated"
+    title = "The card has been cancelled"
+
+
+class CardUnreadable(CardError):
+    """The card answered with an error that says nothing precise (a faulty or damaged chip)."""
+
+    code = "card-unreadable"
+    title = "The card could not be read"
+
+
+class CardCommandRefused(CardError):
+    """The card refused a command as malformed: the terminal's software is at fault, not the
+    holder."""
+
+    code = "card-command-refused"
+    title = "The terminal sent the card a command it refuses"
+
+
 class CertificateError(MyNumberError):
     """A certificate is revoked, expired, or does not chain to the card centre."""
 

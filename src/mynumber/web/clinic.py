@@ -25,6 +25,7 @@ from mynumber.domain.access import Role
 from mynumber.domain.errors import MyNumberError, invalid
 from mynumber.domain.insurance import Consent
 from mynumber.domain.pins import PinKind, check_pin_format
+from mynumber.services.cards import use as card_use
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.insurance import clinic
 from mynumber.services.insurance.clinic import EligibilityAnswer
@@ -71,6 +72,15 @@ def read_card(svc: Services, serial: str) -> tuple[bytes, bytes]:
     return certificate.public_bytes(serialization.Encoding.DER), photo
 
 
+def _cause(request: Request, serial: str, refused: MyNumberError) -> MyNumberError:
+    """What the terminal shows: a cancelled or suspended card named as the register knows it
+    ("it was returned to the ward office"), not by what the chip answers."""
+    return run(
+        request,
+        lambda s, svc: card_use.cause_in_register(s, svc, card_serial=serial, refused=refused),
+    )
+
+
 # --- Insert the card ------------------------------------------------------------------------
 
 
@@ -83,7 +93,8 @@ def terminal_home(request: Request, caller: ClinicStaff, card_serial: str = "") 
         try:
             read_card(request.app.state.system.services, serial)
             return redirect(f"{BASE}/cards/{serial}")
-        except MyNumberError as exc:
+        except MyNumberError as refused:
+            exc = _cause(request, serial, refused)
             exc.details["field"] = "card_serial"
             return render(
                 request, "clinic/home.html", status=http_status(exc), form=form.fail(exc), base=BASE
@@ -150,7 +161,8 @@ async def check(request: Request, caller: ClinicStaff, serial: str, values: Valu
                 "Choose how the patient is identified.",
                 "本人確認の方法を選んでください。",
             )
-    except MyNumberError as exc:
+    except MyNumberError as refused:
+        exc = await run_in_threadpool(_cause, request, serial, refused)
         exc.details.setdefault("field", METHOD_FIELD.get(method, "method"))
         return _terminal(request, serial, form.fail(exc), http_status(exc))
     if consent != Consent():

@@ -81,12 +81,26 @@ def test_an_unknown_class_answers_6e00(chip: Chip) -> None:
     assert card.process(bytes.fromhex("002A0080") + b"\x01\xaa") == b"\x6e\x00"
 
 
-def test_an_unforeseen_failure_answers_6f00_instead_of_raising(chip: Chip) -> None:
+def test_an_unforeseen_failure_answers_6f00_instead_of_raising(
+    chip: Chip, monkeypatch: pytest.MonkeyPatch
+) -> None:
     card = JpkiCard(chip)
     card.process(bytes.fromhex("00A4040C0A") + JPKI_AID)
     card.process(bytes.fromhex("00A4020C020018"))
-    chip.invalidate()  # the chip's state is gone under the reader
+
+    def broken(*args: object) -> int:
+        raise RuntimeError("a bug in the chip")
+
+    monkeypatch.setattr(card._session, "tries_left", broken)
     assert card.process(bytes.fromhex("00200080")) == b"\x6f\x00"
+
+
+def test_an_erased_chip_answers_62_85_terminated_instead_of_6f00(chip: Chip) -> None:
+    card = JpkiCard(chip)
+    card.process(bytes.fromhex("00A4040C0A") + JPKI_AID)
+    card.process(bytes.fromhex("00A4020C020018"))
+    chip.invalidate()  # the card was returned: its state is gone under the reader
+    assert card.process(bytes.fromhex("00200080")) == b"\x62\x85"
 
 
 @settings(

@@ -9,7 +9,8 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
 from mynumber.adapters.pcsc import InProcessReader, JpkiTerminal, authenticate, sign
 from mynumber.card import Chip, KeySlot, PinRef
-from mynumber.domain.errors import NotFound, PinLocked, Unauthenticated, WrongPin
+from mynumber.card.status_words import CardFileMissing
+from mynumber.domain.errors import PinLocked, PinNotVerified, WrongPin
 from mynumber.pki.challenge import make_challenge, verify_challenge_signature
 from tests.unit.card.support import PHOTO, RIGHT, WRONG, certificate_for, chip_data
 
@@ -79,7 +80,7 @@ def test_the_terminal_sees_the_same_refusals_as_the_in_process_card(
 
 def test_the_signature_certificate_needs_the_pin(reader: InProcessReader) -> None:
     terminal = JpkiTerminal(reader)
-    with pytest.raises(Unauthenticated):
+    with pytest.raises(PinNotVerified):
         terminal.read_certificate(KeySlot.SIGNATURE)
     certificate = terminal.read_certificate(KeySlot.SIGNATURE, pin=RIGHT[PinRef.SIGNATURE])
     assert certificate.subject.rfc4514_string() == "CN=sign"
@@ -101,5 +102,5 @@ def test_change_pin_through_the_terminal(reader: InProcessReader, certified: Chi
 
 
 def test_a_card_without_certificates_answers_not_found(chip: Chip) -> None:
-    with pytest.raises(NotFound):
+    with pytest.raises(CardFileMissing):
         JpkiTerminal(InProcessReader.for_chip(chip)).read_certificate(KeySlot.USER_AUTH)

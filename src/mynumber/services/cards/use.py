@@ -21,6 +21,7 @@ from mynumber.adapters.db.models_card import Card
 from mynumber.card.session import CardSession
 from mynumber.domain.access import Role
 from mynumber.domain.cards import (
+    REFUSAL_KINDS,
     CardFacts,
     CardRefusal,
     CardStatus,
@@ -28,7 +29,7 @@ from mynumber.domain.cards import (
     card_facts,
     card_problem,
 )
-from mynumber.domain.errors import CardError, Forbidden, PinLocked
+from mynumber.domain.errors import CardError, Forbidden, MyNumberError, NotFound
 from mynumber.domain.pins import PinKind, check_pin_format
 from mynumber.domain.policy import Action, terminal_may_verify
 from mynumber.services.cards import records as card_records
@@ -60,10 +61,9 @@ def _locked_pins(svc: Services, card: Card) -> frozenset[PinKind]:
 
 
 def refusal_error(refusal: CardRefusal, card_serial: str) -> CardError:
-    """The error for a refusal: ``PinLocked`` for a lock, else ``CardError``; ``reason`` says
-    which rule refused."""
-    kind = PinLocked if refusal.problem is Problem.PIN_LOCKED else CardError
-    return kind(
+    """The error for a refusal, with the ``code`` of its problem (``card-expired``,
+    ``pin-locked``…); ``reason`` says which rule refused."""
+    return REFUSAL_KINDS[refusal.problem](
         refusal.message_en,
         refusal.message_ja,
         reason=refusal.problem.value,
@@ -103,6 +103,26 @@ def check_card(
     """The card with ``card_serial`` if usable now (see ``require_usable``)."""
     card = card_records.get_card(session, card_serial)
     return require_usable(session, svc, card=card, pin=pin, checks_address=checks_address)
+
+
+def cause_in_register(
+    session: Session, svc: Services, *, card_serial: str, refused: MyNumberError
+) -> MyNumberError:
+    """The cause a terminal names when the card in its reader refuses or cannot be read: a
+    card the register has cancelled, suspended or not handed over is named as the register
+    knows it ("it was returned to the ward office"), not by the chip's status word; any
+    other refusal stays as it was. Only the card's own status is told, as a terminal's
+    online check of the card's certificate would tell it."""
+    if not isinstance(refused, CardError | NotFound):
+        return refused
+    try:
+        card = card_records.get_card(session, card_serial)
+    except NotFound:
+        return refused
+    refusal = card_problem(facts(session, svc, card), today=svc.clock.today())
+    if refusal is None or refusal.problem is Problem.PIN_LOCKED:
+        return refused
+    return refusal_error(refusal, card.serial)
 
 
 @refusals_audited
