@@ -4,13 +4,22 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test screenshots lint typecheck unit demo bench system-deps clean
+.PHONY: serve test screenshots lint typecheck unit demo bench system-deps clean messages compile-messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/python -m mynumber.i18n compile
 	touch $(STAMP)
+
+messages: $(STAMP)  ## extract the messages, update every language's .po, list what is missing
+	$(BIN)/python -m mynumber.i18n update
+	$(BIN)/python -m mynumber.i18n compile
+	-$(BIN)/python -m mynumber.i18n check
+
+compile-messages: $(STAMP)  ## the .po catalogues to .mo (the install does it too)
+	$(BIN)/python -m mynumber.i18n compile
 
 serve: $(STAMP)  ## start the service on SQLite with demo data at http://127.0.0.1:8000
 	$(BIN)/mynumber serve

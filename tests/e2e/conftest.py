@@ -170,3 +170,10 @@ def shoot(page: object, name: str) -> None:
     folder = _screenshots[0]
     folder.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(folder / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def choose_language(page: object, name: str) -> None:
+    """Pick a language from the header's language menu by its own name ("日本語",
+    "English", "Tiếng Việt" …), as a person does: open the menu, click the language."""
+    page.locator("details.lang-menu > summary").click()  # type: ignore[attr-defined]
+    page.locator("details.lang-menu").get_by_role("link", name=name, exact=True).click()  # type: ignore[attr-defined]

@@ -33,7 +33,7 @@ from mynumber.services.core.context import Caller
 from mynumber.services.employer import employers as employer
 from mynumber.services.registry.numbers import read_my_number
 from tests.conftest import ref
-from tests.e2e.conftest import Server, log_in, shoot
+from tests.e2e.conftest import Server, choose_language, log_in, shoot
 
 pytestmark = pytest.mark.browser
 WARD = Caller(name="Chiyoda City ward office", role=Role.WARD_OFFICE, municipality_code="131016")
@@ -164,11 +164,11 @@ def _both(page: Any, name: str) -> None:
     """Screenshot in English, then in Japanese, then back."""
     _accessible_basics(page)
     shoot(page, f"{name}-en")
-    page.get_by_role("link", name="日本語").click()
+    choose_language(page, "日本語")
     assert page.locator("html").get_attribute("lang") == "ja"
     _accessible_basics(page)
     shoot(page, f"{name}-ja")
-    page.get_by_role("link", name="English").click()
+    choose_language(page, "English")
 
 
 def test_card_centre_runs_the_manufacture_job(page: Any, counters: Counters) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Server, log_in, shoot
+from tests.e2e.conftest import Server, choose_language, log_in, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ def test_home_links_to_the_guide_and_the_staff_login(page: Any) -> None:
     _accessible_basics(page)
     assert page.get_by_role("link", name="Start the newcomer's guide").is_visible()
     shoot(page, "home-en")
-    page.get_by_role("link", name="日本語").click()
+    choose_language(page, "日本語")
     assert page.locator("html").get_attribute("lang") == "ja"
     assert page.get_by_role("link", name="転入者向けガイドを始める").is_visible()
     shoot(page, "home-ja")
@@ -74,7 +74,7 @@ def test_the_guide_draws_a_plan_with_the_registration_deadline(page: Any) -> Non
     assert "Mon 13 Apr 2026" in page.locator(".panel-next").inner_text()
     assert page.locator("svg.timeline .tl-row").count() >= 8
     shoot(page, "guide-plan-en")
-    page.get_by_role("link", name="日本語").click()
+    choose_language(page, "日本語")
     assert "2026年4月13日（月）" in page.locator(".panel-next").inner_text()
     shoot(page, "guide-plan-ja")
     page.set_viewport_size({"width": 390, "height": 844})
@@ -137,7 +137,7 @@ def test_journey_log_in_register_see_the_letter_in_the_post_download_it(
     path = info.value.path()
     with open(path, "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
-    page.get_by_role("link", name="日本語").click()
+    choose_language(page, "日本語")
     assert "郵送中" in page.locator("#letter").inner_text()
     shoot(page, "ward-resident-ja")
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import Server, shoot
+from tests.e2e.conftest import Server, choose_language, shoot
 from tests.e2e.test_pages import _accessible_basics
 
 pytestmark = pytest.mark.browser
@@ -19,7 +19,7 @@ def test_the_portal_login_asks_for_the_card_and_pin_in_both_languages(page: Any)
     page.wait_for_url("**/portal/login?next=/portal")
     _accessible_basics(page)
     assert page.get_by_label("Card serial number").is_visible()
-    page.get_by_role("link", name="日本語").click()
+    choose_language(page, "日本語")
     assert page.get_by_label("カードのシリアル番号").is_visible()
     _accessible_basics(page)
     shoot(page, "portal-login-ja")

@@ -9,10 +9,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from mynumber import i18n
 from mynumber.cli.support import console, one_line_errors
 from mynumber.domain.clock import SystemClock
 from mynumber.domain.errors import MyNumberError, invalid
-from mynumber.domain.guide import GuideAnswers, GuidePlan, GuideStep, en, ja, make_plan
+from mynumber.domain.guide import GuideAnswers, GuidePlan, GuideStep, make_plan
 
 STATE_TEXT = {
     "done": ("done", "済み"),
@@ -79,14 +80,20 @@ def guide(
     applied: Annotated[str, typer.Option(help="Applied for the card on, YYYY-MM-DD")] = "",
     notice: Annotated[bool, typer.Option("--notice", help="The pickup notice has arrived")] = False,
     collected: Annotated[str, typer.Option(help="Collected the card on, YYYY-MM-DD")] = "",
-    lang: Annotated[str, typer.Option(help="en or ja")] = "en",
+    lang: Annotated[
+        str, typer.Option(help=f"Language: {', '.join(i18n.ALL)} (ja-easy: やさしい日本語)")
+    ] = "en",
     today: Annotated[str, typer.Option(help="Plan as of this day (default: today)")] = "",
 ) -> None:
     """Your personal My Number plan: deadlines, what comes when, what to bring, and what to do
     if something goes wrong."""
     try:
-        if lang not in ("en", "ja"):
-            raise invalid("--lang", "Choose en or ja.", "en か ja を指定してください。")
+        if lang not in i18n.ALL:
+            raise invalid(
+                "--lang",
+                "Choose one of: {codes}.",
+                "次のいずれかを指定してください：{codes}",
+            ).with_values(codes=", ".join(i18n.ALL))
         answers = GuideAnswers(
             arrived_on=_required("--arrived", arrived),
             municipality=municipality,
@@ -111,21 +118,20 @@ def guide(
 def _when(step: GuideStep, lang: str) -> str:
     if step.on is None:
         return ""
-    fmt = ja if lang == "ja" else en
-    text = fmt(step.on) + (f" – {fmt(step.until)}" if step.until else "")
+    text = i18n.day_in_text(step.on, lang)
+    if step.until:
+        text += " – " + i18n.day_in_text(step.until, lang)
     return ("≈ " if step.estimated else "") + text
 
 
 def show(plan: GuidePlan, lang: str) -> None:
-    """Print the plan: the journey, then the troubleshooting."""
-
-    def pick(en_text: str, ja_text: str) -> str:
-        return ja_text if lang == "ja" else en_text
-
+    """Print the plan in ``lang``: the journey, then the troubleshooting."""
+    pick = i18n.translator(lang)
     console.print(
         pick(
-            f"Your My Number plan (as of {en(plan.today)}; ≈ = estimate)",
-            f"マイナンバー手続きガイド（{ja(plan.today)}時点、≈ は目安）",
+            "Your My Number plan (as of {today}; ≈ = estimate)",
+            "マイナンバー手続きガイド（{today}時点、≈ は目安）",
+            today=plan.today,
         ),
         style="bold",
     )
@@ -137,14 +143,14 @@ def show(plan: GuidePlan, lang: str) -> None:
     for step in plan.steps:
         if step.kind == "trouble":
             continue
-        bring = step.bring_ja if lang == "ja" else step.bring_en
-        text = pick(step.text_en, step.text_ja)
+        bring = [pick(en, ja) for en, ja in zip(step.bring_en, step.bring_ja, strict=False)]
+        text = pick(step.text_en, step.text_ja, **step.values)
         if bring:
-            text += "\n" + pick("Bring: ", "持ち物：") + ", ".join(bring)
+            text += "\n" + pick("Bring:", "持ち物：") + " " + ", ".join(bring)
         journey.add_row(
             pick(*STATE_TEXT[step.state]),
             _when(step, lang),
-            pick(step.title_en, step.title_ja),
+            pick(step.title_en, step.title_ja, **step.values),
             text,
             style=STATE_STYLE[step.state],
         )
@@ -157,9 +163,9 @@ def show(plan: GuidePlan, lang: str) -> None:
     trouble.add_column(pick("What to do", "すること"), ratio=5, overflow="fold")
     for step in plan.troubleshooting:
         trouble.add_row(
-            pick(step.title_en, step.title_ja),
+            pick(step.title_en, step.title_ja, **step.values),
             _when(step, lang),
-            pick(step.text_en, step.text_ja),
+            pick(step.text_en, step.text_ja, **step.values),
             style=STATE_STYLE[step.state],
         )
     console.print(trouble)

@@ -9,7 +9,23 @@ Number: pass masked values only.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar, Self
+
+
+class Filled(str):
+    """A message with its ``{placeholders}`` filled in that remembers its ``template`` and
+    ``values``, so an edge can say it again in the reader's language (``mynumber.i18n``
+    looks the template up in the catalogues)."""
+
+    template: str
+    values: Mapping[str, object]
+
+    def __new__(cls, template: str, values: Mapping[str, object]) -> Filled:
+        filled = super().__new__(cls, template.format_map(values))
+        filled.template = template
+        filled.values = dict(values)
+        return filled
 
 
 class MyNumberError(Exception):
@@ -26,6 +42,14 @@ class MyNumberError(Exception):
 
     def __str__(self) -> str:
         return self.message_en
+
+    def with_values(self, **values: object) -> Self:
+        """Fill the messages' ``{placeholders}`` (keep the messages literals with
+        placeholders, never f-strings: the catalogues look the literal up)."""
+        self.message_en = Filled(self.message_en, values)
+        self.message_ja = Filled(self.message_ja, values)
+        self.args = (self.message_en,)
+        return self
 
 
 class InvalidInput(MyNumberError):

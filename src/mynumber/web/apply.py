@@ -22,9 +22,9 @@ from mynumber.domain.errors import MyNumberError, invalid
 from mynumber.domain.photo_rules import MAX_FILE_BYTES, MAX_SIDE_PX, MIN_SIDE_PX, PhotoDeclaration
 from mynumber.services.cards import applications as card_applications
 from mynumber.services.core.context import Caller, DbSession, Services
-from mynumber.web.core import Form, NavItem, WebRoute, form_values, http_status, render, run
+from mynumber.web.core import Form, NavItem, ResidentRoute, form_values, http_status, render, run
 
-router = APIRouter(prefix="/apply", route_class=WebRoute, include_in_schema=False)
+router = APIRouter(prefix="/apply", route_class=ResidentRoute, include_in_schema=False)
 NAV: tuple[NavItem, ...] = ()
 Values = Annotated[dict[str, Any], Depends(form_values)]
 ONLINE = Caller(name="Online card application", role=Role.RESIDENT)

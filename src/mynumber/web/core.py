@@ -26,6 +26,7 @@ from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from mynumber import i18n
 from mynumber.adapters.unexpected import log_unexpected
 from mynumber.domain.access import Role
 from mynumber.domain.errors import Forbidden, InvalidInput, MyNumberError, invalid
@@ -39,10 +40,7 @@ from mynumber.web import session as sessions
 log = logging.getLogger("mynumber.web")
 T = TypeVar("T")
 HERE = Path(__file__).parent
-LANGS = ("en", "ja")
 LANG_COOKIE = "mynumber_lang"
-WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-WEEKDAYS_JA = "月火水木金土日"
 
 
 @dataclass(frozen=True)
@@ -72,18 +70,15 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.globals["format_date"] = format_date
+    env.globals["zip"] = zip
     # Links to a record carry its opaque reference, never its id: {{ ref("per", view.person_id) }}
     env.globals["ref"] = lambda kind, id_: refs.reference(refs.Kind(kind), id_)
     return env
 
 
 def format_date(day: dt.date | None, lang: str) -> str:
-    """``Wed 15 Apr 2026`` / ``2026年4月15日（水）``."""
-    if day is None:
-        return ""
-    if lang == "ja":
-        return f"{day.year}年{day.month}月{day.day}日（{WEEKDAYS_JA[day.weekday()]}）"
-    return f"{WEEKDAYS_EN[day.weekday()]} {day.day} {day:%b} {day.year}"
+    """``Wed 15 Apr 2026`` / ``2026年4月15日（水）`` / ``Thứ 4, 15 thg 4, 2026`` …"""
+    return "" if day is None else i18n.day_with_weekday(day, lang)
 
 
 # --- Per-request state ----------------------------------------------------------------------
@@ -98,16 +93,17 @@ def web_session(request: Request) -> sessions.WebSession:
     return found
 
 
-def pick_lang(request: Request) -> str:
-    """``?lang=`` first, then the cookie, then the browser's preference, then English."""
+def pick_lang(request: Request, available: tuple[str, ...] = i18n.ALL) -> str:
+    """``?lang=`` first (the language menu), then the cookie, then the browser's
+    ``Accept-Language``, then English; narrowed to what the page speaks (``available``)."""
     asked = request.query_params.get("lang")
-    if asked in LANGS:
-        return asked
+    if asked in i18n.ALL:
+        return i18n.narrow(asked, available)
     cookie = request.cookies.get(LANG_COOKIE)
-    if cookie in LANGS:
-        return cookie
-    accept = request.headers.get("accept-language", "").lower()
-    return "ja" if accept.startswith("ja") else "en"
+    if cookie in i18n.ALL:
+        return i18n.narrow(cookie, available)
+    found = i18n.negotiate(request.headers.get("accept-language", ""), available)
+    return found or i18n.DEFAULT
 
 
 def lang_of(request: Request) -> str:
@@ -127,11 +123,26 @@ def redirect(path: str) -> RedirectResponse:
 # --- Rendering ------------------------------------------------------------------------------
 
 
-def _switch_url(request: Request, lang: str, page_path: str | None) -> str:
-    other = "ja" if lang == "en" else "en"
-    if page_path is None and request.method == "GET":
-        return str(request.url.include_query_params(lang=other).replace(scheme="", netloc=""))
-    return f"{page_path or '/'}?lang={other}"
+@dataclass(frozen=True)
+class MenuEntry:
+    """A language in the header's language menu: its name in itself, and where it leads."""
+
+    language: i18n.Language
+    url: str
+    current: bool
+
+
+def language_menu(request: Request, lang: str, page_path: str | None) -> list[MenuEntry]:
+    """The page in each language it speaks (after a POST: ``page_path``, or home)."""
+    entries = []
+    for code in request.state.languages:
+        if page_path is None and request.method == "GET":
+            url = str(request.url.include_query_params(lang=code).replace(scheme="", netloc=""))
+        else:
+            base = page_path or "/"
+            url = f"{base}{'&' if '?' in base else '?'}lang={code}"
+        entries.append(MenuEntry(i18n.language(code), url, code == lang))
+    return entries
 
 
 def render(
@@ -154,12 +165,13 @@ def render(
     html = env.get_template(template).render(
         request=request,
         lang=lang,
-        t=lambda en, ja: ja if lang == "ja" else en,
+        language=i18n.language(lang),
+        t=i18n.translator(lang),
         caller=caller,
         nav=[n for n in nav if n.visible_to(caller)],
         flashes=sess.pop_flashes(),
         csrf=sessions.csrf_token(session_key(request), sess),
-        switch_url=_switch_url(request, lang, page_path),
+        language_menu=language_menu(request, lang, page_path),
         current_path=request.url.path,
         active_path=active_nav(request.url.path, nav),
         **context,
@@ -250,7 +262,11 @@ async def form_values(request: Request) -> dict[str, Any]:
 
 
 class WebRoute(APIRoute):
-    """Sets up the session and language, and answers every error with a page."""
+    """Sets up the session and language, and answers every error with a page.
+
+    Staff pages speak English and Japanese; residents' pages use ``ResidentRoute``."""
+
+    languages: tuple[str, ...] = i18n.STAFF
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         original = super().get_route_handler()
@@ -261,7 +277,8 @@ class WebRoute(APIRoute):
             request.state.web_session = await run_in_threadpool(
                 sessions.load, system, request.cookies.get(sessions.COOKIE)
             )
-            request.state.lang = pick_lang(request)
+            request.state.languages = self.languages
+            request.state.lang = pick_lang(request, self.languages)
             response = await _answer(original, request)
             await run_in_threadpool(sessions.save, system, web_session(request))
             _write_cookies(request, response, key)
@@ -299,6 +316,13 @@ async def _answer(original: Callable[[Request], Awaitable[Response]], request: R
         )
 
 
+class ResidentRoute(WebRoute):
+    """A page residents read (the guide, the online application, the portal): in every
+    language of ``i18n.ALL``, its messages complete in each (``i18n.scope``)."""
+
+    languages = i18n.ALL
+
+
 class _Internal(MyNumberError):
     code = "internal"
 
@@ -311,7 +335,7 @@ def _write_cookies(request: Request, response: Response, key: bytes) -> None:
             sessions.COOKIE, sess.sid, httponly=True, samesite="strict", secure=secure
         )
     asked = request.query_params.get("lang")
-    if asked in LANGS and request.cookies.get(LANG_COOKIE) != asked:
+    if asked in i18n.ALL and request.cookies.get(LANG_COOKIE) != asked:
         response.set_cookie(LANG_COOKIE, asked, samesite="lax", secure=secure, max_age=365 * 86400)
 
 

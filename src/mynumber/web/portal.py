@@ -28,7 +28,7 @@ from mynumber.web.core import (
     Form,
     NavItem,
     NotLoggedIn,
-    WebRoute,
+    ResidentRoute,
     flash,
     form_values,
     http_status,
@@ -41,7 +41,7 @@ from mynumber.web.core import (
 from mynumber.web.session import ResidentLogin
 
 BASE = "/portal"
-router = APIRouter(prefix=BASE, route_class=WebRoute, include_in_schema=False)
+router = APIRouter(prefix=BASE, route_class=ResidentRoute, include_in_schema=False)
 
 
 class PortalNavItem(NavItem):

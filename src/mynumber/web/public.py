@@ -14,10 +14,18 @@ from fastapi.responses import HTMLResponse, Response
 from mynumber.domain.errors import MyNumberError
 from mynumber.domain.guide import GuideAnswers, make_plan
 from mynumber.web.auth import HOME_OF_ROLE, optional_caller
-from mynumber.web.core import Form, NavItem, WebRoute, http_status, parse_date, render, require_date
+from mynumber.web.core import (
+    Form,
+    NavItem,
+    ResidentRoute,
+    http_status,
+    parse_date,
+    render,
+    require_date,
+)
 from mynumber.web.timeline import layout
 
-router = APIRouter(route_class=WebRoute, include_in_schema=False)
+router = APIRouter(route_class=ResidentRoute, include_in_schema=False)
 NAV = (NavItem("/guide", "Newcomer's guide", "転入者向けガイド"),)
 
 GUIDE_FIELDS = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from mynumber import i18n
 from mynumber.domain.guide import GuidePlan, GuideStep
 from mynumber.domain.timelines import add_months
 
@@ -109,11 +110,12 @@ def layout(plan: GuidePlan, lang: str) -> Timeline:
 
 def _row(i: int, step: GuideStep, scale: _Scale, lang: str) -> Row:
     en, ja = SHORT.get(step.key, (step.title_en, step.title_ja))
+    values = {} if step.key in SHORT else step.values
     assert step.on is not None
     date_text = _short(step.on, lang) + (f"–{_short(step.until, lang)}" if step.until else "")
     return Row(
         y=TOP + ROW_H * i + ROW_H // 2,
-        label=ja if lang == "ja" else en,
+        label=i18n.translate(lang, en, ja, **values),
         date_text=date_text,
         x=scale.x(step.on),
         x2=scale.x(step.until) if step.until else None,
@@ -123,7 +125,7 @@ def _row(i: int, step: GuideStep, scale: _Scale, lang: str) -> Row:
 
 
 def _short(day: dt.date, lang: str) -> str:
-    return f"{day.year}/{day.month}/{day.day}" if lang == "ja" else f"{day.day} {day:%b} {day.year}"
+    return i18n.short_day(day, lang)
 
 
 def _ticks(scale: _Scale, lang: str) -> tuple[Tick, ...]:
@@ -131,7 +133,7 @@ def _ticks(scale: _Scale, lang: str) -> tuple[Tick, ...]:
     day = scale.start.replace(day=1)
     while day <= scale.near_end:
         if day >= scale.start:
-            ticks.append(Tick(scale.x(day), f"{day.month}月" if lang == "ja" else f"{day:%b}"))
+            ticks.append(Tick(scale.x(day), i18n.month_name(day, lang)))
         day = add_months(day, 1)
     if scale.split:
         year = scale.near_end.year + 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -42,7 +43,11 @@ class StepState(StrEnum):
 
 @dataclass(frozen=True)
 class GuideStep:
-    """One step of the plan: dated (``on``, or a window ``on``–``until``) or undated."""
+    """One step of the plan: dated (``on``, or a window ``on``–``until``) or undated.
+
+    The titles and texts are messages (``mynumber.i18n``): literals with ``{name}``
+    placeholders, filled from ``values`` in the reader's language (a date as a
+    ``datetime.date``), so every language's catalogue can find them."""
 
     key: str
     kind: StepKind
@@ -56,6 +61,7 @@ class GuideStep:
     estimated: bool = False
     bring_en: tuple[str, ...] = ()
     bring_ja: tuple[str, ...] = ()
+    values: Mapping[str, object] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,45 @@
+"""Which messages every language must have: those a resident meets.
+
+The guide (``/guide``, ``mynumber guide``), the online application (``/apply``), the
+resident's portal (``/portal``) and what frames them (the header and footer, the form
+macros, the error page, the home page, the errors these pages can show) are in every
+language of ``languages.ALL``; everything else (staff pages) in English and Japanese.
+A message is the residents' when any of its places (``#:`` in the catalogue) matches
+``RESIDENT_FACING``. ``tests/unit/test_i18n_catalogues.py`` fails on any such message
+missing or fuzzy in any language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from fnmatch import fnmatch
+
+RESIDENT_FACING: tuple[str, ...] = (
+    "mynumber/web/templates/base.html",
+    "mynumber/web/templates/macros.html",
+    "mynumber/web/templates/error.html",
+    "mynumber/web/templates/home.html",
+    "mynumber/web/templates/guide*",
+    "mynumber/web/templates/apply/*",
+    "mynumber/web/templates/portal/*",
+    "mynumber/web/core.py",
+    "mynumber/web/public.py",
+    "mynumber/web/timeline.py",
+    "mynumber/web/apply.py",
+    "mynumber/web/portal.py",
+    "mynumber/cli/guide.py",
+    "mynumber/domain/guide/*",
+    "mynumber/domain/photo_rules.py",
+    "mynumber/services/portal/*",
+)
+
+
+def is_residents(locations: Iterable[tuple[str, int | None]]) -> bool:
+    """Whether a message with these places is one a resident meets."""
+    return any(fnmatch(path, pattern) for path, _ in locations for pattern in RESIDENT_FACING)
+
+
+COMPLETE: tuple[str, ...] = ("ja",)
+"""The languages whose residents' messages must all be there, not fuzzy (the test fails
+otherwise). Japanese always (it comes from the code); the others join as their
+translations are finished — the goal is every language of ``languages.ALL``."""
