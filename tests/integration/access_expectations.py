@@ -755,6 +755,8 @@ API: list[Row] = [
     row("POST", "/cards/applications", 201, "ward self", apply_api, fresh=registered),
     row("GET", "/cards/applications/{application_id}", 200, "ward self"),
     row("GET", "/cards/applications/{application_id}/pickup-notice.pdf", 200, "ward self"),
+    # granted, then refused: A's first card is free, so there is no receipt (domain.fees)
+    row("GET", "/cards/applications/{application_id}/receipt.pdf", 409, "ward"),
     row("POST", "/card-centre/jobs", 200, "centre", scope=ANY),
     row(
         "POST",
@@ -1000,6 +1002,7 @@ PAGES: list[Row] = [
     ),
     row("GET", "/staff/card-counter/applications/{application_id}", 200, "ward"),
     row("GET", "/staff/card-counter/applications/{application_id}/pickup-notice.pdf", 200, "ward"),
+    row("GET", "/staff/card-counter/applications/{application_id}/receipt.pdf", 409, "ward"),
     row(
         "POST",
         "/staff/card-counter/applications/{application_id}/collect",

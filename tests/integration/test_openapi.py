@@ -35,6 +35,7 @@ PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 FILES = {  # path → the media type of the file it returns
     "/ward-office/residents/{person_id}/letter.pdf": "application/pdf",
     "/cards/applications/{application_id}/pickup-notice.pdf": "application/pdf",
+    "/cards/applications/{application_id}/receipt.pdf": "application/pdf",
     "/cards/{serial}/renewal-notice.pdf": "application/pdf",
     "/insurer/letters/{letter_id}.pdf": "application/pdf",
     "/employer/employees/{employee_id}/withholding-slip/{year}.pdf": "application/pdf",

@@ -540,3 +540,37 @@ def pickup_notice(
     )
     out.write_bytes(pdf)
     console.print(f"pickup notice written to {out}", highlight=False)
+
+
+@app.command("fee")
+@one_line_errors
+def fee(
+    kind: Annotated[str, typer.Argument(help="new, renewal or reissue")],
+    express: Annotated[bool, typer.Option(help="Express issuance (特急発行)")] = False,
+) -> None:
+    """The fee for an application of this kind (RULES.md "fees")."""
+    from mynumber.domain.cards import ApplicationKind
+    from mynumber.domain.fees import card_fee, yen
+
+    charged = card_fee(_choice("kind", ApplicationKind, kind), express=express)
+    for line in charged.lines:
+        console.print(f"{line.en} ({line.ja}): {yen(line.yen)}", highlight=False)
+    tail = f" ({charged.why_free_en})" if charged.free else f", paid {charged.paid}"
+    console.print(f"total: {yen(charged.yen)}{tail}", highlight=False)
+
+
+@app.command("receipt")
+@one_line_errors
+def receipt(
+    application_id: str, out: Annotated[Path, typer.Option()], municipality: Municipality = ""
+) -> None:
+    """Write the receipt (領収書) PDF of the fee paid for an application."""
+    from mynumber.services.cards.fees import fee_receipt_pdf
+
+    pdf = _run(
+        lambda s, svc: fee_receipt_pdf(
+            s, svc, caller=_ward(municipality), application_id=application_id
+        )
+    )
+    out.write_bytes(pdf)
+    console.print(f"receipt written to {out}", highlight=False)

@@ -19,14 +19,16 @@ from starlette.concurrency import run_in_threadpool
 
 from mynumber.domain import pins as pin_rules
 from mynumber.domain.access import Role
-from mynumber.domain.cards import Channel, IdentityShown
+from mynumber.domain.cards import ApplicationKind, Channel, IdentityShown
 from mynumber.domain.deadlines import ExpressReason
 from mynumber.domain.errors import MyNumberError, invalid
+from mynumber.domain.fees import card_fee, yen
 from mynumber.domain.photo_rules import MAX_FILE_BYTES, PhotoDeclaration
 from mynumber.domain.registration import IdDocument, parse_id_documents
 from mynumber.services.cards import applications as card_applications
 from mynumber.services.cards import centre as card_centre
 from mynumber.services.cards import counter as card_counter
+from mynumber.services.cards import fees as card_fees
 from mynumber.services.cards import moving as card_moving
 from mynumber.services.cards import use as card_use
 from mynumber.services.core import refs
@@ -108,6 +110,7 @@ def _page(
         id_documents=list(IdDocument),
         pin_kinds=list(pin_rules.PinKind),
         pin_rules=pin_rules,
+        yen=yen,
         **context,
     )
 
@@ -175,6 +178,11 @@ def _apply_form(request: Request, form: Form, status: int = 200) -> Response:
         form=form,
         express_reasons=list(ExpressReason),
         max_mb=MAX_FILE_BYTES // 1_000_000,
+        fees=[
+            (kind, express, card_fee(kind, express=express))
+            for kind in ApplicationKind
+            for express in (False, True)
+        ],
     )
 
 
@@ -278,6 +286,7 @@ def _application(
         status=status,
         path=f"/applications/{application_id}",
         view=view,
+        fee=card_fee(ApplicationKind(view.kind), express=view.express),
         form=form,
     )
 
@@ -297,6 +306,22 @@ def pickup_notice(request: Request, caller: WardStaff, application_id: str) -> R
         headers={
             "Content-Disposition": f'attachment; filename="pickup-notice-{application_id}.pdf"'
         },
+    )
+
+
+@router.get("/applications/{application_id}/receipt.pdf")
+def fee_receipt(request: Request, caller: WardStaff, application_id: str) -> Response:
+    """The receipt (領収書) of the reissue fee paid for this application."""
+    pdf = run(
+        request,
+        lambda s, svc: card_fees.fee_receipt_pdf(
+            s, svc, caller=caller, application_id=application_id
+        ),
+    )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="receipt-{application_id}.pdf"'},
     )
 
 

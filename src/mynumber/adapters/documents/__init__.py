@@ -9,12 +9,14 @@ built-in CID fonts, with English beside it for newly arrived residents.
 - 資格確認書 — health-insurance eligibility confirmation letter
 - 給与所得の源泉徴収票 — withholding tax statement (tax-office or employee copy)
 - 有効期限通知書 — notice of expiry of the card or its certificates
+- 領収書 — the receipt for a card fee paid at the counter
 """
 
 from mynumber.adapters.documents.eligibility_letter import (
     EligibilityLetter,
     render_eligibility_letter,
 )
+from mynumber.adapters.documents.fee_receipt import FeeReceipt, render_fee_receipt
 from mynumber.adapters.documents.notification_letter import (
     NotificationLetter,
     render_notification_letter,
@@ -28,11 +30,13 @@ from mynumber.adapters.documents.withholding_slip import (
 
 __all__ = [
     "EligibilityLetter",
+    "FeeReceipt",
     "NotificationLetter",
     "PickupNotice",
     "RenewalNotice",
     "WithholdingSlip",
     "render_eligibility_letter",
+    "render_fee_receipt",
     "render_notification_letter",
     "render_pickup_notice",
     "render_renewal_notice",

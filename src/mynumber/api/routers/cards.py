@@ -23,6 +23,7 @@ from mynumber.domain.registration import NAME_LENGTH, IdDocument, parse_id_docum
 from mynumber.services.cards import applications as card_applications
 from mynumber.services.cards import centre as card_centre
 from mynumber.services.cards import counter as card_counter
+from mynumber.services.cards import fees as card_fees
 from mynumber.services.cards import kiosk
 from mynumber.services.cards import moving as card_moving
 from mynumber.services.cards import use as card_use
@@ -97,6 +98,18 @@ def pickup_notice(
     pdf = card_centre.pickup_notice_pdf(
         uow.session, svc, caller=caller, application_id=application_id
     )
+    uow.commit()
+    return Response(pdf, media_type="application/pdf")
+
+
+@router.get(
+    "/cards/applications/{application_id}/receipt.pdf",
+    response_class=Response,
+    responses=file_response("application/pdf", "The fee receipt, PDF"),
+)
+def fee_receipt(application_id: str, caller: CallerDep, uow: UowDep, svc: ServicesDep) -> Response:
+    """領収書 — the receipt of a reissue fee paid at the counter (``domain.fees``)."""
+    pdf = card_fees.fee_receipt_pdf(uow.session, svc, caller=caller, application_id=application_id)
     uow.commit()
     return Response(pdf, media_type="application/pdf")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mynumber.domain import deadlines, insurance_rules, pins, timelines, validity
+from mynumber.domain import cards, deadlines, fees, insurance_rules, pins, timelines, validity
 from mynumber.domain.guide.model import GuideAnswers, GuideStep, StepKind, StepState, en, ja
 
 ONE_DAY = dt.timedelta(days=1)
@@ -271,15 +271,19 @@ def _pin_locked() -> GuideStep:
 
 def _lost_card() -> GuideStep:
     days = deadlines.EXPRESS_REQUEST_DAYS
+    usual = fees.yen(fees.card_fee(cards.ApplicationKind.REISSUE, express=False).yen)
+    express = fees.yen(fees.card_fee(cards.ApplicationKind.REISSUE, express=True).yen)
     return _trouble(
         "lost_card",
         ("The card is lost or stolen", "カードをなくした・盗まれた"),
         (
             "Report it at once: the card is suspended and its certificates revoked so nobody "
             "can use them. Then apply for a new card at the ward office; asked within "
-            f"{days} days of the loss, it can be issued express.",
+            f"{days} days of the loss, it can be issued express. A reissue costs {usual} "
+            f"({express} express).",
             "すぐに届け出てください。カードは一時停止され、電子証明書は失効するため悪用されません。"
-            f"その後、窓口で再交付を申請してください。紛失から{days}日以内なら特急発行を利用できます。",
+            f"その後、窓口で再交付を申請してください。紛失から{days}日以内なら特急発行を利用できます。"
+            f"再交付の手数料は{usual}（特急発行は{express}）です。",
         ),
     )
 

@@ -34,6 +34,7 @@ from mynumber.domain.access import Purpose, Role
 from mynumber.domain.cards import ApplicationKind, ApplicationStatus, CardStatus, Channel
 from mynumber.domain.deadlines import ExpressReason, express_issuance_allowed
 from mynumber.domain.errors import Conflict, Forbidden, NotFound, invalid
+from mynumber.domain.fees import PaidWhen, card_fee
 from mynumber.domain.mail import MailKind
 from mynumber.domain.photo_rules import PhotoDeclaration, require_declaration
 from mynumber.domain.policy import Action
@@ -75,6 +76,8 @@ class ApplicationView:
     collect_by: dt.date | None
     next_step_en: str
     next_step_ja: str
+    fee_yen: int = 0  # domain.fees.card_fee: 0 for a first card or a renewal
+    fee_paid: PaidWhen | None = None  # when it is taken at the counter
 
 
 def apply_for_card(
@@ -339,6 +342,7 @@ def view(session: Session, application: CardApplication) -> ApplicationView:
     )
     notice = _notice_status(session, application)
     en, ja = _next_step(application, notice)
+    fee = card_fee(ApplicationKind(application.kind), express=application.express)
     return ApplicationView(
         application_id=application.application_form_id or "",
         person_id=application.person_id,
@@ -354,6 +358,8 @@ def view(session: Session, application: CardApplication) -> ApplicationView:
         collect_by=application.collect_by,
         next_step_en=en,
         next_step_ja=ja,
+        fee_yen=fee.yen,
+        fee_paid=fee.paid,
     )
 
 
