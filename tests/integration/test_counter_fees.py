@@ -142,3 +142,23 @@ def test_the_fee_and_receipt_over_http_and_on_the_counter_pages(
     assert "¥1,000" in desk.get("/staff/card-counter/apply").text
     printed = desk.get(f"/staff/card-counter/applications/{view.application_id}/receipt.pdf")
     assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
+
+
+def test_the_cli_says_the_fee_and_refuses_a_receipt_for_a_free_card(
+    cards: System, card: Issued, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from mynumber.cli import card as cli_card
+    from mynumber.cli.main import app
+
+    monkeypatch.setattr(cli_card, "_system", lambda: cards)
+    runner = CliRunner()
+    said = runner.invoke(app, ["card", "fee", "reissue", "--express"])
+    assert said.exit_code == 0 and "total: ¥2,000" in said.output
+    assert "total: ¥0" in runner.invoke(app, ["card", "fee", "new"]).output
+    out = tmp_path / "r.pdf"
+    args = ["card", "receipt", card.application_id, "--out", str(out), "--municipality", "131016"]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 1 and refused.output.startswith("error: ")
+    assert not out.exists()
