@@ -53,7 +53,7 @@ def test_receipt_prints_the_total_its_lines_and_the_application(
 
 def test_receipt_words_stay_on_the_page_with_a_long_name(tmp_path: Path) -> None:
     (width, height), words = word_boxes(render_fee_receipt(make_receipt(name=LONG_NAME)), tmp_path)
-    assert all(0 <= x0 and x1 <= width and 0 <= y0 and y1 <= height for x0, y0, x1, y1, _ in words)
+    assert all(x0 >= 0 and x1 <= width and y0 >= 0 and y1 <= height for x0, y0, x1, y1, _ in words)
 
 
 @pytest.mark.parametrize("lines", [(), (("カード", "Card", 0),)])
