@@ -3,6 +3,7 @@ import time."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, text
@@ -14,12 +15,13 @@ from mynumber.adapters.db.uow import UnitOfWork, session_factory
 from mynumber.adapters.keys import KeyRing
 from mynumber.adapters.mail import PostOffice
 from mynumber.card.keys import FreshKeys, KeySource
-from mynumber.config import Settings
-from mynumber.domain.clock import Clock, SystemClock
+from mynumber.config import ConfigurationError, Settings
+from mynumber.domain.clock import Clock, SimulatedClock, SystemClock
 from mynumber.services.core import tokens
 from mynumber.services.core.audit_chain import AUDIT_KEY
 from mynumber.services.core.audit_checkpoints import AuditCheckpointer, CheckpointFile
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.sandbox import clock as sandbox_clock
 
 TRIES_POOL_SIZE = 10
 """Connections for the PIN tries. Each is held for one short statement pair and never while
@@ -93,6 +95,8 @@ def build_system(
     run_migrations: bool = True,
 ) -> System:
     """Build the system for ``settings``; migrate the database unless told not to."""
+    if settings.sandbox and settings.mode == "production":
+        raise ConfigurationError("The sandbox never runs in production mode.")
     url = settings.resolved_database_url()
     chip_url = settings.resolved_chip_database_url()
     if run_migrations:
@@ -116,3 +120,29 @@ def build_system(
         ca_dir=settings.data_dir / "ca",
     )
     return System(settings=settings, engine=engine, services=services)
+
+
+def build_sandbox_system(
+    settings: Settings,
+    *,
+    post: PostOffice | None = None,
+    key_source: KeySource | None = None,
+    run_migrations: bool = True,
+    start: dt.datetime | None = None,
+) -> System:
+    """The sandbox (``settings.sandbox``): the system on a simulated clock that starts where
+    the sandbox's database left it (the first time: ``start``, or the wall clock's time)."""
+    if not settings.sandbox:
+        raise ConfigurationError("Sandbox settings expected (Settings.for_sandbox()).")
+    clock = SimulatedClock(start or SystemClock().now().replace(second=0, microsecond=0))
+    system = build_system(
+        settings, clock=clock, post=post, key_source=key_source, run_migrations=run_migrations
+    )
+    with system.uow() as uow:
+        moment = sandbox_clock.stored(uow.session)
+        if moment is None:
+            sandbox_clock.keep(uow.session, clock.now())
+        else:
+            clock.restore(moment)
+        uow.commit()
+    return system

@@ -46,6 +46,19 @@ class Settings(BaseSettings):
     purpose (default ``<data_dir>/audit-checkpoints.jsonl``)."""
     audit_checkpoint_every: int = 1000
     """While serving, a checkpoint once this many entries have been added since the last."""
+    sandbox: bool = False
+    """The integrators' sandbox (``mynumber serve --sandbox``): a clock the sandbox admin
+    moves, virtual cards driven over HTTP, organisations made over the API. Never in
+    production mode."""
+
+    def for_sandbox(self) -> Settings:
+        """These settings in sandbox mode, with data of their own (``<data_dir>/sandbox``:
+        its database, keys and CA) unless a database is named; refused in production mode."""
+        if self.mode == "production":
+            raise ConfigurationError(
+                "The sandbox never runs in production mode: unset MYNUMBER_MODE=production."
+            )
+        return self.model_copy(update={"sandbox": True, "data_dir": self.data_dir / "sandbox"})
 
     def resolved_audit_checkpoint_file(self) -> Path:
         """The checkpoint file: the configured path, or one beside the embedded database."""

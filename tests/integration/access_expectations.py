@@ -600,6 +600,12 @@ INSURERS = "insurer insurer_other"
 WARDS = "ward ward_other"
 RELYING_PARTIES = "ward ward_other clinic clinic_other kiosk self resident_other"
 
+
+def resident_login(w: World, s: Person, c: str) -> Body:
+    zeros = base64.b64encode(bytes(32)).decode()
+    return {"json": {"nonce": zeros, "certificate": "AA==", "signature": "AA=="}}
+
+
 API: list[Row] = [
     row("GET", "/health", 200, "", scope=PUBLIC),
     row("GET", "/openapi.json", 200, "", scope=PUBLIC),
@@ -696,6 +702,36 @@ API: list[Row] = [
         j(reason="not_home"),
         fresh=spare,
     ),
+    row("GET", "/ward-office/residents/{person_id}/mail", 200, "ward"),
+    # a resident's own token, from a card login: the card is the credential (a nonce never
+    # issued is refused: 401 to anyone)
+    row("POST", "/residents/login/challenges", 201, "", scope=PUBLIC),
+    row("POST", "/residents/login", 401, "", resident_login, scope=PUBLIC),
+    # the sandbox's routes do not exist outside `mynumber serve --sandbox`: 404 to anyone
+    # (tests/integration/test_sandbox.py holds them to the sandbox admin inside it)
+    row("GET", "/sandbox/clock", 200, "", scope=ANY),
+    row("POST", "/sandbox/clock", 200, "", j(by="+1d"), scope=ANY),
+    row(
+        "POST",
+        "/sandbox/cards/{serial}/apdu",
+        200,
+        "",
+        j(apdu="00A4040C0AD392F000260100000001"),
+        scope=ANY,
+    ),
+    row("DELETE", "/sandbox/cards/{serial}/reader", 200, "", scope=ANY),
+    row(
+        "POST", "/sandbox/cards/{serial}/card-auth", 200, "", j(nonce="AAAA", pin="1234"), scope=ANY
+    ),
+    row(
+        "POST",
+        "/sandbox/cards/{serial}/signature",
+        200,
+        "",
+        j(data="AAAA", pin="ABC123"),
+        scope=ANY,
+    ),
+    row("POST", "/sandbox/organisations", 201, "", j(kind="kiosk", name="Kiosk #9"), scope=ANY),
     # card authentication (any service that authenticates a card holder)
     row("POST", "/card-auth/challenges", 201, RELYING_PARTIES, scope=ANY),
     row("POST", "/card-auth/responses", 200, RELYING_PARTIES, auth_response, scope=ANY),

@@ -153,8 +153,14 @@ def test_every_operation_declares_its_errors_as_problem_json(document: dict[str,
         statuses = {"400", "404", "409", "422", "500"}
         if "security" in operation:  # a token is needed: it can be missing or not allowed
             statuses |= {"401", "403"}
+        elif operation.get("x-card-is-credential"):  # a resident's login: the card signs
+            assert path.startswith("/residents/login"), path
+            statuses |= {"401"}
+            assert "403" not in responses, (path, method)
         else:
-            assert path == "/health" or path.startswith("/jpki/"), path
+            assert path in ("/health", "/residents/login/challenges") or path.startswith(
+                "/jpki/"
+            ), path
             assert not {"401", "403"} & set(responses), (path, method)
         for status in statuses:
             assert responses[status]["content"] == {

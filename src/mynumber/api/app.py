@@ -12,15 +12,25 @@ from mynumber import __version__
 from mynumber.adapters.db.checkpoints import WalCheckpointer
 from mynumber.api import docs, openapi, problems
 from mynumber.api.check_desk import CheckDesk
-from mynumber.api.deps import ReferenceScope, TokenCache
+from mynumber.api.deps import ReferenceScope, SandboxClockFollower, TokenCache
 from mynumber.api.edges import Edges
-from mynumber.api.routers import card_auth, jpki, numbers, public, tax_office, ward_office
+from mynumber.api.routers import (
+    card_auth,
+    jpki,
+    numbers,
+    public,
+    residents,
+    sandbox,
+    tax_office,
+    ward_office,
+)
 from mynumber.api.routers import cards as cards_router
 from mynumber.api.routers import clinic as clinic_router
 from mynumber.api.routers import employer as employer_router
 from mynumber.api.routers import insurer as insurer_router
 from mynumber.bootstrap import System
 from mynumber.services.core.refs import References
+from mynumber.services.sandbox.cards import VirtualReaders
 from mynumber.web import mount_web
 
 DESCRIPTION = """
@@ -75,6 +85,7 @@ def create_app(system: System) -> FastAPI:
     app.state.system = system
     app.state.token_cache = TokenCache()
     app.state.check_desk = CheckDesk(system)
+    app.state.sandbox_readers = VirtualReaders()
     problems.install(app)
     openapi.install(app)
     # Requests are matched against the routers in this order: the clinic terminals' checks,
@@ -90,12 +101,17 @@ def create_app(system: System) -> FastAPI:
         insurer_router,
         cards_router,
         employer_router,
+        residents,
+        sandbox,
     ):
         app.include_router(module.router)
     mount_web(app)
     docs.install(app)
     # Ids leave and enter as opaque references, under this system's key (services.core.refs).
     app.add_middleware(ReferenceScope, references=References.from_keys(system.services.keys))
+    if system.settings.sandbox:
+        # Another process may move the sandbox clock (`mynumber sandbox clock`).
+        app.add_middleware(SandboxClockFollower, system=system)
     # Body limits, text that cannot be stored, security headers: before any route.
     app.add_middleware(Edges)
     return app

@@ -17,6 +17,7 @@ from mynumber.bootstrap import System
 from mynumber.domain.errors import Unauthenticated
 from mynumber.services.core import refs
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.sandbox import clock as sandbox_clock
 from mynumber.web.core import EmployeePath as EmployeePath
 from mynumber.web.core import PersonPath as PersonPath
 from mynumber.web.core import VisitPath as VisitPath
@@ -139,3 +140,20 @@ class ReferenceScope:
 EnrolmentPath = Annotated[int, Depends(path_reference(refs.Kind.ENROLMENT, "enrolment_id"))]
 LetterPath = Annotated[int, Depends(path_reference(refs.Kind.LETTER, "letter_id"))]
 MailPath = Annotated[int, Depends(path_reference(refs.Kind.MAIL, "mail_id"))]
+
+
+class SandboxClockFollower:
+    """ASGI middleware of the sandbox: before each request, the clock catches up with a move
+    made by another process (``mynumber sandbox clock``), kept in the sandbox's database."""
+
+    def __init__(self, app: ASGIApp, system: System) -> None:
+        self.app, self.system = app, system
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await run_in_threadpool(self._follow)
+        await self.app(scope, receive, send)
+
+    def _follow(self) -> None:
+        with self.system.reading() as uow:
+            sandbox_clock.follow(uow.session, self.system.services)

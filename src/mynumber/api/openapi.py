@@ -106,10 +106,16 @@ def install(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+CARD_IS_CREDENTIAL = {"x-card-is-credential": True}
+"""``openapi_extra`` of a route that takes no token because a card's signature is the
+credential (a resident's login): its refusal of the card's answer is a 401."""
+
+
 def _public_answers_no_token_errors(document: dict[str, Any]) -> None:
     # The health check and the card centre's distribution points take no token.
     for operations in document.get("paths", {}).values():
         for operation in operations.values():
             if "security" not in operation:
-                for status in ("401", "403"):
+                card = operation.get("x-card-is-credential", False)
+                for status in ("403",) if card else ("401", "403"):
                     operation["responses"].pop(status, None)

@@ -14,6 +14,7 @@ from mynumber.cli.employer import app as employer_app
 from mynumber.cli.guide import guide as guide_command
 from mynumber.cli.jpki import app as jpki_app
 from mynumber.cli.keys import app as keys_app
+from mynumber.cli.sandbox import app as sandbox_app
 from mynumber.cli.support import console, err, one_line_errors, run_use_case
 from mynumber.cli.tokens import app as tokens_app
 from mynumber.config import Settings
@@ -34,6 +35,7 @@ app.add_typer(employer_app, name="employer")
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(admin_app, name="admin")
 app.add_typer(keys_app, name="keys")
+app.add_typer(sandbox_app, name="sandbox")
 app.command("guide")(guide_command)
 app.command("chaos")(chaos_command)
 
@@ -59,6 +61,13 @@ def validate(number: str) -> None:
 def serve(
     port: Annotated[int, typer.Option(help="TCP port")] = 0,
     host: Annotated[str, typer.Option(help="Address to listen on")] = "",
+    sandbox: Annotated[
+        bool,
+        typer.Option(
+            help="The integrators' sandbox: its own database, a clock the sandbox admin "
+            "moves, virtual cards over HTTP (never in production mode)"
+        ),
+    ] = False,
 ) -> None:
     """Migrate and serve HTTP; in dev mode, load demo data and print a demo token per role
     (production mode starts with what the database holds, and prints no secret)."""
@@ -66,7 +75,7 @@ def serve(
 
     from mynumber.api.app import create_app
 
-    settings = Settings()
+    settings = Settings().for_sandbox() if sandbox else Settings()
     port = port or settings.port
     host = host or settings.host
     system = start_up(settings, f"http://{host}:{port}")
@@ -79,7 +88,12 @@ def start_up(settings: Settings, base: str) -> System:
     from mynumber.bootstrap import build_system
 
     settings.master_key_bytes()  # a refused key stops the start before anything is made
-    system = build_system(settings)
+    if settings.sandbox:
+        from mynumber.bootstrap import build_sandbox_system
+
+        system = build_sandbox_system(settings)
+    else:
+        system = build_system(settings)
     if settings.mode == "production":
         console.print(
             f"Production mode: serving {base} (API docs: {base}/docs)",
@@ -102,7 +116,22 @@ def start_up(settings: Settings, base: str) -> System:
             soft_wrap=True,
             highlight=False,
         )
+    if settings.sandbox:
+        _print_sandbox(system, base)
     return system
+
+
+def _print_sandbox(system: System, base: str) -> None:
+    from mynumber.services.sandbox import organisations
+
+    token = run_use_case(system, organisations.admin_token)
+    console.print(
+        f"[bold]Sandbox[/bold] — the clock shows {system.services.clock.now():%Y-%m-%d %H:%M} "
+        f"JST and moves only when told (POST {base}/sandbox/clock, or `mynumber sandbox clock "
+        f"+30d`). Sandbox admin token: {token}   Walk-through: docs/integrators.md",
+        soft_wrap=True,
+        highlight=False,
+    )
 
 
 def _print_tokens(demo: list[Any], base: str) -> None:

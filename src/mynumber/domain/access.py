@@ -25,6 +25,7 @@ class Role(StrEnum):
     TAX_OFFICE = "tax_office"  # 税務署
     KIOSK = "kiosk"  # コンビニ交付機
     RESIDENT = "resident"  # 本人
+    SANDBOX_ADMIN = "sandbox_admin"  # the sandbox's operator: moves its clock, drives its cards
 
 
 class Purpose(StrEnum):
@@ -48,6 +49,7 @@ _NUMBER_PURPOSES: dict[Role, frozenset[Purpose]] = {
     Role.RESIDENT: frozenset({Purpose.OWN_RECORD}),
     Role.CLINIC: frozenset(),
     Role.KIOSK: frozenset(),
+    Role.SANDBOX_ADMIN: frozenset(),
 }
 
 

@@ -63,3 +63,8 @@ class SimulatedClock:
         if target < self._now:
             raise ValueError("a simulated clock only moves forward")
         self._now = target
+
+    def restore(self, when: dt.datetime) -> None:
+        """Put the clock back where it stood before a move whose work was undone (the
+        move's transaction rolled back): as if the move never happened."""
+        self._now = when

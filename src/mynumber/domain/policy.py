@@ -360,6 +360,14 @@ def _employer(actor: Actor, action: Action, facts: Relationship) -> Decision:
     )
 
 
+def _sandbox_admin(actor: Actor, action: Action, facts: Relationship) -> Decision:
+    return _refuse(
+        "sandbox-admin-no-records",
+        "The sandbox's operator moves its clock and drives its cards; it sees no one's records.",
+        "サンドボックスの管理者は時計とカードを操作するのみで、個人の記録は閲覧できません。",
+    )
+
+
 _RELATIONSHIP = {
     Role.WARD_OFFICE: _ward_office,
     Role.RESIDENT: _resident,
@@ -369,6 +377,7 @@ _RELATIONSHIP = {
     Role.CLINIC: _clinic,
     Role.KIOSK: _kiosk,
     Role.EMPLOYER: _employer,
+    Role.SANDBOX_ADMIN: _sandbox_admin,
 }
 
 _NAMES = {
@@ -380,6 +389,7 @@ _NAMES = {
     Role.TAX_OFFICE: ("tax office", "税務署"),
     Role.KIOSK: ("kiosk", "キオスク端末"),
     Role.RESIDENT: ("resident", "住民"),
+    Role.SANDBOX_ADMIN: ("sandbox admin", "サンドボックス管理者"),
 }
 
 

@@ -59,6 +59,9 @@ class MovingInResponse(BaseModel):
     returning: bool
     letter_id: NotificationLetterId | None
     application_id: str | None
+    mail_id: MailId | None = Field(
+        default=None, description="The mail item carrying the letter (to record it returned)"
+    )
 
 
 @router.post("/residents", status_code=201, response_model=MovingInResponse)
@@ -81,6 +84,7 @@ def register_moving_in(
         returning=result.returning,
         letter_id=result.letter_id,
         application_id=result.application_id,
+        mail_id=result.mail_id,
     )
 
 
@@ -264,6 +268,7 @@ def hand_over_letter(
 class LetterReissuedResponse(BaseModel):
     letter_id: NotificationLetterId
     application_id: str = Field(description="The new 23-digit application ID")
+    mail_id: MailId | None = Field(default=None, description="The mail item carrying it")
 
 
 @router.post(
@@ -274,8 +279,21 @@ def reissue_letter(
 ) -> LetterReissuedResponse:
     """Reissue a lost letter; the old application ID stops working."""
     letter = letters.reissue_letter(uow.session, svc, caller=caller, person_id=person_id)
+    mail_id = letters.mail_of_letter(uow.session, letter.id)
     uow.commit()
-    return LetterReissuedResponse(letter_id=letter.id, application_id=letter.application_id)
+    return LetterReissuedResponse(
+        letter_id=letter.id, application_id=letter.application_id, mail_id=mail_id
+    )
+
+
+@router.get("/residents/{person_id}/mail", response_model=list[letters.MailView])
+def mail_to_resident(
+    person_id: PersonPath, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> list[letters.MailView]:
+    """What the post carried to a resident, with each item's id and where it stands."""
+    items = letters.mail_to(uow.session, svc, caller=caller, person_id=person_id)
+    uow.commit()
+    return items
 
 
 class ReturnedRequest(BaseModel):

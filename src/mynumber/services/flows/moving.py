@@ -96,6 +96,7 @@ def register_moving_in(
         returning=returning,
         letter_id=letter.id if letter else None,
         application_id=letter.application_id if letter else None,
+        mail_id=letters.mail_of_letter(session, letter.id) if letter else None,
     )
 
 

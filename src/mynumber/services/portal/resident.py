@@ -46,7 +46,7 @@ from mynumber.domain.validity import renewal_window_opens
 from mynumber.services.cards import records as card_records
 from mynumber.services.cards import use as card_use
 from mynumber.services.cards.use import CardStatusView
-from mynumber.services.core import audit
+from mynumber.services.core import audit, tokens
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import refusals_audited, require_role
 from mynumber.services.core.records import get_person, require_active_registration
@@ -547,3 +547,60 @@ def file_tax_return(
     except MyNumberError as exc:
         raise _on_field(exc, kind.field) from None
     return tax_office.submit_tax_return(session, svc, caller=caller, signed_xml=signed)
+
+
+# --- A resident's API token, from a card login ------------------------------------------------
+
+RESIDENT_TOKEN_LIFETIME = dt.timedelta(hours=1)
+"""A resident's API token lives as long as a portal session may (``staff.LIFETIMES``)."""
+RESIDENT_TOKENS = "My Number Portal (API)"
+"""The name a resident's token acts under in the audit log (with the person it is bound to)."""
+
+
+@dataclass(frozen=True)
+class ResidentToken:
+    """A resident's API token (shown once) and whom it stands for."""
+
+    token: str
+    person_id: int
+    expires_at: dt.datetime
+
+
+def login_challenge(session: Session, svc: Services) -> card_auth.Challenge:
+    """A nonce for the resident's card to sign (the portal is the relying party)."""
+    return card_auth.issue_challenge(session, svc, caller=portal_terminal())
+
+
+def log_in_for_token(
+    session: Session, svc: Services, *, nonce: bytes, certificate_der: bytes, signature: bytes
+) -> ResidentToken:
+    """利用者証明 as the portal's login does it, answered by the resident's own reader: the
+    card's signature over the nonce proves the card and its 4-digit PIN. The token is bound
+    to the card's holder (``Role.RESIDENT``) and lapses after ``RESIDENT_TOKEN_LIFETIME``."""
+    terminal = portal_terminal()
+    card = card_auth.authenticate(
+        session,
+        svc,
+        caller=terminal,
+        nonce=nonce,
+        certificate_der=certificate_der,
+        signature=signature,
+    )
+    expires_at = svc.clock.now() + RESIDENT_TOKEN_LIFETIME
+    token = tokens.issue_token(
+        session,
+        svc,
+        organisation=RESIDENT_TOKENS,
+        role=Role.RESIDENT,
+        scope_id=card.person_id,
+        expires_at=expires_at,
+    )
+    audit.record(
+        session,
+        caller=terminal,
+        action="resident_token",
+        person_id=card.person_id,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}, until {expires_at:%Y-%m-%d %H:%M}",
+    )
+    return ResidentToken(token, card.person_id, expires_at)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import Subject, authorise, require_role
 from mynumber.services.core.records import get_person, require_active_registration
+from mynumber.services.core.refs import MailId
 
 APPLICATION_ID_DIGITS = 23
 
@@ -279,3 +281,48 @@ def letter_pdf(session: Session, svc: Services, *, caller: Caller, person_id: in
 def application_url(svc: Services, application_id: str) -> str:
     """Where the letter's QR code leads: the online card application with this ID."""
     return f"{svc.base_url.rstrip('/')}/apply?application_id={application_id}"
+
+
+@dataclass(frozen=True)
+class MailView:
+    """An item in the post as the ward office tracks it (the id a returned item is recorded
+    under)."""
+
+    mail_id: MailId
+    kind: str
+    status: str
+    failure: str | None
+    sent_at: dt.datetime
+    due_at: dt.datetime
+    settled_at: dt.datetime | None
+
+
+def mail_of_letter(session: Session, letter_id: int) -> int | None:
+    """The mail item that carries a notification letter (the newest, if it went twice)."""
+    return session.scalars(
+        select(MailItem.id)
+        .where(MailItem.kind == MailKind.NOTIFICATION_LETTER, MailItem.ref_id == letter_id)
+        .order_by(MailItem.id.desc())
+    ).first()
+
+
+def mail_to(session: Session, svc: Services, *, caller: Caller, person_id: int) -> list[MailView]:
+    """Everything the post carried to a resident (letters, notices, cards), oldest first, so
+    staff can record a returned one by its id."""
+    require_role(caller, Role.WARD_OFFICE)
+    authorise(session, svc, caller, Action.HANDLE_LETTER, Subject(person_id))
+    items = session.scalars(
+        select(MailItem).where(MailItem.person_id == person_id).order_by(MailItem.id)
+    ).all()
+    audit.record(
+        session,
+        caller=caller,
+        action="view_mail",
+        person_id=person_id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+    )
+    return [
+        MailView(i.id, i.kind, i.status, i.failure, i.sent_at, i.due_at, i.settled_at)
+        for i in items
+    ]

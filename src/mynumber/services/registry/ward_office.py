@@ -41,6 +41,8 @@ class MovingInResult:
     returning: bool
     letter_id: int | None
     application_id: str | None
+    mail_id: int | None = None
+    """The mail item carrying the letter (to record it returned)."""
 
 
 def identity_key(svc: Services, form: MovingIn) -> str:
