@@ -111,8 +111,10 @@ def lang_of(request: Request) -> str:
     return lang
 
 
-def flash(request: Request, en: str, ja: str, kind: str = "success") -> None:
-    web_session(request).flash(en, ja, kind)
+def flash(request: Request, en: str, ja: str, kind: str = "success", **values: object) -> None:
+    """A message for the next page: a literal pair, ``{placeholders}`` filled from
+    ``values`` in the reader's language."""
+    web_session(request).flash(en, ja, kind, **values)
 
 
 def redirect(path: str) -> RedirectResponse:

@@ -140,7 +140,7 @@ def log_in(request: Request, values: Values) -> Response:
             request, "login.html", status=http_status(exc), path="/login", form=form.fail(exc)
         )
     web_session(request).log_in_resident(ResidentLogin(done.person_id, done.card_serial, done.name))
-    flash(request, f"Welcome, {done.name}.", f"{done.name} さん、ようこそ。")
+    flash(request, "Welcome, {name}.", "{name} さん、ようこそ。", name=done.name)
     target = str(values.get("next", ""))
     return redirect(target if target.startswith(BASE + "/") or target == BASE else BASE)
 
@@ -300,9 +300,10 @@ def apply_child_benefit(request: Request, user: Resident, values: Values) -> Res
         return _child_page(request, user, form.fail(exc), http_status(exc))
     flash(
         request,
-        f"Application received (number {row.id}). The ward office will write to "
+        "Application received (number {number}). The ward office will write to "
         "you with its decision.",
-        f"申請を受け付けました（受付番号 {row.id}）。審査結果は市区町村からお知らせします。",
+        "申請を受け付けました（受付番号 {number}）。審査結果は市区町村からお知らせします。",
+        number=row.id,
     )
     return redirect(f"{BASE}/child-benefit")
 
@@ -379,9 +380,10 @@ def file_tax_return(request: Request, user: Resident, values: Values) -> Respons
         return _tax_page(request, form.fail(exc), http_status(exc))
     flash(
         request,
-        f"Your {receipt.tax_year} return was signed with your card and received "
-        f"by the tax office: receipt number {receipt.receipt_number}.",
-        f"{receipt.tax_year}年分の申告書をカードで署名し、税務署が受け付けました。"
-        f"受付番号 {receipt.receipt_number}。",
+        "Your {year} return was signed with your card and received "
+        "by the tax office: receipt number {receipt}.",
+        "{year}年分の申告書をカードで署名し、税務署が受け付けました。受付番号 {receipt}。",
+        year=receipt.tax_year,
+        receipt=receipt.receipt_number,
     )
     return redirect(f"{BASE}/tax")

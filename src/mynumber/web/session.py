@@ -16,12 +16,14 @@ of the session id under a key derived from the token key.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from mynumber.domain.errors import Filled
 from mynumber.services.core import staff
 from mynumber.services.core.context import Caller
 from mynumber.services.core.staff import StaffLogin
@@ -111,16 +113,23 @@ class WebSession:
             return "staff"
         return "resident" if self.resident_login is not None else "visitor"
 
-    def flash(self, en: str, ja: str, kind: str = "success") -> None:
-        """A message shown once, on the next page."""
-        self.data.setdefault("flash", []).append([kind, en, ja])
+    def flash(self, en: str, ja: str, kind: str = "success", **values: object) -> None:
+        """A message shown once, on the next page: its pair and ``{placeholder}`` values
+        are kept, so the page says it in the reader's language (``mynumber.i18n``)."""
+        if isinstance(en, Filled):  # an error's message filled with values
+            en, ja, values = en.template, getattr(ja, "template", ja), dict(en.values)
+        kept = {name: _json_value(value) for name, value in values.items()}
+        self.data.setdefault("flash", []).append([kind, en, ja, kept])
         self.data_changed = True
 
-    def pop_flashes(self) -> list[tuple[str, str, str]]:
+    def pop_flashes(self) -> list[tuple[str, str, str, dict[str, object]]]:
         items = self.data.pop("flash", [])
         if items:
             self.data_changed = True
-        return [(str(k), str(e), str(j)) for k, e, j in items]
+        return [
+            (str(k), str(e), str(j), {n: _from_json(v) for n, v in (rest or [{}])[0].items()})
+            for k, e, j, *rest in items
+        ]
 
 
 def load(system: System, cookie: str | None) -> WebSession:
@@ -203,3 +212,20 @@ def csrf_ok(key: bytes, session: WebSession, token: str) -> bool:
     if session.session_id is None or session.cookie_changed or not token:
         return False
     return hmac.compare_digest(token, csrf_token(key, session))
+
+
+_DATE_MARK = "date:"
+
+
+def _json_value(value: object) -> object:
+    """A flash value as the session's JSON keeps it (a date marked, to be written in the
+    reader's language when shown)."""
+    if isinstance(value, dt.date):
+        return {_DATE_MARK: value.isoformat()}
+    return value if isinstance(value, int | float) else str(value)
+
+
+def _from_json(value: object) -> object:
+    if isinstance(value, dict) and _DATE_MARK in value:
+        return dt.date.fromisoformat(str(value[_DATE_MARK]))
+    return value
