@@ -117,7 +117,8 @@ class WebSession:
         """A message shown once, on the next page: its pair and ``{placeholder}`` values
         are kept, so the page says it in the reader's language (``mynumber.i18n``)."""
         if isinstance(en, Filled):  # an error's message filled with values
-            en, ja, values = en.template, getattr(ja, "template", ja), dict(en.values)
+            values = dict(en.values)
+            en, ja = en.template, ja.template if isinstance(ja, Filled) else ja
         kept = {name: _json_value(value) for name, value in values.items()}
         self.data.setdefault("flash", []).append([kind, en, ja, kept])
         self.data_changed = True
