@@ -1,0 +1,62 @@
+"""The residents' pages in the browser, in each script: the language menu, the lang
+attribute, the dates as each language writes them — and screenshots of the guide in Latin,
+Japanese, Chinese, Korean, Devanagari and Burmese script (looked at for missing glyphs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import choose_language, shoot
+
+pytestmark = pytest.mark.browser
+
+PLAN = (
+    "/guide?arrived_on=2026-03-28&municipality=Chiyoda+City&date_of_birth=1995-04-12"
+    "&status_of_residence=Engineer%2FSpecialist&period_of_stay_ends=2029-03-01"
+)
+# (code, the tag the page declares, the registration deadline, Mon 13 Apr 2026, as written)
+SCRIPTS = [
+    ("vi", "vi", "Thứ 2, 13 thg 4, 2026"),
+    ("pt", "pt-BR", "seg., 13 de abr. de 2026"),
+    ("ja-easy", "ja", "2026年4月13日（月）"),
+    ("zh", "zh-Hans", "2026年4月13日周一"),
+    ("ko", "ko", "2026년 4월 13일 (월)"),
+    ("ne", "ne", "2026 अप्रिल 13, सोम"),
+    ("my", "my", "2026 ဧ 13၊ တနင်္လာ"),
+]
+
+
+@pytest.mark.parametrize(("code", "tag", "deadline"), SCRIPTS)
+def test_the_guide_plan_speaks_each_language(
+    page: Any, code: str, tag: str, deadline: str
+) -> None:
+    page.goto(f"{PLAN}&lang={code}")
+    page.wait_for_selector("svg.timeline")
+    assert page.locator("html").get_attribute("lang") == tag
+    assert deadline in page.locator(".panel-next").inner_text()
+    assert page.locator("h1").count() == 1
+    shoot(page, f"guide-plan-{code}")
+
+
+def test_the_language_menu_switches_the_page_and_keeps_the_answers(page: Any) -> None:
+    page.goto(PLAN)
+    page.wait_for_selector("svg.timeline")
+    choose_language(page, "Tiếng Việt")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert page.locator("svg.timeline").count() == 1  # the plan, not the empty form
+    choose_language(page, "မြန်မာဘာသာ")
+    assert page.locator("html").get_attribute("lang") == "my"
+    # The menu is a list of links, each named in its own language and marked as such.
+    page.locator("details.lang-menu > summary").click()
+    current = page.locator(".lang-list a[aria-current]")
+    assert current.inner_text() == "မြန်မာဘာသာ" and current.get_attribute("lang") == "my"
+    shoot(page, "language-menu-my")
+
+
+def test_the_online_application_form_in_portuguese(page: Any) -> None:
+    page.goto("/apply?application_id=12345678901234567890123&lang=pt")
+    assert page.get_by_label("Sua foto").count() == 1
+    assert "Envie uma foto sua" in page.locator(".lead").inner_text()
+    shoot(page, "apply-form-pt")
