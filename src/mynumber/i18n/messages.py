@@ -96,6 +96,8 @@ def update() -> None:
                 if message.id:
                     message.string = japanese_of(message)
                     message.flags.discard("fuzzy")
+                    message.previous_id = []
+                    message.user_comments = []
         _write(path, catalogue)
 
 
