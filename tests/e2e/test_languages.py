@@ -29,9 +29,7 @@ SCRIPTS = [
 
 
 @pytest.mark.parametrize(("code", "tag", "deadline"), SCRIPTS)
-def test_the_guide_plan_speaks_each_language(
-    page: Any, code: str, tag: str, deadline: str
-) -> None:
+def test_the_guide_plan_speaks_each_language(page: Any, code: str, tag: str, deadline: str) -> None:
     page.goto(f"{PLAN}&lang={code}")
     page.wait_for_selector("svg.timeline")
     assert page.locator("html").get_attribute("lang") == tag
