@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test screenshots lint typecheck unit demo bench system-deps clean messages compile-messages
+.PHONY: serve test screenshots lint typecheck unit demo bench system-deps clean client sandbox messages compile-messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,18 @@ compile-messages: $(STAMP)  ## the .po catalogues to .mo (the install does it to
 
 serve: $(STAMP)  ## start the service on SQLite with demo data at http://127.0.0.1:8000
 	$(BIN)/mynumber serve
+
+sandbox: $(STAMP)  ## the integrators' sandbox (docs/integrators.md): its own data, a clock you move
+	$(BIN)/mynumber serve --sandbox
+
+# The client generator pins typer and httpx below the project's: it lives in a venv of its own.
+CLIENT_VENV := .venv-client
+$(CLIENT_VENV)/bin/openapi-python-client:
+	$(PYTHON) -m venv $(CLIENT_VENV)
+	$(CLIENT_VENV)/bin/pip install -q 'openapi-python-client==0.29.1'
+
+client: $(STAMP) $(CLIENT_VENV)/bin/openapi-python-client  ## regenerate clients/python from the OpenAPI document
+	$(BIN)/python scripts/make_client.py
 
 system-deps:  ## Debian packages the tests use (installed only where missing)
 	sh scripts/install-system-deps.sh

@@ -331,6 +331,29 @@ def bench_eligibility(
 
 @app.command()
 @one_line_errors
+def openapi() -> None:
+    """Print the API's OpenAPI document (JSON), from which `make client` generates the Python
+    client; the sandbox's routes are in it (they answer 404 outside the sandbox)."""
+    import json
+    import secrets
+    import tempfile
+    from pathlib import Path
+
+    from mynumber.api.app import create_app
+    from mynumber.bootstrap import build_system
+
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(data_dir=Path(folder), master_key=secrets.token_hex(32))
+        system = build_system(settings)  # an empty database of its own, thrown away
+        try:
+            document = create_app(system).openapi()
+        finally:
+            system.engine.dispose()
+    typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+
+
+@app.command()
+@one_line_errors
 def demo() -> None:
     """Walk a newly arrived resident through the system on a simulated clock."""
     from mynumber.demo.tour import run_demo

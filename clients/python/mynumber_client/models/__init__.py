@@ -1,0 +1,239 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .access_view import AccessView
+from .answer_out import AnswerOut
+from .apdu_in import ApduIn
+from .apdu_out import ApduOut
+from .application_request import ApplicationRequest
+from .application_view import ApplicationView
+from .authenticated_response import AuthenticatedResponse
+from .card_answer_request import CardAnswerRequest
+from .card_signed import CardSigned
+from .card_status_changed import CardStatusChanged
+from .card_status_view import CardStatusView
+from .card_status_view_tries_left import CardStatusViewTriesLeft
+from .card_taken_out import CardTakenOut
+from .card_usable import CardUsable
+from .certificates_renewed import CertificatesRenewed
+from .challenge_out import ChallengeOut
+from .challenge_response import ChallengeResponse
+from .channel import Channel
+from .chip_updated import ChipUpdated
+from .clock_move import ClockMove
+from .clock_moved import ClockMoved
+from .clock_view import ClockView
+from .collect_in import CollectIn
+from .collect_out import CollectOut
+from .collect_request import CollectRequest
+from .collection import Collection
+from .consent import Consent
+from .consent_body import ConsentBody
+from .consent_in import ConsentIn
+from .data_in import DataIn
+from .delivery_failure import DeliveryFailure
+from .employee_in import EmployeeIn
+from .employee_view import EmployeeView
+from .employer_withholding_slip_copy import EmployerWithholdingSlipCopy
+from .end_in import EndIn
+from .enrolment_in import EnrolmentIn
+from .enrolment_out import EnrolmentOut
+from .express_reason import ExpressReason
+from .face_check import FaceCheck
+from .field_problem import FieldProblem
+from .hand_over_request import HandOverRequest
+from .health_response import HealthResponse
+from .history_view import HistoryView
+from .id_document import IdDocument
+from .identity_request import IdentityRequest
+from .income_class import IncomeClass
+from .income_in import IncomeIn
+from .insurance_use_channel import InsuranceUseChannel
+from .insurance_use_in import InsuranceUseIn
+from .insurance_use_out import InsuranceUseOut
+from .insurer_checkup_in import InsurerCheckupIn
+from .insurer_checkup_in_results import InsurerCheckupInResults
+from .insurer_kind import InsurerKind
+from .job_report import JobReport
+from .kiosk_challenge_response import KioskChallengeResponse
+from .kiosk_reset_request import KioskResetRequest
+from .kiosk_step import KioskStep
+from .leaving_in import LeavingIn
+from .letter_check import LetterCheck
+from .letter_handed_over_response import LetterHandedOverResponse
+from .letter_in import LetterIn
+from .letter_out import LetterOut
+from .letter_reason import LetterReason
+from .letter_reissued_response import LetterReissuedResponse
+from .letter_request_out import LetterRequestOut
+from .loss_reason import LossReason
+from .mail_returned_response import MailReturnedResponse
+from .mail_view import MailView
+from .medicine_in import MedicineIn
+from .moved_out_response import MovedOutResponse
+from .moved_within_response import MovedWithinResponse
+from .moving_in_request import MovingInRequest
+from .moving_in_response import MovingInResponse
+from .moving_out_request import MovingOutRequest
+from .moving_within_request import MovingWithinRequest
+from .nonce_in import NonceIn
+from .number_proof import NumberProof
+from .number_response import NumberResponse
+from .organisation_in import OrganisationIn
+from .organisation_kind import OrganisationKind
+from .organisation_out import OrganisationOut
+from .paid_when import PaidWhen
+from .pay_in import PayIn
+from .pay_out import PayOut
+from .pin_check import PinCheck
+from .pin_kind import PinKind
+from .pin_reset import PinReset
+from .pre_application_request import PreApplicationRequest
+from .pre_applied import PreApplied
+from .prescription_in import PrescriptionIn
+from .problem import Problem
+from .purpose_request import PurposeRequest
+from .read_in import ReadIn
+from .read_out import ReadOut
+from .receipt_response import ReceiptResponse
+from .record_kind import RecordKind
+from .record_view import RecordView
+from .record_view_content import RecordViewContent
+from .reset_request import ResetRequest
+from .residence_card_recorded import ResidenceCardRecorded
+from .residence_card_request import ResidenceCardRequest
+from .resident_token_response import ResidentTokenResponse
+from .resident_view import ResidentView
+from .returned_request import ReturnedRequest
+from .sex import Sex
+from .staff_in import StaffIn
+from .staff_out import StaffOut
+from .staff_role import StaffRole
+from .use_request import UseRequest
+from .validate_request import ValidateRequest
+from .validate_response import ValidateResponse
+from .validity_changed import ValidityChanged
+from .validity_extended import ValidityExtended
+from .validity_request import ValidityRequest
+from .visit_checkup_in import VisitCheckupIn
+from .visit_checkup_in_results import VisitCheckupInResults
+from .visual_check import VisualCheck
+
+__all__ = (
+    "AccessView",
+    "AnswerOut",
+    "ApduIn",
+    "ApduOut",
+    "ApplicationRequest",
+    "ApplicationView",
+    "AuthenticatedResponse",
+    "CardAnswerRequest",
+    "CardSigned",
+    "CardStatusChanged",
+    "CardStatusView",
+    "CardStatusViewTriesLeft",
+    "CardTakenOut",
+    "CardUsable",
+    "CertificatesRenewed",
+    "ChallengeOut",
+    "ChallengeResponse",
+    "Channel",
+    "ChipUpdated",
+    "ClockMove",
+    "ClockMoved",
+    "ClockView",
+    "CollectIn",
+    "Collection",
+    "CollectOut",
+    "CollectRequest",
+    "Consent",
+    "ConsentBody",
+    "ConsentIn",
+    "DataIn",
+    "DeliveryFailure",
+    "EmployeeIn",
+    "EmployeeView",
+    "EmployerWithholdingSlipCopy",
+    "EndIn",
+    "EnrolmentIn",
+    "EnrolmentOut",
+    "ExpressReason",
+    "FaceCheck",
+    "FieldProblem",
+    "HandOverRequest",
+    "HealthResponse",
+    "HistoryView",
+    "IdDocument",
+    "IdentityRequest",
+    "IncomeClass",
+    "IncomeIn",
+    "InsuranceUseChannel",
+    "InsuranceUseIn",
+    "InsuranceUseOut",
+    "InsurerCheckupIn",
+    "InsurerCheckupInResults",
+    "InsurerKind",
+    "JobReport",
+    "KioskChallengeResponse",
+    "KioskResetRequest",
+    "KioskStep",
+    "LeavingIn",
+    "LetterCheck",
+    "LetterHandedOverResponse",
+    "LetterIn",
+    "LetterOut",
+    "LetterReason",
+    "LetterReissuedResponse",
+    "LetterRequestOut",
+    "LossReason",
+    "MailReturnedResponse",
+    "MailView",
+    "MedicineIn",
+    "MovedOutResponse",
+    "MovedWithinResponse",
+    "MovingInRequest",
+    "MovingInResponse",
+    "MovingOutRequest",
+    "MovingWithinRequest",
+    "NonceIn",
+    "NumberProof",
+    "NumberResponse",
+    "OrganisationIn",
+    "OrganisationKind",
+    "OrganisationOut",
+    "PaidWhen",
+    "PayIn",
+    "PayOut",
+    "PinCheck",
+    "PinKind",
+    "PinReset",
+    "PreApplicationRequest",
+    "PreApplied",
+    "PrescriptionIn",
+    "Problem",
+    "PurposeRequest",
+    "ReadIn",
+    "ReadOut",
+    "ReceiptResponse",
+    "RecordKind",
+    "RecordView",
+    "RecordViewContent",
+    "ResetRequest",
+    "ResidenceCardRecorded",
+    "ResidenceCardRequest",
+    "ResidentTokenResponse",
+    "ResidentView",
+    "ReturnedRequest",
+    "Sex",
+    "StaffIn",
+    "StaffOut",
+    "StaffRole",
+    "UseRequest",
+    "ValidateRequest",
+    "ValidateResponse",
+    "ValidityChanged",
+    "ValidityExtended",
+    "ValidityRequest",
+    "VisitCheckupIn",
+    "VisitCheckupInResults",
+    "VisualCheck",
+)

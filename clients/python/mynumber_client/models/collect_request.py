@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.id_document import IdDocument
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="CollectRequest")
+
+
+@_attrs_define
+class CollectRequest:
+    """
+    Attributes:
+        name_latin (str):
+        date_of_birth (datetime.date):
+        id_documents (list[IdDocument]):
+        user_authentication_pin (str):
+        resident_registry_pin (str):
+        card_info_input_pin (str):
+        residence_card_number (None | str | Unset):
+        pickup_notice_shown (bool | Unset):  Default: True.
+        signature_pin (None | str | Unset):
+    """
+
+    name_latin: str
+    date_of_birth: datetime.date
+    id_documents: list[IdDocument]
+    user_authentication_pin: str
+    resident_registry_pin: str
+    card_info_input_pin: str
+    residence_card_number: None | str | Unset = UNSET
+    pickup_notice_shown: bool | Unset = True
+    signature_pin: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        name_latin = self.name_latin
+
+        date_of_birth = self.date_of_birth.isoformat()
+
+        id_documents = []
+        for id_documents_item_data in self.id_documents:
+            id_documents_item = id_documents_item_data.value
+            id_documents.append(id_documents_item)
+
+        user_authentication_pin = self.user_authentication_pin
+
+        resident_registry_pin = self.resident_registry_pin
+
+        card_info_input_pin = self.card_info_input_pin
+
+        residence_card_number: None | str | Unset
+        if isinstance(self.residence_card_number, Unset):
+            residence_card_number = UNSET
+        else:
+            residence_card_number = self.residence_card_number
+
+        pickup_notice_shown = self.pickup_notice_shown
+
+        signature_pin: None | str | Unset
+        if isinstance(self.signature_pin, Unset):
+            signature_pin = UNSET
+        else:
+            signature_pin = self.signature_pin
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "name_latin": name_latin,
+                "date_of_birth": date_of_birth,
+                "id_documents": id_documents,
+                "user_authentication_pin": user_authentication_pin,
+                "resident_registry_pin": resident_registry_pin,
+                "card_info_input_pin": card_info_input_pin,
+            }
+        )
+        if residence_card_number is not UNSET:
+            field_dict["residence_card_number"] = residence_card_number
+        if pickup_notice_shown is not UNSET:
+            field_dict["pickup_notice_shown"] = pickup_notice_shown
+        if signature_pin is not UNSET:
+            field_dict["signature_pin"] = signature_pin
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        name_latin = d.pop("name_latin")
+
+        date_of_birth = datetime.date.fromisoformat(d.pop("date_of_birth"))
+
+        id_documents = []
+        _id_documents = d.pop("id_documents")
+        for id_documents_item_data in _id_documents:
+            id_documents_item = IdDocument(id_documents_item_data)
+
+            id_documents.append(id_documents_item)
+
+        user_authentication_pin = d.pop("user_authentication_pin")
+
+        resident_registry_pin = d.pop("resident_registry_pin")
+
+        card_info_input_pin = d.pop("card_info_input_pin")
+
+        def _parse_residence_card_number(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        residence_card_number = _parse_residence_card_number(d.pop("residence_card_number", UNSET))
+
+        pickup_notice_shown = d.pop("pickup_notice_shown", UNSET)
+
+        def _parse_signature_pin(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        signature_pin = _parse_signature_pin(d.pop("signature_pin", UNSET))
+
+        collect_request = cls(
+            name_latin=name_latin,
+            date_of_birth=date_of_birth,
+            id_documents=id_documents,
+            user_authentication_pin=user_authentication_pin,
+            resident_registry_pin=resident_registry_pin,
+            card_info_input_pin=card_info_input_pin,
+            residence_card_number=residence_card_number,
+            pickup_notice_shown=pickup_notice_shown,
+            signature_pin=signature_pin,
+        )
+
+        collect_request.additional_properties = d
+        return collect_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="MovingOutRequest")
+
+
+@_attrs_define
+class MovingOutRequest:
+    """
+    Attributes:
+        destination (str): Municipality code, or 'abroad'
+        planned_move_on (datetime.date):
+    """
+
+    destination: str
+    planned_move_on: datetime.date
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        destination = self.destination
+
+        planned_move_on = self.planned_move_on.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "destination": destination,
+                "planned_move_on": planned_move_on,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        destination = d.pop("destination")
+
+        planned_move_on = datetime.date.fromisoformat(d.pop("planned_move_on"))
+
+        moving_out_request = cls(
+            destination=destination,
+            planned_move_on=planned_move_on,
+        )
+
+        moving_out_request.additional_properties = d
+        return moving_out_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+T = TypeVar("T", bound="PinReset")
+
+
+@_attrs_define
+class PinReset:
+    """
+    Attributes:
+        serial (str):
+        pin (str): Which PIN was reset
+        reset (bool): Always true: a reset that fails is refused
+    """
+
+    serial: str
+    pin: str
+    reset: bool
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        serial = self.serial
+
+        pin = self.pin
+
+        reset = self.reset
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "serial": serial,
+                "pin": pin,
+                "reset": reset,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        serial = d.pop("serial")
+
+        pin = d.pop("pin")
+
+        reset = d.pop("reset")
+
+        pin_reset = cls(
+            serial=serial,
+            pin=pin,
+            reset=reset,
+        )
+
+        pin_reset.additional_properties = d
+        return pin_reset
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,170 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.id_document import IdDocument
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="ValidityRequest")
+
+
+@_attrs_define
+class ValidityRequest:
+    """
+    Attributes:
+        name_latin (str):
+        date_of_birth (datetime.date):
+        id_documents (list[IdDocument]):
+        status_of_residence (str):
+        residence_card_number (None | str | Unset):
+        period_of_stay_ends (datetime.date | None | Unset):
+        renewed_residence_card_number (None | str | Unset): The renewed residence card's new number (the card shown);
+            recorded in the register with the new stay
+    """
+
+    name_latin: str
+    date_of_birth: datetime.date
+    id_documents: list[IdDocument]
+    status_of_residence: str
+    residence_card_number: None | str | Unset = UNSET
+    period_of_stay_ends: datetime.date | None | Unset = UNSET
+    renewed_residence_card_number: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        name_latin = self.name_latin
+
+        date_of_birth = self.date_of_birth.isoformat()
+
+        id_documents = []
+        for id_documents_item_data in self.id_documents:
+            id_documents_item = id_documents_item_data.value
+            id_documents.append(id_documents_item)
+
+        status_of_residence = self.status_of_residence
+
+        residence_card_number: None | str | Unset
+        if isinstance(self.residence_card_number, Unset):
+            residence_card_number = UNSET
+        else:
+            residence_card_number = self.residence_card_number
+
+        period_of_stay_ends: None | str | Unset
+        if isinstance(self.period_of_stay_ends, Unset):
+            period_of_stay_ends = UNSET
+        elif isinstance(self.period_of_stay_ends, datetime.date):
+            period_of_stay_ends = self.period_of_stay_ends.isoformat()
+        else:
+            period_of_stay_ends = self.period_of_stay_ends
+
+        renewed_residence_card_number: None | str | Unset
+        if isinstance(self.renewed_residence_card_number, Unset):
+            renewed_residence_card_number = UNSET
+        else:
+            renewed_residence_card_number = self.renewed_residence_card_number
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "name_latin": name_latin,
+                "date_of_birth": date_of_birth,
+                "id_documents": id_documents,
+                "status_of_residence": status_of_residence,
+            }
+        )
+        if residence_card_number is not UNSET:
+            field_dict["residence_card_number"] = residence_card_number
+        if period_of_stay_ends is not UNSET:
+            field_dict["period_of_stay_ends"] = period_of_stay_ends
+        if renewed_residence_card_number is not UNSET:
+            field_dict["renewed_residence_card_number"] = renewed_residence_card_number
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        name_latin = d.pop("name_latin")
+
+        date_of_birth = datetime.date.fromisoformat(d.pop("date_of_birth"))
+
+        id_documents = []
+        _id_documents = d.pop("id_documents")
+        for id_documents_item_data in _id_documents:
+            id_documents_item = IdDocument(id_documents_item_data)
+
+            id_documents.append(id_documents_item)
+
+        status_of_residence = d.pop("status_of_residence")
+
+        def _parse_residence_card_number(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        residence_card_number = _parse_residence_card_number(d.pop("residence_card_number", UNSET))
+
+        def _parse_period_of_stay_ends(data: object) -> datetime.date | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                period_of_stay_ends_type_0 = datetime.date.fromisoformat(data)
+
+                return period_of_stay_ends_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.date | None | Unset, data)
+
+        period_of_stay_ends = _parse_period_of_stay_ends(d.pop("period_of_stay_ends", UNSET))
+
+        def _parse_renewed_residence_card_number(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        renewed_residence_card_number = _parse_renewed_residence_card_number(
+            d.pop("renewed_residence_card_number", UNSET)
+        )
+
+        validity_request = cls(
+            name_latin=name_latin,
+            date_of_birth=date_of_birth,
+            id_documents=id_documents,
+            status_of_residence=status_of_residence,
+            residence_card_number=residence_card_number,
+            period_of_stay_ends=period_of_stay_ends,
+            renewed_residence_card_number=renewed_residence_card_number,
+        )
+
+        validity_request.additional_properties = d
+        return validity_request
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
