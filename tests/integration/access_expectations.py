@@ -657,6 +657,14 @@ API: list[Row] = [
     ),
     row(
         "POST",
+        "/ward-office/residents/{person_id}/my-number/change",
+        200,
+        "ward",
+        j(ground="on_request", leaked=True, fraud_feared=True),
+        fresh=spare,
+    ),
+    row(
+        "POST",
         "/ward-office/residents/{person_id}/residence-card",
         200,
         "ward",
@@ -769,6 +777,7 @@ API: list[Row] = [
         j(reason="needs_assistance"),
     ),
     row("POST", "/insurer/letters/send-unasked", 200, INSURERS, scope=ANY),
+    row("GET", "/insurer/number-change-notices", 200, INSURERS, scope=ANY),
     row("GET", "/insurer/letters/{letter_id}.pdf", 200, "insurer self"),
     row(
         "POST",
@@ -886,6 +895,7 @@ API: list[Row] = [
     ),
     row("POST", "/employer/employees", 201, "emp_manager emp_hr emp_other", hire_body, scope=ANY),
     row("GET", "/employer/employees", 200, EMPLOYER_STAFF, scope=ANY),
+    row("GET", "/employer/number-change-notices", 200, "emp_payroll", scope=ANY),
     row("GET", "/employer/employees/{employee_id}", 200, "emp_manager emp_payroll emp_hr"),
     row(
         "POST",
@@ -975,6 +985,14 @@ PAGES: list[Row] = [
         303,
         "ward",
         lambda w, s, c: {"data": {"new_address": "2-2 Kudan", "moved_on": today(w)}},
+        fresh=spare,
+    ),
+    row(
+        "POST",
+        "/staff/ward-office/residents/{person_id}/my-number/change",
+        303,
+        "ward",
+        form(ground="ex_officio", leaked="yes", fraud_feared="yes"),
         fresh=spare,
     ),
     row(

@@ -80,6 +80,7 @@ class InvalidReason(StrEnum):
     MOVE_LAPSED = "move_lapsed"  # a moving deadline was missed (失効)
     LEFT_JAPAN = "left_japan"  # 国外転出
     NOT_COLLECTED = "not_collected"  # never collected (the holder moved away)
+    NUMBER_CHANGED = "number_changed"  # the number on the chip was changed (番号法 第7条第2項)
 
 
 class Problem(StrEnum):
@@ -213,6 +214,10 @@ _INVALID_TEXT: dict[InvalidReason, tuple[str, str]] = {
     ),
     InvalidReason.LEFT_JAPAN: ("its holder left Japan", "国外転出により返納されています"),
     InvalidReason.NOT_COLLECTED: ("it was never collected", "交付されないまま廃止されています"),
+    InvalidReason.NUMBER_CHANGED: (
+        "its My Number was changed; apply for a new card with the new notification letter",
+        "個人番号が変更されたため廃止されています。新しい個人番号通知書で再交付を申請してください",
+    ),
 }
 
 

@@ -84,6 +84,11 @@ def parse_staff_role(text: str) -> StaffRole:
         ) from None
 
 
+def staff_may(role: StaffRole, action: StaffAction) -> bool:
+    """Whether a staff member of ``role`` may do ``action`` (what a page offers them)."""
+    return role in _ALLOWED[action]
+
+
 def require_staff_role(role: StaffRole, action: StaffAction) -> None:
     """Refuse ``action`` to a staff member whose role does not include it."""
     allowed = _ALLOWED[action]

@@ -20,6 +20,7 @@ from mynumber.domain.employment_rules import (
     NumberProof,
     StaffAction,
     require_staff_role,
+    staff_may,
 )
 from mynumber.domain.errors import Forbidden, MyNumberError, invalid
 from mynumber.domain.registration import PHOTO_IDS
@@ -109,7 +110,14 @@ def employees(request: Request, member: Member) -> Response:
 
 def _list(request: Request, member: Staff, form: Form, status: int = 200) -> Response:
     rows = run(request, lambda s, svc: employer.list_employees(s, svc, staff=member))
-    return _page(request, member, "employees.html", status=status, rows=rows, form=form)
+    notices = (
+        run(request, lambda s, svc: employer_numbers.number_change_notices(s, svc, staff=member))
+        if staff_may(member.role, StaffAction.COLLECT_NUMBER)
+        else []
+    )
+    return _page(
+        request, member, "employees.html", status=status, rows=rows, form=form, notices=notices
+    )
 
 
 @router.post("/employees", response_class=HTMLResponse)

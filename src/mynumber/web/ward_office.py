@@ -21,7 +21,7 @@ from mynumber.domain.numbers import IndividualNumber
 from mynumber.domain.registration import IdDocument, build_moving_in, parse_id_documents
 from mynumber.services.core import refs
 from mynumber.services.core.context import Caller, DbSession, Services
-from mynumber.services.flows import moving
+from mynumber.services.flows import moving, number_change
 from mynumber.services.registry import letters, reads, residence_cards, residents, ward_office
 from mynumber.services.registry.numbers import find_by_number
 from mynumber.web.auth import staff
@@ -242,6 +242,7 @@ def _resident(
         "returned",
         "reissue",
         "residence_card",
+        "change_number",
     ):
         forms.setdefault(name, Form())
     return render(
@@ -305,6 +306,44 @@ def moving_within(
         values,
         use_case,
         ("The new address is registered.", "転居を登録しました。"),
+    )
+
+
+@router.post("/residents/{person_id}/my-number/change", response_class=HTMLResponse)
+def change_number(
+    request: Request, caller: WardStaff, person_id: PersonPath, values: Values
+) -> Response:
+    """個人番号の変更 (番号法 第7条第2項): a leaked number, fraud feared."""
+    result: list[number_change.NumberChangeResult] = []
+
+    def use_case(s: DbSession, svc: Services) -> Any:
+        result.append(
+            number_change.change_number(
+                s,
+                svc,
+                caller=caller,
+                person_id=person_id,
+                ground=str(values.get("ground", "")),
+                leaked=values.get("leaked") == "yes",
+                fraud_feared=values.get("fraud_feared") == "yes",
+            )
+        )
+
+    return _act(
+        request,
+        caller,
+        person_id,
+        "change_number",
+        values,
+        use_case,
+        (
+            "The My Number was changed. The card was cancelled; a new notification letter is "
+            "in the post (the new card is applied for with it); the employers and insurers "
+            "holding the old number were told to update it.",
+            "個人番号を変更しました。カードは廃止し、新しい個人番号通知書を郵送しました"
+            "（新しいカードはこの通知書で申請します）。旧番号を保有する事業者・保険者に"
+            "更新を通知しました。",
+        ),
     )
 
 

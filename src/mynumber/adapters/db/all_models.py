@@ -7,6 +7,7 @@ from mynumber.adapters.db import (  # noqa: F401
     models_insurance,
     models_pki,
     models_portal,
+    models_register,
     models_sandbox,
 )
 from mynumber.adapters.db.models import Base

@@ -174,6 +174,16 @@ def issue_letter(
     return _letter(row)
 
 
+@router.get("/insurer/number-change-notices", response_model=list[insurer.NumberChangeNoticeView])
+def number_change_notices(
+    caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> list[insurer.NumberChangeNoticeView]:
+    """番号変更の通知 — insured persons whose My Number was changed (番号法 第7条第2項)."""
+    views = insurer.number_change_notices(uow.session, svc, caller=caller)
+    uow.commit()
+    return views
+
+
 @router.post("/insurer/letters/send-unasked", response_model=list[LetterOut])
 def send_unasked(caller: CallerDep, uow: UowDep, svc: ServicesDep) -> list[LetterOut]:
     """Send a letter to each insured without a usable card-based insurance (職権交付)."""

@@ -12,6 +12,7 @@ from mynumber.api.openapi import file_response
 from mynumber.domain.access import MAX_PURPOSE_TEXT, parse_purpose
 from mynumber.domain.errors import PurposeNotAllowed
 from mynumber.domain.mail import DeliveryFailure
+from mynumber.domain.number_change import ChangeGround as NumberChangeGround
 from mynumber.domain.registration import (
     ADDRESS_LENGTH,
     NAME_LENGTH,
@@ -22,7 +23,7 @@ from mynumber.domain.registration import (
 )
 from mynumber.services.core.policy import refused
 from mynumber.services.core.refs import MailId, NotificationLetterId, PersonId, RegistrationId
-from mynumber.services.flows import moving
+from mynumber.services.flows import moving, number_change
 from mynumber.services.registry import letters, residence_cards, residents, ward_office
 from mynumber.services.registry.numbers import read_my_number
 
@@ -168,6 +169,55 @@ def record_residence_card_renewal(
         residence_card_number=reg.residence_card_number or "",
         status_of_residence=reg.status_of_residence or "",
         period_of_stay_ends=reg.period_of_stay_ends,
+    )
+
+
+class NumberChangeRequest(BaseModel):
+    ground: NumberChangeGround = Field(
+        description="on_request (the holder asked) or ex_officio (the office's own finding)"
+    )
+    leaked: bool = Field(description="The number has leaked (checked by the office)")
+    fraud_feared: bool = Field(description="It may be used fraudulently (checked by the office)")
+
+
+class NumberChangedResponse(BaseModel):
+    person_id: PersonId
+    my_number: str = Field(description="The new number, masked: **** **** 1234")
+    cards_cancelled: int
+    letter_id: NotificationLetterId
+    application_id: str = Field(description="For the new card, on the new notification letter")
+    employers_notified: int
+    insurers_notified: int
+
+
+@router.post("/residents/{person_id}/my-number/change", response_model=NumberChangedResponse)
+def change_my_number(
+    person_id: PersonPath,
+    body: NumberChangeRequest,
+    caller: CallerDep,
+    uow: UowDep,
+    svc: ServicesDep,
+) -> NumberChangedResponse:
+    """個人番号の変更 (番号法 第7条第2項) — a leaked number, fraud feared: a new number, the
+    card cancelled, a new notification letter, notices to the old number's holders."""
+    done = number_change.change_number(
+        uow.session,
+        svc,
+        caller=caller,
+        person_id=person_id,
+        ground=body.ground.value,
+        leaked=body.leaked,
+        fraud_feared=body.fraud_feared,
+    )
+    uow.commit()
+    return NumberChangedResponse(
+        person_id=person_id,
+        my_number=done.masked_number,
+        cards_cancelled=done.cards_cancelled,
+        letter_id=done.letter_id,
+        application_id=done.application_id,
+        employers_notified=done.employers_notified,
+        insurers_notified=done.insurers_notified,
     )
 
 

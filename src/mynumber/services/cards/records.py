@@ -52,6 +52,7 @@ _REVOCATION: dict[InvalidReason, str] = {
     InvalidReason.MOVE_LAPSED: "returned",
     InvalidReason.LEFT_JAPAN: "left_japan",
     InvalidReason.NOT_COLLECTED: "returned",
+    InvalidReason.NUMBER_CHANGED: "renewed",  # superseded by the card with the new number
 }
 BOTH_CERTIFICATES = {"signature", "authentication"}
 

@@ -24,6 +24,7 @@ from mynumber.adapters.db.models_employer import (
     EmployeeNumber,
     EmployeeNumberDeletion,
 )
+from mynumber.adapters.db.models_register import NumberChangeNotice
 from mynumber.domain.access import Purpose, Role, check_number_purpose, parse_purpose
 from mynumber.domain.employment_rules import (
     StaffAction,
@@ -36,11 +37,14 @@ from mynumber.domain.employment_rules import (
     retention_ends_on,
 )
 from mynumber.domain.errors import Conflict, PurposeNotAllowed
+from mynumber.domain.number_change import retired_number_refusal
 from mynumber.domain.numbers import IndividualNumber
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import refusals_audited
+from mynumber.services.core.refs import EmployeeId
 from mynumber.services.employer.employers import Staff, employee_of
+from mynumber.services.registry.numbers import is_retired, refuse_if_retired
 
 
 @dataclass(frozen=True)
@@ -86,25 +90,31 @@ def collect_number(
             "社員番号にマイナンバーは使えません（番号法第9条）。",
             purpose="employee_id",
         )
-    if _held(session, employee.id) is not None:
+    lookup = svc.vault.lookup_hash(number)
+    refuse_if_retired(session, lookup=lookup)
+    held = _held(session, employee.id)
+    replacing = _changed_since_collected(session, held)
+    if held is not None and not replacing:
         raise Conflict(
             "This employee's number is already on file.",
             "この従業員の個人番号はすでに登録されています。",
         )
     employee.person_id = _registered_person(session, svc, number)
     names = sorted(p.value for p in stated)
-    session.add(
-        EmployeeNumber(
-            employee_id=employee.id,
-            number_sealed=svc.vault.seal(number, context=sealing_context(employee.id)),
-            number_lookup=svc.vault.lookup_hash(number),
-            purposes=names,
-            number_proof=proof.value,
-            identity_proof=identity.value,
-            collected_by=staff.caller.name,
-            collected_at=svc.clock.now(),
-        )
+    fields = dict(
+        number_sealed=svc.vault.seal(number, context=sealing_context(employee.id)),
+        number_lookup=lookup,
+        purposes=names,
+        number_proof=proof.value,
+        identity_proof=identity.value,
+        collected_by=staff.caller.name,
+        collected_at=svc.clock.now(),
     )
+    if held is not None:  # the new number replaces the changed one (番号法 第7条第2項)
+        for name, value in fields.items():
+            setattr(held, name, value)
+    else:
+        session.add(EmployeeNumber(employee_id=employee.id, **fields))
     session.flush()
     audit.record(
         session,
@@ -114,7 +124,8 @@ def collect_number(
         person_id=employee.person_id,
         at=svc.clock.now(),
         detail=f"employee {employee.id}: {number.masked}; number confirmed by "
-        f"{proof.value}, identity by {identity.value}",
+        f"{proof.value}, identity by {identity.value}"
+        + ("; replaces a changed number" if replacing else ""),
     )
     return CollectedNumber(
         employee.id,
@@ -129,6 +140,19 @@ def collect_number(
 def _registered_person(session: Session, svc: Services, number: IndividualNumber) -> int | None:
     lookup = svc.vault.lookup_hash(number)
     return session.scalars(select(Person.id).where(Person.number_lookup == lookup)).first()
+
+
+def _changed_since_collected(session: Session, held: EmployeeNumber | None) -> bool:
+    """Whether the number on file was changed since (a notice asked to collect the new one)."""
+    if held is None or held.number_lookup is None:
+        return False
+    return is_retired(session, lookup=held.number_lookup)
+
+
+def _collected_anew(session: Session, held: EmployeeNumber | None) -> bool:
+    """Whether a number is on file again, and not a changed one."""
+    on_file = held is not None and held.number_lookup is not None
+    return on_file and not _changed_since_collected(session, held)
 
 
 def _held(session: Session, employee_id: int) -> EmployeeNumber | None:
@@ -172,6 +196,8 @@ def open_number(
             "この従業員の個人番号は" + ("廃棄済みです。" if held else "未取得です。"),
             reason="deleted" if held else "not-collected",
         )
+    if _changed_since_collected(session, held):
+        raise retired_number_refusal()
     if purpose.value not in held.purposes:
         raise PurposeNotAllowed(
             f"This number was collected for {', '.join(held.purposes)} only, not "
@@ -250,3 +276,55 @@ def _erase(
         detail=f"employee {employee.id}: retention ended {ended.isoformat()}",
     )
     return Deletion(employee.employer_id, employee.id, ended)
+
+
+@dataclass(frozen=True)
+class NumberChangeNoticeView:
+    """番号変更の通知: an employee's My Number was changed; collect the new one. No digits."""
+
+    employee_id: EmployeeId
+    employee_code: str
+    name: str
+    changed_on: dt.date
+    updated: bool
+    """The new number is on file already (collected after the change)."""
+
+
+@refusals_audited
+def number_change_notices(
+    session: Session, svc: Services, *, staff: Staff
+) -> list[NumberChangeNoticeView]:
+    """The employer's notices that a number it collected was changed (番号法 第7条第2項):
+    only its own, only for payroll (who collect numbers); each reading is audited."""
+    require_staff_role(staff.role, StaffAction.COLLECT_NUMBER)
+    rows = session.execute(
+        select(NumberChangeNotice, Employee, EmployeeNumber)
+        .join(Employee, Employee.id == NumberChangeNotice.employee_id)
+        .outerjoin(EmployeeNumber, EmployeeNumber.employee_id == Employee.id)
+        .where(
+            NumberChangeNotice.holder_role == Role.EMPLOYER.value,
+            NumberChangeNotice.holder_id == staff.employer_id,
+            Employee.employer_id == staff.employer_id,
+        )
+        .order_by(NumberChangeNotice.id.desc())
+    ).all()
+    views = []
+    for notice, employee, held in rows:
+        audit.record(
+            session,
+            caller=staff.caller,
+            action="employer_read_number_change_notice",
+            person_id=notice.person_id,
+            at=svc.clock.now(),
+            detail=f"employee {employee.id}",
+        )
+        views.append(
+            NumberChangeNoticeView(
+                employee_id=employee.id,
+                employee_code=employee.employee_code,
+                name=employee.name,
+                changed_on=notice.changed_on,
+                updated=_collected_anew(session, held),
+            )
+        )
+    return views

@@ -15,6 +15,7 @@ A caller with ``Role.INSURER`` acts for the insurer whose id is its ``scope_id``
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -26,6 +27,7 @@ from mynumber.adapters.db.models_insurance import (
     InsuranceEnrolment,
     Insurer,
 )
+from mynumber.adapters.db.models_register import NumberChangeNotice
 from mynumber.domain import insurance
 from mynumber.domain.access import Purpose, Role
 from mynumber.domain.errors import (
@@ -48,6 +50,7 @@ from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import Subject, authorise, refusals_audited, require_role
 from mynumber.services.core.records import active_registration, get_municipality, get_person
+from mynumber.services.core.refs import EnrolmentId, PersonId
 from mynumber.services.core.writes import flush_or_conflict
 
 #: The rows these use cases return, named here so entry points need not import the adapters.
@@ -520,3 +523,49 @@ def _render(
             issue_date=letter.issued_on,
         )
     )
+
+
+@dataclass(frozen=True)
+class NumberChangeNoticeView:
+    """番号変更の通知: an insured person's My Number was changed; update the number the
+    insurer keeps for them (read it anew, for social security). No digits."""
+
+    enrolment_id: EnrolmentId
+    person_id: PersonId
+    changed_on: dt.date
+
+
+def number_change_notices(
+    session: Session, svc: Services, *, caller: Caller
+) -> list[NumberChangeNoticeView]:
+    """The insurer's notices that an insured person's number was changed (番号法 第7条
+    第2項); only its own; each reading is audited."""
+    insurer = insurer_of(session, caller)
+    rows = session.scalars(
+        select(NumberChangeNotice)
+        .where(
+            NumberChangeNotice.holder_role == Role.INSURER.value,
+            NumberChangeNotice.holder_id == insurer.id,
+        )
+        .order_by(NumberChangeNotice.id.desc())
+    ).all()
+    views = []
+    for notice in rows:
+        assert notice.enrolment_id is not None
+        audit.record(
+            session,
+            caller=caller,
+            action="insurer_read_number_change_notice",
+            person_id=notice.person_id,
+            purpose=PURPOSE,
+            at=svc.clock.now(),
+            detail=f"enrolment {notice.enrolment_id}",
+        )
+        views.append(
+            NumberChangeNoticeView(
+                enrolment_id=notice.enrolment_id,
+                person_id=notice.person_id,
+                changed_on=notice.changed_on,
+            )
+        )
+    return views

@@ -11,8 +11,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import Counter, Person
+from mynumber.adapters.db.models_register import RetiredNumber
 from mynumber.domain.access import Purpose
 from mynumber.domain.errors import NotFound
+from mynumber.domain.number_change import retired_number_refusal
 from mynumber.domain.numbering import derive_my_number, registry_code_for
 from mynumber.domain.numbers import IndividualNumber, ResidentRegistryCode
 from mynumber.domain.policy import Action
@@ -75,28 +77,50 @@ def find_by_number(
 ) -> Person:
     """The person holding ``number`` (keyed-hash look-up), for an allowed purpose and a
     related caller; a person outside the caller's relationships is refused exactly as an
-    unknown number is, so the look-up reveals nothing."""
-    person = session.scalars(
-        select(Person).where(Person.number_lookup == svc.vault.lookup_hash(number))
-    ).first()
-    authorise(
-        session, svc, caller, Action.FIND_BY_NUMBER, Subject(person.id if person else None), purpose
-    )
+    unknown number is, so the look-up reveals nothing. A changed number (番号法 第7条第2項)
+    is its former holder's for the policy, and a related caller is told it was changed."""
+    lookup = svc.vault.lookup_hash(number)
+    person = session.scalars(select(Person).where(Person.number_lookup == lookup)).first()
+    former = None if person else _former_holder(session, lookup)
+    subject = person.id if person else former
+    authorise(session, svc, caller, Action.FIND_BY_NUMBER, Subject(subject), purpose)
     audit.record(
         session,
         caller=caller,
         action="find_by_my_number",
         purpose=purpose,
-        person_id=person.id if person else None,
+        person_id=subject,
         at=svc.clock.now(),
-        detail=f"number {number.masked}",
+        detail=f"number {number.masked}" + (" (changed)" if former else ""),
     )
+    if former is not None:
+        raise retired_number_refusal()
     if person is None:
         raise NotFound(
             f"No resident has the number {number.masked}.",
             f"番号 {number.masked} の住民は見つかりません。",
         )
     return person
+
+
+def _former_holder(session: Session, lookup: str) -> int | None:
+    return session.scalars(
+        select(RetiredNumber.person_id).where(RetiredNumber.number_lookup == lookup)
+    ).first()
+
+
+def is_retired(session: Session, *, lookup: str) -> bool:
+    """Whether the number with this keyed hash was changed (番号法 第7条第2項)."""
+    found = session.scalars(
+        select(RetiredNumber.id).where(RetiredNumber.number_lookup == lookup)
+    ).first()
+    return found is not None
+
+
+def refuse_if_retired(session: Session, *, lookup: str) -> None:
+    """A changed number presented anywhere gets its own refusal (``number_changed``)."""
+    if is_retired(session, lookup=lookup):
+        raise retired_number_refusal()
 
 
 def sealing_context(registry_code: str) -> str:
