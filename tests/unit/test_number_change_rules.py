@@ -6,8 +6,8 @@ import pytest
 
 from mynumber.domain.errors import Conflict, InvalidInput
 from mynumber.domain.number_change import (
-    ChangeGround,
     NumberChanged,
+    NumberChangeGround,
     check_change_allowed,
     check_never_reassigned,
     parse_ground,
@@ -26,8 +26,8 @@ def test_a_number_changes_only_when_it_leaked_and_fraud_is_feared(
 
 
 def test_on_request_or_ex_officio_and_nothing_else() -> None:
-    assert parse_ground(" ex_officio ") is ChangeGround.EX_OFFICIO
-    assert parse_ground("on_request") is ChangeGround.ON_REQUEST
+    assert parse_ground(" ex_officio ") is NumberChangeGround.EX_OFFICIO
+    assert parse_ground("on_request") is NumberChangeGround.ON_REQUEST
     with pytest.raises(InvalidInput):
         parse_ground("because")
 

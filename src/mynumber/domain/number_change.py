@@ -25,16 +25,16 @@ from enum import StrEnum
 from mynumber.domain.errors import Conflict, invalid
 
 
-class ChangeGround(StrEnum):
+class NumberChangeGround(StrEnum):
     """Who asked for the change (番号法 第7条第2項: 請求又は職権)."""
 
     ON_REQUEST = "on_request"  # 本人の請求
     EX_OFFICIO = "ex_officio"  # 職権
 
 
-def parse_ground(text: str) -> ChangeGround:
+def parse_ground(text: str) -> NumberChangeGround:
     try:
-        return ChangeGround(text.strip())
+        return NumberChangeGround(text.strip())
     except ValueError:
         raise invalid(
             "ground",

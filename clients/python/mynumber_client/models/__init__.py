@@ -32,6 +32,7 @@ from .consent_in import ConsentIn
 from .data_in import DataIn
 from .delivery_failure import DeliveryFailure
 from .employee_in import EmployeeIn
+from .employee_number_changed import EmployeeNumberChanged
 from .employee_view import EmployeeView
 from .employer_withholding_slip_copy import EmployerWithholdingSlipCopy
 from .end_in import EndIn
@@ -50,6 +51,7 @@ from .income_in import IncomeIn
 from .insurance_use_channel import InsuranceUseChannel
 from .insurance_use_in import InsuranceUseIn
 from .insurance_use_out import InsuranceUseOut
+from .insured_number_changed import InsuredNumberChanged
 from .insurer_checkup_in import InsurerCheckupIn
 from .insurer_checkup_in_results import InsurerCheckupInResults
 from .insurer_kind import InsurerKind
@@ -76,6 +78,9 @@ from .moving_in_response import MovingInResponse
 from .moving_out_request import MovingOutRequest
 from .moving_within_request import MovingWithinRequest
 from .nonce_in import NonceIn
+from .number_change_ground import NumberChangeGround
+from .number_change_request import NumberChangeRequest
+from .number_changed_response import NumberChangedResponse
 from .number_proof import NumberProof
 from .number_response import NumberResponse
 from .organisation_in import OrganisationIn
@@ -151,6 +156,7 @@ __all__ = (
     "DataIn",
     "DeliveryFailure",
     "EmployeeIn",
+    "EmployeeNumberChanged",
     "EmployeeView",
     "EmployerWithholdingSlipCopy",
     "EndIn",
@@ -169,6 +175,7 @@ __all__ = (
     "InsuranceUseChannel",
     "InsuranceUseIn",
     "InsuranceUseOut",
+    "InsuredNumberChanged",
     "InsurerCheckupIn",
     "InsurerCheckupInResults",
     "InsurerKind",
@@ -195,6 +202,9 @@ __all__ = (
     "MovingOutRequest",
     "MovingWithinRequest",
     "NonceIn",
+    "NumberChangedResponse",
+    "NumberChangeGround",
+    "NumberChangeRequest",
     "NumberProof",
     "NumberResponse",
     "OrganisationIn",

@@ -115,10 +115,10 @@ def list_employees(staff: StaffDep, uow: UowDep, system: SystemDep) -> list[Empl
     return views
 
 
-@router.get("/number-change-notices", response_model=list[employer_numbers.NumberChangeNoticeView])
+@router.get("/number-change-notices", response_model=list[employer_numbers.EmployeeNumberChanged])
 def number_change_notices(
     staff: StaffDep, uow: UowDep, system: SystemDep
-) -> list[employer_numbers.NumberChangeNoticeView]:
+) -> list[employer_numbers.EmployeeNumberChanged]:
     """番号変更の通知 — employees whose My Number was changed (番号法 第7条第2項): collect
     the new number (the old one is refused from now on). Payroll only."""
     views = employer_numbers.number_change_notices(uow.session, system.services, staff=staff)

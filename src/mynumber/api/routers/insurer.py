@@ -174,10 +174,10 @@ def issue_letter(
     return _letter(row)
 
 
-@router.get("/insurer/number-change-notices", response_model=list[insurer.NumberChangeNoticeView])
+@router.get("/insurer/number-change-notices", response_model=list[insurer.InsuredNumberChanged])
 def number_change_notices(
     caller: CallerDep, uow: UowDep, svc: ServicesDep
-) -> list[insurer.NumberChangeNoticeView]:
+) -> list[insurer.InsuredNumberChanged]:
     """番号変更の通知 — insured persons whose My Number was changed (番号法 第7条第2項)."""
     views = insurer.number_change_notices(uow.session, svc, caller=caller)
     uow.commit()

@@ -12,7 +12,7 @@ from mynumber.api.openapi import file_response
 from mynumber.domain.access import MAX_PURPOSE_TEXT, parse_purpose
 from mynumber.domain.errors import PurposeNotAllowed
 from mynumber.domain.mail import DeliveryFailure
-from mynumber.domain.number_change import ChangeGround as NumberChangeGround
+from mynumber.domain.number_change import NumberChangeGround
 from mynumber.domain.registration import (
     ADDRESS_LENGTH,
     NAME_LENGTH,

@@ -279,7 +279,7 @@ def _erase(
 
 
 @dataclass(frozen=True)
-class NumberChangeNoticeView:
+class EmployeeNumberChanged:
     """番号変更の通知: an employee's My Number was changed; collect the new one. No digits."""
 
     employee_id: EmployeeId
@@ -293,7 +293,7 @@ class NumberChangeNoticeView:
 @refusals_audited
 def number_change_notices(
     session: Session, svc: Services, *, staff: Staff
-) -> list[NumberChangeNoticeView]:
+) -> list[EmployeeNumberChanged]:
     """The employer's notices that a number it collected was changed (番号法 第7条第2項):
     only its own, only for payroll (who collect numbers); each reading is audited."""
     require_staff_role(staff.role, StaffAction.COLLECT_NUMBER)
@@ -319,7 +319,7 @@ def number_change_notices(
             detail=f"employee {employee.id}",
         )
         views.append(
-            NumberChangeNoticeView(
+            EmployeeNumberChanged(
                 employee_id=employee.id,
                 employee_code=employee.employee_code,
                 name=employee.name,

@@ -526,7 +526,7 @@ def _render(
 
 
 @dataclass(frozen=True)
-class NumberChangeNoticeView:
+class InsuredNumberChanged:
     """番号変更の通知: an insured person's My Number was changed; update the number the
     insurer keeps for them (read it anew, for social security). No digits."""
 
@@ -537,7 +537,7 @@ class NumberChangeNoticeView:
 
 def number_change_notices(
     session: Session, svc: Services, *, caller: Caller
-) -> list[NumberChangeNoticeView]:
+) -> list[InsuredNumberChanged]:
     """The insurer's notices that an insured person's number was changed (番号法 第7条
     第2項); only its own; each reading is audited."""
     insurer = insurer_of(session, caller)
@@ -562,7 +562,7 @@ def number_change_notices(
             detail=f"enrolment {notice.enrolment_id}",
         )
         views.append(
-            NumberChangeNoticeView(
+            InsuredNumberChanged(
                 enrolment_id=notice.enrolment_id,
                 person_id=notice.person_id,
                 changed_on=notice.changed_on,
