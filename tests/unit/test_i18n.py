@@ -107,3 +107,44 @@ def test_the_template_extractor_finds_literal_t_calls() -> None:
     ).encode()
     found = [m for _, _, m, _ in jinja_pairs(io.BytesIO(source), (), (), {})]
     assert found == ["Show my plan", "By {due}"]
+
+
+def test_the_japanese_survives_babels_comment_wrapping() -> None:
+    from babel.messages.catalog import Message
+
+    from mynumber.i18n.messages import japanese_of
+
+    wrapped = Message("x", auto_comments=["ja:", "選んだ言語を覚えるクッキーを1つ使います。"])
+    assert japanese_of(wrapped) == "選んだ言語を覚えるクッキーを1つ使います。"
+    at_a_space = Message("y", auto_comments=["ja: PC/SC を使うには", "pyscard が必要です。"])
+    assert japanese_of(at_a_space) == "PC/SC を使うには pyscard が必要です。"
+
+
+def _guide_cli(*args: str) -> tuple[int, str, str]:
+    from typer.testing import CliRunner
+
+    from mynumber.cli.main import app
+    from mynumber.cli.support import console
+
+    width, console.width = console.width, 160
+    try:
+        result = CliRunner().invoke(app, ["guide", *args], env={"COLUMNS": "160"})
+    finally:
+        console.width = width
+    return result.exit_code, result.stdout, result.stderr
+
+
+PERSON = ("--arrived", "2026-03-28", "--municipality", "Chiyoda", "--born", "1995-04-12")
+
+
+def test_the_cli_guide_speaks_the_language_asked_for() -> None:
+    code, out, _ = _guide_cli(*PERSON, "--today", "2026-04-01", "--lang", "vi")
+    assert code == 0
+    assert "Nếu có trục trặc" in out  # "If something goes wrong"
+    assert "13 tháng 4, 2026" in out  # the deadline, as Vietnamese writes a date
+
+
+def test_the_cli_guide_refuses_an_unknown_language_in_one_line() -> None:
+    code, _, err = _guide_cli(*PERSON, "--lang", "fr")
+    assert code == 1
+    assert err.strip().count("\n") == 0 and "ja-easy" in err

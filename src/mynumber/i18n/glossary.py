@@ -20,8 +20,9 @@ class Term:
     translations: dict[str, str]
 
     def used_in(self, english: str) -> bool:
-        """Whether an English message speaks of this term (whole words, any case)."""
-        return any(
+        """Whether an English message speaks of this term: its English words (whole words,
+        any case), or the Japanese term itself ("show the 資格確認書")."""
+        return self.ja in english or any(
             re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", english, re.IGNORECASE)
             for word in self.en
         )

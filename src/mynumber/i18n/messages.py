@@ -52,11 +52,19 @@ def extract() -> Catalog:
 
 
 def japanese_of(message: Message) -> str:
-    """The Japanese the code gives for ``message`` (the first place's)."""
+    """The Japanese the code gives for ``message`` (the first place's). A catalogue read
+    back from disk has it wrapped over several comment lines (Babel wraps comments at
+    whitespace): they are joined again."""
+    marker = JA_COMMENT.strip()
+    found: list[str] = []
     for comment in message.auto_comments:
-        if comment.startswith(JA_COMMENT):
-            return comment[len(JA_COMMENT) :]
-    return ""
+        if comment.startswith(marker):
+            if found:
+                break
+            found.append(comment[len(marker) :])
+        elif found:
+            found.append(comment)
+    return " ".join(found).strip()
 
 
 def _read(path: Path, code: str | None = None) -> Catalog:
