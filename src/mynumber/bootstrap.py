@@ -7,17 +7,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from mynumber.adapters.db.chip_store import SqlChipStore, adopt_chips, join_sessions
-from mynumber.adapters.db.engine import make_engine, migrate, read_only
+from mynumber.adapters.db.engine import make_engine, migrate, pending_migrations, read_only
 from mynumber.adapters.db.uow import UnitOfWork, session_factory
 from mynumber.adapters.keys import KeyRing
 from mynumber.adapters.mail import PostOffice
 from mynumber.card.keys import FreshKeys, KeySource
 from mynumber.config import ConfigurationError, Settings
 from mynumber.domain.clock import Clock, SimulatedClock, SystemClock
-from mynumber.services.core import tokens
+from mynumber.services.core import metrics, tokens
 from mynumber.services.core.audit_chain import AUDIT_KEY
 from mynumber.services.core.audit_checkpoints import AuditCheckpointer, CheckpointFile
 from mynumber.services.core.context import Caller, Services
@@ -27,6 +28,14 @@ TRIES_POOL_SIZE = 10
 """Connections for the PIN tries. Each is held for one short statement pair and never while
 waiting for another connection, so a small pool serves any number of requests (they queue
 for milliseconds); docs/reliability.md."""
+
+
+@dataclass(frozen=True)
+class Readiness:
+    ready: bool
+    database: str  # "ok" or "unreachable"
+    pending_migrations: list[str]
+    error: str  # the kind of database error, never its text
 
 
 @dataclass
@@ -64,6 +73,21 @@ class System:
         with self.reader_engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         return self.engine.dialect.name
+
+    def readiness(self) -> Readiness:
+        """Whether requests can be served: the database answers and its schema has every
+        migration (several heads: each must be applied)."""
+        try:
+            with self.reader_engine.connect() as conn:
+                pending = pending_migrations(conn)
+        except SQLAlchemyError as exc:
+            return Readiness(False, "unreachable", [], type(exc).__name__)
+        return Readiness(not pending, "ok", pending, "")
+
+    def audit_chain_length(self) -> tuple[int, int]:
+        """The audit log's entries and chains (for the operator's metrics)."""
+        with self.reading() as uow:
+            return metrics.audit_chain_length(uow.session)
 
     def audit_checkpoints(self) -> CheckpointFile:
         """The audit log's signed checkpoints, outside the database."""
@@ -114,7 +138,7 @@ def build_system(
         clock=clock or SystemClock(),
         keys=keys,
         post=post or PostOffice(),
-        base_url=settings.public_base_url,
+        base_url=settings.resolved_public_base_url(),
         chips=SqlChipStore(engine, tries_engine),
         key_source=key_source or FreshKeys(),
         ca_dir=settings.data_dir / "ca",

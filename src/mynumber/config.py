@@ -40,7 +40,12 @@ class Settings(BaseSettings):
     so the key is not in the process environment."""
     host: str = "127.0.0.1"
     port: int = 8000
-    public_base_url: str = "http://127.0.0.1:8000"
+    public_base_url: str = ""
+    """The address people and certificates reach the service at (certificate CRL and OCSP
+    URLs, the letter's QR code). Empty: derived from ``host`` and ``port``."""
+    metrics_token: str = ""
+    """The bearer token Prometheus sends to ``/metrics``; empty: the metrics are not served
+    (docs/security.md, "The operator's view")."""
     audit_checkpoint_file: Path | None = None
     """Where the audit log's signed checkpoints are appended; outside the database on
     purpose (default ``<data_dir>/audit-checkpoints.jsonl``)."""
@@ -59,6 +64,16 @@ class Settings(BaseSettings):
                 "The sandbox never runs in production mode: unset MYNUMBER_MODE=production."
             )
         return self.model_copy(update={"sandbox": True, "data_dir": self.data_dir / "sandbox"})
+
+    def resolved_public_base_url(self) -> str:
+        """``public_base_url`` if set, else ``http://<host>:<port>`` (a wildcard host is
+        reached at the loopback address), so ``serve --port 18801`` writes port 18801 into
+        certificates and letters."""
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        host = f"[{host}]" if ":" in host else host
+        return f"http://{host}:{self.port}"
 
     def resolved_audit_checkpoint_file(self) -> Path:
         """The checkpoint file: the configured path, or one beside the embedded database."""

@@ -608,6 +608,10 @@ def resident_login(w: World, s: Person, c: str) -> Body:
 
 API: list[Row] = [
     row("GET", "/health", 200, "", scope=PUBLIC),
+    row("GET", "/livez", 200, "", scope=PUBLIC),
+    row("GET", "/readyz", 200, "", scope=PUBLIC),
+    # the operator's Prometheus only, with the metrics token (no organisation's token)
+    row("GET", "/metrics", 200, "", scope=ANY),
     row("GET", "/openapi.json", 200, "", scope=PUBLIC),
     row("GET", "/docs", 200, "", scope=PUBLIC),
     row("GET", "/redoc", 200, "", scope=PUBLIC),

@@ -1,5 +1,5 @@
 """No My Number appears in any log record, at any level — the application's loggers, the
-API's error handler, and SQLAlchemy's statement and row echo — through a collection, a read, a
+access log (route templates and request ids, ``api.observability``), the API's error handler, and SQLAlchemy's statement and row echo — through a collection, a read, a
 withholding slip and the usual errors (DESIGN.md: sensitive data is protected in logs).
 
 Nothing is configured globally: ``caplog`` lowers the levels for this test only.
@@ -52,6 +52,9 @@ def test_no_my_number_in_logs_at_any_level(
     _drive(client, company.tokens, theirs.tokens, number)
     sql = [r for r in caplog.records if r.name.startswith("sqlalchemy.engine")]
     assert sql, "the SQL echo was not captured"
+    access = [r for r in caplog.records if r.name == "mynumber.access"]
+    assert access, "the access log (one line per request, issue 19.6) was not captured"
+    assert all(getattr(r, "request_id", None) is None or r.request_id for r in access)
     text = caplog.text + "\n".join(str(r.args) for r in caplog.records)
     for digits in (number, WRONG_CHECK_DIGIT):
         for form in _forms(digits):

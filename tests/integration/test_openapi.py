@@ -43,6 +43,7 @@ FILES = {  # path → the media type of the file it returns
     "/jpki/ocsp": "application/ocsp-response",
     "/jpki/issuing-ca.der": "application/pkix-cert",
     "/jpki/root-ca.der": "application/pkix-cert",
+    "/metrics": "text/plain",
 }
 
 
@@ -158,9 +159,12 @@ def test_every_operation_declares_its_errors_as_problem_json(document: dict[str,
             statuses |= {"401"}
             assert "403" not in responses, (path, method)
         else:
-            assert path in ("/health", "/residents/login/challenges") or path.startswith(
-                "/jpki/"
-            ), path
+            assert path in (
+                "/health",
+                "/livez",
+                "/readyz",
+                "/residents/login/challenges",
+            ) or path.startswith("/jpki/"), path
             assert not {"401", "403"} & set(responses), (path, method)
         for status in statuses:
             assert responses[status]["content"] == {

@@ -14,10 +14,12 @@ from mynumber.api import docs, openapi, problems
 from mynumber.api.check_desk import CheckDesk
 from mynumber.api.deps import ReferenceScope, SandboxClockFollower, TokenCache
 from mynumber.api.edges import Edges
+from mynumber.api.observability import Observed
 from mynumber.api.routers import (
     card_auth,
     jpki,
     numbers,
+    operations,
     public,
     residents,
     sandbox,
@@ -92,6 +94,7 @@ def create_app(system: System) -> FastAPI:
     # by far the busiest route, come right after the health check.
     for module in (
         public,
+        operations,
         clinic_router,
         numbers,
         ward_office,
@@ -114,4 +117,6 @@ def create_app(system: System) -> FastAPI:
         app.add_middleware(SandboxClockFollower, system=system)
     # Body limits, text that cannot be stored, security headers: before any route.
     app.add_middleware(Edges)
+    # Outermost: the request id and the access log see every answer, the edge's refusals too.
+    app.add_middleware(Observed)
     return app

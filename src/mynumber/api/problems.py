@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, OperationalError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -17,6 +17,7 @@ from mynumber.adapters.unexpected import log_unexpected
 from mynumber.domain.errors import MyNumberError
 from mynumber.http_status import http_status
 from mynumber.services.core import audit, refs
+from mynumber.web.core import browser_error_page, wants_html
 
 log = logging.getLogger("mynumber.api")
 PROBLEM = "application/problem+json"
@@ -34,6 +35,17 @@ def problem(status: int, code: str, title: str, en: str, ja: str, **extra: Any) 
         **extra,
     }
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
+
+
+def answer(
+    request: Request, status: int, code: str, title: str, en: str, ja: str, **extra: Any
+) -> Response:
+    """problem+json for a program; for a browser asking for a page (``Accept: text/html``),
+    the error page in the person's language (a mistyped address, an API address opened in a
+    browser, an error on our side)."""
+    if wants_html(request):
+        return browser_error_page(request, status, en, ja)
+    return problem(status, code, title, en, ja, **extra)
 
 
 _MEMBERS = frozenset({"type", "title", "status", "detail", "detail_ja", "code"})
@@ -67,11 +79,12 @@ def _opaque(name: str, value: object) -> object:
     return refs.reference(kind, value)
 
 
-async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
+async def on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, MyNumberError)
     # A refusal leaves the entry its use case gave it, as through the pages and the CLI.
     await run_in_threadpool(audit.record_refusal, request.app.state.system, exc)
-    return problem(
+    return answer(
+        request,
         http_status(exc),
         exc.code,
         exc.title,
@@ -142,12 +155,12 @@ async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+async def on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code, en, ja = HTTP_ERRORS.get(
         exc.status_code, (f"http-{exc.status_code}", str(exc.detail), str(exc.detail))
     )
-    return problem(exc.status_code, code, en, en, ja)
+    return answer(request, exc.status_code, code, en, en, ja)
 
 
 HTTP_ERRORS: dict[int, tuple[str, str, str]] = {
@@ -181,13 +194,14 @@ async def on_out_of_range(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-async def on_database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+async def on_database_unavailable(request: Request, exc: Exception) -> Response:
     # A lost or refused database connection: the transaction was rolled back, so the caller
     # may simply try again (the chaos harness drops connections to prove nothing is kept).
     log.warning(
         "database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__
     )
-    response = problem(
+    response = answer(
+        request,
         503,
         "database-unavailable",
         "Service unavailable",
@@ -200,10 +214,11 @@ async def on_database_unavailable(request: Request, exc: Exception) -> JSONRespo
     return response
 
 
-async def on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+async def on_unexpected(request: Request, exc: Exception) -> Response:
     # Never echo the exception: it could carry personal data.
     log_unexpected(log, exc, where=f"{request.method} {request.url.path}")
-    return problem(
+    return answer(
+        request,
         500,
         "internal",
         "Internal error",

@@ -50,6 +50,17 @@ from mynumber.domain.errors import (
     invalid,
 )
 
+PinLockListener = Callable[[PinRef], None]
+_LOCK_LISTENERS: list[PinLockListener] = []
+
+
+def on_pin_locked(listener: PinLockListener) -> None:
+    """Call ``listener`` each time a wrong entry locks a PIN (the operator's count of locks;
+    the chip knows no more of it than the PIN's kind)."""
+    if listener not in _LOCK_LISTENERS:
+        _LOCK_LISTENERS.append(listener)
+
+
 BeforeCompare = Callable[[PinRef], None]
 """Test hook run after the try is stored and before the comparison (to simulate a crash)."""
 
@@ -214,6 +225,9 @@ class Chip:
         if not pin_matches(
             pin, salt=record.salt, pepper=self._secrets.pin_pepper, stored=record.pin_hash
         ):
+            if tries_before == 1:
+                for listener in _LOCK_LISTENERS:
+                    listener(pin_ref)
             raise wrong_pin_error(pin_ref, tries_before - 1)
         self._store.reset_tries(self.card_id, pin_ref)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -74,12 +75,30 @@ def serve(
     import uvicorn
 
     from mynumber.api.app import create_app
+    from mynumber.api.observability import configure_json_logs
 
     settings = Settings().for_sandbox() if sandbox else Settings()
-    port = port or settings.port
-    host = host or settings.host
-    system = start_up(settings, f"http://{host}:{port}")
-    uvicorn.run(create_app(system), host=host, port=port, log_level="info")
+    # The options win over the environment, and the public address follows them unless set.
+    settings = settings.model_copy(
+        update={"port": port or settings.port, "host": host or settings.host}
+    )
+    if settings.mode == "dev" and not settings.metrics_token:
+        settings = settings.model_copy(update={"metrics_token": secrets.token_urlsafe(24)})
+        console.print(
+            "Metrics (dev mode): GET /metrics with "
+            f"'Authorization: Bearer {settings.metrics_token}'",
+            soft_wrap=True,
+            highlight=False,
+        )
+    system = start_up(settings, settings.resolved_public_base_url())
+    configure_json_logs()
+    uvicorn.run(
+        create_app(system),
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        access_log=False,
+    )
 
 
 def start_up(settings: Settings, base: str) -> System:

@@ -187,6 +187,53 @@ def active_nav(path: str, nav: Iterable[NavItem]) -> str:
     return max(inside, key=len, default=path)
 
 
+HEADINGS: dict[int, tuple[str, str]] = {
+    400: ("This request cannot be handled", "このリクエストは処理できません"),
+    401: ("Please log in", "ログインしてください"),
+    403: ("You may not see this page", "このページは表示できません"),
+    404: ("Page not found", "ページが見つかりません"),
+    405: ("This page cannot be used this way", "このページはこの方法では使えません"),
+    500: ("Something went wrong on our side", "システムでエラーが発生しました"),
+    503: ("The service is unavailable for a moment", "ただいまサービスを利用できません"),
+}
+
+
+def wants_html(request: Request) -> bool:
+    """A browser asking for a page (``Accept: text/html`` before any JSON), not an API client."""
+    accept = request.headers.get("accept", "").lower()
+    if "text/html" not in accept:
+        return False
+    json_at = accept.find("json")
+    return json_at == -1 or accept.find("text/html") < json_at
+
+
+def browser_error_page(request: Request, status: int, en: str, ja: str) -> HTMLResponse:
+    """An error page for a browser outside the pages (a mistyped address, an API address,
+    an error on our side): the status's heading and the message in the person's language
+    (``?lang=``, the language cookie, the browser's preference), without a session."""
+    lang = pick_lang(request)
+    env: jinja2.Environment = request.app.state.web_templates
+    heading_en, heading_ja = HEADINGS.get(status, HEADINGS[400 if status < 500 else 500])
+    html = env.get_template("http_error.html").render(
+        request=request,
+        lang=lang,
+        t=lambda en_, ja_: ja_ if lang == "ja" else en_,
+        caller=None,
+        nav=[n for n in request.app.state.web_nav if n.visible_to(None)],
+        flashes=[],
+        csrf="",
+        switch_url=_switch_url(request, lang, "/" if request.method != "GET" else None),
+        current_path=request.url.path,
+        active_path="",
+        heading_en=heading_en,
+        heading_ja=heading_ja,
+        message_en=en,
+        message_ja=ja,
+        request_id=getattr(request.state, "request_id", ""),
+    )
+    return HTMLResponse(html, status_code=status)
+
+
 def error_page(request: Request, exc: MyNumberError, *, status: int | None = None) -> HTMLResponse:
     """The plain error page: the problem in English and Japanese, and a way back (the
     status from the edges' table unless ``status`` says otherwise)."""

@@ -14,7 +14,9 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -95,6 +97,19 @@ def alembic_config(url: str) -> Config:
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", normalise_url(url).replace("%", "%%"))
     return cfg
+
+
+def pending_migrations(conn: Connection) -> list[str]:
+    """The head revisions of the migration scripts that the database at ``conn`` has not
+    reached (several heads are normal: each must be applied)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    script = ScriptDirectory.from_config(cfg)
+    applied = set(MigrationContext.configure(conn).get_current_heads())
+    reached: set[str] = set()
+    for revision in applied:
+        reached |= {r.revision for r in script.iterate_revisions(revision, "base")}
+    return sorted(head for head in script.get_heads() if head not in reached)
 
 
 def migrate(url: str) -> None:

@@ -46,7 +46,7 @@ from mynumber.pki.revocation import RevokedEntry
 from mynumber.pki.verify import RevocationLookup
 from mynumber.services.cards import records as card_records
 from mynumber.services.cards import use as card_use
-from mynumber.services.core import audit
+from mynumber.services.core import audit, metrics
 from mynumber.services.core.audit import NewEntry
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import refusals_audited, require_role
@@ -147,7 +147,10 @@ def check_cards(session: Session, svc: Services, checks: Sequence[CardCheck]) ->
             today=svc.clock.today(),
             certificate_grace_until=done.certificate_grace_until,
         )
-    return [outcome for outcome in outcomes if outcome is not None]
+    answered = [outcome for outcome in outcomes if outcome is not None]
+    for check, outcome in zip(checks, answered, strict=True):
+        metrics.eligibility_checked(check.method, outcome)
+    return answered
 
 
 def _parse(check: CardCheck) -> x509.Certificate | MyNumberError:
