@@ -1,5 +1,6 @@
 """No My Number appears in any log record, at any level — the application's loggers, the
-access log (route templates and request ids, ``api.observability``), the API's error handler, and SQLAlchemy's statement and row echo — through a collection, a read, a
+access log (route templates and request ids, ``api.observability``), the API's error
+handler, and SQLAlchemy's statement and row echo — through a collection, a read, a
 withholding slip and the usual errors (DESIGN.md: sensitive data is protected in logs).
 
 Nothing is configured globally: ``caplog`` lowers the levels for this test only.
