@@ -67,6 +67,7 @@ from .letter_out import LetterOut
 from .letter_reason import LetterReason
 from .letter_reissued_response import LetterReissuedResponse
 from .letter_request_out import LetterRequestOut
+from .liveness import Liveness
 from .loss_reason import LossReason
 from .mail_returned_response import MailReturnedResponse
 from .mail_view import MailView
@@ -99,6 +100,7 @@ from .problem import Problem
 from .purpose_request import PurposeRequest
 from .read_in import ReadIn
 from .read_out import ReadOut
+from .readiness import Readiness
 from .receipt_response import ReceiptResponse
 from .record_kind import RecordKind
 from .record_view import RecordView
@@ -191,6 +193,7 @@ __all__ = (
     "LetterReason",
     "LetterReissuedResponse",
     "LetterRequestOut",
+    "Liveness",
     "LossReason",
     "MailReturnedResponse",
     "MailView",
@@ -222,6 +225,7 @@ __all__ = (
     "Problem",
     "PurposeRequest",
     "ReadIn",
+    "Readiness",
     "ReadOut",
     "ReceiptResponse",
     "RecordKind",
