@@ -211,18 +211,21 @@ def browser_error_page(request: Request, status: int, en: str, ja: str) -> HTMLR
     """An error page for a browser outside the pages (a mistyped address, an API address,
     an error on our side): the status's heading and the message in the person's language
     (``?lang=``, the language cookie, the browser's preference), without a session."""
-    lang = pick_lang(request)
+    # The messages come in English and Japanese only: the page speaks the staff's languages.
+    request.state.languages = i18n.STAFF
+    lang = pick_lang(request, i18n.STAFF)
     env: jinja2.Environment = request.app.state.web_templates
     heading_en, heading_ja = HEADINGS.get(status, HEADINGS[400 if status < 500 else 500])
     html = env.get_template("http_error.html").render(
         request=request,
         lang=lang,
-        t=lambda en_, ja_: ja_ if lang == "ja" else en_,
+        language=i18n.language(lang),
+        t=i18n.translator(lang),
         caller=None,
         nav=[n for n in request.app.state.web_nav if n.visible_to(None)],
         flashes=[],
         csrf="",
-        switch_url=_switch_url(request, lang, "/" if request.method != "GET" else None),
+        language_menu=language_menu(request, lang, "/" if request.method != "GET" else None),
         current_path=request.url.path,
         active_path="",
         heading_en=heading_en,
