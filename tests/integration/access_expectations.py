@@ -529,6 +529,19 @@ def new_hire(w: World, s: Person) -> Person:
     return dataclasses.replace(s, employee_id=hire(w, s, give_number=False))
 
 
+def lost_spare(w: World, s: Person) -> Person:
+    """A spare whose card was reported lost (suspended): found again, it can be lifted."""
+    from mynumber.services.cards import counter as card_counter
+
+    fresh = w.spare()
+    with w.system.uow() as uow:
+        card_counter.report_lost(
+            uow.session, w.system.services, caller=ward(), card_serial=fresh.serial
+        )
+        uow.commit()
+    return fresh
+
+
 def registered(w: World, s: Person) -> Person:
     return w.registered()
 
@@ -880,6 +893,14 @@ API: list[Row] = [
         fresh=moved,
     ),
     row("POST", "/cards/{serial}/lost", 200, "ward self", fresh=spare),
+    row(
+        "POST",
+        "/cards/{serial}/lift-suspension",
+        200,
+        "ward",
+        lambda w, s, c: {"json": identity(s)},
+        fresh=lost_spare,
+    ),
     row(
         "POST",
         "/cards/{serial}/return",

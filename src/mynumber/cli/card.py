@@ -574,3 +574,33 @@ def receipt(
     )
     out.write_bytes(pdf)
     console.print(f"receipt written to {out}", highlight=False)
+
+
+@app.command("found")
+@one_line_errors
+def found(
+    serial: str,
+    name: Name,
+    born: Born,
+    doc: Docs,
+    residence_card: ResidenceCard = "",
+    municipality: Municipality = "",
+) -> None:
+    """一時停止の解除: the card reported lost was found; the holder brings it with ID (the card
+    itself counts: --doc my_number_card). New certificates are issued."""
+    from mynumber.services.cards.counter import lift_suspension
+
+    card = _run(
+        lambda s, svc: lift_suspension(
+            s,
+            svc,
+            caller=_ward(municipality),
+            card_serial=serial,
+            **_identity(name, born, residence_card, doc),
+        )
+    )
+    console.print(
+        f"card {serial}: suspension lifted; new certificates valid until "
+        f"{card.certificates_expire_on}",
+        highlight=False,
+    )

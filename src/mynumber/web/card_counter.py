@@ -71,6 +71,7 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "certificates": ("Renew the certificates", "電子証明書の更新"),
     "chip-update": ("Update the chip after a move", "転入・転居後の券面事項変更"),
     "return": ("Take the card back (返納)", "カードの返納"),
+    "lift-suspension": ("Card found: lift the suspension", "一時停止の解除（発見）"),
 }
 
 
@@ -518,6 +519,14 @@ def _use_case(
             return (
                 f"New certificates, valid until {card.certificates_expire_on}.",
                 f"電子証明書を更新しました（有効期限 {card.certificates_expire_on}）。",
+            )
+        if action == "lift-suspension":
+            card = card_counter.lift_suspension(s, svc, **who)
+            return (
+                "The suspension is lifted; the revoked certificates stay revoked and new ones "
+                f"were issued (valid until {card.certificates_expire_on}).",
+                "一時停止を解除しました。失効した電子証明書は元に戻らないため、新しい電子証明書を"
+                f"発行しました（有効期限 {card.certificates_expire_on}）。",
             )
         card_moving.update_chip_after_move(s, svc, **who)
         return (

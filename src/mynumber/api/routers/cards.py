@@ -539,6 +539,34 @@ def report_lost(serial: str, caller: CallerDep, uow: UowDep, svc: ServicesDep) -
     return CardStatusChanged(serial=serial, status=card.status)
 
 
+class SuspensionLifted(BaseModel):
+    serial: str
+    status: str = Field(description="The card's status now (active)")
+    certificates_expire_on: dt.date | None = Field(
+        description="The new certificates' expiry (the revoked ones stay revoked)"
+    )
+
+
+@router.post("/cards/{serial}/lift-suspension", response_model=SuspensionLifted)
+def lift_suspension(
+    serial: str, body: IdentityRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> SuspensionLifted:
+    """一時停止の解除 — the lost card was found: the holder brings it with ID; new
+    certificates are issued (unless a reissued card already replaced it: 409)."""
+    card = card_counter.lift_suspension(
+        uow.session,
+        svc,
+        caller=caller,
+        card_serial=serial,
+        identity=body.shown(),
+        id_documents=parse_id_documents(body.id_documents),
+    )
+    uow.commit()
+    return SuspensionLifted(
+        serial=serial, status=card.status, certificates_expire_on=card.certificates_expire_on
+    )
+
+
 @router.post("/cards/{serial}/return", response_model=CardStatusChanged)
 def return_card(
     serial: str, body: IdentityRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep

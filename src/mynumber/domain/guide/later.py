@@ -280,10 +280,14 @@ def _lost_card() -> GuideStep:
             "Report it at once: the card is suspended and its certificates revoked so nobody "
             "can use them. Then apply for a new card at the ward office; asked within "
             f"{days} days of the loss, it can be issued express. A reissue costs {usual} "
-            f"({express} express).",
+            f"({express} express). If the card turns up before a new one is handed to you, "
+            "bring it with your ID to the ward office: the suspension is lifted and new "
+            "certificates are issued on it.",
             "すぐに届け出てください。カードは一時停止され、電子証明書は失効するため悪用されません。"
             f"その後、窓口で再交付を申請してください。紛失から{days}日以内なら特急発行を利用できます。"
-            f"再交付の手数料は{usual}（特急発行は{express}）です。",
+            f"再交付の手数料は{usual}（特急発行は{express}）です。新しいカードを受け取る前にカードが"
+            "見つかった場合は、本人確認書類と一緒に窓口へお持ちください。一時停止を解除し、"
+            "電子証明書を新たに発行します。",
         ),
     )
 

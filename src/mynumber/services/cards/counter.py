@@ -15,6 +15,9 @@ Rules (the guide; RULES.md "The card"; ``domain.cards``, ``domain.pins``, ``doma
 - **Certificate renewal**: from 3 months before they expire; new keys, new certificates.
 - **Loss or theft**: suspended at once, certificates revoked; a reissue is applied for
   (``card_applications``) and the lost card is never usable again.
+- **Found** (一時停止の解除): a card reported lost and found is lifted against ID unless a
+  reissued card replaced it; the revoked certificates stay revoked, new ones are issued
+  (``domain.found_card``).
 - **Return** (返納): in person, the holder's identity checked as at every counter action
   (a photo ID that is the holder's own — the card itself counts, being one); invalidated,
   chip erased, certificates revoked.
@@ -40,6 +43,7 @@ from mynumber.domain.cards import (
     InvalidReason,
 )
 from mynumber.domain.errors import CardError, Conflict, Forbidden, invalid
+from mynumber.domain.found_card import lift_refusal
 from mynumber.domain.mail import MailKind, MailStatus
 from mynumber.domain.pins import FOUR_DIGIT_KINDS, PinKind, check_pin
 from mynumber.domain.policy import Action
@@ -528,6 +532,62 @@ def report_lost(session: Session, svc: Services, *, caller: Caller, card_serial:
         purpose=Purpose.RESIDENT_REGISTRY,
         at=svc.clock.now(),
         detail=f"card {card.serial}",
+    )
+    return card
+
+
+@refusals_audited
+def lift_suspension(
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    card_serial: str,
+    identity: IdentityShown,
+    id_documents: tuple[IdDocument, ...],
+) -> Card:
+    """一時停止の解除: the card reported lost was found; the holder brings it with ID.
+
+    Lifted unless a reissued card already replaced it (``domain.found_card``, RULES.md "lost
+    card found"). The certificates the loss revoked stay revoked; the card gets new key
+    pairs and new certificates now. An open reissue application is cancelled (*policy*)."""
+    require_role(caller, Role.WARD_OFFICE)
+    card = card_records.get_card(session, card_serial, lock=True)
+    authorise(session, svc, caller, Action.HANDLE_CARD, Subject(card.person_id))
+    person = get_person(session, card.person_id)
+    reg = require_active_registration(session, person.id)
+    check_own_municipality(caller, reg.municipality_code)
+    card_records.check_holder(person, reg, identity=identity, id_documents=id_documents)
+    today = svc.clock.today()
+    refusal = lift_refusal(
+        status=CardStatus(card.status),
+        invalid_reason=InvalidReason(card.invalid_reason) if card.invalid_reason else None,
+        expires_on=card.expires_on,
+        today=today,
+    )
+    if refusal is not None:
+        raise Conflict(refusal.message_en, refusal.message_ja, reason=refusal.reason).with_values(
+            expires_on=card.expires_on
+        )
+    reissue = card_records.open_application(session, person.id)
+    cancelled = reissue is not None and reissue.replaces_card_serial == card.serial
+    if cancelled:
+        card_records.cancel_open_application(
+            session, svc, person_id=person.id, reason="lost_card_found"
+        )
+    card.status, card.suspended_at = CardStatus.ACTIVE, None
+    session.flush()
+    _reissue_certificates(session, svc, card, person, reg, renew_keys=True)
+    card.certificate_notice_sent_on = None
+    audit.record(
+        session,
+        caller=caller,
+        action="lift_card_suspension",
+        person_id=person.id,
+        purpose=Purpose.RESIDENT_REGISTRY,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}: found; new certificates"
+        + ("; reissue cancelled" if cancelled else ""),
     )
     return card
 
