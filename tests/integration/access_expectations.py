@@ -735,6 +735,7 @@ API: list[Row] = [
     # the sandbox's routes do not exist outside `mynumber serve --sandbox`: 404 to anyone
     # (tests/integration/test_sandbox.py holds them to the sandbox admin inside it)
     row("GET", "/sandbox/clock", 200, "", scope=ANY),
+    row("GET", "/sandbox/sample-photo", 200, "", scope=ANY),
     row("POST", "/sandbox/clock", 200, "", j(by="+1d"), scope=ANY),
     row(
         "POST",

@@ -111,6 +111,7 @@ from .residence_card_request import ResidenceCardRequest
 from .resident_token_response import ResidentTokenResponse
 from .resident_view import ResidentView
 from .returned_request import ReturnedRequest
+from .sample_photo import SamplePhoto
 from .sex import Sex
 from .staff_in import StaffIn
 from .staff_out import StaffOut
@@ -237,6 +238,7 @@ __all__ = (
     "ResidentTokenResponse",
     "ResidentView",
     "ReturnedRequest",
+    "SamplePhoto",
     "Sex",
     "StaffIn",
     "StaffOut",

@@ -209,6 +209,18 @@ def sign_data(
     return _signed(made)
 
 
+class SamplePhoto(BaseModel):
+    photo_base64: str = Field(description="A JPEG that meets the application photo rules")
+
+
+@router.get("/sample-photo", response_model=SamplePhoto)
+def sample_photo(caller: SandboxCaller) -> SamplePhoto:
+    """A face photo that passes the card application's rules (scikit-image's astronaut,
+    public domain), to apply for cards in the sandbox."""
+    photo = cards.sample_photo(caller=caller)
+    return SamplePhoto(photo_base64=base64.b64encode(photo).decode())
+
+
 # --- organisations --------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models_card import Card
 from mynumber.adapters.pcsc import CardSignature, InProcessReader, JpkiTerminal
+from mynumber.adapters.photo import sample_photo_jpeg
 from mynumber.card.apdu import JpkiCard
 from mynumber.domain.access import Role
 from mynumber.domain.errors import invalid
@@ -141,3 +142,9 @@ def sign(
     """The card signs ``data`` with its signature key after the signature PIN (署名用)."""
     reader = _insert(session, svc, readers, caller=caller, serial=serial)
     return JpkiTerminal(reader).sign(data, pin)
+
+
+def sample_photo(*, caller: Caller) -> bytes:
+    """A face photo (JPEG) that passes the application's photo rules, to apply with."""
+    require_role(caller, Role.SANDBOX_ADMIN)
+    return sample_photo_jpeg()

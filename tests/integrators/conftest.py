@@ -1,0 +1,97 @@
+"""A real `mynumber serve --sandbox` on a free port, driven only over HTTP through the
+generated client (clients/python): nothing here imports the project, as an integrator's code
+would not."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "clients" / "python"))
+START_TIMEOUT = 240.0  # seconds: migrations, the demo world's cards, on a busy machine
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    """The running sandbox as its start message tells a newcomer."""
+
+    url: str
+    admin_token: str
+    demo_card: str
+    """The demo resident's card (GARCIA MARIA: PINs 4826, 5937, 7148; signature MARIA2026)."""
+    data_dir: Path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _environment(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MYNUMBER_")}
+    env["MYNUMBER_DATA_DIR"] = str(data_dir)
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH", "")) if p
+    )
+    return env
+
+
+def _read(stream: object, lines: list[str]) -> None:
+    for line in stream:  # type: ignore[attr-defined]
+        lines.append(line)
+
+
+@pytest.fixture(scope="session")
+def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sandbox]:
+    data_dir = tmp_path_factory.mktemp("sandbox") / "var"
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mynumber.cli", "serve", "--sandbox", "--port", str(port)],
+        env=_environment(data_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=data_dir.parent,
+    )
+    lines: list[str] = []
+    threading.Thread(target=_read, args=(process.stdout, lines), daemon=True).start()
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while not _answers(url):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError("the sandbox did not start:\n" + "".join(lines[-40:]))
+            time.sleep(0.5)
+        text = "".join(lines)
+        token = re.search(r"Sandbox admin token: (\S+)", text)
+        card = re.search(r"holds card ([0-9A-F]{16})", text)
+        assert token and card, text
+        yield Sandbox(url, token.group(1), card.group(1), data_dir)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/health", timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
