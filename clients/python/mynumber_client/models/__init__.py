@@ -116,6 +116,7 @@ from .sex import Sex
 from .staff_in import StaffIn
 from .staff_out import StaffOut
 from .staff_role import StaffRole
+from .suspension_lifted import SuspensionLifted
 from .use_request import UseRequest
 from .validate_request import ValidateRequest
 from .validate_response import ValidateResponse
@@ -243,6 +244,7 @@ __all__ = (
     "StaffIn",
     "StaffOut",
     "StaffRole",
+    "SuspensionLifted",
     "UseRequest",
     "ValidateRequest",
     "ValidateResponse",
