@@ -12,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from mynumber import i18n
 from mynumber.adapters.db.models import AuditEntry, Person
 from mynumber.adapters.db.models_pki import TaxReceipt
 from mynumber.adapters.db.models_portal import ChildBenefitApplication, FaceRegistration
@@ -293,7 +294,10 @@ def test_the_renewal_notice_appears_from_three_months_before_expiry(
     soon = system.services.clock.today() + dt.timedelta(days=60)
     set_card(system, holder.serial, expires_on=soon, certificates_expire_on=soon)
     home = portal.client.get("/portal").text
-    assert f"Your card expires on {soon:%Y-%m-%d}" in home
+    assert f"Your card expires on {i18n.day_in_text(soon, 'en')}" in home
+    # The notice is a message with its date: said in the reader's language, date and all.
+    vietnamese = portal.client.get("/portal?lang=vi").text
+    assert f"Thẻ của bạn hết hạn vào {i18n.day_in_text(soon, 'vi')}" in vietnamese
 
 
 def test_medical_records_show_prescriptions_and_checkups(

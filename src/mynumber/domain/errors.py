@@ -28,6 +28,12 @@ class Filled(str):
         return filled
 
 
+def filled(english: str, japanese: str, **values: object) -> tuple[Filled, Filled]:
+    """A message pair (literals with ``{placeholders}``) filled with ``values``: the pair a
+    view carries to the page, which says it in the reader's language."""
+    return Filled(english, values), Filled(japanese, values)
+
+
 class MyNumberError(Exception):
     """Base of every rule-level error. Subclasses set ``code``, ``title`` and both messages."""
 

@@ -38,6 +38,7 @@ from mynumber.domain.errors import (
     NotFound,
     PinLocked,
     Unauthenticated,
+    filled,
     invalid,
 )
 from mynumber.domain.pins import PinKind, check_pin_format
@@ -208,28 +209,37 @@ def _notices(
             Notice(
                 "card_renewal",
                 view.expires_on,
-                f"Your card expires on {view.expires_on:%Y-%m-%d}. Apply for a new card now "
-                "(renewal is open from 3 months before expiry): at the ward office, or online with "
-                "the application form sent with the expiry notice.",
-                f"カードの有効期限は{view.expires_on:%Y年%m月%d日}です。更新の申請ができます（有効期限の"
-                "3か月前から）。市区町村の窓口、または有効期限通知書の申請書でオンライン申請してください。",
+                *filled(
+                    "Your card expires on {day}. Apply for a new card now (renewal is open "
+                    "from 3 months before expiry): at the ward office, or online with the "
+                    "application form sent with the expiry notice.",
+                    "カードの有効期限は{day}です。更新の申請ができます（有効期限の3か月前から）。"
+                    "市区町村の窓口、または有効期限通知書の申請書でオンライン申請してください。",
+                    day=view.expires_on,
+                ),
             )
         )
     cert_end = view.certificates_expire_on
     if cert_opens and cert_end and today >= cert_opens and cert_end != view.expires_on:
         expired = today > cert_end
-        found.append(
-            Notice(
-                "certificate_renewal",
-                cert_end,
-                f"Your electronic certificates {'expired' if expired else 'expire'} on "
-                f"{cert_end:%Y-%m-%d}. Renew them at the ward office (bring the card; you will "
-                "need your PINs).",
-                f"電子証明書の有効期限{'が切れました' if expired else 'は'}"
-                f"（{cert_end:%Y年%m月%d日}{'' if expired else 'まで'}）。"
+        message = (
+            filled(
+                "Your electronic certificates expired on {day}. Renew them at the ward office "
+                "(bring the card; you will need your PINs).",
+                "電子証明書の有効期限が切れました（{day}）。"
                 "市区町村の窓口で更新してください（カードと暗証番号が必要です）。",
+                day=cert_end,
+            )
+            if expired
+            else filled(
+                "Your electronic certificates expire on {day}. Renew them at the ward office "
+                "(bring the card; you will need your PINs).",
+                "電子証明書の有効期限は{day}までです。"
+                "市区町村の窓口で更新してください（カードと暗証番号が必要です）。",
+                day=cert_end,
             )
         )
+        found.append(Notice("certificate_renewal", cert_end, *message))
     return found
 
 
@@ -392,9 +402,9 @@ def apply_for_child_benefit(
     if not name or len(name) > CHILD_NAME_MAX:
         raise invalid(
             "child_name",
-            f"Enter the child's name (at most {CHILD_NAME_MAX} characters).",
-            f"お子さんの氏名を入力してください（{CHILD_NAME_MAX}文字以内）。",
-        )
+            "Enter the child's name (at most {max} characters).",
+            "お子さんの氏名を入力してください（{max}文字以内）。",
+        ).with_values(max=CHILD_NAME_MAX)
     if child_date_of_birth > today:
         raise invalid(
             "child_date_of_birth",
@@ -405,10 +415,10 @@ def apply_for_child_benefit(
     if today > until:
         raise invalid(
             "child_date_of_birth",
-            f"Child benefit is paid until the first 31 March after the child turns "
-            f"18; for this child that was {until:%Y-%m-%d}.",
-            f"児童手当は18歳到達後最初の3月31日までです（このお子さんは{until:%Y年%m月%d日}まで）。",
-        )
+            "Child benefit is paid until the first 31 March after the child turns "
+            "18; for this child that was {until}.",
+            "児童手当は18歳到達後最初の3月31日までです（このお子さんは{until}まで）。",
+        ).with_values(until=until)
     if not lives_with_applicant:
         raise invalid(
             "lives_with_applicant",
