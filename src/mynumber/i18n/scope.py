@@ -18,6 +18,7 @@ RESIDENT_FACING: tuple[str, ...] = (
     "mynumber/web/templates/base.html",
     "mynumber/web/templates/macros.html",
     "mynumber/web/templates/error.html",
+    "mynumber/web/templates/http_error.html",
     "mynumber/web/templates/home.html",
     "mynumber/web/templates/guide*",
     "mynumber/web/templates/apply/*",
