@@ -318,6 +318,10 @@ def test_bad_apdus_and_unknown_cards_are_refused_without_a_500(
         api.post("/sandbox/cards/FFFFFFFFFFFFFFFF/apdu", json={"apdu": JPKI_AP}, headers=admin),
         404,
     )
+    too_long = "00DA0000" + "FF" * 20000
+    assert api.post(
+        f"/sandbox/cards/{serial}/apdu", json={"apdu": too_long}, headers=admin
+    ).status_code in (413, 422)
     assert _apdu(api, admin, serial, "FFFFFFFF") == "6E00"  # the card answers, never a 500
     out = api.delete(f"/sandbox/cards/{serial}/reader", headers=admin).json()
     assert out == {"serial": serial, "was_in": True}

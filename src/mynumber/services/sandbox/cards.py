@@ -14,6 +14,8 @@ person's card): every command is audited under the card's holder, never with its
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -30,8 +32,9 @@ from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import require_role
 from mynumber.services.sandbox.clock import simulated
 
-MAX_APDU = 4 + 3 + 65535 + 3
-"""The longest command APDU (extended Lc and Le)."""
+MAX_APDU = 4 + 3 + 16384 + 3
+"""The longest command APDU the sandbox takes (its hex fits the API's 64 KiB body limit; the
+card's own commands are far shorter)."""
 
 
 @dataclass
@@ -39,24 +42,32 @@ class VirtualReaders:
     """The sandbox's card readers, one per card put in (in this process's memory)."""
 
     _readers: dict[str, InProcessReader] = field(default_factory=dict)
+    _turns: dict[str, threading.Lock] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def reader(self, svc: Services, card: Card) -> InProcessReader:
-        """The reader holding ``card``; the card is put in (powered on) the first time."""
+    @contextmanager
+    def turn(self, svc: Services, card: Card) -> Iterator[InProcessReader]:
+        """The reader holding ``card`` (put in, powered on, the first time), for one caller at
+        a time: a card answers one command after another, never two at once."""
         with self._lock:
             found = self._readers.get(card.serial)
             if found is None:
                 found = InProcessReader(JpkiCard(card_records.chip_of(svc, card)))
                 self._readers[card.serial] = found
-            return found
+            turn = self._turns.setdefault(card.serial, threading.Lock())
+        with turn:
+            yield found
 
     def take_out(self, serial: str) -> bool:
         """Take the card out of its reader (its verified PINs are forgotten)."""
         with self._lock:
             found = self._readers.pop(serial, None)
-        if found is not None:
+            turn = self._turns.get(serial)
+        if found is None or turn is None:
+            return False
+        with turn:  # not in the middle of a command
             found.close()
-        return found is not None
+        return True
 
 
 def parse_apdu(text: str) -> bytes:
@@ -79,9 +90,8 @@ def parse_apdu(text: str) -> bytes:
     return apdu
 
 
-def _insert(
-    session: Session, svc: Services, readers: VirtualReaders, *, caller: Caller, serial: str
-) -> InProcessReader:
+def _insert(session: Session, svc: Services, *, caller: Caller, serial: str) -> Card:
+    """The card to put in a reader (the sandbox admin's, in the sandbox only), audited."""
     require_role(caller, Role.SANDBOX_ADMIN)
     simulated(svc)  # no sandbox, no readers
     card = card_records.get_card(session, serial)
@@ -93,7 +103,7 @@ def _insert(
         at=svc.clock.now(),
         detail=f"card {card.serial} in a virtual reader",
     )
-    return readers.reader(svc, card)
+    return card
 
 
 def transmit(
@@ -107,8 +117,9 @@ def transmit(
 ) -> bytes:
     """Send one command APDU to the card in its virtual reader; the response APDU (data and
     status word: an error is a status word, as a card answers)."""
-    reader = _insert(session, svc, readers, caller=caller, serial=serial)
-    data, sw = reader.transmit(apdu)
+    card = _insert(session, svc, caller=caller, serial=serial)
+    with readers.turn(svc, card) as reader:
+        data, sw = reader.transmit(apdu)
     return data + sw.to_bytes(2, "big")
 
 
@@ -125,8 +136,9 @@ def authenticate(
     """What a clinic's reception terminal does with the card: read the user-authentication
     certificate, verify the 4-digit PIN, have the card sign the nonce (``WrongPin`` and
     ``PinLocked`` as the card answers)."""
-    reader = _insert(session, svc, readers, caller=caller, serial=serial)
-    return JpkiTerminal(reader).authenticate(nonce, pin)
+    card = _insert(session, svc, caller=caller, serial=serial)
+    with readers.turn(svc, card) as reader:
+        return JpkiTerminal(reader).authenticate(nonce, pin)
 
 
 def sign(
@@ -140,8 +152,9 @@ def sign(
     pin: str,
 ) -> CardSignature:
     """The card signs ``data`` with its signature key after the signature PIN (署名用)."""
-    reader = _insert(session, svc, readers, caller=caller, serial=serial)
-    return JpkiTerminal(reader).sign(data, pin)
+    card = _insert(session, svc, caller=caller, serial=serial)
+    with readers.turn(svc, card) as reader:
+        return JpkiTerminal(reader).sign(data, pin)
 
 
 def sample_photo(*, caller: Caller) -> bytes:
