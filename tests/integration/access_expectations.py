@@ -797,6 +797,9 @@ API: list[Row] = [
     row("POST", "/insurer/letters/send-unasked", 200, INSURERS, scope=ANY),
     row("GET", "/insurer/number-change-notices", 200, INSURERS, scope=ANY),
     row("GET", "/insurer/letters/{letter_id}.pdf", 200, "insurer self"),
+    row("GET", "/insurer/enrolments/{enrolment_id}/qualification-notice.pdf", 200, "insurer"),
+    # 利用登録の解除: the holder, or their insurer on request (a letter follows at once)
+    row("DELETE", "/residents/{person_id}/insurance-use", 200, "self insurer", fresh=insured_spare),
     row(
         "POST",
         "/insurer/enrolments/{enrolment_id}/checkups",

@@ -32,6 +32,7 @@ from enum import StrEnum
 from mynumber.domain.errors import invalid
 from mynumber.domain.timelines import (
     ONE_DAY,
+    age_on,
     first_of_next_month,
     period_last_day,
     reaches_age_on,
@@ -173,3 +174,70 @@ def renew_certificate_note(grace_ends: dt.date) -> tuple[str, str]:
         f"利用者証明用電子証明書の有効期限が切れています。市区町村の窓口で更新してください。"
         f"{grace_ends}までは資格確認のみ可能です（薬剤情報・健診情報の提供はできません）。",
     )
+
+
+# --- which paper each insured person gets (RULES.md "Health insurance", row "fallback") ------
+
+
+class InsurancePaper(StrEnum):
+    """The paper an insurer sends each insured person."""
+
+    QUALIFICATION_NOTICE = "qualification_notice"
+    """資格情報のお知らせ — the insurance numbers on paper, for holders of a マイナ保険証 (it is
+    not a card: the clinic checks the My Number Card)."""
+    ELIGIBILITY_LETTER = "eligibility_letter"
+    """資格確認書 — shown at the clinic instead of the card."""
+
+
+INSURANCE_USE_CANCELLABLE_FROM = dt.date(2024, 10, 28)
+"""利用登録の解除: since this day a holder may cancel the insurance use of their card, and then
+gets a 資格確認書 (RULES.md "Health insurance", fallback; 厚生労働省)."""
+LATE_ELDERLY_LETTER_REGARDLESS_FROM = dt.date(2026, 8, 1)
+LATE_ELDERLY_LETTER_REGARDLESS_AGE = 85
+"""RULES.md "Health insurance", fallback: "Late-stage elderly: from 2026-08, everyone aged
+85+ gets a 資格確認書 whatever their card" (健康保険法 改正 (2024); 厚生労働省). *Policy:*
+"from 2026-08" is from 2026-08-01, and "aged 85+" is counted on the day the paper is sent
+under 年齢計算ニ関スル法律 (``timelines.age_on``: a person born on 29 February 1941 is 85
+from 1 March 2026)."""
+
+
+def letter_regardless_of_card(
+    *, late_elderly_insured: bool, date_of_birth: dt.date, on: dt.date
+) -> bool:
+    """Whether the person gets a 資格確認書 whatever their card: insured in the late-stage
+    elderly system (後期高齢者医療制度), aged 85 or more on ``on``, from 2026-08-01."""
+    return (
+        late_elderly_insured
+        and on >= LATE_ELDERLY_LETTER_REGARDLESS_FROM
+        and age_on(date_of_birth, on) >= LATE_ELDERLY_LETTER_REGARDLESS_AGE
+    )
+
+
+def paper_for(
+    *,
+    has_insurance_card: bool,
+    late_elderly_insured: bool,
+    date_of_birth: dt.date,
+    on: dt.date,
+) -> InsurancePaper:
+    """The paper an insured person gets on ``on``: a 資格確認書 for the late-stage elderly aged
+    85+ from 2026-08 (whatever their card) and for everyone without a usable card registered
+    for insurance use (no card, or its insurance use cancelled: 利用登録の解除); a 資格情報の
+    お知らせ for every other holder of a マイナ保険証 (``has_insurance_card``)."""
+    if letter_regardless_of_card(
+        late_elderly_insured=late_elderly_insured, date_of_birth=date_of_birth, on=on
+    ):
+        return InsurancePaper.ELIGIBILITY_LETTER
+    if has_insurance_card:
+        return InsurancePaper.QUALIFICATION_NOTICE
+    return InsurancePaper.ELIGIBILITY_LETTER
+
+
+def check_insurance_use_cancellable(on: dt.date) -> None:
+    """利用登録の解除 exists only since 2024-10-28."""
+    if on < INSURANCE_USE_CANCELLABLE_FROM:
+        raise invalid(
+            "on",
+            "The insurance use of a card can be cancelled only from 2024-10-28.",
+            "マイナ保険証の利用登録の解除は2024年10月28日から可能です。",
+        )

@@ -52,6 +52,7 @@ class Action(StrEnum):
     VIEW_INSURANCE = "view_insurance"  # an insurer's view of an enrolment
     ENROL_INSURED = "enrol_insured"  # 資格取得: an insurer enrols a person
     REGISTER_INSURANCE_USE = "register_insurance_use"  # 健康保険証利用登録 of the person's card
+    CANCEL_INSURANCE_USE = "cancel_insurance_use"  # 利用登録の解除: the holder asks their insurer
     VIEW_TAX_RECORD = "view_tax_record"  # a return or a slip the tax office holds
     VIEW_HISTORY = "view_history"  # medication and check-up history at a visit
     RECORD_AT_VISIT = "record_at_visit"  # a prescription or check-up written at a visit
@@ -140,6 +141,7 @@ _ACTIONS: dict[Action, frozenset[Role]] = {
     Action.VIEW_INSURANCE: frozenset({Role.INSURER, Role.RESIDENT}),
     Action.ENROL_INSURED: frozenset({Role.INSURER}),
     Action.REGISTER_INSURANCE_USE: frozenset({Role.WARD_OFFICE, Role.CLINIC, Role.RESIDENT}),
+    Action.CANCEL_INSURANCE_USE: frozenset({Role.INSURER, Role.RESIDENT}),
     Action.VIEW_TAX_RECORD: frozenset({Role.TAX_OFFICE, Role.RESIDENT}),
     Action.VIEW_HISTORY: frozenset({Role.CLINIC}),
     Action.RECORD_AT_VISIT: frozenset({Role.CLINIC}),
@@ -415,6 +417,7 @@ _ACTION_EN = {
     Action.VIEW_INSURANCE: "see an insurance enrolment",
     Action.ENROL_INSURED: "enrol a person in health insurance",
     Action.REGISTER_INSURANCE_USE: "register a card for health insurance use",
+    Action.CANCEL_INSURANCE_USE: "cancel a card's health insurance use",
     Action.VIEW_TAX_RECORD: "see a tax record",
     Action.VIEW_HISTORY: "see medication and check-up history",
     Action.RECORD_AT_VISIT: "write a record at a visit",
@@ -435,6 +438,7 @@ _ACTION_JA = {
     Action.VIEW_INSURANCE: "保険の資格を閲覧する",
     Action.ENROL_INSURED: "健康保険の資格を取得させる",
     Action.REGISTER_INSURANCE_USE: "カードを健康保険証として利用登録する",
+    Action.CANCEL_INSURANCE_USE: "マイナ保険証の利用登録を解除する",
     Action.VIEW_TAX_RECORD: "税の記録を閲覧する",
     Action.VIEW_HISTORY: "薬剤情報・健診情報を閲覧する",
     Action.RECORD_AT_VISIT: "受診の記録を書く",

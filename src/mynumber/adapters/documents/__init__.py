@@ -7,6 +7,7 @@ built-in CID fonts, with English beside it for newly arrived residents.
 - 個人番号通知書 — My Number notification letter, with the card application form and QR code
 - 交付通知書 — My Number Card pickup notice (postcard)
 - 資格確認書 — health-insurance eligibility confirmation letter
+- 資格情報のお知らせ — notice of insurance information, for holders of a マイナ保険証
 - 給与所得の源泉徴収票 — withholding tax statement (tax-office or employee copy)
 - 有効期限通知書 — notice of expiry of the card or its certificates
 - 領収書 — the receipt for a card fee paid at the counter
@@ -15,6 +16,7 @@ built-in CID fonts, with English beside it for newly arrived residents.
 from mynumber.adapters.documents.eligibility_letter import (
     EligibilityLetter,
     render_eligibility_letter,
+    render_qualification_notice,
 )
 from mynumber.adapters.documents.fee_receipt import FeeReceipt, render_fee_receipt
 from mynumber.adapters.documents.notification_letter import (
@@ -39,6 +41,7 @@ __all__ = [
     "render_fee_receipt",
     "render_notification_letter",
     "render_pickup_notice",
+    "render_qualification_notice",
     "render_renewal_notice",
     "render_withholding_slip",
 ]

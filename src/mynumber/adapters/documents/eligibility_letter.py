@@ -165,3 +165,47 @@ def _rows(letter: EligibilityLetter) -> list[L.Row]:
         L.Row("交付年月日", "Issued on", date_ja(letter.issue_date), date_en(letter.issue_date)),
     ]
     return rows
+
+
+def render_qualification_notice(notice: EligibilityLetter) -> bytes:
+    """The A4 資格情報のお知らせ for a holder of a マイナ保険証: the same numbers as a 資格確認書
+    (the insurer's records, from ``valid_from``), but it is *not* shown alone at a clinic —
+    the card is; the notice lets the holder know their numbers (and is shown with the card
+    where a terminal cannot read it). ``valid_until`` is not printed."""
+    sheet = L.Sheet(
+        A4, title="資格情報のお知らせ / Notice of insurance information", author=notice.insurer_name
+    )
+    sheet.letterhead(notice.insurer_name, notice.insurer_name_en, notice.issue_date)
+    if notice.address:
+        sheet.addressee(notice.address, notice.name)
+    sheet.title("資格情報のお知らせ", "Notice of Your Health Insurance Information")
+    sheet.bilingual(
+        "あなたの医療保険の資格情報をお知らせします。医療機関・薬局ではマイナ保険証"
+        "（マイナンバーカード）で受診してください。",
+        "These are your health insurance details. At a clinic, hospital or pharmacy, show your "
+        "My Number Card (registered as your health insurance card).",
+    )
+    rows = [r for r in _rows(notice) if r.label_en != "Valid"]
+    rows.insert(
+        -1,
+        L.Row(
+            "資格取得年月日",
+            "Insured since",
+            date_ja(notice.valid_from),
+            date_en(notice.valid_from),
+        ),
+    )
+    sheet.place(L.details_table(rows, sheet.content_width, label_width=56 * mm), gap=5 * mm)
+    sheet.bilingual(
+        "このお知らせだけでは受診できません。マイナ保険証の読み取りができない場合に、"
+        "マイナンバーカードと一緒に提示してください。",
+        "This notice alone is not an insurance card: show it together with your My Number "
+        "Card when the clinic's terminal cannot read the card.",
+        size=9,
+    )
+    sheet.footer(
+        "マイナ保険証の利用登録を解除すると、資格確認書をお送りします。",
+        "If you cancel the insurance use of your card, we send you an eligibility letter.",
+        notice.insurer_name,
+    )
+    return sheet.finish()

@@ -255,6 +255,50 @@ def register_insurance_use(
     return InsuranceUseOut(person_id=person_id, card_serial=card.serial, insurance_use=True)
 
 
+class InsuranceUseCancelledOut(BaseModel):
+    person_id: PersonId
+    card_serial: str
+    insurance_use: bool = Field(description="Always false: the card no longer works as one")
+    letters: list[LetterOut] = Field(
+        description="The 資格確認書 each insurer covering the person issued at once"
+    )
+
+
+@router.delete("/residents/{person_id}/insurance-use", response_model=InsuranceUseCancelledOut)
+def cancel_insurance_use(
+    person_id: PersonPath, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> InsuranceUseCancelledOut:
+    """利用登録の解除 — the holder (or their insurer on request) cancels the card's insurance
+    use; a 資格確認書 is issued at once by each insurer covering them."""
+    card, letters = insurer.cancel_insurance_use(
+        uow.session, svc, caller=caller, person_id=person_id
+    )
+    uow.commit()
+    return InsuranceUseCancelledOut(
+        person_id=person_id,
+        card_serial=card.serial,
+        insurance_use=False,
+        letters=[_letter(r) for r in letters],
+    )
+
+
+@router.get(
+    "/insurer/enrolments/{enrolment_id}/qualification-notice.pdf",
+    response_class=Response,
+    responses=file_response("application/pdf", "The 資格情報のお知らせ, PDF"),
+)
+def qualification_notice_pdf(
+    enrolment_id: EnrolmentPath, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> Response:
+    """資格情報のお知らせ for an insured person whose card works as insurance card (refused
+    for a person who gets a 資格確認書 instead; audited)."""
+    pdf = insurer.qualification_notice_pdf(
+        uow.session, svc, caller=caller, enrolment_id=enrolment_id
+    )
+    uow.commit()
+    return Response(pdf, media_type="application/pdf")
+
+
 @router.get("/residents/{person_id}/medical-records")
 def my_records(
     person_id: PersonPath,

@@ -40,8 +40,12 @@ from mynumber.domain.errors import (
 )
 from mynumber.domain.insurance import IncomeClass, InsuredNumbers, InsurerKind
 from mynumber.domain.insurance_rules import (
+    InsurancePaper,
     check_eligibility_letter_expiry,
+    check_insurance_use_cancellable,
     latest_eligibility_letter_expiry,
+    letter_regardless_of_card,
+    paper_for,
 )
 from mynumber.domain.pins import PinKind
 from mynumber.domain.policy import Action
@@ -66,6 +70,34 @@ class LetterReason(StrEnum):
     NO_USABLE_CARD = "no_usable_card"  # sent without request: no card-based insurance
     ON_REQUEST = "on_request"  # the person (or HR for them) asked
     NEEDS_ASSISTANCE = "needs_assistance"  # 要配慮者: asked, though the card works
+    AGED_85_PLUS = "aged_85_plus"  # late-stage elderly aged 85+ from 2026-08: whatever the card
+    USE_CANCELLED = (
+        "use_cancelled"  # the holder cancelled the card's insurance use (利用登録の解除)
+    )
+
+
+def paper_of(session: Session, svc: Services, row: InsuranceEnrolment) -> InsurancePaper:
+    """The paper this insured person gets today (``insurance_rules.paper_for``): a 資格情報の
+    お知らせ when their card works as insurance card, else a 資格確認書 — and a 資格確認書
+    whatever the card for the late-stage elderly aged 85+ from 2026-08."""
+    kind = session.scalars(select(Insurer.kind).where(Insurer.id == row.insurer_id)).one()
+    return paper_for(
+        has_insurance_card=card_problem(session, svc, person_id=row.person_id) is None,
+        late_elderly_insured=kind == InsurerKind.LATE_ELDERLY,
+        date_of_birth=get_person(session, row.person_id).date_of_birth,
+        on=svc.clock.today(),
+    )
+
+
+def _letter_reason(session: Session, svc: Services, row: InsuranceEnrolment) -> LetterReason:
+    kind = session.scalars(select(Insurer.kind).where(Insurer.id == row.insurer_id)).one()
+    if letter_regardless_of_card(
+        late_elderly_insured=kind == InsurerKind.LATE_ELDERLY,
+        date_of_birth=get_person(session, row.person_id).date_of_birth,
+        on=svc.clock.today(),
+    ):
+        return LetterReason.AGED_85_PLUS
+    return LetterReason.NO_USABLE_CARD
 
 
 def create_insurer(
@@ -347,6 +379,55 @@ def register_insurance_use(
     return card
 
 
+@refusals_audited
+def cancel_insurance_use(
+    session: Session, svc: Services, *, caller: Caller, person_id: int
+) -> tuple[Card, list[EligibilityLetterRecord]]:
+    """利用登録の解除 (since 2024-10-28): the holder (on the portal) or their insurer (on the
+    holder's request) cancels the insurance use of the card; each insurer covering them today
+    then issues a 資格確認書 without being asked (``LetterReason.USE_CANCELLED``), unless one
+    is in force. The card keeps working for everything else."""
+    require_role(caller, Role.RESIDENT, Role.INSURER)
+    authorise(session, svc, caller, Action.CANCEL_INSURANCE_USE, Subject(person_id), PURPOSE)
+    today = svc.clock.today()
+    check_insurance_use_cancellable(today)
+    card = person_card(session, person_id)
+    if card is None or not card.insurance_use:
+        raise Conflict(
+            "This person's card is not registered as a health insurance card: there is "
+            "nothing to cancel.",
+            "この方のカードは健康保険証として利用登録されていないため、解除するものはありません。",
+            reason="not-registered",
+        )
+    card.insurance_use = False
+    session.flush()
+    audit.record(
+        session,
+        caller=caller,
+        action="cancel_insurance_use",
+        person_id=person_id,
+        purpose=PURPOSE,
+        at=svc.clock.now(),
+        detail=f"card {card.serial}",
+    )
+    letters = [
+        _issue_letter(
+            session,
+            svc,
+            row,
+            by=caller
+            if caller.scope_id == row.insurer_id and caller.role is Role.INSURER
+            # the holder cancelled on the portal: the letter is each insurer's own act
+            else _insurer_caller(session, row),
+            reason=LetterReason.USE_CANCELLED,
+        )
+        for row in enrolments_of(session, person_id)
+        if insurance.covered_on(valid_from=row.valid_from, valid_until=row.valid_until, on=today)
+        and letter_in_force(session, row.id, today) is None
+    ]
+    return card, letters
+
+
 # --- 資格確認書 -------------------------------------------------------------------------------
 
 
@@ -366,18 +447,69 @@ def issue_eligibility_letter(
     Refused when the person has a usable card registered as health insurance, unless they
     need assistance (要配慮者) — then the card is all they need.
     """
+    if reason in (LetterReason.AGED_85_PLUS, LetterReason.USE_CANCELLED):
+        raise invalid(
+            "reason",
+            "This reason is the system's own: it is given when the letter is sent unasked.",
+            "この理由は職権交付の際にシステムが付けるものです。",
+        )
+    return _issue_on_enrolment(
+        session,
+        svc,
+        caller=caller,
+        enrolment_id=enrolment_id,
+        reason=reason,
+        valid_until=valid_until,
+        requested_by=requested_by,
+    )
+
+
+def _issue_on_enrolment(
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    enrolment_id: int,
+    reason: LetterReason,
+    valid_until: dt.date | None = None,
+    requested_by: str = "",
+) -> EligibilityLetterRecord:
     row = own_enrolment(session, caller, enrolment_id)
     today = svc.clock.today()
     _require_in_force(row, today)
-    if reason is not LetterReason.NEEDS_ASSISTANCE:
-        problem = card_problem(session, svc, person_id=row.person_id)
-        if problem is None:
-            raise Conflict(
-                "This person's My Number Card works as their health insurance card: no letter "
-                "is needed (unless they need assistance to use it).",
-                "この方はマイナ保険証を利用できるため、資格確認書は不要です（配慮が必要な場合を除く）。",
-                reason="card-usable",
-            )
+    if (
+        reason is not LetterReason.NEEDS_ASSISTANCE
+        and paper_of(session, svc, row) is InsurancePaper.QUALIFICATION_NOTICE
+    ):
+        raise Conflict(
+            "This person's My Number Card works as their health insurance card: no letter "
+            "is needed (unless they need assistance to use it).",
+            "この方はマイナ保険証を利用できるため、資格確認書は不要です（配慮が必要な場合を除く）。",
+            reason="card-usable",
+        )
+    return _issue_letter(
+        session,
+        svc,
+        row,
+        by=caller,
+        reason=reason,
+        valid_until=valid_until,
+        requested_by=requested_by,
+    )
+
+
+def _issue_letter(
+    session: Session,
+    svc: Services,
+    row: InsuranceEnrolment,
+    *,
+    by: Caller,
+    reason: LetterReason,
+    valid_until: dt.date | None = None,
+    requested_by: str = "",
+) -> EligibilityLetterRecord:
+    """Write the letter of ``row``'s insurer (``by``: who the audit log names)."""
+    today = svc.clock.today()
     until = valid_until or latest_eligibility_letter_expiry(today)
     check_eligibility_letter_expiry(issued_on=today, expires_on=until)
     if row.valid_until is not None:
@@ -396,7 +528,7 @@ def issue_eligibility_letter(
     session.flush()
     audit.record(
         session,
-        caller=caller,
+        caller=by,
         action="issue_eligibility_letter",
         purpose=PURPOSE,
         person_id=row.person_id,
@@ -404,6 +536,12 @@ def issue_eligibility_letter(
         detail=f"letter {letter.id} until {until.isoformat()} ({reason.value})",
     )
     return letter
+
+
+def _insurer_caller(session: Session, row: InsuranceEnrolment) -> Caller:
+    insurer = session.get(Insurer, row.insurer_id)
+    assert insurer is not None
+    return Caller(name=insurer.name_en or insurer.name_ja, role=Role.INSURER, scope_id=insurer.id)
 
 
 def _require_in_force(row: InsuranceEnrolment, today: dt.date) -> None:
@@ -422,7 +560,8 @@ def send_letters_to_uncovered(
     caller: Caller,
 ) -> list[EligibilityLetterRecord]:
     """Send a letter, unasked, to each insured without a usable card-based insurance who has
-    no letter in force (健康保険法 改正 2024: 職権交付)."""
+    no letter in force (健康保険法 改正 2024: 職権交付), and from 2026-08 to each late-stage
+    elderly insured aged 85+ whatever their card (``insurance_rules.paper_for``)."""
     insurer = insurer_of(session, caller)
     today = svc.clock.today()
     sent = []
@@ -437,11 +576,15 @@ def send_letters_to_uncovered(
             continue
         if letter_in_force(session, row.id, today) is not None:
             continue
-        if card_problem(session, svc, person_id=row.person_id) is None:
+        if paper_of(session, svc, row) is InsurancePaper.QUALIFICATION_NOTICE:
             continue
         sent.append(
-            issue_eligibility_letter(
-                session, svc, caller=caller, enrolment_id=row.id, reason=LetterReason.NO_USABLE_CARD
+            _issue_on_enrolment(
+                session,
+                svc,
+                caller=caller,
+                enrolment_id=row.id,
+                reason=_letter_reason(session, svc, row),
             )
         )
     return sent
@@ -490,16 +633,63 @@ def eligibility_letter_pdf(
     return _render(session, letter, enrolment)
 
 
-def _render(
-    session: Session, letter: EligibilityLetterRecord, enrolment: InsuranceEnrolment
+def qualification_notice_pdf(
+    session: Session, svc: Services, *, caller: Caller, enrolment_id: int
 ) -> bytes:
-    from mynumber.adapters.documents import EligibilityLetter, render_eligibility_letter
+    """資格情報のお知らせ: the insurer's notice of the insurance numbers to an insured person
+    whose card works as health insurance card (``insurance_rules.paper_for``). Refused for a
+    person who gets a 資格確認書 instead (no usable insurance card; the late-stage elderly
+    aged 85+ from 2026-08) — their paper is the letter. Audited."""
+    row = own_enrolment(session, caller, enrolment_id)
+    today = svc.clock.today()
+    _require_in_force(row, today)
+    if paper_of(session, svc, row) is not InsurancePaper.QUALIFICATION_NOTICE:
+        raise Conflict(
+            "This person gets an eligibility letter (資格確認書), not a notice of insurance "
+            "information: their card does not work as their health insurance card, or they "
+            "are 85 or older in the late-stage elderly system.",
+            "この方には資格情報のお知らせではなく資格確認書を交付します（マイナ保険証を利用できない、"
+            "または後期高齢者医療制度の85歳以上の方です）。",
+            reason="gets-eligibility-letter",
+        )
+    audit.record(
+        session,
+        caller=caller,
+        action="qualification_notice_pdf",
+        purpose=PURPOSE,
+        person_id=row.person_id,
+        at=svc.clock.now(),
+        detail=f"enrolment {row.id}",
+    )
+    notice = EligibilityLetterRecord(
+        enrolment_id=row.id,
+        person_id=row.person_id,
+        issued_on=today,
+        valid_from=row.valid_from,
+        valid_until=row.valid_until or today,
+    )
+    return _render(session, notice, row, notice=True)
+
+
+def _render(
+    session: Session,
+    letter: EligibilityLetterRecord,
+    enrolment: InsuranceEnrolment,
+    *,
+    notice: bool = False,
+) -> bytes:
+    from mynumber.adapters.documents import (
+        EligibilityLetter,
+        render_eligibility_letter,
+        render_qualification_notice,
+    )
 
     insurer = session.get(Insurer, enrolment.insurer_id)
     person = get_person(session, letter.person_id)
     reg = active_registration(session, person.id)
     assert insurer is not None
-    return render_eligibility_letter(
+    render = render_qualification_notice if notice else render_eligibility_letter
+    return render(
         EligibilityLetter(
             insurer_name=insurer.name_ja,
             insurer_name_en=insurer.name_en,
