@@ -48,6 +48,7 @@ from .id_document import IdDocument
 from .identity_request import IdentityRequest
 from .income_class import IncomeClass
 from .income_in import IncomeIn
+from .insurance_use_cancelled_out import InsuranceUseCancelledOut
 from .insurance_use_channel import InsuranceUseChannel
 from .insurance_use_in import InsuranceUseIn
 from .insurance_use_out import InsuranceUseOut
@@ -176,6 +177,7 @@ __all__ = (
     "IdentityRequest",
     "IncomeClass",
     "IncomeIn",
+    "InsuranceUseCancelledOut",
     "InsuranceUseChannel",
     "InsuranceUseIn",
     "InsuranceUseOut",
