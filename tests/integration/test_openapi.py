@@ -38,6 +38,7 @@ FILES = {  # path → the media type of the file it returns
     "/cards/applications/{application_id}/receipt.pdf": "application/pdf",
     "/cards/{serial}/renewal-notice.pdf": "application/pdf",
     "/insurer/letters/{letter_id}.pdf": "application/pdf",
+    "/insurer/enrolments/{enrolment_id}/qualification-notice.pdf": "application/pdf",
     "/employer/employees/{employee_id}/withholding-slip/{year}.pdf": "application/pdf",
     "/jpki/crl": "application/pkix-crl",
     "/jpki/ocsp": "application/ocsp-response",
