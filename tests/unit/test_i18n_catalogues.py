@@ -94,3 +94,25 @@ def test_the_japanese_term_the_english_shows_stays_beside_the_translation(code: 
         if run not in str(m.string)
     ]
     assert not dropped, f"{code}: " + "; ".join(dropped[:5])
+
+
+LABEL_LENGTH = 60  # a form's label or a title, not a paragraph
+
+
+@pytest.mark.parametrize("code", [c for c in ALL if c not in ("en", "ja", "ja-easy")])
+def test_a_forms_label_shows_the_japanese_term_beside_the_translation(code: str) -> None:
+    with catalogues.TEMPLATE.open("rb") as pot:
+        places = {str(m.id): m.locations for m in read_po(pot) if m.id}
+    with catalogues.po_path(code).open("rb") as po:
+        catalogue = read_po(po)
+    bare = [
+        f"{term.on_the_form} in {str(m.string)!r}"
+        for m in catalogue
+        if m.id
+        and m.string
+        and len(str(m.id)) <= LABEL_LENGTH
+        and scope.on_a_form(places.get(str(m.id), []))
+        for term in glossary.terms()
+        if term.on_forms and term.used_in(str(m.id)) and term.on_the_form not in str(m.string)
+    ]
+    assert not bare, f"{code}: " + "; ".join(bare[:5])

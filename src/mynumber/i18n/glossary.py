@@ -18,6 +18,12 @@ class Term:
     en: tuple[str, ...]
     on_forms: bool
     translations: dict[str, str]
+    shown: str = ""
+
+    @property
+    def on_the_form(self) -> str:
+        """The Japanese shown beside a translation, as the person reads it on the form."""
+        return self.shown or self.ja
 
     def used_in(self, english: str) -> bool:
         """Whether an English message speaks of this term: its English words (whole words,
@@ -37,5 +43,6 @@ def terms() -> tuple[Term, ...]:
     with GLOSSARY.open("rb") as toml:
         data = tomllib.load(toml)
     return tuple(
-        Term(t["ja"], tuple(t["en"]), bool(t["on_forms"]), dict(t["in"])) for t in data["term"]
+        Term(t["ja"], tuple(t["en"]), bool(t["on_forms"]), dict(t["in"]), t.get("shown", ""))
+        for t in data["term"]
     )

@@ -40,6 +40,23 @@ def is_residents(locations: Iterable[tuple[str, int | None]]) -> bool:
     return any(fnmatch(path, pattern) for path, _ in locations for pattern in RESIDENT_FACING)
 
 
+FORMS: tuple[str, ...] = (
+    "mynumber/web/templates/guide.html",
+    "mynumber/web/templates/apply/*",
+    "mynumber/web/templates/portal/details.html",
+    "mynumber/web/templates/portal/child_benefit.html",
+    "mynumber/web/templates/portal/card.html",
+)
+"""The residents' forms: their labels and titles show the Japanese of an official term beside
+its translation (``glossary.toml``, ``on_forms``), so the person can match what they read
+with the form or card in front of them."""
+
+
+def on_a_form(locations: Iterable[tuple[str, int | None]]) -> bool:
+    """Whether a message with these places is a label or title on a residents' form."""
+    return any(fnmatch(path, pattern) for path, _ in locations for pattern in FORMS)
+
+
 COMPLETE: tuple[str, ...] = ("ja",)
 """The languages whose residents' messages must all be there, not fuzzy (the test fails
 otherwise). Japanese always (it comes from the code); the others join as their
