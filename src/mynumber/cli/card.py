@@ -189,9 +189,32 @@ def collect(
     residence_card: ResidenceCard = "",
     municipality: str = "",
     no_notice: Annotated[bool, typer.Option(help="The pickup notice is not shown")] = False,
+    proxy_name: Annotated[str, typer.Option(help="A proxy (代理人) came: their name")] = "",
+    proxy_born: Annotated[str, typer.Option(help="The proxy's date of birth")] = "",
+    proxy_doc: Annotated[list[str] | None, typer.Option(help="The proxy's documents")] = None,
+    proxy_reason: Annotated[
+        str,
+        typer.Option(help="illness, disability, aged_75_or_over, pregnancy, study, hospital_stay"),
+    ] = "",
+    reply_form: Annotated[bool, typer.Option(help="The proxy brings the 照会書兼回答書")] = False,
 ) -> None:
-    """交付: hand the card to its owner, who sets the PINs."""
+    """交付: hand the card to its owner, who sets the PINs (or to a proxy: the PINs are the
+    ones the holder sealed in the reply form; --name/--born/--doc stay the holder's)."""
+    from mynumber.domain.cards import IdentityShown
+    from mynumber.domain.proxies import ProxyShown
+    from mynumber.domain.registration import parse_id_documents
     from mynumber.services.cards.counter import InitialPins, collect_card
+
+    proxy = (
+        ProxyShown(
+            IdentityShown(proxy_name, _date("proxy_born", proxy_born)),
+            parse_id_documents(proxy_doc or []),
+            proxy_reason,
+            reply_form,
+        )
+        if proxy_name
+        else None
+    )
 
     pins = InitialPins(user_auth_pin, resident_registry_pin, card_info_pin, signature_pin or None)
     done = _run(
@@ -202,6 +225,7 @@ def collect(
             application_id=application_id,
             pins=pins,
             pickup_notice_shown=not no_notice,
+            proxy=proxy,
             **_identity(name, born, residence_card, doc),
         )
     )

@@ -24,6 +24,7 @@ from mynumber.domain.deadlines import ExpressReason
 from mynumber.domain.errors import MyNumberError, invalid
 from mynumber.domain.fees import card_fee, yen
 from mynumber.domain.photo_rules import MAX_FILE_BYTES, PhotoDeclaration
+from mynumber.domain.proxies import ProxyReason, ProxyShown
 from mynumber.domain.registration import IdDocument, parse_id_documents
 from mynumber.services.cards import applications as card_applications
 from mynumber.services.cards import centre as card_centre
@@ -96,6 +97,7 @@ def _kept(values: dict[str, Any]) -> dict[str, Any]:
     """The answers to show again after a refusal: never a PIN."""
     kept = {k: v for k, v in values.items() if k not in PIN_FIELDS and k != "new_pin"}
     kept["id_documents"] = as_list(values, "id_documents")
+    kept["proxy_id_documents"] = as_list(values, "proxy_id_documents")
     return kept
 
 
@@ -266,6 +268,7 @@ def application_page(request: Request, caller: WardStaff, application_id: str) -
         Form(
             values={
                 "pickup_notice": "shown",
+                "collected_by": "holder",
                 "id_documents": ["residence_card", "notification_letter"],
             }
         ),
@@ -288,6 +291,7 @@ def _application(
         path=f"/applications/{application_id}",
         view=view,
         fee=card_fee(ApplicationKind(view.kind), express=view.express),
+        proxy_reasons=list(ProxyReason),
         form=form,
     )
 
@@ -332,6 +336,7 @@ def collect(request: Request, caller: WardStaff, application_id: str, values: Va
     form = Form(values=_kept(values))
     try:
         identity, docs = identity_of(values)
+        proxy = _proxy_of(values)
         signature = str(values.get("signature_pin", ""))
         pins = card_counter.InitialPins(
             user_authentication=str(values.get("user_authentication_pin", "")),
@@ -350,6 +355,7 @@ def collect(request: Request, caller: WardStaff, application_id: str, values: Va
                 id_documents=docs,
                 pins=pins,
                 pickup_notice_shown=values.get("pickup_notice") == "shown",
+                proxy=proxy,
             ),
         )
     except MyNumberError as exc:
@@ -362,6 +368,20 @@ def collect(request: Request, caller: WardStaff, application_id: str, values: Va
         f"有効期限は {done.expires_on} です。",
     )
     return redirect(f"{BASE}/cards/{done.card_serial}")
+
+
+def _proxy_of(values: dict[str, Any]) -> ProxyShown | None:
+    """The proxy's part of the collection form, when a 代理人 came instead of the holder."""
+    if values.get("collected_by") != "proxy":
+        return None
+    name = str(values.get("proxy_name_latin", "")).strip()
+    born = require_date(values, "proxy_date_of_birth")
+    return ProxyShown(
+        IdentityShown(name, born),
+        parse_id_documents(as_list(values, "proxy_id_documents")),
+        str(values.get("proxy_reason", "")),
+        values.get("reply_form") == "shown",
+    )
 
 
 # --- A card: status, loss, return, and the actions with an identity check ----------------

@@ -19,6 +19,7 @@ from mynumber.domain.errors import invalid
 from mynumber.domain.kiosk import KioskStep
 from mynumber.domain.photo_rules import PhotoDeclaration
 from mynumber.domain.pins import PinKind
+from mynumber.domain.proxies import ProxyShown
 from mynumber.domain.registration import NAME_LENGTH, IdDocument, parse_id_documents
 from mynumber.services.cards import applications as card_applications
 from mynumber.services.cards import centre as card_centre
@@ -138,7 +139,35 @@ class IdentityRequest(BaseModel):
         return IdentityShown(self.name_latin, self.date_of_birth, self.residence_card_number)
 
 
+class ProxyRequest(BaseModel):
+    """代理人: the proxy's own ID as read by staff, the holder's reply form and the reason."""
+
+    name_latin: str = Field(max_length=NAME_LENGTH)
+    date_of_birth: dt.date
+    id_documents: list[IdDocument] = Field(max_length=len(IdDocument), examples=[["passport"]])
+    reason: str = Field(
+        max_length=40,
+        description="Why the holder cannot come: illness, disability, aged_75_or_over, "
+        "pregnancy, study or hospital_stay (any other is refused)",
+    )
+    reply_form_shown: bool = Field(
+        description="The 照会書兼回答書 filled in by the holder (the PINs sealed in it)"
+    )
+
+    def shown(self) -> ProxyShown:
+        return ProxyShown(
+            IdentityShown(self.name_latin, self.date_of_birth),
+            parse_id_documents(self.id_documents),
+            self.reason,
+            self.reply_form_shown,
+        )
+
+
 class CollectRequest(IdentityRequest):
+    """The holder's identity and papers; with ``proxy``, brought by a 代理人 (the PINs are
+    then the ones the holder sealed in the reply form)."""
+
+    proxy: ProxyRequest | None = None
     pickup_notice_shown: bool = True
     user_authentication_pin: str
     resident_registry_pin: str
@@ -159,6 +188,7 @@ def collect_card(
         identity=body.shown(),
         id_documents=parse_id_documents(body.id_documents),
         pickup_notice_shown=body.pickup_notice_shown,
+        proxy=body.proxy.shown() if body.proxy else None,
         pins=card_counter.InitialPins(
             body.user_authentication_pin,
             body.resident_registry_pin,

@@ -8,6 +8,9 @@ Rules (the guide; RULES.md "The card"; ``domain.cards``, ``domain.pins``, ``doma
   erased. The resident sets the PINs: three 4-digit PINs and, from age 15, the 6–16
   character signature PIN; trivial PINs are refused (``domain.pins`` policy). The
   certificates are issued then, and the card becomes active.
+- **By a proxy** (代理人): for a holder who cannot come (illness, disability, 75+, pregnancy,
+  study, hospital stay), with the holder's reply form (照会書兼回答書, the PINs sealed in it)
+  and both persons' photo IDs (``domain.proxies``).
 - **PIN reset** (暗証番号の初期化): any PIN, at the ward office, in person, identity checked;
   never online (a kiosk resets the user-authentication PIN: ``services.kiosk``).
 - **Validity change** (有効期間変更) after a residence card renewal, and the one-off 2-month
@@ -47,6 +50,7 @@ from mynumber.domain.found_card import lift_refusal
 from mynumber.domain.mail import MailKind, MailStatus
 from mynumber.domain.pins import FOUR_DIGIT_KINDS, PinKind, check_pin
 from mynumber.domain.policy import Action
+from mynumber.domain.proxies import ProxyShown, check_proxy
 from mynumber.domain.registration import IdDocument
 from mynumber.domain.validity import (
     StayPermit,
@@ -112,8 +116,13 @@ def collect_card(
     id_documents: tuple[IdDocument, ...],
     pins: InitialPins,
     pickup_notice_shown: bool = True,
+    proxy: ProxyShown | None = None,
 ) -> Collection:
-    """交付: hand the card to its owner, who sets the PINs; the card becomes active."""
+    """交付: hand the card to its owner, who sets the PINs; the card becomes active.
+
+    ``identity`` and ``id_documents`` are always the holder's. With ``proxy`` a 代理人
+    collects for a holder who cannot come (``domain.proxies``): the reply form, a reason that
+    qualifies and the proxy's own photo ID; the PINs are those the holder sealed in the form."""
     require_role(caller, Role.WARD_OFFICE)
     # Locked: a second collection of this card waits, then finds it collected (409).
     application = card_records.application_by_id(session, application_id, lock=True)
@@ -126,6 +135,16 @@ def collect_card(
     card_records.check_holder(person, reg, identity=identity, id_documents=id_documents)
     _check_papers(session, application, id_documents, pickup_notice_shown)
     today = svc.clock.today()
+    by_proxy = (
+        check_proxy(
+            proxy,
+            holder_name_latin=person.name_latin,
+            holder_born=person.date_of_birth,
+            today=today,
+        )
+        if proxy is not None
+        else None
+    )
     signature = _check_initial_pins(pins, person, today)
     _check_not_expired(card, today)
     old = _retire_replaced_card(session, svc, application)
@@ -144,7 +163,9 @@ def collect_card(
         person_id=person.id,
         purpose=Purpose.RESIDENT_REGISTRY,
         at=svc.clock.now(),
-        detail=f"card {card.serial}" + ("; notification card collected" if returned_card else ""),
+        detail=f"card {card.serial}"
+        + ("; notification card collected" if returned_card else "")
+        + (f"; by a proxy ({by_proxy.value})" if by_proxy else ""),
     )
     chip.set_initial_pins(
         user_authentication=pins.user_authentication,
