@@ -405,3 +405,46 @@ def test_a_resident_logs_in_with_the_card_for_a_token_bound_to_them(
     _problem(
         api.post("/residents/login", json={"nonce": fresh, **forged}), 422, "signature-invalid"
     )
+
+
+def test_expiry_notices_are_mailed_when_the_clock_passes_their_day(
+    api: TestClient, tokens: dict[str, dict[str, str]], sandbox: System
+) -> None:
+    person_id, serial = _card(sandbox)
+    card = api.get(f"/cards/{serial}", headers=tokens["ward_office"]).json()
+    expires = dt.date.fromisoformat(card["expires_on"])
+    admin = tokens["admin"]
+    before = (expires - dt.timedelta(days=150)).isoformat()
+    quiet = api.post("/sandbox/clock", json={"to": before}, headers=admin).json()
+    assert quiet["renewal_notices"] == 0
+    moved = api.post(
+        "/sandbox/clock", json={"to": (expires - dt.timedelta(days=30)).isoformat()}, headers=admin
+    ).json()
+    assert moved["renewal_notices"] == 1  # once, however many days passed since it fell due
+    mail = api.get(
+        f"/ward-office/residents/{ref('per', person_id)}/mail", headers=tokens["ward_office"]
+    ).json()
+    assert [m["kind"] for m in mail].count("renewal_notice") == 1
+
+
+@pytest.mark.sqlite_only
+def test_the_command_line_moves_the_sandbox_clock_of_the_sandbox_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from mynumber.cli.main import app
+
+    monkeypatch.setenv("MYNUMBER_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("MYNUMBER_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    shown = runner.invoke(app, ["sandbox", "clock"])
+    assert shown.exit_code == 0, shown.output
+    moved = runner.invoke(app, ["sandbox", "clock", "+30d"])
+    assert moved.exit_code == 0 and "31 rounds" in moved.output, moved.output
+    back = runner.invoke(app, ["sandbox", "clock", "2000-01-01"])
+    assert back.exit_code == 1 and "only moves forward" in back.output
+    assert (tmp_path / "var" / "sandbox" / "mynumber.sqlite3").exists()  # its own database
+    assert not (tmp_path / "var" / "mynumber.sqlite3").exists()
+    token = runner.invoke(app, ["sandbox", "admin-token"])
+    assert token.exit_code == 0 and token.output.strip().startswith("mnt_")
