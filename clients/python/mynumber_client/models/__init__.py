@@ -98,6 +98,7 @@ from .pre_application_request import PreApplicationRequest
 from .pre_applied import PreApplied
 from .prescription_in import PrescriptionIn
 from .problem import Problem
+from .proxy_request import ProxyRequest
 from .purpose_request import PurposeRequest
 from .read_in import ReadIn
 from .read_out import ReadOut
@@ -227,6 +228,7 @@ __all__ = (
     "PreApplied",
     "PrescriptionIn",
     "Problem",
+    "ProxyRequest",
     "PurposeRequest",
     "ReadIn",
     "Readiness",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -10,22 +10,29 @@ from attrs import field as _attrs_field
 from ..models.id_document import IdDocument
 from ..types import UNSET, Unset
 
+if TYPE_CHECKING:
+    from ..models.proxy_request import ProxyRequest
+
+
 T = TypeVar("T", bound="CollectRequest")
 
 
 @_attrs_define
 class CollectRequest:
-    """
-    Attributes:
-        name_latin (str):
-        date_of_birth (datetime.date):
-        id_documents (list[IdDocument]):
-        user_authentication_pin (str):
-        resident_registry_pin (str):
-        card_info_input_pin (str):
-        residence_card_number (None | str | Unset):
-        pickup_notice_shown (bool | Unset):  Default: True.
-        signature_pin (None | str | Unset):
+    """The holder's identity and papers; with ``proxy``, brought by a 代理人 (the PINs are
+    then the ones the holder sealed in the reply form).
+
+        Attributes:
+            name_latin (str):
+            date_of_birth (datetime.date):
+            id_documents (list[IdDocument]):
+            user_authentication_pin (str):
+            resident_registry_pin (str):
+            card_info_input_pin (str):
+            residence_card_number (None | str | Unset):
+            proxy (None | ProxyRequest | Unset):
+            pickup_notice_shown (bool | Unset):  Default: True.
+            signature_pin (None | str | Unset):
     """
 
     name_latin: str
@@ -35,11 +42,14 @@ class CollectRequest:
     resident_registry_pin: str
     card_info_input_pin: str
     residence_card_number: None | str | Unset = UNSET
+    proxy: None | ProxyRequest | Unset = UNSET
     pickup_notice_shown: bool | Unset = True
     signature_pin: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.proxy_request import ProxyRequest  # noqa: PLC0415
+
         name_latin = self.name_latin
 
         date_of_birth = self.date_of_birth.isoformat()
@@ -60,6 +70,14 @@ class CollectRequest:
             residence_card_number = UNSET
         else:
             residence_card_number = self.residence_card_number
+
+        proxy: dict[str, Any] | None | Unset
+        if isinstance(self.proxy, Unset):
+            proxy = UNSET
+        elif isinstance(self.proxy, ProxyRequest):
+            proxy = self.proxy.to_dict()
+        else:
+            proxy = self.proxy
 
         pickup_notice_shown = self.pickup_notice_shown
 
@@ -83,6 +101,8 @@ class CollectRequest:
         )
         if residence_card_number is not UNSET:
             field_dict["residence_card_number"] = residence_card_number
+        if proxy is not UNSET:
+            field_dict["proxy"] = proxy
         if pickup_notice_shown is not UNSET:
             field_dict["pickup_notice_shown"] = pickup_notice_shown
         if signature_pin is not UNSET:
@@ -92,6 +112,8 @@ class CollectRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.proxy_request import ProxyRequest  # noqa: PLC0415
+
         d = dict(src_dict)
         name_latin = d.pop("name_latin")
 
@@ -119,6 +141,23 @@ class CollectRequest:
 
         residence_card_number = _parse_residence_card_number(d.pop("residence_card_number", UNSET))
 
+        def _parse_proxy(data: object) -> None | ProxyRequest | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                proxy_type_0 = ProxyRequest.from_dict(data)
+
+                return proxy_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ProxyRequest | Unset, data)
+
+        proxy = _parse_proxy(d.pop("proxy", UNSET))
+
         pickup_notice_shown = d.pop("pickup_notice_shown", UNSET)
 
         def _parse_signature_pin(data: object) -> None | str | Unset:
@@ -138,6 +177,7 @@ class CollectRequest:
             resident_registry_pin=resident_registry_pin,
             card_info_input_pin=card_info_input_pin,
             residence_card_number=residence_card_number,
+            proxy=proxy,
             pickup_notice_shown=pickup_notice_shown,
             signature_pin=signature_pin,
         )

@@ -109,7 +109,9 @@ def sync_detailed(
 
     Args:
         application_id (str):
-        body (CollectRequest):
+        body (CollectRequest): The holder's identity and papers; with ``proxy``, brought by a 代理人
+            (the PINs are
+            then the ones the holder sealed in the reply form).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -143,7 +145,9 @@ def sync(
 
     Args:
         application_id (str):
-        body (CollectRequest):
+        body (CollectRequest): The holder's identity and papers; with ``proxy``, brought by a 代理人
+            (the PINs are
+            then the ones the holder sealed in the reply form).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -172,7 +176,9 @@ async def asyncio_detailed(
 
     Args:
         application_id (str):
-        body (CollectRequest):
+        body (CollectRequest): The holder's identity and papers; with ``proxy``, brought by a 代理人
+            (the PINs are
+            then the ones the holder sealed in the reply form).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -204,7 +210,9 @@ async def asyncio(
 
     Args:
         application_id (str):
-        body (CollectRequest):
+        body (CollectRequest): The holder's identity and papers; with ``proxy``, brought by a 代理人
+            (the PINs are
+            then the ones the holder sealed in the reply form).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
