@@ -148,3 +148,9 @@ def test_the_cli_guide_refuses_an_unknown_language_in_one_line() -> None:
     code, _, err = _guide_cli(*PERSON, "--lang", "fr")
     assert code == 1
     assert err.strip().count("\n") == 0 and "ja-easy" in err
+
+
+def test_the_cli_guide_says_a_refusal_in_the_readers_language_beside_the_japanese() -> None:
+    code, _, err = _guide_cli(*PERSON[:4], "--born", "2999-01-01", "--lang", "vi")
+    assert code == 1
+    assert "Ngày sinh là một ngày trong tương lai." in err and "生年月日" in err

@@ -50,9 +50,9 @@ def _date(name: str, text: str) -> dt.date | None:
     except ValueError:
         raise invalid(
             name,
-            f"'{text}' is not a date (YYYY-MM-DD).",
-            f"「{text}」は日付ではありません（YYYY-MM-DD）。",
-        ) from None
+            "'{text}' is not a date (YYYY-MM-DD).",
+            "「{text}」は日付ではありません（YYYY-MM-DD）。",
+        ).with_values(text=text) from None
 
 
 def _required(name: str, text: str) -> dt.date:
@@ -111,8 +111,16 @@ def guide(
         field = exc.details.get("field")
         if isinstance(field, str):
             exc.details["field"] = OPTION_OF_FIELD.get(field, field)
+        _say_in(lang, exc)
         raise
     show(plan, lang)
+
+
+def _say_in(lang: str, exc: MyNumberError) -> None:
+    """The error in the reader's language (the one line then shows it beside the Japanese,
+    which a counter can read)."""
+    if lang in i18n.ALL and lang not in ("en", "ja"):
+        exc.message_en = i18n.translate(lang, exc.message_en, exc.message_ja)
 
 
 def _when(step: GuideStep, lang: str) -> str:
