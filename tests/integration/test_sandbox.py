@@ -400,6 +400,9 @@ def test_a_resident_logs_in_with_the_card_for_a_token_bound_to_them(
     _problem(api.post("/residents/login", json={"nonce": nonce, **signed}), 401)  # replayed
     other = register(sandbox, name_latin="Other Person", residence_card_number="ZZ12345678ZZ")
     _problem(api.get(f"/ward-office/residents/{ref('per', other.person_id)}", headers=mine), 403)
+    garbage = api.post("/residents/login/challenges").json()["nonce"]
+    junk = {"nonce": garbage, "certificate": "AAAA", "signature": "AAAA"}
+    assert 400 <= api.post("/residents/login", json=junk).status_code < 500
     forged = dict(signed, signature=base64.b64encode(bytes(256)).decode())
     fresh = api.post("/residents/login/challenges").json()["nonce"]
     _problem(
