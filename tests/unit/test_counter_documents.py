@@ -60,3 +60,23 @@ def test_receipt_words_stay_on_the_page_with_a_long_name(tmp_path: Path) -> None
 def test_a_receipt_for_nothing_is_refused(lines: tuple[Any, ...]) -> None:
     with pytest.raises(InvalidInput):
         make_receipt(lines=lines)
+
+
+def test_a_renewal_notice_refuses_a_url_that_does_not_carry_its_application_id() -> None:
+    from tests.unit.test_documents import make_renewal
+
+    with pytest.raises(InvalidInput) as refused:
+        make_renewal(
+            card_expires_on=date(2031, 7, 3),
+            application_id=APPLICATION_ID,
+            application_url="https://example.org/apply",
+        )
+    assert refused.value.details["field"] == "application_url"
+
+
+def test_a_renewal_notice_for_the_certificates_alone_has_no_application(tmp_path: Path) -> None:
+    from mynumber.adapters.documents import render_renewal_notice
+    from tests.unit.test_documents import make_renewal
+
+    text = pdf_text(render_renewal_notice(make_renewal(card_expires_on=None)), tmp_path)
+    assert "申請書ID" not in text and "Apply online" not in text

@@ -135,6 +135,10 @@ class Card(Base):
     )
     card_notice_sent_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     certificate_notice_sent_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # The 申請書ID printed on the latest renewal notice (migration 0014_counter_renewal_ids).
+    renewal_application_id: Mapped[str | None] = mapped_column(
+        String(23), nullable=True, unique=True, index=True
+    )
     __table_args__ = (
         # At most one card in use per person: a renewal's old card is invalidated first.
         Index(

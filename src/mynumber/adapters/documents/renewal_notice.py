@@ -4,7 +4,9 @@ J-LIS mails it about 2–3 months before the expiry of the card (until the 10th 
 issue, 5th for those under 18) or of the electronic certificates (until the 5th birthday after
 issue); renewal is possible from 3 months before expiry, at the ward office (J-LIS; 番号法施行規則
 第26条; 公的個人認証法施行規則). The card is renewed by a new application with a photo; the
-certificates are renewed at the counter with the card and its PINs.
+certificates are renewed at the counter with the card and its PINs. A notice for the card
+carries a **new** application ID (申請書ID) and its QR code, leading to the online
+application (RULES.md "renewal notice"; J-LIS).
 """
 
 from __future__ import annotations
@@ -12,11 +14,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 
 from mynumber.adapters.documents import _layout as L
-from mynumber.adapters.documents._format import date_en, date_ja, require_order, require_text
+from mynumber.adapters.documents._format import (
+    compact,
+    date_en,
+    date_ja,
+    group_digits,
+    require_digits,
+    require_order,
+    require_text,
+)
 from mynumber.domain.errors import invalid
 
 
@@ -35,6 +46,8 @@ class RenewalNotice:
     renew_from: date
     counter: str
     counter_en: str = ""
+    application_id: str = ""  # the new 申請書ID for the card (none for the certificates alone)
+    application_url: str = ""  # where its QR code leads: the online application with the ID
 
     def __post_init__(self) -> None:
         require_text("municipality", self.municipality, "The municipality", "市区町村名")
@@ -55,6 +68,20 @@ class RenewalNotice:
             "Renewal must open before the expiry date.",
             "更新手続の開始日が有効期限より後になっています。",
         )
+        if self.application_id or self.application_url:
+            _check_application(self.application_id, self.application_url)
+
+
+def _check_application(application_id: str, url: str) -> None:
+    digits = require_digits(
+        "application_id", application_id, (23,), "The application ID", "申請書ID"
+    )
+    if not url.startswith(("https://", "http://")) or digits not in url:
+        raise invalid(
+            "application_url",
+            "The application URL must be an http(s) address containing the application ID.",
+            "申請URLは申請書IDを含む http(s) のアドレスです。",
+        )
 
 
 def render_renewal_notice(notice: RenewalNotice) -> bytes:
@@ -71,6 +98,8 @@ def render_renewal_notice(notice: RenewalNotice) -> bytes:
         L.details_table(_rows(notice), sheet.content_width, label_width=62 * mm), gap=5 * mm
     )
     _instructions(sheet, notice)
+    if notice.application_id:
+        _apply_online(sheet, notice)
     sheet.footer(
         "有効期限を過ぎると、カードや電子証明書は使えなくなります。",
         "After the expiry date the card or the certificates can no longer be used.",
@@ -152,3 +181,39 @@ def _instructions(sheet: L.Sheet, notice: RenewalNotice) -> None:
         "Bring: this notice and your My Number Card.",
         size=9,
     )
+
+
+QR_SIZE = 38 * mm  # as the letter's: a phone (and OpenCV at 150 dpi) reads it
+
+
+def _apply_online(sheet: L.Sheet, notice: RenewalNotice) -> None:
+    """The new application ID and its QR code: the card is renewed by a new application."""
+    sheet.space(3 * mm)
+    sheet.place(L.heading("オンラインで申請", "Apply online for the new card"), gap=2 * mm)
+    top = sheet.y
+    qr_x = sheet.right - QR_SIZE
+    L.draw_qr(sheet.canvas, notice.application_url, qr_x, top - QR_SIZE, QR_SIZE)
+    sheet.y = top - QR_SIZE - 0.5 * mm
+    sheet.place(
+        L.para("スマートフォンで読み取り", L.GOTHIC, 7, align=TA_CENTER), x=qr_x, width=QR_SIZE
+    )
+    sheet.place(L.english("Scan with your smartphone", 6.5, align=TA_CENTER), x=qr_x, width=QR_SIZE)
+    qr_bottom = sheet.y
+    sheet.y = top
+    width = sheet.content_width - QR_SIZE - 6 * mm
+    rows = [
+        L.Row(
+            "申請書ID", "Application ID", group_digits(compact(notice.application_id)), strong=True
+        )
+    ]
+    sheet.place(L.details_table(rows, width, label_width=32 * mm), width=width, gap=2 * mm)
+    sheet.bilingual(
+        "QRコードを読み取るか、申請書IDを入力して顔写真を添えて申請してください。"
+        "この申請書IDは新しいもので、個人番号通知書の申請書IDは使えません。",
+        "Scan the QR code, or enter the application ID, and apply with a photo. This ID is "
+        "new: the one on your notification letter no longer applies.",
+        size=9,
+        width=width,
+        gap=0,
+    )
+    sheet.y = min(sheet.y, qr_bottom) - 2 * mm

@@ -136,6 +136,14 @@ def _applicant(
                 "申請者を指定してください。",
             )
         return get_person(session, person_id), new_application_id()
+    renewal = _renewal_notice_card(session, application_id)
+    if renewal is not None:  # the ID on a renewal notice (有効期限通知書) works as a letter's
+        if caller.role is Role.RESIDENT and caller.scope_id not in (None, renewal.person_id):
+            raise Forbidden(
+                "This application ID is on someone else's renewal notice.",
+                "この申請書IDは他の方の有効期限通知書のものです。",
+            )
+        return get_person(session, renewal.person_id), renewal.renewal_application_id or ""
     letter = _letter(session, application_id)
     if caller.role is Role.RESIDENT and caller.scope_id not in (None, letter.person_id):
         raise Forbidden(
@@ -143,6 +151,13 @@ def _applicant(
             "この申請書IDは他の方の通知書のものです。",
         )
     return get_person(session, letter.person_id), letter.application_id
+
+
+def _renewal_notice_card(session: Session, application_id: str | None) -> Card | None:
+    text = "".join((application_id or "").split())
+    if not _APPLICATION_ID.fullmatch(text):
+        return None
+    return session.scalars(select(Card).where(Card.renewal_application_id == text)).first()
 
 
 def _letter(session: Session, application_id: str | None) -> NotificationLetter:

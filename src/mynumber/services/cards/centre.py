@@ -192,6 +192,9 @@ def send_renewal_notices(session: Session, svc: Services) -> list[str]:
             continue
         if card_due:
             card.card_notice_sent_on = today
+            # A new 申請書ID for the new card's application (RULES.md "renewal notice"); a
+            # notice sent again replaces the ID of the one before.
+            card.renewal_application_id = letters.new_application_id()
         if certs_due:
             card.certificate_notice_sent_on = today
         letters.post(
@@ -319,5 +322,9 @@ def renewal_notice_pdf(
             renew_from=renewal_window_opens(min(expiries)),
             counter=counter_ja,
             counter_en=counter_en,
+            application_id=card.renewal_application_id or "",
+            application_url=letters.application_url(svc, card.renewal_application_id)
+            if card.renewal_application_id
+            else "",
         )
     )
