@@ -48,6 +48,8 @@ def test_published_insurer_numbers_have_a_valid_check_digit(number: str, kind: I
         ("0113001２", EMPLOYER),
         ("39131008", EMPLOYER),
         ("01130012", LATE),
+        ("39481007", LATE),  # no 48th prefecture
+        ("39001003", LATE),  # nor a 0th
     ],
 )
 def test_malformed_insurer_numbers_are_refused(number: str, kind: InsurerKind) -> None:

@@ -56,10 +56,6 @@ def _late_elderly_union(system: System) -> Caller:
             name_ja="東京都後期高齢者医療広域連合",
             name_en="Tokyo Late-Stage Elderly Medical Care Union",
         )
-        # The union's area is its prefecture, which may_enrol reads from the municipality
-        # code's first two digits; create_insurer gives a municipality to NHI only, so the
-        # area is set here (a gap of create_insurer, outside these rules).
-        union.municipality_code = "131016"
         uow.commit()
         return Caller(name="Tokyo union", role=Role.INSURER, scope_id=union.id)
 

@@ -16,6 +16,7 @@ def entitled(
     kind: InsurerKind,
     *,
     municipality: str | None = None,
+    number: str = "01130012",
     insurer_id: int = 5,
     registered_in: tuple[str, ...] = (CHIYODA,),
     employers: tuple[int, ...] = (),
@@ -23,6 +24,7 @@ def entitled(
     return may_enrol(
         kind,
         insurer_id=insurer_id,
+        insurer_number=number,
         insurer_municipality=municipality,
         registered_in=frozenset(registered_in),
         employer_insurers=frozenset(employers),
@@ -45,8 +47,14 @@ def test_an_employers_insurer_enrols_the_employees_of_its_member_employers() -> 
     assert not entitled(EMPLOYER, municipality=CHIYODA)
 
 
+TOKYO_UNION, HOKKAIDO_UNION = "39131008", "39011002"
+
+
 def test_the_late_stage_elderly_system_enrols_the_people_of_its_prefecture() -> None:
-    assert entitled(LATE, municipality=CHIYODA, registered_in=(SHIBUYA,))  # both Tokyo (13)
-    assert not entitled(LATE, municipality=CHIYODA, registered_in=(SAPPORO,))
-    assert not entitled(LATE, municipality=None, registered_in=(SHIBUYA,))
-    assert not entitled(LATE, municipality=CHIYODA, registered_in=())
+    # the union's prefecture is in its insurer number (39 13 …): it has no municipality
+    assert entitled(LATE, number=TOKYO_UNION, registered_in=(SHIBUYA,))  # both Tokyo (13)
+    assert entitled(LATE, number=TOKYO_UNION, registered_in=(CHIYODA,))
+    assert not entitled(LATE, number=TOKYO_UNION, registered_in=(SAPPORO,))
+    assert entitled(LATE, number=HOKKAIDO_UNION, registered_in=(SAPPORO,))
+    assert not entitled(LATE, number=HOKKAIDO_UNION, registered_in=(CHIYODA,))
+    assert not entitled(LATE, number=TOKYO_UNION, registered_in=())

@@ -22,8 +22,10 @@ validity (those are in ``insurance_rules``, the only copy):
   employers that belong to it (健康保険法 第3条: 適用事業所に使用される者) — *policy:* an
   employee still employed whose number the employer recorded, as the 資格取得届 carries it;
   the late-stage elderly system (後期高齢者医療広域連合) the people registered in its
-  prefecture (高齢者医療確保法 第50条) — *policy:* its municipality code names a
-  municipality of the prefecture, whose first 2 digits are the prefecture's. Whether the
+  prefecture (高齢者医療確保法 第50条): the prefecture is written in its own insurer number
+  (``39`` + the 2-digit prefecture number + the union's 3 digits + the check digit,
+  ``late_elderly_prefecture``), compared with the first 2 digits of the municipality codes
+  the person is registered in (全国地方公共団体コード). Whether the
   person's age belongs there, or they are still insured elsewhere, is checked after.
 - **The insured's numbers**: insurer number, 記号 (symbol, may be empty) and 番号, and the
   2-digit 枝番 (branch number) that tells apart the members of one family (since 2021).
@@ -60,6 +62,7 @@ from mynumber.domain.insurance_rules import (
 )
 
 LATE_ELDERLY_LAW_NUMBER = "39"  # 法別番号 of the late-stage elderly system
+PREFECTURES = 47  # 都道府県番号 01 (北海道) … 47 (沖縄県)
 
 #: Whether the clinic check (オンライン資格確認) needs the chip's address to match the
 #: register: it does **not** (issue 17.4). The terminal identifies the holder by the card's
@@ -117,7 +120,20 @@ def parse_insurer_number(text: str, kind: InsurerKind) -> str:
             "system, and only those.",
             "法別番号39は後期高齢者医療制度の保険者番号です。",
         )
+    if kind is InsurerKind.LATE_ELDERLY and not 1 <= int(digits[2:4]) <= PREFECTURES:
+        raise invalid(
+            "insurer_number",
+            "A late-stage elderly union's number names its prefecture in digits 3-4 (01-47).",
+            "後期高齢者医療広域連合の保険者番号の3・4桁目は都道府県番号（01〜47）です。",
+        )
     return digits
+
+
+def late_elderly_prefecture(insurer_number: str) -> str:
+    """The 2-digit prefecture number (都道府県番号) of a late-stage elderly union
+    (後期高齢者医療広域連合), from its insurer number: ``39`` + prefecture + union + check digit.
+    A union serves one prefecture, all its municipalities (高齢者医療確保法 第48条)."""
+    return insurer_number[2:4]
 
 
 class InsuranceUseChannel(StrEnum):
@@ -176,6 +192,7 @@ def may_enrol(
     kind: InsurerKind,
     *,
     insurer_id: int,
+    insurer_number: str,
     insurer_municipality: str | None,
     registered_in: frozenset[str],
     employer_insurers: frozenset[int],
@@ -187,9 +204,8 @@ def may_enrol(
         return insurer_municipality is not None and insurer_municipality in registered_in
     if kind is InsurerKind.EMPLOYER:
         return insurer_id in employer_insurers
-    if insurer_municipality is None:
-        return False
-    return any(code[:2] == insurer_municipality[:2] for code in registered_in)
+    prefecture = late_elderly_prefecture(insurer_number)
+    return any(code[:2] == prefecture for code in registered_in)
 
 
 def check_insurer_for_age(kind: InsurerKind, *, date_of_birth: dt.date, on: dt.date) -> None:

@@ -325,6 +325,7 @@ def _insurable_by(session: Session, svc: Services, person_id: int) -> frozenset[
         if insurance.may_enrol(
             insurance.InsurerKind(row.kind),
             insurer_id=row.id,
+            insurer_number=row.insurer_number,
             insurer_municipality=row.municipality_code,
             registered_in=registered_in,
             employer_insurers=employer_insurers,
