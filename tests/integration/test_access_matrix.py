@@ -49,6 +49,7 @@ SPARE_USERS = (
     "held_letter",
     "moved",
     "association_member",
+    "lost_spare",
 )
 REFUSED_PAGE = {401, 403, 404}
 LOGIN_PAGES = ("/login", "/portal/login")

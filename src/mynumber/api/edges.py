@@ -39,6 +39,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from mynumber.api.problems import problem
 from mynumber.api.routers.tax_office import MAX_RETURN_BYTES
 from mynumber.domain.photo_rules import MAX_FILE_BYTES
+from mynumber.services.sandbox.cards import MAX_APDU, MAX_SIGNED_CHARS
 
 KIB = 1024
 
@@ -78,6 +79,9 @@ ROUTE_LIMITS: tuple[tuple[str, re.Pattern[str], Limits], ...] = tuple(
         ("POST", r"/staff/card-counter/apply", PHOTO_FORM),
         ("POST", r"/staff/clinic/cards/[^/]+", PHOTO_FORM),
         ("POST", r"/staff/kiosk", PHOTO_FORM),
+        # The sandbox's virtual readers: an APDU up to 16 KiB in hex, data to sign in base64.
+        ("POST", r"/sandbox/cards/[^/]+/apdu", Limits(64 * KIB, 2 * MAX_APDU + 200)),
+        ("POST", r"/sandbox/cards/[^/]+/signature", Limits(64 * KIB, MAX_SIGNED_CHARS)),
         # e-Tax: a signed XML return (the router refuses over 1 MB with its own message).
         ("POST", r"/tax-office/returns", Limits(MAX_RETURN_BYTES + _ROOM, TEXT_CHARS)),
     )

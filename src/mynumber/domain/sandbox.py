@@ -66,7 +66,12 @@ def parse_moment(text: str) -> dt.datetime:
 def parse_move(text: str, now: dt.datetime) -> dt.datetime:
     """Where ``+30d`` or ``2027-01-01`` takes a clock that shows ``now``."""
     if text.strip().startswith("+"):
-        return now + parse_span(text)
+        span = parse_span(text)
+        if span > MAX_MOVE:  # refused before the sum: +999999w is past the year 9999
+            raise invalid(
+                "by", "One move spans at most 20 years.", "一度に進められるのは20年までです。"
+            )
+        return now + span
     return parse_moment(text)
 
 

@@ -145,7 +145,7 @@ class NonceIn(BaseModel):
 
 
 class DataIn(BaseModel):
-    data: str = Field(max_length=40_000, description="The bytes to sign, base64")
+    data: str = Field(max_length=cards.MAX_SIGNED_CHARS, description="The bytes to sign, base64")
     pin: str = Field(max_length=20, description="The signature PIN (6–16 letters and digits)")
 
 

@@ -26,6 +26,7 @@ from mynumber.adapters.photo import sample_photo_jpeg
 from mynumber.card.apdu import JpkiCard
 from mynumber.domain.access import Role
 from mynumber.domain.errors import invalid
+from mynumber.domain.pins import PinKind, check_pin_format
 from mynumber.services.cards import records as card_records
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
@@ -35,6 +36,8 @@ from mynumber.services.sandbox.clock import simulated
 MAX_APDU = 4 + 3 + 16384 + 3
 """The longest command APDU the sandbox takes (its hex fits the API's 64 KiB body limit; the
 card's own commands are far shorter)."""
+MAX_SIGNED_CHARS = 40_000
+"""The longest data to sign the sandbox takes, in base64 characters (30,000 bytes)."""
 
 
 @dataclass
@@ -136,6 +139,8 @@ def authenticate(
     """What a clinic's reception terminal does with the card: read the user-authentication
     certificate, verify the 4-digit PIN, have the card sign the nonce (``WrongPin`` and
     ``PinLocked`` as the card answers)."""
+    require_role(caller, Role.SANDBOX_ADMIN)
+    check_pin_format(PinKind.USER_AUTHENTICATION, pin)  # a malformed PIN costs no try
     card = _insert(session, svc, caller=caller, serial=serial)
     with readers.turn(svc, card) as reader:
         return JpkiTerminal(reader).authenticate(nonce, pin)
@@ -152,6 +157,8 @@ def sign(
     pin: str,
 ) -> CardSignature:
     """The card signs ``data`` with its signature key after the signature PIN (署名用)."""
+    require_role(caller, Role.SANDBOX_ADMIN)
+    check_pin_format(PinKind.SIGNATURE, pin)  # as the portal and the kiosk: no try lost
     card = _insert(session, svc, caller=caller, serial=serial)
     with readers.turn(svc, card) as reader:
         return JpkiTerminal(reader).sign(data, pin)
