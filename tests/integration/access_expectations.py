@@ -614,6 +614,18 @@ WARDS = "ward ward_other"
 RELYING_PARTIES = "ward ward_other clinic clinic_other kiosk self resident_other"
 
 
+def online_api_application(w: World, s: Person, c: str) -> Body:
+    body = {
+        "channel": "smartphone",
+        "application_id": "0" * 23,
+        "photo_base64": base64.b64encode(photo()).decode(),
+        "taken_within_six_months": True,
+        "no_headwear": True,
+        "plain_background": True,
+    }
+    return {"json": body}
+
+
 def resident_login(w: World, s: Person, c: str) -> Body:
     zeros = base64.b64encode(bytes(32)).decode()
     return {"json": {"nonce": zeros, "certificate": "AA==", "signature": "AA=="}}
@@ -731,6 +743,9 @@ API: list[Row] = [
     # a resident's own token, from a card login: the card is the credential (a nonce never
     # issued is refused: 401 to anyone)
     row("POST", "/residents/login/challenges", 201, "", scope=PUBLIC),
+    # the online application: the letter's application ID is the credential (one that no
+    # letter carries is 404 to anyone, as on the /apply page)
+    row("POST", "/cards/applications/online", 404, "", online_api_application, scope=PUBLIC),
     row("POST", "/residents/login", 401, "", resident_login, scope=PUBLIC),
     # the sandbox's routes do not exist outside `mynumber serve --sandbox`: 404 to anyone
     # (tests/integration/test_sandbox.py holds them to the sandbox admin inside it)

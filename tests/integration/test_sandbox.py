@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mynumber.adapters.mail import PostOffice
+from mynumber.adapters.photo import sample_photo_jpeg
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System, build_sandbox_system
 from mynumber.card.keys import KeyPool
@@ -451,3 +452,25 @@ def test_the_command_line_moves_the_sandbox_clock_of_the_sandbox_database(
     assert not (tmp_path / "var" / "mynumber.sqlite3").exists()
     token = runner.invoke(app, ["sandbox", "admin-token"])
     assert token.exit_code == 0 and token.output.strip().startswith("mnt_")
+
+
+def test_a_resident_applies_online_with_the_letters_application_id_and_no_token(
+    api: TestClient, sandbox: System
+) -> None:
+    registered = register(sandbox)
+    photo = base64.b64encode(sample_photo_jpeg()).decode()
+    body = {
+        "channel": "smartphone",
+        "application_id": registered.application_id,
+        "photo_base64": photo,
+        "taken_within_six_months": True,
+        "no_headwear": True,
+        "plain_background": True,
+    }
+    _problem(api.post("/cards/applications/online", json={**body, "channel": "counter"}), 422)
+    _problem(api.post("/cards/applications/online", json={**body, "application_id": "1" * 23}), 404)
+    made = api.post("/cards/applications/online", json=body)
+    assert made.status_code == 201, made.text
+    assert made.json()["channel"] == "smartphone"
+    assert unref("per", made.json()["person_id"]) == registered.person_id
+    _problem(api.post("/cards/applications/online", json=body), 409)  # one open application

@@ -1,8 +1,8 @@
 """The guide's whole journey through the JSON API alone (issue 19.3), as an integrator's code
 would walk it: a real `mynumber serve --sandbox` subprocess, the generated client
 (clients/python), the sandbox clock and a card in a virtual reader — and no import of the
-project. Arrival and registration, the letter returned and handed over, the card applied for,
-made and collected as the month passes, health insurance, the resident's own token from a
+project. Arrival and registration, the letter returned and handed over, the card applied for
+online, made and collected as the month passes, health insurance, the resident's own token from a
 card login, the clinic's PIN check, payroll collecting the number from the card, the renewed
 residence card, leaving Japan and coming back to the same number."""
 
@@ -23,7 +23,7 @@ from mynumber_client.api.employer import (
 )
 from mynumber_client.api.insurer import insurer_enrol, insurer_register_insurance_use
 from mynumber_client.api.my_number_card import (
-    cards_apply_for_card,
+    cards_apply_online,
     cards_ask_after_application,
     cards_card_status,
     cards_collect_card,
@@ -48,7 +48,6 @@ from mynumber_client.api.ward_office import (
 )
 from mynumber_client.models import (
     ApduIn,
-    ApplicationRequest,
     CardAnswerRequest,
     Channel,
     ClockMove,
@@ -65,6 +64,7 @@ from mynumber_client.models import (
     MovingOutRequest,
     NonceIn,
     NumberProof,
+    OnlineApplicationRequest,
     OrganisationIn,
     OrganisationKind,
     PinCheck,
@@ -193,19 +193,21 @@ def test_arrival_to_leaving_and_returning_over_the_json_api(sandbox: Sandbox) ->
 
     # --- the card: applied for at the counter, made in a month, collected -------------------
     photo = ok(sandbox_sample_photo, 200, client=admin).photo_base64
+    # she applies from her phone with the letter's application ID (no token: she has no card)
     applied = ok(
-        cards_apply_for_card,
+        cards_apply_online,
         201,
-        client=ward,
-        body=ApplicationRequest(
-            channel=Channel.COUNTER,
+        client=Client(base_url=sandbox.url, timeout=TIMEOUT),
+        body=OnlineApplicationRequest(
+            channel=Channel.SMARTPHONE,
+            application_id=moved_in.application_id,
             photo_base64=photo,
             taken_within_six_months=True,
             no_headwear=True,
             plain_background=True,
-            person_id=person,
         ),
     )
+    assert applied.person_id == person
     moved = move(admin, "+35d")  # the card centre makes it; the pickup notice arrives
     assert moved.cards_made >= 1
     ready = ok(cards_ask_after_application, 200, applied.application_id, client=ward)

@@ -71,6 +71,7 @@ ROUTE_LIMITS: tuple[tuple[str, re.Pattern[str], Limits], ...] = tuple(
     for method, pattern, limits in (
         # API: photos in base64. A face check carries the chip's photo and the camera's.
         ("POST", r"/cards/applications", _photos_in_json(1)),
+        ("POST", r"/cards/applications/online", _photos_in_json(1)),
         ("POST", r"/clinic/checks/face", _photos_in_json(2)),
         ("POST", r"/kiosk/cards/[^/]+/pins/[^/]+/reset", _photos_in_json(1)),
         ("POST", r"/cards/[^/]+/pins/[^/]+/pre-application", _photos_in_json(1)),

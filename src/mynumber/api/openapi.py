@@ -111,6 +111,11 @@ CARD_IS_CREDENTIAL = {"x-card-is-credential": True}
 credential (a resident's login): its refusal of the card's answer is a 401."""
 
 
+LETTER_IS_CREDENTIAL = {"x-letter-is-credential": True}
+"""``openapi_extra`` of a route that takes no token because the notification letter's
+application ID relates the request to its person (the online card application)."""
+
+
 def _public_answers_no_token_errors(document: dict[str, Any]) -> None:
     # The health check and the card centre's distribution points take no token.
     for operations in document.get("paths", {}).values():

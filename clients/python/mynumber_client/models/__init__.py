@@ -85,6 +85,7 @@ from .number_change_request import NumberChangeRequest
 from .number_changed_response import NumberChangedResponse
 from .number_proof import NumberProof
 from .number_response import NumberResponse
+from .online_application_request import OnlineApplicationRequest
 from .organisation_in import OrganisationIn
 from .organisation_kind import OrganisationKind
 from .organisation_out import OrganisationOut
@@ -215,6 +216,7 @@ __all__ = (
     "NumberChangeRequest",
     "NumberProof",
     "NumberResponse",
+    "OnlineApplicationRequest",
     "OrganisationIn",
     "OrganisationKind",
     "OrganisationOut",

@@ -11,8 +11,9 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
 from mynumber.api.deps import CallerDep, ServicesDep, UowDep
-from mynumber.api.openapi import file_response
+from mynumber.api.openapi import LETTER_IS_CREDENTIAL, file_response
 from mynumber.api.routers.card_auth import decode
+from mynumber.domain.access import Role
 from mynumber.domain.cards import Channel, IdentityShown
 from mynumber.domain.deadlines import ExpressReason
 from mynumber.domain.errors import invalid
@@ -28,6 +29,7 @@ from mynumber.services.cards import fees as card_fees
 from mynumber.services.cards import kiosk
 from mynumber.services.cards import moving as card_moving
 from mynumber.services.cards import use as card_use
+from mynumber.services.core.context import Caller
 from mynumber.services.core.refs import PersonRef
 
 router = APIRouter(tags=["My Number Card"])
@@ -69,6 +71,54 @@ def apply_for_card(
         ),
         application_id=body.application_id,
         person_id=body.person_id,
+        express_reason=body.express_reason,
+    )
+    uow.commit()
+    return view
+
+
+class OnlineApplicationRequest(BaseModel):
+    channel: Channel = Field(examples=["smartphone"], description="smartphone or pc")
+    application_id: str = Field(max_length=30, description="23 digits, from the letter")
+    photo_base64: str = Field(description="JPEG or PNG, base64")
+    taken_within_six_months: bool
+    no_headwear: bool
+    plain_background: bool
+    express_reason: ExpressReason | None = None
+
+
+ONLINE = Caller(name="Online card application (API)", role=Role.RESIDENT)
+"""The online application, as the `/apply` page is: no one signed in, the letter's application
+ID relates it to its person (whoever holds the letter)."""
+
+
+@router.post(
+    "/cards/applications/online",
+    status_code=201,
+    response_model=card_applications.ApplicationView,
+    openapi_extra=LETTER_IS_CREDENTIAL,
+)
+def apply_online(
+    body: OnlineApplicationRequest, uow: UowDep, svc: ServicesDep
+) -> card_applications.ApplicationView:
+    """交付申請 by smartphone or PC with the letter's application ID (no token: a resident has
+    none before the card), as the online form does."""
+    if body.channel not in (Channel.SMARTPHONE, Channel.PC):
+        raise invalid(
+            "channel",
+            "Online, apply by smartphone or PC.",
+            "オンライン申請はスマートフォンまたはパソコンから行います。",
+        )
+    view = card_applications.apply_for_card(
+        uow.session,
+        svc,
+        caller=ONLINE,
+        channel=body.channel,
+        photo=_bytes("photo", body.photo_base64),
+        declaration=PhotoDeclaration(
+            body.taken_within_six_months, body.no_headwear, body.plain_background
+        ),
+        application_id=body.application_id,
         express_reason=body.express_reason,
     )
     uow.commit()
