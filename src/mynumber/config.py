@@ -51,6 +51,13 @@ class Settings(BaseSettings):
     purpose (default ``<data_dir>/audit-checkpoints.jsonl``)."""
     audit_checkpoint_every: int = 1000
     """While serving, a checkpoint once this many entries have been added since the last."""
+    contact_office: str = "My Number counter (マイナンバーカード係), ward office"
+    """Who the public pages name for questions (the deploying municipality's counter)."""
+    contact_phone: str = ""
+    contact_email: str = ""
+    office_hours: str = "8:30–17:15"
+    """The counter's hours on open days (the closed days are the rule's:
+    ``timelines.is_business_day``)."""
     sandbox: bool = False
     """The integrators' sandbox (``mynumber serve --sandbox``): a clock the sandbox admin
     moves, virtual cards driven over HTTP, organisations made over the API. Never in

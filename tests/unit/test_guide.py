@@ -177,7 +177,10 @@ def test_the_pin_trouble_step_states_the_card_lockout_counts() -> None:
 
 
 def test_troubleshooting_covers_letter_notice_pin_loss_moves_and_leaving() -> None:
-    plan = make_plan(NEWCOMER, today=TODAY)
+    permanent = replace(
+        NEWCOMER, status_of_residence="Permanent Resident", period_of_stay_ends=None
+    )
+    plan = make_plan(permanent, today=TODAY)
     assert [s.key for s in plan.troubleshooting] == [
         "letter_missing",
         "notice_missing",
@@ -349,8 +352,15 @@ def test_leaving_japan_says_what_happens_to_the_card_by_nationality() -> None:
     step = make_plan(japanese, today=TODAY).step("leaving_japan")
     assert "continues abroad" in step.text_en and "国外でも引き続き" in step.text_ja
     assert "signature certificate lapses" in step.text_en
-    foreign = make_plan(NEWCOMER, today=TODAY).step("leaving_japan")
+    permanent = replace(
+        NEWCOMER, status_of_residence="Permanent Resident", period_of_stay_ends=None
+    )
+    foreign = make_plan(permanent, today=TODAY).step("leaving_japan")
     assert "Return the card" in foreign.text_en
+    # A period of stay makes leaving a dated step of the journey, not a what-if.
+    limited = make_plan(NEWCOMER, today=TODAY)
+    assert not limited.has("leaving_japan")
+    assert "Return your My Number Card" in limited.step("leave_japan").text_en
 
 
 def test_moving_within_says_the_card_keeps_working_at_clinics() -> None:

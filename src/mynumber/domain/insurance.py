@@ -51,6 +51,7 @@ from enum import StrEnum
 from typing import Protocol, TypeVar
 
 from mynumber.domain.clock import JST
+from mynumber.domain.deadlines import office_deadline
 from mynumber.domain.errors import CardError, Conflict, Forbidden, NotFound, invalid
 from mynumber.domain.insurance_rules import (
     AgeBand,
@@ -206,6 +207,28 @@ def may_enrol(
         return insurer_id in employer_insurers
     prefecture = late_elderly_prefecture(insurer_number)
     return any(code[:2] == prefecture for code in registered_in)
+
+
+#: 国民健康保険の資格取得届: within 14 days of becoming a resident (国民健康保険法 第9条;
+#: 同施行規則 第2条). Coverage itself starts on the day one came to live in the municipality
+#: (第7条), whenever the notification is filed.
+NHI_NOTIFICATION_DAYS = 14
+
+
+def nhi_notification_deadline(started_living_on: dt.date) -> dt.date:
+    """Last day to join National Health Insurance at the ward office: 14 days after starting
+    to live in the municipality, moved to the next open day (``deadlines.office_deadline``)."""
+    return office_deadline(started_living_on, NHI_NOTIFICATION_DAYS)
+
+
+def insurer_kind_for(*, date_of_birth: dt.date, on: dt.date, employee: bool) -> InsurerKind:
+    """Which insurance a registered resident belongs to on ``on``: the late-stage elderly
+    system from the day they are 75; else the employer's insurance for an employee of a
+    workplace that has it (and, as dependants, their family: 被扶養者); else National Health
+    Insurance of the municipality (国民健康保険法 第5条, 第6条; 健康保険法 第3条)."""
+    if on >= late_elderly_starts_on(date_of_birth):
+        return InsurerKind.LATE_ELDERLY
+    return InsurerKind.EMPLOYER if employee else InsurerKind.NATIONAL_HEALTH_INSURANCE
 
 
 def check_insurer_for_age(kind: InsurerKind, *, date_of_birth: dt.date, on: dt.date) -> None:

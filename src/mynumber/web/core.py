@@ -176,6 +176,7 @@ def render(
         language_menu=language_menu(request, lang, page_path),
         current_path=request.url.path,
         active_path=active_nav(request.url.path, nav),
+        contact=request.app.state.system.settings,
         **context,
     )
     return HTMLResponse(html, status_code=status)

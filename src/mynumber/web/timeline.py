@@ -36,6 +36,11 @@ SHORT: dict[str, tuple[str, str]] = {
     "certificates_expiry": ("Certificates expire", "電子証明書の有効期限"),
     "validity_change": ("Period of stay ends", "在留期間の満了日"),
     "stay_ends_first": ("Period of stay ends", "在留期間の満了日"),
+    "insurance": ("Join health insurance", "医療保険に加入"),
+    "clinic_before_card": ("Clinics: show the 資格確認書", "受診は資格確認書で"),
+    "insurance_use": ("Register as insurance card", "保険証の利用登録"),
+    "child_benefit": ("Child benefit: apply by", "児童手当の申請期限"),
+    "leave_japan": ("Leaving: 転出届 by", "出国：転出届の期限"),
 }
 
 
@@ -109,13 +114,16 @@ def layout(plan: GuidePlan, lang: str) -> Timeline:
 
 
 def _row(i: int, step: GuideStep, scale: _Scale, lang: str) -> Row:
-    en, ja = SHORT.get(step.key, (step.title_en, step.title_ja))
-    values = {} if step.key in SHORT else step.values
+    en, ja = SHORT.get(step.base_key, (step.title_en, step.title_ja))
+    values = {} if step.base_key in SHORT else step.values
+    label = i18n.translate(lang, en, ja, **values)
+    if step.who_en:  # a child's step, shortly: "Child 1: Collect the card"
+        label = i18n.translate(lang, "Child {child}: {step}", "子{child}：{step}", child=step.values["child"], step=label)
     assert step.on is not None
     date_text = _short(step.on, lang) + (f"–{_short(step.until, lang)}" if step.until else "")
     return Row(
         y=TOP + ROW_H * i + ROW_H // 2,
-        label=i18n.translate(lang, en, ja, **values),
+        label=label,
         date_text=date_text,
         x=scale.x(step.on),
         x2=scale.x(step.until) if step.until else None,

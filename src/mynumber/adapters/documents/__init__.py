@@ -11,6 +11,7 @@ built-in CID fonts, with English beside it for newly arrived residents.
 - 給与所得の源泉徴収票 — withholding tax statement (tax-office or employee copy)
 - 有効期限通知書 — notice of expiry of the card or its certificates
 - 領収書 — the receipt for a card fee paid at the counter
+- 転入者向けガイド — the newcomer's plan, printable
 """
 
 from mynumber.adapters.documents.eligibility_letter import (
@@ -19,6 +20,7 @@ from mynumber.adapters.documents.eligibility_letter import (
     render_qualification_notice,
 )
 from mynumber.adapters.documents.fee_receipt import FeeReceipt, render_fee_receipt
+from mynumber.adapters.documents.guide_plan import render_guide_plan
 from mynumber.adapters.documents.notification_letter import (
     NotificationLetter,
     render_notification_letter,
@@ -39,6 +41,7 @@ __all__ = [
     "WithholdingSlip",
     "render_eligibility_letter",
     "render_fee_receipt",
+    "render_guide_plan",
     "render_notification_letter",
     "render_pickup_notice",
     "render_qualification_notice",

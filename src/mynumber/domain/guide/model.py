@@ -22,6 +22,10 @@ class GuideAnswers:
     applied_on: dt.date | None = None
     notice_arrived: bool = False
     card_collected_on: dt.date | None = None
+    employee: bool = False  # works where the employer's health insurance covers them
+    moved_within_japan: bool = False  # came from another municipality, not from abroad
+    leaving_on: dt.date | None = None  # the day they plan to leave Japan, if known
+    children_born: tuple[dt.date, ...] = ()  # children moving in with them (dates of birth)
 
 
 class StepKind(StrEnum):
@@ -62,6 +66,13 @@ class GuideStep:
     bring_en: tuple[str, ...] = ()
     bring_ja: tuple[str, ...] = ()
     values: Mapping[str, object] = field(default_factory=dict)
+    who_en: str = ""  # whose step: "" for the person answering, else "Child 1 (born …)"
+    who_ja: str = ""
+
+    @property
+    def base_key(self) -> str:
+        """The step's kind of key without the child suffix (``collect:child1`` → ``collect``)."""
+        return self.key.split(":", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,41 @@ class GuidePlan:
 
     def step(self, key: str) -> GuideStep:
         return next(s for s in self.steps if s.key == key)
+
+    def has(self, key: str) -> bool:
+        return any(s.key == key for s in self.steps)
+
+    @property
+    def reminders(self) -> tuple[GuideStep, ...]:
+        """The dated steps worth a calendar reminder: what the person must do or watch for
+        (not the move itself, not what only happens if something goes wrong)."""
+        return tuple(
+            s
+            for s in self.journey
+            if s.kind is not StepKind.EVENT and s.state is not StepState.DONE
+        )
+
+
+@dataclass(frozen=True)
+class Member:
+    """One person of the household the plan is for: the person answering (``child == 0``)
+    or their ``child``-th child, who moves in with them and shares their period of stay."""
+
+    date_of_birth: dt.date
+    status_of_residence: str
+    period_of_stay_ends: dt.date | None
+    child: int = 0
+
+    @property
+    def who_en(self) -> str:
+        return f"Child {self.child} (born {en(self.date_of_birth)})" if self.child else ""
+
+    @property
+    def who_ja(self) -> str:
+        return f"お子さん{self.child}（{ja(self.date_of_birth)}生まれ）" if self.child else ""
+
+    def key(self, base: str) -> str:
+        return f"{base}:child{self.child}" if self.child else base
 
 
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -1,22 +1,25 @@
-"""The journey part of the plan: checking the answers, registration to collection."""
+"""Checking the answers, and the plan: the journey of each member of the household, the
+family's steps, the later years, and the troubleshooting."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
-from mynumber.domain import cards, deadlines, photo_rules, pins, registration, timelines, validity
+from mynumber.domain import registration, timelines, validity
 from mynumber.domain.errors import invalid
-from mynumber.domain.guide.later import trouble_steps, validity_steps
+from mynumber.domain.guide import household, journey
+from mynumber.domain.guide.later import leave_japan, leaving_on, validity_steps
 from mynumber.domain.guide.model import (
     GuideAnswers,
     GuidePlan,
     GuideStep,
+    Member,
     StepKind,
     StepState,
-    en,
-    ja,
 )
+from mynumber.domain.guide.trouble import trouble_steps
+
+MAX_CHILDREN = 10
 
 # --- Checking the answers ------------------------------------------------------------------
 
@@ -41,7 +44,31 @@ def check_answers(a: GuideAnswers, *, today: dt.date) -> GuideAnswers:
         )
     _check_stay(a, today)
     _check_progress(a, today)
+    _check_family(a, today)
     return a
+
+
+def _check_family(a: GuideAnswers, today: dt.date) -> None:
+    if len(a.children_born) > MAX_CHILDREN:
+        raise invalid(
+            "children_born",
+            f"Give at most {MAX_CHILDREN} children.",
+            f"お子さんは{MAX_CHILDREN}人まで入力できます。",
+        )
+    for born in a.children_born:
+        if born > min(today, a.arrived_on) or born <= a.date_of_birth:
+            raise invalid(
+                "children_born",
+                "A child's date of birth is after yours and on or before the day you moved in "
+                "(make a separate plan for a baby born later).",
+                "お子さんの生年月日は、あなたの生年月日より後で、転入した日以前の日付です。",
+            )
+    if a.leaving_on is not None and a.leaving_on < max(today, a.arrived_on):
+        raise invalid(
+            "leaving_on",
+            "The day you leave Japan is after today and after you moved in.",
+            "出国予定日は今日以降かつ転入した日以降の日付です。",
+        )
 
 
 def _check_stay(a: GuideAnswers, today: dt.date) -> None:
@@ -111,41 +138,39 @@ def _not_after_today(day: dt.date | None, today: dt.date, name: str) -> None:
 # --- The plan ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Dates:
-    """The key dates, known or estimated (registration today, apply when the letter comes)."""
-
-    registered_on: dt.date
-    letter: tuple[dt.date, dt.date]
-    applied_on: dt.date
-    notice: tuple[dt.date, dt.date]
-    card_issued_on: dt.date
-
-
-def _dates(a: GuideAnswers, today: dt.date) -> _Dates:
-    registered = a.registered_on or max(today, a.arrived_on)
-    letter = timelines.notification_letter_window(registered)
-    applied = a.applied_on or (max(today, letter[0]) if not a.letter_arrived else today)
-    notice = timelines.pickup_notice_window(applied)
-    issued = a.card_collected_on or max(today, notice[1])
-    return _Dates(registered, letter, applied, notice, issued)
-
-
 def make_plan(answers: GuideAnswers, *, today: dt.date) -> GuidePlan:
-    """The personal plan for ``answers`` on ``today`` (answers are checked first)."""
+    """The personal plan for ``answers`` on ``today`` (answers are checked first): the
+    person's own journey, each child's card and child benefit, then what can go wrong."""
     a = check_answers(answers, today=today)
-    d = _dates(a, today)
+    d = journey.dates(a, today)
+    you = Member(a.date_of_birth, a.status_of_residence, a.period_of_stay_ends)
+    leave = leave_japan(a, today)
     steps = [
         _arrived(a, today),
-        _register(a, today),
-        _letter(a, d, today),
-        *_apply(a, d, today),
-        _notice(a, d, today),
-        _collect(a, d),
-        *_validity(a, d),
-        *_trouble(a, d, today),
+        journey.register(a, today),
+        *journey.health_insurance(a, you, d, today),
+        journey.letter(a, d, today),
+        *journey.apply(a, you, d, today),
+        journey.notice(a, you, d, today),
+        journey.collect(a, you, d),
+        journey.insurance_use(a, you, d),
+        *validity_steps(a, you, d.card_issued_on, estimated=a.card_collected_on is None),
     ]
+    benefit = household.benefit_step(a, today)
+    for child in household.children(a):
+        steps += household.child_steps(a, child, d, today)
+    steps += [s for s in (benefit, leave) if s is not None]
+    steps = _until_leaving(a, steps)
+    steps += _trouble(a, d, today, dated_leaving=leave is not None)
     return GuidePlan(answers=a, today=today, steps=tuple(steps))
+
+
+def _until_leaving(a: GuideAnswers, steps: list[GuideStep]) -> list[GuideStep]:
+    """A foreign resident who leaves returns the card: nothing of it after that day."""
+    leave = leaving_on(a)
+    if leave is None or not a.status_of_residence.strip():
+        return steps
+    return [s for s in steps if s.on is None or s.on <= leave or s.key == "validity_change"]
 
 
 def _arrived(a: GuideAnswers, today: dt.date) -> GuideStep:
@@ -161,198 +186,9 @@ def _arrived(a: GuideAnswers, today: dt.date) -> GuideStep:
     )
 
 
-def _register(a: GuideAnswers, today: dt.date) -> GuideStep:
-    due = deadlines.moving_in_deadline(a.arrived_on)
-    if a.registered_on is not None:
-        state = StepState.DONE
-    else:
-        state = StepState.OVERDUE if today > due else StepState.NOW
-    late_en = late_ja = ""
-    if state is StepState.OVERDUE or (a.registered_on and a.registered_on > due):
-        late_en = (
-            " Late registration is still accepted, but it is recorded as late and a "
-            "fine (過料) may follow: go as soon as you can."
-        )
-        late_ja = (
-            "期限後の届出も受理されますが、遅れた届出として記録され、過料の対象となる"
-            "ことがあります。早めに届け出てください。"
-        )
-    return GuideStep(
-        "register",
-        StepKind.DEADLINE,
-        state,
-        "Register your address (転入届)",
-        "転入届を出す",
-        f"Go to the ward office of {a.municipality} within "
-        f"{deadlines.NOTIFICATION_DAYS} days of moving in: by {en(due)}. Your My Number "
-        f"is assigned the same day.{late_en}",
-        f"転入した日から{deadlines.NOTIFICATION_DAYS}日以内（{ja(due)}まで）に"
-        f"{a.municipality}の窓口で転入届を出してください。同じ日にマイナンバーが付番されます。"
-        f"{late_ja}",
-        on=due,
-        bring_en=_ids_en(a),
-        bring_ja=_ids_ja(a),
-    )
-
-
-def _ids_en(a: GuideAnswers) -> tuple[str, ...]:
-    if a.status_of_residence.strip():
-        return ("Residence card (在留カード)", "Passport")
-    return ("Photo ID (driving licence, passport)",)
-
-
-def _ids_ja(a: GuideAnswers) -> tuple[str, ...]:
-    if a.status_of_residence.strip():
-        return ("在留カード", "旅券（パスポート）")
-    return ("顔写真付きの本人確認書類（運転免許証・旅券）",)
-
-
-def _window_state(done: bool, window: tuple[dt.date, dt.date], today: dt.date) -> StepState:
-    if done:
-        return StepState.DONE
-    if today > window[1]:
-        return StepState.OVERDUE
-    return StepState.NOW if today >= window[0] else StepState.UPCOMING
-
-
-def _letter(a: GuideAnswers, d: _Dates, today: dt.date) -> GuideStep:
-    start, end = d.letter
-    return GuideStep(
-        "letter",
-        StepKind.WAIT,
-        _window_state(a.letter_arrived, d.letter, today),
-        "Your notification letter arrives (個人番号通知書)",
-        "個人番号通知書が届く",
-        f"The ward office mails your My Number in a white envelope between {en(start)} and "
-        f"{en(end)}. Make sure your name is on the mailbox and someone can receive it. "
-        "The letter carries the QR code and application ID for the card.",
-        f"{ja(start)}から{ja(end)}ごろ、マイナンバーを記載した通知書が白い封筒で郵送されます。"
-        "郵便受けに名前を表示してください。通知書にはカード申請用のQRコードと申請書IDがあります。",
-        on=start,
-        until=end,
-        estimated=a.registered_on is None,
-    )
-
-
-def _apply(a: GuideAnswers, d: _Dates, today: dt.date) -> list[GuideStep]:
-    state = (
-        StepState.DONE
-        if a.applied_on
-        else (StepState.NOW if a.letter_arrived else StepState.UPCOMING)
-    )
-    steps = [
-        GuideStep(
-            "apply",
-            StepKind.ACTION,
-            state,
-            "Apply for your My Number Card",
-            "マイナンバーカードを申請する",
-            "Scan the letter's QR code with a smartphone (easiest), apply on a PC, at a photo "
-            "booth with the application ID, or at the ward office counter (staff take the "
-            "photo). The photo: 4.5 cm × 3.5 cm, taken within 6 months, facing the front, no "
-            f"hat, plain background; uploaded as {' or '.join(photo_rules.ACCEPTED_FORMATS)}, "
-            f"{photo_rules.MIN_SIDE_PX}–{photo_rules.MAX_SIDE_PX} pixels on each side, at most "
-            f"{photo_rules.MAX_FILE_BYTES // 1_000_000} MB.",
-            "スマートフォンで通知書のQRコードを読み取る方法が簡単です。パソコン、証明写真機（申請書ID）、"
-            "窓口（職員が撮影）でも申請できます。写真は縦4.5cm×横3.5cm、6か月以内に撮影、正面、"
-            f"無帽、無背景。アップロードは{'・'.join(photo_rules.ACCEPTED_FORMATS)}、各辺"
-            f"{photo_rules.MIN_SIDE_PX}〜{photo_rules.MAX_SIDE_PX}ピクセル、"
-            f"{photo_rules.MAX_FILE_BYTES // 1_000_000}MB以下です。",
-            on=d.applied_on,
-            estimated=a.applied_on is None,
-        )
-    ]
-    express_by = deadlines.express_request_deadline(
-        d.registered_on, deadlines.ExpressReason.ARRIVAL_FROM_ABROAD
-    )
-    if a.applied_on is None and today <= express_by:
-        lo, hi = timelines.EXPRESS_EARLIEST.days, timelines.EXPRESS_LATEST.days
-        steps.append(
-            GuideStep(
-                "express",
-                StepKind.ACTION,
-                StepState.IF_NEEDED,
-                "Need the card fast? Ask for express issuance (特急発行)",
-                "急ぐ場合は特急発行を申し込む",
-                f"Having just arrived from abroad, you may ask the ward office for express "
-                f"issuance within {deadlines.EXPRESS_REQUEST_DAYS} days of your moving-in "
-                f"notification (until {en(express_by)}): the card is made in about {lo}–{hi} "
-                "days.",
-                f"国外から転入した方は、転入届から{deadlines.EXPRESS_REQUEST_DAYS}日以内"
-                f"（{ja(express_by)}まで）、窓口で特急発行を申し込めます。カードは約{lo}〜{hi}日で"
-                "作られます。",
-                on=express_by,
-            )
-        )
-    return steps
-
-
-def _notice(a: GuideAnswers, d: _Dates, today: dt.date) -> GuideStep:
-    start, end = d.notice
-    done = a.notice_arrived or a.card_collected_on is not None
-    state = _window_state(done, d.notice, today) if a.applied_on else StepState.UPCOMING
-    return GuideStep(
-        "notice",
-        StepKind.WAIT,
-        state,
-        "The pickup notice arrives (交付通知書)",
-        "交付通知書が届く",
-        f"About {timelines.MANUFACTURE_EARLIEST_MONTHS}–{timelines.MANUFACTURE_LATEST_MONTHS}"
-        f" months after applying, a postcard tells you the card is ready: between {en(start)}"
-        f" and {en(end)}.",
-        f"申請から約{timelines.MANUFACTURE_EARLIEST_MONTHS}〜"
-        f"{timelines.MANUFACTURE_LATEST_MONTHS}か月後（{ja(start)}〜{ja(end)}ごろ）、"
-        "カードの準備ができたことを知らせるはがきが届きます。",
-        on=start,
-        until=end,
-        estimated=a.applied_on is None,
-    )
-
-
-def _collect(a: GuideAnswers, d: _Dates) -> GuideStep:
-    when = d.card_issued_on if a.card_collected_on else d.notice[0]
-    state = (
-        StepState.DONE
-        if a.card_collected_on
-        else (StepState.NOW if a.notice_arrived else StepState.UPCOMING)
-    )
-    sig = pins.SIGNATURE_PIN_MIN, pins.SIGNATURE_PIN_MAX
-    return GuideStep(
-        "collect",
-        StepKind.ACTION,
-        state,
-        "Collect your card and set the PINs",
-        "カードを受け取り、暗証番号を設定する",
-        "Go to the ward office on or before the date on the notice (about "
-        f"{cards.COLLECT_WITHIN_MONTHS} months after it is sent). You set three 4-digit PINs "
-        f"(they may be the same) and a signature PIN of {sig[0]}–{sig[1]} uppercase letters "
-        "and digits. Choose PINs that are hard to guess: not your birthday.",
-        "通知書に書かれた期限（発送から約"
-        f"{cards.COLLECT_WITHIN_MONTHS}か月）までに窓口へ。数字4桁の暗証番号3つ（同じでも可）と、"
-        f"英大文字と数字{sig[0]}〜{sig[1]}文字の署名用暗証番号を設定します。"
-        "誕生日など推測されやすい番号は避けてください。",
-        on=when,
-        estimated=a.card_collected_on is None,
-        bring_en=(
-            "Pickup notice (交付通知書)",
-            *_ids_en(a),
-            "Notification letter (個人番号通知書)",
-        ),
-        bring_ja=("交付通知書", *_ids_ja(a), "個人番号通知書"),
-    )
-
-
-def _residence(a: GuideAnswers) -> validity.StayPermit | None:
-    if not a.status_of_residence.strip():
-        return None
-    return validity.StayPermit(a.status_of_residence, a.period_of_stay_ends)
-
-
-def _validity(a: GuideAnswers, d: _Dates) -> list[GuideStep]:
-    return validity_steps(a, d.card_issued_on, _residence(a), estimated=a.card_collected_on is None)
-
-
-def _trouble(a: GuideAnswers, d: _Dates, today: dt.date) -> list[GuideStep]:
+def _trouble(
+    a: GuideAnswers, d: journey.Dates, today: dt.date, *, dated_leaving: bool
+) -> list[GuideStep]:
     letter_overdue = (
         a.registered_on is not None
         and not a.letter_arrived
@@ -370,4 +206,5 @@ def _trouble(a: GuideAnswers, d: _Dates, today: dt.date) -> list[GuideStep]:
         applied_on=d.applied_on,
         letter_overdue=letter_overdue,
         notice_overdue=notice_overdue,
+        dated_leaving=dated_leaving,
     )

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models_card import Card
 from mynumber.adapters.db.models_portal import ChildBenefitApplication, FaceRegistration
+from mynumber.domain import child_benefit
 from mynumber.domain.access import Purpose, Role
 from mynumber.domain.cards import CardStatus
 from mynumber.domain.errors import (
@@ -56,7 +57,6 @@ from mynumber.services.tax import tax_office
 
 PORTAL = "My Number Portal"
 """The portal as a relying party of card authentication (the name in the audit log)."""
-CHILD_AGE_LIMIT = 18
 CHILD_NAME_MAX = 100
 
 
@@ -374,15 +374,8 @@ def withdraw_face(session: Session, svc: Services, *, caller: Caller) -> None:
 
 
 def child_benefit_until(date_of_birth: dt.date) -> dt.date:
-    """The last day a child counts for child benefit: the first 31 March on or after the day
-    they reach 18 (the day before the 18th birthday)."""
-    try:
-        birthday = date_of_birth.replace(year=date_of_birth.year + CHILD_AGE_LIMIT)
-    except ValueError:  # born on 29 February
-        birthday = dt.date(date_of_birth.year + CHILD_AGE_LIMIT, 3, 1)
-    reached = birthday - dt.timedelta(days=1)
-    march = dt.date(reached.year, 3, 31)
-    return march if reached <= march else dt.date(reached.year + 1, 3, 31)
+    """The last day a child counts for child benefit (``domain.child_benefit.counts_until``)."""
+    return child_benefit.counts_until(date_of_birth)
 
 
 def apply_for_child_benefit(
