@@ -127,6 +127,17 @@ def nothing(w: World, s: Person, c: str) -> Body:
     return {}
 
 
+def guide_answers(w: World, s: Person, c: str) -> Body:
+    """A newcomer's answers to the public guide (its calendar and PDF need them)."""
+    return {
+        "query": {
+            "arrived_on": "2026-03-01",
+            "municipality": "Chiyoda City",
+            "date_of_birth": "1990-01-01",
+        }
+    }
+
+
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
@@ -988,6 +999,9 @@ API: list[Row] = [
 PAGES: list[Row] = [
     row("GET", "/", 200, "", scope=PUBLIC),
     row("GET", "/guide", 200, "", scope=PUBLIC),
+    row("GET", "/guide/plan.ics", 200, "", guide_answers, scope=PUBLIC),
+    row("GET", "/guide/plan.pdf", 200, "", guide_answers, scope=PUBLIC),
+    row("GET", "/privacy", 200, "", scope=PUBLIC),
     row("GET", "/login", 200, "", scope=PUBLIC),
     row("POST", "/login", 401, "", staff_login, scope=PUBLIC),
     row("POST", "/logout", 303, "", scope=PUBLIC),

@@ -157,3 +157,65 @@ def test_login_never_redirects_to_another_site(system: System) -> None:
         form = {"csrf": _csrf(client.get("/login").text), **clerk, "next": target}
         page = client.post("/login", data=form, follow_redirects=False)
         assert page.headers["location"] == "/staff/ward-office"
+
+
+@pytest.mark.sqlite_only  # form validation
+def test_the_guide_form_keeps_its_placeholder_as_an_attribute_of_its_own(system: System) -> None:
+    page = _client(system).get("/guide")
+    assert "requiredplaceholder" not in page.text
+    field = re.search(r'<input[^>]*id="municipality"[^>]*>', page.text)
+    assert field and ' required placeholder="e.g. Chiyoda City"' in field.group(0)
+
+
+@pytest.mark.sqlite_only  # form validation
+def test_the_guide_submitted_empty_names_each_missing_answer(system: System) -> None:
+    page = _client(system).get("/guide?lang=en&arrived_on=&municipality=&date_of_birth=")
+    assert page.status_code == 422
+    for name in ("arrived_on", "municipality", "date_of_birth"):
+        assert f'id="{name}-error"' in page.text
+    assert '<svg class="timeline"' not in page.text
+
+
+@pytest.mark.sqlite_only  # the plan is domain rules
+def test_the_guide_offers_its_plan_as_a_calendar_and_a_pdf(system: System) -> None:
+    client = _client(system)
+    page = client.get(GUIDE + "&child_born_1=2020-05-05")
+    link = re.search(r'href="(/guide/plan\.ics\?[^"]+)"', page.text)
+    assert link, "no calendar link"
+    ics = client.get(link.group(1).replace("&amp;", "&"))
+    assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
+    assert b"BEGIN:VALARM" in ics.content and b"20260413" in ics.content  # 13 Apr 2026
+    pdf = client.get(link.group(1).replace("&amp;", "&").replace("plan.ics", "plan.pdf"))
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+@pytest.mark.sqlite_only  # form validation
+def test_a_calendar_without_answers_is_the_form_with_an_error_not_an_empty_file(
+    system: System,
+) -> None:
+    for path in ("/guide/plan.ics", "/guide/plan.pdf?date_of_birth=x"):
+        page = _client(system).get(path)
+        assert page.status_code == 422
+        assert page.headers["content-type"].startswith("text/html")
+        assert "field-has-error" in page.text
+
+
+@pytest.mark.sqlite_only  # static pages
+def test_public_pages_give_contact_office_hours_and_the_privacy_notice(system: System) -> None:
+    client = _client(system)
+    for path in ("/", "/guide", "/privacy"):
+        page = client.get(path)
+        assert "Contact and office hours" in page.text
+        assert "closed on weekends, public holidays and 29 December" in page.text
+        assert 'href="/privacy"' in page.text
+    assert "not stored" in client.get("/privacy").text
+
+
+def test_staff_pages_name_the_office_not_resident_services(system: System) -> None:
+    client = _client(system)
+    form = {"csrf": _csrf(client.get("/login").text), **_clerk(system), "next": ""}
+    client.post("/login", data=form)
+    page = client.get("/staff/ward-office")
+    assert page.status_code == 200
+    assert '<span class="brand-sub">test ward_office</span>' in page.text
+    assert "Resident services" not in page.text.split("</header>")[0]

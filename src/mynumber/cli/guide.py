@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from mynumber import i18n
+from mynumber.adapters.calendar import plan_calendar
+from mynumber.adapters.documents import render_guide_plan
 from mynumber.cli.support import console, one_line_errors
 from mynumber.domain.clock import SystemClock
 from mynumber.domain.errors import MyNumberError, invalid
@@ -32,6 +35,8 @@ OPTION_OF_FIELD = {
     "registered_on": "--registered",
     "applied_on": "--applied",
     "card_collected_on": "--collected",
+    "leaving_on": "--leaving",
+    "children_born": "--child",
 }
 STATE_STYLE = {
     "done": "green",
@@ -80,10 +85,27 @@ def guide(
     applied: Annotated[str, typer.Option(help="Applied for the card on, YYYY-MM-DD")] = "",
     notice: Annotated[bool, typer.Option("--notice", help="The pickup notice has arrived")] = False,
     collected: Annotated[str, typer.Option(help="Collected the card on, YYYY-MM-DD")] = "",
+    employee: Annotated[
+        bool, typer.Option("--employee", help="Your employer's health insurance covers you")
+    ] = False,
+    within_japan: Annotated[
+        bool, typer.Option("--within-japan", help="You moved from elsewhere in Japan, not abroad")
+    ] = False,
+    leaving: Annotated[str, typer.Option(help="The day you plan to leave Japan, YYYY-MM-DD")] = "",
+    child: Annotated[
+        list[str] | None,
+        typer.Option(help="A child moving in with you: date of birth, YYYY-MM-DD (repeat)"),
+    ] = None,
     lang: Annotated[
         str, typer.Option(help=f"Language: {', '.join(i18n.ALL)} (ja-easy: やさしい日本語)")
     ] = "en",
     today: Annotated[str, typer.Option(help="Plan as of this day (default: today)")] = "",
+    ics: Annotated[
+        Path | None, typer.Option(help="Also write the plan as a calendar (.ics) to this file")
+    ] = None,
+    pdf: Annotated[
+        Path | None, typer.Option(help="Also write the plan as a printable PDF to this file")
+    ] = None,
 ) -> None:
     """Your personal My Number plan: deadlines, what comes when, what to bring, and what to do
     if something goes wrong."""
@@ -105,6 +127,10 @@ def guide(
             applied_on=_date("--applied", applied),
             notice_arrived=notice,
             card_collected_on=_date("--collected", collected),
+            employee=employee,
+            moved_within_japan=within_japan,
+            leaving_on=_date("--leaving", leaving),
+            children_born=tuple(_required("--child", born) for born in child or ()),
         )
         plan = make_plan(answers, today=_date("--today", today) or SystemClock().today())
     except MyNumberError as exc:
@@ -114,6 +140,22 @@ def guide(
         _say_in(lang, exc)
         raise
     show(plan, lang)
+    if ics is not None:
+        _write(ics, plan_calendar(plan, lang), "--ics")
+    if pdf is not None:
+        _write(pdf, render_guide_plan(plan, lang), "--pdf")
+
+
+def _write(path: Path, content: bytes, option: str) -> None:
+    try:
+        path.write_bytes(content)
+    except OSError as exc:
+        raise invalid(
+            option,
+            f"Cannot write {path}: {exc.strerror}.",
+            f"{path} に書き込めません（{exc.strerror}）。",
+        ) from None
+    console.print(f"{option[2:].upper()}: {path}")
 
 
 def _say_in(lang: str, exc: MyNumberError) -> None:
@@ -148,17 +190,17 @@ def show(plan: GuidePlan, lang: str) -> None:
     journey.add_column(pick("Date", "日付"), ratio=1, overflow="fold")
     journey.add_column(pick("Step", "手続き"), ratio=2, overflow="fold")
     journey.add_column(pick("What to do", "すること"), ratio=4, overflow="fold")
-    for step in plan.steps:
-        if step.kind == "trouble":
-            continue
-        bring = [pick(en, ja) for en, ja in zip(step.bring_en, step.bring_ja, strict=False)]
-        text = pick(step.text_en, step.text_ja, **step.values)
+    undated = [s for s in plan.steps if s.on is None and s.kind != "trouble"]
+    for step in (*plan.journey, *undated):
+        bring = step.bring_ja if lang == "ja" else step.bring_en
+        text = pick(step.text_en, step.text_ja)
         if bring:
-            text += "\n" + pick("Bring:", "持ち物：") + " " + ", ".join(bring)
+            text += "\n" + pick("Bring: ", "持ち物：") + ", ".join(bring)
+        who = pick(step.who_en, step.who_ja)
         journey.add_row(
             pick(*STATE_TEXT[step.state]),
             _when(step, lang),
-            pick(step.title_en, step.title_ja, **step.values),
+            (f"{who}\n" if who else "") + pick(step.title_en, step.title_ja),
             text,
             style=STATE_STYLE[step.state],
         )

@@ -198,7 +198,8 @@ def _before_the_card(a: GuideAnswers, m: Member, kind: InsurerKind, d: Dates) ->
         "Paper insurance cards are no longer issued "
         f"(the last were issued on {en(insurance_rules.PAPER_CARD_LAST_ISSUE_DAY)}). "
         "Until your My Number Card is registered as your insurance card, show the "
-        f"eligibility confirmation letter (資格確認書) at clinics and pharmacies. Ask for it {where_en}; it is valid for up to "
+        "eligibility confirmation letter (資格確認書) at clinics and pharmacies. "
+        f"Ask for it {where_en}; it is valid for up to "
         f"{insurance_rules.ELIGIBILITY_LETTER_MAX_YEARS} years (at most until {en(until)}). "
         f"You will need it while the card is being made (about {lo}–{hi} months).",
         f"紙の保険証は{ja(insurance_rules.PAPER_CARD_LAST_ISSUE_DAY)}を最後に発行されていません。"

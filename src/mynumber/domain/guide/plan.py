@@ -170,7 +170,12 @@ def _until_leaving(a: GuideAnswers, steps: list[GuideStep]) -> list[GuideStep]:
     leave = leaving_on(a)
     if leave is None or not a.status_of_residence.strip():
         return steps
-    return [s for s in steps if s.on is None or s.on <= leave or s.key == "validity_change"]
+    staying_possible = a.leaving_on is None  # the stay ends: extending it is the other way
+    return [
+        s
+        for s in steps
+        if s.on is None or s.on <= leave or (staying_possible and s.key == "validity_change")
+    ]
 
 
 def _arrived(a: GuideAnswers, today: dt.date) -> GuideStep:
