@@ -7,10 +7,12 @@ from dataclasses import replace
 
 import pytest
 
+from mynumber import i18n
 from mynumber.domain import deadlines, pins, timelines, validity
 from mynumber.domain.errors import InvalidInput
 from mynumber.domain.guide import GuideAnswers, StepKind, StepState, en, make_plan
 
+EN, JA = i18n.translator("en"), i18n.translator("ja")
 TODAY = dt.date(2026, 4, 1)
 NEWCOMER = GuideAnswers(
     arrived_on=dt.date(2026, 3, 28),
@@ -32,7 +34,7 @@ def test_registration_deadline_is_the_moving_in_rule_moved_past_the_weekend() ->
 def test_unregistered_after_the_deadline_is_overdue_and_says_late_is_accepted() -> None:
     step = make_plan(NEWCOMER, today=dt.date(2026, 4, 20)).step("register")
     assert step.state is StepState.OVERDUE
-    assert "still accepted" in step.text_en and "過料" in step.text_ja
+    assert "still accepted" in step.text(EN) and "過料" in step.text(JA)
 
 
 def test_the_letter_is_expected_two_to_four_weeks_after_registering() -> None:
@@ -119,7 +121,7 @@ def test_a_period_of_stay_caps_the_card_and_adds_the_validity_change_step() -> N
     assert plan.step("certificates_expiry").on == dt.date(2028, 9, 30)
     change = plan.step("validity_change")
     assert change.on == dt.date(2028, 9, 30)
-    assert f"{validity.PENDING_RENEWAL_EXTENSION_MONTHS} months" in change.text_en
+    assert f"{validity.PENDING_RENEWAL_EXTENSION_MONTHS} months" in change.text(EN)
 
 
 def test_a_child_gets_the_five_year_card_and_no_signature_certificate_under_fifteen() -> None:
@@ -136,7 +138,7 @@ def test_a_child_gets_the_five_year_card_and_no_signature_certificate_under_fift
         date_of_birth=answers.date_of_birth,
         issued_on=max(TODAY, plan.step("notice").until or TODAY),
     )
-    assert "not issued under 15" in plan.step("certificates_expiry").text_en
+    assert "not issued under 15" in plan.step("certificates_expiry").text(EN)
 
 
 def test_a_stay_ending_before_the_card_is_ready_says_renew_the_residence_card_first() -> None:
@@ -158,7 +160,7 @@ def test_express_issuance_is_offered_within_thirty_days_of_the_moving_in_notific
     arrival = deadlines.ExpressReason.ARRIVAL_FROM_ABROAD
     offered = make_plan(NEWCOMER, today=TODAY).step("express")  # registers today
     assert offered.on == deadlines.express_request_deadline(TODAY, arrival) == dt.date(2026, 5, 1)
-    assert "moving-in notification" in offered.text_en and "転入届から30日" in offered.text_ja
+    assert "moving-in notification" in offered.text(EN) and "転入届から30日" in offered.text(JA)
     registered = replace(NEWCOMER, registered_on=dt.date(2026, 3, 30))
     # 31 days after arriving, 29 after registering: still offered (issue 17.6).
     assert make_plan(registered, today=dt.date(2026, 4, 28)).step("express").on == dt.date(
@@ -171,7 +173,7 @@ def test_express_issuance_is_offered_within_thirty_days_of_the_moving_in_notific
 
 
 def test_the_pin_trouble_step_states_the_card_lockout_counts() -> None:
-    text = make_plan(NEWCOMER, today=TODAY).step("pin_locked").text_en
+    text = make_plan(NEWCOMER, today=TODAY).step("pin_locked").text(EN)
     assert f"{pins.FOUR_DIGIT_PIN_ATTEMPTS} wrong entries" in text
     assert f"{pins.SIGNATURE_PIN_ATTEMPTS} lock the signature PIN" in text
 
@@ -190,13 +192,13 @@ def test_troubleshooting_covers_letter_notice_pin_loss_moves_and_leaving() -> No
         "moving_away",
         "leaving_japan",
     ]
-    assert f"{deadlines.CARD_CONTINUATION_DAYS} days" in plan.step("moving_away").text_en
+    assert f"{deadlines.CARD_CONTINUATION_DAYS} days" in plan.step("moving_away").text(EN)
 
 
 def test_every_step_speaks_english_and_japanese() -> None:
     for step in make_plan(NEWCOMER, today=TODAY).steps:
-        assert step.title_en and step.title_ja and step.text_en and step.text_ja
-        assert step.title_en != step.title_ja
+        assert step.title(EN) and step.title(JA) and step.text(EN) and step.text(JA)
+        assert step.title(EN) != step.title(JA)
 
 
 def test_the_journey_is_in_date_order_and_leaves_out_troubleshooting() -> None:
@@ -350,21 +352,21 @@ def test_leaving_japan_says_what_happens_to_the_card_by_nationality() -> None:
     """Issue 17.8: a Japanese national's card continues abroad (since 2024-05-27)."""
     japanese = replace(NEWCOMER, status_of_residence="", period_of_stay_ends=None)
     step = make_plan(japanese, today=TODAY).step("leaving_japan")
-    assert "continues abroad" in step.text_en and "国外でも引き続き" in step.text_ja
-    assert "signature certificate lapses" in step.text_en
+    assert "continues abroad" in step.text(EN) and "国外でも引き続き" in step.text(JA)
+    assert "signature certificate lapses" in step.text(EN)
     permanent = replace(
         NEWCOMER, status_of_residence="Permanent Resident", period_of_stay_ends=None
     )
     foreign = make_plan(permanent, today=TODAY).step("leaving_japan")
-    assert "Return the card" in foreign.text_en
+    assert "Return the card" in foreign.text(EN)
     # A period of stay makes leaving a dated step of the journey, not a what-if.
     limited = make_plan(NEWCOMER, today=TODAY)
     assert not limited.has("leaving_japan")
-    assert "Return your My Number Card" in limited.step("leave_japan").text_en
+    assert "Return your My Number Card" in limited.step("leave_japan").text(EN)
 
 
 def test_moving_within_says_the_card_keeps_working_at_clinics() -> None:
     """Issue 17.3/17.4: the signature certificate lapses on filing; clinics still work."""
     step = make_plan(NEWCOMER, today=TODAY).step("moving_within")
-    assert "keeps working at clinics" in step.text_en and "fails at clinics" not in step.text_en
-    assert "revoked when the notification is filed" in step.text_en
+    assert "keeps working at clinics" in step.text(EN) and "fails at clinics" not in step.text(EN)
+    assert "revoked when the notification is filed" in step.text(EN)

@@ -16,38 +16,40 @@ import hashlib
 from icalendar import Alarm, Calendar, Event
 
 from mynumber.domain.guide import GuidePlan, GuideStep, StepKind
+from mynumber.domain.guide.model import Say
 
 PRODID = "-//mynumber//newcomer's guide//EN"
 DEADLINE_WARNING = dt.timedelta(days=7)
 OTHER_WARNING = dt.timedelta(days=1)
 
 
-def plan_calendar(plan: GuidePlan, lang: str) -> bytes:
-    """The plan's reminders as an ``.ics`` file in ``lang`` (``en`` or ``ja``)."""
+def plan_calendar(plan: GuidePlan, t: Say, lang: str) -> bytes:
+    """The plan's reminders as an ``.ics`` file, said by ``t`` (``i18n.translator``) in
+    ``lang`` (the calendar's LANGUAGE)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", "マイナンバー手続き" if lang == "ja" else "My Number plan")
+    cal.add("x-wr-calname", t("My Number plan", "マイナンバー手続き"))
     seed = repr(plan.answers).encode()
     for step in plan.reminders:
-        cal.add_component(_event(step, lang, seed, plan.today))
+        cal.add_component(_event(step, t, lang, seed, plan.today))
     return cal.to_ical()
 
 
-def _event(step: GuideStep, lang: str, seed: bytes, today: dt.date) -> Event:
+def _event(step: GuideStep, t: Say, lang: str, seed: bytes, today: dt.date) -> Event:
     assert step.on is not None
-    ja = lang == "ja"
-    who = step.who_ja if ja else step.who_en
-    title = step.title_ja if ja else step.title_en
-    summary = f"{who}: {title}" if who else title
+    who = step.who(t)
+    summary = (
+        t("{who}: {step}", "{who}：{step}", who=who, step=step.title(t)) if who else step.title(t)
+    )
     if step.estimated:
-        summary = ("（目安）" if ja else "(estimate) ") + summary
+        summary = t("(estimate) {step}", "（目安）{step}", step=summary)
     event = Event()
     event.add("uid", _uid(seed, step))
     event.add("dtstamp", dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.UTC))
-    event.add("summary", summary)
-    event.add("description", step.text_ja if ja else step.text_en)
+    event.add("summary", summary, parameters={"LANGUAGE": lang})
+    event.add("description", step.text(t), parameters={"LANGUAGE": lang})
     event.add("dtstart", step.on)
     event.add("dtend", (step.until or step.on) + dt.timedelta(days=1))
     event.add("transp", "TRANSPARENT")

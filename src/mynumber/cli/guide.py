@@ -141,9 +141,9 @@ def guide(
         raise
     show(plan, lang)
     if ics is not None:
-        _write(ics, plan_calendar(plan, lang), "--ics")
+        _write(ics, plan_calendar(plan, i18n.translator(lang), lang), "--ics")
     if pdf is not None:
-        _write(pdf, render_guide_plan(plan, lang), "--pdf")
+        _write(pdf, render_guide_plan(plan, i18n.translator(lang), lang), "--pdf")
 
 
 def _write(path: Path, content: bytes, option: str) -> None:
@@ -192,15 +192,15 @@ def show(plan: GuidePlan, lang: str) -> None:
     journey.add_column(pick("What to do", "すること"), ratio=4, overflow="fold")
     undated = [s for s in plan.steps if s.on is None and s.kind != "trouble"]
     for step in (*plan.journey, *undated):
-        bring = step.bring_ja if lang == "ja" else step.bring_en
-        text = pick(step.text_en, step.text_ja)
+        bring = step.bring(pick)
+        text = step.text(pick)
         if bring:
-            text += "\n" + pick("Bring: ", "持ち物：") + ", ".join(bring)
-        who = pick(step.who_en, step.who_ja)
+            text += "\n" + pick("Bring:", "持ち物：") + " " + ", ".join(bring)
+        who = step.who(pick)
         journey.add_row(
             pick(*STATE_TEXT[step.state]),
             _when(step, lang),
-            (f"{who}\n" if who else "") + pick(step.title_en, step.title_ja),
+            (f"{who}\n" if who else "") + step.title(pick),
             text,
             style=STATE_STYLE[step.state],
         )
@@ -213,9 +213,9 @@ def show(plan: GuidePlan, lang: str) -> None:
     trouble.add_column(pick("What to do", "すること"), ratio=5, overflow="fold")
     for step in plan.troubleshooting:
         trouble.add_row(
-            pick(step.title_en, step.title_ja, **step.values),
+            step.title(pick),
             _when(step, lang),
-            pick(step.text_en, step.text_ja, **step.values),
+            step.text(pick),
             style=STATE_STYLE[step.state],
         )
     console.print(trouble)

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from mynumber import i18n
 from mynumber.adapters.calendar import plan_calendar
 from mynumber.adapters.documents import render_guide_plan
 from mynumber.domain.errors import InvalidInput, MyNumberError
@@ -155,7 +156,7 @@ def guide_calendar(request: Request) -> Response:
     if plan is None:
         return _no_plan(request, form, status)
     return Response(
-        plan_calendar(plan, request.state.lang),
+        plan_calendar(plan, i18n.translator(request.state.lang), request.state.lang),
         media_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="my-number-plan.ics"'},
     )
@@ -169,7 +170,7 @@ def guide_pdf(request: Request) -> Response:
     if plan is None:
         return _no_plan(request, form, status)
     return Response(
-        render_guide_plan(plan, request.state.lang),
+        render_guide_plan(plan, i18n.translator(request.state.lang), request.state.lang),
         media_type="application/pdf",
         headers={"Content-Disposition": 'inline; filename="my-number-plan.pdf"'},
     )

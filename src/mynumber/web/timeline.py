@@ -118,7 +118,13 @@ def _row(i: int, step: GuideStep, scale: _Scale, lang: str) -> Row:
     values = {} if step.base_key in SHORT else step.values
     label = i18n.translate(lang, en, ja, **values)
     if step.who_en:  # a child's step, shortly: "Child 1: Collect the card"
-        label = i18n.translate(lang, "Child {child}: {step}", "子{child}：{step}", child=step.values["child"], step=label)
+        label = i18n.translate(
+            lang,
+            "Child {child}: {step}",
+            "子{child}：{step}",
+            child=step.values["child"],
+            step=label,
+        )
     assert step.on is not None
     date_text = _short(step.on, lang) + (f"–{_short(step.until, lang)}" if step.until else "")
     return Row(

@@ -9,16 +9,21 @@ also carries Latin letters, so one font serves both languages (``_layout.registe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from io import BytesIO
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from mynumber import i18n
 from mynumber.adapters.documents import _layout as L
-from mynumber.domain.guide import GuidePlan, GuideStep, StepKind, en, ja
+from mynumber.domain.guide import GuidePlan, GuideStep, StepKind
+from mynumber.domain.guide.model import Say
 
 STATE = {
     "done": ("Done", "済み"),
@@ -30,10 +35,9 @@ STATE = {
 STATE_COLOUR = {"now": "#1F5FA8", "overdue": "#B00020", "done": "#2E7D32"}
 
 
-def render_guide_plan(plan: GuidePlan, lang: str) -> bytes:
-    """The plan as PDF bytes, in ``lang`` (``en`` or ``ja``)."""
+def render_guide_plan(plan: GuidePlan, t: Say, lang: str) -> bytes:
+    """The plan as PDF bytes, said by ``t`` (``i18n.translator``) in ``lang``."""
     L.register_fonts()
-    pick = (lambda e, j: j) if lang == "ja" else (lambda e, j: e)
     out = BytesIO()
     doc = SimpleDocTemplate(
         out,
@@ -42,81 +46,81 @@ def render_guide_plan(plan: GuidePlan, lang: str) -> bytes:
         rightMargin=14 * mm,
         topMargin=14 * mm,
         bottomMargin=14 * mm,
-        title=pick("My Number plan", "マイナンバー手続きガイド"),
+        title=t("Your My Number plan", "マイナンバー手続きガイド"),
         author="mynumber",
-        lang=lang,
+        lang=i18n.language(lang).tag,
     )
-    day = ja(plan.today) if lang == "ja" else en(plan.today)
     story = [
-        L.para(pick("Your My Number plan", "マイナンバー手続きガイド"), L.GOTHIC, 16, color=L.INK),
+        L.para(t("Your My Number plan", "マイナンバー手続きガイド"), L.GOTHIC, 16, color=L.INK),
         Spacer(1, 2 * mm),
         L.para(
-            pick(
-                f"{plan.answers.municipality} · as of {day} · “about” marks an estimate",
-                f"{plan.answers.municipality}・{day}時点・「約」は目安",
+            t(
+                "{municipality} · as of {today} · “about” marks an estimate",
+                "{municipality}・{today}時点・「約」は目安",
+                municipality=plan.answers.municipality,
+                today=plan.today,
             ),
             L.GOTHIC,
             9,
             color=L.GREY,
         ),
         Spacer(1, 4 * mm),
-        _table(plan, lang),
+        _table(plan, t, lang),
     ]
     undated = [s for s in plan.steps if s.on is None and s.kind is not StepKind.TROUBLE]
     if undated:
-        story += [Spacer(1, 5 * mm), _heading(pick("Also", "その他"))]
-        story += [_block(s, lang) for s in undated]
-    story += [Spacer(1, 5 * mm), _heading(pick("If something goes wrong", "困ったときは"))]
-    story += [_block(s, lang) for s in plan.troubleshooting]
-    doc.build(story, onFirstPage=_footer(lang), onLaterPages=_footer(lang))
+        story += [Spacer(1, 5 * mm), _heading(t("Also", "その他"))]
+        story += [_block(s, t) for s in undated]
+    story += [Spacer(1, 5 * mm), _heading(t("If something goes wrong", "困ったときは"))]
+    story += [_block(s, t) for s in plan.troubleshooting]
+    footer = _footer(
+        t(
+            "This plan is a guide: your ward office confirms every deadline and step.",
+            "このガイドは目安です。期限と手続きは市区町村の窓口で確認してください。",
+        )
+    )
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return out.getvalue()
 
 
-def _text(step: GuideStep, lang: str, attr: str) -> str:
-    return str(getattr(step, f"{attr}_{'ja' if lang == 'ja' else 'en'}"))
-
-
-def _when(step: GuideStep, lang: str) -> str:
+def _when(step: GuideStep, t: Say, lang: str) -> str:
     if step.on is None:
         return ""
-    fmt = ja if lang == "ja" else en
-    text = fmt(step.on) + (f" – {fmt(step.until)}" if step.until else "")
+    text = i18n.day_in_text(step.on, lang)
+    if step.until:
+        text += " – " + i18n.day_in_text(step.until, lang)
     # The CID fonts have no "≈": an estimate is marked in words.
-    mark = ("約 " if lang == "ja" else "about ") if step.estimated else ""
-    return mark + text
+    return t("about {day}", "約 {day}", day=text) if step.estimated else text
 
 
 def _cell(markup: str, size: float = 8.5, colour: str = "#000000") -> Paragraph:
     return Paragraph(markup, L.style(L.GOTHIC, size, color=colors.HexColor(colour)))
 
 
-def _step_cell(step: GuideStep, lang: str) -> Paragraph:
-    who = _text(step, lang, "who")
-    title = _text(step, lang, "title")
+def _step_cell(step: GuideStep, t: Say) -> Paragraph:
+    who = step.who(t)
     head = f"<b>{escape(who)}</b><br/>" if who else ""
-    bring = step.bring_ja if lang == "ja" else step.bring_en
-    body = escape(_text(step, lang, "text"))
+    body = escape(step.text(t))
+    bring = step.bring(t)
     if bring:
-        label = "持ち物：" if lang == "ja" else "Bring: "
-        body += f"<br/><i>{label}{escape(', '.join(bring))}</i>"
-    return _cell(f"{head}<b>{escape(title)}</b><br/>{body}")
+        body += f"<br/><i>{escape(t('Bring:', '持ち物：'))} {escape(', '.join(bring))}</i>"
+    return _cell(f"{head}<b>{escape(step.title(t))}</b><br/>{body}")
 
 
-def _table(plan: GuidePlan, lang: str) -> Table:
-    ja_ = lang == "ja"
+def _table(plan: GuidePlan, t: Say, lang: str) -> Table:
     header = [
-        _cell("<b>" + ("状態" if ja_ else "State") + "</b>"),
-        _cell("<b>" + ("日付" if ja_ else "Date") + "</b>"),
-        _cell("<b>" + ("手続き" if ja_ else "Step") + "</b>"),
+        _cell("<b>" + escape(t("State", "状態")) + "</b>"),
+        _cell("<b>" + escape(t("Date", "日付")) + "</b>"),
+        _cell("<b>" + escape(t("Step", "手続き")) + "</b>"),
     ]
     rows = [header]
     for step in plan.journey:
-        state = STATE[step.state.value][1 if ja_ else 0]
+        state = t(*STATE[step.state.value])
         rows.append(
             [
                 _cell(escape(state), 8, STATE_COLOUR.get(step.state.value, "#333333")),
-                _cell(escape(_when(step, lang)), 8),
-                _step_cell(step, lang),
+                _cell(escape(_when(step, t, lang)), 8),
+                _step_cell(step, t),
             ]
         )
     table = Table(rows, colWidths=(18 * mm, 30 * mm, 134 * mm), repeatRows=1)
@@ -138,18 +142,12 @@ def _heading(text: str) -> Paragraph:
     return L.para(text, L.GOTHIC, 12, color=L.INK)
 
 
-def _block(step: GuideStep, lang: str) -> KeepTogether:
-    return KeepTogether([Spacer(1, 2 * mm), _step_cell(step, lang)])
+def _block(step: GuideStep, t: Say) -> KeepTogether:
+    return KeepTogether([Spacer(1, 2 * mm), _step_cell(step, t)])
 
 
-def _footer(lang: str):  # type: ignore[no-untyped-def]
-    text = (
-        "このガイドは目安です。期限と手続きは市区町村の窓口で確認してください。"
-        if lang == "ja"
-        else "This plan is a guide: your ward office confirms every deadline and step."
-    )
-
-    def draw(canvas, doc):  # type: ignore[no-untyped-def]
+def _footer(text: str) -> Callable[[Canvas, Any], None]:
+    def draw(canvas: Canvas, doc: Any) -> None:
         canvas.saveState()
         canvas.setFont(L.GOTHIC, 7.5)
         canvas.setFillColor(L.GREY)

@@ -9,15 +9,7 @@ import datetime as dt
 from mynumber.domain import child_benefit
 from mynumber.domain.guide import journey
 from mynumber.domain.guide.later import validity_steps
-from mynumber.domain.guide.model import (
-    GuideAnswers,
-    GuideStep,
-    Member,
-    StepKind,
-    StepState,
-    en,
-    ja,
-)
+from mynumber.domain.guide.model import GuideAnswers, GuideStep, Member, StepKind, StepState
 
 
 def children(a: GuideAnswers) -> tuple[Member, ...]:
@@ -38,35 +30,30 @@ def child_steps(a: GuideAnswers, m: Member, d: journey.Dates, today: dt.date) ->
     ]
 
 
-def benefit_step(a: GuideAnswers, today: dt.date) -> GuideStep | None:
+def benefit_step(a: GuideAnswers, you: Member, today: dt.date) -> GuideStep | None:
     """Child benefit (児童手当) for the children who count on the day they moved in."""
     counted = [c for c in a.children_born if child_benefit.counts_on(c, a.arrived_on)]
     if not counted:
         return None
     due = child_benefit.apply_by(a.arrived_on)
-    until_en = "; ".join(
-        f"the child born {en(c)} until {en(child_benefit.counts_until(c))}" for c in counted
-    )
-    until_ja = "、".join(
-        f"{ja(c)}生まれのお子さんは{ja(child_benefit.counts_until(c))}まで" for c in counted
-    )
-    days = child_benefit.APPLY_WITHIN_DAYS
-    return GuideStep(
+    return journey.step(
+        you,
         "child_benefit",
         StepKind.DEADLINE,
         StepState.OVERDUE if today > due else StepState.NOW,
-        "Apply for child benefit (児童手当)",
-        "児童手当を申請する",
-        f"At the ward office, within {days} days of moving in: by {en(due)} (for a baby born "
-        f"in Japan later, within {days} days of the birth). In time, it is paid from the "
-        "month after you moved in; later, only from the month after you apply, and the "
-        f"months between are lost. It is paid for each child until the first 31 March after "
-        f"they turn {child_benefit.CHILD_AGE_LIMIT}: {until_en}.",
-        f"転入した日から{days}日以内（{ja(due)}まで）に窓口で申請してください（日本で生まれた"
-        f"お子さんは出生日から{days}日以内）。期限内なら転入した月の翌月分から支給され、"
-        "遅れると申請した月の翌月分からとなり、その間の月の分は受け取れません。"
-        f"{child_benefit.CHILD_AGE_LIMIT}歳到達後最初の3月31日まで支給されます：{until_ja}。",
+        ("Apply for child benefit (児童手当)", "児童手当を申請する"),
+        (
+            "At the ward office, within {days} days of moving in: by {due} (for a baby born in "
+            "Japan later, within {days} days of the birth). In time, it is paid from the month "
+            "after you moved in; later, only from the month after you apply, and the months "
+            "between are lost. It is paid for each child until the first 31 March after they "
+            "turn {age}.",
+            "転入した日から{days}日以内（{due}まで）に窓口で申請してください（日本で生まれた"
+            "お子さんは出生日から{days}日以内）。期限内なら転入した月の翌月分から支給され、"
+            "遅れると申請した月の翌月分からとなり、その間の月の分は受け取れません。{age}歳到達後"
+            "最初の3月31日まで支給されます。",
+        ),
+        {"days": child_benefit.APPLY_WITHIN_DAYS, "due": due, "age": child_benefit.CHILD_AGE_LIMIT},
         on=due,
-        bring_en=("Your bank account details", "Your health insurance details"),
-        bring_ja=("申請者名義の口座がわかるもの", "医療保険の資格がわかるもの"),
+        **journey.bring(journey.BANK_ACCOUNT, journey.INSURANCE_DETAILS),
     )

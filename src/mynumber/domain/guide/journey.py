@@ -1,11 +1,15 @@
 """The first months of the plan, for each member of the household: registration, health
 insurance from day one, the letter, the card (channels, photo, express issuance, collection
-with the PINs and any fee), and registering the card as the health insurance card."""
+with the PINs and any fee), and registering the card as the health insurance card.
+
+Texts are messages (``mynumber.i18n``): literals with ``{name}`` placeholders, filled from
+the step's ``values``; a sentence that applies only sometimes is a note of its own."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from mynumber.domain import (
     cards,
@@ -21,16 +25,28 @@ from mynumber.domain import (
 )
 from mynumber.domain.cards import ApplicationKind, Channel
 from mynumber.domain.deadlines import ExpressReason
-from mynumber.domain.guide.model import (
-    GuideAnswers,
-    GuideStep,
-    Member,
-    StepKind,
-    StepState,
-    en,
-    ja,
-)
+from mynumber.domain.guide.model import GuideAnswers, GuideStep, Member, StepKind, StepState
 from mynumber.domain.insurance import InsuranceUseChannel, InsurerKind
+
+RESIDENCE_CARD = ("Residence card (在留カード)", "在留カード")
+PASSPORT = ("Passport", "旅券（パスポート）")
+PHOTO_ID = ("Photo ID (driving licence, passport)", "顔写真付きの本人確認書類（運転免許証・旅券）")
+PICKUP_NOTICE = ("Pickup notice (交付通知書)", "交付通知書")
+LETTER = ("Notification letter (個人番号通知書)", "個人番号通知書")
+OWN_PHOTO_ID = ("Your own photo ID", "法定代理人の本人確認書類")
+CHILDS_ID = ("The child's residence card or passport", "お子さんの在留カードまたは旅券")
+BANK_ACCOUNT = ("Your bank account details", "申請者名義の口座がわかるもの")
+INSURANCE_DETAILS = ("Your health insurance details", "医療保険の資格がわかるもの")
+FAMILY_NOTE = (
+    "Register the whole family at the same visit: each of you gets a number.",
+    "家族全員を同時に届け出てください。一人ひとりに番号が付番されます。",
+)
+LATE_NOTE = (
+    "Late registration is still accepted, but it is recorded as late and a fine (過料) may "
+    "follow: go as soon as you can.",
+    "期限後の届出も受理されますが、遅れた届出として記録され、過料の対象となることがあります。"
+    "早めに届け出てください。",
+)
 
 
 @dataclass(frozen=True)
@@ -53,73 +69,69 @@ def dates(a: GuideAnswers, today: dt.date) -> Dates:
     return Dates(registered, letter, applied, notice, issued)
 
 
-def _step(
-    m: Member, key: str, kind: StepKind, state: StepState, *texts: str, **kw: object
+def step(
+    m: Member,
+    key: str,
+    kind: StepKind,
+    state: StepState,
+    title: tuple[str, str],
+    text: tuple[str, str],
+    values: dict[str, Any] | None = None,
+    **kw: Any,
 ) -> GuideStep:
-    title_en, title_ja, text_en, text_ja = texts
+    """A step of member ``m`` (a child's step is keyed and labelled as theirs)."""
     return GuideStep(
         m.key(key),
         kind,
         state,
-        title_en,
-        title_ja,
-        text_en,
-        text_ja,
+        *title,
+        *text,
         who_en=m.who_en,
         who_ja=m.who_ja,
-        **kw,  # type: ignore[arg-type]
+        values={**(values or {}), **m.values},
+        **kw,
     )
 
 
-def ids_en(a: GuideAnswers) -> tuple[str, ...]:
-    if a.status_of_residence.strip():
-        return ("Residence card (在留カード)", "Passport")
-    return ("Photo ID (driving licence, passport)",)
+def ids(a: GuideAnswers) -> tuple[tuple[str, str], ...]:
+    """The identity documents a person brings (foreign resident or Japanese national)."""
+    return (RESIDENCE_CARD, PASSPORT) if a.status_of_residence.strip() else (PHOTO_ID,)
 
 
-def ids_ja(a: GuideAnswers) -> tuple[str, ...]:
-    if a.status_of_residence.strip():
-        return ("在留カード", "旅券（パスポート）")
-    return ("顔写真付きの本人確認書類（運転免許証・旅券）",)
+def bring(*items: tuple[str, str]) -> dict[str, tuple[str, ...]]:
+    return {"bring_en": tuple(i[0] for i in items), "bring_ja": tuple(i[1] for i in items)}
 
 
 # --- Registration ----------------------------------------------------------------------------
 
 
-def register(a: GuideAnswers, today: dt.date) -> GuideStep:
+def register(a: GuideAnswers, you: Member, today: dt.date) -> GuideStep:
     due = deadlines.moving_in_deadline(a.arrived_on)
     if a.registered_on is not None:
         state = StepState.DONE
     else:
         state = StepState.OVERDUE if today > due else StepState.NOW
-    late_en = late_ja = family_en = family_ja = ""
-    if state is StepState.OVERDUE or (a.registered_on and a.registered_on > due):
-        late_en = (
-            " Late registration is still accepted, but it is recorded as late and a "
-            "fine (過料) may follow: go as soon as you can."
-        )
-        late_ja = (
-            "期限後の届出も受理されますが、遅れた届出として記録され、過料の対象となる"
-            "ことがあります。早めに届け出てください。"
-        )
+    notes = []
     if a.children_born:
-        family_en = " Register the whole family at the same visit: each of you gets a number."
-        family_ja = "家族全員を同時に届け出てください。一人ひとりに番号が付番されます。"
-    return GuideStep(
+        notes.append(FAMILY_NOTE)
+    if state is StepState.OVERDUE or (a.registered_on and a.registered_on > due):
+        notes.append(LATE_NOTE)
+    return step(
+        you,
         "register",
         StepKind.DEADLINE,
         state,
-        "Register your address (転入届)",
-        "転入届を出す",
-        f"Go to the ward office of {a.municipality} within "
-        f"{deadlines.NOTIFICATION_DAYS} days of moving in: by {en(due)}. Your My Number "
-        f"is assigned the same day.{family_en}{late_en}",
-        f"転入した日から{deadlines.NOTIFICATION_DAYS}日以内（{ja(due)}まで）に"
-        f"{a.municipality}の窓口で転入届を出してください。同じ日にマイナンバーが付番されます。"
-        f"{family_ja}{late_ja}",
+        ("Register your address (転入届)", "転入届を出す"),
+        (
+            "Go to the ward office of {municipality} within {days} days of moving in: by "
+            "{due}. Your My Number is assigned the same day.",
+            "転入した日から{days}日以内（{due}まで）に{municipality}の窓口で転入届を出して"
+            "ください。同じ日にマイナンバーが付番されます。",
+        ),
+        {"municipality": a.municipality, "days": deadlines.NOTIFICATION_DAYS, "due": due},
         on=due,
-        bring_en=ids_en(a),
-        bring_ja=ids_ja(a),
+        notes=tuple(notes),
+        **bring(*ids(a)),
     )
 
 
@@ -135,24 +147,35 @@ def health_insurance(a: GuideAnswers, m: Member, d: Dates, today: dt.date) -> li
 
 
 def _join(a: GuideAnswers, m: Member, kind: InsurerKind, today: dt.date) -> GuideStep:
+    days = insurance.NHI_NOTIFICATION_DAYS
     if kind is InsurerKind.EMPLOYER:
-        return _step(
+        notes = (
+            []
+            if not a.children_born
+            else [
+                (
+                    "Your children are insured with you as your dependants (被扶養者).",
+                    "お子さんは被扶養者として同じ健康保険に加入します。",
+                )
+            ]
+        )
+        return step(
             m,
             "insurance",
             StepKind.ACTION,
             StepState.NOW if a.registered_on is None else StepState.DONE,
-            "Health insurance: your employer's (健康保険)",
-            "医療保険：勤務先の健康保険",
-            "Your employer enrols you in its health insurance from your first day of work"
-            + (" and your children as your dependants (被扶養者)" if a.children_born else "")
-            + ". Give HR your My Number once the letter comes: they must ask for it and check "
-            "your ID. If you are not covered by an employer, join National Health Insurance "
-            f"at the ward office within {insurance.NHI_NOTIFICATION_DAYS} days instead.",
-            "勤務先が初日から健康保険に加入させます"
-            + ("（お子さんは被扶養者として）" if a.children_born else "")
-            + "。通知書が届いたら、勤務先にマイナンバーを提出してください（本人確認があります）。"
-            f"勤務先の保険に入らない場合は、{insurance.NHI_NOTIFICATION_DAYS}日以内に窓口で"
-            "国民健康保険に加入してください。",
+            ("Health insurance: your employer's (健康保険)", "医療保険：勤務先の健康保険"),
+            (
+                "Your employer enrols you in its health insurance from your first day of work. "
+                "Give HR your My Number once the letter comes: they must ask for it and check "
+                "your ID. If no employer covers you, join National Health Insurance at the "
+                "ward office within {days} days instead.",
+                "勤務先が初日から健康保険に加入させます。通知書が届いたら、勤務先にマイナンバーを"
+                "提出してください（本人確認があります）。勤務先の保険に入らない場合は、{days}日"
+                "以内に窓口で国民健康保険に加入してください。",
+            ),
+            {"days": days},
+            notes=tuple(notes),
         )
     due = insurance.nhi_notification_deadline(a.arrived_on)
     joined = a.registered_on is not None
@@ -161,54 +184,74 @@ def _join(a: GuideAnswers, m: Member, kind: InsurerKind, today: dt.date) -> Guid
         title = ("Join the late-stage elderly medical system", "後期高齢者医療制度の手続きをする")
     else:
         title = ("Join National Health Insurance (国民健康保険)", "国民健康保険に加入する")
-    return _step(
+    notes = (
+        []
+        if not a.children_born
+        else [
+            (
+                "Join for every member of the family at the same counter.",
+                "家族全員分を同じ窓口で手続きしてください。",
+            )
+        ]
+    )
+    return step(
         m,
         "insurance",
         StepKind.DEADLINE,
         state,
-        *title,
-        f"At the same visit as the 転入届, join at the ward office's insurance counter: within "
-        f"{insurance.NHI_NOTIFICATION_DAYS} days, by {en(due)}. You are covered from the day "
-        f"you moved in ({en(a.arrived_on)}), even if you join later, and premiums run from "
-        "that day too.",
-        f"転入届と同じ日に、窓口の保険担当で加入してください（{insurance.NHI_NOTIFICATION_DAYS}"
-        f"日以内、{ja(due)}まで）。加入日が遅れても、転入した日（{ja(a.arrived_on)}）から"
-        "資格があり、保険料もその日から計算されます。",
+        title,
+        (
+            "At the same visit as the 転入届, join at the ward office's insurance counter: "
+            "within {days} days, by {due}. You are covered from the day you moved in "
+            "({arrived}), even if you join later, and premiums run from that day too.",
+            "転入届と同じ日に、窓口の保険担当で加入してください（{days}日以内、{due}まで）。"
+            "加入日が遅れても、転入した日（{arrived}）から資格があり、保険料もその日から"
+            "計算されます。",
+        ),
+        {"days": days, "due": due, "arrived": a.arrived_on},
         on=due,
-        bring_en=ids_en(a),
-        bring_ja=ids_ja(a),
+        notes=tuple(notes),
+        **bring(*ids(a)),
     )
 
 
 def _before_the_card(a: GuideAnswers, m: Member, kind: InsurerKind, d: Dates) -> GuideStep:
-    until = insurance_rules.latest_eligibility_letter_expiry(d.registered_on)
-    lo, hi = timelines.MANUFACTURE_EARLIEST_MONTHS, timelines.MANUFACTURE_LATEST_MONTHS
-    where_en, where_ja = (
-        ("through your employer's HR", "勤務先を通じて")
-        if kind is InsurerKind.EMPLOYER
-        else ("at the counter when you join", "加入の手続きの際に窓口で")
-    )
-    return _step(
+    if kind is InsurerKind.EMPLOYER:
+        where = ("Ask for it through your employer's HR.", "勤務先を通じて受け取れます。")
+    else:
+        where = (
+            "You get it at the counter when you join.",
+            "加入の手続きの際に窓口で受け取れます。",
+        )
+    return step(
         m,
         "clinic_before_card",
         StepKind.ACTION,
         StepState.DONE if a.card_collected_on else StepState.NOW,
-        "At a clinic before your card works: show the 資格確認書",
-        "カードが使えるまでの受診：資格確認書を提示する",
-        "Paper insurance cards are no longer issued "
-        f"(the last were issued on {en(insurance_rules.PAPER_CARD_LAST_ISSUE_DAY)}). "
-        "Until your My Number Card is registered as your insurance card, show the "
-        "eligibility confirmation letter (資格確認書) at clinics and pharmacies. "
-        f"Ask for it {where_en}; it is valid for up to "
-        f"{insurance_rules.ELIGIBILITY_LETTER_MAX_YEARS} years (at most until {en(until)}). "
-        f"You will need it while the card is being made (about {lo}–{hi} months).",
-        f"紙の保険証は{ja(insurance_rules.PAPER_CARD_LAST_ISSUE_DAY)}を最後に発行されていません。"
-        "マイナンバーカードを保険証として利用登録するまでは、医療機関・薬局で資格確認書を提示して"
-        f"ください。{where_ja}受け取れます。有効期間は最長"
-        f"{insurance_rules.ELIGIBILITY_LETTER_MAX_YEARS}年（最長で{ja(until)}まで）です。"
-        f"カードができるまで（約{lo}〜{hi}か月）はこれを使います。",
+        (
+            "At a clinic before your card works: show the 資格確認書",
+            "カードが使えるまでの受診：資格確認書を提示する",
+        ),
+        (
+            "Paper insurance cards are no longer issued (the last were issued on {paper}). "
+            "Until your My Number Card is registered as your insurance card, show the "
+            "eligibility confirmation letter (資格確認書) at clinics and pharmacies. It is "
+            "valid for up to {years} years (at most until {latest}), and you will need it while "
+            "the card is being made (about {low}–{high} months).",
+            "紙の保険証は{paper}を最後に発行されていません。マイナンバーカードを保険証として利用"
+            "登録するまでは、医療機関・薬局で資格確認書を提示してください。有効期間は最長{years}年"
+            "（最長で{latest}まで）で、カードができるまで（約{low}〜{high}か月）はこれを使います。",
+        ),
+        {
+            "paper": insurance_rules.PAPER_CARD_LAST_ISSUE_DAY,
+            "years": insurance_rules.ELIGIBILITY_LETTER_MAX_YEARS,
+            "latest": insurance_rules.latest_eligibility_letter_expiry(d.registered_on),
+            "low": timelines.MANUFACTURE_EARLIEST_MONTHS,
+            "high": timelines.MANUFACTURE_LATEST_MONTHS,
+        },
         on=d.registered_on,
         estimated=a.registered_on is None,
+        notes=(where,),
     )
 
 
@@ -223,58 +266,75 @@ def _window_state(done: bool, window: tuple[dt.date, dt.date], today: dt.date) -
     return StepState.NOW if today >= window[0] else StepState.UPCOMING
 
 
-def letter(a: GuideAnswers, d: Dates, today: dt.date) -> GuideStep:
+def letter(a: GuideAnswers, you: Member, d: Dates, today: dt.date) -> GuideStep:
     start, end = d.letter
-    each_en = " Each member of the family gets a letter of their own." if a.children_born else ""
-    each_ja = "家族一人ひとりに通知書が届きます。" if a.children_born else ""
-    return GuideStep(
+    notes = (
+        []
+        if not a.children_born
+        else [
+            (
+                "Each member of the family gets a letter of their own.",
+                "家族一人ひとりに通知書が届きます。",
+            )
+        ]
+    )
+    return step(
+        you,
         "letter",
         StepKind.WAIT,
         _window_state(a.letter_arrived, d.letter, today),
-        "Your notification letter arrives (個人番号通知書)",
-        "個人番号通知書が届く",
-        f"The ward office mails your My Number in a white envelope between {en(start)} and "
-        f"{en(end)}. Make sure your name is on the mailbox and someone can receive it. "
-        f"The letter carries the QR code and application ID for the card.{each_en}",
-        f"{ja(start)}から{ja(end)}ごろ、マイナンバーを記載した通知書が白い封筒で郵送されます。"
-        f"郵便受けに名前を表示してください。通知書にはカード申請用のQRコードと申請書IDがあります。"
-        f"{each_ja}",
+        ("Your notification letter arrives (個人番号通知書)", "個人番号通知書が届く"),
+        (
+            "The ward office mails your My Number in a white envelope between {start} and "
+            "{end}. Make sure your name is on the mailbox and someone can receive it. The "
+            "letter carries the QR code and application ID for the card.",
+            "{start}から{end}ごろ、マイナンバーを記載した通知書が白い封筒で郵送されます。"
+            "郵便受けに名前を表示してください。通知書にはカード申請用のQRコードと申請書IDが"
+            "あります。",
+        ),
+        {"start": start, "end": end},
         on=start,
         until=end,
         estimated=a.registered_on is None,
+        notes=tuple(notes),
     )
 
 
-_CHANNEL_TEXT = {
+_CHANNEL_NOTE = {
     Channel.SMARTPHONE: (
-        "scan the letter's QR code with a smartphone (easiest)",
-        "スマートフォンで通知書のQRコードを読み取る（簡単）",
+        "By smartphone: scan the letter's QR code (the easiest way).",
+        "スマートフォン：通知書のQRコードを読み取ります（いちばん簡単です）。",
     ),
-    Channel.PC: ("apply on a PC with the application ID", "パソコンで申請書IDを入力する"),
-    Channel.PHOTO_BOOTH: ("at a photo booth with the application ID", "証明写真機で申請書IDを使う"),
+    Channel.PC: (
+        "On a PC: enter the letter's application ID.",
+        "パソコン：通知書の申請書IDを入力します。",
+    ),
+    Channel.PHOTO_BOOTH: (
+        "At a photo booth in town: with the letter's application ID.",
+        "まちなかの証明写真機：通知書の申請書IDを使います。",
+    ),
     Channel.COUNTER: (
-        "at the ward office counter (staff take the photo)",
-        "窓口で申請する（職員が撮影）",
+        "At the ward office counter: staff take the photo.",
+        "市区町村の窓口：職員が写真を撮影します。",
     ),
 }
-
-
-def _photo_text(m: Member, on: dt.date) -> tuple[str, str]:
-    if not representation.photo_on_card(m.date_of_birth, on):
-        return (
-            "No photo: a child under 1 gets a card without one.",
-            "写真は不要です（1歳未満のお子さんのカードには顔写真がありません）。",
-        )
-    formats = photo_rules.ACCEPTED_FORMATS
-    mb = photo_rules.MAX_FILE_BYTES // 1_000_000
-    side = f"{photo_rules.MIN_SIDE_PX}–{photo_rules.MAX_SIDE_PX}"
-    return (
-        "The photo: 4.5 cm × 3.5 cm, taken within 6 months, facing the front, no hat, plain "
-        f"background; uploaded as {' or '.join(formats)}, {side} pixels on each side, at "
-        f"most {mb} MB.",
-        "写真は縦4.5cm×横3.5cm、6か月以内に撮影、正面、無帽、無背景。アップロードは"
-        f"{'・'.join(formats)}、各辺{side.replace('–', '〜')}ピクセル、{mb}MB以下です。",
-    )
+NO_PHOTO_NOTE = (
+    "No photo: a child under {no_photo_age} gets a card without one.",
+    "写真は不要です（{no_photo_age}歳未満のお子さんのカードには顔写真がありません）。",
+)
+PHOTO_NOTE = (
+    "The photo: 4.5 cm × 3.5 cm, taken within 6 months, facing the front, no hat, plain "
+    "background; uploaded as {formats}, {min_px}–{max_px} pixels on each side, at most "
+    "{max_mb} MB.",
+    "写真は縦4.5cm×横3.5cm、6か月以内に撮影、正面、無帽、無背景。アップロードは{formats}、"
+    "各辺{min_px}〜{max_px}ピクセル、{max_mb}MB以下です。",
+)
+REPRESENTED_NOTE = (
+    "As the child is under {represented_age}, you (the legal representative, 法定代理人) apply.",
+    "{represented_age}歳未満のため、法定代理人（親権者）が申請します。",
+)
+FIRST_CARD_FREE = ("The first card is free.", "初回の交付は無料です。")
+EXPRESS_FEE_NOTE = ("Express issuance costs {fee}.", "特急発行の手数料は{fee}です。")
 
 
 def apply(a: GuideAnswers, m: Member, d: Dates, today: dt.date) -> list[GuideStep]:
@@ -283,30 +343,33 @@ def apply(a: GuideAnswers, m: Member, d: Dates, today: dt.date) -> list[GuideSte
         if a.applied_on
         else (StepState.NOW if a.letter_arrived else StepState.UPCOMING)
     )
-    ways_en = "; ".join(_CHANNEL_TEXT[c][0] for c in Channel)
-    ways_ja = "、".join(_CHANNEL_TEXT[c][1] for c in Channel)
-    photo_en, photo_ja = _photo_text(m, d.applied_on)
-    rep_en = rep_ja = ""
+    notes = []
     if representation.represented_on(m.date_of_birth, d.applied_on):
-        age = representation.REPRESENTED_UNDER
-        rep_en = f"As the child is under {age}, you (the legal representative, 法定代理人) apply. "
-        rep_ja = f"{age}歳未満のため、法定代理人（親権者）が申請します。"
-    steps = [
-        _step(
-            m,
-            "apply",
-            StepKind.ACTION,
-            state,
-            "Apply for the My Number Card",
-            "マイナンバーカードを申請する",
-            f"{rep_en}Four ways: {ways_en}. {photo_en} The first card is free.",
-            f"{rep_ja}申請方法は4つです：{ways_ja}。{photo_ja}初回の交付は無料です。",
-            on=d.applied_on,
-            estimated=a.applied_on is None,
-        )
-    ]
+        notes.append(REPRESENTED_NOTE)
+    notes += [_CHANNEL_NOTE[c] for c in Channel]
+    photo = representation.photo_on_card(m.date_of_birth, d.applied_on)
+    notes += [PHOTO_NOTE if photo else NO_PHOTO_NOTE, FIRST_CARD_FREE]
+    applying = step(
+        m,
+        "apply",
+        StepKind.ACTION,
+        state,
+        ("Apply for the My Number Card", "マイナンバーカードを申請する"),
+        ("There are four ways to apply.", "申請方法は4つあります。"),
+        {
+            "represented_age": representation.REPRESENTED_UNDER,
+            "no_photo_age": representation.NO_PHOTO_UNDER,
+            "formats": " / ".join(photo_rules.ACCEPTED_FORMATS),
+            "min_px": photo_rules.MIN_SIDE_PX,
+            "max_px": photo_rules.MAX_SIDE_PX,
+            "max_mb": photo_rules.MAX_FILE_BYTES // 1_000_000,
+        },
+        on=d.applied_on,
+        estimated=a.applied_on is None,
+        notes=tuple(notes),
+    )
     express = express_step(a, m, d, today)
-    return steps + ([express] if express else [])
+    return [applying] + ([express] if express else [])
 
 
 def express_reasons(a: GuideAnswers, m: Member, d: Dates) -> dict[ExpressReason, dt.date]:
@@ -331,26 +394,43 @@ def express_step(a: GuideAnswers, m: Member, d: Dates, today: dt.date) -> GuideS
     ready = timelines.express_card_window(start)
     fee = fees.card_fee(ApplicationKind.NEW, express=True)
     if reason is ExpressReason.NEWBORN:
-        who_en, who_ja = "For a child under 1", "1歳未満のお子さんは"
+        text = (
+            "For a child under 1, you may ask for express issuance at the ward office counter "
+            "until {by}.",
+            "1歳未満のお子さんは、{by}まで窓口で特急発行を申し込めます。",
+        )
     else:
-        days = deadlines.EXPRESS_REQUEST_DAYS
-        who_en = f"Having arrived from abroad, within {days} days of the moving-in notification"
-        who_ja = f"国外から転入した方は、転入届から{days}日以内"
-    return _step(
+        text = (
+            "Having arrived from abroad, you may ask for express issuance at the ward office "
+            "counter within {days} days of the moving-in notification: until {by}.",
+            "国外から転入した方は、転入届から{days}日以内（{by}まで）、窓口で特急発行を"
+            "申し込めます。",
+        )
+    return step(
         m,
         "express",
         StepKind.ACTION,
         StepState.IF_NEEDED,
-        "Need the card fast? Ask for express issuance (特急発行)",
-        "急ぐ場合は特急発行を申し込む",
-        f"{who_en} you may ask for express issuance at the ward office counter, until "
-        f"{en(by)}. The card is made in about a week: asked on {en(start)}, it is ready "
-        f"between {en(ready[0])} and {en(ready[1])}, and you collect it at the ward office "
-        f"as below. {fee.why_free_en.capitalize()}.",
-        f"{who_ja}、{ja(by)}まで窓口で特急発行を申し込めます。カードは約1週間で作られます"
-        f"（{ja(start)}に申し込むと{ja(ready[0])}〜{ja(ready[1])}ごろ）。受け取りは下記のとおり"
-        f"窓口です。{fee.why_free_ja}。",
+        ("Need the card fast? Ask for express issuance (特急発行)", "急ぐ場合は特急発行を申し込む"),
+        text,
+        {
+            "days": deadlines.EXPRESS_REQUEST_DAYS,
+            "by": by,
+            "asked": start,
+            "ready_from": ready[0],
+            "ready_by": ready[1],
+            "fee": fees.yen(fee.yen),
+        },
         on=by,
+        notes=(
+            (
+                "The card is made in about a week: asked on {asked}, it is ready between "
+                "{ready_from} and {ready_by}, and you collect it at the ward office as below.",
+                "カードは約1週間で作られます（{asked}に申し込むと{ready_from}〜{ready_by}ごろ）。"
+                "受け取りは下記のとおり窓口です。",
+            ),
+            FIRST_CARD_FREE if fee.free else EXPRESS_FEE_NOTE,
+        ),
     )
 
 
@@ -358,22 +438,57 @@ def notice(a: GuideAnswers, m: Member, d: Dates, today: dt.date) -> GuideStep:
     start, end = d.notice
     done = a.notice_arrived or a.card_collected_on is not None
     state = _window_state(done, d.notice, today) if a.applied_on else StepState.UPCOMING
-    lo, hi = timelines.MANUFACTURE_EARLIEST_MONTHS, timelines.MANUFACTURE_LATEST_MONTHS
-    return _step(
+    return step(
         m,
         "notice",
         StepKind.WAIT,
         state,
-        "The pickup notice arrives (交付通知書)",
-        "交付通知書が届く",
-        f"About {lo}–{hi} months after applying, a postcard tells you the card is ready at the "
-        f"ward office: between {en(start)} and {en(end)}.",
-        f"申請から約{lo}〜{hi}か月後（{ja(start)}〜{ja(end)}ごろ）、カードの準備ができたことを"
-        "知らせるはがきが届きます。",
+        ("The pickup notice arrives (交付通知書)", "交付通知書が届く"),
+        (
+            "About {low}–{high} months after applying, a postcard tells you the card is ready "
+            "at the ward office: between {start} and {end}.",
+            "申請から約{low}〜{high}か月後（{start}〜{end}ごろ）、カードの準備ができたことを"
+            "知らせるはがきが届きます。",
+        ),
+        {
+            "low": timelines.MANUFACTURE_EARLIEST_MONTHS,
+            "high": timelines.MANUFACTURE_LATEST_MONTHS,
+            "start": start,
+            "end": end,
+        },
         on=start,
         until=end,
         estimated=a.applied_on is None,
     )
+
+
+SIGNATURE_PINS_NOTE = (
+    "You set three 4-digit PINs (they may be the same) and a signature PIN of "
+    "{sig_min}–{sig_max} uppercase letters and digits.",
+    "数字4桁の暗証番号3つ（同じでも可）と、英大文字と数字{sig_min}〜{sig_max}文字の"
+    "署名用暗証番号を設定します。",
+)
+CHILD_PINS_NOTE = (
+    "Come together with your child: you, the legal representative, set three 4-digit PINs "
+    "(they may be the same). There is no signature PIN: the signature certificate is not "
+    "issued under {signature_age}.",
+    "お子さんと一緒に来庁してください。法定代理人が数字4桁の暗証番号3つ（同じでも可）を"
+    "設定します。署名用電子証明書は{signature_age}歳未満には発行されないため、署名用暗証番号は"
+    "ありません。",
+)
+NO_SIGNATURE_NOTE = (
+    "You set three 4-digit PINs (they may be the same). There is no signature PIN: the "
+    "signature certificate is not issued under {signature_age}.",
+    "数字4桁の暗証番号3つ（同じでも可）を設定します。署名用電子証明書は{signature_age}歳未満には"
+    "発行されないため、署名用暗証番号はありません。",
+)
+LOCKOUT_NOTE = (
+    "Choose PINs that are hard to guess (not a birthday) and keep them apart from the card: "
+    "{four} wrong entries in a row lock a 4-digit PIN, {five} the signature PIN (see “A PIN "
+    "is locked” below).",
+    "誕生日など推測されやすい番号は避け、カードと別に管理してください。数字4桁の暗証番号は"
+    "{four}回、署名用は{five}回続けて間違えるとロックされます（下の「暗証番号がロックされた」）。",
+)
 
 
 def collect(a: GuideAnswers, m: Member, d: Dates) -> GuideStep:
@@ -383,87 +498,78 @@ def collect(a: GuideAnswers, m: Member, d: Dates) -> GuideStep:
         if a.card_collected_on
         else (StepState.NOW if a.notice_arrived else StepState.UPCOMING)
     )
-    sig = pins.SIGNATURE_PIN_MIN, pins.SIGNATURE_PIN_MAX
-    four, five = pins.FOUR_DIGIT_PIN_ATTEMPTS, pins.SIGNATURE_PIN_ATTEMPTS
-    within = cards.COLLECT_WITHIN_MONTHS
     represented = representation.represented_on(m.date_of_birth, when)
     signs = validity.signature_certificate_allowed(date_of_birth=m.date_of_birth, on=when)
-    if signs:
-        pins_en = (
-            f"three 4-digit PINs (they may be the same) and a signature PIN of {sig[0]}–{sig[1]} "
-            "uppercase letters and digits."
-        )
-        pins_ja = (
-            f"数字4桁の暗証番号3つ（同じでも可）と、英大文字と数字{sig[0]}〜{sig[1]}文字の"
-            "署名用暗証番号を設定します。"
-        )
-    else:
-        no_sig = validity.SIGNATURE_CERTIFICATE_MIN_AGE
-        pins_en = (
-            "three 4-digit PINs (they may be the same). There is no signature PIN: the "
-            f"signature certificate is not issued under {no_sig}."
-        )
-        pins_ja = (
-            "数字4桁の暗証番号3つ（同じでも可）を設定します。署名用電子証明書は"
-            f"{no_sig}歳未満には発行されないため、署名用暗証番号はありません。"
-        )
+    ids_shown: tuple[tuple[str, str], ...]
     if represented:
-        who_en = "Come together with your child: you, the legal representative, set the PINs. "
-        who_ja = "お子さんと一緒に来庁してください。法定代理人が暗証番号を設定します。"
-        bring_en: tuple[str, ...] = ("Your own photo ID", "The child's residence card or passport")
-        bring_ja: tuple[str, ...] = ("法定代理人の本人確認書類", "お子さんの在留カードまたは旅券")
+        pins_note, ids_shown = CHILD_PINS_NOTE, (OWN_PHOTO_ID, CHILDS_ID)
     else:
-        who_en = who_ja = ""
-        bring_en, bring_ja = ids_en(a), ids_ja(a)
-    return _step(
+        pins_note = SIGNATURE_PINS_NOTE if signs else NO_SIGNATURE_NOTE
+        ids_shown = ids(a)
+    return step(
         m,
         "collect",
         StepKind.ACTION,
         state,
-        "Collect the card and set the PINs",
-        "カードを受け取り、暗証番号を設定する",
-        f"Go to the ward office by the date on the notice (about {within} months after it is "
-        f"sent). {who_en}You set {pins_en} Choose PINs that are hard to guess (not a birthday) "
-        f"and keep them apart from the card: {four} wrong entries in a row lock a 4-digit PIN, "
-        f"{five} the signature PIN (see “A PIN is locked” below). The first card is free.",
-        f"通知書に書かれた期限（発送から約{within}か月）までに窓口へ。{who_ja}{pins_ja}"
-        "誕生日など推測されやすい番号は避け、カードと別に管理してください。数字4桁の暗証番号は"
-        f"{four}回、署名用は{five}回続けて間違えるとロックされます（下の「暗証番号がロックされた」）。"
-        "初回の交付は無料です。",
+        ("Collect the card and set the PINs", "カードを受け取り、暗証番号を設定する"),
+        (
+            "Go to the ward office by the date on the notice (about {within} months after it "
+            "is sent).",
+            "通知書に書かれた期限（発送から約{within}か月）までに窓口へ行ってください。",
+        ),
+        {
+            "within": cards.COLLECT_WITHIN_MONTHS,
+            "sig_min": pins.SIGNATURE_PIN_MIN,
+            "sig_max": pins.SIGNATURE_PIN_MAX,
+            "signature_age": validity.SIGNATURE_CERTIFICATE_MIN_AGE,
+            "four": pins.FOUR_DIGIT_PIN_ATTEMPTS,
+            "five": pins.SIGNATURE_PIN_ATTEMPTS,
+        },
         on=when,
         estimated=a.card_collected_on is None,
-        bring_en=("Pickup notice (交付通知書)", *bring_en, "Notification letter (個人番号通知書)"),
-        bring_ja=("交付通知書", *bring_ja, "個人番号通知書"),
+        notes=(pins_note, LOCKOUT_NOTE, FIRST_CARD_FREE),
+        **bring(PICKUP_NOTICE, *ids_shown, LETTER),
     )
+
+
+_INSURANCE_USE_NOTE = {
+    InsuranceUseChannel.PORTAL: ("On マイナポータル.", "マイナポータルで。"),
+    InsuranceUseChannel.COUNTER: ("At the ward office.", "市区町村の窓口で。"),
+    InsuranceUseChannel.CLINIC: (
+        "At a clinic's card reader, on your first visit.",
+        "医療機関のカードリーダーで、初めて受診するときに。",
+    ),
+}
 
 
 def insurance_use(a: GuideAnswers, m: Member, d: Dates) -> GuideStep:
     """Registering the card as the health insurance card, and the clinic after it."""
-    where = {
-        InsuranceUseChannel.CLINIC: (
-            "at a clinic's card reader on your first visit",
-            "医療機関のカードリーダーで初めて受診するとき",
-        ),
-        InsuranceUseChannel.PORTAL: ("on マイナポータル", "マイナポータルで"),
-        InsuranceUseChannel.COUNTER: ("at the ward office", "市区町村の窓口で"),
-    }
-    ways_en = ", ".join(where[c][0] for c in InsuranceUseChannel)
-    ways_ja = "、".join(where[c][1] for c in InsuranceUseChannel)
     when = d.card_issued_on if a.card_collected_on else d.notice[0]
-    return _step(
+    return step(
         m,
         "insurance_use",
         StepKind.ACTION,
         StepState.UPCOMING if a.card_collected_on is None else StepState.NOW,
-        "Register the card as your insurance card (マイナ保険証)",
-        "カードを保険証として利用登録する（マイナ保険証）",
-        f"Once you have the card, register it for health insurance once: {ways_en}. From then "
-        "on, put the card on the reader at every clinic and pharmacy and confirm with the "
-        "4-digit PIN or your face (matched with the card's photo), or let staff check it. "
-        "Until the card is registered, keep using the 資格確認書.",
-        f"カードを受け取ったら、保険証としての利用登録を一度だけ行います：{ways_ja}。以後は"
-        "医療機関・薬局のカードリーダーにカードを置き、数字4桁の暗証番号か顔認証（カードの写真と"
-        "照合）、または職員の目視で確認します。登録するまでは資格確認書を使ってください。",
+        (
+            "Register the card as your insurance card (マイナ保険証)",
+            "カードを保険証として利用登録する（マイナ保険証）",
+        ),
+        (
+            "Once you have the card, register it for health insurance, once, in one of three "
+            "places.",
+            "カードを受け取ったら、保険証としての利用登録を一度だけ行います。場所は3つです。",
+        ),
         on=when,
         estimated=a.card_collected_on is None,
+        notes=(
+            *(_INSURANCE_USE_NOTE[c] for c in InsuranceUseChannel),
+            (
+                "From then on, put the card on the reader at every clinic and pharmacy and "
+                "confirm with the 4-digit PIN or your face (matched with the card's photo), or "
+                "let staff check it. Until the card is registered, keep using the 資格確認書.",
+                "以後は医療機関・薬局のカードリーダーにカードを置き、数字4桁の暗証番号か顔認証"
+                "（カードの写真と照合）、または職員の目視で確認します。登録するまでは資格確認書を"
+                "使ってください。",
+            ),
+        ),
     )

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, Protocol
 
 
 @dataclass(frozen=True)
@@ -66,13 +67,50 @@ class GuideStep:
     bring_en: tuple[str, ...] = ()
     bring_ja: tuple[str, ...] = ()
     values: Mapping[str, object] = field(default_factory=dict)
-    who_en: str = ""  # whose step: "" for the person answering, else "Child 1 (born …)"
+    who_en: str = ""  # whose step: "" for the person answering, else "Child {child} (born …)"
     who_ja: str = ""
+    notes: tuple[tuple[str, str], ...] = ()
+    """Sentences that follow the text where they apply (a late registration, a family),
+    each a message of its own, filled from the same ``values``."""
 
     @property
     def base_key(self) -> str:
         """The step's kind of key without the child suffix (``collect:child1`` → ``collect``)."""
         return self.key.split(":", 1)[0]
+
+    def title(self, t: Say) -> str:
+        """The title in the language of ``t`` (``i18n.translator``)."""
+        return t(self.title_en, self.title_ja, **self.values)
+
+    def text(self, t: Say) -> str:
+        """The text and its notes in the language of ``t``, one paragraph."""
+        parts = [t(en, ja, **self.values) for en, ja in ((self.text_en, self.text_ja), *self.notes)]
+        return join_sentences(parts)
+
+    def who(self, t: Say) -> str:
+        """Whose step it is ("Child 1 (born …)"), or ``""`` for the person answering."""
+        return t(self.who_en, self.who_ja, **self.values) if self.who_en else ""
+
+    def bring(self, t: Say) -> list[str]:
+        """What to bring, each item in the language of ``t``."""
+        return [t(en, ja) for en, ja in zip(self.bring_en, self.bring_ja, strict=True)]
+
+
+class Say(Protocol):
+    """A translator: ``t(english, japanese, **values)`` → the message in one language."""
+
+    def __call__(self, english: str, japanese: str = "", /, **values: Any) -> str: ...
+
+
+def join_sentences(parts: list[str]) -> str:
+    """Sentences as one paragraph: a space between them, none after a full-width stop
+    (Japanese and Chinese write sentences together)."""
+    text = ""
+    for part in parts:
+        if text and not text.endswith(("。", "！", "）", "」")):
+            text += " "
+        text += part
+    return text
 
 
 @dataclass(frozen=True)
@@ -120,11 +158,16 @@ class Member:
 
     @property
     def who_en(self) -> str:
-        return f"Child {self.child} (born {en(self.date_of_birth)})" if self.child else ""
+        return "Child {child} (born {child_born})" if self.child else ""
 
     @property
     def who_ja(self) -> str:
-        return f"お子さん{self.child}（{ja(self.date_of_birth)}生まれ）" if self.child else ""
+        return "お子さん{child}（{child_born}生まれ）" if self.child else ""
+
+    @property
+    def values(self) -> dict[str, object]:
+        """What ``who_en``/``who_ja`` are filled with."""
+        return {"child": self.child, "child_born": self.date_of_birth} if self.child else {}
 
     def key(self, base: str) -> str:
         return f"{base}:child{self.child}" if self.child else base

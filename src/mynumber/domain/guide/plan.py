@@ -144,19 +144,19 @@ def make_plan(answers: GuideAnswers, *, today: dt.date) -> GuidePlan:
     a = check_answers(answers, today=today)
     d = journey.dates(a, today)
     you = Member(a.date_of_birth, a.status_of_residence, a.period_of_stay_ends)
-    leave = leave_japan(a, today)
+    leave = leave_japan(a, you, today)
     steps = [
         _arrived(a, today),
-        journey.register(a, today),
+        journey.register(a, you, today),
         *journey.health_insurance(a, you, d, today),
-        journey.letter(a, d, today),
+        journey.letter(a, you, d, today),
         *journey.apply(a, you, d, today),
         journey.notice(a, you, d, today),
         journey.collect(a, you, d),
         journey.insurance_use(a, you, d),
         *validity_steps(a, you, d.card_issued_on, estimated=a.card_collected_on is None),
     ]
-    benefit = household.benefit_step(a, today)
+    benefit = household.benefit_step(a, you, today)
     for child in household.children(a):
         steps += household.child_steps(a, child, d, today)
     steps += [s for s in (benefit, leave) if s is not None]
@@ -183,11 +183,12 @@ def _arrived(a: GuideAnswers, today: dt.date) -> GuideStep:
         "arrived",
         StepKind.EVENT,
         StepState.DONE if a.arrived_on <= today else StepState.UPCOMING,
-        f"You start living in {a.municipality}",
-        f"{a.municipality}に住み始める",
+        "You start living in {municipality}",
+        "{municipality}に住み始める",
         "The day you start living at your address starts the count for registering it.",
         "住み始めた日から転入届の期限を数えます。",
         on=a.arrived_on,
+        values={"municipality": a.municipality},
     )
 
 

@@ -4,10 +4,11 @@ a lost card, a move, leaving Japan), dated where a rule gives the day."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from mynumber.domain import deadlines, fees, kiosk, pins, timelines
+from mynumber.domain import cards, deadlines, fees, kiosk, pins, timelines
 from mynumber.domain.cards import ApplicationKind
-from mynumber.domain.guide.model import GuideAnswers, GuideStep, StepKind, StepState, en, ja
+from mynumber.domain.guide.model import GuideAnswers, GuideStep, StepKind, StepState
 
 ONE_DAY = dt.timedelta(days=1)
 
@@ -37,6 +38,7 @@ def _trouble(
     key: str,
     title: tuple[str, str],
     text: tuple[str, str],
+    values: dict[str, Any] | None = None,
     *,
     on: dt.date | None = None,
     now: bool = False,
@@ -45,31 +47,30 @@ def _trouble(
         key,
         StepKind.TROUBLE,
         StepState.NOW if now else StepState.IF_NEEDED,
-        title[0],
-        title[1],
-        text[0],
-        text[1],
+        *title,
+        *text,
         on=on,
+        values=values or {},
     )
 
 
 def _letter_missing(registered_on: dt.date, overdue: bool) -> GuideStep:
     ask_from = timelines.contact_ward_office_about_letter_from(registered_on)
-    weeks = timelines.LETTER_LATEST.days // 7
     return _trouble(
         "letter_missing",
         ("The letter has not come", "通知書が届かない"),
         (
-            f"If nothing has come {weeks} weeks after registering (from {en(ask_from)}), contact "
-            "the ward office. A letter the post could not deliver (not home, wrong address, full "
+            "If nothing has come {weeks} weeks after registering (from {ask_from}), contact the "
+            "ward office. A letter the post could not deliver (not home, wrong address, full "
             "mailbox) goes back there and is held for you: collect it in person with your "
             "residence card or passport. A lost letter can be reissued; the old application ID "
             "then stops working.",
-            f"登録から{weeks}週間たっても届かない場合（{ja(ask_from)}以降）は窓口に連絡してください。"
+            "登録から{weeks}週間たっても届かない場合（{ask_from}以降）は窓口に連絡してください。"
             "配達できなかった通知書（不在・宛先不明・郵便受けが一杯）は窓口で保管されています。"
             "在留カードか旅券を持って受け取りに行ってください。紛失した場合は再発行でき、"
             "古い申請書IDは使えなくなります。",
         ),
+        {"weeks": timelines.LETTER_LATEST.days // 7, "ask_from": ask_from},
         on=ask_from,
         now=overdue,
     )
@@ -77,50 +78,50 @@ def _letter_missing(registered_on: dt.date, overdue: bool) -> GuideStep:
 
 def _notice_missing(applied_on: dt.date, overdue: bool) -> GuideStep:
     ask_from = timelines.pickup_notice_window(applied_on)[1] + ONE_DAY
-    months = timelines.MANUFACTURE_LATEST_MONTHS
     return _trouble(
         "notice_missing",
         ("The pickup notice has not come", "交付通知書が届かない"),
         (
-            f"If it has not come {months} months after applying (from {en(ask_from)}), contact "
-            "the ward office's My Number section (マイナンバーカード係) with your application ID. "
+            "If it has not come {months} months after applying (from {ask_from}), contact the "
+            "ward office's My Number section (マイナンバーカード係) with your application ID. "
             "A returned notice is held there too.",
-            f"申請から{months}か月たっても届かない場合（{ja(ask_from)}以降）は、申請書IDを用意して"
+            "申請から{months}か月たっても届かない場合（{ask_from}以降）は、申請書IDを用意して"
             "マイナンバーカード係に連絡してください。返送された通知書も窓口で保管されています。",
         ),
+        {"months": timelines.MANUFACTURE_LATEST_MONTHS, "ask_from": ask_from},
         on=ask_from,
         now=overdue,
     )
 
 
 def _pin_locked() -> GuideStep:
-    four, sig = pins.FOUR_DIGIT_PIN_ATTEMPTS, pins.SIGNATURE_PIN_ATTEMPTS
-    user = kiosk.kiosk_reset(pins.PinKind.USER_AUTHENTICATION)
-    signing = kiosk.kiosk_reset(pins.PinKind.SIGNATURE)
-    hours = int(kiosk.PRE_APPLICATION_VALIDITY.total_seconds() // 3600)
+    # The text says what domain.kiosk decides (a test holds them together): the 4-digit PIN
+    # is reset on the signature PIN and the face, the signature PIN after a pre-application.
     return _trouble(
         "pin_locked",
         ("A PIN is locked", "暗証番号がロックされた"),
         (
-            f"{four} wrong entries in a row lock a 4-digit PIN, {sig} lock the signature PIN. "
+            "{four} wrong entries in a row lock a 4-digit PIN, {five} lock the signature PIN. "
             "Any PIN is unlocked and reset at the ward office in person (bring the card and "
-            f"photo ID). At a convenience-store kiosk you can also reset the "
-            f"{user.pin.name_en} (prove the {user.proved_by.name_en} and your face) and the "
-            f"{signing.pin.name_en} (within {hours} hours of a pre-application on a "
-            f"smartphone with the card, then the {signing.proved_by.name_en} at the kiosk). "
-            "There is no online reset without the card.",
-            f"数字4桁の暗証番号は{four}回、署名用暗証番号は{sig}回続けて間違えるとロックされます。"
+            "photo ID). At a convenience-store kiosk you can also reset the 4-digit "
+            "user-authentication PIN (prove the signature PIN and your face) and the signature "
+            "PIN (within {hours} hours of a pre-application on a smartphone with the card, then "
+            "the 4-digit PIN at the kiosk). There is no online reset without the card.",
+            "数字4桁の暗証番号は{four}回、署名用暗証番号は{five}回続けて間違えるとロックされます。"
             "どの暗証番号も窓口で本人が解除・再設定できます（カードと本人確認書類を持参）。"
-            f"コンビニのキオスク端末でも、{user.pin.name_ja}は{user.proved_by.name_ja}と顔照合で、"
-            f"{signing.pin.name_ja}はスマートフォンでの事前申請から{hours}時間以内に"
-            f"{signing.proved_by.name_ja}を入力して再設定できます。カードなしでのオンライン再設定は"
-            "できません。",
+            "コンビニのキオスク端末でも、利用者証明用の暗証番号は署名用暗証番号と顔照合で、"
+            "署名用暗証番号はスマートフォンでの事前申請から{hours}時間以内に数字4桁の暗証番号を"
+            "入力して再設定できます。カードなしでのオンライン再設定はできません。",
         ),
+        {
+            "four": pins.FOUR_DIGIT_PIN_ATTEMPTS,
+            "five": pins.SIGNATURE_PIN_ATTEMPTS,
+            "hours": int(kiosk.PRE_APPLICATION_VALIDITY.total_seconds() // 3600),
+        },
     )
 
 
 def _lost_card() -> GuideStep:
-    days = deadlines.EXPRESS_REQUEST_DAYS
     fee = fees.card_fee(ApplicationKind.REISSUE, express=False)
     express = fees.card_fee(ApplicationKind.REISSUE, express=True)
     return _trouble(
@@ -128,34 +129,38 @@ def _lost_card() -> GuideStep:
         ("The card is lost or stolen", "カードをなくした・盗まれた"),
         (
             "Report it at once: the card is suspended and its certificates revoked so nobody "
-            "can use them. Then apply "
-            f"for a new card at the ward office; asked within {days} days of the report, it "
-            f"can be issued express. A reissue after a loss costs {fees.yen(fee.yen)} "
-            f"({fees.yen(express.yen)} express); after a theft it is free.",
-            "すぐに届け出てください。カードは一時停止され、電子証明書は失効するため悪用されません"
-            "。その後、窓口で再交付を申請してください。"
-            f"届出から{days}日以内なら特急発行を利用できます。紛失による再交付の手数料は"
-            f"{fees.yen(fee.yen)}（特急は{fees.yen(express.yen)}）、盗難の場合は無料です。",
+            "can use them. Then apply for a new card at the ward office; asked within {days} "
+            "days of the report, it can be issued express. A reissue after a loss costs {fee} "
+            "({express_fee} express); after a theft it is free.",
+            "すぐに届け出てください。カードは一時停止され、電子証明書は失効するため悪用されません。"
+            "その後、窓口で再交付を申請してください。届出から{days}日以内なら特急発行を利用"
+            "できます。紛失による再交付の手数料は{fee}（特急は{express_fee}）、盗難の場合は"
+            "無料です。",
         ),
+        {
+            "days": deadlines.EXPRESS_REQUEST_DAYS,
+            "fee": fees.yen(fee.yen),
+            "express_fee": fees.yen(express.yen),
+        },
     )
 
 
 def _moving_within(a: GuideAnswers) -> GuideStep:
-    days = deadlines.NOTIFICATION_DAYS
     return _trouble(
         "moving_within",
-        (f"You move within {a.municipality}", f"{a.municipality}内で引っ越す"),
+        ("You move within {municipality}", "{municipality}内で引っ越す"),
         (
-            f"File a moving-within notification (転居届) within {days} days of moving, with your "
+            "File a moving-within notification (転居届) within {days} days of moving, with your "
             "card: its chip is updated with the new address (mandatory). The signature "
             "certificate carries the address, so it is revoked when the notification is filed "
             "and reissued when the chip is updated (until then, no e-Tax signing); the log-in "
             "certificate stays valid, so the card keeps working at clinics.",
-            f"引っ越してから{days}日以内にカードを持って転居届を出してください。ICチップの住所が更新"
-            "されます（必須です）。署名用電子証明書は住所を含むため届出の時点で失効し、住所の書き換え"
-            "の際に再発行します（それまでe-Taxの署名はできません）。利用者証明用電子証明書はそのまま"
-            "使えるため、医療機関ではカードを引き続き利用できます。",
+            "引っ越してから{days}日以内にカードを持って転居届を出してください。ICチップの住所が"
+            "更新されます（必須です）。署名用電子証明書は住所を含むため届出の時点で失効し、住所の"
+            "書き換えの際に再発行します（それまでe-Taxの署名はできません）。利用者証明用電子証明書"
+            "はそのまま使えるため、医療機関ではカードを引き続き利用できます。",
         ),
+        {"municipality": a.municipality, "days": deadlines.NOTIFICATION_DAYS},
     )
 
 
@@ -165,17 +170,22 @@ def _moving_away(a: GuideAnswers) -> GuideStep:
         "moving_away",
         ("You move to another city", "他の市区町村へ引っ越す"),
         (
-            f"File a moving-out notification (転出届) at {a.municipality}, then a moving-in "
-            f"notification at the new ward office with your card within "
-            f"{d.CARD_MOVE_IN_DAYS} days of moving in and within "
-            f"{d.CARD_AFTER_PLANNED_MOVE_OUT_DAYS} days of the planned moving-out date, or the "
-            "card lapses. If you register without the card, have it updated within "
-            f"{d.CARD_CONTINUATION_DAYS} days.",
-            f"{a.municipality}で転出届を出し、転入した日から{d.CARD_MOVE_IN_DAYS}日以内かつ"
-            f"転出予定日から{d.CARD_AFTER_PLANNED_MOVE_OUT_DAYS}日以内に、カードを持って新しい"
-            "市区町村で転入届を出してください。過ぎるとカードは失効します。カードを持たずに転入届を"
-            f"出した場合は{d.CARD_CONTINUATION_DAYS}日以内に継続利用の手続きをしてください。",
+            "File a moving-out notification (転出届) at {municipality}, then a moving-in "
+            "notification at the new ward office with your card within {move_in} days of "
+            "moving in and within {after_out} days of the planned moving-out date, or the card "
+            "lapses. If you register without the card, have it updated within {continuation} "
+            "days.",
+            "{municipality}で転出届を出し、転入した日から{move_in}日以内かつ転出予定日から"
+            "{after_out}日以内に、カードを持って新しい市区町村で転入届を出してください。過ぎると"
+            "カードは失効します。カードを持たずに転入届を出した場合は{continuation}日以内に"
+            "継続利用の手続きをしてください。",
         ),
+        {
+            "municipality": a.municipality,
+            "move_in": d.CARD_MOVE_IN_DAYS,
+            "after_out": d.CARD_AFTER_PLANNED_MOVE_OUT_DAYS,
+            "continuation": d.CARD_CONTINUATION_DAYS,
+        },
     )
 
 
@@ -186,13 +196,14 @@ def _leaving_japan(a: GuideAnswers) -> GuideStep:
             ("You leave Japan", "日本を出国する"),
             (
                 "File a moving-out notification (転出届) before you leave, at the latest on the "
-                "day you leave. Your card continues abroad (since 27 May 2024): the signature "
+                "day you leave. Your card continues abroad (since {since}): the signature "
                 "certificate lapses on departure, the log-in certificate does not. If you come "
                 "back and register again, you keep the same number.",
                 "出国する前（遅くとも出国の日）に転出届を出してください。カードは国外でも引き続き"
-                "使えます（2024年5月27日から）。署名用電子証明書は出国で失効し、利用者証明用電子証明書"
+                "使えます（{since}から）。署名用電子証明書は出国で失効し、利用者証明用電子証明書"
                 "は失効しません。再び日本に住んで登録すると、同じ番号が使われます。",
             ),
+            {"since": cards.CARD_CONTINUES_ABROAD_FROM},
         )
     return _trouble(
         "leaving_japan",
