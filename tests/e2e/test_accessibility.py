@@ -1,0 +1,157 @@
+"""Every page a browser can reach, checked with axe-core (zero serious or critical
+violations) and at a phone's 375 px width (nothing wider than the screen but what scrolls
+inside its own box, the guide's timeline). Issue 18.5.
+
+axe-core is not written here: its ``axe.min.js`` comes from the ``axe-playwright-python``
+wheel (PyPI; a dev dependency installed by ``make``), injected into each page as it is."""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from mynumber.domain.access import Role
+from mynumber.services.core import tokens
+from tests.e2e.conftest import Server, log_in, shoot
+from tests.integration.helpers import register
+
+pytestmark = pytest.mark.browser
+
+PLAN = (
+    "/guide?arrived_on=2026-04-01&municipality=Osaka+City&date_of_birth=1985-05-05"
+    "&status_of_residence=Engineer%2FSpecialist&period_of_stay_ends=2029-03-31"
+    "&child_born_1=2015-06-01&child_born_2=2025-11-20"
+)
+PUBLIC = {
+    "home": "/",
+    "guide": "/guide",
+    "guide-plan": PLAN,
+    "guide-plan-ja": PLAN + "&lang=ja",
+    "guide-empty": "/guide?arrived_on=&municipality=&date_of_birth=",
+    "privacy": "/privacy",
+    "login": "/login",
+    "apply": "/apply",
+    "portal-login": "/portal/login",
+}
+STAFF = {
+    Role.WARD_OFFICE: ("/staff/ward-office", "/staff/ward-office/moving-in", "/staff/card-counter"),
+    Role.CARD_CENTRE: ("/staff/card-centre",),
+    Role.CLINIC: ("/staff/clinic", "/staff/clinic/letter"),
+    Role.KIOSK: ("/staff/kiosk",),
+}
+SERIOUS = ("serious", "critical")
+
+
+@pytest.fixture
+def page(browser: Any, server: Server) -> Iterator[Any]:
+    """A fresh context whose Content Security Policy lets the test inject axe-core (the
+    pages allow only their own scripts; the policy itself is tested elsewhere)."""
+    context = browser.new_context(
+        viewport={"width": 1200, "height": 900}, base_url=server.base_url, bypass_csp=True
+    )
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    return (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+
+
+def axe_problems(page: Any, axe_source: str) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now."""
+    page.add_script_tag(content=axe_source)
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        for v in result["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+def wider_than_the_screen(page: Any) -> list[str]:
+    """Elements that stick out past the right edge of a 375 px screen (a box that scrolls
+    on its own, like the timeline's, holds its content and is not counted)."""
+    return page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          const out = [];
+          for (const el of document.body.querySelectorAll('*')) {
+            let p = el.parentElement, clipped = false;
+            while (p) {
+              const s = getComputedStyle(p);
+              if (['auto', 'scroll', 'hidden'].includes(s.overflowX)) { clipped = true; break; }
+              p = p.parentElement;
+            }
+            if (clipped) continue;
+            const r = el.getBoundingClientRect();
+            if (r.width > 0 && r.right > width + 1) out.push(el.tagName + '.' + el.className);
+          }
+          return out.slice(0, 5);
+        }"""
+    )
+
+
+@pytest.mark.parametrize("name", list(PUBLIC))
+def test_public_pages_have_no_serious_accessibility_problems(
+    page: Any, name: str, axe_source: str
+) -> None:
+    page.goto(PUBLIC[name])
+    assert axe_problems(page, axe_source) == []
+
+
+@pytest.mark.parametrize("name", list(PUBLIC))
+def test_public_pages_fit_a_375_px_phone(page: Any, name: str, axe_source: str) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(PUBLIC[name])
+    assert wider_than_the_screen(page) == []
+    assert axe_problems(page, axe_source) == []  # what scrolls there is reachable by keyboard
+    if name == "guide-plan":
+        shoot(page, "guide-375")
+
+
+def _token(server: Server, role: Role) -> str:
+    with server.system.uow() as uow:
+        token = tokens.issue_token(
+            uow.session,
+            server.system.services,
+            organisation=f"Accessibility {role.value}",
+            role=role,
+            municipality_code="131016" if role is Role.WARD_OFFICE else None,
+        )
+        uow.commit()
+    return token
+
+
+@pytest.mark.parametrize("role", list(STAFF))
+def test_staff_pages_have_no_serious_accessibility_problems_and_fit_a_phone(
+    page: Any, server: Server, role: Role, axe_source: str
+) -> None:
+    paths = STAFF[role]
+    log_in(page, server.system, _token(server, role), paths[0])
+    for path in paths:
+        page.set_viewport_size({"width": 1200, "height": 900})
+        page.goto(path)
+        assert axe_problems(page, axe_source) == [], path
+        assert f"Accessibility {role.value}" in page.locator(".brand-sub").inner_text()
+        page.set_viewport_size({"width": 375, "height": 800})
+        page.goto(path)
+        assert wider_than_the_screen(page) == [], path
+        assert axe_problems(page, axe_source) == [], path
+
+
+def test_a_residents_record_page_has_no_serious_accessibility_problems(
+    page: Any, server: Server, axe_source: str
+) -> None:
+    from tests.conftest import ref
+
+    person = register(
+        server.system, name_latin="Axe Tester", date_of_birth=dt.date(1990, 3, 3)
+    ).person_id
+    log_in(page, server.system, server.ward_token, "/staff/ward-office")
+    page.goto(f"/staff/ward-office/residents/{ref('per', person)}")
+    assert axe_problems(page, axe_source) == []
