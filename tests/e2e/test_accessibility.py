@@ -8,8 +8,8 @@ wheel (PyPI; a dev dependency installed by ``make``), injected into each page as
 from __future__ import annotations
 
 import datetime as dt
-from importlib import resources
 from collections.abc import Iterator
+from importlib import resources
 from typing import Any
 
 import pytest
