@@ -18,6 +18,7 @@ from icalendar import Calendar
 from mynumber import i18n
 from mynumber.adapters.calendar import plan_calendar
 from mynumber.adapters.documents import render_guide_plan
+from mynumber.adapters.documents._scripts import NOTO
 from mynumber.domain import (
     child_benefit,
     deadlines,
@@ -259,3 +260,37 @@ def test_the_printable_plan_is_a_pdf_with_the_plans_dates(lang: str, tmp_path: P
     ).stdout
     assert ("2026年4月15日" if lang == "ja" else "15 Apr 2026") in text
     assert ("児童手当" if lang == "ja" else "child benefit") in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "sample", "font"),
+    [
+        ("my", "မြန်မာ", "NotoSansMyanmar"),
+        ("ne", "नेपाली", "NotoSansDevanagari"),
+        ("vi", "Tiếng Việt", "NotoSans"),
+        ("ko", "한국어", "HYSMyeongJo-Medium"),
+        ("zh", "中文", "STSong-Light"),
+    ],
+)
+def test_the_printable_plan_sets_each_script_in_a_font_that_has_it(
+    lang: str, sample: str, font: str
+) -> None:
+    """Each language's own script in its font, the Japanese terms beside it in the gothic
+    CID font (a translation is simulated: the catalogues are not needed to check fonts)."""
+    japanese = i18n.translator("ja")
+
+    def t(english: str, japanese_text: str = "", /, **values: object) -> str:
+        return f"{sample} {japanese(english, japanese_text, **values)}"
+
+    pdf = render_guide_plan(make_plan(WORKING_HOLIDAY, today=TODAY), t, lang)
+    assert pdf.startswith(b"%PDF")
+    names = _fonts_used(pdf)
+    if (NOTO / "NotoSans-Regular.ttf").exists() or "Noto" not in font:
+        assert any(font in name for name in names), names
+    assert any("HeiseiKakuGo" in name for name in names)
+
+
+def _fonts_used(pdf: bytes) -> set[str]:
+    import re as _re
+
+    return {m.decode() for m in _re.findall(rb"/BaseFont\s*/([A-Za-z0-9+\-]+)", pdf)}
