@@ -42,6 +42,7 @@ def _trouble(
     *,
     on: dt.date | None = None,
     now: bool = False,
+    notes: tuple[tuple[str, str], ...] = (),
 ) -> GuideStep:
     return GuideStep(
         key,
@@ -51,6 +52,7 @@ def _trouble(
         *text,
         on=on,
         values=values or {},
+        notes=notes,
     )
 
 
@@ -142,6 +144,15 @@ def _lost_card() -> GuideStep:
             "fee": fees.yen(fee.yen),
             "express_fee": fees.yen(express.yen),
         },
+        notes=(
+            (
+                "If the card turns up before a new one is handed to you, bring it with your ID "
+                "to the ward office: the suspension is lifted and new certificates are issued "
+                "on it.",
+                "新しいカードを受け取る前にカードが見つかった場合は、本人確認書類と一緒に窓口へ"
+                "お持ちください。一時停止を解除し、電子証明書を新たに発行します。",
+            ),
+        ),
     )
 
 
