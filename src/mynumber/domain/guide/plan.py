@@ -7,7 +7,7 @@ import datetime as dt
 
 from mynumber.domain import registration, timelines, validity
 from mynumber.domain.errors import invalid
-from mynumber.domain.guide import household, journey
+from mynumber.domain.guide import health, household, journey
 from mynumber.domain.guide.later import leave_japan, leaving_on, validity_steps
 from mynumber.domain.guide.model import (
     GuideAnswers,
@@ -148,12 +148,12 @@ def make_plan(answers: GuideAnswers, *, today: dt.date) -> GuidePlan:
     steps = [
         _arrived(a, today),
         journey.register(a, you, today),
-        *journey.health_insurance(a, you, d, today),
+        *health.health_insurance(a, you, d, today),
         journey.letter(a, you, d, today),
         *journey.apply(a, you, d, today),
         journey.notice(a, you, d, today),
         journey.collect(a, you, d),
-        journey.insurance_use(a, you, d),
+        health.insurance_use(a, you, d),
         *validity_steps(a, you, d.card_issued_on, estimated=a.card_collected_on is None),
     ]
     benefit = household.benefit_step(a, you, today)
