@@ -51,8 +51,10 @@ class Settings(BaseSettings):
     purpose (default ``<data_dir>/audit-checkpoints.jsonl``)."""
     audit_checkpoint_every: int = 1000
     """While serving, a checkpoint once this many entries have been added since the last."""
-    contact_office: str = "My Number counter (マイナンバーカード係), ward office"
-    """Who the public pages name for questions (the deploying municipality's counter)."""
+    contact_office: str = ""
+    """Who the public pages name for questions (the deploying municipality's counter); when
+    empty, the pages say "the My Number counter of your ward office" in the reader's
+    language."""
     contact_phone: str = ""
     contact_email: str = ""
     office_hours: str = "8:30–17:15"
