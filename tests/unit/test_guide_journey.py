@@ -27,6 +27,7 @@ from mynumber.domain import (
     insurance_rules,
     kiosk,
     pins,
+    representation,
     timelines,
     validity,
 )
@@ -294,3 +295,21 @@ def _fonts_used(pdf: bytes) -> set[str]:
     import re as _re
 
     return {m.decode() for m in _re.findall(rb"/BaseFont\s*/([A-Za-z0-9+\-]+)", pdf)}
+
+
+@given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2030, 12, 31)))
+def test_the_representative_acts_until_the_day_before_the_fifteenth_birthday(
+    born: dt.date,
+) -> None:
+    eve = timelines.reaches_age_on(born, representation.REPRESENTED_UNDER)  # the day before
+    assert representation.represented_on(born, eve)
+    assert not representation.represented_on(born, eve + dt.timedelta(days=1))
+
+
+@given(st.dates(min_value=dt.date(2024, 12, 2), max_value=dt.date(2030, 12, 31)))
+def test_an_infants_card_has_no_photo_until_the_day_before_the_first_birthday(
+    born: dt.date,
+) -> None:
+    eve = timelines.reaches_age_on(born, representation.NO_PHOTO_UNDER)  # the day before
+    assert not representation.photo_on_card(born, eve)
+    assert representation.photo_on_card(born, eve + dt.timedelta(days=1))
