@@ -18,16 +18,19 @@ from dataclasses import replace
 
 import pytest
 
+from mynumber.adapters.mail import PostOffice
 from mynumber.bootstrap import System
 from mynumber.domain import child_benefit, deadlines, fees, insurance_rules
 from mynumber.domain.cards import ApplicationKind, CardStatus, Channel
 from mynumber.domain.deadlines import ExpressReason
 from mynumber.domain.errors import PinLocked, WrongPin
 from mynumber.domain.guide import GuideAnswers
+from mynumber.domain.mail import DeliveryFailure
 from mynumber.domain.registration import ABROAD, IdDocument
 from mynumber.services.cards import counter as card_counter
 from mynumber.services.flows import moving
 from mynumber.services.portal import resident as portal
+from mynumber.services.registry import letters
 from tests.conftest import START, ward
 from tests.integration.card_support import (
     PINS,
@@ -346,3 +349,55 @@ def test_a_family_with_an_infant_walks_the_plan(cards: System) -> None:
         pins=replace(PINS, signature=None),
     )
     assert not done.signature_certificate
+
+
+def test_when_things_go_wrong_the_system_does_what_the_plan_says(
+    cards: System, post: PostOffice
+) -> None:
+    """The plan's troubleshooting, walked: a letter the post could not deliver is held at the
+    ward office and handed over against the residence card; a lost card is suspended, and
+    its reissue costs what the plan says (express within the plan's days)."""
+    system = cards
+    answers = GuideAnswers(
+        arrived_on=ARRIVAL,
+        municipality="Chiyoda City",
+        date_of_birth=dt.date(1992, 8, 15),
+        status_of_residence="Engineer/Specialist",
+        period_of_stay_ends=dt.date(2029, 3, 31),
+    )
+    post.fail_deliveries_to("Room 404", DeliveryFailure.NOT_HOME)
+    moved = move_in(
+        system, answers, CHIYODA, name_latin="Okafor Ada", address="1-1 Chiyoda Room 404"
+    )
+    plan = plan_now(system, replace(answers, registered_on=ARRIVAL))
+    missing = plan.step("letter_missing")
+    day_when(system, lambda: letter_status(system, moved.person_id) == "held_at_office")
+    assert today(system) <= missing.on  # type: ignore[operator]  # before the plan says ask
+    with system.uow() as uow:  # "collect it in person with your residence card or passport"
+        letters.hand_over_letter(
+            uow.session,
+            system.services,
+            caller=ward(),
+            person_id=moved.person_id,
+            id_documents=(IdDocument.RESIDENCE_CARD,),
+        )
+        uow.commit()
+    assert letter_status(system, moved.person_id) == "handed_over"
+    # A card, then lost: suspended at once; the reissue's fee is the plan's.
+    view = apply_online(system, moved.application_id, moved.person_id)
+    day_when(system, lambda: application(system, moved.person_id, view.application_id).card_serial)
+    done = collect(system, view.application_id, who=identity("Okafor Ada", answers.date_of_birth))
+    with system.uow() as uow:
+        card_counter.report_lost(
+            uow.session, system.services, caller=ward(), card_serial=done.card_serial
+        )
+        uow.commit()
+    assert card_row(system, done.card_serial).status == CardStatus.SUSPENDED
+    lost = plan.step("lost_card")
+    reissue = apply_at_counter(
+        system,
+        moved.person_id,
+        express_reason=ExpressReason.LOST_CARD,
+    )
+    assert reissue.express and reissue.kind == ApplicationKind.REISSUE
+    assert fees.yen(reissue.fee_yen) == lost.values["express_fee"]
