@@ -43,14 +43,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
+
+from mynumber.adapters.db.models import Registration
+from mynumber.adapters.db.models_register import AnnouncedArrival
+from mynumber.domain.access import Role
 from mynumber.domain.insurance import Consent, IncomeClass, InsuredNumbers
 from mynumber.domain.mail import DeliveryFailure
 from mynumber.services.core.refs import Kind
+from mynumber.services.flows import moving_online
 from mynumber.services.insurance import clinic, insurer
 from mynumber.services.registry import letters, ward_office
-from tests.conftest import ward
+from tests.conftest import caller, ward
 from tests.integration.access_world import (
     BORN,
+    CHIYODA,
+    SHIBUYA,
     Person,
     World,
     hire,
@@ -513,6 +521,71 @@ def online_application(w: World, s: Person, c: str) -> Body:
 # --- fresh subjects -------------------------------------------------------------------------
 
 
+def _file_online(w: World, person: Person, destination: str) -> None:
+    today = w.system.services.clock.today()
+    with w.system.uow() as uow:
+        moving_online.file_moving_out_online(
+            uow.session,
+            w.system.services,
+            caller=caller(Role.RESIDENT, scope_id=person.person_id),
+            card_serial=person.serial,
+            destination=destination,
+            planned_move_on=today,
+            visit_on=today,
+            signature_pin=PINS.signature,
+        )
+        uow.commit()
+
+
+def announced(w: World, s: Person) -> Person:
+    """A Chiyoda resident with a card who filed the 転出届 online to Shibuya."""
+    fresh = w.spare()
+    _file_online(w, fresh, SHIBUYA)
+    return fresh
+
+
+def _registered_in(w: World, person: Person) -> str | None:
+    with w.system.uow() as uow:
+        return uow.session.scalars(
+            select(Registration.municipality_code).where(
+                Registration.person_id == person.person_id, Registration.status == "active"
+            )
+        ).first()
+
+
+def online_moving_out(w: World, s: Person, c: str) -> Body:
+    """The portal's 転出届 form for the caller's own card. Each filing is one-way, so a person
+    who filed before is first moved in where they announced (as that office would do)."""
+    person = w.c if c == "resident_other" else w.a
+    if _registered_in(w, person) is None:
+        with w.system.uow() as uow:
+            arrival = uow.session.scalars(
+                select(AnnouncedArrival).where(
+                    AnnouncedArrival.person_id == person.person_id,
+                    AnnouncedArrival.completed_at.is_(None),
+                )
+            ).one()
+            moving_online.complete_announced_arrival(
+                uow.session,
+                w.system.services,
+                caller=ward(arrival.to_municipality),
+                person_id=person.person_id,
+                address="1-1 Somewhere",
+                started_living_on=w.system.services.clock.today(),
+            )
+            uow.commit()
+    today = w.system.services.clock.today().isoformat()
+    here = _registered_in(w, person)
+    return {
+        "data": {
+            "destination": SHIBUYA if here != SHIBUYA else CHIYODA,
+            "planned_move_on": today,
+            "visit_on": today,
+            "signature_pin": PINS.signature,
+        }
+    }
+
+
 def spare(w: World, s: Person) -> Person:
     """A Chiyoda resident with a collected card, related to the ward office and themselves."""
     return w.spare()
@@ -693,6 +766,31 @@ API: list[Row] = [
         200,
         "ward",
         lambda w, s, c: {"json": {"new_address": "2-2 Kudan", "moved_on": today(w)}},
+        fresh=spare,
+    ),
+    row("GET", "/ward-office/arrivals", 200, "ward ward_other", scope=ANY),
+    row(
+        "POST",
+        "/ward-office/residents/{person_id}/arrival",
+        201,
+        "ward_other",
+        lambda w, s, c: {"json": {"address": "1-1 Shibuya", "started_living_on": today(w)}},
+        fresh=announced,
+    ),
+    row(
+        "POST",
+        "/residents/moving-out",
+        200,
+        "self",
+        lambda w, s, c: {
+            "json": {
+                "card_serial": s.serial,
+                "destination": SHIBUYA,
+                "planned_move_on": today(w),
+                "visit_on": today(w),
+                "signature_pin": PINS.signature,
+            }
+        },
         fresh=spare,
     ),
     row(
@@ -1045,6 +1143,15 @@ PAGES: list[Row] = [
         lambda w, s, c: {"data": {"new_address": "2-2 Kudan", "moved_on": today(w)}},
         fresh=spare,
     ),
+    row("GET", "/staff/ward-office/arrivals", 200, "ward ward_other", scope=ANY),
+    row(
+        "POST",
+        "/staff/ward-office/residents/{person_id}/arrival",
+        303,
+        "ward_other",
+        lambda w, s, c: {"data": {"address": "1-1 Shibuya", "started_living_on": today(w)}},
+        fresh=announced,
+    ),
     row(
         "POST",
         "/staff/ward-office/residents/{person_id}/my-number/change",
@@ -1265,6 +1372,9 @@ PAGES: list[Row] = [
         },
         scope=ANY,
     ),
+    # Last: each filing moves the filer out (the sample moves them in again first).
+    row("GET", "/portal/moving-out", 200, "self resident_other", scope=ANY),
+    row("POST", "/portal/moving-out", 303, "self resident_other", online_moving_out, scope=ANY),
 ]
 
 TABLE: list[Row] = API + PAGES

@@ -50,6 +50,7 @@ SPARE_USERS = (
     "moved",
     "association_member",
     "lost_spare",
+    "announced",
 )
 REFUSED_PAGE = {401, 403, 404}
 LOGIN_PAGES = ("/login", "/portal/login")

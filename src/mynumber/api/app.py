@@ -20,6 +20,7 @@ from mynumber.api.routers import (
     jpki,
     numbers,
     operations,
+    portal,
     public,
     residents,
     sandbox,
@@ -105,6 +106,7 @@ def create_app(system: System) -> FastAPI:
         cards_router,
         employer_router,
         residents,
+        portal,
         sandbox,
     ):
         app.include_router(module.router)

@@ -63,3 +63,23 @@ def kiosk_message(nonce: bytes, terminal: str, card_serial: str, step: str) -> b
         card_serial.encode("utf-8"),
         step.encode("utf-8"),
     )
+
+
+MOVING_OUT_CONTEXT = b"mynumber/online-moving-out/v1"
+"""Separates an online 転出届's signature from every other use of the signature key."""
+
+
+def moving_out_message(
+    nonce: bytes, card_serial: str, destination: str, planned_move_on: str, visit_on: str
+) -> bytes:
+    """The 32 bytes the card signs (signature key, after the signature PIN) to file a 転出届
+    online (``domain.moving_online``): the nonce, the card, where to, when, and the visit
+    announced — so a signature for one filing proves nothing for another."""
+    return bound_message(
+        MOVING_OUT_CONTEXT,
+        nonce,
+        card_serial.encode("utf-8"),
+        destination.encode("utf-8"),
+        planned_move_on.encode("utf-8"),
+        visit_on.encode("utf-8"),
+    )

@@ -21,9 +21,10 @@ from mynumber.domain.clock import JST
 from mynumber.domain.errors import MyNumberError, Unauthenticated, invalid
 from mynumber.domain.tax_return import FIRST_TAX_YEAR
 from mynumber.services.core.context import Caller
+from mynumber.services.flows import moving_online
 from mynumber.services.insurance import medical_records
 from mynumber.services.portal import resident as portal
-from mynumber.services.registry import residents
+from mynumber.services.registry import reads, residents
 from mynumber.web.core import (
     Form,
     NavItem,
@@ -61,6 +62,7 @@ MENU = (
     ("/face", "Face registration", "顔認証の登録"),
     ("/child-benefit", "Child benefit", "児童手当"),
     ("/tax", "e-Tax return", "確定申告（e-Tax）"),
+    ("/moving-out", "Moving out (one-stop)", "引越し（転出届）"),
 )
 Values = Annotated[dict[str, Any], Depends(form_values)]
 
@@ -387,3 +389,59 @@ def file_tax_return(request: Request, user: Resident, values: Values) -> Respons
         receipt=receipt.receipt_number,
     )
     return redirect(f"{BASE}/tax")
+
+
+# --- Moving out online (引越しワンストップ) ---------------------------------------------------
+
+
+def _moving_page(request: Request, form: Form, status: int = 200) -> Response:
+    municipalities = run(request, lambda s, svc: reads.municipalities(s))
+    return page(
+        request,
+        "moving_out.html",
+        status=status,
+        path="/moving-out",
+        form=form,
+        municipalities=municipalities,
+    )
+
+
+@router.get("/moving-out", response_class=HTMLResponse)
+def moving_out_page(request: Request, user: Resident) -> Response:
+    """The online 転出届: where to, when, the day of the visit to the new office."""
+    return _moving_page(request, Form())
+
+
+@router.post("/moving-out", response_class=HTMLResponse)
+def file_moving_out(request: Request, user: Resident, values: Values) -> Response:
+    """Sign the 転出届 on the card; the new municipality is told when you will come."""
+    form = Form(values={k: v for k, v in values.items() if k != "signature_pin"})
+    try:
+        planned = require_date(values, "planned_move_on")
+        visit = require_date(values, "visit_on")
+        done = run(
+            request,
+            lambda s, svc: moving_online.file_moving_out_online(
+                s,
+                svc,
+                caller=user.caller,
+                card_serial=user.card_serial,
+                destination=str(values.get("destination", "")).strip(),
+                planned_move_on=planned,
+                visit_on=visit,
+                signature_pin=str(values.get("signature_pin", "")),
+            ),
+        )
+    except MyNumberError as exc:
+        return _moving_page(request, form.fail(exc), http_status(exc))
+    flash(
+        request,
+        "Your moving-out notification was signed with your card and filed. Come to the new "
+        "office with your card on {visit}, and at the latest by {deadline}: after that the "
+        "card lapses.",
+        "転出届をカードで署名して提出しました。{visit}にカードを持って転入先の窓口へお越し"
+        "ください。{deadline}を過ぎるとカードが失効します。",
+        visit=done.visit_on.isoformat(),
+        deadline=done.visit_deadline.isoformat(),
+    )
+    return redirect(f"{BASE}/moving-out")

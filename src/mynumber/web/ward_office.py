@@ -21,7 +21,7 @@ from mynumber.domain.numbers import IndividualNumber
 from mynumber.domain.registration import IdDocument, build_moving_in, parse_id_documents
 from mynumber.services.core import refs
 from mynumber.services.core.context import Caller, DbSession, Services
-from mynumber.services.flows import moving, number_change
+from mynumber.services.flows import moving, moving_online, number_change
 from mynumber.services.registry import letters, reads, residence_cards, residents, ward_office
 from mynumber.services.registry.numbers import find_by_number
 from mynumber.web.auth import staff
@@ -46,6 +46,9 @@ NAV = (
     NavItem(BASE, "Ward office", "区役所窓口", frozenset({Role.WARD_OFFICE})),
     NavItem(
         f"{BASE}/moving-in", "Register moving-in", "転入届の受付", frozenset({Role.WARD_OFFICE})
+    ),
+    NavItem(
+        f"{BASE}/arrivals", "Announced arrivals", "来庁予定（転入）", frozenset({Role.WARD_OFFICE})
     ),
 )
 WardStaff = Annotated[Caller, Depends(staff(Role.WARD_OFFICE))]
@@ -504,3 +507,63 @@ def letter_pdf(request: Request, caller: WardStaff, person_id: PersonPath) -> Re
             f'"notification-letter-{_ref(person_id)}.pdf"'
         },
     )
+
+
+# --- Arrivals announced online (引越しワンストップ) -------------------------------------------
+
+
+def _arrivals_page(
+    request: Request, caller: Caller, form: Form, failed_for: int | None = None, status: int = 200
+) -> Response:
+    arrivals = run(request, lambda s, svc: moving_online.announced_arrivals(s, svc, caller=caller))
+    return render(
+        request,
+        "ward/arrivals.html",
+        status=status,
+        arrivals=arrivals,
+        form=form,
+        empty_form=Form(),
+        failed_for=failed_for,
+        page_path=f"{BASE}/arrivals",
+        base=BASE,
+    )
+
+
+@router.get("/arrivals", response_class=HTMLResponse)
+def arrivals(request: Request, caller: WardStaff) -> Response:
+    """People who filed their 転出届 online and announced their visit here."""
+    return _arrivals_page(request, caller, Form())
+
+
+@router.post("/residents/{person_id}/arrival", response_class=HTMLResponse)
+def complete_arrival(
+    request: Request, caller: WardStaff, person_id: PersonPath, values: Values
+) -> Response:
+    """The 転入届 of an announced arrival, in person with the card."""
+    try:
+        started = require_date(values, "started_living_on")
+        result = run(
+            request,
+            lambda s, svc: moving_online.complete_announced_arrival(
+                s,
+                svc,
+                caller=caller,
+                person_id=person_id,
+                address=str(values.get("address", "")),
+                started_living_on=started,
+            ),
+        )
+    except MyNumberError as exc:
+        return _arrivals_page(
+            request, caller, Form(values=values).fail(exc), person_id, http_status(exc)
+        )
+    flash(
+        request,
+        "The moving-in is registered (filed late: recorded)."
+        if result.late
+        else "The moving-in is registered.",
+        "転入を登録しました（届出期限後のため遅延として記録）。"
+        if result.late
+        else "転入を登録しました。",
+    )
+    return redirect(_resident_path(person_id))

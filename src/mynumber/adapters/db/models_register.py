@@ -45,3 +45,20 @@ class NumberChangeNotice(Base):
     enrolment_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     changed_on: Mapped[dt.date] = mapped_column(Date)
     created_at: Mapped[dt.datetime]
+
+
+class AnnouncedArrival(Base):
+    """来庁予定の連絡: an online 転出届 (引越しワンストップ) told the new municipality that the
+    person will come on ``visit_on`` to file the 転入届 with their card."""
+
+    __tablename__ = "announced_arrivals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    from_municipality: Mapped[str] = mapped_column(String(6))
+    to_municipality: Mapped[str] = mapped_column(String(6), index=True)
+    card_serial: Mapped[str] = mapped_column(String(32))
+    planned_move_on: Mapped[dt.date] = mapped_column(Date)
+    visit_on: Mapped[dt.date] = mapped_column(Date)
+    visit_deadline: Mapped[dt.date] = mapped_column(Date)
+    filed_at: Mapped[dt.datetime]
+    completed_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)

@@ -23,7 +23,7 @@ from mynumber.domain.registration import (
 )
 from mynumber.services.core.policy import refused
 from mynumber.services.core.refs import MailId, NotificationLetterId, PersonId, RegistrationId
-from mynumber.services.flows import moving, number_change
+from mynumber.services.flows import moving, moving_online, number_change
 from mynumber.services.registry import letters, residence_cards, residents, ward_office
 from mynumber.services.registry.numbers import read_my_number
 
@@ -77,6 +77,10 @@ def register_moving_in(
         uow.session, svc, caller=caller, municipality_code=body.municipality_code, form=form
     )
     uow.commit()
+    return _moved_in(result)
+
+
+def _moved_in(result: ward_office.MovingInResult) -> MovingInResponse:
     return MovingInResponse(
         person_id=result.person_id,
         registration_id=result.registration_id,
@@ -219,6 +223,39 @@ def change_my_number(
         employers_notified=done.employers_notified,
         insurers_notified=done.insurers_notified,
     )
+
+
+@router.get("/arrivals", response_model=list[moving_online.ArrivalView])
+def announced_arrivals(
+    caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> list[moving_online.ArrivalView]:
+    """来庁予定 — arrivals announced to this municipality by an online 転出届
+    (引越しワンストップ), by the announced visit day."""
+    views = moving_online.announced_arrivals(uow.session, svc, caller=caller)
+    uow.commit()
+    return views
+
+
+class ArrivalRequest(BaseModel):
+    address: str = Field(max_length=ADDRESS_LENGTH)
+    started_living_on: dt.date
+
+
+@router.post("/residents/{person_id}/arrival", status_code=201, response_model=MovingInResponse)
+def complete_arrival(
+    person_id: PersonPath, body: ArrivalRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
+) -> MovingInResponse:
+    """転入届 for an announced arrival — in person, with the card the 転出届 was signed with."""
+    result = moving_online.complete_announced_arrival(
+        uow.session,
+        svc,
+        caller=caller,
+        person_id=person_id,
+        address=body.address,
+        started_living_on=body.started_living_on,
+    )
+    uow.commit()
+    return _moved_in(result)
 
 
 class MovingOutRequest(BaseModel):
