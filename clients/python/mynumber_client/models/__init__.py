@@ -6,6 +6,8 @@ from .apdu_in import ApduIn
 from .apdu_out import ApduOut
 from .application_request import ApplicationRequest
 from .application_view import ApplicationView
+from .arrival_request import ArrivalRequest
+from .arrival_view import ArrivalView
 from .authenticated_response import AuthenticatedResponse
 from .card_answer_request import CardAnswerRequest
 from .card_signed import CardSigned
@@ -86,6 +88,8 @@ from .number_changed_response import NumberChangedResponse
 from .number_proof import NumberProof
 from .number_response import NumberResponse
 from .online_application_request import OnlineApplicationRequest
+from .online_moving_out_request import OnlineMovingOutRequest
+from .online_moving_out_response import OnlineMovingOutResponse
 from .organisation_in import OrganisationIn
 from .organisation_kind import OrganisationKind
 from .organisation_out import OrganisationOut
@@ -137,6 +141,8 @@ __all__ = (
     "ApduOut",
     "ApplicationRequest",
     "ApplicationView",
+    "ArrivalRequest",
+    "ArrivalView",
     "AuthenticatedResponse",
     "CardAnswerRequest",
     "CardSigned",
@@ -217,6 +223,8 @@ __all__ = (
     "NumberProof",
     "NumberResponse",
     "OnlineApplicationRequest",
+    "OnlineMovingOutRequest",
+    "OnlineMovingOutResponse",
     "OrganisationIn",
     "OrganisationKind",
     "OrganisationOut",
