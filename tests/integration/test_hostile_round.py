@@ -157,3 +157,21 @@ def test_the_sandbox_takes_the_apdus_and_data_its_schema_promises(
         headers=admin,
     )
     assert refused.status_code == 422, refused.text
+
+
+@pytest.mark.sqlite_only
+def test_the_public_guide_answers_a_far_date_without_a_500(system: System) -> None:
+    """Leaving Japan on 9999-12-31: the timeline's year ticks stepped past the year 9999
+    (ValueError, a 500 on the public page); its calendar and PDF were fine."""
+    from mynumber.api.app import create_app
+
+    answers = {
+        "arrived_on": "2026-03-01",
+        "municipality": "Chiyoda City",
+        "date_of_birth": "1990-01-01",
+    }
+    with TestClient(create_app(system), raise_server_exceptions=False) as client:
+        for path in ("/guide", "/guide/plan.ics", "/guide/plan.pdf"):
+            for far in ("9999-12-31", "9999-12-30", "9000-01-01"):
+                resp = client.get(path, params={**answers, "leaving_on": far})
+                assert resp.status_code < 500, (path, far, resp.status_code)

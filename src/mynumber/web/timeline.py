@@ -152,7 +152,7 @@ def _ticks(scale: _Scale, lang: str) -> tuple[Tick, ...]:
     if scale.split:
         year = scale.near_end.year + 1
         step = max(1, (scale.far_end.year - year) // 4 or 1)
-        while dt.date(year, 1, 1) <= scale.far_end:
+        while year <= scale.far_end.year:  # not dt.date(year, …): a step can pass 9999
             ticks.append(Tick(scale.x(dt.date(year, 1, 1)), str(year)))
             year += step
     return tuple(ticks)
