@@ -154,3 +154,25 @@ def test_the_cli_guide_says_a_refusal_in_the_readers_language_beside_the_japanes
     code, _, err = _guide_cli(*PERSON[:4], "--born", "2999-01-01", "--lang", "vi")
     assert code == 1
     assert "Ngày sinh là một ngày trong tương lai." in err and "生年月日" in err
+
+
+def test_the_timeline_makes_room_for_a_long_translated_label() -> None:
+    from mynumber.domain.guide import GuideAnswers, make_plan
+    from mynumber.web.timeline import LABEL_W, label_width, layout
+
+    plan = make_plan(
+        GuideAnswers(
+            arrived_on=dt.date(2026, 3, 28),
+            municipality="Chiyoda City",
+            date_of_birth=dt.date(1995, 4, 12),
+            status_of_residence="Engineer/Specialist",
+            period_of_stay_ends=dt.date(2029, 3, 1),
+        ),
+        today=dt.date(2026, 4, 1),
+    )
+    for code in ("en", "pt", "my", "ne", "zh"):
+        timeline = layout(plan, code)
+        first_dot = min(r.x for r in timeline.rows)
+        widest = max(label_width(r.label) for r in timeline.rows)
+        assert 12 + widest < first_dot, code  # labels start at x=12
+    assert layout(plan, "pt").width > layout(plan, "en").width >= LABEL_W

@@ -9,7 +9,8 @@ the rest runs on to the last expiry, with a break mark between them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, replace
 
 from mynumber import i18n
 from mynumber.domain.guide import GuidePlan, GuideStep
@@ -103,13 +104,55 @@ def layout(plan: GuidePlan, lang: str) -> Timeline:
     today_x = scale.x(plan.today)
     # A month label under the "today" line would be crossed out by it: leave it off.
     ticks = tuple(t for t in _ticks(scale, lang) if abs(t.x - today_x) > 18)
-    return Timeline(
-        width=WIDTH,
-        height=TOP + ROW_H * len(rows) + 20,
-        rows=rows,
-        ticks=ticks,
-        today_x=today_x,
-        break_x=scale.mid + 6 if scale.split else None,
+    return _room_for_labels(
+        Timeline(
+            width=WIDTH,
+            height=TOP + ROW_H * len(rows) + 20,
+            rows=rows,
+            ticks=ticks,
+            today_x=today_x,
+            break_x=scale.mid + 6 if scale.split else None,
+        )
+    )
+
+
+def label_width(label: str) -> float:
+    """About how wide a label is drawn (14 px bold): a wide East Asian character a full em,
+    a Burmese letter or sign most of one, a mark that combines with the letter before it
+    nothing, any other character 0.6 em."""
+    width = 0.0
+    for char in label:
+        if unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        if unicodedata.east_asian_width(char) in ("W", "F"):
+            width += 14.0
+        elif "\u1000" <= char <= "\u109f":  # Myanmar: wide letters, spacing vowel signs
+            width += 11.5
+        else:
+            width += 8.4
+    return width
+
+
+def _room_for_labels(timeline: Timeline) -> Timeline:
+    """The timeline widened on the left when a label is longer than the label column (a
+    translation often is: "Prazo da notificação de mudança para o município"), so that no
+    label runs into the dots; the picture then scales down a little to fit the page."""
+    widest = max((label_width(r.label) for r in timeline.rows), default=0.0)
+    extra = max(0, int(widest) + 16 - LABEL_W)
+    if not extra:
+        return timeline
+    return replace(
+        timeline,
+        width=timeline.width + extra,
+        rows=tuple(
+            replace(r, x=r.x + extra, x2=None if r.x2 is None else r.x2 + extra)
+            for r in timeline.rows
+        ),
+        ticks=tuple(replace(t, x=t.x + extra) for t in timeline.ticks),
+        today_x=timeline.today_x + extra,
+        break_x=None if timeline.break_x is None else timeline.break_x + extra,
+        plot_x0=timeline.plot_x0 + extra,
+        plot_x1=timeline.plot_x1 + extra,
     )
 
 
