@@ -518,6 +518,39 @@ def online_application(w: World, s: Person, c: str) -> Body:
     }
 
 
+def oidc_application(w: World, s: Person, c: str) -> Body:
+    return {
+        "json": {
+            "name": "Matrix Bank",
+            "purpose": "Access matrix",
+            "redirect_uris": ["https://bank.example/callback"],
+            "scopes": ["openid"],
+            "token_endpoint_auth_method": "client_secret_basic",
+        }
+    }
+
+
+def oidc_review(w: World, s: Person, c: str) -> Body:
+    """An application waiting for the card centre's review (approving twice is the same)."""
+    from mynumber.domain.oidc import ClientAuthMethod
+    from mynumber.services.oidc import clients
+
+    with w.system.uow() as uow:
+        applied = clients.apply(
+            uow.session,
+            w.system.services,
+            application=clients.Application(
+                "Matrix Bank",
+                "Access matrix",
+                ["https://bank.example/cb"],
+                ["openid"],
+                ClientAuthMethod.CLIENT_SECRET_BASIC,
+            ),
+        )
+        uow.commit()
+    return {"json": {"decision": "approve"}, "params": {"client_id": applied.client.client_id}}
+
+
 # --- fresh subjects -------------------------------------------------------------------------
 
 
@@ -730,6 +763,27 @@ API: list[Row] = [
     ),
     row("GET", "/jpki/issuing-ca.der", 200, "", scope=PUBLIC),
     row("GET", "/jpki/root-ca.der", 200, "", scope=PUBLIC),
+    # Sign in with the My Number Card (OpenID Connect). These authenticate the OAuth way, not
+    # with the API's tokens, so no organisation's token is granted more than anyone: the
+    # metadata, the keys and a service's application are public; the token endpoint takes the
+    # service's own proof (without it: 401 invalid_client), userinfo the access token the
+    # token endpoint gave (without it: 401). Who may get a code — the holder of the card,
+    # after its PINs and consent — is the flow's business (tests/integration/test_oidc.py).
+    row("GET", "/.well-known/openid-configuration", 200, "", scope=PUBLIC),
+    row("GET", "/oidc/jwks.json", 200, "", scope=PUBLIC),
+    row(
+        "POST",
+        "/oidc/token",
+        401,
+        "",
+        lambda w, s, c: {"data": {"grant_type": "authorization_code", "code": "x"}},
+        scope=PUBLIC,
+    ),
+    row("GET", "/oidc/userinfo", 401, "", scope=PUBLIC),
+    row("POST", "/oidc/userinfo", 401, "", scope=PUBLIC),
+    row("POST", "/oidc/clients", 201, "", oidc_application, scope=PUBLIC),
+    # the card centre reviews services (no person is concerned)
+    row("POST", "/oidc/clients/{client_id}/review", 200, "centre", oidc_review, scope=ANY),
     # the clinic's terminal: a card presented at the caller's own terminal
     row("POST", "/clinic/challenges", 201, CLINICS, scope=ANY),
     row("POST", "/clinic/checks/pin", 200, CLINICS, pin_check, scope=ANY),
@@ -1106,6 +1160,11 @@ PAGES: list[Row] = [
     row("GET", "/portal/login", 200, "", scope=PUBLIC),
     row("POST", "/portal/login", 422, "", portal_login, scope=PUBLIC),
     row("GET", "/apply", 200, "", scope=PUBLIC),
+    # the authorization page: public like a login form; without a valid request it is an
+    # error page (400 invalid_client), a step without its pending request 422
+    row("GET", "/oidc/authorize", 400, "", scope=PUBLIC),
+    row("POST", "/oidc/authorize", 422, "", scope=PUBLIC),
+    row("POST", "/oidc/consent", 422, "", scope=PUBLIC),
     row("POST", "/apply", 404, "", online_application, scope=PUBLIC),
     row(
         "GET",

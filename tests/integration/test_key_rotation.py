@@ -362,3 +362,38 @@ def test_keys_rotate_status_and_retire_through_the_cli(
     assert read_number(system, first.person_id).digits
     later = someone(system, 7)
     assert read_number(system, later.person_id).digits and sealed_versions(system) == {3}
+
+
+def test_the_providers_signing_key_and_shared_claims_are_resealed(system: System) -> None:
+    """Sign in with the My Number Card (issue 20): the ID-token key and the claims waiting in
+    codes and tokens are sealed values like the others: re-sealed, and still usable."""
+    from mynumber.adapters.db.models_oidc import OidcCode, OidcSigningKey, OidcToken
+    from tests.integration.oidc_support import (
+        Attempt,
+        apply_and_approve,
+        browser,
+        returned,
+        sign_in,
+        token_request,
+    )
+
+    holder = issued_card(system)
+    http = browser(system)
+    bank = apply_and_approve(system, http)
+    attempt = Attempt()
+    code = returned(sign_in(http, bank, holder.serial, attempt=attempt))["code"]
+    access = token_request(http, bank, code, attempt.verifier).json()["access_token"]
+    returned(sign_in(http, bank, holder.serial))  # a code waiting to be redeemed
+    rotate(system)
+    with system.reading() as uow:
+        values = [
+            *uow.session.scalars(select(OidcSigningKey.private_key_sealed)),
+            *uow.session.scalars(select(OidcCode.claims_sealed)),
+            *uow.session.scalars(select(OidcToken.claims_sealed)),
+        ]
+    assert len(values) == 4 and {key_versions.version_of(bytes(v)) for v in values} == {2}
+    info = http.get("/oidc/userinfo", headers={"Authorization": f"Bearer {access}"})
+    assert info.status_code == 200 and info.json()["name"]
+    again = Attempt()
+    code = returned(sign_in(http, bank, holder.serial, attempt=again))["code"]
+    assert token_request(http, bank, code, again.verifier).status_code == 200

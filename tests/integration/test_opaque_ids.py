@@ -28,7 +28,9 @@ from tests.staff_login import StaffClient, clerk_for
 
 # Path parameters that are neither records nor enumerable: a year, a PIN's kind, a page's
 # action, the card serial (16 random hex digits) and the application ID (23 random digits).
-NOT_RECORDS = {"year", "pin_kind", "action", "serial", "application_id"}
+NOT_RECORDS = {"year", "pin_kind", "action", "serial", "application_id", "client_id"}
+# client_id: an OpenID Connect client's identifier, random (rp_ + 32 characters) and public by
+# design (it is in every authorization request), like a card serial.
 MOVING_IN = {
     "municipality_code": "131016",
     "name_latin": "SMITH JOHN",

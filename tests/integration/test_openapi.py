@@ -149,10 +149,23 @@ def test_operation_ids_are_unique_and_read_like_names(document: dict[str, Any]) 
     assert named["/insurer/letters/{letter_id}.pdf", "get"] == "insurer_letter_pdf"
 
 
+OAUTH_ERRORS = {
+    ("/oidc/token", "post"): {"400", "401"},
+    ("/oidc/userinfo", "get"): {"401"},
+    ("/oidc/userinfo", "post"): {"401"},
+}
+"""The OAuth endpoints authenticate the OAuth way — the service's own proof at the token
+endpoint, the access token at userinfo — and answer OAuth's JSON errors (RFC 6749 §5.2,
+RFC 6750 §3), which OAuth client libraries read, for those statuses."""
+OPEN_OIDC = {"/.well-known/openid-configuration", "/oidc/jwks.json", "/oidc/clients"}
+"""Public by design: the provider's metadata and keys, and a service's application."""
+
+
 def test_every_operation_declares_its_errors_as_problem_json(document: dict[str, Any]) -> None:
     for path, method, operation in operations(document):
         responses = operation["responses"]
         statuses = {"400", "404", "409", "422", "500"}
+        oauth = OAUTH_ERRORS.get((path, method), set())
         if "security" in operation:  # a token is needed: it can be missing or not allowed
             statuses |= {"401", "403"}
         elif operation.get("x-card-is-credential"):  # a resident's login: the card signs
@@ -160,15 +173,25 @@ def test_every_operation_declares_its_errors_as_problem_json(document: dict[str,
             statuses |= {"401"}
             assert "403" not in responses, (path, method)
         else:
-            assert path in (
-                "/health",
-                "/livez",
-                "/readyz",
-                "/residents/login/challenges",
-                "/cards/applications/online",  # the letter's application ID relates it
-            ) or path.startswith("/jpki/"), path
-            assert not {"401", "403"} & set(responses), (path, method)
-        for status in statuses:
+            assert (
+                path
+                in (
+                    "/health",
+                    "/livez",
+                    "/readyz",
+                    "/residents/login/challenges",
+                    "/cards/applications/online",  # the letter's application ID relates it
+                )
+                or path.startswith("/jpki/")
+                or path in OPEN_OIDC
+                or oauth
+            ), path
+            assert not {"401", "403"} - oauth & set(responses), (path, method)
+        for status in oauth:
+            assert responses[status]["content"] == {
+                "application/json": {"schema": {"$ref": "#/components/schemas/OAuthError"}}
+            }, (path, method, status)
+        for status in statuses - oauth:
             assert responses[status]["content"] == {
                 "application/problem+json": {"schema": PROBLEM_REF}
             }, (path, method, status)

@@ -285,6 +285,9 @@ class KeyRing:
     reference_key: bytes
     """AES-256-SIV key of the opaque references that stand for ids outside the service
     (``services.core.refs``)."""
+    pairwise_key: bytes
+    """HMAC key of the pairwise ``sub`` each service sees (``domain.oidc.pairwise_subject``):
+    on the root, since a service's identifier for a person must never change."""
     key_file: KeyFile = field(repr=False, compare=False)
     """Where the versions come from (``mynumber keys rotate`` adds one)."""
 
@@ -307,6 +310,7 @@ class KeyRing:
             audit_key=derive_key(root, "mynumber/audit/chain-hmac"),
             audit_signing_seed=derive_key(root, "mynumber/audit/checkpoint-ed25519"),
             reference_key=derive_key(root, "mynumber/refs/aes-siv", 64),
+            pairwise_key=derive_key(root, "mynumber/oidc/pairwise-sub"),
             key_file=source,
         )
 

@@ -19,6 +19,7 @@ from mynumber.api.routers import (
     card_auth,
     jpki,
     numbers,
+    oidc,
     operations,
     portal,
     public,
@@ -108,6 +109,7 @@ def create_app(system: System) -> FastAPI:
         residents,
         portal,
         sandbox,
+        oidc,
     ):
         app.include_router(module.router)
     mount_web(app)

@@ -117,10 +117,13 @@ application ID relates the request to its person (the online card application)."
 
 
 def _public_answers_no_token_errors(document: dict[str, Any]) -> None:
-    # The health check and the card centre's distribution points take no token.
+    # The health check and the card centre's distribution points take no token. The OAuth
+    # endpoints' own 401 (the service's proof, the access token: OAuth's JSON) stays.
     for operations in document.get("paths", {}).values():
         for operation in operations.values():
             if "security" not in operation:
                 card = operation.get("x-card-is-credential", False)
                 for status in ("403",) if card else ("401", "403"):
-                    operation["responses"].pop(status, None)
+                    content = operation["responses"].get(status, {}).get("content", {})
+                    if PROBLEM in content:
+                        operation["responses"].pop(status, None)

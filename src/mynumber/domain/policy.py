@@ -58,6 +58,7 @@ class Action(StrEnum):
     RECORD_AT_VISIT = "record_at_visit"  # a prescription or check-up written at a visit
     GIVE_CONSENT = "give_consent"  # the patient's choice at the terminal, in the visit (同意)
     VISUAL_CHECK = "visual_check"  # 目視確認: a clerk compares the face with the card in the reader
+    SHARE_WITH_SERVICE = "share_with_service"  # the holder signs in to a service with the card
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,8 @@ _ACTIONS: dict[Action, frozenset[Role]] = {
     Action.RECORD_AT_VISIT: frozenset({Role.CLINIC}),
     Action.GIVE_CONSENT: frozenset({Role.CLINIC}),
     Action.VISUAL_CHECK: frozenset({Role.CLINIC}),
+    # デジタル認証アプリ: only the holder, at their card, consents to share with a service.
+    Action.SHARE_WITH_SERVICE: frozenset({Role.RESIDENT}),
 }
 
 
@@ -423,6 +426,7 @@ _ACTION_EN = {
     Action.RECORD_AT_VISIT: "write a record at a visit",
     Action.GIVE_CONSENT: "record a patient's consent",
     Action.VISUAL_CHECK: "make a staff visual check",
+    Action.SHARE_WITH_SERVICE: "share a person's identity with a service",
 }
 _ACTION_JA = {
     Action.READ_NUMBER: "個人番号を利用する",
@@ -444,6 +448,7 @@ _ACTION_JA = {
     Action.RECORD_AT_VISIT: "受診の記録を書く",
     Action.GIVE_CONSENT: "患者の同意を記録する",
     Action.VISUAL_CHECK: "目視確認を行う",
+    Action.SHARE_WITH_SERVICE: "本人の情報をサービスに提供する",
 }
 
 

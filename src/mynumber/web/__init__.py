@@ -19,6 +19,7 @@ from mynumber.web import (
     clinic,
     employer,
     kiosk,
+    oidc,
     portal,
     public,
     ward_office,
@@ -36,6 +37,7 @@ PAGES = (
     employer,
     portal,
     apply,
+    oidc,
 )
 
 

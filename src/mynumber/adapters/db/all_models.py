@@ -5,6 +5,7 @@ from mynumber.adapters.db import (  # noqa: F401
     models_card,
     models_employer,
     models_insurance,
+    models_oidc,
     models_pki,
     models_portal,
     models_register,

@@ -40,6 +40,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from mynumber.adapters.db.models import Person
 from mynumber.adapters.db.models_card import ChipFile, ChipKey
 from mynumber.adapters.db.models_employer import EmployeeNumber
+from mynumber.adapters.db.models_oidc import OidcCode, OidcSigningKey, OidcToken
 from mynumber.adapters.db.uow import UnitOfWork
 from mynumber.card.sealing import ChipSecrets
 from mynumber.domain import key_versions
@@ -47,6 +48,8 @@ from mynumber.domain.errors import Conflict
 from mynumber.domain.key_versions import KeyVersionUnavailable
 from mynumber.services.core.context import Services
 from mynumber.services.employer.numbers import sealing_context as employee_context
+from mynumber.services.oidc import keys as oidc_keys
+from mynumber.services.oidc.provider import claims_aad
 from mynumber.services.registry.numbers import sealing_context as person_context
 
 BATCH_SIZE = 500
@@ -91,6 +94,24 @@ def _chip_file(svc: Services, row: Any) -> bytes | None:
     return ChipSecrets.derive(svc.keys.chip_key, row.card_id).reseal_file(row.name, row.data)
 
 
+def _oidc_key(svc: Services, row: Any) -> bytes | None:
+    return key_versions.reseal(
+        svc.keys.data_keys, row.private_key_sealed, oidc_keys.context(row.kid)
+    )
+
+
+def _oidc_code(svc: Services, row: Any) -> bytes | None:
+    return key_versions.reseal(
+        svc.keys.data_keys, row.claims_sealed, claims_aad("code", row.code_hash)
+    )
+
+
+def _oidc_token(svc: Services, row: Any) -> bytes | None:
+    return key_versions.reseal(
+        svc.keys.data_keys, row.claims_sealed, claims_aad("token", row.token_hash)
+    )
+
+
 KINDS = (
     SealedKind(
         "persons.number_sealed",
@@ -114,6 +135,23 @@ KINDS = (
         _chip_key,
     ),
     SealedKind("chip_files.data", (ChipFile.card_id, ChipFile.name), ChipFile.data, (), _chip_file),
+    SealedKind(
+        "oidc_signing_keys.private_key_sealed",
+        (OidcSigningKey.kid,),
+        OidcSigningKey.private_key_sealed,
+        (),
+        _oidc_key,
+    ),
+    SealedKind(
+        "oidc_codes.claims_sealed", (OidcCode.code_hash,), OidcCode.claims_sealed, (), _oidc_code
+    ),
+    SealedKind(
+        "oidc_tokens.claims_sealed",
+        (OidcToken.token_hash,),
+        OidcToken.claims_sealed,
+        (),
+        _oidc_token,
+    ),
 )
 
 
