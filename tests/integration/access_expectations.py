@@ -1415,6 +1415,17 @@ PAGES: list[Row] = [
         },
         scope=ANY,
     ),
+    # services signed in to with the card: the resident's own list; withdrawing a consent the
+    # resident never gave says so (a message on the list)
+    row("GET", "/portal/services", 200, "self resident_other", scope=ANY),
+    row(
+        "POST",
+        "/portal/services",
+        303,
+        "self resident_other",
+        lambda w, s, c: {"data": {"client_id": "rp_none"}},
+        scope=ANY,
+    ),
     row("GET", "/portal/tax", 200, "self resident_other", scope=ANY),
     row(
         "POST",

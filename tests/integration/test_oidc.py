@@ -236,6 +236,7 @@ def test_a_malformed_request_goes_back_with_its_error(
     attempt = Attempt()
     from tests.integration.oidc_support import authorize_url
 
+    extra = dict(extra)  # the parameters are shared by both databases' runs
     scope = extra.pop("scope", IDENTITY)
     answer = http.get(authorize_url(bank, attempt, scope, **extra), follow_redirects=False)
     if error == "invalid_scope":
@@ -374,3 +375,38 @@ def test_the_signature_pin_is_asked_for_identity_scopes(
     )
     assert "signature PIN" in page.text
     assert PINS.signature not in page.text
+
+
+def test_the_portal_lists_the_services_and_withdraws_a_consent(
+    cards: System, http: TestClient, bank: RelyingParty, holder: Issued
+) -> None:
+    from tests.integration.oidc_support import hidden
+
+    other = browser(cards)  # another resident's portal sees nothing of this
+    tokens = _tokens(http, bank, holder.serial)
+    portal = browser(cards)
+    csrf = hidden(portal.get("/portal/login").text, "csrf")
+    logged_in = portal.post(
+        "/portal/login",
+        data={
+            "csrf": csrf,
+            "card_serial": holder.serial,
+            "user_authentication_pin": PINS.user_authentication,
+            "next": "",
+        },
+        follow_redirects=False,
+    )
+    assert logged_in.status_code == 303
+    listed = portal.get("/portal/services")
+    assert "Example Bank" in listed.text and "date of birth" in listed.text
+    assert "in force" in listed.text
+    assert other.get("/portal/services", follow_redirects=False).status_code == 303
+    withdrawn = portal.post(
+        "/portal/services",
+        data={"csrf": hidden(listed.text, "csrf"), "client_id": bank.client_id},
+        follow_redirects=True,
+    )
+    assert "Consent withdrawn" in withdrawn.text and "withdrawn" in withdrawn.text
+    assert _userinfo(http, tokens["access_token"]).status_code == 401
+    log = portal.get("/portal/access-log").text
+    assert "oidc_consent" in log or "Example Bank" in log

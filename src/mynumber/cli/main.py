@@ -15,6 +15,7 @@ from mynumber.cli.employer import app as employer_app
 from mynumber.cli.guide import guide as guide_command
 from mynumber.cli.jpki import app as jpki_app
 from mynumber.cli.keys import app as keys_app
+from mynumber.cli.oidc import app as oidc_app
 from mynumber.cli.sandbox import app as sandbox_app
 from mynumber.cli.support import console, err, one_line_errors, run_use_case
 from mynumber.cli.tokens import app as tokens_app
@@ -37,6 +38,7 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(admin_app, name="admin")
 app.add_typer(keys_app, name="keys")
 app.add_typer(sandbox_app, name="sandbox")
+app.add_typer(oidc_app, name="oidc")
 app.command("guide")(guide_command)
 app.command("chaos")(chaos_command)
 

@@ -23,6 +23,7 @@ from mynumber.domain.tax_return import FIRST_TAX_YEAR
 from mynumber.services.core.context import Caller
 from mynumber.services.flows import moving_online
 from mynumber.services.insurance import medical_records
+from mynumber.services.oidc import history as sign_ins
 from mynumber.services.portal import resident as portal
 from mynumber.services.registry import reads, residents
 from mynumber.web.core import (
@@ -59,6 +60,7 @@ MENU = (
     ("/card", "Card and certificates", "カードと電子証明書"),
     ("/medical", "Medical records", "医療・健診の情報"),
     ("/access-log", "Who looked at my data", "わたしの情報を見た人"),
+    ("/services", "Services I signed in to", "サインインしたサービス"),
     ("/face", "Face registration", "顔認証の登録"),
     ("/child-benefit", "Child benefit", "児童手当"),
     ("/tax", "e-Tax return", "確定申告（e-Tax）"),
@@ -445,3 +447,33 @@ def file_moving_out(request: Request, user: Resident, values: Values) -> Respons
         deadline=done.visit_deadline.isoformat(),
     )
     return redirect(f"{BASE}/moving-out")
+
+
+# --- Services signed in to with the card (デジタル認証アプリ) ------------------------------------
+
+
+@router.get("/services", response_class=HTMLResponse)
+def services_page(request: Request, user: Resident) -> Response:
+    """Every service the resident signed in to or shared data with, when and what."""
+    found = run(request, lambda s, svc: sign_ins.services_used(s, svc, caller=user.caller))
+    return page(request, "services.html", path="/services", services=found, jst=JST)
+
+
+@router.post("/services", response_class=HTMLResponse)
+def revoke_service(request: Request, user: Resident, values: Values) -> Response:
+    """Withdraw a service's consent: its access tokens stop working now."""
+    client_id = str(values.get("client_id", ""))
+    try:
+        run(
+            request,
+            lambda s, svc: sign_ins.revoke_service(s, svc, caller=user.caller, client_id=client_id),
+        )
+    except MyNumberError as exc:
+        flash(request, exc.message_en, exc.message_ja, "error")
+        return redirect(f"{BASE}/services")
+    flash(
+        request,
+        "Consent withdrawn: the service can no longer read what you shared.",
+        "同意を取り消しました。サービスは提供した情報を読み取れなくなりました。",
+    )
+    return redirect(f"{BASE}/services")
