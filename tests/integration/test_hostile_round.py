@@ -175,3 +175,27 @@ def test_the_public_guide_answers_a_far_date_without_a_500(system: System) -> No
             for far in ("9999-12-31", "9999-12-30", "9000-01-01"):
                 resp = client.get(path, params={**answers, "leaving_on": far})
                 assert resp.status_code < 500, (path, far, resp.status_code)
+
+
+def test_moving_out_online_with_another_persons_card_tells_nothing_of_it(
+    cards: System,
+) -> None:
+    """A resident naming another person's card serial was told that card's state (lost:
+    card-suspended) before being refused as not the holder; now 403 first, audited."""
+    from mynumber.domain.errors import Forbidden
+    from mynumber.services.cards import counter as card_counter
+    from tests.integration.card_support import card_row, issued_card, resident
+    from tests.integration.test_moving_online import _file
+
+    mine = issued_card(cards)
+    me = card_row(cards, mine.serial).person_id
+    theirs = issued_card(cards, name="Other Person", residence_card_number="ZZ12345678ZZ")
+    them = card_row(cards, theirs.serial).person_id
+    with cards.uow() as uow:
+        card_counter.report_lost(
+            uow.session, cards.services, caller=resident(them), card_serial=theirs.serial
+        )
+        uow.commit()
+    with pytest.raises(Forbidden) as refused:
+        _file(cards, theirs.serial, me)
+    assert "suspend" not in refused.value.message_en.lower()

@@ -115,9 +115,11 @@ def file_moving_out_online(
         )
     kind = PinKind.SIGNATURE
     check_pin_format(kind, signature_pin)
-    card = card_use.check_card(session, svc, card_serial=card_serial, pin=kind)
-    if card.person_id != person_id:
+    # Whose card first: another person's card is refused before its state is told (lost,
+    # cancelled, no signature certificate…).
+    if card_records.get_card(session, card_serial).person_id != person_id:
         raise Forbidden("This is not your card.", "ご本人のカードではありません。")
+    card = card_use.check_card(session, svc, card_serial=card_serial, pin=kind)
 
     terminal = portal_terminal()
     challenge = card_auth.issue_challenge(session, svc, caller=terminal)
