@@ -18,6 +18,7 @@ from mynumber.domain.cards import Channel
 from mynumber.domain.deadlines import ExpressReason
 from mynumber.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from mynumber.domain.photo_rules import PhotoDeclaration
+from mynumber.domain.representation import LegalRepresentative, Relation
 from mynumber.services.cards import applications as card_applications
 from mynumber.services.core.policy import AccessRefused
 from mynumber.services.flows import moving
@@ -284,7 +285,10 @@ def test_express_issuance_for_an_infant_lasts_until_the_day_before_the_first_bir
     today = clock(cards).today()
     born = today - dt.timedelta(days=200)  # past the old 30 days
     person = register(cards, date_of_birth=born, started_living_on=born)
-    assert apply_at_counter(cards, person.person_id, express_reason=ExpressReason.NEWBORN).express
+    parent = LegalRepresentative("Smith Jane", dt.date(1990, 5, 5), Relation.PARENT)
+    assert apply_at_counter(
+        cards, person.person_id, express_reason=ExpressReason.NEWBORN, representative=parent
+    ).express
     older = register(
         cards,
         name_latin="Smith Anna",
@@ -292,5 +296,7 @@ def test_express_issuance_for_an_infant_lasts_until_the_day_before_the_first_bir
         started_living_on=today - dt.timedelta(days=300),
     )
     with pytest.raises(Conflict) as caught:  # the 1st birthday is today
-        apply_at_counter(cards, older.person_id, express_reason=ExpressReason.NEWBORN)
+        apply_at_counter(
+            cards, older.person_id, express_reason=ExpressReason.NEWBORN, representative=parent
+        )
     assert caught.value.details["reason"] == "express_not_allowed"

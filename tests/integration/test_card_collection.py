@@ -13,6 +13,7 @@ from mynumber.bootstrap import System
 from mynumber.card import PinRef
 from mynumber.domain.errors import CardError, Conflict, Forbidden, InvalidInput
 from mynumber.domain.registration import IdDocument
+from mynumber.domain.representation import LegalRepresentative, Relation
 from mynumber.services.cards import applications as card_applications
 from mynumber.services.core.policy import AccessRefused
 from tests.conftest import ward
@@ -148,14 +149,16 @@ def test_an_adult_must_choose_a_signature_pin(cards: System, ready: str) -> None
 
 def test_a_child_under_15_gets_no_signature_certificate_nor_pin(cards: System) -> None:
     born = dt.date(2016, 6, 1)
+    parent = LegalRepresentative("Smith Jane", dt.date(1985, 1, 9), Relation.PARENT)
     person = register(cards, name_latin="Smith Kid", date_of_birth=born)
-    view = apply_at_counter(cards, person.person_id)
+    view = apply_at_counter(cards, person.person_id, representative=parent)
     pass_days(cards, 33)
     done = collect(
         cards,
         view.application_id,
         who=identity("Smith Kid", born),
         pins=replace(PINS, signature=None),
+        representative=parent,  # under 15: tests/integration/test_children_cards.py
     )
     assert not done.signature_certificate
     assert {c.kind for c in _certificates(cards, done.card_serial)} == {"authentication"}

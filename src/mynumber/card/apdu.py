@@ -11,7 +11,8 @@ Commands (``mynumber.card.jpki_ap`` has the AIDs and file IDs), and what they an
 - SELECT file ``00 A4 02 0C 02 FID``: ``90 00``; an unknown or absent EF ``6A 82``.
 - VERIFY ``00 20 00 80 Lc PIN``: ``90 00``; wrong ``63 Cx`` (x tries left); locked ``69 83``;
   the PIN never set (card not collected) ``69 84``; no signature PIN on a card handed over
-  without a signature certificate ``6A 88``. Empty, ``00 20 00 80``: ``63 Cx`` always,
+  without a signature certificate ``6A 88``; any PIN on a face-authentication card (it
+  carries none) ``69 85``. Empty, ``00 20 00 80``: ``63 Cx`` always,
   spending no try.
 - CHANGE REFERENCE DATA ``00 24 01 80 Lc <new PIN>``, after a VERIFY in this session:
   ``90 00``; not verified ``69 82``; a new PIN that breaks the rules ``6A 80``.
@@ -54,6 +55,7 @@ from mynumber.card.jpki_ap import (
     application_by_aid,
 )
 from mynumber.card.session import CardSession
+from mynumber.domain.card_kinds import FaceAuthenticationCard
 from mynumber.domain.errors import (
     CardError,
     InvalidInput,
@@ -83,6 +85,7 @@ class SW(IntEnum):
     SECURITY_STATUS_NOT_SATISFIED = 0x6982
     AUTHENTICATION_BLOCKED = 0x6983
     REFERENCE_DATA_NOT_USABLE = 0x6984
+    CONDITIONS_OF_USE_NOT_SATISFIED = 0x6985
     NO_CURRENT_EF = 0x6986
     WRONG_DATA = 0x6A80
     FUNCTION_NOT_SUPPORTED = 0x6A81
@@ -322,6 +325,8 @@ class JpkiCard:
             raise StatusError(SW.AUTHENTICATION_BLOCKED) from None
         except NoSignatureCertificate:
             raise StatusError(SW.REFERENCED_DATA_NOT_FOUND) from None
+        except FaceAuthenticationCard:  # a card that carries no PIN at all
+            raise StatusError(SW.CONDITIONS_OF_USE_NOT_SATISFIED) from None
         except CardError:  # the PIN was never set: the card is not yet collected
             raise StatusError(SW.REFERENCE_DATA_NOT_USABLE) from None
         return b""

@@ -40,6 +40,7 @@ from mynumber.card.session import CardSession
 from mynumber.card.signing import sign_digest_info
 from mynumber.card.status_words import no_signature_certificate
 from mynumber.card.store import ChipState, ChipStore, KeyRecord, PinRecord
+from mynumber.domain.card_kinds import face_card_has_no_pins
 from mynumber.domain.errors import (
     CardError,
     Conflict,
@@ -233,8 +234,13 @@ class Chip:
 
     def _pin_not_set(self, pin_ref: PinRef) -> CardError:
         # A signature PIN missing on a card whose other PINs are set: the card was handed over
-        # without a signature certificate (a child under 15), not "not yet activated".
-        pins = self._store.load(self.card_id).pins
+        # without a signature certificate (a child under 15), not "not yet activated". A card
+        # handed over (its user-authentication certificate written) without any PIN is a
+        # face-authentication card (domain.card_kinds).
+        state = self._store.load(self.card_id)
+        pins = state.pins
+        if CardFile.AUTH_CERT.value in state.files and not any(p.is_set for p in pins.values()):
+            return face_card_has_no_pins(pin=pin_ref.value)
         if pin_ref is PinRef.SIGNATURE and pins[PinRef.USER_AUTHENTICATION].is_set:
             return no_signature_certificate(pin=pin_ref.value)
         return PinNotSet(

@@ -115,12 +115,14 @@ class ChipData:
 
     my_number: IndividualNumber
     basic_four: BasicFourItems
-    photo: bytes = field(repr=False)
+    photo: bytes | None = field(repr=False)  # None: an infant's card carries no photo
 
     def to_files(self) -> dict[str, bytes]:
-        """The data as chip files."""
-        return {
+        """The data as chip files (no photo file on a card without a photo)."""
+        files = {
             CardFile.MY_NUMBER.value: self.my_number.digits.encode("ascii"),
             CardFile.BASIC_FOUR.value: self.basic_four.encode(),
-            CardFile.PHOTO.value: self.photo,
         }
+        if self.photo is not None:
+            files[CardFile.PHOTO.value] = self.photo
+        return files

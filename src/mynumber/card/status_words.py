@@ -13,6 +13,7 @@ selecting a file it means the card lacks that file (not handed over yet).
 | ``69 83`` | VERIFY | ``pin-locked`` | locked: where to have it reset |
 | ``69 84`` | VERIFY | ``pin-not-set`` | the card was not handed over yet |
 | ``6A 88`` | VERIFY | ``no-signature-certificate`` | no signature certificate (under 15) |
+| ``69 85`` | VERIFY | ``face-authentication-card`` | a face-authentication card: no PINs |
 | ``69 82`` | any | ``pin-not-verified`` | enter the PIN first |
 | ``6A 82`` | SELECT application | ``not-a-my-number-card`` | not a My Number Card |
 | ``6A 82`` | other | ``card-file-missing`` | the card lacks the data (not activated) |
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from mynumber.domain.card_kinds import face_card_has_no_pins
 from mynumber.domain.errors import (
     CardCommandRefused,
     CardError,
@@ -46,6 +48,9 @@ TERMINATED = 0x6285
 """ISO/IEC 7816-4 "selected file in termination state": the chip's life cycle has ended."""
 NO_SIGNATURE_KEY = 0x6A88
 """ISO/IEC 7816-4 "referenced data not found": a PIN object the card does not carry."""
+NO_PIN_ON_THIS_CARD = 0x6985
+"""ISO/IEC 7816-4 "conditions of use not satisfied": a face-authentication card, which
+carries no PIN at all (``domain.card_kinds``)."""
 
 
 class Step(StrEnum):
@@ -99,6 +104,8 @@ def refusal_for(sw: int, step: Step = Step.OTHER) -> CardError:
         )
     if sw == NO_SIGNATURE_KEY and step is Step.VERIFY:
         return no_signature_certificate(sw=word)
+    if sw == NO_PIN_ON_THIS_CARD and step is Step.VERIFY:
+        return face_card_has_no_pins(sw=word)
     if sw == 0x6982:
         return PinNotVerified(
             "The card needs its PIN first: enter the PIN, then try again.",

@@ -76,6 +76,34 @@ def _identity(name: str, born: str, residence_card: str, docs: list[str]) -> dic
     )
 
 
+RepresentativeName = Annotated[
+    str,
+    typer.Option(help="Under 15: the legal representative's name, as on their own ID"),
+]
+RepresentativeBorn = Annotated[
+    str, typer.Option(help="The legal representative's date of birth, YYYY-MM-DD")
+]
+RepresentativeRelation = Annotated[str, typer.Option(help="parent or guardian")]
+RepresentativeDocs = Annotated[
+    list[str] | None, typer.Option(help="The legal representative's own documents (repeat)")
+]
+
+
+def _representative(name: str, born: str, relation: str, docs: list[str] | None) -> Any:
+    """The legal representative of an under-15 (``domain.representation``), if named."""
+    from mynumber.domain.registration import parse_id_documents
+    from mynumber.domain.representation import representative_shown
+
+    if not name:
+        return None
+    return representative_shown(
+        name_latin=name,
+        date_of_birth=_date("representative_date_of_birth", born),
+        relation=relation,
+        id_documents=parse_id_documents(docs or []),
+    )
+
+
 def _print(values: dict[str, Any]) -> None:
     for key, value in values.items():
         if value not in (None, "", {}):
@@ -85,7 +113,9 @@ def _print(values: dict[str, Any]) -> None:
 @app.command()
 @one_line_errors
 def apply(
-    photo: Annotated[Path, typer.Option(help="The photo (JPEG or PNG)")],
+    photo: Annotated[
+        Path | None, typer.Option(help="The photo (JPEG or PNG); none for an infant under 1")
+    ] = None,
     channel: Annotated[
         str, typer.Option(help="smartphone, pc, counter or photo_booth")
     ] = "counter",
@@ -96,8 +126,13 @@ def apply(
         bool, typer.Option(help="Photo taken within 6 months, no hat, plain background")
     ] = False,
     express: Annotated[str, typer.Option(help="newborn, arrival_from_abroad or lost_card")] = "",
+    representative_name: RepresentativeName = "",
+    representative_born: RepresentativeBorn = "",
+    representative_relation: RepresentativeRelation = "parent",
+    representative_doc: RepresentativeDocs = None,
 ) -> None:
-    """交付申請: apply for the card; prints the application ID."""
+    """交付申請: apply for the card; prints the application ID. Under 15 the legal
+    representative applies (``--representative-*``)."""
     from mynumber.domain.access import Role
     from mynumber.domain.cards import Channel
     from mynumber.domain.deadlines import ExpressReason
@@ -113,19 +148,23 @@ def apply(
             name="cli applicant", role=Role.KIOSK if how is Channel.PHOTO_BOOTH else Role.RESIDENT
         )
     )
-    if not photo.is_file():
+    if photo is not None and not photo.is_file():
         raise invalid("photo", f"No photo file at {photo}.", f"写真ファイル {photo} がありません。")
+    acting = _representative(
+        representative_name, representative_born, representative_relation, representative_doc
+    )
     view = _run(
         lambda s, svc: apply_for_card(
             s,
             svc,
             caller=caller,
             channel=how,
-            photo=photo.read_bytes(),
+            photo=photo.read_bytes() if photo is not None else None,
             declaration=PhotoDeclaration(photo_declared, photo_declared, photo_declared),
             application_id=application_id or None,
             person_id=person or None,
             express_reason=_choice("express", ExpressReason, express) if express else None,
+            representative=acting,
         )
     )
     console.print(
@@ -182,9 +221,9 @@ def collect(
     name: Name,
     born: Born,
     doc: Docs,
-    user_auth_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
-    resident_registry_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
-    card_info_pin: Annotated[str, typer.Option(prompt=True, hide_input=True)],
+    user_auth_pin: Annotated[str, typer.Option(hide_input=True)] = "",
+    resident_registry_pin: Annotated[str, typer.Option(hide_input=True)] = "",
+    card_info_pin: Annotated[str, typer.Option(hide_input=True)] = "",
     signature_pin: Annotated[str, typer.Option(hide_input=True, help="From age 15")] = "",
     residence_card: ResidenceCard = "",
     municipality: str = "",
@@ -197,9 +236,18 @@ def collect(
         typer.Option(help="illness, disability, aged_75_or_over, pregnancy, study, hospital_stay"),
     ] = "",
     reply_form: Annotated[bool, typer.Option(help="The proxy brings the 照会書兼回答書")] = False,
+    face_authentication: Annotated[
+        bool, typer.Option(help="A face-authentication card: no PINs, no signature certificate")
+    ] = False,
+    representative_name: RepresentativeName = "",
+    representative_born: RepresentativeBorn = "",
+    representative_relation: RepresentativeRelation = "parent",
+    representative_doc: RepresentativeDocs = None,
 ) -> None:
     """交付: hand the card to its owner, who sets the PINs (or to a proxy: the PINs are the
-    ones the holder sealed in the reply form; --name/--born/--doc stay the holder's)."""
+    ones the holder sealed in the reply form; --name/--born/--doc stay the holder's). Under
+    15 the legal representative (``--representative-*``) comes and sets them; a
+    face-authentication card (``--face-authentication``) has none."""
     from mynumber.domain.cards import IdentityShown
     from mynumber.domain.proxies import ProxyShown
     from mynumber.domain.registration import parse_id_documents
@@ -215,8 +263,20 @@ def collect(
         if proxy_name
         else None
     )
-
-    pins = InitialPins(user_auth_pin, resident_registry_pin, card_info_pin, signature_pin or None)
+    pins = None
+    if not face_authentication:
+        four = [
+            pin or typer.prompt(label, hide_input=True)
+            for pin, label in (
+                (user_auth_pin, "User auth pin"),
+                (resident_registry_pin, "Resident registry pin"),
+                (card_info_pin, "Card info pin"),
+            )
+        ]
+        pins = InitialPins(four[0], four[1], four[2], signature_pin or None)
+    acting = _representative(
+        representative_name, representative_born, representative_relation, representative_doc
+    )
     done = _run(
         lambda s, svc: collect_card(
             s,
@@ -226,6 +286,8 @@ def collect(
             pins=pins,
             pickup_notice_shown=not no_notice,
             proxy=proxy,
+            representative=acting,
+            face_authentication=face_authentication,
             **_identity(name, born, residence_card, doc),
         )
     )

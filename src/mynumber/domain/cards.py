@@ -26,9 +26,11 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from mynumber.domain.card_kinds import FACE_CARD_HAS_NO_PINS, FaceAuthenticationCard
 from mynumber.domain.deadlines import CardMoveStatus, CardMoveVerdict, card_after_move
-from mynumber.domain.errors import CardError, PinLocked
+from mynumber.domain.errors import CardError, NoSignatureCertificate, PinLocked
 from mynumber.domain.pins import PinKind
+from mynumber.domain.representation import NoSignature
 from mynumber.domain.timelines import add_months, express_card_window
 from mynumber.domain.validity import is_expired
 
@@ -94,6 +96,8 @@ class Problem(StrEnum):
     NOT_REGISTERED = "not_registered"
     ADDRESS_OUT_OF_DATE = "address_out_of_date"
     PIN_LOCKED = "pin_locked"
+    FACE_AUTHENTICATION_CARD = "face_authentication_card"  # no PINs at all
+    NO_SIGNATURE_CERTIFICATE = "no_signature_certificate"  # not issued under 15
 
 
 class CardInvalid(CardError):
@@ -140,6 +144,8 @@ REFUSAL_KINDS: dict[Problem, type[CardError]] = {
     Problem.NOT_REGISTERED: CardHolderNotRegistered,
     Problem.ADDRESS_OUT_OF_DATE: CardAddressOutOfDate,
     Problem.PIN_LOCKED: PinLocked,
+    Problem.FACE_AUTHENTICATION_CARD: FaceAuthenticationCard,
+    Problem.NO_SIGNATURE_CERTIFICATE: NoSignatureCertificate,
 }
 """The error, with its own ``code``, of each reason a card cannot be used."""
 
@@ -168,6 +174,8 @@ class CardSnapshot:
     moving_out_planned_on: dt.date | None = None  # a card-based 転出届 is in progress
     moved_in_on: dt.date | None = None
     moving_in_filed_on: dt.date | None = None
+    face_authentication: bool = False  # 顔認証マイナンバーカード (``card_kinds``)
+    no_signature: NoSignature | None = None  # why it carries no signature certificate
 
 
 def move_verdict(card: CardSnapshot, today: dt.date) -> CardMoveVerdict | None:
@@ -196,6 +204,8 @@ class CardFacts:
     registered_address: str | None  # None: the holder has no active registration
     move: CardMoveVerdict | None = None
     locked_pins: frozenset[PinKind] = frozenset()
+    face_authentication: bool = False
+    no_signature: NoSignature | None = None
 
 
 _INVALID_TEXT: dict[InvalidReason, tuple[str, str]] = {
@@ -312,6 +322,8 @@ def card_facts(
         registered_address=registered_address,
         move=move_verdict(card, today),
         locked_pins=locked_pins,
+        face_authentication=card.face_authentication,
+        no_signature=card.no_signature,
     )
 
 
@@ -333,6 +345,23 @@ def _pin_refusal(pin: PinKind) -> CardRefusal:
     )
 
 
+def missing_pin_refusal(
+    pin: PinKind, *, face_authentication: bool, no_signature: NoSignature | None
+) -> CardRefusal | None:
+    """A use needing a PIN the card does not have (``card_kinds``): the cause by name."""
+    if face_authentication:
+        return CardRefusal(Problem.FACE_AUTHENTICATION_CARD, *FACE_CARD_HAS_NO_PINS)
+    if pin is PinKind.SIGNATURE and no_signature is NoSignature.UNDER_15:
+        return CardRefusal(
+            Problem.NO_SIGNATURE_CERTIFICATE,
+            "No signature certificate: under 15. The signature certificate is not issued to "
+            "children under 15, so this card cannot sign.",
+            "署名用電子証明書がありません（15歳未満）。15歳未満の方には署名用電子証明書は"
+            "発行されないため、このカードでは署名できません。",
+        )
+    return None
+
+
 def card_problem(
     facts: CardFacts, *, today: dt.date, pin: PinKind | None = None, checks_address: bool = False
 ) -> CardRefusal | None:
@@ -340,11 +369,16 @@ def card_problem(
     ``checks_address``, the current address), or ``None`` when it can.
 
     Order: the card's status, its dates (expiry, a missed moving deadline), the address,
-    then the PIN lock — the first problem is the one the holder must fix first.
+    then the PIN: one the card does not have (a face-authentication card, a child's
+    signature PIN), then a locked one — the first problem is the one the holder must fix first.
     """
     refusal = _status_refusal(facts) or _date_refusal(facts, today)
     if refusal is None and checks_address:
         refusal = _address_refusal(facts)
+    if refusal is None and pin is not None:
+        refusal = missing_pin_refusal(
+            pin, face_authentication=facts.face_authentication, no_signature=facts.no_signature
+        )
     if refusal is None and pin is not None and pin in facts.locked_pins:
         refusal = _pin_refusal(pin)
     return refusal

@@ -583,6 +583,23 @@ def face_not_matched() -> FaceNotMatched:
     )
 
 
+class NoPhotoOnCard(CardError):
+    code = "no-photo-on-card"
+    title = "The card has no photo to match a face against"
+
+
+def no_photo_on_card() -> NoPhotoOnCard:
+    """Face recognition asked of a card without a photo (an infant's card: RULES.md
+    "children", ``representation.photo_on_card``)."""
+    return NoPhotoOnCard(
+        "This card has no photo (a card issued under age 1), so face recognition cannot be "
+        "used: enter the 4-digit PIN, or ask the staff for a visual check.",
+        "このカードには顔写真がありません（1歳未満で発行されたカード）。顔認証は使えないため、"
+        "4桁の暗証番号を入力するか、職員による目視確認をお申し出ください。",
+        reason="no-photo-on-card",
+    )
+
+
 class NoCard(CardError):
     code = "no-card"
     title = "No My Number Card"

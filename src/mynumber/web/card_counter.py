@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from mynumber.domain import pins as pin_rules
 from mynumber.domain.access import Role
@@ -26,6 +27,7 @@ from mynumber.domain.fees import card_fee, yen
 from mynumber.domain.photo_rules import MAX_FILE_BYTES, PhotoDeclaration
 from mynumber.domain.proxies import ProxyReason, ProxyShown
 from mynumber.domain.registration import IdDocument, parse_id_documents
+from mynumber.domain.representation import LegalRepresentative, Relation, representative_shown
 from mynumber.services.cards import applications as card_applications
 from mynumber.services.cards import centre as card_centre
 from mynumber.services.cards import counter as card_counter
@@ -93,11 +95,28 @@ def identity_of(values: dict[str, Any]) -> tuple[IdentityShown, tuple[IdDocument
     return IdentityShown(name, born, card), parse_id_documents(as_list(values, "id_documents"))
 
 
+def representative_of(values: dict[str, Any]) -> LegalRepresentative | None:
+    """The legal representative of a child under 15 (法定代理人), as staff read their own ID;
+    ``None`` when no name is entered (``representation.check_representation`` decides
+    whether one was needed)."""
+    name = str(values.get("representative_name", "")).strip()
+    if not name:
+        return None
+    return representative_shown(
+        name_latin=name,
+        date_of_birth=require_date(values, "representative_date_of_birth"),
+        relation=str(values.get("representative_relation", "")),
+        id_documents=parse_id_documents(as_list(values, "representative_id_documents")),
+    )
+
+
 def _kept(values: dict[str, Any]) -> dict[str, Any]:
     """The answers to show again after a refusal: never a PIN."""
     kept = {k: v for k, v in values.items() if k not in PIN_FIELDS and k != "new_pin"}
     kept["id_documents"] = as_list(values, "id_documents")
     kept["proxy_id_documents"] = as_list(values, "proxy_id_documents")
+    kept["representative_id_documents"] = as_list(values, "representative_id_documents")
+    kept["face_authentication"] = as_list(values, "face_authentication")
     return kept
 
 
@@ -111,6 +130,7 @@ def _page(
         page_path=BASE + path,
         base=BASE,
         id_documents=list(IdDocument),
+        relations=list(Relation),
         pin_kinds=list(pin_rules.PinKind),
         pin_rules=pin_rules,
         yen=yen,
@@ -195,15 +215,22 @@ async def apply(request: Request, caller: WardStaff, values: Values) -> Response
     form = Form(values=_kept(values) | {"declaration": as_list(values, "declaration")})
     try:
         person_id = _record_number(values)
-        photo = await read_upload(
-            request,
-            "photo",
-            "Upload the photo taken at the counter.",
-            "窓口で撮影した写真をアップロードしてください。",
+        upload = (await request.form()).get("photo")
+        # No photo for an infant under 1 (the service decides whether one was needed).
+        photo = (
+            await read_upload(
+                request,
+                "photo",
+                "Upload the photo taken at the counter.",
+                "窓口で撮影した写真をアップロードしてください。",
+            )
+            if isinstance(upload, UploadFile) and upload.filename
+            else None
         )
         ticked = as_list(values, "declaration")
         declaration = PhotoDeclaration(*(name in ticked for name in DECLARATIONS))
         express = _express(str(values.get("express_reason", "")))
+        representative = representative_of(values)
 
         def use_case(s: DbSession, svc: Services) -> card_applications.ApplicationView:
             return card_applications.apply_for_card(
@@ -215,6 +242,7 @@ async def apply(request: Request, caller: WardStaff, values: Values) -> Response
                 declaration=declaration,
                 person_id=person_id,
                 express_reason=express,
+                representative=representative,
             )
 
         view = await run_in_threadpool(run, request, use_case)
@@ -337,12 +365,18 @@ def collect(request: Request, caller: WardStaff, application_id: str, values: Va
     try:
         identity, docs = identity_of(values)
         proxy = _proxy_of(values)
+        representative = representative_of(values)
+        face_card = bool(as_list(values, "face_authentication"))
         signature = str(values.get("signature_pin", ""))
-        pins = card_counter.InitialPins(
-            user_authentication=str(values.get("user_authentication_pin", "")),
-            resident_registry=str(values.get("resident_registry_pin", "")),
-            card_info_input=str(values.get("card_info_input_pin", "")),
-            signature=signature or None,
+        pins = (
+            None
+            if face_card
+            else card_counter.InitialPins(
+                user_authentication=str(values.get("user_authentication_pin", "")),
+                resident_registry=str(values.get("resident_registry_pin", "")),
+                card_info_input=str(values.get("card_info_input_pin", "")),
+                signature=signature or None,
+            )
         )
         done = run(
             request,
@@ -356,18 +390,40 @@ def collect(request: Request, caller: WardStaff, application_id: str, values: Va
                 pins=pins,
                 pickup_notice_shown=values.get("pickup_notice") == "shown",
                 proxy=proxy,
+                representative=representative,
+                face_authentication=face_card,
             ),
         )
     except MyNumberError as exc:
         return _application(request, caller, application_id, form.fail(exc), http_status(exc))
+    _flash_collected(request, done)
+    return redirect(f"{BASE}/cards/{done.card_serial}")
+
+
+def _flash_collected(request: Request, done: card_counter.Collection) -> None:
+    if done.face_authentication:
+        what_en = "a face-authentication card: no PINs, the user-authentication certificate only"
+        what_ja = "顔認証マイナンバーカード（暗証番号なし、利用者証明用電子証明書のみ）"
+    elif done.no_signature:
+        what_en = "PINs set; no signature certificate (under 15)"
+        what_ja = "暗証番号を設定しました。署名用電子証明書はありません（15歳未満）"
+    else:
+        what_en, what_ja = (
+            "PINs set, certificates issued",
+            "暗証番号を設定し、電子証明書を発行しました",
+        )
+    by_en, by_ja = (
+        (" with the legal representative", "（法定代理人が同席）")
+        if done.legal_representative
+        else ("", "")
+    )
     flash(
         request,
-        f"Card {done.card_serial} handed over; its PINs are set and the "
-        f"certificates issued. The card is valid until {done.expires_on}.",
-        f"カード {done.card_serial} を交付しました。暗証番号を設定し、電子証明書を発行しました。"
+        f"Card {done.card_serial} handed over{by_en}: {what_en}. The card is valid until "
+        f"{done.expires_on}.",
+        f"カード {done.card_serial} を交付しました{by_ja}。{what_ja}。"
         f"有効期限は {done.expires_on} です。",
     )
-    return redirect(f"{BASE}/cards/{done.card_serial}")
 
 
 def _proxy_of(values: dict[str, Any]) -> ProxyShown | None:

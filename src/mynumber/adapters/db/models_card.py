@@ -90,6 +90,10 @@ class CardApplication(Base):
     express_reason: Mapped[str | None] = mapped_column(String(30), nullable=True)
     due_at: Mapped[dt.datetime | None] = mapped_column(nullable=True)
     collect_by: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # The legal representative (法定代理人) who applied for an under-15 (migration 0014).
+    representative_relation: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    representative_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    representative_born_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     __table_args__ = (
         # One open application per person: two racing applications end with one winner.
         Index(
@@ -139,6 +143,12 @@ class Card(Base):
     renewal_application_id: Mapped[str | None] = mapped_column(
         String(23), nullable=True, unique=True, index=True
     )
+    # What the card carries (migration 0014; ``domain.card_kinds``): a face-authentication
+    # card has no PINs; ``no_signature`` says why no signature certificate was issued.
+    face_authentication: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
+    no_signature: Mapped[str | None] = mapped_column(String(30), nullable=True)
     __table_args__ = (
         # At most one card in use per person: a renewal's old card is invalidated first.
         Index(

@@ -19,9 +19,10 @@ from mynumber.domain.deadlines import ExpressReason
 from mynumber.domain.errors import invalid
 from mynumber.domain.kiosk import KioskStep
 from mynumber.domain.photo_rules import PhotoDeclaration
-from mynumber.domain.pins import PinKind
+from mynumber.domain.pins import FOUR_DIGIT_KINDS, PinKind
 from mynumber.domain.proxies import ProxyShown
 from mynumber.domain.registration import NAME_LENGTH, IdDocument, parse_id_documents
+from mynumber.domain.representation import LegalRepresentative, Relation, representative_shown
 from mynumber.services.cards import applications as card_applications
 from mynumber.services.cards import centre as card_centre
 from mynumber.services.cards import counter as card_counter
@@ -44,15 +45,45 @@ def _bytes(field: str, text: str) -> bytes:
         ) from None
 
 
+class RepresentativeRequest(BaseModel):
+    """The legal representative (法定代理人) of a child under 15, as read from their own ID."""
+
+    name_latin: str = Field(max_length=NAME_LENGTH)
+    date_of_birth: dt.date
+    relation: Relation = Field(examples=["parent"])
+    id_documents: list[IdDocument] = Field(
+        max_length=len(IdDocument),
+        examples=[["driving_licence"]],
+        description="The representative's own documents (a photo ID among them)",
+    )
+
+    def domain(self) -> LegalRepresentative:
+        return representative_shown(
+            name_latin=self.name_latin,
+            date_of_birth=self.date_of_birth,
+            relation=self.relation,
+            id_documents=parse_id_documents(self.id_documents),
+        )
+
+
+def _representative(body: RepresentativeRequest | None) -> LegalRepresentative | None:
+    return body.domain() if body is not None else None
+
+
 class ApplicationRequest(BaseModel):
     channel: Channel = Field(examples=["smartphone"])
-    photo_base64: str = Field(description="JPEG or PNG, base64")
+    photo_base64: str | None = Field(
+        default=None, description="JPEG or PNG, base64 (none for an infant under 1)"
+    )
     taken_within_six_months: bool
     no_headwear: bool
     plain_background: bool
     application_id: str | None = Field(default=None, description="23 digits, from the letter")
     person_id: PersonRef | None = Field(default=None, description="At the counter")
     express_reason: ExpressReason | None = None
+    legal_representative: RepresentativeRequest | None = Field(
+        default=None, description="Who applies for a child under 15"
+    )
 
 
 @router.post("/cards/applications", status_code=201)
@@ -65,13 +96,14 @@ def apply_for_card(
         svc,
         caller=caller,
         channel=body.channel,
-        photo=_bytes("photo", body.photo_base64),
+        photo=_bytes("photo", body.photo_base64) if body.photo_base64 is not None else None,
         declaration=PhotoDeclaration(
             body.taken_within_six_months, body.no_headwear, body.plain_background
         ),
         application_id=body.application_id,
         person_id=body.person_id,
         express_reason=body.express_reason,
+        representative=_representative(body.legal_representative),
     )
     uow.commit()
     return view
@@ -219,17 +251,35 @@ class CollectRequest(IdentityRequest):
 
     proxy: ProxyRequest | None = None
     pickup_notice_shown: bool = True
-    user_authentication_pin: str
-    resident_registry_pin: str
-    card_info_input_pin: str
-    signature_pin: str | None = None
+    user_authentication_pin: str | None = Field(default=None, description="Not for a face card")
+    resident_registry_pin: str | None = None
+    card_info_input_pin: str | None = None
+    signature_pin: str | None = Field(default=None, description="From 15, not for a face card")
+    face_authentication: bool = Field(
+        default=False, description="顔認証マイナンバーカード: no PINs, no signature certificate"
+    )
+    legal_representative: RepresentativeRequest | None = Field(
+        default=None, description="Comes with a child under 15 and sets the PINs"
+    )
+
+    def pins(self) -> card_counter.InitialPins | None:
+        four = (self.user_authentication_pin, self.resident_registry_pin, self.card_info_input_pin)
+        if all(pin is None for pin in (*four, self.signature_pin)):
+            return None
+        for kind, pin in zip(FOUR_DIGIT_KINDS, four, strict=True):
+            if pin is None:
+                raise invalid(kind.field, "Choose this PIN.", "この暗証番号を設定してください。")
+        return card_counter.InitialPins(
+            four[0] or "", four[1] or "", four[2] or "", self.signature_pin
+        )
 
 
 @router.post("/cards/applications/{application_id}/collect")
 def collect_card(
     application_id: str, body: CollectRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
 ) -> card_counter.Collection:
-    """交付 — hand the card to its owner, who sets the PINs."""
+    """交付 — hand the card to its owner, who sets the PINs (under 15: with the legal
+    representative, who sets them; a face-authentication card: none)."""
     done = card_counter.collect_card(
         uow.session,
         svc,
@@ -239,12 +289,9 @@ def collect_card(
         id_documents=parse_id_documents(body.id_documents),
         pickup_notice_shown=body.pickup_notice_shown,
         proxy=body.proxy.shown() if body.proxy else None,
-        pins=card_counter.InitialPins(
-            body.user_authentication_pin,
-            body.resident_registry_pin,
-            body.card_info_input_pin,
-            body.signature_pin,
-        ),
+        pins=body.pins(),
+        representative=_representative(body.legal_representative),
+        face_authentication=body.face_authentication,
     )
     uow.commit()
     return done

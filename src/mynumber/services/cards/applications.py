@@ -11,6 +11,8 @@ kiosk, with the letter's ID). Rules (``domain.cards``; RULES.md "The card"):
   holder of a card reported lost applies for a reissue;
 - the photo is checked on arrival (``adapters.photo.check_photo``) and each failure named;
   what no machine can check is declared (``PhotoDeclaration``);
+- under 15, the legal representative (法定代理人) applies; under 1, no photo
+  (``domain.representation``);
 - express issuance (特急発行) is asked for at the counter: for an infant until the day
   before the 1st birthday, within 30 days of the 転入届 of a person arriving from abroad,
   within 30 days of reporting the card lost (``deadlines.express_issuance_allowed``).
@@ -39,6 +41,11 @@ from mynumber.domain.mail import MailKind
 from mynumber.domain.photo_rules import PhotoDeclaration, require_declaration
 from mynumber.domain.policy import Action
 from mynumber.domain.registration import ABROAD
+from mynumber.domain.representation import (
+    LegalRepresentative,
+    check_representation,
+    photo_on_card,
+)
 from mynumber.domain.timelines import express_card_window, pickup_notice_window
 from mynumber.domain.validity import can_renew, renewal_window_opens
 from mynumber.services.cards import records as card_records
@@ -86,13 +93,18 @@ def apply_for_card(
     *,
     caller: Caller,
     channel: Channel,
-    photo: bytes,
+    photo: bytes | None,
     declaration: PhotoDeclaration,
     application_id: str | None = None,
     person_id: int | None = None,
     express_reason: ExpressReason | None = None,
+    representative: LegalRepresentative | None = None,
 ) -> ApplicationView:
-    """交付申請: accept an application with its photo, or refuse it naming the cause."""
+    """交付申請: accept an application with its photo, or refuse it naming the cause.
+
+    For a child under 15 the legal representative applies (``representative``, checked by
+    ``representation.check_representation``); an infant under 1 sends no photo and declares
+    nothing about it (``representation.photo_on_card``; RULES.md "children")."""
     require_role(caller, _CHANNEL_ROLE[channel])
     person, form_id = _applicant(session, caller, channel, application_id, person_id)
     if channel is Channel.COUNTER or caller.scope_id is not None:
@@ -105,9 +117,14 @@ def apply_for_card(
     kind, replaces = _kind(session, svc, person.id)
     if express_reason is not None:
         _check_express(session, svc, channel, express_reason, person, reg, kind)
-    require_declaration(declaration)
-    face = chip_photo(photo)  # refuses a bad photo with its reason
+    today = svc.clock.today()
+    acting = _representative(caller, person, representative, today)
+    face = _face(person, photo, declaration, today)
     application = _add(session, svc, person, channel, form_id, kind, replaces, express_reason, face)
+    if acting is not None:
+        application.representative_relation = acting.relation.value
+        application.representative_name = acting.name_latin
+        application.representative_born_on = acting.date_of_birth
     audit.record(
         session,
         caller=caller,
@@ -115,9 +132,35 @@ def apply_for_card(
         person_id=person.id,
         purpose=Purpose.RESIDENT_REGISTRY,
         at=svc.clock.now(),
-        detail=f"{channel.value}, {kind.value}" + (" (express)" if express_reason else ""),
+        detail=f"{channel.value}, {kind.value}"
+        + (" (express)" if express_reason else "")
+        + (f"; by the legal representative ({acting.relation.value})" if acting else ""),
     )
     return view(session, application)
+
+
+@refusals_audited
+def _representative(
+    caller: Caller, person: Person, representative: LegalRepresentative | None, today: dt.date
+) -> LegalRepresentative | None:
+    return check_representation(representative, child_date_of_birth=person.date_of_birth, on=today)
+
+
+def _face(
+    person: Person, photo: bytes | None, declaration: PhotoDeclaration, today: dt.date
+) -> bytes | None:
+    """The chip's photo, checked; ``None`` for an infant's card, which carries none (the
+    photo checks and the declaration do not apply: a photo sent anyway is not kept)."""
+    if not photo_on_card(person.date_of_birth, today):
+        return None
+    require_declaration(declaration)
+    if not photo:
+        raise invalid(
+            "photo",
+            "Attach the applicant's face photo.",
+            "申請者の顔写真を添付してください。",
+        )
+    return chip_photo(photo)  # refuses a bad photo with its reason
 
 
 @refusals_audited
@@ -300,7 +343,7 @@ def _add(
     kind: ApplicationKind,
     replaces: str | None,
     express: ExpressReason | None,
-    face: bytes,
+    face: bytes | None,
 ) -> CardApplication:
     due = rules.manufacture_due(svc.clock.today(), express=express is not None)
     application = CardApplication(

@@ -146,7 +146,7 @@ def _manufacture(
         caller=CARD_CENTRE,
         person=person,
         address=reg.address,
-        photo=application.photo or b"",
+        photo=application.photo,  # None: an infant's card carries no photo
     )
     letters.post(
         session,

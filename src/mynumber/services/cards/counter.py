@@ -6,8 +6,10 @@ Rules (the guide; RULES.md "The card"; ``domain.cards``, ``domain.pins``, ``doma
   a photo ID that is the holder's own, and the notification letter (or the old notification
   card, which is then collected); a renewal brings the old card, which is collected and
   erased. The resident sets the PINs: three 4-digit PINs and, from age 15, the 6–16
-  character signature PIN; trivial PINs are refused (``domain.pins`` policy). The
-  certificates are issued then, and the card becomes active.
+  character signature PIN; trivial PINs are refused (``domain.pins`` policy). Under 15 the
+  legal representative comes with the child and sets them (``domain.representation``); a
+  face-authentication card has none (``domain.card_kinds``). The certificates are issued
+  then, and the card becomes active.
 - **By a proxy** (代理人): for a holder who cannot come (illness, disability, 75+, pregnancy,
   study, hospital stay), with the holder's reply form (照会書兼回答書, the PINs sealed in it)
   and both persons' photo IDs (``domain.proxies``).
@@ -38,6 +40,7 @@ from mynumber.adapters.db.models import MailItem, Person, Registration
 from mynumber.adapters.db.models_card import Card, CardApplication
 from mynumber.card import Chip, KeySlot
 from mynumber.domain.access import Purpose, Role
+from mynumber.domain.card_kinds import check_face_card_request, no_signature_cause
 from mynumber.domain.cards import (
     ApplicationKind,
     ApplicationStatus,
@@ -52,12 +55,12 @@ from mynumber.domain.pins import FOUR_DIGIT_KINDS, PinKind, check_pin
 from mynumber.domain.policy import Action
 from mynumber.domain.proxies import ProxyShown, check_proxy
 from mynumber.domain.registration import IdDocument
+from mynumber.domain.representation import LegalRepresentative, check_representation
 from mynumber.domain.validity import (
     StayPermit,
     can_renew,
     is_expired,
     renewal_window_opens,
-    signature_certificate_allowed,
     validity_after_residence_renewal,
     validity_while_renewal_pending,
 )
@@ -103,6 +106,9 @@ class Collection:
     signature_certificate: bool
     notification_card_collected: bool
     old_card_collected: str | None
+    face_authentication: bool = False
+    no_signature: str | None = None  # why no signature certificate: ``NoSignature``
+    legal_representative: str | None = None  # the relation of who acted for an under-15
 
 
 @refusals_audited
@@ -114,15 +120,24 @@ def collect_card(
     application_id: str,
     identity: IdentityShown,
     id_documents: tuple[IdDocument, ...],
-    pins: InitialPins,
+    pins: InitialPins | None,
     pickup_notice_shown: bool = True,
     proxy: ProxyShown | None = None,
+    representative: LegalRepresentative | None = None,
+    face_authentication: bool = False,
 ) -> Collection:
     """交付: hand the card to its owner, who sets the PINs; the card becomes active.
 
     ``identity`` and ``id_documents`` are always the holder's. With ``proxy`` a 代理人
     collects for a holder who cannot come (``domain.proxies``): the reply form, a reason that
-    qualifies and the proxy's own photo ID; the PINs are those the holder sealed in the form."""
+    qualifies and the proxy's own photo ID; the PINs are those the holder sealed in the form.
+
+    Under 15 the legal representative comes with the child, shows their own photo ID and
+    sets the PINs (``representative``; the child's name and date of birth are still matched,
+    but the child need not have a photo ID of their own); a collection without them (or a
+    proxy) is refused. ``face_authentication``: the holder asks for the face-authentication
+    card (顔認証マイナンバーカード): no PINs are set (``pins`` is ``None``) and no signature
+    certificate is issued (RULES.md "children", "face-authentication card")."""
     require_role(caller, Role.WARD_OFFICE)
     # Locked: a second collection of this card waits, then finds it collected (409).
     application = card_records.application_by_id(session, application_id, lock=True)
@@ -132,9 +147,24 @@ def collect_card(
     check_own_municipality(caller, card.municipality_code)
     person = get_person(session, card.person_id)
     reg = require_active_registration(session, person.id)
-    card_records.check_holder(person, reg, identity=identity, id_documents=id_documents)
-    _check_papers(session, application, id_documents, pickup_notice_shown)
     today = svc.clock.today()
+    # A proxy collects for a child who cannot come with the reply form the representative
+    # filled in (domain.proxies); otherwise the representative comes with an under-15.
+    acting = (
+        None
+        if proxy is not None and representative is None
+        else check_representation(
+            representative, child_date_of_birth=person.date_of_birth, on=today
+        )
+    )
+    card_records.check_holder(
+        person,
+        reg,
+        identity=identity,
+        id_documents=id_documents,
+        photo_id_required=acting is None,
+    )
+    _check_papers(session, application, id_documents, pickup_notice_shown)
     by_proxy = (
         check_proxy(
             proxy,
@@ -145,10 +175,13 @@ def collect_card(
         if proxy is not None
         else None
     )
-    signature = _check_initial_pins(pins, person, today)
+    if face_authentication:
+        check_face_card_request(today)
+    signature = _check_initial_pins(pins, person, today, face_authentication=face_authentication)
     _check_not_expired(card, today)
     old = _retire_replaced_card(session, svc, application)
     card.status, card.collected_at = CardStatus.ACTIVE, svc.clock.now()
+    card.face_authentication = face_authentication
     application.status = ApplicationStatus.COLLECTED
     session.flush()
     chip = card_records.chip_of(svc, card)
@@ -165,21 +198,27 @@ def collect_card(
         at=svc.clock.now(),
         detail=f"card {card.serial}"
         + ("; notification card collected" if returned_card else "")
-        + (f"; by a proxy ({by_proxy.value})" if by_proxy else ""),
+        + (f"; by a proxy ({by_proxy.value})" if by_proxy else "")
+        + (f"; with the legal representative ({acting.relation.value})" if acting else "")
+        + ("; face-authentication card, no PINs" if face_authentication else ""),
     )
-    chip.set_initial_pins(
-        user_authentication=pins.user_authentication,
-        resident_registry=pins.resident_registry,
-        card_info_input=pins.card_info_input,
-        signature=signature,
-    )
+    if pins is not None:
+        chip.set_initial_pins(
+            user_authentication=pins.user_authentication,
+            resident_registry=pins.resident_registry,
+            card_info_input=pins.card_info_input,
+            signature=signature,
+        )
     return Collection(
         card.serial,
         card.expires_on,
         card.certificates_expire_on,
-        signature is not None,
+        card.no_signature is None,
         returned_card,
         old,
+        face_authentication=face_authentication,
+        no_signature=card.no_signature,
+        legal_representative=acting.relation.value if acting else None,
     )
 
 
@@ -255,15 +294,31 @@ def _notice_status(session: Session, application: CardApplication) -> str | None
     return item.status if item else None
 
 
-def _check_initial_pins(pins: InitialPins, person: Person, today: dt.date) -> str | None:
+def _check_initial_pins(
+    pins: InitialPins | None, person: Person, today: dt.date, *, face_authentication: bool
+) -> str | None:
     born = person.date_of_birth
+    if face_authentication:
+        if pins is not None:
+            raise invalid(
+                "pins",
+                "A face-authentication card has no PINs: leave them empty.",
+                "顔認証マイナンバーカードには暗証番号を設定しません。",
+            )
+        return None
+    if pins is None:
+        raise invalid(
+            PinKind.USER_AUTHENTICATION.field,
+            "Choose the card's PINs (or ask for a face-authentication card, which has none).",
+            "カードの暗証番号を設定してください（暗証番号のない顔認証マイナンバーカードも選べます）。",
+        )
     for kind, pin in zip(
         FOUR_DIGIT_KINDS,
         (pins.user_authentication, pins.resident_registry, pins.card_info_input),
         strict=True,
     ):
         check_pin(kind, pin, date_of_birth=born)
-    if not signature_certificate_allowed(date_of_birth=born, on=today):
+    if no_signature_cause(date_of_birth=born, issued_on=today, face_authentication=False):
         return None  # no signature certificate under 15: no signature PIN either
     if pins.signature is None:
         raise invalid(

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from mynumber.adapters.db.models import Registration
 from mynumber.adapters.db.models_card import Card
 from mynumber.domain.access import Purpose, Role
+from mynumber.domain.card_kinds import no_signature_cause
 from mynumber.domain.cards import (
     CardStatus,
     IdentityShown,
@@ -45,7 +46,6 @@ from mynumber.domain.deadlines import CardMoveStatus
 from mynumber.domain.errors import Conflict
 from mynumber.domain.policy import Action
 from mynumber.domain.registration import ABROAD, IdDocument
-from mynumber.domain.validity import signature_certificate_allowed
 from mynumber.services.cards import records as card_records
 from mynumber.services.cards import use as card_use
 from mynumber.services.core import audit
@@ -182,7 +182,7 @@ def _update_chip(session: Session, svc: Services, *, caller: Caller, card: Card)
         caller=caller,
         person=person,
         address=reg.address,
-        photo=card_records.chip_photo_of(svc, card),
+        photo=card_records.chip_photo_if_any(session, svc, card),
     )
     card.chip_address, card.municipality_code = reg.address, reg.municipality_code
     card.chip_updated_on = today
@@ -200,7 +200,14 @@ def _update_chip(session: Session, svc: Services, *, caller: Caller, card: Card)
     )
     chip = card_records.chip_of(svc, card)
     chip.update_chip_data(data)
-    if signature_certificate_allowed(date_of_birth=person.date_of_birth, on=today):
+    if (
+        no_signature_cause(
+            date_of_birth=person.date_of_birth,
+            issued_on=today,
+            face_authentication=card.face_authentication,
+        )
+        is None
+    ):
         reissue_signature_certificate(
             session, svc, card=card, chip=chip, person=person, address=reg.address, on=today
         )

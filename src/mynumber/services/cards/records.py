@@ -35,6 +35,7 @@ from mynumber.domain.cards import (
 from mynumber.domain.clock import JST
 from mynumber.domain.errors import Forbidden, NotFound, invalid
 from mynumber.domain.registration import PHOTO_IDS, IdDocument
+from mynumber.domain.representation import NoSignature, photo_on_card
 from mynumber.domain.validity import StayPermit
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
@@ -137,7 +138,13 @@ def stay_permit(reg: Registration) -> StayPermit | None:
 
 
 def chip_data(
-    session: Session, svc: Services, *, caller: Caller, person: Person, address: str, photo: bytes
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    person: Person,
+    address: str,
+    photo: bytes | None,
 ) -> ChipData:
     """What the chip holds: the number, the basic four items and the face photo.
 
@@ -165,6 +172,22 @@ def chip_photo_of(svc: Services, card: Card) -> bytes:
         return reader.read(CardFile.PHOTO)
 
 
+def carries_photo(session: Session, card: Card) -> bool:
+    """Whether the card carries a face photo: ``representation.photo_on_card`` on the day of
+    its application (an infant's card has none, RULES.md "children")."""
+    application = session.get(CardApplication, card.application_id) if card.application_id else None
+    if application is None:
+        return True
+    person = session.get(Person, card.person_id)
+    assert person is not None
+    return photo_on_card(person.date_of_birth, application.received_at.date())
+
+
+def chip_photo_if_any(session: Session, svc: Services, card: Card) -> bytes | None:
+    """The chip's face photo, or ``None`` for a card that carries none."""
+    return chip_photo_of(svc, card) if carries_photo(session, card) else None
+
+
 def check_holder(
     person: Person,
     reg: Registration | None,
@@ -172,12 +195,15 @@ def check_holder(
     identity: IdentityShown,
     id_documents: tuple[IdDocument, ...],
     holder_card_number: str | None = None,
+    photo_id_required: bool = True,
 ) -> None:
-    """The person at the counter shows a photo ID that is the card holder's own.
+    """The person at the counter shows a photo ID that is the card holder's own (a child
+    under 15 with their legal representative, whose own photo ID is checked, need not:
+    ``photo_id_required=False``; the name and date of birth are matched all the same).
 
     ``holder_card_number``: the residence card the holder now holds when it is not yet on the
     register (a renewed card being recorded in the same act); else the register's."""
-    if not set(id_documents) & PHOTO_IDS:
+    if photo_id_required and not set(id_documents) & PHOTO_IDS:
         raise invalid(
             "id_documents",
             "Show a photo ID (residence card or passport).",
@@ -273,6 +299,8 @@ SNAPSHOT_COLUMNS = (
     Card.moving_out_planned_on,
     Card.moved_in_on,
     Card.moving_in_filed_on,
+    Card.face_authentication,
+    Card.no_signature,
 )
 
 
@@ -295,6 +323,8 @@ def snapshot(card: Card | Sequence[Any]) -> CardSnapshot:
         planned,
         moved_in,
         filed,
+        face_authentication,
+        no_signature,
     ) = values
     return CardSnapshot(
         serial=serial,
@@ -307,4 +337,6 @@ def snapshot(card: Card | Sequence[Any]) -> CardSnapshot:
         moving_out_planned_on=planned,
         moved_in_on=moved_in,
         moving_in_filed_on=filed,
+        face_authentication=bool(face_authentication),
+        no_signature=NoSignature(no_signature) if no_signature else None,
     )

@@ -38,9 +38,10 @@ from mynumber.adapters.db.models_insurance import (
 )
 from mynumber.domain import insurance
 from mynumber.domain.access import Role
-from mynumber.domain.cards import CardSnapshot, card_facts, card_problem
+from mynumber.domain.cards import CardSnapshot, card_facts, card_problem, missing_pin_refusal
 from mynumber.domain.errors import Forbidden, MyNumberError
 from mynumber.domain.insurance import Consent
+from mynumber.domain.pins import PinKind
 from mynumber.pki.challenge import verify_challenge_signature
 from mynumber.pki.revocation import RevokedEntry
 from mynumber.pki.verify import RevocationLookup
@@ -340,6 +341,7 @@ def _decide(
         found = None  # the serial is known, the certificate is not the one on record
     card = card_auth.active_card(found.card if found else None, certificate)
     if check.nonce is not None:
+        _refuse_pin_less(card)
         verify_challenge_signature(certificate, check.nonce, check.signature or b"")
     _require_usable(card, found.registered_address if found else None, svc)
     if not (card.insurance_use or check.register_insurance_use):
@@ -378,6 +380,18 @@ def _revocation(found: _Found | None) -> RevocationLookup:
         return RevokedEntry(serial, found.revoked_at, reason_flag(found.revocation_reason))
 
     return lookup
+
+
+def _refuse_pin_less(card: CardSnapshot) -> None:
+    """A PIN check of a face-authentication card is refused by name (it has no PIN: face or
+    staff visual check only; RULES.md "face-authentication card")."""
+    refusal = missing_pin_refusal(
+        PinKind.USER_AUTHENTICATION,
+        face_authentication=card.face_authentication,
+        no_signature=card.no_signature,
+    )
+    if refusal is not None:
+        raise card_use.refusal_error(refusal, card.serial)
 
 
 def _require_usable(card: CardSnapshot, registered_address: str | None, svc: Services) -> None:

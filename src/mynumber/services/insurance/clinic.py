@@ -6,9 +6,13 @@ needed), then identifies the holder one of three ways:
 - **PIN**: the card signs the server's nonce after the 4-digit PIN (``services.card_auth``:
   the terminal's side is ``answer_at_terminal``, the server's ``check_with_pin``);
 - **face**: the terminal's camera image against the photo on the chip (``adapters.face``;
-  error rates in ``docs/face-matching.md``); the certificate is checked, nothing is signed;
+  error rates in ``docs/face-matching.md``); the certificate is checked, nothing is signed.
+  Refused for an infant's card, which has no photo; the only ways (with the visual check)
+  for a face-authentication card, which has no PIN (RULES.md "The card");
 - **staff visual check** (目視確認): the last fallback, only after a face attempt failed at this
-  clinic for this card within ``VISUAL_CHECK_WINDOW`` (as the real terminals' 目視確認モード),
+  clinic for this card within ``VISUAL_CHECK_WINDOW`` (as the real terminals' 目視確認モード;
+  at once for a card without a photo, an infant's: ``representation.photo_on_card``,
+  *policy*: the clerk checks the child with the parent present),
   with the card in the terminal's reader (``reader``, the terminal's ``CardSession``: the
   certificate is read from it) and made by the clerk logged in (the audit names them).
 
@@ -248,6 +252,8 @@ def _match_face(
 
     clinic = clinic_of(session, caller)
     card = _identify(session, svc, caller=caller, certificate_der=certificate_der)
+    if not card_records.carries_photo(session, card):
+        raise insurance.no_photo_on_card()
     try:
         chip_photo = card_records.chip_photo_of(svc, card)
         matched = FaceMatcher().match(chip_photo, live_image).matched
@@ -316,7 +322,9 @@ def check_with_visual(
         )
         or 0
     )
-    if not failures:
+    # A card without a photo (an infant's) cannot be matched by face: the photo checks do not
+    # apply, so the visual check needs no failed face attempt first.
+    if not failures and card_records.carries_photo(session, card):
         raise Conflict(
             "The staff visual check is the last fallback: try face recognition (or the PIN) "
             "at the terminal first.",

@@ -309,7 +309,10 @@ def card_refusal(
             svc,
             card=card,
             checks_address=insurance.CLINIC_CHECK_NEEDS_CURRENT_ADDRESS,
-            pin=PinKind.USER_AUTHENTICATION if pin_matters else None,
+            # a face-authentication card has no PIN to lock: it works by face at the clinic
+            pin=PinKind.USER_AUTHENTICATION
+            if pin_matters and not card.face_authentication
+            else None,
         )
     except CardError as refusal:
         return refusal

@@ -35,6 +35,7 @@ from mynumber.adapters.db.models import Person
 from mynumber.adapters.db.models_card import Card, Certificate
 from mynumber.card import Chip, KeySlot
 from mynumber.domain.access import Purpose, Role
+from mynumber.domain.card_kinds import no_signature_cause
 from mynumber.domain.clock import JST
 from mynumber.domain.errors import invalid
 from mynumber.domain.validity import certificate_expiry, signature_certificate_allowed
@@ -101,7 +102,9 @@ def issue_card_certificates(
     on: dt.date,
 ) -> None:
     """Certify a new card's keys: the user-authentication certificate, and the signature
-    certificate from age 15; write them on the chip and keep the public parts."""
+    certificate unless the card goes without one (under 15, or a face-authentication card:
+    ``card_kinds.no_signature_cause``, kept on the card); write them on the chip and keep the
+    public parts."""
     keys = chip.public_keys()
     not_before, not_after = _validity(card, person, on)
     auth = svc.ca.issue_authentication_certificate(
@@ -112,7 +115,13 @@ def issue_card_certificates(
     )
     _store(session, card, person, AUTHENTICATION, auth)
     signature = None
-    if signature_certificate_allowed(date_of_birth=person.date_of_birth, on=on):
+    withheld = no_signature_cause(
+        date_of_birth=person.date_of_birth,
+        issued_on=on,
+        face_authentication=card.face_authentication,
+    )
+    card.no_signature = withheld.value if withheld else None
+    if withheld is None:
         signature = _issue_signature(svc, keys.signature, person, address, not_before, not_after)
         _store(session, card, person, SIGNATURE, signature)
     session.flush()  # the authority's records first: a failed write leaves the chip untouched
@@ -128,7 +137,11 @@ def issue_card_certificates(
         purpose=Purpose.RESIDENT_REGISTRY,
         at=svc.clock.now(),
         detail=f"card {card.serial}: "
-        + ("authentication, signature" if signature else "authentication (under 15)"),
+        + (
+            "authentication, signature"
+            if withheld is None
+            else f"authentication (no signature: {withheld.value})"
+        ),
     )
 
 
