@@ -112,6 +112,8 @@ from .receipt_response import ReceiptResponse
 from .record_kind import RecordKind
 from .record_view import RecordView
 from .record_view_content import RecordViewContent
+from .relation import Relation
+from .representative_request import RepresentativeRequest
 from .reset_request import ResetRequest
 from .residence_card_recorded import ResidenceCardRecorded
 from .residence_card_request import ResidenceCardRequest
@@ -247,6 +249,8 @@ __all__ = (
     "RecordKind",
     "RecordView",
     "RecordViewContent",
+    "Relation",
+    "RepresentativeRequest",
     "ResetRequest",
     "ResidenceCardRecorded",
     "ResidenceCardRequest",

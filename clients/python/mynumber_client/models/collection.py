@@ -7,6 +7,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="Collection")
 
 
@@ -20,6 +22,9 @@ class Collection:
         signature_certificate (bool):
         notification_card_collected (bool):
         old_card_collected (None | str):
+        face_authentication (bool | Unset):  Default: False.
+        no_signature (None | str | Unset):
+        legal_representative (None | str | Unset):
     """
 
     card_serial: str
@@ -28,6 +33,9 @@ class Collection:
     signature_certificate: bool
     notification_card_collected: bool
     old_card_collected: None | str
+    face_authentication: bool | Unset = False
+    no_signature: None | str | Unset = UNSET
+    legal_representative: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -52,6 +60,20 @@ class Collection:
         old_card_collected: None | str
         old_card_collected = self.old_card_collected
 
+        face_authentication = self.face_authentication
+
+        no_signature: None | str | Unset
+        if isinstance(self.no_signature, Unset):
+            no_signature = UNSET
+        else:
+            no_signature = self.no_signature
+
+        legal_representative: None | str | Unset
+        if isinstance(self.legal_representative, Unset):
+            legal_representative = UNSET
+        else:
+            legal_representative = self.legal_representative
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -64,6 +86,12 @@ class Collection:
                 "old_card_collected": old_card_collected,
             }
         )
+        if face_authentication is not UNSET:
+            field_dict["face_authentication"] = face_authentication
+        if no_signature is not UNSET:
+            field_dict["no_signature"] = no_signature
+        if legal_representative is not UNSET:
+            field_dict["legal_representative"] = legal_representative
 
         return field_dict
 
@@ -113,6 +141,26 @@ class Collection:
 
         old_card_collected = _parse_old_card_collected(d.pop("old_card_collected"))
 
+        face_authentication = d.pop("face_authentication", UNSET)
+
+        def _parse_no_signature(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        no_signature = _parse_no_signature(d.pop("no_signature", UNSET))
+
+        def _parse_legal_representative(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        legal_representative = _parse_legal_representative(d.pop("legal_representative", UNSET))
+
         collection = cls(
             card_serial=card_serial,
             expires_on=expires_on,
@@ -120,6 +168,9 @@ class Collection:
             signature_certificate=signature_certificate,
             notification_card_collected=notification_card_collected,
             old_card_collected=old_card_collected,
+            face_authentication=face_authentication,
+            no_signature=no_signature,
+            legal_representative=legal_representative,
         )
 
         collection.additional_properties = d

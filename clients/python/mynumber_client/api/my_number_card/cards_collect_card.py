@@ -105,7 +105,8 @@ def sync_detailed(
 ) -> Response[Collection | Problem]:
     """Collect Card
 
-     交付 — hand the card to its owner, who sets the PINs.
+     交付 — hand the card to its owner, who sets the PINs (under 15: with the legal
+    representative, who sets them; a face-authentication card: none).
 
     Args:
         application_id (str):
@@ -141,7 +142,8 @@ def sync(
 ) -> Collection | Problem | None:
     """Collect Card
 
-     交付 — hand the card to its owner, who sets the PINs.
+     交付 — hand the card to its owner, who sets the PINs (under 15: with the legal
+    representative, who sets them; a face-authentication card: none).
 
     Args:
         application_id (str):
@@ -172,7 +174,8 @@ async def asyncio_detailed(
 ) -> Response[Collection | Problem]:
     """Collect Card
 
-     交付 — hand the card to its owner, who sets the PINs.
+     交付 — hand the card to its owner, who sets the PINs (under 15: with the legal
+    representative, who sets them; a face-authentication card: none).
 
     Args:
         application_id (str):
@@ -206,7 +209,8 @@ async def asyncio(
 ) -> Collection | Problem | None:
     """Collect Card
 
-     交付 — hand the card to its owner, who sets the PINs.
+     交付 — hand the card to its owner, who sets the PINs (under 15: with the legal
+    representative, who sets them; a face-authentication card: none).
 
     Args:
         application_id (str):
