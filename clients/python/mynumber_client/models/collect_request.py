@@ -12,6 +12,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.proxy_request import ProxyRequest
+    from ..models.representative_request import RepresentativeRequest
 
 
 T = TypeVar("T", bound="CollectRequest")
@@ -26,29 +27,34 @@ class CollectRequest:
             name_latin (str):
             date_of_birth (datetime.date):
             id_documents (list[IdDocument]):
-            user_authentication_pin (str):
-            resident_registry_pin (str):
-            card_info_input_pin (str):
             residence_card_number (None | str | Unset):
             proxy (None | ProxyRequest | Unset):
             pickup_notice_shown (bool | Unset):  Default: True.
-            signature_pin (None | str | Unset):
+            user_authentication_pin (None | str | Unset): Not for a face card
+            resident_registry_pin (None | str | Unset):
+            card_info_input_pin (None | str | Unset):
+            signature_pin (None | str | Unset): From 15, not for a face card
+            face_authentication (bool | Unset): 顔認証マイナンバーカード: no PINs, no signature certificate Default: False.
+            legal_representative (None | RepresentativeRequest | Unset): Comes with a child under 15 and sets the PINs
     """
 
     name_latin: str
     date_of_birth: datetime.date
     id_documents: list[IdDocument]
-    user_authentication_pin: str
-    resident_registry_pin: str
-    card_info_input_pin: str
     residence_card_number: None | str | Unset = UNSET
     proxy: None | ProxyRequest | Unset = UNSET
     pickup_notice_shown: bool | Unset = True
+    user_authentication_pin: None | str | Unset = UNSET
+    resident_registry_pin: None | str | Unset = UNSET
+    card_info_input_pin: None | str | Unset = UNSET
     signature_pin: None | str | Unset = UNSET
+    face_authentication: bool | Unset = False
+    legal_representative: None | RepresentativeRequest | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.proxy_request import ProxyRequest  # noqa: PLC0415
+        from ..models.representative_request import RepresentativeRequest  # noqa: PLC0415
 
         name_latin = self.name_latin
 
@@ -58,12 +64,6 @@ class CollectRequest:
         for id_documents_item_data in self.id_documents:
             id_documents_item = id_documents_item_data.value
             id_documents.append(id_documents_item)
-
-        user_authentication_pin = self.user_authentication_pin
-
-        resident_registry_pin = self.resident_registry_pin
-
-        card_info_input_pin = self.card_info_input_pin
 
         residence_card_number: None | str | Unset
         if isinstance(self.residence_card_number, Unset):
@@ -81,11 +81,39 @@ class CollectRequest:
 
         pickup_notice_shown = self.pickup_notice_shown
 
+        user_authentication_pin: None | str | Unset
+        if isinstance(self.user_authentication_pin, Unset):
+            user_authentication_pin = UNSET
+        else:
+            user_authentication_pin = self.user_authentication_pin
+
+        resident_registry_pin: None | str | Unset
+        if isinstance(self.resident_registry_pin, Unset):
+            resident_registry_pin = UNSET
+        else:
+            resident_registry_pin = self.resident_registry_pin
+
+        card_info_input_pin: None | str | Unset
+        if isinstance(self.card_info_input_pin, Unset):
+            card_info_input_pin = UNSET
+        else:
+            card_info_input_pin = self.card_info_input_pin
+
         signature_pin: None | str | Unset
         if isinstance(self.signature_pin, Unset):
             signature_pin = UNSET
         else:
             signature_pin = self.signature_pin
+
+        face_authentication = self.face_authentication
+
+        legal_representative: dict[str, Any] | None | Unset
+        if isinstance(self.legal_representative, Unset):
+            legal_representative = UNSET
+        elif isinstance(self.legal_representative, RepresentativeRequest):
+            legal_representative = self.legal_representative.to_dict()
+        else:
+            legal_representative = self.legal_representative
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -94,9 +122,6 @@ class CollectRequest:
                 "name_latin": name_latin,
                 "date_of_birth": date_of_birth,
                 "id_documents": id_documents,
-                "user_authentication_pin": user_authentication_pin,
-                "resident_registry_pin": resident_registry_pin,
-                "card_info_input_pin": card_info_input_pin,
             }
         )
         if residence_card_number is not UNSET:
@@ -105,14 +130,25 @@ class CollectRequest:
             field_dict["proxy"] = proxy
         if pickup_notice_shown is not UNSET:
             field_dict["pickup_notice_shown"] = pickup_notice_shown
+        if user_authentication_pin is not UNSET:
+            field_dict["user_authentication_pin"] = user_authentication_pin
+        if resident_registry_pin is not UNSET:
+            field_dict["resident_registry_pin"] = resident_registry_pin
+        if card_info_input_pin is not UNSET:
+            field_dict["card_info_input_pin"] = card_info_input_pin
         if signature_pin is not UNSET:
             field_dict["signature_pin"] = signature_pin
+        if face_authentication is not UNSET:
+            field_dict["face_authentication"] = face_authentication
+        if legal_representative is not UNSET:
+            field_dict["legal_representative"] = legal_representative
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.proxy_request import ProxyRequest  # noqa: PLC0415
+        from ..models.representative_request import RepresentativeRequest  # noqa: PLC0415
 
         d = dict(src_dict)
         name_latin = d.pop("name_latin")
@@ -125,12 +161,6 @@ class CollectRequest:
             id_documents_item = IdDocument(id_documents_item_data)
 
             id_documents.append(id_documents_item)
-
-        user_authentication_pin = d.pop("user_authentication_pin")
-
-        resident_registry_pin = d.pop("resident_registry_pin")
-
-        card_info_input_pin = d.pop("card_info_input_pin")
 
         def _parse_residence_card_number(data: object) -> None | str | Unset:
             if data is None:
@@ -160,6 +190,33 @@ class CollectRequest:
 
         pickup_notice_shown = d.pop("pickup_notice_shown", UNSET)
 
+        def _parse_user_authentication_pin(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        user_authentication_pin = _parse_user_authentication_pin(d.pop("user_authentication_pin", UNSET))
+
+        def _parse_resident_registry_pin(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        resident_registry_pin = _parse_resident_registry_pin(d.pop("resident_registry_pin", UNSET))
+
+        def _parse_card_info_input_pin(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        card_info_input_pin = _parse_card_info_input_pin(d.pop("card_info_input_pin", UNSET))
+
         def _parse_signature_pin(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -169,17 +226,38 @@ class CollectRequest:
 
         signature_pin = _parse_signature_pin(d.pop("signature_pin", UNSET))
 
+        face_authentication = d.pop("face_authentication", UNSET)
+
+        def _parse_legal_representative(data: object) -> None | RepresentativeRequest | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                legal_representative_type_0 = RepresentativeRequest.from_dict(data)
+
+                return legal_representative_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RepresentativeRequest | Unset, data)
+
+        legal_representative = _parse_legal_representative(d.pop("legal_representative", UNSET))
+
         collect_request = cls(
             name_latin=name_latin,
             date_of_birth=date_of_birth,
             id_documents=id_documents,
-            user_authentication_pin=user_authentication_pin,
-            resident_registry_pin=resident_registry_pin,
-            card_info_input_pin=card_info_input_pin,
             residence_card_number=residence_card_number,
             proxy=proxy,
             pickup_notice_shown=pickup_notice_shown,
+            user_authentication_pin=user_authentication_pin,
+            resident_registry_pin=resident_registry_pin,
+            card_info_input_pin=card_info_input_pin,
             signature_pin=signature_pin,
+            face_authentication=face_authentication,
+            legal_representative=legal_representative,
         )
 
         collect_request.additional_properties = d
