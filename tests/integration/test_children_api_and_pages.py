@@ -239,3 +239,19 @@ def test_pages_an_infant_without_a_photo_and_a_face_card_without_pins(
     )
     assert done.status_code == 303, done.text
     assert "a face-authentication card: no PINs" in desk.client.get(done.headers["location"]).text
+
+
+def test_api_the_online_application_for_a_child_names_the_representative(
+    client: TestClient, cards: System
+) -> None:
+    person = register(cards, name_latin="Smith Hana", date_of_birth=dt.date(2017, 3, 3))
+    body = {
+        "channel": "smartphone",
+        "application_id": person.application_id,
+        "photo_base64": base64.b64encode(photo()).decode(),
+        **DECLARED,
+    }
+    alone = client.post("/cards/applications/online", json=body)
+    assert _reason(alone, 403) == "legal_representative_required"
+    done = client.post("/cards/applications/online", json={**body, "legal_representative": PARENT})
+    assert done.status_code == 201, done.text

@@ -112,11 +112,16 @@ def apply_for_card(
 class OnlineApplicationRequest(BaseModel):
     channel: Channel = Field(examples=["smartphone"], description="smartphone or pc")
     application_id: str = Field(max_length=30, description="23 digits, from the letter")
-    photo_base64: str = Field(description="JPEG or PNG, base64")
+    photo_base64: str | None = Field(
+        default=None, description="JPEG or PNG, base64 (none for an infant under 1)"
+    )
     taken_within_six_months: bool
     no_headwear: bool
     plain_background: bool
     express_reason: ExpressReason | None = None
+    legal_representative: RepresentativeRequest | None = Field(
+        default=None, description="Who applies for a child under 15"
+    )
 
 
 ONLINE = Caller(name="Online card application (API)", role=Role.RESIDENT)
@@ -146,12 +151,13 @@ def apply_online(
         svc,
         caller=ONLINE,
         channel=body.channel,
-        photo=_bytes("photo", body.photo_base64),
+        photo=_bytes("photo", body.photo_base64) if body.photo_base64 is not None else None,
         declaration=PhotoDeclaration(
             body.taken_within_six_months, body.no_headwear, body.plain_background
         ),
         application_id=body.application_id,
         express_reason=body.express_reason,
+        representative=_representative(body.legal_representative),
     )
     uow.commit()
     return view
