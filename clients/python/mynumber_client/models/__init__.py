@@ -21,6 +21,10 @@ from .challenge_out import ChallengeOut
 from .challenge_response import ChallengeResponse
 from .channel import Channel
 from .chip_updated import ChipUpdated
+from .client_application_request import ClientApplicationRequest
+from .client_application_request_jwks_type_0 import ClientApplicationRequestJwksType0
+from .client_auth_method import ClientAuthMethod
+from .client_response import ClientResponse
 from .clock_move import ClockMove
 from .clock_moved import ClockMoved
 from .clock_view import ClockView
@@ -32,7 +36,9 @@ from .consent import Consent
 from .consent_body import ConsentBody
 from .consent_in import ConsentIn
 from .data_in import DataIn
+from .decision import Decision
 from .delivery_failure import DeliveryFailure
+from .discovery_response import DiscoveryResponse
 from .employee_in import EmployeeIn
 from .employee_number_changed import EmployeeNumberChanged
 from .employee_view import EmployeeView
@@ -59,6 +65,8 @@ from .insurer_checkup_in import InsurerCheckupIn
 from .insurer_checkup_in_results import InsurerCheckupInResults
 from .insurer_kind import InsurerKind
 from .job_report import JobReport
+from .jwks_response import JwksResponse
+from .jwks_response_keys_item import JwksResponseKeysItem
 from .kiosk_challenge_response import KioskChallengeResponse
 from .kiosk_reset_request import KioskResetRequest
 from .kiosk_step import KioskStep
@@ -87,6 +95,7 @@ from .number_change_request import NumberChangeRequest
 from .number_changed_response import NumberChangedResponse
 from .number_proof import NumberProof
 from .number_response import NumberResponse
+from .o_auth_error import OAuthError
 from .online_application_request import OnlineApplicationRequest
 from .online_moving_out_request import OnlineMovingOutRequest
 from .online_moving_out_response import OnlineMovingOutResponse
@@ -120,13 +129,18 @@ from .residence_card_request import ResidenceCardRequest
 from .resident_token_response import ResidentTokenResponse
 from .resident_view import ResidentView
 from .returned_request import ReturnedRequest
+from .review_request import ReviewRequest
 from .sample_photo import SamplePhoto
+from .scope import Scope
 from .sex import Sex
 from .staff_in import StaffIn
 from .staff_out import StaffOut
 from .staff_role import StaffRole
 from .suspension_lifted import SuspensionLifted
+from .token_response import TokenResponse
 from .use_request import UseRequest
+from .user_info_response import UserInfoResponse
+from .user_info_response_document_signature_type_0 import UserInfoResponseDocumentSignatureType0
 from .validate_request import ValidateRequest
 from .validate_response import ValidateResponse
 from .validity_changed import ValidityChanged
@@ -158,6 +172,10 @@ __all__ = (
     "ChallengeResponse",
     "Channel",
     "ChipUpdated",
+    "ClientApplicationRequest",
+    "ClientApplicationRequestJwksType0",
+    "ClientAuthMethod",
+    "ClientResponse",
     "ClockMove",
     "ClockMoved",
     "ClockView",
@@ -169,7 +187,9 @@ __all__ = (
     "ConsentBody",
     "ConsentIn",
     "DataIn",
+    "Decision",
     "DeliveryFailure",
+    "DiscoveryResponse",
     "EmployeeIn",
     "EmployeeNumberChanged",
     "EmployeeView",
@@ -196,6 +216,8 @@ __all__ = (
     "InsurerCheckupInResults",
     "InsurerKind",
     "JobReport",
+    "JwksResponse",
+    "JwksResponseKeysItem",
     "KioskChallengeResponse",
     "KioskResetRequest",
     "KioskStep",
@@ -224,6 +246,7 @@ __all__ = (
     "NumberChangeRequest",
     "NumberProof",
     "NumberResponse",
+    "OAuthError",
     "OnlineApplicationRequest",
     "OnlineMovingOutRequest",
     "OnlineMovingOutResponse",
@@ -257,13 +280,18 @@ __all__ = (
     "ResidentTokenResponse",
     "ResidentView",
     "ReturnedRequest",
+    "ReviewRequest",
     "SamplePhoto",
+    "Scope",
     "Sex",
     "StaffIn",
     "StaffOut",
     "StaffRole",
     "SuspensionLifted",
+    "TokenResponse",
     "UseRequest",
+    "UserInfoResponse",
+    "UserInfoResponseDocumentSignatureType0",
     "ValidateRequest",
     "ValidateResponse",
     "ValidityChanged",
