@@ -14,6 +14,7 @@ says, and the system's own answer (a date, a refusal, a card) is the one the pla
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 from dataclasses import replace
 
 import pytest
@@ -28,6 +29,7 @@ from mynumber.domain.guide import GuideAnswers
 from mynumber.domain.mail import DeliveryFailure
 from mynumber.domain.registration import ABROAD, IdDocument
 from mynumber.services.cards import counter as card_counter
+from mynumber.services.cards.applications import apply_for_card
 from mynumber.services.flows import moving
 from mynumber.services.portal import resident as portal
 from mynumber.services.registry import letters
@@ -59,6 +61,20 @@ from tests.integration.walk_support import (
 )
 
 ARRIVAL = START.date()  # 2026-04-01, a Wednesday
+
+
+def _represented_by(name: str, born: dt.date) -> dict[str, object]:
+    """The parent at the counter as the child's legal representative, where the counter
+    takes one (issue 17's children work: ``representation.LegalRepresentative``); before
+    that lands the counter takes no representative and these walks pass none."""
+    from mynumber.domain import representation
+
+    made = getattr(representation, "LegalRepresentative", None)
+    if made is None or "representative" not in inspect.signature(apply_for_card).parameters:
+        return {}
+    return {"representative": made(name, born, representation.Relation.PARENT)}
+
+
 SHIBUYA, OSAKA, CHIYODA = "131130", "271004", "131016"
 
 
@@ -208,7 +224,8 @@ def test_a_family_in_osaka_walks_the_plan(cards: System) -> None:
     # The child's card: applied for when the letter comes (the plan's day), the notice in
     # the window the plan gives for that day, collected with three 4-digit PINs only.
     day_when(system, lambda: letter_status(system, child.person_id) == "delivered")
-    view = apply_at_counter(system, child.person_id, OSAKA)
+    parent = _represented_by("Silva Ana", answers.date_of_birth)
+    view = apply_at_counter(system, child.person_id, OSAKA, **parent)
     applied = today(system)
     notice = plan_now(
         system, replace(answers, registered_on=ARRIVAL, letter_arrived=True, applied_on=applied)
@@ -226,6 +243,7 @@ def test_a_family_in_osaka_walks_the_plan(cards: System) -> None:
         who=identity("Silva Rui", child_born, "AB22222222CD"),
         municipality=OSAKA,
         pins=replace(PINS, signature=None),
+        **parent,
     )
     assert not done.signature_certificate  # the plan: "There is no signature PIN"
     after = plan_now(
@@ -336,7 +354,11 @@ def test_a_family_with_an_infant_walks_the_plan(cards: System) -> None:
         date_of_birth=infant_born,
         residence_card_number="AB44444444CD",
     )
-    view = apply_at_counter(system, infant.person_id, express_reason=ExpressReason.NEWBORN)
+    parent = _represented_by("Kim Sora", answers.date_of_birth)
+    no_photo = {"photo": None} if parent else {}  # the plan: no photo for a child under 1
+    view = apply_at_counter(
+        system, infant.person_id, express_reason=ExpressReason.NEWBORN, **parent, **no_photo
+    )
     assert view.express
     ready = day_when(
         system, lambda: application(system, infant.person_id, view.application_id).card_serial
@@ -347,6 +369,7 @@ def test_a_family_with_an_infant_walks_the_plan(cards: System) -> None:
         view.application_id,
         who=identity("Kim Hana", infant_born, "AB44444444CD"),
         pins=replace(PINS, signature=None),
+        **parent,
     )
     assert not done.signature_certificate
 
