@@ -563,7 +563,8 @@ def test_returning_a_card_over_http_without_an_identity_is_refused(cards: System
             uow.commit()
         headers = {"Authorization": f"Bearer {made}"}
         bare = client.post(f"/cards/{holder.serial}/return", headers=headers)
-        assert bare.status_code == 422, bare.text
+        assert bare.status_code == 400, bare.text
+        assert bare.json()["code"] == "body-missing"
         other = client.post(
             f"/cards/{holder.serial}/return",
             headers=headers,
