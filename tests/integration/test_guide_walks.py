@@ -14,7 +14,6 @@ says, and the system's own answer (a date, a refusal, a card) is the one the pla
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from dataclasses import replace
 
 import pytest
@@ -24,12 +23,12 @@ from mynumber.bootstrap import System
 from mynumber.domain import child_benefit, deadlines, fees, insurance_rules
 from mynumber.domain.cards import ApplicationKind, CardStatus, Channel
 from mynumber.domain.deadlines import ExpressReason
-from mynumber.domain.errors import PinLocked, WrongPin
+from mynumber.domain.errors import Forbidden, PinLocked, WrongPin
 from mynumber.domain.guide import GuideAnswers
 from mynumber.domain.mail import DeliveryFailure
 from mynumber.domain.registration import ABROAD, IdDocument
+from mynumber.domain.representation import LegalRepresentative, Relation
 from mynumber.services.cards import counter as card_counter
-from mynumber.services.cards.applications import apply_for_card
 from mynumber.services.flows import moving
 from mynumber.services.portal import resident as portal
 from mynumber.services.registry import letters
@@ -64,15 +63,8 @@ ARRIVAL = START.date()  # 2026-04-01, a Wednesday
 
 
 def _represented_by(name: str, born: dt.date) -> dict[str, object]:
-    """The parent at the counter as the child's legal representative, where the counter
-    takes one (issue 17's children work: ``representation.LegalRepresentative``); before
-    that lands the counter takes no representative and these walks pass none."""
-    from mynumber.domain import representation
-
-    made = getattr(representation, "LegalRepresentative", None)
-    if made is None or "representative" not in inspect.signature(apply_for_card).parameters:
-        return {}
-    return {"representative": made(name, born, representation.Relation.PARENT)}
+    """The parent at the counter as the child's legal representative, with their own ID."""
+    return {"representative": LegalRepresentative(name, born, Relation.PARENT)}
 
 
 SHIBUYA, OSAKA, CHIYODA = "131130", "271004", "131016"
@@ -225,6 +217,8 @@ def test_a_family_in_osaka_walks_the_plan(cards: System) -> None:
     # the window the plan gives for that day, collected with three 4-digit PINs only.
     day_when(system, lambda: letter_status(system, child.person_id) == "delivered")
     parent = _represented_by("Silva Ana", answers.date_of_birth)
+    with pytest.raises(Forbidden):  # the plan: "you (the legal representative) apply"
+        apply_at_counter(system, child.person_id, OSAKA)
     view = apply_at_counter(system, child.person_id, OSAKA, **parent)
     applied = today(system)
     notice = plan_now(
@@ -355,9 +349,8 @@ def test_a_family_with_an_infant_walks_the_plan(cards: System) -> None:
         residence_card_number="AB44444444CD",
     )
     parent = _represented_by("Kim Sora", answers.date_of_birth)
-    no_photo = {"photo": None} if parent else {}  # the plan: no photo for a child under 1
-    view = apply_at_counter(
-        system, infant.person_id, express_reason=ExpressReason.NEWBORN, **parent, **no_photo
+    view = apply_at_counter(  # the plan: no photo for a child under 1
+        system, infant.person_id, express_reason=ExpressReason.NEWBORN, photo=None, **parent
     )
     assert view.express
     ready = day_when(
