@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test screenshots lint typecheck unit demo bench system-deps clean client sandbox messages compile-messages
+.PHONY: serve test screenshots lint typecheck unit demo demo-bank bench system-deps clean client sandbox messages compile-messages
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,9 @@ unit: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/mynumber demo
+
+demo-bank: $(STAMP)  ## Sakura Bank, a demo OpenID Connect client, at http://127.0.0.1:8100 (needs make serve)
+	PYTHONPATH=src $(BIN)/python -m mynumber_demo_bank --provider http://127.0.0.1:8000 --port 8100
 
 bench: $(STAMP)
 	$(BIN)/mynumber bench derive --count 1000000

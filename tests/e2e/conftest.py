@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -69,12 +69,14 @@ class Server:
     base_url: str
     system: System
     ward_token: str
+    tokens: dict[str, str] = field(default_factory=dict)
+    """Every seeded organisation's API token, by organisation."""
 
 
 @contextmanager
-def running_server(data: Path) -> Iterator[Server]:
+def running_server(data: Path, clock: SimulatedClock | None = None) -> Iterator[Server]:
     """The whole app on a free 127.0.0.1 port, its own SQLite database under ``data``, on a
-    simulated clock at 2026-04-01; stopped on exit."""
+    simulated clock (at 2026-04-01 unless ``clock`` is given); stopped on exit."""
     import uvicorn
 
     from mynumber.api.app import create_app
@@ -86,7 +88,7 @@ def running_server(data: Path) -> Iterator[Server]:
         master_key=MASTER_KEY,
         public_base_url=f"http://127.0.0.1:{port}",
     )
-    system = build_system(settings, clock=SimulatedClock(TODAY), post=PostOffice())
+    system = build_system(settings, clock=clock or SimulatedClock(TODAY), post=PostOffice())
     with system.uow() as uow:
         seed_municipalities(uow.session)
         tokens = seed_demo_tokens(uow.session, system.services)
@@ -102,7 +104,9 @@ def running_server(data: Path) -> Iterator[Server]:
             pytest.fail("the server did not start")
         time.sleep(0.05)
     try:
-        yield Server(f"http://127.0.0.1:{port}", system, ward)
+        yield Server(
+            f"http://127.0.0.1:{port}", system, ward, {t.organisation: t.token for t in tokens}
+        )
     finally:
         uv.should_exit = True
         thread.join(timeout=10)
