@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 from authlib.integrations.starlette_client import OAuth, OAuthError
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
+from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -127,7 +128,7 @@ def create_app(
     async def callback(request: Request) -> Response:
         try:
             token = await client.authorize_access_token(request)
-        except OAuthError as exc:
+        except (OAuthError, JoseError) as exc:  # JoseError: an ID token that fails validation
             declined = exc.error == "access_denied"
             return _page(
                 "Identity not verified",
