@@ -291,6 +291,27 @@ def test_the_printable_plan_sets_each_script_in_a_font_that_has_it(
     assert any("HeiseiKakuGo" in name for name in names)
 
 
+def test_burmese_is_shaped_in_the_printable_plan(tmp_path: Path) -> None:
+    """HarfBuzz puts the medial ra (ြ) around its consonant, before it in the drawn order:
+    unshaped, 'ပြီ' (April) was drawn as ပ then ြ, the ra after the letter it wraps. The
+    Japanese terms in the same sentences are still drawn (a word of two fonts is split)."""
+    if not (NOTO / "NotoSansMyanmar-Regular.ttf").exists() or not shutil.which("pdftotext"):
+        pytest.skip("Noto Sans Myanmar (fonts-noto-core) or pdftotext is not installed")
+    japanese = i18n.translator("ja")
+
+    def t(english: str, japanese_text: str = "", /, **values: object) -> str:
+        return f"ဧပြီ ({japanese(english, japanese_text, **values)})"
+
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(render_guide_plan(make_plan(WORKING_HOLIDAY, today=TODAY), t, "my"))
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "ဧ" in text
+    assert "\u1015\u103c" not in text  # ပ then ြ: drawn in logical order, i.e. unshaped
+    assert "転入届" in text
+
+
 def _fonts_used(pdf: bytes) -> set[str]:
     import re as _re
 

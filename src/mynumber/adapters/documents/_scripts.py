@@ -75,9 +75,22 @@ def _fonts(lang: str) -> dict[str, str]:
     }
 
 
+_SHAPED = {"my": "NotoSansMyanmar", "ne": "NotoSansDevanagari"}
+
+
 def needs_shaping(lang: str) -> bool:
     """Whether ``lang``'s script needs HarfBuzz to join its letters (Burmese, Nepali)."""
-    return lang in ("my", "ne")
+    return lang in _SHAPED
+
+
+def base_font(lang: str) -> str:
+    """The font a paragraph's style names in ``lang``.
+
+    reportlab shapes a paragraph only when its style's own font is a shapable TrueType font
+    (``style.shaping and getFont(style.fontName).shapable``): with the gothic CID font as the
+    base, Burmese came out unshaped (the medial ra after its consonant, not around it).
+    """
+    return _font(_SHAPED[lang]) if lang in _SHAPED else L.GOTHIC
 
 
 def markup(text: str, lang: str) -> str:
@@ -86,8 +99,14 @@ def markup(text: str, lang: str) -> str:
     if not fonts:
         return escape(text)
     out = []
+    previous = ""
     for match in _RUNS.finditer(text):
         kind = match.lastgroup or "other"
-        font = fonts.get(kind, L.GOTHIC)
-        out.append(f'<font name="{font}">{escape(match.group(0))}</font>')
+        run = match.group(0)
+        if needs_shaping(lang) and previous and not (previous[-1].isspace() or run[0].isspace()):
+            # reportlab shapes a whole word with its first run's font, so where two fonts
+            # meet inside a word ("(資格確認書)") a thin space makes two words of it.
+            out.append("\u2009")
+        out.append(f'<font name="{fonts.get(kind, L.GOTHIC)}">{escape(run)}</font>')
+        previous = run
     return "".join(out)

@@ -92,7 +92,7 @@ class _Pdf:
         self.t, self.lang = t, lang
 
     def _style(self, size: float, colour: object = colors.black) -> ParagraphStyle:
-        style = L.style(L.GOTHIC, size, color=colour)  # type: ignore[arg-type]
+        style = L.style(S.base_font(self.lang), size, color=colour)  # type: ignore[arg-type]
         style.shaping = 1 if S.needs_shaping(self.lang) else 0
         return style
 
