@@ -178,6 +178,8 @@ def test_a_child_under_fifteen_is_represented_and_has_no_signature_pin() -> None
     collect = plan.step("collect:child1")
     assert "Come together with your child" in collect.text(EN)
     assert "There is no signature PIN" in collect.text(EN)
+    assert "the signature PIN (see" not in collect.text(EN)  # no lockout of a PIN it has not
+    assert "lock a 4-digit PIN (see" in collect.text(EN)
     assert "signature PIN of" in plan.step("collect").text(EN)  # the parent's own
     assert plan.step("card_expiry:child1").on == validity.card_expiry(
         date_of_birth=dt.date(2015, 6, 1),

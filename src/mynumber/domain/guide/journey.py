@@ -367,6 +367,14 @@ LOCKOUT_NOTE = (
     "{four}回、署名用は{five}回続けて間違えるとロックされます（下の「暗証番号がロックされた」）。",
 )
 
+FOUR_DIGIT_LOCKOUT_NOTE = (
+    "Choose PINs that are hard to guess (not a birthday) and keep them apart from the card: "
+    "{four} wrong entries in a row lock a 4-digit PIN (see “A PIN is locked” below).",
+    "誕生日など推測されやすい番号は避け、カードと別に管理してください。数字4桁の暗証番号は"
+    "{four}回続けて間違えるとロックされます（下の「暗証番号がロックされた」）。",
+)
+"""The lockout note of a card without a signature PIN (a child's, under 15)."""
+
 
 def collect(a: GuideAnswers, m: Member, d: Dates) -> GuideStep:
     when = d.card_issued_on if a.card_collected_on else d.notice[0]
@@ -404,6 +412,6 @@ def collect(a: GuideAnswers, m: Member, d: Dates) -> GuideStep:
         },
         on=when,
         estimated=a.card_collected_on is None,
-        notes=(pins_note, LOCKOUT_NOTE, FIRST_CARD_FREE),
+        notes=(pins_note, LOCKOUT_NOTE if signs else FOUR_DIGIT_LOCKOUT_NOTE, FIRST_CARD_FREE),
         **bring(PICKUP_NOTICE, *ids_shown, LETTER),
     )
