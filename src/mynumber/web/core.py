@@ -234,6 +234,7 @@ def browser_error_page(request: Request, status: int, en: str, ja: str) -> HTMLR
         message_en=en,
         message_ja=ja,
         request_id=getattr(request.state, "request_id", ""),
+        contact=request.app.state.system.settings,
     )
     return HTMLResponse(html, status_code=status)
 
