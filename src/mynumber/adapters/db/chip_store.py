@@ -233,16 +233,17 @@ class SqlChipStore:
         return 0 if left is None else int(left) + 1
 
     def reset_tries(self, card_id: str, pin_ref: PinRef) -> None:
-        salt, max_tries = self._pin(card_id, pin_ref)
+        # No row means every try is left (as ``load`` reads it), so all tries back is no row: a PIN
+        # entered right leaves the tries table as it found it, even when the register's
+        # transaction around it then fails.
+        salt, _ = self._pin(card_id, pin_ref)
         with self._tries.begin() as conn:
             conn.execute(
-                update(ChipTry)
-                .where(
+                delete(ChipTry).where(
                     ChipTry.card_id == card_id,
                     ChipTry.pin_ref == pin_ref.value,
                     ChipTry.salt == salt,
                 )
-                .values(tries_left=max_tries)
             )
 
     # --- the rest of the chip: in the caller's transaction --------------------------------
