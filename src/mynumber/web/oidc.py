@@ -108,13 +108,19 @@ def _scopes_view(scopes: list[str]) -> list[tuple[str, str, str]]:
     return [(s, *SCOPE_TEXT[s]) for s in scopes]
 
 
-def _card_page(
-    request: Request, request_id: str, pending: dict[str, Any], form: Form, status: int = 200
+def _step_page(
+    template: str,
+    request: Request,
+    request_id: str,
+    pending: dict[str, Any],
+    form: Form,
+    status: int = 200,
 ) -> Response:
+    """One step of the sign-in (the card, then the consent): who asks for what."""
     return _with_form_action(
         render(
             request,
-            "oidc/card.html",
+            template,
             status=status,
             page_path="/",
             form=form,
@@ -127,27 +133,18 @@ def _card_page(
         ),
         pending["redirect_uri"],
     )
+
+
+def _card_page(
+    request: Request, request_id: str, pending: dict[str, Any], form: Form, status: int = 200
+) -> Response:
+    return _step_page("oidc/card.html", request, request_id, pending, form, status)
 
 
 def _consent_page(
     request: Request, request_id: str, pending: dict[str, Any], form: Form, status: int = 200
 ) -> Response:
-    return _with_form_action(
-        render(
-            request,
-            "oidc/consent.html",
-            status=status,
-            page_path="/",
-            form=form,
-            request_id=request_id,
-            client_name=pending["client_name"],
-            client_purpose=pending["client_purpose"],
-            scopes=_scopes_view(pending["scopes"]),
-            digest=pending.get("document_digest"),
-            needs_signature=PinKind.SIGNATURE in pins_needed(pending["scopes"]),
-        ),
-        pending["redirect_uri"],
-    )
+    return _step_page("oidc/consent.html", request, request_id, pending, form, status)
 
 
 @router.get("/oidc/authorize", response_class=HTMLResponse)
