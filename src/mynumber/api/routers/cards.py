@@ -86,6 +86,14 @@ class ApplicationRequest(BaseModel):
     )
 
 
+def _photo(photo_base64: str | None) -> bytes | None:
+    return _bytes("photo", photo_base64) if photo_base64 is not None else None
+
+
+def _declaration(body: ApplicationRequest | OnlineApplicationRequest) -> PhotoDeclaration:
+    return PhotoDeclaration(body.taken_within_six_months, body.no_headwear, body.plain_background)
+
+
 @router.post("/cards/applications", status_code=201)
 def apply_for_card(
     body: ApplicationRequest, caller: CallerDep, uow: UowDep, svc: ServicesDep
@@ -96,10 +104,8 @@ def apply_for_card(
         svc,
         caller=caller,
         channel=body.channel,
-        photo=_bytes("photo", body.photo_base64) if body.photo_base64 is not None else None,
-        declaration=PhotoDeclaration(
-            body.taken_within_six_months, body.no_headwear, body.plain_background
-        ),
+        photo=_photo(body.photo_base64),
+        declaration=_declaration(body),
         application_id=body.application_id,
         person_id=body.person_id,
         express_reason=body.express_reason,
@@ -151,10 +157,8 @@ def apply_online(
         svc,
         caller=ONLINE,
         channel=body.channel,
-        photo=_bytes("photo", body.photo_base64) if body.photo_base64 is not None else None,
-        declaration=PhotoDeclaration(
-            body.taken_within_six_months, body.no_headwear, body.plain_background
-        ),
+        photo=_photo(body.photo_base64),
+        declaration=_declaration(body),
         application_id=body.application_id,
         express_reason=body.express_reason,
         representative=_representative(body.legal_representative),
