@@ -19,6 +19,7 @@ from mynumber.cli.oidc import app as oidc_app
 from mynumber.cli.sandbox import app as sandbox_app
 from mynumber.cli.support import console, err, one_line_errors, run_use_case
 from mynumber.cli.tokens import app as tokens_app
+from mynumber.cli.ward import app as ward_app
 from mynumber.config import Settings
 
 if TYPE_CHECKING:
@@ -39,6 +40,7 @@ app.add_typer(admin_app, name="admin")
 app.add_typer(keys_app, name="keys")
 app.add_typer(sandbox_app, name="sandbox")
 app.add_typer(oidc_app, name="oidc")
+app.add_typer(ward_app, name="ward")
 app.command("guide")(guide_command)
 app.command("chaos")(chaos_command)
 
