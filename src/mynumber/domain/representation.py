@@ -40,6 +40,9 @@ REPRESENTED_UNDER = 15
 #: Under this age on the application day, the card carries no photo (since 2024-12-02).
 NO_PHOTO_UNDER = 1
 NO_PHOTO_FROM = dt.date(2024, 12, 2)
+#: The relation's field (a constant: the message extractor would pair a literal field name with
+#: the English, which shows the Japanese terms, as if it were the translation).
+_RELATION_FIELD = "representative_relation"
 #: *Policy:* the legal representative's own minimum age (民法 第4条, 第833条, 第847条).
 REPRESENTATIVE_MIN_AGE = 18
 
@@ -105,7 +108,7 @@ def representative_shown(
         how = Relation(relation or Relation.PARENT)
     except ValueError:
         raise invalid(
-            "representative_relation",
+            _RELATION_FIELD,
             "The legal representative is a parent (親権者) or a guardian (未成年後見人).",
             "法定代理人は親権者または未成年後見人です。",
         ) from None

@@ -36,6 +36,7 @@ RESIDENT_FACING: tuple[str, ...] = (
     "mynumber/adapters/documents/guide_plan.py",
     "mynumber/domain/guide/*",
     "mynumber/domain/photo_rules.py",
+    "mynumber/domain/representation.py",
     "mynumber/services/portal/*",
 )
 

@@ -27,7 +27,7 @@ from mynumber.domain.fees import card_fee, yen
 from mynumber.domain.photo_rules import MAX_FILE_BYTES, PhotoDeclaration
 from mynumber.domain.proxies import ProxyReason, ProxyShown
 from mynumber.domain.registration import IdDocument, parse_id_documents
-from mynumber.domain.representation import LegalRepresentative, Relation, representative_shown
+from mynumber.domain.representation import Relation
 from mynumber.services.cards import applications as card_applications
 from mynumber.services.cards import centre as card_centre
 from mynumber.services.cards import counter as card_counter
@@ -49,6 +49,7 @@ from mynumber.web.core import (
     read_upload,
     redirect,
     render,
+    representative_of,
     require_date,
     run,
 )
@@ -93,21 +94,6 @@ def identity_of(values: dict[str, Any]) -> tuple[IdentityShown, tuple[IdDocument
     born = require_date(values, "date_of_birth")
     card = str(values.get("residence_card_number", "")).strip() or None
     return IdentityShown(name, born, card), parse_id_documents(as_list(values, "id_documents"))
-
-
-def representative_of(values: dict[str, Any]) -> LegalRepresentative | None:
-    """The legal representative of a child under 15 (法定代理人), as staff read their own ID;
-    ``None`` when no name is entered (``representation.check_representation`` decides
-    whether one was needed)."""
-    name = str(values.get("representative_name", "")).strip()
-    if not name:
-        return None
-    return representative_shown(
-        name_latin=name,
-        date_of_birth=require_date(values, "representative_date_of_birth"),
-        relation=str(values.get("representative_relation", "")),
-        id_documents=parse_id_documents(as_list(values, "representative_id_documents")),
-    )
 
 
 def _kept(values: dict[str, Any]) -> dict[str, Any]:

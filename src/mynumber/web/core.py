@@ -31,6 +31,8 @@ from mynumber.adapters.unexpected import log_unexpected
 from mynumber.domain.access import Role
 from mynumber.domain.errors import Forbidden, InvalidInput, MyNumberError, invalid
 from mynumber.domain.photo_rules import MAX_FILE_BYTES
+from mynumber.domain.registration import parse_id_documents
+from mynumber.domain.representation import LegalRepresentative, representative_shown
 from mynumber.http_status import http_status
 from mynumber.services.core import audit, refs
 from mynumber.services.core.context import Caller, DbSession, Services
@@ -293,6 +295,22 @@ def require_date(values: dict[str, Any], name: str) -> dt.date:
     day = parse_date(values, name)
     assert day is not None
     return day
+
+
+def representative_of(values: dict[str, Any]) -> LegalRepresentative | None:
+    """The legal representative of a child under 15 (法定代理人), as read from their own ID
+    (staff at the counter, the parent on the online form);
+    ``None`` when no name is entered (``representation.check_representation`` decides
+    whether one was needed)."""
+    name = str(values.get("representative_name", "")).strip()
+    if not name:
+        return None
+    return representative_shown(
+        name_latin=name,
+        date_of_birth=require_date(values, "representative_date_of_birth"),
+        relation=str(values.get("representative_relation", "")),
+        id_documents=parse_id_documents(as_list(values, "representative_id_documents")),
+    )
 
 
 async def form_values(request: Request) -> dict[str, Any]:
