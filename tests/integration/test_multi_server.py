@@ -107,11 +107,7 @@ def world(
             with system.uow() as uow:
                 seed_municipalities(uow.session)  # the register's list; each group uses its own
                 uow.commit()
-        with west_system.uow() as uow:
-            uow.session.execute(
-                update(Counter).where(Counter.name == REGISTRY_SEQUENCE).values(value=WEST_BLOCK)
-            )
-            uow.commit()
+        _start_registry_codes_at(west_system, WEST_BLOCK)
         # A few insured residents with cards in Tokyo, and a clinic there (the bench's set-up).
         cards, token = enrol(east_system, 3, Console(quiet=True), workers=1)
         replica = servers.new("east_replica")
@@ -151,6 +147,21 @@ class psycopg_autocommit:
     def __exit__(self, *exc: object) -> None:
         self.conn.close()
         self.engine.dispose()
+
+
+def _start_registry_codes_at(system: System, first: int) -> None:
+    """The group's block of registry codes: the next one drawn is ``first``."""
+    with system.uow() as uow:
+        sequence = uow.session.execute(
+            text("SELECT to_regclass('registry_codes') IS NOT NULL")
+        ).scalar_one()
+        if sequence:  # a PostgreSQL sequence (docs/scale.md, "Nothing serialises the country")
+            uow.session.execute(text("SELECT setval('registry_codes', :v, false)"), {"v": first})
+        else:  # the counter row holds the last code drawn
+            uow.session.execute(
+                update(Counter).where(Counter.name == REGISTRY_SEQUENCE).values(value=first - 1)
+            )
+        uow.commit()
 
 
 def _coordinator(east: Instance, west: Instance) -> Engine:
