@@ -6,19 +6,31 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
 import pytest
+from rich.console import Console
+from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
 
+from mynumber.adapters.db.models import Person
+from mynumber.bench import loaded
+from mynumber.bench.enrol import drop_database, enrol, fresh_database
+from mynumber.bootstrap import build_system
 from mynumber.cli.main import app
 
 LAST_LINE = re.compile(r"^ratio (\d+\.\d\d) p50 (\d+\.\d) ms p99 (\d+\.\d) ms$")
+HELLO = re.compile(r"^bare FastAPI \(GET /hello\): ([\d,]+) requests/s$")
+HEALTH = re.compile(r"^trivial endpoint \(GET /health\): ([\d,]+) requests/s$")
+CHECKS = re.compile(r"^eligibility checks at full speed: ([\d,]+) checks/s")
 
 
-def bench(tmp: Path, monkeypatch: pytest.MonkeyPatch, *extra: str) -> list[str]:
+def bench(
+    tmp: Path, monkeypatch: pytest.MonkeyPatch, *extra: str, residents: int = 60, exit_code: int = 0
+) -> list[str]:
     """The command in this process (Typer's ``CliRunner``; the service it measures still runs
     in a process of its own), its temporary files under ``tmp``. A short warm-up: the figures
     do not matter here, only that every step runs."""
@@ -34,7 +46,7 @@ def bench(tmp: Path, monkeypatch: pytest.MonkeyPatch, *extra: str) -> list[str]:
             "bench",
             "eligibility",
             "--residents",
-            "60",
+            str(residents),
             "--seconds",
             "0.5",
             "--rate",
@@ -51,8 +63,25 @@ def bench(tmp: Path, monkeypatch: pytest.MonkeyPatch, *extra: str) -> list[str]:
         done = thread.submit(invoke).result()
     if done.exception is not None and not isinstance(done.exception, SystemExit):
         raise done.exception
-    assert done.exit_code == 0, done.stderr[-2000:]
-    return done.stdout.strip().splitlines()
+    assert done.exit_code == exit_code, done.stderr[-2000:]
+    return (done.stdout if exit_code == 0 else done.stderr).strip().splitlines()
+
+
+def rate(pattern: re.Pattern[str], lines: list[str]) -> int:
+    """The figure of the last line ``pattern`` matches (the last run's)."""
+    found = [m for line in lines if (m := pattern.match(line))]
+    return int(found[-1].group(1).replace(",", ""))
+
+
+def assert_ratio_is_to_bare_hello(lines: list[str]) -> None:
+    """The headline ratio is the checks' rate over the bare hello application's (the rates
+    are printed rounded to whole requests, hence the bounds), and both yardsticks ran."""
+    hello, checks = rate(HELLO, lines), rate(CHECKS, lines)
+    assert hello > 0 and rate(HEALTH, lines) > 0
+    found = LAST_LINE.match(lines[-1])
+    assert found, lines[-1]
+    ratio = float(found.group(1))
+    assert (checks - 0.5) / (hello + 0.5) - 0.005 <= ratio <= (checks + 0.5) / (hello - 0.5) + 0.005
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -68,6 +97,95 @@ def test_the_benchmark_runs_checks_over_http_and_ends_with_the_ratio_line(
     assert found, lines[-1]
     ratio, p50, p99 = map(float, found.groups())
     assert ratio > 0 and 0 < p50 <= p99
+    assert_ratio_is_to_bare_hello(lines)
     # Its database and keys went with it (multiprocessing's own pymp-* folder goes when the
     # test process exits).
     assert [p for p in tmp_path.iterdir() if not p.name.startswith("pymp-")] == []
+
+
+@pytest.fixture
+def loaded_database(pg_url: str, tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A PostgreSQL database enrolled and kept as a long load is (``bench.loaded``): its URL
+    and its data folder; dropped afterwards."""
+    url, name = fresh_database(pg_url, tmp_path)
+    data_dir = tmp_path / "load"
+    try:
+        system = build_system(loaded.settings_for(url, data_dir))
+        cards, _ = enrol(system, 50, Console(quiet=True), sample=20, workers=1)
+        loaded.keep(system, cards, 50)
+        system.engine.dispose()
+        yield url, data_dir
+    finally:
+        assert name is not None
+        drop_database(pg_url, name)
+
+
+def residents_in(url: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        count = conn.execute(select(func.count()).select_from(Person)).scalar_one()
+    engine.dispose()
+    return count
+
+
+def test_a_loaded_database_is_measured_as_it_is_runs_times_in_a_row(
+    loaded_database: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, data_dir = loaded_database
+    run = tmp_path / "run"
+    run.mkdir()
+    lines = bench(
+        run,
+        monkeypatch,
+        "--database-url",
+        url,
+        "--data-dir",
+        str(data_dir),
+        "--runs",
+        "2",
+        residents=50,
+    )
+    assert any("no enrolment" in line and "20 kept cards" in line for line in lines), lines
+    assert [line for line in lines if line.startswith("run ")] == ["run 1 of 2", "run 2 of 2"]
+    assert len([line for line in lines if LAST_LINE.match(line)]) == 2
+    assert_ratio_is_to_bare_hello(lines)
+    # Nobody was enrolled again, and the load is still there for the next run.
+    assert residents_in(url) == 50
+    assert loaded.holds_a_load(url)
+
+
+def test_a_loaded_database_of_another_size_is_refused_in_one_line(
+    loaded_database: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, data_dir = loaded_database
+    (tmp_path / "run").mkdir()
+    lines = bench(
+        tmp_path / "run",
+        monkeypatch,
+        "--database-url",
+        url,
+        "--data-dir",
+        str(data_dir),
+        residents=60,
+        exit_code=2,
+    )
+    assert lines == ["error: the database holds 50 residents, not 60: run with --residents 50"]
+    assert residents_in(url) == 50
+
+
+def test_a_loaded_database_without_its_data_folder_is_refused(
+    loaded_database: tuple[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, _ = loaded_database
+    (tmp_path / "run").mkdir()
+    lines = bench(
+        tmp_path / "run",
+        monkeypatch,
+        "--database-url",
+        url,
+        "--data-dir",
+        str(tmp_path / "elsewhere"),
+        residents=50,
+        exit_code=2,
+    )
+    assert len(lines) == 1 and "master.key is missing" in lines[0], lines

@@ -6,22 +6,29 @@
    its own serial and its own user-authentication certificate issued by the card centre's CA,
    and a National Health Insurance enrolment. The cards' key pairs come from a ``KeyPool`` (an
    RSA-2048 pair costs ~40 ms): only the certificate, the serial and the key's owner differ.
+   A ``--database-url`` naming a database that already holds a load (``bench.loaded``: its
+   sample of cards in side tables, its CA and master key in a data folder) skips this step:
+   that database is measured as it is, and kept.
 2. **Serve**: the service in its own process(es) (uvicorn, uvloop + httptools): one on
-   SQLite, one per core on PostgreSQL (``workers_for``).
+   SQLite, one per core on PostgreSQL (``workers_for``); beside it, served the same way (as
+   many processes, the same loop and HTTP parser), a bare FastAPI application with one
+   ``GET /hello`` (``hello``): the yardstick of what uvicorn and FastAPI cost per request here.
 3. **Drive** from this process, over keep-alive HTTP/1.1 connections (one per terminal):
-   every kept card checked once (its rows read into memory), then the trivial endpoint
-   (``GET /health``) and the eligibility checks at full speed, taking turns (``alternate``),
-   then checks at a fixed rate (``--rate``, default 500 checks/s) for the latencies, then at
-   half the full speed. One check = one patient verified = one ``POST /clinic/checks/pin``
-   with the card's signature over a nonce the server issued to the terminal (the answer
-   carries the terminal's next nonce). Before the timed runs the terminals fetch their nonces
-   and the cards sign them (``signed_checks``): a card signs on its own chip, not on the
-   server's cores, and signing in the timed loop would measure the load generator instead.
-   Latencies at a fixed rate are measured from the scheduled send time (no coordinated
-   omission).
+   every kept card checked once (its rows read into memory), then the bare hello, the
+   service's trivial endpoint (``GET /health``) and the eligibility checks at full speed,
+   taking turns (``alternate``), then checks at a fixed rate (``--rate``, default 500
+   checks/s) for the latencies, then at half the full speed. One check = one patient
+   verified = one ``POST /clinic/checks/pin`` with the card's signature over a nonce the
+   server issued to the terminal (the answer carries the terminal's next nonce). Before the
+   timed runs the terminals fetch their nonces and the cards sign them (``signed_checks``): a
+   card signs on its own chip, not on the server's cores, and signing in the timed loop would
+   measure the load generator instead. Latencies at a fixed rate are measured from the
+   scheduled send time (no coordinated omission). ``--runs N`` drives the same servers N
+   times in a row.
 
-The last line reads ``ratio R p50 X ms p99 Y ms``: R = full-speed checks/s ÷ full-speed
-trivial requests/s; the latencies are those at the fixed rate.
+Each run ends with the line ``ratio R p50 X ms p99 Y ms``: R = full-speed checks/s ÷ the bare
+hello's full-speed requests/s (the ratio to ``/health`` is printed above it); the latencies
+are those at the fixed rate.
 """
 
 from __future__ import annotations
@@ -41,12 +48,14 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
 from rich.console import Console
 from sqlalchemy.engine import make_url
 
+from mynumber.bench import loaded
 from mynumber.bench.enrol import Cards, drop_database, enrol, fresh_database
 from mynumber.bootstrap import build_system
 from mynumber.config import Settings
@@ -54,12 +63,17 @@ from mynumber.config import Settings
 # --- 2. serve ------------------------------------------------------------------------------
 
 
-def serve(port: int, workers: int = 1) -> None:
-    """The service process(es), settings from the environment."""
+SERVICE = "mynumber.bench.eligibility:service"
+HELLO = "mynumber.bench.eligibility:hello"
+
+
+def serve(port: int, workers: int = 1, factory: str = SERVICE) -> None:
+    """The service process(es), settings from the environment; or (``factory=HELLO``) the
+    bare hello application, served the same way."""
     import uvicorn
 
     uvicorn.run(
-        "mynumber.bench.eligibility:service",
+        factory,
         factory=True,
         workers=workers,
         host="127.0.0.1",
@@ -78,14 +92,33 @@ def service() -> FastAPI:
     return create_app(build_system(Settings(), run_migrations=False))
 
 
-def start_server(settings: Settings, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
+def hello() -> FastAPI:
+    """The yardstick: a bare FastAPI application with one endpoint, ``GET /hello``, answering
+    a constant JSON object (FastAPI's own first example). No database, no middleware, no
+    token: what uvicorn and FastAPI cost per request on this machine, served by the same
+    number of processes with the same loop and HTTP parser as the service."""
+    app = FastAPI()
+
+    @app.get("/hello")
+    async def say_hello() -> dict[str, str]:
+        return {"message": "Hello World"}
+
+    return app
+
+
+def start_server(
+    settings: Settings, port: int, workers: int = 1, factory: str = SERVICE
+) -> subprocess.Popen[bytes]:
     env = dict(
         os.environ,
         MYNUMBER_DATABASE_URL=settings.resolved_database_url(),
         MYNUMBER_DATA_DIR=str(settings.data_dir),
         MYNUMBER_MASTER_KEY=settings.master_key,
     )
-    code = f"from mynumber.bench.eligibility import serve; serve({port}, {workers})"
+    env.pop("MYNUMBER_MASTER_KEY_FILE", None)
+    if settings.master_key_file is not None:  # a kept load's (bench.loaded)
+        env["MYNUMBER_MASTER_KEY_FILE"] = str(settings.master_key_file)
+    code = f"from mynumber.bench.eligibility import serve; serve({port}, {workers}, {factory!r})"
     return subprocess.Popen([sys.executable, "-c", code], env=env)
 
 
@@ -226,22 +259,19 @@ async def full_speed(
 
 
 async def alternate(
-    port: int,
-    trivial: bytes,
-    checks: list[bytes],
+    turns: Sequence[tuple[int, Iterator[bytes]]],
     connections: int,
     seconds: float,
     rounds: int = ROUNDS,
-) -> tuple[Tally, Tally]:
-    """The trivial request and the checks at full speed, taking turns for ``seconds`` each in
-    all: (trivial, checks). Taking turns, both see the machine at the same speed (this one's
-    varies by up to 2x within minutes; docs/benchmarks.md)."""
+) -> list[Tally]:
+    """Each of ``turns`` (a server's port and the requests to send it) at full speed, taking
+    turns for ``seconds`` each in all. Taking turns, all see the machine at the same speed
+    (this one's varies by up to 2x within minutes; docs/benchmarks.md)."""
     slice_ = seconds / rounds
-    queue = iter(checks)
-    tallies = Tally(), Tally()
+    tallies = [Tally() for _ in turns]
     for _ in range(rounds):
-        tallies[0].add(await full_speed(port, itertools.repeat(trivial), connections, slice_))
-        tallies[1].add(await full_speed(port, queue, connections, slice_))
+        for (port, requests), tally in zip(turns, tallies, strict=True):
+            tally.add(await full_speed(port, requests, connections, slice_))
     return tallies
 
 
@@ -275,14 +305,23 @@ async def fixed_rate(
     return latencies
 
 
-def _wait_ready(port: int, proc: subprocess.Popen[bytes]) -> None:
+def _free_port() -> int:
+    """A port nobody listens on now (others may run this benchmark on the same machine)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_ready(port: int, proc: subprocess.Popen[bytes], path: str) -> None:
     import urllib.request
 
-    for _ in range(300):
+    for _ in range(1200):  # two minutes: on a busy machine the imports alone take long
         if proc.poll() is not None:
             raise RuntimeError("the server process ended")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1)
             return
         except OSError:
             time.sleep(0.1)
@@ -295,10 +334,21 @@ def percentile(values: list[float], q: float) -> float:
 
 
 @dataclass(frozen=True)
+class Ports:
+    """Where the service and the bare hello application listen."""
+
+    service: int
+    hello: int
+
+
+@dataclass(frozen=True)
 class Figures:
     """What one drive of a running server measured."""
 
-    trivial: Tally
+    hello: Tally
+    """The bare FastAPI application's ``GET /hello``."""
+    health: Tally
+    """The service's own trivial endpoint, ``GET /health``."""
     checks: Tally
     latencies: list[float]
     """At the fixed rate, in ms."""
@@ -315,7 +365,7 @@ run's own length)."""
 
 
 def drive(
-    port: int,
+    ports: Ports,
     token: str,
     cards: Cards,
     *,
@@ -324,7 +374,8 @@ def drive(
     connections: int,
     warm_up: int = WARM_UP,
 ) -> Figures:
-    """Step 3 against the server on ``port``."""
+    """Step 3 against the service and the hello application on ``ports``."""
+    port = ports.service
 
     def checks_of(count: float | None = None) -> list[bytes]:
         """Signed checks of ``count`` random cards, or (no count) of every kept card once, in
@@ -338,7 +389,10 @@ def drive(
         return asyncio.run(signed_checks(port, token, cards, chosen, connections))
 
     health = http_request("GET", "/health", token)
+    # The same headers as every other request: the two servers parse the same bytes.
+    hello = http_request("GET", "/hello", token)
     asyncio.run(full_speed(port, iter(checks_of(warm_up)), connections))  # the code paths
+    asyncio.run(full_speed(ports.hello, iter([hello] * warm_up), connections))
     probe = asyncio.run(
         full_speed(port, itertools.repeat(health), connections, min(PROBE_SECONDS, seconds))
     )
@@ -351,11 +405,21 @@ def drive(
     # server with its working set in memory, not this machine's disk (DAMON pages out what
     # has not been touched for a minute; docs/benchmarks.md).
     asyncio.run(full_speed(port, iter(every_card), connections))
-    trivial, checks = asyncio.run(alternate(port, health, alternating, connections, seconds))
+    bare, trivial, checks = asyncio.run(
+        alternate(
+            [
+                (ports.hello, itertools.repeat(hello)),
+                (port, itertools.repeat(health)),
+                (port, iter(alternating)),
+            ],
+            connections,
+            seconds,
+        )
+    )
     latencies = asyncio.run(fixed_rate(port, at_rate, rate, 64))
     half = max(1.0, round(checks.rate / 2))
     easy = asyncio.run(fixed_rate(port, checks_of(half * seconds), half, 64))
-    return Figures(trivial, checks, latencies, half, easy)
+    return Figures(bare, trivial, checks, latencies, half, easy)
 
 
 def run(
@@ -363,57 +427,131 @@ def run(
     console: Console,
     *,
     database_url: str | None = None,
+    data_dir: Path | None = None,
+    runs: int = 1,
     seconds: float = 10.0,
     rate: float = 500.0,
     connections: int = 32,
     workers: int = 0,
-    port: int = 8765,
+    port: int = 0,
     warm_up: int = WARM_UP,
 ) -> str:
-    """The whole benchmark; returns the last line."""
+    """The whole benchmark; returns the last line. A ``database_url`` naming a database that
+    holds a load (``bench.loaded``) is measured as it is, with the data folder of its
+    enrolment (``data_dir``, by default ``loaded.data_dir_for``); any other names the
+    PostgreSQL server where a fresh database is made, enrolled, measured and dropped."""
+    measure = partial(
+        _measure,
+        console=console,
+        residents=residents,
+        runs=runs,
+        seconds=seconds,
+        rate=rate,
+        connections=connections,
+        workers=workers,
+        ports=Ports(port, port + 1) if port else Ports(_free_port(), _free_port()),
+        warm_up=warm_up,
+    )
+    if database_url and not database_url.startswith("sqlite") and loaded.holds_a_load(database_url):
+        load = loaded.find(database_url, data_dir or loaded.data_dir_for(database_url))
+        if load.residents != residents:
+            raise loaded.NotLoaded(
+                f"the database holds {load.residents:,} residents, not {residents:,}: "
+                f"run with --residents {load.residents}"
+            )
+        console.print(
+            f"measuring the loaded database ({load.residents:,} residents, "
+            f"{len(load.cards.certificates):,} kept cards); no enrolment"
+        )
+        system = build_system(load.settings, run_migrations=False)
+        with system.uow() as uow:
+            token = loaded.clinic_token(uow.session, system)
+            uow.commit()
+        system.engine.dispose()
+        return measure(load.settings, load.cards, token)
     folder = Path(tempfile.mkdtemp(prefix="mynumber-bench-"))
     url, pg_name = fresh_database(database_url, folder)
     settings = Settings(database_url=url, data_dir=folder / "var", master_key=secrets.token_hex(32))
-    proc = None
     try:
         system = build_system(settings)
         cards, token = enrol(system, residents, console)
         system.engine.dispose()
-        workers = workers or workers_for(url)
-        proc = start_server(settings, port, workers)
-        _wait_ready(port, proc)
-        figures = drive(
-            port, token, cards, seconds=seconds, rate=rate, connections=connections, warm_up=warm_up
-        )
+        return measure(settings, cards, token)
     finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=30)
         if pg_name and database_url:
             drop_database(database_url, pg_name)
         shutil.rmtree(folder, ignore_errors=True)  # a million residents: gigabytes
-    console.print(
-        f"{make_url(url).get_backend_name()}, {residents:,} residents, "
-        f"{connections} terminals, {workers} server process(es), "
-        f"{os.cpu_count()} cores"
-    )
-    return report(figures, console, seconds=seconds, rate=rate)
+
+
+def _measure(
+    settings: Settings,
+    cards: Cards,
+    token: str,
+    *,
+    console: Console,
+    residents: int,
+    runs: int,
+    seconds: float,
+    rate: float,
+    connections: int,
+    workers: int,
+    ports: Ports,
+    warm_up: int,
+) -> str:
+    """Serve the database of ``settings`` and the bare hello application side by side, the
+    same number of processes each, and drive both ``runs`` times; the last run's line."""
+    url = settings.resolved_database_url()
+    workers = workers or workers_for(url)
+    servers: list[subprocess.Popen[bytes]] = []
+    try:
+        servers.append(start_server(settings, ports.service, workers))
+        servers.append(start_server(settings, ports.hello, workers, HELLO))
+        _wait_ready(ports.service, servers[0], "/health")
+        _wait_ready(ports.hello, servers[1], "/hello")
+        console.print(
+            f"{make_url(url).get_backend_name()}, {residents:,} residents, "
+            f"{connections} terminals, {workers} server process(es) each for the service "
+            f"and the bare hello application, {os.cpu_count()} cores"
+        )
+        line = ""
+        for turn in range(1, runs + 1):
+            if runs > 1:
+                console.print(f"run {turn} of {runs}")
+            figures = drive(
+                ports,
+                token,
+                cards,
+                seconds=seconds,
+                rate=rate,
+                connections=connections,
+                warm_up=warm_up,
+            )
+            line = report(figures, console, seconds=seconds, rate=rate)
+        return line
+    finally:
+        for proc in servers:
+            proc.terminate()
+        for proc in servers:
+            proc.wait(timeout=30)
 
 
 def report(figures: Figures, console: Console, *, seconds: float, rate: float) -> str:
     """Print the figures; the last line."""
-    trivial, checks, latencies, easy = (
-        figures.trivial,
+    hello, health, checks, latencies, easy = (
+        figures.hello,
+        figures.health,
         figures.checks,
         figures.latencies,
         figures.easy,
     )
     p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
-    console.print(f"trivial endpoint (GET /health): {trivial.rate:,.0f} requests/s")
+    console.print(f"bare FastAPI (GET /hello): {hello.rate:,.0f} requests/s")
+    console.print(f"trivial endpoint (GET /health): {health.rate:,.0f} requests/s")
     console.print(
         f"eligibility checks at full speed: {checks.rate:,.0f} checks/s "
-        f"(the two taking {ROUNDS} turns each)"
+        f"(the three taking {ROUNDS} turns each)"
     )
+    console.print(f"checks ÷ /health: {checks.rate / health.rate:.2f}", highlight=False)
     console.print(
         f"at {rate:,.0f} checks/s for {seconds:.0f} s: p50 {p50:.1f} ms, "
         f"p99 {p99:.1f} ms, mean {statistics.fmean(latencies):.1f} ms "
@@ -423,6 +561,6 @@ def report(figures: Figures, console: Console, *, seconds: float, rate: float) -
         f"at {figures.half:,.0f} checks/s (half the full speed): p50 "
         f"{percentile(easy, 0.5):.1f} ms, p99 {percentile(easy, 0.99):.1f} ms"
     )
-    line = f"ratio {checks.rate / trivial.rate:.2f} p50 {p50:.1f} ms p99 {p99:.1f} ms"
+    line = f"ratio {checks.rate / hello.rate:.2f} p50 {p50:.1f} ms p99 {p99:.1f} ms"
     console.print(line, highlight=False)
     return line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -325,8 +326,16 @@ def bench_eligibility(
     residents: Annotated[int, typer.Option(help="Residents enrolled with cards")] = 1_000_000,
     database_url: Annotated[
         str,
-        typer.Option(help="PostgreSQL server (a fresh database is made there); SQLite if empty"),
+        typer.Option(
+            help="A loaded database (measured as it is), else the PostgreSQL server where a "
+            "fresh one is made; SQLite if empty"
+        ),
     ] = "",
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="A loaded database's data folder (default var/bench/<database>)"),
+    ] = None,
+    runs: Annotated[int, typer.Option(min=1, help="Runs in a row against one server")] = 1,
     seconds: Annotated[float, typer.Option(help="Length of each measured run")] = 10.0,
     rate: Annotated[float, typer.Option(help="Checks per second for the latencies")] = 500.0,
     terminals: Annotated[
@@ -344,6 +353,8 @@ def bench_eligibility(
         residents,
         console,
         database_url=database_url or None,
+        data_dir=data_dir,
+        runs=runs,
         seconds=seconds,
         rate=rate,
         connections=terminals,
