@@ -18,6 +18,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    Sequence,
     String,
     Text,
     literal_column,
@@ -189,8 +190,15 @@ class ApiToken(Base):
 
 
 class Counter(Base):
-    """Named counters (the resident-registry code sequence)."""
+    """Named counters: on SQLite the resident-registry code sequence (``registry_code``); on
+    PostgreSQL that is ``REGISTRY_CODES`` (migration 0016_h21conc) and the table is empty."""
 
     __tablename__ = "counters"
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+REGISTRY_CODES = Sequence("registry_codes")
+"""PostgreSQL's sequence of resident-registry codes (migration 0016_h21conc): ``nextval``
+never waits for another transaction, where one counter row locked until commit made every
+registration in Japan wait for the one before (docs/scale.md)."""

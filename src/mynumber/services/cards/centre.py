@@ -40,7 +40,7 @@ from mynumber.domain.policy import Action
 from mynumber.domain.validity import card_expiry, renewal_notice_due, renewal_window_opens
 from mynumber.services.cards import moving as card_moving
 from mynumber.services.cards import records as card_records
-from mynumber.services.cards.records import CARD_CENTRE
+from mynumber.services.cards.records import card_centre_for
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import Subject, authorise, require_role
@@ -140,10 +140,11 @@ def _manufacture(
     application.card_serial = card.serial
     application.collect_by = rules.collect_by(today)
     session.flush()
+    centre = card_centre_for(reg.municipality_code)
     data = card_records.chip_data(
         session,
         svc,
-        caller=CARD_CENTRE,
+        caller=centre,
         person=person,
         address=reg.address,
         photo=application.photo,  # None: an infant's card carries no photo
@@ -158,7 +159,7 @@ def _manufacture(
     )
     audit.record(
         session,
-        caller=CARD_CENTRE,
+        caller=centre,
         action="manufacture_card",
         person_id=person.id,
         purpose=Purpose.RESIDENT_REGISTRY,
@@ -207,7 +208,7 @@ def send_renewal_notices(session: Session, svc: Services) -> list[str]:
         )
         audit.record(
             session,
-            caller=CARD_CENTRE,
+            caller=card_centre_for(card.municipality_code),
             action="send_renewal_notice",
             person_id=card.person_id,
             at=svc.clock.now(),

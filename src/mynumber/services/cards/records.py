@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import secrets
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -43,6 +44,15 @@ from mynumber.services.jpki.certificates import revoke_card_certificates
 from mynumber.services.registry.numbers import open_number
 
 CARD_CENTRE = Caller(name="J-LIS card centre", role=Role.CARD_CENTRE)
+
+
+def card_centre_for(municipality_code: str | None) -> Caller:
+    """The card centre as it acts for a municipality (it makes the cards the 市町村長 issues):
+    its entries go to that municipality's chain of the centre (``audit_chain.chain_of``), so no
+    card in Japan waits for another municipality's."""
+    return replace(CARD_CENTRE, municipality_code=municipality_code)
+
+
 SERIAL_BYTES = 8
 
 # Why the certificates go when a card is invalidated (services.certificates.REASONS).
@@ -245,7 +255,7 @@ def invalidate_card(
         )
     audit.record(
         session,
-        caller=CARD_CENTRE,
+        caller=card_centre_for(card.municipality_code),
         action="invalidate_card",
         person_id=card.person_id,
         purpose=Purpose.RESIDENT_REGISTRY,
@@ -255,6 +265,17 @@ def invalidate_card(
     if destroy_chip:
         with contextlib.suppress(NotFound):  # already erased: the card came back before
             chip_of(svc, card).invalidate()
+
+
+def _last_municipality(session: Session, person_id: int) -> str | None:
+    """The municipality of the person's latest registration (the one an application that is
+    cancelled was made in, or left)."""
+    return session.scalar(
+        select(Registration.municipality_code)
+        .where(Registration.person_id == person_id)
+        .order_by(Registration.id.desc())
+        .limit(1)
+    )
 
 
 def cancel_open_application(
@@ -272,7 +293,7 @@ def cancel_open_application(
         )
     audit.record(
         session,
-        caller=CARD_CENTRE,
+        caller=card_centre_for(_last_municipality(session, person_id)),
         action="cancel_card_application",
         person_id=person_id,
         purpose=Purpose.RESIDENT_REGISTRY,

@@ -118,7 +118,12 @@ def record_entries(session: Session, entries: Sequence[NewEntry], *, at: dt.date
         session,
         [
             dict(
-                chain=audit_chain.chain_of(new.caller.role, new.caller.name, new.caller.scope_id),
+                chain=audit_chain.chain_of(
+                    new.caller.role,
+                    new.caller.name,
+                    new.caller.scope_id,
+                    new.caller.municipality_code,
+                ),
                 at=at,
                 actor=new.caller.name,
                 role=new.caller.role.value,

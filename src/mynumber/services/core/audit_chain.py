@@ -9,10 +9,13 @@ in itself; the signed checkpoints outside the database (``audit_checkpoints``) s
 
 Each organisation (a ward office, a clinic, an employer …) writes to a chain of its own, with
 its own ``audit_head`` row: two organisations never wait for each other's lock. Residents share
-a few chains, spread by person. The entries of a transaction are written when it commits
-(``before_commit``): the heads are then locked in the order of their names, once, for the
-moment of the commit only, so two transactions that write to the same two chains cannot
-deadlock.
+a few chains, spread by person. The card centre (J-LIS) is one organisation for the whole
+country, so it writes one chain per municipality it acts for: no card or certificate in one
+municipality waits for another's (docs/scale.md, "Nothing serialises the country").
+
+The entries of a transaction are written when it commits (``before_commit``): the heads are
+then locked in the order of their names, once, for the moment of the commit only, so two
+transactions that write to the same two chains cannot deadlock.
 
 Entries written before the chains were keyed (migration 0010) stay in the chain ``legacy``,
 with their unkeyed SHA-256 hashes: only a checkpoint protects them.
@@ -47,10 +50,16 @@ AUDIT_KEY = "mynumber.audit_key"
 _PENDING = "mynumber.audit_pending"
 
 
-def chain_of(role: Role, name: str, scope_id: int | None) -> str:
-    """The chain an organisation writes to: ``<role>/<name>``; residents share a few."""
+def chain_of(
+    role: Role, name: str, scope_id: int | None, municipality_code: str | None = None
+) -> str:
+    """The chain an organisation writes to: ``<role>/<name>``; residents share a few; the card
+    centre, acting on a municipality's behalf (交付 and 電子証明書 at the request of the 市町村長),
+    ``card_centre/<name>/<municipality>``."""
     if role is Role.RESIDENT:
         return f"{role.value}/{(scope_id or 0) % RESIDENT_CHAINS}"
+    if role is Role.CARD_CENTRE and municipality_code:
+        return f"{role.value}/{name[:100]}/{municipality_code}"
     return f"{role.value}/{name}"[:130]
 
 

@@ -23,6 +23,7 @@ answers are built from those rows (``current_crl``, ``answer_ocsp_request``).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -77,6 +78,19 @@ KINDS_REVOKED_ON: dict[str, frozenset[str]] = {
 
 CRL_LIFETIME = dt.timedelta(hours=24)
 _CARD_CENTRE = Caller(name="J-LIS certificate authority", role=Role.CARD_CENTRE)
+
+
+def _authority_for(municipality_code: str | None) -> Caller:
+    """The CA as it acts for the card's municipality: its entries go to that municipality's
+    chain of the CA (``audit_chain.chain_of``), so no certificate in Japan waits for another
+    municipality's. Its serials are random (``x509.random_serial_number``): no counter."""
+    return replace(_CARD_CENTRE, municipality_code=municipality_code)
+
+
+def _municipality_of_card(session: Session, card_serial: str) -> str | None:
+    return session.scalar(select(Card.municipality_code).where(Card.serial == card_serial))
+
+
 _SEX_CODES = {"M": "1", "F": "2"}  # 住民票の性別コード: 1 男, 2 女
 
 
@@ -131,7 +145,7 @@ def issue_card_certificates(
     card.certificates_expire_on = not_after.astimezone(JST).date()
     audit.record(
         session,
-        caller=_CARD_CENTRE,
+        caller=_authority_for(card.municipality_code),
         action="issue_certificates",
         person_id=person.id,
         purpose=Purpose.RESIDENT_REGISTRY,
@@ -173,7 +187,7 @@ def revoke_card_certificates(
     if rows:
         audit.record(
             session,
-            caller=_CARD_CENTRE,
+            caller=_authority_for(_municipality_of_card(session, card_serial)),
             action="revoke_certificates",
             person_id=rows[0].person_id,
             purpose=Purpose.RESIDENT_REGISTRY,
@@ -209,7 +223,7 @@ def revoke_signature_certificates_of(
     if rows:
         audit.record(
             session,
-            caller=_CARD_CENTRE,
+            caller=_authority_for(_municipality_of_card(session, rows[0].card_serial)),
             action="revoke_certificates",
             person_id=person_id,
             purpose=Purpose.RESIDENT_REGISTRY,
@@ -253,7 +267,7 @@ def reissue_signature_certificate(
     chip.write_certificates(ca_certificate=svc.ca.issuing_certificate, signature=certificate)
     audit.record(
         session,
-        caller=_CARD_CENTRE,
+        caller=_authority_for(card.municipality_code),
         action="reissue_signature_certificate",
         person_id=person.id,
         purpose=Purpose.RESIDENT_REGISTRY,

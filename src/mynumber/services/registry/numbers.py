@@ -7,10 +7,10 @@ check digit (``domain.numbering``). Every read states a purpose, is checked agai
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from mynumber.adapters.db.models import Counter, Person
+from mynumber.adapters.db.models import REGISTRY_CODES, Counter, Person
 from mynumber.adapters.db.models_register import RetiredNumber
 from mynumber.domain.access import Purpose
 from mynumber.domain.errors import NotFound
@@ -27,8 +27,18 @@ REGISTRY_SEQUENCE = "registry_code"
 
 
 def allocate_registry_codes(session: Session, count: int = 1) -> list[ResidentRegistryCode]:
-    """``count`` fresh registry codes; the counter row (made by the first migration) is
-    locked until commit, so concurrent registrations never share a code."""
+    """``count`` fresh registry codes, never handed out twice.
+
+    On PostgreSQL they come from a sequence (``REGISTRY_CODES``): ``nextval`` takes no lock
+    that lasts to the commit, so registrations in two municipalities never wait for each
+    other (a rolled-back registration leaves a gap, which no rule minds: the number is
+    FF3-1 of the code, unpredictable whatever the codes). On SQLite, which has one writer at a
+    time anyway, the counter row (made by the first migration) does the same."""
+    if session.get_bind().dialect.name == "postgresql":
+        values = session.scalars(
+            select(REGISTRY_CODES.next_value()).select_from(func.generate_series(1, count))
+        ).all()
+        return [registry_code_for(n) for n in sorted(values)]
     row = session.execute(
         update(Counter)
         .where(Counter.name == REGISTRY_SEQUENCE)
