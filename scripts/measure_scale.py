@@ -11,6 +11,9 @@ the WAL written (``pg_current_wal_lsn()`` before and after) right after a ``CHEC
 (every page's first change writes a full-page image) and again with the pages already
 logged. The sizes after the checks give the bytes of a visit, an audit entry and a nonce.
 The database is dropped at the end. A measurement, not a test: nothing is asserted.
+
+The WAL position is the server's, not the database's: run it against a server nobody else
+writes to (on a shared server the other sessions' WAL is counted too).
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ streaming replica ``east_replica`` (``pg_basebackup -R``); ``west``, the primary
 group (Osaka's). A ``coordinator`` database on ``east`` sees both groups' registrations as one
 table partitioned by municipality, each partition a ``postgres_fdw`` foreign table on its
 group's primary. The service writes through the same code on each primary; the replica
-serves reads and refuses writes; one primary stopped, the other group carries on.
+serves reads and refuses writes; one primary stopped, the other group carries on; the
+replica promoted, its group carries on there.
 """
 
 from __future__ import annotations
@@ -380,4 +381,40 @@ def test_with_one_primary_down_the_other_group_carries_on(world: World) -> None:
     with east.system.reading() as uow:
         assert verify_chain(uow.session).ok
     with west.system.reading() as uow:
+        assert verify_chain(uow.session).ok
+
+
+# --- (d) failover: the replica promoted ------------------------------------------------------
+
+
+def test_the_promoted_replica_takes_over_its_group(world: World) -> None:
+    east, promoted = world.east, world.replica_system
+    before = register(east.system, TOKYO, name_latin="Before Failover").person_id
+    _caught_up(east.primary, world.replica)
+    east.primary.stop()
+    assert not east.system.readiness().ready
+    with psycopg_autocommit(world.replica) as conn:
+        assert conn.execute(text("SELECT pg_promote(wait => true)")).scalar_one() is True
+    # The same code on the promoted server: what east committed is there, and it takes writes.
+    after = register(promoted, TOKYO, name_latin="After Failover").person_id
+    assert after != before
+    with promoted.uow() as uow:
+        svc = promoted.services
+        caller = tokens.authenticate(uow.session, svc, world.clinic_token)
+        nonce = clinic.new_challenge(uow.session, svc, caller=caller).nonce
+        answer = clinic.check_with_pin(
+            uow.session,
+            svc,
+            caller=caller,
+            nonce=nonce,
+            certificate_der=world.cards.certificates[1],
+            signature=world.cards.sign(1, nonce),
+        )
+        uow.commit()
+    assert answer.eligible
+    with promoted.reading() as uow:
+        names = set(
+            uow.session.scalars(select(Person.name_latin).where(Person.id.in_([before, after])))
+        )
+        assert names == {"BEFORE FAILOVER", "AFTER FAILOVER"}
         assert verify_chain(uow.session).ok
