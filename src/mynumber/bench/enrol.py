@@ -1,71 +1,108 @@
-"""Enrolling N insured residents with cards, for ``mynumber bench eligibility``.
+"""Enrolling N insured residents with cards and a year of clinic visits: ``mynumber bench
+enrol``, and the set-up of ``mynumber bench eligibility``.
 
-Each resident is registered through ``bulk_registration.register_many`` (the registration
-rules) and given an active card registered for insurance use, with its own serial and its own
-user-authentication certificate issued by the card centre's CA (stored in ``certificates``),
-and a National Health Insurance enrolment. The cards' key pairs come from a ``KeyPool`` (an
-RSA-2048 pair costs ~40 ms): only the certificate, the serial and the key's owner differ.
+Each resident is registered (person, active registration, notification letter and its mail
+item, the registration's audit entry) and given an active card registered for insurance use,
+with its own serial and its own user-authentication certificate, and a National Health
+Insurance enrolment. Then a year of history: ``visits_per_resident`` eligibility checks per
+resident over the past year (one visit and the check's two audit entries each), spread over
+one clinic per ``RESIDENTS_PER_CLINIC`` residents, each clinic with its own audit chain.
 
-Issuing a certificate is an RSA-2048 signature by the CA (~1 ms), more than everything else a
-resident costs together, so certificates are issued in worker processes (each loads the CA
-once) a few batches ahead of the main process, which meanwhile registers the residents and
-inserts their rows: the cores are kept busy, the set-up runs at about the speed of the CA's
-signatures spread over them. The load generator keeps only a random sample of the cards
-(``Cards``); all N stay in the database.
+How it is fast (docs/benchmarks.md, "Ten million residents"):
+
+- **Only the kept certificates are signed.** The cards' key pairs come from a pool of 16
+  (``KeyPool``; a pair costs ~40 ms). The load generator keeps a random sample of the cards
+  (``SAMPLE``, spread over the whole table); their certificates are issued by the card
+  centre's CA, one RSA signature each. Every other certificate is a real-sized, valid-shaped
+  copy of a real certificate of its pool key with its own serial, **not individually signed**
+  (its signature does not verify; ``bench.load`` says how it is made).
+- **Rows are made in bulk** by the service's own row builders (``bench.load``), numbers by
+  the batch FF3-1 path, sealed through the vault; the checks ``register_many`` makes once per
+  batch are made once here (``_authorise``), and what it checks per person — no identity
+  twice, nobody already known — is checked by the unique indexes built after the load.
+- **PostgreSQL: in parallel, indexes after.** A fresh database only: the loaded tables'
+  secondary indexes, unique constraints and foreign keys are dropped, ``WORKERS`` processes
+  ``COPY`` their slices over connections of their own, then the indexes and constraints are
+  made again (the foreign keys validated over every row), the audit heads moved to the
+  chains' ends, the sequences past the loaded ids, and ``VACUUM ANALYZE`` run. Every table
+  stays logged (no ``UNLOGGED``: docs/benchmarks.md says why). On SQLite the same rows go in
+  through ``insert_rows`` in this process.
+
+A loaded PostgreSQL database is kept with its folder (CA, key file, the kept cards:
+``Loaded``), so ``bench eligibility`` can run on it without loading it again.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-import itertools
+import json
+import math
 import multiprocessing
 import os
 import random
 import time
 import uuid
-from collections import deque
-from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
+from typing import Any, cast
 
-from cryptography import x509
+import numpy as np
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from faker import Faker
 from rich.console import Console
-from sqlalchemy import create_engine, text
+from sqlalchemy import Table, create_engine, text, update
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.bulk_insert import insert_rows
+from mynumber.adapters.db.models import (
+    AuditEntry,
+    AuditHead,
+    Counter,
+    MailItem,
+    NotificationLetter,
+    Person,
+    Registration,
+)
 from mynumber.adapters.db.models_card import Card, Certificate
-from mynumber.adapters.db.models_insurance import InsuranceEnrolment
-from mynumber.bench.register import iter_fake_residents
-from mynumber.bootstrap import System
+from mynumber.adapters.db.models_insurance import Clinic, ClinicVisit, InsuranceEnrolment
+from mynumber.bench import load
+from mynumber.bootstrap import System, build_system
 from mynumber.card.keys import KeyPool
+from mynumber.config import Settings
 from mynumber.demo.data import seed_municipalities
 from mynumber.domain.access import Role
 from mynumber.domain.clock import JST
 from mynumber.domain.insurance import InsurerKind
-from mynumber.domain.registration import MovingIn
-from mynumber.pki.ca import CertificateAuthority
-from mynumber.services.cards.records import new_serial
+from mynumber.domain.policy import Action
+from mynumber.domain.registration import build_moving_in
 from mynumber.services.core import tokens
-from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.audit_chain import GENESIS, chain_of
+from mynumber.services.core.context import Caller
+from mynumber.services.core.policy import Subject, authorise, require_role
+from mynumber.services.core.records import get_municipality
 from mynumber.services.insurance import clinic, insurer
-from mynumber.services.jpki.certificates import serial_text
-from mynumber.services.registry.bulk import register_many
+from mynumber.services.registry.numbers import REGISTRY_SEQUENCE
 
 MUNICIPALITY = "131016"
-BATCH = 5000
-"""Residents per transaction; each batch's certificates are split among the workers."""
+SLICE = 20_000
+"""Residents per transaction (one slice of one worker)."""
 POOL_KEYS = 16
 SAMPLE = 20_000
 """Cards the load generator keeps (certificate + key): ~1 KB each, against ~1 GB for 1M."""
-AHEAD = 2
-"""Batches of certificates queued beyond the one being inserted, so no worker idles."""
+VISITS_PER_RESIDENT = 1.0
+"""Visits per resident over the year of history: Japan's rate is ~22 a year (231.6 million
+checks a month for 125 million people); one a year keeps ten million within the 20 minutes
+and the disk (docs/benchmarks.md)."""
+RESIDENTS_PER_CLINIC = 1000
+"""One clinic per this many residents (Japan: ~180,000 clinics, pharmacies and hospitals for
+125 million people, one per ~700)."""
 SEED = 2026
+FORM_POOL = 10_000
+STATE = "bench-state.json"
+"""The kept cards and the clinic's token, in a loaded database's folder."""
 
 
 @dataclass
@@ -110,24 +147,19 @@ class Validity:
         )
 
 
-@dataclass(frozen=True)
-class Issued:
-    """A certificate issued for card number ``index`` (in enrolment order)."""
-
-    index: int
-    key_index: int
-    serial: int
-    der: bytes
-
-
 # --- the database ------------------------------------------------------------------------
 
 
-def fresh_database(url: str | None, folder: Path) -> tuple[str, str | None]:
-    """(URL of an empty database, name of a PostgreSQL database to drop afterwards)."""
+def fresh_database(
+    url: str | None, folder: Path, name: str | None = None
+) -> tuple[str, str | None]:
+    """(URL of an empty database, name of a PostgreSQL database to drop afterwards).
+    ``name``: the PostgreSQL database's name (a new random one by default; one of that name
+    is dropped first)."""
     if not url or url.startswith("sqlite"):
         return f"sqlite:///{folder / 'bench.sqlite3'}", None
-    name = f"mynumber_bench_{uuid.uuid4().hex[:8]}"
+    name = name or f"mynumber_bench_{uuid.uuid4().hex[:8]}"
+    drop_database(url, name)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -147,6 +179,116 @@ def drop_database(url: str, name: str) -> None:
     admin.dispose()
 
 
+# --- a loaded database kept for the eligibility benchmark ----------------------------------
+
+
+def kept_name(residents: int) -> str:
+    """The name ``bench enrol`` gives the database of ``residents`` residents."""
+    return f"mynumber_bench_{residents}"
+
+
+def kept_folder(residents: int) -> Path:
+    """Where ``bench enrol`` keeps that database's CA, key file and kept cards."""
+    base = Path(os.environ.get("MYNUMBER_BENCH_DIR") or Path.home() / ".cache" / "mynumber")
+    return base / f"bench-{residents}"
+
+
+@dataclass
+class Loaded:
+    """A database ``bench enrol`` loaded: its settings, the kept cards, the clinic's token."""
+
+    settings: Settings
+    cards: Cards
+    token: str
+
+
+def save_loaded(loaded: Loaded) -> Path:
+    """Write the kept cards and token into the database's folder (owner-only)."""
+    path = loaded.settings.data_dir / STATE
+    state = dict(
+        database_url=loaded.settings.database_url,
+        master_key=loaded.settings.master_key,
+        token=loaded.token,
+        keys=[
+            base64.b64encode(
+                key.private_bytes(
+                    serialization.Encoding.DER,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+            ).decode()
+            for key in loaded.cards.keys
+        ],
+        key_indices=loaded.cards.key_indices,
+        certificates=[base64.b64encode(der).decode() for der in loaded.cards.certificates],
+    )
+    path.write_text(json.dumps(state))
+    path.chmod(0o600)
+    return path
+
+
+def find_loaded(server_url: str | None, residents: int) -> Loaded | None:
+    """The database ``bench enrol --residents N`` left on ``server_url``'s server, if its
+    load finished (its state file is written last); else None."""
+    if not server_url or server_url.startswith("sqlite"):
+        return None
+    path = kept_folder(residents) / "var" / STATE
+    if not path.exists():
+        return None
+    state = json.loads(path.read_text())
+    wanted = make_url(server_url).set(database=kept_name(residents))
+    if make_url(state["database_url"]).set(password=None) != wanted.set(password=None):
+        return None
+    keys = [
+        cast(rsa.RSAPrivateKey, serialization.load_der_private_key(base64.b64decode(k), None))
+        for k in state["keys"]
+    ]
+    cards = Cards(
+        certificates=[base64.b64decode(c) for c in state["certificates"]],
+        keys=keys,
+        key_indices=list(state["key_indices"]),
+    )
+    settings = Settings(
+        database_url=wanted.render_as_string(hide_password=False),
+        data_dir=path.parent,
+        master_key=state["master_key"],
+    )
+    return Loaded(settings, cards, state["token"])
+
+
+def load_kept(
+    server_url: str,
+    residents: int,
+    console: Console,
+    *,
+    sample: int = SAMPLE,
+    visits_per_resident: float = VISITS_PER_RESIDENT,
+    workers: int | None = None,
+) -> Loaded:
+    """``bench enrol``: a fresh database ``kept_name(residents)`` on the server of
+    ``server_url`` (one of that name is replaced), loaded and kept with its folder."""
+    folder = kept_folder(residents)
+    stale = folder / "var" / STATE
+    stale.unlink(missing_ok=True)  # a half-done load is never found as finished
+    url, _ = fresh_database(server_url, folder, kept_name(residents))
+    settings = Settings(database_url=url, data_dir=folder / "var", master_key=os.urandom(32).hex())
+    system = build_system(settings)
+    try:
+        cards, token = enrol(
+            system,
+            residents,
+            console,
+            sample=sample,
+            visits_per_resident=visits_per_resident,
+            workers=workers,
+        )
+    finally:
+        system.engine.dispose()
+    loaded = Loaded(settings, cards, token)
+    console.print(f"kept: {make_url(url).render_as_string()} ({save_loaded(loaded)})")
+    return loaded
+
+
 # --- enrolment ---------------------------------------------------------------------------
 
 
@@ -156,52 +298,230 @@ def enrol(
     console: Console,
     *,
     sample: int = SAMPLE,
-    batch: int = BATCH,
+    batch: int = SLICE,
     workers: int | None = None,
+    visits_per_resident: float = VISITS_PER_RESIDENT,
 ) -> tuple[Cards, str]:
-    """N residents with cards, insured; a sample of the cards and a clinic token.
+    """N residents with cards, insured, and their year of visits; a sample of the cards and
+    a clinic token.
 
     ``sample`` cards (all of them when ``count`` is smaller) are kept, in enrolment order;
-    ``workers`` processes issue the certificates (default: one per core).
+    ``batch`` residents per transaction; ``workers`` processes load PostgreSQL (default: one
+    per core).
     """
-    svc = system.services
-    nhi_id, token = _set_up_insurer_and_clinic(system)
+    started = time.perf_counter()
+    pg = system.engine.dialect.name == "postgresql"
+    workers = max(1, workers or os.cpu_count() or 2) if pg else 1
+    nhi_id, token, bench_clinic = _set_up_insurer_and_clinic(system)
     pool = KeyPool.generate(POOL_KEYS)
     keys = [pool.new_key() for _ in range(POOL_KEYS)]
-    validity = Validity.from_today(svc.clock.today())
-    kept = _sampled(count, sample)
-    cards = Cards(keys=keys)
-    forms = iter_fake_residents(count, svc.clock.today(), seed=SEED)
-    started = time.perf_counter()
-    with Issuer(svc, keys, validity, count, batch, workers or os.cpu_count() or 2) as issuer:
-        for first in range(0, count, batch):
-            issuer.keep_busy()  # before the forms: the workers sign while they are made
-            chunk = list(itertools.islice(forms, batch))
-            issued = issuer.take(len(chunk))
-            _enrol_batch(system, chunk, issued, nhi_id, validity)
-            _keep(cards, issued, kept)
-            _report(console, first + len(chunk), len(chunk), count, started)
-    _analyze(system)
+    plan = _plan(system, count, sample, batch, workers, visits_per_resident, nhi_id, keys)
+    plan.clinics.insert(0, bench_clinic)  # the bench clinic's chain is known already
     console.print(
-        f"enrolled {count:,} residents with cards in "
-        f"{time.perf_counter() - started:.1f} s "
-        f"(kept {len(cards.certificates):,} cards for the load)"
+        f"loading {count:,} residents, {plan.visits:,} visits at {len(plan.clinics):,} "
+        f"clinics ({workers} worker(s), {system.engine.dialect.name})"
+    )
+    steps: dict[str, float] = {"set-up": time.perf_counter() - started}
+    mark = time.perf_counter()
+    dropped = _drop_secondary(system) if pg else _Dropped()
+    steps["drop indexes"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    results = _run(system, plan, workers, console)
+    steps["rows"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    if pg:
+        _restore(system, dropped, workers)
+    steps["indexes and keys"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    _move_heads(system, results)
+    _analyze(system)
+    steps["vacuum analyze"] = time.perf_counter() - mark
+    cards = _cards(results, keys)
+    elapsed = time.perf_counter() - started
+    console.print(
+        f"enrolled {count:,} residents with cards and {plan.visits:,} visits in "
+        f"{elapsed:.1f} s ({count / elapsed:,.0f} residents/s; kept "
+        f"{len(cards.certificates):,} cards for the load): "
+        + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in steps.items())
     )
     return cards, token
 
 
-def _analyze(system: System) -> None:
-    """PostgreSQL: ``VACUUM ANALYZE``, as after any bulk load. ANALYZE gives the planner
-    figures for the new tables (autovacuum would get to them only later, and the server would
-    plan on empty-table figures); VACUUM sets the rows' commit hint bits once, where otherwise
-    the first check to read each page would write it back (seconds for a million rows)."""
-    if system.engine.dialect.name == "postgresql":
-        with system.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE"))
+def _plan(
+    system: System,
+    count: int,
+    sample: int,
+    batch: int,
+    workers: int,
+    visits_per_resident: float,
+    nhi_id: int,
+    keys: list[rsa.RSAPrivateKey],
+) -> load.Plan:
+    svc = system.services
+    today = svc.clock.today()
+    validity = Validity.from_today(today)
+    visits = round(count * visits_per_resident)
+    clinics = max(1, math.ceil(count / RESIDENTS_PER_CLINIC)) - 1 if visits else 0
+    desks = [f"bench desk {w + 1}" for w in range(workers)]
+    with system.uow() as uow:
+        _authorise(uow.session, system)
+        first_code = _allocate_codes(uow.session, count)
+        clinic_rows = insert_rows(
+            uow.session,
+            Clinic,
+            [
+                dict(
+                    code=f"13{k + 1:08d}",
+                    name=f"Clinic {k + 1:06d}",
+                    kind="clinic",
+                    created_at=svc.clock.now() - dt.timedelta(days=3650),
+                )
+                for k in range(clinics)
+            ],
+            return_ids=True,
+        )
+        chains = [chain_of(Role.WARD_OFFICE, d, None) for d in desks] + [
+            chain_of(Role.CLINIC, f"Clinic {k + 1:06d}", None) for k in range(clinics)
+        ]
+        chain_ids = insert_rows(
+            uow.session,
+            AuditHead,
+            [dict(chain=c, last_seq=0, last_hash=GENESIS) for c in chains],
+            return_ids=True,
+        )
+        uow.commit()
+    with system.uow() as uow:  # after the commit, which writes the audit entries queued above
+        ids = _reserve_ids(uow.session, count, visits)
+        uow.commit()
+    templates = [load.make_template(svc.ca, key.public_key(), validity) for key in keys]
+    return load.Plan(
+        count=count,
+        municipality_code=MUNICIPALITY,
+        insurer_id=nhi_id,
+        desk_names=desks,
+        desk_chain_ids=chain_ids[: len(desks)],
+        clinics=[
+            load.Clinic(cid, f"13{k + 1:08d}", f"Clinic {k + 1:06d}", chain)
+            for k, (cid, chain) in enumerate(zip(clinic_rows, chain_ids[len(desks) :], strict=True))
+        ],
+        visits=visits,
+        slice_size=batch,
+        first_code=first_code,
+        ids=ids,
+        now=svc.clock.now(),
+        today=today,
+        not_before=validity.not_before,
+        not_after=validity.not_after,
+        templates=templates,
+        public_keys=[_spki(key.public_key()) for key in keys],
+        kept=np.array(sorted(_sampled(count, sample)), dtype=np.int64),
+        forms=_form_pool(count, today - dt.timedelta(days=400)),
+        seed=SEED,
+    )
 
 
-def _set_up_insurer_and_clinic(system: System) -> tuple[int, str]:
-    """The municipalities, the ward's NHI insurer and a clinic: (insurer id, clinic token)."""
+_WARD = Caller(name="bench", role=Role.WARD_OFFICE, municipality_code=MUNICIPALITY)
+
+
+def _authorise(session: Any, system: System) -> None:
+    """What ``register_many`` checks once per batch, once for the load: a ward office of
+    the municipality moved in to, allowed by the policy to change its register."""
+    require_role(_WARD, Role.WARD_OFFICE)
+    get_municipality(session, MUNICIPALITY)
+    authorise(
+        session,
+        system.services,
+        _WARD,
+        Action.CHANGE_REGISTRATION,
+        Subject(None, moving_in_to=MUNICIPALITY),
+    )
+
+
+def _allocate_codes(session: Any, count: int) -> int:
+    """``count`` registry codes from the counter (as ``allocate_registry_codes``, without
+    making an object per code); the first one's sequence number."""
+    last = session.execute(
+        update(Counter)
+        .where(Counter.name == REGISTRY_SEQUENCE)
+        .values(value=Counter.value + count)
+        .returning(Counter.value)
+    ).scalar_one()
+    return int(last) - count + 1
+
+
+_LOADED = (
+    Person,
+    Registration,
+    NotificationLetter,
+    MailItem,
+    AuditEntry,
+    Card,
+    Certificate,
+    InsuranceEnrolment,
+    ClinicVisit,
+)
+
+
+def _reserve_ids(session: Any, count: int, visits: int) -> dict[str, int]:
+    """The first id of each table's rows: its sequence (PostgreSQL) is moved past them."""
+    sizes = {
+        "persons": count,
+        "registrations": count,
+        "notification_letters": count,
+        "mail_items": count,
+        "cards": count,
+        "insurance_enrolments": count,
+        "clinic_visits": visits,
+        "audit_log": count + 2 * visits,
+    }
+    pg = session.get_bind().dialect.name == "postgresql"
+    ids: dict[str, int] = {}
+    for table, size in sizes.items():
+        top = session.execute(text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()
+        ids[table] = int(top) + 1
+        if pg:
+            session.execute(
+                text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :v)"),
+                {"t": table, "v": int(top) + size + 1},
+            )
+    ids["audit_registrations"] = ids["audit_log"]
+    ids["audit_visits"] = ids["audit_log"] + count
+    return ids
+
+
+def _form_pool(count: int, filed_on: dt.date) -> load.FormPool:
+    """Faker('ja_JP') names, births and addresses, each checked once by ``build_moving_in``
+    (with the longest name the load makes from it) against the day the residents file."""
+    fake = Faker("ja_JP")
+    fake.seed_instance(SEED)
+    size = min(max(count, 1), FORM_POOL)
+    last = [fake.last_romanized_name() for _ in range(size)]
+    female = [fake.first_romanized_name_female() for _ in range(size)]
+    male = [fake.first_romanized_name_male() for _ in range(size)]
+    births = [
+        filed_on - dt.timedelta(days=int(d))
+        for d in np.random.default_rng(SEED).integers(366, 95 * 365, size=size)
+    ]
+    addresses = [fake.address().replace("\n", " ") for _ in range(size)]
+    suffix = f" {max(count - 1, 0)}"
+    for k in range(size):
+        for first in (female[k], male[k]):
+            build_moving_in(
+                name_latin=f"{last[k]} {first}{suffix}",
+                date_of_birth=births[k],
+                sex="F",
+                nationality="JP",
+                address=addresses[k],
+                started_living_on=filed_on - dt.timedelta(days=19),
+                filed_on=filed_on,
+                id_documents=["driving_licence"],
+            )
+    return load.FormPool(last, female, male, births, addresses)
+
+
+def _set_up_insurer_and_clinic(system: System) -> tuple[int, str, load.Clinic]:
+    """The municipalities, the ward's NHI insurer and the bench clinic: (insurer id, clinic
+    token, the clinic with its audit chain)."""
     svc = system.services
     with system.uow() as uow:
         seed_municipalities(uow.session)
@@ -217,237 +537,207 @@ def _set_up_insurer_and_clinic(system: System) -> tuple[int, str]:
         token = tokens.issue_token(
             uow.session, svc, organisation="Bench Clinic", role=Role.CLINIC, scope_id=place.id
         )
+        chain = insert_rows(
+            uow.session,
+            AuditHead,
+            [dict(chain=chain_of(Role.CLINIC, place.name, None), last_seq=0, last_hash=GENESIS)],
+            return_ids=True,
+        )[0]
         uow.commit()
-        return nhi.id, token
+        return nhi.id, token, load.Clinic(place.id, place.code, place.name, chain)
 
 
-def _sampled(count: int, sample: int) -> set[int] | None:
-    """The card numbers to keep (None: all of them)."""
+def _sampled(count: int, sample: int) -> set[int]:
+    """The residents whose cards the load generator keeps."""
     if sample >= count:
-        return None
+        return set(range(count))
     return set(random.Random(SEED).sample(range(count), sample))
 
 
-def _enrol_batch(
-    system: System, forms: list[MovingIn], issued: list[Issued], nhi_id: int, validity: Validity
-) -> None:
-    """One transaction: the residents registered, their cards, certificates, enrolments."""
+def _cards(results: list[load.Done], keys: list[rsa.RSAPrivateKey]) -> Cards:
+    kept = sorted(k for done in results for k in done.kept)
+    return Cards(
+        certificates=[der for _, _, der in kept],
+        keys=keys,
+        key_indices=[key_index for _, key_index, _ in kept],
+    )
+
+
+def _move_heads(system: System, results: list[load.Done]) -> None:
+    """Each chain's head to where its worker ended it."""
+    moves = [
+        dict(head_id=chain, last_seq=seq, last_hash=last)
+        for done in results
+        for chain, (seq, last) in done.heads.items()
+    ]
+    if not moves:
+        return
+    head = cast(Table, AuditHead.__table__)
+    from sqlalchemy import bindparam
+
+    with system.engine.begin() as conn:
+        conn.execute(
+            update(head)
+            .where(head.c.id == bindparam("head_id"))
+            .values(last_seq=bindparam("last_seq"), last_hash=bindparam("last_hash")),
+            moves,
+        )
+
+
+def _analyze(system: System) -> None:
+    """PostgreSQL: ``VACUUM ANALYZE``, as after any bulk load. ANALYZE gives the planner
+    figures for the new tables (autovacuum would get to them only later, and the server would
+    plan on empty-table figures); VACUUM sets the rows' commit hint bits once, where otherwise
+    the first check to read each page would write it back (seconds for a million rows)."""
+    if system.engine.dialect.name == "postgresql":
+        with system.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+
+
+# --- the rows, in worker processes -------------------------------------------------------
+
+
+def _run(system: System, plan: load.Plan, workers: int, console: Console) -> list[load.Done]:
+    """Every slice and every clinic's visits: in ``workers`` processes on PostgreSQL, here
+    on SQLite (one writer at a time)."""
+    started = time.perf_counter()
+    if system.engine.dialect.name != "postgresql":
+        return [_load_here(system, plan, console, started)]
+    # forkserver, not fork: the parent holds database connections a child must not share.
+    # (So a script calling ``enrol`` needs an ``if __name__ == "__main__":`` guard.)
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    system.engine.dispose()
+    job = (system.settings, system.services.clock, system.services.post, plan)
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = [pool.submit(_work, job, w, workers) for w in range(workers)]
+        results = [f.result() for f in futures]
+    rows = {k: sum(d.rows.get(k, 0) for d in results) for k in ("residents", "visits")}
+    elapsed = time.perf_counter() - started
+    console.print(
+        f"  rows: {rows['residents']:,} residents ({rows['residents'] / elapsed:,.0f}/s "
+        f"with their visits), {rows['visits']:,} visits in {elapsed:.1f} s"
+    )
+    return results
+
+
+def _load_here(system: System, plan: load.Plan, console: Console, started: float) -> load.Done:
+    done = load.Done()
+    svc = system.services
+    key = svc.keys.audit_key
+    for number in range(plan.slices):
+        with system.uow() as uow:
+            load.write_residents(
+                plan, svc, svc.ca, load.Sink(session=uow.session), number, done, key
+            )
+            uow.commit()
+        _report(console, min(plan.count, (number + 1) * plan.slice_size), plan.count, started)
     with system.uow() as uow:
-        ids = register_many(
-            uow.session, system.services, caller=_WARD, municipality_code=MUNICIPALITY, forms=forms
-        )
-        _insert_cards(uow.session, system.services, ids, forms, issued, nhi_id, validity)
+        for number in range(len(plan.clinics)):
+            load.write_visits(plan, load.Sink(session=uow.session), number, done, key)
         uow.commit()
+    return done
 
 
-_WARD = Caller(name="bench", role=Role.WARD_OFFICE, municipality_code=MUNICIPALITY)
+def _work(job: tuple[Settings, Any, Any, load.Plan], worker: int, workers: int) -> load.Done:
+    """A worker process: its slices (desk ``worker``), then its clinics' visits."""
+    import psycopg
+
+    settings, clock, post, plan = job
+    system = build_system(settings, clock=clock, post=post, run_migrations=False)
+    svc = system.services
+    ca, key = svc.ca, svc.keys.audit_key
+    system.engine.dispose()
+    url = make_url(settings.resolved_database_url()).set(drivername="postgresql")
+    done = load.Done()
+    with psycopg.connect(url.render_as_string(hide_password=False)) as conn:
+        conn.execute("SET synchronous_commit = off")  # a lost tail is a failed load anyway
+        for number in load.resident_slices(plan, worker, workers):
+            load.write_residents(plan, svc, ca, load.Sink(pg=conn), number, done, key)
+            conn.commit()
+        committed = 0
+        for number in range(worker, len(plan.clinics), workers):
+            load.write_visits(plan, load.Sink(pg=conn), number, done, key)
+            if done.rows.get("visits", 0) - committed >= plan.slice_size:
+                conn.commit()
+                committed = done.rows["visits"]
+        conn.commit()
+    return done
 
 
-def _insert_cards(
-    session: Session,
-    svc: Services,
-    person_ids: list[int],
-    forms: Sequence[MovingIn],
-    issued: Sequence[Issued],
-    insurer_id: int,
-    validity: Validity,
-) -> None:
-    # The values every row shares are made once: the inserts bind each distinct object once.
-    now, today = svc.clock.now(), svc.clock.today()
-    start, end = validity.not_before, validity.not_after
-    expires, insured_from = end.date(), today - dt.timedelta(30)
-    card_rows, cert_rows, enrolment_rows = [], [], []
-    for person_id, form, certificate in zip(person_ids, forms, issued, strict=True):
-        serial = new_serial()
-        card_rows.append(
-            dict(
-                serial=serial,
-                person_id=person_id,
-                status="active",
-                municipality_code=MUNICIPALITY,
-                chip_address=form.address,
-                manufactured_at=now,
-                issued_on=today,
-                expires_on=expires,
-                certificates_expire_on=expires,
-                insurance_use=True,
-            )
-        )
-        cert_rows.append(
-            dict(
-                serial=serial_text(certificate.serial),
-                card_serial=serial,
-                person_id=person_id,
-                kind="authentication",
-                not_before=start,
-                not_after=end,
-                der=certificate.der,
-            )
-        )
-        enrolment_rows.append(
-            dict(
-                insurer_id=insurer_id,
-                person_id=person_id,
-                symbol="B",
-                number=str(person_id),
-                branch="01",
-                income_class="general",
-                certain_income=False,
-                valid_from=insured_from,
-                employer="",
-                created_at=now,
-            )
-        )
-    insert_rows(session, Card, card_rows)
-    insert_rows(session, Certificate, cert_rows)
-    insert_rows(session, InsuranceEnrolment, enrolment_rows)
+def _report(console: Console, done: int, count: int, started: float) -> None:
+    elapsed = time.perf_counter() - started
+    console.print(f"  {done:,} of {count:,} residents: {done / elapsed:,.0f}/s")
 
 
-def _keep(cards: Cards, issued: Sequence[Issued], kept: set[int] | None) -> None:
-    for certificate in issued:
-        if kept is None or certificate.index in kept:
-            cards.certificates.append(certificate.der)
-            cards.key_indices.append(certificate.key_index)
+# --- secondary indexes and foreign keys, dropped and made again (PostgreSQL) ---------------
 
 
-def _report(console: Console, done: int, size: int, count: int, started: float) -> None:
-    """A line at every tenth of the way (a million residents take minutes)."""
-    if (done - size) * 10 // count != done * 10 // count:
-        elapsed = time.perf_counter() - started
-        console.print(f"  {done:,} of {count:,} residents: {done / elapsed:,.0f}/s")
+@dataclass
+class _Dropped:
+    """What was dropped before the load, in the statements that make it again."""
+
+    indexes: list[str] = field(default_factory=list)
+    constraints: list[str] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
 
 
-# --- issuing certificates in worker processes ---------------------------------------------
-
-
-class Issuer:
-    """Certificates for cards 0…count-1, issued by the CA in worker processes a few batches
-    ahead of the caller; each batch is split among the workers, so none waits for the first.
-    """
-
-    def __init__(
-        self,
-        svc: Services,
-        keys: Sequence[rsa.RSAPrivateKey],
-        validity: Validity,
-        count: int,
-        batch: int,
-        workers: int,
-    ) -> None:
-        ca = svc.ca  # made here if it does not exist yet, before workers race to load it
-        public = [_spki(key.public_key()) for key in keys]
-        # forkserver, not fork: the parent holds database connections a child must not share.
-        # The workers are forked from a clean server process that imported this module once
-        # (a spawned worker pays ~1 s of imports, again at every ``enrol``).
-        # (So a script calling ``enrol`` needs an ``if __name__ == "__main__":`` guard.)
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
-        self._pool = ProcessPoolExecutor(
-            workers,
-            mp_context=context,
-            initializer=_start_worker,
-            initargs=(
-                svc.ca_dir,
-                svc.keys.ca_passphrase,
-                ca.base_url,
-                svc.clock.now(),
-                public,
-                validity,
+def _drop_secondary(system: System) -> _Dropped:
+    """The loaded tables' indexes other than their primary keys, their unique constraints
+    and their foreign keys (top-level only: a partitioned table's partitions follow)."""
+    tables = [cast(Table, m.__table__).name for m in _LOADED]
+    dropped = _Dropped()
+    with system.engine.begin() as conn:
+        constraints = conn.execute(
+            text(
+                "SELECT c.conrelid::regclass::text, c.conname, c.contype, "
+                "pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                "JOIN pg_class t ON t.oid = c.conrelid "
+                "WHERE t.relname = ANY(:tables) AND c.contype IN ('u', 'f') "
+                "AND c.conparentid = 0 AND t.relnamespace = 'public'::regnamespace"
             ),
-        )
-        self._tasks = _tasks(count, batch, workers)
-        self._in_flight = workers * (AHEAD + 1)
-        self._pending: deque[Future[list[Issued]]] = deque()
-
-    def __enter__(self) -> Issuer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
-
-    def keep_busy(self) -> None:
-        """Hand the workers tasks until ``AHEAD`` batches beyond the current one are queued."""
-        while len(self._pending) < self._in_flight:
-            task = next(self._tasks, None)
-            if task is None:
-                return
-            self._pending.append(self._pool.submit(_issue_certificates, *task))
-
-    def take(self, size: int) -> list[Issued]:
-        """The next ``size`` certificates, in card order (waits for them if need be)."""
-        issued: list[Issued] = []
-        while len(issued) < size:
-            self.keep_busy()
-            issued.extend(self._pending.popleft().result())
-        return issued
+            {"tables": tables},
+        ).all()
+        for table, name, kind, definition in constraints:
+            statement = f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+            (dropped.keys if kind == "f" else dropped.constraints).append(statement)
+        for table, name, _kind, _ in sorted(constraints, key=lambda c: c[2] != "f"):
+            conn.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+        indexes = conn.execute(
+            text(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+                "FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
+                "WHERE t.relname = ANY(:tables) AND NOT i.indisprimary "
+                "AND t.relnamespace = 'public'::regnamespace "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
+                "AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)"
+            ),
+            {"tables": tables},
+        ).all()
+        for name, definition in indexes:
+            dropped.indexes.append(definition)
+            conn.execute(text(f"DROP INDEX {name}"))
+    return dropped
 
 
-def _tasks(count: int, batch: int, workers: int) -> Iterator[tuple[int, int]]:
-    """(first card, number of cards) of each task: every batch in ``workers`` parts."""
-    for first in range(0, count, batch):
-        size = min(batch, count - first)
-        part = -(-size // workers)
-        for start in range(first, first + size, part):
-            yield start, min(part, first + size - start)
+def _restore(system: System, dropped: _Dropped, workers: int) -> None:
+    """The indexes and unique constraints in ``workers`` connections at once, then the
+    foreign keys (each validated over every row)."""
+    from concurrent.futures import ThreadPoolExecutor
 
+    def run(statements: list[str]) -> None:
+        with system.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("SET maintenance_work_mem = '512MB'"))
+            for statement in statements:
+                conn.execute(text(statement))
 
-# A worker process's own state, set once by ``_start_worker``.
-_worker_ca: CertificateAuthority | None = None
-_worker_keys: list[rsa.RSAPublicKey] = []
-_worker_validity: Validity | None = None
-
-
-def _start_worker(
-    ca_dir: Path,
-    passphrase: bytes,
-    base_url: str,
-    now: dt.datetime,
-    public_keys: list[bytes],
-    validity: Validity,
-) -> None:
-    """Load the CA (the issuing key decrypted once per worker, not once per certificate)."""
-    global _worker_ca, _worker_keys, _worker_validity
-    _worker_ca = CertificateAuthority.load_or_create(ca_dir, passphrase, now=now, base_url=base_url)
-    _worker_keys = [_load_rsa_public(der) for der in public_keys]
-    _worker_validity = validity
-
-
-def _issue_certificates(first: int, size: int) -> list[Issued]:
-    """Certificates for cards ``first``…``first+size-1``: card i has pool key i mod 16."""
-    assert _worker_ca is not None and _worker_validity is not None, "worker not started"
-    issued = []
-    for index in range(first, first + size):
-        key_index = index % len(_worker_keys)
-        certificate = _worker_ca.issue_authentication_certificate(
-            _worker_keys[key_index],
-            serial=x509.random_serial_number(),
-            not_before=_worker_validity.not_before,
-            not_after=_worker_validity.not_after,
-        )
-        issued.append(
-            Issued(
-                index,
-                key_index,
-                certificate.serial_number,
-                certificate.public_bytes(serialization.Encoding.DER),
-            )
-        )
-    return issued
+    build = dropped.constraints + dropped.indexes
+    with ThreadPoolExecutor(workers) as threads:
+        list(threads.map(run, [build[w::workers] for w in range(workers)]))
+        list(threads.map(run, [dropped.keys[w::workers] for w in range(workers)]))
 
 
 def _spki(key: rsa.RSAPublicKey) -> bytes:
     return key.public_bytes(
         serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-
-
-def _load_rsa_public(der: bytes) -> rsa.RSAPublicKey:
-    key = serialization.load_der_public_key(der)
-    if not isinstance(key, rsa.RSAPublicKey):
-        raise TypeError("the card keys are RSA")
-    return key

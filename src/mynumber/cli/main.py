@@ -320,6 +320,33 @@ def bench_register(
     register.run(Settings(), count, batch, console)
 
 
+@bench_app.command("enrol")
+@one_line_errors
+def bench_enrol(
+    residents: Annotated[int, typer.Option(help="Residents enrolled with cards")] = 1_000_000,
+    database_url: Annotated[
+        str,
+        typer.Option(
+            help="PostgreSQL server: the database mynumber_bench_<RESIDENTS> is made (replaced) "
+            "there and kept for `bench eligibility`"
+        ),
+    ] = "",
+    visits: Annotated[
+        float, typer.Option(help="Clinic visits per resident over the year of history")
+    ] = 1.0,
+    workers: Annotated[int, typer.Option(help="Loading processes (0: one per core)")] = 0,
+) -> None:
+    """Load RESIDENTS residents with cards, certificates, enrolments and a year of clinic
+    visits into a fresh PostgreSQL database, kept for `bench eligibility` (docs/benchmarks.md)."""
+    from mynumber.bench import enrol
+
+    if not database_url.startswith("postgresql"):
+        raise typer.BadParameter("--database-url must name a PostgreSQL server")
+    enrol.load_kept(
+        database_url, residents, console, visits_per_resident=visits, workers=workers or None
+    )
+
+
 @bench_app.command("eligibility")
 @one_line_errors
 def bench_eligibility(

@@ -265,6 +265,11 @@ _PG_TYPES: tuple[tuple[type[TypeEngine[Any]], str], ...] = (
 )
 
 
+def pg_copy_type(type_: TypeEngine[Any]) -> str:
+    """The PostgreSQL type a binary ``COPY`` declares for a column of ``type_``."""
+    return _pg_type(type_)
+
+
 def _pg_type(type_: TypeEngine[Any]) -> str:
     if isinstance(type_, TypeDecorator):
         type_ = type_.impl_instance
