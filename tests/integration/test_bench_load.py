@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
+from typer.testing import CliRunner
 
 from mynumber.adapters.db.models import (
     AuditEntry,
@@ -24,10 +25,10 @@ from mynumber.adapters.db.models import (
 )
 from mynumber.adapters.db.models_card import Card, Certificate
 from mynumber.adapters.db.models_insurance import ClinicVisit, InsuranceEnrolment
-from mynumber.bench import enrol as bench
-from mynumber.bench.enrol import Cards, enrol
+from mynumber.bench import loaded as bench_loaded
+from mynumber.bench.enrol import Cards, drop_database, enrol
 from mynumber.bootstrap import System
-from mynumber.config import Settings
+from mynumber.cli.main import app as cli
 from mynumber.domain.numbering import derive_my_number, registry_code_for
 from mynumber.services.core import tokens
 from mynumber.services.core.audit import verify_chain
@@ -224,32 +225,37 @@ def _schema(system: System) -> set[str]:
         return set(indexes) | set(constraints)
 
 
-def test_a_kept_database_is_found_again_with_its_cards(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_bench_enrol_keeps_a_load_that_bench_eligibility_finds(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("MYNUMBER_BENCH_DIR", str(tmp_path))
-    server = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-    folder = bench.kept_folder(7) / "var"
-    folder.mkdir(parents=True)
-    settings = Settings(
-        database_url=server.replace("/test", f"/{bench.kept_name(7)}"),
-        data_dir=folder,
-        master_key="ab" * 32,
-    )
-    from mynumber.card.keys import KeyPool
+    monkeypatch.chdir(tmp_path)  # the data folder defaults to ./var/bench/<database>
+    url = f"{pg_url}_load"
+    runner = CliRunner()
+    try:
+        for _ in range(2):  # the second run replaces the first load
+            result = runner.invoke(
+                cli, ["bench", "enrol", "--database-url", url, "--residents", "120"]
+            )
+            assert result.exit_code == 0, result.output
+        assert bench_loaded.holds_a_load(url)
+        load = bench_loaded.find(url, bench_loaded.data_dir_for(url))
+        assert load.residents == 120
+        assert len(load.cards.certificates) == 120  # fewer residents than the sample: all kept
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM persons")).scalar_one() == 120
+            assert conn.execute(text("SELECT count(*) FROM clinics")).scalar_one() == 1
+        engine.dispose()
+    finally:
+        server, name = url.rsplit("/", 1)
+        drop_database(f"{server}/postgres", name)
 
-    keys = [KeyPool.generate(2).new_key()]
-    cards = Cards(certificates=[b"\x30\x03der"], keys=keys, key_indices=[0])
-    assert bench.find_loaded(server, 7) is None  # nothing saved: a load that did not finish
-    bench.save_loaded(bench.Loaded(settings, cards, "token"))
-    found = bench.find_loaded(server, 7)
-    assert found is not None
-    assert (found.token, found.cards.certificates, found.cards.key_indices) == (
-        "token",
-        cards.certificates,
-        [0],
-    )
-    assert found.settings.master_key == settings.master_key
-    assert bench.find_loaded(server, 8) is None
-    assert bench.find_loaded("sqlite:///x", 7) is None
-    assert oct((folder / bench.STATE).stat().st_mode & 0o777) == "0o600"
+
+def test_bench_enrol_never_replaces_a_database_that_holds_no_load(pg_url: str) -> None:
+    result = CliRunner().invoke(cli, ["bench", "enrol", "--database-url", pg_url])
+    assert result.exit_code != 0
+    assert "holds no benchmark load" in result.output
+    engine = create_engine(pg_url)
+    with engine.connect() as conn:  # still there, still migrated
+        assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() >= 1
+    engine.dispose()

@@ -28,19 +28,18 @@ How it is fast (docs/benchmarks.md, "Ten million residents"):
   stays logged (no ``UNLOGGED``: docs/benchmarks.md says why). On SQLite the same rows go in
   through ``insert_rows`` in this process.
 
-A loaded PostgreSQL database is kept with its folder (CA, key file, the kept cards:
-``Loaded``), so ``bench eligibility`` can run on it without loading it again.
+``bench enrol`` keeps the loaded PostgreSQL database with its data folder and sample
+(``bench.loaded``), so ``bench eligibility`` can run on it without loading it again.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
 import math
 import multiprocessing
 import os
 import random
+import shutil
 import time
 import uuid
 from concurrent.futures import ProcessPoolExecutor
@@ -53,11 +52,12 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from faker import Faker
 from rich.console import Console
-from sqlalchemy import Table, create_engine, text, update
+from sqlalchemy import Table, create_engine, select, text, update
 from sqlalchemy.engine import make_url
 
 from mynumber.adapters.db.bulk_insert import insert_rows
 from mynumber.adapters.db.models import (
+    REGISTRY_CODES,
     AuditEntry,
     AuditHead,
     Counter,
@@ -71,7 +71,7 @@ from mynumber.adapters.db.models_insurance import Clinic, ClinicVisit, Insurance
 from mynumber.bench import load
 from mynumber.bootstrap import System, build_system
 from mynumber.card.keys import KeyPool
-from mynumber.config import Settings
+from mynumber.config import ConfigurationError, Settings
 from mynumber.demo.data import seed_municipalities
 from mynumber.domain.access import Role
 from mynumber.domain.clock import JST
@@ -101,8 +101,8 @@ RESIDENTS_PER_CLINIC = 1000
 125 million people, one per ~700)."""
 SEED = 2026
 FORM_POOL = 10_000
-STATE = "bench-state.json"
-"""The kept cards and the clinic's token, in a loaded database's folder."""
+BENCH_CLINIC = "1310112345"
+"""The medical institution code of the clinic whose terminals the load generator drives."""
 
 
 @dataclass
@@ -182,99 +182,36 @@ def drop_database(url: str, name: str) -> None:
 # --- a loaded database kept for the eligibility benchmark ----------------------------------
 
 
-def kept_name(residents: int) -> str:
-    """The name ``bench enrol`` gives the database of ``residents`` residents."""
-    return f"mynumber_bench_{residents}"
-
-
-def kept_folder(residents: int) -> Path:
-    """Where ``bench enrol`` keeps that database's CA, key file and kept cards."""
-    base = Path(os.environ.get("MYNUMBER_BENCH_DIR") or Path.home() / ".cache" / "mynumber")
-    return base / f"bench-{residents}"
-
-
-@dataclass
-class Loaded:
-    """A database ``bench enrol`` loaded: its settings, the kept cards, the clinic's token."""
-
-    settings: Settings
-    cards: Cards
-    token: str
-
-
-def save_loaded(loaded: Loaded) -> Path:
-    """Write the kept cards and token into the database's folder (owner-only)."""
-    path = loaded.settings.data_dir / STATE
-    state = dict(
-        database_url=loaded.settings.database_url,
-        master_key=loaded.settings.master_key,
-        token=loaded.token,
-        keys=[
-            base64.b64encode(
-                key.private_bytes(
-                    serialization.Encoding.DER,
-                    serialization.PrivateFormat.PKCS8,
-                    serialization.NoEncryption(),
-                )
-            ).decode()
-            for key in loaded.cards.keys
-        ],
-        key_indices=loaded.cards.key_indices,
-        certificates=[base64.b64encode(der).decode() for der in loaded.cards.certificates],
-    )
-    path.write_text(json.dumps(state))
-    path.chmod(0o600)
-    return path
-
-
-def find_loaded(server_url: str | None, residents: int) -> Loaded | None:
-    """The database ``bench enrol --residents N`` left on ``server_url``'s server, if its
-    load finished (its state file is written last); else None."""
-    if not server_url or server_url.startswith("sqlite"):
-        return None
-    path = kept_folder(residents) / "var" / STATE
-    if not path.exists():
-        return None
-    state = json.loads(path.read_text())
-    wanted = make_url(server_url).set(database=kept_name(residents))
-    if make_url(state["database_url"]).set(password=None) != wanted.set(password=None):
-        return None
-    keys = [
-        cast(rsa.RSAPrivateKey, serialization.load_der_private_key(base64.b64decode(k), None))
-        for k in state["keys"]
-    ]
-    cards = Cards(
-        certificates=[base64.b64decode(c) for c in state["certificates"]],
-        keys=keys,
-        key_indices=list(state["key_indices"]),
-    )
-    settings = Settings(
-        database_url=wanted.render_as_string(hide_password=False),
-        data_dir=path.parent,
-        master_key=state["master_key"],
-    )
-    return Loaded(settings, cards, state["token"])
-
-
 def load_kept(
-    server_url: str,
+    url: str,
     residents: int,
     console: Console,
     *,
+    data_dir: Path | None = None,
     sample: int = SAMPLE,
     visits_per_resident: float = VISITS_PER_RESIDENT,
     workers: int | None = None,
-) -> Loaded:
-    """``bench enrol``: a fresh database ``kept_name(residents)`` on the server of
-    ``server_url`` (one of that name is replaced), loaded and kept with its folder."""
-    folder = kept_folder(residents)
-    stale = folder / "var" / STATE
-    stale.unlink(missing_ok=True)  # a half-done load is never found as finished
-    url, _ = fresh_database(server_url, folder, kept_name(residents))
-    settings = Settings(database_url=url, data_dir=folder / "var", master_key=os.urandom(32).hex())
-    system = build_system(settings)
+) -> Path:
+    """``bench enrol``: the PostgreSQL database of ``url`` made afresh (one that exists is
+    replaced only if it holds an earlier load), loaded, and kept with its data folder and
+    sample (``bench.loaded``) for ``bench eligibility --database-url <url>``; the folder."""
+    from mynumber.bench import loaded
+
+    target = make_url(url)
+    name = target.database
+    if not name:
+        raise ConfigurationError("--database-url must name the database to load")
+    server = target.set(database="postgres").render_as_string(hide_password=False)
+    if _exists(server, name) and not loaded.holds_a_load(url):
+        raise ConfigurationError(
+            f"database {name} exists and holds no benchmark load: name a new one"
+        )
+    folder = data_dir or loaded.data_dir_for(url)
+    shutil.rmtree(folder, ignore_errors=True)  # the old load's CA and key go with it
+    fresh_database(server, folder, name)
+    system = build_system(loaded.settings_for(url, folder))
     try:
-        cards, token = enrol(
+        cards, _ = enrol(
             system,
             residents,
             console,
@@ -282,11 +219,23 @@ def load_kept(
             visits_per_resident=visits_per_resident,
             workers=workers,
         )
+        loaded.keep(system, cards, residents)
     finally:
         system.engine.dispose()
-    loaded = Loaded(settings, cards, token)
-    console.print(f"kept: {make_url(url).render_as_string()} ({save_loaded(loaded)})")
-    return loaded
+    console.print(f"kept: {target.render_as_string()} with its data folder {folder}")
+    return folder
+
+
+def _exists(server: str, name: str) -> bool:
+    admin = create_engine(server)
+    try:
+        with admin.connect() as conn:
+            found = conn.execute(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            ).first()
+            return found is not None
+    finally:
+        admin.dispose()
 
 
 # --- enrolment ---------------------------------------------------------------------------
@@ -438,8 +387,17 @@ def _authorise(session: Any, system: System) -> None:
 
 
 def _allocate_codes(session: Any, count: int) -> int:
-    """``count`` registry codes from the counter (as ``allocate_registry_codes``, without
-    making an object per code); the first one's sequence number."""
+    """``count`` consecutive registry codes (as ``allocate_registry_codes``, without making an
+    object per code); the first one's sequence number. PostgreSQL: the block is taken from
+    the sequence in one ``setval`` (the load's database is fresh: nobody else draws from it
+    meanwhile); SQLite: from the counter row."""
+    if session.get_bind().dialect.name == "postgresql":
+        first = session.execute(select(REGISTRY_CODES.next_value())).scalar_one()
+        session.execute(
+            text("SELECT setval(:sequence, :last)"),
+            {"sequence": REGISTRY_CODES.name, "last": int(first) + count - 1},
+        )
+        return int(first)
     last = session.execute(
         update(Counter)
         .where(Counter.name == REGISTRY_SEQUENCE)
@@ -533,7 +491,7 @@ def _set_up_insurer_and_clinic(system: System) -> tuple[int, str, load.Clinic]:
             name_ja="千代田区国民健康保険",
             municipality_code=MUNICIPALITY,
         )
-        place = clinic.create_clinic(uow.session, svc, code="1310112345", name="Bench Clinic")
+        place = clinic.create_clinic(uow.session, svc, code=BENCH_CLINIC, name="Bench Clinic")
         token = tokens.issue_token(
             uow.session, svc, organisation="Bench Clinic", role=Role.CLINIC, scope_id=place.id
         )

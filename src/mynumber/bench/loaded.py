@@ -41,7 +41,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models_insurance import Clinic
-from mynumber.bench.enrol import Cards
+from mynumber.bench.enrol import BENCH_CLINIC, Cards
 from mynumber.bootstrap import System
 from mynumber.config import ConfigurationError, Settings
 from mynumber.domain.access import Role
@@ -159,8 +159,8 @@ def find(url: str, data_dir: Path) -> Load:
 
 
 def clinic_token(session: Session, system: System) -> str:
-    """A fresh API token for the benchmark's clinic (the load's one clinic)."""
-    clinic = session.execute(select(Clinic)).scalar_one()
+    """A fresh API token for the benchmark's clinic (the load's others are its history's)."""
+    clinic = session.execute(select(Clinic).where(Clinic.code == BENCH_CLINIC)).scalar_one()
     return tokens.issue_token(
         session, system.services, organisation=clinic.name, role=Role.CLINIC, scope_id=clinic.id
     )

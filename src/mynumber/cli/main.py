@@ -323,27 +323,37 @@ def bench_register(
 @bench_app.command("enrol")
 @one_line_errors
 def bench_enrol(
-    residents: Annotated[int, typer.Option(help="Residents enrolled with cards")] = 1_000_000,
     database_url: Annotated[
         str,
         typer.Option(
-            help="PostgreSQL server: the database mynumber_bench_<RESIDENTS> is made (replaced) "
-            "there and kept for `bench eligibility`"
+            help="The PostgreSQL database to load (made afresh; one that exists is replaced "
+            "only if it holds an earlier load), kept for `bench eligibility`"
         ),
-    ] = "",
+    ],
+    residents: Annotated[int, typer.Option(help="Residents enrolled with cards")] = 1_000_000,
     visits: Annotated[
         float, typer.Option(help="Clinic visits per resident over the year of history")
     ] = 1.0,
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="The load's data folder (default var/bench/<database>)"),
+    ] = None,
     workers: Annotated[int, typer.Option(help="Loading processes (0: one per core)")] = 0,
 ) -> None:
     """Load RESIDENTS residents with cards, certificates, enrolments and a year of clinic
-    visits into a fresh PostgreSQL database, kept for `bench eligibility` (docs/benchmarks.md)."""
+    visits into a fresh PostgreSQL database, kept for `bench eligibility --database-url`
+    (docs/benchmarks.md, "Ten million residents")."""
     from mynumber.bench import enrol
 
     if not database_url.startswith("postgresql"):
-        raise typer.BadParameter("--database-url must name a PostgreSQL server")
+        raise typer.BadParameter("--database-url must name a PostgreSQL database")
     enrol.load_kept(
-        database_url, residents, console, visits_per_resident=visits, workers=workers or None
+        database_url,
+        residents,
+        console,
+        data_dir=data_dir,
+        visits_per_resident=visits,
+        workers=workers or None,
     )
 
 
