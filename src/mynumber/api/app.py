@@ -17,6 +17,7 @@ from mynumber.api.edges import Edges
 from mynumber.api.observability import Observed
 from mynumber.api.routers import (
     card_auth,
+    immigration,
     jpki,
     numbers,
     oidc,
@@ -103,6 +104,7 @@ def create_app(system: System) -> FastAPI:
         jpki,
         card_auth,
         tax_office,
+        immigration,
         insurer_router,
         cards_router,
         employer_router,

@@ -25,6 +25,7 @@ class Role(StrEnum):
     TAX_OFFICE = "tax_office"  # 税務署
     KIOSK = "kiosk"  # コンビニ交付機
     RESIDENT = "resident"  # 本人
+    IMMIGRATION = "immigration"  # 地方出入国在留管理局 (a regional immigration bureau)
     SANDBOX_ADMIN = "sandbox_admin"  # the sandbox's operator: moves its clock, drives its cards
 
 
@@ -49,6 +50,7 @@ _NUMBER_PURPOSES: dict[Role, frozenset[Purpose]] = {
     Role.RESIDENT: frozenset({Purpose.OWN_RECORD}),
     Role.CLINIC: frozenset(),
     Role.KIOSK: frozenset(),
+    Role.IMMIGRATION: frozenset(),
     Role.SANDBOX_ADMIN: frozenset(),
 }
 

@@ -1,6 +1,11 @@
 """カードが持つもの — what a card carries: PINs, a signature certificate, a face photo.
 
-Three cards differ from the usual one (RULES.md "The card"):
+Four cards differ from the usual one (RULES.md "The card"):
+
+- **The special residence card** (特定在留カード, from 2026-06-14): a foreign resident's
+  residence card and My Number Card in one (``CardKind.SPECIAL_RESIDENCE_CARD``), issued and
+  renewed with the stay at the immigration bureau; its validity follows the period of stay
+  and is never changed at the ward office (``special_residence``).
 
 - **The face-authentication card** (顔認証マイナンバーカード; デジタル庁, since 2023-12-15): on
   request, a card with **no PINs** for the user-authentication uses; identity by a face
@@ -24,10 +29,19 @@ activated").
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from mynumber.domain.errors import CardError, Conflict
 from mynumber.domain.representation import NoSignature
 from mynumber.domain.validity import signature_certificate_allowed
+
+
+class CardKind(StrEnum):
+    """Which card it is: the usual My Number Card, or the special residence card."""
+
+    MY_NUMBER_CARD = "my_number_card"  # マイナンバーカード
+    SPECIAL_RESIDENCE_CARD = "special_residence_card"  # 特定在留カード
+
 
 #: Since this day a card can be issued as a face-authentication card (デジタル庁).
 FACE_AUTHENTICATION_CARD_FROM = dt.date(2023, 12, 15)

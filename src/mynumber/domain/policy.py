@@ -22,6 +22,11 @@ The relationships, from the law and RULES.md:
 - a clinic (医療機関・薬局) sees a patient only within a visit opened by that patient's card at
   that clinic's terminal and proved by the chip at that visit; medication and check-up history
   only with the consent the patient chose at the terminal in that visit;
+- a regional immigration bureau (地方出入国在留管理局) acts only on foreign residents (a
+  residence card on the register) and only for the stay: it takes a special residence card
+  application with a stay application (特定在留カード), and renews the card with a stay
+  renewal only for a person whose stay case it holds (the bureau that issued it); it never
+  reads the My Number (番号法 第19条: no provision to it);
 - a resident (本人) sees themselves.
 
 No I/O here: every fact comes in ``Relationship``.
@@ -59,6 +64,8 @@ class Action(StrEnum):
     GIVE_CONSENT = "give_consent"  # the patient's choice at the terminal, in the visit (同意)
     VISUAL_CHECK = "visual_check"  # 目視確認: a clerk compares the face with the card in the reader
     SHARE_WITH_SERVICE = "share_with_service"  # the holder signs in to a service with the card
+    ISSUE_SPECIAL_RESIDENCE_CARD = "issue_special_residence_card"  # 特定在留カード with a stay
+    RENEW_SPECIAL_RESIDENCE_CARD = "renew_special_residence_card"  # with a stay renewal
 
 
 @dataclass(frozen=True)
@@ -108,6 +115,11 @@ class Relationship:
     visit: Visit | None = None
     card_in_terminal: bool = False
     """The subject's card is in the caller's terminal now (a terminal session with the card)."""
+    foreign_resident: bool = False
+    """The subject is registered with a residence card (the immigration bureau's business)."""
+    stay_cases: frozenset[int] = frozenset()
+    """The immigration bureaus holding the subject's stay case (a special residence card they
+    issued or renewed)."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +162,8 @@ _ACTIONS: dict[Action, frozenset[Role]] = {
     Action.VISUAL_CHECK: frozenset({Role.CLINIC}),
     # デジタル認証アプリ: only the holder, at their card, consents to share with a service.
     Action.SHARE_WITH_SERVICE: frozenset({Role.RESIDENT}),
+    Action.ISSUE_SPECIAL_RESIDENCE_CARD: frozenset({Role.IMMIGRATION}),
+    Action.RENEW_SPECIAL_RESIDENCE_CARD: frozenset({Role.IMMIGRATION}),
 }
 
 
@@ -185,6 +199,12 @@ def _number_rules(actor: Actor, purpose: Purpose | None) -> Decision | None:
             "card-centre-never-number",
             "The card centre handles cards and certificates, never the My Number.",
             "地方公共団体情報システム機構はカードと電子証明書を扱い、個人番号は扱いません。",
+        )
+    if actor.role is Role.IMMIGRATION:
+        return _refuse(
+            "immigration-never-number",
+            "The immigration bureau handles the stay and the residence card, never the My Number.",
+            "出入国在留管理庁は在留と在留カードを扱い、個人番号は扱いません。",
         )
     if purpose is None or purpose not in allowed_purposes(actor.role):
         shown = purpose.value if purpose is not None else "none"
@@ -263,6 +283,32 @@ def _card_centre(actor: Actor, action: Action, facts: Relationship) -> Decision:
         "no-card-record",
         "This person has no card or card application.",
         "この方にはカードも交付申請もありません。",
+    )
+
+
+def _immigration(actor: Actor, action: Action, facts: Relationship) -> Decision:
+    if actor.scope_id is None:
+        return _refuse(
+            "no-bureau",
+            "This immigration caller is not bound to a bureau.",
+            "この利用者は地方出入国在留管理局に紐付いていません。",
+        )
+    if not facts.foreign_resident:
+        return _refuse(
+            "not-a-foreign-resident",
+            "The immigration bureau acts only on foreign residents (a residence card on the "
+            "register).",
+            "出入国在留管理庁は外国人住民（在留カードを持つ方）についてのみ手続きできます。",
+        )
+    if action is Action.ISSUE_SPECIAL_RESIDENCE_CARD:
+        return _allow("stay-application")
+    if actor.scope_id in facts.stay_cases:
+        return _allow("own-stay-case")
+    return _refuse(
+        "no-stay-case",
+        "Your bureau holds no stay case of this person: the bureau that issued the special "
+        "residence card renews it.",
+        "貴局にはこの方の在留の案件がありません。特定在留カードを交付した局で更新してください。",
     )
 
 
@@ -382,6 +428,7 @@ _RELATIONSHIP = {
     Role.CLINIC: _clinic,
     Role.KIOSK: _kiosk,
     Role.EMPLOYER: _employer,
+    Role.IMMIGRATION: _immigration,
     Role.SANDBOX_ADMIN: _sandbox_admin,
 }
 
@@ -394,6 +441,7 @@ _NAMES = {
     Role.TAX_OFFICE: ("tax office", "税務署"),
     Role.KIOSK: ("kiosk", "キオスク端末"),
     Role.RESIDENT: ("resident", "住民"),
+    Role.IMMIGRATION: ("immigration bureau", "地方出入国在留管理局"),
     Role.SANDBOX_ADMIN: ("sandbox admin", "サンドボックス管理者"),
 }
 
@@ -427,6 +475,8 @@ _ACTION_EN = {
     Action.GIVE_CONSENT: "record a patient's consent",
     Action.VISUAL_CHECK: "make a staff visual check",
     Action.SHARE_WITH_SERVICE: "share a person's identity with a service",
+    Action.ISSUE_SPECIAL_RESIDENCE_CARD: "issue a special residence card",
+    Action.RENEW_SPECIAL_RESIDENCE_CARD: "renew a special residence card",
 }
 _ACTION_JA = {
     Action.READ_NUMBER: "個人番号を利用する",
@@ -449,6 +499,8 @@ _ACTION_JA = {
     Action.GIVE_CONSENT: "患者の同意を記録する",
     Action.VISUAL_CHECK: "目視確認を行う",
     Action.SHARE_WITH_SERVICE: "本人の情報をサービスに提供する",
+    Action.ISSUE_SPECIAL_RESIDENCE_CARD: "特定在留カードを交付する",
+    Action.RENEW_SPECIAL_RESIDENCE_CARD: "特定在留カードを更新する",
 }
 
 

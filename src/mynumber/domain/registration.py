@@ -103,6 +103,11 @@ def _not_registrable(message_en: str, message_ja: str, field: str) -> InvalidInp
     return InvalidInput(message_en, message_ja, field=field, reason="not_registrable")
 
 
+def is_registrable(status_of_residence: str) -> bool:
+    """Whether the status's holders are registered at all (not 短期滞在, 外交 or 公用)."""
+    return _status_key(status_of_residence) not in _NOT_REGISTERED_STATUSES
+
+
 def check_registrable_status(status_of_residence: str) -> None:
     """Refuse a status whose holders are not registered: 短期滞在, 外交, 公用 (住基法
     第30条の45; 入管法 第19条の3). They get no residence record and no My Number."""

@@ -4,6 +4,7 @@ from mynumber.adapters.db import (  # noqa: F401
     models,
     models_card,
     models_employer,
+    models_immigration,
     models_insurance,
     models_oidc,
     models_pki,

@@ -149,6 +149,11 @@ class Card(Base):
         Boolean, default=False, server_default=text("false")
     )
     no_signature: Mapped[str | None] = mapped_column(String(30), nullable=True)
+    # Which card (migration 0016_h17src; ``card_kinds.CardKind``): the usual My Number Card
+    # or the special residence card (特定在留カード), which follows the stay.
+    kind: Mapped[str] = mapped_column(
+        String(30), default="my_number_card", server_default="my_number_card"
+    )
     __table_args__ = (
         # At most one card in use per person: a renewal's old card is invalidated first.
         Index(

@@ -56,6 +56,7 @@ from mynumber.domain.policy import Action
 from mynumber.domain.proxies import ProxyShown, check_proxy
 from mynumber.domain.registration import IdDocument
 from mynumber.domain.representation import LegalRepresentative, check_representation
+from mynumber.domain.special_residence import check_ward_office_validity_change
 from mynumber.domain.validity import (
     StayPermit,
     can_renew,
@@ -177,7 +178,7 @@ def collect_card(
     )
     if face_authentication:
         check_face_card_request(today)
-    signature = _check_initial_pins(pins, person, today, face_authentication=face_authentication)
+    signature = check_initial_pins(pins, person, today, face_authentication=face_authentication)
     _check_not_expired(card, today)
     old = _retire_replaced_card(session, svc, application)
     card.status, card.collected_at = CardStatus.ACTIVE, svc.clock.now()
@@ -294,7 +295,7 @@ def _notice_status(session: Session, application: CardApplication) -> str | None
     return item.status if item else None
 
 
-def _check_initial_pins(
+def check_initial_pins(
     pins: InitialPins | None, person: Person, today: dt.date, *, face_authentication: bool
 ) -> str | None:
     born = person.date_of_birth
@@ -449,6 +450,7 @@ def change_validity(
         id_documents,
         holder_card_number=renewed_residence_card_number,
     )
+    check_ward_office_validity_change(card.kind)
     if renewed_residence_card_number is not None:
         reg = residence_cards.record_residence_card_renewal(
             session,

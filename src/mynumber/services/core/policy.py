@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from mynumber.adapters.db.models import Registration
 from mynumber.adapters.db.models_card import Card, CardApplication
 from mynumber.adapters.db.models_employer import Employee, Employer
+from mynumber.adapters.db.models_immigration import StayCase
 from mynumber.adapters.db.models_insurance import ClinicVisit, InsuranceEnrolment, Insurer
 from mynumber.adapters.db.models_pki import TaxReceipt
 from mynumber.domain import access, insurance
@@ -201,6 +202,8 @@ def authorise(
     facts = load_relationship(session, svc, subject)
     if action is Action.ENROL_INSURED and subject.person_id is not None:
         facts = replace(facts, insurable_by=_insurable_by(session, svc, subject.person_id))
+    if action in _STAY_ACTIONS and subject.person_id is not None:
+        facts = _with_stay(session, facts, subject.person_id)
     decision = decide(actor_of(caller), action, facts, purpose)
     detail = f"{action.value}: {decision.reason}"
     if subject.visit_id is not None:
@@ -220,6 +223,26 @@ def authorise(
         purpose=purpose,
     )
     return decision
+
+
+_STAY_ACTIONS = frozenset(
+    {Action.ISSUE_SPECIAL_RESIDENCE_CARD, Action.RENEW_SPECIAL_RESIDENCE_CARD}
+)
+"""The immigration bureau's actions: only they load the stay facts (no other caller pays
+for the queries)."""
+
+
+def _with_stay(session: Session, facts: Relationship, person_id: int) -> Relationship:
+    """The facts the immigration bureau's access turns on: a residence card on the active
+    registration, and the bureaus holding the person's stay case."""
+    card_number = session.scalars(
+        select(Registration.residence_card_number).where(
+            Registration.person_id == person_id,
+            Registration.status == RegistrationStatus.ACTIVE,
+        )
+    ).first()
+    cases = session.scalars(select(StayCase.bureau_id).where(StayCase.person_id == person_id))
+    return replace(facts, foreign_resident=card_number is not None, stay_cases=frozenset(cases))
 
 
 def record_refusal(session: Session, refused: AccessRefused, *, at: dt.datetime) -> None:

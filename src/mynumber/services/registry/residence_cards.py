@@ -45,6 +45,53 @@ def record_residence_card_renewal(
     authorise(session, svc, caller, Action.CHANGE_REGISTRATION, Subject(person_id))
     reg = require_active_registration(session, person_id)
     check_own_municipality(caller, reg.municipality_code)
+    return _record(
+        session,
+        svc,
+        caller=caller,
+        reg=reg,
+        residence_card_number=residence_card_number,
+        status_of_residence=status_of_residence,
+        period_of_stay_ends=period_of_stay_ends,
+    )
+
+
+def record_stay_granted(
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    reg: Registration,
+    residence_card_number: str,
+    status_of_residence: str,
+    period_of_stay_ends: dt.date | None,
+) -> Registration:
+    """The register follows a stay the immigration bureau granted with a special residence
+    card (the card's new number, the status, the new end of stay): the bureau's use case has
+    asked the access policy (``services.immigration``)."""
+    require_role(caller, Role.IMMIGRATION)
+    return _record(
+        session,
+        svc,
+        caller=caller,
+        reg=reg,
+        residence_card_number=residence_card_number,
+        status_of_residence=status_of_residence,
+        period_of_stay_ends=period_of_stay_ends,
+    )
+
+
+def _record(
+    session: Session,
+    svc: Services,
+    *,
+    caller: Caller,
+    reg: Registration,
+    residence_card_number: str,
+    status_of_residence: str,
+    period_of_stay_ends: dt.date | None,
+) -> Registration:
+    person_id = reg.person_id
     renewed = check_residence_card_renewal(
         recorded_number=reg.residence_card_number,
         new_number=residence_card_number,
