@@ -29,14 +29,16 @@ def add_organisation(
     role: Annotated[
         str,
         typer.Option(
-            help="ward_office, card_centre, clinic, insurer, employer, tax_office or kiosk"
+            help="ward_office, card_centre, clinic, insurer, employer, tax_office, kiosk "
+            "or immigration"
         ),
     ],
     municipality: Annotated[
         str, typer.Option(help="6-digit local government code (a ward office)")
     ] = "",
     scope_id: Annotated[
-        int | None, typer.Option(help="The clinic, insurer or employer id it stands for")
+        int | None,
+        typer.Option(help="The clinic, insurer, employer or immigration bureau id it stands for"),
     ] = None,
 ) -> None:
     """Add an organisation; prints its id."""

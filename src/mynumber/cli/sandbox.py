@@ -76,7 +76,8 @@ def add_organisation(
     kind: Annotated[
         str,
         typer.Option(
-            help="municipality, insurer, employer, clinic, tax_office, kiosk or card_centre"
+            help="municipality, insurer, employer, clinic, tax_office, kiosk, card_centre "
+            "or immigration"
         ),
     ],
     name: Annotated[str, typer.Option(help="Its name (English)")],

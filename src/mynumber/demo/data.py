@@ -36,7 +36,10 @@ DEMO_ORGANISATIONS: list[tuple[str, Role, str | None]] = [
     ("Chiyoda National Health Insurance", Role.INSURER, None),
     ("Kojimachi Tax Office", Role.TAX_OFFICE, None),
     ("Convenience-store kiosk #1", Role.KIOSK, None),
+    ("Tokyo Regional Immigration Services Bureau", Role.IMMIGRATION, None),
 ]
+IMMIGRATION_BUREAU = "Tokyo Regional Immigration Services Bureau"
+"""The demo's 地方出入国在留管理局: its token is bound to the bureau (``scopes``)."""
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,8 @@ def seed_demo_tokens(
 ) -> list[DemoToken]:
     """One token per demo organisation, derived from the dev key (same on every start).
 
-    ``scopes`` binds an organisation's token to its clinic, insurer or employer id.
+    ``scopes`` binds an organisation's token to its clinic, insurer, employer or immigration
+    bureau id.
     """
     out = []
     for organisation, role, municipality in DEMO_ORGANISATIONS:

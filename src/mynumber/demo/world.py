@@ -24,11 +24,13 @@ from sqlalchemy.orm import Session
 from mynumber.adapters.db.models import Person
 from mynumber.adapters.db.models_card import Card
 from mynumber.adapters.db.models_employer import Employer
+from mynumber.adapters.db.models_immigration import ImmigrationBureau
 from mynumber.adapters.db.models_insurance import Clinic, Insurer
 from mynumber.adapters.db.models_staff import Clerk
 from mynumber.adapters.photo import sample_photo_jpeg
 from mynumber.bootstrap import System
 from mynumber.demo.data import (
+    IMMIGRATION_BUREAU,
     DemoToken,
     seed_demo_residents,
     seed_demo_tokens,
@@ -48,6 +50,7 @@ from mynumber.services.cards.counter import InitialPins
 from mynumber.services.core import staff, tokens
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.employer import employers as employer
+from mynumber.services.immigration import bureaus
 from mynumber.services.insurance import clinic, insurer
 
 DEMO_PINS = InitialPins(
@@ -208,7 +211,18 @@ def _places(session: Session, svc: Services) -> dict[str, int]:
     place = session.scalars(select(Clinic).where(Clinic.code == CLINIC_CODE)).first()
     if place is None:
         place = clinic.create_clinic(session, svc, code=CLINIC_CODE, name="Kanda Clinic")
-    return {"Kanda Clinic": place.id, "Chiyoda National Health Insurance": nhi.id}
+    bureau = session.scalars(
+        select(ImmigrationBureau).where(ImmigrationBureau.name == IMMIGRATION_BUREAU)
+    ).first()
+    if bureau is None:
+        bureau = bureaus.create_bureau(
+            session, svc, name=IMMIGRATION_BUREAU, name_ja="東京出入国在留管理局"
+        )
+    return {
+        "Kanda Clinic": place.id,
+        "Chiyoda National Health Insurance": nhi.id,
+        IMMIGRATION_BUREAU: bureau.id,
+    }
 
 
 def _maria_has_a_card(system: System) -> str | None:

@@ -31,6 +31,7 @@ from mynumber.services.core import staff, tokens
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import require_role
 from mynumber.services.employer import employers
+from mynumber.services.immigration import bureaus
 from mynumber.services.insurance import clinic, insurer
 from mynumber.services.sandbox.clock import simulated
 
@@ -45,6 +46,7 @@ class OrganisationKind(StrEnum):
     TAX_OFFICE = "tax_office"  # 税務署
     KIOSK = "kiosk"  # コンビニ交付機
     CARD_CENTRE = "card_centre"  # J-LIS
+    IMMIGRATION = "immigration"  # 地方出入国在留管理局
 
 
 @dataclass(frozen=True)
@@ -197,6 +199,13 @@ def _employer(
 Maker = Callable[[Session, Services, OrganisationForm, str], NewOrganisation]
 
 
+def _immigration(
+    session: Session, svc: Services, form: OrganisationForm, name: str
+) -> NewOrganisation:
+    bureau = bureaus.create_bureau(session, svc, name=name, name_ja=form.name_ja)
+    return _office(session, svc, form, name, Role.IMMIGRATION, scope_id=bureau.id)
+
+
 def _plain(role: Role) -> Maker:
     def make(session: Session, svc: Services, form: OrganisationForm, name: str) -> NewOrganisation:
         return _office(session, svc, form, name, role)
@@ -212,6 +221,7 @@ _MAKERS: dict[OrganisationKind, Maker] = {
     OrganisationKind.TAX_OFFICE: _plain(Role.TAX_OFFICE),
     OrganisationKind.KIOSK: _plain(Role.KIOSK),
     OrganisationKind.CARD_CENTRE: _plain(Role.CARD_CENTRE),
+    OrganisationKind.IMMIGRATION: _immigration,
 }
 
 
