@@ -420,3 +420,37 @@ def test_the_api_issues_renews_and_names_its_refusals(pki: System) -> None:
     assert renewed.json()["replaced_card_serial"] == issued.json()["card_serial"]
     japanese = post("", _body(nationality="JP"), token)
     assert japanese.status_code == 409 and japanese.json()["reason"] == "japanese_national"
+
+
+# --- the page ----------------------------------------------------------------------------
+
+
+def test_the_bureaus_page_issues_and_shows_refusals_on_the_form(pki: System) -> None:
+    from tests.integration.test_web_card_counter import Desk
+
+    register(pki)
+    bureau = _bureau(pki)
+    desk = Desk(pki, Role.IMMIGRATION, scope_id=bureau.scope_id)
+    assert desk.landing == "/staff/immigration"
+    page = "/staff/immigration"
+    form = {k: v for k, v in _body().items() if v is not None}
+    early = desk.post(f"{page}/issue", form, page)
+    assert early.status_code == 409
+    assert "2026" in early.text and 'name="name_latin" type="text"' in early.text
+    assert PINS.user_authentication not in early.text.split("<form", 1)[1]  # PINs not kept
+    _to(pki, LAUNCH)
+    done = desk.post(f"{page}/issue", form, page)
+    assert done.status_code == 303
+    with pki.reading() as uow:
+        kinds = list(uow.session.scalars(select(Card.kind)))
+    assert kinds == [CardKind.SPECIAL_RESIDENCE_CARD.value]
+    renewal = _body(
+        residence_card_number=FIRST_CARD,
+        new_residence_card_number=RENEWED_CARD,
+        period_of_stay_ends="2029-01-01",
+    )
+    renewal.pop("nationality")
+    refused = desk.post(f"{page}/renewal", renewal, f"{page}?action=renewal")
+    assert refused.status_code == 409 and "stay" in refused.text
+    ward_desk = Desk(pki, Role.WARD_OFFICE, municipality_code="131016")
+    assert ward_desk.get(page).status_code == 403

@@ -43,6 +43,7 @@ HOME_OF_ROLE: dict[Role, str] = {
     Role.CLINIC: "/staff/clinic",
     Role.KIOSK: "/staff/kiosk",
     Role.EMPLOYER: "/staff/employer",
+    Role.IMMIGRATION: "/staff/immigration",
 }
 
 
