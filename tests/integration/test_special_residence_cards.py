@@ -50,10 +50,12 @@ def pki(system: System, sqlite_template: Path, tmp_path: Path) -> Iterator[Syste
     yield from with_card_store(system, sqlite_template, tmp_path)
 
 
-def _bureau(system: System, name: str = "Tokyo Regional Immigration Services Bureau") -> Caller:
+def _bureau(
+    system: System, name: str = "Tokyo Regional Immigration Services Bureau", area: str = "13,14"
+) -> Caller:
     with system.uow() as uow:
         bureau = bureaus.create_bureau(
-            uow.session, system.services, name=name, name_ja="東京出入国在留管理局"
+            uow.session, system.services, name=name, name_ja="局", prefectures=area.split(",")
         )
         uow.commit()
         return caller(Role.IMMIGRATION, scope_id=bureau.id)
@@ -293,7 +295,7 @@ def _person_of(system: System) -> int:
 
 def test_a_renewal_needs_the_bureau_of_the_case(pki: System) -> None:
     register(pki)
-    issuing, other = _bureau(pki), _bureau(pki, "Osaka Regional Immigration Services Bureau")
+    issuing, other = _bureau(pki), _bureau(pki, "Osaka Regional Immigration Services Bureau", "27")
     _to(pki, LAUNCH)
     first = _issue(pki, issuing)
     with pytest.raises(AccessRefused) as caught:
@@ -309,6 +311,15 @@ def test_a_renewal_for_a_person_with_no_case_is_refused(pki: System) -> None:
     with pytest.raises(AccessRefused) as caught:
         _renew(pki, bureau, applicant=_shown())
     assert caught.value.details["reason"] == "no-stay-case"
+
+
+def test_a_bureau_issues_only_to_residents_of_its_area(pki: System) -> None:
+    register(pki)
+    osaka = _bureau(pki, "Osaka Regional Immigration Services Bureau", "25,26,27,28,29,30")
+    _to(pki, LAUNCH)
+    with pytest.raises(AccessRefused) as caught:
+        _issue(pki, osaka)
+    assert caught.value.details["reason"] == "other-area"
 
 
 def test_a_renewal_must_extend_the_stay(pki: System) -> None:
@@ -385,7 +396,9 @@ def test_the_api_issues_renews_and_names_its_refusals(pki: System) -> None:
     register(pki)
     bureau = _bureau(pki)
     token = _token(pki, "Tokyo bureau", Role.IMMIGRATION, scope_id=bureau.scope_id)
-    other = _token(pki, "Osaka bureau", Role.IMMIGRATION, scope_id=_bureau(pki, "Osaka").scope_id)
+    other = _token(
+        pki, "Osaka bureau", Role.IMMIGRATION, scope_id=_bureau(pki, "Osaka", "27").scope_id
+    )
     ward_token = _token(pki, "Chiyoda", Role.WARD_OFFICE, municipality_code="131016")
     client = TestClient(create_app(pki), raise_server_exceptions=False)
 

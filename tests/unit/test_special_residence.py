@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from mynumber.domain import special_residence as sr
 from mynumber.domain.access import Purpose, Role
 from mynumber.domain.card_kinds import CardKind
+from mynumber.domain.errors import MyNumberError
 from mynumber.domain.policy import Action, Actor, Relationship, decide
 from mynumber.domain.special_residence import Refusal
 from mynumber.domain.timelines import nth_birthday_after
@@ -134,11 +135,21 @@ BUREAU = Actor(role=Role.IMMIGRATION, scope_id=7)
 
 
 def test_the_bureau_acts_only_on_foreign_residents() -> None:
-    japanese = Relationship(person_id=1, foreign_resident=False)
+    japanese = Relationship(person_id=1, foreign_resident=False, bureaus_serving=frozenset({7}))
     decision = decide(BUREAU, Action.ISSUE_SPECIAL_RESIDENCE_CARD, japanese)
     assert (decision.allowed, decision.reason) == (False, "not-a-foreign-resident")
-    foreign = Relationship(person_id=1, foreign_resident=True)
+    foreign = Relationship(person_id=1, foreign_resident=True, bureaus_serving=frozenset({7}))
     assert decide(BUREAU, Action.ISSUE_SPECIAL_RESIDENCE_CARD, foreign).allowed
+
+
+def test_a_bureau_takes_applications_from_its_own_area_only() -> None:
+    elsewhere = Relationship(person_id=1, foreign_resident=True, bureaus_serving=frozenset({8}))
+    decision = decide(BUREAU, Action.ISSUE_SPECIAL_RESIDENCE_CARD, elsewhere)
+    assert (decision.allowed, decision.reason) == (False, "other-area")
+    assert sr.serves(sr.parse_prefectures(["13", "8", "14"]), "131016")
+    assert not sr.serves(sr.parse_prefectures(["27"]), "131016")
+    with pytest.raises(MyNumberError):
+        sr.parse_prefectures(["48"])
 
 
 def test_only_the_bureau_of_the_case_renews() -> None:

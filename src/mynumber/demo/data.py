@@ -40,6 +40,8 @@ DEMO_ORGANISATIONS: list[tuple[str, Role, str | None]] = [
 ]
 IMMIGRATION_BUREAU = "Tokyo Regional Immigration Services Bureau"
 """The demo's 地方出入国在留管理局: its token is bound to the bureau (``scopes``)."""
+TOKYO_BUREAU_AREA = ("08", "09", "10", "11", "12", "13", "14", "15", "19", "20")
+"""The prefectures the Tokyo bureau serves (出入国在留管理庁: 東京出入国在留管理局の管轄)."""
 
 
 @dataclass(frozen=True)

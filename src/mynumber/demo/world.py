@@ -31,6 +31,7 @@ from mynumber.adapters.photo import sample_photo_jpeg
 from mynumber.bootstrap import System
 from mynumber.demo.data import (
     IMMIGRATION_BUREAU,
+    TOKYO_BUREAU_AREA,
     DemoToken,
     seed_demo_residents,
     seed_demo_tokens,
@@ -216,7 +217,11 @@ def _places(session: Session, svc: Services) -> dict[str, int]:
     ).first()
     if bureau is None:
         bureau = bureaus.create_bureau(
-            session, svc, name=IMMIGRATION_BUREAU, name_ja="東京出入国在留管理局"
+            session,
+            svc,
+            name=IMMIGRATION_BUREAU,
+            name_ja="東京出入国在留管理局",
+            prefectures=TOKYO_BUREAU_AREA,
         )
     return {
         "Kanda Clinic": place.id,

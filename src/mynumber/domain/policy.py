@@ -24,7 +24,8 @@ The relationships, from the law and RULES.md:
   only with the consent the patient chose at the terminal in that visit;
 - a regional immigration bureau (地方出入国在留管理局) acts only on foreign residents (a
   residence card on the register) and only for the stay: it takes a special residence card
-  application with a stay application (特定在留カード), and renews the card with a stay
+  application with a stay application (特定在留カード) from a resident of its area (管轄),
+  and renews the card with a stay
   renewal only for a person whose stay case it holds (the bureau that issued it); it never
   reads the My Number (番号法 第19条: no provision to it);
 - a resident (本人) sees themselves.
@@ -117,6 +118,8 @@ class Relationship:
     """The subject's card is in the caller's terminal now (a terminal session with the card)."""
     foreign_resident: bool = False
     """The subject is registered with a residence card (the immigration bureau's business)."""
+    bureaus_serving: frozenset[int] = frozenset()
+    """The immigration bureaus whose area (管轄) covers where the subject is registered."""
     stay_cases: frozenset[int] = frozenset()
     """The immigration bureaus holding the subject's stay case (a special residence card they
     issued or renewed)."""
@@ -301,7 +304,14 @@ def _immigration(actor: Actor, action: Action, facts: Relationship) -> Decision:
             "出入国在留管理庁は外国人住民（在留カードを持つ方）についてのみ手続きできます。",
         )
     if action is Action.ISSUE_SPECIAL_RESIDENCE_CARD:
-        return _allow("stay-application")
+        if actor.scope_id in facts.bureaus_serving:
+            return _allow("own-area")
+        return _refuse(
+            "other-area",
+            "This person lives outside your bureau's area: the bureau serving their address "
+            "takes the stay application.",
+            "この方の住所は貴局の管轄外です。住所地を管轄する局で申請してください。",
+        )
     if actor.scope_id in facts.stay_cases:
         return _allow("own-stay-case")
     return _refuse(

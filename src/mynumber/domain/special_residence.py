@@ -30,10 +30,11 @@ Source: 出入国在留管理庁「特定在留カード」(2026-06-14 施行, �
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from enum import StrEnum
 
 from mynumber.domain.card_kinds import CardKind
-from mynumber.domain.errors import Conflict
+from mynumber.domain.errors import Conflict, invalid
 from mynumber.domain.registration import MID_TO_LONG_TERM_MONTHS, is_registrable
 from mynumber.domain.timelines import period_last_day
 from mynumber.domain.validity import (
@@ -112,6 +113,27 @@ class SpecialResidenceCardRefused(Conflict):
 def refused(reason: Refusal) -> SpecialResidenceCardRefused:
     en, ja = _MESSAGES[reason]
     return SpecialResidenceCardRefused(en, ja, reason=reason.value)
+
+
+PREFECTURES = frozenset(f"{n:02d}" for n in range(1, 48))
+"""The 47 prefecture codes (JIS X 0401), the first two digits of a municipality's code."""
+
+
+def parse_prefectures(codes: Iterable[str]) -> str:
+    """A bureau's area (管轄) as stored: sorted 2-digit prefecture codes joined by commas."""
+    found = sorted({code.strip().zfill(2) for code in codes if code.strip()})
+    if not found or not set(found) <= PREFECTURES:
+        raise invalid(
+            "prefectures",
+            "Give the prefectures the bureau serves as 2-digit codes (01–47), e.g. 13,14.",
+            "管轄する都道府県を2桁のコード（01〜47）で入力してください（例: 13,14）。",
+        )
+    return ",".join(found)
+
+
+def serves(prefectures: str, municipality_code: str) -> bool:
+    """Whether a bureau serving ``prefectures`` covers the municipality (its first 2 digits)."""
+    return municipality_code[:2] in prefectures.split(",")
 
 
 def available(on: dt.date) -> bool:

@@ -22,6 +22,8 @@ class ImmigrationBureau(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     name_ja: Mapped[str] = mapped_column(String(100))
+    prefectures: Mapped[str] = mapped_column(String(150))
+    """The prefectures it serves (管轄), as 2-digit codes joined by commas ("13,14")."""
     created_at: Mapped[dt.datetime]
 
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from mynumber.adapters.db.models import Registration
 from mynumber.adapters.db.models_card import Card, CardApplication
 from mynumber.adapters.db.models_employer import Employee, Employer
-from mynumber.adapters.db.models_immigration import StayCase
+from mynumber.adapters.db.models_immigration import ImmigrationBureau, StayCase
 from mynumber.adapters.db.models_insurance import ClinicVisit, InsuranceEnrolment, Insurer
 from mynumber.adapters.db.models_pki import TaxReceipt
 from mynumber.domain import access, insurance
@@ -34,6 +34,7 @@ from mynumber.domain.access import Purpose, Role
 from mynumber.domain.errors import Forbidden, PurposeNotAllowed
 from mynumber.domain.policy import Action, Actor, Decision, Relationship, Visit, decide
 from mynumber.domain.registration import RegistrationStatus
+from mynumber.domain.special_residence import serves
 from mynumber.services.core import audit
 from mynumber.services.core.audit import AuditPurpose, NewEntry
 from mynumber.services.core.context import Caller, Services
@@ -235,14 +236,24 @@ for the queries)."""
 def _with_stay(session: Session, facts: Relationship, person_id: int) -> Relationship:
     """The facts the immigration bureau's access turns on: a residence card on the active
     registration, and the bureaus holding the person's stay case."""
-    card_number = session.scalars(
-        select(Registration.residence_card_number).where(
+    row = session.execute(
+        select(Registration.residence_card_number, Registration.municipality_code).where(
             Registration.person_id == person_id,
             Registration.status == RegistrationStatus.ACTIVE,
         )
     ).first()
     cases = session.scalars(select(StayCase.bureau_id).where(StayCase.person_id == person_id))
-    return replace(facts, foreign_resident=card_number is not None, stay_cases=frozenset(cases))
+    serving = frozenset(
+        bureau.id
+        for bureau in session.scalars(select(ImmigrationBureau))
+        if row is not None and serves(bureau.prefectures, row.municipality_code)
+    )
+    return replace(
+        facts,
+        foreign_resident=row is not None and row.residence_card_number is not None,
+        bureaus_serving=serving,
+        stay_cases=frozenset(cases),
+    )
 
 
 def record_refusal(session: Session, refused: AccessRefused, *, at: dt.datetime) -> None:

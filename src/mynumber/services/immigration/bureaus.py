@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models_immigration import ImmigrationBureau
 from mynumber.domain.access import Role
 from mynumber.domain.errors import Forbidden, invalid
+from mynumber.domain.special_residence import parse_prefectures
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import refused, require_role
 from mynumber.services.core.writes import flush_or_conflict
@@ -14,8 +17,12 @@ from mynumber.services.core.writes import flush_or_conflict
 NAME_LENGTH = 100
 
 
-def create_bureau(session: Session, svc: Services, *, name: str, name_ja: str) -> ImmigrationBureau:
-    """Set up a regional immigration bureau (its tokens are bound to its id)."""
+def create_bureau(
+    session: Session, svc: Services, *, name: str, name_ja: str, prefectures: Iterable[str]
+) -> ImmigrationBureau:
+    """Set up a regional immigration bureau serving ``prefectures`` (its area, 管轄; its
+    tokens are bound to its id)."""
+    area = parse_prefectures(prefectures)
     name, name_ja = name.strip(), name_ja.strip()
     if not name or len(name) > NAME_LENGTH or len(name_ja) > NAME_LENGTH:
         raise invalid(
@@ -23,7 +30,9 @@ def create_bureau(session: Session, svc: Services, *, name: str, name_ja: str) -
             f"Give the bureau's name (at most {NAME_LENGTH} characters).",
             f"局の名称を入力してください（{NAME_LENGTH}文字以内）。",
         )
-    bureau = ImmigrationBureau(name=name, name_ja=name_ja or name, created_at=svc.clock.now())
+    bureau = ImmigrationBureau(
+        name=name, name_ja=name_ja or name, prefectures=area, created_at=svc.clock.now()
+    )
     session.add(bureau)
     flush_or_conflict(session)
     return bureau

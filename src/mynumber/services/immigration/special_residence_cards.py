@@ -93,12 +93,12 @@ def issue_special_residence_card(
     """Issue the special residence card with the stay ``granted`` (from 2026-06-14)."""
     bureau = bureau_of(session, caller)
     today = svc.clock.today()
-    if not special_residence.available(today):
-        raise special_residence.refused(Refusal.NOT_YET)
     if nationality.strip().upper() == special_residence.JAPAN:
         raise special_residence.refused(Refusal.JAPANESE_NATIONAL)
     person, reg = _applicant(session, applicant, nationality=nationality)
     authorise(session, svc, caller, Action.ISSUE_SPECIAL_RESIDENCE_CARD, Subject(person.id))
+    if not special_residence.available(today):
+        raise special_residence.refused(Refusal.NOT_YET)
     stay = StayPermit(granted.status_of_residence, granted.period_of_stay_ends)
     special_residence.check_request(
         on=today,
@@ -153,8 +153,6 @@ def renew_with_stay(
     """Renew the special residence card with the stay renewal, at the bureau of the case."""
     bureau = bureau_of(session, caller)
     today = svc.clock.today()
-    if not special_residence.available(today):
-        raise special_residence.refused(Refusal.NOT_YET)
     person, reg = _applicant(session, applicant, nationality=None)
     authorise(session, svc, caller, Action.RENEW_SPECIAL_RESIDENCE_CARD, Subject(person.id))
     current = _card_in_use(session, person.id)

@@ -58,7 +58,8 @@ class OrganisationForm:
     name_ja: str = ""
     code: str = ""
     """Municipality: 6-digit local government code; clinic: 10-digit institution code;
-    insurer: insurer number; employer: 13-digit corporate number."""
+    insurer: insurer number; employer: 13-digit corporate number; immigration bureau: the
+    prefectures it serves, 2-digit codes joined by commas (``13,14``)."""
     municipality_code: str | None = None
     """A National Health Insurance's municipality."""
     insurer_kind: InsurerKind = InsurerKind.EMPLOYER
@@ -202,7 +203,9 @@ Maker = Callable[[Session, Services, OrganisationForm, str], NewOrganisation]
 def _immigration(
     session: Session, svc: Services, form: OrganisationForm, name: str
 ) -> NewOrganisation:
-    bureau = bureaus.create_bureau(session, svc, name=name, name_ja=form.name_ja)
+    bureau = bureaus.create_bureau(
+        session, svc, name=name, name_ja=form.name_ja, prefectures=form.code.split(",")
+    )
     return _office(session, svc, form, name, Role.IMMIGRATION, scope_id=bureau.id)
 
 

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("name_ja", sa.String(length=100), nullable=False),
+        sa.Column("prefectures", sa.String(length=150), nullable=False),
         sa.Column("created_at", _TIME, nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name"),
