@@ -18,6 +18,9 @@ the request. The callers (``CALLERS``):
 ``emp_other``             another employer's manager
 ``tax``                   the tax office, which holds A's return and nothing of B
 ``kiosk``                 a convenience-store kiosk
+``immigration``           the Tokyo immigration bureau (A's area; it holds the stay case of
+                          the subjects it issued a special residence card to)
+``immigration_other``     the Osaka immigration bureau: neither A's area nor any case
 ``self``                  A, the resident (their token; their portal session)
 ``resident_other``        C, another resident
 ========================  ============================================================
@@ -48,6 +51,7 @@ from sqlalchemy import select
 from mynumber.adapters.db.models import Registration
 from mynumber.adapters.db.models_register import AnnouncedArrival
 from mynumber.domain.access import Role
+from mynumber.domain.cards import IdentityShown
 from mynumber.domain.insurance import Consent, IncomeClass, InsuredNumbers
 from mynumber.domain.mail import DeliveryFailure
 from mynumber.services.core.refs import Kind
@@ -84,6 +88,8 @@ CALLERS = (
     "emp_other",
     "tax",
     "kiosk",
+    "immigration",
+    "immigration_other",
     "self",
     "resident_other",
 )
@@ -663,6 +669,67 @@ def registered(w: World, s: Person) -> Person:
     return w.registered()
 
 
+def special_card_holder(w: World, s: Person) -> Person:
+    """A newcomer to whom the Tokyo bureau issued a special residence card (its stay case)."""
+    from mynumber.services.immigration import special_residence_cards as special
+
+    fresh = w.registered()
+    granted = special.GrantedStay(
+        _new_card(), "Engineer/Specialist", w.system.services.clock.today() + dt.timedelta(700)
+    )
+    with w.system.uow() as uow:
+        done = special.issue_special_residence_card(
+            uow.session,
+            w.system.services,
+            caller=w.orgs["immigration"].caller,
+            applicant=IdentityShown(fresh.name, BORN, fresh.card_no),
+            nationality="US",
+            granted=granted,
+            pins=PINS,
+        )
+        uow.commit()
+    fresh.card_no, fresh.serial = granted.residence_card_number, done.card_serial
+    return fresh
+
+
+def _new_card() -> str:
+    return f"SR{uuid.uuid4().int % 10**8:08d}RC"
+
+
+def stay_grant(w: World, s: Person, c: str) -> Body:
+    """The stay the bureau grants with a special residence card, for the subject."""
+    return {"json": _stay_grant(w, s, nationality=True)}
+
+
+def stay_renewal(w: World, s: Person, c: str) -> Body:
+    return {"json": _stay_grant(w, s, nationality=False, days=1100)}
+
+
+def stay_grant_form(w: World, s: Person, c: str) -> Body:
+    fields = {k: v for k, v in _stay_grant(w, s, nationality=True).items() if v is not None}
+    return {"data": fields, "params": {"action": "issue"}}
+
+
+def _stay_grant(w: World, s: Person, *, nationality: bool, days: int = 900) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "name_latin": s.name,
+        "date_of_birth": BORN.isoformat(),
+        "residence_card_number": s.card_no,
+        "new_residence_card_number": _new_card(),
+        "status_of_residence": "Engineer/Specialist",
+        "period_of_stay_ends": (
+            w.system.services.clock.today() + dt.timedelta(days=days)
+        ).isoformat(),
+        "user_authentication_pin": PINS.user_authentication,
+        "resident_registry_pin": PINS.resident_registry,
+        "card_info_input_pin": PINS.card_info_input,
+        "signature_pin": PINS.signature,
+    }
+    if nationality:
+        body["nationality"] = "US"
+    return body
+
+
 def held_letter(w: World, s: Person) -> Person:
     """A spare whose notification letter the post brought back: held at the counter."""
     fresh = w.spare()
@@ -721,7 +788,7 @@ def new_visit(w: World, s: Person) -> Person:
 
 STAFF = (
     "ward ward_other centre clinic clinic_other insurer insurer_other emp_manager "
-    "emp_payroll emp_hr emp_other tax kiosk"
+    "emp_payroll emp_hr emp_other tax kiosk immigration immigration_other"
 )
 EVERYONE_WITH_A_TOKEN = STAFF + " self resident_other"
 EMPLOYER_STAFF = "emp_manager emp_payroll emp_hr emp_other"
@@ -1146,6 +1213,24 @@ API: list[Row] = [
     # the tax office receives any return signed on a card (the filing makes the relationship:
     # last, as B's filing makes the tax office related to B); a resident files their own
     row("POST", "/tax-office/returns", 201, "tax* self", tax_return),
+    # the immigration bureau: a stay application from its area (the matrix's world is built
+    # after 2026-06-14), a renewal only with its stay case
+    row(
+        "POST",
+        "/immigration/special-residence-cards",
+        201,
+        "immigration",
+        stay_grant,
+        fresh=registered,
+    ),
+    row(
+        "POST",
+        "/immigration/special-residence-cards/renewals",
+        201,
+        "immigration",
+        stay_renewal,
+        fresh=special_card_holder,
+    ),
 ]
 
 PAGES: list[Row] = [
@@ -1445,6 +1530,12 @@ PAGES: list[Row] = [
     # Last: each filing moves the filer out (the sample moves them in again first).
     row("GET", "/portal/moving-out", 200, "self resident_other", scope=ANY),
     row("POST", "/portal/moving-out", 303, "self resident_other", online_moving_out, scope=ANY),
+    # the immigration bureau: the special residence card (from 2026-06-14: the matrix's world
+    # is built after it); a stay application from its area, a renewal only with its case
+    row("GET", "/staff/immigration", 200, "immigration immigration_other", scope=ANY),
+    row(
+        "POST", "/staff/immigration/{action}", 303, "immigration", stay_grant_form, fresh=registered
+    ),
 ]
 
 TABLE: list[Row] = API + PAGES

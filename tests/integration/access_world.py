@@ -41,6 +41,7 @@ from mynumber.services.core import refs, tokens
 from mynumber.services.core.context import Caller
 from mynumber.services.employer import employers
 from mynumber.services.employer import numbers as employer_numbers
+from mynumber.services.immigration import bureaus
 from mynumber.services.insurance import clinic, insurer
 from mynumber.services.registry.numbers import read_my_number
 from mynumber.services.tax import tax_office
@@ -509,7 +510,15 @@ def build_world(
         other_clinic = clinic.create_clinic(uow.session, svc, code="1310154321", name="Other")
         b_clinic = clinic.create_clinic(uow.session, svc, code="0110112345", name="Sapporo")
         uow.commit()
+        tokyo = bureaus.create_bureau(
+            uow.session, svc, name="Tokyo bureau", name_ja="東京", prefectures=["13", "14"]
+        )
+        osaka = bureaus.create_bureau(
+            uow.session, svc, name="Osaka bureau", name_ja="大阪", prefectures=["27"]
+        )
+        uow.commit()
         ids = (nhi.id, association.id, sapporo_nhi.id, kanda.id, other_clinic.id, b_clinic.id)
+        bureau_ids = (tokyo.id, osaka.id)
     company = make_company(
         system, CORPORATE, "Example K.K.", insurer_number=_insurer_number("0613999")
     )
@@ -553,6 +562,10 @@ def build_world(
         ),
         "tax": _org(system, app, "Kojimachi tax office", Role.TAX_OFFICE),
         "kiosk": _org(system, app, "Kiosk #1", Role.KIOSK),
+        "immigration": _org(system, app, "Tokyo bureau", Role.IMMIGRATION, scope_id=bureau_ids[0]),
+        "immigration_other": _org(
+            system, app, "Osaka bureau", Role.IMMIGRATION, scope_id=bureau_ids[1]
+        ),
     }
     world = World(
         system,
