@@ -370,3 +370,24 @@ def test_moving_within_says_the_card_keeps_working_at_clinics() -> None:
     step = make_plan(NEWCOMER, today=TODAY).step("moving_within")
     assert "keeps working at clinics" in step.text(EN) and "fails at clinics" not in step.text(EN)
     assert "revoked when the notification is filed" in step.text(EN)
+
+
+@pytest.mark.parametrize("lang", ["en", "ja", "vi", "zh", "pt"])
+def test_a_stay_renewed_after_2026_06_14_offers_the_special_residence_card(lang: str) -> None:
+    answers = replace(NEWCOMER, period_of_stay_ends=dt.date(2028, 9, 30))
+    text = make_plan(answers, today=TODAY).step("validity_change").text(i18n.translator(lang))
+    assert "特定在留カード" in text
+    assert ("2026" in text) and ("immigration" in text.lower() or lang != "en")
+
+
+def test_the_special_residence_card_is_not_offered_before_it_exists() -> None:
+    answers = replace(
+        NEWCOMER, arrived_on=dt.date(2025, 1, 6), period_of_stay_ends=dt.date(2026, 6, 13)
+    )
+    plan = make_plan(answers, today=dt.date(2025, 1, 10))
+    assert "特定在留カード" not in plan.step("validity_change").text(EN)
+
+
+def test_a_permanent_resident_is_not_told_of_a_validity_change_at_all() -> None:
+    answers = replace(NEWCOMER, status_of_residence="Permanent Resident", period_of_stay_ends=None)
+    assert not make_plan(answers, today=TODAY).has("validity_change")

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mynumber.domain import cards, deadlines, insurance_rules, timelines, validity
+from mynumber.domain import (
+    cards,
+    deadlines,
+    insurance_rules,
+    special_residence,
+    timelines,
+    validity,
+)
 from mynumber.domain.guide.journey import step
 from mynumber.domain.guide.model import GuideAnswers, GuideStep, Member, StepKind, StepState
 
@@ -174,12 +181,26 @@ def _certificate_expiry(
     )
 
 
+SPECIAL_RESIDENCE_CARD_NOTE = (
+    "Or, from {special_from}, ask the immigration bureau for the special residence card "
+    "(特定在留カード) with your stay renewal: one card that is both your residence card and your "
+    "My Number Card, renewed with your stay, so no validity change at the ward office is needed.",
+    "{special_from}からは、在留期間の更新とあわせて出入国在留管理局で特定在留カード（在留カードと"
+    "マイナンバーカードを1枚にしたもの）を申請することもできます。在留期間の更新とともに更新"
+    "されるため、市区町村窓口での有効期間の変更は不要です。",
+)
+"""The option a foreign resident with a period of stay has at the stay renewal
+(``domain.special_residence``): offered when the renewal falls on or after 2026-06-14."""
+
+
 def _validity_change(a: GuideAnswers, m: Member, cap: dt.date, *, estimated: bool) -> GuideStep:
     notes = (
         []
         if not a.children_born
         else [("Bring the children's cards too.", "お子さんのカードも一緒にお持ちください。")]
     )
+    if special_residence.available(cap):
+        notes.append(SPECIAL_RESIDENCE_CARD_NOTE)
     return step(
         m,
         "validity_change",
@@ -200,7 +221,11 @@ def _validity_change(a: GuideAnswers, m: Member, cap: dt.date, *, estimated: boo
             "変更をしてください（電子証明書も再発行されます）。更新申請中の場合は一度だけ"
             "{months}か月延長できます。",
         ),
-        {"cap": cap, "months": validity.PENDING_RENEWAL_EXTENSION_MONTHS},
+        {
+            "cap": cap,
+            "months": validity.PENDING_RENEWAL_EXTENSION_MONTHS,
+            "special_from": special_residence.SPECIAL_RESIDENCE_CARD_FROM,
+        },
         on=cap,
         estimated=estimated,
         notes=tuple(notes),
