@@ -64,6 +64,7 @@ from .insured_number_changed import InsuredNumberChanged
 from .insurer_checkup_in import InsurerCheckupIn
 from .insurer_checkup_in_results import InsurerCheckupInResults
 from .insurer_kind import InsurerKind
+from .issue_request import IssueRequest
 from .job_report import JobReport
 from .jwks_response import JwksResponse
 from .jwks_response_keys_item import JwksResponseKeysItem
@@ -133,9 +134,11 @@ from .review_request import ReviewRequest
 from .sample_photo import SamplePhoto
 from .scope import Scope
 from .sex import Sex
+from .special_residence_card_response import SpecialResidenceCardResponse
 from .staff_in import StaffIn
 from .staff_out import StaffOut
 from .staff_role import StaffRole
+from .stay_grant_request import StayGrantRequest
 from .suspension_lifted import SuspensionLifted
 from .token_response import TokenResponse
 from .use_request import UseRequest
@@ -215,6 +218,7 @@ __all__ = (
     "InsurerCheckupIn",
     "InsurerCheckupInResults",
     "InsurerKind",
+    "IssueRequest",
     "JobReport",
     "JwksResponse",
     "JwksResponseKeysItem",
@@ -284,9 +288,11 @@ __all__ = (
     "SamplePhoto",
     "Scope",
     "Sex",
+    "SpecialResidenceCardResponse",
     "StaffIn",
     "StaffOut",
     "StaffRole",
+    "StayGrantRequest",
     "SuspensionLifted",
     "TokenResponse",
     "UseRequest",

@@ -5,6 +5,7 @@ class OrganisationKind(StrEnum):
     CARD_CENTRE = "card_centre"
     CLINIC = "clinic"
     EMPLOYER = "employer"
+    IMMIGRATION = "immigration"
     INSURER = "insurer"
     KIOSK = "kiosk"
     MUNICIPALITY = "municipality"
