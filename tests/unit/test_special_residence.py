@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mynumber.domain import special_residence as sr
@@ -94,6 +94,7 @@ issues = st.dates(LAUNCH, dt.date(2040, 12, 31))
 stays = st.integers(min_value=92, max_value=3650)
 
 
+@settings(deadline=None)
 @given(born=births, issued=issues, days=stays)
 def test_the_card_lasts_until_the_end_of_stay_or_the_birthday_limit(
     born: dt.date, issued: dt.date, days: int
@@ -110,6 +111,7 @@ def test_the_card_lasts_until_the_end_of_stay_or_the_birthday_limit(
         assert (limit.month, limit.day) == (2, 28)  # a common year's 28 February
 
 
+@settings(deadline=None)
 @given(born=births, issued=issues, first=stays, more=st.integers(min_value=1, max_value=3650))
 def test_a_renewal_never_ends_before_the_card_it_renews_is_capped_by_the_birthday(
     born: dt.date, issued: dt.date, first: int, more: int
