@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from mynumber.adapters.db.models_card import Card
+from mynumber.adapters.db.models_card import Card, CardApplication
 from mynumber.adapters.photo import sample_photo_jpeg
 from mynumber.bootstrap import System
 from mynumber.card import Chip
@@ -92,6 +92,8 @@ def apply_online(
 def apply_at_counter(
     system: System, person_id: int, municipality: str = "131016", **kw: Any
 ) -> card_applications.ApplicationView:
+    if kw.get("express_reason") is not None:
+        kw.setdefault("pins", PINS)  # a mailed card's PINs are chosen when applying
     with system.uow() as uow:
         view = card_applications.apply_for_card(
             uow.session,
@@ -180,6 +182,15 @@ def issued_card(
         docs=docs,
     )
     return Issued(registered.person_id, done.card_serial, view.application_id)
+
+
+def application_row(system: System, application_id: str) -> CardApplication:
+    with system.uow() as uow:
+        row = uow.session.scalars(
+            select(CardApplication).where(CardApplication.application_form_id == application_id)
+        ).one()
+        uow.session.expunge(row)
+    return row
 
 
 def card_row(system: System, serial: str) -> Card:

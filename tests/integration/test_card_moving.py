@@ -25,6 +25,7 @@ from tests.conftest import ward
 from tests.integration.card_support import (
     PINS,
     Issued,
+    application_row,
     apply_at_counter,
     card_row,
     chip,
@@ -251,12 +252,13 @@ def test_a_lost_card_is_suspended_at_once_reissued_and_never_usable_again(
         _report_lost(cards, card)
     view = apply_at_counter(cards, card.person_id, express_reason=ExpressReason.LOST_CARD)
     assert (view.kind, view.express) == ("reissue", True)
-    pass_days(cards, 5)
-    done = collect(cards, view.application_id, docs=SHOWN)
-    assert done.old_card_collected == card.serial
+    pass_days(cards, 5)  # made, and mailed by registered post
+    assert _refusal(cards, card.serial).details["reason"] == "suspended"  # not yet replaced
+    pass_days(cards, 2)  # delivered: the new card is in the holder's hands
+    new = application_row(cards, view.application_id).card_serial or ""
     error = _refusal(cards, card.serial, checks_address=False)
     assert error.details["reason"] == "invalid" and "reported lost" in error.message_en
-    _check(cards, done.card_serial)
+    _check(cards, new)
 
 
 def test_only_the_holder_reports_their_own_card_lost(cards: System, card: Issued) -> None:

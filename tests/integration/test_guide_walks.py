@@ -113,18 +113,19 @@ def test_a_working_holiday_in_shibuya_walks_the_plan(cards: System) -> None:
         system, moved.person_id, SHIBUYA, express_reason=ExpressReason.ARRIVAL_FROM_ABROAD
     )
     assert view.express and view.fee_yen == fees.card_fee(ApplicationKind.NEW, express=True).yen
-    ready = day_when(
-        system, lambda: application(system, moved.person_id, view.application_id).card_serial
-    )
-    assert express.values["ready_from"] <= ready <= express.values["ready_by"]
-    # Collected at the ward office (the plan: "you collect it at the ward office").
-    done = collect(
+    # Mailed by registered post, active once delivered (the plan: "mailed to you by
+    # registered post … with no pickup notice"): nothing to collect at the counter.
+    assert "mailed to you by registered post" in express.notes[0][0]
+    collected = day_when(
         system,
-        view.application_id,
-        who=identity("Lee Min", answers.date_of_birth),
-        municipality=SHIBUYA,
+        lambda: application(system, moved.person_id, view.application_id).card_mail
+        == "delivered",
     )
-    collected = today(system)
+    assert express.values["ready_from"] <= collected <= express.values["ready_by"]
+    got = application(system, moved.person_id, view.application_id)
+    assert (got.delivery, got.status, got.pickup_notice) == ("registered_post", "collected", None)
+    done = card_row(system, got.card_serial)
+    assert done.status == CardStatus.ACTIVE
     after = plan_now(
         system,
         replace(
@@ -147,9 +148,9 @@ def test_a_working_holiday_in_shibuya_walks_the_plan(cards: System) -> None:
     tries = after.step("collect").values["four"]
     for _ in range(tries):  # type: ignore[attr-defined]
         with pytest.raises(WrongPin):
-            _use(system, done.card_serial, "9999")
+            _use(system, done.serial, "9999")
     with pytest.raises(PinLocked):
-        _use(system, done.card_serial, PINS.user_authentication)
+        _use(system, done.serial, PINS.user_authentication)
     # Leaving when the stay ends: the 転出届 on the plan's day is on time, the card returned.
     leave = after.step("leave_japan")
     clock(system).advance(days=(leave.on - collected).days)  # type: ignore[operator]
@@ -164,7 +165,7 @@ def test_a_working_holiday_in_shibuya_walks_the_plan(cards: System) -> None:
         )
         uow.commit()
         assert not reg.moving_out_late
-    assert card_row(system, done.card_serial).status == CardStatus.INVALID
+    assert card_row(system, done.serial).status == CardStatus.INVALID
 
 
 def test_a_family_in_osaka_walks_the_plan(cards: System) -> None:
@@ -353,18 +354,18 @@ def test_a_family_with_an_infant_walks_the_plan(cards: System) -> None:
         system, infant.person_id, express_reason=ExpressReason.NEWBORN, photo=None, **parent
     )
     assert view.express
-    ready = day_when(
-        system, lambda: application(system, infant.person_id, view.application_id).card_serial
-    )
-    assert express.values["ready_from"] <= ready <= express.values["ready_by"]
-    done = collect(
+    # Mailed by registered post with the PINs the parent chose when applying (no signature
+    # PIN under 15): delivered within the plan's days, active, nothing collected.
+    delivered = day_when(
         system,
-        view.application_id,
-        who=identity("Kim Hana", infant_born, "AB44444444CD"),
-        pins=replace(PINS, signature=None),
-        **parent,
+        lambda: application(system, infant.person_id, view.application_id).card_mail
+        == "delivered",
     )
-    assert not done.signature_certificate
+    assert express.values["ready_from"] <= delivered <= express.values["ready_by"]
+    got = application(system, infant.person_id, view.application_id)
+    assert (got.delivery, got.status) == ("registered_post", "collected")
+    card = card_row(system, got.card_serial)
+    assert card.status == CardStatus.ACTIVE and card.no_signature == "under_15"
 
 
 def test_when_things_go_wrong_the_system_does_what_the_plan_says(

@@ -402,6 +402,36 @@ def card_continues_abroad(*, nationality: str, left_on: dt.date) -> bool:
     return nationality == "JP" and left_on >= CARD_CONTINUES_ABROAD_FROM
 
 
+# --- How the card reaches the holder --------------------------------------------------------
+
+
+class Delivery(StrEnum):
+    """How a made card reaches its holder (交付の方法)."""
+
+    AT_THE_COUNTER = "at_the_counter"  # 窓口交付: a pickup notice, collected against ID
+    REGISTERED_POST = "registered_post"  # 本人限定受取郵便: mailed by J-LIS, no pickup notice
+
+
+def delivery(*, express: bool) -> Delivery:
+    """An express card (特急発行) is mailed by registered post to the registered address, not
+    collected; every other card is collected at the ward office (RULES.md "time to issue";
+    Sanuki and Yuzawa city guidance: "直接カードが自宅等に届く").
+
+    A mailed card is handed to nobody at a counter, so what the collection does happens at the
+    **application**, as in the mailed-card scheme (申請時来庁方式; Nagoya city FAQ 3457): the
+    applicant comes in person, identity is checked then, and the PINs are chosen then on the
+    PIN request form (暗証番号設定依頼書), kept sealed until the card is made; the card centre
+    sets them and issues the certificates, and the card is active when delivered. If the post
+    brings it back, the ward office holds it and hands it over against photo ID (the PINs are
+    already set)."""
+    return Delivery.REGISTERED_POST if express else Delivery.AT_THE_COUNTER
+
+
+def pins_chosen_at_application(*, express: bool) -> bool:
+    """Whether the PINs are chosen when applying (a mailed card) rather than at collection."""
+    return delivery(express=express) is Delivery.REGISTERED_POST
+
+
 # --- Timing of manufacture and collection --------------------------------------------------
 
 

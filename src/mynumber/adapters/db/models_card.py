@@ -94,6 +94,8 @@ class CardApplication(Base):
     representative_relation: Mapped[str | None] = mapped_column(String(20), nullable=True)
     representative_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
     representative_born_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # An express application's PINs, sealed until the card is made (migration 0016).
+    pins_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     __table_args__ = (
         # One open application per person: two racing applications end with one winner.
         Index(

@@ -300,11 +300,17 @@ def express_step(a: GuideAnswers, m: Member, d: Dates, today: dt.date) -> GuideS
         },
         on=by,
         notes=(
+            # domain.cards.delivery: an express card is mailed, its PINs chosen when applying.
             (
-                "The card is made in about a week: asked on {asked}, it is ready between "
-                "{ready_from} and {ready_by}, and you collect it at the ward office as below.",
-                "カードは約1週間で作られます（{asked}に申し込むと{ready_from}〜{ready_by}ごろ）。"
-                "受け取りは下記のとおり窓口です。",
+                "You choose the PINs when you apply. The card is made in about a week and "
+                "mailed to you by registered post (本人限定受取郵便), with no pickup notice: "
+                "asked on {asked}, it arrives between {ready_from} and {ready_by}; show a photo "
+                "ID to the postal worker. If it cannot be delivered, collect it at the ward "
+                "office with a photo ID.",
+                "暗証番号は申請の際に設定します。カードは約1週間で作られ、本人限定受取郵便で届きます"
+                "（交付通知書はありません。{asked}に申し込むと{ready_from}〜{ready_by}ごろ）。"
+                "受け取りの際は顔写真付きの本人確認書類を提示してください。配達できなかった場合は、"
+                "顔写真付きの本人確認書類を持って窓口で受け取ってください。",
             ),
             FIRST_CARD_FREE if fee.free else EXPRESS_FEE_NOTE,
         ),

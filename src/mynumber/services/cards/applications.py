@@ -37,7 +37,7 @@ from mynumber.domain.cards import ApplicationKind, ApplicationStatus, CardStatus
 from mynumber.domain.deadlines import ExpressReason, express_issuance_allowed
 from mynumber.domain.errors import Conflict, Forbidden, NotFound, invalid
 from mynumber.domain.fees import PaidWhen, card_fee
-from mynumber.domain.mail import MailKind
+from mynumber.domain.mail import MailKind, MailStatus
 from mynumber.domain.photo_rules import PhotoDeclaration, require_declaration
 from mynumber.domain.policy import Action
 from mynumber.domain.registration import ABROAD
@@ -48,7 +48,9 @@ from mynumber.domain.representation import (
 )
 from mynumber.domain.timelines import express_card_window, pickup_notice_window
 from mynumber.domain.validity import can_renew, renewal_window_opens
+from mynumber.services.cards import express
 from mynumber.services.cards import records as card_records
+from mynumber.services.cards.counter import InitialPins
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import Subject, authorise, refusals_audited, require_role
@@ -85,6 +87,11 @@ class ApplicationView:
     next_step_ja: str
     fee_yen: int = 0  # domain.fees.card_fee: 0 for a first card or a renewal
     fee_paid: PaidWhen | None = None  # when it is taken at the counter
+    delivery: str = rules.Delivery.AT_THE_COUNTER.value
+    """``at_the_counter`` (a pickup notice, collected) or ``registered_post`` (express)."""
+    card_mail: str | None = None
+    """The registered item's tracking state: in_transit, delivered, held_at_office (returned:
+    collect it at the ward office with photo ID) or handed_over."""
 
 
 def apply_for_card(
@@ -99,8 +106,12 @@ def apply_for_card(
     person_id: int | None = None,
     express_reason: ExpressReason | None = None,
     representative: LegalRepresentative | None = None,
+    pins: InitialPins | None = None,
 ) -> ApplicationView:
     """交付申請: accept an application with its photo, or refuse it naming the cause.
+
+    An express application (at the counter) takes the PINs now (``pins``): the card is mailed
+    by registered post, not collected (``domain.cards.delivery``; ``services.cards.express``).
 
     For a child under 15 the legal representative applies (``representative``, checked by
     ``representation.check_representation``); an infant under 1 sends no photo and declares
@@ -120,7 +131,17 @@ def apply_for_card(
     today = svc.clock.today()
     acting = _representative(caller, person, representative, today)
     face = _face(person, photo, declaration, today)
+    if pins is not None and not rules.pins_chosen_at_application(express=bool(express_reason)):
+        raise invalid(
+            "pins",
+            "The PINs are chosen when the card is collected (only an express card, which is "
+            "mailed, takes them at the application).",
+            "暗証番号はカードの受け取りの際に設定します（申請時に設定するのは郵送する特急発行のみです）。",
+        )
     application = _add(session, svc, person, channel, form_id, kind, replaces, express_reason, face)
+    if express_reason is not None and rules.pins_chosen_at_application(express=True):
+        session.flush()  # the sealed PINs are bound to the application's id
+        express.seal_pins(svc, application=application, person=person, pins=pins)
     if acting is not None:
         application.representative_relation = acting.relation.value
         application.representative_name = acting.name_latin
@@ -399,7 +420,10 @@ def view(session: Session, application: CardApplication) -> ApplicationView:
         express_card_window(received) if application.express else pickup_notice_window(received)
     )
     notice = _notice_status(session, application)
-    en, ja = _next_step(application, notice)
+    mailed = express.is_mailed(session, application)
+    item = express.card_mail(session, application)
+    tracking = item.status if item else None
+    en, ja = _mailed_step(application, tracking) if mailed else _next_step(application, notice)
     fee = card_fee(ApplicationKind(application.kind), express=application.express)
     return ApplicationView(
         application_id=application.application_form_id or "",
@@ -418,6 +442,8 @@ def view(session: Session, application: CardApplication) -> ApplicationView:
         next_step_ja=ja,
         fee_yen=fee.yen,
         fee_paid=fee.paid,
+        delivery=(rules.Delivery.REGISTERED_POST if mailed else rules.Delivery.AT_THE_COUNTER),
+        card_mail=tracking,
     )
 
 
@@ -457,6 +483,42 @@ def _next_step(application: CardApplication, notice: str | None) -> tuple[str, s
             "交付通知書が届かず窓口で保管しています。在留カードまたは旅券と個人番号通知書を持ってお越しください。",
         )
     return _STEPS.get(application.status, ("", ""))
+
+
+_MAILED_STEPS: dict[str | None, tuple[str, str]] = {
+    None: (
+        "The card is being made (express issuance) and will be mailed to you by registered "
+        "post (本人限定受取郵便) with its PINs already set: no pickup notice comes. Have your "
+        "photo ID ready to receive it.",
+        "カードを作成中です（特急発行）。暗証番号を設定済みのカードを本人限定受取郵便でお送りします"
+        "（交付通知書はありません）。受け取りの際は顔写真付きの本人確認書類をご用意ください。",
+    ),
+    MailStatus.IN_TRANSIT: (
+        "Your card is on its way by registered post (本人限定受取郵便): show your photo ID "
+        "to the postal worker to receive it.",
+        "カードを本人限定受取郵便で郵送中です。受け取りの際に顔写真付きの本人確認書類を提示してください。",
+    ),
+    MailStatus.DELIVERED: (
+        "Your card was delivered by registered post and is ready to use.",
+        "カードは郵便で届き、利用できます。",
+    ),
+    MailStatus.HELD_AT_OFFICE: (
+        "The post could not deliver your card and brought it back: it is held at the ward "
+        "office. Come with a photo ID to collect it (the PINs are already set).",
+        "カードが届かず返戻されたため、窓口で保管しています。顔写真付きの本人確認書類を持ってお越しください"
+        "（暗証番号は設定済みです）。",
+    ),
+    MailStatus.HANDED_OVER: (
+        "Your card, brought back by the post, was handed to you at the ward office.",
+        "返戻されたカードを窓口でお渡ししました。",
+    ),
+}
+
+
+def _mailed_step(application: CardApplication, tracking: str | None) -> tuple[str, str]:
+    if application.status == ApplicationStatus.CANCELLED:
+        return _STEPS[ApplicationStatus.CANCELLED]
+    return _MAILED_STEPS.get(tracking, _MAILED_STEPS[None])
 
 
 def card_of_application(session: Session, application: CardApplication) -> Card:

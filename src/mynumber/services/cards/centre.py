@@ -7,7 +7,9 @@
   (``READY``, kept at the ward office), sets its validity (``validity.card_expiry``: the
   birthday rule capped by the period of stay, the day of manufacture being the day of issue)
   and mails the pickup notice (交付通知書), which can fail delivery like the letter. The
-  certificates are issued at collection, when the PINs are set.
+  certificates are issued at collection, when the PINs are set. An express card is mailed
+  itself by registered post instead, its certificates issued and PINs set now
+  (``services.cards.express``).
 - **Expiry notices** (有効期限通知書): mailed when ``validity.renewal_notice_due`` says so, for
   the card and, separately, for the certificates (which expire first: 5th birthday).
 - ``run_daily_jobs`` runs everything that is due: manufacture, the post's round, notices,
@@ -38,6 +40,7 @@ from mynumber.domain.errors import Conflict, MyNumberError
 from mynumber.domain.mail import MailKind
 from mynumber.domain.policy import Action
 from mynumber.domain.validity import card_expiry, renewal_notice_due, renewal_window_opens
+from mynumber.services.cards import express
 from mynumber.services.cards import moving as card_moving
 from mynumber.services.cards import records as card_records
 from mynumber.services.cards.records import card_centre_for
@@ -149,14 +152,16 @@ def _manufacture(
         address=reg.address,
         photo=application.photo,  # None: an infant's card carries no photo
     )
-    letters.post(
-        session,
-        svc,
-        kind=MailKind.PICKUP_NOTICE,
-        person_id=person.id,
-        ref_id=application.id,
-        registration=reg,
-    )
+    mailed = express.is_mailed(session, application)
+    if not mailed:  # an express card goes itself, by registered post: no pickup notice
+        letters.post(
+            session,
+            svc,
+            kind=MailKind.PICKUP_NOTICE,
+            person_id=person.id,
+            ref_id=application.id,
+            registration=reg,
+        )
     audit.record(
         session,
         caller=centre,
@@ -173,6 +178,10 @@ def _manufacture(
         key_source=svc.key_source,
         chip_key=svc.keys.chip_key,
     )  # the chip last: the records are in place
+    if mailed:
+        express.mail_card(
+            session, svc, application=application, card=card, person=person, registration=reg
+        )
     return card
 
 
@@ -227,6 +236,7 @@ def run_daily_jobs(session: Session, svc: Services) -> JobReport:
     """Everything due now: manufacture, the post's round, expiry notices, lapsed cards."""
     made, cancelled = manufacture_due_cards(session, svc)
     settled = letters.deliver_due_mail(session, svc)
+    express.activate_delivered(session, svc, settled)
     notices = send_renewal_notices(session, svc)
     lapsed = card_moving.lapse_moved_cards(session, svc)
     return JobReport(
@@ -257,6 +267,12 @@ def pickup_notice_pdf(
     require_role(caller, Role.WARD_OFFICE, Role.RESIDENT)
     application = card_records.application_by_id(session, application_id)
     authorise(session, svc, caller, Action.VIEW_APPLICATION, Subject(application.person_id))
+    if express.is_mailed(session, application):
+        raise Conflict(
+            "An express card is mailed by registered post: there is no pickup notice.",
+            "特急発行のカードは本人限定受取郵便で郵送します。交付通知書はありません。",
+            reason="mailed_card",
+        )
     if application.ready_at is None or application.collect_by is None:
         raise Conflict(
             "The card is not made yet, so there is no pickup notice.",

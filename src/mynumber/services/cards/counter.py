@@ -148,6 +148,24 @@ def collect_card(
     check_own_municipality(caller, card.municipality_code)
     person = get_person(session, card.person_id)
     reg = require_active_registration(session, person.id)
+    from mynumber.services.cards import express  # it builds on this module
+
+    if express.is_mailed(session, application):  # an express card the post brought back
+        return express.hand_over_returned_card(
+            session,
+            svc,
+            caller=caller,
+            application=application,
+            card=card,
+            person=person,
+            registration=reg,
+            identity=identity,
+            id_documents=id_documents,
+            pins=pins,
+            representative=representative,
+            by_proxy=proxy is not None,
+            face_authentication=face_authentication,
+        )
     today = svc.clock.today()
     # A proxy collects for a child who cannot come with the reply form the representative
     # filled in (domain.proxies); otherwise the representative comes with an under-15.
@@ -180,7 +198,7 @@ def collect_card(
         check_face_card_request(today)
     signature = check_initial_pins(pins, person, today, face_authentication=face_authentication)
     _check_not_expired(card, today)
-    old = _retire_replaced_card(session, svc, application)
+    old = retire_replaced_card(session, svc, application)
     card.status, card.collected_at = CardStatus.ACTIVE, svc.clock.now()
     card.face_authentication = face_authentication
     application.status = ApplicationStatus.COLLECTED
@@ -298,6 +316,8 @@ def _notice_status(session: Session, application: CardApplication) -> str | None
 def check_initial_pins(
     pins: InitialPins | None, person: Person, today: dt.date, *, face_authentication: bool
 ) -> str | None:
+    """The PINs chosen for a new card (at collection, or at an express application), checked;
+    the signature PIN to set, or ``None`` when the card has no signature certificate."""
     born = person.date_of_birth
     if face_authentication:
         if pins is not None:
@@ -330,9 +350,10 @@ def check_initial_pins(
     return check_pin(PinKind.SIGNATURE, pins.signature, date_of_birth=born)
 
 
-def _retire_replaced_card(
+def retire_replaced_card(
     session: Session, svc: Services, application: CardApplication
 ) -> str | None:
+    """The card a new one replaces, invalidated once the new one is in the holder's hands."""
     serial = application.replaces_card_serial
     if serial is None:
         return None

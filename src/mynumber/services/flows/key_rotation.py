@@ -38,7 +38,7 @@ from sqlalchemy import ColumnElement, case, func, select, tuple_, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from mynumber.adapters.db.models import Person
-from mynumber.adapters.db.models_card import ChipFile, ChipKey
+from mynumber.adapters.db.models_card import CardApplication, ChipFile, ChipKey
 from mynumber.adapters.db.models_employer import EmployeeNumber
 from mynumber.adapters.db.models_oidc import OidcCode, OidcSigningKey, OidcToken
 from mynumber.adapters.db.uow import UnitOfWork
@@ -46,6 +46,7 @@ from mynumber.card.sealing import ChipSecrets
 from mynumber.domain import key_versions
 from mynumber.domain.errors import Conflict
 from mynumber.domain.key_versions import KeyVersionUnavailable
+from mynumber.services.cards.express import pins_context
 from mynumber.services.core.context import Services
 from mynumber.services.employer.numbers import sealing_context as employee_context
 from mynumber.services.oidc import keys as oidc_keys
@@ -112,6 +113,10 @@ def _oidc_token(svc: Services, row: Any) -> bytes | None:
     )
 
 
+def _express_pins(svc: Services, row: Any) -> bytes | None:
+    return key_versions.reseal(svc.keys.data_keys, row.pins_sealed, pins_context(row.id))
+
+
 KINDS = (
     SealedKind(
         "persons.number_sealed",
@@ -141,6 +146,13 @@ KINDS = (
         OidcSigningKey.private_key_sealed,
         (),
         _oidc_key,
+    ),
+    SealedKind(
+        "card_applications.pins_sealed",
+        (CardApplication.id,),
+        CardApplication.pins_sealed,
+        (),
+        _express_pins,
     ),
     SealedKind(
         "oidc_codes.claims_sealed", (OidcCode.code_hash,), OidcCode.claims_sealed, (), _oidc_code

@@ -138,6 +138,12 @@ def record_mail_returned(
     )
     if item is None:
         raise NotFound(f"No mail item {mail_id}.", f"郵便物 {mail_id} は見つかりません。")
+    if item.kind == MailKind.CARD and item.status == MailStatus.DELIVERED:
+        raise Conflict(
+            "This card was delivered and is in use: if it is missing, report it lost.",
+            "このカードは配達済みで利用中です。見当たらない場合は紛失の届出をしてください。",
+            reason="card_delivered",
+        )
     if item.status not in (MailStatus.IN_TRANSIT, MailStatus.DELIVERED):
         raise Conflict("This item is already back at the office.", "この郵便物は既に返戻済みです。")
     settle(session, item, failure, at=svc.clock.now())

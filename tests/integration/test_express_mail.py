@@ -1,0 +1,162 @@
+"""An express card (特急発行) is mailed by registered post, not collected (issue 17.6,
+``domain.cards.delivery``): the PINs chosen at the application, no pickup notice, active on
+delivery; brought back by the post, it is held and handed over at the ward office against
+photo ID; an ordinary card is still collected. Both databases."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
+from mynumber.adapters.db.models import MailItem
+from mynumber.adapters.mail import PostOffice
+from mynumber.bootstrap import System
+from mynumber.domain.cards import CardStatus
+from mynumber.domain.deadlines import ExpressReason
+from mynumber.domain.errors import Conflict, InvalidInput
+from mynumber.domain.mail import DeliveryFailure, MailKind, MailStatus
+from mynumber.domain.registration import IdDocument
+from mynumber.services.cards import applications as card_applications
+from mynumber.services.cards import centre as card_centre
+from mynumber.services.registry import letters
+from tests.conftest import ward
+from tests.integration.card_support import (
+    PINS,
+    application_row,
+    apply_at_counter,
+    card_row,
+    collect,
+    pass_days,
+    resident,
+)
+from tests.integration.helpers import register
+from tests.integration.test_card_pins import _use
+
+ROOM_404 = "1-1 Chiyoda, Chiyoda-ku, Tokyo, Room 404"
+
+
+def _mail(system: System, person_id: int) -> list[tuple[str, str]]:
+    with system.uow() as uow:
+        return [
+            (m.kind, m.status)
+            for m in uow.session.scalars(
+                select(MailItem).where(MailItem.person_id == person_id).order_by(MailItem.id)
+            )
+        ]
+
+
+def _view(system: System, person_id: int, application_id: str) -> object:
+    with system.uow() as uow:
+        return card_applications.ask_after_application(
+            uow.session, system.services, caller=resident(person_id), application_id=application_id
+        )
+
+
+def _express(system: System, **kw: object) -> tuple[int, str]:
+    person = register(system, **kw)  # type: ignore[arg-type]
+    view = apply_at_counter(
+        system, person.person_id, express_reason=ExpressReason.ARRIVAL_FROM_ABROAD
+    )
+    return person.person_id, view.application_id
+
+
+def test_an_express_card_is_mailed_with_its_pins_set_and_active_on_delivery(
+    cards: System,
+) -> None:
+    person_id, application_id = _express(cards)
+    assert application_row(cards, application_id).pins_sealed  # sealed until made
+    pass_days(cards, 5)  # made in about a week
+    row = application_row(cards, application_id)
+    assert row.card_serial and row.pins_sealed is None  # set on the chip, then erased
+    sent = [kind for kind, _ in _mail(cards, person_id)]
+    assert MailKind.CARD in sent and MailKind.PICKUP_NOTICE not in sent  # no 交付通知書
+    view = _view(cards, person_id, application_id)
+    assert (view.delivery, view.card_mail) == ("registered_post", "in_transit")  # type: ignore[attr-defined]
+    assert "registered post" in view.next_step_en  # type: ignore[attr-defined]
+    assert card_row(cards, row.card_serial).status == CardStatus.READY
+    with pytest.raises(Conflict) as in_post:  # nothing to collect at the counter
+        collect(cards, application_id)
+    assert in_post.value.details["reason"] == "card_in_the_post"
+    with cards.uow() as uow, pytest.raises(Conflict) as no_notice:
+        card_centre.pickup_notice_pdf(
+            uow.session, cards.services, caller=ward(), application_id=application_id
+        )
+    assert no_notice.value.details["reason"] == "mailed_card"
+    pass_days(cards, 2)  # delivered
+    assert card_row(cards, row.card_serial).status == CardStatus.ACTIVE
+    view = _view(cards, person_id, application_id)
+    assert (view.status, view.card_mail) == ("collected", "delivered")  # type: ignore[attr-defined]
+    _use(cards, row.card_serial, PINS.user_authentication)  # the PINs chosen when applying
+    with cards.uow() as uow, pytest.raises(Conflict) as delivered:
+        item = uow.session.scalars(select(MailItem).where(MailItem.kind == "card")).one()
+        letters.record_mail_returned(
+            uow.session,
+            cards.services,
+            caller=ward(),
+            mail_id=item.id,
+            failure=DeliveryFailure.RETURNED,
+        )
+    assert delivered.value.details["reason"] == "card_delivered"
+
+
+def test_a_returned_card_is_held_and_handed_over_at_the_ward_office_against_id(
+    cards: System, post: PostOffice
+) -> None:
+    post.fail_deliveries_to("Room 404", DeliveryFailure.NOT_HOME)
+    person_id, application_id = _express(cards, address=ROOM_404)
+    pass_days(cards, 5)  # made and mailed
+    pass_days(cards, 2)  # nobody home: back to the ward office
+    assert _mail(cards, person_id)[-1] == (MailKind.CARD, MailStatus.HELD_AT_OFFICE)
+    serial = application_row(cards, application_id).card_serial or ""
+    assert card_row(cards, serial).status == CardStatus.READY  # not in anyone's hands
+    view = _view(cards, person_id, application_id)
+    assert view.card_mail == "held_at_office" and "ward office" in view.next_step_en  # type: ignore[attr-defined]
+    with pytest.raises(InvalidInput) as pins_again:  # set at the application
+        collect(cards, application_id)
+    assert pins_again.value.details["field"] == "pins"
+    with pytest.raises(InvalidInput):  # a photo ID is shown
+        collect(cards, application_id, pins=None, docs=(IdDocument.NOTIFICATION_LETTER,))  # type: ignore[arg-type]
+    assert card_row(cards, serial).status == CardStatus.READY
+    done = collect(cards, application_id, pins=None)  # type: ignore[arg-type]
+    assert done.card_serial == serial
+    assert card_row(cards, serial).status == CardStatus.ACTIVE
+    assert _mail(cards, person_id)[-1] == (MailKind.CARD, MailStatus.HANDED_OVER)
+    _use(cards, serial, PINS.user_authentication)
+    with pytest.raises(Conflict):  # handed over once
+        collect(cards, application_id, pins=None)  # type: ignore[arg-type]
+
+
+def test_an_express_application_takes_the_pins_and_an_ordinary_one_does_not(
+    cards: System,
+) -> None:
+    person = register(cards)
+    with pytest.raises(InvalidInput) as missing:
+        apply_at_counter(
+            cards, person.person_id, express_reason=ExpressReason.ARRIVAL_FROM_ABROAD, pins=None
+        )
+    assert missing.value.details["field"] == "user_authentication_pin"
+    with pytest.raises(InvalidInput) as trivial:
+        apply_at_counter(
+            cards,
+            person.person_id,
+            express_reason=ExpressReason.ARRIVAL_FROM_ABROAD,
+            pins=replace(PINS, user_authentication="1111"),
+        )
+    assert trivial.value.details["field"] == "user_authentication_pin"
+    with pytest.raises(InvalidInput) as not_now:
+        apply_at_counter(cards, person.person_id, pins=PINS)
+    assert not_now.value.details["field"] == "pins"
+    assert _mail(cards, person.person_id) == [(MailKind.NOTIFICATION_LETTER, "in_transit")]
+
+
+def test_an_ordinary_card_is_still_collected_with_a_pickup_notice(cards: System) -> None:
+    person = register(cards)
+    view = apply_at_counter(cards, person.person_id)
+    assert view.delivery == "at_the_counter" and view.card_mail is None
+    pass_days(cards, 33)
+    sent = [kind for kind, _ in _mail(cards, person.person_id)]
+    assert MailKind.PICKUP_NOTICE in sent and MailKind.CARD not in sent
+    done = collect(cards, view.application_id)
+    assert card_row(cards, done.card_serial).status == CardStatus.ACTIVE
