@@ -123,6 +123,7 @@ def test_an_express_reissue_shows_its_fee_and_the_found_card_is_lifted(
             declaration=PhotoDeclaration(True, True, True),
             person_id=records.get_card(uow.session, collected.card_serial).person_id,
             express_reason=ExpressReason.LOST_CARD,
+            pins=PINS,  # an express card is mailed: its PINs are chosen when applying
         )
         uow.commit()
     log_in(page, system, _office(server), "/staff/ward-office")

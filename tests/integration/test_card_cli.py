@@ -179,3 +179,31 @@ def test_refusals_print_one_line_and_exit_1(cli: System, tmp_path: Path) -> None
     assert "stay_ends" in _refused(
         "validity", "NOPE", "Engineer", *WHO, "--doc", "residence_card", "--stay-ends", "soon"
     )
+
+
+def test_an_express_card_takes_its_pins_when_applying_and_is_mailed(
+    cli: System, tmp_path: Path
+) -> None:
+    person = register(cli)
+    pins = [
+        "--user-auth-pin", PINS.user_authentication,
+        "--resident-registry-pin", PINS.resident_registry,
+        "--card-info-pin", PINS.card_info_input,
+        "--signature-pin", PINS.signature or "",
+    ]  # fmt: skip
+    args = [
+        "apply", "--photo", str(_picture(tmp_path)), "--person", str(person.person_id),
+        "--photo-declared", "--express", "arrival_from_abroad", *AT,
+    ]  # fmt: skip
+    refused = _refused(*args, "--user-auth-pin", "1111", *pins[2:])
+    assert refused.startswith("error: user_authentication_pin: ")
+    out = _ok(*args, *pins)
+    assert "the card is mailed by registered post" in out
+    application_id = out.split("ID ")[1].split(";")[0]
+    clock(cli).advance(days=5)
+    _ok("jobs")
+    line = _refused("pickup-notice", application_id, "--out", str(tmp_path / "n.pdf"), *AT)
+    assert "registered post" in line
+    clock(cli).advance(days=2)
+    _ok("jobs")
+    assert "status: collected" in _ok("status", application_id, *AT)

@@ -30,7 +30,6 @@ from tests.integration.card_support import (
     card_row,
     chip,
     clock,
-    collect,
     identity,
     issued_card,
     pass_days,

@@ -160,3 +160,55 @@ def test_an_ordinary_card_is_still_collected_with_a_pickup_notice(cards: System)
     assert MailKind.PICKUP_NOTICE in sent and MailKind.CARD not in sent
     done = collect(cards, view.application_id)
     assert card_row(cards, done.card_serial).status == CardStatus.ACTIVE
+
+
+# --- The counter's and the card centre's pages -----------------------------------------------
+
+
+def test_the_counter_pages_take_the_pins_and_show_the_registered_post(
+    system: System, post: PostOffice
+) -> None:
+    from mynumber.domain.access import Role
+    from tests.conftest import ref
+    from tests.integration.card_support import photo
+    from tests.integration.test_web_card_counter import BASE, DECLARED, WHO, Desk
+    from tests.integration.test_web_card_counter import PINS as PAGE_PINS
+
+    desk = Desk(system, Role.WARD_OFFICE, municipality_code="131016")
+    post.fail_deliveries_to("Room 404", DeliveryFailure.NOT_HOME)
+    person = register(system, address=ROOM_404)
+    fields = {
+        "person_id": ref("per", person.person_id),
+        "express_reason": "arrival_from_abroad",
+        **DECLARED,
+    }
+    files = {"photo": ("photo.jpg", photo(), "image/jpeg")}
+    apply_page = f"{BASE}/apply"
+    assert "the resident sets the PINs now" in desk.get(apply_page).text
+    no_pins = desk.post(apply_page, fields, page=apply_page, files=files)
+    assert no_pins.status_code == 422 and 'id="user_authentication_pin-error"' in no_pins.text
+    assert "4826" not in no_pins.text
+    done = desk.post(apply_page, {**fields, **PAGE_PINS}, page=apply_page, files=files)
+    assert done.status_code == 303, done.text
+    page = done.headers["location"]
+    application_id = page.rsplit("/", 1)[-1]
+    assert "Mailed by registered post" in desk.get(page).text
+    pass_days(system, 5)
+    shown = desk.get(page).text
+    assert "Mailed by registered post (本人限定受取郵便) — in the post" in shown
+    assert "pickup-notice.pdf" not in shown and 'name="user_authentication_pin"' not in shown
+    centre = Desk(system, Role.CARD_CENTRE)
+    found = centre.get(f"/staff/card-centre?application_id={application_id}").text
+    assert "Mailed by registered post (本人限定受取郵便) — in the post" in found
+    pass_days(system, 2)  # nobody home: back to the ward office
+    shown = desk.get(page).text
+    assert "Hand over the card the post brought back" in shown
+    handed = desk.post(
+        f"{page}/collect",
+        {**WHO, "id_documents": ["residence_card"], "pickup_notice": "held"},
+        page=page,
+    )
+    assert handed.status_code == 303, handed.text
+    serial = application_row(system, application_id).card_serial or ""
+    assert card_row(system, serial).status == CardStatus.ACTIVE
+    assert "handed over at the counter" in desk.get(page).text

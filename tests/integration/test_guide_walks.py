@@ -118,8 +118,7 @@ def test_a_working_holiday_in_shibuya_walks_the_plan(cards: System) -> None:
     assert "mailed to you by registered post" in express.notes[0][0]
     collected = day_when(
         system,
-        lambda: application(system, moved.person_id, view.application_id).card_mail
-        == "delivered",
+        lambda: application(system, moved.person_id, view.application_id).card_mail == "delivered",
     )
     assert express.values["ready_from"] <= collected <= express.values["ready_by"]
     got = application(system, moved.person_id, view.application_id)
@@ -358,8 +357,7 @@ def test_a_family_with_an_infant_walks_the_plan(cards: System) -> None:
     # PIN under 15): delivered within the plan's days, active, nothing collected.
     delivered = day_when(
         system,
-        lambda: application(system, infant.person_id, view.application_id).card_mail
-        == "delivered",
+        lambda: application(system, infant.person_id, view.application_id).card_mail == "delivered",
     )
     assert express.values["ready_from"] <= delivered <= express.values["ready_by"]
     got = application(system, infant.person_id, view.application_id)

@@ -98,13 +98,14 @@ def test_before_the_card_the_clinic_sees_the_eligibility_letter_then_the_card_is
 # --- The card ----------------------------------------------------------------------------------
 
 
-def test_express_is_for_arrivals_from_abroad_and_the_card_is_collected_not_mailed() -> None:
+def test_express_is_for_arrivals_from_abroad_and_the_card_is_mailed_not_collected() -> None:
     step = make_plan(WORKING_HOLIDAY, today=TODAY).step("express")
     by = deadlines.express_request_deadline(TODAY, ExpressReason.ARRIVAL_FROM_ABROAD)
     assert step.on == by
     ready = timelines.express_card_window(TODAY)
     assert f"between {en(ready[0])} and {en(ready[1])}" in step.text(EN)
-    assert "collect it at the ward office" in step.text(EN) and "mailed" not in step.text(EN)
+    assert "mailed to you by registered post" in step.text(EN)  # cards.delivery
+    assert "no pickup notice" in step.text(EN) and "choose the PINs when you apply" in step.text(EN)
     moved = replace(WORKING_HOLIDAY, moved_within_japan=True)
     assert not make_plan(moved, today=TODAY).has("express")
 

@@ -130,9 +130,14 @@ def apply(
     representative_born: RepresentativeBorn = "",
     representative_relation: RepresentativeRelation = "parent",
     representative_doc: RepresentativeDocs = None,
+    user_auth_pin: Annotated[str, typer.Option(hide_input=True, help="Express only")] = "",
+    resident_registry_pin: Annotated[str, typer.Option(hide_input=True)] = "",
+    card_info_pin: Annotated[str, typer.Option(hide_input=True)] = "",
+    signature_pin: Annotated[str, typer.Option(hide_input=True, help="From age 15")] = "",
 ) -> None:
     """交付申請: apply for the card; prints the application ID. Under 15 the legal
-    representative applies (``--representative-*``)."""
+    representative applies (``--representative-*``). An express card (``--express``) is
+    mailed by registered post, so its PINs are chosen now (asked for if not given)."""
     from mynumber.domain.access import Role
     from mynumber.domain.cards import Channel
     from mynumber.domain.deadlines import ExpressReason
@@ -153,6 +158,11 @@ def apply(
     acting = _representative(
         representative_name, representative_born, representative_relation, representative_doc
     )
+    pins = (
+        _pins(user_auth_pin, resident_registry_pin, card_info_pin, signature_pin)
+        if express or user_auth_pin
+        else None
+    )
     view = _run(
         lambda s, svc: apply_for_card(
             s,
@@ -165,13 +175,35 @@ def apply(
             person_id=person or None,
             express_reason=_choice("express", ExpressReason, express) if express else None,
             representative=acting,
+            pins=pins,
         )
     )
+    expected = f"{view.notice_expected_from} – {view.notice_expected_by}"
     console.print(
-        f"application accepted: ID {view.application_id}; pickup notice expected "
-        f"{view.notice_expected_from} – {view.notice_expected_by}",
+        f"application accepted: ID {view.application_id}; "
+        + (
+            f"the card is mailed by registered post, expected {expected}"
+            if view.delivery == "registered_post"
+            else f"pickup notice expected {expected}"
+        ),
         highlight=False,
+        soft_wrap=True,
     )
+
+
+def _pins(user_auth: str, resident_registry: str, card_info: str, signature: str) -> Any:
+    """The PINs the resident keys in (the 4-digit ones asked for when not given)."""
+    from mynumber.services.cards.counter import InitialPins
+
+    four = [
+        pin or typer.prompt(label, hide_input=True)
+        for pin, label in (
+            (user_auth, "User auth pin"),
+            (resident_registry, "Resident registry pin"),
+            (card_info, "Card info pin"),
+        )
+    ]
+    return InitialPins(four[0], four[1], four[2], signature or None)
 
 
 def _choice(field: str, kind: Any, text: str) -> Any:
@@ -243,15 +275,20 @@ def collect(
     representative_born: RepresentativeBorn = "",
     representative_relation: RepresentativeRelation = "parent",
     representative_doc: RepresentativeDocs = None,
+    returned_by_post: Annotated[
+        bool,
+        typer.Option(help="An express card the post brought back: its PINs are already set"),
+    ] = False,
 ) -> None:
     """交付: hand the card to its owner, who sets the PINs (or to a proxy: the PINs are the
     ones the holder sealed in the reply form; --name/--born/--doc stay the holder's). Under
     15 the legal representative (``--representative-*``) comes and sets them; a
-    face-authentication card (``--face-authentication``) has none."""
+    face-authentication card (``--face-authentication``) has none; an express card the post
+    brought back (``--returned-by-post``) was given its PINs at the application."""
     from mynumber.domain.cards import IdentityShown
     from mynumber.domain.proxies import ProxyShown
     from mynumber.domain.registration import parse_id_documents
-    from mynumber.services.cards.counter import InitialPins, collect_card
+    from mynumber.services.cards.counter import collect_card
 
     proxy = (
         ProxyShown(
@@ -264,16 +301,8 @@ def collect(
         else None
     )
     pins = None
-    if not face_authentication:
-        four = [
-            pin or typer.prompt(label, hide_input=True)
-            for pin, label in (
-                (user_auth_pin, "User auth pin"),
-                (resident_registry_pin, "Resident registry pin"),
-                (card_info_pin, "Card info pin"),
-            )
-        ]
-        pins = InitialPins(four[0], four[1], four[2], signature_pin or None)
+    if not (face_authentication or returned_by_post):
+        pins = _pins(user_auth_pin, resident_registry_pin, card_info_pin, signature_pin)
     acting = _representative(
         representative_name, representative_born, representative_relation, representative_doc
     )

@@ -96,6 +96,20 @@ def identity_of(values: dict[str, Any]) -> tuple[IdentityShown, tuple[IdDocument
     return IdentityShown(name, born, card), parse_id_documents(as_list(values, "id_documents"))
 
 
+def pins_of(values: dict[str, Any]) -> card_counter.InitialPins | None:
+    """The PINs keyed in by the resident; ``None`` when none was (a card the post brought
+    back has its PINs already; otherwise the service names the missing PIN)."""
+    chosen = {kind.field: str(values.get(kind.field, "")) for kind in pin_rules.PinKind}
+    if not any(chosen.values()):
+        return None
+    return card_counter.InitialPins(
+        user_authentication=chosen[pin_rules.PinKind.USER_AUTHENTICATION.field],
+        resident_registry=chosen[pin_rules.PinKind.RESIDENT_REGISTRY.field],
+        card_info_input=chosen[pin_rules.PinKind.CARD_INFO_INPUT.field],
+        signature=chosen[pin_rules.PinKind.SIGNATURE.field] or None,
+    )
+
+
 def _kept(values: dict[str, Any]) -> dict[str, Any]:
     """The answers to show again after a refusal: never a PIN."""
     kept = {k: v for k, v in values.items() if k not in PIN_FIELDS and k != "new_pin"}
@@ -217,6 +231,7 @@ async def apply(request: Request, caller: WardStaff, values: Values) -> Response
         declaration = PhotoDeclaration(*(name in ticked for name in DECLARATIONS))
         express = _express(str(values.get("express_reason", "")))
         representative = representative_of(values)
+        pins = pins_of(values)  # express only: the card is mailed, its PINs chosen now
 
         def use_case(s: DbSession, svc: Services) -> card_applications.ApplicationView:
             return card_applications.apply_for_card(
@@ -229,6 +244,7 @@ async def apply(request: Request, caller: WardStaff, values: Values) -> Response
                 person_id=person_id,
                 express_reason=express,
                 representative=representative,
+                pins=pins,
             )
 
         view = await run_in_threadpool(run, request, use_case)
@@ -353,17 +369,7 @@ def collect(request: Request, caller: WardStaff, application_id: str, values: Va
         proxy = _proxy_of(values)
         representative = representative_of(values)
         face_card = bool(as_list(values, "face_authentication"))
-        signature = str(values.get("signature_pin", ""))
-        pins = (
-            None
-            if face_card
-            else card_counter.InitialPins(
-                user_authentication=str(values.get("user_authentication_pin", "")),
-                resident_registry=str(values.get("resident_registry_pin", "")),
-                card_info_input=str(values.get("card_info_input_pin", "")),
-                signature=signature or None,
-            )
-        )
+        pins = None if face_card else pins_of(values)
         done = run(
             request,
             lambda s, svc: card_counter.collect_card(

@@ -30,6 +30,11 @@ class ApplicationRequest:
         person_id (None | str | Unset): At the counter
         express_reason (ExpressReason | None | Unset):
         legal_representative (None | RepresentativeRequest | Unset): Who applies for a child under 15
+        user_authentication_pin (None | str | Unset): Express only: the card is mailed by registered post, so its PINs
+            are chosen now (4 digits each; the signature PIN from 15)
+        resident_registry_pin (None | str | Unset):
+        card_info_input_pin (None | str | Unset):
+        signature_pin (None | str | Unset):
     """
 
     channel: Channel
@@ -41,6 +46,10 @@ class ApplicationRequest:
     person_id: None | str | Unset = UNSET
     express_reason: ExpressReason | None | Unset = UNSET
     legal_representative: None | RepresentativeRequest | Unset = UNSET
+    user_authentication_pin: None | str | Unset = UNSET
+    resident_registry_pin: None | str | Unset = UNSET
+    card_info_input_pin: None | str | Unset = UNSET
+    signature_pin: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -88,6 +97,30 @@ class ApplicationRequest:
         else:
             legal_representative = self.legal_representative
 
+        user_authentication_pin: None | str | Unset
+        if isinstance(self.user_authentication_pin, Unset):
+            user_authentication_pin = UNSET
+        else:
+            user_authentication_pin = self.user_authentication_pin
+
+        resident_registry_pin: None | str | Unset
+        if isinstance(self.resident_registry_pin, Unset):
+            resident_registry_pin = UNSET
+        else:
+            resident_registry_pin = self.resident_registry_pin
+
+        card_info_input_pin: None | str | Unset
+        if isinstance(self.card_info_input_pin, Unset):
+            card_info_input_pin = UNSET
+        else:
+            card_info_input_pin = self.card_info_input_pin
+
+        signature_pin: None | str | Unset
+        if isinstance(self.signature_pin, Unset):
+            signature_pin = UNSET
+        else:
+            signature_pin = self.signature_pin
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -108,6 +141,14 @@ class ApplicationRequest:
             field_dict["express_reason"] = express_reason
         if legal_representative is not UNSET:
             field_dict["legal_representative"] = legal_representative
+        if user_authentication_pin is not UNSET:
+            field_dict["user_authentication_pin"] = user_authentication_pin
+        if resident_registry_pin is not UNSET:
+            field_dict["resident_registry_pin"] = resident_registry_pin
+        if card_info_input_pin is not UNSET:
+            field_dict["card_info_input_pin"] = card_info_input_pin
+        if signature_pin is not UNSET:
+            field_dict["signature_pin"] = signature_pin
 
         return field_dict
 
@@ -185,6 +226,42 @@ class ApplicationRequest:
 
         legal_representative = _parse_legal_representative(d.pop("legal_representative", UNSET))
 
+        def _parse_user_authentication_pin(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        user_authentication_pin = _parse_user_authentication_pin(d.pop("user_authentication_pin", UNSET))
+
+        def _parse_resident_registry_pin(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        resident_registry_pin = _parse_resident_registry_pin(d.pop("resident_registry_pin", UNSET))
+
+        def _parse_card_info_input_pin(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        card_info_input_pin = _parse_card_info_input_pin(d.pop("card_info_input_pin", UNSET))
+
+        def _parse_signature_pin(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        signature_pin = _parse_signature_pin(d.pop("signature_pin", UNSET))
+
         application_request = cls(
             channel=channel,
             taken_within_six_months=taken_within_six_months,
@@ -195,6 +272,10 @@ class ApplicationRequest:
             person_id=person_id,
             express_reason=express_reason,
             legal_representative=legal_representative,
+            user_authentication_pin=user_authentication_pin,
+            resident_registry_pin=resident_registry_pin,
+            card_info_input_pin=card_info_input_pin,
+            signature_pin=signature_pin,
         )
 
         application_request.additional_properties = d

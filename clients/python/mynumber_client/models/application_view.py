@@ -34,6 +34,8 @@ class ApplicationView:
         next_step_ja (str):
         fee_yen (int | Unset):  Default: 0.
         fee_paid (None | PaidWhen | Unset):
+        delivery (str | Unset):  Default: 'at_the_counter'.
+        card_mail (None | str | Unset):
     """
 
     application_id: str
@@ -52,6 +54,8 @@ class ApplicationView:
     next_step_ja: str
     fee_yen: int | Unset = 0
     fee_paid: None | PaidWhen | Unset = UNSET
+    delivery: str | Unset = "at_the_counter"
+    card_mail: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,6 +103,14 @@ class ApplicationView:
         else:
             fee_paid = self.fee_paid
 
+        delivery = self.delivery
+
+        card_mail: None | str | Unset
+        if isinstance(self.card_mail, Unset):
+            card_mail = UNSET
+        else:
+            card_mail = self.card_mail
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -123,6 +135,10 @@ class ApplicationView:
             field_dict["fee_yen"] = fee_yen
         if fee_paid is not UNSET:
             field_dict["fee_paid"] = fee_paid
+        if delivery is not UNSET:
+            field_dict["delivery"] = delivery
+        if card_mail is not UNSET:
+            field_dict["card_mail"] = card_mail
 
         return field_dict
 
@@ -199,6 +215,17 @@ class ApplicationView:
 
         fee_paid = _parse_fee_paid(d.pop("fee_paid", UNSET))
 
+        delivery = d.pop("delivery", UNSET)
+
+        def _parse_card_mail(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        card_mail = _parse_card_mail(d.pop("card_mail", UNSET))
+
         application_view = cls(
             application_id=application_id,
             person_id=person_id,
@@ -216,6 +243,8 @@ class ApplicationView:
             next_step_ja=next_step_ja,
             fee_yen=fee_yen,
             fee_paid=fee_paid,
+            delivery=delivery,
+            card_mail=card_mail,
         )
 
         application_view.additional_properties = d

@@ -84,6 +84,22 @@ class ApplicationRequest(BaseModel):
     legal_representative: RepresentativeRequest | None = Field(
         default=None, description="Who applies for a child under 15"
     )
+    user_authentication_pin: str | None = Field(
+        default=None,
+        description="Express only: the card is mailed by registered post, so its PINs are "
+        "chosen now (4 digits each; the signature PIN from 15)",
+    )
+    resident_registry_pin: str | None = None
+    card_info_input_pin: str | None = None
+    signature_pin: str | None = None
+
+    def pins(self) -> card_counter.InitialPins | None:
+        return _initial_pins(
+            self.user_authentication_pin,
+            self.resident_registry_pin,
+            self.card_info_input_pin,
+            self.signature_pin,
+        )
 
 
 def _photo(photo_base64: str | None) -> bytes | None:
@@ -110,6 +126,7 @@ def apply_for_card(
         person_id=body.person_id,
         express_reason=body.express_reason,
         representative=_representative(body.legal_representative),
+        pins=body.pins(),
     )
     uow.commit()
     return view
@@ -273,15 +290,28 @@ class CollectRequest(IdentityRequest):
     )
 
     def pins(self) -> card_counter.InitialPins | None:
-        four = (self.user_authentication_pin, self.resident_registry_pin, self.card_info_input_pin)
-        if all(pin is None for pin in (*four, self.signature_pin)):
-            return None
-        for kind, pin in zip(FOUR_DIGIT_KINDS, four, strict=True):
-            if pin is None:
-                raise invalid(kind.field, "Choose this PIN.", "この暗証番号を設定してください。")
-        return card_counter.InitialPins(
-            four[0] or "", four[1] or "", four[2] or "", self.signature_pin
+        return _initial_pins(
+            self.user_authentication_pin,
+            self.resident_registry_pin,
+            self.card_info_input_pin,
+            self.signature_pin,
         )
+
+
+def _initial_pins(
+    user_authentication: str | None,
+    resident_registry: str | None,
+    card_info_input: str | None,
+    signature: str | None,
+) -> card_counter.InitialPins | None:
+    """The PINs chosen (none sent: ``None``; some of the 4-digit ones only: named)."""
+    four = (user_authentication, resident_registry, card_info_input)
+    if all(pin is None for pin in (*four, signature)):
+        return None
+    for kind, pin in zip(FOUR_DIGIT_KINDS, four, strict=True):
+        if pin is None:
+            raise invalid(kind.field, "Choose this PIN.", "この暗証番号を設定してください。")
+    return card_counter.InitialPins(four[0] or "", four[1] or "", four[2] or "", signature)
 
 
 @router.post("/cards/applications/{application_id}/collect")
