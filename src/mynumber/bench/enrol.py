@@ -571,12 +571,20 @@ def _run(system: System, plan: load.Plan, workers: int, console: Console) -> lis
         futures = [pool.submit(_work, job, w, workers) for w in range(workers)]
         results = [f.result() for f in futures]
     rows = {k: sum(d.rows.get(k, 0) for d in results) for k in ("residents", "visits")}
+    cpu = {k: sum(d.cpu.get(k, 0.0) for d in results) for k in _CPU}
     elapsed = time.perf_counter() - started
+    per = max(1, rows["residents"])
     console.print(
         f"  rows: {rows['residents']:,} residents ({rows['residents'] / elapsed:,.0f}/s "
-        f"with their visits), {rows['visits']:,} visits in {elapsed:.1f} s"
+        f"with their visits), {rows['visits']:,} visits in {elapsed:.1f} s; CPU per "
+        "resident: "
+        + ", ".join(f"{k} {cpu[k] / per * 1e6:,.0f} µs" for k in _CPU)
+        + f" (load average {os.getloadavg()[0]:.1f})"
     )
     return results
+
+
+_CPU = ("residents", "visits", "signing", "server")
 
 
 def _load_here(system: System, plan: load.Plan, console: Console, started: float) -> load.Done:
@@ -610,9 +618,13 @@ def _work(job: tuple[Settings, Any, Any, load.Plan], worker: int, workers: int) 
     done = load.Done()
     with psycopg.connect(url.render_as_string(hide_password=False)) as conn:
         conn.execute("SET synchronous_commit = off")  # a lost tail is a failed load anyway
+        backend = _cpu_of(conn.info.backend_pid)
+        mine = time.process_time()
         for number in load.resident_slices(plan, worker, workers):
             load.write_residents(plan, svc, ca, load.Sink(pg=conn), number, done, key)
             conn.commit()
+        done.add_cpu("residents", time.process_time() - mine - done.cpu.get("signing", 0.0))
+        mine = time.process_time()
         committed = 0
         for number in range(worker, len(plan.clinics), workers):
             load.write_visits(plan, load.Sink(pg=conn), number, done, key)
@@ -620,7 +632,19 @@ def _work(job: tuple[Settings, Any, Any, load.Plan], worker: int, workers: int) 
                 conn.commit()
                 committed = done.rows["visits"]
         conn.commit()
+        done.add_cpu("visits", time.process_time() - mine)
+        done.add_cpu("server", _cpu_of(conn.info.backend_pid) - backend)
     return done
+
+
+def _cpu_of(pid: int) -> float:
+    """CPU seconds of process ``pid`` (user + system), where /proc shows it (the server on
+    this machine); 0 elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _report(console: Console, done: int, count: int, started: float) -> None:

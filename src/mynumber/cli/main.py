@@ -338,6 +338,9 @@ def bench_enrol(
         Path | None,
         typer.Option(help="The load's data folder (default var/bench/<database>)"),
     ] = None,
+    sample: Annotated[
+        int, typer.Option(help="Cards kept for the load generator (their certificates signed)")
+    ] = 20_000,
     workers: Annotated[int, typer.Option(help="Loading processes (0: one per core)")] = 0,
 ) -> None:
     """Load RESIDENTS residents with cards, certificates, enrolments and a year of clinic
@@ -352,6 +355,7 @@ def bench_enrol(
         residents,
         console,
         data_dir=data_dir,
+        sample=sample,
         visits_per_resident=visits,
         workers=workers or None,
     )
