@@ -319,6 +319,45 @@ def faces_detected_once() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def routes_built_once() -> Iterator[None]:
+    """FastAPI (0.16x) builds an included route — its dependencies' signatures, pydantic
+    adapters for every parameter and response — lazily, per app, on the first request that
+    walks past it: 0.2–0.4 s of CPU for each app a test makes (~1,500 tests make one; the
+    product makes one app per process). The built route is a function of the route and of
+    how it was included (prefix, tags, responses, the app's operationId function…), so it is
+    built once per worker for each such pair and given to every later app of the same shape.
+    One thing of the including app goes into it, its ``dependency_overrides`` (the routes
+    answer to the first app's): no test overrides a dependency; one that needs to must not
+    reuse this. Without FastAPI's private hook (another version) the apps build as before."""
+    from dataclasses import fields, replace
+
+    from fastapi import routing
+
+    effective = getattr(routing, "_EffectiveRouteContext", None)
+    if effective is None or not hasattr(effective, "from_api_route"):
+        yield
+        return
+    real = effective.from_api_route
+    built: dict[int, list[tuple[Any, Any, Any]]] = {}
+    shape = [f.name for f in fields(routing._RouterIncludeContext)]
+    assert "dependency_overrides_provider" in shape, shape
+
+    def from_api_route(cls: type, *, original_route: Any, include_context: Any) -> Any:
+        key = replace(include_context, dependency_overrides_provider=None)
+        same = built.setdefault(id(original_route), [])
+        for route, context_key, context in same:
+            if route is original_route and context_key == key:
+                return context
+        context = real(original_route=original_route, include_context=include_context)
+        same.append((original_route, key, context))
+        return context
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(effective, "from_api_route", classmethod(from_api_route))
+        yield
+
+
 @pytest.fixture
 def system(
     settings: Settings,
