@@ -4,6 +4,7 @@ signature and claims checked against the provider's JWKS (no test checks tokens 
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 import time
@@ -14,13 +15,13 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from authlib.oauth2.rfc7523 import private_key_jwt_sign
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from authlib.oidc.core import CodeIDToken
-from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
+from mynumber.card.keys import KeyPool
 from mynumber.domain.access import Role
 from mynumber.domain.oidc import ClientStatus
 from mynumber.services.oidc import clients
@@ -29,6 +30,13 @@ from tests.integration.card_support import PINS
 
 REDIRECT = "https://bank.example/callback"
 CENTRE = caller(Role.CARD_CENTRE)
+
+
+@functools.cache
+def service_keys() -> KeyPool:
+    """The relying parties' RSA-2048 keys, made once per worker (~50-100 ms each): real keys,
+    handed out in turn, so the services a test registers one after another hold different ones."""
+    return KeyPool.generate(4)
 
 
 @dataclass
@@ -57,7 +65,7 @@ def apply_and_approve(
     sandbox: bool = False,
     name: str = "Example Bank",
 ) -> RelyingParty:
-    key = RSAKey.import_key(rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    key = RSAKey.import_key(service_keys().new_key())
     key.ensure_kid()
     body: dict[str, Any] = {
         "name": name,
