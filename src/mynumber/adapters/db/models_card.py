@@ -143,8 +143,10 @@ class Card(Base):
     certificate_notice_sent_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     # The 申請書ID printed on the latest renewal notice (migration 0014_counter_renewal_ids).
     renewal_application_id: Mapped[str | None] = mapped_column(
-        String(23), nullable=True, unique=True, index=True
+        String(23), nullable=True, index=True
     )
+    """Not unique in the database (cards are partitioned by serial, migration 0016): 23 random
+    digits, drawn as the notification letters' are."""
     # What the card carries (migration 0014; ``domain.card_kinds``): a face-authentication
     # card has no PINs; ``no_signature`` says why no signature certificate was issued.
     face_authentication: Mapped[bool] = mapped_column(
@@ -155,16 +157,6 @@ class Card(Base):
     # or the special residence card (特定在留カード), which follows the stay.
     kind: Mapped[str] = mapped_column(
         String(30), default="my_number_card", server_default="my_number_card"
-    )
-    __table_args__ = (
-        # At most one card in use per person: a renewal's old card is invalidated first.
-        Index(
-            "uq_cards_one_active",
-            "person_id",
-            unique=True,
-            sqlite_where=text("status = 'active'"),
-            postgresql_where=text("status = 'active'"),
-        ),
     )
 
 

@@ -205,6 +205,10 @@ def authorise(
         facts = replace(facts, insurable_by=_insurable_by(session, svc, subject.person_id))
     if action in _STAY_ACTIONS and subject.person_id is not None:
         facts = _with_stay(session, facts, subject.person_id)
+    if caller.role is Role.CARD_CENTRE and subject.person_id is not None:
+        # Only the card centre's decision reads it: not on every authorisation, as cards are
+        # partitioned by serial (migration 0016) and a look-up by person probes every partition.
+        facts = replace(facts, card_record=_card_record(session, subject.person_id))
     decision = decide(actor_of(caller), action, facts, purpose)
     detail = f"{action.value}: {decision.reason}"
     if subject.visit_id is not None:
@@ -284,11 +288,16 @@ def load_relationship(session: Session, svc: Services, subject: Subject) -> Rela
             )
         ),
         tax_records=bool(session.scalar(select(exists().where(TaxReceipt.person_id == person_id)))),
-        card_record=bool(session.scalar(select(exists().where(Card.person_id == person_id))))
-        or bool(session.scalar(select(exists().where(CardApplication.person_id == person_id)))),
         visit=visit,
         card_in_terminal=subject.card_in_terminal,
     )
+
+
+def _card_record(session: Session, person_id: int) -> bool:
+    """The person has a card application or a card (the application first: one table)."""
+    return bool(
+        session.scalar(select(exists().where(CardApplication.person_id == person_id)))
+    ) or bool(session.scalar(select(exists().where(Card.person_id == person_id))))
 
 
 def _municipalities(session: Session, person_id: int) -> frozenset[str]:

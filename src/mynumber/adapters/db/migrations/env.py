@@ -6,6 +6,7 @@ from alembic import context
 
 from mynumber.adapters.db.all_models import Base
 from mynumber.adapters.db.engine import make_engine
+from mynumber.adapters.db.partitions import include_name
 
 config = context.config
 
@@ -15,7 +16,10 @@ def run_migrations() -> None:
     engine = make_engine(url)
     with engine.connect() as connection:
         context.configure(
-            connection=connection, target_metadata=Base.metadata, render_as_batch=True
+            connection=connection,
+            target_metadata=Base.metadata,
+            render_as_batch=True,
+            include_name=include_name,
         )
         with context.begin_transaction():
             context.run_migrations()
