@@ -697,7 +697,8 @@ def _drop_secondary(system: System) -> _Dropped:
             {"tables": tables},
         ).all()
         for name, definition in indexes:
-            dropped.indexes.append(definition)
+            # A partitioned table's index reads "ON ONLY": made so, it would skip the partitions.
+            dropped.indexes.append(definition.replace(" ON ONLY ", " ON ", 1))
             conn.execute(text(f"DROP INDEX {name}"))
     return dropped
 
