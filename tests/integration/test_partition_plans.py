@@ -346,15 +346,17 @@ def unpartitioned(
     key_source: KeyPool,
     ca_template: Path,
 ) -> Iterator[System]:
-    """A database of its own at the schema before migration 0016, loaded by ``bench enrol``."""
+    """A database of its own without migration 0016 (plain tables)."""
     server, _ = PG_ADMIN_URL.rsplit("/", 1)
     name = worker_database_name("h21part_convert", "main")
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = f"{server}/{name}"
-    for head in BEFORE_PARTITIONS:
-        command.upgrade(alembic_config(url), head)
+    # Every migration but 0016 and what depends on it (the newest code needs the others):
+    # the empty database is partitioned and turned back, then loaded.
+    command.upgrade(alembic_config(url), "heads")
+    command.downgrade(alembic_config(url), BEFORE_PARTITIONS[0])
     settings = Settings(database_url=url, data_dir=tmp_path / "var", master_key=TEST_MASTER_KEY)
     shutil.copytree(ca_template, settings.data_dir / "ca")
     built = build_system(
