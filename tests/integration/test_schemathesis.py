@@ -26,11 +26,13 @@ from mynumber.bootstrap import System, build_system
 from mynumber.card.keys import KeyPool
 from mynumber.config import Settings
 from mynumber.demo.data import (
+    IMMIGRATION_BUREAU,
     seed_demo_residents,
     seed_demo_tokens,
     seed_municipalities,
 )
 from mynumber.domain.clock import SimulatedClock
+from mynumber.services.immigration import bureaus
 from tests.conftest import START, TEST_MASTER_KEY
 from tests.integration.employer_support import (
     UNREGISTERED_NUMBER,
@@ -65,7 +67,12 @@ def fuzzed(
     )
     with system.uow() as uow:
         seed_municipalities(uow.session)
-        demo = seed_demo_tokens(uow.session, system.services)
+        bureau = bureaus.create_bureau(
+            uow.session, system.services, name="Tokyo", name_ja="東京", prefectures=["13"]
+        )
+        demo = seed_demo_tokens(
+            uow.session, system.services, scopes={IMMIGRATION_BUREAU: bureau.id}
+        )
         seed_demo_residents(uow.session, system.services)
         uow.commit()
     company = make_company(system)
@@ -85,6 +92,7 @@ def _token_for(path: str, tokens: dict[str, str]) -> str:
         ("/tax-office", "tax_office"),
         ("/kiosk", "kiosk"),
         ("/card-centre", "card_centre"),
+        ("/immigration", "immigration"),
     ):
         if path.startswith(prefix):
             return tokens[role]
