@@ -464,6 +464,24 @@ def test_an_admin_sets_up_an_office_and_a_clerk_who_can_log_in(commands: System)
         assert uow.session.scalar(select(func.count()).select_from(Clerk)) == 1
 
 
+def test_an_admin_sets_up_an_immigration_bureau_and_its_office(commands: System) -> None:
+    out = _ok("admin", "add-immigration-bureau", "--name", "Tokyo bureau", "--prefectures", "14,13")
+    found = re.search(r"immigration bureau (\d+): Tokyo bureau \(13,14\)", out)
+    assert found, out
+    _ok(
+        "admin",
+        "add-organisation",
+        "--name",
+        "Tokyo bureau",
+        "--role",
+        "immigration",
+        "--scope-id",
+        found.group(1),
+    )
+    _refused("admin", "add-immigration-bureau", "--name", "Nowhere", "--prefectures", "48")
+    _refused("admin", "add-immigration-bureau", "--name", "Tokyo bureau", "--prefectures", "13")
+
+
 def test_tokens_issue_list_rotate_revoke(commands: System, clock: SimulatedClock) -> None:
     _ok("admin", "add-organisation", "--name", "Kanda Clinic", "--role", "clinic")
     out = _ok("tokens", "issue", "--org", "Kanda Clinic", "--expires-in", "30d")

@@ -68,6 +68,36 @@ def add_organisation(
         )
 
 
+@app.command("add-immigration-bureau")
+@one_line_errors
+def add_immigration_bureau(
+    name: Annotated[str, typer.Option(help="The bureau's name")],
+    prefectures: Annotated[
+        str, typer.Option(help="The prefectures it serves (管轄), 2-digit codes: 13,14")
+    ],
+    name_ja: Annotated[str, typer.Option(help="Its Japanese name")] = "",
+) -> None:
+    """Add a regional immigration bureau (地方出入国在留管理局); prints its id, the scope-id
+    of its organisation (add-organisation --role immigration --scope-id …)."""
+    from mynumber.services.immigration import bureaus
+
+    system = _system()
+    with system.uow() as uow:
+        bureau = bureaus.create_bureau(
+            uow.session,
+            system.services,
+            name=name,
+            name_ja=name_ja,
+            prefectures=prefectures.split(","),
+        )
+        uow.commit()
+        console.print(
+            f"immigration bureau {bureau.id}: {bureau.name} ({bureau.prefectures})",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
 @app.command("add-clerk")
 @one_line_errors
 def add_clerk(
