@@ -28,6 +28,7 @@ from tests.integration.card_support import (
     apply_at_counter,
     card_row,
     collect,
+    identity,
     pass_days,
     resident,
 )
@@ -212,3 +213,33 @@ def test_the_counter_pages_take_the_pins_and_show_the_registered_post(
     serial = application_row(system, application_id).card_serial or ""
     assert card_row(system, serial).status == CardStatus.ACTIVE
     assert "handed over at the counter" in desk.get(page).text
+
+
+def test_the_portal_shows_how_the_express_card_came(cards: System, post: PostOffice) -> None:
+    from tests.integration.test_web_portal import Browser
+
+    person_id, application_id = _express(cards)
+    pass_days(cards, 5)
+    pass_days(cards, 2)
+    serial = application_row(cards, application_id).card_serial or ""
+    browser = Browser(cards)
+    assert browser.log_in(serial, PINS.user_authentication).status_code == 303
+    page = browser.client.get("/portal/card").text
+    assert "How your card came" in page and "Mailed by registered post (本人限定受取郵便)" in page
+    assert "Delivered" in page
+    browser.client.cookies.set("mynumber_lang", "vi")
+    vi = browser.client.get("/portal/card").text
+    assert "Gửi bằng thư bảo đảm giao tận tay (本人限定受取郵便)" in vi and "Đã giao" in vi
+    # an ordinary card's holder sees nothing of the post
+    other = register(cards, name_latin="Other Person", residence_card_number="ZZ12345678ZZ")
+    view = apply_at_counter(cards, other.person_id)
+    pass_days(cards, 33)
+    done = collect(
+        cards,
+        view.application_id,
+        who=identity("Other Person", card="ZZ12345678ZZ"),
+    )
+    plain = Browser(cards)
+    assert plain.log_in(done.card_serial, PINS.user_authentication).status_code == 303
+    assert "registered post" not in plain.client.get("/portal/card").text
+    assert person_id != other.person_id

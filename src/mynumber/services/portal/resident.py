@@ -27,11 +27,11 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from mynumber.adapters.db.models_card import Card
+from mynumber.adapters.db.models_card import Card, CardApplication
 from mynumber.adapters.db.models_portal import ChildBenefitApplication, FaceRegistration
 from mynumber.domain import child_benefit
 from mynumber.domain.access import Purpose, Role
-from mynumber.domain.cards import CardStatus
+from mynumber.domain.cards import ApplicationStatus, CardStatus, Delivery
 from mynumber.domain.errors import (
     Conflict,
     Forbidden,
@@ -45,7 +45,9 @@ from mynumber.domain.errors import (
 from mynumber.domain.pins import PinKind, check_pin_format
 from mynumber.domain.tax_return import TaxReturn, build_tax_return_xml, check_tax_year
 from mynumber.domain.validity import renewal_window_opens
+from mynumber.services.cards import applications as card_applications
 from mynumber.services.cards import records as card_records
+from mynumber.services.cards.applications import ApplicationView
 from mynumber.services.cards import use as card_use
 from mynumber.services.cards.use import CardStatusView
 from mynumber.services.core import audit, tokens
@@ -178,6 +180,25 @@ class CardPage:
     certificates_renewal_opens_on: dt.date | None
     notices: list[Notice]
     face_registered_on: dt.date | None
+    application: ApplicationView | None = None
+    """The card application on its way, or the one of this card if it came by registered post
+    (an express card), with its tracking state."""
+
+
+def _open_application(session: Session, person_id: int, serial: str) -> ApplicationView | None:
+    """The newest application while the card is on its way, or the one of this card if it
+    came by registered post (its tracking stays to be seen)."""
+    row = session.scalars(
+        select(CardApplication)
+        .where(CardApplication.person_id == person_id)
+        .order_by(CardApplication.id.desc())
+    ).first()
+    if row is None:
+        return None
+    view = card_applications.view(session, row)
+    on_its_way = row.status in (ApplicationStatus.RECEIVED, ApplicationStatus.MANUFACTURED)
+    mailed_here = row.card_serial == serial and view.delivery == Delivery.REGISTERED_POST
+    return view if on_its_way or mailed_here else None
 
 
 def my_card(session: Session, svc: Services, *, caller: Caller, card_serial: str) -> CardPage:
@@ -195,6 +216,7 @@ def my_card(session: Session, svc: Services, *, caller: Caller, card_serial: str
         cert_opens,
         _notices(view, card_opens, cert_opens, svc.clock.today()),
         face.registered_at.date() if face else None,
+        _open_application(session, view.person_id, view.serial),
     )
 
 
