@@ -47,8 +47,8 @@ from mynumber.domain.tax_return import TaxReturn, build_tax_return_xml, check_ta
 from mynumber.domain.validity import renewal_window_opens
 from mynumber.services.cards import applications as card_applications
 from mynumber.services.cards import records as card_records
-from mynumber.services.cards.applications import ApplicationView
 from mynumber.services.cards import use as card_use
+from mynumber.services.cards.applications import ApplicationView
 from mynumber.services.cards.use import CardStatusView
 from mynumber.services.core import audit, tokens
 from mynumber.services.core.context import Caller, Services
