@@ -67,3 +67,42 @@ def test_the_online_application_form_in_portuguese(page: Any) -> None:
     assert page.get_by_label("Sua foto").count() == 1
     assert "Envie uma foto sua" in page.locator(".lead").inner_text()
     shoot(page, "apply-form-pt")
+
+
+def test_a_parent_applies_online_for_a_child_in_vietnamese(
+    page: Any, server: Any, tmp_path: Any
+) -> None:
+    """The legal representative's fields on /apply: asked for, in the reader's language, once
+    the applicant is found to be under 15; then the parent's application goes through."""
+    import datetime as dt
+
+    from mynumber.adapters.photo import sample_photo_jpeg
+    from tests.integration.helpers import register
+
+    child = register(
+        server.system,
+        name_latin="Nguyen Lan",
+        date_of_birth=dt.date(2017, 3, 3),
+        residence_card_number="VN12345678LN",
+    )
+    photo = tmp_path / "lan.jpg"
+    photo.write_bytes(sample_photo_jpeg())
+    page.goto(f"/apply?application_id={child.application_id}&lang=vi")
+    assert not page.locator("#representative_name").is_visible()  # folded until needed
+    page.locator("#photo").set_input_files(str(photo))
+    for box in page.locator("input[name=photo_declaration]").all():
+        box.check()
+    page.locator("button[type=submit]").click()
+    error = page.locator("#representative_name-error")
+    assert "người đại diện theo pháp luật" in error.inner_text()
+    assert page.locator("#representative_name").is_visible()  # opened, now required
+    shoot(page, "apply-representative-required-vi")
+    page.locator("#photo").set_input_files(str(photo))
+    page.locator("#representative_name").fill("Nguyen Mai")
+    page.locator("#representative_date_of_birth").fill("1988-02-29")
+    page.locator("#representative_relation").select_option("parent")
+    page.locator("input[name=representative_id_documents][value=residence_card]").check()
+    page.locator("button[type=submit]").click()
+    assert page.locator("#representative_name-error").count() == 0
+    assert page.locator("h1").inner_text() == "Đã nhận đơn"  # "Application received"
+    shoot(page, "apply-representative-done-vi")
