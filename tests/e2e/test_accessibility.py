@@ -42,6 +42,7 @@ STAFF = {
     Role.CARD_CENTRE: ("/staff/card-centre",),
     Role.CLINIC: ("/staff/clinic", "/staff/clinic/letter"),
     Role.KIOSK: ("/staff/kiosk",),
+    Role.IMMIGRATION: ("/staff/immigration", "/staff/immigration?action=renewal"),
 }
 SERIOUS = ("serious", "critical")
 
