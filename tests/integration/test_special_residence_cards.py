@@ -431,6 +431,20 @@ def test_the_api_issues_renews_and_names_its_refusals(pki: System) -> None:
     renewed = post("/renewals", renewal, token)
     assert renewed.status_code == 201, renewed.text
     assert renewed.json()["replaced_card_serial"] == issued.json()["card_serial"]
+    shown = client.get(
+        f"/cards/{renewed.json()['card_serial']}",
+        headers={"Authorization": f"Bearer {ward_token}"},
+    )
+    assert shown.status_code == 200 and shown.json()["kind"] == "special_residence_card"
+    old = client.get(
+        f"/cards/{issued.json()['card_serial']}",
+        headers={"Authorization": f"Bearer {ward_token}"},
+    ).json()
+    assert (old["status"], old["invalid_reason"], old["problem"]) == (
+        "invalid",
+        "renewed",
+        "invalid",
+    )
     japanese = post("", _body(nationality="JP"), token)
     assert japanese.status_code == 409 and japanese.json()["reason"] == "japanese_national"
 

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.card_status_view_tries_left import CardStatusViewTriesLeft
 
@@ -32,6 +34,7 @@ class CardStatusView:
         problem_en (None | str):
         problem_ja (None | str):
         move_act_by (datetime.date | None):
+        kind (str | Unset):  Default: 'my_number_card'.
     """
 
     serial: str
@@ -47,6 +50,7 @@ class CardStatusView:
     problem_en: None | str
     problem_ja: None | str
     move_act_by: datetime.date | None
+    kind: str | Unset = "my_number_card"
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -96,6 +100,8 @@ class CardStatusView:
         else:
             move_act_by = self.move_act_by
 
+        kind = self.kind
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -115,6 +121,8 @@ class CardStatusView:
                 "move_act_by": move_act_by,
             }
         )
+        if kind is not UNSET:
+            field_dict["kind"] = kind
 
         return field_dict
 
@@ -221,6 +229,8 @@ class CardStatusView:
 
         move_act_by = _parse_move_act_by(d.pop("move_act_by"))
 
+        kind = d.pop("kind", UNSET)
+
         card_status_view = cls(
             serial=serial,
             person_id=person_id,
@@ -235,6 +245,7 @@ class CardStatusView:
             problem_en=problem_en,
             problem_ja=problem_ja,
             move_act_by=move_act_by,
+            kind=kind,
         )
 
         card_status_view.additional_properties = d

@@ -190,6 +190,8 @@ class CardStatusView:
     problem_en: str | None
     problem_ja: str | None
     move_act_by: dt.date | None
+    kind: str = "my_number_card"
+    """``my_number_card``, or ``special_residence_card`` (特定在留カード: it follows the stay)."""
 
 
 def card_status(
@@ -225,6 +227,7 @@ def card_status(
         problem_en=refusal.message_en if refusal else None,
         problem_ja=refusal.message_ja if refusal else None,
         move_act_by=known.move.act_by if known.move else None,
+        kind=card.kind,
     )
 
 
