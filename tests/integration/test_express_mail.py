@@ -243,3 +243,49 @@ def test_the_portal_shows_how_the_express_card_came(cards: System, post: PostOff
     assert plain.log_in(done.card_serial, PINS.user_authentication).status_code == 303
     assert "registered post" not in plain.client.get("/portal/card").text
     assert person_id != other.person_id
+
+
+def test_the_json_api_takes_the_pins_of_an_express_application(cards: System) -> None:
+    from fastapi.testclient import TestClient
+
+    from mynumber.api.app import create_app
+    from mynumber.demo.data import seed_demo_tokens
+    from mynumber.domain.access import Role
+    from tests.integration.test_children_api_and_pages import _apply, _reason
+
+    with cards.uow() as uow:
+        demo = seed_demo_tokens(uow.session, cards.services)
+        uow.commit()
+    token = next(t.token for t in demo if t.role is Role.WARD_OFFICE)
+    headers = {"Authorization": f"Bearer {token}"}
+    person = register(cards)
+    with TestClient(create_app(cards), raise_server_exceptions=False) as client:
+        express = {"express_reason": "arrival_from_abroad"}
+        missing = _apply(client, headers, person.person_id, **express)
+        assert missing.status_code == 422 and missing.json()["field"] == "user_authentication_pin"
+        assert missing.headers["content-type"].startswith("application/problem+json")
+        assert missing.json()["detail"] and missing.json()["detail_ja"]
+        pins = {
+            "user_authentication_pin": PINS.user_authentication,
+            "resident_registry_pin": PINS.resident_registry,
+            "card_info_input_pin": PINS.card_info_input,
+            "signature_pin": PINS.signature,
+        }
+        ordinary = _apply(client, headers, person.person_id, **pins)
+        assert ordinary.status_code == 422 and ordinary.json()["field"] == "pins"
+        done = _apply(client, headers, person.person_id, **express, **pins)
+        assert done.status_code == 201, done.text
+        assert (done.json()["delivery"], done.json()["card_mail"]) == ("registered_post", None)
+        assert PINS.user_authentication not in done.text
+        pass_days(cards, 5)
+        path = f"/cards/applications/{done.json()['application_id']}"
+        asked = client.get(path, headers=headers).json()
+        assert (asked["delivery"], asked["card_mail"]) == ("registered_post", "in_transit")
+        collect_path = f"{path}/collect"
+        refused = client.post(
+            collect_path,
+            json={"name_latin": "Smith John", "date_of_birth": "1995-04-12",
+                  "residence_card_number": "AB12345678CD", "id_documents": ["residence_card"]},
+            headers=headers,
+        )  # fmt: skip
+        assert _reason(refused, 409) == "card_in_the_post"
