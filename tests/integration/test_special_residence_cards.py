@@ -481,3 +481,15 @@ def test_the_bureaus_page_issues_and_shows_refusals_on_the_form(pki: System) -> 
     assert refused.status_code == 409 and "stay" in refused.text
     ward_desk = Desk(pki, Role.WARD_OFFICE, municipality_code="131016")
     assert ward_desk.get(page).status_code == 403
+
+
+def test_a_new_stay_application_for_a_holder_renews_the_card(pki: System) -> None:
+    register(pki)
+    bureau = _bureau(pki)
+    _to(pki, LAUNCH)
+    first = _issue(pki, bureau)
+    again = _issue(
+        pki, bureau, applicant=_shown(FIRST_CARD), number=RENEWED_CARD, ends=dt.date(2031, 6, 30)
+    )
+    assert again.replaced_card_serial == first.card_serial
+    assert _card(pki, first.card_serial).status == CardStatus.INVALID
