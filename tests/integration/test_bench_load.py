@@ -233,11 +233,12 @@ def test_bench_enrol_keeps_a_load_that_bench_eligibility_finds(
     url = f"{pg_url}_load"
     runner = CliRunner()
     try:
-        for _ in range(2):  # the second run replaces the first load
+        for vacuum in ("--vacuum", "--no-vacuum"):  # the second run replaces the first load
             result = runner.invoke(
-                cli, ["bench", "enrol", "--database-url", url, "--residents", "120"]
+                cli, ["bench", "enrol", "--database-url", url, "--residents", "120", vacuum]
             )
             assert result.exit_code == 0, result.output
+        assert "analyze" in result.output and "vacuum analyze" not in result.output
         assert bench_loaded.holds_a_load(url)
         load = bench_loaded.find(url, bench_loaded.data_dir_for(url))
         assert load.residents == 120

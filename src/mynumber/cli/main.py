@@ -342,6 +342,9 @@ def bench_enrol(
         int, typer.Option(help="Cards kept for the load generator (their certificates signed)")
     ] = 20_000,
     workers: Annotated[int, typer.Option(help="Loading processes (0: one per core)")] = 0,
+    vacuum: Annotated[
+        bool, typer.Option(help="VACUUM ANALYZE after the load (else ANALYZE only)")
+    ] = True,
 ) -> None:
     """Load RESIDENTS residents with cards, certificates, enrolments and a year of clinic
     visits into a fresh PostgreSQL database, kept for `bench eligibility --database-url`
@@ -358,6 +361,7 @@ def bench_enrol(
         sample=sample,
         visits_per_resident=visits,
         workers=workers or None,
+        vacuum=vacuum,
     )
 
 
