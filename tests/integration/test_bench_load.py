@@ -253,6 +253,19 @@ def test_bench_enrol_keeps_a_load_that_bench_eligibility_finds(
         drop_database(f"{server}/postgres", name)
 
 
+def test_bench_enrol_never_empties_a_folder_that_is_not_a_loads(
+    pg_url: str, tmp_path: Path
+) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    result = CliRunner().invoke(
+        cli,
+        ["bench", "enrol", "--database-url", f"{pg_url}_other", "--data-dir", str(tmp_path)],
+    )
+    assert result.exit_code != 0
+    assert "not a load's data folder" in result.output
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+
+
 def test_bench_enrol_never_replaces_a_database_that_holds_no_load(pg_url: str) -> None:
     result = CliRunner().invoke(cli, ["bench", "enrol", "--database-url", pg_url])
     assert result.exit_code != 0

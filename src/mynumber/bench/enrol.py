@@ -208,6 +208,8 @@ def load_kept(
             f"database {name} exists and holds no benchmark load: name a new one"
         )
     folder = data_dir or loaded.data_dir_for(url)
+    if folder.exists() and any(folder.iterdir()) and not (folder / loaded.MASTER_KEY).exists():
+        raise ConfigurationError(f"{folder} is not a load's data folder: name a new one")
     shutil.rmtree(folder, ignore_errors=True)  # the old load's CA and key go with it
     fresh_database(server, folder, name)
     system = build_system(loaded.settings_for(url, folder))
