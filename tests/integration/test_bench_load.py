@@ -25,6 +25,7 @@ from mynumber.adapters.db.models import (
 )
 from mynumber.adapters.db.models_card import Card, Certificate
 from mynumber.adapters.db.models_insurance import ClinicVisit, InsuranceEnrolment
+from mynumber.bench import enrol as bench_enrol
 from mynumber.bench import loaded as bench_loaded
 from mynumber.bench.enrol import Cards, drop_database, enrol
 from mynumber.bootstrap import System
@@ -274,3 +275,18 @@ def test_bench_enrol_never_replaces_a_database_that_holds_no_load(pg_url: str) -
     with engine.connect() as conn:  # still there, still migrated
         assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one() >= 1
     engine.dispose()
+
+
+def test_one_tables_indexes_are_made_by_one_connection() -> None:
+    # Two at once on one partitioned table race for their partitions' index names.
+    statements = [
+        "CREATE INDEX a ON public.registrations USING btree (person_id)",
+        "CREATE UNIQUE INDEX b ON public.registrations USING btree (person_id) WHERE x",
+        "ALTER TABLE registrations ADD CONSTRAINT c UNIQUE (y)",
+        "CREATE INDEX d ON ONLY public.cards USING btree (person_id)",
+        "CREATE INDEX e ON public.persons USING btree (name_latin)",
+    ]
+    lists = bench_enrol._by_table(statements, 2)
+    assert sorted(s for group in lists for s in group) == sorted(statements)
+    assert any(set(statements[:3]) <= set(group) for group in lists)
+    assert all(group for group in lists)

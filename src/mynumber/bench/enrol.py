@@ -39,6 +39,7 @@ import math
 import multiprocessing
 import os
 import random
+import re
 import shutil
 import time
 import uuid
@@ -721,10 +722,24 @@ def _restore(system: System, dropped: _Dropped, workers: int) -> None:
             for statement in statements:
                 conn.execute(text(statement))
 
-    build = dropped.constraints + dropped.indexes
     with ThreadPoolExecutor(workers) as threads:
-        list(threads.map(run, [build[w::workers] for w in range(workers)]))
-        list(threads.map(run, [dropped.keys[w::workers] for w in range(workers)]))
+        list(threads.map(run, _by_table(dropped.constraints + dropped.indexes, workers)))
+        list(threads.map(run, _by_table(dropped.keys, workers)))
+
+
+def _by_table(statements: list[str], workers: int) -> list[list[str]]:
+    """``statements`` in ``workers`` lists, each table's in one list: two indexes made at once
+    on one partitioned table race for their partitions' index names (both ``…_p03_person_id_idx``)
+    and one fails."""
+    tables: dict[str, list[str]] = {}
+    for statement in statements:
+        found = re.search(r"^ALTER TABLE (\S+)| ON (?:ONLY )?(\S+) ", statement)
+        table = (found.group(1) or found.group(2)) if found else statement
+        tables.setdefault(table.removeprefix("public."), []).append(statement)
+    lists: list[list[str]] = [[] for _ in range(workers)]
+    for group in sorted(tables.values(), key=len, reverse=True):
+        min(lists, key=len).extend(group)
+    return lists
 
 
 def _spki(key: rsa.RSAPublicKey) -> bytes:
