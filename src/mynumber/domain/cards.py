@@ -83,6 +83,7 @@ class InvalidReason(StrEnum):
     LEFT_JAPAN = "left_japan"  # 国外転出
     NOT_COLLECTED = "not_collected"  # never collected (the holder moved away)
     NUMBER_CHANGED = "number_changed"  # the number on the chip was changed (番号法 第7条第2項)
+    REPLACED = "replaced"  # reissued while in hand, its 追記欄 full: handed back
 
 
 class Problem(StrEnum):

@@ -229,6 +229,7 @@ class ExpressReason(StrEnum):
     NEWBORN = "newborn"  # 出生 (infants)
     ARRIVAL_FROM_ABROAD = "arrival_from_abroad"  # 国外からの転入
     LOST_CARD = "lost_card"  # 紛失等による再交付
+    ENDORSEMENT_FIELD_FULL = "endorsement_field_full"  # 追記欄満了による再交付
 
 
 def express_request_deadline(event_on: dt.date, reason: ExpressReason | None = None) -> dt.date:
@@ -236,7 +237,9 @@ def express_request_deadline(event_on: dt.date, reason: ExpressReason | None = N
 
     ``event_on`` is the date of birth for ``NEWBORN`` (until the day before the 1st
     birthday: the last day of 1歳未満, ``timelines.reaches_age_on``), the day the 転入届 was
-    filed for ``ARRIVAL_FROM_ABROAD`` and the loss report for ``LOST_CARD`` (30 days).
+    filed for ``ARRIVAL_FROM_ABROAD``, the loss report for ``LOST_CARD`` and, for
+    ``ENDORSEMENT_FIELD_FULL``, the change that used the 追記欄's last line (30 days, *policy*
+    like a loss: ``endorsements.EXPRESS_AFTER_FULL_DAYS``).
     """
     if reason is ExpressReason.NEWBORN:
         return reaches_age_on(event_on, 1)

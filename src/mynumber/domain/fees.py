@@ -73,14 +73,29 @@ _FREE: dict[ApplicationKind, tuple[str, str]] = {
 }
 
 
-def card_fee(kind: ApplicationKind, *, express: bool, holders_own_reason: bool = True) -> Fee:
+def card_fee(
+    kind: ApplicationKind,
+    *,
+    express: bool,
+    holders_own_reason: bool = True,
+    endorsement_field_full: bool = False,
+) -> Fee:
     """The fee for an application of ``kind`` (``express``: 特急発行).
 
     ``holders_own_reason``: whether a reissue is for the holder's own reasons (loss, damage:
-    charged) rather than theft, disaster or an office's error (free)."""
+    charged) rather than theft, disaster or an office's error (free).
+    ``endorsement_field_full``: a reissue because the card's 追記欄 is full
+    (``domain.endorsements``) is free, express or not."""
     if kind is not ApplicationKind.REISSUE:
         en, ja = _FREE[kind]
         return Fee((), None, en, ja)
+    if endorsement_field_full:
+        return Fee(
+            (),
+            None,
+            "a reissue because the card's endorsement field is full is free",
+            "追記欄に余白がなくなったことによる再交付は無料です",
+        )
     if not holders_own_reason:
         return Fee(
             (),

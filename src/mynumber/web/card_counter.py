@@ -22,6 +22,7 @@ from mynumber.domain import pins as pin_rules
 from mynumber.domain.access import Role
 from mynumber.domain.cards import ApplicationKind, Channel, IdentityShown
 from mynumber.domain.deadlines import ExpressReason
+from mynumber.domain.endorsements import ReissueReason
 from mynumber.domain.errors import MyNumberError, invalid
 from mynumber.domain.fees import card_fee, yen
 from mynumber.domain.photo_rules import MAX_FILE_BYTES, PhotoDeclaration
@@ -185,10 +186,20 @@ def _require_field(action: Callable[[], Any], name: str) -> Any:
 
 @router.get("/apply", response_class=HTMLResponse)
 def apply_page(
-    request: Request, caller: WardStaff, person_id: str = "", express_reason: str = ""
+    request: Request,
+    caller: WardStaff,
+    person_id: str = "",
+    express_reason: str = "",
+    reissue_reason: str = "",
 ) -> Response:
     """The counter application: whose, the photo staff took, the declaration, express."""
-    form = Form(values={"person_id": person_id, "express_reason": express_reason})
+    form = Form(
+        values={
+            "person_id": person_id,
+            "express_reason": express_reason,
+            "reissue_reason": reissue_reason,
+        }
+    )
     return _apply_form(request, form)
 
 
@@ -230,6 +241,7 @@ async def apply(request: Request, caller: WardStaff, values: Values) -> Response
         ticked = as_list(values, "declaration")
         declaration = PhotoDeclaration(*(name in ticked for name in DECLARATIONS))
         express = _express(str(values.get("express_reason", "")))
+        reissue = _reissue(str(values.get("reissue_reason", "")))
         representative = representative_of(values)
         pins = pins_of(values)  # express only: the card is mailed, its PINs chosen now
 
@@ -245,6 +257,7 @@ async def apply(request: Request, caller: WardStaff, values: Values) -> Response
                 express_reason=express,
                 representative=representative,
                 pins=pins,
+                reissue_reason=reissue,
             )
 
         view = await run_in_threadpool(run, request, use_case)
@@ -285,6 +298,19 @@ def _express(text: str) -> ExpressReason | None:
         ) from None
 
 
+def _reissue(text: str) -> ReissueReason | None:
+    if not text:
+        return None
+    try:
+        return ReissueReason(text)
+    except ValueError:
+        raise invalid(
+            "reissue_reason",
+            "Choose a reason for the reissue of a card in hand, or none.",
+            "再交付の理由を選んでください。",
+        ) from None
+
+
 # --- An application: its state, the pickup notice, collection (交付) ---------------------
 
 
@@ -320,7 +346,11 @@ def _application(
         status=status,
         path=f"/applications/{application_id}",
         view=view,
-        fee=card_fee(ApplicationKind(view.kind), express=view.express),
+        fee=card_fee(
+            ApplicationKind(view.kind),
+            express=view.express,
+            endorsement_field_full=view.reissue_reason == ReissueReason.ENDORSEMENT_FIELD_FULL,
+        ),
         proxy_reasons=list(ProxyReason),
         form=form,
     )

@@ -96,6 +96,8 @@ class CardApplication(Base):
     representative_born_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     # An express application's PINs, sealed until the card is made (migration 0016).
     pins_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # Why a card still in hand is reissued (``endorsements.ReissueReason``; migration 0016).
+    reissue_reason: Mapped[str | None] = mapped_column(String(30), nullable=True)
     __table_args__ = (
         # One open application per person: two racing applications end with one winner.
         Index(
@@ -158,6 +160,18 @@ class Card(Base):
     kind: Mapped[str] = mapped_column(
         String(30), default="my_number_card", server_default="my_number_card"
     )
+
+
+class CardEndorsement(Base):
+    """One change written on a card's face (追記欄), or recorded without a line once it is
+    full (``domain.endorsements``; migration 0016_h17tsuiki)."""
+
+    __tablename__ = "card_endorsements"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    card_serial: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    endorsed_on: Mapped[dt.date] = mapped_column(Date)
+    on_face: Mapped[bool] = mapped_column(Boolean)
 
 
 class Certificate(Base):

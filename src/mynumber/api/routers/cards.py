@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+from typing import Any
 
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
@@ -16,6 +17,7 @@ from mynumber.api.routers.card_auth import decode
 from mynumber.domain.access import Role
 from mynumber.domain.cards import Channel, IdentityShown
 from mynumber.domain.deadlines import ExpressReason
+from mynumber.domain.endorsements import EndorsementField, ReissueReason, full_field_notice
 from mynumber.domain.errors import invalid
 from mynumber.domain.kiosk import KioskStep
 from mynumber.domain.photo_rules import PhotoDeclaration
@@ -26,6 +28,7 @@ from mynumber.domain.representation import LegalRepresentative, Relation, repres
 from mynumber.services.cards import applications as card_applications
 from mynumber.services.cards import centre as card_centre
 from mynumber.services.cards import counter as card_counter
+from mynumber.services.cards import endorsements as card_endorsements
 from mynumber.services.cards import fees as card_fees
 from mynumber.services.cards import kiosk
 from mynumber.services.cards import moving as card_moving
@@ -81,6 +84,11 @@ class ApplicationRequest(BaseModel):
     application_id: str | None = Field(default=None, description="23 digits, from the letter")
     person_id: PersonRef | None = Field(default=None, description="At the counter")
     express_reason: ExpressReason | None = None
+    reissue_reason: ReissueReason | None = Field(
+        default=None,
+        description="endorsement_field_full: reissue a card in hand whose endorsement field "
+        "(追記欄) is full (free; refused while a line is left)",
+    )
     legal_representative: RepresentativeRequest | None = Field(
         default=None, description="Who applies for a child under 15"
     )
@@ -127,6 +135,7 @@ def apply_for_card(
         express_reason=body.express_reason,
         representative=_representative(body.legal_representative),
         pins=body.pins(),
+        reissue_reason=body.reissue_reason,
     )
     uow.commit()
     return view
@@ -585,7 +594,28 @@ class ValidityRequest(IdentityRequest):
     )
 
 
-class ValidityChanged(BaseModel):
+class EndorsementFieldView(BaseModel):
+    """The card face's endorsement field (追記欄) after a change written on it."""
+
+    endorsement_lines_used: int
+    endorsement_lines_left: int
+    endorsement_field_full: bool
+    notice_en: str = Field(description="When full: the card should be reissued (free)")
+    notice_ja: str
+
+
+def _field_view(field: EndorsementField) -> dict[str, Any]:
+    en, ja = full_field_notice(field) or ("", "")
+    return EndorsementFieldView(
+        endorsement_lines_used=field.lines_used,
+        endorsement_lines_left=max(field.lines_left, 0),
+        endorsement_field_full=field.full,
+        notice_en=en,
+        notice_ja=ja,
+    ).model_dump()
+
+
+class ValidityChanged(EndorsementFieldView):
     serial: str
     expires_on: dt.date | None
     certificates_expire_on: dt.date | None
@@ -612,6 +642,7 @@ def change_validity(
         serial=serial,
         expires_on=card.expires_on,
         certificates_expire_on=card.certificates_expire_on,
+        **_field_view(card_endorsements.field(uow.session, serial)),
     )
 
 
@@ -671,7 +702,7 @@ def renew_certificates(
     return CertificatesRenewed(serial=serial, certificates_expire_on=card.certificates_expire_on)
 
 
-class ChipUpdated(BaseModel):
+class ChipUpdated(EndorsementFieldView):
     serial: str
     chip_address: str = Field(description="The address now written on the chip")
 
@@ -689,8 +720,9 @@ def update_chip(
         identity=body.shown(),
         id_documents=parse_id_documents(body.id_documents),
     )
+    field = card_endorsements.field(uow.session, serial)
     uow.commit()
-    return ChipUpdated(serial=serial, chip_address=card.chip_address)
+    return ChipUpdated(serial=serial, chip_address=card.chip_address, **_field_view(field))
 
 
 class CardStatusChanged(BaseModel):

@@ -15,7 +15,11 @@ kiosk, with the letter's ID). Rules (``domain.cards``; RULES.md "The card"):
   (``domain.representation``);
 - express issuance (特急発行) is asked for at the counter: for an infant until the day
   before the 1st birthday, within 30 days of the 転入届 of a person arriving from abroad,
-  within 30 days of reporting the card lost (``deadlines.express_issuance_allowed``).
+  within 30 days of reporting the card lost, within 30 days of the change that filled the
+  card's 追記欄 (``deadlines.express_issuance_allowed``).
+- a card still in hand whose 追記欄 is full (``domain.endorsements``) is reissued on request
+  (``ReissueReason.ENDORSEMENT_FIELD_FULL``, free: ``fees.fee_of``); refused while a line is
+  left.
 """
 
 from __future__ import annotations
@@ -35,8 +39,9 @@ from mynumber.domain import cards as rules
 from mynumber.domain.access import Purpose, Role
 from mynumber.domain.cards import ApplicationKind, ApplicationStatus, CardStatus, Channel
 from mynumber.domain.deadlines import ExpressReason, express_issuance_allowed
+from mynumber.domain.endorsements import ReissueReason, require_full
 from mynumber.domain.errors import Conflict, Forbidden, NotFound, invalid
-from mynumber.domain.fees import PaidWhen, card_fee
+from mynumber.domain.fees import PaidWhen
 from mynumber.domain.mail import MailKind, MailStatus
 from mynumber.domain.photo_rules import PhotoDeclaration, require_declaration
 from mynumber.domain.policy import Action
@@ -48,7 +53,8 @@ from mynumber.domain.representation import (
 )
 from mynumber.domain.timelines import express_card_window, pickup_notice_window
 from mynumber.domain.validity import can_renew, renewal_window_opens
-from mynumber.services.cards import express
+from mynumber.services.cards import endorsements, express
+from mynumber.services.cards import fees as card_fees
 from mynumber.services.cards import records as card_records
 from mynumber.services.cards.counter import InitialPins
 from mynumber.services.core import audit
@@ -87,6 +93,11 @@ class ApplicationView:
     next_step_ja: str
     fee_yen: int = 0  # domain.fees.card_fee: 0 for a first card or a renewal
     fee_paid: PaidWhen | None = None  # when it is taken at the counter
+    fee_why_free_en: str = ""
+    """Why no fee is charged (a free reissue names its reason)."""
+    fee_why_free_ja: str = ""
+    reissue_reason: str | None = None
+    """``endorsement_field_full``: a card in hand reissued because its 追記欄 is full."""
     delivery: str = rules.Delivery.AT_THE_COUNTER.value
     """``at_the_counter`` (a pickup notice, collected) or ``registered_post`` (express)."""
     card_mail: str | None = None
@@ -107,6 +118,7 @@ def apply_for_card(
     express_reason: ExpressReason | None = None,
     representative: LegalRepresentative | None = None,
     pins: InitialPins | None = None,
+    reissue_reason: ReissueReason | None = None,
 ) -> ApplicationView:
     """交付申請: accept an application with its photo, or refuse it naming the cause.
 
@@ -115,7 +127,12 @@ def apply_for_card(
 
     For a child under 15 the legal representative applies (``representative``, checked by
     ``representation.check_representation``); an infant under 1 sends no photo and declares
-    nothing about it (``representation.photo_on_card``; RULES.md "children")."""
+    nothing about it (``representation.photo_on_card``; RULES.md "children").
+
+    ``reissue_reason``: a card still in hand reissued because its 追記欄 is full (implied by
+    the express reason of the same name)."""
+    if express_reason is ExpressReason.ENDORSEMENT_FIELD_FULL:
+        reissue_reason = ReissueReason.ENDORSEMENT_FIELD_FULL
     require_role(caller, _CHANNEL_ROLE[channel])
     person, form_id = _applicant(session, caller, channel, application_id, person_id)
     if channel is Channel.COUNTER or caller.scope_id is not None:
@@ -125,9 +142,13 @@ def apply_for_card(
         authorise(session, svc, caller, Action.APPLY_FOR_CARD, Subject(person.id))
     reg = _require_active_number(session, person)
     _refuse_if_open(session, person.id)
-    kind, replaces = _kind(session, svc, person.id)
+    replaces: str | None
+    if reissue_reason is not None:
+        kind, replaces = ApplicationKind.REISSUE, _full_card(session, person.id)
+    else:
+        kind, replaces = _kind(session, svc, person.id)
     if express_reason is not None:
-        _check_express(session, svc, channel, express_reason, person, reg, kind)
+        _check_express(session, svc, channel, express_reason, person, reg, kind, replaces)
     today = svc.clock.today()
     acting = _representative(caller, person, representative, today)
     face = _face(person, photo, declaration, today)
@@ -139,6 +160,7 @@ def apply_for_card(
             "暗証番号はカードの受け取りの際に設定します（申請時に設定するのは郵送する特急発行のみです）。",
         )
     application = _add(session, svc, person, channel, form_id, kind, replaces, express_reason, face)
+    application.reissue_reason = reissue_reason.value if reissue_reason else None
     if express_reason is not None and rules.pins_chosen_at_application(express=True):
         session.flush()  # the sealed PINs are bound to the application's id
         express.seal_pins(svc, application=application, person=person, pins=pins)
@@ -155,6 +177,7 @@ def apply_for_card(
         at=svc.clock.now(),
         detail=f"{channel.value}, {kind.value}"
         + (" (express)" if express_reason else "")
+        + (f" ({reissue_reason.value})" if reissue_reason else "")
         + (f"; by the legal representative ({acting.relation.value})" if acting else ""),
     )
     return view(session, application)
@@ -303,6 +326,14 @@ def _kind(session: Session, svc: Services, person_id: int) -> tuple[ApplicationK
     return ApplicationKind.NEW, None
 
 
+def _full_card(session: Session, person_id: int) -> str:
+    """The card in hand whose 追記欄 is full, to be reissued (refused while a line is left)."""
+    in_hand = card_records.cards_of(session, person_id, CardStatus.ACTIVE)
+    field = endorsements.field(session, in_hand[0].serial) if in_hand else None
+    require_full(field)
+    return in_hand[0].serial
+
+
 def _check_express(
     session: Session,
     svc: Services,
@@ -311,6 +342,7 @@ def _check_express(
     person: Person,
     reg: Registration,
     kind: ApplicationKind,
+    replaces: str | None,
 ) -> None:
     if channel is not Channel.COUNTER:
         raise invalid(
@@ -318,16 +350,18 @@ def _check_express(
             "Express issuance is requested at the ward office counter.",
             "特急発行は市区町村の窓口で申請してください。",
         )
-    event_on = _express_event(session, reason, person, reg, kind)
+    event_on = _express_event(session, reason, person, reg, kind, replaces)
     if event_on is None or not express_issuance_allowed(
         event_on=event_on, requested_on=svc.clock.today(), reason=reason
     ):
         raise Conflict(
             "Express issuance is for infants until the day before their first birthday, "
             "people arriving from abroad within 30 days of their moving-in notification and "
-            "lost cards within 30 days of the report; apply for a card the usual way.",
+            "lost cards within 30 days of the report and cards whose endorsement field is full "
+            "within 30 days of the change that filled it; apply for a card the usual way.",
             "特急発行の対象は、1歳の誕生日の前日までの乳児、国外から転入し転入届から30日以内の方、"
-            "紛失の届出から30日以内の再交付です。通常の申請をしてください。",
+            "紛失の届出から30日以内の再交付、追記欄を使い切った変更から30日以内の再交付です。"
+            "通常の申請をしてください。",
             reason="express_not_allowed",
         )
 
@@ -338,9 +372,12 @@ def _express_event(
     person: Person,
     reg: Registration,
     kind: ApplicationKind,
+    replaces: str | None,
 ) -> dt.date | None:
     if reason is ExpressReason.NEWBORN:
         return person.date_of_birth
+    if reason is ExpressReason.ENDORSEMENT_FIELD_FULL:
+        return endorsements.field(session, replaces).filled_on if replaces else None
     if reason is ExpressReason.LOST_CARD:
         lost = card_records.cards_of(session, person.id, CardStatus.SUSPENDED)
         at = lost[0].suspended_at if lost and kind is ApplicationKind.REISSUE else None
@@ -424,7 +461,7 @@ def view(session: Session, application: CardApplication) -> ApplicationView:
     item = express.card_mail(session, application)
     tracking = item.status if item else None
     en, ja = _mailed_step(application, tracking) if mailed else _next_step(application, notice)
-    fee = card_fee(ApplicationKind(application.kind), express=application.express)
+    fee = card_fees.fee_of(application)
     return ApplicationView(
         application_id=application.application_form_id or "",
         person_id=application.person_id,
@@ -442,6 +479,9 @@ def view(session: Session, application: CardApplication) -> ApplicationView:
         next_step_ja=ja,
         fee_yen=fee.yen,
         fee_paid=fee.paid,
+        fee_why_free_en=fee.why_free_en if fee.free else "",
+        fee_why_free_ja=fee.why_free_ja if fee.free else "",
+        reissue_reason=application.reissue_reason,
         delivery=(rules.Delivery.REGISTERED_POST if mailed else rules.Delivery.AT_THE_COUNTER),
         card_mail=tracking,
     )

@@ -48,6 +48,7 @@ from mynumber.domain.cards import (
     IdentityShown,
     InvalidReason,
 )
+from mynumber.domain.endorsements import EndorsementKind
 from mynumber.domain.errors import CardError, Conflict, Forbidden, invalid
 from mynumber.domain.found_card import lift_refusal
 from mynumber.domain.mail import MailKind, MailStatus
@@ -65,6 +66,7 @@ from mynumber.domain.validity import (
     validity_after_residence_renewal,
     validity_while_renewal_pending,
 )
+from mynumber.services.cards import endorsements
 from mynumber.services.cards import records as card_records
 from mynumber.services.cards import use as card_use
 from mynumber.services.core import audit
@@ -360,13 +362,13 @@ def retire_replaced_card(
     old = card_records.get_card(session, serial)
     if old.status != CardStatus.INVALID:
         renewed = application.kind == ApplicationKind.RENEWAL
+        in_hand = renewed or application.reissue_reason is not None
+        reason = InvalidReason.RENEWED if renewed else InvalidReason.LOST
+        if application.reissue_reason is not None:
+            reason = InvalidReason.REPLACED
         card_records.invalidate_card(
-            session,
-            svc,
-            card=old,
-            reason=InvalidReason.RENEWED if renewed else InvalidReason.LOST,
-            destroy_chip=renewed,
-        )  # a renewed card is handed back; a lost one is not
+            session, svc, card=old, reason=reason, destroy_chip=in_hand
+        )  # a card in hand (renewed, its 追記欄 full) is handed back; a lost one is not
     return serial
 
 
@@ -496,6 +498,9 @@ def change_validity(
     reg.status_of_residence, reg.period_of_stay_ends = status_of_residence, period_of_stay_ends
     card.card_notice_sent_on = None
     _reissue_certificates(session, svc, card, person, reg, renew_keys=False)
+    endorsements.endorse(
+        session, card_serial=card.serial, kind=EndorsementKind.VALIDITY, on=svc.clock.today()
+    )
     audit.record(
         session,
         caller=caller,

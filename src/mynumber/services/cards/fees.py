@@ -16,6 +16,7 @@ from mynumber.adapters.db.models_card import CardApplication
 from mynumber.adapters.documents import FeeReceipt, render_fee_receipt
 from mynumber.domain.access import Purpose, Role
 from mynumber.domain.cards import ApplicationKind
+from mynumber.domain.endorsements import ReissueReason
 from mynumber.domain.errors import Conflict
 from mynumber.domain.fees import Fee, PaidWhen, card_fee
 from mynumber.domain.policy import Action
@@ -28,7 +29,11 @@ from mynumber.services.core.records import get_person
 
 def fee_of(application: CardApplication) -> Fee:
     """The fee of ``application``."""
-    return card_fee(ApplicationKind(application.kind), express=application.express)
+    return card_fee(
+        ApplicationKind(application.kind),
+        express=application.express,
+        endorsement_field_full=application.reissue_reason == ReissueReason.ENDORSEMENT_FIELD_FULL,
+    )
 
 
 def _paid_on(session: Session, application: CardApplication, fee: Fee) -> dt.date | None:

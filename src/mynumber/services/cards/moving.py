@@ -43,9 +43,11 @@ from mynumber.domain.cards import (
     move_verdict,
 )
 from mynumber.domain.deadlines import CardMoveStatus
+from mynumber.domain.endorsements import EndorsementKind
 from mynumber.domain.errors import Conflict
 from mynumber.domain.policy import Action
 from mynumber.domain.registration import ABROAD, IdDocument
+from mynumber.services.cards import endorsements
 from mynumber.services.cards import records as card_records
 from mynumber.services.cards import use as card_use
 from mynumber.services.core import audit
@@ -189,6 +191,7 @@ def _update_chip(session: Session, svc: Services, *, caller: Caller, card: Card)
     card.moving_to = card.moving_out_planned_on = card.moved_in_on = None
     card.moving_in_filed_on = None
     session.flush()
+    endorsements.endorse(session, card_serial=card.serial, kind=EndorsementKind.ADDRESS, on=today)
     audit.record(
         session,
         caller=caller,

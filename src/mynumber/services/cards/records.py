@@ -64,6 +64,7 @@ _REVOCATION: dict[InvalidReason, str] = {
     InvalidReason.LEFT_JAPAN: "left_japan",
     InvalidReason.NOT_COLLECTED: "returned",
     InvalidReason.NUMBER_CHANGED: "renewed",  # superseded by the card with the new number
+    InvalidReason.REPLACED: "renewed",  # superseded by the reissued card (追記欄 full)
 }
 BOTH_CERTIFICATES = {"signature", "authentication"}
 

@@ -29,9 +29,11 @@ from mynumber.domain.cards import (
     card_facts,
     card_problem,
 )
+from mynumber.domain.endorsements import ENDORSEMENT_LINES
 from mynumber.domain.errors import CardError, Forbidden, MyNumberError, NotFound
 from mynumber.domain.pins import PinKind, check_pin_format
 from mynumber.domain.policy import Action, terminal_may_verify
+from mynumber.services.cards import endorsements
 from mynumber.services.cards import records as card_records
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
@@ -192,6 +194,20 @@ class CardStatusView:
     move_act_by: dt.date | None
     kind: str = "my_number_card"
     """``my_number_card``, or ``special_residence_card`` (特定在留カード: it follows the stay)."""
+    endorsement_lines_used: int = 0
+    """Lines of the face's endorsement field (追記欄) used (``domain.endorsements``)."""
+    endorsement_lines_left: int = ENDORSEMENT_LINES
+    endorsements: tuple[EndorsementLine, ...] = ()
+    """Each change written on the face (or, the field full, only on the chip), oldest first."""
+
+
+@dataclass(frozen=True)
+class EndorsementLine:
+    """One change the ward office wrote on the card (``on_face``: a line of the 追記欄)."""
+
+    kind: str
+    endorsed_on: dt.date
+    on_face: bool
 
 
 def card_status(
@@ -205,6 +221,7 @@ def card_status(
     refusal = card_problem(known, today=svc.clock.today(), checks_address=True)
     if refusal is None and known.locked_pins:
         refusal = card_problem(known, today=svc.clock.today(), pin=min(known.locked_pins))
+    field = endorsements.field(session, card.serial)
     audit.record(
         session,
         caller=caller,
@@ -228,6 +245,11 @@ def card_status(
         problem_ja=refusal.message_ja if refusal else None,
         move_act_by=known.move.act_by if known.move else None,
         kind=card.kind,
+        endorsement_lines_used=field.lines_used,
+        endorsement_lines_left=field.lines_left,
+        endorsements=tuple(
+            EndorsementLine(e.kind.value, e.on, e.on_face) for e in field.endorsements
+        ),
     )
 
 
