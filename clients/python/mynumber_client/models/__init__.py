@@ -44,6 +44,7 @@ from .employee_number_changed import EmployeeNumberChanged
 from .employee_view import EmployeeView
 from .employer_withholding_slip_copy import EmployerWithholdingSlipCopy
 from .end_in import EndIn
+from .endorsement_line import EndorsementLine
 from .enrolment_in import EnrolmentIn
 from .enrolment_out import EnrolmentOut
 from .express_reason import ExpressReason
@@ -122,6 +123,7 @@ from .receipt_response import ReceiptResponse
 from .record_kind import RecordKind
 from .record_view import RecordView
 from .record_view_content import RecordViewContent
+from .reissue_reason import ReissueReason
 from .relation import Relation
 from .representative_request import RepresentativeRequest
 from .reset_request import ResetRequest
@@ -198,6 +200,7 @@ __all__ = (
     "EmployeeView",
     "EmployerWithholdingSlipCopy",
     "EndIn",
+    "EndorsementLine",
     "EnrolmentIn",
     "EnrolmentOut",
     "ExpressReason",
@@ -276,6 +279,7 @@ __all__ = (
     "RecordKind",
     "RecordView",
     "RecordViewContent",
+    "ReissueReason",
     "Relation",
     "RepresentativeRequest",
     "ResetRequest",

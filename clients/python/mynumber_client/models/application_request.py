@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..models.channel import Channel
 from ..models.express_reason import ExpressReason
+from ..models.reissue_reason import ReissueReason
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
@@ -29,6 +30,8 @@ class ApplicationRequest:
         application_id (None | str | Unset): 23 digits, from the letter
         person_id (None | str | Unset): At the counter
         express_reason (ExpressReason | None | Unset):
+        reissue_reason (None | ReissueReason | Unset): endorsement_field_full: reissue a card in hand whose endorsement
+            field (追記欄) is full (free; refused while a line is left)
         legal_representative (None | RepresentativeRequest | Unset): Who applies for a child under 15
         user_authentication_pin (None | str | Unset): Express only: the card is mailed by registered post, so its PINs
             are chosen now (4 digits each; the signature PIN from 15)
@@ -45,6 +48,7 @@ class ApplicationRequest:
     application_id: None | str | Unset = UNSET
     person_id: None | str | Unset = UNSET
     express_reason: ExpressReason | None | Unset = UNSET
+    reissue_reason: None | ReissueReason | Unset = UNSET
     legal_representative: None | RepresentativeRequest | Unset = UNSET
     user_authentication_pin: None | str | Unset = UNSET
     resident_registry_pin: None | str | Unset = UNSET
@@ -88,6 +92,14 @@ class ApplicationRequest:
             express_reason = self.express_reason.value
         else:
             express_reason = self.express_reason
+
+        reissue_reason: None | str | Unset
+        if isinstance(self.reissue_reason, Unset):
+            reissue_reason = UNSET
+        elif isinstance(self.reissue_reason, ReissueReason):
+            reissue_reason = self.reissue_reason.value
+        else:
+            reissue_reason = self.reissue_reason
 
         legal_representative: dict[str, Any] | None | Unset
         if isinstance(self.legal_representative, Unset):
@@ -139,6 +151,8 @@ class ApplicationRequest:
             field_dict["person_id"] = person_id
         if express_reason is not UNSET:
             field_dict["express_reason"] = express_reason
+        if reissue_reason is not UNSET:
+            field_dict["reissue_reason"] = reissue_reason
         if legal_representative is not UNSET:
             field_dict["legal_representative"] = legal_representative
         if user_authentication_pin is not UNSET:
@@ -209,6 +223,23 @@ class ApplicationRequest:
 
         express_reason = _parse_express_reason(d.pop("express_reason", UNSET))
 
+        def _parse_reissue_reason(data: object) -> None | ReissueReason | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                reissue_reason_type_0 = ReissueReason(data)
+
+                return reissue_reason_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ReissueReason | Unset, data)
+
+        reissue_reason = _parse_reissue_reason(d.pop("reissue_reason", UNSET))
+
         def _parse_legal_representative(data: object) -> None | RepresentativeRequest | Unset:
             if data is None:
                 return data
@@ -271,6 +302,7 @@ class ApplicationRequest:
             application_id=application_id,
             person_id=person_id,
             express_reason=express_reason,
+            reissue_reason=reissue_reason,
             legal_representative=legal_representative,
             user_authentication_pin=user_authentication_pin,
             resident_registry_pin=resident_registry_pin,

@@ -34,6 +34,9 @@ class ApplicationView:
         next_step_ja (str):
         fee_yen (int | Unset):  Default: 0.
         fee_paid (None | PaidWhen | Unset):
+        fee_why_free_en (str | Unset):  Default: ''.
+        fee_why_free_ja (str | Unset):  Default: ''.
+        reissue_reason (None | str | Unset):
         delivery (str | Unset):  Default: 'at_the_counter'.
         card_mail (None | str | Unset):
     """
@@ -54,6 +57,9 @@ class ApplicationView:
     next_step_ja: str
     fee_yen: int | Unset = 0
     fee_paid: None | PaidWhen | Unset = UNSET
+    fee_why_free_en: str | Unset = ""
+    fee_why_free_ja: str | Unset = ""
+    reissue_reason: None | str | Unset = UNSET
     delivery: str | Unset = "at_the_counter"
     card_mail: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -103,6 +109,16 @@ class ApplicationView:
         else:
             fee_paid = self.fee_paid
 
+        fee_why_free_en = self.fee_why_free_en
+
+        fee_why_free_ja = self.fee_why_free_ja
+
+        reissue_reason: None | str | Unset
+        if isinstance(self.reissue_reason, Unset):
+            reissue_reason = UNSET
+        else:
+            reissue_reason = self.reissue_reason
+
         delivery = self.delivery
 
         card_mail: None | str | Unset
@@ -135,6 +151,12 @@ class ApplicationView:
             field_dict["fee_yen"] = fee_yen
         if fee_paid is not UNSET:
             field_dict["fee_paid"] = fee_paid
+        if fee_why_free_en is not UNSET:
+            field_dict["fee_why_free_en"] = fee_why_free_en
+        if fee_why_free_ja is not UNSET:
+            field_dict["fee_why_free_ja"] = fee_why_free_ja
+        if reissue_reason is not UNSET:
+            field_dict["reissue_reason"] = reissue_reason
         if delivery is not UNSET:
             field_dict["delivery"] = delivery
         if card_mail is not UNSET:
@@ -215,6 +237,19 @@ class ApplicationView:
 
         fee_paid = _parse_fee_paid(d.pop("fee_paid", UNSET))
 
+        fee_why_free_en = d.pop("fee_why_free_en", UNSET)
+
+        fee_why_free_ja = d.pop("fee_why_free_ja", UNSET)
+
+        def _parse_reissue_reason(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        reissue_reason = _parse_reissue_reason(d.pop("reissue_reason", UNSET))
+
         delivery = d.pop("delivery", UNSET)
 
         def _parse_card_mail(data: object) -> None | str | Unset:
@@ -243,6 +278,9 @@ class ApplicationView:
             next_step_ja=next_step_ja,
             fee_yen=fee_yen,
             fee_paid=fee_paid,
+            fee_why_free_en=fee_why_free_en,
+            fee_why_free_ja=fee_why_free_ja,
+            reissue_reason=reissue_reason,
             delivery=delivery,
             card_mail=card_mail,
         )

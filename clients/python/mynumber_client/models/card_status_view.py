@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.card_status_view_tries_left import CardStatusViewTriesLeft
+    from ..models.endorsement_line import EndorsementLine
 
 
 T = TypeVar("T", bound="CardStatusView")
@@ -35,6 +36,9 @@ class CardStatusView:
         problem_ja (None | str):
         move_act_by (datetime.date | None):
         kind (str | Unset):  Default: 'my_number_card'.
+        endorsement_lines_used (int | Unset):  Default: 0.
+        endorsement_lines_left (int | Unset):  Default: 4.
+        endorsements (list[EndorsementLine] | Unset):
     """
 
     serial: str
@@ -51,6 +55,9 @@ class CardStatusView:
     problem_ja: None | str
     move_act_by: datetime.date | None
     kind: str | Unset = "my_number_card"
+    endorsement_lines_used: int | Unset = 0
+    endorsement_lines_left: int | Unset = 4
+    endorsements: list[EndorsementLine] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -102,6 +109,17 @@ class CardStatusView:
 
         kind = self.kind
 
+        endorsement_lines_used = self.endorsement_lines_used
+
+        endorsement_lines_left = self.endorsement_lines_left
+
+        endorsements: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.endorsements, Unset):
+            endorsements = []
+            for endorsements_item_data in self.endorsements:
+                endorsements_item = endorsements_item_data.to_dict()
+                endorsements.append(endorsements_item)
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -123,12 +141,19 @@ class CardStatusView:
         )
         if kind is not UNSET:
             field_dict["kind"] = kind
+        if endorsement_lines_used is not UNSET:
+            field_dict["endorsement_lines_used"] = endorsement_lines_used
+        if endorsement_lines_left is not UNSET:
+            field_dict["endorsement_lines_left"] = endorsement_lines_left
+        if endorsements is not UNSET:
+            field_dict["endorsements"] = endorsements
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.card_status_view_tries_left import CardStatusViewTriesLeft  # noqa: PLC0415
+        from ..models.endorsement_line import EndorsementLine  # noqa: PLC0415
 
         d = dict(src_dict)
         serial = d.pop("serial")
@@ -231,6 +256,19 @@ class CardStatusView:
 
         kind = d.pop("kind", UNSET)
 
+        endorsement_lines_used = d.pop("endorsement_lines_used", UNSET)
+
+        endorsement_lines_left = d.pop("endorsement_lines_left", UNSET)
+
+        _endorsements = d.pop("endorsements", UNSET)
+        endorsements: list[EndorsementLine] | Unset = UNSET
+        if _endorsements is not UNSET:
+            endorsements = []
+            for endorsements_item_data in _endorsements:
+                endorsements_item = EndorsementLine.from_dict(endorsements_item_data)
+
+                endorsements.append(endorsements_item)
+
         card_status_view = cls(
             serial=serial,
             person_id=person_id,
@@ -246,6 +284,9 @@ class CardStatusView:
             problem_ja=problem_ja,
             move_act_by=move_act_by,
             kind=kind,
+            endorsement_lines_used=endorsement_lines_used,
+            endorsement_lines_left=endorsement_lines_left,
+            endorsements=endorsements,
         )
 
         card_status_view.additional_properties = d

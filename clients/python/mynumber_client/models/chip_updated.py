@@ -13,15 +13,35 @@ T = TypeVar("T", bound="ChipUpdated")
 class ChipUpdated:
     """
     Attributes:
+        endorsement_lines_used (int):
+        endorsement_lines_left (int):
+        endorsement_field_full (bool):
+        notice_en (str): When full: the card should be reissued (free)
+        notice_ja (str):
         serial (str):
         chip_address (str): The address now written on the chip
     """
 
+    endorsement_lines_used: int
+    endorsement_lines_left: int
+    endorsement_field_full: bool
+    notice_en: str
+    notice_ja: str
     serial: str
     chip_address: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        endorsement_lines_used = self.endorsement_lines_used
+
+        endorsement_lines_left = self.endorsement_lines_left
+
+        endorsement_field_full = self.endorsement_field_full
+
+        notice_en = self.notice_en
+
+        notice_ja = self.notice_ja
+
         serial = self.serial
 
         chip_address = self.chip_address
@@ -30,6 +50,11 @@ class ChipUpdated:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "endorsement_lines_used": endorsement_lines_used,
+                "endorsement_lines_left": endorsement_lines_left,
+                "endorsement_field_full": endorsement_field_full,
+                "notice_en": notice_en,
+                "notice_ja": notice_ja,
                 "serial": serial,
                 "chip_address": chip_address,
             }
@@ -40,11 +65,26 @@ class ChipUpdated:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        endorsement_lines_used = d.pop("endorsement_lines_used")
+
+        endorsement_lines_left = d.pop("endorsement_lines_left")
+
+        endorsement_field_full = d.pop("endorsement_field_full")
+
+        notice_en = d.pop("notice_en")
+
+        notice_ja = d.pop("notice_ja")
+
         serial = d.pop("serial")
 
         chip_address = d.pop("chip_address")
 
         chip_updated = cls(
+            endorsement_lines_used=endorsement_lines_used,
+            endorsement_lines_left=endorsement_lines_left,
+            endorsement_field_full=endorsement_field_full,
+            notice_en=notice_en,
+            notice_ja=notice_ja,
             serial=serial,
             chip_address=chip_address,
         )

@@ -14,17 +14,37 @@ T = TypeVar("T", bound="ValidityChanged")
 class ValidityChanged:
     """
     Attributes:
+        endorsement_lines_used (int):
+        endorsement_lines_left (int):
+        endorsement_field_full (bool):
+        notice_en (str): When full: the card should be reissued (free)
+        notice_ja (str):
         serial (str):
         expires_on (datetime.date | None):
         certificates_expire_on (datetime.date | None):
     """
 
+    endorsement_lines_used: int
+    endorsement_lines_left: int
+    endorsement_field_full: bool
+    notice_en: str
+    notice_ja: str
     serial: str
     expires_on: datetime.date | None
     certificates_expire_on: datetime.date | None
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        endorsement_lines_used = self.endorsement_lines_used
+
+        endorsement_lines_left = self.endorsement_lines_left
+
+        endorsement_field_full = self.endorsement_field_full
+
+        notice_en = self.notice_en
+
+        notice_ja = self.notice_ja
+
         serial = self.serial
 
         expires_on: None | str
@@ -43,6 +63,11 @@ class ValidityChanged:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "endorsement_lines_used": endorsement_lines_used,
+                "endorsement_lines_left": endorsement_lines_left,
+                "endorsement_field_full": endorsement_field_full,
+                "notice_en": notice_en,
+                "notice_ja": notice_ja,
                 "serial": serial,
                 "expires_on": expires_on,
                 "certificates_expire_on": certificates_expire_on,
@@ -54,6 +79,16 @@ class ValidityChanged:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        endorsement_lines_used = d.pop("endorsement_lines_used")
+
+        endorsement_lines_left = d.pop("endorsement_lines_left")
+
+        endorsement_field_full = d.pop("endorsement_field_full")
+
+        notice_en = d.pop("notice_en")
+
+        notice_ja = d.pop("notice_ja")
+
         serial = d.pop("serial")
 
         def _parse_expires_on(data: object) -> datetime.date | None:
@@ -87,6 +122,11 @@ class ValidityChanged:
         certificates_expire_on = _parse_certificates_expire_on(d.pop("certificates_expire_on"))
 
         validity_changed = cls(
+            endorsement_lines_used=endorsement_lines_used,
+            endorsement_lines_left=endorsement_lines_left,
+            endorsement_field_full=endorsement_field_full,
+            notice_en=notice_en,
+            notice_ja=notice_ja,
             serial=serial,
             expires_on=expires_on,
             certificates_expire_on=certificates_expire_on,
