@@ -6,6 +6,7 @@ filled it; refused while a line is left. Over the API and the counter pages too.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -35,6 +36,7 @@ from tests.integration.card_support import (
     identity,
     issued_card,
     pass_days,
+    photo,
 )
 from tests.integration.test_web_card_counter import Desk
 
@@ -225,8 +227,6 @@ def _office(system: System) -> dict[str, str]:
 def _api_apply(client: TestClient, headers: dict[str, str], card: Issued) -> object:
     import base64
 
-    from tests.integration.card_support import photo
-
     return client.post(
         "/cards/applications",
         headers=headers,
@@ -299,3 +299,29 @@ def test_over_http_the_lines_left_the_refusal_and_the_free_reissue(
             ).endorsement_lines_left
             == 0
         )
+
+
+def test_the_cli_says_the_free_fee_and_refuses_the_reissue_while_a_line_is_left(
+    cards: System, card: Issued, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from mynumber.cli import card as cli_card
+    from mynumber.cli.main import app
+
+    monkeypatch.setattr(cli_card, "_system", lambda: cards)
+    runner = CliRunner()
+    said = runner.invoke(app, ["card", "fee", "reissue", "--express", "--endorsement-field-full"])
+    assert said.exit_code == 0 and "total: ¥0" in said.output
+    assert "endorsement field is full" in said.output
+    photo_file = tmp_path / "photo.jpg"
+    photo_file.write_bytes(photo())
+    args = ["card", "apply", "--person", str(card.person_id), "--municipality", "131016"]
+    args += ["--photo", str(photo_file), "--photo-declared", "--reissue", "endorsement_field_full"]
+    refused = runner.invoke(app, args)
+    assert refused.exit_code == 1 and refused.output.startswith("error: ")
+    assert "not full" in refused.output
+    _fill(cards, card)
+    accepted = runner.invoke(app, args)
+    assert accepted.exit_code == 0, accepted.output
+    assert "application accepted" in accepted.output

@@ -391,3 +391,16 @@ def test_the_special_residence_card_is_not_offered_before_it_exists() -> None:
 def test_a_permanent_resident_is_not_told_of_a_validity_change_at_all() -> None:
     answers = replace(NEWCOMER, status_of_residence="Permanent Resident", period_of_stay_ends=None)
     assert not make_plan(answers, today=TODAY).has("validity_change")
+
+
+@pytest.mark.parametrize("lang", ["en", "ja", "vi", "my"])
+def test_moving_within_says_the_endorsement_field_and_its_free_reissue(lang: str) -> None:
+    """Issue 17 (追記欄): the number of lines and the express window are the rule's own."""
+    from mynumber.domain.endorsements import ENDORSEMENT_LINES, EXPRESS_AFTER_FULL_DAYS
+
+    step = make_plan(NEWCOMER, today=TODAY).step("moving_within")
+    text = step.text(i18n.translator(lang))
+    assert "追記欄" in text
+    assert str(ENDORSEMENT_LINES) in text and str(EXPRESS_AFTER_FULL_DAYS) in text
+    if lang == "en":
+        assert "the new card is free" in text

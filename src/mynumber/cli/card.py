@@ -125,7 +125,18 @@ def apply(
     photo_declared: Annotated[
         bool, typer.Option(help="Photo taken within 6 months, no hat, plain background")
     ] = False,
-    express: Annotated[str, typer.Option(help="newborn, arrival_from_abroad or lost_card")] = "",
+    express: Annotated[
+        str,
+        typer.Option(
+            help="newborn, arrival_from_abroad, lost_card or endorsement_field_full (express)"
+        ),
+    ] = "",
+    reissue: Annotated[
+        str,
+        typer.Option(
+            help="endorsement_field_full: reissue the card in hand, its 追記欄 full (free)"
+        ),
+    ] = "",
     representative_name: RepresentativeName = "",
     representative_born: RepresentativeBorn = "",
     representative_relation: RepresentativeRelation = "parent",
@@ -141,6 +152,7 @@ def apply(
     from mynumber.domain.access import Role
     from mynumber.domain.cards import Channel
     from mynumber.domain.deadlines import ExpressReason
+    from mynumber.domain.endorsements import ReissueReason
     from mynumber.domain.photo_rules import PhotoDeclaration
     from mynumber.services.cards.applications import apply_for_card
     from mynumber.services.core.context import Caller
@@ -176,6 +188,7 @@ def apply(
             express_reason=_choice("express", ExpressReason, express) if express else None,
             representative=acting,
             pins=pins,
+            reissue_reason=_choice("reissue", ReissueReason, reissue) if reissue else None,
         )
     )
     expected = f"{view.notice_expected_from} – {view.notice_expected_by}"
@@ -662,12 +675,19 @@ def pickup_notice(
 def fee(
     kind: Annotated[str, typer.Argument(help="new, renewal or reissue")],
     express: Annotated[bool, typer.Option(help="Express issuance (特急発行)")] = False,
+    endorsement_field_full: Annotated[
+        bool, typer.Option(help="A reissue because the card's 追記欄 is full")
+    ] = False,
 ) -> None:
     """The fee for an application of this kind (RULES.md "fees")."""
     from mynumber.domain.cards import ApplicationKind
     from mynumber.domain.fees import card_fee, yen
 
-    charged = card_fee(_choice("kind", ApplicationKind, kind), express=express)
+    charged = card_fee(
+        _choice("kind", ApplicationKind, kind),
+        express=express,
+        endorsement_field_full=endorsement_field_full,
+    )
     for line in charged.lines:
         console.print(f"{line.en} ({line.ja}): {yen(line.yen)}", highlight=False)
     tail = f" ({charged.why_free_en})" if charged.free else f", paid {charged.paid}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from mynumber.domain import cards, deadlines, fees, kiosk, pins, timelines
+from mynumber.domain import cards, deadlines, endorsements, fees, kiosk, pins, timelines
 from mynumber.domain.cards import ApplicationKind
 from mynumber.domain.guide.model import GuideAnswers, GuideStep, StepKind, StepState
 
@@ -171,7 +171,21 @@ def _moving_within(a: GuideAnswers) -> GuideStep:
             "書き換えの際に再発行します（それまでe-Taxの署名はできません）。利用者証明用電子証明書"
             "はそのまま使えるため、医療機関ではカードを引き続き利用できます。",
         ),
-        {"municipality": a.municipality, "days": deadlines.NOTIFICATION_DAYS},
+        {
+            "municipality": a.municipality,
+            "days": deadlines.NOTIFICATION_DAYS,
+            "lines": endorsements.ENDORSEMENT_LINES,
+            "express_days": endorsements.EXPRESS_AFTER_FULL_DAYS,
+        },
+        notes=(
+            (
+                "Each change is also written on the card's face, in its endorsement field "
+                "(追記欄), which has room for {lines}. When it is full, the new card is free; "
+                "asked within {express_days} days, it can be issued express.",
+                "変更はカード券面の追記欄にも記載します（{lines}回分まで）。追記欄がいっぱいに"
+                "なったときの再交付は無料で、{express_days}日以内なら特急発行も利用できます。",
+            ),
+        ),
     )
 
 
