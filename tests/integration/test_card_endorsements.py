@@ -325,3 +325,58 @@ def test_the_cli_says_the_free_fee_and_refuses_the_reissue_while_a_line_is_left(
     accepted = runner.invoke(app, args)
     assert accepted.exit_code == 0, accepted.output
     assert "application accepted" in accepted.output
+
+
+def test_a_validity_change_takes_a_line_too_and_can_fill_the_field(
+    cards: System, card: Issued
+) -> None:
+    import datetime as dt
+
+    from mynumber.services.cards import counter as card_counter
+
+    for n in range(1, ENDORSEMENT_LINES):
+        _move_within(cards, card.person_id, n)
+    with cards.uow() as uow:
+        card_counter.change_validity(
+            uow.session,
+            cards.services,
+            caller=ward(),
+            card_serial=card.serial,
+            status_of_residence="Engineer/Specialist",
+            period_of_stay_ends=dt.date(2034, 3, 31),
+            identity=identity(),
+            id_documents=SHOWN,
+        )
+        uow.commit()
+    field = _field(cards, card.serial)
+    assert field.full and field.endorsements[-1].kind.value == "validity"
+    assert field.filled_on == clock(cards).today()
+    view = apply_at_counter(
+        cards, card.person_id, express_reason=ExpressReason.ENDORSEMENT_FIELD_FULL
+    )
+    assert (view.fee_yen, view.express) == (0, True)
+
+
+def test_the_counter_pages_refuse_then_take_the_reissue_for_a_full_field(
+    cards: System, card: Issued
+) -> None:
+    from tests.integration.test_web_card_counter import DECLARED
+
+    desk = Desk(cards, Role.WARD_OFFICE, municipality_code="131016")
+    base = "/staff/card-counter"
+    form = {"person_id": ref("per", card.person_id), "reissue_reason": "endorsement_field_full"}
+    files = {"photo": ("photo.jpg", photo(), "image/jpeg")}
+    refused = desk.post(f"{base}/apply", {**form, **DECLARED}, page=f"{base}/apply", files=files)
+    assert refused.status_code == 409 and "not full" in refused.text
+    _fill(cards, card)
+    card_page = desk.get(f"{base}/cards/{card.serial}").text
+    assert (
+        "4 of 4 lines used, 0 left" in card_page
+        and "reissue_reason=endorsement_field_full" in card_page
+    )
+    link = f"{base}/apply?person_id={form['person_id']}&reissue_reason=endorsement_field_full"
+    assert 'value="endorsement_field_full" selected' in desk.get(link).text
+    accepted = desk.post(f"{base}/apply", {**form, **DECLARED}, page=link, files=files)
+    assert accepted.status_code == 303, accepted.text
+    page = desk.get(accepted.headers["location"]).text
+    assert "¥0" in page and "endorsement field is full" in page
