@@ -87,7 +87,7 @@ def _table_bytes(engine: Engine, tables: tuple[str, ...] | None = None) -> dict[
                 with (
                     raw.cursor() as cur,
                     cur.copy(  # type: ignore[union-attr]
-                        f'COPY "{name}" TO STDOUT (FORMAT {fmt})'
+                        f'COPY (SELECT * FROM "{name}") TO STDOUT (FORMAT {fmt})'
                     ) as copy,
                 ):
                     parts += [bytes(block) for block in copy]

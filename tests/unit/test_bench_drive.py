@@ -69,7 +69,10 @@ def test_the_trivial_endpoint_and_the_checks_take_turns() -> None:
     async def work(port: int, seen: list[str]) -> None:
         health = http_request("GET", "/health", "t")
         trivial, done = await alternate(
-            port, health, checks(100_000), connections=2, seconds=0.5, rounds=5
+            [(port, itertools.repeat(health)), (port, iter(checks(100_000)))],
+            connections=2,
+            seconds=0.5,
+            rounds=5,
         )
         sent = [path for path in seen if path.startswith("/check/")]
         assert done.done == len(sent) > 0 and trivial.done == seen.count("/health") > 0

@@ -229,6 +229,10 @@ _INVALID_TEXT: dict[InvalidReason, tuple[str, str]] = {
         "its My Number was changed; apply for a new card with the new notification letter",
         "個人番号が変更されたため廃止されています。新しい個人番号通知書で再交付を申請してください",
     ),
+    InvalidReason.REPLACED: (
+        "it was handed back for a new card when its endorsement field was full",
+        "追記欄に余白がなくなったため返納され、再交付されたカードに替わっています",
+    ),
 }
 
 

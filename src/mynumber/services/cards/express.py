@@ -43,6 +43,7 @@ from mynumber.services.cards.counter import (
 from mynumber.services.cards.records import CARD_CENTRE
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
+from mynumber.services.core.policy import refusals_audited
 from mynumber.services.jpki.certificates import issue_card_certificates
 from mynumber.services.registry import letters
 
@@ -178,6 +179,7 @@ def activate_delivered(session: Session, svc: Services, settled: list[MailItem])
     return active
 
 
+@refusals_audited  # check_holder's refusal: collect_card's caller, one entry
 def hand_over_returned_card(
     session: Session,
     svc: Services,
