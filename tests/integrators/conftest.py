@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+PAGE = ROOT / "docs" / "integrators.md"
 sys.path.insert(0, str(ROOT / "clients" / "python"))
 START_TIMEOUT = 240.0  # seconds: migrations, the demo world's cards, on a busy machine
 
@@ -95,3 +96,8 @@ def _answers(url: str) -> bool:
         return httpx.get(f"{url}/health", timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def examples(page: Path = PAGE) -> list[str]:
+    """The page's Python code blocks, in order."""
+    return re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.DOTALL)

@@ -9,9 +9,11 @@ residence card, leaving Japan and coming back to the same number."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from typing import Any
 
 import httpx
+import pytest
 from mynumber_client import AuthenticatedClient, Client
 from mynumber_client.api.card_authentication import card_auth_new_challenge
 from mynumber_client.api.clinic import clinic_check_with_pin, clinic_new_challenge
@@ -77,7 +79,7 @@ from mynumber_client.models import (
 )
 from mynumber_client.models.delivery_failure import DeliveryFailure
 
-from tests.integrators.conftest import Sandbox
+from tests.integrators.conftest import PAGE, Sandbox, examples
 
 PINS = {
     "user_authentication": "1357",
@@ -116,6 +118,23 @@ def card_signs(admin: AuthenticatedClient, serial: str, nonce: str, pin: str) ->
 def apdu(admin: AuthenticatedClient, serial: str, command: str) -> str:
     answer: str = ok(sandbox_send_apdu, 200, serial, client=admin, body=ApduIn(apdu=command))
     return answer.response  # type: ignore[attr-defined, no-any-return]
+
+
+def test_the_examples_run_against_the_sandbox(
+    sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The examples in docs/integrators.md run as written, in order, against the sandbox (the
+    environment variables the page tells the newcomer to set point at it). Here, before the
+    journey, rather than in test_examples.py: the same sandbox for both (see there)."""
+    monkeypatch.setenv("SANDBOX_URL", sandbox.url)
+    monkeypatch.setenv("SANDBOX_ADMIN_TOKEN", sandbox.admin_token)
+    monkeypatch.setenv("SANDBOX_CARD", sandbox.demo_card)
+    namespace: dict[str, object] = {"__name__": "integrators_example"}
+    for number, block in enumerate(examples(), start=1):
+        exec(compile(block, f"{PAGE.name} example {number}", "exec"), namespace)
+    printed = capsys.readouterr().out
+    assert "GARCIA MARIA eligible" in printed
+    assert os.environ["SANDBOX_CARD"] == sandbox.demo_card
 
 
 def test_arrival_to_leaving_and_returning_over_the_json_api(sandbox: Sandbox) -> None:
