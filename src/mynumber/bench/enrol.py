@@ -23,10 +23,11 @@ How it is fast (docs/benchmarks.md, "Ten million residents"):
 - **PostgreSQL: in parallel, indexes after.** A fresh database only: the loaded tables'
   secondary indexes, unique constraints and foreign keys are dropped, ``WORKERS`` processes
   ``COPY`` their slices over connections of their own, then the indexes and constraints are
-  made again (the foreign keys validated over every row), the audit heads moved to the
-  chains' ends, the sequences past the loaded ids, and ``VACUUM ANALYZE`` run. Every table
-  stays logged (no ``UNLOGGED``: docs/benchmarks.md says why). On SQLite the same rows go in
-  through ``insert_rows`` in this process.
+  made again (``_restore``: partition by partition on ``WORKERS`` connections, the biggest
+  first; the foreign keys validated over every row), the audit heads moved to the chains'
+  ends, the sequences past the loaded ids, and ``VACUUM ANALYZE`` run, table by table on
+  ``WORKERS`` connections. Every table stays logged (no ``UNLOGGED``: docs/benchmarks.md
+  says why). On SQLite the same rows go in through ``insert_rows`` in this process.
 
 ``bench enrol`` keeps the loaded PostgreSQL database with its data folder and sample
 (``bench.loaded``), so ``bench eligibility`` can run on it without loading it again.
@@ -39,7 +40,6 @@ import math
 import multiprocessing
 import os
 import random
-import re
 import shutil
 import time
 import uuid
@@ -285,11 +285,11 @@ def enrol(
     steps["rows"] = time.perf_counter() - mark
     mark = time.perf_counter()
     if pg:
-        _restore(system, dropped, workers)
+        _restore(system, dropped, workers, console)
     steps["indexes and keys"] = time.perf_counter() - mark
     mark = time.perf_counter()
     _move_heads(system, results)
-    _analyze(system, vacuum=vacuum)
+    _analyze(system, vacuum=vacuum, workers=workers)
     steps["vacuum analyze" if vacuum else "analyze"] = time.perf_counter() - mark
     cards = _cards(results, keys)
     elapsed = time.perf_counter() - started
@@ -548,16 +548,49 @@ def _move_heads(system: System, results: list[load.Done]) -> None:
         )
 
 
-def _analyze(system: System, *, vacuum: bool = True) -> None:
-    """PostgreSQL: ``VACUUM ANALYZE``, as after any bulk load. ANALYZE gives the planner
-    figures for the new tables (autovacuum would get to them only later, and the server would
-    plan on empty-table figures); VACUUM sets the rows' commit hint bits once, where otherwise
-    the first check to read each page would write it back (seconds for a million rows). It
-    reads and writes the whole database: without ``vacuum`` only ANALYZE runs, and the
-    eligibility benchmark's pass over every kept card sets the bits of the pages it reads."""
-    if system.engine.dialect.name == "postgresql":
+def _analyze(system: System, *, vacuum: bool = True, workers: int = 1) -> None:
+    """PostgreSQL: ``VACUUM ANALYZE``, as after any bulk load, table by table on ``workers``
+    connections (the biggest first). ANALYZE gives the planner figures for the new tables
+    (autovacuum would get to them only later, and the server would plan on empty-table
+    figures); VACUUM sets the rows' commit hint bits once, where otherwise the first check to
+    read each page would write it back (seconds for a million rows). It reads and writes the
+    whole database: without ``vacuum`` only ANALYZE runs, and the eligibility benchmark's
+    pass over every kept card sets the bits of the pages it reads."""
+    if system.engine.dialect.name != "postgresql":
+        return
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Lock
+
+    command = "VACUUM ANALYZE" if vacuum else "ANALYZE"
+    with system.engine.connect() as conn:
+        # What a database-wide ANALYZE visits: every table but the partitions, which their
+        # parent's statement visits (PostgreSQL 15 has no ANALYZE ONLY); a partitioned table
+        # costs a sample per partition and its own, a table the pages it reads.
+        tables = conn.execute(
+            text(
+                "SELECT c.oid::regclass::text, CASE WHEN c.relkind = 'p' THEN "
+                "(SELECT count(*) + 1 FROM pg_inherits h WHERE h.inhparent = c.oid) ELSE 1 END, "
+                "coalesce((SELECT sum(pg_relation_size(p.relid)) FROM "
+                "pg_partition_tree(c.oid) p), pg_relation_size(c.oid)) "
+                "FROM pg_class c WHERE c.relkind IN ('r', 'm', 'p') AND NOT c.relispartition "
+                "AND c.relpersistence <> 't' AND pg_has_role(c.relowner, 'USAGE') "
+                "AND c.relnamespace <> 'pg_toast'::regnamespace"
+            )
+        ).all()
+    todo = [t for t, _, _ in sorted(tables, key=lambda t: t[2] if vacuum else t[1:], reverse=True)]
+    lock = Lock()
+
+    def drain(_: int) -> None:
         with system.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE" if vacuum else "ANALYZE"))
+            while True:
+                with lock:
+                    if not todo:
+                        return
+                    table = todo.pop(0)
+                conn.execute(text(f"{command} {table}"))
+
+    with ThreadPoolExecutor(workers) as threads:
+        list(threads.map(drain, range(workers)))
 
 
 # --- the rows, in worker processes -------------------------------------------------------
@@ -663,83 +696,248 @@ def _report(console: Console, done: int, count: int, started: float) -> None:
 # --- secondary indexes and foreign keys, dropped and made again (PostgreSQL) ---------------
 
 
+@dataclass(frozen=True)
+class _Step:
+    """One statement of the restore. ``reads``: the tables it reads (their sizes order the
+    queue: the biggest first); ``label``: the schema object it makes (a partition's statement
+    carries its parent's, so that the summary adds them up)."""
+
+    sql: str
+    reads: tuple[str, ...] = ()
+    label: str = ""
+    no_hash: bool = False
+    """A key's check against a big referenced table, vacuumed: planned without a hash join
+    (``_restore`` says why)."""
+
+
 @dataclass
 class _Dropped:
-    """What was dropped before the load, in the statements that make it again."""
+    """What was dropped before the load, as the statements that make it again, in the order
+    they run (docs/benchmarks.md, "Ten million residents"):
 
-    indexes: list[str] = field(default_factory=list)
-    constraints: list[str] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)
+    - ``first``, instant: the partitioned tables' own indexes and unique constraints
+      (``ON ONLY``: not valid until every partition's is attached) and every foreign key of a
+      plain table or of a partition, ``NOT VALID`` (no check yet);
+    - ``builds``: every index of a plain table and of each partition, on all connections;
+    - ``attach``, instant: the unique constraints taking over their built indexes (``USING
+      INDEX``), the partitions' indexes attached to their parents' (which become valid);
+    - ``validate``: each foreign key of a plain table or of one partition checked over
+      every row, on all connections;
+    - ``last``, instant: the partitioned tables' foreign keys, which take over their
+      partitions' validated keys rather than checking the rows again.
+    """
+
+    first: list[_Step] = field(default_factory=list)
+    builds: list[_Step] = field(default_factory=list)
+    attach: list[_Step] = field(default_factory=list)
+    validate: list[_Step] = field(default_factory=list)
+    last: list[_Step] = field(default_factory=list)
+    referenced: set[str] = field(default_factory=set)
+    """The loaded tables the foreign keys reference (``persons``, ``insurance_enrolments``):
+    vacuumed before the checks."""
+
+    def __len__(self) -> int:
+        return sum(len(s) for s in (self.first, self.builds, self.attach, self.validate))
+
+
+RESTORE_SETTINGS = {"maintenance_work_mem": "512MB"}
+"""The restore's connections' settings: ``maintenance_work_mem`` is what an index build
+sorts in and what a foreign key's check hashes in (PostgreSQL runs that check with
+``work_mem`` set to it)."""
 
 
 def _drop_secondary(system: System) -> _Dropped:
     """The loaded tables' indexes other than their primary keys, their unique constraints
-    and their foreign keys (top-level only: a partitioned table's partitions follow)."""
+    and their foreign keys, recorded as they are in the migrated schema (the partitions' by
+    their own names) and dropped (a parent's drop takes its partitions' with it)."""
     tables = [cast(Table, m.__table__).name for m in _LOADED]
     dropped = _Dropped()
     with system.engine.begin() as conn:
+        # The loaded tables and their partitions (migration 0016 makes one level of them).
+        rels = (
+            "SELECT t.oid FROM pg_class t WHERE t.relname = ANY(:tables) "
+            "AND t.relnamespace = 'public'::regnamespace UNION "
+            "SELECT h.inhrelid FROM pg_inherits h JOIN pg_class t ON t.oid = h.inhparent "
+            "WHERE t.relname = ANY(:tables) AND t.relnamespace = 'public'::regnamespace"
+        )
         constraints = conn.execute(
             text(
-                "SELECT c.conrelid::regclass::text, c.conname, c.contype, "
-                "pg_get_constraintdef(c.oid) FROM pg_constraint c "
-                "JOIN pg_class t ON t.oid = c.conrelid "
-                "WHERE t.relname = ANY(:tables) AND c.contype IN ('u', 'f') "
-                "AND c.conparentid = 0 AND t.relnamespace = 'public'::regnamespace"
+                "SELECT c.oid, c.conparentid, c.conrelid::regclass::text, t.relkind, "
+                "c.conname, c.contype, pg_get_constraintdef(c.oid), "
+                "coalesce(pg_get_indexdef(c.conindid), ''), c.conindid::regclass::text, "
+                "c.confrelid::regclass::text "
+                f"FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid "
+                f"WHERE c.conrelid IN ({rels}) AND c.contype IN ('u', 'f') ORDER BY c.oid"
             ),
             {"tables": tables},
         ).all()
-        for table, name, kind, definition in constraints:
-            statement = f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
-            (dropped.keys if kind == "f" else dropped.constraints).append(statement)
-        for table, name, _kind, _ in sorted(constraints, key=lambda c: c[2] != "f"):
-            conn.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+        parents = {row[0]: row for row in constraints}
+        for (
+            _oid,
+            parent,
+            table,
+            kind,
+            name,
+            contype,
+            definition,
+            indexdef,
+            index,
+            to,
+        ) in constraints:
+            label = parents[parent][4] if parent else name
+            if contype == "f" and kind == "p":  # its partitions' keys, validated, taken over
+                dropped.last.append(
+                    _Step(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}', label=label)
+                )
+            elif contype == "f":
+                big = to.split(".")[-1] in tables
+                if big:
+                    dropped.referenced.add(to)
+                dropped.first.append(
+                    _Step(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition} NOT VALID')
+                )
+                dropped.validate.append(
+                    _Step(
+                        f'ALTER TABLE {table} VALIDATE CONSTRAINT "{name}"',
+                        (table, to),
+                        label,
+                        no_hash=big,
+                    )
+                )
+            elif kind == "p":  # a partitioned table's own unique index, made valid by attaching
+                dropped.first.append(
+                    _Step(f'ALTER TABLE ONLY {table} ADD CONSTRAINT "{name}" {definition}')
+                )
+            else:  # built like any index, then made the constraint
+                dropped.builds.append(_Step(indexdef, (table,), label))
+                dropped.attach.append(
+                    _Step(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" UNIQUE USING INDEX {index}')
+                )
+                if parent:
+                    dropped.attach.append(
+                        _Step(f"ALTER INDEX {parents[parent][8]} ATTACH PARTITION {index}")
+                    )
         indexes = conn.execute(
             text(
-                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+                "SELECT i.indexrelid::regclass::text, i.indrelid::regclass::text, "
+                "pg_get_indexdef(i.indexrelid), t.relkind, h.inhparent::regclass::text "
                 "FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid "
-                "WHERE t.relname = ANY(:tables) AND NOT i.indisprimary "
-                "AND t.relnamespace = 'public'::regnamespace "
+                "LEFT JOIN pg_inherits h ON h.inhrelid = i.indexrelid "
+                f"WHERE i.indrelid IN ({rels}) AND NOT i.indisprimary "
                 "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) "
-                "AND NOT EXISTS (SELECT 1 FROM pg_inherits h WHERE h.inhrelid = i.indexrelid)"
+                "ORDER BY i.indexrelid"
             ),
             {"tables": tables},
         ).all()
-        for name, definition in indexes:
-            # A partitioned table's index reads "ON ONLY": made so, it would skip the partitions.
-            dropped.indexes.append(definition.replace(" ON ONLY ", " ON ", 1))
-            conn.execute(text(f"DROP INDEX {name}"))
+        for index, table, definition, kind, parent_index in indexes:
+            if kind == "p":  # "ON ONLY": valid once every partition's index is attached
+                dropped.first.append(_Step(definition))
+                continue
+            dropped.builds.append(_Step(definition, (table,), parent_index or index))
+            if parent_index:
+                dropped.attach.append(_Step(f"ALTER INDEX {parent_index} ATTACH PARTITION {index}"))
+        # The top level only: a parent's constraint or index takes its partitions' with it.
+        for _oid, parent, table, _kind, name, _contype, *_ in sorted(
+            constraints, key=lambda c: c[5] != "f"
+        ):
+            if not parent:
+                conn.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+        for index, _table, _definition, _kind, parent_index in indexes:
+            if not parent_index:
+                conn.execute(text(f"DROP INDEX {index}"))
     return dropped
 
 
-def _restore(system: System, dropped: _Dropped, workers: int) -> None:
-    """The indexes and unique constraints in ``workers`` connections at once, then the
-    foreign keys (each validated over every row)."""
+def _restore(system: System, dropped: _Dropped, workers: int, console: Console) -> None:
+    """Every index, unique constraint and foreign key made again: the builds and the keys'
+    checks on ``workers`` connections at once, each taking the biggest statement left; the
+    instant statements around them on one. One line per schema object with its seconds."""
     from concurrent.futures import ThreadPoolExecutor
+    from threading import Lock
 
-    def run(statements: list[str]) -> None:
-        with system.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("SET maintenance_work_mem = '512MB'"))
-            for statement in statements:
-                conn.execute(text(statement))
+    conns = [
+        system.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        for _ in range(workers)
+    ]
+    seconds: dict[str, float] = {}
+    counts: dict[str, int] = {}
+    lock = Lock()
 
-    with ThreadPoolExecutor(workers) as threads:
-        list(threads.map(run, _by_table(dropped.constraints + dropped.indexes, workers)))
-        list(threads.map(run, _by_table(dropped.keys, workers)))
+    def run(conn: Any, step: _Step) -> None:
+        mark = time.perf_counter()
+        if step.no_hash:
+            conn.execute(text("SET enable_hashjoin = off"))
+        conn.execute(text(step.sql))
+        if step.no_hash:
+            conn.execute(text("RESET enable_hashjoin"))
+        with lock:
+            label = step.label or "instant statements"
+            seconds[label] = seconds.get(label, 0.0) + time.perf_counter() - mark
+            counts[label] = counts.get(label, 0) + 1
 
+    def queue(steps: list[_Step]) -> None:
+        todo = sorted(steps, key=lambda s: sum(sizes.get(t, 0) for t in s.reads), reverse=True)
 
-def _by_table(statements: list[str], workers: int) -> list[list[str]]:
-    """``statements`` in ``workers`` lists, each table's in one list: two indexes made at once
-    on one partitioned table race for their partitions' index names (both ``…_p03_person_id_idx``)
-    and one fails."""
-    tables: dict[str, list[str]] = {}
-    for statement in statements:
-        found = re.search(r"^ALTER TABLE (\S+)| ON (?:ONLY )?(\S+) ", statement)
-        table = (found.group(1) or found.group(2)) if found else statement
-        tables.setdefault(table.removeprefix("public."), []).append(statement)
-    lists: list[list[str]] = [[] for _ in range(workers)]
-    for group in sorted(tables.values(), key=len, reverse=True):
-        min(lists, key=len).extend(group)
-    return lists
+        def drain(conn: Any) -> None:
+            while True:
+                with lock:
+                    if not todo:
+                        return
+                    step = todo.pop(0)
+                run(conn, step)
+
+        with ThreadPoolExecutor(workers) as threads:
+            list(threads.map(drain, conns))
+
+    try:
+        for conn in conns:
+            for name, value in RESTORE_SETTINGS.items():
+                conn.execute(text(f"SET {name} = '{value}'"))
+        tables = sorted(
+            {t for s in dropped.builds + dropped.validate for t in s.reads} | dropped.referenced
+        )
+        sizes: dict[str, int] = dict(
+            conns[0]
+            .execute(
+                text(
+                    "SELECT t, pg_relation_size(CAST(t AS regclass)) "
+                    "FROM unnest(CAST(:t AS text[])) t"
+                ),
+                {"t": tables},
+            )
+            .all()
+        )
+        # A key's check is one anti-join of the table (a partition: one sixteenth of it) with
+        # the referenced table. As a hash join it hashes the whole referenced table (ten
+        # million persons) for each partition; vacuumed (all-visible), the referenced table's
+        # primary key answers by index-only scans instead: a merge join or a look-up per row,
+        # each partition's check then costs its own rows, not the referenced table's.
+        vacuums = [_Step(f"VACUUM {t}", (t,), f"VACUUM {t}") for t in sorted(dropped.referenced)]
+        phases: list[tuple[str, float]] = []
+        for name, steps, parallel in (
+            ("before", dropped.first, False),
+            ("indexes", dropped.builds, True),
+            ("attached", dropped.attach, False),
+            ("referenced tables vacuumed", vacuums, True),
+            ("keys validated", dropped.validate, True),
+            ("keys taken over", dropped.last, False),
+        ):
+            mark = time.perf_counter()
+            if parallel:
+                queue(steps)
+            else:
+                for step in steps:
+                    run(conns[0], step)
+            phases.append((name, time.perf_counter() - mark))
+    finally:
+        for conn in conns:
+            conn.close()
+    console.print(
+        f"  indexes and keys ({len(dropped)} statements, {workers} connections, load average "
+        f"{os.getloadavg()[0]:.1f}): " + ", ".join(f"{n} {s:.1f} s" for n, s in phases)
+    )
+    for label, total in sorted(seconds.items(), key=lambda item: item[1], reverse=True):
+        console.print(f"    {total:7.1f} s  {label} ({counts[label]} statements)")
 
 
 def _spki(key: rsa.RSAPublicKey) -> bytes:
