@@ -128,6 +128,11 @@ class Instance:
 
     def start(self) -> None:
         """Start the postmaster and wait until it accepts connections."""
+        self.launch()
+        self.ready()
+
+    def launch(self) -> None:
+        """Start the postmaster, without waiting (``ready`` waits): servers start side by side."""
         settings = {
             "listen_addresses": "127.0.0.1",
             "unix_socket_directories": str(self.folder),
@@ -147,6 +152,10 @@ class Instance:
                 stdin=subprocess.DEVNULL,
                 **_as_owner(),
             )
+
+    def ready(self) -> None:
+        """Wait until the launched postmaster accepts connections."""
+        assert self.process is not None, f"{self.name} was not launched"
         deadline = time.monotonic() + STARTUP
         while True:
             if self.process.poll() is not None:

@@ -96,8 +96,10 @@ def world(
         east, west = servers.new("east"), servers.new("west")
         east.initdb()
         west.fresh_copy_of(east)
+        for instance in (east, west):  # side by side: each start waits on its own
+            instance.launch()
         for instance in (east, west):
-            instance.start()
+            instance.ready()
             with psycopg_autocommit(instance) as conn:
                 conn.execute(text("CREATE DATABASE mynumber"))
         # The same code on each primary: the project's migrations (build_system runs them).
