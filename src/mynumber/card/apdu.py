@@ -33,6 +33,9 @@ selected and is forgotten when another application is selected or the card is re
 off, as on a real chip; an empty VERIFY answers ``63 Cx`` even after a successful VERIFY
 (OpenSC's driver requires ``63`` to read the counter); READ BINARY past the end of a file
 returns the remaining bytes with ``90 00``; a new PIN must meet ``mynumber.domain.pins.check_pin``.
+A run of READ BINARY commands on the same EF reads the chip once: the content is kept until the
+next command of any other kind (or a reset), so a certificate read in 256-byte chunks costs one
+load of the chip's store, not one a chunk; nothing but a command could change it in between.
 """
 
 from __future__ import annotations
@@ -209,6 +212,8 @@ class JpkiCard:
         self._session: CardSession = chip.open_session()
         self._application: Application | None = None
         self._current: ElementaryFile | None = None
+        self._reading: tuple[DataFile, bytes] | None = None
+        """The EF a run of READ BINARY commands reads, and its content."""
 
     def __repr__(self) -> str:
         return f"JpkiCard({self.chip.card_id!r})"
@@ -222,6 +227,7 @@ class JpkiCard:
         self._session.close()
         self._application = None
         self._current = None
+        self._reading = None
 
     def power_off(self) -> None:
         """Power down: nothing survives but what the chip stores (PIN counters, data)."""
@@ -235,6 +241,8 @@ class JpkiCard:
         """Answer one command APDU; never raises."""
         try:
             command = Command.parse(apdu)
+            if command.ins != _READ_BINARY:
+                self._reading = None
             data = self._dispatch(command)
             response = Response(data, SW.OK)
         except StatusError as status:
@@ -353,7 +361,10 @@ class JpkiCard:
             raise StatusError(SW.FUNCTION_NOT_SUPPORTED)  # short EF identifiers: not offered
         if command.data or command.le is None:
             raise StatusError(SW.WRONG_LENGTH)
-        content = self._content(self._selected(DataFile))
+        file = self._selected(DataFile)
+        if self._reading is None or self._reading[0] is not file:
+            self._reading = (file, self._content(file))
+        content = self._reading[1]
         offset = command.p1 << 8 | command.p2
         if offset >= len(content):
             raise StatusError(SW.WRONG_OFFSET)
@@ -397,6 +408,7 @@ class JpkiCard:
 
 
 _CLASSES = frozenset({0x00, 0x80})
+_READ_BINARY = 0xB0
 _SELECT_P2 = frozenset({0x00, 0x04, 0x08, 0x0C})  # first occurrence; FCI/FCP/FMD/none asked
 _HANDLERS: dict[tuple[int, int], Handler] = {
     (0x00, 0xA4): JpkiCard._select,
