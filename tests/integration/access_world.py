@@ -14,14 +14,17 @@ collection, are the fresh subjects of the rows whose success changes the subject
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import uuid
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+from anyio.from_thread import BlockingPortal, start_blocking_portal
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 from stdnum.jp import cn
 
@@ -70,6 +73,61 @@ def _insurer_number(body: str) -> str:
     return body + str(insurer_check_digit(body))
 
 
+class Browser:
+    """A browser (or an API client) that sends its requests to the app in process, like
+    Starlette's ``TestClient`` (the same base URL, user agent and client address; a 500 for
+    an exception the app raises; redirects followed unless told) but through one event loop
+    that every browser of the world shares, in a thread of its own (``BlockingPortal``).
+
+    ``TestClient`` outside a ``with`` block starts a thread and an event loop for each
+    request, and with them a new worker thread for each sync endpoint and dependency: most of
+    the matrix's ~5,400 requests a database went to that. Here a request is one call into the
+    loop and the worker threads are reused; the app still runs off the test's thread."""
+
+    def __init__(self, portal: BlockingPortal, app: FastAPI) -> None:
+        self._portal = portal
+        self._client = httpx.AsyncClient(
+            transport=httpx.ASGITransport(
+                app=app, raise_app_exceptions=False, client=("testclient", 50000)
+            ),
+            base_url="http://testserver",
+            headers={"user-agent": "testclient"},
+            follow_redirects=True,
+        )
+
+    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        return self._portal.call(functools.partial(self._client.request, method, url, **kwargs))
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("GET", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+        return self.request("POST", url, **kwargs)
+
+    def close(self) -> None:
+        self._portal.call(self._client.aclose)
+
+
+class Loop:
+    """The event loop, in a thread of its own, that every browser of a world sends through."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self._stack = ExitStack()
+        self._portal = self._stack.enter_context(start_blocking_portal())
+        self._browsers: list[Browser] = []
+
+    def browser(self) -> Browser:
+        made = Browser(self._portal, self.app)
+        self._browsers.append(made)
+        return made
+
+    def close(self) -> None:
+        with self._stack:
+            for browser in self._browsers:
+                browser.close()
+
+
 @dataclass
 class Person:
     """A subject: the records a route names, and their own resident caller."""
@@ -87,7 +145,7 @@ class Person:
     mail_id: int = 0
     token: str = ""
     """Their own resident API token."""
-    portal: TestClient | None = None
+    portal: Browser | None = None
     """Their browser, logged in to the portal with their card."""
     csrf: str = ""
 
@@ -102,7 +160,7 @@ class Org:
     name: str
     caller: Caller
     token: str = ""
-    browser: TestClient | None = None
+    browser: Browser | None = None
     csrf: str = ""
 
 
@@ -110,7 +168,8 @@ class Org:
 class World:
     system: System
     app: FastAPI
-    api: TestClient
+    loop: Loop
+    api: Browser
     a: Person
     b: Person
     c: Person
@@ -123,8 +182,12 @@ class World:
     insured: dict[int, tuple[str, str, str, str]] = field(default_factory=dict)
     """symbol, number, branch and insurer number of each person's enrolment."""
     tax_years_used: int = 0
-    anonymous: TestClient | None = None
+    anonymous: Browser | None = None
     anonymous_csrf: str = ""
+
+    def close(self) -> None:
+        """Close every browser and the event loop they share."""
+        self.loop.close()
 
     def token(self, caller: str, self_person: Person) -> str | None:
         """The API token of ``caller`` (``self``: the subject's own resident)."""
@@ -249,7 +312,7 @@ def resident_token(system: System, person: Person) -> None:
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
-def csrf_of(browser: TestClient, *pages: str) -> str:
+def csrf_of(browser: Browser, *pages: str) -> str:
     for page in pages:
         found = CSRF.search(browser.get(page).text)
         if found:
@@ -261,7 +324,7 @@ def log_in_portal(world: World, person: Person) -> None:
     if person.portal is not None:
         return
     resident_token(world.system, person)
-    browser = TestClient(world.app, raise_server_exceptions=False)
+    browser = world.loop.browser()
     csrf = csrf_of(browser, "/portal/login")
     answer = browser.post(
         "/portal/login",
@@ -279,7 +342,7 @@ def log_in_portal(world: World, person: Person) -> None:
 
 def _org(
     world_system: System,
-    app: FastAPI,
+    loop: Loop,
     name: str,
     role: Role,
     *,
@@ -302,7 +365,7 @@ def _org(
     with world_system.uow() as uow:
         caller = tokens.authenticate(uow.session, svc, token)
     org = Org(name, caller, token)
-    browser = TestClient(app, raise_server_exceptions=False)
+    browser = loop.browser()
     form = clerk_for(world_system, token)
     csrf = csrf_of(browser, "/login")
     answer = browser.post("/login", data={**form, "next": "", "csrf": csrf}, follow_redirects=False)
@@ -535,41 +598,45 @@ def build_world(
         collect_card(system, person)
 
     app = make_app(system)
-    api = TestClient(app, raise_server_exceptions=False)
+    loop = Loop(app)
+    api = loop.browser()
     app_orgs = {
-        "ward": _org(system, app, "Chiyoda ward office", Role.WARD_OFFICE, municipality=CHIYODA),
+        "ward": _org(system, loop, "Chiyoda ward office", Role.WARD_OFFICE, municipality=CHIYODA),
         "ward_other": _org(
-            system, app, "Shibuya ward office", Role.WARD_OFFICE, municipality=SHIBUYA
+            system, loop, "Shibuya ward office", Role.WARD_OFFICE, municipality=SHIBUYA
         ),
-        "centre": _org(system, app, "J-LIS", Role.CARD_CENTRE),
-        "clinic": _org(system, app, "Kanda Clinic", Role.CLINIC, scope_id=ids[3]),
-        "clinic_other": _org(system, app, "Other Clinic", Role.CLINIC, scope_id=ids[4]),
-        "insurer": _org(system, app, "Chiyoda NHI", Role.INSURER, scope_id=ids[0]),
-        "insurer_other": _org(system, app, "Association", Role.INSURER, scope_id=ids[1]),
+        "centre": _org(system, loop, "J-LIS", Role.CARD_CENTRE),
+        "clinic": _org(system, loop, "Kanda Clinic", Role.CLINIC, scope_id=ids[3]),
+        "clinic_other": _org(system, loop, "Other Clinic", Role.CLINIC, scope_id=ids[4]),
+        "insurer": _org(system, loop, "Chiyoda NHI", Role.INSURER, scope_id=ids[0]),
+        "insurer_other": _org(system, loop, "Association", Role.INSURER, scope_id=ids[1]),
         "emp_manager": _org(
-            system, app, "Example manager", Role.EMPLOYER, token=company.tokens[_role("MANAGER")]
+            system, loop, "Example manager", Role.EMPLOYER, token=company.tokens[_role("MANAGER")]
         ),
         "emp_payroll": _org(
-            system, app, "Example payroll", Role.EMPLOYER, token=company.tokens[_role("PAYROLL")]
+            system, loop, "Example payroll", Role.EMPLOYER, token=company.tokens[_role("PAYROLL")]
         ),
-        "emp_hr": _org(system, app, "Example HR", Role.EMPLOYER, token=company.tokens[_role("HR")]),
+        "emp_hr": _org(
+            system, loop, "Example HR", Role.EMPLOYER, token=company.tokens[_role("HR")]
+        ),
         "emp_other": _org(
             system,
-            app,
+            loop,
             "Other Co. manager",
             Role.EMPLOYER,
             token=other_company.tokens[_role("MANAGER")],
         ),
-        "tax": _org(system, app, "Kojimachi tax office", Role.TAX_OFFICE),
-        "kiosk": _org(system, app, "Kiosk #1", Role.KIOSK),
-        "immigration": _org(system, app, "Tokyo bureau", Role.IMMIGRATION, scope_id=bureau_ids[0]),
+        "tax": _org(system, loop, "Kojimachi tax office", Role.TAX_OFFICE),
+        "kiosk": _org(system, loop, "Kiosk #1", Role.KIOSK),
+        "immigration": _org(system, loop, "Tokyo bureau", Role.IMMIGRATION, scope_id=bureau_ids[0]),
         "immigration_other": _org(
-            system, app, "Osaka bureau", Role.IMMIGRATION, scope_id=bureau_ids[1]
+            system, loop, "Osaka bureau", Role.IMMIGRATION, scope_id=bureau_ids[1]
         ),
     }
     world = World(
         system,
         app,
+        loop,
         api,
         a,
         b,
@@ -607,7 +674,7 @@ def build_world(
         uow.commit()
     for person in (a, c):
         log_in_portal(world, person)
-    world.anonymous = TestClient(app, raise_server_exceptions=False)
+    world.anonymous = loop.browser()
     world.anonymous_csrf = csrf_of(world.anonymous, "/login")
     resident_token(system, b)
     return world

@@ -127,6 +127,7 @@ def world(
     spares = sum(need[name] for name in SPARE_USERS)
     built = build_world(system, create_app, spares=spares, waiting=need["waiting"])
     yield built
+    built.close()
     system.engine.dispose()
 
 
