@@ -8,6 +8,12 @@ back: planned with the same parameters, on the very state of the transaction it 
 partition counts as touched when a plan node read it (``Actual Loops`` > 0; a partition pruned
 at run time shows as never executed) or, for the rows an INSERT routes (a plan names only the
 parent), when the transaction's own statistics (``pg_stat_xact_user_tables``) show it written.
+
+Each is also run a third time as a prepared statement under its **generic plan** (``PREPARE``
+with ``plan_cache_mode = force_generic_plan``, then ``EXPLAIN (ANALYZE) EXECUTE``): the plan
+PostgreSQL keeps for a statement psycopg has prepared, instead of planning it again for every
+run (docs/benchmarks.md, "Clinic eligibility checks"). A generic plan knows no values, so only
+run-time pruning can keep it to one partition; it must.
 """
 
 from __future__ import annotations
@@ -24,8 +30,8 @@ import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from cryptography import x509
+from psycopg import ClientCursor, Cursor
 from psycopg import Connection as DriverConnection
-from psycopg import Cursor
 from rich.console import Console
 from sqlalchemy import create_engine, event, select, text
 from sqlalchemy.exc import DBAPIError
@@ -46,6 +52,9 @@ from mynumber.services.core import tokens
 from mynumber.services.core.audit import verify_chain
 from mynumber.services.core.records import active_registration
 from mynumber.services.insurance import clinic
+from mynumber.services.insurance.checks import CardCheck, check_cards
+from mynumber.services.insurance.eligibility import EligibilityAnswer
+from mynumber.services.jpki import card_auth
 from mynumber.services.jpki.certificates import certificate_record, revocation_lookup
 from mynumber.services.registry.numbers import find_by_number, read_my_number
 from tests.conftest import PG_ADMIN_URL, TEST_MASTER_KEY, ward, worker_database_name
@@ -69,6 +78,7 @@ _HISTORY = {
 }
 
 _DML = re.compile(r"^\s*(WITH|SELECT|INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+_NAMED = re.compile(r"%\((\w+)\)s")
 
 
 @dataclass
@@ -77,6 +87,9 @@ class Planned:
     touched: dict[str, set[str]]
     """Each partitioned table the statement read or wrote: the partitions it touched."""
     plan: Any
+    generic: dict[str, set[str]] = field(default_factory=dict)
+    """The same under the statement's generic plan."""
+    generic_plan: Any = None
 
 
 @dataclass
@@ -91,23 +104,57 @@ _RECORDER = _Recorder()
 def _plan(connection: DriverConnection[Any], query: str, params: Any) -> Planned:
     cursor = Cursor(connection)  # a plain cursor: its own statements are not planned again
     try:
-        cursor.execute("SAVEPOINT partition_plan")
-        before = _writes_and_scans(cursor)
-        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {query}", params)
-        row = cursor.fetchone()
-        assert row is not None
-        plan = row[0]
-        after = _writes_and_scans(cursor)
-        cursor.execute("ROLLBACK TO SAVEPOINT partition_plan")
-        cursor.execute("RELEASE SAVEPOINT partition_plan")
+        touched, plan = _explained(cursor, f"EXPLAIN (ANALYZE, FORMAT JSON) {query}", params)
+        numbered, values = _numbered(query, params)
+        cursor.execute("SAVEPOINT partition_generic")
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")  # undone below
+        cursor.execute(f"PREPARE partition_plan AS {numbered}")
+        # The values as literals: EXECUTE takes no bound parameters.
+        literals = ClientCursor(connection).mogrify(", ".join(["%s"] * len(values)), values)
+        try:
+            generic, generic_plan = _explained(
+                cursor, f"EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE partition_plan({literals})"
+            )
+        finally:
+            cursor.execute("DEALLOCATE partition_plan")
+            cursor.execute("ROLLBACK TO SAVEPOINT partition_generic")
+            cursor.execute("RELEASE SAVEPOINT partition_generic")
     finally:
         cursor.close()
+    return Planned(query, touched, plan, generic, generic_plan)
+
+
+def _explained(
+    cursor: Cursor[Any], explain: str, params: Any = None
+) -> tuple[dict[str, set[str]], Any]:
+    """Run ``explain`` in a savepoint rolled back after it: the partitions touched, the plan."""
+    cursor.execute("SAVEPOINT partition_plan")
+    before = _writes_and_scans(cursor)
+    cursor.execute(explain, params)
+    row = cursor.fetchone()
+    assert row is not None
+    plan = row[0]
+    after = _writes_and_scans(cursor)
+    cursor.execute("ROLLBACK TO SAVEPOINT partition_plan")
+    cursor.execute("RELEASE SAVEPOINT partition_plan")
     touched: dict[str, set[str]] = {}
     for relation in [*_read_in(plan[0]["Plan"]), *_changed(before, after)]:
         parent = partitioned_table_of(relation)
         if parent is not None:
             touched.setdefault(parent, set()).add(relation)
-    return Planned(query, touched, plan)
+    return touched, plan
+
+
+def _numbered(query: str, params: Any) -> tuple[str, list[Any]]:
+    """A psycopg statement with PREPARE's ``$1``, ``$2`` … and its values in that order."""
+    if isinstance(params, dict):
+        names = list(dict.fromkeys(_NAMED.findall(query)))
+        return (
+            _NAMED.sub(lambda m: f"${names.index(m[1]) + 1}", query),
+            [params[name] for name in names],
+        )
+    numbers = iter(range(1, query.count("%s") + 1))
+    return re.sub("%s", lambda _: f"${next(numbers)}", query), list(params or ())
 
 
 def _read_in(node: dict[str, Any]) -> Iterator[str]:
@@ -123,6 +170,16 @@ def _partition_scans(node: dict[str, Any]) -> Iterator[str]:
         yield node["Node Type"]
     for child in node.get("Plans", []):
         yield from _partition_scans(child)
+
+
+def _searches(node: dict[str, Any], table: str) -> int:
+    """How many times the plan searched a partition of ``table`` (its scans' loops)."""
+    own = (
+        node.get("Actual Loops", 0)
+        if partitioned_table_of(node.get("Relation Name", "")) == table
+        else 0
+    )
+    return own + sum(_searches(child, table) for child in node.get("Plans", []))
 
 
 def _writes_and_scans(cursor: Cursor[Any]) -> dict[str, int]:
@@ -198,6 +255,13 @@ def one_partition_each(statements: Sequence[Planned], *tables: str) -> list[Plan
     for done in statements:
         for table, partitions in done.touched.items():
             assert len(partitions) == 1, (table, sorted(partitions), done.statement, done.plan)
+        for table, partitions in done.generic.items():
+            assert len(partitions) == 1, (
+                table,
+                sorted(partitions),
+                done.statement,
+                done.generic_plan,
+            )
     for table in tables:
         assert any(table in done.touched for done in statements), (table, statements)
     return [done for done in statements if set(tables) & set(done.touched)]
@@ -259,6 +323,40 @@ def test_a_clinic_check_reads_and_writes_one_partition_of_each_table(
     (appended,) = one_partition_each(statements, "audit_log")
     assert appended.statement.lstrip().upper().startswith("INSERT")
     assert any("audit_head" in done.statement for done in statements)  # the chain's head
+
+
+@postgresql_only
+def test_a_group_of_checks_looks_each_card_up_in_its_own_partition(
+    world: tuple[System, Cards, str],
+) -> None:
+    """The check desk's groups (``check_cards``): under the generic plan the joined card read
+    searches each serial in one partition of each table — pruned at run time, value by value —
+    rather than every partition for every serial (``= ANY(array)`` could prune only in a plan
+    made for the values, planned afresh before each run)."""
+    system, cards, token = world
+    svc = system.services
+    size = 6
+    with system.uow() as uow:
+        caller = tokens.authenticate(uow.session, svc, token)
+        issued = card_auth.issue_challenges(uow.session, svc, [caller] * size)
+        uow.commit()
+    checks = [
+        CardCheck(
+            caller, cards.certificates[i], "pin", nonce=c.nonce, signature=cards.sign(i, c.nonce)
+        )
+        for i, c in enumerate(issued)
+    ]
+    with planned() as statements, system.uow() as uow:
+        outcomes = check_cards(uow.session, svc, checks)
+        uow.commit()
+    assert all(isinstance(outcome, EligibilityAnswer) for outcome in outcomes), outcomes
+    (card_read,) = [done for done in statements if "certificates" in done.touched]
+    for table in ("certificates", "cards", "registrations"):
+        assert _searches(card_read.plan[0]["Plan"], table) == size, (table, card_read.plan)
+        assert _searches(card_read.generic_plan[0]["Plan"], table) == size, (
+            table,
+            card_read.generic_plan,
+        )
 
 
 @postgresql_only
