@@ -351,12 +351,25 @@ def test_every_route_declares_who_may_call_it(system: System) -> None:
         assert r.scope != PUBLIC or not r.granted
 
 
-def test_every_api_route_grants_exactly_what_the_table_says(world: World) -> None:
-    _report("API", _run(API, world, page=False), world)
+class _EveryRoute:
+    def test_every_api_route_grants_exactly_what_the_table_says(self, world: World) -> None:
+        _report("API", _run(API, world, page=False), world)
+
+    def test_every_page_grants_exactly_what_the_table_says(self, world: World) -> None:
+        _report("pages", _run(PAGES, world, page=True), world)
 
 
-def test_every_page_grants_exactly_what_the_table_says(world: World) -> None:
-    _report("pages", _run(PAGES, world, page=True), world)
+# A class a database: ``--dist loadscope`` groups a class's tests (a module's functions go
+# together), so the two worlds, ~40 s of CPU each, can go to two xdist workers side by side
+# instead of one after the other on one.
+@pytest.mark.parametrize("world", ["sqlite"], indirect=True)
+class TestOnSQLite(_EveryRoute):
+    pass
+
+
+@pytest.mark.parametrize("world", ["postgresql"], indirect=True)
+class TestOnPostgreSQL(_EveryRoute):
+    pass
 
 
 @pytest.mark.sqlite_only
