@@ -4,10 +4,13 @@ trigger still on."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
 
 from mynumber.bootstrap import System
 from mynumber.demo.data import seed_municipalities
@@ -89,3 +92,50 @@ def test_a_test_marked_sqlite_only_runs_on_sqlite_alone(
 ) -> None:
     assert db_url.startswith("sqlite:///")
     assert request.node.name.endswith("[sqlite]")  # a [postgresql] twin would fail here
+
+
+@pytest.mark.postgres
+@on_postgres
+def test_the_seeded_reset_is_the_migrated_database_and_the_seeded_municipalities(
+    pg_url: str,
+    engine: Engine,
+    system: System,
+) -> None:
+    """What ``db_url`` gives a test that uses ``system`` (seeded once per worker) is what
+    seeding in every test gave."""
+    reset_postgres(pg_url)
+    _seed(system)
+    seeded_here = _contents(engine)
+    register(system)
+    reset_postgres(pg_url, seeded=True)
+    assert _contents(engine) == seeded_here
+    assert seeded_here["municipalities"]
+
+
+def test_the_seeded_sqlite_template_is_the_template_and_the_seeded_municipalities(
+    sqlite_template: Path, sqlite_seeded_template: Path, tmp_path: Path
+) -> None:
+    """The same for SQLite: the seeded template, copied alone as ``db_url`` copies it, holds
+    the template's rows after seeding."""
+    shutil.copy(sqlite_template, tmp_path / "here.sqlite3")
+    here = create_engine(f"sqlite:///{tmp_path / 'here.sqlite3'}")
+    with Session(here) as session:
+        seed_municipalities(session)
+        session.commit()
+    shutil.copy(sqlite_seeded_template, tmp_path / "kept.sqlite3")  # the file alone, as db_url
+    kept = create_engine(f"sqlite:///{tmp_path / 'kept.sqlite3'}")
+    try:
+        assert _sqlite_contents(here) == _sqlite_contents(kept)
+        assert _sqlite_contents(kept)["municipalities"]
+    finally:
+        here.dispose()
+        kept.dispose()
+
+
+def _sqlite_contents(engine: Engine) -> dict[str, list[tuple[object, ...]]]:
+    with engine.connect() as conn:
+        tables = conn.scalars(text("SELECT name FROM sqlite_master WHERE type = 'table'")).all()
+        return {
+            t: sorted((tuple(r) for r in conn.execute(text(f'SELECT * FROM "{t}"'))), key=repr)
+            for t in tables
+        }

@@ -1,0 +1,31 @@
+"""tests/module_costs.txt from a whole run's ``--durations=0`` output: each test module's
+seconds (setup, call and teardown of its tests added up), heaviest first. pytest-xdist hands
+the modules out in that order (tests/conftest.py, ``pytest_collection_modifyitems``).
+
+    PYTHONDONTWRITEBYTECODE= pytest -n 2 --dist loadscope --durations=0 -vv > run.txt
+    python scripts/module_costs.py run.txt > tests/module_costs.txt
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections import defaultdict
+
+LINE = re.compile(r"^\s*(\d+(?:\.\d+)?)s (?:setup|call|teardown)\s+(\S+?)::")
+
+
+def main(path: str) -> None:
+    seconds: dict[str, float] = defaultdict(float)
+    with open(path, encoding="utf-8") as run:
+        for line in run:
+            found = LINE.match(line)
+            if found:
+                seconds[found.group(2)] += float(found.group(1))
+    print("# <seconds> <module>: a whole run's --durations=0 by module (scripts/module_costs.py)")
+    for module, total in sorted(seconds.items(), key=lambda kv: (-kv[1], kv[0])):
+        print(f"{total:.1f} {module}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
