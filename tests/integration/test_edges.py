@@ -8,6 +8,7 @@ import asyncio
 import json
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -76,7 +77,10 @@ def _call(
         "client": ("test", 1),
         "root_path": "",
     }
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: asyncio.run refuses a thread where an event loop runs, as in an
+    # xdist worker's main thread once a browser module (Playwright) ran on that worker.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, app(scope, receive, send)).result()
     start = sent[0]
     answer_headers = {k.decode(): v.decode() for k, v in start["headers"]}
     body = b"".join(m.get("body", b"") for m in sent[1:])
