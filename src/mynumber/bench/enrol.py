@@ -43,10 +43,12 @@ import random
 import shutil
 import time
 import uuid
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from threading import Lock
+from typing import Any, TypeVar, cast
 
 import numpy as np
 from cryptography.hazmat.primitives import hashes, serialization
@@ -558,9 +560,6 @@ def _analyze(system: System, *, vacuum: bool = True, workers: int = 1) -> None:
     pass over every kept card sets the bits of the pages it reads."""
     if system.engine.dialect.name != "postgresql":
         return
-    from concurrent.futures import ThreadPoolExecutor
-    from threading import Lock
-
     command = "VACUUM ANALYZE" if vacuum else "ANALYZE"
     with system.engine.connect() as conn:
         # What a database-wide ANALYZE visits: every table but the partitions, which their
@@ -578,19 +577,36 @@ def _analyze(system: System, *, vacuum: bool = True, workers: int = 1) -> None:
             )
         ).all()
     todo = [t for t, _, _ in sorted(tables, key=lambda t: t[2] if vacuum else t[1:], reverse=True)]
+    conns = [
+        system.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        for _ in range(workers)
+    ]
+    try:
+        _in_turn(conns, todo, lambda conn, table: conn.execute(text(f"{command} {table}")))
+    finally:
+        for conn in conns:
+            conn.close()
+
+
+Item = TypeVar("Item")
+
+
+def _in_turn(conns: Sequence[Any], todo: list[Item], do: Callable[[Any, Item], object]) -> None:
+    """``todo``'s items in their order, each connection taking the next one left when it is
+    free, so that all of them stay busy to the end (the biggest first keeps the last short)."""
+    items = iter(todo)
     lock = Lock()
 
-    def drain(_: int) -> None:
-        with system.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            while True:
-                with lock:
-                    if not todo:
-                        return
-                    table = todo.pop(0)
-                conn.execute(text(f"{command} {table}"))
+    def drain(conn: Any) -> None:
+        while True:
+            with lock:
+                item = next(items, None)
+            if item is None:
+                return
+            do(conn, item)
 
-    with ThreadPoolExecutor(workers) as threads:
-        list(threads.map(drain, range(workers)))
+    with ThreadPoolExecutor(len(conns)) as threads:
+        list(threads.map(drain, conns))
 
 
 # --- the rows, in worker processes -------------------------------------------------------
@@ -737,7 +753,7 @@ class _Dropped:
     vacuumed before the checks."""
 
     def __len__(self) -> int:
-        return sum(len(s) for s in (self.first, self.builds, self.attach, self.validate))
+        return sum(map(len, (self.first, self.builds, self.attach, self.validate, self.last)))
 
 
 RESTORE_SETTINGS = {"maintenance_work_mem": "512MB"}
@@ -852,9 +868,6 @@ def _restore(system: System, dropped: _Dropped, workers: int, console: Console) 
     """Every index, unique constraint and foreign key made again: the builds and the keys'
     checks on ``workers`` connections at once, each taking the biggest statement left; the
     instant statements around them on one. One line per schema object with its seconds."""
-    from concurrent.futures import ThreadPoolExecutor
-    from threading import Lock
-
     conns = [
         system.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         for _ in range(workers)
@@ -877,17 +890,7 @@ def _restore(system: System, dropped: _Dropped, workers: int, console: Console) 
 
     def queue(steps: list[_Step]) -> None:
         todo = sorted(steps, key=lambda s: sum(sizes.get(t, 0) for t in s.reads), reverse=True)
-
-        def drain(conn: Any) -> None:
-            while True:
-                with lock:
-                    if not todo:
-                        return
-                    step = todo.pop(0)
-                run(conn, step)
-
-        with ThreadPoolExecutor(workers) as threads:
-            list(threads.map(drain, conns))
+        _in_turn(conns, todo, run)
 
     try:
         for conn in conns:
