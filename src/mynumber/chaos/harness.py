@@ -43,7 +43,7 @@ from sqlalchemy.engine import make_url
 from mynumber.bootstrap import System, build_system
 from mynumber.chaos.invariants import Violation, check_all
 from mynumber.chaos.ledger import Ledger, Outcome
-from mynumber.chaos.traffic import Tokens, Traffic, World
+from mynumber.chaos.traffic import Tokens, Traffic, World, http_client
 from mynumber.chaos.world import Names, cards_waiting
 from mynumber.config import Settings
 from mynumber.demo.world import seed_world
@@ -102,16 +102,17 @@ class Service:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
-        while time.monotonic() - began < READY_WITHIN:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"the service ended at start (exit {self.process.returncode}"
-                    f"); see {self.log_path}"
-                )
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{self.base}/health", timeout=2).is_success:
-                    return time.monotonic() - began
-            time.sleep(0.2)
+        with http_client(timeout=2) as probe:  # one client for every probe of this start
+            while time.monotonic() - began < READY_WITHIN:
+                if self.process.poll() is not None:
+                    raise RuntimeError(
+                        f"the service ended at start (exit {self.process.returncode}"
+                        f"); see {self.log_path}"
+                    )
+                with contextlib.suppress(httpx.HTTPError):
+                    if probe.get(f"{self.base}/health").is_success:
+                        return time.monotonic() - began
+                time.sleep(0.2)
         raise RuntimeError(
             f"the service did not answer within {READY_WITHIN:.0f} s; see {self.log_path}"
         )
