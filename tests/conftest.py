@@ -462,6 +462,81 @@ def routes_built_once() -> Iterator[None]:
         yield
 
 
+_POOL_AND_ENGINE_ARGUMENTS = frozenset(
+    {
+        "connect_args",
+        "pool_size",
+        "max_overflow",
+        "pool_pre_ping",
+        "pool_timeout",
+        "hide_parameters",
+    }
+)
+"""``create_engine``'s arguments that configure the pool, the connections or the engine, never
+the dialect (what ``statements_compiled_once`` may share between engines)."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def statements_compiled_once() -> Iterator[None]:
+    """SQLAlchemy compiles each statement once per engine (its compiled cache is the engine's,
+    and the mappers' flush caches key on the dialect object): every test builds new engines, so
+    every test compiled every statement it ran again — ~15 % of the CPU of the card, clinic and
+    employer tests (py-spy). The product makes its engines once per process.
+
+    Here each engine that ``make_engine`` creates (the register's, the PIN tries', the
+    migrations') takes, once an earlier engine of the same kind has connected, that engine's
+    dialect and one compiled cache shared with it. "The same kind" is the same dialect class
+    and driver, the same server (host, port, user; any SQLite file) and the same dialect
+    arguments: the dialect is then equal in everything it compiles from (its options and what
+    ``initialize`` read from the same server), so a statement compiled for one is what the
+    other would compile. Each engine keeps its own pool, connections and events, and still
+    initializes its own dialect on its first connection (the pool's); a kind whose first
+    engine never connected shares nothing until one does."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Dialect, make_url
+    from sqlalchemy.util import LRUCache
+
+    from mynumber.adapters.db import engine as engines
+
+    real = engines.create_engine
+    shared: dict[tuple[Any, ...], tuple[Dialect, LRUCache[Any, Any]]] = {}
+
+    def create_engine(url: Any, **kwargs: Any) -> Engine:
+        engine = real(url, **kwargs)
+        parsed = make_url(url)
+        server = (
+            None
+            if parsed.get_backend_name() == "sqlite"
+            else (parsed.host, parsed.port, parsed.username)
+        )
+        kind = (
+            type(engine.dialect),
+            parsed.drivername,
+            server,
+            tuple(sorted(parsed.query.items())),
+            tuple(
+                sorted(
+                    (k, repr(v)) for k, v in kwargs.items() if k not in _POOL_AND_ENGINE_ARGUMENTS
+                )
+            ),
+        )
+        if kind in shared:
+            engine.dialect, engine._compiled_cache = shared[kind]
+            return engine
+
+        def initialized(_dbapi_connection: Any, _record: Any) -> None:
+            # After create_engine's own first-connection listener (added before this one),
+            # which ran ``engine.dialect.initialize``.
+            shared.setdefault(kind, (engine.dialect, LRUCache(5000)))
+
+        event.listen(engine.pool, "connect", initialized, _once_unless_exception=True)
+        return engine
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engines, "create_engine", create_engine)
+        yield
+
+
 @pytest.fixture
 def system(
     settings: Settings,
