@@ -2,16 +2,18 @@
 
 Small loads on both databases (on PostgreSQL in worker processes, with the secondary indexes
 and foreign keys dropped and made again): counts, numbers sealed and valid, audit chains
-intact, the year of visits pointing at the right rows, a kept card checked by a clinic.
+intact, the year of visits pointing at the right rows, a kept card checked by a clinic. One
+load per database for the module (``bench_support``): the tests that only read it share it,
+a test that writes gets a copy of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from rich.console import Console
 from sqlalchemy import create_engine, func, select, text
 from typer.testing import CliRunner
 
@@ -26,7 +28,7 @@ from mynumber.adapters.db.models import (
 from mynumber.adapters.db.models_card import Card, Certificate
 from mynumber.adapters.db.models_insurance import ClinicVisit, InsuranceEnrolment
 from mynumber.bench import loaded as bench_loaded
-from mynumber.bench.enrol import Cards, drop_database, enrol
+from mynumber.bench.enrol import drop_database
 from mynumber.bootstrap import System
 from mynumber.cli.main import app as cli
 from mynumber.domain.numbering import derive_my_number, registry_code_for
@@ -34,6 +36,12 @@ from mynumber.services.core import tokens
 from mynumber.services.core.audit import verify_chain
 from mynumber.services.insurance import clinic
 from mynumber.services.registry.numbers import open_number
+from tests.integration.bench_support import (
+    Loads,
+    SharedLoad,
+    keys_made_once,  # noqa: F401  (a fixture, by name)
+    loads_fixture,
+)
 
 RESIDENTS = 2500
 """Enough for three clinics (one per 1,000 residents) and several slices."""
@@ -42,12 +50,11 @@ SAMPLE = 40
 SLICE = 700
 
 
-@pytest.fixture
-def loaded(system: System) -> tuple[Cards, str]:
-    return enrol(
-        system,
-        RESIDENTS,
-        Console(quiet=True),
+@pytest.fixture(scope="module")
+def loads(request: pytest.FixtureRequest) -> Iterator[Loads]:
+    yield from loads_fixture(
+        request,
+        count=RESIDENTS,
         sample=SAMPLE,
         batch=SLICE,
         workers=2,
@@ -55,13 +62,18 @@ def loaded(system: System) -> tuple[Cards, str]:
     )
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def loaded(request: pytest.FixtureRequest, loads: Loads) -> SharedLoad:
+    """The module's load on each database, to read (``SharedLoad.copy`` to write)."""
+    return loads.get(request.param)
+
+
 def _count(session: object, model: type) -> int:
     return int(session.scalar(select(func.count()).select_from(model)))  # type: ignore[attr-defined]
 
 
-def test_every_table_holds_the_residents_and_the_year_of_visits(
-    system: System, loaded: tuple[Cards, str]
-) -> None:
+def test_every_table_holds_the_residents_and_the_year_of_visits(loaded: SharedLoad) -> None:
+    system = loaded.system
     visits = round(RESIDENTS * VISITS)
     with system.uow() as uow:
         s = uow.session
@@ -82,12 +94,11 @@ def test_every_table_holds_the_residents_and_the_year_of_visits(
             select(func.count()).where(AuditEntry.action == "card_authentication")
         )
     assert (registered, checked, authenticated) == (RESIDENTS, visits, visits)
-    assert len(loaded[0].certificates) == SAMPLE
+    assert len(loaded.cards.certificates) == SAMPLE
 
 
-def test_numbers_are_sealed_derived_from_the_registry_code_and_valid(
-    system: System, loaded: tuple[Cards, str]
-) -> None:
+def test_numbers_are_sealed_derived_from_the_registry_code_and_valid(loaded: SharedLoad) -> None:
+    system = loaded.system
     svc = system.services
     with system.uow() as uow:
         people = uow.session.scalars(select(Person)).all()
@@ -104,9 +115,8 @@ def test_numbers_are_sealed_derived_from_the_registry_code_and_valid(
     assert len(lookups) == RESIDENTS
 
 
-def test_every_audit_chain_verifies_and_its_head_is_its_last_entry(
-    system: System, loaded: tuple[Cards, str]
-) -> None:
+def test_every_audit_chain_verifies_and_its_head_is_its_last_entry(loaded: SharedLoad) -> None:
+    system = loaded.system
     with system.uow() as uow:
         report = verify_chain(uow.session)
         heads = uow.session.scalars(select(AuditHead)).all()
@@ -124,9 +134,10 @@ def test_every_audit_chain_verifies_and_its_head_is_its_last_entry(
     }
 
 
-def test_a_changed_history_entry_is_found(system: System, loaded: tuple[Cards, str]) -> None:
-    if system.engine.dialect.name != "sqlite":
+def test_a_changed_history_entry_is_found(loaded: SharedLoad, tmp_path: Path) -> None:
+    if loaded.system.engine.dialect.name != "sqlite":
         pytest.skip("the log refuses UPDATE on PostgreSQL (trigger); SQLite shows the check")
+    system = loaded.copy(tmp_path)
     with system.engine.begin() as conn:
         conn.execute(text("DROP TRIGGER IF EXISTS audit_log_no_update"))
         conn.execute(
@@ -141,9 +152,8 @@ def test_a_changed_history_entry_is_found(system: System, loaded: tuple[Cards, s
     assert {f.kind for f in report.findings} <= {"edited", "inserted"}
 
 
-def test_visits_name_the_patients_card_enrolment_and_their_clinic(
-    system: System, loaded: tuple[Cards, str]
-) -> None:
+def test_visits_name_the_patients_card_enrolment_and_their_clinic(loaded: SharedLoad) -> None:
+    system = loaded.system
     with system.uow() as uow:
         s = uow.session
         mismatched = s.scalar(
@@ -176,9 +186,10 @@ def test_visits_name_the_patients_card_enrolment_and_their_clinic(
         assert now - at < dt.timedelta(days=366)
 
 
-def test_a_kept_card_passes_a_clinic_check(system: System, loaded: tuple[Cards, str]) -> None:
+def test_a_kept_card_passes_a_clinic_check(loaded: SharedLoad, tmp_path: Path) -> None:
+    system = loaded.copy(tmp_path)
     svc = system.services
-    cards, token = loaded
+    cards, token = loaded.cards, loaded.token
     with system.uow() as uow:
         caller = tokens.authenticate(uow.session, svc, token)
         nonce = clinic.new_challenge(uow.session, svc, caller=caller).nonce
@@ -197,10 +208,11 @@ def test_a_kept_card_passes_a_clinic_check(system: System, loaded: tuple[Cards, 
 
 
 def test_postgresql_gets_back_every_index_and_constraint(
-    system: System, pg_indexes_before: set[str]
+    pg_indexes_before: set[str], loads: Loads
 ) -> None:
-    enrol(system, 300, Console(quiet=True), sample=10, batch=100, workers=2)
-    after = _schema(system)
+    # The module's load (a copy of this worker's migrated database, its indexes and keys
+    # dropped, loaded by two workers and made again) against the migrated schema.
+    after = _schema(loads.get("postgresql").system)
     assert (sorted(pg_indexes_before - after), sorted(after - pg_indexes_before)) == ([], [])
 
 
@@ -274,6 +286,7 @@ def test_the_schema_lines_see_an_invalid_index_and_a_key_not_validated(system: S
     assert _schema(system) == before
 
 
+@pytest.mark.usefixtures("keys_made_once")
 def test_bench_enrol_keeps_a_load_that_bench_eligibility_finds(
     pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

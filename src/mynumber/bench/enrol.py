@@ -258,21 +258,27 @@ def enrol(
     workers: int | None = None,
     visits_per_resident: float = VISITS_PER_RESIDENT,
     vacuum: bool = True,
+    keys: Sequence[rsa.RSAPrivateKey] | None = None,
 ) -> tuple[Cards, str]:
     """N residents with cards, insured, and their year of visits; a sample of the cards and
     a clinic token.
 
     ``sample`` cards (all of them when ``count`` is smaller) are kept, in enrolment order;
     ``batch`` residents per transaction; ``workers`` processes load PostgreSQL (default: one
-    per core).
+    per core); ``keys``: the cards' ``POOL_KEYS`` key pairs (default: made afresh, ~40 ms
+    each; the tests give their small loads the same pairs).
     """
     started = time.perf_counter()
     pg = system.engine.dialect.name == "postgresql"
     workers = max(1, workers or os.cpu_count() or 2) if pg else 1
     nhi_id, token, bench_clinic = _set_up_insurer_and_clinic(system)
-    pool = KeyPool.generate(POOL_KEYS)
-    keys = [pool.new_key() for _ in range(POOL_KEYS)]
-    plan = _plan(system, count, sample, batch, workers, visits_per_resident, nhi_id, keys)
+    if keys is None:
+        pool = KeyPool.generate(POOL_KEYS)
+        keys = [pool.new_key() for _ in range(POOL_KEYS)]
+    if len(keys) != POOL_KEYS:
+        raise ValueError(f"a load's cards share {POOL_KEYS} key pairs, not {len(keys)}")
+    pairs = list(keys)
+    plan = _plan(system, count, sample, batch, workers, visits_per_resident, nhi_id, pairs)
     plan.clinics.insert(0, bench_clinic)  # the bench clinic's chain is known already
     console.print(
         f"loading {count:,} residents, {plan.visits:,} visits at {len(plan.clinics):,} "
@@ -293,7 +299,7 @@ def enrol(
     _move_heads(system, results)
     _analyze(system, vacuum=vacuum, workers=workers)
     steps["vacuum analyze" if vacuum else "analyze"] = time.perf_counter() - mark
-    cards = _cards(results, keys)
+    cards = _cards(results, pairs)
     elapsed = time.perf_counter() - started
     console.print(
         f"enrolled {count:,} residents with cards and {plan.visits:,} visits in "

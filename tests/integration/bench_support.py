@@ -1,0 +1,227 @@
+"""Small ``bench enrol`` loads for the benchmark tests, made once and shared.
+
+A load costs seconds of CPU whatever its size (the 16 card key pairs, the worker processes on
+PostgreSQL, the indexes dropped and made again, ``VACUUM ANALYZE``), and most of the tests
+that look at one only read it. So a module makes its load once per backend (``Loads``) in a
+database of its own, and its tests read that one; a test that changes what it reads (a check
+writes a visit and audit entries) gets a copy of its own (``SharedLoad.copy``). The cards'
+key pairs are made once per process (``bench_keys``): the rules under test do not depend on
+which pairs the cards hold.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+from rich.console import Console
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from mynumber.adapters.db.engine import migrate
+from mynumber.adapters.mail import PostOffice
+from mynumber.bench import enrol as bench_enrol
+from mynumber.bench.enrol import Cards, drop_database, enrol
+from mynumber.bootstrap import System, build_system
+from mynumber.card.keys import KeyPool
+from mynumber.config import Settings
+from mynumber.domain.clock import SimulatedClock
+from tests.conftest import (
+    _BASELINES,
+    PG_ADMIN_URL,
+    START,
+    TEST_MASTER_KEY,
+    _seed,
+    reset_postgres,
+    worker_database_name,
+)
+
+_KEYS: list[rsa.RSAPrivateKey] = []
+
+
+def bench_keys() -> list[rsa.RSAPrivateKey]:
+    """The ``POOL_KEYS`` key pairs every test load's cards share, made once per process."""
+    if not _KEYS:
+        pool = KeyPool.generate(bench_enrol.POOL_KEYS)
+        _KEYS.extend(pool.new_key() for _ in range(bench_enrol.POOL_KEYS))
+    return list(_KEYS)
+
+
+@pytest.fixture
+def keys_made_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``bench enrol`` and ``bench eligibility`` run from the command line (which takes no
+    keys) draw their cards' pairs from ``bench_keys``: the same pool, made once."""
+    monkeypatch.setattr(
+        bench_enrol.KeyPool, "generate", classmethod(lambda cls, count: cls(bench_keys()[:count]))
+    )
+
+
+@dataclass
+class SharedLoad:
+    """A loaded database, its system (on the tests' clock, CA and master key), the kept
+    cards and the bench clinic's token."""
+
+    system: System
+    cards: Cards
+    token: str
+    pg_name: str | None
+    made_with: tuple[KeyPool, Path]
+    """The tests' key source and CA (``key_source``, ``ca_template``)."""
+    copies: list[tuple[System, str | None]] = field(default_factory=list)
+
+    def copy(self, folder: Path) -> System:
+        """A system over a copy of the load (its own database, data folder in ``folder``),
+        for a test that writes: the shared load stays as it was loaded."""
+        url = self.system.settings.resolved_database_url()
+        _dispose(self.system)
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.pg_name is None:
+            path = Path(url.split("///", 1)[1])
+            target = folder / path.name
+            shutil.copy(path, target)
+            chips = Path(self.system.settings.resolved_chip_database_url().split("///", 1)[1])
+            shutil.copy(chips, folder / chips.name)
+            copy_url, name = f"sqlite:///{target}", None
+        else:
+            name = worker_database_name("bench_copy", _worker())
+            _clone(self.pg_name, name)
+            copy_url = make_url(url).set(database=name).render_as_string(hide_password=False)
+        system = _system(copy_url, folder / "var", *self.made_with)
+        self.copies.append((system, name))
+        return system
+
+    def close(self) -> None:
+        for system, name in [*self.copies, (self.system, self.pg_name)]:
+            _dispose(system)
+            if name is not None:
+                drop_database(PG_ADMIN_URL, name)
+
+
+class Loads:
+    """A module's loads, one per backend, all made with the same ``enrol`` arguments when the
+    module's first test that asks for one starts (before any of its own fixtures: the
+    PostgreSQL one is a copy of this worker's database, reset for it)."""
+
+    def __init__(self, request: pytest.FixtureRequest, folder: Path, **enrol_args: Any) -> None:
+        self._made: dict[str, SharedLoad] = {}
+        self._skipped: BaseException | None = None
+        made_with = (request.getfixturevalue("key_source"), request.getfixturevalue("ca_template"))
+        try:
+            for backend in ("sqlite", "postgresql"):
+                if backend == "postgresql":
+                    try:
+                        pg_url = request.getfixturevalue("pg_url")
+                    except pytest.skip.Exception as skipped:  # no server here: its tests skip
+                        self._skipped = skipped
+                        continue
+                    name: str | None = worker_database_name("bench_load", _worker())
+                    assert name is not None
+                    url = _copy_of_worker_database(pg_url, name)
+                else:
+                    name = None
+                    url = _sqlite_copy(request, folder / backend)
+                system = _system(url, folder / backend / "var", *made_with)
+                try:
+                    cards, token = enrol(
+                        system, console=Console(quiet=True), keys=bench_keys(), **enrol_args
+                    )
+                except BaseException:
+                    _dispose(system)
+                    if name is not None:
+                        drop_database(PG_ADMIN_URL, name)
+                    raise
+                self._made[backend] = SharedLoad(system, cards, token, name, made_with)
+        except BaseException:
+            self.close()
+            raise
+
+    def get(self, backend: str) -> SharedLoad:
+        if backend not in self._made and self._skipped is not None:
+            raise self._skipped
+        return self._made[backend]
+
+    def close(self) -> None:
+        for load in self._made.values():
+            load.close()
+
+
+def loads_fixture(request: pytest.FixtureRequest, **enrol_args: Any) -> Iterator[Loads]:
+    """The body of a module-scoped fixture: ``yield from loads_fixture(request, count=…)``."""
+    folder = request.getfixturevalue("tmp_path_factory").mktemp("loads")
+    loads = Loads(request, folder, **enrol_args)
+    try:
+        yield loads
+    finally:
+        loads.close()
+
+
+def _sqlite_copy(request: pytest.FixtureRequest, folder: Path) -> str:
+    """A database file as ``db_url`` gives ``system`` one (the municipalities in), and the
+    chips' file beside it."""
+    folder.mkdir(parents=True)
+    path = folder / "mynumber.sqlite3"
+    shutil.copy(request.getfixturevalue("sqlite_seeded_template"), path)
+    shutil.copy(request.getfixturevalue("sqlite_template"), folder / "mynumber-chips.sqlite3")
+    return f"sqlite:///{path}"
+
+
+def _system(url: str, data_dir: Path, key_source: KeyPool, ca_template: Path) -> System:
+    shutil.copytree(ca_template, data_dir / "ca")
+    settings = Settings(database_url=url, data_dir=data_dir, master_key=TEST_MASTER_KEY)
+    return build_system(
+        settings,
+        clock=SimulatedClock(START),
+        post=PostOffice(),
+        key_source=key_source,
+        run_migrations=False,
+    )
+
+
+def _dispose(system: System) -> None:
+    """Every pooled connection of ``system`` closed (the PIN tries' pool is its own)."""
+    system.engine.dispose()
+    system.services.chips._tries.dispose()  # type: ignore[attr-defined]
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _copy_of_worker_database(pg_url: str, name: str) -> str:
+    """A new database holding what ``system`` starts from (migrated, the municipalities in):
+    a copy of this worker's database reset to that, without running the migrations again (or,
+    where another session holds that database open, migrated and seeded anew)."""
+    reset_postgres(pg_url, seeded=True)
+    source = make_url(pg_url).database
+    assert source is not None
+    url = make_url(pg_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        _clone(source, name)
+    except DBAPIError:  # "source database is being accessed by other users"
+        admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        migrate(url)
+        _seed(url)
+    return url
+
+
+def _clone(source: str, name: str) -> None:
+    """``CREATE DATABASE name TEMPLATE source``: PostgreSQL copies the files (nobody may be
+    connected to the source meanwhile: this worker's idle baseline connections are closed)."""
+    for baseline in _BASELINES.values():
+        baseline.engine.dispose()
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+    finally:
+        admin.dispose()
