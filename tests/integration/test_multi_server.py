@@ -42,6 +42,7 @@ from mynumber.services.registry import numbers
 from mynumber.services.registry.numbers import REGISTRY_SEQUENCE
 from tests.conftest import START, TEST_MASTER_KEY, ward
 from tests.integration import postgres_instances
+from tests.integration.bench_support import bench_keys
 from tests.integration.helpers import register
 from tests.integration.postgres_instances import Instance, Servers
 
@@ -111,8 +112,10 @@ def world(
                 seed_municipalities(uow.session)  # the register's list; each group uses its own
                 uow.commit()
         _start_registry_codes_at(west_system, WEST_BLOCK)
-        # A few insured residents with cards in Tokyo, and a clinic there (the bench's set-up).
-        cards, token = enrol(east_system, 3, Console(quiet=True), workers=1)
+        # A few insured residents with cards in Tokyo, and a clinic there (the bench's set-up),
+        # loaded in this process (no worker process to start for three residents), the cards'
+        # key pairs the test loads' own (made once per process).
+        cards, token = enrol(east_system, 3, Console(quiet=True), workers=0, keys=bench_keys())
         replica = servers.new("east_replica")
         replica.base_backup_of(east)
         replica.start()

@@ -265,12 +265,15 @@ def enrol(
 
     ``sample`` cards (all of them when ``count`` is smaller) are kept, in enrolment order;
     ``batch`` residents per transaction; ``workers`` processes load PostgreSQL (default: one
-    per core); ``keys``: the cards' ``POOL_KEYS`` key pairs (default: made afresh, ~40 ms
-    each; the tests give their small loads the same pairs).
+    per core; ``0``: this process loads, on one connection of its own, as a worker would —
+    no process to start, for loads as small as the tests'); ``keys``: the cards'
+    ``POOL_KEYS`` key pairs (default: made afresh, ~40 ms each; the tests give their small
+    loads the same pairs).
     """
     started = time.perf_counter()
     pg = system.engine.dialect.name == "postgresql"
-    workers = max(1, workers or os.cpu_count() or 2) if pg else 1
+    here = workers == 0
+    workers = max(1, workers or os.cpu_count() or 2) if pg and not here else 1
     nhi_id, token, bench_clinic = _set_up_insurer_and_clinic(system)
     if keys is None:
         pool = KeyPool.generate(POOL_KEYS)
@@ -289,7 +292,7 @@ def enrol(
     dropped = _drop_secondary(system) if pg else _Dropped()
     steps["drop indexes"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    results = _run(system, plan, workers, console)
+    results = _run(system, plan, workers, console, here=here)
     steps["rows"] = time.perf_counter() - mark
     mark = time.perf_counter()
     if pg:
@@ -618,21 +621,29 @@ def _in_turn(conns: Sequence[Any], todo: list[Item], do: Callable[[Any, Item], o
 # --- the rows, in worker processes -------------------------------------------------------
 
 
-def _run(system: System, plan: load.Plan, workers: int, console: Console) -> list[load.Done]:
-    """Every slice and every clinic's visits: in ``workers`` processes on PostgreSQL, here
-    on SQLite (one writer at a time)."""
+def _run(
+    system: System, plan: load.Plan, workers: int, console: Console, *, here: bool = False
+) -> list[load.Done]:
+    """Every slice and every clinic's visits: in ``workers`` processes on PostgreSQL (or, where
+    ``here``, in this process through the workers' own code), here on SQLite (one writer at a
+    time)."""
     started = time.perf_counter()
     if system.engine.dialect.name != "postgresql":
         return [_load_here(system, plan, console, started)]
-    # forkserver, not fork: the parent holds database connections a child must not share.
-    # (So a script calling ``enrol`` needs an ``if __name__ == "__main__":`` guard.)
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
     system.engine.dispose()
     job = (system.settings, system.services.clock, system.services.post, plan)
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        futures = [pool.submit(_work, job, w, workers) for w in range(workers)]
-        results = [f.result() for f in futures]
+    if here:
+        # A worker's start is an interpreter importing the project (~1-2 s of CPU, and a
+        # forkserver's), more than a few residents' rows cost.
+        results = [_work(job, 0, 1)]
+    else:
+        # forkserver, not fork: the parent holds database connections a child must not share.
+        # (So a script calling ``enrol`` needs an ``if __name__ == "__main__":`` guard.)
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [pool.submit(_work, job, w, workers) for w in range(workers)]
+            results = [f.result() for f in futures]
     rows = {k: sum(d.rows.get(k, 0) for d in results) for k in ("residents", "visits")}
     cpu = {k: sum(d.cpu.get(k, 0.0) for d in results) for k in _CPU}
     elapsed = time.perf_counter() - started
