@@ -30,7 +30,7 @@ from mynumber.adapters.mail import PostOffice
 from mynumber.bench import enrol as bench_enrol
 from mynumber.bench.enrol import Cards, drop_database, enrol
 from mynumber.bootstrap import System, build_system
-from mynumber.card.keys import KeyPool
+from mynumber.card.keys import FreshKeys, KeyPool
 from mynumber.config import Settings
 from mynumber.domain.clock import SimulatedClock
 from tests.conftest import (
@@ -48,9 +48,8 @@ _KEYS: list[rsa.RSAPrivateKey] = []
 
 def bench_keys() -> list[rsa.RSAPrivateKey]:
     """The ``POOL_KEYS`` key pairs every test load's cards share, made once per process."""
-    if not _KEYS:
-        pool = KeyPool.generate(bench_enrol.POOL_KEYS)
-        _KEYS.extend(pool.new_key() for _ in range(bench_enrol.POOL_KEYS))
+    if not _KEYS:  # FreshKeys, not KeyPool.generate (which keys_made_once replaces)
+        _KEYS.extend(FreshKeys().new_key() for _ in range(bench_enrol.POOL_KEYS))
     return list(_KEYS)
 
 
