@@ -276,6 +276,77 @@ def test_the_checkpoint_file_only_grows_and_is_for_its_owner(logged: System) -> 
     assert problems == [] and [c.number for c in checkpoints] == [1, 2]
 
 
+def test_a_line_names_only_the_chains_that_moved(logged: System) -> None:
+    """The first line names every chain; the next only the clinic's, which moved; what the
+    second checkpoint signs is still both chains' heads (the lines folded)."""
+    _act(logged, CLINIC, 1, "again")
+    _checkpoint(logged)
+    lines = [json.loads(line) for line in logged.audit_checkpoints().path.read_bytes().splitlines()]
+    named = [{chain for _, chain, _, _ in line["heads"]} for line in lines]
+    assert named == [
+        {"ward_office/ward office 131016", "clinic/Kanda Clinic"},
+        {"clinic/Kanda Clinic"},
+    ]
+    checkpoints, problems = logged.audit_checkpoints().read()
+    assert problems == []
+    assert {h.chain: h.seq for h in checkpoints[-1].heads.values()} == {
+        "ward_office/ward office 131016": 5,
+        "clinic/Kanda Clinic": 4,
+    }
+
+
+def test_a_cut_tail_of_a_chain_the_latest_line_does_not_name_is_found(logged: System) -> None:
+    """The ward office's head was signed in the first line only; cutting its tail after a
+    second line (the clinic's) still shows."""
+    _act(logged, CLINIC, 1, "again")
+    _checkpoint(logged)
+    chain = _chain_ids(logged)["ward_office/ward office 131016"]
+    ward_ids = _ids(logged, chain)
+    with _guards_dropped(logged), logged.engine.begin() as conn:
+        kept = conn.execute(select(AuditEntry).where(AuditEntry.id == ward_ids[2])).one()
+        conn.execute(text("DELETE FROM audit_log WHERE chain_id = :c AND seq > 3"), {"c": chain})
+        conn.execute(
+            text("UPDATE audit_head SET last_seq = 3, last_hash = :h WHERE id = :c"),
+            {"h": kept.entry_hash, "c": chain},
+        )
+    report = _verify(logged)
+    assert _kinds(report) == {"cut"}
+    assert "signed 5 entries, the database ends at 3" in report.reason
+
+
+def test_two_processes_appending_in_turn_keep_one_numbered_linked_file(logged: System) -> None:
+    """Two server processes, each with its own file object: each line follows the other's,
+    and names only what moved since the line before it, whoever wrote that."""
+    first, second = logged.audit_checkpoints(), logged.audit_checkpoints()
+    for file, caller in ((first, CLINIC), (second, WARD), (first, CLINIC), (second, CLINIC)):
+        _act(logged, caller, 1, "turn")
+        with logged.reading() as uow:
+            write_checkpoint(uow.session, file, START)
+    lines = [json.loads(line) for line in first.path.read_bytes().splitlines()]
+    assert [line["n"] for line in lines] == [1, 2, 3, 4, 5]
+    assert [len(line["heads"]) for line in lines] == [2, 1, 1, 1, 1]
+    checkpoints, problems = logged.audit_checkpoints().read()
+    assert problems == [] and checkpoints[-1].entries == 12
+    assert _verify(logged).ok
+
+
+def test_one_checkpoint_per_n_entries_for_the_service_not_per_process(system: System) -> None:
+    """Two processes' checkpointers: once one has signed, the other has nothing to do until
+    N more entries."""
+    _act(system, WARD, 2)
+    one, other = system.audit_checkpointer(), system.audit_checkpointer()
+    for checkpointer in (one, other):
+        checkpointer.every = 3
+    assert one.round(force=True) is True
+    _act(system, CLINIC, 3)
+    assert one.round() is True
+    assert other.round() is False  # the 3 entries are in one's checkpoint already
+    _act(system, CLINIC, 3)
+    assert other.round() is True
+    checkpoints, problems = system.audit_checkpoints().read()
+    assert problems == [] and [c.entries for c in checkpoints] == [2, 5, 8]
+
+
 def _rewrite(path: Path, change: dict[str, object]) -> None:
     lines = path.read_bytes().splitlines()
     body = json.loads(lines[-1])

@@ -1,10 +1,17 @@
 """Signed checkpoints of the audit log, kept outside the database (監査ログのチェックポイント).
 
 In the spirit of Certificate Transparency's signed tree heads: now and then the service signs
-every chain's head — its number of entries and last hash — with an Ed25519 key from the key
-ring, with the time and the total, and appends that line to a file that only grows
+the chains' heads — each one's number of entries and last hash — with an Ed25519 key from the
+key ring, with the time and the total, and appends that line to a file that only grows
 (``Settings.audit_checkpoint_file``, mode 0600). Each line also carries the hash of the line
 before it, so a line taken out of the file shows too.
+
+A line names only the chains whose head moved since the line before it (the first names them
+all); what a checkpoint signs is every chain's head as of that line, the lines folded in order.
+With ten thousand clinics each writing its own chain, a line with every head was a megabyte,
+written every thousand entries (about once a second at the morning peak) by each server
+process, each time holding the interpreter for ~100 ms in the middle of its requests; the file
+grew by gigabytes a day (docs/scale.md).
 
 Someone who can write the database but neither holds the key nor can write that file can
 then no longer cut a chain's tail, empty the table or rewrite a chain unseen:
@@ -25,7 +32,7 @@ import os
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +62,22 @@ class Checkpoint:
     at: str
     entries: int
     heads: dict[int, SignedHead]
+    """Every chain's head as of this line (the lines up to it, folded)."""
+
+
+@dataclass
+class _Folded:
+    """The file as far as it was read: up to byte ``end``, every chain's latest signed head,
+    the last line and its number."""
+
+    end: int = 0
+    heads: dict[int, SignedHead] = field(default_factory=dict)
+    last: bytes = b""
+    number: int = 0
+
+    def fold(self, raw: bytes, body: dict[str, Any]) -> None:
+        self.heads.update(_heads(body))
+        self.last, self.number = raw, int(body["n"])
 
 
 class CheckpointFile:
@@ -64,34 +87,54 @@ class CheckpointFile:
         self.path = path
         self._key = Ed25519PrivateKey.from_private_bytes(signing_seed)
         self.public_key: Ed25519PublicKey = self._key.public_key()
+        self._folded = _Folded()
 
     @property
     def public_key_hex(self) -> str:
         return self.public_key.public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
 
     def append(self, heads: list[audit_chain.Head], at: dt.datetime) -> Checkpoint:
-        """Sign ``heads`` and append them as one line (under an exclusive lock of the file:
-        several server processes may write)."""
+        """Sign ``heads`` and append the line of those that moved (under an exclusive lock of
+        the file: several server processes may write)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         with os.fdopen(fd, "r+b") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
-            last = _last_line(fh)
-            previous = json.loads(last) if last else None
+            folded = self._caught_up(fh)
+            moved = [
+                h for h in heads if folded.heads.get(h.id) != SignedHead(h.chain, h.seq, h.hash)
+            ]
             body: dict[str, Any] = {
                 "v": 1,
-                "n": previous["n"] + 1 if previous else 1,
+                "n": folded.number + 1,
                 "at": at.astimezone(dt.UTC).isoformat(),
                 "entries": sum(h.seq for h in heads),
-                "heads": [[h.id, h.chain, h.seq, h.hash] for h in heads],
-                "prev": hashlib.sha256(last).hexdigest() if last else GENESIS,
+                "heads": [[h.id, h.chain, h.seq, h.hash] for h in moved],
+                "prev": hashlib.sha256(folded.last).hexdigest() if folded.last else GENESIS,
                 "key": self.public_key_hex,
             }
             body["sig"] = self._key.sign(_signed_bytes(body)).hex()
-            fh.write(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode() + b"\n")
+            raw = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            fh.write(raw + b"\n")
             fh.flush()
             os.fsync(fh.fileno())
-        return _checkpoint(body)
+            folded.fold(raw, body)
+            folded.end = fh.tell()
+        return _checkpoint(body, dict(folded.heads))
+
+    def _caught_up(self, fh: Any) -> _Folded:
+        """What this file object last read, with the lines appended since (by another
+        process) folded in; from the start if the file is new to it or was replaced."""
+        end = fh.seek(0, os.SEEK_END)
+        if end < self._folded.end:
+            self._folded = _Folded()
+        folded = self._folded
+        fh.seek(folded.end)
+        for raw in fh.read(end - folded.end).splitlines():
+            if raw:
+                folded.fold(raw, json.loads(raw))
+        folded.end = end
+        return folded
 
     def latest_entries(self) -> int:
         """The entries the file's last line counts (-1: no line), without verifying it."""
@@ -112,6 +155,7 @@ class CheckpointFile:
         checkpoints: list[Checkpoint] = []
         findings: list[Finding] = []
         previous: bytes | None = None
+        signed: dict[int, SignedHead] = {}
         with self.path.open("rb") as fh:
             for number, line in enumerate(fh, start=1):
                 raw = line.rstrip(b"\n")
@@ -121,7 +165,10 @@ class CheckpointFile:
                         Finding("checkpoint", f"checkpoint file line {number}: {problem}")
                     )
                 else:
-                    checkpoints.append(_checkpoint(json.loads(raw)))
+                    body = json.loads(raw)
+                    # A line that does not verify adds nothing: the heads before it stand.
+                    signed.update(_heads(body))
+                    checkpoints.append(_checkpoint(body, dict(signed)))
                 previous = raw
         return checkpoints, findings
 
@@ -147,30 +194,34 @@ def _signed_bytes(body: dict[str, Any]) -> bytes:
     return json.dumps(unsigned, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def _checkpoint(body: dict[str, Any]) -> Checkpoint:
-    return Checkpoint(
-        body["n"],
-        body["at"],
-        body["entries"],
-        {int(i): SignedHead(chain, seq, hash_) for i, chain, seq, hash_ in body["heads"]},
-    )
+def _heads(body: dict[str, Any]) -> dict[int, SignedHead]:
+    """The heads one line names."""
+    return {int(i): SignedHead(chain, seq, hash_) for i, chain, seq, hash_ in body["heads"]}
+
+
+def _checkpoint(body: dict[str, Any], heads: dict[int, SignedHead]) -> Checkpoint:
+    return Checkpoint(body["n"], body["at"], body["entries"], heads)
 
 
 def _last_line(fh: Any) -> bytes:
-    """The file's last line without its newline (empty for an empty file)."""
+    """The file's last line without its newline (empty for an empty file), read backwards
+    a block at a time until a newline shows."""
     end = fh.seek(0, os.SEEK_END)
-    if end == 0:
-        return b""
-    chunk, position, tail = 4096, end, b""
+    blocks: list[bytes] = []
+    position = end
     while position > 0:
-        step = min(chunk, position)
+        step = min(4096, position)
         position -= step
         fh.seek(position)
-        tail = fh.read(step) + tail
-        newline = tail.rstrip(b"\n").rfind(b"\n")
+        block = fh.read(step)
+        if position + step == end:
+            block = block.rstrip(b"\n")
+        newline = block.rfind(b"\n")
         if newline >= 0:
-            return bytes(tail[newline + 1 :].rstrip(b"\n"))
-    return bytes(tail.rstrip(b"\n"))
+            blocks.append(block[newline + 1 :])
+            break
+        blocks.append(block)
+    return b"".join(reversed(blocks)).rstrip(b"\n")
 
 
 def write_checkpoint(session: Session, file: CheckpointFile, at: dt.datetime) -> Checkpoint:
@@ -230,6 +281,9 @@ class AuditCheckpointer:
 
     def round(self, *, force: bool = False) -> bool:
         """Write a checkpoint if enough entries were added (any, with ``force``)."""
+        # Another server process may have written one meanwhile: one checkpoint per N
+        # entries for the service, not one per process.
+        self.written = max(self.written, self.file.latest_entries())
         with self.reading() as session:
             entries = audit_chain.entries_written(session)
             moved = entries - self.written
