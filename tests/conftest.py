@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -534,6 +535,30 @@ def statements_compiled_once() -> Iterator[None]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(engines, "create_engine", create_engine)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signing_keys_pooled() -> Iterator[None]:
+    """The OpenID provider's RSA-2048 signing keys (``services.oidc.keys``: one made the first
+    time each test's provider signs or publishes its JWKS, one more at each rotation; ~50–100 ms
+    of CPU each) come from a pool made once per worker, the first time one is needed: real
+    keys, handed out in turn like the cards' ``KeyPool``, so the keys a test's provider makes
+    one after another (a rotation, then another) still differ. Two tests may hold the same key;
+    each has its own database and provider, so nothing signed in one is checked in another."""
+    from mynumber.services.oidc import keys as oidc_keys
+
+    pool: list[KeyPool] = []
+
+    def generate_private_key(*, public_exponent: int, key_size: int) -> rsa.RSAPrivateKey:
+        if (public_exponent, key_size) != (65537, 2048):  # not what the pool holds
+            return rsa.generate_private_key(public_exponent=public_exponent, key_size=key_size)
+        if not pool:
+            pool.append(KeyPool.generate(4))
+        return pool[0].new_key()
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(oidc_keys, "rsa", SimpleNamespace(generate_private_key=generate_private_key))
         yield
 
 
