@@ -1,8 +1,12 @@
-"""The eligibility benchmark's enrolment: real registrations, real certificates, usable cards."""
+"""The eligibility benchmark's enrolment: real registrations, real certificates, usable cards.
+
+The tests that read a load share one per database for the module (``bench_support``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from cryptography import x509
@@ -16,28 +20,35 @@ from sqlalchemy.exc import IntegrityError
 from mynumber.adapters.db.models import Person
 from mynumber.adapters.db.models_card import Card, Certificate
 from mynumber.adapters.db.models_insurance import InsuranceEnrolment
-from mynumber.bench.enrol import Cards, enrol
+from mynumber.bench.enrol import enrol
 from mynumber.bootstrap import System
 from mynumber.pki.verify import verify_certificate
 from mynumber.services.core import tokens
 from mynumber.services.insurance import clinic
 from mynumber.services.jpki.certificates import serial_text
 from mynumber.services.registry.bulk import insert_rows
+from tests.integration.bench_support import Loads, SharedLoad, bench_keys, loads_fixture
 
 RESIDENTS = 50
 SAMPLE = 30
 
 
-@pytest.fixture
-def enrolled(system: System) -> Cards:
+@pytest.fixture(scope="module")
+def loads(request: pytest.FixtureRequest) -> Iterator[Loads]:
     # Batches of 20 in tasks of 10: several batches, the last one short, both workers used.
-    cards, _ = enrol(system, RESIDENTS, Console(quiet=True), sample=SAMPLE, batch=20, workers=2)
-    return cards
+    yield from loads_fixture(request, count=RESIDENTS, sample=SAMPLE, batch=20, workers=2)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def loaded(request: pytest.FixtureRequest, loads: Loads) -> SharedLoad:
+    """The module's load on each database (read only)."""
+    return loads.get(request.param)
 
 
 def test_every_card_has_its_own_certificate_and_the_kept_ones_are_signed_by_the_ca(
-    system: System, enrolled: Cards
+    loaded: SharedLoad,
 ) -> None:
+    system, enrolled = loaded.system, loaded.cards
     ca, now = system.services.ca, system.services.clock.now()
     kept = set(enrolled.certificates)
     with system.uow() as uow:
@@ -77,9 +88,8 @@ def test_every_card_has_its_own_certificate_and_the_kept_ones_are_signed_by_the_
     assert unsigned == RESIDENTS - SAMPLE
 
 
-def test_the_load_generator_holds_a_sample_of_working_cards(
-    system: System, enrolled: Cards
-) -> None:
+def test_the_load_generator_holds_a_sample_of_working_cards(loaded: SharedLoad) -> None:
+    system, enrolled = loaded.system, loaded.cards
     assert len(enrolled.certificates) == len(enrolled.key_indices) == SAMPLE
     with system.uow() as uow:
         stored = set(uow.session.scalars(select(Certificate.der)))
@@ -93,7 +103,7 @@ def test_the_load_generator_holds_a_sample_of_working_cards(
 
 def test_a_clinic_checks_a_sampled_card_with_the_token(system: System) -> None:
     svc = system.services
-    cards, token = enrol(system, 5, Console(quiet=True), workers=1)
+    cards, token = enrol(system, 5, Console(quiet=True), workers=1, keys=bench_keys())
     with system.uow() as uow:
         caller = tokens.authenticate(uow.session, svc, token)
         nonce = clinic.new_challenge(uow.session, svc, caller=caller).nonce
@@ -127,9 +137,8 @@ def test_bulk_inserts_refuse_a_duplicate_as_sqlalchemy_would(system: System) -> 
             insert_rows(uow.session, Person, [{**row, "registry_code": "00000000002"}])
 
 
-def test_postgresql_is_vacuumed_and_analysed_after_the_load(
-    system: System, enrolled: Cards
-) -> None:
+def test_postgresql_is_vacuumed_and_analysed_after_the_load(loaded: SharedLoad) -> None:
+    system = loaded.system
     if system.engine.dialect.name != "postgresql":
         pytest.skip("planner statistics are PostgreSQL's (SQLite plans these look-ups by index)")
     with system.engine.connect() as conn:
