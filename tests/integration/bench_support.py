@@ -104,16 +104,22 @@ class SharedLoad:
 
 
 class Loads:
-    """A module's loads, one per backend, all made with the same ``enrol`` arguments when the
-    module's first test that asks for one starts (before any of its own fixtures: the
-    PostgreSQL one is a copy of this worker's database, reset for it)."""
+    """A module's loads, one per backend (of ``backends``), all made with the same ``enrol``
+    arguments when the module's first test that asks for one starts (before any of its own
+    fixtures: the PostgreSQL one is a copy of this worker's database, reset for it)."""
 
-    def __init__(self, request: pytest.FixtureRequest, folder: Path, **enrol_args: Any) -> None:
+    def __init__(
+        self,
+        request: pytest.FixtureRequest,
+        folder: Path,
+        backends: tuple[str, ...] = ("sqlite", "postgresql"),
+        **enrol_args: Any,
+    ) -> None:
         self._made: dict[str, SharedLoad] = {}
         self._skipped: BaseException | None = None
         made_with = (request.getfixturevalue("key_source"), request.getfixturevalue("ca_template"))
         try:
-            for backend in ("sqlite", "postgresql"):
+            for backend in backends:
                 if backend == "postgresql":
                     try:
                         pg_url = request.getfixturevalue("pg_url")
@@ -122,7 +128,7 @@ class Loads:
                         continue
                     name: str | None = worker_database_name("bench_load", _worker())
                     assert name is not None
-                    url = _copy_of_worker_database(pg_url, name)
+                    url = copy_of_worker_database(pg_url, name)
                 else:
                     name = None
                     url = _sqlite_copy(request, folder / backend)
@@ -151,10 +157,14 @@ class Loads:
             load.close()
 
 
-def loads_fixture(request: pytest.FixtureRequest, **enrol_args: Any) -> Iterator[Loads]:
+def loads_fixture(
+    request: pytest.FixtureRequest,
+    backends: tuple[str, ...] = ("sqlite", "postgresql"),
+    **enrol_args: Any,
+) -> Iterator[Loads]:
     """The body of a module-scoped fixture: ``yield from loads_fixture(request, count=…)``."""
     folder = request.getfixturevalue("tmp_path_factory").mktemp("loads")
-    loads = Loads(request, folder, **enrol_args)
+    loads = Loads(request, folder, backends, **enrol_args)
     try:
         yield loads
     finally:
@@ -193,11 +203,12 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-def _copy_of_worker_database(pg_url: str, name: str) -> str:
-    """A new database holding what ``system`` starts from (migrated, the municipalities in):
-    a copy of this worker's database reset to that, without running the migrations again (or,
-    where another session holds that database open, migrated and seeded anew)."""
-    reset_postgres(pg_url, seeded=True)
+def copy_of_worker_database(pg_url: str, name: str, *, seeded: bool = True) -> str:
+    """A new database holding what ``system`` starts from (migrated, with the municipalities
+    in where ``seeded``): a copy of this worker's database reset to that, without running the
+    migrations again (or, where another session holds that database open, migrated and seeded
+    anew). No fixture of the calling test may be using this worker's database."""
+    reset_postgres(pg_url, seeded=seeded)
     source = make_url(pg_url).database
     assert source is not None
     url = make_url(pg_url).set(database=name).render_as_string(hide_password=False)
@@ -209,7 +220,8 @@ def _copy_of_worker_database(pg_url: str, name: str) -> str:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         admin.dispose()
         migrate(url)
-        _seed(url)
+        if seeded:
+            _seed(url)
     return url
 
 

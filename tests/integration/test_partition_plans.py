@@ -58,6 +58,12 @@ from mynumber.services.jpki import card_auth
 from mynumber.services.jpki.certificates import certificate_record, revocation_lookup
 from mynumber.services.registry.numbers import find_by_number, read_my_number
 from tests.conftest import PG_ADMIN_URL, TEST_MASTER_KEY, ward, worker_database_name
+from tests.integration.bench_support import (
+    Loads,
+    bench_keys,
+    copy_of_worker_database,
+    loads_fixture,
+)
 from tests.integration.helpers import register
 
 postgresql_only = pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
@@ -217,16 +223,25 @@ def planned() -> Iterator[list[Planned]]:
         _RECORDER.active = False
 
 
-@pytest.fixture
-def world(system: System) -> Iterator[tuple[System, Cards, str]]:
-    cards, token = enrol(system, RESIDENTS, Console(quiet=True), sample=10)
+@pytest.fixture(scope="module")
+def loads(request: pytest.FixtureRequest) -> Iterator[Loads]:
+    yield from loads_fixture(request, ("postgresql",), count=RESIDENTS, sample=10)
+
+
+@pytest.fixture(scope="module")
+def world(loads: Loads) -> Iterator[tuple[System, Cards, str]]:
+    """One loaded PostgreSQL database (``bench_support``) for the module's hot-path tests:
+    what they write (a visit, a registration) leaves every statement's partitions as they
+    were, and the partitions' figures as the history made them."""
+    load = loads.get("postgresql")
+    system = load.system
     _add_history(system)
 
     def plan_every_statement(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
         dbapi_connection.cursor_factory = _PlanningCursor
 
     event.listen(system.engine, "checkout", plan_every_statement)
-    yield system, cards, token
+    yield system, load.cards, load.token
     event.remove(system.engine, "checkout", plan_every_statement)
 
 
@@ -293,7 +308,6 @@ def test_the_large_tables_are_hash_partitioned(system: System) -> None:
     assert keys == PARTITION_KEYS
 
 
-@postgresql_only
 def test_a_clinic_check_reads_and_writes_one_partition_of_each_table(
     world: tuple[System, Cards, str],
 ) -> None:
@@ -325,7 +339,6 @@ def test_a_clinic_check_reads_and_writes_one_partition_of_each_table(
     assert any("audit_head" in done.statement for done in statements)  # the chain's head
 
 
-@postgresql_only
 def test_a_group_of_checks_looks_each_card_up_in_its_own_partition(
     world: tuple[System, Cards, str],
 ) -> None:
@@ -359,7 +372,6 @@ def test_a_group_of_checks_looks_each_card_up_in_its_own_partition(
         )
 
 
-@postgresql_only
 def test_a_certificate_is_found_by_its_serial_in_one_partition(
     world: tuple[System, Cards, str],
 ) -> None:
@@ -375,7 +387,6 @@ def test_a_certificate_is_found_by_its_serial_in_one_partition(
     assert len(found) == 2
 
 
-@postgresql_only
 def test_a_number_finds_its_resident_and_the_registration_in_one_partition(
     world: tuple[System, Cards, str],
 ) -> None:
@@ -406,7 +417,6 @@ def test_a_number_finds_its_resident_and_the_registration_in_one_partition(
     one_partition_each(statements, "registrations", "audit_log")
 
 
-@postgresql_only
 def test_the_load_fills_every_partition_through_the_parent(
     world: tuple[System, Cards, str],
 ) -> None:
@@ -445,15 +455,12 @@ def unpartitioned(
     ca_template: Path,
 ) -> Iterator[System]:
     """A database of its own without migration 0016 (plain tables)."""
-    server, _ = PG_ADMIN_URL.rsplit("/", 1)
     name = worker_database_name("h21part_convert", "main")
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = f"{server}/{name}"
     # Every migration but 0016 and what depends on it (the newest code needs the others):
-    # the empty database is partitioned and turned back, then loaded.
-    command.upgrade(alembic_config(url), "heads")
+    # the empty database (a copy of this worker's, migrated to the heads) is turned back,
+    # then loaded.
+    url = copy_of_worker_database(pg_url, name, seeded=False)
     command.downgrade(alembic_config(url), BEFORE_PARTITIONS[0])
     settings = Settings(database_url=url, data_dir=tmp_path / "var", master_key=TEST_MASTER_KEY)
     shutil.copytree(ca_template, settings.data_dir / "ca")
@@ -512,7 +519,7 @@ def test_the_migration_converts_a_loaded_database_and_back(unpartitioned: System
     with system.uow() as uow:
         seed_municipalities(uow.session)
         uow.commit()
-    cards, token = enrol(system, 40, Console(quiet=True), sample=5)
+    cards, token = enrol(system, 40, Console(quiet=True), sample=5, keys=bench_keys())
     assert _clinic_check(system, cards, token, 1)  # a visit to convert
     before = _contents(system)
     assert all(not partitioned and rows for partitioned, rows in before.values())
