@@ -120,7 +120,7 @@ def loaded_database(
     data_dir = folder / "load"
     try:
         system = build_system(loaded.settings_for(url, data_dir))
-        cards, _ = enrol(system, 50, Console(quiet=True), sample=20, workers=1, keys=bench_keys())
+        cards, _ = enrol(system, 50, Console(quiet=True), sample=20, workers=0, keys=bench_keys())
         loaded.keep(system, cards, 50)
         system.engine.dispose()
         yield url, data_dir

@@ -103,7 +103,7 @@ def test_the_load_generator_holds_a_sample_of_working_cards(loaded: SharedLoad) 
 
 def test_a_clinic_checks_a_sampled_card_with_the_token(system: System) -> None:
     svc = system.services
-    cards, token = enrol(system, 5, Console(quiet=True), workers=1, keys=bench_keys())
+    cards, token = enrol(system, 5, Console(quiet=True), workers=0, keys=bench_keys())
     with system.uow() as uow:
         caller = tokens.authenticate(uow.session, svc, token)
         nonce = clinic.new_challenge(uow.session, svc, caller=caller).nonce

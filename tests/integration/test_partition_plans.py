@@ -225,7 +225,8 @@ def planned() -> Iterator[list[Planned]]:
 
 @pytest.fixture(scope="module")
 def loads(request: pytest.FixtureRequest) -> Iterator[Loads]:
-    yield from loads_fixture(request, ("postgresql",), count=RESIDENTS, sample=10)
+    # Loaded in this process (workers=0): the plans do not depend on who wrote the rows.
+    yield from loads_fixture(request, ("postgresql",), count=RESIDENTS, sample=10, workers=0)
 
 
 @pytest.fixture(scope="module")
@@ -519,7 +520,7 @@ def test_the_migration_converts_a_loaded_database_and_back(unpartitioned: System
     with system.uow() as uow:
         seed_municipalities(uow.session)
         uow.commit()
-    cards, token = enrol(system, 40, Console(quiet=True), sample=5, keys=bench_keys())
+    cards, token = enrol(system, 40, Console(quiet=True), sample=5, workers=0, keys=bench_keys())
     assert _clinic_check(system, cards, token, 1)  # a visit to convert
     before = _contents(system)
     assert all(not partitioned and rows for partitioned, rows in before.values())
