@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
@@ -61,6 +62,16 @@ def _assert_problem(resp, status: int) -> dict:  # type: ignore[no-untyped-def]
 
 def test_health_needs_no_token(client: TestClient) -> None:
     assert client.get("/health").json()["status"] == "ok"
+
+
+@pytest.mark.sqlite_only  # the application's configuration
+def test_fastapis_own_opentelemetry_hooks_are_off(client: TestClient) -> None:
+    """Metrics are Prometheus' (GET /metrics): FastAPI's OpenTelemetry middleware, on by
+    default, would look up three global providers on every request."""
+    app = client.app
+    assert isinstance(app, FastAPI)
+    assert not any(app._telemetry[kind] for kind in ("tracing", "metrics", "logs"))
+    assert app._native_telemetry.enabled() is False
 
 
 @pytest.mark.sqlite_only  # refused before any look-up
