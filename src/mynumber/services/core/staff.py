@@ -25,11 +25,11 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import Municipality
@@ -365,15 +365,12 @@ class FoundSession:
 def find_session(session: Session, svc: Services, session_id: str) -> FoundSession | None:
     """The session behind a cookie's id; ``expired`` when it lapsed (or its clerk left), so
     the caller deletes it. Reads only."""
-    found = session.execute(
-        select(BrowserSession, Clerk, Organisation)
-        .outerjoin(Clerk, Clerk.id == BrowserSession.clerk_id)
-        .outerjoin(Organisation, Organisation.id == Clerk.organisation_id)
-        .where(BrowserSession.id == session_key(session_id))
-    ).first()
-    if found is None:
+    # Read on every page a browser asks for: the columns through the session's connection
+    # (Core), without the ORM's per-query work of making three entities (a third of a page's
+    # CPU went to it).
+    row = session.connection().execute(_FIND_SESSION, {"key": session_key(session_id)}).first()
+    if row is None:
         return None
-    row, clerk, org = found
     result = FoundSession(
         kind=row.kind,
         created_at=row.created_at,
@@ -392,11 +389,50 @@ def find_session(session: Session, svc: Services, session_id: str) -> FoundSessi
     ):
         result.expired = True
     if row.kind == "staff":
-        if clerk is None or org is None or not clerk.active:
+        if row.clerk_id is None or row.org_id is None or not row.clerk_active:
             result.expired = True
         else:
-            result.staff = StaffLogin(caller_of(clerk, org), clerk.employer_staff_id)
+            caller = Caller(
+                name=row.org_name,
+                role=Role(row.org_role),
+                municipality_code=row.org_municipality_code,
+                scope_id=row.org_scope_id,
+                clerk_id=row.clerk_id,
+                clerk=row.clerk_login,
+            )  # as caller_of(clerk, org)
+            result.staff = StaffLogin(caller, row.employer_staff_id)
     return result
+
+
+_SESSIONS = cast(Table, BrowserSession.__table__)
+_CLERKS = cast(Table, Clerk.__table__)
+_ORGS = cast(Table, Organisation.__table__)
+_FIND_SESSION = (
+    select(
+        _SESSIONS.c.kind,
+        _SESSIONS.c.created_at,
+        _SESSIONS.c.last_seen_at,
+        _SESSIONS.c.data,
+        _SESSIONS.c.person_id,
+        _SESSIONS.c.card_serial,
+        _SESSIONS.c.name,
+        _CLERKS.c.id.label("clerk_id"),
+        _CLERKS.c.login.label("clerk_login"),
+        _CLERKS.c.active.label("clerk_active"),
+        _CLERKS.c.employer_staff_id,
+        _ORGS.c.id.label("org_id"),
+        _ORGS.c.name.label("org_name"),
+        _ORGS.c.role.label("org_role"),
+        _ORGS.c.municipality_code.label("org_municipality_code"),
+        _ORGS.c.scope_id.label("org_scope_id"),
+    )
+    .select_from(
+        _SESSIONS.outerjoin(_CLERKS, _CLERKS.c.id == _SESSIONS.c.clerk_id).outerjoin(
+            _ORGS, _ORGS.c.id == _CLERKS.c.organisation_id
+        )
+    )
+    .where(_SESSIONS.c.id == bindparam("key"))
+)
 
 
 def save_session(
