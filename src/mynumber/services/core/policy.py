@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import datetime as dt
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import wraps
 from typing import Any, TypeVar
 
-from sqlalchemy import exists, select
+from sqlalchemy import Row, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import Registration
@@ -277,20 +277,31 @@ def load_relationship(session: Session, svc: Services, subject: Subject) -> Rela
             visit=visit,
             card_in_terminal=subject.card_in_terminal,
         )
+    # Asked before nearly every request's use case (and every refusal): the statements are
+    # built once and run on the session's connection, without the ORM's per-query work; the
+    # flush is the one autoflush would make (a use case's own rows are seen, as before).
+    session.flush()
+    conn = session.connection()
+    key = {"person_id": person_id}
     return Relationship(
         person_id=person_id,
-        municipalities=_municipalities(session, person_id),
-        insured_by=frozenset(
-            session.scalars(
-                select(InsuranceEnrolment.insurer_id).where(
-                    InsuranceEnrolment.person_id == person_id
-                )
-            )
-        ),
-        tax_records=bool(session.scalar(select(exists().where(TaxReceipt.person_id == person_id)))),
+        municipalities=_municipalities_of(conn.execute(_REGISTRATIONS, key).all()),
+        insured_by=frozenset(conn.scalars(_INSURERS, key)),
+        tax_records=bool(conn.scalar(_TAX_RECORDS, key)),
         visit=visit,
         card_in_terminal=subject.card_in_terminal,
     )
+
+
+_REGISTRATIONS = (
+    select(Registration.municipality_code, Registration.status, Registration.moved_to)
+    .where(Registration.person_id == bindparam("person_id"))
+    .order_by(Registration.id.desc())
+)
+_INSURERS = select(InsuranceEnrolment.insurer_id).where(
+    InsuranceEnrolment.person_id == bindparam("person_id")
+)
+_TAX_RECORDS = select(exists().where(TaxReceipt.person_id == bindparam("person_id")))
 
 
 def _card_record(session: Session, person_id: int) -> bool:
@@ -300,14 +311,10 @@ def _card_record(session: Session, person_id: int) -> bool:
     ) or bool(session.scalar(select(exists().where(Card.person_id == person_id))))
 
 
-def _municipalities(session: Session, person_id: int) -> frozenset[str]:
-    """Where the person is registered; with no active registration, the municipality they
-    last moved out of and the one they are moving to (both still have business with them)."""
-    rows = session.execute(
-        select(Registration.municipality_code, Registration.status, Registration.moved_to)
-        .where(Registration.person_id == person_id)
-        .order_by(Registration.id.desc())
-    ).all()
+def _municipalities_of(rows: Sequence[Row[str, str, str | None]]) -> frozenset[str]:
+    """Where the person is registered, from their registrations (newest first); with no
+    active registration, the municipality they last moved out of and the one they are
+    moving to (both still have business with them)."""
     active = {row.municipality_code for row in rows if row.status == RegistrationStatus.ACTIVE}
     if active or not rows:
         return frozenset(active)
