@@ -36,8 +36,10 @@ def bench(
     tmp: Path, monkeypatch: pytest.MonkeyPatch, *extra: str, residents: int = 60, exit_code: int = 0
 ) -> list[str]:
     """The command in this process (Typer's ``CliRunner``; the service it measures still runs
-    in a process of its own), its temporary files under ``tmp``. A short warm-up: the figures
-    do not matter here, only that every step runs."""
+    in a process of its own), its temporary files under ``tmp``. A short warm-up and a
+    quarter of a second a run (what a run signs and sends grows with its length: ~2 s of CPU
+    less a run than at half a second): the figures do not matter here, only that every step
+    runs."""
     monkeypatch.setenv("TMPDIR", str(tmp))  # the server process's
     monkeypatch.setattr(tempfile, "tempdir", str(tmp))  # this one's (cached at first use)
     # In a thread of its own: the command drives the service with asyncio.run, which refuses
@@ -52,7 +54,7 @@ def bench(
             "--residents",
             str(residents),
             "--seconds",
-            "0.5",
+            "0.25",
             "--rate",
             "40",
             "--terminals",
