@@ -18,11 +18,13 @@ from typer.testing import CliRunner
 
 from mynumber.adapters.db.models import Person
 from mynumber.bench import loaded
-from mynumber.bench.enrol import drop_database, enrol, fresh_database
+from mynumber.bench.enrol import drop_database, enrol
 from mynumber.bootstrap import build_system
 from mynumber.cli.main import app
+from tests.conftest import worker_database_name
 from tests.integration.bench_support import (
     bench_keys,
+    copy_of_worker_database,
     keys_made_once,  # noqa: F401  (a fixture, by name)
 )
 
@@ -118,16 +120,18 @@ def loaded_database(
     and its data folder; dropped afterwards. One for the module: a run measures it as it is
     and keeps it (its test checks that), the others are refused before reading it."""
     folder = tmp_path_factory.mktemp("loaded")
-    url, name = fresh_database(pg_url, folder)
+    # A fresh database as ``fresh_database`` and ``build_system`` would make it, migrated:
+    # a copy of this worker's (the migrations not run again).
+    name = worker_database_name("bench_kept", "module")
+    url = copy_of_worker_database(pg_url, name, seeded=False)
     data_dir = folder / "load"
     try:
-        system = build_system(loaded.settings_for(url, data_dir))
+        system = build_system(loaded.settings_for(url, data_dir), run_migrations=False)
         cards, _ = enrol(system, 50, Console(quiet=True), sample=20, workers=0, keys=bench_keys())
         loaded.keep(system, cards, 50)
         system.engine.dispose()
         yield url, data_dir
     finally:
-        assert name is not None
         drop_database(pg_url, name)
 
 
