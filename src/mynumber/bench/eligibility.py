@@ -13,8 +13,11 @@
    SQLite, one per core on PostgreSQL (``workers_for``); beside it, served the same way (as
    many processes, the same loop and HTTP parser), a bare FastAPI application with one
    ``GET /hello`` (``hello``): the yardstick of what uvicorn and FastAPI cost per request here.
-3. **Drive** from this process, over keep-alive HTTP/1.1 connections (one per terminal):
-   every kept card checked once (its rows read into memory), then the bare hello, the
+3. **Drive** from this process, over keep-alive HTTP/1.1 connections, one per terminal, each
+   terminal at a clinic of its own with that clinic's API token (``TERMINALS`` clinics of the
+   load; the country's peak comes from ~180,000 institutions, not from one): a clinic's checks
+   go over its terminal's connection, so, as a real terminal's, they stay with one server
+   process. Every kept card checked once (its rows read into memory), then the bare hello, the
    service's trivial endpoint (``GET /health``) and the eligibility checks at full speed,
    taking turns (``alternate``), then checks at a fixed rate (``--rate``, default 500
    checks/s) for the latencies, then at half the full speed. One check = one patient
@@ -166,31 +169,37 @@ class Connection:
 
 
 async def signed_checks(
-    port: int, token: str, cards: Cards, chosen: Sequence[int], connections: int
-) -> list[bytes]:
-    """A check request for each card of ``chosen`` (indices into ``cards``), each over its
-    own nonce issued by the server to this terminal and signed by the card's key: the card's
-    part of the protocol, done before the timed run (a card signs on its own chip, not on the
-    server's cores)."""
-    count = len(chosen)
-    challenge = http_request("POST", "/clinic/challenges", token)
-    conns = [await Connection(port).open() for _ in range(connections)]
-    nonces: list[bytes] = []
+    port: int, tokens: Sequence[str], cards: Cards, chosen: Sequence[int]
+) -> list[list[bytes]]:
+    """A check request for each card of ``chosen`` (indices into ``cards``), dealt to the
+    terminals in turn (``tokens``, one per terminal), each over its own nonce issued by the
+    server to that terminal's clinic and signed by the card's key: the card's part of the
+    protocol, done before the timed run (a card signs on its own chip, not on the server's
+    cores). The requests of each terminal, in order."""
+    terminals = len(tokens)
+    dealt = [list(chosen[k::terminals]) for k in range(terminals)]
 
-    async def fetch(conn: Connection, n: int) -> None:
-        for _ in range(n):
+    async def fetch(token: str, count: int) -> list[bytes]:
+        conn = await Connection(port).open()
+        challenge = http_request("POST", "/clinic/challenges", token)
+        nonces: list[bytes] = []
+        for _ in range(count):
             status, body = await conn.send(challenge)
             if status != 201:
                 raise RuntimeError(f"no challenge ({status}): {body[:300]!r}")
             nonces.append(base64.b64decode(json.loads(body)["nonce"]))
+        conn.close()
+        return nonces
 
-    share = -(-count // connections)
-    await asyncio.gather(*(fetch(c, min(share, count - k * share)) for k, c in enumerate(conns)))
-    for c in conns:
-        c.close()
+    nonces = await asyncio.gather(
+        *(fetch(token, len(cards_of)) for token, cards_of in zip(tokens, dealt, strict=True))
+    )
     return [
-        check_request(token, cards, index, nonce)
-        for index, nonce in zip(chosen, nonces, strict=True)
+        [
+            check_request(token, cards, index, nonce)
+            for index, nonce in zip(cards_of, its_nonces, strict=True)
+        ]
+        for token, cards_of, its_nonces in zip(tokens, dealt, nonces, strict=True)
     ]
 
 
@@ -230,28 +239,34 @@ class Tally:
         self.seconds += other.seconds
 
 
+Requests = Iterator[bytes] | Sequence[Iterator[bytes]]
+"""One list the connections take from in turn, or one per connection (a terminal's own)."""
+
+
 async def full_speed(
-    port: int, requests: Iterator[bytes], connections: int, seconds: float | None = None
+    port: int, requests: Requests, connections: int, seconds: float | None = None
 ) -> Tally:
-    """``connections`` terminals in a closed loop, sending the requests in turn until there
-    are none left or (``seconds`` given) that long has passed."""
+    """``connections`` terminals in a closed loop, sending the requests (each terminal its
+    own, where ``requests`` gives one list per terminal) until there are none left or
+    (``seconds`` given) that long has passed."""
     done = 0
     stop: float | None = None
+    streams = [requests] * connections if isinstance(requests, Iterator) else list(requests)
 
-    async def loop(conn: Connection) -> None:
+    async def loop(conn: Connection, stream: Iterator[bytes]) -> None:
         nonlocal done
         while stop is None or time.perf_counter() < stop:
-            request = next(requests, None)
+            request = next(stream, None)
             if request is None:
                 return
             _expect(*await conn.send(request), 200)
             done += 1
 
-    conns = [await Connection(port).open() for _ in range(connections)]
+    conns = [await Connection(port).open() for _ in streams]
     started = time.perf_counter()
     if seconds is not None:
         stop = started + seconds
-    await asyncio.gather(*(loop(c) for c in conns))
+    await asyncio.gather(*(loop(c, stream) for c, stream in zip(conns, streams, strict=True)))
     elapsed = time.perf_counter() - started
     for c in conns:
         c.close()
@@ -259,7 +274,7 @@ async def full_speed(
 
 
 async def alternate(
-    turns: Sequence[tuple[int, Iterator[bytes]]],
+    turns: Sequence[tuple[int, Requests]],
     connections: int,
     seconds: float,
     rounds: int = ROUNDS,
@@ -275,33 +290,33 @@ async def alternate(
     return tallies
 
 
-async def fixed_rate(
-    port: int, requests: list[bytes], rate: float, connections: int
-) -> list[float]:
-    """Latencies (ms) of the requests sent at ``rate`` per second, from their scheduled time
-    (no coordinated omission: a late answer delays no later send)."""
-    idle: asyncio.Queue[Connection] = asyncio.Queue()
-    for _ in range(connections):
-        idle.put_nowait(await Connection(port).open())
+async def fixed_rate(port: int, requests: Sequence[Sequence[bytes]], rate: float) -> list[float]:
+    """Latencies (ms) of the requests sent at ``rate`` per second, the terminals' in turn
+    (``requests``: each terminal's, in order), each over its terminal's connection (one
+    request at a time: a terminal busy with the last check delays the next), from its
+    scheduled time (no coordinated omission: a late answer delays no later send)."""
+    conns = [await Connection(port).open() for _ in requests]
+    busy = [asyncio.Lock() for _ in requests]
     latencies: list[float] = []
     tasks = []
 
-    async def one(request: bytes, scheduled: float) -> None:
-        conn = await idle.get()
-        _expect(*await conn.send(request), 200)
+    async def one(terminal: int, request: bytes, scheduled: float) -> None:
+        async with busy[terminal]:
+            _expect(*await conns[terminal].send(request), 200)
         latencies.append((time.perf_counter() - scheduled) * 1000)
-        idle.put_nowait(conn)
 
+    longest = max((len(r) for r in requests), default=0)
+    order = [(k, r[i]) for i in range(longest) for k, r in enumerate(requests) if i < len(r)]
     start = time.perf_counter()
-    for i, request in enumerate(requests):
+    for i, (terminal, request) in enumerate(order):
         scheduled = start + i / rate
         delay = scheduled - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(request, scheduled)))
+        tasks.append(asyncio.create_task(one(terminal, request, scheduled)))
     await asyncio.gather(*tasks)
-    while not idle.empty():
-        idle.get_nowait().close()
+    for conn in conns:
+        conn.close()
     return latencies
 
 
@@ -364,9 +379,19 @@ PROBE_SECONDS = 2.0
 run's own length)."""
 
 
+TERMINALS = 64
+"""Terminals at the fixed rates, each at a clinic of its own (the full-speed runs drive the
+first ``connections`` of them)."""
+
+
+def terminals_for(connections: int) -> int:
+    """How many clinics' terminals a run needs: the fixed rates' and the full speed's."""
+    return max(TERMINALS, connections)
+
+
 def drive(
     ports: Ports,
-    token: str,
+    tokens: Sequence[str],
     cards: Cards,
     *,
     seconds: float,
@@ -374,51 +399,56 @@ def drive(
     connections: int,
     warm_up: int = WARM_UP,
 ) -> Figures:
-    """Step 3 against the service and the hello application on ``ports``."""
+    """Step 3 against the service and the hello application on ``ports``; ``tokens``: one
+    per terminal (``terminals_for(connections)``), each a clinic's."""
     port = ports.service
+    closed_loop = tokens[:connections]
 
-    def checks_of(count: float | None = None) -> list[bytes]:
+    def checks_of(count: float | None, terminals: Sequence[str]) -> list[list[bytes]]:
         """Signed checks of ``count`` random cards, or (no count) of every kept card once, in
-        random order."""
+        random order, dealt to ``terminals``."""
         kept = len(cards.certificates)
         chosen = (
             random.sample(range(kept), kept)
             if count is None
             else [random.randrange(kept) for _ in range(int(count))]
         )
-        return asyncio.run(signed_checks(port, token, cards, chosen, connections))
+        return asyncio.run(signed_checks(port, terminals, cards, chosen))
 
-    health = http_request("GET", "/health", token)
+    def each(requests: list[list[bytes]]) -> list[Iterator[bytes]]:
+        return [iter(r) for r in requests]
+
+    health = http_request("GET", "/health", tokens[0])
     # The same headers as every other request: the two servers parse the same bytes.
-    hello = http_request("GET", "/hello", token)
-    asyncio.run(full_speed(port, iter(checks_of(warm_up)), connections))  # the code paths
+    hello = http_request("GET", "/hello", tokens[0])
+    asyncio.run(full_speed(port, each(checks_of(warm_up, closed_loop)), connections))
     asyncio.run(full_speed(ports.hello, iter([hello] * warm_up), connections))
     probe = asyncio.run(
         full_speed(port, itertools.repeat(health), connections, min(PROBE_SECONDS, seconds))
     )
     every_card, alternating, at_rate = (
-        checks_of(),
-        checks_of(2 * probe.rate * seconds),
-        checks_of(rate * seconds),
+        checks_of(None, closed_loop),
+        checks_of(2 * probe.rate * seconds, closed_loop),
+        checks_of(rate * seconds, tokens),
     )
     # Each kept card's rows read once, just before the timed checks: what they measure is the
     # server with its working set in memory, not this machine's disk (DAMON pages out what
     # has not been touched for a minute; docs/benchmarks.md).
-    asyncio.run(full_speed(port, iter(every_card), connections))
+    asyncio.run(full_speed(port, each(every_card), connections))
     bare, trivial, checks = asyncio.run(
         alternate(
             [
                 (ports.hello, itertools.repeat(hello)),
                 (port, itertools.repeat(health)),
-                (port, iter(alternating)),
+                (port, each(alternating)),
             ],
             connections,
             seconds,
         )
     )
-    latencies = asyncio.run(fixed_rate(port, at_rate, rate, 64))
+    latencies = asyncio.run(fixed_rate(port, at_rate, rate))
     half = max(1.0, round(checks.rate / 2))
-    easy = asyncio.run(fixed_rate(port, checks_of(half * seconds), half, 64))
+    easy = asyncio.run(fixed_rate(port, checks_of(half * seconds, tokens), half))
     return Figures(bare, trivial, checks, latencies, half, easy)
 
 
@@ -464,19 +494,18 @@ def run(
             f"{len(load.cards.certificates):,} kept cards); no enrolment"
         )
         system = build_system(load.settings, run_migrations=False)
-        with system.uow() as uow:
-            token = loaded.clinic_token(uow.session, system)
-            uow.commit()
+        tokens = loaded.clinic_tokens(system, terminals_for(connections))
         system.engine.dispose()
-        return measure(load.settings, load.cards, token)
+        return measure(load.settings, load.cards, tokens)
     folder = Path(tempfile.mkdtemp(prefix="mynumber-bench-"))
     url, pg_name = fresh_database(database_url, folder)
     settings = Settings(database_url=url, data_dir=folder / "var", master_key=secrets.token_hex(32))
     try:
         system = build_system(settings)
-        cards, token = enrol(system, residents, console)
+        cards, _ = enrol(system, residents, console)
+        tokens = loaded.clinic_tokens(system, terminals_for(connections))
         system.engine.dispose()
-        return measure(settings, cards, token)
+        return measure(settings, cards, tokens)
     finally:
         if pg_name and database_url:
             drop_database(database_url, pg_name)
@@ -486,7 +515,7 @@ def run(
 def _measure(
     settings: Settings,
     cards: Cards,
-    token: str,
+    tokens: Sequence[str],
     *,
     console: Console,
     residents: int,
@@ -510,7 +539,9 @@ def _measure(
         _wait_ready(ports.hello, servers[1], "/hello")
         console.print(
             f"{make_url(url).get_backend_name()}, {residents:,} residents, "
-            f"{connections} terminals, {workers} server process(es) each for the service "
+            f"{connections} terminals at full speed and {len(tokens)} at the fixed rates, "
+            f"at {len(set(tokens))} clinics, "
+            f"{workers} server process(es) each for the service "
             f"and the bare hello application, {os.cpu_count()} cores"
         )
         line = ""
@@ -519,7 +550,7 @@ def _measure(
                 console.print(f"run {turn} of {runs}")
             figures = drive(
                 ports,
-                token,
+                tokens,
                 cards,
                 seconds=seconds,
                 rate=rate,

@@ -15,7 +15,8 @@ it usable by a later process:
 - **the master key** the CA's key and the audit keys are derived from, in
   ``<data folder>/master.key`` (mode 0600, read through ``Settings.master_key_file``).
 
-The clinic's API token is not kept: a run issues its own (only its hash is stored).
+The clinics' API tokens are not kept: a run issues its own, one per terminal (only their hashes
+are stored).
 """
 
 from __future__ import annotations
@@ -38,7 +39,6 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models_insurance import Clinic
 from mynumber.bench.enrol import BENCH_CLINIC, Cards
@@ -158,12 +158,26 @@ def find(url: str, data_dir: Path) -> Load:
     return Load(settings, residents, cards)
 
 
-def clinic_token(session: Session, system: System) -> str:
-    """A fresh API token for the benchmark's clinic (the load's others are its history's)."""
-    clinic = session.execute(select(Clinic).where(Clinic.code == BENCH_CLINIC)).scalar_one()
-    return tokens.issue_token(
-        session, system.services, organisation=clinic.name, role=Role.CLINIC, scope_id=clinic.id
-    )
+def clinic_tokens(system: System, count: int) -> list[str]:
+    """Fresh API tokens for ``count`` terminals, each at a clinic of its own: the bench
+    clinic's and the load's other clinics' in the order they were made (a clinic has several
+    terminals where the load has fewer clinics). Only the tokens' hashes are stored."""
+    with system.uow() as uow:
+        clinics = uow.session.scalars(
+            select(Clinic).order_by(Clinic.code != BENCH_CLINIC, Clinic.id).limit(count)
+        ).all()
+        issued = [
+            tokens.issue_token(
+                uow.session,
+                system.services,
+                organisation=clinic.name,
+                role=Role.CLINIC,
+                scope_id=clinic.id,
+            )
+            for clinic in clinics
+        ]
+        uow.commit()
+    return [issued[k % len(issued)] for k in range(count)]
 
 
 def _pkcs8(key: rsa.RSAPrivateKey) -> bytes:
