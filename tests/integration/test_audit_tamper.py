@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from mynumber.adapters.db.models import AuditEntry, AuditHead
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
-from mynumber.services.core import audit
+from mynumber.services.core import audit, audit_chain
 from mynumber.services.core.audit_chain import ChainReport, legacy_hash, write_pending
 from mynumber.services.core.audit_checkpoints import verify_log, write_checkpoint
 from mynumber.services.core.context import Caller
@@ -387,6 +387,58 @@ def test_the_service_writes_checkpoints_at_start_every_n_entries_and_at_stop(
     checkpointer.stop()
     checkpoints, problems = system.audit_checkpoints().read()
     assert problems == [] and [c.entries for c in checkpoints] == [2, 5, 6]
+
+
+def test_rounds_after_the_first_sign_what_every_chain_holds(system: System) -> None:
+    """On PostgreSQL the rounds after the first read only the heads written since the last
+    (by the rows' transaction ids); what each checkpoint signs, folded, is still every
+    chain's head, and the file's loss makes the next round sign them all again."""
+    _act(system, WARD, 2)
+    checkpointer = system.audit_checkpointer()
+    checkpointer.every, checkpointer.poll = 1, 3600.0
+    checkpointer.start()
+    for caller in (CLINIC, WARD, CLINIC):
+        _act(system, caller, 1, "round")
+        assert checkpointer.round() is True
+    with system.reading() as uow:
+        now = {h.id: (h.chain, h.seq, h.hash) for h in audit_chain.heads(uow.session)}
+    checkpoints, problems = system.audit_checkpoints().read()
+    assert problems == [] and [c.entries for c in checkpoints] == [2, 3, 4, 5]
+    assert {i: (h.chain, h.seq, h.hash) for i, h in checkpoints[-1].heads.items()} == now
+    lines = [json.loads(line) for line in system.audit_checkpoints().path.read_bytes().splitlines()]
+    assert [len(line["heads"]) for line in lines] == [1, 1, 1, 1]
+    # The later rounds read by transaction id where there are any (PostgreSQL).
+    assert (checkpointer._since is not None) == (system.engine.dialect.name == "postgresql")
+    system.audit_checkpoints().path.unlink()
+    _act(system, CLINIC, 1, "after")
+    assert checkpointer.round() is True
+    (line,) = [json.loads(x) for x in system.audit_checkpoints().path.read_bytes().splitlines()]
+    assert len(line["heads"]) == 2 and line["entries"] == 6
+    assert _verify(system).ok
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_a_head_moved_by_a_transaction_in_flight_at_the_horizon_is_read_later(
+    system: System,
+) -> None:
+    """A transaction that moved the ward office's head but had not committed when the
+    horizon was taken is invisible then, and among the heads moved since once committed;
+    a head nobody moved since is not."""
+    _act(system, WARD, 1)
+    _act(system, CLINIC, 1)
+    chains = _chain_ids(system)
+    with system.uow() as in_flight:
+        audit.record(in_flight.session, caller=WARD, action="late", at=START)
+        write_pending(in_flight.session)  # the head row written, not committed
+        with system.reading() as uow:
+            since = audit_chain.horizon(uow.session)
+            assert since is not None
+            assert audit_chain.heads_moved_since(uow.session, since) == []
+        in_flight.commit()
+    with system.reading() as uow:
+        moved = audit_chain.heads_moved_since(uow.session, since)
+    assert [(h.id, h.seq) for h in moved] == [(chains["ward_office/ward office 131016"], 2)]
 
 
 @contextmanager

@@ -80,6 +80,10 @@ class _Folded:
         self.last, self.number = raw, int(body["n"])
 
 
+class NoLineBefore(Exception):
+    """Only the heads that moved were given, and the file has no line to say the others."""
+
+
 class CheckpointFile:
     """The append-only file of signed checkpoints, with the key that signs them."""
 
@@ -93,22 +97,29 @@ class CheckpointFile:
     def public_key_hex(self) -> str:
         return self.public_key.public_bytes(Encoding.Raw, PublicFormat.Raw).hex()
 
-    def append(self, heads: list[audit_chain.Head], at: dt.datetime) -> Checkpoint:
+    def append(
+        self, heads: list[audit_chain.Head], at: dt.datetime, *, every_chain: bool = True
+    ) -> Checkpoint:
         """Sign ``heads`` and append the line of those that moved (under an exclusive lock of
-        the file: several server processes may write)."""
+        the file: several server processes may write). ``heads``: every chain's, or (not
+        ``every_chain``) those that may have moved since the file's last line, the others
+        standing as it signed them; ``NoLineBefore`` if the file has none."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
         with os.fdopen(fd, "r+b") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             folded = self._caught_up(fh)
+            if not every_chain and not folded.number:
+                raise NoLineBefore(str(self.path))
             moved = [
                 h for h in heads if folded.heads.get(h.id) != SignedHead(h.chain, h.seq, h.hash)
             ]
+            signed = {**folded.heads, **{h.id: SignedHead(h.chain, h.seq, h.hash) for h in moved}}
             body: dict[str, Any] = {
                 "v": 1,
                 "n": folded.number + 1,
                 "at": at.astimezone(dt.UTC).isoformat(),
-                "entries": sum(h.seq for h in heads),
+                "entries": sum(h.seq for h in (heads if every_chain else signed.values())),
                 "heads": [[h.id, h.chain, h.seq, h.hash] for h in moved],
                 "prev": hashlib.sha256(folded.last).hexdigest() if folded.last else GENESIS,
                 "key": self.public_key_hex,
@@ -264,6 +275,8 @@ class AuditCheckpointer:
         self.every, self.poll = every, poll
         self.written = -1
         """The entries the last checkpoint counted (-1: none read yet)."""
+        self._since: int | None = None
+        """PostgreSQL: the horizon taken before the last checkpoint's read of the heads."""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -280,7 +293,9 @@ class AuditCheckpointer:
         self.round(force=True)
 
     def round(self, *, force: bool = False) -> bool:
-        """Write a checkpoint if enough entries were added (any, with ``force``)."""
+        """Write a checkpoint if enough entries were added (any, with ``force``). After the
+        first, on PostgreSQL, only the heads written since the last one's read are read
+        (``audit_chain.heads_moved_since``)."""
         # Another server process may have written one meanwhile: one checkpoint per N
         # entries for the service, not one per process.
         self.written = max(self.written, self.file.latest_entries())
@@ -289,8 +304,22 @@ class AuditCheckpointer:
             moved = entries - self.written
             if moved <= 0 or (moved < self.every and not force):
                 return False
-            self.written = write_checkpoint(session, self.file, self.clock()).entries
+            horizon = audit_chain.horizon(session)  # before the read: nothing in flight lost
+            self.written = self._checkpoint(session).entries
+            self._since = horizon
         return True
+
+    def _checkpoint(self, session: Session) -> Checkpoint:
+        if self._since is not None:
+            try:
+                return self.file.append(
+                    audit_chain.heads_moved_since(session, self._since),
+                    self.clock(),
+                    every_chain=False,
+                )
+            except NoLineBefore:  # the file was taken away: every head again
+                pass
+        return write_checkpoint(session, self.file, self.clock())
 
     def _run(self) -> None:
         while not self._stop.wait(self.poll):
