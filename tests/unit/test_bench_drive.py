@@ -5,11 +5,12 @@ take turns over the same list without sending a check twice."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import itertools
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from mynumber.bench.eligibility import alternate, full_speed, http_request
+from mynumber.bench.eligibility import alternate, collector_paused, full_speed, http_request
 from tests.unit.test_token_cache import in_own_loop
 
 T = TypeVar("T")
@@ -82,3 +83,13 @@ def test_the_trivial_endpoint_and_the_checks_take_turns() -> None:
         assert 0.5 <= trivial.seconds < 5 and 0.5 <= done.seconds < 5
 
     in_own_loop(with_server(work))
+
+
+def test_the_collector_is_held_off_while_measuring_and_given_back() -> None:
+    was_enabled = gc.isenabled()
+    kept = [object() for _ in range(10)]
+    with collector_paused():
+        assert not gc.isenabled()
+        assert gc.get_freeze_count() > 0  # what existed before is out of its reach
+    assert gc.isenabled() == was_enabled and gc.get_freeze_count() == 0
+    assert len(kept) == 10
