@@ -630,6 +630,20 @@ def chip(new_chip: Chip) -> Chip:
     return new_chip
 
 
+def system_at(url: str, data_dir: Path, key_source: KeyPool) -> System:
+    """A system on an already migrated database at ``url``, outside the ``system`` fixture
+    (a world built once per module): the tests' master key, a simulated clock at ``START``,
+    a post office of its own."""
+    settings = Settings(database_url=url, data_dir=data_dir, master_key=TEST_MASTER_KEY)
+    return build_system(
+        settings,
+        clock=SimulatedClock(START),
+        post=PostOffice(),
+        key_source=key_source,
+        run_migrations=False,
+    )
+
+
 def ref(kind: str, id_: int) -> str:
     """The opaque reference the app gives record ``id_`` of ``kind`` ("per", "vis", "emp",
     "enr", "let", "mail" …; ``services.core.refs``) under the tests' master key: for building

@@ -26,20 +26,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from mynumber.adapters.db.engine import migrate
-from mynumber.adapters.mail import PostOffice
 from mynumber.bench import enrol as bench_enrol
 from mynumber.bench.enrol import Cards, drop_database, enrol
-from mynumber.bootstrap import System, build_system
+from mynumber.bootstrap import System
 from mynumber.card.keys import FreshKeys, KeyPool
-from mynumber.config import Settings
-from mynumber.domain.clock import SimulatedClock
 from tests.conftest import (
     _BASELINES,
     PG_ADMIN_URL,
-    START,
-    TEST_MASTER_KEY,
     _seed,
     reset_postgres,
+    system_at,
     worker_database_name,
 )
 
@@ -183,14 +179,7 @@ def _sqlite_copy(request: pytest.FixtureRequest, folder: Path) -> str:
 
 def _system(url: str, data_dir: Path, key_source: KeyPool, ca_template: Path) -> System:
     shutil.copytree(ca_template, data_dir / "ca")
-    settings = Settings(database_url=url, data_dir=data_dir, master_key=TEST_MASTER_KEY)
-    return build_system(
-        settings,
-        clock=SimulatedClock(START),
-        post=PostOffice(),
-        key_source=key_source,
-        run_migrations=False,
-    )
+    return system_at(url, data_dir, key_source)
 
 
 def _dispose(system: System) -> None:

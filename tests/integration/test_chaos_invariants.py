@@ -24,22 +24,19 @@ from sqlalchemy import Engine, create_engine, select, update
 from mynumber.adapters.db.chip_store import SqlChipStore
 from mynumber.adapters.db.models import Person
 from mynumber.adapters.db.models_card import Card, CardApplication, Certificate
-from mynumber.adapters.mail import PostOffice
-from mynumber.bootstrap import System, build_system
+from mynumber.bootstrap import System
 from mynumber.card import Chip, ChipData, FreshKeys
 from mynumber.card.files import BasicFourItems
 from mynumber.card.keys import KeyPool
 from mynumber.chaos.invariants import Violation, check_all
 from mynumber.chaos.ledger import Kind, Ledger
 from mynumber.chaos.world import WARD, Names, WaitingCard, cards_waiting
-from mynumber.config import Settings
 from mynumber.domain.cards import IdentityShown
-from mynumber.domain.clock import SimulatedClock
 from mynumber.domain.numbers import IndividualNumber, ResidentRegistryCode
 from mynumber.domain.registration import IdDocument
 from mynumber.services.cards import counter as card_counter
 from mynumber.services.registry.numbers import number_of, sealing_context
-from tests.conftest import START, TEST_MASTER_KEY, reset_postgres
+from tests.conftest import reset_postgres, system_at
 
 
 def _whats(found: list[Violation]) -> set[str]:
@@ -65,20 +62,6 @@ def _make_world(system: System) -> list[WaitingCard]:
     waiting = cards_waiting(system, Names(7), 3, insured=False)
     _collect(system, waiting[0])
     return waiting
-
-
-def _settings(url: str, data_dir: Path) -> Settings:
-    return Settings(database_url=url, data_dir=data_dir, master_key=TEST_MASTER_KEY)
-
-
-def _system(settings: Settings, key_source: KeyPool) -> System:
-    return build_system(
-        settings,
-        clock=SimulatedClock(START),
-        post=PostOffice(),
-        key_source=key_source,
-        run_migrations=False,
-    )
 
 
 class _Rows:
@@ -165,7 +148,7 @@ def made(
         url = request.getfixturevalue("pg_url")
         reset_postgres(url, seeded=True)
     shutil.copytree(ca_template, folder / "var" / "ca")
-    system = _system(_settings(url, folder / "var"), key_source)
+    system = system_at(url, folder / "var", key_source)
     store = system.services.chips
     assert isinstance(store, SqlChipStore)
     try:
@@ -188,7 +171,7 @@ def system(made: _Made, tmp_path: Path, key_source: KeyPool) -> Iterator[System]
     else:
         url = made.url
         made.rows.put_back(url)
-    built = _system(_settings(url, tmp_path / "var"), key_source)
+    built = system_at(url, tmp_path / "var", key_source)
     yield built
     built.engine.dispose()
 
