@@ -253,13 +253,27 @@ def _admin(org: Organisation | None) -> Caller:
 
 def caller_of(clerk: Clerk, org: Organisation) -> Caller:
     """The caller a clerk acts as: their organisation, and themselves."""
+    return _clerk_caller(
+        org.name, org.role, org.municipality_code, org.scope_id, clerk.id, clerk.login
+    )
+
+
+def _clerk_caller(
+    org_name: str,
+    org_role: str,
+    municipality_code: str | None,
+    scope_id: int | None,
+    clerk_id: int,
+    login: str,
+) -> Caller:
+    """``caller_of`` from the columns of the clerk's and the organisation's rows."""
     return Caller(
-        name=org.name,
-        role=Role(org.role),
-        municipality_code=org.municipality_code,
-        scope_id=org.scope_id,
-        clerk_id=clerk.id,
-        clerk=clerk.login,
+        name=org_name,
+        role=Role(org_role),
+        municipality_code=municipality_code,
+        scope_id=scope_id,
+        clerk_id=clerk_id,
+        clerk=login,
     )
 
 
@@ -392,14 +406,14 @@ def find_session(session: Session, svc: Services, session_id: str) -> FoundSessi
         if row.clerk_id is None or row.org_id is None or not row.clerk_active:
             result.expired = True
         else:
-            caller = Caller(
-                name=row.org_name,
-                role=Role(row.org_role),
-                municipality_code=row.org_municipality_code,
-                scope_id=row.org_scope_id,
-                clerk_id=row.clerk_id,
-                clerk=row.clerk_login,
-            )  # as caller_of(clerk, org)
+            caller = _clerk_caller(
+                row.org_name,
+                row.org_role,
+                row.org_municipality_code,
+                row.org_scope_id,
+                row.clerk_id,
+                row.clerk_login,
+            )
             result.staff = StaffLogin(caller, row.employer_staff_id)
     return result
 
