@@ -178,16 +178,21 @@ def test_a_deleted_entry_in_the_middle_is_named(logged: System) -> None:
     assert "entry 2 of chain 'ward_office/ward office 131016' was deleted" in report.reason
 
 
-def test_a_cut_tail_with_its_head_reset_is_found(logged: System) -> None:
-    chain = _chain_ids(logged)["ward_office/ward office 131016"]
-    ward_ids = _ids(logged, chain)
-    with _guards_dropped(logged), logged.engine.begin() as conn:
+def _cut_the_ward_offices_tail(system: System) -> None:
+    """The ward office's chain cut back from 5 entries to 3, its head reset to match."""
+    chain = _chain_ids(system)["ward_office/ward office 131016"]
+    ward_ids = _ids(system, chain)
+    with _guards_dropped(system), system.engine.begin() as conn:
         kept = conn.execute(select(AuditEntry).where(AuditEntry.id == ward_ids[2])).one()
         conn.execute(text("DELETE FROM audit_log WHERE chain_id = :c AND seq > 3"), {"c": chain})
         conn.execute(
             text("UPDATE audit_head SET last_seq = 3, last_hash = :h WHERE id = :c"),
             {"h": kept.entry_hash, "c": chain},
         )
+
+
+def test_a_cut_tail_with_its_head_reset_is_found(logged: System) -> None:
+    _cut_the_ward_offices_tail(logged)
     report = _verify(logged)
     assert _kinds(report) == {"cut"}
     assert "signed 5 entries, the database ends at 3" in report.reason
@@ -300,15 +305,7 @@ def test_a_cut_tail_of_a_chain_the_latest_line_does_not_name_is_found(logged: Sy
     second line (the clinic's) still shows."""
     _act(logged, CLINIC, 1, "again")
     _checkpoint(logged)
-    chain = _chain_ids(logged)["ward_office/ward office 131016"]
-    ward_ids = _ids(logged, chain)
-    with _guards_dropped(logged), logged.engine.begin() as conn:
-        kept = conn.execute(select(AuditEntry).where(AuditEntry.id == ward_ids[2])).one()
-        conn.execute(text("DELETE FROM audit_log WHERE chain_id = :c AND seq > 3"), {"c": chain})
-        conn.execute(
-            text("UPDATE audit_head SET last_seq = 3, last_hash = :h WHERE id = :c"),
-            {"h": kept.entry_hash, "c": chain},
-        )
+    _cut_the_ward_offices_tail(logged)
     report = _verify(logged)
     assert _kinds(report) == {"cut"}
     assert "signed 5 entries, the database ends at 3" in report.reason
@@ -345,6 +342,29 @@ def test_one_checkpoint_per_n_entries_for_the_service_not_per_process(system: Sy
     assert other.round() is True
     checkpoints, problems = system.audit_checkpoints().read()
     assert problems == [] and [c.entries for c in checkpoints] == [2, 5, 8]
+
+
+def test_a_line_torn_by_a_crash_is_reported_and_the_next_one_follows_it(
+    logged: System,
+) -> None:
+    """The service died in the middle of an append: the file ends in half a line. The next
+    checkpoint starts a line of its own, linked to the torn one and numbered after the last
+    whole one; ``read`` names the torn line and nothing else."""
+    path = logged.audit_checkpoints().path
+    whole = path.read_bytes()
+    _act(logged, CLINIC, 1, "torn")
+    _checkpoint(logged)
+    path.write_bytes(path.read_bytes()[: len(whole) + 40])  # half the second line
+    _act(logged, WARD, 1, "after")
+    _checkpoint(logged)
+    lines = path.read_bytes().splitlines()
+    assert len(lines) == 3 and path.read_bytes().endswith(b"\n")
+    assert json.loads(lines[2])["prev"] == hashlib.sha256(lines[1]).hexdigest()
+    checkpoints, problems = logged.audit_checkpoints().read()
+    assert [c.number for c in checkpoints] == [1, 2] and checkpoints[-1].entries == 10
+    assert [p.message for p in problems] == [
+        "checkpoint file line 2: it is not a signed checkpoint"
+    ]
 
 
 def _rewrite(path: Path, change: dict[str, object]) -> None:

@@ -111,16 +111,15 @@ class CheckpointFile:
             folded = self._caught_up(fh)
             if not every_chain and not folded.number:
                 raise NoLineBefore(str(self.path))
-            moved = [
-                h for h in heads if folded.heads.get(h.id) != SignedHead(h.chain, h.seq, h.hash)
-            ]
-            signed = {**folded.heads, **{h.id: SignedHead(h.chain, h.seq, h.hash) for h in moved}}
+            given = {h.id: SignedHead(h.chain, h.seq, h.hash) for h in heads}
+            moved = {i: h for i, h in given.items() if folded.heads.get(i) != h}
+            signing = given if every_chain else {**folded.heads, **moved}
             body: dict[str, Any] = {
                 "v": 1,
                 "n": folded.number + 1,
                 "at": at.astimezone(dt.UTC).isoformat(),
-                "entries": sum(h.seq for h in (heads if every_chain else signed.values())),
-                "heads": [[h.id, h.chain, h.seq, h.hash] for h in moved],
+                "entries": sum(h.seq for h in signing.values()),
+                "heads": [[i, h.chain, h.seq, h.hash] for i, h in moved.items()],
                 "prev": hashlib.sha256(folded.last).hexdigest() if folded.last else GENESIS,
                 "key": self.public_key_hex,
             }
@@ -141,10 +140,18 @@ class CheckpointFile:
             self._folded = _Folded()
         folded = self._folded
         fh.seek(folded.end)
-        for raw in fh.read(end - folded.end).splitlines():
+        for line in fh:  # a line at a time: a file of the old, full lines runs to gigabytes
+            raw = line.rstrip(b"\n")
+            if not line.endswith(b"\n"):
+                # Torn by a crash in the middle of an append: ended here, so the next line
+                # does not run on from it. It stays, unreadable, for ``read`` to report, and
+                # the next line follows it (its hash), numbered after the last whole one.
+                fh.write(b"\n")
+                folded.last = raw
+                break
             if raw:
                 folded.fold(raw, json.loads(raw))
-        folded.end = end
+        folded.end = fh.seek(0, os.SEEK_END)
         return folded
 
     def latest_entries(self) -> int:
