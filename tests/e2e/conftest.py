@@ -1,11 +1,14 @@
 """Browser tests: the real server (uvicorn in a thread, SQLite in a tmp dir) driven by
 Debian's chromium through Playwright. Skipped when chromium is missing, except in CI.
 
-Screenshots go to a temporary folder, so that a test run never rewrites tracked files;
-``make screenshots`` sets ``MYNUMBER_SCREENSHOTS`` to ``docs/screenshots`` to refresh the
-docs' pictures with the same tests. Under pytest-xdist (``--dist loadscope``) a module's
-tests stay together on one worker, in order; each worker that runs browser tests starts its
-own server (a free port, its own temporary folder) and its own chromium."""
+Screenshots are taken only when ``MYNUMBER_SCREENSHOTS`` names a folder: ``make
+screenshots`` sets it to ``docs/screenshots`` to refresh the docs' pictures with the same
+tests. No test compares them, and a full-page one costs Chromium 0.1-0.6 s of CPU (~50 a
+run): a plain run takes none, and never writes a tracked file.
+
+Under pytest-xdist (``--dist loadscope``) a module's tests stay together on one worker, in
+order; each worker that runs browser tests starts its own server (a free port, its own
+temporary folder) and its own chromium."""
 
 from __future__ import annotations
 
@@ -144,17 +147,10 @@ def page(browser: object, server: Server) -> Iterator[object]:
     context.close()
 
 
-_screenshots: list[Path] = []
-"""The folder of this session's screenshots (set by ``screenshot_folder``)."""
-
-
-@pytest.fixture(scope="session", autouse=True)
-def screenshot_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``$MYNUMBER_SCREENSHOTS`` if set, else a temporary folder of this session."""
+def screenshot_folder() -> Path | None:
+    """``$MYNUMBER_SCREENSHOTS`` (``make screenshots``: docs/screenshots), or None: none taken."""
     chosen = os.environ.get(SCREENSHOTS_ENV)
-    folder = Path(chosen).resolve() if chosen else tmp_path_factory.mktemp("screenshots")
-    _screenshots[:] = [folder]
-    return folder
+    return Path(chosen).resolve() if chosen else None
 
 
 def log_in(page: object, system: System, token: str, landing: str) -> None:
@@ -168,12 +164,14 @@ def log_in(page: object, system: System, token: str, landing: str) -> None:
     page.wait_for_url(f"**{landing}")  # type: ignore[attr-defined]
 
 
-def shoot(page: object, name: str) -> None:
-    """A full-page screenshot (looked at by a person, not compared) in the session's folder:
-    a temporary one, or docs/screenshots/ under ``make screenshots``."""
-    folder = _screenshots[0]
+def shoot(page: object, name: str, full_page: bool = True) -> None:
+    """A screenshot (looked at by a person, not compared) in ``$MYNUMBER_SCREENSHOTS``:
+    docs/screenshots/ under ``make screenshots``; nothing when it is not set."""
+    folder = screenshot_folder()
+    if folder is None:
+        return
     folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=full_page)  # type: ignore[attr-defined]
 
 
 def choose_language(page: object, name: str) -> None:

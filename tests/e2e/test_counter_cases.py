@@ -1,6 +1,6 @@
 """The counter's daily cases in a real browser (issue 17): the fee on an express reissue and
 its receipt, a found card's suspension lifted, a proxy collecting for a holder in hospital.
-Screenshots land in the session's folder (``make screenshots``: docs/screenshots/)."""
+Screenshots under ``make screenshots`` (docs/screenshots/)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The counters in a real browser: the card centre's queue and job, the ward office's card
 counter (apply with an uploaded photo, collect while the resident sets the PINs, reset a PIN),
 the clinic's reception terminal (PIN, answer, history with consent), the kiosk and the
-employer. Screenshots of every page, in English and Japanese, land in docs/screenshots/."""
+employer. Screenshots of every page, in English and Japanese, under ``make screenshots``
+(docs/screenshots/)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import _screenshots, choose_language, shoot
+from tests.e2e.conftest import choose_language, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -26,10 +26,6 @@ SCRIPTS = [
     ("ne", "ne", "2026 अप्रिल 13, सोम"),
     ("my", "my", "2026 ဧ 13၊ တနင်္လာ"),
 ]
-
-
-def _folder() -> Any:
-    return _screenshots[0]
 
 
 @pytest.mark.parametrize(("code", "tag", "deadline"), SCRIPTS)
@@ -59,7 +55,7 @@ def test_the_language_menu_switches_the_page_and_keeps_the_answers(page: Any) ->
     page.set_viewport_size({"width": 375, "height": 812})
     box = page.locator(".lang-list").bounding_box()
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
-    page.screenshot(path=str(_folder() / "language-menu-my-375.png"))
+    shoot(page, "language-menu-my-375", full_page=False)
 
 
 def test_the_online_application_form_in_portuguese(page: Any) -> None:
