@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -134,17 +135,84 @@ def browser(server: Server) -> Iterator[object]:
         launched.close()
 
 
+DESKTOP = {"width": 1200, "height": 900}
+
+
+class KeptTab:
+    """One browser context and its page, kept for a module's tests and wiped before each.
+
+    A new context and page start a renderer process: ~0.5-0.7 s of Chromium's CPU, as much as
+    an ordinary browser test's own steps. Before each test the tab is put back to what a new
+    context gives: no cookies, no permissions, an empty HTTP cache and storage for every
+    origin it has been to, no routes, a blank page at the desktop size. A test that failed
+    leaves its page behind: the next gets a new one. Listeners a test adds on the page
+    (``page.on``) it removes itself (``test_docs_offline``)."""
+
+    def __init__(self, context: Any) -> None:
+        self.context = context
+        self.page: Any = None
+        self.cdp: Any = None
+        self.origins: set[str] = set()
+
+    def fresh(self) -> Any:
+        if self.page is None or self.page.is_closed():
+            self.page = self.context.new_page()
+            self.cdp = self.context.new_cdp_session(self.page)
+            self.page.on("framenavigated", self._note_origin)
+        else:
+            self.page.unroute_all(behavior="ignoreErrors")
+            self.page.goto("about:blank")
+        self.context.clear_cookies()
+        self.context.clear_permissions()
+        self.cdp.send("Network.clearBrowserCache")
+        for origin in self.origins:
+            self.cdp.send("Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"})
+        self.origins.clear()
+        self.page.set_viewport_size(DESKTOP)
+        return self.page
+
+    def _note_origin(self, frame: Any) -> None:
+        scheme, _, rest = frame.url.partition("://")
+        if scheme in ("http", "https"):
+            self.origins.add(f"{scheme}://{rest.split('/', 1)[0]}")
+
+    def drop(self) -> None:
+        if self.page is not None and not self.page.is_closed():
+            self.page.close()
+        self.page = None
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@contextmanager
+def kept_tab(browser: Any, **options: Any) -> Iterator[KeptTab]:
+    """A module's kept tab: a new context at the desktop size, with ``options``."""
+    tab = KeptTab(browser.new_context(viewport=DESKTOP, **options))
+    try:
+        yield tab
+    finally:
+        tab.close()
+
+
+def fresh_page(request: pytest.FixtureRequest, tab: KeptTab) -> Iterator[Any]:
+    """The kept tab wiped for this test; dropped after the test if it failed."""
+    failed_before = request.session.testsfailed
+    yield tab.fresh()
+    if request.session.testsfailed != failed_before:
+        tab.drop()
+
+
+@pytest.fixture(scope="module")
+def tab(browser: Any, server: Server) -> Iterator[KeptTab]:
+    with kept_tab(browser, base_url=server.base_url, accept_downloads=True) as kept:
+        yield kept
+
+
 @pytest.fixture
-def page(browser: object, server: Server) -> Iterator[object]:
-    """A fresh browser context (no cookies) at a desktop size."""
-    context = browser.new_context(
-        viewport={"width": 1200, "height": 900},  # type: ignore[attr-defined]
-        base_url=server.base_url,
-        accept_downloads=True,
-    )
-    new_page = context.new_page()
-    yield new_page
-    context.close()
+def page(request: pytest.FixtureRequest, tab: KeptTab) -> Iterator[Any]:
+    """A page as a new browser context gives it (no cookies) at a desktop size."""
+    yield from fresh_page(request, tab)
 
 
 def screenshot_folder() -> Path | None:

@@ -16,7 +16,7 @@ import pytest
 
 from mynumber.domain.access import Role
 from mynumber.services.core import tokens
-from tests.e2e.conftest import Server, log_in, shoot
+from tests.e2e.conftest import KeptTab, Server, kept_tab, log_in, shoot
 from tests.integration.helpers import register
 
 pytestmark = pytest.mark.browser
@@ -47,15 +47,12 @@ STAFF = {
 SERIOUS = ("serious", "critical")
 
 
-@pytest.fixture
-def page(browser: Any, server: Server) -> Iterator[Any]:
-    """A fresh context whose Content Security Policy lets the test inject axe-core (the
-    pages allow only their own scripts; the policy itself is tested elsewhere)."""
-    context = browser.new_context(
-        viewport={"width": 1200, "height": 900}, base_url=server.base_url, bypass_csp=True
-    )
-    yield context.new_page()
-    context.close()
+@pytest.fixture(scope="module")
+def tab(browser: Any, server: Server) -> Iterator[KeptTab]:
+    """A context whose Content Security Policy lets the test inject axe-core (the pages allow
+    only their own scripts; the policy itself is tested elsewhere)."""
+    with kept_tab(browser, base_url=server.base_url, bypass_csp=True) as kept:
+        yield kept
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,7 @@ no policy violation (pages too)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,10 +12,13 @@ import pytest
 from tests.e2e.conftest import Server
 
 pytestmark = pytest.mark.browser
+Offline = tuple[list[str], list[str]]
 
 
-def _offline(page: Any, server: Server) -> tuple[list[str], list[str]]:
-    """Block every request that is not to the server; return (blocked URLs, CSP reports)."""
+@pytest.fixture
+def offline(page: Any, server: Server) -> Iterator[Offline]:
+    """Block every request that is not to the server; gives (blocked URLs, CSP reports). The
+    console listener goes with the test (the page is kept for the next)."""
     blocked: list[str] = []
     violations: list[str] = []
 
@@ -25,16 +29,19 @@ def _offline(page: Any, server: Server) -> tuple[list[str], list[str]]:
             blocked.append(r.request.url)
             r.abort()
 
+    def console(m: Any) -> None:
+        if "Content Security Policy" in m.text:
+            violations.append(m.text)
+
     page.route("**/*", route)
-    page.on(
-        "console",
-        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-    return blocked, violations
+    page.on("console", console)
+    yield blocked, violations
+    page.remove_listener("console", console)
+    page.unroute("**/*", route)
 
 
-def test_swagger_ui_renders_offline_under_the_policy(page: Any, server: Server) -> None:
-    blocked, violations = _offline(page, server)
+def test_swagger_ui_renders_offline_under_the_policy(page: Any, offline: Offline) -> None:
+    blocked, violations = offline
     page.goto("/docs")
     page.wait_for_selector(".swagger-ui .info .title", timeout=20_000)
     assert "mynumber" in page.inner_text(".swagger-ui .info .title")
@@ -43,8 +50,8 @@ def test_swagger_ui_renders_offline_under_the_policy(page: Any, server: Server) 
     assert blocked == [] and violations == []
 
 
-def test_redoc_renders_offline_under_the_policy(page: Any, server: Server) -> None:
-    blocked, violations = _offline(page, server)
+def test_redoc_renders_offline_under_the_policy(page: Any, offline: Offline) -> None:
+    blocked, violations = offline
     page.goto("/redoc")
     page.wait_for_selector("h1", timeout=20_000)
     assert "mynumber" in page.inner_text("h1")
@@ -55,8 +62,8 @@ def test_redoc_renders_offline_under_the_policy(page: Any, server: Server) -> No
 
 
 @pytest.mark.parametrize("path", ["/", "/guide", "/login", "/apply"])
-def test_pages_break_no_policy(page: Any, server: Server, path: str) -> None:
-    blocked, violations = _offline(page, server)
+def test_pages_break_no_policy(page: Any, offline: Offline, path: str) -> None:
+    blocked, violations = offline
     page.goto(path)
     page.wait_for_load_state("load")
     assert blocked == [] and violations == []
