@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from mynumber.bootstrap import System
+from tests.integration.snapshots import Snapshots
 from tests.staff_login import cheap_passwords  # noqa: F401  (autouse: cheap Argon2 in tests)
 
 
@@ -14,3 +17,12 @@ def cards(system: System) -> System:
     """The system for the card-lifecycle tests (on SQLite its card store is a file of its own,
     as the bootstrap makes it)."""
     return system
+
+
+@pytest.fixture(scope="session")
+def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Snapshots]:
+    """Worlds built once per worker and backend, copied into each test's fresh system
+    (``tests/integration/snapshots.py``)."""
+    made = Snapshots(tmp_path_factory.mktemp("snapshots"))
+    yield made
+    made.close()

@@ -41,6 +41,7 @@ from tests.integration.card_support import (
     pass_days,
 )
 from tests.integration.helpers import register
+from tests.integration.snapshots import Snapshots
 
 SHOWN = (IdDocument.RESIDENCE_CARD,)
 T = TypeVar("T")
@@ -97,8 +98,10 @@ def test_a_collection_crashed_at_any_step_can_be_retried_to_completion(cards: Sy
     assert sum(step.startswith("chip.") for step in steps) >= 4  # certificates and PINs
 
 
-def test_a_pin_reset_crashed_at_any_step_can_be_retried(cards: System) -> None:
-    card = issued_card(cards)
+def test_a_pin_reset_crashed_at_any_step_can_be_retried(
+    cards: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(cards, issued_card)
     chosen = iter(["1357", "2468", "3579", "4680", "5791"])
 
     def reset(serial: str) -> None:
@@ -121,8 +124,10 @@ def test_a_pin_reset_crashed_at_any_step_can_be_retried(cards: System) -> None:
     assert "chip.set_pin" in _crash_at_every_step(cards, lambda _n: card.serial, reset)
 
 
-def test_a_certificate_renewal_crashed_at_any_step_can_be_retried(cards: System) -> None:
-    card = issued_card(cards)
+def test_a_certificate_renewal_crashed_at_any_step_can_be_retried(
+    cards: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(cards, issued_card)
     expires = card_row(cards, card.serial).certificates_expire_on
     assert expires is not None
     clock(cards).set(expires - dt.timedelta(days=60))  # inside the renewal window
@@ -143,8 +148,10 @@ def test_a_certificate_renewal_crashed_at_any_step_can_be_retried(cards: System)
     assert {"chip.set_key", "chip.update_data"} <= set(steps)
 
 
-def test_a_chip_update_after_a_move_crashed_at_any_step_can_be_retried(cards: System) -> None:
-    card = issued_card(cards)
+def test_a_chip_update_after_a_move_crashed_at_any_step_can_be_retried(
+    cards: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(cards, issued_card)
     streets = iter(f"{n}-3 Kanda, Chiyoda-ku, Tokyo" for n in range(1, 20))
 
     def moved(_n: int) -> str:

@@ -38,14 +38,15 @@ from tests.integration.card_support import (
     pass_days,
     photo,
 )
+from tests.integration.snapshots import Snapshots
 from tests.integration.test_web_card_counter import Desk
 
 SHOWN = (IdDocument.RESIDENCE_CARD,)
 
 
 @pytest.fixture
-def card(cards: System) -> Issued:
-    return issued_card(cards)
+def card(cards: System, snapshots: Snapshots) -> Issued:
+    return snapshots.give(cards, issued_card)
 
 
 def _move_within(system: System, person_id: int, n: int) -> None:

@@ -37,6 +37,7 @@ from tests.integration.card_support import (
     run_jobs,
 )
 from tests.integration.helpers import foreign_form
+from tests.integration.snapshots import Snapshots
 
 SHIBUYA = "131130"
 NEW_ADDRESS = "2-2 Jingumae, Shibuya-ku, Tokyo"
@@ -44,8 +45,8 @@ SHOWN = (IdDocument.RESIDENCE_CARD,)
 
 
 @pytest.fixture
-def card(cards: System) -> Issued:
-    return issued_card(cards)
+def card(cards: System, snapshots: Snapshots) -> Issued:
+    return snapshots.give(cards, issued_card)
 
 
 def _move_out(system: System, person_id: int, destination: str = SHIBUYA) -> None:

@@ -29,14 +29,15 @@ from tests.integration.card_support import (
     identity,
     issued_card,
 )
+from tests.integration.snapshots import Snapshots
 
 CLINIC = Caller(name="Kanda Clinic", role=Role.CLINIC)
 UA = PinKind.USER_AUTHENTICATION
 
 
 @pytest.fixture
-def card(cards: System) -> Issued:
-    return issued_card(cards)
+def card(cards: System, snapshots: Snapshots) -> Issued:
+    return snapshots.give(cards, issued_card)
 
 
 def _use(system: System, serial: str, pin: str, kind: PinKind = UA) -> None:

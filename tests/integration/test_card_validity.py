@@ -33,6 +33,7 @@ from tests.integration.card_support import (
     pass_days,
     run_jobs,
 )
+from tests.integration.snapshots import Snapshots
 from tests.integration.test_card_pins import CLINIC, _live_face
 
 JAPANESE = dict(
@@ -58,8 +59,9 @@ def _certs(system: System, serial: str) -> list[Certificate]:
 
 def test_an_adult_japanese_card_runs_to_the_10th_birthday_and_certificates_to_the_5th(
     cards: System,
+    snapshots: Snapshots,
 ) -> None:
-    card = issued_card(cards, **JAPANESE)
+    card = snapshots.give(cards, issued_card, **JAPANESE)
     row = card_row(cards, card.serial)
     assert row.issued_on is not None
     assert (
@@ -70,8 +72,10 @@ def test_an_adult_japanese_card_runs_to_the_10th_birthday_and_certificates_to_th
     assert row.certificates_expire_on == dt.date(2031, 4, 12)
 
 
-def test_a_minor_gets_the_5th_birthday_and_a_stay_caps_a_foreign_resident(cards: System) -> None:
-    foreign = issued_card(cards)
+def test_a_minor_gets_the_5th_birthday_and_a_stay_caps_a_foreign_resident(
+    cards: System, snapshots: Snapshots
+) -> None:
+    foreign = snapshots.give(cards, issued_card)
     row = card_row(cards, foreign.serial)
     assert row.expires_on == dt.date(2029, 3, 31) == row.certificates_expire_on
     born = dt.date(2010, 2, 28)
@@ -79,8 +83,12 @@ def test_a_minor_gets_the_5th_birthday_and_a_stay_caps_a_foreign_resident(cards:
     assert card_row(cards, minor.serial).expires_on == dt.date(2031, 2, 28)
 
 
-def test_a_permanent_resident_follows_the_birthday_rule(cards: System) -> None:
-    card = issued_card(cards, status_of_residence="Permanent Resident", period_of_stay_ends=None)
+def test_a_permanent_resident_follows_the_birthday_rule(
+    cards: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(
+        cards, issued_card, status_of_residence="Permanent Resident", period_of_stay_ends=None
+    )
     assert card_row(cards, card.serial).expires_on == dt.date(2036, 4, 12)
 
 
@@ -103,8 +111,9 @@ def _change(
 
 def test_a_validity_change_follows_the_renewed_stay_and_reissues_the_certificates(
     cards: System,
+    snapshots: Snapshots,
 ) -> None:
-    card = issued_card(cards)
+    card = snapshots.give(cards, issued_card)
     before = _certs(cards, card.serial)
     _change(cards, card.serial, dt.date(2034, 3, 31))
     row = card_row(cards, card.serial)
@@ -120,14 +129,18 @@ def test_a_validity_change_follows_the_renewed_stay_and_reissues_the_certificate
     assert len([c for c in after if c.revoked_at is None]) == 2
 
 
-def test_a_validity_change_never_passes_the_birthday_limit(cards: System) -> None:
-    card = issued_card(cards)
+def test_a_validity_change_never_passes_the_birthday_limit(
+    cards: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(cards, issued_card)
     _change(cards, card.serial, None, status="Permanent Resident")
     assert card_row(cards, card.serial).expires_on == dt.date(2036, 4, 12)
 
 
-def test_a_validity_change_needs_a_later_stay_and_a_card_not_yet_expired(cards: System) -> None:
-    card = issued_card(cards)
+def test_a_validity_change_needs_a_later_stay_and_a_card_not_yet_expired(
+    cards: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(cards, issued_card)
     with pytest.raises(InvalidInput):
         _change(cards, card.serial, dt.date(2029, 3, 1))
     clock(cards).set(dt.date(2029, 4, 1))
@@ -136,8 +149,10 @@ def test_a_validity_change_needs_a_later_stay_and_a_card_not_yet_expired(cards: 
     assert caught.value.details["reason"] == "expired"
 
 
-def test_a_pending_stay_renewal_extends_the_card_once_by_two_months(cards: System) -> None:
-    card = issued_card(cards)
+def test_a_pending_stay_renewal_extends_the_card_once_by_two_months(
+    cards: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(cards, issued_card)
 
     def extend() -> None:
         with cards.uow() as uow:
@@ -158,8 +173,10 @@ def test_a_pending_stay_renewal_extends_the_card_once_by_two_months(cards: Syste
         extend()
 
 
-def test_an_expired_card_fails_every_use_with_the_reason(cards: System) -> None:
-    card = issued_card(cards)
+def test_an_expired_card_fails_every_use_with_the_reason(
+    cards: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(cards, issued_card)
     clock(cards).set(dt.date(2029, 4, 1))
     with cards.uow() as uow:
         for use in (
@@ -208,8 +225,12 @@ def _notices(system: System) -> list[MailItem]:
         return list(uow.session.scalars(select(MailItem).where(MailItem.kind == "renewal_notice")))
 
 
-def test_expiry_notices_go_three_months_ahead_for_card_and_certificates(cards: System) -> None:
-    card = issued_card(cards, **JAPANESE)  # certificates 2031-04-12, card 2036-04-12
+def test_expiry_notices_go_three_months_ahead_for_card_and_certificates(
+    cards: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(
+        cards, issued_card, **JAPANESE
+    )  # certificates 2031-04-12, card 2036-04-12
     clock(cards).set(dt.date(2031, 1, 11))
     assert run_jobs(cards).renewal_notices == []
     clock(cards).set(dt.date(2031, 1, 12))
@@ -241,8 +262,10 @@ def _renew_certificates(system: System, serial: str) -> None:
         uow.commit()
 
 
-def test_certificates_are_renewed_from_three_months_before_with_new_keys(cards: System) -> None:
-    card = issued_card(cards, **JAPANESE)
+def test_certificates_are_renewed_from_three_months_before_with_new_keys(
+    cards: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(cards, issued_card, **JAPANESE)
     with pytest.raises(Conflict) as caught:
         _renew_certificates(cards, card.serial)
     assert "2031-01-12" in caught.value.message_en
@@ -253,8 +276,10 @@ def test_certificates_are_renewed_from_three_months_before_with_new_keys(cards: 
     assert chip(cards, card.serial).public_keys().user_auth.public_numbers() != old_key
 
 
-def test_renewal_issues_a_new_card_and_the_old_one_is_invalidated(cards: System) -> None:
-    card = issued_card(cards)
+def test_renewal_issues_a_new_card_and_the_old_one_is_invalidated(
+    cards: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(cards, issued_card)
     with pytest.raises(Conflict) as caught:
         apply_at_counter(cards, card.person_id)
     assert caught.value.details["reason"] == "card_still_valid"

@@ -32,14 +32,15 @@ from tests.integration.card_support import (
     pass_days,
     resident,
 )
+from tests.integration.snapshots import Snapshots
 from tests.integration.test_web_card_counter import Desk
 
 SHOWN = (IdDocument.RESIDENCE_CARD,)
 
 
 @pytest.fixture
-def card(cards: System) -> Issued:
-    return issued_card(cards)
+def card(cards: System, snapshots: Snapshots) -> Issued:
+    return snapshots.give(cards, issued_card)
 
 
 def _lose(system: System, card: Issued) -> None:

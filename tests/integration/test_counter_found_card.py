@@ -38,6 +38,7 @@ from tests.integration.card_support import (
     pass_days,
     resident,
 )
+from tests.integration.snapshots import Snapshots
 from tests.integration.test_counter_fees import _token
 from tests.integration.test_web_card_counter import Desk
 
@@ -149,8 +150,8 @@ def test_after_a_collected_reissue_the_found_card_is_not_lifted(
     assert card_row(cards, lost.serial).status == "invalid"
 
 
-def test_a_card_in_use_has_nothing_to_lift(cards: System) -> None:
-    card = issued_card(cards)
+def test_a_card_in_use_has_nothing_to_lift(cards: System, snapshots: Snapshots) -> None:
+    card = snapshots.give(cards, issued_card)
     with pytest.raises(Conflict) as refused:
         _lift(cards, card.serial)
     assert refused.value.details["reason"] == "not_suspended"

@@ -27,6 +27,7 @@ from mynumber.services.core.policy import AccessRefused
 from mynumber.services.jpki.card_auth import ChallengeReplayed, answer_challenge
 from tests.integration.card_support import KIOSK, PINS, chip, clock, issued_card, resident
 from tests.integration.clinic_support import astronaut_camera, stranger_camera, token_for
+from tests.integration.snapshots import Snapshots
 
 UA, SIG = PinKind.USER_AUTHENTICATION, PinKind.SIGNATURE
 NEW_SIGNATURE_PIN = "NEWPASS2027"
@@ -114,8 +115,9 @@ def _signature_works(system: System, serial: str, pin: str) -> None:
 
 def test_a_locked_signature_pin_is_reset_at_the_kiosk_after_a_pre_application(
     cards: System,
+    snapshots: Snapshots,
 ) -> None:
-    holder = issued_card(cards)
+    holder = snapshots.give(cards, issued_card)
     _lock_signature_pin(cards, holder.serial)
     until = _pre_apply(cards, holder.person_id, holder.serial)
     assert until == cards.services.clock.now() + dt.timedelta(hours=24)
@@ -124,8 +126,10 @@ def test_a_locked_signature_pin_is_reset_at_the_kiosk_after_a_pre_application(
     assert chip(cards, holder.serial).open_session().tries_left(SIG) == 5
 
 
-def test_without_a_pre_application_the_kiosk_refuses_before_the_pin(cards: System) -> None:
-    holder = issued_card(cards)
+def test_without_a_pre_application_the_kiosk_refuses_before_the_pin(
+    cards: System, snapshots: Snapshots
+) -> None:
+    holder = snapshots.give(cards, issued_card)
     with pytest.raises(Forbidden) as caught:
         _reset_signature_in_reader(cards, holder.serial, user_pin="0000")
     assert caught.value.details["reason"] == "no_pre_application"
@@ -133,8 +137,10 @@ def test_without_a_pre_application_the_kiosk_refuses_before_the_pin(cards: Syste
     _signature_works(cards, holder.serial, PINS.signature or "")
 
 
-def test_a_pre_application_lasts_24_hours_and_serves_once(cards: System) -> None:
-    holder = issued_card(cards)
+def test_a_pre_application_lasts_24_hours_and_serves_once(
+    cards: System, snapshots: Snapshots
+) -> None:
+    holder = snapshots.give(cards, issued_card)
     _pre_apply(cards, holder.person_id, holder.serial)
     clock(cards).advance(hours=24, seconds=1)
     with pytest.raises(Forbidden) as late:
@@ -151,8 +157,9 @@ def test_a_pre_application_lasts_24_hours_and_serves_once(cards: System) -> None
 
 def test_a_wrong_four_digit_pin_at_the_kiosk_counts_and_keeps_the_pre_application(
     cards: System,
+    snapshots: Snapshots,
 ) -> None:
-    holder = issued_card(cards)
+    holder = snapshots.give(cards, issued_card)
     _pre_apply(cards, holder.person_id, holder.serial)
     with pytest.raises(WrongPin):
         _reset_signature_in_reader(cards, holder.serial, user_pin="0000")
@@ -161,8 +168,8 @@ def test_a_wrong_four_digit_pin_at_the_kiosk_counts_and_keeps_the_pre_applicatio
     _signature_works(cards, holder.serial, NEW_SIGNATURE_PIN)
 
 
-def test_a_pre_application_needs_the_holders_face(cards: System) -> None:
-    holder = issued_card(cards)
+def test_a_pre_application_needs_the_holders_face(cards: System, snapshots: Snapshots) -> None:
+    holder = snapshots.give(cards, issued_card)
     with pytest.raises(Forbidden) as caught:
         _pre_apply(cards, holder.person_id, holder.serial, face=stranger_camera())
     assert caught.value.details["reason"] == "face_mismatch"
@@ -171,8 +178,10 @@ def test_a_pre_application_needs_the_holders_face(cards: System) -> None:
     assert kiosk_refused.value.details["reason"] == "no_pre_application"
 
 
-def test_a_pre_application_needs_the_card_applied_for_and_its_holder(cards: System) -> None:
-    holder = issued_card(cards)
+def test_a_pre_application_needs_the_card_applied_for_and_its_holder(
+    cards: System, snapshots: Snapshots
+) -> None:
+    holder = snapshots.give(cards, issued_card)
     other = issued_card(
         cards, name="Doe Jane", born=dt.date(1990, 1, 2), residence_card_number="CD87654321EF"
     )
@@ -212,8 +221,8 @@ def test_a_pre_application_needs_the_card_applied_for_and_its_holder(cards: Syst
         _reset_signature_in_reader(cards, holder.serial)
 
 
-def test_the_kiosk_resets_only_its_two_pins(cards: System) -> None:
-    holder = issued_card(cards)
+def test_the_kiosk_resets_only_its_two_pins(cards: System, snapshots: Snapshots) -> None:
+    holder = snapshots.give(cards, issued_card)
     for kind in (PinKind.RESIDENT_REGISTRY, PinKind.CARD_INFO_INPUT):
         with pytest.raises(Forbidden) as caught, cards.uow() as uow:
             kiosk.reset_pin_at_kiosk(
@@ -255,8 +264,10 @@ def _signed_with(
     return {"certificate": b64(signed.certificate_der), "signature": b64(signed.signature)}
 
 
-def test_a_kiosk_over_the_api_resets_both_pins_with_the_cards_proof(cards: System) -> None:
-    holder = issued_card(cards)
+def test_a_kiosk_over_the_api_resets_both_pins_with_the_cards_proof(
+    cards: System, snapshots: Snapshots
+) -> None:
+    holder = snapshots.give(cards, issued_card)
     with TestClient(create_app(cards), raise_server_exceptions=False) as client:
         headers = token_for(cards, KIOSK)
         # the 4-digit PIN: the card signs with its signature key after the signature PIN
@@ -308,8 +319,10 @@ def test_a_kiosk_over_the_api_resets_both_pins_with_the_cards_proof(cards: Syste
         reader.verify(UA, "3819")
 
 
-def test_the_kiosk_api_without_the_cards_proof_spends_no_try(cards: System) -> None:
-    holder = issued_card(cards)
+def test_the_kiosk_api_without_the_cards_proof_spends_no_try(
+    cards: System, snapshots: Snapshots
+) -> None:
+    holder = snapshots.give(cards, issued_card)
     other = issued_card(
         cards, name="Doe Jane", born=dt.date(1990, 1, 2), residence_card_number="CD87654321EF"
     )
@@ -387,8 +400,10 @@ def test_the_kiosk_api_without_the_cards_proof_spends_no_try(cards: System) -> N
         reader.verify(UA, "3819")
 
 
-def test_the_kiosk_api_refuses_the_signature_reset_without_a_pre_application(cards: System) -> None:
-    holder = issued_card(cards)
+def test_the_kiosk_api_refuses_the_signature_reset_without_a_pre_application(
+    cards: System, snapshots: Snapshots
+) -> None:
+    holder = snapshots.give(cards, issued_card)
     with TestClient(create_app(cards), raise_server_exceptions=False) as client:
         headers = token_for(cards, KIOSK)
         made = _kiosk_challenge(client, headers, holder.serial, SIG)

@@ -33,6 +33,7 @@ from tests.integration.card_support import (
     pass_days,
     resident,
 )
+from tests.integration.snapshots import Snapshots
 
 OSAKA = "271004"
 NEW_ADDRESS = "1-1 Kita-ku, Osaka"
@@ -96,8 +97,8 @@ def _registrations(system: System, person_id: int) -> list[Registration]:
     return rows
 
 
-def test_moving_out_online_then_in_at_the_new_office(cards: System) -> None:
-    card = issued_card(cards)
+def test_moving_out_online_then_in_at_the_new_office(cards: System, snapshots: Snapshots) -> None:
+    card = snapshots.give(cards, issued_card)
     person_id = card_row(cards, card.serial).person_id
     done = _file(cards, card.serial, person_id)
     assert isinstance(done, moving_online.OnlineMovingOut) and not done.late
@@ -128,8 +129,9 @@ def test_moving_out_online_then_in_at_the_new_office(cards: System) -> None:
 
 def test_an_arrival_completed_after_the_deadline_is_late_and_the_card_lapses(
     cards: System,
+    snapshots: Snapshots,
 ) -> None:
-    card = issued_card(cards)
+    card = snapshots.give(cards, issued_card)
     person_id = card_row(cards, card.serial).person_id
     done = _file(cards, card.serial, person_id)
     assert isinstance(done, moving_online.OnlineMovingOut)
@@ -159,9 +161,13 @@ def _signature_tries(system: System, serial: str) -> int:
     ],
 )
 def test_a_refused_filing_changes_nothing(
-    cards: System, change: dict[str, object], error: type[Exception], field: str
+    cards: System,
+    snapshots: Snapshots,
+    change: dict[str, object],
+    error: type[Exception],
+    field: str,
 ) -> None:
-    card = issued_card(cards)
+    card = snapshots.give(cards, issued_card)
     person_id = card_row(cards, card.serial).person_id
     today = clock(cards).today()
     if change.get("visit_on") == "late":
@@ -178,8 +184,10 @@ def test_a_refused_filing_changes_nothing(
     assert _signature_tries(cards, card.serial) == tries - lost
 
 
-def test_only_the_holder_with_their_own_valid_card_files(cards: System) -> None:
-    card = issued_card(cards)
+def test_only_the_holder_with_their_own_valid_card_files(
+    cards: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(cards, issued_card)
     person_id = card_row(cards, card.serial).person_id
     other = issued_card(cards, name="Other Person", residence_card_number="ZZ12345678ZZ")
     other_id = card_row(cards, other.serial).person_id
@@ -199,8 +207,8 @@ def test_only_the_holder_with_their_own_valid_card_files(cards: System) -> None:
     assert _registrations(cards, other_id)[-1].status == "active"
 
 
-def test_an_expired_card_cannot_sign_the_filing(cards: System) -> None:
-    card = issued_card(cards)
+def test_an_expired_card_cannot_sign_the_filing(cards: System, snapshots: Snapshots) -> None:
+    card = snapshots.give(cards, issued_card)
     person_id = card_row(cards, card.serial).person_id
     expires = card_row(cards, card.serial).expires_on
     assert expires is not None
@@ -210,8 +218,10 @@ def test_an_expired_card_cannot_sign_the_filing(cards: System) -> None:
     assert _registrations(cards, person_id)[-1].status == "active"
 
 
-def test_only_the_announced_office_completes_the_arrival(cards: System) -> None:
-    card = issued_card(cards)
+def test_only_the_announced_office_completes_the_arrival(
+    cards: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(cards, issued_card)
     person_id = card_row(cards, card.serial).person_id
     _file(cards, card.serial, person_id)
     with pytest.raises(Forbidden):  # an office the person has nothing to do with
@@ -241,8 +251,10 @@ def _token(system: System, role: Role, **kw: object) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_moving_online_over_the_json_api(client: TestClient, cards: System) -> None:
-    card = issued_card(cards)
+def test_moving_online_over_the_json_api(
+    client: TestClient, cards: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(cards, issued_card)
     person_id = card_row(cards, card.serial).person_id
     me = _token(cards, Role.RESIDENT, scope_id=person_id)
     today = clock(cards).today()

@@ -30,6 +30,7 @@ from tests.integration.card_support import (
     pass_days,
 )
 from tests.integration.helpers import register
+from tests.integration.snapshots import Snapshots
 
 RENEWED = "CD87654321EF"
 SHOWN = (IdDocument.RESIDENCE_CARD,)
@@ -160,8 +161,9 @@ def test_the_validity_change_works_with_the_renewed_card_shown(cards: System) ->
 
 def test_a_renewal_recorded_first_then_the_validity_change_with_the_new_card(
     cards: System,
+    snapshots: Snapshots,
 ) -> None:
-    card = issued_card(cards)
+    card = snapshots.give(cards, issued_card)
     person_id = card_row(cards, card.serial).person_id
     _record(cards, person_id)
     assert card_row(cards, card.serial).expires_on == dt.date(2029, 3, 31)  # not by itself
@@ -169,8 +171,10 @@ def test_a_renewal_recorded_first_then_the_validity_change_with_the_new_card(
     assert card_row(cards, card.serial).expires_on == dt.date(2032, 3, 31)
 
 
-def test_the_old_card_is_not_the_holders_once_a_renewed_one_is_named(cards: System) -> None:
-    card = issued_card(cards)
+def test_the_old_card_is_not_the_holders_once_a_renewed_one_is_named(
+    cards: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(cards, issued_card)
     with pytest.raises(Forbidden) as refused:
         _change(cards, card.serial, shown=RESIDENCE_CARD, renewed=RENEWED)
     assert refused.value.details["reason"] == "not_the_holder"
@@ -179,8 +183,10 @@ def test_the_old_card_is_not_the_holders_once_a_renewed_one_is_named(cards: Syst
     assert card_row(cards, card.serial).expires_on == dt.date(2029, 3, 31)
 
 
-def test_an_expired_card_is_refused_and_the_renewal_is_not_kept(cards: System) -> None:
-    card = issued_card(cards)
+def test_an_expired_card_is_refused_and_the_renewal_is_not_kept(
+    cards: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(cards, issued_card)
     pass_days(cards, (dt.date(2029, 4, 2) - dt.date(2026, 5, 3)).days + 30)
     with pytest.raises(CardError):
         _change(cards, card.serial, shown=RENEWED, renewed=RENEWED)
@@ -210,8 +216,10 @@ def _ward_token(system: System, municipality: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_the_renewed_card_over_the_json_api(client: TestClient, cards: System) -> None:
-    card = issued_card(cards)
+def test_the_renewed_card_over_the_json_api(
+    client: TestClient, cards: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(cards, issued_card)
     person = ref("per", card_row(cards, card.serial).person_id)
     chiyoda, other = _ward_token(cards, "131016"), _ward_token(cards, "131130")
     body = {

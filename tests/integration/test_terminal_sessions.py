@@ -53,6 +53,7 @@ from tests.integration.clinic_support import (
     token_for,
 )
 from tests.integration.helpers import register
+from tests.integration.snapshots import Snapshots
 
 MEDICATION = Consent(medication=True)
 
@@ -463,8 +464,10 @@ def test_records_are_written_only_at_the_clinics_own_open_card_proved_visit(
 # --- 4. the kiosk: only the card in its reader, before any PIN or face -----------------------
 
 
-def test_the_kiosk_spends_no_pin_try_on_a_card_not_in_its_reader(cards: System) -> None:
-    holder = issued_card(cards)
+def test_the_kiosk_spends_no_pin_try_on_a_card_not_in_its_reader(
+    cards: System, snapshots: Snapshots
+) -> None:
+    holder = snapshots.give(cards, issued_card)
     other = issued_card(
         cards, name="Doe Jane", born=dt.date(1990, 1, 2), residence_card_number="CD87654321EF"
     )
@@ -497,8 +500,8 @@ def test_the_kiosk_spends_no_pin_try_on_a_card_not_in_its_reader(cards: System) 
     assert chip(cards, holder.serial).open_session().tries_left(PinKind.SIGNATURE) == 4
 
 
-def test_the_kiosk_over_http_is_refused_before_any_pin(cards: System) -> None:
-    holder = issued_card(cards)
+def test_the_kiosk_over_http_is_refused_before_any_pin(cards: System, snapshots: Snapshots) -> None:
+    holder = snapshots.give(cards, issued_card)
     with TestClient(create_app(cards), raise_server_exceptions=False) as client:
         headers = token_for(cards, KIOSK)
         resp = client.post(
@@ -519,8 +522,10 @@ def test_the_kiosk_over_http_is_refused_before_any_pin(cards: System) -> None:
 # --- 5. a card is returned by its holder, identity checked ----------------------------------
 
 
-def test_a_card_is_returned_only_against_the_holders_identity(cards: System) -> None:
-    holder = issued_card(cards)
+def test_a_card_is_returned_only_against_the_holders_identity(
+    cards: System, snapshots: Snapshots
+) -> None:
+    holder = snapshots.give(cards, issued_card)
 
     def give_back(**shown: Any) -> Any:
         with cards.uow() as uow:
@@ -549,8 +554,10 @@ def test_a_card_is_returned_only_against_the_holders_identity(cards: System) -> 
     assert returned.status == CardStatus.INVALID
 
 
-def test_returning_a_card_over_http_without_an_identity_is_refused(cards: System) -> None:
-    holder = issued_card(cards)
+def test_returning_a_card_over_http_without_an_identity_is_refused(
+    cards: System, snapshots: Snapshots
+) -> None:
+    holder = snapshots.give(cards, issued_card)
     with TestClient(create_app(cards), raise_server_exceptions=False) as client:
         with cards.uow() as uow:
             made = tokens.issue_token(

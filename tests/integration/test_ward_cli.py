@@ -15,6 +15,7 @@ from mynumber.cli import ward as cli_ward
 from mynumber.cli.main import app
 from mynumber.domain.cards import CardStatus, InvalidReason
 from tests.integration.card_support import card_row, issued_card, pass_days
+from tests.integration.snapshots import Snapshots
 from tests.integration.test_moving_online import NEW_ADDRESS, OSAKA, _file
 
 runner = CliRunner()
@@ -59,8 +60,8 @@ def _refusals(system: System, action: str) -> list[AuditEntry]:
     return rows
 
 
-def test_the_ward_office_changes_a_leaked_number(cli: System) -> None:
-    card = issued_card(cli)
+def test_the_ward_office_changes_a_leaked_number(cli: System, snapshots: Snapshots) -> None:
+    card = snapshots.give(cli, issued_card)
     person_id = card_row(cli, card.serial).person_id
     out = _ok(
         "change-number", str(person_id), "--ground", "ex_officio", "--leaked", "--fraud-feared",
@@ -82,9 +83,9 @@ def test_the_ward_office_changes_a_leaked_number(cli: System) -> None:
     ],
 )
 def test_a_number_change_without_grounds_is_one_line_and_changes_nothing(
-    cli: System, args: list[str], field: str | None
+    cli: System, snapshots: Snapshots, args: list[str], field: str | None
 ) -> None:
-    card = issued_card(cli)
+    card = snapshots.give(cli, issued_card)
     person_id = card_row(cli, card.serial).person_id
     line = _refused("change-number", str(person_id), *args, *CHIYODA)
     if field:
@@ -93,8 +94,10 @@ def test_a_number_change_without_grounds_is_one_line_and_changes_nothing(
     assert card_row(cli, card.serial).status == CardStatus.ACTIVE
 
 
-def test_another_office_is_refused_the_change_and_the_refusal_is_audited(cli: System) -> None:
-    card = issued_card(cli)
+def test_another_office_is_refused_the_change_and_the_refusal_is_audited(
+    cli: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(cli, issued_card)
     person_id = card_row(cli, card.serial).person_id
     before = len(_refusals(cli, "change_registration"))
     _refused(
@@ -107,8 +110,10 @@ def test_another_office_is_refused_the_change_and_the_refusal_is_audited(cli: Sy
     assert _retired(cli, person_id) == 0
 
 
-def test_the_new_office_lists_and_completes_an_announced_arrival(cli: System) -> None:
-    card = issued_card(cli)
+def test_the_new_office_lists_and_completes_an_announced_arrival(
+    cli: System, snapshots: Snapshots
+) -> None:
+    card = snapshots.give(cli, issued_card)
     person_id = card_row(cli, card.serial).person_id
     assert "no announced arrivals" in _ok("arrivals", "--municipality", OSAKA)
     done = _file(cli, card.serial, person_id)
@@ -133,8 +138,8 @@ def test_the_new_office_lists_and_completes_an_announced_arrival(cli: System) ->
     assert "no announced arrivals" in _ok("arrivals", "--municipality", OSAKA)
 
 
-def test_a_bad_arrival_is_one_line_and_changes_nothing(cli: System) -> None:
-    card = issued_card(cli)
+def test_a_bad_arrival_is_one_line_and_changes_nothing(cli: System, snapshots: Snapshots) -> None:
+    card = snapshots.give(cli, issued_card)
     person_id = card_row(cli, card.serial).person_id
     _file(cli, card.serial, person_id)
     line = _refused(
