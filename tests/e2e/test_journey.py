@@ -62,9 +62,11 @@ PORTAL_PAGES = ("details", "card", "medical", "access-log", "face", "child-benef
 
 
 @pytest.fixture(scope="module")
-def journey_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def journey_server(
+    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[Server]:
     """The whole app on its own port and database (its clock will run months ahead)."""
-    with running_server(tmp_path_factory.mktemp("journey")) as running:
+    with running_server(tmp_path_factory.mktemp("journey"), sqlite_template) as running:
         yield running
 
 

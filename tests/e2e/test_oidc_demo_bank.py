@@ -20,6 +20,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -60,10 +61,11 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[World]:
     _chromium_or_skip()
     clock = CatchingUpClock(dt.datetime.now(JST) - dt.timedelta(days=70))
-    with running_server(tmp_path_factory.mktemp("oidc-demo"), clock) as provider:
+    data = tmp_path_factory.mktemp("oidc-demo")
+    with running_server(data, sqlite_template, clock) as provider:
         holder = issued_card(provider.system)
         to_lock = issued_card(
             provider.system, name="Brown Alice", residence_card_number="EF87654321GH"
