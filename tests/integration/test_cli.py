@@ -10,6 +10,7 @@ shell sees them.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -118,20 +119,17 @@ def _register(tmp_path: Path, *extra: str) -> Done:
     )
 
 
-def _seed(tmp_path: Path) -> None:
-    from mynumber.bootstrap import build_system
-    from mynumber.config import Settings
-    from mynumber.demo.data import seed_municipalities
-
-    system = build_system(Settings(data_dir=tmp_path, master_key=TEST_MASTER_KEY))
-    with system.uow() as uow:
-        seed_municipalities(uow.session)
-        uow.commit()
-    system.engine.dispose()
+@pytest.fixture
+def seeded(tmp_path: Path, sqlite_template: Path, sqlite_seeded_template: Path) -> None:
+    """``tmp_path``, the commands' data directory, with its embedded databases migrated and
+    the municipalities in: copies of the worker's templates (migrating the two files afresh
+    cost ~1 s of CPU a test)."""
+    shutil.copy(sqlite_seeded_template, tmp_path / "mynumber.sqlite3")
+    shutil.copy(sqlite_template, tmp_path / "mynumber-chips.sqlite3")
 
 
+@pytest.mark.usefixtures("seeded")
 def test_register_prints_the_masked_number_and_flags_late(tmp_path: Path) -> None:
-    _seed(tmp_path)
     done = _register(tmp_path)
     assert done.returncode == 0, done.stderr
     assert "**** **** " in done.stdout and "late" in done.stdout
@@ -139,6 +137,7 @@ def test_register_prints_the_masked_number_and_flags_late(tmp_path: Path) -> Non
     assert again.returncode == 1 and "moving-out" in again.stderr
 
 
+@pytest.mark.usefixtures("seeded")
 @pytest.mark.parametrize(
     "flag,value,field",
     [
@@ -150,7 +149,6 @@ def test_register_prints_the_masked_number_and_flags_late(tmp_path: Path) -> Non
 def test_register_bad_input_is_one_line_exit_1(
     tmp_path: Path, flag: str, value: str, field: str
 ) -> None:
-    _seed(tmp_path)
     args = [
         "register",
         "--name",
@@ -180,8 +178,8 @@ def test_register_bad_input_is_one_line_exit_1(
     assert done.stderr.startswith(f"error: {field}:") and len(done.stderr.splitlines()) == 1
 
 
+@pytest.mark.usefixtures("seeded")
 def test_audit_verify_reports_an_intact_chain(tmp_path: Path) -> None:
-    _seed(tmp_path)
     _register(tmp_path)
     done = run(["audit", "verify"], tmp_path)
     assert done.returncode == 0 and "intact" in done.stdout
