@@ -3,6 +3,7 @@ command line (one line and exit 1 on a refusal)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from mynumber.bootstrap import build_system
@@ -13,8 +14,15 @@ from tests.conftest import TEST_MASTER_KEY
 from tests.integration.test_cli import clean_environment, run  # noqa: F401  (autouse)
 
 
-def test_the_card_centre_reviews_a_service_and_rotates_the_key(tmp_path: Path) -> None:
-    system = build_system(Settings(data_dir=tmp_path, master_key=TEST_MASTER_KEY))
+def test_the_card_centre_reviews_a_service_and_rotates_the_key(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    # The commands' embedded databases, migrated: copies of the worker's template.
+    shutil.copy(sqlite_template, tmp_path / "mynumber.sqlite3")
+    shutil.copy(sqlite_template, tmp_path / "mynumber-chips.sqlite3")
+    system = build_system(
+        Settings(data_dir=tmp_path, master_key=TEST_MASTER_KEY), run_migrations=False
+    )
     with system.uow() as uow:
         applied = clients.apply(
             uow.session,

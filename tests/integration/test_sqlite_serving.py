@@ -3,6 +3,7 @@ the write-ahead log is checkpointed by a thread of its own."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import threading
 import time
@@ -20,18 +21,25 @@ from mynumber.config import Settings
 from tests.conftest import TEST_MASTER_KEY
 
 
-def _system(tmp_path: Path) -> System:
+def _system(tmp_path: Path, migrated: Path) -> System:
+    """A system on SQLite files of its own, copies of the worker's ``migrated`` database
+    (``sqlite_template``: migrating both files afresh cost ~1 s of CPU a test)."""
+    shutil.copy(migrated, tmp_path / "db.sqlite3")
+    shutil.copy(migrated, tmp_path / "db-chips.sqlite3")
     return build_system(
         Settings(
             database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
             data_dir=tmp_path / "var",
             master_key=TEST_MASTER_KEY,
-        )
+        ),
+        run_migrations=False,
     )
 
 
-def test_a_reader_is_not_held_up_by_a_writer_holding_the_lock(tmp_path: Path) -> None:
-    system = _system(tmp_path)
+def test_a_reader_is_not_held_up_by_a_writer_holding_the_lock(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    system = _system(tmp_path, sqlite_template)
     read: list[int] = []
     with system.uow() as writer:
         writer.session.execute(text("SELECT 1"))  # BEGIN IMMEDIATE: the write lock is held
@@ -42,8 +50,8 @@ def test_a_reader_is_not_held_up_by_a_writer_holding_the_lock(tmp_path: Path) ->
     assert read == [0]
 
 
-def test_a_writer_still_queues_behind_another_writer(tmp_path: Path) -> None:
-    system = _system(tmp_path)
+def test_a_writer_still_queues_behind_another_writer(tmp_path: Path, sqlite_template: Path) -> None:
+    system = _system(tmp_path, sqlite_template)
     began = threading.Event()
     with system.uow() as first:
         first.session.execute(text("SELECT 1"))
@@ -65,8 +73,10 @@ def _count_people(system: System) -> int:
         return int(uow.session.execute(text("SELECT count(*) FROM persons")).scalar_one())
 
 
-def test_while_serving_the_wal_is_checkpointed_beside_the_requests(tmp_path: Path) -> None:
-    system = _system(tmp_path)
+def test_while_serving_the_wal_is_checkpointed_beside_the_requests(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    system = _system(tmp_path, sqlite_template)
     checkpointer = WalCheckpointer(system.engine, every=0.05)
     checkpointer.start()
     try:
@@ -108,8 +118,10 @@ def test_only_a_sqlite_file_has_a_checkpointer(url: str) -> None:
         WalCheckpointer(make_engine(url))
 
 
-def test_the_service_checkpoints_while_it_runs_and_stops_with_it(tmp_path: Path) -> None:
-    system = _system(tmp_path)
+def test_the_service_checkpoints_while_it_runs_and_stops_with_it(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    system = _system(tmp_path, sqlite_template)
     app = create_app(system)
     with TestClient(app) as client:
         assert client.get("/health").status_code == 200
@@ -133,8 +145,10 @@ class _FailingFirst(WalCheckpointer):
         return super().checkpoint()
 
 
-def test_a_failed_checkpoint_is_tried_again_at_the_next_round(tmp_path: Path) -> None:
-    system = _system(tmp_path)
+def test_a_failed_checkpoint_is_tried_again_at_the_next_round(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    system = _system(tmp_path, sqlite_template)
     checkpointer = _FailingFirst(system.engine, every=0.05)
     checkpointer.start()
     try:
