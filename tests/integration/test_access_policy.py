@@ -42,6 +42,7 @@ from tests.integration.clinic_support import (
     stranger_camera,
     token_for,
 )
+from tests.integration.snapshots import Snapshots
 
 CHIYODA, SHIBUYA = "131016", "131130"
 
@@ -53,9 +54,9 @@ def client(cards: System) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def holder(cards: System) -> Issued:
+def holder(cards: System, snapshots: Snapshots) -> Issued:
     """A Chiyoda resident with a collected card."""
-    return issued_card(cards)
+    return snapshots.give(cards, issued_card)
 
 
 def token(

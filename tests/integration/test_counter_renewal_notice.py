@@ -26,14 +26,15 @@ from tests.integration.card_support import (
     pass_days,
     photo,
 )
+from tests.integration.snapshots import Snapshots
 from tests.integration.test_web_apply import IPHONE, Applicant
 
 DAYS_TO_NOTICE = 3 * 365 - 80  # the card ends with the 3-year stay; the notice 3 months before
 
 
 @pytest.fixture
-def noticed(cards: System) -> Issued:
-    card = issued_card(cards)
+def noticed(cards: System, snapshots: Snapshots) -> Issued:
+    card = snapshots.give(cards, issued_card)
     assert card_row(cards, card.serial).renewal_application_id is None
     report = pass_days(cards, DAYS_TO_NOTICE)
     assert card.serial in report.renewal_notices

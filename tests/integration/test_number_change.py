@@ -30,6 +30,7 @@ from tests.integration.card_support import card_row, issued_card
 from tests.integration.clinic_support import enrol, setup_world
 from tests.integration.employer_support import collect, hire, make_company
 from tests.integration.helpers import register
+from tests.integration.snapshots import Snapshots
 
 
 def _number(system: System, person_id: int) -> IndividualNumber:
@@ -220,9 +221,9 @@ def test_a_second_change_retires_both_numbers(system: System) -> None:
     ],
 )
 def test_a_change_without_grounds_or_by_the_wrong_office_changes_nothing(
-    cards: System, kw: dict[str, object], error: type[MyNumberError]
+    cards: System, snapshots: Snapshots, kw: dict[str, object], error: type[MyNumberError]
 ) -> None:
-    card = issued_card(cards)
+    card = snapshots.give(cards, issued_card)
     person_id = card_row(cards, card.serial).person_id
     before = _number(cards, person_id)
     with pytest.raises(error):
