@@ -8,9 +8,16 @@ import asyncio
 import gc
 import itertools
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import TypeVar
 
-from mynumber.bench.eligibility import alternate, collector_paused, full_speed, http_request
+from mynumber.bench.eligibility import (
+    alternate,
+    collector_paused,
+    fixed_rate,
+    full_speed,
+    http_request,
+)
 from tests.unit.test_token_cache import in_own_loop
 
 T = TypeVar("T")
@@ -18,29 +25,42 @@ T = TypeVar("T")
 
 async def with_server(work: Callable[[int, list[str]], Awaitable[T]]) -> T:
     """``work(port, paths seen)`` against a keep-alive server answering 200 to anything."""
-    seen: list[str] = []
+    return await with_servers(1, lambda ports, seen: work(ports[0], seen[0]))
+
+
+async def with_servers(count: int, work: Callable[[list[int], list[list[str]]], Awaitable[T]]) -> T:
+    """``work(ports, paths each server saw)`` against ``count`` such servers."""
+    seen: list[list[str]] = [[] for _ in range(count)]
     handlers: list[asyncio.Task[object]] = []
-
-    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        handlers.append(task)
-        while line := await reader.readline():
-            seen.append(line.split()[1].decode())
-            while (header := await reader.readline()) not in (b"\r\n", b""):
-                if header.lower().startswith(b"content-length:"):
-                    length = int(header.split(b":")[1])
-            await reader.readexactly(length)
-            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-        writer.close()
-
-    server = await asyncio.start_server(answer, "127.0.0.1", 0)
-    port = server.sockets[0].getsockname()[1]
+    servers = [
+        await asyncio.start_server(partial(answer, handlers, its), "127.0.0.1", 0) for its in seen
+    ]
+    ports = [server.sockets[0].getsockname()[1] for server in servers]
     try:
-        return await work(port, seen)
+        return await work(ports, seen)
     finally:
-        server.close()
+        for server in servers:
+            server.close()
         await asyncio.gather(*handlers)  # each ends when its client hangs up
+
+
+async def answer(
+    handlers: list[asyncio.Task[object]],
+    seen: list[str],
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+) -> None:
+    task = asyncio.current_task()
+    assert task is not None
+    handlers.append(task)
+    while line := await reader.readline():
+        seen.append(line.split()[1].decode())
+        while (header := await reader.readline()) not in (b"\r\n", b""):
+            if header.lower().startswith(b"content-length:"):
+                length = int(header.split(b":")[1])
+        await reader.readexactly(length)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    writer.close()
 
 
 def checks(count: int) -> list[bytes]:
@@ -49,7 +69,7 @@ def checks(count: int) -> list[bytes]:
 
 def test_every_request_of_the_list_is_sent_once() -> None:
     async def work(port: int, seen: list[str]) -> None:
-        tally = await full_speed(port, iter(checks(40)), connections=4)
+        tally = await full_speed([port], iter(checks(40)), connections=4)
         assert tally.done == 40 and tally.seconds > 0
         assert sorted(seen) == sorted(f"/check/{i}" for i in range(40))
 
@@ -59,7 +79,7 @@ def test_every_request_of_the_list_is_sent_once() -> None:
 def test_a_repeated_request_stops_when_the_time_is_up() -> None:
     async def work(port: int, seen: list[str]) -> None:
         health = http_request("GET", "/health", "t")
-        tally = await full_speed(port, itertools.repeat(health), connections=2, seconds=0.2)
+        tally = await full_speed([port], itertools.repeat(health), connections=2, seconds=0.2)
         assert tally.done == len(seen) > 0
         assert 0.2 <= tally.seconds < 5
 
@@ -70,7 +90,7 @@ def test_the_trivial_endpoint_and_the_checks_take_turns() -> None:
     async def work(port: int, seen: list[str]) -> None:
         health = http_request("GET", "/health", "t")
         trivial, done = await alternate(
-            [(port, itertools.repeat(health)), (port, iter(checks(100_000)))],
+            [([port], itertools.repeat(health)), ([port], iter(checks(100_000)))],
             connections=2,
             seconds=0.5,
             rounds=5,
@@ -83,6 +103,33 @@ def test_the_trivial_endpoint_and_the_checks_take_turns() -> None:
         assert 0.5 <= trivial.seconds < 5 and 0.5 <= done.seconds < 5
 
     in_own_loop(with_server(work))
+
+
+def test_the_terminals_are_dealt_to_the_processes_in_turn() -> None:
+    """Each process gets every other terminal, whatever order they connect in: never one
+    process all of them (one port shared by uvicorn's workers split 32 terminals 1/31)."""
+
+    async def work(ports: list[int], seen: list[list[str]]) -> None:
+        per_terminal = [checks(40)[k::8] for k in range(8)]
+        tally = await full_speed(ports, [iter(r) for r in per_terminal], connections=8)
+        assert tally.done == 40
+        for k, port_seen in enumerate(seen):
+            dealt = [f"/check/{i}" for i in range(40) if (i % 8) % 2 == k]
+            assert sorted(port_seen) == sorted(dealt)
+
+    in_own_loop(with_servers(2, work))
+
+
+def test_the_fixed_rate_deals_the_terminals_too() -> None:
+    async def work(ports: list[int], seen: list[list[str]]) -> None:
+        per_terminal = [checks(30)[k::3] for k in range(3)]
+        latencies = await fixed_rate(ports, per_terminal, rate=2000)
+        assert len(latencies) == 30
+        by_port = [sorted(s) for s in seen]
+        assert by_port[0] == sorted(f"/check/{i}" for i in range(30) if i % 3 in (0, 2))
+        assert by_port[1] == sorted(f"/check/{i}" for i in range(30) if i % 3 == 1)
+
+    in_own_loop(with_servers(2, work))
 
 
 def test_the_collector_is_held_off_while_measuring_and_given_back() -> None:

@@ -10,9 +10,11 @@
    sample of cards in side tables, its CA and master key in a data folder) skips this step:
    that database is measured as it is, and kept.
 2. **Serve**: the service in its own process(es) (uvicorn, uvloop + httptools): one on
-   SQLite, one per core on PostgreSQL (``workers_for``); beside it, served the same way (as
-   many processes, the same loop and HTTP parser), a bare FastAPI application with one
-   ``GET /hello`` (``hello``): the yardstick of what uvicorn and FastAPI cost per request here.
+   SQLite, one per core on PostgreSQL (``workers_for``), each on a port of its own, the
+   terminals dealt to them in turn as a load balancer in front of them would (``Server``);
+   beside it, served the same way (as many processes, the same loop and HTTP parser, the
+   same dealing), a bare FastAPI application with one ``GET /hello`` (``hello``): the
+   yardstick of what uvicorn and FastAPI cost per request here.
 3. **Drive** from this process, over keep-alive HTTP/1.1 connections, one per terminal, each
    terminal at a clinic of its own with that clinic's API token (``TERMINALS`` clinics of the
    load; the country's peak comes from ~180,000 institutions, not from one): a clinic's checks
@@ -72,15 +74,23 @@ SERVICE = "mynumber.bench.eligibility:service"
 HELLO = "mynumber.bench.eligibility:hello"
 
 
-def serve(port: int, workers: int = 1, factory: str = SERVICE) -> None:
-    """The service process(es), settings from the environment; or (``factory=HELLO``) the
-    bare hello application, served the same way."""
+Server = Sequence[int]
+"""The ports of one application's processes, one port each. The terminals are dealt to them
+in turn (terminal k to ``ports[k % len(ports)]``), as a load balancer in front of the
+processes deals connections. Not one port shared by uvicorn's workers: there the process
+that wakes first accepts every connection waiting, and 32 terminals connecting at once were
+split 1/31, 4/28, 10/22, 13/19 or 16/16 between two processes, so a run measured one
+process's core, the other's, or both, by chance (docs/benchmarks.md)."""
+
+
+def serve(port: int, factory: str = SERVICE) -> None:
+    """One service process, settings from the environment; or (``factory=HELLO``) one of
+    the bare hello application, served the same way."""
     import uvicorn
 
     uvicorn.run(
         factory,
         factory=True,
-        workers=workers,
         host="127.0.0.1",
         port=port,
         log_level="warning",
@@ -112,8 +122,13 @@ def hello() -> FastAPI:
 
 
 def start_server(
-    settings: Settings, port: int, workers: int = 1, factory: str = SERVICE
-) -> subprocess.Popen[bytes]:
+    settings: Settings, ports: Server, factory: str = SERVICE
+) -> list[subprocess.Popen[bytes]]:
+    """One process of ``factory`` on each of ``ports``."""
+    return [_start_process(settings, port, factory) for port in ports]
+
+
+def _start_process(settings: Settings, port: int, factory: str) -> subprocess.Popen[bytes]:
     env = dict(
         os.environ,
         MYNUMBER_DATABASE_URL=settings.resolved_database_url(),
@@ -123,7 +138,7 @@ def start_server(
     env.pop("MYNUMBER_MASTER_KEY_FILE", None)
     if settings.master_key_file is not None:  # a kept load's (bench.loaded)
         env["MYNUMBER_MASTER_KEY_FILE"] = str(settings.master_key_file)
-    code = f"from mynumber.bench.eligibility import serve; serve({port}, {workers}, {factory!r})"
+    code = f"from mynumber.bench.eligibility import serve; serve({port}, {factory!r})"
     return subprocess.Popen([sys.executable, "-c", code], env=env)
 
 
@@ -171,7 +186,7 @@ class Connection:
 
 
 async def signed_checks(
-    port: int, tokens: Sequence[str], cards: Cards, chosen: Sequence[int]
+    ports: Server, tokens: Sequence[str], cards: Cards, chosen: Sequence[int]
 ) -> list[list[bytes]]:
     """A check request for each card of ``chosen`` (indices into ``cards``), dealt to the
     terminals in turn (``tokens``, one per terminal), each over its own nonce issued by the
@@ -181,7 +196,7 @@ async def signed_checks(
     terminals = len(tokens)
     dealt = [list(chosen[k::terminals]) for k in range(terminals)]
 
-    async def fetch(token: str, count: int) -> list[bytes]:
+    async def fetch(port: int, token: str, count: int) -> list[bytes]:
         conn = await Connection(port).open()
         challenge = http_request("POST", "/clinic/challenges", token)
         nonces: list[bytes] = []
@@ -194,7 +209,10 @@ async def signed_checks(
         return nonces
 
     nonces = await asyncio.gather(
-        *(fetch(token, len(cards_of)) for token, cards_of in zip(tokens, dealt, strict=True))
+        *(
+            fetch(ports[k % len(ports)], token, len(cards_of))
+            for k, (token, cards_of) in enumerate(zip(tokens, dealt, strict=True))
+        )
     )
     return [
         [
@@ -246,11 +264,11 @@ Requests = Iterator[bytes] | Sequence[Iterator[bytes]]
 
 
 async def full_speed(
-    port: int, requests: Requests, connections: int, seconds: float | None = None
+    ports: Server, requests: Requests, connections: int, seconds: float | None = None
 ) -> Tally:
-    """``connections`` terminals in a closed loop, sending the requests (each terminal its
-    own, where ``requests`` gives one list per terminal) until there are none left or
-    (``seconds`` given) that long has passed."""
+    """``connections`` terminals in a closed loop, dealt to ``ports`` in turn, sending the
+    requests (each terminal its own, where ``requests`` gives one list per terminal) until
+    there are none left or (``seconds`` given) that long has passed."""
     done = 0
     stop: float | None = None
     streams = [requests] * connections if isinstance(requests, Iterator) else list(requests)
@@ -264,7 +282,7 @@ async def full_speed(
             _expect(*await conn.send(request), 200)
             done += 1
 
-    conns = [await Connection(port).open() for _ in streams]
+    conns = [await Connection(ports[k % len(ports)]).open() for k in range(len(streams))]
     started = time.perf_counter()
     if seconds is not None:
         stop = started + seconds
@@ -276,28 +294,31 @@ async def full_speed(
 
 
 async def alternate(
-    turns: Sequence[tuple[int, Requests]],
+    turns: Sequence[tuple[Server, Requests]],
     connections: int,
     seconds: float,
     rounds: int = ROUNDS,
 ) -> list[Tally]:
-    """Each of ``turns`` (a server's port and the requests to send it) at full speed, taking
+    """Each of ``turns`` (a server's ports and the requests to send it) at full speed, taking
     turns for ``seconds`` each in all. Taking turns, all see the machine at the same speed
     (this one's varies by up to 2x within minutes; docs/benchmarks.md)."""
     slice_ = seconds / rounds
     tallies = [Tally() for _ in turns]
     for _ in range(rounds):
-        for (port, requests), tally in zip(turns, tallies, strict=True):
-            tally.add(await full_speed(port, requests, connections, slice_))
+        for (ports, requests), tally in zip(turns, tallies, strict=True):
+            tally.add(await full_speed(ports, requests, connections, slice_))
     return tallies
 
 
-async def fixed_rate(port: int, requests: Sequence[Sequence[bytes]], rate: float) -> list[float]:
+async def fixed_rate(
+    ports: Server, requests: Sequence[Sequence[bytes]], rate: float
+) -> list[float]:
     """Latencies (ms) of the requests sent at ``rate`` per second, the terminals' in turn
-    (``requests``: each terminal's, in order), each over its terminal's connection (one
+    (``requests``: each terminal's, in order, the terminals dealt to ``ports`` in turn),
+    each over its terminal's connection (one
     request at a time: a terminal busy with the last check delays the next), from its
     scheduled time (no coordinated omission: a late answer delays no later send)."""
-    conns = [await Connection(port).open() for _ in requests]
+    conns = [await Connection(ports[k % len(ports)]).open() for k in range(len(requests))]
     busy = [asyncio.Lock() for _ in requests]
     latencies: list[float] = []
     tasks = []
@@ -340,13 +361,16 @@ def collector_paused() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _free_port() -> int:
-    """A port nobody listens on now (others may run this benchmark on the same machine)."""
+def _free_ports(count: int) -> list[int]:
+    """``count`` different ports nobody listens on now (others may run this benchmark on the
+    same machine): held together while chosen, so none is chosen twice."""
     import socket
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    with contextlib.ExitStack() as held:
+        probes = [held.enter_context(socket.socket()) for _ in range(count)]
+        for probe in probes:
+            probe.bind(("127.0.0.1", 0))
+        return [int(probe.getsockname()[1]) for probe in probes]
 
 
 def _wait_ready(port: int, proc: subprocess.Popen[bytes], path: str) -> None:
@@ -370,10 +394,17 @@ def percentile(values: list[float], q: float) -> float:
 
 @dataclass(frozen=True)
 class Ports:
-    """Where the service and the bare hello application listen."""
+    """Where the service's processes and the bare hello application's listen."""
 
-    service: int
-    hello: int
+    service: Server
+    hello: Server
+
+    @classmethod
+    def for_processes(cls, processes: int, first: int = 0) -> Ports:
+        """``processes`` ports each: from ``first`` on (the service's, then the hello
+        application's), or free ones."""
+        ports = list(range(first, first + 2 * processes)) if first else _free_ports(2 * processes)
+        return cls(tuple(ports[:processes]), tuple(ports[processes:]))
 
 
 @dataclass(frozen=True)
@@ -421,19 +452,20 @@ def drive(
 ) -> Figures:
     """Step 3 against the service and the hello application on ``ports``; ``tokens``: one
     per terminal (``terminals_for(connections)``), each a clinic's."""
-    port = ports.service
+    service = ports.service
     closed_loop = tokens[:connections]
 
     def checks_of(count: float | None, terminals: Sequence[str]) -> list[list[bytes]]:
-        """Signed checks of ``count`` random cards, or (no count) of every kept card once, in
-        random order, dealt to ``terminals``."""
+        """Signed checks of ``count`` random cards (one at least: a run measured on a
+        saturated machine can come out below one check for the half speed's), or (no count)
+        of every kept card once, in random order, dealt to ``terminals``."""
         kept = len(cards.certificates)
         chosen = (
             random.sample(range(kept), kept)
             if count is None
-            else [random.randrange(kept) for _ in range(int(count))]
+            else [random.randrange(kept) for _ in range(max(1, int(count)))]
         )
-        return asyncio.run(signed_checks(port, terminals, cards, chosen))
+        return asyncio.run(signed_checks(service, terminals, cards, chosen))
 
     def each(requests: list[list[bytes]]) -> list[Iterator[bytes]]:
         return [iter(r) for r in requests]
@@ -441,10 +473,10 @@ def drive(
     health = http_request("GET", "/health", tokens[0])
     # The same headers as every other request: the two servers parse the same bytes.
     hello = http_request("GET", "/hello", tokens[0])
-    asyncio.run(full_speed(port, each(checks_of(warm_up, closed_loop)), connections))
+    asyncio.run(full_speed(service, each(checks_of(warm_up, closed_loop)), connections))
     asyncio.run(full_speed(ports.hello, iter([hello] * warm_up), connections))
     probe = asyncio.run(
-        full_speed(port, itertools.repeat(health), connections, min(PROBE_SECONDS, seconds))
+        full_speed(service, itertools.repeat(health), connections, min(PROBE_SECONDS, seconds))
     )
     every_card, alternating, at_rate = (
         checks_of(None, closed_loop),
@@ -454,24 +486,24 @@ def drive(
     # Each kept card's rows read once, just before the timed checks: what they measure is the
     # server with its working set in memory, not this machine's disk (DAMON pages out what
     # has not been touched for a minute; docs/benchmarks.md).
-    asyncio.run(full_speed(port, each(every_card), connections))
+    asyncio.run(full_speed(service, each(every_card), connections))
     with collector_paused():
         bare, trivial, checks = asyncio.run(
             alternate(
                 [
                     (ports.hello, itertools.repeat(hello)),
-                    (port, itertools.repeat(health)),
-                    (port, each(alternating)),
+                    (service, itertools.repeat(health)),
+                    (service, each(alternating)),
                 ],
                 connections,
                 seconds,
             )
         )
-        latencies = asyncio.run(fixed_rate(port, at_rate, rate))
+        latencies = asyncio.run(fixed_rate(service, at_rate, rate))
     half = max(1.0, round(checks.rate / 2))
     at_half = checks_of(half * seconds, tokens)
     with collector_paused():
-        easy = asyncio.run(fixed_rate(port, at_half, half))
+        easy = asyncio.run(fixed_rate(service, at_half, half))
     return Figures(bare, trivial, checks, latencies, half, easy)
 
 
@@ -502,7 +534,7 @@ def run(
         rate=rate,
         connections=connections,
         workers=workers,
-        ports=Ports(port, port + 1) if port else Ports(_free_port(), _free_port()),
+        first_port=port,
         warm_up=warm_up,
     )
     if database_url and not database_url.startswith("sqlite") and loaded.holds_a_load(database_url):
@@ -547,25 +579,32 @@ def _measure(
     rate: float,
     connections: int,
     workers: int,
-    ports: Ports,
+    first_port: int,
     warm_up: int,
 ) -> str:
     """Serve the database of ``settings`` and the bare hello application side by side, the
     same number of processes each, and drive both ``runs`` times; the last run's line."""
     url = settings.resolved_database_url()
     workers = workers or workers_for(url)
+    ports = Ports.for_processes(workers, first_port)
     servers: list[subprocess.Popen[bytes]] = []
     try:
-        servers.append(start_server(settings, ports.service, workers))
-        servers.append(start_server(settings, ports.hello, workers, HELLO))
-        _wait_ready(ports.service, servers[0], "/health")
-        _wait_ready(ports.hello, servers[1], "/hello")
+        servers += start_server(settings, ports.service)
+        servers += start_server(settings, ports.hello, HELLO)
+        for port, proc, path in zip(
+            [*ports.service, *ports.hello],
+            servers,
+            ["/health"] * workers + ["/hello"] * workers,
+            strict=True,
+        ):
+            _wait_ready(port, proc, path)
         console.print(
             f"{make_url(url).get_backend_name()}, {residents:,} residents, "
             f"{connections} terminals at full speed and {len(tokens)} at the fixed rates, "
             f"at {len(set(tokens))} clinics, "
             f"{workers} server process(es) each for the service "
-            f"and the bare hello application, {os.cpu_count()} cores"
+            f"and the bare hello application (a port each, the terminals dealt in turn), "
+            f"{os.cpu_count()} cores"
         )
         line = ""
         for turn in range(1, runs + 1):
