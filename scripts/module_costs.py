@@ -1,6 +1,7 @@
-"""tests/module_costs.txt from a whole run's ``--durations=0`` output: each test module's
-seconds (setup, call and teardown of its tests added up), heaviest first. pytest-xdist hands
-the modules out in that order (tests/conftest.py, ``pytest_collection_modifyitems``).
+"""tests/module_costs.txt from a whole run's ``--durations=0`` output: the seconds of each unit
+``--dist loadscope`` hands a worker (a test module, or a class of one: the node id up to its
+last ``::``), setup, call and teardown of its tests added up, heaviest first. pytest-xdist
+hands the units out in that order (tests/conftest.py, ``pytest_collection_modifyitems``).
 
     PYTHONDONTWRITEBYTECODE= pytest -n 2 --dist loadscope --durations=0 -vv > run.txt
     python scripts/module_costs.py run.txt > tests/module_costs.txt
@@ -12,7 +13,7 @@ import re
 import sys
 from collections import defaultdict
 
-LINE = re.compile(r"^\s*(\d+(?:\.\d+)?)s (?:setup|call|teardown)\s+(\S+?)::")
+LINE = re.compile(r"^\s*(\d+(?:\.\d+)?)s (?:setup|call|teardown)\s+(\S.*::.*?)\s*$")
 
 
 def main(path: str) -> None:
@@ -21,10 +22,11 @@ def main(path: str) -> None:
         for line in run:
             found = LINE.match(line)
             if found:
-                seconds[found.group(2)] += float(found.group(1))
-    print("# <seconds> <module>: a whole run's --durations=0 by module (scripts/module_costs.py)")
-    for module, total in sorted(seconds.items(), key=lambda kv: (-kv[1], kv[0])):
-        print(f"{total:.1f} {module}")
+                # pytest-xdist's own split (tests/conftest.py, xdist_scope)
+                seconds[found.group(2).rsplit("::", 1)[0]] += float(found.group(1))
+    print("# <seconds> <scope>: a whole run's --durations=0 by module or class")
+    for scope, total in sorted(seconds.items(), key=lambda kv: (-kv[1], kv[0])):
+        print(f"{total:.1f} {scope}")
 
 
 if __name__ == "__main__":

@@ -228,8 +228,14 @@ def reset_postgres(url: str, *, seeded: bool = False) -> None:
 
 
 MODULE_COSTS = Path(__file__).with_name("module_costs.txt")
-"""Each test module's seconds in a whole run (``<seconds> <path>``), heaviest first: the
-order in which pytest-xdist hands the modules out (see ``pytest_collection_modifyitems``)."""
+"""Each unit of work's seconds in a whole run (``<seconds> <scope>``), heaviest first: the
+order in which pytest-xdist hands them out (see ``pytest_collection_modifyitems``)."""
+
+
+def xdist_scope(nodeid: str) -> str:
+    """What ``--dist loadscope`` hands a worker as one unit: a test module, or a class of
+    one (pytest-xdist's own split, the node id up to its last ``::``)."""
+    return nodeid.rsplit("::", 1)[0]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -245,35 +251,36 @@ def _module_costs() -> dict[str, float]:
     costs: dict[str, float] = {}
     for line in MODULE_COSTS.read_text().splitlines():
         if line.strip() and not line.startswith("#"):
-            seconds, path = line.split()
-            costs[path] = float(seconds)
+            seconds, scope = line.split(maxsplit=1)
+            costs[scope.strip()] = float(seconds)
     return costs
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under pytest-xdist, the modules longest first (longest processing time first: the
-    last module handed out is a short one, so the workers finish together). A module's cost
-    is its seconds in ``tests/module_costs.txt``, or, for one not listed there (a new
-    module), its number of tests times the median seconds a test. Each module's tests keep
-    their order; a plain ``pytest`` keeps the files' order."""
+    """Under pytest-xdist, the units of work (modules, and the classes of a module that has
+    them) longest first (longest processing time first: the last unit handed out is a short
+    one, so the workers finish together). A unit's cost is its seconds in
+    ``tests/module_costs.txt``, or, for one not listed there (a new module), its number of
+    tests times the median seconds a test. Each unit's tests keep their order; a plain
+    ``pytest`` keeps the files' order."""
     if "PYTEST_XDIST_WORKER" not in os.environ:
         return
     costs = _module_costs()
-    modules: dict[str, list[pytest.Item]] = {}
+    scopes: dict[str, list[pytest.Item]] = {}
     for item in items:
-        modules.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+        scopes.setdefault(xdist_scope(item.nodeid), []).append(item)
     per_test = _PER_TEST_SECONDS
 
-    def cost(module: str) -> float:
-        return costs.get(module, len(modules[module]) * per_test)
+    def cost(scope: str) -> float:
+        return costs.get(scope, len(scopes[scope]) * per_test)
 
     # sorted() is stable: equal costs keep the files' order, identical on every worker.
-    order = sorted(modules, key=lambda module: -cost(module))
-    items[:] = [item for module in order for item in modules[module]]
+    order = sorted(scopes, key=lambda scope: -cost(scope))
+    items[:] = [item for scope in order for item in scopes[scope]]
 
 
-_PER_TEST_SECONDS = 0.45
+_PER_TEST_SECONDS = 0.35
 """A test's seconds, for a module not in ``module_costs.txt`` (the median test of the run that
 made it)."""
 
