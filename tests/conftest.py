@@ -565,7 +565,10 @@ def signing_keys_pooled() -> Iterator[None]:
         return pool[0].new_key()
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(oidc_keys, "rsa", SimpleNamespace(generate_private_key=generate_private_key))
+        pooled = SimpleNamespace(
+            generate_private_key=generate_private_key, RSAPrivateKey=rsa.RSAPrivateKey
+        )
+        patch.setattr(oidc_keys, "rsa", pooled)
         yield
 
 
