@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert, select, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import AuditEntry, AuditHead
 from mynumber.bootstrap import System
@@ -443,22 +444,39 @@ def test_a_head_moved_by_a_transaction_in_flight_at_the_horizon_is_read_later(
     system: System,
 ) -> None:
     """A transaction that moved the ward office's head but had not committed when the
-    horizon was taken is invisible then, and among the heads moved since once committed;
-    a head nobody moved since is not."""
+    horizon was taken is invisible then, and among the heads moved since once committed; a
+    head last written by a transaction older than the horizon is not. (The horizon is the
+    server's: a transaction still running in another database holds it back, and then the
+    clinic's head, written before, counts as moved too — more read, never less.)"""
     _act(system, WARD, 1)
     _act(system, CLINIC, 1)
     chains = _chain_ids(system)
+    ward = chains.pop("ward_office/ward office 131016")
+    (clinic,) = chains.values()
     with system.uow() as in_flight:
         audit.record(in_flight.session, caller=WARD, action="late", at=START)
         write_pending(in_flight.session)  # the head row written, not committed
         with system.reading() as uow:
             since = audit_chain.horizon(uow.session)
             assert since is not None
-            assert audit_chain.heads_moved_since(uow.session, since) == []
+            older = {h: _written_by(uow.session, h) < since for h in (ward, clinic)}
+            before = [(h.id, h.seq) for h in audit_chain.heads_moved_since(uow.session, since)]
         in_flight.commit()
     with system.reading() as uow:
-        moved = audit_chain.heads_moved_since(uow.session, since)
-    assert [(h.id, h.seq) for h in moved] == [(chains["ward_office/ward office 131016"], 2)]
+        moved = [(h.id, h.seq) for h in audit_chain.heads_moved_since(uow.session, since)]
+    # Before the commit: each committed head by its writer's age, the one in flight unseen.
+    assert before == [(h, 1) for h in (ward, clinic) if not older[h]]
+    # After it: the moved ward head among them, the clinic's still by its writer's age.
+    assert moved == sorted([(ward, 2)] + [(clinic, 1)] * (not older[clinic]))
+
+
+def _written_by(session: Session, head: int) -> int:
+    """The transaction id that last wrote the head row (its ``xmin``; no wraparound here)."""
+    return int(
+        session.scalar(
+            text("SELECT xmin::text::bigint FROM audit_head WHERE id = :id"), {"id": head}
+        )
+    )
 
 
 @contextmanager
@@ -479,12 +497,12 @@ def test_without_a_checkpoint_the_chains_are_still_checked(system: System) -> No
         assert _kinds(_verify(system)) == {"edited"}
 
 
+@pytest.mark.usefixtures("cli_data_seeded")
 def test_the_cli_checkpoints_and_names_what_it_finds(tmp_path: Path) -> None:
     import sqlite3
 
-    from tests.integration.test_cli import _register, _seed, run
+    from tests.integration.test_cli import _register, run
 
-    _seed(tmp_path)
     assert _register(tmp_path).returncode == 0
     done = run(["audit", "checkpoint"], tmp_path)
     assert done.returncode == 0 and "checkpoint 1:" in done.stdout, done.stderr

@@ -10,7 +10,6 @@ shell sees them.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -119,16 +118,7 @@ def _register(tmp_path: Path, *extra: str) -> Done:
     )
 
 
-@pytest.fixture
-def seeded(tmp_path: Path, sqlite_template: Path, sqlite_seeded_template: Path) -> None:
-    """``tmp_path``, the commands' data directory, with its embedded databases migrated and
-    the municipalities in: copies of the worker's templates (migrating the two files afresh
-    cost ~1 s of CPU a test)."""
-    shutil.copy(sqlite_seeded_template, tmp_path / "mynumber.sqlite3")
-    shutil.copy(sqlite_template, tmp_path / "mynumber-chips.sqlite3")
-
-
-@pytest.mark.usefixtures("seeded")
+@pytest.mark.usefixtures("cli_data_seeded")
 def test_register_prints_the_masked_number_and_flags_late(tmp_path: Path) -> None:
     done = _register(tmp_path)
     assert done.returncode == 0, done.stderr
@@ -137,7 +127,7 @@ def test_register_prints_the_masked_number_and_flags_late(tmp_path: Path) -> Non
     assert again.returncode == 1 and "moving-out" in again.stderr
 
 
-@pytest.mark.usefixtures("seeded")
+@pytest.mark.usefixtures("cli_data_seeded")
 @pytest.mark.parametrize(
     "flag,value,field",
     [
@@ -178,7 +168,7 @@ def test_register_bad_input_is_one_line_exit_1(
     assert done.stderr.startswith(f"error: {field}:") and len(done.stderr.splitlines()) == 1
 
 
-@pytest.mark.usefixtures("seeded")
+@pytest.mark.usefixtures("cli_data_seeded")
 def test_audit_verify_reports_an_intact_chain(tmp_path: Path) -> None:
     _register(tmp_path)
     done = run(["audit", "verify"], tmp_path)
