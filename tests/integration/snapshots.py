@@ -128,7 +128,7 @@ class _Snapshot(Generic[T]):
     value: T
     now: dt.datetime
     next_key: int | None  # the modulus of the pool's key after those the world's cards hold
-    sqlite_files: dict[str, Path]  # the setting's name -> the kept copy
+    sqlite_files: dict[str, Path]  # the database's role -> the kept copy
     postgres: _PostgresState | None
 
 
@@ -176,7 +176,7 @@ class Snapshots:
             assert conn.scalar(text("SELECT count(*) FROM audit_log")) == 0, "not a fresh system"
         backend = system.engine.dialect.name
         if backend not in ("sqlite", "postgresql"):
-            return build(system)
+            return build(system, **arguments)
         name = f"{build.__module__}.{build.__qualname__}"
         key = (backend, name, repr(sorted(arguments.items())))
         kept = self._kept.get(key)
