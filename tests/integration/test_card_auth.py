@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from mynumber.adapters.db.models import AuditEntry
+from mynumber.adapters.db.models_pki import CardAuthChallenge
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.card import KeySlot
@@ -45,6 +47,7 @@ from mynumber.services.jpki.card_auth import (
 from mynumber.services.jpki.certificates import kinds_revoked_on, revoke_card_certificates
 from mynumber.services.registry.numbers import open_number
 from tests.conftest import caller, ref
+from tests.integration.card_support import run_jobs
 from tests.integration.certificates_support import (
     AUTH_PIN,
     TestCard,
@@ -139,6 +142,29 @@ def test_a_nonce_expires_after_five_minutes(pki: System) -> None:
     answer = answer_challenge(card.chip, pin=AUTH_PIN, nonce=nonce)
     pki.services.clock.advance(minutes=5, seconds=1)  # type: ignore[attr-defined]
     _refused(pki, nonce, answer, ChallengeExpired)
+
+
+def test_the_daily_jobs_forget_nonces_a_day_after_they_expired(pki: System) -> None:
+    """Answered or not, a nonce goes a day after it expired: one expired less than a day ago
+    is kept (an answer is still told it expired), a forgotten one is refused as unknown."""
+    card = make_card(pki)
+    answered, old = _challenge(pki), _challenge(pki)
+    _authenticate(pki, answered, answer_challenge(card.chip, pin=AUTH_PIN, nonce=answered))
+    pki.services.clock.advance(hours=12)  # type: ignore[attr-defined]
+    recent = _challenge(pki)
+    before = REGISTRY.get_sample_value("mynumber_card_auth_challenges_forgotten_total") or 0.0
+    pki.services.clock.advance(hours=12, minutes=5, seconds=1)  # type: ignore[attr-defined]
+    run_jobs(pki)
+    with pki.reading() as uow:
+        kept = set(uow.session.scalars(select(CardAuthChallenge.nonce)))
+    assert kept == {recent.hex()}
+    after = REGISTRY.get_sample_value("mynumber_card_auth_challenges_forgotten_total")
+    assert after == before + 2
+    _refused(pki, old, answer_challenge(card.chip, pin=AUTH_PIN, nonce=old), ChallengeUnknown)
+    _refused(pki, recent, answer_challenge(card.chip, pin=AUTH_PIN, nonce=recent), ChallengeExpired)
+    run_jobs(pki)  # nothing more is due: the recent one stays its day
+    with pki.reading() as uow:
+        assert set(uow.session.scalars(select(CardAuthChallenge.nonce))) == {recent.hex()}
 
 
 def test_a_nonce_never_issued_or_issued_to_another_party_is_unknown(pki: System) -> None:

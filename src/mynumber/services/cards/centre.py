@@ -44,10 +44,11 @@ from mynumber.services.cards import express
 from mynumber.services.cards import moving as card_moving
 from mynumber.services.cards import records as card_records
 from mynumber.services.cards.records import card_centre_for
-from mynumber.services.core import audit
+from mynumber.services.core import audit, metrics
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import Subject, authorise, require_role
 from mynumber.services.core.records import active_registration, get_person
+from mynumber.services.jpki import card_auth
 from mynumber.services.registry import letters
 
 
@@ -233,12 +234,14 @@ def _due(expiry: dt.date | None, sent_on: dt.date | None, today: dt.date) -> boo
 
 
 def run_daily_jobs(session: Session, svc: Services) -> JobReport:
-    """Everything due now: manufacture, the post's round, expiry notices, lapsed cards."""
+    """Everything due now: manufacture, the post's round, expiry notices, lapsed cards, and
+    the card-authentication nonces long expired forgotten (counted in the metrics)."""
     made, cancelled = manufacture_due_cards(session, svc)
     settled = letters.deliver_due_mail(session, svc)
     express.activate_delivered(session, svc, settled)
     notices = send_renewal_notices(session, svc)
     lapsed = card_moving.lapse_moved_cards(session, svc)
+    metrics.challenges_forgotten(card_auth.forget_expired_challenges(session, svc.clock.now()))
     return JobReport(
         cards_made=[c.serial for c in made],
         applications_cancelled=cancelled,

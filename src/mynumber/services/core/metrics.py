@@ -21,6 +21,10 @@ ELIGIBILITY_CHECKS = Counter(
     "(eligible, ended, or the refusal's code)",
     ["method", "outcome"],
 )
+CHALLENGES_FORGOTTEN = Counter(
+    "mynumber_card_auth_challenges_forgotten",
+    "Card-authentication nonces deleted by the daily jobs, a day after they expired",
+)
 PIN_LOCKS = Counter(
     "mynumber_pin_locks", "PINs locked by a wrong entry on the chip, by the PIN's kind", ["pin"]
 )
@@ -45,3 +49,8 @@ def audit_chain_length(session: Session) -> tuple[int, int]:
         select(func.coalesce(func.sum(AuditHead.last_seq), 0), func.count(AuditHead.id))
     ).one()
     return int(entries), int(chains)
+
+
+def challenges_forgotten(count: int) -> None:
+    """Count the nonces one run of the daily jobs forgot."""
+    CHALLENGES_FORGOTTEN.inc(count)

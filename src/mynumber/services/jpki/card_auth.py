@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar, cast
 
 from cryptography import x509
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.bulk_insert import insert_rows
@@ -295,6 +295,21 @@ _SPEND = ListStatement(
         .returning(_CHALLENGES.c.nonce, _CHALLENGES.c.relying_party)
     )
 )
+
+
+EXPIRED_KEPT = dt.timedelta(days=1)
+"""How long a nonce is kept after it expired: an answer that late is still told the nonce
+expired (``ChallengeExpired``), not that it was never issued."""
+
+
+def forget_expired_challenges(session: Session, now: dt.datetime) -> int:
+    """Delete every nonce that expired more than ``EXPIRED_KEPT`` before ``now``, answered
+    or not; how many. A nonce only guards against a replay while it can be answered, and
+    each eligibility check leaves one (at the national peak of ~700 checks a second, tens of
+    millions a day): kept forever, the table would outgrow the register. An answer with a
+    forgotten nonce is refused as one never issued (``ChallengeUnknown``)."""
+    done = session.execute(delete(_CHALLENGES).where(_CHALLENGES.c.expires_at < now - EXPIRED_KEPT))
+    return int(getattr(done, "rowcount", 0) or 0)
 
 
 def challenge_refusal(
