@@ -366,6 +366,12 @@ def test_a_line_torn_by_a_crash_is_reported_and_the_next_one_follows_it(
     assert [p.message for p in problems] == [
         "checkpoint file line 2: it is not a signed checkpoint"
     ]
+    # Another process, or this one restarted, reads the file from its start, the ended torn
+    # line on the way: it goes on appending after it.
+    _act(logged, CLINIC, 1, "restarted")
+    _checkpoint(logged)
+    checkpoints, problems = logged.audit_checkpoints().read()
+    assert [c.number for c in checkpoints] == [1, 2, 3] and len(problems) == 1
 
 
 def _rewrite(path: Path, change: dict[str, object]) -> None:

@@ -79,6 +79,16 @@ class _Folded:
         self.heads.update(_heads(body))
         self.last, self.number = raw, int(body["n"])
 
+    def take(self, raw: bytes) -> None:
+        """A line read from the file. One that is no checkpoint (torn by a crash in the
+        middle of an append, or damaged) stays for ``read`` to report and adds no heads;
+        the next line follows it (its hash), numbered after the last whole one."""
+        try:
+            body = json.loads(raw)
+            self.fold(raw, body)
+        except (ValueError, KeyError, TypeError):
+            self.last = raw
+
 
 class NoLineBefore(Exception):
     """Only the heads that moved were given, and the file has no line to say the others."""
@@ -141,16 +151,11 @@ class CheckpointFile:
         folded = self._folded
         fh.seek(folded.end)
         for line in fh:  # a line at a time: a file of the old, full lines runs to gigabytes
+            if not line.endswith(b"\n"):  # the last, torn by a crash: ended, so the next
+                fh.write(b"\n")  # line does not run on from it
             raw = line.rstrip(b"\n")
-            if not line.endswith(b"\n"):
-                # Torn by a crash in the middle of an append: ended here, so the next line
-                # does not run on from it. It stays, unreadable, for ``read`` to report, and
-                # the next line follows it (its hash), numbered after the last whole one.
-                fh.write(b"\n")
-                folded.last = raw
-                break
             if raw:
-                folded.fold(raw, json.loads(raw))
+                folded.take(raw)
         folded.end = fh.seek(0, os.SEEK_END)
         return folded
 
