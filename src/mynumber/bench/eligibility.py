@@ -76,11 +76,16 @@ HELLO = "mynumber.bench.eligibility:hello"
 
 Server = Sequence[int]
 """The ports of one application's processes, one port each. The terminals are dealt to them
-in turn (terminal k to ``ports[k % len(ports)]``), as a load balancer in front of the
+in turn (terminal k to ``ports[k % len(ports)]``: ``port_of``), as a load balancer in front of the
 processes deals connections. Not one port shared by uvicorn's workers: there the process
 that wakes first accepts every connection waiting, and 32 terminals connecting at once were
 split 1/31, 4/28, 10/22, 13/19 or 16/16 between two processes, so a run measured one
 process's core, the other's, or both, by chance (docs/benchmarks.md)."""
+
+
+def port_of(ports: Server, terminal: int) -> int:
+    """The port of the process terminal number ``terminal`` is dealt to."""
+    return ports[terminal % len(ports)]
 
 
 def serve(port: int, factory: str = SERVICE) -> None:
@@ -185,6 +190,11 @@ class Connection:
         self.writer.close()
 
 
+async def connect(ports: Server, terminals: int) -> list[Connection]:
+    """A connection for each of ``terminals`` terminals, to the process it is dealt to."""
+    return [await Connection(port_of(ports, k)).open() for k in range(terminals)]
+
+
 async def signed_checks(
     ports: Server, tokens: Sequence[str], cards: Cards, chosen: Sequence[int]
 ) -> list[list[bytes]]:
@@ -210,7 +220,7 @@ async def signed_checks(
 
     nonces = await asyncio.gather(
         *(
-            fetch(ports[k % len(ports)], token, len(cards_of))
+            fetch(port_of(ports, k), token, len(cards_of))
             for k, (token, cards_of) in enumerate(zip(tokens, dealt, strict=True))
         )
     )
@@ -282,7 +292,7 @@ async def full_speed(
             _expect(*await conn.send(request), 200)
             done += 1
 
-    conns = [await Connection(ports[k % len(ports)]).open() for k in range(len(streams))]
+    conns = await connect(ports, len(streams))
     started = time.perf_counter()
     if seconds is not None:
         stop = started + seconds
@@ -315,10 +325,10 @@ async def fixed_rate(
 ) -> list[float]:
     """Latencies (ms) of the requests sent at ``rate`` per second, the terminals' in turn
     (``requests``: each terminal's, in order, the terminals dealt to ``ports`` in turn),
-    each over its terminal's connection (one
-    request at a time: a terminal busy with the last check delays the next), from its
-    scheduled time (no coordinated omission: a late answer delays no later send)."""
-    conns = [await Connection(ports[k % len(ports)]).open() for k in range(len(requests))]
+    each over its terminal's connection (one request at a time: a terminal busy with the
+    last check delays the next), from its scheduled time (no coordinated omission: a late
+    answer delays no later send)."""
+    conns = await connect(ports, len(requests))
     busy = [asyncio.Lock() for _ in requests]
     latencies: list[float] = []
     tasks = []
