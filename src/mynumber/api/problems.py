@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -195,8 +196,10 @@ async def on_out_of_range(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def on_database_unavailable(request: Request, exc: Exception) -> Response:
-    # A lost or refused database connection: the transaction was rolled back, so the caller
-    # may simply try again (the chaos harness drops connections to prove nothing is kept).
+    # A lost or refused database connection, or no connection free in the pool in time (the
+    # database stalled under every one): the transaction was rolled back or never began, so
+    # the caller may simply try again (the chaos harness drops connections to prove nothing
+    # is kept).
     log.warning(
         "database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__
     )
@@ -234,4 +237,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(OverflowError, on_out_of_range)
     app.add_exception_handler(DataError, on_out_of_range)
     app.add_exception_handler(OperationalError, on_database_unavailable)
+    app.add_exception_handler(PoolTimeout, on_database_unavailable)
     app.add_exception_handler(Exception, on_unexpected)
