@@ -13,6 +13,7 @@ from mynumber import __version__
 from mynumber.adapters.db.checkpoints import WalCheckpointer
 from mynumber.api import docs, openapi, problems
 from mynumber.api.check_desk import CheckDesk
+from mynumber.api.check_lane import CheckLane
 from mynumber.api.deps import ReferenceScope, SandboxClockFollower, TokenCache
 from mynumber.api.edges import Edges
 from mynumber.api.observability import Observed
@@ -125,6 +126,9 @@ def create_app(system: System) -> FastAPI:
         app.include_router(module.router)
     mount_web(app)
     docs.install(app)
+    # The clinic terminals' checks, well formed, answered inside every middleware of ours but
+    # beside FastAPI's routing (api.check_lane).
+    app.add_middleware(CheckLane)
     # Ids leave and enter as opaque references, under this system's key (services.core.refs).
     app.add_middleware(ReferenceScope, references=References.from_keys(system.services.keys))
     if system.settings.sandbox:

@@ -112,10 +112,15 @@ async def get_caller(
             "Send an API token: Authorization: Bearer <token>.",
             "APIトークンを Authorization ヘッダーで送ってください。",
         )
-    cache: TokenCache = request.app.state.token_cache
-    caller = await cache.caller(credentials.credentials, system.caller_of)
+    caller = await caller_with_token(system, request.app.state.token_cache, credentials.credentials)
     request.state.caller = caller
     return caller
+
+
+async def caller_with_token(system: System, cache: TokenCache, token: str) -> Caller:
+    """The caller behind an API token, through the process's cache, or ``Unauthenticated``:
+    the one look-up of every route and of ``api.check_lane``."""
+    return await cache.caller(token, system.caller_of)
 
 
 SystemDep = Annotated[System, Depends(get_system)]

@@ -224,7 +224,7 @@ def _printable(field: str) -> str:
 
 async def check_form(scope: Scope, body: bytes, limits: Limits) -> BadText | None:
     """Check every text field (and file name) of a form, parsed as the routes will."""
-    request = Request(dict(scope), receive=_replay(body, _never))
+    request = Request(dict(scope), receive=replay(body, disconnected))
     try:
         form = await request.form(max_files=1000, max_fields=1000)
     except Exception:  # a malformed form: the route reports it
@@ -287,25 +287,26 @@ def _buffered_kind(scope: Scope) -> bool:
     return kind in _BUFFERED or kind.endswith("+json")
 
 
-async def _never() -> Message:
+async def disconnected() -> Message:
+    """A ``receive`` for an answer given without the request's: the client is gone."""
     return {"type": "http.disconnect"}
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay(body: bytes, receive: Receive) -> Receive:
     """A ``receive`` that gives ``body`` once, then whatever the client sends next."""
     given = False
 
-    async def replay() -> Message:
+    async def replayed() -> Message:
         nonlocal given
         if not given:
             given = True
             return {"type": "http.request", "body": body, "more_body": False}
         return await receive()
 
-    return replay
+    return replayed
 
 
-async def _read_all(receive: Receive, limit: int) -> bytes | None:
+async def read_body(receive: Receive, limit: int) -> bytes | None:
     """The whole body, or ``None`` once it passes ``limit`` (the rest is not read)."""
     parts: list[bytes] = []
     size = 0
@@ -390,7 +391,7 @@ class Edges:
 
     async def _checked(self, scope: Scope, receive: Receive, send: Send, limits: Limits) -> None:
         """JSON and forms: read whole (within the limit), check every string, then hand on."""
-        body = await _read_all(receive, limits.body_bytes)
+        body = await read_body(receive, limits.body_bytes)
         if body is None:
             await too_large(limits.body_bytes)(scope, receive, send)
             return
@@ -401,7 +402,7 @@ class Edges:
             if bad is not None:
                 await bad_text(bad, limits)(scope, receive, send)
                 return
-        await self.app(scope, _replay(body, receive), send)
+        await self.app(scope, replay(body, receive), send)
 
     async def _counted(self, scope: Scope, receive: Receive, send: Send, limits: Limits) -> None:
         """Other bodies (XML, DER, …): streamed to the route, counted on the way. Past the

@@ -29,6 +29,7 @@ from mynumber.api.deps import CallerDep, ServicesDep, UowDep, VisitPath
 from mynumber.api.routers.card_auth import decode
 from mynumber.domain.errors import invalid
 from mynumber.domain.insurance import Consent, EligibilityAnswer
+from mynumber.services.core.context import Caller
 from mynumber.services.core.refs import VisitId
 from mynumber.services.insurance import clinic, medical_records
 from mynumber.services.insurance.checks import CardCheck
@@ -170,9 +171,16 @@ def decode_out(data: bytes) -> str:
 async def check_with_pin(body: PinCheck, caller: CallerDep, request: Request) -> Response:
     """The card signed the nonce after the PIN: the eligibility answer, and the terminal's
     nonce for the next card. Checks arriving together are answered together
-    (``api.check_desk``)."""
+    (``api.check_desk``). A well-formed check is answered by ``api.check_lane`` before it
+    reaches this route, with the same ``answer_pin_check``."""
+    answer = await answer_pin_check(body, caller, request.app.state.check_desk)
+    return Response(answer, media_type="application/json")
+
+
+async def answer_pin_check(body: PinCheck, caller: Caller, desk: CheckDesk) -> bytes:
+    """A PIN check's answer as JSON (``AnswerOut``), or its refusal raised: the route's and
+    the check lane's one way to answer."""
     refuse_consent_flag(body.consent)
-    desk: CheckDesk = request.app.state.check_desk
     done = await desk.check(
         CardCheck(
             caller,
@@ -189,7 +197,7 @@ async def check_with_pin(body: PinCheck, caller: CallerDep, request: Request) ->
         ChallengeOut(nonce=decode_out(following.nonce), expires_at=following.expires_at),
     )
     # Serialised once here: the busiest route skips FastAPI's second validation of the model.
-    return Response(out.model_dump_json(), media_type="application/json")
+    return out.model_dump_json().encode()
 
 
 @router.post("/checks/face", response_model=AnswerOut)
