@@ -227,6 +227,30 @@ def insured_patient(system: System, world: World, **card: Any) -> Patient:
     return Patient(patient.person_id, patient.serial, patient.chip, enrolment_id)
 
 
+@dataclass(frozen=True)
+class Insured:
+    """``insured_world``'s result as plain data, as a snapshot keeps it (``snapshots.py``): no
+    ``Chip``, which is bound to the store it was made over; ``patient`` makes the holder's
+    over the test's own store."""
+
+    world: World
+    person_id: int
+    serial: str
+    enrolment_id: int
+
+    def patient(self, system: System) -> Patient:
+        chip = Chip(system.services.chips, self.serial, chip_key=system.services.keys.chip_key)
+        return Patient(self.person_id, self.serial, chip, self.enrolment_id)
+
+
+def insured_world(system: System, **card: Any) -> Insured:
+    """``setup_world`` and an ``insured_patient`` in it (``card``: the person's details)."""
+    world = setup_world(system)
+    patient = insured_patient(system, world, **card)
+    assert patient.enrolment_id is not None
+    return Insured(world, patient.person_id, patient.serial, patient.enrolment_id)
+
+
 def set_card(system: System, serial: str, **values: Any) -> None:
     """Change the authority's record of a card as the card services would."""
     with system.uow() as uow:

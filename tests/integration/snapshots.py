@@ -16,7 +16,11 @@ it again:
 The process's own objects are the test's, built as before (engines, services, caches: all
 empty until the test uses them); the simulated clock is set to the snapshot's time (the post
 office keeps no mail: its letters are rows), and the worker's key pool drawn on to where the
-build left it. Each test gets its own copy, so what one writes no other sees, in any order.
+build left it. A world whose chips live in memory (the clinic's ``MemoryChipStore``, put on
+the system's services by ``setup_world``) gets a copy of those chips on the test's services,
+so a built value holds no ``Chip`` (bound to the store it was made over) but the serials the
+test's fixture rebuilds its chips from. Each test gets its own copy, so what one writes no
+other sees, in any order.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from mynumber.bootstrap import System
+from mynumber.card import MemoryChipStore
 from mynumber.card.keys import KeyPool
 from mynumber.domain.clock import SimulatedClock
 from tests.conftest import START
@@ -130,6 +135,7 @@ class _Snapshot(Generic[T]):
     next_key: int | None  # the modulus of the pool's key after those the world's cards hold
     sqlite_files: dict[str, Path]  # the database's role -> the kept copy
     postgres: _PostgresState | None
+    chips: MemoryChipStore | None  # the chips, where the world keeps them in memory
 
 
 def _modulus(key: rsa.RSAPrivateKey) -> int:
@@ -185,6 +191,8 @@ class Snapshots:
             self._kept[key] = self._take(system, backend, len(self._kept), value)
             return value
         self._restore(system, kept)
+        if kept.chips is not None:
+            system.services.chips = kept.chips.copy()
         clock.set(kept.now)
         _pool_after(system, kept.next_key)
         return kept.value  # type: ignore[no-any-return]
@@ -193,15 +201,17 @@ class Snapshots:
         now = system.services.clock.now()
         pool = system.services.key_source
         next_key = _modulus(pool.new_key()) if isinstance(pool, KeyPool) else None
+        chips = system.services.chips
+        memory = chips.copy() if isinstance(chips, MemoryChipStore) else None
         if backend == "postgresql":
             state = _PostgresState.take(self._engine(system.settings.resolved_database_url()))
-            return _Snapshot(value, now, next_key, {}, state)
+            return _Snapshot(value, now, next_key, {}, state, memory)
         files: dict[str, Path] = {}
         for role, url in _database_urls(system).items():
             kept = self.directory / f"{number}-{role}.sqlite3"
             _sqlite_copy(_sqlite_path(url), kept)
             files[role] = kept
-        return _Snapshot(value, now, next_key, files, None)
+        return _Snapshot(value, now, next_key, files, None, memory)
 
     def _restore(self, system: System, kept: _Snapshot[Any]) -> None:
         if kept.postgres is not None:

@@ -27,12 +27,15 @@ from tests.integration.oidc_support import (
     token_request,
     validated_id_token,
 )
+from tests.integration.snapshots import Snapshots
 
 IDENTITY = "openid name address birthdate gender"
 
 
 @pytest.fixture
-def http(cards: System) -> TestClient:
+def http(request: pytest.FixtureRequest, cards: System) -> TestClient:
+    if "holder" in request.fixturenames:  # the card first: it is copied into a fresh system
+        request.getfixturevalue("holder")
     return browser(cards)
 
 
@@ -42,8 +45,9 @@ def bank(cards: System, http: TestClient) -> RelyingParty:
 
 
 @pytest.fixture
-def holder(cards: System) -> Issued:
-    return issued_card(cards)
+def holder(cards: System, snapshots: Snapshots) -> Issued:
+    """The card issued once per worker and backend, copied in (``snapshots.py``)."""
+    return snapshots.give(cards, issued_card)
 
 
 def _tokens(http: TestClient, rp: RelyingParty, serial: str, scope: str = IDENTITY) -> Any:

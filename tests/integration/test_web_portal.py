@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
@@ -30,11 +30,13 @@ from mynumber.services.registry.numbers import open_number
 from mynumber.web import session as sessions
 from tests.integration.clinic_support import (
     AUTH_PIN,
+    Insured,
     Patient,
     World,
-    insured_patient,
+    insured_world,
     setup_world,
 )
+from tests.integration.snapshots import Snapshots
 from tests.staff_login import clerk_for
 
 SIGNATURE_PIN = "TARO2026"
@@ -69,13 +71,21 @@ class Browser:
 
 
 @pytest.fixture
-def world(system: System) -> World:
+def insured(system: System, snapshots: Snapshots) -> Insured:
+    """The world and its holder, built once per worker and backend (``snapshots.py``)."""
+    return snapshots.give(system, insured_world, name_latin="Okafor Chidi")
+
+
+@pytest.fixture
+def world(request: pytest.FixtureRequest, system: System) -> World:
+    if "holder" in request.fixturenames:  # the holder's world, from its snapshot
+        return cast(Insured, request.getfixturevalue("insured")).world
     return setup_world(system)
 
 
 @pytest.fixture
-def holder(system: System, world: World) -> Patient:
-    return insured_patient(system, world, name_latin="Okafor Chidi")
+def holder(system: System, insured: Insured) -> Patient:
+    return insured.patient(system)
 
 
 @pytest.fixture

@@ -128,6 +128,14 @@ class MemoryChipStore:
         with self._lock:
             return card_id in self._chips
 
+    def copy(self) -> MemoryChipStore:
+        """Another store holding copies of these chips: what either changes the other does not
+        see (a simulation's or a test's world kept, then given again)."""
+        other = MemoryChipStore()
+        with self._lock:
+            other._chips = {card_id: chip.copy() for card_id, chip in self._chips.items()}
+        return other
+
     def create(self, chip: ChipState) -> None:
         """Store a newly manufactured chip; ``Conflict`` if the serial exists."""
         with self._lock:

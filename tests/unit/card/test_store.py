@@ -216,6 +216,18 @@ def test_a_loaded_state_is_a_copy(chip: Chip, store: MemoryChipStore) -> None:
     assert fresh.files and fresh.pins[PinRef.USER_AUTHENTICATION].tries_left == 3
 
 
+def test_a_copied_store_and_its_original_change_apart(chip: Chip, store: MemoryChipStore) -> None:
+    copied = store.copy()
+    assert copied.load(CARD_ID) == store.load(CARD_ID)
+    ua = PinRef.USER_AUTHENTICATION
+    assert copied.take_try(CARD_ID, ua) == 3
+    copied.update_data(CARD_ID, {"photo": None})
+    assert store.take_try(CARD_ID, ua) == 3 and "photo" in store.load(CARD_ID).files
+    store.update_data(CARD_ID, {"photo": b"new"})
+    store.destroy(CARD_ID)
+    assert copied.take_try(CARD_ID, ua) == 2 and "photo" not in copied.load(CARD_ID).files
+
+
 def test_update_data_writes_some_files_and_deletes_with_none(
     chip: Chip, store: MemoryChipStore
 ) -> None:
