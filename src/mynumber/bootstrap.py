@@ -4,9 +4,10 @@ import time."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -63,6 +64,11 @@ class System:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions)
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """A bare connection in a transaction that writes, committed when the block ends
+        without an error (Core statements only: no unit of work, no audit queue)."""
+        return self.engine.begin()
 
     def reading(self) -> UnitOfWork:
         """A unit of work that only reads (it must not write: on SQLite it holds no lock)."""

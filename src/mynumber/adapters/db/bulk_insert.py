@@ -58,11 +58,21 @@ def insert_rows(
     if not rows:
         return []
     session.flush()  # as autoflush would: the rows may refer to what the caller just added
-    table = cast(Table, model.__table__)
-    connection = session.connection()
+    return insert_rows_on(
+        session.connection(), cast(Table, model.__table__), rows, return_ids=return_ids
+    )
+
+
+def insert_rows_on(
+    connection: Connection, table: Table, rows: list[Row], *, return_ids: bool = False
+) -> list[int]:
+    """``insert_rows`` on a connection in a transaction, with no ``Session`` around it (the
+    audit entry a refusal leaves in a transaction of its own)."""
+    if not rows:
+        return []
     name = connection.dialect.name
     if name not in ("postgresql", "sqlite"):
-        return _insert_with_core(session, table, rows, return_ids)
+        return _insert_with_core(connection, table, rows, return_ids)
     columns = [*rows[0], *_scalar_defaults(table, rows[0])]
     try:
         if name == "postgresql":
@@ -75,12 +85,12 @@ def insert_rows(
 
 
 def _insert_with_core(
-    session: Session, table: Table, rows: list[Row], return_ids: bool
+    connection: Connection, table: Table, rows: list[Row], return_ids: bool
 ) -> list[int]:
     if not return_ids:
-        session.execute(insert(table), rows)
+        connection.execute(insert(table), rows)
         return []
-    result = session.execute(
+    result = connection.execute(
         insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
     )
     return [row[0] for row in result]

@@ -46,7 +46,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 
-from mynumber.adapters.db.bulk_insert import insert_rows
+from mynumber.adapters.db.bulk_insert import insert_rows_on
 from mynumber.adapters.db.lists import ListStatement
 from mynumber.adapters.db.models import AuditEntry, AuditHead
 from mynumber.domain.access import Role
@@ -134,7 +134,14 @@ def write_pending(session: Session) -> None:
         return
     key: bytes = session.info[AUDIT_KEY]
     session.flush()
-    conn = session.connection()  # Core statements, without the ORM's per-statement work
+    # Core statements, without the ORM's per-statement work
+    write_entries(session.connection(), key, rows)
+
+
+def write_entries(conn: Connection, key: bytes, rows: Sequence[dict[str, Any]]) -> None:
+    """Write ``rows`` (as ``append`` takes them), keyed under ``key`` and chained, in
+    ``conn``'s transaction: the chains' heads locked in name order, the entries inserted,
+    the heads moved. What a commit writes; a refusal's own transaction writes it directly."""
     heads = _lock_heads(conn, sorted({row["chain"] for row in rows}))
     entries = []
     for queued in rows:
@@ -144,7 +151,7 @@ def write_pending(session: Session) -> None:
         row.update(chain_id=head.id, seq=head.seq, prev_hash=head.hash)
         row["entry_hash"] = head.hash = keyed_hash(key, row)
         entries.append(row)
-    insert_rows(session, AuditEntry, entries)
+    insert_rows_on(conn, _LOG, entries)
     conn.execute(
         _MOVE_HEAD,
         [{"head_id": h.id, "last_seq": h.seq, "last_hash": h.hash} for h in heads.values()],
