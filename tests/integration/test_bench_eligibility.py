@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
 
 from mynumber.adapters.db.models import Person
-from mynumber.bench import loaded
+from mynumber.bench import eligibility, loaded
 from mynumber.bench.enrol import drop_database, enrol
 from mynumber.bootstrap import build_system
 from mynumber.cli.main import app
@@ -27,6 +27,7 @@ from tests.integration.bench_support import (
     copy_of_worker_database,
     keys_made_once,  # noqa: F401  (a fixture, by name)
 )
+from tests.integration.forked_servers import forked_subprocess
 
 LAST_LINE = re.compile(r"^ratio (\d+\.\d\d) p50 (\d+\.\d) ms p99 (\d+\.\d) ms$")
 HELLO = re.compile(r"^bare FastAPI \(GET /hello\): ([\d,]+) requests/s$")
@@ -44,6 +45,9 @@ def bench(
     runs."""
     monkeypatch.setenv("TMPDIR", str(tmp))  # the server process's
     monkeypatch.setattr(tempfile, "tempdir", str(tmp))  # this one's (cached at first use)
+    # Its servers forked from an interpreter that imported the project once, not a fresh one
+    # each (~2 s of CPU a start, eight starts in this module); each still a process of its own.
+    monkeypatch.setattr(eligibility, "subprocess", forked_subprocess)
     # In a thread of its own: the command drives the service with asyncio.run, which refuses
     # to start where an event loop is running, as in a worker's main thread after the browser
     # tests (Playwright's sync API keeps its loop there for the session).

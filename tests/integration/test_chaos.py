@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from mynumber.chaos import harness
+from tests.integration.forked_servers import forked_subprocess, ready
 from tests.integration.test_cli import clean_environment, run  # noqa: F401  (autouse)
 
 TOTALS = re.compile(r"^rounds (\d+), requests (\d+), kills (\d+), violations: (\d+)$")
@@ -22,8 +24,13 @@ TOTALS = re.compile(r"^rounds (\d+), requests (\d+), kills (\d+), violations: (\
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_a_short_chaos_run_finds_no_violation(
-    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Each `mynumber serve` forked from an interpreter that imported the project once, not a
+    # fresh one (~2 s of CPU a start, five or six starts a run): still a process of its own,
+    # killed and restarted, with its own environment, folder and log.
+    monkeypatch.setattr(harness, "subprocess", forked_subprocess)
+    ready()
     args = ["chaos", "--seconds", "20", "--rounds", "4", "--seed", "16"]
     if backend == "postgresql":
         # The harness makes (and drops) a database of its own on this test's server.

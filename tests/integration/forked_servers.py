@@ -1,0 +1,152 @@
+"""Server processes forked from an interpreter that imported the project once.
+
+`bench eligibility` and `mynumber chaos` start their services as ``python -c …`` and
+``python -m mynumber.cli serve …`` subprocesses: each a fresh interpreter importing the
+project, uvicorn and FastAPI and building the app, ~1.5-2.5 s of CPU a start, most of what
+those modules' servers cost in a test (eight starts in the benchmark's module, six in the
+chaos runs). ``forked_subprocess`` stands in for the ``subprocess`` module those two use:
+its ``Popen`` runs the same command line in a process forked from multiprocessing's
+forkserver, which imported the project once (``PRELOAD``). The server is still a process of
+its own, on its own port, with the environment and working folder it was given, killed and
+stopped by signals; only the imports are done before the fork. What a fresh interpreter's
+start does (the entry points, the imports) is run for real by ``test_cli``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import runpy
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from multiprocessing import forkserver
+from pathlib import Path
+from types import SimpleNamespace
+from typing import IO, Any
+
+# What the servers import before they serve (and `bench enrol`'s workers, which share the
+# forkserver: it is one per process).
+PRELOAD = [
+    "mynumber.bench.enrol",
+    "mynumber.bench.eligibility",
+    "mynumber.cli.main",
+    "mynumber.api.app",
+    "mynumber.demo.world",
+    "uvicorn",
+    "uvicorn.loops.uvloop",
+    "uvicorn.protocols.http.httptools_impl",
+    "uvicorn.lifespan.on",
+]
+
+_started_here = False
+
+
+def _context() -> multiprocessing.context.ForkServerContext:
+    """The forkserver context, its server started with ``PRELOAD``. The forkserver is one per
+    process: one that `bench enrol` started earlier with its own module only is stopped first
+    (no pool of it outlives its ``enrol``), or every fork would import the project again."""
+    global _started_here
+    context = multiprocessing.get_context("forkserver")
+    server: Any = getattr(forkserver, "_forkserver", None)
+    if not _started_here:
+        if server is not None and getattr(server, "_forkserver_pid", None) is not None:
+            server._stop()
+        context.set_forkserver_preload(PRELOAD)
+        _started_here = True
+    return context
+
+
+def ready() -> None:
+    """Start the forkserver now (its imports), before a harness starts timing a server's start."""
+    _context()
+    forkserver.ensure_running()
+
+
+def _run(argv: list[str], env: dict[str, str], cwd: str | None, log: str | None) -> None:
+    """In the forked process: what ``python argv[1:]`` would do, in ``env`` and ``cwd``."""
+    os.environ.clear()
+    os.environ.update(env)
+    tempfile.tempdir = None  # TMPDIR as given, not as the forkserver found it
+    if cwd is not None:
+        os.chdir(cwd)
+    if log is not None:
+        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
+    flag, what, *rest = argv[1:]
+    if flag == "-c":
+        sys.argv = ["-c", *rest]
+        exec(compile(what, "<string>", "exec"), {"__name__": "__main__"})
+    elif flag == "-m":
+        sys.argv = [what, *rest]
+        runpy.run_module(what, run_name="__main__", alter_sys=True)
+    else:
+        raise ValueError(f"not a command line this stands in for: {argv}")
+
+
+class Forked:
+    """The part of ``subprocess.Popen`` the two harnesses use, over a forked process."""
+
+    def __init__(self, process: multiprocessing.process.BaseProcess, args: Sequence[str]) -> None:
+        self._process = process
+        self.args = args
+        self.pid = process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        """As ``Popen``'s: the exit status, or minus the signal that ended it."""
+        return self._process.exitcode
+
+    def poll(self) -> int | None:
+        return self._process.exitcode
+
+    def wait(self, timeout: float | None = None) -> int:
+        self._process.join(timeout)
+        code = self._process.exitcode
+        if code is None:
+            raise subprocess.TimeoutExpired(list(self.args), timeout or 0)
+        return code
+
+    def send_signal(self, sig: int) -> None:
+        if self._process.exitcode is None:
+            os.kill(self._process.pid or 0, sig)
+
+    def terminate(self) -> None:
+        self._process.terminate()
+
+    def kill(self) -> None:
+        self._process.kill()
+
+
+def forked_popen(
+    args: Sequence[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: str | Path | None = None,
+    stdout: IO[bytes] | None = None,
+    stderr: int | None = None,
+) -> Forked:
+    """``subprocess.Popen(args, env=…, cwd=…, stdout=a file, stderr=STDOUT)``, forked."""
+    if stderr not in (None, subprocess.STDOUT):
+        raise ValueError("only stderr=STDOUT (or inherited) is stood in for")
+    log = None if stdout is None else str(Path(stdout.name).resolve())
+    process = _context().Process(
+        target=_run,
+        args=(
+            list(args),
+            dict(os.environ if env is None else env),
+            None if cwd is None else str(cwd),
+            log,
+        ),
+    )
+    process.start()
+    return Forked(process, args)
+
+
+forked_subprocess = SimpleNamespace(
+    Popen=forked_popen, STDOUT=subprocess.STDOUT, TimeoutExpired=subprocess.TimeoutExpired
+)
+"""For ``monkeypatch.setattr(module, "subprocess", forked_subprocess)``."""
