@@ -4,7 +4,6 @@ with its body untouched, so malformed requests are refused exactly as before."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 from collections.abc import Iterator
@@ -86,7 +85,7 @@ class Route:
         await send({"type": "http.response.body", "body": b""})
 
 
-def lane_alone(app: FastAPI, system: System, route: Route) -> httpx.AsyncClient:
+def lane_alone(app: FastAPI, system: System, route: Route) -> TestClient:
     """The lane in front of ``route`` only (no FastAPI routing), inside the references'
     scope as in ``create_app``; the application's state (desk, tokens, handlers) is ``app``'s."""
     inner = ReferenceScope(CheckLane(route), references=References.from_keys(system.services.keys))
@@ -95,15 +94,11 @@ def lane_alone(app: FastAPI, system: System, route: Route) -> httpx.AsyncClient:
         scope["app"] = app
         await inner(scope, receive, send)
 
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=asgi), base_url="http://lane")
+    return TestClient(asgi, base_url="http://lane")
 
 
-def post(client: httpx.AsyncClient, content: bytes, headers: dict[str, str]) -> httpx.Response:
-    async def send() -> httpx.Response:
-        async with client:
-            return await client.post(ROUTE, content=content, headers=headers)
-
-    return asyncio.run(send())
+def post(client: TestClient, content: bytes, headers: dict[str, str]) -> httpx.Response:
+    return client.post(ROUTE, content=content, headers=headers)
 
 
 JSON = {"Content-Type": "application/json"}

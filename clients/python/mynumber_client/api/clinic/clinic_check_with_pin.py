@@ -100,7 +100,8 @@ def sync_detailed(
 
      The card signed the nonce after the PIN: the eligibility answer, and the terminal's
     nonce for the next card. Checks arriving together are answered together
-    (``api.check_desk``).
+    (``api.check_desk``). A well-formed check is answered by ``api.check_lane`` before it
+    reaches this route, with the same ``answer_pin_check``.
 
     Args:
         body (PinCheck):
@@ -133,7 +134,8 @@ def sync(
 
      The card signed the nonce after the PIN: the eligibility answer, and the terminal's
     nonce for the next card. Checks arriving together are answered together
-    (``api.check_desk``).
+    (``api.check_desk``). A well-formed check is answered by ``api.check_lane`` before it
+    reaches this route, with the same ``answer_pin_check``.
 
     Args:
         body (PinCheck):
@@ -161,7 +163,8 @@ async def asyncio_detailed(
 
      The card signed the nonce after the PIN: the eligibility answer, and the terminal's
     nonce for the next card. Checks arriving together are answered together
-    (``api.check_desk``).
+    (``api.check_desk``). A well-formed check is answered by ``api.check_lane`` before it
+    reaches this route, with the same ``answer_pin_check``.
 
     Args:
         body (PinCheck):
@@ -192,7 +195,8 @@ async def asyncio(
 
      The card signed the nonce after the PIN: the eligibility answer, and the terminal's
     nonce for the next card. Checks arriving together are answered together
-    (``api.check_desk``).
+    (``api.check_desk``). A well-formed check is answered by ``api.check_lane`` before it
+    reaches this route, with the same ``answer_pin_check``.
 
     Args:
         body (PinCheck):
