@@ -132,8 +132,11 @@ def server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> I
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(server: Server) -> Iterator[object]:
+    """Chromium, for the browser tests' package only: Playwright's sync API marks an event
+    loop running in this thread while it lives, and any later test that calls
+    ``asyncio.run`` on the same worker failed (the check lane's tests once did)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
