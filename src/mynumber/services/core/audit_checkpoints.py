@@ -76,8 +76,11 @@ class _Folded:
     number: int = 0
 
     def fold(self, raw: bytes, body: dict[str, Any]) -> None:
-        self.heads.update(_heads(body))
-        self.last, self.number = raw, int(body["n"])
+        # All read before anything changes: a line that is not a whole checkpoint folds none
+        # of its heads in (``take``).
+        heads, number = _heads(body), int(body["n"])
+        self.heads.update(heads)
+        self.last, self.number = raw, number
 
     def take(self, raw: bytes) -> None:
         """A line read from the file. One that is no checkpoint (torn by a crash in the
