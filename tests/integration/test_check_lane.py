@@ -192,3 +192,15 @@ def test_a_refusal_in_the_lane_is_the_applications_problem(
     assert again.status_code == 200, again.text
     replayed = client.post(ROUTE, json=body, headers=terminal)
     assert replayed.status_code == 401 and replayed.json()["code"] == "challenge-replayed"
+
+
+def test_a_body_over_the_limit_is_refused_by_the_lane_alone_too(
+    system: System, client: TestClient, terminal: dict[str, str]
+) -> None:
+    """Behind ``Edges`` this never reaches the lane; in front of the route alone, the lane
+    reads no more than the route's limit and answers the edges' 413."""
+    route = Route()
+    sent = b'{"nonce": "' + b"A" * (64 * 1024) + b'"}'
+    resp = post(lane_alone(client.app, system, route), sent, terminal | JSON)  # type: ignore[arg-type]
+    assert resp.status_code == 413 and resp.json()["code"] == "body-too-large"
+    assert route.bodies == []

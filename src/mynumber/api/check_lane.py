@@ -32,7 +32,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mynumber.api.check_desk import CheckDesk
 from mynumber.api.deps import caller_with_token
-from mynumber.api.edges import disconnected, limits_for, read_body, replay, too_large
+from mynumber.api.edges import disconnected, header, limits_for, read_body, replay, too_large
 from mynumber.api.routers.clinic import PinCheck, answer_pin_check
 from mynumber.bootstrap import System
 
@@ -102,23 +102,16 @@ def _recognised(scope: Scope, body: bytes) -> tuple[str, PinCheck] | None:
 def _bearer_token(scope: Scope) -> str | None:
     """The token as FastAPI's ``HTTPBearer`` reads it (``Authorization: Bearer …``), else
     ``None``."""
-    scheme, token = get_authorization_scheme_param(_header(scope, b"authorization"))
+    sent = (header(scope, b"authorization") or b"").decode("latin-1")
+    scheme, token = get_authorization_scheme_param(sent)
     return token if scheme.lower() == "bearer" and token else None
 
 
 def _sent_as_json(scope: Scope) -> bool:
     """``Content-Type: application/json`` (FastAPI also reads a body of no type, or of any
     ``+json`` type, as JSON: those go to the route)."""
-    kind = (_header(scope, b"content-type") or "").split(";", 1)[0].strip().lower()
-    return kind == "application/json"
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    """The first header of that name, as Starlette's ``Headers.get`` reads it."""
-    for key, value in scope["headers"]:
-        if key == name:
-            return bytes(value).decode("latin-1")
-    return None
+    kind = (header(scope, b"content-type") or b"").decode("latin-1").split(";", 1)[0]
+    return kind.strip().lower() == "application/json"
 
 
 def _headers(body: bytes) -> list[tuple[bytes, bytes]]:

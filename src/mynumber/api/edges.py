@@ -260,7 +260,8 @@ def check_url(scope: Scope, limits: Limits) -> BadText | None:
     return None
 
 
-def _header(scope: Scope, name: bytes) -> bytes | None:
+def header(scope: Scope, name: bytes) -> bytes | None:
+    """The first header of that name (lower-case bytes), as Starlette's ``Headers.get``."""
     for key, value in scope.get("headers", ()):
         if key == name:
             return bytes(value)
@@ -268,7 +269,7 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
 
 
 def _content_length(scope: Scope) -> int | None:
-    raw = _header(scope, b"content-length")
+    raw = header(scope, b"content-length")
     if raw is None:
         return None
     try:
@@ -280,7 +281,7 @@ def _content_length(scope: Scope) -> int | None:
 def _buffered_kind(scope: Scope) -> bool:
     """Whether the body is one whose strings are checked here (JSON or a form; a body with no
     type is tried as JSON)."""
-    raw = _header(scope, b"content-type")
+    raw = header(scope, b"content-type")
     if raw is None:
         return True
     kind = raw.decode("latin-1").split(";", 1)[0].strip().lower()
@@ -396,7 +397,7 @@ class Edges:
             await too_large(limits.body_bytes)(scope, receive, send)
             return
         if body:
-            kind = (_header(scope, b"content-type") or b"").decode("latin-1").lower()
+            kind = (header(scope, b"content-type") or b"").decode("latin-1").lower()
             form = kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
             bad = await check_form(scope, body, limits) if form else check_json(body, limits)
             if bad is not None:
