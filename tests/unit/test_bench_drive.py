@@ -5,18 +5,23 @@ take turns over the same list without sending a check twice."""
 from __future__ import annotations
 
 import asyncio
+import csv
 import gc
 import itertools
+import time
 from collections.abc import Awaitable, Callable
 from functools import partial
+from pathlib import Path
 from typing import TypeVar
 
 from mynumber.bench.eligibility import (
+    Sent,
     alternate,
     collector_paused,
     fixed_rate,
     full_speed,
     http_request,
+    write_timeline,
 )
 from tests.unit.test_token_cache import in_own_loop
 
@@ -130,6 +135,29 @@ def test_the_fixed_rate_deals_the_terminals_too() -> None:
         assert by_port[1] == sorted(f"/check/{i}" for i in range(30) if i % 3 == 1)
 
     in_own_loop(with_servers(2, work))
+
+
+def test_the_timeline_has_each_check_when_it_was_due_and_its_port(tmp_path: Path) -> None:
+    async def work(ports: list[int], seen: list[list[str]]) -> list[Sent]:
+        timeline: list[Sent] = []
+        before = time.time()
+        latencies = await fixed_rate(ports, [checks(20)[k::2] for k in range(2)], 1000, timeline)
+        assert sorted(s.latency for s in timeline) == sorted(latencies)
+        due = sorted(s.scheduled for s in timeline)
+        assert before <= due[0] < due[-1] <= time.time()
+        # 20 checks at 1,000/s: due 1 ms apart, 19 ms from the first to the last
+        assert 0.018 < due[-1] - due[0] < 0.030
+        assert {(s.terminal, s.port) for s in timeline} == {(0, ports[0]), (1, ports[1])}
+        return timeline
+
+    timeline = in_own_loop(with_servers(2, work))
+    out = tmp_path / "timeline.csv"
+    write_timeline(out, 1, timeline)
+    write_timeline(out, 2, timeline[:3])
+    rows = list(csv.reader(out.open()))
+    assert rows[0] == ["run", "scheduled", "latency_ms", "terminal", "port"]
+    assert [r[0] for r in rows[1:]] == ["1"] * 20 + ["2"] * 3
+    assert [float(r[1]) for r in rows[1:21]] == sorted(float(r[1]) for r in rows[1:21])
 
 
 def test_the_collector_is_held_off_while_measuring_and_given_back() -> None:

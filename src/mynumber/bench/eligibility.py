@@ -41,6 +41,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import csv
 import gc
 import itertools
 import json
@@ -320,23 +321,43 @@ async def alternate(
     return tallies
 
 
+@dataclass(frozen=True)
+class Sent:
+    """One check of a fixed-rate run on the timeline (``--timeline``)."""
+
+    scheduled: float
+    """When it was due, in seconds since the epoch (to set beside the database's log)."""
+    latency: float
+    """In ms, from ``scheduled``."""
+    terminal: int
+    port: int
+
+
 async def fixed_rate(
-    ports: Server, requests: Sequence[Sequence[bytes]], rate: float
+    ports: Server,
+    requests: Sequence[Sequence[bytes]],
+    rate: float,
+    timeline: list[Sent] | None = None,
 ) -> list[float]:
     """Latencies (ms) of the requests sent at ``rate`` per second, the terminals' in turn
     (``requests``: each terminal's, in order, the terminals dealt to ``ports`` in turn),
     each over its terminal's connection (one request at a time: a terminal busy with the
     last check delays the next), from its scheduled time (no coordinated omission: a late
-    answer delays no later send)."""
+    answer delays no later send). Each check is also added to ``timeline`` where given."""
     conns = await connect(ports, len(requests))
     busy = [asyncio.Lock() for _ in requests]
     latencies: list[float] = []
     tasks = []
+    epoch = time.time() - time.perf_counter()
 
     async def one(terminal: int, request: bytes, scheduled: float) -> None:
         async with busy[terminal]:
             _expect(*await conns[terminal].send(request), 200)
-        latencies.append((time.perf_counter() - scheduled) * 1000)
+        latency = (time.perf_counter() - scheduled) * 1000
+        latencies.append(latency)
+        if timeline is not None:
+            port = port_of(ports, terminal)
+            timeline.append(Sent(epoch + scheduled, latency, terminal, port))
 
     longest = max((len(r) for r in requests), default=0)
     order = [(k, r[i]) for i in range(longest) for k, r in enumerate(requests) if i < len(r)]
@@ -431,6 +452,8 @@ class Figures:
     half: float
     easy: list[float]
     """At half the full speed, in ms."""
+    timeline: list[Sent]
+    """The checks at the fixed rate, each with when it was due."""
 
 
 WARM_UP = 2000
@@ -509,12 +532,13 @@ def drive(
                 seconds,
             )
         )
-        latencies = asyncio.run(fixed_rate(service, at_rate, rate))
+        timeline: list[Sent] = []
+        latencies = asyncio.run(fixed_rate(service, at_rate, rate, timeline))
     half = max(1.0, round(checks.rate / 2))
     at_half = checks_of(half * seconds, tokens)
     with collector_paused():
         easy = asyncio.run(fixed_rate(service, at_half, half))
-    return Figures(bare, trivial, checks, latencies, half, easy)
+    return Figures(bare, trivial, checks, latencies, half, easy, timeline)
 
 
 def run(
@@ -530,8 +554,10 @@ def run(
     workers: int = 0,
     port: int = 0,
     warm_up: int = WARM_UP,
+    timeline: Path | None = None,
 ) -> str:
-    """The whole benchmark; returns the last line. A ``database_url`` naming a database that
+    """The whole benchmark; returns the last line; each fixed-rate check's due time and
+    latency written to ``timeline`` (CSV) where given. A ``database_url`` naming a database that
     holds a load (``bench.loaded``) is measured as it is, with the data folder of its
     enrolment (``data_dir``, by default ``loaded.data_dir_for``); any other names the
     PostgreSQL server where a fresh database is made, enrolled, measured and dropped."""
@@ -546,6 +572,7 @@ def run(
         workers=workers,
         first_port=port,
         warm_up=warm_up,
+        timeline=timeline,
     )
     if database_url and not database_url.startswith("sqlite") and loaded.holds_a_load(database_url):
         load = loaded.find(database_url, data_dir or loaded.data_dir_for(database_url))
@@ -591,6 +618,7 @@ def _measure(
     workers: int,
     first_port: int,
     warm_up: int,
+    timeline: Path | None,
 ) -> str:
     """Serve the database of ``settings`` and the bare hello application side by side, the
     same number of processes each, and drive both ``runs`` times; the last run's line."""
@@ -630,12 +658,24 @@ def _measure(
                 warm_up=warm_up,
             )
             line = report(figures, console, seconds=seconds, rate=rate)
+            if timeline is not None:
+                write_timeline(timeline, turn, figures.timeline)
         return line
     finally:
         for proc in servers:
             proc.terminate()
         for proc in servers:
             proc.wait(timeout=30)
+
+
+def write_timeline(path: Path, turn: int, sent: Sequence[Sent]) -> None:
+    """Append one run's fixed-rate checks to the CSV at ``path`` (a header first if new)."""
+    with path.open("a", newline="") as out:
+        rows = csv.writer(out)
+        if out.tell() == 0:
+            rows.writerow(["run", "scheduled", "latency_ms", "terminal", "port"])
+        for s in sorted(sent, key=lambda s: s.scheduled):
+            rows.writerow([turn, f"{s.scheduled:.6f}", f"{s.latency:.3f}", s.terminal, s.port])
 
 
 def report(figures: Figures, console: Console, *, seconds: float, rate: float) -> str:

@@ -390,6 +390,10 @@ def bench_eligibility(
         int, typer.Option(help="Server processes (0: one on SQLite, one per core on PostgreSQL)")
     ] = 0,
     warm_up: Annotated[int, typer.Option(help="Checks sent before anything is measured")] = 2000,
+    timeline: Annotated[
+        Path | None,
+        typer.Option(help="A CSV to append each fixed-rate check's due time and latency to"),
+    ] = None,
 ) -> None:
     """Clinic eligibility checks over HTTP against the trivial endpoint (docs/benchmarks.md)."""
     from mynumber.bench import eligibility
@@ -405,6 +409,7 @@ def bench_eligibility(
         connections=terminals,
         workers=workers,
         warm_up=warm_up,
+        timeline=timeline,
     )
 
 
