@@ -81,6 +81,7 @@ def _photo_error(page: str) -> str:
     return found.group(1)
 
 
+@pytest.mark.sqlite_only  # a page's text
 def test_the_letters_qr_code_url_opens_the_form_with_the_id_filled_in(
     system: System,
     applicant: Applicant,
@@ -113,6 +114,7 @@ def test_a_phone_following_the_qr_code_applies_by_smartphone(
     assert _applications(system)[0].channel == "smartphone"
 
 
+@pytest.mark.sqlite_only  # refused before anything is written
 @pytest.mark.parametrize(
     ("photo", "reason", "english", "japanese"),
     [
@@ -148,12 +150,14 @@ def test_a_bad_photo_is_refused_beside_the_photo_field_with_its_reason(
     assert _applications(system) == []
 
 
+@pytest.mark.sqlite_only  # refused as the form is read
 def test_a_photo_must_be_chosen(system: System, applicant: Applicant) -> None:
     answer = applicant.send(None)
     assert "Choose your photo" in _photo_error(answer.text)
     assert _applications(system) == []
 
 
+@pytest.mark.sqlite_only  # refused before anything is written
 def test_the_declaration_must_be_complete(system: System, applicant: Applicant) -> None:
     answer = applicant.send(sample_photo_jpeg(), declared=DECLARED[:2])
     assert answer.status_code == 422

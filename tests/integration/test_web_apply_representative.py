@@ -57,6 +57,7 @@ def _applications(system: System) -> list[CardApplication]:
     return rows
 
 
+@pytest.mark.sqlite_only  # a page's text
 def test_the_form_offers_the_representatives_fields_folded(system: System) -> None:
     page = Applicant(system, _child(system)).form().text
     for field in ("representative_name", "representative_date_of_birth"):
@@ -68,6 +69,7 @@ def test_the_form_offers_the_representatives_fields_folded(system: System) -> No
     assert re.search(r'<details class="group" id="legal-representative">', page)  # not open
 
 
+@pytest.mark.sqlite_only  # refused before anything is written
 def test_a_child_applying_alone_is_asked_for_the_representative_in_their_language(
     system: System,
 ) -> None:
@@ -91,6 +93,7 @@ def test_the_representative_applies_for_the_child(system: System) -> None:
     assert row.representative_born_on == dt.date(1988, 2, 29)
 
 
+@pytest.mark.sqlite_only  # refused before anything is written
 @pytest.mark.parametrize(
     ("change", "field", "english", "portuguese"),
     [

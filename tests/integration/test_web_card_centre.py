@@ -65,6 +65,7 @@ def test_look_up_by_application_id(centre: Desk, system: System) -> None:
     assert short.status_code == 422 and 'id="application_id-error"' in short.text
 
 
+@pytest.mark.sqlite_only  # an access rule
 def test_the_card_centre_page_is_for_the_card_centre_only(system: System) -> None:
     kiosk = Desk(system, Role.KIOSK)
     assert kiosk.get(BASE).status_code == 403

@@ -100,6 +100,7 @@ def test_the_counter_application_takes_the_uploaded_photo(desk: Desk, system: Sy
     assert "Received — being made" in page.text and "Application accepted" in page.text
 
 
+@pytest.mark.sqlite_only  # refused before anything is written
 def test_an_application_without_the_photo_or_the_declaration_is_refused_beside_it(
     desk: Desk,
     system: System,
@@ -276,6 +277,7 @@ def test_validity_follows_the_renewed_residence_card(desk: Desk, system: System)
     assert bad.status_code == 422 and 'id="period_of_stay_ends-error"' in bad.text
 
 
+@pytest.mark.sqlite_only  # an access rule
 def test_other_staff_cannot_use_the_card_counter(system: System) -> None:
     clinic = Desk(system, Role.CLINIC)
     assert clinic.get(BASE).status_code == 403

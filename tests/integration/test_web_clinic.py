@@ -205,6 +205,7 @@ def test_a_letters_numbers_are_checked_with_the_date_of_birth(
     assert 'id="date_of_birth-error"' in missing.text
 
 
+@pytest.mark.sqlite_only  # an access rule
 def test_a_ward_office_cannot_use_the_terminal(system: System) -> None:
     ward = Desk(system, Role.WARD_OFFICE, municipality_code="131016")
     assert ward.get(BASE).status_code == 403

@@ -164,6 +164,7 @@ def test_another_employers_employee_is_not_found(system: System, company: Compan
     )
 
 
+@pytest.mark.sqlite_only  # an access rule
 def test_an_employer_token_that_is_no_staff_account_is_refused(system: System) -> None:
     stray = Desk(system, Role.EMPLOYER, scope_id=1)
     page = stray.get(BASE)

@@ -54,6 +54,7 @@ def test_the_kiosk_resets_a_locked_user_authentication_pin(kiosk: Desk, system: 
         reader.verify(PinKind.USER_AUTHENTICATION, "3917")
 
 
+@pytest.mark.sqlite_only  # a page's text and a rule
 def test_the_other_pins_are_sent_to_the_ward_office(kiosk: Desk, system: System) -> None:
     issued = issued_card(system)
     page = kiosk.get(BASE).text
@@ -136,6 +137,7 @@ def test_someone_elses_face_is_refused_and_nothing_changes(kiosk: Desk, system: 
         reader.verify(PinKind.USER_AUTHENTICATION, "4826")
 
 
+@pytest.mark.sqlite_only  # a PIN rule
 def test_a_trivial_new_pin_is_refused_beside_it(kiosk: Desk, system: System) -> None:
     issued = issued_card(system)
     refused = _reset(kiosk, issued.serial, new_pin="1111")
