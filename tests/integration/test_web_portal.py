@@ -110,6 +110,7 @@ def _count(system: System, model: Any) -> int:
 # --- Logging in -----------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # no session: sent to the login before any query
 def test_a_portal_page_without_login_leads_to_the_card_login(system: System) -> None:
     browser = Browser(system)
     first = browser.client.get("/portal/card", follow_redirects=False)
@@ -166,6 +167,7 @@ def test_a_portal_session_lapses_after_15_idle_minutes_and_1_hour(
     assert again.client.get("/portal", follow_redirects=False).status_code == 303
 
 
+@pytest.mark.sqlite_only  # a redirect rule
 def test_login_goes_back_to_the_page_asked_for(system: System, holder: Patient) -> None:
     browser = Browser(system)
     answer = browser.post(
@@ -226,6 +228,7 @@ def test_an_unknown_serial_is_refused_beside_the_serial_field(system: System) ->
     assert "シリアル番号のカードはありません" in japanese.log_in("0123456789ABCDEF").text
 
 
+@pytest.mark.sqlite_only  # refused before the card is looked up
 def test_the_login_form_needs_its_csrf_token(system: System, holder: Patient) -> None:
     answer = Browser(system).client.post(
         "/portal/login", data={"card_serial": holder.serial, "user_authentication_pin": AUTH_PIN}
@@ -274,6 +277,7 @@ def test_a_resident_cannot_open_staff_pages_and_staff_login_still_works(
 # --- Reading pages --------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # a page's text
 def test_my_details_and_card_pages_show_the_masked_number_and_the_dates(
     system: System,
     holder: Patient,
@@ -442,6 +446,7 @@ def test_child_benefit_is_applied_for_without_a_my_number_and_audited(
     assert entry.purpose == "social_security" and entry.person_id == holder.person_id
 
 
+@pytest.mark.sqlite_only  # refused before anything is written
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [

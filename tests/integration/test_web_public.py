@@ -79,6 +79,7 @@ def test_lang_ja_switches_the_page_and_is_remembered_in_a_cookie(system: System)
     assert '<html lang="en">' in client.get("/?lang=en").text
 
 
+@pytest.mark.sqlite_only  # no session cookie: sent away before any query
 def test_staff_pages_send_a_visitor_to_the_login(system: System) -> None:
     page = _client(system).get("/staff/ward-office", follow_redirects=False)
     assert page.status_code == 303
@@ -126,6 +127,7 @@ def test_a_clerk_logs_in_and_logout_ends_the_session(system: System) -> None:
     assert client.get("/staff/ward-office", follow_redirects=False).status_code == 303
 
 
+@pytest.mark.sqlite_only  # refused before the login is looked up
 def test_a_form_without_its_csrf_token_is_refused(system: System) -> None:
     client = _client(system)
     client.get("/login")
@@ -134,6 +136,7 @@ def test_a_form_without_its_csrf_token_is_refused(system: System) -> None:
     assert "This form has expired" in page.text
 
 
+@pytest.mark.sqlite_only  # an access rule
 def test_a_staff_member_of_another_role_is_refused_the_counter(system: System) -> None:
     client = _client(system)
     client.post(
@@ -150,6 +153,7 @@ def test_a_made_up_session_id_counts_as_logged_out(system: System) -> None:
     assert client.get("/staff/ward-office", follow_redirects=False).status_code == 303
 
 
+@pytest.mark.sqlite_only  # a redirect rule
 def test_login_never_redirects_to_another_site(system: System) -> None:
     client = _client(system)
     clerk = _clerk(system)
@@ -211,6 +215,7 @@ def test_public_pages_give_contact_office_hours_and_the_privacy_notice(system: S
     assert "not stored" in client.get("/privacy").text
 
 
+@pytest.mark.sqlite_only  # a page's text
 def test_staff_pages_name_the_office_not_resident_services(system: System) -> None:
     client = _client(system)
     form = {"csrf": _csrf(client.get("/login").text), **_clerk(system), "next": ""}

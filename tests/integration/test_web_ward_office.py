@@ -105,6 +105,7 @@ def test_a_refused_moving_in_names_the_field_keeps_the_answers_and_registers_nob
     assert _people(system) == 0
 
 
+@pytest.mark.sqlite_only  # form validation
 def test_a_moving_in_with_a_bad_date_is_refused_beside_it(counter: Counter) -> None:
     page = counter.post(f"{BASE}/moving-in", {**FORM, "date_of_birth": "21/08/1996"})
     assert page.status_code == 422
