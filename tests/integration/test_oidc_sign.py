@@ -136,6 +136,7 @@ def test_once_revoked_the_signer_fails_the_crl_check(cards: System, tmp_path: Pa
     assert chain.returncode != 0 and "certificate revoked" in chain.stdout + chain.stderr
 
 
+@pytest.mark.sqlite_only  # a protocol rule: refused as the request is read
 def test_sign_without_a_digest_goes_back_as_invalid_request(cards: System) -> None:
     http, holder = browser(cards), issued_card(cards)
     bank = apply_and_approve(cards, http, scopes=("openid", "sign"))

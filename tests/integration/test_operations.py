@@ -60,6 +60,7 @@ def _samples(family: Any, name: str) -> list[tuple[dict[str, str], float]]:
 # --- liveness and readiness -------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only
 def test_livez_answers_without_the_database(client: TestClient) -> None:
     answer = client.get("/livez")
     assert answer.status_code == 200 and answer.json() == {"status": "alive"}
@@ -156,6 +157,7 @@ def _locks(families: dict[str, Any]) -> float:
     )
 
 
+@pytest.mark.sqlite_only  # an access rule
 def test_metrics_need_the_operators_token(client: TestClient, operated: System) -> None:
     assert client.get("/metrics").status_code == 401
     wrong = client.get("/metrics", headers={"Authorization": "Bearer nope"})
@@ -164,6 +166,7 @@ def test_metrics_need_the_operators_token(client: TestClient, operated: System) 
     assert client.get("/metrics", headers=org).status_code == 401
 
 
+@pytest.mark.sqlite_only  # configuration, no query
 def test_metrics_are_not_served_without_a_configured_token(system: System) -> None:
     with TestClient(create_app(system), raise_server_exceptions=False) as client:
         assert client.get("/metrics").status_code == 404
@@ -172,6 +175,7 @@ def test_metrics_are_not_served_without_a_configured_token(system: System) -> No
 # --- request id and JSON logs ----------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # headers
 def test_the_request_id_is_echoed_or_made(client: TestClient) -> None:
     sent = client.get("/livez", headers={"X-Request-ID": "clinic-42.a_b"})
     assert sent.headers["x-request-id"] == "clinic-42.a_b"
@@ -187,6 +191,7 @@ def test_a_my_number_sent_as_request_id_is_never_echoed_or_logged(number: str) -
     assert "621498320257" not in made.replace("-", "")
 
 
+@pytest.mark.sqlite_only  # a log line's format
 def test_each_request_leaves_one_json_line_with_the_route_template_and_its_id(
     client: TestClient, operated: System
 ) -> None:
@@ -259,6 +264,7 @@ def test_serve_on_a_port_writes_that_port_into_certificates_and_the_letters_qr(
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
+@pytest.mark.sqlite_only  # no route, no query
 def test_a_mistyped_address_shows_a_page_to_a_browser_and_json_to_a_program(
     client: TestClient,
 ) -> None:
@@ -272,6 +278,7 @@ def test_a_mistyped_address_shows_a_page_to_a_browser_and_json_to_a_program(
     assert program.json()["code"] == "no-such-address"
 
 
+@pytest.mark.sqlite_only  # a page's text
 def test_a_refusal_on_an_api_address_shows_the_403_page_to_a_browser(
     client: TestClient, operated: System
 ) -> None:
@@ -285,6 +292,7 @@ def test_a_refusal_on_an_api_address_shows_the_403_page_to_a_browser(
     assert "このページは表示できません" in page.text
 
 
+@pytest.mark.sqlite_only  # a page's text, the database mocked away
 def test_an_error_on_our_side_shows_the_500_page_to_a_browser(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

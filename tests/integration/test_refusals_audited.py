@@ -188,6 +188,7 @@ def test_an_error_that_carries_no_entry_leaves_none(cards: System) -> None:
         assert uow.session.scalar(select(func.count()).select_from(AuditEntry)) == 0
 
 
+@pytest.mark.sqlite_only  # a pure rule: the database is not touched
 def test_a_rule_refusal_inside_a_use_case_carries_its_callers_entry(cards: System) -> None:
     """``refusals_audited``: a refusal by a domain rule (which knows no caller) leaves the
     entry of the use case's caller, by keyword or by position, and keeps a deeper one."""

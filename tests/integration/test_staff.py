@@ -196,6 +196,7 @@ def test_no_cookie_ever_holds_a_token_or_a_secret(system: System) -> None:
     assert browser.session_id not in ids
 
 
+@pytest.mark.sqlite_only  # a cookie's attributes
 def test_over_https_the_cookie_is_secure(system: System) -> None:
     browser = Browser(system, base_url="https://testserver")
     browser.log_in(clerk_for(system, _ward_token(system)))
@@ -348,6 +349,7 @@ def test_a_rotated_token_is_refused_and_its_successor_works(
     assert new.expires_at == clock.now() + dt.timedelta(days=30)  # the same lifetime
 
 
+@pytest.mark.sqlite_only  # rules, refused before anything is written
 def test_lifetimes_are_bounded(system: System) -> None:
     assert tokens.parse_lifetime("90d") == dt.timedelta(days=90)
     assert tokens.parse_lifetime("12h") == dt.timedelta(hours=12)
@@ -361,6 +363,7 @@ def test_lifetimes_are_bounded(system: System) -> None:
         )
 
 
+@pytest.mark.sqlite_only  # an access rule
 def test_an_api_token_does_not_open_the_staff_pages(system: System) -> None:
     token = _ward_token(system)
     browser = Browser(system)
