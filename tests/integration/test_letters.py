@@ -88,6 +88,7 @@ def test_a_held_letter_is_handed_over_only_against_photo_id(
     assert _letter(system, result.person_id).status == "handed_over"
 
 
+@pytest.mark.sqlite_only  # a state rule, refused before anything is written
 def test_a_letter_still_in_the_post_cannot_be_handed_over(system: System) -> None:
     result = register(system)
     with system.uow() as uow, pytest.raises(Conflict, match="not held"):

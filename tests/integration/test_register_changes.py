@@ -63,6 +63,7 @@ def _today(system: System) -> dt.date:
 # --- 17.1 / 17.2: who is registered --------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # a domain rule, refused before anything is written
 @pytest.mark.parametrize(
     ("status", "days", "field"),
     [

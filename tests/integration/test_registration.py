@@ -160,6 +160,7 @@ def test_moving_within_changes_the_address(system: System) -> None:
     assert reg.address == "2-2 Kanda, Chiyoda-ku, Tokyo"
 
 
+@pytest.mark.sqlite_only  # an access rule
 def test_a_ward_office_cannot_register_for_another_municipality(system: System) -> None:
     with system.uow() as uow, pytest.raises(AccessRefused) as caught:
         moving.register_moving_in(
@@ -172,6 +173,7 @@ def test_a_ward_office_cannot_register_for_another_municipality(system: System) 
     assert caught.value.decision.reason == "other-municipality"
 
 
+@pytest.mark.sqlite_only  # the law's purposes, refused before the number is read
 @pytest.mark.parametrize(
     "role,purpose",
     [

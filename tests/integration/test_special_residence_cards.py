@@ -259,6 +259,7 @@ def test_refused_before_2026_06_14(pki: System) -> None:
         assert uow.session.scalar(select(func.count()).select_from(Card)) == 0
 
 
+@pytest.mark.sqlite_only  # a domain rule
 def test_refused_for_a_japanese_national(pki: System) -> None:
     register(pki)
     bureau = _bureau(pki)
@@ -266,6 +267,7 @@ def test_refused_for_a_japanese_national(pki: System) -> None:
     _refused("japanese_national", lambda: _issue(pki, bureau, nationality="JP"))
 
 
+@pytest.mark.sqlite_only  # a domain rule
 def test_refused_for_a_special_permanent_resident(pki: System) -> None:
     register(pki, status_of_residence="Special Permanent Resident", period_of_stay_ends=None)
     bureau = _bureau(pki)
@@ -313,6 +315,7 @@ def test_a_renewal_for_a_person_with_no_case_is_refused(pki: System) -> None:
     assert caught.value.details["reason"] == "no-stay-case"
 
 
+@pytest.mark.sqlite_only  # an access rule
 def test_a_bureau_issues_only_to_residents_of_its_area(pki: System) -> None:
     register(pki)
     osaka = _bureau(pki, "Osaka Regional Immigration Services Bureau", "25,26,27,28,29,30")
@@ -322,6 +325,7 @@ def test_a_bureau_issues_only_to_residents_of_its_area(pki: System) -> None:
     assert caught.value.details["reason"] == "other-area"
 
 
+@pytest.mark.sqlite_only  # a domain rule
 def test_a_renewal_must_extend_the_stay(pki: System) -> None:
     register(pki)
     bureau = _bureau(pki)
@@ -330,6 +334,7 @@ def test_a_renewal_must_extend_the_stay(pki: System) -> None:
     _refused("stay_not_extended", lambda: _renew(pki, bureau, ends=dt.date(2029, 6, 30)))
 
 
+@pytest.mark.sqlite_only  # a domain rule
 def test_the_ward_office_does_not_change_a_special_cards_validity(pki: System) -> None:
     register(pki)
     bureau = _bureau(pki)
@@ -349,6 +354,7 @@ def test_the_ward_office_does_not_change_a_special_cards_validity(pki: System) -
     assert caught.value.details["reason"] == "special_residence_card_follows_the_stay"
 
 
+@pytest.mark.sqlite_only  # access rules
 def test_other_roles_and_unbound_tokens_are_refused(pki: System) -> None:
     register(pki)
     _to(pki, LAUNCH)
