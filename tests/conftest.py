@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import settings
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 
 from mynumber.adapters.db.engine import migrate
 from mynumber.adapters.mail import PostOffice
@@ -101,6 +101,21 @@ def worker_database_name(base: str, worker: str) -> str:
     return f"{base}_{worker}_{uuid.uuid4().hex[:6]}"
 
 
+def create_test_database(conn: Connection, name: str, *, template: str | None = None) -> None:
+    """``CREATE DATABASE name`` (a copy of ``template``, where given) for a test's throw-away
+    data, with ``synchronous_commit = off``: a commit returns without waiting for its WAL to
+    reach the disk (an fdatasync a commit, thousands of commits a run). A crash of the server
+    could lose the last commits (never corrupt the rest); nothing measures durability against
+    one: no test stops or kills this server (those that stop servers run their own instances,
+    ``postgres_instances.py``, with fsync off). The setting is the database's own, so every
+    connection to it gets it, the product's pools included; ``CREATE DATABASE … TEMPLATE``
+    does not copy it, hence set here in both cases. Product code (``src/``) creates its
+    databases without it."""
+    suffix = f' TEMPLATE "{template}"' if template is not None else ""
+    conn.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
+    conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
+
+
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """This worker's own database, migrated once, dropped at the end of the session."""
@@ -113,7 +128,7 @@ def pg_url() -> Iterator[str]:
     name = worker_database_name(base.split("?", 1)[0], worker)
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        create_test_database(conn, name)
     url = f"{server}/{name}"
     migrate(url)
     _BASELINES[url] = _Baseline.take(url)

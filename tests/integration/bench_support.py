@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from rich.console import Console
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -34,6 +34,7 @@ from tests.conftest import (
     _BASELINES,
     PG_ADMIN_URL,
     _seed,
+    create_test_database,
     reset_postgres,
     system_at,
     worker_database_name,
@@ -206,7 +207,7 @@ def copy_of_worker_database(pg_url: str, name: str, *, seeded: bool = True) -> s
     except DBAPIError:  # "source database is being accessed by other users"
         admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            create_test_database(conn, name)
         admin.dispose()
         migrate(url)
         if seeded:
@@ -222,6 +223,6 @@ def _clone(source: str, name: str) -> None:
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+            create_test_database(conn, name, template=source)
     finally:
         admin.dispose()
