@@ -98,6 +98,7 @@ def test_a_card_without_a_signature_pin_says_it_has_no_signature_certificate(
     assert "activated" not in refused.value.message_en
 
 
+@pytest.mark.sqlite_only  # the body's parse, before the check reads anything
 @pytest.mark.parametrize(
     "body,headers,code",
     [

@@ -144,6 +144,7 @@ def test_a_child_under_fifteen_gets_no_signature_certificate(pki: System) -> Non
     assert [row.kind for row in certificate_rows(pki, card.serial)] == ["authentication"]
 
 
+@pytest.mark.sqlite_only  # files in the data directory
 def test_the_ca_keys_are_stored_encrypted_in_the_data_directory(pki: System) -> None:
     directory = pki.settings.data_dir / "ca"
     for name in ("root-key.pem", "issuing-key.pem"):
@@ -302,6 +303,7 @@ def test_openssl_ocsp_reports_good_then_revoked_over_http(pki: System, tmp_path:
     assert "keyCompromise" in output
 
 
+@pytest.mark.sqlite_only  # refused as it is parsed, before any look-up
 def test_ocsp_answers_a_malformed_request_with_malformed_request(pki: System) -> None:
     from cryptography.x509 import ocsp
 
@@ -314,6 +316,7 @@ def test_ocsp_answers_a_malformed_request_with_malformed_request(pki: System) ->
     assert answer.response_status is ocsp.OCSPResponseStatus.MALFORMED_REQUEST
 
 
+@pytest.mark.sqlite_only  # the CA's own certificates, no table
 def test_the_ca_certificates_are_published_in_der(pki: System) -> None:
     ca = pki.services.ca
     with TestClient(create_app(pki)) as client:

@@ -118,6 +118,7 @@ def test_a_well_formed_check_is_answered_by_the_lane_without_the_route(
     assert resp.headers["content-type"] == "application/json"
 
 
+@pytest.mark.sqlite_only  # the lane's reading of a request; a stand-in route behind it
 @pytest.mark.parametrize(
     ("why", "content", "headers"),
     [
@@ -194,6 +195,7 @@ def test_a_refusal_in_the_lane_is_the_applications_problem(
     assert replayed.status_code == 401 and replayed.json()["code"] == "challenge-replayed"
 
 
+@pytest.mark.sqlite_only
 def test_a_body_over_the_limit_is_refused_by_the_lane_alone_too(
     system: System, client: TestClient, terminal: dict[str, str]
 ) -> None:

@@ -208,6 +208,7 @@ def test_an_unknown_or_oversized_value_is_422_naming_the_field_and_nothing_is_wr
     assert _rows(system) == before  # nothing stored, not even an audit entry
 
 
+@pytest.mark.sqlite_only  # the OpenAPI document
 def test_the_schema_lists_the_allowed_values(client: TestClient) -> None:
     """A client generated from the OpenAPI document knows the closed lists."""
     schemas = client.get("/openapi.json").json()["components"]["schemas"]

@@ -179,6 +179,7 @@ def _problem(answer: Any, status: int) -> dict[str, Any]:
     return body
 
 
+@pytest.mark.sqlite_only  # refused at the edge, before any route
 def test_an_oversized_unauthenticated_ocsp_post_is_refused(client: TestClient) -> None:
     declared = client.post(
         "/jpki/ocsp",
@@ -216,6 +217,7 @@ def test_an_oversized_json_body_stores_nothing(
     assert registered.status_code == 201 and _people(system) == 1
 
 
+@pytest.mark.sqlite_only  # refused at the edge, before any route
 def test_an_oversized_photo_upload_is_refused_before_the_form_is_read(client: TestClient) -> None:
     photo = b"\xff\xd8" + b"0" * (PHOTO_FORM.body_bytes + 1)
     answer = client.post(
@@ -231,6 +233,7 @@ def test_an_oversized_photo_upload_is_refused_before_the_form_is_read(client: Te
     )
 
 
+@pytest.mark.sqlite_only  # ends at the missing token, before any look-up
 def test_a_photo_route_takes_more_than_the_default(client: TestClient) -> None:
     """A 200 KB photo in base64 passes the edge (then the route asks for a token)."""
     body = {"person_id": 1, "channel": "smartphone", "photo_base64": "A" * 200_000}
@@ -271,6 +274,7 @@ def test_a_paired_surrogate_is_a_character_like_any_other(
     assert _people(system) == 1
 
 
+@pytest.mark.sqlite_only
 def test_a_prescription_with_a_lone_surrogate_never_reaches_the_route(client: TestClient) -> None:
     """The reported case: refused at the edge, before the token or the visit is looked at."""
     text = b'{"drug_name": "Loxonin\\ud800", "quantity": 1}'
@@ -306,6 +310,7 @@ def test_strings_longer_than_the_default_are_refused_and_keys_are_checked(
     assert _people(system) == 0
 
 
+@pytest.mark.sqlite_only
 def test_a_deeply_nested_body_is_refused_not_a_crash(client: TestClient) -> None:
     text = b"[" * 30_000 + b"]" * 30_000
     _problem(
@@ -329,6 +334,7 @@ def test_a_page_form_with_a_nul_is_refused_and_nothing_stored(system: System) ->
     assert _people(system) == 1
 
 
+@pytest.mark.sqlite_only  # refused at the edge; nothing reaches a route or a table
 def test_a_multipart_form_with_a_nul_is_refused(client: TestClient) -> None:
     answer = client.post(
         "/apply",
@@ -372,6 +378,7 @@ def _secured(answer: Any, *, stored: bool = False) -> str:
     return policy
 
 
+@pytest.mark.sqlite_only  # headers
 def test_pages_api_answers_and_errors_carry_the_security_headers(
     client: TestClient, system: System
 ) -> None:
@@ -388,6 +395,7 @@ def test_pages_api_answers_and_errors_carry_the_security_headers(
     assert "no-store" not in static.headers.get("cache-control", "")
 
 
+@pytest.mark.sqlite_only  # headers
 def test_an_unexpected_error_is_answered_with_the_headers_too(system: System) -> None:
     app = create_app(system)
 
@@ -421,6 +429,7 @@ def test_no_template_has_inline_script_or_style() -> None:
 # --- The API docs, from local files ---------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # static pages
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])
 def test_the_docs_load_only_local_assets_under_a_hashed_script_policy(
     client: TestClient, page: str
