@@ -137,6 +137,7 @@ def test_someone_never_registered_cannot_apply(cards: System) -> None:
         apply_at_counter(cards, 999)
 
 
+@pytest.mark.sqlite_only  # the id's form, before any look-up
 @pytest.mark.parametrize("bad", ["", "123", "1" * 22 + "X"])
 def test_a_malformed_application_id_is_refused(cards: System, bad: str) -> None:
     with pytest.raises(InvalidInput) as caught:
@@ -156,6 +157,7 @@ def test_the_id_of_a_replaced_letter_no_longer_works(cards: System) -> None:
     assert apply_online(cards, new.application_id, person.person_id).status == "received"
 
 
+@pytest.mark.sqlite_only  # the caller's role for the channel
 def test_each_channel_is_for_its_own_actor(cards: System) -> None:
     person = register(cards)
     with cards.uow() as uow, pytest.raises(Forbidden):
@@ -213,6 +215,7 @@ def test_a_bad_photo_is_refused_on_arrival_naming_the_failure(
     assert _count(cards) == 0
 
 
+@pytest.mark.sqlite_only  # a rule on the input
 def test_an_incomplete_photo_declaration_is_refused(cards: System) -> None:
     person = register(cards)
     with pytest.raises(InvalidInput) as caught:

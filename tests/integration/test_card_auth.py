@@ -270,6 +270,7 @@ def test_a_certificate_from_another_ca_is_untrusted(pki: System, tmp_path: Path)
     )
 
 
+@pytest.mark.sqlite_only  # the caller's role, before any nonce is made
 def test_only_relying_parties_may_ask_for_a_challenge(pki: System) -> None:
     with pki.uow() as uow, pytest.raises(Forbidden):
         card_auth.issue_challenge(uow.session, pki.services, caller=caller(Role.EMPLOYER))
@@ -352,6 +353,7 @@ def test_http_failures_are_problems_with_their_own_codes(
         )
 
 
+@pytest.mark.sqlite_only  # refused before any look-up
 def test_http_needs_a_token(pki: System) -> None:
     with TestClient(create_app(pki)) as http:
         assert http.post("/card-auth/challenges").status_code == 401

@@ -154,6 +154,7 @@ def test_apply_make_collect_and_use_from_the_command_line(cli: System, tmp_path:
     assert "invalidated" in _ok("return", serial, *WHO, *AT, "--doc", "my_number_card")
 
 
+@pytest.mark.sqlite_only  # the command line's output for a refusal
 def test_refusals_print_one_line_and_exit_1(cli: System, tmp_path: Path) -> None:
     person = register(cli)
     assert "photo" in _refused(

@@ -179,12 +179,14 @@ def test_a_pin_reset_checks_who_is_at_the_counter(cards: System, card: Issued) -
         _reset(cards, card.serial, UA, "3819", identity=identity(name="Someone Else"))
 
 
+@pytest.mark.sqlite_only  # a rule on the new PIN, before the chip is opened
 def test_a_reset_pin_must_not_be_trivial(cards: System, card: Issued) -> None:
     with pytest.raises(InvalidInput) as caught:
         _reset(cards, card.serial, UA, "1111")
     assert caught.value.details["reason"] == "same_digits"
 
 
+@pytest.mark.sqlite_only  # the caller's role
 @pytest.mark.parametrize("role", [Role.RESIDENT, Role.KIOSK, Role.CLINIC])
 def test_no_pin_is_reset_online_nor_by_a_terminal(cards: System, card: Issued, role: Role) -> None:
     with pytest.raises(Forbidden) as caught:

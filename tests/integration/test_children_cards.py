@@ -154,6 +154,7 @@ def test_without_a_representative_a_child_still_needs_a_photo_id(cards: System) 
     assert caught.value.details["field"] == "id_documents"
 
 
+@pytest.mark.sqlite_only  # rules on the representative as given
 @pytest.mark.parametrize(
     ("representative", "field"),
     [
