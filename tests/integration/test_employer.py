@@ -120,6 +120,7 @@ def test_a_token_that_is_not_a_staff_account_is_refused(system: System) -> None:
             employer.authenticate_staff(uow.session, system.services, token="mnt_nonsense")
 
 
+@pytest.mark.sqlite_only  # the staff member's role, checked before anything is read
 def test_only_a_manager_adds_staff(system: System) -> None:
     company = make_company(system)
     for staff in (company.payroll, company.hr):
@@ -177,6 +178,7 @@ def test_collecting_for_use_as_an_employee_id_is_refused_and_nothing_is_kept(
     assert _numbers_held(system) == 0
 
 
+@pytest.mark.sqlite_only  # a rule on the input
 def test_collecting_without_a_stated_purpose_is_refused(system: System) -> None:
     company = make_company(system)
     employee_id = hire(system, company)
@@ -185,6 +187,7 @@ def test_collecting_without_a_stated_purpose_is_refused(system: System) -> None:
     assert exc.value.details["field"] == "purposes"
 
 
+@pytest.mark.sqlite_only  # a check digit
 def test_an_employee_code_that_is_a_my_number_is_refused(system: System) -> None:
     company = make_company(system)
     with pytest.raises(PurposeNotAllowed):
@@ -258,6 +261,7 @@ def test_a_current_notification_card_with_a_photo_id_is_accepted(system: System)
     assert got.identity_proof == "residence_card" and not got.registered_person
 
 
+@pytest.mark.sqlite_only  # the staff member's role, checked before anything is read
 @pytest.mark.parametrize("role", ["hr", "manager"])
 def test_only_payroll_collects_numbers(system: System, role: str) -> None:
     company = make_company(system)
@@ -283,6 +287,7 @@ def test_a_number_is_collected_once(system: System) -> None:
         collect(system, company, employee_id, UNREGISTERED_NUMBER)
 
 
+@pytest.mark.sqlite_only  # a check digit and a message
 def test_a_bad_number_is_refused_without_echoing_it(system: System) -> None:
     company = make_company(system)
     employee_id = hire(system, company)
@@ -329,6 +334,7 @@ def test_payroll_reads_the_number_for_a_stated_purpose_and_the_read_is_audited(
     assert all(e.role == "employer" and number not in e.detail for e in reads)
 
 
+@pytest.mark.sqlite_only  # the staff member's role, checked before anything is read
 @pytest.mark.parametrize("role", ["hr", "manager"])
 def test_nobody_but_payroll_reads_a_number(system: System, role: str) -> None:
     company = make_company(system)

@@ -64,6 +64,7 @@ def _issue(system: System, who: object, enrolment_id: int, **kw: object) -> obje
 # --- insurers and enrolment ---------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # a check digit
 def test_an_insurer_number_with_a_wrong_check_digit_is_refused(system: System) -> None:
     setup_world(system)
     with system.uow() as uow, pytest.raises(InvalidInput, match="check digit"):
@@ -156,6 +157,7 @@ def test_an_insurer_cannot_touch_another_insurers_enrolment(system: System, worl
         )
 
 
+@pytest.mark.sqlite_only  # the caller's role, before anything is read
 def test_a_clinic_cannot_enrol_anyone(system: System, world: World) -> None:
     with system.uow() as uow, pytest.raises(Forbidden):
         insurer.enrol(
@@ -250,6 +252,7 @@ def test_a_letter_never_outlives_the_coverage(system: System, world: World) -> N
     assert _issue(system, world.nhi, enrolment_id).valid_until == end  # type: ignore[attr-defined]
 
 
+@pytest.mark.sqlite_only  # a rule on the date asked for
 def test_a_letter_valid_longer_than_five_years_is_refused(system: System, world: World) -> None:
     enrolment_id = enrol(system, world.nhi, register(system).person_id)
     too_late = latest_eligibility_letter_expiry(system.services.clock.today()) + dt.timedelta(1)

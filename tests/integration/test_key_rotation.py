@@ -304,6 +304,7 @@ def test_a_rotation_during_traffic(system: System) -> None:
     assert check_card(system, issued.serial) == on_card
 
 
+@pytest.mark.sqlite_only  # refused from the settings, before any value is read
 def test_the_key_file_refuses_rotation_when_the_key_is_in_the_environment(
     tmp_path: Path, db_url: str
 ) -> None:
