@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,7 +98,7 @@ class SharedLoad:
         for system, name in [*self.copies, (self.system, self.pg_name)]:
             _dispose(system)
             if name is not None:
-                drop_database(PG_ADMIN_URL, name)
+                drop_later(name)
 
 
 class Loads:
@@ -187,6 +188,22 @@ def _dispose(system: System) -> None:
     """Every pooled connection of ``system`` closed (the PIN tries' pool is its own)."""
     system.engine.dispose()
     system.services.chips._tries.dispose()  # type: ignore[attr-defined]
+
+
+def drop_later(name: str) -> None:
+    """``drop_database`` of the PostgreSQL database ``name`` in a thread of its own, not waited
+    for here (its connection is to the server's ``test`` database, never to a worker's, which
+    ``copy_of_worker_database`` may be copying meanwhile).
+
+    PostgreSQL makes every ``DROP DATABASE`` wait for a checkpoint: every dirty page of the
+    whole server written and synced, 1-14 s of wall while the other worker's tests (or a long
+    load) write, and nothing for this process to do meanwhile. A test's database is dropped
+    only once nothing uses it; the drop finishes while the next tests run. The threads are
+    not daemons: the process waits for the last one at its exit, so no database is left."""
+    thread = threading.Thread(
+        target=drop_database, args=(PG_ADMIN_URL, name), name=f"drop {name}", daemon=False
+    )
+    thread.start()
 
 
 def _worker() -> str:
