@@ -4,7 +4,9 @@ issue asks for (the figures themselves belong in docs/benchmarks.md, not in a te
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -18,13 +20,14 @@ from typer.testing import CliRunner
 
 from mynumber.adapters.db.models import Person
 from mynumber.bench import eligibility, loaded
-from mynumber.bench.enrol import drop_database, enrol
+from mynumber.bench.enrol import enrol
 from mynumber.bootstrap import build_system
 from mynumber.cli.main import app
 from tests.conftest import worker_database_name
 from tests.integration.bench_support import (
     bench_keys,
     copy_of_worker_database,
+    drop_later,
     keys_made_once,  # noqa: F401  (a fixture, by name)
 )
 from tests.integration.forked_servers import forked_subprocess
@@ -96,14 +99,45 @@ def assert_ratio_is_to_bare_hello(lines: list[str]) -> None:
     assert (checks - 0.5) / (hello + 0.5) - 0.005 <= ratio <= (checks + 0.5) / (hello - 0.5) + 0.005
 
 
+def migrated_fresh_databases(
+    monkeypatch: pytest.MonkeyPatch, sqlite_template: Path, pg_url: str | None
+) -> None:
+    """The benchmark's fresh database (``fresh_database``) made from the worker's migrated
+    schema, so its ``build_system`` finds it at the head rather than running every migration
+    up from empty (test_migrations' part): on SQLite the two files copies of the migrated
+    template, on PostgreSQL a new database of its own, a copy of the worker's. Its drop is
+    ``drop_later``'s: the checkpoint PostgreSQL makes a ``DROP DATABASE`` wait for is not
+    waited for by the test."""
+
+    def fresh(url: str | None, folder: Path, name: str | None = None) -> tuple[str, str | None]:
+        if not url or url.startswith("sqlite"):
+            path = folder / "bench.sqlite3"
+            shutil.copy(sqlite_template, path)
+            shutil.copy(sqlite_template, folder / "bench-chips.sqlite3")
+            return f"sqlite:///{path}", None
+        assert pg_url is not None and url == pg_url
+        name = worker_database_name("bench_fresh", os.environ.get("PYTEST_XDIST_WORKER", "main"))
+        return copy_of_worker_database(pg_url, name, seeded=False), name
+
+    monkeypatch.setattr(eligibility, "fresh_database", fresh)
+    monkeypatch.setattr(eligibility, "drop_database", lambda _url, name: drop_later(name))
+
+
 @pytest.mark.usefixtures("keys_made_once")
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_the_benchmark_runs_checks_over_http_and_ends_with_the_ratio_line(
-    backend: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    backend: str,
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    sqlite_template: Path,
 ) -> None:
     extra: tuple[str, ...] = ()
+    pg_url = None
     if backend == "postgresql":  # the benchmark makes (and drops) its own database there
-        extra = ("--database-url", request.getfixturevalue("pg_url"))
+        pg_url = request.getfixturevalue("pg_url")
+        extra = ("--database-url", pg_url)
+    migrated_fresh_databases(monkeypatch, sqlite_template, pg_url)
     lines = bench(tmp_path, monkeypatch, *extra)
     assert any(line.startswith(f"{backend}, 60 residents") for line in lines), lines
     found = LAST_LINE.match(lines[-1])
@@ -136,7 +170,7 @@ def loaded_database(
         system.engine.dispose()
         yield url, data_dir
     finally:
-        drop_database(pg_url, name)
+        drop_later(name)
 
 
 def residents_in(url: str) -> int:
