@@ -28,7 +28,6 @@ from mynumber.adapters.db.models import (
 from mynumber.adapters.db.models_card import Card, Certificate
 from mynumber.adapters.db.models_insurance import ClinicVisit, InsuranceEnrolment
 from mynumber.bench import loaded as bench_loaded
-from mynumber.bench.enrol import drop_database
 from mynumber.bootstrap import System
 from mynumber.cli.main import app as cli
 from mynumber.domain.numbering import derive_my_number, registry_code_for
@@ -39,12 +38,16 @@ from mynumber.services.registry.numbers import open_number
 from tests.integration.bench_support import (
     Loads,
     SharedLoad,
+    drop_later,
     keys_made_once,  # noqa: F401  (a fixture, by name)
     loads_fixture,
 )
 
-RESIDENTS = 2500
-"""Enough for three clinics (one per 1,000 residents) and several slices."""
+RESIDENTS = 2001
+"""The fewest for three clinics (the bench clinic and one per 1,000 residents beyond the
+first thousand: ``Clinic 000001`` and ``000002``, whose chains a test names) and several
+slices of ``SLICE`` (700, 700 and a short 601). 2,500 made the same three clinics and one
+slice more, for a quarter more rows to load and check."""
 VISITS = 1.5
 SAMPLE = 40
 SLICE = 700
@@ -310,8 +313,7 @@ def test_bench_enrol_keeps_a_load_that_bench_eligibility_finds(
             assert conn.execute(text("SELECT count(*) FROM clinics")).scalar_one() == 1
         engine.dispose()
     finally:
-        server, name = url.rsplit("/", 1)
-        drop_database(f"{server}/postgres", name)
+        drop_later(url.rsplit("/", 1)[1])
 
 
 def test_bench_enrol_never_empties_a_folder_that_is_not_a_loads(
