@@ -10,6 +10,10 @@ forkserver, which imported the project once (``PRELOAD``). The server is still a
 its own, on its own port, with the environment and working folder it was given, killed and
 stopped by signals; only the imports are done before the fork. What a fresh interpreter's
 start does (the entry points, the imports) is run for real by ``test_cli``.
+
+``forked_popen`` also starts the integrators' sandbox (``mynumber serve --sandbox``) and
+``test_jpki_opensc``'s ``mynumber reader insert`` commands, whose outputs it gives back as
+``Popen.communicate`` does (``PIPE``: temporary files read once the process has ended).
 """
 
 from __future__ import annotations
@@ -64,18 +68,23 @@ def ready() -> None:
     forkserver.ensure_running()
 
 
-def _run(argv: list[str], env: dict[str, str], cwd: str | None, log: str | None) -> None:
-    """In the forked process: what ``python argv[1:]`` would do, in ``env`` and ``cwd``."""
+def _run(
+    argv: list[str], env: dict[str, str], cwd: str | None, out: str | None, err: str | None
+) -> None:
+    """In the forked process: what ``python argv[1:]`` would do, in ``env`` and ``cwd``, its
+    standard output appended to the file ``out`` and its standard error to ``err`` (each
+    inherited where ``None``)."""
     os.environ.clear()
     os.environ.update(env)
     tempfile.tempdir = None  # TMPDIR as given, not as the forkserver found it
     if cwd is not None:
         os.chdir(cwd)
-    if log is not None:
-        fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        os.dup2(fd, 1)
-        os.dup2(fd, 2)
-        os.close(fd)
+    for path, fds in ((out, (1, 2) if err == out else (1,)), (err, () if err == out else (2,))):
+        if path is not None and fds:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            for target in fds:
+                os.dup2(fd, target)
+            os.close(fd)
     flag, what, *rest = argv[1:]
     if flag == "-c":
         sys.argv = ["-c", *rest]
@@ -90,10 +99,17 @@ def _run(argv: list[str], env: dict[str, str], cwd: str | None, log: str | None)
 class Forked:
     """The part of ``subprocess.Popen`` the two harnesses use, over a forked process."""
 
-    def __init__(self, process: multiprocessing.process.BaseProcess, args: Sequence[str]) -> None:
+    def __init__(
+        self,
+        process: multiprocessing.process.BaseProcess,
+        args: Sequence[str],
+        piped: tuple[Path | None, Path | None] = (None, None),
+        text: bool = False,
+    ) -> None:
         self._process = process
         self.args = args
         self.pid = process.pid
+        self._piped, self._text = piped, text
 
     @property
     def returncode(self) -> int | None:
@@ -120,33 +136,66 @@ class Forked:
     def kill(self) -> None:
         self._process.kill()
 
+    def communicate(self, timeout: float | None = None) -> tuple[Any, Any]:
+        """As ``Popen.communicate`` (no input): the piped outputs once the process ended."""
+        self.wait(timeout)
+        found: list[Any] = []
+        for path in self._piped:
+            data = path.read_bytes() if path is not None else None
+            found.append(data.decode() if data is not None and self._text else data)
+            if path is not None:
+                path.unlink()
+        return found[0], found[1]
+
 
 def forked_popen(
     args: Sequence[str],
     *,
     env: Mapping[str, str] | None = None,
     cwd: str | Path | None = None,
-    stdout: IO[bytes] | None = None,
-    stderr: int | None = None,
+    stdout: IO[Any] | int | None = None,
+    stderr: IO[Any] | int | None = None,
+    text: bool = False,
 ) -> Forked:
-    """``subprocess.Popen(args, env=…, cwd=…, stdout=a file, stderr=STDOUT)``, forked."""
-    if stderr not in (None, subprocess.STDOUT):
-        raise ValueError("only stderr=STDOUT (or inherited) is stood in for")
-    log = None if stdout is None else str(Path(stdout.name).resolve())
+    """``subprocess.Popen(args, env=…, cwd=…, stdout=…, stderr=…, text=…)``, forked. Each
+    output is inherited (``None``), a file, or ``PIPE`` — a temporary file that
+    ``communicate`` reads once the process has ended (no pipe reaches a forkserver's child);
+    ``stderr`` may also be ``STDOUT``."""
+
+    def target(stream: IO[Any] | int | None, name: str) -> tuple[str | None, Path | None]:
+        if stream is None:
+            return None, None
+        if stream == subprocess.PIPE:
+            handle, path = tempfile.mkstemp(prefix=f"forked-{name}-")
+            os.close(handle)
+            return path, Path(path)
+        if isinstance(stream, int):
+            raise ValueError("only PIPE, STDOUT (for stderr), a file or None are stood in for")
+        return str(Path(stream.name).resolve()), None
+
+    out, out_pipe = target(stdout, "out")
+    if stderr == subprocess.STDOUT:
+        err, err_pipe = out, None
+    else:
+        err, err_pipe = target(stderr, "err")
     process = _context().Process(
         target=_run,
         args=(
             list(args),
             dict(os.environ if env is None else env),
             None if cwd is None else str(cwd),
-            log,
+            out,
+            err,
         ),
     )
     process.start()
-    return Forked(process, args)
+    return Forked(process, args, (out_pipe, err_pipe), text)
 
 
 forked_subprocess = SimpleNamespace(
-    Popen=forked_popen, STDOUT=subprocess.STDOUT, TimeoutExpired=subprocess.TimeoutExpired
+    Popen=forked_popen,
+    PIPE=subprocess.PIPE,
+    STDOUT=subprocess.STDOUT,
+    TimeoutExpired=subprocess.TimeoutExpired,
 )
 """For ``monkeypatch.setattr(module, "subprocess", forked_subprocess)``."""
