@@ -27,7 +27,9 @@ from mynumber.adapters.db.models import (
 )
 from mynumber.adapters.db.models_card import Card, Certificate
 from mynumber.adapters.db.models_insurance import ClinicVisit, InsuranceEnrolment
+from mynumber.bench import enrol as bench_enrol
 from mynumber.bench import loaded as bench_loaded
+from mynumber.bench.enrol import drop_database
 from mynumber.bootstrap import System
 from mynumber.cli.main import app as cli
 from mynumber.domain.numbering import derive_my_number, registry_code_for
@@ -38,6 +40,7 @@ from mynumber.services.registry.numbers import open_number
 from tests.integration.bench_support import (
     Loads,
     SharedLoad,
+    copy_of_worker_database,
     drop_later,
     keys_made_once,  # noqa: F401  (a fixture, by name)
     loads_fixture,
@@ -295,6 +298,16 @@ def test_bench_enrol_keeps_a_load_that_bench_eligibility_finds(
 ) -> None:
     monkeypatch.chdir(tmp_path)  # the data folder defaults to ./var/bench/<database>
     url = f"{pg_url}_load"
+
+    def fresh(server: str, _folder: Path, name: str | None = None) -> tuple[str, str | None]:
+        """The command's fresh database from the worker's migrated schema (a TEMPLATE copy),
+        not migrated up from empty by each run (test_migrations' part): an earlier database
+        of that name dropped first, as ``fresh_database`` does."""
+        assert name is not None
+        drop_database(server, name)
+        return copy_of_worker_database(pg_url, name, seeded=False), name
+
+    monkeypatch.setattr(bench_enrol, "fresh_database", fresh)
     runner = CliRunner()
     try:
         for vacuum in ("--vacuum", "--no-vacuum"):  # the second run replaces the first load
