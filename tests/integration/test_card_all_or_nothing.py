@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -209,9 +210,14 @@ def test_two_collections_of_one_card_at_once_leave_chip_and_register_agreeing(
 
     def meet_then_write(*args: object, **kwargs: object) -> None:
         # Both collections reach the chip together unless the first holds the card: then
-        # the second is still waiting for it, and the first goes on alone.
+        # the second is still waiting for it, and the first goes on alone. The second, had
+        # it not been held, would have come as far in about the time the first took: the
+        # first waits twice that (half a second at least, 3 s at most), not always 3 s — the
+        # card's lock holds the second back on both databases, so the whole wait was spent
+        # (~3 s of wall a database, no CPU).
+        waited = 2 * (time.monotonic() - began)
         with contextlib.suppress(threading.BrokenBarrierError):
-            together.wait(timeout=3)
+            together.wait(timeout=min(3.0, max(0.5, waited)))
         original(*args, **kwargs)  # type: ignore[arg-type]
 
     outcomes: list[object] = []
@@ -225,6 +231,7 @@ def test_two_collections_of_one_card_at_once_leave_chip_and_register_agreeing(
     store.update_data = meet_then_write  # type: ignore[method-assign]
     try:
         threads = [threading.Thread(target=collection) for _ in range(2)]
+        began = time.monotonic()
         for thread in threads:
             thread.start()
         for thread in threads:
