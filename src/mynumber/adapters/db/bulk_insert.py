@@ -140,7 +140,7 @@ def _insert_few_pg(
     )
     # One array per column (cast to the column's type, as the binary COPY declares them), so
     # that the text is the same for any number of rows: psycopg and the server prepare it once.
-    arrays = ", ".join(f"%s::{_pg_type(table.c[name].type)}[]" for name in columns)
+    arrays = ", ".join(f"%b::{_pg_type(table.c[name].type)}[]" for name in columns)
     returning = " RETURNING id" if return_ids else ""
     cursor = _driver_cursor(connection)
     try:
