@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -240,9 +241,12 @@ def screenshot_folder() -> Path | None:
 
 def log_in(page: object, system: System, token: str, landing: str) -> None:
     """Log in at /login as a new clerk of the organisation behind ``token`` (the one place
-    the browser tests log staff in)."""
+    the browser tests log staff in), landing on ``landing``: the role's home, or the page the
+    test goes to next, as a person sent to the login from that page lands there
+    (``/login?next=``). Landing on the role's home and going on from there loaded one page
+    more (~0.2 s of CPU, ten times a run)."""
     form = clerk_for(system, token)
-    page.goto("/login")  # type: ignore[attr-defined]
+    page.goto(f"/login?next={quote(landing)}")  # type: ignore[attr-defined]
     page.get_by_label("Login", exact=True).fill(form["login"])  # type: ignore[attr-defined]
     page.get_by_label("Password", exact=True).fill(form["password"])  # type: ignore[attr-defined]
     page.get_by_role("button", name="Log in").click()  # type: ignore[attr-defined]

@@ -160,6 +160,7 @@ def test_a_residents_record_page_has_no_serious_accessibility_problems(
     person = register(
         server.system, name_latin="Axe Tester", date_of_birth=dt.date(1990, 3, 3)
     ).person_id
-    log_in(page, server.system, server.ward_token, "/staff/ward-office")
-    page.goto(f"/staff/ward-office/residents/{ref('per', person)}")
+    log_in(
+        page, server.system, server.ward_token, f"/staff/ward-office/residents/{ref('per', person)}"
+    )
     assert axe_problems(page, axe_source) == []

@@ -70,8 +70,9 @@ def _made_card(server: Server, name: str) -> str:
 
 def test_a_proxy_collects_for_a_holder_in_hospital(page: Any, server: Server) -> None:
     application_id = _made_card(server, "Tanaka Ken")
-    log_in(page, server.system, _office(server), "/staff/ward-office")
-    page.goto(f"/staff/card-counter/applications/{application_id}")
+    log_in(
+        page, server.system, _office(server), f"/staff/card-counter/applications/{application_id}"
+    )
     assert "¥0" in page.content()
     page.get_by_label("A proxy (代理人) for a holder who cannot come").check()
     for name, value in {**HOLDER, "residence_card_number": "AB12345678CD"}.items():
@@ -126,8 +127,9 @@ def test_an_express_reissue_shows_its_fee_and_the_found_card_is_lifted(
             pins=PINS,  # an express card is mailed: its PINs are chosen when applying
         )
         uow.commit()
-    log_in(page, system, _office(server), "/staff/ward-office")
-    page.goto(f"/staff/card-counter/applications/{reissue.application_id}")
+    log_in(
+        page, system, _office(server), f"/staff/card-counter/applications/{reissue.application_id}"
+    )
     assert "¥2,000" in page.content()
     shoot(page, "card-counter-express-reissue-fee")
     with page.expect_download() as receipt:

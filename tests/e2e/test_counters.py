@@ -194,8 +194,7 @@ def test_card_counter_collects_a_card_while_the_resident_sets_the_pins(
     with server.system.uow() as uow:  # made already if the card centre test ran first
         card_centre.run_daily_jobs(uow.session, server.system.services)
         uow.commit()
-    _log_in(page, counters, "ward", "/staff/ward-office")
-    page.goto("/staff/card-counter")
+    _log_in(page, counters, "ward", "/staff/card-counter")
     _both(page, "card-counter-home")
     page.get_by_label("Application ID (23 digits)").fill(counters.due_application)
     page.get_by_role("button", name="Find the application").click()
@@ -222,8 +221,7 @@ def test_card_counter_collects_a_card_while_the_resident_sets_the_pins(
 
 
 def test_card_counter_application_form_and_its_errors(page: Any, counters: Counters) -> None:
-    _log_in(page, counters, "ward", "/staff/ward-office")
-    page.goto("/staff/card-counter/apply")
+    _log_in(page, counters, "ward", "/staff/card-counter/apply")
     _both(page, "card-counter-apply")
     page.get_by_label("Resident record reference").fill(ref("per", counters.nguyen_id))
     page.get_by_role("button", name="Accept the application").click()

@@ -119,8 +119,7 @@ def _dd(page: Any, term: str) -> str:
 
 
 def _register_at_the_counter(page: Any, server: Server) -> str:
-    _log_in(page, server, server.ward_token, "/staff/ward-office")
-    page.goto("/staff/ward-office/moving-in")
+    _log_in(page, server, server.ward_token, "/staff/ward-office/moving-in")
     for name, value in PERSON.items():
         page.locator(f"#{name}").fill(value)
     page.get_by_label("Female", exact=True).check()
@@ -197,8 +196,7 @@ def _fill_the_collection_form(page: Any) -> None:
 
 def _collect_at_the_counter(page: Any, server: Server, application_id: str, serial: str) -> int:
     """The card counter hands the card over; returns the resident record number it shows."""
-    _log_in(page, server, server.ward_token, "/staff/ward-office")
-    page.goto("/staff/card-counter")
+    _log_in(page, server, server.ward_token, "/staff/card-counter")
     page.get_by_label("Application ID (23 digits)").fill(application_id)
     page.get_by_role("button", name="Find the application").click()
     page.wait_for_url(f"**/staff/card-counter/applications/{application_id}")
