@@ -1,11 +1,9 @@
 #!/bin/sh
 # Install the Debian packages the tests need, only those missing (CI runs as root).
-# The browser tests run chromium-headless-shell (cheaper per page than chromium --headless);
-# chromium stays for a person who wants to watch a test in a window.
 # Fonts: fonts-noto-core has Latin/Vietnamese, Devanagari (Nepali) and Myanmar; fonts-noto-cjk
 # Japanese, Simplified Chinese and Korean.
 set -e
-PACKAGES="chromium chromium-headless-shell xmlsec1 openssl pcscd vsmartcard-vpcd opensc libpcsclite-dev poppler-utils fonts-noto-cjk fonts-noto-core"
+PACKAGES="chromium xmlsec1 openssl pcscd vsmartcard-vpcd opensc libpcsclite-dev poppler-utils fonts-noto-cjk fonts-noto-core"
 missing=""
 for p in $PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -1,6 +1,5 @@
 """Browser tests: the real server (uvicorn in a thread, SQLite in a tmp dir) driven by
-Debian's chromium (its headless shell) through Playwright. Skipped when chromium is missing;
-in CI, failed unless the headless shell is there (``make system-deps`` installs it).
+Debian's chromium through Playwright. Skipped when chromium is missing, except in CI.
 
 Screenshots are taken only when ``MYNUMBER_SCREENSHOTS`` names a folder: ``make
 screenshots`` sets it to ``docs/screenshots`` to refresh the docs' pictures with the same
@@ -38,12 +37,7 @@ from tests.staff_login import (
     clerk_for,
 )
 
-CHROMIUMS = ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium")
-"""Debian's headless shell first (package ``chromium-headless-shell``: the same Blink and V8
-as ``chromium``, without the full browser's UI layers — what Playwright itself runs for
-headless Chromium): 20-30 % less CPU per page load than ``chromium --headless`` (measured,
-docs/benchmarks.md, eighth pass). The full browser when the shell is not installed."""
-CHROMIUM = next((path for path in CHROMIUMS if os.path.exists(path)), CHROMIUMS[0])
+CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -61,12 +55,11 @@ MASTER_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 
 
 def _chromium_or_skip() -> None:
-    if os.environ.get("CI") == "true":
-        if not os.path.exists(CHROMIUMS[0]):  # the full browser would pass, slower: say so
-            pytest.fail(f"{CHROMIUMS[0]} is missing and CI=true")
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
         return
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("chromium is not installed")
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{CHROMIUM} is missing and CI=true")
+    pytest.skip("chromium is not installed")
 
 
 def _free_port() -> int:
