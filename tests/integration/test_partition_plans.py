@@ -160,8 +160,13 @@ def _numbered(query: str, params: Any) -> tuple[str, list[Any]]:
             _NAMED.sub(lambda m: f"${names.index(m[1]) + 1}", query),
             [params[name] for name in names],
         )
-    numbers = iter(range(1, query.count("%s") + 1))
-    return re.sub("%s", lambda _: f"${next(numbers)}", query), list(params or ())
+    # %s, and %b / %t where a statement asks for a binary or text parameter (the clinic
+    # checks' arrays are sent binary).
+    numbers = iter(range(1, len(_POSITIONAL.findall(query)) + 1))
+    return _POSITIONAL.sub(lambda _: f"${next(numbers)}", query), list(params or ())
+
+
+_POSITIONAL = re.compile("%[sbt]")
 
 
 def _read_in(node: dict[str, Any]) -> Iterator[str]:
