@@ -31,6 +31,7 @@ from mynumber.bench import enrol as bench_enrol
 from mynumber.bench.enrol import Cards, drop_database, enrol
 from mynumber.bootstrap import System
 from mynumber.card.keys import FreshKeys, KeyPool
+from mynumber.config import Settings
 from tests.conftest import (
     _BASELINES,
     PG_ADMIN_URL,
@@ -208,6 +209,24 @@ def drop_later(name: str) -> None:
 
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def migrated_sqlite_copy(template: Path, path: Path) -> str:
+    """A SQLite database at ``path`` and its chip store where the service looks for it
+    (``Settings.resolved_chip_database_url``), both copies of the migrated ``template``: a
+    ``build_system`` on it runs no migration."""
+    url = f"sqlite:///{path}"
+    chips = Settings(database_url=url, chip_database_url="").resolved_chip_database_url()
+    shutil.copy(template, path)
+    shutil.copy(template, chips.split("///", 1)[1])
+    return url
+
+
+def migrated_postgres_copy(pg_url: str, prefix: str) -> tuple[str, str]:
+    """A new database of its own on the test's server, named from ``prefix`` and this worker,
+    a copy of the worker's migrated schema (no municipalities): its URL and its name."""
+    name = worker_database_name(prefix, _worker())
+    return copy_of_worker_database(pg_url, name, seeded=False), name
 
 
 def copy_of_worker_database(pg_url: str, name: str, *, seeded: bool = True) -> str:

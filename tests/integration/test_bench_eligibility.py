@@ -4,9 +4,7 @@ issue asks for (the figures themselves belong in docs/benchmarks.md, not in a te
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +27,8 @@ from tests.integration.bench_support import (
     copy_of_worker_database,
     drop_later,
     keys_made_once,  # noqa: F401  (a fixture, by name)
+    migrated_postgres_copy,
+    migrated_sqlite_copy,
 )
 from tests.integration.forked_servers import forked_subprocess
 
@@ -111,13 +111,9 @@ def migrated_fresh_databases(
 
     def fresh(url: str | None, folder: Path, name: str | None = None) -> tuple[str, str | None]:
         if not url or url.startswith("sqlite"):
-            path = folder / "bench.sqlite3"
-            shutil.copy(sqlite_template, path)
-            shutil.copy(sqlite_template, folder / "bench-chips.sqlite3")
-            return f"sqlite:///{path}", None
+            return migrated_sqlite_copy(sqlite_template, folder / "bench.sqlite3"), None
         assert pg_url is not None and url == pg_url
-        name = worker_database_name("bench_fresh", os.environ.get("PYTEST_XDIST_WORKER", "main"))
-        return copy_of_worker_database(pg_url, name, seeded=False), name
+        return migrated_postgres_copy(pg_url, "bench_fresh")
 
     monkeypatch.setattr(eligibility, "fresh_database", fresh)
     monkeypatch.setattr(eligibility, "drop_database", lambda _url, name: drop_later(name))

@@ -9,17 +9,14 @@ of CPU a run, and its demo clerks' production-strength Argon2 hashes, ~3 s.)"""
 
 from __future__ import annotations
 
-import os
 import random
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from mynumber.chaos import harness
-from tests.conftest import worker_database_name
-from tests.integration.bench_support import copy_of_worker_database
+from tests.integration.bench_support import migrated_postgres_copy, migrated_sqlite_copy
 from tests.integration.forked_servers import forked_subprocess, ready
 from tests.integration.test_cli import clean_environment, run  # noqa: F401  (autouse)
 
@@ -58,11 +55,8 @@ def test_a_short_chaos_run_finds_no_violation(
         if pg_url is None:
             path = tmp_path / "database" / "chaos.sqlite3"
             path.parent.mkdir()
-            shutil.copy(template, path)
-            shutil.copy(template, path.with_name("chaos-chips.sqlite3"))
-            return harness.Database(url=f"sqlite:///{path}")
-        name = worker_database_name("chaos", os.environ.get("PYTEST_XDIST_WORKER", "main"))
-        url = copy_of_worker_database(pg_url, name, seeded=False)
+            return harness.Database(url=migrated_sqlite_copy(template, path))
+        url, name = migrated_postgres_copy(pg_url, "chaos")
         return harness.Database(url=url, server_url=pg_url, name=name)
 
     monkeypatch.setattr(harness.Database, "fresh", staticmethod(fresh))
