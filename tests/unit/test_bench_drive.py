@@ -14,6 +14,8 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+from typer.testing import CliRunner
+
 from mynumber.bench.eligibility import (
     Sent,
     alternate,
@@ -23,6 +25,7 @@ from mynumber.bench.eligibility import (
     http_request,
     write_timeline,
 )
+from mynumber.cli.main import app
 from tests.unit.test_token_cache import in_own_loop
 
 T = TypeVar("T")
@@ -158,6 +161,20 @@ def test_the_timeline_has_each_check_when_it_was_due_and_its_port(tmp_path: Path
     assert rows[0] == ["run", "scheduled", "latency_ms", "terminal", "port"]
     assert [r[0] for r in rows[1:]] == ["1"] * 20 + ["2"] * 3
     assert [float(r[1]) for r in rows[1:21]] == sorted(float(r[1]) for r in rows[1:21])
+
+
+def test_a_timeline_that_cannot_be_written_is_refused_before_anything_runs(
+    tmp_path: Path,
+) -> None:
+    """One line and a non-zero exit at once, not a traceback after the first run's minutes;
+    no database made in the folder."""
+    result = CliRunner().invoke(
+        app,
+        ["bench", "eligibility", "--residents", "10", "--timeline", str(tmp_path / "no" / "t.csv")],
+    )
+    assert result.exit_code != 0
+    assert "cannot write the timeline" in result.output and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_collector_is_held_off_while_measuring_and_given_back() -> None:

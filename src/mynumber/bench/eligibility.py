@@ -66,7 +66,7 @@ from sqlalchemy.engine import make_url
 from mynumber.bench import loaded
 from mynumber.bench.enrol import Cards, drop_database, enrol, fresh_database
 from mynumber.bootstrap import build_system
-from mynumber.config import Settings
+from mynumber.config import ConfigurationError, Settings
 
 # --- 2. serve ------------------------------------------------------------------------------
 
@@ -561,6 +561,8 @@ def run(
     holds a load (``bench.loaded``) is measured as it is, with the data folder of its
     enrolment (``data_dir``, by default ``loaded.data_dir_for``); any other names the
     PostgreSQL server where a fresh database is made, enrolled, measured and dropped."""
+    if timeline is not None:
+        writable(timeline)
     measure = partial(
         _measure,
         console=console,
@@ -666,6 +668,15 @@ def _measure(
             proc.terminate()
         for proc in servers:
             proc.wait(timeout=30)
+
+
+def writable(path: Path) -> None:
+    """Refuse, before anything is enrolled or measured, a timeline that could not be written
+    at the end of the first run (a missing folder, no right to write)."""
+    try:
+        path.open("a").close()
+    except OSError as exc:
+        raise ConfigurationError(f"cannot write the timeline {path}: {exc.strerror}") from exc
 
 
 def write_timeline(path: Path, turn: int, sent: Sequence[Sent]) -> None:
