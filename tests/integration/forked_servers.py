@@ -79,11 +79,11 @@ def _run(
     tempfile.tempdir = None  # TMPDIR as given, not as the forkserver found it
     if cwd is not None:
         os.chdir(cwd)
-    for path, fds in ((out, (1, 2) if err == out else (1,)), (err, () if err == out else (2,))):
-        if path is not None and fds:
+    # Both appended to one file where stderr is STDOUT: O_APPEND keeps each write whole.
+    for path, target in ((out, 1), (err, 2)):
+        if path is not None:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-            for target in fds:
-                os.dup2(fd, target)
+            os.dup2(fd, target)
             os.close(fd)
     flag, what, *rest = argv[1:]
     if flag == "-c":
