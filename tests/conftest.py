@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
+import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,7 +22,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from hypothesis import settings
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, make_url, text
 
 from mynumber.adapters.db.engine import migrate
 from mynumber.adapters.mail import PostOffice
@@ -138,13 +141,63 @@ def pg_url() -> Iterator[str]:
     yield url
     _SEEDED_BASELINES.pop(url)
     _BASELINES.pop(url).engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(
-            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
-            {"n": name},
-        )
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
     admin.dispose()
+    drop_detached(name)
+
+
+_DROP = """
+import sys, time
+import psycopg
+from psycopg import sql
+
+conninfo, name, log = sys.argv[1:]
+for attempt in range(5):
+    try:
+        with psycopg.connect(conninfo, autocommit=True, connect_timeout=10) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+        break
+    except Exception as error:
+        with open(log, "a") as out:
+            print(f"{time.strftime('%FT%T')} DROP DATABASE {name}: {error!r}", file=out)
+        time.sleep(2 * (attempt + 1))
+"""
+
+
+def drop_detached(name: str) -> None:
+    """``DROP DATABASE name WITH (FORCE)`` on ``PG_ADMIN_URL``'s server, in a process of its
+    own that outlives this one (a session of its own, no descriptor of ours), not waited for.
+
+    PostgreSQL makes every ``DROP DATABASE`` wait for a checkpoint (every dirty page of the
+    server written and synced: 5-6 s of wall at the end of a whole run, 1-14 s under load),
+    with nothing left for the worker to do; pytest-xdist's controller waits for its workers'
+    processes to exit, so a drop in a thread of the worker (``bench_support.drop_later``)
+    would still hold the run's end, and one slower than the controller's 10 s would be killed
+    with the worker, leaving the database behind. The detached process finishes the drop after
+    pytest has ended; ``WITH (FORCE)`` ends any connection still open to the database, and a
+    failed attempt is retried (five in all), each failure written to
+    ``<tmp>/mynumber-test-drops.log``."""
+    conninfo = make_url(PG_ADMIN_URL).set(drivername="postgresql")
+    log = Path(tempfile.gettempdir()) / "mynumber-test-drops.log"
+    drop = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            _DROP,
+            conninfo.render_as_string(hide_password=False),
+            name,
+            str(log),
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    _DETACHED.append(drop)  # not waited for; kept so that no warning says it still runs
+
+
+_DETACHED: list[subprocess.Popen[bytes]] = []
 
 
 @dataclass
