@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from mynumber.adapters.db.async_units import AsyncUnits
 from mynumber.adapters.db.chip_store import SqlChipStore, adopt_chips, join_sessions
 from mynumber.adapters.db.engine import make_engine, migrate, pending_migrations, read_only
 from mynumber.adapters.db.uow import UnitOfWork, session_factory
@@ -64,6 +65,14 @@ class System:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.sessions)
+
+    def async_units(self) -> AsyncUnits | None:
+        """On PostgreSQL, units of work whose round trips wait in the calling event loop (one
+        set per loop: its connections are that loop's); on SQLite ``None``. For the clinic
+        checks' desk, whose units touch no chip (the chip store joins ``uow()``'s only)."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+        return AsyncUnits(self.engine.url, {AUDIT_KEY: self.services.keys.audit_key})
 
     def transaction(self) -> AbstractContextManager[Connection]:
         """A bare connection in a transaction that writes, committed when the block ends

@@ -5,11 +5,12 @@ write, one bad check cannot fail the others, and a group costs one transaction."
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from mynumber.adapters.db.models import AuditEntry
 from mynumber.adapters.db.models_insurance import ClinicVisit
@@ -174,12 +175,19 @@ def test_a_caller_that_is_no_clinic_is_refused_without_spending_anything(
     assert isinstance(run(system, [pin_check(world.clinic, patient, nonce)])[0], EligibilityAnswer)
 
 
-def at_once(desk: CheckDesk, checks: list[CardCheck]) -> list[Answered | BaseException]:
+def at_once(
+    desk: CheckDesk, checks: list[CardCheck], *, close: bool = True
+) -> list[Answered | BaseException]:
     """The checks sent together, as concurrent requests would; in a thread with its own event
-    loop (the browser tests keep one running in the main thread)."""
+    loop (the browser tests keep one running in the main thread). The desk's connections are
+    closed in that loop afterwards, as the app's lifespan does, unless ``close`` is false."""
 
     async def together() -> list[Answered | BaseException]:
-        return await asyncio.gather(*(desk.check(c) for c in checks), return_exceptions=True)
+        try:
+            return await asyncio.gather(*(desk.check(c) for c in checks), return_exceptions=True)
+        finally:
+            if close:
+                await desk.close()
 
     with ThreadPoolExecutor(1) as thread:
         return thread.submit(asyncio.run, together()).result()
@@ -201,6 +209,67 @@ def test_checks_arriving_together_share_transactions_and_each_gets_a_fresh_nonce
     assert len(following) == 11 and not following & set(n)
     again = run(system, [pin_check(world.clinic, patients[0], answered[0].next_challenge.nonce)])
     assert isinstance(again[0], EligibilityAnswer)
+
+
+def test_sixty_checks_arriving_together_are_one_transaction(
+    system: System, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A group of 60 writes 120 audit entries and 60 visits and nonces: more rows than one
+    INSERT of arrays takes on PostgreSQL's synchronous path (``bulk_insert.FEW_ROWS``), which
+    the desk's asynchronous connection writes that way all the same."""
+    patients = [insured_patient(system, world) for _ in range(3)]
+    n = nonces(system, world.clinic, 60)
+    checks = [pin_check(world.clinic, patients[i % 3], nonce) for i, nonce in enumerate(n)]
+
+    def never(_desk: CheckDesk, check: CardCheck) -> None:
+        raise AssertionError("the group failed as a whole and was answered check by check")
+
+    monkeypatch.setattr(CheckDesk, "_answer_alone", never)
+    desk = CheckDesk(system)
+    results = at_once(desk, checks)
+    assert desk.groups == 1
+    assert all(isinstance(r, Answered) for r in results), results
+    assert len({r.next_challenge.nonce for r in results if isinstance(r, Answered)}) == 60
+    assert sum(visits_of(system, p.person_id) for p in patients) == 60
+    assert sum(actions_about(system, p.person_id)["eligibility_check"] for p in patients) == 60
+    with system.uow() as uow:
+        assert verify_chain(uow.session).ok
+
+
+def test_the_desk_closes_an_earlier_event_loops_connections(system: System, world: World) -> None:
+    """On PostgreSQL the desk's connections belong to the event loop that opened them. A test
+    client without its ``with`` runs each request in a loop of its own: the desk closes the
+    earlier loop's connections when a new loop asks, so they do not pile up on the server."""
+    if system.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's groups run in the event loop's own thread, on the system's engine")
+    patient = insured_patient(system, world)
+    desk = CheckDesk(system)
+    at_once(desk, [pin_check(world.clinic, patient, nonces(system, world.clinic, 1)[0])])
+    before = backends(system)
+    for nonce in nonces(system, world.clinic, 5):
+        (result,) = at_once(desk, [pin_check(world.clinic, patient, nonce)], close=False)
+        assert isinstance(result, Answered)
+    assert wait_for_backends(system, at_most=before + 1) <= before + 1
+    at_once(desk, [])  # the last loop's connection, closed
+
+
+def backends(system: System) -> int:
+    with system.engine.connect() as conn:
+        return int(
+            conn.scalar(
+                text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+            )
+            or 0
+        )
+
+
+def wait_for_backends(system: System, *, at_most: int) -> int:
+    """The server's backends for this database, once at most ``at_most`` (a closed
+    connection's backend leaves a moment after its client), or after 10 s what there is."""
+    deadline = time.monotonic() + 10
+    while (count := backends(system)) > at_most and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return count
 
 
 def test_a_group_that_fails_as_a_whole_is_answered_check_by_check(

@@ -63,6 +63,7 @@ async def _serving(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         gc.unfreeze()
+        await app.state.check_desk.close()
         audit_checkpointer.stop()
         if checkpointer is not None:
             checkpointer.stop()

@@ -2,7 +2,8 @@
 
 Every clinic terminal's ``POST /clinic/checks/pin`` hands its check to the desk and waits. The
 desk works through one group at a time (``card_checks.check_cards``, then the next nonce for
-each accepted terminal, then one commit; in a worker thread on PostgreSQL); what arrives
+each accepted terminal, then one commit; on PostgreSQL its round trips awaited in the event
+loop, ``adapters.db.async_units``); what arrives
 meanwhile forms the next group. A quiet server answers each check alone, at once; a busy one
 writes, locks the audit chain and commits once per group instead of once per check (group
 commit), which is what lets one server keep up with many terminals (docs/benchmarks.md).
@@ -14,11 +15,11 @@ of its checks is tried again alone, so one bad check cannot fail the others.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
+from mynumber.adapters.db.async_units import AsyncUnits
 from mynumber.bootstrap import System
 from mynumber.domain.errors import MyNumberError
 from mynumber.services.insurance import checks as card_checks
@@ -52,17 +53,34 @@ class CheckDesk:
         self._working = False
         self.groups = 0
         """Groups answered so far (checks per transaction = checks ÷ groups)."""
-        # SQLite works in this process's CPU only: a worker thread would add nothing but
-        # handing the GIL back and forth with the event loop. PostgreSQL waits on the
-        # network, during which the event loop reads the next requests.
-        self._in_thread = system.engine.dialect.name != "sqlite"
+        # SQLite works in this process's CPU only: its group runs right here. PostgreSQL
+        # waits on the network, during which the event loop reads the next requests.
+        self._units: AsyncUnits | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
-    async def _run(
-        self, work: Callable[[list[CardCheck]], Results], checks: list[CardCheck]
-    ) -> Results:
-        if self._in_thread:
-            return await run_in_threadpool(work, checks)
-        return work(checks)
+    async def _answer_in_transaction(self, checks: list[CardCheck]) -> Results:
+        units = await self._units_here()
+        if units is None:
+            with self.system.uow() as uow:
+                return self._answer_together(uow.session, checks)
+        return await units.run(lambda session: self._answer_together(session, checks))
+
+    async def _units_here(self) -> AsyncUnits | None:
+        """This loop's units: an asynchronous connection serves the loop it was opened in (a
+        test client without its ``with`` runs each request in a loop of its own)."""
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            earlier = self._units
+            self._loop, self._units = loop, self.system.async_units()
+            if earlier is not None:
+                await earlier.close()
+        return self._units
+
+    async def close(self) -> None:
+        """Close the desk's connections (the app's lifespan ends)."""
+        if self._units is not None:
+            await self._units.close()
+            self._loop = self._units = None
 
     async def check(self, check: CardCheck) -> Answered:
         """The answer to ``check``, or its refusal raised."""
@@ -86,7 +104,7 @@ class CheckDesk:
         checks = [check for check, _ in group]
         self.groups += 1
         try:
-            results = await self._run(self._answer_together, checks)
+            results = await self._answer_in_transaction(checks)
         except Exception:  # the group failed as a whole: try each alone
             results = [await self._answer_alone(check) for check in checks]
         for (_, future), result in zip(group, results, strict=True):
@@ -99,26 +117,25 @@ class CheckDesk:
 
     async def _answer_alone(self, check: CardCheck) -> Answered | BaseException:
         try:
-            return (await self._run(self._answer_together, [check]))[0]
+            return (await self._answer_in_transaction([check]))[0]
         except Exception as failed:  # handed to the waiting request
             return failed
 
-    def _answer_together(self, checks: list[CardCheck]) -> Results:
-        system = self.system
-        with system.uow() as uow:
-            outcomes = card_checks.check_cards(uow.session, system.services, checks)
-            challenges = iter(
-                card_auth.issue_challenges(
-                    uow.session,
-                    system.services,
-                    [
-                        check.caller
-                        for check, outcome in zip(checks, outcomes, strict=True)
-                        if not isinstance(outcome, MyNumberError)
-                    ],
-                )
+    def _answer_together(self, session: Session, checks: list[CardCheck]) -> Results:
+        services = self.system.services
+        outcomes = card_checks.check_cards(session, services, checks)
+        challenges = iter(
+            card_auth.issue_challenges(
+                session,
+                services,
+                [
+                    check.caller
+                    for check, outcome in zip(checks, outcomes, strict=True)
+                    if not isinstance(outcome, MyNumberError)
+                ],
             )
-            uow.commit()
+        )
+        session.commit()
         return [
             outcome if isinstance(outcome, MyNumberError) else Answered(outcome, next(challenges))
             for outcome in outcomes

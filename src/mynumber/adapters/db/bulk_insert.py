@@ -101,7 +101,9 @@ def _copy_rows(
 ) -> list[int]:
     """PostgreSQL: one binary ``COPY`` (ids drawn first from the table's own sequence), or
     for a few rows one INSERT of arrays (``unnest``)."""
-    if len(rows) <= FEW_ROWS:
+    # COPY is the driver's own API, which an asynchronous connection (``async_units``) offers
+    # only as a coroutine: there the arrays take any number of rows, in one round trip.
+    if len(rows) <= FEW_ROWS or connection.dialect.is_async:
         return _insert_few_pg(connection, table, columns, rows, return_ids)
     ids: list[int] = []
     if return_ids:
@@ -258,8 +260,9 @@ def _decorator_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[
 
 
 def _driver_cursor(connection: Connection) -> Any:
-    """The driver's own cursor, in the connection's (the session's) transaction."""
-    return connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    """The driver's own cursor, in the connection's (the session's) transaction (on an
+    asynchronous connection, SQLAlchemy's adapter of it, which waits as a synchronous one)."""
+    return connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
 
 
 # Binary COPY needs each column's PostgreSQL type by name; subclasses before their bases.

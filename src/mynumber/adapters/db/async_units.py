@@ -1,0 +1,48 @@
+"""Units of work whose round trips to PostgreSQL are awaited in the event loop.
+
+The clinic checks' desk (``api.check_desk``) answers a group of checks in one transaction of
+about ten statements. Run in a worker thread, that thread has to win the interpreter back from
+the event loop after every round trip, and while the loop is reading requests it waits up to
+the interpreter's switch interval (5 ms) each time: a group's transaction took 11 ms at the
+median and 28 ms at the 99th percentile where its own CPU was ~4 ms (docs/benchmarks.md,
+issue 21). Here the same synchronous code runs in SQLAlchemy's greenlet over psycopg's
+asynchronous connection: each statement hands the loop back until the server answers, and the
+transaction's next step is one more callback among the requests', with no thread to wake.
+
+The code a unit runs is the one the thread ran (``Session`` in, commit by the caller): the rules
+and the audit queue do not know how the statements travel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+
+POOL_SIZE = 2
+"""The desk works through one group at a time (and a failed group's checks one by one)."""
+
+
+class AsyncUnits:
+    """Sessions on an asynchronous engine to the database at ``url`` (PostgreSQL only)."""
+
+    def __init__(self, url: URL, info: dict[str, Any]) -> None:
+        self.engine: AsyncEngine = create_async_engine(
+            url, pool_pre_ping=True, hide_parameters=True, pool_size=POOL_SIZE
+        )
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False, info=info)
+
+    async def run(self, work: Callable[[Session], T]) -> T:
+        """``work(session)`` in a session of its own, closed (rolled back unless ``work``
+        committed) when it returns or raises."""
+        async with self._sessions() as session:
+            return await session.run_sync(work)
+
+    async def close(self) -> None:
+        """Close the pooled connections."""
+        await self.engine.dispose()
