@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 T = TypeVar("T")
 
 POOL_SIZE = 2
-"""The desk works through one group at a time (and a failed group's checks one by one)."""
+"""The desk works through one group at a time (and a failed group's checks one by one): it
+never holds more than one connection, and takes no more from the server than these."""
 
 
 class AsyncUnits:
@@ -33,7 +34,7 @@ class AsyncUnits:
 
     def __init__(self, url: URL, info: dict[str, Any]) -> None:
         self.engine: AsyncEngine = create_async_engine(
-            url, pool_pre_ping=True, hide_parameters=True, pool_size=POOL_SIZE
+            url, pool_pre_ping=True, hide_parameters=True, pool_size=POOL_SIZE, max_overflow=0
         )
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False, info=info)
 
