@@ -253,6 +253,62 @@ def test_the_desk_closes_an_earlier_event_loops_connections(system: System, worl
     at_once(desk, [])  # the last loop's connection, closed
 
 
+def test_a_connection_the_server_dropped_costs_the_desk_no_check(
+    system: System, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The desk's pooled connection is not pinged before each group (a round trip of its
+    own): when the server has dropped it, the next group fails on it and its checks are
+    answered one by one on a fresh connection."""
+    if system.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to drop a connection")
+    patient = insured_patient(system, world)
+    first, second = (pin_check(world.clinic, patient, n) for n in nonces(system, world.clinic, 2))
+    desk = CheckDesk(system)
+    alone: list[CardCheck] = []
+    answer_alone = CheckDesk._answer_alone
+
+    async def counted(self: CheckDesk, check: CardCheck) -> Answered | BaseException:
+        alone.append(check)
+        return await answer_alone(self, check)
+
+    monkeypatch.setattr(CheckDesk, "_answer_alone", counted)
+
+    async def check_drop_check() -> list[Answered | BaseException]:
+        try:
+            others = backend_pids(system)
+            before = await desk.check(first)
+            desks = backend_pids(system) - others
+            assert desks, "the desk held no connection to drop"
+            with system.engine.connect() as conn:
+                conn.execute(
+                    text("SELECT pg_terminate_backend(pid) FROM unnest(:pids) AS pid"),
+                    {"pids": sorted(desks)},
+                )
+            after = await asyncio.gather(desk.check(second), return_exceptions=True)
+            return [before, *after]
+        finally:
+            await desk.close()
+
+    with ThreadPoolExecutor(1) as thread:
+        results = thread.submit(asyncio.run, check_drop_check()).result()
+    assert all(isinstance(r, Answered) for r in results), results
+    assert desk.groups == 2
+    assert alone == [second]  # its group failed on the dropped connection, then it alone passed
+    assert visits_of(system, patient.person_id) == 2
+
+
+def backend_pids(system: System) -> set[int]:
+    with system.engine.connect() as conn:
+        return set(
+            conn.scalars(
+                text(
+                    "SELECT pid FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        )
+
+
 def backends(system: System) -> int:
     with system.engine.connect() as conn:
         return int(

@@ -33,8 +33,12 @@ class AsyncUnits:
     """Sessions on an asynchronous engine to the database at ``url`` (PostgreSQL only)."""
 
     def __init__(self, url: URL, info: dict[str, Any]) -> None:
+        # No pre-ping: it is a round trip of its own before every group (one in eleven). A
+        # connection the server dropped fails the group's first statement instead; SQLAlchemy
+        # then discards it and every older pooled one, and the desk answers that group's checks
+        # one by one on fresh connections (``api.check_desk``).
         self.engine: AsyncEngine = create_async_engine(
-            url, pool_pre_ping=True, hide_parameters=True, pool_size=POOL_SIZE, max_overflow=0
+            url, pool_pre_ping=False, hide_parameters=True, pool_size=POOL_SIZE, max_overflow=0
         )
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False, info=info)
 
