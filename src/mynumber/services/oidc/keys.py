@@ -52,7 +52,10 @@ def _new_key(svc: Services) -> OidcSigningKey:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    key = RSAKey.import_key(pem)
+    # The key object we just generated, not the PEM parsed back: ``RSAKey.import_key`` would
+    # run the RSA private key's consistency check (~50 ms of CPU) on a key made a moment ago.
+    # The same JWK and thumbprint either way.
+    key = RSAKey(private, pem)
     kid = key.thumbprint()
     public = key.as_dict(private=False)
     public.update(kid=kid, use="sig", alg=ALGORITHM)
