@@ -14,6 +14,11 @@ start does (the entry points, the imports) is run for real by ``test_cli``.
 ``forked_popen`` also starts the integrators' sandbox (``mynumber serve --sandbox``) and
 ``test_jpki_opensc``'s ``mynumber reader insert`` commands, whose outputs it gives back as
 ``Popen.communicate`` does (``PIPE``: temporary files read once the process has ended).
+
+A forked process hashes the clerks' passwords as the tests' own process does
+(``tests/staff_login.py``'s ``cheap_passwords``: Argon2id at its cheapest, the same rules and
+hash format): the sandbox's start makes its eleven demo clerks, ~0.2 s of CPU each at the
+product's cost, where no test of its logs in with them.
 """
 
 from __future__ import annotations
@@ -73,7 +78,12 @@ def _run(
 ) -> None:
     """In the forked process: what ``python argv[1:]`` would do, in ``env`` and ``cwd``, its
     standard output appended to the file ``out`` and its standard error to ``err`` (each
-    inherited where ``None``)."""
+    inherited where ``None``), the clerks' passwords hashed at the tests' cost."""
+    from argon2 import PasswordHasher
+
+    from mynumber.services.core import staff
+
+    staff.HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     os.environ.clear()
     os.environ.update(env)
     tempfile.tempdir = None  # TMPDIR as given, not as the forkserver found it
