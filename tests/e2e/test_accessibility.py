@@ -16,7 +16,7 @@ import pytest
 
 from mynumber.domain.access import Role
 from mynumber.services.core import tokens
-from tests.e2e.conftest import KeptTab, Server, kept_tab, log_in, shoot
+from tests.e2e.conftest import KeptTab, Server, kept_tab, logged_in, shoot
 from tests.integration.helpers import register
 
 pytestmark = pytest.mark.browser
@@ -137,9 +137,10 @@ def test_staff_pages_have_no_serious_accessibility_problems_and_fit_a_phone(
     pages have no script of their own, so narrowing relays them out by the same CSS (media
     queries included) that loading them at 375 px would apply; loading each twice cost a
     navigation and an axe injection per page (~0.3 s of CPU). The first page is the one the
-    login lands on, at the desktop size: it is not loaded again."""
+    login lands on, at the desktop size: it is not loaded again (the login itself is
+    tested in ``test_pages``; here it is sent by HTTP, ``logged_in``)."""
     paths = STAFF[role]
-    log_in(page, server.system, _token(server, role), paths[0])
+    logged_in(page, server.system, _token(server, role), paths[0])
     for path in paths:
         page.set_viewport_size({"width": 1200, "height": 900})
         if page.url != server.base_url + path:  # the first: the login has just landed there
@@ -160,7 +161,7 @@ def test_a_residents_record_page_has_no_serious_accessibility_problems(
     person = register(
         server.system, name_latin="Axe Tester", date_of_birth=dt.date(1990, 3, 3)
     ).person_id
-    log_in(
+    logged_in(
         page, server.system, server.ward_token, f"/staff/ward-office/residents/{ref('per', person)}"
     )
     assert axe_problems(page, axe_source) == []

@@ -23,7 +23,7 @@ from mynumber.services.cards import counter as card_counter
 from mynumber.services.cards import records
 from mynumber.services.core import tokens
 from mynumber.services.core.context import Caller
-from tests.e2e.conftest import Server, log_in, shoot
+from tests.e2e.conftest import Server, logged_in, shoot
 from tests.integration.card_support import PINS, identity
 from tests.integration.helpers import register
 
@@ -70,7 +70,7 @@ def _made_card(server: Server, name: str) -> str:
 
 def test_a_proxy_collects_for_a_holder_in_hospital(page: Any, server: Server) -> None:
     application_id = _made_card(server, "Tanaka Ken")
-    log_in(
+    logged_in(
         page, server.system, _office(server), f"/staff/card-counter/applications/{application_id}"
     )
     assert "¥0" in page.content()
@@ -127,7 +127,7 @@ def test_an_express_reissue_shows_its_fee_and_the_found_card_is_lifted(
             pins=PINS,  # an express card is mailed: its PINs are chosen when applying
         )
         uow.commit()
-    log_in(
+    logged_in(
         page, system, _office(server), f"/staff/card-counter/applications/{reissue.application_id}"
     )
     assert "¥2,000" in page.content()

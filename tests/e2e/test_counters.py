@@ -34,7 +34,7 @@ from mynumber.services.core.context import Caller
 from mynumber.services.employer import employers as employer
 from mynumber.services.registry.numbers import read_my_number
 from tests.conftest import ref
-from tests.e2e.conftest import Server, choose_language, log_in, shoot
+from tests.e2e.conftest import Server, choose_language, logged_in, shoot
 
 pytestmark = pytest.mark.browser
 WARD = Caller(name="Chiyoda City ward office", role=Role.WARD_OFFICE, municipality_code="131016")
@@ -147,7 +147,7 @@ def counters(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Counte
 
 
 def _log_in(page: Any, counters: Counters, who: str, landing: str) -> None:
-    log_in(page, counters.system, counters.tokens[who], landing)
+    logged_in(page, counters.system, counters.tokens[who], landing)
 
 
 def _accessible_basics(page: Any) -> None:

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.e2e.conftest import Server, choose_language, log_in, shoot
+from tests.e2e.conftest import Server, choose_language, log_in, logged_in, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,14 @@ NEWCOMER = {
 
 
 def _log_in(page: Any, server: Server, landing: str = "/staff/ward-office") -> None:
+    """The ward office's login in the browser (the journey's test drives the login form)."""
     log_in(page, server.system, server.ward_token, landing)
+
+
+def _logged_in(page: Any, server: Server, landing: str, then: str | None = None) -> Any:
+    """On ``landing`` (or ``then``, after it) as a new ward office clerk, the login sent by
+    HTTP (``logged_in``)."""
+    return logged_in(page, server.system, server.ward_token, landing, then)
 
 
 def _register(
@@ -149,7 +156,7 @@ def test_a_refused_moving_in_keeps_the_answers_and_names_the_field(
     page: Any,
     server: Server,
 ) -> None:
-    _log_in(page, server, MOVING_IN)
+    _logged_in(page, server, MOVING_IN)
     _register(
         page, {**NEWCOMER, "name_latin": "Silva Ana", "residence_card_number": "12AB"}, sex="Female"
     )
@@ -160,7 +167,7 @@ def test_a_refused_moving_in_keeps_the_answers_and_names_the_field(
 
 
 def test_moving_within_from_the_resident_page(page: Any, server: Server) -> None:
-    _log_in(page, server, MOVING_IN)
+    _logged_in(page, server, MOVING_IN)
     _register(
         page,
         {
@@ -182,8 +189,7 @@ def test_moving_within_from_the_resident_page(page: Any, server: Server) -> None
 
 
 def test_an_unknown_resident_gets_a_plain_error_page(page: Any, server: Server) -> None:
-    _log_in(page, server)
-    response = page.goto("/staff/ward-office/residents/99999")
+    response = _logged_in(page, server, "/staff/ward-office", "/staff/ward-office/residents/99999")
     assert response.status == 404
     assert "No such person." in page.locator("main").inner_text()  # an id is no address
     _accessible_basics(page)
@@ -194,7 +200,7 @@ def test_a_returned_letter_is_held_and_handed_over_against_photo_id(
     page: Any,
     server: Server,
 ) -> None:
-    _log_in(page, server, MOVING_IN)
+    _logged_in(page, server, MOVING_IN)
     _register(
         page,
         {
@@ -224,8 +230,7 @@ def test_moving_out_abroad_from_the_resident_page_in_japanese(
     page: Any,
     server: Server,
 ) -> None:
-    _log_in(page, server)
-    page.goto("/staff/ward-office/moving-in?lang=ja")
+    _logged_in(page, server, "/staff/ward-office", "/staff/ward-office/moving-in?lang=ja")
     _accessible_basics(page)
     shoot(page, "ward-moving-in-ja")
     _register(
