@@ -68,11 +68,13 @@ class System:
 
     def async_units(self) -> AsyncUnits | None:
         """On PostgreSQL, units of work whose round trips wait in the calling event loop (one
-        set per loop: its connections are that loop's); on SQLite ``None``. For the clinic
-        checks' desk, whose units touch no chip (the chip store joins ``uow()``'s only)."""
+        set per loop: its connections are that loop's); on SQLite ``None``. Their sessions are
+        ``uow()``'s kind, with the same audit key and listeners (the clinic checks' desk)."""
         if self.engine.dialect.name != "postgresql":
             return None
-        return AsyncUnits(self.engine.url, {AUDIT_KEY: self.services.keys.audit_key})
+        return AsyncUnits(
+            self.engine.url, {AUDIT_KEY: self.services.keys.audit_key}, self.sessions.class_
+        )
 
     def transaction(self) -> AbstractContextManager[Connection]:
         """A bare connection in a transaction that writes, committed when the block ends

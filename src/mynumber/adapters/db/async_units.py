@@ -30,9 +30,11 @@ never holds more than one connection, and takes no more from the server than the
 
 
 class AsyncUnits:
-    """Sessions on an asynchronous engine to the database at ``url`` (PostgreSQL only)."""
+    """Sessions on an asynchronous engine to the database at ``url`` (PostgreSQL only), of
+    ``session_class``: the register's own (``System.sessions``), so that what listens to its
+    sessions (the chip store joining their transactions, a test's fault) hears these too."""
 
-    def __init__(self, url: URL, info: dict[str, Any]) -> None:
+    def __init__(self, url: URL, info: dict[str, Any], session_class: type[Session]) -> None:
         # No pre-ping: it is a round trip of its own before every group (one in eleven). A
         # connection the server dropped fails the group's first statement instead; SQLAlchemy
         # then discards it and every older pooled one, and the desk answers that group's checks
@@ -40,7 +42,9 @@ class AsyncUnits:
         self.engine: AsyncEngine = create_async_engine(
             url, pool_pre_ping=False, hide_parameters=True, pool_size=POOL_SIZE, max_overflow=0
         )
-        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False, info=info)
+        self._sessions = async_sessionmaker(
+            self.engine, expire_on_commit=False, info=info, sync_session_class=session_class
+        )
 
     async def run(self, work: Callable[[Session], T]) -> T:
         """``work(session)`` in a session of its own, closed (rolled back unless ``work``
