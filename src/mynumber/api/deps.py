@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -95,9 +95,16 @@ async def get_services(system: Annotated[System, Depends(get_system)]) -> Servic
     return system.services
 
 
-def get_uow(system: Annotated[System, Depends(get_system)]) -> Iterator[UnitOfWork]:
-    with system.uow() as uow:
+async def get_uow(system: Annotated[System, Depends(get_system)]) -> AsyncIterator[UnitOfWork]:
+    # Opened here, in the event loop: a new session has no connection yet, nothing waits (a
+    # sync dependency would take a worker thread to open it and another to close it). Closed
+    # in a worker thread: its rollback and the connection's return to the pool may wait.
+    uow = system.uow()
+    uow.__enter__()
+    try:
         yield uow
+    finally:
+        await run_in_threadpool(uow.__exit__, None, None, None)
 
 
 async def get_caller(

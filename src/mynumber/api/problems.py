@@ -82,8 +82,10 @@ def _opaque(name: str, value: object) -> object:
 
 async def on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, MyNumberError)
-    # A refusal leaves the entry its use case gave it, as through the pages and the CLI.
-    await run_in_threadpool(audit.record_refusal, request.app.state.system, exc)
+    # A refusal leaves the entry its use case gave it, as through the pages and the CLI (an
+    # error that carries none, a 401 or a 404, needs no worker thread to say so).
+    if audit.carries_entry(exc):
+        await run_in_threadpool(audit.record_refusal, request.app.state.system, exc)
     return answer(
         request,
         http_status(exc),

@@ -361,7 +361,8 @@ class WebRoute(APIRoute):
             request.state.languages = self.languages
             request.state.lang = pick_lang(request, self.languages)
             response = await _answer(original, request)
-            await run_in_threadpool(sessions.save, system, web_session(request))
+            if sessions.unsaved(system, web_session(request)):
+                await run_in_threadpool(sessions.save, system, web_session(request))
             _write_cookies(request, response, key)
             return response
 
@@ -375,7 +376,8 @@ async def _answer(original: Callable[[Request], Awaitable[Response]], request: R
         target = request.url.path if request.method == "GET" else "/"
         return RedirectResponse(f"/login?next={target}", status_code=303)
     except MyNumberError as exc:  # a refusal before any use case (the page's own role check)
-        await run_in_threadpool(audit.record_refusal, request.app.state.system, exc)
+        if audit.carries_entry(exc):  # most errors carry none (not found): no worker thread
+            await run_in_threadpool(audit.record_refusal, request.app.state.system, exc)
         return error_page(request, exc)
     except (RequestValidationError, OverflowError, DatabaseRefusedInput):  # an id past the range
         return error_page(

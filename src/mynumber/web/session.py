@@ -161,18 +161,31 @@ def load(system: System, cookie: str | None) -> WebSession:
     )
 
 
-def save(system: System, sess: WebSession) -> None:
-    """Write back what changed: ended rows deleted, the current one inserted or updated
-    (its last use at most every ``staff.TOUCH_EVERY``), a visitor's emptied row deleted."""
-    svc = system.services
+def _to_save(system: System, sess: WebSession) -> tuple[bool, bool, bool]:
+    """Whether the row is kept, written, dropped."""
     keep = sess.kind != "visitor" or bool(sess.data)
     due = (
         sess.stored
         and sess.last_seen_at is not None
-        and svc.clock.now() - sess.last_seen_at >= staff.TOUCH_EVERY
+        and system.services.clock.now() - sess.last_seen_at >= staff.TOUCH_EVERY
     )
     write = keep and (not sess.stored or sess.data_changed or due)
     drop = sess.stored and not keep
+    return keep, write, drop
+
+
+def unsaved(system: System, sess: WebSession) -> bool:
+    """Whether ``save`` has anything to write (most requests leave the session as it was:
+    the route class then needs no worker thread to save it)."""
+    _, write, drop = _to_save(system, sess)
+    return bool(sess.ended or write or drop)
+
+
+def save(system: System, sess: WebSession) -> None:
+    """Write back what changed: ended rows deleted, the current one inserted or updated
+    (its last use at most every ``staff.TOUCH_EVERY``), a visitor's emptied row deleted."""
+    svc = system.services
+    keep, write, drop = _to_save(system, sess)
     if not (sess.ended or write or drop):
         return
     with system.uow() as uow:

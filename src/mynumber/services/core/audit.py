@@ -149,6 +149,14 @@ class Units(Protocol):
     def transaction(self) -> AbstractContextManager[Connection]: ...
 
 
+def carries_entry(error: BaseException) -> bool:
+    """Whether ``record_refusal`` would append an entry for ``error``: a refusal whose entry
+    is not appended yet. The entry points ask before handing it to a worker thread: most
+    errors (not found, no token, a stale form) carry none, and need no thread."""
+    entry = getattr(error, "audit_entry", None)
+    return isinstance(error, Forbidden) and isinstance(entry, NewEntry)
+
+
 def record_refusal(system: Units, error: BaseException) -> bool:
     """Append the audit entry a refusal carries (``Forbidden.audit_entry``), in a
     transaction of its own — the request's own was rolled back — and only once however
