@@ -72,9 +72,7 @@ class System:
         ``uow()``'s kind, with the same audit key and listeners (the clinic checks' desk)."""
         if self.engine.dialect.name != "postgresql":
             return None
-        return AsyncUnits(
-            self.engine.url, {AUDIT_KEY: self.services.keys.audit_key}, self.sessions.class_
-        )
+        return AsyncUnits(self.engine.url, self.sessions)
 
     def transaction(self) -> AbstractContextManager[Connection]:
         """A bare connection in a transaction that writes, committed when the block ends

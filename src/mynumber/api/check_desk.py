@@ -3,10 +3,10 @@
 Every clinic terminal's ``POST /clinic/checks/pin`` hands its check to the desk and waits. The
 desk works through one group at a time (``card_checks.check_cards``, then the next nonce for
 each accepted terminal, then one commit; on PostgreSQL its round trips awaited in the event
-loop, ``adapters.db.async_units``); what arrives
-meanwhile forms the next group. A quiet server answers each check alone, at once; a busy one
-writes, locks the audit chain and commits once per group instead of once per check (group
-commit), which is what lets one server keep up with many terminals (docs/benchmarks.md).
+loop, ``adapters.db.async_units``); what arrives meanwhile forms the next group. A quiet
+server answers each check alone, at once; a busy one writes, locks the audit chain and commits
+once per group instead of once per check (group commit), which is what lets one server keep up
+with many terminals (docs/benchmarks.md).
 
 If a group fails as a whole (a database error, not a refusal: refusals are per check), each
 of its checks is tried again alone, so one bad check cannot fail the others.

@@ -21,7 +21,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mynumber.domain.errors import Filled
 from mynumber.services.core import staff
@@ -161,8 +161,20 @@ def load(system: System, cookie: str | None) -> WebSession:
     )
 
 
-def _to_save(system: System, sess: WebSession) -> tuple[bool, bool, bool]:
-    """Whether the row is kept, written, dropped."""
+class _Plan(NamedTuple):
+    """What ``save`` does with a request's session."""
+
+    keep: bool  # the row stays (a clerk's or resident's, or a visitor's with data)
+    write: bool  # inserted, or updated (changed, or its last use due to be touched)
+    drop: bool  # a visitor's stored row, emptied
+    ends: bool  # sessions ended by the request (a logout, a lapsed one)
+
+    @property
+    def anything(self) -> bool:
+        return self.ends or self.write or self.drop
+
+
+def _plan(system: System, sess: WebSession) -> _Plan:
     keep = sess.kind != "visitor" or bool(sess.data)
     due = (
         sess.stored
@@ -170,30 +182,28 @@ def _to_save(system: System, sess: WebSession) -> tuple[bool, bool, bool]:
         and system.services.clock.now() - sess.last_seen_at >= staff.TOUCH_EVERY
     )
     write = keep and (not sess.stored or sess.data_changed or due)
-    drop = sess.stored and not keep
-    return keep, write, drop
+    return _Plan(keep, write, sess.stored and not keep, bool(sess.ended))
 
 
 def unsaved(system: System, sess: WebSession) -> bool:
     """Whether ``save`` has anything to write (most requests leave the session as it was:
     the route class then needs no worker thread to save it)."""
-    _, write, drop = _to_save(system, sess)
-    return bool(sess.ended or write or drop)
+    return _plan(system, sess).anything
 
 
 def save(system: System, sess: WebSession) -> None:
     """Write back what changed: ended rows deleted, the current one inserted or updated
     (its last use at most every ``staff.TOUCH_EVERY``), a visitor's emptied row deleted."""
     svc = system.services
-    keep, write, drop = _to_save(system, sess)
-    if not (sess.ended or write or drop):
+    plan = _plan(system, sess)
+    if not plan.anything:
         return
     with system.uow() as uow:
         for ended in sess.ended:
             staff.end_session(uow.session, ended)
-        if drop:
+        if plan.drop:
             staff.end_session(uow.session, sess.sid)
-        elif write:
+        elif plan.write:
             resident = sess.resident_login
             staff.save_session(
                 uow.session,
@@ -210,7 +220,7 @@ def save(system: System, sess: WebSession) -> None:
         if sess.ended:
             staff.purge_lapsed(uow.session, svc)
         uow.commit()
-    sess.ended, sess.stored, sess.data_changed = [], keep, False
+    sess.ended, sess.stored, sess.data_changed = [], plan.keep, False
 
 
 def _b64(raw: bytes) -> str:

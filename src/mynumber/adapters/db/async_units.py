@@ -16,11 +16,11 @@ and the audit queue do not know how the statements travel.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 T = TypeVar("T")
 
@@ -31,10 +31,11 @@ never holds more than one connection, and takes no more from the server than the
 
 class AsyncUnits:
     """Sessions on an asynchronous engine to the database at ``url`` (PostgreSQL only), of
-    ``session_class``: the register's own (``System.sessions``), so that what listens to its
-    sessions (the chip store joining their transactions, a test's fault) hears these too."""
+    the kind ``sessions`` makes (the register's, ``System.sessions``): the same class, so that
+    what listens to its sessions (the chip store joining their transactions, a test's fault)
+    hears these too, and the same ``info`` (the audit key)."""
 
-    def __init__(self, url: URL, info: dict[str, Any], session_class: type[Session]) -> None:
+    def __init__(self, url: URL, sessions: sessionmaker[Session]) -> None:
         # No pre-ping: it is a round trip of its own before every group (one in eleven). A
         # connection the server dropped fails the group's first statement instead; SQLAlchemy
         # then discards it and every older pooled one, and the desk answers that group's checks
@@ -43,7 +44,10 @@ class AsyncUnits:
             url, pool_pre_ping=False, hide_parameters=True, pool_size=POOL_SIZE, max_overflow=0
         )
         self._sessions = async_sessionmaker(
-            self.engine, expire_on_commit=False, info=info, sync_session_class=session_class
+            self.engine,
+            expire_on_commit=False,
+            info=sessions.kw.get("info"),
+            sync_session_class=sessions.class_,
         )
 
     async def run(self, work: Callable[[Session], T]) -> T:

@@ -149,12 +149,19 @@ class Units(Protocol):
     def transaction(self) -> AbstractContextManager[Connection]: ...
 
 
-def carries_entry(error: BaseException) -> bool:
-    """Whether ``record_refusal`` would append an entry for ``error``: a refusal whose entry
-    is not appended yet. The entry points ask before handing it to a worker thread: most
-    errors (not found, no token, a stale form) carry none, and need no thread."""
+def _pending_entry(error: BaseException) -> tuple[Forbidden, NewEntry] | None:
+    """The refusal and the entry it carries, not appended yet; ``None`` for any other error."""
     entry = getattr(error, "audit_entry", None)
-    return isinstance(error, Forbidden) and isinstance(entry, NewEntry)
+    if isinstance(error, Forbidden) and isinstance(entry, NewEntry):
+        return error, entry
+    return None
+
+
+def carries_entry(error: BaseException) -> bool:
+    """Whether ``record_refusal`` would append an entry for ``error``. The entry points ask
+    before handing it to a worker thread: most errors (not found, no token, a stale form)
+    carry none, and need no thread."""
+    return _pending_entry(error) is not None
 
 
 def record_refusal(system: Units, error: BaseException) -> bool:
@@ -163,16 +170,17 @@ def record_refusal(system: Units, error: BaseException) -> bool:
     many handlers see the error. The one way a refusal reaches the log, from the API, the
     pages and the CLI alike; an error that carries no entry (not a refusal, or a stale
     form) leaves none. True if an entry was appended."""
-    entry = getattr(error, "audit_entry", None)
-    if not isinstance(error, Forbidden) or not isinstance(entry, NewEntry):
+    pending = _pending_entry(error)
+    if pending is None:
         return False
+    refusal, entry = pending
     # The same statements and chain as a unit of work's commit (``audit_chain.write_entries``)
     # on a bare connection: a Session and its unit of work around three Core statements cost
     # more than the statements (a fifth of a refused request in the access matrix).
     row = _row(entry, system.services.clock.now())
     with system.transaction() as conn:
         audit_chain.write_entries(conn, system.services.keys.audit_key, [row])
-    error.audit_entry = None  # handed over: a second handler appends nothing
+    refusal.audit_entry = None  # handed over: a second handler appends nothing
     return True
 
 
