@@ -23,14 +23,26 @@ from mynumber.services.employer import employers
 PASSWORD = "counter-password-42"
 
 
+def cheap_hasher() -> PasswordHasher:
+    """Argon2id at its cheapest (the default costs ~185 ms a hash): the same rules and hash
+    format. The tests' own process and the processes they fork hash with it."""
+    return PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def cheap_passwords() -> Iterator[None]:
-    """Argon2id at its cheapest in tests (the default costs ~185 ms a hash); the rules and the
-    hash format are the same."""
+    """``cheap_hasher`` for every clerk's password in tests."""
     kept = staff.HASHER
-    staff.HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    staff.HASHER = cheap_hasher()
     yield
     staff.HASHER = kept
+
+
+def csrf_of(login_page: str) -> str:
+    """The login form's CSRF token, as a browser sends it back with the form."""
+    found = re.search(r'name="csrf" value="([^"]+)"', login_page)
+    assert found, "no CSRF field on the login page"
+    return found.group(1)
 
 
 def clerk_for(
@@ -85,12 +97,10 @@ class StaffClient(TestClient):
     def log_in(self) -> Any:
         """Log in with the clerk's form; the answer (a redirect to the clerk's home)."""
         page = super().request("GET", "/login")
-        found = re.search(r'name="csrf" value="([^"]+)"', page.text)
-        assert found, "no CSRF field on the login page"
         answer = super().request(
             "POST",
             "/login",
-            data={**self.form, "next": "", "csrf": found.group(1)},
+            data={**self.form, "next": "", "csrf": csrf_of(page.text)},
             follow_redirects=False,
         )
         assert answer.status_code == 303, answer.text

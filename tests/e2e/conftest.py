@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import shutil
 import socket
 import threading
@@ -37,6 +36,7 @@ from mynumber.web.session import COOKIE
 from tests.staff_login import (
     cheap_passwords,  # noqa: F401  (autouse: cheap Argon2 in tests)
     clerk_for,
+    csrf_of,
 )
 
 CHROMIUM = "/usr/bin/chromium"
@@ -268,9 +268,8 @@ def logged_in(
     form = clerk_for(system, token)
     base = system.settings.public_base_url
     with httpx.Client(base_url=base, timeout=60) as http:  # a loaded machine: not httpx's 5 s
-        found = re.search(r'name="csrf" value="([^"]+)"', http.get("/login").text)
-        assert found, "no CSRF field on the login page"
-        answer = http.post("/login", data={**form, "next": landing, "csrf": found.group(1)})
+        csrf = csrf_of(http.get("/login").text)
+        answer = http.post("/login", data={**form, "next": landing, "csrf": csrf})
         assert answer.status_code == 303, answer.text
         assert answer.headers["location"] == landing, answer.headers["location"]
         cookie = http.cookies[COOKIE]

@@ -79,11 +79,10 @@ def _run(
     """In the forked process: what ``python argv[1:]`` would do, in ``env`` and ``cwd``, its
     standard output appended to the file ``out`` and its standard error to ``err`` (each
     inherited where ``None``), the clerks' passwords hashed at the tests' cost."""
-    from argon2 import PasswordHasher
-
     from mynumber.services.core import staff
+    from tests.staff_login import cheap_hasher
 
-    staff.HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    staff.HASHER = cheap_hasher()
     os.environ.clear()
     os.environ.update(env)
     tempfile.tempdir = None  # TMPDIR as given, not as the forkserver found it
