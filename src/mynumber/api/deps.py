@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import time
 from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, replace
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -14,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from mynumber.adapters.db.uow import UnitOfWork
 from mynumber.bootstrap import System
-from mynumber.domain.errors import Unauthenticated
+from mynumber.domain.errors import MyNumberError, Unauthenticated
 from mynumber.services.core import refs
 from mynumber.services.core.context import Caller, Services
 from mynumber.services.sandbox import clock as sandbox_clock
@@ -30,39 +32,75 @@ TOKEN_CACHE_SECONDS = 10.0
 (a busy clinic terminal sends hundreds of requests a minute with the same token)."""
 
 
+REFRESH_AFTER = (0.6, 0.9)
+"""A cached caller is looked up again in the background by the first request after this share
+of ``TOKEN_CACHE_SECONDS`` (a point drawn in the range for each entry)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Known:
+    caller: Caller
+    refresh_at: float
+    expires_at: float
+
+
 class TokenCache:
     """Callers by token for ``TOKEN_CACHE_SECONDS`` (refusals are never remembered).
 
-    ``caller`` looks a token up once however many requests bring it at the same moment: when
-    the entry of a terminal sending hundreds of requests expires, they all wait for one look-up
-    instead of each making its own.
+    ``caller`` looks a token up once however many requests bring it at the same moment. A busy
+    terminal's requests never wait for it after the first: past a point drawn between 60 and 90 %
+    of the entry's time, the next request is answered from the entry while the
+    token is looked up again in the background. The points are drawn so that the tokens of
+    terminals that started together are not all looked up in the same instant (at the clinics'
+    peak, 32 expiring at once held one server's checks ~0.2 s: docs/benchmarks.md). No caller
+    is ever used past ``seconds`` after its look-up, and a background look-up that finds the
+    token refused forgets it at once: a revocation still takes effect within ``seconds``.
     """
 
-    def __init__(self, seconds: float = TOKEN_CACHE_SECONDS, size: int = 10_000) -> None:
-        self.seconds, self.size = seconds, size
-        self._known: dict[str, tuple[float, Caller]] = {}
+    def __init__(
+        self,
+        seconds: float = TOKEN_CACHE_SECONDS,
+        size: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.seconds, self.size, self.clock = seconds, size, clock
+        self._known: dict[str, _Known] = {}
         self._looking_up: dict[str, asyncio.Task[Caller]] = {}
         self.look_ups = 0
-        """Look-ups made so far (one per token and expiry, not per request)."""
+        """Look-ups made so far (one per token and refresh or expiry, not per request)."""
 
     async def caller(self, token: str, look_up: Callable[[str], Caller]) -> Caller:
         """The caller behind ``token``, from the cache or from ``look_up`` run in a thread."""
-        known = self.get(token)
-        if known is not None:
-            return known
-        pending = self._looking_up.get(token)
-        if pending is None:
-            # A task of its own, not the first request's: a request cancelled meanwhile (its
-            # client hung up) leaves the look-up to the others waiting on it.
-            pending = asyncio.ensure_future(self._look_up(token, look_up))
-            pending.add_done_callback(_retrieved)
-            self._looking_up[token] = pending
+        known = self._known.get(token)
+        now = self.clock()
+        if known is not None and now < known.expires_at:
+            if now >= known.refresh_at and token not in self._looking_up:
+                self._start(token, look_up)
+            return known.caller
+        # A task of its own, not the first request's: a request cancelled meanwhile (its client
+        # hung up) leaves the look-up to the others waiting on it.
+        pending = self._looking_up.get(token) or self._start(token, look_up)
         return await asyncio.shield(pending)
+
+    def _start(self, token: str, look_up: Callable[[str], Caller]) -> asyncio.Task[Caller]:
+        pending = asyncio.ensure_future(self._look_up(token, look_up))
+        pending.add_done_callback(_retrieved)
+        self._looking_up[token] = pending
+        return pending
 
     async def _look_up(self, token: str, look_up: Callable[[str], Caller]) -> Caller:
         try:
             self.look_ups += 1
             found = await run_in_threadpool(look_up, token)
+        except MyNumberError:
+            self._known.pop(token, None)  # revoked or expired meanwhile: refused from now on
+            raise
+        except Exception:  # the database: no more tries in the background for this entry
+            known = self._known.get(token)
+            if known is not None:
+                self._known[token] = replace(known, refresh_at=known.expires_at)
+            raise
+        else:
             self.put(token, found)
             return found
         finally:
@@ -70,14 +108,16 @@ class TokenCache:
 
     def get(self, token: str) -> Caller | None:
         found = self._known.get(token)
-        if found is None or found[0] < time.monotonic():
+        if found is None or found.expires_at <= self.clock():
             return None
-        return found[1]
+        return found.caller
 
     def put(self, token: str, caller: Caller) -> None:
         if len(self._known) >= self.size:
             self._known.clear()
-        self._known[token] = (time.monotonic() + self.seconds, caller)
+        now = self.clock()
+        refresh = self.seconds * random.uniform(*REFRESH_AFTER)
+        self._known[token] = _Known(caller, now + refresh, now + self.seconds)
 
 
 def _retrieved(look_up: asyncio.Task[Caller]) -> None:
