@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from mynumber.bench.eligibility import (
     Sent,
     alternate,
+    at_work,
     collector_paused,
     fixed_rate,
     full_speed,
@@ -185,3 +186,31 @@ def test_the_collector_is_held_off_while_measuring_and_given_back() -> None:
         assert gc.get_freeze_count() > 0  # what existed before is out of its reach
     assert gc.isenabled() == was_enabled and gc.get_freeze_count() == 0
     assert len(kept) == 10
+
+
+def test_each_terminal_sends_one_request_with_its_token_to_its_server_before_a_timed_run() -> None:
+    heard: list[tuple[int, str, str]] = []
+
+    async def issuer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        port = writer.get_extra_info("sockname")[1]
+        while line := await reader.readline():
+            token = ""
+            while (header := await reader.readline()) not in (b"\r\n", b""):
+                if header.lower().startswith(b"authorization:"):
+                    token = header.split()[-1].decode()
+            heard.append((port, line.split()[1].decode(), token))
+            writer.write(b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}")
+        writer.close()
+
+    async def work() -> None:
+        servers = [await asyncio.start_server(issuer, "127.0.0.1", 0) for _ in range(2)]
+        ports = [s.sockets[0].getsockname()[1] for s in servers]
+        await at_work(ports, ["t0", "t1", "t2", "t3", "t4"])
+        for server in servers:
+            server.close()
+
+    in_own_loop(work())
+    assert sorted(token for _, _, token in heard) == ["t0", "t1", "t2", "t3", "t4"]
+    assert {path for _, path, _ in heard} == {"/clinic/challenges"}
+    by_token = {token: port for port, _, token in heard}
+    assert by_token["t0"] == by_token["t2"] == by_token["t4"] != by_token["t1"] == by_token["t3"]
