@@ -24,6 +24,7 @@ from mynumber.bench.eligibility import (
     fixed_rate,
     full_speed,
     http_request,
+    writable,
     write_timeline,
 )
 from mynumber.cli.main import app
@@ -214,3 +215,14 @@ def test_each_terminal_sends_one_request_with_its_token_to_its_server_before_a_t
     assert {path for _, path, _ in heard} == {"/clinic/challenges"}
     by_token = {token: port for port, _, token in heard}
     assert by_token["t0"] == by_token["t2"] == by_token["t4"] != by_token["t1"] == by_token["t3"]
+
+
+def test_checking_a_new_timeline_leaves_no_file_and_an_existing_one_untouched(
+    tmp_path: Path,
+) -> None:
+    fresh, kept = tmp_path / "new.csv", tmp_path / "kept.csv"
+    kept.write_text("run,scheduled,latency_ms,terminal,port\n1,0.5,3.0,0,1\n")
+    writable(fresh)
+    writable(kept)
+    assert not fresh.exists()  # a run that fails before its first timeline leaves none
+    assert kept.read_text().endswith("1,0.5,3.0,0,1\n")

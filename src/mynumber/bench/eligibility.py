@@ -690,11 +690,15 @@ def _measure(
 
 def writable(path: Path) -> None:
     """Refuse, before anything is enrolled or measured, a timeline that could not be written
-    at the end of the first run (a missing folder, no right to write)."""
+    at the end of the first run (a missing folder, no right to write). A file the check made
+    is taken away again: a run that fails before its first timeline leaves none behind."""
+    existed = path.exists()
     try:
         path.open("a").close()
     except OSError as exc:
         raise ConfigurationError(f"cannot write the timeline {path}: {exc.strerror}") from exc
+    if not existed:
+        path.unlink()
 
 
 def write_timeline(path: Path, turn: int, sent: Sequence[Sent]) -> None:
