@@ -309,6 +309,11 @@ def test_bench_enrol_keeps_a_load_that_bench_eligibility_finds(
 
     monkeypatch.setattr(bench_enrol, "fresh_database", fresh)
     runner = CliRunner()
+    # An earlier run of the command killed before its load was kept: the database it made
+    # (marked, no load in it) is replaced, not refused as someone else's.
+    copy_of_worker_database(pg_url, url.rsplit("/", 1)[1], seeded=False)
+    bench_enrol._mark(pg_url, url.rsplit("/", 1)[1])
+    assert not bench_loaded.holds_a_load(url)
     try:
         for vacuum in ("--vacuum", "--no-vacuum"):  # the second run replaces the first load
             # One loading process (--workers 1): the module's load above runs two.

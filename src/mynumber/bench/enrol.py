@@ -206,7 +206,7 @@ def load_kept(
     if not name:
         raise ConfigurationError("--database-url must name the database to load")
     server = target.set(database="postgres").render_as_string(hide_password=False)
-    if _exists(server, name) and not loaded.holds_a_load(url):
+    if _exists(server, name) and not (loaded.holds_a_load(url) or _marked(server, name)):
         raise ConfigurationError(
             f"database {name} exists and holds no benchmark load: name a new one"
         )
@@ -215,6 +215,7 @@ def load_kept(
         raise ConfigurationError(f"{folder} is not a load's data folder: name a new one")
     shutil.rmtree(folder, ignore_errors=True)  # the old load's CA and key go with it
     fresh_database(server, folder, name)
+    _mark(server, name)
     system = build_system(loaded.settings_for(url, folder))
     try:
         cards, _ = enrol(
@@ -231,6 +232,37 @@ def load_kept(
         system.engine.dispose()
     console.print(f"kept: {target.render_as_string()} with its data folder {folder}")
     return folder
+
+
+MARK = "mynumber bench enrol"
+"""The comment on a database this command made: one whose load was cut short (killed,
+crashed) holds no load yet, and may still be replaced by the next ``bench enrol``."""
+
+
+def _mark(server: str, name: str) -> None:
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            quoted = conn.dialect.identifier_preparer.quote(name)
+            conn.execute(text(f"COMMENT ON DATABASE {quoted} IS '{MARK}'"))
+    finally:
+        admin.dispose()
+
+
+def _marked(server: str, name: str) -> bool:
+    admin = create_engine(server)
+    try:
+        with admin.connect() as conn:
+            comment = conn.execute(
+                text(
+                    "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
+                    "WHERE datname = :n"
+                ),
+                {"n": name},
+            ).scalar()
+            return comment == MARK
+    finally:
+        admin.dispose()
 
 
 def _exists(server: str, name: str) -> bool:
