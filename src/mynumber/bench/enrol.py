@@ -197,8 +197,9 @@ def load_kept(
     vacuum: bool = True,
 ) -> Path:
     """``bench enrol``: the PostgreSQL database of ``url`` made afresh (one that exists is
-    replaced only if it holds an earlier load), loaded, and kept with its data folder and
-    sample (``bench.loaded``) for ``bench eligibility --database-url <url>``; the folder."""
+    replaced only if it holds an earlier load or this command made it and was cut short),
+    loaded, and kept with its data folder and sample (``bench.loaded``) for ``bench
+    eligibility --database-url <url>``; the folder."""
     from mynumber.bench import loaded
 
     target = make_url(url)
@@ -206,7 +207,7 @@ def load_kept(
     if not name:
         raise ConfigurationError("--database-url must name the database to load")
     server = target.set(database="postgres").render_as_string(hide_password=False)
-    if _exists(server, name) and not (loaded.holds_a_load(url) or _marked(server, name)):
+    if _made_here(server, name) is False and not loaded.holds_a_load(url):
         raise ConfigurationError(
             f"database {name} exists and holds no benchmark load: name a new one"
         )
@@ -249,30 +250,20 @@ def _mark(server: str, name: str) -> None:
         admin.dispose()
 
 
-def _marked(server: str, name: str) -> bool:
+def _made_here(server: str, name: str) -> bool | None:
+    """Whether the database ``name`` on ``server`` was made by this command (``None``: there
+    is no such database)."""
     admin = create_engine(server)
     try:
         with admin.connect() as conn:
-            comment = conn.execute(
+            found = conn.execute(
                 text(
                     "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
                     "WHERE datname = :n"
                 ),
                 {"n": name},
-            ).scalar()
-            return comment == MARK
-    finally:
-        admin.dispose()
-
-
-def _exists(server: str, name: str) -> bool:
-    admin = create_engine(server)
-    try:
-        with admin.connect() as conn:
-            found = conn.execute(
-                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
             ).first()
-            return found is not None
+            return None if found is None else found[0] == MARK
     finally:
         admin.dispose()
 
