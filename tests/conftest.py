@@ -33,6 +33,7 @@ from mynumber.config import Settings
 from mynumber.domain.access import Role
 from mynumber.domain.clock import JST, SimulatedClock
 from mynumber.services.core.context import Caller
+from tests import premade_keys
 
 # No per-example deadline: a property's rule does not depend on how fast a loaded machine
 # runs it, and timing targets belong in the benchmarks (a 200 ms deadline failed on a
@@ -398,8 +399,9 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def key_source() -> KeyPool:
-    """Card key pairs from a pool (an RSA-2048 pair costs ~40 ms; the product makes fresh ones)."""
-    return KeyPool.generate(6)
+    """Card key pairs from a pool (an RSA-2048 pair costs ~40 ms; the product makes fresh ones),
+    of keys made once and kept (``tests/premade_keys.py``)."""
+    return KeyPool(premade_keys.take(premade_keys.KEY_SOURCE))
 
 
 @pytest.fixture(scope="session")
@@ -629,7 +631,7 @@ def signing_keys_pooled() -> Iterator[None]:
         if (public_exponent, key_size) != (65537, 2048):  # not what the pool holds
             return rsa.generate_private_key(public_exponent=public_exponent, key_size=key_size)
         if not pool:
-            pool.append(KeyPool.generate(4))
+            pool.append(KeyPool(premade_keys.take(premade_keys.SIGNING)))
         return pool[0].new_key()
 
     with pytest.MonkeyPatch.context() as patch:
@@ -670,12 +672,12 @@ def system(
 
 @pytest.fixture(scope="session")
 def key_pool() -> KeyPool:
-    return KeyPool.generate(4)
+    return KeyPool(premade_keys.take(premade_keys.KEY_POOL))
 
 
 @pytest.fixture(scope="session")
 def issuer_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return premade_keys.one(premade_keys.ISSUER)
 
 
 @pytest.fixture
