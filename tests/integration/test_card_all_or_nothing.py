@@ -246,9 +246,11 @@ def test_two_collections_of_one_card_at_once_leave_chip_and_register_agreeing(
         reader.verify(PinRef.USER_AUTHENTICATION, PINS.user_authentication)
 
 
-def test_a_wrong_pin_still_counts_when_its_request_fails(cards: System) -> None:
+def test_a_wrong_pin_still_counts_when_its_request_fails(
+    cards: System, snapshots: Snapshots
+) -> None:
     """The one write that survives a rollback: the try, stored before the comparison."""
-    card = issued_card(cards)
+    card = snapshots.give(cards, issued_card)
     with cards.uow() as uow:
         uow.session.execute(text("SELECT 1"))  # the request's transaction has begun
         with pytest.raises(WrongPin), chip(cards, card.serial).open_session() as reader:

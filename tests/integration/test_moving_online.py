@@ -286,11 +286,11 @@ def test_moving_online_over_the_json_api(
     assert moved_in.json()["returning"] is True and moved_in.json()["late"] is False
 
 
-def test_moving_online_on_the_pages(cards: System) -> None:
+def test_moving_online_on_the_pages(cards: System, snapshots: Snapshots) -> None:
     from tests.integration.test_web_portal import Browser
     from tests.integration.test_web_ward_office import Counter
 
-    card = issued_card(cards)
+    card = snapshots.give(cards, issued_card)
     person_id = card_row(cards, card.serial).person_id
     browser = Browser(cards)
     assert browser.log_in(card.serial, PINS.user_authentication).status_code == 303
