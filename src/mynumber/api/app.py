@@ -11,7 +11,7 @@ from fastapi.telemetry import TelemetryConfig
 
 from mynumber import __version__
 from mynumber.adapters.db.checkpoints import WalCheckpointer
-from mynumber.api import docs, openapi, problems
+from mynumber.api import docs, openapi, problems, route_index
 from mynumber.api.check_desk import CheckDesk
 from mynumber.api.check_lane import CheckLane
 from mynumber.api.deps import ReferenceScope, SandboxClockFollower, TokenCache
@@ -127,6 +127,8 @@ def create_app(system: System) -> FastAPI:
         app.include_router(module.router)
     mount_web(app)
     docs.install(app)
+    # A request tries only the routes its path can match, not all ~180 (api.route_index).
+    route_index.install(app)
     # The clinic terminals' checks, well formed, answered inside every middleware of ours but
     # beside FastAPI's routing (api.check_lane).
     app.add_middleware(CheckLane)
