@@ -6,6 +6,7 @@ auth). When PostgreSQL is unreachable the PostgreSQL cases skip locally and fail
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -655,15 +656,120 @@ def system(
     preseeded = settings.database_url in _PRESEEDED
     _PRESEEDED.discard(settings.database_url)
     shutil.copytree(ca_template, settings.data_dir / "ca")
-    built = build_system(
-        settings, clock=clock, post=post, key_source=key_source, run_migrations=False
-    )
+    with _engines_kept() as lent:
+        built = build_system(
+            settings, clock=clock, post=post, key_source=key_source, run_migrations=False
+        )
     if not preseeded:  # a database that did not come from ``db_url``
         with built.uow() as uow:
             seed_municipalities(uow.session)
             uow.commit()
     yield built
-    built.engine.dispose()
+    if all(kept.engine is not built.engine for kept in lent):
+        built.engine.dispose()
+    for kept in lent:
+        kept.give_back()
+
+
+_KEPT_ENGINES: dict[tuple[str, str], _KeptEngine] = {}
+"""The PostgreSQL engines (and their pools' connections) that ``system`` lends each test,
+one for each ``make_engine`` call of ``build_system`` (the register's, the PIN tries'), kept
+for the worker by URL and arguments."""
+
+
+@dataclass
+class _KeptEngine:
+    """A PostgreSQL engine kept from test to test: a new engine's first connection cost ~3.4 ms
+    of CPU here (psycopg's connect, the dialect's four ``initialize`` queries) and a server
+    backend started (its catalogue caches filled again), two a test.
+
+    What a test could leave on it is checked when it is given back, and it is kept only if
+    nothing is there: no listener added to the engine or its pool (``event.listen``: a test's
+    counting or failing hooks), the same execution options, its own pool (``dispose`` makes a
+    new one), no connection still checked out, one idle connection at most; then its session
+    is reset to a new connection's (``_reset``). Otherwise it is disposed and the next test
+    gets a new engine. The rows are the database's, reset by ``db_url`` as before."""
+
+    key: tuple[str, str]
+    engine: Engine
+    pool: Any
+    listeners: tuple[tuple[int, ...], ...]
+    options: Any
+
+    @staticmethod
+    def fingerprint(engine: Engine) -> tuple[tuple[int, ...], ...]:
+        return tuple(
+            tuple(id(f) for f in getattr(getattr(dispatch, name), "listeners", ()))
+            for dispatch in (engine.dispatch, engine.pool.dispatch)
+            for name in dispatch._event_names
+        )
+
+    def untouched(self) -> bool:
+        engine = self.engine
+        return (
+            engine.pool is self.pool
+            and engine._execution_options == self.options
+            and self.fingerprint(engine) == self.listeners
+            and self.pool.checkedout() == 0
+            # One connection at most, as a new pool has after one-at-a-time use: a pool of
+            # several hands them out in turn (first in, first out), and a test that looks at
+            # one connection's history (its prepared statements) would see only its share.
+            and self.pool.checkedin() <= 1
+        )
+
+    def give_back(self) -> None:
+        if not self.untouched():
+            self.engine.dispose()
+            return
+        idle = [self.pool.connect() for _ in range(self.pool.checkedin())]
+        try:
+            for fairy in idle:
+                self._reset(fairy.dbapi_connection)
+        finally:
+            for fairy in idle:
+                fairy.close()
+        _KEPT_ENGINES[self.key] = self
+
+    @staticmethod
+    def _reset(driver: Any) -> None:
+        """The connection's session as a new connection's: psycopg's own prepared statements
+        forgotten (it forgets them, and deallocates them, at a rollback), then ``DISCARD ALL``
+        on the server (settings, prepared statements, temporary tables, advisory locks,
+        listens, cursors)."""
+        driver.execute("SELECT 1")  # a transaction to roll back, if none is open
+        driver.rollback()
+        driver.autocommit = True
+        try:
+            driver.execute("DISCARD ALL")
+        finally:
+            driver.autocommit = False
+
+
+@contextlib.contextmanager
+def _engines_kept() -> Iterator[list[_KeptEngine]]:
+    """While ``build_system`` runs: its PostgreSQL engines come from ``_KEPT_ENGINES`` (each
+    given to one test at a time) or are made and kept; the list is what this test was lent."""
+    import mynumber.bootstrap as bootstrap
+
+    real = bootstrap.make_engine
+    lent: list[_KeptEngine] = []
+
+    def make_engine(url: str, **kwargs: Any) -> Engine:
+        if not url.startswith("postgresql"):
+            return real(url, **kwargs)
+        key = (url, repr(sorted(kwargs.items())))
+        kept = _KEPT_ENGINES.pop(key, None)
+        if kept is None:
+            engine = real(url, **kwargs)
+            kept = _KeptEngine(
+                key, engine, engine.pool, _KeptEngine.fingerprint(engine), engine._execution_options
+            )
+        lent.append(kept)
+        return kept.engine
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(bootstrap, "make_engine", make_engine)
+        yield lent
 
 
 # The chip's fixtures: tests/unit/card (over the in-memory store) and, on a real database,
