@@ -90,6 +90,20 @@ def _fill(system: System, card: Issued) -> None:
         _move_within(system, card.person_id, n)
 
 
+def _filled_card(system: System) -> Issued:
+    """The card, then its field filled (``_fill``)."""
+    card = issued_card(system)
+    _fill(system, card)
+    return card
+
+
+@pytest.fixture
+def filled(cards: System, snapshots: Snapshots) -> Issued:
+    """The card with its field full: four changes, each a chip update with its signature
+    certificate reissued, built once per worker and backend for the tests that begin there."""
+    return snapshots.give(cards, _filled_card)
+
+
 def test_each_address_change_takes_one_line_and_a_full_field_still_changes_the_chip(
     cards: System, card: Issued
 ) -> None:
@@ -138,16 +152,15 @@ def test_the_reissue_is_refused_while_a_line_is_left(
 
 
 def test_a_full_field_gives_a_free_reissue_that_replaces_the_card_in_hand(
-    cards: System, card: Issued
+    cards: System, filled: Issued
 ) -> None:
-    _fill(cards, card)
     view = apply_at_counter(
-        cards, card.person_id, reissue_reason=ReissueReason.ENDORSEMENT_FIELD_FULL
+        cards, filled.person_id, reissue_reason=ReissueReason.ENDORSEMENT_FIELD_FULL
     )
     assert (view.kind, view.fee_yen, view.fee_paid) == (ApplicationKind.REISSUE, 0, None)
     assert "endorsement field is full" in view.fee_why_free_en
     assert "追記欄" in view.fee_why_free_ja
-    assert application_row(cards, view.application_id).replaces_card_serial == card.serial
+    assert application_row(cards, view.application_id).replaces_card_serial == filled.serial
     with cards.uow() as uow, pytest.raises(Conflict) as refused:
         card_fees.fee_receipt_pdf(
             uow.session, cards.services, caller=ward(), application_id=view.application_id
@@ -156,17 +169,16 @@ def test_a_full_field_gives_a_free_reissue_that_replaces_the_card_in_hand(
     assert "endorsement field is full" in refused.value.message_en
     pass_days(cards, 32)
     collect(cards, view.application_id, docs=SHOWN)
-    old = card_row(cards, card.serial)
+    old = card_row(cards, filled.serial)
     assert (old.status, old.invalid_reason) == (CardStatus.INVALID, InvalidReason.REPLACED)
 
 
 def test_the_express_reissue_is_free_within_30_days_of_the_change_that_filled_it(
-    cards: System, card: Issued
+    cards: System, filled: Issued
 ) -> None:
-    _fill(cards, card)
     pass_days(cards, 30)
     view = apply_at_counter(
-        cards, card.person_id, express_reason=ExpressReason.ENDORSEMENT_FIELD_FULL
+        cards, filled.person_id, express_reason=ExpressReason.ENDORSEMENT_FIELD_FULL
     )
     assert view.express and view.delivery == "registered_post"
     assert (view.fee_yen, view.kind) == (0, ApplicationKind.REISSUE)
@@ -176,33 +188,38 @@ def test_the_express_reissue_is_free_within_30_days_of_the_change_that_filled_it
 
 
 def test_the_express_reissue_is_refused_after_the_window_but_the_free_one_stands(
-    cards: System, card: Issued
+    cards: System, filled: Issued
 ) -> None:
-    _fill(cards, card)
-    _move_within(cards, card.person_id, 9)  # a later change does not restart the window
+    _move_within(cards, filled.person_id, 9)  # a later change does not restart the window
     pass_days(cards, 31)
     with pytest.raises(Conflict) as refused:
-        apply_at_counter(cards, card.person_id, express_reason=ExpressReason.ENDORSEMENT_FIELD_FULL)
+        apply_at_counter(
+            cards, filled.person_id, express_reason=ExpressReason.ENDORSEMENT_FIELD_FULL
+        )
     assert refused.value.details["reason"] == "express_not_allowed"
     view = apply_at_counter(
-        cards, card.person_id, reissue_reason=ReissueReason.ENDORSEMENT_FIELD_FULL
+        cards, filled.person_id, reissue_reason=ReissueReason.ENDORSEMENT_FIELD_FULL
     )
     assert (view.fee_yen, view.express) == (0, False)
 
 
-def test_a_lost_card_reissue_is_still_charged(cards: System, card: Issued) -> None:
-    _fill(cards, card)
+def test_a_lost_card_reissue_is_still_charged(cards: System, filled: Issued) -> None:
     with cards.uow() as uow:
         from mynumber.services.cards import counter as card_counter
         from tests.integration.card_support import resident
 
         card_counter.report_lost(
-            uow.session, cards.services, caller=resident(card.person_id), card_serial=card.serial
+            uow.session,
+            cards.services,
+            caller=resident(filled.person_id),
+            card_serial=filled.serial,
         )
         uow.commit()
     with pytest.raises(EndorsementFieldNotFull):  # the card is not in hand: a loss reissue
-        apply_at_counter(cards, card.person_id, reissue_reason=ReissueReason.ENDORSEMENT_FIELD_FULL)
-    view = apply_at_counter(cards, card.person_id)
+        apply_at_counter(
+            cards, filled.person_id, reissue_reason=ReissueReason.ENDORSEMENT_FIELD_FULL
+        )
+    view = apply_at_counter(cards, filled.person_id)
     assert view.fee_yen == 1_000
 
 
