@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
-from fastapi.testclient import TestClient
 
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
 from mynumber.domain.errors import Forbidden
 from mynumber.services.core import staff, tokens
 from mynumber.services.employer import employers
+from tests.client import TestClient
 
 PASSWORD = "counter-password-42"
 

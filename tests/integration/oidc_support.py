@@ -15,7 +15,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from authlib.oauth2.rfc7523 import private_key_jwt_sign
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from authlib.oidc.core import CodeIDToken
-from fastapi.testclient import TestClient
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
@@ -25,6 +24,7 @@ from mynumber.card.keys import KeyPool
 from mynumber.domain.access import Role
 from mynumber.domain.oidc import ClientStatus
 from mynumber.services.oidc import clients
+from tests.client import TestClient
 from tests.conftest import caller
 from tests.integration.card_support import PINS
 

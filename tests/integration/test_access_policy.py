@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -29,6 +28,7 @@ from mynumber.services.core.context import Caller
 from mynumber.services.core.policy import AccessRefused
 from mynumber.services.insurance import clinic
 from mynumber.services.registry.numbers import read_my_number
+from tests.client import TestClient
 from tests.conftest import ref, ward
 from tests.integration.card_support import PINS, Issued, chip, issued_card, photo
 from tests.integration.clinic_support import (

@@ -6,13 +6,13 @@ from collections.abc import Iterator
 
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from mynumber.adapters.db.models import AuditEntry, Person
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.demo.data import seed_demo_tokens
+from tests.client import TestClient
 from tests.conftest import unref
 
 

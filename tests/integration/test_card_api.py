@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.demo.data import seed_demo_tokens
 from mynumber.domain.access import Role
 from mynumber.services.core import tokens as token_service
+from tests.client import TestClient
 from tests.integration.card_support import (
     PINS,
     clock,

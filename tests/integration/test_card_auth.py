@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
-from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 from sqlalchemy import select
 
@@ -46,6 +45,7 @@ from mynumber.services.jpki.card_auth import (
 )
 from mynumber.services.jpki.certificates import kinds_revoked_on, revoke_card_certificates
 from mynumber.services.registry.numbers import open_number
+from tests.client import TestClient
 from tests.conftest import caller, ref
 from tests.integration.card_support import run_jobs
 from tests.integration.certificates_support import (

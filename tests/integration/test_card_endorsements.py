@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
@@ -25,6 +24,7 @@ from mynumber.services.cards import moving as card_moving
 from mynumber.services.cards import use as card_use
 from mynumber.services.core import tokens
 from mynumber.services.registry import ward_office
+from tests.client import TestClient
 from tests.conftest import ref, ward
 from tests.integration.card_support import (
     Issued,

@@ -112,9 +112,8 @@ def test_a_card_without_a_signature_pin_says_it_has_no_signature_certificate(
 def test_a_body_that_is_not_a_json_object_says_so(
     system: System, world: World, body: bytes, headers: dict[str, str], code: str
 ) -> None:
-    from fastapi.testclient import TestClient
-
     from mynumber.api.app import create_app
+    from tests.client import TestClient
     from tests.integration.clinic_support import token_for
 
     with TestClient(create_app(system), raise_server_exceptions=False) as client:

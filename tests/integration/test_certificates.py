@@ -16,7 +16,6 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from mynumber.adapters.db.models_card import Card
@@ -30,6 +29,7 @@ from mynumber.pki.profiles import is_signature_certificate, signature_subject_of
 from mynumber.services.core.records import get_person
 from mynumber.services.jpki import certificates
 from mynumber.services.jpki.certificates import kinds_revoked_on, revoke_card_certificates
+from tests.client import TestClient
 from tests.integration.certificates_support import (
     ADDRESS,
     TestCard,

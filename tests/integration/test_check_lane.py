@@ -12,7 +12,6 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 from starlette.types import Receive, Scope, Send
 
@@ -22,6 +21,7 @@ from mynumber.api.deps import ReferenceScope
 from mynumber.bootstrap import System
 from mynumber.services.core.refs import References
 from mynumber.services.insurance import clinic
+from tests.client import TestClient
 from tests.integration.clinic_support import (
     AUTH_PIN,
     NHI_NUMBER,

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from httpx import Response
 
 from mynumber.api.app import create_app
@@ -21,6 +20,7 @@ from mynumber.domain.terminal import consent_message
 from mynumber.services.core.records import get_person
 from mynumber.services.insurance import clinic
 from mynumber.services.registry.numbers import open_number
+from tests.client import TestClient
 from tests.conftest import caller, ref
 from tests.integration.clinic_support import (
     AUTH_PIN,

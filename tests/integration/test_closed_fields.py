@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from mynumber.adapters.db.models import Base
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.domain.employment_rules import StaffRole
+from tests.client import TestClient
 from tests.conftest import ref, ward
 from tests.integration.clinic_support import World, enrol, setup_world, token_for
 from tests.integration.employer_support import make_company

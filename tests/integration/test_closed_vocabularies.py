@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from mynumber.adapters.db.models import AuditEntry
@@ -17,6 +16,7 @@ from mynumber.bootstrap import System
 from mynumber.demo.data import seed_demo_tokens
 from mynumber.domain.access import INVALID_PURPOSE, Role, parse_purpose
 from mynumber.domain.errors import InvalidInput, PurposeNotAllowed
+from tests.client import TestClient
 from tests.integration.test_api import MOVING_IN, auth
 
 TYPED_NUMBER = "621498320257"  # a valid My Number, typed where the purpose goes

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
@@ -23,6 +22,7 @@ from mynumber.services.cards import counter as card_counter
 from mynumber.services.cards import fees as card_fees
 from mynumber.services.core import tokens
 from mynumber.services.core.policy import AccessRefused
+from tests.client import TestClient
 from tests.conftest import ward
 from tests.integration.card_support import (
     Issued,

@@ -12,7 +12,6 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509 import load_der_x509_certificate, ocsp
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from mynumber.adapters.db.models_card import CardApplication, Certificate
@@ -27,6 +26,7 @@ from mynumber.services.cards import counter as card_counter
 from mynumber.services.cards import use as card_use
 from mynumber.services.core.policy import AccessRefused
 from mynumber.services.jpki.certificates import answer_ocsp_request
+from tests.client import TestClient
 from tests.conftest import ward
 from tests.integration.card_support import (
     Issued,

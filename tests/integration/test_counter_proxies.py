@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from mynumber.adapters.db.models import AuditEntry
@@ -21,6 +20,7 @@ from mynumber.domain.cards import IdentityShown
 from mynumber.domain.errors import Forbidden, InvalidInput
 from mynumber.domain.proxies import ProxyShown
 from mynumber.domain.registration import IdDocument
+from tests.client import TestClient
 from tests.conftest import ward
 from tests.integration.card_support import (
     DOCS,

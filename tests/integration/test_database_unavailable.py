@@ -4,12 +4,12 @@ retry, not a 500 (nothing was kept)."""
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
+from tests.client import TestClient
 
 UNAVAILABLE = {
     "dropped": OperationalError("SELECT 1", {}, ConnectionError("server closed the connection")),

@@ -58,9 +58,8 @@ def test_the_demo_world_has_a_clerk_per_organisation_who_can_log_in(system: Syst
     import dataclasses
     import re
 
-    from fastapi.testclient import TestClient
-
     from mynumber.api.app import create_app
+    from tests.client import TestClient
 
     world = seed_world(system)
     assert {c.organisation for c in world.clerks} == {t.organisation for t in world.tokens}

@@ -12,7 +12,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from mynumber.adapters.db.models import Person
@@ -21,6 +20,7 @@ from mynumber.api.edges import DEFAULT, PHOTO_FORM, TEXT_CHARS, Edges, limits_fo
 from mynumber.bootstrap import System
 from mynumber.demo.data import seed_demo_tokens
 from mynumber.domain.photo_rules import MAX_FILE_BYTES
+from tests.client import TestClient
 from tests.integration.test_api import MOVING_IN
 from tests.integration.test_web_ward_office import BASE, FORM, Counter
 

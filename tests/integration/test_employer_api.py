@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from mynumber.adapters.db.models import AuditEntry
@@ -14,6 +13,7 @@ from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.demo.data import seed_demo_tokens
 from mynumber.domain.employment_rules import StaffRole
+from tests.client import TestClient
 from tests.integration.employer_support import (
     ADDRESS,
     OTHER_CORPORATE,

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from fastapi.testclient import TestClient
 from lxml import etree
 from sqlalchemy import select
 
@@ -39,6 +38,7 @@ from mynumber.services.jpki.certificates import (
 )
 from mynumber.services.tax import tax_office
 from mynumber.services.tax.tax_office import SigningTimeInvalid, sign_tax_return
+from tests.client import TestClient
 from tests.conftest import caller
 from tests.integration.certificates_support import (
     SIGNATURE_PIN,

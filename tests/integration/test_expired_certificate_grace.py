@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
@@ -21,6 +20,7 @@ from mynumber.domain.insurance_rules import expired_certificate_grace_ends
 from mynumber.pki.errors import CertificateExpired
 from mynumber.services.insurance import clinic
 from mynumber.services.portal.resident import log_in_with_card
+from tests.client import TestClient
 from tests.integration.card_support import card_row
 from tests.integration.clinic_support import (
     AUTH_PIN,

@@ -246,11 +246,10 @@ def test_the_portal_shows_how_the_express_card_came(cards: System, post: PostOff
 
 
 def test_the_json_api_takes_the_pins_of_an_express_application(cards: System) -> None:
-    from fastapi.testclient import TestClient
-
     from mynumber.api.app import create_app
     from mynumber.demo.data import seed_demo_tokens
     from mynumber.domain.access import Role
+    from tests.client import TestClient
     from tests.integration.test_children_api_and_pages import _apply, _reason
 
     with cards.uow() as uow:

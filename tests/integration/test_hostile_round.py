@@ -9,9 +9,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from mynumber.bootstrap import System
+from tests.client import TestClient
 from tests.conftest import START, ref, unref
 from tests.integration.card_support import PINS
 from tests.integration.helpers import register

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from httpx import Response
 
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
+from tests.client import TestClient
 from tests.conftest import caller, ref, ward
 from tests.integration.clinic_support import (
     ASSOCIATION_NUMBER,

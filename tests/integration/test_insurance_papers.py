@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
@@ -18,6 +17,7 @@ from mynumber.domain.access import Role
 from mynumber.domain.insurance import InsurerKind
 from mynumber.services.core.context import Caller
 from mynumber.services.insurance import insurer
+from tests.client import TestClient
 from tests.conftest import ref
 from tests.integration.clinic_support import (
     LATE_ELDERLY_NUMBER,

@@ -14,7 +14,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from mynumber.adapters.pcsc import JpkiTerminal, reader_for
 from mynumber.api.app import create_app
@@ -25,6 +24,7 @@ from mynumber.services.cards import kiosk
 from mynumber.services.core.context import Caller
 from mynumber.services.core.policy import AccessRefused
 from mynumber.services.jpki.card_auth import ChallengeReplayed, answer_challenge
+from tests.client import TestClient
 from tests.integration.card_support import KIOSK, PINS, chip, clock, issued_card, resident
 from tests.integration.clinic_support import astronaut_camera, stranger_camera, token_for
 from tests.integration.snapshots import Snapshots

@@ -8,7 +8,6 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from mynumber.adapters.db.models import Registration
@@ -23,6 +22,7 @@ from mynumber.domain.errors import CardError, Forbidden, InvalidInput, NotFound,
 from mynumber.services.cards import counter as card_counter
 from mynumber.services.core import tokens
 from mynumber.services.flows import moving_online
+from tests.client import TestClient
 from tests.conftest import caller, ref, ward
 from tests.integration.card_support import (
     PINS,

@@ -12,11 +12,11 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from fastapi.testclient import TestClient
 
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.domain.employment_rules import StaffRole
+from tests.client import TestClient
 from tests.integration.employer_support import (
     ADDRESS,
     OTHER_CORPORATE,

@@ -8,7 +8,6 @@ import logging
 from collections.abc import Iterator
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from mynumber.adapters.db.models import AuditEntry, NotificationLetter, Person
@@ -25,6 +24,7 @@ from mynumber.services.core import tokens
 from mynumber.services.employer import numbers as employer_numbers
 from mynumber.services.flows import moving, number_change
 from mynumber.services.registry.numbers import find_by_number, read_my_number
+from tests.client import TestClient
 from tests.conftest import caller, ref, ward
 from tests.integration.card_support import card_row, issued_card
 from tests.integration.clinic_support import enrol, setup_world

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 from authlib.oidc.discovery import OpenIDProviderMetadata
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from mynumber.adapters.db.models_oidc import OidcCode, OidcSigningKey
 from mynumber.bootstrap import System
 from mynumber.domain.oidc import CODE_LIFETIME, TOKEN_LIFETIME
 from mynumber.services.oidc import keys
+from tests.client import TestClient
 from tests.integration.card_support import PINS, Issued, clock, issued_card
 from tests.integration.oidc_support import (
     Attempt,

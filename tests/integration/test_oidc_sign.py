@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from fastapi.testclient import TestClient
 
 from mynumber.bootstrap import System
+from tests.client import TestClient
 from tests.integration.card_support import Issued, issued_card
 from tests.integration.oidc_support import (
     Attempt,

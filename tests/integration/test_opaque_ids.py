@@ -14,7 +14,6 @@ import pytest
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
-from fastapi.testclient import TestClient
 
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
@@ -22,6 +21,7 @@ from mynumber.demo.data import seed_demo_tokens
 from mynumber.domain.access import Role
 from mynumber.domain.employment_rules import StaffRole
 from mynumber.services.core.refs import Kind
+from tests.client import TestClient
 from tests.conftest import ref, unref
 from tests.integration.employer_support import make_company
 from tests.staff_login import StaffClient, clerk_for

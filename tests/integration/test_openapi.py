@@ -16,7 +16,6 @@ from typing import Any
 import jsonschema
 import pytest
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from openapi_spec_validator import validate
 
 from mynumber.adapters.keys import KeyRing
@@ -29,6 +28,7 @@ from mynumber.config import Settings
 from mynumber.domain.clock import SimulatedClock
 from mynumber.domain.insurance import Consent, EligibilityAnswer
 from mynumber.services.core import refs
+from tests.client import TestClient
 from tests.conftest import START, TEST_MASTER_KEY, ref
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}

@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from alembic import command
-from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.exc import OperationalError
 
@@ -21,6 +20,7 @@ from mynumber.api.app import create_app
 from mynumber.api.observability import JsonFormatter, RequestIdFilter, request_id_from
 from mynumber.bootstrap import System
 from mynumber.config import Settings
+from tests.client import TestClient
 from tests.conftest import TEST_MASTER_KEY, ref
 from tests.integration.clinic_support import (
     AUTH_PIN,

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 
 import pytest
 import typer
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -30,6 +29,7 @@ from mynumber.services.core.audit import NewEntry
 from mynumber.services.core.context import Caller
 from mynumber.services.core.policy import refusals_audited, refused, require_role
 from mynumber.services.flows import moving
+from tests.client import TestClient
 from tests.integration.card_support import issued_card
 from tests.integration.test_api import MOVING_IN
 from tests.staff_login import StaffClient, clerk_for

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from mynumber.adapters.db.models import AuditEntry, Registration
@@ -21,6 +20,7 @@ from mynumber.domain.registration import IdDocument
 from mynumber.services.cards import counter as card_counter
 from mynumber.services.core import tokens
 from mynumber.services.registry import residence_cards
+from tests.client import TestClient
 from tests.conftest import ref, ward
 from tests.integration.card_support import (
     RESIDENCE_CARD,

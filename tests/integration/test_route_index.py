@@ -14,7 +14,6 @@ import fastapi.routing
 import pytest
 from fastapi import FastAPI
 from fastapi.routing import APIRouter, _IncludedRouter
-from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute, Host, Mount
 
 from mynumber.api import route_index
@@ -22,6 +21,7 @@ from mynumber.api.app import create_app
 from mynumber.api.route_index import RouteIndex, leading_segments
 from mynumber.bootstrap import System
 from mynumber.web.core import HERE
+from tests.client import TestClient
 
 pytestmark = pytest.mark.sqlite_only  # routing: the database plays no part
 

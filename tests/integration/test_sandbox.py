@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
 from mynumber.adapters.mail import PostOffice
 from mynumber.adapters.photo import sample_photo_jpeg
@@ -27,6 +26,7 @@ from mynumber.domain.access import Role
 from mynumber.domain.mail import DeliveryFailure
 from mynumber.services.sandbox import clock as sandbox_clock
 from mynumber.services.sandbox import organisations
+from tests.client import TestClient
 from tests.conftest import START, caller, ref, unref
 from tests.integration.card_support import PINS, apply_at_counter, collect, identity
 from tests.integration.helpers import register

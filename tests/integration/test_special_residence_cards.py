@@ -14,7 +14,6 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509 import ocsp
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from mynumber.adapters.db.models import AuditEntry, Registration
@@ -34,6 +33,7 @@ from mynumber.services.core.policy import AccessRefused
 from mynumber.services.immigration import bureaus
 from mynumber.services.immigration import special_residence_cards as special
 from mynumber.services.jpki.certificates import answer_ocsp_request, current_crl
+from tests.client import TestClient
 from tests.conftest import caller, ward
 from tests.integration.card_support import PINS, RESIDENCE_CARD, chip, clock, issued_card
 from tests.integration.certificates_support import with_card_store

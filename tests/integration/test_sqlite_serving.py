@@ -10,7 +10,6 @@ import time
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from mynumber.adapters.db.checkpoints import WalCheckpointer
@@ -18,6 +17,7 @@ from mynumber.adapters.db.engine import make_engine
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System, build_system
 from mynumber.config import Settings
+from tests.client import TestClient
 from tests.conftest import TEST_MASTER_KEY
 
 

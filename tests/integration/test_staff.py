@@ -9,7 +9,6 @@ import re
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -25,6 +24,7 @@ from mynumber.domain.clock import SimulatedClock
 from mynumber.domain.errors import Conflict, InvalidInput
 from mynumber.services.core import audit_chain, staff, tokens
 from mynumber.web import session as sessions
+from tests.client import TestClient
 from tests.integration.test_web_ward_office import FORM
 from tests.staff_login import PASSWORD, clerk_for
 

@@ -13,7 +13,6 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from mynumber.adapters.db.models import AuditEntry
@@ -35,6 +34,7 @@ from mynumber.services.core.policy import AccessRefused, ConsentNotGiven
 from mynumber.services.insurance import clinic, medical_records
 from mynumber.services.insurance.medical_records import Medicine
 from mynumber.services.jpki.card_auth import ChallengeReplayed
+from tests.client import TestClient
 from tests.conftest import ward
 from tests.integration.card_support import KIOSK, PINS, chip, identity, issued_card
 from tests.integration.clinic_support import (

@@ -10,7 +10,6 @@ from typing import Any
 import cv2
 import numpy as np
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from mynumber.adapters.db.models_card import CardApplication
@@ -18,6 +17,7 @@ from mynumber.adapters.photo import sample_photo_jpeg
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.services.registry.letters import application_url
+from tests.client import TestClient
 from tests.integration.helpers import register
 
 DECLARED = ["taken_within_six_months", "no_headwear", "plain_background"]

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.i18n import ALL
+from tests.client import TestClient
 
 pytestmark = pytest.mark.sqlite_only
 

@@ -9,7 +9,6 @@ import re
 from typing import Any, cast
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from mynumber import i18n
@@ -28,6 +27,7 @@ from mynumber.services.insurance.medical_records import Checkup, Medicine
 from mynumber.services.portal.resident import child_benefit_until, resident_caller
 from mynumber.services.registry.numbers import open_number
 from mynumber.web import session as sessions
+from tests.client import TestClient
 from tests.integration.clinic_support import (
     AUTH_PIN,
     Insured,

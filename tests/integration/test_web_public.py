@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.domain.access import Role
 from mynumber.services.core import tokens
 from mynumber.web import session as sessions
+from tests.client import TestClient
 from tests.staff_login import clerk_for
 
 GUIDE = (
