@@ -174,11 +174,11 @@ def drop_detached(name: str) -> None:
     PostgreSQL makes every ``DROP DATABASE`` wait for a checkpoint (every dirty page of the
     server written and synced: 5-6 s of wall at the end of a whole run, 1-14 s under load),
     with nothing left for the worker to do; pytest-xdist's controller waits for its workers'
-    processes to exit, so a drop in a thread of the worker (``bench_support.drop_later``)
-    would still hold the run's end, and one slower than the controller's 10 s would be killed
-    with the worker, leaving the database behind. The detached process finishes the drop after
-    pytest has ended; ``WITH (FORCE)`` ends any connection still open to the database, and a
-    failed attempt is retried (five in all), each failure written to
+    processes to exit, so a drop in a thread of the worker (as ``bench_support.drop_later``
+    once was) would still hold the run's end, and one slower than the controller's 10 s would
+    be killed with the worker, leaving the database behind. The detached process finishes the
+    drop after pytest has ended; ``WITH (FORCE)`` ends any connection still open to the
+    database, and a failed attempt is retried (five in all), each failure written to
     ``<tmp>/mynumber-test-drops.log``."""
     conninfo = make_url(PG_ADMIN_URL).set(drivername="postgresql")
     log = Path(tempfile.gettempdir()) / "mynumber-test-drops.log"

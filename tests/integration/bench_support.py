@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +36,7 @@ from tests.conftest import (
     PG_ADMIN_URL,
     _seed,
     create_test_database,
+    drop_detached,
     reset_postgres,
     system_at,
     worker_database_name,
@@ -192,19 +192,13 @@ def _dispose(system: System) -> None:
 
 
 def drop_later(name: str) -> None:
-    """``drop_database`` of the PostgreSQL database ``name`` in a thread of its own, not waited
-    for here (its connection is to the server's ``test`` database, never to a worker's, which
-    ``copy_of_worker_database`` may be copying meanwhile).
-
-    PostgreSQL makes every ``DROP DATABASE`` wait for a checkpoint: every dirty page of the
-    whole server written and synced, 1-14 s of wall while the other worker's tests (or a long
-    load) write, and nothing for this process to do meanwhile. A test's database is dropped
-    only once nothing uses it; the drop finishes while the next tests run. The threads are
-    not daemons: the process waits for the last one at its exit, so no database is left."""
-    thread = threading.Thread(
-        target=drop_database, args=(PG_ADMIN_URL, name), name=f"drop {name}", daemon=False
-    )
-    thread.start()
+    """The PostgreSQL database ``name`` dropped by a process of its own, not waited for
+    (``drop_detached``): PostgreSQL makes every ``DROP DATABASE`` wait for a checkpoint (1-14 s
+    of wall while the other worker's tests write). A test's database is dropped only once
+    nothing uses it. Not in a thread of the worker, as it was: a drop still waiting when
+    pytest-xdist ended the worker was lost with it, and the database left on the server (two
+    in a fresh clone's run, 2026-12-07)."""
+    drop_detached(name)
 
 
 def _worker() -> str:
