@@ -11,14 +11,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from mynumber.adapters.unexpected import log_unexpected
 from mynumber.domain.errors import MyNumberError
 from mynumber.http_status import http_status
-from mynumber.services.core import audit, refs
-from mynumber.web.core import browser_error_page, wants_html
+from mynumber.services.core import refs
+from mynumber.web.core import browser_error_page, record_refusal, wants_html
 
 log = logging.getLogger("mynumber.api")
 PROBLEM = "application/problem+json"
@@ -82,10 +81,8 @@ def _opaque(name: str, value: object) -> object:
 
 async def on_domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, MyNumberError)
-    # A refusal leaves the entry its use case gave it, as through the pages and the CLI (an
-    # error that carries none, a 401 or a 404, needs no worker thread to say so).
-    if audit.carries_entry(exc):
-        await run_in_threadpool(audit.record_refusal, request.app.state.system, exc)
+    # A refusal leaves the entry its use case gave it, as through the pages and the CLI.
+    await record_refusal(request, exc)
     return answer(
         request,
         http_status(exc),

@@ -369,6 +369,14 @@ class WebRoute(APIRoute):
         return handler
 
 
+async def record_refusal(request: Request, error: MyNumberError) -> None:
+    """The audit entry a refusal carries, appended (``audit.record_refusal``) in a worker
+    thread — for the pages and the API alike. Most errors (not found, no token, a stale form)
+    carry none, and take no thread to say so."""
+    if audit.carries_entry(error):
+        await run_in_threadpool(audit.record_refusal, request.app.state.system, error)
+
+
 async def _answer(original: Callable[[Request], Awaitable[Response]], request: Request) -> Response:
     try:
         return await original(request)
@@ -376,8 +384,7 @@ async def _answer(original: Callable[[Request], Awaitable[Response]], request: R
         target = request.url.path if request.method == "GET" else "/"
         return RedirectResponse(f"/login?next={target}", status_code=303)
     except MyNumberError as exc:  # a refusal before any use case (the page's own role check)
-        if audit.carries_entry(exc):  # most errors carry none (not found): no worker thread
-            await run_in_threadpool(audit.record_refusal, request.app.state.system, exc)
+        await record_refusal(request, exc)
         return error_page(request, exc)
     except (RequestValidationError, OverflowError, DatabaseRefusedInput):  # an id past the range
         return error_page(
