@@ -200,7 +200,7 @@ def test_each_terminal_sends_one_request_with_its_token_to_its_server_before_a_t
                 if header.lower().startswith(b"authorization:"):
                     token = header.split()[-1].decode()
             heard.append((port, line.split()[1].decode(), token))
-            writer.write(b"HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}")
+            writer.write(b'HTTP/1.1 201 Created\r\nContent-Length: 16\r\n\r\n{"nonce":"AA=="}')
         writer.close()
 
     async def work() -> None:

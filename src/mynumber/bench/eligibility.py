@@ -197,6 +197,21 @@ async def connect(ports: Server, terminals: int) -> list[Connection]:
     return [await Connection(port_of(ports, k)).open() for k in range(terminals)]
 
 
+async def nonces_for(port: int, token: str, count: int) -> list[bytes]:
+    """``count`` nonces the server on ``port`` issues to the terminal of ``token``, asked for
+    over one connection of its own."""
+    conn = await Connection(port).open()
+    challenge = http_request("POST", "/clinic/challenges", token)
+    nonces: list[bytes] = []
+    for _ in range(count):
+        status, body = await conn.send(challenge)
+        if status != 201:
+            raise RuntimeError(f"no challenge ({status}): {body[:300]!r}")
+        nonces.append(base64.b64decode(json.loads(body)["nonce"]))
+    conn.close()
+    return nonces
+
+
 async def signed_checks(
     ports: Server, tokens: Sequence[str], cards: Cards, chosen: Sequence[int]
 ) -> list[list[bytes]]:
@@ -208,21 +223,9 @@ async def signed_checks(
     terminals = len(tokens)
     dealt = [list(chosen[k::terminals]) for k in range(terminals)]
 
-    async def fetch(port: int, token: str, count: int) -> list[bytes]:
-        conn = await Connection(port).open()
-        challenge = http_request("POST", "/clinic/challenges", token)
-        nonces: list[bytes] = []
-        for _ in range(count):
-            status, body = await conn.send(challenge)
-            if status != 201:
-                raise RuntimeError(f"no challenge ({status}): {body[:300]!r}")
-            nonces.append(base64.b64decode(json.loads(body)["nonce"]))
-        conn.close()
-        return nonces
-
     nonces = await asyncio.gather(
         *(
-            fetch(port_of(ports, k), token, len(cards_of))
+            nonces_for(port_of(ports, k), token, len(cards_of))
             for k, (token, cards_of) in enumerate(zip(tokens, dealt, strict=True))
         )
     )
@@ -241,13 +244,7 @@ async def at_work(ports: Server, tokens: Sequence[str]) -> None:
     ``TokenCache``). Without it, the fixed-rate run's first checks measured 32 terminals'
     token look-ups at once, each starting from cold after a minute of other work
     (docs/benchmarks.md)."""
-
-    async def one(k: int, token: str) -> None:
-        conn = await Connection(port_of(ports, k)).open()
-        _expect(*await conn.send(http_request("POST", "/clinic/challenges", token)), 201)
-        conn.close()
-
-    await asyncio.gather(*(one(k, token) for k, token in enumerate(tokens)))
+    await asyncio.gather(*(nonces_for(port_of(ports, k), t, 1) for k, t in enumerate(tokens)))
 
 
 def check_request(token: str, cards: Cards, index: int, nonce: bytes) -> bytes:
