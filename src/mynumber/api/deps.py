@@ -48,13 +48,13 @@ class TokenCache:
     """Callers by token for ``TOKEN_CACHE_SECONDS`` (refusals are never remembered).
 
     ``caller`` looks a token up once however many requests bring it at the same moment. A busy
-    terminal's requests never wait for it after the first: past a point drawn between 60 and 90 %
-    of the entry's time, the next request is answered from the entry while the
-    token is looked up again in the background. The points are drawn so that the tokens of
-    terminals that started together are not all looked up in the same instant (at the clinics'
-    peak, 32 expiring at once held one server's checks ~0.2 s: docs/benchmarks.md). No caller
-    is ever used past ``seconds`` after its look-up, and a background look-up that finds the
-    token refused forgets it at once: a revocation still takes effect within ``seconds``.
+    terminal's requests never wait for it after the first: past a point drawn between 60 and
+    90 % of the entry's time, the next request is answered from the entry while the token is
+    looked up again in the background. The points are drawn so that the tokens of terminals
+    that started together are not all looked up in the same instant (at the clinics' peak, 16
+    expiring at once in each server process held its checks ~0.2 s: docs/benchmarks.md). No
+    caller is ever used past ``seconds`` after its look-up, and a background look-up that finds
+    the token refused forgets it at once: a revocation still takes effect within ``seconds``.
     """
 
     def __init__(

@@ -221,9 +221,7 @@ def _check_updatable(session: Session, svc: Services, card: Card) -> None:
     card_use.require_usable(session, svc, card=card)
 
 
-# Built once (the moment a bound parameter): the sandbox's clock runs this job at every
-# midnight it crosses, thousands a move, where building each statement and its cache key
-# was most of a quiet round's CPU.
+# Built once, as the other daily jobs' statements (``cards.centre._DUE_APPLICATIONS``).
 _CARDS_OF_PEOPLE_MOVING = select(Card).where(
     Card.status == CardStatus.ACTIVE, Card.moving_out_planned_on.is_not(None)
 )

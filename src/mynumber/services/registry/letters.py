@@ -87,9 +87,7 @@ def post(
     return item
 
 
-# Built once (the moment a bound parameter): the sandbox's clock runs this job at every
-# midnight it crosses, thousands a move, where building each statement and its cache key
-# was most of a quiet round's CPU.
+# Built once, as the other daily jobs' statements (``cards.centre._DUE_APPLICATIONS``).
 _DUE_MAIL = (
     select(MailItem)
     .where(MailItem.status == MailStatus.IN_TRANSIT, MailItem.due_at <= bindparam("now"))
