@@ -14,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -361,6 +361,53 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     in what it checks: a page's text, a check digit, a body that fails to parse)."""
     if "db_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker("sqlite_only"):
         metafunc.definition.add_marker(pytest.mark.parametrize("db_url", ["sqlite"], indirect=True))
+
+
+_READS = frozenset({"SELECT", "BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"})
+"""Statements that write no row: a query, and the transactions' own (on SQLite the app sends
+``BEGIN`` or ``BEGIN IMMEDIATE``, which takes the write lock and writes nothing)."""
+
+
+@contextlib.contextmanager
+def statements_written() -> Iterator[list[str]]:
+    """Every SQL statement but a query or a transaction's begin and end (``_READS``), executed
+    by any engine (any thread: the app's own, a ``TestClient``'s) while the block runs, in the
+    list it gives."""
+    from sqlalchemy import event
+
+    written: list[str] = []
+
+    def executed(
+        _conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
+    ) -> None:
+        if statement.lstrip().split(None, 1)[0].upper() not in _READS:
+            written.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", executed)
+    try:
+        yield written
+    finally:
+        event.remove(Engine, "before_cursor_execute", executed)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    """``@pytest.mark.sqlite_only(writes_nothing=True)``: SQLite only *because* the request is
+    answered before anything is written (a body refused by its rules, after the caller's token
+    is read), so the test fails if its call phase (the fixtures' set-up not included) executes
+    anything but queries (``statements_written``): the day it writes, the reason it runs on one
+    database is gone, and it must go back to both."""
+    marker = item.get_closest_marker("sqlite_only")
+    if marker is None or not marker.kwargs.get("writes_nothing"):
+        return (yield)
+    with statements_written() as written:
+        result = yield
+    if written:
+        pytest.fail(
+            "a sqlite_only(writes_nothing=True) test wrote: "
+            + "; ".join(" ".join(s.split())[:120] for s in written[:5])
+        )
+    return result
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
