@@ -65,6 +65,7 @@ def _userinfo(http: TestClient, access_token: str) -> Any:
     return http.get("/oidc/userinfo", headers={"Authorization": f"Bearer {access_token}"})
 
 
+@pytest.mark.sqlite_only(writes_nothing=True)  # a document made from the settings: no SQL
 def test_discovery_is_valid_provider_metadata(http: TestClient) -> None:
     metadata = http.get("/.well-known/openid-configuration").json()
     OpenIDProviderMetadata(metadata).validate()
