@@ -358,7 +358,9 @@ made it)."""
 @pytest.hookimpl(tryfirst=True)  # before pytest applies db_url's own two params
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """``@pytest.mark.sqlite_only``: the test runs on SQLite only (the database plays no part
-    in what it checks: a page's text, a check digit, a body that fails to parse)."""
+    in what it checks: a page's text, a check digit, a body that fails to parse). With
+    ``writes_nothing=True`` its call phase is also held to writing nothing
+    (``pytest_runtest_call`` below)."""
     if "db_url" in metafunc.fixturenames and metafunc.definition.get_closest_marker("sqlite_only"):
         metafunc.definition.add_marker(pytest.mark.parametrize("db_url", ["sqlite"], indirect=True))
 
