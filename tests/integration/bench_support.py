@@ -5,8 +5,8 @@ PostgreSQL, the indexes dropped and made again, ``VACUUM ANALYZE``), and most of
 that look at one only read it. So a module makes its load once per backend (``Loads``) in a
 database of its own, and its tests read that one; a test that changes what it reads (a check
 writes a visit and audit entries) gets a copy of its own (``SharedLoad.copy``). The cards'
-key pairs are made once per process (``bench_keys``): the rules under test do not depend on
-which pairs the cards hold.
+key pairs are kept ones (``bench_keys``, ``tests/premade_keys.py``): the rules under test do
+not depend on which pairs the cards hold.
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ from mynumber.adapters.db.engine import migrate
 from mynumber.bench import enrol as bench_enrol
 from mynumber.bench.enrol import Cards, drop_database, enrol
 from mynumber.bootstrap import System
-from mynumber.card.keys import FreshKeys, KeyPool
+from mynumber.card.keys import KeyPool
 from mynumber.config import Settings
+from tests import premade_keys
 from tests.conftest import (
     _BASELINES,
     PG_ADMIN_URL,
@@ -42,20 +43,20 @@ from tests.conftest import (
     worker_database_name,
 )
 
-_KEYS: list[rsa.RSAPrivateKey] = []
-
 
 def bench_keys() -> list[rsa.RSAPrivateKey]:
-    """The ``POOL_KEYS`` key pairs every test load's cards share, made once per process."""
-    if not _KEYS:  # FreshKeys, not KeyPool.generate (which keys_made_once replaces)
-        _KEYS.extend(FreshKeys().new_key() for _ in range(bench_enrol.POOL_KEYS))
-    return list(_KEYS)
+    """The ``POOL_KEYS`` key pairs every test load's cards share: kept ones
+    (``tests/premade_keys.py``), not made by each worker (16 RSA-2048 generations, ~0.6 s of
+    CPU)."""
+    keys = premade_keys.take(premade_keys.BENCH)
+    assert len(keys) == bench_enrol.POOL_KEYS
+    return keys
 
 
 @pytest.fixture
 def keys_made_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """``bench enrol`` and ``bench eligibility`` run from the command line (which takes no
-    keys) draw their cards' pairs from ``bench_keys``: the same pool, made once."""
+    keys) draw their cards' pairs from ``bench_keys``: the same kept pool."""
     monkeypatch.setattr(
         bench_enrol.KeyPool, "generate", classmethod(lambda cls, count: cls(bench_keys()[:count]))
     )
