@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from rich.console import Console
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
@@ -200,6 +200,27 @@ def drop_later(name: str) -> None:
     pytest-xdist ended the worker was lost with it, and the database left on the server (two
     in a fresh clone's run, 2026-12-07)."""
     drop_detached(name)
+
+
+def set_aside(name: str) -> None:
+    """The PostgreSQL database ``name``, where there is one, gone from that name at once (its
+    connections ended, as ``drop_database`` ends them, and renamed) and dropped later
+    (``drop_later``): for a stand-in of the benchmark's ``fresh_database``, which drops an
+    earlier database of the name it is given and waits for the drop's checkpoint."""
+    aside = worker_database_name("bench_aside", _worker())
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+                return
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                {"n": name},
+            )
+            conn.execute(text(f'ALTER DATABASE "{name}" RENAME TO "{aside}"'))
+    finally:
+        admin.dispose()
+    drop_later(aside)
 
 
 def _worker() -> str:

@@ -29,7 +29,6 @@ from mynumber.adapters.db.models_card import Card, Certificate
 from mynumber.adapters.db.models_insurance import ClinicVisit, InsuranceEnrolment
 from mynumber.bench import enrol as bench_enrol
 from mynumber.bench import loaded as bench_loaded
-from mynumber.bench.enrol import drop_database
 from mynumber.bootstrap import System
 from mynumber.cli.main import app as cli
 from mynumber.domain.numbering import derive_my_number, registry_code_for
@@ -44,6 +43,7 @@ from tests.integration.bench_support import (
     drop_later,
     keys_made_once,  # noqa: F401  (a fixture, by name)
     loads_fixture,
+    set_aside,
 )
 
 RESIDENTS = 2001
@@ -302,9 +302,10 @@ def test_bench_enrol_keeps_a_load_that_bench_eligibility_finds(
     def fresh(server: str, _folder: Path, name: str | None = None) -> tuple[str, str | None]:
         """The command's fresh database from the worker's migrated schema (a TEMPLATE copy),
         not migrated up from empty by each run (test_migrations' part): an earlier database
-        of that name dropped first, as ``fresh_database`` does."""
+        of that name gone first, as ``fresh_database`` drops it (here set aside and dropped
+        later: the drop's checkpoint not waited for, twice)."""
         assert name is not None
-        drop_database(server, name)
+        set_aside(name)
         return copy_of_worker_database(pg_url, name, seeded=False), name
 
     monkeypatch.setattr(bench_enrol, "fresh_database", fresh)

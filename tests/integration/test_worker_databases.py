@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, text
 
-from mynumber.bench.enrol import drop_database
 from mynumber.bootstrap import System
-from tests.conftest import PG_ADMIN_URL, worker_database_name
-from tests.integration.bench_support import copy_of_worker_database
+from tests.conftest import worker_database_name
+from tests.integration.bench_support import copy_of_worker_database, drop_later
 
 pytestmark = pytest.mark.postgres
 
@@ -40,4 +39,4 @@ def test_a_copy_of_the_workers_database_does_too(pg_url: str) -> None:
     try:
         assert _synchronous_commit(url) == "off"
     finally:
-        drop_database(PG_ADMIN_URL, name)
+        drop_later(name)  # its checkpoint not waited for
