@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, event, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, event, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -160,32 +160,18 @@ class SqlChipStore:
                     )
 
     def load(self, card_id: str) -> ChipState:
+        by_card = {"card_id": card_id}
         with self._reading() as conn:
-            if (
-                conn.execute(
-                    select(ChipRecord.card_id).where(ChipRecord.card_id == card_id)
-                ).first()
-                is None
-            ):
+            if conn.execute(_RECORD, by_card).first() is None:
                 raise _missing(card_id)
-            pins = list(conn.execute(select(ChipPin).where(ChipPin.card_id == card_id)))
+            pins = list(conn.execute(_PINS, by_card))
             keys = {
                 KeySlot(r.slot): KeyRecord(r.sealed_private_key, r.public_key)
-                for r in conn.execute(select(ChipKey).where(ChipKey.card_id == card_id))
+                for r in conn.execute(_KEYS, by_card)
             }
-            files = {
-                r.name: r.data
-                for r in conn.execute(select(ChipFile).where(ChipFile.card_id == card_id))
-            }
+            files = {r.name: r.data for r in conn.execute(_FILES, by_card)}
         with self._tries.connect() as conn:  # after the first: never two connections at once
-            tries = {
-                (r.pin_ref, r.salt): r.tries_left
-                for r in conn.execute(
-                    select(ChipTry.pin_ref, ChipTry.salt, ChipTry.tries_left).where(
-                        ChipTry.card_id == card_id
-                    )
-                )
-            }
+            tries = {(r.pin_ref, r.salt): r.tries_left for r in conn.execute(_TRIES, by_card)}
         return ChipState(
             card_id=card_id,
             pins={
@@ -315,6 +301,15 @@ def _insert_new(conn: Connection) -> Any:
     """An ``INSERT`` that can say ``ON CONFLICT DO NOTHING`` on this backend."""
     return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(ChipTry)
 
+
+# ``load``'s five statements, built once (a chip is loaded for nearly every card command:
+# building them for each load cost a fifth of it); the same SQL, the card a bound parameter.
+_CARD = bindparam("card_id")
+_RECORD = select(ChipRecord.card_id).where(ChipRecord.card_id == _CARD)
+_PINS = select(ChipPin).where(ChipPin.card_id == _CARD)
+_KEYS = select(ChipKey).where(ChipKey.card_id == _CARD)
+_FILES = select(ChipFile).where(ChipFile.card_id == _CARD)
+_TRIES = select(ChipTry.pin_ref, ChipTry.salt, ChipTry.tries_left).where(ChipTry.card_id == _CARD)
 
 CHIP_TABLES = (ChipRecord, ChipPin, ChipKey, ChipFile)
 
