@@ -15,16 +15,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import importlib.util
 import re
-import sys
 import uuid
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from fastapi import FastAPI
 from sqlalchemy import select
@@ -51,6 +48,7 @@ from mynumber.services.insurance import clinic, insurer
 from mynumber.services.registry.numbers import read_my_number
 from mynumber.services.tax import tax_office
 from tests.conftest import ward
+from tests.integration.asgi_browser import Answer, AsgiBrowser
 from tests.integration.card_support import (
     PINS,
     apply_at_counter,
@@ -75,14 +73,6 @@ def _insurer_number(body: str) -> str:
     return body + str(insurer_check_digit(body))
 
 
-# httpx's ASGI transport asks at every request whether trio is running, by importing sniffio.
-# It is not installed here, and a failed import searches the whole path again (pytest's
-# import hook too) each time: ~0.05-0.1 ms of the matrix's ~10,800 requests. Marked absent
-# once, the import fails at once, with the same ImportError.
-if importlib.util.find_spec("sniffio") is None:
-    sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
-
-
 class Browser:
     """A browser (or an API client) that sends its requests to the app in process, like
     Starlette's ``TestClient`` (the same base URL, user agent and client address; a 500 for
@@ -92,30 +82,25 @@ class Browser:
     ``TestClient`` outside a ``with`` block starts a thread and an event loop for each
     request, and with them a new worker thread for each sync endpoint and dependency: most of
     the matrix's ~5,400 requests a database went to that. Here a request is one call into the
-    loop and the worker threads are reused; the app still runs off the test's thread."""
+    loop and the worker threads are reused; the app still runs off the test's thread. What
+    is sent is what httpx's client over its ASGI transport sends (``asgi_browser``, held to
+    httpx by ``test_asgi_browser.py``), without httpx's client work around each request."""
 
     def __init__(self, portal: BlockingPortal, app: FastAPI) -> None:
         self._portal = portal
-        self._client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(
-                app=app, raise_app_exceptions=False, client=("testclient", 50000)
-            ),
-            base_url="http://testserver",
-            headers={"user-agent": "testclient"},
-            follow_redirects=True,
-        )
+        self._client = AsgiBrowser(app, client=("testclient", 50000), user_agent="testclient")
 
-    def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    def request(self, method: str, url: str, **kwargs: Any) -> Answer:
         return self._portal.call(functools.partial(self._client.request, method, url, **kwargs))
 
-    def get(self, url: str, **kwargs: Any) -> httpx.Response:
+    def get(self, url: str, **kwargs: Any) -> Answer:
         return self.request("GET", url, **kwargs)
 
-    def post(self, url: str, **kwargs: Any) -> httpx.Response:
+    def post(self, url: str, **kwargs: Any) -> Answer:
         return self.request("POST", url, **kwargs)
 
     def close(self) -> None:
-        self._portal.call(self._client.aclose)
+        """Nothing is held open between requests (kept for ``Loop.close``)."""
 
 
 class Loop:
