@@ -32,6 +32,7 @@ from sqlalchemy import Connection, Engine, bindparam, delete, event, insert, sel
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.elements import BindParameter
 
 from mynumber.adapters.db.models_card import ChipFile, ChipKey, ChipPin, ChipRecord, ChipTry
 from mynumber.card.files import KeySlot
@@ -304,7 +305,7 @@ def _insert_new(conn: Connection) -> Any:
 
 # ``load``'s five statements, built once (a chip is loaded for nearly every card command:
 # building them for each load cost a fifth of it); the same SQL, the card a bound parameter.
-_CARD = bindparam("card_id")
+_CARD: BindParameter[str] = bindparam("card_id")
 _RECORD = select(ChipRecord.card_id).where(ChipRecord.card_id == _CARD)
 _PINS = select(ChipPin).where(ChipPin.card_id == _CARD)
 _KEYS = select(ChipKey).where(ChipKey.card_id == _CARD)
