@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Engine, create_engine, make_url, text
 from mynumber.adapters.db.engine import migrate
 from mynumber.adapters.mail import PostOffice
 from mynumber.bootstrap import System, build_system
-from mynumber.card import Chip, ChipStore, MemoryChipStore
+from mynumber.card import Chip, ChipStore, MemoryChipStore, pins
 from mynumber.card.keys import KeyPool
 from mynumber.config import Settings
 from mynumber.domain.access import Role
@@ -690,6 +690,35 @@ def signing_keys_pooled() -> Iterator[None]:
         )
         patch.setattr(oidc_keys, "rsa", pooled)
         yield
+
+
+PRODUCT_PIN_ITERATIONS = pins.PBKDF2_ITERATIONS
+"""The product's PBKDF2 count for a PIN's hash (``card.pins``), as imported."""
+TEST_PIN_ITERATIONS = 1
+"""The count the tests hash PINs with (``pins_stretched_cheaply``)."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pins_stretched_cheaply() -> Iterator[None]:
+    """A PIN's hash stretched once instead of 5,000 times (``card.pins.PBKDF2_ITERATIONS``),
+    as the clerks' Argon2 is at its cheapest (``cheap_passwords``): the same salt, pepper,
+    HMAC and constant-time comparison, ~1.2 ms less of CPU per PIN set or checked — ~2,200
+    hashes in the unit and integration card, web, API and OpenID tests, ~3 % of their CPU.
+    Every hash of a test run is made and checked at this count: this process's (its cards, the
+    kept cards of ``snapshots``, the browser tests' server in a thread) and the processes it
+    forks (``forked_servers._run`` takes the count of the process that forks it). The format at
+    the product's count is checked by the tests that ask for ``product_pin_stretching``."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pins, "PBKDF2_ITERATIONS", TEST_PIN_ITERATIONS)
+        yield
+
+
+@pytest.fixture
+def product_pin_stretching(monkeypatch: pytest.MonkeyPatch) -> int:
+    """The product's PBKDF2 count for this test's PIN hashes (not ``pins_stretched_cheaply``'s);
+    the count."""
+    monkeypatch.setattr(pins, "PBKDF2_ITERATIONS", PRODUCT_PIN_ITERATIONS)
+    return PRODUCT_PIN_ITERATIONS
 
 
 @pytest.fixture

@@ -18,7 +18,9 @@ start does (the entry points, the imports) is run for real by ``test_cli``.
 A forked process hashes the clerks' passwords as the tests' own process does
 (``tests/staff_login.py``'s ``cheap_passwords``: Argon2id at its cheapest, the same rules and
 hash format): the sandbox's start makes its eleven demo clerks, ~0.2 s of CPU each at the
-product's cost, where no test of its logs in with them.
+product's cost, where no test of its logs in with them. It stretches the cards' PINs as the
+process that forked it does (``tests/conftest.py``'s ``pins_stretched_cheaply``), so a card
+made on one side of the fork is checked on the other.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from multiprocessing import forkserver
 from pathlib import Path
 from types import SimpleNamespace
 from typing import IO, Any
+
+from mynumber.card import pins
 
 # What the servers import before they serve (and `bench enrol`'s workers, which share the
 # forkserver: it is one per process).
@@ -74,15 +78,23 @@ def ready() -> None:
 
 
 def _run(
-    argv: list[str], env: dict[str, str], cwd: str | None, out: str | None, err: str | None
+    argv: list[str],
+    env: dict[str, str],
+    cwd: str | None,
+    out: str | None,
+    err: str | None,
+    pin_iterations: int,
 ) -> None:
     """In the forked process: what ``python argv[1:]`` would do, in ``env`` and ``cwd``, its
     standard output appended to the file ``out`` and its standard error to ``err`` (each
-    inherited where ``None``), the clerks' passwords hashed at the tests' cost."""
+    inherited where ``None``), the clerks' passwords hashed at the tests' cost and the PINs
+    stretched as the forking process stretches them (``pin_iterations``: the cards it made
+    are checked here, and the other way round)."""
     from mynumber.services.core import staff
     from tests.staff_login import cheap_hasher
 
     staff.HASHER = cheap_hasher()
+    pins.PBKDF2_ITERATIONS = pin_iterations
     os.environ.clear()
     os.environ.update(env)
     tempfile.tempdir = None  # TMPDIR as given, not as the forkserver found it
@@ -195,6 +207,7 @@ def forked_popen(
             None if cwd is None else str(cwd),
             out,
             err,
+            pins.PBKDF2_ITERATIONS,
         ),
     )
     process.start()

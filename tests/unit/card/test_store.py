@@ -78,8 +78,11 @@ def test_private_keys_are_not_in_clear_in_the_stored_state(
 
 
 def test_pins_are_not_in_clear_nor_in_a_hash_testable_without_the_chip_key(
-    chip: Chip, store: MemoryChipStore
+    product_pin_stretching: int, chip: Chip, store: MemoryChipStore
 ) -> None:
+    # The PINs set at the product's count (not the tests' cheaper one), compared with the
+    # unpeppered hash at that count.
+    assert product_pin_stretching == PBKDF2_ITERATIONS
     state = store.load(CARD_ID)
     stored = everything_stored(state)
     for pin_ref, pin in RIGHT.items():
