@@ -35,6 +35,7 @@ from mynumber.domain.access import Role
 from mynumber.domain.clock import JST, SimulatedClock
 from mynumber.services.core.context import Caller
 from tests import premade_keys
+from tests.client import close_kept_portals
 
 # No per-example deadline: a property's rule does not depend on how fast a loaded machine
 # runs it, and timing targets belong in the benchmarks (a 200 ms deadline failed on a
@@ -353,6 +354,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 _PER_TEST_SECONDS = 0.35
 """A test's seconds, for a module not in ``module_costs.txt`` (the median test of the run that
 made it)."""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    """After the test's fixtures are torn down: the portals its clients kept for requests
+    outside ``with`` (``tests/client.py``) end with it."""
+    try:
+        return (yield)
+    finally:
+        close_kept_portals()
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest applies db_url's own two params
