@@ -6,8 +6,10 @@ auth). When PostgreSQL is unreachable the PostgreSQL cases skip locally and fail
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
+import gc
 import os
 import shutil
 import subprocess
@@ -42,6 +44,14 @@ from tests.client import close_kept_portals
 # machine shared by several test runs).
 settings.register_profile("project", deadline=None)
 settings.load_profile("project")
+
+# At exit, the interpreter's finalisation runs full garbage collections over the whole heap
+# (~380,000 objects after collecting the suite: ~1.2 s of CPU in each pytest process, the
+# controller and every worker, measured with ``pytest --co``). Frozen, the heap is not
+# traversed again; it is all freed with the process. Registered here, it runs after
+# pytest's own end (its unraisable-exception check collects the garbage first, unchanged)
+# and after the handlers registered later.
+atexit.register(gc.freeze)
 
 TEST_MASTER_KEY = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 PG_ADMIN_URL = os.environ.get(

@@ -51,6 +51,7 @@ PRELOAD = [
     "uvicorn.loops.uvloop",
     "uvicorn.protocols.http.httptools_impl",
     "uvicorn.lifespan.on",
+    "tests.integration.forkserver_frozen",  # last: freezes what the others imported
 ]
 
 _started_here = False
