@@ -29,6 +29,7 @@ import pytest
 
 from mynumber.adapters.mail import PostOffice
 from mynumber.bootstrap import System, build_system
+from mynumber.card.keys import KeySource
 from mynumber.config import Settings
 from mynumber.demo.data import seed_demo_tokens, seed_municipalities
 from mynumber.domain.clock import JST, SimulatedClock
@@ -80,21 +81,41 @@ class Server:
     """Every seeded organisation's API token, by organisation."""
 
 
+@dataclass(frozen=True)
+class Makings:
+    """What a test server starts from, made once per worker by the suite's fixtures."""
+
+    database: Path
+    """The migrated SQLite (``sqlite_template``), copied as the register and the chips' store:
+    migrating both took ~5 s of wall (the SQLite files' syncs, 0.6 s of CPU) a server."""
+    ca: Path
+    """The card centre's CA (``ca_template``), copied into the server's data folder: making
+    one (its two RSA keys) took ~0.2 s of CPU a server, three servers a run."""
+    keys: KeySource
+    """The cards' key pairs (``key_source``, the suite's pool of real RSA-2048 keys, as the
+    integration tests' cards get them): generating them took ~0.04 s of CPU a key, two a
+    card, and the demo world, the journey and the OpenID bank make cards."""
+
+
+@pytest.fixture(scope="session")
+def makings(sqlite_template: Path, ca_template: Path, key_source: KeySource) -> Makings:
+    return Makings(sqlite_template, ca_template, key_source)
+
+
 @contextmanager
 def running_server(
-    data: Path, template: Path, clock: SimulatedClock | None = None
+    data: Path, makings: Makings, clock: SimulatedClock | None = None
 ) -> Iterator[Server]:
     """The whole app on a free 127.0.0.1 port, its own SQLite database under ``data``, on a
-    simulated clock (at 2026-04-01 unless ``clock`` is given); stopped on exit. The register
-    and the chips' store start as copies of ``template`` (the worker's migrated SQLite,
-    ``sqlite_template``): migrating both took ~5 s of wall (the SQLite files' syncs, 0.6 s of
-    CPU) at every server's start."""
+    simulated clock (at 2026-04-01 unless ``clock`` is given); stopped on exit. It starts
+    from copies of ``makings``."""
     import uvicorn
 
     from mynumber.api.app import create_app
 
-    shutil.copy(template, data / "mynumber.sqlite3")
-    shutil.copy(template, data / "mynumber-chips.sqlite3")
+    shutil.copy(makings.database, data / "mynumber.sqlite3")
+    shutil.copy(makings.database, data / "mynumber-chips.sqlite3")
+    shutil.copytree(makings.ca, data / "var" / "ca")
     port = _free_port()
     settings = Settings(
         database_url=f"sqlite:///{data / 'mynumber.sqlite3'}",
@@ -102,7 +123,9 @@ def running_server(
         master_key=MASTER_KEY,
         public_base_url=f"http://127.0.0.1:{port}",
     )
-    system = build_system(settings, clock=clock or SimulatedClock(TODAY), post=PostOffice())
+    system = build_system(
+        settings, clock=clock or SimulatedClock(TODAY), post=PostOffice(), key_source=makings.keys
+    )
     with system.uow() as uow:
         seed_municipalities(uow.session)
         tokens = seed_demo_tokens(uow.session, system.services)
@@ -128,10 +151,10 @@ def running_server(
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory, makings: Makings) -> Iterator[Server]:
     """The shared server of the browser tests."""
     _chromium_or_skip()
-    with running_server(tmp_path_factory.mktemp("e2e"), sqlite_template) as running:
+    with running_server(tmp_path_factory.mktemp("e2e"), makings) as running:
         yield running
 
 
@@ -152,7 +175,7 @@ DESKTOP = {"width": 1200, "height": 900}
 
 
 class KeptTab:
-    """One browser context and its page, kept for a module's tests and wiped before each.
+    """One browser context and its page, kept for many tests and wiped before each.
 
     A new context and page start a renderer process: ~0.5-0.7 s of Chromium's CPU, as much as
     an ordinary browser test's own steps. Before each test the tab is put back to what a new

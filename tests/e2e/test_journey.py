@@ -32,7 +32,7 @@ from mynumber.services.core.context import Caller
 from mynumber.services.insurance import clinic, insurer, medical_records
 from mynumber.services.insurance.medical_records import Medicine
 from tests.conftest import unref
-from tests.e2e.conftest import Server, log_in, running_server, shoot
+from tests.e2e.conftest import Makings, Server, log_in, running_server, shoot
 
 pytestmark = pytest.mark.browser
 
@@ -62,11 +62,9 @@ PORTAL_PAGES = ("details", "card", "medical", "access-log", "face", "child-benef
 
 
 @pytest.fixture(scope="module")
-def journey_server(
-    tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
-) -> Iterator[Server]:
+def journey_server(tmp_path_factory: pytest.TempPathFactory, makings: Makings) -> Iterator[Server]:
     """The whole app on its own port and database (its clock will run months ahead)."""
-    with running_server(tmp_path_factory.mktemp("journey"), sqlite_template) as running:
+    with running_server(tmp_path_factory.mktemp("journey"), makings) as running:
         yield running
 
 

@@ -20,7 +20,6 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -28,7 +27,14 @@ import pytest
 
 from mynumber.domain.clock import JST, SimulatedClock
 from mynumber_demo_bank import apply, create_app, new_key
-from tests.e2e.conftest import Server, _chromium_or_skip, _free_port, running_server, shoot
+from tests.e2e.conftest import (
+    Makings,
+    Server,
+    _chromium_or_skip,
+    _free_port,
+    running_server,
+    shoot,
+)
 from tests.integration.card_support import PINS, Issued, issued_card
 
 pytestmark = pytest.mark.browser
@@ -61,11 +67,11 @@ class World:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path) -> Iterator[World]:
+def world(tmp_path_factory: pytest.TempPathFactory, makings: Makings) -> Iterator[World]:
     _chromium_or_skip()
     clock = CatchingUpClock(dt.datetime.now(JST) - dt.timedelta(days=70))
     data = tmp_path_factory.mktemp("oidc-demo")
-    with running_server(data, sqlite_template, clock) as provider:
+    with running_server(data, makings, clock) as provider:
         holder = issued_card(provider.system)
         to_lock = issued_card(
             provider.system, name="Brown Alice", residence_card_number="EF87654321GH"
