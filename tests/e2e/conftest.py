@@ -225,7 +225,7 @@ class KeptTab:
 
 @contextmanager
 def kept_tab(browser: Any, **options: Any) -> Iterator[KeptTab]:
-    """A module's kept tab: a new context at the desktop size, with ``options``."""
+    """A kept tab: a new context at the desktop size, with ``options``."""
     tab = KeptTab(browser.new_context(viewport=DESKTOP, **options))
     try:
         yield tab
@@ -241,8 +241,12 @@ def fresh_page(request: pytest.FixtureRequest, tab: KeptTab) -> Iterator[Any]:
         tab.drop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def tab(browser: Any, server: Server) -> Iterator[KeptTab]:
+    """The one kept tab of every browser test module on this worker (all but the journey,
+    which runs on a server of its own): its wipe gives each test what a new context would,
+    so a module needs no context of its own either. A tab a module started a renderer
+    process eight times a run (~0.5 s of Chromium's CPU each)."""
     with kept_tab(browser, base_url=server.base_url, accept_downloads=True) as kept:
         yield kept
 

@@ -3,7 +3,7 @@ violations) and at a phone's 375 px width (nothing wider than the screen but wha
 inside its own box, the guide's timeline). Issue 18.5.
 
 axe-core is not written here: its ``axe.min.js`` comes from the ``axe-playwright-python``
-wheel (PyPI; a dev dependency installed by ``make``), injected into each page as it is."""
+wheel (PyPI; a dev dependency installed by ``make``), run in each page as it is."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 
 from mynumber.domain.access import Role
 from mynumber.services.core import tokens
-from tests.e2e.conftest import KeptTab, Server, kept_tab, logged_in, shoot
+from tests.e2e.conftest import KeptTab, Server, logged_in, shoot
 from tests.integration.helpers import register
 
 pytestmark = pytest.mark.browser
@@ -47,26 +47,23 @@ STAFF = {
 SERIOUS = ("serious", "critical")
 
 
-@pytest.fixture(scope="module")
-def tab(browser: Any, server: Server) -> Iterator[KeptTab]:
-    """A context whose Content Security Policy lets the test inject axe-core (the pages allow
-    only their own scripts; the policy itself is tested elsewhere)."""
-    with kept_tab(browser, base_url=server.base_url, bypass_csp=True) as kept:
-        yield kept
+@pytest.fixture(scope="module", autouse=True)
+def axe_in_every_page(tab: KeptTab) -> Iterator[None]:
+    """axe-core in every document the shared tab opens while this module runs: an init
+    script, given to Chromium once, which evaluates it as each document starts (before the
+    page's own scripts; the Content Security Policy, which allows only the pages' own scripts,
+    does not apply to it). Sent with each page instead (``add_script_tag``, 0.5 MB through
+    Playwright's driver, which needed a context of its own that bypassed the policy) it cost
+    ~0.06 s more of CPU a page, and that context ~0.5 s to start."""
+    source = (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
+    with tab.context.add_init_script(source):
+        yield
 
 
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    return (resources.files("axe_playwright_python") / "axe.min.js").read_text(encoding="utf-8")
-
-
-def axe_problems(page: Any, axe_source: str) -> list[str]:
+def axe_problems(page: Any) -> list[str]:
     """axe-core's serious and critical violations on the page as it is now (every rule runs;
     only the passes' and the incomplete checks' nodes, which nothing reads, are not listed).
-    axe is injected once per document: a second run on the same page (after a resize) reuses
-    it, as sending and compiling its 0.5 MB again cost ~0.05-0.1 s of CPU."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=axe_source)
+    axe is in the page from its start (the tab's init script)."""
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
@@ -99,19 +96,17 @@ def wider_than_the_screen(page: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("name", list(PUBLIC))
-def test_public_pages_have_no_serious_accessibility_problems(
-    page: Any, name: str, axe_source: str
-) -> None:
+def test_public_pages_have_no_serious_accessibility_problems(page: Any, name: str) -> None:
     page.goto(PUBLIC[name])
-    assert axe_problems(page, axe_source) == []
+    assert axe_problems(page) == []
 
 
 @pytest.mark.parametrize("name", list(PUBLIC))
-def test_public_pages_fit_a_375_px_phone(page: Any, name: str, axe_source: str) -> None:
+def test_public_pages_fit_a_375_px_phone(page: Any, name: str) -> None:
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(PUBLIC[name])
     assert wider_than_the_screen(page) == []
-    assert axe_problems(page, axe_source) == []  # what scrolls there is reachable by keyboard
+    assert axe_problems(page) == []  # what scrolls there is reachable by keyboard
     if name == "guide-plan":
         shoot(page, "guide-375")
 
@@ -131,12 +126,12 @@ def _token(server: Server, role: Role) -> str:
 
 @pytest.mark.parametrize("role", list(STAFF))
 def test_staff_pages_have_no_serious_accessibility_problems_and_fit_a_phone(
-    page: Any, server: Server, role: Role, axe_source: str
+    page: Any, server: Server, role: Role
 ) -> None:
     """Each page at the desktop size, then the same page narrowed to a phone's width. The
     pages have no script of their own, so narrowing relays them out by the same CSS (media
     queries included) that loading them at 375 px would apply; loading each twice cost a
-    navigation and an axe injection per page (~0.3 s of CPU). The first page is the one the
+    navigation and axe's start per page (~0.3 s of CPU). The first page is the one the
     login lands on, at the desktop size: it is not loaded again (the login itself is
     tested in ``test_pages``; here it is sent by HTTP, ``logged_in``)."""
     paths = STAFF[role]
@@ -145,16 +140,16 @@ def test_staff_pages_have_no_serious_accessibility_problems_and_fit_a_phone(
         page.set_viewport_size({"width": 1200, "height": 900})
         if page.url != server.base_url + path:  # the first: the login has just landed there
             page.goto(path)
-        assert axe_problems(page, axe_source) == [], path
+        assert axe_problems(page) == [], path
         assert f"Accessibility {role.value}" in page.locator(".brand-sub").inner_text()
         page.set_viewport_size({"width": 375, "height": 800})
         assert page.evaluate("() => document.documentElement.clientWidth") <= 375, path
         assert wider_than_the_screen(page) == [], path
-        assert axe_problems(page, axe_source) == [], path
+        assert axe_problems(page) == [], path
 
 
 def test_a_residents_record_page_has_no_serious_accessibility_problems(
-    page: Any, server: Server, axe_source: str
+    page: Any, server: Server
 ) -> None:
     from tests.conftest import ref
 
@@ -164,4 +159,4 @@ def test_a_residents_record_page_has_no_serious_accessibility_problems(
     logged_in(
         page, server.system, server.ward_token, f"/staff/ward-office/residents/{ref('per', person)}"
     )
-    assert axe_problems(page, axe_source) == []
+    assert axe_problems(page) == []
