@@ -49,9 +49,11 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 # Workers of pytest-xdist (one PostgreSQL database each; a module stays on one worker).
-# Two on this 2-core machine: a third only adds its own start-up, database and browser
-# (docs/benchmarks.md, "The test suite").
-TEST_WORKERS ?= 2
+# One more than the cores: a worker waiting on a server it started, on Chromium or on
+# PostgreSQL left a core idle 13 % of the run with one a core. On this 2-core machine, fresh
+# clones, idle: pytest 4 min 44 s with 2, 3 min 58 s with 3, 4 min 9 s with 4
+# (docs/benchmarks.md, "The test suite", eleventh pass).
+TEST_WORKERS ?= $(shell expr $$(nproc) + 1)
 
 # The client generator's venv is set-up too (test_client runs the generator): installed by the
 # test itself it cost ~12 s of CPU in every fresh clone's run.
