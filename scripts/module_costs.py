@@ -3,7 +3,7 @@
 last ``::``), setup, call and teardown of its tests added up, heaviest first. pytest-xdist
 hands the units out in that order (tests/conftest.py, ``pytest_collection_modifyitems``).
 
-    PYTHONDONTWRITEBYTECODE= pytest -n 2 --dist loadscope --durations=0 -vv > run.txt
+    PYTHONDONTWRITEBYTECODE= pytest -n 3 --dist loadscope --durations=0 --durations-min=0 > run.txt
     python scripts/module_costs.py run.txt > tests/module_costs.txt
 """
 
