@@ -36,7 +36,6 @@ from mynumber.adapters.mail import PostOffice
 from mynumber.api.app import create_app
 from mynumber.api.deps import TokenCache
 from mynumber.bootstrap import System, build_system
-from mynumber.card import pins
 from mynumber.card.keys import KeyPool
 from mynumber.config import Settings
 from mynumber.domain.clock import SimulatedClock
@@ -139,11 +138,7 @@ def world(
         uow.commit()
     need = _fresh_rows(TABLE)
     spares = sum(need[name] for name in SPARE_USERS)
-    # Every card of this world is made here and used only here, so its PINs can be stretched
-    # at the lowest count (as the tests' Argon2 is at its cheapest, ``cheap_passwords``): the
-    # same hash, pepper and comparison, ~2 ms less per PIN set or checked (a collection sets
-    # four, a portal login and many samples check one).
-    stretching, pins.PBKDF2_ITERATIONS = pins.PBKDF2_ITERATIONS, 1
+    # The world's PINs are stretched at the suite's lowest count (``pins_stretched_cheaply``).
     thresholds = gc.get_threshold()
     try:
         built = build_world(system, _app, spares=spares, waiting=need["waiting"])
@@ -159,7 +154,6 @@ def world(
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
-        pins.PBKDF2_ITERATIONS = stretching
     built.close()
     system.engine.dispose()
 
