@@ -25,7 +25,7 @@ from urllib.parse import unquote
 import anyio
 import httpx
 import starlette.testclient
-from starlette.types import Message
+from starlette.types import ASGIApp, Message
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -35,7 +35,7 @@ class _Sent:
 
     def __init__(self) -> None:
         self.status: int | None = None
-        self.headers: list[tuple[str, str]] = []
+        self.headers: list[tuple[bytes, bytes]] = []
         self.body: list[bytes] = []
         self.complete = False
         self.trailers_expected = False
@@ -84,49 +84,7 @@ class OneCallTransport(httpx.BaseTransport):
         return self._response(request, sent)
 
     async def _run(self, scope: dict[str, Any], body: bytes) -> _Sent:
-        sent = _Sent()
-        done = anyio.Event()
-        body_given = False
-
-        async def receive() -> Message:
-            nonlocal body_given
-            if body_given:
-                # As Starlette's: a disconnect only once the response is complete.
-                await done.wait()
-                return {"type": "http.disconnect"}
-            body_given = True
-            return {"type": "http.request", "body": body}
-
-        async def send(message: Message) -> None:
-            kind = message["type"]
-            if kind == "http.response.start":
-                assert sent.status is None, 'Received multiple "http.response.start" messages.'
-                sent.status = message["status"]
-                sent.headers = [(k.decode(), v.decode()) for k, v in message.get("headers", [])]
-                sent.trailers_expected = message.get("trailers", False)
-            elif kind == "http.response.body":
-                assert sent.status is not None, '"http.response.body" before the start.'
-                assert not sent.complete, '"http.response.body" after the body completed.'
-                sent.body.append(bytes(message.get("body", b"")))
-                if not message.get("more_body", False):
-                    sent.complete = True
-                    if not sent.trailers_expected:
-                        done.set()
-            elif kind == "http.response.trailers":
-                assert sent.trailers_expected and sent.complete, 'Unexpected "trailers".'
-                sent.trailers.extend(message.get("headers", []))
-                if not message.get("more_trailers", False):
-                    done.set()
-            elif kind == "http.response.debug":
-                sent.debug = message["info"]
-
-        try:
-            await self._starlette.app(scope, receive, send)
-        except Exception as error:
-            sent.error = error
-        finally:
-            done.set()
-        return sent
+        return await exchange(self._starlette.app, scope, [{"type": "http.request", "body": body}])
 
     def _response(self, request: httpx.Request, sent: _Sent) -> httpx.Response:
         raising = self._starlette.raise_server_exceptions
@@ -137,15 +95,65 @@ class OneCallTransport(httpx.BaseTransport):
                 raise AssertionError("TestClient did not receive any response.")
             return httpx.Response(500, request=request)
         content = b"" if request.method == "HEAD" else b"".join(sent.body)
+        headers = [(k.decode(), v.decode()) for k, v in sent.headers]
         # A stream, not ``content=``, which would add a Content-Length the app did not send.
         response = httpx.Response(
-            sent.status, headers=sent.headers, stream=httpx.ByteStream(content), request=request
+            sent.status, headers=headers, stream=httpx.ByteStream(content), request=request
         )
         if sent.trailers_expected:
             response.extensions["http.response.trailers"] = sent.trailers
         if sent.debug is not None:
             response.extensions["http.response.debug"] = sent.debug
         return response
+
+
+async def exchange(app: ASGIApp, scope: dict[str, Any], requests: list[Message]) -> _Sent:
+    """One HTTP request through ``app``, in the running event loop: ``requests`` (the
+    ``http.request`` messages) handed to its ``receive`` in turn, then, as Starlette's transport
+    does, a disconnect only once the response is complete; what the app sent collected, and an
+    exception it raised kept in ``error``. (The suite's ``TestClient`` and the access matrix's
+    ``AsgiBrowser`` both send through it.)"""
+    sent = _Sent()
+    done = anyio.Event()
+    pending = iter(requests)
+
+    async def receive() -> Message:
+        message = next(pending, None)
+        if message is None:
+            await done.wait()
+            return {"type": "http.disconnect"}
+        return message
+
+    async def send(message: Message) -> None:
+        kind = message["type"]
+        if kind == "http.response.start":
+            assert sent.status is None, 'Received multiple "http.response.start" messages.'
+            sent.status = message["status"]
+            sent.headers = list(message.get("headers", []))
+            sent.trailers_expected = message.get("trailers", False)
+        elif kind == "http.response.body":
+            assert sent.status is not None, '"http.response.body" before the start.'
+            assert not sent.complete, '"http.response.body" after the body completed.'
+            sent.body.append(bytes(message.get("body", b"")))
+            if not message.get("more_body", False):
+                sent.complete = True
+                if not sent.trailers_expected:
+                    done.set()
+        elif kind == "http.response.trailers":
+            assert sent.trailers_expected and sent.complete, 'Unexpected "trailers".'
+            sent.trailers.extend(message.get("headers", []))
+            if not message.get("more_trailers", False):
+                done.set()
+        elif kind == "http.response.debug":
+            sent.debug = message["info"]
+
+    try:
+        await app(scope, receive, send)
+    except Exception as error:
+        sent.error = error
+    finally:
+        done.set()
+    return sent
 
 
 class TestClient(starlette.testclient.TestClient):

@@ -19,12 +19,11 @@ host, streamed bodies) fails loudly instead of differing.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import functools
 import json
 import re
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -33,7 +32,9 @@ import httpx
 from httpx._content import encode_request
 from httpx._multipart import get_multipart_boundary_from_content_type
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp
+from starlette.types import ASGIApp, Message
+
+from tests.client import exchange
 
 HOST = "testserver"
 BASE = f"http://{HOST}"
@@ -207,47 +208,18 @@ class AsgiBrowser:
             "client": self._client,
             "root_path": "",
         }
-        pending = iter(chunks)
-        done = asyncio.Event()
-        complete = False
-        status: int | None = None
-        answer_headers: list[tuple[bytes, bytes]] | None = None
-        parts: list[bytes] = []
-
-        async def receive() -> dict[str, Any]:
-            nonlocal complete
-            if complete:
-                await done.wait()
-                return {"type": "http.disconnect"}
-            chunk = next(pending, None)
-            if chunk is None:
-                complete = True
-                return {"type": "http.request", "body": b"", "more_body": False}
-            return {"type": "http.request", "body": chunk, "more_body": True}
-
-        async def send(message: MutableMapping[str, Any]) -> None:
-            nonlocal status, answer_headers
-            if message["type"] == "http.response.start":
-                assert status is None
-                status, answer_headers = message["status"], list(message.get("headers", []))
-            elif message["type"] == "http.response.body":
-                assert not done.is_set()
-                if message.get("body", b"") and method != "HEAD":
-                    parts.append(message["body"])
-                if not message.get("more_body", False):
-                    done.set()
-
-        try:
-            await self._app(scope, receive, send)
-        except Exception:  # what ASGITransport(raise_app_exceptions=False) answers
-            done.set()
-            if status is None:
-                status = 500
-            if answer_headers is None:
-                answer_headers = []
-        assert done.is_set() and status is not None and answer_headers is not None
-        self._keep_cookies(answer_headers)
-        return Answer(status, answer_headers, b"".join(parts))
+        requests: list[Message] = [
+            {"type": "http.request", "body": chunk, "more_body": True} for chunk in chunks
+        ]
+        requests.append({"type": "http.request", "body": b"", "more_body": False})
+        answered = await exchange(self._app, scope, requests)
+        # What ASGITransport(raise_app_exceptions=False) answers for an app's exception: what
+        # the app had sent, else a 500. Without one, the app must have completed its answer.
+        assert answered.error is not None or answered.complete
+        status = 500 if answered.status is None else answered.status
+        body = b"" if method == "HEAD" else b"".join(answered.body)
+        self._keep_cookies(answered.headers)
+        return Answer(status, answered.headers, body)
 
     def _keep_cookies(self, answer_headers: Iterable[tuple[bytes, bytes]]) -> None:
         for name, value in answer_headers:
