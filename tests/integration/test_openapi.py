@@ -11,12 +11,10 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import pytest
 from fastapi import FastAPI
-from openapi_spec_validator import validate
 
 from mynumber.adapters.keys import KeyRing
 from mynumber.adapters.mail import PostOffice
@@ -30,6 +28,13 @@ from mynumber.domain.insurance import Consent, EligibilityAnswer
 from mynumber.services.core import refs
 from tests.client import TestClient
 from tests.conftest import START, TEST_MASTER_KEY, ref
+
+if TYPE_CHECKING:
+    import jsonschema
+
+# jsonschema and openapi_spec_validator (~240 modules, ~0.17 s of CPU) are imported by the two
+# tests that use them, not when the module is collected: every pytest-xdist worker collects
+# every module, one runs it.
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 FILES = {  # path → the media type of the file it returns
@@ -202,6 +207,8 @@ def test_every_operation_declares_its_errors_as_problem_json(document: dict[str,
 
 
 def _problem_validator(document: dict[str, Any]) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     schema = {**document["components"]["schemas"]["Problem"], "components": document["components"]}
     return jsonschema.Draft202012Validator(schema)
 
@@ -238,11 +245,15 @@ def test_the_problem_schema_describes_the_errors_actually_sent(
             "errors": [{"field": "number", "message": "m"}],
         }
     )
+    import jsonschema
+
     with pytest.raises(jsonschema.ValidationError):
         validator.validate({"type": "t", "title": "x", "status": 422, "detail": "d"})
 
 
 def test_the_document_is_valid_openapi(document: dict[str, Any]) -> None:
+    from openapi_spec_validator import validate
+
     validate(document)
     assert document["openapi"].startswith("3.")
 
