@@ -40,7 +40,7 @@ from mynumber.bootstrap import System
 from mynumber.card import MemoryChipStore
 from mynumber.card.keys import KeyPool
 from mynumber.domain.clock import SimulatedClock
-from tests.conftest import START
+from tests.conftest import START, delete_every_row, replica_sessions
 
 T = TypeVar("T")
 
@@ -105,10 +105,8 @@ class _PostgresState:
 
     def restore(self, engine: Engine) -> None:
         with engine.begin() as conn:
-            conn.exec_driver_sql(
-                "SET LOCAL session_replication_role = replica; "
-                + " ".join(f'DELETE FROM "{t}";' for t in self.tables)
-            )
+            conn.exec_driver_sql("SET LOCAL session_replication_role = replica")
+            delete_every_row(conn, list(self.tables))
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             for table, (names, rows) in self.tables.items():
                 if rows:
@@ -223,6 +221,7 @@ class Snapshots:
     def _engine(self, url: str) -> Engine:
         if url not in self._engines:
             self._engines[url] = create_engine(url, pool_size=1)
+            replica_sessions(self._engines[url])
         return self._engines[url]
 
     def close(self) -> None:
