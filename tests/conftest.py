@@ -1013,6 +1013,24 @@ class _KeptEngine:
             driver.autocommit = False
 
 
+IDLE_ENGINES: list[Engine] = []
+"""Engines of this worker that hold idle connections between tests (``Snapshots``' own), for
+``close_idle_connections``."""
+
+
+def close_idle_connections(database: str) -> None:
+    """Every idle connection this worker keeps to the PostgreSQL database ``database`` closed
+    (the resets' engines disposed; the engines ``system`` lends and those in ``IDLE_ENGINES``
+    keep their pools, which connect again when next used): ``CREATE DATABASE … TEMPLATE``
+    refuses a source anyone is connected to. A connection in use is not touched."""
+    for baseline in _BASELINES.values():
+        baseline.engine.dispose()
+    engines = [kept.engine for kept in _KEPT_ENGINES.values()] + IDLE_ENGINES
+    for engine in engines:
+        if engine.url.database == database:
+            engine.pool.dispose()  # the checked-in connections closed; the pool goes on
+
+
 @contextlib.contextmanager
 def _engines_kept() -> Iterator[list[_KeptEngine]]:
     """While ``build_system`` runs: its PostgreSQL engines come from ``_KEPT_ENGINES`` (each

@@ -33,9 +33,9 @@ from mynumber.card.keys import KeyPool
 from mynumber.config import Settings
 from tests import premade_keys
 from tests.conftest import (
-    _BASELINES,
     PG_ADMIN_URL,
     _seed,
+    close_idle_connections,
     create_test_database,
     drop_detached,
     reset_postgres,
@@ -269,9 +269,9 @@ def copy_of_worker_database(pg_url: str, name: str, *, seeded: bool = True) -> s
 
 def _clone(source: str, name: str) -> None:
     """``CREATE DATABASE name TEMPLATE source``: PostgreSQL copies the files (nobody may be
-    connected to the source meanwhile: this worker's idle baseline connections are closed)."""
-    for baseline in _BASELINES.values():
-        baseline.engine.dispose()
+    connected to the source meanwhile: this worker's idle connections to it are closed, the
+    resets', the engines ``system`` lends between tests and the snapshots')."""
+    close_idle_connections(source)
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:

@@ -40,7 +40,7 @@ from mynumber.bootstrap import System
 from mynumber.card import MemoryChipStore
 from mynumber.card.keys import KeyPool
 from mynumber.domain.clock import SimulatedClock
-from tests.conftest import START, delete_every_row, replica_sessions
+from tests.conftest import IDLE_ENGINES, START, delete_every_row, replica_sessions
 
 T = TypeVar("T")
 
@@ -222,8 +222,10 @@ class Snapshots:
         if url not in self._engines:
             self._engines[url] = create_engine(url, pool_size=1)
             replica_sessions(self._engines[url])
+            IDLE_ENGINES.append(self._engines[url])
         return self._engines[url]
 
     def close(self) -> None:
         for engine in self._engines.values():
+            IDLE_ENGINES.remove(engine)
             engine.dispose()
