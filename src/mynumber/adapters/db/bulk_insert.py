@@ -12,8 +12,10 @@ answered in groups (``services.card_checks``: visits, audit entries, nonces).
 
 from __future__ import annotations
 
+import functools
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any, cast
 
 from psycopg.types.json import Json
@@ -140,21 +142,28 @@ def _insert_few_pg(
     values = _values(
         table, columns, rows, lambda type_: _array_processor(type_, connection.dialect)
     )
-    # One array per column (cast to the column's type, as the binary COPY declares them), so
-    # that the text is the same for any number of rows: psycopg and the server prepare it once.
-    arrays = ", ".join(f"%b::{_pg_type(table.c[name].type)}[]" for name in columns)
-    returning = " RETURNING id" if return_ids else ""
     cursor = _driver_cursor(connection)
     try:
         cursor.execute(
-            f"INSERT INTO {table.name} ({', '.join(columns)}) "
-            f"SELECT * FROM unnest({arrays}){returning}",
+            _unnest_insert(table, tuple(columns), return_ids),
             [list(column) for column in zip(*values, strict=True)],
         )
         # The sequence numbers the rows in the order of the arrays.
         return sorted(row[0] for row in cursor.fetchall()) if return_ids else []
     finally:
         cursor.close()
+
+
+@functools.lru_cache(maxsize=1024)
+def _unnest_insert(table: Table, columns: tuple[str, ...], return_ids: bool) -> str:
+    """The text of ``_insert_few_pg``'s INSERT, made once for each table and columns."""
+    # One array per column (cast to the column's type, as the binary COPY declares them), so
+    # that the text is the same for any number of rows: psycopg and the server prepare it once.
+    arrays = ", ".join(f"%b::{_pg_type(table.c[name].type)}[]" for name in columns)
+    returning = " RETURNING id" if return_ids else ""
+    return (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays}){returning}"
+    )
 
 
 def _array_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
@@ -242,14 +251,26 @@ class _Binder:
         return self._bound
 
 
-def _scalar_defaults(table: Table, sample: Row) -> dict[str, Any]:
+def _scalar_defaults(table: Table, sample: Row) -> Mapping[str, Any]:
     """Python-side defaults of the columns the rows leave out (a raw INSERT or COPY applies
     only the server's)."""
-    return {
-        c.name: c.default.arg  # type: ignore[attr-defined]
-        for c in table.columns
-        if c.name not in sample and c.name != "id" and c.default is not None and c.default.is_scalar
-    }
+    return _defaults_leaving_out(table, tuple(sample))
+
+
+@functools.lru_cache(maxsize=1024)
+def _defaults_leaving_out(table: Table, given: tuple[str, ...]) -> Mapping[str, Any]:
+    # Made once for each table and set of columns given (every audit entry written asked
+    # for the same); read-only, as it is shared.
+    return MappingProxyType(
+        {
+            c.name: c.default.arg  # type: ignore[attr-defined]
+            for c in table.columns
+            if c.name not in given
+            and c.name != "id"
+            and c.default is not None
+            and c.default.is_scalar
+        }
+    )
 
 
 def _decorator_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
