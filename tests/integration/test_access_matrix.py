@@ -18,6 +18,7 @@ The run counts the requests tried, the grants and refusals, and prints them (fig
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import shutil
 import string
@@ -39,7 +40,7 @@ from mynumber.bootstrap import System, build_system
 from mynumber.card.keys import KeyPool
 from mynumber.config import Settings
 from mynumber.domain.clock import SimulatedClock
-from mynumber.services.core.refs import Kind
+from mynumber.services.core.refs import Kind, References
 from tests.conftest import START, TEST_MASTER_KEY, reset_postgres
 from tests.integration.access_expectations import API, CALLERS, PAGES, PUBLIC, TABLE, Row
 from tests.integration.access_world import Person, World, build_world, csrf_of
@@ -170,29 +171,37 @@ class Tally:
     wrong: list[str] = field(default_factory=list)
 
 
+@functools.cache
+def _fields(path: str) -> tuple[str, ...]:
+    """The names of ``path``'s placeholders, in order (parsed once for each route)."""
+    return tuple(name for _, name, _, _ in string.Formatter().parse(path) if name is not None)
+
+
+@functools.lru_cache(maxsize=4096)
+def _reference(references: References, kind: Kind, id_: int) -> str:
+    """``references.reference`` (always the same for the same id), sealed once for each
+    record: the same few records are named in thousands of requests."""
+    return references.reference(kind, id_)
+
+
+_PERSON_FIELDS = {
+    Kind.PERSON: "person_id",
+    Kind.VISIT: "visit_id",
+    Kind.EMPLOYEE: "employee_id",
+    Kind.ENROLMENT: "enrolment_id",
+    Kind.LETTER: "letter_id",
+    Kind.MAIL: "mail_id",
+}
+
+
 def _path(r: Row, w: World, s: Person, params: dict[str, str]) -> str:
     values: dict[str, Any] = {}
-    for _, name, _, _ in string.Formatter().parse(r.path):
-        if name is None:
-            continue
+    for name in _fields(r.path):
         if name in params:
             values[name] = params[name]
         elif name in PATH_KINDS:
             kind = PATH_KINDS[name]
-            values[name] = w.references.reference(
-                kind,
-                getattr(
-                    s,
-                    {
-                        Kind.PERSON: "person_id",
-                        Kind.VISIT: "visit_id",
-                        Kind.EMPLOYEE: "employee_id",
-                        Kind.ENROLMENT: "enrolment_id",
-                        Kind.LETTER: "letter_id",
-                        Kind.MAIL: "mail_id",
-                    }[kind],
-                ),
-            )
+            values[name] = _reference(w.references, kind, getattr(s, _PERSON_FIELDS[kind]))
         elif name == "serial":
             values[name] = s.serial
         elif name == "application_id":
