@@ -14,16 +14,18 @@ from typer.testing import CliRunner
 
 from mynumber.adapters.db.models import AuditEntry, MailItem
 from mynumber.adapters.db.models_card import Card
+from mynumber.adapters.db.models_insurance import ClinicVisit, InsuranceEnrolment
 from mynumber.adapters.db.models_pki import TaxReceipt
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.cli import card as cli_card
 from mynumber.cli.main import app as cli_app
 from mynumber.domain.access import Purpose, Role
-from mynumber.domain.errors import Forbidden
+from mynumber.domain.errors import Forbidden, NotFound
 from mynumber.domain.pins import PinKind
 from mynumber.services.cards import use as card_use
 from mynumber.services.core import tokens
+from mynumber.services.core.audit import run_use_case
 from mynumber.services.core.context import Caller
 from mynumber.services.core.policy import AccessRefused
 from mynumber.services.insurance import clinic
@@ -398,6 +400,85 @@ def test_history_only_within_the_clinics_own_card_proved_consented_visit(
         )
         uow.commit()
     assert "allowed:view_history" in audit_actions(system, patient.person_id)
+
+
+def _visit_at(system: System, world: World, patient: Any) -> int:
+    """A visit opened at ``world``'s clinic by the patient's card and PIN."""
+    with system.uow() as uow:
+        challenge = clinic.new_challenge(uow.session, system.services, caller=world.clinic)
+        uow.commit()
+    signed = clinic.answer_at_terminal(patient.chip, pin=AUTH_PIN, nonce=challenge.nonce)
+    with system.uow() as uow:
+        visit: int = clinic.check_with_pin(
+            uow.session,
+            system.services,
+            caller=world.clinic,
+            nonce=challenge.nonce,
+            certificate_der=signed.certificate_der,
+            signature=signed.signature,
+        ).visit_id
+        uow.commit()
+    return visit
+
+
+def test_another_insurers_enrolment_is_not_found_and_the_attempt_is_audited(
+    system: System, world: World
+) -> None:
+    """An insurer that names another insurer's enrolment hears what it would of a missing one
+    (nothing of the person), and the attempt is in the log, about the person, as a refusal;
+    a missing enrolment leaves no entry (there is no one to tell)."""
+    patient = insured_patient(system, world)
+    association = token_for(system, world.association)
+    end = {"last_day": "2026-04-30", "reason": "moved_away"}
+    before = refusals_of(system, "relation")
+    with TestClient(create_app(system), raise_server_exceptions=False) as c:
+        missing = c.post(
+            f"/insurer/enrolments/{ref('enr', 999_999)}/end", headers=association, json=end
+        )
+        assert refusals_of(system, "relation") == before
+        theirs = c.post(
+            f"/insurer/enrolments/{ref('enr', patient.enrolment_id)}/end",
+            headers=association,
+            json=end,
+        )
+    assert missing.status_code == theirs.status_code == 404
+    assert missing.json()["code"] == theirs.json()["code"] == "not-found"
+    assert refusals_of(system, "relation") == before + 1
+    assert audit_actions(system, patient.person_id).count("refused:relation") == 1
+    with system.uow() as uow:
+        kept = uow.session.get(InsuranceEnrolment, patient.enrolment_id)
+        assert kept is not None and kept.valid_until is None  # not ended
+
+
+def test_another_clinics_visit_is_not_found_and_the_attempt_is_audited_by_api_and_pages(
+    system: System, world: World
+) -> None:
+    """Closing a visit of another clinic: a not-found through the API and through the use
+    case the pages and the CLI run (``run_use_case``), one refusal entry about the patient
+    each time; the visit stays open."""
+    patient = insured_patient(system, world)
+    visit = _visit_at(system, world, patient)
+    with system.uow() as uow:
+        place = clinic.create_clinic(uow.session, system.services, code="1310199999", name="Other")
+        uow.commit()
+        other = Caller(name="Other Clinic", role=Role.CLINIC, scope_id=place.id)
+    with TestClient(create_app(system), raise_server_exceptions=False) as c:
+        resp = c.post(f"/clinic/visits/{ref('vis', visit)}/close", headers=token_for(system, other))
+    assert resp.status_code == 404 and resp.json()["code"] == "not-found"
+    assert audit_actions(system, patient.person_id).count("refused:relation") == 1
+    with pytest.raises(NotFound):
+        run_use_case(
+            system, lambda s, svc: clinic.close_visit(s, svc, caller=other, visit_id=visit)
+        )
+    assert audit_actions(system, patient.person_id).count("refused:relation") == 2
+    with pytest.raises(NotFound):  # no such visit: nothing to tell anyone
+        run_use_case(
+            system, lambda s, svc: clinic.close_visit(s, svc, caller=other, visit_id=999_999)
+        )
+    assert refusals_of(system, "relation") == 2
+    with system.uow() as uow:
+        kept = uow.session.get(ClinicVisit, visit)
+        assert kept is not None and kept.closed_at is None
 
 
 # --- the policy answers before any state check ---------------------------------------------

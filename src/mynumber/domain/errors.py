@@ -66,8 +66,15 @@ class InvalidInput(MyNumberError):
 
 
 class NotFound(MyNumberError):
+    """No such record, or none the caller may know of: a record outside the caller's
+    relationship (another insurer's enrolment, another clinic's visit) is answered the same
+    way, so its existence is not revealed, and that attempt is audited as a refusal
+    (``audit_entry``, set by ``services.core.policy.concealed``), as a ``Forbidden`` is."""
+
     code = "not-found"
     title = "Not found"
+    audit_entry: object | None = None
+    """The refusal entry a concealed record's answer leaves (a ``NewEntry``), or ``None``."""
 
 
 class Conflict(MyNumberError):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import AuditEntry
 from mynumber.domain.access import Purpose
-from mynumber.domain.errors import Forbidden
+from mynumber.domain.errors import Forbidden, NotFound
 from mynumber.services.core import audit_chain
 from mynumber.services.core.audit_chain import GENESIS as GENESIS
 from mynumber.services.core.audit_chain import ChainReport as ChainReport
@@ -149,10 +149,12 @@ class Units(Protocol):
     def transaction(self) -> AbstractContextManager[Connection]: ...
 
 
-def _pending_entry(error: BaseException) -> tuple[Forbidden, NewEntry] | None:
-    """The refusal and the entry it carries, not appended yet; ``None`` for any other error."""
+def _pending_entry(error: BaseException) -> tuple[Forbidden | NotFound, NewEntry] | None:
+    """The refusal and the entry it carries, not appended yet (a ``Forbidden``, or a
+    ``NotFound`` that conceals a record outside the caller's relationship); ``None`` for any
+    other error."""
     entry = getattr(error, "audit_entry", None)
-    if isinstance(error, Forbidden) and isinstance(entry, NewEntry):
+    if isinstance(error, Forbidden | NotFound) and isinstance(entry, NewEntry):
         return error, entry
     return None
 
@@ -195,7 +197,7 @@ def run_use_case(system: Units, use_case: Callable[[Session, Services], T]) -> T
         with system.uow() as uow:
             result = use_case(uow.session, system.services)
             uow.commit()
-    except Forbidden as refused:
+    except (Forbidden, NotFound) as refused:  # a concealed record's answer is a refusal too
         record_refusal(system, refused)
         raise
     return result

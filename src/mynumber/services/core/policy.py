@@ -31,7 +31,7 @@ from mynumber.adapters.db.models_insurance import ClinicVisit, InsuranceEnrolmen
 from mynumber.adapters.db.models_pki import TaxReceipt
 from mynumber.domain import access, insurance
 from mynumber.domain.access import Purpose, Role
-from mynumber.domain.errors import Forbidden, PurposeNotAllowed
+from mynumber.domain.errors import Forbidden, NotFound, PurposeNotAllowed
 from mynumber.domain.policy import Action, Actor, Decision, Relationship, Visit, decide
 from mynumber.domain.registration import RegistrationStatus
 from mynumber.domain.special_residence import serves
@@ -131,6 +131,15 @@ def refused(
         purpose if purpose is not None else audit.purpose_named(refusal.details.get("purpose")),
     )
     return refusal
+
+
+def concealed(caller: Caller, not_found: NotFound, *, person_id: int) -> NotFound:
+    """``not_found``, answered for a record that exists outside ``caller``'s relationship
+    (another insurer's enrolment, another clinic's visit), with the refusal entry it leaves
+    (``refused:relation``, about ``person_id``): the caller learns no more than of a missing
+    record, while the log and the person's own access page keep the attempt."""
+    not_found.audit_entry = NewEntry(caller, "refused:relation", person_id, "not-found; concealed")
+    return not_found
 
 
 _DETAILS = ("reason", "action", "role", "staff_role")

@@ -74,6 +74,7 @@ from mynumber.services.core.context import Caller, Services
 from mynumber.services.core.policy import (
     Subject,
     authorise,
+    concealed,
     refusals_audited,
     refused,
     require_role,
@@ -686,9 +687,10 @@ def close_visit(session: Session, svc: Services, *, caller: Caller, visit_id: in
     clinic = clinic_of(session, caller)
     visit = session.get(ClinicVisit, visit_id)
     if visit is None or visit.clinic_id != clinic.id:
-        raise NotFound(
+        missing = NotFound(
             f"No visit {visit_id} at this clinic.",
             f"この医療機関に受付 {visit_id} はありません。",
             visit_id=visit_id,
         )
+        raise missing if visit is None else concealed(caller, missing, person_id=visit.person_id)
     visit.closed_at = visit.closed_at or svc.clock.now()

@@ -52,7 +52,13 @@ from mynumber.domain.policy import Action
 from mynumber.services.cards import use as card_use
 from mynumber.services.core import audit
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.policy import Subject, authorise, refusals_audited, require_role
+from mynumber.services.core.policy import (
+    Subject,
+    authorise,
+    concealed,
+    refusals_audited,
+    require_role,
+)
 from mynumber.services.core.records import active_registration, get_municipality, get_person
 from mynumber.services.core.refs import EnrolmentId, PersonId
 from mynumber.services.core.writes import flush_or_conflict
@@ -222,11 +228,12 @@ def own_enrolment(session: Session, caller: Caller, enrolment_id: int) -> Insura
     insurer = insurer_of(session, caller)
     row = session.get(InsuranceEnrolment, enrolment_id)
     if row is None or row.insurer_id != insurer.id:
-        raise NotFound(
+        missing = NotFound(
             f"No enrolment {enrolment_id} at this insurer.",
             f"この保険者に資格 {enrolment_id} はありません。",
             enrolment_id=enrolment_id,
         )
+        raise missing if row is None else concealed(caller, missing, person_id=row.person_id)
     return row
 
 
