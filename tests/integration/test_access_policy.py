@@ -363,45 +363,6 @@ def test_a_cat_photo_sent_as_both_images_does_not_open_a_visit(
         assert "visit_id" not in resp.json()
 
 
-def test_history_only_within_the_clinics_own_card_proved_consented_visit(
-    system: System, world: World
-) -> None:
-    patient = insured_patient(system, world)
-    svc = system.services
-    with system.uow() as uow:
-        challenge = clinic.new_challenge(uow.session, svc, caller=world.clinic)
-        uow.commit()
-    signed = clinic.answer_at_terminal(patient.chip, pin=AUTH_PIN, nonce=challenge.nonce)
-    from mynumber.domain.insurance import Consent
-    from tests.integration.clinic_support import consent_at_terminal
-
-    with system.uow() as uow:
-        visit = clinic.check_with_pin(
-            uow.session,
-            svc,
-            caller=world.clinic,
-            nonce=challenge.nonce,
-            certificate_der=signed.certificate_der,
-            signature=signed.signature,
-        ).visit_id
-        uow.commit()
-    consent_at_terminal(system, world.clinic, patient, visit, Consent(medication=True))
-    with system.uow() as uow:
-        other_place = clinic.create_clinic(uow.session, svc, code="1310199999", name="Other Clinic")
-        uow.commit()
-        other = Caller(name="Other Clinic", role=Role.CLINIC, scope_id=other_place.id)
-    with system.uow() as uow, pytest.raises(AccessRefused) as caught:
-        clinic.view_history(uow.session, svc, caller=other, visit_id=visit)
-    assert caught.value.decision.reason == "no-visit-here"
-    with system.uow() as uow:
-        assert (
-            clinic.view_history(uow.session, svc, caller=world.clinic, visit_id=visit).medication
-            is not None
-        )
-        uow.commit()
-    assert "allowed:view_history" in audit_actions(system, patient.person_id)
-
-
 def _visit_at(system: System, world: World, patient: Any) -> int:
     """A visit opened at ``world``'s clinic by the patient's card and PIN."""
     with system.uow() as uow:
@@ -419,6 +380,32 @@ def _visit_at(system: System, world: World, patient: Any) -> int:
         ).visit_id
         uow.commit()
     return visit
+
+
+def test_history_only_within_the_clinics_own_card_proved_consented_visit(
+    system: System, world: World
+) -> None:
+    patient = insured_patient(system, world)
+    svc = system.services
+    from mynumber.domain.insurance import Consent
+    from tests.integration.clinic_support import consent_at_terminal
+
+    visit = _visit_at(system, world, patient)
+    consent_at_terminal(system, world.clinic, patient, visit, Consent(medication=True))
+    with system.uow() as uow:
+        other_place = clinic.create_clinic(uow.session, svc, code="1310199999", name="Other Clinic")
+        uow.commit()
+        other = Caller(name="Other Clinic", role=Role.CLINIC, scope_id=other_place.id)
+    with system.uow() as uow, pytest.raises(AccessRefused) as caught:
+        clinic.view_history(uow.session, svc, caller=other, visit_id=visit)
+    assert caught.value.decision.reason == "no-visit-here"
+    with system.uow() as uow:
+        assert (
+            clinic.view_history(uow.session, svc, caller=world.clinic, visit_id=visit).medication
+            is not None
+        )
+        uow.commit()
+    assert "allowed:view_history" in audit_actions(system, patient.person_id)
 
 
 def test_another_insurers_enrolment_is_not_found_and_the_attempt_is_audited(
