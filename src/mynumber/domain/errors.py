@@ -39,6 +39,9 @@ class MyNumberError(Exception):
 
     code: ClassVar[str] = "error"
     title: ClassVar[str] = "Request refused"
+    audit_entry: object | None = None
+    """The entry this error leaves in the audit log (a ``services.core.audit.NewEntry``): a
+    refusal's (``Forbidden``) and a concealed record's (``NotFound``); ``None`` for the rest."""
 
     def __init__(self, message_en: str, message_ja: str, **details: Any) -> None:
         super().__init__(message_en)
@@ -73,8 +76,6 @@ class NotFound(MyNumberError):
 
     code = "not-found"
     title = "Not found"
-    audit_entry: object | None = None
-    """The refusal entry a concealed record's answer leaves (a ``NewEntry``), or ``None``."""
 
 
 class Conflict(MyNumberError):
@@ -96,8 +97,6 @@ class Forbidden(MyNumberError):
 
     code = "forbidden"
     title = "Forbidden"
-    audit_entry: object | None = None
-    """The entry this refusal leaves in the audit log (a ``services.core.audit.NewEntry``)."""
 
 
 class PurposeNotAllowed(Forbidden):

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import AuditEntry
 from mynumber.domain.access import Purpose
-from mynumber.domain.errors import Forbidden, NotFound
+from mynumber.domain.errors import MyNumberError
 from mynumber.services.core import audit_chain
 from mynumber.services.core.audit_chain import GENESIS as GENESIS
 from mynumber.services.core.audit_chain import ChainReport as ChainReport
@@ -149,12 +149,11 @@ class Units(Protocol):
     def transaction(self) -> AbstractContextManager[Connection]: ...
 
 
-def _pending_entry(error: BaseException) -> tuple[Forbidden | NotFound, NewEntry] | None:
-    """The refusal and the entry it carries, not appended yet (a ``Forbidden``, or a
-    ``NotFound`` that conceals a record outside the caller's relationship); ``None`` for any
-    other error."""
+def _pending_entry(error: BaseException) -> tuple[MyNumberError, NewEntry] | None:
+    """The error and the entry it carries, not appended yet (a refusal's, or a concealed
+    record's: ``MyNumberError.audit_entry``); ``None`` for an error that carries none."""
     entry = getattr(error, "audit_entry", None)
-    if isinstance(error, Forbidden | NotFound) and isinstance(entry, NewEntry):
+    if isinstance(error, MyNumberError) and isinstance(entry, NewEntry):
         return error, entry
     return None
 
@@ -167,7 +166,7 @@ def carries_entry(error: BaseException) -> bool:
 
 
 def record_refusal(system: Units, error: BaseException) -> bool:
-    """Append the audit entry a refusal carries (``Forbidden.audit_entry``), in a
+    """Append the audit entry a refusal carries (``MyNumberError.audit_entry``), in a
     transaction of its own — the request's own was rolled back — and only once however
     many handlers see the error. The one way a refusal reaches the log, from the API, the
     pages and the CLI alike; an error that carries no entry (not a refusal, or a stale
@@ -197,7 +196,7 @@ def run_use_case(system: Units, use_case: Callable[[Session, Services], T]) -> T
         with system.uow() as uow:
             result = use_case(uow.session, system.services)
             uow.commit()
-    except (Forbidden, NotFound) as refused:  # a concealed record's answer is a refusal too
+    except MyNumberError as refused:  # appends only what the error carries (most carry none)
         record_refusal(system, refused)
         raise
     return result
