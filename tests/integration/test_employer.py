@@ -371,6 +371,39 @@ def test_one_employer_never_sees_another_employers_employees(system: System) -> 
         assert employer.list_employees(uow.session, system.services, staff=theirs.hr) == []
 
 
+def test_another_employers_employee_is_not_found_and_the_attempt_is_audited(
+    system: System,
+) -> None:
+    """The same not-found as for no such employee (nothing learned of them), and the attempt
+    on another employer's employee left in the log as a refusal; a missing one leaves none."""
+    ours = make_company(system)
+    theirs = make_company(system, corporate_number=OTHER_CORPORATE, name="Other K.K.")
+    employee_id = hire(system, ours)
+    collect(system, ours, employee_id, UNREGISTERED_NUMBER)
+
+    def refused_relations() -> int:
+        with system.uow() as uow:
+            return (
+                uow.session.scalar(
+                    select(func.count()).where(AuditEntry.action == "refused:relation")
+                )
+                or 0
+            )
+
+    def view(employee: int) -> object:
+        return audit.run_use_case(
+            system,
+            lambda s, svc: employer.view_employee(s, svc, staff=theirs.hr, employee_id=employee),
+        )
+
+    with pytest.raises(NotFound):
+        view(999_999)
+    assert refused_relations() == 0
+    with pytest.raises(NotFound):
+        view(employee_id)
+    assert refused_relations() == 1
+
+
 def test_staff_see_whether_a_number_is_on_file_but_never_the_number(system: System) -> None:
     company = make_company(system)
     employee_id = hire(system, company)

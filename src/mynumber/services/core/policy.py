@@ -133,12 +133,19 @@ def refused(
     return refusal
 
 
-def concealed(caller: Caller, not_found: NotFound, *, person_id: int) -> NotFound:
-    """``not_found``, answered for a record that exists outside ``caller``'s relationship
-    (another insurer's enrolment, another clinic's visit), with the refusal entry it leaves
-    (``refused:relation``, about ``person_id``): the caller learns no more than of a missing
-    record, while the log and the person's own access page keep the attempt."""
-    not_found.audit_entry = NewEntry(caller, "refused:relation", person_id, "not-found; concealed")
+def concealed(
+    caller: Caller, not_found: NotFound, *, found: bool, person_id: int | None
+) -> NotFound:
+    """``not_found``, the one answer for a record that is missing and for one that exists
+    (``found``) outside ``caller``'s relationship (another insurer's enrolment, another
+    clinic's visit, another employer's employee): the caller learns no more than of a
+    missing record, while a found one leaves a refusal entry (``refused:relation``, about
+    ``person_id`` where the record names a person) for the log and the person's own access
+    page. A missing record leaves none: there is no one to tell."""
+    if found:
+        not_found.audit_entry = NewEntry(
+            caller, "refused:relation", person_id, "not-found; concealed"
+        )
     return not_found
 
 

@@ -32,7 +32,7 @@ from mynumber.domain.errors import Conflict, Forbidden, NotFound, invalid
 from mynumber.domain.numbers import CorporateNumber
 from mynumber.services.core import audit, tokens
 from mynumber.services.core.context import Caller, Services
-from mynumber.services.core.policy import refusals_audited
+from mynumber.services.core.policy import concealed, refusals_audited
 from mynumber.services.core.refs import EmployeeId
 from mynumber.services.core.writes import flush_or_conflict
 
@@ -239,14 +239,17 @@ def get_employer(session: Session, employer_id: int) -> Employer:
 
 
 def employee_of(session: Session, staff: Staff, employee_id: int) -> Employee:
-    """An employee of the staff member's own employer; any other is not found."""
+    """An employee of the staff member's own employer; any other is not found (and the
+    attempt on another employer's audited: ``concealed``)."""
     row = session.get(Employee, employee_id)
     if row is None or row.employer_id != staff.employer_id:
-        raise NotFound(
+        missing = NotFound(
             f"No employee {employee_id} at this employer.",
             f"この事業者に従業員 {employee_id} はいません。",
             employee_id=employee_id,
         )
+        found, person_id = row is not None, row.person_id if row else None
+        raise concealed(staff.caller, missing, found=found, person_id=person_id)
     return row
 
 
