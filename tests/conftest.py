@@ -10,6 +10,7 @@ import atexit
 import contextlib
 import datetime as dt
 import fnmatch
+import functools
 import gc
 import os
 import shutil
@@ -343,22 +344,20 @@ def delete_every_row(conn: Connection, tables: list[str]) -> None:
     the server) and only those are deleted from — a ``DELETE`` costs ~22 µs of the backend even
     on an empty table, and a test writes a few of the ~130. The caller turns the triggers off
     (``session_replication_role = replica``) where it must."""
-    found = conn.exec_driver_sql(_NON_EMPTY.get(tuple(tables)) or _non_empty(tables)).scalar()
+    found = conn.exec_driver_sql(_non_empty(tuple(tables))).scalar()
     written = [t for t in found or () if t is not None]
     if written:
         conn.exec_driver_sql(" ".join(f'DELETE FROM "{t}";' for t in written))
 
 
-_NON_EMPTY: dict[tuple[str, ...], str] = {}
-
-
-def _non_empty(tables: list[str]) -> str:
-    query = _NON_EMPTY[tuple(tables)] = (
+@functools.cache
+def _non_empty(tables: tuple[str, ...]) -> str:
+    """The query naming which of ``tables`` hold a row (made once for each list)."""
+    return (
         "SELECT ARRAY["
         + ", ".join(f"CASE WHEN EXISTS (SELECT FROM \"{t}\") THEN '{t}' END" for t in tables)
         + "]::text[]"
     )
-    return query
 
 
 _BASELINES: dict[str, _Baseline] = {}
