@@ -215,10 +215,12 @@ class Chip:
 
     def _check_pin(self, pin_ref: PinRef, pin: str) -> None:
         _require_pin_text(pin)
-        record = self._store.load(self.card_id).pins[pin_ref]
+        record = self._store.pin(self.card_id, pin_ref)
         if not record.is_set:
             raise self._pin_not_set(pin_ref)
-        tries_before = self._store.take_try(self.card_id, pin_ref)  # stored before comparing
+        # Stored before comparing, against the PIN just read: the one this entry is compared
+        # with (its salt keys the counter), read once for the try, the comparison and the reset.
+        tries_before = self._store.take_try(self.card_id, pin_ref, record)
         if tries_before == 0:
             raise locked_pin_error(pin_ref)
         if self._before_compare is not None:
@@ -230,7 +232,7 @@ class Chip:
                 for listener in _LOCK_LISTENERS:
                     listener(pin_ref)
             raise wrong_pin_error(pin_ref, tries_before - 1)
-        self._store.reset_tries(self.card_id, pin_ref)
+        self._store.reset_tries(self.card_id, pin_ref, record)
 
     def _pin_not_set(self, pin_ref: PinRef) -> CardError:
         # A signature PIN missing on a card whose other PINs are set: the card was handed over
@@ -260,11 +262,11 @@ class Chip:
         self._store.set_pin(self.card_id, pin_ref, pin_hash=pin_hash, salt=salt)
 
     def _sign(self, slot: KeySlot, digest_info: bytes) -> bytes:
-        sealed = self._store.load(self.card_id).keys[slot].sealed_private_key
+        sealed = self._store.key(self.card_id, slot).sealed_private_key
         return sign_digest_info(self._secrets.unseal(sealed, slot.value), digest_info)
 
     def _read(self, file: CardFile) -> bytes:
-        sealed = self._store.load(self.card_id).files.get(file.value)
+        sealed = self._store.file(self.card_id, file.value)
         if sealed is None:
             raise NotFound(
                 "The card holds no such data yet.",
@@ -278,7 +280,7 @@ class Chip:
         return {name: self._secrets.seal_file(name, content) for name, content in files.items()}
 
     def _holds(self, file: CardFile) -> bool:
-        return file.value in self._store.load(self.card_id).files
+        return self._store.holds_file(self.card_id, file.value)
 
     def _key_record(self, slot: KeySlot, key: rsa.RSAPrivateKey) -> KeyRecord:
         return KeyRecord(

@@ -45,6 +45,21 @@ class PinRecord:
 
 
 @dataclass(frozen=True)
+class StoredPin:
+    """A PIN as the chip compares an entry with it: the hash, the salt (the PIN's version: its
+    tries are counted per salt) and the full count of tries — not the counter itself, which a
+    VERIFY spends and reads through ``take_try`` alone."""
+
+    pin_hash: bytes
+    salt: bytes
+    max_tries: int
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.pin_hash)
+
+
+@dataclass(frozen=True)
 class KeyRecord:
     """A key slot: the sealed PKCS#8 private key and the public key (SubjectPublicKeyInfo DER)."""
 
@@ -84,12 +99,36 @@ class ChipStore(Protocol):
         """The chip's current state."""
         ...
 
-    def take_try(self, card_id: str, pin_ref: PinRef) -> int:
-        """Atomically spend one try: the tries left *before* it, or 0 (locked, nothing spent)."""
+    # One part of the state each: a card command needs one PIN, key or file, and reading the
+    # whole chip (every table, and the counters on their own connection) for it was most of
+    # the statements a card authentication cost. Each reads the store afresh, as ``load``.
+
+    def pin(self, card_id: str, pin_ref: PinRef) -> StoredPin:
+        """The PIN ``pin_ref`` as the chip compares an entry with it (``KeyError``: the chip
+        has no such PIN)."""
         ...
 
-    def reset_tries(self, card_id: str, pin_ref: PinRef) -> None:
-        """Give the PIN its full count of tries back (after a correct entry)."""
+    def key(self, card_id: str, slot: KeySlot) -> KeyRecord:
+        """The key pair in ``slot`` (``KeyError``: the slot is empty)."""
+        ...
+
+    def file(self, card_id: str, name: str) -> bytes | None:
+        """The sealed content of the file ``name``, or ``None`` if the chip holds no such file."""
+        ...
+
+    def holds_file(self, card_id: str, name: str) -> bool:
+        """Whether the chip holds the file ``name`` (its content not read)."""
+        ...
+
+    def take_try(self, card_id: str, pin_ref: PinRef, pin: StoredPin | None = None) -> int:
+        """Atomically spend one try: the tries left *before* it, or 0 (locked, nothing spent).
+        ``pin``: the PIN as ``pin`` read it for this entry, so the store need not read it again
+        (the try is counted against that version of the PIN)."""
+        ...
+
+    def reset_tries(self, card_id: str, pin_ref: PinRef, pin: StoredPin | None = None) -> None:
+        """Give the PIN its full count of tries back (after a correct entry; ``pin`` as for
+        ``take_try``)."""
         ...
 
     def set_pin(self, card_id: str, pin_ref: PinRef, *, pin_hash: bytes, salt: bytes) -> None:
@@ -152,8 +191,30 @@ class MemoryChipStore:
         with self._lock:
             return self._get(card_id).copy()
 
-    def take_try(self, card_id: str, pin_ref: PinRef) -> int:
-        """Atomically spend one try: the tries left *before* it, or 0 (locked, nothing spent)."""
+    def pin(self, card_id: str, pin_ref: PinRef) -> StoredPin:
+        """The PIN as the chip compares an entry with it."""
+        with self._lock:
+            record = self._pins(card_id)[pin_ref]
+            return StoredPin(record.pin_hash, record.salt, record.max_tries)
+
+    def key(self, card_id: str, slot: KeySlot) -> KeyRecord:
+        """The key pair in ``slot``."""
+        with self._lock:
+            return self._get(card_id).keys[slot]
+
+    def file(self, card_id: str, name: str) -> bytes | None:
+        """The sealed content of the file ``name``, or ``None``."""
+        with self._lock:
+            return self._get(card_id).files.get(name)
+
+    def holds_file(self, card_id: str, name: str) -> bool:
+        """Whether the chip holds the file ``name``."""
+        with self._lock:
+            return name in self._get(card_id).files
+
+    def take_try(self, card_id: str, pin_ref: PinRef, pin: StoredPin | None = None) -> int:
+        """Atomically spend one try: the tries left *before* it, or 0 (locked, nothing spent).
+        The counter lives with the PIN here, so ``pin`` is not needed."""
         with self._lock:
             pins = self._pins(card_id)
             before = pins[pin_ref].tries_left
@@ -161,7 +222,7 @@ class MemoryChipStore:
                 pins[pin_ref] = replace(pins[pin_ref], tries_left=before - 1)
             return before
 
-    def reset_tries(self, card_id: str, pin_ref: PinRef) -> None:
+    def reset_tries(self, card_id: str, pin_ref: PinRef, pin: StoredPin | None = None) -> None:
         """Give the PIN its full count of tries back."""
         with self._lock:
             pins = self._pins(card_id)

@@ -28,7 +28,19 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, event, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    delete,
+    event,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,7 +49,7 @@ from sqlalchemy.sql.elements import BindParameter
 from mynumber.adapters.db.models_card import ChipFile, ChipKey, ChipPin, ChipRecord, ChipTry
 from mynumber.card.files import KeySlot
 from mynumber.card.pins import PinRef
-from mynumber.card.store import ChipState, KeyRecord, PinRecord
+from mynumber.card.store import ChipState, KeyRecord, PinRecord, StoredPin
 from mynumber.domain.errors import Conflict, NotFound
 
 _TRANSACTION: ContextVar[Session | None] = ContextVar("mynumber_chip_transaction", default=None)
@@ -188,22 +200,45 @@ class SqlChipStore:
             files=files,
         )
 
-    def _pin(self, card_id: str, pin_ref: PinRef) -> tuple[bytes, int]:
-        """The PIN's salt (its version) and full count of tries."""
+    # --- one part of the chip: one statement, the chip's own row joined so that a chip that
+    # is not there (NotFound) stays told apart from a part it lacks ---------------------------
+
+    def _part(self, statement: Select[Any], card_id: str, **part: str) -> Row[Any]:
         with self._reading() as conn:
-            row = conn.execute(
-                select(ChipPin.salt, ChipPin.max_tries).where(
-                    ChipPin.card_id == card_id, ChipPin.pin_ref == pin_ref.value
-                )
-            ).first()
+            row = conn.execute(statement, {"card_id": card_id, **part}).first()
         if row is None:
             raise _missing(card_id)
-        return bytes(row.salt), int(row.max_tries)
+        return row
+
+    def pin(self, card_id: str, pin_ref: PinRef) -> StoredPin:
+        row = self._part(_PIN, card_id, pin_ref=pin_ref.value)
+        if row.max_tries is None:
+            raise KeyError(pin_ref)
+        return StoredPin(row.pin_hash, bytes(row.salt), int(row.max_tries))
+
+    def key(self, card_id: str, slot: KeySlot) -> KeyRecord:
+        row = self._part(_KEY, card_id, slot=slot.value)
+        if row.public_key is None:
+            raise KeyError(slot)
+        return KeyRecord(row.sealed_private_key, row.public_key)
+
+    def file(self, card_id: str, name: str) -> bytes | None:
+        data: bytes | None = self._part(_FILE, card_id, name=name).data
+        return data
+
+    def holds_file(self, card_id: str, name: str) -> bool:
+        return self._part(_HOLDS, card_id, name=name).name is not None
+
+    def _pin(self, card_id: str, pin_ref: PinRef, pin: StoredPin | None) -> tuple[bytes, int]:
+        """The PIN's salt (its version) and full count of tries: ``pin``'s when given."""
+        if pin is None:
+            pin = self.pin(card_id, pin_ref)
+        return pin.salt, pin.max_tries
 
     # --- the tries: their own transactions ---------------------------------------------------
 
-    def take_try(self, card_id: str, pin_ref: PinRef) -> int:
-        salt, max_tries = self._pin(card_id, pin_ref)
+    def take_try(self, card_id: str, pin_ref: PinRef, pin: StoredPin | None = None) -> int:
+        salt, max_tries = self._pin(card_id, pin_ref, pin)
         key = (ChipTry.card_id == card_id, ChipTry.pin_ref == pin_ref.value, ChipTry.salt == salt)
         with self._tries.begin() as conn:
             conn.execute(
@@ -219,11 +254,11 @@ class SqlChipStore:
             ).scalar_one_or_none()
         return 0 if left is None else int(left) + 1
 
-    def reset_tries(self, card_id: str, pin_ref: PinRef) -> None:
+    def reset_tries(self, card_id: str, pin_ref: PinRef, pin: StoredPin | None = None) -> None:
         # No row means every try is left (as ``load`` reads it), so all tries back is no row: a PIN
         # entered right leaves the tries table as it found it, even when the register's
         # transaction around it then fails.
-        salt, _ = self._pin(card_id, pin_ref)
+        salt, _ = self._pin(card_id, pin_ref, pin)
         with self._tries.begin() as conn:
             conn.execute(
                 delete(ChipTry).where(
@@ -311,6 +346,29 @@ _PINS = select(ChipPin).where(ChipPin.card_id == _CARD)
 _KEYS = select(ChipKey).where(ChipKey.card_id == _CARD)
 _FILES = select(ChipFile).where(ChipFile.card_id == _CARD)
 _TRIES = select(ChipTry.pin_ref, ChipTry.salt, ChipTry.tries_left).where(ChipTry.card_id == _CARD)
+
+
+def _one_part(table: Any, column: str, *wanted: Any) -> Select[Any]:
+    """The chip's row and, joined, the row of ``table`` whose ``column`` is bound by that name:
+    no row, no chip; a row of NULLs past the chip's id, no such part."""
+    return (
+        select(ChipRecord.card_id, *wanted)
+        .select_from(ChipRecord)
+        .outerjoin(
+            table,
+            and_(
+                table.card_id == ChipRecord.card_id,
+                getattr(table, column) == bindparam(column),
+            ),
+        )
+        .where(ChipRecord.card_id == _CARD)
+    )
+
+
+_PIN = _one_part(ChipPin, "pin_ref", ChipPin.pin_hash, ChipPin.salt, ChipPin.max_tries)
+_KEY = _one_part(ChipKey, "slot", ChipKey.sealed_private_key, ChipKey.public_key)
+_FILE = _one_part(ChipFile, "name", ChipFile.data)
+_HOLDS = _one_part(ChipFile, "name", ChipFile.name)
 
 CHIP_TABLES = (ChipRecord, ChipPin, ChipKey, ChipFile)
 
