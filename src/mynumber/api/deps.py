@@ -131,20 +131,29 @@ async def get_system(request: Request) -> System:
     return system
 
 
-async def get_services(system: Annotated[System, Depends(get_system)]) -> Services:
+async def get_services(request: Request) -> Services:
+    # The system straight from the app, not through ``get_system``: each dependency FastAPI
+    # resolves for a request costs tens of microseconds, and nearly every route takes this.
+    system: System = request.app.state.system
     return system.services
 
 
-async def get_uow(system: Annotated[System, Depends(get_system)]) -> AsyncIterator[UnitOfWork]:
+async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
     # Opened here, in the event loop: a new session has no connection yet, nothing waits (a
     # sync dependency would take a worker thread to open it and another to close it). Closed
-    # in a worker thread: its rollback and the connection's return to the pool may wait.
+    # in a worker thread only while a transaction is open: its rollback and the connection's
+    # return to the pool may wait. After a commit, or a refusal before any statement, the
+    # session holds no connection and closing it only forgets its objects.
+    system: System = request.app.state.system
     uow = system.uow()
     uow.__enter__()
     try:
         yield uow
     finally:
-        await run_in_threadpool(uow.__exit__, None, None, None)
+        if uow.session.in_transaction():
+            await run_in_threadpool(uow.__exit__, None, None, None)
+        else:
+            uow.__exit__(None, None, None)
 
 
 async def get_caller(
