@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
+from urllib.parse import quote_plus
 
 import jinja2
 from fastapi import Depends, Request, Response
@@ -25,7 +26,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import URL, UploadFile
 
 from mynumber import i18n
 from mynumber.adapters.unexpected import log_unexpected
@@ -147,15 +148,38 @@ class MenuEntry:
 
 def language_menu(request: Request, lang: str, page_path: str | None) -> list[MenuEntry]:
     """The page in each language it speaks (after a POST: ``page_path``, or home)."""
-    entries = []
-    for code in request.state.languages:
-        if page_path is None and request.method == "GET":
-            url = str(request.url.include_query_params(lang=code).replace(scheme="", netloc=""))
-        else:
-            base = page_path or "/"
-            url = f"{base}{'&' if '?' in base else '?'}lang={code}"
-        entries.append(MenuEntry(i18n.language(code), url, code == lang))
-    return entries
+    codes: tuple[str, ...] = request.state.languages
+    if page_path is None and request.method == "GET":
+        urls = _in_each_language(request.url, codes)
+    else:
+        base = page_path or "/"
+        urls = [f"{base}{'&' if '?' in base else '?'}lang={code}" for code in codes]
+    return [
+        MenuEntry(i18n.language(code), url, code == lang)
+        for code, url in zip(codes, urls, strict=True)
+    ]
+
+
+_LANG_MARK = "LANGMARK"
+"""A value ``urlencode`` leaves as it is, put in ``lang=``'s place to find where it goes."""
+
+
+def _in_each_language(url: URL, codes: tuple[str, ...]) -> list[str]:
+    """This address (path and query) with ``lang=`` set to each code, as Starlette's
+    ``include_query_params`` makes it: any ``lang`` dropped, the new one last, the query
+    encoded again. Only that last value differs from code to code, so the address is rebuilt
+    once, with a mark in the value's place, and each code put where the mark is (a resident's
+    page has eleven: the rebuilds were ~2 % of its CPU). A code ``urlencode`` would escape,
+    or an address that does not end with the mark, is rebuilt on its own."""
+    marked = _with_lang(url, _LANG_MARK)
+    if not marked.endswith("lang=" + _LANG_MARK):
+        return [_with_lang(url, code) for code in codes]
+    stem = marked[: -len(_LANG_MARK)]
+    return [stem + code if quote_plus(code) == code else _with_lang(url, code) for code in codes]
+
+
+def _with_lang(url: URL, code: str) -> str:
+    return str(url.include_query_params(lang=code).replace(scheme="", netloc=""))
 
 
 def render(

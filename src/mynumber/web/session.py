@@ -138,8 +138,11 @@ def load(system: System, cookie: str | None) -> WebSession:
     an unknown id is a visitor's (no row yet)."""
     if not cookie or len(cookie) > 100:
         return WebSession()
-    with system.reading() as uow:
-        found = staff.find_session(uow.session, system.services, cookie)
+    # One SELECT on a bare connection of the reading engine, not a unit of work: the same
+    # BEGIN, SELECT and rollback, without an ORM session made, begun and closed around them
+    # on every page (~a third of this read's CPU).
+    with system.reader_engine.connect() as conn:
+        found = staff.find_session(conn, system.services, cookie)
     if found is None:
         return WebSession(session_id=cookie)
     if found.expired:

@@ -29,7 +29,7 @@ from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Table, bindparam, delete, select
+from sqlalchemy import Connection, Table, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from mynumber.adapters.db.models import Municipality
@@ -376,13 +376,12 @@ class FoundSession:
     expired: bool = False
 
 
-def find_session(session: Session, svc: Services, session_id: str) -> FoundSession | None:
+def find_session(conn: Connection, svc: Services, session_id: str) -> FoundSession | None:
     """The session behind a cookie's id; ``expired`` when it lapsed (or its clerk left), so
     the caller deletes it. Reads only."""
-    # Read on every page a browser asks for: the columns through the session's connection
-    # (Core), without the ORM's per-query work of making three entities (a third of a page's
-    # CPU went to it).
-    row = session.connection().execute(_FIND_SESSION, {"key": session_key(session_id)}).first()
+    # Read on every page a browser asks for: the columns on a bare connection (Core), without
+    # the ORM's per-query work of making three entities (a third of a page's CPU went to it).
+    row = conn.execute(_FIND_SESSION, {"key": session_key(session_id)}).first()
     if row is None:
         return None
     result = FoundSession(
