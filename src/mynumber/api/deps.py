@@ -193,8 +193,11 @@ class ReferenceScope:
         self.app, self.references = app, references
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        with refs.using(self.references):
+        token = refs.enter(self.references)
+        try:
             await self.app(scope, receive, send)
+        finally:
+            refs.leave(token)
 
 
 # Path parameters that name a record: an opaque reference in the URL, the id in the route.
