@@ -129,7 +129,7 @@ class Chip:
     ) -> None:
         """Set the PINs at collection (交付時): once, before any use. ``signature`` may be None
         for a card without a signature certificate (a child under 15)."""
-        if any(record.is_set for record in self._store.load(self.card_id).pins.values()):
+        if any(record.is_set for record in self._store.pins(self.card_id).values()):
             raise Conflict(
                 "The card's PINs were already set at collection.",
                 "このカードの暗証番号は交付時に設定済みです。",
@@ -254,7 +254,7 @@ class Chip:
         )
 
     def _tries_left(self, pin_ref: PinRef) -> int:
-        return self._store.load(self.card_id).pins[pin_ref].tries_left
+        return self._store.pins(self.card_id)[pin_ref].tries_left
 
     def _write_pin(self, pin_ref: PinRef, pin: str) -> None:
         salt = new_salt()

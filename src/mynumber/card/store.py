@@ -103,6 +103,11 @@ class ChipStore(Protocol):
     # whole chip (every table, and the counters on their own connection) for it was most of
     # the statements a card authentication cost. Each reads the store afresh, as ``load``.
 
+    def pins(self, card_id: str) -> dict[PinRef, PinRecord]:
+        """The chip's PINs with their counters, as ``load`` has them (its keys and files not
+        read)."""
+        ...
+
     def pin(self, card_id: str, pin_ref: PinRef) -> StoredPin:
         """The PIN ``pin_ref`` as the chip compares an entry with it (``KeyError``: the chip
         has no such PIN)."""
@@ -190,6 +195,11 @@ class MemoryChipStore:
         """The chip's current state (a copy)."""
         with self._lock:
             return self._get(card_id).copy()
+
+    def pins(self, card_id: str) -> dict[PinRef, PinRecord]:
+        """The chip's PINs with their counters (a copy)."""
+        with self._lock:
+            return dict(self._pins(card_id))
 
     def pin(self, card_id: str, pin_ref: PinRef) -> StoredPin:
         """The PIN as the chip compares an entry with it."""

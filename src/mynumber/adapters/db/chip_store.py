@@ -175,30 +175,44 @@ class SqlChipStore:
     def load(self, card_id: str) -> ChipState:
         by_card = {"card_id": card_id}
         with self._reading() as conn:
-            if conn.execute(_RECORD, by_card).first() is None:
-                raise _missing(card_id)
-            pins = list(conn.execute(_PINS, by_card))
+            pins = self._pin_rows(conn, card_id)
             keys = {
                 KeySlot(r.slot): KeyRecord(r.sealed_private_key, r.public_key)
                 for r in conn.execute(_KEYS, by_card)
             }
             files = {r.name: r.data for r in conn.execute(_FILES, by_card)}
-        with self._tries.connect() as conn:  # after the first: never two connections at once
-            tries = {(r.pin_ref, r.salt): r.tries_left for r in conn.execute(_TRIES, by_card)}
-        return ChipState(
-            card_id=card_id,
-            pins={
-                PinRef(r.pin_ref): PinRecord(
-                    r.pin_hash,
-                    r.salt,
-                    tries.get((r.pin_ref, bytes(r.salt)), r.max_tries),
-                    r.max_tries,
-                )
-                for r in pins
-            },
-            keys=keys,
-            files=files,
-        )
+        return ChipState(card_id, pins=self._with_tries(card_id, pins), keys=keys, files=files)
+
+    def pins(self, card_id: str) -> dict[PinRef, PinRecord]:
+        with self._reading() as conn:
+            pins = self._pin_rows(conn, card_id)
+        return self._with_tries(card_id, pins)
+
+    @staticmethod
+    def _pin_rows(conn: Connection, card_id: str) -> list[Row[Any]]:
+        # The chip's row and its PINs in one statement: no row, no chip; a chip without PINs
+        # (made so by a test) is one row whose PIN is NULL.
+        rows: list[Row[Any]] = list(conn.execute(_PINS, {"card_id": card_id}))
+        if not rows:
+            raise _missing(card_id)
+        return [r for r in rows if r.pin_ref is not None]
+
+    def _with_tries(self, card_id: str, pins: list[Row[Any]]) -> dict[PinRef, PinRecord]:
+        # After the chip's connection is given back: never two connections at once.
+        with self._tries.connect() as conn:
+            tries = {
+                (r.pin_ref, r.salt): r.tries_left
+                for r in conn.execute(_TRIES, {"card_id": card_id})
+            }
+        return {
+            PinRef(r.pin_ref): PinRecord(
+                r.pin_hash,
+                r.salt,
+                tries.get((r.pin_ref, bytes(r.salt)), r.max_tries),
+                r.max_tries,
+            )
+            for r in pins
+        }
 
     # --- one part of the chip: one statement, the chip's own row joined so that a chip that
     # is not there (NotFound) stays told apart from a part it lacks ---------------------------
@@ -338,11 +352,22 @@ def _insert_new(conn: Connection) -> Any:
     return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(ChipTry)
 
 
-# ``load``'s five statements, built once (a chip is loaded for nearly every card command:
-# building them for each load cost a fifth of it); the same SQL, the card a bound parameter.
+# ``load``'s four statements and the parts', built once (building them for each read cost a
+# fifth of it); the same SQL, the card a bound parameter.
 _CARD: BindParameter[str] = bindparam("card_id")
-_RECORD = select(ChipRecord.card_id).where(ChipRecord.card_id == _CARD)
-_PINS = select(ChipPin).where(ChipPin.card_id == _CARD)
+_PINS = (
+    select(
+        ChipRecord.card_id,
+        ChipPin.pin_ref,
+        ChipPin.pin_hash,
+        ChipPin.salt,
+        ChipPin.max_tries,
+    )
+    .select_from(ChipRecord)
+    .outerjoin(ChipPin, ChipPin.card_id == ChipRecord.card_id)
+    .where(ChipRecord.card_id == _CARD)
+    .order_by(ChipPin.pin_ref)  # the order the primary key's index gave before the join
+)
 _KEYS = select(ChipKey).where(ChipKey.card_id == _CARD)
 _FILES = select(ChipFile).where(ChipFile.card_id == _CARD)
 _TRIES = select(ChipTry.pin_ref, ChipTry.salt, ChipTry.tries_left).where(ChipTry.card_id == _CARD)

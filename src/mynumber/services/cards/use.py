@@ -56,7 +56,7 @@ def facts(session: Session, svc: Services, card: Card, *, with_pins: bool = Fals
 def _locked_pins(svc: Services, card: Card) -> frozenset[PinKind]:
     if card.status != CardStatus.ACTIVE:
         return frozenset()
-    pins = svc.chips.load(card.serial).pins  # the counters, never the PINs
+    pins = svc.chips.pins(card.serial)  # the counters, never the PINs
     return frozenset(
         kind for kind, record in pins.items() if record.is_set and record.tries_left == 0
     )
@@ -258,6 +258,6 @@ def _tries(svc: Services, card: Card) -> dict[str, int]:
         return {}
     return {
         kind.value: record.tries_left
-        for kind, record in svc.chips.load(card.serial).pins.items()
+        for kind, record in svc.chips.pins(card.serial).items()
         if record.is_set
     }
