@@ -19,6 +19,8 @@ from tests.unit.card.test_concurrency import (  # noqa: F401 - collected here on
 )
 from tests.unit.card.test_pin_counter import *  # noqa: F403 - collected here too
 from tests.unit.card.test_store import (  # noqa: F401
+    test_an_unknown_card_is_not_found,
+    test_each_part_read_alone_is_what_load_reads,
     test_pins_are_not_in_clear_nor_in_a_hash_testable_without_the_chip_key,
     test_private_keys_are_not_in_clear_in_the_stored_state,
 )

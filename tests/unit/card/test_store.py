@@ -203,11 +203,42 @@ def test_a_serial_is_manufactured_once(chip: Chip, store: MemoryChipStore) -> No
         lambda s: s.reset_tries("NOPE", PinRef.USER_AUTHENTICATION),
         lambda s: s.update_data("NOPE", {}),
         lambda s: s.destroy("NOPE"),
+        lambda s: s.pins("NOPE"),
+        lambda s: s.pin("NOPE", PinRef.USER_AUTHENTICATION),
+        lambda s: s.key("NOPE", KeySlot.USER_AUTH),
+        lambda s: s.file("NOPE", CardFile.AUTH_CERT.value),
+        lambda s: s.holds_file("NOPE", CardFile.AUTH_CERT.value),
     ],
 )
 def test_an_unknown_card_is_not_found(store: MemoryChipStore, operation: object) -> None:
     with pytest.raises(NotFound):
         operation(store)  # type: ignore[operator]
+
+
+def test_each_part_read_alone_is_what_load_reads(chip: Chip, store: MemoryChipStore) -> None:
+    # The card commands read one PIN, key or file each (``pin``/``key``/``file``/
+    # ``holds_file``), the card checks the PINs alone (``pins``): each must be what the whole
+    # chip says, counters spent, a file erased and a PIN never set included.
+    with pytest.raises(CardError):
+        chip.open_session().verify(PinRef.SIGNATURE, "WRONG9999")
+    store.update_data(CARD_ID, {CardFile.PHOTO.value: None})
+    state = store.load(CARD_ID)
+    assert store.pins(CARD_ID) == state.pins
+    assert state.pins[PinRef.SIGNATURE].tries_left == 4
+    for ref, record in state.pins.items():
+        stored = store.pin(CARD_ID, ref)
+        assert (stored.pin_hash, stored.salt, stored.max_tries, stored.is_set) == (
+            record.pin_hash,
+            record.salt,
+            record.max_tries,
+            record.is_set,
+        )
+    for slot in KeySlot:
+        assert store.key(CARD_ID, slot) == state.keys[slot]
+    for name in [file.value for file in CardFile] + ["never-written"]:
+        assert store.file(CARD_ID, name) == state.files.get(name)
+        assert store.holds_file(CARD_ID, name) is (name in state.files)
+    assert store.file(CARD_ID, CardFile.PHOTO.value) is None
 
 
 def test_a_loaded_state_is_a_copy(chip: Chip, store: MemoryChipStore) -> None:
