@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, cast
 
@@ -113,9 +113,7 @@ def _copy_rows(
         columns = ["id", *columns]
         rows = [{**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True)]
     # psycopg dumps plain Python values itself: only TypeDecorators' processing applies.
-    values = _values(
-        table, columns, rows, lambda type_: _decorator_processor(type_, connection.dialect)
-    )
+    values = _values(table, columns, rows, _processors(table, tuple(columns), connection.dialect))
     cursor = _driver_cursor(connection)
     try:
         with cursor.copy(
@@ -139,15 +137,19 @@ audit entries and next nonces); COPY wins on large ones."""
 def _insert_few_pg(
     connection: Connection, table: Table, columns: list[str], rows: list[Row], return_ids: bool
 ) -> list[int]:
-    values = _values(
-        table, columns, rows, lambda type_: _array_processor(type_, connection.dialect)
-    )
+    names = tuple(columns)
+    values = _values(table, columns, rows, _processors(table, names, connection.dialect, True))
     cursor = _driver_cursor(connection)
     try:
-        cursor.execute(
-            _unnest_insert(table, tuple(columns), return_ids),
-            [list(column) for column in zip(*values, strict=True)],
-        )
+        if len(values) == 1:
+            # One row (an audit entry, mostly): its values as they are, not in arrays of one,
+            # which psycopg dumps element by element (~50 µs more a row).
+            cursor.execute(_one_row_insert(table, names, return_ids), values[0])
+        else:
+            cursor.execute(
+                _unnest_insert(table, names, return_ids),
+                [list(column) for column in zip(*values, strict=True)],
+            )
         # The sequence numbers the rows in the order of the arrays.
         return sorted(row[0] for row in cursor.fetchall()) if return_ids else []
     finally:
@@ -164,6 +166,15 @@ def _unnest_insert(table: Table, columns: tuple[str, ...], return_ids: bool) -> 
     return (
         f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays}){returning}"
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def _one_row_insert(table: Table, columns: tuple[str, ...], return_ids: bool) -> str:
+    """``_insert_few_pg``'s INSERT of one row: each value cast to its column's type, as the
+    arrays are."""
+    values = ", ".join(f"%b::{_pg_type(table.c[name].type)}" for name in columns)
+    returning = " RETURNING id" if return_ids else ""
+    return f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({values}){returning}"
 
 
 def _array_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[Any], Any] | None:
@@ -186,10 +197,7 @@ def _insert_sqlite(
     connection: Connection, table: Table, columns: list[str], rows: list[Row], return_ids: bool
 ) -> list[int]:
     """SQLite: ``executemany`` (a loop in C), or multi-row INSERTs ``RETURNING id``."""
-    dialect = connection.dialect
-    values = _values(
-        table, columns, rows, lambda type_: type_.dialect_impl(dialect).bind_processor(dialect)
-    )
+    values = _values(table, columns, rows, _processors(table, tuple(columns), connection.dialect))
     head = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
     one = f"({', '.join('?' * len(columns))})"
     cursor = _driver_cursor(connection)
@@ -215,16 +223,44 @@ def _insert_sqlite(
 _SQLITE_MAX_PARAMETERS = 32766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 
 
+Processor = Callable[[Any], Any] | None
+
+
+@functools.lru_cache(maxsize=256)
+def _processors(
+    table: Table, columns: tuple[str, ...], dialect: Dialect, arrays: bool = False
+) -> tuple[Processor, ...]:
+    """Each column's bind processing on ``dialect``, made once for each table, columns and
+    engine (every audit entry asks for the same): on SQLite the column's own, on PostgreSQL
+    only a ``TypeDecorator``'s (psycopg dumps plain Python values itself), with ``arrays``
+    a JSON value wrapped as the parameter of an execute needs it (``_array_processor``)."""
+    if dialect.name == "sqlite":
+        return tuple(
+            table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in columns
+        )
+    processor = _array_processor if arrays else _decorator_processor
+    return tuple(processor(table.c[name].type, dialect) for name in columns)
+
+
 def _values(
-    table: Table,
-    columns: list[str],
-    rows: list[Row],
-    processor: Callable[[TypeEngine[Any]], Callable[[Any], Any] | None],
+    table: Table, columns: list[str], rows: list[Row], processors: tuple[Processor, ...]
 ) -> list[tuple[Any, ...]]:
     """The rows as tuples in ``columns`` order, each value bound as its column binds it
-    (columns the rows leave out take their Python-side default)."""
+    (``processors``; columns the rows leave out take their Python-side default)."""
     defaults = _scalar_defaults(table, rows[0])
-    binders = [_Binder(processor(table.c[name].type)) for name in columns]
+    if len(rows) == 1:  # nothing for ``_Binder`` to reuse
+        row = rows[0]
+        return [
+            tuple(
+                value if bind is None else bind(value)
+                for value, bind in zip(
+                    [row[name] if name in row else defaults[name] for name in columns],
+                    processors,
+                    strict=True,
+                )
+            )
+        ]
+    binders = [_Binder(process) for process in processors]
     return [
         tuple(
             bind(row[name] if name in row else defaults[name])
@@ -278,6 +314,21 @@ def _decorator_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[
         decorator = type_
         return lambda value: decorator.process_bind_param(value, dialect)
     return None
+
+
+def fetch_on_driver(connection: Connection, statement: str, params: Sequence[Any]) -> list[Any]:
+    """The rows of ``statement`` run on the driver's own cursor in the connection's
+    transaction, where SQLAlchemy's execution of a short query costs more than the query (the
+    audit chain's head, read for every entry). A failure raises as SQLAlchemy raises it."""
+    dbapi_error = connection.dialect.loaded_dbapi.Error
+    cursor = _driver_cursor(connection)
+    try:
+        cursor.execute(statement, params)
+        return list(cursor.fetchall())
+    except dbapi_error as exc:
+        raise DBAPIError.instance(statement, None, exc, dbapi_error) from exc
+    finally:
+        cursor.close()
 
 
 def _driver_cursor(connection: Connection) -> Any:

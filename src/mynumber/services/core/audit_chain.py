@@ -24,6 +24,7 @@ with their unkeyed SHA-256 hashes: only a checkpoint protects them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import hmac
 import json
@@ -46,8 +47,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 
-from mynumber.adapters.db.bulk_insert import insert_rows_on
-from mynumber.adapters.db.lists import ListStatement
+from mynumber.adapters.db.bulk_insert import fetch_on_driver, insert_rows_on
 from mynumber.adapters.db.models import AuditEntry, AuditHead
 from mynumber.domain.access import Role
 
@@ -178,37 +178,47 @@ class _Head:
 
 def _lock_heads(conn: Connection, names: list[str]) -> dict[str, _Head]:
     """Lock the heads of ``names`` (in name order), making the ones that do not exist yet."""
-    dialect = conn.dialect.name
-    heads = {
-        row.chain: _Head(row.id, row.last_seq, row.last_hash)
-        for row in conn.execute(_LOCK_HEADS.on(dialect), {"chains": names})
-    }
+    heads = _locked(conn, names)
     missing = [name for name in names if name not in heads]
     if missing:
         # Another transaction making the same chain meanwhile: ours waits, then does nothing.
         conn.execute(
-            _new_heads(dialect),
+            _new_heads(conn.dialect.name),
             [{"chain": name, "last_seq": 0, "last_hash": GENESIS} for name in missing],
         )
-        heads.update(
-            {
-                row.chain: _Head(row.id, row.last_seq, row.last_hash)
-                for row in conn.execute(_LOCK_HEADS.on(dialect), {"chains": missing})
-            }
-        )
+        heads.update(_locked(conn, missing))
     return heads
+
+
+def _locked(conn: Connection, names: list[str]) -> dict[str, _Head]:
+    """``SELECT … FOR UPDATE`` of the heads of ``names`` in name order (on SQLite a plain
+    ``SELECT``: ``BEGIN IMMEDIATE`` already holds the database's write lock), run on the
+    driver's cursor: SQLAlchemy's statement execution cost ~2–5 times the query itself, once
+    for every entry written."""
+    if conn.dialect.name == "postgresql":
+        rows = fetch_on_driver(conn, _LOCK_HEADS_PG, [names])
+    else:
+        rows = fetch_on_driver(conn, _lock_heads_sqlite(len(names)), names)
+    return {chain: _Head(head_id, seq, hash_) for chain, head_id, seq, hash_ in rows}
+
+
+_LOCK_HEADS_PG = (
+    "SELECT chain, id, last_seq, last_hash FROM audit_head "
+    "WHERE chain = ANY(%s::varchar[]) ORDER BY chain FOR UPDATE"
+)
+
+
+@functools.cache
+def _lock_heads_sqlite(count: int) -> str:
+    marks = ", ".join("?" * count)
+    return (
+        "SELECT chain, id, last_seq, last_hash FROM audit_head "
+        f"WHERE chain IN ({marks}) ORDER BY chain"
+    )
 
 
 _HEAD = cast(Table, AuditHead.__table__)
 _LOG = cast(Table, AuditEntry.__table__)
-_LOCK_HEADS = ListStatement(
-    lambda one_of: (
-        select(_HEAD.c.chain, _HEAD.c.id, _HEAD.c.last_seq, _HEAD.c.last_hash)
-        .where(one_of(_HEAD.c.chain, "chains"))
-        .order_by(_HEAD.c.chain)
-        .with_for_update()
-    )
-)
 _MOVE_HEAD = (
     update(_HEAD)
     .where(_HEAD.c.id == bindparam("head_id"))
