@@ -1,5 +1,9 @@
 # The one entry point. `make serve` and `make test` set everything up on a fresh machine.
-PYTHON ?= python3
+# The interpreter the venv is made from: the distribution's own CPython where it is 3.11 or newer
+# and can make a venv (Debian builds it with profile-guided and link-time optimisation; this
+# machine kind's `python3`, a pyenv build, has neither and a shared libpython: ~9 % more CPU for
+# the same tests, docs/benchmarks.md, thirteenth pass), else the first python3 on PATH.
+PYTHON ?= $(shell /usr/bin/python3 -c 'import sys, ensurepip; assert sys.version_info >= (3, 11)' 2>/dev/null && echo /usr/bin/python3 || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
