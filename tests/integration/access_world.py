@@ -121,6 +121,12 @@ class Loop:
         with self._stack:
             for browser in self._browsers:
                 browser.close()
+            # What the served app's lifespan does as it ends (``api.app._serving``), which
+            # these browsers never start: the clinic checks' desk closes its asynchronous
+            # connections, in the loop that opened them. Left open, they held the worker's
+            # PostgreSQL database, and every later copy of it (``copy_of_worker_database``)
+            # waited 5 s, was refused and migrated a new database instead.
+            self._portal.call(self.app.state.check_desk.close)
 
 
 @dataclass

@@ -1,14 +1,19 @@
 """The tests' own PostgreSQL databases commit without waiting for the disk
-(``create_test_database``: ``synchronous_commit = off``), for every connection to them."""
+(``create_test_database``: ``synchronous_commit = off``), for every connection to them; and a
+copy of the worker's database is made from it, not refused for connections left open."""
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from mynumber.bootstrap import System
-from tests.conftest import worker_database_name
-from tests.integration.bench_support import copy_of_worker_database, drop_later
+from mynumber.card.keys import KeyPool
+from tests.conftest import system_at, worker_database_name
+from tests.integration.bench_support import _clone, copy_of_worker_database, drop_later
 
 pytestmark = pytest.mark.postgres
 
@@ -40,3 +45,28 @@ def test_a_copy_of_the_workers_database_does_too(pg_url: str) -> None:
         assert _synchronous_commit(url) == "off"
     finally:
         drop_later(name)  # its checkpoint not waited for
+
+
+def test_a_copy_is_not_refused_for_a_system_left_to_the_collector(
+    pg_url: str, tmp_path: Path, ca_template: Path, key_source: KeyPool
+) -> None:
+    """PostgreSQL refuses ``CREATE DATABASE … TEMPLATE`` while anyone is connected to the
+    source; ``copy_of_worker_database`` then waits 5 s and migrates a new database instead. A
+    system a module builds for itself and disposes only in part (the PIN tries have an engine
+    of their own) keeps idle connections until a full collection: the copy closes them first
+    (``close_idle_connections``), so the copy itself is made (``_clone`` raises if refused)."""
+    shutil.copytree(ca_template, tmp_path / "var" / "ca")
+    system = system_at(pg_url, tmp_path / "var", key_source)
+    engines = [system.engine, system.services.chips._tries]  # type: ignore[attr-defined]
+    for engine in engines:
+        with engine.connect() as conn:  # one idle connection left in each pool
+            conn.execute(text("SELECT 1"))
+    name = worker_database_name("held_copy", "main")
+    source = make_url(pg_url).database
+    assert source is not None
+    try:
+        _clone(source, name)
+    finally:
+        for engine in engines:
+            engine.dispose()
+        drop_later(name)
