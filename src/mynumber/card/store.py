@@ -26,37 +26,30 @@ from mynumber.domain.errors import Conflict, NotFound
 
 
 @dataclass(frozen=True)
-class PinRecord:
-    """A PIN object on the chip: its hash (empty until set at collection) and retry counter."""
+class StoredPin:
+    """A PIN as the chip compares an entry with it: the hash (empty until set at collection),
+    the salt (the PIN's version: its tries are counted per salt) and the full count of tries —
+    not the counter itself, which a VERIFY spends and reads through ``take_try`` alone."""
 
     pin_hash: bytes
     salt: bytes
-    tries_left: int
     max_tries: int
 
     @property
     def is_set(self) -> bool:
         return bool(self.pin_hash)
+
+
+@dataclass(frozen=True)
+class PinRecord(StoredPin):
+    """A PIN object on the chip as the store keeps it: the stored PIN and its retry counter."""
+
+    tries_left: int
 
     @classmethod
     def unset(cls, pin_ref: PinRef) -> PinRecord:
         """The PIN as manufactured: no PIN yet, the full count of tries."""
-        return cls(b"", b"", pin_ref.max_attempts, pin_ref.max_attempts)
-
-
-@dataclass(frozen=True)
-class StoredPin:
-    """A PIN as the chip compares an entry with it: the hash, the salt (the PIN's version: its
-    tries are counted per salt) and the full count of tries — not the counter itself, which a
-    VERIFY spends and reads through ``take_try`` alone."""
-
-    pin_hash: bytes
-    salt: bytes
-    max_tries: int
-
-    @property
-    def is_set(self) -> bool:
-        return bool(self.pin_hash)
+        return cls(b"", b"", max_tries=pin_ref.max_attempts, tries_left=pin_ref.max_attempts)
 
 
 @dataclass(frozen=True)

@@ -211,8 +211,8 @@ class SqlChipStore:
             PinRef(r.pin_ref): PinRecord(
                 r.pin_hash,
                 r.salt,
-                tries.get((r.pin_ref, bytes(r.salt)), r.max_tries),
-                r.max_tries,
+                max_tries=r.max_tries,
+                tries_left=tries.get((r.pin_ref, bytes(r.salt)), r.max_tries),
             )
             for r in pins
         }
