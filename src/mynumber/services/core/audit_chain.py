@@ -36,11 +36,13 @@ from sqlalchemy import (
     Connection,
     Insert,
     Table,
+    bindparam,
     event,
     func,
     select,
     text,
     tuple_,
+    update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
@@ -150,15 +152,9 @@ def write_entries(conn: Connection, key: bytes, rows: Sequence[dict[str, Any]]) 
         row["entry_hash"] = head.hash = keyed_hash(key, row)
         entries.append(row)
     insert_rows_on(conn, _LOG, entries)
-    # The driver's own text through SQLAlchemy: half the cost of a compiled UPDATE (its
-    # parameters processed, its result set up), and still the one statement of an append
-    # that SQLAlchemy's events see (the INSERT goes on the driver's cursor): the tests' watch
-    # for writes (``statements_written``, the 500 tests' snapshots) relies on it. One head
-    # (most appends) goes without executemany (psycopg pipelines that).
-    moved = [(h.seq, h.hash, h.id) for h in heads.values()]
-    conn.exec_driver_sql(
-        _MOVE_HEAD_PG if conn.dialect.name == "postgresql" else _MOVE_HEAD_SQLITE,
-        moved[0] if len(moved) == 1 else moved,
+    conn.execute(
+        _MOVE_HEAD,
+        [{"head_id": h.id, "last_seq": h.seq, "last_hash": h.hash} for h in heads.values()],
     )
 
 
@@ -223,8 +219,11 @@ def _lock_heads_sqlite(count: int) -> str:
 
 _HEAD = cast(Table, AuditHead.__table__)
 _LOG = cast(Table, AuditEntry.__table__)
-_MOVE_HEAD_PG = "UPDATE audit_head SET last_seq = %s, last_hash = %s WHERE id = %s"
-_MOVE_HEAD_SQLITE = "UPDATE audit_head SET last_seq = ?, last_hash = ? WHERE id = ?"
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == bindparam("head_id"))
+    .values(last_seq=bindparam("last_seq"), last_hash=bindparam("last_hash"))
+)
 
 
 def _new_heads(dialect: str) -> Insert:
