@@ -193,11 +193,8 @@ class ReferenceScope:
         self.app, self.references = app, references
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        token = refs.enter(self.references)
-        try:
+        with refs.using(self.references):
             await self.app(scope, receive, send)
-        finally:
-            refs.leave(token)
 
 
 # Path parameters that name a record: an opaque reference in the URL, the id in the route.

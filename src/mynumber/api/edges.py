@@ -107,31 +107,12 @@ _BUFFERED = ("application/json", "application/x-www-form-urlencoded", "multipart
 _BAD_CHARACTER = re.compile("[\x00\ud800-\udfff]")
 
 
-def _by_method() -> dict[str, tuple[re.Pattern[str], tuple[Limits, ...]]]:
-    """Each method's patterns as one alternation, a group each, in ``ROUTE_LIMITS``' order:
-    ``fullmatch`` takes the first alternative that matches the whole path, as the walk did,
-    in one call instead of one a pattern."""
-    found: dict[str, tuple[re.Pattern[str], tuple[Limits, ...]]] = {}
-    for method in dict.fromkeys(method for method, _, _ in ROUTE_LIMITS):
-        listed = [(pattern, limits) for m, pattern, limits in ROUTE_LIMITS if m == method]
-        either = "|".join(f"({pattern.pattern})" for pattern, _ in listed)
-        found[method] = (re.compile(either), tuple(limits for _, limits in listed))
-    return found
-
-
-_BY_METHOD = _by_method()
-
-
 def limits_for(method: str, path: str) -> Limits:
     """The limits of the route ``method path`` (``DEFAULT`` unless listed)."""
-    listed = _BY_METHOD.get(method)
-    if listed is None:
-        return DEFAULT
-    pattern, limits = listed
-    match = pattern.fullmatch(path)
-    if match is None or match.lastindex is None:
-        return DEFAULT
-    return limits[match.lastindex - 1]
+    for route_method, pattern, limits in ROUTE_LIMITS:
+        if method == route_method and pattern.fullmatch(path):
+            return limits
+    return DEFAULT
 
 
 class BodyTooLarge(HTTPException):
@@ -264,12 +245,9 @@ async def check_form(scope: Scope, body: bytes, limits: Limits) -> BadText | Non
 
 def check_url(scope: Scope, limits: Limits) -> BadText | None:
     """The path and every query parameter (decoded as the routes decode them)."""
-    # check_text's two tests, with the path's own length limit (no Limits made a request).
-    path: str = scope.get("path", "")
-    if _BAD_CHARACTER.search(path):
-        return BadText("path", too_long=False)
-    if len(path) > max(limits.text_chars, 8 * KIB):
-        return BadText("path", too_long=True)
+    bad = check_text("path", scope.get("path", ""), Limits(0, max(limits.text_chars, 8 * KIB)))
+    if bad is not None:
+        return bad
     raw = scope.get("query_string", b"")
     if not raw:
         return None
@@ -347,19 +325,19 @@ async def read_body(receive: Receive, limit: int) -> bytes | None:
     return b"".join(parts)
 
 
-_EVERYWHERE = (*SECURITY_HEADERS, NO_STORE)
-
-
-def _security_headers(scope: Scope) -> tuple[tuple[bytes, bytes], ...]:
+def _with_security_headers(scope: Scope, send: Send) -> Send:
     path: str = scope.get("path", "")
-    return SECURITY_HEADERS if path.startswith(STATIC_PREFIXES) else _EVERYWHERE
+    extra = SECURITY_HEADERS if path.startswith(STATIC_PREFIXES) else (*SECURITY_HEADERS, NO_STORE)
 
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", ()))
+            present = {bytes(k).lower() for k, _ in headers}
+            headers.extend((k, v) for k, v in extra if k not in present)
+            message = {**message, "headers": headers}
+        await send(message)
 
-def _secured(message: Message, extra: tuple[tuple[bytes, bytes], ...]) -> Message:
-    headers = list(message.get("headers", ()))
-    present = {bytes(k).lower() for k, _ in headers}
-    headers.extend((k, v) for k, v in extra if k not in present)
-    return {**message, "headers": headers}
+    return sending
 
 
 class Edges:
@@ -372,16 +350,13 @@ class Edges:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = _security_headers(scope)
+        secured = _with_security_headers(scope, send)
         started = False
 
-        # One wrapper of ``send`` for the headers and for knowing that the answer began.
         async def sending(message: Message) -> None:
             nonlocal started
             started = True
-            if message["type"] == "http.response.start":
-                message = _secured(message, extra)
-            await send(message)
+            await secured(message)
 
         try:
             await self._handle(scope, receive, sending)

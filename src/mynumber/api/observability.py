@@ -95,7 +95,7 @@ class Observed:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        sent = _last_header(scope, REQUEST_ID_HEADER)
+        sent = dict(scope.get("headers", ())).get(REQUEST_ID_HEADER)
         request_id = request_id_from(sent)
         token = REQUEST_ID.set(request_id)
         scope.setdefault("state", {})["request_id"] = request_id
@@ -119,36 +119,21 @@ class Observed:
             elapsed = time.perf_counter() - started
             route = route_template(scope)
             method = scope["method"]
-            # Positional label values: by keyword, prometheus-client sorts the names given and
-            # its own on every call to check them (the same child either way).
-            REQUESTS.labels(method, route, str(status)).inc()
-            LATENCY.labels(method, route).observe(elapsed)
-            # The line's fields are only built when the line is written (``info`` asks the
-            # same question first).
-            if access_log.isEnabledFor(logging.INFO):
-                access_log.info(
-                    "%s %s %s",
-                    method,
-                    route,
-                    status,
-                    extra={
-                        "method": method,
-                        "route": route,
-                        "status": status,
-                        "duration_ms": round(elapsed * 1000, 1),
-                    },
-                )
+            REQUESTS.labels(method=method, route=route, status=str(status)).inc()
+            LATENCY.labels(method=method, route=route).observe(elapsed)
+            access_log.info(
+                "%s %s %s",
+                method,
+                route,
+                status,
+                extra={
+                    "method": method,
+                    "route": route,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 1),
+                },
+            )
             REQUEST_ID.reset(token)
-
-
-def _last_header(scope: Scope, name: bytes) -> bytes | None:
-    """The last header of that name (lower-case bytes), as a dict of the headers keeps it,
-    without building the dict."""
-    found: bytes | None = None
-    for key, value in scope.get("headers", ()):
-        if key == name:
-            found = value
-    return found
 
 
 # --- JSON logs -------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ import base64
 import binascii
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar, Token
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -143,22 +143,11 @@ _current: ContextVar[References | None] = ContextVar("mynumber_references", defa
 @contextmanager
 def using(references: References) -> Iterator[References]:
     """Make ``references`` the current ones for the code inside (a request, a test)."""
-    token = enter(references)
+    token = _current.set(references)
     try:
         yield references
     finally:
-        leave(token)
-
-
-def enter(references: References) -> Token[References | None]:
-    """``using``'s first half, for a caller on every request (an ASGI middleware) that does
-    not need a context manager's generator and object each time; ``leave`` with the token."""
-    return _current.set(references)
-
-
-def leave(token: Token[References | None]) -> None:
-    """The references that were current before ``enter`` gave ``token``, current again."""
-    _current.reset(token)
+        _current.reset(token)
 
 
 def current() -> References:
