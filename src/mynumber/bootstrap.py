@@ -79,6 +79,11 @@ class System:
         without an error (Core statements only: no unit of work, no audit queue)."""
         return self.engine.begin()
 
+    def read_connection(self) -> AbstractContextManager[Connection]:
+        """A bare connection that only reads (Core statements only, no unit of work): its
+        transaction is rolled back when the block ends."""
+        return self.reader_engine.connect()
+
     def reading(self) -> UnitOfWork:
         """A unit of work that only reads (it must not write: on SQLite it holds no lock)."""
         return UnitOfWork(self.reader_sessions)

@@ -141,7 +141,7 @@ def load(system: System, cookie: str | None) -> WebSession:
     # One SELECT on a bare connection of the reading engine, not a unit of work: the same
     # BEGIN, SELECT and rollback, without an ORM session made, begun and closed around them
     # on every page (~a third of this read's CPU).
-    with system.reader_engine.connect() as conn:
+    with system.read_connection() as conn:
         found = staff.find_session(conn, system.services, cookie)
     if found is None:
         return WebSession(session_id=cookie)
