@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import anyio
-import httpx
+import httpx2
 import starlette.testclient
 from starlette.types import ASGIApp, Message
 
@@ -44,7 +44,7 @@ class _Sent:
         self.error: Exception | None = None
 
 
-class OneCallTransport(httpx.BaseTransport):
+class OneCallTransport(httpx2.BaseTransport):
     """Sends each HTTP request to the app in one ``portal.call``; hands websockets to the
     Starlette transport it wraps, whose settings (app, portal, exceptions, scope) it uses."""
 
@@ -54,7 +54,7 @@ class OneCallTransport(httpx.BaseTransport):
     def close(self) -> None:
         self._starlette.close()
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         url = request.url
         if url.scheme in {"ws", "wss"}:
             return self._starlette.handle_request(request)
@@ -86,19 +86,19 @@ class OneCallTransport(httpx.BaseTransport):
     async def _run(self, scope: dict[str, Any], body: bytes) -> _Sent:
         return await exchange(self._starlette.app, scope, [{"type": "http.request", "body": body}])
 
-    def _response(self, request: httpx.Request, sent: _Sent) -> httpx.Response:
+    def _response(self, request: httpx2.Request, sent: _Sent) -> httpx2.Response:
         raising = self._starlette.raise_server_exceptions
         if sent.error is not None and raising:
             raise sent.error
         if sent.status is None:
             if raising:
                 raise AssertionError("TestClient did not receive any response.")
-            return httpx.Response(500, request=request)
+            return httpx2.Response(500, request=request)
         content = b"" if request.method == "HEAD" else b"".join(sent.body)
         headers = [(k.decode(), v.decode()) for k, v in sent.headers]
         # A stream, not ``content=``, which would add a Content-Length the app did not send.
-        response = httpx.Response(
-            sent.status, headers=headers, stream=httpx.ByteStream(content), request=request
+        response = httpx2.Response(
+            sent.status, headers=headers, stream=httpx2.ByteStream(content), request=request
         )
         if sent.trailers_expected:
             response.extensions["http.response.trailers"] = sent.trailers

@@ -16,7 +16,7 @@ import json
 import secrets
 from typing import Any
 
-import httpx
+import httpx2
 from authlib.integrations.starlette_client import OAuth, OAuthError
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from joserfc.errors import JoseError
@@ -56,7 +56,7 @@ def new_key() -> RSAKey:
 def apply(provider: str, redirect_uri: str, key: RSAKey) -> str:
     """Apply to the provider as a service (``POST /oidc/clients``); the client id. Nobody can
     sign in until the card centre approves it."""
-    answer = httpx.post(
+    answer = httpx2.post(
         f"{provider.rstrip('/')}/oidc/clients",
         json={
             "name": NAME,

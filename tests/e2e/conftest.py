@@ -290,11 +290,11 @@ def logged_in(
     browser loaded the login page too and typed into it (~0.25 s of CPU a login, ~20 a run);
     the tests that do test it (a wrong password, the journeys) still use ``log_in``. Gives
     the response of the page's navigation."""
-    import httpx
+    import httpx2
 
     form = clerk_for(system, token)
     base = system.settings.public_base_url
-    with httpx.Client(base_url=base, timeout=60) as http:  # a loaded machine: not httpx's 5 s
+    with httpx2.Client(base_url=base, timeout=60) as http:  # a loaded machine: not httpx's 5 s
         csrf = csrf_of(http.get("/login").text)
         answer = http.post("/login", data={**form, "next": landing, "csrf": csrf})
         assert answer.status_code == 303, answer.text

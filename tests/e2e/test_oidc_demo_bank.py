@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from mynumber.domain.clock import JST, SimulatedClock
@@ -81,7 +81,7 @@ def world(tmp_path_factory: pytest.TempPathFactory, makings: Makings) -> Iterato
         redirect_uri = f"http://127.0.0.1:{port}/callback"
         key = new_key()
         client_id = apply(provider.base_url, redirect_uri, key)  # as the bank would
-        approved = httpx.post(
+        approved = httpx2.post(
             f"{provider.base_url}/oidc/clients/{client_id}/review",
             json={"decision": "approve"},
             headers={"Authorization": f"Bearer {provider.tokens['J-LIS card centre']}"},

@@ -1,5 +1,5 @@
 """A browser that hands its requests to an ASGI app in process, sending exactly what
-``httpx.AsyncClient`` over ``httpx.ASGITransport`` sends (the access matrix's harness until
+``httpx2.AsyncClient`` over ``httpx2.ASGITransport`` sends (the access matrix's harness until
 this module): the same ASGI scope, headers in the same order, the same body chunks, the same
 cookies kept and sent, the same redirects followed.
 
@@ -8,8 +8,8 @@ client work around each (the URL parsed and merged with the base URL, ``Request`
 ``Response`` models, the cookie jar's ``email.message`` view of every response's headers,
 the redirect and auth layers) was ~15 % of the matrix's CPU. Here a request is a scope made
 from strings and one call of the app. The bodies are still encoded by httpx
-(``httpx._content.encode_request``: form, JSON, multipart, raw), so they are byte for byte
-httpx's; a URL with a query or an unusual character is parsed by ``httpx.URL``.
+(``httpx2._content.encode_request``: form, JSON, multipart, raw), so they are byte for byte
+httpx's; a URL with a query or an unusual character is parsed by ``httpx2.URL``.
 
 Held to httpx by ``test_asgi_browser.py`` (scopes, bodies, cookies set and deleted,
 redirects, an app's exception), which sends the same requests through both. What this
@@ -28,9 +28,9 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
-import httpx
-from httpx._content import encode_request
-from httpx._multipart import get_multipart_boundary_from_content_type
+import httpx2
+from httpx2._content import encode_request
+from httpx2._multipart import get_multipart_boundary_from_content_type
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message
 
@@ -48,12 +48,12 @@ _MAX_REDIRECTS = 20  # httpx's DEFAULT_MAX_REDIRECTS
 def _client_headers(user_agent: str) -> tuple[tuple[bytes, bytes], ...]:
     """httpx's default client headers (their names lower-cased, as ASGITransport sends
     them), the user agent replaced in place, after ``Host``."""
-    defaults = httpx.AsyncClient(headers={"user-agent": user_agent}).headers
+    defaults = httpx2.AsyncClient(headers={"user-agent": user_agent}).headers
     return ((b"host", HOST.encode()), *((k.lower(), v) for k, v in defaults.raw))
 
 
 def _put(headers: list[tuple[bytes, bytes]], name: bytes, value: bytes) -> None:
-    """``httpx.Headers.__setitem__``: replace the first header of that name in place (and
+    """``httpx2.Headers.__setitem__``: replace the first header of that name in place (and
     drop the others), or append."""
     found = [i for i, (k, _) in enumerate(headers) if k == name]
     if not found:
@@ -69,7 +69,7 @@ def _drop(headers: list[tuple[bytes, bytes]], name: bytes) -> None:
 
 
 class Answer:
-    """What the tests read of an ``httpx.Response``: status, headers, body, text, JSON."""
+    """What the tests read of an ``httpx2.Response``: status, headers, body, text, JSON."""
 
     def __init__(self, status_code: int, raw_headers: list[tuple[bytes, bytes]], body: bytes):
         self.status_code = status_code
@@ -145,7 +145,7 @@ class AsgiBrowser:
             sent.insert(1, (b"content-length", b"0"))
         # The chunks httpx's ASGI transport hands the app, in order (every stream
         # ``encode_request`` makes is also a sync one).
-        assert isinstance(stream, httpx.SyncByteStream)
+        assert isinstance(stream, httpx2.SyncByteStream)
         chunks = list(stream)
         target = url
         for _ in range(_MAX_REDIRECTS + 1):
@@ -169,7 +169,7 @@ class AsgiBrowser:
                 chunks = [b""]
             method = new_method
             self._cookie_header(sent, append=True)
-        raise httpx.TooManyRedirects("Exceeded maximum allowed redirects.")
+        raise httpx2.TooManyRedirects("Exceeded maximum allowed redirects.")
 
     def _cookie_header(self, sent: list[tuple[bytes, bytes]], *, append: bool = False) -> None:
         if self.cookies:
@@ -191,7 +191,7 @@ class AsgiBrowser:
             path, raw_path, query = url, url.encode("ascii"), b""
         else:
             parsed = (
-                httpx.URL(BASE + url) if params is None else httpx.URL(BASE + url, params=params)
+                httpx2.URL(BASE + url) if params is None else httpx2.URL(BASE + url, params=params)
             )
             path, raw_path, query = parsed.path, parsed.raw_path.split(b"?")[0], parsed.query
         scope = {

@@ -1,4 +1,4 @@
-"""``asgi_browser.AsgiBrowser`` sends what httpx's client over ``httpx.ASGITransport`` sends.
+"""``asgi_browser.AsgiBrowser`` sends what httpx's client over ``httpx2.ASGITransport`` sends.
 
 The access matrix's browsers are ``AsgiBrowser``s (they were httpx clients); this sends the
 same requests through both, to an app of the test's own that records every ASGI scope and
@@ -14,7 +14,7 @@ import re
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -160,7 +160,7 @@ def _answers(portal: BlockingPortal, request: Callable[..., Awaitable[Any]]) -> 
     for method, url, kwargs in REQUESTS:
         try:
             got = portal.call(functools.partial(request, method, url, **kwargs))
-        except httpx.TooManyRedirects as e:
+        except httpx2.TooManyRedirects as e:
             answers.append(("too many redirects", str(e)))
             continue
         answers.append(
@@ -170,8 +170,8 @@ def _answers(portal: BlockingPortal, request: Callable[..., Awaitable[Any]]) -> 
 
 
 def _through_httpx(portal: BlockingPortal, seen: Seen) -> list[Any]:
-    client = httpx.AsyncClient(
-        transport=httpx.ASGITransport(
+    client = httpx2.AsyncClient(
+        transport=httpx2.ASGITransport(
             app=_recording_app(seen), raise_app_exceptions=False, client=("testclient", 50000)
         ),
         base_url="http://testserver",

@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from fastapi import FastAPI
 from prometheus_client import REGISTRY
@@ -97,7 +97,7 @@ def lane_alone(app: FastAPI, system: System, route: Route) -> TestClient:
     return TestClient(asgi, base_url="http://lane")
 
 
-def post(client: TestClient, content: bytes, headers: dict[str, str]) -> httpx.Response:
+def post(client: TestClient, content: bytes, headers: dict[str, str]) -> httpx2.Response:
     return client.post(ROUTE, content=content, headers=headers)
 
 

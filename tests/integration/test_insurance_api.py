@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from httpx import Response
+from httpx2 import Response
 
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System

@@ -45,7 +45,14 @@ def test_no_my_number_in_logs_at_any_level(
     system: System, client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    for name in ("sqlalchemy.engine", "sqlalchemy.pool", "mynumber", "httpx", "fastapi", "uvicorn"):
+    for name in (
+        "sqlalchemy.engine",
+        "sqlalchemy.pool",
+        "mynumber",
+        "httpx2",
+        "fastapi",
+        "uvicorn",
+    ):
         caplog.set_level(logging.DEBUG, logger=name)
     company = make_company(system)
     _, number = registered_number(system)

@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+import httpx2
 import pytest
 from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
@@ -202,9 +202,9 @@ def test_production_serve_answers_and_printed_nothing_demo(tmp_path: Path) -> No
         health = None
         while time.monotonic() < deadline and server.poll() is None:
             try:
-                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=1)
+                health = httpx2.get(f"http://127.0.0.1:{port}/health", timeout=1)
                 break
-            except httpx.TransportError:
+            except httpx2.TransportError:
                 time.sleep(0.2)
         assert health is not None and health.status_code == 200
         assert health.headers["cache-control"] == "no-store"

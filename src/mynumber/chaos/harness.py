@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-import httpx
+import httpx2
 from rich.console import Console
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -109,7 +109,7 @@ class Service:
                         f"the service ended at start (exit {self.process.returncode}"
                         f"); see {self.log_path}"
                     )
-                with contextlib.suppress(httpx.HTTPError):
+                with contextlib.suppress(httpx2.HTTPError):
                     if probe.get(f"{self.base}/health").is_success:
                         return time.monotonic() - began
                 time.sleep(0.2)

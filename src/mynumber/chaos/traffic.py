@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
+import httpx2
 from sqlalchemy.exc import SQLAlchemyError
 
 from mynumber.adapters.photo import sample_photo_jpeg
@@ -32,7 +32,7 @@ from mynumber.chaos.world import Applicant, Names, WaitingCard, moving_in_form
 from mynumber.domain.errors import MyNumberError
 from mynumber.domain.pins import trivial_pin_reason
 
-TIMEOUT = httpx.Timeout(15.0, connect=2.0)
+TIMEOUT = httpx2.Timeout(15.0, connect=2.0)
 
 
 @functools.cache
@@ -41,12 +41,12 @@ def tls() -> ssl.SSLContext:
     but httpx makes a context (loading the CA bundle) for each new client unless given one:
     ~20 ms of CPU a client, and the health probes alone made one every 0.2 s of each start
     (a sixth of a chaos test's CPU, py-spy)."""
-    return httpx.create_ssl_context()
+    return httpx2.create_ssl_context()
 
 
-def http_client(**options: Any) -> httpx.Client:
-    """An ``httpx.Client`` on the run's one TLS context (``tls``)."""
-    return httpx.Client(verify=tls(), **options)
+def http_client(**options: Any) -> httpx2.Client:
+    """An ``httpx2.Client`` on the run's one TLS context (``tls``)."""
+    return httpx2.Client(verify=tls(), **options)
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ class Traffic:
         self.stop = threading.Event()
         self._workers: list[threading.Thread] = []
         self._photo = base64.b64encode(sample_photo_jpeg()).decode()
-        self.steps: list[tuple[int, Callable[[httpx.Client], None]]] = [
+        self.steps: list[tuple[int, Callable[[httpx2.Client], None]]] = [
             (3, self.register),
             (2, self.apply),
             (3, self.collect),
@@ -136,31 +136,31 @@ class Traffic:
             while not self.stop.is_set():
                 _, step = random.choices(self.steps, weights)[0]
                 # A cut-off request is recorded by _send; the next step sees the service.
-                with contextlib.suppress(httpx.HTTPError, OSError):
+                with contextlib.suppress(httpx2.HTTPError, OSError):
                     step(client)
                 if self.stop.wait(0.01):
                     return
 
     def _send(
         self,
-        client: httpx.Client,
+        client: httpx2.Client,
         kind: Kind | None,
         key: str,
         method: str,
         path: str,
         token: str,
         body: dict[str, Any] | None = None,
-    ) -> tuple[Outcome, httpx.Response | None]:
+    ) -> tuple[Outcome, httpx2.Response | None]:
         """One request; its outcome written in the ledger under ``kind`` and ``key``."""
         try:
             response = client.request(
                 method, path, json=body, headers={"Authorization": f"Bearer {token}"}
             )
-        except httpx.ConnectError:
+        except httpx2.ConnectError:
             # Never reached the service (it is down): nothing to hold the database to.
             self.stop.wait(0.1)
             return Outcome.CUT, None
-        except httpx.HTTPError:
+        except httpx2.HTTPError:
             if kind is not None:
                 self.ledger.add(kind, key, None)
             return Outcome.CUT, None
@@ -175,7 +175,7 @@ class Traffic:
 
     # --- the steps ------------------------------------------------------------------------
 
-    def register(self, client: httpx.Client) -> None:
+    def register(self, client: httpx2.Client) -> None:
         """転入届 of a new resident."""
         who = self.names.next("WALK")
         outcome, response = self._send(
@@ -190,7 +190,7 @@ class Traffic:
         if outcome is Outcome.OK and response is not None:
             self.world.give(self.world.registered, (who, response.json()["person_id"]))
 
-    def apply(self, client: httpx.Client) -> None:
+    def apply(self, client: httpx2.Client) -> None:
         """A registered resident applies at the counter (once)."""
         taken = self.world.take(self.world.registered)
         if taken is None:
@@ -214,7 +214,7 @@ class Traffic:
         )
         return None
 
-    def collect(self, client: httpx.Client) -> None:
+    def collect(self, client: httpx2.Client) -> None:
         """交付 of a waiting card; one time in five the counter sends it twice at once."""
         card = self.world.take(self.world.waiting)
         if card is None:
@@ -270,7 +270,7 @@ class Traffic:
             self.world.give(self.world.collected, Collected(card, pin))
         return None
 
-    def enter_pin(self, client: httpx.Client) -> None:
+    def enter_pin(self, client: httpx2.Client) -> None:
         """A PIN entered at the ward office's terminal; one in ten wrong."""
         held = self.world.pick(self.world.collected)
         if held is None:
@@ -287,7 +287,7 @@ class Traffic:
         )
         return None
 
-    def clinic_check(self, client: httpx.Client) -> None:
+    def clinic_check(self, client: httpx2.Client) -> None:
         """オンライン資格確認: the terminal's nonce, signed by the card after its PIN."""
         held = self.world.pick(self.world.collected)
         if held is None:
