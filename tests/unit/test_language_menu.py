@@ -36,9 +36,9 @@ CASES = [
     ("/portal/card", b"a=1&lang=ja&b=2&lang=vi"),  # every lang dropped, the new one last
     ("//x", b"a="),
     ("/a b/é", b"x=%2B&y=+&z=%zz&=&&="),
-    ("/p?q#r\\", b"q=1#fragment"),  # a query with '#': rebuilt a language at a time
+    ("/p?q#r\\", b"q=1#fragment"),  # a query with '#': the fragment stays last
 ]
-# Codes urlencode would escape are rebuilt on their own.
+# Codes urlencode escapes, too.
 CODES = (*i18n.ALL, "zh Hant", "a+b", "é", "")
 
 

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
-from urllib.parse import quote_plus
+from urllib.parse import urlencode
 
 import jinja2
 from fastapi import Depends, Request, Response
@@ -160,26 +160,16 @@ def language_menu(request: Request, lang: str, page_path: str | None) -> list[Me
     ]
 
 
-_LANG_MARK = "LANGMARK"
-"""A value ``urlencode`` leaves as it is, put in ``lang=``'s place to find where it goes."""
-
-
 def _in_each_language(url: URL, codes: tuple[str, ...]) -> list[str]:
     """This address (path and query) with ``lang=`` set to each code, as Starlette's
-    ``include_query_params`` makes it: any ``lang`` dropped, the new one last, the query
-    encoded again. Only that last value differs from code to code, so the address is rebuilt
-    once, with a mark in the value's place, and each code put where the mark is (a resident's
-    page has eleven: the rebuilds were ~2 % of its CPU). A code ``urlencode`` would escape,
-    or an address that does not end with the mark, is rebuilt on its own."""
-    marked = _with_lang(url, _LANG_MARK)
-    if not marked.endswith("lang=" + _LANG_MARK):
-        return [_with_lang(url, code) for code in codes]
-    stem = marked[: -len(_LANG_MARK)]
-    return [stem + code if quote_plus(code) == code else _with_lang(url, code) for code in codes]
-
-
-def _with_lang(url: URL, code: str) -> str:
-    return str(url.include_query_params(lang=code).replace(scheme="", netloc=""))
+    ``include_query_params(lang=…)`` makes it — any ``lang`` dropped, the new one last — with
+    the rest of the query re-encoded once (``remove_query_params``), not once a language (a
+    resident's page has eleven)."""
+    without = url.remove_query_params("lang")
+    joint = "&" if without.query else "?"  # read before the host goes: ``//x`` stays a path
+    rest = without.replace(scheme="", netloc="", fragment="")
+    fragment = f"#{url.fragment}" if url.fragment else ""
+    return [f"{rest}{joint}{urlencode({'lang': code})}{fragment}" for code in codes]
 
 
 def render(
