@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any, cast
 
@@ -248,18 +248,6 @@ def _values(
     """The rows as tuples in ``columns`` order, each value bound as its column binds it
     (``processors``; columns the rows leave out take their Python-side default)."""
     defaults = _scalar_defaults(table, rows[0])
-    if len(rows) == 1:  # nothing for ``_Binder`` to reuse
-        row = rows[0]
-        return [
-            tuple(
-                value if bind is None else bind(value)
-                for value, bind in zip(
-                    [row[name] if name in row else defaults[name] for name in columns],
-                    processors,
-                    strict=True,
-                )
-            )
-        ]
     binders = [_Binder(process) for process in processors]
     return [
         tuple(
@@ -314,21 +302,6 @@ def _decorator_processor(type_: TypeEngine[Any], dialect: Dialect) -> Callable[[
         decorator = type_
         return lambda value: decorator.process_bind_param(value, dialect)
     return None
-
-
-def fetch_on_driver(connection: Connection, statement: str, params: Sequence[Any]) -> list[Any]:
-    """The rows of ``statement`` run on the driver's own cursor in the connection's
-    transaction, where SQLAlchemy's execution of a short query costs more than the query (the
-    audit chain's head, read for every entry). A failure raises as SQLAlchemy raises it."""
-    dbapi_error = connection.dialect.loaded_dbapi.Error
-    cursor = _driver_cursor(connection)
-    try:
-        cursor.execute(statement, params)
-        return list(cursor.fetchall())
-    except dbapi_error as exc:
-        raise DBAPIError.instance(statement, None, exc, dbapi_error) from exc
-    finally:
-        cursor.close()
 
 
 def _driver_cursor(connection: Connection) -> Any:

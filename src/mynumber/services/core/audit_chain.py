@@ -24,7 +24,6 @@ with their unkeyed SHA-256 hashes: only a checkpoint protects them.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import hmac
 import json
@@ -47,7 +46,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, SessionTransaction
 
-from mynumber.adapters.db.bulk_insert import fetch_on_driver, insert_rows_on
+from mynumber.adapters.db.bulk_insert import insert_rows_on
+from mynumber.adapters.db.lists import ListStatement
 from mynumber.adapters.db.models import AuditEntry, AuditHead
 from mynumber.domain.access import Role
 
@@ -191,34 +191,24 @@ def _lock_heads(conn: Connection, names: list[str]) -> dict[str, _Head]:
 
 
 def _locked(conn: Connection, names: list[str]) -> dict[str, _Head]:
-    """``SELECT … FOR UPDATE`` of the heads of ``names`` in name order (on SQLite a plain
-    ``SELECT``: ``BEGIN IMMEDIATE`` already holds the database's write lock), run on the
-    driver's cursor: SQLAlchemy's statement execution cost ~2–5 times the query itself, once
-    for every entry written."""
-    if conn.dialect.name == "postgresql":
-        rows = fetch_on_driver(conn, _LOCK_HEADS_PG, [names])
-    else:
-        rows = fetch_on_driver(conn, _lock_heads_sqlite(len(names)), names)
-    return {chain: _Head(head_id, seq, hash_) for chain, head_id, seq, hash_ in rows}
-
-
-_LOCK_HEADS_PG = (
-    "SELECT chain, id, last_seq, last_hash FROM audit_head "
-    "WHERE chain = ANY(%s::varchar[]) ORDER BY chain FOR UPDATE"
-)
-
-
-@functools.cache
-def _lock_heads_sqlite(count: int) -> str:
-    marks = ", ".join("?" * count)
-    return (
-        "SELECT chain, id, last_seq, last_hash FROM audit_head "
-        f"WHERE chain IN ({marks}) ORDER BY chain"
-    )
+    """The heads of ``names`` locked (``SELECT … FOR UPDATE`` in name order; on SQLite
+    ``BEGIN IMMEDIATE`` already holds the database's write lock)."""
+    return {
+        row.chain: _Head(row.id, row.last_seq, row.last_hash)
+        for row in conn.execute(_LOCK_HEADS.on(conn.dialect.name), {"chains": names})
+    }
 
 
 _HEAD = cast(Table, AuditHead.__table__)
 _LOG = cast(Table, AuditEntry.__table__)
+_LOCK_HEADS = ListStatement(
+    lambda one_of: (
+        select(_HEAD.c.chain, _HEAD.c.id, _HEAD.c.last_seq, _HEAD.c.last_hash)
+        .where(one_of(_HEAD.c.chain, "chains"))
+        .order_by(_HEAD.c.chain)
+        .with_for_update()
+    )
+)
 _MOVE_HEAD = (
     update(_HEAD)
     .where(_HEAD.c.id == bindparam("head_id"))
