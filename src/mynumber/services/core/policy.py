@@ -18,7 +18,7 @@ import inspect
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Row, bindparam, exists, select
 from sqlalchemy.orm import Session
@@ -133,18 +133,23 @@ def refused(
     return refusal
 
 
-def concealed(
-    caller: Caller, not_found: NotFound, *, found: bool, person_id: int | None
-) -> NotFound:
+class NamesPerson(Protocol):
+    """A record about a person (an enrolment, a visit, an employee)."""
+
+    @property
+    def person_id(self) -> int | None: ...
+
+
+def concealed(caller: Caller, not_found: NotFound, found: NamesPerson | None) -> NotFound:
     """``not_found``, the one answer for a record that is missing and for one that exists
     (``found``) outside ``caller``'s relationship (another insurer's enrolment, another
     clinic's visit, another employer's employee): the caller learns no more than of a
     missing record, while a found one leaves a refusal entry (``refused:relation``, about
-    ``person_id`` where the record names a person) for the log and the person's own access
-    page. A missing record leaves none: there is no one to tell."""
-    if found:
+    the person the record names) for the log and the person's own access page. A missing
+    record leaves none: there is no one to tell."""
+    if found is not None:
         not_found.audit_entry = NewEntry(
-            caller, "refused:relation", person_id, "not-found; concealed"
+            caller, "refused:relation", found.person_id, "not-found; concealed"
         )
     return not_found
 

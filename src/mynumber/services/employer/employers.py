@@ -248,8 +248,7 @@ def employee_of(session: Session, staff: Staff, employee_id: int) -> Employee:
             f"この事業者に従業員 {employee_id} はいません。",
             employee_id=employee_id,
         )
-        found, person_id = row is not None, row.person_id if row else None
-        raise concealed(staff.caller, missing, found=found, person_id=person_id)
+        raise concealed(staff.caller, missing, row)
     return row
 
 

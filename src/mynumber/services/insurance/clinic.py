@@ -692,6 +692,5 @@ def close_visit(session: Session, svc: Services, *, caller: Caller, visit_id: in
             f"この医療機関に受付 {visit_id} はありません。",
             visit_id=visit_id,
         )
-        found, person_id = visit is not None, visit.person_id if visit else None
-        raise concealed(caller, missing, found=found, person_id=person_id)
+        raise concealed(caller, missing, visit)
     visit.closed_at = visit.closed_at or svc.clock.now()

@@ -233,9 +233,7 @@ def own_enrolment(session: Session, caller: Caller, enrolment_id: int) -> Insura
             f"この保険者に資格 {enrolment_id} はありません。",
             enrolment_id=enrolment_id,
         )
-        raise concealed(
-            caller, missing, found=row is not None, person_id=row.person_id if row else None
-        )
+        raise concealed(caller, missing, row)
     return row
 
 
