@@ -781,45 +781,25 @@ def routes_built_once() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def templates_compiled_once() -> Iterator[None]:
-    """The page templates' compiled code kept between test processes (Jinja2's own
-    ``FileSystemBytecodeCache``, in its private per-user folder under the temporary
-    directory): each worker compiled the ~50 templates again, ~0.45 s of CPU. A template is
-    compiled again when its source changes (Jinja2 checks its checksum); the file names also
-    carry what else goes into the compiled code — Jinja2's and Python's versions, the
-    environment's syntax options and extensions, whether each template autoescapes — so a
-    change there is not read from an older file. The product's environment keeps no such
-    cache: a server compiles each template once, when first asked for it."""
-    import hashlib
-
+def templates_compiled_once(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The page templates' compiled code shared by this run's test processes (Jinja2's own
+    ``FileSystemBytecodeCache``): each worker compiled the ~50 templates again, ~0.45 s of
+    CPU. The folder is the run's own (the workers' temporary folders' parent), so every
+    process reading it has the same Jinja2, Python and environment options (which Jinja2's
+    key, the template's name and source, leaves out) and nothing is carried from one run to
+    the next. The product's environment keeps no such cache: a server compiles each template
+    once, when first asked for it."""
     import jinja2
 
     from mynumber.web.core import environment
 
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = shared / "templates-compiled"
+    folder.mkdir(exist_ok=True)
     env = environment()
-    autoescape = env.autoescape
-    shaped_by = (
-        jinja2.__version__,
-        sys.version,
-        env.block_start_string,
-        env.block_end_string,
-        env.variable_start_string,
-        env.variable_end_string,
-        env.comment_start_string,
-        env.comment_end_string,
-        env.line_statement_prefix,
-        env.line_comment_prefix,
-        env.trim_blocks,
-        env.lstrip_blocks,
-        env.newline_sequence,
-        env.keep_trailing_newline,
-        env.optimized,
-        sorted(env.extensions),
-        [(n, autoescape(n) if callable(autoescape) else autoescape) for n in env.list_templates()],
-    )
-    digest = hashlib.sha256(repr(shaped_by).encode()).hexdigest()[:16]
     before = env.bytecode_cache
-    env.bytecode_cache = jinja2.FileSystemBytecodeCache(pattern=f"mynumber-{digest}-%s.cache")
+    env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
     try:
         yield
     finally:
