@@ -742,6 +742,41 @@ def faces_detected_once() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def cli_commands_built_once() -> Iterator[None]:
+    """Typer's ``CliRunner.invoke`` builds the click command tree from the Typer app on every
+    call (``typer.main.get_command``: each command's signature and type hints read, its
+    parameters made): ~50 ms of CPU for ``mynumber``'s CLI, and the suite invokes it ~250
+    times in-process. The product's CLI builds it once per process, as here: once per worker
+    for each app, given again while the app's registered commands, groups and callback are
+    the same objects (a test that registers another command gets a new tree). Click makes a
+    new context for every invocation; the commands call the same callbacks either way."""
+    from typer import testing
+
+    real = testing._get_command
+    built: dict[int, tuple[Any, tuple[int, ...], Any]] = {}
+    """By the app's id: the app (held, so its id stays its own), its shape, its tree."""
+
+    def shape(app: Any) -> tuple[int, ...]:
+        return (
+            id(app),
+            id(app.registered_callback),
+            *(id(command) for command in app.registered_commands),
+            *(part for group in app.registered_groups for part in shape(group.typer_instance)),
+        )
+
+    def get_command(app: Any) -> Any:
+        key = shape(app)
+        kept = built.get(id(app))
+        if kept is None or kept[0] is not app or kept[1] != key:
+            kept = built[id(app)] = (app, key, real(app))
+        return kept[2]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(testing, "_get_command", get_command)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def routes_built_once() -> Iterator[None]:
     """FastAPI (0.16x) builds an included route — its dependencies' signatures, pydantic
     adapters for every parameter and response — lazily, per app, on the first request that
