@@ -23,6 +23,7 @@ from tests.unit.card.test_store import (  # noqa: F401
     test_each_part_read_alone_is_what_load_reads,
     test_pins_are_not_in_clear_nor_in_a_hash_testable_without_the_chip_key,
     test_private_keys_are_not_in_clear_in_the_stored_state,
+    test_take_try_answers_the_tries_before_and_stops_at_zero,
 )
 
 

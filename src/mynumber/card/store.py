@@ -75,7 +75,8 @@ class ChipState:
 
 
 class ChipStore(Protocol):
-    """Persistence of chip state. Unknown ``card_id`` → ``NotFound``.
+    """Persistence of chip state. Unknown ``card_id`` → ``NotFound`` (for the tries, by the
+    read of the PIN that comes before them: see ``take_try``).
 
     ``PinRef`` and ``KeySlot`` are string enums: a database stores their ``.value``.
     """
@@ -118,15 +119,18 @@ class ChipStore(Protocol):
         """Whether the chip holds the file ``name`` (its content not read)."""
         ...
 
-    def take_try(self, card_id: str, pin_ref: PinRef, pin: StoredPin | None = None) -> int:
-        """Atomically spend one try: the tries left *before* it, or 0 (locked, nothing spent).
-        ``pin``: the PIN as ``pin`` read it for this entry, so the store need not read it again
-        (the try is counted against that version of the PIN)."""
+    # The tries are spent and given back for an entry the chip compares with the PIN it has
+    # just read (``pin``): that read is where an unknown card is ``NotFound``, and the try is
+    # counted against that version of the PIN (its salt), so the store need not read it again.
+
+    def take_try(self, card_id: str, pin_ref: PinRef, pin: StoredPin) -> int:
+        """Atomically spend one try of ``pin`` (what ``self.pin`` gave for this entry): the
+        tries left *before* it, or 0 (locked, nothing spent)."""
         ...
 
-    def reset_tries(self, card_id: str, pin_ref: PinRef, pin: StoredPin | None = None) -> None:
-        """Give the PIN its full count of tries back (after a correct entry; ``pin`` as for
-        ``take_try``)."""
+    def reset_tries(self, card_id: str, pin_ref: PinRef, pin: StoredPin) -> None:
+        """Give ``pin`` (as for ``take_try``) its full count of tries back, after a correct
+        entry."""
         ...
 
     def set_pin(self, card_id: str, pin_ref: PinRef, *, pin_hash: bytes, salt: bytes) -> None:
@@ -215,7 +219,7 @@ class MemoryChipStore:
         with self._lock:
             return name in self._get(card_id).files
 
-    def take_try(self, card_id: str, pin_ref: PinRef, pin: StoredPin | None = None) -> int:
+    def take_try(self, card_id: str, pin_ref: PinRef, pin: StoredPin) -> int:
         """Atomically spend one try: the tries left *before* it, or 0 (locked, nothing spent).
         The counter lives with the PIN here, so ``pin`` is not needed."""
         with self._lock:
@@ -225,8 +229,8 @@ class MemoryChipStore:
                 pins[pin_ref] = replace(pins[pin_ref], tries_left=before - 1)
             return before
 
-    def reset_tries(self, card_id: str, pin_ref: PinRef, pin: StoredPin | None = None) -> None:
-        """Give the PIN its full count of tries back."""
+    def reset_tries(self, card_id: str, pin_ref: PinRef, pin: StoredPin) -> None:
+        """Give the PIN its full count of tries back (``pin`` not needed, as for ``take_try``)."""
         with self._lock:
             pins = self._pins(card_id)
             pins[pin_ref] = replace(pins[pin_ref], tries_left=pins[pin_ref].max_tries)

@@ -246,30 +246,23 @@ class SqlChipStore:
     def holds_file(self, card_id: str, name: str) -> bool:
         return self._part(_HOLDS, card_id, name=name).name is not None
 
-    def _pin(self, card_id: str, pin_ref: PinRef, pin: StoredPin | None) -> tuple[bytes, int]:
-        """The PIN's salt (its version) and full count of tries: ``pin``'s when given."""
-        if pin is None:
-            pin = self.pin(card_id, pin_ref)
-        return pin.salt, pin.max_tries
+    # --- the tries: their own transactions, keyed by the salt of the PIN the chip read ------
 
-    # --- the tries: their own transactions ---------------------------------------------------
-
-    def take_try(self, card_id: str, pin_ref: PinRef, pin: StoredPin | None = None) -> int:
-        salt, max_tries = self._pin(card_id, pin_ref, pin)
-        counter = {"try_card": card_id, "try_pin": pin_ref.value, "try_salt": salt}
+    def take_try(self, card_id: str, pin_ref: PinRef, pin: StoredPin) -> int:
+        counter = {"try_card": card_id, "try_pin": pin_ref.value, "try_salt": pin.salt}
         with self._tries.begin() as conn:
-            conn.execute(_NEW_TRY[conn.dialect.name], {**counter, "try_full": max_tries})
+            conn.execute(_NEW_TRY[conn.dialect.name], {**counter, "try_full": pin.max_tries})
             left = conn.execute(_SPEND_TRY, counter).scalar_one_or_none()
         return 0 if left is None else int(left) + 1
 
-    def reset_tries(self, card_id: str, pin_ref: PinRef, pin: StoredPin | None = None) -> None:
+    def reset_tries(self, card_id: str, pin_ref: PinRef, pin: StoredPin) -> None:
         # No row means every try is left (as ``load`` reads it), so all tries back is no row: a PIN
         # entered right leaves the tries table as it found it, even when the register's
         # transaction around it then fails.
-        salt, _ = self._pin(card_id, pin_ref, pin)
         with self._tries.begin() as conn:
             conn.execute(
-                _FORGET_TRIES, {"try_card": card_id, "try_pin": pin_ref.value, "try_salt": salt}
+                _FORGET_TRIES,
+                {"try_card": card_id, "try_pin": pin_ref.value, "try_salt": pin.salt},
             )
 
     # --- the rest of the chip: in the caller's transaction --------------------------------
