@@ -126,16 +126,21 @@ def _retrieved(look_up: asyncio.Task[Caller]) -> None:
         look_up.exception()
 
 
-async def get_system(request: Request) -> System:
+def system_of(request: Request) -> System:
+    """The system the app serves (``api.app.create_app`` puts it on the app's state): the one
+    way the dependencies below get it. A plain function, not a dependency: each dependency
+    FastAPI resolves for a request costs tens of microseconds, and nearly every route takes
+    the caller, the services or a unit of work."""
     system: System = request.app.state.system
     return system
 
 
+async def get_system(request: Request) -> System:
+    return system_of(request)
+
+
 async def get_services(request: Request) -> Services:
-    # The system straight from the app, not through ``get_system``: each dependency FastAPI
-    # resolves for a request costs tens of microseconds, and nearly every route takes this.
-    system: System = request.app.state.system
-    return system.services
+    return system_of(request).services
 
 
 async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
@@ -144,8 +149,7 @@ async def get_uow(request: Request) -> AsyncIterator[UnitOfWork]:
     # in a worker thread only while a transaction is open: its rollback and the connection's
     # return to the pool may wait. After a commit, or a refusal before any statement, the
     # session holds no connection and closing it only forgets its objects.
-    system: System = request.app.state.system
-    uow = system.uow()
+    uow = system_of(request).uow()
     uow.__enter__()
     try:
         yield uow
@@ -160,15 +164,14 @@ async def get_caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Caller:
-    # The system straight from the app, not as a sub-dependency: every request needs a caller,
-    # and each dependency FastAPI resolves costs tens of microseconds.
-    system: System = request.app.state.system
     if credentials is None:
         raise Unauthenticated(
             "Send an API token: Authorization: Bearer <token>.",
             "APIトークンを Authorization ヘッダーで送ってください。",
         )
-    caller = await caller_with_token(system, request.app.state.token_cache, credentials.credentials)
+    caller = await caller_with_token(
+        system_of(request), request.app.state.token_cache, credentials.credentials
+    )
     request.state.caller = caller
     return caller
 

@@ -12,7 +12,7 @@ from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
 
 from mynumber.adapters.pcsc import CardSignature
-from mynumber.api.deps import ServicesDep, UowDep, _bearer, get_caller
+from mynumber.api.deps import ServicesDep, UowDep, _bearer, get_caller, system_of
 from mynumber.api.routers.card_auth import decode
 from mynumber.domain.access import Role
 from mynumber.domain.errors import NotFound, invalid
@@ -32,7 +32,7 @@ async def sandbox_caller(
 ) -> Caller:
     """The caller, in the sandbox only: elsewhere the route is not there (404 before any
     token is looked at)."""
-    if not request.app.state.system.settings.sandbox:
+    if not system_of(request).settings.sandbox:
         raise NotFound("There is no sandbox here.", "サンドボックスはありません。")
     return await get_caller(request, credentials)
 
