@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import random
 import threading
 import time
 from collections.abc import Coroutine
@@ -226,3 +227,14 @@ def test_tokens_cached_together_are_refreshed_at_points_spread_over_the_window()
     points = sorted(known.refresh_at - clock.now for known in cache._known.values())
     assert points[0] >= 6 and points[-1] <= 9
     assert points[-1] - points[0] > 1  # not all in one instant
+
+
+def test_a_refresh_point_is_drawn_without_moving_the_random_modules_state() -> None:
+    # A background refresh puts its entry in the event loop's thread while others run: the
+    # ``random`` module's shared state must not move under them (Hypothesis, drawing a test's
+    # arguments in the main thread, reports any change there as a deprecation).
+    cache = TokenCache(seconds=10, clock=Clock())
+    before = random.getstate()
+    for i in range(8):
+        cache.put(f"mnt_{i}", CLINIC)
+    assert random.getstate() == before

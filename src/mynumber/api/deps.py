@@ -66,6 +66,11 @@ class TokenCache:
         self.seconds, self.size, self.clock = seconds, size, clock
         self._known: dict[str, _Known] = {}
         self._looking_up: dict[str, asyncio.Task[Caller]] = {}
+        # The refresh points from a generator of the cache's own: a refresh in the background
+        # puts its entry while the event loop's thread runs beside others, and drawing from the
+        # ``random`` module's shared one there moved its state under them (Hypothesis, drawing
+        # a test's arguments in the main thread, warned of it now and then in test_schemathesis).
+        self._refresh_points = random.Random()
         self.look_ups = 0
         """Look-ups made so far (one per token and refresh or expiry, not per request)."""
 
@@ -116,7 +121,7 @@ class TokenCache:
         if len(self._known) >= self.size:
             self._known.clear()
         now = self.clock()
-        refresh = self.seconds * random.uniform(*REFRESH_AFTER)
+        refresh = self.seconds * self._refresh_points.uniform(*REFRESH_AFTER)
         self._known[token] = _Known(caller, now + refresh, now + self.seconds)
 
 
