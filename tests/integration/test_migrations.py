@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
+from mynumber.adapters.db import engine as engine_module
 from mynumber.adapters.db.all_models import Base
+from mynumber.adapters.db.engine import alembic_config, migrate, pending_migrations
 from mynumber.adapters.db.partitions import include_name
 
 
@@ -21,5 +25,32 @@ def test_the_migrated_schema_is_the_models_schema(db_url: str) -> None:
                 )
                 == []
             )
+    finally:
+        engine.dispose()
+
+
+def test_a_database_at_the_newest_schema_is_only_looked_at(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every command and server start migrates: with nothing pending, alembic's upgrade (its
+    environment and every revision loaded again) is not run at all."""
+
+    def upgrade(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("upgrade run on a database at the newest schema")
+
+    monkeypatch.setattr(engine_module.command, "upgrade", upgrade)
+    migrate(db_url)
+
+
+def test_a_database_one_migration_behind_is_brought_to_the_newest_schema(db_url: str) -> None:
+    head = "0016_h17misc_express_pins"
+    command.downgrade(alembic_config(db_url), f"{head}@-1")
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            assert pending_migrations(conn) == [head]
+        migrate(db_url)
+        with engine.connect() as conn:
+            assert pending_migrations(conn) == []
     finally:
         engine.dispose()

@@ -8,6 +8,7 @@ alone (0600), and so are its ``-wal`` and ``-shm`` (SQLite gives them the databa
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -98,12 +99,20 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
+@functools.cache
+def _scripts() -> ScriptDirectory:
+    """The migration scripts: the package's own files, read once per process (each read
+    loads every revision's module: ~10 ms, which a readiness probe paid every few seconds
+    and every start of a command paid again)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(cfg)
+
+
 def pending_migrations(conn: Connection) -> list[str]:
     """The head revisions of the migration scripts that the database at ``conn`` has not
     reached (several heads are normal: each must be applied)."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    script = ScriptDirectory.from_config(cfg)
+    script = _scripts()
     # Read alembic's own table rather than through a MigrationContext, which logs a line at
     # every call: a readiness probe asks every few seconds.
     applied: set[str] = set()
@@ -116,5 +125,14 @@ def pending_migrations(conn: Connection) -> list[str]:
 
 
 def migrate(url: str) -> None:
-    """Bring the database at ``url`` to the newest schema."""
+    """Bring the database at ``url`` to the newest schema. A database already there is only
+    looked at: every command and server start migrates, and alembic's upgrade, even with
+    nothing to apply, loads its environment and every revision again."""
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            if not pending_migrations(conn):
+                return
+    finally:
+        engine.dispose()
     command.upgrade(alembic_config(url), "heads")
