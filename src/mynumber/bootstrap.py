@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from types import TracebackType
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -42,15 +43,21 @@ class Readiness:
 
 @dataclass
 class System:
-    """Everything a running mynumber needs, built once."""
+    """Everything a running mynumber needs, built once. Its owner (the one who built it: the
+    ``serve`` command, a CLI command, a benchmark, a test) closes it when done with it:
+    ``close()``, or ``with build_system(...) as system:``."""
 
     settings: Settings
     engine: Engine
     services: Services
+    tries_engine: Engine
+    """The PIN tries' engine (``SqlChipStore``'s own pool), closed with the system."""
     sessions: sessionmaker[Session] = field(init=False, repr=False)
     reader_engine: Engine = field(init=False, repr=False)
     """``engine`` for transactions that only read (``read_only``)."""
     reader_sessions: sessionmaker[Session] = field(init=False, repr=False)
+    _async_units: list[AsyncUnits] = field(init=False, repr=False, default_factory=list)
+    """What ``async_units`` handed out and nobody closed yet."""
 
     def __post_init__(self) -> None:
         # The audit key travels with the sessions, never into the database.
@@ -72,7 +79,33 @@ class System:
         ``uow()``'s kind, with the same audit key and listeners (the clinic checks' desk)."""
         if self.engine.dialect.name != "postgresql":
             return None
-        return AsyncUnits(self.engine.url, self.sessions)
+        units = AsyncUnits(self.engine.url, self.sessions)
+        self._async_units = [*(u for u in self._async_units if not u.closed), units]
+        return units
+
+    def close(self) -> None:
+        """Close every connection the system keeps: the register's pool (``engine``'s, which
+        ``reader_engine`` shares), the PIN tries' (``tries_engine``) and those of the
+        ``async_units`` it handed out and nobody closed (their event loop may be gone: they
+        are closed in one of their own). A connection still in use is not touched. Calling it
+        again does no harm; a system used after it opens connections again (as an engine does
+        after ``dispose``), which the next ``close`` closes."""
+        units, self._async_units = self._async_units, []
+        for each in units:
+            each.close_outside_loop()
+        self.engine.dispose()
+        self.tries_engine.dispose()
+
+    def __enter__(self) -> System:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
 
     def transaction(self) -> AbstractContextManager[Connection]:
         """A bare connection in a transaction that writes, committed when the block ends
@@ -163,7 +196,7 @@ def build_system(
         key_source=key_source or FreshKeys(),
         ca_dir=settings.data_dir / "ca",
     )
-    return System(settings=settings, engine=engine, services=services)
+    return System(settings=settings, engine=engine, services=services, tries_engine=tries_engine)
 
 
 def build_sandbox_system(
@@ -182,11 +215,15 @@ def build_sandbox_system(
     system = build_system(
         settings, clock=clock, post=post, key_source=key_source, run_migrations=run_migrations
     )
-    with system.uow() as uow:
-        moment = sandbox_clock.stored(uow.session)
-        if moment is None:
-            sandbox_clock.keep(uow.session, clock.now())
-        else:
-            clock.restore(moment)
-        uow.commit()
+    try:
+        with system.uow() as uow:
+            moment = sandbox_clock.stored(uow.session)
+            if moment is None:
+                sandbox_clock.keep(uow.session, clock.now())
+            else:
+                clock.restore(moment)
+            uow.commit()
+    except BaseException:
+        system.close()  # nobody else holds it yet
+        raise
     return system

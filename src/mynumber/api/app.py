@@ -67,6 +67,8 @@ async def _serving(app: FastAPI) -> AsyncIterator[None]:
         audit_checkpointer.stop()
         if checkpointer is not None:
             checkpointer.stop()
+        if app.state.closes_system:
+            system.close()
 
 
 def _checkpointer(system: System) -> WalCheckpointer | None:
@@ -81,7 +83,10 @@ def _checkpointer(system: System) -> WalCheckpointer | None:
 NO_OPENTELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 
 
-def create_app(system: System) -> FastAPI:
+def create_app(system: System, *, closes_system: bool = False) -> FastAPI:
+    """The app serving ``system``. The system stays its builder's to close, unless the app
+    was its one user (``closes_system``: a server worker's factory): then the end of the app's
+    lifespan closes it."""
     # The docs pages are our own (docs.install): served from local files, under a CSP.
     app = FastAPI(
         title="mynumber",
@@ -99,6 +104,7 @@ def create_app(system: System) -> FastAPI:
         telemetry=NO_OPENTELEMETRY,
     )
     app.state.system = system
+    app.state.closes_system = closes_system
     app.state.token_cache = TokenCache()
     app.state.check_desk = CheckDesk(system)
     app.state.sandbox_readers = VirtualReaders()

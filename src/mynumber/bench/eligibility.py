@@ -111,7 +111,7 @@ def service() -> FastAPI:
     """The application one worker serves (each worker has its own engine and check desk)."""
     from mynumber.api.app import create_app
 
-    return create_app(build_system(Settings(), run_migrations=False))
+    return create_app(build_system(Settings(), run_migrations=False), closes_system=True)
 
 
 def hello() -> FastAPI:
@@ -602,18 +602,16 @@ def run(
             f"measuring the loaded database ({load.residents:,} residents, "
             f"{len(load.cards.certificates):,} kept cards); no enrolment"
         )
-        system = build_system(load.settings, run_migrations=False)
-        tokens = loaded.clinic_tokens(system, terminals_for(connections))
-        system.engine.dispose()
+        with build_system(load.settings, run_migrations=False) as system:
+            tokens = loaded.clinic_tokens(system, terminals_for(connections))
         return measure(load.settings, load.cards, tokens)
     folder = Path(tempfile.mkdtemp(prefix="mynumber-bench-"))
     url, pg_name = fresh_database(database_url, folder)
     settings = Settings(database_url=url, data_dir=folder / "var", master_key=secrets.token_hex(32))
     try:
-        system = build_system(settings)
-        cards, _ = enrol(system, residents, console)
-        tokens = loaded.clinic_tokens(system, terminals_for(connections))
-        system.engine.dispose()
+        with build_system(settings) as system:
+            cards, _ = enrol(system, residents, console)
+            tokens = loaded.clinic_tokens(system, terminals_for(connections))
         return measure(settings, cards, tokens)
     finally:
         if pg_name and database_url:

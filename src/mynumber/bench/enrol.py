@@ -230,7 +230,7 @@ def load_kept(
         )
         loaded.keep(system, cards, residents)
     finally:
-        system.engine.dispose()
+        system.close()
     console.print(f"kept: {target.render_as_string()} with its data folder {folder}")
     return folder
 
@@ -710,7 +710,7 @@ def _work(job: tuple[Settings, Any, Any, load.Plan], worker: int, workers: int) 
     system = build_system(settings, clock=clock, post=post, run_migrations=False)
     svc = system.services
     ca, key = svc.ca, svc.keys.audit_key
-    system.engine.dispose()
+    system.close()
     url = make_url(settings.resolved_database_url()).set(drivername="postgresql")
     done = load.Done()
     with psycopg.connect(url.render_as_string(hide_password=False)) as conn:

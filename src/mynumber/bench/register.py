@@ -65,28 +65,28 @@ def iter_fake_residents(count: int, today: dt.date, seed: int = 2026) -> Iterato
 
 def run(settings: Settings, count: int, batch: int, console: Console) -> float:
     """Register ``count`` residents, ``batch`` per transaction; print residents per second."""
-    system = build_system(settings)
-    with system.uow() as uow:
-        seed_municipalities(uow.session)
-        uow.commit()
-    caller = Caller(name="bench", role=Role.WARD_OFFICE, municipality_code="131016")
-    forms = fake_residents(count, system.services.clock.today(), seed=int(time.time()))
-    started = time.perf_counter()
-    for i in range(0, count, batch):
+    with build_system(settings) as system:
         with system.uow() as uow:
-            register_many(
-                uow.session,
-                system.services,
-                caller=caller,
-                municipality_code="131016",
-                forms=forms[i : i + batch],
-            )
+            seed_municipalities(uow.session)
             uow.commit()
-    elapsed = time.perf_counter() - started
-    rate = count / elapsed if elapsed else float("inf")
-    console.print(
-        f"registered {count:,} residents in {elapsed:.1f} s: {rate:,.0f}/s "
-        f"({system.engine.dialect.name}, {batch} per transaction) "
-        f"on {platform.machine()} with {os.cpu_count()} cores"
-    )
+        caller = Caller(name="bench", role=Role.WARD_OFFICE, municipality_code="131016")
+        forms = fake_residents(count, system.services.clock.today(), seed=int(time.time()))
+        started = time.perf_counter()
+        for i in range(0, count, batch):
+            with system.uow() as uow:
+                register_many(
+                    uow.session,
+                    system.services,
+                    caller=caller,
+                    municipality_code="131016",
+                    forms=forms[i : i + batch],
+                )
+                uow.commit()
+        elapsed = time.perf_counter() - started
+        rate = count / elapsed if elapsed else float("inf")
+        console.print(
+            f"registered {count:,} residents in {elapsed:.1f} s: {rate:,.0f}/s "
+            f"({system.engine.dialect.name}, {batch} per transaction) "
+            f"on {platform.machine()} with {os.cpu_count()} cores"
+        )
     return rate

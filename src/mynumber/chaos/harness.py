@@ -265,7 +265,7 @@ def run(
     finally:
         service.signal(signal.SIGKILL)
         if system is not None:
-            system.engine.dispose()
+            system.close()
         database.drop()
         if keep or totals.violations:
             console.print(

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from mynumber.cli.support import console, one_line_errors
+from mynumber.cli.support import closed_with_command, console, one_line_errors
 from mynumber.config import Settings
 
 app = typer.Typer(help="Set up organisations and their clerks.", no_args_is_help=True)
@@ -19,7 +19,7 @@ app = typer.Typer(help="Set up organisations and their clerks.", no_args_is_help
 def _system() -> Any:
     from mynumber.bootstrap import build_system
 
-    return build_system(Settings())
+    return closed_with_command(build_system(Settings()))
 
 
 @app.command("add-organisation")

@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from mynumber.adapters.vpcd import VPCD_HOST, VPCD_PORT
-from mynumber.cli.support import console, one_line_errors
+from mynumber.cli.support import closed_with_command, console, one_line_errors
 from mynumber.config import Settings
 
 app = typer.Typer(
@@ -43,7 +43,7 @@ def insert(
     from mynumber.card.apdu import JpkiCard
     from mynumber.card.chip import Chip
 
-    services = build_system(Settings()).services
+    services = closed_with_command(build_system(Settings())).services
     services.chips.load(card)  # NotFound, before touching the reader
     bridge = VpcdBridge(
         JpkiCard(Chip(services.chips, card, chip_key=services.keys.chip_key)), host=host, port=port

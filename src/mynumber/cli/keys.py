@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from mynumber.cli.support import console, err, one_line_errors
+from mynumber.cli.support import closed_with_command, console, err, one_line_errors
 from mynumber.config import Settings
 
 app = typer.Typer(help="The master key's versions: status, rotate, retire.", no_args_is_help=True)
@@ -21,7 +21,7 @@ app = typer.Typer(help="The master key's versions: status, rotate, retire.", no_
 def _system() -> Any:
     from mynumber.bootstrap import build_system
 
-    return build_system(Settings())
+    return closed_with_command(build_system(Settings()))
 
 
 @app.command("status")

@@ -18,7 +18,7 @@ from mynumber.cli.jpki import app as jpki_app
 from mynumber.cli.keys import app as keys_app
 from mynumber.cli.oidc import app as oidc_app
 from mynumber.cli.sandbox import app as sandbox_app
-from mynumber.cli.support import console, err, one_line_errors, run_use_case
+from mynumber.cli.support import closed_with_command, console, err, one_line_errors, run_use_case
 from mynumber.cli.tokens import app as tokens_app
 from mynumber.cli.ward import app as ward_app
 from mynumber.config import Settings
@@ -49,7 +49,7 @@ app.command("chaos")(chaos_command)
 def _system() -> Any:
     from mynumber.bootstrap import build_system
 
-    return build_system(Settings())
+    return closed_with_command(build_system(Settings()))
 
 
 @app.command()
@@ -95,15 +95,15 @@ def serve(
             soft_wrap=True,
             highlight=False,
         )
-    system = start_up(settings, settings.resolved_public_base_url())
-    configure_json_logs()
-    uvicorn.run(
-        create_app(system),
-        host=settings.host,
-        port=settings.port,
-        log_config=None,
-        access_log=False,
-    )
+    with start_up(settings, settings.resolved_public_base_url()) as system:
+        configure_json_logs()
+        uvicorn.run(
+            create_app(system),
+            host=settings.host,
+            port=settings.port,
+            log_config=None,
+            access_log=False,
+        )
 
 
 def start_up(settings: Settings, base: str) -> System:
@@ -428,11 +428,9 @@ def openapi() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(data_dir=Path(folder), master_key=secrets.token_hex(32))
-        system = build_system(settings)  # an empty database of its own, thrown away
-        try:
+        # An empty database of its own, thrown away.
+        with build_system(settings) as system:
             document = create_app(system).openapi()
-        finally:
-            system.engine.dispose()
     typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
 
 

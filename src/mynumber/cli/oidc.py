@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from mynumber.cli.support import console, one_line_errors, run_use_case
+from mynumber.cli.support import closed_with_command, console, one_line_errors, run_use_case
 from mynumber.config import Settings
 
 app = typer.Typer(
@@ -21,7 +21,7 @@ CARD_CENTRE = "J-LIS card centre (mynumber oidc)"
 def _system() -> Any:
     from mynumber.bootstrap import build_system
 
-    return build_system(Settings())
+    return closed_with_command(build_system(Settings()))
 
 
 def _centre() -> Any:

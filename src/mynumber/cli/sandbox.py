@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from mynumber.cli.support import console, one_line_errors, run_use_case
+from mynumber.cli.support import closed_with_command, console, one_line_errors, run_use_case
 from mynumber.config import Settings
 from mynumber.domain.access import Role
 from mynumber.services.core.context import Caller
@@ -26,7 +26,7 @@ def sandbox_system() -> Any:
     """The sandbox's system (its database, keys and clock)."""
     from mynumber.bootstrap import build_sandbox_system
 
-    return build_sandbox_system(Settings().for_sandbox())
+    return closed_with_command(build_sandbox_system(Settings().for_sandbox()))
 
 
 @app.command("clock")

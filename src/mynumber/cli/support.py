@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import click
 import typer
 from rich.console import Console
 
 from mynumber.config import ConfigurationError
 from mynumber.domain.errors import MyNumberError
 from mynumber.services.core import audit
+
+if TYPE_CHECKING:
+    from mynumber.bootstrap import System
 
 console = Console()
 err = Console(stderr=True)
@@ -56,3 +60,12 @@ def run_use_case(system: Any, call: Callable[[Any, Any], T]) -> T:
     """Run one use case as the pages do (``audit.run_use_case``: committed, or nothing kept
     and a refusal audited)."""
     return audit.run_use_case(system, call)
+
+
+def closed_with_command(system: System) -> System:
+    """``system``, closed when the running command ends (its context closes: after the
+    command returns or fails); outside a command, the caller's to close."""
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.call_on_close(system.close)
+    return system

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from mynumber.cli.support import console, one_line_errors
+from mynumber.cli.support import closed_with_command, console, one_line_errors
 from mynumber.config import Settings
 
 app = typer.Typer(
@@ -23,7 +23,7 @@ app = typer.Typer(
 def _system() -> Any:
     from mynumber.bootstrap import build_system
 
-    return build_system(Settings())
+    return closed_with_command(build_system(Settings()))
 
 
 @app.command("issue")

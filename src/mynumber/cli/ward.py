@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from mynumber.cli.support import console, one_line_errors, run_use_case
+from mynumber.cli.support import closed_with_command, console, one_line_errors, run_use_case
 from mynumber.config import Settings
 from mynumber.domain.errors import invalid
 
@@ -33,7 +33,7 @@ Municipality = Annotated[
 def _system() -> Any:
     from mynumber.bootstrap import build_system
 
-    return build_system(Settings())
+    return closed_with_command(build_system(Settings()))
 
 
 def _office(municipality: str) -> Any:

@@ -74,7 +74,7 @@ def run_demo(console: Console) -> None:
         try:
             _walk(story)
         finally:
-            story.system.engine.dispose()
+            story.system.close()
     table = Table(title="From arrival to card in hand (simulated clock)")
     table.add_column("date", style="cyan", no_wrap=True)
     table.add_column("what happened", overflow="fold")

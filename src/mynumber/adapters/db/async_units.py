@@ -15,12 +15,15 @@ and the audit queue do not know how the statements travel.
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 T = TypeVar("T")
 
@@ -49,6 +52,8 @@ class AsyncUnits:
             info=sessions.kw.get("info"),
             sync_session_class=sessions.class_,
         )
+        self.closed = False
+        """``close`` ran (its owner is done with these units)."""
 
     async def run(self, work: Callable[[Session], T]) -> T:
         """``work(session)`` in a session of its own, closed (rolled back unless ``work``
@@ -58,4 +63,32 @@ class AsyncUnits:
 
     async def close(self) -> None:
         """Close the pooled connections."""
+        self.closed = True
         await self.engine.dispose()
+
+    def close_outside_loop(self) -> None:
+        """``close`` from code that is not in an event loop, or not in the one these units
+        served (it may have ended: a test client's request, an app whose lifespan never ran):
+        in a loop of its own, on a thread of its own (this thread may be running a loop).
+        Closing a connection is one call to the driver (psycopg's ``PGconn.finish``), which
+        needs no particular loop."""
+        if self.closed:
+            return
+        pool = self.engine.sync_engine.pool  # a queue pool (``pool_size``)
+        if isinstance(pool, QueuePool) and pool.checkedin() == pool.checkedout() == 0:
+            # Never connected, or closed already: no loop to start.
+            self.closed = True
+            return
+        failed: list[BaseException] = []
+
+        def close() -> None:
+            try:
+                asyncio.run(self.close())
+            except BaseException as error:  # raised below, in the caller's thread
+                failed.append(error)
+
+        closing = threading.Thread(target=close, name="async-units-close")
+        closing.start()
+        closing.join()
+        if failed:
+            raise failed[0]

@@ -1,0 +1,115 @@
+"""``System.close``: its owner closes, in one call, every connection the system opened — the
+register's (and the readers', the same pool), the PIN tries' (an engine of their own) and the
+clinic desk's asynchronous units — and a second call does no harm."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from mynumber.bootstrap import System
+from mynumber.card.keys import KeyPool
+from tests.conftest import PG_ADMIN_URL, system_at, worker_database_name
+from tests.integration.bench_support import copy_of_worker_database, drop_later
+
+GONE_WITHIN = 10.0
+"""Seconds a closed connection's server backend may take to leave ``pg_stat_activity`` (it
+ends after the client's goodbye, on its own time)."""
+
+
+def idle_in_every_pool(system: System) -> None:
+    """One statement on each of the system's pools, each connection then left idle in it; the
+    asynchronous units' in an event loop that has ended since (a test client's request)."""
+    with system.uow() as uow:
+        uow.session.execute(text("SELECT 1"))
+    with system.read_connection() as conn:
+        conn.execute(text("SELECT 1"))
+    with system.tries_engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    units = system.async_units()
+    if units is not None:
+        asyncio.run(units.run(lambda session: session.execute(text("SELECT 1")).scalar()))
+
+
+def _connections_to(database: str, *, once_it_is: int | None = None) -> int:
+    """Backends connected to ``database``, counted from a connection to another one; where
+    ``once_it_is`` is given, counted again until it is that (or ``GONE_WITHIN`` has passed)."""
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    deadline = time.monotonic() + GONE_WITHIN
+    try:
+        with admin.connect() as conn:
+            while True:
+                count = int(
+                    conn.scalar(
+                        text("SELECT count(*) FROM pg_stat_activity WHERE datname = :name"),
+                        {"name": database},
+                    )
+                    or 0
+                )
+                if once_it_is is None or count == once_it_is or time.monotonic() > deadline:
+                    return count
+                time.sleep(0.02)
+    finally:
+        admin.dispose()
+
+
+@pytest.mark.postgres
+def test_close_leaves_no_connection_to_the_database(
+    pg_url: str, tmp_path: Path, ca_template: Path, key_source: KeyPool
+) -> None:
+    # A database of its own: the worker's holds the connections other tests keep.
+    name = worker_database_name("system_close", "main")
+    url = copy_of_worker_database(pg_url, name, seeded=False)
+    shutil.copytree(ca_template, tmp_path / "var" / "ca")
+    system = system_at(url, tmp_path / "var", key_source)
+    try:
+        idle_in_every_pool(system)
+        assert _connections_to(name) == 3  # the register's, the PIN tries', the async units'
+        system.close()
+        assert _connections_to(name, once_it_is=0) == 0
+        system.close()  # again: nothing to close, nothing raised
+        assert _connections_to(name) == 0
+        # Used again, it connects again; closed again, it holds nothing again.
+        assert system.database_answers() == "postgresql"
+        system.close()
+        assert _connections_to(name, once_it_is=0) == 0
+    finally:
+        system.close()
+        drop_later(name)
+
+
+def _open_files_under(folder: Path) -> list[str]:
+    """What this process holds open under ``folder`` (Linux's ``/proc/self/fd``)."""
+    held = []
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:  # the listing's own descriptor, closed since
+            continue
+        if target.startswith(f"{folder}/"):
+            held.append(target)
+    return held
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs Linux's /proc")
+def test_close_leaves_no_sqlite_file_open(
+    tmp_path: Path, sqlite_template: Path, key_source: KeyPool, ca_template: Path
+) -> None:
+    for file in ("mynumber.sqlite3", "mynumber-chips.sqlite3"):  # the register's, the chips'
+        shutil.copy(sqlite_template, tmp_path / file)
+    shutil.copytree(ca_template, tmp_path / "var" / "ca")
+    with system_at(f"sqlite:///{tmp_path / 'mynumber.sqlite3'}", tmp_path / "var", key_source) as (
+        system
+    ):
+        idle_in_every_pool(system)
+        held = _open_files_under(tmp_path)
+        assert {Path(p).name for p in held} >= {"mynumber.sqlite3", "mynumber-chips.sqlite3"}
+    assert _open_files_under(tmp_path) == []  # closed as the block ended
+    system.close()  # again: nothing to close, nothing raised
+    assert _open_files_under(tmp_path) == []
