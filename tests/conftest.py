@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import uuid
-import weakref
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -1016,10 +1015,29 @@ def system(
             seed_municipalities(uow.session)
             uow.commit()
     yield built
-    if all(kept.engine is not built.engine for kept in lent):
-        built.engine.dispose()
+    # The test is done with the system: it is closed (``System.close``), but for the engines
+    # lent, which are given back as they are, their idle connection kept for the next test.
+    with _lent_engines_stay_open(lent):
+        built.close()
     for kept in lent:
         kept.give_back()
+
+
+@contextlib.contextmanager
+def _lent_engines_stay_open(lent: list[_KeptEngine]) -> Iterator[None]:
+    """While it lasts, ``dispose`` on a lent engine does nothing (``System.close`` disposes
+    every engine of its system: a lent one is ``give_back``'s to keep or dispose)."""
+
+    def stays_open(close: bool = True) -> None:
+        pass
+
+    for kept in lent:
+        vars(kept.engine)["dispose"] = stays_open
+    try:
+        yield
+    finally:
+        for kept in lent:
+            vars(kept.engine).pop("dispose", None)
 
 
 _KEPT_ENGINES: dict[tuple[str, str], _KeptEngine] = {}
@@ -1103,41 +1121,15 @@ IDLE_ENGINES: list[Engine] = []
 
 def close_idle_connections(database: str) -> None:
     """Every idle connection this worker keeps to the PostgreSQL database ``database`` closed
-    (the resets' engines disposed; the engines ``system`` lends, those in ``IDLE_ENGINES`` and
-    every other engine ``build_system`` made keep their pools, which connect again when next
-    used): ``CREATE DATABASE … TEMPLATE`` refuses a source anyone is connected to. A
-    connection in use is not touched."""
+    (the resets' engines disposed; the engines ``system`` lends and those in ``IDLE_ENGINES``
+    keep their pools, which connect again when next used): ``CREATE DATABASE … TEMPLATE``
+    refuses a source anyone is connected to. A connection in use is not touched. Any other
+    system a test or fixture builds is closed by its owner (``System.close``)."""
     for baseline in _BASELINES.values():
         baseline.engine.dispose()
-    engines = [kept.engine for kept in _KEPT_ENGINES.values()] + IDLE_ENGINES
-    for engine in [*engines, *_MADE_ENGINES]:
+    for engine in [kept.engine for kept in _KEPT_ENGINES.values()] + IDLE_ENGINES:
         if engine.url.database == database:
             engine.pool.dispose()  # the checked-in connections closed; the pool goes on
-
-
-_MADE_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
-"""Every engine ``mynumber.bootstrap.make_engine`` made in this worker and not yet collected,
-for ``close_idle_connections``. A module's own systems (the access matrix's world, chaos's
-invariants, the sandbox, …) dispose their register's engine but not always the PIN tries'
-(an engine of its own): its idle connections lived until a full collection, and a later copy
-of the worker's database waited 5 s for them, was refused and migrated a new database instead
-(in a whole run, 1–2 of the ~10 copies; after the matrix, every one)."""
-
-
-def _engines_registered() -> None:
-    import mynumber.bootstrap as bootstrap
-
-    real = bootstrap.make_engine
-
-    def make_engine(url: str, **kwargs: Any) -> Engine:
-        engine = real(url, **kwargs)
-        _MADE_ENGINES.add(engine)
-        return engine
-
-    bootstrap.make_engine = make_engine
-
-
-_engines_registered()
 
 
 @contextlib.contextmanager

@@ -147,7 +147,7 @@ def running_server(
     finally:
         uv.should_exit = True
         thread.join(timeout=10)
-        system.engine.dispose()
+        system.close()
 
 
 @pytest.fixture(scope="session")

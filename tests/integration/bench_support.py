@@ -79,7 +79,7 @@ class SharedLoad:
         """A system over a copy of the load (its own database, data folder in ``folder``),
         for a test that writes: the shared load stays as it was loaded."""
         url = self.system.settings.resolved_database_url()
-        _dispose(self.system)
+        self.system.close()  # no connection to the copied database (it reconnects when used)
         folder.mkdir(parents=True, exist_ok=True)
         if self.pg_name is None:
             path = Path(url.split("///", 1)[1])
@@ -98,7 +98,7 @@ class SharedLoad:
 
     def close(self) -> None:
         for system, name in [*self.copies, (self.system, self.pg_name)]:
-            _dispose(system)
+            system.close()
             if name is not None:
                 drop_later(name)
 
@@ -138,7 +138,7 @@ class Loads:
                         system, console=Console(quiet=True), keys=bench_keys(), **enrol_args
                     )
                 except BaseException:
-                    _dispose(system)
+                    system.close()
                     if name is not None:
                         drop_database(PG_ADMIN_URL, name)
                     raise
@@ -184,12 +184,6 @@ def _sqlite_copy(request: pytest.FixtureRequest, folder: Path) -> str:
 def _system(url: str, data_dir: Path, key_source: KeyPool, ca_template: Path) -> System:
     shutil.copytree(ca_template, data_dir / "ca")
     return system_at(url, data_dir, key_source)
-
-
-def _dispose(system: System) -> None:
-    """Every pooled connection of ``system`` closed (the PIN tries' pool is its own)."""
-    system.engine.dispose()
-    system.services.chips._tries.dispose()  # type: ignore[attr-defined]
 
 
 def drop_later(name: str) -> None:

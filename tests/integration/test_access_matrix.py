@@ -157,7 +157,7 @@ def world(
         gc.set_threshold(*thresholds)
         gc.unfreeze()
     built.close()
-    system.engine.dispose()
+    system.close()
 
 
 # --- one request ----------------------------------------------------------------------------

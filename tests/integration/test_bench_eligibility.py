@@ -163,7 +163,7 @@ def loaded_database(
         system = build_system(loaded.settings_for(url, data_dir), run_migrations=False)
         cards, _ = enrol(system, 50, Console(quiet=True), sample=20, workers=0, keys=bench_keys())
         loaded.keep(system, cards, 50)
-        system.engine.dispose()
+        system.close()
         yield url, data_dir
     finally:
         drop_later(name)

@@ -197,16 +197,16 @@ def test_a_bulk_registration_killed_half_way_leaves_no_half_registered_person(
             break
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    checked = build_system(Settings(data_dir=tmp_path, master_key=TEST_MASTER_KEY))
-    people_before = _assert_whole(checked)
-    assert 0 < people_before < KILLED_COUNT
-    # The next run on what the killed one left: in this process (a second interpreter's
-    # imports, ~1.3 s of CPU, showed nothing more; the killed one was the real process).
-    again = CliRunner().invoke(
-        cli, ["bench", "register", "--count", "400", "--batch", "200"], env=mine
-    )
-    assert again.exit_code == 0, again.output
-    assert _assert_whole(checked) == people_before + 400
+    with build_system(Settings(data_dir=tmp_path, master_key=TEST_MASTER_KEY)) as checked:
+        people_before = _assert_whole(checked)
+        assert 0 < people_before < KILLED_COUNT
+        # The next run on what the killed one left: in this process (a second interpreter's
+        # imports, ~1.3 s of CPU, showed nothing more; the killed one was the real process).
+        again = CliRunner().invoke(
+            cli, ["bench", "register", "--count", "400", "--batch", "200"], env=mine
+        )
+        assert again.exit_code == 0, again.output
+        assert _assert_whole(checked) == people_before + 400
 
 
 def _people_in(db: Path) -> int:

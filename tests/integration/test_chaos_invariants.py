@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, select, update
 
-from mynumber.adapters.db.chip_store import SqlChipStore
 from mynumber.adapters.db.models import Person
 from mynumber.adapters.db.models_card import Card, CardApplication, Certificate
 from mynumber.bootstrap import System
@@ -149,14 +148,11 @@ def made(
         reset_postgres(url, seeded=True)
     shutil.copytree(ca_template, folder / "var" / "ca")
     system = system_at(url, folder / "var", key_source)
-    store = system.services.chips
-    assert isinstance(store, SqlChipStore)
     try:
         waiting = _make_world(system)
         rows = _Rows(system.engine) if request.param == "postgresql" else None
     finally:  # on SQLite the last connection closed writes the WAL into the file
-        system.engine.dispose()
-        store._tries.dispose()
+        system.close()
     yield _Made(url, folder, waiting, rows)
 
 
@@ -173,7 +169,7 @@ def system(made: _Made, tmp_path: Path, key_source: KeyPool) -> Iterator[System]
         made.rows.put_back(url)
     built = system_at(url, tmp_path / "var", key_source)
     yield built
-    built.engine.dispose()
+    built.close()
 
 
 @pytest.fixture

@@ -318,7 +318,7 @@ def test_the_key_file_refuses_rotation_when_the_key_is_in_the_environment(
         with pytest.raises(Conflict, match="needs a key file"):
             key_rotation.rotate(system.uow, system.services)
     finally:
-        system.engine.dispose()
+        system.close()
 
 
 def test_keys_rotate_status_and_retire_through_the_cli(

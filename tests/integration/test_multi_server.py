@@ -93,6 +93,7 @@ def world(
         pytest.skip(why)
     servers = Servers.make(Path("/tmp"))
     engines: list[Engine] = []
+    systems: list[System] = []
     try:
         east, west = servers.new("east"), servers.new("west")
         east.initdb()
@@ -107,6 +108,7 @@ def world(
         data = tmp_path_factory.mktemp("var")
         east_system = _system(east.url("mynumber"), data / "east", ca_template, key_source)
         west_system = _system(west.url("mynumber"), data / "west", ca_template, key_source)
+        systems += [east_system, west_system]
         for system in (east_system, west_system):
             with system.uow() as uow:
                 seed_municipalities(uow.session)  # the register's list; each group uses its own
@@ -122,8 +124,9 @@ def world(
         replica_system = _system(
             replica.url("mynumber"), data / "east", ca_template, key_source, run_migrations=False
         )
+        systems.append(replica_system)
         coordinator = _coordinator(east, west)
-        engines += [coordinator, east_system.engine, west_system.engine, replica_system.engine]
+        engines.append(coordinator)
         yield World(
             servers,
             Group(east, east_system),
@@ -135,6 +138,8 @@ def world(
             token,
         )
     finally:
+        for system in systems:
+            system.close()
         for engine in engines:
             engine.dispose()
         servers.close()

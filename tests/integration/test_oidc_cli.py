@@ -36,7 +36,7 @@ def test_the_card_centre_reviews_a_service_and_rotates_the_key(
             ),
         )
         uow.commit()
-    system.engine.dispose()
+    system.close()
     client_id = applied.client.client_id
     listed = run(["oidc", "list"], tmp_path)
     assert listed.returncode == 0 and "applied" in listed.stdout and client_id in listed.stdout

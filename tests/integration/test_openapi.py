@@ -80,7 +80,7 @@ def app(
         run_migrations=False,
     )
     yield create_app(system)
-    system.engine.dispose()
+    system.close()
 
 
 @pytest.fixture(scope="module")

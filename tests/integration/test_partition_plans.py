@@ -486,7 +486,7 @@ def unpartitioned(
     try:
         yield built
     finally:
-        built.engine.dispose()
+        built.close()
         drop_later(name)
 
 

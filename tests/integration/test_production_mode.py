@@ -148,8 +148,7 @@ def test_production_start_up_makes_no_demo_data_and_prints_no_secret(
     settings = Settings(
         mode="production", database_url=db_url, data_dir=tmp_path / "var", master_key_file=path
     )
-    system = start_up(settings, "http://127.0.0.1:8000")
-    system.engine.dispose()
+    start_up(settings, "http://127.0.0.1:8000").close()
     printed = capsys.readouterr()
     assert "Production mode" in printed.out
     for secret in ("token", "Token", "PIN", "Demo", "demo"):
@@ -165,7 +164,7 @@ def test_dev_start_up_still_makes_the_demo_world(
     settings = Settings(
         mode="dev", database_url=db_url, data_dir=tmp_path / "var", master_key=secrets.token_hex(32)
     )
-    start_up(settings, "http://127.0.0.1:8000").engine.dispose()
+    start_up(settings, "http://127.0.0.1:8000").close()
     assert "Demo API tokens" in capsys.readouterr().out
     assert _count(db_url, ApiToken) > 0
 

@@ -51,7 +51,7 @@ def sandbox(
         seed_municipalities(uow.session)
         uow.commit()
     yield built
-    built.engine.dispose()
+    built.close()
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def fuzzed(
     tokens = {t.role.value: t.token for t in reversed(demo)}
     tokens["employer"] = company.tokens[company.payroll.role]
     yield system, tokens
-    system.engine.dispose()
+    system.close()
 
 
 def _token_for(path: str, tokens: dict[str, str]) -> str:

@@ -14,6 +14,7 @@ from mynumber.bootstrap import System
 from mynumber.card.keys import KeyPool
 from tests.conftest import system_at, worker_database_name
 from tests.integration.bench_support import _clone, copy_of_worker_database, drop_later
+from tests.integration.test_system_close import idle_in_every_pool
 
 pytestmark = pytest.mark.postgres
 
@@ -47,26 +48,23 @@ def test_a_copy_of_the_workers_database_does_too(pg_url: str) -> None:
         drop_later(name)  # its checkpoint not waited for
 
 
-def test_a_copy_is_not_refused_for_a_system_left_to_the_collector(
+def test_a_copy_is_not_refused_after_a_system_is_closed(
     pg_url: str, tmp_path: Path, ca_template: Path, key_source: KeyPool
 ) -> None:
     """PostgreSQL refuses ``CREATE DATABASE … TEMPLATE`` while anyone is connected to the
     source; ``copy_of_worker_database`` then waits 5 s and migrates a new database instead. A
-    system a module builds for itself and disposes only in part (the PIN tries have an engine
-    of their own) keeps idle connections until a full collection: the copy closes them first
-    (``close_idle_connections``), so the copy itself is made (``_clone`` raises if refused)."""
+    system a module builds for itself holds idle connections in three pools (the register's,
+    the PIN tries', the clinic desk's asynchronous units): its owner closes them in one call
+    (``System.close``), so the copy itself is made (``_clone`` raises if refused)."""
     shutil.copytree(ca_template, tmp_path / "var" / "ca")
     system = system_at(pg_url, tmp_path / "var", key_source)
-    engines = [system.engine, system.services.chips._tries]  # type: ignore[attr-defined]
-    for engine in engines:
-        with engine.connect() as conn:  # one idle connection left in each pool
-            conn.execute(text("SELECT 1"))
     name = worker_database_name("held_copy", "main")
     source = make_url(pg_url).database
     assert source is not None
     try:
+        idle_in_every_pool(system)  # one idle connection left in each pool
+        system.close()
         _clone(source, name)
     finally:
-        for engine in engines:
-            engine.dispose()
+        system.close()
         drop_later(name)
