@@ -91,10 +91,12 @@ class System:
         again does no harm; a system used after it opens connections again (as an engine does
         after ``dispose``), which the next ``close`` closes."""
         units, self._async_units = self._async_units, []
-        for each in units:
-            each.close_outside_loop()
-        self.engine.dispose()
-        self.tries_engine.dispose()
+        try:
+            for each in units:
+                each.close_outside_loop()
+        finally:
+            self.engine.dispose()
+            self.tries_engine.dispose()
 
     def __enter__(self) -> System:
         return self
