@@ -24,9 +24,9 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import hypothesis
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
-from hypothesis import settings
 from sqlalchemy import Connection, Engine, create_engine, make_url, text
 
 from mynumber.adapters.db.engine import migrate
@@ -44,8 +44,8 @@ from tests.client import close_kept_portals
 # No per-example deadline: a property's rule does not depend on how fast a loaded machine
 # runs it, and timing targets belong in the benchmarks (a 200 ms deadline failed on a
 # machine shared by several test runs).
-settings.register_profile("project", deadline=None)
-settings.load_profile("project")
+hypothesis.settings.register_profile("project", deadline=None)
+hypothesis.settings.load_profile("project")
 
 # At exit, the interpreter's finalisation runs full garbage collections over the whole heap
 # (~380,000 objects after collecting the suite: ~1.2 s of CPU in each pytest process, the
