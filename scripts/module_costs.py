@@ -1,10 +1,11 @@
 """tests/module_costs.txt from a whole run's ``--durations=0`` output: the seconds of each unit
-``--dist loadscope`` hands a worker (a test module, or a class of one: the node id up to its
-last ``::``), setup, call and teardown of its tests added up, heaviest first. pytest-xdist
+``--dist loadscope`` hands a worker (a test module, or a class of one, and all the browser
+tests as one: ``tests/work_units.py``), setup, call and teardown of its tests added up,
+heaviest first. pytest-xdist
 hands the units out in that order (tests/conftest.py, ``pytest_collection_modifyitems``).
 
     PYTHONDONTWRITEBYTECODE= pytest -n 3 --dist loadscope --durations=0 --durations-min=0 > run.txt
-    python scripts/module_costs.py run.txt > tests/module_costs.txt
+    python -m scripts.module_costs run.txt > tests/module_costs.txt
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import re
 import sys
 from collections import defaultdict
+
+from tests.work_units import xdist_scope
 
 LINE = re.compile(r"^\s*(\d+(?:\.\d+)?)s (?:setup|call|teardown)\s+(\S.*::.*?)\s*$")
 
@@ -22,8 +25,7 @@ def main(path: str) -> None:
         for line in run:
             found = LINE.match(line)
             if found:
-                # pytest-xdist's own split (tests/conftest.py, xdist_scope)
-                seconds[found.group(2).rsplit("::", 1)[0]] += float(found.group(1))
+                seconds[xdist_scope(found.group(2))] += float(found.group(1))
     print("# <seconds> <scope>: a whole run's --durations=0 by module or class")
     for scope, total in sorted(seconds.items(), key=lambda kv: (-kv[1], kv[0])):
         print(f"{total:.1f} {scope}")

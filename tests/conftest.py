@@ -40,6 +40,7 @@ from mynumber.domain.clock import JST, SimulatedClock
 from mynumber.services.core.context import Caller
 from tests import premade_keys
 from tests.client import close_kept_portals
+from tests.work_units import UnitScheduling, xdist_scope
 
 # No per-example deadline: a property's rule does not depend on how fast a loaded machine
 # runs it, and timing targets belong in the benchmarks (a 200 ms deadline failed on a
@@ -376,10 +377,14 @@ MODULE_COSTS = Path(__file__).with_name("module_costs.txt")
 order in which pytest-xdist hands them out (see ``pytest_collection_modifyitems``)."""
 
 
-def xdist_scope(nodeid: str) -> str:
-    """What ``--dist loadscope`` hands a worker as one unit: a test module, or a class of
-    one (pytest-xdist's own split, the node id up to its last ``::``)."""
-    return nodeid.rsplit("::", 1)[0]
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under ``--dist loadscope``, the units of ``tests/work_units.py``: a module or a class,
+    and all the browser tests as one (their Chromium launched once, not once per module a
+    worker went back to them from another)."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    return UnitScheduling(config, log)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -6,9 +6,9 @@ screenshots`` sets it to ``docs/screenshots`` to refresh the docs' pictures with
 tests. No test compares them, and a full-page one costs Chromium 0.1-0.6 s of CPU (~50 a
 run): a plain run takes none, and never writes a tracked file.
 
-Under pytest-xdist (``--dist loadscope``) a module's tests stay together on one worker, in
-order; each worker that runs browser tests starts its own server (a free port, its own
-temporary folder) and its own chromium."""
+Under pytest-xdist (``--dist loadscope``) all the browser tests are one unit of work
+(``tests/work_units.py``): one worker runs them in a row, in order, with one server (a free
+port, its own temporary folder) and one chromium for the run."""
 
 from __future__ import annotations
 
