@@ -70,9 +70,12 @@ def register_moving_in(
     if form.foreign is not None and ward_office.arrives_from_abroad(session, person):
         check_stay_length(form.foreign.period_of_stay_ends, arrived_on=form.started_living_on)
     if person is None:
-        person = ward_office.new_person(session, svc, form, key)
+        person, number = ward_office.new_person(session, svc, form, key)
+    else:
+        number = number_of(svc, ward_office.registry_code_of(person))
     reg = ward_office.add_registration(session, person, municipality_code, form)
-    letter = (
+    # The letter's mail item is the one just posted: no need to look it up again.
+    posted = (
         None if returning else letters.issue_letter(session, svc, person=person, registration=reg)
     )
     if returning:
@@ -91,12 +94,12 @@ def register_moving_in(
     return ward_office.MovingInResult(
         person_id=person.id,
         registration_id=reg.id,
-        masked_number=number_of(svc, ward_office.registry_code_of(person)).masked,
+        masked_number=number.masked,
         late=reg.late,
         returning=returning,
-        letter_id=letter.id if letter else None,
-        application_id=letter.application_id if letter else None,
-        mail_id=letters.mail_of_letter(session, letter.id) if letter else None,
+        letter_id=posted.letter.id if posted else None,
+        application_id=posted.letter.application_id if posted else None,
+        mail_id=posted.mail.id if posted else None,
     )
 
 

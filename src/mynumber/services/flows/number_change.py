@@ -113,7 +113,7 @@ def change_number(
         )
     ):
         old.superseded = True
-    letter = letters.issue_letter(session, svc, person=person, registration=reg)
+    letter = letters.issue_letter(session, svc, person=person, registration=reg).letter
 
     employers = _notify_employers(session, retired, old_lookup, today, now)
     insurers = _notify_insurers(session, retired, person_id, today, now)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -34,13 +35,19 @@ def new_application_id() -> str:
     return f"{secrets.randbelow(10**APPLICATION_ID_DIGITS):0{APPLICATION_ID_DIGITS}d}"
 
 
+class PostedLetter(NamedTuple):
+    letter: NotificationLetter
+    mail: MailItem
+    """The mail item carrying it (its id is what staff record a return against)."""
+
+
 def issue_letter(
     session: Session,
     svc: Services,
     *,
     person: Person,
     registration: Registration,
-) -> NotificationLetter:
+) -> PostedLetter:
     """Make the letter and put it in the post to the registered address."""
     letter = NotificationLetter(
         person_id=person.id,
@@ -50,7 +57,7 @@ def issue_letter(
     )
     session.add(letter)
     session.flush()
-    post(
+    mail = post(
         session,
         svc,
         kind=MailKind.NOTIFICATION_LETTER,
@@ -58,7 +65,7 @@ def issue_letter(
         ref_id=letter.id,
         registration=registration,
     )
-    return letter
+    return PostedLetter(letter, mail)
 
 
 def post(
@@ -232,7 +239,7 @@ def reissue_letter(
         )
     ):
         old.superseded = True
-    letter = issue_letter(session, svc, person=person, registration=reg)
+    letter = issue_letter(session, svc, person=person, registration=reg).letter
     audit.record(
         session,
         caller=caller,

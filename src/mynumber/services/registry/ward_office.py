@@ -123,12 +123,16 @@ def registration_fields(person_id: int, municipality_code: str, form: MovingIn) 
     )
 
 
-def new_person(session: Session, svc: Services, form: MovingIn, key: str) -> Person:
+def new_person(
+    session: Session, svc: Services, form: MovingIn, key: str
+) -> tuple[Person, IndividualNumber]:
+    """The new person's row, and their number (derived once: the caller shows it masked)."""
     code = allocate_registry_codes(session)[0]
-    person = Person(**person_fields(svc, form, key=key, code=code, number=number_of(svc, code)))
+    number = number_of(svc, code)
+    person = Person(**person_fields(svc, form, key=key, code=code, number=number))
     session.add(person)
     flush_or_conflict(session)
-    return person
+    return person, number
 
 
 def add_registration(
