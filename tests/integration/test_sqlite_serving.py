@@ -8,6 +8,8 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -157,3 +159,42 @@ def test_a_failed_checkpoint_is_tried_again_at_the_next_round(
         assert checkpointer.failures == 0 and checkpointer.running
     finally:
         checkpointer.stop()
+
+
+class _Counted(WalCheckpointer):
+    rounds = 0
+
+    def checkpoint(self) -> tuple[int, int, int]:
+        self.rounds += 1
+        return super().checkpoint()
+
+
+def test_the_rounds_share_one_connection_closed_when_the_checkpointer_stops(
+    tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new connection parses the whole schema at its first statement: the rounds, four a
+    second while the service runs, and the last checkpoint at stop keep one."""
+    from mynumber.adapters.db import checkpoints
+
+    opened: list[sqlite3.Connection] = []
+
+    def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        opened.append(sqlite3.connect(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(
+        checkpoints, "sqlite3", SimpleNamespace(connect=connect, Error=sqlite3.Error)
+    )
+    system = _system(tmp_path, sqlite_template)
+    checkpointer = _Counted(system.engine, every=0.02)
+    checkpointer.start()
+    try:
+        deadline = time.monotonic() + 5
+        while checkpointer.rounds < 5 and time.monotonic() < deadline:
+            time.sleep(0.02)
+    finally:
+        checkpointer.stop()
+    assert checkpointer.rounds >= 6  # five rounds at least, and the last at stop
+    assert len(opened) == 1
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        opened[0].execute("SELECT 1")
