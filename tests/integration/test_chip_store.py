@@ -8,7 +8,11 @@ rule hold on both backends.
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
+from sqlalchemy import Engine
 
 from mynumber.adapters.db.chip_store import SqlChipStore
 from mynumber.bootstrap import System
@@ -63,3 +67,41 @@ def test_the_store_refuses_a_duplicate_serial_and_unknown_cards(
     with pytest.raises(NotFound):
         store.load(CARD_ID)
     assert CARD_ID not in store
+
+
+def _two_sqlite_engines(tmp_path: Path, sqlite_template: Path) -> tuple[Engine, Engine]:
+    """The register's file and a chips file of the old layout, both migrated, made as
+    ``build_system`` makes their engines."""
+    from mynumber.adapters.db.engine import make_engine
+
+    for name in ("register.sqlite3", "chips.sqlite3"):
+        shutil.copy(sqlite_template, tmp_path / name)
+    return (
+        make_engine(f"sqlite:///{tmp_path / 'chips.sqlite3'}"),
+        make_engine(f"sqlite:///{tmp_path / 'register.sqlite3'}"),
+    )
+
+
+def test_the_chips_a_sqlite_chips_file_held_are_moved_into_the_register_once(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    from sqlalchemy import insert, select
+
+    from mynumber.adapters.db.chip_store import adopt_chips
+    from mynumber.adapters.db.models_card import ChipFile, ChipRecord
+
+    old, engine = _two_sqlite_engines(tmp_path, sqlite_template)
+    with old.begin() as conn:
+        conn.execute(insert(ChipRecord), [{"card_id": "A1"}, {"card_id": "B2"}])
+        conn.execute(insert(ChipFile), [{"card_id": "A1", "name": "f", "data": b"x"}])
+    try:
+        assert adopt_chips(old, engine) == 2
+        with engine.connect() as conn:
+            assert set(conn.execute(select(ChipRecord.card_id)).scalars()) == {"A1", "B2"}
+            assert conn.execute(select(ChipFile.data)).scalars().all() == [b"x"]
+        with old.connect() as conn:
+            assert conn.execute(select(ChipRecord.card_id)).scalars().all() == []
+        assert adopt_chips(old, engine) == 0  # nothing left to move
+    finally:
+        old.dispose()
+        engine.dispose()
