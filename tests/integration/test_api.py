@@ -237,3 +237,20 @@ def test_ids_out_of_range_are_not_500(client: TestClient, tokens: dict[str, str]
     # 403: the policy refuses a person the caller has no relationship with, known or not
     assert resp.status_code in (403, 404, 422), resp.text
     assert resp.headers["content-type"].startswith("application/problem+json")
+
+
+def test_a_reissued_letter_answers_the_mail_item_that_carries_it(
+    client: TestClient, tokens: dict[str, str]
+) -> None:
+    ward = auth(tokens["ward_office"])
+    made = client.post("/ward-office/residents", json=MOVING_IN, headers=ward).json()
+    person = made["person_id"]
+    again = client.post(f"/ward-office/residents/{person}/letter/reissue", headers=ward)
+    assert again.status_code == 201, again.text
+    reissued = again.json()
+    assert reissued["application_id"] != made["application_id"]
+    mail = client.get(f"/ward-office/residents/{person}/mail", headers=ward).json()
+    letters = [m["mail_id"] for m in mail if m["kind"] == "notification_letter"]
+    # Two letters in the post, the first one's and the new one's: the answer names the new.
+    assert len(letters) == 2 and made["mail_id"] in letters
+    assert reissued["mail_id"] in letters and reissued["mail_id"] != made["mail_id"]

@@ -150,7 +150,7 @@ def test_the_id_of_a_replaced_letter_no_longer_works(cards: System) -> None:
     with cards.uow() as uow:
         new = letters.reissue_letter(
             uow.session, cards.services, caller=ward(), person_id=person.person_id
-        )
+        ).letter
         uow.commit()
     with pytest.raises(Conflict, match="reissued"):
         apply_online(cards, person.application_id, person.person_id)

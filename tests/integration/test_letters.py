@@ -121,7 +121,7 @@ def test_a_lost_letter_is_reissued_with_a_new_application_id(system: System) -> 
     with system.uow() as uow:
         new = letters.reissue_letter(
             uow.session, system.services, caller=ward(), person_id=result.person_id
-        )
+        ).letter
         uow.commit()
     assert new.application_id != result.application_id
     with system.uow() as uow:

@@ -365,11 +365,10 @@ def reissue_letter(
     person_id: PersonPath, caller: CallerDep, uow: UowDep, svc: ServicesDep
 ) -> LetterReissuedResponse:
     """Reissue a lost letter; the old application ID stops working."""
-    letter = letters.reissue_letter(uow.session, svc, caller=caller, person_id=person_id)
-    mail_id = letters.mail_of_letter(uow.session, letter.id)
+    letter, mail = letters.reissue_letter(uow.session, svc, caller=caller, person_id=person_id)
     uow.commit()
     return LetterReissuedResponse(
-        letter_id=letter.id, application_id=letter.application_id, mail_id=mail_id
+        letter_id=letter.id, application_id=letter.application_id, mail_id=mail.id
     )
 
 

@@ -227,8 +227,9 @@ def reissue_letter(
     *,
     caller: Caller,
     person_id: int,
-) -> NotificationLetter:
-    """A lost letter: the old one (and its application ID) is void, a new one is mailed."""
+) -> PostedLetter:
+    """A lost letter: the old one (and its application ID) is void, a new one is mailed (the
+    new letter, and the mail item carrying it)."""
     require_role(caller, Role.WARD_OFFICE)
     authorise(session, svc, caller, Action.HANDLE_LETTER, Subject(person_id))
     person = get_person(session, person_id)
@@ -239,7 +240,7 @@ def reissue_letter(
         )
     ):
         old.superseded = True
-    letter = issue_letter(session, svc, person=person, registration=reg).letter
+    posted = issue_letter(session, svc, person=person, registration=reg)
     audit.record(
         session,
         caller=caller,
@@ -248,7 +249,7 @@ def reissue_letter(
         purpose=Purpose.RESIDENT_REGISTRY,
         at=svc.clock.now(),
     )
-    return letter
+    return posted
 
 
 def letter_pdf(session: Session, svc: Services, *, caller: Caller, person_id: int) -> bytes:
@@ -312,15 +313,6 @@ class MailView:
     sent_at: dt.datetime
     due_at: dt.datetime
     settled_at: dt.datetime | None
-
-
-def mail_of_letter(session: Session, letter_id: int) -> int | None:
-    """The mail item that carries a notification letter (the newest, if it went twice)."""
-    return session.scalars(
-        select(MailItem.id)
-        .where(MailItem.kind == MailKind.NOTIFICATION_LETTER, MailItem.ref_id == letter_id)
-        .order_by(MailItem.id.desc())
-    ).first()
 
 
 def mail_to(session: Session, svc: Services, *, caller: Caller, person_id: int) -> list[MailView]:
