@@ -605,12 +605,14 @@ def _cli(args: list[str], data_dir: Path) -> Forked:
 
 
 def test_reader_insert_puts_a_card_from_the_database_in_the_reader(
-    pcscd: Pcscd, make_card: MakeCard, tmp_path: Path
+    pcscd: Pcscd, make_card: MakeCard, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     from mynumber.bootstrap import build_system
     from mynumber.config import Settings
 
-    services = build_system(Settings(data_dir=tmp_path, master_key=TEST_MASTER_KEY)).services
+    system = build_system(Settings(data_dir=tmp_path, master_key=TEST_MASTER_KEY))
+    request.addfinalizer(system.close)
+    services = system.services
     stored = make_card(services.chips, services.keys.chip_key)
     serial = stored.chip.card_id
     command = _cli(

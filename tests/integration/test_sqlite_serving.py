@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -23,25 +24,25 @@ from tests.client import TestClient
 from tests.conftest import TEST_MASTER_KEY
 
 
-def _system(tmp_path: Path, migrated: Path) -> System:
-    """A system on SQLite files of its own, copies of the worker's ``migrated`` database
-    (``sqlite_template``: migrating both files afresh cost ~1 s of CPU a test)."""
-    shutil.copy(migrated, tmp_path / "db.sqlite3")
-    shutil.copy(migrated, tmp_path / "db-chips.sqlite3")
-    return build_system(
+@pytest.fixture
+def system(tmp_path: Path, sqlite_template: Path) -> Iterator[System]:
+    """A system on SQLite files of its own, copies of the worker's migrated database
+    (``sqlite_template``: migrating both files afresh cost ~1 s of CPU a test); closed after
+    the test."""
+    shutil.copy(sqlite_template, tmp_path / "db.sqlite3")
+    shutil.copy(sqlite_template, tmp_path / "db-chips.sqlite3")
+    with build_system(
         Settings(
             database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}",
             data_dir=tmp_path / "var",
             master_key=TEST_MASTER_KEY,
         ),
         run_migrations=False,
-    )
+    ) as built:
+        yield built
 
 
-def test_a_reader_is_not_held_up_by_a_writer_holding_the_lock(
-    tmp_path: Path, sqlite_template: Path
-) -> None:
-    system = _system(tmp_path, sqlite_template)
+def test_a_reader_is_not_held_up_by_a_writer_holding_the_lock(system: System) -> None:
     read: list[int] = []
     with system.uow() as writer:
         writer.session.execute(text("SELECT 1"))  # BEGIN IMMEDIATE: the write lock is held
@@ -52,8 +53,7 @@ def test_a_reader_is_not_held_up_by_a_writer_holding_the_lock(
     assert read == [0]
 
 
-def test_a_writer_still_queues_behind_another_writer(tmp_path: Path, sqlite_template: Path) -> None:
-    system = _system(tmp_path, sqlite_template)
+def test_a_writer_still_queues_behind_another_writer(system: System) -> None:
     began = threading.Event()
     with system.uow() as first:
         first.session.execute(text("SELECT 1"))
@@ -75,10 +75,7 @@ def _count_people(system: System) -> int:
         return int(uow.session.execute(text("SELECT count(*) FROM persons")).scalar_one())
 
 
-def test_while_serving_the_wal_is_checkpointed_beside_the_requests(
-    tmp_path: Path, sqlite_template: Path
-) -> None:
-    system = _system(tmp_path, sqlite_template)
+def test_while_serving_the_wal_is_checkpointed_beside_the_requests(system: System) -> None:
     checkpointer = WalCheckpointer(system.engine, every=0.05)
     checkpointer.start()
     try:
@@ -120,10 +117,7 @@ def test_only_a_sqlite_file_has_a_checkpointer(url: str) -> None:
         WalCheckpointer(make_engine(url))
 
 
-def test_the_service_checkpoints_while_it_runs_and_stops_with_it(
-    tmp_path: Path, sqlite_template: Path
-) -> None:
-    system = _system(tmp_path, sqlite_template)
+def test_the_service_checkpoints_while_it_runs_and_stops_with_it(system: System) -> None:
     app = create_app(system)
     with TestClient(app) as client:
         assert client.get("/health").status_code == 200
@@ -147,10 +141,7 @@ class _FailingFirst(WalCheckpointer):
         return super().checkpoint()
 
 
-def test_a_failed_checkpoint_is_tried_again_at_the_next_round(
-    tmp_path: Path, sqlite_template: Path
-) -> None:
-    system = _system(tmp_path, sqlite_template)
+def test_a_failed_checkpoint_is_tried_again_at_the_next_round(system: System) -> None:
     checkpointer = _FailingFirst(system.engine, every=0.05)
     checkpointer.start()
     try:
@@ -170,7 +161,7 @@ class _Counted(WalCheckpointer):
 
 
 def test_the_rounds_share_one_connection_closed_when_the_checkpointer_stops(
-    tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch
+    system: System, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A new connection parses the whole schema at its first statement: the rounds, four a
     second while the service runs, and the last checkpoint at stop keep one."""
@@ -185,7 +176,6 @@ def test_the_rounds_share_one_connection_closed_when_the_checkpointer_stops(
     monkeypatch.setattr(
         checkpoints, "sqlite3", SimpleNamespace(connect=connect, Error=sqlite3.Error)
     )
-    system = _system(tmp_path, sqlite_template)
     checkpointer = _Counted(system.engine, every=0.02)
     checkpointer.start()
     try:
