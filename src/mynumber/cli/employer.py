@@ -4,20 +4,16 @@ Errors print one line and exit 1."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from mynumber.cli.support import closed_with_command, console, one_line_errors
-from mynumber.config import Settings
+from mynumber.cli.support import command_system, console, one_line_errors
 
 app = typer.Typer(help="Employers: set-up and the My Number retention sweep.", no_args_is_help=True)
 
 
-def _system() -> Any:
-    from mynumber.bootstrap import build_system
-
-    return closed_with_command(build_system(Settings()))
+_system = command_system
 
 
 @app.command("add")

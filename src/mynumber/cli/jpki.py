@@ -17,8 +17,7 @@ from typing import Annotated
 import typer
 
 from mynumber.adapters.vpcd import VPCD_HOST, VPCD_PORT
-from mynumber.cli.support import closed_with_command, console, one_line_errors
-from mynumber.config import Settings
+from mynumber.cli.support import command_system, console, one_line_errors
 
 app = typer.Typer(
     help="The virtual card reader (vpcd): cards for PC/SC software.", no_args_is_help=True
@@ -39,11 +38,10 @@ def insert(
 ) -> None:
     """Put card CARD in the vpcd virtual reader until Ctrl-C."""
     from mynumber.adapters.vpcd import VpcdBridge
-    from mynumber.bootstrap import build_system
     from mynumber.card.apdu import JpkiCard
     from mynumber.card.chip import Chip
 
-    services = closed_with_command(build_system(Settings())).services
+    services = command_system().services
     services.chips.load(card)  # NotFound, before touching the reader
     bridge = VpcdBridge(
         JpkiCard(Chip(services.chips, card, chip_key=services.keys.chip_key)), host=host, port=port

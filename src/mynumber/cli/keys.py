@@ -8,20 +8,16 @@ their rotation"). Errors print one line and exit 1 (2 for a configuration error)
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from mynumber.cli.support import closed_with_command, console, err, one_line_errors
-from mynumber.config import Settings
+from mynumber.cli.support import command_system, console, err, one_line_errors
 
 app = typer.Typer(help="The master key's versions: status, rotate, retire.", no_args_is_help=True)
 
 
-def _system() -> Any:
-    from mynumber.bootstrap import build_system
-
-    return closed_with_command(build_system(Settings()))
+_system = command_system
 
 
 @app.command("status")

@@ -18,7 +18,7 @@ from mynumber.cli.jpki import app as jpki_app
 from mynumber.cli.keys import app as keys_app
 from mynumber.cli.oidc import app as oidc_app
 from mynumber.cli.sandbox import app as sandbox_app
-from mynumber.cli.support import closed_with_command, console, err, one_line_errors, run_use_case
+from mynumber.cli.support import command_system, console, err, one_line_errors, run_use_case
 from mynumber.cli.tokens import app as tokens_app
 from mynumber.cli.ward import app as ward_app
 from mynumber.config import Settings
@@ -46,10 +46,7 @@ app.command("guide")(guide_command)
 app.command("chaos")(chaos_command)
 
 
-def _system() -> Any:
-    from mynumber.bootstrap import build_system
-
-    return closed_with_command(build_system(Settings()))
+_system = command_system
 
 
 @app.command()

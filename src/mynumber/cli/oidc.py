@@ -8,8 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from mynumber.cli.support import closed_with_command, console, one_line_errors, run_use_case
-from mynumber.config import Settings
+from mynumber.cli.support import command_system, console, one_line_errors, run_use_case
 
 app = typer.Typer(
     help="Sign in with the My Number Card: review services, rotate the signing key.",
@@ -18,10 +17,7 @@ app = typer.Typer(
 CARD_CENTRE = "J-LIS card centre (mynumber oidc)"
 
 
-def _system() -> Any:
-    from mynumber.bootstrap import build_system
-
-    return closed_with_command(build_system(Settings()))
+_system = command_system
 
 
 def _centre() -> Any:

@@ -15,7 +15,7 @@ import click
 import typer
 from rich.console import Console
 
-from mynumber.config import ConfigurationError
+from mynumber.config import ConfigurationError, Settings
 from mynumber.domain.errors import MyNumberError
 from mynumber.services.core import audit
 
@@ -60,6 +60,14 @@ def run_use_case(system: Any, call: Callable[[Any, Any], T]) -> T:
     """Run one use case as the pages do (``audit.run_use_case``: committed, or nothing kept
     and a refusal audited)."""
     return audit.run_use_case(system, call)
+
+
+def command_system() -> System:
+    """The system of ``Settings()`` for one command, closed when the command ends (what each
+    command group's ``_system`` is: tests put a system of their own in its place)."""
+    from mynumber.bootstrap import build_system  # not at import: ``--help`` needs none of it
+
+    return closed_with_command(build_system(Settings()))
 
 
 def closed_with_command(system: System) -> System:

@@ -12,18 +12,14 @@ from typing import Annotated, Any
 
 import typer
 
-from mynumber.cli.support import closed_with_command, console, one_line_errors
-from mynumber.config import Settings
+from mynumber.cli.support import command_system, console, one_line_errors
 
 app = typer.Typer(
     help="API tokens for machines: issue, list, rotate, revoke.", no_args_is_help=True
 )
 
 
-def _system() -> Any:
-    from mynumber.bootstrap import build_system
-
-    return closed_with_command(build_system(Settings()))
+_system = command_system
 
 
 @app.command("issue")

@@ -14,8 +14,7 @@ from typing import Annotated, Any
 
 import typer
 
-from mynumber.cli.support import closed_with_command, console, one_line_errors, run_use_case
-from mynumber.config import Settings
+from mynumber.cli.support import command_system, console, one_line_errors, run_use_case
 from mynumber.domain.errors import invalid
 
 app = typer.Typer(
@@ -30,10 +29,7 @@ Municipality = Annotated[
 ]
 
 
-def _system() -> Any:
-    from mynumber.bootstrap import build_system
-
-    return closed_with_command(build_system(Settings()))
+_system = command_system
 
 
 def _office(municipality: str) -> Any:
