@@ -1208,10 +1208,17 @@ def chip(new_chip: Chip) -> Chip:
     return new_chip
 
 
-def system_at(url: str, data_dir: Path, key_source: KeyPool) -> System:
+def system_at(
+    url: str,
+    data_dir: Path,
+    key_source: KeyPool,
+    *,
+    engine: Engine | None = None,
+    tries_engine: Engine | None = None,
+) -> System:
     """A system on an already migrated database at ``url``, outside the ``system`` fixture
     (a world built once per module): the tests' master key, a simulated clock at ``START``,
-    a post office of its own."""
+    a post office of its own; on the engines given, if any (``build_system``'s)."""
     settings = Settings(database_url=url, data_dir=data_dir, master_key=TEST_MASTER_KEY)
     return build_system(
         settings,
@@ -1219,6 +1226,8 @@ def system_at(url: str, data_dir: Path, key_source: KeyPool) -> System:
         post=PostOffice(),
         key_source=key_source,
         run_migrations=False,
+        engine=engine,
+        tries_engine=tries_engine,
     )
 
 

@@ -51,7 +51,10 @@ class System:
     engine: Engine
     services: Services
     tries_engine: Engine
-    """The PIN tries' engine (``SqlChipStore``'s own pool), closed with the system."""
+    """The PIN tries' engine (``SqlChipStore``'s own pool)."""
+    owned_engines: tuple[Engine, ...]
+    """The engines ``close`` disposes: those ``build_system`` made, not those it was given
+    (their pools are their giver's, who may lend them again)."""
     sessions: sessionmaker[Session] = field(init=False, repr=False)
     reader_engine: Engine = field(init=False, repr=False)
     """``engine`` for transactions that only read (``read_only``)."""
@@ -84,19 +87,20 @@ class System:
         return units
 
     def close(self) -> None:
-        """Close every connection the system keeps: the register's pool (``engine``'s, which
-        ``reader_engine`` shares), the PIN tries' (``tries_engine``) and those of the
-        ``async_units`` it handed out and nobody closed (their event loop may be gone: they
-        are closed in one of their own). A connection still in use is not touched. Calling it
-        again does no harm; a system used after it opens connections again (as an engine does
-        after ``dispose``), which the next ``close`` closes."""
+        """Close every connection the system keeps: the pools of the engines it owns (the
+        register's, ``engine``'s, which ``reader_engine`` shares; the PIN tries',
+        ``tries_engine``) and those of the ``async_units`` it handed out and nobody closed
+        (their event loop may be gone: they are closed in one of their own). An engine given to
+        ``build_system`` is left as it is, open and usable. A connection still in use is not
+        touched. Calling it again does no harm; a system used after it opens connections again
+        (as an engine does after ``dispose``), which the next ``close`` closes."""
         units, self._async_units = self._async_units, []
         try:
             for each in units:
                 each.close_outside_loop()
         finally:
-            self.engine.dispose()
-            self.tries_engine.dispose()
+            for engine in self.owned_engines:
+                engine.dispose()
 
     def __enter__(self) -> System:
         return self
@@ -172,8 +176,13 @@ def build_system(
     post: PostOffice | None = None,
     key_source: KeySource | None = None,
     run_migrations: bool = True,
+    engine: Engine | None = None,
+    tries_engine: Engine | None = None,
 ) -> System:
-    """Build the system for ``settings``; migrate the database unless told not to."""
+    """Build the system for ``settings``; migrate the database unless told not to. Where
+    ``engine`` (the register's, as ``make_engine`` makes it) or ``tries_engine`` (as
+    ``make_tries_engine`` makes it) is given, on ``settings``' databases, the system uses it
+    and leaves it open when closed: it stays its giver's. The engines it makes are its own."""
     if settings.sandbox and settings.mode == "production":
         raise ConfigurationError("The sandbox never runs in production mode.")
     url = settings.resolved_database_url()
@@ -182,10 +191,13 @@ def build_system(
         migrate(url)
         if chip_url != url:
             migrate(chip_url)
-    engine = make_engine(url)
-    # The PIN tries, and only they, are written apart from the register's transaction: on an
-    # engine of their own (its own pool), so a request never holds two connections of one pool.
-    tries_engine = make_engine(chip_url, pool_size=TRIES_POOL_SIZE, max_overflow=0)
+    owned: list[Engine] = []
+    if engine is None:
+        engine = make_engine(url)
+        owned.append(engine)
+    if tries_engine is None:
+        tries_engine = make_tries_engine(chip_url)
+        owned.append(tries_engine)
     if chip_url != url and chip_url.startswith("sqlite"):
         adopt_chips(tries_engine, engine)  # chips kept apart before (SQLite): now the register's
     keys = KeyRing.from_key_file(settings.key_file())
@@ -198,7 +210,20 @@ def build_system(
         key_source=key_source or FreshKeys(),
         ca_dir=settings.data_dir / "ca",
     )
-    return System(settings=settings, engine=engine, services=services, tries_engine=tries_engine)
+    return System(
+        settings=settings,
+        engine=engine,
+        services=services,
+        tries_engine=tries_engine,
+        owned_engines=tuple(owned),
+    )
+
+
+def make_tries_engine(url: str) -> Engine:
+    """The PIN tries' engine on ``url``. The tries, and only they, are written apart from the
+    register's transaction: on an engine of their own (its own pool), so a request never holds
+    two connections of one pool."""
+    return make_engine(url, pool_size=TRIES_POOL_SIZE, max_overflow=0)
 
 
 def build_sandbox_system(

@@ -1,6 +1,7 @@
 """``System.close``: its owner closes, in one call, every connection the system opened — the
 register's (and the readers', the same pool), the PIN tries' (an engine of their own) and the
-clinic desk's asynchronous units — and a second call does no harm."""
+clinic desk's asynchronous units — and a second call does no harm; an engine given to
+``build_system`` is its giver's, left open."""
 
 from __future__ import annotations
 
@@ -8,12 +9,14 @@ import asyncio
 import os
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import Engine, create_engine, text
 
-from mynumber.bootstrap import System
+from mynumber.adapters.db.engine import make_engine
+from mynumber.bootstrap import System, make_tries_engine
 from mynumber.card.keys import KeyPool
 from tests.conftest import PG_ADMIN_URL, system_at, worker_database_name
 from tests.integration.bench_support import copy_of_worker_database, drop_later
@@ -82,6 +85,45 @@ def test_close_leaves_no_connection_to_the_database(
     finally:
         system.close()
         drop_later(name)
+
+
+def _backend_of(engine: Engine) -> int:
+    """The server process of the connection ``engine``'s pool hands out (its idle one, if any)."""
+    with engine.connect() as conn:
+        return int(conn.scalar(text("SELECT pg_backend_pid()")))
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("given", "make"), [("engine", make_engine), ("tries_engine", make_tries_engine)]
+)
+def test_close_disposes_the_engines_it_made_and_leaves_a_given_one_open(
+    given: str,
+    make: Callable[[str], Engine],
+    pg_url: str,
+    tmp_path: Path,
+    ca_template: Path,
+    key_source: KeyPool,
+) -> None:
+    name = worker_database_name("system_close", "main")
+    url = copy_of_worker_database(pg_url, name, seeded=False)
+    shutil.copytree(ca_template, tmp_path / "var" / "ca")
+    lent = make(url)
+    system = system_at(url, tmp_path / "var", key_source, **{given: lent})
+    try:
+        assert getattr(system, given) is lent
+        idle_in_every_pool(system)
+        backend = _backend_of(lent)
+        system.close()
+        # The engine it made and the async units' are closed; the given engine's idle
+        # connection is left, still in its pool and usable.
+        assert _connections_to(name, once_it_is=1) == 1
+        assert _backend_of(lent) == backend
+    finally:
+        system.close()
+        lent.dispose()
+        drop_later(name)
+    assert _connections_to(name, once_it_is=0) == 0
 
 
 def _open_files_under(folder: Path) -> list[str]:
