@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -29,9 +29,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import Connection, Engine, create_engine, make_url, text
 
-from mynumber.adapters.db.engine import migrate
+from mynumber.adapters.db.engine import make_engine, migrate
 from mynumber.adapters.mail import PostOffice
-from mynumber.bootstrap import System, build_system
+from mynumber.bootstrap import System, build_system, make_tries_engine
 from mynumber.card import Chip, ChipStore, MemoryChipStore, pins
 from mynumber.card.keys import KeyPool
 from mynumber.config import Settings
@@ -1011,44 +1011,32 @@ def system(
     preseeded = settings.database_url in _PRESEEDED
     _PRESEEDED.discard(settings.database_url)
     shutil.copytree(ca_template, settings.data_dir / "ca")
-    with _engines_kept() as lent:
-        built = build_system(
-            settings, clock=clock, post=post, key_source=key_source, run_migrations=False
-        )
+    lent: list[_KeptEngine] = []
+    built = build_system(
+        settings,
+        clock=clock,
+        post=post,
+        key_source=key_source,
+        run_migrations=False,
+        engine=_lend(settings.resolved_database_url(), make_engine, lent),
+        tries_engine=_lend(settings.resolved_chip_database_url(), make_tries_engine, lent),
+    )
     if not preseeded:  # a database that did not come from ``db_url``
         with built.uow() as uow:
             seed_municipalities(uow.session)
             uow.commit()
     yield built
-    # The test is done with the system: it is closed (``System.close``), but for the engines
-    # lent, which are given back as they are, their idle connection kept for the next test.
-    with _lent_engines_stay_open(lent):
-        built.close()
+    # The test is done with the system: it is closed (``System.close``: the engines it made
+    # itself); the engines lent it are given back as they are, their idle connection kept for
+    # the next test.
+    built.close()
     for kept in lent:
         kept.give_back()
 
 
-@contextlib.contextmanager
-def _lent_engines_stay_open(lent: list[_KeptEngine]) -> Iterator[None]:
-    """While it lasts, ``dispose`` on a lent engine does nothing (``System.close`` disposes
-    every engine of its system: a lent one is ``give_back``'s to keep or dispose)."""
-
-    def stays_open(close: bool = True) -> None:
-        pass
-
-    for kept in lent:
-        vars(kept.engine)["dispose"] = stays_open
-    try:
-        yield
-    finally:
-        for kept in lent:
-            vars(kept.engine).pop("dispose", None)
-
-
 _KEPT_ENGINES: dict[tuple[str, str], _KeptEngine] = {}
-"""The PostgreSQL engines (and their pools' connections) that ``system`` lends each test,
-one for each ``make_engine`` call of ``build_system`` (the register's, the PIN tries'), kept
-for the worker by URL and arguments."""
+"""The PostgreSQL engines (and their pools' connections) that ``system`` lends each test's
+``build_system`` (the register's, the PIN tries'), kept for the worker by URL and kind."""
 
 
 @dataclass
@@ -1137,31 +1125,22 @@ def close_idle_connections(database: str) -> None:
             engine.pool.dispose()  # the checked-in connections closed; the pool goes on
 
 
-@contextlib.contextmanager
-def _engines_kept() -> Iterator[list[_KeptEngine]]:
-    """While ``build_system`` runs: its PostgreSQL engines come from ``_KEPT_ENGINES`` (each
-    given to one test at a time) or are made and kept; the list is what this test was lent."""
-    import mynumber.bootstrap as bootstrap
-
-    real = bootstrap.make_engine
-    lent: list[_KeptEngine] = []
-
-    def make_engine(url: str, **kwargs: Any) -> Engine:
-        if not url.startswith("postgresql"):
-            return real(url, **kwargs)
-        key = (url, repr(sorted(kwargs.items())))
-        kept = _KEPT_ENGINES.pop(key, None)
-        if kept is None:
-            engine = real(url, **kwargs)
-            kept = _KeptEngine(
-                key, engine, engine.pool, _KeptEngine.fingerprint(engine), engine._execution_options
-            )
-        lent.append(kept)
-        return kept.engine
-
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(bootstrap, "make_engine", make_engine)
-        yield lent
+def _lend(url: str, make: Callable[[str], Engine], lent: list[_KeptEngine]) -> Engine | None:
+    """For ``build_system``: on PostgreSQL, the engine ``make`` makes for ``url``, from
+    ``_KEPT_ENGINES`` (lent to one test at a time) or made and kept, recorded in ``lent`` (what
+    this test is to give back); on SQLite ``None``, for ``build_system`` to make (a test's
+    files are its own: nothing to keep)."""
+    if not url.startswith("postgresql"):
+        return None
+    key = (url, make.__qualname__)
+    kept = _KEPT_ENGINES.pop(key, None)
+    if kept is None:
+        engine = make(url)
+        kept = _KeptEngine(
+            key, engine, engine.pool, _KeptEngine.fingerprint(engine), engine._execution_options
+        )
+    lent.append(kept)
+    return kept.engine
 
 
 # The chip's fixtures: tests/unit/card (over the in-memory store) and, on a real database,
