@@ -72,8 +72,15 @@ TEST_WORKERS ?= $(shell expr $$(nproc) + 1)
 test: $(STAMP) system-deps $(CLIENT_VENV)/bin/openapi-python-client lint  ## every test, on SQLite and PostgreSQL
 	$(MAKE) --no-print-directory -j2 typecheck suite
 
+# The tests' temporary files on a RAM file system, where there is one with room (≥ 1 GB free;
+# pytest removes each passed test's folder, tmp_path_retention_policy, so a run holds tens of
+# MB at once): they write ~2 GB a run (each test's copies of the migrated databases), which on
+# this machine's disk (ext4, mounted with discard) cost kernel CPU to write and delete
+# (docs/benchmarks.md, fifteenth pass).
+TEST_TMPDIR ?= $(shell [ -w /dev/shm ] && df -Pk /dev/shm | awk 'NR == 2 && $$4 >= 1048576 {print "/dev/shm"}')
+
 suite: $(STAMP)
-	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope
+	$(if $(TEST_TMPDIR),TMPDIR=$(TEST_TMPDIR)) PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope
 
 screenshots: $(STAMP) system-deps  ## refresh docs/screenshots with the browser tests
 	MYNUMBER_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/e2e
