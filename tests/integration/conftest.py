@@ -3,9 +3,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +41,26 @@ def cli_data_seeded(tmp_path: Path, sqlite_template: Path, sqlite_seeded_templat
     afresh cost ~1 s of CPU a test)."""
     shutil.copy(sqlite_seeded_template, tmp_path / "mynumber.sqlite3")
     shutil.copy(sqlite_template, tmp_path / "mynumber-chips.sqlite3")
+
+
+@pytest.fixture
+def migrated_temporary_directories(
+    migrated_data_dir: Callable[[Path], Path],
+) -> Callable[[], AbstractContextManager[None]]:
+    """A context in which each ``tempfile.TemporaryDirectory`` starts as a migrated data
+    directory (``migrated_data_dir``): for the commands that run on a throw-away data
+    directory of their own (``mynumber demo``, ``mynumber openapi``), which then migrate
+    nothing. Only around the command: other temporary folders of the test stay empty."""
+
+    class Migrated(tempfile.TemporaryDirectory[str]):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            migrated_data_dir(Path(self.name))
+
+    @contextlib.contextmanager
+    def migrated() -> Iterator[None]:
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(tempfile, "TemporaryDirectory", Migrated)
+            yield
+
+    return migrated

@@ -7,7 +7,9 @@ process of their own: the entry point and its exit codes (0, and 2 for a configu
 as a shell sees them. The first is a fresh interpreter (its imports, the entry point as a shell
 reaches it); the second is forked from one that imported the project once
 (``forked_servers``): the same ``python -m mynumber.cli`` in its own process and environment,
-~1 s of CPU less.
+~1 s of CPU less. The commands that use the database find it migrated (copies of the
+worker's template: ``cli_data_seeded``), but for one: a newcomer's first command, on a new data
+directory, runs every migration.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from mynumber.adapters.db.engine import make_engine, pending_migrations
 from mynumber.cli.main import app
 from tests.conftest import TEST_MASTER_KEY
 from tests.integration.forked_servers import forked_popen
@@ -198,9 +201,21 @@ def test_production_mode_without_a_master_key_refuses_to_start(tmp_path: Path) -
     assert done.returncode == 2 and "MYNUMBER_MASTER_KEY is required" in done.stderr
 
 
-def test_dev_mode_makes_a_key_once_and_says_so(tmp_path: Path) -> None:
+def test_the_first_command_on_a_new_data_dir_migrates_it_and_makes_the_dev_key_once(
+    tmp_path: Path,
+) -> None:
+    """A newcomer's first command: nothing in the data directory yet. The other tests of
+    commands start from migrated copies (``cli_data_seeded``, ``migrated_data_dir``); this
+    one runs every migration on both files, as a first run does."""
     first = run(["audit", "verify"], tmp_path, MYNUMBER_MASTER_KEY="")
+    assert first.returncode == 0 and "intact" in first.stdout, first.stderr
+    for name in ("mynumber.sqlite3", "mynumber-chips.sqlite3"):
+        engine = make_engine(f"sqlite:///{tmp_path / name}")
+        with engine.connect() as conn:
+            assert not pending_migrations(conn), name
+        engine.dispose()
     second = run(["audit", "verify"], tmp_path, MYNUMBER_MASTER_KEY="")
+    assert second.returncode == 0 and "intact" in second.stdout, second.stderr
     assert "made a new master key" in first.stdout
     assert "made a new master key" not in second.stdout
     assert (tmp_path / "dev-master.key").stat().st_mode & 0o077 == 0

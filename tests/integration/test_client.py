@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
@@ -41,9 +43,12 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.timeout(1200)
-def test_the_client_in_the_repository_is_generated_from_this_code(tmp_path: Path) -> None:
+def test_the_client_in_the_repository_is_generated_from_this_code(
+    tmp_path: Path, migrated_temporary_directories: Callable[[], AbstractContextManager[None]]
+) -> None:
     make_client = _make_client()
-    printed = run(["openapi"], tmp_path / "cli")
+    with migrated_temporary_directories():  # the command's throw-away database, at the head
+        printed = run(["openapi"], tmp_path / "cli")
     assert printed.returncode == 0, printed.stderr
     fresh = tmp_path / "python"
     make_client.generate(fresh, printed.stdout)  # type: ignore[attr-defined]

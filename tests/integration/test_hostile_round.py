@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -30,16 +31,18 @@ TOKYO_UNION = "39131008"  # 東京都後期高齢者医療広域連合: 39, pref
 
 @pytest.mark.sqlite_only
 def test_a_sandbox_clock_span_past_the_calendar_is_one_line_on_the_command_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, migrated_data_dir: Callable[[Path], Path]
 ) -> None:
     """+999999w is past the year 9999: the command line printed a traceback (the API's
     OverflowError handler hid it there)."""
     from typer.testing import CliRunner
 
     from mynumber.cli.main import app
+    from mynumber.config import Settings
 
     monkeypatch.setenv("MYNUMBER_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.delenv("MYNUMBER_DATABASE_URL", raising=False)
+    migrated_data_dir(Settings(data_dir=tmp_path / "var").for_sandbox().data_dir)
     runner = CliRunner()
     for span in ("+999999w", "+999999d"):
         moved = runner.invoke(app, ["sandbox", "clock", span])

@@ -605,12 +605,18 @@ def _cli(args: list[str], data_dir: Path) -> Forked:
 
 
 def test_reader_insert_puts_a_card_from_the_database_in_the_reader(
-    pcscd: Pcscd, make_card: MakeCard, tmp_path: Path, request: pytest.FixtureRequest
+    pcscd: Pcscd,
+    make_card: MakeCard,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    migrated_data_dir: Callable[[Path], Path],
 ) -> None:
     from mynumber.bootstrap import build_system
     from mynumber.config import Settings
 
-    system = build_system(Settings(data_dir=tmp_path, master_key=TEST_MASTER_KEY))
+    system = build_system(
+        Settings(data_dir=migrated_data_dir(tmp_path), master_key=TEST_MASTER_KEY)
+    )
     request.addfinalizer(system.close)
     services = system.services
     stored = make_card(services.chips, services.keys.chip_key)
@@ -634,8 +640,12 @@ def test_reader_insert_puts_a_card_from_the_database_in_the_reader(
     pcscd.wait_until(False, "the card was not seen removed")
 
 
-def test_reader_insert_of_an_unknown_card_is_one_line_and_exit_1(tmp_path: Path) -> None:
-    command = _cli(["reader", "insert", "NO-SUCH-CARD", "--wait", "0.1"], tmp_path)
+def test_reader_insert_of_an_unknown_card_is_one_line_and_exit_1(
+    tmp_path: Path, migrated_data_dir: Callable[[Path], Path]
+) -> None:
+    command = _cli(
+        ["reader", "insert", "NO-SUCH-CARD", "--wait", "0.1"], migrated_data_dir(tmp_path)
+    )
     _out, errors = command.communicate(timeout=120)
     assert command.returncode == 1
     assert len(errors.strip().splitlines()) == 1 and "No such card" in errors

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -233,7 +233,7 @@ def test_the_public_address_follows_the_port_unless_set() -> None:
 
 @pytest.mark.sqlite_only
 def test_serve_on_a_port_writes_that_port_into_certificates_and_the_letters_qr(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, migrated_data_dir: Callable[[Path], Path]
 ) -> None:
     import uvicorn
     from typer.testing import CliRunner
@@ -248,7 +248,10 @@ def test_serve_on_a_port_writes_that_port_into_certificates_and_the_letters_qr(
     result = CliRunner().invoke(
         cli,
         ["serve", "--port", "18801"],
-        env={"MYNUMBER_DATA_DIR": str(tmp_path), "MYNUMBER_MASTER_KEY": TEST_MASTER_KEY},
+        env={
+            "MYNUMBER_DATA_DIR": str(migrated_data_dir(tmp_path)),
+            "MYNUMBER_MASTER_KEY": TEST_MASTER_KEY,
+        },
     )
     logging.getLogger().handlers.clear()  # serve set up JSON logs for the process
     assert result.exit_code == 0, result.output

@@ -9,11 +9,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
 from mynumber.adapters.mail import PostOffice
 from mynumber.adapters.photo import sample_photo_jpeg
@@ -431,9 +433,18 @@ def test_expiry_notices_are_mailed_when_the_clock_passes_their_day(
     assert [m["kind"] for m in mail].count("renewal_notice") == 1
 
 
+def _kept_clock(database: Path) -> dt.datetime | None:
+    engine = create_engine(f"sqlite:///{database}")
+    try:
+        with Session(engine) as session:
+            return sandbox_clock.stored(session)
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.sqlite_only
 def test_the_command_line_moves_the_sandbox_clock_of_the_sandbox_database(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, migrated_data_dir: Callable[[Path], Path]
 ) -> None:
     from typer.testing import CliRunner
 
@@ -441,14 +452,20 @@ def test_the_command_line_moves_the_sandbox_clock_of_the_sandbox_database(
 
     monkeypatch.setenv("MYNUMBER_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.delenv("MYNUMBER_DATABASE_URL", raising=False)
+    # The sandbox's files are there from the start (migrated copies, as the worker's other
+    # tests have them): the clock kept in them shows that the commands use its own database.
+    migrated_data_dir(Settings(data_dir=tmp_path / "var").for_sandbox().data_dir)
+    own = tmp_path / "var" / "sandbox" / "mynumber.sqlite3"
     runner = CliRunner()
     shown = runner.invoke(app, ["sandbox", "clock"])
     assert shown.exit_code == 0, shown.output
+    started = _kept_clock(own)
+    assert started is not None
     moved = runner.invoke(app, ["sandbox", "clock", "+30d"])
     assert moved.exit_code == 0 and "31 rounds" in moved.output, moved.output
     back = runner.invoke(app, ["sandbox", "clock", "2000-01-01"])
     assert back.exit_code == 1 and "only moves forward" in back.output
-    assert (tmp_path / "var" / "sandbox" / "mynumber.sqlite3").exists()  # its own database
+    assert _kept_clock(own) == started + dt.timedelta(days=30)  # its own database
     assert not (tmp_path / "var" / "mynumber.sqlite3").exists()
     token = runner.invoke(app, ["sandbox", "admin-token"])
     assert token.exit_code == 0 and token.output.strip().startswith("mnt_")
