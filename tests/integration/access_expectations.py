@@ -48,7 +48,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from mynumber.adapters.db.models import Registration
+from mynumber.adapters.db.models import NotificationLetter, Registration
 from mynumber.adapters.db.models_register import AnnouncedArrival
 from mynumber.domain.access import Role
 from mynumber.domain.cards import IdentityShown
@@ -333,9 +333,29 @@ def apply_api(w: World, s: Person, c: str) -> Body:
     }
     if c.startswith("ward"):
         body["person_id"] = w.references.reference(Kind.PERSON, s.person_id)
-    else:
+    elif c in ("self", "resident_other"):
+        body["application_id"] = letter_application_id(w, s)
+    else:  # refused for its role (the smartphone channel is the resident's) before the ID
         body["application_id"] = s.application_id
     return {"json": body}
+
+
+def letter_application_id(w: World, s: Person) -> str:
+    """The application ID on the subject's notification letter (the one in force), which a
+    resident applies with: another resident's is refused as someone else's letter (audited),
+    where the ID of A's or B's counter application (``Person.application_id``) names no
+    letter at all (404, no one to audit)."""
+    with w.system.uow() as uow:
+        found = uow.session.scalars(
+            select(NotificationLetter.application_id)
+            .where(
+                NotificationLetter.person_id == s.person_id,
+                NotificationLetter.superseded.is_(False),
+            )
+            .order_by(NotificationLetter.id.desc())
+        ).first()
+    assert found is not None, f"{s.name} has no letter in force"
+    return found
 
 
 def collect_body(w: World, s: Person, c: str) -> Body:
@@ -1527,15 +1547,17 @@ PAGES: list[Row] = [
         },
         scope=ANY,
     ),
-    # Last: each filing moves the filer out (the sample moves them in again first).
-    row("GET", "/portal/moving-out", 200, "self resident_other", scope=ANY),
-    row("POST", "/portal/moving-out", 303, "self resident_other", online_moving_out, scope=ANY),
     # the immigration bureau: the special residence card (from 2026-06-14: the matrix's world
-    # is built after it); a stay application from its area, a renewal only with its case
+    # is built after it); a stay application from its area, a renewal only with its case —
+    # before the filings below move A out, so that the other bureau's refusal on A is the
+    # policy's (on a moved-out A, no registered foreign resident matches: 404, no one to audit)
     row("GET", "/staff/immigration", 200, "immigration immigration_other", scope=ANY),
     row(
         "POST", "/staff/immigration/{action}", 303, "immigration", stay_grant_form, fresh=registered
     ),
+    # Last: each filing moves the filer out (the sample moves them in again first).
+    row("GET", "/portal/moving-out", 200, "self resident_other", scope=ANY),
+    row("POST", "/portal/moving-out", 303, "self resident_other", online_moving_out, scope=ANY),
 ]
 
 TABLE: list[Row] = API + PAGES
