@@ -9,10 +9,16 @@ and a row whose route is gone fails it too. For each route, every caller:
   subject for good): the route's success status (so the sample is a valid request);
 - anyone else, and everyone on B (related to no caller): a refusal — 401, 403 or 404 over
   the API; a redirect to a login page, the 403 page or the 404 page on a page. Never 2xx,
-  never 5xx.
+  never 5xx;
+- each refusal of a caller who is someone (a token, a clerk's or a resident's session) has
+  left an audit entry by that caller's role, and no other request a refusal entry (but for
+  what a row declares ``unaudited``): every refusal entry the product writes is seen as it is
+  written (``RefusalEntries``), so a missing one names its request, and the log's count of
+  refusal entries, read once before the test and once after, must grow by exactly as many.
 
-The run counts the requests tried, the grants and refusals, and prints them (figures for
-``docs/security.md``); it writes nothing tracked. The world is built once per database.
+The run counts the requests tried, the grants and refusals, the refusals audited and their
+entries, and prints them (figures for ``docs/security.md``); it writes nothing tracked. The
+world is built once per database.
 """
 
 from __future__ import annotations
@@ -40,8 +46,10 @@ from mynumber.bootstrap import System, build_system
 from mynumber.card.keys import KeyPool
 from mynumber.config import Settings
 from mynumber.domain.clock import SimulatedClock
+from mynumber.services.core import audit_chain
 from mynumber.services.core.refs import Kind, References
 from tests.conftest import START, TEST_MASTER_KEY, reset_postgres
+from tests.integration.access_audit import Entry, RefusalEntries, entries_wrong, in_log
 from tests.integration.access_expectations import API, CALLERS, PAGES, PUBLIC, TABLE, Row
 from tests.integration.access_world import Person, World, build_world, csrf_of
 
@@ -160,6 +168,14 @@ def world(
     system.close()
 
 
+@pytest.fixture
+def refusal_entries(world: World, monkeypatch: pytest.MonkeyPatch) -> RefusalEntries:
+    """The refusal entries written during the test (``access_audit``)."""
+    entries = RefusalEntries(audit_chain.write_entries, world)
+    monkeypatch.setattr(audit_chain, "write_entries", entries)
+    return entries
+
+
 # --- one request ----------------------------------------------------------------------------
 
 
@@ -169,6 +185,14 @@ class Tally:
     granted: int = 0
     refused: int = 0
     server_errors: int = 0
+    audited: int = 0
+    """Refusals that left their audit entries (one, or two: a refused form whose error page
+    shows the subject's page again, itself refused)."""
+    entries: int = 0
+    """The refusal entries those requests left."""
+    unaudited: int = 0
+    """Refusals that leave none: of no one (no token, no session of the page's kind), or
+    declared by their row (``Row.unaudited``)."""
     wrong: list[str] = field(default_factory=list)
 
 
@@ -217,6 +241,15 @@ def _path(r: Row, w: World, s: Person, params: dict[str, str]) -> str:
 
 
 def _send(r: Row, w: World, s: Person, caller: str, *, page: bool, self_person: Person) -> Any:
+    client, url, kwargs = _prepared(r, w, s, caller, page=page, self_person=self_person)
+    return client.request(r.method, url, **kwargs)
+
+
+def _prepared(
+    r: Row, w: World, s: Person, caller: str, *, page: bool, self_person: Person
+) -> tuple[Any, str, dict[str, Any]]:
+    """The client, URL and arguments of the request, its sample built (a sample's own
+    requests, such as a challenge asked for with the caller's token, are made here)."""
     parts = r.sample(w, s, caller)
     url = _path(r, w, s, parts.pop("params", {}))
     kwargs: dict[str, Any] = {k: v for k, v in parts.items() if k in ("json", "files", "content")}
@@ -229,13 +262,13 @@ def _send(r: Row, w: World, s: Person, caller: str, *, page: bool, self_person: 
             csrf = csrf_of(browser, "/portal/login" if url.startswith("/portal") else "/login")
         if r.method != "GET":
             kwargs["data"] = {**parts.get("data", {}), "csrf": csrf}
-        return browser.request(r.method, url, headers=headers, follow_redirects=False, **kwargs)
+        return browser, url, {"headers": headers, "follow_redirects": False, **kwargs}
     token = w.token(caller, self_person)
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
     if "data" in parts:
         kwargs["data"] = parts["data"]
-    return w.api.request(r.method, url, headers=headers, follow_redirects=False, **kwargs)
+    return w.api, url, {"headers": headers, "follow_redirects": False, **kwargs}
 
 
 def _browser(w: World, caller: str, self_person: Person) -> tuple[Any, str]:
@@ -257,6 +290,39 @@ def _is_refusal(resp: Any, page: bool) -> bool:
     return resp.status_code in REFUSED_PAGE
 
 
+def _to_login(resp: Any) -> bool:
+    return resp.status_code in (302, 303, 307) and resp.headers.get("location", "").startswith(
+        LOGIN_PAGES
+    )
+
+
+def _audit_wrong(
+    r: Row,
+    roles: dict[str, str],
+    caller: str,
+    subject: str,
+    resp: Any,
+    page: bool,
+    refusal: bool,
+    own: list[Entry],
+) -> str | None:
+    """A refusal of someone leaves one entry by the caller's role — on a page, a form's may
+    leave two: its error page shows the subject's page again, itself refused. A refusal of
+    no one (no token; a login redirect: no session of the page's kind), one its row declares
+    ``unaudited``, and any answer that is no refusal leave none."""
+    due = (
+        refusal
+        and caller != "none"
+        and not (page and _to_login(resp))
+        and r.audits(caller, subject)
+    )
+    if not due:
+        return f"a refusal entry where none is due: {own}" if own else None
+    if not own:
+        return "no audit entry for the refusal"
+    return entries_wrong(own, most=2 if page and r.method == "POST" else 1, role=roles[caller])
+
+
 def _is_success(resp: Any, r: Row, page: bool) -> bool:
     if resp.status_code != r.ok:
         return False
@@ -276,18 +342,21 @@ def _try(
     page: bool,
     self_person: Person,
     label: str,
+    entries: RefusalEntries,
 ) -> None:
-    resp = _send(r, w, s, caller, page=page, self_person=self_person)
+    client, url, kwargs = _prepared(r, w, s, caller, page=page, self_person=self_person)
+    mark = len(entries.seen)
+    resp = client.request(r.method, url, **kwargs)
+    own = entries.seen[mark:]
+    refusal = _is_refusal(resp, page)
     tally.tried += 1
     if resp.status_code >= 500:
         tally.server_errors += 1
-    elif 200 <= resp.status_code < 300 or (
-        page and resp.status_code in (302, 303) and not _is_refusal(resp, page)
-    ):
+    elif 200 <= resp.status_code < 300 or (page and resp.status_code in (302, 303) and not refusal):
         tally.granted += 1
     else:
         tally.refused += 1
-    ok = _is_success(resp, r, page) if grant else _is_refusal(resp, page)
+    ok = _is_success(resp, r, page) if grant else refusal
     if not ok:
         where = resp.headers.get("location", "")
         tally.wrong.append(
@@ -295,13 +364,35 @@ def _try(
             f"{'grant ' + str(r.ok) if grant else 'refusal'}, got {resp.status_code} "
             f"{where} {resp.text[:160]!r}"
         )
+    subject = "B" if s is w.b else "A"
+    audit_wrong = _audit_wrong(r, entries.roles, caller, subject, resp, page, refusal, own)
+    if audit_wrong is not None:
+        tally.wrong.append(
+            f"{r.method} {r.path} as {caller} on {label}: {resp.status_code}, {audit_wrong}"
+        )
+    elif own:
+        tally.audited += 1
+        tally.entries += len(own)
+    elif refusal:
+        tally.unaudited += 1
 
 
-def _run(rows: list[Row], w: World, *, page: bool) -> Tally:
+def _run(rows: list[Row], w: World, *, page: bool, entries: RefusalEntries) -> Tally:
     tally = Tally()
     for r in rows:
         if r.scope == PUBLIC:
-            _try(tally, r, w, w.a, "none", grant=True, page=page, self_person=w.a, label="-")
+            _try(
+                tally,
+                r,
+                w,
+                w.a,
+                "none",
+                grant=True,
+                page=page,
+                self_person=w.a,
+                label="-",
+                entries=entries,
+            )
             continue
         # Refusals first: a refused call must change nothing the granted calls rely on.
         for caller in CALLERS:
@@ -316,6 +407,7 @@ def _run(rows: list[Row], w: World, *, page: bool) -> Tally:
                     page=page,
                     self_person=w.a,
                     label="B (unrelated)",
+                    entries=entries,
                 )
             if caller not in r.granted:
                 _try(
@@ -328,6 +420,7 @@ def _run(rows: list[Row], w: World, *, page: bool) -> Tally:
                     page=page,
                     self_person=w.a,
                     label="A (related)",
+                    entries=entries,
                 )
         for caller in CALLERS:
             if caller not in r.granted:
@@ -343,6 +436,7 @@ def _run(rows: list[Row], w: World, *, page: bool) -> Tally:
                     page=page,
                     self_person=w.a,
                     label="B (every subject)",
+                    entries=entries,
                 )
             subject = r.fresh(w, w.a) if r.fresh is not None else w.a
             _try(
@@ -355,20 +449,30 @@ def _run(rows: list[Row], w: World, *, page: bool) -> Tally:
                 page=page,
                 self_person=subject,
                 label="A (related)" if r.fresh is None else "a fresh related subject",
+                entries=entries,
             )
     return tally
 
 
-def _report(name: str, tally: Tally, w: World) -> None:
+def _report(name: str, tally: Tally, w: World, entries: RefusalEntries) -> None:
     backend = w.system.engine.dialect.name
     print(
         f"\naccess matrix ({name}, {backend}): {tally.tried} requests tried, "
-        f"{tally.granted} granted, {tally.refused} refused, {tally.server_errors} 5xx"
+        f"{tally.granted} granted, {tally.refused} refused, {tally.server_errors} 5xx; "
+        f"{tally.audited} refusals audited ({tally.entries} entries; "
+        f"{len(entries.seen)} with the samples' own), "
+        f"{tally.unaudited} of no one or declared unaudited"
     )
     assert not tally.wrong, f"{len(tally.wrong)} of {tally.tried} off the table:\n" + "\n".join(
         tally.wrong
     )
     assert tally.server_errors == 0
+    # The entries seen written are in the log (a write that did not last, or one made some
+    # other way, shows), the samples' own refused requests' included.
+    logged = in_log(w) - entries.in_log_before
+    assert logged == len(entries.seen), (
+        f"{len(entries.seen)} refusal entries written, {logged} more in the log"
+    )
 
 
 # --- the tests ------------------------------------------------------------------------------
@@ -389,11 +493,19 @@ def test_every_route_declares_who_may_call_it(system: System) -> None:
 
 
 class _EveryRoute:
-    def test_every_api_route_grants_exactly_what_the_table_says(self, world: World) -> None:
-        _report("API", _run(API, world, page=False), world)
+    def test_every_api_route_grants_exactly_what_the_table_says(
+        self, world: World, refusal_entries: RefusalEntries
+    ) -> None:
+        _report(
+            "API", _run(API, world, page=False, entries=refusal_entries), world, refusal_entries
+        )
 
-    def test_every_page_grants_exactly_what_the_table_says(self, world: World) -> None:
-        _report("pages", _run(PAGES, world, page=True), world)
+    def test_every_page_grants_exactly_what_the_table_says(
+        self, world: World, refusal_entries: RefusalEntries
+    ) -> None:
+        _report(
+            "pages", _run(PAGES, world, page=True, entries=refusal_entries), world, refusal_entries
+        )
 
 
 # A class a database: ``--dist loadscope`` groups a class's tests (a module's functions go
