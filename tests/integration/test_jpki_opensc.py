@@ -11,6 +11,7 @@ failure when ``CI=true``.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import shutil
 import signal
@@ -649,3 +650,29 @@ def test_reader_insert_of_an_unknown_card_is_one_line_and_exit_1(
     _out, errors = command.communicate(timeout=120)
     assert command.returncode == 1
     assert len(errors.strip().splitlines()) == 1 and "No such card" in errors
+
+
+# --- the PC/SC contexts our reader holds -----------------------------------------------------
+
+
+def unreleased_pcsc_contexts() -> int:
+    """pyscard's connections still holding a PC/SC context (each establishes one when made;
+    one left to the garbage collector is released whenever the object goes, and its
+    destructor raises if pcscd has gone by then)."""
+    from smartcard.pcsc.PCSCCardConnection import PCSCCardConnection
+
+    gc.collect()  # connections already unreachable: their destructor releases them
+    return sum(
+        1
+        for each in gc.get_objects()
+        if isinstance(each, PCSCCardConnection) and each.hcontext is not None
+    )
+
+
+def test_a_closed_reader_holds_no_pcsc_context(pcscd: Pcscd, card: CardUnderTest) -> None:
+    before = unreleased_pcsc_contexts()
+    reader = PcscReader(READER, timeout=WAIT)
+    assert unreleased_pcsc_contexts() == before + 1
+    assert JpkiTerminal(reader).is_my_number_card()
+    reader.close()
+    assert unreleased_pcsc_contexts() == before  # released now, `reader` still referenced

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Protocol
@@ -126,8 +126,11 @@ class PcscReader:
         return bytes(data), sw1 << 8 | sw2
 
     def close(self) -> None:
-        """Release the card (it stays in the reader)."""
-        self._connection.disconnect()
+        """Release the card (it stays in the reader) and the PC/SC context the connection
+        holds (pyscard establishes one per connection): left to the garbage collector, it is
+        released whenever the object goes, and the release fails then, in a destructor, if
+        pcscd has gone meanwhile."""
+        self._connection.release()
 
     def __enter__(self) -> PcscReader:
         return self
@@ -151,6 +154,8 @@ def _connect_first(found: list[Any], prefix: str | None) -> Any | None:
         try:
             connection.connect()
         except (NoCardException, CardConnectionException):
+            with suppress(CardConnectionException):  # pcscd may be the reason
+                connection.release()
             continue
         return connection
     return None
