@@ -379,78 +379,25 @@ def _try(
 
 def _run(rows: list[Row], w: World, *, page: bool, entries: RefusalEntries) -> Tally:
     tally = Tally()
+    attempt = functools.partial(_try, tally, page=page, entries=entries)
     for r in rows:
         if r.scope == PUBLIC:
-            _try(
-                tally,
-                r,
-                w,
-                w.a,
-                "none",
-                grant=True,
-                page=page,
-                self_person=w.a,
-                label="-",
-                entries=entries,
-            )
+            attempt(r, w, w.a, "none", grant=True, self_person=w.a, label="-")
             continue
         # Refusals first: a refused call must change nothing the granted calls rely on.
         for caller in CALLERS:
             if caller not in r.anywhere:
-                _try(
-                    tally,
-                    r,
-                    w,
-                    w.b,
-                    caller,
-                    grant=False,
-                    page=page,
-                    self_person=w.a,
-                    label="B (unrelated)",
-                    entries=entries,
-                )
+                attempt(r, w, w.b, caller, grant=False, self_person=w.a, label="B (unrelated)")
             if caller not in r.granted:
-                _try(
-                    tally,
-                    r,
-                    w,
-                    w.a,
-                    caller,
-                    grant=False,
-                    page=page,
-                    self_person=w.a,
-                    label="A (related)",
-                    entries=entries,
-                )
+                attempt(r, w, w.a, caller, grant=False, self_person=w.a, label="A (related)")
         for caller in CALLERS:
             if caller not in r.granted:
                 continue
             if caller in r.anywhere:
-                _try(
-                    tally,
-                    r,
-                    w,
-                    w.b,
-                    caller,
-                    grant=True,
-                    page=page,
-                    self_person=w.a,
-                    label="B (every subject)",
-                    entries=entries,
-                )
+                attempt(r, w, w.b, caller, grant=True, self_person=w.a, label="B (every subject)")
             subject = r.fresh(w, w.a) if r.fresh is not None else w.a
-            _try(
-                tally,
-                r,
-                w,
-                subject,
-                caller,
-                grant=True,
-                page=page,
-                self_person=subject,
-                label="A (related)" if r.fresh is None else "a fresh related subject",
-                entries=entries,
-            )
+            label = "A (related)" if r.fresh is None else "a fresh related subject"
+            attempt(r, w, subject, caller, grant=True, self_person=subject, label=label)
     return tally
 
 
