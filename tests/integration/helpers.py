@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
+
+from sqlalchemy import text
 
 from mynumber.bootstrap import System
 from mynumber.domain.registration import MovingIn, build_moving_in
@@ -42,3 +45,17 @@ def register(system: System, municipality: str = "131016", **overrides: Any) -> 
         )
         uow.commit()
     return result
+
+
+def idle_in_every_pool(system: System) -> None:
+    """One statement on each of the system's pools, each connection then left idle in it; the
+    asynchronous units' in an event loop that has ended since (a test client's request)."""
+    with system.uow() as uow:
+        uow.session.execute(text("SELECT 1"))
+    with system.read_connection() as conn:
+        conn.execute(text("SELECT 1"))
+    with system.tries_engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    units = system.async_units()
+    if units is not None:
+        asyncio.run(units.run(lambda session: session.execute(text("SELECT 1")).scalar()))

@@ -5,39 +5,25 @@ clinic desk's asynchronous units — and a second call does no harm; an engine g
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from mynumber.adapters.db.engine import make_engine
-from mynumber.bootstrap import System, make_tries_engine
+from mynumber.bootstrap import make_tries_engine
 from mynumber.card.keys import KeyPool
 from tests.conftest import PG_ADMIN_URL, system_at, worker_database_name
 from tests.integration.bench_support import copy_of_worker_database, drop_later
+from tests.integration.helpers import idle_in_every_pool
 
 GONE_WITHIN = 10.0
 """Seconds a closed connection's server backend may take to leave ``pg_stat_activity`` (it
 ends after the client's goodbye, on its own time)."""
-
-
-def idle_in_every_pool(system: System) -> None:
-    """One statement on each of the system's pools, each connection then left idle in it; the
-    asynchronous units' in an event loop that has ended since (a test client's request)."""
-    with system.uow() as uow:
-        uow.session.execute(text("SELECT 1"))
-    with system.read_connection() as conn:
-        conn.execute(text("SELECT 1"))
-    with system.tries_engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
-    units = system.async_units()
-    if units is not None:
-        asyncio.run(units.run(lambda session: session.execute(text("SELECT 1")).scalar()))
 
 
 def _connections_to(database: str, *, once_it_is: int | None = None) -> int:
@@ -62,14 +48,24 @@ def _connections_to(database: str, *, once_it_is: int | None = None) -> int:
         admin.dispose()
 
 
-@pytest.mark.postgres
-def test_close_leaves_no_connection_to_the_database(
-    pg_url: str, tmp_path: Path, ca_template: Path, key_source: KeyPool
-) -> None:
-    # A database of its own: the worker's holds the connections other tests keep.
+@pytest.fixture
+def own_database(pg_url: str, tmp_path: Path, ca_template: Path) -> Iterator[tuple[str, str]]:
+    """A database of the test's own (the worker's holds the connections other tests keep):
+    its name and URL, the CA in ``tmp_path / "var"``; dropped afterwards."""
     name = worker_database_name("system_close", "main")
     url = copy_of_worker_database(pg_url, name, seeded=False)
     shutil.copytree(ca_template, tmp_path / "var" / "ca")
+    try:
+        yield name, url
+    finally:
+        drop_later(name)
+
+
+@pytest.mark.postgres
+def test_close_leaves_no_connection_to_the_database(
+    own_database: tuple[str, str], tmp_path: Path, key_source: KeyPool
+) -> None:
+    name, url = own_database
     system = system_at(url, tmp_path / "var", key_source)
     try:
         idle_in_every_pool(system)
@@ -84,7 +80,6 @@ def test_close_leaves_no_connection_to_the_database(
         assert _connections_to(name, once_it_is=0) == 0
     finally:
         system.close()
-        drop_later(name)
 
 
 def _backend_of(engine: Engine) -> int:
@@ -100,14 +95,11 @@ def _backend_of(engine: Engine) -> int:
 def test_close_disposes_the_engines_it_made_and_leaves_a_given_one_open(
     given: str,
     make: Callable[[str], Engine],
-    pg_url: str,
+    own_database: tuple[str, str],
     tmp_path: Path,
-    ca_template: Path,
     key_source: KeyPool,
 ) -> None:
-    name = worker_database_name("system_close", "main")
-    url = copy_of_worker_database(pg_url, name, seeded=False)
-    shutil.copytree(ca_template, tmp_path / "var" / "ca")
+    name, url = own_database
     lent = make(url)
     system = system_at(url, tmp_path / "var", key_source, **{given: lent})
     try:
@@ -122,7 +114,6 @@ def test_close_disposes_the_engines_it_made_and_leaves_a_given_one_open(
     finally:
         system.close()
         lent.dispose()
-        drop_later(name)
     assert _connections_to(name, once_it_is=0) == 0
 
 

@@ -14,7 +14,7 @@ from mynumber.bootstrap import System
 from mynumber.card.keys import KeyPool
 from tests.conftest import system_at, worker_database_name
 from tests.integration.bench_support import _clone, copy_of_worker_database, drop_later
-from tests.integration.test_system_close import idle_in_every_pool
+from tests.integration.helpers import idle_in_every_pool
 
 pytestmark = pytest.mark.postgres
 
