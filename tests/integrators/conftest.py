@@ -60,7 +60,8 @@ def sandbox(
     # Its two SQLite files (the register, the chips) are copies of the schema this worker
     # already migrated (tests/conftest.py), so the start finds them at the head instead of
     # running every migration twice (~0.5 s of CPU). They go where `serve --sandbox` keeps its
-    # data, <data dir>/sandbox (Settings.for_sandbox): copies in the data directory itself
+    # data, <data dir>/sandbox (Settings.for_sandbox, not imported: these tests use nothing of the
+    # project but its command line and client): copies in the data directory itself
     # were never opened. What the migrations do is test_migrations'; the start is otherwise a
     # newcomer's first (no clock, no world yet).
     migrated_data_dir(data_dir / "sandbox")
