@@ -187,10 +187,6 @@ def build_system(
         raise ConfigurationError("The sandbox never runs in production mode.")
     url = settings.resolved_database_url()
     chip_url = settings.resolved_chip_database_url()
-    if run_migrations:
-        migrate(url)
-        if chip_url != url:
-            migrate(chip_url)
     owned: list[Engine] = []
     if engine is None:
         engine = make_engine(url)
@@ -198,6 +194,15 @@ def build_system(
     if tries_engine is None:
         tries_engine = make_tries_engine(chip_url)
         owned.append(tries_engine)
+    if run_migrations:
+        try:
+            migrate(url, engine=engine)  # looked at through the system's own engines
+            if chip_url != url:
+                migrate(chip_url, engine=tries_engine)
+        except BaseException:
+            for made in owned:
+                made.dispose()
+            raise
     if chip_url != url and chip_url.startswith("sqlite"):
         adopt_chips(tries_engine, engine)  # chips kept apart before (SQLite): now the register's
     keys = KeyRing.from_key_file(settings.key_file())

@@ -54,3 +54,29 @@ def test_a_database_one_migration_behind_is_brought_to_the_newest_schema(db_url:
             assert pending_migrations(conn) == []
     finally:
         engine.dispose()
+
+
+def test_the_look_uses_the_engine_it_is_given_and_leaves_it_open(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``build_system`` has its engines before it migrates: the look at the schema goes
+    through the one given (no engine made and disposed for it), whose connection stays in its
+    pool; behind the newest schema, the upgrade still runs."""
+
+    def no_new_engine(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("an engine made for the look")
+
+    given = engine_module.make_engine(db_url)
+    try:
+        with monkeypatch.context() as patch:  # the look only (an upgrade makes its own)
+            patch.setattr(engine_module, "make_engine", no_new_engine)
+            migrate(db_url, engine=given)
+        assert given.pool.checkedin() == 1  # its connection back in its pool, not closed
+        head = "0016_h17misc_express_pins"
+        command.downgrade(alembic_config(db_url), f"{head}@-1")
+        given.pool.dispose()  # the downgrade's DDL waits for no one's open transaction
+        migrate(db_url, engine=given)
+        with given.connect() as conn:
+            assert pending_migrations(conn) == []
+    finally:
+        given.dispose()

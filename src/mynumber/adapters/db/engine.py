@@ -124,15 +124,18 @@ def pending_migrations(conn: Connection) -> list[str]:
     return sorted(head for head in script.get_heads() if head not in reached)
 
 
-def migrate(url: str) -> None:
+def migrate(url: str, *, engine: Engine | None = None) -> None:
     """Bring the database at ``url`` to the newest schema. A database already there is only
     looked at: every command and server start migrates, and alembic's upgrade, even with
-    nothing to apply, loads its environment and every revision again."""
-    engine = make_engine(url)
+    nothing to apply, loads its environment and every revision again. ``engine``, an engine
+    on ``url`` its caller keeps, is used for the look (and left open), rather than one made
+    and disposed for it: a new connection reads the whole schema again (SQLite)."""
+    looking = engine or make_engine(url)
     try:
-        with engine.connect() as conn:
+        with looking.connect() as conn:
             if not pending_migrations(conn):
                 return
     finally:
-        engine.dispose()
+        if engine is None:
+            looking.dispose()
     command.upgrade(alembic_config(url), "heads")
