@@ -306,10 +306,11 @@ def _audit_wrong(
     refusal: bool,
     own: list[Entry],
 ) -> str | None:
-    """A refusal of someone leaves one entry by the caller's role — on a page, a form's may
-    leave two: its error page shows the subject's page again, itself refused. A refusal of
-    no one (no token; a login redirect: no session of the page's kind), one its row declares
-    ``unaudited``, and any answer that is no refusal leave none."""
+    """A refusal of someone leaves one entry by the caller's role, a page's form included
+    (its error page shows the subject's page again, and that page's own refusal is waived:
+    ``web.core``'s ``_audit_once``). A refusal of no one (no token; a login redirect: no
+    session of the page's kind), one its row declares ``unaudited``, and any answer that is
+    no refusal leave none."""
     due = (
         refusal
         and caller != "none"
@@ -320,7 +321,7 @@ def _audit_wrong(
         return f"a refusal entry where none is due: {own}" if own else None
     if not own:
         return "no audit entry for the refusal"
-    return entries_wrong(own, most=2 if page and r.method == "POST" else 1, role=roles[caller])
+    return entries_wrong(own, most=1, role=roles[caller])
 
 
 def _is_success(resp: Any, r: Row, page: bool) -> bool:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from mynumber.adapters.db.models import AuditEntry, Person
+from mynumber.adapters.db.models_card import Card
 from mynumber.api.app import create_app
 from mynumber.bootstrap import System
 from mynumber.cli import card as cli_card
@@ -21,6 +22,7 @@ from mynumber.cli.main import app as cli_app
 from mynumber.cli.support import one_line_errors, run_use_case
 from mynumber.demo.data import seed_demo_tokens
 from mynumber.domain.access import Role
+from mynumber.domain.cards import CardStatus
 from mynumber.domain.employment_rules import StaffAction, StaffRole, require_staff_role
 from mynumber.domain.errors import Conflict, Forbidden
 from mynumber.domain.registration import build_moving_in
@@ -32,7 +34,7 @@ from mynumber.services.flows import moving
 from tests.client import TestClient
 from tests.integration.card_support import issued_card
 from tests.integration.test_api import MOVING_IN
-from tests.staff_login import StaffClient, clerk_for
+from tests.staff_login import StaffClient, clerk_for, csrf_of
 
 SHIBUYA = "131130"  # not where the card holder lives (Chiyoda, 131016)
 
@@ -90,6 +92,30 @@ def test_the_same_refusal_is_audited_once_through_the_api_the_pages_and_the_cli(
     refusals = _refusals(cards, card.person_id)
     assert len(refusals) == 3
     assert len({(e.action, e.role, e.purpose) for e in refusals}) == 1  # the same refusal
+
+
+def test_a_refused_form_leaves_one_entry_though_its_page_is_shown_again(
+    cards: System, shibuya_token: str
+) -> None:
+    """Shibuya reporting a Chiyoda resident's card lost from the counter's page: the form is
+    refused, and the page that would show it with the refusal (the card's own) is refused
+    too. The person's log holds the one attempt Shibuya made, the form's, not the page's
+    second look; and the card is not suspended."""
+    card = issued_card(cards)
+    pages = StaffClient(cards, clerk_for(cards, shibuya_token))
+    pages.log_in()
+    home = pages.get("/staff/card-counter")
+    answer = pages.post(
+        f"/staff/card-counter/cards/{card.serial}/lost", data={"csrf": csrf_of(home.text)}
+    )
+    assert answer.status_code == 403, answer.text
+    assert [(e.action, e.role) for e in _refusals(cards, card.person_id)] == [
+        ("refused:handle_card", "ward_office")
+    ]
+    with cards.uow() as uow:
+        assert uow.session.scalar(select(Card.status).where(Card.serial == card.serial)) == (
+            CardStatus.ACTIVE
+        )
 
 
 # --- A role refusal, and the one mechanism behind every refusal (issue 14.2) ---------------

@@ -388,7 +388,18 @@ async def record_refusal(request: Request, error: MyNumberError) -> None:
     thread — for the pages and the API alike. Most errors (not found, no token, a stale form)
     carry none, and take no thread to say so."""
     if audit.carries_entry(error):
-        await run_in_threadpool(audit.record_refusal, request.app.state.system, error)
+        await run_in_threadpool(_audit_once, request, error)
+
+
+def _audit_once(request: Request, error: MyNumberError) -> None:
+    """One refusal entry a request. A page whose form was refused shows the person's page
+    again with the refusal in the form; where that page is refused too (the person is not
+    the caller's), its refusal is the page's own second look, not a second attempt of the
+    caller's, and is waived: the form's refusal, which the caller sent, is the one logged."""
+    if getattr(request.state, "refusal_audited", False):
+        audit.waive_refusal(error)
+    elif audit.record_refusal(request.app.state.system, error):
+        request.state.refusal_audited = True
 
 
 async def _answer(original: Callable[[Request], Awaitable[Response]], request: Request) -> Response:
@@ -476,9 +487,13 @@ EmployeePath = Annotated[int, Depends(path_reference(refs.Kind.EMPLOYEE, "employ
 
 def run(request: Request, use_case: Callable[[DbSession, Services], T]) -> T:
     """Run one use case in a unit of work and commit it (nothing is kept if it fails)."""
-    # A refusal is audited here (``audit.run_use_case``): the page may show it in its form,
-    # and then the route class never sees it.
-    return audit.run_use_case(request.app.state.system, use_case)
+    # A refusal is audited here: the page may show it in its form, and then the route class
+    # never sees it.
+    try:
+        return audit.run_use_case(request.app.state.system, use_case, audit_refusal=False)
+    except MyNumberError as refused:
+        _audit_once(request, refused)
+        raise
 
 
 async def read_upload(request: Request, name: str, en: str, ja: str) -> bytes:

@@ -188,16 +188,29 @@ def record_refusal(system: Units, error: BaseException) -> bool:
 T = TypeVar("T")
 
 
-def run_use_case(system: Units, use_case: Callable[[Session, Services], T]) -> T:
+def waive_refusal(error: BaseException) -> None:
+    """The entry ``error`` carries dropped, not appended: the request it came from has its
+    refusal in the log already (a page that refused a form and then failed to show the
+    person's page again, the page's own look: one request, one entry)."""
+    pending = _pending_entry(error)
+    if pending is not None:
+        pending[0].audit_entry = None
+
+
+def run_use_case(
+    system: Units, use_case: Callable[[Session, Services], T], *, audit_refusal: bool = True
+) -> T:
     """Run one use case in a unit of work and commit it; nothing is kept if it fails, and a
-    refusal leaves its audit entry in a transaction of its own (``record_refusal``). The
-    pages and the CLI both run their use cases through here."""
+    refusal leaves its audit entry in a transaction of its own (``record_refusal``), unless
+    ``audit_refusal`` is false (the caller decides, and appends or waives it). The pages and
+    the CLI both run their use cases through here."""
     try:
         with system.uow() as uow:
             result = use_case(uow.session, system.services)
             uow.commit()
     except MyNumberError as refused:  # appends only what the error carries (most carry none)
-        record_refusal(system, refused)
+        if audit_refusal:
+            record_refusal(system, refused)
         raise
     return result
 
