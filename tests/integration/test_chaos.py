@@ -27,10 +27,14 @@ TOTALS = re.compile(r"^rounds (\d+), requests (\d+), kills (\d+), violations: (\
 FAULTS = re.compile(r"^faults: (.*?); answers:")
 SEED = 12361
 """Four rounds whose faults are every kind the backend has — on SQLite SIGTERM, then SIGKILL
-three times; on PostgreSQL SIGTERM, SIGKILL, the dropped connections, SIGKILL — each after
-1.0-1.8 s of traffic. (Seed 16's rounds ran 6.7 and 9.2 s of traffic before their faults,
-SIGKILL once on SQLite: the traffic, on four threads as fast as the service answers, is most
-of the module's CPU, the server's and the clients'.)"""
+three times; on PostgreSQL SIGTERM, SIGKILL, the dropped connections, SIGKILL. (Seed 16's
+rounds ran 6.7 and 9.2 s of traffic before their faults, SIGKILL once on SQLite: the traffic,
+on four threads as fast as the service answers, is most of the module's CPU, the server's and
+the clients'.)"""
+FAULT_AFTER = ("0.4", "2.0")
+"""Each fault after 0.4-0.7 s of traffic with the seed's draws (1.0-1.8 s with the command's
+default window, 1-5 s): 15-40 requests a round, the kills still cutting 3-4 off in flight
+(docs/benchmarks.md, sixteenth pass)."""
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -49,6 +53,7 @@ def test_a_short_chaos_run_finds_no_violation(
     # Ended by --rounds, not --seconds (20 s before, which a loaded machine's slow restarts
     # reached after two or three rounds): every run deals the seed's four faults.
     args = ["chaos", "--seconds", "300", "--rounds", "4", "--seed", str(SEED)]
+    args += ["--fault-after", *FAULT_AFTER]
     # The run's database starts from the worker's migrated schema, so the harness's
     # build_system finds it at the head rather than running every migration up from empty
     # (what the migrations do is test_migrations'): on SQLite its two files are copies of the
@@ -91,3 +96,17 @@ def test_a_short_chaos_run_finds_no_violation(
     assert kinds == {"SIGKILL", "SIGTERM"} | (
         {"dropped connections"} if backend == "postgresql" else set()
     ), lines
+
+
+@pytest.mark.parametrize("window", [("3", "1"), ("0", "1"), ("-1", "2")])
+def test_a_fault_window_that_is_not_two_growing_positive_seconds_is_refused_in_one_line(
+    window: tuple[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[object] = []  # the harness: no service, no database
+    monkeypatch.setattr(harness, "run", lambda *a, **k: started.append(a))
+    done = run(["chaos", "--fault-after", *window], tmp_path)
+    assert done.returncode == 1
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: fault-after: "), done.stderr
+    assert "--fault-after 1 5" in lines[0]
+    assert started == []

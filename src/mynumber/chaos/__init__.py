@@ -12,3 +12,7 @@ nothing written for a request that was refused, nothing lost for one that was an
 waiting at the counter, ``traffic`` the stream, ``harness`` the rounds. It is an entry point
 (above the API in the layers): it reads the database directly to check it.
 """
+
+FAULT_AFTER = (1.0, 5.0)
+"""The seconds of traffic before a round's fault, drawn between these (``--fault-after``;
+here, not in ``harness``, so that the command's options do not import the harness)."""

@@ -41,6 +41,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from mynumber.bootstrap import System, build_system
+from mynumber.chaos import FAULT_AFTER
 from mynumber.chaos.invariants import Violation, check_all
 from mynumber.chaos.ledger import Ledger, Outcome
 from mynumber.chaos.traffic import Tokens, Traffic, World, http_client
@@ -217,8 +218,11 @@ def run(
     cards_per_round: int = 4,
     seed: int | None = None,
     keep: bool = False,
+    fault_after: tuple[float, float] = FAULT_AFTER,
 ) -> Totals:
-    """The whole run; its totals (the caller prints ``Totals.line`` and sets the exit code)."""
+    """The whole run; its totals (the caller prints ``Totals.line`` and sets the exit code).
+    Each round's fault comes after a random number of seconds of traffic within
+    ``fault_after``."""
     rng = random.Random(seed)
     random.seed(rng.random())  # the traffic's choices follow the seed too
     folder = Path(tempfile.mkdtemp(prefix="mynumber-chaos-"))
@@ -249,8 +253,9 @@ def run(
         seen: set[Violation] = set()
         while totals.rounds < max_rounds:
             fault = rng.choice(faults)
+            traffic = Traffic(service.base, tokens, world, Ledger(), names, system, threads=threads)
             ledger = _round(
-                service, database, system, tokens, world, names, fault, rng, threads, console
+                service, database, traffic, fault, rng.uniform(*fault_after), rng, console
             )
             totals.rounds += 1
             totals.kills += 1
@@ -293,20 +298,16 @@ def run(
 def _round(
     service: Service,
     database: Database,
-    system: System,
-    tokens: Tokens,
-    world: World,
-    names: Names,
+    traffic: Traffic,
     fault: str,
+    moment: float,
     rng: random.Random,
-    threads: int,
     console: Console,
 ) -> Ledger:
-    """One round: traffic, the fault at a random moment, the service back up; its ledger."""
-    ledger = Ledger()
-    traffic = Traffic(service.base, tokens, world, ledger, names, system, threads=threads)
+    """One round: traffic, the fault after ``moment`` seconds of it, the service back up;
+    its ledger."""
+    ledger = traffic.ledger
     traffic.start()
-    moment = rng.uniform(1.0, 5.0)
     time.sleep(moment)
     restart = ""
     if fault == DROP:
