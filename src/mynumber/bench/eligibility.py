@@ -394,8 +394,10 @@ def collector_paused() -> Iterator[None]:
     object this process holds (the project and its libraries are imported here); it took
     ~100 ms about ten seconds into each fixed-rate run, during which no terminal sent or read,
     so ~50 checks at 500/s were late by the pause — the 99th percentile of a run that is one
-    process standing in for 64 terminals, not of the server (docs/benchmarks.md)."""
-    gc.collect()
+    process standing in for 64 terminals, not of the server (docs/benchmarks.md). Frozen as
+    it is, not collected first: a full collection here is the very pause held off (~0.1 s in
+    the command's own process, ~0.4 s in a test's), and what garbage it would free is freed
+    once the collector is given back."""
     gc.freeze()
     gc.disable()
     try:

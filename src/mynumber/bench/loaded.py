@@ -189,7 +189,11 @@ def _pkcs8(key: rsa.RSAPrivateKey) -> bytes:
 
 
 def _private_key(der: bytes) -> rsa.RSAPrivateKey:
-    key = serialization.load_der_private_key(der, password=None)
+    # The load's own keys, written by ``keep`` from keys this process family made: checking
+    # each one's RSA parameters again (cryptography's default) cost ~2-3 ms a key.
+    key = serialization.load_der_private_key(
+        der, password=None, unsafe_skip_rsa_key_validation=True
+    )
     if not isinstance(key, rsa.RSAPrivateKey):
         raise TypeError("the card keys are RSA")
     return key
