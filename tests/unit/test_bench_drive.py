@@ -5,15 +5,20 @@ take turns over the same list without sending a check twice."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import csv
 import gc
 import itertools
+import json
+import os
 import time
 from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from typer.testing import CliRunner
 
 from mynumber.bench.eligibility import (
@@ -21,12 +26,14 @@ from mynumber.bench.eligibility import (
     alternate,
     at_work,
     collector_paused,
+    every_kept_card_once,
     fixed_rate,
     full_speed,
     http_request,
     writable,
     write_timeline,
 )
+from mynumber.bench.enrol import Cards
 from mynumber.cli.main import app
 from tests.unit.test_token_cache import in_own_loop
 
@@ -226,3 +233,61 @@ def test_checking_a_new_timeline_leaves_no_file_and_an_existing_one_untouched(
     writable(kept)
     assert not fresh.exists()  # a run that fails before its first timeline leaves none
     assert kept.read_text().endswith("1,0.5,3.0,0,1\n")
+
+
+async def _card_service(
+    seen: list[tuple[str, bytes]], reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+) -> None:
+    """A keep-alive server standing in for the service: a fresh nonce for each challenge
+    asked for (201), 200 to each check; every request's path and body kept in order."""
+    while line := await reader.readline():
+        path, length = line.split()[1].decode(), 0
+        while (header := await reader.readline()) not in (b"\r\n", b""):
+            if header.lower().startswith(b"content-length:"):
+                length = int(header.split(b":")[1])
+        seen.append((path, await reader.readexactly(length)))
+        if path == "/clinic/challenges":
+            body = json.dumps({"nonce": base64.b64encode(os.urandom(16)).decode()}).encode()
+            writer.write(b"HTTP/1.1 201 Created\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        else:
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+    writer.close()
+
+
+def test_the_kept_cards_are_each_checked_once_over_nonces_asked_for_chunk_by_chunk() -> None:
+    """Seven kept cards, three at a time, two terminals: each chunk's nonces are asked for
+    just before its checks are sent (signed all at once, a large load's last checks outlived
+    their nonces), and every card is checked once, signed by its own key."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cards = Cards(certificates=[f"card {i}".encode() for i in range(7)], keys=[key])
+
+    async def work() -> tuple[int, list[tuple[str, bytes]]]:
+        seen: list[tuple[str, bytes]] = []
+        server = await asyncio.start_server(partial(_card_service, seen), "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        try:
+            answered = await every_kept_card_once([port], ["t1", "t2"], cards, chunk=3)
+        finally:
+            server.close()
+        return answered, seen
+
+    answered, seen = in_own_loop(work())
+    assert answered == 7
+    kinds = [path for path, _ in seen]
+    assert [(kind, len(list(run))) for kind, run in itertools.groupby(kinds)] == [
+        ("/clinic/challenges", 3),
+        ("/clinic/checks/pin", 3),
+        ("/clinic/challenges", 3),
+        ("/clinic/checks/pin", 3),
+        ("/clinic/challenges", 1),
+        ("/clinic/checks/pin", 1),
+    ]
+    checked = [json.loads(body) for path, body in seen if path == "/clinic/checks/pin"]
+    assert sorted(base64.b64decode(c["certificate"]) for c in checked) == sorted(cards.certificates)
+    for check in checked:
+        key.public_key().verify(
+            base64.b64decode(check["signature"]),
+            base64.b64decode(check["nonce"]),
+            padding.PKCS1v15(),
+            hashes.SHA256(),
+        )
