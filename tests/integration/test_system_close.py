@@ -10,13 +10,16 @@ import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
+from mynumber import bootstrap
 from mynumber.adapters.db.engine import make_engine
 from mynumber.bootstrap import make_tries_engine
 from mynumber.card.keys import KeyPool
+from mynumber.config import Settings
 from tests.conftest import PG_ADMIN_URL, system_at, worker_database_name
 from tests.integration.bench_support import copy_of_worker_database, drop_later
 from tests.integration.helpers import idle_in_every_pool
@@ -146,3 +149,28 @@ def test_close_leaves_no_sqlite_file_open(
     assert _open_files_under(tmp_path) == []  # closed as the block ended
     system.close()  # again: nothing to close, nothing raised
     assert _open_files_under(tmp_path) == []
+
+
+def test_a_failed_migration_leaves_no_connection_of_the_engines_it_made(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``build_system`` makes its engines before it migrates (the look goes through them):
+    where the migration fails, no system is returned to close them, so it disposes them."""
+    made: list[Engine] = []
+
+    def making(url: str, **options: Any) -> Engine:
+        engine = make_engine(url, **options)
+        made.append(engine)
+        return engine
+
+    def failing(url: str, *, engine: Engine) -> None:
+        with engine.connect():  # the look at the schema, as ``migrate`` makes it
+            pass
+        raise RuntimeError("the migration failed")
+
+    monkeypatch.setattr(bootstrap, "make_engine", making)
+    monkeypatch.setattr(bootstrap, "migrate", failing)
+    with pytest.raises(RuntimeError, match="the migration failed"):
+        bootstrap.build_system(settings)
+    assert len(made) == 2  # the register's and the PIN tries'
+    assert [engine.pool.checkedin() for engine in made] == [0, 0]
