@@ -70,14 +70,23 @@ async def answer(
     task = asyncio.current_task()
     assert task is not None
     handlers.append(task)
-    while line := await reader.readline():
-        seen.append(line.split()[1].decode())
-        while (header := await reader.readline()) not in (b"\r\n", b""):
-            if header.lower().startswith(b"content-length:"):
-                length = int(header.split(b":")[1])
-        await reader.readexactly(length)
+    while request := await read_request(reader):
+        seen.append(request[0])
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
     writer.close()
+
+
+async def read_request(reader: asyncio.StreamReader) -> tuple[str, bytes] | None:
+    """The next request on a keep-alive connection: its path and body; ``None`` once the
+    client has hung up."""
+    line = await reader.readline()
+    if not line:
+        return None
+    length = 0
+    while (header := await reader.readline()) not in (b"\r\n", b""):
+        if header.lower().startswith(b"content-length:"):
+            length = int(header.split(b":")[1])
+    return line.split()[1].decode(), await reader.readexactly(length)
 
 
 def checks(count: int) -> list[bytes]:
@@ -240,13 +249,9 @@ async def _card_service(
 ) -> None:
     """A keep-alive server standing in for the service: a fresh nonce for each challenge
     asked for (201), 200 to each check; every request's path and body kept in order."""
-    while line := await reader.readline():
-        path, length = line.split()[1].decode(), 0
-        while (header := await reader.readline()) not in (b"\r\n", b""):
-            if header.lower().startswith(b"content-length:"):
-                length = int(header.split(b":")[1])
-        seen.append((path, await reader.readexactly(length)))
-        if path == "/clinic/challenges":
+    while request := await read_request(reader):
+        seen.append(request)
+        if request[0] == "/clinic/challenges":
             body = json.dumps({"nonce": base64.b64encode(os.urandom(16)).decode()}).encode()
             writer.write(b"HTTP/1.1 201 Created\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
         else:
